@@ -8,7 +8,7 @@
 //! list where generated files go) is refused with exit code 1 unless `--force`.
 
 use clap::Parser;
-use generator::{QueryArrayStyle, Settings};
+use generator::{OperationNames, QueryArrayStyle, Settings};
 use openapi_client_gen::{Options, Report};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +39,11 @@ struct Args {
     /// A path prefix whose last parameter takes a numeric id or a path (repeatable).
     #[arg(long, value_name = "PREFIX")]
     id_or_path: Vec<String>,
+    /// Where method names come from: `auto` (the operationId when a person wrote it, else the
+    /// method and path: `list_project_merge_requests`), `operation-id` or `path`.
+    #[arg(long, value_name = "FROM", default_value = "auto",
+          value_parser = ["auto", "operation-id", "path"])]
+    operation_names: String,
     /// Take over a folder this command did not generate (or generated before it wrote
     /// `.openapi-client-gen.json`): generated files replace what is at their paths, every other
     /// file is kept.
@@ -67,6 +72,13 @@ fn main() -> ExitCode {
         settings: Settings {
             query_array_style: args.brackets_arrays.then_some(QueryArrayStyle::Brackets),
             id_or_path: args.id_or_path,
+            operation_names: match args.operation_names.as_str() {
+                "operation-id" => OperationNames::OperationId,
+                "path" => OperationNames::Path,
+                _ => OperationNames::Auto,
+            },
+            rename: Default::default(),
+            rename_types: Default::default(),
         },
         force: args.force,
         allow_dirs: args.allow_dir,

@@ -177,6 +177,7 @@ fn writes_the_crate_then_leaves_it_alone() {
     assert_eq!(report.operations, 1);
     for file in [
         "Cargo.toml",
+        "NAMES.md",
         "src/lib.rs",
         "src/pets.rs",
         "src/types.rs",
@@ -188,6 +189,11 @@ fn writes_the_crate_then_leaves_it_alone() {
             "{file} reported written"
         );
     }
+    let names = std::fs::read_to_string(dir.path().join("out/NAMES.md")).unwrap();
+    assert!(
+        names.contains("\n## `pets`\n\n| HTTP | method |\n|---|---|\n| `GET /pets/{id}` | [`get_pet`](src/pets.rs) |\n"),
+        "{names}"
+    );
     let cargo = std::fs::read_to_string(dir.path().join("out/Cargo.toml")).unwrap();
     assert!(cargo.contains("name = \"tiny-pets\""), "{cargo}");
     assert_eq!(
@@ -262,6 +268,7 @@ fn check_sees_changed_and_stale_files() {
         [
             MANIFEST,
             "Cargo.toml",
+            "NAMES.md",
             "openapi.json",
             "src/lib.rs",
             "src/types.rs"

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of access requests for a group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdAccessRequests`].
-    pub fn get_api_v4_groups_id_access_requests(
+    /// Optional parameters are set on the returned [`ListGroupAccessRequests`].
+    pub fn list_group_access_requests(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdAccessRequests<'_> {
-        GetApiV4GroupsIdAccessRequests(
+    ) -> ListGroupAccessRequests<'_> {
+        ListGroupAccessRequests(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -38,11 +38,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     ///
     /// Returns, on success (200): successful operation.
-    pub fn post_api_v4_groups_id_access_requests(
+    pub fn create_group_access_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4GroupsIdAccessRequests<'_> {
-        PostApiV4GroupsIdAccessRequests(
+    ) -> CreateGroupAccessRequest<'_> {
+        CreateGroupAccessRequest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -63,13 +63,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): successful operation.
-    pub fn put_api_v4_groups_id_access_requests_user_id_approve(
+    pub fn approve_group_access_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4GroupsIdAccessRequestsUserIdApprove>,
-    ) -> PutApiV4GroupsIdAccessRequestsUserIdApprove<'_> {
-        PutApiV4GroupsIdAccessRequestsUserIdApprove(
+        body: impl Into<crate::types::ApproveGroupAccessRequestBody>,
+    ) -> ApproveGroupAccessRequest<'_> {
+        ApproveGroupAccessRequest(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -80,9 +80,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdAccessRequestsUserIdApprove,
-                    >::into(body),
+                    &Into::<crate::types::ApproveGroupAccessRequestBody>::into(body),
                 ),
         )
     }
@@ -97,12 +95,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the access requester
     ///
     /// Returns, on success (204): Denies an access request for the given user.
-    pub fn delete_api_v4_groups_id_access_requests_user_id(
+    pub fn delete_group_access_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdAccessRequestsUserId<'_> {
-        DeleteApiV4GroupsIdAccessRequestsUserId(
+    ) -> DeleteGroupAccessRequest<'_> {
+        DeleteGroupAccessRequest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -125,12 +123,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of access requests for a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdAccessRequests`].
-    pub fn get_api_v4_projects_id_access_requests(
+    /// Optional parameters are set on the returned [`ListProjectAccessRequests`].
+    pub fn list_project_access_requests(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdAccessRequests<'_> {
-        GetApiV4ProjectsIdAccessRequests(
+    ) -> ListProjectAccessRequests<'_> {
+        ListProjectAccessRequests(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -149,11 +147,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
     /// Returns, on success (200): successful operation.
-    pub fn post_api_v4_projects_id_access_requests(
+    pub fn create_project_access_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdAccessRequests<'_> {
-        PostApiV4ProjectsIdAccessRequests(
+    ) -> CreateProjectAccessRequest<'_> {
+        CreateProjectAccessRequest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -174,13 +172,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): successful operation.
-    pub fn put_api_v4_projects_id_access_requests_user_id_approve(
+    pub fn approve_project_access_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdAccessRequestsUserIdApprove>,
-    ) -> PutApiV4ProjectsIdAccessRequestsUserIdApprove<'_> {
-        PutApiV4ProjectsIdAccessRequestsUserIdApprove(
+        body: impl Into<crate::types::ApproveProjectAccessRequestBody>,
+    ) -> ApproveProjectAccessRequest<'_> {
+        ApproveProjectAccessRequest(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -191,9 +189,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdAccessRequestsUserIdApprove,
-                    >::into(body),
+                    &Into::<crate::types::ApproveProjectAccessRequestBody>::into(body),
                 ),
         )
     }
@@ -208,12 +204,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the access requester
     ///
     /// Returns, on success (204): Denies an access request for the given user.
-    pub fn delete_api_v4_projects_id_access_requests_user_id(
+    pub fn delete_project_access_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdAccessRequestsUserId<'_> {
-        DeleteApiV4ProjectsIdAccessRequestsUserId(
+    ) -> DeleteProjectAccessRequest<'_> {
+        DeleteProjectAccessRequest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -226,11 +222,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_access_requests`]: `GET /api/v4/groups/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_access_requests`]: `GET /api/v4/groups/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAccessRequests<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdAccessRequests<'_> {
+pub struct ListGroupAccessRequests<'a>(crate::runtime::Call<'a>);
+impl ListGroupAccessRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -244,52 +240,51 @@ impl GetApiV4GroupsIdAccessRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAccessRequests<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupAccessRequests<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAccessRequester>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdAccessRequests);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_access_requests`]: `POST /api/v4/groups/{id}/access_requests`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupAccessRequests);
+/// Request builder of [`crate::Client::create_group_access_request`]: `POST /api/v4/groups/{id}/access_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdAccessRequests<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdAccessRequests<'a> {
+pub struct CreateGroupAccessRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupAccessRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdAccessRequests);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_access_requests_user_id_approve`]: `PUT /api/v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupAccessRequest);
+/// Request builder of [`crate::Client::approve_group_access_request`]: `PUT /api/v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdAccessRequestsUserIdApprove<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdAccessRequestsUserIdApprove<'a> {
+pub struct ApproveGroupAccessRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ApproveGroupAccessRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdAccessRequestsUserIdApprove);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_access_requests_user_id`]: `DELETE /api/v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(ApproveGroupAccessRequest);
+/// Request builder of [`crate::Client::delete_group_access_request`]: `DELETE /api/v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdAccessRequestsUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdAccessRequestsUserId<'a> {
+pub struct DeleteGroupAccessRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupAccessRequest<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdAccessRequestsUserId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_access_requests`]: `GET /api/v4/projects/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupAccessRequest);
+/// Request builder of [`crate::Client::list_project_access_requests`]: `GET /api/v4/projects/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAccessRequests<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdAccessRequests<'_> {
+pub struct ListProjectAccessRequests<'a>(crate::runtime::Call<'a>);
+impl ListProjectAccessRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -303,45 +298,43 @@ impl GetApiV4ProjectsIdAccessRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdAccessRequests<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectAccessRequests<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAccessRequester>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdAccessRequests);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_access_requests`]: `POST /api/v4/projects/{id}/access_requests`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectAccessRequests);
+/// Request builder of [`crate::Client::create_project_access_request`]: `POST /api/v4/projects/{id}/access_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAccessRequests<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdAccessRequests<'a> {
+pub struct CreateProjectAccessRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectAccessRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdAccessRequests);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_access_requests_user_id_approve`]: `PUT /api/v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectAccessRequest);
+/// Request builder of [`crate::Client::approve_project_access_request`]: `PUT /api/v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdAccessRequestsUserIdApprove<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdAccessRequestsUserIdApprove<'a> {
+pub struct ApproveProjectAccessRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ApproveProjectAccessRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdAccessRequestsUserIdApprove);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_access_requests_user_id`]: `DELETE /api/v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(ApproveProjectAccessRequest);
+/// Request builder of [`crate::Client::delete_project_access_request`]: `DELETE /api/v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdAccessRequestsUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdAccessRequestsUserId<'a> {
+pub struct DeleteProjectAccessRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectAccessRequest<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdAccessRequestsUserId);
+crate::runtime::into_future!(DeleteProjectAccessRequest);

@@ -12,21 +12,21 @@ impl crate::Client {
     /// - `table_name`: The table name
     ///
     /// Returns, on success (200): Retrieve dictionary details.
-    pub fn get_api_v4_admin_databases_database_name_dictionary_tables_table_name(
+    pub fn get_admin_database_dictionary_table(
         &self,
         database_name: impl Into<
-            crate::types::GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName,
+            crate::types::GetAdminDatabaseDictionaryTableDatabaseName,
         >,
         table_name: impl Into<String>,
-    ) -> GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'_> {
-        GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName(
+    ) -> GetAdminDatabaseDictionaryTable<'_> {
+        GetAdminDatabaseDictionaryTable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/admin/databases/{}/dictionary/tables/{}",
                 &[
                     &Into::<
-                        crate::types::GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName,
+                        crate::types::GetAdminDatabaseDictionaryTableDatabaseName,
                     >::into(database_name),
                     &Into::<String>::into(table_name),
                 ],
@@ -34,19 +34,14 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_admin_databases_database_name_dictionary_tables_table_name`]: `GET /api/v4/admin/databases/{database_name}/dictionary/tables/{table_name}`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_admin_database_dictionary_table`]: `GET /api/v4/admin/databases/{database_name}/dictionary/tables/{table_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName<'a> {
+pub struct GetAdminDatabaseDictionaryTable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetAdminDatabaseDictionaryTable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDictionaryTable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableName
-);
+crate::runtime::into_future!(GetAdminDatabaseDictionaryTable);

@@ -12,12 +12,12 @@ impl crate::Client {
     /// - `alert_iid`: The IID of the Alert
     ///
     /// Returns, on success (200): Workhorse authorize metric image file upload.
-    pub fn post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_authorize(
+    pub fn authorize_project_alert_management_alert_metric_image(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'_> {
-        PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize(
+    ) -> AuthorizeProjectAlertManagementAlertMetricImage<'_> {
+        AuthorizeProjectAlertManagementAlertMetricImage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -38,12 +38,12 @@ impl crate::Client {
     /// - `alert_iid`: The IID of the Alert
     ///
     /// Returns, on success (200): Metric Images for alert.
-    pub fn get_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images(
+    pub fn list_project_alert_management_alert_metric_images(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'_> {
-        GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages(
+    ) -> ListProjectAlertManagementAlertMetricImages<'_> {
+        ListProjectAlertManagementAlertMetricImages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -66,14 +66,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Upload a metric image for an alert.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages`].
-    pub fn post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images(
+    /// Optional parameters are set on the returned [`CreateProjectAlertManagementAlertMetricImage`].
+    pub fn create_project_alert_management_alert_metric_image(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
         file: impl Into<crate::runtime::File>,
-    ) -> PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'_> {
-        PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages(
+    ) -> CreateProjectAlertManagementAlertMetricImage<'_> {
+        CreateProjectAlertManagementAlertMetricImage(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -98,14 +98,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Update a metric image for an alert.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId`].
-    pub fn put_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id(
+    /// Optional parameters are set on the returned [`UpdateProjectAlertManagementAlertMetricImage`].
+    pub fn update_project_alert_management_alert_metric_image(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
         metric_image_id: impl Into<i64>,
-    ) -> PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'_> {
-        PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId(
+    ) -> UpdateProjectAlertManagementAlertMetricImage<'_> {
+        UpdateProjectAlertManagementAlertMetricImage(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -129,15 +129,13 @@ impl crate::Client {
     /// - `metric_image_id`: The ID of metric image
     ///
     /// Returns, on success (204): Remove a metric image for an alert.
-    pub fn delete_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id(
+    pub fn delete_project_alert_management_alert_metric_image(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
         metric_image_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<
-        '_,
-    > {
-        DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId(
+    ) -> DeleteProjectAlertManagementAlertMetricImage<'_> {
+        DeleteProjectAlertManagementAlertMetricImage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -151,45 +149,35 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_authorize`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/authorize`. Send it with `.await`.
+/// Request builder of [`crate::Client::authorize_project_alert_management_alert_metric_image`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct AuthorizeProjectAlertManagementAlertMetricImage<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize<'a> {
+for AuthorizeProjectAlertManagementAlertMetricImage<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesAuthorize
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images`]: `GET /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeProjectAlertManagementAlertMetricImage);
+/// Request builder of [`crate::Client::list_project_alert_management_alert_metric_images`]: `GET /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct ListProjectAlertManagementAlertMetricImages<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
+for ListProjectAlertManagementAlertMetricImages<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesMetricImage>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectAlertManagementAlertMetricImages);
+/// Request builder of [`crate::Client::create_project_alert_management_alert_metric_image`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a>(
-    crate::runtime::Call<'a>,
-);
-impl PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'_> {
+pub struct CreateProjectAlertManagementAlertMetricImage<'a>(crate::runtime::Call<'a>);
+impl CreateProjectAlertManagementAlertMetricImage<'_> {
     /// The url to view more metric info
     pub fn url(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("url", &Into::<String>::into(value)))
@@ -200,22 +188,18 @@ impl PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'_> {
     }
 }
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages<'a> {
+for CreateProjectAlertManagementAlertMetricImage<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImages
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id`]: `PUT /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectAlertManagementAlertMetricImage);
+/// Request builder of [`crate::Client::update_project_alert_management_alert_metric_image`]: `PUT /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'_> {
+pub struct UpdateProjectAlertManagementAlertMetricImage<'a>(crate::runtime::Call<'a>);
+impl UpdateProjectAlertManagementAlertMetricImage<'_> {
     /// The url to view more metric info
     pub fn url(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("url", &Into::<String>::into(value)))
@@ -226,30 +210,22 @@ impl PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'_
     }
 }
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a> {
+for UpdateProjectAlertManagementAlertMetricImage<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_alert_management_alerts_alert_iid_metric_images_metric_image_id`]: `DELETE /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectAlertManagementAlertMetricImage);
+/// Request builder of [`crate::Client::delete_project_alert_management_alert_metric_image`]: `DELETE /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct DeleteProjectAlertManagementAlertMetricImage<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId<'a> {
+for DeleteProjectAlertManagementAlertMetricImage<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdAlertManagementAlertsAlertIidMetricImagesMetricImageId
-);
+crate::runtime::into_future!(DeleteProjectAlertManagementAlertMetricImage);

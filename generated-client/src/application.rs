@@ -8,10 +8,8 @@ impl crate::Client {
     /// `GET /api/v4/application/appearance`
     ///
     /// Returns, on success (200): Get the current appearance.
-    pub fn get_api_v4_application_appearance(
-        &self,
-    ) -> GetApiV4ApplicationAppearance<'_> {
-        GetApiV4ApplicationAppearance(
+    pub fn get_application_appearance(&self) -> GetApplicationAppearance<'_> {
+        GetApplicationAppearance(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -26,11 +24,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Modify appearance.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4ApplicationAppearance`].
-    pub fn put_api_v4_application_appearance(
-        &self,
-    ) -> PutApiV4ApplicationAppearance<'_> {
-        PutApiV4ApplicationAppearance(
+    /// Optional parameters are set on the returned [`UpdateApplicationAppearance`].
+    pub fn update_application_appearance(&self) -> UpdateApplicationAppearance<'_> {
+        UpdateApplicationAppearance(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -45,10 +41,8 @@ impl crate::Client {
     /// `GET /api/v4/application/statistics`
     ///
     /// Returns, on success (200): Get the current application statistics.
-    pub fn get_api_v4_application_statistics(
-        &self,
-    ) -> GetApiV4ApplicationStatistics<'_> {
-        GetApiV4ApplicationStatistics(
+    pub fn get_application_statistics(&self) -> GetApplicationStatistics<'_> {
+        GetApplicationStatistics(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -58,22 +52,22 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_application_appearance`]: `GET /api/v4/application/appearance`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_application_appearance`]: `GET /api/v4/application/appearance`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ApplicationAppearance<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ApplicationAppearance<'a> {
+pub struct GetApplicationAppearance<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApplicationAppearance<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAppearance>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ApplicationAppearance);
-/// Request builder of [`crate::Client::put_api_v4_application_appearance`]: `PUT /api/v4/application/appearance`. Send it with `.await`.
+crate::runtime::into_future!(GetApplicationAppearance);
+/// Request builder of [`crate::Client::update_application_appearance`]: `PUT /api/v4/application/appearance`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ApplicationAppearance<'a>(crate::runtime::Call<'a>);
-impl PutApiV4ApplicationAppearance<'_> {
+pub struct UpdateApplicationAppearance<'a>(crate::runtime::Call<'a>);
+impl UpdateApplicationAppearance<'_> {
     /// Instance title on the sign in / sign up page
     pub fn title(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("title", &Into::<String>::into(value)))
@@ -150,21 +144,21 @@ impl PutApiV4ApplicationAppearance<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ApplicationAppearance<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateApplicationAppearance<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAppearance>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ApplicationAppearance);
-/// Request builder of [`crate::Client::get_api_v4_application_statistics`]: `GET /api/v4/application/statistics`. Send it with `.await`.
+crate::runtime::into_future!(UpdateApplicationAppearance);
+/// Request builder of [`crate::Client::get_application_statistics`]: `GET /api/v4/application/statistics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ApplicationStatistics<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ApplicationStatistics<'a> {
+pub struct GetApplicationStatistics<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetApplicationStatistics<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationStatistics>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ApplicationStatistics);
+crate::runtime::into_future!(GetApplicationStatistics);

@@ -10,8 +10,8 @@ impl crate::Client {
     /// `GET /api/v4/applications`
     ///
     /// Returns, on success (200): Get applications.
-    pub fn get_api_v4_applications(&self) -> GetApiV4Applications<'_> {
-        GetApiV4Applications(
+    pub fn list_applications(&self) -> ListApplications<'_> {
+        ListApplications(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -30,18 +30,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create a new application.
-    pub fn post_api_v4_applications(
+    pub fn create_application(
         &self,
-        body: impl Into<crate::types::PostApiV4Applications>,
-    ) -> PostApiV4Applications<'_> {
-        PostApiV4Applications(
+        body: impl Into<crate::types::CreateApplicationBody>,
+    ) -> CreateApplication<'_> {
+        CreateApplication(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/applications",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4Applications>::into(body)),
+                .json_body(&Into::<crate::types::CreateApplicationBody>::into(body)),
         )
     }
     /// Delete an application
@@ -54,11 +54,8 @@ impl crate::Client {
     /// - `id`: The ID of the application (not the application_id)
     ///
     /// Returns, on success (204): Delete an application.
-    pub fn delete_api_v4_applications_id(
-        &self,
-        id: impl Into<i64>,
-    ) -> DeleteApiV4ApplicationsId<'_> {
-        DeleteApiV4ApplicationsId(
+    pub fn delete_application(&self, id: impl Into<i64>) -> DeleteApplication<'_> {
+        DeleteApplication(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -77,11 +74,11 @@ impl crate::Client {
     /// - `id`: The ID of the application (not the application_id)
     ///
     /// Returns, on success (200): Renew an application secret.
-    pub fn post_api_v4_applications_id_renew_secret(
+    pub fn renew_application_secret(
         &self,
         id: impl Into<i64>,
-    ) -> PostApiV4ApplicationsIdRenewSecret<'_> {
-        PostApiV4ApplicationsIdRenewSecret(
+    ) -> RenewApplicationSecret<'_> {
+        RenewApplicationSecret(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -91,47 +88,47 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_applications`]: `GET /api/v4/applications`. Send it with `.await`.
+/// Request builder of [`crate::Client::list_applications`]: `GET /api/v4/applications`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Applications<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Applications<'a> {
+pub struct ListApplications<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListApplications<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesApplication>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Applications);
-/// Request builder of [`crate::Client::post_api_v4_applications`]: `POST /api/v4/applications`. Send it with `.await`.
+crate::runtime::into_future!(ListApplications);
+/// Request builder of [`crate::Client::create_application`]: `POST /api/v4/applications`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Applications<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Applications<'a> {
+pub struct CreateApplication<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateApplication<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationWithSecret>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Applications);
-/// Request builder of [`crate::Client::delete_api_v4_applications_id`]: `DELETE /api/v4/applications/{id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateApplication);
+/// Request builder of [`crate::Client::delete_application`]: `DELETE /api/v4/applications/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ApplicationsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ApplicationsId<'a> {
+pub struct DeleteApplication<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteApplication<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ApplicationsId);
-/// Request builder of [`crate::Client::post_api_v4_applications_id_renew_secret`]: `POST /api/v4/applications/{id}/renew-secret`. Send it with `.await`.
+crate::runtime::into_future!(DeleteApplication);
+/// Request builder of [`crate::Client::renew_application_secret`]: `POST /api/v4/applications/{id}/renew-secret`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ApplicationsIdRenewSecret<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ApplicationsIdRenewSecret<'a> {
+pub struct RenewApplicationSecret<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RenewApplicationSecret<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationWithSecret>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ApplicationsIdRenewSecret);
+crate::runtime::into_future!(RenewApplicationSecret);

@@ -12,28 +12,28 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Return avatar url for a user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Avatar`].
-    pub fn get_api_v4_avatar(&self, email: impl Into<String>) -> GetApiV4Avatar<'_> {
-        GetApiV4Avatar(
+    /// Optional parameters are set on the returned [`GetAvatar`].
+    pub fn get_avatar(&self, email: impl Into<String>) -> GetAvatar<'_> {
+        GetAvatar(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/avatar", &[])
                 .query("email", &Into::<String>::into(email)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_avatar`]: `GET /api/v4/avatar`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_avatar`]: `GET /api/v4/avatar`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Avatar<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Avatar<'_> {
+pub struct GetAvatar<'a>(crate::runtime::Call<'a>);
+impl GetAvatar<'_> {
     /// Single pixel dimension for Gravatar images
     pub fn size(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("size", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Avatar<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetAvatar<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAvatar>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Avatar);
+crate::runtime::into_future!(GetAvatar);

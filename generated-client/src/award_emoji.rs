@@ -15,13 +15,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List an awardable's emoji reactions for groups.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdEpicsEpicIidAwardEmoji`].
-    pub fn get_api_v4_groups_id_epics_epic_iid_award_emoji(
+    /// Optional parameters are set on the returned [`ListGroupEpicAwardEmoji`].
+    pub fn list_group_epic_award_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
-    ) -> GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'_> {
-        GetApiV4GroupsIdEpicsEpicIidAwardEmoji(
+    ) -> ListGroupEpicAwardEmoji<'_> {
+        ListGroupEpicAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -45,13 +45,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new emoji reaction.
-    pub fn post_api_v4_groups_id_epics_epic_iid_award_emoji(
+    pub fn award_group_epic_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4GroupsIdEpicsEpicIidAwardEmoji>,
-    ) -> PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'_> {
-        PostApiV4GroupsIdEpicsEpicIidAwardEmoji(
+        body: impl Into<crate::types::AwardGroupEpicEmojiBody>,
+    ) -> AwardGroupEpicEmoji<'_> {
+        AwardGroupEpicEmoji(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -61,11 +61,7 @@ impl crate::Client {
                         &Into::<i64>::into(epic_iid),
                     ],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PostApiV4GroupsIdEpicsEpicIidAwardEmoji,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::AwardGroupEpicEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -80,13 +76,13 @@ impl crate::Client {
     /// - `epic_iid`:
     ///
     /// Returns, on success (200): Get a single emoji reaction.
-    pub fn get_api_v4_groups_id_epics_epic_iid_award_emoji_award_id(
+    pub fn get_group_epic_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
-    ) -> GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'_> {
-        GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId(
+    ) -> GetGroupEpicAwardEmoji<'_> {
+        GetGroupEpicAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -111,13 +107,13 @@ impl crate::Client {
     /// - `epic_iid`:
     ///
     /// Returns, on success (204): Delete an emoji reaction.
-    pub fn delete_api_v4_groups_id_epics_epic_iid_award_emoji_award_id(
+    pub fn delete_group_epic_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'_> {
-        DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId(
+    ) -> DeleteGroupEpicAwardEmoji<'_> {
+        DeleteGroupEpicAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -143,14 +139,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List an awardable's emoji reactions for groups.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji`].
-    pub fn get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji(
+    /// Optional parameters are set on the returned [`ListGroupEpicNoteAwardEmoji`].
+    pub fn list_group_epic_note_award_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'_> {
-        GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji(
+    ) -> ListGroupEpicNoteAwardEmoji<'_> {
+        ListGroupEpicNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -176,14 +172,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new emoji reaction.
-    pub fn post_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji(
+    pub fn award_group_epic_note_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji>,
-    ) -> PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'_> {
-        PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji(
+        body: impl Into<crate::types::AwardGroupEpicNoteEmojiBody>,
+    ) -> AwardGroupEpicNoteEmoji<'_> {
+        AwardGroupEpicNoteEmoji(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -195,9 +191,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji,
-                    >::into(body),
+                    &Into::<crate::types::AwardGroupEpicNoteEmojiBody>::into(body),
                 ),
         )
     }
@@ -214,14 +208,14 @@ impl crate::Client {
     /// - `note_id`:
     ///
     /// Returns, on success (200): Get a single emoji reaction.
-    pub fn get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id(
+    pub fn get_group_epic_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'_> {
-        GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId(
+    ) -> GetGroupEpicNoteAwardEmoji<'_> {
+        GetGroupEpicNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -248,14 +242,14 @@ impl crate::Client {
     /// - `note_id`:
     ///
     /// Returns, on success (204): Delete an emoji reaction.
-    pub fn delete_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id(
+    pub fn delete_group_epic_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'_> {
-        DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId(
+    ) -> DeleteGroupEpicNoteAwardEmoji<'_> {
+        DeleteGroupEpicNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -281,13 +275,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List an awardable's emoji reactions for projects.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdIssuesIssueIidAwardEmoji`].
-    pub fn get_api_v4_projects_id_issues_issue_iid_award_emoji(
+    /// Optional parameters are set on the returned [`ListProjectIssueAwardEmoji`].
+    pub fn list_project_issue_award_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidAwardEmoji(
+    ) -> ListProjectIssueAwardEmoji<'_> {
+        ListProjectIssueAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -311,13 +305,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new emoji reaction.
-    pub fn post_api_v4_projects_id_issues_issue_iid_award_emoji(
+    pub fn award_project_issue_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdIssuesIssueIidAwardEmoji>,
-    ) -> PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'_> {
-        PostApiV4ProjectsIdIssuesIssueIidAwardEmoji(
+        body: impl Into<crate::types::AwardProjectIssueEmojiBody>,
+    ) -> AwardProjectIssueEmoji<'_> {
+        AwardProjectIssueEmoji(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -327,11 +321,7 @@ impl crate::Client {
                         &Into::<i64>::into(issue_iid),
                     ],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdIssuesIssueIidAwardEmoji,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::AwardProjectIssueEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -346,13 +336,13 @@ impl crate::Client {
     /// - `issue_iid`:
     ///
     /// Returns, on success (200): Get a single emoji reaction.
-    pub fn get_api_v4_projects_id_issues_issue_iid_award_emoji_award_id(
+    pub fn get_project_issue_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId(
+    ) -> GetProjectIssueAwardEmoji<'_> {
+        GetProjectIssueAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -377,13 +367,13 @@ impl crate::Client {
     /// - `issue_iid`:
     ///
     /// Returns, on success (204): Delete an emoji reaction.
-    pub fn delete_api_v4_projects_id_issues_issue_iid_award_emoji_award_id(
+    pub fn delete_project_issue_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId(
+    ) -> DeleteProjectIssueAwardEmoji<'_> {
+        DeleteProjectIssueAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -409,14 +399,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List an awardable's emoji reactions for projects.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji`].
-    pub fn get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji(
+    /// Optional parameters are set on the returned [`ListProjectIssueNoteAwardEmoji`].
+    pub fn list_project_issue_note_award_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji(
+    ) -> ListProjectIssueNoteAwardEmoji<'_> {
+        ListProjectIssueNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -442,16 +432,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new emoji reaction.
-    pub fn post_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji(
+    pub fn award_project_issue_note_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji,
-        >,
-    ) -> PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'_> {
-        PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji(
+        body: impl Into<crate::types::AwardProjectIssueNoteEmojiBody>,
+    ) -> AwardProjectIssueNoteEmoji<'_> {
+        AwardProjectIssueNoteEmoji(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -463,9 +451,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji,
-                    >::into(body),
+                    &Into::<crate::types::AwardProjectIssueNoteEmojiBody>::into(body),
                 ),
         )
     }
@@ -482,14 +468,14 @@ impl crate::Client {
     /// - `note_id`:
     ///
     /// Returns, on success (200): Get a single emoji reaction.
-    pub fn get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id(
+    pub fn get_project_issue_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId(
+    ) -> GetProjectIssueNoteAwardEmoji<'_> {
+        GetProjectIssueNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -516,14 +502,14 @@ impl crate::Client {
     /// - `note_id`:
     ///
     /// Returns, on success (204): Delete an emoji reaction.
-    pub fn delete_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id(
+    pub fn delete_project_issue_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId(
+    ) -> DeleteProjectIssueNoteAwardEmoji<'_> {
+        DeleteProjectIssueNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -549,13 +535,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List an awardable's emoji reactions for projects.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji(
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestAwardEmoji`].
+    pub fn list_project_merge_request_award_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji(
+    ) -> ListProjectMergeRequestAwardEmoji<'_> {
+        ListProjectMergeRequestAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -579,15 +565,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new emoji reaction.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji(
+    pub fn award_project_merge_request_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji(
+        body: impl Into<crate::types::AwardProjectMergeRequestEmojiBody>,
+    ) -> AwardProjectMergeRequestEmoji<'_> {
+        AwardProjectMergeRequestEmoji(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -598,9 +582,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji,
-                    >::into(body),
+                    &Into::<crate::types::AwardProjectMergeRequestEmojiBody>::into(body),
                 ),
         )
     }
@@ -616,13 +598,13 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): Get a single emoji reaction.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id(
+    pub fn get_project_merge_request_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId(
+    ) -> GetProjectMergeRequestAwardEmoji<'_> {
+        GetProjectMergeRequestAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -647,13 +629,13 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (204): Delete an emoji reaction.
-    pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id(
+    pub fn delete_project_merge_request_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId(
+    ) -> DeleteProjectMergeRequestAwardEmoji<'_> {
+        DeleteProjectMergeRequestAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -679,14 +661,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List an awardable's emoji reactions for projects.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji(
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestNoteAwardEmoji`].
+    pub fn list_project_merge_request_note_award_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji(
+    ) -> ListProjectMergeRequestNoteAwardEmoji<'_> {
+        ListProjectMergeRequestNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -712,16 +694,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new emoji reaction.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji(
+    pub fn award_project_merge_request_note_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji(
+        body: impl Into<crate::types::AwardProjectMergeRequestNoteEmojiBody>,
+    ) -> AwardProjectMergeRequestNoteEmoji<'_> {
+        AwardProjectMergeRequestNoteEmoji(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -734,7 +714,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji,
+                        crate::types::AwardProjectMergeRequestNoteEmojiBody,
                     >::into(body),
                 ),
         )
@@ -752,14 +732,14 @@ impl crate::Client {
     /// - `note_id`:
     ///
     /// Returns, on success (200): Get a single emoji reaction.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id(
+    pub fn get_project_merge_request_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId(
+    ) -> GetProjectMergeRequestNoteAwardEmoji<'_> {
+        GetProjectMergeRequestNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -786,16 +766,14 @@ impl crate::Client {
     /// - `note_id`:
     ///
     /// Returns, on success (204): Delete an emoji reaction.
-    pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id(
+    pub fn delete_project_merge_request_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<
-        '_,
-    > {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId(
+    ) -> DeleteProjectMergeRequestNoteAwardEmoji<'_> {
+        DeleteProjectMergeRequestNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -821,13 +799,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List an awardable's emoji reactions for projects.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji`].
-    pub fn get_api_v4_projects_id_snippets_snippet_id_award_emoji(
+    /// Optional parameters are set on the returned [`ListProjectSnippetAwardEmoji`].
+    pub fn list_project_snippet_award_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji(
+    ) -> ListProjectSnippetAwardEmoji<'_> {
+        ListProjectSnippetAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -851,13 +829,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new emoji reaction.
-    pub fn post_api_v4_projects_id_snippets_snippet_id_award_emoji(
+    pub fn award_project_snippet_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji>,
-    ) -> PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'_> {
-        PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji(
+        body: impl Into<crate::types::AwardProjectSnippetEmojiBody>,
+    ) -> AwardProjectSnippetEmoji<'_> {
+        AwardProjectSnippetEmoji(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -868,9 +846,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji,
-                    >::into(body),
+                    &Into::<crate::types::AwardProjectSnippetEmojiBody>::into(body),
                 ),
         )
     }
@@ -886,13 +862,13 @@ impl crate::Client {
     /// - `snippet_id`:
     ///
     /// Returns, on success (200): Get a single emoji reaction.
-    pub fn get_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id(
+    pub fn get_project_snippet_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId(
+    ) -> GetProjectSnippetAwardEmoji<'_> {
+        GetProjectSnippetAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -917,13 +893,13 @@ impl crate::Client {
     /// - `snippet_id`:
     ///
     /// Returns, on success (204): Delete an emoji reaction.
-    pub fn delete_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id(
+    pub fn delete_project_snippet_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId(
+    ) -> DeleteProjectSnippetAwardEmoji<'_> {
+        DeleteProjectSnippetAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -949,14 +925,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List an awardable's emoji reactions for projects.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji`].
-    pub fn get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji(
+    /// Optional parameters are set on the returned [`ListProjectSnippetNoteAwardEmoji`].
+    pub fn list_project_snippet_note_award_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji(
+    ) -> ListProjectSnippetNoteAwardEmoji<'_> {
+        ListProjectSnippetNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -982,16 +958,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new emoji reaction.
-    pub fn post_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji(
+    pub fn award_project_snippet_note_emoji(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji,
-        >,
-    ) -> PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'_> {
-        PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji(
+        body: impl Into<crate::types::AwardProjectSnippetNoteEmojiBody>,
+    ) -> AwardProjectSnippetNoteEmoji<'_> {
+        AwardProjectSnippetNoteEmoji(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1003,9 +977,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji,
-                    >::into(body),
+                    &Into::<crate::types::AwardProjectSnippetNoteEmojiBody>::into(body),
                 ),
         )
     }
@@ -1022,14 +994,14 @@ impl crate::Client {
     /// - `note_id`:
     ///
     /// Returns, on success (200): Get a single emoji reaction.
-    pub fn get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id(
+    pub fn get_project_snippet_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId(
+    ) -> GetProjectSnippetNoteAwardEmoji<'_> {
+        GetProjectSnippetNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1056,14 +1028,14 @@ impl crate::Client {
     /// - `note_id`:
     ///
     /// Returns, on success (204): Delete an emoji reaction.
-    pub fn delete_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id(
+    pub fn delete_project_snippet_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'_> {
-        DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId(
+    ) -> DeleteProjectSnippetNoteAwardEmoji<'_> {
+        DeleteProjectSnippetNoteAwardEmoji(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1078,11 +1050,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_epics_epic_iid_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_epic_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'_> {
+pub struct ListGroupEpicAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl ListGroupEpicAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1096,57 +1068,51 @@ impl GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupEpicAwardEmoji<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdEpicsEpicIidAwardEmoji);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_epics_epic_iid_award_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupEpicAwardEmoji);
+/// Request builder of [`crate::Client::award_group_epic_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdEpicsEpicIidAwardEmoji<'a> {
+pub struct AwardGroupEpicEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AwardGroupEpicEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdEpicsEpicIidAwardEmoji);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_epics_epic_iid_award_emoji_award_id`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(AwardGroupEpicEmoji);
+/// Request builder of [`crate::Client::get_group_epic_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
+pub struct GetGroupEpicAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupEpicAwardEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_epics_epic_iid_award_emoji_award_id`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupEpicAwardEmoji);
+/// Request builder of [`crate::Client::delete_group_epic_award_emoji`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId<'a> {
+pub struct DeleteGroupEpicAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupEpicAwardEmoji<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdEpicsEpicIidAwardEmojiAwardId);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupEpicAwardEmoji);
+/// Request builder of [`crate::Client::list_group_epic_note_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'_> {
+pub struct ListGroupEpicNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl ListGroupEpicNoteAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1160,63 +1126,51 @@ impl GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupEpicNoteAwardEmoji<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupEpicNoteAwardEmoji);
+/// Request builder of [`crate::Client::award_group_epic_note_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji<'a> {
+pub struct AwardGroupEpicNoteEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AwardGroupEpicNoteEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(AwardGroupEpicNoteEmoji);
+/// Request builder of [`crate::Client::get_group_epic_note_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
+pub struct GetGroupEpicNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupEpicNoteAwardEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_epics_epic_iid_notes_note_id_award_emoji_award_id`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupEpicNoteAwardEmoji);
+/// Request builder of [`crate::Client::delete_group_epic_note_award_emoji`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId<'a> {
+pub struct DeleteGroupEpicNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupEpicNoteAwardEmoji<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmojiAwardId
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupEpicNoteAwardEmoji);
+/// Request builder of [`crate::Client::list_project_issue_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'_> {
+pub struct ListProjectIssueAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl ListProjectIssueAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1230,61 +1184,51 @@ impl GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectIssueAwardEmoji<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidAwardEmoji);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_issues_issue_iid_award_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectIssueAwardEmoji);
+/// Request builder of [`crate::Client::award_project_issue_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdIssuesIssueIidAwardEmoji<'a> {
+pub struct AwardProjectIssueEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AwardProjectIssueEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdIssuesIssueIidAwardEmoji);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_award_emoji_award_id`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(AwardProjectIssueEmoji);
+/// Request builder of [`crate::Client::get_project_issue_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
+pub struct GetProjectIssueAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectIssueAwardEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_issues_issue_iid_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectIssueAwardEmoji);
+/// Request builder of [`crate::Client::delete_project_issue_award_emoji`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId<'a> {
+pub struct DeleteProjectIssueAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectIssueAwardEmoji<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdIssuesIssueIidAwardEmojiAwardId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectIssueAwardEmoji);
+/// Request builder of [`crate::Client::list_project_issue_note_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'_> {
+pub struct ListProjectIssueNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl ListProjectIssueNoteAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1298,67 +1242,51 @@ impl GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectIssueNoteAwardEmoji<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectIssueNoteAwardEmoji);
+/// Request builder of [`crate::Client::award_project_issue_note_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji<'a> {
+pub struct AwardProjectIssueNoteEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AwardProjectIssueNoteEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(AwardProjectIssueNoteEmoji);
+/// Request builder of [`crate::Client::get_project_issue_note_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
+pub struct GetProjectIssueNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectIssueNoteAwardEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_issues_issue_iid_notes_note_id_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectIssueNoteAwardEmoji);
+/// Request builder of [`crate::Client::delete_project_issue_note_award_emoji`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId<'a> {
+pub struct DeleteProjectIssueNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectIssueNoteAwardEmoji<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmojiAwardId
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectIssueNoteAwardEmoji);
+/// Request builder of [`crate::Client::list_project_merge_request_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'_> {
+pub struct ListProjectMergeRequestAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl ListProjectMergeRequestAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1372,67 +1300,51 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestAwardEmoji<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequestAwardEmoji);
+/// Request builder of [`crate::Client::award_project_merge_request_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji<'a> {
+pub struct AwardProjectMergeRequestEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AwardProjectMergeRequestEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(AwardProjectMergeRequestEmoji);
+/// Request builder of [`crate::Client::get_project_merge_request_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
+pub struct GetProjectMergeRequestAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestAwardEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestAwardEmoji);
+/// Request builder of [`crate::Client::delete_project_merge_request_award_emoji`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId<'a> {
+pub struct DeleteProjectMergeRequestAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequestAwardEmoji<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmojiAwardId
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectMergeRequestAwardEmoji);
+/// Request builder of [`crate::Client::list_project_merge_request_note_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'_> {
+pub struct ListProjectMergeRequestNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl ListProjectMergeRequestNoteAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1446,73 +1358,51 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestNoteAwardEmoji<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequestNoteAwardEmoji);
+/// Request builder of [`crate::Client::award_project_merge_request_note_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji<'a> {
+pub struct AwardProjectMergeRequestNoteEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AwardProjectMergeRequestNoteEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(AwardProjectMergeRequestNoteEmoji);
+/// Request builder of [`crate::Client::get_project_merge_request_note_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<'a> {
+pub struct GetProjectMergeRequestNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestNoteAwardEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_notes_note_id_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestNoteAwardEmoji);
+/// Request builder of [`crate::Client::delete_project_merge_request_note_award_emoji`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId<'a> {
+pub struct DeleteProjectMergeRequestNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequestNoteAwardEmoji<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmojiAwardId
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectMergeRequestNoteAwardEmoji);
+/// Request builder of [`crate::Client::list_project_snippet_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'_> {
+pub struct ListProjectSnippetAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl ListProjectSnippetAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1526,61 +1416,51 @@ impl GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectSnippetAwardEmoji<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdAwardEmoji);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_snippets_snippet_id_award_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectSnippetAwardEmoji);
+/// Request builder of [`crate::Client::award_project_snippet_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji<'a> {
+pub struct AwardProjectSnippetEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AwardProjectSnippetEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(AwardProjectSnippetEmoji);
+/// Request builder of [`crate::Client::get_project_snippet_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
+pub struct GetProjectSnippetAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetAwardEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_snippets_snippet_id_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectSnippetAwardEmoji);
+/// Request builder of [`crate::Client::delete_project_snippet_award_emoji`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId<'a> {
+pub struct DeleteProjectSnippetAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectSnippetAwardEmoji<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdSnippetsSnippetIdAwardEmojiAwardId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectSnippetAwardEmoji);
+/// Request builder of [`crate::Client::list_project_snippet_note_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'_> {
+pub struct ListProjectSnippetNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl ListProjectSnippetNoteAwardEmoji<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1594,57 +1474,43 @@ impl GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectSnippetNoteAwardEmoji<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectSnippetNoteAwardEmoji);
+/// Request builder of [`crate::Client::award_project_snippet_note_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji<'a> {
+pub struct AwardProjectSnippetNoteEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AwardProjectSnippetNoteEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(AwardProjectSnippetNoteEmoji);
+/// Request builder of [`crate::Client::get_project_snippet_note_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
+pub struct GetProjectSnippetNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetNoteAwardEmoji<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_snippets_snippet_id_notes_note_id_award_emoji_award_id`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectSnippetNoteAwardEmoji);
+/// Request builder of [`crate::Client::delete_project_snippet_note_award_emoji`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId<'a> {
+pub struct DeleteProjectSnippetNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectSnippetNoteAwardEmoji<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmojiAwardId
-);
+crate::runtime::into_future!(DeleteProjectSnippetNoteAwardEmoji);

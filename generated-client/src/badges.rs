@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of group badges viewable by the authenticated user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdBadges`].
-    pub fn get_api_v4_groups_id_badges(
+    /// Optional parameters are set on the returned [`ListGroupBadges`].
+    pub fn list_group_badges(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdBadges<'_> {
-        GetApiV4GroupsIdBadges(
+    ) -> ListGroupBadges<'_> {
+        ListGroupBadges(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,19 +39,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Adds a badge to a group.
-    pub fn post_api_v4_groups_id_badges(
+    pub fn create_group_badge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdBadges>,
-    ) -> PostApiV4GroupsIdBadges<'_> {
-        PostApiV4GroupsIdBadges(
+        body: impl Into<crate::types::CreateGroupBadgeBody>,
+    ) -> CreateGroupBadge<'_> {
+        CreateGroupBadge(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/badges",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4GroupsIdBadges>::into(body)),
+                .json_body(&Into::<crate::types::CreateGroupBadgeBody>::into(body)),
         )
     }
     /// Preview a badge from a group.
@@ -66,13 +66,13 @@ impl crate::Client {
     /// - `image_url`: URL of the badge image
     ///
     /// Returns, on success (200): Preview a badge from a group.
-    pub fn get_api_v4_groups_id_badges_render(
+    pub fn get_group_badge_render(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         link_url: impl Into<String>,
         image_url: impl Into<String>,
-    ) -> GetApiV4GroupsIdBadgesRender<'_> {
-        GetApiV4GroupsIdBadgesRender(
+    ) -> GetGroupBadgeRender<'_> {
+        GetGroupBadgeRender(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -94,12 +94,12 @@ impl crate::Client {
     /// - `badge_id`: The badge ID
     ///
     /// Returns, on success (200): Gets a badge of a group.
-    pub fn get_api_v4_groups_id_badges_badge_id(
+    pub fn get_group_badge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         badge_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdBadgesBadgeId<'_> {
-        GetApiV4GroupsIdBadgesBadgeId(
+    ) -> GetGroupBadge<'_> {
+        GetGroupBadge(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -123,13 +123,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Updates a badge of a group.
-    pub fn put_api_v4_groups_id_badges_badge_id(
+    pub fn update_group_badge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         badge_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4GroupsIdBadgesBadgeId>,
-    ) -> PutApiV4GroupsIdBadgesBadgeId<'_> {
-        PutApiV4GroupsIdBadgesBadgeId(
+        body: impl Into<crate::types::UpdateGroupBadgeBody>,
+    ) -> UpdateGroupBadge<'_> {
+        UpdateGroupBadge(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -139,9 +139,7 @@ impl crate::Client {
                         &Into::<i64>::into(badge_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdBadgesBadgeId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateGroupBadgeBody>::into(body)),
         )
     }
     /// Removes a badge from the group.
@@ -155,12 +153,12 @@ impl crate::Client {
     /// - `badge_id`: The badge ID
     ///
     /// Returns, on success (204): Removes a badge from the group.
-    pub fn delete_api_v4_groups_id_badges_badge_id(
+    pub fn delete_group_badge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         badge_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdBadgesBadgeId<'_> {
-        DeleteApiV4GroupsIdBadgesBadgeId(
+    ) -> DeleteGroupBadge<'_> {
+        DeleteGroupBadge(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -183,12 +181,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of project badges viewable by the authenticated user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdBadges`].
-    pub fn get_api_v4_projects_id_badges(
+    /// Optional parameters are set on the returned [`ListProjectBadges`].
+    pub fn list_project_badges(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdBadges<'_> {
-        GetApiV4ProjectsIdBadges(
+    ) -> ListProjectBadges<'_> {
+        ListProjectBadges(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -208,19 +206,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Adds a badge to a project.
-    pub fn post_api_v4_projects_id_badges(
+    pub fn create_project_badge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdBadges>,
-    ) -> PostApiV4ProjectsIdBadges<'_> {
-        PostApiV4ProjectsIdBadges(
+        body: impl Into<crate::types::CreateProjectBadgeBody>,
+    ) -> CreateProjectBadge<'_> {
+        CreateProjectBadge(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/badges",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdBadges>::into(body)),
+                .json_body(&Into::<crate::types::CreateProjectBadgeBody>::into(body)),
         )
     }
     /// Preview a badge from a project.
@@ -235,13 +233,13 @@ impl crate::Client {
     /// - `image_url`: URL of the badge image
     ///
     /// Returns, on success (200): Preview a badge from a project.
-    pub fn get_api_v4_projects_id_badges_render(
+    pub fn get_project_badge_render(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         link_url: impl Into<String>,
         image_url: impl Into<String>,
-    ) -> GetApiV4ProjectsIdBadgesRender<'_> {
-        GetApiV4ProjectsIdBadgesRender(
+    ) -> GetProjectBadgeRender<'_> {
+        GetProjectBadgeRender(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -263,12 +261,12 @@ impl crate::Client {
     /// - `badge_id`: The badge ID
     ///
     /// Returns, on success (200): Gets a badge of a project.
-    pub fn get_api_v4_projects_id_badges_badge_id(
+    pub fn get_project_badge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         badge_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdBadgesBadgeId<'_> {
-        GetApiV4ProjectsIdBadgesBadgeId(
+    ) -> GetProjectBadge<'_> {
+        GetProjectBadge(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -292,13 +290,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Updates a badge of a project.
-    pub fn put_api_v4_projects_id_badges_badge_id(
+    pub fn update_project_badge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         badge_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdBadgesBadgeId>,
-    ) -> PutApiV4ProjectsIdBadgesBadgeId<'_> {
-        PutApiV4ProjectsIdBadgesBadgeId(
+        body: impl Into<crate::types::UpdateProjectBadgeBody>,
+    ) -> UpdateProjectBadge<'_> {
+        UpdateProjectBadge(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -308,9 +306,7 @@ impl crate::Client {
                         &Into::<i64>::into(badge_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdBadgesBadgeId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectBadgeBody>::into(body)),
         )
     }
     /// Removes a badge from the project.
@@ -324,12 +320,12 @@ impl crate::Client {
     /// - `badge_id`: The badge ID
     ///
     /// Returns, on success (204): Removes a badge from the project.
-    pub fn delete_api_v4_projects_id_badges_badge_id(
+    pub fn delete_project_badge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         badge_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdBadgesBadgeId<'_> {
-        DeleteApiV4ProjectsIdBadgesBadgeId(
+    ) -> DeleteProjectBadge<'_> {
+        DeleteProjectBadge(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -342,11 +338,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_badges`]: `GET /api/v4/groups/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_badges`]: `GET /api/v4/groups/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBadges<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdBadges<'_> {
+pub struct ListGroupBadges<'a>(crate::runtime::Call<'a>);
+impl ListGroupBadges<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -364,73 +360,73 @@ impl GetApiV4GroupsIdBadges<'_> {
         Self(self.0.query("name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdBadges<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupBadges<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBadge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdBadges);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_badges`]: `POST /api/v4/groups/{id}/badges`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupBadges);
+/// Request builder of [`crate::Client::create_group_badge`]: `POST /api/v4/groups/{id}/badges`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdBadges<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdBadges<'a> {
+pub struct CreateGroupBadge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupBadge<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdBadges);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_badges_render`]: `GET /api/v4/groups/{id}/badges/render`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupBadge);
+/// Request builder of [`crate::Client::get_group_badge_render`]: `GET /api/v4/groups/{id}/badges/render`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBadgesRender<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdBadgesRender<'a> {
+pub struct GetGroupBadgeRender<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupBadgeRender<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicBadgeDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdBadgesRender);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_badges_badge_id`]: `GET /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupBadgeRender);
+/// Request builder of [`crate::Client::get_group_badge`]: `GET /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdBadgesBadgeId<'a> {
+pub struct GetGroupBadge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupBadge<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdBadgesBadgeId);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_badges_badge_id`]: `PUT /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupBadge);
+/// Request builder of [`crate::Client::update_group_badge`]: `PUT /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdBadgesBadgeId<'a> {
+pub struct UpdateGroupBadge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupBadge<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdBadgesBadgeId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_badges_badge_id`]: `DELETE /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupBadge);
+/// Request builder of [`crate::Client::delete_group_badge`]: `DELETE /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdBadgesBadgeId<'a> {
+pub struct DeleteGroupBadge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupBadge<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdBadgesBadgeId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_badges`]: `GET /api/v4/projects/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupBadge);
+/// Request builder of [`crate::Client::list_project_badges`]: `GET /api/v4/projects/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdBadges<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdBadges<'_> {
+pub struct ListProjectBadges<'a>(crate::runtime::Call<'a>);
+impl ListProjectBadges<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -448,65 +444,65 @@ impl GetApiV4ProjectsIdBadges<'_> {
         Self(self.0.query("name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdBadges<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectBadges<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBadge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdBadges);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_badges`]: `POST /api/v4/projects/{id}/badges`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectBadges);
+/// Request builder of [`crate::Client::create_project_badge`]: `POST /api/v4/projects/{id}/badges`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdBadges<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdBadges<'a> {
+pub struct CreateProjectBadge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectBadge<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdBadges);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_badges_render`]: `GET /api/v4/projects/{id}/badges/render`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectBadge);
+/// Request builder of [`crate::Client::get_project_badge_render`]: `GET /api/v4/projects/{id}/badges/render`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdBadgesRender<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdBadgesRender<'a> {
+pub struct GetProjectBadgeRender<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectBadgeRender<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicBadgeDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdBadgesRender);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_badges_badge_id`]: `GET /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectBadgeRender);
+/// Request builder of [`crate::Client::get_project_badge`]: `GET /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdBadgesBadgeId<'a> {
+pub struct GetProjectBadge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectBadge<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdBadgesBadgeId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_badges_badge_id`]: `PUT /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectBadge);
+/// Request builder of [`crate::Client::update_project_badge`]: `PUT /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdBadgesBadgeId<'a> {
+pub struct UpdateProjectBadge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectBadge<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdBadgesBadgeId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_badges_badge_id`]: `DELETE /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectBadge);
+/// Request builder of [`crate::Client::delete_project_badge`]: `DELETE /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdBadgesBadgeId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdBadgesBadgeId<'a> {
+pub struct DeleteProjectBadge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectBadge<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdBadgesBadgeId);
+crate::runtime::into_future!(DeleteProjectBadge);

@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Retrieve a batched background migration.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4AdminBatchedBackgroundMigrationsId`].
-    pub fn get_api_v4_admin_batched_background_migrations_id(
+    /// Optional parameters are set on the returned [`GetAdminBatchedBackgroundMigration`].
+    pub fn get_admin_batched_background_migration(
         &self,
         id: impl Into<i64>,
-    ) -> GetApiV4AdminBatchedBackgroundMigrationsId<'_> {
-        GetApiV4AdminBatchedBackgroundMigrationsId(
+    ) -> GetAdminBatchedBackgroundMigration<'_> {
+        GetAdminBatchedBackgroundMigration(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,12 +35,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Resume a batched background migration.
-    pub fn put_api_v4_admin_batched_background_migrations_id_resume(
+    pub fn resume_admin_batched_background_migration(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResume>,
-    ) -> PutApiV4AdminBatchedBackgroundMigrationsIdResume<'_> {
-        PutApiV4AdminBatchedBackgroundMigrationsIdResume(
+        body: impl Into<crate::types::ResumeAdminBatchedBackgroundMigrationBody>,
+    ) -> ResumeAdminBatchedBackgroundMigration<'_> {
+        ResumeAdminBatchedBackgroundMigration(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -49,7 +49,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResume,
+                        crate::types::ResumeAdminBatchedBackgroundMigrationBody,
                     >::into(body),
                 ),
         )
@@ -63,12 +63,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Pause a batched background migration.
-    pub fn put_api_v4_admin_batched_background_migrations_id_pause(
+    pub fn pause_admin_batched_background_migration(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdPause>,
-    ) -> PutApiV4AdminBatchedBackgroundMigrationsIdPause<'_> {
-        PutApiV4AdminBatchedBackgroundMigrationsIdPause(
+        body: impl Into<crate::types::PauseAdminBatchedBackgroundMigrationBody>,
+    ) -> PauseAdminBatchedBackgroundMigration<'_> {
+        PauseAdminBatchedBackgroundMigration(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -77,7 +77,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdPause,
+                        crate::types::PauseAdminBatchedBackgroundMigrationBody,
                     >::into(body),
                 ),
         )
@@ -88,11 +88,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the list of batched background migrations.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4AdminBatchedBackgroundMigrations`].
-    pub fn get_api_v4_admin_batched_background_migrations(
+    /// Optional parameters are set on the returned [`ListAdminBatchedBackgroundMigrations`].
+    pub fn list_admin_batched_background_migrations(
         &self,
-    ) -> GetApiV4AdminBatchedBackgroundMigrations<'_> {
-        GetApiV4AdminBatchedBackgroundMigrations(
+    ) -> ListAdminBatchedBackgroundMigrations<'_> {
+        ListAdminBatchedBackgroundMigrations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -102,19 +102,17 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_admin_batched_background_migrations_id`]: `GET /api/v4/admin/batched_background_migrations/{id}`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_admin_batched_background_migration`]: `GET /api/v4/admin/batched_background_migrations/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminBatchedBackgroundMigrationsId<'a>(crate::runtime::Call<'a>);
-impl GetApiV4AdminBatchedBackgroundMigrationsId<'_> {
+pub struct GetAdminBatchedBackgroundMigration<'a>(crate::runtime::Call<'a>);
+impl GetAdminBatchedBackgroundMigration<'_> {
     /// The name of the database
     ///
     /// Default: `"main"`.
     pub fn database(
         self,
-        value: impl Into<
-            crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
-        >,
+        value: impl Into<crate::types::GetAdminBatchedBackgroundMigrationDatabase>,
     ) -> Self {
         Self(
             self
@@ -122,14 +120,13 @@ impl GetApiV4AdminBatchedBackgroundMigrationsId<'_> {
                 .query(
                     "database",
                     &Into::<
-                        crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
+                        crate::types::GetAdminBatchedBackgroundMigrationDatabase,
                     >::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetAdminBatchedBackgroundMigration<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesBatchedBackgroundMigration,
     >;
@@ -137,15 +134,12 @@ for GetApiV4AdminBatchedBackgroundMigrationsId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4AdminBatchedBackgroundMigrationsId);
-/// Request builder of [`crate::Client::put_api_v4_admin_batched_background_migrations_id_resume`]: `PUT /api/v4/admin/batched_background_migrations/{id}/resume`. Send it with `.await`.
+crate::runtime::into_future!(GetAdminBatchedBackgroundMigration);
+/// Request builder of [`crate::Client::resume_admin_batched_background_migration`]: `PUT /api/v4/admin/batched_background_migrations/{id}/resume`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a> {
+pub struct ResumeAdminBatchedBackgroundMigration<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResumeAdminBatchedBackgroundMigration<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesBatchedBackgroundMigration,
     >;
@@ -153,13 +147,12 @@ for PutApiV4AdminBatchedBackgroundMigrationsIdResume<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4AdminBatchedBackgroundMigrationsIdResume);
-/// Request builder of [`crate::Client::put_api_v4_admin_batched_background_migrations_id_pause`]: `PUT /api/v4/admin/batched_background_migrations/{id}/pause`. Send it with `.await`.
+crate::runtime::into_future!(ResumeAdminBatchedBackgroundMigration);
+/// Request builder of [`crate::Client::pause_admin_batched_background_migration`]: `PUT /api/v4/admin/batched_background_migrations/{id}/pause`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a> {
+pub struct PauseAdminBatchedBackgroundMigration<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PauseAdminBatchedBackgroundMigration<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesBatchedBackgroundMigration,
     >;
@@ -167,20 +160,18 @@ for PutApiV4AdminBatchedBackgroundMigrationsIdPause<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4AdminBatchedBackgroundMigrationsIdPause);
-/// Request builder of [`crate::Client::get_api_v4_admin_batched_background_migrations`]: `GET /api/v4/admin/batched_background_migrations`. Send it with `.await`.
+crate::runtime::into_future!(PauseAdminBatchedBackgroundMigration);
+/// Request builder of [`crate::Client::list_admin_batched_background_migrations`]: `GET /api/v4/admin/batched_background_migrations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminBatchedBackgroundMigrations<'a>(crate::runtime::Call<'a>);
-impl GetApiV4AdminBatchedBackgroundMigrations<'_> {
+pub struct ListAdminBatchedBackgroundMigrations<'a>(crate::runtime::Call<'a>);
+impl ListAdminBatchedBackgroundMigrations<'_> {
     /// The name of the database, the default `main`
     ///
     /// Default: `"main"`.
     pub fn database(
         self,
-        value: impl Into<
-            crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
-        >,
+        value: impl Into<crate::types::GetAdminBatchedBackgroundMigrationDatabase>,
     ) -> Self {
         Self(
             self
@@ -188,13 +179,13 @@ impl GetApiV4AdminBatchedBackgroundMigrations<'_> {
                 .query(
                     "database",
                     &Into::<
-                        crate::types::GetApiV4AdminBatchedBackgroundMigrationsIdDatabase,
+                        crate::types::GetAdminBatchedBackgroundMigrationDatabase,
                     >::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminBatchedBackgroundMigrations<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListAdminBatchedBackgroundMigrations<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
     >;
@@ -202,4 +193,4 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminBatchedBackgroundMigrati
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4AdminBatchedBackgroundMigrations);
+crate::runtime::into_future!(ListAdminBatchedBackgroundMigrations);

@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project repository branches.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryBranches`].
-    pub fn get_api_v4_projects_id_repository_branches(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryBranches`].
+    pub fn list_project_repository_branches(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRepositoryBranches<'_> {
-        GetApiV4ProjectsIdRepositoryBranches(
+    ) -> ListProjectRepositoryBranches<'_> {
+        ListProjectRepositoryBranches(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,12 +35,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create branch.
-    pub fn post_api_v4_projects_id_repository_branches(
+    pub fn create_project_repository_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryBranches>,
-    ) -> PostApiV4ProjectsIdRepositoryBranches<'_> {
-        PostApiV4ProjectsIdRepositoryBranches(
+        body: impl Into<crate::types::CreateProjectRepositoryBranchBody>,
+    ) -> CreateProjectRepositoryBranch<'_> {
+        CreateProjectRepositoryBranch(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -48,9 +48,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdRepositoryBranches,
-                    >::into(body),
+                    &Into::<crate::types::CreateProjectRepositoryBranchBody>::into(body),
                 ),
         )
     }
@@ -63,12 +61,12 @@ impl crate::Client {
     /// - `branch`:
     ///
     /// Returns, on success (200): Get a single repository branch.
-    pub fn get_api_v4_projects_id_repository_branches_branch(
+    pub fn get_project_repository_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         branch: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdRepositoryBranchesBranch<'_> {
-        GetApiV4ProjectsIdRepositoryBranchesBranch(
+    ) -> GetProjectRepositoryBranch<'_> {
+        GetProjectRepositoryBranch(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -89,12 +87,12 @@ impl crate::Client {
     /// - `branch`: The name of the branch
     ///
     /// Returns, on success (204): Delete a branch.
-    pub fn delete_api_v4_projects_id_repository_branches_branch(
+    pub fn delete_project_repository_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         branch: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdRepositoryBranchesBranch<'_> {
-        DeleteApiV4ProjectsIdRepositoryBranchesBranch(
+    ) -> DeleteProjectRepositoryBranch<'_> {
+        DeleteProjectRepositoryBranch(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -115,12 +113,12 @@ impl crate::Client {
     /// - `branch`: The name of the branch
     ///
     /// Returns, on success (204): No Content.
-    pub fn head_api_v4_projects_id_repository_branches_branch(
+    pub fn head_project_repository_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         branch: impl Into<String>,
-    ) -> HeadApiV4ProjectsIdRepositoryBranchesBranch<'_> {
-        HeadApiV4ProjectsIdRepositoryBranchesBranch(
+    ) -> HeadProjectRepositoryBranch<'_> {
+        HeadProjectRepositoryBranch(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::HEAD,
@@ -142,13 +140,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Protect a single branch.
-    pub fn put_api_v4_projects_id_repository_branches_branch_protect(
+    pub fn protect_project_repository_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         branch: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdRepositoryBranchesBranchProtect>,
-    ) -> PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'_> {
-        PutApiV4ProjectsIdRepositoryBranchesBranchProtect(
+        body: impl Into<crate::types::ProtectProjectRepositoryBranchBody>,
+    ) -> ProtectProjectRepositoryBranch<'_> {
+        ProtectProjectRepositoryBranch(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -159,9 +157,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdRepositoryBranchesBranchProtect,
-                    >::into(body),
+                    &Into::<crate::types::ProtectProjectRepositoryBranchBody>::into(body),
                 ),
         )
     }
@@ -174,12 +170,12 @@ impl crate::Client {
     /// - `branch`: The name of the branch
     ///
     /// Returns, on success (200): Unprotect a single branch.
-    pub fn put_api_v4_projects_id_repository_branches_branch_unprotect(
+    pub fn unprotect_project_repository_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         branch: impl Into<String>,
-    ) -> PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'_> {
-        PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect(
+    ) -> UnprotectProjectRepositoryBranch<'_> {
+        UnprotectProjectRepositoryBranch(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -199,11 +195,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (202): 202 Accepted.
-    pub fn delete_api_v4_projects_id_repository_merged_branches(
+    pub fn delete_project_repository_merged_branches(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdRepositoryMergedBranches<'_> {
-        DeleteApiV4ProjectsIdRepositoryMergedBranches(
+    ) -> DeleteProjectRepositoryMergedBranches<'_> {
+        DeleteProjectRepositoryMergedBranches(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -213,11 +209,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_branches`]: `GET /api/v4/projects/{id}/repository/branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_repository_branches`]: `GET /api/v4/projects/{id}/repository/branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryBranches<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryBranches<'_> {
+pub struct ListProjectRepositoryBranches<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryBranches<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -241,16 +237,14 @@ impl GetApiV4ProjectsIdRepositoryBranches<'_> {
     /// Return list of branches sorted by the given field
     pub fn sort(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryBranchesSort>,
+        value: impl Into<crate::types::ListProjectRepositoryBranchesSort>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "sort",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdRepositoryBranchesSort,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectRepositoryBranchesSort>::into(value),
                 ),
         )
     }
@@ -259,97 +253,87 @@ impl GetApiV4ProjectsIdRepositoryBranches<'_> {
         Self(self.0.query("page_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryBranches<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryBranches<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryBranches);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_branches`]: `POST /api/v4/projects/{id}/repository/branches`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryBranches);
+/// Request builder of [`crate::Client::create_project_repository_branch`]: `POST /api/v4/projects/{id}/repository/branches`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryBranches<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRepositoryBranches<'a> {
+pub struct CreateProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryBranch<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryBranches);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_branches_branch`]: `GET /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositoryBranch);
+/// Request builder of [`crate::Client::get_project_repository_branch`]: `GET /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryBranchesBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryBranchesBranch<'a> {
+pub struct GetProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryBranch<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryBranchesBranch);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_repository_branches_branch`]: `DELETE /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryBranch);
+/// Request builder of [`crate::Client::delete_project_repository_branch`]: `DELETE /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRepositoryBranchesBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRepositoryBranchesBranch<'a> {
+pub struct DeleteProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRepositoryBranch<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdRepositoryBranchesBranch);
-/// Request builder of [`crate::Client::head_api_v4_projects_id_repository_branches_branch`]: `HEAD /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRepositoryBranch);
+/// Request builder of [`crate::Client::head_project_repository_branch`]: `HEAD /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct HeadApiV4ProjectsIdRepositoryBranchesBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for HeadApiV4ProjectsIdRepositoryBranchesBranch<'a> {
+pub struct HeadProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for HeadProjectRepositoryBranch<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(HeadApiV4ProjectsIdRepositoryBranchesBranch);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_repository_branches_branch_protect`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/protect`. Send it with `.await`.
+crate::runtime::into_future!(HeadProjectRepositoryBranch);
+/// Request builder of [`crate::Client::protect_project_repository_branch`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/protect`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdRepositoryBranchesBranchProtect<'a> {
+pub struct ProtectProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ProtectProjectRepositoryBranch<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdRepositoryBranchesBranchProtect);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_repository_branches_branch_unprotect`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/unprotect`. Send it with `.await`.
+crate::runtime::into_future!(ProtectProjectRepositoryBranch);
+/// Request builder of [`crate::Client::unprotect_project_repository_branch`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/unprotect`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect<'a> {
+pub struct UnprotectProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UnprotectProjectRepositoryBranch<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdRepositoryBranchesBranchUnprotect);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_repository_merged_branches`]: `DELETE /api/v4/projects/{id}/repository/merged_branches`. Send it with `.await`.
+crate::runtime::into_future!(UnprotectProjectRepositoryBranch);
+/// Request builder of [`crate::Client::delete_project_repository_merged_branches`]: `DELETE /api/v4/projects/{id}/repository/merged_branches`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRepositoryMergedBranches<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRepositoryMergedBranches<'a> {
+pub struct DeleteProjectRepositoryMergedBranches<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRepositoryMergedBranches<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdRepositoryMergedBranches);
+crate::runtime::into_future!(DeleteProjectRepositoryMergedBranches);

@@ -11,9 +11,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all broadcast messages.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4BroadcastMessages`].
-    pub fn get_api_v4_broadcast_messages(&self) -> GetApiV4BroadcastMessages<'_> {
-        GetApiV4BroadcastMessages(
+    /// Optional parameters are set on the returned [`ListBroadcastMessages`].
+    pub fn list_broadcast_messages(&self) -> ListBroadcastMessages<'_> {
+        ListBroadcastMessages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -32,18 +32,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a broadcast message.
-    pub fn post_api_v4_broadcast_messages(
+    pub fn create_broadcast_message(
         &self,
-        body: impl Into<crate::types::PostApiV4BroadcastMessages>,
-    ) -> PostApiV4BroadcastMessages<'_> {
-        PostApiV4BroadcastMessages(
+        body: impl Into<crate::types::CreateBroadcastMessageBody>,
+    ) -> CreateBroadcastMessage<'_> {
+        CreateBroadcastMessage(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/broadcast_messages",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4BroadcastMessages>::into(body)),
+                .json_body(&Into::<crate::types::CreateBroadcastMessageBody>::into(body)),
         )
     }
     /// Get a specific broadcast message
@@ -56,11 +56,8 @@ impl crate::Client {
     /// - `id`: Broadcast message ID
     ///
     /// Returns, on success (200): Get a specific broadcast message.
-    pub fn get_api_v4_broadcast_messages_id(
-        &self,
-        id: impl Into<i64>,
-    ) -> GetApiV4BroadcastMessagesId<'_> {
-        GetApiV4BroadcastMessagesId(
+    pub fn get_broadcast_message(&self, id: impl Into<i64>) -> GetBroadcastMessage<'_> {
+        GetBroadcastMessage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -80,21 +77,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a broadcast message.
-    pub fn put_api_v4_broadcast_messages_id(
+    pub fn update_broadcast_message(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4BroadcastMessagesId>,
-    ) -> PutApiV4BroadcastMessagesId<'_> {
-        PutApiV4BroadcastMessagesId(
+        body: impl Into<crate::types::UpdateBroadcastMessageBody>,
+    ) -> UpdateBroadcastMessage<'_> {
+        UpdateBroadcastMessage(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/broadcast_messages/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4BroadcastMessagesId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateBroadcastMessageBody>::into(body)),
         )
     }
     /// Delete a broadcast message
@@ -107,11 +102,11 @@ impl crate::Client {
     /// - `id`: Broadcast message ID
     ///
     /// Returns, on success (200): Delete a broadcast message.
-    pub fn delete_api_v4_broadcast_messages_id(
+    pub fn delete_broadcast_message(
         &self,
         id: impl Into<i64>,
-    ) -> DeleteApiV4BroadcastMessagesId<'_> {
-        DeleteApiV4BroadcastMessagesId(
+    ) -> DeleteBroadcastMessage<'_> {
+        DeleteBroadcastMessage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -121,11 +116,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_broadcast_messages`]: `GET /api/v4/broadcast_messages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_broadcast_messages`]: `GET /api/v4/broadcast_messages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BroadcastMessages<'a>(crate::runtime::Call<'a>);
-impl GetApiV4BroadcastMessages<'_> {
+pub struct ListBroadcastMessages<'a>(crate::runtime::Call<'a>);
+impl ListBroadcastMessages<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -139,7 +134,7 @@ impl GetApiV4BroadcastMessages<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4BroadcastMessages<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListBroadcastMessages<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesSystemBroadcastMessage,
     >;
@@ -147,12 +142,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4BroadcastMessages<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4BroadcastMessages);
-/// Request builder of [`crate::Client::post_api_v4_broadcast_messages`]: `POST /api/v4/broadcast_messages`. Send it with `.await`.
+crate::runtime::into_future!(ListBroadcastMessages);
+/// Request builder of [`crate::Client::create_broadcast_message`]: `POST /api/v4/broadcast_messages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4BroadcastMessages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4BroadcastMessages<'a> {
+pub struct CreateBroadcastMessage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateBroadcastMessage<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSystemBroadcastMessage,
     >;
@@ -160,12 +155,12 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4BroadcastMessages<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4BroadcastMessages);
-/// Request builder of [`crate::Client::get_api_v4_broadcast_messages_id`]: `GET /api/v4/broadcast_messages/{id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateBroadcastMessage);
+/// Request builder of [`crate::Client::get_broadcast_message`]: `GET /api/v4/broadcast_messages/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BroadcastMessagesId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4BroadcastMessagesId<'a> {
+pub struct GetBroadcastMessage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetBroadcastMessage<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSystemBroadcastMessage,
     >;
@@ -173,12 +168,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4BroadcastMessagesId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4BroadcastMessagesId);
-/// Request builder of [`crate::Client::put_api_v4_broadcast_messages_id`]: `PUT /api/v4/broadcast_messages/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetBroadcastMessage);
+/// Request builder of [`crate::Client::update_broadcast_message`]: `PUT /api/v4/broadcast_messages/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4BroadcastMessagesId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4BroadcastMessagesId<'a> {
+pub struct UpdateBroadcastMessage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateBroadcastMessage<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSystemBroadcastMessage,
     >;
@@ -186,12 +181,12 @@ impl<'a> crate::runtime::Operation<'a> for PutApiV4BroadcastMessagesId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4BroadcastMessagesId);
-/// Request builder of [`crate::Client::delete_api_v4_broadcast_messages_id`]: `DELETE /api/v4/broadcast_messages/{id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateBroadcastMessage);
+/// Request builder of [`crate::Client::delete_broadcast_message`]: `DELETE /api/v4/broadcast_messages/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4BroadcastMessagesId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4BroadcastMessagesId<'a> {
+pub struct DeleteBroadcastMessage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteBroadcastMessage<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSystemBroadcastMessage,
     >;
@@ -199,4 +194,4 @@ impl<'a> crate::runtime::Operation<'a> for DeleteApiV4BroadcastMessagesId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4BroadcastMessagesId);
+crate::runtime::into_future!(DeleteBroadcastMessage);

@@ -11,9 +11,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List all GitLab Migrations.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4BulkImports`].
-    pub fn get_api_v4_bulk_imports(&self) -> GetApiV4BulkImports<'_> {
-        GetApiV4BulkImports(
+    /// Optional parameters are set on the returned [`ListBulkImports`].
+    pub fn list_bulk_imports(&self) -> ListBulkImports<'_> {
+        ListBulkImports(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,18 +37,18 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Start a new GitLab Migration.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4BulkImports`].
-    pub fn post_api_v4_bulk_imports(
+    /// Optional parameters are set on the returned [`CreateBulkImport`].
+    pub fn create_bulk_import(
         &self,
         configuration_url: impl Into<String>,
         configuration_access_token: impl Into<String>,
         entities_source_type: impl Into<
-            Vec<crate::types::PostApiV4BulkImportsEntitiesSourceTypeItem>,
+            Vec<crate::types::CreateBulkImportEntitiesSourceTypeItem>,
         >,
         entities_source_full_path: impl Into<Vec<String>>,
         entities_destination_namespace: impl Into<Vec<String>>,
-    ) -> PostApiV4BulkImports<'_> {
-        PostApiV4BulkImports(
+    ) -> CreateBulkImport<'_> {
+        CreateBulkImport(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -67,7 +67,7 @@ impl crate::Client {
                 .form_field_array(
                     "entities[source_type][]",
                     &Into::<
-                        Vec<crate::types::PostApiV4BulkImportsEntitiesSourceTypeItem>,
+                        Vec<crate::types::CreateBulkImportEntitiesSourceTypeItem>,
                     >::into(entities_source_type),
                 )
                 .form_field_array(
@@ -88,9 +88,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List all GitLab Migrations' entities.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4BulkImportsEntities`].
-    pub fn get_api_v4_bulk_imports_entities(&self) -> GetApiV4BulkImportsEntities<'_> {
-        GetApiV4BulkImportsEntities(
+    /// Optional parameters are set on the returned [`ListBulkImportEntities`].
+    pub fn list_bulk_import_entities(&self) -> ListBulkImportEntities<'_> {
+        ListBulkImportEntities(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -109,11 +109,8 @@ impl crate::Client {
     /// - `import_id`: The ID of user's GitLab Migration
     ///
     /// Returns, on success (200): Get GitLab Migration details.
-    pub fn get_api_v4_bulk_imports_import_id(
-        &self,
-        import_id: impl Into<i64>,
-    ) -> GetApiV4BulkImportsImportId<'_> {
-        GetApiV4BulkImportsImportId(
+    pub fn get_bulk_import(&self, import_id: impl Into<i64>) -> GetBulkImport<'_> {
+        GetBulkImport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -133,12 +130,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List GitLab Migration entities.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4BulkImportsImportIdEntities`].
-    pub fn get_api_v4_bulk_imports_import_id_entities(
+    /// Optional parameters are set on the returned [`ListBulkImportEntitiesByImportId`].
+    pub fn list_bulk_import_entities_by_import_id(
         &self,
         import_id: impl Into<i64>,
-    ) -> GetApiV4BulkImportsImportIdEntities<'_> {
-        GetApiV4BulkImportsImportIdEntities(
+    ) -> ListBulkImportEntitiesByImportId<'_> {
+        ListBulkImportEntitiesByImportId(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -158,12 +155,12 @@ impl crate::Client {
     /// - `entity_id`: The ID of GitLab Migration entity
     ///
     /// Returns, on success (200): Get GitLab Migration entity details.
-    pub fn get_api_v4_bulk_imports_import_id_entities_entity_id(
+    pub fn get_bulk_import_entity(
         &self,
         import_id: impl Into<i64>,
         entity_id: impl Into<i64>,
-    ) -> GetApiV4BulkImportsImportIdEntitiesEntityId<'_> {
-        GetApiV4BulkImportsImportIdEntitiesEntityId(
+    ) -> GetBulkImportEntity<'_> {
+        GetBulkImportEntity(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -183,12 +180,12 @@ impl crate::Client {
     /// - `entity_id`: The ID of GitLab Migration entity
     ///
     /// Returns, on success (200): Get GitLab Migration entity failures.
-    pub fn get_api_v4_bulk_imports_import_id_entities_entity_id_failures(
+    pub fn get_bulk_import_entity_failures(
         &self,
         import_id: impl Into<i64>,
         entity_id: impl Into<i64>,
-    ) -> GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'_> {
-        GetApiV4BulkImportsImportIdEntitiesEntityIdFailures(
+    ) -> GetBulkImportEntityFailures<'_> {
+        GetBulkImportEntityFailures(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -207,11 +204,8 @@ impl crate::Client {
     /// - `import_id`: The ID of user's GitLab Migration
     ///
     /// Returns, on success (200): Cancel GitLab Migration.
-    pub fn post_api_v4_bulk_imports_import_id_cancel(
-        &self,
-        import_id: impl Into<i64>,
-    ) -> PostApiV4BulkImportsImportIdCancel<'_> {
-        PostApiV4BulkImportsImportIdCancel(
+    pub fn cancel_bulk_import(&self, import_id: impl Into<i64>) -> CancelBulkImport<'_> {
+        CancelBulkImport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -221,11 +215,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_bulk_imports`]: `GET /api/v4/bulk_imports`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_bulk_imports`]: `GET /api/v4/bulk_imports`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImports<'a>(crate::runtime::Call<'a>);
-impl GetApiV4BulkImports<'_> {
+pub struct ListBulkImports<'a>(crate::runtime::Call<'a>);
+impl ListBulkImports<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -241,46 +235,37 @@ impl GetApiV4BulkImports<'_> {
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Return GitLab Migrations with specified status
-    pub fn status(
-        self,
-        value: impl Into<crate::types::GetApiV4BulkImportsStatus>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<crate::types::ListBulkImportsStatus>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4BulkImportsStatus>::into(value),
+                    &Into::<crate::types::ListBulkImportsStatus>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4BulkImports<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListBulkImports<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImport>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4BulkImports);
-/// Request builder of [`crate::Client::post_api_v4_bulk_imports`]: `POST /api/v4/bulk_imports`. Send it with `.await`.
+crate::runtime::into_future!(ListBulkImports);
+/// Request builder of [`crate::Client::create_bulk_import`]: `POST /api/v4/bulk_imports`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4BulkImports<'a>(crate::runtime::Call<'a>);
-impl PostApiV4BulkImports<'_> {
+pub struct CreateBulkImport<'a>(crate::runtime::Call<'a>);
+impl CreateBulkImport<'_> {
     /// Destination slug for the entity
     pub fn entities_destination_slug(self, value: impl Into<Vec<String>>) -> Self {
         Self(
@@ -326,18 +311,18 @@ impl PostApiV4BulkImports<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4BulkImports<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateBulkImport<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4BulkImports);
-/// Request builder of [`crate::Client::get_api_v4_bulk_imports_entities`]: `GET /api/v4/bulk_imports/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateBulkImport);
+/// Request builder of [`crate::Client::list_bulk_import_entities`]: `GET /api/v4/bulk_imports/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsEntities<'a>(crate::runtime::Call<'a>);
-impl GetApiV4BulkImportsEntities<'_> {
+pub struct ListBulkImportEntities<'a>(crate::runtime::Call<'a>);
+impl ListBulkImportEntities<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -353,68 +338,56 @@ impl GetApiV4BulkImportsEntities<'_> {
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Return all GitLab Migrations' entities with specified status
-    pub fn status(
-        self,
-        value: impl Into<crate::types::GetApiV4BulkImportsStatus>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<crate::types::ListBulkImportsStatus>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4BulkImportsStatus>::into(value),
+                    &Into::<crate::types::ListBulkImportsStatus>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4BulkImportsEntities<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListBulkImportEntities<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImports>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4BulkImportsEntities);
-/// Request builder of [`crate::Client::get_api_v4_bulk_imports_import_id`]: `GET /api/v4/bulk_imports/{import_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListBulkImportEntities);
+/// Request builder of [`crate::Client::get_bulk_import`]: `GET /api/v4/bulk_imports/{import_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsImportId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4BulkImportsImportId<'a> {
+pub struct GetBulkImport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetBulkImport<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4BulkImportsImportId);
-/// Request builder of [`crate::Client::get_api_v4_bulk_imports_import_id_entities`]: `GET /api/v4/bulk_imports/{import_id}/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetBulkImport);
+/// Request builder of [`crate::Client::list_bulk_import_entities_by_import_id`]: `GET /api/v4/bulk_imports/{import_id}/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsImportIdEntities<'a>(crate::runtime::Call<'a>);
-impl GetApiV4BulkImportsImportIdEntities<'_> {
+pub struct ListBulkImportEntitiesByImportId<'a>(crate::runtime::Call<'a>);
+impl ListBulkImportEntitiesByImportId<'_> {
     /// Return import entities with specified status
-    pub fn status(
-        self,
-        value: impl Into<crate::types::GetApiV4BulkImportsStatus>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<crate::types::ListBulkImportsStatus>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4BulkImportsStatus>::into(value),
+                    &Into::<crate::types::ListBulkImportsStatus>::into(value),
                 ),
         )
     }
@@ -431,33 +404,29 @@ impl GetApiV4BulkImportsImportIdEntities<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4BulkImportsImportIdEntities<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListBulkImportEntitiesByImportId<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImports>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4BulkImportsImportIdEntities);
-/// Request builder of [`crate::Client::get_api_v4_bulk_imports_import_id_entities_entity_id`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListBulkImportEntitiesByImportId);
+/// Request builder of [`crate::Client::get_bulk_import_entity`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsImportIdEntitiesEntityId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4BulkImportsImportIdEntitiesEntityId<'a> {
+pub struct GetBulkImportEntity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetBulkImportEntity<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImports>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4BulkImportsImportIdEntitiesEntityId);
-/// Request builder of [`crate::Client::get_api_v4_bulk_imports_import_id_entities_entity_id_failures`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}/failures`. Send it with `.await`.
+crate::runtime::into_future!(GetBulkImportEntity);
+/// Request builder of [`crate::Client::get_bulk_import_entity_failures`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}/failures`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'a> {
+pub struct GetBulkImportEntityFailures<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetBulkImportEntityFailures<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesBulkImportsEntityFailure,
     >;
@@ -465,15 +434,15 @@ for GetApiV4BulkImportsImportIdEntitiesEntityIdFailures<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4BulkImportsImportIdEntitiesEntityIdFailures);
-/// Request builder of [`crate::Client::post_api_v4_bulk_imports_import_id_cancel`]: `POST /api/v4/bulk_imports/{import_id}/cancel`. Send it with `.await`.
+crate::runtime::into_future!(GetBulkImportEntityFailures);
+/// Request builder of [`crate::Client::cancel_bulk_import`]: `POST /api/v4/bulk_imports/{import_id}/cancel`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4BulkImportsImportIdCancel<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4BulkImportsImportIdCancel<'a> {
+pub struct CancelBulkImport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CancelBulkImport<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4BulkImportsImportIdCancel);
+crate::runtime::into_future!(CancelBulkImport);

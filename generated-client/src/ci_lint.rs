@@ -15,12 +15,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Validates a CI YAML configuration with a namespace.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdCiLint`].
-    pub fn get_api_v4_projects_id_ci_lint(
+    /// Optional parameters are set on the returned [`GetProjectCiLint`].
+    pub fn get_project_ci_lint(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdCiLint<'_> {
-        GetApiV4ProjectsIdCiLint(
+    ) -> GetProjectCiLint<'_> {
+        GetProjectCiLint(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -40,27 +40,27 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Validate a CI YAML configuration with a namespace.
-    pub fn post_api_v4_projects_id_ci_lint(
+    pub fn create_project_ci_lint(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdCiLint>,
-    ) -> PostApiV4ProjectsIdCiLint<'_> {
-        PostApiV4ProjectsIdCiLint(
+        body: impl Into<crate::types::CreateProjectCiLintBody>,
+    ) -> CreateProjectCiLint<'_> {
+        CreateProjectCiLint(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/ci/lint",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdCiLint>::into(body)),
+                .json_body(&Into::<crate::types::CreateProjectCiLintBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_ci_lint`]: `GET /api/v4/projects/{id}/ci/lint`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_ci_lint`]: `GET /api/v4/projects/{id}/ci/lint`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdCiLint<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdCiLint<'_> {
+pub struct GetProjectCiLint<'a>(crate::runtime::Call<'a>);
+impl GetProjectCiLint<'_> {
     /// Deprecated: Use content_ref instead
     pub fn sha(self, value: impl Into<String>) -> Self {
         Self(self.0.query("sha", &Into::<String>::into(value)))
@@ -89,21 +89,21 @@ impl GetApiV4ProjectsIdCiLint<'_> {
         Self(self.0.query("dry_run_ref", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdCiLint<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectCiLint<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiLintResult>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdCiLint);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_ci_lint`]: `POST /api/v4/projects/{id}/ci/lint`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectCiLint);
+/// Request builder of [`crate::Client::create_project_ci_lint`]: `POST /api/v4/projects/{id}/ci/lint`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdCiLint<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdCiLint<'a> {
+pub struct CreateProjectCiLint<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectCiLint<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiLintResult>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdCiLint);
+crate::runtime::into_future!(CreateProjectCiLint);

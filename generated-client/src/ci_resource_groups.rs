@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all resource groups for a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdResourceGroups`].
-    pub fn get_api_v4_projects_id_resource_groups(
+    /// Optional parameters are set on the returned [`ListProjectResourceGroups`].
+    pub fn list_project_resource_groups(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdResourceGroups<'_> {
-        GetApiV4ProjectsIdResourceGroups(
+    ) -> ListProjectResourceGroups<'_> {
+        ListProjectResourceGroups(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,12 +35,12 @@ impl crate::Client {
     /// - `key`: The key of the resource group
     ///
     /// Returns, on success (200): Get a specific resource group.
-    pub fn get_api_v4_projects_id_resource_groups_key(
+    pub fn get_project_resource_group(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-    ) -> GetApiV4ProjectsIdResourceGroupsKey<'_> {
-        GetApiV4ProjectsIdResourceGroupsKey(
+    ) -> GetProjectResourceGroup<'_> {
+        GetProjectResourceGroup(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -64,13 +64,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Edit an existing resource group.
-    pub fn put_api_v4_projects_id_resource_groups_key(
+    pub fn update_project_resource_group(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdResourceGroupsKey>,
-    ) -> PutApiV4ProjectsIdResourceGroupsKey<'_> {
-        PutApiV4ProjectsIdResourceGroupsKey(
+        body: impl Into<crate::types::UpdateProjectResourceGroupBody>,
+    ) -> UpdateProjectResourceGroup<'_> {
+        UpdateProjectResourceGroup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -81,9 +81,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdResourceGroupsKey,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectResourceGroupBody>::into(body),
                 ),
         )
     }
@@ -97,13 +95,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List upcoming jobs for a specific resource group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs`].
-    pub fn get_api_v4_projects_id_resource_groups_key_upcoming_jobs(
+    /// Optional parameters are set on the returned [`ListProjectResourceGroupUpcomingJobs`].
+    pub fn list_project_resource_group_upcoming_jobs(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-    ) -> GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'_> {
-        GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs(
+    ) -> ListProjectResourceGroupUpcomingJobs<'_> {
+        ListProjectResourceGroupUpcomingJobs(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -116,11 +114,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_resource_groups`]: `GET /api/v4/projects/{id}/resource_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_resource_groups`]: `GET /api/v4/projects/{id}/resource_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdResourceGroups<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdResourceGroups<'_> {
+pub struct ListProjectResourceGroups<'a>(crate::runtime::Call<'a>);
+impl ListProjectResourceGroups<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -134,40 +132,40 @@ impl GetApiV4ProjectsIdResourceGroups<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdResourceGroups<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectResourceGroups<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiResourceGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdResourceGroups);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_resource_groups_key`]: `GET /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectResourceGroups);
+/// Request builder of [`crate::Client::get_project_resource_group`]: `GET /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdResourceGroupsKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdResourceGroupsKey<'a> {
+pub struct GetProjectResourceGroup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectResourceGroup<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResourceGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdResourceGroupsKey);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_resource_groups_key`]: `PUT /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectResourceGroup);
+/// Request builder of [`crate::Client::update_project_resource_group`]: `PUT /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdResourceGroupsKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdResourceGroupsKey<'a> {
+pub struct UpdateProjectResourceGroup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectResourceGroup<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResourceGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdResourceGroupsKey);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_resource_groups_key_upcoming_jobs`]: `GET /api/v4/projects/{id}/resource_groups/{key}/upcoming_jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UpdateProjectResourceGroup);
+/// Request builder of [`crate::Client::list_project_resource_group_upcoming_jobs`]: `GET /api/v4/projects/{id}/resource_groups/{key}/upcoming_jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'_> {
+pub struct ListProjectResourceGroupUpcomingJobs<'a>(crate::runtime::Call<'a>);
+impl ListProjectResourceGroupUpcomingJobs<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -181,11 +179,10 @@ impl GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectResourceGroupUpcomingJobs<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiJobBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdResourceGroupsKeyUpcomingJobs);
+crate::runtime::into_future!(ListProjectResourceGroupUpcomingJobs);

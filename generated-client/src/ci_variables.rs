@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of group-level variables.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdVariables`].
-    pub fn get_api_v4_groups_id_variables(
+    /// Optional parameters are set on the returned [`ListGroupVariables`].
+    pub fn list_group_variables(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdVariables<'_> {
-        GetApiV4GroupsIdVariables(
+    ) -> ListGroupVariables<'_> {
+        ListGroupVariables(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,19 +35,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new variable in a group.
-    pub fn post_api_v4_groups_id_variables(
+    pub fn create_group_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdVariables>,
-    ) -> PostApiV4GroupsIdVariables<'_> {
-        PostApiV4GroupsIdVariables(
+        body: impl Into<crate::types::CreateGroupVariableBody>,
+    ) -> CreateGroupVariable<'_> {
+        CreateGroupVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/variables",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4GroupsIdVariables>::into(body)),
+                .json_body(&Into::<crate::types::CreateGroupVariableBody>::into(body)),
         )
     }
     /// Get the details of a group’s specific variable
@@ -59,12 +59,12 @@ impl crate::Client {
     /// - `key`: The key of the variable
     ///
     /// Returns, on success (200): Get the details of a group’s specific variable.
-    pub fn get_api_v4_groups_id_variables_key(
+    pub fn get_group_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-    ) -> GetApiV4GroupsIdVariablesKey<'_> {
-        GetApiV4GroupsIdVariablesKey(
+    ) -> GetGroupVariable<'_> {
+        GetGroupVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -86,13 +86,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update an existing variable from a group.
-    pub fn put_api_v4_groups_id_variables_key(
+    pub fn update_group_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4GroupsIdVariablesKey>,
-    ) -> PutApiV4GroupsIdVariablesKey<'_> {
-        PutApiV4GroupsIdVariablesKey(
+        body: impl Into<crate::types::UpdateGroupVariableBody>,
+    ) -> UpdateGroupVariable<'_> {
+        UpdateGroupVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -102,9 +102,7 @@ impl crate::Client {
                         &Into::<String>::into(key),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdVariablesKey>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateGroupVariableBody>::into(body)),
         )
     }
     /// Delete an existing variable from a group
@@ -116,12 +114,12 @@ impl crate::Client {
     /// - `key`: The key of a variable
     ///
     /// Returns, on success (204): Delete an existing variable from a group.
-    pub fn delete_api_v4_groups_id_variables_key(
+    pub fn delete_group_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-    ) -> DeleteApiV4GroupsIdVariablesKey<'_> {
-        DeleteApiV4GroupsIdVariablesKey(
+    ) -> DeleteGroupVariable<'_> {
+        DeleteGroupVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -142,12 +140,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get project variables.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdVariables`].
-    pub fn get_api_v4_projects_id_variables(
+    /// Optional parameters are set on the returned [`ListProjectVariables`].
+    pub fn list_project_variables(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdVariables<'_> {
-        GetApiV4ProjectsIdVariables(
+    ) -> ListProjectVariables<'_> {
+        ListProjectVariables(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -165,21 +163,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new variable in a project.
-    pub fn post_api_v4_projects_id_variables(
+    pub fn create_project_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdVariables>,
-    ) -> PostApiV4ProjectsIdVariables<'_> {
-        PostApiV4ProjectsIdVariables(
+        body: impl Into<crate::types::CreateProjectVariableBody>,
+    ) -> CreateProjectVariable<'_> {
+        CreateProjectVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/variables",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdVariables>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateProjectVariableBody>::into(body)),
         )
     }
     /// Get the details of a single variable from a project
@@ -192,13 +188,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the details of a single variable from a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdVariablesKey`].
-    pub fn get_api_v4_projects_id_variables_key(
+    /// Optional parameters are set on the returned [`GetProjectVariable`].
+    pub fn get_project_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-    ) -> GetApiV4ProjectsIdVariablesKey<'_> {
-        GetApiV4ProjectsIdVariablesKey(
+    ) -> GetProjectVariable<'_> {
+        GetProjectVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -220,13 +216,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update an existing variable from a project.
-    pub fn put_api_v4_projects_id_variables_key(
+    pub fn update_project_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdVariablesKey>,
-    ) -> PutApiV4ProjectsIdVariablesKey<'_> {
-        PutApiV4ProjectsIdVariablesKey(
+        body: impl Into<crate::types::UpdateProjectVariableBody>,
+    ) -> UpdateProjectVariable<'_> {
+        UpdateProjectVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -236,9 +232,7 @@ impl crate::Client {
                         &Into::<String>::into(key),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdVariablesKey>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectVariableBody>::into(body)),
         )
     }
     /// Delete an existing variable from a project
@@ -251,13 +245,13 @@ impl crate::Client {
     ///
     /// Returns, on success (204): Delete an existing variable from a project.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdVariablesKey`].
-    pub fn delete_api_v4_projects_id_variables_key(
+    /// Optional parameters are set on the returned [`DeleteProjectVariable`].
+    pub fn delete_project_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdVariablesKey<'_> {
-        DeleteApiV4ProjectsIdVariablesKey(
+    ) -> DeleteProjectVariable<'_> {
+        DeleteProjectVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -275,9 +269,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List all instance-level variables.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4AdminCiVariables`].
-    pub fn get_api_v4_admin_ci_variables(&self) -> GetApiV4AdminCiVariables<'_> {
-        GetApiV4AdminCiVariables(
+    /// Optional parameters are set on the returned [`ListAdminCiVariables`].
+    pub fn list_admin_ci_variables(&self) -> ListAdminCiVariables<'_> {
+        ListAdminCiVariables(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -294,18 +288,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new instance-level variable.
-    pub fn post_api_v4_admin_ci_variables(
+    pub fn create_admin_ci_variable(
         &self,
-        body: impl Into<crate::types::PostApiV4AdminCiVariables>,
-    ) -> PostApiV4AdminCiVariables<'_> {
-        PostApiV4AdminCiVariables(
+        body: impl Into<crate::types::CreateAdminCiVariableBody>,
+    ) -> CreateAdminCiVariable<'_> {
+        CreateAdminCiVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/admin/ci/variables",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4AdminCiVariables>::into(body)),
+                .json_body(&Into::<crate::types::CreateAdminCiVariableBody>::into(body)),
         )
     }
     /// Get the details of a specific instance-level variable
@@ -316,11 +310,11 @@ impl crate::Client {
     /// - `key`: The key of a variable
     ///
     /// Returns, on success (200): Get the details of a specific instance-level variable.
-    pub fn get_api_v4_admin_ci_variables_key(
+    pub fn get_admin_ci_variable(
         &self,
         key: impl Into<String>,
-    ) -> GetApiV4AdminCiVariablesKey<'_> {
-        GetApiV4AdminCiVariablesKey(
+    ) -> GetAdminCiVariable<'_> {
+        GetAdminCiVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -338,21 +332,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update an instance-level variable.
-    pub fn put_api_v4_admin_ci_variables_key(
+    pub fn update_admin_ci_variable(
         &self,
         key: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4AdminCiVariablesKey>,
-    ) -> PutApiV4AdminCiVariablesKey<'_> {
-        PutApiV4AdminCiVariablesKey(
+        body: impl Into<crate::types::UpdateAdminCiVariableBody>,
+    ) -> UpdateAdminCiVariable<'_> {
+        UpdateAdminCiVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/admin/ci/variables/{}",
                     &[&Into::<String>::into(key)],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4AdminCiVariablesKey>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateAdminCiVariableBody>::into(body)),
         )
     }
     /// Delete an existing instance-level variable
@@ -363,11 +355,11 @@ impl crate::Client {
     /// - `key`: The key of a variable
     ///
     /// Returns, on success (204): Instance Variable Not Found.
-    pub fn delete_api_v4_admin_ci_variables_key(
+    pub fn delete_admin_ci_variable(
         &self,
         key: impl Into<String>,
-    ) -> DeleteApiV4AdminCiVariablesKey<'_> {
-        DeleteApiV4AdminCiVariablesKey(
+    ) -> DeleteAdminCiVariable<'_> {
+        DeleteAdminCiVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -377,11 +369,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_variables`]: `GET /api/v4/groups/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_variables`]: `GET /api/v4/groups/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdVariables<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdVariables<'_> {
+pub struct ListGroupVariables<'a>(crate::runtime::Call<'a>);
+impl ListGroupVariables<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -395,62 +387,62 @@ impl GetApiV4GroupsIdVariables<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdVariables<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupVariables<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdVariables);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_variables`]: `POST /api/v4/groups/{id}/variables`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupVariables);
+/// Request builder of [`crate::Client::create_group_variable`]: `POST /api/v4/groups/{id}/variables`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdVariables<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdVariables<'a> {
+pub struct CreateGroupVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdVariables);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_variables_key`]: `GET /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupVariable);
+/// Request builder of [`crate::Client::get_group_variable`]: `GET /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdVariablesKey<'a> {
+pub struct GetGroupVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdVariablesKey);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_variables_key`]: `PUT /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupVariable);
+/// Request builder of [`crate::Client::update_group_variable`]: `PUT /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdVariablesKey<'a> {
+pub struct UpdateGroupVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdVariablesKey);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_variables_key`]: `DELETE /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupVariable);
+/// Request builder of [`crate::Client::delete_group_variable`]: `DELETE /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdVariablesKey<'a> {
+pub struct DeleteGroupVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdVariablesKey);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_variables`]: `GET /api/v4/projects/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupVariable);
+/// Request builder of [`crate::Client::list_project_variables`]: `GET /api/v4/projects/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdVariables<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdVariables<'_> {
+pub struct ListProjectVariables<'a>(crate::runtime::Call<'a>);
+impl ListProjectVariables<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -464,74 +456,74 @@ impl GetApiV4ProjectsIdVariables<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdVariables<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectVariables<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdVariables);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_variables`]: `POST /api/v4/projects/{id}/variables`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectVariables);
+/// Request builder of [`crate::Client::create_project_variable`]: `POST /api/v4/projects/{id}/variables`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdVariables<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdVariables<'a> {
+pub struct CreateProjectVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdVariables);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_variables_key`]: `GET /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectVariable);
+/// Request builder of [`crate::Client::get_project_variable`]: `GET /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdVariablesKey<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdVariablesKey<'_> {
+pub struct GetProjectVariable<'a>(crate::runtime::Call<'a>);
+impl GetProjectVariable<'_> {
     /// The environment scope of a variable
     pub fn filter_environment_scope(self, value: impl Into<String>) -> Self {
         Self(self.0.query("filter[environment_scope]", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdVariablesKey<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdVariablesKey);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_variables_key`]: `PUT /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectVariable);
+/// Request builder of [`crate::Client::update_project_variable`]: `PUT /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdVariablesKey<'a> {
+pub struct UpdateProjectVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdVariablesKey);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_variables_key`]: `DELETE /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectVariable);
+/// Request builder of [`crate::Client::delete_project_variable`]: `DELETE /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdVariablesKey<'a>(crate::runtime::Call<'a>);
-impl DeleteApiV4ProjectsIdVariablesKey<'_> {
+pub struct DeleteProjectVariable<'a>(crate::runtime::Call<'a>);
+impl DeleteProjectVariable<'_> {
     /// The environment scope of the variable
     pub fn filter_environment_scope(self, value: impl Into<String>) -> Self {
         Self(self.0.query("filter[environment_scope]", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdVariablesKey<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdVariablesKey);
-/// Request builder of [`crate::Client::get_api_v4_admin_ci_variables`]: `GET /api/v4/admin/ci/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectVariable);
+/// Request builder of [`crate::Client::list_admin_ci_variables`]: `GET /api/v4/admin/ci/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminCiVariables<'a>(crate::runtime::Call<'a>);
-impl GetApiV4AdminCiVariables<'_> {
+pub struct ListAdminCiVariables<'a>(crate::runtime::Call<'a>);
+impl ListAdminCiVariables<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -545,54 +537,54 @@ impl GetApiV4AdminCiVariables<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminCiVariables<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListAdminCiVariables<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4AdminCiVariables);
-/// Request builder of [`crate::Client::post_api_v4_admin_ci_variables`]: `POST /api/v4/admin/ci/variables`. Send it with `.await`.
+crate::runtime::into_future!(ListAdminCiVariables);
+/// Request builder of [`crate::Client::create_admin_ci_variable`]: `POST /api/v4/admin/ci/variables`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4AdminCiVariables<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4AdminCiVariables<'a> {
+pub struct CreateAdminCiVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateAdminCiVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4AdminCiVariables);
-/// Request builder of [`crate::Client::get_api_v4_admin_ci_variables_key`]: `GET /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(CreateAdminCiVariable);
+/// Request builder of [`crate::Client::get_admin_ci_variable`]: `GET /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminCiVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminCiVariablesKey<'a> {
+pub struct GetAdminCiVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetAdminCiVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4AdminCiVariablesKey);
-/// Request builder of [`crate::Client::put_api_v4_admin_ci_variables_key`]: `PUT /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetAdminCiVariable);
+/// Request builder of [`crate::Client::update_admin_ci_variable`]: `PUT /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4AdminCiVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4AdminCiVariablesKey<'a> {
+pub struct UpdateAdminCiVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateAdminCiVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4AdminCiVariablesKey);
-/// Request builder of [`crate::Client::delete_api_v4_admin_ci_variables_key`]: `DELETE /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateAdminCiVariable);
+/// Request builder of [`crate::Client::delete_admin_ci_variable`]: `DELETE /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4AdminCiVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4AdminCiVariablesKey<'a> {
+pub struct DeleteAdminCiVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteAdminCiVariable<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4AdminCiVariablesKey);
+crate::runtime::into_future!(DeleteAdminCiVariable);

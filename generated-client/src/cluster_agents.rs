@@ -15,13 +15,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List tokens for an agent.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdClusterAgentsAgentIdTokens`].
-    pub fn get_api_v4_projects_id_cluster_agents_agent_id_tokens(
+    /// Optional parameters are set on the returned [`ListProjectClusterAgentTokens`].
+    pub fn list_project_cluster_agent_tokens(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         agent_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'_> {
-        GetApiV4ProjectsIdClusterAgentsAgentIdTokens(
+    ) -> ListProjectClusterAgentTokens<'_> {
+        ListProjectClusterAgentTokens(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -45,13 +45,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create an agent token.
-    pub fn post_api_v4_projects_id_cluster_agents_agent_id_tokens(
+    pub fn create_project_cluster_agent_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         agent_id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdClusterAgentsAgentIdTokens>,
-    ) -> PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'_> {
-        PostApiV4ProjectsIdClusterAgentsAgentIdTokens(
+        body: impl Into<crate::types::CreateProjectClusterAgentTokenBody>,
+    ) -> CreateProjectClusterAgentToken<'_> {
+        CreateProjectClusterAgentToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -62,9 +62,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdClusterAgentsAgentIdTokens,
-                    >::into(body),
+                    &Into::<crate::types::CreateProjectClusterAgentTokenBody>::into(body),
                 ),
         )
     }
@@ -80,13 +78,13 @@ impl crate::Client {
     /// - `token_id`: The ID of the agent token
     ///
     /// Returns, on success (200): Get a single agent token.
-    pub fn get_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id(
+    pub fn get_project_cluster_agent_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         agent_id: impl Into<i64>,
         token_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'_> {
-        GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId(
+    ) -> GetProjectClusterAgentToken<'_> {
+        GetProjectClusterAgentToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -111,13 +109,13 @@ impl crate::Client {
     /// - `token_id`: The ID of the agent token
     ///
     /// Returns, on success (204): Revoke an agent token.
-    pub fn delete_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id(
+    pub fn delete_project_cluster_agent_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         agent_id: impl Into<i64>,
         token_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'_> {
-        DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId(
+    ) -> DeleteProjectClusterAgentToken<'_> {
+        DeleteProjectClusterAgentToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -141,12 +139,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List the agents for a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdClusterAgents`].
-    pub fn get_api_v4_projects_id_cluster_agents(
+    /// Optional parameters are set on the returned [`ListProjectClusterAgents`].
+    pub fn list_project_cluster_agents(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdClusterAgents<'_> {
-        GetApiV4ProjectsIdClusterAgents(
+    ) -> ListProjectClusterAgents<'_> {
+        ListProjectClusterAgents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -166,12 +164,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Register an agent with a project.
-    pub fn post_api_v4_projects_id_cluster_agents(
+    pub fn create_project_cluster_agent(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdClusterAgents>,
-    ) -> PostApiV4ProjectsIdClusterAgents<'_> {
-        PostApiV4ProjectsIdClusterAgents(
+        body: impl Into<crate::types::CreateProjectClusterAgentBody>,
+    ) -> CreateProjectClusterAgent<'_> {
+        CreateProjectClusterAgent(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -179,7 +177,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdClusterAgents>::into(body),
+                    &Into::<crate::types::CreateProjectClusterAgentBody>::into(body),
                 ),
         )
     }
@@ -194,12 +192,12 @@ impl crate::Client {
     /// - `agent_id`: The ID of an agent
     ///
     /// Returns, on success (200): Get details about an agent.
-    pub fn get_api_v4_projects_id_cluster_agents_agent_id(
+    pub fn get_project_cluster_agent(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         agent_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdClusterAgentsAgentId<'_> {
-        GetApiV4ProjectsIdClusterAgentsAgentId(
+    ) -> GetProjectClusterAgent<'_> {
+        GetProjectClusterAgent(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -222,12 +220,12 @@ impl crate::Client {
     /// - `agent_id`: The ID of an agent
     ///
     /// Returns, on success (204): Delete a registered agent.
-    pub fn delete_api_v4_projects_id_cluster_agents_agent_id(
+    pub fn delete_project_cluster_agent(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         agent_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdClusterAgentsAgentId<'_> {
-        DeleteApiV4ProjectsIdClusterAgentsAgentId(
+    ) -> DeleteProjectClusterAgent<'_> {
+        DeleteProjectClusterAgent(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -240,11 +238,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_cluster_agents_agent_id_tokens`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_cluster_agent_tokens`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'_> {
+pub struct ListProjectClusterAgentTokens<'a>(crate::runtime::Call<'a>);
+impl ListProjectClusterAgentTokens<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -258,8 +256,7 @@ impl GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectClusterAgentTokens<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesClustersAgentTokenBasic,
     >;
@@ -267,13 +264,12 @@ for GetApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdClusterAgentsAgentIdTokens);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_cluster_agents_agent_id_tokens`]: `POST /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectClusterAgentTokens);
+/// Request builder of [`crate::Client::create_project_cluster_agent_token`]: `POST /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
+pub struct CreateProjectClusterAgentToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectClusterAgentToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesClustersAgentTokenWithToken,
     >;
@@ -281,40 +277,34 @@ for PostApiV4ProjectsIdClusterAgentsAgentIdTokens<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdClusterAgentsAgentIdTokens);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectClusterAgentToken);
+/// Request builder of [`crate::Client::get_project_cluster_agent_token`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
+pub struct GetProjectClusterAgentToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectClusterAgentToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgentToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_cluster_agents_agent_id_tokens_token_id`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectClusterAgentToken);
+/// Request builder of [`crate::Client::delete_project_cluster_agent_token`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId<'a> {
+pub struct DeleteProjectClusterAgentToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectClusterAgentToken<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdClusterAgentsAgentIdTokensTokenId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_cluster_agents`]: `GET /api/v4/projects/{id}/cluster_agents`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectClusterAgentToken);
+/// Request builder of [`crate::Client::list_project_cluster_agents`]: `GET /api/v4/projects/{id}/cluster_agents`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusterAgents<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdClusterAgents<'_> {
+pub struct ListProjectClusterAgents<'a>(crate::runtime::Call<'a>);
+impl ListProjectClusterAgents<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -328,44 +318,43 @@ impl GetApiV4ProjectsIdClusterAgents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdClusterAgents<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectClusterAgents<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesClustersAgent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdClusterAgents);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_cluster_agents`]: `POST /api/v4/projects/{id}/cluster_agents`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectClusterAgents);
+/// Request builder of [`crate::Client::create_project_cluster_agent`]: `POST /api/v4/projects/{id}/cluster_agents`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdClusterAgents<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdClusterAgents<'a> {
+pub struct CreateProjectClusterAgent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectClusterAgent<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdClusterAgents);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_cluster_agents_agent_id`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectClusterAgent);
+/// Request builder of [`crate::Client::get_project_cluster_agent`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusterAgentsAgentId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdClusterAgentsAgentId<'a> {
+pub struct GetProjectClusterAgent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectClusterAgent<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdClusterAgentsAgentId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_cluster_agents_agent_id`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectClusterAgent);
+/// Request builder of [`crate::Client::delete_project_cluster_agent`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdClusterAgentsAgentId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdClusterAgentsAgentId<'a> {
+pub struct DeleteProjectClusterAgent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectClusterAgent<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdClusterAgentsAgentId);
+crate::runtime::into_future!(DeleteProjectClusterAgent);

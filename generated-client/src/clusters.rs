@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List group clusters.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdClusters`].
-    pub fn get_api_v4_groups_id_clusters(
+    /// Optional parameters are set on the returned [`ListGroupClusters`].
+    pub fn list_group_clusters(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdClusters<'_> {
-        GetApiV4GroupsIdClusters(
+    ) -> ListGroupClusters<'_> {
+        ListGroupClusters(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `cluster_id`: The cluster ID
     ///
     /// Returns, on success (200): Get a single group cluster.
-    pub fn get_api_v4_groups_id_clusters_cluster_id(
+    pub fn get_group_cluster(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdClustersClusterId<'_> {
-        GetApiV4GroupsIdClustersClusterId(
+    ) -> GetGroupCluster<'_> {
+        GetGroupCluster(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -68,13 +68,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Edit group cluster.
-    pub fn put_api_v4_groups_id_clusters_cluster_id(
+    pub fn update_group_cluster(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4GroupsIdClustersClusterId>,
-    ) -> PutApiV4GroupsIdClustersClusterId<'_> {
-        PutApiV4GroupsIdClustersClusterId(
+        body: impl Into<crate::types::UpdateGroupClusterBody>,
+    ) -> UpdateGroupCluster<'_> {
+        UpdateGroupCluster(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -84,9 +84,7 @@ impl crate::Client {
                         &Into::<i64>::into(cluster_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdClustersClusterId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateGroupClusterBody>::into(body)),
         )
     }
     /// Delete group cluster
@@ -100,12 +98,12 @@ impl crate::Client {
     /// - `cluster_id`: The Cluster ID
     ///
     /// Returns, on success (204): Delete group cluster.
-    pub fn delete_api_v4_groups_id_clusters_cluster_id(
+    pub fn delete_group_cluster(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdClustersClusterId<'_> {
-        DeleteApiV4GroupsIdClustersClusterId(
+    ) -> DeleteGroupCluster<'_> {
+        DeleteGroupCluster(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -128,21 +126,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add existing cluster to group.
-    pub fn post_api_v4_groups_id_clusters_user(
+    pub fn create_group_cluster_user(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdClustersUser>,
-    ) -> PostApiV4GroupsIdClustersUser<'_> {
-        PostApiV4GroupsIdClustersUser(
+        body: impl Into<crate::types::CreateGroupClusterUserBody>,
+    ) -> CreateGroupClusterUser<'_> {
+        CreateGroupClusterUser(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/clusters/user",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4GroupsIdClustersUser>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateGroupClusterUserBody>::into(body)),
         )
     }
     /// List project clusters
@@ -156,12 +152,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List project clusters.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdClusters`].
-    pub fn get_api_v4_projects_id_clusters(
+    /// Optional parameters are set on the returned [`ListProjectClusters`].
+    pub fn list_project_clusters(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdClusters<'_> {
-        GetApiV4ProjectsIdClusters(
+    ) -> ListProjectClusters<'_> {
+        ListProjectClusters(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -181,12 +177,12 @@ impl crate::Client {
     /// - `cluster_id`: The cluster ID
     ///
     /// Returns, on success (200): Get a single project cluster.
-    pub fn get_api_v4_projects_id_clusters_cluster_id(
+    pub fn get_project_cluster(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdClustersClusterId<'_> {
-        GetApiV4ProjectsIdClustersClusterId(
+    ) -> GetProjectCluster<'_> {
+        GetProjectCluster(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -210,13 +206,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Edit project cluster.
-    pub fn put_api_v4_projects_id_clusters_cluster_id(
+    pub fn update_project_cluster(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdClustersClusterId>,
-    ) -> PutApiV4ProjectsIdClustersClusterId<'_> {
-        PutApiV4ProjectsIdClustersClusterId(
+        body: impl Into<crate::types::UpdateProjectClusterBody>,
+    ) -> UpdateProjectCluster<'_> {
+        UpdateProjectCluster(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -226,11 +222,7 @@ impl crate::Client {
                         &Into::<i64>::into(cluster_id),
                     ],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdClustersClusterId,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectClusterBody>::into(body)),
         )
     }
     /// Delete project cluster
@@ -244,12 +236,12 @@ impl crate::Client {
     /// - `cluster_id`: The Cluster ID
     ///
     /// Returns, on success (204): Delete project cluster.
-    pub fn delete_api_v4_projects_id_clusters_cluster_id(
+    pub fn delete_project_cluster(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdClustersClusterId<'_> {
-        DeleteApiV4ProjectsIdClustersClusterId(
+    ) -> DeleteProjectCluster<'_> {
+        DeleteProjectCluster(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -272,12 +264,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add existing cluster to project.
-    pub fn post_api_v4_projects_id_clusters_user(
+    pub fn create_project_cluster_user(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdClustersUser>,
-    ) -> PostApiV4ProjectsIdClustersUser<'_> {
-        PostApiV4ProjectsIdClustersUser(
+        body: impl Into<crate::types::CreateProjectClusterUserBody>,
+    ) -> CreateProjectClusterUser<'_> {
+        CreateProjectClusterUser(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -285,7 +277,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdClustersUser>::into(body),
+                    &Into::<crate::types::CreateProjectClusterUserBody>::into(body),
                 ),
         )
     }
@@ -296,8 +288,8 @@ impl crate::Client {
     /// `GET /api/v4/admin/clusters`
     ///
     /// Returns, on success (200): List instance clusters.
-    pub fn get_api_v4_admin_clusters(&self) -> GetApiV4AdminClusters<'_> {
-        GetApiV4AdminClusters(
+    pub fn list_admin_clusters(&self) -> ListAdminClusters<'_> {
+        ListAdminClusters(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -316,11 +308,8 @@ impl crate::Client {
     /// - `cluster_id`: The cluster ID
     ///
     /// Returns, on success (200): Get a single instance cluster.
-    pub fn get_api_v4_admin_clusters_cluster_id(
-        &self,
-        cluster_id: impl Into<i64>,
-    ) -> GetApiV4AdminClustersClusterId<'_> {
-        GetApiV4AdminClustersClusterId(
+    pub fn get_admin_cluster(&self, cluster_id: impl Into<i64>) -> GetAdminCluster<'_> {
+        GetAdminCluster(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -340,21 +329,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Edit instance cluster.
-    pub fn put_api_v4_admin_clusters_cluster_id(
+    pub fn update_admin_cluster(
         &self,
         cluster_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4AdminClustersClusterId>,
-    ) -> PutApiV4AdminClustersClusterId<'_> {
-        PutApiV4AdminClustersClusterId(
+        body: impl Into<crate::types::UpdateAdminClusterBody>,
+    ) -> UpdateAdminCluster<'_> {
+        UpdateAdminCluster(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/admin/clusters/{}",
                     &[&Into::<i64>::into(cluster_id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4AdminClustersClusterId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateAdminClusterBody>::into(body)),
         )
     }
     /// Delete instance cluster
@@ -367,11 +354,11 @@ impl crate::Client {
     /// - `cluster_id`: The cluster ID
     ///
     /// Returns, on success (204): Delete instance cluster.
-    pub fn delete_api_v4_admin_clusters_cluster_id(
+    pub fn delete_admin_cluster(
         &self,
         cluster_id: impl Into<i64>,
-    ) -> DeleteApiV4AdminClustersClusterId<'_> {
-        DeleteApiV4AdminClustersClusterId(
+    ) -> DeleteAdminCluster<'_> {
+        DeleteAdminCluster(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -390,18 +377,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add existing instance cluster.
-    pub fn post_api_v4_admin_clusters_add(
+    pub fn add_admin_cluster(
         &self,
-        body: impl Into<crate::types::PostApiV4AdminClustersAdd>,
-    ) -> PostApiV4AdminClustersAdd<'_> {
-        PostApiV4AdminClustersAdd(
+        body: impl Into<crate::types::AddAdminClusterBody>,
+    ) -> AddAdminCluster<'_> {
+        AddAdminCluster(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/admin/clusters/add",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4AdminClustersAdd>::into(body)),
+                .json_body(&Into::<crate::types::AddAdminClusterBody>::into(body)),
         )
     }
     /// Discover all descendant certificate-based clusters in a group
@@ -414,11 +401,11 @@ impl crate::Client {
     /// - `group_id`: The group ID to find all certificate-based clusters in the hierarchy
     ///
     /// Returns, on success (200): Discover all descendant certificate-based clusters in a group.
-    pub fn get_api_v4_discover_cert_based_clusters(
+    pub fn get_discover_cert_based_clusters(
         &self,
         group_id: impl Into<i64>,
-    ) -> GetApiV4DiscoverCertBasedClusters<'_> {
-        GetApiV4DiscoverCertBasedClusters(
+    ) -> GetDiscoverCertBasedClusters<'_> {
+        GetDiscoverCertBasedClusters(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -429,11 +416,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_clusters`]: `GET /api/v4/groups/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_clusters`]: `GET /api/v4/groups/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdClusters<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdClusters<'_> {
+pub struct ListGroupClusters<'a>(crate::runtime::Call<'a>);
+impl ListGroupClusters<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -447,62 +434,62 @@ impl GetApiV4GroupsIdClusters<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdClusters<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupClusters<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCluster>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdClusters);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_clusters_cluster_id`]: `GET /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupClusters);
+/// Request builder of [`crate::Client::get_group_cluster`]: `GET /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdClustersClusterId<'a> {
+pub struct GetGroupCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdClustersClusterId);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_clusters_cluster_id`]: `PUT /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupCluster);
+/// Request builder of [`crate::Client::update_group_cluster`]: `PUT /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdClustersClusterId<'a> {
+pub struct UpdateGroupCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdClustersClusterId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_clusters_cluster_id`]: `DELETE /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupCluster);
+/// Request builder of [`crate::Client::delete_group_cluster`]: `DELETE /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdClustersClusterId<'a> {
+pub struct DeleteGroupCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdClustersClusterId);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_clusters_user`]: `POST /api/v4/groups/{id}/clusters/user`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupCluster);
+/// Request builder of [`crate::Client::create_group_cluster_user`]: `POST /api/v4/groups/{id}/clusters/user`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdClustersUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdClustersUser<'a> {
+pub struct CreateGroupClusterUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupClusterUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdClustersUser);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_clusters`]: `GET /api/v4/projects/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateGroupClusterUser);
+/// Request builder of [`crate::Client::list_project_clusters`]: `GET /api/v4/projects/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClusters<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdClusters<'_> {
+pub struct ListProjectClusters<'a>(crate::runtime::Call<'a>);
+impl ListProjectClusters<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -516,120 +503,120 @@ impl GetApiV4ProjectsIdClusters<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdClusters<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectClusters<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCluster>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdClusters);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_clusters_cluster_id`]: `GET /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectClusters);
+/// Request builder of [`crate::Client::get_project_cluster`]: `GET /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdClustersClusterId<'a> {
+pub struct GetProjectCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdClustersClusterId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_clusters_cluster_id`]: `PUT /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectCluster);
+/// Request builder of [`crate::Client::update_project_cluster`]: `PUT /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdClustersClusterId<'a> {
+pub struct UpdateProjectCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdClustersClusterId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_clusters_cluster_id`]: `DELETE /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectCluster);
+/// Request builder of [`crate::Client::delete_project_cluster`]: `DELETE /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdClustersClusterId<'a> {
+pub struct DeleteProjectCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdClustersClusterId);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_clusters_user`]: `POST /api/v4/projects/{id}/clusters/user`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectCluster);
+/// Request builder of [`crate::Client::create_project_cluster_user`]: `POST /api/v4/projects/{id}/clusters/user`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdClustersUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdClustersUser<'a> {
+pub struct CreateProjectClusterUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectClusterUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdClustersUser);
-/// Request builder of [`crate::Client::get_api_v4_admin_clusters`]: `GET /api/v4/admin/clusters`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectClusterUser);
+/// Request builder of [`crate::Client::list_admin_clusters`]: `GET /api/v4/admin/clusters`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminClusters<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminClusters<'a> {
+pub struct ListAdminClusters<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListAdminClusters<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesCluster>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4AdminClusters);
-/// Request builder of [`crate::Client::get_api_v4_admin_clusters_cluster_id`]: `GET /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListAdminClusters);
+/// Request builder of [`crate::Client::get_admin_cluster`]: `GET /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4AdminClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4AdminClustersClusterId<'a> {
+pub struct GetAdminCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetAdminCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4AdminClustersClusterId);
-/// Request builder of [`crate::Client::put_api_v4_admin_clusters_cluster_id`]: `PUT /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetAdminCluster);
+/// Request builder of [`crate::Client::update_admin_cluster`]: `PUT /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4AdminClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4AdminClustersClusterId<'a> {
+pub struct UpdateAdminCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateAdminCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4AdminClustersClusterId);
-/// Request builder of [`crate::Client::delete_api_v4_admin_clusters_cluster_id`]: `DELETE /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateAdminCluster);
+/// Request builder of [`crate::Client::delete_admin_cluster`]: `DELETE /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4AdminClustersClusterId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4AdminClustersClusterId<'a> {
+pub struct DeleteAdminCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteAdminCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4AdminClustersClusterId);
-/// Request builder of [`crate::Client::post_api_v4_admin_clusters_add`]: `POST /api/v4/admin/clusters/add`. Send it with `.await`.
+crate::runtime::into_future!(DeleteAdminCluster);
+/// Request builder of [`crate::Client::add_admin_cluster`]: `POST /api/v4/admin/clusters/add`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4AdminClustersAdd<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4AdminClustersAdd<'a> {
+pub struct AddAdminCluster<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AddAdminCluster<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4AdminClustersAdd);
-/// Request builder of [`crate::Client::get_api_v4_discover_cert_based_clusters`]: `GET /api/v4/discover-cert-based-clusters`. Send it with `.await`.
+crate::runtime::into_future!(AddAdminCluster);
+/// Request builder of [`crate::Client::get_discover_cert_based_clusters`]: `GET /api/v4/discover-cert-based-clusters`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4DiscoverCertBasedClusters<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4DiscoverCertBasedClusters<'a> {
+pub struct GetDiscoverCertBasedClusters<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetDiscoverCertBasedClusters<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDiscoveredClusters>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4DiscoverCertBasedClusters);
+crate::runtime::into_future!(GetDiscoverCertBasedClusters);

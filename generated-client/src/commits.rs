@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project repository commits.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommits`].
-    pub fn get_api_v4_projects_id_repository_commits(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryCommits`].
+    pub fn list_project_repository_commits(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRepositoryCommits<'_> {
-        GetApiV4ProjectsIdRepositoryCommits(
+    ) -> ListProjectRepositoryCommits<'_> {
+        ListProjectRepositoryCommits(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,12 +37,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Commit multiple file changes as one commit.
-    pub fn post_api_v4_projects_id_repository_commits(
+    pub fn create_project_repository_commit(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryCommits>,
-    ) -> PostApiV4ProjectsIdRepositoryCommits<'_> {
-        PostApiV4ProjectsIdRepositoryCommits(
+        body: impl Into<crate::types::CreateProjectRepositoryCommitBody>,
+    ) -> CreateProjectRepositoryCommit<'_> {
+        CreateProjectRepositoryCommit(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -50,9 +50,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdRepositoryCommits,
-                    >::into(body),
+                    &Into::<crate::types::CreateProjectRepositoryCommitBody>::into(body),
                 ),
         )
     }
@@ -66,13 +64,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a specific commit of a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsSha`].
-    pub fn get_api_v4_projects_id_repository_commits_sha(
+    /// Optional parameters are set on the returned [`GetProjectRepositoryCommit`].
+    pub fn get_project_repository_commit(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCommitsSha<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsSha(
+    ) -> GetProjectRepositoryCommit<'_> {
+        GetProjectRepositoryCommit(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -94,13 +92,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the diff for a specific commit of a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaDiff`].
-    pub fn get_api_v4_projects_id_repository_commits_sha_diff(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitDiff`].
+    pub fn list_project_repository_commit_diff(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCommitsShaDiff<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaDiff(
+    ) -> ListProjectRepositoryCommitDiff<'_> {
+        ListProjectRepositoryCommitDiff(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -122,13 +120,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a commit's comments.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaComments`].
-    pub fn get_api_v4_projects_id_repository_commits_sha_comments(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitComments`].
+    pub fn list_project_repository_commit_comments(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCommitsShaComments<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaComments(
+    ) -> ListProjectRepositoryCommitComments<'_> {
+        ListProjectRepositoryCommitComments(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -150,13 +148,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Post comment to commit.
-    pub fn post_api_v4_projects_id_repository_commits_sha_comments(
+    pub fn create_project_repository_commit_comment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryCommitsShaComments>,
-    ) -> PostApiV4ProjectsIdRepositoryCommitsShaComments<'_> {
-        PostApiV4ProjectsIdRepositoryCommitsShaComments(
+        body: impl Into<crate::types::CreateProjectRepositoryCommitCommentBody>,
+    ) -> CreateProjectRepositoryCommitComment<'_> {
+        CreateProjectRepositoryCommitComment(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -168,7 +166,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdRepositoryCommitsShaComments,
+                        crate::types::CreateProjectRepositoryCommitCommentBody,
                     >::into(body),
                 ),
         )
@@ -183,13 +181,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the sequence count of a commit SHA.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaSequence`].
-    pub fn get_api_v4_projects_id_repository_commits_sha_sequence(
+    /// Optional parameters are set on the returned [`GetProjectRepositoryCommitSequence`].
+    pub fn get_project_repository_commit_sequence(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCommitsShaSequence<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaSequence(
+    ) -> GetProjectRepositoryCommitSequence<'_> {
+        GetProjectRepositoryCommitSequence(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -213,13 +211,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Cherry pick commit into a branch.
-    pub fn post_api_v4_projects_id_repository_commits_sha_cherry_pick(
+    pub fn cherry_pick_project_repository_commit(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryCommitsShaCherryPick>,
-    ) -> PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'_> {
-        PostApiV4ProjectsIdRepositoryCommitsShaCherryPick(
+        body: impl Into<crate::types::CherryPickProjectRepositoryCommitBody>,
+    ) -> CherryPickProjectRepositoryCommit<'_> {
+        CherryPickProjectRepositoryCommit(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -231,7 +229,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdRepositoryCommitsShaCherryPick,
+                        crate::types::CherryPickProjectRepositoryCommitBody,
                     >::into(body),
                 ),
         )
@@ -248,13 +246,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Revert a commit in a branch.
-    pub fn post_api_v4_projects_id_repository_commits_sha_revert(
+    pub fn revert_project_repository_commit(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryCommitsShaRevert>,
-    ) -> PostApiV4ProjectsIdRepositoryCommitsShaRevert<'_> {
-        PostApiV4ProjectsIdRepositoryCommitsShaRevert(
+        body: impl Into<crate::types::RevertProjectRepositoryCommitBody>,
+    ) -> RevertProjectRepositoryCommit<'_> {
+        RevertProjectRepositoryCommit(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -265,9 +263,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdRepositoryCommitsShaRevert,
-                    >::into(body),
+                    &Into::<crate::types::RevertProjectRepositoryCommitBody>::into(body),
                 ),
         )
     }
@@ -283,13 +279,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all references a commit is pushed to.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaRefs`].
-    pub fn get_api_v4_projects_id_repository_commits_sha_refs(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitRefs`].
+    pub fn list_project_repository_commit_refs(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCommitsShaRefs<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaRefs(
+    ) -> ListProjectRepositoryCommitRefs<'_> {
+        ListProjectRepositoryCommitRefs(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -311,13 +307,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get Merge Requests associated with a commit.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests`].
-    pub fn get_api_v4_projects_id_repository_commits_sha_merge_requests(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitMergeRequests`].
+    pub fn list_project_repository_commit_merge_requests(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests(
+    ) -> ListProjectRepositoryCommitMergeRequests<'_> {
+        ListProjectRepositoryCommitMergeRequests(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -338,12 +334,12 @@ impl crate::Client {
     /// - `sha`: A commit sha, or the name of a branch or tag
     ///
     /// Returns, on success (200): Get a commit's signature.
-    pub fn get_api_v4_projects_id_repository_commits_sha_signature(
+    pub fn get_project_repository_commit_signature(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCommitsShaSignature<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaSignature(
+    ) -> GetProjectRepositoryCommitSignature<'_> {
+        GetProjectRepositoryCommitSignature(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -356,11 +352,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits`]: `GET /api/v4/projects/{id}/repository/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_repository_commits`]: `GET /api/v4/projects/{id}/repository/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommits<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryCommits<'_> {
+pub struct ListProjectRepositoryCommits<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryCommits<'_> {
     /// The name of a repository branch or tag, if not given the default branch is used
     pub fn ref_name(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref_name", &Into::<String>::into(value)))
@@ -406,16 +402,14 @@ impl GetApiV4ProjectsIdRepositoryCommits<'_> {
     /// Default: `"default"`.
     pub fn order(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryCommitsOrder>,
+        value: impl Into<crate::types::ListProjectRepositoryCommitsOrder>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdRepositoryCommitsOrder,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectRepositoryCommitsOrder>::into(value),
                 ),
         )
     }
@@ -438,29 +432,29 @@ impl GetApiV4ProjectsIdRepositoryCommits<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryCommits<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommits<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommits);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_commits`]: `POST /api/v4/projects/{id}/repository/commits`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryCommits);
+/// Request builder of [`crate::Client::create_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryCommits<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRepositoryCommits<'a> {
+pub struct CreateProjectRepositoryCommit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryCommit<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitDetail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryCommits);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha`]: `GET /api/v4/projects/{id}/repository/commits/{sha}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositoryCommit);
+/// Request builder of [`crate::Client::get_project_repository_commit`]: `GET /api/v4/projects/{id}/repository/commits/{sha}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsSha<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryCommitsSha<'_> {
+pub struct GetProjectRepositoryCommit<'a>(crate::runtime::Call<'a>);
+impl GetProjectRepositoryCommit<'_> {
     /// Include commit stats
     ///
     /// Default: `true`.
@@ -468,18 +462,18 @@ impl GetApiV4ProjectsIdRepositoryCommitsSha<'_> {
         Self(self.0.query("stats", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryCommitsSha<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryCommit<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitDetail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsSha);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_diff`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/diff`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectRepositoryCommit);
+/// Request builder of [`crate::Client::list_project_repository_commit_diff`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/diff`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryCommitsShaDiff<'_> {
+pub struct ListProjectRepositoryCommitDiff<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryCommitDiff<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -499,19 +493,18 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaDiff<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryCommitsShaDiff<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitDiff<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDiff>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaDiff);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_comments`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListProjectRepositoryCommitDiff);
+/// Request builder of [`crate::Client::list_project_repository_commit_comments`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaComments<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryCommitsShaComments<'_> {
+pub struct ListProjectRepositoryCommitComments<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryCommitComments<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -525,31 +518,29 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaComments<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitComments<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommitNote>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaComments);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_commits_sha_comments`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryCommitComments);
+/// Request builder of [`crate::Client::create_project_repository_commit_comment`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaComments<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdRepositoryCommitsShaComments<'a> {
+pub struct CreateProjectRepositoryCommitComment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryCommitComment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitNote>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryCommitsShaComments);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_sequence`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/sequence`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositoryCommitComment);
+/// Request builder of [`crate::Client::get_project_repository_commit_sequence`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/sequence`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryCommitsShaSequence<'_> {
+pub struct GetProjectRepositoryCommitSequence<'a>(crate::runtime::Call<'a>);
+impl GetProjectRepositoryCommitSequence<'_> {
     /// Only include the first parent of merges
     ///
     /// Default: `false`.
@@ -557,51 +548,46 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaSequence<'_> {
         Self(self.0.query("first_parent", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryCommitsShaSequence<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryCommitSequence<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitSequence>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaSequence);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_commits_sha_cherry_pick`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/cherry_pick`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryCommitSequence);
+/// Request builder of [`crate::Client::cherry_pick_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/cherry_pick`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdRepositoryCommitsShaCherryPick<'a> {
+pub struct CherryPickProjectRepositoryCommit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CherryPickProjectRepositoryCommit<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryCommitsShaCherryPick);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_commits_sha_revert`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/revert`. Send it with `.await`.
+crate::runtime::into_future!(CherryPickProjectRepositoryCommit);
+/// Request builder of [`crate::Client::revert_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/revert`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaRevert<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdRepositoryCommitsShaRevert<'a> {
+pub struct RevertProjectRepositoryCommit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RevertProjectRepositoryCommit<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryCommitsShaRevert);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_refs`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/refs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(RevertProjectRepositoryCommit);
+/// Request builder of [`crate::Client::list_project_repository_commit_refs`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/refs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryCommitsShaRefs<'_> {
+pub struct ListProjectRepositoryCommitRefs<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryCommitRefs<'_> {
     /// Scope
     ///
     /// Default: `"all"`.
     pub fn r#type(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryCommitsShaRefsType>,
+        value: impl Into<crate::types::ListProjectRepositoryCommitRefsType>,
     ) -> Self {
         Self(
             self
@@ -609,7 +595,7 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaRefs<'_> {
                 .query(
                     "type",
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdRepositoryCommitsShaRefsType,
+                        crate::types::ListProjectRepositoryCommitRefsType,
                     >::into(value),
                 ),
         )
@@ -627,21 +613,18 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaRefs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryCommitsShaRefs<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitRefs<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicRef>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaRefs);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_merge_requests`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListProjectRepositoryCommitRefs);
+/// Request builder of [`crate::Client::list_project_repository_commit_merge_requests`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'_> {
+pub struct ListProjectRepositoryCommitMergeRequests<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryCommitMergeRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -655,23 +638,21 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitMergeRequests<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaMergeRequests);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_signature`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/signature`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryCommitMergeRequests);
+/// Request builder of [`crate::Client::get_project_repository_commit_signature`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/signature`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaSignature<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryCommitsShaSignature<'a> {
+pub struct GetProjectRepositoryCommitSignature<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryCommitSignature<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitSignature>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaSignature);
+crate::runtime::into_future!(GetProjectRepositoryCommitSignature);

@@ -14,12 +14,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Composer packages endpoint for registering packages.
-    pub fn post_api_v4_projects_id_packages_composer(
+    pub fn create_project_package_composer(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdPackagesComposer>,
-    ) -> PostApiV4ProjectsIdPackagesComposer<'_> {
-        PostApiV4ProjectsIdPackagesComposer(
+        body: impl Into<crate::types::CreateProjectPackageComposerBody>,
+    ) -> CreateProjectPackageComposer<'_> {
+        CreateProjectPackageComposer(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -27,9 +27,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdPackagesComposer,
-                    >::into(body),
+                    &Into::<crate::types::CreateProjectPackageComposerBody>::into(body),
                 ),
         )
     }
@@ -45,13 +43,13 @@ impl crate::Client {
     /// - `package_name`: The Composer package name
     ///
     /// Returns, on success (200): Composer package endpoint to download a package archive.
-    pub fn get_api_v4_projects_id_packages_composer_archives_package_name(
+    pub fn get_project_package_composer_archive(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
         package_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'_> {
-        GetApiV4ProjectsIdPackagesComposerArchivesPackageName(
+    ) -> GetProjectPackageComposerArchive<'_> {
+        GetProjectPackageComposerArchive(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -74,11 +72,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of a group
     ///
     /// Returns, on success (200): Composer packages endpoint at group level.
-    pub fn get_api_v4_group_id_packages_composer_packages(
+    pub fn get_group_package_composer_packages(
         &self,
         id: impl Into<String>,
-    ) -> GetApiV4GroupIdPackagesComposerPackages<'_> {
-        GetApiV4GroupIdPackagesComposerPackages(
+    ) -> GetGroupPackageComposerPackages<'_> {
+        GetGroupPackageComposerPackages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -98,12 +96,12 @@ impl crate::Client {
     /// - `sha`: Shasum of current json
     ///
     /// Returns, on success (200): Composer packages endpoint at group level for packages list.
-    pub fn get_api_v4_group_id_packages_composer_p_sha(
+    pub fn get_group_package_composer_p(
         &self,
         id: impl Into<String>,
         sha: impl Into<String>,
-    ) -> GetApiV4GroupIdPackagesComposerPSha<'_> {
-        GetApiV4GroupIdPackagesComposerPSha(
+    ) -> GetGroupPackageComposerP<'_> {
+        GetGroupPackageComposerP(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -123,12 +121,12 @@ impl crate::Client {
     /// - `package_name`: The Composer package name
     ///
     /// Returns, on success (200): Composer v2 packages p2 endpoint at group level for package versions metadata.
-    pub fn get_api_v4_group_id_packages_composer_p2_package_name(
+    pub fn get_group_package_composer_p2(
         &self,
         id: impl Into<String>,
         package_name: impl Into<String>,
-    ) -> GetApiV4GroupIdPackagesComposerP2PackageName<'_> {
-        GetApiV4GroupIdPackagesComposerP2PackageName(
+    ) -> GetGroupPackageComposerP2<'_> {
+        GetGroupPackageComposerP2(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -148,12 +146,12 @@ impl crate::Client {
     /// - `package_name`: The Composer package name
     ///
     /// Returns, on success (200): Composer packages endpoint at group level for package versions metadata.
-    pub fn get_api_v4_group_id_packages_composer_package_name(
+    pub fn get_group_package_composer(
         &self,
         id: impl Into<String>,
         package_name: impl Into<String>,
-    ) -> GetApiV4GroupIdPackagesComposerPackageName<'_> {
-        GetApiV4GroupIdPackagesComposerPackageName(
+    ) -> GetGroupPackageComposer<'_> {
+        GetGroupPackageComposer(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -163,74 +161,69 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_composer`]: `POST /api/v4/projects/{id}/packages/composer`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_project_package_composer`]: `POST /api/v4/projects/{id}/packages/composer`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesComposer<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesComposer<'a> {
+pub struct CreateProjectPackageComposer<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectPackageComposer<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPackagesComposer);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_composer_archives_package_name`]: `GET /api/v4/projects/{id}/packages/composer/archives/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPackageComposer);
+/// Request builder of [`crate::Client::get_project_package_composer_archive`]: `GET /api/v4/projects/{id}/packages/composer/archives/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesComposerArchivesPackageName<'a> {
+pub struct GetProjectPackageComposerArchive<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageComposerArchive<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesComposerArchivesPackageName);
-/// Request builder of [`crate::Client::get_api_v4_group_id_packages_composer_packages`]: `GET /api/v4/group/{id}/-/packages/composer/packages`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageComposerArchive);
+/// Request builder of [`crate::Client::get_group_package_composer_packages`]: `GET /api/v4/group/{id}/-/packages/composer/packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupIdPackagesComposerPackages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupIdPackagesComposerPackages<'a> {
+pub struct GetGroupPackageComposerPackages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageComposerPackages<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupIdPackagesComposerPackages);
-/// Request builder of [`crate::Client::get_api_v4_group_id_packages_composer_p_sha`]: `GET /api/v4/group/{id}/-/packages/composer/p/{sha}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageComposerPackages);
+/// Request builder of [`crate::Client::get_group_package_composer_p`]: `GET /api/v4/group/{id}/-/packages/composer/p/{sha}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupIdPackagesComposerPSha<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupIdPackagesComposerPSha<'a> {
+pub struct GetGroupPackageComposerP<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageComposerP<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupIdPackagesComposerPSha);
-/// Request builder of [`crate::Client::get_api_v4_group_id_packages_composer_p2_package_name`]: `GET /api/v4/group/{id}/-/packages/composer/p2/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageComposerP);
+/// Request builder of [`crate::Client::get_group_package_composer_p2`]: `GET /api/v4/group/{id}/-/packages/composer/p2/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupIdPackagesComposerP2PackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupIdPackagesComposerP2PackageName<'a> {
+pub struct GetGroupPackageComposerP2<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageComposerP2<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupIdPackagesComposerP2PackageName);
-/// Request builder of [`crate::Client::get_api_v4_group_id_packages_composer_package_name`]: `GET /api/v4/group/{id}/-/packages/composer/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageComposerP2);
+/// Request builder of [`crate::Client::get_group_package_composer`]: `GET /api/v4/group/{id}/-/packages/composer/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupIdPackagesComposerPackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupIdPackagesComposerPackageName<'a> {
+pub struct GetGroupPackageComposer<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageComposer<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupIdPackagesComposerPackageName);
+crate::runtime::into_future!(GetGroupPackageComposer);

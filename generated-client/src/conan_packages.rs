@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Check for valid user credentials per conan CLI.
-    pub fn get_api_v4_projects_id_packages_conan_v1_users_check_credentials(
+    pub fn get_project_package_conan_v1_user_check_credentials(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials<'_> {
-        GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials(
+    ) -> GetProjectPackageConanV1UserCheckCredentials<'_> {
+        GetProjectPackageConanV1UserCheckCredentials(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,12 +37,12 @@ impl crate::Client {
     /// - `q`: Search query
     ///
     /// Returns, on success (200): Search for packages.
-    pub fn get_api_v4_projects_id_packages_conan_v1_conans_search(
+    pub fn get_project_package_conan_v1_conan_search(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         q: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1ConansSearch<'_> {
-        GetApiV4ProjectsIdPackagesConanV1ConansSearch(
+    ) -> GetProjectPackageConanV1ConanSearch<'_> {
+        GetProjectPackageConanV1ConanSearch(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -62,11 +62,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Ping the Conan API.
-    pub fn get_api_v4_projects_id_packages_conan_v1_ping(
+    pub fn get_project_package_conan_v1_ping(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1Ping<'_> {
-        GetApiV4ProjectsIdPackagesConanV1Ping(
+    ) -> GetProjectPackageConanV1Ping<'_> {
+        GetProjectPackageConanV1Ping(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -85,11 +85,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Authenticate user against conan CLI.
-    pub fn get_api_v4_projects_id_packages_conan_v1_users_authenticate(
+    pub fn get_project_package_conan_v1_user_authenticate(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate<'_> {
-        GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate(
+    ) -> GetProjectPackageConanV1UserAuthenticate<'_> {
+        GetProjectPackageConanV1UserAuthenticate(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -113,7 +113,7 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan package ID
     ///
     /// Returns, on success (200): Package Snapshot.
-    pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference(
+    pub fn get_project_package_conan_v1_conan_package(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -121,10 +121,8 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         conan_package_reference: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference(
+    ) -> GetProjectPackageConanV1ConanPackage<'_> {
+        GetProjectPackageConanV1ConanPackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -154,17 +152,15 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (200): Recipe Snapshot.
-    pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel(
+    pub fn get_project_package_conan_v1_conan(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel(
+    ) -> GetProjectPackageConanV1Conan<'_> {
+        GetProjectPackageConanV1Conan(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -193,17 +189,15 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (204): Delete Package.
-    pub fn delete_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel(
+    pub fn delete_project_package_conan_v1_conan(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-        '_,
-    > {
-        DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel(
+    ) -> DeleteProjectPackageConanV1Conan<'_> {
+        DeleteProjectPackageConanV1Conan(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -233,7 +227,7 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan package ID
     ///
     /// Returns, on success (200): Package Digest.
-    pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest(
+    pub fn get_project_package_conan_v1_conan_package_digest(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -241,10 +235,8 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         conan_package_reference: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest(
+    ) -> GetProjectPackageConanV1ConanPackageDigest<'_> {
+        GetProjectPackageConanV1ConanPackageDigest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -274,17 +266,15 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (200): Recipe Digest.
-    pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest(
+    pub fn get_project_package_conan_v1_conan_digest(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest(
+    ) -> GetProjectPackageConanV1ConanDigest<'_> {
+        GetProjectPackageConanV1ConanDigest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -314,7 +304,7 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan package ID
     ///
     /// Returns, on success (200): Package Download Urls.
-    pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls(
+    pub fn get_project_package_conan_v1_conan_package_download_urls(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -322,10 +312,8 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         conan_package_reference: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls(
+    ) -> GetProjectPackageConanV1ConanPackageDownloadUrls<'_> {
+        GetProjectPackageConanV1ConanPackageDownloadUrls(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -355,17 +343,15 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (200): Recipe Download Urls.
-    pub fn get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls(
+    pub fn get_project_package_conan_v1_conan_download_urls(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls(
+    ) -> GetProjectPackageConanV1ConanDownloadUrls<'_> {
+        GetProjectPackageConanV1ConanDownloadUrls(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -395,7 +381,7 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan package ID
     ///
     /// Returns, on success (200): Package Upload Urls.
-    pub fn post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls(
+    pub fn create_project_package_conan_v1_conan_package_upload_url(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -403,10 +389,8 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         conan_package_reference: impl Into<String>,
-    ) -> PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
-        '_,
-    > {
-        PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls(
+    ) -> CreateProjectPackageConanV1ConanPackageUploadUrl<'_> {
+        CreateProjectPackageConanV1ConanPackageUploadUrl(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -436,17 +420,15 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (200): Recipe Upload Urls.
-    pub fn post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls(
+    pub fn create_project_package_conan_v1_conan_upload_url(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
-        '_,
-    > {
-        PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls(
+    ) -> CreateProjectPackageConanV1ConanUploadUrl<'_> {
+        CreateProjectPackageConanV1ConanUploadUrl(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -478,7 +460,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download recipe files.
     #[allow(clippy::too_many_arguments)]
-    pub fn get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name(
+    pub fn get_project_package_conan_v1_file_export(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -486,13 +468,9 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> GetProjectPackageConanV1FileExport<'_> {
+        GetProjectPackageConanV1FileExport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -505,7 +483,7 @@ impl crate::Client {
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
@@ -529,7 +507,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Upload recipe package files.
     #[allow(clippy::too_many_arguments)]
-    pub fn put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name(
+    pub fn update_project_package_conan_v1_file_export(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -537,14 +515,10 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
         file: impl Into<crate::runtime::File>,
-    ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-        '_,
-    > {
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName(
+    ) -> UpdateProjectPackageConanV1FileExport<'_> {
+        UpdateProjectPackageConanV1FileExport(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -557,7 +531,7 @@ impl crate::Client {
                         &Into::<String>::into(package_channel),
                         &Into::<String>::into(recipe_revision),
                         &Into::<
-                            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                            crate::types::GetProjectPackageConanV1FileExportFileName,
                         >::into(file_name),
                     ],
                 )
@@ -582,7 +556,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Workhorse authorize the conan recipe file.
     #[allow(clippy::too_many_arguments)]
-    pub fn put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize(
+    pub fn authorize_project_package_conan_v1_file_export(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -590,13 +564,9 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
-        '_,
-    > {
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> AuthorizeProjectPackageConanV1FileExport<'_> {
+        AuthorizeProjectPackageConanV1FileExport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -609,7 +579,7 @@ impl crate::Client {
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
@@ -634,7 +604,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download package files.
     #[allow(clippy::too_many_arguments)]
-    pub fn get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name(
+    pub fn get_project_package_conan_v1_file_package(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -644,13 +614,9 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> GetProjectPackageConanV1FilePackage<'_> {
+        GetProjectPackageConanV1FilePackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -665,7 +631,7 @@ impl crate::Client {
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
@@ -691,7 +657,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Upload package files.
     #[allow(clippy::too_many_arguments)]
-    pub fn put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name(
+    pub fn update_project_package_conan_v1_file_package(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -701,14 +667,10 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
         file: impl Into<crate::runtime::File>,
-    ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-        '_,
-    > {
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName(
+    ) -> UpdateProjectPackageConanV1FilePackage<'_> {
+        UpdateProjectPackageConanV1FilePackage(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -723,7 +685,7 @@ impl crate::Client {
                         &Into::<String>::into(conan_package_reference),
                         &Into::<String>::into(package_revision),
                         &Into::<
-                            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                            crate::types::GetProjectPackageConanV1FileExportFileName,
                         >::into(file_name),
                     ],
                 )
@@ -750,7 +712,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Workhorse authorize the conan package file.
     #[allow(clippy::too_many_arguments)]
-    pub fn put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize(
+    pub fn authorize_project_package_conan_v1_file_package(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -760,13 +722,9 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
-        '_,
-    > {
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> AuthorizeProjectPackageConanV1FilePackage<'_> {
+        AuthorizeProjectPackageConanV1FilePackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -781,7 +739,7 @@ impl crate::Client {
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
@@ -797,11 +755,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Check for valid user credentials per conan CLI.
-    pub fn get_api_v4_projects_id_packages_conan_v2_users_check_credentials(
+    pub fn get_project_package_conan_v2_user_check_credentials(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials<'_> {
-        GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials(
+    ) -> GetProjectPackageConanV2UserCheckCredentials<'_> {
+        GetProjectPackageConanV2UserCheckCredentials(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -821,12 +779,12 @@ impl crate::Client {
     /// - `q`: Search query
     ///
     /// Returns, on success (200): Search for packages.
-    pub fn get_api_v4_projects_id_packages_conan_v2_conans_search(
+    pub fn get_project_package_conan_v2_conan_search(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         q: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesConanV2ConansSearch<'_> {
-        GetApiV4ProjectsIdPackagesConanV2ConansSearch(
+    ) -> GetProjectPackageConanV2ConanSearch<'_> {
+        GetProjectPackageConanV2ConanSearch(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -853,7 +811,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download recipe files.
     #[allow(clippy::too_many_arguments)]
-    pub fn get_api_v4_projects_id_packages_conan_v2_conans_package_name_package_version_package_username_package_channel_revisions_recipe_revision_files_file_name(
+    pub fn get_project_package_conan_v2_conan_revision_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -861,13 +819,9 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> GetProjectPackageConanV2ConanRevisionFile<'_> {
+        GetProjectPackageConanV2ConanRevisionFile(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -880,7 +834,7 @@ impl crate::Client {
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
@@ -893,10 +847,10 @@ impl crate::Client {
     /// `GET /api/v4/packages/conan/v1/users/check_credentials`
     ///
     /// Returns, on success (200): Check for valid user credentials per conan CLI.
-    pub fn get_api_v4_packages_conan_v1_users_check_credentials(
+    pub fn get_package_conan_v1_user_check_credentials(
         &self,
-    ) -> GetApiV4PackagesConanV1UsersCheckCredentials<'_> {
-        GetApiV4PackagesConanV1UsersCheckCredentials(
+    ) -> GetPackageConanV1UserCheckCredentials<'_> {
+        GetPackageConanV1UserCheckCredentials(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -915,11 +869,11 @@ impl crate::Client {
     /// - `q`: Search query
     ///
     /// Returns, on success (200): Search for packages.
-    pub fn get_api_v4_packages_conan_v1_conans_search(
+    pub fn get_package_conan_v1_conan_search(
         &self,
         q: impl Into<String>,
-    ) -> GetApiV4PackagesConanV1ConansSearch<'_> {
-        GetApiV4PackagesConanV1ConansSearch(
+    ) -> GetPackageConanV1ConanSearch<'_> {
+        GetPackageConanV1ConanSearch(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -936,8 +890,8 @@ impl crate::Client {
     /// `GET /api/v4/packages/conan/v1/ping`
     ///
     /// Returns, on success (200): Ping the Conan API.
-    pub fn get_api_v4_packages_conan_v1_ping(&self) -> GetApiV4PackagesConanV1Ping<'_> {
-        GetApiV4PackagesConanV1Ping(
+    pub fn get_package_conan_v1_ping(&self) -> GetPackageConanV1Ping<'_> {
+        GetPackageConanV1Ping(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -953,10 +907,10 @@ impl crate::Client {
     /// `GET /api/v4/packages/conan/v1/users/authenticate`
     ///
     /// Returns, on success (200): Authenticate user against conan CLI.
-    pub fn get_api_v4_packages_conan_v1_users_authenticate(
+    pub fn get_package_conan_v1_user_authenticate(
         &self,
-    ) -> GetApiV4PackagesConanV1UsersAuthenticate<'_> {
-        GetApiV4PackagesConanV1UsersAuthenticate(
+    ) -> GetPackageConanV1UserAuthenticate<'_> {
+        GetPackageConanV1UserAuthenticate(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -979,17 +933,15 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan package ID
     ///
     /// Returns, on success (200): Package Snapshot.
-    pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference(
+    pub fn get_package_conan_v1_conan_package(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         conan_package_reference: impl Into<String>,
-    ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
-        '_,
-    > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference(
+    ) -> GetPackageConanV1ConanPackage<'_> {
+        GetPackageConanV1ConanPackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1017,16 +969,14 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (200): Recipe Snapshot.
-    pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel(
+    pub fn get_package_conan_v1_conan(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-        '_,
-    > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel(
+    ) -> GetPackageConanV1Conan<'_> {
+        GetPackageConanV1Conan(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1053,16 +1003,14 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (204): Delete Package.
-    pub fn delete_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel(
+    pub fn delete_package_conan_v1_conan(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-        '_,
-    > {
-        DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel(
+    ) -> DeletePackageConanV1Conan<'_> {
+        DeletePackageConanV1Conan(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1090,17 +1038,15 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan package ID
     ///
     /// Returns, on success (200): Package Digest.
-    pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest(
+    pub fn get_package_conan_v1_conan_package_digest(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         conan_package_reference: impl Into<String>,
-    ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
-        '_,
-    > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest(
+    ) -> GetPackageConanV1ConanPackageDigest<'_> {
+        GetPackageConanV1ConanPackageDigest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1128,16 +1074,14 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (200): Recipe Digest.
-    pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest(
+    pub fn get_package_conan_v1_conan_digest(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
-        '_,
-    > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest(
+    ) -> GetPackageConanV1ConanDigest<'_> {
+        GetPackageConanV1ConanDigest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1165,17 +1109,15 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan package ID
     ///
     /// Returns, on success (200): Package Download Urls.
-    pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls(
+    pub fn get_package_conan_v1_conan_package_download_urls(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         conan_package_reference: impl Into<String>,
-    ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
-        '_,
-    > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls(
+    ) -> GetPackageConanV1ConanPackageDownloadUrls<'_> {
+        GetPackageConanV1ConanPackageDownloadUrls(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1203,16 +1145,14 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (200): Recipe Download Urls.
-    pub fn get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls(
+    pub fn get_package_conan_v1_conan_download_urls(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
-        '_,
-    > {
-        GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls(
+    ) -> GetPackageConanV1ConanDownloadUrls<'_> {
+        GetPackageConanV1ConanDownloadUrls(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1240,17 +1180,15 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan package ID
     ///
     /// Returns, on success (200): Package Upload Urls.
-    pub fn post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls(
+    pub fn create_package_conan_v1_conan_package_upload_url(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         conan_package_reference: impl Into<String>,
-    ) -> PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
-        '_,
-    > {
-        PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls(
+    ) -> CreatePackageConanV1ConanPackageUploadUrl<'_> {
+        CreatePackageConanV1ConanPackageUploadUrl(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -1278,16 +1216,14 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     ///
     /// Returns, on success (200): Recipe Upload Urls.
-    pub fn post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls(
+    pub fn create_package_conan_v1_conan_upload_url(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
-    ) -> PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
-        '_,
-    > {
-        PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls(
+    ) -> CreatePackageConanV1ConanUploadUrl<'_> {
+        CreatePackageConanV1ConanUploadUrl(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -1316,20 +1252,16 @@ impl crate::Client {
     /// - `file_name`: Package file name
     ///
     /// Returns, on success (200): Download recipe files.
-    pub fn get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name(
+    pub fn get_package_conan_v1_file_export(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-        '_,
-    > {
-        GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> GetPackageConanV1FileExport<'_> {
+        GetPackageConanV1FileExport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1341,7 +1273,7 @@ impl crate::Client {
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
@@ -1364,21 +1296,17 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Upload recipe package files.
     #[allow(clippy::too_many_arguments)]
-    pub fn put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name(
+    pub fn update_package_conan_v1_file_export(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
         file: impl Into<crate::runtime::File>,
-    ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-        '_,
-    > {
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName(
+    ) -> UpdatePackageConanV1FileExport<'_> {
+        UpdatePackageConanV1FileExport(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1390,7 +1318,7 @@ impl crate::Client {
                         &Into::<String>::into(package_channel),
                         &Into::<String>::into(recipe_revision),
                         &Into::<
-                            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                            crate::types::GetProjectPackageConanV1FileExportFileName,
                         >::into(file_name),
                     ],
                 )
@@ -1413,20 +1341,16 @@ impl crate::Client {
     /// - `file_name`: Package file name
     ///
     /// Returns, on success (200): Workhorse authorize the conan recipe file.
-    pub fn put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize(
+    pub fn authorize_package_conan_v1_file_export(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
-        '_,
-    > {
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> AuthorizePackageConanV1FileExport<'_> {
+        AuthorizePackageConanV1FileExport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -1438,7 +1362,7 @@ impl crate::Client {
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
@@ -1462,7 +1386,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download package files.
     #[allow(clippy::too_many_arguments)]
-    pub fn get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name(
+    pub fn get_package_conan_v1_file_package(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
@@ -1471,13 +1395,9 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-        '_,
-    > {
-        GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> GetPackageConanV1FilePackage<'_> {
+        GetPackageConanV1FilePackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1491,7 +1411,7 @@ impl crate::Client {
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
@@ -1516,7 +1436,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Upload package files.
     #[allow(clippy::too_many_arguments)]
-    pub fn put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name(
+    pub fn update_package_conan_v1_file_package(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
@@ -1525,14 +1445,10 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
         file: impl Into<crate::runtime::File>,
-    ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-        '_,
-    > {
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName(
+    ) -> UpdatePackageConanV1FilePackage<'_> {
+        UpdatePackageConanV1FilePackage(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1546,7 +1462,7 @@ impl crate::Client {
                         &Into::<String>::into(conan_package_reference),
                         &Into::<String>::into(package_revision),
                         &Into::<
-                            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                            crate::types::GetProjectPackageConanV1FileExportFileName,
                         >::into(file_name),
                     ],
                 )
@@ -1572,7 +1488,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Workhorse authorize the conan package file.
     #[allow(clippy::too_many_arguments)]
-    pub fn put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize(
+    pub fn authorize_package_conan_v1_file_package(
         &self,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
@@ -1581,13 +1497,9 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
-        >,
-    ) -> PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
-        '_,
-    > {
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize(
+        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+    ) -> AuthorizePackageConanV1FilePackage<'_> {
+        AuthorizePackageConanV1FilePackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -1601,76 +1513,63 @@ impl crate::Client {
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName,
+                        crate::types::GetProjectPackageConanV1FileExportFileName,
                     >::into(file_name),
                 ],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_users_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/check_credentials`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_package_conan_v1_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/check_credentials`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageConanV1UserCheckCredentials<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials<'a> {
+for GetProjectPackageConanV1UserCheckCredentials<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV1UsersCheckCredentials);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_search`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/search`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1UserCheckCredentials);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/search`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1ConansSearch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1ConansSearch<'a> {
+pub struct GetProjectPackageConanV1ConanSearch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1ConanSearch<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV1ConansSearch);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_ping`]: `GET /api/v4/projects/{id}/packages/conan/v1/ping`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1ConanSearch);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_ping`]: `GET /api/v4/projects/{id}/packages/conan/v1/ping`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1Ping<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesConanV1Ping<'a> {
+pub struct GetProjectPackageConanV1Ping<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1Ping<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV1Ping);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_users_authenticate`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/authenticate`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1Ping);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_user_authenticate`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/authenticate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate<'a> {
+pub struct GetProjectPackageConanV1UserAuthenticate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1UserAuthenticate<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV1UsersAuthenticate);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1UserAuthenticate);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
-    'a,
-> {
+pub struct GetProjectPackageConanV1ConanPackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1ConanPackage<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
     >;
@@ -1678,21 +1577,12 @@ for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsern
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1ConanPackage);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_conan`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
-> {
+pub struct GetProjectPackageConanV1Conan<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1Conan<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
     >;
@@ -1700,41 +1590,24 @@ for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsern
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`]: `DELETE /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1Conan);
+/// Request builder of [`crate::Client::delete_project_package_conan_v1_conan`]: `DELETE /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
-> {
+pub struct DeleteProjectPackageConanV1Conan<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackageConanV1Conan<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectPackageConanV1Conan);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageConanV1ConanPackageDigest<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
-    'a,
-> {
+for GetProjectPackageConanV1ConanPackageDigest<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageManifest,
     >;
@@ -1742,21 +1615,12 @@ for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsern
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1ConanPackageDigest);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
-    'a,
-> {
+pub struct GetProjectPackageConanV1ConanDigest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1ConanDigest<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeManifest,
     >;
@@ -1764,21 +1628,15 @@ for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsern
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1ConanDigest);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
-    'a,
->(
+pub struct GetProjectPackageConanV1ConanPackageDownloadUrls<'a>(
     crate::runtime::Call<'a>,
 );
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
-    'a,
-> {
+for GetProjectPackageConanV1ConanPackageDownloadUrls<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageManifest,
     >;
@@ -1786,21 +1644,13 @@ for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsern
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1ConanPackageDownloadUrls);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageConanV1ConanDownloadUrls<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
-    'a,
-> {
+for GetProjectPackageConanV1ConanDownloadUrls<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeManifest,
     >;
@@ -1808,21 +1658,15 @@ for GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsern
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV1ConanDownloadUrls);
+/// Request builder of [`crate::Client::create_project_package_conan_v1_conan_package_upload_url`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
-    'a,
->(
+pub struct CreateProjectPackageConanV1ConanPackageUploadUrl<'a>(
     crate::runtime::Call<'a>,
 );
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
-    'a,
-> {
+for CreateProjectPackageConanV1ConanPackageUploadUrl<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanUploadUrls,
     >;
@@ -1830,21 +1674,13 @@ for PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUser
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPackageConanV1ConanPackageUploadUrl);
+/// Request builder of [`crate::Client::create_project_package_conan_v1_conan_upload_url`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct CreateProjectPackageConanV1ConanUploadUrl<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
-    'a,
-> {
+for CreateProjectPackageConanV1ConanUploadUrl<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanUploadUrls,
     >;
@@ -1852,232 +1688,158 @@ for PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUser
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdPackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPackageConanV1ConanUploadUrl);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_file_export`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1FileExport<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(GetProjectPackageConanV1FileExport);
+/// Request builder of [`crate::Client::update_project_package_conan_v1_file_export`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectPackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageConanV1FileExport<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectPackageConanV1FileExport);
+/// Request builder of [`crate::Client::authorize_project_package_conan_v1_file_export`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct AuthorizeProjectPackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageConanV1FileExport<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(AuthorizeProjectPackageConanV1FileExport);
+/// Request builder of [`crate::Client::get_project_package_conan_v1_file_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetProjectPackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1FilePackage<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(GetProjectPackageConanV1FilePackage);
+/// Request builder of [`crate::Client::update_project_package_conan_v1_file_package`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectPackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageConanV1FilePackage<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectPackageConanV1FilePackage);
+/// Request builder of [`crate::Client::authorize_project_package_conan_v1_file_package`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct AuthorizeProjectPackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
-> {
+for AuthorizeProjectPackageConanV1FilePackage<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeProjectPackageConanV1FilePackage);
+/// Request builder of [`crate::Client::get_project_package_conan_v2_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v2/users/check_credentials`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageConanV2UserCheckCredentials<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
-> {
+for GetProjectPackageConanV2UserCheckCredentials<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV2UserCheckCredentials);
+/// Request builder of [`crate::Client::get_project_package_conan_v2_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/search`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageConanV2ConanSearch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV2ConanSearch<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(GetProjectPackageConanV2ConanSearch);
+/// Request builder of [`crate::Client::get_project_package_conan_v2_conan_revision_file`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/{package_name}/{package_version}/{package_username}/{package_channel}/revisions/{recipe_revision}/files/{file_name}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetProjectPackageConanV2ConanRevisionFile<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
-    'a,
-> {
+for GetProjectPackageConanV2ConanRevisionFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageConanV2ConanRevisionFile);
+/// Request builder of [`crate::Client::get_package_conan_v1_user_check_credentials`]: `GET /api/v4/packages/conan/v1/users/check_credentials`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
-> {
+pub struct GetPackageConanV1UserCheckCredentials<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1UserCheckCredentials<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1UserCheckCredentials);
+/// Request builder of [`crate::Client::get_package_conan_v1_conan_search`]: `GET /api/v4/packages/conan/v1/conans/search`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
-> {
+pub struct GetPackageConanV1ConanSearch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanSearch<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1ConanSearch);
+/// Request builder of [`crate::Client::get_package_conan_v1_ping`]: `GET /api/v4/packages/conan/v1/ping`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
-    'a,
-> {
+pub struct GetPackageConanV1Ping<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1Ping<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v2_users_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v2/users/check_credentials`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1Ping);
+/// Request builder of [`crate::Client::get_package_conan_v1_user_authenticate`]: `GET /api/v4/packages/conan/v1/users/authenticate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials<'a> {
+pub struct GetPackageConanV1UserAuthenticate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1UserAuthenticate<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV2UsersCheckCredentials);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v2_conans_search`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/search`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1UserAuthenticate);
+/// Request builder of [`crate::Client::get_package_conan_v1_conan_package`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV2ConansSearch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV2ConansSearch<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesConanV2ConansSearch);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_conan_v2_conans_package_name_package_version_package_username_package_channel_revisions_recipe_revision_files_file_name`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/{package_name}/{package_version}/{package_username}/{package_channel}/revisions/{recipe_revision}/files/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName<
-    'a,
-> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesConanV2ConansPackageNamePackageVersionPackageUsernamePackageChannelRevisionsRecipeRevisionFilesFileName
-);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_users_check_credentials`]: `GET /api/v4/packages/conan/v1/users/check_credentials`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1UsersCheckCredentials<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1UsersCheckCredentials<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApiV4PackagesConanV1UsersCheckCredentials);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_search`]: `GET /api/v4/packages/conan/v1/conans/search`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1ConansSearch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4PackagesConanV1ConansSearch<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApiV4PackagesConanV1ConansSearch);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_ping`]: `GET /api/v4/packages/conan/v1/ping`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1Ping<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4PackagesConanV1Ping<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApiV4PackagesConanV1Ping);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_users_authenticate`]: `GET /api/v4/packages/conan/v1/users/authenticate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1UsersAuthenticate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4PackagesConanV1UsersAuthenticate<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApiV4PackagesConanV1UsersAuthenticate);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference<
-    'a,
-> {
+pub struct GetPackageConanV1ConanPackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanPackage<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
     >;
@@ -2085,21 +1847,12 @@ for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackage
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReference
-);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1ConanPackage);
+/// Request builder of [`crate::Client::get_package_conan_v1_conan`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
-> {
+pub struct GetPackageConanV1Conan<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1Conan<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
     >;
@@ -2107,41 +1860,23 @@ for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackage
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel
-);
-/// Request builder of [`crate::Client::delete_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel`]: `DELETE /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1Conan);
+/// Request builder of [`crate::Client::delete_package_conan_v1_conan`]: `DELETE /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel<
-    'a,
-> {
+pub struct DeletePackageConanV1Conan<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeletePackageConanV1Conan<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannel
-);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`.
+crate::runtime::into_future!(DeletePackageConanV1Conan);
+/// Request builder of [`crate::Client::get_package_conan_v1_conan_package_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest<
-    'a,
-> {
+pub struct GetPackageConanV1ConanPackageDigest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanPackageDigest<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageManifest,
     >;
@@ -2149,21 +1884,12 @@ for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackage
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDigest
-);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1ConanPackageDigest);
+/// Request builder of [`crate::Client::get_package_conan_v1_conan_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest<
-    'a,
-> {
+pub struct GetPackageConanV1ConanDigest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanDigest<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeManifest,
     >;
@@ -2171,21 +1897,13 @@ for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackage
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDigest
-);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1ConanDigest);
+/// Request builder of [`crate::Client::get_package_conan_v1_conan_package_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetPackageConanV1ConanPackageDownloadUrls<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls<
-    'a,
-> {
+for GetPackageConanV1ConanPackageDownloadUrls<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanPackageManifest,
     >;
@@ -2193,21 +1911,12 @@ for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackage
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceDownloadUrls
-);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1ConanPackageDownloadUrls);
+/// Request builder of [`crate::Client::get_package_conan_v1_conan_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls<
-    'a,
-> {
+pub struct GetPackageConanV1ConanDownloadUrls<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanDownloadUrls<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanRecipeManifest,
     >;
@@ -2215,21 +1924,13 @@ for GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackage
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelDownloadUrls
-);
-/// Request builder of [`crate::Client::post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_packages_conan_package_reference_upload_urls`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1ConanDownloadUrls);
+/// Request builder of [`crate::Client::create_package_conan_v1_conan_package_upload_url`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct CreatePackageConanV1ConanPackageUploadUrl<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls<
-    'a,
-> {
+for CreatePackageConanV1ConanPackageUploadUrl<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanUploadUrls,
     >;
@@ -2237,21 +1938,12 @@ for PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackag
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelPackagesConanPackageReferenceUploadUrls
-);
-/// Request builder of [`crate::Client::post_api_v4_packages_conan_v1_conans_package_name_package_version_package_username_package_channel_upload_urls`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`.
+crate::runtime::into_future!(CreatePackageConanV1ConanPackageUploadUrl);
+/// Request builder of [`crate::Client::create_package_conan_v1_conan_upload_url`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls<
-    'a,
-> {
+pub struct CreatePackageConanV1ConanUploadUrl<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreatePackageConanV1ConanUploadUrl<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesConanPackageConanUploadUrls,
     >;
@@ -2259,126 +1951,70 @@ for PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackag
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4PackagesConanV1ConansPackageNamePackageVersionPackageUsernamePackageChannelUploadUrls
-);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreatePackageConanV1ConanUploadUrl);
+/// Request builder of [`crate::Client::get_package_conan_v1_file_export`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
-> {
+pub struct GetPackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1FileExport<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1FileExport);
+/// Request builder of [`crate::Client::update_package_conan_v1_file_export`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName<
-    'a,
-> {
+pub struct UpdatePackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdatePackageConanV1FileExport<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_export_file_name_authorize`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`.
+crate::runtime::into_future!(UpdatePackageConanV1FileExport);
+/// Request builder of [`crate::Client::authorize_package_conan_v1_file_export`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize<
-    'a,
-> {
+pub struct AuthorizePackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizePackageConanV1FileExport<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameAuthorize
-);
-/// Request builder of [`crate::Client::get_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizePackageConanV1FileExport);
+/// Request builder of [`crate::Client::get_package_conan_v1_file_package`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
-> {
+pub struct GetPackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1FilePackage<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageConanV1FilePackage);
+/// Request builder of [`crate::Client::update_package_conan_v1_file_package`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName<
-    'a,
-> {
+pub struct UpdatePackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdatePackageConanV1FilePackage<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_packages_conan_v1_files_package_name_package_version_package_username_package_channel_recipe_revision_package_conan_package_reference_package_revision_file_name_authorize`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`.
+crate::runtime::into_future!(UpdatePackageConanV1FilePackage);
+/// Request builder of [`crate::Client::authorize_package_conan_v1_file_package`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize<
-    'a,
-> {
+pub struct AuthorizePackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizePackageConanV1FilePackage<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileNameAuthorize
-);
+crate::runtime::into_future!(AuthorizePackageConanV1FilePackage);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List registry repositories within a group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdRegistryRepositories`].
-    pub fn get_api_v4_groups_id_registry_repositories(
+    /// Optional parameters are set on the returned [`ListGroupRegistryRepositories`].
+    pub fn list_group_registry_repositories(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdRegistryRepositories<'_> {
-        GetApiV4GroupsIdRegistryRepositories(
+    ) -> ListGroupRegistryRepositories<'_> {
+        ListGroupRegistryRepositories(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List container repositories within a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRegistryRepositories`].
-    pub fn get_api_v4_projects_id_registry_repositories(
+    /// Optional parameters are set on the returned [`ListProjectRegistryRepositories`].
+    pub fn list_project_registry_repositories(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRegistryRepositories<'_> {
-        GetApiV4ProjectsIdRegistryRepositories(
+    ) -> ListProjectRegistryRepositories<'_> {
+        ListProjectRegistryRepositories(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -64,12 +64,12 @@ impl crate::Client {
     /// - `repository_id`: The ID of the repository
     ///
     /// Returns, on success (204): Success.
-    pub fn delete_api_v4_projects_id_registry_repositories_repository_id(
+    pub fn delete_project_registry_repository(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         repository_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'_> {
-        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId(
+    ) -> DeleteProjectRegistryRepository<'_> {
+        DeleteProjectRegistryRepository(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -93,13 +93,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List tags of a repository.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags`].
-    pub fn get_api_v4_projects_id_registry_repositories_repository_id_tags(
+    /// Optional parameters are set on the returned [`ListProjectRegistryRepositoryTags`].
+    pub fn list_project_registry_repository_tags(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         repository_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
-        GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags(
+    ) -> ListProjectRegistryRepositoryTags<'_> {
+        ListProjectRegistryRepositoryTags(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -123,13 +123,13 @@ impl crate::Client {
     ///
     /// Returns, on success (204): Success.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags`].
-    pub fn delete_api_v4_projects_id_registry_repositories_repository_id_tags(
+    /// Optional parameters are set on the returned [`DeleteProjectRegistryRepositoryTags`].
+    pub fn delete_project_registry_repository_tags(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         repository_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
-        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags(
+    ) -> DeleteProjectRegistryRepositoryTags<'_> {
+        DeleteProjectRegistryRepositoryTags(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -153,13 +153,13 @@ impl crate::Client {
     /// - `tag_name`: The name of the tag
     ///
     /// Returns, on success (200): Get details about a repository tag.
-    pub fn get_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name(
+    pub fn get_project_registry_repository_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         repository_id: impl Into<i64>,
         tag_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'_> {
-        GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName(
+    ) -> GetProjectRegistryRepositoryTag<'_> {
+        GetProjectRegistryRepositoryTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -184,13 +184,13 @@ impl crate::Client {
     /// - `tag_name`: The name of the tag
     ///
     /// Returns, on success (204): Success.
-    pub fn delete_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name(
+    pub fn delete_project_registry_repository_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         repository_id: impl Into<i64>,
         tag_name: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'_> {
-        DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName(
+    ) -> DeleteProjectRegistryRepositoryTag<'_> {
+        DeleteProjectRegistryRepositoryTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -214,12 +214,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a container repository.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4RegistryRepositoriesId`].
-    pub fn get_api_v4_registry_repositories_id(
+    /// Optional parameters are set on the returned [`GetRegistryRepository`].
+    pub fn get_registry_repository(
         &self,
         id: impl Into<String>,
-    ) -> GetApiV4RegistryRepositoriesId<'_> {
-        GetApiV4RegistryRepositoriesId(
+    ) -> GetRegistryRepository<'_> {
+        GetRegistryRepository(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -229,11 +229,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_registry_repositories`]: `GET /api/v4/groups/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_registry_repositories`]: `GET /api/v4/groups/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdRegistryRepositories<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdRegistryRepositories<'_> {
+pub struct ListGroupRegistryRepositories<'a>(crate::runtime::Call<'a>);
+impl ListGroupRegistryRepositories<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -247,7 +247,7 @@ impl GetApiV4GroupsIdRegistryRepositories<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdRegistryRepositories<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupRegistryRepositories<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesContainerRegistryRepository,
     >;
@@ -255,12 +255,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdRegistryRepositories<
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdRegistryRepositories);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_registry_repositories`]: `GET /api/v4/projects/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupRegistryRepositories);
+/// Request builder of [`crate::Client::list_project_registry_repositories`]: `GET /api/v4/projects/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRegistryRepositories<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRegistryRepositories<'_> {
+pub struct ListProjectRegistryRepositories<'a>(crate::runtime::Call<'a>);
+impl ListProjectRegistryRepositories<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -286,7 +286,7 @@ impl GetApiV4ProjectsIdRegistryRepositories<'_> {
         Self(self.0.query("tags_count", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRegistryRepositories<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRegistryRepositories<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesContainerRegistryRepository,
     >;
@@ -294,28 +294,23 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRegistryRepositorie
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRegistryRepositories);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRegistryRepositories);
+/// Request builder of [`crate::Client::delete_project_registry_repository`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId<'a> {
+pub struct DeleteProjectRegistryRepository<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRegistryRepository<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_registry_repositories_repository_id_tags`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectRegistryRepository);
+/// Request builder of [`crate::Client::list_project_registry_repository_tags`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
+pub struct ListProjectRegistryRepositoryTags<'a>(crate::runtime::Call<'a>);
+impl ListProjectRegistryRepositoryTags<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -329,21 +324,18 @@ impl GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRegistryRepositoryTags<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesContainerRegistryTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id_tags`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRegistryRepositoryTags);
+/// Request builder of [`crate::Client::delete_project_registry_repository_tags`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a>(
-    crate::runtime::Call<'a>,
-);
-impl DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
+pub struct DeleteProjectRegistryRepositoryTags<'a>(crate::runtime::Call<'a>);
+impl DeleteProjectRegistryRepositoryTags<'_> {
     /// The tag name regexp to delete, specify .* to delete all
     pub fn name_regex_delete(self, value: impl Into<String>) -> Self {
         Self(self.0.query("name_regex_delete", &Into::<String>::into(value)))
@@ -365,22 +357,18 @@ impl DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'_> {
         Self(self.0.query("older_than", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRegistryRepositoryTags<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTags);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRegistryRepositoryTags);
+/// Request builder of [`crate::Client::get_project_registry_repository_tag`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
+pub struct GetProjectRegistryRepositoryTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRegistryRepositoryTag<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesContainerRegistryTagDetails,
     >;
@@ -388,30 +376,23 @@ for GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_registry_repositories_repository_id_tags_tag_name`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRegistryRepositoryTag);
+/// Request builder of [`crate::Client::delete_project_registry_repository_tag`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName<'a> {
+pub struct DeleteProjectRegistryRepositoryTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRegistryRepositoryTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdRegistryRepositoriesRepositoryIdTagsTagName
-);
-/// Request builder of [`crate::Client::get_api_v4_registry_repositories_id`]: `GET /api/v4/registry/repositories/{id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRegistryRepositoryTag);
+/// Request builder of [`crate::Client::get_registry_repository`]: `GET /api/v4/registry/repositories/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RegistryRepositoriesId<'a>(crate::runtime::Call<'a>);
-impl GetApiV4RegistryRepositoriesId<'_> {
+pub struct GetRegistryRepository<'a>(crate::runtime::Call<'a>);
+impl GetRegistryRepository<'_> {
     /// Determines if tags should be included
     ///
     /// Default: `false`.
@@ -431,7 +412,7 @@ impl GetApiV4RegistryRepositoriesId<'_> {
         Self(self.0.query("size", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4RegistryRepositoriesId<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetRegistryRepository<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesContainerRegistryRepository,
     >;
@@ -439,4 +420,4 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4RegistryRepositoriesId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4RegistryRepositoriesId);
+crate::runtime::into_future!(GetRegistryRepository);

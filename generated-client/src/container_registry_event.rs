@@ -10,10 +10,10 @@ impl crate::Client {
     /// `POST /api/v4/container_registry_event/events`
     ///
     /// Returns, on success (200): Success.
-    pub fn post_api_v4_container_registry_event_events(
+    pub fn create_container_registry_event_event(
         &self,
-    ) -> PostApiV4ContainerRegistryEventEvents<'_> {
-        PostApiV4ContainerRegistryEventEvents(
+    ) -> CreateContainerRegistryEventEvent<'_> {
+        CreateContainerRegistryEventEvent(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -23,14 +23,14 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_container_registry_event_events`]: `POST /api/v4/container_registry_event/events`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_container_registry_event_event`]: `POST /api/v4/container_registry_event/events`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ContainerRegistryEventEvents<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ContainerRegistryEventEvents<'a> {
+pub struct CreateContainerRegistryEventEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateContainerRegistryEventEvent<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ContainerRegistryEventEvents);
+crate::runtime::into_future!(CreateContainerRegistryEventEvent);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of Debian Distributions.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdDebianDistributions`].
-    pub fn get_api_v4_groups_id_debian_distributions(
+    /// Optional parameters are set on the returned [`ListGroupDebianDistributions`].
+    pub fn list_group_debian_distributions(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdDebianDistributions<'_> {
-        GetApiV4GroupsIdDebianDistributions(
+    ) -> ListGroupDebianDistributions<'_> {
+        ListGroupDebianDistributions(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a Debian Distribution.
-    pub fn post_api_v4_groups_id_debian_distributions(
+    pub fn create_group_debian_distribution(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdDebianDistributions>,
-    ) -> PostApiV4GroupsIdDebianDistributions<'_> {
-        PostApiV4GroupsIdDebianDistributions(
+        body: impl Into<crate::types::CreateGroupDebianDistributionBody>,
+    ) -> CreateGroupDebianDistribution<'_> {
+        CreateGroupDebianDistribution(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -52,9 +52,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4GroupsIdDebianDistributions,
-                    >::into(body),
+                    &Into::<crate::types::CreateGroupDebianDistributionBody>::into(body),
                 ),
         )
     }
@@ -69,12 +67,12 @@ impl crate::Client {
     /// - `codename`: The Debian Codename
     ///
     /// Returns, on success (200): Get a Debian Distribution.
-    pub fn get_api_v4_groups_id_debian_distributions_codename(
+    pub fn get_group_debian_distribution(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         codename: impl Into<String>,
-    ) -> GetApiV4GroupsIdDebianDistributionsCodename<'_> {
-        GetApiV4GroupsIdDebianDistributionsCodename(
+    ) -> GetGroupDebianDistribution<'_> {
+        GetGroupDebianDistribution(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -98,13 +96,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a Debian Distribution.
-    pub fn put_api_v4_groups_id_debian_distributions_codename(
+    pub fn update_group_debian_distribution(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         codename: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4GroupsIdDebianDistributionsCodename>,
-    ) -> PutApiV4GroupsIdDebianDistributionsCodename<'_> {
-        PutApiV4GroupsIdDebianDistributionsCodename(
+        body: impl Into<crate::types::UpdateGroupDebianDistributionBody>,
+    ) -> UpdateGroupDebianDistribution<'_> {
+        UpdateGroupDebianDistribution(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -115,9 +113,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdDebianDistributionsCodename,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupDebianDistributionBody>::into(body),
                 ),
         )
     }
@@ -133,13 +129,13 @@ impl crate::Client {
     ///
     /// Returns, on success (202): Delete a Debian Distribution.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4GroupsIdDebianDistributionsCodename`].
-    pub fn delete_api_v4_groups_id_debian_distributions_codename(
+    /// Optional parameters are set on the returned [`DeleteGroupDebianDistribution`].
+    pub fn delete_group_debian_distribution(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         codename: impl Into<String>,
-    ) -> DeleteApiV4GroupsIdDebianDistributionsCodename<'_> {
-        DeleteApiV4GroupsIdDebianDistributionsCodename(
+    ) -> DeleteGroupDebianDistribution<'_> {
+        DeleteGroupDebianDistribution(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -162,12 +158,12 @@ impl crate::Client {
     /// - `codename`: The Debian Codename
     ///
     /// Returns, on success (200): Get a Debian Distribution Key.
-    pub fn get_api_v4_groups_id_debian_distributions_codename_key_asc(
+    pub fn get_group_debian_distribution_key_asc(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         codename: impl Into<String>,
-    ) -> GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'_> {
-        GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc(
+    ) -> GetGroupDebianDistributionKeyAsc<'_> {
+        GetGroupDebianDistributionKeyAsc(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -190,12 +186,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of Debian Distributions.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDebianDistributions`].
-    pub fn get_api_v4_projects_id_debian_distributions(
+    /// Optional parameters are set on the returned [`ListProjectDebianDistributions`].
+    pub fn list_project_debian_distributions(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdDebianDistributions<'_> {
-        GetApiV4ProjectsIdDebianDistributions(
+    ) -> ListProjectDebianDistributions<'_> {
+        ListProjectDebianDistributions(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -215,12 +211,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a Debian Distribution.
-    pub fn post_api_v4_projects_id_debian_distributions(
+    pub fn create_project_debian_distribution(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdDebianDistributions>,
-    ) -> PostApiV4ProjectsIdDebianDistributions<'_> {
-        PostApiV4ProjectsIdDebianDistributions(
+        body: impl Into<crate::types::CreateProjectDebianDistributionBody>,
+    ) -> CreateProjectDebianDistribution<'_> {
+        CreateProjectDebianDistribution(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -229,7 +225,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdDebianDistributions,
+                        crate::types::CreateProjectDebianDistributionBody,
                     >::into(body),
                 ),
         )
@@ -245,12 +241,12 @@ impl crate::Client {
     /// - `codename`: The Debian Codename
     ///
     /// Returns, on success (200): Get a Debian Distribution.
-    pub fn get_api_v4_projects_id_debian_distributions_codename(
+    pub fn get_project_debian_distribution(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         codename: impl Into<String>,
-    ) -> GetApiV4ProjectsIdDebianDistributionsCodename<'_> {
-        GetApiV4ProjectsIdDebianDistributionsCodename(
+    ) -> GetProjectDebianDistribution<'_> {
+        GetProjectDebianDistribution(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -274,13 +270,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a Debian Distribution.
-    pub fn put_api_v4_projects_id_debian_distributions_codename(
+    pub fn update_project_debian_distribution(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         codename: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdDebianDistributionsCodename>,
-    ) -> PutApiV4ProjectsIdDebianDistributionsCodename<'_> {
-        PutApiV4ProjectsIdDebianDistributionsCodename(
+        body: impl Into<crate::types::UpdateProjectDebianDistributionBody>,
+    ) -> UpdateProjectDebianDistribution<'_> {
+        UpdateProjectDebianDistribution(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -292,7 +288,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdDebianDistributionsCodename,
+                        crate::types::UpdateProjectDebianDistributionBody,
                     >::into(body),
                 ),
         )
@@ -309,13 +305,13 @@ impl crate::Client {
     ///
     /// Returns, on success (202): Delete a Debian Distribution.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdDebianDistributionsCodename`].
-    pub fn delete_api_v4_projects_id_debian_distributions_codename(
+    /// Optional parameters are set on the returned [`DeleteProjectDebianDistribution`].
+    pub fn delete_project_debian_distribution(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         codename: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdDebianDistributionsCodename<'_> {
-        DeleteApiV4ProjectsIdDebianDistributionsCodename(
+    ) -> DeleteProjectDebianDistribution<'_> {
+        DeleteProjectDebianDistribution(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -338,12 +334,12 @@ impl crate::Client {
     /// - `codename`: The Debian Codename
     ///
     /// Returns, on success (200): Get a Debian Distribution Key.
-    pub fn get_api_v4_projects_id_debian_distributions_codename_key_asc(
+    pub fn get_project_debian_distribution_key_asc(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         codename: impl Into<String>,
-    ) -> GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'_> {
-        GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc(
+    ) -> GetProjectDebianDistributionKeyAsc<'_> {
+        GetProjectDebianDistributionKeyAsc(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -356,11 +352,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_debian_distributions`]: `GET /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_debian_distributions`]: `GET /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDebianDistributions<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdDebianDistributions<'_> {
+pub struct ListGroupDebianDistributions<'a>(crate::runtime::Call<'a>);
+impl ListGroupDebianDistributions<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -426,7 +422,7 @@ impl GetApiV4GroupsIdDebianDistributions<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdDebianDistributions<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupDebianDistributions<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -434,12 +430,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdDebianDistributions<'
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdDebianDistributions);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_debian_distributions`]: `POST /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupDebianDistributions);
+/// Request builder of [`crate::Client::create_group_debian_distribution`]: `POST /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdDebianDistributions<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdDebianDistributions<'a> {
+pub struct CreateGroupDebianDistribution<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupDebianDistribution<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -447,13 +443,12 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdDebianDistributions<
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdDebianDistributions);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_debian_distributions_codename`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupDebianDistribution);
+/// Request builder of [`crate::Client::get_group_debian_distribution`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdDebianDistributionsCodename<'a> {
+pub struct GetGroupDebianDistribution<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupDebianDistribution<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -461,13 +456,12 @@ for GetApiV4GroupsIdDebianDistributionsCodename<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdDebianDistributionsCodename);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_debian_distributions_codename`]: `PUT /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupDebianDistribution);
+/// Request builder of [`crate::Client::update_group_debian_distribution`]: `PUT /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdDebianDistributionsCodename<'a> {
+pub struct UpdateGroupDebianDistribution<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupDebianDistribution<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -475,12 +469,12 @@ for PutApiV4GroupsIdDebianDistributionsCodename<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdDebianDistributionsCodename);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_debian_distributions_codename`]: `DELETE /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupDebianDistribution);
+/// Request builder of [`crate::Client::delete_group_debian_distribution`]: `DELETE /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
-impl DeleteApiV4GroupsIdDebianDistributionsCodename<'_> {
+pub struct DeleteGroupDebianDistribution<'a>(crate::runtime::Call<'a>);
+impl DeleteGroupDebianDistribution<'_> {
     /// The Debian Suite
     pub fn suite(self, value: impl Into<String>) -> Self {
         Self(self.0.query("suite", &Into::<String>::into(value)))
@@ -530,22 +524,18 @@ impl DeleteApiV4GroupsIdDebianDistributionsCodename<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4GroupsIdDebianDistributionsCodename<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupDebianDistribution<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdDebianDistributionsCodename);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_debian_distributions_codename_key_asc`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}/key.asc`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupDebianDistribution);
+/// Request builder of [`crate::Client::get_group_debian_distribution_key_asc`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}/key.asc`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'a> {
+pub struct GetGroupDebianDistributionKeyAsc<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupDebianDistributionKeyAsc<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -553,12 +543,12 @@ for GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdDebianDistributionsCodenameKeyAsc);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_debian_distributions`]: `GET /api/v4/projects/{id}/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetGroupDebianDistributionKeyAsc);
+/// Request builder of [`crate::Client::list_project_debian_distributions`]: `GET /api/v4/projects/{id}/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDebianDistributions<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdDebianDistributions<'_> {
+pub struct ListProjectDebianDistributions<'a>(crate::runtime::Call<'a>);
+impl ListProjectDebianDistributions<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -624,7 +614,7 @@ impl GetApiV4ProjectsIdDebianDistributions<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDebianDistributions<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectDebianDistributions<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -632,12 +622,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDebianDistributions
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDebianDistributions);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_debian_distributions`]: `POST /api/v4/projects/{id}/debian_distributions`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectDebianDistributions);
+/// Request builder of [`crate::Client::create_project_debian_distribution`]: `POST /api/v4/projects/{id}/debian_distributions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDebianDistributions<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDebianDistributions<'a> {
+pub struct CreateProjectDebianDistribution<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectDebianDistribution<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -645,13 +635,12 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDebianDistribution
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdDebianDistributions);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_debian_distributions_codename`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectDebianDistribution);
+/// Request builder of [`crate::Client::get_project_debian_distribution`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdDebianDistributionsCodename<'a> {
+pub struct GetProjectDebianDistribution<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectDebianDistribution<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -659,13 +648,12 @@ for GetApiV4ProjectsIdDebianDistributionsCodename<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDebianDistributionsCodename);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_debian_distributions_codename`]: `PUT /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectDebianDistribution);
+/// Request builder of [`crate::Client::update_project_debian_distribution`]: `PUT /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdDebianDistributionsCodename<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdDebianDistributionsCodename<'a> {
+pub struct UpdateProjectDebianDistribution<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectDebianDistribution<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -673,14 +661,12 @@ for PutApiV4ProjectsIdDebianDistributionsCodename<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdDebianDistributionsCodename);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_debian_distributions_codename`]: `DELETE /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectDebianDistribution);
+/// Request builder of [`crate::Client::delete_project_debian_distribution`]: `DELETE /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdDebianDistributionsCodename<'a>(
-    crate::runtime::Call<'a>,
-);
-impl DeleteApiV4ProjectsIdDebianDistributionsCodename<'_> {
+pub struct DeleteProjectDebianDistribution<'a>(crate::runtime::Call<'a>);
+impl DeleteProjectDebianDistribution<'_> {
     /// The Debian Suite
     pub fn suite(self, value: impl Into<String>) -> Self {
         Self(self.0.query("suite", &Into::<String>::into(value)))
@@ -730,22 +716,18 @@ impl DeleteApiV4ProjectsIdDebianDistributionsCodename<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdDebianDistributionsCodename<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectDebianDistribution<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdDebianDistributionsCodename);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_debian_distributions_codename_key_asc`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}/key.asc`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectDebianDistribution);
+/// Request builder of [`crate::Client::get_project_debian_distribution_key_asc`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}/key.asc`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'a> {
+pub struct GetProjectDebianDistributionKeyAsc<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectDebianDistributionKeyAsc<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPackagesDebianDistribution,
     >;
@@ -753,4 +735,4 @@ for GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDebianDistributionsCodenameKeyAsc);
+crate::runtime::into_future!(GetProjectDebianDistributionKeyAsc);

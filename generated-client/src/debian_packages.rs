@@ -14,12 +14,12 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200): The Release file signature.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_release_gpg(
+    pub fn get_group_package_debian_dist_release_gpg(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'_> {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg(
+    ) -> GetGroupPackageDebianDistReleaseGpg<'_> {
+        GetGroupPackageDebianDistReleaseGpg(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -42,12 +42,12 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200): The unsigned Release file.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_release(
+    pub fn get_group_package_debian_dist_release(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'_> {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionRelease(
+    ) -> GetGroupPackageDebianDistRelease<'_> {
+        GetGroupPackageDebianDistRelease(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -70,12 +70,12 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200): The signed Release file.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_inrelease(
+    pub fn get_group_package_debian_dist_in_release(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'_> {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease(
+    ) -> GetGroupPackageDebianDistInRelease<'_> {
+        GetGroupPackageDebianDistInRelease(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -100,16 +100,14 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The installer (udeb) binary files index.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages(
+    pub fn get_group_package_debian_installer_index(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
-        '_,
-    > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages(
+    ) -> GetGroupPackageDebianInstallerIndex<'_> {
+        GetGroupPackageDebianInstallerIndex(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -137,17 +135,15 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The installer (udeb) binary files index by hash.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256(
+    pub fn get_group_package_debian_installer_index_by_hash(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
-        '_,
-    > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256(
+    ) -> GetGroupPackageDebianInstallerIndexByHash<'_> {
+        GetGroupPackageDebianInstallerIndexByHash(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -174,13 +170,13 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The source files index.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_source_sources(
+    pub fn get_group_package_debian_dist_source_sources(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'_> {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources(
+    ) -> GetGroupPackageDebianDistSourceSources<'_> {
+        GetGroupPackageDebianDistSourceSources(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -206,16 +202,14 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The source files index by hash.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256(
+    pub fn get_group_package_debian_dist_source_by_hash_sha256(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
-        '_,
-    > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256(
+    ) -> GetGroupPackageDebianDistSourceByHashSha256<'_> {
+        GetGroupPackageDebianDistSourceByHashSha256(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -242,16 +236,14 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The binary files index.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_packages(
+    pub fn get_group_package_debian_dist_binary_packages(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
-        '_,
-    > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages(
+    ) -> GetGroupPackageDebianDistBinaryPackages<'_> {
+        GetGroupPackageDebianDistBinaryPackages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -279,17 +271,15 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The binary files index by hash.
-    pub fn get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256(
+    pub fn get_group_package_debian_dist_binary_by_hash_sha256(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
-        '_,
-    > {
-        GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256(
+    ) -> GetGroupPackageDebianDistBinaryByHashSha256<'_> {
+        GetGroupPackageDebianDistBinaryByHashSha256(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -321,7 +311,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download Debian package.
     #[allow(clippy::too_many_arguments)]
-    pub fn get_api_v4_groups_id_packages_debian_pool_distribution_project_id_letter_package_name_package_version_file_name(
+    pub fn get_group_package_debian_pool(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         project_id: impl Into<i64>,
@@ -330,10 +320,8 @@ impl crate::Client {
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         file_name: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName<
-        '_,
-    > {
-        GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName(
+    ) -> GetGroupPackageDebianPool<'_> {
+        GetGroupPackageDebianPool(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -361,12 +349,12 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200): The Release file signature.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_release_gpg(
+    pub fn get_project_package_debian_dist_release_gpg(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'_> {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg(
+    ) -> GetProjectPackageDebianDistReleaseGpg<'_> {
+        GetProjectPackageDebianDistReleaseGpg(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -389,12 +377,12 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200): The unsigned Release file.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_release(
+    pub fn get_project_package_debian_dist_release(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'_> {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease(
+    ) -> GetProjectPackageDebianDistRelease<'_> {
+        GetProjectPackageDebianDistRelease(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -417,12 +405,12 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200): The signed Release file.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_inrelease(
+    pub fn get_project_package_debian_dist_in_release(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'_> {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease(
+    ) -> GetProjectPackageDebianDistInRelease<'_> {
+        GetProjectPackageDebianDistInRelease(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -447,16 +435,14 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The installer (udeb) binary files index.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages(
+    pub fn get_project_package_debian_installer_index(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages(
+    ) -> GetProjectPackageDebianInstallerIndex<'_> {
+        GetProjectPackageDebianInstallerIndex(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -484,17 +470,15 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The installer (udeb) binary files index by hash.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256(
+    pub fn get_project_package_debian_installer_index_by_hash(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256(
+    ) -> GetProjectPackageDebianInstallerIndexByHash<'_> {
+        GetProjectPackageDebianInstallerIndexByHash(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -521,13 +505,13 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The source files index.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_source_sources(
+    pub fn get_project_package_debian_dist_source_sources(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources<'_> {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources(
+    ) -> GetProjectPackageDebianDistSourceSources<'_> {
+        GetProjectPackageDebianDistSourceSources(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -553,16 +537,14 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The source files index by hash.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256(
+    pub fn get_project_package_debian_dist_source_by_hash_sha256(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256(
+    ) -> GetProjectPackageDebianDistSourceByHashSha256<'_> {
+        GetProjectPackageDebianDistSourceByHashSha256(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -589,16 +571,14 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The binary files index.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_packages(
+    pub fn get_project_package_debian_dist_binary_packages(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages(
+    ) -> GetProjectPackageDebianDistBinaryPackages<'_> {
+        GetProjectPackageDebianDistBinaryPackages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -626,17 +606,15 @@ impl crate::Client {
     /// - `distribution`: The Debian Codename or Suite
     ///
     /// Returns, on success (200, 202): The binary files index by hash.
-    pub fn get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256(
+    pub fn get_project_package_debian_dist_binary_by_hash_sha256(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256(
+    ) -> GetProjectPackageDebianDistBinaryByHashSha256<'_> {
+        GetProjectPackageDebianDistBinaryByHashSha256(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -666,7 +644,7 @@ impl crate::Client {
     /// - `file_name`: The Debian File Name
     ///
     /// Returns, on success (200): Download Debian package.
-    pub fn get_api_v4_projects_id_packages_debian_pool_distribution_letter_package_name_package_version_file_name(
+    pub fn get_project_package_debian_pool(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         distribution: impl Into<String>,
@@ -674,10 +652,8 @@ impl crate::Client {
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         file_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName(
+    ) -> GetProjectPackageDebianPool<'_> {
+        GetProjectPackageDebianPool(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -707,15 +683,15 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Upload Debian package.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4ProjectsIdPackagesDebianFileName`].
-    pub fn put_api_v4_projects_id_packages_debian_file_name(
+    /// Optional parameters are set on the returned [`UpdateProjectPackageDebian`].
+    pub fn update_project_package_debian(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_name: impl Into<String>,
         file: impl Into<crate::runtime::File>,
         component: impl Into<String>,
-    ) -> PutApiV4ProjectsIdPackagesDebianFileName<'_> {
-        PutApiV4ProjectsIdPackagesDebianFileName(
+    ) -> UpdateProjectPackageDebian<'_> {
+        UpdateProjectPackageDebian(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -742,13 +718,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Authorize Debian package upload.
-    pub fn put_api_v4_projects_id_packages_debian_file_name_authorize(
+    pub fn authorize_project_package_debian(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_name: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdPackagesDebianFileNameAuthorize>,
-    ) -> PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'_> {
-        PutApiV4ProjectsIdPackagesDebianFileNameAuthorize(
+        body: impl Into<crate::types::AuthorizeProjectPackageDebianBody>,
+    ) -> AuthorizeProjectPackageDebian<'_> {
+        AuthorizeProjectPackageDebian(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -759,399 +735,263 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdPackagesDebianFileNameAuthorize,
-                    >::into(body),
+                    &Into::<crate::types::AuthorizeProjectPackageDebianBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_release_gpg`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_group_package_debian_dist_release_gpg`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
+pub struct GetGroupPackageDebianDistReleaseGpg<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistReleaseGpg<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesDebianDistsDistributionReleaseGpg);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianDistReleaseGpg);
+/// Request builder of [`crate::Client::get_group_package_debian_dist_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionRelease<'a> {
+pub struct GetGroupPackageDebianDistRelease<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistRelease<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesDebianDistsDistributionRelease);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_inrelease`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianDistRelease);
+/// Request builder of [`crate::Client::get_group_package_debian_dist_in_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease<'a> {
+pub struct GetGroupPackageDebianDistInRelease<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistInRelease<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesDebianDistsDistributionInrelease);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianDistInRelease);
+/// Request builder of [`crate::Client::get_group_package_debian_installer_index`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
-    'a,
-> {
+pub struct GetGroupPackageDebianInstallerIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianInstallerIndex<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages
-);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianInstallerIndex);
+/// Request builder of [`crate::Client::get_group_package_debian_installer_index_by_hash`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetGroupPackageDebianInstallerIndexByHash<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
-    'a,
-> {
+for GetGroupPackageDebianInstallerIndexByHash<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256
-);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_source_sources`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianInstallerIndexByHash);
+/// Request builder of [`crate::Client::get_group_package_debian_dist_source_sources`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources<'a> {
+pub struct GetGroupPackageDebianDistSourceSources<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistSourceSources<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceSources
-);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianDistSourceSources);
+/// Request builder of [`crate::Client::get_group_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetGroupPackageDebianDistSourceByHashSha256<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
-    'a,
-> {
+for GetGroupPackageDebianDistSourceByHashSha256<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256
-);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianDistSourceByHashSha256);
+/// Request builder of [`crate::Client::get_group_package_debian_dist_binary_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
-    'a,
-> {
+pub struct GetGroupPackageDebianDistBinaryPackages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistBinaryPackages<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages
-);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianDistBinaryPackages);
+/// Request builder of [`crate::Client::get_group_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetGroupPackageDebianDistBinaryByHashSha256<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
-    'a,
-> {
+for GetGroupPackageDebianDistBinaryByHashSha256<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256
-);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_debian_pool_distribution_project_id_letter_package_name_package_version_file_name`]: `GET /api/v4/groups/{id}/-/packages/debian/pool/{distribution}/{project_id}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianDistBinaryByHashSha256);
+/// Request builder of [`crate::Client::get_group_package_debian_pool`]: `GET /api/v4/groups/{id}/-/packages/debian/pool/{distribution}/{project_id}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName<
-    'a,
-> {
+pub struct GetGroupPackageDebianPool<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianPool<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesDebianPoolDistributionProjectIdLetterPackageNamePackageVersionFileName
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_release_gpg`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageDebianPool);
+/// Request builder of [`crate::Client::get_project_package_debian_dist_release_gpg`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg<'a> {
+pub struct GetProjectPackageDebianDistReleaseGpg<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianDistReleaseGpg<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesDebianDistsDistributionReleaseGpg
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianDistReleaseGpg);
+/// Request builder of [`crate::Client::get_project_package_debian_dist_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease<'a> {
+pub struct GetProjectPackageDebianDistRelease<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianDistRelease<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesDebianDistsDistributionRelease);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_inrelease`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianDistRelease);
+/// Request builder of [`crate::Client::get_project_package_debian_dist_in_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease<'a> {
+pub struct GetProjectPackageDebianDistInRelease<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianDistInRelease<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesDebianDistsDistributionInrelease);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianDistInRelease);
+/// Request builder of [`crate::Client::get_project_package_debian_installer_index`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages<
-    'a,
-> {
+pub struct GetProjectPackageDebianInstallerIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianInstallerIndex<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitecturePackages
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_debian_installer_binary_architecture_by_hash_sha256_file_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianInstallerIndex);
+/// Request builder of [`crate::Client::get_project_package_debian_installer_index_by_hash`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageDebianInstallerIndexByHash<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256<
-    'a,
-> {
+for GetProjectPackageDebianInstallerIndexByHash<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentDebianInstallerBinaryArchitectureByHashSha256FileSha256
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_source_sources`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianInstallerIndexByHash);
+/// Request builder of [`crate::Client::get_project_package_debian_dist_source_sources`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources<'a> {
+pub struct GetProjectPackageDebianDistSourceSources<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianDistSourceSources<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceSources
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_source_by_hash_sha256_file_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianDistSourceSources);
+/// Request builder of [`crate::Client::get_project_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageDebianDistSourceByHashSha256<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256<
-    'a,
-> {
+for GetProjectPackageDebianDistSourceByHashSha256<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentSourceByHashSha256FileSha256
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianDistSourceByHashSha256);
+/// Request builder of [`crate::Client::get_project_package_debian_dist_binary_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageDebianDistBinaryPackages<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages<
-    'a,
-> {
+for GetProjectPackageDebianDistBinaryPackages<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitecturePackages
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_dists_distribution_component_binary_architecture_by_hash_sha256_file_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianDistBinaryPackages);
+/// Request builder of [`crate::Client::get_project_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageDebianDistBinaryByHashSha256<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256<
-    'a,
-> {
+for GetProjectPackageDebianDistBinaryByHashSha256<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesDebianDistsDistributionComponentBinaryArchitectureByHashSha256FileSha256
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_debian_pool_distribution_letter_package_name_package_version_file_name`]: `GET /api/v4/projects/{id}/packages/debian/pool/{distribution}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianDistBinaryByHashSha256);
+/// Request builder of [`crate::Client::get_project_package_debian_pool`]: `GET /api/v4/projects/{id}/packages/debian/pool/{distribution}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName<
-    'a,
-> {
+pub struct GetProjectPackageDebianPool<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianPool<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesDebianPoolDistributionLetterPackageNamePackageVersionFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_debian_file_name`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageDebianPool);
+/// Request builder of [`crate::Client::update_project_package_debian`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesDebianFileName<'a>(crate::runtime::Call<'a>);
-impl PutApiV4ProjectsIdPackagesDebianFileName<'_> {
+pub struct UpdateProjectPackageDebian<'a>(crate::runtime::Call<'a>);
+impl UpdateProjectPackageDebian<'_> {
     /// The Debian Codename or Suite
     pub fn distribution(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("distribution", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesDebianFileName<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageDebian<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesDebianFileName);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_debian_file_name_authorize`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}/authorize`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectPackageDebian);
+/// Request builder of [`crate::Client::authorize_project_package_debian`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesDebianFileNameAuthorize<'a> {
+pub struct AuthorizeProjectPackageDebian<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageDebian<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesDebianFileNameAuthorize);
+crate::runtime::into_future!(AuthorizeProjectPackageDebian);

@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     ///
     /// Returns, on success (202): Purge the dependency proxy for a group.
-    pub fn delete_api_v4_groups_id_dependency_proxy_cache(
+    pub fn delete_group_dependency_proxy_cache(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4GroupsIdDependencyProxyCache<'_> {
-        DeleteApiV4GroupsIdDependencyProxyCache(
+    ) -> DeleteGroupDependencyProxyCache<'_> {
+        DeleteGroupDependencyProxyCache(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -27,14 +27,14 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_dependency_proxy_cache`]: `DELETE /api/v4/groups/{id}/dependency_proxy/cache`. Send it with `.await`.
+/// Request builder of [`crate::Client::delete_group_dependency_proxy_cache`]: `DELETE /api/v4/groups/{id}/dependency_proxy/cache`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdDependencyProxyCache<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdDependencyProxyCache<'a> {
+pub struct DeleteGroupDependencyProxyCache<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupDependencyProxyCache<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdDependencyProxyCache);
+crate::runtime::into_future!(DeleteGroupDependencyProxyCache);

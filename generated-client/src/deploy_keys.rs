@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List deploy keys for project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDeployKeys`].
-    pub fn get_api_v4_projects_id_deploy_keys(
+    /// Optional parameters are set on the returned [`ListProjectDeployKeys`].
+    pub fn list_project_deploy_keys(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdDeployKeys<'_> {
-        GetApiV4ProjectsIdDeployKeys(
+    ) -> ListProjectDeployKeys<'_> {
+        ListProjectDeployKeys(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,21 +39,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add deploy key.
-    pub fn post_api_v4_projects_id_deploy_keys(
+    pub fn create_project_deploy_key(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdDeployKeys>,
-    ) -> PostApiV4ProjectsIdDeployKeys<'_> {
-        PostApiV4ProjectsIdDeployKeys(
+        body: impl Into<crate::types::CreateProjectDeployKeyBody>,
+    ) -> CreateProjectDeployKey<'_> {
+        CreateProjectDeployKey(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/deploy_keys",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdDeployKeys>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateProjectDeployKeyBody>::into(body)),
         )
     }
     /// Get a single deploy key
@@ -67,12 +65,12 @@ impl crate::Client {
     /// - `key_id`: The ID of the deploy key
     ///
     /// Returns, on success (200): Get a single deploy key.
-    pub fn get_api_v4_projects_id_deploy_keys_key_id(
+    pub fn get_project_deploy_key(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdDeployKeysKeyId<'_> {
-        GetApiV4ProjectsIdDeployKeysKeyId(
+    ) -> GetProjectDeployKey<'_> {
+        GetProjectDeployKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -96,13 +94,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update deploy key.
-    pub fn put_api_v4_projects_id_deploy_keys_key_id(
+    pub fn update_project_deploy_key(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdDeployKeysKeyId>,
-    ) -> PutApiV4ProjectsIdDeployKeysKeyId<'_> {
-        PutApiV4ProjectsIdDeployKeysKeyId(
+        body: impl Into<crate::types::UpdateProjectDeployKeyBody>,
+    ) -> UpdateProjectDeployKey<'_> {
+        UpdateProjectDeployKey(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -112,9 +110,7 @@ impl crate::Client {
                         &Into::<i64>::into(key_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdDeployKeysKeyId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectDeployKeyBody>::into(body)),
         )
     }
     /// Delete deploy key
@@ -128,12 +124,12 @@ impl crate::Client {
     /// - `key_id`: The ID of the deploy key
     ///
     /// Returns, on success (204): Delete deploy key.
-    pub fn delete_api_v4_projects_id_deploy_keys_key_id(
+    pub fn delete_project_deploy_key(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdDeployKeysKeyId<'_> {
-        DeleteApiV4ProjectsIdDeployKeysKeyId(
+    ) -> DeleteProjectDeployKey<'_> {
+        DeleteProjectDeployKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -156,12 +152,12 @@ impl crate::Client {
     /// - `key_id`: The ID of the deploy key
     ///
     /// Returns, on success (201): Enable a deploy key.
-    pub fn post_api_v4_projects_id_deploy_keys_key_id_enable(
+    pub fn enable_project_deploy_key(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key_id: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdDeployKeysKeyIdEnable<'_> {
-        PostApiV4ProjectsIdDeployKeysKeyIdEnable(
+    ) -> EnableProjectDeployKey<'_> {
+        EnableProjectDeployKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -181,9 +177,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List all deploy keys.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4DeployKeys`].
-    pub fn get_api_v4_deploy_keys(&self) -> GetApiV4DeployKeys<'_> {
-        GetApiV4DeployKeys(
+    /// Optional parameters are set on the returned [`ListDeployKeys`].
+    pub fn list_deploy_keys(&self) -> ListDeployKeys<'_> {
+        ListDeployKeys(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -202,26 +198,26 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a deploy key.
-    pub fn post_api_v4_deploy_keys(
+    pub fn create_deploy_key(
         &self,
-        body: impl Into<crate::types::PostApiV4DeployKeys>,
-    ) -> PostApiV4DeployKeys<'_> {
-        PostApiV4DeployKeys(
+        body: impl Into<crate::types::CreateDeployKeyBody>,
+    ) -> CreateDeployKey<'_> {
+        CreateDeployKey(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/deploy_keys",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4DeployKeys>::into(body)),
+                .json_body(&Into::<crate::types::CreateDeployKeyBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_deploy_keys`]: `GET /api/v4/projects/{id}/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_deploy_keys`]: `GET /api/v4/projects/{id}/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeployKeys<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdDeployKeys<'_> {
+pub struct ListProjectDeployKeys<'a>(crate::runtime::Call<'a>);
+impl ListProjectDeployKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -235,73 +231,73 @@ impl GetApiV4ProjectsIdDeployKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDeployKeys<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectDeployKeys<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKeysProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDeployKeys);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_deploy_keys`]: `POST /api/v4/projects/{id}/deploy_keys`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectDeployKeys);
+/// Request builder of [`crate::Client::create_project_deploy_key`]: `POST /api/v4/projects/{id}/deploy_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeployKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDeployKeys<'a> {
+pub struct CreateProjectDeployKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectDeployKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKeysProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdDeployKeys);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_deploy_keys_key_id`]: `GET /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectDeployKey);
+/// Request builder of [`crate::Client::get_project_deploy_key`]: `GET /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeployKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDeployKeysKeyId<'a> {
+pub struct GetProjectDeployKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectDeployKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKeysProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDeployKeysKeyId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_deploy_keys_key_id`]: `PUT /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectDeployKey);
+/// Request builder of [`crate::Client::update_project_deploy_key`]: `PUT /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdDeployKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdDeployKeysKeyId<'a> {
+pub struct UpdateProjectDeployKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectDeployKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdDeployKeysKeyId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_deploy_keys_key_id`]: `DELETE /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectDeployKey);
+/// Request builder of [`crate::Client::delete_project_deploy_key`]: `DELETE /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdDeployKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdDeployKeysKeyId<'a> {
+pub struct DeleteProjectDeployKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectDeployKey<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdDeployKeysKeyId);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_deploy_keys_key_id_enable`]: `POST /api/v4/projects/{id}/deploy_keys/{key_id}/enable`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectDeployKey);
+/// Request builder of [`crate::Client::enable_project_deploy_key`]: `POST /api/v4/projects/{id}/deploy_keys/{key_id}/enable`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeployKeysKeyIdEnable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDeployKeysKeyIdEnable<'a> {
+pub struct EnableProjectDeployKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for EnableProjectDeployKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdDeployKeysKeyIdEnable);
-/// Request builder of [`crate::Client::get_api_v4_deploy_keys`]: `GET /api/v4/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(EnableProjectDeployKey);
+/// Request builder of [`crate::Client::list_deploy_keys`]: `GET /api/v4/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4DeployKeys<'a>(crate::runtime::Call<'a>);
-impl GetApiV4DeployKeys<'_> {
+pub struct ListDeployKeys<'a>(crate::runtime::Call<'a>);
+impl ListDeployKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -321,21 +317,21 @@ impl GetApiV4DeployKeys<'_> {
         Self(self.0.query("public", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4DeployKeys<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListDeployKeys<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4DeployKeys);
-/// Request builder of [`crate::Client::post_api_v4_deploy_keys`]: `POST /api/v4/deploy_keys`. Send it with `.await`.
+crate::runtime::into_future!(ListDeployKeys);
+/// Request builder of [`crate::Client::create_deploy_key`]: `POST /api/v4/deploy_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4DeployKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4DeployKeys<'a> {
+pub struct CreateDeployKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateDeployKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4DeployKeys);
+crate::runtime::into_future!(CreateDeployKey);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List group deploy tokens.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdDeployTokens`].
-    pub fn get_api_v4_groups_id_deploy_tokens(
+    /// Optional parameters are set on the returned [`ListGroupDeployTokens`].
+    pub fn list_group_deploy_tokens(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdDeployTokens<'_> {
-        GetApiV4GroupsIdDeployTokens(
+    ) -> ListGroupDeployTokens<'_> {
+        ListGroupDeployTokens(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,21 +39,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a group deploy token.
-    pub fn post_api_v4_groups_id_deploy_tokens(
+    pub fn create_group_deploy_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdDeployTokens>,
-    ) -> PostApiV4GroupsIdDeployTokens<'_> {
-        PostApiV4GroupsIdDeployTokens(
+        body: impl Into<crate::types::CreateGroupDeployTokenBody>,
+    ) -> CreateGroupDeployToken<'_> {
+        CreateGroupDeployToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/deploy_tokens",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4GroupsIdDeployTokens>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateGroupDeployTokenBody>::into(body)),
         )
     }
     /// Get a group deploy token
@@ -67,12 +65,12 @@ impl crate::Client {
     /// - `token_id`: The ID of the deploy token
     ///
     /// Returns, on success (200): Get a group deploy token.
-    pub fn get_api_v4_groups_id_deploy_tokens_token_id(
+    pub fn get_group_deploy_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdDeployTokensTokenId<'_> {
-        GetApiV4GroupsIdDeployTokensTokenId(
+    ) -> GetGroupDeployToken<'_> {
+        GetGroupDeployToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -95,12 +93,12 @@ impl crate::Client {
     /// - `token_id`: The ID of the deploy token
     ///
     /// Returns, on success (204): Delete a group deploy token.
-    pub fn delete_api_v4_groups_id_deploy_tokens_token_id(
+    pub fn delete_group_deploy_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdDeployTokensTokenId<'_> {
-        DeleteApiV4GroupsIdDeployTokensTokenId(
+    ) -> DeleteGroupDeployToken<'_> {
+        DeleteGroupDeployToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -123,12 +121,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List project deploy tokens.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDeployTokens`].
-    pub fn get_api_v4_projects_id_deploy_tokens(
+    /// Optional parameters are set on the returned [`ListProjectDeployTokens`].
+    pub fn list_project_deploy_tokens(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdDeployTokens<'_> {
-        GetApiV4ProjectsIdDeployTokens(
+    ) -> ListProjectDeployTokens<'_> {
+        ListProjectDeployTokens(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -148,12 +146,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a project deploy token.
-    pub fn post_api_v4_projects_id_deploy_tokens(
+    pub fn create_project_deploy_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdDeployTokens>,
-    ) -> PostApiV4ProjectsIdDeployTokens<'_> {
-        PostApiV4ProjectsIdDeployTokens(
+        body: impl Into<crate::types::CreateProjectDeployTokenBody>,
+    ) -> CreateProjectDeployToken<'_> {
+        CreateProjectDeployToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -161,7 +159,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdDeployTokens>::into(body),
+                    &Into::<crate::types::CreateProjectDeployTokenBody>::into(body),
                 ),
         )
     }
@@ -176,12 +174,12 @@ impl crate::Client {
     /// - `token_id`: The ID of the deploy token
     ///
     /// Returns, on success (200): Get a project deploy token.
-    pub fn get_api_v4_projects_id_deploy_tokens_token_id(
+    pub fn get_project_deploy_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdDeployTokensTokenId<'_> {
-        GetApiV4ProjectsIdDeployTokensTokenId(
+    ) -> GetProjectDeployToken<'_> {
+        GetProjectDeployToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -204,12 +202,12 @@ impl crate::Client {
     /// - `token_id`: The ID of the deploy token
     ///
     /// Returns, on success (204): Delete a project deploy token.
-    pub fn delete_api_v4_projects_id_deploy_tokens_token_id(
+    pub fn delete_project_deploy_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdDeployTokensTokenId<'_> {
-        DeleteApiV4ProjectsIdDeployTokensTokenId(
+    ) -> DeleteProjectDeployToken<'_> {
+        DeleteProjectDeployToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -229,9 +227,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List all deploy tokens.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4DeployTokens`].
-    pub fn get_api_v4_deploy_tokens(&self) -> GetApiV4DeployTokens<'_> {
-        GetApiV4DeployTokens(
+    /// Optional parameters are set on the returned [`ListDeployTokens`].
+    pub fn list_deploy_tokens(&self) -> ListDeployTokens<'_> {
+        ListDeployTokens(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -241,11 +239,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_deploy_tokens`]: `GET /api/v4/groups/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_deploy_tokens`]: `GET /api/v4/groups/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDeployTokens<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdDeployTokens<'_> {
+pub struct ListGroupDeployTokens<'a>(crate::runtime::Call<'a>);
+impl ListGroupDeployTokens<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -263,51 +261,51 @@ impl GetApiV4GroupsIdDeployTokens<'_> {
         Self(self.0.query("active", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdDeployTokens<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupDeployTokens<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdDeployTokens);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_deploy_tokens`]: `POST /api/v4/groups/{id}/deploy_tokens`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupDeployTokens);
+/// Request builder of [`crate::Client::create_group_deploy_token`]: `POST /api/v4/groups/{id}/deploy_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdDeployTokens<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdDeployTokens<'a> {
+pub struct CreateGroupDeployToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupDeployToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployTokenWithToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdDeployTokens);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_deploy_tokens_token_id`]: `GET /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupDeployToken);
+/// Request builder of [`crate::Client::get_group_deploy_token`]: `GET /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDeployTokensTokenId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdDeployTokensTokenId<'a> {
+pub struct GetGroupDeployToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupDeployToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdDeployTokensTokenId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_deploy_tokens_token_id`]: `DELETE /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupDeployToken);
+/// Request builder of [`crate::Client::delete_group_deploy_token`]: `DELETE /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdDeployTokensTokenId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdDeployTokensTokenId<'a> {
+pub struct DeleteGroupDeployToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupDeployToken<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdDeployTokensTokenId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_deploy_tokens`]: `GET /api/v4/projects/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupDeployToken);
+/// Request builder of [`crate::Client::list_project_deploy_tokens`]: `GET /api/v4/projects/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeployTokens<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdDeployTokens<'_> {
+pub struct ListProjectDeployTokens<'a>(crate::runtime::Call<'a>);
+impl ListProjectDeployTokens<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -325,51 +323,51 @@ impl GetApiV4ProjectsIdDeployTokens<'_> {
         Self(self.0.query("active", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDeployTokens<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectDeployTokens<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDeployTokens);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_deploy_tokens`]: `POST /api/v4/projects/{id}/deploy_tokens`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectDeployTokens);
+/// Request builder of [`crate::Client::create_project_deploy_token`]: `POST /api/v4/projects/{id}/deploy_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeployTokens<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDeployTokens<'a> {
+pub struct CreateProjectDeployToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectDeployToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployTokenWithToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdDeployTokens);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_deploy_tokens_token_id`]: `GET /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectDeployToken);
+/// Request builder of [`crate::Client::get_project_deploy_token`]: `GET /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeployTokensTokenId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDeployTokensTokenId<'a> {
+pub struct GetProjectDeployToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectDeployToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDeployTokensTokenId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_deploy_tokens_token_id`]: `DELETE /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectDeployToken);
+/// Request builder of [`crate::Client::delete_project_deploy_token`]: `DELETE /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdDeployTokensTokenId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdDeployTokensTokenId<'a> {
+pub struct DeleteProjectDeployToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectDeployToken<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdDeployTokensTokenId);
-/// Request builder of [`crate::Client::get_api_v4_deploy_tokens`]: `GET /api/v4/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectDeployToken);
+/// Request builder of [`crate::Client::list_deploy_tokens`]: `GET /api/v4/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4DeployTokens<'a>(crate::runtime::Call<'a>);
-impl GetApiV4DeployTokens<'_> {
+pub struct ListDeployTokens<'a>(crate::runtime::Call<'a>);
+impl ListDeployTokens<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -387,10 +385,10 @@ impl GetApiV4DeployTokens<'_> {
         Self(self.0.query("active", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4DeployTokens<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListDeployTokens<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4DeployTokens);
+crate::runtime::into_future!(ListDeployTokens);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List project deployments.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDeployments`].
-    pub fn get_api_v4_projects_id_deployments(
+    /// Optional parameters are set on the returned [`ListProjectDeployments`].
+    pub fn list_project_deployments(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdDeployments<'_> {
-        GetApiV4ProjectsIdDeployments(
+    ) -> ListProjectDeployments<'_> {
+        ListProjectDeployments(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a deployment.
-    pub fn post_api_v4_projects_id_deployments(
+    pub fn create_project_deployment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdDeployments>,
-    ) -> PostApiV4ProjectsIdDeployments<'_> {
-        PostApiV4ProjectsIdDeployments(
+        body: impl Into<crate::types::CreateProjectDeploymentBody>,
+    ) -> CreateProjectDeployment<'_> {
+        CreateProjectDeployment(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -52,7 +52,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdDeployments>::into(body),
+                    &Into::<crate::types::CreateProjectDeploymentBody>::into(body),
                 ),
         )
     }
@@ -67,12 +67,12 @@ impl crate::Client {
     /// - `deployment_id`: The ID of the deployment
     ///
     /// Returns, on success (200): Get a specific deployment.
-    pub fn get_api_v4_projects_id_deployments_deployment_id(
+    pub fn get_project_deployment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdDeploymentsDeploymentId<'_> {
-        GetApiV4ProjectsIdDeploymentsDeploymentId(
+    ) -> GetProjectDeployment<'_> {
+        GetProjectDeployment(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -96,13 +96,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a deployment.
-    pub fn put_api_v4_projects_id_deployments_deployment_id(
+    pub fn update_project_deployment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdDeploymentsDeploymentId>,
-    ) -> PutApiV4ProjectsIdDeploymentsDeploymentId<'_> {
-        PutApiV4ProjectsIdDeploymentsDeploymentId(
+        body: impl Into<crate::types::UpdateProjectDeploymentBody>,
+    ) -> UpdateProjectDeployment<'_> {
+        UpdateProjectDeployment(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -113,9 +113,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdDeploymentsDeploymentId,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectDeploymentBody>::into(body),
                 ),
         )
     }
@@ -130,12 +128,12 @@ impl crate::Client {
     /// - `deployment_id`: The ID of the deployment
     ///
     /// Returns, on success (204): Deployment destroyed.
-    pub fn delete_api_v4_projects_id_deployments_deployment_id(
+    pub fn delete_project_deployment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdDeploymentsDeploymentId<'_> {
-        DeleteApiV4ProjectsIdDeploymentsDeploymentId(
+    ) -> DeleteProjectDeployment<'_> {
+        DeleteProjectDeployment(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -159,13 +157,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List of merge requests associated with a deployment.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests`].
-    pub fn get_api_v4_projects_id_deployments_deployment_id_merge_requests(
+    /// Optional parameters are set on the returned [`ListProjectDeploymentMergeRequests`].
+    pub fn list_project_deployment_merge_requests(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
-        GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests(
+    ) -> ListProjectDeploymentMergeRequests<'_> {
+        ListProjectDeploymentMergeRequests(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -189,13 +187,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Approve or reject a blocked deployment.
-    pub fn post_api_v4_projects_id_deployments_deployment_id_approval(
+    pub fn create_project_deployment_approval(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdDeploymentsDeploymentIdApproval>,
-    ) -> PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'_> {
-        PostApiV4ProjectsIdDeploymentsDeploymentIdApproval(
+        body: impl Into<crate::types::CreateProjectDeploymentApprovalBody>,
+    ) -> CreateProjectDeploymentApproval<'_> {
+        CreateProjectDeploymentApproval(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -207,17 +205,17 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdDeploymentsDeploymentIdApproval,
+                        crate::types::CreateProjectDeploymentApprovalBody,
                     >::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_deployments`]: `GET /api/v4/projects/{id}/deployments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_deployments`]: `GET /api/v4/projects/{id}/deployments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeployments<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdDeployments<'_> {
+pub struct ListProjectDeployments<'a>(crate::runtime::Call<'a>);
+impl ListProjectDeployments<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -235,26 +233,22 @@ impl GetApiV4ProjectsIdDeployments<'_> {
     /// Default: `"id"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdDeploymentsOrderBy>,
+        value: impl Into<crate::types::ListProjectDeploymentsOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdDeploymentsOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectDeploymentsOrderBy>::into(value),
                 ),
         )
     }
     /// Return deployments sorted in `asc` or `desc` order. Default is `asc`
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
     /// Return deployments updated after the specified date. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn updated_after(
@@ -319,81 +313,74 @@ impl GetApiV4ProjectsIdDeployments<'_> {
     /// The status to filter deployments by. One of `created`, `running`, `success`, `failed`, `canceled`, or `blocked`
     pub fn status(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdDeploymentsStatus>,
+        value: impl Into<crate::types::ListProjectDeploymentsStatus>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdDeploymentsStatus,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectDeploymentsStatus>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdDeployments<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectDeployments<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDeployments);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_deployments`]: `POST /api/v4/projects/{id}/deployments`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectDeployments);
+/// Request builder of [`crate::Client::create_project_deployment`]: `POST /api/v4/projects/{id}/deployments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeployments<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdDeployments<'a> {
+pub struct CreateProjectDeployment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectDeployment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdDeployments);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_deployments_deployment_id`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectDeployment);
+/// Request builder of [`crate::Client::get_project_deployment`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeploymentsDeploymentId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdDeploymentsDeploymentId<'a> {
+pub struct GetProjectDeployment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectDeployment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDeploymentsDeploymentId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_deployments_deployment_id`]: `PUT /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectDeployment);
+/// Request builder of [`crate::Client::update_project_deployment`]: `PUT /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdDeploymentsDeploymentId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdDeploymentsDeploymentId<'a> {
+pub struct UpdateProjectDeployment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectDeployment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdDeploymentsDeploymentId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_deployments_deployment_id`]: `DELETE /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectDeployment);
+/// Request builder of [`crate::Client::delete_project_deployment`]: `DELETE /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdDeploymentsDeploymentId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdDeploymentsDeploymentId<'a> {
+pub struct DeleteProjectDeployment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectDeployment<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdDeploymentsDeploymentId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_deployments_deployment_id_merge_requests`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectDeployment);
+/// Request builder of [`crate::Client::list_project_deployment_merge_requests`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
+pub struct ListProjectDeploymentMergeRequests<'a>(crate::runtime::Call<'a>);
+impl ListProjectDeploymentMergeRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -463,16 +450,14 @@ impl GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
     /// Default: `"all"`.
     pub fn state(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsState>,
+        value: impl Into<crate::types::ListGroupMergeRequestsState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsState,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsState>::into(value),
                 ),
         )
     }
@@ -481,33 +466,25 @@ impl GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
     /// Default: `"created_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
+        value: impl Into<crate::types::ListGroupMergeRequestsOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsOrderBy>::into(value),
                 ),
         )
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
@@ -581,30 +558,28 @@ impl GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+        value: impl Into<crate::types::ListGroupMergeRequestsView>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "view",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsView>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsView>::into(value),
                 ),
         )
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     pub fn scope(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
+        value: impl Into<crate::types::ListGroupMergeRequestsScope>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsScope,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsScope>::into(value),
                 ),
         )
     }
@@ -629,16 +604,13 @@ impl GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
-    pub fn wip(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    ) -> Self {
+    pub fn wip(self, value: impl Into<crate::types::ListGroupMergeRequestsWip>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "wip",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -709,14 +681,14 @@ impl GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        value: impl Into<crate::types::ListGroupMergeRequestsWip>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "approved",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -729,25 +701,21 @@ impl GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'_> {
         Self(self.0.query("merge_user_username", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectDeploymentMergeRequests<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdDeploymentsDeploymentIdMergeRequests);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_deployments_deployment_id_approval`]: `POST /api/v4/projects/{id}/deployments/{deployment_id}/approval`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectDeploymentMergeRequests);
+/// Request builder of [`crate::Client::create_project_deployment_approval`]: `POST /api/v4/projects/{id}/deployments/{deployment_id}/approval`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdDeploymentsDeploymentIdApproval<'a> {
+pub struct CreateProjectDeploymentApproval<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectDeploymentApproval<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentsApproval>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdDeploymentsDeploymentIdApproval);
+crate::runtime::into_future!(CreateProjectDeploymentApproval);

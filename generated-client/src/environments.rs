@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List environments.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdEnvironments`].
-    pub fn get_api_v4_projects_id_environments(
+    /// Optional parameters are set on the returned [`ListProjectEnvironments`].
+    pub fn list_project_environments(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdEnvironments<'_> {
-        GetApiV4ProjectsIdEnvironments(
+    ) -> ListProjectEnvironments<'_> {
+        ListProjectEnvironments(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new environment.
-    pub fn post_api_v4_projects_id_environments(
+    pub fn create_project_environment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdEnvironments>,
-    ) -> PostApiV4ProjectsIdEnvironments<'_> {
-        PostApiV4ProjectsIdEnvironments(
+        body: impl Into<crate::types::CreateProjectEnvironmentBody>,
+    ) -> CreateProjectEnvironment<'_> {
+        CreateProjectEnvironment(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -52,7 +52,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdEnvironments>::into(body),
+                    &Into::<crate::types::CreateProjectEnvironmentBody>::into(body),
                 ),
         )
     }
@@ -65,12 +65,12 @@ impl crate::Client {
     /// - `environment_id`: The ID of the environment
     ///
     /// Returns, on success (200): Get a specific environment.
-    pub fn get_api_v4_projects_id_environments_environment_id(
+    pub fn get_project_environment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         environment_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdEnvironmentsEnvironmentId<'_> {
-        GetApiV4ProjectsIdEnvironmentsEnvironmentId(
+    ) -> GetProjectEnvironment<'_> {
+        GetProjectEnvironment(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -94,13 +94,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update an existing environment.
-    pub fn put_api_v4_projects_id_environments_environment_id(
+    pub fn update_project_environment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         environment_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdEnvironmentsEnvironmentId>,
-    ) -> PutApiV4ProjectsIdEnvironmentsEnvironmentId<'_> {
-        PutApiV4ProjectsIdEnvironmentsEnvironmentId(
+        body: impl Into<crate::types::UpdateProjectEnvironmentBody>,
+    ) -> UpdateProjectEnvironment<'_> {
+        UpdateProjectEnvironment(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -111,9 +111,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdEnvironmentsEnvironmentId,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectEnvironmentBody>::into(body),
                 ),
         )
     }
@@ -128,12 +126,12 @@ impl crate::Client {
     /// - `environment_id`: The ID of the environment
     ///
     /// Returns, on success (204): Delete an environment.
-    pub fn delete_api_v4_projects_id_environments_environment_id(
+    pub fn delete_project_environment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         environment_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'_> {
-        DeleteApiV4ProjectsIdEnvironmentsEnvironmentId(
+    ) -> DeleteProjectEnvironment<'_> {
+        DeleteProjectEnvironment(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -156,12 +154,12 @@ impl crate::Client {
     ///
     /// Returns, on success (204): Delete multiple stopped review apps.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdEnvironmentsReviewApps`].
-    pub fn delete_api_v4_projects_id_environments_review_apps(
+    /// Optional parameters are set on the returned [`DeleteProjectEnvironmentReviewApps`].
+    pub fn delete_project_environment_review_apps(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdEnvironmentsReviewApps<'_> {
-        DeleteApiV4ProjectsIdEnvironmentsReviewApps(
+    ) -> DeleteProjectEnvironmentReviewApps<'_> {
+        DeleteProjectEnvironmentReviewApps(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -182,13 +180,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Stop an environment.
-    pub fn post_api_v4_projects_id_environments_environment_id_stop(
+    pub fn stop_project_environment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         environment_id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop>,
-    ) -> PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'_> {
-        PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop(
+        body: impl Into<crate::types::StopProjectEnvironmentBody>,
+    ) -> StopProjectEnvironment<'_> {
+        StopProjectEnvironment(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -198,11 +196,7 @@ impl crate::Client {
                         &Into::<i64>::into(environment_id),
                     ],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::StopProjectEnvironmentBody>::into(body)),
         )
     }
     /// Stop stale environments
@@ -216,12 +210,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Stop stale environments.
-    pub fn post_api_v4_projects_id_environments_stop_stale(
+    pub fn stop_project_environment_stale(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdEnvironmentsStopStale>,
-    ) -> PostApiV4ProjectsIdEnvironmentsStopStale<'_> {
-        PostApiV4ProjectsIdEnvironmentsStopStale(
+        body: impl Into<crate::types::StopProjectEnvironmentStaleBody>,
+    ) -> StopProjectEnvironmentStale<'_> {
+        StopProjectEnvironmentStale(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -229,18 +223,16 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdEnvironmentsStopStale,
-                    >::into(body),
+                    &Into::<crate::types::StopProjectEnvironmentStaleBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_environments`]: `GET /api/v4/projects/{id}/environments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_environments`]: `GET /api/v4/projects/{id}/environments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdEnvironments<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdEnvironments<'_> {
+pub struct ListProjectEnvironments<'a>(crate::runtime::Call<'a>);
+impl ListProjectEnvironments<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -264,79 +256,74 @@ impl GetApiV4ProjectsIdEnvironments<'_> {
     /// List all environments that match a specific state. Accepted values: `available`, `stopping`, or `stopped`. If no state value given, returns all environments
     pub fn states(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdEnvironmentsStates>,
+        value: impl Into<crate::types::ListProjectEnvironmentsStates>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "states",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdEnvironmentsStates,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectEnvironmentsStates>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdEnvironments<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectEnvironments<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesEnvironment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdEnvironments);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_environments`]: `POST /api/v4/projects/{id}/environments`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectEnvironments);
+/// Request builder of [`crate::Client::create_project_environment`]: `POST /api/v4/projects/{id}/environments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdEnvironments<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdEnvironments<'a> {
+pub struct CreateProjectEnvironment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectEnvironment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdEnvironments);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_environments_environment_id`]: `GET /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectEnvironment);
+/// Request builder of [`crate::Client::get_project_environment`]: `GET /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdEnvironmentsEnvironmentId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
+pub struct GetProjectEnvironment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectEnvironment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdEnvironmentsEnvironmentId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_environments_environment_id`]: `PUT /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectEnvironment);
+/// Request builder of [`crate::Client::update_project_environment`]: `PUT /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdEnvironmentsEnvironmentId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
+pub struct UpdateProjectEnvironment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectEnvironment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdEnvironmentsEnvironmentId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_environments_environment_id`]: `DELETE /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectEnvironment);
+/// Request builder of [`crate::Client::delete_project_environment`]: `DELETE /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdEnvironmentsEnvironmentId<'a> {
+pub struct DeleteProjectEnvironment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectEnvironment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdEnvironmentsEnvironmentId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_environments_review_apps`]: `DELETE /api/v4/projects/{id}/environments/review_apps`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectEnvironment);
+/// Request builder of [`crate::Client::delete_project_environment_review_apps`]: `DELETE /api/v4/projects/{id}/environments/review_apps`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a>(crate::runtime::Call<'a>);
-impl DeleteApiV4ProjectsIdEnvironmentsReviewApps<'_> {
+pub struct DeleteProjectEnvironmentReviewApps<'a>(crate::runtime::Call<'a>);
+impl DeleteProjectEnvironmentReviewApps<'_> {
     /// The date before which environments can be deleted. Defaults to 30 days ago. Expected in ISO 8601 format (`YYYY-MM-DDTHH:MM:SSZ`)
     pub fn before(self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
         Self(
@@ -358,36 +345,32 @@ impl DeleteApiV4ProjectsIdEnvironmentsReviewApps<'_> {
         Self(self.0.query("dry_run", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdEnvironmentsReviewApps<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectEnvironmentReviewApps<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironmentBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdEnvironmentsReviewApps);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_environments_environment_id_stop`]: `POST /api/v4/projects/{id}/environments/{environment_id}/stop`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectEnvironmentReviewApps);
+/// Request builder of [`crate::Client::stop_project_environment`]: `POST /api/v4/projects/{id}/environments/{environment_id}/stop`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop<'a> {
+pub struct StopProjectEnvironment<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for StopProjectEnvironment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_environments_stop_stale`]: `POST /api/v4/projects/{id}/environments/stop_stale`. Send it with `.await`.
+crate::runtime::into_future!(StopProjectEnvironment);
+/// Request builder of [`crate::Client::stop_project_environment_stale`]: `POST /api/v4/projects/{id}/environments/stop_stale`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdEnvironmentsStopStale<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdEnvironmentsStopStale<'a> {
+pub struct StopProjectEnvironmentStale<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for StopProjectEnvironmentStale<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdEnvironmentsStopStale);
+crate::runtime::into_future!(StopProjectEnvironmentStale);

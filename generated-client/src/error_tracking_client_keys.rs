@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
     /// Returns, on success (200): List project client keys.
-    pub fn get_api_v4_projects_id_error_tracking_client_keys(
+    pub fn list_project_error_tracking_client_keys(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdErrorTrackingClientKeys<'_> {
-        GetApiV4ProjectsIdErrorTrackingClientKeys(
+    ) -> ListProjectErrorTrackingClientKeys<'_> {
+        ListProjectErrorTrackingClientKeys(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -36,11 +36,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
     /// Returns, on success (201): Create a client key.
-    pub fn post_api_v4_projects_id_error_tracking_client_keys(
+    pub fn create_project_error_tracking_client_key(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdErrorTrackingClientKeys<'_> {
-        PostApiV4ProjectsIdErrorTrackingClientKeys(
+    ) -> CreateProjectErrorTrackingClientKey<'_> {
+        CreateProjectErrorTrackingClientKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -60,12 +60,12 @@ impl crate::Client {
     /// - `key_id`:
     ///
     /// Returns, on success (204): Bad request.
-    pub fn delete_api_v4_projects_id_error_tracking_client_keys_key_id(
+    pub fn delete_project_error_tracking_client_key(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         key_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'_> {
-        DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId(
+    ) -> DeleteProjectErrorTrackingClientKey<'_> {
+        DeleteProjectErrorTrackingClientKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -78,12 +78,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_error_tracking_client_keys`]: `GET /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`.
+/// Request builder of [`crate::Client::list_project_error_tracking_client_keys`]: `GET /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdErrorTrackingClientKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdErrorTrackingClientKeys<'a> {
+pub struct ListProjectErrorTrackingClientKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListProjectErrorTrackingClientKeys<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
     >;
@@ -91,13 +90,12 @@ for GetApiV4ProjectsIdErrorTrackingClientKeys<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdErrorTrackingClientKeys);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_error_tracking_client_keys`]: `POST /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectErrorTrackingClientKeys);
+/// Request builder of [`crate::Client::create_project_error_tracking_client_key`]: `POST /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdErrorTrackingClientKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdErrorTrackingClientKeys<'a> {
+pub struct CreateProjectErrorTrackingClientKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectErrorTrackingClientKey<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesErrorTrackingClientKey,
     >;
@@ -105,18 +103,15 @@ for PostApiV4ProjectsIdErrorTrackingClientKeys<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdErrorTrackingClientKeys);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_error_tracking_client_keys_key_id`]: `DELETE /api/v4/projects/{id}/error_tracking/client_keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectErrorTrackingClientKey);
+/// Request builder of [`crate::Client::delete_project_error_tracking_client_key`]: `DELETE /api/v4/projects/{id}/error_tracking/client_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId<'a> {
+pub struct DeleteProjectErrorTrackingClientKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectErrorTrackingClientKey<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdErrorTrackingClientKeysKeyId);
+crate::runtime::into_future!(DeleteProjectErrorTrackingClientKey);

@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
     /// Returns, on success (200): Get Error Tracking settings.
-    pub fn get_api_v4_projects_id_error_tracking_settings(
+    pub fn get_project_error_tracking_settings(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdErrorTrackingSettings<'_> {
-        GetApiV4ProjectsIdErrorTrackingSettings(
+    ) -> GetProjectErrorTrackingSettings<'_> {
+        GetProjectErrorTrackingSettings(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,12 +37,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update Error Tracking project settings. Available in GitLab 15.10 and later.
-    pub fn put_api_v4_projects_id_error_tracking_settings(
+    pub fn update_project_error_tracking_settings(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdErrorTrackingSettings>,
-    ) -> PutApiV4ProjectsIdErrorTrackingSettings<'_> {
-        PutApiV4ProjectsIdErrorTrackingSettings(
+        body: impl Into<crate::types::UpdateProjectErrorTrackingSettingsBody>,
+    ) -> UpdateProjectErrorTrackingSettings<'_> {
+        UpdateProjectErrorTrackingSettings(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -51,7 +51,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdErrorTrackingSettings,
+                        crate::types::UpdateProjectErrorTrackingSettingsBody,
                     >::into(body),
                 ),
         )
@@ -67,12 +67,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Enable or disable the Error Tracking project settings.
-    pub fn patch_api_v4_projects_id_error_tracking_settings(
+    pub fn patch_project_error_tracking_settings(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PatchApiV4ProjectsIdErrorTrackingSettings>,
-    ) -> PatchApiV4ProjectsIdErrorTrackingSettings<'_> {
-        PatchApiV4ProjectsIdErrorTrackingSettings(
+        body: impl Into<crate::types::PatchProjectErrorTrackingSettingsBody>,
+    ) -> PatchProjectErrorTrackingSettings<'_> {
+        PatchProjectErrorTrackingSettings(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
@@ -81,17 +81,17 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PatchApiV4ProjectsIdErrorTrackingSettings,
+                        crate::types::PatchProjectErrorTrackingSettingsBody,
                     >::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_error_tracking_settings`]: `GET /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_error_tracking_settings`]: `GET /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdErrorTrackingSettings<'a> {
+pub struct GetProjectErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectErrorTrackingSettings<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesErrorTrackingProjectSetting,
     >;
@@ -99,12 +99,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdErrorTrackingSettin
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdErrorTrackingSettings);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_error_tracking_settings`]: `PUT /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectErrorTrackingSettings);
+/// Request builder of [`crate::Client::update_project_error_tracking_settings`]: `PUT /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdErrorTrackingSettings<'a> {
+pub struct UpdateProjectErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectErrorTrackingSettings<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesErrorTrackingProjectSetting,
     >;
@@ -112,13 +112,12 @@ impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdErrorTrackingSettin
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdErrorTrackingSettings);
-/// Request builder of [`crate::Client::patch_api_v4_projects_id_error_tracking_settings`]: `PATCH /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectErrorTrackingSettings);
+/// Request builder of [`crate::Client::patch_project_error_tracking_settings`]: `PATCH /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4ProjectsIdErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PatchApiV4ProjectsIdErrorTrackingSettings<'a> {
+pub struct PatchProjectErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PatchProjectErrorTrackingSettings<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesErrorTrackingProjectSetting,
     >;
@@ -126,4 +125,4 @@ for PatchApiV4ProjectsIdErrorTrackingSettings<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PatchApiV4ProjectsIdErrorTrackingSettings);
+crate::runtime::into_future!(PatchProjectErrorTrackingSettings);

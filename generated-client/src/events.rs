@@ -11,9 +11,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List currently authenticated user's events.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Events`].
-    pub fn get_api_v4_events(&self) -> GetApiV4Events<'_> {
-        GetApiV4Events(
+    /// Optional parameters are set on the returned [`ListEvents`].
+    pub fn list_events(&self) -> ListEvents<'_> {
+        ListEvents(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/events", &[]),
         )
     }
@@ -28,12 +28,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the contribution events of a specified user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersIdEvents`].
-    pub fn get_api_v4_users_id_events(
-        &self,
-        id: impl Into<String>,
-    ) -> GetApiV4UsersIdEvents<'_> {
-        GetApiV4UsersIdEvents(
+    /// Optional parameters are set on the returned [`ListUserEvents`].
+    pub fn list_user_events(&self, id: impl Into<String>) -> ListUserEvents<'_> {
+        ListUserEvents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -43,11 +40,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_events`]: `GET /api/v4/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_events`]: `GET /api/v4/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Events<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Events<'_> {
+pub struct ListEvents<'a>(crate::runtime::Call<'a>);
+impl ListEvents<'_> {
     /// Include all events across a user’s projects
     pub fn scope(self, value: impl Into<String>) -> Self {
         Self(self.0.query("scope", &Into::<String>::into(value)))
@@ -71,16 +68,14 @@ impl GetApiV4Events<'_> {
     /// Event target type to filter on
     pub fn target_type(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdEventsTargetType>,
+        value: impl Into<crate::types::ListProjectEventsTargetType>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "target_type",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdEventsTargetType,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectEventsTargetType>::into(value),
                 ),
         )
     }
@@ -95,32 +90,26 @@ impl GetApiV4Events<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Events<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListEvents<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesEvent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Events);
-/// Request builder of [`crate::Client::get_api_v4_users_id_events`]: `GET /api/v4/users/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListEvents);
+/// Request builder of [`crate::Client::list_user_events`]: `GET /api/v4/users/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdEvents<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersIdEvents<'_> {
+pub struct ListUserEvents<'a>(crate::runtime::Call<'a>);
+impl ListUserEvents<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -140,16 +129,14 @@ impl GetApiV4UsersIdEvents<'_> {
     /// Event target type to filter on
     pub fn target_type(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdEventsTargetType>,
+        value: impl Into<crate::types::ListProjectEventsTargetType>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "target_type",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdEventsTargetType,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectEventsTargetType>::into(value),
                 ),
         )
     }
@@ -164,24 +151,18 @@ impl GetApiV4UsersIdEvents<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdEvents<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserEvents<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesEvent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdEvents);
+crate::runtime::into_future!(ListUserEvents);

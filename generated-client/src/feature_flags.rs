@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List feature flags for a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdFeatureFlags`].
-    pub fn get_api_v4_projects_id_feature_flags(
+    /// Optional parameters are set on the returned [`ListProjectFeatureFlags`].
+    pub fn list_project_feature_flags(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdFeatureFlags<'_> {
-        GetApiV4ProjectsIdFeatureFlags(
+    ) -> ListProjectFeatureFlags<'_> {
+        ListProjectFeatureFlags(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new feature flag.
-    pub fn post_api_v4_projects_id_feature_flags(
+    pub fn create_project_feature_flag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdFeatureFlags>,
-    ) -> PostApiV4ProjectsIdFeatureFlags<'_> {
-        PostApiV4ProjectsIdFeatureFlags(
+        body: impl Into<crate::types::CreateProjectFeatureFlagBody>,
+    ) -> CreateProjectFeatureFlag<'_> {
+        CreateProjectFeatureFlag(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -52,7 +52,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdFeatureFlags>::into(body),
+                    &Into::<crate::types::CreateProjectFeatureFlagBody>::into(body),
                 ),
         )
     }
@@ -67,12 +67,12 @@ impl crate::Client {
     /// - `feature_flag_name`: The name of the feature flag
     ///
     /// Returns, on success (200): Get a single feature flag.
-    pub fn get_api_v4_projects_id_feature_flags_feature_flag_name(
+    pub fn get_project_feature_flag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         feature_flag_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'_> {
-        GetApiV4ProjectsIdFeatureFlagsFeatureFlagName(
+    ) -> GetProjectFeatureFlag<'_> {
+        GetProjectFeatureFlag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -96,13 +96,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a feature flag.
-    pub fn put_api_v4_projects_id_feature_flags_feature_flag_name(
+    pub fn update_project_feature_flag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         feature_flag_name: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdFeatureFlagsFeatureFlagName>,
-    ) -> PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'_> {
-        PutApiV4ProjectsIdFeatureFlagsFeatureFlagName(
+        body: impl Into<crate::types::UpdateProjectFeatureFlagBody>,
+    ) -> UpdateProjectFeatureFlag<'_> {
+        UpdateProjectFeatureFlag(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -113,9 +113,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdFeatureFlagsFeatureFlagName,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectFeatureFlagBody>::into(body),
                 ),
         )
     }
@@ -130,12 +128,12 @@ impl crate::Client {
     /// - `feature_flag_name`: The name of the feature flag
     ///
     /// Returns, on success (204): Unauthorized.
-    pub fn delete_api_v4_projects_id_feature_flags_feature_flag_name(
+    pub fn delete_project_feature_flag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         feature_flag_name: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'_> {
-        DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName(
+    ) -> DeleteProjectFeatureFlag<'_> {
+        DeleteProjectFeatureFlag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -154,12 +152,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): get Unleash(s).
     ///
-    /// Optional parameters are set on the returned [`GetApiV4FeatureFlagsUnleashProjectId`].
-    pub fn get_api_v4_feature_flags_unleash_project_id(
+    /// Optional parameters are set on the returned [`GetFeatureFlagUnleash`].
+    pub fn get_feature_flag_unleash(
         &self,
         project_id: impl Into<String>,
-    ) -> GetApiV4FeatureFlagsUnleashProjectId<'_> {
-        GetApiV4FeatureFlagsUnleashProjectId(
+    ) -> GetFeatureFlagUnleash<'_> {
+        GetFeatureFlagUnleash(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -175,14 +173,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): created Register.
-    pub fn post_api_v4_feature_flags_unleash_project_id_client_register(
+    pub fn create_feature_flag_unleash_client_register(
         &self,
         project_id: impl Into<String>,
-        body: impl Into<
-            crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientRegister,
-        >,
-    ) -> PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'_> {
-        PostApiV4FeatureFlagsUnleashProjectIdClientRegister(
+        body: impl Into<crate::types::CreateFeatureFlagUnleashClientRegisterBody>,
+    ) -> CreateFeatureFlagUnleashClientRegister<'_> {
+        CreateFeatureFlagUnleashClientRegister(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -191,7 +187,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientRegister,
+                        crate::types::CreateFeatureFlagUnleashClientRegisterBody,
                     >::into(body),
                 ),
         )
@@ -203,12 +199,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): created Metric.
-    pub fn post_api_v4_feature_flags_unleash_project_id_client_metrics(
+    pub fn create_feature_flag_unleash_client_metric(
         &self,
         project_id: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientMetrics>,
-    ) -> PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'_> {
-        PostApiV4FeatureFlagsUnleashProjectIdClientMetrics(
+        body: impl Into<crate::types::CreateFeatureFlagUnleashClientMetricBody>,
+    ) -> CreateFeatureFlagUnleashClientMetric<'_> {
+        CreateFeatureFlagUnleashClientMetric(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -217,30 +213,28 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4FeatureFlagsUnleashProjectIdClientMetrics,
+                        crate::types::CreateFeatureFlagUnleashClientMetricBody,
                     >::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_feature_flags`]: `GET /api/v4/projects/{id}/feature_flags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_feature_flags`]: `GET /api/v4/projects/{id}/feature_flags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFeatureFlags<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdFeatureFlags<'_> {
+pub struct ListProjectFeatureFlags<'a>(crate::runtime::Call<'a>);
+impl ListProjectFeatureFlags<'_> {
     /// The scope of feature flags, one of: `enabled`, `disabled`
     pub fn scope(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdFeatureFlagsScope>,
+        value: impl Into<crate::types::ListProjectFeatureFlagsScope>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdFeatureFlagsScope,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectFeatureFlagsScope>::into(value),
                 ),
         )
     }
@@ -257,67 +251,62 @@ impl GetApiV4ProjectsIdFeatureFlags<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdFeatureFlags<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectFeatureFlags<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesFeatureFlag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdFeatureFlags);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_feature_flags`]: `POST /api/v4/projects/{id}/feature_flags`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectFeatureFlags);
+/// Request builder of [`crate::Client::create_project_feature_flag`]: `POST /api/v4/projects/{id}/feature_flags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdFeatureFlags<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdFeatureFlags<'a> {
+pub struct CreateProjectFeatureFlag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectFeatureFlag<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdFeatureFlags);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_feature_flags_feature_flag_name`]: `GET /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectFeatureFlag);
+/// Request builder of [`crate::Client::get_project_feature_flag`]: `GET /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
+pub struct GetProjectFeatureFlag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectFeatureFlag<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdFeatureFlagsFeatureFlagName);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_feature_flags_feature_flag_name`]: `PUT /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectFeatureFlag);
+/// Request builder of [`crate::Client::update_project_feature_flag`]: `PUT /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
+pub struct UpdateProjectFeatureFlag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectFeatureFlag<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdFeatureFlagsFeatureFlagName);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_feature_flags_feature_flag_name`]: `DELETE /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectFeatureFlag);
+/// Request builder of [`crate::Client::delete_project_feature_flag`]: `DELETE /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName<'a> {
+pub struct DeleteProjectFeatureFlag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectFeatureFlag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdFeatureFlagsFeatureFlagName);
-/// Request builder of [`crate::Client::get_api_v4_feature_flags_unleash_project_id`]: `GET /api/v4/feature_flags/unleash/{project_id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectFeatureFlag);
+/// Request builder of [`crate::Client::get_feature_flag_unleash`]: `GET /api/v4/feature_flags/unleash/{project_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4FeatureFlagsUnleashProjectId<'a>(crate::runtime::Call<'a>);
-impl GetApiV4FeatureFlagsUnleashProjectId<'_> {
+pub struct GetFeatureFlagUnleash<'a>(crate::runtime::Call<'a>);
+impl GetFeatureFlagUnleash<'_> {
     /// The instance ID of Unleash Client
     pub fn instance_id(self, value: impl Into<String>) -> Self {
         Self(self.0.query("instance_id", &Into::<String>::into(value)))
@@ -327,38 +316,32 @@ impl GetApiV4FeatureFlagsUnleashProjectId<'_> {
         Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4FeatureFlagsUnleashProjectId<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetFeatureFlagUnleash<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4FeatureFlagsUnleashProjectId);
-/// Request builder of [`crate::Client::post_api_v4_feature_flags_unleash_project_id_client_register`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/register`. Send it with `.await`.
+crate::runtime::into_future!(GetFeatureFlagUnleash);
+/// Request builder of [`crate::Client::create_feature_flag_unleash_client_register`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/register`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4FeatureFlagsUnleashProjectIdClientRegister<'a> {
+pub struct CreateFeatureFlagUnleashClientRegister<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateFeatureFlagUnleashClientRegister<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4FeatureFlagsUnleashProjectIdClientRegister);
-/// Request builder of [`crate::Client::post_api_v4_feature_flags_unleash_project_id_client_metrics`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/metrics`. Send it with `.await`.
+crate::runtime::into_future!(CreateFeatureFlagUnleashClientRegister);
+/// Request builder of [`crate::Client::create_feature_flag_unleash_client_metric`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/metrics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4FeatureFlagsUnleashProjectIdClientMetrics<'a> {
+pub struct CreateFeatureFlagUnleashClientMetric<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateFeatureFlagUnleashClientMetric<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4FeatureFlagsUnleashProjectIdClientMetrics);
+crate::runtime::into_future!(CreateFeatureFlagUnleashClientMetric);

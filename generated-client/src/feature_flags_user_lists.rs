@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List all feature flag user lists for a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdFeatureFlagsUserLists`].
-    pub fn get_api_v4_projects_id_feature_flags_user_lists(
+    /// Optional parameters are set on the returned [`ListProjectFeatureFlagsUserLists`].
+    pub fn list_project_feature_flags_user_lists(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdFeatureFlagsUserLists<'_> {
-        GetApiV4ProjectsIdFeatureFlagsUserLists(
+    ) -> ListProjectFeatureFlagsUserLists<'_> {
+        ListProjectFeatureFlagsUserLists(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a feature flag user list.
-    pub fn post_api_v4_projects_id_feature_flags_user_lists(
+    pub fn create_project_feature_flags_user_list(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdFeatureFlagsUserLists>,
-    ) -> PostApiV4ProjectsIdFeatureFlagsUserLists<'_> {
-        PostApiV4ProjectsIdFeatureFlagsUserLists(
+        body: impl Into<crate::types::CreateProjectFeatureFlagsUserListBody>,
+    ) -> CreateProjectFeatureFlagsUserList<'_> {
+        CreateProjectFeatureFlagsUserList(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -53,7 +53,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdFeatureFlagsUserLists,
+                        crate::types::CreateProjectFeatureFlagsUserListBody,
                     >::into(body),
                 ),
         )
@@ -69,12 +69,12 @@ impl crate::Client {
     /// - `iid`: The internal ID of the project's feature flag user list
     ///
     /// Returns, on success (200): Get a feature flag user list.
-    pub fn get_api_v4_projects_id_feature_flags_user_lists_iid(
+    pub fn get_project_feature_flags_user_list(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         iid: impl Into<String>,
-    ) -> GetApiV4ProjectsIdFeatureFlagsUserListsIid<'_> {
-        GetApiV4ProjectsIdFeatureFlagsUserListsIid(
+    ) -> GetProjectFeatureFlagsUserList<'_> {
+        GetProjectFeatureFlagsUserList(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -98,13 +98,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a feature flag user list.
-    pub fn put_api_v4_projects_id_feature_flags_user_lists_iid(
+    pub fn update_project_feature_flags_user_list(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         iid: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdFeatureFlagsUserListsIid>,
-    ) -> PutApiV4ProjectsIdFeatureFlagsUserListsIid<'_> {
-        PutApiV4ProjectsIdFeatureFlagsUserListsIid(
+        body: impl Into<crate::types::UpdateProjectFeatureFlagsUserListBody>,
+    ) -> UpdateProjectFeatureFlagsUserList<'_> {
+        UpdateProjectFeatureFlagsUserList(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -116,7 +116,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdFeatureFlagsUserListsIid,
+                        crate::types::UpdateProjectFeatureFlagsUserListBody,
                     >::into(body),
                 ),
         )
@@ -132,12 +132,12 @@ impl crate::Client {
     /// - `iid`: The internal ID of the project's feature flag user list
     ///
     /// Returns, on success (204): Delete feature flag user list.
-    pub fn delete_api_v4_projects_id_feature_flags_user_lists_iid(
+    pub fn delete_project_feature_flags_user_list(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         iid: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'_> {
-        DeleteApiV4ProjectsIdFeatureFlagsUserListsIid(
+    ) -> DeleteProjectFeatureFlagsUserList<'_> {
+        DeleteProjectFeatureFlagsUserList(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -150,11 +150,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_feature_flags_user_lists`]: `GET /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_feature_flags_user_lists`]: `GET /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFeatureFlagsUserLists<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdFeatureFlagsUserLists<'_> {
+pub struct ListProjectFeatureFlagsUserLists<'a>(crate::runtime::Call<'a>);
+impl ListProjectFeatureFlagsUserLists<'_> {
     /// Return user lists matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -172,57 +172,54 @@ impl GetApiV4ProjectsIdFeatureFlagsUserLists<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdFeatureFlagsUserLists<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectFeatureFlagsUserLists<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesFeatureFlagUserList>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdFeatureFlagsUserLists);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_feature_flags_user_lists`]: `POST /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectFeatureFlagsUserLists);
+/// Request builder of [`crate::Client::create_project_feature_flags_user_list`]: `POST /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdFeatureFlagsUserLists<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdFeatureFlagsUserLists<'a> {
+pub struct CreateProjectFeatureFlagsUserList<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectFeatureFlagsUserList<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdFeatureFlagsUserLists);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_feature_flags_user_lists_iid`]: `GET /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectFeatureFlagsUserList);
+/// Request builder of [`crate::Client::get_project_feature_flags_user_list`]: `GET /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFeatureFlagsUserListsIid<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
+pub struct GetProjectFeatureFlagsUserList<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectFeatureFlagsUserList<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdFeatureFlagsUserListsIid);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_feature_flags_user_lists_iid`]: `PUT /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectFeatureFlagsUserList);
+/// Request builder of [`crate::Client::update_project_feature_flags_user_list`]: `PUT /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdFeatureFlagsUserListsIid<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
+pub struct UpdateProjectFeatureFlagsUserList<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectFeatureFlagsUserList<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdFeatureFlagsUserListsIid);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_feature_flags_user_lists_iid`]: `DELETE /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectFeatureFlagsUserList);
+/// Request builder of [`crate::Client::delete_project_feature_flags_user_list`]: `DELETE /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdFeatureFlagsUserListsIid<'a> {
+pub struct DeleteProjectFeatureFlagsUserList<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectFeatureFlagsUserList<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdFeatureFlagsUserListsIid);
+crate::runtime::into_future!(DeleteProjectFeatureFlagsUserList);

@@ -10,8 +10,8 @@ impl crate::Client {
     /// `GET /api/v4/features`
     ///
     /// Returns, on success (200): List all features.
-    pub fn get_api_v4_features(&self) -> GetApiV4Features<'_> {
-        GetApiV4Features(
+    pub fn list_features(&self) -> ListFeatures<'_> {
+        ListFeatures(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -27,8 +27,8 @@ impl crate::Client {
     /// `GET /api/v4/features/definitions`
     ///
     /// Returns, on success (200): List all feature definitions.
-    pub fn get_api_v4_features_definitions(&self) -> GetApiV4FeaturesDefinitions<'_> {
-        GetApiV4FeaturesDefinitions(
+    pub fn list_feature_definitions(&self) -> ListFeatureDefinitions<'_> {
+        ListFeatureDefinitions(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -48,19 +48,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Set or create a feature.
-    pub fn post_api_v4_features_name(
+    pub fn create_feature(
         &self,
         name: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4FeaturesName>,
-    ) -> PostApiV4FeaturesName<'_> {
-        PostApiV4FeaturesName(
+        body: impl Into<crate::types::CreateFeatureBody>,
+    ) -> CreateFeature<'_> {
+        CreateFeature(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/features/{}",
                     &[&Into::<i64>::into(name)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4FeaturesName>::into(body)),
+                .json_body(&Into::<crate::types::CreateFeatureBody>::into(body)),
         )
     }
     /// Delete a feature
@@ -73,11 +73,8 @@ impl crate::Client {
     /// - `name`:
     ///
     /// Returns, on success (204): Delete a feature.
-    pub fn delete_api_v4_features_name(
-        &self,
-        name: impl Into<i64>,
-    ) -> DeleteApiV4FeaturesName<'_> {
-        DeleteApiV4FeaturesName(
+    pub fn delete_feature(&self, name: impl Into<i64>) -> DeleteFeature<'_> {
+        DeleteFeature(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -87,22 +84,22 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_features`]: `GET /api/v4/features`. Send it with `.await`.
+/// Request builder of [`crate::Client::list_features`]: `GET /api/v4/features`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Features<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Features<'a> {
+pub struct ListFeatures<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListFeatures<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesFeature>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Features);
-/// Request builder of [`crate::Client::get_api_v4_features_definitions`]: `GET /api/v4/features/definitions`. Send it with `.await`.
+crate::runtime::into_future!(ListFeatures);
+/// Request builder of [`crate::Client::list_feature_definitions`]: `GET /api/v4/features/definitions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4FeaturesDefinitions<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4FeaturesDefinitions<'a> {
+pub struct ListFeatureDefinitions<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListFeatureDefinitions<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesFeatureDefinition>,
     >;
@@ -110,26 +107,26 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4FeaturesDefinitions<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4FeaturesDefinitions);
-/// Request builder of [`crate::Client::post_api_v4_features_name`]: `POST /api/v4/features/{name}`. Send it with `.await`.
+crate::runtime::into_future!(ListFeatureDefinitions);
+/// Request builder of [`crate::Client::create_feature`]: `POST /api/v4/features/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4FeaturesName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4FeaturesName<'a> {
+pub struct CreateFeature<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateFeature<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFeature>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4FeaturesName);
-/// Request builder of [`crate::Client::delete_api_v4_features_name`]: `DELETE /api/v4/features/{name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateFeature);
+/// Request builder of [`crate::Client::delete_feature`]: `DELETE /api/v4/features/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4FeaturesName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4FeaturesName<'a> {
+pub struct DeleteFeature<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteFeature<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4FeaturesName);
+crate::runtime::into_future!(DeleteFeature);

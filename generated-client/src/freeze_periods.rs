@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List freeze periods.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdFreezePeriods`].
-    pub fn get_api_v4_projects_id_freeze_periods(
+    /// Optional parameters are set on the returned [`ListProjectFreezePeriods`].
+    pub fn list_project_freeze_periods(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdFreezePeriods<'_> {
-        GetApiV4ProjectsIdFreezePeriods(
+    ) -> ListProjectFreezePeriods<'_> {
+        ListProjectFreezePeriods(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a freeze period.
-    pub fn post_api_v4_projects_id_freeze_periods(
+    pub fn create_project_freeze_period(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdFreezePeriods>,
-    ) -> PostApiV4ProjectsIdFreezePeriods<'_> {
-        PostApiV4ProjectsIdFreezePeriods(
+        body: impl Into<crate::types::CreateProjectFreezePeriodBody>,
+    ) -> CreateProjectFreezePeriod<'_> {
+        CreateProjectFreezePeriod(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -52,7 +52,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdFreezePeriods>::into(body),
+                    &Into::<crate::types::CreateProjectFreezePeriodBody>::into(body),
                 ),
         )
     }
@@ -67,12 +67,12 @@ impl crate::Client {
     /// - `freeze_period_id`: The ID of the freeze period
     ///
     /// Returns, on success (200): Get a freeze period.
-    pub fn get_api_v4_projects_id_freeze_periods_freeze_period_id(
+    pub fn get_project_freeze_period(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         freeze_period_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'_> {
-        GetApiV4ProjectsIdFreezePeriodsFreezePeriodId(
+    ) -> GetProjectFreezePeriod<'_> {
+        GetProjectFreezePeriod(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -96,13 +96,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a freeze period.
-    pub fn put_api_v4_projects_id_freeze_periods_freeze_period_id(
+    pub fn update_project_freeze_period(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         freeze_period_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdFreezePeriodsFreezePeriodId>,
-    ) -> PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'_> {
-        PutApiV4ProjectsIdFreezePeriodsFreezePeriodId(
+        body: impl Into<crate::types::UpdateProjectFreezePeriodBody>,
+    ) -> UpdateProjectFreezePeriod<'_> {
+        UpdateProjectFreezePeriod(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -113,9 +113,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdFreezePeriodsFreezePeriodId,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectFreezePeriodBody>::into(body),
                 ),
         )
     }
@@ -130,12 +128,12 @@ impl crate::Client {
     /// - `freeze_period_id`: The ID of the freeze period
     ///
     /// Returns, on success (204): Delete a freeze period.
-    pub fn delete_api_v4_projects_id_freeze_periods_freeze_period_id(
+    pub fn delete_project_freeze_period(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         freeze_period_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'_> {
-        DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId(
+    ) -> DeleteProjectFreezePeriod<'_> {
+        DeleteProjectFreezePeriod(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -148,11 +146,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_freeze_periods`]: `GET /api/v4/projects/{id}/freeze_periods`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_freeze_periods`]: `GET /api/v4/projects/{id}/freeze_periods`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFreezePeriods<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdFreezePeriods<'_> {
+pub struct ListProjectFreezePeriods<'a>(crate::runtime::Call<'a>);
+impl ListProjectFreezePeriods<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -166,59 +164,54 @@ impl GetApiV4ProjectsIdFreezePeriods<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdFreezePeriods<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectFreezePeriods<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesFreezePeriod>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdFreezePeriods);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_freeze_periods`]: `POST /api/v4/projects/{id}/freeze_periods`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectFreezePeriods);
+/// Request builder of [`crate::Client::create_project_freeze_period`]: `POST /api/v4/projects/{id}/freeze_periods`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdFreezePeriods<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdFreezePeriods<'a> {
+pub struct CreateProjectFreezePeriod<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectFreezePeriod<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdFreezePeriods);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_freeze_periods_freeze_period_id`]: `GET /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectFreezePeriod);
+/// Request builder of [`crate::Client::get_project_freeze_period`]: `GET /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
+pub struct GetProjectFreezePeriod<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectFreezePeriod<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdFreezePeriodsFreezePeriodId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_freeze_periods_freeze_period_id`]: `PUT /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectFreezePeriod);
+/// Request builder of [`crate::Client::update_project_freeze_period`]: `PUT /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
+pub struct UpdateProjectFreezePeriod<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectFreezePeriod<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdFreezePeriodsFreezePeriodId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_freeze_periods_freeze_period_id`]: `DELETE /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectFreezePeriod);
+/// Request builder of [`crate::Client::delete_project_freeze_period`]: `DELETE /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId<'a> {
+pub struct DeleteProjectFreezePeriod<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectFreezePeriod<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdFreezePeriodsFreezePeriodId);
+crate::runtime::into_future!(DeleteProjectFreezePeriod);

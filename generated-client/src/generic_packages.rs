@@ -17,19 +17,15 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Workhorse authorize generic package file.
-    pub fn put_api_v4_projects_id_packages_generic_package_name_package_version_path_file_name_authorize(
+    pub fn authorize_project_package_generic_path(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         file_name: impl Into<String>,
         package_version: impl Into<String>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize,
-        >,
-    ) -> PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize<
-        '_,
-    > {
-        PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize(
+        body: impl Into<crate::types::AuthorizeProjectPackageGenericPathBody>,
+    ) -> AuthorizeProjectPackageGenericPath<'_> {
+        AuthorizeProjectPackageGenericPath(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -43,7 +39,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize,
+                        crate::types::AuthorizeProjectPackageGenericPathBody,
                     >::into(body),
                 ),
         )
@@ -62,15 +58,15 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download package file.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName`].
-    pub fn get_api_v4_projects_id_packages_generic_package_name_package_version_path_file_name(
+    /// Optional parameters are set on the returned [`GetProjectPackageGenericPath`].
+    pub fn get_project_package_generic_path(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         file_name: impl Into<String>,
         package_version: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'_> {
-        GetApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName(
+    ) -> GetProjectPackageGenericPath<'_> {
+        GetProjectPackageGenericPath(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -100,8 +96,8 @@ impl crate::Client {
     ///
     /// Returns, on success (200, 201): Upload package file.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName`].
-    pub fn put_api_v4_projects_id_packages_generic_package_name_package_version_path_file_name(
+    /// Optional parameters are set on the returned [`UpdateProjectPackageGenericPath`].
+    pub fn update_project_package_generic_path(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
@@ -109,8 +105,8 @@ impl crate::Client {
         package_version: impl Into<String>,
         package_version2: impl Into<String>,
         file: impl Into<crate::runtime::File>,
-    ) -> PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'_> {
-        PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName(
+    ) -> UpdateProjectPackageGenericPath<'_> {
+        UpdateProjectPackageGenericPath(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -128,53 +124,39 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_generic_package_name_package_version_path_file_name_authorize`]: `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}/authorize`. Send it with `.await`.
+/// Request builder of [`crate::Client::authorize_project_package_generic_path`]: `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize<'a> {
+pub struct AuthorizeProjectPackageGenericPath<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageGenericPath<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_generic_package_name_package_version_path_file_name`]: `GET /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeProjectPackageGenericPath);
+/// Request builder of [`crate::Client::get_project_package_generic_path`]: `GET /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'_> {
+pub struct GetProjectPackageGenericPath<'a>(crate::runtime::Call<'a>);
+impl GetProjectPackageGenericPath<'_> {
     /// File directory path
     pub fn path(self, value: impl Into<String>) -> Self {
         Self(self.0.query("path", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGenericPath<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_generic_package_name_package_version_path_file_name`]: `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageGenericPath);
+/// Request builder of [`crate::Client::update_project_package_generic_path`]: `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'_> {
+pub struct UpdateProjectPackageGenericPath<'a>(crate::runtime::Call<'a>);
+impl UpdateProjectPackageGenericPath<'_> {
     /// File directory path
     pub fn path(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("path", &Into::<String>::into(value)))
@@ -182,9 +164,7 @@ impl PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'_> 
     /// Package status
     pub fn status(
         self,
-        value: impl Into<
-            crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
-        >,
+        value: impl Into<crate::types::AuthorizeProjectPackageGenericPathBodyStatus>,
     ) -> Self {
         Self(
             self
@@ -192,16 +172,14 @@ impl PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'_> 
                 .form_field(
                     "status",
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+                        crate::types::AuthorizeProjectPackageGenericPathBodyStatus,
                     >::into(value),
                 ),
         )
     }
     pub fn select(
         self,
-        value: impl Into<
-            crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
-        >,
+        value: impl Into<crate::types::UpdateProjectPackageGenericPathBodySelect>,
     ) -> Self {
         Self(
             self
@@ -209,19 +187,16 @@ impl PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'_> 
                 .form_field(
                     "select",
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
+                        crate::types::UpdateProjectPackageGenericPathBodySelect,
                     >::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageGenericPath<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName
-);
+crate::runtime::into_future!(UpdateProjectPackageGenericPath);

@@ -10,8 +10,8 @@ impl crate::Client {
     /// `GET /api/v4/geo/proxy`
     ///
     /// Returns, on success (200): Returns a Geo proxy response.
-    pub fn get_api_v4_geo_proxy(&self) -> GetApiV4GeoProxy<'_> {
-        GetApiV4GeoProxy(
+    pub fn get_geo_proxy(&self) -> GetGeoProxy<'_> {
+        GetGeoProxy(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -31,12 +31,12 @@ impl crate::Client {
     /// - `replicable_id`: The replicable ID of a replicable instance
     ///
     /// Returns, on success (200): Returns a replicable file from store (via CDN or sendfile).
-    pub fn get_api_v4_geo_retrieve_replicable_name_replicable_id(
+    pub fn get_geo_retrieve(
         &self,
         replicable_name: impl Into<String>,
         replicable_id: impl Into<i64>,
-    ) -> GetApiV4GeoRetrieveReplicableNameReplicableId<'_> {
-        GetApiV4GeoRetrieveReplicableNameReplicableId(
+    ) -> GetGeoRetrieve<'_> {
+        GetGeoRetrieve(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -58,11 +58,11 @@ impl crate::Client {
     /// - `gl_repository`: The repository to check
     ///
     /// Returns, on success (200): Returns the list of pipeline refs for the project.
-    pub fn get_api_v4_geo_repositories_gl_repository_pipeline_refs(
+    pub fn list_geo_repository_pipeline_refs(
         &self,
         gl_repository: impl Into<String>,
-    ) -> GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'_> {
-        GetApiV4GeoRepositoriesGlRepositoryPipelineRefs(
+    ) -> ListGeoRepositoryPipelineRefs<'_> {
+        ListGeoRepositoryPipelineRefs(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -81,18 +81,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Posts the current node status to the primary site.
-    pub fn post_api_v4_geo_status(
+    pub fn create_geo_status(
         &self,
-        body: impl Into<crate::types::PostApiV4GeoStatus>,
-    ) -> PostApiV4GeoStatus<'_> {
-        PostApiV4GeoStatus(
+        body: impl Into<crate::types::CreateGeoStatusBody>,
+    ) -> CreateGeoStatus<'_> {
+        CreateGeoStatus(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/geo/status",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4GeoStatus>::into(body)),
+                .json_body(&Into::<crate::types::CreateGeoStatusBody>::into(body)),
         )
     }
     /// Internal endpoint that returns info refs upload pack for git clone/pull
@@ -107,11 +107,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Responsible for making HTTP GET /repo.git/info/refs?service=git-upload-pack
     ///                   request from secondary gitlab-shell to primary.
-    pub fn post_api_v4_geo_proxy_git_ssh_info_refs_upload_pack(
+    pub fn create_geo_proxy_git_ssh_info_refs_upload_pack(
         &self,
-        body: impl Into<crate::types::PostApiV4GeoProxyGitSshInfoRefsUploadPack>,
-    ) -> PostApiV4GeoProxyGitSshInfoRefsUploadPack<'_> {
-        PostApiV4GeoProxyGitSshInfoRefsUploadPack(
+        body: impl Into<crate::types::CreateGeoProxyGitSshInfoRefsUploadPackBody>,
+    ) -> CreateGeoProxyGitSshInfoRefsUploadPack<'_> {
+        CreateGeoProxyGitSshInfoRefsUploadPack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -120,7 +120,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4GeoProxyGitSshInfoRefsUploadPack,
+                        crate::types::CreateGeoProxyGitSshInfoRefsUploadPackBody,
                     >::into(body),
                 ),
         )
@@ -137,11 +137,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Responsible for making HTTP POST /repo.git/git-upload-pack
     ///                   request from secondary gitlab-shell to primary.
-    pub fn post_api_v4_geo_proxy_git_ssh_upload_pack(
+    pub fn upload_geo_proxy_git_ssh_pack(
         &self,
-        body: impl Into<crate::types::PostApiV4GeoProxyGitSshUploadPack>,
-    ) -> PostApiV4GeoProxyGitSshUploadPack<'_> {
-        PostApiV4GeoProxyGitSshUploadPack(
+        body: impl Into<crate::types::UploadGeoProxyGitSshPackBody>,
+    ) -> UploadGeoProxyGitSshPack<'_> {
+        UploadGeoProxyGitSshPack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -149,7 +149,7 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4GeoProxyGitSshUploadPack>::into(body),
+                    &Into::<crate::types::UploadGeoProxyGitSshPackBody>::into(body),
                 ),
         )
     }
@@ -165,11 +165,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Responsible for making HTTP GET /repo.git/info/refs?service=git-receive-pack
     ///                   request from secondary gitlab-shell to primary.
-    pub fn post_api_v4_geo_proxy_git_ssh_info_refs_receive_pack(
+    pub fn create_geo_proxy_git_ssh_info_refs_receive_pack(
         &self,
-        body: impl Into<crate::types::PostApiV4GeoProxyGitSshInfoRefsReceivePack>,
-    ) -> PostApiV4GeoProxyGitSshInfoRefsReceivePack<'_> {
-        PostApiV4GeoProxyGitSshInfoRefsReceivePack(
+        body: impl Into<crate::types::CreateGeoProxyGitSshInfoRefsReceivePackBody>,
+    ) -> CreateGeoProxyGitSshInfoRefsReceivePack<'_> {
+        CreateGeoProxyGitSshInfoRefsReceivePack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -178,7 +178,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4GeoProxyGitSshInfoRefsReceivePack,
+                        crate::types::CreateGeoProxyGitSshInfoRefsReceivePackBody,
                     >::into(body),
                 ),
         )
@@ -195,11 +195,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Responsible for making HTTP POST /repo.git/info/refs?service=git-receive-pack
     ///                   request from secondary gitlab-shell to primary.
-    pub fn post_api_v4_geo_proxy_git_ssh_receive_pack(
+    pub fn create_geo_proxy_git_ssh_receive_pack(
         &self,
-        body: impl Into<crate::types::PostApiV4GeoProxyGitSshReceivePack>,
-    ) -> PostApiV4GeoProxyGitSshReceivePack<'_> {
-        PostApiV4GeoProxyGitSshReceivePack(
+        body: impl Into<crate::types::CreateGeoProxyGitSshReceivePackBody>,
+    ) -> CreateGeoProxyGitSshReceivePack<'_> {
+        CreateGeoProxyGitSshReceivePack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -207,7 +207,9 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4GeoProxyGitSshReceivePack>::into(body),
+                    &Into::<
+                        crate::types::CreateGeoProxyGitSshReceivePackBody,
+                    >::into(body),
                 ),
         )
     }
@@ -219,11 +221,11 @@ impl crate::Client {
     /// - `id`: The ID of the Geo node
     ///
     /// Returns, on success (200): Query the GraphQL endpoint of an existing Geo node.
-    pub fn post_api_v4_geo_node_proxy_id_graphql(
+    pub fn create_geo_node_proxy_graphql(
         &self,
         id: impl Into<i64>,
-    ) -> PostApiV4GeoNodeProxyIdGraphql<'_> {
-        PostApiV4GeoNodeProxyIdGraphql(
+    ) -> CreateGeoNodeProxyGraphql<'_> {
+        CreateGeoNodeProxyGraphql(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -233,35 +235,33 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_geo_proxy`]: `GET /api/v4/geo/proxy`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_geo_proxy`]: `GET /api/v4/geo/proxy`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GeoProxy<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GeoProxy<'a> {
+pub struct GetGeoProxy<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGeoProxy<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GeoProxy);
-/// Request builder of [`crate::Client::get_api_v4_geo_retrieve_replicable_name_replicable_id`]: `GET /api/v4/geo/retrieve/{replicable_name}/{replicable_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGeoProxy);
+/// Request builder of [`crate::Client::get_geo_retrieve`]: `GET /api/v4/geo/retrieve/{replicable_name}/{replicable_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GeoRetrieveReplicableNameReplicableId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GeoRetrieveReplicableNameReplicableId<'a> {
+pub struct GetGeoRetrieve<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGeoRetrieve<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GeoRetrieveReplicableNameReplicableId);
-/// Request builder of [`crate::Client::get_api_v4_geo_repositories_gl_repository_pipeline_refs`]: `GET /api/v4/geo/repositories/{gl_repository}/pipeline_refs`. Send it with `.await`.
+crate::runtime::into_future!(GetGeoRetrieve);
+/// Request builder of [`crate::Client::list_geo_repository_pipeline_refs`]: `GET /api/v4/geo/repositories/{gl_repository}/pipeline_refs`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a> {
+pub struct ListGeoRepositoryPipelineRefs<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListGeoRepositoryPipelineRefs<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
     >;
@@ -269,72 +269,70 @@ for GetApiV4GeoRepositoriesGlRepositoryPipelineRefs<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GeoRepositoriesGlRepositoryPipelineRefs);
-/// Request builder of [`crate::Client::post_api_v4_geo_status`]: `POST /api/v4/geo/status`. Send it with `.await`.
+crate::runtime::into_future!(ListGeoRepositoryPipelineRefs);
+/// Request builder of [`crate::Client::create_geo_status`]: `POST /api/v4/geo/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GeoStatus<'a> {
+pub struct CreateGeoStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGeoStatus<'a> {
     type Response = crate::runtime::Json<crate::types::EeApiEntitiesGeoNodeStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GeoStatus);
-/// Request builder of [`crate::Client::post_api_v4_geo_proxy_git_ssh_info_refs_upload_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_upload_pack`. Send it with `.await`.
+crate::runtime::into_future!(CreateGeoStatus);
+/// Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_upload_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_upload_pack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4GeoProxyGitSshInfoRefsUploadPack<'a> {
+pub struct CreateGeoProxyGitSshInfoRefsUploadPack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGeoProxyGitSshInfoRefsUploadPack<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GeoProxyGitSshInfoRefsUploadPack);
-/// Request builder of [`crate::Client::post_api_v4_geo_proxy_git_ssh_upload_pack`]: `POST /api/v4/geo/proxy_git_ssh/upload_pack`. Send it with `.await`.
+crate::runtime::into_future!(CreateGeoProxyGitSshInfoRefsUploadPack);
+/// Request builder of [`crate::Client::upload_geo_proxy_git_ssh_pack`]: `POST /api/v4/geo/proxy_git_ssh/upload_pack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoProxyGitSshUploadPack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GeoProxyGitSshUploadPack<'a> {
+pub struct UploadGeoProxyGitSshPack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UploadGeoProxyGitSshPack<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GeoProxyGitSshUploadPack);
-/// Request builder of [`crate::Client::post_api_v4_geo_proxy_git_ssh_info_refs_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_receive_pack`. Send it with `.await`.
+crate::runtime::into_future!(UploadGeoProxyGitSshPack);
+/// Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_receive_pack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4GeoProxyGitSshInfoRefsReceivePack<'a> {
+pub struct CreateGeoProxyGitSshInfoRefsReceivePack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGeoProxyGitSshInfoRefsReceivePack<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GeoProxyGitSshInfoRefsReceivePack);
-/// Request builder of [`crate::Client::post_api_v4_geo_proxy_git_ssh_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/receive_pack`. Send it with `.await`.
+crate::runtime::into_future!(CreateGeoProxyGitSshInfoRefsReceivePack);
+/// Request builder of [`crate::Client::create_geo_proxy_git_ssh_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/receive_pack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoProxyGitSshReceivePack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GeoProxyGitSshReceivePack<'a> {
+pub struct CreateGeoProxyGitSshReceivePack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGeoProxyGitSshReceivePack<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GeoProxyGitSshReceivePack);
-/// Request builder of [`crate::Client::post_api_v4_geo_node_proxy_id_graphql`]: `POST /api/v4/geo/node_proxy/{id}/graphql`. Send it with `.await`.
+crate::runtime::into_future!(CreateGeoProxyGitSshReceivePack);
+/// Request builder of [`crate::Client::create_geo_node_proxy_graphql`]: `POST /api/v4/geo/node_proxy/{id}/graphql`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GeoNodeProxyIdGraphql<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GeoNodeProxyIdGraphql<'a> {
+pub struct CreateGeoNodeProxyGraphql<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGeoNodeProxyGraphql<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GeoNodeProxyIdGraphql);
+crate::runtime::into_future!(CreateGeoNodeProxyGraphql);

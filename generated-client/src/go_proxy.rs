@@ -14,12 +14,12 @@ impl crate::Client {
     /// - `module_name`: The name of the Go module
     ///
     /// Returns, on success (200): List.
-    pub fn get_api_v4_projects_id_packages_go_module_name_v_list(
+    pub fn get_project_package_go_v_list(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         module_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesGoModuleNameVList<'_> {
-        GetApiV4ProjectsIdPackagesGoModuleNameVList(
+    ) -> GetProjectPackageGoVList<'_> {
+        GetProjectPackageGoVList(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -43,13 +43,13 @@ impl crate::Client {
     /// - `module_name`: The name of the Go module
     ///
     /// Returns, on success (200): Version metadata.
-    pub fn get_api_v4_projects_id_packages_go_module_name_v_module_version_info(
+    pub fn get_project_package_go_v_info(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         module_version: impl Into<String>,
         module_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'_> {
-        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo(
+    ) -> GetProjectPackageGoVInfo<'_> {
+        GetProjectPackageGoVInfo(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -74,13 +74,13 @@ impl crate::Client {
     /// - `module_name`: The name of the Go module
     ///
     /// Returns, on success (200): Download module file.
-    pub fn get_api_v4_projects_id_packages_go_module_name_v_module_version_mod(
+    pub fn get_project_package_go_v_mod(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         module_version: impl Into<String>,
         module_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'_> {
-        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod(
+    ) -> GetProjectPackageGoVMod<'_> {
+        GetProjectPackageGoVMod(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -105,13 +105,13 @@ impl crate::Client {
     /// - `module_name`: The name of the Go module
     ///
     /// Returns, on success (200): Download module source.
-    pub fn get_api_v4_projects_id_packages_go_module_name_v_module_version_zip(
+    pub fn get_project_package_go_v_zip(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         module_version: impl Into<String>,
         module_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'_> {
-        GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip(
+    ) -> GetProjectPackageGoVZip<'_> {
+        GetProjectPackageGoVZip(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -125,57 +125,47 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_go_module_name_v_list`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/list`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_package_go_v_list`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/list`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGoModuleNameVList<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesGoModuleNameVList<'a> {
+pub struct GetProjectPackageGoVList<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGoVList<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesGoModuleNameVList);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_info`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.info`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageGoVList);
+/// Request builder of [`crate::Client::get_project_package_go_v_info`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.info`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo<'a> {
+pub struct GetProjectPackageGoVInfo<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGoVInfo<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGoModuleVersion>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionInfo);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_mod`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.mod`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageGoVInfo);
+/// Request builder of [`crate::Client::get_project_package_go_v_mod`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.mod`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod<'a> {
+pub struct GetProjectPackageGoVMod<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGoVMod<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionMod);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_go_module_name_v_module_version_zip`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.zip`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageGoVMod);
+/// Request builder of [`crate::Client::get_project_package_go_v_zip`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.zip`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip<'a> {
+pub struct GetProjectPackageGoVZip<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGoVZip<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesGoModuleNameVModuleVersionZip);
+crate::runtime::into_future!(GetProjectPackageGoVZip);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get list of all access tokens for the specified resource.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdAccessTokens`].
-    pub fn get_api_v4_groups_id_access_tokens(
+    /// Optional parameters are set on the returned [`ListGroupAccessTokens`].
+    pub fn list_group_access_tokens(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdAccessTokens<'_> {
-        GetApiV4GroupsIdAccessTokens(
+    ) -> ListGroupAccessTokens<'_> {
+        ListGroupAccessTokens(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,21 +39,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a resource access token.
-    pub fn post_api_v4_groups_id_access_tokens(
+    pub fn create_group_access_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdAccessTokens>,
-    ) -> PostApiV4GroupsIdAccessTokens<'_> {
-        PostApiV4GroupsIdAccessTokens(
+        body: impl Into<crate::types::CreateGroupAccessTokenBody>,
+    ) -> CreateGroupAccessToken<'_> {
+        CreateGroupAccessToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/access_tokens",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4GroupsIdAccessTokens>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateGroupAccessTokenBody>::into(body)),
         )
     }
     /// Get an access token for the specified resource by ID
@@ -67,12 +65,12 @@ impl crate::Client {
     /// - `token_id`: The ID of the token
     ///
     /// Returns, on success (200): Get an access token for the specified resource by ID.
-    pub fn get_api_v4_groups_id_access_tokens_token_id(
+    pub fn get_group_access_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<String>,
-    ) -> GetApiV4GroupsIdAccessTokensTokenId<'_> {
-        GetApiV4GroupsIdAccessTokensTokenId(
+    ) -> GetGroupAccessToken<'_> {
+        GetGroupAccessToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -95,12 +93,12 @@ impl crate::Client {
     /// - `token_id`: The ID of the token
     ///
     /// Returns, on success (204): Revoke a resource access token.
-    pub fn delete_api_v4_groups_id_access_tokens_token_id(
+    pub fn delete_group_access_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<String>,
-    ) -> DeleteApiV4GroupsIdAccessTokensTokenId<'_> {
-        DeleteApiV4GroupsIdAccessTokensTokenId(
+    ) -> DeleteGroupAccessToken<'_> {
+        DeleteGroupAccessToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -124,13 +122,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Rotate a resource access token.
-    pub fn post_api_v4_groups_id_access_tokens_token_id_rotate(
+    pub fn rotate_group_access_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4GroupsIdAccessTokensTokenIdRotate>,
-    ) -> PostApiV4GroupsIdAccessTokensTokenIdRotate<'_> {
-        PostApiV4GroupsIdAccessTokensTokenIdRotate(
+        body: impl Into<crate::types::RotateGroupAccessTokenBody>,
+    ) -> RotateGroupAccessToken<'_> {
+        RotateGroupAccessToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -140,35 +138,31 @@ impl crate::Client {
                         &Into::<String>::into(token_id),
                     ],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PostApiV4GroupsIdAccessTokensTokenIdRotate,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::RotateGroupAccessTokenBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_access_tokens`]: `GET /api/v4/groups/{id}/access_tokens`. Send it with `.await`.
+/// Request builder of [`crate::Client::list_group_access_tokens`]: `GET /api/v4/groups/{id}/access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAccessTokens<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdAccessTokens<'_> {
+pub struct ListGroupAccessTokens<'a>(crate::runtime::Call<'a>);
+impl ListGroupAccessTokens<'_> {
     /// Filter tokens which are either active or inactive
     pub fn state(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
+        value: impl Into<crate::types::ListGroupAccessTokensState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<crate::types::GetApiV4GroupsIdAccessTokensState>::into(value),
+                    &Into::<crate::types::ListGroupAccessTokensState>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAccessTokens<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupAccessTokens<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesResourceAccessToken>,
     >;
@@ -176,12 +170,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAccessTokens<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdAccessTokens);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_access_tokens`]: `POST /api/v4/groups/{id}/access_tokens`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupAccessTokens);
+/// Request builder of [`crate::Client::create_group_access_token`]: `POST /api/v4/groups/{id}/access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdAccessTokens<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdAccessTokens<'a> {
+pub struct CreateGroupAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupAccessToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
     >;
@@ -189,35 +183,34 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdAccessTokens<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdAccessTokens);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_access_tokens_token_id`]: `GET /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupAccessToken);
+/// Request builder of [`crate::Client::get_group_access_token`]: `GET /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAccessTokensTokenId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAccessTokensTokenId<'a> {
+pub struct GetGroupAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupAccessToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesResourceAccessToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdAccessTokensTokenId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_access_tokens_token_id`]: `DELETE /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupAccessToken);
+/// Request builder of [`crate::Client::delete_group_access_token`]: `DELETE /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdAccessTokensTokenId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdAccessTokensTokenId<'a> {
+pub struct DeleteGroupAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupAccessToken<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdAccessTokensTokenId);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_access_tokens_token_id_rotate`]: `POST /api/v4/groups/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupAccessToken);
+/// Request builder of [`crate::Client::rotate_group_access_token`]: `POST /api/v4/groups/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdAccessTokensTokenIdRotate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4GroupsIdAccessTokensTokenIdRotate<'a> {
+pub struct RotateGroupAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RotateGroupAccessToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
     >;
@@ -225,4 +218,4 @@ for PostApiV4GroupsIdAccessTokensTokenIdRotate<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdAccessTokensTokenIdRotate);
+crate::runtime::into_future!(RotateGroupAccessToken);

@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The ID of the group
     ///
     /// Returns, on success (200): Download the group avatar.
-    pub fn get_api_v4_groups_id_avatar(
+    pub fn get_group_avatar(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdAvatar<'_> {
-        GetApiV4GroupsIdAvatar(
+    ) -> GetGroupAvatar<'_> {
+        GetGroupAvatar(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -27,14 +27,14 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_avatar`]: `GET /api/v4/groups/{id}/avatar`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_group_avatar`]: `GET /api/v4/groups/{id}/avatar`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAvatar<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAvatar<'a> {
+pub struct GetGroupAvatar<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupAvatar<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdAvatar);
+crate::runtime::into_future!(GetGroupAvatar);

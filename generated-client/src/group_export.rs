@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The ID of a group
     ///
     /// Returns, on success (200): Download export.
-    pub fn get_api_v4_groups_id_export_download(
+    pub fn get_group_export_download(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdExportDownload<'_> {
-        GetApiV4GroupsIdExportDownload(
+    ) -> GetGroupExportDownload<'_> {
+        GetGroupExportDownload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -36,11 +36,11 @@ impl crate::Client {
     /// - `id`: The ID of a group
     ///
     /// Returns, on success (202): Start export.
-    pub fn post_api_v4_groups_id_export(
+    pub fn create_group_export(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4GroupsIdExport<'_> {
-        PostApiV4GroupsIdExport(
+    ) -> CreateGroupExport<'_> {
+        CreateGroupExport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -60,12 +60,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (202): Start relations export.
-    pub fn post_api_v4_groups_id_export_relations(
+    pub fn create_group_export_relation(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdExportRelations>,
-    ) -> PostApiV4GroupsIdExportRelations<'_> {
-        PostApiV4GroupsIdExportRelations(
+        body: impl Into<crate::types::CreateGroupExportRelationBody>,
+    ) -> CreateGroupExportRelation<'_> {
+        CreateGroupExportRelation(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -73,7 +73,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4GroupsIdExportRelations>::into(body),
+                    &Into::<crate::types::CreateGroupExportRelationBody>::into(body),
                 ),
         )
     }
@@ -89,13 +89,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download relations export.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdExportRelationsDownload`].
-    pub fn get_api_v4_groups_id_export_relations_download(
+    /// Optional parameters are set on the returned [`GetGroupExportRelationDownload`].
+    pub fn get_group_export_relation_download(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         relation: impl Into<String>,
-    ) -> GetApiV4GroupsIdExportRelationsDownload<'_> {
-        GetApiV4GroupsIdExportRelationsDownload(
+    ) -> GetGroupExportRelationDownload<'_> {
+        GetGroupExportRelationDownload(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -116,12 +116,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Relations export status.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdExportRelationsStatus`].
-    pub fn get_api_v4_groups_id_export_relations_status(
+    /// Optional parameters are set on the returned [`ListGroupExportRelationStatus`].
+    pub fn list_group_export_relation_status(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdExportRelationsStatus<'_> {
-        GetApiV4GroupsIdExportRelationsStatus(
+    ) -> ListGroupExportRelationStatus<'_> {
+        ListGroupExportRelationStatus(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -131,44 +131,44 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_export_download`]: `GET /api/v4/groups/{id}/export/download`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_group_export_download`]: `GET /api/v4/groups/{id}/export/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdExportDownload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdExportDownload<'a> {
+pub struct GetGroupExportDownload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupExportDownload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdExportDownload);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_export`]: `POST /api/v4/groups/{id}/export`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupExportDownload);
+/// Request builder of [`crate::Client::create_group_export`]: `POST /api/v4/groups/{id}/export`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdExport<'a> {
+pub struct CreateGroupExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupExport<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdExport);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_export_relations`]: `POST /api/v4/groups/{id}/export_relations`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupExport);
+/// Request builder of [`crate::Client::create_group_export_relation`]: `POST /api/v4/groups/{id}/export_relations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdExportRelations<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdExportRelations<'a> {
+pub struct CreateGroupExportRelation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupExportRelation<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdExportRelations);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_export_relations_download`]: `GET /api/v4/groups/{id}/export_relations/download`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupExportRelation);
+/// Request builder of [`crate::Client::get_group_export_relation_download`]: `GET /api/v4/groups/{id}/export_relations/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdExportRelationsDownload<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdExportRelationsDownload<'_> {
+pub struct GetGroupExportRelationDownload<'a>(crate::runtime::Call<'a>);
+impl GetGroupExportRelationDownload<'_> {
     /// Whether to download in batches
     pub fn batched(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("batched", &Into::<bool>::into(value)))
@@ -178,24 +178,24 @@ impl GetApiV4GroupsIdExportRelationsDownload<'_> {
         Self(self.0.query("batch_number", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdExportRelationsDownload<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetGroupExportRelationDownload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdExportRelationsDownload);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_export_relations_status`]: `GET /api/v4/groups/{id}/export_relations/status`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupExportRelationDownload);
+/// Request builder of [`crate::Client::list_group_export_relation_status`]: `GET /api/v4/groups/{id}/export_relations/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdExportRelationsStatus<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdExportRelationsStatus<'_> {
+pub struct ListGroupExportRelationStatus<'a>(crate::runtime::Call<'a>);
+impl ListGroupExportRelationStatus<'_> {
     /// Group relation name
     pub fn relation(self, value: impl Into<String>) -> Self {
         Self(self.0.query("relation", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdExportRelationsStatus<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupExportRelationStatus<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
     >;
@@ -203,4 +203,4 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdExportRelationsStatus
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdExportRelationsStatus);
+crate::runtime::into_future!(ListGroupExportRelationStatus);

@@ -10,10 +10,8 @@ impl crate::Client {
     /// `POST /api/v4/groups/import/authorize`
     ///
     /// Returns, on success (201): Workhorse authorize the group import upload.
-    pub fn post_api_v4_groups_import_authorize(
-        &self,
-    ) -> PostApiV4GroupsImportAuthorize<'_> {
-        PostApiV4GroupsImportAuthorize(
+    pub fn authorize_group_import(&self) -> AuthorizeGroupImport<'_> {
+        AuthorizeGroupImport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -35,14 +33,14 @@ impl crate::Client {
     ///
     /// Returns, on success (202): Create a new group import.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4GroupsImport`].
-    pub fn post_api_v4_groups_import(
+    /// Optional parameters are set on the returned [`ImportGroup`].
+    pub fn import_group(
         &self,
         path: impl Into<String>,
         name: impl Into<String>,
         file: impl Into<crate::runtime::File>,
-    ) -> PostApiV4GroupsImport<'_> {
-        PostApiV4GroupsImport(
+    ) -> ImportGroup<'_> {
+        ImportGroup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -56,22 +54,22 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_groups_import_authorize`]: `POST /api/v4/groups/import/authorize`. Send it with `.await`.
+/// Request builder of [`crate::Client::authorize_group_import`]: `POST /api/v4/groups/import/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsImportAuthorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsImportAuthorize<'a> {
+pub struct AuthorizeGroupImport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeGroupImport<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsImportAuthorize);
-/// Request builder of [`crate::Client::post_api_v4_groups_import`]: `POST /api/v4/groups/import`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeGroupImport);
+/// Request builder of [`crate::Client::import_group`]: `POST /api/v4/groups/import`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsImport<'a>(crate::runtime::Call<'a>);
-impl PostApiV4GroupsImport<'_> {
+pub struct ImportGroup<'a>(crate::runtime::Call<'a>);
+impl ImportGroup<'_> {
     /// The ID of the parent group that the group will be imported into. Defaults to the current user's namespace.
     pub fn parent_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.form_field("parent_id", &Into::<i64>::into(value)))
@@ -81,10 +79,10 @@ impl PostApiV4GroupsImport<'_> {
         Self(self.0.form_field("organization_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsImport<'a> {
+impl<'a> crate::runtime::Operation<'a> for ImportGroup<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsImport);
+crate::runtime::into_future!(ImportGroup);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List packages within a group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdPackages`].
-    pub fn get_api_v4_groups_id_packages(
+    /// Optional parameters are set on the returned [`ListGroupPackages`].
+    pub fn list_group_packages(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdPackages<'_> {
-        GetApiV4GroupsIdPackages(
+    ) -> ListGroupPackages<'_> {
+        ListGroupPackages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -29,11 +29,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages`]: `GET /api/v4/groups/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_packages`]: `GET /api/v4/groups/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackages<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdPackages<'_> {
+pub struct ListGroupPackages<'a>(crate::runtime::Call<'a>);
+impl ListGroupPackages<'_> {
     /// Determines if subgroups should be excluded
     ///
     /// Default: `false`.
@@ -57,38 +57,34 @@ impl GetApiV4GroupsIdPackages<'_> {
     /// Default: `"created_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdPackagesOrderBy>,
+        value: impl Into<crate::types::ListGroupPackagesOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4GroupsIdPackagesOrderBy>::into(value),
+                    &Into::<crate::types::ListGroupPackagesOrderBy>::into(value),
                 ),
         )
     }
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
     /// Return packages of a certain type
     pub fn package_type(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdPackagesPackageType>,
+        value: impl Into<crate::types::ListGroupPackagesPackageType>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "package_type",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdPackagesPackageType,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupPackagesPackageType>::into(value),
                 ),
         )
     }
@@ -107,22 +103,22 @@ impl GetApiV4GroupsIdPackages<'_> {
     /// Return packages with specified status
     pub fn status(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdPackagesStatus>,
+        value: impl Into<crate::types::ListGroupPackagesStatus>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4GroupsIdPackagesStatus>::into(value),
+                    &Into::<crate::types::ListGroupPackagesStatus>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackages<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupPackages<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackages);
+crate::runtime::into_future!(ListGroupPackages);

@@ -11,11 +11,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get all custom attributes on a group.
-    pub fn get_api_v4_groups_id_custom_attributes(
+    pub fn get_group_custom_attributes(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdCustomAttributes<'_> {
-        GetApiV4GroupsIdCustomAttributes(
+    ) -> GetGroupCustomAttributes<'_> {
+        GetGroupCustomAttributes(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -33,12 +33,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get a custom attribute on a group.
-    pub fn get_api_v4_groups_id_custom_attributes_key(
+    pub fn get_group_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdCustomAttributesKey<'_> {
-        GetApiV4GroupsIdCustomAttributesKey(
+    ) -> GetGroupCustomAttribute<'_> {
+        GetGroupCustomAttribute(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -60,13 +60,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom attribute on a group.
-    pub fn put_api_v4_groups_id_custom_attributes_key(
+    pub fn update_group_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdCustomAttributesKey>,
-    ) -> PutApiV4GroupsIdCustomAttributesKey<'_> {
-        PutApiV4GroupsIdCustomAttributesKey(
+        body: impl Into<crate::types::UpdateGroupCustomAttributeBody>,
+    ) -> UpdateGroupCustomAttribute<'_> {
+        UpdateGroupCustomAttribute(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -77,9 +77,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdCustomAttributesKey,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupCustomAttributeBody>::into(body),
                 ),
         )
     }
@@ -92,12 +90,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a custom attribute on a group.
-    pub fn delete_api_v4_groups_id_custom_attributes_key(
+    pub fn delete_group_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4GroupsIdCustomAttributesKey<'_> {
-        DeleteApiV4GroupsIdCustomAttributesKey(
+    ) -> DeleteGroupCustomAttribute<'_> {
+        DeleteGroupCustomAttribute(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -115,9 +113,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a groups list.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Groups`].
-    pub fn get_api_v4_groups(&self) -> GetApiV4Groups<'_> {
-        GetApiV4Groups(
+    /// Optional parameters are set on the returned [`ListGroups`].
+    pub fn list_groups(&self) -> ListGroups<'_> {
+        ListGroups(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/groups", &[]),
         )
     }
@@ -131,13 +129,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create a group. Available only for users who can create groups.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4Groups`].
-    pub fn post_api_v4_groups(
+    /// Optional parameters are set on the returned [`CreateGroup`].
+    pub fn create_group(
         &self,
         name: impl Into<String>,
         path: impl Into<String>,
-    ) -> PostApiV4Groups<'_> {
-        PostApiV4Groups(
+    ) -> CreateGroup<'_> {
+        CreateGroup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -158,12 +156,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a single group, with containing projects.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsId`].
-    pub fn get_api_v4_groups_id(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsId<'_> {
-        GetApiV4GroupsId(
+    /// Optional parameters are set on the returned [`GetGroup`].
+    pub fn get_group(&self, id: impl Into<crate::runtime::IdOrPath>) -> GetGroup<'_> {
+        GetGroup(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -181,12 +176,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Update a group. Available only for users who can administrate groups.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4GroupsId`].
-    pub fn put_api_v4_groups_id(
+    /// Optional parameters are set on the returned [`UpdateGroup`].
+    pub fn update_group(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PutApiV4GroupsId<'_> {
-        PutApiV4GroupsId(
+    ) -> UpdateGroup<'_> {
+        UpdateGroup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -204,11 +199,11 @@ impl crate::Client {
     /// - `id`: The ID of a group
     ///
     /// Returns, on success (204): Remove a group.
-    pub fn delete_api_v4_groups_id(
+    pub fn delete_group(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4GroupsId<'_> {
-        DeleteApiV4GroupsId(
+    ) -> DeleteGroup<'_> {
+        DeleteGroup(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -226,12 +221,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of shared groups this group was invited to.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdGroupsShared`].
-    pub fn get_api_v4_groups_id_groups_shared(
+    /// Optional parameters are set on the returned [`ListGroupGroupShared`].
+    pub fn list_group_group_shared(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdGroupsShared<'_> {
-        GetApiV4GroupsIdGroupsShared(
+    ) -> ListGroupGroupShared<'_> {
+        ListGroupGroupShared(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -249,12 +244,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of invited groups in this group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdInvitedGroups`].
-    pub fn get_api_v4_groups_id_invited_groups(
+    /// Optional parameters are set on the returned [`ListGroupInvitedGroups`].
+    pub fn list_group_invited_groups(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdInvitedGroups<'_> {
-        GetApiV4GroupsIdInvitedGroups(
+    ) -> ListGroupInvitedGroups<'_> {
+        ListGroupInvitedGroups(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -272,12 +267,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of projects in this group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdProjects`].
-    pub fn get_api_v4_groups_id_projects(
+    /// Optional parameters are set on the returned [`ListGroupProjects`].
+    pub fn list_group_projects(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdProjects<'_> {
-        GetApiV4GroupsIdProjects(
+    ) -> ListGroupProjects<'_> {
+        ListGroupProjects(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -295,12 +290,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of shared projects in this group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdProjectsShared`].
-    pub fn get_api_v4_groups_id_projects_shared(
+    /// Optional parameters are set on the returned [`ListGroupProjectShared`].
+    pub fn list_group_project_shared(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdProjectsShared<'_> {
-        GetApiV4GroupsIdProjectsShared(
+    ) -> ListGroupProjectShared<'_> {
+        ListGroupProjectShared(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -318,12 +313,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of subgroups in this group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdSubgroups`].
-    pub fn get_api_v4_groups_id_subgroups(
+    /// Optional parameters are set on the returned [`ListGroupSubgroups`].
+    pub fn list_group_subgroups(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdSubgroups<'_> {
-        GetApiV4GroupsIdSubgroups(
+    ) -> ListGroupSubgroups<'_> {
+        ListGroupSubgroups(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -341,12 +336,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of descendant groups of this group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdDescendantGroups`].
-    pub fn get_api_v4_groups_id_descendant_groups(
+    /// Optional parameters are set on the returned [`ListGroupDescendantGroups`].
+    pub fn list_group_descendant_groups(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdDescendantGroups<'_> {
-        GetApiV4GroupsIdDescendantGroups(
+    ) -> ListGroupDescendantGroups<'_> {
+        ListGroupDescendantGroups(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -364,12 +359,12 @@ impl crate::Client {
     /// - `project_id`: The ID or path of the project
     ///
     /// Returns, on success (201): Transfer a project to the group namespace. Available only for admin.
-    pub fn post_api_v4_groups_id_projects_project_id(
+    pub fn create_group_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         project_id: impl Into<String>,
-    ) -> PostApiV4GroupsIdProjectsProjectId<'_> {
-        PostApiV4GroupsIdProjectsProjectId(
+    ) -> CreateGroupProject<'_> {
+        CreateGroupProject(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -390,12 +385,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the groups to where the current group can be transferred to.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdTransferLocations`].
-    pub fn get_api_v4_groups_id_transfer_locations(
+    /// Optional parameters are set on the returned [`ListGroupTransferLocations`].
+    pub fn list_group_transfer_locations(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdTransferLocations<'_> {
-        GetApiV4GroupsIdTransferLocations(
+    ) -> ListGroupTransferLocations<'_> {
+        ListGroupTransferLocations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -413,19 +408,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Transfer a group to a new parent group or promote a subgroup to a top-level group.
-    pub fn post_api_v4_groups_id_transfer(
+    pub fn transfer_group(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdTransfer>,
-    ) -> PostApiV4GroupsIdTransfer<'_> {
-        PostApiV4GroupsIdTransfer(
+        body: impl Into<crate::types::TransferGroupBody>,
+    ) -> TransferGroup<'_> {
+        TransferGroup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/transfer",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4GroupsIdTransfer>::into(body)),
+                .json_body(&Into::<crate::types::TransferGroupBody>::into(body)),
         )
     }
     /// Share a group with a group
@@ -437,19 +432,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Share a group with a group.
-    pub fn post_api_v4_groups_id_share(
+    pub fn share_group(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdShare>,
-    ) -> PostApiV4GroupsIdShare<'_> {
-        PostApiV4GroupsIdShare(
+        body: impl Into<crate::types::ShareGroupBody>,
+    ) -> ShareGroup<'_> {
+        ShareGroup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/share",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4GroupsIdShare>::into(body)),
+                .json_body(&Into::<crate::types::ShareGroupBody>::into(body)),
         )
     }
     /// `DELETE /api/v4/groups/{id}/share/{group_id}`
@@ -459,12 +454,12 @@ impl crate::Client {
     /// - `group_id`: The ID of the shared group
     ///
     /// Returns, on success (204): deleted Share.
-    pub fn delete_api_v4_groups_id_share_group_id(
+    pub fn delete_group_share(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         group_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdShareGroupId<'_> {
-        DeleteApiV4GroupsIdShareGroupId(
+    ) -> DeleteGroupShare<'_> {
+        DeleteGroupShare(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -502,21 +497,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Revoke a single token.
-    pub fn post_api_v4_groups_id_tokens_revoke(
+    pub fn revoke_group_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdTokensRevoke>,
-    ) -> PostApiV4GroupsIdTokensRevoke<'_> {
-        PostApiV4GroupsIdTokensRevoke(
+        body: impl Into<crate::types::RevokeGroupTokenBody>,
+    ) -> RevokeGroupToken<'_> {
+        RevokeGroupToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/tokens/revoke",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4GroupsIdTokensRevoke>::into(body),
-                ),
+                .json_body(&Into::<crate::types::RevokeGroupTokenBody>::into(body)),
         )
     }
     /// Sync a group with LDAP.
@@ -527,11 +520,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Sync a group with LDAP.
-    pub fn post_api_v4_groups_id_ldap_sync(
+    pub fn create_group_ldap_sync(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4GroupsIdLdapSync<'_> {
-        PostApiV4GroupsIdLdapSync(
+    ) -> CreateGroupLdapSync<'_> {
+        CreateGroupLdapSync(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -549,12 +542,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of audit events in this group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdAuditEvents`].
-    pub fn get_api_v4_groups_id_audit_events(
+    /// Optional parameters are set on the returned [`ListGroupAuditEvents`].
+    pub fn list_group_audit_events(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdAuditEvents<'_> {
-        GetApiV4GroupsIdAuditEvents(
+    ) -> ListGroupAuditEvents<'_> {
+        ListGroupAuditEvents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -572,12 +565,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get a specific audit event in this group.
-    pub fn get_api_v4_groups_id_audit_events_audit_event_id(
+    pub fn get_group_audit_event(
         &self,
         audit_event_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdAuditEventsAuditEventId<'_> {
-        GetApiV4GroupsIdAuditEventsAuditEventId(
+    ) -> GetGroupAuditEvent<'_> {
+        GetGroupAuditEvent(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -597,11 +590,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Restore a group.
-    pub fn post_api_v4_groups_id_restore(
+    pub fn restore_group(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4GroupsIdRestore<'_> {
-        PostApiV4GroupsIdRestore(
+    ) -> RestoreGroup<'_> {
+        RestoreGroup(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -619,12 +612,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of users provisioned by the group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdProvisionedUsers`].
-    pub fn get_api_v4_groups_id_provisioned_users(
+    /// Optional parameters are set on the returned [`ListGroupProvisionedUsers`].
+    pub fn list_group_provisioned_users(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdProvisionedUsers<'_> {
-        GetApiV4GroupsIdProvisionedUsers(
+    ) -> ListGroupProvisionedUsers<'_> {
+        ListGroupProvisionedUsers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -642,12 +635,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of users for the group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdUsers`].
-    pub fn get_api_v4_groups_id_users(
+    /// Optional parameters are set on the returned [`ListGroupUsers`].
+    pub fn list_group_users(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdUsers<'_> {
-        GetApiV4GroupsIdUsers(
+    ) -> ListGroupUsers<'_> {
+        ListGroupUsers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -667,12 +660,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of ssh certificates created for a group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdSshCertificates`].
-    pub fn get_api_v4_groups_id_ssh_certificates(
+    /// Optional parameters are set on the returned [`ListGroupSshCertificates`].
+    pub fn list_group_ssh_certificates(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdSshCertificates<'_> {
-        GetApiV4GroupsIdSshCertificates(
+    ) -> ListGroupSshCertificates<'_> {
+        ListGroupSshCertificates(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -692,12 +685,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a ssh certificate for a group.
-    pub fn post_api_v4_groups_id_ssh_certificates(
+    pub fn create_group_ssh_certificate(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdSshCertificates>,
-    ) -> PostApiV4GroupsIdSshCertificates<'_> {
-        PostApiV4GroupsIdSshCertificates(
+        body: impl Into<crate::types::CreateGroupSshCertificateBody>,
+    ) -> CreateGroupSshCertificate<'_> {
+        CreateGroupSshCertificate(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -705,7 +698,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4GroupsIdSshCertificates>::into(body),
+                    &Into::<crate::types::CreateGroupSshCertificateBody>::into(body),
                 ),
         )
     }
@@ -720,12 +713,12 @@ impl crate::Client {
     /// - `ssh_certificates_id`:
     ///
     /// Returns, on success (204): Removes an ssh certificate from a group.
-    pub fn delete_api_v4_groups_id_ssh_certificates_ssh_certificates_id(
+    pub fn delete_group_ssh_certificate(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         ssh_certificates_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'_> {
-        DeleteApiV4GroupsIdSshCertificatesSshCertificatesId(
+    ) -> DeleteGroupSshCertificate<'_> {
+        DeleteGroupSshCertificate(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -746,12 +739,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the list of uploads of a group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdUploads`].
-    pub fn get_api_v4_groups_id_uploads(
+    /// Optional parameters are set on the returned [`ListGroupUploads`].
+    pub fn list_group_uploads(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdUploads<'_> {
-        GetApiV4GroupsIdUploads(
+    ) -> ListGroupUploads<'_> {
+        ListGroupUploads(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -769,12 +762,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Download a single group upload by ID.
-    pub fn get_api_v4_groups_id_uploads_upload_id(
+    pub fn get_group_upload(
         &self,
         upload_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdUploadsUploadId<'_> {
-        GetApiV4GroupsIdUploadsUploadId(
+    ) -> GetGroupUpload<'_> {
+        GetGroupUpload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -795,12 +788,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a single group upload.
-    pub fn delete_api_v4_groups_id_uploads_upload_id(
+    pub fn delete_group_upload(
         &self,
         upload_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4GroupsIdUploadsUploadId<'_> {
-        DeleteApiV4GroupsIdUploadsUploadId(
+    ) -> DeleteGroupUpload<'_> {
+        DeleteGroupUpload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -822,13 +815,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Download a single project upload by secret and filename.
-    pub fn get_api_v4_groups_id_uploads_secret_filename(
+    pub fn get_group_upload_by_secret(
         &self,
         secret: impl Into<String>,
         filename: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdUploadsSecretFilename<'_> {
-        GetApiV4GroupsIdUploadsSecretFilename(
+    ) -> GetGroupUploadBySecret<'_> {
+        GetGroupUploadBySecret(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -851,13 +844,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a single group upload by secret and filename.
-    pub fn delete_api_v4_groups_id_uploads_secret_filename(
+    pub fn delete_group_upload_by_secret(
         &self,
         secret: impl Into<String>,
         filename: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4GroupsIdUploadsSecretFilename<'_> {
-        DeleteApiV4GroupsIdUploadsSecretFilename(
+    ) -> DeleteGroupUploadBySecret<'_> {
+        DeleteGroupUploadBySecret(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -879,12 +872,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the member
     ///
     /// Returns, on success (201): Overrides the access level of an LDAP group member.
-    pub fn post_api_v4_groups_id_members_user_id_override(
+    pub fn post_groups_id_members_user_id_override(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> PostApiV4GroupsIdMembersUserIdOverride<'_> {
-        PostApiV4GroupsIdMembersUserIdOverride(
+    ) -> PostGroupsIdMembersUserIdOverride<'_> {
+        PostGroupsIdMembersUserIdOverride(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -905,12 +898,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the member
     ///
     /// Returns, on success (200): Remove an LDAP group member access level override.
-    pub fn delete_api_v4_groups_id_members_user_id_override(
+    pub fn delete_groups_id_members_user_id_override(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdMembersUserIdOverride<'_> {
-        DeleteApiV4GroupsIdMembersUserIdOverride(
+    ) -> DeleteGroupsIdMembersUserIdOverride<'_> {
+        DeleteGroupsIdMembersUserIdOverride(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -931,12 +924,12 @@ impl crate::Client {
     /// - `member_id`: The ID of the member requiring approval
     ///
     /// Returns, on success (200): Approves a pending member.
-    pub fn put_api_v4_groups_id_members_member_id_approve(
+    pub fn approve_group_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         member_id: impl Into<i64>,
-    ) -> PutApiV4GroupsIdMembersMemberIdApprove<'_> {
-        PutApiV4GroupsIdMembersMemberIdApprove(
+    ) -> ApproveGroupMember<'_> {
+        ApproveGroupMember(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -956,11 +949,11 @@ impl crate::Client {
     /// - `id`: The ID of a group
     ///
     /// Returns, on success (201): Approves all pending members.
-    pub fn post_api_v4_groups_id_members_approve_all(
+    pub fn approve_group_member_all(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4GroupsIdMembersApproveAll<'_> {
-        PostApiV4GroupsIdMembersApproveAll(
+    ) -> ApproveGroupMemberAll<'_> {
+        ApproveGroupMemberAll(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -978,12 +971,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Lists all pending members for a group including invited users.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdPendingMembers`].
-    pub fn get_api_v4_groups_id_pending_members(
+    /// Optional parameters are set on the returned [`GetGroupPendingMembers`].
+    pub fn get_group_pending_members(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdPendingMembers<'_> {
-        GetApiV4GroupsIdPendingMembers(
+    ) -> GetGroupPendingMembers<'_> {
+        GetGroupPendingMembers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1001,12 +994,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of billable users of top-level group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdBillableMembers`].
-    pub fn get_api_v4_groups_id_billable_members(
+    /// Optional parameters are set on the returned [`ListGroupBillableMembers`].
+    pub fn list_group_billable_members(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdBillableMembers<'_> {
-        GetApiV4GroupsIdBillableMembers(
+    ) -> ListGroupBillableMembers<'_> {
+        ListGroupBillableMembers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1025,13 +1018,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Changes the state of the memberships of a user in the group.
-    pub fn put_api_v4_groups_id_members_user_id_state(
+    pub fn update_group_member_state(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4GroupsIdMembersUserIdState>,
-    ) -> PutApiV4GroupsIdMembersUserIdState<'_> {
-        PutApiV4GroupsIdMembersUserIdState(
+        body: impl Into<crate::types::UpdateGroupMemberStateBody>,
+    ) -> UpdateGroupMemberState<'_> {
+        UpdateGroupMemberState(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1041,9 +1034,7 @@ impl crate::Client {
                         &Into::<i64>::into(user_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdMembersUserIdState>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateGroupMemberStateBody>::into(body)),
         )
     }
     /// Get the direct memberships of a billable user of a top-level group.
@@ -1056,13 +1047,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the direct memberships of a billable user of a top-level group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdBillableMembersUserIdMemberships`].
-    pub fn get_api_v4_groups_id_billable_members_user_id_memberships(
+    /// Optional parameters are set on the returned [`ListGroupBillableMemberMemberships`].
+    pub fn list_group_billable_member_memberships(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdBillableMembersUserIdMemberships<'_> {
-        GetApiV4GroupsIdBillableMembersUserIdMemberships(
+    ) -> ListGroupBillableMemberMemberships<'_> {
+        ListGroupBillableMemberMemberships(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1084,13 +1075,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the indirect memberships of a billable user of a top-level group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdBillableMembersUserIdIndirect`].
-    pub fn get_api_v4_groups_id_billable_members_user_id_indirect(
+    /// Optional parameters are set on the returned [`ListGroupBillableMemberIndirect`].
+    pub fn list_group_billable_member_indirect(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdBillableMembersUserIdIndirect<'_> {
-        GetApiV4GroupsIdBillableMembersUserIdIndirect(
+    ) -> ListGroupBillableMemberIndirect<'_> {
+        ListGroupBillableMemberIndirect(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1111,12 +1102,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the member
     ///
     /// Returns, on success (204): Removes a billable member from a group or project.
-    pub fn delete_api_v4_groups_id_billable_members_user_id(
+    pub fn delete_group_billable_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdBillableMembersUserId<'_> {
-        DeleteApiV4GroupsIdBillableMembersUserId(
+    ) -> DeleteGroupBillableMember<'_> {
+        DeleteGroupBillableMember(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1129,55 +1120,55 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_custom_attributes`]: `GET /api/v4/groups/{id}/custom_attributes`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_group_custom_attributes`]: `GET /api/v4/groups/{id}/custom_attributes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdCustomAttributes<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdCustomAttributes<'a> {
+pub struct GetGroupCustomAttributes<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupCustomAttributes<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdCustomAttributes);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_custom_attributes_key`]: `GET /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupCustomAttributes);
+/// Request builder of [`crate::Client::get_group_custom_attribute`]: `GET /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdCustomAttributesKey<'a> {
+pub struct GetGroupCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupCustomAttribute<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdCustomAttributesKey);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_custom_attributes_key`]: `PUT /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupCustomAttribute);
+/// Request builder of [`crate::Client::update_group_custom_attribute`]: `PUT /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdCustomAttributesKey<'a> {
+pub struct UpdateGroupCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupCustomAttribute<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdCustomAttributesKey);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_custom_attributes_key`]: `DELETE /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupCustomAttribute);
+/// Request builder of [`crate::Client::delete_group_custom_attribute`]: `DELETE /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdCustomAttributesKey<'a> {
+pub struct DeleteGroupCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupCustomAttribute<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdCustomAttributesKey);
-/// Request builder of [`crate::Client::get_api_v4_groups`]: `GET /api/v4/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupCustomAttribute);
+/// Request builder of [`crate::Client::list_groups`]: `GET /api/v4/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Groups<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Groups<'_> {
+pub struct ListGroups<'a>(crate::runtime::Call<'a>);
+impl ListGroups<'_> {
     /// Include project statistics
     ///
     /// Default: `false`.
@@ -1203,14 +1194,14 @@ impl GetApiV4Groups<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -1227,31 +1218,23 @@ impl GetApiV4Groups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListGroupsOrderBy>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::GetApiV4GroupsOrderBy>::into(value),
-                ),
+                .query("order_by", &Into::<crate::types::ListGroupsOrderBy>::into(value)),
         )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -1259,7 +1242,7 @@ impl GetApiV4Groups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -1302,18 +1285,18 @@ impl GetApiV4Groups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Groups<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroups<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Groups);
-/// Request builder of [`crate::Client::post_api_v4_groups`]: `POST /api/v4/groups`. Send it with `.await`.
+crate::runtime::into_future!(ListGroups);
+/// Request builder of [`crate::Client::create_group`]: `POST /api/v4/groups`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Groups<'a>(crate::runtime::Call<'a>);
-impl PostApiV4Groups<'_> {
+pub struct CreateGroup<'a>(crate::runtime::Call<'a>);
+impl CreateGroup<'_> {
     /// The parent group id for creating nested group
     pub fn parent_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.form_field("parent_id", &Into::<i64>::into(value)))
@@ -1329,14 +1312,14 @@ impl PostApiV4Groups<'_> {
     /// The visibility of the group
     pub fn visibility(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsVisibility>,
+        value: impl Into<crate::types::CreateGroupBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::PostApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::CreateGroupBodyVisibility>::into(value),
                 ),
         )
     }
@@ -1366,7 +1349,7 @@ impl PostApiV4Groups<'_> {
     /// Determine if developers can create projects in the group
     pub fn project_creation_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsProjectCreationLevel>,
+        value: impl Into<crate::types::CreateGroupBodyProjectCreationLevel>,
     ) -> Self {
         Self(
             self
@@ -1374,7 +1357,7 @@ impl PostApiV4Groups<'_> {
                 .form_field(
                     "project_creation_level",
                     &Into::<
-                        crate::types::PostApiV4GroupsProjectCreationLevel,
+                        crate::types::CreateGroupBodyProjectCreationLevel,
                     >::into(value),
                 ),
         )
@@ -1386,7 +1369,7 @@ impl PostApiV4Groups<'_> {
     /// Allowed to create subgroups
     pub fn subgroup_creation_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsSubgroupCreationLevel>,
+        value: impl Into<crate::types::CreateGroupBodySubgroupCreationLevel>,
     ) -> Self {
         Self(
             self
@@ -1394,7 +1377,7 @@ impl PostApiV4Groups<'_> {
                 .form_field(
                     "subgroup_creation_level",
                     &Into::<
-                        crate::types::PostApiV4GroupsSubgroupCreationLevel,
+                        crate::types::CreateGroupBodySubgroupCreationLevel,
                     >::into(value),
                 ),
         )
@@ -1430,7 +1413,7 @@ impl PostApiV4Groups<'_> {
     /// Determine if developers can push to default branch
     pub fn default_branch_protection(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsDefaultBranchProtection>,
+        value: impl Into<crate::types::CreateGroupBodyDefaultBranchProtection>,
     ) -> Self {
         Self(
             self
@@ -1438,7 +1421,7 @@ impl PostApiV4Groups<'_> {
                 .form_field(
                     "default_branch_protection",
                     &Into::<
-                        crate::types::PostApiV4GroupsDefaultBranchProtection,
+                        crate::types::CreateGroupBodyDefaultBranchProtection,
                     >::into(value),
                 ),
         )
@@ -1446,7 +1429,7 @@ impl PostApiV4Groups<'_> {
     /// Determine if developers can push to default branch
     pub fn default_branch_protection_defaults(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults>,
+        value: impl Into<crate::types::CreateGroupBodyDefaultBranchProtectionDefaults>,
     ) -> Self {
         Self(
             self
@@ -1454,7 +1437,7 @@ impl PostApiV4Groups<'_> {
                 .form_object(
                     "default_branch_protection_defaults",
                     &Into::<
-                        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
+                        crate::types::CreateGroupBodyDefaultBranchProtectionDefaults,
                     >::into(value),
                 ),
         )
@@ -1462,7 +1445,7 @@ impl PostApiV4Groups<'_> {
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub fn shared_runners_setting(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsSharedRunnersSetting>,
+        value: impl Into<crate::types::CreateGroupBodySharedRunnersSetting>,
     ) -> Self {
         Self(
             self
@@ -1470,7 +1453,7 @@ impl PostApiV4Groups<'_> {
                 .form_field(
                     "shared_runners_setting",
                     &Into::<
-                        crate::types::PostApiV4GroupsSharedRunnersSetting,
+                        crate::types::CreateGroupBodySharedRunnersSetting,
                     >::into(value),
                 ),
         )
@@ -1478,7 +1461,7 @@ impl PostApiV4Groups<'_> {
     /// Allow only the selected protocols to be used for Git access.
     pub fn enabled_git_access_protocol(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsEnabledGitAccessProtocol>,
+        value: impl Into<crate::types::CreateGroupBodyEnabledGitAccessProtocol>,
     ) -> Self {
         Self(
             self
@@ -1486,7 +1469,7 @@ impl PostApiV4Groups<'_> {
                 .form_field(
                     "enabled_git_access_protocol",
                     &Into::<
-                        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
+                        crate::types::CreateGroupBodyEnabledGitAccessProtocol,
                     >::into(value),
                 ),
         )
@@ -1523,28 +1506,28 @@ impl PostApiV4Groups<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsDuoAvailability>,
+        value: impl Into<crate::types::CreateGroupBodyDuoAvailability>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "duo_availability",
-                    &Into::<crate::types::PostApiV4GroupsDuoAvailability>::into(value),
+                    &Into::<crate::types::CreateGroupBodyDuoAvailability>::into(value),
                 ),
         )
     }
@@ -1555,18 +1538,18 @@ impl PostApiV4Groups<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Groups<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateGroup<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Groups);
-/// Request builder of [`crate::Client::get_api_v4_groups_id`]: `GET /api/v4/groups/{id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroup);
+/// Request builder of [`crate::Client::get_group`]: `GET /api/v4/groups/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsId<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsId<'_> {
+pub struct GetGroup<'a>(crate::runtime::Call<'a>);
+impl GetGroup<'_> {
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
@@ -1580,18 +1563,18 @@ impl GetApiV4GroupsId<'_> {
         Self(self.0.query("with_projects", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsId<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetGroup<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsId);
-/// Request builder of [`crate::Client::put_api_v4_groups_id`]: `PUT /api/v4/groups/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroup);
+/// Request builder of [`crate::Client::update_group`]: `PUT /api/v4/groups/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsId<'a>(crate::runtime::Call<'a>);
-impl PutApiV4GroupsId<'_> {
+pub struct UpdateGroup<'a>(crate::runtime::Call<'a>);
+impl UpdateGroup<'_> {
     /// The name of the group
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("name", &Into::<String>::into(value)))
@@ -1607,14 +1590,14 @@ impl PutApiV4GroupsId<'_> {
     /// The visibility of the group
     pub fn visibility(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsVisibility>,
+        value: impl Into<crate::types::CreateGroupBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::PostApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::CreateGroupBodyVisibility>::into(value),
                 ),
         )
     }
@@ -1644,7 +1627,7 @@ impl PutApiV4GroupsId<'_> {
     /// Determine if developers can create projects in the group
     pub fn project_creation_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsProjectCreationLevel>,
+        value: impl Into<crate::types::CreateGroupBodyProjectCreationLevel>,
     ) -> Self {
         Self(
             self
@@ -1652,7 +1635,7 @@ impl PutApiV4GroupsId<'_> {
                 .form_field(
                     "project_creation_level",
                     &Into::<
-                        crate::types::PostApiV4GroupsProjectCreationLevel,
+                        crate::types::CreateGroupBodyProjectCreationLevel,
                     >::into(value),
                 ),
         )
@@ -1664,7 +1647,7 @@ impl PutApiV4GroupsId<'_> {
     /// Allowed to create subgroups
     pub fn subgroup_creation_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsSubgroupCreationLevel>,
+        value: impl Into<crate::types::CreateGroupBodySubgroupCreationLevel>,
     ) -> Self {
         Self(
             self
@@ -1672,7 +1655,7 @@ impl PutApiV4GroupsId<'_> {
                 .form_field(
                     "subgroup_creation_level",
                     &Into::<
-                        crate::types::PostApiV4GroupsSubgroupCreationLevel,
+                        crate::types::CreateGroupBodySubgroupCreationLevel,
                     >::into(value),
                 ),
         )
@@ -1708,7 +1691,7 @@ impl PutApiV4GroupsId<'_> {
     /// Determine if developers can push to default branch
     pub fn default_branch_protection(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsDefaultBranchProtection>,
+        value: impl Into<crate::types::CreateGroupBodyDefaultBranchProtection>,
     ) -> Self {
         Self(
             self
@@ -1716,7 +1699,7 @@ impl PutApiV4GroupsId<'_> {
                 .form_field(
                     "default_branch_protection",
                     &Into::<
-                        crate::types::PostApiV4GroupsDefaultBranchProtection,
+                        crate::types::CreateGroupBodyDefaultBranchProtection,
                     >::into(value),
                 ),
         )
@@ -1724,7 +1707,7 @@ impl PutApiV4GroupsId<'_> {
     /// Determine if developers can push to default branch
     pub fn default_branch_protection_defaults(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults>,
+        value: impl Into<crate::types::CreateGroupBodyDefaultBranchProtectionDefaults>,
     ) -> Self {
         Self(
             self
@@ -1732,7 +1715,7 @@ impl PutApiV4GroupsId<'_> {
                 .form_object(
                     "default_branch_protection_defaults",
                     &Into::<
-                        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
+                        crate::types::CreateGroupBodyDefaultBranchProtectionDefaults,
                     >::into(value),
                 ),
         )
@@ -1740,7 +1723,7 @@ impl PutApiV4GroupsId<'_> {
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub fn shared_runners_setting(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsSharedRunnersSetting>,
+        value: impl Into<crate::types::CreateGroupBodySharedRunnersSetting>,
     ) -> Self {
         Self(
             self
@@ -1748,7 +1731,7 @@ impl PutApiV4GroupsId<'_> {
                 .form_field(
                     "shared_runners_setting",
                     &Into::<
-                        crate::types::PostApiV4GroupsSharedRunnersSetting,
+                        crate::types::CreateGroupBodySharedRunnersSetting,
                     >::into(value),
                 ),
         )
@@ -1756,7 +1739,7 @@ impl PutApiV4GroupsId<'_> {
     /// Allow only the selected protocols to be used for Git access.
     pub fn enabled_git_access_protocol(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsEnabledGitAccessProtocol>,
+        value: impl Into<crate::types::CreateGroupBodyEnabledGitAccessProtocol>,
     ) -> Self {
         Self(
             self
@@ -1764,7 +1747,7 @@ impl PutApiV4GroupsId<'_> {
                 .form_field(
                     "enabled_git_access_protocol",
                     &Into::<
-                        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
+                        crate::types::CreateGroupBodyEnabledGitAccessProtocol,
                     >::into(value),
                 ),
         )
@@ -1801,28 +1784,28 @@ impl PutApiV4GroupsId<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsDuoAvailability>,
+        value: impl Into<crate::types::CreateGroupBodyDuoAvailability>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "duo_availability",
-                    &Into::<crate::types::PostApiV4GroupsDuoAvailability>::into(value),
+                    &Into::<crate::types::CreateGroupBodyDuoAvailability>::into(value),
                 ),
         )
     }
@@ -1976,29 +1959,29 @@ impl PutApiV4GroupsId<'_> {
         Self(self.0.form_field("lock_duo_features_enabled", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsId<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateGroup<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id`]: `DELETE /api/v4/groups/{id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroup);
+/// Request builder of [`crate::Client::delete_group`]: `DELETE /api/v4/groups/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsId<'a> {
+pub struct DeleteGroup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroup<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsId);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_groups_shared`]: `GET /api/v4/groups/{id}/groups/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroup);
+/// Request builder of [`crate::Client::list_group_group_shared`]: `GET /api/v4/groups/{id}/groups/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdGroupsShared<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdGroupsShared<'_> {
+pub struct ListGroupGroupShared<'a>(crate::runtime::Call<'a>);
+impl ListGroupGroupShared<'_> {
     /// Array of group ids to exclude from list
     pub fn skip_groups(self, value: impl Into<Vec<i64>>) -> Self {
         Self(
@@ -2014,14 +1997,14 @@ impl GetApiV4GroupsIdGroupsShared<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -2032,7 +2015,7 @@ impl GetApiV4GroupsIdGroupsShared<'_> {
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2040,7 +2023,7 @@ impl GetApiV4GroupsIdGroupsShared<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2048,26 +2031,18 @@ impl GetApiV4GroupsIdGroupsShared<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListGroupsOrderBy>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::GetApiV4GroupsOrderBy>::into(value),
-                ),
+                .query("order_by", &Into::<crate::types::ListGroupsOrderBy>::into(value)),
         )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
     /// Current page number
     ///
@@ -2088,22 +2063,22 @@ impl GetApiV4GroupsIdGroupsShared<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdGroupsShared<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupGroupShared<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdGroupsShared);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_invited_groups`]: `GET /api/v4/groups/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupGroupShared);
+/// Request builder of [`crate::Client::list_group_invited_groups`]: `GET /api/v4/groups/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdInvitedGroups<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdInvitedGroups<'_> {
+pub struct ListGroupInvitedGroups<'a>(crate::runtime::Call<'a>);
+impl ListGroupInvitedGroups<'_> {
     /// Include group relations
     pub fn relation(
         self,
-        value: impl Into<Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>>,
+        value: impl Into<Vec<crate::types::ListGroupInvitedGroupsRelationItem>>,
     ) -> Self {
         Self(
             self
@@ -2111,7 +2086,7 @@ impl GetApiV4GroupsIdInvitedGroups<'_> {
                 .query_array(
                     "relation[]",
                     &Into::<
-                        Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>,
+                        Vec<crate::types::ListGroupInvitedGroupsRelationItem>,
                     >::into(value),
                     crate::runtime::ArrayStyle::Repeat,
                 ),
@@ -2124,7 +2099,7 @@ impl GetApiV4GroupsIdInvitedGroups<'_> {
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2132,7 +2107,7 @@ impl GetApiV4GroupsIdInvitedGroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2156,18 +2131,18 @@ impl GetApiV4GroupsIdInvitedGroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdInvitedGroups<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupInvitedGroups<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdInvitedGroups);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_projects`]: `GET /api/v4/groups/{id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupInvitedGroups);
+/// Request builder of [`crate::Client::list_group_projects`]: `GET /api/v4/groups/{id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdProjects<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdProjects<'_> {
+pub struct ListGroupProjects<'a>(crate::runtime::Call<'a>);
+impl ListGroupProjects<'_> {
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
@@ -2175,14 +2150,14 @@ impl GetApiV4GroupsIdProjects<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -2195,31 +2170,25 @@ impl GetApiV4GroupsIdProjects<'_> {
     /// Default: `"created_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsOrderBy>,
+        value: impl Into<crate::types::ListGroupProjectsOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsOrderBy>::into(value),
+                    &Into::<crate::types::ListGroupProjectsOrderBy>::into(value),
                 ),
         )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Return only the ID, URL, name, and path of each project
@@ -2273,7 +2242,7 @@ impl GetApiV4GroupsIdProjects<'_> {
     /// Limit by minimum access level of authenticated user on projects
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2281,7 +2250,7 @@ impl GetApiV4GroupsIdProjects<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2311,18 +2280,18 @@ impl GetApiV4GroupsIdProjects<'_> {
         Self(self.0.query("with_security_reports", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdProjects<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupProjects<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdProjects);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_projects_shared`]: `GET /api/v4/groups/{id}/projects/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupProjects);
+/// Request builder of [`crate::Client::list_group_project_shared`]: `GET /api/v4/groups/{id}/projects/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdProjectsShared<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdProjectsShared<'_> {
+pub struct ListGroupProjectShared<'a>(crate::runtime::Call<'a>);
+impl ListGroupProjectShared<'_> {
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
@@ -2330,14 +2299,14 @@ impl GetApiV4GroupsIdProjectsShared<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -2350,33 +2319,25 @@ impl GetApiV4GroupsIdProjectsShared<'_> {
     /// Default: `"created_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSharedOrderBy>,
+        value: impl Into<crate::types::ListGroupProjectSharedOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdProjectsSharedOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupProjectSharedOrderBy>::into(value),
                 ),
         )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Return only the ID, URL, name, and path of each project
@@ -2406,7 +2367,7 @@ impl GetApiV4GroupsIdProjectsShared<'_> {
     /// Limit by minimum access level of authenticated user on projects
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2414,7 +2375,7 @@ impl GetApiV4GroupsIdProjectsShared<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2438,18 +2399,18 @@ impl GetApiV4GroupsIdProjectsShared<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdProjectsShared<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupProjectShared<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdProjectsShared);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_subgroups`]: `GET /api/v4/groups/{id}/subgroups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupProjectShared);
+/// Request builder of [`crate::Client::list_group_subgroups`]: `GET /api/v4/groups/{id}/subgroups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdSubgroups<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdSubgroups<'_> {
+pub struct ListGroupSubgroups<'a>(crate::runtime::Call<'a>);
+impl ListGroupSubgroups<'_> {
     /// Include project statistics
     ///
     /// Default: `false`.
@@ -2475,14 +2436,14 @@ impl GetApiV4GroupsIdSubgroups<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -2499,31 +2460,23 @@ impl GetApiV4GroupsIdSubgroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListGroupsOrderBy>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::GetApiV4GroupsOrderBy>::into(value),
-                ),
+                .query("order_by", &Into::<crate::types::ListGroupsOrderBy>::into(value)),
         )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2531,7 +2484,7 @@ impl GetApiV4GroupsIdSubgroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2574,18 +2527,18 @@ impl GetApiV4GroupsIdSubgroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdSubgroups<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupSubgroups<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdSubgroups);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_descendant_groups`]: `GET /api/v4/groups/{id}/descendant_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupSubgroups);
+/// Request builder of [`crate::Client::list_group_descendant_groups`]: `GET /api/v4/groups/{id}/descendant_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdDescendantGroups<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdDescendantGroups<'_> {
+pub struct ListGroupDescendantGroups<'a>(crate::runtime::Call<'a>);
+impl ListGroupDescendantGroups<'_> {
     /// Include project statistics
     ///
     /// Default: `false`.
@@ -2611,14 +2564,14 @@ impl GetApiV4GroupsIdDescendantGroups<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -2635,31 +2588,23 @@ impl GetApiV4GroupsIdDescendantGroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListGroupsOrderBy>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::GetApiV4GroupsOrderBy>::into(value),
-                ),
+                .query("order_by", &Into::<crate::types::ListGroupsOrderBy>::into(value)),
         )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2667,7 +2612,7 @@ impl GetApiV4GroupsIdDescendantGroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2710,29 +2655,29 @@ impl GetApiV4GroupsIdDescendantGroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdDescendantGroups<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupDescendantGroups<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdDescendantGroups);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_projects_project_id`]: `POST /api/v4/groups/{id}/projects/{project_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupDescendantGroups);
+/// Request builder of [`crate::Client::create_group_project`]: `POST /api/v4/groups/{id}/projects/{project_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdProjectsProjectId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdProjectsProjectId<'a> {
+pub struct CreateGroupProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdProjectsProjectId);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_transfer_locations`]: `GET /api/v4/groups/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateGroupProject);
+/// Request builder of [`crate::Client::list_group_transfer_locations`]: `GET /api/v4/groups/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdTransferLocations<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdTransferLocations<'_> {
+pub struct ListGroupTransferLocations<'a>(crate::runtime::Call<'a>);
+impl ListGroupTransferLocations<'_> {
     /// Return list of namespaces matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -2750,73 +2695,73 @@ impl GetApiV4GroupsIdTransferLocations<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdTransferLocations<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupTransferLocations<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdTransferLocations);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_transfer`]: `POST /api/v4/groups/{id}/transfer`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupTransferLocations);
+/// Request builder of [`crate::Client::transfer_group`]: `POST /api/v4/groups/{id}/transfer`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdTransfer<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdTransfer<'a> {
+pub struct TransferGroup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for TransferGroup<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdTransfer);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_share`]: `POST /api/v4/groups/{id}/share`. Send it with `.await`.
+crate::runtime::into_future!(TransferGroup);
+/// Request builder of [`crate::Client::share_group`]: `POST /api/v4/groups/{id}/share`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdShare<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdShare<'a> {
+pub struct ShareGroup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ShareGroup<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdShare);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_share_group_id`]: `DELETE /api/v4/groups/{id}/share/{group_id}`. Send it with `.await`.
+crate::runtime::into_future!(ShareGroup);
+/// Request builder of [`crate::Client::delete_group_share`]: `DELETE /api/v4/groups/{id}/share/{group_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdShareGroupId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdShareGroupId<'a> {
+pub struct DeleteGroupShare<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupShare<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdShareGroupId);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_tokens_revoke`]: `POST /api/v4/groups/{id}/tokens/revoke`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupShare);
+/// Request builder of [`crate::Client::revoke_group_token`]: `POST /api/v4/groups/{id}/tokens/revoke`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdTokensRevoke<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdTokensRevoke<'a> {
+pub struct RevokeGroupToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RevokeGroupToken<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdTokensRevoke);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_ldap_sync`]: `POST /api/v4/groups/{id}/ldap_sync`. Send it with `.await`.
+crate::runtime::into_future!(RevokeGroupToken);
+/// Request builder of [`crate::Client::create_group_ldap_sync`]: `POST /api/v4/groups/{id}/ldap_sync`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdLdapSync<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdLdapSync<'a> {
+pub struct CreateGroupLdapSync<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupLdapSync<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdLdapSync);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_audit_events`]: `GET /api/v4/groups/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateGroupLdapSync);
+/// Request builder of [`crate::Client::list_group_audit_events`]: `GET /api/v4/groups/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAuditEvents<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdAuditEvents<'_> {
+pub struct ListGroupAuditEvents<'a>(crate::runtime::Call<'a>);
+impl ListGroupAuditEvents<'_> {
     /// Return audit events created after the specified time
     pub fn created_after(
         self,
@@ -2858,40 +2803,40 @@ impl GetApiV4GroupsIdAuditEvents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAuditEvents<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupAuditEvents<'a> {
     type Response = crate::runtime::Paged<crate::types::EeApiEntitiesAuditEvent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdAuditEvents);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_audit_events_audit_event_id`]: `GET /api/v4/groups/{id}/audit_events/{audit_event_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupAuditEvents);
+/// Request builder of [`crate::Client::get_group_audit_event`]: `GET /api/v4/groups/{id}/audit_events/{audit_event_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdAuditEventsAuditEventId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdAuditEventsAuditEventId<'a> {
+pub struct GetGroupAuditEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupAuditEvent<'a> {
     type Response = crate::runtime::Json<crate::types::EeApiEntitiesAuditEvent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdAuditEventsAuditEventId);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_restore`]: `POST /api/v4/groups/{id}/restore`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupAuditEvent);
+/// Request builder of [`crate::Client::restore_group`]: `POST /api/v4/groups/{id}/restore`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdRestore<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdRestore<'a> {
+pub struct RestoreGroup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RestoreGroup<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdRestore);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_provisioned_users`]: `GET /api/v4/groups/{id}/provisioned_users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(RestoreGroup);
+/// Request builder of [`crate::Client::list_group_provisioned_users`]: `GET /api/v4/groups/{id}/provisioned_users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdProvisionedUsers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdProvisionedUsers<'_> {
+pub struct ListGroupProvisionedUsers<'a>(crate::runtime::Call<'a>);
+impl ListGroupProvisionedUsers<'_> {
     /// Return a single user with a specific username
     pub fn username(self, value: impl Into<String>) -> Self {
         Self(self.0.query("username", &Into::<String>::into(value)))
@@ -2953,18 +2898,18 @@ impl GetApiV4GroupsIdProvisionedUsers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdProvisionedUsers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupProvisionedUsers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserPublic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdProvisionedUsers);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_users`]: `GET /api/v4/groups/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupProvisionedUsers);
+/// Request builder of [`crate::Client::list_group_users`]: `GET /api/v4/groups/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdUsers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdUsers<'_> {
+pub struct ListGroupUsers<'a>(crate::runtime::Call<'a>);
+impl ListGroupUsers<'_> {
     /// Search users by name, email or username
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -2996,18 +2941,18 @@ impl GetApiV4GroupsIdUsers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdUsers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupUsers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserPublic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdUsers);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_ssh_certificates`]: `GET /api/v4/groups/{id}/ssh_certificates`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupUsers);
+/// Request builder of [`crate::Client::list_group_ssh_certificates`]: `GET /api/v4/groups/{id}/ssh_certificates`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdSshCertificates<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdSshCertificates<'_> {
+pub struct ListGroupSshCertificates<'a>(crate::runtime::Call<'a>);
+impl ListGroupSshCertificates<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -3021,43 +2966,40 @@ impl GetApiV4GroupsIdSshCertificates<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdSshCertificates<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupSshCertificates<'a> {
     type Response = crate::runtime::Paged<crate::types::EeApiEntitiesSshCertificate>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdSshCertificates);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_ssh_certificates`]: `POST /api/v4/groups/{id}/ssh_certificates`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupSshCertificates);
+/// Request builder of [`crate::Client::create_group_ssh_certificate`]: `POST /api/v4/groups/{id}/ssh_certificates`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdSshCertificates<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdSshCertificates<'a> {
+pub struct CreateGroupSshCertificate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupSshCertificate<'a> {
     type Response = crate::runtime::Json<crate::types::EeApiEntitiesSshCertificate>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdSshCertificates);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_ssh_certificates_ssh_certificates_id`]: `DELETE /api/v4/groups/{id}/ssh_certificates/{ssh_certificates_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupSshCertificate);
+/// Request builder of [`crate::Client::delete_group_ssh_certificate`]: `DELETE /api/v4/groups/{id}/ssh_certificates/{ssh_certificates_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4GroupsIdSshCertificatesSshCertificatesId<'a> {
+pub struct DeleteGroupSshCertificate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupSshCertificate<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdSshCertificatesSshCertificatesId);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_uploads`]: `GET /api/v4/groups/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupSshCertificate);
+/// Request builder of [`crate::Client::list_group_uploads`]: `GET /api/v4/groups/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdUploads<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdUploads<'_> {
+pub struct ListGroupUploads<'a>(crate::runtime::Call<'a>);
+impl ListGroupUploads<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -3071,106 +3013,106 @@ impl GetApiV4GroupsIdUploads<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdUploads<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupUploads<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMarkdownUploadAdmin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdUploads);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_uploads_upload_id`]: `GET /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupUploads);
+/// Request builder of [`crate::Client::get_group_upload`]: `GET /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdUploadsUploadId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdUploadsUploadId<'a> {
+pub struct GetGroupUpload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupUpload<'a> {
     type Response = crate::runtime::Bytes;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdUploadsUploadId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_uploads_upload_id`]: `DELETE /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupUpload);
+/// Request builder of [`crate::Client::delete_group_upload`]: `DELETE /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdUploadsUploadId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdUploadsUploadId<'a> {
+pub struct DeleteGroupUpload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupUpload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdUploadsUploadId);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_uploads_secret_filename`]: `GET /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupUpload);
+/// Request builder of [`crate::Client::get_group_upload_by_secret`]: `GET /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdUploadsSecretFilename<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdUploadsSecretFilename<'a> {
+pub struct GetGroupUploadBySecret<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupUploadBySecret<'a> {
     type Response = crate::runtime::Bytes;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdUploadsSecretFilename);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_uploads_secret_filename`]: `DELETE /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupUploadBySecret);
+/// Request builder of [`crate::Client::delete_group_upload_by_secret`]: `DELETE /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdUploadsSecretFilename<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdUploadsSecretFilename<'a> {
+pub struct DeleteGroupUploadBySecret<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupUploadBySecret<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdUploadsSecretFilename);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_members_user_id_override`]: `POST /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupUploadBySecret);
+/// Request builder of [`crate::Client::post_groups_id_members_user_id_override`]: `POST /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdMembersUserIdOverride<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdMembersUserIdOverride<'a> {
+pub struct PostGroupsIdMembersUserIdOverride<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostGroupsIdMembersUserIdOverride<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdMembersUserIdOverride);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_members_user_id_override`]: `DELETE /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`.
+crate::runtime::into_future!(PostGroupsIdMembersUserIdOverride);
+/// Request builder of [`crate::Client::delete_groups_id_members_user_id_override`]: `DELETE /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdMembersUserIdOverride<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdMembersUserIdOverride<'a> {
+pub struct DeleteGroupsIdMembersUserIdOverride<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupsIdMembersUserIdOverride<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdMembersUserIdOverride);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_members_member_id_approve`]: `PUT /api/v4/groups/{id}/members/{member_id}/approve`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupsIdMembersUserIdOverride);
+/// Request builder of [`crate::Client::approve_group_member`]: `PUT /api/v4/groups/{id}/members/{member_id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdMembersMemberIdApprove<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdMembersMemberIdApprove<'a> {
+pub struct ApproveGroupMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ApproveGroupMember<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdMembersMemberIdApprove);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_members_approve_all`]: `POST /api/v4/groups/{id}/members/approve_all`. Send it with `.await`.
+crate::runtime::into_future!(ApproveGroupMember);
+/// Request builder of [`crate::Client::approve_group_member_all`]: `POST /api/v4/groups/{id}/members/approve_all`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdMembersApproveAll<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdMembersApproveAll<'a> {
+pub struct ApproveGroupMemberAll<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ApproveGroupMemberAll<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdMembersApproveAll);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_pending_members`]: `GET /api/v4/groups/{id}/pending_members`. Send it with `.await`.
+crate::runtime::into_future!(ApproveGroupMemberAll);
+/// Request builder of [`crate::Client::get_group_pending_members`]: `GET /api/v4/groups/{id}/pending_members`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPendingMembers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdPendingMembers<'_> {
+pub struct GetGroupPendingMembers<'a>(crate::runtime::Call<'a>);
+impl GetGroupPendingMembers<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -3184,18 +3126,18 @@ impl GetApiV4GroupsIdPendingMembers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPendingMembers<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetGroupPendingMembers<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPendingMembers);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_billable_members`]: `GET /api/v4/groups/{id}/billable_members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetGroupPendingMembers);
+/// Request builder of [`crate::Client::list_group_billable_members`]: `GET /api/v4/groups/{id}/billable_members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBillableMembers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdBillableMembers<'_> {
+pub struct ListGroupBillableMembers<'a>(crate::runtime::Call<'a>);
+impl ListGroupBillableMembers<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -3215,45 +3157,41 @@ impl GetApiV4GroupsIdBillableMembers<'_> {
     /// The sorting option
     pub fn sort(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdBillableMembersSort>,
+        value: impl Into<crate::types::ListGroupBillableMembersSort>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "sort",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdBillableMembersSort,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupBillableMembersSort>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdBillableMembers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupBillableMembers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdBillableMembers);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_members_user_id_state`]: `PUT /api/v4/groups/{id}/members/{user_id}/state`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupBillableMembers);
+/// Request builder of [`crate::Client::update_group_member_state`]: `PUT /api/v4/groups/{id}/members/{user_id}/state`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdMembersUserIdState<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdMembersUserIdState<'a> {
+pub struct UpdateGroupMemberState<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupMemberState<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdMembersUserIdState);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_billable_members_user_id_memberships`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UpdateGroupMemberState);
+/// Request builder of [`crate::Client::list_group_billable_member_memberships`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBillableMembersUserIdMemberships<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4GroupsIdBillableMembersUserIdMemberships<'_> {
+pub struct ListGroupBillableMemberMemberships<'a>(crate::runtime::Call<'a>);
+impl ListGroupBillableMemberMemberships<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -3267,19 +3205,18 @@ impl GetApiV4GroupsIdBillableMembersUserIdMemberships<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdBillableMembersUserIdMemberships<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupBillableMemberMemberships<'a> {
     type Response = crate::runtime::Paged<crate::types::EeApiEntitiesBillableMembership>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdBillableMembersUserIdMemberships);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_billable_members_user_id_indirect`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/indirect`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupBillableMemberMemberships);
+/// Request builder of [`crate::Client::list_group_billable_member_indirect`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/indirect`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdBillableMembersUserIdIndirect<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdBillableMembersUserIdIndirect<'_> {
+pub struct ListGroupBillableMemberIndirect<'a>(crate::runtime::Call<'a>);
+impl ListGroupBillableMemberIndirect<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -3293,22 +3230,21 @@ impl GetApiV4GroupsIdBillableMembersUserIdIndirect<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdBillableMembersUserIdIndirect<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupBillableMemberIndirect<'a> {
     type Response = crate::runtime::Paged<crate::types::EeApiEntitiesBillableMembership>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdBillableMembersUserIdIndirect);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_billable_members_user_id`]: `DELETE /api/v4/groups/{id}/billable_members/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupBillableMemberIndirect);
+/// Request builder of [`crate::Client::delete_group_billable_member`]: `DELETE /api/v4/groups/{id}/billable_members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdBillableMembersUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdBillableMembersUserId<'a> {
+pub struct DeleteGroupBillableMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupBillableMember<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdBillableMembersUserId);
+crate::runtime::into_future!(DeleteGroupBillableMember);

@@ -13,22 +13,20 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a url variable.
-    pub fn put_api_v4_hooks_hook_id_url_variables_key(
+    pub fn update_hook_url_variable(
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4HooksHookIdUrlVariablesKey>,
-    ) -> PutApiV4HooksHookIdUrlVariablesKey<'_> {
-        PutApiV4HooksHookIdUrlVariablesKey(
+        body: impl Into<crate::types::UpdateHookUrlVariableBody>,
+    ) -> UpdateHookUrlVariable<'_> {
+        UpdateHookUrlVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/hooks/{}/url_variables/{}",
                     &[&Into::<i64>::into(hook_id), &Into::<String>::into(key)],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4HooksHookIdUrlVariablesKey>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateHookUrlVariableBody>::into(body)),
         )
     }
     /// Un-Set a url variable
@@ -40,12 +38,12 @@ impl crate::Client {
     /// - `key`: The key of the variable
     ///
     /// Returns, on success (204): Un-Set a url variable.
-    pub fn delete_api_v4_hooks_hook_id_url_variables_key(
+    pub fn delete_hook_url_variable(
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-    ) -> DeleteApiV4HooksHookIdUrlVariablesKey<'_> {
-        DeleteApiV4HooksHookIdUrlVariablesKey(
+    ) -> DeleteHookUrlVariable<'_> {
+        DeleteHookUrlVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -64,24 +62,20 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom header.
-    pub fn put_api_v4_hooks_hook_id_custom_headers_key(
+    pub fn update_hook_custom_header(
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4HooksHookIdCustomHeadersKey>,
-    ) -> PutApiV4HooksHookIdCustomHeadersKey<'_> {
-        PutApiV4HooksHookIdCustomHeadersKey(
+        body: impl Into<crate::types::UpdateHookCustomHeaderBody>,
+    ) -> UpdateHookCustomHeader<'_> {
+        UpdateHookCustomHeader(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/hooks/{}/custom_headers/{}",
                     &[&Into::<i64>::into(hook_id), &Into::<String>::into(key)],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PutApiV4HooksHookIdCustomHeadersKey,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateHookCustomHeaderBody>::into(body)),
         )
     }
     /// Un-Set a custom header
@@ -93,12 +87,12 @@ impl crate::Client {
     /// - `key`: The key of the custom header
     ///
     /// Returns, on success (204): Un-Set a custom header.
-    pub fn delete_api_v4_hooks_hook_id_custom_headers_key(
+    pub fn delete_hook_custom_header(
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-    ) -> DeleteApiV4HooksHookIdCustomHeadersKey<'_> {
-        DeleteApiV4HooksHookIdCustomHeadersKey(
+    ) -> DeleteHookCustomHeader<'_> {
+        DeleteHookCustomHeader(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -113,11 +107,11 @@ impl crate::Client {
     /// - `hook_id`: The ID of the hook
     ///
     /// Returns, on success (201): created Hook.
-    pub fn post_api_v4_hooks_hook_id(
+    pub fn create_hook_by_hook_id(
         &self,
         hook_id: impl Into<i64>,
-    ) -> PostApiV4HooksHookId<'_> {
-        PostApiV4HooksHookId(
+    ) -> CreateHookByHookId<'_> {
+        CreateHookByHookId(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -127,58 +121,58 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::put_api_v4_hooks_hook_id_url_variables_key`]: `PUT /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
+/// Request builder of [`crate::Client::update_hook_url_variable`]: `PUT /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4HooksHookIdUrlVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4HooksHookIdUrlVariablesKey<'a> {
+pub struct UpdateHookUrlVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateHookUrlVariable<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4HooksHookIdUrlVariablesKey);
-/// Request builder of [`crate::Client::delete_api_v4_hooks_hook_id_url_variables_key`]: `DELETE /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateHookUrlVariable);
+/// Request builder of [`crate::Client::delete_hook_url_variable`]: `DELETE /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4HooksHookIdUrlVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4HooksHookIdUrlVariablesKey<'a> {
+pub struct DeleteHookUrlVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteHookUrlVariable<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4HooksHookIdUrlVariablesKey);
-/// Request builder of [`crate::Client::put_api_v4_hooks_hook_id_custom_headers_key`]: `PUT /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteHookUrlVariable);
+/// Request builder of [`crate::Client::update_hook_custom_header`]: `PUT /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4HooksHookIdCustomHeadersKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4HooksHookIdCustomHeadersKey<'a> {
+pub struct UpdateHookCustomHeader<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateHookCustomHeader<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4HooksHookIdCustomHeadersKey);
-/// Request builder of [`crate::Client::delete_api_v4_hooks_hook_id_custom_headers_key`]: `DELETE /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateHookCustomHeader);
+/// Request builder of [`crate::Client::delete_hook_custom_header`]: `DELETE /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4HooksHookIdCustomHeadersKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4HooksHookIdCustomHeadersKey<'a> {
+pub struct DeleteHookCustomHeader<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteHookCustomHeader<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4HooksHookIdCustomHeadersKey);
-/// Request builder of [`crate::Client::post_api_v4_hooks_hook_id`]: `POST /api/v4/hooks/{hook_id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteHookCustomHeader);
+/// Request builder of [`crate::Client::create_hook_by_hook_id`]: `POST /api/v4/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4HooksHookId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4HooksHookId<'a> {
+pub struct CreateHookByHookId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateHookByHookId<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4HooksHookId);
+crate::runtime::into_future!(CreateHookByHookId);

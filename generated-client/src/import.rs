@@ -13,29 +13,29 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (202): Import User Gists.
-    pub fn post_api_v4_import_github_gists(
+    pub fn create_import_github_gist(
         &self,
-        body: impl Into<crate::types::PostApiV4ImportGithubGists>,
-    ) -> PostApiV4ImportGithubGists<'_> {
-        PostApiV4ImportGithubGists(
+        body: impl Into<crate::types::CreateImportGithubGistBody>,
+    ) -> CreateImportGithubGist<'_> {
+        CreateImportGithubGist(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/github/gists",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ImportGithubGists>::into(body)),
+                .json_body(&Into::<crate::types::CreateImportGithubGistBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_import_github_gists`]: `POST /api/v4/import/github/gists`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_import_github_gist`]: `POST /api/v4/import/github/gists`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportGithubGists<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportGithubGists<'a> {
+pub struct CreateImportGithubGist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateImportGithubGist<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ImportGithubGists);
+crate::runtime::into_future!(CreateImportGithubGist);

@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): List all active integrations.
-    pub fn get_api_v4_groups_id_integrations(
+    pub fn list_group_integrations(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdIntegrations<'_> {
-        GetApiV4GroupsIdIntegrations(
+    ) -> ListGroupIntegrations<'_> {
+        ListGroupIntegrations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,12 +37,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Apple App Store integration.
-    pub fn put_api_v4_groups_id_integrations_apple_app_store(
+    pub fn update_group_integration_apple_app_store(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsAppleAppStore>,
-    ) -> PutApiV4GroupsIdIntegrationsAppleAppStore<'_> {
-        PutApiV4GroupsIdIntegrationsAppleAppStore(
+        body: impl Into<crate::types::UpdateGroupIntegrationAppleAppStoreBody>,
+    ) -> UpdateGroupIntegrationAppleAppStore<'_> {
+        UpdateGroupIntegrationAppleAppStore(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -51,7 +51,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsAppleAppStore,
+                        crate::types::UpdateGroupIntegrationAppleAppStoreBody,
                     >::into(body),
                 ),
         )
@@ -67,12 +67,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Asana integration.
-    pub fn put_api_v4_groups_id_integrations_asana(
+    pub fn update_group_integration_asana(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsAsana>,
-    ) -> PutApiV4GroupsIdIntegrationsAsana<'_> {
-        PutApiV4GroupsIdIntegrationsAsana(
+        body: impl Into<crate::types::UpdateGroupIntegrationAsanaBody>,
+    ) -> UpdateGroupIntegrationAsana<'_> {
+        UpdateGroupIntegrationAsana(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -80,7 +80,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsAsana>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationAsanaBody>::into(body),
                 ),
         )
     }
@@ -95,12 +95,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Assembla integration.
-    pub fn put_api_v4_groups_id_integrations_assembla(
+    pub fn update_group_integration_assembla(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsAssembla>,
-    ) -> PutApiV4GroupsIdIntegrationsAssembla<'_> {
-        PutApiV4GroupsIdIntegrationsAssembla(
+        body: impl Into<crate::types::UpdateGroupIntegrationAssemblaBody>,
+    ) -> UpdateGroupIntegrationAssembla<'_> {
+        UpdateGroupIntegrationAssembla(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -108,9 +108,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsAssembla,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationAssemblaBody>::into(body),
                 ),
         )
     }
@@ -125,12 +123,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Bamboo integration.
-    pub fn put_api_v4_groups_id_integrations_bamboo(
+    pub fn update_group_integration_bamboo(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsBamboo>,
-    ) -> PutApiV4GroupsIdIntegrationsBamboo<'_> {
-        PutApiV4GroupsIdIntegrationsBamboo(
+        body: impl Into<crate::types::UpdateGroupIntegrationBambooBody>,
+    ) -> UpdateGroupIntegrationBamboo<'_> {
+        UpdateGroupIntegrationBamboo(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -138,7 +136,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsBamboo>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationBambooBody>::into(body),
                 ),
         )
     }
@@ -153,12 +151,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Bugzilla integration.
-    pub fn put_api_v4_groups_id_integrations_bugzilla(
+    pub fn update_group_integration_bugzilla(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsBugzilla>,
-    ) -> PutApiV4GroupsIdIntegrationsBugzilla<'_> {
-        PutApiV4GroupsIdIntegrationsBugzilla(
+        body: impl Into<crate::types::UpdateGroupIntegrationBugzillaBody>,
+    ) -> UpdateGroupIntegrationBugzilla<'_> {
+        UpdateGroupIntegrationBugzilla(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -166,9 +164,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsBugzilla,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationBugzillaBody>::into(body),
                 ),
         )
     }
@@ -183,12 +179,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Buildkite integration.
-    pub fn put_api_v4_groups_id_integrations_buildkite(
+    pub fn update_group_integration_buildkite(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsBuildkite>,
-    ) -> PutApiV4GroupsIdIntegrationsBuildkite<'_> {
-        PutApiV4GroupsIdIntegrationsBuildkite(
+        body: impl Into<crate::types::UpdateGroupIntegrationBuildkiteBody>,
+    ) -> UpdateGroupIntegrationBuildkite<'_> {
+        UpdateGroupIntegrationBuildkite(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -197,7 +193,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsBuildkite,
+                        crate::types::UpdateGroupIntegrationBuildkiteBody,
                     >::into(body),
                 ),
         )
@@ -213,12 +209,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Campfire integration.
-    pub fn put_api_v4_groups_id_integrations_campfire(
+    pub fn update_group_integration_campfire(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsCampfire>,
-    ) -> PutApiV4GroupsIdIntegrationsCampfire<'_> {
-        PutApiV4GroupsIdIntegrationsCampfire(
+        body: impl Into<crate::types::UpdateGroupIntegrationCampfireBody>,
+    ) -> UpdateGroupIntegrationCampfire<'_> {
+        UpdateGroupIntegrationCampfire(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -226,9 +222,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsCampfire,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationCampfireBody>::into(body),
                 ),
         )
     }
@@ -243,12 +237,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Confluence integration.
-    pub fn put_api_v4_groups_id_integrations_confluence(
+    pub fn update_group_integration_confluence(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsConfluence>,
-    ) -> PutApiV4GroupsIdIntegrationsConfluence<'_> {
-        PutApiV4GroupsIdIntegrationsConfluence(
+        body: impl Into<crate::types::UpdateGroupIntegrationConfluenceBody>,
+    ) -> UpdateGroupIntegrationConfluence<'_> {
+        UpdateGroupIntegrationConfluence(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -257,7 +251,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsConfluence,
+                        crate::types::UpdateGroupIntegrationConfluenceBody,
                     >::into(body),
                 ),
         )
@@ -273,12 +267,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
-    pub fn put_api_v4_groups_id_integrations_custom_issue_tracker(
+    pub fn update_group_integration_custom_issue_tracker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsCustomIssueTracker>,
-    ) -> PutApiV4GroupsIdIntegrationsCustomIssueTracker<'_> {
-        PutApiV4GroupsIdIntegrationsCustomIssueTracker(
+        body: impl Into<crate::types::UpdateGroupIntegrationCustomIssueTrackerBody>,
+    ) -> UpdateGroupIntegrationCustomIssueTracker<'_> {
+        UpdateGroupIntegrationCustomIssueTracker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -287,7 +281,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsCustomIssueTracker,
+                        crate::types::UpdateGroupIntegrationCustomIssueTrackerBody,
                     >::into(body),
                 ),
         )
@@ -303,12 +297,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Datadog integration.
-    pub fn put_api_v4_groups_id_integrations_datadog(
+    pub fn update_group_integration_datadog(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsDatadog>,
-    ) -> PutApiV4GroupsIdIntegrationsDatadog<'_> {
-        PutApiV4GroupsIdIntegrationsDatadog(
+        body: impl Into<crate::types::UpdateGroupIntegrationDatadogBody>,
+    ) -> UpdateGroupIntegrationDatadog<'_> {
+        UpdateGroupIntegrationDatadog(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -316,9 +310,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsDatadog,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationDatadogBody>::into(body),
                 ),
         )
     }
@@ -333,12 +325,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Diffblue Cover integration.
-    pub fn put_api_v4_groups_id_integrations_diffblue_cover(
+    pub fn update_group_integration_diffblue_cover(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsDiffblueCover>,
-    ) -> PutApiV4GroupsIdIntegrationsDiffblueCover<'_> {
-        PutApiV4GroupsIdIntegrationsDiffblueCover(
+        body: impl Into<crate::types::UpdateGroupIntegrationDiffblueCoverBody>,
+    ) -> UpdateGroupIntegrationDiffblueCover<'_> {
+        UpdateGroupIntegrationDiffblueCover(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -347,7 +339,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsDiffblueCover,
+                        crate::types::UpdateGroupIntegrationDiffblueCoverBody,
                     >::into(body),
                 ),
         )
@@ -363,12 +355,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Discord integration.
-    pub fn put_api_v4_groups_id_integrations_discord(
+    pub fn update_group_integration_discord(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsDiscord>,
-    ) -> PutApiV4GroupsIdIntegrationsDiscord<'_> {
-        PutApiV4GroupsIdIntegrationsDiscord(
+        body: impl Into<crate::types::UpdateGroupIntegrationDiscordBody>,
+    ) -> UpdateGroupIntegrationDiscord<'_> {
+        UpdateGroupIntegrationDiscord(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -376,9 +368,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsDiscord,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationDiscordBody>::into(body),
                 ),
         )
     }
@@ -393,12 +383,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Drone Ci integration.
-    pub fn put_api_v4_groups_id_integrations_drone_ci(
+    pub fn update_group_integration_drone_ci(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsDroneCi>,
-    ) -> PutApiV4GroupsIdIntegrationsDroneCi<'_> {
-        PutApiV4GroupsIdIntegrationsDroneCi(
+        body: impl Into<crate::types::UpdateGroupIntegrationDroneCiBody>,
+    ) -> UpdateGroupIntegrationDroneCi<'_> {
+        UpdateGroupIntegrationDroneCi(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -406,9 +396,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsDroneCi,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationDroneCiBody>::into(body),
                 ),
         )
     }
@@ -423,12 +411,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Emails On Push integration.
-    pub fn put_api_v4_groups_id_integrations_emails_on_push(
+    pub fn update_group_integration_emails_on_push(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsEmailsOnPush>,
-    ) -> PutApiV4GroupsIdIntegrationsEmailsOnPush<'_> {
-        PutApiV4GroupsIdIntegrationsEmailsOnPush(
+        body: impl Into<crate::types::UpdateGroupIntegrationEmailsOnPushBody>,
+    ) -> UpdateGroupIntegrationEmailsOnPush<'_> {
+        UpdateGroupIntegrationEmailsOnPush(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -437,7 +425,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsEmailsOnPush,
+                        crate::types::UpdateGroupIntegrationEmailsOnPushBody,
                     >::into(body),
                 ),
         )
@@ -453,12 +441,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit External Wiki integration.
-    pub fn put_api_v4_groups_id_integrations_external_wiki(
+    pub fn update_group_integration_external_wiki(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsExternalWiki>,
-    ) -> PutApiV4GroupsIdIntegrationsExternalWiki<'_> {
-        PutApiV4GroupsIdIntegrationsExternalWiki(
+        body: impl Into<crate::types::UpdateGroupIntegrationExternalWikiBody>,
+    ) -> UpdateGroupIntegrationExternalWiki<'_> {
+        UpdateGroupIntegrationExternalWiki(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -467,7 +455,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsExternalWiki,
+                        crate::types::UpdateGroupIntegrationExternalWikiBody,
                     >::into(body),
                 ),
         )
@@ -483,12 +471,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
-    pub fn put_api_v4_groups_id_integrations_gitlab_slack_application(
+    pub fn update_group_integration_gitlab_slack_application(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsGitlabSlackApplication>,
-    ) -> PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'_> {
-        PutApiV4GroupsIdIntegrationsGitlabSlackApplication(
+        body: impl Into<crate::types::UpdateGroupIntegrationGitlabSlackApplicationBody>,
+    ) -> UpdateGroupIntegrationGitlabSlackApplication<'_> {
+        UpdateGroupIntegrationGitlabSlackApplication(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -497,7 +485,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsGitlabSlackApplication,
+                        crate::types::UpdateGroupIntegrationGitlabSlackApplicationBody,
                     >::into(body),
                 ),
         )
@@ -513,12 +501,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Play integration.
-    pub fn put_api_v4_groups_id_integrations_google_play(
+    pub fn update_group_integration_google_play(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsGooglePlay>,
-    ) -> PutApiV4GroupsIdIntegrationsGooglePlay<'_> {
-        PutApiV4GroupsIdIntegrationsGooglePlay(
+        body: impl Into<crate::types::UpdateGroupIntegrationGooglePlayBody>,
+    ) -> UpdateGroupIntegrationGooglePlay<'_> {
+        UpdateGroupIntegrationGooglePlay(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -527,7 +515,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsGooglePlay,
+                        crate::types::UpdateGroupIntegrationGooglePlayBody,
                     >::into(body),
                 ),
         )
@@ -543,12 +531,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Hangouts Chat integration.
-    pub fn put_api_v4_groups_id_integrations_hangouts_chat(
+    pub fn update_group_integration_hangouts_chat(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsHangoutsChat>,
-    ) -> PutApiV4GroupsIdIntegrationsHangoutsChat<'_> {
-        PutApiV4GroupsIdIntegrationsHangoutsChat(
+        body: impl Into<crate::types::UpdateGroupIntegrationHangoutsChatBody>,
+    ) -> UpdateGroupIntegrationHangoutsChat<'_> {
+        UpdateGroupIntegrationHangoutsChat(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -557,7 +545,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsHangoutsChat,
+                        crate::types::UpdateGroupIntegrationHangoutsChatBody,
                     >::into(body),
                 ),
         )
@@ -573,12 +561,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Harbor integration.
-    pub fn put_api_v4_groups_id_integrations_harbor(
+    pub fn update_group_integration_harbor(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsHarbor>,
-    ) -> PutApiV4GroupsIdIntegrationsHarbor<'_> {
-        PutApiV4GroupsIdIntegrationsHarbor(
+        body: impl Into<crate::types::UpdateGroupIntegrationHarborBody>,
+    ) -> UpdateGroupIntegrationHarbor<'_> {
+        UpdateGroupIntegrationHarbor(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -586,7 +574,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsHarbor>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationHarborBody>::into(body),
                 ),
         )
     }
@@ -601,12 +589,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Irker integration.
-    pub fn put_api_v4_groups_id_integrations_irker(
+    pub fn update_group_integration_irker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsIrker>,
-    ) -> PutApiV4GroupsIdIntegrationsIrker<'_> {
-        PutApiV4GroupsIdIntegrationsIrker(
+        body: impl Into<crate::types::UpdateGroupIntegrationIrkerBody>,
+    ) -> UpdateGroupIntegrationIrker<'_> {
+        UpdateGroupIntegrationIrker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -614,7 +602,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsIrker>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationIrkerBody>::into(body),
                 ),
         )
     }
@@ -629,12 +617,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jenkins integration.
-    pub fn put_api_v4_groups_id_integrations_jenkins(
+    pub fn update_group_integration_jenkins(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsJenkins>,
-    ) -> PutApiV4GroupsIdIntegrationsJenkins<'_> {
-        PutApiV4GroupsIdIntegrationsJenkins(
+        body: impl Into<crate::types::UpdateGroupIntegrationJenkinsBody>,
+    ) -> UpdateGroupIntegrationJenkins<'_> {
+        UpdateGroupIntegrationJenkins(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -642,9 +630,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsJenkins,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationJenkinsBody>::into(body),
                 ),
         )
     }
@@ -659,12 +645,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jira integration.
-    pub fn put_api_v4_groups_id_integrations_jira(
+    pub fn update_group_integration_jira(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsJira>,
-    ) -> PutApiV4GroupsIdIntegrationsJira<'_> {
-        PutApiV4GroupsIdIntegrationsJira(
+        body: impl Into<crate::types::UpdateGroupIntegrationJiraBody>,
+    ) -> UpdateGroupIntegrationJira<'_> {
+        UpdateGroupIntegrationJira(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -672,7 +658,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsJira>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationJiraBody>::into(body),
                 ),
         )
     }
@@ -687,12 +673,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jira Cloud App integration.
-    pub fn put_api_v4_groups_id_integrations_jira_cloud_app(
+    pub fn update_group_integration_jira_cloud_app(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsJiraCloudApp>,
-    ) -> PutApiV4GroupsIdIntegrationsJiraCloudApp<'_> {
-        PutApiV4GroupsIdIntegrationsJiraCloudApp(
+        body: impl Into<crate::types::UpdateGroupIntegrationJiraCloudAppBody>,
+    ) -> UpdateGroupIntegrationJiraCloudApp<'_> {
+        UpdateGroupIntegrationJiraCloudApp(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -701,7 +687,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsJiraCloudApp,
+                        crate::types::UpdateGroupIntegrationJiraCloudAppBody,
                     >::into(body),
                 ),
         )
@@ -717,12 +703,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Matrix integration.
-    pub fn put_api_v4_groups_id_integrations_matrix(
+    pub fn update_group_integration_matrix(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMatrix>,
-    ) -> PutApiV4GroupsIdIntegrationsMatrix<'_> {
-        PutApiV4GroupsIdIntegrationsMatrix(
+        body: impl Into<crate::types::UpdateGroupIntegrationMatrixBody>,
+    ) -> UpdateGroupIntegrationMatrix<'_> {
+        UpdateGroupIntegrationMatrix(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -730,7 +716,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsMatrix>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationMatrixBody>::into(body),
                 ),
         )
     }
@@ -745,14 +731,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
-    pub fn put_api_v4_groups_id_integrations_mattermost_slash_commands(
+    pub fn update_group_integration_mattermost_slash_commands(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<
-            crate::types::PutApiV4GroupsIdIntegrationsMattermostSlashCommands,
-        >,
-    ) -> PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'_> {
-        PutApiV4GroupsIdIntegrationsMattermostSlashCommands(
+        body: impl Into<crate::types::UpdateGroupIntegrationMattermostSlashCommandsBody>,
+    ) -> UpdateGroupIntegrationMattermostSlashCommands<'_> {
+        UpdateGroupIntegrationMattermostSlashCommands(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -761,7 +745,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsMattermostSlashCommands,
+                        crate::types::UpdateGroupIntegrationMattermostSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -777,12 +761,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
-    pub fn put_api_v4_groups_id_integrations_slack_slash_commands(
+    pub fn update_group_integration_slack_slash_commands(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsSlackSlashCommands>,
-    ) -> PutApiV4GroupsIdIntegrationsSlackSlashCommands<'_> {
-        PutApiV4GroupsIdIntegrationsSlackSlashCommands(
+        body: impl Into<crate::types::UpdateGroupIntegrationSlackSlashCommandsBody>,
+    ) -> UpdateGroupIntegrationSlackSlashCommands<'_> {
+        UpdateGroupIntegrationSlackSlashCommands(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -791,7 +775,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsSlackSlashCommands,
+                        crate::types::UpdateGroupIntegrationSlackSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -807,12 +791,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Packagist integration.
-    pub fn put_api_v4_groups_id_integrations_packagist(
+    pub fn update_group_integration_packagist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPackagist>,
-    ) -> PutApiV4GroupsIdIntegrationsPackagist<'_> {
-        PutApiV4GroupsIdIntegrationsPackagist(
+        body: impl Into<crate::types::UpdateGroupIntegrationPackagistBody>,
+    ) -> UpdateGroupIntegrationPackagist<'_> {
+        UpdateGroupIntegrationPackagist(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -821,7 +805,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsPackagist,
+                        crate::types::UpdateGroupIntegrationPackagistBody,
                     >::into(body),
                 ),
         )
@@ -837,12 +821,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Phorge integration.
-    pub fn put_api_v4_groups_id_integrations_phorge(
+    pub fn update_group_integration_phorge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPhorge>,
-    ) -> PutApiV4GroupsIdIntegrationsPhorge<'_> {
-        PutApiV4GroupsIdIntegrationsPhorge(
+        body: impl Into<crate::types::UpdateGroupIntegrationPhorgeBody>,
+    ) -> UpdateGroupIntegrationPhorge<'_> {
+        UpdateGroupIntegrationPhorge(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -850,7 +834,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsPhorge>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationPhorgeBody>::into(body),
                 ),
         )
     }
@@ -865,12 +849,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pipelines Email integration.
-    pub fn put_api_v4_groups_id_integrations_pipelines_email(
+    pub fn update_group_integration_pipelines_email(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPipelinesEmail>,
-    ) -> PutApiV4GroupsIdIntegrationsPipelinesEmail<'_> {
-        PutApiV4GroupsIdIntegrationsPipelinesEmail(
+        body: impl Into<crate::types::UpdateGroupIntegrationPipelinesEmailBody>,
+    ) -> UpdateGroupIntegrationPipelinesEmail<'_> {
+        UpdateGroupIntegrationPipelinesEmail(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -879,7 +863,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsPipelinesEmail,
+                        crate::types::UpdateGroupIntegrationPipelinesEmailBody,
                     >::into(body),
                 ),
         )
@@ -895,12 +879,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pivotaltracker integration.
-    pub fn put_api_v4_groups_id_integrations_pivotaltracker(
+    pub fn update_group_integration_pivotaltracker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPivotaltracker>,
-    ) -> PutApiV4GroupsIdIntegrationsPivotaltracker<'_> {
-        PutApiV4GroupsIdIntegrationsPivotaltracker(
+        body: impl Into<crate::types::UpdateGroupIntegrationPivotaltrackerBody>,
+    ) -> UpdateGroupIntegrationPivotaltracker<'_> {
+        UpdateGroupIntegrationPivotaltracker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -909,7 +893,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsPivotaltracker,
+                        crate::types::UpdateGroupIntegrationPivotaltrackerBody,
                     >::into(body),
                 ),
         )
@@ -925,12 +909,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pumble integration.
-    pub fn put_api_v4_groups_id_integrations_pumble(
+    pub fn update_group_integration_pumble(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPumble>,
-    ) -> PutApiV4GroupsIdIntegrationsPumble<'_> {
-        PutApiV4GroupsIdIntegrationsPumble(
+        body: impl Into<crate::types::UpdateGroupIntegrationPumbleBody>,
+    ) -> UpdateGroupIntegrationPumble<'_> {
+        UpdateGroupIntegrationPumble(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -938,7 +922,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsPumble>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationPumbleBody>::into(body),
                 ),
         )
     }
@@ -953,12 +937,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pushover integration.
-    pub fn put_api_v4_groups_id_integrations_pushover(
+    pub fn update_group_integration_pushover(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsPushover>,
-    ) -> PutApiV4GroupsIdIntegrationsPushover<'_> {
-        PutApiV4GroupsIdIntegrationsPushover(
+        body: impl Into<crate::types::UpdateGroupIntegrationPushoverBody>,
+    ) -> UpdateGroupIntegrationPushover<'_> {
+        UpdateGroupIntegrationPushover(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -966,9 +950,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsPushover,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationPushoverBody>::into(body),
                 ),
         )
     }
@@ -983,12 +965,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Redmine integration.
-    pub fn put_api_v4_groups_id_integrations_redmine(
+    pub fn update_group_integration_redmine(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsRedmine>,
-    ) -> PutApiV4GroupsIdIntegrationsRedmine<'_> {
-        PutApiV4GroupsIdIntegrationsRedmine(
+        body: impl Into<crate::types::UpdateGroupIntegrationRedmineBody>,
+    ) -> UpdateGroupIntegrationRedmine<'_> {
+        UpdateGroupIntegrationRedmine(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -996,9 +978,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsRedmine,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationRedmineBody>::into(body),
                 ),
         )
     }
@@ -1013,12 +993,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Ewm integration.
-    pub fn put_api_v4_groups_id_integrations_ewm(
+    pub fn update_group_integration_ewm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsEwm>,
-    ) -> PutApiV4GroupsIdIntegrationsEwm<'_> {
-        PutApiV4GroupsIdIntegrationsEwm(
+        body: impl Into<crate::types::UpdateGroupIntegrationEwmBody>,
+    ) -> UpdateGroupIntegrationEwm<'_> {
+        UpdateGroupIntegrationEwm(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1026,7 +1006,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsEwm>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationEwmBody>::into(body),
                 ),
         )
     }
@@ -1041,12 +1021,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Youtrack integration.
-    pub fn put_api_v4_groups_id_integrations_youtrack(
+    pub fn update_group_integration_youtrack(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsYoutrack>,
-    ) -> PutApiV4GroupsIdIntegrationsYoutrack<'_> {
-        PutApiV4GroupsIdIntegrationsYoutrack(
+        body: impl Into<crate::types::UpdateGroupIntegrationYoutrackBody>,
+    ) -> UpdateGroupIntegrationYoutrack<'_> {
+        UpdateGroupIntegrationYoutrack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1054,9 +1034,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsYoutrack,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationYoutrackBody>::into(body),
                 ),
         )
     }
@@ -1071,12 +1049,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Clickup integration.
-    pub fn put_api_v4_groups_id_integrations_clickup(
+    pub fn update_group_integration_clickup(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsClickup>,
-    ) -> PutApiV4GroupsIdIntegrationsClickup<'_> {
-        PutApiV4GroupsIdIntegrationsClickup(
+        body: impl Into<crate::types::UpdateGroupIntegrationClickupBody>,
+    ) -> UpdateGroupIntegrationClickup<'_> {
+        UpdateGroupIntegrationClickup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1084,9 +1062,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsClickup,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationClickupBody>::into(body),
                 ),
         )
     }
@@ -1101,12 +1077,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Slack integration.
-    pub fn put_api_v4_groups_id_integrations_slack(
+    pub fn update_group_integration_slack(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsSlack>,
-    ) -> PutApiV4GroupsIdIntegrationsSlack<'_> {
-        PutApiV4GroupsIdIntegrationsSlack(
+        body: impl Into<crate::types::UpdateGroupIntegrationSlackBody>,
+    ) -> UpdateGroupIntegrationSlack<'_> {
+        UpdateGroupIntegrationSlack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1114,7 +1090,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsSlack>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationSlackBody>::into(body),
                 ),
         )
     }
@@ -1129,12 +1105,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Microsoft Teams integration.
-    pub fn put_api_v4_groups_id_integrations_microsoft_teams(
+    pub fn update_group_integration_microsoft_teams(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMicrosoftTeams>,
-    ) -> PutApiV4GroupsIdIntegrationsMicrosoftTeams<'_> {
-        PutApiV4GroupsIdIntegrationsMicrosoftTeams(
+        body: impl Into<crate::types::UpdateGroupIntegrationMicrosoftTeamsBody>,
+    ) -> UpdateGroupIntegrationMicrosoftTeams<'_> {
+        UpdateGroupIntegrationMicrosoftTeams(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1143,7 +1119,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsMicrosoftTeams,
+                        crate::types::UpdateGroupIntegrationMicrosoftTeamsBody,
                     >::into(body),
                 ),
         )
@@ -1159,12 +1135,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mattermost integration.
-    pub fn put_api_v4_groups_id_integrations_mattermost(
+    pub fn update_group_integration_mattermost(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMattermost>,
-    ) -> PutApiV4GroupsIdIntegrationsMattermost<'_> {
-        PutApiV4GroupsIdIntegrationsMattermost(
+        body: impl Into<crate::types::UpdateGroupIntegrationMattermostBody>,
+    ) -> UpdateGroupIntegrationMattermost<'_> {
+        UpdateGroupIntegrationMattermost(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1173,7 +1149,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsMattermost,
+                        crate::types::UpdateGroupIntegrationMattermostBody,
                     >::into(body),
                 ),
         )
@@ -1189,12 +1165,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Teamcity integration.
-    pub fn put_api_v4_groups_id_integrations_teamcity(
+    pub fn update_group_integration_teamcity(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsTeamcity>,
-    ) -> PutApiV4GroupsIdIntegrationsTeamcity<'_> {
-        PutApiV4GroupsIdIntegrationsTeamcity(
+        body: impl Into<crate::types::UpdateGroupIntegrationTeamcityBody>,
+    ) -> UpdateGroupIntegrationTeamcity<'_> {
+        UpdateGroupIntegrationTeamcity(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1202,9 +1178,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsTeamcity,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationTeamcityBody>::into(body),
                 ),
         )
     }
@@ -1219,12 +1193,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Telegram integration.
-    pub fn put_api_v4_groups_id_integrations_telegram(
+    pub fn update_group_integration_telegram(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsTelegram>,
-    ) -> PutApiV4GroupsIdIntegrationsTelegram<'_> {
-        PutApiV4GroupsIdIntegrationsTelegram(
+        body: impl Into<crate::types::UpdateGroupIntegrationTelegramBody>,
+    ) -> UpdateGroupIntegrationTelegram<'_> {
+        UpdateGroupIntegrationTelegram(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1232,9 +1206,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsTelegram,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationTelegramBody>::into(body),
                 ),
         )
     }
@@ -1249,12 +1221,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Unify Circuit integration.
-    pub fn put_api_v4_groups_id_integrations_unify_circuit(
+    pub fn update_group_integration_unify_circuit(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsUnifyCircuit>,
-    ) -> PutApiV4GroupsIdIntegrationsUnifyCircuit<'_> {
-        PutApiV4GroupsIdIntegrationsUnifyCircuit(
+        body: impl Into<crate::types::UpdateGroupIntegrationUnifyCircuitBody>,
+    ) -> UpdateGroupIntegrationUnifyCircuit<'_> {
+        UpdateGroupIntegrationUnifyCircuit(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1263,7 +1235,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsUnifyCircuit,
+                        crate::types::UpdateGroupIntegrationUnifyCircuitBody,
                     >::into(body),
                 ),
         )
@@ -1279,12 +1251,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Webex Teams integration.
-    pub fn put_api_v4_groups_id_integrations_webex_teams(
+    pub fn update_group_integration_webex_teams(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsWebexTeams>,
-    ) -> PutApiV4GroupsIdIntegrationsWebexTeams<'_> {
-        PutApiV4GroupsIdIntegrationsWebexTeams(
+        body: impl Into<crate::types::UpdateGroupIntegrationWebexTeamsBody>,
+    ) -> UpdateGroupIntegrationWebexTeams<'_> {
+        UpdateGroupIntegrationWebexTeams(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1293,7 +1265,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsWebexTeams,
+                        crate::types::UpdateGroupIntegrationWebexTeamsBody,
                     >::into(body),
                 ),
         )
@@ -1309,12 +1281,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Zentao integration.
-    pub fn put_api_v4_groups_id_integrations_zentao(
+    pub fn update_group_integration_zentao(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsZentao>,
-    ) -> PutApiV4GroupsIdIntegrationsZentao<'_> {
-        PutApiV4GroupsIdIntegrationsZentao(
+        body: impl Into<crate::types::UpdateGroupIntegrationZentaoBody>,
+    ) -> UpdateGroupIntegrationZentao<'_> {
+        UpdateGroupIntegrationZentao(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1322,7 +1294,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsZentao>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationZentaoBody>::into(body),
                 ),
         )
     }
@@ -1337,12 +1309,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Squash Tm integration.
-    pub fn put_api_v4_groups_id_integrations_squash_tm(
+    pub fn update_group_integration_squash_tm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsSquashTm>,
-    ) -> PutApiV4GroupsIdIntegrationsSquashTm<'_> {
-        PutApiV4GroupsIdIntegrationsSquashTm(
+        body: impl Into<crate::types::UpdateGroupIntegrationSquashTmBody>,
+    ) -> UpdateGroupIntegrationSquashTm<'_> {
+        UpdateGroupIntegrationSquashTm(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1350,9 +1322,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsSquashTm,
-                    >::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationSquashTmBody>::into(body),
                 ),
         )
     }
@@ -1367,12 +1337,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Github integration.
-    pub fn put_api_v4_groups_id_integrations_github(
+    pub fn update_group_integration_github(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsGithub>,
-    ) -> PutApiV4GroupsIdIntegrationsGithub<'_> {
-        PutApiV4GroupsIdIntegrationsGithub(
+        body: impl Into<crate::types::UpdateGroupIntegrationGithubBody>,
+    ) -> UpdateGroupIntegrationGithub<'_> {
+        UpdateGroupIntegrationGithub(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1380,7 +1350,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsGithub>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationGithubBody>::into(body),
                 ),
         )
     }
@@ -1395,12 +1365,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Git Guardian integration.
-    pub fn put_api_v4_groups_id_integrations_git_guardian(
+    pub fn update_group_integration_git_guardian(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsGitGuardian>,
-    ) -> PutApiV4GroupsIdIntegrationsGitGuardian<'_> {
-        PutApiV4GroupsIdIntegrationsGitGuardian(
+        body: impl Into<crate::types::UpdateGroupIntegrationGitGuardianBody>,
+    ) -> UpdateGroupIntegrationGitGuardian<'_> {
+        UpdateGroupIntegrationGitGuardian(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1409,7 +1379,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsGitGuardian,
+                        crate::types::UpdateGroupIntegrationGitGuardianBody,
                     >::into(body),
                 ),
         )
@@ -1425,14 +1395,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
-    pub fn put_api_v4_groups_id_integrations_google_cloud_platform_artifact_registry(
+    pub fn update_group_integration_gcp_artifact_registry(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         body: impl Into<
             crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
         >,
-    ) -> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'_> {
-        PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry(
+    ) -> UpdateGroupIntegrationGcpArtifactRegistry<'_> {
+        UpdateGroupIntegrationGcpArtifactRegistry(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1457,14 +1427,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
-    pub fn put_api_v4_groups_id_integrations_google_cloud_platform_workload_identity_federation(
+    pub fn update_group_integration_gcp_workload_identity(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         body: impl Into<
             crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
         >,
-    ) -> PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'_> {
-        PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation(
+    ) -> UpdateGroupIntegrationGcpWorkloadIdentity<'_> {
+        UpdateGroupIntegrationGcpWorkloadIdentity(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1489,12 +1459,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mock Ci integration.
-    pub fn put_api_v4_groups_id_integrations_mock_ci(
+    pub fn update_group_integration_mock_ci(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMockCi>,
-    ) -> PutApiV4GroupsIdIntegrationsMockCi<'_> {
-        PutApiV4GroupsIdIntegrationsMockCi(
+        body: impl Into<crate::types::UpdateGroupIntegrationMockCiBody>,
+    ) -> UpdateGroupIntegrationMockCi<'_> {
+        UpdateGroupIntegrationMockCi(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1502,7 +1472,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdIntegrationsMockCi>::into(body),
+                    &Into::<crate::types::UpdateGroupIntegrationMockCiBody>::into(body),
                 ),
         )
     }
@@ -1517,12 +1487,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mock Monitoring integration.
-    pub fn put_api_v4_groups_id_integrations_mock_monitoring(
+    pub fn update_group_integration_mock_monitoring(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4GroupsIdIntegrationsMockMonitoring>,
-    ) -> PutApiV4GroupsIdIntegrationsMockMonitoring<'_> {
-        PutApiV4GroupsIdIntegrationsMockMonitoring(
+        body: impl Into<crate::types::UpdateGroupIntegrationMockMonitoringBody>,
+    ) -> UpdateGroupIntegrationMockMonitoring<'_> {
+        UpdateGroupIntegrationMockMonitoring(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1531,7 +1501,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsMockMonitoring,
+                        crate::types::UpdateGroupIntegrationMockMonitoringBody,
                     >::into(body),
                 ),
         )
@@ -1547,21 +1517,19 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get an integration settings.
-    pub fn get_api_v4_groups_id_integrations_slug(
+    pub fn get_group_integration(
         &self,
-        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdIntegrationsSlug<'_> {
-        GetApiV4GroupsIdIntegrationsSlug(
+    ) -> GetGroupIntegration<'_> {
+        GetGroupIntegration(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/integrations/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-                    >::into(slug),
+                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
                 ],
             ),
         )
@@ -1577,21 +1545,19 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Disable an integration.
-    pub fn delete_api_v4_groups_id_integrations_slug(
+    pub fn delete_group_integration(
         &self,
-        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4GroupsIdIntegrationsSlug<'_> {
-        DeleteApiV4GroupsIdIntegrationsSlug(
+    ) -> DeleteGroupIntegration<'_> {
+        DeleteGroupIntegration(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/integrations/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-                    >::into(slug),
+                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
                 ],
             ),
         )
@@ -1606,11 +1572,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): List all active integrations.
-    pub fn get_api_v4_projects_id_services(
+    pub fn list_project_services(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdServices<'_> {
-        GetApiV4ProjectsIdServices(
+    ) -> ListProjectServices<'_> {
+        ListProjectServices(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1630,12 +1596,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Apple App Store integration.
-    pub fn put_api_v4_projects_id_services_apple_app_store(
+    pub fn update_project_service_apple_app_store(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesAppleAppStore>,
-    ) -> PutApiV4ProjectsIdServicesAppleAppStore<'_> {
-        PutApiV4ProjectsIdServicesAppleAppStore(
+        body: impl Into<crate::types::UpdateProjectServiceAppleAppStoreBody>,
+    ) -> UpdateProjectServiceAppleAppStore<'_> {
+        UpdateProjectServiceAppleAppStore(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1644,7 +1610,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesAppleAppStore,
+                        crate::types::UpdateProjectServiceAppleAppStoreBody,
                     >::into(body),
                 ),
         )
@@ -1660,12 +1626,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Asana integration.
-    pub fn put_api_v4_projects_id_services_asana(
+    pub fn update_project_service_asana(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesAsana>,
-    ) -> PutApiV4ProjectsIdServicesAsana<'_> {
-        PutApiV4ProjectsIdServicesAsana(
+        body: impl Into<crate::types::UpdateProjectServiceAsanaBody>,
+    ) -> UpdateProjectServiceAsana<'_> {
+        UpdateProjectServiceAsana(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1673,7 +1639,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesAsana>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceAsanaBody>::into(body),
                 ),
         )
     }
@@ -1688,12 +1654,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Assembla integration.
-    pub fn put_api_v4_projects_id_services_assembla(
+    pub fn update_project_service_assembla(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesAssembla>,
-    ) -> PutApiV4ProjectsIdServicesAssembla<'_> {
-        PutApiV4ProjectsIdServicesAssembla(
+        body: impl Into<crate::types::UpdateProjectServiceAssemblaBody>,
+    ) -> UpdateProjectServiceAssembla<'_> {
+        UpdateProjectServiceAssembla(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1701,7 +1667,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesAssembla>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceAssemblaBody>::into(body),
                 ),
         )
     }
@@ -1716,12 +1682,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Bamboo integration.
-    pub fn put_api_v4_projects_id_services_bamboo(
+    pub fn update_project_service_bamboo(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesBamboo>,
-    ) -> PutApiV4ProjectsIdServicesBamboo<'_> {
-        PutApiV4ProjectsIdServicesBamboo(
+        body: impl Into<crate::types::UpdateProjectServiceBambooBody>,
+    ) -> UpdateProjectServiceBamboo<'_> {
+        UpdateProjectServiceBamboo(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1729,7 +1695,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesBamboo>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceBambooBody>::into(body),
                 ),
         )
     }
@@ -1744,12 +1710,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Bugzilla integration.
-    pub fn put_api_v4_projects_id_services_bugzilla(
+    pub fn update_project_service_bugzilla(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesBugzilla>,
-    ) -> PutApiV4ProjectsIdServicesBugzilla<'_> {
-        PutApiV4ProjectsIdServicesBugzilla(
+        body: impl Into<crate::types::UpdateProjectServiceBugzillaBody>,
+    ) -> UpdateProjectServiceBugzilla<'_> {
+        UpdateProjectServiceBugzilla(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1757,7 +1723,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesBugzilla>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceBugzillaBody>::into(body),
                 ),
         )
     }
@@ -1772,12 +1738,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Buildkite integration.
-    pub fn put_api_v4_projects_id_services_buildkite(
+    pub fn update_project_service_buildkite(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesBuildkite>,
-    ) -> PutApiV4ProjectsIdServicesBuildkite<'_> {
-        PutApiV4ProjectsIdServicesBuildkite(
+        body: impl Into<crate::types::UpdateProjectServiceBuildkiteBody>,
+    ) -> UpdateProjectServiceBuildkite<'_> {
+        UpdateProjectServiceBuildkite(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1785,9 +1751,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesBuildkite,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectServiceBuildkiteBody>::into(body),
                 ),
         )
     }
@@ -1802,12 +1766,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Campfire integration.
-    pub fn put_api_v4_projects_id_services_campfire(
+    pub fn update_project_service_campfire(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesCampfire>,
-    ) -> PutApiV4ProjectsIdServicesCampfire<'_> {
-        PutApiV4ProjectsIdServicesCampfire(
+        body: impl Into<crate::types::UpdateProjectServiceCampfireBody>,
+    ) -> UpdateProjectServiceCampfire<'_> {
+        UpdateProjectServiceCampfire(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1815,7 +1779,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesCampfire>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceCampfireBody>::into(body),
                 ),
         )
     }
@@ -1830,12 +1794,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Confluence integration.
-    pub fn put_api_v4_projects_id_services_confluence(
+    pub fn update_project_service_confluence(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesConfluence>,
-    ) -> PutApiV4ProjectsIdServicesConfluence<'_> {
-        PutApiV4ProjectsIdServicesConfluence(
+        body: impl Into<crate::types::UpdateProjectServiceConfluenceBody>,
+    ) -> UpdateProjectServiceConfluence<'_> {
+        UpdateProjectServiceConfluence(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1843,9 +1807,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesConfluence,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectServiceConfluenceBody>::into(body),
                 ),
         )
     }
@@ -1860,12 +1822,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
-    pub fn put_api_v4_projects_id_services_custom_issue_tracker(
+    pub fn update_project_service_custom_issue_tracker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesCustomIssueTracker>,
-    ) -> PutApiV4ProjectsIdServicesCustomIssueTracker<'_> {
-        PutApiV4ProjectsIdServicesCustomIssueTracker(
+        body: impl Into<crate::types::UpdateProjectServiceCustomIssueTrackerBody>,
+    ) -> UpdateProjectServiceCustomIssueTracker<'_> {
+        UpdateProjectServiceCustomIssueTracker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1874,7 +1836,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesCustomIssueTracker,
+                        crate::types::UpdateProjectServiceCustomIssueTrackerBody,
                     >::into(body),
                 ),
         )
@@ -1890,12 +1852,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Datadog integration.
-    pub fn put_api_v4_projects_id_services_datadog(
+    pub fn update_project_service_datadog(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesDatadog>,
-    ) -> PutApiV4ProjectsIdServicesDatadog<'_> {
-        PutApiV4ProjectsIdServicesDatadog(
+        body: impl Into<crate::types::UpdateProjectServiceDatadogBody>,
+    ) -> UpdateProjectServiceDatadog<'_> {
+        UpdateProjectServiceDatadog(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1903,7 +1865,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesDatadog>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceDatadogBody>::into(body),
                 ),
         )
     }
@@ -1918,12 +1880,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Diffblue Cover integration.
-    pub fn put_api_v4_projects_id_services_diffblue_cover(
+    pub fn update_project_service_diffblue_cover(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesDiffblueCover>,
-    ) -> PutApiV4ProjectsIdServicesDiffblueCover<'_> {
-        PutApiV4ProjectsIdServicesDiffblueCover(
+        body: impl Into<crate::types::UpdateProjectServiceDiffblueCoverBody>,
+    ) -> UpdateProjectServiceDiffblueCover<'_> {
+        UpdateProjectServiceDiffblueCover(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1932,7 +1894,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesDiffblueCover,
+                        crate::types::UpdateProjectServiceDiffblueCoverBody,
                     >::into(body),
                 ),
         )
@@ -1948,12 +1910,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Discord integration.
-    pub fn put_api_v4_projects_id_services_discord(
+    pub fn update_project_service_discord(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesDiscord>,
-    ) -> PutApiV4ProjectsIdServicesDiscord<'_> {
-        PutApiV4ProjectsIdServicesDiscord(
+        body: impl Into<crate::types::UpdateProjectServiceDiscordBody>,
+    ) -> UpdateProjectServiceDiscord<'_> {
+        UpdateProjectServiceDiscord(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1961,7 +1923,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesDiscord>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceDiscordBody>::into(body),
                 ),
         )
     }
@@ -1976,12 +1938,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Drone Ci integration.
-    pub fn put_api_v4_projects_id_services_drone_ci(
+    pub fn update_project_service_drone_ci(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesDroneCi>,
-    ) -> PutApiV4ProjectsIdServicesDroneCi<'_> {
-        PutApiV4ProjectsIdServicesDroneCi(
+        body: impl Into<crate::types::UpdateProjectServiceDroneCiBody>,
+    ) -> UpdateProjectServiceDroneCi<'_> {
+        UpdateProjectServiceDroneCi(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1989,7 +1951,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesDroneCi>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceDroneCiBody>::into(body),
                 ),
         )
     }
@@ -2004,12 +1966,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Emails On Push integration.
-    pub fn put_api_v4_projects_id_services_emails_on_push(
+    pub fn update_project_service_emails_on_push(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesEmailsOnPush>,
-    ) -> PutApiV4ProjectsIdServicesEmailsOnPush<'_> {
-        PutApiV4ProjectsIdServicesEmailsOnPush(
+        body: impl Into<crate::types::UpdateProjectServiceEmailsOnPushBody>,
+    ) -> UpdateProjectServiceEmailsOnPush<'_> {
+        UpdateProjectServiceEmailsOnPush(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2018,7 +1980,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesEmailsOnPush,
+                        crate::types::UpdateProjectServiceEmailsOnPushBody,
                     >::into(body),
                 ),
         )
@@ -2034,12 +1996,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit External Wiki integration.
-    pub fn put_api_v4_projects_id_services_external_wiki(
+    pub fn update_project_service_external_wiki(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesExternalWiki>,
-    ) -> PutApiV4ProjectsIdServicesExternalWiki<'_> {
-        PutApiV4ProjectsIdServicesExternalWiki(
+        body: impl Into<crate::types::UpdateProjectServiceExternalWikiBody>,
+    ) -> UpdateProjectServiceExternalWiki<'_> {
+        UpdateProjectServiceExternalWiki(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2048,7 +2010,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesExternalWiki,
+                        crate::types::UpdateProjectServiceExternalWikiBody,
                     >::into(body),
                 ),
         )
@@ -2064,12 +2026,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
-    pub fn put_api_v4_projects_id_services_gitlab_slack_application(
+    pub fn update_project_service_gitlab_slack_application(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesGitlabSlackApplication>,
-    ) -> PutApiV4ProjectsIdServicesGitlabSlackApplication<'_> {
-        PutApiV4ProjectsIdServicesGitlabSlackApplication(
+        body: impl Into<crate::types::UpdateProjectServiceGitlabSlackApplicationBody>,
+    ) -> UpdateProjectServiceGitlabSlackApplication<'_> {
+        UpdateProjectServiceGitlabSlackApplication(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2078,7 +2040,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesGitlabSlackApplication,
+                        crate::types::UpdateProjectServiceGitlabSlackApplicationBody,
                     >::into(body),
                 ),
         )
@@ -2094,12 +2056,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Play integration.
-    pub fn put_api_v4_projects_id_services_google_play(
+    pub fn update_project_service_google_play(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesGooglePlay>,
-    ) -> PutApiV4ProjectsIdServicesGooglePlay<'_> {
-        PutApiV4ProjectsIdServicesGooglePlay(
+        body: impl Into<crate::types::UpdateProjectServiceGooglePlayBody>,
+    ) -> UpdateProjectServiceGooglePlay<'_> {
+        UpdateProjectServiceGooglePlay(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2107,9 +2069,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesGooglePlay,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectServiceGooglePlayBody>::into(body),
                 ),
         )
     }
@@ -2124,12 +2084,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Hangouts Chat integration.
-    pub fn put_api_v4_projects_id_services_hangouts_chat(
+    pub fn update_project_service_hangouts_chat(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesHangoutsChat>,
-    ) -> PutApiV4ProjectsIdServicesHangoutsChat<'_> {
-        PutApiV4ProjectsIdServicesHangoutsChat(
+        body: impl Into<crate::types::UpdateProjectServiceHangoutsChatBody>,
+    ) -> UpdateProjectServiceHangoutsChat<'_> {
+        UpdateProjectServiceHangoutsChat(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2138,7 +2098,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesHangoutsChat,
+                        crate::types::UpdateProjectServiceHangoutsChatBody,
                     >::into(body),
                 ),
         )
@@ -2154,12 +2114,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Harbor integration.
-    pub fn put_api_v4_projects_id_services_harbor(
+    pub fn update_project_service_harbor(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesHarbor>,
-    ) -> PutApiV4ProjectsIdServicesHarbor<'_> {
-        PutApiV4ProjectsIdServicesHarbor(
+        body: impl Into<crate::types::UpdateProjectServiceHarborBody>,
+    ) -> UpdateProjectServiceHarbor<'_> {
+        UpdateProjectServiceHarbor(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2167,7 +2127,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesHarbor>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceHarborBody>::into(body),
                 ),
         )
     }
@@ -2182,12 +2142,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Irker integration.
-    pub fn put_api_v4_projects_id_services_irker(
+    pub fn update_project_service_irker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesIrker>,
-    ) -> PutApiV4ProjectsIdServicesIrker<'_> {
-        PutApiV4ProjectsIdServicesIrker(
+        body: impl Into<crate::types::UpdateProjectServiceIrkerBody>,
+    ) -> UpdateProjectServiceIrker<'_> {
+        UpdateProjectServiceIrker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2195,7 +2155,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesIrker>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceIrkerBody>::into(body),
                 ),
         )
     }
@@ -2210,12 +2170,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jenkins integration.
-    pub fn put_api_v4_projects_id_services_jenkins(
+    pub fn update_project_service_jenkins(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesJenkins>,
-    ) -> PutApiV4ProjectsIdServicesJenkins<'_> {
-        PutApiV4ProjectsIdServicesJenkins(
+        body: impl Into<crate::types::UpdateProjectServiceJenkinsBody>,
+    ) -> UpdateProjectServiceJenkins<'_> {
+        UpdateProjectServiceJenkins(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2223,7 +2183,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesJenkins>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceJenkinsBody>::into(body),
                 ),
         )
     }
@@ -2238,12 +2198,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jira integration.
-    pub fn put_api_v4_projects_id_services_jira(
+    pub fn update_project_service_jira(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesJira>,
-    ) -> PutApiV4ProjectsIdServicesJira<'_> {
-        PutApiV4ProjectsIdServicesJira(
+        body: impl Into<crate::types::UpdateProjectServiceJiraBody>,
+    ) -> UpdateProjectServiceJira<'_> {
+        UpdateProjectServiceJira(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2251,7 +2211,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesJira>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceJiraBody>::into(body),
                 ),
         )
     }
@@ -2266,12 +2226,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jira Cloud App integration.
-    pub fn put_api_v4_projects_id_services_jira_cloud_app(
+    pub fn update_project_service_jira_cloud_app(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesJiraCloudApp>,
-    ) -> PutApiV4ProjectsIdServicesJiraCloudApp<'_> {
-        PutApiV4ProjectsIdServicesJiraCloudApp(
+        body: impl Into<crate::types::UpdateProjectServiceJiraCloudAppBody>,
+    ) -> UpdateProjectServiceJiraCloudApp<'_> {
+        UpdateProjectServiceJiraCloudApp(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2280,7 +2240,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesJiraCloudApp,
+                        crate::types::UpdateProjectServiceJiraCloudAppBody,
                     >::into(body),
                 ),
         )
@@ -2296,12 +2256,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Matrix integration.
-    pub fn put_api_v4_projects_id_services_matrix(
+    pub fn update_project_service_matrix(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMatrix>,
-    ) -> PutApiV4ProjectsIdServicesMatrix<'_> {
-        PutApiV4ProjectsIdServicesMatrix(
+        body: impl Into<crate::types::UpdateProjectServiceMatrixBody>,
+    ) -> UpdateProjectServiceMatrix<'_> {
+        UpdateProjectServiceMatrix(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2309,7 +2269,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesMatrix>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceMatrixBody>::into(body),
                 ),
         )
     }
@@ -2324,12 +2284,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
-    pub fn put_api_v4_projects_id_services_mattermost_slash_commands(
+    pub fn update_project_service_mattermost_slash_commands(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMattermostSlashCommands>,
-    ) -> PutApiV4ProjectsIdServicesMattermostSlashCommands<'_> {
-        PutApiV4ProjectsIdServicesMattermostSlashCommands(
+        body: impl Into<crate::types::UpdateProjectServiceMattermostSlashCommandsBody>,
+    ) -> UpdateProjectServiceMattermostSlashCommands<'_> {
+        UpdateProjectServiceMattermostSlashCommands(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2338,7 +2298,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesMattermostSlashCommands,
+                        crate::types::UpdateProjectServiceMattermostSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -2354,12 +2314,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
-    pub fn put_api_v4_projects_id_services_slack_slash_commands(
+    pub fn update_project_service_slack_slash_commands(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesSlackSlashCommands>,
-    ) -> PutApiV4ProjectsIdServicesSlackSlashCommands<'_> {
-        PutApiV4ProjectsIdServicesSlackSlashCommands(
+        body: impl Into<crate::types::UpdateProjectServiceSlackSlashCommandsBody>,
+    ) -> UpdateProjectServiceSlackSlashCommands<'_> {
+        UpdateProjectServiceSlackSlashCommands(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2368,7 +2328,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesSlackSlashCommands,
+                        crate::types::UpdateProjectServiceSlackSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -2384,12 +2344,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Packagist integration.
-    pub fn put_api_v4_projects_id_services_packagist(
+    pub fn update_project_service_packagist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPackagist>,
-    ) -> PutApiV4ProjectsIdServicesPackagist<'_> {
-        PutApiV4ProjectsIdServicesPackagist(
+        body: impl Into<crate::types::UpdateProjectServicePackagistBody>,
+    ) -> UpdateProjectServicePackagist<'_> {
+        UpdateProjectServicePackagist(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2397,9 +2357,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesPackagist,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectServicePackagistBody>::into(body),
                 ),
         )
     }
@@ -2414,12 +2372,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Phorge integration.
-    pub fn put_api_v4_projects_id_services_phorge(
+    pub fn update_project_service_phorge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPhorge>,
-    ) -> PutApiV4ProjectsIdServicesPhorge<'_> {
-        PutApiV4ProjectsIdServicesPhorge(
+        body: impl Into<crate::types::UpdateProjectServicePhorgeBody>,
+    ) -> UpdateProjectServicePhorge<'_> {
+        UpdateProjectServicePhorge(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2427,7 +2385,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesPhorge>::into(body),
+                    &Into::<crate::types::UpdateProjectServicePhorgeBody>::into(body),
                 ),
         )
     }
@@ -2442,12 +2400,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pipelines Email integration.
-    pub fn put_api_v4_projects_id_services_pipelines_email(
+    pub fn update_project_service_pipelines_email(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPipelinesEmail>,
-    ) -> PutApiV4ProjectsIdServicesPipelinesEmail<'_> {
-        PutApiV4ProjectsIdServicesPipelinesEmail(
+        body: impl Into<crate::types::UpdateProjectServicePipelinesEmailBody>,
+    ) -> UpdateProjectServicePipelinesEmail<'_> {
+        UpdateProjectServicePipelinesEmail(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2456,7 +2414,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesPipelinesEmail,
+                        crate::types::UpdateProjectServicePipelinesEmailBody,
                     >::into(body),
                 ),
         )
@@ -2472,12 +2430,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pivotaltracker integration.
-    pub fn put_api_v4_projects_id_services_pivotaltracker(
+    pub fn update_project_service_pivotaltracker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPivotaltracker>,
-    ) -> PutApiV4ProjectsIdServicesPivotaltracker<'_> {
-        PutApiV4ProjectsIdServicesPivotaltracker(
+        body: impl Into<crate::types::UpdateProjectServicePivotaltrackerBody>,
+    ) -> UpdateProjectServicePivotaltracker<'_> {
+        UpdateProjectServicePivotaltracker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2486,7 +2444,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesPivotaltracker,
+                        crate::types::UpdateProjectServicePivotaltrackerBody,
                     >::into(body),
                 ),
         )
@@ -2502,12 +2460,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pumble integration.
-    pub fn put_api_v4_projects_id_services_pumble(
+    pub fn update_project_service_pumble(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPumble>,
-    ) -> PutApiV4ProjectsIdServicesPumble<'_> {
-        PutApiV4ProjectsIdServicesPumble(
+        body: impl Into<crate::types::UpdateProjectServicePumbleBody>,
+    ) -> UpdateProjectServicePumble<'_> {
+        UpdateProjectServicePumble(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2515,7 +2473,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesPumble>::into(body),
+                    &Into::<crate::types::UpdateProjectServicePumbleBody>::into(body),
                 ),
         )
     }
@@ -2530,12 +2488,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pushover integration.
-    pub fn put_api_v4_projects_id_services_pushover(
+    pub fn update_project_service_pushover(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesPushover>,
-    ) -> PutApiV4ProjectsIdServicesPushover<'_> {
-        PutApiV4ProjectsIdServicesPushover(
+        body: impl Into<crate::types::UpdateProjectServicePushoverBody>,
+    ) -> UpdateProjectServicePushover<'_> {
+        UpdateProjectServicePushover(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2543,7 +2501,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesPushover>::into(body),
+                    &Into::<crate::types::UpdateProjectServicePushoverBody>::into(body),
                 ),
         )
     }
@@ -2558,12 +2516,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Redmine integration.
-    pub fn put_api_v4_projects_id_services_redmine(
+    pub fn update_project_service_redmine(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesRedmine>,
-    ) -> PutApiV4ProjectsIdServicesRedmine<'_> {
-        PutApiV4ProjectsIdServicesRedmine(
+        body: impl Into<crate::types::UpdateProjectServiceRedmineBody>,
+    ) -> UpdateProjectServiceRedmine<'_> {
+        UpdateProjectServiceRedmine(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2571,7 +2529,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesRedmine>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceRedmineBody>::into(body),
                 ),
         )
     }
@@ -2586,12 +2544,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Ewm integration.
-    pub fn put_api_v4_projects_id_services_ewm(
+    pub fn update_project_service_ewm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesEwm>,
-    ) -> PutApiV4ProjectsIdServicesEwm<'_> {
-        PutApiV4ProjectsIdServicesEwm(
+        body: impl Into<crate::types::UpdateProjectServiceEwmBody>,
+    ) -> UpdateProjectServiceEwm<'_> {
+        UpdateProjectServiceEwm(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2599,7 +2557,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesEwm>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceEwmBody>::into(body),
                 ),
         )
     }
@@ -2614,12 +2572,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Youtrack integration.
-    pub fn put_api_v4_projects_id_services_youtrack(
+    pub fn update_project_service_youtrack(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesYoutrack>,
-    ) -> PutApiV4ProjectsIdServicesYoutrack<'_> {
-        PutApiV4ProjectsIdServicesYoutrack(
+        body: impl Into<crate::types::UpdateProjectServiceYoutrackBody>,
+    ) -> UpdateProjectServiceYoutrack<'_> {
+        UpdateProjectServiceYoutrack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2627,7 +2585,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesYoutrack>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceYoutrackBody>::into(body),
                 ),
         )
     }
@@ -2642,12 +2600,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Clickup integration.
-    pub fn put_api_v4_projects_id_services_clickup(
+    pub fn update_project_service_clickup(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesClickup>,
-    ) -> PutApiV4ProjectsIdServicesClickup<'_> {
-        PutApiV4ProjectsIdServicesClickup(
+        body: impl Into<crate::types::UpdateProjectServiceClickupBody>,
+    ) -> UpdateProjectServiceClickup<'_> {
+        UpdateProjectServiceClickup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2655,7 +2613,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesClickup>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceClickupBody>::into(body),
                 ),
         )
     }
@@ -2670,12 +2628,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Slack integration.
-    pub fn put_api_v4_projects_id_services_slack(
+    pub fn update_project_service_slack(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesSlack>,
-    ) -> PutApiV4ProjectsIdServicesSlack<'_> {
-        PutApiV4ProjectsIdServicesSlack(
+        body: impl Into<crate::types::UpdateProjectServiceSlackBody>,
+    ) -> UpdateProjectServiceSlack<'_> {
+        UpdateProjectServiceSlack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2683,7 +2641,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesSlack>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceSlackBody>::into(body),
                 ),
         )
     }
@@ -2698,12 +2656,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Microsoft Teams integration.
-    pub fn put_api_v4_projects_id_services_microsoft_teams(
+    pub fn update_project_service_microsoft_teams(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMicrosoftTeams>,
-    ) -> PutApiV4ProjectsIdServicesMicrosoftTeams<'_> {
-        PutApiV4ProjectsIdServicesMicrosoftTeams(
+        body: impl Into<crate::types::UpdateProjectServiceMicrosoftTeamsBody>,
+    ) -> UpdateProjectServiceMicrosoftTeams<'_> {
+        UpdateProjectServiceMicrosoftTeams(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2712,7 +2670,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesMicrosoftTeams,
+                        crate::types::UpdateProjectServiceMicrosoftTeamsBody,
                     >::into(body),
                 ),
         )
@@ -2728,12 +2686,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mattermost integration.
-    pub fn put_api_v4_projects_id_services_mattermost(
+    pub fn update_project_service_mattermost(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMattermost>,
-    ) -> PutApiV4ProjectsIdServicesMattermost<'_> {
-        PutApiV4ProjectsIdServicesMattermost(
+        body: impl Into<crate::types::UpdateProjectServiceMattermostBody>,
+    ) -> UpdateProjectServiceMattermost<'_> {
+        UpdateProjectServiceMattermost(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2741,9 +2699,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesMattermost,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectServiceMattermostBody>::into(body),
                 ),
         )
     }
@@ -2758,12 +2714,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Teamcity integration.
-    pub fn put_api_v4_projects_id_services_teamcity(
+    pub fn update_project_service_teamcity(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesTeamcity>,
-    ) -> PutApiV4ProjectsIdServicesTeamcity<'_> {
-        PutApiV4ProjectsIdServicesTeamcity(
+        body: impl Into<crate::types::UpdateProjectServiceTeamcityBody>,
+    ) -> UpdateProjectServiceTeamcity<'_> {
+        UpdateProjectServiceTeamcity(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2771,7 +2727,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesTeamcity>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceTeamcityBody>::into(body),
                 ),
         )
     }
@@ -2786,12 +2742,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Telegram integration.
-    pub fn put_api_v4_projects_id_services_telegram(
+    pub fn update_project_service_telegram(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesTelegram>,
-    ) -> PutApiV4ProjectsIdServicesTelegram<'_> {
-        PutApiV4ProjectsIdServicesTelegram(
+        body: impl Into<crate::types::UpdateProjectServiceTelegramBody>,
+    ) -> UpdateProjectServiceTelegram<'_> {
+        UpdateProjectServiceTelegram(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2799,7 +2755,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesTelegram>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceTelegramBody>::into(body),
                 ),
         )
     }
@@ -2814,12 +2770,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Unify Circuit integration.
-    pub fn put_api_v4_projects_id_services_unify_circuit(
+    pub fn update_project_service_unify_circuit(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesUnifyCircuit>,
-    ) -> PutApiV4ProjectsIdServicesUnifyCircuit<'_> {
-        PutApiV4ProjectsIdServicesUnifyCircuit(
+        body: impl Into<crate::types::UpdateProjectServiceUnifyCircuitBody>,
+    ) -> UpdateProjectServiceUnifyCircuit<'_> {
+        UpdateProjectServiceUnifyCircuit(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2828,7 +2784,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesUnifyCircuit,
+                        crate::types::UpdateProjectServiceUnifyCircuitBody,
                     >::into(body),
                 ),
         )
@@ -2844,12 +2800,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Webex Teams integration.
-    pub fn put_api_v4_projects_id_services_webex_teams(
+    pub fn update_project_service_webex_teams(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesWebexTeams>,
-    ) -> PutApiV4ProjectsIdServicesWebexTeams<'_> {
-        PutApiV4ProjectsIdServicesWebexTeams(
+        body: impl Into<crate::types::UpdateProjectServiceWebexTeamsBody>,
+    ) -> UpdateProjectServiceWebexTeams<'_> {
+        UpdateProjectServiceWebexTeams(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2857,9 +2813,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesWebexTeams,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectServiceWebexTeamsBody>::into(body),
                 ),
         )
     }
@@ -2874,12 +2828,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Zentao integration.
-    pub fn put_api_v4_projects_id_services_zentao(
+    pub fn update_project_service_zentao(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesZentao>,
-    ) -> PutApiV4ProjectsIdServicesZentao<'_> {
-        PutApiV4ProjectsIdServicesZentao(
+        body: impl Into<crate::types::UpdateProjectServiceZentaoBody>,
+    ) -> UpdateProjectServiceZentao<'_> {
+        UpdateProjectServiceZentao(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2887,7 +2841,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesZentao>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceZentaoBody>::into(body),
                 ),
         )
     }
@@ -2902,12 +2856,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Squash Tm integration.
-    pub fn put_api_v4_projects_id_services_squash_tm(
+    pub fn update_project_service_squash_tm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesSquashTm>,
-    ) -> PutApiV4ProjectsIdServicesSquashTm<'_> {
-        PutApiV4ProjectsIdServicesSquashTm(
+        body: impl Into<crate::types::UpdateProjectServiceSquashTmBody>,
+    ) -> UpdateProjectServiceSquashTm<'_> {
+        UpdateProjectServiceSquashTm(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2915,7 +2869,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesSquashTm>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceSquashTmBody>::into(body),
                 ),
         )
     }
@@ -2930,12 +2884,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Github integration.
-    pub fn put_api_v4_projects_id_services_github(
+    pub fn update_project_service_github(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesGithub>,
-    ) -> PutApiV4ProjectsIdServicesGithub<'_> {
-        PutApiV4ProjectsIdServicesGithub(
+        body: impl Into<crate::types::UpdateProjectServiceGithubBody>,
+    ) -> UpdateProjectServiceGithub<'_> {
+        UpdateProjectServiceGithub(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2943,7 +2897,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesGithub>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceGithubBody>::into(body),
                 ),
         )
     }
@@ -2958,12 +2912,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Git Guardian integration.
-    pub fn put_api_v4_projects_id_services_git_guardian(
+    pub fn update_project_service_git_guardian(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesGitGuardian>,
-    ) -> PutApiV4ProjectsIdServicesGitGuardian<'_> {
-        PutApiV4ProjectsIdServicesGitGuardian(
+        body: impl Into<crate::types::UpdateProjectServiceGitGuardianBody>,
+    ) -> UpdateProjectServiceGitGuardian<'_> {
+        UpdateProjectServiceGitGuardian(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2972,7 +2926,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesGitGuardian,
+                        crate::types::UpdateProjectServiceGitGuardianBody,
                     >::into(body),
                 ),
         )
@@ -2988,14 +2942,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
-    pub fn put_api_v4_projects_id_services_google_cloud_platform_artifact_registry(
+    pub fn update_project_service_gcp_artifact_registry(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         body: impl Into<
             crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry,
         >,
-    ) -> PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'_> {
-        PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry(
+    ) -> UpdateProjectServiceGcpArtifactRegistry<'_> {
+        UpdateProjectServiceGcpArtifactRegistry(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3020,14 +2974,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
-    pub fn put_api_v4_projects_id_services_google_cloud_platform_workload_identity_federation(
+    pub fn update_project_service_gcp_workload_identity(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         body: impl Into<
             crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation,
         >,
-    ) -> PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation<'_> {
-        PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation(
+    ) -> UpdateProjectServiceGcpWorkloadIdentity<'_> {
+        UpdateProjectServiceGcpWorkloadIdentity(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3052,12 +3006,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mock Ci integration.
-    pub fn put_api_v4_projects_id_services_mock_ci(
+    pub fn update_project_service_mock_ci(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMockCi>,
-    ) -> PutApiV4ProjectsIdServicesMockCi<'_> {
-        PutApiV4ProjectsIdServicesMockCi(
+        body: impl Into<crate::types::UpdateProjectServiceMockCiBody>,
+    ) -> UpdateProjectServiceMockCi<'_> {
+        UpdateProjectServiceMockCi(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3065,7 +3019,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdServicesMockCi>::into(body),
+                    &Into::<crate::types::UpdateProjectServiceMockCiBody>::into(body),
                 ),
         )
     }
@@ -3080,12 +3034,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mock Monitoring integration.
-    pub fn put_api_v4_projects_id_services_mock_monitoring(
+    pub fn update_project_service_mock_monitoring(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdServicesMockMonitoring>,
-    ) -> PutApiV4ProjectsIdServicesMockMonitoring<'_> {
-        PutApiV4ProjectsIdServicesMockMonitoring(
+        body: impl Into<crate::types::UpdateProjectServiceMockMonitoringBody>,
+    ) -> UpdateProjectServiceMockMonitoring<'_> {
+        UpdateProjectServiceMockMonitoring(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3094,7 +3048,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesMockMonitoring,
+                        crate::types::UpdateProjectServiceMockMonitoringBody,
                     >::into(body),
                 ),
         )
@@ -3110,21 +3064,19 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get an integration settings.
-    pub fn get_api_v4_projects_id_services_slug(
+    pub fn get_project_service(
         &self,
-        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdServicesSlug<'_> {
-        GetApiV4ProjectsIdServicesSlug(
+    ) -> GetProjectService<'_> {
+        GetProjectService(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/services/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-                    >::into(slug),
+                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
                 ],
             ),
         )
@@ -3140,21 +3092,19 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Disable an integration.
-    pub fn delete_api_v4_projects_id_services_slug(
+    pub fn delete_project_service(
         &self,
-        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdServicesSlug<'_> {
-        DeleteApiV4ProjectsIdServicesSlug(
+    ) -> DeleteProjectService<'_> {
+        DeleteProjectService(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/services/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-                    >::into(slug),
+                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
                 ],
             ),
         )
@@ -3170,14 +3120,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Trigger a slash command for mattermost-slash-commands.
-    pub fn post_api_v4_projects_id_services_mattermost_slash_commands_trigger(
+    pub fn trigger_project_service_mattermost_slash_command(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger,
-        >,
-    ) -> PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'_> {
-        PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger(
+        body: impl Into<crate::types::TriggerProjectServiceMattermostSlashCommandBody>,
+    ) -> TriggerProjectServiceMattermostSlashCommand<'_> {
+        TriggerProjectServiceMattermostSlashCommand(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -3186,7 +3134,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger,
+                        crate::types::TriggerProjectServiceMattermostSlashCommandBody,
                     >::into(body),
                 ),
         )
@@ -3202,14 +3150,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Trigger a slash command for slack-slash-commands.
-    pub fn post_api_v4_projects_id_services_slack_slash_commands_trigger(
+    pub fn trigger_project_service_slack_slash_command(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger,
-        >,
-    ) -> PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'_> {
-        PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger(
+        body: impl Into<crate::types::TriggerProjectServiceSlackSlashCommandBody>,
+    ) -> TriggerProjectServiceSlackSlashCommand<'_> {
+        TriggerProjectServiceSlackSlashCommand(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -3218,7 +3164,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger,
+                        crate::types::TriggerProjectServiceSlackSlashCommandBody,
                     >::into(body),
                 ),
         )
@@ -3233,11 +3179,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): List all active integrations.
-    pub fn get_api_v4_projects_id_integrations(
+    pub fn list_project_integrations(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdIntegrations<'_> {
-        GetApiV4ProjectsIdIntegrations(
+    ) -> ListProjectIntegrations<'_> {
+        ListProjectIntegrations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3257,12 +3203,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Apple App Store integration.
-    pub fn put_api_v4_projects_id_integrations_apple_app_store(
+    pub fn update_project_integration_apple_app_store(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsAppleAppStore>,
-    ) -> PutApiV4ProjectsIdIntegrationsAppleAppStore<'_> {
-        PutApiV4ProjectsIdIntegrationsAppleAppStore(
+        body: impl Into<crate::types::UpdateProjectIntegrationAppleAppStoreBody>,
+    ) -> UpdateProjectIntegrationAppleAppStore<'_> {
+        UpdateProjectIntegrationAppleAppStore(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3271,7 +3217,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsAppleAppStore,
+                        crate::types::UpdateProjectIntegrationAppleAppStoreBody,
                     >::into(body),
                 ),
         )
@@ -3287,12 +3233,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Asana integration.
-    pub fn put_api_v4_projects_id_integrations_asana(
+    pub fn update_project_integration_asana(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsAsana>,
-    ) -> PutApiV4ProjectsIdIntegrationsAsana<'_> {
-        PutApiV4ProjectsIdIntegrationsAsana(
+        body: impl Into<crate::types::UpdateProjectIntegrationAsanaBody>,
+    ) -> UpdateProjectIntegrationAsana<'_> {
+        UpdateProjectIntegrationAsana(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3300,9 +3246,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsAsana,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationAsanaBody>::into(body),
                 ),
         )
     }
@@ -3317,12 +3261,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Assembla integration.
-    pub fn put_api_v4_projects_id_integrations_assembla(
+    pub fn update_project_integration_assembla(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsAssembla>,
-    ) -> PutApiV4ProjectsIdIntegrationsAssembla<'_> {
-        PutApiV4ProjectsIdIntegrationsAssembla(
+        body: impl Into<crate::types::UpdateProjectIntegrationAssemblaBody>,
+    ) -> UpdateProjectIntegrationAssembla<'_> {
+        UpdateProjectIntegrationAssembla(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3331,7 +3275,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsAssembla,
+                        crate::types::UpdateProjectIntegrationAssemblaBody,
                     >::into(body),
                 ),
         )
@@ -3347,12 +3291,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Bamboo integration.
-    pub fn put_api_v4_projects_id_integrations_bamboo(
+    pub fn update_project_integration_bamboo(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsBamboo>,
-    ) -> PutApiV4ProjectsIdIntegrationsBamboo<'_> {
-        PutApiV4ProjectsIdIntegrationsBamboo(
+        body: impl Into<crate::types::UpdateProjectIntegrationBambooBody>,
+    ) -> UpdateProjectIntegrationBamboo<'_> {
+        UpdateProjectIntegrationBamboo(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3360,9 +3304,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsBamboo,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationBambooBody>::into(body),
                 ),
         )
     }
@@ -3377,12 +3319,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Bugzilla integration.
-    pub fn put_api_v4_projects_id_integrations_bugzilla(
+    pub fn update_project_integration_bugzilla(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsBugzilla>,
-    ) -> PutApiV4ProjectsIdIntegrationsBugzilla<'_> {
-        PutApiV4ProjectsIdIntegrationsBugzilla(
+        body: impl Into<crate::types::UpdateProjectIntegrationBugzillaBody>,
+    ) -> UpdateProjectIntegrationBugzilla<'_> {
+        UpdateProjectIntegrationBugzilla(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3391,7 +3333,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsBugzilla,
+                        crate::types::UpdateProjectIntegrationBugzillaBody,
                     >::into(body),
                 ),
         )
@@ -3407,12 +3349,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Buildkite integration.
-    pub fn put_api_v4_projects_id_integrations_buildkite(
+    pub fn update_project_integration_buildkite(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsBuildkite>,
-    ) -> PutApiV4ProjectsIdIntegrationsBuildkite<'_> {
-        PutApiV4ProjectsIdIntegrationsBuildkite(
+        body: impl Into<crate::types::UpdateProjectIntegrationBuildkiteBody>,
+    ) -> UpdateProjectIntegrationBuildkite<'_> {
+        UpdateProjectIntegrationBuildkite(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3421,7 +3363,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsBuildkite,
+                        crate::types::UpdateProjectIntegrationBuildkiteBody,
                     >::into(body),
                 ),
         )
@@ -3437,12 +3379,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Campfire integration.
-    pub fn put_api_v4_projects_id_integrations_campfire(
+    pub fn update_project_integration_campfire(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsCampfire>,
-    ) -> PutApiV4ProjectsIdIntegrationsCampfire<'_> {
-        PutApiV4ProjectsIdIntegrationsCampfire(
+        body: impl Into<crate::types::UpdateProjectIntegrationCampfireBody>,
+    ) -> UpdateProjectIntegrationCampfire<'_> {
+        UpdateProjectIntegrationCampfire(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3451,7 +3393,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsCampfire,
+                        crate::types::UpdateProjectIntegrationCampfireBody,
                     >::into(body),
                 ),
         )
@@ -3467,12 +3409,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Confluence integration.
-    pub fn put_api_v4_projects_id_integrations_confluence(
+    pub fn update_project_integration_confluence(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsConfluence>,
-    ) -> PutApiV4ProjectsIdIntegrationsConfluence<'_> {
-        PutApiV4ProjectsIdIntegrationsConfluence(
+        body: impl Into<crate::types::UpdateProjectIntegrationConfluenceBody>,
+    ) -> UpdateProjectIntegrationConfluence<'_> {
+        UpdateProjectIntegrationConfluence(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3481,7 +3423,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsConfluence,
+                        crate::types::UpdateProjectIntegrationConfluenceBody,
                     >::into(body),
                 ),
         )
@@ -3497,12 +3439,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
-    pub fn put_api_v4_projects_id_integrations_custom_issue_tracker(
+    pub fn update_project_integration_custom_issue_tracker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsCustomIssueTracker>,
-    ) -> PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'_> {
-        PutApiV4ProjectsIdIntegrationsCustomIssueTracker(
+        body: impl Into<crate::types::UpdateProjectIntegrationCustomIssueTrackerBody>,
+    ) -> UpdateProjectIntegrationCustomIssueTracker<'_> {
+        UpdateProjectIntegrationCustomIssueTracker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3511,7 +3453,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsCustomIssueTracker,
+                        crate::types::UpdateProjectIntegrationCustomIssueTrackerBody,
                     >::into(body),
                 ),
         )
@@ -3527,12 +3469,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Datadog integration.
-    pub fn put_api_v4_projects_id_integrations_datadog(
+    pub fn update_project_integration_datadog(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsDatadog>,
-    ) -> PutApiV4ProjectsIdIntegrationsDatadog<'_> {
-        PutApiV4ProjectsIdIntegrationsDatadog(
+        body: impl Into<crate::types::UpdateProjectIntegrationDatadogBody>,
+    ) -> UpdateProjectIntegrationDatadog<'_> {
+        UpdateProjectIntegrationDatadog(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3541,7 +3483,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsDatadog,
+                        crate::types::UpdateProjectIntegrationDatadogBody,
                     >::into(body),
                 ),
         )
@@ -3557,12 +3499,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Diffblue Cover integration.
-    pub fn put_api_v4_projects_id_integrations_diffblue_cover(
+    pub fn update_project_integration_diffblue_cover(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsDiffblueCover>,
-    ) -> PutApiV4ProjectsIdIntegrationsDiffblueCover<'_> {
-        PutApiV4ProjectsIdIntegrationsDiffblueCover(
+        body: impl Into<crate::types::UpdateProjectIntegrationDiffblueCoverBody>,
+    ) -> UpdateProjectIntegrationDiffblueCover<'_> {
+        UpdateProjectIntegrationDiffblueCover(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3571,7 +3513,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsDiffblueCover,
+                        crate::types::UpdateProjectIntegrationDiffblueCoverBody,
                     >::into(body),
                 ),
         )
@@ -3587,12 +3529,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Discord integration.
-    pub fn put_api_v4_projects_id_integrations_discord(
+    pub fn update_project_integration_discord(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsDiscord>,
-    ) -> PutApiV4ProjectsIdIntegrationsDiscord<'_> {
-        PutApiV4ProjectsIdIntegrationsDiscord(
+        body: impl Into<crate::types::UpdateProjectIntegrationDiscordBody>,
+    ) -> UpdateProjectIntegrationDiscord<'_> {
+        UpdateProjectIntegrationDiscord(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3601,7 +3543,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsDiscord,
+                        crate::types::UpdateProjectIntegrationDiscordBody,
                     >::into(body),
                 ),
         )
@@ -3617,12 +3559,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Drone Ci integration.
-    pub fn put_api_v4_projects_id_integrations_drone_ci(
+    pub fn update_project_integration_drone_ci(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsDroneCi>,
-    ) -> PutApiV4ProjectsIdIntegrationsDroneCi<'_> {
-        PutApiV4ProjectsIdIntegrationsDroneCi(
+        body: impl Into<crate::types::UpdateProjectIntegrationDroneCiBody>,
+    ) -> UpdateProjectIntegrationDroneCi<'_> {
+        UpdateProjectIntegrationDroneCi(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3631,7 +3573,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsDroneCi,
+                        crate::types::UpdateProjectIntegrationDroneCiBody,
                     >::into(body),
                 ),
         )
@@ -3647,12 +3589,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Emails On Push integration.
-    pub fn put_api_v4_projects_id_integrations_emails_on_push(
+    pub fn update_project_integration_emails_on_push(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsEmailsOnPush>,
-    ) -> PutApiV4ProjectsIdIntegrationsEmailsOnPush<'_> {
-        PutApiV4ProjectsIdIntegrationsEmailsOnPush(
+        body: impl Into<crate::types::UpdateProjectIntegrationEmailsOnPushBody>,
+    ) -> UpdateProjectIntegrationEmailsOnPush<'_> {
+        UpdateProjectIntegrationEmailsOnPush(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3661,7 +3603,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsEmailsOnPush,
+                        crate::types::UpdateProjectIntegrationEmailsOnPushBody,
                     >::into(body),
                 ),
         )
@@ -3677,12 +3619,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit External Wiki integration.
-    pub fn put_api_v4_projects_id_integrations_external_wiki(
+    pub fn update_project_integration_external_wiki(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsExternalWiki>,
-    ) -> PutApiV4ProjectsIdIntegrationsExternalWiki<'_> {
-        PutApiV4ProjectsIdIntegrationsExternalWiki(
+        body: impl Into<crate::types::UpdateProjectIntegrationExternalWikiBody>,
+    ) -> UpdateProjectIntegrationExternalWiki<'_> {
+        UpdateProjectIntegrationExternalWiki(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3691,7 +3633,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsExternalWiki,
+                        crate::types::UpdateProjectIntegrationExternalWikiBody,
                     >::into(body),
                 ),
         )
@@ -3707,14 +3649,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
-    pub fn put_api_v4_projects_id_integrations_gitlab_slack_application(
+    pub fn update_project_integration_gitlab_slack_application(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsGitlabSlackApplication,
-        >,
-    ) -> PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'_> {
-        PutApiV4ProjectsIdIntegrationsGitlabSlackApplication(
+        body: impl Into<crate::types::UpdateProjectIntegrationGitlabSlackApplicationBody>,
+    ) -> UpdateProjectIntegrationGitlabSlackApplication<'_> {
+        UpdateProjectIntegrationGitlabSlackApplication(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3723,7 +3663,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsGitlabSlackApplication,
+                        crate::types::UpdateProjectIntegrationGitlabSlackApplicationBody,
                     >::into(body),
                 ),
         )
@@ -3739,12 +3679,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Play integration.
-    pub fn put_api_v4_projects_id_integrations_google_play(
+    pub fn update_project_integration_google_play(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsGooglePlay>,
-    ) -> PutApiV4ProjectsIdIntegrationsGooglePlay<'_> {
-        PutApiV4ProjectsIdIntegrationsGooglePlay(
+        body: impl Into<crate::types::UpdateProjectIntegrationGooglePlayBody>,
+    ) -> UpdateProjectIntegrationGooglePlay<'_> {
+        UpdateProjectIntegrationGooglePlay(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3753,7 +3693,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsGooglePlay,
+                        crate::types::UpdateProjectIntegrationGooglePlayBody,
                     >::into(body),
                 ),
         )
@@ -3769,12 +3709,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Hangouts Chat integration.
-    pub fn put_api_v4_projects_id_integrations_hangouts_chat(
+    pub fn update_project_integration_hangouts_chat(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsHangoutsChat>,
-    ) -> PutApiV4ProjectsIdIntegrationsHangoutsChat<'_> {
-        PutApiV4ProjectsIdIntegrationsHangoutsChat(
+        body: impl Into<crate::types::UpdateProjectIntegrationHangoutsChatBody>,
+    ) -> UpdateProjectIntegrationHangoutsChat<'_> {
+        UpdateProjectIntegrationHangoutsChat(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3783,7 +3723,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsHangoutsChat,
+                        crate::types::UpdateProjectIntegrationHangoutsChatBody,
                     >::into(body),
                 ),
         )
@@ -3799,12 +3739,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Harbor integration.
-    pub fn put_api_v4_projects_id_integrations_harbor(
+    pub fn update_project_integration_harbor(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsHarbor>,
-    ) -> PutApiV4ProjectsIdIntegrationsHarbor<'_> {
-        PutApiV4ProjectsIdIntegrationsHarbor(
+        body: impl Into<crate::types::UpdateProjectIntegrationHarborBody>,
+    ) -> UpdateProjectIntegrationHarbor<'_> {
+        UpdateProjectIntegrationHarbor(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3812,9 +3752,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsHarbor,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationHarborBody>::into(body),
                 ),
         )
     }
@@ -3829,12 +3767,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Irker integration.
-    pub fn put_api_v4_projects_id_integrations_irker(
+    pub fn update_project_integration_irker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsIrker>,
-    ) -> PutApiV4ProjectsIdIntegrationsIrker<'_> {
-        PutApiV4ProjectsIdIntegrationsIrker(
+        body: impl Into<crate::types::UpdateProjectIntegrationIrkerBody>,
+    ) -> UpdateProjectIntegrationIrker<'_> {
+        UpdateProjectIntegrationIrker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3842,9 +3780,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsIrker,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationIrkerBody>::into(body),
                 ),
         )
     }
@@ -3859,12 +3795,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jenkins integration.
-    pub fn put_api_v4_projects_id_integrations_jenkins(
+    pub fn update_project_integration_jenkins(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsJenkins>,
-    ) -> PutApiV4ProjectsIdIntegrationsJenkins<'_> {
-        PutApiV4ProjectsIdIntegrationsJenkins(
+        body: impl Into<crate::types::UpdateProjectIntegrationJenkinsBody>,
+    ) -> UpdateProjectIntegrationJenkins<'_> {
+        UpdateProjectIntegrationJenkins(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3873,7 +3809,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsJenkins,
+                        crate::types::UpdateProjectIntegrationJenkinsBody,
                     >::into(body),
                 ),
         )
@@ -3889,12 +3825,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jira integration.
-    pub fn put_api_v4_projects_id_integrations_jira(
+    pub fn update_project_integration_jira(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsJira>,
-    ) -> PutApiV4ProjectsIdIntegrationsJira<'_> {
-        PutApiV4ProjectsIdIntegrationsJira(
+        body: impl Into<crate::types::UpdateProjectIntegrationJiraBody>,
+    ) -> UpdateProjectIntegrationJira<'_> {
+        UpdateProjectIntegrationJira(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3902,7 +3838,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdIntegrationsJira>::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationJiraBody>::into(body),
                 ),
         )
     }
@@ -3917,12 +3853,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Jira Cloud App integration.
-    pub fn put_api_v4_projects_id_integrations_jira_cloud_app(
+    pub fn update_project_integration_jira_cloud_app(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsJiraCloudApp>,
-    ) -> PutApiV4ProjectsIdIntegrationsJiraCloudApp<'_> {
-        PutApiV4ProjectsIdIntegrationsJiraCloudApp(
+        body: impl Into<crate::types::UpdateProjectIntegrationJiraCloudAppBody>,
+    ) -> UpdateProjectIntegrationJiraCloudApp<'_> {
+        UpdateProjectIntegrationJiraCloudApp(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3931,7 +3867,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsJiraCloudApp,
+                        crate::types::UpdateProjectIntegrationJiraCloudAppBody,
                     >::into(body),
                 ),
         )
@@ -3947,12 +3883,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Matrix integration.
-    pub fn put_api_v4_projects_id_integrations_matrix(
+    pub fn update_project_integration_matrix(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMatrix>,
-    ) -> PutApiV4ProjectsIdIntegrationsMatrix<'_> {
-        PutApiV4ProjectsIdIntegrationsMatrix(
+        body: impl Into<crate::types::UpdateProjectIntegrationMatrixBody>,
+    ) -> UpdateProjectIntegrationMatrix<'_> {
+        UpdateProjectIntegrationMatrix(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3960,9 +3896,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsMatrix,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationMatrixBody>::into(body),
                 ),
         )
     }
@@ -3977,14 +3911,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
-    pub fn put_api_v4_projects_id_integrations_mattermost_slash_commands(
+    pub fn update_project_integration_mattermost_slash_commands(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         body: impl Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsMattermostSlashCommands,
+            crate::types::UpdateProjectIntegrationMattermostSlashCommandsBody,
         >,
-    ) -> PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'_> {
-        PutApiV4ProjectsIdIntegrationsMattermostSlashCommands(
+    ) -> UpdateProjectIntegrationMattermostSlashCommands<'_> {
+        UpdateProjectIntegrationMattermostSlashCommands(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3993,7 +3927,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsMattermostSlashCommands,
+                        crate::types::UpdateProjectIntegrationMattermostSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -4009,12 +3943,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
-    pub fn put_api_v4_projects_id_integrations_slack_slash_commands(
+    pub fn update_project_integration_slack_slash_commands(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsSlackSlashCommands>,
-    ) -> PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'_> {
-        PutApiV4ProjectsIdIntegrationsSlackSlashCommands(
+        body: impl Into<crate::types::UpdateProjectIntegrationSlackSlashCommandsBody>,
+    ) -> UpdateProjectIntegrationSlackSlashCommands<'_> {
+        UpdateProjectIntegrationSlackSlashCommands(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4023,7 +3957,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsSlackSlashCommands,
+                        crate::types::UpdateProjectIntegrationSlackSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -4039,12 +3973,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Packagist integration.
-    pub fn put_api_v4_projects_id_integrations_packagist(
+    pub fn update_project_integration_packagist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPackagist>,
-    ) -> PutApiV4ProjectsIdIntegrationsPackagist<'_> {
-        PutApiV4ProjectsIdIntegrationsPackagist(
+        body: impl Into<crate::types::UpdateProjectIntegrationPackagistBody>,
+    ) -> UpdateProjectIntegrationPackagist<'_> {
+        UpdateProjectIntegrationPackagist(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4053,7 +3987,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsPackagist,
+                        crate::types::UpdateProjectIntegrationPackagistBody,
                     >::into(body),
                 ),
         )
@@ -4069,12 +4003,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Phorge integration.
-    pub fn put_api_v4_projects_id_integrations_phorge(
+    pub fn update_project_integration_phorge(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPhorge>,
-    ) -> PutApiV4ProjectsIdIntegrationsPhorge<'_> {
-        PutApiV4ProjectsIdIntegrationsPhorge(
+        body: impl Into<crate::types::UpdateProjectIntegrationPhorgeBody>,
+    ) -> UpdateProjectIntegrationPhorge<'_> {
+        UpdateProjectIntegrationPhorge(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4082,9 +4016,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsPhorge,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationPhorgeBody>::into(body),
                 ),
         )
     }
@@ -4099,12 +4031,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pipelines Email integration.
-    pub fn put_api_v4_projects_id_integrations_pipelines_email(
+    pub fn update_project_integration_pipelines_email(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPipelinesEmail>,
-    ) -> PutApiV4ProjectsIdIntegrationsPipelinesEmail<'_> {
-        PutApiV4ProjectsIdIntegrationsPipelinesEmail(
+        body: impl Into<crate::types::UpdateProjectIntegrationPipelinesEmailBody>,
+    ) -> UpdateProjectIntegrationPipelinesEmail<'_> {
+        UpdateProjectIntegrationPipelinesEmail(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4113,7 +4045,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsPipelinesEmail,
+                        crate::types::UpdateProjectIntegrationPipelinesEmailBody,
                     >::into(body),
                 ),
         )
@@ -4129,12 +4061,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pivotaltracker integration.
-    pub fn put_api_v4_projects_id_integrations_pivotaltracker(
+    pub fn update_project_integration_pivotaltracker(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPivotaltracker>,
-    ) -> PutApiV4ProjectsIdIntegrationsPivotaltracker<'_> {
-        PutApiV4ProjectsIdIntegrationsPivotaltracker(
+        body: impl Into<crate::types::UpdateProjectIntegrationPivotaltrackerBody>,
+    ) -> UpdateProjectIntegrationPivotaltracker<'_> {
+        UpdateProjectIntegrationPivotaltracker(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4143,7 +4075,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsPivotaltracker,
+                        crate::types::UpdateProjectIntegrationPivotaltrackerBody,
                     >::into(body),
                 ),
         )
@@ -4159,12 +4091,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pumble integration.
-    pub fn put_api_v4_projects_id_integrations_pumble(
+    pub fn update_project_integration_pumble(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPumble>,
-    ) -> PutApiV4ProjectsIdIntegrationsPumble<'_> {
-        PutApiV4ProjectsIdIntegrationsPumble(
+        body: impl Into<crate::types::UpdateProjectIntegrationPumbleBody>,
+    ) -> UpdateProjectIntegrationPumble<'_> {
+        UpdateProjectIntegrationPumble(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4172,9 +4104,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsPumble,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationPumbleBody>::into(body),
                 ),
         )
     }
@@ -4189,12 +4119,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Pushover integration.
-    pub fn put_api_v4_projects_id_integrations_pushover(
+    pub fn update_project_integration_pushover(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsPushover>,
-    ) -> PutApiV4ProjectsIdIntegrationsPushover<'_> {
-        PutApiV4ProjectsIdIntegrationsPushover(
+        body: impl Into<crate::types::UpdateProjectIntegrationPushoverBody>,
+    ) -> UpdateProjectIntegrationPushover<'_> {
+        UpdateProjectIntegrationPushover(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4203,7 +4133,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsPushover,
+                        crate::types::UpdateProjectIntegrationPushoverBody,
                     >::into(body),
                 ),
         )
@@ -4219,12 +4149,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Redmine integration.
-    pub fn put_api_v4_projects_id_integrations_redmine(
+    pub fn update_project_integration_redmine(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsRedmine>,
-    ) -> PutApiV4ProjectsIdIntegrationsRedmine<'_> {
-        PutApiV4ProjectsIdIntegrationsRedmine(
+        body: impl Into<crate::types::UpdateProjectIntegrationRedmineBody>,
+    ) -> UpdateProjectIntegrationRedmine<'_> {
+        UpdateProjectIntegrationRedmine(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4233,7 +4163,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsRedmine,
+                        crate::types::UpdateProjectIntegrationRedmineBody,
                     >::into(body),
                 ),
         )
@@ -4249,12 +4179,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Ewm integration.
-    pub fn put_api_v4_projects_id_integrations_ewm(
+    pub fn update_project_integration_ewm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsEwm>,
-    ) -> PutApiV4ProjectsIdIntegrationsEwm<'_> {
-        PutApiV4ProjectsIdIntegrationsEwm(
+        body: impl Into<crate::types::UpdateProjectIntegrationEwmBody>,
+    ) -> UpdateProjectIntegrationEwm<'_> {
+        UpdateProjectIntegrationEwm(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4262,7 +4192,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdIntegrationsEwm>::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationEwmBody>::into(body),
                 ),
         )
     }
@@ -4277,12 +4207,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Youtrack integration.
-    pub fn put_api_v4_projects_id_integrations_youtrack(
+    pub fn update_project_integration_youtrack(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsYoutrack>,
-    ) -> PutApiV4ProjectsIdIntegrationsYoutrack<'_> {
-        PutApiV4ProjectsIdIntegrationsYoutrack(
+        body: impl Into<crate::types::UpdateProjectIntegrationYoutrackBody>,
+    ) -> UpdateProjectIntegrationYoutrack<'_> {
+        UpdateProjectIntegrationYoutrack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4291,7 +4221,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsYoutrack,
+                        crate::types::UpdateProjectIntegrationYoutrackBody,
                     >::into(body),
                 ),
         )
@@ -4307,12 +4237,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Clickup integration.
-    pub fn put_api_v4_projects_id_integrations_clickup(
+    pub fn update_project_integration_clickup(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsClickup>,
-    ) -> PutApiV4ProjectsIdIntegrationsClickup<'_> {
-        PutApiV4ProjectsIdIntegrationsClickup(
+        body: impl Into<crate::types::UpdateProjectIntegrationClickupBody>,
+    ) -> UpdateProjectIntegrationClickup<'_> {
+        UpdateProjectIntegrationClickup(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4321,7 +4251,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsClickup,
+                        crate::types::UpdateProjectIntegrationClickupBody,
                     >::into(body),
                 ),
         )
@@ -4337,12 +4267,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Slack integration.
-    pub fn put_api_v4_projects_id_integrations_slack(
+    pub fn update_project_integration_slack(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsSlack>,
-    ) -> PutApiV4ProjectsIdIntegrationsSlack<'_> {
-        PutApiV4ProjectsIdIntegrationsSlack(
+        body: impl Into<crate::types::UpdateProjectIntegrationSlackBody>,
+    ) -> UpdateProjectIntegrationSlack<'_> {
+        UpdateProjectIntegrationSlack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4350,9 +4280,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsSlack,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationSlackBody>::into(body),
                 ),
         )
     }
@@ -4367,12 +4295,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Microsoft Teams integration.
-    pub fn put_api_v4_projects_id_integrations_microsoft_teams(
+    pub fn update_project_integration_microsoft_teams(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMicrosoftTeams>,
-    ) -> PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'_> {
-        PutApiV4ProjectsIdIntegrationsMicrosoftTeams(
+        body: impl Into<crate::types::UpdateProjectIntegrationMicrosoftTeamsBody>,
+    ) -> UpdateProjectIntegrationMicrosoftTeams<'_> {
+        UpdateProjectIntegrationMicrosoftTeams(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4381,7 +4309,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsMicrosoftTeams,
+                        crate::types::UpdateProjectIntegrationMicrosoftTeamsBody,
                     >::into(body),
                 ),
         )
@@ -4397,12 +4325,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mattermost integration.
-    pub fn put_api_v4_projects_id_integrations_mattermost(
+    pub fn update_project_integration_mattermost(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMattermost>,
-    ) -> PutApiV4ProjectsIdIntegrationsMattermost<'_> {
-        PutApiV4ProjectsIdIntegrationsMattermost(
+        body: impl Into<crate::types::UpdateProjectIntegrationMattermostBody>,
+    ) -> UpdateProjectIntegrationMattermost<'_> {
+        UpdateProjectIntegrationMattermost(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4411,7 +4339,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsMattermost,
+                        crate::types::UpdateProjectIntegrationMattermostBody,
                     >::into(body),
                 ),
         )
@@ -4427,12 +4355,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Teamcity integration.
-    pub fn put_api_v4_projects_id_integrations_teamcity(
+    pub fn update_project_integration_teamcity(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsTeamcity>,
-    ) -> PutApiV4ProjectsIdIntegrationsTeamcity<'_> {
-        PutApiV4ProjectsIdIntegrationsTeamcity(
+        body: impl Into<crate::types::UpdateProjectIntegrationTeamcityBody>,
+    ) -> UpdateProjectIntegrationTeamcity<'_> {
+        UpdateProjectIntegrationTeamcity(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4441,7 +4369,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsTeamcity,
+                        crate::types::UpdateProjectIntegrationTeamcityBody,
                     >::into(body),
                 ),
         )
@@ -4457,12 +4385,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Telegram integration.
-    pub fn put_api_v4_projects_id_integrations_telegram(
+    pub fn update_project_integration_telegram(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsTelegram>,
-    ) -> PutApiV4ProjectsIdIntegrationsTelegram<'_> {
-        PutApiV4ProjectsIdIntegrationsTelegram(
+        body: impl Into<crate::types::UpdateProjectIntegrationTelegramBody>,
+    ) -> UpdateProjectIntegrationTelegram<'_> {
+        UpdateProjectIntegrationTelegram(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4471,7 +4399,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsTelegram,
+                        crate::types::UpdateProjectIntegrationTelegramBody,
                     >::into(body),
                 ),
         )
@@ -4487,12 +4415,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Unify Circuit integration.
-    pub fn put_api_v4_projects_id_integrations_unify_circuit(
+    pub fn update_project_integration_unify_circuit(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsUnifyCircuit>,
-    ) -> PutApiV4ProjectsIdIntegrationsUnifyCircuit<'_> {
-        PutApiV4ProjectsIdIntegrationsUnifyCircuit(
+        body: impl Into<crate::types::UpdateProjectIntegrationUnifyCircuitBody>,
+    ) -> UpdateProjectIntegrationUnifyCircuit<'_> {
+        UpdateProjectIntegrationUnifyCircuit(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4501,7 +4429,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsUnifyCircuit,
+                        crate::types::UpdateProjectIntegrationUnifyCircuitBody,
                     >::into(body),
                 ),
         )
@@ -4517,12 +4445,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Webex Teams integration.
-    pub fn put_api_v4_projects_id_integrations_webex_teams(
+    pub fn update_project_integration_webex_teams(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsWebexTeams>,
-    ) -> PutApiV4ProjectsIdIntegrationsWebexTeams<'_> {
-        PutApiV4ProjectsIdIntegrationsWebexTeams(
+        body: impl Into<crate::types::UpdateProjectIntegrationWebexTeamsBody>,
+    ) -> UpdateProjectIntegrationWebexTeams<'_> {
+        UpdateProjectIntegrationWebexTeams(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4531,7 +4459,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsWebexTeams,
+                        crate::types::UpdateProjectIntegrationWebexTeamsBody,
                     >::into(body),
                 ),
         )
@@ -4547,12 +4475,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Zentao integration.
-    pub fn put_api_v4_projects_id_integrations_zentao(
+    pub fn update_project_integration_zentao(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsZentao>,
-    ) -> PutApiV4ProjectsIdIntegrationsZentao<'_> {
-        PutApiV4ProjectsIdIntegrationsZentao(
+        body: impl Into<crate::types::UpdateProjectIntegrationZentaoBody>,
+    ) -> UpdateProjectIntegrationZentao<'_> {
+        UpdateProjectIntegrationZentao(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4560,9 +4488,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsZentao,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationZentaoBody>::into(body),
                 ),
         )
     }
@@ -4577,12 +4503,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Squash Tm integration.
-    pub fn put_api_v4_projects_id_integrations_squash_tm(
+    pub fn update_project_integration_squash_tm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsSquashTm>,
-    ) -> PutApiV4ProjectsIdIntegrationsSquashTm<'_> {
-        PutApiV4ProjectsIdIntegrationsSquashTm(
+        body: impl Into<crate::types::UpdateProjectIntegrationSquashTmBody>,
+    ) -> UpdateProjectIntegrationSquashTm<'_> {
+        UpdateProjectIntegrationSquashTm(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4591,7 +4517,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsSquashTm,
+                        crate::types::UpdateProjectIntegrationSquashTmBody,
                     >::into(body),
                 ),
         )
@@ -4607,12 +4533,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Github integration.
-    pub fn put_api_v4_projects_id_integrations_github(
+    pub fn update_project_integration_github(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsGithub>,
-    ) -> PutApiV4ProjectsIdIntegrationsGithub<'_> {
-        PutApiV4ProjectsIdIntegrationsGithub(
+        body: impl Into<crate::types::UpdateProjectIntegrationGithubBody>,
+    ) -> UpdateProjectIntegrationGithub<'_> {
+        UpdateProjectIntegrationGithub(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4620,9 +4546,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsGithub,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationGithubBody>::into(body),
                 ),
         )
     }
@@ -4637,12 +4561,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Git Guardian integration.
-    pub fn put_api_v4_projects_id_integrations_git_guardian(
+    pub fn update_project_integration_git_guardian(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsGitGuardian>,
-    ) -> PutApiV4ProjectsIdIntegrationsGitGuardian<'_> {
-        PutApiV4ProjectsIdIntegrationsGitGuardian(
+        body: impl Into<crate::types::UpdateProjectIntegrationGitGuardianBody>,
+    ) -> UpdateProjectIntegrationGitGuardian<'_> {
+        UpdateProjectIntegrationGitGuardian(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4651,7 +4575,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsGitGuardian,
+                        crate::types::UpdateProjectIntegrationGitGuardianBody,
                     >::into(body),
                 ),
         )
@@ -4667,14 +4591,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
-    pub fn put_api_v4_projects_id_integrations_google_cloud_platform_artifact_registry(
+    pub fn update_project_integration_gcp_artifact_registry(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         body: impl Into<
             crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
         >,
-    ) -> PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'_> {
-        PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry(
+    ) -> UpdateProjectIntegrationGcpArtifactRegistry<'_> {
+        UpdateProjectIntegrationGcpArtifactRegistry(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4699,16 +4623,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
-    pub fn put_api_v4_projects_id_integrations_google_cloud_platform_workload_identity_federation(
+    pub fn update_project_integration_gcp_workload_identity(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         body: impl Into<
             crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
         >,
-    ) -> PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<
-        '_,
-    > {
-        PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation(
+    ) -> UpdateProjectIntegrationGcpWorkloadIdentity<'_> {
+        UpdateProjectIntegrationGcpWorkloadIdentity(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4733,12 +4655,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mock Ci integration.
-    pub fn put_api_v4_projects_id_integrations_mock_ci(
+    pub fn update_project_integration_mock_ci(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMockCi>,
-    ) -> PutApiV4ProjectsIdIntegrationsMockCi<'_> {
-        PutApiV4ProjectsIdIntegrationsMockCi(
+        body: impl Into<crate::types::UpdateProjectIntegrationMockCiBody>,
+    ) -> UpdateProjectIntegrationMockCi<'_> {
+        UpdateProjectIntegrationMockCi(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4746,9 +4668,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsMockCi,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectIntegrationMockCiBody>::into(body),
                 ),
         )
     }
@@ -4763,12 +4683,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create/Edit Mock Monitoring integration.
-    pub fn put_api_v4_projects_id_integrations_mock_monitoring(
+    pub fn update_project_integration_mock_monitoring(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdIntegrationsMockMonitoring>,
-    ) -> PutApiV4ProjectsIdIntegrationsMockMonitoring<'_> {
-        PutApiV4ProjectsIdIntegrationsMockMonitoring(
+        body: impl Into<crate::types::UpdateProjectIntegrationMockMonitoringBody>,
+    ) -> UpdateProjectIntegrationMockMonitoring<'_> {
+        UpdateProjectIntegrationMockMonitoring(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4777,7 +4697,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsMockMonitoring,
+                        crate::types::UpdateProjectIntegrationMockMonitoringBody,
                     >::into(body),
                 ),
         )
@@ -4793,21 +4713,19 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get an integration settings.
-    pub fn get_api_v4_projects_id_integrations_slug(
+    pub fn get_project_integration(
         &self,
-        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdIntegrationsSlug<'_> {
-        GetApiV4ProjectsIdIntegrationsSlug(
+    ) -> GetProjectIntegration<'_> {
+        GetProjectIntegration(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/integrations/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-                    >::into(slug),
+                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
                 ],
             ),
         )
@@ -4823,21 +4741,19 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Disable an integration.
-    pub fn delete_api_v4_projects_id_integrations_slug(
+    pub fn delete_project_integration(
         &self,
-        slug: impl Into<crate::types::GetApiV4GroupsIdIntegrationsSlugSlug>,
+        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdIntegrationsSlug<'_> {
-        DeleteApiV4ProjectsIdIntegrationsSlug(
+    ) -> DeleteProjectIntegration<'_> {
+        DeleteProjectIntegration(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/integrations/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdIntegrationsSlugSlug,
-                    >::into(slug),
+                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
                 ],
             ),
         )
@@ -4853,14 +4769,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Trigger a slash command for mattermost-slash-commands.
-    pub fn post_api_v4_projects_id_integrations_mattermost_slash_commands_trigger(
+    pub fn trigger_project_integration_mattermost_slash_command(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         body: impl Into<
-            crate::types::PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger,
+            crate::types::TriggerProjectIntegrationMattermostSlashCommandBody,
         >,
-    ) -> PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'_> {
-        PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger(
+    ) -> TriggerProjectIntegrationMattermostSlashCommand<'_> {
+        TriggerProjectIntegrationMattermostSlashCommand(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -4869,7 +4785,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger,
+                        crate::types::TriggerProjectIntegrationMattermostSlashCommandBody,
                     >::into(body),
                 ),
         )
@@ -4885,14 +4801,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Trigger a slash command for slack-slash-commands.
-    pub fn post_api_v4_projects_id_integrations_slack_slash_commands_trigger(
+    pub fn trigger_project_integration_slack_slash_command(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger,
-        >,
-    ) -> PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'_> {
-        PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger(
+        body: impl Into<crate::types::TriggerProjectIntegrationSlackSlashCommandBody>,
+    ) -> TriggerProjectIntegrationSlackSlashCommand<'_> {
+        TriggerProjectIntegrationSlackSlashCommand(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -4901,7 +4815,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger,
+                        crate::types::TriggerProjectIntegrationSlackSlashCommandBody,
                     >::into(body),
                 ),
         )
@@ -4914,11 +4828,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200, 204): Successfully processed event.
-    pub fn post_api_v4_integrations_slack_events(
+    pub fn create_integration_slack_event(
         &self,
-        body: impl Into<crate::types::PostApiV4IntegrationsSlackEvents>,
-    ) -> PostApiV4IntegrationsSlackEvents<'_> {
-        PostApiV4IntegrationsSlackEvents(
+        body: impl Into<crate::types::CreateIntegrationSlackEventBody>,
+    ) -> CreateIntegrationSlackEvent<'_> {
+        CreateIntegrationSlackEvent(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -4926,17 +4840,17 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4IntegrationsSlackEvents>::into(body),
+                    &Into::<crate::types::CreateIntegrationSlackEventBody>::into(body),
                 ),
         )
     }
     /// `POST /api/v4/integrations/slack/interactions`
     ///
     /// Returns, on success (201): created Interaction.
-    pub fn post_api_v4_integrations_slack_interactions(
+    pub fn create_integration_slack_interaction(
         &self,
-    ) -> PostApiV4IntegrationsSlackInteractions<'_> {
-        PostApiV4IntegrationsSlackInteractions(
+    ) -> CreateIntegrationSlackInteraction<'_> {
+        CreateIntegrationSlackInteraction(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -4948,10 +4862,8 @@ impl crate::Client {
     /// `POST /api/v4/integrations/slack/options`
     ///
     /// Returns, on success (201): created Option.
-    pub fn post_api_v4_integrations_slack_options(
-        &self,
-    ) -> PostApiV4IntegrationsSlackOptions<'_> {
-        PostApiV4IntegrationsSlackOptions(
+    pub fn create_integration_slack_option(&self) -> CreateIntegrationSlackOption<'_> {
+        CreateIntegrationSlackOption(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -4961,1954 +4873,1877 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_integrations`]: `GET /api/v4/groups/{id}/integrations`. Send it with `.await`.
+/// Request builder of [`crate::Client::list_group_integrations`]: `GET /api/v4/groups/{id}/integrations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdIntegrations<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdIntegrations<'a> {
+pub struct ListGroupIntegrations<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListGroupIntegrations<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdIntegrations);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_apple_app_store`]: `PUT /api/v4/groups/{id}/integrations/apple-app-store`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupIntegrations);
+/// Request builder of [`crate::Client::update_group_integration_apple_app_store`]: `PUT /api/v4/groups/{id}/integrations/apple-app-store`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsAppleAppStore<'a>(crate::runtime::Call<'a>);
+pub struct UpdateGroupIntegrationAppleAppStore<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationAppleAppStore<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationAppleAppStore);
+/// Request builder of [`crate::Client::update_group_integration_asana`]: `PUT /api/v4/groups/{id}/integrations/asana`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationAsana<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationAsana<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationAsana);
+/// Request builder of [`crate::Client::update_group_integration_assembla`]: `PUT /api/v4/groups/{id}/integrations/assembla`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationAssembla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationAssembla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationAssembla);
+/// Request builder of [`crate::Client::update_group_integration_bamboo`]: `PUT /api/v4/groups/{id}/integrations/bamboo`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationBamboo<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationBamboo<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationBamboo);
+/// Request builder of [`crate::Client::update_group_integration_bugzilla`]: `PUT /api/v4/groups/{id}/integrations/bugzilla`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationBugzilla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationBugzilla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationBugzilla);
+/// Request builder of [`crate::Client::update_group_integration_buildkite`]: `PUT /api/v4/groups/{id}/integrations/buildkite`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationBuildkite<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationBuildkite<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationBuildkite);
+/// Request builder of [`crate::Client::update_group_integration_campfire`]: `PUT /api/v4/groups/{id}/integrations/campfire`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationCampfire<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationCampfire<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationCampfire);
+/// Request builder of [`crate::Client::update_group_integration_confluence`]: `PUT /api/v4/groups/{id}/integrations/confluence`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationConfluence<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationConfluence<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationConfluence);
+/// Request builder of [`crate::Client::update_group_integration_custom_issue_tracker`]: `PUT /api/v4/groups/{id}/integrations/custom-issue-tracker`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationCustomIssueTracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationCustomIssueTracker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationCustomIssueTracker);
+/// Request builder of [`crate::Client::update_group_integration_datadog`]: `PUT /api/v4/groups/{id}/integrations/datadog`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationDatadog<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationDatadog<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationDatadog);
+/// Request builder of [`crate::Client::update_group_integration_diffblue_cover`]: `PUT /api/v4/groups/{id}/integrations/diffblue-cover`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationDiffblueCover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationDiffblueCover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationDiffblueCover);
+/// Request builder of [`crate::Client::update_group_integration_discord`]: `PUT /api/v4/groups/{id}/integrations/discord`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationDiscord<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationDiscord<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationDiscord);
+/// Request builder of [`crate::Client::update_group_integration_drone_ci`]: `PUT /api/v4/groups/{id}/integrations/drone-ci`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationDroneCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationDroneCi<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationDroneCi);
+/// Request builder of [`crate::Client::update_group_integration_emails_on_push`]: `PUT /api/v4/groups/{id}/integrations/emails-on-push`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationEmailsOnPush<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationEmailsOnPush<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationEmailsOnPush);
+/// Request builder of [`crate::Client::update_group_integration_external_wiki`]: `PUT /api/v4/groups/{id}/integrations/external-wiki`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationExternalWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationExternalWiki<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationExternalWiki);
+/// Request builder of [`crate::Client::update_group_integration_gitlab_slack_application`]: `PUT /api/v4/groups/{id}/integrations/gitlab-slack-application`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationGitlabSlackApplication<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsAppleAppStore<'a> {
+for UpdateGroupIntegrationGitlabSlackApplication<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsAppleAppStore);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_asana`]: `PUT /api/v4/groups/{id}/integrations/asana`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationGitlabSlackApplication);
+/// Request builder of [`crate::Client::update_group_integration_google_play`]: `PUT /api/v4/groups/{id}/integrations/google-play`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsAsana<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsAsana<'a> {
+pub struct UpdateGroupIntegrationGooglePlay<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationGooglePlay<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsAsana);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_assembla`]: `PUT /api/v4/groups/{id}/integrations/assembla`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationGooglePlay);
+/// Request builder of [`crate::Client::update_group_integration_hangouts_chat`]: `PUT /api/v4/groups/{id}/integrations/hangouts-chat`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsAssembla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsAssembla<'a> {
+pub struct UpdateGroupIntegrationHangoutsChat<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationHangoutsChat<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsAssembla);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_bamboo`]: `PUT /api/v4/groups/{id}/integrations/bamboo`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationHangoutsChat);
+/// Request builder of [`crate::Client::update_group_integration_harbor`]: `PUT /api/v4/groups/{id}/integrations/harbor`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsBamboo<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsBamboo<'a> {
+pub struct UpdateGroupIntegrationHarbor<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationHarbor<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsBamboo);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_bugzilla`]: `PUT /api/v4/groups/{id}/integrations/bugzilla`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationHarbor);
+/// Request builder of [`crate::Client::update_group_integration_irker`]: `PUT /api/v4/groups/{id}/integrations/irker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsBugzilla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsBugzilla<'a> {
+pub struct UpdateGroupIntegrationIrker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationIrker<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsBugzilla);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_buildkite`]: `PUT /api/v4/groups/{id}/integrations/buildkite`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationIrker);
+/// Request builder of [`crate::Client::update_group_integration_jenkins`]: `PUT /api/v4/groups/{id}/integrations/jenkins`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsBuildkite<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsBuildkite<'a> {
+pub struct UpdateGroupIntegrationJenkins<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationJenkins<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsBuildkite);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_campfire`]: `PUT /api/v4/groups/{id}/integrations/campfire`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationJenkins);
+/// Request builder of [`crate::Client::update_group_integration_jira`]: `PUT /api/v4/groups/{id}/integrations/jira`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsCampfire<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsCampfire<'a> {
+pub struct UpdateGroupIntegrationJira<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationJira<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsCampfire);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_confluence`]: `PUT /api/v4/groups/{id}/integrations/confluence`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationJira);
+/// Request builder of [`crate::Client::update_group_integration_jira_cloud_app`]: `PUT /api/v4/groups/{id}/integrations/jira-cloud-app`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsConfluence<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsConfluence<'a> {
+pub struct UpdateGroupIntegrationJiraCloudApp<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationJiraCloudApp<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsConfluence);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_custom_issue_tracker`]: `PUT /api/v4/groups/{id}/integrations/custom-issue-tracker`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationJiraCloudApp);
+/// Request builder of [`crate::Client::update_group_integration_matrix`]: `PUT /api/v4/groups/{id}/integrations/matrix`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsCustomIssueTracker<'a>(crate::runtime::Call<'a>);
+pub struct UpdateGroupIntegrationMatrix<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMatrix<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationMatrix);
+/// Request builder of [`crate::Client::update_group_integration_mattermost_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/mattermost-slash-commands`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationMattermostSlashCommands<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsCustomIssueTracker<'a> {
+for UpdateGroupIntegrationMattermostSlashCommands<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsCustomIssueTracker);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_datadog`]: `PUT /api/v4/groups/{id}/integrations/datadog`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationMattermostSlashCommands);
+/// Request builder of [`crate::Client::update_group_integration_slack_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/slack-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsDatadog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsDatadog<'a> {
+pub struct UpdateGroupIntegrationSlackSlashCommands<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationSlackSlashCommands<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsDatadog);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_diffblue_cover`]: `PUT /api/v4/groups/{id}/integrations/diffblue-cover`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationSlackSlashCommands);
+/// Request builder of [`crate::Client::update_group_integration_packagist`]: `PUT /api/v4/groups/{id}/integrations/packagist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsDiffblueCover<'a>(crate::runtime::Call<'a>);
+pub struct UpdateGroupIntegrationPackagist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPackagist<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationPackagist);
+/// Request builder of [`crate::Client::update_group_integration_phorge`]: `PUT /api/v4/groups/{id}/integrations/phorge`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationPhorge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPhorge<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationPhorge);
+/// Request builder of [`crate::Client::update_group_integration_pipelines_email`]: `PUT /api/v4/groups/{id}/integrations/pipelines-email`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationPipelinesEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPipelinesEmail<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationPipelinesEmail);
+/// Request builder of [`crate::Client::update_group_integration_pivotaltracker`]: `PUT /api/v4/groups/{id}/integrations/pivotaltracker`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationPivotaltracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPivotaltracker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationPivotaltracker);
+/// Request builder of [`crate::Client::update_group_integration_pumble`]: `PUT /api/v4/groups/{id}/integrations/pumble`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationPumble<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPumble<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationPumble);
+/// Request builder of [`crate::Client::update_group_integration_pushover`]: `PUT /api/v4/groups/{id}/integrations/pushover`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationPushover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPushover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationPushover);
+/// Request builder of [`crate::Client::update_group_integration_redmine`]: `PUT /api/v4/groups/{id}/integrations/redmine`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationRedmine<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationRedmine<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationRedmine);
+/// Request builder of [`crate::Client::update_group_integration_ewm`]: `PUT /api/v4/groups/{id}/integrations/ewm`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationEwm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationEwm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationEwm);
+/// Request builder of [`crate::Client::update_group_integration_youtrack`]: `PUT /api/v4/groups/{id}/integrations/youtrack`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationYoutrack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationYoutrack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationYoutrack);
+/// Request builder of [`crate::Client::update_group_integration_clickup`]: `PUT /api/v4/groups/{id}/integrations/clickup`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationClickup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationClickup<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationClickup);
+/// Request builder of [`crate::Client::update_group_integration_slack`]: `PUT /api/v4/groups/{id}/integrations/slack`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationSlack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationSlack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationSlack);
+/// Request builder of [`crate::Client::update_group_integration_microsoft_teams`]: `PUT /api/v4/groups/{id}/integrations/microsoft-teams`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationMicrosoftTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMicrosoftTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationMicrosoftTeams);
+/// Request builder of [`crate::Client::update_group_integration_mattermost`]: `PUT /api/v4/groups/{id}/integrations/mattermost`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationMattermost<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMattermost<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationMattermost);
+/// Request builder of [`crate::Client::update_group_integration_teamcity`]: `PUT /api/v4/groups/{id}/integrations/teamcity`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationTeamcity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationTeamcity<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationTeamcity);
+/// Request builder of [`crate::Client::update_group_integration_telegram`]: `PUT /api/v4/groups/{id}/integrations/telegram`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationTelegram<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationTelegram<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationTelegram);
+/// Request builder of [`crate::Client::update_group_integration_unify_circuit`]: `PUT /api/v4/groups/{id}/integrations/unify-circuit`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationUnifyCircuit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationUnifyCircuit<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationUnifyCircuit);
+/// Request builder of [`crate::Client::update_group_integration_webex_teams`]: `PUT /api/v4/groups/{id}/integrations/webex-teams`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationWebexTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationWebexTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationWebexTeams);
+/// Request builder of [`crate::Client::update_group_integration_zentao`]: `PUT /api/v4/groups/{id}/integrations/zentao`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationZentao<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationZentao<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationZentao);
+/// Request builder of [`crate::Client::update_group_integration_squash_tm`]: `PUT /api/v4/groups/{id}/integrations/squash-tm`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationSquashTm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationSquashTm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationSquashTm);
+/// Request builder of [`crate::Client::update_group_integration_github`]: `PUT /api/v4/groups/{id}/integrations/github`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationGithub<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationGithub);
+/// Request builder of [`crate::Client::update_group_integration_git_guardian`]: `PUT /api/v4/groups/{id}/integrations/git-guardian`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationGitGuardian<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationGitGuardian<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateGroupIntegrationGitGuardian);
+/// Request builder of [`crate::Client::update_group_integration_gcp_artifact_registry`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateGroupIntegrationGcpArtifactRegistry<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsDiffblueCover<'a> {
+for UpdateGroupIntegrationGcpArtifactRegistry<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsDiffblueCover);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_discord`]: `PUT /api/v4/groups/{id}/integrations/discord`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationGcpArtifactRegistry);
+/// Request builder of [`crate::Client::update_group_integration_gcp_workload_identity`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsDiscord<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsDiscord<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsDiscord);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_drone_ci`]: `PUT /api/v4/groups/{id}/integrations/drone-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsDroneCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsDroneCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsDroneCi);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_emails_on_push`]: `PUT /api/v4/groups/{id}/integrations/emails-on-push`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsEmailsOnPush<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsEmailsOnPush<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsEmailsOnPush);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_external_wiki`]: `PUT /api/v4/groups/{id}/integrations/external-wiki`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsExternalWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsExternalWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsExternalWiki);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_gitlab_slack_application`]: `PUT /api/v4/groups/{id}/integrations/gitlab-slack-application`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct UpdateGroupIntegrationGcpWorkloadIdentity<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsGitlabSlackApplication<'a> {
+for UpdateGroupIntegrationGcpWorkloadIdentity<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsGitlabSlackApplication);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_google_play`]: `PUT /api/v4/groups/{id}/integrations/google-play`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationGcpWorkloadIdentity);
+/// Request builder of [`crate::Client::update_group_integration_mock_ci`]: `PUT /api/v4/groups/{id}/integrations/mock-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGooglePlay<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsGooglePlay<'a> {
+pub struct UpdateGroupIntegrationMockCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMockCi<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsGooglePlay);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_hangouts_chat`]: `PUT /api/v4/groups/{id}/integrations/hangouts-chat`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationMockCi);
+/// Request builder of [`crate::Client::update_group_integration_mock_monitoring`]: `PUT /api/v4/groups/{id}/integrations/mock-monitoring`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsHangoutsChat<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsHangoutsChat<'a> {
+pub struct UpdateGroupIntegrationMockMonitoring<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMockMonitoring<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsHangoutsChat);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_harbor`]: `PUT /api/v4/groups/{id}/integrations/harbor`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupIntegrationMockMonitoring);
+/// Request builder of [`crate::Client::get_group_integration`]: `GET /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsHarbor<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsHarbor<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsHarbor);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_irker`]: `PUT /api/v4/groups/{id}/integrations/irker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsIrker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsIrker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsIrker);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_jenkins`]: `PUT /api/v4/groups/{id}/integrations/jenkins`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsJenkins<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsJenkins<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsJenkins);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_jira`]: `PUT /api/v4/groups/{id}/integrations/jira`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsJira<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsJira<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsJira);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_jira_cloud_app`]: `PUT /api/v4/groups/{id}/integrations/jira-cloud-app`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsJiraCloudApp<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsJiraCloudApp<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsJiraCloudApp);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_matrix`]: `PUT /api/v4/groups/{id}/integrations/matrix`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMatrix<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsMatrix<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMatrix);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_mattermost_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/mattermost-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsMattermostSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMattermostSlashCommands);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_slack_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/slack-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsSlackSlashCommands<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsSlackSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsSlackSlashCommands);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_packagist`]: `PUT /api/v4/groups/{id}/integrations/packagist`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPackagist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsPackagist<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPackagist);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_phorge`]: `PUT /api/v4/groups/{id}/integrations/phorge`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPhorge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsPhorge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPhorge);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_pipelines_email`]: `PUT /api/v4/groups/{id}/integrations/pipelines-email`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPipelinesEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsPipelinesEmail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPipelinesEmail);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_pivotaltracker`]: `PUT /api/v4/groups/{id}/integrations/pivotaltracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPivotaltracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsPivotaltracker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPivotaltracker);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_pumble`]: `PUT /api/v4/groups/{id}/integrations/pumble`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPumble<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsPumble<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPumble);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_pushover`]: `PUT /api/v4/groups/{id}/integrations/pushover`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsPushover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsPushover<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsPushover);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_redmine`]: `PUT /api/v4/groups/{id}/integrations/redmine`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsRedmine<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsRedmine<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsRedmine);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_ewm`]: `PUT /api/v4/groups/{id}/integrations/ewm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsEwm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsEwm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsEwm);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_youtrack`]: `PUT /api/v4/groups/{id}/integrations/youtrack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsYoutrack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsYoutrack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsYoutrack);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_clickup`]: `PUT /api/v4/groups/{id}/integrations/clickup`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsClickup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsClickup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsClickup);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_slack`]: `PUT /api/v4/groups/{id}/integrations/slack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsSlack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsSlack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsSlack);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_microsoft_teams`]: `PUT /api/v4/groups/{id}/integrations/microsoft-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsMicrosoftTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMicrosoftTeams);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_mattermost`]: `PUT /api/v4/groups/{id}/integrations/mattermost`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMattermost<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsMattermost<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMattermost);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_teamcity`]: `PUT /api/v4/groups/{id}/integrations/teamcity`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsTeamcity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsTeamcity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsTeamcity);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_telegram`]: `PUT /api/v4/groups/{id}/integrations/telegram`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsTelegram<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsTelegram<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsTelegram);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_unify_circuit`]: `PUT /api/v4/groups/{id}/integrations/unify-circuit`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsUnifyCircuit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsUnifyCircuit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsUnifyCircuit);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_webex_teams`]: `PUT /api/v4/groups/{id}/integrations/webex-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsWebexTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsWebexTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsWebexTeams);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_zentao`]: `PUT /api/v4/groups/{id}/integrations/zentao`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsZentao<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsZentao<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsZentao);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_squash_tm`]: `PUT /api/v4/groups/{id}/integrations/squash-tm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsSquashTm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsSquashTm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsSquashTm);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_github`]: `PUT /api/v4/groups/{id}/integrations/github`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsGithub<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsGithub);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_git_guardian`]: `PUT /api/v4/groups/{id}/integrations/git-guardian`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGitGuardian<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsGitGuardian<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsGitGuardian);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_google_cloud_platform_artifact_registry`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry
-);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_google_cloud_platform_workload_identity_federation`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation
-);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_mock_ci`]: `PUT /api/v4/groups/{id}/integrations/mock-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMockCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdIntegrationsMockCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMockCi);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_integrations_mock_monitoring`]: `PUT /api/v4/groups/{id}/integrations/mock-monitoring`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdIntegrationsMockMonitoring<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdIntegrationsMockMonitoring<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4GroupsIdIntegrationsMockMonitoring);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_integrations_slug`]: `GET /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdIntegrationsSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdIntegrationsSlug<'a> {
+pub struct GetGroupIntegration<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupIntegration<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdIntegrationsSlug);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_integrations_slug`]: `DELETE /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupIntegration);
+/// Request builder of [`crate::Client::delete_group_integration`]: `DELETE /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdIntegrationsSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdIntegrationsSlug<'a> {
+pub struct DeleteGroupIntegration<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupIntegration<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdIntegrationsSlug);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_services`]: `GET /api/v4/projects/{id}/services`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupIntegration);
+/// Request builder of [`crate::Client::list_project_services`]: `GET /api/v4/projects/{id}/services`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdServices<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdServices<'a> {
+pub struct ListProjectServices<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListProjectServices<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdServices);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_apple_app_store`]: `PUT /api/v4/projects/{id}/services/apple-app-store`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectServices);
+/// Request builder of [`crate::Client::update_project_service_apple_app_store`]: `PUT /api/v4/projects/{id}/services/apple-app-store`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesAppleAppStore<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesAppleAppStore<'a> {
+pub struct UpdateProjectServiceAppleAppStore<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceAppleAppStore<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesAppleAppStore);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_asana`]: `PUT /api/v4/projects/{id}/services/asana`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceAppleAppStore);
+/// Request builder of [`crate::Client::update_project_service_asana`]: `PUT /api/v4/projects/{id}/services/asana`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesAsana<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesAsana<'a> {
+pub struct UpdateProjectServiceAsana<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceAsana<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesAsana);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_assembla`]: `PUT /api/v4/projects/{id}/services/assembla`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceAsana);
+/// Request builder of [`crate::Client::update_project_service_assembla`]: `PUT /api/v4/projects/{id}/services/assembla`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesAssembla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesAssembla<'a> {
+pub struct UpdateProjectServiceAssembla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceAssembla<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesAssembla);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_bamboo`]: `PUT /api/v4/projects/{id}/services/bamboo`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceAssembla);
+/// Request builder of [`crate::Client::update_project_service_bamboo`]: `PUT /api/v4/projects/{id}/services/bamboo`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesBamboo<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesBamboo<'a> {
+pub struct UpdateProjectServiceBamboo<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceBamboo<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesBamboo);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_bugzilla`]: `PUT /api/v4/projects/{id}/services/bugzilla`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceBamboo);
+/// Request builder of [`crate::Client::update_project_service_bugzilla`]: `PUT /api/v4/projects/{id}/services/bugzilla`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesBugzilla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesBugzilla<'a> {
+pub struct UpdateProjectServiceBugzilla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceBugzilla<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesBugzilla);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_buildkite`]: `PUT /api/v4/projects/{id}/services/buildkite`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceBugzilla);
+/// Request builder of [`crate::Client::update_project_service_buildkite`]: `PUT /api/v4/projects/{id}/services/buildkite`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesBuildkite<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesBuildkite<'a> {
+pub struct UpdateProjectServiceBuildkite<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceBuildkite<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesBuildkite);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_campfire`]: `PUT /api/v4/projects/{id}/services/campfire`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceBuildkite);
+/// Request builder of [`crate::Client::update_project_service_campfire`]: `PUT /api/v4/projects/{id}/services/campfire`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesCampfire<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesCampfire<'a> {
+pub struct UpdateProjectServiceCampfire<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceCampfire<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesCampfire);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_confluence`]: `PUT /api/v4/projects/{id}/services/confluence`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceCampfire);
+/// Request builder of [`crate::Client::update_project_service_confluence`]: `PUT /api/v4/projects/{id}/services/confluence`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesConfluence<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesConfluence<'a> {
+pub struct UpdateProjectServiceConfluence<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceConfluence<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesConfluence);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/services/custom-issue-tracker`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceConfluence);
+/// Request builder of [`crate::Client::update_project_service_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/services/custom-issue-tracker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesCustomIssueTracker<'a>(crate::runtime::Call<'a>);
+pub struct UpdateProjectServiceCustomIssueTracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceCustomIssueTracker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceCustomIssueTracker);
+/// Request builder of [`crate::Client::update_project_service_datadog`]: `PUT /api/v4/projects/{id}/services/datadog`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceDatadog<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceDatadog<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceDatadog);
+/// Request builder of [`crate::Client::update_project_service_diffblue_cover`]: `PUT /api/v4/projects/{id}/services/diffblue-cover`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceDiffblueCover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceDiffblueCover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceDiffblueCover);
+/// Request builder of [`crate::Client::update_project_service_discord`]: `PUT /api/v4/projects/{id}/services/discord`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceDiscord<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceDiscord<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceDiscord);
+/// Request builder of [`crate::Client::update_project_service_drone_ci`]: `PUT /api/v4/projects/{id}/services/drone-ci`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceDroneCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceDroneCi<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceDroneCi);
+/// Request builder of [`crate::Client::update_project_service_emails_on_push`]: `PUT /api/v4/projects/{id}/services/emails-on-push`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceEmailsOnPush<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceEmailsOnPush<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceEmailsOnPush);
+/// Request builder of [`crate::Client::update_project_service_external_wiki`]: `PUT /api/v4/projects/{id}/services/external-wiki`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceExternalWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceExternalWiki<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceExternalWiki);
+/// Request builder of [`crate::Client::update_project_service_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/services/gitlab-slack-application`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceGitlabSlackApplication<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdServicesCustomIssueTracker<'a> {
+for UpdateProjectServiceGitlabSlackApplication<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesCustomIssueTracker);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_datadog`]: `PUT /api/v4/projects/{id}/services/datadog`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceGitlabSlackApplication);
+/// Request builder of [`crate::Client::update_project_service_google_play`]: `PUT /api/v4/projects/{id}/services/google-play`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesDatadog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesDatadog<'a> {
+pub struct UpdateProjectServiceGooglePlay<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGooglePlay<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesDatadog);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_diffblue_cover`]: `PUT /api/v4/projects/{id}/services/diffblue-cover`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceGooglePlay);
+/// Request builder of [`crate::Client::update_project_service_hangouts_chat`]: `PUT /api/v4/projects/{id}/services/hangouts-chat`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesDiffblueCover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesDiffblueCover<'a> {
+pub struct UpdateProjectServiceHangoutsChat<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceHangoutsChat<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesDiffblueCover);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_discord`]: `PUT /api/v4/projects/{id}/services/discord`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceHangoutsChat);
+/// Request builder of [`crate::Client::update_project_service_harbor`]: `PUT /api/v4/projects/{id}/services/harbor`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesDiscord<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesDiscord<'a> {
+pub struct UpdateProjectServiceHarbor<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceHarbor<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesDiscord);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_drone_ci`]: `PUT /api/v4/projects/{id}/services/drone-ci`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceHarbor);
+/// Request builder of [`crate::Client::update_project_service_irker`]: `PUT /api/v4/projects/{id}/services/irker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesDroneCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesDroneCi<'a> {
+pub struct UpdateProjectServiceIrker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceIrker<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesDroneCi);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_emails_on_push`]: `PUT /api/v4/projects/{id}/services/emails-on-push`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceIrker);
+/// Request builder of [`crate::Client::update_project_service_jenkins`]: `PUT /api/v4/projects/{id}/services/jenkins`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesEmailsOnPush<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesEmailsOnPush<'a> {
+pub struct UpdateProjectServiceJenkins<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceJenkins<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesEmailsOnPush);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_external_wiki`]: `PUT /api/v4/projects/{id}/services/external-wiki`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceJenkins);
+/// Request builder of [`crate::Client::update_project_service_jira`]: `PUT /api/v4/projects/{id}/services/jira`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesExternalWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesExternalWiki<'a> {
+pub struct UpdateProjectServiceJira<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceJira<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesExternalWiki);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/services/gitlab-slack-application`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceJira);
+/// Request builder of [`crate::Client::update_project_service_jira_cloud_app`]: `PUT /api/v4/projects/{id}/services/jira-cloud-app`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGitlabSlackApplication<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct UpdateProjectServiceJiraCloudApp<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceJiraCloudApp<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceJiraCloudApp);
+/// Request builder of [`crate::Client::update_project_service_matrix`]: `PUT /api/v4/projects/{id}/services/matrix`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceMatrix<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMatrix<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectServiceMatrix);
+/// Request builder of [`crate::Client::update_project_service_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/services/mattermost-slash-commands`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectServiceMattermostSlashCommands<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdServicesGitlabSlackApplication<'a> {
+for UpdateProjectServiceMattermostSlashCommands<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesGitlabSlackApplication);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_google_play`]: `PUT /api/v4/projects/{id}/services/google-play`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceMattermostSlashCommands);
+/// Request builder of [`crate::Client::update_project_service_slack_slash_commands`]: `PUT /api/v4/projects/{id}/services/slack-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGooglePlay<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesGooglePlay<'a> {
+pub struct UpdateProjectServiceSlackSlashCommands<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceSlackSlashCommands<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesGooglePlay);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_hangouts_chat`]: `PUT /api/v4/projects/{id}/services/hangouts-chat`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceSlackSlashCommands);
+/// Request builder of [`crate::Client::update_project_service_packagist`]: `PUT /api/v4/projects/{id}/services/packagist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesHangoutsChat<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesHangoutsChat<'a> {
+pub struct UpdateProjectServicePackagist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePackagist<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesHangoutsChat);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_harbor`]: `PUT /api/v4/projects/{id}/services/harbor`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServicePackagist);
+/// Request builder of [`crate::Client::update_project_service_phorge`]: `PUT /api/v4/projects/{id}/services/phorge`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesHarbor<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesHarbor<'a> {
+pub struct UpdateProjectServicePhorge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePhorge<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesHarbor);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_irker`]: `PUT /api/v4/projects/{id}/services/irker`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServicePhorge);
+/// Request builder of [`crate::Client::update_project_service_pipelines_email`]: `PUT /api/v4/projects/{id}/services/pipelines-email`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesIrker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesIrker<'a> {
+pub struct UpdateProjectServicePipelinesEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePipelinesEmail<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesIrker);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_jenkins`]: `PUT /api/v4/projects/{id}/services/jenkins`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServicePipelinesEmail);
+/// Request builder of [`crate::Client::update_project_service_pivotaltracker`]: `PUT /api/v4/projects/{id}/services/pivotaltracker`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesJenkins<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesJenkins<'a> {
+pub struct UpdateProjectServicePivotaltracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePivotaltracker<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesJenkins);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_jira`]: `PUT /api/v4/projects/{id}/services/jira`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServicePivotaltracker);
+/// Request builder of [`crate::Client::update_project_service_pumble`]: `PUT /api/v4/projects/{id}/services/pumble`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesJira<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesJira<'a> {
+pub struct UpdateProjectServicePumble<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePumble<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesJira);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_jira_cloud_app`]: `PUT /api/v4/projects/{id}/services/jira-cloud-app`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServicePumble);
+/// Request builder of [`crate::Client::update_project_service_pushover`]: `PUT /api/v4/projects/{id}/services/pushover`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesJiraCloudApp<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesJiraCloudApp<'a> {
+pub struct UpdateProjectServicePushover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePushover<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesJiraCloudApp);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_matrix`]: `PUT /api/v4/projects/{id}/services/matrix`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServicePushover);
+/// Request builder of [`crate::Client::update_project_service_redmine`]: `PUT /api/v4/projects/{id}/services/redmine`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMatrix<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMatrix<'a> {
+pub struct UpdateProjectServiceRedmine<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceRedmine<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesMatrix);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/services/mattermost-slash-commands`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceRedmine);
+/// Request builder of [`crate::Client::update_project_service_ewm`]: `PUT /api/v4/projects/{id}/services/ewm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMattermostSlashCommands<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdServicesMattermostSlashCommands<'a> {
+pub struct UpdateProjectServiceEwm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceEwm<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesMattermostSlashCommands);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_slack_slash_commands`]: `PUT /api/v4/projects/{id}/services/slack-slash-commands`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceEwm);
+/// Request builder of [`crate::Client::update_project_service_youtrack`]: `PUT /api/v4/projects/{id}/services/youtrack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesSlackSlashCommands<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdServicesSlackSlashCommands<'a> {
+pub struct UpdateProjectServiceYoutrack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceYoutrack<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesSlackSlashCommands);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_packagist`]: `PUT /api/v4/projects/{id}/services/packagist`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceYoutrack);
+/// Request builder of [`crate::Client::update_project_service_clickup`]: `PUT /api/v4/projects/{id}/services/clickup`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPackagist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPackagist<'a> {
+pub struct UpdateProjectServiceClickup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceClickup<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesPackagist);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_phorge`]: `PUT /api/v4/projects/{id}/services/phorge`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceClickup);
+/// Request builder of [`crate::Client::update_project_service_slack`]: `PUT /api/v4/projects/{id}/services/slack`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPhorge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPhorge<'a> {
+pub struct UpdateProjectServiceSlack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceSlack<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesPhorge);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_pipelines_email`]: `PUT /api/v4/projects/{id}/services/pipelines-email`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceSlack);
+/// Request builder of [`crate::Client::update_project_service_microsoft_teams`]: `PUT /api/v4/projects/{id}/services/microsoft-teams`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPipelinesEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPipelinesEmail<'a> {
+pub struct UpdateProjectServiceMicrosoftTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMicrosoftTeams<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesPipelinesEmail);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_pivotaltracker`]: `PUT /api/v4/projects/{id}/services/pivotaltracker`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceMicrosoftTeams);
+/// Request builder of [`crate::Client::update_project_service_mattermost`]: `PUT /api/v4/projects/{id}/services/mattermost`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPivotaltracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPivotaltracker<'a> {
+pub struct UpdateProjectServiceMattermost<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMattermost<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesPivotaltracker);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_pumble`]: `PUT /api/v4/projects/{id}/services/pumble`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceMattermost);
+/// Request builder of [`crate::Client::update_project_service_teamcity`]: `PUT /api/v4/projects/{id}/services/teamcity`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPumble<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPumble<'a> {
+pub struct UpdateProjectServiceTeamcity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceTeamcity<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesPumble);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_pushover`]: `PUT /api/v4/projects/{id}/services/pushover`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceTeamcity);
+/// Request builder of [`crate::Client::update_project_service_telegram`]: `PUT /api/v4/projects/{id}/services/telegram`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesPushover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesPushover<'a> {
+pub struct UpdateProjectServiceTelegram<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceTelegram<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesPushover);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_redmine`]: `PUT /api/v4/projects/{id}/services/redmine`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceTelegram);
+/// Request builder of [`crate::Client::update_project_service_unify_circuit`]: `PUT /api/v4/projects/{id}/services/unify-circuit`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesRedmine<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesRedmine<'a> {
+pub struct UpdateProjectServiceUnifyCircuit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceUnifyCircuit<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesRedmine);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_ewm`]: `PUT /api/v4/projects/{id}/services/ewm`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceUnifyCircuit);
+/// Request builder of [`crate::Client::update_project_service_webex_teams`]: `PUT /api/v4/projects/{id}/services/webex-teams`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesEwm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesEwm<'a> {
+pub struct UpdateProjectServiceWebexTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceWebexTeams<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesEwm);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_youtrack`]: `PUT /api/v4/projects/{id}/services/youtrack`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceWebexTeams);
+/// Request builder of [`crate::Client::update_project_service_zentao`]: `PUT /api/v4/projects/{id}/services/zentao`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesYoutrack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesYoutrack<'a> {
+pub struct UpdateProjectServiceZentao<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceZentao<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesYoutrack);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_clickup`]: `PUT /api/v4/projects/{id}/services/clickup`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceZentao);
+/// Request builder of [`crate::Client::update_project_service_squash_tm`]: `PUT /api/v4/projects/{id}/services/squash-tm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesClickup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesClickup<'a> {
+pub struct UpdateProjectServiceSquashTm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceSquashTm<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesClickup);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_slack`]: `PUT /api/v4/projects/{id}/services/slack`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceSquashTm);
+/// Request builder of [`crate::Client::update_project_service_github`]: `PUT /api/v4/projects/{id}/services/github`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesSlack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesSlack<'a> {
+pub struct UpdateProjectServiceGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGithub<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesSlack);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_microsoft_teams`]: `PUT /api/v4/projects/{id}/services/microsoft-teams`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceGithub);
+/// Request builder of [`crate::Client::update_project_service_git_guardian`]: `PUT /api/v4/projects/{id}/services/git-guardian`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMicrosoftTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMicrosoftTeams<'a> {
+pub struct UpdateProjectServiceGitGuardian<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGitGuardian<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesMicrosoftTeams);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_mattermost`]: `PUT /api/v4/projects/{id}/services/mattermost`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceGitGuardian);
+/// Request builder of [`crate::Client::update_project_service_gcp_artifact_registry`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-artifact-registry`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMattermost<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMattermost<'a> {
+pub struct UpdateProjectServiceGcpArtifactRegistry<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGcpArtifactRegistry<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesMattermost);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_teamcity`]: `PUT /api/v4/projects/{id}/services/teamcity`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceGcpArtifactRegistry);
+/// Request builder of [`crate::Client::update_project_service_gcp_workload_identity`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesTeamcity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesTeamcity<'a> {
+pub struct UpdateProjectServiceGcpWorkloadIdentity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGcpWorkloadIdentity<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesTeamcity);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_telegram`]: `PUT /api/v4/projects/{id}/services/telegram`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceGcpWorkloadIdentity);
+/// Request builder of [`crate::Client::update_project_service_mock_ci`]: `PUT /api/v4/projects/{id}/services/mock-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesTelegram<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesTelegram<'a> {
+pub struct UpdateProjectServiceMockCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMockCi<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesTelegram);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_unify_circuit`]: `PUT /api/v4/projects/{id}/services/unify-circuit`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceMockCi);
+/// Request builder of [`crate::Client::update_project_service_mock_monitoring`]: `PUT /api/v4/projects/{id}/services/mock-monitoring`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesUnifyCircuit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesUnifyCircuit<'a> {
+pub struct UpdateProjectServiceMockMonitoring<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMockMonitoring<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesUnifyCircuit);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_webex_teams`]: `PUT /api/v4/projects/{id}/services/webex-teams`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectServiceMockMonitoring);
+/// Request builder of [`crate::Client::get_project_service`]: `GET /api/v4/projects/{id}/services/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesWebexTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesWebexTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesWebexTeams);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_zentao`]: `PUT /api/v4/projects/{id}/services/zentao`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesZentao<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesZentao<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesZentao);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_squash_tm`]: `PUT /api/v4/projects/{id}/services/squash-tm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesSquashTm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesSquashTm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesSquashTm);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_github`]: `PUT /api/v4/projects/{id}/services/github`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesGithub<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesGithub);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_git_guardian`]: `PUT /api/v4/projects/{id}/services/git-guardian`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGitGuardian<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesGitGuardian<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesGitGuardian);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_google_cloud_platform_artifact_registry`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-artifact-registry`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_google_cloud_platform_workload_identity_federation`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_mock_ci`]: `PUT /api/v4/projects/{id}/services/mock-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMockCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMockCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesMockCi);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_services_mock_monitoring`]: `PUT /api/v4/projects/{id}/services/mock-monitoring`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdServicesMockMonitoring<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdServicesMockMonitoring<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdServicesMockMonitoring);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_services_slug`]: `GET /api/v4/projects/{id}/services/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdServicesSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdServicesSlug<'a> {
+pub struct GetProjectService<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectService<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdServicesSlug);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_services_slug`]: `DELETE /api/v4/projects/{id}/services/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectService);
+/// Request builder of [`crate::Client::delete_project_service`]: `DELETE /api/v4/projects/{id}/services/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdServicesSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdServicesSlug<'a> {
+pub struct DeleteProjectService<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectService<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdServicesSlug);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_services_mattermost_slash_commands_trigger`]: `POST /api/v4/projects/{id}/services/mattermost_slash_commands/trigger`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectService);
+/// Request builder of [`crate::Client::trigger_project_service_mattermost_slash_command`]: `POST /api/v4/projects/{id}/services/mattermost_slash_commands/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct TriggerProjectServiceMattermostSlashCommand<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger<'a> {
+for TriggerProjectServiceMattermostSlashCommand<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_services_slack_slash_commands_trigger`]: `POST /api/v4/projects/{id}/services/slack_slash_commands/trigger`. Send it with `.await`.
+crate::runtime::into_future!(TriggerProjectServiceMattermostSlashCommand);
+/// Request builder of [`crate::Client::trigger_project_service_slack_slash_command`]: `POST /api/v4/projects/{id}/services/slack_slash_commands/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger<'a> {
+pub struct TriggerProjectServiceSlackSlashCommand<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for TriggerProjectServiceSlackSlashCommand<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_integrations`]: `GET /api/v4/projects/{id}/integrations`. Send it with `.await`.
+crate::runtime::into_future!(TriggerProjectServiceSlackSlashCommand);
+/// Request builder of [`crate::Client::list_project_integrations`]: `GET /api/v4/projects/{id}/integrations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIntegrations<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdIntegrations<'a> {
+pub struct ListProjectIntegrations<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListProjectIntegrations<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdIntegrations);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_apple_app_store`]: `PUT /api/v4/projects/{id}/integrations/apple-app-store`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectIntegrations);
+/// Request builder of [`crate::Client::update_project_integration_apple_app_store`]: `PUT /api/v4/projects/{id}/integrations/apple-app-store`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsAppleAppStore<'a>(crate::runtime::Call<'a>);
+pub struct UpdateProjectIntegrationAppleAppStore<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationAppleAppStore<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationAppleAppStore);
+/// Request builder of [`crate::Client::update_project_integration_asana`]: `PUT /api/v4/projects/{id}/integrations/asana`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationAsana<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationAsana<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationAsana);
+/// Request builder of [`crate::Client::update_project_integration_assembla`]: `PUT /api/v4/projects/{id}/integrations/assembla`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationAssembla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationAssembla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationAssembla);
+/// Request builder of [`crate::Client::update_project_integration_bamboo`]: `PUT /api/v4/projects/{id}/integrations/bamboo`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationBamboo<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationBamboo<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationBamboo);
+/// Request builder of [`crate::Client::update_project_integration_bugzilla`]: `PUT /api/v4/projects/{id}/integrations/bugzilla`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationBugzilla<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationBugzilla<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationBugzilla);
+/// Request builder of [`crate::Client::update_project_integration_buildkite`]: `PUT /api/v4/projects/{id}/integrations/buildkite`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationBuildkite<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationBuildkite<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationBuildkite);
+/// Request builder of [`crate::Client::update_project_integration_campfire`]: `PUT /api/v4/projects/{id}/integrations/campfire`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationCampfire<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationCampfire<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationCampfire);
+/// Request builder of [`crate::Client::update_project_integration_confluence`]: `PUT /api/v4/projects/{id}/integrations/confluence`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationConfluence<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationConfluence<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationConfluence);
+/// Request builder of [`crate::Client::update_project_integration_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/integrations/custom-issue-tracker`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationCustomIssueTracker<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsAppleAppStore<'a> {
+for UpdateProjectIntegrationCustomIssueTracker<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsAppleAppStore);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_asana`]: `PUT /api/v4/projects/{id}/integrations/asana`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationCustomIssueTracker);
+/// Request builder of [`crate::Client::update_project_integration_datadog`]: `PUT /api/v4/projects/{id}/integrations/datadog`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsAsana<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsAsana<'a> {
+pub struct UpdateProjectIntegrationDatadog<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationDatadog<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsAsana);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_assembla`]: `PUT /api/v4/projects/{id}/integrations/assembla`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationDatadog);
+/// Request builder of [`crate::Client::update_project_integration_diffblue_cover`]: `PUT /api/v4/projects/{id}/integrations/diffblue-cover`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsAssembla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsAssembla<'a> {
+pub struct UpdateProjectIntegrationDiffblueCover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationDiffblueCover<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsAssembla);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_bamboo`]: `PUT /api/v4/projects/{id}/integrations/bamboo`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationDiffblueCover);
+/// Request builder of [`crate::Client::update_project_integration_discord`]: `PUT /api/v4/projects/{id}/integrations/discord`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsBamboo<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsBamboo<'a> {
+pub struct UpdateProjectIntegrationDiscord<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationDiscord<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsBamboo);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_bugzilla`]: `PUT /api/v4/projects/{id}/integrations/bugzilla`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationDiscord);
+/// Request builder of [`crate::Client::update_project_integration_drone_ci`]: `PUT /api/v4/projects/{id}/integrations/drone-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsBugzilla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsBugzilla<'a> {
+pub struct UpdateProjectIntegrationDroneCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationDroneCi<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsBugzilla);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_buildkite`]: `PUT /api/v4/projects/{id}/integrations/buildkite`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationDroneCi);
+/// Request builder of [`crate::Client::update_project_integration_emails_on_push`]: `PUT /api/v4/projects/{id}/integrations/emails-on-push`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsBuildkite<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsBuildkite<'a> {
+pub struct UpdateProjectIntegrationEmailsOnPush<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationEmailsOnPush<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsBuildkite);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_campfire`]: `PUT /api/v4/projects/{id}/integrations/campfire`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationEmailsOnPush);
+/// Request builder of [`crate::Client::update_project_integration_external_wiki`]: `PUT /api/v4/projects/{id}/integrations/external-wiki`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsCampfire<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsCampfire<'a> {
+pub struct UpdateProjectIntegrationExternalWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationExternalWiki<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsCampfire);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_confluence`]: `PUT /api/v4/projects/{id}/integrations/confluence`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationExternalWiki);
+/// Request builder of [`crate::Client::update_project_integration_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/integrations/gitlab-slack-application`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsConfluence<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsConfluence<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsConfluence);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/integrations/custom-issue-tracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct UpdateProjectIntegrationGitlabSlackApplication<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsCustomIssueTracker<'a> {
+for UpdateProjectIntegrationGitlabSlackApplication<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsCustomIssueTracker);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_datadog`]: `PUT /api/v4/projects/{id}/integrations/datadog`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationGitlabSlackApplication);
+/// Request builder of [`crate::Client::update_project_integration_google_play`]: `PUT /api/v4/projects/{id}/integrations/google-play`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsDatadog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsDatadog<'a> {
+pub struct UpdateProjectIntegrationGooglePlay<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationGooglePlay<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsDatadog);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_diffblue_cover`]: `PUT /api/v4/projects/{id}/integrations/diffblue-cover`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationGooglePlay);
+/// Request builder of [`crate::Client::update_project_integration_hangouts_chat`]: `PUT /api/v4/projects/{id}/integrations/hangouts-chat`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsDiffblueCover<'a>(crate::runtime::Call<'a>);
+pub struct UpdateProjectIntegrationHangoutsChat<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationHangoutsChat<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationHangoutsChat);
+/// Request builder of [`crate::Client::update_project_integration_harbor`]: `PUT /api/v4/projects/{id}/integrations/harbor`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationHarbor<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationHarbor<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationHarbor);
+/// Request builder of [`crate::Client::update_project_integration_irker`]: `PUT /api/v4/projects/{id}/integrations/irker`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationIrker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationIrker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationIrker);
+/// Request builder of [`crate::Client::update_project_integration_jenkins`]: `PUT /api/v4/projects/{id}/integrations/jenkins`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationJenkins<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationJenkins<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationJenkins);
+/// Request builder of [`crate::Client::update_project_integration_jira`]: `PUT /api/v4/projects/{id}/integrations/jira`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationJira<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationJira<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationJira);
+/// Request builder of [`crate::Client::update_project_integration_jira_cloud_app`]: `PUT /api/v4/projects/{id}/integrations/jira-cloud-app`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationJiraCloudApp<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationJiraCloudApp<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationJiraCloudApp);
+/// Request builder of [`crate::Client::update_project_integration_matrix`]: `PUT /api/v4/projects/{id}/integrations/matrix`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationMatrix<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMatrix<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationMatrix);
+/// Request builder of [`crate::Client::update_project_integration_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/mattermost-slash-commands`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationMattermostSlashCommands<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsDiffblueCover<'a> {
+for UpdateProjectIntegrationMattermostSlashCommands<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsDiffblueCover);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_discord`]: `PUT /api/v4/projects/{id}/integrations/discord`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationMattermostSlashCommands);
+/// Request builder of [`crate::Client::update_project_integration_slack_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/slack-slash-commands`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsDiscord<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsDiscord<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsDiscord);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_drone_ci`]: `PUT /api/v4/projects/{id}/integrations/drone-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsDroneCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsDroneCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsDroneCi);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_emails_on_push`]: `PUT /api/v4/projects/{id}/integrations/emails-on-push`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a>(crate::runtime::Call<'a>);
+pub struct UpdateProjectIntegrationSlackSlashCommands<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsEmailsOnPush<'a> {
+for UpdateProjectIntegrationSlackSlashCommands<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsEmailsOnPush);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_external_wiki`]: `PUT /api/v4/projects/{id}/integrations/external-wiki`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationSlackSlashCommands);
+/// Request builder of [`crate::Client::update_project_integration_packagist`]: `PUT /api/v4/projects/{id}/integrations/packagist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsExternalWiki<'a>(crate::runtime::Call<'a>);
+pub struct UpdateProjectIntegrationPackagist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPackagist<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationPackagist);
+/// Request builder of [`crate::Client::update_project_integration_phorge`]: `PUT /api/v4/projects/{id}/integrations/phorge`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationPhorge<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPhorge<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationPhorge);
+/// Request builder of [`crate::Client::update_project_integration_pipelines_email`]: `PUT /api/v4/projects/{id}/integrations/pipelines-email`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationPipelinesEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPipelinesEmail<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationPipelinesEmail);
+/// Request builder of [`crate::Client::update_project_integration_pivotaltracker`]: `PUT /api/v4/projects/{id}/integrations/pivotaltracker`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationPivotaltracker<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPivotaltracker<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationPivotaltracker);
+/// Request builder of [`crate::Client::update_project_integration_pumble`]: `PUT /api/v4/projects/{id}/integrations/pumble`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationPumble<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPumble<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationPumble);
+/// Request builder of [`crate::Client::update_project_integration_pushover`]: `PUT /api/v4/projects/{id}/integrations/pushover`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationPushover<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPushover<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationPushover);
+/// Request builder of [`crate::Client::update_project_integration_redmine`]: `PUT /api/v4/projects/{id}/integrations/redmine`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationRedmine<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationRedmine<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationRedmine);
+/// Request builder of [`crate::Client::update_project_integration_ewm`]: `PUT /api/v4/projects/{id}/integrations/ewm`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationEwm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationEwm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationEwm);
+/// Request builder of [`crate::Client::update_project_integration_youtrack`]: `PUT /api/v4/projects/{id}/integrations/youtrack`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationYoutrack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationYoutrack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationYoutrack);
+/// Request builder of [`crate::Client::update_project_integration_clickup`]: `PUT /api/v4/projects/{id}/integrations/clickup`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationClickup<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationClickup<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationClickup);
+/// Request builder of [`crate::Client::update_project_integration_slack`]: `PUT /api/v4/projects/{id}/integrations/slack`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationSlack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationSlack<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationSlack);
+/// Request builder of [`crate::Client::update_project_integration_microsoft_teams`]: `PUT /api/v4/projects/{id}/integrations/microsoft-teams`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationMicrosoftTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMicrosoftTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationMicrosoftTeams);
+/// Request builder of [`crate::Client::update_project_integration_mattermost`]: `PUT /api/v4/projects/{id}/integrations/mattermost`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationMattermost<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMattermost<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationMattermost);
+/// Request builder of [`crate::Client::update_project_integration_teamcity`]: `PUT /api/v4/projects/{id}/integrations/teamcity`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationTeamcity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationTeamcity<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationTeamcity);
+/// Request builder of [`crate::Client::update_project_integration_telegram`]: `PUT /api/v4/projects/{id}/integrations/telegram`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationTelegram<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationTelegram<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationTelegram);
+/// Request builder of [`crate::Client::update_project_integration_unify_circuit`]: `PUT /api/v4/projects/{id}/integrations/unify-circuit`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationUnifyCircuit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationUnifyCircuit<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationUnifyCircuit);
+/// Request builder of [`crate::Client::update_project_integration_webex_teams`]: `PUT /api/v4/projects/{id}/integrations/webex-teams`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationWebexTeams<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationWebexTeams<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationWebexTeams);
+/// Request builder of [`crate::Client::update_project_integration_zentao`]: `PUT /api/v4/projects/{id}/integrations/zentao`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationZentao<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationZentao<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationZentao);
+/// Request builder of [`crate::Client::update_project_integration_squash_tm`]: `PUT /api/v4/projects/{id}/integrations/squash-tm`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationSquashTm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationSquashTm<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationSquashTm);
+/// Request builder of [`crate::Client::update_project_integration_github`]: `PUT /api/v4/projects/{id}/integrations/github`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationGithub<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationGithub);
+/// Request builder of [`crate::Client::update_project_integration_git_guardian`]: `PUT /api/v4/projects/{id}/integrations/git-guardian`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationGitGuardian<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationGitGuardian<'a> {
+    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectIntegrationGitGuardian);
+/// Request builder of [`crate::Client::update_project_integration_gcp_artifact_registry`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectIntegrationGcpArtifactRegistry<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsExternalWiki<'a> {
+for UpdateProjectIntegrationGcpArtifactRegistry<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsExternalWiki);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/integrations/gitlab-slack-application`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationGcpArtifactRegistry);
+/// Request builder of [`crate::Client::update_project_integration_gcp_workload_identity`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct UpdateProjectIntegrationGcpWorkloadIdentity<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsGitlabSlackApplication<'a> {
+for UpdateProjectIntegrationGcpWorkloadIdentity<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsGitlabSlackApplication);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_google_play`]: `PUT /api/v4/projects/{id}/integrations/google-play`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationGcpWorkloadIdentity);
+/// Request builder of [`crate::Client::update_project_integration_mock_ci`]: `PUT /api/v4/projects/{id}/integrations/mock-ci`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGooglePlay<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsGooglePlay<'a> {
+pub struct UpdateProjectIntegrationMockCi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMockCi<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsGooglePlay);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_hangouts_chat`]: `PUT /api/v4/projects/{id}/integrations/hangouts-chat`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationMockCi);
+/// Request builder of [`crate::Client::update_project_integration_mock_monitoring`]: `PUT /api/v4/projects/{id}/integrations/mock-monitoring`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsHangoutsChat<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsHangoutsChat<'a> {
+pub struct UpdateProjectIntegrationMockMonitoring<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMockMonitoring<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsHangoutsChat);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_harbor`]: `PUT /api/v4/projects/{id}/integrations/harbor`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectIntegrationMockMonitoring);
+/// Request builder of [`crate::Client::get_project_integration`]: `GET /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsHarbor<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsHarbor<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsHarbor);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_irker`]: `PUT /api/v4/projects/{id}/integrations/irker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsIrker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsIrker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsIrker);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_jenkins`]: `PUT /api/v4/projects/{id}/integrations/jenkins`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsJenkins<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsJenkins<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsJenkins);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_jira`]: `PUT /api/v4/projects/{id}/integrations/jira`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsJira<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsJira<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsJira);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_jira_cloud_app`]: `PUT /api/v4/projects/{id}/integrations/jira-cloud-app`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsJiraCloudApp<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsJiraCloudApp);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_matrix`]: `PUT /api/v4/projects/{id}/integrations/matrix`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMatrix<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsMatrix<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMatrix);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/mattermost-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsMattermostSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMattermostSlashCommands);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_slack_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/slack-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsSlackSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsSlackSlashCommands);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_packagist`]: `PUT /api/v4/projects/{id}/integrations/packagist`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPackagist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsPackagist<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPackagist);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_phorge`]: `PUT /api/v4/projects/{id}/integrations/phorge`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPhorge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsPhorge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPhorge);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_pipelines_email`]: `PUT /api/v4/projects/{id}/integrations/pipelines-email`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsPipelinesEmail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPipelinesEmail);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_pivotaltracker`]: `PUT /api/v4/projects/{id}/integrations/pivotaltracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPivotaltracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsPivotaltracker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPivotaltracker);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_pumble`]: `PUT /api/v4/projects/{id}/integrations/pumble`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPumble<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsPumble<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPumble);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_pushover`]: `PUT /api/v4/projects/{id}/integrations/pushover`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsPushover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsPushover<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsPushover);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_redmine`]: `PUT /api/v4/projects/{id}/integrations/redmine`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsRedmine<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsRedmine<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsRedmine);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_ewm`]: `PUT /api/v4/projects/{id}/integrations/ewm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsEwm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsEwm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsEwm);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_youtrack`]: `PUT /api/v4/projects/{id}/integrations/youtrack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsYoutrack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsYoutrack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsYoutrack);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_clickup`]: `PUT /api/v4/projects/{id}/integrations/clickup`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsClickup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsClickup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsClickup);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_slack`]: `PUT /api/v4/projects/{id}/integrations/slack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsSlack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsSlack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsSlack);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_microsoft_teams`]: `PUT /api/v4/projects/{id}/integrations/microsoft-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsMicrosoftTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMicrosoftTeams);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_mattermost`]: `PUT /api/v4/projects/{id}/integrations/mattermost`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMattermost<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsMattermost<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMattermost);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_teamcity`]: `PUT /api/v4/projects/{id}/integrations/teamcity`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsTeamcity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsTeamcity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsTeamcity);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_telegram`]: `PUT /api/v4/projects/{id}/integrations/telegram`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsTelegram<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsTelegram<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsTelegram);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_unify_circuit`]: `PUT /api/v4/projects/{id}/integrations/unify-circuit`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsUnifyCircuit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsUnifyCircuit);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_webex_teams`]: `PUT /api/v4/projects/{id}/integrations/webex-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsWebexTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsWebexTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsWebexTeams);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_zentao`]: `PUT /api/v4/projects/{id}/integrations/zentao`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsZentao<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsZentao<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsZentao);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_squash_tm`]: `PUT /api/v4/projects/{id}/integrations/squash-tm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsSquashTm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsSquashTm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsSquashTm);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_github`]: `PUT /api/v4/projects/{id}/integrations/github`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsGithub<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsGithub);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_git_guardian`]: `PUT /api/v4/projects/{id}/integrations/git-guardian`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGitGuardian<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsGitGuardian<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsGitGuardian);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_google_cloud_platform_artifact_registry`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_google_cloud_platform_workload_identity_federation`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_mock_ci`]: `PUT /api/v4/projects/{id}/integrations/mock-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMockCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdIntegrationsMockCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMockCi);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_integrations_mock_monitoring`]: `PUT /api/v4/projects/{id}/integrations/mock-monitoring`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdIntegrationsMockMonitoring<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdIntegrationsMockMonitoring<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdIntegrationsMockMonitoring);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_integrations_slug`]: `GET /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIntegrationsSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdIntegrationsSlug<'a> {
+pub struct GetProjectIntegration<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectIntegration<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdIntegrationsSlug);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_integrations_slug`]: `DELETE /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectIntegration);
+/// Request builder of [`crate::Client::delete_project_integration`]: `DELETE /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdIntegrationsSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdIntegrationsSlug<'a> {
+pub struct DeleteProjectIntegration<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectIntegration<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdIntegrationsSlug);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_integrations_mattermost_slash_commands_trigger`]: `POST /api/v4/projects/{id}/integrations/mattermost_slash_commands/trigger`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectIntegration);
+/// Request builder of [`crate::Client::trigger_project_integration_mattermost_slash_command`]: `POST /api/v4/projects/{id}/integrations/mattermost_slash_commands/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct TriggerProjectIntegrationMattermostSlashCommand<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger<'a> {
+for TriggerProjectIntegrationMattermostSlashCommand<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_integrations_slack_slash_commands_trigger`]: `POST /api/v4/projects/{id}/integrations/slack_slash_commands/trigger`. Send it with `.await`.
+crate::runtime::into_future!(TriggerProjectIntegrationMattermostSlashCommand);
+/// Request builder of [`crate::Client::trigger_project_integration_slack_slash_command`]: `POST /api/v4/projects/{id}/integrations/slack_slash_commands/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct TriggerProjectIntegrationSlackSlashCommand<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger<'a> {
+for TriggerProjectIntegrationSlackSlashCommand<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger);
-/// Request builder of [`crate::Client::post_api_v4_integrations_slack_events`]: `POST /api/v4/integrations/slack/events`. Send it with `.await`.
+crate::runtime::into_future!(TriggerProjectIntegrationSlackSlashCommand);
+/// Request builder of [`crate::Client::create_integration_slack_event`]: `POST /api/v4/integrations/slack/events`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4IntegrationsSlackEvents<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4IntegrationsSlackEvents<'a> {
+pub struct CreateIntegrationSlackEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateIntegrationSlackEvent<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4IntegrationsSlackEvents);
-/// Request builder of [`crate::Client::post_api_v4_integrations_slack_interactions`]: `POST /api/v4/integrations/slack/interactions`. Send it with `.await`.
+crate::runtime::into_future!(CreateIntegrationSlackEvent);
+/// Request builder of [`crate::Client::create_integration_slack_interaction`]: `POST /api/v4/integrations/slack/interactions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4IntegrationsSlackInteractions<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4IntegrationsSlackInteractions<'a> {
+pub struct CreateIntegrationSlackInteraction<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateIntegrationSlackInteraction<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4IntegrationsSlackInteractions);
-/// Request builder of [`crate::Client::post_api_v4_integrations_slack_options`]: `POST /api/v4/integrations/slack/options`. Send it with `.await`.
+crate::runtime::into_future!(CreateIntegrationSlackInteraction);
+/// Request builder of [`crate::Client::create_integration_slack_option`]: `POST /api/v4/integrations/slack/options`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4IntegrationsSlackOptions<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4IntegrationsSlackOptions<'a> {
+pub struct CreateIntegrationSlackOption<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateIntegrationSlackOption<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4IntegrationsSlackOptions);
+crate::runtime::into_future!(CreateIntegrationSlackOption);

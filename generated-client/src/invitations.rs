@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of group or project invitations viewable by the authenticated user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdInvitations`].
-    pub fn get_api_v4_groups_id_invitations(
+    /// Optional parameters are set on the returned [`ListGroupInvitations`].
+    pub fn list_group_invitations(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdInvitations<'_> {
-        GetApiV4GroupsIdInvitations(
+    ) -> ListGroupInvitations<'_> {
+        ListGroupInvitations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,21 +39,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Invite non-members by email address to a group or project.
-    pub fn post_api_v4_groups_id_invitations(
+    pub fn create_group_invitation(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdInvitations>,
-    ) -> PostApiV4GroupsIdInvitations<'_> {
-        PostApiV4GroupsIdInvitations(
+        body: impl Into<crate::types::CreateGroupInvitationBody>,
+    ) -> CreateGroupInvitation<'_> {
+        CreateGroupInvitation(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/invitations",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4GroupsIdInvitations>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateGroupInvitationBody>::into(body)),
         )
     }
     /// Updates a group or project invitation.
@@ -66,13 +64,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Updates a group or project invitation.
-    pub fn put_api_v4_groups_id_invitations_email(
+    pub fn update_group_invitation(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         email: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4GroupsIdInvitationsEmail>,
-    ) -> PutApiV4GroupsIdInvitationsEmail<'_> {
-        PutApiV4GroupsIdInvitationsEmail(
+        body: impl Into<crate::types::UpdateGroupInvitationBody>,
+    ) -> UpdateGroupInvitation<'_> {
+        UpdateGroupInvitation(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -82,9 +80,7 @@ impl crate::Client {
                         &Into::<String>::into(email),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdInvitationsEmail>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateGroupInvitationBody>::into(body)),
         )
     }
     /// Removes an invitation from a group or project.
@@ -96,12 +92,12 @@ impl crate::Client {
     /// - `email`: The email address of the invitation
     ///
     /// Returns, on success (204): Removes an invitation from a group or project.
-    pub fn delete_api_v4_groups_id_invitations_email(
+    pub fn delete_group_invitation(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         email: impl Into<String>,
-    ) -> DeleteApiV4GroupsIdInvitationsEmail<'_> {
-        DeleteApiV4GroupsIdInvitationsEmail(
+    ) -> DeleteGroupInvitation<'_> {
+        DeleteGroupInvitation(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -124,12 +120,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of group or project invitations viewable by the authenticated user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdInvitations`].
-    pub fn get_api_v4_projects_id_invitations(
+    /// Optional parameters are set on the returned [`ListProjectInvitations`].
+    pub fn list_project_invitations(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdInvitations<'_> {
-        GetApiV4ProjectsIdInvitations(
+    ) -> ListProjectInvitations<'_> {
+        ListProjectInvitations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -149,12 +145,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Invite non-members by email address to a group or project.
-    pub fn post_api_v4_projects_id_invitations(
+    pub fn create_project_invitation(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdInvitations>,
-    ) -> PostApiV4ProjectsIdInvitations<'_> {
-        PostApiV4ProjectsIdInvitations(
+        body: impl Into<crate::types::CreateProjectInvitationBody>,
+    ) -> CreateProjectInvitation<'_> {
+        CreateProjectInvitation(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -162,7 +158,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdInvitations>::into(body),
+                    &Into::<crate::types::CreateProjectInvitationBody>::into(body),
                 ),
         )
     }
@@ -176,13 +172,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Updates a group or project invitation.
-    pub fn put_api_v4_projects_id_invitations_email(
+    pub fn update_project_invitation(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         email: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdInvitationsEmail>,
-    ) -> PutApiV4ProjectsIdInvitationsEmail<'_> {
-        PutApiV4ProjectsIdInvitationsEmail(
+        body: impl Into<crate::types::UpdateProjectInvitationBody>,
+    ) -> UpdateProjectInvitation<'_> {
+        UpdateProjectInvitation(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -193,7 +189,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdInvitationsEmail>::into(body),
+                    &Into::<crate::types::UpdateProjectInvitationBody>::into(body),
                 ),
         )
     }
@@ -206,12 +202,12 @@ impl crate::Client {
     /// - `email`: The email address of the invitation
     ///
     /// Returns, on success (204): Removes an invitation from a group or project.
-    pub fn delete_api_v4_projects_id_invitations_email(
+    pub fn delete_project_invitation(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         email: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdInvitationsEmail<'_> {
-        DeleteApiV4ProjectsIdInvitationsEmail(
+    ) -> DeleteProjectInvitation<'_> {
+        DeleteProjectInvitation(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -224,11 +220,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_invitations`]: `GET /api/v4/groups/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_invitations`]: `GET /api/v4/groups/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdInvitations<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdInvitations<'_> {
+pub struct ListGroupInvitations<'a>(crate::runtime::Call<'a>);
+impl ListGroupInvitations<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -246,51 +242,51 @@ impl GetApiV4GroupsIdInvitations<'_> {
         Self(self.0.query("query", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdInvitations<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupInvitations<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesInvitation>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdInvitations);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_invitations`]: `POST /api/v4/groups/{id}/invitations`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupInvitations);
+/// Request builder of [`crate::Client::create_group_invitation`]: `POST /api/v4/groups/{id}/invitations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdInvitations<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdInvitations<'a> {
+pub struct CreateGroupInvitation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupInvitation<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdInvitations);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_invitations_email`]: `PUT /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupInvitation);
+/// Request builder of [`crate::Client::update_group_invitation`]: `PUT /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdInvitationsEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdInvitationsEmail<'a> {
+pub struct UpdateGroupInvitation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupInvitation<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdInvitationsEmail);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_invitations_email`]: `DELETE /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupInvitation);
+/// Request builder of [`crate::Client::delete_group_invitation`]: `DELETE /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdInvitationsEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdInvitationsEmail<'a> {
+pub struct DeleteGroupInvitation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupInvitation<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdInvitationsEmail);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_invitations`]: `GET /api/v4/projects/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteGroupInvitation);
+/// Request builder of [`crate::Client::list_project_invitations`]: `GET /api/v4/projects/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdInvitations<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdInvitations<'_> {
+pub struct ListProjectInvitations<'a>(crate::runtime::Call<'a>);
+impl ListProjectInvitations<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -308,43 +304,43 @@ impl GetApiV4ProjectsIdInvitations<'_> {
         Self(self.0.query("query", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdInvitations<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectInvitations<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesInvitation>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdInvitations);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_invitations`]: `POST /api/v4/projects/{id}/invitations`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectInvitations);
+/// Request builder of [`crate::Client::create_project_invitation`]: `POST /api/v4/projects/{id}/invitations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdInvitations<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdInvitations<'a> {
+pub struct CreateProjectInvitation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectInvitation<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdInvitations);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_invitations_email`]: `PUT /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectInvitation);
+/// Request builder of [`crate::Client::update_project_invitation`]: `PUT /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdInvitationsEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdInvitationsEmail<'a> {
+pub struct UpdateProjectInvitation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectInvitation<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdInvitationsEmail);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_invitations_email`]: `DELETE /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectInvitation);
+/// Request builder of [`crate::Client::delete_project_invitation`]: `DELETE /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdInvitationsEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdInvitationsEmail<'a> {
+pub struct DeleteProjectInvitation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectInvitation<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdInvitationsEmail);
+crate::runtime::into_future!(DeleteProjectInvitation);

@@ -14,12 +14,12 @@ impl crate::Client {
     /// - `issue_iid`: The internal ID of a project’s issue
     ///
     /// Returns, on success (200): List issue relations.
-    pub fn get_api_v4_projects_id_issues_issue_iid_links(
+    pub fn list_project_issue_links(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdIssuesIssueIidLinks<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidLinks(
+    ) -> ListProjectIssueLinks<'_> {
+        ListProjectIssueLinks(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -43,13 +43,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create an issue link.
-    pub fn post_api_v4_projects_id_issues_issue_iid_links(
+    pub fn create_project_issue_link(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdIssuesIssueIidLinks>,
-    ) -> PostApiV4ProjectsIdIssuesIssueIidLinks<'_> {
-        PostApiV4ProjectsIdIssuesIssueIidLinks(
+        body: impl Into<crate::types::CreateProjectIssueLinkBody>,
+    ) -> CreateProjectIssueLink<'_> {
+        CreateProjectIssueLink(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -59,11 +59,7 @@ impl crate::Client {
                         &Into::<i64>::into(issue_iid),
                     ],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdIssuesIssueIidLinks,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateProjectIssueLinkBody>::into(body)),
         )
     }
     /// Get an issue link
@@ -78,13 +74,13 @@ impl crate::Client {
     /// - `issue_link_id`: ID of an issue relationship
     ///
     /// Returns, on success (200): Get an issue link.
-    pub fn get_api_v4_projects_id_issues_issue_iid_links_issue_link_id(
+    pub fn get_project_issue_link(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         issue_link_id: impl Into<String>,
-    ) -> GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'_> {
-        GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId(
+    ) -> GetProjectIssueLink<'_> {
+        GetProjectIssueLink(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -109,13 +105,13 @@ impl crate::Client {
     /// - `issue_link_id`: The ID of an issue relationship
     ///
     /// Returns, on success (204): Delete an issue link.
-    pub fn delete_api_v4_projects_id_issues_issue_iid_links_issue_link_id(
+    pub fn delete_project_issue_link(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         issue_link_id: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'_> {
-        DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId(
+    ) -> DeleteProjectIssueLink<'_> {
+        DeleteProjectIssueLink(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -129,53 +125,47 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_links`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`.
+/// Request builder of [`crate::Client::list_project_issue_links`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidLinks<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdIssuesIssueIidLinks<'a> {
+pub struct ListProjectIssueLinks<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListProjectIssueLinks<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesRelatedIssue>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidLinks);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_issues_issue_iid_links`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectIssueLinks);
+/// Request builder of [`crate::Client::create_project_issue_link`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdIssuesIssueIidLinks<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdIssuesIssueIidLinks<'a> {
+pub struct CreateProjectIssueLink<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectIssueLink<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdIssuesIssueIidLinks);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_issue_iid_links_issue_link_id`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectIssueLink);
+/// Request builder of [`crate::Client::get_project_issue_link`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
+pub struct GetProjectIssueLink<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectIssueLink<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_issues_issue_iid_links_issue_link_id`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectIssueLink);
+/// Request builder of [`crate::Client::delete_project_issue_link`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId<'a> {
+pub struct DeleteProjectIssueLink<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectIssueLink<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdIssuesIssueIidLinksIssueLinkId);
+crate::runtime::into_future!(DeleteProjectIssueLink);

@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Subscribe a namespace to a JiraConnectInstallation.
-    pub fn post_api_v4_integrations_jira_connect_subscriptions(
+    pub fn create_integration_jira_connect_subscription(
         &self,
-        body: impl Into<crate::types::PostApiV4IntegrationsJiraConnectSubscriptions>,
-    ) -> PostApiV4IntegrationsJiraConnectSubscriptions<'_> {
-        PostApiV4IntegrationsJiraConnectSubscriptions(
+        body: impl Into<crate::types::CreateIntegrationJiraConnectSubscriptionBody>,
+    ) -> CreateIntegrationJiraConnectSubscription<'_> {
+        CreateIntegrationJiraConnectSubscription(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -26,21 +26,20 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4IntegrationsJiraConnectSubscriptions,
+                        crate::types::CreateIntegrationJiraConnectSubscriptionBody,
                     >::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_integrations_jira_connect_subscriptions`]: `POST /api/v4/integrations/jira_connect/subscriptions`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_integration_jira_connect_subscription`]: `POST /api/v4/integrations/jira_connect/subscriptions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4IntegrationsJiraConnectSubscriptions<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4IntegrationsJiraConnectSubscriptions<'a> {
+pub struct CreateIntegrationJiraConnectSubscription<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateIntegrationJiraConnectSubscription<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicSuccess>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4IntegrationsJiraConnectSubscriptions);
+crate::runtime::into_future!(CreateIntegrationJiraConnectSubscription);

@@ -8,8 +8,8 @@ impl crate::Client {
     /// `GET /api/v4/job`
     ///
     /// Returns, on success (200): Get current job using job token.
-    pub fn get_api_v4_job(&self) -> GetApiV4Job<'_> {
-        GetApiV4Job(
+    pub fn get_job(&self) -> GetJob<'_> {
+        GetJob(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/job", &[]),
         )
     }
@@ -20,8 +20,8 @@ impl crate::Client {
     /// `GET /api/v4/job/allowed_agents`
     ///
     /// Returns, on success (200): Get current agents.
-    pub fn get_api_v4_job_allowed_agents(&self) -> GetApiV4JobAllowedAgents<'_> {
-        GetApiV4JobAllowedAgents(
+    pub fn get_job_allowed_agents(&self) -> GetJobAllowedAgents<'_> {
+        GetJobAllowedAgents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -31,25 +31,25 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_job`]: `GET /api/v4/job`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_job`]: `GET /api/v4/job`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Job<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Job<'a> {
+pub struct GetJob<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetJob<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Job);
-/// Request builder of [`crate::Client::get_api_v4_job_allowed_agents`]: `GET /api/v4/job/allowed_agents`. Send it with `.await`.
+crate::runtime::into_future!(GetJob);
+/// Request builder of [`crate::Client::get_job_allowed_agents`]: `GET /api/v4/job/allowed_agents`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4JobAllowedAgents<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4JobAllowedAgents<'a> {
+pub struct GetJobAllowedAgents<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetJobAllowedAgents<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4JobAllowedAgents);
+crate::runtime::into_future!(GetJobAllowedAgents);

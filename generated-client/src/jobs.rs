@@ -11,18 +11,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201, 204): Job was scheduled.
-    pub fn post_api_v4_jobs_request(
+    pub fn create_job_request(
         &self,
-        body: impl Into<crate::types::PostApiV4JobsRequest>,
-    ) -> PostApiV4JobsRequest<'_> {
-        PostApiV4JobsRequest(
+        body: impl Into<crate::types::CreateJobRequestBody>,
+    ) -> CreateJobRequest<'_> {
+        CreateJobRequest(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/jobs/request",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4JobsRequest>::into(body)),
+                .json_body(&Into::<crate::types::CreateJobRequestBody>::into(body)),
         )
     }
     /// Update a job
@@ -34,19 +34,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200, 202): Job was updated.
-    pub fn put_api_v4_jobs_id(
+    pub fn update_job(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4JobsId>,
-    ) -> PutApiV4JobsId<'_> {
-        PutApiV4JobsId(
+        body: impl Into<crate::types::UpdateJobBody>,
+    ) -> UpdateJob<'_> {
+        UpdateJob(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/jobs/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PutApiV4JobsId>::into(body)),
+                .json_body(&Into::<crate::types::UpdateJobBody>::into(body)),
         )
     }
     /// Append a patch to the job trace
@@ -58,19 +58,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (202): Trace was patched.
-    pub fn patch_api_v4_jobs_id_trace(
+    pub fn update_job_trace(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PatchApiV4JobsIdTrace>,
-    ) -> PatchApiV4JobsIdTrace<'_> {
-        PatchApiV4JobsIdTrace(
+        body: impl Into<crate::types::UpdateJobTraceBody>,
+    ) -> UpdateJobTrace<'_> {
+        UpdateJobTrace(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/jobs/{}/trace",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PatchApiV4JobsIdTrace>::into(body)),
+                .json_body(&Into::<crate::types::UpdateJobTraceBody>::into(body)),
         )
     }
     /// Authorize uploading job artifact
@@ -82,21 +82,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Upload allowed.
-    pub fn post_api_v4_jobs_id_artifacts_authorize(
+    pub fn authorize_job_artifact(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4JobsIdArtifactsAuthorize>,
-    ) -> PostApiV4JobsIdArtifactsAuthorize<'_> {
-        PostApiV4JobsIdArtifactsAuthorize(
+        body: impl Into<crate::types::AuthorizeJobArtifactBody>,
+    ) -> AuthorizeJobArtifact<'_> {
+        AuthorizeJobArtifact(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/jobs/{}/artifacts/authorize",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4JobsIdArtifactsAuthorize>::into(body),
-                ),
+                .json_body(&Into::<crate::types::AuthorizeJobArtifactBody>::into(body)),
         )
     }
     /// Download the artifacts file for job
@@ -108,12 +106,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download allowed.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4JobsIdArtifacts`].
-    pub fn get_api_v4_jobs_id_artifacts(
-        &self,
-        id: impl Into<i64>,
-    ) -> GetApiV4JobsIdArtifacts<'_> {
-        GetApiV4JobsIdArtifacts(
+    /// Optional parameters are set on the returned [`GetJobArtifacts`].
+    pub fn get_job_artifacts(&self, id: impl Into<i64>) -> GetJobArtifacts<'_> {
+        GetJobArtifacts(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -132,13 +127,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Artifact uploaded.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4JobsIdArtifacts`].
-    pub fn post_api_v4_jobs_id_artifacts(
+    /// Optional parameters are set on the returned [`CreateJobArtifact`].
+    pub fn create_job_artifact(
         &self,
         id: impl Into<i64>,
         file: impl Into<crate::runtime::File>,
-    ) -> PostApiV4JobsIdArtifacts<'_> {
-        PostApiV4JobsIdArtifacts(
+    ) -> CreateJobArtifact<'_> {
+        CreateJobArtifact(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -150,55 +145,55 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_jobs_request`]: `POST /api/v4/jobs/request`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_job_request`]: `POST /api/v4/jobs/request`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4JobsRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4JobsRequest<'a> {
+pub struct CreateJobRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateJobRequest<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4JobsRequest);
-/// Request builder of [`crate::Client::put_api_v4_jobs_id`]: `PUT /api/v4/jobs/{id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateJobRequest);
+/// Request builder of [`crate::Client::update_job`]: `PUT /api/v4/jobs/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4JobsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4JobsId<'a> {
+pub struct UpdateJob<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateJob<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4JobsId);
-/// Request builder of [`crate::Client::patch_api_v4_jobs_id_trace`]: `PATCH /api/v4/jobs/{id}/trace`. Send it with `.await`.
+crate::runtime::into_future!(UpdateJob);
+/// Request builder of [`crate::Client::update_job_trace`]: `PATCH /api/v4/jobs/{id}/trace`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4JobsIdTrace<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PatchApiV4JobsIdTrace<'a> {
+pub struct UpdateJobTrace<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateJobTrace<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PatchApiV4JobsIdTrace);
-/// Request builder of [`crate::Client::post_api_v4_jobs_id_artifacts_authorize`]: `POST /api/v4/jobs/{id}/artifacts/authorize`. Send it with `.await`.
+crate::runtime::into_future!(UpdateJobTrace);
+/// Request builder of [`crate::Client::authorize_job_artifact`]: `POST /api/v4/jobs/{id}/artifacts/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4JobsIdArtifactsAuthorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4JobsIdArtifactsAuthorize<'a> {
+pub struct AuthorizeJobArtifact<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeJobArtifact<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4JobsIdArtifactsAuthorize);
-/// Request builder of [`crate::Client::get_api_v4_jobs_id_artifacts`]: `GET /api/v4/jobs/{id}/artifacts`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeJobArtifact);
+/// Request builder of [`crate::Client::get_job_artifacts`]: `GET /api/v4/jobs/{id}/artifacts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4JobsIdArtifacts<'a>(crate::runtime::Call<'a>);
-impl GetApiV4JobsIdArtifacts<'_> {
+pub struct GetJobArtifacts<'a>(crate::runtime::Call<'a>);
+impl GetJobArtifacts<'_> {
     /// Job's authentication token
     pub fn token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("token", &Into::<String>::into(value)))
@@ -210,18 +205,18 @@ impl GetApiV4JobsIdArtifacts<'_> {
         Self(self.0.query("direct_download", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4JobsIdArtifacts<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetJobArtifacts<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4JobsIdArtifacts);
-/// Request builder of [`crate::Client::post_api_v4_jobs_id_artifacts`]: `POST /api/v4/jobs/{id}/artifacts`. Send it with `.await`.
+crate::runtime::into_future!(GetJobArtifacts);
+/// Request builder of [`crate::Client::create_job_artifact`]: `POST /api/v4/jobs/{id}/artifacts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4JobsIdArtifacts<'a>(crate::runtime::Call<'a>);
-impl PostApiV4JobsIdArtifacts<'_> {
+pub struct CreateJobArtifact<'a>(crate::runtime::Call<'a>);
+impl CreateJobArtifact<'_> {
     /// Job's authentication token
     pub fn token(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("token", &Into::<String>::into(value)))
@@ -235,7 +230,7 @@ impl PostApiV4JobsIdArtifacts<'_> {
     /// Default: `"archive"`.
     pub fn artifact_type(
         self,
-        value: impl Into<crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType>,
+        value: impl Into<crate::types::AuthorizeJobArtifactBodyArtifactType>,
     ) -> Self {
         Self(
             self
@@ -243,7 +238,7 @@ impl PostApiV4JobsIdArtifacts<'_> {
                 .form_field(
                     "artifact_type",
                     &Into::<
-                        crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
+                        crate::types::AuthorizeJobArtifactBodyArtifactType,
                     >::into(value),
                 ),
         )
@@ -253,7 +248,7 @@ impl PostApiV4JobsIdArtifacts<'_> {
     /// Default: `"zip"`.
     pub fn artifact_format(
         self,
-        value: impl Into<crate::types::PostApiV4JobsIdArtifactsArtifactFormat>,
+        value: impl Into<crate::types::CreateJobArtifactBodyArtifactFormat>,
     ) -> Self {
         Self(
             self
@@ -261,7 +256,7 @@ impl PostApiV4JobsIdArtifacts<'_> {
                 .form_field(
                     "artifact_format",
                     &Into::<
-                        crate::types::PostApiV4JobsIdArtifactsArtifactFormat,
+                        crate::types::CreateJobArtifactBodyArtifactFormat,
                     >::into(value),
                 ),
         )
@@ -275,10 +270,10 @@ impl PostApiV4JobsIdArtifacts<'_> {
         Self(self.0.form_field("accessibility", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4JobsIdArtifacts<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateJobArtifact<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4JobsIdArtifacts);
+crate::runtime::into_future!(CreateJobArtifact);

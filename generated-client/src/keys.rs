@@ -14,8 +14,8 @@ impl crate::Client {
     /// - `id`: The ID of an SSH key
     ///
     /// Returns, on success (200): Get single ssh key by id. Only available to admin users.
-    pub fn get_api_v4_keys_id(&self, id: impl Into<String>) -> GetApiV4KeysId<'_> {
-        GetApiV4KeysId(
+    pub fn get_key(&self, id: impl Into<String>) -> GetKey<'_> {
+        GetKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,32 +35,32 @@ impl crate::Client {
     /// - `fingerprint`: The fingerprint of an SSH key
     ///
     /// Returns, on success (200): Get user by fingerprint of SSH key.
-    pub fn get_api_v4_keys(&self, fingerprint: impl Into<String>) -> GetApiV4Keys<'_> {
-        GetApiV4Keys(
+    pub fn get_keys(&self, fingerprint: impl Into<String>) -> GetKeys<'_> {
+        GetKeys(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/keys", &[])
                 .query("fingerprint", &Into::<String>::into(fingerprint)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_keys_id`]: `GET /api/v4/keys/{id}`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_key`]: `GET /api/v4/keys/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4KeysId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4KeysId<'a> {
+pub struct GetKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKeyWithUser>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4KeysId);
-/// Request builder of [`crate::Client::get_api_v4_keys`]: `GET /api/v4/keys`. Send it with `.await`.
+crate::runtime::into_future!(GetKey);
+/// Request builder of [`crate::Client::get_keys`]: `GET /api/v4/keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Keys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Keys<'a> {
+pub struct GetKeys<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetKeys<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Keys);
+crate::runtime::into_future!(GetKeys);

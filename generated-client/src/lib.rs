@@ -20,26 +20,26 @@
 //! let gitlab = Client::new("https://gitlab.example.com/")?.with_private_token("glpat-…");
 //!
 //! // A project is a numeric id or its path; required parameters are arguments.
-//! let project = gitlab.get_api_v4_projects_id("group/project").await?;
+//! let project = gitlab.get_project("group/project").await?;
 //! println!("{:?}", project.name);
 //!
 //! // Optional parameters are builder methods; lists page by page, as a stream.
-//! let mut mrs = gitlab.get_api_v4_projects_id_merge_requests(42).state("opened").per_page(100).stream();
+//! let mut mrs = gitlab.list_project_merge_requests(42).state("opened").per_page(100).stream();
 //! while let Some(mr) = mrs.next().await {
 //!     let mr = mr?;
 //!     println!("!{:?} {:?}", mr.iid, mr.title);
 //! }
 //!
 //! // Or one page with the totals, or the first N items.
-//! let page = gitlab.get_api_v4_projects_id_merge_requests(42).send_page().await?;
+//! let page = gitlab.list_project_merge_requests(42).send_page().await?;
 //! println!("{} of {:?}", page.items.len(), page.total);
-//! let newest = gitlab.get_api_v4_projects_id_merge_requests(42).first(10).await?;
+//! let newest = gitlab.list_project_merge_requests(42).first(10).await?;
 //! println!("{}", newest.len());
 //!
 //! // With the status and headers; or raw (status, headers, bytes) where the spec is wrong.
-//! let answer = gitlab.get_api_v4_projects_id(42).send_with_response().await?;
+//! let answer = gitlab.get_project(42).send_with_response().await?;
 //! println!("{} {:?} {:?}", answer.status, answer.headers.get("etag"), answer.body.name);
-//! let raw = gitlab.get_api_v4_projects_id(42).send_raw().await?;
+//! let raw = gitlab.get_project(42).send_raw().await?;
 //! let any: serde_json::Value = raw.json()?;
 //! println!("{}", any["name"]);
 //! # Ok(())

@@ -13,29 +13,29 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Render an arbitrary Markdown document.
-    pub fn post_api_v4_markdown(
+    pub fn create_markdown(
         &self,
-        body: impl Into<crate::types::PostApiV4Markdown>,
-    ) -> PostApiV4Markdown<'_> {
-        PostApiV4Markdown(
+        body: impl Into<crate::types::CreateMarkdownBody>,
+    ) -> CreateMarkdown<'_> {
+        CreateMarkdown(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/markdown",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4Markdown>::into(body)),
+                .json_body(&Into::<crate::types::CreateMarkdownBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_markdown`]: `POST /api/v4/markdown`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_markdown`]: `POST /api/v4/markdown`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Markdown<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Markdown<'a> {
+pub struct CreateMarkdown<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateMarkdown<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMarkdown>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Markdown);
+crate::runtime::into_future!(CreateMarkdown);

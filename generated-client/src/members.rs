@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of group or project members viewable by the authenticated user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdMembers`].
-    pub fn get_api_v4_groups_id_members(
+    /// Optional parameters are set on the returned [`ListGroupMembers`].
+    pub fn list_group_members(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdMembers<'_> {
-        GetApiV4GroupsIdMembers(
+    ) -> ListGroupMembers<'_> {
+        ListGroupMembers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,19 +35,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Adds a member to a group or project.
-    pub fn post_api_v4_groups_id_members(
+    pub fn create_group_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdMembers>,
-    ) -> PostApiV4GroupsIdMembers<'_> {
-        PostApiV4GroupsIdMembers(
+        body: impl Into<crate::types::CreateGroupMemberBody>,
+    ) -> CreateGroupMember<'_> {
+        CreateGroupMember(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/members",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4GroupsIdMembers>::into(body)),
+                .json_body(&Into::<crate::types::CreateGroupMemberBody>::into(body)),
         )
     }
     /// Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
@@ -59,12 +59,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdMembersAll`].
-    pub fn get_api_v4_groups_id_members_all(
+    /// Optional parameters are set on the returned [`ListGroupMemberAll`].
+    pub fn list_group_member_all(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdMembersAll<'_> {
-        GetApiV4GroupsIdMembersAll(
+    ) -> ListGroupMemberAll<'_> {
+        ListGroupMemberAll(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -82,12 +82,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the member
     ///
     /// Returns, on success (200): Gets a member of a group or project.
-    pub fn get_api_v4_groups_id_members_user_id(
+    pub fn get_group_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdMembersUserId<'_> {
-        GetApiV4GroupsIdMembersUserId(
+    ) -> GetGroupMember<'_> {
+        GetGroupMember(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -109,13 +109,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Updates a member of a group or project.
-    pub fn put_api_v4_groups_id_members_user_id(
+    pub fn update_group_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4GroupsIdMembersUserId>,
-    ) -> PutApiV4GroupsIdMembersUserId<'_> {
-        PutApiV4GroupsIdMembersUserId(
+        body: impl Into<crate::types::UpdateGroupMemberBody>,
+    ) -> UpdateGroupMember<'_> {
+        UpdateGroupMember(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -125,9 +125,7 @@ impl crate::Client {
                         &Into::<i64>::into(user_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4GroupsIdMembersUserId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateGroupMemberBody>::into(body)),
         )
     }
     /// Removes a user from a group or project.
@@ -140,13 +138,13 @@ impl crate::Client {
     ///
     /// Returns, on success (204): Removes a user from a group or project.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4GroupsIdMembersUserId`].
-    pub fn delete_api_v4_groups_id_members_user_id(
+    /// Optional parameters are set on the returned [`DeleteGroupMember`].
+    pub fn delete_group_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> DeleteApiV4GroupsIdMembersUserId<'_> {
-        DeleteApiV4GroupsIdMembersUserId(
+    ) -> DeleteGroupMember<'_> {
+        DeleteGroupMember(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -167,12 +165,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the member
     ///
     /// Returns, on success (200): Gets a member of a group or project, including those who gained membership through ancestor group.
-    pub fn get_api_v4_groups_id_members_all_user_id(
+    pub fn get_group_member_all(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> GetApiV4GroupsIdMembersAllUserId<'_> {
-        GetApiV4GroupsIdMembersAllUserId(
+    ) -> GetGroupMemberAll<'_> {
+        GetGroupMemberAll(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -193,12 +191,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of group or project members viewable by the authenticated user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMembers`].
-    pub fn get_api_v4_projects_id_members(
+    /// Optional parameters are set on the returned [`ListProjectMembers`].
+    pub fn list_project_members(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdMembers<'_> {
-        GetApiV4ProjectsIdMembers(
+    ) -> ListProjectMembers<'_> {
+        ListProjectMembers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -216,19 +214,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Adds a member to a group or project.
-    pub fn post_api_v4_projects_id_members(
+    pub fn create_project_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdMembers>,
-    ) -> PostApiV4ProjectsIdMembers<'_> {
-        PostApiV4ProjectsIdMembers(
+        body: impl Into<crate::types::CreateProjectMemberBody>,
+    ) -> CreateProjectMember<'_> {
+        CreateProjectMember(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/members",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdMembers>::into(body)),
+                .json_body(&Into::<crate::types::CreateProjectMemberBody>::into(body)),
         )
     }
     /// Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
@@ -240,12 +238,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMembersAll`].
-    pub fn get_api_v4_projects_id_members_all(
+    /// Optional parameters are set on the returned [`ListProjectMemberAll`].
+    pub fn list_project_member_all(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdMembersAll<'_> {
-        GetApiV4ProjectsIdMembersAll(
+    ) -> ListProjectMemberAll<'_> {
+        ListProjectMemberAll(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -263,12 +261,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the member
     ///
     /// Returns, on success (200): Gets a member of a group or project.
-    pub fn get_api_v4_projects_id_members_user_id(
+    pub fn get_project_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMembersUserId<'_> {
-        GetApiV4ProjectsIdMembersUserId(
+    ) -> GetProjectMember<'_> {
+        GetProjectMember(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -290,13 +288,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Updates a member of a group or project.
-    pub fn put_api_v4_projects_id_members_user_id(
+    pub fn update_project_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdMembersUserId>,
-    ) -> PutApiV4ProjectsIdMembersUserId<'_> {
-        PutApiV4ProjectsIdMembersUserId(
+        body: impl Into<crate::types::UpdateProjectMemberBody>,
+    ) -> UpdateProjectMember<'_> {
+        UpdateProjectMember(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -306,9 +304,7 @@ impl crate::Client {
                         &Into::<i64>::into(user_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdMembersUserId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectMemberBody>::into(body)),
         )
     }
     /// Removes a user from a group or project.
@@ -321,13 +317,13 @@ impl crate::Client {
     ///
     /// Returns, on success (204): Removes a user from a group or project.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdMembersUserId`].
-    pub fn delete_api_v4_projects_id_members_user_id(
+    /// Optional parameters are set on the returned [`DeleteProjectMember`].
+    pub fn delete_project_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdMembersUserId<'_> {
-        DeleteApiV4ProjectsIdMembersUserId(
+    ) -> DeleteProjectMember<'_> {
+        DeleteProjectMember(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -348,12 +344,12 @@ impl crate::Client {
     /// - `user_id`: The user ID of the member
     ///
     /// Returns, on success (200): Gets a member of a group or project, including those who gained membership through ancestor group.
-    pub fn get_api_v4_projects_id_members_all_user_id(
+    pub fn get_project_member_all(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         user_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMembersAllUserId<'_> {
-        GetApiV4ProjectsIdMembersAllUserId(
+    ) -> GetProjectMemberAll<'_> {
+        GetProjectMemberAll(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -366,11 +362,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_members`]: `GET /api/v4/groups/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_members`]: `GET /api/v4/groups/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMembers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdMembers<'_> {
+pub struct ListGroupMembers<'a>(crate::runtime::Call<'a>);
+impl ListGroupMembers<'_> {
     /// A query string to search for members
     pub fn query(self, value: impl Into<String>) -> Self {
         Self(self.0.query("query", &Into::<String>::into(value)))
@@ -420,29 +416,29 @@ impl GetApiV4GroupsIdMembers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMembers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupMembers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdMembers);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_members`]: `POST /api/v4/groups/{id}/members`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupMembers);
+/// Request builder of [`crate::Client::create_group_member`]: `POST /api/v4/groups/{id}/members`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdMembers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdMembers<'a> {
+pub struct CreateGroupMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupMember<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdMembers);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_members_all`]: `GET /api/v4/groups/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateGroupMember);
+/// Request builder of [`crate::Client::list_group_member_all`]: `GET /api/v4/groups/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMembersAll<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdMembersAll<'_> {
+pub struct ListGroupMemberAll<'a>(crate::runtime::Call<'a>);
+impl ListGroupMemberAll<'_> {
     /// A query string to search for members
     pub fn query(self, value: impl Into<String>) -> Self {
         Self(self.0.query("query", &Into::<String>::into(value)))
@@ -464,16 +460,13 @@ impl GetApiV4GroupsIdMembersAll<'_> {
         Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// Filter results by member state
-    pub fn state(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMembersAllState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<crate::types::ListGroupMemberAllState>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<crate::types::GetApiV4GroupsIdMembersAllState>::into(value),
+                    &Into::<crate::types::ListGroupMemberAllState>::into(value),
                 ),
         )
     }
@@ -490,40 +483,40 @@ impl GetApiV4GroupsIdMembersAll<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMembersAll<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupMemberAll<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdMembersAll);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_members_user_id`]: `GET /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupMemberAll);
+/// Request builder of [`crate::Client::get_group_member`]: `GET /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMembersUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMembersUserId<'a> {
+pub struct GetGroupMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupMember<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdMembersUserId);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_members_user_id`]: `PUT /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupMember);
+/// Request builder of [`crate::Client::update_group_member`]: `PUT /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdMembersUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdMembersUserId<'a> {
+pub struct UpdateGroupMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupMember<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdMembersUserId);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_members_user_id`]: `DELETE /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupMember);
+/// Request builder of [`crate::Client::delete_group_member`]: `DELETE /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdMembersUserId<'a>(crate::runtime::Call<'a>);
-impl DeleteApiV4GroupsIdMembersUserId<'_> {
+pub struct DeleteGroupMember<'a>(crate::runtime::Call<'a>);
+impl DeleteGroupMember<'_> {
     /// Flag indicating if the deletion of direct memberships of the removed member in subgroups and projects should be skipped
     ///
     /// Default: `false`.
@@ -537,29 +530,29 @@ impl DeleteApiV4GroupsIdMembersUserId<'_> {
         Self(self.0.query("unassign_issuables", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdMembersUserId<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupMember<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdMembersUserId);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_members_all_user_id`]: `GET /api/v4/groups/{id}/members/all/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupMember);
+/// Request builder of [`crate::Client::get_group_member_all`]: `GET /api/v4/groups/{id}/members/all/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMembersAllUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMembersAllUserId<'a> {
+pub struct GetGroupMemberAll<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupMemberAll<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdMembersAllUserId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_members`]: `GET /api/v4/projects/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetGroupMemberAll);
+/// Request builder of [`crate::Client::list_project_members`]: `GET /api/v4/projects/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMembers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdMembers<'_> {
+pub struct ListProjectMembers<'a>(crate::runtime::Call<'a>);
+impl ListProjectMembers<'_> {
     /// A query string to search for members
     pub fn query(self, value: impl Into<String>) -> Self {
         Self(self.0.query("query", &Into::<String>::into(value)))
@@ -609,29 +602,29 @@ impl GetApiV4ProjectsIdMembers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMembers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMembers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMembers);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_members`]: `POST /api/v4/projects/{id}/members`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMembers);
+/// Request builder of [`crate::Client::create_project_member`]: `POST /api/v4/projects/{id}/members`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMembers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdMembers<'a> {
+pub struct CreateProjectMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectMember<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdMembers);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_members_all`]: `GET /api/v4/projects/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateProjectMember);
+/// Request builder of [`crate::Client::list_project_member_all`]: `GET /api/v4/projects/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMembersAll<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdMembersAll<'_> {
+pub struct ListProjectMemberAll<'a>(crate::runtime::Call<'a>);
+impl ListProjectMemberAll<'_> {
     /// A query string to search for members
     pub fn query(self, value: impl Into<String>) -> Self {
         Self(self.0.query("query", &Into::<String>::into(value)))
@@ -653,16 +646,13 @@ impl GetApiV4ProjectsIdMembersAll<'_> {
         Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// Filter results by member state
-    pub fn state(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMembersAllState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<crate::types::ListGroupMemberAllState>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<crate::types::GetApiV4GroupsIdMembersAllState>::into(value),
+                    &Into::<crate::types::ListGroupMemberAllState>::into(value),
                 ),
         )
     }
@@ -679,40 +669,40 @@ impl GetApiV4ProjectsIdMembersAll<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMembersAll<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMemberAll<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMembersAll);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_members_user_id`]: `GET /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMemberAll);
+/// Request builder of [`crate::Client::get_project_member`]: `GET /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMembersUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMembersUserId<'a> {
+pub struct GetProjectMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMember<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMembersUserId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_members_user_id`]: `PUT /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMember);
+/// Request builder of [`crate::Client::update_project_member`]: `PUT /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMembersUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdMembersUserId<'a> {
+pub struct UpdateProjectMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectMember<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdMembersUserId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_members_user_id`]: `DELETE /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectMember);
+/// Request builder of [`crate::Client::delete_project_member`]: `DELETE /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMembersUserId<'a>(crate::runtime::Call<'a>);
-impl DeleteApiV4ProjectsIdMembersUserId<'_> {
+pub struct DeleteProjectMember<'a>(crate::runtime::Call<'a>);
+impl DeleteProjectMember<'_> {
     /// Flag indicating if the deletion of direct memberships of the removed member in subgroups and projects should be skipped
     ///
     /// Default: `false`.
@@ -726,21 +716,21 @@ impl DeleteApiV4ProjectsIdMembersUserId<'_> {
         Self(self.0.query("unassign_issuables", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdMembersUserId<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectMember<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdMembersUserId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_members_all_user_id`]: `GET /api/v4/projects/{id}/members/all/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectMember);
+/// Request builder of [`crate::Client::get_project_member_all`]: `GET /api/v4/projects/{id}/members/all/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMembersAllUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMembersAllUserId<'a> {
+pub struct GetProjectMemberAll<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMemberAll<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMembersAllUserId);
+crate::runtime::into_future!(GetProjectMemberAll);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List group merge requests.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdMergeRequests`].
-    pub fn get_api_v4_groups_id_merge_requests(
+    /// Optional parameters are set on the returned [`ListGroupMergeRequests`].
+    pub fn list_group_merge_requests(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdMergeRequests<'_> {
-        GetApiV4GroupsIdMergeRequests(
+    ) -> ListGroupMergeRequests<'_> {
+        ListGroupMergeRequests(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): Remove all merge request approvals.
-    pub fn put_api_v4_projects_id_merge_requests_merge_request_iid_reset_approvals(
+    pub fn update_project_merge_request_reset_approvals(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals(
+    ) -> UpdateProjectMergeRequestResetApprovals<'_> {
+        UpdateProjectMergeRequestResetApprovals(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -68,15 +68,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Set a time estimate for a merge_request.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_time_estimate(
+    pub fn create_project_merge_request_time_estimate(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate(
+        body: impl Into<crate::types::CreateProjectMergeRequestTimeEstimateBody>,
+    ) -> CreateProjectMergeRequestTimeEstimate<'_> {
+        CreateProjectMergeRequestTimeEstimate(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -88,7 +86,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate,
+                        crate::types::CreateProjectMergeRequestTimeEstimateBody,
                     >::into(body),
                 ),
         )
@@ -104,12 +102,12 @@ impl crate::Client {
     /// - `merge_request_iid`: The internal ID of the merge_request.
     ///
     /// Returns, on success (201): Reset the time estimate for a project merge_request.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_reset_time_estimate(
+    pub fn reset_project_merge_request_time_estimate(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate(
+    ) -> ResetProjectMergeRequestTimeEstimate<'_> {
+        ResetProjectMergeRequestTimeEstimate(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -133,15 +131,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add spent time for a merge_request.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_add_spent_time(
+    pub fn add_project_merge_request_spent_time(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime(
+        body: impl Into<crate::types::AddProjectMergeRequestSpentTimeBody>,
+    ) -> AddProjectMergeRequestSpentTime<'_> {
+        AddProjectMergeRequestSpentTime(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -153,7 +149,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime,
+                        crate::types::AddProjectMergeRequestSpentTimeBody,
                     >::into(body),
                 ),
         )
@@ -169,12 +165,12 @@ impl crate::Client {
     /// - `merge_request_iid`: The internal ID of the merge_request
     ///
     /// Returns, on success (201): Reset spent time for a merge_request.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_reset_spent_time(
+    pub fn reset_project_merge_request_spent_time(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime(
+    ) -> ResetProjectMergeRequestSpentTime<'_> {
+        ResetProjectMergeRequestSpentTime(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -195,12 +191,12 @@ impl crate::Client {
     /// - `merge_request_iid`: The internal ID of the merge_request
     ///
     /// Returns, on success (200): Get time tracking stats.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_time_stats(
+    pub fn get_project_merge_request_time_stats(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats(
+    ) -> GetProjectMergeRequestTimeStats<'_> {
+        GetProjectMergeRequestTimeStats(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -223,12 +219,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List project merge requests.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequests`].
-    pub fn get_api_v4_projects_id_merge_requests(
+    /// Optional parameters are set on the returned [`ListProjectMergeRequests`].
+    pub fn list_project_merge_requests(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdMergeRequests<'_> {
-        GetApiV4ProjectsIdMergeRequests(
+    ) -> ListProjectMergeRequests<'_> {
+        ListProjectMergeRequests(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -248,12 +244,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create merge request.
-    pub fn post_api_v4_projects_id_merge_requests(
+    pub fn create_project_merge_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdMergeRequests>,
-    ) -> PostApiV4ProjectsIdMergeRequests<'_> {
-        PostApiV4ProjectsIdMergeRequests(
+        body: impl Into<crate::types::CreateProjectMergeRequestBody>,
+    ) -> CreateProjectMergeRequest<'_> {
+        CreateProjectMergeRequest(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -261,7 +257,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdMergeRequests>::into(body),
+                    &Into::<crate::types::CreateProjectMergeRequestBody>::into(body),
                 ),
         )
     }
@@ -277,13 +273,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get single merge request.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIid`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid(
+    /// Optional parameters are set on the returned [`GetProjectMergeRequest`].
+    pub fn get_project_merge_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIid(
+    ) -> GetProjectMergeRequest<'_> {
+        GetProjectMergeRequest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -307,13 +303,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update merge request.
-    pub fn put_api_v4_projects_id_merge_requests_merge_request_iid(
+    pub fn update_project_merge_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIid>,
-    ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIid(
+        body: impl Into<crate::types::UpdateProjectMergeRequestBody>,
+    ) -> UpdateProjectMergeRequest<'_> {
+        UpdateProjectMergeRequest(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -324,9 +320,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIid,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectMergeRequestBody>::into(body),
                 ),
         )
     }
@@ -341,12 +335,12 @@ impl crate::Client {
     /// - `merge_request_iid`: The internal ID of the merge request.
     ///
     /// Returns, on success (204): Delete a merge request.
-    pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid(
+    pub fn delete_project_merge_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid(
+    ) -> DeleteProjectMergeRequest<'_> {
+        DeleteProjectMergeRequest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -369,12 +363,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): Get single merge request participants.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_participants(
+    pub fn get_project_merge_request_participants(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants(
+    ) -> GetProjectMergeRequestParticipants<'_> {
+        GetProjectMergeRequestParticipants(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -397,12 +391,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): Get single merge request reviewers.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_reviewers(
+    pub fn get_project_merge_request_reviewers(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers(
+    ) -> GetProjectMergeRequestReviewers<'_> {
+        GetProjectMergeRequestReviewers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -426,13 +420,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get single merge request commits.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_commits(
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestCommits`].
+    pub fn list_project_merge_request_commits(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits(
+    ) -> ListProjectMergeRequestCommits<'_> {
+        ListProjectMergeRequestCommits(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -455,12 +449,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): List merge request context commits.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_context_commits(
+    pub fn get_project_merge_request_context_commits(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits(
+    ) -> GetProjectMergeRequestContextCommits<'_> {
+        GetProjectMergeRequestContextCommits(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -484,15 +478,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create merge request context commits.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_context_commits(
+    pub fn create_project_merge_request_context_commit(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits(
+        body: impl Into<crate::types::CreateProjectMergeRequestContextCommitBody>,
+    ) -> CreateProjectMergeRequestContextCommit<'_> {
+        CreateProjectMergeRequestContextCommit(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -504,7 +496,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits,
+                        crate::types::CreateProjectMergeRequestContextCommitBody,
                     >::into(body),
                 ),
         )
@@ -521,13 +513,13 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (204): Delete merge request context commits.
-    pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid_context_commits(
+    pub fn delete_project_merge_request_context_commits(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         commits: impl Into<Vec<String>>,
         merge_request_iid: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'_> {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits(
+    ) -> DeleteProjectMergeRequestContextCommits<'_> {
+        DeleteProjectMergeRequestContextCommits(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::DELETE,
@@ -556,13 +548,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get single merge request changes.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_changes(
+    /// Optional parameters are set on the returned [`GetProjectMergeRequestChanges`].
+    pub fn get_project_merge_request_changes(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges(
+    ) -> GetProjectMergeRequestChanges<'_> {
+        GetProjectMergeRequestChanges(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -586,13 +578,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the merge request diffs.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_diffs(
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestDiffs`].
+    pub fn list_project_merge_request_diffs(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs(
+    ) -> ListProjectMergeRequestDiffs<'_> {
+        ListProjectMergeRequestDiffs(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -615,12 +607,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): Get the merge request raw diffs.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_raw_diffs(
+    pub fn get_project_merge_request_raw_diffs(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs(
+    ) -> GetProjectMergeRequestRawDiffs<'_> {
+        GetProjectMergeRequestRawDiffs(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -643,12 +635,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): Get single merge request pipelines.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_pipelines(
+    pub fn get_project_merge_request_pipelines(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines(
+    ) -> GetProjectMergeRequestPipelines<'_> {
+        GetProjectMergeRequestPipelines(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -672,15 +664,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create merge request pipeline.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_pipelines(
+    pub fn create_project_merge_request_pipeline(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines(
+        body: impl Into<crate::types::CreateProjectMergeRequestPipelineBody>,
+    ) -> CreateProjectMergeRequestPipeline<'_> {
+        CreateProjectMergeRequestPipeline(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -692,7 +682,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines,
+                        crate::types::CreateProjectMergeRequestPipelineBody,
                     >::into(body),
                 ),
         )
@@ -709,15 +699,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Merge a merge request.
-    pub fn put_api_v4_projects_id_merge_requests_merge_request_iid_merge(
+    pub fn merge_project_merge_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge,
-        >,
-    ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge(
+        body: impl Into<crate::types::MergeProjectMergeRequestBody>,
+    ) -> MergeProjectMergeRequest<'_> {
+        MergeProjectMergeRequest(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -728,9 +716,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge,
-                    >::into(body),
+                    &Into::<crate::types::MergeProjectMergeRequestBody>::into(body),
                 ),
         )
     }
@@ -743,12 +729,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): Returns the up to date merge-ref HEAD commit.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_merge_ref(
+    pub fn get_project_merge_request_merge_ref(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef(
+    ) -> GetProjectMergeRequestMergeRef<'_> {
+        GetProjectMergeRequestMergeRef(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -771,14 +757,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (201): Cancel Merge When Pipeline Succeeds.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_cancel_merge_when_pipeline_succeeds(
+    pub fn cancel_project_merge_request_merge_when_pipeline_succeeds(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds<
-        '_,
-    > {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds(
+    ) -> CancelProjectMergeRequestMergeWhenPipelineSucceeds<'_> {
+        CancelProjectMergeRequestMergeWhenPipelineSucceeds(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -802,15 +786,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Rebase a merge request.
-    pub fn put_api_v4_projects_id_merge_requests_merge_request_iid_rebase(
+    pub fn rebase_project_merge_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase,
-        >,
-    ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase(
+        body: impl Into<crate::types::RebaseProjectMergeRequestBody>,
+    ) -> RebaseProjectMergeRequest<'_> {
+        RebaseProjectMergeRequest(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -821,9 +803,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase,
-                    >::into(body),
+                    &Into::<crate::types::RebaseProjectMergeRequestBody>::into(body),
                 ),
         )
     }
@@ -839,13 +819,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List issues that close on merge.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_closes_issues(
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestClosesIssues`].
+    pub fn list_project_merge_request_closes_issues(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues(
+    ) -> ListProjectMergeRequestClosesIssues<'_> {
+        ListProjectMergeRequestClosesIssues(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -869,13 +849,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List issues related to merge request.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_related_issues(
+    /// Optional parameters are set on the returned [`GetProjectMergeRequestRelatedIssues`].
+    pub fn get_project_merge_request_related_issues(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues(
+    ) -> GetProjectMergeRequestRelatedIssues<'_> {
+        GetProjectMergeRequestRelatedIssues(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -899,13 +879,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of merge request diff versions.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_versions(
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestVersions`].
+    pub fn list_project_merge_request_versions(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions(
+    ) -> ListProjectMergeRequestVersions<'_> {
+        ListProjectMergeRequestVersions(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -930,14 +910,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a single merge request diff version.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId`].
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_versions_version_id(
+    /// Optional parameters are set on the returned [`GetProjectMergeRequestVersion`].
+    pub fn get_project_merge_request_version(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         version_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId(
+    ) -> GetProjectMergeRequestVersion<'_> {
+        GetProjectMergeRequestVersion(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -958,9 +938,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List merge requests.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4MergeRequests`].
-    pub fn get_api_v4_merge_requests(&self) -> GetApiV4MergeRequests<'_> {
-        GetApiV4MergeRequests(
+    /// Optional parameters are set on the returned [`ListMergeRequests`].
+    pub fn list_merge_requests(&self) -> ListMergeRequests<'_> {
+        ListMergeRequests(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -970,11 +950,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_merge_requests`]: `GET /api/v4/groups/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_merge_requests`]: `GET /api/v4/groups/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdMergeRequests<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdMergeRequests<'_> {
+pub struct ListGroupMergeRequests<'a>(crate::runtime::Call<'a>);
+impl ListGroupMergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("author_id", &Into::<i64>::into(value)))
@@ -1032,16 +1012,14 @@ impl GetApiV4GroupsIdMergeRequests<'_> {
     /// Default: `"all"`.
     pub fn state(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsState>,
+        value: impl Into<crate::types::ListGroupMergeRequestsState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsState,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsState>::into(value),
                 ),
         )
     }
@@ -1050,33 +1028,25 @@ impl GetApiV4GroupsIdMergeRequests<'_> {
     /// Default: `"created_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
+        value: impl Into<crate::types::ListGroupMergeRequestsOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsOrderBy>::into(value),
                 ),
         )
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
@@ -1150,30 +1120,28 @@ impl GetApiV4GroupsIdMergeRequests<'_> {
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+        value: impl Into<crate::types::ListGroupMergeRequestsView>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "view",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsView>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsView>::into(value),
                 ),
         )
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     pub fn scope(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
+        value: impl Into<crate::types::ListGroupMergeRequestsScope>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsScope,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsScope>::into(value),
                 ),
         )
     }
@@ -1198,16 +1166,13 @@ impl GetApiV4GroupsIdMergeRequests<'_> {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
-    pub fn wip(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    ) -> Self {
+    pub fn wip(self, value: impl Into<crate::types::ListGroupMergeRequestsWip>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "wip",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -1278,14 +1243,14 @@ impl GetApiV4GroupsIdMergeRequests<'_> {
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        value: impl Into<crate::types::ListGroupMergeRequestsWip>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "approved",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -1329,112 +1294,84 @@ impl GetApiV4GroupsIdMergeRequests<'_> {
         Self(self.0.query("non_archived", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdMergeRequests<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupMergeRequests<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdMergeRequests);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_reset_approvals`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_approvals`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupMergeRequests);
+/// Request builder of [`crate::Client::update_project_merge_request_reset_approvals`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_approvals`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals<'a> {
+pub struct UpdateProjectMergeRequestResetApprovals<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectMergeRequestResetApprovals<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdMergeRequestsMergeRequestIidResetApprovals
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_estimate`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectMergeRequestResetApprovals);
+/// Request builder of [`crate::Client::create_project_merge_request_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_estimate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate<'a> {
+pub struct CreateProjectMergeRequestTimeEstimate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestTimeEstimate<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_reset_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_time_estimate`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectMergeRequestTimeEstimate);
+/// Request builder of [`crate::Client::reset_project_merge_request_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_time_estimate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate<'a> {
+pub struct ResetProjectMergeRequestTimeEstimate<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResetProjectMergeRequestTimeEstimate<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetTimeEstimate
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_add_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/add_spent_time`. Send it with `.await`.
+crate::runtime::into_future!(ResetProjectMergeRequestTimeEstimate);
+/// Request builder of [`crate::Client::add_project_merge_request_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/add_spent_time`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime<'a> {
+pub struct AddProjectMergeRequestSpentTime<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AddProjectMergeRequestSpentTime<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_reset_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_spent_time`. Send it with `.await`.
+crate::runtime::into_future!(AddProjectMergeRequestSpentTime);
+/// Request builder of [`crate::Client::reset_project_merge_request_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_spent_time`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime<'a> {
+pub struct ResetProjectMergeRequestSpentTime<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResetProjectMergeRequestSpentTime<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdMergeRequestsMergeRequestIidResetSpentTime
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_time_stats`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_stats`. Send it with `.await`.
+crate::runtime::into_future!(ResetProjectMergeRequestSpentTime);
+/// Request builder of [`crate::Client::get_project_merge_request_time_stats`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_stats`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats<'a> {
+pub struct GetProjectMergeRequestTimeStats<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestTimeStats<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidTimeStats);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests`]: `GET /api/v4/projects/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectMergeRequestTimeStats);
+/// Request builder of [`crate::Client::list_project_merge_requests`]: `GET /api/v4/projects/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequests<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdMergeRequests<'_> {
+pub struct ListProjectMergeRequests<'a>(crate::runtime::Call<'a>);
+impl ListProjectMergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("author_id", &Into::<i64>::into(value)))
@@ -1492,16 +1429,14 @@ impl GetApiV4ProjectsIdMergeRequests<'_> {
     /// Default: `"all"`.
     pub fn state(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsState>,
+        value: impl Into<crate::types::ListGroupMergeRequestsState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsState,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsState>::into(value),
                 ),
         )
     }
@@ -1510,33 +1445,25 @@ impl GetApiV4ProjectsIdMergeRequests<'_> {
     /// Default: `"created_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
+        value: impl Into<crate::types::ListGroupMergeRequestsOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsOrderBy>::into(value),
                 ),
         )
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
@@ -1610,30 +1537,28 @@ impl GetApiV4ProjectsIdMergeRequests<'_> {
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+        value: impl Into<crate::types::ListGroupMergeRequestsView>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "view",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsView>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsView>::into(value),
                 ),
         )
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     pub fn scope(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsScope>,
+        value: impl Into<crate::types::ListGroupMergeRequestsScope>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsScope,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsScope>::into(value),
                 ),
         )
     }
@@ -1658,16 +1583,13 @@ impl GetApiV4ProjectsIdMergeRequests<'_> {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
-    pub fn wip(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    ) -> Self {
+    pub fn wip(self, value: impl Into<crate::types::ListGroupMergeRequestsWip>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "wip",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -1738,14 +1660,14 @@ impl GetApiV4ProjectsIdMergeRequests<'_> {
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        value: impl Into<crate::types::ListGroupMergeRequestsWip>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "approved",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -1795,29 +1717,29 @@ impl GetApiV4ProjectsIdMergeRequests<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdMergeRequests<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequests<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequests);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests`]: `POST /api/v4/projects/{id}/merge_requests`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequests);
+/// Request builder of [`crate::Client::create_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequests<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdMergeRequests<'a> {
+pub struct CreateProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequests);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectMergeRequest);
+/// Request builder of [`crate::Client::get_project_merge_request`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
+pub struct GetProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+impl GetProjectMergeRequest<'_> {
     /// If `true`, response includes rendered HTML for title and description.
     pub fn render_html(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("render_html", &Into::<bool>::into(value)))
@@ -1831,75 +1753,62 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'_> {
         Self(self.0.query("include_rebase_in_progress", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIid);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequest);
+/// Request builder of [`crate::Client::update_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
+pub struct UpdateProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectMergeRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdMergeRequestsMergeRequestIid);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectMergeRequest);
+/// Request builder of [`crate::Client::delete_project_merge_request`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid<'a> {
+pub struct DeleteProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequest<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdMergeRequestsMergeRequestIid);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectMergeRequest);
+/// Request builder of [`crate::Client::get_project_merge_request_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants<'a> {
+pub struct GetProjectMergeRequestParticipants<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestParticipants<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidParticipants);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestParticipants);
+/// Request builder of [`crate::Client::get_project_merge_request_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers<'a> {
+pub struct GetProjectMergeRequestReviewers<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestReviewers<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestReviewer>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidReviewers);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectMergeRequestReviewers);
+/// Request builder of [`crate::Client::list_project_merge_request_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'_> {
+pub struct ListProjectMergeRequestCommits<'a>(crate::runtime::Call<'a>);
+impl ListProjectMergeRequestCommits<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1913,69 +1822,51 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestCommits<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidCommits);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequestCommits);
+/// Request builder of [`crate::Client::get_project_merge_request_context_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
+pub struct GetProjectMergeRequestContextCommits<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestContextCommits<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestContextCommits);
+/// Request builder of [`crate::Client::create_project_merge_request_context_commit`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
+pub struct CreateProjectMergeRequestContextCommit<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestContextCommit<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_context_commits`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectMergeRequestContextCommit);
+/// Request builder of [`crate::Client::delete_project_merge_request_context_commits`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits<'a> {
+pub struct DeleteProjectMergeRequestContextCommits<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequestContextCommits<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_changes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/changes`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectMergeRequestContextCommits);
+/// Request builder of [`crate::Client::get_project_merge_request_changes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/changes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'_> {
+pub struct GetProjectMergeRequestChanges<'a>(crate::runtime::Call<'a>);
+impl GetProjectMergeRequestChanges<'_> {
     /// A diff in a Unified diff format
     ///
     /// Default: `false`.
@@ -1983,21 +1874,18 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestChanges<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestChanges>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidChanges);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/diffs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectMergeRequestChanges);
+/// Request builder of [`crate::Client::list_project_merge_request_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/diffs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'_> {
+pub struct ListProjectMergeRequestDiffs<'a>(crate::runtime::Call<'a>);
+impl ListProjectMergeRequestDiffs<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -2017,123 +1905,98 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestDiffs<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDiff>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidDiffs);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_raw_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/raw_diffs`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequestDiffs);
+/// Request builder of [`crate::Client::get_project_merge_request_raw_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/raw_diffs`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs<'a> {
+pub struct GetProjectMergeRequestRawDiffs<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestRawDiffs<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidRawDiffs);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_pipelines`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestRawDiffs);
+/// Request builder of [`crate::Client::get_project_merge_request_pipelines`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
+pub struct GetProjectMergeRequestPipelines<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestPipelines<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipelineBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_pipelines`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestPipelines);
+/// Request builder of [`crate::Client::create_project_merge_request_pipeline`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines<'a> {
+pub struct CreateProjectMergeRequestPipeline<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestPipeline<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_merge`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectMergeRequestPipeline);
+/// Request builder of [`crate::Client::merge_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge<'a> {
+pub struct MergeProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for MergeProjectMergeRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_merge_ref`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge_ref`. Send it with `.await`.
+crate::runtime::into_future!(MergeProjectMergeRequest);
+/// Request builder of [`crate::Client::get_project_merge_request_merge_ref`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge_ref`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef<'a> {
+pub struct GetProjectMergeRequestMergeRef<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestMergeRef<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidMergeRef);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_cancel_merge_when_pipeline_succeeds`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/cancel_merge_when_pipeline_succeeds`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestMergeRef);
+/// Request builder of [`crate::Client::cancel_project_merge_request_merge_when_pipeline_succeeds`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/cancel_merge_when_pipeline_succeeds`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds<
-    'a,
->(
+pub struct CancelProjectMergeRequestMergeWhenPipelineSucceeds<'a>(
     crate::runtime::Call<'a>,
 );
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds<'a> {
+for CancelProjectMergeRequestMergeWhenPipelineSucceeds<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdMergeRequestsMergeRequestIidCancelMergeWhenPipelineSucceeds
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_rebase`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/rebase`. Send it with `.await`.
+crate::runtime::into_future!(CancelProjectMergeRequestMergeWhenPipelineSucceeds);
+/// Request builder of [`crate::Client::rebase_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/rebase`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase<'a> {
+pub struct RebaseProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RebaseProjectMergeRequest<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_closes_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/closes_issues`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(RebaseProjectMergeRequest);
+/// Request builder of [`crate::Client::list_project_merge_request_closes_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/closes_issues`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'_> {
+pub struct ListProjectMergeRequestClosesIssues<'a>(crate::runtime::Call<'a>);
+impl ListProjectMergeRequestClosesIssues<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -2147,21 +2010,18 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestClosesIssues<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMrNote>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidClosesIssues);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_related_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/related_issues`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequestClosesIssues);
+/// Request builder of [`crate::Client::get_project_merge_request_related_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/related_issues`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'_> {
+pub struct GetProjectMergeRequestRelatedIssues<'a>(crate::runtime::Call<'a>);
+impl GetProjectMergeRequestRelatedIssues<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -2175,23 +2035,18 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestRelatedIssues<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsMergeRequestIidRelatedIssues
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_versions`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectMergeRequestRelatedIssues);
+/// Request builder of [`crate::Client::list_project_merge_request_versions`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'_> {
+pub struct ListProjectMergeRequestVersions<'a>(crate::runtime::Call<'a>);
+impl ListProjectMergeRequestVersions<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -2205,21 +2060,18 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestVersions<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestDiff>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersions);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_versions_version_id`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions/{version_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequestVersions);
+/// Request builder of [`crate::Client::get_project_merge_request_version`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions/{version_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'_> {
+pub struct GetProjectMergeRequestVersion<'a>(crate::runtime::Call<'a>);
+impl GetProjectMergeRequestVersion<'_> {
     /// A diff in a Unified diff format
     ///
     /// Default: `false`.
@@ -2227,21 +2079,18 @@ impl GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestVersion<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestDiffFull>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsMergeRequestIidVersionsVersionId
-);
-/// Request builder of [`crate::Client::get_api_v4_merge_requests`]: `GET /api/v4/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectMergeRequestVersion);
+/// Request builder of [`crate::Client::list_merge_requests`]: `GET /api/v4/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4MergeRequests<'a>(crate::runtime::Call<'a>);
-impl GetApiV4MergeRequests<'_> {
+pub struct ListMergeRequests<'a>(crate::runtime::Call<'a>);
+impl ListMergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("author_id", &Into::<i64>::into(value)))
@@ -2299,16 +2148,14 @@ impl GetApiV4MergeRequests<'_> {
     /// Default: `"all"`.
     pub fn state(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsState>,
+        value: impl Into<crate::types::ListGroupMergeRequestsState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsState,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsState>::into(value),
                 ),
         )
     }
@@ -2317,33 +2164,25 @@ impl GetApiV4MergeRequests<'_> {
     /// Default: `"created_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsOrderBy>,
+        value: impl Into<crate::types::ListGroupMergeRequestsOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdMergeRequestsOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsOrderBy>::into(value),
                 ),
         )
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
@@ -2417,30 +2256,27 @@ impl GetApiV4MergeRequests<'_> {
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
     pub fn view(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsView>,
+        value: impl Into<crate::types::ListGroupMergeRequestsView>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "view",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsView>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsView>::into(value),
                 ),
         )
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     ///
     /// Default: `"created_by_me"`.
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::GetApiV4MergeRequestsScope>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<crate::types::ListMergeRequestsScope>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<crate::types::GetApiV4MergeRequestsScope>::into(value),
+                    &Into::<crate::types::ListMergeRequestsScope>::into(value),
                 ),
         )
     }
@@ -2465,16 +2301,13 @@ impl GetApiV4MergeRequests<'_> {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
-    pub fn wip(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
-    ) -> Self {
+    pub fn wip(self, value: impl Into<crate::types::ListGroupMergeRequestsWip>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "wip",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -2545,14 +2378,14 @@ impl GetApiV4MergeRequests<'_> {
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
     pub fn approved(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdMergeRequestsWip>,
+        value: impl Into<crate::types::ListGroupMergeRequestsWip>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "approved",
-                    &Into::<crate::types::GetApiV4GroupsIdMergeRequestsWip>::into(value),
+                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -2590,10 +2423,10 @@ impl GetApiV4MergeRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4MergeRequests<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListMergeRequests<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4MergeRequests);
+crate::runtime::into_future!(ListMergeRequests);

@@ -10,8 +10,8 @@ impl crate::Client {
     /// `GET /api/v4/metadata`
     ///
     /// Returns, on success (200): Retrieve metadata information for this GitLab instance.
-    pub fn get_api_v4_metadata(&self) -> GetApiV4Metadata<'_> {
-        GetApiV4Metadata(
+    pub fn get_metadata(&self) -> GetMetadata<'_> {
+        GetMetadata(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -27,8 +27,8 @@ impl crate::Client {
     /// `GET /api/v4/version`
     ///
     /// Returns, on success (200): Retrieves version information for the GitLab instance.
-    pub fn get_api_v4_version(&self) -> GetApiV4Version<'_> {
-        GetApiV4Version(
+    pub fn get_version(&self) -> GetVersion<'_> {
+        GetVersion(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -38,25 +38,25 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_metadata`]: `GET /api/v4/metadata`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_metadata`]: `GET /api/v4/metadata`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Metadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Metadata<'a> {
+pub struct GetMetadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetMetadata<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMetadata>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Metadata);
-/// Request builder of [`crate::Client::get_api_v4_version`]: `GET /api/v4/version`. Send it with `.await`.
+crate::runtime::into_future!(GetMetadata);
+/// Request builder of [`crate::Client::get_version`]: `GET /api/v4/version`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Version<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Version<'a> {
+pub struct GetVersion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetVersion<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMetadata>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Version);
+crate::runtime::into_future!(GetVersion);

@@ -12,34 +12,30 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): 201 Created.
-    pub fn post_api_v4_admin_migrations_timestamp_mark(
+    pub fn mark_admin_migration(
         &self,
         timestamp: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4AdminMigrationsTimestampMark>,
-    ) -> PostApiV4AdminMigrationsTimestampMark<'_> {
-        PostApiV4AdminMigrationsTimestampMark(
+        body: impl Into<crate::types::MarkAdminMigrationBody>,
+    ) -> MarkAdminMigration<'_> {
+        MarkAdminMigration(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/admin/migrations/{}/mark",
                     &[&Into::<i64>::into(timestamp)],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PostApiV4AdminMigrationsTimestampMark,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::MarkAdminMigrationBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_admin_migrations_timestamp_mark`]: `POST /api/v4/admin/migrations/{timestamp}/mark`. Send it with `.await`.
+/// Request builder of [`crate::Client::mark_admin_migration`]: `POST /api/v4/admin/migrations/{timestamp}/mark`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4AdminMigrationsTimestampMark<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4AdminMigrationsTimestampMark<'a> {
+pub struct MarkAdminMigration<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for MarkAdminMigration<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4AdminMigrationsTimestampMark);
+crate::runtime::into_future!(MarkAdminMigration);

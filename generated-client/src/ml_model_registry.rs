@@ -16,16 +16,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Workhorse authorize model package file.
-    pub fn put_api_v4_projects_id_packages_ml_models_model_version_id_files_path_file_name_authorize(
+    pub fn authorize_project_package_ml_model_file_path(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_name: impl Into<String>,
         model_version_id: impl Into<String>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize,
-        >,
-    ) -> PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize<'_> {
-        PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize(
+        body: impl Into<crate::types::AuthorizeProjectPackageMlModelFilePathBody>,
+    ) -> AuthorizeProjectPackageMlModelFilePath<'_> {
+        AuthorizeProjectPackageMlModelFilePath(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -38,7 +36,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize,
+                        crate::types::AuthorizeProjectPackageMlModelFilePathBody,
                     >::into(body),
                 ),
         )
@@ -56,14 +54,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download an ml_model package file.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName`].
-    pub fn get_api_v4_projects_id_packages_ml_models_model_version_id_files_path_file_name(
+    /// Optional parameters are set on the returned [`GetProjectPackageMlModelFilePath`].
+    pub fn get_project_package_ml_model_file_path(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_name: impl Into<String>,
         model_version_id: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'_> {
-        GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName(
+    ) -> GetProjectPackageMlModelFilePath<'_> {
+        GetProjectPackageMlModelFilePath(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -90,15 +88,15 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Workhorse upload model package file.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName`].
-    pub fn put_api_v4_projects_id_packages_ml_models_model_version_id_files_path_file_name(
+    /// Optional parameters are set on the returned [`UpdateProjectPackageMlModelFilePath`].
+    pub fn update_project_package_ml_model_file_path(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_name: impl Into<String>,
         model_version_id: impl Into<String>,
         file: impl Into<crate::runtime::File>,
-    ) -> PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'_> {
-        PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName(
+    ) -> UpdateProjectPackageMlModelFilePath<'_> {
+        UpdateProjectPackageMlModelFilePath(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -114,31 +112,22 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_ml_models_model_version_id_files_path_file_name_authorize`]: `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}/authorize`. Send it with `.await`.
+/// Request builder of [`crate::Client::authorize_project_package_ml_model_file_path`]: `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize<'a> {
+pub struct AuthorizeProjectPackageMlModelFilePath<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageMlModelFilePath<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_ml_models_model_version_id_files_path_file_name`]: `GET /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeProjectPackageMlModelFilePath);
+/// Request builder of [`crate::Client::get_project_package_ml_model_file_path`]: `GET /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'_> {
+pub struct GetProjectPackageMlModelFilePath<'a>(crate::runtime::Call<'a>);
+impl GetProjectPackageMlModelFilePath<'_> {
     /// File directory path
     pub fn path(self, value: impl Into<String>) -> Self {
         Self(self.0.query("path", &Into::<String>::into(value)))
@@ -146,9 +135,7 @@ impl GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'_> {
     /// Package status
     pub fn status(
         self,
-        value: impl Into<
-            crate::types::GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus,
-        >,
+        value: impl Into<crate::types::GetProjectPackageMlModelFilePathStatus>,
     ) -> Self {
         Self(
             self
@@ -156,29 +143,24 @@ impl GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'_> {
                 .query(
                     "status",
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus,
+                        crate::types::GetProjectPackageMlModelFilePathStatus,
                     >::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageMlModelFilePath<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_ml_models_model_version_id_files_path_file_name`]: `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageMlModelFilePath);
+/// Request builder of [`crate::Client::update_project_package_ml_model_file_path`]: `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'_> {
+pub struct UpdateProjectPackageMlModelFilePath<'a>(crate::runtime::Call<'a>);
+impl UpdateProjectPackageMlModelFilePath<'_> {
     /// File directory path
     pub fn path(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("path", &Into::<String>::into(value)))
@@ -186,9 +168,7 @@ impl PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'_> {
     /// Package status
     pub fn status(
         self,
-        value: impl Into<
-            crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
-        >,
+        value: impl Into<crate::types::AuthorizeProjectPackageGenericPathBodyStatus>,
     ) -> Self {
         Self(
             self
@@ -196,19 +176,16 @@ impl PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'_> {
                 .form_field(
                     "status",
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+                        crate::types::AuthorizeProjectPackageGenericPathBodyStatus,
                     >::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageMlModelFilePath<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName
-);
+crate::runtime::into_future!(UpdateProjectPackageMlModelFilePath);

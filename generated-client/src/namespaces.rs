@@ -13,11 +13,8 @@ impl crate::Client {
     /// - `id`: ID or URL-encoded path of the namespace
     ///
     /// Returns, on success (200): Get namespace by ID.
-    pub fn get_api_v4_namespaces_id(
-        &self,
-        id: impl Into<String>,
-    ) -> GetApiV4NamespacesId<'_> {
-        GetApiV4NamespacesId(
+    pub fn get_namespace(&self, id: impl Into<String>) -> GetNamespace<'_> {
+        GetNamespace(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,19 +32,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): [DEPRECATED] Update a namespace.
-    pub fn put_api_v4_namespaces_id(
+    pub fn update_namespace(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4NamespacesId>,
-    ) -> PutApiV4NamespacesId<'_> {
-        PutApiV4NamespacesId(
+        body: impl Into<crate::types::UpdateNamespaceBody>,
+    ) -> UpdateNamespace<'_> {
+        UpdateNamespace(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/namespaces/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PutApiV4NamespacesId>::into(body)),
+                .json_body(&Into::<crate::types::UpdateNamespaceBody>::into(body)),
         )
     }
     /// Returns the subscription for the namespace
@@ -58,11 +55,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Returns the subscription for the namespace.
-    pub fn get_api_v4_namespaces_id_gitlab_subscription(
+    pub fn get_namespace_gitlab_subscription(
         &self,
         id: impl Into<i64>,
-    ) -> GetApiV4NamespacesIdGitlabSubscription<'_> {
-        GetApiV4NamespacesIdGitlabSubscription(
+    ) -> GetNamespaceGitlabSubscription<'_> {
+        GetNamespaceGitlabSubscription(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -82,12 +79,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Creates a storage limit exclusion for a Namespace.
-    pub fn post_api_v4_namespaces_id_storage_limit_exclusion(
+    pub fn create_namespace_storage_limit_exclusion(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4NamespacesIdStorageLimitExclusion>,
-    ) -> PostApiV4NamespacesIdStorageLimitExclusion<'_> {
-        PostApiV4NamespacesIdStorageLimitExclusion(
+        body: impl Into<crate::types::CreateNamespaceStorageLimitExclusionBody>,
+    ) -> CreateNamespaceStorageLimitExclusion<'_> {
+        CreateNamespaceStorageLimitExclusion(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -96,7 +93,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4NamespacesIdStorageLimitExclusion,
+                        crate::types::CreateNamespaceStorageLimitExclusionBody,
                     >::into(body),
                 ),
         )
@@ -111,11 +108,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Removes a storage limit exclusion for a Namespace.
-    pub fn delete_api_v4_namespaces_id_storage_limit_exclusion(
+    pub fn delete_namespace_storage_limit_exclusion(
         &self,
         id: impl Into<i64>,
-    ) -> DeleteApiV4NamespacesIdStorageLimitExclusion<'_> {
-        DeleteApiV4NamespacesIdStorageLimitExclusion(
+    ) -> DeleteNamespaceStorageLimitExclusion<'_> {
+        DeleteNamespaceStorageLimitExclusion(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -132,11 +129,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Retrieve all limit exclusions.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4NamespacesStorageLimitExclusions`].
-    pub fn get_api_v4_namespaces_storage_limit_exclusions(
+    /// Optional parameters are set on the returned [`ListNamespaceStorageLimitExclusions`].
+    pub fn list_namespace_storage_limit_exclusions(
         &self,
-    ) -> GetApiV4NamespacesStorageLimitExclusions<'_> {
-        GetApiV4NamespacesStorageLimitExclusions(
+    ) -> ListNamespaceStorageLimitExclusions<'_> {
+        ListNamespaceStorageLimitExclusions(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -153,9 +150,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List namespaces.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Namespaces`].
-    pub fn get_api_v4_namespaces(&self) -> GetApiV4Namespaces<'_> {
-        GetApiV4Namespaces(
+    /// Optional parameters are set on the returned [`ListNamespaces`].
+    pub fn list_namespaces(&self) -> ListNamespaces<'_> {
+        ListNamespaces(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -175,12 +172,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get existence of a namespace.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4NamespacesIdExists`].
-    pub fn get_api_v4_namespaces_id_exists(
-        &self,
-        id: impl Into<String>,
-    ) -> GetApiV4NamespacesIdExists<'_> {
-        GetApiV4NamespacesIdExists(
+    /// Optional parameters are set on the returned [`GetNamespaceExists`].
+    pub fn get_namespace_exists(&self, id: impl Into<String>) -> GetNamespaceExists<'_> {
+        GetNamespaceExists(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -190,45 +184,44 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_namespaces_id`]: `GET /api/v4/namespaces/{id}`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_namespace`]: `GET /api/v4/namespaces/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4NamespacesId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesId<'a> {
+pub struct GetNamespace<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetNamespace<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespace>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4NamespacesId);
-/// Request builder of [`crate::Client::put_api_v4_namespaces_id`]: `PUT /api/v4/namespaces/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetNamespace);
+/// Request builder of [`crate::Client::update_namespace`]: `PUT /api/v4/namespaces/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4NamespacesId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4NamespacesId<'a> {
+pub struct UpdateNamespace<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateNamespace<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespace>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4NamespacesId);
-/// Request builder of [`crate::Client::get_api_v4_namespaces_id_gitlab_subscription`]: `GET /api/v4/namespaces/{id}/gitlab_subscription`. Send it with `.await`.
+crate::runtime::into_future!(UpdateNamespace);
+/// Request builder of [`crate::Client::get_namespace_gitlab_subscription`]: `GET /api/v4/namespaces/{id}/gitlab_subscription`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4NamespacesIdGitlabSubscription<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesIdGitlabSubscription<'a> {
+pub struct GetNamespaceGitlabSubscription<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetNamespaceGitlabSubscription<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGitlabSubscription>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4NamespacesIdGitlabSubscription);
-/// Request builder of [`crate::Client::post_api_v4_namespaces_id_storage_limit_exclusion`]: `POST /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`.
+crate::runtime::into_future!(GetNamespaceGitlabSubscription);
+/// Request builder of [`crate::Client::create_namespace_storage_limit_exclusion`]: `POST /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4NamespacesIdStorageLimitExclusion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4NamespacesIdStorageLimitExclusion<'a> {
+pub struct CreateNamespaceStorageLimitExclusion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateNamespaceStorageLimitExclusion<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
     >;
@@ -236,24 +229,23 @@ for PostApiV4NamespacesIdStorageLimitExclusion<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4NamespacesIdStorageLimitExclusion);
-/// Request builder of [`crate::Client::delete_api_v4_namespaces_id_storage_limit_exclusion`]: `DELETE /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`.
+crate::runtime::into_future!(CreateNamespaceStorageLimitExclusion);
+/// Request builder of [`crate::Client::delete_namespace_storage_limit_exclusion`]: `DELETE /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4NamespacesIdStorageLimitExclusion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4NamespacesIdStorageLimitExclusion<'a> {
+pub struct DeleteNamespaceStorageLimitExclusion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteNamespaceStorageLimitExclusion<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4NamespacesIdStorageLimitExclusion);
-/// Request builder of [`crate::Client::get_api_v4_namespaces_storage_limit_exclusions`]: `GET /api/v4/namespaces/storage/limit_exclusions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteNamespaceStorageLimitExclusion);
+/// Request builder of [`crate::Client::list_namespace_storage_limit_exclusions`]: `GET /api/v4/namespaces/storage/limit_exclusions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4NamespacesStorageLimitExclusions<'a>(crate::runtime::Call<'a>);
-impl GetApiV4NamespacesStorageLimitExclusions<'_> {
+pub struct ListNamespaceStorageLimitExclusions<'a>(crate::runtime::Call<'a>);
+impl ListNamespaceStorageLimitExclusions<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -267,7 +259,7 @@ impl GetApiV4NamespacesStorageLimitExclusions<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesStorageLimitExclusions<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListNamespaceStorageLimitExclusions<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
     >;
@@ -275,12 +267,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesStorageLimitExclusi
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4NamespacesStorageLimitExclusions);
-/// Request builder of [`crate::Client::get_api_v4_namespaces`]: `GET /api/v4/namespaces`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListNamespaceStorageLimitExclusions);
+/// Request builder of [`crate::Client::list_namespaces`]: `GET /api/v4/namespaces`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Namespaces<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Namespaces<'_> {
+pub struct ListNamespaces<'a>(crate::runtime::Call<'a>);
+impl ListNamespaces<'_> {
     /// Returns a list of namespaces the user is authorized to view based on the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -312,27 +304,27 @@ impl GetApiV4Namespaces<'_> {
         Self(self.0.query("requested_hosted_plan", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Namespaces<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListNamespaces<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesNamespace>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Namespaces);
-/// Request builder of [`crate::Client::get_api_v4_namespaces_id_exists`]: `GET /api/v4/namespaces/{id}/exists`. Send it with `.await`.
+crate::runtime::into_future!(ListNamespaces);
+/// Request builder of [`crate::Client::get_namespace_exists`]: `GET /api/v4/namespaces/{id}/exists`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4NamespacesIdExists<'a>(crate::runtime::Call<'a>);
-impl GetApiV4NamespacesIdExists<'_> {
+pub struct GetNamespaceExists<'a>(crate::runtime::Call<'a>);
+impl GetNamespaceExists<'_> {
     /// The ID of the parent namespace. If no ID is specified, only top-level namespaces are considered.
     pub fn parent_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("parent_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4NamespacesIdExists<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetNamespaceExists<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespaceExistence>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4NamespacesIdExists);
+crate::runtime::into_future!(GetNamespaceExists);

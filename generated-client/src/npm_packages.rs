@@ -14,12 +14,12 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (200): Get all tags for a given an NPM package.
-    pub fn get_api_v4_groups_id_packages_npm_package_package_name_dist_tags(
+    pub fn get_group_package_npm_package_dist_tags(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'_> {
-        GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags(
+    ) -> GetGroupPackageNpmPackageDistTags<'_> {
+        GetGroupPackageNpmPackageDistTags(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -44,16 +44,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
-    pub fn put_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag(
+    pub fn update_group_package_npm_package_dist_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-        body: impl Into<
-            crate::types::PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag,
-        >,
-    ) -> PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'_> {
-        PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag(
+        body: impl Into<crate::types::UpdateGroupPackageNpmPackageDistTagBody>,
+    ) -> UpdateGroupPackageNpmPackageDistTag<'_> {
+        UpdateGroupPackageNpmPackageDistTag(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -66,7 +64,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag,
+                        crate::types::UpdateGroupPackageNpmPackageDistTagBody,
                     >::into(body),
                 ),
         )
@@ -83,13 +81,13 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (204): Deletes the given tag.
-    pub fn delete_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag(
+    pub fn delete_group_package_npm_package_dist_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-    ) -> DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'_> {
-        DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag(
+    ) -> DeleteGroupPackageNpmPackageDistTag<'_> {
+        DeleteGroupPackageNpmPackageDistTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -112,11 +110,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     ///
     /// Returns, on success (200): Ok.
-    pub fn post_api_v4_groups_id_packages_npm_npm_v1_security_advisories_bulk(
+    pub fn create_group_package_npm_npm_v1_security_advisory_bulk(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'_> {
-        PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk(
+    ) -> CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk<'_> {
+        CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -135,11 +133,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     ///
     /// Returns, on success (200): Ok.
-    pub fn post_api_v4_groups_id_packages_npm_npm_v1_security_audits_quick(
+    pub fn create_group_package_npm_npm_v1_security_audit_quick(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'_> {
-        PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick(
+    ) -> CreateGroupPackageNpmNpmV1SecurityAuditQuick<'_> {
+        CreateGroupPackageNpmNpmV1SecurityAuditQuick(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -159,12 +157,12 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (200): Ok.
-    pub fn get_api_v4_groups_id_packages_npm_package_name(
+    pub fn get_group_package_npm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesNpmPackageName<'_> {
-        GetApiV4GroupsIdPackagesNpmPackageName(
+    ) -> GetGroupPackageNpm<'_> {
+        GetGroupPackageNpm(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -187,12 +185,12 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (200): Get all tags for a given an NPM package.
-    pub fn get_api_v4_projects_id_packages_npm_package_package_name_dist_tags(
+    pub fn get_project_package_npm_package_dist_tags(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'_> {
-        GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags(
+    ) -> GetProjectPackageNpmPackageDistTags<'_> {
+        GetProjectPackageNpmPackageDistTags(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -217,16 +215,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
-    pub fn put_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag(
+    pub fn update_project_package_npm_package_dist_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag,
-        >,
-    ) -> PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'_> {
-        PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag(
+        body: impl Into<crate::types::UpdateProjectPackageNpmPackageDistTagBody>,
+    ) -> UpdateProjectPackageNpmPackageDistTag<'_> {
+        UpdateProjectPackageNpmPackageDistTag(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -239,7 +235,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag,
+                        crate::types::UpdateProjectPackageNpmPackageDistTagBody,
                     >::into(body),
                 ),
         )
@@ -256,13 +252,13 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (204): Deletes the given tag.
-    pub fn delete_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag(
+    pub fn delete_project_package_npm_package_dist_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'_> {
-        DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag(
+    ) -> DeleteProjectPackageNpmPackageDistTag<'_> {
+        DeleteProjectPackageNpmPackageDistTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -285,11 +281,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Ok.
-    pub fn post_api_v4_projects_id_packages_npm_npm_v1_security_advisories_bulk(
+    pub fn create_project_package_npm_npm_v1_security_advisory_bulk(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'_> {
-        PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk(
+    ) -> CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk<'_> {
+        CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -308,11 +304,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Ok.
-    pub fn post_api_v4_projects_id_packages_npm_npm_v1_security_audits_quick(
+    pub fn create_project_package_npm_npm_v1_security_audit_quick(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'_> {
-        PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick(
+    ) -> CreateProjectPackageNpmNpmV1SecurityAuditQuick<'_> {
+        CreateProjectPackageNpmNpmV1SecurityAuditQuick(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -333,13 +329,13 @@ impl crate::Client {
     /// - `file_name`: Package file name
     ///
     /// Returns, on success (200): Download the NPM tarball.
-    pub fn get_api_v4_projects_id_packages_npm_package_name_file_name(
+    pub fn get_project_package_npm_by_file_name(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         file_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'_> {
-        GetApiV4ProjectsIdPackagesNpmPackageNameFileName(
+    ) -> GetProjectPackageNpmByFileName<'_> {
+        GetProjectPackageNpmByFileName(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -363,12 +359,12 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (200): Ok.
-    pub fn get_api_v4_projects_id_packages_npm_package_name(
+    pub fn get_project_package_npm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesNpmPackageName<'_> {
-        GetApiV4ProjectsIdPackagesNpmPackageName(
+    ) -> GetProjectPackageNpm<'_> {
+        GetProjectPackageNpm(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -392,13 +388,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Create or deprecate NPM package.
-    pub fn put_api_v4_projects_id_packages_npm_package_name(
+    pub fn update_project_package_npm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdPackagesNpmPackageName>,
-    ) -> PutApiV4ProjectsIdPackagesNpmPackageName<'_> {
-        PutApiV4ProjectsIdPackagesNpmPackageName(
+        body: impl Into<crate::types::UpdateProjectPackageNpmBody>,
+    ) -> UpdateProjectPackageNpm<'_> {
+        UpdateProjectPackageNpm(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -409,9 +405,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdPackagesNpmPackageName,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectPackageNpmBody>::into(body),
                 ),
         )
     }
@@ -425,11 +419,11 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (200): Get all tags for a given an NPM package.
-    pub fn get_api_v4_packages_npm_package_package_name_dist_tags(
+    pub fn get_package_npm_package_dist_tags(
         &self,
         package_name: impl Into<String>,
-    ) -> GetApiV4PackagesNpmPackagePackageNameDistTags<'_> {
-        GetApiV4PackagesNpmPackagePackageNameDistTags(
+    ) -> GetPackageNpmPackageDistTags<'_> {
+        GetPackageNpmPackageDistTags(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -450,13 +444,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
-    pub fn put_api_v4_packages_npm_package_package_name_dist_tags_tag(
+    pub fn update_package_npm_package_dist_tag(
         &self,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4PackagesNpmPackagePackageNameDistTagsTag>,
-    ) -> PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'_> {
-        PutApiV4PackagesNpmPackagePackageNameDistTagsTag(
+        body: impl Into<crate::types::UpdatePackageNpmPackageDistTagBody>,
+    ) -> UpdatePackageNpmPackageDistTag<'_> {
+        UpdatePackageNpmPackageDistTag(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -464,9 +458,7 @@ impl crate::Client {
                     &[&Into::<String>::into(package_name), &Into::<String>::into(tag)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4PackagesNpmPackagePackageNameDistTagsTag,
-                    >::into(body),
+                    &Into::<crate::types::UpdatePackageNpmPackageDistTagBody>::into(body),
                 ),
         )
     }
@@ -481,12 +473,12 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (204): Deletes the given tag.
-    pub fn delete_api_v4_packages_npm_package_package_name_dist_tags_tag(
+    pub fn delete_package_npm_package_dist_tag(
         &self,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-    ) -> DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'_> {
-        DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag(
+    ) -> DeletePackageNpmPackageDistTag<'_> {
+        DeletePackageNpmPackageDistTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -502,10 +494,10 @@ impl crate::Client {
     /// `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`
     ///
     /// Returns, on success (200): Ok.
-    pub fn post_api_v4_packages_npm_npm_v1_security_advisories_bulk(
+    pub fn create_package_npm_npm_v1_security_advisory_bulk(
         &self,
-    ) -> PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'_> {
-        PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk(
+    ) -> CreatePackageNpmNpmV1SecurityAdvisoryBulk<'_> {
+        CreatePackageNpmNpmV1SecurityAdvisoryBulk(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -521,10 +513,10 @@ impl crate::Client {
     /// `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`
     ///
     /// Returns, on success (200): Ok.
-    pub fn post_api_v4_packages_npm_npm_v1_security_audits_quick(
+    pub fn create_package_npm_npm_v1_security_audit_quick(
         &self,
-    ) -> PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'_> {
-        PostApiV4PackagesNpmNpmV1SecurityAuditsQuick(
+    ) -> CreatePackageNpmNpmV1SecurityAuditQuick<'_> {
+        CreatePackageNpmNpmV1SecurityAuditQuick(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -543,11 +535,8 @@ impl crate::Client {
     /// - `package_name`: Package name
     ///
     /// Returns, on success (200): Ok.
-    pub fn get_api_v4_packages_npm_package_name(
-        &self,
-        package_name: impl Into<String>,
-    ) -> GetApiV4PackagesNpmPackageName<'_> {
-        GetApiV4PackagesNpmPackageName(
+    pub fn get_package_npm(&self, package_name: impl Into<String>) -> GetPackageNpm<'_> {
+        GetPackageNpm(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -557,269 +546,230 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_npm_package_package_name_dist_tags`]: `GET /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_group_package_npm_package_dist_tags`]: `GET /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags<'a> {
+pub struct GetGroupPackageNpmPackageDistTags<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNpmPackageDistTags<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesNpmPackagePackageNameDistTags);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag`]: `PUT /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNpmPackageDistTags);
+/// Request builder of [`crate::Client::update_group_package_npm_package_dist_tag`]: `PUT /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
+pub struct UpdateGroupPackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupPackageNpmPackageDistTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_packages_npm_package_package_name_dist_tags_tag`]: `DELETE /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupPackageNpmPackageDistTag);
+/// Request builder of [`crate::Client::delete_group_package_npm_package_dist_tag`]: `DELETE /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
+pub struct DeleteGroupPackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupPackageNpmPackageDistTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag
-);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_packages_npm_npm_v1_security_advisories_bulk`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupPackageNpmPackageDistTag);
+/// Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
+for CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdPackagesNpmNpmV1SecurityAdvisoriesBulk);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_packages_npm_npm_v1_security_audits_quick`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk);
+/// Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct CreateGroupPackageNpmNpmV1SecurityAuditQuick<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
+for CreateGroupPackageNpmNpmV1SecurityAuditQuick<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdPackagesNpmNpmV1SecurityAuditsQuick);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_npm_package_name`]: `GET /api/v4/groups/{id}/-/packages/npm/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupPackageNpmNpmV1SecurityAuditQuick);
+/// Request builder of [`crate::Client::get_group_package_npm`]: `GET /api/v4/groups/{id}/-/packages/npm/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNpmPackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNpmPackageName<'a> {
+pub struct GetGroupPackageNpm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNpm<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesNpmPackageName);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_npm_package_package_name_dist_tags`]: `GET /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNpm);
+/// Request builder of [`crate::Client::get_project_package_npm_package_dist_tags`]: `GET /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags<'a> {
+pub struct GetProjectPackageNpmPackageDistTags<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNpmPackageDistTags<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNpmPackagePackageNameDistTags);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag`]: `PUT /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNpmPackageDistTags);
+/// Request builder of [`crate::Client::update_project_package_npm_package_dist_tag`]: `PUT /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
+pub struct UpdateProjectPackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNpmPackageDistTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_npm_package_package_name_dist_tags_tag`]: `DELETE /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectPackageNpmPackageDistTag);
+/// Request builder of [`crate::Client::delete_project_package_npm_package_dist_tag`]: `DELETE /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag<'a> {
+pub struct DeleteProjectPackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackageNpmPackageDistTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_npm_npm_v1_security_advisories_bulk`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectPackageNpmPackageDistTag);
+/// Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a>(
+pub struct CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk<'a>(
     crate::runtime::Call<'a>,
 );
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
+for CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAdvisoriesBulk);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_npm_npm_v1_security_audits_quick`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk);
+/// Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct CreateProjectPackageNpmNpmV1SecurityAuditQuick<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick<'a> {
+for CreateProjectPackageNpmNpmV1SecurityAuditQuick<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPackagesNpmNpmV1SecurityAuditsQuick);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_npm_package_name_file_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}/-/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPackageNpmNpmV1SecurityAuditQuick);
+/// Request builder of [`crate::Client::get_project_package_npm_by_file_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}/-/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesNpmPackageNameFileName<'a> {
+pub struct GetProjectPackageNpmByFileName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNpmByFileName<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNpmPackageNameFileName);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_npm_package_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNpmByFileName);
+/// Request builder of [`crate::Client::get_project_package_npm`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNpmPackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesNpmPackageName<'a> {
+pub struct GetProjectPackageNpm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNpm<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNpmPackageName);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_npm_package_name`]: `PUT /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNpm);
+/// Request builder of [`crate::Client::update_project_package_npm`]: `PUT /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNpmPackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesNpmPackageName<'a> {
+pub struct UpdateProjectPackageNpm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNpm<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNpmPackageName);
-/// Request builder of [`crate::Client::get_api_v4_packages_npm_package_package_name_dist_tags`]: `GET /api/v4/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectPackageNpm);
+/// Request builder of [`crate::Client::get_package_npm_package_dist_tags`]: `GET /api/v4/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesNpmPackagePackageNameDistTags<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PackagesNpmPackagePackageNameDistTags<'a> {
+pub struct GetPackageNpmPackageDistTags<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageNpmPackageDistTags<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4PackagesNpmPackagePackageNameDistTags);
-/// Request builder of [`crate::Client::put_api_v4_packages_npm_package_package_name_dist_tags_tag`]: `PUT /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
+crate::runtime::into_future!(GetPackageNpmPackageDistTags);
+/// Request builder of [`crate::Client::update_package_npm_package_dist_tag`]: `PUT /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
+pub struct UpdatePackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdatePackageNpmPackageDistTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4PackagesNpmPackagePackageNameDistTagsTag);
-/// Request builder of [`crate::Client::delete_api_v4_packages_npm_package_package_name_dist_tags_tag`]: `DELETE /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
+crate::runtime::into_future!(UpdatePackageNpmPackageDistTag);
+/// Request builder of [`crate::Client::delete_package_npm_package_dist_tag`]: `DELETE /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag<'a> {
+pub struct DeletePackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeletePackageNpmPackageDistTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4PackagesNpmPackagePackageNameDistTagsTag);
-/// Request builder of [`crate::Client::post_api_v4_packages_npm_npm_v1_security_advisories_bulk`]: `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
+crate::runtime::into_future!(DeletePackageNpmPackageDistTag);
+/// Request builder of [`crate::Client::create_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'a>(crate::runtime::Call<'a>);
+pub struct CreatePackageNpmNpmV1SecurityAdvisoryBulk<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk<'a> {
+for CreatePackageNpmNpmV1SecurityAdvisoryBulk<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4PackagesNpmNpmV1SecurityAdvisoriesBulk);
-/// Request builder of [`crate::Client::post_api_v4_packages_npm_npm_v1_security_audits_quick`]: `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
+crate::runtime::into_future!(CreatePackageNpmNpmV1SecurityAdvisoryBulk);
+/// Request builder of [`crate::Client::create_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4PackagesNpmNpmV1SecurityAuditsQuick<'a> {
+pub struct CreatePackageNpmNpmV1SecurityAuditQuick<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreatePackageNpmNpmV1SecurityAuditQuick<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4PackagesNpmNpmV1SecurityAuditsQuick);
-/// Request builder of [`crate::Client::get_api_v4_packages_npm_package_name`]: `GET /api/v4/packages/npm/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreatePackageNpmNpmV1SecurityAuditQuick);
+/// Request builder of [`crate::Client::get_package_npm`]: `GET /api/v4/packages/npm/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PackagesNpmPackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4PackagesNpmPackageName<'a> {
+pub struct GetPackageNpm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPackageNpm<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4PackagesNpmPackageName);
+crate::runtime::into_future!(GetPackageNpm);

@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The group ID or full group path.
     ///
     /// Returns, on success (200): The NuGet V3 Feed Service Index.
-    pub fn get_api_v4_groups_id_packages_nuget_index(
+    pub fn get_group_package_nuget_index(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdPackagesNugetIndex<'_> {
-        GetApiV4GroupsIdPackagesNugetIndex(
+    ) -> GetGroupPackageNugetIndex<'_> {
+        GetGroupPackageNugetIndex(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -40,15 +40,15 @@ impl crate::Client {
     /// - `same_file_name`:
     ///
     /// Returns, on success (200): The NuGet Symbol File Download Endpoint.
-    pub fn get_api_v4_groups_id_packages_nuget_symbolfiles_file_name_signature_same_file_name(
+    pub fn get_group_package_nuget_symbolfile(
         &self,
         symbolchecksum: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
         file_name: impl Into<String>,
         signature: impl Into<String>,
         same_file_name: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'_> {
-        GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName(
+    ) -> GetGroupPackageNugetSymbolfile<'_> {
+        GetGroupPackageNugetSymbolfile(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -73,11 +73,11 @@ impl crate::Client {
     /// - `id`: The group ID or full group path.
     ///
     /// Returns, on success (200): The NuGet V2 Feed Service Index.
-    pub fn get_api_v4_groups_id_packages_nuget_v2(
+    pub fn get_group_package_nuget_v2(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdPackagesNugetV2<'_> {
-        GetApiV4GroupsIdPackagesNugetV2(
+    ) -> GetGroupPackageNugetV2<'_> {
+        GetGroupPackageNugetV2(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -96,11 +96,11 @@ impl crate::Client {
     /// - `id`: The group ID or full group path.
     ///
     /// Returns, on success (200): The NuGet V2 Feed Package $metadata endpoint.
-    pub fn get_api_v4_groups_id_packages_nuget_v2_metadata(
+    pub fn get_group_package_nuget_v2_metadata(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdPackagesNugetV2Metadata<'_> {
-        GetApiV4GroupsIdPackagesNugetV2Metadata(
+    ) -> GetGroupPackageNugetV2Metadata<'_> {
+        GetGroupPackageNugetV2Metadata(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -120,12 +120,12 @@ impl crate::Client {
     /// - `package_name`: The NuGet package name
     ///
     /// Returns, on success (200): The NuGet Metadata Service - Package name level.
-    pub fn get_api_v4_groups_id_packages_nuget_metadata_package_name_index(
+    pub fn get_group_package_nuget_metadata_index(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'_> {
-        GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex(
+    ) -> GetGroupPackageNugetMetadataIndex<'_> {
+        GetGroupPackageNugetMetadataIndex(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -149,13 +149,13 @@ impl crate::Client {
     /// - `package_version`: The NuGet package version
     ///
     /// Returns, on success (200): The NuGet Metadata Service - Package name and version level.
-    pub fn get_api_v4_groups_id_packages_nuget_metadata_package_name_package_version(
+    pub fn get_group_package_nuget_metadata(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'_> {
-        GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion(
+    ) -> GetGroupPackageNugetMetadata<'_> {
+        GetGroupPackageNugetMetadata(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -179,12 +179,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): The NuGet Search Service.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdPackagesNugetQuery`].
-    pub fn get_api_v4_groups_id_packages_nuget_query(
+    /// Optional parameters are set on the returned [`GetGroupPackageNugetQuery`].
+    pub fn get_group_package_nuget_query(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdPackagesNugetQuery<'_> {
-        GetApiV4GroupsIdPackagesNugetQuery(
+    ) -> GetGroupPackageNugetQuery<'_> {
+        GetGroupPackageNugetQuery(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -203,11 +203,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): The NuGet V3 Feed Service Index.
-    pub fn get_api_v4_projects_id_packages_nuget_index(
+    pub fn get_project_package_nuget_index(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesNugetIndex<'_> {
-        GetApiV4ProjectsIdPackagesNugetIndex(
+    ) -> GetProjectPackageNugetIndex<'_> {
+        GetProjectPackageNugetIndex(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -230,15 +230,15 @@ impl crate::Client {
     /// - `same_file_name`:
     ///
     /// Returns, on success (200): The NuGet Symbol File Download Endpoint.
-    pub fn get_api_v4_projects_id_packages_nuget_symbolfiles_file_name_signature_same_file_name(
+    pub fn get_project_package_nuget_symbolfile(
         &self,
         symbolchecksum: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
         file_name: impl Into<String>,
         signature: impl Into<String>,
         same_file_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'_> {
-        GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName(
+    ) -> GetProjectPackageNugetSymbolfile<'_> {
+        GetProjectPackageNugetSymbolfile(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -263,11 +263,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): The NuGet V2 Feed Service Index.
-    pub fn get_api_v4_projects_id_packages_nuget_v2(
+    pub fn get_project_package_nuget_v2(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesNugetV2<'_> {
-        GetApiV4ProjectsIdPackagesNugetV2(
+    ) -> GetProjectPackageNugetV2<'_> {
+        GetProjectPackageNugetV2(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -287,12 +287,12 @@ impl crate::Client {
     /// - `package`: The package file to be published (generated by Multipart middleware)
     ///
     /// Returns, on success (201): The NuGet V2 Feed Package Publish endpoint.
-    pub fn put_api_v4_projects_id_packages_nuget_v2(
+    pub fn update_project_package_nuget_v2(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package: impl Into<crate::runtime::File>,
-    ) -> PutApiV4ProjectsIdPackagesNugetV2<'_> {
-        PutApiV4ProjectsIdPackagesNugetV2(
+    ) -> UpdateProjectPackageNugetV2<'_> {
+        UpdateProjectPackageNugetV2(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -313,11 +313,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): The NuGet V2 Feed Package $metadata endpoint.
-    pub fn get_api_v4_projects_id_packages_nuget_v2_metadata(
+    pub fn get_project_package_nuget_v2_metadata(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesNugetV2Metadata<'_> {
-        GetApiV4ProjectsIdPackagesNugetV2Metadata(
+    ) -> GetProjectPackageNugetV2Metadata<'_> {
+        GetProjectPackageNugetV2Metadata(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -337,12 +337,12 @@ impl crate::Client {
     /// - `package_name`: The NuGet package name
     ///
     /// Returns, on success (200): The NuGet Metadata Service - Package name level.
-    pub fn get_api_v4_projects_id_packages_nuget_metadata_package_name_index(
+    pub fn get_project_package_nuget_metadata_index(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'_> {
-        GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex(
+    ) -> GetProjectPackageNugetMetadataIndex<'_> {
+        GetProjectPackageNugetMetadataIndex(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -366,13 +366,13 @@ impl crate::Client {
     /// - `package_version`: The NuGet package version
     ///
     /// Returns, on success (200): The NuGet Metadata Service - Package name and version level.
-    pub fn get_api_v4_projects_id_packages_nuget_metadata_package_name_package_version(
+    pub fn get_project_package_nuget_metadata(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'_> {
-        GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion(
+    ) -> GetProjectPackageNugetMetadata<'_> {
+        GetProjectPackageNugetMetadata(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -396,12 +396,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): The NuGet Search Service.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesNugetQuery`].
-    pub fn get_api_v4_projects_id_packages_nuget_query(
+    /// Optional parameters are set on the returned [`GetProjectPackageNugetQuery`].
+    pub fn get_project_package_nuget_query(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesNugetQuery<'_> {
-        GetApiV4ProjectsIdPackagesNugetQuery(
+    ) -> GetProjectPackageNugetQuery<'_> {
+        GetProjectPackageNugetQuery(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -421,12 +421,12 @@ impl crate::Client {
     /// - `package_name`: The NuGet package name
     ///
     /// Returns, on success (200): The NuGet Content Service - index request.
-    pub fn get_api_v4_projects_id_packages_nuget_download_package_name_index(
+    pub fn get_project_package_nuget_download_index(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'_> {
-        GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex(
+    ) -> GetProjectPackageNugetDownloadIndex<'_> {
+        GetProjectPackageNugetDownloadIndex(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -451,16 +451,14 @@ impl crate::Client {
     /// - `package_filename`: The NuGet package filename
     ///
     /// Returns, on success (200): The NuGet Content Service - content request.
-    pub fn get_api_v4_projects_id_packages_nuget_download_package_name_package_version_package_filename(
+    pub fn get_project_package_nuget_download(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_filename: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename<
-        '_,
-    > {
-        GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename(
+    ) -> GetProjectPackageNugetDownload<'_> {
+        GetProjectPackageNugetDownload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -485,12 +483,12 @@ impl crate::Client {
     /// - `package`: The package file to be published (generated by Multipart middleware)
     ///
     /// Returns, on success (201): The NuGet V3 Feed Package Publish endpoint.
-    pub fn put_api_v4_projects_id_packages_nuget(
+    pub fn update_project_package_nuget(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package: impl Into<crate::runtime::File>,
-    ) -> PutApiV4ProjectsIdPackagesNuget<'_> {
-        PutApiV4ProjectsIdPackagesNuget(
+    ) -> UpdateProjectPackageNuget<'_> {
+        UpdateProjectPackageNuget(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -511,11 +509,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): The NuGet Package Authorize endpoint.
-    pub fn put_api_v4_projects_id_packages_nuget_authorize(
+    pub fn authorize_project_package_nuget(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PutApiV4ProjectsIdPackagesNugetAuthorize<'_> {
-        PutApiV4ProjectsIdPackagesNugetAuthorize(
+    ) -> AuthorizeProjectPackageNuget<'_> {
+        AuthorizeProjectPackageNuget(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -535,12 +533,12 @@ impl crate::Client {
     /// - `package`: The package file to be published (generated by Multipart middleware)
     ///
     /// Returns, on success (201): The NuGet Symbol Package Publish endpoint.
-    pub fn put_api_v4_projects_id_packages_nuget_symbolpackage(
+    pub fn update_project_package_nuget_symbolpackage(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package: impl Into<crate::runtime::File>,
-    ) -> PutApiV4ProjectsIdPackagesNugetSymbolpackage<'_> {
-        PutApiV4ProjectsIdPackagesNugetSymbolpackage(
+    ) -> UpdateProjectPackageNugetSymbolpackage<'_> {
+        UpdateProjectPackageNugetSymbolpackage(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -561,11 +559,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): The NuGet Symbol Package Authorize endpoint.
-    pub fn put_api_v4_projects_id_packages_nuget_symbolpackage_authorize(
+    pub fn authorize_project_package_nuget_symbolpackage(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'_> {
-        PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize(
+    ) -> AuthorizeProjectPackageNugetSymbolpackage<'_> {
+        AuthorizeProjectPackageNugetSymbolpackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -586,13 +584,13 @@ impl crate::Client {
     /// - `package_version`: The NuGet package version
     ///
     /// Returns, on success (204): The NuGet Package Delete endpoint.
-    pub fn delete_api_v4_projects_id_packages_nuget_package_name_package_version(
+    pub fn delete_project_package_nuget(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'_> {
-        DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion(
+    ) -> DeleteProjectPackageNuget<'_> {
+        DeleteProjectPackageNuget(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -615,11 +613,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): The NuGet V2 Feed Package Authorize endpoint.
-    pub fn put_api_v4_projects_id_packages_nuget_v2_authorize(
+    pub fn authorize_project_package_nuget_v2(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PutApiV4ProjectsIdPackagesNugetV2Authorize<'_> {
-        PutApiV4ProjectsIdPackagesNugetV2Authorize(
+    ) -> AuthorizeProjectPackageNugetV2<'_> {
+        AuthorizeProjectPackageNugetV2(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -639,12 +637,12 @@ impl crate::Client {
     /// - `id`: The NuGet package name
     ///
     /// Returns, on success (200): The NuGet V2 Feed Find Packages by ID endpoint.
-    pub fn get_api_v4_projects_project_id_packages_nuget_v2_findpackagesbyid(
+    pub fn get_project_package_nuget_v2_find_packages_by_id(
         &self,
         project_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'_> {
-        GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid(
+    ) -> GetProjectPackageNugetV2FindPackagesById<'_> {
+        GetProjectPackageNugetV2FindPackagesById(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -665,12 +663,12 @@ impl crate::Client {
     /// - `filter`: The NuGet package name
     ///
     /// Returns, on success (200): The NuGet V2 Feed Enumerate Packages endpoint.
-    pub fn get_api_v4_projects_project_id_packages_nuget_v2_packages(
+    pub fn get_project_package_nuget_v2_packages(
         &self,
         project_id: impl Into<String>,
         filter: impl Into<String>,
-    ) -> GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'_> {
-        GetApiV4ProjectsProjectIdPackagesNugetV2Packages(
+    ) -> GetProjectPackageNugetV2Packages<'_> {
+        GetProjectPackageNugetV2Packages(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -692,15 +690,13 @@ impl crate::Client {
     /// - `package_version`: The NuGet package version
     ///
     /// Returns, on success (200): The NuGet V2 Feed Single Package Metadata endpoint.
-    pub fn get_api_v4_projects_project_id_packages_nuget_v2_packages_id_package_name_version_package_version(
+    pub fn get_project_package_nuget_v2_package(
         &self,
         project_id: impl Into<String>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
-    ) -> GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion<
-        '_,
-    > {
-        GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion(
+    ) -> GetProjectPackageNugetV2Package<'_> {
+        GetProjectPackageNugetV2Package(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -712,90 +708,77 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/index`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_group_package_nuget_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNugetIndex<'a> {
+pub struct GetGroupPackageNugetIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetIndex<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetServiceIndex>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetIndex);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_symbolfiles_file_name_signature_same_file_name`]: `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNugetIndex);
+/// Request builder of [`crate::Client::get_group_package_nuget_symbolfile`]: `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a> {
+pub struct GetGroupPackageNugetSymbolfile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetSymbolfile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName
-);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_v2`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNugetSymbolfile);
+/// Request builder of [`crate::Client::get_group_package_nuget_v2`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetV2<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNugetV2<'a> {
+pub struct GetGroupPackageNugetV2<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetV2<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetV2);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_v2_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2/$metadata`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNugetV2);
+/// Request builder of [`crate::Client::get_group_package_nuget_v2_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2/$metadata`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetV2Metadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNugetV2Metadata<'a> {
+pub struct GetGroupPackageNugetV2Metadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetV2Metadata<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetV2Metadata);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_metadata_package_name_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/index`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNugetV2Metadata);
+/// Request builder of [`crate::Client::get_group_package_nuget_metadata_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex<'a> {
+pub struct GetGroupPackageNugetMetadataIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetMetadataIndex<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesMetadata>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetMetadataPackageNameIndex);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_metadata_package_name_package_version`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNugetMetadataIndex);
+/// Request builder of [`crate::Client::get_group_package_nuget_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
+pub struct GetGroupPackageNugetMetadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetMetadata<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackageMetadata>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4GroupsIdPackagesNugetMetadataPackageNamePackageVersion
-);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_nuget_query`]: `GET /api/v4/groups/{id}/-/packages/nuget/query`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNugetMetadata);
+/// Request builder of [`crate::Client::get_group_package_nuget_query`]: `GET /api/v4/groups/{id}/-/packages/nuget/query`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesNugetQuery<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdPackagesNugetQuery<'_> {
+pub struct GetGroupPackageNugetQuery<'a>(crate::runtime::Call<'a>);
+impl GetGroupPackageNugetQuery<'_> {
     /// The search term
     pub fn q(self, value: impl Into<String>) -> Self {
         Self(self.0.query("q", &Into::<String>::into(value)))
@@ -819,109 +802,95 @@ impl GetApiV4GroupsIdPackagesNugetQuery<'_> {
         Self(self.0.query("prerelease", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesNugetQuery<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetQuery<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetSearchResults>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesNugetQuery);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_index`]: `GET /api/v4/projects/{id}/packages/nuget/index`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackageNugetQuery);
+/// Request builder of [`crate::Client::get_project_package_nuget_index`]: `GET /api/v4/projects/{id}/packages/nuget/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesNugetIndex<'a> {
+pub struct GetProjectPackageNugetIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetIndex<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetServiceIndex>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetIndex);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_symbolfiles_file_name_signature_same_file_name`]: `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetIndex);
+/// Request builder of [`crate::Client::get_project_package_nuget_symbolfile`]: `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName<'a> {
+pub struct GetProjectPackageNugetSymbolfile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetSymbolfile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesNugetSymbolfilesFileNameSignatureSameFileName
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_v2`]: `GET /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetSymbolfile);
+/// Request builder of [`crate::Client::get_project_package_nuget_v2`]: `GET /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetV2<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesNugetV2<'a> {
+pub struct GetProjectPackageNugetV2<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetV2);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetV2);
+/// Request builder of [`crate::Client::update_project_package_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetV2<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesNugetV2<'a> {
+pub struct UpdateProjectPackageNugetV2<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNugetV2<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetV2);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_v2_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/v2/$metadata`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectPackageNugetV2);
+/// Request builder of [`crate::Client::get_project_package_nuget_v2_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/v2/$metadata`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetV2Metadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesNugetV2Metadata<'a> {
+pub struct GetProjectPackageNugetV2Metadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2Metadata<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetV2Metadata);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_metadata_package_name_index`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/index`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetV2Metadata);
+/// Request builder of [`crate::Client::get_project_package_nuget_metadata_index`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex<'a> {
+pub struct GetProjectPackageNugetMetadataIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetMetadataIndex<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesMetadata>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetMetadataPackageNameIndex);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_metadata_package_name_package_version`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetMetadataIndex);
+/// Request builder of [`crate::Client::get_project_package_nuget_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion<'a> {
+pub struct GetProjectPackageNugetMetadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetMetadata<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackageMetadata>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesNugetMetadataPackageNamePackageVersion
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_query`]: `GET /api/v4/projects/{id}/packages/nuget/query`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetMetadata);
+/// Request builder of [`crate::Client::get_project_package_nuget_query`]: `GET /api/v4/projects/{id}/packages/nuget/query`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetQuery<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPackagesNugetQuery<'_> {
+pub struct GetProjectPackageNugetQuery<'a>(crate::runtime::Call<'a>);
+impl GetProjectPackageNugetQuery<'_> {
     /// The search term
     pub fn q(self, value: impl Into<String>) -> Self {
         Self(self.0.query("q", &Into::<String>::into(value)))
@@ -945,166 +914,132 @@ impl GetApiV4ProjectsIdPackagesNugetQuery<'_> {
         Self(self.0.query("prerelease", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesNugetQuery<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetQuery<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetSearchResults>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetQuery);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_download_package_name_index`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/index`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetQuery);
+/// Request builder of [`crate::Client::get_project_package_nuget_download_index`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/index`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex<'a> {
+pub struct GetProjectPackageNugetDownloadIndex<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetDownloadIndex<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesVersions>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesNugetDownloadPackageNameIndex);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_nuget_download_package_name_package_version_package_filename`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/{package_version}/{package_filename}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetDownloadIndex);
+/// Request builder of [`crate::Client::get_project_package_nuget_download`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/{package_version}/{package_filename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectPackageNugetDownload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetDownload<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(GetProjectPackageNugetDownload);
+/// Request builder of [`crate::Client::update_project_package_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectPackageNuget<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNuget<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectPackageNuget);
+/// Request builder of [`crate::Client::authorize_project_package_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget/authorize`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct AuthorizeProjectPackageNuget<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageNuget<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(AuthorizeProjectPackageNuget);
+/// Request builder of [`crate::Client::update_project_package_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct UpdateProjectPackageNugetSymbolpackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNugetSymbolpackage<'a> {
+    type Response = crate::runtime::Empty;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(UpdateProjectPackageNugetSymbolpackage);
+/// Request builder of [`crate::Client::authorize_project_package_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage/authorize`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct AuthorizeProjectPackageNugetSymbolpackage<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename<'a> {
+for AuthorizeProjectPackageNugetSymbolpackage<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPackagesNugetDownloadPackageNamePackageVersionPackageFilename
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeProjectPackageNugetSymbolpackage);
+/// Request builder of [`crate::Client::delete_project_package_nuget`]: `DELETE /api/v4/projects/{id}/packages/nuget/{package_name}/{package_version}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNuget<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesNuget<'a> {
+pub struct DeleteProjectPackageNuget<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackageNuget<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNuget);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_authorize`]: `PUT /api/v4/projects/{id}/packages/nuget/authorize`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectPackageNuget);
+/// Request builder of [`crate::Client::authorize_project_package_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetAuthorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPackagesNugetAuthorize<'a> {
+pub struct AuthorizeProjectPackageNugetV2<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageNugetV2<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetAuthorize);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeProjectPackageNugetV2);
+/// Request builder of [`crate::Client::get_project_package_nuget_v2_find_packages_by_id`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\(\)`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesNugetSymbolpackage<'a> {
+pub struct GetProjectPackageNugetV2FindPackagesById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2FindPackagesById<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetSymbolpackage);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_symbolpackage_authorize`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage/authorize`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetV2FindPackagesById);
+/// Request builder of [`crate::Client::get_project_package_nuget_v2_packages`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(\)`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize<'a> {
+pub struct GetProjectPackageNugetV2Packages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2Packages<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetSymbolpackageAuthorize);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_nuget_package_name_package_version`]: `DELETE /api/v4/projects/{id}/packages/nuget/{package_name}/{package_version}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageNugetV2Packages);
+/// Request builder of [`crate::Client::get_project_package_nuget_v2_package`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(Id='*package_name',Version='*package_version'\)`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion<'a> {
+pub struct GetProjectPackageNugetV2Package<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2Package<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdPackagesNugetPackageNamePackageVersion
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_packages_nuget_v2_authorize`]: `PUT /api/v4/projects/{id}/packages/nuget/v2/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPackagesNugetV2Authorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPackagesNugetV2Authorize<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PutApiV4ProjectsIdPackagesNugetV2Authorize);
-/// Request builder of [`crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_findpackagesbyid`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\(\)`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApiV4ProjectsProjectIdPackagesNugetV2Findpackagesbyid);
-/// Request builder of [`crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_packages`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(\)`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsProjectIdPackagesNugetV2Packages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApiV4ProjectsProjectIdPackagesNugetV2Packages);
-/// Request builder of [`crate::Client::get_api_v4_projects_project_id_packages_nuget_v2_packages_id_package_name_version_package_version`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(Id='*package_name',Version='*package_version'\)`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion<
-    'a,
-> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    GetApiV4ProjectsProjectIdPackagesNugetV2PackagesIdPackageNameVersionPackageVersion
-);
+crate::runtime::into_future!(GetProjectPackageNugetV2Package);

@@ -17,13 +17,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create an organization.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4Organizations`].
-    pub fn post_api_v4_organizations(
+    /// Optional parameters are set on the returned [`CreateOrganization`].
+    pub fn create_organization(
         &self,
         name: impl Into<String>,
         path: impl Into<String>,
-    ) -> PostApiV4Organizations<'_> {
-        PostApiV4Organizations(
+    ) -> CreateOrganization<'_> {
+        CreateOrganization(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -36,11 +36,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_organizations`]: `POST /api/v4/organizations`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_organization`]: `POST /api/v4/organizations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Organizations<'a>(crate::runtime::Call<'a>);
-impl PostApiV4Organizations<'_> {
+pub struct CreateOrganization<'a>(crate::runtime::Call<'a>);
+impl CreateOrganization<'_> {
     /// The description of the organization
     pub fn description(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
@@ -50,7 +50,7 @@ impl PostApiV4Organizations<'_> {
         Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Organizations<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateOrganization<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesOrganizationsOrganization,
     >;
@@ -58,4 +58,4 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4Organizations<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Organizations);
+crate::runtime::into_future!(CreateOrganization);

@@ -15,13 +15,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List package files.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesPackageIdPackageFiles`].
-    pub fn get_api_v4_projects_id_packages_package_id_package_files(
+    /// Optional parameters are set on the returned [`ListProjectPackagePackageFiles`].
+    pub fn list_project_package_package_files(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'_> {
-        GetApiV4ProjectsIdPackagesPackageIdPackageFiles(
+    ) -> ListProjectPackagePackageFiles<'_> {
+        ListProjectPackagePackageFiles(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -45,13 +45,13 @@ impl crate::Client {
     /// - `package_file_id`: ID of a package file
     ///
     /// Returns, on success (204): Delete a package file.
-    pub fn delete_api_v4_projects_id_packages_package_id_package_files_package_file_id(
+    pub fn delete_project_package_package_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_id: impl Into<i64>,
         package_file_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'_> {
-        DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId(
+    ) -> DeleteProjectPackagePackageFile<'_> {
+        DeleteProjectPackagePackageFile(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -65,11 +65,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_package_id_package_files`]: `GET /api/v4/projects/{id}/packages/{package_id}/package_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_package_package_files`]: `GET /api/v4/projects/{id}/packages/{package_id}/package_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'_> {
+pub struct ListProjectPackagePackageFiles<'a>(crate::runtime::Call<'a>);
+impl ListProjectPackagePackageFiles<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -83,27 +83,21 @@ impl GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesPackageIdPackageFiles<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectPackagePackageFiles<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackageFile>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPackageIdPackageFiles);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_package_id_package_files_package_file_id`]: `DELETE /api/v4/projects/{id}/packages/{package_id}/package_files/{package_file_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectPackagePackageFiles);
+/// Request builder of [`crate::Client::delete_project_package_package_file`]: `DELETE /api/v4/projects/{id}/packages/{package_id}/package_files/{package_file_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId<'a> {
+pub struct DeleteProjectPackagePackageFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackagePackageFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdPackagesPackageIdPackageFilesPackageFileId
-);
+crate::runtime::into_future!(DeleteProjectPackagePackageFile);

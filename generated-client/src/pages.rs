@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
     /// Returns, on success (200): Get pages settings.
-    pub fn get_api_v4_projects_id_pages(
+    pub fn get_project_pages(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPages<'_> {
-        GetApiV4ProjectsIdPages(
+    ) -> GetProjectPages<'_> {
+        GetProjectPages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -36,11 +36,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
     /// Returns, on success (204): Unpublish pages.
-    pub fn delete_api_v4_projects_id_pages(
+    pub fn delete_project_pages(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdPages<'_> {
-        DeleteApiV4ProjectsIdPages(
+    ) -> DeleteProjectPages<'_> {
+        DeleteProjectPages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -60,19 +60,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update pages settings.
-    pub fn patch_api_v4_projects_id_pages(
+    pub fn update_project_pages(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PatchApiV4ProjectsIdPages>,
-    ) -> PatchApiV4ProjectsIdPages<'_> {
-        PatchApiV4ProjectsIdPages(
+        body: impl Into<crate::types::UpdateProjectPagesBody>,
+    ) -> UpdateProjectPages<'_> {
+        UpdateProjectPages(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/projects/{}/pages",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PatchApiV4ProjectsIdPages>::into(body)),
+                .json_body(&Into::<crate::types::UpdateProjectPagesBody>::into(body)),
         )
     }
     /// Get all pages domains
@@ -81,9 +81,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all pages domains.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4PagesDomains`].
-    pub fn get_api_v4_pages_domains(&self) -> GetApiV4PagesDomains<'_> {
-        GetApiV4PagesDomains(
+    /// Optional parameters are set on the returned [`ListPageDomains`].
+    pub fn list_page_domains(&self) -> ListPageDomains<'_> {
+        ListPageDomains(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -93,44 +93,44 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pages`]: `GET /api/v4/projects/{id}/pages`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_pages`]: `GET /api/v4/projects/{id}/pages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPages<'a> {
+pub struct GetProjectPages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPages<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPages);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_pages`]: `DELETE /api/v4/projects/{id}/pages`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPages);
+/// Request builder of [`crate::Client::delete_project_pages`]: `DELETE /api/v4/projects/{id}/pages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdPages<'a> {
+pub struct DeleteProjectPages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPages<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdPages);
-/// Request builder of [`crate::Client::patch_api_v4_projects_id_pages`]: `PATCH /api/v4/projects/{id}/pages`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectPages);
+/// Request builder of [`crate::Client::update_project_pages`]: `PATCH /api/v4/projects/{id}/pages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4ProjectsIdPages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PatchApiV4ProjectsIdPages<'a> {
+pub struct UpdateProjectPages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPages<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PatchApiV4ProjectsIdPages);
-/// Request builder of [`crate::Client::get_api_v4_pages_domains`]: `GET /api/v4/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UpdateProjectPages);
+/// Request builder of [`crate::Client::list_page_domains`]: `GET /api/v4/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PagesDomains<'a>(crate::runtime::Call<'a>);
-impl GetApiV4PagesDomains<'_> {
+pub struct ListPageDomains<'a>(crate::runtime::Call<'a>);
+impl ListPageDomains<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -144,10 +144,10 @@ impl GetApiV4PagesDomains<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4PagesDomains<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListPageDomains<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPagesDomainBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4PagesDomains);
+crate::runtime::into_future!(ListPageDomains);

@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all pages domains.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPagesDomains`].
-    pub fn get_api_v4_projects_id_pages_domains(
+    /// Optional parameters are set on the returned [`ListProjectPageDomains`].
+    pub fn list_project_page_domains(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPagesDomains<'_> {
-        GetApiV4ProjectsIdPagesDomains(
+    ) -> ListProjectPageDomains<'_> {
+        ListProjectPageDomains(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -27,11 +27,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pages_domains`]: `GET /api/v4/projects/{id}/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_page_domains`]: `GET /api/v4/projects/{id}/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPagesDomains<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPagesDomains<'_> {
+pub struct ListProjectPageDomains<'a>(crate::runtime::Call<'a>);
+impl ListProjectPageDomains<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -45,10 +45,10 @@ impl GetApiV4ProjectsIdPagesDomains<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPagesDomains<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectPageDomains<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPagesDomain>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPagesDomains);
+crate::runtime::into_future!(ListProjectPageDomains);

@@ -14,12 +14,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Rotate a resource access token.
-    pub fn post_api_v4_groups_id_access_tokens_self_rotate(
+    pub fn rotate_group_access_token_self(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdAccessTokensSelfRotate>,
-    ) -> PostApiV4GroupsIdAccessTokensSelfRotate<'_> {
-        PostApiV4GroupsIdAccessTokensSelfRotate(
+        body: impl Into<crate::types::RotateGroupAccessTokenSelfBody>,
+    ) -> RotateGroupAccessTokenSelf<'_> {
+        RotateGroupAccessTokenSelf(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -27,9 +27,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4GroupsIdAccessTokensSelfRotate,
-                    >::into(body),
+                    &Into::<crate::types::RotateGroupAccessTokenSelfBody>::into(body),
                 ),
         )
     }
@@ -44,12 +42,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Rotate a resource access token.
-    pub fn post_api_v4_projects_id_access_tokens_self_rotate(
+    pub fn rotate_project_access_token_self(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdAccessTokensSelfRotate>,
-    ) -> PostApiV4ProjectsIdAccessTokensSelfRotate<'_> {
-        PostApiV4ProjectsIdAccessTokensSelfRotate(
+        body: impl Into<crate::types::RotateProjectAccessTokenSelfBody>,
+    ) -> RotateProjectAccessTokenSelf<'_> {
+        RotateProjectAccessTokenSelf(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -57,9 +55,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdAccessTokensSelfRotate,
-                    >::into(body),
+                    &Into::<crate::types::RotateProjectAccessTokenSelfBody>::into(body),
                 ),
         )
     }
@@ -70,10 +66,8 @@ impl crate::Client {
     /// `GET /api/v4/personal_access_tokens/self`
     ///
     /// Returns, on success (200): Get single personal access token.
-    pub fn get_api_v4_personal_access_tokens_self(
-        &self,
-    ) -> GetApiV4PersonalAccessTokensSelf<'_> {
-        GetApiV4PersonalAccessTokensSelf(
+    pub fn get_personal_access_token_self(&self) -> GetPersonalAccessTokenSelf<'_> {
+        GetPersonalAccessTokenSelf(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -89,10 +83,10 @@ impl crate::Client {
     /// `DELETE /api/v4/personal_access_tokens/self`
     ///
     /// Returns, on success (204): Revoke a personal access token.
-    pub fn delete_api_v4_personal_access_tokens_self(
+    pub fn delete_personal_access_token_self(
         &self,
-    ) -> DeleteApiV4PersonalAccessTokensSelf<'_> {
-        DeleteApiV4PersonalAccessTokensSelf(
+    ) -> DeletePersonalAccessTokenSelf<'_> {
+        DeletePersonalAccessTokenSelf(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -109,11 +103,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Return personal access token associations.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4PersonalAccessTokensSelfAssociations`].
-    pub fn get_api_v4_personal_access_tokens_self_associations(
+    /// Optional parameters are set on the returned [`ListPersonalAccessTokenSelfAssociations`].
+    pub fn list_personal_access_token_self_associations(
         &self,
-    ) -> GetApiV4PersonalAccessTokensSelfAssociations<'_> {
-        GetApiV4PersonalAccessTokensSelfAssociations(
+    ) -> ListPersonalAccessTokenSelfAssociations<'_> {
+        ListPersonalAccessTokenSelfAssociations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -132,11 +126,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Rotate a personal access token.
-    pub fn post_api_v4_personal_access_tokens_self_rotate(
+    pub fn rotate_personal_access_token_self(
         &self,
-        body: impl Into<crate::types::PostApiV4PersonalAccessTokensSelfRotate>,
-    ) -> PostApiV4PersonalAccessTokensSelfRotate<'_> {
-        PostApiV4PersonalAccessTokensSelfRotate(
+        body: impl Into<crate::types::RotatePersonalAccessTokenSelfBody>,
+    ) -> RotatePersonalAccessTokenSelf<'_> {
+        RotatePersonalAccessTokenSelf(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -144,9 +138,7 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4PersonalAccessTokensSelfRotate,
-                    >::into(body),
+                    &Into::<crate::types::RotatePersonalAccessTokenSelfBody>::into(body),
                 ),
         )
     }
@@ -158,9 +150,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List personal access tokens.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4PersonalAccessTokens`].
-    pub fn get_api_v4_personal_access_tokens(&self) -> GetApiV4PersonalAccessTokens<'_> {
-        GetApiV4PersonalAccessTokens(
+    /// Optional parameters are set on the returned [`ListPersonalAccessTokens`].
+    pub fn list_personal_access_tokens(&self) -> ListPersonalAccessTokens<'_> {
+        ListPersonalAccessTokens(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -179,11 +171,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get single personal access token.
-    pub fn get_api_v4_personal_access_tokens_id(
+    pub fn get_personal_access_token(
         &self,
         id: impl Into<i64>,
-    ) -> GetApiV4PersonalAccessTokensId<'_> {
-        GetApiV4PersonalAccessTokensId(
+    ) -> GetPersonalAccessToken<'_> {
+        GetPersonalAccessToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -202,11 +194,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Revoke a personal access token.
-    pub fn delete_api_v4_personal_access_tokens_id(
+    pub fn delete_personal_access_token(
         &self,
         id: impl Into<i64>,
-    ) -> DeleteApiV4PersonalAccessTokensId<'_> {
-        DeleteApiV4PersonalAccessTokensId(
+    ) -> DeletePersonalAccessToken<'_> {
+        DeletePersonalAccessToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -226,12 +218,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Rotate personal access token.
-    pub fn post_api_v4_personal_access_tokens_id_rotate(
+    pub fn rotate_personal_access_token(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4PersonalAccessTokensIdRotate>,
-    ) -> PostApiV4PersonalAccessTokensIdRotate<'_> {
-        PostApiV4PersonalAccessTokensIdRotate(
+        body: impl Into<crate::types::RotatePersonalAccessTokenBody>,
+    ) -> RotatePersonalAccessToken<'_> {
+        RotatePersonalAccessToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -239,18 +231,16 @@ impl crate::Client {
                     &[&Into::<i64>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4PersonalAccessTokensIdRotate,
-                    >::into(body),
+                    &Into::<crate::types::RotatePersonalAccessTokenBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_groups_id_access_tokens_self_rotate`]: `POST /api/v4/groups/{id}/access_tokens/self/rotate`. Send it with `.await`.
+/// Request builder of [`crate::Client::rotate_group_access_token_self`]: `POST /api/v4/groups/{id}/access_tokens/self/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdAccessTokensSelfRotate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdAccessTokensSelfRotate<'a> {
+pub struct RotateGroupAccessTokenSelf<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RotateGroupAccessTokenSelf<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
     >;
@@ -258,13 +248,12 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdAccessTokensSelfRota
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdAccessTokensSelfRotate);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_access_tokens_self_rotate`]: `POST /api/v4/projects/{id}/access_tokens/self/rotate`. Send it with `.await`.
+crate::runtime::into_future!(RotateGroupAccessTokenSelf);
+/// Request builder of [`crate::Client::rotate_project_access_token_self`]: `POST /api/v4/projects/{id}/access_tokens/self/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAccessTokensSelfRotate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdAccessTokensSelfRotate<'a> {
+pub struct RotateProjectAccessTokenSelf<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RotateProjectAccessTokenSelf<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
     >;
@@ -272,38 +261,38 @@ for PostApiV4ProjectsIdAccessTokensSelfRotate<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdAccessTokensSelfRotate);
-/// Request builder of [`crate::Client::get_api_v4_personal_access_tokens_self`]: `GET /api/v4/personal_access_tokens/self`. Send it with `.await`.
+crate::runtime::into_future!(RotateProjectAccessTokenSelf);
+/// Request builder of [`crate::Client::get_personal_access_token_self`]: `GET /api/v4/personal_access_tokens/self`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PersonalAccessTokensSelf<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4PersonalAccessTokensSelf<'a> {
+pub struct GetPersonalAccessTokenSelf<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPersonalAccessTokenSelf<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalAccessToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4PersonalAccessTokensSelf);
-/// Request builder of [`crate::Client::delete_api_v4_personal_access_tokens_self`]: `DELETE /api/v4/personal_access_tokens/self`. Send it with `.await`.
+crate::runtime::into_future!(GetPersonalAccessTokenSelf);
+/// Request builder of [`crate::Client::delete_personal_access_token_self`]: `DELETE /api/v4/personal_access_tokens/self`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4PersonalAccessTokensSelf<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4PersonalAccessTokensSelf<'a> {
+pub struct DeletePersonalAccessTokenSelf<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeletePersonalAccessTokenSelf<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4PersonalAccessTokensSelf);
-/// Request builder of [`crate::Client::get_api_v4_personal_access_tokens_self_associations`]: `GET /api/v4/personal_access_tokens/self/associations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeletePersonalAccessTokenSelf);
+/// Request builder of [`crate::Client::list_personal_access_token_self_associations`]: `GET /api/v4/personal_access_tokens/self/associations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PersonalAccessTokensSelfAssociations<'a>(crate::runtime::Call<'a>);
-impl GetApiV4PersonalAccessTokensSelfAssociations<'_> {
+pub struct ListPersonalAccessTokenSelfAssociations<'a>(crate::runtime::Call<'a>);
+impl ListPersonalAccessTokenSelfAssociations<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -311,7 +300,7 @@ impl GetApiV4PersonalAccessTokensSelfAssociations<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -329,19 +318,18 @@ impl GetApiV4PersonalAccessTokensSelfAssociations<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4PersonalAccessTokensSelfAssociations<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListPersonalAccessTokenSelfAssociations<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalAccessToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4PersonalAccessTokensSelfAssociations);
-/// Request builder of [`crate::Client::post_api_v4_personal_access_tokens_self_rotate`]: `POST /api/v4/personal_access_tokens/self/rotate`. Send it with `.await`.
+crate::runtime::into_future!(ListPersonalAccessTokenSelfAssociations);
+/// Request builder of [`crate::Client::rotate_personal_access_token_self`]: `POST /api/v4/personal_access_tokens/self/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PersonalAccessTokensSelfRotate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4PersonalAccessTokensSelfRotate<'a> {
+pub struct RotatePersonalAccessTokenSelf<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RotatePersonalAccessTokenSelf<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithToken,
     >;
@@ -349,12 +337,12 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4PersonalAccessTokensSelfRota
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4PersonalAccessTokensSelfRotate);
-/// Request builder of [`crate::Client::get_api_v4_personal_access_tokens`]: `GET /api/v4/personal_access_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(RotatePersonalAccessTokenSelf);
+/// Request builder of [`crate::Client::list_personal_access_tokens`]: `GET /api/v4/personal_access_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PersonalAccessTokens<'a>(crate::runtime::Call<'a>);
-impl GetApiV4PersonalAccessTokens<'_> {
+pub struct ListPersonalAccessTokens<'a>(crate::runtime::Call<'a>);
+impl ListPersonalAccessTokens<'_> {
     /// Filter PATs by User ID
     pub fn user_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("user_id", &Into::<i64>::into(value)))
@@ -366,14 +354,14 @@ impl GetApiV4PersonalAccessTokens<'_> {
     /// Filter tokens which are either active or not
     pub fn state(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
+        value: impl Into<crate::types::ListGroupAccessTokensState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<crate::types::GetApiV4GroupsIdAccessTokensState>::into(value),
+                    &Into::<crate::types::ListGroupAccessTokensState>::into(value),
                 ),
         )
     }
@@ -454,18 +442,18 @@ impl GetApiV4PersonalAccessTokens<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4PersonalAccessTokens<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListPersonalAccessTokens<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalAccessToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4PersonalAccessTokens);
-/// Request builder of [`crate::Client::get_api_v4_personal_access_tokens_id`]: `GET /api/v4/personal_access_tokens/{id}`. Send it with `.await`.
+crate::runtime::into_future!(ListPersonalAccessTokens);
+/// Request builder of [`crate::Client::get_personal_access_token`]: `GET /api/v4/personal_access_tokens/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4PersonalAccessTokensId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4PersonalAccessTokensId<'a> {
+pub struct GetPersonalAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetPersonalAccessToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithLastUsedIps,
     >;
@@ -473,23 +461,23 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4PersonalAccessTokensId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4PersonalAccessTokensId);
-/// Request builder of [`crate::Client::delete_api_v4_personal_access_tokens_id`]: `DELETE /api/v4/personal_access_tokens/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetPersonalAccessToken);
+/// Request builder of [`crate::Client::delete_personal_access_token`]: `DELETE /api/v4/personal_access_tokens/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4PersonalAccessTokensId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4PersonalAccessTokensId<'a> {
+pub struct DeletePersonalAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeletePersonalAccessToken<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4PersonalAccessTokensId);
-/// Request builder of [`crate::Client::post_api_v4_personal_access_tokens_id_rotate`]: `POST /api/v4/personal_access_tokens/{id}/rotate`. Send it with `.await`.
+crate::runtime::into_future!(DeletePersonalAccessToken);
+/// Request builder of [`crate::Client::rotate_personal_access_token`]: `POST /api/v4/personal_access_tokens/{id}/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4PersonalAccessTokensIdRotate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4PersonalAccessTokensIdRotate<'a> {
+pub struct RotatePersonalAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RotatePersonalAccessToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithToken,
     >;
@@ -497,4 +485,4 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4PersonalAccessTokensIdRotate
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4PersonalAccessTokensIdRotate);
+crate::runtime::into_future!(RotatePersonalAccessToken);

@@ -11,11 +11,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get current plan limits.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ApplicationPlanLimits`].
-    pub fn get_api_v4_application_plan_limits(
-        &self,
-    ) -> GetApiV4ApplicationPlanLimits<'_> {
-        GetApiV4ApplicationPlanLimits(
+    /// Optional parameters are set on the returned [`GetApplicationPlanLimits`].
+    pub fn get_application_plan_limits(&self) -> GetApplicationPlanLimits<'_> {
+        GetApplicationPlanLimits(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -34,11 +32,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Change plan limits.
-    pub fn put_api_v4_application_plan_limits(
+    pub fn update_application_plan_limits(
         &self,
-        body: impl Into<crate::types::PutApiV4ApplicationPlanLimits>,
-    ) -> PutApiV4ApplicationPlanLimits<'_> {
-        PutApiV4ApplicationPlanLimits(
+        body: impl Into<crate::types::UpdateApplicationPlanLimitsBody>,
+    ) -> UpdateApplicationPlanLimits<'_> {
+        UpdateApplicationPlanLimits(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -46,50 +44,48 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4ApplicationPlanLimits>::into(body),
+                    &Into::<crate::types::UpdateApplicationPlanLimitsBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_application_plan_limits`]: `GET /api/v4/application/plan_limits`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_application_plan_limits`]: `GET /api/v4/application/plan_limits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ApplicationPlanLimits<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ApplicationPlanLimits<'_> {
+pub struct GetApplicationPlanLimits<'a>(crate::runtime::Call<'a>);
+impl GetApplicationPlanLimits<'_> {
     /// Name of the plan to get the limits from. Default: default.
     ///
     /// Default: `"default"`.
     pub fn plan_name(
         self,
-        value: impl Into<crate::types::GetApiV4ApplicationPlanLimitsPlanName>,
+        value: impl Into<crate::types::GetApplicationPlanLimitsPlanName>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "plan_name",
-                    &Into::<
-                        crate::types::GetApiV4ApplicationPlanLimitsPlanName,
-                    >::into(value),
+                    &Into::<crate::types::GetApplicationPlanLimitsPlanName>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ApplicationPlanLimits<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetApplicationPlanLimits<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPlanLimit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ApplicationPlanLimits);
-/// Request builder of [`crate::Client::put_api_v4_application_plan_limits`]: `PUT /api/v4/application/plan_limits`. Send it with `.await`.
+crate::runtime::into_future!(GetApplicationPlanLimits);
+/// Request builder of [`crate::Client::update_application_plan_limits`]: `PUT /api/v4/application/plan_limits`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ApplicationPlanLimits<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ApplicationPlanLimits<'a> {
+pub struct UpdateApplicationPlanLimits<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateApplicationPlanLimits<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPlanLimit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ApplicationPlanLimits);
+crate::runtime::into_future!(UpdateApplicationPlanLimits);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get list of all access tokens for the specified resource.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdAccessTokens`].
-    pub fn get_api_v4_projects_id_access_tokens(
+    /// Optional parameters are set on the returned [`ListProjectAccessTokens`].
+    pub fn list_project_access_tokens(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdAccessTokens<'_> {
-        GetApiV4ProjectsIdAccessTokens(
+    ) -> ListProjectAccessTokens<'_> {
+        ListProjectAccessTokens(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a resource access token.
-    pub fn post_api_v4_projects_id_access_tokens(
+    pub fn create_project_access_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdAccessTokens>,
-    ) -> PostApiV4ProjectsIdAccessTokens<'_> {
-        PostApiV4ProjectsIdAccessTokens(
+        body: impl Into<crate::types::CreateProjectAccessTokenBody>,
+    ) -> CreateProjectAccessToken<'_> {
+        CreateProjectAccessToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -52,7 +52,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdAccessTokens>::into(body),
+                    &Into::<crate::types::CreateProjectAccessTokenBody>::into(body),
                 ),
         )
     }
@@ -67,12 +67,12 @@ impl crate::Client {
     /// - `token_id`: The ID of the token
     ///
     /// Returns, on success (200): Get an access token for the specified resource by ID.
-    pub fn get_api_v4_projects_id_access_tokens_token_id(
+    pub fn get_project_access_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<String>,
-    ) -> GetApiV4ProjectsIdAccessTokensTokenId<'_> {
-        GetApiV4ProjectsIdAccessTokensTokenId(
+    ) -> GetProjectAccessToken<'_> {
+        GetProjectAccessToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -95,12 +95,12 @@ impl crate::Client {
     /// - `token_id`: The ID of the token
     ///
     /// Returns, on success (204): Revoke a resource access token.
-    pub fn delete_api_v4_projects_id_access_tokens_token_id(
+    pub fn delete_project_access_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdAccessTokensTokenId<'_> {
-        DeleteApiV4ProjectsIdAccessTokensTokenId(
+    ) -> DeleteProjectAccessToken<'_> {
+        DeleteProjectAccessToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -124,13 +124,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Rotate a resource access token.
-    pub fn post_api_v4_projects_id_access_tokens_token_id_rotate(
+    pub fn rotate_project_access_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         token_id: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdAccessTokensTokenIdRotate>,
-    ) -> PostApiV4ProjectsIdAccessTokensTokenIdRotate<'_> {
-        PostApiV4ProjectsIdAccessTokensTokenIdRotate(
+        body: impl Into<crate::types::RotateProjectAccessTokenBody>,
+    ) -> RotateProjectAccessToken<'_> {
+        RotateProjectAccessToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -141,34 +141,32 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdAccessTokensTokenIdRotate,
-                    >::into(body),
+                    &Into::<crate::types::RotateProjectAccessTokenBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_access_tokens`]: `GET /api/v4/projects/{id}/access_tokens`. Send it with `.await`.
+/// Request builder of [`crate::Client::list_project_access_tokens`]: `GET /api/v4/projects/{id}/access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAccessTokens<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdAccessTokens<'_> {
+pub struct ListProjectAccessTokens<'a>(crate::runtime::Call<'a>);
+impl ListProjectAccessTokens<'_> {
     /// Filter tokens which are either active or inactive
     pub fn state(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
+        value: impl Into<crate::types::ListGroupAccessTokensState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<crate::types::GetApiV4GroupsIdAccessTokensState>::into(value),
+                    &Into::<crate::types::ListGroupAccessTokensState>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdAccessTokens<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectAccessTokens<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesResourceAccessToken>,
     >;
@@ -176,12 +174,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdAccessTokens<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdAccessTokens);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_access_tokens`]: `POST /api/v4/projects/{id}/access_tokens`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectAccessTokens);
+/// Request builder of [`crate::Client::create_project_access_token`]: `POST /api/v4/projects/{id}/access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAccessTokens<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdAccessTokens<'a> {
+pub struct CreateProjectAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectAccessToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
     >;
@@ -189,35 +187,34 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdAccessTokens<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdAccessTokens);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_access_tokens_token_id`]: `GET /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectAccessToken);
+/// Request builder of [`crate::Client::get_project_access_token`]: `GET /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAccessTokensTokenId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdAccessTokensTokenId<'a> {
+pub struct GetProjectAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectAccessToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesResourceAccessToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdAccessTokensTokenId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_access_tokens_token_id`]: `DELETE /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectAccessToken);
+/// Request builder of [`crate::Client::delete_project_access_token`]: `DELETE /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdAccessTokensTokenId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdAccessTokensTokenId<'a> {
+pub struct DeleteProjectAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectAccessToken<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdAccessTokensTokenId);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_access_tokens_token_id_rotate`]: `POST /api/v4/projects/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectAccessToken);
+/// Request builder of [`crate::Client::rotate_project_access_token`]: `POST /api/v4/projects/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdAccessTokensTokenIdRotate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdAccessTokensTokenIdRotate<'a> {
+pub struct RotateProjectAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RotateProjectAccessToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceAccessTokenWithToken,
     >;
@@ -225,4 +222,4 @@ for PostApiV4ProjectsIdAccessTokensTokenIdRotate<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdAccessTokensTokenIdRotate);
+crate::runtime::into_future!(RotateProjectAccessToken);

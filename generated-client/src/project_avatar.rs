@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Download a project avatar.
-    pub fn get_api_v4_projects_id_avatar(
+    pub fn get_project_avatar(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdAvatar<'_> {
-        GetApiV4ProjectsIdAvatar(
+    ) -> GetProjectAvatar<'_> {
+        GetProjectAvatar(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -27,14 +27,14 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_avatar`]: `GET /api/v4/projects/{id}/avatar`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_avatar`]: `GET /api/v4/projects/{id}/avatar`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAvatar<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdAvatar<'a> {
+pub struct GetProjectAvatar<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectAvatar<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdAvatar);
+crate::runtime::into_future!(GetProjectAvatar);

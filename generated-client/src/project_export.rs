@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Get export status.
-    pub fn get_api_v4_projects_id_export(
+    pub fn get_project_export(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdExport<'_> {
-        GetApiV4ProjectsIdExport(
+    ) -> GetProjectExport<'_> {
+        GetProjectExport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,19 +37,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (202): Start export.
-    pub fn post_api_v4_projects_id_export(
+    pub fn create_project_export(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdExport>,
-    ) -> PostApiV4ProjectsIdExport<'_> {
-        PostApiV4ProjectsIdExport(
+        body: impl Into<crate::types::CreateProjectExportBody>,
+    ) -> CreateProjectExport<'_> {
+        CreateProjectExport(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/export",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdExport>::into(body)),
+                .json_body(&Into::<crate::types::CreateProjectExportBody>::into(body)),
         )
     }
     /// Download export
@@ -62,11 +62,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Download export.
-    pub fn get_api_v4_projects_id_export_download(
+    pub fn get_project_export_download(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdExportDownload<'_> {
-        GetApiV4ProjectsIdExportDownload(
+    ) -> GetProjectExportDownload<'_> {
+        GetProjectExportDownload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -86,12 +86,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (202): Start relations export.
-    pub fn post_api_v4_projects_id_export_relations(
+    pub fn create_project_export_relation(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdExportRelations>,
-    ) -> PostApiV4ProjectsIdExportRelations<'_> {
-        PostApiV4ProjectsIdExportRelations(
+        body: impl Into<crate::types::CreateProjectExportRelationBody>,
+    ) -> CreateProjectExportRelation<'_> {
+        CreateProjectExportRelation(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -99,7 +99,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdExportRelations>::into(body),
+                    &Into::<crate::types::CreateProjectExportRelationBody>::into(body),
                 ),
         )
     }
@@ -115,13 +115,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download relations export.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdExportRelationsDownload`].
-    pub fn get_api_v4_projects_id_export_relations_download(
+    /// Optional parameters are set on the returned [`GetProjectExportRelationDownload`].
+    pub fn get_project_export_relation_download(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         relation: impl Into<String>,
-    ) -> GetApiV4ProjectsIdExportRelationsDownload<'_> {
-        GetApiV4ProjectsIdExportRelationsDownload(
+    ) -> GetProjectExportRelationDownload<'_> {
+        GetProjectExportRelationDownload(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -142,12 +142,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Relations export status.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdExportRelationsStatus`].
-    pub fn get_api_v4_projects_id_export_relations_status(
+    /// Optional parameters are set on the returned [`ListProjectExportRelationStatus`].
+    pub fn list_project_export_relation_status(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdExportRelationsStatus<'_> {
-        GetApiV4ProjectsIdExportRelationsStatus(
+    ) -> ListProjectExportRelationStatus<'_> {
+        ListProjectExportRelationStatus(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -157,55 +157,55 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_export`]: `GET /api/v4/projects/{id}/export`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_export`]: `GET /api/v4/projects/{id}/export`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdExport<'a> {
+pub struct GetProjectExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectExport<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectExportStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdExport);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_export`]: `POST /api/v4/projects/{id}/export`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectExport);
+/// Request builder of [`crate::Client::create_project_export`]: `POST /api/v4/projects/{id}/export`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdExport<'a> {
+pub struct CreateProjectExport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectExport<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdExport);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_export_download`]: `GET /api/v4/projects/{id}/export/download`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectExport);
+/// Request builder of [`crate::Client::get_project_export_download`]: `GET /api/v4/projects/{id}/export/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdExportDownload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdExportDownload<'a> {
+pub struct GetProjectExportDownload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectExportDownload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdExportDownload);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_export_relations`]: `POST /api/v4/projects/{id}/export_relations`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectExportDownload);
+/// Request builder of [`crate::Client::create_project_export_relation`]: `POST /api/v4/projects/{id}/export_relations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdExportRelations<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdExportRelations<'a> {
+pub struct CreateProjectExportRelation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectExportRelation<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdExportRelations);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_export_relations_download`]: `GET /api/v4/projects/{id}/export_relations/download`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectExportRelation);
+/// Request builder of [`crate::Client::get_project_export_relation_download`]: `GET /api/v4/projects/{id}/export_relations/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdExportRelationsDownload<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdExportRelationsDownload<'_> {
+pub struct GetProjectExportRelationDownload<'a>(crate::runtime::Call<'a>);
+impl GetProjectExportRelationDownload<'_> {
     /// Whether to download in batches
     pub fn batched(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("batched", &Into::<bool>::into(value)))
@@ -215,25 +215,24 @@ impl GetApiV4ProjectsIdExportRelationsDownload<'_> {
         Self(self.0.query("batch_number", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdExportRelationsDownload<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectExportRelationDownload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdExportRelationsDownload);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_export_relations_status`]: `GET /api/v4/projects/{id}/export_relations/status`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectExportRelationDownload);
+/// Request builder of [`crate::Client::list_project_export_relation_status`]: `GET /api/v4/projects/{id}/export_relations/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdExportRelationsStatus<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdExportRelationsStatus<'_> {
+pub struct ListProjectExportRelationStatus<'a>(crate::runtime::Call<'a>);
+impl ListProjectExportRelationStatus<'_> {
     /// Project relation name
     pub fn relation(self, value: impl Into<String>) -> Self {
         Self(self.0.query("relation", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdExportRelationsStatus<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectExportRelationStatus<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
     >;
@@ -241,4 +240,4 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdExportRelationsStat
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdExportRelationsStatus);
+crate::runtime::into_future!(ListProjectExportRelationStatus);

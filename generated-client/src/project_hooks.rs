@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List project hooks.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdHooks`].
-    pub fn get_api_v4_projects_id_hooks(
+    /// Optional parameters are set on the returned [`ListProjectHooks`].
+    pub fn list_project_hooks(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdHooks<'_> {
-        GetApiV4ProjectsIdHooks(
+    ) -> ListProjectHooks<'_> {
+        ListProjectHooks(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,19 +39,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add project hook.
-    pub fn post_api_v4_projects_id_hooks(
+    pub fn create_project_hook(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdHooks>,
-    ) -> PostApiV4ProjectsIdHooks<'_> {
-        PostApiV4ProjectsIdHooks(
+        body: impl Into<crate::types::CreateProjectHookBody>,
+    ) -> CreateProjectHook<'_> {
+        CreateProjectHook(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/hooks",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdHooks>::into(body)),
+                .json_body(&Into::<crate::types::CreateProjectHookBody>::into(body)),
         )
     }
     /// Get project hook
@@ -65,12 +65,12 @@ impl crate::Client {
     /// - `hook_id`: The ID of a project hook
     ///
     /// Returns, on success (200): Get project hook.
-    pub fn get_api_v4_projects_id_hooks_hook_id(
+    pub fn get_project_hook(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         hook_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdHooksHookId<'_> {
-        GetApiV4ProjectsIdHooksHookId(
+    ) -> GetProjectHook<'_> {
+        GetProjectHook(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -94,13 +94,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Edit project hook.
-    pub fn put_api_v4_projects_id_hooks_hook_id(
+    pub fn update_project_hook(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         hook_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdHooksHookId>,
-    ) -> PutApiV4ProjectsIdHooksHookId<'_> {
-        PutApiV4ProjectsIdHooksHookId(
+        body: impl Into<crate::types::UpdateProjectHookBody>,
+    ) -> UpdateProjectHook<'_> {
+        UpdateProjectHook(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -110,9 +110,7 @@ impl crate::Client {
                         &Into::<i64>::into(hook_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdHooksHookId>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectHookBody>::into(body)),
         )
     }
     /// Delete a project hook
@@ -126,12 +124,12 @@ impl crate::Client {
     /// - `hook_id`: The ID of the project hook
     ///
     /// Returns, on success (204): Not found.
-    pub fn delete_api_v4_projects_id_hooks_hook_id(
+    pub fn delete_project_hook(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         hook_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdHooksHookId<'_> {
-        DeleteApiV4ProjectsIdHooksHookId(
+    ) -> DeleteProjectHook<'_> {
+        DeleteProjectHook(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -144,11 +142,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_hooks`]: `GET /api/v4/projects/{id}/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_hooks`]: `GET /api/v4/projects/{id}/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdHooks<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdHooks<'_> {
+pub struct ListProjectHooks<'a>(crate::runtime::Call<'a>);
+impl ListProjectHooks<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -162,54 +160,54 @@ impl GetApiV4ProjectsIdHooks<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdHooks<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectHooks<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesProjectHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdHooks);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_hooks`]: `POST /api/v4/projects/{id}/hooks`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectHooks);
+/// Request builder of [`crate::Client::create_project_hook`]: `POST /api/v4/projects/{id}/hooks`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdHooks<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdHooks<'a> {
+pub struct CreateProjectHook<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectHook<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdHooks);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_hooks_hook_id`]: `GET /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectHook);
+/// Request builder of [`crate::Client::get_project_hook`]: `GET /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdHooksHookId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdHooksHookId<'a> {
+pub struct GetProjectHook<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectHook<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdHooksHookId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_hooks_hook_id`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectHook);
+/// Request builder of [`crate::Client::update_project_hook`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdHooksHookId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdHooksHookId<'a> {
+pub struct UpdateProjectHook<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectHook<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdHooksHookId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_hooks_hook_id`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectHook);
+/// Request builder of [`crate::Client::delete_project_hook`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdHooksHookId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdHooksHookId<'a> {
+pub struct DeleteProjectHook<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectHook<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdHooksHookId);
+crate::runtime::into_future!(DeleteProjectHook);

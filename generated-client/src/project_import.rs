@@ -10,10 +10,8 @@ impl crate::Client {
     /// `POST /api/v4/projects/import/authorize`
     ///
     /// Returns, on success (201): Workhorse authorize the project import upload.
-    pub fn post_api_v4_projects_import_authorize(
-        &self,
-    ) -> PostApiV4ProjectsImportAuthorize<'_> {
-        PostApiV4ProjectsImportAuthorize(
+    pub fn authorize_project_import(&self) -> AuthorizeProjectImport<'_> {
+        AuthorizeProjectImport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -34,13 +32,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create a new project import.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsImport`].
-    pub fn post_api_v4_projects_import(
+    /// Optional parameters are set on the returned [`ImportProject`].
+    pub fn import_project(
         &self,
         path: impl Into<String>,
         file: impl Into<crate::runtime::File>,
-    ) -> PostApiV4ProjectsImport<'_> {
-        PostApiV4ProjectsImport(
+    ) -> ImportProject<'_> {
+        ImportProject(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -62,11 +60,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Get a project import status.
-    pub fn get_api_v4_projects_id_import(
+    pub fn get_project_import(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdImport<'_> {
-        GetApiV4ProjectsIdImport(
+    ) -> GetProjectImport<'_> {
+        GetProjectImport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -87,13 +85,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create a new project import using a remote object storage path.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsRemoteImport`].
-    pub fn post_api_v4_projects_remote_import(
+    /// Optional parameters are set on the returned [`CreateProjectRemoteImport`].
+    pub fn create_project_remote_import(
         &self,
         url: impl Into<String>,
         path: impl Into<String>,
-    ) -> PostApiV4ProjectsRemoteImport<'_> {
-        PostApiV4ProjectsRemoteImport(
+    ) -> CreateProjectRemoteImport<'_> {
+        CreateProjectRemoteImport(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -112,10 +110,10 @@ impl crate::Client {
     /// `POST /api/v4/projects/import-relation/authorize`
     ///
     /// Returns, on success (201): Workhorse authorize the project relation import upload.
-    pub fn post_api_v4_projects_import_relation_authorize(
+    pub fn authorize_project_import_relation(
         &self,
-    ) -> PostApiV4ProjectsImportRelationAuthorize<'_> {
-        PostApiV4ProjectsImportRelationAuthorize(
+    ) -> AuthorizeProjectImportRelation<'_> {
+        AuthorizeProjectImportRelation(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -137,14 +135,14 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Re-import a relation into a project.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsImportRelation`].
-    pub fn post_api_v4_projects_import_relation(
+    /// Optional parameters are set on the returned [`ImportProjectRelation`].
+    pub fn import_project_relation(
         &self,
         path: impl Into<String>,
         file: impl Into<crate::runtime::File>,
         relation: impl Into<String>,
-    ) -> PostApiV4ProjectsImportRelation<'_> {
-        PostApiV4ProjectsImportRelation(
+    ) -> ImportProjectRelation<'_> {
+        ImportProjectRelation(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -167,11 +165,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Get the statuses of relation imports for specified project.
-    pub fn get_api_v4_projects_id_relation_imports(
+    pub fn get_project_relation_imports(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRelationImports<'_> {
-        GetApiV4ProjectsIdRelationImports(
+    ) -> GetProjectRelationImports<'_> {
+        GetProjectRelationImports(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -196,8 +194,8 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create a new project import using a file from AWS S3.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsRemoteImportS3`].
-    pub fn post_api_v4_projects_remote_import_s3(
+    /// Optional parameters are set on the returned [`CreateProjectRemoteImportS3`].
+    pub fn create_project_remote_import_s3(
         &self,
         region: impl Into<String>,
         bucket_name: impl Into<String>,
@@ -205,8 +203,8 @@ impl crate::Client {
         access_key_id: impl Into<String>,
         secret_access_key: impl Into<String>,
         path: impl Into<String>,
-    ) -> PostApiV4ProjectsRemoteImportS3<'_> {
-        PostApiV4ProjectsRemoteImportS3(
+    ) -> CreateProjectRemoteImportS3<'_> {
+        CreateProjectRemoteImportS3(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -226,22 +224,22 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_projects_import_authorize`]: `POST /api/v4/projects/import/authorize`. Send it with `.await`.
+/// Request builder of [`crate::Client::authorize_project_import`]: `POST /api/v4/projects/import/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsImportAuthorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsImportAuthorize<'a> {
+pub struct AuthorizeProjectImport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectImport<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsImportAuthorize);
-/// Request builder of [`crate::Client::post_api_v4_projects_import`]: `POST /api/v4/projects/import`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeProjectImport);
+/// Request builder of [`crate::Client::import_project`]: `POST /api/v4/projects/import`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsImport<'a>(crate::runtime::Call<'a>);
-impl PostApiV4ProjectsImport<'_> {
+pub struct ImportProject<'a>(crate::runtime::Call<'a>);
+impl ImportProject<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("name", &Into::<String>::into(value)))
@@ -267,14 +265,14 @@ impl PostApiV4ProjectsImport<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -289,7 +287,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
+        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -297,7 +295,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[auto_cancel_pending_pipelines]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -376,7 +374,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -384,7 +382,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[issues_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                        crate::types::CreateProjectBodyIssuesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -392,7 +390,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -400,7 +398,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[repository_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                        crate::types::CreateProjectBodyRepositoryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -408,7 +406,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -416,7 +414,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[merge_requests_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -424,7 +422,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -432,7 +430,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[forking_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                        crate::types::CreateProjectBodyForkingAccessLevel,
                     >::into(value),
                 ),
         )
@@ -440,21 +438,21 @@ impl PostApiV4ProjectsImport<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -462,7 +460,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[builds_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                        crate::types::CreateProjectBodyBuildsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -470,7 +468,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -478,7 +476,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[snippets_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                        crate::types::CreateProjectBodySnippetsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -486,21 +484,21 @@ impl PostApiV4ProjectsImport<'_> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -508,7 +506,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[analytics_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -516,7 +514,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -524,7 +522,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[container_registry_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -532,7 +530,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -540,7 +538,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -548,7 +546,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -556,7 +554,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[releases_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                        crate::types::CreateProjectBodyReleasesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -564,7 +562,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -572,7 +570,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[environments_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -580,7 +578,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -588,7 +586,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[feature_flags_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -596,7 +594,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -604,7 +602,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[infrastructure_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -612,7 +610,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -620,7 +618,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[monitor_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                        crate::types::CreateProjectBodyMonitorAccessLevel,
                     >::into(value),
                 ),
         )
@@ -628,7 +626,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -636,7 +634,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[model_experiments_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -644,7 +642,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -652,7 +650,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[model_registry_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -892,14 +890,14 @@ impl PostApiV4ProjectsImport<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
+        value: impl Into<crate::types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -1020,14 +1018,14 @@ impl PostApiV4ProjectsImport<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -1101,7 +1099,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -1109,7 +1107,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -1153,14 +1151,14 @@ impl PostApiV4ProjectsImport<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
+        value: impl Into<crate::types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -1232,7 +1230,7 @@ impl PostApiV4ProjectsImport<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1240,7 +1238,7 @@ impl PostApiV4ProjectsImport<'_> {
                 .form_field(
                     "override_params[requirements_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                        crate::types::CreateProjectBodyRequirementsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1300,29 +1298,29 @@ impl PostApiV4ProjectsImport<'_> {
         Self(self.0.form_field("file.remote_url", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsImport<'a> {
+impl<'a> crate::runtime::Operation<'a> for ImportProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsImport);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_import`]: `GET /api/v4/projects/{id}/import`. Send it with `.await`.
+crate::runtime::into_future!(ImportProject);
+/// Request builder of [`crate::Client::get_project_import`]: `GET /api/v4/projects/{id}/import`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdImport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdImport<'a> {
+pub struct GetProjectImport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectImport<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdImport);
-/// Request builder of [`crate::Client::post_api_v4_projects_remote_import`]: `POST /api/v4/projects/remote-import`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectImport);
+/// Request builder of [`crate::Client::create_project_remote_import`]: `POST /api/v4/projects/remote-import`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsRemoteImport<'a>(crate::runtime::Call<'a>);
-impl PostApiV4ProjectsRemoteImport<'_> {
+pub struct CreateProjectRemoteImport<'a>(crate::runtime::Call<'a>);
+impl CreateProjectRemoteImport<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("name", &Into::<String>::into(value)))
@@ -1348,14 +1346,14 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -1370,7 +1368,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
+        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -1378,7 +1376,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[auto_cancel_pending_pipelines]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -1457,7 +1455,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1465,7 +1463,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[issues_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                        crate::types::CreateProjectBodyIssuesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1473,7 +1471,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1481,7 +1479,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[repository_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                        crate::types::CreateProjectBodyRepositoryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1489,7 +1487,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1497,7 +1495,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[merge_requests_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1505,7 +1503,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1513,7 +1511,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[forking_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                        crate::types::CreateProjectBodyForkingAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1521,21 +1519,21 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1543,7 +1541,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[builds_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                        crate::types::CreateProjectBodyBuildsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1551,7 +1549,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1559,7 +1557,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[snippets_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                        crate::types::CreateProjectBodySnippetsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1567,21 +1565,21 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1589,7 +1587,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[analytics_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1597,7 +1595,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1605,7 +1603,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[container_registry_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1613,7 +1611,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1621,7 +1619,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1629,7 +1627,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1637,7 +1635,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[releases_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                        crate::types::CreateProjectBodyReleasesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1645,7 +1643,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1653,7 +1651,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[environments_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1661,7 +1659,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1669,7 +1667,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[feature_flags_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1677,7 +1675,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1685,7 +1683,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[infrastructure_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1693,7 +1691,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1701,7 +1699,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[monitor_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                        crate::types::CreateProjectBodyMonitorAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1709,7 +1707,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1717,7 +1715,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[model_experiments_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1725,7 +1723,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1733,7 +1731,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[model_registry_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1973,14 +1971,14 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
+        value: impl Into<crate::types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -2101,14 +2099,14 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -2182,7 +2180,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -2190,7 +2188,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -2234,14 +2232,14 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
+        value: impl Into<crate::types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -2313,7 +2311,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2321,7 +2319,7 @@ impl PostApiV4ProjectsRemoteImport<'_> {
                 .form_field(
                     "override_params[requirements_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                        crate::types::CreateProjectBodyRequirementsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2341,29 +2339,29 @@ impl PostApiV4ProjectsRemoteImport<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsRemoteImport<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRemoteImport<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsRemoteImport);
-/// Request builder of [`crate::Client::post_api_v4_projects_import_relation_authorize`]: `POST /api/v4/projects/import-relation/authorize`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRemoteImport);
+/// Request builder of [`crate::Client::authorize_project_import_relation`]: `POST /api/v4/projects/import-relation/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsImportRelationAuthorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsImportRelationAuthorize<'a> {
+pub struct AuthorizeProjectImportRelation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectImportRelation<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsImportRelationAuthorize);
-/// Request builder of [`crate::Client::post_api_v4_projects_import_relation`]: `POST /api/v4/projects/import-relation`. Send it with `.await`.
+crate::runtime::into_future!(AuthorizeProjectImportRelation);
+/// Request builder of [`crate::Client::import_project_relation`]: `POST /api/v4/projects/import-relation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsImportRelation<'a>(crate::runtime::Call<'a>);
-impl PostApiV4ProjectsImportRelation<'_> {
+pub struct ImportProjectRelation<'a>(crate::runtime::Call<'a>);
+impl ImportProjectRelation<'_> {
     /// Path to locally stored body (generated by Workhorse)
     pub fn file_path(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("file.path", &Into::<String>::into(value)))
@@ -2405,29 +2403,29 @@ impl PostApiV4ProjectsImportRelation<'_> {
         Self(self.0.form_field("file.remote_url", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsImportRelation<'a> {
+impl<'a> crate::runtime::Operation<'a> for ImportProjectRelation<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRelationImportTracker>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsImportRelation);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_relation_imports`]: `GET /api/v4/projects/{id}/relation-imports`. Send it with `.await`.
+crate::runtime::into_future!(ImportProjectRelation);
+/// Request builder of [`crate::Client::get_project_relation_imports`]: `GET /api/v4/projects/{id}/relation-imports`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRelationImports<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRelationImports<'a> {
+pub struct GetProjectRelationImports<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRelationImports<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRelationImports);
-/// Request builder of [`crate::Client::post_api_v4_projects_remote_import_s3`]: `POST /api/v4/projects/remote-import-s3`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRelationImports);
+/// Request builder of [`crate::Client::create_project_remote_import_s3`]: `POST /api/v4/projects/remote-import-s3`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsRemoteImportS3<'a>(crate::runtime::Call<'a>);
-impl PostApiV4ProjectsRemoteImportS3<'_> {
+pub struct CreateProjectRemoteImportS3<'a>(crate::runtime::Call<'a>);
+impl CreateProjectRemoteImportS3<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("name", &Into::<String>::into(value)))
@@ -2453,14 +2451,14 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -2475,7 +2473,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
+        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -2483,7 +2481,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[auto_cancel_pending_pipelines]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -2562,7 +2560,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2570,7 +2568,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[issues_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                        crate::types::CreateProjectBodyIssuesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2578,7 +2576,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2586,7 +2584,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[repository_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                        crate::types::CreateProjectBodyRepositoryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2594,7 +2592,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2602,7 +2600,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[merge_requests_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2610,7 +2608,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2618,7 +2616,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[forking_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                        crate::types::CreateProjectBodyForkingAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2626,21 +2624,21 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2648,7 +2646,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[builds_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                        crate::types::CreateProjectBodyBuildsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2656,7 +2654,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2664,7 +2662,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[snippets_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                        crate::types::CreateProjectBodySnippetsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2672,21 +2670,21 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2694,7 +2692,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[analytics_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2702,7 +2700,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2710,7 +2708,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[container_registry_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2718,7 +2716,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2726,7 +2724,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2734,7 +2732,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2742,7 +2740,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[releases_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                        crate::types::CreateProjectBodyReleasesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2750,7 +2748,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2758,7 +2756,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[environments_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2766,7 +2764,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2774,7 +2772,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[feature_flags_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2782,7 +2780,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2790,7 +2788,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[infrastructure_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2798,7 +2796,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2806,7 +2804,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[monitor_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                        crate::types::CreateProjectBodyMonitorAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2814,7 +2812,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2822,7 +2820,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[model_experiments_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2830,7 +2828,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2838,7 +2836,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[model_registry_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -3078,14 +3076,14 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
+        value: impl Into<crate::types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -3206,14 +3204,14 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -3287,7 +3285,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -3295,7 +3293,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -3339,14 +3337,14 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
+        value: impl Into<crate::types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -3418,7 +3416,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -3426,7 +3424,7 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
                 .form_field(
                     "override_params[requirements_access_level]",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                        crate::types::CreateProjectBodyRequirementsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -3446,10 +3444,10 @@ impl PostApiV4ProjectsRemoteImportS3<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsRemoteImportS3<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRemoteImportS3<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsRemoteImportS3);
+crate::runtime::into_future!(CreateProjectRemoteImportS3);

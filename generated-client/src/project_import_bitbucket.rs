@@ -13,18 +13,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Import a BitBucket Cloud repository.
-    pub fn post_api_v4_import_bitbucket(
+    pub fn create_import_bitbucket(
         &self,
-        body: impl Into<crate::types::PostApiV4ImportBitbucket>,
-    ) -> PostApiV4ImportBitbucket<'_> {
-        PostApiV4ImportBitbucket(
+        body: impl Into<crate::types::CreateImportBitbucketBody>,
+    ) -> CreateImportBitbucket<'_> {
+        CreateImportBitbucket(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/bitbucket",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ImportBitbucket>::into(body)),
+                .json_body(&Into::<crate::types::CreateImportBitbucketBody>::into(body)),
         )
     }
     /// Import a BitBucket Server repository
@@ -37,11 +37,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Import a BitBucket Server repository.
-    pub fn post_api_v4_import_bitbucket_server(
+    pub fn create_import_bitbucket_server(
         &self,
-        body: impl Into<crate::types::PostApiV4ImportBitbucketServer>,
-    ) -> PostApiV4ImportBitbucketServer<'_> {
-        PostApiV4ImportBitbucketServer(
+        body: impl Into<crate::types::CreateImportBitbucketServerBody>,
+    ) -> CreateImportBitbucketServer<'_> {
+        CreateImportBitbucketServer(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -49,30 +49,30 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ImportBitbucketServer>::into(body),
+                    &Into::<crate::types::CreateImportBitbucketServerBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_import_bitbucket`]: `POST /api/v4/import/bitbucket`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_import_bitbucket`]: `POST /api/v4/import/bitbucket`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportBitbucket<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportBitbucket<'a> {
+pub struct CreateImportBitbucket<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateImportBitbucket<'a> {
     type Response = crate::runtime::Json<crate::types::ProjectImportEntity>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ImportBitbucket);
-/// Request builder of [`crate::Client::post_api_v4_import_bitbucket_server`]: `POST /api/v4/import/bitbucket_server`. Send it with `.await`.
+crate::runtime::into_future!(CreateImportBitbucket);
+/// Request builder of [`crate::Client::create_import_bitbucket_server`]: `POST /api/v4/import/bitbucket_server`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportBitbucketServer<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportBitbucketServer<'a> {
+pub struct CreateImportBitbucketServer<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateImportBitbucketServer<'a> {
     type Response = crate::runtime::Json<crate::types::ProjectEntity>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ImportBitbucketServer);
+crate::runtime::into_future!(CreateImportBitbucketServer);

@@ -13,18 +13,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Import a GitHub project.
-    pub fn post_api_v4_import_github(
+    pub fn create_import_github(
         &self,
-        body: impl Into<crate::types::PostApiV4ImportGithub>,
-    ) -> PostApiV4ImportGithub<'_> {
-        PostApiV4ImportGithub(
+        body: impl Into<crate::types::CreateImportGithubBody>,
+    ) -> CreateImportGithub<'_> {
+        CreateImportGithub(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/github",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ImportGithub>::into(body)),
+                .json_body(&Into::<crate::types::CreateImportGithubBody>::into(body)),
         )
     }
     /// Cancel GitHub project import
@@ -37,42 +37,40 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Cancel GitHub project import.
-    pub fn post_api_v4_import_github_cancel(
+    pub fn cancel_import_github(
         &self,
-        body: impl Into<crate::types::PostApiV4ImportGithubCancel>,
-    ) -> PostApiV4ImportGithubCancel<'_> {
-        PostApiV4ImportGithubCancel(
+        body: impl Into<crate::types::CancelImportGithubBody>,
+    ) -> CancelImportGithub<'_> {
+        CancelImportGithub(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/github/cancel",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ImportGithubCancel>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CancelImportGithubBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_import_github`]: `POST /api/v4/import/github`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_import_github`]: `POST /api/v4/import/github`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportGithub<'a> {
+pub struct CreateImportGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateImportGithub<'a> {
     type Response = crate::runtime::Json<crate::types::ProjectEntity>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ImportGithub);
-/// Request builder of [`crate::Client::post_api_v4_import_github_cancel`]: `POST /api/v4/import/github/cancel`. Send it with `.await`.
+crate::runtime::into_future!(CreateImportGithub);
+/// Request builder of [`crate::Client::cancel_import_github`]: `POST /api/v4/import/github/cancel`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ImportGithubCancel<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ImportGithubCancel<'a> {
+pub struct CancelImportGithub<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CancelImportGithub<'a> {
     type Response = crate::runtime::Json<crate::types::ProjectImportEntity>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ImportGithubCancel);
+crate::runtime::into_future!(CancelImportGithub);

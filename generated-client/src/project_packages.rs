@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of project packages.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackages`].
-    pub fn get_api_v4_projects_id_packages(
+    /// Optional parameters are set on the returned [`ListProjectPackages`].
+    pub fn list_project_packages(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackages<'_> {
-        GetApiV4ProjectsIdPackages(
+    ) -> ListProjectPackages<'_> {
+        ListProjectPackages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `package_id`: The ID of a package
     ///
     /// Returns, on success (200): Get a single project package.
-    pub fn get_api_v4_projects_id_packages_package_id(
+    pub fn get_project_package(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPackagesPackageId<'_> {
-        GetApiV4ProjectsIdPackagesPackageId(
+    ) -> GetProjectPackage<'_> {
+        GetProjectPackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -67,12 +67,12 @@ impl crate::Client {
     /// - `package_id`: The ID of a package
     ///
     /// Returns, on success (204): Delete a project package.
-    pub fn delete_api_v4_projects_id_packages_package_id(
+    pub fn delete_project_package(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdPackagesPackageId<'_> {
-        DeleteApiV4ProjectsIdPackagesPackageId(
+    ) -> DeleteProjectPackage<'_> {
+        DeleteProjectPackage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -96,13 +96,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the pipelines for a single project package.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPackagesPackageIdPipelines`].
-    pub fn get_api_v4_projects_id_packages_package_id_pipelines(
+    /// Optional parameters are set on the returned [`ListProjectPackagePipelines`].
+    pub fn list_project_package_pipelines(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPackagesPackageIdPipelines<'_> {
-        GetApiV4ProjectsIdPackagesPackageIdPipelines(
+    ) -> ListProjectPackagePipelines<'_> {
+        ListProjectPackagePipelines(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -115,11 +115,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages`]: `GET /api/v4/projects/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_packages`]: `GET /api/v4/projects/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackages<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPackages<'_> {
+pub struct ListProjectPackages<'a>(crate::runtime::Call<'a>);
+impl ListProjectPackages<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -137,38 +137,34 @@ impl GetApiV4ProjectsIdPackages<'_> {
     /// Default: `"created_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdPackagesOrderBy>,
+        value: impl Into<crate::types::ListProjectPackagesOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4ProjectsIdPackagesOrderBy>::into(value),
+                    &Into::<crate::types::ListProjectPackagesOrderBy>::into(value),
                 ),
         )
     }
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
     /// Return packages of a certain type
     pub fn package_type(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdPackagesPackageType>,
+        value: impl Into<crate::types::ListGroupPackagesPackageType>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "package_type",
-                    &Into::<
-                        crate::types::GetApiV4GroupsIdPackagesPackageType,
-                    >::into(value),
+                    &Into::<crate::types::ListGroupPackagesPackageType>::into(value),
                 ),
         )
     }
@@ -187,52 +183,52 @@ impl GetApiV4ProjectsIdPackages<'_> {
     /// Return packages with specified status
     pub fn status(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdPackagesStatus>,
+        value: impl Into<crate::types::ListGroupPackagesStatus>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4GroupsIdPackagesStatus>::into(value),
+                    &Into::<crate::types::ListGroupPackagesStatus>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackages<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectPackages<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackages);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_package_id`]: `GET /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectPackages);
+/// Request builder of [`crate::Client::get_project_package`]: `GET /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPackageId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesPackageId<'a> {
+pub struct GetProjectPackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackage<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPackage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPackageId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_package_id`]: `DELETE /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackage);
+/// Request builder of [`crate::Client::delete_project_package`]: `DELETE /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesPackageId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdPackagesPackageId<'a> {
+pub struct DeleteProjectPackage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackage<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdPackagesPackageId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_package_id_pipelines`]: `GET /api/v4/projects/{id}/packages/{package_id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectPackage);
+/// Request builder of [`crate::Client::list_project_package_pipelines`]: `GET /api/v4/projects/{id}/packages/{package_id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPackageIdPipelines<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPackagesPackageIdPipelines<'_> {
+pub struct ListProjectPackagePipelines<'a>(crate::runtime::Call<'a>);
+impl ListProjectPackagePipelines<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -250,11 +246,10 @@ impl GetApiV4ProjectsIdPackagesPackageIdPipelines<'_> {
         Self(self.0.query("cursor", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesPackageIdPipelines<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectPackagePipelines<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackagePipeline>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPackageIdPipelines);
+crate::runtime::into_future!(ListProjectPackagePipelines);

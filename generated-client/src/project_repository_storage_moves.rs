@@ -11,11 +11,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of all project repository storage moves.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectRepositoryStorageMoves`].
-    pub fn get_api_v4_project_repository_storage_moves(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryStorageMoves`].
+    pub fn list_project_repository_storage_moves(
         &self,
-    ) -> GetApiV4ProjectRepositoryStorageMoves<'_> {
-        GetApiV4ProjectRepositoryStorageMoves(
+    ) -> ListProjectRepositoryStorageMoves<'_> {
+        ListProjectRepositoryStorageMoves(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -34,11 +34,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (202): Schedule bulk project repository storage moves.
-    pub fn post_api_v4_project_repository_storage_moves(
+    pub fn create_project_repository_storage_move(
         &self,
-        body: impl Into<crate::types::PostApiV4ProjectRepositoryStorageMoves>,
-    ) -> PostApiV4ProjectRepositoryStorageMoves<'_> {
-        PostApiV4ProjectRepositoryStorageMoves(
+        body: impl Into<crate::types::CreateProjectRepositoryStorageMoveBody>,
+    ) -> CreateProjectRepositoryStorageMove<'_> {
+        CreateProjectRepositoryStorageMove(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -47,7 +47,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectRepositoryStorageMoves,
+                        crate::types::CreateProjectRepositoryStorageMoveBody,
                     >::into(body),
                 ),
         )
@@ -62,11 +62,11 @@ impl crate::Client {
     /// - `repository_storage_move_id`: The ID of a project repository storage move
     ///
     /// Returns, on success (200): Get a project repository storage move.
-    pub fn get_api_v4_project_repository_storage_moves_repository_storage_move_id(
+    pub fn get_project_repository_storage_move(
         &self,
         repository_storage_move_id: impl Into<i64>,
-    ) -> GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'_> {
-        GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId(
+    ) -> GetProjectRepositoryStorageMove<'_> {
+        GetProjectRepositoryStorageMove(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -76,11 +76,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_project_repository_storage_moves`]: `GET /api/v4/project_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_repository_storage_moves`]: `GET /api/v4/project_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectRepositoryStorageMoves<'_> {
+pub struct ListProjectRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryStorageMoves<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -94,7 +94,7 @@ impl GetApiV4ProjectRepositoryStorageMoves<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectRepositoryStorageMoves<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryStorageMoves<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesProjectsRepositoryStorageMove,
     >;
@@ -102,26 +102,23 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectRepositoryStorageMoves
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectRepositoryStorageMoves);
-/// Request builder of [`crate::Client::post_api_v4_project_repository_storage_moves`]: `POST /api/v4/project_repository_storage_moves`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryStorageMoves);
+/// Request builder of [`crate::Client::create_project_repository_storage_move`]: `POST /api/v4/project_repository_storage_moves`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectRepositoryStorageMoves<'a> {
+pub struct CreateProjectRepositoryStorageMove<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryStorageMove<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectRepositoryStorageMoves);
-/// Request builder of [`crate::Client::get_api_v4_project_repository_storage_moves_repository_storage_move_id`]: `GET /api/v4/project_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositoryStorageMove);
+/// Request builder of [`crate::Client::get_project_repository_storage_move`]: `GET /api/v4/project_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'a> {
+pub struct GetProjectRepositoryStorageMove<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryStorageMove<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectsRepositoryStorageMove,
     >;
@@ -129,6 +126,4 @@ for GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectRepositoryStorageMovesRepositoryStorageMoveId
-);
+crate::runtime::into_future!(GetProjectRepositoryStorageMove);

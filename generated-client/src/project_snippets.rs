@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all project snippets.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSnippets`].
-    pub fn get_api_v4_projects_id_snippets(
+    /// Optional parameters are set on the returned [`ListProjectSnippets`].
+    pub fn list_project_snippets(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdSnippets<'_> {
-        GetApiV4ProjectsIdSnippets(
+    ) -> ListProjectSnippets<'_> {
+        ListProjectSnippets(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,21 +35,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new project snippet.
-    pub fn post_api_v4_projects_id_snippets(
+    pub fn create_project_snippet(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdSnippets>,
-    ) -> PostApiV4ProjectsIdSnippets<'_> {
-        PostApiV4ProjectsIdSnippets(
+        body: impl Into<crate::types::CreateProjectSnippetBody>,
+    ) -> CreateProjectSnippet<'_> {
+        CreateProjectSnippet(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/snippets",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdSnippets>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateProjectSnippetBody>::into(body)),
         )
     }
     /// Get a single project snippet
@@ -61,12 +59,12 @@ impl crate::Client {
     /// - `snippet_id`: The ID of a project snippet
     ///
     /// Returns, on success (200): Get a single project snippet.
-    pub fn get_api_v4_projects_id_snippets_snippet_id(
+    pub fn get_project_snippet(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSnippetsSnippetId<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetId(
+    ) -> GetProjectSnippet<'_> {
+        GetProjectSnippet(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -88,13 +86,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update an existing project snippet.
-    pub fn put_api_v4_projects_id_snippets_snippet_id(
+    pub fn update_project_snippet(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdSnippetsSnippetId>,
-    ) -> PutApiV4ProjectsIdSnippetsSnippetId<'_> {
-        PutApiV4ProjectsIdSnippetsSnippetId(
+        body: impl Into<crate::types::UpdateProjectSnippetBody>,
+    ) -> UpdateProjectSnippet<'_> {
+        UpdateProjectSnippet(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -104,11 +102,7 @@ impl crate::Client {
                         &Into::<i64>::into(snippet_id),
                     ],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdSnippetsSnippetId,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectSnippetBody>::into(body)),
         )
     }
     /// Delete a project snippet
@@ -120,12 +114,12 @@ impl crate::Client {
     /// - `snippet_id`: The ID of a project snippet
     ///
     /// Returns, on success (204): Delete a project snippet.
-    pub fn delete_api_v4_projects_id_snippets_snippet_id(
+    pub fn delete_project_snippet(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdSnippetsSnippetId<'_> {
-        DeleteApiV4ProjectsIdSnippetsSnippetId(
+    ) -> DeleteProjectSnippet<'_> {
+        DeleteProjectSnippet(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -146,12 +140,12 @@ impl crate::Client {
     /// - `snippet_id`: The ID of a project snippet
     ///
     /// Returns, on success (200): Get a raw project snippet.
-    pub fn get_api_v4_projects_id_snippets_snippet_id_raw(
+    pub fn get_project_snippet_raw(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSnippetsSnippetIdRaw<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdRaw(
+    ) -> GetProjectSnippetRaw<'_> {
+        GetProjectSnippetRaw(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -174,14 +168,14 @@ impl crate::Client {
     /// - `snippet_id`:
     ///
     /// Returns, on success (200): Get raw project snippet file contents from the repository.
-    pub fn get_api_v4_projects_id_snippets_snippet_id_files_ref_file_path_raw(
+    pub fn get_project_snippet_file_raw(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
         snippet_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw(
+    ) -> GetProjectSnippetFileRaw<'_> {
+        GetProjectSnippetFileRaw(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -204,12 +198,12 @@ impl crate::Client {
     /// - `snippet_id`: The ID of a project snippet
     ///
     /// Returns, on success (200): Get the user agent details for a project snippet.
-    pub fn get_api_v4_projects_id_snippets_snippet_id_user_agent_detail(
+    pub fn get_project_snippet_user_agent_detail(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'_> {
-        GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail(
+    ) -> GetProjectSnippetUserAgentDetail<'_> {
+        GetProjectSnippetUserAgentDetail(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -222,11 +216,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets`]: `GET /api/v4/projects/{id}/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_snippets`]: `GET /api/v4/projects/{id}/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippets<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdSnippets<'_> {
+pub struct ListProjectSnippets<'a>(crate::runtime::Call<'a>);
+impl ListProjectSnippets<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -240,93 +234,87 @@ impl GetApiV4ProjectsIdSnippets<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSnippets<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectSnippets<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesProjectSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnippets);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_snippets`]: `POST /api/v4/projects/{id}/snippets`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectSnippets);
+/// Request builder of [`crate::Client::create_project_snippet`]: `POST /api/v4/projects/{id}/snippets`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdSnippets<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdSnippets<'a> {
+pub struct CreateProjectSnippet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectSnippet<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdSnippets);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectSnippet);
+/// Request builder of [`crate::Client::get_project_snippet`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSnippetsSnippetId<'a> {
+pub struct GetProjectSnippet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectSnippet<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_snippets_snippet_id`]: `PUT /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectSnippet);
+/// Request builder of [`crate::Client::update_project_snippet`]: `PUT /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdSnippetsSnippetId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdSnippetsSnippetId<'a> {
+pub struct UpdateProjectSnippet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectSnippet<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdSnippetsSnippetId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_snippets_snippet_id`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectSnippet);
+/// Request builder of [`crate::Client::delete_project_snippet`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdSnippetsSnippetId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdSnippetsSnippetId<'a> {
+pub struct DeleteProjectSnippet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectSnippet<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdSnippetsSnippetId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/raw`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectSnippet);
+/// Request builder of [`crate::Client::get_project_snippet_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSnippetsSnippetIdRaw<'a> {
+pub struct GetProjectSnippetRaw<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetRaw<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdRaw);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_files_ref_file_path_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/files/{ref}/{file_path}/raw`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectSnippetRaw);
+/// Request builder of [`crate::Client::get_project_snippet_file_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/files/{ref}/{file_path}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw<'a> {
+pub struct GetProjectSnippetFileRaw<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetFileRaw<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdFilesRefFilePathRaw);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snippets_snippet_id_user_agent_detail`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/user_agent_detail`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectSnippetFileRaw);
+/// Request builder of [`crate::Client::get_project_snippet_user_agent_detail`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/user_agent_detail`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail<'a> {
+pub struct GetProjectSnippetUserAgentDetail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetUserAgentDetail<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserAgentDetail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnippetsSnippetIdUserAgentDetail);
+crate::runtime::into_future!(GetProjectSnippetUserAgentDetail);

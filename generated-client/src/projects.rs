@@ -14,21 +14,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Publish a new component project release as version to the CI/CD catalog.
-    pub fn post_api_v4_projects_id_catalog_publish(
+    pub fn publish_project_catalog(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdCatalogPublish>,
-    ) -> PostApiV4ProjectsIdCatalogPublish<'_> {
-        PostApiV4ProjectsIdCatalogPublish(
+        body: impl Into<crate::types::PublishProjectCatalogBody>,
+    ) -> PublishProjectCatalog<'_> {
+        PublishProjectCatalog(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/catalog/publish",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdCatalogPublish>::into(body),
-                ),
+                .json_body(&Into::<crate::types::PublishProjectCatalogBody>::into(body)),
         )
     }
     /// Download the artifacts archive from a job
@@ -44,14 +42,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download the artifacts archive from a job.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobsArtifactsRefNameDownload`].
-    pub fn get_api_v4_projects_id_jobs_artifacts_ref_name_download(
+    /// Optional parameters are set on the returned [`GetProjectJobArtifactDownload`].
+    pub fn get_project_job_artifact_download(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         ref_name: impl Into<String>,
         job: impl Into<String>,
-    ) -> GetApiV4ProjectsIdJobsArtifactsRefNameDownload<'_> {
-        GetApiV4ProjectsIdJobsArtifactsRefNameDownload(
+    ) -> GetProjectJobArtifactDownload<'_> {
+        GetProjectJobArtifactDownload(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -78,15 +76,15 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download a specific file from artifacts archive from a ref.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobsArtifactsRefNameRawArtifactPath`].
-    pub fn get_api_v4_projects_id_jobs_artifacts_ref_name_raw_artifact_path(
+    /// Optional parameters are set on the returned [`GetProjectJobArtifactRaw`].
+    pub fn get_project_job_artifact_raw(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         ref_name: impl Into<String>,
         job: impl Into<String>,
         artifact_path: impl Into<String>,
-    ) -> GetApiV4ProjectsIdJobsArtifactsRefNameRawArtifactPath<'_> {
-        GetApiV4ProjectsIdJobsArtifactsRefNameRawArtifactPath(
+    ) -> GetProjectJobArtifactRaw<'_> {
+        GetProjectJobArtifactRaw(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -112,13 +110,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download the artifacts archive from a job.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobsJobIdArtifacts`].
-    pub fn get_api_v4_projects_id_jobs_job_id_artifacts(
+    /// Optional parameters are set on the returned [`GetProjectJobArtifacts`].
+    pub fn get_project_job_artifacts(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         job_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdJobsJobIdArtifacts<'_> {
-        GetApiV4ProjectsIdJobsJobIdArtifacts(
+    ) -> GetProjectJobArtifacts<'_> {
+        GetProjectJobArtifacts(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -141,12 +139,12 @@ impl crate::Client {
     /// - `job_id`: The ID of a job
     ///
     /// Returns, on success (204): Delete the artifacts files from a job.
-    pub fn delete_api_v4_projects_id_jobs_job_id_artifacts(
+    pub fn delete_project_job_artifacts(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         job_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdJobsJobIdArtifacts<'_> {
-        DeleteApiV4ProjectsIdJobsJobIdArtifacts(
+    ) -> DeleteProjectJobArtifacts<'_> {
+        DeleteProjectJobArtifacts(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -171,14 +169,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download a specific file from artifacts archive.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobsJobIdArtifactsArtifactPath`].
-    pub fn get_api_v4_projects_id_jobs_job_id_artifacts_artifact_path(
+    /// Optional parameters are set on the returned [`GetProjectJobArtifact`].
+    pub fn get_project_job_artifact(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         job_id: impl Into<i64>,
         artifact_path: impl Into<String>,
-    ) -> GetApiV4ProjectsIdJobsJobIdArtifactsArtifactPath<'_> {
-        GetApiV4ProjectsIdJobsJobIdArtifactsArtifactPath(
+    ) -> GetProjectJobArtifact<'_> {
+        GetProjectJobArtifact(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -200,12 +198,12 @@ impl crate::Client {
     /// - `job_id`: The ID of a job
     ///
     /// Returns, on success (201): Keep the artifacts to prevent them from being deleted.
-    pub fn post_api_v4_projects_id_jobs_job_id_artifacts_keep(
+    pub fn create_project_job_artifact_keep(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         job_id: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdJobsJobIdArtifactsKeep<'_> {
-        PostApiV4ProjectsIdJobsJobIdArtifactsKeep(
+    ) -> CreateProjectJobArtifactKeep<'_> {
+        CreateProjectJobArtifactKeep(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -225,11 +223,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (202): Expire the artifacts files from a project.
-    pub fn delete_api_v4_projects_id_artifacts(
+    pub fn delete_project_artifacts(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdArtifacts<'_> {
-        DeleteApiV4ProjectsIdArtifacts(
+    ) -> DeleteProjectArtifacts<'_> {
+        DeleteProjectArtifacts(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -247,12 +245,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a projects jobs.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobs`].
-    pub fn get_api_v4_projects_id_jobs(
+    /// Optional parameters are set on the returned [`ListProjectJobs`].
+    pub fn list_project_jobs(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdJobs<'_> {
-        GetApiV4ProjectsIdJobs(
+    ) -> ListProjectJobs<'_> {
+        ListProjectJobs(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -270,12 +268,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get a specific job of a project.
-    pub fn get_api_v4_projects_id_jobs_job_id(
+    pub fn get_project_job(
         &self,
         job_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdJobsJobId<'_> {
-        GetApiV4ProjectsIdJobsJobId(
+    ) -> GetProjectJob<'_> {
+        GetProjectJob(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -296,12 +294,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get a trace of a specific job of a project.
-    pub fn get_api_v4_projects_id_jobs_job_id_trace(
+    pub fn get_project_job_trace(
         &self,
         job_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdJobsJobIdTrace<'_> {
-        GetApiV4ProjectsIdJobsJobIdTrace(
+    ) -> GetProjectJobTrace<'_> {
+        GetProjectJobTrace(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -322,12 +320,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Cancel a specific job of a project.
-    pub fn post_api_v4_projects_id_jobs_job_id_cancel(
+    pub fn cancel_project_job(
         &self,
         job_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdJobsJobIdCancel<'_> {
-        PostApiV4ProjectsIdJobsJobIdCancel(
+    ) -> CancelProjectJob<'_> {
+        CancelProjectJob(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -348,12 +346,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Retry a specific job of a project.
-    pub fn post_api_v4_projects_id_jobs_job_id_retry(
+    pub fn retry_project_job(
         &self,
         job_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdJobsJobIdRetry<'_> {
-        PostApiV4ProjectsIdJobsJobIdRetry(
+    ) -> RetryProjectJob<'_> {
+        RetryProjectJob(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -374,12 +372,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Erase job (remove artifacts and the trace).
-    pub fn post_api_v4_projects_id_jobs_job_id_erase(
+    pub fn erase_project_job(
         &self,
         job_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdJobsJobIdErase<'_> {
-        PostApiV4ProjectsIdJobsJobIdErase(
+    ) -> EraseProjectJob<'_> {
+        EraseProjectJob(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -403,13 +401,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Trigger an actionable job (manual, delayed, etc).
-    pub fn post_api_v4_projects_id_jobs_job_id_play(
+    pub fn play_project_job(
         &self,
         job_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdJobsJobIdPlay>,
-    ) -> PostApiV4ProjectsIdJobsJobIdPlay<'_> {
-        PostApiV4ProjectsIdJobsJobIdPlay(
+        body: impl Into<crate::types::PlayProjectJobBody>,
+    ) -> PlayProjectJob<'_> {
+        PlayProjectJob(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -419,9 +417,7 @@ impl crate::Client {
                         &Into::<i64>::into(job_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdJobsJobIdPlay>::into(body),
-                ),
+                .json_body(&Into::<crate::types::PlayProjectJobBody>::into(body)),
         )
     }
     /// Get all Pipelines of the project
@@ -435,12 +431,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all Pipelines of the project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPipelines`].
-    pub fn get_api_v4_projects_id_pipelines(
+    /// Optional parameters are set on the returned [`ListProjectPipelines`].
+    pub fn list_project_pipelines(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPipelines<'_> {
-        GetApiV4ProjectsIdPipelines(
+    ) -> ListProjectPipelines<'_> {
+        ListProjectPipelines(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -460,21 +456,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new pipeline.
-    pub fn post_api_v4_projects_id_pipeline(
+    pub fn create_project_pipeline(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdPipeline>,
-    ) -> PostApiV4ProjectsIdPipeline<'_> {
-        PostApiV4ProjectsIdPipeline(
+        body: impl Into<crate::types::CreateProjectPipelineBody>,
+    ) -> CreateProjectPipeline<'_> {
+        CreateProjectPipeline(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/pipeline",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdPipeline>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateProjectPipelineBody>::into(body)),
         )
     }
     /// Gets the latest pipeline for the project branch
@@ -488,12 +482,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Gets the latest pipeline for the project branch.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPipelinesLatest`].
-    pub fn get_api_v4_projects_id_pipelines_latest(
+    /// Optional parameters are set on the returned [`GetProjectPipelineLatest`].
+    pub fn get_project_pipeline_latest(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPipelinesLatest<'_> {
-        GetApiV4ProjectsIdPipelinesLatest(
+    ) -> GetProjectPipelineLatest<'_> {
+        GetProjectPipelineLatest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -513,12 +507,12 @@ impl crate::Client {
     /// - `pipeline_id`: The pipeline ID
     ///
     /// Returns, on success (200): Gets a specific pipeline for the project.
-    pub fn get_api_v4_projects_id_pipelines_pipeline_id(
+    pub fn get_project_pipeline(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPipelinesPipelineId<'_> {
-        GetApiV4ProjectsIdPipelinesPipelineId(
+    ) -> GetProjectPipeline<'_> {
+        GetProjectPipeline(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -541,12 +535,12 @@ impl crate::Client {
     /// - `pipeline_id`: The pipeline ID
     ///
     /// Returns, on success (204): Pipeline was deleted.
-    pub fn delete_api_v4_projects_id_pipelines_pipeline_id(
+    pub fn delete_project_pipeline(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdPipelinesPipelineId<'_> {
-        DeleteApiV4ProjectsIdPipelinesPipelineId(
+    ) -> DeleteProjectPipeline<'_> {
+        DeleteProjectPipeline(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -568,13 +562,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get pipeline jobs.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPipelinesPipelineIdJobs`].
-    pub fn get_api_v4_projects_id_pipelines_pipeline_id_jobs(
+    /// Optional parameters are set on the returned [`ListProjectPipelineJobs`].
+    pub fn list_project_pipeline_jobs(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPipelinesPipelineIdJobs<'_> {
-        GetApiV4ProjectsIdPipelinesPipelineIdJobs(
+    ) -> ListProjectPipelineJobs<'_> {
+        ListProjectPipelineJobs(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -596,13 +590,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get pipeline bridge jobs.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPipelinesPipelineIdBridges`].
-    pub fn get_api_v4_projects_id_pipelines_pipeline_id_bridges(
+    /// Optional parameters are set on the returned [`ListProjectPipelineBridges`].
+    pub fn list_project_pipeline_bridges(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPipelinesPipelineIdBridges<'_> {
-        GetApiV4ProjectsIdPipelinesPipelineIdBridges(
+    ) -> ListProjectPipelineBridges<'_> {
+        ListProjectPipelineBridges(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -625,12 +619,12 @@ impl crate::Client {
     /// - `pipeline_id`: The pipeline ID
     ///
     /// Returns, on success (200): Gets the variables for a given pipeline.
-    pub fn get_api_v4_projects_id_pipelines_pipeline_id_variables(
+    pub fn list_project_pipeline_variables(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPipelinesPipelineIdVariables<'_> {
-        GetApiV4ProjectsIdPipelinesPipelineIdVariables(
+    ) -> ListProjectPipelineVariables<'_> {
+        ListProjectPipelineVariables(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -653,12 +647,12 @@ impl crate::Client {
     /// - `pipeline_id`: The pipeline ID
     ///
     /// Returns, on success (200): Gets the test report for a given pipeline.
-    pub fn get_api_v4_projects_id_pipelines_pipeline_id_test_report(
+    pub fn get_project_pipeline_test_report(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPipelinesPipelineIdTestReport<'_> {
-        GetApiV4ProjectsIdPipelinesPipelineIdTestReport(
+    ) -> GetProjectPipelineTestReport<'_> {
+        GetProjectPipelineTestReport(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -681,12 +675,12 @@ impl crate::Client {
     /// - `pipeline_id`: The pipeline ID
     ///
     /// Returns, on success (200): Gets the test report summary for a given pipeline.
-    pub fn get_api_v4_projects_id_pipelines_pipeline_id_test_report_summary(
+    pub fn get_project_pipeline_test_report_summary(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPipelinesPipelineIdTestReportSummary<'_> {
-        GetApiV4ProjectsIdPipelinesPipelineIdTestReportSummary(
+    ) -> GetProjectPipelineTestReportSummary<'_> {
+        GetProjectPipelineTestReportSummary(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -710,13 +704,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Updates pipeline metadata.
-    pub fn put_api_v4_projects_id_pipelines_pipeline_id_metadata(
+    pub fn update_project_pipeline_metadata(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdPipelinesPipelineIdMetadata>,
-    ) -> PutApiV4ProjectsIdPipelinesPipelineIdMetadata<'_> {
-        PutApiV4ProjectsIdPipelinesPipelineIdMetadata(
+        body: impl Into<crate::types::UpdateProjectPipelineMetadataBody>,
+    ) -> UpdateProjectPipelineMetadata<'_> {
+        UpdateProjectPipelineMetadata(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -727,9 +721,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdPipelinesPipelineIdMetadata,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectPipelineMetadataBody>::into(body),
                 ),
         )
     }
@@ -744,12 +736,12 @@ impl crate::Client {
     /// - `pipeline_id`: The pipeline ID
     ///
     /// Returns, on success (201): Retry builds in the pipeline.
-    pub fn post_api_v4_projects_id_pipelines_pipeline_id_retry(
+    pub fn retry_project_pipeline(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdPipelinesPipelineIdRetry<'_> {
-        PostApiV4ProjectsIdPipelinesPipelineIdRetry(
+    ) -> RetryProjectPipeline<'_> {
+        RetryProjectPipeline(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -772,12 +764,12 @@ impl crate::Client {
     /// - `pipeline_id`: The pipeline ID
     ///
     /// Returns, on success (201): Cancel all builds in the pipeline.
-    pub fn post_api_v4_projects_id_pipelines_pipeline_id_cancel(
+    pub fn cancel_project_pipeline(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdPipelinesPipelineIdCancel<'_> {
-        PostApiV4ProjectsIdPipelinesPipelineIdCancel(
+    ) -> CancelProjectPipeline<'_> {
+        CancelProjectPipeline(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -798,12 +790,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all pipeline schedules.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdPipelineSchedules`].
-    pub fn get_api_v4_projects_id_pipeline_schedules(
+    /// Optional parameters are set on the returned [`ListProjectPipelineSchedules`].
+    pub fn list_project_pipeline_schedules(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPipelineSchedules<'_> {
-        GetApiV4ProjectsIdPipelineSchedules(
+    ) -> ListProjectPipelineSchedules<'_> {
+        ListProjectPipelineSchedules(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -821,12 +813,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new pipeline schedule.
-    pub fn post_api_v4_projects_id_pipeline_schedules(
+    pub fn create_project_pipeline_schedule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdPipelineSchedules>,
-    ) -> PostApiV4ProjectsIdPipelineSchedules<'_> {
-        PostApiV4ProjectsIdPipelineSchedules(
+        body: impl Into<crate::types::CreateProjectPipelineScheduleBody>,
+    ) -> CreateProjectPipelineSchedule<'_> {
+        CreateProjectPipelineSchedule(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -834,9 +826,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdPipelineSchedules,
-                    >::into(body),
+                    &Into::<crate::types::CreateProjectPipelineScheduleBody>::into(body),
                 ),
         )
     }
@@ -849,12 +839,12 @@ impl crate::Client {
     /// - `pipeline_schedule_id`: The pipeline schedule id
     ///
     /// Returns, on success (200): Get a single pipeline schedule.
-    pub fn get_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id(
+    pub fn get_project_pipeline_schedule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'_> {
-        GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleId(
+    ) -> GetProjectPipelineSchedule<'_> {
+        GetProjectPipelineSchedule(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -876,15 +866,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Edit a pipeline schedule.
-    pub fn put_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id(
+    pub fn update_project_pipeline_schedule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId,
-        >,
-    ) -> PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'_> {
-        PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId(
+        body: impl Into<crate::types::UpdateProjectPipelineScheduleBody>,
+    ) -> UpdateProjectPipelineSchedule<'_> {
+        UpdateProjectPipelineSchedule(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -895,9 +883,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectPipelineScheduleBody>::into(body),
                 ),
         )
     }
@@ -910,12 +896,12 @@ impl crate::Client {
     /// - `pipeline_schedule_id`: The pipeline schedule id
     ///
     /// Returns, on success (204): Delete a pipeline schedule.
-    pub fn delete_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id(
+    pub fn delete_project_pipeline_schedule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'_> {
-        DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleId(
+    ) -> DeleteProjectPipelineSchedule<'_> {
+        DeleteProjectPipelineSchedule(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -936,12 +922,12 @@ impl crate::Client {
     /// - `pipeline_schedule_id`: The pipeline schedule ID
     ///
     /// Returns, on success (200): Get all pipelines triggered from a pipeline schedule.
-    pub fn get_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_pipelines(
+    pub fn list_project_pipeline_schedule_pipelines(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPipelines<'_> {
-        GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPipelines(
+    ) -> ListProjectPipelineSchedulePipelines<'_> {
+        ListProjectPipelineSchedulePipelines(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -962,12 +948,12 @@ impl crate::Client {
     /// - `pipeline_schedule_id`: The pipeline schedule id
     ///
     /// Returns, on success (201): Take ownership of a pipeline schedule.
-    pub fn post_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_take_ownership(
+    pub fn take_project_pipeline_schedule_ownership(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdTakeOwnership<'_> {
-        PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdTakeOwnership(
+    ) -> TakeProjectPipelineScheduleOwnership<'_> {
+        TakeProjectPipelineScheduleOwnership(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -990,12 +976,12 @@ impl crate::Client {
     /// - `pipeline_schedule_id`: The pipeline schedule id
     ///
     /// Returns, on success (201): Play a scheduled pipeline immediately.
-    pub fn post_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_play(
+    pub fn play_project_pipeline_schedule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPlay<'_> {
-        PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPlay(
+    ) -> PlayProjectPipelineSchedule<'_> {
+        PlayProjectPipelineSchedule(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -1017,15 +1003,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new pipeline schedule variable.
-    pub fn post_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_variables(
+    pub fn create_project_pipeline_schedule_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables,
-        >,
-    ) -> PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables<'_> {
-        PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables(
+        body: impl Into<crate::types::CreateProjectPipelineScheduleVariableBody>,
+    ) -> CreateProjectPipelineScheduleVariable<'_> {
+        CreateProjectPipelineScheduleVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1037,7 +1021,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables,
+                        crate::types::CreateProjectPipelineScheduleVariableBody,
                     >::into(body),
                 ),
         )
@@ -1053,16 +1037,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Edit a pipeline schedule variable.
-    pub fn put_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_variables_key(
+    pub fn update_project_pipeline_schedule_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
         key: impl Into<String>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey,
-        >,
-    ) -> PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey<'_> {
-        PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey(
+        body: impl Into<crate::types::UpdateProjectPipelineScheduleVariableBody>,
+    ) -> UpdateProjectPipelineScheduleVariable<'_> {
+        UpdateProjectPipelineScheduleVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1075,7 +1057,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey,
+                        crate::types::UpdateProjectPipelineScheduleVariableBody,
                     >::into(body),
                 ),
         )
@@ -1090,13 +1072,13 @@ impl crate::Client {
     /// - `key`: The key of the variable
     ///
     /// Returns, on success (202): Delete a pipeline schedule variable.
-    pub fn delete_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_variables_key(
+    pub fn delete_project_pipeline_schedule_variable(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
         key: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey<'_> {
-        DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey(
+    ) -> DeleteProjectPipelineScheduleVariable<'_> {
+        DeleteProjectPipelineScheduleVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1119,13 +1101,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Trigger a GitLab project pipeline.
-    pub fn post_api_v4_projects_id_ref_ref_trigger_pipeline(
+    pub fn create_project_ref_trigger_pipeline(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         r#ref: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRefRefTriggerPipeline>,
-    ) -> PostApiV4ProjectsIdRefRefTriggerPipeline<'_> {
-        PostApiV4ProjectsIdRefRefTriggerPipeline(
+        body: impl Into<crate::types::CreateProjectRefTriggerPipelineBody>,
+    ) -> CreateProjectRefTriggerPipeline<'_> {
+        CreateProjectRefTriggerPipeline(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1137,7 +1119,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdRefRefTriggerPipeline,
+                        crate::types::CreateProjectRefTriggerPipelineBody,
                     >::into(body),
                 ),
         )
@@ -1151,12 +1133,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get trigger tokens list.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdTriggers`].
-    pub fn get_api_v4_projects_id_triggers(
+    /// Optional parameters are set on the returned [`ListProjectTriggers`].
+    pub fn list_project_triggers(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdTriggers<'_> {
-        GetApiV4ProjectsIdTriggers(
+    ) -> ListProjectTriggers<'_> {
+        ListProjectTriggers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1174,21 +1156,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a trigger token.
-    pub fn post_api_v4_projects_id_triggers(
+    pub fn create_project_trigger(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdTriggers>,
-    ) -> PostApiV4ProjectsIdTriggers<'_> {
-        PostApiV4ProjectsIdTriggers(
+        body: impl Into<crate::types::CreateProjectTriggerBody>,
+    ) -> CreateProjectTrigger<'_> {
+        CreateProjectTrigger(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/triggers",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdTriggers>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateProjectTriggerBody>::into(body)),
         )
     }
     /// Get specific trigger token of a project
@@ -1200,12 +1180,12 @@ impl crate::Client {
     /// - `trigger_id`: The trigger token ID
     ///
     /// Returns, on success (200): Get specific trigger token of a project.
-    pub fn get_api_v4_projects_id_triggers_trigger_id(
+    pub fn get_project_trigger(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         trigger_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdTriggersTriggerId<'_> {
-        GetApiV4ProjectsIdTriggersTriggerId(
+    ) -> GetProjectTrigger<'_> {
+        GetProjectTrigger(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1227,13 +1207,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a trigger token.
-    pub fn put_api_v4_projects_id_triggers_trigger_id(
+    pub fn update_project_trigger(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         trigger_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdTriggersTriggerId>,
-    ) -> PutApiV4ProjectsIdTriggersTriggerId<'_> {
-        PutApiV4ProjectsIdTriggersTriggerId(
+        body: impl Into<crate::types::UpdateProjectTriggerBody>,
+    ) -> UpdateProjectTrigger<'_> {
+        UpdateProjectTrigger(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1243,11 +1223,7 @@ impl crate::Client {
                         &Into::<i64>::into(trigger_id),
                     ],
                 )
-                .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdTriggersTriggerId,
-                    >::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectTriggerBody>::into(body)),
         )
     }
     /// Delete a trigger token
@@ -1259,12 +1235,12 @@ impl crate::Client {
     /// - `trigger_id`: The trigger token ID
     ///
     /// Returns, on success (204): Delete a trigger token.
-    pub fn delete_api_v4_projects_id_triggers_trigger_id(
+    pub fn delete_project_trigger(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         trigger_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdTriggersTriggerId<'_> {
-        DeleteApiV4ProjectsIdTriggersTriggerId(
+    ) -> DeleteProjectTrigger<'_> {
+        DeleteProjectTrigger(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1286,13 +1262,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a commit's statuses.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCommitsShaStatuses`].
-    pub fn get_api_v4_projects_id_repository_commits_sha_statuses(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitStatuses`].
+    pub fn list_project_repository_commit_statuses(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'_> {
-        GetApiV4ProjectsIdRepositoryCommitsShaStatuses(
+    ) -> ListProjectRepositoryCommitStatuses<'_> {
+        ListProjectRepositoryCommitStatuses(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1314,13 +1290,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Post status to a commit.
-    pub fn post_api_v4_projects_id_statuses_sha(
+    pub fn create_project_status(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdStatusesSha>,
-    ) -> PostApiV4ProjectsIdStatusesSha<'_> {
-        PostApiV4ProjectsIdStatusesSha(
+        body: impl Into<crate::types::CreateProjectStatusBody>,
+    ) -> CreateProjectStatus<'_> {
+        CreateProjectStatus(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1330,9 +1306,7 @@ impl crate::Client {
                         &Into::<String>::into(sha),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdStatusesSha>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateProjectStatusBody>::into(body)),
         )
     }
     /// Get a list of merge request draft notes
@@ -1344,12 +1318,12 @@ impl crate::Client {
     /// - `merge_request_iid`: The ID of a merge request
     ///
     /// Returns, on success (200): Get a list of merge request draft notes.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes(
+    pub fn list_project_merge_request_draft_notes(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes(
+    ) -> ListProjectMergeRequestDraftNotes<'_> {
+        ListProjectMergeRequestDraftNotes(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1371,15 +1345,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new draft note.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes(
+    pub fn create_project_merge_request_draft_note(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes(
+        body: impl Into<crate::types::CreateProjectMergeRequestDraftNoteBody>,
+    ) -> CreateProjectMergeRequestDraftNote<'_> {
+        CreateProjectMergeRequestDraftNote(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1391,7 +1363,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes,
+                        crate::types::CreateProjectMergeRequestDraftNoteBody,
                     >::into(body),
                 ),
         )
@@ -1406,13 +1378,13 @@ impl crate::Client {
     /// - `draft_note_id`: The ID of a draft note
     ///
     /// Returns, on success (200): Get a single draft note.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_draft_note_id(
+    pub fn get_project_merge_request_draft_note(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         draft_note_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId(
+    ) -> GetProjectMergeRequestDraftNote<'_> {
+        GetProjectMergeRequestDraftNote(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1436,16 +1408,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Modify an existing draft note.
-    pub fn put_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_draft_note_id(
+    pub fn update_project_merge_request_draft_note(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         draft_note_id: impl Into<i64>,
-        body: impl Into<
-            crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId,
-        >,
-    ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId(
+        body: impl Into<crate::types::UpdateProjectMergeRequestDraftNoteBody>,
+    ) -> UpdateProjectMergeRequestDraftNote<'_> {
+        UpdateProjectMergeRequestDraftNote(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1458,7 +1428,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId,
+                        crate::types::UpdateProjectMergeRequestDraftNoteBody,
                     >::into(body),
                 ),
         )
@@ -1473,13 +1443,13 @@ impl crate::Client {
     /// - `draft_note_id`: The ID of a draft note
     ///
     /// Returns, on success (204): Unauthorized.
-    pub fn delete_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_draft_note_id(
+    pub fn delete_project_merge_request_draft_note(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         draft_note_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'_> {
-        DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId(
+    ) -> DeleteProjectMergeRequestDraftNote<'_> {
+        DeleteProjectMergeRequestDraftNote(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1502,13 +1472,13 @@ impl crate::Client {
     /// - `draft_note_id`: The ID of a draft note
     ///
     /// Returns, on success (204): Publish a pending draft note.
-    pub fn put_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_draft_note_id_publish(
+    pub fn publish_project_merge_request_draft_note(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         draft_note_id: impl Into<i64>,
-    ) -> PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteIdPublish<'_> {
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteIdPublish(
+    ) -> PublishProjectMergeRequestDraftNote<'_> {
+        PublishProjectMergeRequestDraftNote(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -1530,12 +1500,12 @@ impl crate::Client {
     /// - `merge_request_iid`: The ID of a merge request
     ///
     /// Returns, on success (204): Bulk publish all pending draft notes.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_bulk_publish(
+    pub fn create_project_merge_request_draft_note_bulk_publish(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesBulkPublish<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesBulkPublish(
+    ) -> CreateProjectMergeRequestDraftNoteBulkPublish<'_> {
+        CreateProjectMergeRequestDraftNoteBulkPublish(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -1559,15 +1529,15 @@ impl crate::Client {
     /// - `range_end`: The last line of the range to blame
     ///
     /// Returns, on success (200): Get blame file from the repository.
-    pub fn get_api_v4_projects_id_repository_files_file_path_blame(
+    pub fn get_project_repository_file_blame(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
         range_start: impl Into<i64>,
         range_end: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdRepositoryFilesFilePathBlame<'_> {
-        GetApiV4ProjectsIdRepositoryFilesFilePathBlame(
+    ) -> GetProjectRepositoryFileBlame<'_> {
+        GetProjectRepositoryFileBlame(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -1592,13 +1562,13 @@ impl crate::Client {
     /// - `ref`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get blame file metadata from repository.
-    pub fn head_api_v4_projects_id_repository_files_file_path_blame(
+    pub fn head_project_repository_file_blame(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
-    ) -> HeadApiV4ProjectsIdRepositoryFilesFilePathBlame<'_> {
-        HeadApiV4ProjectsIdRepositoryFilesFilePathBlame(
+    ) -> HeadProjectRepositoryFileBlame<'_> {
+        HeadProjectRepositoryFileBlame(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::HEAD,
@@ -1621,13 +1591,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get raw file contents from the repository.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryFilesFilePathRaw`].
-    pub fn get_api_v4_projects_id_repository_files_file_path_raw(
+    /// Optional parameters are set on the returned [`GetProjectRepositoryFileRaw`].
+    pub fn get_project_repository_file_raw(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryFilesFilePathRaw<'_> {
-        GetApiV4ProjectsIdRepositoryFilesFilePathRaw(
+    ) -> GetProjectRepositoryFileRaw<'_> {
+        GetProjectRepositoryFileRaw(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1649,13 +1619,13 @@ impl crate::Client {
     /// - `ref`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get a file from the repository.
-    pub fn get_api_v4_projects_id_repository_files_file_path(
+    pub fn get_project_repository_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryFilesFilePath<'_> {
-        GetApiV4ProjectsIdRepositoryFilesFilePath(
+    ) -> GetProjectRepositoryFile<'_> {
+        GetProjectRepositoryFile(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -1678,13 +1648,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update existing file in repository.
-    pub fn put_api_v4_projects_id_repository_files_file_path(
+    pub fn update_project_repository_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdRepositoryFilesFilePath>,
-    ) -> PutApiV4ProjectsIdRepositoryFilesFilePath<'_> {
-        PutApiV4ProjectsIdRepositoryFilesFilePath(
+        body: impl Into<crate::types::UpdateProjectRepositoryFileBody>,
+    ) -> UpdateProjectRepositoryFile<'_> {
+        UpdateProjectRepositoryFile(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1695,9 +1665,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdRepositoryFilesFilePath,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectRepositoryFileBody>::into(body),
                 ),
         )
     }
@@ -1711,13 +1679,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create new file in repository.
-    pub fn post_api_v4_projects_id_repository_files_file_path(
+    pub fn create_project_repository_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryFilesFilePath>,
-    ) -> PostApiV4ProjectsIdRepositoryFilesFilePath<'_> {
-        PostApiV4ProjectsIdRepositoryFilesFilePath(
+        body: impl Into<crate::types::CreateProjectRepositoryFileBody>,
+    ) -> CreateProjectRepositoryFile<'_> {
+        CreateProjectRepositoryFile(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1728,9 +1696,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdRepositoryFilesFilePath,
-                    >::into(body),
+                    &Into::<crate::types::CreateProjectRepositoryFileBody>::into(body),
                 ),
         )
     }
@@ -1746,15 +1712,15 @@ impl crate::Client {
     ///
     /// Returns, on success (204): Delete an existing file in repository.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdRepositoryFilesFilePath`].
-    pub fn delete_api_v4_projects_id_repository_files_file_path(
+    /// Optional parameters are set on the returned [`DeleteProjectRepositoryFile`].
+    pub fn delete_project_repository_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
         branch: impl Into<String>,
         commit_message: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdRepositoryFilesFilePath<'_> {
-        DeleteApiV4ProjectsIdRepositoryFilesFilePath(
+    ) -> DeleteProjectRepositoryFile<'_> {
+        DeleteProjectRepositoryFile(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::DELETE,
@@ -1778,13 +1744,13 @@ impl crate::Client {
     /// - `ref`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get file metadata from repository.
-    pub fn head_api_v4_projects_id_repository_files_file_path(
+    pub fn head_project_repository_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
-    ) -> HeadApiV4ProjectsIdRepositoryFilesFilePath<'_> {
-        HeadApiV4ProjectsIdRepositoryFilesFilePath(
+    ) -> HeadProjectRepositoryFile<'_> {
+        HeadProjectRepositoryFile(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::HEAD,
@@ -1807,11 +1773,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Workhorse authorize the file upload.
-    pub fn post_api_v4_projects_id_uploads_authorize(
+    pub fn authorize_project_upload(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdUploadsAuthorize<'_> {
-        PostApiV4ProjectsIdUploadsAuthorize(
+    ) -> AuthorizeProjectUpload<'_> {
+        AuthorizeProjectUpload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -1829,12 +1795,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the list of uploads of a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdUploads`].
-    pub fn get_api_v4_projects_id_uploads(
+    /// Optional parameters are set on the returned [`ListProjectUploads`].
+    pub fn list_project_uploads(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdUploads<'_> {
-        GetApiV4ProjectsIdUploads(
+    ) -> ListProjectUploads<'_> {
+        ListProjectUploads(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1852,12 +1818,12 @@ impl crate::Client {
     /// - `file`: The attachment file to be uploaded
     ///
     /// Returns, on success (201): Upload a file.
-    pub fn post_api_v4_projects_id_uploads(
+    pub fn create_project_upload(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file: impl Into<crate::runtime::File>,
-    ) -> PostApiV4ProjectsIdUploads<'_> {
-        PostApiV4ProjectsIdUploads(
+    ) -> CreateProjectUpload<'_> {
+        CreateProjectUpload(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1877,12 +1843,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Download a single project upload by ID.
-    pub fn get_api_v4_projects_id_uploads_upload_id(
+    pub fn get_project_upload(
         &self,
         upload_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdUploadsUploadId<'_> {
-        GetApiV4ProjectsIdUploadsUploadId(
+    ) -> GetProjectUpload<'_> {
+        GetProjectUpload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1903,12 +1869,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a single project upload by ID.
-    pub fn delete_api_v4_projects_id_uploads_upload_id(
+    pub fn delete_project_upload(
         &self,
         upload_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdUploadsUploadId<'_> {
-        DeleteApiV4ProjectsIdUploadsUploadId(
+    ) -> DeleteProjectUpload<'_> {
+        DeleteProjectUpload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1930,13 +1896,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Download a single project upload by secret and filename.
-    pub fn get_api_v4_projects_id_uploads_secret_filename(
+    pub fn get_project_upload_by_secret(
         &self,
         secret: impl Into<String>,
         filename: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdUploadsSecretFilename<'_> {
-        GetApiV4ProjectsIdUploadsSecretFilename(
+    ) -> GetProjectUploadBySecret<'_> {
+        GetProjectUploadBySecret(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1959,13 +1925,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a single project upload by secret and filename.
-    pub fn delete_api_v4_projects_id_uploads_secret_filename(
+    pub fn delete_project_upload_by_secret(
         &self,
         secret: impl Into<String>,
         filename: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdUploadsSecretFilename<'_> {
-        DeleteApiV4ProjectsIdUploadsSecretFilename(
+    ) -> DeleteProjectUploadBySecret<'_> {
+        DeleteProjectUploadBySecret(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1987,12 +1953,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (200): List approvals for merge request.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_approvals(
+    pub fn get_project_merge_request_approvals(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals(
+    ) -> GetProjectMergeRequestApprovals<'_> {
+        GetProjectMergeRequestApprovals(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2019,15 +1985,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Deprecated in 16.0: Use the merge request approvals API instead. Change approval-related configuration.
     #[deprecated = "deprecated by the API"]
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_approvals(
+    pub fn create_project_merge_request_approval(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals(
+        body: impl Into<crate::types::CreateProjectMergeRequestApprovalBody>,
+    ) -> CreateProjectMergeRequestApproval<'_> {
+        CreateProjectMergeRequestApproval(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -2039,7 +2003,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals,
+                        crate::types::CreateProjectMergeRequestApprovalBody,
                     >::into(body),
                 ),
         )
@@ -2054,15 +2018,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Approve a merge request.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_approve(
+    pub fn approve_project_merge_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove,
-        >,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove(
+        body: impl Into<crate::types::ApproveProjectMergeRequestBody>,
+    ) -> ApproveProjectMergeRequest<'_> {
+        ApproveProjectMergeRequest(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -2073,9 +2035,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove,
-                    >::into(body),
+                    &Into::<crate::types::ApproveProjectMergeRequestBody>::into(body),
                 ),
         )
     }
@@ -2088,12 +2048,12 @@ impl crate::Client {
     /// - `merge_request_iid`:
     ///
     /// Returns, on success (201): Remove an approval from a merge request.
-    pub fn post_api_v4_projects_id_merge_requests_merge_request_iid_unapprove(
+    pub fn unapprove_project_merge_request(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdMergeRequestsMergeRequestIidUnapprove<'_> {
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidUnapprove(
+    ) -> UnapproveProjectMergeRequest<'_> {
+        UnapproveProjectMergeRequest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -2114,12 +2074,12 @@ impl crate::Client {
     /// - `merge_request_iid`: The IID of a merge request
     ///
     /// Returns, on success (200): Get approval state of merge request.
-    pub fn get_api_v4_projects_id_merge_requests_merge_request_iid_approval_state(
+    pub fn get_project_merge_request_approval_state(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovalState<'_> {
-        GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovalState(
+    ) -> GetProjectMergeRequestApprovalState<'_> {
+        GetProjectMergeRequestApprovalState(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2139,11 +2099,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Creates merge request for missing ci config in project.
-    pub fn post_api_v4_projects_id_create_ci_config(
+    pub fn create_project_create_ci_config(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdCreateCiConfig<'_> {
-        PostApiV4ProjectsIdCreateCiConfig(
+    ) -> CreateProjectCreateCiConfig<'_> {
+        CreateProjectCreateCiConfig(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -2162,13 +2122,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create a new pages domain.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsIdPagesDomains`].
-    pub fn post_api_v4_projects_id_pages_domains(
+    /// Optional parameters are set on the returned [`CreateProjectPageDomain`].
+    pub fn create_project_page_domain(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         domain: impl Into<String>,
-    ) -> PostApiV4ProjectsIdPagesDomains<'_> {
-        PostApiV4ProjectsIdPagesDomains(
+    ) -> CreateProjectPageDomain<'_> {
+        CreateProjectPageDomain(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -2188,12 +2148,12 @@ impl crate::Client {
     /// - `domain`: The domain
     ///
     /// Returns, on success (200): Get a single pages domain.
-    pub fn get_api_v4_projects_id_pages_domains_domain(
+    pub fn get_project_page_domain(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         domain: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPagesDomainsDomain<'_> {
-        GetApiV4ProjectsIdPagesDomainsDomain(
+    ) -> GetProjectPageDomain<'_> {
+        GetProjectPageDomain(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2215,13 +2175,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Updates a pages domain.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4ProjectsIdPagesDomainsDomain`].
-    pub fn put_api_v4_projects_id_pages_domains_domain(
+    /// Optional parameters are set on the returned [`UpdateProjectPageDomain`].
+    pub fn update_project_page_domain(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         domain: impl Into<String>,
-    ) -> PutApiV4ProjectsIdPagesDomainsDomain<'_> {
-        PutApiV4ProjectsIdPagesDomainsDomain(
+    ) -> UpdateProjectPageDomain<'_> {
+        UpdateProjectPageDomain(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2243,12 +2203,12 @@ impl crate::Client {
     /// - `domain`: The domain
     ///
     /// Returns, on success (204): Delete a pages domain.
-    pub fn delete_api_v4_projects_id_pages_domains_domain(
+    pub fn delete_project_page_domain(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         domain: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdPagesDomainsDomain<'_> {
-        DeleteApiV4ProjectsIdPagesDomainsDomain(
+    ) -> DeleteProjectPageDomain<'_> {
+        DeleteProjectPageDomain(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -2269,12 +2229,12 @@ impl crate::Client {
     /// - `domain`: The domain to verify
     ///
     /// Returns, on success (200): Verify a pages domain.
-    pub fn put_api_v4_projects_id_pages_domains_domain_verify(
+    pub fn verify_project_page_domain(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         domain: impl Into<String>,
-    ) -> PutApiV4ProjectsIdPagesDomainsDomainVerify<'_> {
-        PutApiV4ProjectsIdPagesDomainsDomainVerify(
+    ) -> VerifyProjectPageDomain<'_> {
+        VerifyProjectPageDomain(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -2294,11 +2254,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Get list of container registry protection rules for a project.
-    pub fn get_api_v4_projects_id_registry_protection_repository_rules(
+    pub fn list_project_registry_protection_repository_rules(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRegistryProtectionRepositoryRules<'_> {
-        GetApiV4ProjectsIdRegistryProtectionRepositoryRules(
+    ) -> ListProjectRegistryProtectionRepositoryRules<'_> {
+        ListProjectRegistryProtectionRepositoryRules(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2316,14 +2276,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a container protection rule for a project.
-    pub fn post_api_v4_projects_id_registry_protection_repository_rules(
+    pub fn create_project_registry_protection_repository_rule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<
-            crate::types::PostApiV4ProjectsIdRegistryProtectionRepositoryRules,
-        >,
-    ) -> PostApiV4ProjectsIdRegistryProtectionRepositoryRules<'_> {
-        PostApiV4ProjectsIdRegistryProtectionRepositoryRules(
+        body: impl Into<crate::types::CreateProjectRegistryProtectionRepositoryRuleBody>,
+    ) -> CreateProjectRegistryProtectionRepositoryRule<'_> {
+        CreateProjectRegistryProtectionRepositoryRule(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -2332,7 +2290,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdRegistryProtectionRepositoryRules,
+                        crate::types::CreateProjectRegistryProtectionRepositoryRuleBody,
                     >::into(body),
                 ),
         )
@@ -2346,12 +2304,12 @@ impl crate::Client {
     /// - `protection_rule_id`: The ID of the container protection rule
     ///
     /// Returns, on success (204): 204 No Content.
-    pub fn delete_api_v4_projects_id_registry_protection_repository_rules_protection_rule_id(
+    pub fn delete_project_registry_protection_repository_rule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         protection_rule_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<'_> {
-        DeleteApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId(
+    ) -> DeleteProjectRegistryProtectionRepositoryRule<'_> {
+        DeleteProjectRegistryProtectionRepositoryRule(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -2373,15 +2331,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a container protection rule for a project.
-    pub fn patch_api_v4_projects_id_registry_protection_repository_rules_protection_rule_id(
+    pub fn update_project_registry_protection_repository_rule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         protection_rule_id: impl Into<i64>,
-        body: impl Into<
-            crate::types::PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId,
-        >,
-    ) -> PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<'_> {
-        PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId(
+        body: impl Into<crate::types::UpdateProjectRegistryProtectionRepositoryRuleBody>,
+    ) -> UpdateProjectRegistryProtectionRepositoryRule<'_> {
+        UpdateProjectRegistryProtectionRepositoryRule(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
@@ -2393,7 +2349,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId,
+                        crate::types::UpdateProjectRegistryProtectionRepositoryRuleBody,
                     >::into(body),
                 ),
         )
@@ -2407,12 +2363,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List a project's visible events.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdEvents`].
-    pub fn get_api_v4_projects_id_events(
+    /// Optional parameters are set on the returned [`ListProjectEvents`].
+    pub fn list_project_events(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdEvents<'_> {
-        GetApiV4ProjectsIdEvents(
+    ) -> ListProjectEvents<'_> {
+        ListProjectEvents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2432,14 +2388,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a url variable.
-    pub fn put_api_v4_projects_id_hooks_hook_id_url_variables_key(
+    pub fn update_project_hook_url_variable(
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdHooksHookIdUrlVariablesKey>,
-    ) -> PutApiV4ProjectsIdHooksHookIdUrlVariablesKey<'_> {
-        PutApiV4ProjectsIdHooksHookIdUrlVariablesKey(
+        body: impl Into<crate::types::UpdateProjectHookUrlVariableBody>,
+    ) -> UpdateProjectHookUrlVariable<'_> {
+        UpdateProjectHookUrlVariable(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2451,9 +2407,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdHooksHookIdUrlVariablesKey,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectHookUrlVariableBody>::into(body),
                 ),
         )
     }
@@ -2467,13 +2421,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Un-Set a url variable.
-    pub fn delete_api_v4_projects_id_hooks_hook_id_url_variables_key(
+    pub fn delete_project_hook_url_variable(
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdHooksHookIdUrlVariablesKey<'_> {
-        DeleteApiV4ProjectsIdHooksHookIdUrlVariablesKey(
+    ) -> DeleteProjectHookUrlVariable<'_> {
+        DeleteProjectHookUrlVariable(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -2497,14 +2451,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom header.
-    pub fn put_api_v4_projects_id_hooks_hook_id_custom_headers_key(
+    pub fn update_project_hook_custom_header(
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdHooksHookIdCustomHeadersKey>,
-    ) -> PutApiV4ProjectsIdHooksHookIdCustomHeadersKey<'_> {
-        PutApiV4ProjectsIdHooksHookIdCustomHeadersKey(
+        body: impl Into<crate::types::UpdateProjectHookCustomHeaderBody>,
+    ) -> UpdateProjectHookCustomHeader<'_> {
+        UpdateProjectHookCustomHeader(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -2516,9 +2470,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdHooksHookIdCustomHeadersKey,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectHookCustomHeaderBody>::into(body),
                 ),
         )
     }
@@ -2532,13 +2484,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Un-Set a custom header.
-    pub fn delete_api_v4_projects_id_hooks_hook_id_custom_headers_key(
+    pub fn delete_project_hook_custom_header(
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdHooksHookIdCustomHeadersKey<'_> {
-        DeleteApiV4ProjectsIdHooksHookIdCustomHeadersKey(
+    ) -> DeleteProjectHookCustomHeader<'_> {
+        DeleteProjectHookCustomHeader(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -2563,13 +2515,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get events for a given hook id.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdHooksHookIdEvents`].
-    pub fn get_api_v4_projects_id_hooks_hook_id_events(
+    /// Optional parameters are set on the returned [`GetProjectHookEvents`].
+    pub fn get_project_hook_events(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         hook_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdHooksHookIdEvents<'_> {
-        GetApiV4ProjectsIdHooksHookIdEvents(
+    ) -> GetProjectHookEvents<'_> {
+        GetProjectHookEvents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2591,15 +2543,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Triggers a hook test.
-    pub fn post_api_v4_projects_id_hooks_hook_id_test_trigger(
+    pub fn create_project_hook_test(
         &self,
         hook_id: impl Into<i64>,
-        trigger: impl Into<
-            crate::types::PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger,
-        >,
+        trigger: impl Into<crate::types::CreateProjectHookTestTrigger>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdHooksHookIdTestTrigger<'_> {
-        PostApiV4ProjectsIdHooksHookIdTestTrigger(
+    ) -> CreateProjectHookTest<'_> {
+        CreateProjectHookTest(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -2607,9 +2557,7 @@ impl crate::Client {
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(hook_id),
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger,
-                    >::into(trigger),
+                    &Into::<crate::types::CreateProjectHookTestTrigger>::into(trigger),
                 ],
             ),
         )
@@ -2624,13 +2572,13 @@ impl crate::Client {
     /// - `hook_log_id`:
     ///
     /// Returns, on success (201): Resend a webhook event.
-    pub fn post_api_v4_projects_id_hooks_hook_id_events_hook_log_id_resend(
+    pub fn resend_project_hook_event(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         hook_id: impl Into<i64>,
         hook_log_id: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdHooksHookIdEventsHookLogIdResend<'_> {
-        PostApiV4ProjectsIdHooksHookIdEventsHookLogIdResend(
+    ) -> ResendProjectHookEvent<'_> {
+        ResendProjectHookEvent(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -2651,11 +2599,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Get list of package protection rules for a project.
-    pub fn get_api_v4_projects_id_packages_protection_rules(
+    pub fn list_project_package_protection_rules(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesProtectionRules<'_> {
-        GetApiV4ProjectsIdPackagesProtectionRules(
+    ) -> ListProjectPackageProtectionRules<'_> {
+        ListProjectPackageProtectionRules(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2673,12 +2621,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a package protection rule for a project.
-    pub fn post_api_v4_projects_id_packages_protection_rules(
+    pub fn create_project_package_protection_rule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdPackagesProtectionRules>,
-    ) -> PostApiV4ProjectsIdPackagesProtectionRules<'_> {
-        PostApiV4ProjectsIdPackagesProtectionRules(
+        body: impl Into<crate::types::CreateProjectPackageProtectionRuleBody>,
+    ) -> CreateProjectPackageProtectionRule<'_> {
+        CreateProjectPackageProtectionRule(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -2687,7 +2635,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdPackagesProtectionRules,
+                        crate::types::CreateProjectPackageProtectionRuleBody,
                     >::into(body),
                 ),
         )
@@ -2701,12 +2649,12 @@ impl crate::Client {
     /// - `package_protection_rule_id`: The ID of the package protection rule
     ///
     /// Returns, on success (204): 204 No Content.
-    pub fn delete_api_v4_projects_id_packages_protection_rules_package_protection_rule_id(
+    pub fn delete_project_package_protection_rule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_protection_rule_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'_> {
-        DeleteApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId(
+    ) -> DeleteProjectPackageProtectionRule<'_> {
+        DeleteProjectPackageProtectionRule(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -2728,15 +2676,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a package protection rule for a project.
-    pub fn patch_api_v4_projects_id_packages_protection_rules_package_protection_rule_id(
+    pub fn update_project_package_protection_rule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_protection_rule_id: impl Into<i64>,
-        body: impl Into<
-            crate::types::PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId,
-        >,
-    ) -> PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'_> {
-        PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId(
+        body: impl Into<crate::types::UpdateProjectPackageProtectionRuleBody>,
+    ) -> UpdateProjectPackageProtectionRule<'_> {
+        UpdateProjectPackageProtectionRule(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
@@ -2748,7 +2694,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId,
+                        crate::types::UpdateProjectPackageProtectionRuleBody,
                     >::into(body),
                 ),
         )
@@ -2764,12 +2710,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of all project repository storage moves.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryStorageMoves`].
-    pub fn get_api_v4_projects_id_repository_storage_moves(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryStorageMovesById`].
+    pub fn list_project_repository_storage_moves_by_id(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRepositoryStorageMoves<'_> {
-        GetApiV4ProjectsIdRepositoryStorageMoves(
+    ) -> ListProjectRepositoryStorageMovesById<'_> {
+        ListProjectRepositoryStorageMovesById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2789,12 +2735,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Schedule a project repository storage move.
-    pub fn post_api_v4_projects_id_repository_storage_moves(
+    pub fn create_project_repository_storage_move_by_id(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryStorageMoves>,
-    ) -> PostApiV4ProjectsIdRepositoryStorageMoves<'_> {
-        PostApiV4ProjectsIdRepositoryStorageMoves(
+        body: impl Into<crate::types::CreateProjectRepositoryStorageMoveByIdBody>,
+    ) -> CreateProjectRepositoryStorageMoveById<'_> {
+        CreateProjectRepositoryStorageMoveById(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -2803,7 +2749,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdRepositoryStorageMoves,
+                        crate::types::CreateProjectRepositoryStorageMoveByIdBody,
                     >::into(body),
                 ),
         )
@@ -2819,12 +2765,12 @@ impl crate::Client {
     /// - `repository_storage_move_id`: The ID of a project repository storage move
     ///
     /// Returns, on success (200): Get a project repository storage move.
-    pub fn get_api_v4_projects_id_repository_storage_moves_repository_storage_move_id(
+    pub fn get_project_repository_storage_move_by_id(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         repository_storage_move_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdRepositoryStorageMovesRepositoryStorageMoveId<'_> {
-        GetApiV4ProjectsIdRepositoryStorageMovesRepositoryStorageMoveId(
+    ) -> GetProjectRepositoryStorageMoveById<'_> {
+        GetProjectRepositoryStorageMoveById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2847,12 +2793,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download a (possibly inconsistent) snapshot of a repository.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSnapshot`].
-    pub fn get_api_v4_projects_id_snapshot(
+    /// Optional parameters are set on the returned [`GetProjectSnapshot`].
+    pub fn get_project_snapshot(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdSnapshot<'_> {
-        GetApiV4ProjectsIdSnapshot(
+    ) -> GetProjectSnapshot<'_> {
+        GetProjectSnapshot(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2869,11 +2815,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Get the list of project fetch statistics for the last 30 days.
-    pub fn get_api_v4_projects_id_statistics(
+    pub fn get_project_statistics(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdStatistics<'_> {
-        GetApiV4ProjectsIdStatistics(
+    ) -> GetProjectStatistics<'_> {
+        GetProjectStatistics(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2894,22 +2840,20 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of templates available to this project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdTemplatesType`].
-    pub fn get_api_v4_projects_id_templates_type(
+    /// Optional parameters are set on the returned [`GetProjectTemplate`].
+    pub fn get_project_template(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        r#type: impl Into<crate::types::GetApiV4ProjectsIdTemplatesTypeType>,
-    ) -> GetApiV4ProjectsIdTemplatesType<'_> {
-        GetApiV4ProjectsIdTemplatesType(
+        r#type: impl Into<crate::types::GetProjectTemplateType>,
+    ) -> GetProjectTemplate<'_> {
+        GetProjectTemplate(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/templates/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdTemplatesTypeType,
-                    >::into(r#type),
+                    &Into::<crate::types::GetProjectTemplateType>::into(r#type),
                 ],
             ),
         )
@@ -2927,23 +2871,21 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Download a template available to this project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdTemplatesTypeName`].
-    pub fn get_api_v4_projects_id_templates_type_name(
+    /// Optional parameters are set on the returned [`GetProjectTemplateByName`].
+    pub fn get_project_template_by_name(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        r#type: impl Into<crate::types::GetApiV4ProjectsIdTemplatesTypeType>,
+        r#type: impl Into<crate::types::GetProjectTemplateType>,
         name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdTemplatesTypeName<'_> {
-        GetApiV4ProjectsIdTemplatesTypeName(
+    ) -> GetProjectTemplateByName<'_> {
+        GetProjectTemplateByName(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/templates/{}/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdTemplatesTypeType,
-                    >::into(r#type),
+                    &Into::<crate::types::GetProjectTemplateType>::into(r#type),
                     &Into::<String>::into(name),
                 ],
             ),
@@ -2957,11 +2899,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get all custom attributes on a project.
-    pub fn get_api_v4_projects_id_custom_attributes(
+    pub fn get_project_custom_attributes(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdCustomAttributes<'_> {
-        GetApiV4ProjectsIdCustomAttributes(
+    ) -> GetProjectCustomAttributes<'_> {
+        GetProjectCustomAttributes(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2979,12 +2921,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get a custom attribute on a project.
-    pub fn get_api_v4_projects_id_custom_attributes_key(
+    pub fn get_project_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdCustomAttributesKey<'_> {
-        GetApiV4ProjectsIdCustomAttributesKey(
+    ) -> GetProjectCustomAttribute<'_> {
+        GetProjectCustomAttribute(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3006,13 +2948,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom attribute on a project.
-    pub fn put_api_v4_projects_id_custom_attributes_key(
+    pub fn update_project_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdCustomAttributesKey>,
-    ) -> PutApiV4ProjectsIdCustomAttributesKey<'_> {
-        PutApiV4ProjectsIdCustomAttributesKey(
+        body: impl Into<crate::types::UpdateProjectCustomAttributeBody>,
+    ) -> UpdateProjectCustomAttribute<'_> {
+        UpdateProjectCustomAttribute(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3023,9 +2965,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdCustomAttributesKey,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectCustomAttributeBody>::into(body),
                 ),
         )
     }
@@ -3038,12 +2978,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a custom attribute on a project.
-    pub fn delete_api_v4_projects_id_custom_attributes_key(
+    pub fn delete_project_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdCustomAttributesKey<'_> {
-        DeleteApiV4ProjectsIdCustomAttributesKey(
+    ) -> DeleteProjectCustomAttribute<'_> {
+        DeleteProjectCustomAttribute(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -3061,9 +3001,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of visible projects for authenticated user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Projects`].
-    pub fn get_api_v4_projects(&self) -> GetApiV4Projects<'_> {
-        GetApiV4Projects(
+    /// Optional parameters are set on the returned [`ListProjects`].
+    pub fn list_projects(&self) -> ListProjects<'_> {
+        ListProjects(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3078,9 +3018,9 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create new project.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4Projects`].
-    pub fn post_api_v4_projects(&self) -> PostApiV4Projects<'_> {
-        PostApiV4Projects(
+    /// Optional parameters are set on the returned [`CreateProject`].
+    pub fn create_project(&self) -> CreateProject<'_> {
+        CreateProject(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -3100,13 +3040,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create new project for a specified user. Only available to admin users.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsUserUserId`].
-    pub fn post_api_v4_projects_user_user_id(
+    /// Optional parameters are set on the returned [`CreateProjectUser`].
+    pub fn create_project_user(
         &self,
         user_id: impl Into<i64>,
         name: impl Into<String>,
-    ) -> PostApiV4ProjectsUserUserId<'_> {
-        PostApiV4ProjectsUserUserId(
+    ) -> CreateProjectUser<'_> {
+        CreateProjectUser(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -3126,12 +3066,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Returns group that can be shared with the given project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdShareLocations`].
-    pub fn get_api_v4_projects_id_share_locations(
+    /// Optional parameters are set on the returned [`GetProjectShareLocations`].
+    pub fn get_project_share_locations(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdShareLocations<'_> {
-        GetApiV4ProjectsIdShareLocations(
+    ) -> GetProjectShareLocations<'_> {
+        GetProjectShareLocations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3149,12 +3089,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a single project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsId`].
-    pub fn get_api_v4_projects_id(
+    /// Optional parameters are set on the returned [`GetProject`].
+    pub fn get_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsId<'_> {
-        GetApiV4ProjectsId(
+    ) -> GetProject<'_> {
+        GetProject(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3172,12 +3112,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Update an existing project.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4ProjectsId`].
-    pub fn put_api_v4_projects_id(
+    /// Optional parameters are set on the returned [`UpdateProject`].
+    pub fn update_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PutApiV4ProjectsId<'_> {
-        PutApiV4ProjectsId(
+    ) -> UpdateProject<'_> {
+        UpdateProject(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3195,11 +3135,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (202): Delete a project.
-    pub fn delete_api_v4_projects_id(
+    pub fn delete_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsId<'_> {
-        DeleteApiV4ProjectsId(
+    ) -> DeleteProject<'_> {
+        DeleteProject(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -3217,19 +3157,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Fork new project for the current user or provided namespace.
-    pub fn post_api_v4_projects_id_fork(
+    pub fn post_projects_id_fork(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdFork>,
-    ) -> PostApiV4ProjectsIdFork<'_> {
-        PostApiV4ProjectsIdFork(
+        body: impl Into<crate::types::PostProjectsIdForkBody>,
+    ) -> PostProjectsIdFork<'_> {
+        PostProjectsIdFork(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/fork",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdFork>::into(body)),
+                .json_body(&Into::<crate::types::PostProjectsIdForkBody>::into(body)),
         )
     }
     /// Remove a forked_from relationship
@@ -3240,11 +3180,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (204): Remove a forked_from relationship.
-    pub fn delete_api_v4_projects_id_fork(
+    pub fn delete_projects_id_fork(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdFork<'_> {
-        DeleteApiV4ProjectsIdFork(
+    ) -> DeleteProjectsIdFork<'_> {
+        DeleteProjectsIdFork(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -3262,12 +3202,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List forks of this project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdForks`].
-    pub fn get_api_v4_projects_id_forks(
+    /// Optional parameters are set on the returned [`ListProjectForks`].
+    pub fn list_project_forks(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdForks<'_> {
-        GetApiV4ProjectsIdForks(
+    ) -> ListProjectForks<'_> {
+        ListProjectForks(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3284,11 +3224,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Check pages access of this project.
-    pub fn get_api_v4_projects_id_pages_access(
+    pub fn get_project_pages_access(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPagesAccess<'_> {
-        GetApiV4ProjectsIdPagesAccess(
+    ) -> GetProjectPagesAccess<'_> {
+        GetProjectPagesAccess(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3305,11 +3245,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Archive a project.
-    pub fn post_api_v4_projects_id_archive(
+    pub fn archive_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdArchive<'_> {
-        PostApiV4ProjectsIdArchive(
+    ) -> ArchiveProject<'_> {
+        ArchiveProject(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -3326,11 +3266,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Unarchive a project.
-    pub fn post_api_v4_projects_id_unarchive(
+    pub fn unarchive_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdUnarchive<'_> {
-        PostApiV4ProjectsIdUnarchive(
+    ) -> UnarchiveProject<'_> {
+        UnarchiveProject(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -3347,11 +3287,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Star a project.
-    pub fn post_api_v4_projects_id_star(
+    pub fn star_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdStar<'_> {
-        PostApiV4ProjectsIdStar(
+    ) -> StarProject<'_> {
+        StarProject(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -3368,11 +3308,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Unstar a project.
-    pub fn post_api_v4_projects_id_unstar(
+    pub fn unstar_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdUnstar<'_> {
-        PostApiV4ProjectsIdUnstar(
+    ) -> UnstarProject<'_> {
+        UnstarProject(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -3390,12 +3330,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the users who starred a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdStarrers`].
-    pub fn get_api_v4_projects_id_starrers(
+    /// Optional parameters are set on the returned [`ListProjectStarrers`].
+    pub fn list_project_starrers(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdStarrers<'_> {
-        GetApiV4ProjectsIdStarrers(
+    ) -> ListProjectStarrers<'_> {
+        ListProjectStarrers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3412,11 +3352,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Get languages in project repository.
-    pub fn get_api_v4_projects_id_languages(
+    pub fn get_project_languages(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdLanguages<'_> {
-        GetApiV4ProjectsIdLanguages(
+    ) -> GetProjectLanguages<'_> {
+        GetProjectLanguages(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3434,12 +3374,12 @@ impl crate::Client {
     /// - `forked_from_id`: The ID of the project it was forked from
     ///
     /// Returns, on success (201): Mark this project as forked from another.
-    pub fn post_api_v4_projects_id_fork_forked_from_id(
+    pub fn create_project_fork(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         forked_from_id: impl Into<String>,
-    ) -> PostApiV4ProjectsIdForkForkedFromId<'_> {
-        PostApiV4ProjectsIdForkForkedFromId(
+    ) -> CreateProjectFork<'_> {
+        CreateProjectFork(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -3460,19 +3400,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Share the project with a group.
-    pub fn post_api_v4_projects_id_share(
+    pub fn share_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdShare>,
-    ) -> PostApiV4ProjectsIdShare<'_> {
-        PostApiV4ProjectsIdShare(
+        body: impl Into<crate::types::ShareProjectBody>,
+    ) -> ShareProject<'_> {
+        ShareProject(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/share",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdShare>::into(body)),
+                .json_body(&Into::<crate::types::ShareProjectBody>::into(body)),
         )
     }
     /// Remove a group share
@@ -3484,12 +3424,12 @@ impl crate::Client {
     /// - `group_id`: The ID of the group
     ///
     /// Returns, on success (204): Remove a group share.
-    pub fn delete_api_v4_projects_id_share_group_id(
+    pub fn delete_project_share(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         group_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdShareGroupId<'_> {
-        DeleteApiV4ProjectsIdShareGroupId(
+    ) -> DeleteProjectShare<'_> {
+        DeleteProjectShare(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -3512,12 +3452,12 @@ impl crate::Client {
     /// - `project_id`: The ID of the source project to import the members from.
     ///
     /// Returns, on success (200): Import members from another project.
-    pub fn post_api_v4_projects_id_import_project_members_project_id(
+    pub fn create_project_import_project_member(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         project_id: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdImportProjectMembersProjectId<'_> {
-        PostApiV4ProjectsIdImportProjectMembersProjectId(
+    ) -> CreateProjectImportProjectMember<'_> {
+        CreateProjectImportProjectMember(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -3538,12 +3478,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the users list of a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdUsers`].
-    pub fn get_api_v4_projects_id_users(
+    /// Optional parameters are set on the returned [`ListProjectUsers`].
+    pub fn list_project_users(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdUsers<'_> {
-        GetApiV4ProjectsIdUsers(
+    ) -> ListProjectUsers<'_> {
+        ListProjectUsers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3561,12 +3501,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get ancestor and shared groups for a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdGroups`].
-    pub fn get_api_v4_projects_id_groups(
+    /// Optional parameters are set on the returned [`ListProjectGroups`].
+    pub fn list_project_groups(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdGroups<'_> {
-        GetApiV4ProjectsIdGroups(
+    ) -> ListProjectGroups<'_> {
+        ListProjectGroups(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3584,12 +3524,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of invited groups in this project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdInvitedGroups`].
-    pub fn get_api_v4_projects_id_invited_groups(
+    /// Optional parameters are set on the returned [`ListProjectInvitedGroups`].
+    pub fn list_project_invited_groups(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdInvitedGroups<'_> {
-        GetApiV4ProjectsIdInvitedGroups(
+    ) -> ListProjectInvitedGroups<'_> {
+        ListProjectInvitedGroups(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3609,12 +3549,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Start the housekeeping task for a project.
-    pub fn post_api_v4_projects_id_housekeeping(
+    pub fn create_project_housekeeping(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdHousekeeping>,
-    ) -> PostApiV4ProjectsIdHousekeeping<'_> {
-        PostApiV4ProjectsIdHousekeeping(
+        body: impl Into<crate::types::CreateProjectHousekeepingBody>,
+    ) -> CreateProjectHousekeeping<'_> {
+        CreateProjectHousekeeping(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -3622,7 +3562,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdHousekeeping>::into(body),
+                    &Into::<crate::types::CreateProjectHousekeepingBody>::into(body),
                 ),
         )
     }
@@ -3636,11 +3576,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Start a task to recalculate repository size for a project.
-    pub fn post_api_v4_projects_id_repository_size(
+    pub fn create_project_repository_size(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdRepositorySize<'_> {
-        PostApiV4ProjectsIdRepositorySize(
+    ) -> CreateProjectRepositorySize<'_> {
+        CreateProjectRepositorySize(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -3658,19 +3598,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Transfer a project to a new namespace.
-    pub fn put_api_v4_projects_id_transfer(
+    pub fn transfer_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdTransfer>,
-    ) -> PutApiV4ProjectsIdTransfer<'_> {
-        PutApiV4ProjectsIdTransfer(
+        body: impl Into<crate::types::TransferProjectBody>,
+    ) -> TransferProject<'_> {
+        TransferProject(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/transfer",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PutApiV4ProjectsIdTransfer>::into(body)),
+                .json_body(&Into::<crate::types::TransferProjectBody>::into(body)),
         )
     }
     /// Get the namespaces to where the project can be transferred
@@ -3682,12 +3622,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the namespaces to where the project can be transferred.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdTransferLocations`].
-    pub fn get_api_v4_projects_id_transfer_locations(
+    /// Optional parameters are set on the returned [`ListProjectTransferLocations`].
+    pub fn list_project_transfer_locations(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdTransferLocations<'_> {
-        GetApiV4ProjectsIdTransferLocations(
+    ) -> ListProjectTransferLocations<'_> {
+        ListProjectTransferLocations(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3704,11 +3644,11 @@ impl crate::Client {
     /// - `id`: ID of a project
     ///
     /// Returns, on success (200): Show the storage information.
-    pub fn get_api_v4_projects_id_storage(
+    pub fn get_project_storage(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdStorage<'_> {
-        GetApiV4ProjectsIdStorage(
+    ) -> GetProjectStorage<'_> {
+        GetProjectStorage(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3725,11 +3665,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Restore a project.
-    pub fn post_api_v4_projects_id_restore(
+    pub fn restore_project(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdRestore<'_> {
-        PostApiV4ProjectsIdRestore(
+    ) -> RestoreProject<'_> {
+        RestoreProject(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -3747,12 +3687,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of audit events in this project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdAuditEvents`].
-    pub fn get_api_v4_projects_id_audit_events(
+    /// Optional parameters are set on the returned [`ListProjectAuditEvents`].
+    pub fn list_project_audit_events(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdAuditEvents<'_> {
-        GetApiV4ProjectsIdAuditEvents(
+    ) -> ListProjectAuditEvents<'_> {
+        ListProjectAuditEvents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3770,12 +3710,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get a specific audit event in this project.
-    pub fn get_api_v4_projects_id_audit_events_audit_event_id(
+    pub fn get_project_audit_event(
         &self,
         audit_event_id: impl Into<i64>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdAuditEventsAuditEventId<'_> {
-        GetApiV4ProjectsIdAuditEventsAuditEventId(
+    ) -> GetProjectAuditEvent<'_> {
+        GetProjectAuditEvent(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3796,12 +3736,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project's protected branches.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdProtectedBranches`].
-    pub fn get_api_v4_projects_id_protected_branches(
+    /// Optional parameters are set on the returned [`ListProjectProtectedBranches`].
+    pub fn list_project_protected_branches(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdProtectedBranches<'_> {
-        GetApiV4ProjectsIdProtectedBranches(
+    ) -> ListProjectProtectedBranches<'_> {
+        ListProjectProtectedBranches(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3819,12 +3759,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Protect a single branch.
-    pub fn post_api_v4_projects_id_protected_branches(
+    pub fn create_project_protected_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdProtectedBranches>,
-    ) -> PostApiV4ProjectsIdProtectedBranches<'_> {
-        PostApiV4ProjectsIdProtectedBranches(
+        body: impl Into<crate::types::CreateProjectProtectedBranchBody>,
+    ) -> CreateProjectProtectedBranch<'_> {
+        CreateProjectProtectedBranch(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -3832,9 +3772,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdProtectedBranches,
-                    >::into(body),
+                    &Into::<crate::types::CreateProjectProtectedBranchBody>::into(body),
                 ),
         )
     }
@@ -3847,12 +3785,12 @@ impl crate::Client {
     /// - `name`: The name of the branch or wildcard
     ///
     /// Returns, on success (200): Get a single protected branch.
-    pub fn get_api_v4_projects_id_protected_branches_name(
+    pub fn get_project_protected_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdProtectedBranchesName<'_> {
-        GetApiV4ProjectsIdProtectedBranchesName(
+    ) -> GetProjectProtectedBranch<'_> {
+        GetProjectProtectedBranch(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3873,12 +3811,12 @@ impl crate::Client {
     /// - `name`: The name of the protected branch
     ///
     /// Returns, on success (204): Unprotect a single branch.
-    pub fn delete_api_v4_projects_id_protected_branches_name(
+    pub fn delete_project_protected_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdProtectedBranchesName<'_> {
-        DeleteApiV4ProjectsIdProtectedBranchesName(
+    ) -> DeleteProjectProtectedBranch<'_> {
+        DeleteProjectProtectedBranch(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -3900,13 +3838,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a protected branch.
-    pub fn patch_api_v4_projects_id_protected_branches_name(
+    pub fn update_project_protected_branch(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<String>,
-        body: impl Into<crate::types::PatchApiV4ProjectsIdProtectedBranchesName>,
-    ) -> PatchApiV4ProjectsIdProtectedBranchesName<'_> {
-        PatchApiV4ProjectsIdProtectedBranchesName(
+        body: impl Into<crate::types::UpdateProjectProtectedBranchBody>,
+    ) -> UpdateProjectProtectedBranch<'_> {
+        UpdateProjectProtectedBranch(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
@@ -3917,9 +3855,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PatchApiV4ProjectsIdProtectedBranchesName,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectProtectedBranchBody>::into(body),
                 ),
         )
     }
@@ -3932,12 +3868,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project repository tree.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryTree`].
-    pub fn get_api_v4_projects_id_repository_tree(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryTree`].
+    pub fn list_project_repository_tree(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRepositoryTree<'_> {
-        GetApiV4ProjectsIdRepositoryTree(
+    ) -> ListProjectRepositoryTree<'_> {
+        ListProjectRepositoryTree(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3955,12 +3891,12 @@ impl crate::Client {
     /// - `sha`: The commit hash
     ///
     /// Returns, on success (200): Get raw blob contents from the repository.
-    pub fn get_api_v4_projects_id_repository_blobs_sha_raw(
+    pub fn get_project_repository_blob_raw(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryBlobsShaRaw<'_> {
-        GetApiV4ProjectsIdRepositoryBlobsShaRaw(
+    ) -> GetProjectRepositoryBlobRaw<'_> {
+        GetProjectRepositoryBlobRaw(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3981,12 +3917,12 @@ impl crate::Client {
     /// - `sha`: The commit hash
     ///
     /// Returns, on success (200): Get a blob from the repository.
-    pub fn get_api_v4_projects_id_repository_blobs_sha(
+    pub fn get_project_repository_blob(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryBlobsSha<'_> {
-        GetApiV4ProjectsIdRepositoryBlobsSha(
+    ) -> GetProjectRepositoryBlob<'_> {
+        GetProjectRepositoryBlob(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -4007,12 +3943,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get an archive of the repository.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryArchive`].
-    pub fn get_api_v4_projects_id_repository_archive(
+    /// Optional parameters are set on the returned [`GetProjectRepositoryArchive`].
+    pub fn get_project_repository_archive(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRepositoryArchive<'_> {
-        GetApiV4ProjectsIdRepositoryArchive(
+    ) -> GetProjectRepositoryArchive<'_> {
+        GetProjectRepositoryArchive(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -4032,14 +3968,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Compare two branches, tags, or commits.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryCompare`].
-    pub fn get_api_v4_projects_id_repository_compare(
+    /// Optional parameters are set on the returned [`GetProjectRepositoryCompare`].
+    pub fn get_project_repository_compare(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         from: impl Into<String>,
         to: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryCompare<'_> {
-        GetApiV4ProjectsIdRepositoryCompare(
+    ) -> GetProjectRepositoryCompare<'_> {
+        GetProjectRepositoryCompare(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -4059,12 +3995,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get repository contributors.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryContributors`].
-    pub fn get_api_v4_projects_id_repository_contributors(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryContributors`].
+    pub fn list_project_repository_contributors(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRepositoryContributors<'_> {
-        GetApiV4ProjectsIdRepositoryContributors(
+    ) -> ListProjectRepositoryContributors<'_> {
+        ListProjectRepositoryContributors(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -4082,12 +4018,12 @@ impl crate::Client {
     /// - `refs`: The refs to find the common ancestor of, multiple refs can be passed
     ///
     /// Returns, on success (200): Get the common ancestor between commits.
-    pub fn get_api_v4_projects_id_repository_merge_base(
+    pub fn get_project_repository_merge_base(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         refs: impl Into<Vec<String>>,
-    ) -> GetApiV4ProjectsIdRepositoryMergeBase<'_> {
-        GetApiV4ProjectsIdRepositoryMergeBase(
+    ) -> GetProjectRepositoryMergeBase<'_> {
+        GetProjectRepositoryMergeBase(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -4113,13 +4049,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Generates a changelog section for a release and returns it.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryChangelog`].
-    pub fn get_api_v4_projects_id_repository_changelog(
+    /// Optional parameters are set on the returned [`GetProjectRepositoryChangelog`].
+    pub fn get_project_repository_changelog(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         version: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryChangelog<'_> {
-        GetApiV4ProjectsIdRepositoryChangelog(
+    ) -> GetProjectRepositoryChangelog<'_> {
+        GetProjectRepositoryChangelog(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -4140,12 +4076,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Generates a changelog section for a release and commits it in a changelog file.
-    pub fn post_api_v4_projects_id_repository_changelog(
+    pub fn create_project_repository_changelog(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryChangelog>,
-    ) -> PostApiV4ProjectsIdRepositoryChangelog<'_> {
-        PostApiV4ProjectsIdRepositoryChangelog(
+        body: impl Into<crate::types::CreateProjectRepositoryChangelogBody>,
+    ) -> CreateProjectRepositoryChangelog<'_> {
+        CreateProjectRepositoryChangelog(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -4154,7 +4090,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdRepositoryChangelog,
+                        crate::types::CreateProjectRepositoryChangelogBody,
                     >::into(body),
                 ),
         )
@@ -4169,13 +4105,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update existing submodule reference in repository.
-    pub fn put_api_v4_projects_id_repository_submodules_submodule(
+    pub fn update_project_repository_submodule(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         submodule: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdRepositorySubmodulesSubmodule>,
-    ) -> PutApiV4ProjectsIdRepositorySubmodulesSubmodule<'_> {
-        PutApiV4ProjectsIdRepositorySubmodulesSubmodule(
+        body: impl Into<crate::types::UpdateProjectRepositorySubmoduleBody>,
+    ) -> UpdateProjectRepositorySubmodule<'_> {
+        UpdateProjectRepositorySubmodule(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -4187,7 +4123,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdRepositorySubmodulesSubmodule,
+                        crate::types::UpdateProjectRepositorySubmoduleBody,
                     >::into(body),
                 ),
         )
@@ -4201,12 +4137,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a user projects.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersUserIdProjects`].
-    pub fn get_api_v4_users_user_id_projects(
+    /// Optional parameters are set on the returned [`ListUserProjects`].
+    pub fn list_user_projects(
         &self,
         user_id: impl Into<String>,
-    ) -> GetApiV4UsersUserIdProjects<'_> {
-        GetApiV4UsersUserIdProjects(
+    ) -> ListUserProjects<'_> {
+        ListUserProjects(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -4224,12 +4160,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get projects that a user has contributed to.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersUserIdContributedProjects`].
-    pub fn get_api_v4_users_user_id_contributed_projects(
+    /// Optional parameters are set on the returned [`ListUserContributedProjects`].
+    pub fn list_user_contributed_projects(
         &self,
         user_id: impl Into<String>,
-    ) -> GetApiV4UsersUserIdContributedProjects<'_> {
-        GetApiV4UsersUserIdContributedProjects(
+    ) -> ListUserContributedProjects<'_> {
+        ListUserContributedProjects(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -4247,12 +4183,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get projects starred by a user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersUserIdStarredProjects`].
-    pub fn get_api_v4_users_user_id_starred_projects(
+    /// Optional parameters are set on the returned [`ListUserStarredProjects`].
+    pub fn list_user_starred_projects(
         &self,
         user_id: impl Into<String>,
-    ) -> GetApiV4UsersUserIdStarredProjects<'_> {
-        GetApiV4UsersUserIdStarredProjects(
+    ) -> ListUserStarredProjects<'_> {
+        ListUserStarredProjects(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -4262,11 +4198,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_projects_id_catalog_publish`]: `POST /api/v4/projects/{id}/catalog/publish`. Send it with `.await`.
+/// Request builder of [`crate::Client::publish_project_catalog`]: `POST /api/v4/projects/{id}/catalog/publish`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdCatalogPublish<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdCatalogPublish<'a> {
+pub struct PublishProjectCatalog<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PublishProjectCatalog<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiCatalogResourcesVersion,
     >;
@@ -4274,134 +4210,124 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdCatalogPublish<'a>
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdCatalogPublish);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_jobs_artifacts_ref_name_download`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/download`. Send it with `.await`.
+crate::runtime::into_future!(PublishProjectCatalog);
+/// Request builder of [`crate::Client::get_project_job_artifact_download`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobsArtifactsRefNameDownload<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdJobsArtifactsRefNameDownload<'_> {
+pub struct GetProjectJobArtifactDownload<'a>(crate::runtime::Call<'a>);
+impl GetProjectJobArtifactDownload<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
     pub fn job_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("job_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdJobsArtifactsRefNameDownload<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectJobArtifactDownload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobsArtifactsRefNameDownload);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_jobs_artifacts_ref_name_raw_artifact_path`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectJobArtifactDownload);
+/// Request builder of [`crate::Client::get_project_job_artifact_raw`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobsArtifactsRefNameRawArtifactPath<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdJobsArtifactsRefNameRawArtifactPath<'_> {
+pub struct GetProjectJobArtifactRaw<'a>(crate::runtime::Call<'a>);
+impl GetProjectJobArtifactRaw<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
     pub fn job_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("job_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdJobsArtifactsRefNameRawArtifactPath<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectJobArtifactRaw<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobsArtifactsRefNameRawArtifactPath);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_jobs_job_id_artifacts`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectJobArtifactRaw);
+/// Request builder of [`crate::Client::get_project_job_artifacts`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobsJobIdArtifacts<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdJobsJobIdArtifacts<'_> {
+pub struct GetProjectJobArtifacts<'a>(crate::runtime::Call<'a>);
+impl GetProjectJobArtifacts<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
     pub fn job_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("job_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdJobsJobIdArtifacts<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectJobArtifacts<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobsJobIdArtifacts);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_jobs_job_id_artifacts`]: `DELETE /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectJobArtifacts);
+/// Request builder of [`crate::Client::delete_project_job_artifacts`]: `DELETE /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdJobsJobIdArtifacts<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdJobsJobIdArtifacts<'a> {
+pub struct DeleteProjectJobArtifacts<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectJobArtifacts<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdJobsJobIdArtifacts);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_jobs_job_id_artifacts_artifact_path`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectJobArtifacts);
+/// Request builder of [`crate::Client::get_project_job_artifact`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobsJobIdArtifactsArtifactPath<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdJobsJobIdArtifactsArtifactPath<'_> {
+pub struct GetProjectJobArtifact<'a>(crate::runtime::Call<'a>);
+impl GetProjectJobArtifact<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
     pub fn job_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("job_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdJobsJobIdArtifactsArtifactPath<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectJobArtifact<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobsJobIdArtifactsArtifactPath);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_jobs_job_id_artifacts_keep`]: `POST /api/v4/projects/{id}/jobs/{job_id}/artifacts/keep`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectJobArtifact);
+/// Request builder of [`crate::Client::create_project_job_artifact_keep`]: `POST /api/v4/projects/{id}/jobs/{job_id}/artifacts/keep`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobsJobIdArtifactsKeep<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdJobsJobIdArtifactsKeep<'a> {
+pub struct CreateProjectJobArtifactKeep<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectJobArtifactKeep<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdJobsJobIdArtifactsKeep);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_artifacts`]: `DELETE /api/v4/projects/{id}/artifacts`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectJobArtifactKeep);
+/// Request builder of [`crate::Client::delete_project_artifacts`]: `DELETE /api/v4/projects/{id}/artifacts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdArtifacts<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdArtifacts<'a> {
+pub struct DeleteProjectArtifacts<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectArtifacts<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdArtifacts);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_jobs`]: `GET /api/v4/projects/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectArtifacts);
+/// Request builder of [`crate::Client::list_project_jobs`]: `GET /api/v4/projects/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobs<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdJobs<'_> {
+pub struct ListProjectJobs<'a>(crate::runtime::Call<'a>);
+impl ListProjectJobs<'_> {
     /// The scope of builds to show
     pub fn scope(
         self,
-        value: impl Into<Vec<crate::types::GetApiV4ProjectsIdJobsScopeItem>>,
+        value: impl Into<Vec<crate::types::ListProjectJobsScopeItem>>,
     ) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "scope[]",
-                    &Into::<
-                        Vec<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
-                    >::into(value),
+                    &Into::<Vec<crate::types::ListProjectJobsScopeItem>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
                 ),
         )
@@ -4419,84 +4345,84 @@ impl GetApiV4ProjectsIdJobs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdJobs<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectJobs<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobs);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_jobs_job_id`]: `GET /api/v4/projects/{id}/jobs/{job_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectJobs);
+/// Request builder of [`crate::Client::get_project_job`]: `GET /api/v4/projects/{id}/jobs/{job_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobsJobId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdJobsJobId<'a> {
+pub struct GetProjectJob<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectJob<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobsJobId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_jobs_job_id_trace`]: `GET /api/v4/projects/{id}/jobs/{job_id}/trace`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectJob);
+/// Request builder of [`crate::Client::get_project_job_trace`]: `GET /api/v4/projects/{id}/jobs/{job_id}/trace`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobsJobIdTrace<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdJobsJobIdTrace<'a> {
+pub struct GetProjectJobTrace<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectJobTrace<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobsJobIdTrace);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_jobs_job_id_cancel`]: `POST /api/v4/projects/{id}/jobs/{job_id}/cancel`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectJobTrace);
+/// Request builder of [`crate::Client::cancel_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/cancel`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobsJobIdCancel<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdJobsJobIdCancel<'a> {
+pub struct CancelProjectJob<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CancelProjectJob<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdJobsJobIdCancel);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_jobs_job_id_retry`]: `POST /api/v4/projects/{id}/jobs/{job_id}/retry`. Send it with `.await`.
+crate::runtime::into_future!(CancelProjectJob);
+/// Request builder of [`crate::Client::retry_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/retry`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobsJobIdRetry<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdJobsJobIdRetry<'a> {
+pub struct RetryProjectJob<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RetryProjectJob<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdJobsJobIdRetry);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_jobs_job_id_erase`]: `POST /api/v4/projects/{id}/jobs/{job_id}/erase`. Send it with `.await`.
+crate::runtime::into_future!(RetryProjectJob);
+/// Request builder of [`crate::Client::erase_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/erase`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobsJobIdErase<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdJobsJobIdErase<'a> {
+pub struct EraseProjectJob<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for EraseProjectJob<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdJobsJobIdErase);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_jobs_job_id_play`]: `POST /api/v4/projects/{id}/jobs/{job_id}/play`. Send it with `.await`.
+crate::runtime::into_future!(EraseProjectJob);
+/// Request builder of [`crate::Client::play_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/play`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobsJobIdPlay<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdJobsJobIdPlay<'a> {
+pub struct PlayProjectJob<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PlayProjectJob<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJobBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdJobsJobIdPlay);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipelines`]: `GET /api/v4/projects/{id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(PlayProjectJob);
+/// Request builder of [`crate::Client::list_project_pipelines`]: `GET /api/v4/projects/{id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelines<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPipelines<'_> {
+pub struct ListProjectPipelines<'a>(crate::runtime::Call<'a>);
+impl ListProjectPipelines<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -4512,28 +4438,28 @@ impl GetApiV4ProjectsIdPipelines<'_> {
     /// The scope of pipelines
     pub fn scope(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdPipelinesScope>,
+        value: impl Into<crate::types::ListProjectPipelinesScope>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<crate::types::GetApiV4ProjectsIdPipelinesScope>::into(value),
+                    &Into::<crate::types::ListProjectPipelinesScope>::into(value),
                 ),
         )
     }
     /// The status of pipelines
     pub fn status(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
+        value: impl Into<crate::types::ListProjectJobsScopeItem>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4ProjectsIdJobsScopeItem>::into(value),
+                    &Into::<crate::types::ListProjectJobsScopeItem>::into(value),
                 ),
         )
     }
@@ -4586,45 +4512,37 @@ impl GetApiV4ProjectsIdPipelines<'_> {
     /// Default: `"id"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdPipelinesOrderBy>,
+        value: impl Into<crate::types::ListProjectPipelinesOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdPipelinesOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectPipelinesOrderBy>::into(value),
                 ),
         )
     }
     /// Sort pipelines
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     pub fn source(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdPipelinesSource>,
+        value: impl Into<crate::types::ListProjectPipelinesSource>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "source",
-                    &Into::<crate::types::GetApiV4ProjectsIdPipelinesSource>::into(value),
+                    &Into::<crate::types::ListProjectPipelinesSource>::into(value),
                 ),
         )
     }
@@ -4633,35 +4551,35 @@ impl GetApiV4ProjectsIdPipelines<'_> {
         Self(self.0.query("name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPipelines<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectPipelines<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiPipelineBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelines);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_pipeline`]: `POST /api/v4/projects/{id}/pipeline`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectPipelines);
+/// Request builder of [`crate::Client::create_project_pipeline`]: `POST /api/v4/projects/{id}/pipeline`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPipeline<'a> {
+pub struct CreateProjectPipeline<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectPipeline<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPipeline);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipelines_latest`]: `GET /api/v4/projects/{id}/pipelines/latest`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPipeline);
+/// Request builder of [`crate::Client::get_project_pipeline_latest`]: `GET /api/v4/projects/{id}/pipelines/latest`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelinesLatest<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPipelinesLatest<'_> {
+pub struct GetProjectPipelineLatest<'a>(crate::runtime::Call<'a>);
+impl GetProjectPipelineLatest<'_> {
     /// Branch ref of pipeline. Uses project default branch if not specified.
     pub fn r#ref(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPipelinesLatest<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectPipelineLatest<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiPipelineWithMetadata,
     >;
@@ -4669,12 +4587,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPipelinesLatest<'a>
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelinesLatest);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipelines_pipeline_id`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPipelineLatest);
+/// Request builder of [`crate::Client::get_project_pipeline`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelinesPipelineId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPipelinesPipelineId<'a> {
+pub struct GetProjectPipeline<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPipeline<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiPipelineWithMetadata,
     >;
@@ -4682,23 +4600,23 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPipelinesPipelineId
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelinesPipelineId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_pipelines_pipeline_id`]: `DELETE /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPipeline);
+/// Request builder of [`crate::Client::delete_project_pipeline`]: `DELETE /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPipelinesPipelineId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdPipelinesPipelineId<'a> {
+pub struct DeleteProjectPipeline<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPipeline<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdPipelinesPipelineId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipelines_pipeline_id_jobs`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectPipeline);
+/// Request builder of [`crate::Client::list_project_pipeline_jobs`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPipelinesPipelineIdJobs<'_> {
+pub struct ListProjectPipelineJobs<'a>(crate::runtime::Call<'a>);
+impl ListProjectPipelineJobs<'_> {
     /// Includes retried jobs
     ///
     /// Default: `false`.
@@ -4708,14 +4626,14 @@ impl GetApiV4ProjectsIdPipelinesPipelineIdJobs<'_> {
     /// The scope of builds to show
     pub fn scope(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
+        value: impl Into<crate::types::ListProjectJobsScopeItem>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<crate::types::GetApiV4ProjectsIdJobsScopeItem>::into(value),
+                    &Into::<crate::types::ListProjectJobsScopeItem>::into(value),
                 ),
         )
     }
@@ -4732,30 +4650,29 @@ impl GetApiV4ProjectsIdPipelinesPipelineIdJobs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPipelinesPipelineIdJobs<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineJobs<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiJob>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelinesPipelineIdJobs);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipelines_pipeline_id_bridges`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/bridges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListProjectPipelineJobs);
+/// Request builder of [`crate::Client::list_project_pipeline_bridges`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/bridges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPipelinesPipelineIdBridges<'_> {
+pub struct ListProjectPipelineBridges<'a>(crate::runtime::Call<'a>);
+impl ListProjectPipelineBridges<'_> {
     /// The scope of builds to show
     pub fn scope(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
+        value: impl Into<crate::types::ListProjectJobsScopeItem>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<crate::types::GetApiV4ProjectsIdJobsScopeItem>::into(value),
+                    &Into::<crate::types::ListProjectJobsScopeItem>::into(value),
                 ),
         )
     }
@@ -4772,58 +4689,51 @@ impl GetApiV4ProjectsIdPipelinesPipelineIdBridges<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPipelinesPipelineIdBridges<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineBridges<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiBridge>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelinesPipelineIdBridges);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipelines_pipeline_id_variables`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/variables`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectPipelineBridges);
+/// Request builder of [`crate::Client::list_project_pipeline_variables`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/variables`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelinesPipelineIdVariables<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPipelinesPipelineIdVariables<'a> {
+pub struct ListProjectPipelineVariables<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineVariables<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesCiVariable>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelinesPipelineIdVariables);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipelines_pipeline_id_test_report`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectPipelineVariables);
+/// Request builder of [`crate::Client::get_project_pipeline_test_report`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelinesPipelineIdTestReport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPipelinesPipelineIdTestReport<'a> {
+pub struct GetProjectPipelineTestReport<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPipelineTestReport<'a> {
     type Response = crate::runtime::Json<crate::types::TestReportEntity>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelinesPipelineIdTestReport);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipelines_pipeline_id_test_report_summary`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report_summary`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPipelineTestReport);
+/// Request builder of [`crate::Client::get_project_pipeline_test_report_summary`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report_summary`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelinesPipelineIdTestReportSummary<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPipelinesPipelineIdTestReportSummary<'a> {
+pub struct GetProjectPipelineTestReportSummary<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPipelineTestReportSummary<'a> {
     type Response = crate::runtime::Json<crate::types::TestReportSummaryEntity>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelinesPipelineIdTestReportSummary);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_pipelines_pipeline_id_metadata`]: `PUT /api/v4/projects/{id}/pipelines/{pipeline_id}/metadata`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPipelineTestReportSummary);
+/// Request builder of [`crate::Client::update_project_pipeline_metadata`]: `PUT /api/v4/projects/{id}/pipelines/{pipeline_id}/metadata`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPipelinesPipelineIdMetadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPipelinesPipelineIdMetadata<'a> {
+pub struct UpdateProjectPipelineMetadata<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPipelineMetadata<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiPipelineWithMetadata,
     >;
@@ -4831,36 +4741,34 @@ for PutApiV4ProjectsIdPipelinesPipelineIdMetadata<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPipelinesPipelineIdMetadata);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_pipelines_pipeline_id_retry`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/retry`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectPipelineMetadata);
+/// Request builder of [`crate::Client::retry_project_pipeline`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/retry`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPipelinesPipelineIdRetry<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPipelinesPipelineIdRetry<'a> {
+pub struct RetryProjectPipeline<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RetryProjectPipeline<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPipelinesPipelineIdRetry);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_pipelines_pipeline_id_cancel`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/cancel`. Send it with `.await`.
+crate::runtime::into_future!(RetryProjectPipeline);
+/// Request builder of [`crate::Client::cancel_project_pipeline`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/cancel`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPipelinesPipelineIdCancel<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPipelinesPipelineIdCancel<'a> {
+pub struct CancelProjectPipeline<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CancelProjectPipeline<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPipelinesPipelineIdCancel);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipeline_schedules`]: `GET /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CancelProjectPipeline);
+/// Request builder of [`crate::Client::list_project_pipeline_schedules`]: `GET /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelineSchedules<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdPipelineSchedules<'_> {
+pub struct ListProjectPipelineSchedules<'a>(crate::runtime::Call<'a>);
+impl ListProjectPipelineSchedules<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -4876,30 +4784,30 @@ impl GetApiV4ProjectsIdPipelineSchedules<'_> {
     /// The scope of pipeline schedules
     pub fn scope(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsIdAccessTokensState>,
+        value: impl Into<crate::types::ListGroupAccessTokensState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<crate::types::GetApiV4GroupsIdAccessTokensState>::into(value),
+                    &Into::<crate::types::ListGroupAccessTokensState>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPipelineSchedules<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineSchedules<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiPipelineSchedule>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelineSchedules);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_pipeline_schedules`]: `POST /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectPipelineSchedules);
+/// Request builder of [`crate::Client::create_project_pipeline_schedule`]: `POST /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPipelineSchedules<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPipelineSchedules<'a> {
+pub struct CreateProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectPipelineSchedule<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiPipelineScheduleDetails,
     >;
@@ -4907,15 +4815,12 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPipelineSchedules<
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPipelineSchedules);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPipelineSchedule);
+/// Request builder of [`crate::Client::get_project_pipeline_schedule`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a> {
+pub struct GetProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPipelineSchedule<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiPipelineScheduleDetails,
     >;
@@ -4923,15 +4828,12 @@ for GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPipelineSchedule);
+/// Request builder of [`crate::Client::update_project_pipeline_schedule`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a> {
+pub struct UpdateProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPipelineSchedule<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiPipelineScheduleDetails,
     >;
@@ -4939,45 +4841,34 @@ for PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectPipelineSchedule);
+/// Request builder of [`crate::Client::delete_project_pipeline_schedule`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleId<'a> {
+pub struct DeleteProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPipelineSchedule<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_pipelines`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/pipelines`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectPipelineSchedule);
+/// Request builder of [`crate::Client::list_project_pipeline_schedule_pipelines`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/pipelines`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPipelines<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPipelines<'a> {
+pub struct ListProjectPipelineSchedulePipelines<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineSchedulePipelines<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesCiPipelineBasic>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPipelines
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_take_ownership`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/take_ownership`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectPipelineSchedulePipelines);
+/// Request builder of [`crate::Client::take_project_pipeline_schedule_ownership`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/take_ownership`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdTakeOwnership<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdTakeOwnership<'a> {
+pub struct TakeProjectPipelineScheduleOwnership<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for TakeProjectPipelineScheduleOwnership<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiPipelineScheduleDetails,
     >;
@@ -4985,87 +4876,67 @@ for PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdTakeOwnership<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdTakeOwnership
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_play`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/play`. Send it with `.await`.
+crate::runtime::into_future!(TakeProjectPipelineScheduleOwnership);
+/// Request builder of [`crate::Client::play_project_pipeline_schedule`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/play`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPlay<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPlay<'a> {
+pub struct PlayProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PlayProjectPipelineSchedule<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdPlay);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_variables`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables`. Send it with `.await`.
+crate::runtime::into_future!(PlayProjectPipelineSchedule);
+/// Request builder of [`crate::Client::create_project_pipeline_schedule_variable`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables<'a> {
+pub struct CreateProjectPipelineScheduleVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectPipelineScheduleVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_variables_key`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPipelineScheduleVariable);
+/// Request builder of [`crate::Client::update_project_pipeline_schedule_variable`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey<'a> {
+pub struct UpdateProjectPipelineScheduleVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPipelineScheduleVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_pipeline_schedules_pipeline_schedule_id_variables_key`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectPipelineScheduleVariable);
+/// Request builder of [`crate::Client::delete_project_pipeline_schedule_variable`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey<'a> {
+pub struct DeleteProjectPipelineScheduleVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPipelineScheduleVariable<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_ref_ref_trigger_pipeline`]: `POST /api/v4/projects/{id}/(ref/{ref}/)trigger/pipeline`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectPipelineScheduleVariable);
+/// Request builder of [`crate::Client::create_project_ref_trigger_pipeline`]: `POST /api/v4/projects/{id}/(ref/{ref}/)trigger/pipeline`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRefRefTriggerPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRefRefTriggerPipeline<'a> {
+pub struct CreateProjectRefTriggerPipeline<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRefTriggerPipeline<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRefRefTriggerPipeline);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_triggers`]: `GET /api/v4/projects/{id}/triggers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateProjectRefTriggerPipeline);
+/// Request builder of [`crate::Client::list_project_triggers`]: `GET /api/v4/projects/{id}/triggers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTriggers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdTriggers<'_> {
+pub struct ListProjectTriggers<'a>(crate::runtime::Call<'a>);
+impl ListProjectTriggers<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -5079,62 +4950,62 @@ impl GetApiV4ProjectsIdTriggers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdTriggers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectTriggers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesTrigger>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdTriggers);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_triggers`]: `POST /api/v4/projects/{id}/triggers`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectTriggers);
+/// Request builder of [`crate::Client::create_project_trigger`]: `POST /api/v4/projects/{id}/triggers`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdTriggers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdTriggers<'a> {
+pub struct CreateProjectTrigger<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectTrigger<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesTrigger>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdTriggers);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_triggers_trigger_id`]: `GET /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectTrigger);
+/// Request builder of [`crate::Client::get_project_trigger`]: `GET /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTriggersTriggerId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdTriggersTriggerId<'a> {
+pub struct GetProjectTrigger<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectTrigger<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesTrigger>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdTriggersTriggerId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_triggers_trigger_id`]: `PUT /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectTrigger);
+/// Request builder of [`crate::Client::update_project_trigger`]: `PUT /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdTriggersTriggerId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdTriggersTriggerId<'a> {
+pub struct UpdateProjectTrigger<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectTrigger<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesTrigger>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdTriggersTriggerId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_triggers_trigger_id`]: `DELETE /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectTrigger);
+/// Request builder of [`crate::Client::delete_project_trigger`]: `DELETE /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdTriggersTriggerId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdTriggersTriggerId<'a> {
+pub struct DeleteProjectTrigger<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectTrigger<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdTriggersTriggerId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_commits_sha_statuses`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/statuses`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectTrigger);
+/// Request builder of [`crate::Client::list_project_repository_commit_statuses`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/statuses`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'_> {
+pub struct ListProjectRepositoryCommitStatuses<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryCommitStatuses<'_> {
     /// Name of the branch or tag. Default is the default branch.
     pub fn r#ref(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
@@ -5162,9 +5033,7 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'_> {
     /// Default: `"id"`.
     pub fn order_by(
         self,
-        value: impl Into<
-            crate::types::GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy,
-        >,
+        value: impl Into<crate::types::ListProjectRepositoryCommitStatusesOrderBy>,
     ) -> Self {
         Self(
             self
@@ -5172,7 +5041,7 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'_> {
                 .query(
                     "order_by",
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy,
+                        crate::types::ListProjectRepositoryCommitStatusesOrderBy,
                     >::into(value),
                 ),
         )
@@ -5180,10 +5049,8 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'_> {
     /// Sort statuses in ascending or descending order. Valid values are `asc` and `desc`. Default is `asc`.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
     /// Current page number
     ///
@@ -5198,164 +5065,129 @@ impl GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryCommitsShaStatuses<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitStatuses<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommitStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCommitsShaStatuses);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_statuses_sha`]: `POST /api/v4/projects/{id}/statuses/{sha}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryCommitStatuses);
+/// Request builder of [`crate::Client::create_project_status`]: `POST /api/v4/projects/{id}/statuses/{sha}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdStatusesSha<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdStatusesSha<'a> {
+pub struct CreateProjectStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectStatus<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdStatusesSha);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectStatus);
+/// Request builder of [`crate::Client::list_project_merge_request_draft_notes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes<'a> {
+pub struct ListProjectMergeRequestDraftNotes<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestDraftNotes<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesDraftNote>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequestDraftNotes);
+/// Request builder of [`crate::Client::create_project_merge_request_draft_note`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes<'a> {
+pub struct CreateProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestDraftNote<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDraftNote>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_draft_note_id`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectMergeRequestDraftNote);
+/// Request builder of [`crate::Client::get_project_merge_request_draft_note`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'a> {
+pub struct GetProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestDraftNote<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDraftNote>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_draft_note_id`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestDraftNote);
+/// Request builder of [`crate::Client::update_project_merge_request_draft_note`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'a> {
+pub struct UpdateProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectMergeRequestDraftNote<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesDraftNote>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_draft_note_id`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectMergeRequestDraftNote);
+/// Request builder of [`crate::Client::delete_project_merge_request_draft_note`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId<'a> {
+pub struct DeleteProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequestDraftNote<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId
-);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_draft_note_id_publish`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}/publish`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectMergeRequestDraftNote);
+/// Request builder of [`crate::Client::publish_project_merge_request_draft_note`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}/publish`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteIdPublish<
-    'a,
->(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteIdPublish<'a> {
+pub struct PublishProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PublishProjectMergeRequestDraftNote<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteIdPublish
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_draft_notes_bulk_publish`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/bulk_publish`. Send it with `.await`.
+crate::runtime::into_future!(PublishProjectMergeRequestDraftNote);
+/// Request builder of [`crate::Client::create_project_merge_request_draft_note_bulk_publish`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/bulk_publish`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesBulkPublish<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct CreateProjectMergeRequestDraftNoteBulkPublish<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesBulkPublish<'a> {
+for CreateProjectMergeRequestDraftNoteBulkPublish<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesBulkPublish
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_files_file_path_blame`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectMergeRequestDraftNoteBulkPublish);
+/// Request builder of [`crate::Client::get_project_repository_file_blame`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryFilesFilePathBlame<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryFilesFilePathBlame<'a> {
+pub struct GetProjectRepositoryFileBlame<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryFileBlame<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryFilesFilePathBlame);
-/// Request builder of [`crate::Client::head_api_v4_projects_id_repository_files_file_path_blame`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryFileBlame);
+/// Request builder of [`crate::Client::head_project_repository_file_blame`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct HeadApiV4ProjectsIdRepositoryFilesFilePathBlame<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for HeadApiV4ProjectsIdRepositoryFilesFilePathBlame<'a> {
+pub struct HeadProjectRepositoryFileBlame<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for HeadProjectRepositoryFileBlame<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(HeadApiV4ProjectsIdRepositoryFilesFilePathBlame);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_files_file_path_raw`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/raw`. Send it with `.await`.
+crate::runtime::into_future!(HeadProjectRepositoryFileBlame);
+/// Request builder of [`crate::Client::get_project_repository_file_raw`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryFilesFilePathRaw<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryFilesFilePathRaw<'_> {
+pub struct GetProjectRepositoryFileRaw<'a>(crate::runtime::Call<'a>);
+impl GetProjectRepositoryFileRaw<'_> {
     /// The name of branch, tag or commit
     pub fn r#ref(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
@@ -5367,55 +5199,51 @@ impl GetApiV4ProjectsIdRepositoryFilesFilePathRaw<'_> {
         Self(self.0.query("lfs", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryFilesFilePathRaw<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryFileRaw<'a> {
     type Response = crate::runtime::Bytes;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryFilesFilePathRaw);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_files_file_path`]: `GET /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryFileRaw);
+/// Request builder of [`crate::Client::get_project_repository_file`]: `GET /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryFilesFilePath<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryFilesFilePath<'a> {
+pub struct GetProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryFilesFilePath);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_repository_files_file_path`]: `PUT /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryFile);
+/// Request builder of [`crate::Client::update_project_repository_file`]: `PUT /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdRepositoryFilesFilePath<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdRepositoryFilesFilePath<'a> {
+pub struct UpdateProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectRepositoryFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdRepositoryFilesFilePath);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_files_file_path`]: `POST /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectRepositoryFile);
+/// Request builder of [`crate::Client::create_project_repository_file`]: `POST /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryFilesFilePath<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdRepositoryFilesFilePath<'a> {
+pub struct CreateProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryFilesFilePath);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_repository_files_file_path`]: `DELETE /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositoryFile);
+/// Request builder of [`crate::Client::delete_project_repository_file`]: `DELETE /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRepositoryFilesFilePath<'a>(crate::runtime::Call<'a>);
-impl DeleteApiV4ProjectsIdRepositoryFilesFilePath<'_> {
+pub struct DeleteProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
+impl DeleteProjectRepositoryFile<'_> {
     /// Name of the branch to start the new commit from
     pub fn start_branch(self, value: impl Into<String>) -> Self {
         Self(self.0.query("start_branch", &Into::<String>::into(value)))
@@ -5429,42 +5257,40 @@ impl DeleteApiV4ProjectsIdRepositoryFilesFilePath<'_> {
         Self(self.0.query("author_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRepositoryFilesFilePath<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRepositoryFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdRepositoryFilesFilePath);
-/// Request builder of [`crate::Client::head_api_v4_projects_id_repository_files_file_path`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRepositoryFile);
+/// Request builder of [`crate::Client::head_project_repository_file`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct HeadApiV4ProjectsIdRepositoryFilesFilePath<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for HeadApiV4ProjectsIdRepositoryFilesFilePath<'a> {
+pub struct HeadProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for HeadProjectRepositoryFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(HeadApiV4ProjectsIdRepositoryFilesFilePath);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_uploads_authorize`]: `POST /api/v4/projects/{id}/uploads/authorize`. Send it with `.await`.
+crate::runtime::into_future!(HeadProjectRepositoryFile);
+/// Request builder of [`crate::Client::authorize_project_upload`]: `POST /api/v4/projects/{id}/uploads/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdUploadsAuthorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdUploadsAuthorize<'a> {
+pub struct AuthorizeProjectUpload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectUpload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdUploadsAuthorize);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_uploads`]: `GET /api/v4/projects/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(AuthorizeProjectUpload);
+/// Request builder of [`crate::Client::list_project_uploads`]: `GET /api/v4/projects/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdUploads<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdUploads<'_> {
+pub struct ListProjectUploads<'a>(crate::runtime::Call<'a>);
+impl ListProjectUploads<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -5478,133 +5304,117 @@ impl GetApiV4ProjectsIdUploads<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdUploads<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectUploads<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMarkdownUploadAdmin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdUploads);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_uploads`]: `POST /api/v4/projects/{id}/uploads`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectUploads);
+/// Request builder of [`crate::Client::create_project_upload`]: `POST /api/v4/projects/{id}/uploads`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdUploads<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdUploads<'a> {
+pub struct CreateProjectUpload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectUpload<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectUpload>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdUploads);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_uploads_upload_id`]: `GET /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectUpload);
+/// Request builder of [`crate::Client::get_project_upload`]: `GET /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdUploadsUploadId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdUploadsUploadId<'a> {
+pub struct GetProjectUpload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectUpload<'a> {
     type Response = crate::runtime::Bytes;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdUploadsUploadId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_uploads_upload_id`]: `DELETE /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectUpload);
+/// Request builder of [`crate::Client::delete_project_upload`]: `DELETE /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdUploadsUploadId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdUploadsUploadId<'a> {
+pub struct DeleteProjectUpload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectUpload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdUploadsUploadId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_uploads_secret_filename`]: `GET /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectUpload);
+/// Request builder of [`crate::Client::get_project_upload_by_secret`]: `GET /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdUploadsSecretFilename<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdUploadsSecretFilename<'a> {
+pub struct GetProjectUploadBySecret<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectUploadBySecret<'a> {
     type Response = crate::runtime::Bytes;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdUploadsSecretFilename);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_uploads_secret_filename`]: `DELETE /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectUploadBySecret);
+/// Request builder of [`crate::Client::delete_project_upload_by_secret`]: `DELETE /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdUploadsSecretFilename<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdUploadsSecretFilename<'a> {
+pub struct DeleteProjectUploadBySecret<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectUploadBySecret<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdUploadsSecretFilename);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_approvals`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectUploadBySecret);
+/// Request builder of [`crate::Client::get_project_merge_request_approvals`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals<'a> {
+pub struct GetProjectMergeRequestApprovals<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestApprovals<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestApprovals>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_approvals`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestApprovals);
+/// Request builder of [`crate::Client::create_project_merge_request_approval`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals<'a> {
+pub struct CreateProjectMergeRequestApproval<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestApproval<'a> {
     type Response = crate::runtime::Json<crate::types::EeApiEntitiesApprovalState>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_approve`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approve`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectMergeRequestApproval);
+/// Request builder of [`crate::Client::approve_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove<'a> {
+pub struct ApproveProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ApproveProjectMergeRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestApprovals>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_merge_requests_merge_request_iid_unapprove`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/unapprove`. Send it with `.await`.
+crate::runtime::into_future!(ApproveProjectMergeRequest);
+/// Request builder of [`crate::Client::unapprove_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/unapprove`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidUnapprove<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdMergeRequestsMergeRequestIidUnapprove<'a> {
+pub struct UnapproveProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UnapproveProjectMergeRequest<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestApprovals>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdMergeRequestsMergeRequestIidUnapprove);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_merge_request_iid_approval_state`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approval_state`. Send it with `.await`.
+crate::runtime::into_future!(UnapproveProjectMergeRequest);
+/// Request builder of [`crate::Client::get_project_merge_request_approval_state`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approval_state`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovalState<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovalState<'a> {
+pub struct GetProjectMergeRequestApprovalState<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestApprovalState<'a> {
     type Response = crate::runtime::Json<
         crate::types::EeApiEntitiesMergeRequestApprovalState,
     >;
@@ -5612,25 +5422,23 @@ for GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovalState<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsMergeRequestIidApprovalState
-);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_create_ci_config`]: `POST /api/v4/projects/{id}/create_ci_config`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectMergeRequestApprovalState);
+/// Request builder of [`crate::Client::create_project_create_ci_config`]: `POST /api/v4/projects/{id}/create_ci_config`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdCreateCiConfig<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdCreateCiConfig<'a> {
+pub struct CreateProjectCreateCiConfig<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectCreateCiConfig<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdCreateCiConfig);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_pages_domains`]: `POST /api/v4/projects/{id}/pages/domains`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectCreateCiConfig);
+/// Request builder of [`crate::Client::create_project_page_domain`]: `POST /api/v4/projects/{id}/pages/domains`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPagesDomains<'a>(crate::runtime::Call<'a>);
-impl PostApiV4ProjectsIdPagesDomains<'_> {
+pub struct CreateProjectPageDomain<'a>(crate::runtime::Call<'a>);
+impl CreateProjectPageDomain<'_> {
     /// The certificate
     pub fn certificate(self, value: impl Into<crate::runtime::File>) -> Self {
         Self(self.0.form_file("certificate", &Into::<crate::runtime::File>::into(value)))
@@ -5654,29 +5462,29 @@ impl PostApiV4ProjectsIdPagesDomains<'_> {
         Self(self.0.form_field("user_provided_key", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPagesDomains<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateProjectPageDomain<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPagesDomain>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPagesDomains);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pages_domains_domain`]: `GET /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPageDomain);
+/// Request builder of [`crate::Client::get_project_page_domain`]: `GET /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPagesDomainsDomain<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPagesDomainsDomain<'a> {
+pub struct GetProjectPageDomain<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPageDomain<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPagesDomain>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPagesDomainsDomain);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_pages_domains_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPageDomain);
+/// Request builder of [`crate::Client::update_project_page_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPagesDomainsDomain<'a>(crate::runtime::Call<'a>);
-impl PutApiV4ProjectsIdPagesDomainsDomain<'_> {
+pub struct UpdateProjectPageDomain<'a>(crate::runtime::Call<'a>);
+impl UpdateProjectPageDomain<'_> {
     /// The certificate
     pub fn certificate(self, value: impl Into<crate::runtime::File>) -> Self {
         Self(self.0.form_file("certificate", &Into::<crate::runtime::File>::into(value)))
@@ -5690,44 +5498,41 @@ impl PutApiV4ProjectsIdPagesDomainsDomain<'_> {
         Self(self.0.form_field("auto_ssl_enabled", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdPagesDomainsDomain<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPageDomain<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPagesDomainsDomain);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_pages_domains_domain`]: `DELETE /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectPageDomain);
+/// Request builder of [`crate::Client::delete_project_page_domain`]: `DELETE /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPagesDomainsDomain<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdPagesDomainsDomain<'a> {
+pub struct DeleteProjectPageDomain<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPageDomain<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdPagesDomainsDomain);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_pages_domains_domain_verify`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}/verify`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectPageDomain);
+/// Request builder of [`crate::Client::verify_project_page_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}/verify`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdPagesDomainsDomainVerify<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdPagesDomainsDomainVerify<'a> {
+pub struct VerifyProjectPageDomain<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for VerifyProjectPageDomain<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPagesDomain>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdPagesDomainsDomainVerify);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_registry_protection_repository_rules`]: `GET /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`.
+crate::runtime::into_future!(VerifyProjectPageDomain);
+/// Request builder of [`crate::Client::list_project_registry_protection_repository_rules`]: `GET /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRegistryProtectionRepositoryRules<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct ListProjectRegistryProtectionRepositoryRules<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRegistryProtectionRepositoryRules<'a> {
+for ListProjectRegistryProtectionRepositoryRules<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule>,
     >;
@@ -5735,15 +5540,13 @@ for GetApiV4ProjectsIdRegistryProtectionRepositoryRules<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRegistryProtectionRepositoryRules);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_registry_protection_repository_rules`]: `POST /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRegistryProtectionRepositoryRules);
+/// Request builder of [`crate::Client::create_project_registry_protection_repository_rule`]: `POST /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRegistryProtectionRepositoryRules<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct CreateProjectRegistryProtectionRepositoryRule<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdRegistryProtectionRepositoryRules<'a> {
+for CreateProjectRegistryProtectionRepositoryRule<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
     >;
@@ -5751,31 +5554,25 @@ for PostApiV4ProjectsIdRegistryProtectionRepositoryRules<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRegistryProtectionRepositoryRules);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_registry_protection_repository_rules_protection_rule_id`]: `DELETE /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRegistryProtectionRepositoryRule);
+/// Request builder of [`crate::Client::delete_project_registry_protection_repository_rule`]: `DELETE /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct DeleteProjectRegistryProtectionRepositoryRule<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<'a> {
+for DeleteProjectRegistryProtectionRepositoryRule<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId
-);
-/// Request builder of [`crate::Client::patch_api_v4_projects_id_registry_protection_repository_rules_protection_rule_id`]: `PATCH /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRegistryProtectionRepositoryRule);
+/// Request builder of [`crate::Client::update_project_registry_protection_repository_rule`]: `PATCH /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct UpdateProjectRegistryProtectionRepositoryRule<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<'a> {
+for UpdateProjectRegistryProtectionRepositoryRule<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
     >;
@@ -5783,14 +5580,12 @@ for PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_events`]: `GET /api/v4/projects/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UpdateProjectRegistryProtectionRepositoryRule);
+/// Request builder of [`crate::Client::list_project_events`]: `GET /api/v4/projects/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdEvents<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdEvents<'_> {
+pub struct ListProjectEvents<'a>(crate::runtime::Call<'a>);
+impl ListProjectEvents<'_> {
     /// Event action to filter on
     pub fn action(self, value: impl Into<String>) -> Self {
         Self(self.0.query("action", &Into::<String>::into(value)))
@@ -5798,16 +5593,14 @@ impl GetApiV4ProjectsIdEvents<'_> {
     /// Event target type to filter on
     pub fn target_type(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdEventsTargetType>,
+        value: impl Into<crate::types::ListProjectEventsTargetType>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "target_type",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdEventsTargetType,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectEventsTargetType>::into(value),
                 ),
         )
     }
@@ -5822,17 +5615,11 @@ impl GetApiV4ProjectsIdEvents<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Current page number
@@ -5848,73 +5635,65 @@ impl GetApiV4ProjectsIdEvents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdEvents<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectEvents<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesEvent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdEvents);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_hooks_hook_id_url_variables_key`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectEvents);
+/// Request builder of [`crate::Client::update_project_hook_url_variable`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdHooksHookIdUrlVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdHooksHookIdUrlVariablesKey<'a> {
+pub struct UpdateProjectHookUrlVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectHookUrlVariable<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdHooksHookIdUrlVariablesKey);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_hooks_hook_id_url_variables_key`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectHookUrlVariable);
+/// Request builder of [`crate::Client::delete_project_hook_url_variable`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdHooksHookIdUrlVariablesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdHooksHookIdUrlVariablesKey<'a> {
+pub struct DeleteProjectHookUrlVariable<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectHookUrlVariable<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdHooksHookIdUrlVariablesKey);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_hooks_hook_id_custom_headers_key`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectHookUrlVariable);
+/// Request builder of [`crate::Client::update_project_hook_custom_header`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdHooksHookIdCustomHeadersKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdHooksHookIdCustomHeadersKey<'a> {
+pub struct UpdateProjectHookCustomHeader<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectHookCustomHeader<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdHooksHookIdCustomHeadersKey);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_hooks_hook_id_custom_headers_key`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectHookCustomHeader);
+/// Request builder of [`crate::Client::delete_project_hook_custom_header`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdHooksHookIdCustomHeadersKey<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdHooksHookIdCustomHeadersKey<'a> {
+pub struct DeleteProjectHookCustomHeader<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectHookCustomHeader<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdHooksHookIdCustomHeadersKey);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_hooks_hook_id_events`]: `GET /api/v4/projects/{id}/hooks/{hook_id}/events`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectHookCustomHeader);
+/// Request builder of [`crate::Client::get_project_hook_events`]: `GET /api/v4/projects/{id}/hooks/{hook_id}/events`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdHooksHookIdEvents<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdHooksHookIdEvents<'_> {
+pub struct GetProjectHookEvents<'a>(crate::runtime::Call<'a>);
+impl GetProjectHookEvents<'_> {
     pub fn status(
         self,
-        value: impl Into<
-            Vec<crate::types::GetApiV4ProjectsIdHooksHookIdEventsStatusItem>,
-        >,
+        value: impl Into<Vec<crate::types::GetProjectHookEventsStatusItem>>,
     ) -> Self {
         Self(
             self
@@ -5922,7 +5701,7 @@ impl GetApiV4ProjectsIdHooksHookIdEvents<'_> {
                 .query_array(
                     "status[]",
                     &Into::<
-                        Vec<crate::types::GetApiV4ProjectsIdHooksHookIdEventsStatusItem>,
+                        Vec<crate::types::GetProjectHookEventsStatusItem>,
                     >::into(value),
                     crate::runtime::ArrayStyle::Repeat,
                 ),
@@ -5941,45 +5720,40 @@ impl GetApiV4ProjectsIdHooksHookIdEvents<'_> {
         Self(self.0.query("page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdHooksHookIdEvents<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectHookEvents<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdHooksHookIdEvents);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_hooks_hook_id_test_trigger`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/test/{trigger}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectHookEvents);
+/// Request builder of [`crate::Client::create_project_hook_test`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/test/{trigger}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdHooksHookIdTestTrigger<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdHooksHookIdTestTrigger<'a> {
+pub struct CreateProjectHookTest<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectHookTest<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdHooksHookIdTestTrigger);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_hooks_hook_id_events_hook_log_id_resend`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/events/{hook_log_id}/resend`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectHookTest);
+/// Request builder of [`crate::Client::resend_project_hook_event`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/events/{hook_log_id}/resend`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdHooksHookIdEventsHookLogIdResend<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdHooksHookIdEventsHookLogIdResend<'a> {
+pub struct ResendProjectHookEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResendProjectHookEvent<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdHooksHookIdEventsHookLogIdResend);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_protection_rules`]: `GET /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`.
+crate::runtime::into_future!(ResendProjectHookEvent);
+/// Request builder of [`crate::Client::list_project_package_protection_rules`]: `GET /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesProtectionRules<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesProtectionRules<'a> {
+pub struct ListProjectPackageProtectionRules<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ListProjectPackageProtectionRules<'a> {
     type Response = crate::runtime::Json<
         Vec<crate::types::ApiEntitiesProjectsPackagesProtectionRule>,
     >;
@@ -5987,13 +5761,12 @@ for GetApiV4ProjectsIdPackagesProtectionRules<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesProtectionRules);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_protection_rules`]: `POST /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectPackageProtectionRules);
+/// Request builder of [`crate::Client::create_project_package_protection_rule`]: `POST /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesProtectionRules<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdPackagesProtectionRules<'a> {
+pub struct CreateProjectPackageProtectionRule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectPackageProtectionRule<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectsPackagesProtectionRule,
     >;
@@ -6001,31 +5774,23 @@ for PostApiV4ProjectsIdPackagesProtectionRules<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPackagesProtectionRules);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_packages_protection_rules_package_protection_rule_id`]: `DELETE /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPackageProtectionRule);
+/// Request builder of [`crate::Client::delete_project_package_protection_rule`]: `DELETE /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'a> {
+pub struct DeleteProjectPackageProtectionRule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackageProtectionRule<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId
-);
-/// Request builder of [`crate::Client::patch_api_v4_projects_id_packages_protection_rules_package_protection_rule_id`]: `PATCH /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectPackageProtectionRule);
+/// Request builder of [`crate::Client::update_project_package_protection_rule`]: `PATCH /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'a> {
+pub struct UpdateProjectPackageProtectionRule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageProtectionRule<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectsPackagesProtectionRule,
     >;
@@ -6033,14 +5798,12 @@ for PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_storage_moves`]: `GET /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UpdateProjectPackageProtectionRule);
+/// Request builder of [`crate::Client::list_project_repository_storage_moves_by_id`]: `GET /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryStorageMoves<'_> {
+pub struct ListProjectRepositoryStorageMovesById<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryStorageMovesById<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -6054,7 +5817,7 @@ impl GetApiV4ProjectsIdRepositoryStorageMoves<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryStorageMoves<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryStorageMovesById<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesProjectsRepositoryStorageMove,
     >;
@@ -6062,13 +5825,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryStorageMo
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryStorageMoves);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_storage_moves`]: `POST /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryStorageMovesById);
+/// Request builder of [`crate::Client::create_project_repository_storage_move_by_id`]: `POST /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdRepositoryStorageMoves<'a> {
+pub struct CreateProjectRepositoryStorageMoveById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryStorageMoveById<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectsRepositoryStorageMove,
     >;
@@ -6076,15 +5838,12 @@ for PostApiV4ProjectsIdRepositoryStorageMoves<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryStorageMoves);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_storage_moves_repository_storage_move_id`]: `GET /api/v4/projects/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositoryStorageMoveById);
+/// Request builder of [`crate::Client::get_project_repository_storage_move_by_id`]: `GET /api/v4/projects/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryStorageMovesRepositoryStorageMoveId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
+pub struct GetProjectRepositoryStorageMoveById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryStorageMoveById<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectsRepositoryStorageMove,
     >;
@@ -6092,31 +5851,29 @@ for GetApiV4ProjectsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdRepositoryStorageMovesRepositoryStorageMoveId
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_snapshot`]: `GET /api/v4/projects/{id}/snapshot`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryStorageMoveById);
+/// Request builder of [`crate::Client::get_project_snapshot`]: `GET /api/v4/projects/{id}/snapshot`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSnapshot<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdSnapshot<'_> {
+pub struct GetProjectSnapshot<'a>(crate::runtime::Call<'a>);
+impl GetProjectSnapshot<'_> {
     /// Set to true to receive the wiki repository
     pub fn wiki(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("wiki", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSnapshot<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectSnapshot<'a> {
     type Response = crate::runtime::Bytes;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSnapshot);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_statistics`]: `GET /api/v4/projects/{id}/statistics`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectSnapshot);
+/// Request builder of [`crate::Client::get_project_statistics`]: `GET /api/v4/projects/{id}/statistics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdStatistics<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdStatistics<'a> {
+pub struct GetProjectStatistics<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectStatistics<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectDailyStatistics,
     >;
@@ -6124,12 +5881,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdStatistics<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdStatistics);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_templates_type`]: `GET /api/v4/projects/{id}/templates/{type}`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectStatistics);
+/// Request builder of [`crate::Client::get_project_template`]: `GET /api/v4/projects/{id}/templates/{type}`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTemplatesType<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdTemplatesType<'_> {
+pub struct GetProjectTemplate<'a>(crate::runtime::Call<'a>);
+impl GetProjectTemplate<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -6143,18 +5900,18 @@ impl GetApiV4ProjectsIdTemplatesType<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdTemplatesType<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectTemplate<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesTemplatesList>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdTemplatesType);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_templates_type_name`]: `GET /api/v4/projects/{id}/templates/{type}/{name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectTemplate);
+/// Request builder of [`crate::Client::get_project_template_by_name`]: `GET /api/v4/projects/{id}/templates/{type}/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTemplatesTypeName<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdTemplatesTypeName<'_> {
+pub struct GetProjectTemplateByName<'a>(crate::runtime::Call<'a>);
+impl GetProjectTemplateByName<'_> {
     /// The project id where a given template is being stored. This is useful when multiple templates from different projects have the same name
     pub fn source_template_project_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("source_template_project_id", &Into::<i64>::into(value)))
@@ -6168,92 +5925,83 @@ impl GetApiV4ProjectsIdTemplatesTypeName<'_> {
         Self(self.0.query("fullname", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdTemplatesTypeName<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectTemplateByName<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesLicense>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdTemplatesTypeName);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_custom_attributes`]: `GET /api/v4/projects/{id}/custom_attributes`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectTemplateByName);
+/// Request builder of [`crate::Client::get_project_custom_attributes`]: `GET /api/v4/projects/{id}/custom_attributes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdCustomAttributes<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdCustomAttributes<'a> {
+pub struct GetProjectCustomAttributes<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectCustomAttributes<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdCustomAttributes);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_custom_attributes_key`]: `GET /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectCustomAttributes);
+/// Request builder of [`crate::Client::get_project_custom_attribute`]: `GET /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdCustomAttributesKey<'a> {
+pub struct GetProjectCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectCustomAttribute<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdCustomAttributesKey);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_custom_attributes_key`]: `PUT /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectCustomAttribute);
+/// Request builder of [`crate::Client::update_project_custom_attribute`]: `PUT /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdCustomAttributesKey<'a> {
+pub struct UpdateProjectCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectCustomAttribute<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdCustomAttributesKey);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_custom_attributes_key`]: `DELETE /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectCustomAttribute);
+/// Request builder of [`crate::Client::delete_project_custom_attribute`]: `DELETE /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdCustomAttributesKey<'a> {
+pub struct DeleteProjectCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectCustomAttribute<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdCustomAttributesKey);
-/// Request builder of [`crate::Client::get_api_v4_projects`]: `GET /api/v4/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectCustomAttribute);
+/// Request builder of [`crate::Client::list_projects`]: `GET /api/v4/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Projects<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Projects<'_> {
+pub struct ListProjects<'a>(crate::runtime::Call<'a>);
+impl ListProjects<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4ProjectsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4ProjectsOrderBy>::into(value),
+                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
                 ),
         )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Limit by archived status
@@ -6263,14 +6011,14 @@ impl GetApiV4Projects<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -6325,7 +6073,7 @@ impl GetApiV4Projects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -6333,7 +6081,7 @@ impl GetApiV4Projects<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -6486,18 +6234,18 @@ impl GetApiV4Projects<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Projects<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjects<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Projects);
-/// Request builder of [`crate::Client::post_api_v4_projects`]: `POST /api/v4/projects`. Send it with `.await`.
+crate::runtime::into_future!(ListProjects);
+/// Request builder of [`crate::Client::create_project`]: `POST /api/v4/projects`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Projects<'a>(crate::runtime::Call<'a>);
-impl PostApiV4Projects<'_> {
+pub struct CreateProject<'a>(crate::runtime::Call<'a>);
+impl CreateProject<'_> {
     /// The name of the project
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("name", &Into::<String>::into(value)))
@@ -6517,14 +6265,14 @@ impl PostApiV4Projects<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn build_git_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -6535,7 +6283,7 @@ impl PostApiV4Projects<'_> {
     /// Auto-cancel pending pipelines
     pub fn auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
+        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -6543,7 +6291,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "auto_cancel_pending_pipelines",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -6579,7 +6327,7 @@ impl PostApiV4Projects<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6587,7 +6335,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "issues_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                        crate::types::CreateProjectBodyIssuesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6595,7 +6343,7 @@ impl PostApiV4Projects<'_> {
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6603,7 +6351,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "repository_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                        crate::types::CreateProjectBodyRepositoryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6611,7 +6359,7 @@ impl PostApiV4Projects<'_> {
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6619,7 +6367,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "merge_requests_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6627,7 +6375,7 @@ impl PostApiV4Projects<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6635,7 +6383,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "forking_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                        crate::types::CreateProjectBodyForkingAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6643,21 +6391,21 @@ impl PostApiV4Projects<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6665,7 +6413,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "builds_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                        crate::types::CreateProjectBodyBuildsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6673,7 +6421,7 @@ impl PostApiV4Projects<'_> {
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6681,7 +6429,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "snippets_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                        crate::types::CreateProjectBodySnippetsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6689,21 +6437,21 @@ impl PostApiV4Projects<'_> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn pages_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6711,7 +6459,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "analytics_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6719,7 +6467,7 @@ impl PostApiV4Projects<'_> {
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6727,7 +6475,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "container_registry_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6735,7 +6483,7 @@ impl PostApiV4Projects<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6743,7 +6491,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "security_and_compliance_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6751,7 +6499,7 @@ impl PostApiV4Projects<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6759,7 +6507,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "releases_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                        crate::types::CreateProjectBodyReleasesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6767,7 +6515,7 @@ impl PostApiV4Projects<'_> {
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6775,7 +6523,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "environments_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6783,7 +6531,7 @@ impl PostApiV4Projects<'_> {
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6791,7 +6539,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "feature_flags_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6799,7 +6547,7 @@ impl PostApiV4Projects<'_> {
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6807,7 +6555,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "infrastructure_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6815,7 +6563,7 @@ impl PostApiV4Projects<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6823,7 +6571,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "monitor_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                        crate::types::CreateProjectBodyMonitorAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6831,7 +6579,7 @@ impl PostApiV4Projects<'_> {
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6839,7 +6587,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "model_experiments_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6847,7 +6595,7 @@ impl PostApiV4Projects<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6855,7 +6603,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "model_registry_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6935,7 +6683,7 @@ impl PostApiV4Projects<'_> {
     pub fn container_expiration_policy_attributes(
         self,
         value: impl Into<
-            crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+            crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
         >,
     ) -> Self {
         Self(
@@ -6944,7 +6692,7 @@ impl PostApiV4Projects<'_> {
                 .form_object(
                     "container_expiration_policy_attributes",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+                        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
                     >::into(value),
                 ),
         )
@@ -6956,14 +6704,14 @@ impl PostApiV4Projects<'_> {
     /// The visibility of the project.
     pub fn visibility(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
+        value: impl Into<crate::types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -7041,14 +6789,14 @@ impl PostApiV4Projects<'_> {
     /// The merge method used when merging merge requests
     pub fn merge_method(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_method",
-                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -7077,7 +6825,7 @@ impl PostApiV4Projects<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -7085,7 +6833,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "auto_devops_deploy_strategy",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -7107,14 +6855,14 @@ impl PostApiV4Projects<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn squash_option(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
+        value: impl Into<crate::types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "squash_option",
-                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -7165,7 +6913,7 @@ impl PostApiV4Projects<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7173,7 +6921,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "requirements_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                        crate::types::CreateProjectBodyRequirementsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7192,7 +6940,7 @@ impl PostApiV4Projects<'_> {
     /// The object format of the project repository
     pub fn repository_object_format(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRepositoryObjectFormat>,
+        value: impl Into<crate::types::CreateProjectBodyRepositoryObjectFormat>,
     ) -> Self {
         Self(
             self
@@ -7200,7 +6948,7 @@ impl PostApiV4Projects<'_> {
                 .form_field(
                     "repository_object_format",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRepositoryObjectFormat,
+                        crate::types::CreateProjectBodyRepositoryObjectFormat,
                     >::into(value),
                 ),
         )
@@ -7238,18 +6986,18 @@ impl PostApiV4Projects<'_> {
         Self(self.0.form_field("template_project_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Projects<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Projects);
-/// Request builder of [`crate::Client::post_api_v4_projects_user_user_id`]: `POST /api/v4/projects/user/{user_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProject);
+/// Request builder of [`crate::Client::create_project_user`]: `POST /api/v4/projects/user/{user_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsUserUserId<'a>(crate::runtime::Call<'a>);
-impl PostApiV4ProjectsUserUserId<'_> {
+pub struct CreateProjectUser<'a>(crate::runtime::Call<'a>);
+impl CreateProjectUser<'_> {
     /// The path of the repository
     pub fn path(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("path", &Into::<String>::into(value)))
@@ -7265,14 +7013,14 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn build_git_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -7283,7 +7031,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Auto-cancel pending pipelines
     pub fn auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
+        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -7291,7 +7039,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "auto_cancel_pending_pipelines",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -7327,7 +7075,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7335,7 +7083,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "issues_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                        crate::types::CreateProjectBodyIssuesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7343,7 +7091,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7351,7 +7099,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "repository_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                        crate::types::CreateProjectBodyRepositoryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7359,7 +7107,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7367,7 +7115,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "merge_requests_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7375,7 +7123,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7383,7 +7131,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "forking_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                        crate::types::CreateProjectBodyForkingAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7391,21 +7139,21 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7413,7 +7161,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "builds_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                        crate::types::CreateProjectBodyBuildsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7421,7 +7169,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7429,7 +7177,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "snippets_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                        crate::types::CreateProjectBodySnippetsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7437,21 +7185,21 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn pages_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7459,7 +7207,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "analytics_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7467,7 +7215,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7475,7 +7223,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "container_registry_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7483,7 +7231,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7491,7 +7239,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "security_and_compliance_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7499,7 +7247,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7507,7 +7255,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "releases_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                        crate::types::CreateProjectBodyReleasesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7515,7 +7263,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7523,7 +7271,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "environments_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7531,7 +7279,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7539,7 +7287,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "feature_flags_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7547,7 +7295,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7555,7 +7303,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "infrastructure_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7563,7 +7311,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7571,7 +7319,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "monitor_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                        crate::types::CreateProjectBodyMonitorAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7579,7 +7327,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7587,7 +7335,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "model_experiments_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7595,7 +7343,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7603,7 +7351,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "model_registry_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7683,7 +7431,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     pub fn container_expiration_policy_attributes(
         self,
         value: impl Into<
-            crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+            crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
         >,
     ) -> Self {
         Self(
@@ -7692,7 +7440,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_object(
                     "container_expiration_policy_attributes",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+                        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
                     >::into(value),
                 ),
         )
@@ -7704,14 +7452,14 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// The visibility of the project.
     pub fn visibility(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
+        value: impl Into<crate::types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -7789,14 +7537,14 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// The merge method used when merging merge requests
     pub fn merge_method(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_method",
-                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -7825,7 +7573,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -7833,7 +7581,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "auto_devops_deploy_strategy",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -7855,14 +7603,14 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn squash_option(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
+        value: impl Into<crate::types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "squash_option",
-                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -7913,7 +7661,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7921,7 +7669,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "requirements_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                        crate::types::CreateProjectBodyRequirementsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7940,7 +7688,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
     /// The object format of the project repository
     pub fn repository_object_format(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRepositoryObjectFormat>,
+        value: impl Into<crate::types::CreateProjectBodyRepositoryObjectFormat>,
     ) -> Self {
         Self(
             self
@@ -7948,7 +7696,7 @@ impl PostApiV4ProjectsUserUserId<'_> {
                 .form_field(
                     "repository_object_format",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRepositoryObjectFormat,
+                        crate::types::CreateProjectBodyRepositoryObjectFormat,
                     >::into(value),
                 ),
         )
@@ -7986,35 +7734,35 @@ impl PostApiV4ProjectsUserUserId<'_> {
         Self(self.0.form_field("template_project_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsUserUserId<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateProjectUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsUserUserId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_share_locations`]: `GET /api/v4/projects/{id}/share_locations`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectUser);
+/// Request builder of [`crate::Client::get_project_share_locations`]: `GET /api/v4/projects/{id}/share_locations`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdShareLocations<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdShareLocations<'_> {
+pub struct GetProjectShareLocations<'a>(crate::runtime::Call<'a>);
+impl GetProjectShareLocations<'_> {
     /// Return list of groups matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdShareLocations<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectShareLocations<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdShareLocations);
-/// Request builder of [`crate::Client::get_api_v4_projects_id`]: `GET /api/v4/projects/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectShareLocations);
+/// Request builder of [`crate::Client::get_project`]: `GET /api/v4/projects/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsId<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsId<'_> {
+pub struct GetProject<'a>(crate::runtime::Call<'a>);
+impl GetProject<'_> {
     /// Include project statistics
     ///
     /// Default: `false`.
@@ -8034,18 +7782,18 @@ impl GetApiV4ProjectsId<'_> {
         Self(self.0.query("license", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsId<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectWithAccess>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id`]: `PUT /api/v4/projects/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProject);
+/// Request builder of [`crate::Client::update_project`]: `PUT /api/v4/projects/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsId<'a>(crate::runtime::Call<'a>);
-impl PutApiV4ProjectsId<'_> {
+pub struct UpdateProject<'a>(crate::runtime::Call<'a>);
+impl UpdateProject<'_> {
     /// The name of the project
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("name", &Into::<String>::into(value)))
@@ -8065,14 +7813,14 @@ impl PutApiV4ProjectsId<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn build_git_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<crate::types::PostApiV4ProjectsBuildGitStrategy>::into(value),
+                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -8083,7 +7831,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Auto-cancel pending pipelines
     pub fn auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoCancelPendingPipelines>,
+        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -8091,7 +7839,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "auto_cancel_pending_pipelines",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -8127,7 +7875,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8135,7 +7883,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "issues_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsIssuesAccessLevel,
+                        crate::types::CreateProjectBodyIssuesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8143,7 +7891,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRepositoryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8151,7 +7899,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "repository_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+                        crate::types::CreateProjectBodyRepositoryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8159,7 +7907,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeRequestsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8167,7 +7915,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "merge_requests_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8175,7 +7923,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8183,7 +7931,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "forking_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsForkingAccessLevel,
+                        crate::types::CreateProjectBodyForkingAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8191,21 +7939,21 @@ impl PutApiV4ProjectsId<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4GroupsWikiAccessLevel>,
+        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::PostApiV4GroupsWikiAccessLevel>::into(value),
+                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8213,7 +7961,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "builds_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsBuildsAccessLevel,
+                        crate::types::CreateProjectBodyBuildsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8221,7 +7969,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSnippetsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8229,7 +7977,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "snippets_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+                        crate::types::CreateProjectBodySnippetsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8237,21 +7985,21 @@ impl PutApiV4ProjectsId<'_> {
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn pages_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<crate::types::PostApiV4ProjectsPagesAccessLevel>::into(value),
+                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAnalyticsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8259,7 +8007,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "analytics_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8267,7 +8015,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsContainerRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8275,7 +8023,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "container_registry_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8283,7 +8031,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8291,7 +8039,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "security_and_compliance_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8299,7 +8047,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsReleasesAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8307,7 +8055,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "releases_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+                        crate::types::CreateProjectBodyReleasesAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8315,7 +8063,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsEnvironmentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8323,7 +8071,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "environments_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8331,7 +8079,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8339,7 +8087,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "feature_flags_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8347,7 +8095,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsInfrastructureAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8355,7 +8103,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "infrastructure_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8363,7 +8111,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8371,7 +8119,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "monitor_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsMonitorAccessLevel,
+                        crate::types::CreateProjectBodyMonitorAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8379,7 +8127,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelExperimentsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8387,7 +8135,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "model_experiments_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8395,7 +8143,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsModelRegistryAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8403,7 +8151,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "model_registry_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8483,7 +8231,7 @@ impl PutApiV4ProjectsId<'_> {
     pub fn container_expiration_policy_attributes(
         self,
         value: impl Into<
-            crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+            crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
         >,
     ) -> Self {
         Self(
@@ -8492,7 +8240,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_object(
                     "container_expiration_policy_attributes",
                     &Into::<
-                        crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+                        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
                     >::into(value),
                 ),
         )
@@ -8504,14 +8252,14 @@ impl PutApiV4ProjectsId<'_> {
     /// The visibility of the project.
     pub fn visibility(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsVisibility>,
+        value: impl Into<crate::types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::PostApiV4ProjectsVisibility>::into(value),
+                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -8589,14 +8337,14 @@ impl PutApiV4ProjectsId<'_> {
     /// The merge method used when merging merge requests
     pub fn merge_method(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsMergeMethod>,
+        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_method",
-                    &Into::<crate::types::PostApiV4ProjectsMergeMethod>::into(value),
+                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -8625,7 +8373,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy>,
+        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -8633,7 +8381,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "auto_devops_deploy_strategy",
                     &Into::<
-                        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -8655,14 +8403,14 @@ impl PutApiV4ProjectsId<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn squash_option(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsSquashOption>,
+        value: impl Into<crate::types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "squash_option",
-                    &Into::<crate::types::PostApiV4ProjectsSquashOption>::into(value),
+                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -8713,7 +8461,7 @@ impl PutApiV4ProjectsId<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4ProjectsRequirementsAccessLevel>,
+        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8721,7 +8469,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "requirements_access_level",
                     &Into::<
-                        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+                        crate::types::CreateProjectBodyRequirementsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8797,7 +8545,7 @@ impl PutApiV4ProjectsId<'_> {
     pub fn ci_pipeline_variables_minimum_override_role(
         self,
         value: impl Into<
-            crate::types::PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole,
+            crate::types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole,
         >,
     ) -> Self {
         Self(
@@ -8806,7 +8554,7 @@ impl PutApiV4ProjectsId<'_> {
                 .form_field(
                     "ci_pipeline_variables_minimum_override_role",
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole,
+                        crate::types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole,
                     >::into(value),
                 ),
         )
@@ -8942,81 +8690,72 @@ impl PutApiV4ProjectsId<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsId<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id`]: `DELETE /api/v4/projects/{id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProject);
+/// Request builder of [`crate::Client::delete_project`]: `DELETE /api/v4/projects/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsId<'a> {
+pub struct DeleteProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProject<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsId);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_fork`]: `POST /api/v4/projects/{id}/fork`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProject);
+/// Request builder of [`crate::Client::post_projects_id_fork`]: `POST /api/v4/projects/{id}/fork`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdFork<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdFork<'a> {
+pub struct PostProjectsIdFork<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostProjectsIdFork<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdFork);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_fork`]: `DELETE /api/v4/projects/{id}/fork`. Send it with `.await`.
+crate::runtime::into_future!(PostProjectsIdFork);
+/// Request builder of [`crate::Client::delete_projects_id_fork`]: `DELETE /api/v4/projects/{id}/fork`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdFork<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdFork<'a> {
+pub struct DeleteProjectsIdFork<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectsIdFork<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdFork);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_forks`]: `GET /api/v4/projects/{id}/forks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteProjectsIdFork);
+/// Request builder of [`crate::Client::list_project_forks`]: `GET /api/v4/projects/{id}/forks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdForks<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdForks<'_> {
+pub struct ListProjectForks<'a>(crate::runtime::Call<'a>);
+impl ListProjectForks<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4ProjectsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4ProjectsOrderBy>::into(value),
+                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
                 ),
         )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Limit by archived status
@@ -9026,14 +8765,14 @@ impl GetApiV4ProjectsIdForks<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -9088,7 +8827,7 @@ impl GetApiV4ProjectsIdForks<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -9096,7 +8835,7 @@ impl GetApiV4ProjectsIdForks<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -9243,73 +8982,73 @@ impl GetApiV4ProjectsIdForks<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdForks<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectForks<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdForks);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_pages_access`]: `GET /api/v4/projects/{id}/pages_access`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectForks);
+/// Request builder of [`crate::Client::get_project_pages_access`]: `GET /api/v4/projects/{id}/pages_access`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPagesAccess<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPagesAccess<'a> {
+pub struct GetProjectPagesAccess<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPagesAccess<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPagesAccess);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_archive`]: `POST /api/v4/projects/{id}/archive`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPagesAccess);
+/// Request builder of [`crate::Client::archive_project`]: `POST /api/v4/projects/{id}/archive`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdArchive<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdArchive<'a> {
+pub struct ArchiveProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ArchiveProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdArchive);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_unarchive`]: `POST /api/v4/projects/{id}/unarchive`. Send it with `.await`.
+crate::runtime::into_future!(ArchiveProject);
+/// Request builder of [`crate::Client::unarchive_project`]: `POST /api/v4/projects/{id}/unarchive`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdUnarchive<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdUnarchive<'a> {
+pub struct UnarchiveProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UnarchiveProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdUnarchive);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_star`]: `POST /api/v4/projects/{id}/star`. Send it with `.await`.
+crate::runtime::into_future!(UnarchiveProject);
+/// Request builder of [`crate::Client::star_project`]: `POST /api/v4/projects/{id}/star`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdStar<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdStar<'a> {
+pub struct StarProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for StarProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdStar);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_unstar`]: `POST /api/v4/projects/{id}/unstar`. Send it with `.await`.
+crate::runtime::into_future!(StarProject);
+/// Request builder of [`crate::Client::unstar_project`]: `POST /api/v4/projects/{id}/unstar`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdUnstar<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdUnstar<'a> {
+pub struct UnstarProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UnstarProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdUnstar);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_starrers`]: `GET /api/v4/projects/{id}/starrers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UnstarProject);
+/// Request builder of [`crate::Client::list_project_starrers`]: `GET /api/v4/projects/{id}/starrers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdStarrers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdStarrers<'_> {
+pub struct ListProjectStarrers<'a>(crate::runtime::Call<'a>);
+impl ListProjectStarrers<'_> {
     /// Return list of users matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -9327,76 +9066,73 @@ impl GetApiV4ProjectsIdStarrers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdStarrers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectStarrers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdStarrers);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_languages`]: `GET /api/v4/projects/{id}/languages`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectStarrers);
+/// Request builder of [`crate::Client::get_project_languages`]: `GET /api/v4/projects/{id}/languages`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdLanguages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdLanguages<'a> {
+pub struct GetProjectLanguages<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectLanguages<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdLanguages);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_fork_forked_from_id`]: `POST /api/v4/projects/{id}/fork/{forked_from_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectLanguages);
+/// Request builder of [`crate::Client::create_project_fork`]: `POST /api/v4/projects/{id}/fork/{forked_from_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdForkForkedFromId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdForkForkedFromId<'a> {
+pub struct CreateProjectFork<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectFork<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdForkForkedFromId);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_share`]: `POST /api/v4/projects/{id}/share`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectFork);
+/// Request builder of [`crate::Client::share_project`]: `POST /api/v4/projects/{id}/share`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdShare<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdShare<'a> {
+pub struct ShareProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ShareProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectGroupLink>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdShare);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_share_group_id`]: `DELETE /api/v4/projects/{id}/share/{group_id}`. Send it with `.await`.
+crate::runtime::into_future!(ShareProject);
+/// Request builder of [`crate::Client::delete_project_share`]: `DELETE /api/v4/projects/{id}/share/{group_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdShareGroupId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdShareGroupId<'a> {
+pub struct DeleteProjectShare<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectShare<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdShareGroupId);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_import_project_members_project_id`]: `POST /api/v4/projects/{id}/import_project_members/{project_id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectShare);
+/// Request builder of [`crate::Client::create_project_import_project_member`]: `POST /api/v4/projects/{id}/import_project_members/{project_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdImportProjectMembersProjectId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdImportProjectMembersProjectId<'a> {
+pub struct CreateProjectImportProjectMember<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectImportProjectMember<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdImportProjectMembersProjectId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_users`]: `GET /api/v4/projects/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateProjectImportProjectMember);
+/// Request builder of [`crate::Client::list_project_users`]: `GET /api/v4/projects/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdUsers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdUsers<'_> {
+pub struct ListProjectUsers<'a>(crate::runtime::Call<'a>);
+impl ListProjectUsers<'_> {
     /// Return list of users matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -9426,18 +9162,18 @@ impl GetApiV4ProjectsIdUsers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdUsers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectUsers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdUsers);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_groups`]: `GET /api/v4/projects/{id}/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListProjectUsers);
+/// Request builder of [`crate::Client::list_project_groups`]: `GET /api/v4/projects/{id}/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdGroups<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdGroups<'_> {
+pub struct ListProjectGroups<'a>(crate::runtime::Call<'a>);
+impl ListProjectGroups<'_> {
     /// Return list of groups matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -9469,7 +9205,7 @@ impl GetApiV4ProjectsIdGroups<'_> {
     /// Limit returned shared groups by minimum access level to the project
     pub fn shared_min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -9477,7 +9213,7 @@ impl GetApiV4ProjectsIdGroups<'_> {
                 .query(
                     "shared_min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -9495,22 +9231,22 @@ impl GetApiV4ProjectsIdGroups<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdGroups<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectGroups<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPublicGroupDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdGroups);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_invited_groups`]: `GET /api/v4/projects/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListProjectGroups);
+/// Request builder of [`crate::Client::list_project_invited_groups`]: `GET /api/v4/projects/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdInvitedGroups<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdInvitedGroups<'_> {
+pub struct ListProjectInvitedGroups<'a>(crate::runtime::Call<'a>);
+impl ListProjectInvitedGroups<'_> {
     /// Filter by group relation
     pub fn relation(
         self,
-        value: impl Into<Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>>,
+        value: impl Into<Vec<crate::types::ListGroupInvitedGroupsRelationItem>>,
     ) -> Self {
         Self(
             self
@@ -9518,7 +9254,7 @@ impl GetApiV4ProjectsIdInvitedGroups<'_> {
                 .query_array(
                     "relation[]",
                     &Into::<
-                        Vec<crate::types::GetApiV4GroupsIdInvitedGroupsRelationItem>,
+                        Vec<crate::types::ListGroupInvitedGroupsRelationItem>,
                     >::into(value),
                     crate::runtime::ArrayStyle::Repeat,
                 ),
@@ -9531,7 +9267,7 @@ impl GetApiV4ProjectsIdInvitedGroups<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -9539,7 +9275,7 @@ impl GetApiV4ProjectsIdInvitedGroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -9563,51 +9299,51 @@ impl GetApiV4ProjectsIdInvitedGroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdInvitedGroups<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectInvitedGroups<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdInvitedGroups);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_housekeeping`]: `POST /api/v4/projects/{id}/housekeeping`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectInvitedGroups);
+/// Request builder of [`crate::Client::create_project_housekeeping`]: `POST /api/v4/projects/{id}/housekeeping`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdHousekeeping<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdHousekeeping<'a> {
+pub struct CreateProjectHousekeeping<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectHousekeeping<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdHousekeeping);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_size`]: `POST /api/v4/projects/{id}/repository_size`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectHousekeeping);
+/// Request builder of [`crate::Client::create_project_repository_size`]: `POST /api/v4/projects/{id}/repository_size`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositorySize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRepositorySize<'a> {
+pub struct CreateProjectRepositorySize<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositorySize<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositorySize);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_transfer`]: `PUT /api/v4/projects/{id}/transfer`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositorySize);
+/// Request builder of [`crate::Client::transfer_project`]: `PUT /api/v4/projects/{id}/transfer`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdTransfer<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdTransfer<'a> {
+pub struct TransferProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for TransferProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdTransfer);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_transfer_locations`]: `GET /api/v4/projects/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(TransferProject);
+/// Request builder of [`crate::Client::list_project_transfer_locations`]: `GET /api/v4/projects/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTransferLocations<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdTransferLocations<'_> {
+pub struct ListProjectTransferLocations<'a>(crate::runtime::Call<'a>);
+impl ListProjectTransferLocations<'_> {
     /// Return list of namespaces matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -9625,18 +9361,18 @@ impl GetApiV4ProjectsIdTransferLocations<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdTransferLocations<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectTransferLocations<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPublicGroupDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdTransferLocations);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_storage`]: `GET /api/v4/projects/{id}/storage`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectTransferLocations);
+/// Request builder of [`crate::Client::get_project_storage`]: `GET /api/v4/projects/{id}/storage`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdStorage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdStorage<'a> {
+pub struct GetProjectStorage<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectStorage<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesProjectRepositoryStorage,
     >;
@@ -9644,23 +9380,23 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdStorage<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdStorage);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_restore`]: `POST /api/v4/projects/{id}/restore`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectStorage);
+/// Request builder of [`crate::Client::restore_project`]: `POST /api/v4/projects/{id}/restore`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRestore<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRestore<'a> {
+pub struct RestoreProject<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RestoreProject<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRestore);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_audit_events`]: `GET /api/v4/projects/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(RestoreProject);
+/// Request builder of [`crate::Client::list_project_audit_events`]: `GET /api/v4/projects/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAuditEvents<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdAuditEvents<'_> {
+pub struct ListProjectAuditEvents<'a>(crate::runtime::Call<'a>);
+impl ListProjectAuditEvents<'_> {
     /// Return audit events created after the specified time
     pub fn created_after(
         self,
@@ -9702,30 +9438,29 @@ impl GetApiV4ProjectsIdAuditEvents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdAuditEvents<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectAuditEvents<'a> {
     type Response = crate::runtime::Paged<crate::types::EeApiEntitiesAuditEvent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdAuditEvents);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_audit_events_audit_event_id`]: `GET /api/v4/projects/{id}/audit_events/{audit_event_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectAuditEvents);
+/// Request builder of [`crate::Client::get_project_audit_event`]: `GET /api/v4/projects/{id}/audit_events/{audit_event_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdAuditEventsAuditEventId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdAuditEventsAuditEventId<'a> {
+pub struct GetProjectAuditEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectAuditEvent<'a> {
     type Response = crate::runtime::Json<crate::types::EeApiEntitiesAuditEvent>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdAuditEventsAuditEventId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_protected_branches`]: `GET /api/v4/projects/{id}/protected_branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectAuditEvent);
+/// Request builder of [`crate::Client::list_project_protected_branches`]: `GET /api/v4/projects/{id}/protected_branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdProtectedBranches<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdProtectedBranches<'_> {
+pub struct ListProjectProtectedBranches<'a>(crate::runtime::Call<'a>);
+impl ListProjectProtectedBranches<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -9743,64 +9478,62 @@ impl GetApiV4ProjectsIdProtectedBranches<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdProtectedBranches<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectProtectedBranches<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesProtectedBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdProtectedBranches);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_protected_branches`]: `POST /api/v4/projects/{id}/protected_branches`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectProtectedBranches);
+/// Request builder of [`crate::Client::create_project_protected_branch`]: `POST /api/v4/projects/{id}/protected_branches`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdProtectedBranches<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdProtectedBranches<'a> {
+pub struct CreateProjectProtectedBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectProtectedBranch<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdProtectedBranches);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_protected_branches_name`]: `GET /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectProtectedBranch);
+/// Request builder of [`crate::Client::get_project_protected_branch`]: `GET /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdProtectedBranchesName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdProtectedBranchesName<'a> {
+pub struct GetProjectProtectedBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectProtectedBranch<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdProtectedBranchesName);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_protected_branches_name`]: `DELETE /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectProtectedBranch);
+/// Request builder of [`crate::Client::delete_project_protected_branch`]: `DELETE /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdProtectedBranchesName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdProtectedBranchesName<'a> {
+pub struct DeleteProjectProtectedBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectProtectedBranch<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdProtectedBranchesName);
-/// Request builder of [`crate::Client::patch_api_v4_projects_id_protected_branches_name`]: `PATCH /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectProtectedBranch);
+/// Request builder of [`crate::Client::update_project_protected_branch`]: `PATCH /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4ProjectsIdProtectedBranchesName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PatchApiV4ProjectsIdProtectedBranchesName<'a> {
+pub struct UpdateProjectProtectedBranch<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectProtectedBranch<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedBranch>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PatchApiV4ProjectsIdProtectedBranchesName);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_tree`]: `GET /api/v4/projects/{id}/repository/tree`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UpdateProjectProtectedBranch);
+/// Request builder of [`crate::Client::list_project_repository_tree`]: `GET /api/v4/projects/{id}/repository/tree`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryTree<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryTree<'_> {
+pub struct ListProjectRepositoryTree<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryTree<'_> {
     /// The name of a repository branch or tag, if not given the default branch is used
     pub fn r#ref(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
@@ -9832,7 +9565,7 @@ impl GetApiV4ProjectsIdRepositoryTree<'_> {
     /// Default: `"legacy"`.
     pub fn pagination(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryTreePagination>,
+        value: impl Into<crate::types::ListProjectRepositoryTreePagination>,
     ) -> Self {
         Self(
             self
@@ -9840,7 +9573,7 @@ impl GetApiV4ProjectsIdRepositoryTree<'_> {
                 .query(
                     "pagination",
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdRepositoryTreePagination,
+                        crate::types::ListProjectRepositoryTreePagination,
                     >::into(value),
                 ),
         )
@@ -9850,40 +9583,40 @@ impl GetApiV4ProjectsIdRepositoryTree<'_> {
         Self(self.0.query("page_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryTree<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryTree<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesTreeObject>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryTree);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_blobs_sha_raw`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}/raw`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryTree);
+/// Request builder of [`crate::Client::get_project_repository_blob_raw`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryBlobsShaRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryBlobsShaRaw<'a> {
+pub struct GetProjectRepositoryBlobRaw<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryBlobRaw<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryBlobsShaRaw);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_blobs_sha`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryBlobRaw);
+/// Request builder of [`crate::Client::get_project_repository_blob`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryBlobsSha<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryBlobsSha<'a> {
+pub struct GetProjectRepositoryBlob<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryBlob<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryBlobsSha);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_archive`]: `GET /api/v4/projects/{id}/repository/archive`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryBlob);
+/// Request builder of [`crate::Client::get_project_repository_archive`]: `GET /api/v4/projects/{id}/repository/archive`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryArchive<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryArchive<'_> {
+pub struct GetProjectRepositoryArchive<'a>(crate::runtime::Call<'a>);
+impl GetProjectRepositoryArchive<'_> {
     /// The commit sha of the archive to be downloaded
     pub fn sha(self, value: impl Into<String>) -> Self {
         Self(self.0.query("sha", &Into::<String>::into(value)))
@@ -9915,18 +9648,18 @@ impl GetApiV4ProjectsIdRepositoryArchive<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryArchive<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryArchive<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryArchive);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_compare`]: `GET /api/v4/projects/{id}/repository/compare`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryArchive);
+/// Request builder of [`crate::Client::get_project_repository_compare`]: `GET /api/v4/projects/{id}/repository/compare`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryCompare<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryCompare<'_> {
+pub struct GetProjectRepositoryCompare<'a>(crate::runtime::Call<'a>);
+impl GetProjectRepositoryCompare<'_> {
     /// The project to compare from
     pub fn from_project_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("from_project_id", &Into::<i64>::into(value)))
@@ -9944,18 +9677,18 @@ impl GetApiV4ProjectsIdRepositoryCompare<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryCompare<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryCompare<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCompare>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryCompare);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_contributors`]: `GET /api/v4/projects/{id}/repository/contributors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetProjectRepositoryCompare);
+/// Request builder of [`crate::Client::list_project_repository_contributors`]: `GET /api/v4/projects/{id}/repository/contributors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryContributors<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryContributors<'_> {
+pub struct ListProjectRepositoryContributors<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryContributors<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -9977,7 +9710,7 @@ impl GetApiV4ProjectsIdRepositoryContributors<'_> {
     /// Default: `"commits"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryContributorsOrderBy>,
+        value: impl Into<crate::types::ListProjectRepositoryContributorsOrderBy>,
     ) -> Self {
         Self(
             self
@@ -9985,7 +9718,7 @@ impl GetApiV4ProjectsIdRepositoryContributors<'_> {
                 .query(
                     "order_by",
                     &Into::<
-                        crate::types::GetApiV4ProjectsIdRepositoryContributorsOrderBy,
+                        crate::types::ListProjectRepositoryContributorsOrderBy,
                     >::into(value),
                 ),
         )
@@ -9993,35 +9726,33 @@ impl GetApiV4ProjectsIdRepositoryContributors<'_> {
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4GroupsSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::GetApiV4GroupsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryContributors<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryContributors<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesContributor>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryContributors);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_merge_base`]: `GET /api/v4/projects/{id}/repository/merge_base`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryContributors);
+/// Request builder of [`crate::Client::get_project_repository_merge_base`]: `GET /api/v4/projects/{id}/repository/merge_base`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryMergeBase<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryMergeBase<'a> {
+pub struct GetProjectRepositoryMergeBase<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryMergeBase<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryMergeBase);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_changelog`]: `GET /api/v4/projects/{id}/repository/changelog`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryMergeBase);
+/// Request builder of [`crate::Client::get_project_repository_changelog`]: `GET /api/v4/projects/{id}/repository/changelog`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryChangelog<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryChangelog<'_> {
+pub struct GetProjectRepositoryChangelog<'a>(crate::runtime::Call<'a>);
+impl GetProjectRepositoryChangelog<'_> {
     /// The first commit in the range of commits to use for the changelog
     pub fn from(self, value: impl Into<String>) -> Self {
         Self(self.0.query("from", &Into::<String>::into(value)))
@@ -10047,71 +9778,61 @@ impl GetApiV4ProjectsIdRepositoryChangelog<'_> {
         Self(self.0.query("config_file", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryChangelog<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryChangelog<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesChangelog>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryChangelog);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_changelog`]: `POST /api/v4/projects/{id}/repository/changelog`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryChangelog);
+/// Request builder of [`crate::Client::create_project_repository_changelog`]: `POST /api/v4/projects/{id}/repository/changelog`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryChangelog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRepositoryChangelog<'a> {
+pub struct CreateProjectRepositoryChangelog<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryChangelog<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryChangelog);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_repository_submodules_submodule`]: `PUT /api/v4/projects/{id}/repository/submodules/{submodule}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositoryChangelog);
+/// Request builder of [`crate::Client::update_project_repository_submodule`]: `PUT /api/v4/projects/{id}/repository/submodules/{submodule}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdRepositorySubmodulesSubmodule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdRepositorySubmodulesSubmodule<'a> {
+pub struct UpdateProjectRepositorySubmodule<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectRepositorySubmodule<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitDetail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdRepositorySubmodulesSubmodule);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_projects`]: `GET /api/v4/users/{user_id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UpdateProjectRepositorySubmodule);
+/// Request builder of [`crate::Client::list_user_projects`]: `GET /api/v4/users/{user_id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdProjects<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersUserIdProjects<'_> {
+pub struct ListUserProjects<'a>(crate::runtime::Call<'a>);
+impl ListUserProjects<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4ProjectsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4ProjectsOrderBy>::into(value),
+                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
                 ),
         )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Limit by archived status
@@ -10121,14 +9842,14 @@ impl GetApiV4UsersUserIdProjects<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -10183,7 +9904,7 @@ impl GetApiV4UsersUserIdProjects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -10191,7 +9912,7 @@ impl GetApiV4UsersUserIdProjects<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -10344,48 +10065,39 @@ impl GetApiV4UsersUserIdProjects<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdProjects<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserProjects<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdProjects);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_contributed_projects`]: `GET /api/v4/users/{user_id}/contributed_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListUserProjects);
+/// Request builder of [`crate::Client::list_user_contributed_projects`]: `GET /api/v4/users/{user_id}/contributed_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdContributedProjects<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersUserIdContributedProjects<'_> {
+pub struct ListUserContributedProjects<'a>(crate::runtime::Call<'a>);
+impl ListUserContributedProjects<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4ProjectsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4ProjectsOrderBy>::into(value),
+                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
                 ),
         )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Current page number
@@ -10407,48 +10119,39 @@ impl GetApiV4UsersUserIdContributedProjects<'_> {
         Self(self.0.query("simple", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdContributedProjects<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserContributedProjects<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdContributedProjects);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_starred_projects`]: `GET /api/v4/users/{user_id}/starred_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListUserContributedProjects);
+/// Request builder of [`crate::Client::list_user_starred_projects`]: `GET /api/v4/users/{user_id}/starred_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdStarredProjects<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersUserIdStarredProjects<'_> {
+pub struct ListUserStarredProjects<'a>(crate::runtime::Call<'a>);
+impl ListUserStarredProjects<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::GetApiV4ProjectsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4ProjectsOrderBy>::into(value),
+                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
                 ),
         )
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Limit by archived status
@@ -10458,14 +10161,14 @@ impl GetApiV4UsersUserIdStarredProjects<'_> {
     /// Limit by visibility
     pub fn visibility(
         self,
-        value: impl Into<crate::types::GetApiV4GroupsVisibility>,
+        value: impl Into<crate::types::ListGroupsVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "visibility",
-                    &Into::<crate::types::GetApiV4GroupsVisibility>::into(value),
+                    &Into::<crate::types::ListGroupsVisibility>::into(value),
                 ),
         )
     }
@@ -10520,7 +10223,7 @@ impl GetApiV4UsersUserIdStarredProjects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -10528,7 +10231,7 @@ impl GetApiV4UsersUserIdStarredProjects<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem,
+                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -10675,10 +10378,10 @@ impl GetApiV4UsersUserIdStarredProjects<'_> {
         Self(self.0.query("statistics", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdStarredProjects<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserStarredProjects<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdStarredProjects);
+crate::runtime::into_future!(ListUserStarredProjects);

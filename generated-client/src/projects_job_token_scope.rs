@@ -11,11 +11,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Fetch CI_JOB_TOKEN access settings.
-    pub fn get_api_v4_projects_id_job_token_scope(
+    pub fn get_project_job_token_scope(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdJobTokenScope<'_> {
-        GetApiV4ProjectsIdJobTokenScope(
+    ) -> GetProjectJobTokenScope<'_> {
+        GetProjectJobTokenScope(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -33,12 +33,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (204): Patch CI_JOB_TOKEN access settings.
-    pub fn patch_api_v4_projects_id_job_token_scope(
+    pub fn update_project_job_token_scope(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PatchApiV4ProjectsIdJobTokenScope>,
-    ) -> PatchApiV4ProjectsIdJobTokenScope<'_> {
-        PatchApiV4ProjectsIdJobTokenScope(
+        body: impl Into<crate::types::UpdateProjectJobTokenScopeBody>,
+    ) -> UpdateProjectJobTokenScope<'_> {
+        UpdateProjectJobTokenScope(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
@@ -46,7 +46,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PatchApiV4ProjectsIdJobTokenScope>::into(body),
+                    &Into::<crate::types::UpdateProjectJobTokenScopeBody>::into(body),
                 ),
         )
     }
@@ -59,12 +59,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Fetch project inbound allowlist for CI_JOB_TOKEN access settings.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobTokenScopeAllowlist`].
-    pub fn get_api_v4_projects_id_job_token_scope_allowlist(
+    /// Optional parameters are set on the returned [`ListProjectJobTokenScopeAllowlist`].
+    pub fn list_project_job_token_scope_allowlist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdJobTokenScopeAllowlist<'_> {
-        GetApiV4ProjectsIdJobTokenScopeAllowlist(
+    ) -> ListProjectJobTokenScopeAllowlist<'_> {
+        ListProjectJobTokenScopeAllowlist(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -82,12 +82,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add target project to allowlist.
-    pub fn post_api_v4_projects_id_job_token_scope_allowlist(
+    pub fn create_project_job_token_scope_allowlist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdJobTokenScopeAllowlist>,
-    ) -> PostApiV4ProjectsIdJobTokenScopeAllowlist<'_> {
-        PostApiV4ProjectsIdJobTokenScopeAllowlist(
+        body: impl Into<crate::types::CreateProjectJobTokenScopeAllowlistBody>,
+    ) -> CreateProjectJobTokenScopeAllowlist<'_> {
+        CreateProjectJobTokenScopeAllowlist(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -96,7 +96,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdJobTokenScopeAllowlist,
+                        crate::types::CreateProjectJobTokenScopeAllowlistBody,
                     >::into(body),
                 ),
         )
@@ -110,12 +110,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Fetch project groups allowlist for CI_JOB_TOKEN access settings.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist`].
-    pub fn get_api_v4_projects_id_job_token_scope_groups_allowlist(
+    /// Optional parameters are set on the returned [`ListProjectJobTokenScopeGroupsAllowlist`].
+    pub fn list_project_job_token_scope_groups_allowlist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'_> {
-        GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist(
+    ) -> ListProjectJobTokenScopeGroupsAllowlist<'_> {
+        ListProjectJobTokenScopeGroupsAllowlist(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -133,12 +133,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add target group to allowlist.
-    pub fn post_api_v4_projects_id_job_token_scope_groups_allowlist(
+    pub fn create_project_job_token_scope_groups_allowlist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist>,
-    ) -> PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'_> {
-        PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist(
+        body: impl Into<crate::types::CreateProjectJobTokenScopeGroupsAllowlistBody>,
+    ) -> CreateProjectJobTokenScopeGroupsAllowlist<'_> {
+        CreateProjectJobTokenScopeGroupsAllowlist(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -147,7 +147,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist,
+                        crate::types::CreateProjectJobTokenScopeGroupsAllowlistBody,
                     >::into(body),
                 ),
         )
@@ -161,12 +161,12 @@ impl crate::Client {
     /// - `target_group_id`: ID of the group to be removed from the allowlist
     ///
     /// Returns, on success (204): Delete target group from allowlist.
-    pub fn delete_api_v4_projects_id_job_token_scope_groups_allowlist_target_group_id(
+    pub fn delete_project_job_token_scope_groups_allowlist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         target_group_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'_> {
-        DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId(
+    ) -> DeleteProjectJobTokenScopeGroupsAllowlist<'_> {
+        DeleteProjectJobTokenScopeGroupsAllowlist(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -187,12 +187,12 @@ impl crate::Client {
     /// - `target_project_id`: ID of the project to be removed from the allowlist
     ///
     /// Returns, on success (204): Delete project from allowlist.
-    pub fn delete_api_v4_projects_id_job_token_scope_allowlist_target_project_id(
+    pub fn delete_project_job_token_scope_allowlist(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         target_project_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'_> {
-        DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId(
+    ) -> DeleteProjectJobTokenScopeAllowlist<'_> {
+        DeleteProjectJobTokenScopeAllowlist(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -205,33 +205,33 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_job_token_scope`]: `GET /api/v4/projects/{id}/job_token_scope`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_job_token_scope`]: `GET /api/v4/projects/{id}/job_token_scope`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobTokenScope<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdJobTokenScope<'a> {
+pub struct GetProjectJobTokenScope<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectJobTokenScope<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectJobTokenScope>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobTokenScope);
-/// Request builder of [`crate::Client::patch_api_v4_projects_id_job_token_scope`]: `PATCH /api/v4/projects/{id}/job_token_scope`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectJobTokenScope);
+/// Request builder of [`crate::Client::update_project_job_token_scope`]: `PATCH /api/v4/projects/{id}/job_token_scope`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4ProjectsIdJobTokenScope<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PatchApiV4ProjectsIdJobTokenScope<'a> {
+pub struct UpdateProjectJobTokenScope<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectJobTokenScope<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PatchApiV4ProjectsIdJobTokenScope);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_job_token_scope_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UpdateProjectJobTokenScope);
+/// Request builder of [`crate::Client::list_project_job_token_scope_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdJobTokenScopeAllowlist<'_> {
+pub struct ListProjectJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
+impl ListProjectJobTokenScopeAllowlist<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -245,30 +245,29 @@ impl GetApiV4ProjectsIdJobTokenScopeAllowlist<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectJobTokenScopeAllowlist<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobTokenScopeAllowlist);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_job_token_scope_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectJobTokenScopeAllowlist);
+/// Request builder of [`crate::Client::create_project_job_token_scope_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdJobTokenScopeAllowlist<'a> {
+pub struct CreateProjectJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectJobTokenScopeAllowlist<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicProjectDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdJobTokenScopeAllowlist);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_job_token_scope_groups_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateProjectJobTokenScopeAllowlist);
+/// Request builder of [`crate::Client::list_project_job_token_scope_groups_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'_> {
+pub struct ListProjectJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
+impl ListProjectJobTokenScopeGroupsAllowlist<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -282,53 +281,45 @@ impl GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectJobTokenScopeGroupsAllowlist<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdJobTokenScopeGroupsAllowlist);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_job_token_scope_groups_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectJobTokenScopeGroupsAllowlist);
+/// Request builder of [`crate::Client::create_project_job_token_scope_groups_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
+pub struct CreateProjectJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist<'a> {
+for CreateProjectJobTokenScopeGroupsAllowlist<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicGroupDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_job_token_scope_groups_allowlist_target_group_id`]: `DELETE /api/v4/projects/{id}/job_token_scope/groups_allowlist/{target_group_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectJobTokenScopeGroupsAllowlist);
+/// Request builder of [`crate::Client::delete_project_job_token_scope_groups_allowlist`]: `DELETE /api/v4/projects/{id}/job_token_scope/groups_allowlist/{target_group_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct DeleteProjectJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId<'a> {
+for DeleteProjectJobTokenScopeGroupsAllowlist<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4ProjectsIdJobTokenScopeGroupsAllowlistTargetGroupId
-);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_job_token_scope_allowlist_target_project_id`]: `DELETE /api/v4/projects/{id}/job_token_scope/allowlist/{target_project_id}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectJobTokenScopeGroupsAllowlist);
+/// Request builder of [`crate::Client::delete_project_job_token_scope_allowlist`]: `DELETE /api/v4/projects/{id}/job_token_scope/allowlist/{target_project_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId<'a> {
+pub struct DeleteProjectJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectJobTokenScopeAllowlist<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdJobTokenScopeAllowlistTargetProjectId);
+crate::runtime::into_future!(DeleteProjectJobTokenScopeAllowlist);

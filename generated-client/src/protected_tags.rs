@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project's protected tags.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdProtectedTags`].
-    pub fn get_api_v4_projects_id_protected_tags(
+    /// Optional parameters are set on the returned [`ListProjectProtectedTags`].
+    pub fn list_project_protected_tags(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdProtectedTags<'_> {
-        GetApiV4ProjectsIdProtectedTags(
+    ) -> ListProjectProtectedTags<'_> {
+        ListProjectProtectedTags(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Protect a single tag or wildcard.
-    pub fn post_api_v4_projects_id_protected_tags(
+    pub fn create_project_protected_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdProtectedTags>,
-    ) -> PostApiV4ProjectsIdProtectedTags<'_> {
-        PostApiV4ProjectsIdProtectedTags(
+        body: impl Into<crate::types::CreateProjectProtectedTagBody>,
+    ) -> CreateProjectProtectedTag<'_> {
+        CreateProjectProtectedTag(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -52,7 +52,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdProtectedTags>::into(body),
+                    &Into::<crate::types::CreateProjectProtectedTagBody>::into(body),
                 ),
         )
     }
@@ -67,12 +67,12 @@ impl crate::Client {
     /// - `name`: The name of the tag or wildcard
     ///
     /// Returns, on success (200): Get a single protected tag.
-    pub fn get_api_v4_projects_id_protected_tags_name(
+    pub fn get_project_protected_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdProtectedTagsName<'_> {
-        GetApiV4ProjectsIdProtectedTagsName(
+    ) -> GetProjectProtectedTag<'_> {
+        GetProjectProtectedTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -95,12 +95,12 @@ impl crate::Client {
     /// - `name`: The name of the protected tag
     ///
     /// Returns, on success (204): Unprotect a single tag.
-    pub fn delete_api_v4_projects_id_protected_tags_name(
+    pub fn delete_project_protected_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdProtectedTagsName<'_> {
-        DeleteApiV4ProjectsIdProtectedTagsName(
+    ) -> DeleteProjectProtectedTag<'_> {
+        DeleteProjectProtectedTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -113,11 +113,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_protected_tags`]: `GET /api/v4/projects/{id}/protected_tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_protected_tags`]: `GET /api/v4/projects/{id}/protected_tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdProtectedTags<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdProtectedTags<'_> {
+pub struct ListProjectProtectedTags<'a>(crate::runtime::Call<'a>);
+impl ListProjectProtectedTags<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -131,43 +131,43 @@ impl GetApiV4ProjectsIdProtectedTags<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdProtectedTags<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectProtectedTags<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesProtectedTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdProtectedTags);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_protected_tags`]: `POST /api/v4/projects/{id}/protected_tags`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectProtectedTags);
+/// Request builder of [`crate::Client::create_project_protected_tag`]: `POST /api/v4/projects/{id}/protected_tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdProtectedTags<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdProtectedTags<'a> {
+pub struct CreateProjectProtectedTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectProtectedTag<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdProtectedTags);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_protected_tags_name`]: `GET /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectProtectedTag);
+/// Request builder of [`crate::Client::get_project_protected_tag`]: `GET /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdProtectedTagsName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdProtectedTagsName<'a> {
+pub struct GetProjectProtectedTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectProtectedTag<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdProtectedTagsName);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_protected_tags_name`]: `DELETE /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectProtectedTag);
+/// Request builder of [`crate::Client::delete_project_protected_tag`]: `DELETE /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdProtectedTagsName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdProtectedTagsName<'a> {
+pub struct DeleteProjectProtectedTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectProtectedTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdProtectedTagsName);
+crate::runtime::into_future!(DeleteProjectProtectedTag);

@@ -15,13 +15,13 @@ impl crate::Client {
     /// - `file_identifier`: The PyPi package file identifier
     ///
     /// Returns, on success (200): Download a package file from a group.
-    pub fn get_api_v4_groups_id_packages_pypi_files_sha256_file_identifier(
+    pub fn get_group_package_pypi_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha256: impl Into<String>,
         file_identifier: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier<'_> {
-        GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier(
+    ) -> GetGroupPackagePypiFile<'_> {
+        GetGroupPackagePypiFile(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -44,11 +44,11 @@ impl crate::Client {
     /// - `id`: The ID or full path of the group.
     ///
     /// Returns, on success (200): The PyPi Simple Group Index Endpoint.
-    pub fn get_api_v4_groups_id_packages_pypi_simple(
+    pub fn get_group_package_pypi_simple(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdPackagesPypiSimple<'_> {
-        GetApiV4GroupsIdPackagesPypiSimple(
+    ) -> GetGroupPackagePypiSimple<'_> {
+        GetGroupPackagePypiSimple(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -68,12 +68,12 @@ impl crate::Client {
     /// - `package_name`: The PyPi package name
     ///
     /// Returns, on success (200): The PyPi Simple Group Package Endpoint.
-    pub fn get_api_v4_groups_id_packages_pypi_simple_package_name(
+    pub fn get_group_package_pypi_simple_by_package_name(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4GroupsIdPackagesPypiSimplePackageName<'_> {
-        GetApiV4GroupsIdPackagesPypiSimplePackageName(
+    ) -> GetGroupPackagePypiSimpleByPackageName<'_> {
+        GetGroupPackagePypiSimpleByPackageName(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -97,13 +97,13 @@ impl crate::Client {
     /// - `file_identifier`: The PyPi package file identifier
     ///
     /// Returns, on success (200): The PyPi package download endpoint.
-    pub fn get_api_v4_projects_id_packages_pypi_files_sha256_file_identifier(
+    pub fn get_project_package_pypi_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         sha256: impl Into<String>,
         file_identifier: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier<'_> {
-        GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier(
+    ) -> GetProjectPackagePypiFile<'_> {
+        GetProjectPackagePypiFile(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -126,11 +126,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): The PyPi Simple Project Index Endpoint.
-    pub fn get_api_v4_projects_id_packages_pypi_simple(
+    pub fn get_project_package_pypi_simple(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdPackagesPypiSimple<'_> {
-        GetApiV4ProjectsIdPackagesPypiSimple(
+    ) -> GetProjectPackagePypiSimple<'_> {
+        GetProjectPackagePypiSimple(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -150,12 +150,12 @@ impl crate::Client {
     /// - `package_name`: The PyPi package name
     ///
     /// Returns, on success (200): The PyPi Simple Project Package Endpoint.
-    pub fn get_api_v4_projects_id_packages_pypi_simple_package_name(
+    pub fn get_project_package_pypi_simple_by_package_name(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesPypiSimplePackageName<'_> {
-        GetApiV4ProjectsIdPackagesPypiSimplePackageName(
+    ) -> GetProjectPackagePypiSimpleByPackageName<'_> {
+        GetProjectPackagePypiSimpleByPackageName(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -181,15 +181,15 @@ impl crate::Client {
     ///
     /// Returns, on success (201): The PyPi Package upload endpoint.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsIdPackagesPypi`].
-    pub fn post_api_v4_projects_id_packages_pypi(
+    /// Optional parameters are set on the returned [`CreateProjectPackagePypi`].
+    pub fn create_project_package_pypi(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         content: impl Into<crate::runtime::File>,
         name: impl Into<String>,
         version: impl Into<String>,
-    ) -> PostApiV4ProjectsIdPackagesPypi<'_> {
-        PostApiV4ProjectsIdPackagesPypi(
+    ) -> CreateProjectPackagePypi<'_> {
+        CreateProjectPackagePypi(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -212,11 +212,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Authorize the PyPi package upload from workhorse.
-    pub fn post_api_v4_projects_id_packages_pypi_authorize(
+    pub fn authorize_project_package_pypi(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdPackagesPypiAuthorize<'_> {
-        PostApiV4ProjectsIdPackagesPypiAuthorize(
+    ) -> AuthorizeProjectPackagePypi<'_> {
+        AuthorizeProjectPackagePypi(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -226,85 +226,77 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_pypi_files_sha256_file_identifier`]: `GET /api/v4/groups/{id}/-/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_group_package_pypi_file`]: `GET /api/v4/groups/{id}/-/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier<'a> {
+pub struct GetGroupPackagePypiFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackagePypiFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesPypiFilesSha256FileIdentifier);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_pypi_simple`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackagePypiFile);
+/// Request builder of [`crate::Client::get_group_package_pypi_simple`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesPypiSimple<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdPackagesPypiSimple<'a> {
+pub struct GetGroupPackagePypiSimple<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackagePypiSimple<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesPypiSimple);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_packages_pypi_simple_package_name`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackagePypiSimple);
+/// Request builder of [`crate::Client::get_group_package_pypi_simple_by_package_name`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdPackagesPypiSimplePackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4GroupsIdPackagesPypiSimplePackageName<'a> {
+pub struct GetGroupPackagePypiSimpleByPackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetGroupPackagePypiSimpleByPackageName<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdPackagesPypiSimplePackageName);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_pypi_files_sha256_file_identifier`]: `GET /api/v4/projects/{id}/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupPackagePypiSimpleByPackageName);
+/// Request builder of [`crate::Client::get_project_package_pypi_file`]: `GET /api/v4/projects/{id}/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier<'a> {
+pub struct GetProjectPackagePypiFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackagePypiFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPypiFilesSha256FileIdentifier);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_pypi_simple`]: `GET /api/v4/projects/{id}/packages/pypi/simple`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackagePypiFile);
+/// Request builder of [`crate::Client::get_project_package_pypi_simple`]: `GET /api/v4/projects/{id}/packages/pypi/simple`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPypiSimple<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdPackagesPypiSimple<'a> {
+pub struct GetProjectPackagePypiSimple<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackagePypiSimple<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPypiSimple);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_pypi_simple_package_name`]: `GET /api/v4/projects/{id}/packages/pypi/simple/{package_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackagePypiSimple);
+/// Request builder of [`crate::Client::get_project_package_pypi_simple_by_package_name`]: `GET /api/v4/projects/{id}/packages/pypi/simple/{package_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesPypiSimplePackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesPypiSimplePackageName<'a> {
+pub struct GetProjectPackagePypiSimpleByPackageName<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackagePypiSimpleByPackageName<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesPypiSimplePackageName);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_pypi`]: `POST /api/v4/projects/{id}/packages/pypi`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackagePypiSimpleByPackageName);
+/// Request builder of [`crate::Client::create_project_package_pypi`]: `POST /api/v4/projects/{id}/packages/pypi`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesPypi<'a>(crate::runtime::Call<'a>);
-impl PostApiV4ProjectsIdPackagesPypi<'_> {
+pub struct CreateProjectPackagePypi<'a>(crate::runtime::Call<'a>);
+impl CreateProjectPackagePypi<'_> {
     pub fn requires_python(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("requires_python", &Into::<String>::into(value)))
     }
@@ -333,21 +325,21 @@ impl PostApiV4ProjectsIdPackagesPypi<'_> {
         Self(self.0.form_field("keywords", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesPypi<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateProjectPackagePypi<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPackagesPypi);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_pypi_authorize`]: `POST /api/v4/projects/{id}/packages/pypi/authorize`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPackagePypi);
+/// Request builder of [`crate::Client::authorize_project_package_pypi`]: `POST /api/v4/projects/{id}/packages/pypi/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesPypiAuthorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesPypiAuthorize<'a> {
+pub struct AuthorizeProjectPackagePypi<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackagePypi<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPackagesPypiAuthorize);
+crate::runtime::into_future!(AuthorizeProjectPackagePypi);

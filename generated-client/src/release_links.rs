@@ -15,13 +15,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List links of a release.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdReleasesTagNameAssetsLinks`].
-    pub fn get_api_v4_projects_id_releases_tag_name_assets_links(
+    /// Optional parameters are set on the returned [`ListProjectReleaseAssetLinks`].
+    pub fn list_project_release_asset_links(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'_> {
-        GetApiV4ProjectsIdReleasesTagNameAssetsLinks(
+    ) -> ListProjectReleaseAssetLinks<'_> {
+        ListProjectReleaseAssetLinks(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -45,13 +45,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a release link.
-    pub fn post_api_v4_projects_id_releases_tag_name_assets_links(
+    pub fn create_project_release_asset_link(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinks>,
-    ) -> PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'_> {
-        PostApiV4ProjectsIdReleasesTagNameAssetsLinks(
+        body: impl Into<crate::types::CreateProjectReleaseAssetLinkBody>,
+    ) -> CreateProjectReleaseAssetLink<'_> {
+        CreateProjectReleaseAssetLink(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -62,9 +62,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinks,
-                    >::into(body),
+                    &Into::<crate::types::CreateProjectReleaseAssetLinkBody>::into(body),
                 ),
         )
     }
@@ -80,13 +78,13 @@ impl crate::Client {
     /// - `link_id`: The ID of the link
     ///
     /// Returns, on success (200): Get a release link.
-    pub fn get_api_v4_projects_id_releases_tag_name_assets_links_link_id(
+    pub fn get_project_release_asset_link(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
         link_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'_> {
-        GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId(
+    ) -> GetProjectReleaseAssetLink<'_> {
+        GetProjectReleaseAssetLink(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -112,14 +110,14 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a release link.
-    pub fn put_api_v4_projects_id_releases_tag_name_assets_links_link_id(
+    pub fn update_project_release_asset_link(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
         link_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId>,
-    ) -> PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'_> {
-        PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId(
+        body: impl Into<crate::types::UpdateProjectReleaseAssetLinkBody>,
+    ) -> UpdateProjectReleaseAssetLink<'_> {
+        UpdateProjectReleaseAssetLink(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -131,9 +129,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectReleaseAssetLinkBody>::into(body),
                 ),
         )
     }
@@ -149,13 +145,13 @@ impl crate::Client {
     /// - `link_id`: The ID of the link
     ///
     /// Returns, on success (204): Bad request.
-    pub fn delete_api_v4_projects_id_releases_tag_name_assets_links_link_id(
+    pub fn delete_project_release_asset_link(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
         link_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'_> {
-        DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId(
+    ) -> DeleteProjectReleaseAssetLink<'_> {
+        DeleteProjectReleaseAssetLink(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -169,11 +165,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_tag_name_assets_links`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_release_asset_links`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'_> {
+pub struct ListProjectReleaseAssetLinks<'a>(crate::runtime::Call<'a>);
+impl ListProjectReleaseAssetLinks<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -187,65 +183,54 @@ impl GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectReleaseAssetLinks<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesReleasesLink>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdReleasesTagNameAssetsLinks);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_releases_tag_name_assets_links`]: `POST /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectReleaseAssetLinks);
+/// Request builder of [`crate::Client::create_project_release_asset_link`]: `POST /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdReleasesTagNameAssetsLinks<'a> {
+pub struct CreateProjectReleaseAssetLink<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectReleaseAssetLink<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdReleasesTagNameAssetsLinks);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_tag_name_assets_links_link_id`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectReleaseAssetLink);
+/// Request builder of [`crate::Client::get_project_release_asset_link`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
+pub struct GetProjectReleaseAssetLink<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectReleaseAssetLink<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_releases_tag_name_assets_links_link_id`]: `PUT /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectReleaseAssetLink);
+/// Request builder of [`crate::Client::update_project_release_asset_link`]: `PUT /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
+pub struct UpdateProjectReleaseAssetLink<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectReleaseAssetLink<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_releases_tag_name_assets_links_link_id`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectReleaseAssetLink);
+/// Request builder of [`crate::Client::delete_project_release_asset_link`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId<'a> {
+pub struct DeleteProjectReleaseAssetLink<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectReleaseAssetLink<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId);
+crate::runtime::into_future!(DeleteProjectReleaseAssetLink);

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List group releases.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdReleases`].
-    pub fn get_api_v4_groups_id_releases(
+    /// Optional parameters are set on the returned [`ListGroupReleases`].
+    pub fn list_group_releases(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdReleases<'_> {
-        GetApiV4GroupsIdReleases(
+    ) -> ListGroupReleases<'_> {
+        ListGroupReleases(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -39,12 +39,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List Releases.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdReleases`].
-    pub fn get_api_v4_projects_id_releases(
+    /// Optional parameters are set on the returned [`ListProjectReleases`].
+    pub fn list_project_releases(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdReleases<'_> {
-        GetApiV4ProjectsIdReleases(
+    ) -> ListProjectReleases<'_> {
+        ListProjectReleases(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -64,21 +64,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a release.
-    pub fn post_api_v4_projects_id_releases(
+    pub fn create_project_release(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdReleases>,
-    ) -> PostApiV4ProjectsIdReleases<'_> {
-        PostApiV4ProjectsIdReleases(
+        body: impl Into<crate::types::CreateProjectReleaseBody>,
+    ) -> CreateProjectRelease<'_> {
+        CreateProjectRelease(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/releases",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdReleases>::into(body),
-                ),
+                .json_body(&Into::<crate::types::CreateProjectReleaseBody>::into(body)),
         )
     }
     /// Get a release by a tag name
@@ -93,13 +91,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a release by a tag name.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdReleasesTagName`].
-    pub fn get_api_v4_projects_id_releases_tag_name(
+    /// Optional parameters are set on the returned [`GetProjectRelease`].
+    pub fn get_project_release(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdReleasesTagName<'_> {
-        GetApiV4ProjectsIdReleasesTagName(
+    ) -> GetProjectRelease<'_> {
+        GetProjectRelease(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -123,13 +121,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a release.
-    pub fn put_api_v4_projects_id_releases_tag_name(
+    pub fn update_project_release(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdReleasesTagName>,
-    ) -> PutApiV4ProjectsIdReleasesTagName<'_> {
-        PutApiV4ProjectsIdReleasesTagName(
+        body: impl Into<crate::types::UpdateProjectReleaseBody>,
+    ) -> UpdateProjectRelease<'_> {
+        UpdateProjectRelease(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -139,9 +137,7 @@ impl crate::Client {
                         &Into::<String>::into(tag_name),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdReleasesTagName>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectReleaseBody>::into(body)),
         )
     }
     /// Delete a release
@@ -155,12 +151,12 @@ impl crate::Client {
     /// - `tag_name`: The Git tag the release is associated with
     ///
     /// Returns, on success (204): Delete a release.
-    pub fn delete_api_v4_projects_id_releases_tag_name(
+    pub fn delete_project_release(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdReleasesTagName<'_> {
-        DeleteApiV4ProjectsIdReleasesTagName(
+    ) -> DeleteProjectRelease<'_> {
+        DeleteProjectRelease(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -184,13 +180,13 @@ impl crate::Client {
     /// - `direct_asset_path`: The path to the file to download, as specified when creating the release asset
     ///
     /// Returns, on success (200): Download a project release asset file.
-    pub fn get_api_v4_projects_id_releases_tag_name_downloads_direct_asset_path(
+    pub fn get_project_release_download(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
         direct_asset_path: impl Into<String>,
-    ) -> GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'_> {
-        GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath(
+    ) -> GetProjectReleaseDownload<'_> {
+        GetProjectReleaseDownload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -214,12 +210,12 @@ impl crate::Client {
     /// - `suffix_path`: The path to be suffixed to the latest release
     ///
     /// Returns, on success (200): Get the latest project release.
-    pub fn get_api_v4_projects_id_releases_permalink_latest_suffix_path(
+    pub fn get_project_release_permalink_latest_suffix_path(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         suffix_path: impl Into<String>,
-    ) -> GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'_> {
-        GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath(
+    ) -> GetProjectReleasePermalinkLatestSuffixPath<'_> {
+        GetProjectReleasePermalinkLatestSuffixPath(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -240,12 +236,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Collect release evidence.
-    pub fn post_api_v4_projects_id_releases_tag_name_evidence(
+    pub fn create_project_release_evidence(
         &self,
         tag_name: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdReleasesTagNameEvidence<'_> {
-        PostApiV4ProjectsIdReleasesTagNameEvidence(
+    ) -> CreateProjectReleaseEvidence<'_> {
+        CreateProjectReleaseEvidence(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -258,25 +254,19 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_releases`]: `GET /api/v4/groups/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_releases`]: `GET /api/v4/groups/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdReleases<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdReleases<'_> {
+pub struct ListGroupReleases<'a>(crate::runtime::Call<'a>);
+impl ListGroupReleases<'_> {
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Return only limited fields for each release
@@ -298,18 +288,18 @@ impl GetApiV4GroupsIdReleases<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdReleases<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupReleases<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesRelease>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdReleases);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_releases`]: `GET /api/v4/projects/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListGroupReleases);
+/// Request builder of [`crate::Client::list_project_releases`]: `GET /api/v4/projects/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleases<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdReleases<'_> {
+pub struct ListProjectReleases<'a>(crate::runtime::Call<'a>);
+impl ListProjectReleases<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -327,31 +317,25 @@ impl GetApiV4ProjectsIdReleases<'_> {
     /// Default: `"released_at"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdReleasesOrderBy>,
+        value: impl Into<crate::types::ListProjectReleasesOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4ProjectsIdReleasesOrderBy>::into(value),
+                    &Into::<crate::types::ListProjectReleasesOrderBy>::into(value),
                 ),
         )
     }
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// If `true`, a response includes HTML rendered markdown of the release description
@@ -387,100 +371,94 @@ impl GetApiV4ProjectsIdReleases<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdReleases<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectReleases<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesRelease>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdReleases);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_releases`]: `POST /api/v4/projects/{id}/releases`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectReleases);
+/// Request builder of [`crate::Client::create_project_release`]: `POST /api/v4/projects/{id}/releases`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdReleases<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdReleases<'a> {
+pub struct CreateProjectRelease<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRelease<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdReleases);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_tag_name`]: `GET /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRelease);
+/// Request builder of [`crate::Client::get_project_release`]: `GET /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesTagName<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdReleasesTagName<'_> {
+pub struct GetProjectRelease<'a>(crate::runtime::Call<'a>);
+impl GetProjectRelease<'_> {
     /// If `true`, a response includes HTML rendered markdown of the release description
     pub fn include_html_description(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("include_html_description", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdReleasesTagName<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectRelease<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdReleasesTagName);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_releases_tag_name`]: `PUT /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRelease);
+/// Request builder of [`crate::Client::update_project_release`]: `PUT /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdReleasesTagName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdReleasesTagName<'a> {
+pub struct UpdateProjectRelease<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectRelease<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdReleasesTagName);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_releases_tag_name`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectRelease);
+/// Request builder of [`crate::Client::delete_project_release`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdReleasesTagName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdReleasesTagName<'a> {
+pub struct DeleteProjectRelease<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRelease<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdReleasesTagName);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_tag_name_downloads_direct_asset_path`]: `GET /api/v4/projects/{id}/releases/{tag_name}/downloads/{direct_asset_path}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRelease);
+/// Request builder of [`crate::Client::get_project_release_download`]: `GET /api/v4/projects/{id}/releases/{tag_name}/downloads/{direct_asset_path}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath<'a> {
+pub struct GetProjectReleaseDownload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectReleaseDownload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdReleasesTagNameDownloadsDirectAssetPath);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_releases_permalink_latest_suffix_path`]: `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectReleaseDownload);
+/// Request builder of [`crate::Client::get_project_release_permalink_latest_suffix_path`]: `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectReleasePermalinkLatestSuffixPath<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath<'a> {
+for GetProjectReleasePermalinkLatestSuffixPath<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdReleasesPermalinkLatestSuffixPath);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_releases_tag_name_evidence`]: `POST /api/v4/projects/{id}/releases/{tag_name}/evidence`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectReleasePermalinkLatestSuffixPath);
+/// Request builder of [`crate::Client::create_project_release_evidence`]: `POST /api/v4/projects/{id}/releases/{tag_name}/evidence`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdReleasesTagNameEvidence<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdReleasesTagNameEvidence<'a> {
+pub struct CreateProjectReleaseEvidence<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectReleaseEvidence<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdReleasesTagNameEvidence);
+crate::runtime::into_future!(CreateProjectReleaseEvidence);

@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List the project's remote mirrors.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRemoteMirrors`].
-    pub fn get_api_v4_projects_id_remote_mirrors(
+    /// Optional parameters are set on the returned [`ListProjectRemoteMirrors`].
+    pub fn list_project_remote_mirrors(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRemoteMirrors<'_> {
-        GetApiV4ProjectsIdRemoteMirrors(
+    ) -> ListProjectRemoteMirrors<'_> {
+        ListProjectRemoteMirrors(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,12 +35,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create remote mirror for a project.
-    pub fn post_api_v4_projects_id_remote_mirrors(
+    pub fn create_project_remote_mirror(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRemoteMirrors>,
-    ) -> PostApiV4ProjectsIdRemoteMirrors<'_> {
-        PostApiV4ProjectsIdRemoteMirrors(
+        body: impl Into<crate::types::CreateProjectRemoteMirrorBody>,
+    ) -> CreateProjectRemoteMirror<'_> {
+        CreateProjectRemoteMirror(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -48,7 +48,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdRemoteMirrors>::into(body),
+                    &Into::<crate::types::CreateProjectRemoteMirrorBody>::into(body),
                 ),
         )
     }
@@ -61,12 +61,12 @@ impl crate::Client {
     /// - `mirror_id`: The ID of a remote mirror
     ///
     /// Returns, on success (200): Get a single remote mirror.
-    pub fn get_api_v4_projects_id_remote_mirrors_mirror_id(
+    pub fn get_project_remote_mirror(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         mirror_id: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRemoteMirrorsMirrorId<'_> {
-        GetApiV4ProjectsIdRemoteMirrorsMirrorId(
+    ) -> GetProjectRemoteMirror<'_> {
+        GetProjectRemoteMirror(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -88,13 +88,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update the attributes of a single remote mirror.
-    pub fn put_api_v4_projects_id_remote_mirrors_mirror_id(
+    pub fn update_project_remote_mirror(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         mirror_id: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdRemoteMirrorsMirrorId>,
-    ) -> PutApiV4ProjectsIdRemoteMirrorsMirrorId<'_> {
-        PutApiV4ProjectsIdRemoteMirrorsMirrorId(
+        body: impl Into<crate::types::UpdateProjectRemoteMirrorBody>,
+    ) -> UpdateProjectRemoteMirror<'_> {
+        UpdateProjectRemoteMirror(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -105,9 +105,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4ProjectsIdRemoteMirrorsMirrorId,
-                    >::into(body),
+                    &Into::<crate::types::UpdateProjectRemoteMirrorBody>::into(body),
                 ),
         )
     }
@@ -122,12 +120,12 @@ impl crate::Client {
     /// - `mirror_id`: The ID of a remote mirror
     ///
     /// Returns, on success (204): Delete a single remote mirror.
-    pub fn delete_api_v4_projects_id_remote_mirrors_mirror_id(
+    pub fn delete_project_remote_mirror(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         mirror_id: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'_> {
-        DeleteApiV4ProjectsIdRemoteMirrorsMirrorId(
+    ) -> DeleteProjectRemoteMirror<'_> {
+        DeleteProjectRemoteMirror(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -148,12 +146,12 @@ impl crate::Client {
     /// - `mirror_id`: The ID of a remote mirror
     ///
     /// Returns, on success (204): Triggers a push mirror operation.
-    pub fn post_api_v4_projects_id_remote_mirrors_mirror_id_sync(
+    pub fn sync_project_remote_mirror(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         mirror_id: impl Into<String>,
-    ) -> PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'_> {
-        PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync(
+    ) -> SyncProjectRemoteMirror<'_> {
+        SyncProjectRemoteMirror(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -174,12 +172,12 @@ impl crate::Client {
     /// - `mirror_id`: The ID of a remote mirror
     ///
     /// Returns, on success (200): Get the public key of a single remote mirror.
-    pub fn get_api_v4_projects_id_remote_mirrors_mirror_id_public_key(
+    pub fn get_project_remote_mirror_public_key(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         mirror_id: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'_> {
-        GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey(
+    ) -> GetProjectRemoteMirrorPublicKey<'_> {
+        GetProjectRemoteMirrorPublicKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -192,11 +190,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_remote_mirrors`]: `GET /api/v4/projects/{id}/remote_mirrors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_remote_mirrors`]: `GET /api/v4/projects/{id}/remote_mirrors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRemoteMirrors<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRemoteMirrors<'_> {
+pub struct ListProjectRemoteMirrors<'a>(crate::runtime::Call<'a>);
+impl ListProjectRemoteMirrors<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -210,81 +208,76 @@ impl GetApiV4ProjectsIdRemoteMirrors<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRemoteMirrors<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRemoteMirrors<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesRemoteMirror>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRemoteMirrors);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_remote_mirrors`]: `POST /api/v4/projects/{id}/remote_mirrors`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRemoteMirrors);
+/// Request builder of [`crate::Client::create_project_remote_mirror`]: `POST /api/v4/projects/{id}/remote_mirrors`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRemoteMirrors<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRemoteMirrors<'a> {
+pub struct CreateProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRemoteMirror<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRemoteMirrors);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_remote_mirrors_mirror_id`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRemoteMirror);
+/// Request builder of [`crate::Client::get_project_remote_mirror`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRemoteMirrorsMirrorId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
+pub struct GetProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRemoteMirror<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRemoteMirrorsMirrorId);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_remote_mirrors_mirror_id`]: `PUT /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRemoteMirror);
+/// Request builder of [`crate::Client::update_project_remote_mirror`]: `PUT /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdRemoteMirrorsMirrorId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
+pub struct UpdateProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectRemoteMirror<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdRemoteMirrorsMirrorId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_remote_mirrors_mirror_id`]: `DELETE /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectRemoteMirror);
+/// Request builder of [`crate::Client::delete_project_remote_mirror`]: `DELETE /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRemoteMirrorsMirrorId<'a> {
+pub struct DeleteProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRemoteMirror<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdRemoteMirrorsMirrorId);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_remote_mirrors_mirror_id_sync`]: `POST /api/v4/projects/{id}/remote_mirrors/{mirror_id}/sync`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRemoteMirror);
+/// Request builder of [`crate::Client::sync_project_remote_mirror`]: `POST /api/v4/projects/{id}/remote_mirrors/{mirror_id}/sync`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync<'a> {
+pub struct SyncProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for SyncProjectRemoteMirror<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRemoteMirrorsMirrorIdSync);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_remote_mirrors_mirror_id_public_key`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}/public_key`. Send it with `.await`.
+crate::runtime::into_future!(SyncProjectRemoteMirror);
+/// Request builder of [`crate::Client::get_project_remote_mirror_public_key`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}/public_key`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey<'a> {
+pub struct GetProjectRemoteMirrorPublicKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRemoteMirrorPublicKey<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRemoteMirrorsMirrorIdPublicKey);
+crate::runtime::into_future!(GetProjectRemoteMirrorPublicKey);

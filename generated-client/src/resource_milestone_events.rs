@@ -15,13 +15,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List project Issue milestone events.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents`].
-    pub fn get_api_v4_projects_id_issues_eventable_id_resource_milestone_events(
+    /// Optional parameters are set on the returned [`ListProjectIssueResourceMilestoneEvents`].
+    pub fn list_project_issue_resource_milestone_events(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         eventable_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'_> {
-        GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents(
+    ) -> ListProjectIssueResourceMilestoneEvents<'_> {
+        ListProjectIssueResourceMilestoneEvents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -45,13 +45,13 @@ impl crate::Client {
     /// - `eventable_id`: The ID of the eventable
     ///
     /// Returns, on success (200): Get single Issue milestone event.
-    pub fn get_api_v4_projects_id_issues_eventable_id_resource_milestone_events_event_id(
+    pub fn get_project_issue_resource_milestone_event(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         event_id: impl Into<String>,
         eventable_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'_> {
-        GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId(
+    ) -> GetProjectIssueResourceMilestoneEvent<'_> {
+        GetProjectIssueResourceMilestoneEvent(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -76,13 +76,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List project Merge request milestone events.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents`].
-    pub fn get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events(
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestResourceMilestoneEvents`].
+    pub fn list_project_merge_request_resource_milestone_events(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         eventable_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'_> {
-        GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents(
+    ) -> ListProjectMergeRequestResourceMilestoneEvents<'_> {
+        ListProjectMergeRequestResourceMilestoneEvents(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -106,13 +106,13 @@ impl crate::Client {
     /// - `eventable_id`: The ID of the eventable
     ///
     /// Returns, on success (200): Get single Merge request milestone event.
-    pub fn get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events_event_id(
+    pub fn get_project_merge_request_resource_milestone_event(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         event_id: impl Into<String>,
         eventable_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId<'_> {
-        GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId(
+    ) -> GetProjectMergeRequestResourceMilestoneEvent<'_> {
+        GetProjectMergeRequestResourceMilestoneEvent(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -126,13 +126,51 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_eventable_id_resource_milestone_events`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_issue_resource_milestone_events`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'_> {
+pub struct ListProjectIssueResourceMilestoneEvents<'a>(crate::runtime::Call<'a>);
+impl ListProjectIssueResourceMilestoneEvents<'_> {
+    /// Current page number
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// Number of items per page
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
+impl<'a> crate::runtime::Operation<'a> for ListProjectIssueResourceMilestoneEvents<'a> {
+    type Response = crate::runtime::Paged<
+        crate::types::ApiEntitiesResourceMilestoneEvent,
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(ListProjectIssueResourceMilestoneEvents);
+/// Request builder of [`crate::Client::get_project_issue_resource_milestone_event`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetProjectIssueResourceMilestoneEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectIssueResourceMilestoneEvent<'a> {
+    type Response = crate::runtime::Json<
+        crate::types::ApiEntitiesResourceMilestoneEvent,
+    >;
+    fn into_call(self) -> crate::runtime::Call<'a> {
+        self.0
+    }
+}
+crate::runtime::into_future!(GetProjectIssueResourceMilestoneEvent);
+/// Request builder of [`crate::Client::list_project_merge_request_resource_milestone_events`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ListProjectMergeRequestResourceMilestoneEvents<'a>(crate::runtime::Call<'a>);
+impl ListProjectMergeRequestResourceMilestoneEvents<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -147,7 +185,7 @@ impl GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'_> {
     }
 }
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
+for ListProjectMergeRequestResourceMilestoneEvents<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesResourceMilestoneEvent,
     >;
@@ -155,15 +193,13 @@ for GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEvents);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_issues_eventable_id_resource_milestone_events_event_id`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectMergeRequestResourceMilestoneEvents);
+/// Request builder of [`crate::Client::get_project_merge_request_resource_milestone_event`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'a>(
-    crate::runtime::Call<'a>,
-);
+pub struct GetProjectMergeRequestResourceMilestoneEvent<'a>(crate::runtime::Call<'a>);
 impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'a> {
+for GetProjectMergeRequestResourceMilestoneEvent<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesResourceMilestoneEvent,
     >;
@@ -171,56 +207,4 @@ for GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdIssuesEventableIdResourceMilestoneEventsEventId
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'_> {
-    /// Current page number
-    ///
-    /// Default: `1`.
-    pub fn page(self, value: impl Into<i64>) -> Self {
-        Self(self.0.query("page", &Into::<i64>::into(value)))
-    }
-    /// Number of items per page
-    ///
-    /// Default: `20`.
-    pub fn per_page(self, value: impl Into<i64>) -> Self {
-        Self(self.0.query("per_page", &Into::<i64>::into(value)))
-    }
-}
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesResourceMilestoneEvent,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEvents
-);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_merge_requests_eventable_id_resource_milestone_events_event_id`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceMilestoneEvent,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(
-    GetApiV4ProjectsIdMergeRequestsEventableIdResourceMilestoneEventsEventId
-);
+crate::runtime::into_future!(GetProjectMergeRequestResourceMilestoneEvent);

@@ -14,12 +14,12 @@ impl crate::Client {
     /// - `file_name`: Repository metadata file name
     ///
     /// Returns, on success (200): Download repository metadata files.
-    pub fn get_api_v4_projects_id_packages_rpm_repodata_file_name(
+    pub fn get_project_package_rpm_repodatum(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesRpmRepodataFileName<'_> {
-        GetApiV4ProjectsIdPackagesRpmRepodataFileName(
+    ) -> GetProjectPackageRpmRepodatum<'_> {
+        GetProjectPackageRpmRepodatum(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -43,13 +43,13 @@ impl crate::Client {
     /// - `file_name`: RPM package file name
     ///
     /// Returns, on success (200): Download RPM package files.
-    pub fn get_api_v4_projects_id_packages_rpm_package_file_id_file_name(
+    pub fn get_project_package_rpm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         package_file_id: impl Into<i64>,
         file_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName<'_> {
-        GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName(
+    ) -> GetProjectPackageRpm<'_> {
+        GetProjectPackageRpm(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -72,11 +72,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Upload a RPM package.
-    pub fn post_api_v4_projects_id_packages_rpm(
+    pub fn create_project_package_rpm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdPackagesRpm<'_> {
-        PostApiV4ProjectsIdPackagesRpm(
+    ) -> CreateProjectPackageRpm<'_> {
+        CreateProjectPackageRpm(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -95,11 +95,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Authorize package upload from workhorse.
-    pub fn post_api_v4_projects_id_packages_rpm_authorize(
+    pub fn authorize_project_package_rpm(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdPackagesRpmAuthorize<'_> {
-        PostApiV4ProjectsIdPackagesRpmAuthorize(
+    ) -> AuthorizeProjectPackageRpm<'_> {
+        AuthorizeProjectPackageRpm(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -109,51 +109,47 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_rpm_repodata_file_name`]: `GET /api/v4/projects/{id}/packages/rpm/repodata/{file_name}`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_package_rpm_repodatum`]: `GET /api/v4/projects/{id}/packages/rpm/repodata/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesRpmRepodataFileName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesRpmRepodataFileName<'a> {
+pub struct GetProjectPackageRpmRepodatum<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageRpmRepodatum<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesRpmRepodataFileName);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_packages_rpm_package_file_id_file_name`]: `GET /api/v4/projects/{id}/packages/rpm/{package_file_id}/{file_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageRpmRepodatum);
+/// Request builder of [`crate::Client::get_project_package_rpm`]: `GET /api/v4/projects/{id}/packages/rpm/{package_file_id}/{file_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName<'a> {
+pub struct GetProjectPackageRpm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectPackageRpm<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdPackagesRpmPackageFileIdFileName);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_rpm`]: `POST /api/v4/projects/{id}/packages/rpm`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectPackageRpm);
+/// Request builder of [`crate::Client::create_project_package_rpm`]: `POST /api/v4/projects/{id}/packages/rpm`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesRpm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesRpm<'a> {
+pub struct CreateProjectPackageRpm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectPackageRpm<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPackagesRpm);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_packages_rpm_authorize`]: `POST /api/v4/projects/{id}/packages/rpm/authorize`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectPackageRpm);
+/// Request builder of [`crate::Client::authorize_project_package_rpm`]: `POST /api/v4/projects/{id}/packages/rpm/authorize`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdPackagesRpmAuthorize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdPackagesRpmAuthorize<'a> {
+pub struct AuthorizeProjectPackageRpm<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageRpm<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdPackagesRpmAuthorize);
+crate::runtime::into_future!(AuthorizeProjectPackageRpm);

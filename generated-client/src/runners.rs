@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get runners available for group.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdRunners`].
-    pub fn get_api_v4_groups_id_runners(
+    /// Optional parameters are set on the returned [`ListGroupRunners`].
+    pub fn list_group_runners(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdRunners<'_> {
-        GetApiV4GroupsIdRunners(
+    ) -> ListGroupRunners<'_> {
+        ListGroupRunners(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -38,11 +38,11 @@ impl crate::Client {
     /// - `id`: The ID of a group
     ///
     /// Returns, on success (201): Reset runner registration token.
-    pub fn post_api_v4_groups_id_runners_reset_registration_token(
+    pub fn reset_group_runner_registration_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4GroupsIdRunnersResetRegistrationToken<'_> {
-        PostApiV4GroupsIdRunnersResetRegistrationToken(
+    ) -> ResetGroupRunnerRegistrationToken<'_> {
+        ResetGroupRunnerRegistrationToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -62,12 +62,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get runners available for project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRunners`].
-    pub fn get_api_v4_projects_id_runners(
+    /// Optional parameters are set on the returned [`ListProjectRunners`].
+    pub fn list_project_runners(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRunners<'_> {
-        GetApiV4ProjectsIdRunners(
+    ) -> ListProjectRunners<'_> {
+        ListProjectRunners(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -87,19 +87,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Assign a runner to project.
-    pub fn post_api_v4_projects_id_runners(
+    pub fn create_project_runner(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRunners>,
-    ) -> PostApiV4ProjectsIdRunners<'_> {
-        PostApiV4ProjectsIdRunners(
+        body: impl Into<crate::types::CreateProjectRunnerBody>,
+    ) -> CreateProjectRunner<'_> {
+        CreateProjectRunner(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/runners",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdRunners>::into(body)),
+                .json_body(&Into::<crate::types::CreateProjectRunnerBody>::into(body)),
         )
     }
     /// Unassign a project runner from the project
@@ -113,12 +113,12 @@ impl crate::Client {
     /// - `runner_id`: The ID of a runner
     ///
     /// Returns, on success (204): Unassign a runner from project.
-    pub fn delete_api_v4_projects_id_runners_runner_id(
+    pub fn delete_project_runner(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         runner_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdRunnersRunnerId<'_> {
-        DeleteApiV4ProjectsIdRunnersRunnerId(
+    ) -> DeleteProjectRunner<'_> {
+        DeleteProjectRunner(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -140,11 +140,11 @@ impl crate::Client {
     /// - `id`: The ID of a project
     ///
     /// Returns, on success (201): Reset runner registration token.
-    pub fn post_api_v4_projects_id_runners_reset_registration_token(
+    pub fn reset_project_runner_registration_token(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> PostApiV4ProjectsIdRunnersResetRegistrationToken<'_> {
-        PostApiV4ProjectsIdRunnersResetRegistrationToken(
+    ) -> ResetProjectRunnerRegistrationToken<'_> {
+        ResetProjectRunnerRegistrationToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -161,9 +161,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get runners available for user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Runners`].
-    pub fn get_api_v4_runners(&self) -> GetApiV4Runners<'_> {
-        GetApiV4Runners(
+    /// Optional parameters are set on the returned [`ListRunners`].
+    pub fn list_runners(&self) -> ListRunners<'_> {
+        ListRunners(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -182,18 +182,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Register a new runner.
-    pub fn post_api_v4_runners(
+    pub fn create_runner(
         &self,
-        body: impl Into<crate::types::PostApiV4Runners>,
-    ) -> PostApiV4Runners<'_> {
-        PostApiV4Runners(
+        body: impl Into<crate::types::CreateRunnerBody>,
+    ) -> CreateRunner<'_> {
+        CreateRunner(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/runners",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4Runners>::into(body)),
+                .json_body(&Into::<crate::types::CreateRunnerBody>::into(body)),
         )
     }
     /// Delete a runner by authentication token
@@ -206,11 +206,8 @@ impl crate::Client {
     /// - `token`: The runner's authentication token
     ///
     /// Returns, on success (204): Delete a registered runner.
-    pub fn delete_api_v4_runners(
-        &self,
-        token: impl Into<String>,
-    ) -> DeleteApiV4Runners<'_> {
-        DeleteApiV4Runners(
+    pub fn delete_runners(&self, token: impl Into<String>) -> DeleteRunners<'_> {
+        DeleteRunners(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::DELETE,
@@ -231,12 +228,12 @@ impl crate::Client {
     /// - `system_id`: The runner's system identifier.
     ///
     /// Returns, on success (204): Runner manager was deleted.
-    pub fn delete_api_v4_runners_managers(
+    pub fn delete_runner_managers(
         &self,
         token: impl Into<String>,
         system_id: impl Into<String>,
-    ) -> DeleteApiV4RunnersManagers<'_> {
-        DeleteApiV4RunnersManagers(
+    ) -> DeleteRunnerManagers<'_> {
+        DeleteRunnerManagers(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::DELETE,
@@ -257,18 +254,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Credentials are valid.
-    pub fn post_api_v4_runners_verify(
+    pub fn verify_runner(
         &self,
-        body: impl Into<crate::types::PostApiV4RunnersVerify>,
-    ) -> PostApiV4RunnersVerify<'_> {
-        PostApiV4RunnersVerify(
+        body: impl Into<crate::types::VerifyRunnerBody>,
+    ) -> VerifyRunner<'_> {
+        VerifyRunner(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/runners/verify",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4RunnersVerify>::into(body)),
+                .json_body(&Into::<crate::types::VerifyRunnerBody>::into(body)),
         )
     }
     /// Reset runner authentication token with current token
@@ -279,11 +276,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Reset runner authentication token with current token.
-    pub fn post_api_v4_runners_reset_authentication_token(
+    pub fn reset_runner_authentication_token(
         &self,
-        body: impl Into<crate::types::PostApiV4RunnersResetAuthenticationToken>,
-    ) -> PostApiV4RunnersResetAuthenticationToken<'_> {
-        PostApiV4RunnersResetAuthenticationToken(
+        body: impl Into<crate::types::ResetRunnerAuthenticationTokenBody>,
+    ) -> ResetRunnerAuthenticationToken<'_> {
+        ResetRunnerAuthenticationToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -291,9 +288,7 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4RunnersResetAuthenticationToken,
-                    >::into(body),
+                    &Into::<crate::types::ResetRunnerAuthenticationTokenBody>::into(body),
                 ),
         )
     }
@@ -305,9 +300,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get all runners - shared and project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4RunnersAll`].
-    pub fn get_api_v4_runners_all(&self) -> GetApiV4RunnersAll<'_> {
-        GetApiV4RunnersAll(
+    /// Optional parameters are set on the returned [`ListRunnerAll`].
+    pub fn list_runner_all(&self) -> ListRunnerAll<'_> {
+        ListRunnerAll(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -326,8 +321,8 @@ impl crate::Client {
     /// - `id`: The ID of a runner
     ///
     /// Returns, on success (200): Get runner's details.
-    pub fn get_api_v4_runners_id(&self, id: impl Into<i64>) -> GetApiV4RunnersId<'_> {
-        GetApiV4RunnersId(
+    pub fn get_runner(&self, id: impl Into<i64>) -> GetRunner<'_> {
+        GetRunner(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -347,19 +342,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update runner's details.
-    pub fn put_api_v4_runners_id(
+    pub fn update_runner(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4RunnersId>,
-    ) -> PutApiV4RunnersId<'_> {
-        PutApiV4RunnersId(
+        body: impl Into<crate::types::UpdateRunnerBody>,
+    ) -> UpdateRunner<'_> {
+        UpdateRunner(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/runners/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PutApiV4RunnersId>::into(body)),
+                .json_body(&Into::<crate::types::UpdateRunnerBody>::into(body)),
         )
     }
     /// Delete a runner
@@ -372,11 +367,8 @@ impl crate::Client {
     /// - `id`: The ID of a runner
     ///
     /// Returns, on success (204): Remove a runner.
-    pub fn delete_api_v4_runners_id(
-        &self,
-        id: impl Into<i64>,
-    ) -> DeleteApiV4RunnersId<'_> {
-        DeleteApiV4RunnersId(
+    pub fn delete_runner(&self, id: impl Into<i64>) -> DeleteRunner<'_> {
+        DeleteRunner(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -393,11 +385,8 @@ impl crate::Client {
     /// - `id`: The ID of a runner
     ///
     /// Returns, on success (200): Get a list of all runner's managers.
-    pub fn get_api_v4_runners_id_managers(
-        &self,
-        id: impl Into<i64>,
-    ) -> GetApiV4RunnersIdManagers<'_> {
-        GetApiV4RunnersIdManagers(
+    pub fn get_runner_managers(&self, id: impl Into<i64>) -> GetRunnerManagers<'_> {
+        GetRunnerManagers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -417,12 +406,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List jobs running on a runner.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4RunnersIdJobs`].
-    pub fn get_api_v4_runners_id_jobs(
-        &self,
-        id: impl Into<i64>,
-    ) -> GetApiV4RunnersIdJobs<'_> {
-        GetApiV4RunnersIdJobs(
+    /// Optional parameters are set on the returned [`ListRunnerJobs`].
+    pub fn list_runner_jobs(&self, id: impl Into<i64>) -> ListRunnerJobs<'_> {
+        ListRunnerJobs(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -441,11 +427,11 @@ impl crate::Client {
     /// - `id`: The ID of the runner
     ///
     /// Returns, on success (201): Reset runner authentication token.
-    pub fn post_api_v4_runners_id_reset_authentication_token(
+    pub fn reset_runner_authentication_token_by_id(
         &self,
         id: impl Into<i64>,
-    ) -> PostApiV4RunnersIdResetAuthenticationToken<'_> {
-        PostApiV4RunnersIdResetAuthenticationToken(
+    ) -> ResetRunnerAuthenticationTokenById<'_> {
+        ResetRunnerAuthenticationTokenById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -461,10 +447,8 @@ impl crate::Client {
     /// `POST /api/v4/runners/reset_registration_token`
     ///
     /// Returns, on success (201): Reset runner registration token.
-    pub fn post_api_v4_runners_reset_registration_token(
-        &self,
-    ) -> PostApiV4RunnersResetRegistrationToken<'_> {
-        PostApiV4RunnersResetRegistrationToken(
+    pub fn reset_runner_registration_token(&self) -> ResetRunnerRegistrationToken<'_> {
+        ResetRunnerRegistrationToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -474,23 +458,17 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_runners`]: `GET /api/v4/groups/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_group_runners`]: `GET /api/v4/groups/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdRunners<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdRunners<'_> {
+pub struct ListGroupRunners<'a>(crate::runtime::Call<'a>);
+impl ListGroupRunners<'_> {
     /// The type of runners to return
-    pub fn r#type(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdRunnersType>,
-    ) -> Self {
+    pub fn r#type(self, value: impl Into<crate::types::ListGroupRunnersType>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "type",
-                    &Into::<crate::types::GetApiV4GroupsIdRunnersType>::into(value),
-                ),
+                .query("type", &Into::<crate::types::ListGroupRunnersType>::into(value)),
         )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
@@ -498,16 +476,13 @@ impl GetApiV4GroupsIdRunners<'_> {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<crate::types::ListGroupRunnersStatus>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4GroupsIdRunnersStatus>::into(value),
+                    &Into::<crate::types::ListGroupRunnersStatus>::into(value),
                 ),
         )
     }
@@ -540,56 +515,46 @@ impl GetApiV4GroupsIdRunners<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdRunners<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupRunners<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdRunners);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_runners_reset_registration_token`]: `POST /api/v4/groups/{id}/runners/reset_registration_token`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupRunners);
+/// Request builder of [`crate::Client::reset_group_runner_registration_token`]: `POST /api/v4/groups/{id}/runners/reset_registration_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdRunnersResetRegistrationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4GroupsIdRunnersResetRegistrationToken<'a> {
+pub struct ResetGroupRunnerRegistrationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResetGroupRunnerRegistrationToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdRunnersResetRegistrationToken);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_runners`]: `GET /api/v4/projects/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ResetGroupRunnerRegistrationToken);
+/// Request builder of [`crate::Client::list_project_runners`]: `GET /api/v4/projects/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRunners<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRunners<'_> {
+pub struct ListProjectRunners<'a>(crate::runtime::Call<'a>);
+impl ListProjectRunners<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<crate::types::ListProjectRunnersScope>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<crate::types::GetApiV4ProjectsIdRunnersScope>::into(value),
+                    &Into::<crate::types::ListProjectRunnersScope>::into(value),
                 ),
         )
     }
     /// The type of runners to return
-    pub fn r#type(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdRunnersType>,
-    ) -> Self {
+    pub fn r#type(self, value: impl Into<crate::types::ListGroupRunnersType>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "type",
-                    &Into::<crate::types::GetApiV4GroupsIdRunnersType>::into(value),
-                ),
+                .query("type", &Into::<crate::types::ListGroupRunnersType>::into(value)),
         )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
@@ -597,16 +562,13 @@ impl GetApiV4ProjectsIdRunners<'_> {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<crate::types::ListGroupRunnersStatus>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4GroupsIdRunnersStatus>::into(value),
+                    &Into::<crate::types::ListGroupRunnersStatus>::into(value),
                 ),
         )
     }
@@ -639,80 +601,68 @@ impl GetApiV4ProjectsIdRunners<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRunners<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRunners<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRunners);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_runners`]: `POST /api/v4/projects/{id}/runners`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRunners);
+/// Request builder of [`crate::Client::create_project_runner`]: `POST /api/v4/projects/{id}/runners`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRunners<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRunners<'a> {
+pub struct CreateProjectRunner<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRunner<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRunners);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_runners_runner_id`]: `DELETE /api/v4/projects/{id}/runners/{runner_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRunner);
+/// Request builder of [`crate::Client::delete_project_runner`]: `DELETE /api/v4/projects/{id}/runners/{runner_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRunnersRunnerId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdRunnersRunnerId<'a> {
+pub struct DeleteProjectRunner<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRunner<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdRunnersRunnerId);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_runners_reset_registration_token`]: `POST /api/v4/projects/{id}/runners/reset_registration_token`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRunner);
+/// Request builder of [`crate::Client::reset_project_runner_registration_token`]: `POST /api/v4/projects/{id}/runners/reset_registration_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRunnersResetRegistrationToken<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdRunnersResetRegistrationToken<'a> {
+pub struct ResetProjectRunnerRegistrationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResetProjectRunnerRegistrationToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRunnersResetRegistrationToken);
-/// Request builder of [`crate::Client::get_api_v4_runners`]: `GET /api/v4/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ResetProjectRunnerRegistrationToken);
+/// Request builder of [`crate::Client::list_runners`]: `GET /api/v4/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Runners<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Runners<'_> {
+pub struct ListRunners<'a>(crate::runtime::Call<'a>);
+impl ListRunners<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<crate::types::ListProjectRunnersScope>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<crate::types::GetApiV4ProjectsIdRunnersScope>::into(value),
+                    &Into::<crate::types::ListProjectRunnersScope>::into(value),
                 ),
         )
     }
     /// The type of runners to return
-    pub fn r#type(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdRunnersType>,
-    ) -> Self {
+    pub fn r#type(self, value: impl Into<crate::types::ListGroupRunnersType>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "type",
-                    &Into::<crate::types::GetApiV4GroupsIdRunnersType>::into(value),
-                ),
+                .query("type", &Into::<crate::types::ListGroupRunnersType>::into(value)),
         )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
@@ -720,16 +670,13 @@ impl GetApiV4Runners<'_> {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<crate::types::ListGroupRunnersStatus>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4GroupsIdRunnersStatus>::into(value),
+                    &Into::<crate::types::ListGroupRunnersStatus>::into(value),
                 ),
         )
     }
@@ -762,18 +709,18 @@ impl GetApiV4Runners<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Runners<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListRunners<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Runners);
-/// Request builder of [`crate::Client::post_api_v4_runners`]: `POST /api/v4/runners`. Send it with `.await`.
+crate::runtime::into_future!(ListRunners);
+/// Request builder of [`crate::Client::create_runner`]: `POST /api/v4/runners`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Runners<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Runners<'a> {
+pub struct CreateRunner<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateRunner<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiRunnerRegistrationDetails,
     >;
@@ -781,82 +728,73 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4Runners<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Runners);
-/// Request builder of [`crate::Client::delete_api_v4_runners`]: `DELETE /api/v4/runners`. Send it with `.await`.
+crate::runtime::into_future!(CreateRunner);
+/// Request builder of [`crate::Client::delete_runners`]: `DELETE /api/v4/runners`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4Runners<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4Runners<'a> {
+pub struct DeleteRunners<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteRunners<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4Runners);
-/// Request builder of [`crate::Client::delete_api_v4_runners_managers`]: `DELETE /api/v4/runners/managers`. Send it with `.await`.
+crate::runtime::into_future!(DeleteRunners);
+/// Request builder of [`crate::Client::delete_runner_managers`]: `DELETE /api/v4/runners/managers`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4RunnersManagers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4RunnersManagers<'a> {
+pub struct DeleteRunnerManagers<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteRunnerManagers<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4RunnersManagers);
-/// Request builder of [`crate::Client::post_api_v4_runners_verify`]: `POST /api/v4/runners/verify`. Send it with `.await`.
+crate::runtime::into_future!(DeleteRunnerManagers);
+/// Request builder of [`crate::Client::verify_runner`]: `POST /api/v4/runners/verify`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4RunnersVerify<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4RunnersVerify<'a> {
+pub struct VerifyRunner<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for VerifyRunner<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4RunnersVerify);
-/// Request builder of [`crate::Client::post_api_v4_runners_reset_authentication_token`]: `POST /api/v4/runners/reset_authentication_token`. Send it with `.await`.
+crate::runtime::into_future!(VerifyRunner);
+/// Request builder of [`crate::Client::reset_runner_authentication_token`]: `POST /api/v4/runners/reset_authentication_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4RunnersResetAuthenticationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4RunnersResetAuthenticationToken<'a> {
+pub struct ResetRunnerAuthenticationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResetRunnerAuthenticationToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4RunnersResetAuthenticationToken);
-/// Request builder of [`crate::Client::get_api_v4_runners_all`]: `GET /api/v4/runners/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ResetRunnerAuthenticationToken);
+/// Request builder of [`crate::Client::list_runner_all`]: `GET /api/v4/runners/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RunnersAll<'a>(crate::runtime::Call<'a>);
-impl GetApiV4RunnersAll<'_> {
+pub struct ListRunnerAll<'a>(crate::runtime::Call<'a>);
+impl ListRunnerAll<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRunnersScope>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<crate::types::ListProjectRunnersScope>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<crate::types::GetApiV4ProjectsIdRunnersScope>::into(value),
+                    &Into::<crate::types::ListProjectRunnersScope>::into(value),
                 ),
         )
     }
     /// The type of runners to return
-    pub fn r#type(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdRunnersType>,
-    ) -> Self {
+    pub fn r#type(self, value: impl Into<crate::types::ListGroupRunnersType>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "type",
-                    &Into::<crate::types::GetApiV4GroupsIdRunnersType>::into(value),
-                ),
+                .query("type", &Into::<crate::types::ListGroupRunnersType>::into(value)),
         )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
@@ -864,16 +802,13 @@ impl GetApiV4RunnersAll<'_> {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdRunnersStatus>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<crate::types::ListGroupRunnersStatus>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4GroupsIdRunnersStatus>::into(value),
+                    &Into::<crate::types::ListGroupRunnersStatus>::into(value),
                 ),
         )
     }
@@ -906,62 +841,62 @@ impl GetApiV4RunnersAll<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersAll<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListRunnerAll<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4RunnersAll);
-/// Request builder of [`crate::Client::get_api_v4_runners_id`]: `GET /api/v4/runners/{id}`. Send it with `.await`.
+crate::runtime::into_future!(ListRunnerAll);
+/// Request builder of [`crate::Client::get_runner`]: `GET /api/v4/runners/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RunnersId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersId<'a> {
+pub struct GetRunner<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetRunner<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4RunnersId);
-/// Request builder of [`crate::Client::put_api_v4_runners_id`]: `PUT /api/v4/runners/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetRunner);
+/// Request builder of [`crate::Client::update_runner`]: `PUT /api/v4/runners/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4RunnersId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4RunnersId<'a> {
+pub struct UpdateRunner<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateRunner<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerDetails>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4RunnersId);
-/// Request builder of [`crate::Client::delete_api_v4_runners_id`]: `DELETE /api/v4/runners/{id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateRunner);
+/// Request builder of [`crate::Client::delete_runner`]: `DELETE /api/v4/runners/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4RunnersId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4RunnersId<'a> {
+pub struct DeleteRunner<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteRunner<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4RunnersId);
-/// Request builder of [`crate::Client::get_api_v4_runners_id_managers`]: `GET /api/v4/runners/{id}/managers`. Send it with `.await`.
+crate::runtime::into_future!(DeleteRunner);
+/// Request builder of [`crate::Client::get_runner_managers`]: `GET /api/v4/runners/{id}/managers`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RunnersIdManagers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersIdManagers<'a> {
+pub struct GetRunnerManagers<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetRunnerManagers<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerManager>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4RunnersIdManagers);
-/// Request builder of [`crate::Client::get_api_v4_runners_id_jobs`]: `GET /api/v4/runners/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetRunnerManagers);
+/// Request builder of [`crate::Client::list_runner_jobs`]: `GET /api/v4/runners/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4RunnersIdJobs<'a>(crate::runtime::Call<'a>);
-impl GetApiV4RunnersIdJobs<'_> {
+pub struct ListRunnerJobs<'a>(crate::runtime::Call<'a>);
+impl ListRunnerJobs<'_> {
     /// System ID associated with the runner manager
     pub fn system_id(self, value: impl Into<String>) -> Self {
         Self(self.0.query("system_id", &Into::<String>::into(value)))
@@ -969,45 +904,39 @@ impl GetApiV4RunnersIdJobs<'_> {
     /// Status of the job
     pub fn status(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdJobsScopeItem>,
+        value: impl Into<crate::types::ListProjectJobsScopeItem>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<crate::types::GetApiV4ProjectsIdJobsScopeItem>::into(value),
+                    &Into::<crate::types::ListProjectJobsScopeItem>::into(value),
                 ),
         )
     }
     /// Order by `id`
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4RunnersIdJobsOrderBy>,
+        value: impl Into<crate::types::ListRunnerJobsOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::GetApiV4RunnersIdJobsOrderBy>::into(value),
+                    &Into::<crate::types::ListRunnerJobsOrderBy>::into(value),
                 ),
         )
     }
     /// Sort by `asc` or `desc` order. Specify `order_by` as well, including for `id`
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Cursor for obtaining the next set of records
@@ -1027,7 +956,7 @@ impl GetApiV4RunnersIdJobs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersIdJobs<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListRunnerJobs<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesCiJobBasicWithProject,
     >;
@@ -1035,27 +964,26 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4RunnersIdJobs<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4RunnersIdJobs);
-/// Request builder of [`crate::Client::post_api_v4_runners_id_reset_authentication_token`]: `POST /api/v4/runners/{id}/reset_authentication_token`. Send it with `.await`.
+crate::runtime::into_future!(ListRunnerJobs);
+/// Request builder of [`crate::Client::reset_runner_authentication_token_by_id`]: `POST /api/v4/runners/{id}/reset_authentication_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4RunnersIdResetAuthenticationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4RunnersIdResetAuthenticationToken<'a> {
+pub struct ResetRunnerAuthenticationTokenById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResetRunnerAuthenticationTokenById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4RunnersIdResetAuthenticationToken);
-/// Request builder of [`crate::Client::post_api_v4_runners_reset_registration_token`]: `POST /api/v4/runners/reset_registration_token`. Send it with `.await`.
+crate::runtime::into_future!(ResetRunnerAuthenticationTokenById);
+/// Request builder of [`crate::Client::reset_runner_registration_token`]: `POST /api/v4/runners/reset_registration_token`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4RunnersResetRegistrationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4RunnersResetRegistrationToken<'a> {
+pub struct ResetRunnerRegistrationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ResetRunnerRegistrationToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4RunnersResetRegistrationToken);
+crate::runtime::into_future!(ResetRunnerRegistrationToken);

@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get list of secure files in a project.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdSecureFiles`].
-    pub fn get_api_v4_projects_id_secure_files(
+    /// Optional parameters are set on the returned [`ListProjectSecureFiles`].
+    pub fn list_project_secure_files(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdSecureFiles<'_> {
-        GetApiV4ProjectsIdSecureFiles(
+    ) -> ListProjectSecureFiles<'_> {
+        ListProjectSecureFiles(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -36,13 +36,13 @@ impl crate::Client {
     /// - `file`: The secure file being uploaded
     ///
     /// Returns, on success (201): Create a secure file.
-    pub fn post_api_v4_projects_id_secure_files(
+    pub fn create_project_secure_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<String>,
         file: impl Into<crate::runtime::File>,
-    ) -> PostApiV4ProjectsIdSecureFiles<'_> {
-        PostApiV4ProjectsIdSecureFiles(
+    ) -> CreateProjectSecureFile<'_> {
+        CreateProjectSecureFile(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -63,12 +63,12 @@ impl crate::Client {
     /// - `secure_file_id`:
     ///
     /// Returns, on success (200): Get the details of a specific secure file in a project.
-    pub fn get_api_v4_projects_id_secure_files_secure_file_id(
+    pub fn get_project_secure_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         secure_file_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSecureFilesSecureFileId<'_> {
-        GetApiV4ProjectsIdSecureFilesSecureFileId(
+    ) -> GetProjectSecureFile<'_> {
+        GetProjectSecureFile(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -89,12 +89,12 @@ impl crate::Client {
     /// - `secure_file_id`:
     ///
     /// Returns, on success (204): Remove a secure file.
-    pub fn delete_api_v4_projects_id_secure_files_secure_file_id(
+    pub fn delete_project_secure_file(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         secure_file_id: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdSecureFilesSecureFileId<'_> {
-        DeleteApiV4ProjectsIdSecureFilesSecureFileId(
+    ) -> DeleteProjectSecureFile<'_> {
+        DeleteProjectSecureFile(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -115,12 +115,12 @@ impl crate::Client {
     /// - `secure_file_id`:
     ///
     /// Returns, on success (200): Download secure file.
-    pub fn get_api_v4_projects_id_secure_files_secure_file_id_download(
+    pub fn get_project_secure_file_download(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         secure_file_id: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'_> {
-        GetApiV4ProjectsIdSecureFilesSecureFileIdDownload(
+    ) -> GetProjectSecureFileDownload<'_> {
+        GetProjectSecureFileDownload(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -133,11 +133,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_secure_files`]: `GET /api/v4/projects/{id}/secure_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_secure_files`]: `GET /api/v4/projects/{id}/secure_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSecureFiles<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdSecureFiles<'_> {
+pub struct ListProjectSecureFiles<'a>(crate::runtime::Call<'a>);
+impl ListProjectSecureFiles<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -151,59 +151,54 @@ impl GetApiV4ProjectsIdSecureFiles<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdSecureFiles<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectSecureFiles<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiSecureFile>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSecureFiles);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_secure_files`]: `POST /api/v4/projects/{id}/secure_files`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectSecureFiles);
+/// Request builder of [`crate::Client::create_project_secure_file`]: `POST /api/v4/projects/{id}/secure_files`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdSecureFiles<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdSecureFiles<'a> {
+pub struct CreateProjectSecureFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectSecureFile<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiSecureFile>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdSecureFiles);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_secure_files_secure_file_id`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectSecureFile);
+/// Request builder of [`crate::Client::get_project_secure_file`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSecureFilesSecureFileId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdSecureFilesSecureFileId<'a> {
+pub struct GetProjectSecureFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectSecureFile<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCiSecureFile>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSecureFilesSecureFileId);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_secure_files_secure_file_id`]: `DELETE /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectSecureFile);
+/// Request builder of [`crate::Client::delete_project_secure_file`]: `DELETE /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdSecureFilesSecureFileId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdSecureFilesSecureFileId<'a> {
+pub struct DeleteProjectSecureFile<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectSecureFile<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdSecureFilesSecureFileId);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_secure_files_secure_file_id_download`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}/download`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectSecureFile);
+/// Request builder of [`crate::Client::get_project_secure_file_download`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}/download`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdSecureFilesSecureFileIdDownload<'a> {
+pub struct GetProjectSecureFileDownload<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectSecureFileDownload<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdSecureFilesSecureFileIdDownload);
+crate::runtime::into_future!(GetProjectSecureFileDownload);

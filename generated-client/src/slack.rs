@@ -13,29 +13,29 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Trigger a global slack command.
-    pub fn post_api_v4_slack_trigger(
+    pub fn trigger_slack(
         &self,
-        body: impl Into<crate::types::PostApiV4SlackTrigger>,
-    ) -> PostApiV4SlackTrigger<'_> {
-        PostApiV4SlackTrigger(
+        body: impl Into<crate::types::TriggerSlackBody>,
+    ) -> TriggerSlack<'_> {
+        TriggerSlack(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/slack/trigger",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4SlackTrigger>::into(body)),
+                .json_body(&Into::<crate::types::TriggerSlackBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_slack_trigger`]: `POST /api/v4/slack/trigger`. Send it with `.await`.
+/// Request builder of [`crate::Client::trigger_slack`]: `POST /api/v4/slack/trigger`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4SlackTrigger<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4SlackTrigger<'a> {
+pub struct TriggerSlack<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for TriggerSlack<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4SlackTrigger);
+crate::runtime::into_future!(TriggerSlack);

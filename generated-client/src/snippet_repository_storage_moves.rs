@@ -11,11 +11,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of all snippet repository storage moves.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4SnippetRepositoryStorageMoves`].
-    pub fn get_api_v4_snippet_repository_storage_moves(
+    /// Optional parameters are set on the returned [`ListSnippetRepositoryStorageMoves`].
+    pub fn list_snippet_repository_storage_moves(
         &self,
-    ) -> GetApiV4SnippetRepositoryStorageMoves<'_> {
-        GetApiV4SnippetRepositoryStorageMoves(
+    ) -> ListSnippetRepositoryStorageMoves<'_> {
+        ListSnippetRepositoryStorageMoves(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -34,11 +34,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (202): Schedule bulk snippet repository storage moves.
-    pub fn post_api_v4_snippet_repository_storage_moves(
+    pub fn create_snippet_repository_storage_move(
         &self,
-        body: impl Into<crate::types::PostApiV4SnippetRepositoryStorageMoves>,
-    ) -> PostApiV4SnippetRepositoryStorageMoves<'_> {
-        PostApiV4SnippetRepositoryStorageMoves(
+        body: impl Into<crate::types::CreateSnippetRepositoryStorageMoveBody>,
+    ) -> CreateSnippetRepositoryStorageMove<'_> {
+        CreateSnippetRepositoryStorageMove(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -47,7 +47,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4SnippetRepositoryStorageMoves,
+                        crate::types::CreateSnippetRepositoryStorageMoveBody,
                     >::into(body),
                 ),
         )
@@ -62,11 +62,11 @@ impl crate::Client {
     /// - `repository_storage_move_id`: The ID of a snippet repository storage move
     ///
     /// Returns, on success (200): Get a snippet repository storage move.
-    pub fn get_api_v4_snippet_repository_storage_moves_repository_storage_move_id(
+    pub fn get_snippet_repository_storage_move(
         &self,
         repository_storage_move_id: impl Into<i64>,
-    ) -> GetApiV4SnippetRepositoryStorageMovesRepositoryStorageMoveId<'_> {
-        GetApiV4SnippetRepositoryStorageMovesRepositoryStorageMoveId(
+    ) -> GetSnippetRepositoryStorageMove<'_> {
+        GetSnippetRepositoryStorageMove(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -76,11 +76,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_snippet_repository_storage_moves`]: `GET /api/v4/snippet_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_snippet_repository_storage_moves`]: `GET /api/v4/snippet_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
-impl GetApiV4SnippetRepositoryStorageMoves<'_> {
+pub struct ListSnippetRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
+impl ListSnippetRepositoryStorageMoves<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -94,7 +94,7 @@ impl GetApiV4SnippetRepositoryStorageMoves<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetRepositoryStorageMoves<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListSnippetRepositoryStorageMoves<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
     >;
@@ -102,26 +102,23 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetRepositoryStorageMoves
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4SnippetRepositoryStorageMoves);
-/// Request builder of [`crate::Client::post_api_v4_snippet_repository_storage_moves`]: `POST /api/v4/snippet_repository_storage_moves`. Send it with `.await`.
+crate::runtime::into_future!(ListSnippetRepositoryStorageMoves);
+/// Request builder of [`crate::Client::create_snippet_repository_storage_move`]: `POST /api/v4/snippet_repository_storage_moves`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4SnippetRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4SnippetRepositoryStorageMoves<'a> {
+pub struct CreateSnippetRepositoryStorageMove<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateSnippetRepositoryStorageMove<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4SnippetRepositoryStorageMoves);
-/// Request builder of [`crate::Client::get_api_v4_snippet_repository_storage_moves_repository_storage_move_id`]: `GET /api/v4/snippet_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateSnippetRepositoryStorageMove);
+/// Request builder of [`crate::Client::get_snippet_repository_storage_move`]: `GET /api/v4/snippet_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetRepositoryStorageMovesRepositoryStorageMoveId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4SnippetRepositoryStorageMovesRepositoryStorageMoveId<'a> {
+pub struct GetSnippetRepositoryStorageMove<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetSnippetRepositoryStorageMove<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
     >;
@@ -129,6 +126,4 @@ for GetApiV4SnippetRepositoryStorageMovesRepositoryStorageMoveId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4SnippetRepositoryStorageMovesRepositoryStorageMoveId
-);
+crate::runtime::into_future!(GetSnippetRepositoryStorageMove);

@@ -11,9 +11,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a snippets list for an authenticated user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Snippets`].
-    pub fn get_api_v4_snippets(&self) -> GetApiV4Snippets<'_> {
-        GetApiV4Snippets(
+    /// Optional parameters are set on the returned [`ListSnippets`].
+    pub fn list_snippets(&self) -> ListSnippets<'_> {
+        ListSnippets(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -32,18 +32,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create new snippet.
-    pub fn post_api_v4_snippets(
+    pub fn create_snippet(
         &self,
-        body: impl Into<crate::types::PostApiV4Snippets>,
-    ) -> PostApiV4Snippets<'_> {
-        PostApiV4Snippets(
+        body: impl Into<crate::types::CreateSnippetBody>,
+    ) -> CreateSnippet<'_> {
+        CreateSnippet(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/snippets",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4Snippets>::into(body)),
+                .json_body(&Into::<crate::types::CreateSnippetBody>::into(body)),
         )
     }
     /// List all public personal snippets current_user has access to
@@ -54,9 +54,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List all public personal snippets current_user has access to.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4SnippetsPublic`].
-    pub fn get_api_v4_snippets_public(&self) -> GetApiV4SnippetsPublic<'_> {
-        GetApiV4SnippetsPublic(
+    /// Optional parameters are set on the returned [`ListSnippetPublic`].
+    pub fn list_snippet_public(&self) -> ListSnippetPublic<'_> {
+        ListSnippetPublic(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -73,9 +73,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List all snippets current_user has access to.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4SnippetsAll`].
-    pub fn get_api_v4_snippets_all(&self) -> GetApiV4SnippetsAll<'_> {
-        GetApiV4SnippetsAll(
+    /// Optional parameters are set on the returned [`ListSnippetAll`].
+    pub fn list_snippet_all(&self) -> ListSnippetAll<'_> {
+        ListSnippetAll(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -94,8 +94,8 @@ impl crate::Client {
     /// - `id`: The ID of a snippet
     ///
     /// Returns, on success (200): Get a single snippet.
-    pub fn get_api_v4_snippets_id(&self, id: impl Into<i64>) -> GetApiV4SnippetsId<'_> {
-        GetApiV4SnippetsId(
+    pub fn get_snippet(&self, id: impl Into<i64>) -> GetSnippet<'_> {
+        GetSnippet(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -115,19 +115,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update an existing snippet.
-    pub fn put_api_v4_snippets_id(
+    pub fn update_snippet(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4SnippetsId>,
-    ) -> PutApiV4SnippetsId<'_> {
-        PutApiV4SnippetsId(
+        body: impl Into<crate::types::UpdateSnippetBody>,
+    ) -> UpdateSnippet<'_> {
+        UpdateSnippet(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/snippets/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PutApiV4SnippetsId>::into(body)),
+                .json_body(&Into::<crate::types::UpdateSnippetBody>::into(body)),
         )
     }
     /// Remove snippet
@@ -140,11 +140,8 @@ impl crate::Client {
     /// - `id`: The ID of a snippet
     ///
     /// Returns, on success (204): Remove snippet.
-    pub fn delete_api_v4_snippets_id(
-        &self,
-        id: impl Into<i64>,
-    ) -> DeleteApiV4SnippetsId<'_> {
-        DeleteApiV4SnippetsId(
+    pub fn delete_snippet(&self, id: impl Into<i64>) -> DeleteSnippet<'_> {
+        DeleteSnippet(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -163,11 +160,8 @@ impl crate::Client {
     /// - `id`: The ID of a snippet
     ///
     /// Returns, on success (200): Get a raw snippet.
-    pub fn get_api_v4_snippets_id_raw(
-        &self,
-        id: impl Into<i64>,
-    ) -> GetApiV4SnippetsIdRaw<'_> {
-        GetApiV4SnippetsIdRaw(
+    pub fn get_snippet_raw(&self, id: impl Into<i64>) -> GetSnippetRaw<'_> {
+        GetSnippetRaw(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -186,13 +180,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get raw snippet file contents from the repository.
-    pub fn get_api_v4_snippets_id_files_ref_file_path_raw(
+    pub fn get_snippet_file_raw(
         &self,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
         id: impl Into<i64>,
-    ) -> GetApiV4SnippetsIdFilesRefFilePathRaw<'_> {
-        GetApiV4SnippetsIdFilesRefFilePathRaw(
+    ) -> GetSnippetFileRaw<'_> {
+        GetSnippetFileRaw(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -213,11 +207,11 @@ impl crate::Client {
     /// - `id`: The ID of a snippet
     ///
     /// Returns, on success (200): Get the user agent details for a snippet.
-    pub fn get_api_v4_snippets_id_user_agent_detail(
+    pub fn get_snippet_user_agent_detail(
         &self,
         id: impl Into<i64>,
-    ) -> GetApiV4SnippetsIdUserAgentDetail<'_> {
-        GetApiV4SnippetsIdUserAgentDetail(
+    ) -> GetSnippetUserAgentDetail<'_> {
+        GetSnippetUserAgentDetail(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -237,12 +231,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of all snippets repository storage moves.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4SnippetsIdRepositoryStorageMoves`].
-    pub fn get_api_v4_snippets_id_repository_storage_moves(
+    /// Optional parameters are set on the returned [`ListSnippetRepositoryStorageMovesById`].
+    pub fn list_snippet_repository_storage_moves_by_id(
         &self,
         id: impl Into<String>,
-    ) -> GetApiV4SnippetsIdRepositoryStorageMoves<'_> {
-        GetApiV4SnippetsIdRepositoryStorageMoves(
+    ) -> ListSnippetRepositoryStorageMovesById<'_> {
+        ListSnippetRepositoryStorageMovesById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -262,12 +256,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Schedule a snippet repository storage move.
-    pub fn post_api_v4_snippets_id_repository_storage_moves(
+    pub fn create_snippet_repository_storage_move_by_id(
         &self,
         id: impl Into<String>,
-        body: impl Into<crate::types::PostApiV4SnippetsIdRepositoryStorageMoves>,
-    ) -> PostApiV4SnippetsIdRepositoryStorageMoves<'_> {
-        PostApiV4SnippetsIdRepositoryStorageMoves(
+        body: impl Into<crate::types::CreateSnippetRepositoryStorageMoveByIdBody>,
+    ) -> CreateSnippetRepositoryStorageMoveById<'_> {
+        CreateSnippetRepositoryStorageMoveById(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -276,7 +270,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4SnippetsIdRepositoryStorageMoves,
+                        crate::types::CreateSnippetRepositoryStorageMoveByIdBody,
                     >::into(body),
                 ),
         )
@@ -292,12 +286,12 @@ impl crate::Client {
     /// - `repository_storage_move_id`: The ID of a snippet repository storage move
     ///
     /// Returns, on success (200): Get a snippet repository storage move.
-    pub fn get_api_v4_snippets_id_repository_storage_moves_repository_storage_move_id(
+    pub fn get_snippet_repository_storage_move_by_id(
         &self,
         id: impl Into<String>,
         repository_storage_move_id: impl Into<i64>,
-    ) -> GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'_> {
-        GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId(
+    ) -> GetSnippetRepositoryStorageMoveById<'_> {
+        GetSnippetRepositoryStorageMoveById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -310,11 +304,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_snippets`]: `GET /api/v4/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_snippets`]: `GET /api/v4/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Snippets<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Snippets<'_> {
+pub struct ListSnippets<'a>(crate::runtime::Call<'a>);
+impl ListSnippets<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
         self,
@@ -356,29 +350,29 @@ impl GetApiV4Snippets<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Snippets<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListSnippets<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Snippets);
-/// Request builder of [`crate::Client::post_api_v4_snippets`]: `POST /api/v4/snippets`. Send it with `.await`.
+crate::runtime::into_future!(ListSnippets);
+/// Request builder of [`crate::Client::create_snippet`]: `POST /api/v4/snippets`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Snippets<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Snippets<'a> {
+pub struct CreateSnippet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateSnippet<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Snippets);
-/// Request builder of [`crate::Client::get_api_v4_snippets_public`]: `GET /api/v4/snippets/public`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(CreateSnippet);
+/// Request builder of [`crate::Client::list_snippet_public`]: `GET /api/v4/snippets/public`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsPublic<'a>(crate::runtime::Call<'a>);
-impl GetApiV4SnippetsPublic<'_> {
+pub struct ListSnippetPublic<'a>(crate::runtime::Call<'a>);
+impl ListSnippetPublic<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
         self,
@@ -420,18 +414,18 @@ impl GetApiV4SnippetsPublic<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsPublic<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListSnippetPublic<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4SnippetsPublic);
-/// Request builder of [`crate::Client::get_api_v4_snippets_all`]: `GET /api/v4/snippets/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListSnippetPublic);
+/// Request builder of [`crate::Client::list_snippet_all`]: `GET /api/v4/snippets/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsAll<'a>(crate::runtime::Call<'a>);
-impl GetApiV4SnippetsAll<'_> {
+pub struct ListSnippetAll<'a>(crate::runtime::Call<'a>);
+impl ListSnippetAll<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
         self,
@@ -477,84 +471,84 @@ impl GetApiV4SnippetsAll<'_> {
         Self(self.0.query("repository_storage", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsAll<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListSnippetAll<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4SnippetsAll);
-/// Request builder of [`crate::Client::get_api_v4_snippets_id`]: `GET /api/v4/snippets/{id}`. Send it with `.await`.
+crate::runtime::into_future!(ListSnippetAll);
+/// Request builder of [`crate::Client::get_snippet`]: `GET /api/v4/snippets/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsId<'a> {
+pub struct GetSnippet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetSnippet<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4SnippetsId);
-/// Request builder of [`crate::Client::put_api_v4_snippets_id`]: `PUT /api/v4/snippets/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetSnippet);
+/// Request builder of [`crate::Client::update_snippet`]: `PUT /api/v4/snippets/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4SnippetsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4SnippetsId<'a> {
+pub struct UpdateSnippet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateSnippet<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4SnippetsId);
-/// Request builder of [`crate::Client::delete_api_v4_snippets_id`]: `DELETE /api/v4/snippets/{id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateSnippet);
+/// Request builder of [`crate::Client::delete_snippet`]: `DELETE /api/v4/snippets/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4SnippetsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4SnippetsId<'a> {
+pub struct DeleteSnippet<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteSnippet<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4SnippetsId);
-/// Request builder of [`crate::Client::get_api_v4_snippets_id_raw`]: `GET /api/v4/snippets/{id}/raw`. Send it with `.await`.
+crate::runtime::into_future!(DeleteSnippet);
+/// Request builder of [`crate::Client::get_snippet_raw`]: `GET /api/v4/snippets/{id}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdRaw<'a> {
+pub struct GetSnippetRaw<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetSnippetRaw<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4SnippetsIdRaw);
-/// Request builder of [`crate::Client::get_api_v4_snippets_id_files_ref_file_path_raw`]: `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`. Send it with `.await`.
+crate::runtime::into_future!(GetSnippetRaw);
+/// Request builder of [`crate::Client::get_snippet_file_raw`]: `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdFilesRefFilePathRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdFilesRefFilePathRaw<'a> {
+pub struct GetSnippetFileRaw<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetSnippetFileRaw<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4SnippetsIdFilesRefFilePathRaw);
-/// Request builder of [`crate::Client::get_api_v4_snippets_id_user_agent_detail`]: `GET /api/v4/snippets/{id}/user_agent_detail`. Send it with `.await`.
+crate::runtime::into_future!(GetSnippetFileRaw);
+/// Request builder of [`crate::Client::get_snippet_user_agent_detail`]: `GET /api/v4/snippets/{id}/user_agent_detail`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdUserAgentDetail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdUserAgentDetail<'a> {
+pub struct GetSnippetUserAgentDetail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetSnippetUserAgentDetail<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserAgentDetail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4SnippetsIdUserAgentDetail);
-/// Request builder of [`crate::Client::get_api_v4_snippets_id_repository_storage_moves`]: `GET /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetSnippetUserAgentDetail);
+/// Request builder of [`crate::Client::list_snippet_repository_storage_moves_by_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
-impl GetApiV4SnippetsIdRepositoryStorageMoves<'_> {
+pub struct ListSnippetRepositoryStorageMovesById<'a>(crate::runtime::Call<'a>);
+impl ListSnippetRepositoryStorageMovesById<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -568,7 +562,7 @@ impl GetApiV4SnippetsIdRepositoryStorageMoves<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdRepositoryStorageMoves<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListSnippetRepositoryStorageMovesById<'a> {
     type Response = crate::runtime::Paged<
         crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
     >;
@@ -576,13 +570,12 @@ impl<'a> crate::runtime::Operation<'a> for GetApiV4SnippetsIdRepositoryStorageMo
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4SnippetsIdRepositoryStorageMoves);
-/// Request builder of [`crate::Client::post_api_v4_snippets_id_repository_storage_moves`]: `POST /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await`.
+crate::runtime::into_future!(ListSnippetRepositoryStorageMovesById);
+/// Request builder of [`crate::Client::create_snippet_repository_storage_move_by_id`]: `POST /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4SnippetsIdRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4SnippetsIdRepositoryStorageMoves<'a> {
+pub struct CreateSnippetRepositoryStorageMoveById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateSnippetRepositoryStorageMoveById<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
     >;
@@ -590,15 +583,12 @@ for PostApiV4SnippetsIdRepositoryStorageMoves<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4SnippetsIdRepositoryStorageMoves);
-/// Request builder of [`crate::Client::get_api_v4_snippets_id_repository_storage_moves_repository_storage_move_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateSnippetRepositoryStorageMoveById);
+/// Request builder of [`crate::Client::get_snippet_repository_storage_move_by_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
+pub struct GetSnippetRepositoryStorageMoveById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetSnippetRepositoryStorageMoveById<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
     >;
@@ -606,6 +596,4 @@ for GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    GetApiV4SnippetsIdRepositoryStorageMovesRepositoryStorageMoveId
-);
+crate::runtime::into_future!(GetSnippetRepositoryStorageMoveById);

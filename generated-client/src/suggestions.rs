@@ -12,19 +12,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Apply suggestion patch in the Merge Request it was created.
-    pub fn put_api_v4_suggestions_id_apply(
+    pub fn apply_suggestion(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4SuggestionsIdApply>,
-    ) -> PutApiV4SuggestionsIdApply<'_> {
-        PutApiV4SuggestionsIdApply(
+        body: impl Into<crate::types::ApplySuggestionBody>,
+    ) -> ApplySuggestion<'_> {
+        ApplySuggestion(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/suggestions/{}/apply",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PutApiV4SuggestionsIdApply>::into(body)),
+                .json_body(&Into::<crate::types::ApplySuggestionBody>::into(body)),
         )
     }
     /// Apply multiple suggestion patches in the Merge Request where they were created
@@ -35,11 +35,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Apply multiple suggestion patches in the Merge Request where they were created.
-    pub fn put_api_v4_suggestions_batch_apply(
+    pub fn update_suggestion_batch_apply(
         &self,
-        body: impl Into<crate::types::PutApiV4SuggestionsBatchApply>,
-    ) -> PutApiV4SuggestionsBatchApply<'_> {
-        PutApiV4SuggestionsBatchApply(
+        body: impl Into<crate::types::UpdateSuggestionBatchApplyBody>,
+    ) -> UpdateSuggestionBatchApply<'_> {
+        UpdateSuggestionBatchApply(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -47,30 +47,30 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4SuggestionsBatchApply>::into(body),
+                    &Into::<crate::types::UpdateSuggestionBatchApplyBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::put_api_v4_suggestions_id_apply`]: `PUT /api/v4/suggestions/{id}/apply`. Send it with `.await`.
+/// Request builder of [`crate::Client::apply_suggestion`]: `PUT /api/v4/suggestions/{id}/apply`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4SuggestionsIdApply<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4SuggestionsIdApply<'a> {
+pub struct ApplySuggestion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ApplySuggestion<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSuggestion>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4SuggestionsIdApply);
-/// Request builder of [`crate::Client::put_api_v4_suggestions_batch_apply`]: `PUT /api/v4/suggestions/batch_apply`. Send it with `.await`.
+crate::runtime::into_future!(ApplySuggestion);
+/// Request builder of [`crate::Client::update_suggestion_batch_apply`]: `PUT /api/v4/suggestions/batch_apply`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4SuggestionsBatchApply<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4SuggestionsBatchApply<'a> {
+pub struct UpdateSuggestionBatchApply<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateSuggestionBatchApply<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSuggestion>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4SuggestionsBatchApply);
+crate::runtime::into_future!(UpdateSuggestionBatchApply);

@@ -11,9 +11,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): List system hooks.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Hooks`].
-    pub fn get_api_v4_hooks(&self) -> GetApiV4Hooks<'_> {
-        GetApiV4Hooks(
+    /// Optional parameters are set on the returned [`ListHooks`].
+    pub fn list_hooks(&self) -> ListHooks<'_> {
+        ListHooks(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/hooks", &[]),
         )
     }
@@ -27,13 +27,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add new system hook.
-    pub fn post_api_v4_hooks(
+    pub fn create_hook(
         &self,
-        body: impl Into<crate::types::PostApiV4Hooks>,
-    ) -> PostApiV4Hooks<'_> {
-        PostApiV4Hooks(
+        body: impl Into<crate::types::CreateHookBody>,
+    ) -> CreateHook<'_> {
+        CreateHook(
             crate::runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/hooks", &[])
-                .json_body(&Into::<crate::types::PostApiV4Hooks>::into(body)),
+                .json_body(&Into::<crate::types::CreateHookBody>::into(body)),
         )
     }
     /// Get system hook
@@ -46,11 +46,8 @@ impl crate::Client {
     /// - `hook_id`: The ID of the system hook
     ///
     /// Returns, on success (200): Get system hook.
-    pub fn get_api_v4_hooks_hook_id(
-        &self,
-        hook_id: impl Into<i64>,
-    ) -> GetApiV4HooksHookId<'_> {
-        GetApiV4HooksHookId(
+    pub fn get_hook(&self, hook_id: impl Into<i64>) -> GetHook<'_> {
+        GetHook(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -70,19 +67,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Edit system hook.
-    pub fn put_api_v4_hooks_hook_id(
+    pub fn update_hook(
         &self,
         hook_id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4HooksHookId>,
-    ) -> PutApiV4HooksHookId<'_> {
-        PutApiV4HooksHookId(
+        body: impl Into<crate::types::UpdateHookBody>,
+    ) -> UpdateHook<'_> {
+        UpdateHook(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/hooks/{}",
                     &[&Into::<i64>::into(hook_id)],
                 )
-                .json_body(&Into::<crate::types::PutApiV4HooksHookId>::into(body)),
+                .json_body(&Into::<crate::types::UpdateHookBody>::into(body)),
         )
     }
     /// Delete system hook
@@ -95,11 +92,8 @@ impl crate::Client {
     /// - `hook_id`: The ID of the system hook
     ///
     /// Returns, on success (204): Delete system hook.
-    pub fn delete_api_v4_hooks_hook_id(
-        &self,
-        hook_id: impl Into<i64>,
-    ) -> DeleteApiV4HooksHookId<'_> {
-        DeleteApiV4HooksHookId(
+    pub fn delete_hook(&self, hook_id: impl Into<i64>) -> DeleteHook<'_> {
+        DeleteHook(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -109,11 +103,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_hooks`]: `GET /api/v4/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_hooks`]: `GET /api/v4/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Hooks<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Hooks<'_> {
+pub struct ListHooks<'a>(crate::runtime::Call<'a>);
+impl ListHooks<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -127,54 +121,54 @@ impl GetApiV4Hooks<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Hooks<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListHooks<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Hooks);
-/// Request builder of [`crate::Client::post_api_v4_hooks`]: `POST /api/v4/hooks`. Send it with `.await`.
+crate::runtime::into_future!(ListHooks);
+/// Request builder of [`crate::Client::create_hook`]: `POST /api/v4/hooks`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Hooks<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Hooks<'a> {
+pub struct CreateHook<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateHook<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Hooks);
-/// Request builder of [`crate::Client::get_api_v4_hooks_hook_id`]: `GET /api/v4/hooks/{hook_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateHook);
+/// Request builder of [`crate::Client::get_hook`]: `GET /api/v4/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4HooksHookId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4HooksHookId<'a> {
+pub struct GetHook<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetHook<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4HooksHookId);
-/// Request builder of [`crate::Client::put_api_v4_hooks_hook_id`]: `PUT /api/v4/hooks/{hook_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetHook);
+/// Request builder of [`crate::Client::update_hook`]: `PUT /api/v4/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4HooksHookId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4HooksHookId<'a> {
+pub struct UpdateHook<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateHook<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4HooksHookId);
-/// Request builder of [`crate::Client::delete_api_v4_hooks_hook_id`]: `DELETE /api/v4/hooks/{hook_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateHook);
+/// Request builder of [`crate::Client::delete_hook`]: `DELETE /api/v4/hooks/{hook_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4HooksHookId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4HooksHookId<'a> {
+pub struct DeleteHook<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteHook<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4HooksHookId);
+crate::runtime::into_future!(DeleteHook);

@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project repository tags.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdRepositoryTags`].
-    pub fn get_api_v4_projects_id_repository_tags(
+    /// Optional parameters are set on the returned [`ListProjectRepositoryTags`].
+    pub fn list_project_repository_tags(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdRepositoryTags<'_> {
-        GetApiV4ProjectsIdRepositoryTags(
+    ) -> ListProjectRepositoryTags<'_> {
+        ListProjectRepositoryTags(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,12 +35,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new repository tag.
-    pub fn post_api_v4_projects_id_repository_tags(
+    pub fn create_project_repository_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdRepositoryTags>,
-    ) -> PostApiV4ProjectsIdRepositoryTags<'_> {
-        PostApiV4ProjectsIdRepositoryTags(
+        body: impl Into<crate::types::CreateProjectRepositoryTagBody>,
+    ) -> CreateProjectRepositoryTag<'_> {
+        CreateProjectRepositoryTag(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -48,7 +48,7 @@ impl crate::Client {
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4ProjectsIdRepositoryTags>::into(body),
+                    &Into::<crate::types::CreateProjectRepositoryTagBody>::into(body),
                 ),
         )
     }
@@ -61,12 +61,12 @@ impl crate::Client {
     /// - `tag_name`: The name of the tag
     ///
     /// Returns, on success (200): Get a single repository tag.
-    pub fn get_api_v4_projects_id_repository_tags_tag_name(
+    pub fn get_project_repository_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryTagsTagName<'_> {
-        GetApiV4ProjectsIdRepositoryTagsTagName(
+    ) -> GetProjectRepositoryTag<'_> {
+        GetProjectRepositoryTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -87,12 +87,12 @@ impl crate::Client {
     /// - `tag_name`: The name of the tag
     ///
     /// Returns, on success (204): Delete a repository tag.
-    pub fn delete_api_v4_projects_id_repository_tags_tag_name(
+    pub fn delete_project_repository_tag(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> DeleteApiV4ProjectsIdRepositoryTagsTagName<'_> {
-        DeleteApiV4ProjectsIdRepositoryTagsTagName(
+    ) -> DeleteProjectRepositoryTag<'_> {
+        DeleteProjectRepositoryTag(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -113,12 +113,12 @@ impl crate::Client {
     /// - `tag_name`: The name of the tag
     ///
     /// Returns, on success (200): Get a tag's signature.
-    pub fn get_api_v4_projects_id_repository_tags_tag_name_signature(
+    pub fn get_project_repository_tag_signature(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'_> {
-        GetApiV4ProjectsIdRepositoryTagsTagNameSignature(
+    ) -> GetProjectRepositoryTagSignature<'_> {
+        GetProjectRepositoryTagSignature(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -131,25 +131,19 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_tags`]: `GET /api/v4/projects/{id}/repository/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_project_repository_tags`]: `GET /api/v4/projects/{id}/repository/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryTags<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdRepositoryTags<'_> {
+pub struct ListProjectRepositoryTags<'a>(crate::runtime::Call<'a>);
+impl ListProjectRepositoryTags<'_> {
     /// Return tags sorted in updated by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::GetApiV4GroupsIdProjectsSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::GetApiV4GroupsIdProjectsSort>::into(value),
-                ),
+                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
     /// Return tags ordered by `name`, `updated`, `version` fields.
@@ -157,16 +151,14 @@ impl GetApiV4ProjectsIdRepositoryTags<'_> {
     /// Default: `"updated"`.
     pub fn order_by(
         self,
-        value: impl Into<crate::types::GetApiV4ProjectsIdRepositoryTagsOrderBy>,
+        value: impl Into<crate::types::ListProjectRepositoryTagsOrderBy>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::GetApiV4ProjectsIdRepositoryTagsOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ListProjectRepositoryTagsOrderBy>::into(value),
                 ),
         )
     }
@@ -191,58 +183,54 @@ impl GetApiV4ProjectsIdRepositoryTags<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryTags<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryTags<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryTags);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_repository_tags`]: `POST /api/v4/projects/{id}/repository/tags`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectRepositoryTags);
+/// Request builder of [`crate::Client::create_project_repository_tag`]: `POST /api/v4/projects/{id}/repository/tags`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdRepositoryTags<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdRepositoryTags<'a> {
+pub struct CreateProjectRepositoryTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryTag<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdRepositoryTags);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_tags_tag_name`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectRepositoryTag);
+/// Request builder of [`crate::Client::get_project_repository_tag`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryTagsTagName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdRepositoryTagsTagName<'a> {
+pub struct GetProjectRepositoryTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryTag<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesTag>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryTagsTagName);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_repository_tags_tag_name`]: `DELETE /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectRepositoryTag);
+/// Request builder of [`crate::Client::delete_project_repository_tag`]: `DELETE /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdRepositoryTagsTagName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdRepositoryTagsTagName<'a> {
+pub struct DeleteProjectRepositoryTag<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectRepositoryTag<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdRepositoryTagsTagName);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_repository_tags_tag_name_signature`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}/signature`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectRepositoryTag);
+/// Request builder of [`crate::Client::get_project_repository_tag_signature`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}/signature`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdRepositoryTagsTagNameSignature<'a> {
+pub struct GetProjectRepositoryTagSignature<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryTagSignature<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesTagSignature>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdRepositoryTagsTagNameSignature);
+crate::runtime::into_future!(GetProjectRepositoryTagSignature);

@@ -13,13 +13,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200, 204): Get a Terraform state by its name.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdTerraformStateName`].
-    pub fn get_api_v4_projects_id_terraform_state_name(
+    /// Optional parameters are set on the returned [`GetProjectTerraformState`].
+    pub fn get_project_terraform_state(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<String>,
-    ) -> GetApiV4ProjectsIdTerraformStateName<'_> {
-        GetApiV4ProjectsIdTerraformStateName(
+    ) -> GetProjectTerraformState<'_> {
+        GetProjectTerraformState(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -40,12 +40,12 @@ impl crate::Client {
     /// - `name`:
     ///
     /// Returns, on success (200, 204): Add a new Terraform state or update an existing one.
-    pub fn post_api_v4_projects_id_terraform_state_name(
+    pub fn create_project_terraform_state(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<i64>,
-    ) -> PostApiV4ProjectsIdTerraformStateName<'_> {
-        PostApiV4ProjectsIdTerraformStateName(
+    ) -> CreateProjectTerraformState<'_> {
+        CreateProjectTerraformState(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -63,12 +63,12 @@ impl crate::Client {
     /// - `name`:
     ///
     /// Returns, on success (204): Delete a Terraform state of a certain name.
-    pub fn delete_api_v4_projects_id_terraform_state_name(
+    pub fn delete_project_terraform_state(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdTerraformStateName<'_> {
-        DeleteApiV4ProjectsIdTerraformStateName(
+    ) -> DeleteProjectTerraformState<'_> {
+        DeleteProjectTerraformState(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -87,13 +87,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Lock a Terraform state of a certain name.
-    pub fn post_api_v4_projects_id_terraform_state_name_lock(
+    pub fn post_projects_id_terraform_state_name_lock(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdTerraformStateNameLock>,
-    ) -> PostApiV4ProjectsIdTerraformStateNameLock<'_> {
-        PostApiV4ProjectsIdTerraformStateNameLock(
+        body: impl Into<crate::types::PostProjectsIdTerraformStateNameLockBody>,
+    ) -> PostProjectsIdTerraformStateNameLock<'_> {
+        PostProjectsIdTerraformStateNameLock(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -105,7 +105,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4ProjectsIdTerraformStateNameLock,
+                        crate::types::PostProjectsIdTerraformStateNameLockBody,
                     >::into(body),
                 ),
         )
@@ -120,13 +120,13 @@ impl crate::Client {
     ///
     /// Returns, on success (204): Unlock a Terraform state of a certain name.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4ProjectsIdTerraformStateNameLock`].
-    pub fn delete_api_v4_projects_id_terraform_state_name_lock(
+    /// Optional parameters are set on the returned [`DeleteProjectsIdTerraformStateNameLock`].
+    pub fn delete_projects_id_terraform_state_name_lock(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdTerraformStateNameLock<'_> {
-        DeleteApiV4ProjectsIdTerraformStateNameLock(
+    ) -> DeleteProjectsIdTerraformStateNameLock<'_> {
+        DeleteProjectsIdTerraformStateNameLock(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -145,13 +145,13 @@ impl crate::Client {
     /// - `serial`: The version number of the state
     ///
     /// Returns, on success (200): Get a Terraform state version.
-    pub fn get_api_v4_projects_id_terraform_state_name_versions_serial(
+    pub fn get_project_terraform_state_version(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<String>,
         serial: impl Into<i64>,
-    ) -> GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'_> {
-        GetApiV4ProjectsIdTerraformStateNameVersionsSerial(
+    ) -> GetProjectTerraformStateVersion<'_> {
+        GetProjectTerraformStateVersion(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -174,13 +174,13 @@ impl crate::Client {
     /// - `serial`:
     ///
     /// Returns, on success (204): Delete a Terraform state version.
-    pub fn delete_api_v4_projects_id_terraform_state_name_versions_serial(
+    pub fn delete_project_terraform_state_version(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         name: impl Into<i64>,
         serial: impl Into<i64>,
-    ) -> DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'_> {
-        DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial(
+    ) -> DeleteProjectTerraformStateVersion<'_> {
+        DeleteProjectTerraformStateVersion(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -194,100 +194,92 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_projects_id_terraform_state_name`]: `GET /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_project_terraform_state`]: `GET /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTerraformStateName<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdTerraformStateName<'_> {
+pub struct GetProjectTerraformState<'a>(crate::runtime::Call<'a>);
+impl GetProjectTerraformState<'_> {
     /// Terraform state lock ID
     pub fn id2(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ID", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdTerraformStateName<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectTerraformState<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdTerraformStateName);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_terraform_state_name`]: `POST /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectTerraformState);
+/// Request builder of [`crate::Client::create_project_terraform_state`]: `POST /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdTerraformStateName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdTerraformStateName<'a> {
+pub struct CreateProjectTerraformState<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectTerraformState<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdTerraformStateName);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_terraform_state_name`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectTerraformState);
+/// Request builder of [`crate::Client::delete_project_terraform_state`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdTerraformStateName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdTerraformStateName<'a> {
+pub struct DeleteProjectTerraformState<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectTerraformState<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdTerraformStateName);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_terraform_state_name_lock`]: `POST /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectTerraformState);
+/// Request builder of [`crate::Client::post_projects_id_terraform_state_name_lock`]: `POST /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdTerraformStateNameLock<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for PostApiV4ProjectsIdTerraformStateNameLock<'a> {
+pub struct PostProjectsIdTerraformStateNameLock<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PostProjectsIdTerraformStateNameLock<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdTerraformStateNameLock);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_terraform_state_name_lock`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`.
+crate::runtime::into_future!(PostProjectsIdTerraformStateNameLock);
+/// Request builder of [`crate::Client::delete_projects_id_terraform_state_name_lock`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdTerraformStateNameLock<'a>(crate::runtime::Call<'a>);
-impl DeleteApiV4ProjectsIdTerraformStateNameLock<'_> {
+pub struct DeleteProjectsIdTerraformStateNameLock<'a>(crate::runtime::Call<'a>);
+impl DeleteProjectsIdTerraformStateNameLock<'_> {
     /// Terraform state lock ID
     pub fn id2(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ID", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdTerraformStateNameLock<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectsIdTerraformStateNameLock<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdTerraformStateNameLock);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_terraform_state_name_versions_serial`]: `GET /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectsIdTerraformStateNameLock);
+/// Request builder of [`crate::Client::get_project_terraform_state_version`]: `GET /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
+pub struct GetProjectTerraformStateVersion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetProjectTerraformStateVersion<'a> {
     type Response = crate::runtime::Bytes;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdTerraformStateNameVersionsSerial);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_terraform_state_name_versions_serial`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectTerraformStateVersion);
+/// Request builder of [`crate::Client::delete_project_terraform_state_version`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial<'a> {
+pub struct DeleteProjectTerraformStateVersion<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectTerraformStateVersion<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdTerraformStateNameVersionsSerial);
+crate::runtime::into_future!(DeleteProjectTerraformStateVersion);

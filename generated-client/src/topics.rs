@@ -11,9 +11,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get topics.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Topics`].
-    pub fn get_api_v4_topics(&self) -> GetApiV4Topics<'_> {
-        GetApiV4Topics(
+    /// Optional parameters are set on the returned [`ListTopics`].
+    pub fn list_topics(&self) -> ListTopics<'_> {
+        ListTopics(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/topics", &[]),
         )
     }
@@ -29,13 +29,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create a topic.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4Topics`].
-    pub fn post_api_v4_topics(
+    /// Optional parameters are set on the returned [`CreateTopic`].
+    pub fn create_topic(
         &self,
         name: impl Into<String>,
         title: impl Into<String>,
-    ) -> PostApiV4Topics<'_> {
-        PostApiV4Topics(
+    ) -> CreateTopic<'_> {
+        CreateTopic(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -57,8 +57,8 @@ impl crate::Client {
     /// - `id`: ID of project topic
     ///
     /// Returns, on success (200): Get topic.
-    pub fn get_api_v4_topics_id(&self, id: impl Into<i64>) -> GetApiV4TopicsId<'_> {
-        GetApiV4TopicsId(
+    pub fn get_topic(&self, id: impl Into<i64>) -> GetTopic<'_> {
+        GetTopic(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -78,9 +78,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Update a topic.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4TopicsId`].
-    pub fn put_api_v4_topics_id(&self, id: impl Into<i64>) -> PutApiV4TopicsId<'_> {
-        PutApiV4TopicsId(
+    /// Optional parameters are set on the returned [`UpdateTopic`].
+    pub fn update_topic(&self, id: impl Into<i64>) -> UpdateTopic<'_> {
+        UpdateTopic(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -100,11 +100,8 @@ impl crate::Client {
     /// - `id`: ID of project topic
     ///
     /// Returns, on success (204): Delete a topic.
-    pub fn delete_api_v4_topics_id(
-        &self,
-        id: impl Into<i64>,
-    ) -> DeleteApiV4TopicsId<'_> {
-        DeleteApiV4TopicsId(
+    pub fn delete_topic(&self, id: impl Into<i64>) -> DeleteTopic<'_> {
+        DeleteTopic(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -123,26 +120,26 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Merge topics.
-    pub fn post_api_v4_topics_merge(
+    pub fn merge_topic(
         &self,
-        body: impl Into<crate::types::PostApiV4TopicsMerge>,
-    ) -> PostApiV4TopicsMerge<'_> {
-        PostApiV4TopicsMerge(
+        body: impl Into<crate::types::MergeTopicBody>,
+    ) -> MergeTopic<'_> {
+        MergeTopic(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/topics/merge",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4TopicsMerge>::into(body)),
+                .json_body(&Into::<crate::types::MergeTopicBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_topics`]: `GET /api/v4/topics`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+/// Request builder of [`crate::Client::list_topics`]: `GET /api/v4/topics`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Topics<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Topics<'_> {
+pub struct ListTopics<'a>(crate::runtime::Call<'a>);
+impl ListTopics<'_> {
     /// Return list of topics matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
@@ -168,18 +165,18 @@ impl GetApiV4Topics<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Topics<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListTopics<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesProjectsTopic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Topics);
-/// Request builder of [`crate::Client::post_api_v4_topics`]: `POST /api/v4/topics`. Send it with `.await`.
+crate::runtime::into_future!(ListTopics);
+/// Request builder of [`crate::Client::create_topic`]: `POST /api/v4/topics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Topics<'a>(crate::runtime::Call<'a>);
-impl PostApiV4Topics<'_> {
+pub struct CreateTopic<'a>(crate::runtime::Call<'a>);
+impl CreateTopic<'_> {
     /// Description
     pub fn description(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
@@ -193,29 +190,29 @@ impl PostApiV4Topics<'_> {
         Self(self.0.form_field("organization_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Topics<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateTopic<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Topics);
-/// Request builder of [`crate::Client::get_api_v4_topics_id`]: `GET /api/v4/topics/{id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateTopic);
+/// Request builder of [`crate::Client::get_topic`]: `GET /api/v4/topics/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4TopicsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4TopicsId<'a> {
+pub struct GetTopic<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetTopic<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4TopicsId);
-/// Request builder of [`crate::Client::put_api_v4_topics_id`]: `PUT /api/v4/topics/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetTopic);
+/// Request builder of [`crate::Client::update_topic`]: `PUT /api/v4/topics/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4TopicsId<'a>(crate::runtime::Call<'a>);
-impl PutApiV4TopicsId<'_> {
+pub struct UpdateTopic<'a>(crate::runtime::Call<'a>);
+impl UpdateTopic<'_> {
     /// Slug (name)
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("name", &Into::<String>::into(value)))
@@ -233,32 +230,32 @@ impl PutApiV4TopicsId<'_> {
         Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PutApiV4TopicsId<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateTopic<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4TopicsId);
-/// Request builder of [`crate::Client::delete_api_v4_topics_id`]: `DELETE /api/v4/topics/{id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateTopic);
+/// Request builder of [`crate::Client::delete_topic`]: `DELETE /api/v4/topics/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4TopicsId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4TopicsId<'a> {
+pub struct DeleteTopic<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteTopic<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4TopicsId);
-/// Request builder of [`crate::Client::post_api_v4_topics_merge`]: `POST /api/v4/topics/merge`. Send it with `.await`.
+crate::runtime::into_future!(DeleteTopic);
+/// Request builder of [`crate::Client::merge_topic`]: `POST /api/v4/topics/merge`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4TopicsMerge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4TopicsMerge<'a> {
+pub struct MergeTopic<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for MergeTopic<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4TopicsMerge);
+crate::runtime::into_future!(MergeTopic);

@@ -141,7 +141,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdAccessRequestsUserIdApprove`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdAccessRequestsUserIdApprove {
+pub struct ApproveGroupAccessRequestBody {
     /// A valid access level (defaults: `30`, the Developer role)
     ///
     /// Default: `30`.
@@ -149,7 +149,7 @@ pub struct PutApiV4GroupsIdAccessRequestsUserIdApprove {
 }
 #[cfg(feature = "access_requests")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdAccessRequestsUserIdApprove {
+    impl ::serde::Serialize for ApproveGroupAccessRequestBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -298,13 +298,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdEpicsEpicIidAwardEmoji`.
 #[cfg(feature = "award_emoji")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdEpicsEpicIidAwardEmoji {
+pub struct AwardGroupEpicEmojiBody {
     /// Name of the emoji without colons.
     pub name: String,
 }
 #[cfg(feature = "award_emoji")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdEpicsEpicIidAwardEmoji {
+    impl ::serde::Serialize for AwardGroupEpicEmojiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -321,13 +321,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji {
+pub struct AwardGroupEpicNoteEmojiBody {
     /// Name of the emoji without colons.
     pub name: String,
 }
 #[cfg(feature = "award_emoji")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdEpicsEpicIidNotesNoteIdAwardEmoji {
+    impl ::serde::Serialize for AwardGroupEpicNoteEmojiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -418,7 +418,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdBadges`.
 #[cfg(feature = "badges")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdBadges {
+pub struct CreateGroupBadgeBody {
     /// URL of the badge link
     pub link_url: String,
     /// URL of the badge image
@@ -428,7 +428,7 @@ pub struct PostApiV4GroupsIdBadges {
 }
 #[cfg(feature = "badges")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdBadges {
+    impl ::serde::Serialize for CreateGroupBadgeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -447,7 +447,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdBadgesBadgeId`.
 #[cfg(feature = "badges")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdBadgesBadgeId {
+pub struct UpdateGroupBadgeBody {
     /// URL of the badge link
     pub link_url: Option<String>,
     /// URL of the badge image
@@ -457,7 +457,7 @@ pub struct PutApiV4GroupsIdBadgesBadgeId {
 }
 #[cfg(feature = "badges")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdBadgesBadgeId {
+    impl ::serde::Serialize for UpdateGroupBadgeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -476,13 +476,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdCustomAttributesKey`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdCustomAttributesKey {
+pub struct UpdateGroupCustomAttributeBody {
     /// The value of the custom attribute
     pub value: String,
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdCustomAttributesKey {
+    impl ::serde::Serialize for UpdateGroupCustomAttributeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -818,7 +818,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Groups`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Groups {
+pub struct CreateGroupBody {
     /// The name of the group
     pub name: String,
     /// The path of the group
@@ -830,7 +830,7 @@ pub struct PostApiV4Groups {
     /// The description of the group
     pub description: Option<String>,
     /// The visibility of the group
-    pub visibility: Option<crate::types::PostApiV4GroupsVisibility>,
+    pub visibility: Option<crate::types::CreateGroupBodyVisibility>,
     /// Avatar image for the group
     pub avatar: Option<Vec<u8>>,
     /// Prevent sharing a project with another group within this group
@@ -841,13 +841,13 @@ pub struct PostApiV4Groups {
     pub two_factor_grace_period: Option<i64>,
     /// Determine if developers can create projects in the group
     pub project_creation_level: Option<
-        crate::types::PostApiV4GroupsProjectCreationLevel,
+        crate::types::CreateGroupBodyProjectCreationLevel,
     >,
     /// Default to Auto DevOps pipeline for all projects within this group
     pub auto_devops_enabled: Option<bool>,
     /// Allowed to create subgroups
     pub subgroup_creation_level: Option<
-        crate::types::PostApiV4GroupsSubgroupCreationLevel,
+        crate::types::CreateGroupBodySubgroupCreationLevel,
     >,
     /// _(Deprecated)_ Disable email notifications. Use: emails_enabled
     pub emails_disabled: Option<bool>,
@@ -865,19 +865,19 @@ pub struct PostApiV4Groups {
     pub default_branch: Option<String>,
     /// Determine if developers can push to default branch
     pub default_branch_protection: Option<
-        crate::types::PostApiV4GroupsDefaultBranchProtection,
+        crate::types::CreateGroupBodyDefaultBranchProtection,
     >,
     /// Determine if developers can push to default branch
     pub default_branch_protection_defaults: Option<
-        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
+        crate::types::CreateGroupBodyDefaultBranchProtectionDefaults,
     >,
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub shared_runners_setting: Option<
-        crate::types::PostApiV4GroupsSharedRunnersSetting,
+        crate::types::CreateGroupBodySharedRunnersSetting,
     >,
     /// Allow only the selected protocols to be used for Git access.
     pub enabled_git_access_protocol: Option<
-        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
+        crate::types::CreateGroupBodyEnabledGitAccessProtocol,
     >,
     /// Prevent adding new members to projects within this group
     pub membership_lock: Option<bool>,
@@ -890,15 +890,15 @@ pub struct PostApiV4Groups {
     /// (admin-only) Extra compute minutes quota for this group
     pub extra_shared_runners_minutes_limit: Option<i64>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<crate::types::PostApiV4GroupsWikiAccessLevel>,
+    pub wiki_access_level: Option<crate::types::CreateGroupBodyWikiAccessLevel>,
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
-    pub duo_availability: Option<crate::types::PostApiV4GroupsDuoAvailability>,
+    pub duo_availability: Option<crate::types::CreateGroupBodyDuoAvailability>,
     /// Enable experiment features for this group
     pub experiment_features_enabled: Option<bool>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Groups {
+    impl ::serde::Serialize for CreateGroupBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -1032,9 +1032,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4Groups);
-    impl crate::runtime::Object for PostApiV4Groups {
-        const NAME: &'static str = "PostApiV4Groups";
+    crate::runtime::deserialize_object!(CreateGroupBody);
+    impl crate::runtime::Object for CreateGroupBody {
+        const NAME: &'static str = "CreateGroupBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -1152,7 +1152,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsVisibility {
+pub enum CreateGroupBodyVisibility {
     /// `private`
     Private,
     /// `internal`
@@ -1164,7 +1164,7 @@ pub enum PostApiV4GroupsVisibility {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PostApiV4GroupsVisibility {
+    impl CreateGroupBodyVisibility {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -1175,7 +1175,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsVisibility {
+    impl ::std::convert::From<&str> for CreateGroupBodyVisibility {
         fn from(value: &str) -> Self {
             match value {
                 "private" => Self::Private,
@@ -1185,7 +1185,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsVisibility);
+    crate::runtime::string_enum!(CreateGroupBodyVisibility);
 };
 /// Determine if developers can create projects in the group
 ///
@@ -1195,7 +1195,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsProjectCreationLevel {
+pub enum CreateGroupBodyProjectCreationLevel {
     /// `noone`
     Noone,
     /// `owner`
@@ -1211,7 +1211,7 @@ pub enum PostApiV4GroupsProjectCreationLevel {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PostApiV4GroupsProjectCreationLevel {
+    impl CreateGroupBodyProjectCreationLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -1224,7 +1224,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsProjectCreationLevel {
+    impl ::std::convert::From<&str> for CreateGroupBodyProjectCreationLevel {
         fn from(value: &str) -> Self {
             match value {
                 "noone" => Self::Noone,
@@ -1236,7 +1236,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsProjectCreationLevel);
+    crate::runtime::string_enum!(CreateGroupBodyProjectCreationLevel);
 };
 /// Allowed to create subgroups
 ///
@@ -1246,7 +1246,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsSubgroupCreationLevel {
+pub enum CreateGroupBodySubgroupCreationLevel {
     /// `owner`
     Owner,
     /// `maintainer`
@@ -1256,7 +1256,7 @@ pub enum PostApiV4GroupsSubgroupCreationLevel {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PostApiV4GroupsSubgroupCreationLevel {
+    impl CreateGroupBodySubgroupCreationLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -1266,7 +1266,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsSubgroupCreationLevel {
+    impl ::std::convert::From<&str> for CreateGroupBodySubgroupCreationLevel {
         fn from(value: &str) -> Self {
             match value {
                 "owner" => Self::Owner,
@@ -1275,7 +1275,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsSubgroupCreationLevel);
+    crate::runtime::string_enum!(CreateGroupBodySubgroupCreationLevel);
 };
 /// Determine if developers can push to default branch
 ///
@@ -1284,7 +1284,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsDefaultBranchProtection {
+pub enum CreateGroupBodyDefaultBranchProtection {
     /// `0`
     V0,
     /// `3`
@@ -1300,7 +1300,7 @@ pub enum PostApiV4GroupsDefaultBranchProtection {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PostApiV4GroupsDefaultBranchProtection {
+    impl CreateGroupBodyDefaultBranchProtection {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -1313,7 +1313,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64> for PostApiV4GroupsDefaultBranchProtection {
+    impl ::std::convert::From<i64> for CreateGroupBodyDefaultBranchProtection {
         fn from(value: i64) -> Self {
             match value {
                 0 => Self::V0,
@@ -1325,18 +1325,18 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4GroupsDefaultBranchProtection);
+    crate::runtime::int_enum!(CreateGroupBodyDefaultBranchProtection);
 };
 /// Determine if developers can push to default branch
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/default_branch_protection_defaults`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4GroupsDefaultBranchProtectionDefaults {
+pub struct CreateGroupBodyDefaultBranchProtectionDefaults {
     /// An array of access levels allowed to push
     pub allowed_to_push: Option<
         Vec<
-            crate::types::PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItem,
+            crate::types::CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItem,
         >,
     >,
     /// Allow force push for all users with push access.
@@ -1344,7 +1344,7 @@ pub struct PostApiV4GroupsDefaultBranchProtectionDefaults {
     /// An array of access levels allowed to merge
     pub allowed_to_merge: Option<
         Vec<
-            crate::types::PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItem,
+            crate::types::CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItem,
         >,
     >,
     /// Require approval from code owners
@@ -1354,7 +1354,7 @@ pub struct PostApiV4GroupsDefaultBranchProtectionDefaults {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsDefaultBranchProtectionDefaults {
+    impl ::serde::Serialize for CreateGroupBodyDefaultBranchProtectionDefaults {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -1389,9 +1389,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4GroupsDefaultBranchProtectionDefaults);
-    impl crate::runtime::Object for PostApiV4GroupsDefaultBranchProtectionDefaults {
-        const NAME: &'static str = "PostApiV4GroupsDefaultBranchProtectionDefaults";
+    crate::runtime::deserialize_object!(CreateGroupBodyDefaultBranchProtectionDefaults);
+    impl crate::runtime::Object for CreateGroupBodyDefaultBranchProtectionDefaults {
+        const NAME: &'static str = "CreateGroupBodyDefaultBranchProtectionDefaults";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -1417,14 +1417,14 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Groups/properties/default_branch_protection_defaults/properties/allowed_to_push/items`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItem {
+pub struct CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItem {
     /// A valid access level
-    pub access_level: crate::types::PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel,
+    pub access_level: crate::types::CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel,
 }
 #[cfg(feature = "groups")]
 const _: () = {
     impl ::serde::Serialize
-    for PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItem {
+    for CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -1436,11 +1436,11 @@ const _: () = {
         }
     }
     crate::runtime::deserialize_object!(
-        PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItem
+        CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItem
     );
     impl crate::runtime::Object
-    for PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItem {
-        const NAME: &'static str = "PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItem";
+    for CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItem {
+        const NAME: &'static str = "CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItem";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -1465,7 +1465,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel {
+pub enum CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel {
     /// `30`
     V30,
     /// `40`
@@ -1479,7 +1479,7 @@ pub enum PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItemAccessLe
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel {
+    impl CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -1492,7 +1492,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<i64>
-    for PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel {
+    for CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 30 => Self::V30,
@@ -1504,7 +1504,7 @@ const _: () = {
         }
     }
     crate::runtime::int_enum!(
-        PostApiV4GroupsDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel
+        CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel
     );
 };
 /// Enable/disable shared runners for the group and its subgroups and projects
@@ -1515,7 +1515,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsSharedRunnersSetting {
+pub enum CreateGroupBodySharedRunnersSetting {
     /// `disabled_and_unoverridable`
     DisabledAndUnoverridable,
     /// `disabled_and_overridable`
@@ -1527,7 +1527,7 @@ pub enum PostApiV4GroupsSharedRunnersSetting {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PostApiV4GroupsSharedRunnersSetting {
+    impl CreateGroupBodySharedRunnersSetting {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -1538,7 +1538,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsSharedRunnersSetting {
+    impl ::std::convert::From<&str> for CreateGroupBodySharedRunnersSetting {
         fn from(value: &str) -> Self {
             match value {
                 "disabled_and_unoverridable" => Self::DisabledAndUnoverridable,
@@ -1548,7 +1548,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsSharedRunnersSetting);
+    crate::runtime::string_enum!(CreateGroupBodySharedRunnersSetting);
 };
 /// Allow only the selected protocols to be used for Git access.
 ///
@@ -1558,7 +1558,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsEnabledGitAccessProtocol {
+pub enum CreateGroupBodyEnabledGitAccessProtocol {
     /// `ssh`
     Ssh,
     /// `http`
@@ -1570,7 +1570,7 @@ pub enum PostApiV4GroupsEnabledGitAccessProtocol {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PostApiV4GroupsEnabledGitAccessProtocol {
+    impl CreateGroupBodyEnabledGitAccessProtocol {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -1581,7 +1581,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsEnabledGitAccessProtocol {
+    impl ::std::convert::From<&str> for CreateGroupBodyEnabledGitAccessProtocol {
         fn from(value: &str) -> Self {
             match value {
                 "ssh" => Self::Ssh,
@@ -1591,7 +1591,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsEnabledGitAccessProtocol);
+    crate::runtime::string_enum!(CreateGroupBodyEnabledGitAccessProtocol);
 };
 /// Wiki access level. One of `disabled`, `private` or `enabled`
 ///
@@ -1601,7 +1601,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "groups", feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsWikiAccessLevel {
+pub enum CreateGroupBodyWikiAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -1613,7 +1613,7 @@ pub enum PostApiV4GroupsWikiAccessLevel {
 }
 #[cfg(any(feature = "groups", feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4GroupsWikiAccessLevel {
+    impl CreateGroupBodyWikiAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -1624,7 +1624,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsWikiAccessLevel {
+    impl ::std::convert::From<&str> for CreateGroupBodyWikiAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -1634,7 +1634,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsWikiAccessLevel);
+    crate::runtime::string_enum!(CreateGroupBodyWikiAccessLevel);
 };
 /// Duo availability. One of `default_on`, `default_off` or `never_on`
 ///
@@ -1644,7 +1644,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsDuoAvailability {
+pub enum CreateGroupBodyDuoAvailability {
     /// `default_on`
     DefaultOn,
     /// `default_off`
@@ -1656,7 +1656,7 @@ pub enum PostApiV4GroupsDuoAvailability {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PostApiV4GroupsDuoAvailability {
+    impl CreateGroupBodyDuoAvailability {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -1667,7 +1667,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsDuoAvailability {
+    impl ::std::convert::From<&str> for CreateGroupBodyDuoAvailability {
         fn from(value: &str) -> Self {
             match value {
                 "default_on" => Self::DefaultOn,
@@ -1677,14 +1677,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsDuoAvailability);
+    crate::runtime::string_enum!(CreateGroupBodyDuoAvailability);
 };
 /// Update a group. Available only for users who can administrate groups.
 ///
 /// Schema `#/components/schemas/putApiV4GroupsId`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsId {
+pub struct UpdateGroupBody {
     /// The name of the group
     pub name: Option<String>,
     /// The path of the group
@@ -1692,7 +1692,7 @@ pub struct PutApiV4GroupsId {
     /// The description of the group
     pub description: Option<String>,
     /// The visibility of the group
-    pub visibility: Option<crate::types::PostApiV4GroupsVisibility>,
+    pub visibility: Option<crate::types::CreateGroupBodyVisibility>,
     /// Avatar image for the group
     pub avatar: Option<Vec<u8>>,
     /// Prevent sharing a project with another group within this group
@@ -1703,13 +1703,13 @@ pub struct PutApiV4GroupsId {
     pub two_factor_grace_period: Option<i64>,
     /// Determine if developers can create projects in the group
     pub project_creation_level: Option<
-        crate::types::PostApiV4GroupsProjectCreationLevel,
+        crate::types::CreateGroupBodyProjectCreationLevel,
     >,
     /// Default to Auto DevOps pipeline for all projects within this group
     pub auto_devops_enabled: Option<bool>,
     /// Allowed to create subgroups
     pub subgroup_creation_level: Option<
-        crate::types::PostApiV4GroupsSubgroupCreationLevel,
+        crate::types::CreateGroupBodySubgroupCreationLevel,
     >,
     /// _(Deprecated)_ Disable email notifications. Use: emails_enabled
     pub emails_disabled: Option<bool>,
@@ -1727,19 +1727,19 @@ pub struct PutApiV4GroupsId {
     pub default_branch: Option<String>,
     /// Determine if developers can push to default branch
     pub default_branch_protection: Option<
-        crate::types::PostApiV4GroupsDefaultBranchProtection,
+        crate::types::CreateGroupBodyDefaultBranchProtection,
     >,
     /// Determine if developers can push to default branch
     pub default_branch_protection_defaults: Option<
-        crate::types::PostApiV4GroupsDefaultBranchProtectionDefaults,
+        crate::types::CreateGroupBodyDefaultBranchProtectionDefaults,
     >,
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub shared_runners_setting: Option<
-        crate::types::PostApiV4GroupsSharedRunnersSetting,
+        crate::types::CreateGroupBodySharedRunnersSetting,
     >,
     /// Allow only the selected protocols to be used for Git access.
     pub enabled_git_access_protocol: Option<
-        crate::types::PostApiV4GroupsEnabledGitAccessProtocol,
+        crate::types::CreateGroupBodyEnabledGitAccessProtocol,
     >,
     /// Prevent adding new members to projects within this group
     pub membership_lock: Option<bool>,
@@ -1752,9 +1752,9 @@ pub struct PutApiV4GroupsId {
     /// (admin-only) Extra compute minutes quota for this group
     pub extra_shared_runners_minutes_limit: Option<i64>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<crate::types::PostApiV4GroupsWikiAccessLevel>,
+    pub wiki_access_level: Option<crate::types::CreateGroupBodyWikiAccessLevel>,
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
-    pub duo_availability: Option<crate::types::PostApiV4GroupsDuoAvailability>,
+    pub duo_availability: Option<crate::types::CreateGroupBodyDuoAvailability>,
     /// Enable experiment features for this group
     pub experiment_features_enabled: Option<bool>,
     /// Prevent sharing groups within this namespace with any groups outside the namespace. Only available on top-level groups.
@@ -1792,7 +1792,7 @@ pub struct PutApiV4GroupsId {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsId {
+    impl ::serde::Serialize for UpdateGroupBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -2000,9 +2000,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4GroupsId);
-    impl crate::runtime::Object for PutApiV4GroupsId {
-        const NAME: &'static str = "PutApiV4GroupsId";
+    crate::runtime::deserialize_object!(UpdateGroupBody);
+    impl crate::runtime::Object for UpdateGroupBody {
+        const NAME: &'static str = "UpdateGroupBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -3120,13 +3120,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdTransfer`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4GroupsIdTransfer {
+pub struct TransferGroupBody {
     /// The ID of the target group to which the group needs to be transferred to.If not provided, the source group will be promoted to a top-level group.
     pub group_id: Option<i64>,
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdTransfer {
+    impl ::serde::Serialize for TransferGroupBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -3143,11 +3143,11 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdShare`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdShare {
+pub struct ShareGroupBody {
     /// The ID of the group to share
     pub group_id: i64,
     /// The group access level
-    pub group_access: crate::types::PostApiV4GroupsIdShareGroupAccess,
+    pub group_access: crate::types::ShareGroupBodyGroupAccess,
     /// Share expiration date
     pub expires_at: Option<::chrono::NaiveDate>,
     /// The ID of the Member Role to be assigned to the group
@@ -3155,7 +3155,7 @@ pub struct PostApiV4GroupsIdShare {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdShare {
+    impl ::serde::Serialize for ShareGroupBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -3181,7 +3181,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsIdShareGroupAccess {
+pub enum ShareGroupBodyGroupAccess {
     /// `10`
     V10,
     /// `15`
@@ -3199,7 +3199,7 @@ pub enum PostApiV4GroupsIdShareGroupAccess {
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 const _: () = {
-    impl PostApiV4GroupsIdShareGroupAccess {
+    impl ShareGroupBodyGroupAccess {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -3213,7 +3213,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64> for PostApiV4GroupsIdShareGroupAccess {
+    impl ::std::convert::From<i64> for ShareGroupBodyGroupAccess {
         fn from(value: i64) -> Self {
             match value {
                 10 => Self::V10,
@@ -3226,20 +3226,20 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4GroupsIdShareGroupAccess);
+    crate::runtime::int_enum!(ShareGroupBodyGroupAccess);
 };
 /// Revoke a single token
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdTokensRevoke`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdTokensRevoke {
+pub struct RevokeGroupTokenBody {
     /// The token to revoke
     pub token: String,
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdTokensRevoke {
+    impl ::serde::Serialize for RevokeGroupTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -3521,7 +3521,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdSshCertificates`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdSshCertificates {
+pub struct CreateGroupSshCertificateBody {
     /// The title of the ssh certificate
     pub title: String,
     /// The key of the ssh certificate
@@ -3529,7 +3529,7 @@ pub struct PostApiV4GroupsIdSshCertificates {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdSshCertificates {
+    impl ::serde::Serialize for CreateGroupSshCertificateBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -3733,11 +3733,11 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdDeployTokens`.
 #[cfg(feature = "deploy_tokens")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdDeployTokens {
+pub struct CreateGroupDeployTokenBody {
     /// New deploy token's name
     pub name: String,
     /// Indicates the deploy token scopes. Must be at least one of `read_repository`, `read_registry`, `write_registry`, `read_package_registry`, or `write_package_registry`
-    pub scopes: Vec<crate::types::PostApiV4GroupsIdDeployTokensScopesItem>,
+    pub scopes: Vec<crate::types::CreateGroupDeployTokenBodyScopesItem>,
     /// Expiration date for the deploy token. Does not expire if no value is provided. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Username for deploy token. Default is `gitlab+deploy-token-{n}`
@@ -3745,7 +3745,7 @@ pub struct PostApiV4GroupsIdDeployTokens {
 }
 #[cfg(feature = "deploy_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdDeployTokens {
+    impl ::serde::Serialize for CreateGroupDeployTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -3766,7 +3766,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deploy_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsIdDeployTokensScopesItem {
+pub enum CreateGroupDeployTokenBodyScopesItem {
     /// `read_repository`
     ReadRepository,
     /// `read_registry`
@@ -3786,7 +3786,7 @@ pub enum PostApiV4GroupsIdDeployTokensScopesItem {
 }
 #[cfg(feature = "deploy_tokens")]
 const _: () = {
-    impl PostApiV4GroupsIdDeployTokensScopesItem {
+    impl CreateGroupDeployTokenBodyScopesItem {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -3801,7 +3801,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsIdDeployTokensScopesItem {
+    impl ::std::convert::From<&str> for CreateGroupDeployTokenBodyScopesItem {
         fn from(value: &str) -> Self {
             match value {
                 "read_repository" => Self::ReadRepository,
@@ -3815,7 +3815,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsIdDeployTokensScopesItem);
+    crate::runtime::string_enum!(CreateGroupDeployTokenBodyScopesItem);
 };
 /// API_Entities_DeployTokenWithToken model
 ///
@@ -4141,7 +4141,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdClustersUser`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdClustersUser {
+pub struct CreateGroupClusterUserBody {
     /// Cluster name
     pub name: String,
     /// Determines if cluster is active or not, defaults to true
@@ -4165,11 +4165,11 @@ pub struct PostApiV4GroupsIdClustersUser {
     /// Default: `true`.
     pub managed: Option<bool>,
     /// Platform Kubernetes data
-    pub platform_kubernetes_attributes: crate::types::PostApiV4GroupsIdClustersUserPlatformKubernetesAttributes,
+    pub platform_kubernetes_attributes: crate::types::CreateGroupClusterUserBodyPlatformKubernetesAttributes,
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdClustersUser {
+    impl ::serde::Serialize for CreateGroupClusterUserBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -4208,7 +4208,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdClustersUser/properties/platform_kubernetes_attributes`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdClustersUserPlatformKubernetesAttributes {
+pub struct CreateGroupClusterUserBodyPlatformKubernetesAttributes {
     /// URL to access the Kubernetes API
     pub api_url: String,
     /// Token to authenticate against Kubernetes
@@ -4221,13 +4221,12 @@ pub struct PostApiV4GroupsIdClustersUserPlatformKubernetesAttributes {
     ///
     /// Default: `"rbac"`.
     pub authorization_type: Option<
-        crate::types::PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType,
+        crate::types::CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType,
     >,
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4GroupsIdClustersUserPlatformKubernetesAttributes {
+    impl ::serde::Serialize for CreateGroupClusterUserBodyPlatformKubernetesAttributes {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -4255,7 +4254,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType {
+pub enum CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType {
     /// `unknown_authorization`
     UnknownAuthorization,
     /// `rbac`
@@ -4267,7 +4266,7 @@ pub enum PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationT
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType {
+    impl CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -4279,7 +4278,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType {
+    for CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType {
         fn from(value: &str) -> Self {
             match value {
                 "unknown_authorization" => Self::UnknownAuthorization,
@@ -4290,7 +4289,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType
+        CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType
     );
 };
 /// Edit group cluster
@@ -4298,7 +4297,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdClustersClusterId`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdClustersClusterId {
+pub struct UpdateGroupClusterBody {
     /// Cluster name
     pub name: Option<String>,
     /// Determines if cluster is active or not
@@ -4317,12 +4316,12 @@ pub struct PutApiV4GroupsIdClustersClusterId {
     pub managed: Option<bool>,
     /// Platform Kubernetes data
     pub platform_kubernetes_attributes: Option<
-        crate::types::PutApiV4GroupsIdClustersClusterIdPlatformKubernetesAttributes,
+        crate::types::UpdateGroupClusterBodyPlatformKubernetesAttributes,
     >,
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdClustersClusterId {
+    impl ::serde::Serialize for UpdateGroupClusterBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -4362,7 +4361,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdClustersClusterId/properties/platform_kubernetes_attributes`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdClustersClusterIdPlatformKubernetesAttributes {
+pub struct UpdateGroupClusterBodyPlatformKubernetesAttributes {
     /// URL to access the Kubernetes API
     pub api_url: Option<String>,
     /// Token to authenticate against Kubernetes
@@ -4374,8 +4373,7 @@ pub struct PutApiV4GroupsIdClustersClusterIdPlatformKubernetesAttributes {
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4GroupsIdClustersClusterIdPlatformKubernetesAttributes {
+    impl ::serde::Serialize for UpdateGroupClusterBodyPlatformKubernetesAttributes {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -4477,7 +4475,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdDebianDistributions`.
 #[cfg(feature = "debian_distribution")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdDebianDistributions {
+pub struct CreateGroupDebianDistributionBody {
     /// The Debian Codename
     pub codename: String,
     /// The Debian Suite
@@ -4499,7 +4497,7 @@ pub struct PostApiV4GroupsIdDebianDistributions {
 }
 #[cfg(feature = "debian_distribution")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdDebianDistributions {
+    impl ::serde::Serialize for CreateGroupDebianDistributionBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -4579,7 +4577,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdDebianDistributionsCodename`.
 #[cfg(feature = "debian_distribution")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdDebianDistributionsCodename {
+pub struct UpdateGroupDebianDistributionBody {
     /// The Debian Suite
     pub suite: Option<String>,
     /// The Debian Origin
@@ -4599,7 +4597,7 @@ pub struct PutApiV4GroupsIdDebianDistributionsCodename {
 }
 #[cfg(feature = "debian_distribution")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdDebianDistributionsCodename {
+    impl ::serde::Serialize for UpdateGroupDebianDistributionBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -4631,13 +4629,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdExportRelations`.
 #[cfg(feature = "group_export")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4GroupsIdExportRelations {
+pub struct CreateGroupExportRelationBody {
     /// Whether to export in batches
     pub batched: Option<bool>,
 }
 #[cfg(feature = "group_export")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdExportRelations {
+    impl ::serde::Serialize for CreateGroupExportRelationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -4986,7 +4984,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdVariables`.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdVariables {
+pub struct CreateGroupVariableBody {
     /// The ID of a group or URL-encoded path of the group owned by the
     ///         authenticated user
     pub key: String,
@@ -5001,7 +4999,7 @@ pub struct PostApiV4GroupsIdVariables {
     /// Whether the variable will be expanded
     pub raw: Option<String>,
     /// The type of the variable. Default: env_var
-    pub variable_type: Option<crate::types::PostApiV4GroupsIdVariablesVariableType>,
+    pub variable_type: Option<crate::types::CreateGroupVariableBodyVariableType>,
     /// The environment scope of the variable
     pub environment_scope: Option<String>,
     /// The description of the variable
@@ -5009,7 +5007,7 @@ pub struct PostApiV4GroupsIdVariables {
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdVariables {
+    impl ::serde::Serialize for CreateGroupVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5049,7 +5047,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsIdVariablesVariableType {
+pub enum CreateGroupVariableBodyVariableType {
     /// `env_var`
     EnvVar,
     /// `file`
@@ -5059,7 +5057,7 @@ pub enum PostApiV4GroupsIdVariablesVariableType {
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl PostApiV4GroupsIdVariablesVariableType {
+    impl CreateGroupVariableBodyVariableType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -5069,7 +5067,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsIdVariablesVariableType {
+    impl ::std::convert::From<&str> for CreateGroupVariableBodyVariableType {
         fn from(value: &str) -> Self {
             match value {
                 "env_var" => Self::EnvVar,
@@ -5078,14 +5076,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsIdVariablesVariableType);
+    crate::runtime::string_enum!(CreateGroupVariableBodyVariableType);
 };
 /// Update an existing variable from a group
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdVariablesKey`.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdVariablesKey {
+pub struct UpdateGroupVariableBody {
     /// The value of a variable
     pub value: Option<String>,
     /// Whether the variable is protected
@@ -5095,7 +5093,7 @@ pub struct PutApiV4GroupsIdVariablesKey {
     /// Whether the variable will be expanded
     pub raw: Option<String>,
     /// The type of the variable. Default: env_var
-    pub variable_type: Option<crate::types::PostApiV4GroupsIdVariablesVariableType>,
+    pub variable_type: Option<crate::types::CreateGroupVariableBodyVariableType>,
     /// The environment scope of the variable
     pub environment_scope: Option<String>,
     /// The description of the variable
@@ -5103,7 +5101,7 @@ pub struct PutApiV4GroupsIdVariablesKey {
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdVariablesKey {
+    impl ::serde::Serialize for UpdateGroupVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5215,7 +5213,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsAppleAppStore`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsAppleAppStore {
+pub struct UpdateGroupIntegrationAppleAppStoreBody {
     /// Apple App Store Connect issuer ID.
     pub app_store_issuer_id: String,
     /// Apple App Store Connect key ID.
@@ -5231,7 +5229,7 @@ pub struct PutApiV4GroupsIdIntegrationsAppleAppStore {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsAppleAppStore {
+    impl ::serde::Serialize for UpdateGroupIntegrationAppleAppStoreBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5264,7 +5262,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsAsana`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsAsana {
+pub struct UpdateGroupIntegrationAsanaBody {
     /// User API token. The user must have access to the task. All comments are attributed to this user.
     pub api_key: String,
     /// Comma-separated list of branches to be automatically inspected. Leave blank to include all branches.
@@ -5276,7 +5274,7 @@ pub struct PutApiV4GroupsIdIntegrationsAsana {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsAsana {
+    impl ::serde::Serialize for UpdateGroupIntegrationAsanaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5304,7 +5302,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsAssembla`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsAssembla {
+pub struct UpdateGroupIntegrationAssemblaBody {
     /// The authentication token.
     pub token: String,
     /// The subdomain setting.
@@ -5316,7 +5314,7 @@ pub struct PutApiV4GroupsIdIntegrationsAssembla {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsAssembla {
+    impl ::serde::Serialize for UpdateGroupIntegrationAssemblaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5340,7 +5338,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBamboo`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsBamboo {
+pub struct UpdateGroupIntegrationBambooBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// Bamboo root URL (for example, `https://bamboo.example.com`).
@@ -5358,7 +5356,7 @@ pub struct PutApiV4GroupsIdIntegrationsBamboo {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsBamboo {
+    impl ::serde::Serialize for UpdateGroupIntegrationBambooBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5389,7 +5387,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBugzilla`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsBugzilla {
+pub struct UpdateGroupIntegrationBugzillaBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -5403,7 +5401,7 @@ pub struct PutApiV4GroupsIdIntegrationsBugzilla {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsBugzilla {
+    impl ::serde::Serialize for UpdateGroupIntegrationBugzillaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5428,7 +5426,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBuildkite`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsBuildkite {
+pub struct UpdateGroupIntegrationBuildkiteBody {
     /// Pipeline URL (for example, `https://buildkite.com/example/pipeline`).
     pub project_url: String,
     /// Token you get after you create a Buildkite pipeline with a GitLab repository.
@@ -5446,7 +5444,7 @@ pub struct PutApiV4GroupsIdIntegrationsBuildkite {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsBuildkite {
+    impl ::serde::Serialize for UpdateGroupIntegrationBuildkiteBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5485,7 +5483,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsCampfire`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsCampfire {
+pub struct UpdateGroupIntegrationCampfireBody {
     /// API authentication token from Campfire. To get the token, sign in to Campfire and select **My info**.
     pub token: String,
     /// `.campfirenow.com` subdomain when you're signed in.
@@ -5499,7 +5497,7 @@ pub struct PutApiV4GroupsIdIntegrationsCampfire {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsCampfire {
+    impl ::serde::Serialize for UpdateGroupIntegrationCampfireBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5524,7 +5522,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsConfluence`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsConfluence {
+pub struct UpdateGroupIntegrationConfluenceBody {
     /// URL of the Confluence Workspace hosted on `atlassian.net`.
     pub confluence_url: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -5532,7 +5530,7 @@ pub struct PutApiV4GroupsIdIntegrationsConfluence {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsConfluence {
+    impl ::serde::Serialize for UpdateGroupIntegrationConfluenceBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5554,7 +5552,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsCustomIssueTracker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsCustomIssueTracker {
+pub struct UpdateGroupIntegrationCustomIssueTrackerBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -5568,7 +5566,7 @@ pub struct PutApiV4GroupsIdIntegrationsCustomIssueTracker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsCustomIssueTracker {
+    impl ::serde::Serialize for UpdateGroupIntegrationCustomIssueTrackerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5593,7 +5591,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDatadog`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsDatadog {
+pub struct UpdateGroupIntegrationDatadogBody {
     /// Datadog site to send data to. Learn more about Datadog sites in the <a target="_blank" rel="noopener noreferrer" href="https://docs.datadoghq.com/getting_started/site/">documentation</a>.
     pub datadog_site: Option<String>,
     /// Full URL of your Datadog site. Only required if you do not use a standard Datadog site.
@@ -5629,7 +5627,7 @@ pub struct PutApiV4GroupsIdIntegrationsDatadog {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsDatadog {
+    impl ::serde::Serialize for UpdateGroupIntegrationDatadogBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5698,7 +5696,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDiffblueCover`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsDiffblueCover {
+pub struct UpdateGroupIntegrationDiffblueCoverBody {
     /// Diffblue Cover license key.
     pub diffblue_license_key: String,
     /// Access token name used by Diffblue Cover in pipelines.
@@ -5710,7 +5708,7 @@ pub struct PutApiV4GroupsIdIntegrationsDiffblueCover {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsDiffblueCover {
+    impl ::serde::Serialize for UpdateGroupIntegrationDiffblueCoverBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5740,7 +5738,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDiscord`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsDiscord {
+pub struct UpdateGroupIntegrationDiscordBody {
     /// Discord webhook (for example, `https://discord.com/api/webhooks/…`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -5798,7 +5796,7 @@ pub struct PutApiV4GroupsIdIntegrationsDiscord {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsDiscord {
+    impl ::serde::Serialize for UpdateGroupIntegrationDiscordBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5929,7 +5927,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDroneCi`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsDroneCi {
+pub struct UpdateGroupIntegrationDroneCiBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// Drone CI URL (for example, `http://drone.example.com`).
@@ -5947,7 +5945,7 @@ pub struct PutApiV4GroupsIdIntegrationsDroneCi {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsDroneCi {
+    impl ::serde::Serialize for UpdateGroupIntegrationDroneCiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -5986,7 +5984,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsEmailsOnPush`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsEmailsOnPush {
+pub struct UpdateGroupIntegrationEmailsOnPushBody {
     /// Send from committer
     pub send_from_committer_email: Option<bool>,
     /// Disable code diffs
@@ -6004,7 +6002,7 @@ pub struct PutApiV4GroupsIdIntegrationsEmailsOnPush {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsEmailsOnPush {
+    impl ::serde::Serialize for UpdateGroupIntegrationEmailsOnPushBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6047,7 +6045,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsExternalWiki`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsExternalWiki {
+pub struct UpdateGroupIntegrationExternalWikiBody {
     /// URL of the external wiki.
     pub external_wiki_url: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -6055,7 +6053,7 @@ pub struct PutApiV4GroupsIdIntegrationsExternalWiki {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsExternalWiki {
+    impl ::serde::Serialize for UpdateGroupIntegrationExternalWikiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6077,7 +6075,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGitlabSlackApplication`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdIntegrationsGitlabSlackApplication {
+pub struct UpdateGroupIntegrationGitlabSlackApplicationBody {
     /// Default channel to use if no other channel is configured.
     pub channel: Option<String>,
     /// Send notifications for broken pipelines.
@@ -6144,7 +6142,7 @@ pub struct PutApiV4GroupsIdIntegrationsGitlabSlackApplication {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsGitlabSlackApplication {
+    impl ::serde::Serialize for UpdateGroupIntegrationGitlabSlackApplicationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6296,7 +6294,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGooglePlay`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsGooglePlay {
+pub struct UpdateGroupIntegrationGooglePlayBody {
     /// Package name of the app in Google Play.
     pub package_name: String,
     /// File name of the Google Play service account key.
@@ -6310,7 +6308,7 @@ pub struct PutApiV4GroupsIdIntegrationsGooglePlay {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsGooglePlay {
+    impl ::serde::Serialize for UpdateGroupIntegrationGooglePlayBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6342,7 +6340,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsHangoutsChat`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsHangoutsChat {
+pub struct UpdateGroupIntegrationHangoutsChatBody {
     /// The Hangouts Chat webhook (for example, `https://chat.googleapis.com/v1/spaces...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -6372,7 +6370,7 @@ pub struct PutApiV4GroupsIdIntegrationsHangoutsChat {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsHangoutsChat {
+    impl ::serde::Serialize for UpdateGroupIntegrationHangoutsChatBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6441,7 +6439,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsHarbor`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsHarbor {
+pub struct UpdateGroupIntegrationHarborBody {
     /// The base URL to the Harbor instance linked to the GitLab project. For example, `https://demo.goharbor.io`.
     pub url: String,
     /// The name of the project in the Harbor instance. For example, `testproject`.
@@ -6455,7 +6453,7 @@ pub struct PutApiV4GroupsIdIntegrationsHarbor {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsHarbor {
+    impl ::serde::Serialize for UpdateGroupIntegrationHarborBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6480,7 +6478,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsIrker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsIrker {
+pub struct UpdateGroupIntegrationIrkerBody {
     /// irker daemon hostname. The default value is `localhost`.
     pub server_host: Option<String>,
     /// irker daemon port. The default value is `6659`.
@@ -6498,7 +6496,7 @@ pub struct PutApiV4GroupsIdIntegrationsIrker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsIrker {
+    impl ::serde::Serialize for UpdateGroupIntegrationIrkerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6533,7 +6531,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJenkins`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsJenkins {
+pub struct UpdateGroupIntegrationJenkinsBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// URL of the Jenkins server.
@@ -6555,7 +6553,7 @@ pub struct PutApiV4GroupsIdIntegrationsJenkins {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsJenkins {
+    impl ::serde::Serialize for UpdateGroupIntegrationJenkinsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6596,7 +6594,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJira`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsJira {
+pub struct UpdateGroupIntegrationJiraBody {
     /// The URL to the Jira project which is being linked to this GitLab project (for example, `https://jira.example.com`).
     pub url: String,
     /// The base URL to the Jira instance API. Web URL value is used if not set (for example, `https://jira-api.example.com`).
@@ -6626,7 +6624,7 @@ pub struct PutApiV4GroupsIdIntegrationsJira {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsJira {
+    impl ::serde::Serialize for UpdateGroupIntegrationJiraBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6687,7 +6685,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJiraCloudApp`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdIntegrationsJiraCloudApp {
+pub struct UpdateGroupIntegrationJiraCloudAppBody {
     /// Copy and paste your JSM Service ID here. Use comma (,) to separate multiple IDs.
     pub jira_cloud_app_service_ids: Option<String>,
     /// Enable to approve or reject blocked GitLab deployments from Jira Service Management.
@@ -6699,7 +6697,7 @@ pub struct PutApiV4GroupsIdIntegrationsJiraCloudApp {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsJiraCloudApp {
+    impl ::serde::Serialize for UpdateGroupIntegrationJiraCloudAppBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6735,7 +6733,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMatrix`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsMatrix {
+pub struct UpdateGroupIntegrationMatrixBody {
     /// Custom hostname of the Matrix server. The default value is `https://matrix-client.matrix.org`.
     pub hostname: Option<String>,
     /// The Matrix access token (for example, `syt-zyx57W2v1u123ew11`).
@@ -6772,7 +6770,7 @@ pub struct PutApiV4GroupsIdIntegrationsMatrix {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsMatrix {
+    impl ::serde::Serialize for UpdateGroupIntegrationMatrixBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6853,7 +6851,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMattermostSlashCommands`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsMattermostSlashCommands {
+pub struct UpdateGroupIntegrationMattermostSlashCommandsBody {
     /// The Mattermost token.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -6861,7 +6859,7 @@ pub struct PutApiV4GroupsIdIntegrationsMattermostSlashCommands {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsMattermostSlashCommands {
+    impl ::serde::Serialize for UpdateGroupIntegrationMattermostSlashCommandsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6883,7 +6881,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSlackSlashCommands`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsSlackSlashCommands {
+pub struct UpdateGroupIntegrationSlackSlashCommandsBody {
     /// The Slack token.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -6891,7 +6889,7 @@ pub struct PutApiV4GroupsIdIntegrationsSlackSlashCommands {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsSlackSlashCommands {
+    impl ::serde::Serialize for UpdateGroupIntegrationSlackSlashCommandsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6913,7 +6911,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPackagist`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsPackagist {
+pub struct UpdateGroupIntegrationPackagistBody {
     /// Username of a Packagist account.
     pub username: String,
     /// API token of the Packagist server.
@@ -6931,7 +6929,7 @@ pub struct PutApiV4GroupsIdIntegrationsPackagist {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsPackagist {
+    impl ::serde::Serialize for UpdateGroupIntegrationPackagistBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -6966,7 +6964,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPhorge`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsPhorge {
+pub struct UpdateGroupIntegrationPhorgeBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -6978,7 +6976,7 @@ pub struct PutApiV4GroupsIdIntegrationsPhorge {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsPhorge {
+    impl ::serde::Serialize for UpdateGroupIntegrationPhorgeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7002,7 +7000,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPipelinesEmail`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsPipelinesEmail {
+pub struct UpdateGroupIntegrationPipelinesEmailBody {
     /// Comma-separated list of recipient email addresses.
     pub recipients: String,
     /// Send notifications for broken pipelines.
@@ -7018,7 +7016,7 @@ pub struct PutApiV4GroupsIdIntegrationsPipelinesEmail {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsPipelinesEmail {
+    impl ::serde::Serialize for UpdateGroupIntegrationPipelinesEmailBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7060,7 +7058,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPivotaltracker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsPivotaltracker {
+pub struct UpdateGroupIntegrationPivotaltrackerBody {
     /// The Pivotal Tracker token.
     pub token: String,
     /// Comma-separated list of branches to automatically inspect. Leave blank to include all branches.
@@ -7072,7 +7070,7 @@ pub struct PutApiV4GroupsIdIntegrationsPivotaltracker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsPivotaltracker {
+    impl ::serde::Serialize for UpdateGroupIntegrationPivotaltrackerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7100,7 +7098,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPumble`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsPumble {
+pub struct UpdateGroupIntegrationPumbleBody {
     /// The Pumble webhook (for example, `https://api.pumble.com/workspaces/x/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -7130,7 +7128,7 @@ pub struct PutApiV4GroupsIdIntegrationsPumble {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsPumble {
+    impl ::serde::Serialize for UpdateGroupIntegrationPumbleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7199,7 +7197,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPushover`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsPushover {
+pub struct UpdateGroupIntegrationPushoverBody {
     /// The application key.
     pub api_key: String,
     /// The user key.
@@ -7217,7 +7215,7 @@ pub struct PutApiV4GroupsIdIntegrationsPushover {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsPushover {
+    impl ::serde::Serialize for UpdateGroupIntegrationPushoverBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7244,7 +7242,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsRedmine`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsRedmine {
+pub struct UpdateGroupIntegrationRedmineBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -7258,7 +7256,7 @@ pub struct PutApiV4GroupsIdIntegrationsRedmine {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsRedmine {
+    impl ::serde::Serialize for UpdateGroupIntegrationRedmineBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7283,7 +7281,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsEwm`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsEwm {
+pub struct UpdateGroupIntegrationEwmBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -7297,7 +7295,7 @@ pub struct PutApiV4GroupsIdIntegrationsEwm {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsEwm {
+    impl ::serde::Serialize for UpdateGroupIntegrationEwmBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7322,7 +7320,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsYoutrack`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsYoutrack {
+pub struct UpdateGroupIntegrationYoutrackBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -7334,7 +7332,7 @@ pub struct PutApiV4GroupsIdIntegrationsYoutrack {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsYoutrack {
+    impl ::serde::Serialize for UpdateGroupIntegrationYoutrackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7358,7 +7356,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsClickup`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsClickup {
+pub struct UpdateGroupIntegrationClickupBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -7370,7 +7368,7 @@ pub struct PutApiV4GroupsIdIntegrationsClickup {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsClickup {
+    impl ::serde::Serialize for UpdateGroupIntegrationClickupBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7394,7 +7392,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSlack`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsSlack {
+pub struct UpdateGroupIntegrationSlackBody {
     /// Slack notifications webhook (for example, `https://hooks.slack.com/services/...`).
     pub webhook: String,
     /// Slack notifications username.
@@ -7465,7 +7463,7 @@ pub struct PutApiV4GroupsIdIntegrationsSlack {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsSlack {
+    impl ::serde::Serialize for UpdateGroupIntegrationSlackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7619,7 +7617,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMicrosoftTeams`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsMicrosoftTeams {
+pub struct UpdateGroupIntegrationMicrosoftTeamsBody {
     /// The Microsoft Teams webhook (for example, `https://outlook.office.com/webhook/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -7649,7 +7647,7 @@ pub struct PutApiV4GroupsIdIntegrationsMicrosoftTeams {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsMicrosoftTeams {
+    impl ::serde::Serialize for UpdateGroupIntegrationMicrosoftTeamsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7718,7 +7716,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMattermost`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsMattermost {
+pub struct UpdateGroupIntegrationMattermostBody {
     /// Mattermost notifications webhook (for example, `http://mattermost.example.com/hooks/...`).
     pub webhook: String,
     /// Mattermost notifications username.
@@ -7787,7 +7785,7 @@ pub struct PutApiV4GroupsIdIntegrationsMattermost {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsMattermost {
+    impl ::serde::Serialize for UpdateGroupIntegrationMattermostBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7940,7 +7938,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsTeamcity`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsTeamcity {
+pub struct UpdateGroupIntegrationTeamcityBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// TeamCity root URL (for example, `https://teamcity.example.com`).
@@ -7960,7 +7958,7 @@ pub struct PutApiV4GroupsIdIntegrationsTeamcity {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsTeamcity {
+    impl ::serde::Serialize for UpdateGroupIntegrationTeamcityBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7996,7 +7994,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsTelegram`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsTelegram {
+pub struct UpdateGroupIntegrationTelegramBody {
     /// Custom hostname of the Telegram API. The default value is `https://api.telegram.org`.
     pub hostname: Option<String>,
     /// The Telegram bot token (for example, `123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11`).
@@ -8035,7 +8033,7 @@ pub struct PutApiV4GroupsIdIntegrationsTelegram {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsTelegram {
+    impl ::serde::Serialize for UpdateGroupIntegrationTelegramBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8117,7 +8115,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsUnifyCircuit`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsUnifyCircuit {
+pub struct UpdateGroupIntegrationUnifyCircuitBody {
     /// The Unify Circuit webhook (for example, `https://circuit.com/rest/v2/webhooks/incoming/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -8147,7 +8145,7 @@ pub struct PutApiV4GroupsIdIntegrationsUnifyCircuit {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsUnifyCircuit {
+    impl ::serde::Serialize for UpdateGroupIntegrationUnifyCircuitBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8216,7 +8214,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsWebexTeams`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsWebexTeams {
+pub struct UpdateGroupIntegrationWebexTeamsBody {
     /// The Webex Teams webhook. For example, https://api.ciscospark.com/v1/webhooks/incoming/...
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -8246,7 +8244,7 @@ pub struct PutApiV4GroupsIdIntegrationsWebexTeams {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsWebexTeams {
+    impl ::serde::Serialize for UpdateGroupIntegrationWebexTeamsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8315,7 +8313,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsZentao`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsZentao {
+pub struct UpdateGroupIntegrationZentaoBody {
     /// Base URL of the ZenTao instance.
     pub url: String,
     /// If different from Web URL.
@@ -8327,7 +8325,7 @@ pub struct PutApiV4GroupsIdIntegrationsZentao {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsZentao {
+    impl ::serde::Serialize for UpdateGroupIntegrationZentaoBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8352,7 +8350,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSquashTm`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsSquashTm {
+pub struct UpdateGroupIntegrationSquashTmBody {
     /// URL of the Squash TM webhook.
     pub url: String,
     /// Secret token.
@@ -8366,7 +8364,7 @@ pub struct PutApiV4GroupsIdIntegrationsSquashTm {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsSquashTm {
+    impl ::serde::Serialize for UpdateGroupIntegrationSquashTmBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8399,7 +8397,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGithub`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsGithub {
+pub struct UpdateGroupIntegrationGithubBody {
     /// GitHub API token with `repo:status` OAuth scope.
     pub token: String,
     /// GitHub repository URL.
@@ -8413,7 +8411,7 @@ pub struct PutApiV4GroupsIdIntegrationsGithub {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsGithub {
+    impl ::serde::Serialize for UpdateGroupIntegrationGithubBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8446,7 +8444,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGitGuardian`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsGitGuardian {
+pub struct UpdateGroupIntegrationGitGuardianBody {
     /// Personal access token to authenticate calls to the GitGuardian API.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -8454,7 +8452,7 @@ pub struct PutApiV4GroupsIdIntegrationsGitGuardian {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsGitGuardian {
+    impl ::serde::Serialize for UpdateGroupIntegrationGitGuardianBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8574,7 +8572,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMockCi`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdIntegrationsMockCi {
+pub struct UpdateGroupIntegrationMockCiBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// URL of the Mock CI integration.
@@ -8586,7 +8584,7 @@ pub struct PutApiV4GroupsIdIntegrationsMockCi {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsMockCi {
+    impl ::serde::Serialize for UpdateGroupIntegrationMockCiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8614,13 +8612,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMockMonitoring`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdIntegrationsMockMonitoring {
+pub struct UpdateGroupIntegrationMockMonitoringBody {
     /// Indicates whether to inherit the default settings. Defaults to `false`.
     pub use_inherited_settings: Option<bool>,
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdIntegrationsMockMonitoring {
+    impl ::serde::Serialize for UpdateGroupIntegrationMockMonitoringBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8724,9 +8722,9 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdInvitations`.
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdInvitations {
+pub struct CreateGroupInvitationBody {
     /// A valid access level (defaults: `30`, developer access level)
-    pub access_level: crate::types::PostApiV4GroupsIdInvitationsAccessLevel,
+    pub access_level: crate::types::CreateGroupInvitationBodyAccessLevel,
     /// The email address to invite, or multiple emails separated by comma
     pub email: Option<Vec<String>>,
     /// The user ID of the new member or multiple IDs separated by commas.
@@ -8742,7 +8740,7 @@ pub struct PostApiV4GroupsIdInvitations {
 }
 #[cfg(feature = "invitations")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdInvitations {
+    impl ::serde::Serialize for CreateGroupInvitationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8774,7 +8772,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsIdInvitationsAccessLevel {
+pub enum CreateGroupInvitationBodyAccessLevel {
     /// `10`
     V10,
     /// `15`
@@ -8794,7 +8792,7 @@ pub enum PostApiV4GroupsIdInvitationsAccessLevel {
 }
 #[cfg(feature = "invitations")]
 const _: () = {
-    impl PostApiV4GroupsIdInvitationsAccessLevel {
+    impl CreateGroupInvitationBodyAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -8809,7 +8807,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64> for PostApiV4GroupsIdInvitationsAccessLevel {
+    impl ::std::convert::From<i64> for CreateGroupInvitationBodyAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 10 => Self::V10,
@@ -8823,7 +8821,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4GroupsIdInvitationsAccessLevel);
+    crate::runtime::int_enum!(CreateGroupInvitationBodyAccessLevel);
 };
 /// API_Entities_Invitation model
 ///
@@ -8869,9 +8867,9 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdInvitationsEmail`.
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdInvitationsEmail {
+pub struct UpdateGroupInvitationBody {
     /// A valid access level (defaults: `30`, developer access level)
-    pub access_level: Option<crate::types::PutApiV4GroupsIdInvitationsEmailAccessLevel>,
+    pub access_level: Option<crate::types::UpdateGroupInvitationBodyAccessLevel>,
     /// Date string in ISO 8601 format (`YYYY-MM-DDTHH:MM:SSZ`)
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of a member role for the invited user
@@ -8879,7 +8877,7 @@ pub struct PutApiV4GroupsIdInvitationsEmail {
 }
 #[cfg(feature = "invitations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdInvitationsEmail {
+    impl ::serde::Serialize for UpdateGroupInvitationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -8904,7 +8902,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4GroupsIdInvitationsEmailAccessLevel {
+pub enum UpdateGroupInvitationBodyAccessLevel {
     /// `10`
     V10,
     /// `15`
@@ -8922,7 +8920,7 @@ pub enum PutApiV4GroupsIdInvitationsEmailAccessLevel {
 }
 #[cfg(feature = "invitations")]
 const _: () = {
-    impl PutApiV4GroupsIdInvitationsEmailAccessLevel {
+    impl UpdateGroupInvitationBodyAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -8936,7 +8934,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64> for PutApiV4GroupsIdInvitationsEmailAccessLevel {
+    impl ::std::convert::From<i64> for UpdateGroupInvitationBodyAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 10 => Self::V10,
@@ -8949,7 +8947,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PutApiV4GroupsIdInvitationsEmailAccessLevel);
+    crate::runtime::int_enum!(UpdateGroupInvitationBodyAccessLevel);
 };
 /// API_Entities_MarkdownUploadAdmin model
 ///
@@ -9266,7 +9264,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdMembers`.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdMembers {
+pub struct CreateGroupMemberBody {
     /// A valid access level.
     pub access_level: i64,
     /// The user ID of the new member or multiple IDs separated by commas.
@@ -9282,7 +9280,7 @@ pub struct PostApiV4GroupsIdMembers {
 }
 #[cfg(feature = "members")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdMembers {
+    impl ::serde::Serialize for CreateGroupMemberBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -9307,7 +9305,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdMembersUserId`.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdMembersUserId {
+pub struct UpdateGroupMemberBody {
     /// A valid access level
     pub access_level: i64,
     /// Date string in the format YEAR-MONTH-DAY
@@ -9317,7 +9315,7 @@ pub struct PutApiV4GroupsIdMembersUserId {
 }
 #[cfg(feature = "members")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdMembersUserId {
+    impl ::serde::Serialize for UpdateGroupMemberBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -9340,13 +9338,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdMembersUserIdState`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdMembersUserIdState {
+pub struct UpdateGroupMemberStateBody {
     /// The new state for the memberships of the user
-    pub state: crate::types::PutApiV4GroupsIdMembersUserIdStateState,
+    pub state: crate::types::UpdateGroupMemberStateBodyState,
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdMembersUserIdState {
+    impl ::serde::Serialize for UpdateGroupMemberStateBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -9366,7 +9364,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4GroupsIdMembersUserIdStateState {
+pub enum UpdateGroupMemberStateBodyState {
     /// `awaiting`
     Awaiting,
     /// `active`
@@ -9376,7 +9374,7 @@ pub enum PutApiV4GroupsIdMembersUserIdStateState {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl PutApiV4GroupsIdMembersUserIdStateState {
+    impl UpdateGroupMemberStateBodyState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -9386,7 +9384,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PutApiV4GroupsIdMembersUserIdStateState {
+    impl ::std::convert::From<&str> for UpdateGroupMemberStateBodyState {
         fn from(value: &str) -> Self {
             match value {
                 "awaiting" => Self::Awaiting,
@@ -9395,7 +9393,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PutApiV4GroupsIdMembersUserIdStateState);
+    crate::runtime::string_enum!(UpdateGroupMemberStateBodyState);
 };
 /// EE_API_Entities_BillableMembership model
 ///
@@ -9805,14 +9803,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4GroupsIdPackagesNpmPackage*packageNameDistTagsTag`.
 #[cfg(feature = "npm_packages")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag {
+pub struct UpdateGroupPackageNpmPackageDistTagBody {
     /// Package name
     pub package_name: String,
 }
 #[cfg(feature = "npm_packages")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4GroupsIdPackagesNpmPackagePackageNameDistTagsTag {
+    impl ::serde::Serialize for UpdateGroupPackageNpmPackageDistTagBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -10581,13 +10578,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokensSelfRotate`.
 #[cfg(feature = "personal_access_tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4GroupsIdAccessTokensSelfRotate {
+pub struct RotateGroupAccessTokenSelfBody {
     /// The expiration date of the token
     pub expires_at: Option<::chrono::NaiveDate>,
 }
 #[cfg(feature = "personal_access_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdAccessTokensSelfRotate {
+    impl ::serde::Serialize for RotateGroupAccessTokenSelfBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -10839,11 +10836,11 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokens`.
 #[cfg(feature = "group_access_tokens")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdAccessTokens {
+pub struct CreateGroupAccessTokenBody {
     /// Resource access token name
     pub name: String,
     /// The permissions of the token
-    pub scopes: Vec<crate::types::PostApiV4GroupsIdAccessTokensScopesItem>,
+    pub scopes: Vec<crate::types::CreateGroupAccessTokenBodyScopesItem>,
     /// The expiration date of the token
     ///
     /// Default: `"2026-03-05T09:41:42.949Z"`.
@@ -10853,11 +10850,11 @@ pub struct PostApiV4GroupsIdAccessTokens {
     /// The access level of the token in the group
     ///
     /// Default: `40`.
-    pub access_level: Option<crate::types::PostApiV4GroupsIdAccessTokensAccessLevel>,
+    pub access_level: Option<crate::types::CreateGroupAccessTokenBodyAccessLevel>,
 }
 #[cfg(feature = "group_access_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdAccessTokens {
+    impl ::serde::Serialize for CreateGroupAccessTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -10879,7 +10876,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsIdAccessTokensScopesItem {
+pub enum CreateGroupAccessTokenBodyScopesItem {
     /// `api`
     Api,
     /// `read_api`
@@ -10907,7 +10904,7 @@ pub enum PostApiV4GroupsIdAccessTokensScopesItem {
 }
 #[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
 const _: () = {
-    impl PostApiV4GroupsIdAccessTokensScopesItem {
+    impl CreateGroupAccessTokenBodyScopesItem {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -10926,7 +10923,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsIdAccessTokensScopesItem {
+    impl ::std::convert::From<&str> for CreateGroupAccessTokenBodyScopesItem {
         fn from(value: &str) -> Self {
             match value {
                 "api" => Self::Api,
@@ -10944,7 +10941,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsIdAccessTokensScopesItem);
+    crate::runtime::string_enum!(CreateGroupAccessTokenBodyScopesItem);
 };
 /// The access level of the token in the group
 ///
@@ -10953,7 +10950,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "group_access_tokens")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsIdAccessTokensAccessLevel {
+pub enum CreateGroupAccessTokenBodyAccessLevel {
     /// `10`
     V10,
     /// `15`
@@ -10971,7 +10968,7 @@ pub enum PostApiV4GroupsIdAccessTokensAccessLevel {
 }
 #[cfg(feature = "group_access_tokens")]
 const _: () = {
-    impl PostApiV4GroupsIdAccessTokensAccessLevel {
+    impl CreateGroupAccessTokenBodyAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -10985,7 +10982,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64> for PostApiV4GroupsIdAccessTokensAccessLevel {
+    impl ::std::convert::From<i64> for CreateGroupAccessTokenBodyAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 10 => Self::V10,
@@ -10998,20 +10995,20 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4GroupsIdAccessTokensAccessLevel);
+    crate::runtime::int_enum!(CreateGroupAccessTokenBodyAccessLevel);
 };
 /// Rotate a resource access token
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokensTokenIdRotate`.
 #[cfg(feature = "group_access_tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4GroupsIdAccessTokensTokenIdRotate {
+pub struct RotateGroupAccessTokenBody {
     /// The expiration date of the token
     pub expires_at: Option<::chrono::NaiveDate>,
 }
 #[cfg(feature = "group_access_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdAccessTokensTokenIdRotate {
+    impl ::serde::Serialize for RotateGroupAccessTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11096,20 +11093,20 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdWikis`.
 #[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdWikis {
+pub struct CreateGroupWikiBody {
     /// Title of a wiki page
     pub title: String,
-    pub front_matter: Option<crate::types::PostApiV4GroupsIdWikisFrontMatter>,
+    pub front_matter: Option<crate::types::CreateGroupWikiBodyFrontMatter>,
     /// Content of a wiki page
     pub content: String,
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
     ///
     /// Default: `"markdown"`.
-    pub format: Option<crate::types::PostApiV4GroupsIdWikisFormat>,
+    pub format: Option<crate::types::CreateGroupWikiBodyFormat>,
 }
 #[cfg(feature = "wikis")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdWikis {
+    impl ::serde::Serialize for CreateGroupWikiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11127,13 +11124,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdWikis/properties/front_matter`.
 #[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4GroupsIdWikisFrontMatter {
+pub struct CreateGroupWikiBodyFrontMatter {
     /// Front matter title of a wiki page
     pub title: Option<String>,
 }
 #[cfg(feature = "wikis")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdWikisFrontMatter {
+    impl ::serde::Serialize for CreateGroupWikiBodyFrontMatter {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11153,7 +11150,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4GroupsIdWikisFormat {
+pub enum CreateGroupWikiBodyFormat {
     /// `markdown`
     Markdown,
     /// `rdoc`
@@ -11167,7 +11164,7 @@ pub enum PostApiV4GroupsIdWikisFormat {
 }
 #[cfg(feature = "wikis")]
 const _: () = {
-    impl PostApiV4GroupsIdWikisFormat {
+    impl CreateGroupWikiBodyFormat {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -11179,7 +11176,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4GroupsIdWikisFormat {
+    impl ::std::convert::From<&str> for CreateGroupWikiBodyFormat {
         fn from(value: &str) -> Self {
             match value {
                 "markdown" => Self::Markdown,
@@ -11190,27 +11187,27 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4GroupsIdWikisFormat);
+    crate::runtime::string_enum!(CreateGroupWikiBodyFormat);
 };
 /// Update a wiki page
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdWikisSlug`.
 #[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4GroupsIdWikisSlug {
+pub struct UpdateGroupWikiBody {
     /// Title of a wiki page
     pub title: Option<String>,
-    pub front_matter: Option<crate::types::PostApiV4GroupsIdWikisFrontMatter>,
+    pub front_matter: Option<crate::types::CreateGroupWikiBodyFrontMatter>,
     /// Content of a wiki page
     pub content: Option<String>,
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
     ///
     /// Default: `"markdown"`.
-    pub format: Option<crate::types::PostApiV4GroupsIdWikisFormat>,
+    pub format: Option<crate::types::CreateGroupWikiBodyFormat>,
 }
 #[cfg(feature = "wikis")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4GroupsIdWikisSlug {
+    impl ::serde::Serialize for UpdateGroupWikiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11230,7 +11227,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdWikisAttachments`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GroupsIdWikisAttachments {
+pub struct CreateGroupWikiAttachmentBody {
     /// The attachment file to be uploaded
     pub file: Vec<u8>,
     /// The name of the branch
@@ -11238,7 +11235,7 @@ pub struct PostApiV4GroupsIdWikisAttachments {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GroupsIdWikisAttachments {
+    impl ::serde::Serialize for CreateGroupWikiAttachmentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11250,9 +11247,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4GroupsIdWikisAttachments);
-    impl crate::runtime::Object for PostApiV4GroupsIdWikisAttachments {
-        const NAME: &'static str = "PostApiV4GroupsIdWikisAttachments";
+    crate::runtime::deserialize_object!(CreateGroupWikiAttachmentBody);
+    impl crate::runtime::Object for CreateGroupWikiAttachmentBody {
+        const NAME: &'static str = "CreateGroupWikiAttachmentBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -11337,7 +11334,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdAccessRequestsUserIdApprove`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdAccessRequestsUserIdApprove {
+pub struct ApproveProjectAccessRequestBody {
     /// A valid access level (defaults: `30`, the Developer role)
     ///
     /// Default: `30`.
@@ -11345,7 +11342,7 @@ pub struct PutApiV4ProjectsIdAccessRequestsUserIdApprove {
 }
 #[cfg(feature = "access_requests")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdAccessRequestsUserIdApprove {
+    impl ::serde::Serialize for ApproveProjectAccessRequestBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11399,13 +11396,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdIssuesIssueIidAwardEmoji`.
 #[cfg(feature = "award_emoji")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdIssuesIssueIidAwardEmoji {
+pub struct AwardProjectIssueEmojiBody {
     /// Name of the emoji without colons.
     pub name: String,
 }
 #[cfg(feature = "award_emoji")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdIssuesIssueIidAwardEmoji {
+    impl ::serde::Serialize for AwardProjectIssueEmojiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11422,13 +11419,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji {
+pub struct AwardProjectIssueNoteEmojiBody {
     /// Name of the emoji without colons.
     pub name: String,
 }
 #[cfg(feature = "award_emoji")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdIssuesIssueIidNotesNoteIdAwardEmoji {
+    impl ::serde::Serialize for AwardProjectIssueNoteEmojiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11445,14 +11442,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji`.
 #[cfg(feature = "award_emoji")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji {
+pub struct AwardProjectMergeRequestEmojiBody {
     /// Name of the emoji without colons.
     pub name: String,
 }
 #[cfg(feature = "award_emoji")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidAwardEmoji {
+    impl ::serde::Serialize for AwardProjectMergeRequestEmojiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11469,14 +11465,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji {
+pub struct AwardProjectMergeRequestNoteEmojiBody {
     /// Name of the emoji without colons.
     pub name: String,
 }
 #[cfg(feature = "award_emoji")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidNotesNoteIdAwardEmoji {
+    impl ::serde::Serialize for AwardProjectMergeRequestNoteEmojiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11493,13 +11488,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippetsSnippetIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji {
+pub struct AwardProjectSnippetEmojiBody {
     /// Name of the emoji without colons.
     pub name: String,
 }
 #[cfg(feature = "award_emoji")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdSnippetsSnippetIdAwardEmoji {
+    impl ::serde::Serialize for AwardProjectSnippetEmojiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11516,14 +11511,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji`.
 #[cfg(feature = "award_emoji")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji {
+pub struct AwardProjectSnippetNoteEmojiBody {
     /// Name of the emoji without colons.
     pub name: String,
 }
 #[cfg(feature = "award_emoji")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdSnippetsSnippetIdNotesNoteIdAwardEmoji {
+    impl ::serde::Serialize for AwardProjectSnippetNoteEmojiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11540,7 +11534,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdBadges`.
 #[cfg(feature = "badges")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdBadges {
+pub struct CreateProjectBadgeBody {
     /// URL of the badge link
     pub link_url: String,
     /// URL of the badge image
@@ -11550,7 +11544,7 @@ pub struct PostApiV4ProjectsIdBadges {
 }
 #[cfg(feature = "badges")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdBadges {
+    impl ::serde::Serialize for CreateProjectBadgeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11569,7 +11563,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdBadgesBadgeId`.
 #[cfg(feature = "badges")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdBadgesBadgeId {
+pub struct UpdateProjectBadgeBody {
     /// URL of the badge link
     pub link_url: Option<String>,
     /// URL of the badge image
@@ -11579,7 +11573,7 @@ pub struct PutApiV4ProjectsIdBadgesBadgeId {
 }
 #[cfg(feature = "badges")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdBadgesBadgeId {
+    impl ::serde::Serialize for UpdateProjectBadgeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11643,7 +11637,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositoryBranchesBranchProtect`.
 #[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdRepositoryBranchesBranchProtect {
+pub struct ProtectProjectRepositoryBranchBody {
     /// Flag if developers can push to that branch
     pub developers_can_push: Option<bool>,
     /// Flag if developers can merge to that branch
@@ -11651,7 +11645,7 @@ pub struct PutApiV4ProjectsIdRepositoryBranchesBranchProtect {
 }
 #[cfg(feature = "branches")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdRepositoryBranchesBranchProtect {
+    impl ::serde::Serialize for ProtectProjectRepositoryBranchBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11677,7 +11671,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryBranches`.
 #[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryBranches {
+pub struct CreateProjectRepositoryBranchBody {
     /// The name of the branch
     pub branch: String,
     /// Create branch from commit sha or existing branch
@@ -11685,7 +11679,7 @@ pub struct PostApiV4ProjectsIdRepositoryBranches {
 }
 #[cfg(feature = "branches")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryBranches {
+    impl ::serde::Serialize for CreateProjectRepositoryBranchBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -11703,7 +11697,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdCatalogPublish`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdCatalogPublish {
+pub struct PublishProjectCatalogBody {
     /// The version of the catalog resource / tag of the release to publish
     pub version: String,
     /// The metadata for the release
@@ -11711,7 +11705,7 @@ pub struct PostApiV4ProjectsIdCatalogPublish {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdCatalogPublish {
+    impl ::serde::Serialize for PublishProjectCatalogBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -12433,15 +12427,15 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdJobsJobIdPlay`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdJobsJobIdPlay {
+pub struct PlayProjectJobBody {
     /// User defined variables that will be included when running the job
     pub job_variables_attributes: Option<
-        Vec<crate::types::PostApiV4ProjectsIdJobsJobIdPlayJobVariablesAttributesItem>,
+        Vec<crate::types::PlayProjectJobBodyJobVariablesAttributesItem>,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdJobsJobIdPlay {
+    impl ::serde::Serialize for PlayProjectJobBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -12460,7 +12454,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdJobsJobIdPlay/properties/job_variables_attributes/items`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdJobsJobIdPlayJobVariablesAttributesItem {
+pub struct PlayProjectJobBodyJobVariablesAttributesItem {
     /// The name of the variable
     pub key: String,
     /// The value of the variable
@@ -12468,8 +12462,7 @@ pub struct PostApiV4ProjectsIdJobsJobIdPlayJobVariablesAttributesItem {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdJobsJobIdPlayJobVariablesAttributesItem {
+    impl ::serde::Serialize for PlayProjectJobBodyJobVariablesAttributesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -12589,15 +12582,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdResourceGroupsKey`.
 #[cfg(feature = "ci_resource_groups")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdResourceGroupsKey {
+pub struct UpdateProjectResourceGroupBody {
     /// The process mode of the resource group
-    pub process_mode: Option<
-        crate::types::PutApiV4ProjectsIdResourceGroupsKeyProcessMode,
-    >,
+    pub process_mode: Option<crate::types::UpdateProjectResourceGroupBodyProcessMode>,
 }
 #[cfg(feature = "ci_resource_groups")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdResourceGroupsKey {
+    impl ::serde::Serialize for UpdateProjectResourceGroupBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -12617,7 +12608,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "ci_resource_groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdResourceGroupsKeyProcessMode {
+pub enum UpdateProjectResourceGroupBodyProcessMode {
     /// `unordered`
     Unordered,
     /// `oldest_first`
@@ -12629,7 +12620,7 @@ pub enum PutApiV4ProjectsIdResourceGroupsKeyProcessMode {
 }
 #[cfg(feature = "ci_resource_groups")]
 const _: () = {
-    impl PutApiV4ProjectsIdResourceGroupsKeyProcessMode {
+    impl UpdateProjectResourceGroupBodyProcessMode {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -12640,7 +12631,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PutApiV4ProjectsIdResourceGroupsKeyProcessMode {
+    impl ::std::convert::From<&str> for UpdateProjectResourceGroupBodyProcessMode {
         fn from(value: &str) -> Self {
             match value {
                 "unordered" => Self::Unordered,
@@ -12650,20 +12641,20 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PutApiV4ProjectsIdResourceGroupsKeyProcessMode);
+    crate::runtime::string_enum!(UpdateProjectResourceGroupBodyProcessMode);
 };
 /// Assign a runner to project
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRunners`.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRunners {
+pub struct CreateProjectRunnerBody {
     /// The ID of a runner
     pub runner_id: i64,
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRunners {
+    impl ::serde::Serialize for CreateProjectRunnerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -12721,7 +12712,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdSecureFiles`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdSecureFiles {
+pub struct CreateProjectSecureFileBody {
     /// The name of the file being uploaded. The filename must be unique within
     ///             the project
     pub name: String,
@@ -12730,7 +12721,7 @@ pub struct PostApiV4ProjectsIdSecureFiles {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdSecureFiles {
+    impl ::serde::Serialize for CreateProjectSecureFileBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -12742,9 +12733,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4ProjectsIdSecureFiles);
-    impl crate::runtime::Object for PostApiV4ProjectsIdSecureFiles {
-        const NAME: &'static str = "PostApiV4ProjectsIdSecureFiles";
+    crate::runtime::deserialize_object!(CreateProjectSecureFileBody);
+    impl crate::runtime::Object for CreateProjectSecureFileBody {
+        const NAME: &'static str = "CreateProjectSecureFileBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -12769,15 +12760,15 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipeline`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdPipeline {
+pub struct CreateProjectPipelineBody {
     /// Reference
     pub r#ref: String,
     /// Array of variables available in the pipeline
-    pub variables: Option<Vec<crate::types::PostApiV4ProjectsIdPipelineVariablesItem>>,
+    pub variables: Option<Vec<crate::types::CreateProjectPipelineBodyVariablesItem>>,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPipeline {
+    impl ::serde::Serialize for CreateProjectPipelineBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -12793,7 +12784,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipeline/properties/variables/items`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdPipelineVariablesItem {
+pub struct CreateProjectPipelineBodyVariablesItem {
     /// The key of the variable
     pub key: Option<String>,
     /// The value of the variable
@@ -12802,12 +12793,12 @@ pub struct PostApiV4ProjectsIdPipelineVariablesItem {
     ///
     /// Default: `"env_var"`.
     pub variable_type: Option<
-        crate::types::PostApiV4ProjectsIdPipelineVariablesItemVariableType,
+        crate::types::CreateProjectPipelineBodyVariablesItemVariableType,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPipelineVariablesItem {
+    impl ::serde::Serialize for CreateProjectPipelineBodyVariablesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -12833,7 +12824,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdPipelineVariablesItemVariableType {
+pub enum CreateProjectPipelineBodyVariablesItemVariableType {
     /// `env_var`
     EnvVar,
     /// `file`
@@ -12843,7 +12834,7 @@ pub enum PostApiV4ProjectsIdPipelineVariablesItemVariableType {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdPipelineVariablesItemVariableType {
+    impl CreateProjectPipelineBodyVariablesItemVariableType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -12854,7 +12845,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdPipelineVariablesItemVariableType {
+    for CreateProjectPipelineBodyVariablesItemVariableType {
         fn from(value: &str) -> Self {
             match value {
                 "env_var" => Self::EnvVar,
@@ -12863,7 +12854,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdPipelineVariablesItemVariableType);
+    crate::runtime::string_enum!(CreateProjectPipelineBodyVariablesItemVariableType);
 };
 /// API_Entities_Ci_Pipeline model
 ///
@@ -13352,13 +13343,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelinesPipelineIdMetadata`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPipelinesPipelineIdMetadata {
+pub struct UpdateProjectPipelineMetadataBody {
     /// The name of the pipeline
     pub name: String,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPipelinesPipelineIdMetadata {
+    impl ::serde::Serialize for UpdateProjectPipelineMetadataBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13469,7 +13460,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipelineSchedules`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdPipelineSchedules {
+pub struct CreateProjectPipelineScheduleBody {
     /// The description of pipeline schedule
     pub description: String,
     /// The branch/tag name will be triggered
@@ -13487,7 +13478,7 @@ pub struct PostApiV4ProjectsIdPipelineSchedules {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPipelineSchedules {
+    impl ::serde::Serialize for CreateProjectPipelineScheduleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13512,7 +13503,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelineSchedulesPipelineScheduleId`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId {
+pub struct UpdateProjectPipelineScheduleBody {
     /// The description of pipeline schedule
     pub description: Option<String>,
     /// The branch/tag name will be triggered
@@ -13526,7 +13517,7 @@ pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleId {
+    impl ::serde::Serialize for UpdateProjectPipelineScheduleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13551,7 +13542,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables {
+pub struct CreateProjectPipelineScheduleVariableBody {
     /// The key of the variable
     pub key: String,
     /// The value of the variable
@@ -13560,13 +13551,12 @@ pub struct PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables {
     ///
     /// Default: `"env_var"`.
     pub variable_type: Option<
-        crate::types::PostApiV4ProjectsIdPipelineVariablesItemVariableType,
+        crate::types::CreateProjectPipelineBodyVariablesItemVariableType,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariables {
+    impl ::serde::Serialize for CreateProjectPipelineScheduleVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13589,20 +13579,19 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey {
+pub struct UpdateProjectPipelineScheduleVariableBody {
     /// The value of the variable
     pub value: Option<String>,
     /// The type of variable, must be one of env_var or file
     ///
     /// Default: `"env_var"`.
     pub variable_type: Option<
-        crate::types::PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariableType,
+        crate::types::UpdateProjectPipelineScheduleVariableBodyVariableType,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey {
+    impl ::serde::Serialize for UpdateProjectPipelineScheduleVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13627,7 +13616,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariableType {
+pub enum UpdateProjectPipelineScheduleVariableBodyVariableType {
     /// `env_var`
     EnvVar,
     /// `file`
@@ -13637,7 +13626,7 @@ pub enum PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariab
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariableType {
+    impl UpdateProjectPipelineScheduleVariableBodyVariableType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -13648,7 +13637,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariableType {
+    for UpdateProjectPipelineScheduleVariableBodyVariableType {
         fn from(value: &str) -> Self {
             match value {
                 "env_var" => Self::EnvVar,
@@ -13657,16 +13646,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PutApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKeyVariableType
-    );
+    crate::runtime::string_enum!(UpdateProjectPipelineScheduleVariableBodyVariableType);
 };
 /// Trigger a GitLab project pipeline
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsId(refRef)triggerPipeline`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRefRefTriggerPipeline {
+pub struct CreateProjectRefTriggerPipelineBody {
     /// The unique token of trigger or job token
     pub token: String,
     /// The list of variables to be injected into build
@@ -13674,7 +13661,7 @@ pub struct PostApiV4ProjectsIdRefRefTriggerPipeline {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRefRefTriggerPipeline {
+    impl ::serde::Serialize for CreateProjectRefTriggerPipelineBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13733,7 +13720,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdTriggers`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdTriggers {
+pub struct CreateProjectTriggerBody {
     /// The trigger token description
     pub description: String,
     /// Timestamp of when the pipeline trigger token expires.
@@ -13741,7 +13728,7 @@ pub struct PostApiV4ProjectsIdTriggers {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdTriggers {
+    impl ::serde::Serialize for CreateProjectTriggerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13759,13 +13746,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdTriggersTriggerId`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdTriggersTriggerId {
+pub struct UpdateProjectTriggerBody {
     /// The trigger token description
     pub description: Option<String>,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdTriggersTriggerId {
+    impl ::serde::Serialize for UpdateProjectTriggerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13782,7 +13769,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdVariables`.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdVariables {
+pub struct CreateProjectVariableBody {
     /// The key of a variable
     pub key: String,
     /// The value of a variable
@@ -13796,7 +13783,7 @@ pub struct PostApiV4ProjectsIdVariables {
     /// Whether the variable will be expanded
     pub raw: Option<bool>,
     /// The type of the variable. Default: env_var
-    pub variable_type: Option<crate::types::PostApiV4GroupsIdVariablesVariableType>,
+    pub variable_type: Option<crate::types::CreateGroupVariableBodyVariableType>,
     /// The environment_scope of the variable
     pub environment_scope: Option<String>,
     /// The description of the variable
@@ -13804,7 +13791,7 @@ pub struct PostApiV4ProjectsIdVariables {
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdVariables {
+    impl ::serde::Serialize for CreateProjectVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13841,7 +13828,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdVariablesKey`.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdVariablesKey {
+pub struct UpdateProjectVariableBody {
     /// The value of a variable
     pub value: Option<String>,
     /// Whether the variable is protected
@@ -13853,15 +13840,15 @@ pub struct PutApiV4ProjectsIdVariablesKey {
     /// Whether the variable will be expanded
     pub raw: Option<bool>,
     /// The type of the variable. Default: env_var
-    pub variable_type: Option<crate::types::PostApiV4GroupsIdVariablesVariableType>,
+    pub variable_type: Option<crate::types::CreateGroupVariableBodyVariableType>,
     /// Available filters: [environment_scope]. Example: filter[environment_scope]=production
-    pub filter: Option<crate::types::PutApiV4ProjectsIdVariablesKeyFilter>,
+    pub filter: Option<crate::types::UpdateProjectVariableBodyFilter>,
     /// The description of the variable
     pub description: Option<String>,
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdVariablesKey {
+    impl ::serde::Serialize for UpdateProjectVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -13893,13 +13880,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdVariablesKey/properties/filter`.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdVariablesKeyFilter {
+pub struct UpdateProjectVariableBodyFilter {
     /// The environment scope of a variable
     pub environment_scope: Option<String>,
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdVariablesKeyFilter {
+    impl ::serde::Serialize for UpdateProjectVariableBodyFilter {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14000,7 +13987,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdClusterAgentsAgentIdTokens`.
 #[cfg(feature = "cluster_agents")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdClusterAgentsAgentIdTokens {
+pub struct CreateProjectClusterAgentTokenBody {
     /// The name for the token
     pub name: String,
     /// The description for the token
@@ -14008,7 +13995,7 @@ pub struct PostApiV4ProjectsIdClusterAgentsAgentIdTokens {
 }
 #[cfg(feature = "cluster_agents")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdClusterAgentsAgentIdTokens {
+    impl ::serde::Serialize for CreateProjectClusterAgentTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14106,13 +14093,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdClusterAgents`.
 #[cfg(feature = "cluster_agents")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdClusterAgents {
+pub struct CreateProjectClusterAgentBody {
     /// The name of the agent
     pub name: String,
 }
 #[cfg(feature = "cluster_agents")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdClusterAgents {
+    impl ::serde::Serialize for CreateProjectClusterAgentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14129,13 +14116,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryCommits {
+pub struct CreateProjectRepositoryCommitBody {
     /// Name of the branch to commit into. To create a new branch, also provide either `start_branch` or `start_sha`, and optionally `start_project`.
     pub branch: String,
     /// Commit message
     pub commit_message: String,
     /// Actions to perform in commit
-    pub actions: Vec<crate::types::PostApiV4ProjectsIdRepositoryCommitsActionsItem>,
+    pub actions: Vec<crate::types::CreateProjectRepositoryCommitBodyActionsItem>,
     /// Name of the branch to start the new branch from
     pub start_branch: Option<String>,
     /// SHA of the commit to start the new branch from
@@ -14157,7 +14144,7 @@ pub struct PostApiV4ProjectsIdRepositoryCommits {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryCommits {
+    impl ::serde::Serialize for CreateProjectRepositoryCommitBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14185,9 +14172,9 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits/properties/actions/items`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryCommitsActionsItem {
+pub struct CreateProjectRepositoryCommitBodyActionsItem {
     /// The action to perform, `create`, `delete`, `move`, `update`, `chmod`
-    pub action: crate::types::PostApiV4ProjectsIdRepositoryCommitsActionsItemAction,
+    pub action: crate::types::CreateProjectRepositoryCommitBodyActionsItemAction,
     /// Full path to the file.
     pub file_path: String,
     /// Original full path to the file being moved.
@@ -14198,7 +14185,7 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsActionsItem {
     ///
     /// Default: `"text"`.
     pub encoding: Option<
-        crate::types::PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding,
+        crate::types::CreateProjectRepositoryCommitBodyActionsItemEncoding,
     >,
     /// Last known file commit id
     pub last_commit_id: Option<String>,
@@ -14207,7 +14194,7 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsActionsItem {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryCommitsActionsItem {
+    impl ::serde::Serialize for CreateProjectRepositoryCommitBodyActionsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14237,7 +14224,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdRepositoryCommitsActionsItemAction {
+pub enum CreateProjectRepositoryCommitBodyActionsItemAction {
     /// `create`
     Create,
     /// `update`
@@ -14253,7 +14240,7 @@ pub enum PostApiV4ProjectsIdRepositoryCommitsActionsItemAction {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl PostApiV4ProjectsIdRepositoryCommitsActionsItemAction {
+    impl CreateProjectRepositoryCommitBodyActionsItemAction {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -14267,7 +14254,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdRepositoryCommitsActionsItemAction {
+    for CreateProjectRepositoryCommitBodyActionsItemAction {
         fn from(value: &str) -> Self {
             match value {
                 "create" => Self::Create,
@@ -14279,7 +14266,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdRepositoryCommitsActionsItemAction);
+    crate::runtime::string_enum!(CreateProjectRepositoryCommitBodyActionsItemAction);
 };
 /// `text` or `base64`
 ///
@@ -14289,7 +14276,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding {
+pub enum CreateProjectRepositoryCommitBodyActionsItemEncoding {
     /// `text`
     Text,
     /// `base64`
@@ -14299,7 +14286,7 @@ pub enum PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding {
+    impl CreateProjectRepositoryCommitBodyActionsItemEncoding {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -14310,7 +14297,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding {
+    for CreateProjectRepositoryCommitBodyActionsItemEncoding {
         fn from(value: &str) -> Self {
             match value {
                 "text" => Self::Text,
@@ -14319,9 +14306,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PostApiV4ProjectsIdRepositoryCommitsActionsItemEncoding
-    );
+    crate::runtime::string_enum!(CreateProjectRepositoryCommitBodyActionsItemEncoding);
 };
 /// API_Entities_CommitDetail model
 ///
@@ -14527,7 +14512,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaCherryPick`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaCherryPick {
+pub struct CherryPickProjectRepositoryCommitBody {
     /// The name of the branch
     pub branch: String,
     /// Does not commit any changes
@@ -14539,7 +14524,7 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsShaCherryPick {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryCommitsShaCherryPick {
+    impl ::serde::Serialize for CherryPickProjectRepositoryCommitBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14558,7 +14543,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaRevert`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaRevert {
+pub struct RevertProjectRepositoryCommitBody {
     /// Target branch name
     pub branch: String,
     /// Does not commit any changes
@@ -14568,7 +14553,7 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsShaRevert {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryCommitsShaRevert {
+    impl ::serde::Serialize for RevertProjectRepositoryCommitBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14615,7 +14600,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaComments`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryCommitsShaComments {
+pub struct CreateProjectRepositoryCommitCommentBody {
     /// The text of the comment
     pub note: String,
     /// The file path
@@ -14625,11 +14610,11 @@ pub struct PostApiV4ProjectsIdRepositoryCommitsShaComments {
     /// The type of the line
     ///
     /// Default: `"new"`.
-    pub line_type: crate::types::PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType,
+    pub line_type: crate::types::CreateProjectRepositoryCommitCommentBodyLineType,
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryCommitsShaComments {
+    impl ::serde::Serialize for CreateProjectRepositoryCommitCommentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14652,7 +14637,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType {
+pub enum CreateProjectRepositoryCommitCommentBodyLineType {
     /// `new`
     New,
     /// `old`
@@ -14662,7 +14647,7 @@ pub enum PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType {
+    impl CreateProjectRepositoryCommitCommentBodyLineType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -14673,7 +14658,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType {
+    for CreateProjectRepositoryCommitCommentBodyLineType {
         fn from(value: &str) -> Self {
             match value {
                 "new" => Self::New,
@@ -14682,9 +14667,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PostApiV4ProjectsIdRepositoryCommitsShaCommentsLineType
-    );
+    crate::runtime::string_enum!(CreateProjectRepositoryCommitCommentBodyLineType);
 };
 /// API_Entities_CommitSignature model
 ///
@@ -14775,9 +14758,9 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdStatusesSha`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdStatusesSha {
+pub struct CreateProjectStatusBody {
     /// The state of the status
-    pub state: crate::types::PostApiV4ProjectsIdStatusesShaState,
+    pub state: crate::types::CreateProjectStatusBodyState,
     /// The ref
     pub r#ref: Option<String>,
     /// The target URL to associate with this status
@@ -14799,7 +14782,7 @@ pub struct PostApiV4ProjectsIdStatusesSha {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdStatusesSha {
+    impl ::serde::Serialize for CreateProjectStatusBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -14826,7 +14809,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdStatusesShaState {
+pub enum CreateProjectStatusBodyState {
     /// `pending`
     Pending,
     /// `running`
@@ -14844,7 +14827,7 @@ pub enum PostApiV4ProjectsIdStatusesShaState {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdStatusesShaState {
+    impl CreateProjectStatusBodyState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -14858,7 +14841,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdStatusesShaState {
+    impl ::std::convert::From<&str> for CreateProjectStatusBodyState {
         fn from(value: &str) -> Self {
             match value {
                 "pending" => Self::Pending,
@@ -14871,14 +14854,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdStatusesShaState);
+    crate::runtime::string_enum!(CreateProjectStatusBodyState);
 };
 /// Composer packages endpoint for registering packages
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesComposer`.
 #[cfg(feature = "composer_packages")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdPackagesComposer {
+pub struct CreateProjectPackageComposerBody {
     /// The name of the branch
     pub branch: Option<String>,
     /// The name of the tag
@@ -14886,7 +14869,7 @@ pub struct PostApiV4ProjectsIdPackagesComposer {
 }
 #[cfg(feature = "composer_packages")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPackagesComposer {
+    impl ::serde::Serialize for CreateProjectPackageComposerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15039,14 +15022,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
+pub struct UpdateProjectPackageConanV1FileExportBody {
     /// The package file to be published (generated by Multipart middleware)
     pub file: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
+    impl ::serde::Serialize for UpdateProjectPackageConanV1FileExportBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15057,12 +15039,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
-    );
-    impl crate::runtime::Object
-    for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName";
+    crate::runtime::deserialize_object!(UpdateProjectPackageConanV1FileExportBody);
+    impl crate::runtime::Object for UpdateProjectPackageConanV1FileExportBody {
+        const NAME: &'static str = "UpdateProjectPackageConanV1FileExportBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -15084,14 +15063,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
+pub struct UpdateProjectPackageConanV1FilePackageBody {
     /// The package file to be published (generated by Multipart middleware)
     pub file: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
+    impl ::serde::Serialize for UpdateProjectPackageConanV1FilePackageBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15102,12 +15080,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(
-        PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
-    );
-    impl crate::runtime::Object
-    for PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName";
+    crate::runtime::deserialize_object!(UpdateProjectPackageConanV1FilePackageBody);
+    impl crate::runtime::Object for UpdateProjectPackageConanV1FilePackageBody {
+        const NAME: &'static str = "UpdateProjectPackageConanV1FilePackageBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -15129,7 +15104,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesDebianFileName`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesDebianFileName {
+pub struct UpdateProjectPackageDebianBody {
     /// The package file to be published (generated by Multipart middleware)
     pub file: Vec<u8>,
     /// The Debian Codename or Suite
@@ -15139,7 +15114,7 @@ pub struct PutApiV4ProjectsIdPackagesDebianFileName {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPackagesDebianFileName {
+    impl ::serde::Serialize for UpdateProjectPackageDebianBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15152,9 +15127,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4ProjectsIdPackagesDebianFileName);
-    impl crate::runtime::Object for PutApiV4ProjectsIdPackagesDebianFileName {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesDebianFileName";
+    crate::runtime::deserialize_object!(UpdateProjectPackageDebianBody);
+    impl crate::runtime::Object for UpdateProjectPackageDebianBody {
+        const NAME: &'static str = "UpdateProjectPackageDebianBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -15183,7 +15158,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesDebianFileNameAuthorize`.
 #[cfg(feature = "debian_packages")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesDebianFileNameAuthorize {
+pub struct AuthorizeProjectPackageDebianBody {
     /// The Debian Codename or Suite
     pub distribution: Option<String>,
     /// The Debian Component
@@ -15191,7 +15166,7 @@ pub struct PutApiV4ProjectsIdPackagesDebianFileNameAuthorize {
 }
 #[cfg(feature = "debian_packages")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPackagesDebianFileNameAuthorize {
+    impl ::serde::Serialize for AuthorizeProjectPackageDebianBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15260,7 +15235,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeployKeys`.
 #[cfg(feature = "deploy_keys")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdDeployKeys {
+pub struct CreateProjectDeployKeyBody {
     /// New deploy key
     pub key: String,
     /// New deploy key's title
@@ -15272,7 +15247,7 @@ pub struct PostApiV4ProjectsIdDeployKeys {
 }
 #[cfg(feature = "deploy_keys")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdDeployKeys {
+    impl ::serde::Serialize for CreateProjectDeployKeyBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15292,7 +15267,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdDeployKeysKeyId`.
 #[cfg(feature = "deploy_keys")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdDeployKeysKeyId {
+pub struct UpdateProjectDeployKeyBody {
     /// New deploy key's title
     pub title: Option<String>,
     /// Can deploy key push to the project's repository
@@ -15300,7 +15275,7 @@ pub struct PutApiV4ProjectsIdDeployKeysKeyId {
 }
 #[cfg(feature = "deploy_keys")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdDeployKeysKeyId {
+    impl ::serde::Serialize for UpdateProjectDeployKeyBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15367,11 +15342,11 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeployTokens`.
 #[cfg(feature = "deploy_tokens")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdDeployTokens {
+pub struct CreateProjectDeployTokenBody {
     /// New deploy token's name
     pub name: String,
     /// Indicates the deploy token scopes. Must be at least one of `read_repository`, `read_registry`, `write_registry`, `read_package_registry`, `write_package_registry`, `read_virtual_registry`, or `write_virtual_registry`.
-    pub scopes: Vec<crate::types::PostApiV4GroupsIdDeployTokensScopesItem>,
+    pub scopes: Vec<crate::types::CreateGroupDeployTokenBodyScopesItem>,
     /// Expiration date for the deploy token. Does not expire if no value is provided. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`).
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Username for deploy token. Default is `gitlab+deploy-token-{n}`
@@ -15379,7 +15354,7 @@ pub struct PostApiV4ProjectsIdDeployTokens {
 }
 #[cfg(feature = "deploy_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdDeployTokens {
+    impl ::serde::Serialize for CreateProjectDeployTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15642,7 +15617,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeployments`.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdDeployments {
+pub struct CreateProjectDeploymentBody {
     /// The name of the environment to create the deployment for
     pub environment: String,
     /// The SHA of the commit that is deployed
@@ -15652,11 +15627,11 @@ pub struct PostApiV4ProjectsIdDeployments {
     /// A boolean that indicates if the deployed ref is a tag (`true`) or not (`false`)
     pub tag: bool,
     /// The status of the deployment that is created. One of `running`, `success`, `failed`, or `canceled`
-    pub status: crate::types::PostApiV4ProjectsIdDeploymentsStatus,
+    pub status: crate::types::CreateProjectDeploymentBodyStatus,
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdDeployments {
+    impl ::serde::Serialize for CreateProjectDeploymentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15680,7 +15655,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdDeploymentsStatus {
+pub enum CreateProjectDeploymentBodyStatus {
     /// `running`
     Running,
     /// `success`
@@ -15694,7 +15669,7 @@ pub enum PostApiV4ProjectsIdDeploymentsStatus {
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl PostApiV4ProjectsIdDeploymentsStatus {
+    impl CreateProjectDeploymentBodyStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -15706,7 +15681,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdDeploymentsStatus {
+    impl ::std::convert::From<&str> for CreateProjectDeploymentBodyStatus {
         fn from(value: &str) -> Self {
             match value {
                 "running" => Self::Running,
@@ -15717,20 +15692,20 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdDeploymentsStatus);
+    crate::runtime::string_enum!(CreateProjectDeploymentBodyStatus);
 };
 /// Update a deployment
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdDeploymentsDeploymentId`.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdDeploymentsDeploymentId {
+pub struct UpdateProjectDeploymentBody {
     /// The new status of the deployment. One of `running`, `success`, `failed`, or `canceled`
-    pub status: crate::types::PutApiV4ProjectsIdDeploymentsDeploymentIdStatus,
+    pub status: crate::types::UpdateProjectDeploymentBodyStatus,
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdDeploymentsDeploymentId {
+    impl ::serde::Serialize for UpdateProjectDeploymentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15750,7 +15725,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdDeploymentsDeploymentIdStatus {
+pub enum UpdateProjectDeploymentBodyStatus {
     /// `running`
     Running,
     /// `success`
@@ -15764,7 +15739,7 @@ pub enum PutApiV4ProjectsIdDeploymentsDeploymentIdStatus {
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl PutApiV4ProjectsIdDeploymentsDeploymentIdStatus {
+    impl UpdateProjectDeploymentBodyStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -15776,7 +15751,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PutApiV4ProjectsIdDeploymentsDeploymentIdStatus {
+    impl ::std::convert::From<&str> for UpdateProjectDeploymentBodyStatus {
         fn from(value: &str) -> Self {
             match value {
                 "running" => Self::Running,
@@ -15787,16 +15762,16 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PutApiV4ProjectsIdDeploymentsDeploymentIdStatus);
+    crate::runtime::string_enum!(UpdateProjectDeploymentBodyStatus);
 };
 /// Approve or reject a blocked deployment
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeploymentsDeploymentIdApproval`.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdDeploymentsDeploymentIdApproval {
+pub struct CreateProjectDeploymentApprovalBody {
     /// The status of the approval (either `approved` or `rejected`)
-    pub status: crate::types::PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus,
+    pub status: crate::types::CreateProjectDeploymentApprovalBodyStatus,
     /// A comment to go with the approval
     pub comment: Option<String>,
     /// The name of the User/Group/Role to use for the approval, when the user belongs to multiple approval rules
@@ -15804,7 +15779,7 @@ pub struct PostApiV4ProjectsIdDeploymentsDeploymentIdApproval {
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdDeploymentsDeploymentIdApproval {
+    impl ::serde::Serialize for CreateProjectDeploymentApprovalBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15830,7 +15805,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus {
+pub enum CreateProjectDeploymentApprovalBodyStatus {
     /// `approved`
     Approved,
     /// `rejected`
@@ -15840,7 +15815,7 @@ pub enum PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus {
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus {
+    impl CreateProjectDeploymentApprovalBodyStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -15850,8 +15825,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus {
+    impl ::std::convert::From<&str> for CreateProjectDeploymentApprovalBodyStatus {
         fn from(value: &str) -> Self {
             match value {
                 "approved" => Self::Approved,
@@ -15860,9 +15834,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PostApiV4ProjectsIdDeploymentsDeploymentIdApprovalStatus
-    );
+    crate::runtime::string_enum!(CreateProjectDeploymentApprovalBodyStatus);
 };
 /// API_Entities_DraftNote model
 ///
@@ -15912,7 +15884,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes {
+pub struct CreateProjectMergeRequestDraftNoteBody {
     /// The content of a note.
     pub note: String,
     /// The ID of a discussion the draft note replies to.
@@ -15921,14 +15893,11 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes {
     pub commit_id: Option<String>,
     /// The associated discussion should be resolved.
     pub resolve_discussion: Option<bool>,
-    pub position: Option<
-        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPosition,
-    >,
+    pub position: Option<crate::types::CreateProjectMergeRequestDraftNoteBodyPosition>,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes {
+    impl ::serde::Serialize for CreateProjectMergeRequestDraftNoteBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -15955,7 +15924,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPosition {
+pub struct CreateProjectMergeRequestDraftNoteBodyPosition {
     /// Base commit SHA in the source branch
     pub base_sha: String,
     /// SHA referencing commit in target branch
@@ -15963,7 +15932,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPosition {
     /// SHA referencing HEAD of this merge request
     pub head_sha: String,
     /// Type of the position reference
-    pub position_type: crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionPositionType,
+    pub position_type: crate::types::CreateProjectMergeRequestDraftNoteBodyPositionPositionType,
     /// File path after change
     pub new_path: Option<String>,
     /// Line number after change
@@ -15982,13 +15951,12 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPosition {
     pub y: Option<i64>,
     /// Multi-line start and end
     pub line_range: Option<
-        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRange,
+        crate::types::CreateProjectMergeRequestDraftNoteBodyPositionLineRange,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPosition {
+    impl ::serde::Serialize for CreateProjectMergeRequestDraftNoteBodyPosition {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16020,7 +15988,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionPositionType {
+pub enum CreateProjectMergeRequestDraftNoteBodyPositionPositionType {
     /// `text`
     Text,
     /// `image`
@@ -16032,7 +16000,7 @@ pub enum PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionPositi
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionPositionType {
+    impl CreateProjectMergeRequestDraftNoteBodyPositionPositionType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -16044,7 +16012,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionPositionType {
+    for CreateProjectMergeRequestDraftNoteBodyPositionPositionType {
         fn from(value: &str) -> Self {
             match value {
                 "text" => Self::Text,
@@ -16055,7 +16023,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionPositionType
+        CreateProjectMergeRequestDraftNoteBodyPositionPositionType
     );
 };
 /// Multi-line start and end
@@ -16063,18 +16031,17 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/line_range`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRange {
+pub struct CreateProjectMergeRequestDraftNoteBodyPositionLineRange {
     pub start: Option<
-        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRangeStart,
+        crate::types::CreateProjectMergeRequestDraftNoteBodyPositionLineRangeStart,
     >,
     pub end: Option<
-        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRangeEnd,
+        crate::types::CreateProjectMergeRequestDraftNoteBodyPositionLineRangeEnd,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRange {
+    impl ::serde::Serialize for CreateProjectMergeRequestDraftNoteBodyPositionLineRange {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16090,7 +16057,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/line_range/properties/start`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRangeStart {
+pub struct CreateProjectMergeRequestDraftNoteBodyPositionLineRangeStart {
     /// Start line code for multi-line note
     pub line_code: Option<String>,
     /// Start line type for multi-line note
@@ -16103,7 +16070,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLine
 #[cfg(feature = "projects")]
 const _: () = {
     impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRangeStart {
+    for CreateProjectMergeRequestDraftNoteBodyPositionLineRangeStart {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16121,7 +16088,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/line_range/properties/end`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRangeEnd {
+pub struct CreateProjectMergeRequestDraftNoteBodyPositionLineRangeEnd {
     /// End line code for multi-line note
     pub line_code: Option<String>,
     /// End line type for multi-line note
@@ -16134,7 +16101,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLine
 #[cfg(feature = "projects")]
 const _: () = {
     impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPositionLineRangeEnd {
+    for CreateProjectMergeRequestDraftNoteBodyPositionLineRangeEnd {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16154,17 +16121,14 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId {
+pub struct UpdateProjectMergeRequestDraftNoteBody {
     /// The content of a note.
     pub note: Option<String>,
-    pub position: Option<
-        crate::types::PostApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesPosition,
-    >,
+    pub position: Option<crate::types::CreateProjectMergeRequestDraftNoteBodyPosition>,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotesDraftNoteId {
+    impl ::serde::Serialize for UpdateProjectMergeRequestDraftNoteBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16241,13 +16205,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironments`.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdEnvironments {
+pub struct CreateProjectEnvironmentBody {
     /// The name of the environment
     pub name: String,
     /// Place to link to for this environment
     pub external_url: Option<String>,
     /// The tier of the new environment. Allowed values are `production`, `staging`, `testing`, `development`, and `other`
-    pub tier: Option<crate::types::PostApiV4ProjectsIdEnvironmentsTier>,
+    pub tier: Option<crate::types::CreateProjectEnvironmentBodyTier>,
     /// The ID of the Cluster Agent to associate with this environment
     pub cluster_agent_id: Option<i64>,
     /// The Kubernetes namespace to associate with this environment
@@ -16260,12 +16224,12 @@ pub struct PostApiV4ProjectsIdEnvironments {
     ///
     /// Default: `"always"`.
     pub auto_stop_setting: Option<
-        crate::types::PostApiV4ProjectsIdEnvironmentsAutoStopSetting,
+        crate::types::CreateProjectEnvironmentBodyAutoStopSetting,
     >,
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdEnvironments {
+    impl ::serde::Serialize for CreateProjectEnvironmentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16308,7 +16272,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdEnvironmentsTier {
+pub enum CreateProjectEnvironmentBodyTier {
     /// `production`
     Production,
     /// `staging`
@@ -16324,7 +16288,7 @@ pub enum PostApiV4ProjectsIdEnvironmentsTier {
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl PostApiV4ProjectsIdEnvironmentsTier {
+    impl CreateProjectEnvironmentBodyTier {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -16337,7 +16301,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdEnvironmentsTier {
+    impl ::std::convert::From<&str> for CreateProjectEnvironmentBodyTier {
         fn from(value: &str) -> Self {
             match value {
                 "production" => Self::Production,
@@ -16349,7 +16313,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdEnvironmentsTier);
+    crate::runtime::string_enum!(CreateProjectEnvironmentBodyTier);
 };
 /// The auto stop setting for the environment. Allowed values are `always` and `with_action`
 ///
@@ -16359,7 +16323,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdEnvironmentsAutoStopSetting {
+pub enum CreateProjectEnvironmentBodyAutoStopSetting {
     /// `always`
     Always,
     /// `with_action`
@@ -16369,7 +16333,7 @@ pub enum PostApiV4ProjectsIdEnvironmentsAutoStopSetting {
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl PostApiV4ProjectsIdEnvironmentsAutoStopSetting {
+    impl CreateProjectEnvironmentBodyAutoStopSetting {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -16379,7 +16343,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdEnvironmentsAutoStopSetting {
+    impl ::std::convert::From<&str> for CreateProjectEnvironmentBodyAutoStopSetting {
         fn from(value: &str) -> Self {
             match value {
                 "always" => Self::Always,
@@ -16388,18 +16352,18 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdEnvironmentsAutoStopSetting);
+    crate::runtime::string_enum!(CreateProjectEnvironmentBodyAutoStopSetting);
 };
 /// Update an existing environment
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdEnvironmentsEnvironmentId`.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdEnvironmentsEnvironmentId {
+pub struct UpdateProjectEnvironmentBody {
     /// The new URL on which this deployment is viewable
     pub external_url: Option<String>,
     /// The tier of the new environment. Allowed values are `production`, `staging`, `testing`, `development`, and `other`
-    pub tier: Option<crate::types::PostApiV4ProjectsIdEnvironmentsTier>,
+    pub tier: Option<crate::types::CreateProjectEnvironmentBodyTier>,
     /// The ID of the Cluster Agent to associate with this environment
     pub cluster_agent_id: Option<i64>,
     /// The Kubernetes namespace to associate with this environment
@@ -16410,12 +16374,12 @@ pub struct PutApiV4ProjectsIdEnvironmentsEnvironmentId {
     pub description: Option<String>,
     /// The auto stop setting for the environment. Allowed values are `always` and `with_action`
     pub auto_stop_setting: Option<
-        crate::types::PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting,
+        crate::types::UpdateProjectEnvironmentBodyAutoStopSetting,
     >,
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdEnvironmentsEnvironmentId {
+    impl ::serde::Serialize for UpdateProjectEnvironmentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16457,7 +16421,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting {
+pub enum UpdateProjectEnvironmentBodyAutoStopSetting {
     /// `always`
     Always,
     /// `with_action`
@@ -16467,7 +16431,7 @@ pub enum PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting {
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting {
+    impl UpdateProjectEnvironmentBodyAutoStopSetting {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -16477,8 +16441,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting {
+    impl ::std::convert::From<&str> for UpdateProjectEnvironmentBodyAutoStopSetting {
         fn from(value: &str) -> Self {
             match value {
                 "always" => Self::Always,
@@ -16487,16 +16450,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PutApiV4ProjectsIdEnvironmentsEnvironmentIdAutoStopSetting
-    );
+    crate::runtime::string_enum!(UpdateProjectEnvironmentBodyAutoStopSetting);
 };
 /// Stop an environment
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironmentsEnvironmentIdStop`.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop {
+pub struct StopProjectEnvironmentBody {
     /// Force environment to stop without executing `on_stop` actions
     ///
     /// Default: `false`.
@@ -16504,7 +16465,7 @@ pub struct PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop {
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdEnvironmentsEnvironmentIdStop {
+    impl ::serde::Serialize for StopProjectEnvironmentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16521,13 +16482,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironmentsStopStale`.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdEnvironmentsStopStale {
+pub struct StopProjectEnvironmentStaleBody {
     /// Stop all environments that were last modified or deployed to before this date.
     pub before: ::chrono::DateTime<::chrono::Utc>,
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdEnvironmentsStopStale {
+    impl ::serde::Serialize for StopProjectEnvironmentStaleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16612,7 +16573,7 @@ const _: () = {
 /// Schema `#/components/schemas/patchApiV4ProjectsIdErrorTrackingSettings`.
 #[cfg(feature = "error_tracking_project_settings")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PatchApiV4ProjectsIdErrorTrackingSettings {
+pub struct PatchProjectErrorTrackingSettingsBody {
     /// Pass true to enable the already configured Error Tracking settings or false to disable it.
     pub active: bool,
     /// Pass true to enable the integrated Error Tracking backend. Available in GitLab 14.2 and later.
@@ -16620,7 +16581,7 @@ pub struct PatchApiV4ProjectsIdErrorTrackingSettings {
 }
 #[cfg(feature = "error_tracking_project_settings")]
 const _: () = {
-    impl ::serde::Serialize for PatchApiV4ProjectsIdErrorTrackingSettings {
+    impl ::serde::Serialize for PatchProjectErrorTrackingSettingsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16638,7 +16599,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdErrorTrackingSettings`.
 #[cfg(feature = "error_tracking_project_settings")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdErrorTrackingSettings {
+pub struct UpdateProjectErrorTrackingSettingsBody {
     /// Pass true to enable the configured Error Tracking settings or false to disable it.
     pub active: bool,
     /// Pass true to enable the integrated Error Tracking backend.
@@ -16646,7 +16607,7 @@ pub struct PutApiV4ProjectsIdErrorTrackingSettings {
 }
 #[cfg(feature = "error_tracking_project_settings")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdErrorTrackingSettings {
+    impl ::serde::Serialize for UpdateProjectErrorTrackingSettingsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16796,7 +16757,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlags`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdFeatureFlags {
+pub struct CreateProjectFeatureFlagBody {
     /// The name of the feature flag
     pub name: String,
     /// The description of the feature flag
@@ -16806,12 +16767,12 @@ pub struct PostApiV4ProjectsIdFeatureFlags {
     /// The version of the feature flag. Must be `new_version_flag`. Omit to create a Legacy feature flag.
     pub version: Option<String>,
     pub strategies: Option<
-        Vec<crate::types::PostApiV4ProjectsIdFeatureFlagsStrategiesItem>,
+        Vec<crate::types::CreateProjectFeatureFlagBodyStrategiesItem>,
     >,
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdFeatureFlags {
+    impl ::serde::Serialize for CreateProjectFeatureFlagBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16830,7 +16791,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlags/properties/strategies/items`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdFeatureFlagsStrategiesItem {
+pub struct CreateProjectFeatureFlagBodyStrategiesItem {
     /// The strategy name. Can be `default`, `gradualRolloutUserId`, `userWithId`, or `gitlabUserList`. In GitLab 13.5 and later, can be `flexibleRollout`
     pub name: String,
     /// The strategy parameters as a JSON-formatted string e.g. `{"userIds":"user1"}`
@@ -16838,12 +16799,12 @@ pub struct PostApiV4ProjectsIdFeatureFlagsStrategiesItem {
     /// The ID of the feature flag user list. If strategy is `gitlabUserList`.
     pub user_list_id: Option<i64>,
     pub scopes: Option<
-        Vec<crate::types::PostApiV4ProjectsIdFeatureFlagsStrategiesItemScopesItem>,
+        Vec<crate::types::CreateProjectFeatureFlagBodyStrategiesItemScopesItem>,
     >,
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdFeatureFlagsStrategiesItem {
+    impl ::serde::Serialize for CreateProjectFeatureFlagBodyStrategiesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16861,13 +16822,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlags/properties/strategies/items/properties/scopes/items`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdFeatureFlagsStrategiesItemScopesItem {
+pub struct CreateProjectFeatureFlagBodyStrategiesItemScopesItem {
     /// The environment scope of the scope
     pub environment_scope: String,
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdFeatureFlagsStrategiesItemScopesItem {
+    impl ::serde::Serialize for CreateProjectFeatureFlagBodyStrategiesItemScopesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16884,7 +16845,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdFeatureFlagsFeatureFlagName`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagName {
+pub struct UpdateProjectFeatureFlagBody {
     /// The new name of the feature flag. Supported in GitLab 13.3 and later
     pub name: Option<String>,
     /// The description of the feature flag
@@ -16892,12 +16853,12 @@ pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagName {
     /// The active state of the flag. Supported in GitLab 13.3 and later
     pub active: Option<bool>,
     pub strategies: Option<
-        Vec<crate::types::PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItem>,
+        Vec<crate::types::UpdateProjectFeatureFlagBodyStrategiesItem>,
     >,
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdFeatureFlagsFeatureFlagName {
+    impl ::serde::Serialize for UpdateProjectFeatureFlagBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16915,7 +16876,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdFeatureFlagsFeatureFlagName/properties/strategies/items`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItem {
+pub struct UpdateProjectFeatureFlagBodyStrategiesItem {
     /// The feature flag strategy ID
     pub id: Option<i64>,
     /// The strategy name
@@ -16927,15 +16888,12 @@ pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItem {
     /// Delete the strategy when true
     pub destroy: Option<bool>,
     pub scopes: Option<
-        Vec<
-            crate::types::PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItemScopesItem,
-        >,
+        Vec<crate::types::UpdateProjectFeatureFlagBodyStrategiesItemScopesItem>,
     >,
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItem {
+    impl ::serde::Serialize for UpdateProjectFeatureFlagBodyStrategiesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -16955,7 +16913,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdFeatureFlagsFeatureFlagName/properties/strategies/items/properties/scopes/items`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItemScopesItem {
+pub struct UpdateProjectFeatureFlagBodyStrategiesItemScopesItem {
     /// The scope id
     pub id: Option<i64>,
     /// The environment scope of the scope
@@ -16965,8 +16923,7 @@ pub struct PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItemScopesItem
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdFeatureFlagsFeatureFlagNameStrategiesItemScopesItem {
+    impl ::serde::Serialize for UpdateProjectFeatureFlagBodyStrategiesItemScopesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17032,7 +16989,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlagsUserLists`.
 #[cfg(feature = "feature_flags_user_lists")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdFeatureFlagsUserLists {
+pub struct CreateProjectFeatureFlagsUserListBody {
     /// The name of the list
     pub name: String,
     /// A comma separated list of external user ids
@@ -17040,7 +16997,7 @@ pub struct PostApiV4ProjectsIdFeatureFlagsUserLists {
 }
 #[cfg(feature = "feature_flags_user_lists")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdFeatureFlagsUserLists {
+    impl ::serde::Serialize for CreateProjectFeatureFlagsUserListBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17058,7 +17015,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdFeatureFlagsUserListsIid`.
 #[cfg(feature = "feature_flags_user_lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdFeatureFlagsUserListsIid {
+pub struct UpdateProjectFeatureFlagsUserListBody {
     /// The name of the list
     pub name: Option<String>,
     /// A comma separated list of external user ids
@@ -17066,7 +17023,7 @@ pub struct PutApiV4ProjectsIdFeatureFlagsUserListsIid {
 }
 #[cfg(feature = "feature_flags_user_lists")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdFeatureFlagsUserListsIid {
+    impl ::serde::Serialize for UpdateProjectFeatureFlagsUserListBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17084,7 +17041,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryFilesFilePath`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryFilesFilePath {
+pub struct CreateProjectRepositoryFileBody {
     /// Name of the branch to commit into. To create a new branch, also provide `start_branch`.
     pub branch: String,
     /// Commit message
@@ -17100,9 +17057,7 @@ pub struct PostApiV4ProjectsIdRepositoryFilesFilePath {
     /// File encoding
     ///
     /// Default: `"text"`.
-    pub encoding: Option<
-        crate::types::PostApiV4ProjectsIdRepositoryFilesFilePathEncoding,
-    >,
+    pub encoding: Option<crate::types::CreateProjectRepositoryFileBodyEncoding>,
     /// Last known commit id for this file
     pub last_commit_id: Option<String>,
     /// Enable / Disable the executable flag on the file path
@@ -17110,7 +17065,7 @@ pub struct PostApiV4ProjectsIdRepositoryFilesFilePath {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryFilesFilePath {
+    impl ::serde::Serialize for CreateProjectRepositoryFileBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17146,7 +17101,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdRepositoryFilesFilePathEncoding {
+pub enum CreateProjectRepositoryFileBodyEncoding {
     /// `base64`
     Base64,
     /// `text`
@@ -17156,7 +17111,7 @@ pub enum PostApiV4ProjectsIdRepositoryFilesFilePathEncoding {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdRepositoryFilesFilePathEncoding {
+    impl CreateProjectRepositoryFileBodyEncoding {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -17166,8 +17121,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdRepositoryFilesFilePathEncoding {
+    impl ::std::convert::From<&str> for CreateProjectRepositoryFileBodyEncoding {
         fn from(value: &str) -> Self {
             match value {
                 "base64" => Self::Base64,
@@ -17176,14 +17130,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdRepositoryFilesFilePathEncoding);
+    crate::runtime::string_enum!(CreateProjectRepositoryFileBodyEncoding);
 };
 /// Update existing file in repository
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositoryFilesFilePath`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdRepositoryFilesFilePath {
+pub struct UpdateProjectRepositoryFileBody {
     /// Name of the branch to commit into. To create a new branch, also provide `start_branch`.
     pub branch: String,
     /// Commit message
@@ -17199,9 +17153,7 @@ pub struct PutApiV4ProjectsIdRepositoryFilesFilePath {
     /// File encoding
     ///
     /// Default: `"text"`.
-    pub encoding: Option<
-        crate::types::PostApiV4ProjectsIdRepositoryFilesFilePathEncoding,
-    >,
+    pub encoding: Option<crate::types::CreateProjectRepositoryFileBodyEncoding>,
     /// Last known commit id for this file
     pub last_commit_id: Option<String>,
     /// Enable / Disable the executable flag on the file path
@@ -17209,7 +17161,7 @@ pub struct PutApiV4ProjectsIdRepositoryFilesFilePath {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdRepositoryFilesFilePath {
+    impl ::serde::Serialize for UpdateProjectRepositoryFileBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17279,7 +17231,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdFreezePeriods`.
 #[cfg(feature = "freeze_periods")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdFreezePeriods {
+pub struct CreateProjectFreezePeriodBody {
     /// Start of the freeze period in cron format.
     pub freeze_start: String,
     /// End of the freeze period in cron format
@@ -17289,7 +17241,7 @@ pub struct PostApiV4ProjectsIdFreezePeriods {
 }
 #[cfg(feature = "freeze_periods")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdFreezePeriods {
+    impl ::serde::Serialize for CreateProjectFreezePeriodBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17312,7 +17264,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdFreezePeriodsFreezePeriodId`.
 #[cfg(feature = "freeze_periods")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdFreezePeriodsFreezePeriodId {
+pub struct UpdateProjectFreezePeriodBody {
     /// Start of the freeze period in cron format
     pub freeze_start: Option<String>,
     /// End of the freeze period in cron format
@@ -17322,7 +17274,7 @@ pub struct PutApiV4ProjectsIdFreezePeriodsFreezePeriodId {
 }
 #[cfg(feature = "freeze_periods")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdFreezePeriodsFreezePeriodId {
+    impl ::serde::Serialize for UpdateProjectFreezePeriodBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17345,19 +17297,16 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesGenericPackageName*packageVersion(*path)FileNameAuthorize`.
 #[cfg(feature = "generic_packages")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize {
+pub struct AuthorizeProjectPackageGenericPathBody {
     /// Package version
     pub package_version: String,
     /// Package status
-    pub status: Option<
-        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
-    >,
+    pub status: Option<crate::types::AuthorizeProjectPackageGenericPathBodyStatus>,
     pub path: i64,
 }
 #[cfg(feature = "generic_packages")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize {
+    impl ::serde::Serialize for AuthorizeProjectPackageGenericPathBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17379,7 +17328,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "generic_packages", feature = "ml_model_registry"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus {
+pub enum AuthorizeProjectPackageGenericPathBodyStatus {
     /// `default`
     Default,
     /// `hidden`
@@ -17389,7 +17338,7 @@ pub enum PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameA
 }
 #[cfg(any(feature = "generic_packages", feature = "ml_model_registry"))]
 const _: () = {
-    impl PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus {
+    impl AuthorizeProjectPackageGenericPathBodyStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -17399,8 +17348,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus {
+    impl ::std::convert::From<&str> for AuthorizeProjectPackageGenericPathBodyStatus {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -17409,34 +17357,27 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus
-    );
+    crate::runtime::string_enum!(AuthorizeProjectPackageGenericPathBodyStatus);
 };
 /// Upload package file
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesGenericPackageName*packageVersion(*path)FileName`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName {
+pub struct UpdateProjectPackageGenericPathBody {
     /// Package version
     pub package_version: String,
     /// File directory path
     pub path: Option<String>,
     /// Package status
-    pub status: Option<
-        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
-    >,
+    pub status: Option<crate::types::AuthorizeProjectPackageGenericPathBodyStatus>,
     /// The package file to be published (generated by Multipart middleware)
     pub file: Vec<u8>,
-    pub select: Option<
-        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
-    >,
+    pub select: Option<crate::types::UpdateProjectPackageGenericPathBodySelect>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName {
+    impl ::serde::Serialize for UpdateProjectPackageGenericPathBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17451,12 +17392,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(
-        PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName
-    );
-    impl crate::runtime::Object
-    for PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileName";
+    crate::runtime::deserialize_object!(UpdateProjectPackageGenericPathBody);
+    impl crate::runtime::Object for UpdateProjectPackageGenericPathBody {
+        const NAME: &'static str = "UpdateProjectPackageGenericPathBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -17494,7 +17432,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "generic_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect {
+pub enum UpdateProjectPackageGenericPathBodySelect {
     /// `package_file`
     PackageFile,
     /// A value not known when this client was generated.
@@ -17502,7 +17440,7 @@ pub enum PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameS
 }
 #[cfg(feature = "generic_packages")]
 const _: () = {
-    impl PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect {
+    impl UpdateProjectPackageGenericPathBodySelect {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -17511,8 +17449,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect {
+    impl ::std::convert::From<&str> for UpdateProjectPackageGenericPathBodySelect {
         fn from(value: &str) -> Self {
             match value {
                 "package_file" => Self::PackageFile,
@@ -17520,9 +17457,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect
-    );
+    crate::runtime::string_enum!(UpdateProjectPackageGenericPathBodySelect);
 };
 /// API_Entities_GoModuleVersion model
 ///
@@ -17558,13 +17493,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesHelmApiChannelCharts`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdPackagesHelmApiChannelCharts {
+pub struct CreateProjectPackageHelmApiChartBody {
     /// The chart file to be published (generated by Multipart middleware)
     pub chart: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPackagesHelmApiChannelCharts {
+    impl ::serde::Serialize for CreateProjectPackageHelmApiChartBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17575,9 +17510,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4ProjectsIdPackagesHelmApiChannelCharts);
-    impl crate::runtime::Object for PostApiV4ProjectsIdPackagesHelmApiChannelCharts {
-        const NAME: &'static str = "PostApiV4ProjectsIdPackagesHelmApiChannelCharts";
+    crate::runtime::deserialize_object!(CreateProjectPackageHelmApiChartBody);
+    impl crate::runtime::Object for CreateProjectPackageHelmApiChartBody {
+        const NAME: &'static str = "CreateProjectPackageHelmApiChartBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -17599,7 +17534,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesAppleAppStore`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesAppleAppStore {
+pub struct UpdateProjectServiceAppleAppStoreBody {
     /// Apple App Store Connect issuer ID.
     pub app_store_issuer_id: String,
     /// Apple App Store Connect key ID.
@@ -17615,7 +17550,7 @@ pub struct PutApiV4ProjectsIdServicesAppleAppStore {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesAppleAppStore {
+    impl ::serde::Serialize for UpdateProjectServiceAppleAppStoreBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17648,7 +17583,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesAsana`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesAsana {
+pub struct UpdateProjectServiceAsanaBody {
     /// User API token. The user must have access to the task. All comments are attributed to this user.
     pub api_key: String,
     /// Comma-separated list of branches to be automatically inspected. Leave blank to include all branches.
@@ -17660,7 +17595,7 @@ pub struct PutApiV4ProjectsIdServicesAsana {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesAsana {
+    impl ::serde::Serialize for UpdateProjectServiceAsanaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17688,7 +17623,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesAssembla`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesAssembla {
+pub struct UpdateProjectServiceAssemblaBody {
     /// The authentication token.
     pub token: String,
     /// The subdomain setting.
@@ -17700,7 +17635,7 @@ pub struct PutApiV4ProjectsIdServicesAssembla {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesAssembla {
+    impl ::serde::Serialize for UpdateProjectServiceAssemblaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17724,7 +17659,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBamboo`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesBamboo {
+pub struct UpdateProjectServiceBambooBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// Bamboo root URL (for example, `https://bamboo.example.com`).
@@ -17742,7 +17677,7 @@ pub struct PutApiV4ProjectsIdServicesBamboo {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesBamboo {
+    impl ::serde::Serialize for UpdateProjectServiceBambooBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17773,7 +17708,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBugzilla`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesBugzilla {
+pub struct UpdateProjectServiceBugzillaBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -17787,7 +17722,7 @@ pub struct PutApiV4ProjectsIdServicesBugzilla {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesBugzilla {
+    impl ::serde::Serialize for UpdateProjectServiceBugzillaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17812,7 +17747,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBuildkite`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesBuildkite {
+pub struct UpdateProjectServiceBuildkiteBody {
     /// Pipeline URL (for example, `https://buildkite.com/example/pipeline`).
     pub project_url: String,
     /// Token you get after you create a Buildkite pipeline with a GitLab repository.
@@ -17830,7 +17765,7 @@ pub struct PutApiV4ProjectsIdServicesBuildkite {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesBuildkite {
+    impl ::serde::Serialize for UpdateProjectServiceBuildkiteBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17869,7 +17804,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesCampfire`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesCampfire {
+pub struct UpdateProjectServiceCampfireBody {
     /// API authentication token from Campfire. To get the token, sign in to Campfire and select **My info**.
     pub token: String,
     /// `.campfirenow.com` subdomain when you're signed in.
@@ -17883,7 +17818,7 @@ pub struct PutApiV4ProjectsIdServicesCampfire {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesCampfire {
+    impl ::serde::Serialize for UpdateProjectServiceCampfireBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17908,7 +17843,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesConfluence`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesConfluence {
+pub struct UpdateProjectServiceConfluenceBody {
     /// URL of the Confluence Workspace hosted on `atlassian.net`.
     pub confluence_url: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -17916,7 +17851,7 @@ pub struct PutApiV4ProjectsIdServicesConfluence {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesConfluence {
+    impl ::serde::Serialize for UpdateProjectServiceConfluenceBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17938,7 +17873,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesCustomIssueTracker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesCustomIssueTracker {
+pub struct UpdateProjectServiceCustomIssueTrackerBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -17952,7 +17887,7 @@ pub struct PutApiV4ProjectsIdServicesCustomIssueTracker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesCustomIssueTracker {
+    impl ::serde::Serialize for UpdateProjectServiceCustomIssueTrackerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -17977,7 +17912,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDatadog`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesDatadog {
+pub struct UpdateProjectServiceDatadogBody {
     /// Datadog site to send data to. Learn more about Datadog sites in the <a target="_blank" rel="noopener noreferrer" href="https://docs.datadoghq.com/getting_started/site/">documentation</a>.
     pub datadog_site: Option<String>,
     /// Full URL of your Datadog site. Only required if you do not use a standard Datadog site.
@@ -18013,7 +17948,7 @@ pub struct PutApiV4ProjectsIdServicesDatadog {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesDatadog {
+    impl ::serde::Serialize for UpdateProjectServiceDatadogBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18082,7 +18017,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDiffblueCover`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesDiffblueCover {
+pub struct UpdateProjectServiceDiffblueCoverBody {
     /// Diffblue Cover license key.
     pub diffblue_license_key: String,
     /// Access token name used by Diffblue Cover in pipelines.
@@ -18094,7 +18029,7 @@ pub struct PutApiV4ProjectsIdServicesDiffblueCover {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesDiffblueCover {
+    impl ::serde::Serialize for UpdateProjectServiceDiffblueCoverBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18124,7 +18059,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDiscord`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesDiscord {
+pub struct UpdateProjectServiceDiscordBody {
     /// Discord webhook (for example, `https://discord.com/api/webhooks/…`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -18182,7 +18117,7 @@ pub struct PutApiV4ProjectsIdServicesDiscord {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesDiscord {
+    impl ::serde::Serialize for UpdateProjectServiceDiscordBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18313,7 +18248,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDroneCi`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesDroneCi {
+pub struct UpdateProjectServiceDroneCiBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// Drone CI URL (for example, `http://drone.example.com`).
@@ -18331,7 +18266,7 @@ pub struct PutApiV4ProjectsIdServicesDroneCi {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesDroneCi {
+    impl ::serde::Serialize for UpdateProjectServiceDroneCiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18370,7 +18305,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesEmailsOnPush`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesEmailsOnPush {
+pub struct UpdateProjectServiceEmailsOnPushBody {
     /// Send from committer
     pub send_from_committer_email: Option<bool>,
     /// Disable code diffs
@@ -18388,7 +18323,7 @@ pub struct PutApiV4ProjectsIdServicesEmailsOnPush {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesEmailsOnPush {
+    impl ::serde::Serialize for UpdateProjectServiceEmailsOnPushBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18431,7 +18366,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesExternalWiki`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesExternalWiki {
+pub struct UpdateProjectServiceExternalWikiBody {
     /// URL of the external wiki.
     pub external_wiki_url: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -18439,7 +18374,7 @@ pub struct PutApiV4ProjectsIdServicesExternalWiki {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesExternalWiki {
+    impl ::serde::Serialize for UpdateProjectServiceExternalWikiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18461,7 +18396,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGitlabSlackApplication`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdServicesGitlabSlackApplication {
+pub struct UpdateProjectServiceGitlabSlackApplicationBody {
     /// Default channel to use if no other channel is configured.
     pub channel: Option<String>,
     /// Send notifications for broken pipelines.
@@ -18528,7 +18463,7 @@ pub struct PutApiV4ProjectsIdServicesGitlabSlackApplication {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesGitlabSlackApplication {
+    impl ::serde::Serialize for UpdateProjectServiceGitlabSlackApplicationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18680,7 +18615,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGooglePlay`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesGooglePlay {
+pub struct UpdateProjectServiceGooglePlayBody {
     /// Package name of the app in Google Play.
     pub package_name: String,
     /// File name of the Google Play service account key.
@@ -18694,7 +18629,7 @@ pub struct PutApiV4ProjectsIdServicesGooglePlay {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesGooglePlay {
+    impl ::serde::Serialize for UpdateProjectServiceGooglePlayBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18726,7 +18661,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesHangoutsChat`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesHangoutsChat {
+pub struct UpdateProjectServiceHangoutsChatBody {
     /// The Hangouts Chat webhook (for example, `https://chat.googleapis.com/v1/spaces...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -18756,7 +18691,7 @@ pub struct PutApiV4ProjectsIdServicesHangoutsChat {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesHangoutsChat {
+    impl ::serde::Serialize for UpdateProjectServiceHangoutsChatBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18825,7 +18760,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesHarbor`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesHarbor {
+pub struct UpdateProjectServiceHarborBody {
     /// The base URL to the Harbor instance linked to the GitLab project. For example, `https://demo.goharbor.io`.
     pub url: String,
     /// The name of the project in the Harbor instance. For example, `testproject`.
@@ -18839,7 +18774,7 @@ pub struct PutApiV4ProjectsIdServicesHarbor {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesHarbor {
+    impl ::serde::Serialize for UpdateProjectServiceHarborBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18864,7 +18799,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesIrker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesIrker {
+pub struct UpdateProjectServiceIrkerBody {
     /// irker daemon hostname. The default value is `localhost`.
     pub server_host: Option<String>,
     /// irker daemon port. The default value is `6659`.
@@ -18882,7 +18817,7 @@ pub struct PutApiV4ProjectsIdServicesIrker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesIrker {
+    impl ::serde::Serialize for UpdateProjectServiceIrkerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18917,7 +18852,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJenkins`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesJenkins {
+pub struct UpdateProjectServiceJenkinsBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// URL of the Jenkins server.
@@ -18939,7 +18874,7 @@ pub struct PutApiV4ProjectsIdServicesJenkins {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesJenkins {
+    impl ::serde::Serialize for UpdateProjectServiceJenkinsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -18980,7 +18915,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJira`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesJira {
+pub struct UpdateProjectServiceJiraBody {
     /// The URL to the Jira project which is being linked to this GitLab project (for example, `https://jira.example.com`).
     pub url: String,
     /// The base URL to the Jira instance API. Web URL value is used if not set (for example, `https://jira-api.example.com`).
@@ -19010,7 +18945,7 @@ pub struct PutApiV4ProjectsIdServicesJira {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesJira {
+    impl ::serde::Serialize for UpdateProjectServiceJiraBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19071,7 +19006,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJiraCloudApp`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdServicesJiraCloudApp {
+pub struct UpdateProjectServiceJiraCloudAppBody {
     /// Copy and paste your JSM Service ID here. Use comma (,) to separate multiple IDs.
     pub jira_cloud_app_service_ids: Option<String>,
     /// Enable to approve or reject blocked GitLab deployments from Jira Service Management.
@@ -19083,7 +19018,7 @@ pub struct PutApiV4ProjectsIdServicesJiraCloudApp {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesJiraCloudApp {
+    impl ::serde::Serialize for UpdateProjectServiceJiraCloudAppBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19119,7 +19054,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMatrix`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesMatrix {
+pub struct UpdateProjectServiceMatrixBody {
     /// Custom hostname of the Matrix server. The default value is `https://matrix-client.matrix.org`.
     pub hostname: Option<String>,
     /// The Matrix access token (for example, `syt-zyx57W2v1u123ew11`).
@@ -19156,7 +19091,7 @@ pub struct PutApiV4ProjectsIdServicesMatrix {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesMatrix {
+    impl ::serde::Serialize for UpdateProjectServiceMatrixBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19237,7 +19172,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMattermostSlashCommands`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesMattermostSlashCommands {
+pub struct UpdateProjectServiceMattermostSlashCommandsBody {
     /// The Mattermost token.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -19245,7 +19180,7 @@ pub struct PutApiV4ProjectsIdServicesMattermostSlashCommands {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesMattermostSlashCommands {
+    impl ::serde::Serialize for UpdateProjectServiceMattermostSlashCommandsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19267,7 +19202,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSlackSlashCommands`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesSlackSlashCommands {
+pub struct UpdateProjectServiceSlackSlashCommandsBody {
     /// The Slack token.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -19275,7 +19210,7 @@ pub struct PutApiV4ProjectsIdServicesSlackSlashCommands {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesSlackSlashCommands {
+    impl ::serde::Serialize for UpdateProjectServiceSlackSlashCommandsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19297,7 +19232,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPackagist`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesPackagist {
+pub struct UpdateProjectServicePackagistBody {
     /// Username of a Packagist account.
     pub username: String,
     /// API token of the Packagist server.
@@ -19315,7 +19250,7 @@ pub struct PutApiV4ProjectsIdServicesPackagist {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesPackagist {
+    impl ::serde::Serialize for UpdateProjectServicePackagistBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19350,7 +19285,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPhorge`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesPhorge {
+pub struct UpdateProjectServicePhorgeBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -19362,7 +19297,7 @@ pub struct PutApiV4ProjectsIdServicesPhorge {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesPhorge {
+    impl ::serde::Serialize for UpdateProjectServicePhorgeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19386,7 +19321,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPipelinesEmail`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesPipelinesEmail {
+pub struct UpdateProjectServicePipelinesEmailBody {
     /// Comma-separated list of recipient email addresses.
     pub recipients: String,
     /// Send notifications for broken pipelines.
@@ -19402,7 +19337,7 @@ pub struct PutApiV4ProjectsIdServicesPipelinesEmail {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesPipelinesEmail {
+    impl ::serde::Serialize for UpdateProjectServicePipelinesEmailBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19444,7 +19379,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPivotaltracker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesPivotaltracker {
+pub struct UpdateProjectServicePivotaltrackerBody {
     /// The Pivotal Tracker token.
     pub token: String,
     /// Comma-separated list of branches to automatically inspect. Leave blank to include all branches.
@@ -19456,7 +19391,7 @@ pub struct PutApiV4ProjectsIdServicesPivotaltracker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesPivotaltracker {
+    impl ::serde::Serialize for UpdateProjectServicePivotaltrackerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19484,7 +19419,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPumble`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesPumble {
+pub struct UpdateProjectServicePumbleBody {
     /// The Pumble webhook (for example, `https://api.pumble.com/workspaces/x/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -19514,7 +19449,7 @@ pub struct PutApiV4ProjectsIdServicesPumble {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesPumble {
+    impl ::serde::Serialize for UpdateProjectServicePumbleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19583,7 +19518,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPushover`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesPushover {
+pub struct UpdateProjectServicePushoverBody {
     /// The application key.
     pub api_key: String,
     /// The user key.
@@ -19601,7 +19536,7 @@ pub struct PutApiV4ProjectsIdServicesPushover {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesPushover {
+    impl ::serde::Serialize for UpdateProjectServicePushoverBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19628,7 +19563,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesRedmine`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesRedmine {
+pub struct UpdateProjectServiceRedmineBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -19642,7 +19577,7 @@ pub struct PutApiV4ProjectsIdServicesRedmine {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesRedmine {
+    impl ::serde::Serialize for UpdateProjectServiceRedmineBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19667,7 +19602,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesEwm`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesEwm {
+pub struct UpdateProjectServiceEwmBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -19681,7 +19616,7 @@ pub struct PutApiV4ProjectsIdServicesEwm {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesEwm {
+    impl ::serde::Serialize for UpdateProjectServiceEwmBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19706,7 +19641,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesYoutrack`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesYoutrack {
+pub struct UpdateProjectServiceYoutrackBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -19718,7 +19653,7 @@ pub struct PutApiV4ProjectsIdServicesYoutrack {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesYoutrack {
+    impl ::serde::Serialize for UpdateProjectServiceYoutrackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19742,7 +19677,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesClickup`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesClickup {
+pub struct UpdateProjectServiceClickupBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -19754,7 +19689,7 @@ pub struct PutApiV4ProjectsIdServicesClickup {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesClickup {
+    impl ::serde::Serialize for UpdateProjectServiceClickupBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -19778,7 +19713,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSlack`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesSlack {
+pub struct UpdateProjectServiceSlackBody {
     /// Slack notifications webhook (for example, `https://hooks.slack.com/services/...`).
     pub webhook: String,
     /// Slack notifications username.
@@ -19849,7 +19784,7 @@ pub struct PutApiV4ProjectsIdServicesSlack {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesSlack {
+    impl ::serde::Serialize for UpdateProjectServiceSlackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20003,7 +19938,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMicrosoftTeams`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesMicrosoftTeams {
+pub struct UpdateProjectServiceMicrosoftTeamsBody {
     /// The Microsoft Teams webhook (for example, `https://outlook.office.com/webhook/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -20033,7 +19968,7 @@ pub struct PutApiV4ProjectsIdServicesMicrosoftTeams {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesMicrosoftTeams {
+    impl ::serde::Serialize for UpdateProjectServiceMicrosoftTeamsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20102,7 +20037,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMattermost`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesMattermost {
+pub struct UpdateProjectServiceMattermostBody {
     /// Mattermost notifications webhook (for example, `http://mattermost.example.com/hooks/...`).
     pub webhook: String,
     /// Mattermost notifications username.
@@ -20171,7 +20106,7 @@ pub struct PutApiV4ProjectsIdServicesMattermost {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesMattermost {
+    impl ::serde::Serialize for UpdateProjectServiceMattermostBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20324,7 +20259,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesTeamcity`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesTeamcity {
+pub struct UpdateProjectServiceTeamcityBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// TeamCity root URL (for example, `https://teamcity.example.com`).
@@ -20344,7 +20279,7 @@ pub struct PutApiV4ProjectsIdServicesTeamcity {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesTeamcity {
+    impl ::serde::Serialize for UpdateProjectServiceTeamcityBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20380,7 +20315,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesTelegram`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesTelegram {
+pub struct UpdateProjectServiceTelegramBody {
     /// Custom hostname of the Telegram API. The default value is `https://api.telegram.org`.
     pub hostname: Option<String>,
     /// The Telegram bot token (for example, `123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11`).
@@ -20419,7 +20354,7 @@ pub struct PutApiV4ProjectsIdServicesTelegram {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesTelegram {
+    impl ::serde::Serialize for UpdateProjectServiceTelegramBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20501,7 +20436,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesUnifyCircuit`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesUnifyCircuit {
+pub struct UpdateProjectServiceUnifyCircuitBody {
     /// The Unify Circuit webhook (for example, `https://circuit.com/rest/v2/webhooks/incoming/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -20531,7 +20466,7 @@ pub struct PutApiV4ProjectsIdServicesUnifyCircuit {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesUnifyCircuit {
+    impl ::serde::Serialize for UpdateProjectServiceUnifyCircuitBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20600,7 +20535,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesWebexTeams`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesWebexTeams {
+pub struct UpdateProjectServiceWebexTeamsBody {
     /// The Webex Teams webhook. For example, https://api.ciscospark.com/v1/webhooks/incoming/...
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -20630,7 +20565,7 @@ pub struct PutApiV4ProjectsIdServicesWebexTeams {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesWebexTeams {
+    impl ::serde::Serialize for UpdateProjectServiceWebexTeamsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20699,7 +20634,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesZentao`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesZentao {
+pub struct UpdateProjectServiceZentaoBody {
     /// Base URL of the ZenTao instance.
     pub url: String,
     /// If different from Web URL.
@@ -20711,7 +20646,7 @@ pub struct PutApiV4ProjectsIdServicesZentao {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesZentao {
+    impl ::serde::Serialize for UpdateProjectServiceZentaoBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20736,7 +20671,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSquashTm`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesSquashTm {
+pub struct UpdateProjectServiceSquashTmBody {
     /// URL of the Squash TM webhook.
     pub url: String,
     /// Secret token.
@@ -20750,7 +20685,7 @@ pub struct PutApiV4ProjectsIdServicesSquashTm {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesSquashTm {
+    impl ::serde::Serialize for UpdateProjectServiceSquashTmBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20783,7 +20718,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGithub`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesGithub {
+pub struct UpdateProjectServiceGithubBody {
     /// GitHub API token with `repo:status` OAuth scope.
     pub token: String,
     /// GitHub repository URL.
@@ -20797,7 +20732,7 @@ pub struct PutApiV4ProjectsIdServicesGithub {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesGithub {
+    impl ::serde::Serialize for UpdateProjectServiceGithubBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20830,7 +20765,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGitGuardian`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesGitGuardian {
+pub struct UpdateProjectServiceGitGuardianBody {
     /// Personal access token to authenticate calls to the GitGuardian API.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -20838,7 +20773,7 @@ pub struct PutApiV4ProjectsIdServicesGitGuardian {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesGitGuardian {
+    impl ::serde::Serialize for UpdateProjectServiceGitGuardianBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20958,7 +20893,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMockCi`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdServicesMockCi {
+pub struct UpdateProjectServiceMockCiBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// URL of the Mock CI integration.
@@ -20970,7 +20905,7 @@ pub struct PutApiV4ProjectsIdServicesMockCi {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesMockCi {
+    impl ::serde::Serialize for UpdateProjectServiceMockCiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -20998,13 +20933,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMockMonitoring`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdServicesMockMonitoring {
+pub struct UpdateProjectServiceMockMonitoringBody {
     /// Indicates whether to inherit the default settings. Defaults to `false`.
     pub use_inherited_settings: Option<bool>,
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdServicesMockMonitoring {
+    impl ::serde::Serialize for UpdateProjectServiceMockMonitoringBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21025,14 +20960,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdServicesMattermostSlashCommandsTrigger`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger {
+pub struct TriggerProjectServiceMattermostSlashCommandBody {
     /// The Mattermost token.
     pub token: String,
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdServicesMattermostSlashCommandsTrigger {
+    impl ::serde::Serialize for TriggerProjectServiceMattermostSlashCommandBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21049,13 +20983,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdServicesSlackSlashCommandsTrigger`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger {
+pub struct TriggerProjectServiceSlackSlashCommandBody {
     /// The Slack token.
     pub token: String,
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdServicesSlackSlashCommandsTrigger {
+    impl ::serde::Serialize for TriggerProjectServiceSlackSlashCommandBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21072,7 +21006,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsAppleAppStore`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsAppleAppStore {
+pub struct UpdateProjectIntegrationAppleAppStoreBody {
     /// Apple App Store Connect issuer ID.
     pub app_store_issuer_id: String,
     /// Apple App Store Connect key ID.
@@ -21088,7 +21022,7 @@ pub struct PutApiV4ProjectsIdIntegrationsAppleAppStore {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsAppleAppStore {
+    impl ::serde::Serialize for UpdateProjectIntegrationAppleAppStoreBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21121,7 +21055,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsAsana`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsAsana {
+pub struct UpdateProjectIntegrationAsanaBody {
     /// User API token. The user must have access to the task. All comments are attributed to this user.
     pub api_key: String,
     /// Comma-separated list of branches to be automatically inspected. Leave blank to include all branches.
@@ -21133,7 +21067,7 @@ pub struct PutApiV4ProjectsIdIntegrationsAsana {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsAsana {
+    impl ::serde::Serialize for UpdateProjectIntegrationAsanaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21161,7 +21095,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsAssembla`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsAssembla {
+pub struct UpdateProjectIntegrationAssemblaBody {
     /// The authentication token.
     pub token: String,
     /// The subdomain setting.
@@ -21173,7 +21107,7 @@ pub struct PutApiV4ProjectsIdIntegrationsAssembla {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsAssembla {
+    impl ::serde::Serialize for UpdateProjectIntegrationAssemblaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21197,7 +21131,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBamboo`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsBamboo {
+pub struct UpdateProjectIntegrationBambooBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// Bamboo root URL (for example, `https://bamboo.example.com`).
@@ -21215,7 +21149,7 @@ pub struct PutApiV4ProjectsIdIntegrationsBamboo {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsBamboo {
+    impl ::serde::Serialize for UpdateProjectIntegrationBambooBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21246,7 +21180,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBugzilla`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsBugzilla {
+pub struct UpdateProjectIntegrationBugzillaBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -21260,7 +21194,7 @@ pub struct PutApiV4ProjectsIdIntegrationsBugzilla {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsBugzilla {
+    impl ::serde::Serialize for UpdateProjectIntegrationBugzillaBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21285,7 +21219,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBuildkite`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsBuildkite {
+pub struct UpdateProjectIntegrationBuildkiteBody {
     /// Pipeline URL (for example, `https://buildkite.com/example/pipeline`).
     pub project_url: String,
     /// Token you get after you create a Buildkite pipeline with a GitLab repository.
@@ -21303,7 +21237,7 @@ pub struct PutApiV4ProjectsIdIntegrationsBuildkite {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsBuildkite {
+    impl ::serde::Serialize for UpdateProjectIntegrationBuildkiteBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21342,7 +21276,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsCampfire`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsCampfire {
+pub struct UpdateProjectIntegrationCampfireBody {
     /// API authentication token from Campfire. To get the token, sign in to Campfire and select **My info**.
     pub token: String,
     /// `.campfirenow.com` subdomain when you're signed in.
@@ -21356,7 +21290,7 @@ pub struct PutApiV4ProjectsIdIntegrationsCampfire {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsCampfire {
+    impl ::serde::Serialize for UpdateProjectIntegrationCampfireBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21381,7 +21315,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsConfluence`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsConfluence {
+pub struct UpdateProjectIntegrationConfluenceBody {
     /// URL of the Confluence Workspace hosted on `atlassian.net`.
     pub confluence_url: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -21389,7 +21323,7 @@ pub struct PutApiV4ProjectsIdIntegrationsConfluence {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsConfluence {
+    impl ::serde::Serialize for UpdateProjectIntegrationConfluenceBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21411,7 +21345,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsCustomIssueTracker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsCustomIssueTracker {
+pub struct UpdateProjectIntegrationCustomIssueTrackerBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -21425,7 +21359,7 @@ pub struct PutApiV4ProjectsIdIntegrationsCustomIssueTracker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsCustomIssueTracker {
+    impl ::serde::Serialize for UpdateProjectIntegrationCustomIssueTrackerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21450,7 +21384,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDatadog`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsDatadog {
+pub struct UpdateProjectIntegrationDatadogBody {
     /// Datadog site to send data to. Learn more about Datadog sites in the <a target="_blank" rel="noopener noreferrer" href="https://docs.datadoghq.com/getting_started/site/">documentation</a>.
     pub datadog_site: Option<String>,
     /// Full URL of your Datadog site. Only required if you do not use a standard Datadog site.
@@ -21486,7 +21420,7 @@ pub struct PutApiV4ProjectsIdIntegrationsDatadog {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsDatadog {
+    impl ::serde::Serialize for UpdateProjectIntegrationDatadogBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21555,7 +21489,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDiffblueCover`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsDiffblueCover {
+pub struct UpdateProjectIntegrationDiffblueCoverBody {
     /// Diffblue Cover license key.
     pub diffblue_license_key: String,
     /// Access token name used by Diffblue Cover in pipelines.
@@ -21567,7 +21501,7 @@ pub struct PutApiV4ProjectsIdIntegrationsDiffblueCover {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsDiffblueCover {
+    impl ::serde::Serialize for UpdateProjectIntegrationDiffblueCoverBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21597,7 +21531,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDiscord`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsDiscord {
+pub struct UpdateProjectIntegrationDiscordBody {
     /// Discord webhook (for example, `https://discord.com/api/webhooks/…`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -21655,7 +21589,7 @@ pub struct PutApiV4ProjectsIdIntegrationsDiscord {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsDiscord {
+    impl ::serde::Serialize for UpdateProjectIntegrationDiscordBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21786,7 +21720,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDroneCi`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsDroneCi {
+pub struct UpdateProjectIntegrationDroneCiBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// Drone CI URL (for example, `http://drone.example.com`).
@@ -21804,7 +21738,7 @@ pub struct PutApiV4ProjectsIdIntegrationsDroneCi {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsDroneCi {
+    impl ::serde::Serialize for UpdateProjectIntegrationDroneCiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21843,7 +21777,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsEmailsOnPush`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsEmailsOnPush {
+pub struct UpdateProjectIntegrationEmailsOnPushBody {
     /// Send from committer
     pub send_from_committer_email: Option<bool>,
     /// Disable code diffs
@@ -21861,7 +21795,7 @@ pub struct PutApiV4ProjectsIdIntegrationsEmailsOnPush {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsEmailsOnPush {
+    impl ::serde::Serialize for UpdateProjectIntegrationEmailsOnPushBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21904,7 +21838,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsExternalWiki`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsExternalWiki {
+pub struct UpdateProjectIntegrationExternalWikiBody {
     /// URL of the external wiki.
     pub external_wiki_url: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -21912,7 +21846,7 @@ pub struct PutApiV4ProjectsIdIntegrationsExternalWiki {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsExternalWiki {
+    impl ::serde::Serialize for UpdateProjectIntegrationExternalWikiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -21934,7 +21868,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGitlabSlackApplication`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdIntegrationsGitlabSlackApplication {
+pub struct UpdateProjectIntegrationGitlabSlackApplicationBody {
     /// Default channel to use if no other channel is configured.
     pub channel: Option<String>,
     /// Send notifications for broken pipelines.
@@ -22001,7 +21935,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGitlabSlackApplication {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsGitlabSlackApplication {
+    impl ::serde::Serialize for UpdateProjectIntegrationGitlabSlackApplicationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22153,7 +22087,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGooglePlay`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsGooglePlay {
+pub struct UpdateProjectIntegrationGooglePlayBody {
     /// Package name of the app in Google Play.
     pub package_name: String,
     /// File name of the Google Play service account key.
@@ -22167,7 +22101,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGooglePlay {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsGooglePlay {
+    impl ::serde::Serialize for UpdateProjectIntegrationGooglePlayBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22199,7 +22133,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsHangoutsChat`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsHangoutsChat {
+pub struct UpdateProjectIntegrationHangoutsChatBody {
     /// The Hangouts Chat webhook (for example, `https://chat.googleapis.com/v1/spaces...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -22229,7 +22163,7 @@ pub struct PutApiV4ProjectsIdIntegrationsHangoutsChat {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsHangoutsChat {
+    impl ::serde::Serialize for UpdateProjectIntegrationHangoutsChatBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22298,7 +22232,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsHarbor`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsHarbor {
+pub struct UpdateProjectIntegrationHarborBody {
     /// The base URL to the Harbor instance linked to the GitLab project. For example, `https://demo.goharbor.io`.
     pub url: String,
     /// The name of the project in the Harbor instance. For example, `testproject`.
@@ -22312,7 +22246,7 @@ pub struct PutApiV4ProjectsIdIntegrationsHarbor {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsHarbor {
+    impl ::serde::Serialize for UpdateProjectIntegrationHarborBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22337,7 +22271,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsIrker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsIrker {
+pub struct UpdateProjectIntegrationIrkerBody {
     /// irker daemon hostname. The default value is `localhost`.
     pub server_host: Option<String>,
     /// irker daemon port. The default value is `6659`.
@@ -22355,7 +22289,7 @@ pub struct PutApiV4ProjectsIdIntegrationsIrker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsIrker {
+    impl ::serde::Serialize for UpdateProjectIntegrationIrkerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22390,7 +22324,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJenkins`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsJenkins {
+pub struct UpdateProjectIntegrationJenkinsBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// URL of the Jenkins server.
@@ -22412,7 +22346,7 @@ pub struct PutApiV4ProjectsIdIntegrationsJenkins {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsJenkins {
+    impl ::serde::Serialize for UpdateProjectIntegrationJenkinsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22453,7 +22387,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJira`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsJira {
+pub struct UpdateProjectIntegrationJiraBody {
     /// The URL to the Jira project which is being linked to this GitLab project (for example, `https://jira.example.com`).
     pub url: String,
     /// The base URL to the Jira instance API. Web URL value is used if not set (for example, `https://jira-api.example.com`).
@@ -22483,7 +22417,7 @@ pub struct PutApiV4ProjectsIdIntegrationsJira {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsJira {
+    impl ::serde::Serialize for UpdateProjectIntegrationJiraBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22544,7 +22478,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJiraCloudApp`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdIntegrationsJiraCloudApp {
+pub struct UpdateProjectIntegrationJiraCloudAppBody {
     /// Copy and paste your JSM Service ID here. Use comma (,) to separate multiple IDs.
     pub jira_cloud_app_service_ids: Option<String>,
     /// Enable to approve or reject blocked GitLab deployments from Jira Service Management.
@@ -22556,7 +22490,7 @@ pub struct PutApiV4ProjectsIdIntegrationsJiraCloudApp {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsJiraCloudApp {
+    impl ::serde::Serialize for UpdateProjectIntegrationJiraCloudAppBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22592,7 +22526,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMatrix`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsMatrix {
+pub struct UpdateProjectIntegrationMatrixBody {
     /// Custom hostname of the Matrix server. The default value is `https://matrix-client.matrix.org`.
     pub hostname: Option<String>,
     /// The Matrix access token (for example, `syt-zyx57W2v1u123ew11`).
@@ -22629,7 +22563,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMatrix {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsMatrix {
+    impl ::serde::Serialize for UpdateProjectIntegrationMatrixBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22710,7 +22644,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMattermostSlashCommands`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsMattermostSlashCommands {
+pub struct UpdateProjectIntegrationMattermostSlashCommandsBody {
     /// The Mattermost token.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -22718,7 +22652,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMattermostSlashCommands {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsMattermostSlashCommands {
+    impl ::serde::Serialize for UpdateProjectIntegrationMattermostSlashCommandsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22740,7 +22674,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSlackSlashCommands`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsSlackSlashCommands {
+pub struct UpdateProjectIntegrationSlackSlashCommandsBody {
     /// The Slack token.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -22748,7 +22682,7 @@ pub struct PutApiV4ProjectsIdIntegrationsSlackSlashCommands {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsSlackSlashCommands {
+    impl ::serde::Serialize for UpdateProjectIntegrationSlackSlashCommandsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22770,7 +22704,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPackagist`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsPackagist {
+pub struct UpdateProjectIntegrationPackagistBody {
     /// Username of a Packagist account.
     pub username: String,
     /// API token of the Packagist server.
@@ -22788,7 +22722,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPackagist {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsPackagist {
+    impl ::serde::Serialize for UpdateProjectIntegrationPackagistBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22823,7 +22757,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPhorge`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsPhorge {
+pub struct UpdateProjectIntegrationPhorgeBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -22835,7 +22769,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPhorge {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsPhorge {
+    impl ::serde::Serialize for UpdateProjectIntegrationPhorgeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22859,7 +22793,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPipelinesEmail`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsPipelinesEmail {
+pub struct UpdateProjectIntegrationPipelinesEmailBody {
     /// Comma-separated list of recipient email addresses.
     pub recipients: String,
     /// Send notifications for broken pipelines.
@@ -22875,7 +22809,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPipelinesEmail {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsPipelinesEmail {
+    impl ::serde::Serialize for UpdateProjectIntegrationPipelinesEmailBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22917,7 +22851,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPivotaltracker`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsPivotaltracker {
+pub struct UpdateProjectIntegrationPivotaltrackerBody {
     /// The Pivotal Tracker token.
     pub token: String,
     /// Comma-separated list of branches to automatically inspect. Leave blank to include all branches.
@@ -22929,7 +22863,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPivotaltracker {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsPivotaltracker {
+    impl ::serde::Serialize for UpdateProjectIntegrationPivotaltrackerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -22957,7 +22891,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPumble`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsPumble {
+pub struct UpdateProjectIntegrationPumbleBody {
     /// The Pumble webhook (for example, `https://api.pumble.com/workspaces/x/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -22987,7 +22921,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPumble {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsPumble {
+    impl ::serde::Serialize for UpdateProjectIntegrationPumbleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23056,7 +22990,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPushover`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsPushover {
+pub struct UpdateProjectIntegrationPushoverBody {
     /// The application key.
     pub api_key: String,
     /// The user key.
@@ -23074,7 +23008,7 @@ pub struct PutApiV4ProjectsIdIntegrationsPushover {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsPushover {
+    impl ::serde::Serialize for UpdateProjectIntegrationPushoverBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23101,7 +23035,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsRedmine`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsRedmine {
+pub struct UpdateProjectIntegrationRedmineBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -23115,7 +23049,7 @@ pub struct PutApiV4ProjectsIdIntegrationsRedmine {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsRedmine {
+    impl ::serde::Serialize for UpdateProjectIntegrationRedmineBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23140,7 +23074,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsEwm`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsEwm {
+pub struct UpdateProjectIntegrationEwmBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -23154,7 +23088,7 @@ pub struct PutApiV4ProjectsIdIntegrationsEwm {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsEwm {
+    impl ::serde::Serialize for UpdateProjectIntegrationEwmBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23179,7 +23113,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsYoutrack`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsYoutrack {
+pub struct UpdateProjectIntegrationYoutrackBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -23191,7 +23125,7 @@ pub struct PutApiV4ProjectsIdIntegrationsYoutrack {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsYoutrack {
+    impl ::serde::Serialize for UpdateProjectIntegrationYoutrackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23215,7 +23149,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsClickup`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsClickup {
+pub struct UpdateProjectIntegrationClickupBody {
     /// URL of the project.
     pub project_url: String,
     /// URL of the issue.
@@ -23227,7 +23161,7 @@ pub struct PutApiV4ProjectsIdIntegrationsClickup {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsClickup {
+    impl ::serde::Serialize for UpdateProjectIntegrationClickupBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23251,7 +23185,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSlack`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsSlack {
+pub struct UpdateProjectIntegrationSlackBody {
     /// Slack notifications webhook (for example, `https://hooks.slack.com/services/...`).
     pub webhook: String,
     /// Slack notifications username.
@@ -23322,7 +23256,7 @@ pub struct PutApiV4ProjectsIdIntegrationsSlack {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsSlack {
+    impl ::serde::Serialize for UpdateProjectIntegrationSlackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23476,7 +23410,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMicrosoftTeams`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsMicrosoftTeams {
+pub struct UpdateProjectIntegrationMicrosoftTeamsBody {
     /// The Microsoft Teams webhook (for example, `https://outlook.office.com/webhook/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -23506,7 +23440,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMicrosoftTeams {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsMicrosoftTeams {
+    impl ::serde::Serialize for UpdateProjectIntegrationMicrosoftTeamsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23575,7 +23509,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMattermost`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsMattermost {
+pub struct UpdateProjectIntegrationMattermostBody {
     /// Mattermost notifications webhook (for example, `http://mattermost.example.com/hooks/...`).
     pub webhook: String,
     /// Mattermost notifications username.
@@ -23644,7 +23578,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMattermost {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsMattermost {
+    impl ::serde::Serialize for UpdateProjectIntegrationMattermostBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23797,7 +23731,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsTeamcity`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsTeamcity {
+pub struct UpdateProjectIntegrationTeamcityBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// TeamCity root URL (for example, `https://teamcity.example.com`).
@@ -23817,7 +23751,7 @@ pub struct PutApiV4ProjectsIdIntegrationsTeamcity {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsTeamcity {
+    impl ::serde::Serialize for UpdateProjectIntegrationTeamcityBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23853,7 +23787,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsTelegram`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsTelegram {
+pub struct UpdateProjectIntegrationTelegramBody {
     /// Custom hostname of the Telegram API. The default value is `https://api.telegram.org`.
     pub hostname: Option<String>,
     /// The Telegram bot token (for example, `123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11`).
@@ -23892,7 +23826,7 @@ pub struct PutApiV4ProjectsIdIntegrationsTelegram {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsTelegram {
+    impl ::serde::Serialize for UpdateProjectIntegrationTelegramBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -23974,7 +23908,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsUnifyCircuit`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsUnifyCircuit {
+pub struct UpdateProjectIntegrationUnifyCircuitBody {
     /// The Unify Circuit webhook (for example, `https://circuit.com/rest/v2/webhooks/incoming/...`).
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -24004,7 +23938,7 @@ pub struct PutApiV4ProjectsIdIntegrationsUnifyCircuit {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsUnifyCircuit {
+    impl ::serde::Serialize for UpdateProjectIntegrationUnifyCircuitBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24073,7 +24007,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsWebexTeams`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsWebexTeams {
+pub struct UpdateProjectIntegrationWebexTeamsBody {
     /// The Webex Teams webhook. For example, https://api.ciscospark.com/v1/webhooks/incoming/...
     pub webhook: String,
     /// Send notifications for broken pipelines.
@@ -24103,7 +24037,7 @@ pub struct PutApiV4ProjectsIdIntegrationsWebexTeams {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsWebexTeams {
+    impl ::serde::Serialize for UpdateProjectIntegrationWebexTeamsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24172,7 +24106,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsZentao`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsZentao {
+pub struct UpdateProjectIntegrationZentaoBody {
     /// Base URL of the ZenTao instance.
     pub url: String,
     /// If different from Web URL.
@@ -24184,7 +24118,7 @@ pub struct PutApiV4ProjectsIdIntegrationsZentao {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsZentao {
+    impl ::serde::Serialize for UpdateProjectIntegrationZentaoBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24209,7 +24143,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSquashTm`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsSquashTm {
+pub struct UpdateProjectIntegrationSquashTmBody {
     /// URL of the Squash TM webhook.
     pub url: String,
     /// Secret token.
@@ -24223,7 +24157,7 @@ pub struct PutApiV4ProjectsIdIntegrationsSquashTm {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsSquashTm {
+    impl ::serde::Serialize for UpdateProjectIntegrationSquashTmBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24256,7 +24190,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGithub`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsGithub {
+pub struct UpdateProjectIntegrationGithubBody {
     /// GitHub API token with `repo:status` OAuth scope.
     pub token: String,
     /// GitHub repository URL.
@@ -24270,7 +24204,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGithub {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsGithub {
+    impl ::serde::Serialize for UpdateProjectIntegrationGithubBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24303,7 +24237,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGitGuardian`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsGitGuardian {
+pub struct UpdateProjectIntegrationGitGuardianBody {
     /// Personal access token to authenticate calls to the GitGuardian API.
     pub token: String,
     /// Indicates whether to inherit the default settings. Defaults to `false`.
@@ -24311,7 +24245,7 @@ pub struct PutApiV4ProjectsIdIntegrationsGitGuardian {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsGitGuardian {
+    impl ::serde::Serialize for UpdateProjectIntegrationGitGuardianBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24431,7 +24365,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMockCi`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdIntegrationsMockCi {
+pub struct UpdateProjectIntegrationMockCiBody {
     /// Enable SSL verification. Defaults to `true` (enabled).
     pub enable_ssl_verification: Option<bool>,
     /// URL of the Mock CI integration.
@@ -24443,7 +24377,7 @@ pub struct PutApiV4ProjectsIdIntegrationsMockCi {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsMockCi {
+    impl ::serde::Serialize for UpdateProjectIntegrationMockCiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24471,13 +24405,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMockMonitoring`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdIntegrationsMockMonitoring {
+pub struct UpdateProjectIntegrationMockMonitoringBody {
     /// Indicates whether to inherit the default settings. Defaults to `false`.
     pub use_inherited_settings: Option<bool>,
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdIntegrationsMockMonitoring {
+    impl ::serde::Serialize for UpdateProjectIntegrationMockMonitoringBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24498,14 +24432,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger {
+pub struct TriggerProjectIntegrationMattermostSlashCommandBody {
     /// The Mattermost token.
     pub token: String,
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdIntegrationsMattermostSlashCommandsTrigger {
+    impl ::serde::Serialize for TriggerProjectIntegrationMattermostSlashCommandBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24522,14 +24455,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger {
+pub struct TriggerProjectIntegrationSlackSlashCommandBody {
     /// The Slack token.
     pub token: String,
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdIntegrationsSlackSlashCommandsTrigger {
+    impl ::serde::Serialize for TriggerProjectIntegrationSlackSlashCommandBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24546,9 +24478,9 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdInvitations`.
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdInvitations {
+pub struct CreateProjectInvitationBody {
     /// A valid access level (defaults: `30`, developer access level)
-    pub access_level: crate::types::PostApiV4GroupsIdInvitationsAccessLevel,
+    pub access_level: crate::types::CreateGroupInvitationBodyAccessLevel,
     /// The email address to invite, or multiple emails separated by comma
     pub email: Option<Vec<String>>,
     /// The user ID of the new member or multiple IDs separated by commas.
@@ -24564,7 +24496,7 @@ pub struct PostApiV4ProjectsIdInvitations {
 }
 #[cfg(feature = "invitations")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdInvitations {
+    impl ::serde::Serialize for CreateProjectInvitationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24594,9 +24526,9 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdInvitationsEmail`.
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdInvitationsEmail {
+pub struct UpdateProjectInvitationBody {
     /// A valid access level (defaults: `30`, developer access level)
-    pub access_level: Option<crate::types::PutApiV4GroupsIdInvitationsEmailAccessLevel>,
+    pub access_level: Option<crate::types::UpdateGroupInvitationBodyAccessLevel>,
     /// Date string in ISO 8601 format (`YYYY-MM-DDTHH:MM:SSZ`)
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of a member role for the invited user
@@ -24604,7 +24536,7 @@ pub struct PutApiV4ProjectsIdInvitationsEmail {
 }
 #[cfg(feature = "invitations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdInvitationsEmail {
+    impl ::serde::Serialize for UpdateProjectInvitationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24879,17 +24811,17 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdIssuesIssueIidLinks`.
 #[cfg(feature = "issue_links")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdIssuesIssueIidLinks {
+pub struct CreateProjectIssueLinkBody {
     /// The ID or URL-encoded path of a target project
     pub target_project_id: String,
     /// The internal ID of a target project’s issue
     pub target_issue_iid: String,
     /// The type of the relation (“relates_to”, “blocks”, “is_blocked_by”),defaults to “relates_to”)
-    pub link_type: Option<crate::types::PostApiV4ProjectsIdIssuesIssueIidLinksLinkType>,
+    pub link_type: Option<crate::types::CreateProjectIssueLinkBodyLinkType>,
 }
 #[cfg(feature = "issue_links")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdIssuesIssueIidLinks {
+    impl ::serde::Serialize for CreateProjectIssueLinkBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -24911,7 +24843,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "issue_links")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdIssuesIssueIidLinksLinkType {
+pub enum CreateProjectIssueLinkBodyLinkType {
     /// `relates_to`
     RelatesTo,
     /// `blocks`
@@ -24923,7 +24855,7 @@ pub enum PostApiV4ProjectsIdIssuesIssueIidLinksLinkType {
 }
 #[cfg(feature = "issue_links")]
 const _: () = {
-    impl PostApiV4ProjectsIdIssuesIssueIidLinksLinkType {
+    impl CreateProjectIssueLinkBodyLinkType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -24934,7 +24866,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdIssuesIssueIidLinksLinkType {
+    impl ::std::convert::From<&str> for CreateProjectIssueLinkBodyLinkType {
         fn from(value: &str) -> Self {
             match value {
                 "relates_to" => Self::RelatesTo,
@@ -24944,7 +24876,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdIssuesIssueIidLinksLinkType);
+    crate::runtime::string_enum!(CreateProjectIssueLinkBodyLinkType);
 };
 /// API_Entities_IssueLink model
 ///
@@ -25144,7 +25076,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdCiLint`.
 #[cfg(feature = "ci_lint")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdCiLint {
+pub struct CreateProjectCiLintBody {
     /// Content of .gitlab-ci.yml
     pub content: String,
     /// Run pipeline creation simulation, or only do static check. This is false by default
@@ -25159,7 +25091,7 @@ pub struct PostApiV4ProjectsIdCiLint {
 }
 #[cfg(feature = "ci_lint")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdCiLint {
+    impl ::serde::Serialize for CreateProjectCiLintBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25179,13 +25111,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdUploads`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdUploads {
+pub struct CreateProjectUploadBody {
     /// The attachment file to be uploaded
     pub file: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdUploads {
+    impl ::serde::Serialize for CreateProjectUploadBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25196,9 +25128,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4ProjectsIdUploads);
-    impl crate::runtime::Object for PostApiV4ProjectsIdUploads {
-        const NAME: &'static str = "PostApiV4ProjectsIdUploads";
+    crate::runtime::deserialize_object!(CreateProjectUploadBody);
+    impl crate::runtime::Object for CreateProjectUploadBody {
+        const NAME: &'static str = "CreateProjectUploadBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -25255,13 +25187,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesMaven*pathFileNameAuthorize`.
 #[cfg(feature = "maven_packages")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesMavenPathFileNameAuthorize {
+pub struct AuthorizeProjectPackageMavenBody {
     /// Package path
     pub path: String,
 }
 #[cfg(feature = "maven_packages")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPackagesMavenPathFileNameAuthorize {
+    impl ::serde::Serialize for AuthorizeProjectPackageMavenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25278,7 +25210,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesMaven*pathFileName`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesMavenPathFileName {
+pub struct UpdateProjectPackageMavenBody {
     /// Package path
     pub path: String,
     /// The package file to be published (generated by Multipart middleware)
@@ -25286,7 +25218,7 @@ pub struct PutApiV4ProjectsIdPackagesMavenPathFileName {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPackagesMavenPathFileName {
+    impl ::serde::Serialize for UpdateProjectPackageMavenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25298,9 +25230,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4ProjectsIdPackagesMavenPathFileName);
-    impl crate::runtime::Object for PutApiV4ProjectsIdPackagesMavenPathFileName {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesMavenPathFileName";
+    crate::runtime::deserialize_object!(UpdateProjectPackageMavenBody);
+    impl crate::runtime::Object for UpdateProjectPackageMavenBody {
+        const NAME: &'static str = "UpdateProjectPackageMavenBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -25325,7 +25257,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMembers`.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMembers {
+pub struct CreateProjectMemberBody {
     /// A valid access level.
     pub access_level: i64,
     /// The user ID of the new member or multiple IDs separated by commas.
@@ -25341,7 +25273,7 @@ pub struct PostApiV4ProjectsIdMembers {
 }
 #[cfg(feature = "members")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdMembers {
+    impl ::serde::Serialize for CreateProjectMemberBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25366,7 +25298,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdMembersUserId`.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdMembersUserId {
+pub struct UpdateProjectMemberBody {
     /// A valid access level
     pub access_level: i64,
     /// Date string in the format YEAR-MONTH-DAY
@@ -25376,7 +25308,7 @@ pub struct PutApiV4ProjectsIdMembersUserId {
 }
 #[cfg(feature = "members")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdMembersUserId {
+    impl ::serde::Serialize for UpdateProjectMemberBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25457,7 +25389,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidApprove`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove {
+pub struct ApproveProjectMergeRequestBody {
     /// When present, must have the HEAD SHA of the source branch
     pub sha: Option<String>,
     /// Current user's password if project is set to require explicit auth on approval
@@ -25465,7 +25397,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprove {
+    impl ::serde::Serialize for ApproveProjectMergeRequestBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25600,14 +25532,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals {
+pub struct CreateProjectMergeRequestApprovalBody {
     /// The amount of approvals required. Must be higher than the project approvals
     pub approvals_required: i64,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals {
+    impl ::serde::Serialize for CreateProjectMergeRequestApprovalBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25736,14 +25667,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate {
+pub struct CreateProjectMergeRequestTimeEstimateBody {
     /// The duration in human format.
     pub duration: String,
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidTimeEstimate {
+    impl ::serde::Serialize for CreateProjectMergeRequestTimeEstimateBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25760,14 +25690,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime {
+pub struct AddProjectMergeRequestSpentTimeBody {
     /// The duration in human format.
     pub duration: String,
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidAddSpentTime {
+    impl ::serde::Serialize for AddProjectMergeRequestSpentTimeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -25784,7 +25713,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequests`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequests {
+pub struct CreateProjectMergeRequestBody {
     /// The title of the merge request.
     pub title: String,
     /// The source branch.
@@ -25824,7 +25753,7 @@ pub struct PostApiV4ProjectsIdMergeRequests {
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdMergeRequests {
+    impl ::serde::Serialize for CreateProjectMergeRequestBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26152,14 +26081,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits {
+pub struct CreateProjectMergeRequestContextCommitBody {
     /// The context commits’ SHA.
     pub commits: Vec<String>,
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidContextCommits {
+    impl ::serde::Serialize for CreateProjectMergeRequestContextCommitBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26365,7 +26293,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines {
+pub struct CreateProjectMergeRequestPipelineBody {
     /// Indicates if the merge request pipeline creation should be performed asynchronously. If set to `true`, the pipeline will be created outside of the API request and the endpoint will return an empty response with a `202` status code. When the response is `202`, the creation can still fail outside of this request.
     ///
     /// Default: `false`.
@@ -26373,8 +26301,7 @@ pub struct PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines {
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdMergeRequestsMergeRequestIidPipelines {
+    impl ::serde::Serialize for CreateProjectMergeRequestPipelineBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26391,15 +26318,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIid`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIid {
+pub struct UpdateProjectMergeRequestBody {
     /// The title of the merge request.
     pub title: Option<String>,
     /// The target branch.
     pub target_branch: Option<String>,
     /// New state (close/reopen).
-    pub state_event: Option<
-        crate::types::PutApiV4ProjectsIdMergeRequestsMergeRequestIidStateEvent,
-    >,
+    pub state_event: Option<crate::types::UpdateProjectMergeRequestBodyStateEvent>,
     /// Flag indicating if the merge request’s discussion is locked. If the discussion is locked only project members can add, edit or resolve comments.
     pub discussion_locked: Option<bool>,
     /// Assignee user ID.
@@ -26433,7 +26358,7 @@ pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIid {
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdMergeRequestsMergeRequestIid {
+    impl ::serde::Serialize for UpdateProjectMergeRequestBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26498,7 +26423,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdMergeRequestsMergeRequestIidStateEvent {
+pub enum UpdateProjectMergeRequestBodyStateEvent {
     /// `close`
     Close,
     /// `reopen`
@@ -26508,7 +26433,7 @@ pub enum PutApiV4ProjectsIdMergeRequestsMergeRequestIidStateEvent {
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl PutApiV4ProjectsIdMergeRequestsMergeRequestIidStateEvent {
+    impl UpdateProjectMergeRequestBodyStateEvent {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -26518,8 +26443,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PutApiV4ProjectsIdMergeRequestsMergeRequestIidStateEvent {
+    impl ::std::convert::From<&str> for UpdateProjectMergeRequestBodyStateEvent {
         fn from(value: &str) -> Self {
             match value {
                 "close" => Self::Close,
@@ -26528,16 +26452,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PutApiV4ProjectsIdMergeRequestsMergeRequestIidStateEvent
-    );
+    crate::runtime::string_enum!(UpdateProjectMergeRequestBodyStateEvent);
 };
 /// Merge a merge request
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIidMerge`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge {
+pub struct MergeProjectMergeRequestBody {
     /// Custom merge commit message.
     pub merge_commit_message: Option<String>,
     /// Custom squash commit message.
@@ -26555,7 +26477,7 @@ pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge {
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdMergeRequestsMergeRequestIidMerge {
+    impl ::serde::Serialize for MergeProjectMergeRequestBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26598,13 +26520,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIidRebase`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase {
+pub struct RebaseProjectMergeRequestBody {
     /// Set to true to skip creating a CI pipeline.
     pub skip_ci: Option<bool>,
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdMergeRequestsMergeRequestIidRebase {
+    impl ::serde::Serialize for RebaseProjectMergeRequestBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26740,18 +26662,15 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesMlModelsModelVersionIdFiles(*path)FileNameAuthorize`.
 #[cfg(feature = "ml_model_registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize {
+pub struct AuthorizeProjectPackageMlModelFilePathBody {
     /// File directory path
     pub path: Option<String>,
     /// Package status
-    pub status: Option<
-        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
-    >,
+    pub status: Option<crate::types::AuthorizeProjectPackageGenericPathBodyStatus>,
 }
 #[cfg(feature = "ml_model_registry")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize {
+    impl ::serde::Serialize for AuthorizeProjectPackageMlModelFilePathBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26769,20 +26688,17 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesMlModelsModelVersionIdFiles(*path)FileName`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName {
+pub struct UpdateProjectPackageMlModelFilePathBody {
     /// File directory path
     pub path: Option<String>,
     /// Package status
-    pub status: Option<
-        crate::types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
-    >,
+    pub status: Option<crate::types::AuthorizeProjectPackageGenericPathBodyStatus>,
     /// The package file to be published (generated by Multipart middleware)
     pub file: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName {
+    impl ::serde::Serialize for UpdateProjectPackageMlModelFilePathBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26795,12 +26711,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(
-        PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName
-    );
-    impl crate::runtime::Object
-    for PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileName";
+    crate::runtime::deserialize_object!(UpdateProjectPackageMlModelFilePathBody);
+    impl crate::runtime::Object for UpdateProjectPackageMlModelFilePathBody {
+        const NAME: &'static str = "UpdateProjectPackageMlModelFilePathBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -26828,14 +26741,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNpmPackage*packageNameDistTagsTag`.
 #[cfg(feature = "npm_packages")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag {
+pub struct UpdateProjectPackageNpmPackageDistTagBody {
     /// Package name
     pub package_name: String,
 }
 #[cfg(feature = "npm_packages")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPackagesNpmPackagePackageNameDistTagsTag {
+    impl ::serde::Serialize for UpdateProjectPackageNpmPackageDistTagBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26852,13 +26764,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNpmPackageName`.
 #[cfg(feature = "npm_packages")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesNpmPackageName {
+pub struct UpdateProjectPackageNpmBody {
     /// Package version info
     pub versions: ::serde_json::Value,
 }
 #[cfg(feature = "npm_packages")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPackagesNpmPackageName {
+    impl ::serde::Serialize for UpdateProjectPackageNpmBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26902,13 +26814,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNuget`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesNuget {
+pub struct UpdateProjectPackageNugetBody {
     /// The package file to be published (generated by Multipart middleware)
     pub package: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPackagesNuget {
+    impl ::serde::Serialize for UpdateProjectPackageNugetBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26919,9 +26831,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4ProjectsIdPackagesNuget);
-    impl crate::runtime::Object for PutApiV4ProjectsIdPackagesNuget {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesNuget";
+    crate::runtime::deserialize_object!(UpdateProjectPackageNugetBody);
+    impl crate::runtime::Object for UpdateProjectPackageNugetBody {
+        const NAME: &'static str = "UpdateProjectPackageNugetBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -26943,13 +26855,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNugetSymbolpackage`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesNugetSymbolpackage {
+pub struct UpdateProjectPackageNugetSymbolpackageBody {
     /// The package file to be published (generated by Multipart middleware)
     pub package: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPackagesNugetSymbolpackage {
+    impl ::serde::Serialize for UpdateProjectPackageNugetSymbolpackageBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -26960,9 +26872,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4ProjectsIdPackagesNugetSymbolpackage);
-    impl crate::runtime::Object for PutApiV4ProjectsIdPackagesNugetSymbolpackage {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesNugetSymbolpackage";
+    crate::runtime::deserialize_object!(UpdateProjectPackageNugetSymbolpackageBody);
+    impl crate::runtime::Object for UpdateProjectPackageNugetSymbolpackageBody {
+        const NAME: &'static str = "UpdateProjectPackageNugetSymbolpackageBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -26984,13 +26896,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNugetV2`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesNugetV2 {
+pub struct UpdateProjectPackageNugetV2Body {
     /// The package file to be published (generated by Multipart middleware)
     pub package: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPackagesNugetV2 {
+    impl ::serde::Serialize for UpdateProjectPackageNugetV2Body {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27001,9 +26913,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4ProjectsIdPackagesNugetV2);
-    impl crate::runtime::Object for PutApiV4ProjectsIdPackagesNugetV2 {
-        const NAME: &'static str = "PutApiV4ProjectsIdPackagesNugetV2";
+    crate::runtime::deserialize_object!(UpdateProjectPackageNugetV2Body);
+    impl crate::runtime::Object for UpdateProjectPackageNugetV2Body {
+        const NAME: &'static str = "UpdateProjectPackageNugetV2Body";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -27068,7 +26980,7 @@ const _: () = {
 /// Schema `#/components/schemas/patchApiV4ProjectsIdPages`.
 #[cfg(feature = "pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchApiV4ProjectsIdPages {
+pub struct UpdateProjectPagesBody {
     /// Whether to use unique domain
     pub pages_unique_domain_enabled: Option<bool>,
     /// Whether to force HTTPS
@@ -27078,7 +26990,7 @@ pub struct PatchApiV4ProjectsIdPages {
 }
 #[cfg(feature = "pages")]
 const _: () = {
-    impl ::serde::Serialize for PatchApiV4ProjectsIdPages {
+    impl ::serde::Serialize for UpdateProjectPagesBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27179,7 +27091,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPagesDomains`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdPagesDomains {
+pub struct CreateProjectPageDomainBody {
     /// The domain
     pub domain: String,
     /// The certificate
@@ -27195,7 +27107,7 @@ pub struct PostApiV4ProjectsIdPagesDomains {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPagesDomains {
+    impl ::serde::Serialize for CreateProjectPageDomainBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27223,9 +27135,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4ProjectsIdPagesDomains);
-    impl crate::runtime::Object for PostApiV4ProjectsIdPagesDomains {
-        const NAME: &'static str = "PostApiV4ProjectsIdPagesDomains";
+    crate::runtime::deserialize_object!(CreateProjectPageDomainBody);
+    impl crate::runtime::Object for CreateProjectPageDomainBody {
+        const NAME: &'static str = "CreateProjectPageDomainBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -27262,7 +27174,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPagesDomainsDomain`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdPagesDomainsDomain {
+pub struct UpdateProjectPageDomainBody {
     /// The certificate
     pub certificate: Option<Vec<u8>>,
     /// The key
@@ -27272,7 +27184,7 @@ pub struct PutApiV4ProjectsIdPagesDomainsDomain {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdPagesDomainsDomain {
+    impl ::serde::Serialize for UpdateProjectPageDomainBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27289,9 +27201,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4ProjectsIdPagesDomainsDomain);
-    impl crate::runtime::Object for PutApiV4ProjectsIdPagesDomainsDomain {
-        const NAME: &'static str = "PutApiV4ProjectsIdPagesDomainsDomain";
+    crate::runtime::deserialize_object!(UpdateProjectPageDomainBody);
+    impl crate::runtime::Object for UpdateProjectPageDomainBody {
+        const NAME: &'static str = "UpdateProjectPageDomainBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -27372,7 +27284,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdClustersUser`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdClustersUser {
+pub struct CreateProjectClusterUserBody {
     /// Cluster name
     pub name: String,
     /// Determines if cluster is active or not, defaults to true
@@ -27396,11 +27308,11 @@ pub struct PostApiV4ProjectsIdClustersUser {
     /// Default: `true`.
     pub managed: Option<bool>,
     /// Platform Kubernetes data
-    pub platform_kubernetes_attributes: crate::types::PostApiV4ProjectsIdClustersUserPlatformKubernetesAttributes,
+    pub platform_kubernetes_attributes: crate::types::CreateProjectClusterUserBodyPlatformKubernetesAttributes,
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdClustersUser {
+    impl ::serde::Serialize for CreateProjectClusterUserBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27439,7 +27351,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdClustersUser/properties/platform_kubernetes_attributes`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdClustersUserPlatformKubernetesAttributes {
+pub struct CreateProjectClusterUserBodyPlatformKubernetesAttributes {
     /// URL to access the Kubernetes API
     pub api_url: String,
     /// Token to authenticate against Kubernetes
@@ -27452,13 +27364,13 @@ pub struct PostApiV4ProjectsIdClustersUserPlatformKubernetesAttributes {
     ///
     /// Default: `"rbac"`.
     pub authorization_type: Option<
-        crate::types::PostApiV4GroupsIdClustersUserPlatformKubernetesAttributesAuthorizationType,
+        crate::types::CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType,
     >,
 }
 #[cfg(feature = "clusters")]
 const _: () = {
     impl ::serde::Serialize
-    for PostApiV4ProjectsIdClustersUserPlatformKubernetesAttributes {
+    for CreateProjectClusterUserBodyPlatformKubernetesAttributes {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27483,7 +27395,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdClustersClusterId`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdClustersClusterId {
+pub struct UpdateProjectClusterBody {
     /// Cluster name
     pub name: Option<String>,
     /// Cluster base domain
@@ -27502,12 +27414,12 @@ pub struct PutApiV4ProjectsIdClustersClusterId {
     pub managed: Option<bool>,
     /// Platform Kubernetes data
     pub platform_kubernetes_attributes: Option<
-        crate::types::PutApiV4ProjectsIdClustersClusterIdPlatformKubernetesAttributes,
+        crate::types::UpdateProjectClusterBodyPlatformKubernetesAttributes,
     >,
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdClustersClusterId {
+    impl ::serde::Serialize for UpdateProjectClusterBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27547,7 +27459,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdClustersClusterId/properties/platform_kubernetes_attributes`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdClustersClusterIdPlatformKubernetesAttributes {
+pub struct UpdateProjectClusterBodyPlatformKubernetesAttributes {
     /// URL to access the Kubernetes API
     pub api_url: Option<String>,
     /// Token to authenticate against Kubernetes
@@ -27559,8 +27471,7 @@ pub struct PutApiV4ProjectsIdClustersClusterIdPlatformKubernetesAttributes {
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdClustersClusterIdPlatformKubernetesAttributes {
+    impl ::serde::Serialize for UpdateProjectClusterBodyPlatformKubernetesAttributes {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27664,24 +27575,24 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRegistryProtectionRepositoryRules`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRegistryProtectionRepositoryRules {
+pub struct CreateProjectRegistryProtectionRepositoryRuleBody {
     /// Container repository path pattern protected by the protection rule.
     ///             For example `flight/flight-*`. Wildcard character `*` allowed.
     pub repository_path_pattern: String,
     /// Minimum GitLab access level to allow to push container images to the container registry.
     ///             For example maintainer, owner or admin.
     pub minimum_access_level_for_push: Option<
-        crate::types::PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForPush,
+        crate::types::CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush,
     >,
     /// Minimum GitLab access level to allow to delete container images in the container registry.
     ///             For example maintainer, owner or admin.
     pub minimum_access_level_for_delete: Option<
-        crate::types::PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForDelete,
+        crate::types::CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRegistryProtectionRepositoryRules {
+    impl ::serde::Serialize for CreateProjectRegistryProtectionRepositoryRuleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27715,7 +27626,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForPush {
+pub enum CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -27727,7 +27638,7 @@ pub enum PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelF
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForPush {
+    impl CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -27739,7 +27650,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForPush {
+    for CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
         fn from(value: &str) -> Self {
             match value {
                 "maintainer" => Self::Maintainer,
@@ -27750,7 +27661,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForPush
+        CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush
     );
 };
 /// Minimum GitLab access level to allow to delete container images in the container registry.
@@ -27762,7 +27673,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForDelete {
+pub enum CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -27774,7 +27685,7 @@ pub enum PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelF
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForDelete {
+    impl CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -27786,7 +27697,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForDelete {
+    for CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
         fn from(value: &str) -> Self {
             match value {
                 "maintainer" => Self::Maintainer,
@@ -27797,7 +27708,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PostApiV4ProjectsIdRegistryProtectionRepositoryRulesMinimumAccessLevelForDelete
+        CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete
     );
 };
 /// Update a container protection rule for a project
@@ -27805,25 +27716,24 @@ const _: () = {
 /// Schema `#/components/schemas/patchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId {
+pub struct UpdateProjectRegistryProtectionRepositoryRuleBody {
     /// Container repository path pattern protected by the protection rule.
     ///               For example `flight/flight-*`. Wildcard character `*` allowed.
     pub repository_path_pattern: Option<String>,
     /// Minimum GitLab access level to allow to push container images to the container registry.
     ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
     pub minimum_access_level_for_push: Option<
-        crate::types::PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForPush,
+        crate::types::UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush,
     >,
     /// Minimum GitLab access level to allow to delete container images in the container registry.
     ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
     pub minimum_access_level_for_delete: Option<
-        crate::types::PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForDelete,
+        crate::types::UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId {
+    impl ::serde::Serialize for UpdateProjectRegistryProtectionRepositoryRuleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -27858,7 +27768,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForPush {
+pub enum UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -27872,7 +27782,7 @@ pub enum PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMi
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForPush {
+    impl UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -27885,7 +27795,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForPush {
+    for UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
         fn from(value: &str) -> Self {
             match value {
                 "maintainer" => Self::Maintainer,
@@ -27897,7 +27807,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForPush
+        UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush
     );
 };
 /// Minimum GitLab access level to allow to delete container images in the container registry.
@@ -27909,7 +27819,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForDelete {
+pub enum UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -27923,7 +27833,7 @@ pub enum PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMi
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForDelete {
+    impl UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -27936,7 +27846,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForDelete {
+    for UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
         fn from(value: &str) -> Self {
             match value {
                 "maintainer" => Self::Maintainer,
@@ -27948,7 +27858,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PatchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleIdMinimumAccessLevelForDelete
+        UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete
     );
 };
 /// Create a Debian Distribution
@@ -27956,7 +27866,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdDebianDistributions`.
 #[cfg(feature = "debian_distribution")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdDebianDistributions {
+pub struct CreateProjectDebianDistributionBody {
     /// The Debian Codename
     pub codename: String,
     /// The Debian Suite
@@ -27978,7 +27888,7 @@ pub struct PostApiV4ProjectsIdDebianDistributions {
 }
 #[cfg(feature = "debian_distribution")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdDebianDistributions {
+    impl ::serde::Serialize for CreateProjectDebianDistributionBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28011,7 +27921,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdDebianDistributionsCodename`.
 #[cfg(feature = "debian_distribution")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdDebianDistributionsCodename {
+pub struct UpdateProjectDebianDistributionBody {
     /// The Debian Suite
     pub suite: Option<String>,
     /// The Debian Origin
@@ -28031,7 +27941,7 @@ pub struct PutApiV4ProjectsIdDebianDistributionsCodename {
 }
 #[cfg(feature = "debian_distribution")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdDebianDistributionsCodename {
+    impl ::serde::Serialize for UpdateProjectDebianDistributionBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28343,14 +28253,14 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdExport`.
 #[cfg(feature = "project_export")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdExport {
+pub struct CreateProjectExportBody {
     /// Override the project description
     pub description: Option<String>,
-    pub upload: Option<crate::types::PostApiV4ProjectsIdExportUpload>,
+    pub upload: Option<crate::types::CreateProjectExportBodyUpload>,
 }
 #[cfg(feature = "project_export")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdExport {
+    impl ::serde::Serialize for CreateProjectExportBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28366,17 +28276,17 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdExport/properties/upload`.
 #[cfg(feature = "project_export")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdExportUpload {
+pub struct CreateProjectExportBodyUpload {
     /// The URL to upload the project
     pub url: Option<String>,
     /// HTTP method to upload the exported project
     ///
     /// Default: `"PUT"`.
-    pub http_method: Option<crate::types::PostApiV4ProjectsIdExportUploadHttpMethod>,
+    pub http_method: Option<crate::types::CreateProjectExportBodyUploadHttpMethod>,
 }
 #[cfg(feature = "project_export")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdExportUpload {
+    impl ::serde::Serialize for CreateProjectExportBodyUpload {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28397,7 +28307,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "project_export")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdExportUploadHttpMethod {
+pub enum CreateProjectExportBodyUploadHttpMethod {
     /// `PUT`
     Put,
     /// `POST`
@@ -28407,7 +28317,7 @@ pub enum PostApiV4ProjectsIdExportUploadHttpMethod {
 }
 #[cfg(feature = "project_export")]
 const _: () = {
-    impl PostApiV4ProjectsIdExportUploadHttpMethod {
+    impl CreateProjectExportBodyUploadHttpMethod {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -28417,7 +28327,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdExportUploadHttpMethod {
+    impl ::std::convert::From<&str> for CreateProjectExportBodyUploadHttpMethod {
         fn from(value: &str) -> Self {
             match value {
                 "PUT" => Self::Put,
@@ -28426,20 +28336,20 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdExportUploadHttpMethod);
+    crate::runtime::string_enum!(CreateProjectExportBodyUploadHttpMethod);
 };
 /// Start relations export
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdExportRelations`.
 #[cfg(feature = "project_export")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdExportRelations {
+pub struct CreateProjectExportRelationBody {
     /// Whether to export in batches
     pub batched: Option<bool>,
 }
 #[cfg(feature = "project_export")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdExportRelations {
+    impl ::serde::Serialize for CreateProjectExportRelationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28456,13 +28366,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookIdUrlVariablesKey`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdHooksHookIdUrlVariablesKey {
+pub struct UpdateProjectHookUrlVariableBody {
     /// The value of the variable
     pub value: String,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdHooksHookIdUrlVariablesKey {
+    impl ::serde::Serialize for UpdateProjectHookUrlVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28479,13 +28389,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookIdCustomHeadersKey`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdHooksHookIdCustomHeadersKey {
+pub struct UpdateProjectHookCustomHeaderBody {
     /// The value of the custom header
     pub value: String,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdHooksHookIdCustomHeadersKey {
+    impl ::serde::Serialize for UpdateProjectHookCustomHeaderBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28609,7 +28519,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookId`.
 #[cfg(feature = "project_hooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdHooksHookId {
+pub struct UpdateProjectHookBody {
     /// The URL to send the request to
     pub url: Option<String>,
     /// Name of the hook
@@ -28656,22 +28566,20 @@ pub struct PutApiV4ProjectsIdHooksHookId {
     pub custom_webhook_template: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
     pub branch_filter_strategy: Option<
-        crate::types::PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy,
+        crate::types::UpdateProjectHookBodyBranchFilterStrategy,
     >,
     /// Trigger hook on vulnerability events
     pub vulnerability_events: Option<bool>,
     /// URL variables for interpolation
-    pub url_variables: Option<
-        Vec<crate::types::PutApiV4ProjectsIdHooksHookIdUrlVariablesItem>,
-    >,
+    pub url_variables: Option<Vec<crate::types::UpdateProjectHookBodyUrlVariablesItem>>,
     /// Custom headers
     pub custom_headers: Option<
-        Vec<crate::types::PutApiV4ProjectsIdHooksHookIdCustomHeadersItem>,
+        Vec<crate::types::UpdateProjectHookBodyCustomHeadersItem>,
     >,
 }
 #[cfg(feature = "project_hooks")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdHooksHookId {
+    impl ::serde::Serialize for UpdateProjectHookBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28788,7 +28696,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy {
+pub enum UpdateProjectHookBodyBranchFilterStrategy {
     /// `wildcard`
     Wildcard,
     /// `regex`
@@ -28800,7 +28708,7 @@ pub enum PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy {
 }
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
 const _: () = {
-    impl PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy {
+    impl UpdateProjectHookBodyBranchFilterStrategy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -28811,8 +28719,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy {
+    impl ::std::convert::From<&str> for UpdateProjectHookBodyBranchFilterStrategy {
         fn from(value: &str) -> Self {
             match value {
                 "wildcard" => Self::Wildcard,
@@ -28822,12 +28729,12 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy);
+    crate::runtime::string_enum!(UpdateProjectHookBodyBranchFilterStrategy);
 };
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookId/properties/url_variables/items`.
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdHooksHookIdUrlVariablesItem {
+pub struct UpdateProjectHookBodyUrlVariablesItem {
     /// Name of the variable
     pub key: String,
     /// Value of the variable
@@ -28835,7 +28742,7 @@ pub struct PutApiV4ProjectsIdHooksHookIdUrlVariablesItem {
 }
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdHooksHookIdUrlVariablesItem {
+    impl ::serde::Serialize for UpdateProjectHookBodyUrlVariablesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28851,7 +28758,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookId/properties/custom_headers/items`.
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdHooksHookIdCustomHeadersItem {
+pub struct UpdateProjectHookBodyCustomHeadersItem {
     /// Name of the header
     pub key: String,
     /// Value of the header
@@ -28859,7 +28766,7 @@ pub struct PutApiV4ProjectsIdHooksHookIdCustomHeadersItem {
 }
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdHooksHookIdCustomHeadersItem {
+    impl ::serde::Serialize for UpdateProjectHookBodyCustomHeadersItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -28877,7 +28784,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdHooks`.
 #[cfg(feature = "project_hooks")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdHooks {
+pub struct CreateProjectHookBody {
     /// The URL to send the request to
     pub url: String,
     /// Name of the hook
@@ -28924,22 +28831,20 @@ pub struct PostApiV4ProjectsIdHooks {
     pub custom_webhook_template: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
     pub branch_filter_strategy: Option<
-        crate::types::PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy,
+        crate::types::UpdateProjectHookBodyBranchFilterStrategy,
     >,
     /// Trigger hook on vulnerability events
     pub vulnerability_events: Option<bool>,
     /// URL variables for interpolation
-    pub url_variables: Option<
-        Vec<crate::types::PutApiV4ProjectsIdHooksHookIdUrlVariablesItem>,
-    >,
+    pub url_variables: Option<Vec<crate::types::UpdateProjectHookBodyUrlVariablesItem>>,
     /// Custom headers
     pub custom_headers: Option<
-        Vec<crate::types::PutApiV4ProjectsIdHooksHookIdCustomHeadersItem>,
+        Vec<crate::types::UpdateProjectHookBodyCustomHeadersItem>,
     >,
 }
 #[cfg(feature = "project_hooks")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdHooks {
+    impl ::serde::Serialize for CreateProjectHookBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29209,13 +29114,13 @@ const _: () = {
 /// Schema `#/components/schemas/patchApiV4ProjectsIdJobTokenScope`.
 #[cfg(feature = "projects_job_token_scope")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PatchApiV4ProjectsIdJobTokenScope {
+pub struct UpdateProjectJobTokenScopeBody {
     /// Indicates CI/CD job tokens generated in other projects have restricted access to this project.
     pub enabled: bool,
 }
 #[cfg(feature = "projects_job_token_scope")]
 const _: () = {
-    impl ::serde::Serialize for PatchApiV4ProjectsIdJobTokenScope {
+    impl ::serde::Serialize for UpdateProjectJobTokenScopeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29232,13 +29137,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdJobTokenScopeAllowlist`.
 #[cfg(feature = "projects_job_token_scope")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdJobTokenScopeAllowlist {
+pub struct CreateProjectJobTokenScopeAllowlistBody {
     /// ID of target project
     pub target_project_id: i64,
 }
 #[cfg(feature = "projects_job_token_scope")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdJobTokenScopeAllowlist {
+    impl ::serde::Serialize for CreateProjectJobTokenScopeAllowlistBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29255,13 +29160,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdJobTokenScopeGroupsAllowlist`.
 #[cfg(feature = "projects_job_token_scope")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist {
+pub struct CreateProjectJobTokenScopeGroupsAllowlistBody {
     /// ID of target group
     pub target_group_id: i64,
 }
 #[cfg(feature = "projects_job_token_scope")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdJobTokenScopeGroupsAllowlist {
+    impl ::serde::Serialize for CreateProjectJobTokenScopeGroupsAllowlistBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29317,19 +29222,19 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesProtectionRules`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdPackagesProtectionRules {
+pub struct CreateProjectPackageProtectionRuleBody {
     /// Package name protected by the rule. For example @my-scope/my-package-*.
     ///             Wildcard character * allowed.
     pub package_name_pattern: String,
     /// Package type protected by the rule. For example npm.
-    pub package_type: crate::types::PostApiV4ProjectsIdPackagesProtectionRulesPackageType,
+    pub package_type: crate::types::CreateProjectPackageProtectionRuleBodyPackageType,
     /// Minimum GitLab access level able to push a package. Must be at least `maintainer`.
     ///             For example `maintainer`, `owner` or `admin`.
-    pub minimum_access_level_for_push: crate::types::PostApiV4ProjectsIdPackagesProtectionRulesMinimumAccessLevelForPush,
+    pub minimum_access_level_for_push: crate::types::CreateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPackagesProtectionRules {
+    impl ::serde::Serialize for CreateProjectPackageProtectionRuleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29354,7 +29259,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdPackagesProtectionRulesPackageType {
+pub enum CreateProjectPackageProtectionRuleBodyPackageType {
     /// `conan`
     Conan,
     /// `maven`
@@ -29368,7 +29273,7 @@ pub enum PostApiV4ProjectsIdPackagesProtectionRulesPackageType {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdPackagesProtectionRulesPackageType {
+    impl CreateProjectPackageProtectionRuleBodyPackageType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -29381,7 +29286,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdPackagesProtectionRulesPackageType {
+    for CreateProjectPackageProtectionRuleBodyPackageType {
         fn from(value: &str) -> Self {
             match value {
                 "conan" => Self::Conan,
@@ -29392,7 +29297,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdPackagesProtectionRulesPackageType);
+    crate::runtime::string_enum!(CreateProjectPackageProtectionRuleBodyPackageType);
 };
 /// Minimum GitLab access level able to push a package. Must be at least `maintainer`.
 ///             For example `maintainer`, `owner` or `admin`.
@@ -29403,7 +29308,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdPackagesProtectionRulesMinimumAccessLevelForPush {
+pub enum CreateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -29415,7 +29320,7 @@ pub enum PostApiV4ProjectsIdPackagesProtectionRulesMinimumAccessLevelForPush {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdPackagesProtectionRulesMinimumAccessLevelForPush {
+    impl CreateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -29427,7 +29332,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdPackagesProtectionRulesMinimumAccessLevelForPush {
+    for CreateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush {
         fn from(value: &str) -> Self {
             match value {
                 "maintainer" => Self::Maintainer,
@@ -29438,7 +29343,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PostApiV4ProjectsIdPackagesProtectionRulesMinimumAccessLevelForPush
+        CreateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush
     );
 };
 /// Update a package protection rule for a project
@@ -29446,24 +29351,23 @@ const _: () = {
 /// Schema `#/components/schemas/patchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId {
+pub struct UpdateProjectPackageProtectionRuleBody {
     /// Package name protected by the rule. For example @my-scope/my-package-*.
     ///               Wildcard character * allowed.
     pub package_name_pattern: Option<String>,
     /// Package type protected by the rule. For example npm.
     pub package_type: Option<
-        crate::types::PostApiV4ProjectsIdPackagesProtectionRulesPackageType,
+        crate::types::CreateProjectPackageProtectionRuleBodyPackageType,
     >,
     /// Minimum GitLab access level able to push a package. Must be at least `maintainer`.
     ///               For example `maintainer`, `owner` or `admin`.
     pub minimum_access_level_for_push: Option<
-        crate::types::PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleIdMinimumAccessLevelForPush,
+        crate::types::UpdateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush,
     >,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId {
+    impl ::serde::Serialize for UpdateProjectPackageProtectionRuleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29494,7 +29398,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleIdMinimumAccessLevelForPush {
+pub enum UpdateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -29506,7 +29410,7 @@ pub enum PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleIdMinim
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleIdMinimumAccessLevelForPush {
+    impl UpdateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -29518,7 +29422,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleIdMinimumAccessLevelForPush {
+    for UpdateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush {
         fn from(value: &str) -> Self {
             match value {
                 "maintainer" => Self::Maintainer,
@@ -29529,7 +29433,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PatchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleIdMinimumAccessLevelForPush
+        UpdateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush
     );
 };
 /// API_Entities_Projects_RepositoryStorageMove model
@@ -29578,13 +29482,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryStorageMoves`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdRepositoryStorageMoves {
+pub struct CreateProjectRepositoryStorageMoveByIdBody {
     /// The destination storage shard
     pub destination_storage_name: Option<String>,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryStorageMoves {
+    impl ::serde::Serialize for CreateProjectRepositoryStorageMoveByIdBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29664,15 +29568,15 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippets`.
 #[cfg(feature = "project_snippets")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdSnippets {
+pub struct CreateProjectSnippetBody {
     /// The title of the snippet
     pub title: String,
     /// The description of a snippet
     pub description: Option<String>,
     /// The visibility of the snippet
-    pub visibility: crate::types::PostApiV4ProjectsIdSnippetsVisibility,
+    pub visibility: crate::types::CreateProjectSnippetBodyVisibility,
     /// An array of files
-    pub files: Option<Vec<crate::types::PostApiV4ProjectsIdSnippetsFilesItem>>,
+    pub files: Option<Vec<crate::types::CreateProjectSnippetBodyFilesItem>>,
     /// The content of a snippet
     pub content: Option<String>,
     /// The name of a snippet file
@@ -29680,7 +29584,7 @@ pub struct PostApiV4ProjectsIdSnippets {
 }
 #[cfg(feature = "project_snippets")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdSnippets {
+    impl ::serde::Serialize for CreateProjectSnippetBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29705,7 +29609,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdSnippetsVisibility {
+pub enum CreateProjectSnippetBodyVisibility {
     /// `private`
     Private,
     /// `internal`
@@ -29717,7 +29621,7 @@ pub enum PostApiV4ProjectsIdSnippetsVisibility {
 }
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 const _: () = {
-    impl PostApiV4ProjectsIdSnippetsVisibility {
+    impl CreateProjectSnippetBodyVisibility {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -29728,7 +29632,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdSnippetsVisibility {
+    impl ::std::convert::From<&str> for CreateProjectSnippetBodyVisibility {
         fn from(value: &str) -> Self {
             match value {
                 "private" => Self::Private,
@@ -29738,12 +29642,12 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdSnippetsVisibility);
+    crate::runtime::string_enum!(CreateProjectSnippetBodyVisibility);
 };
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippets/properties/files/items`.
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdSnippetsFilesItem {
+pub struct CreateProjectSnippetBodyFilesItem {
     /// The path of a snippet file
     pub file_path: String,
     /// The content of a snippet file
@@ -29751,7 +29655,7 @@ pub struct PostApiV4ProjectsIdSnippetsFilesItem {
 }
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdSnippetsFilesItem {
+    impl ::serde::Serialize for CreateProjectSnippetBodyFilesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29769,7 +29673,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdSnippetsSnippetId`.
 #[cfg(feature = "project_snippets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdSnippetsSnippetId {
+pub struct UpdateProjectSnippetBody {
     /// The content of the snippet
     pub content: Option<String>,
     /// The description of a snippet
@@ -29779,13 +29683,13 @@ pub struct PutApiV4ProjectsIdSnippetsSnippetId {
     /// The title of the snippet
     pub title: Option<String>,
     /// The visibility of the snippet
-    pub visibility: Option<crate::types::PostApiV4ProjectsIdSnippetsVisibility>,
+    pub visibility: Option<crate::types::CreateProjectSnippetBodyVisibility>,
     /// An array of files to update
-    pub files: Option<Vec<crate::types::PutApiV4ProjectsIdSnippetsSnippetIdFilesItem>>,
+    pub files: Option<Vec<crate::types::UpdateProjectSnippetBodyFilesItem>>,
 }
 #[cfg(feature = "project_snippets")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdSnippetsSnippetId {
+    impl ::serde::Serialize for UpdateProjectSnippetBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29805,9 +29709,9 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdSnippetsSnippetId/properties/files/items`.
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdSnippetsSnippetIdFilesItem {
+pub struct UpdateProjectSnippetBodyFilesItem {
     /// The type of action to perform on the file, must be one of: create, update, delete, move
-    pub action: crate::types::PutApiV4ProjectsIdSnippetsSnippetIdFilesItemAction,
+    pub action: crate::types::UpdateProjectSnippetBodyFilesItemAction,
     /// The content of a snippet
     pub content: Option<String>,
     /// The file path of a snippet file
@@ -29817,7 +29721,7 @@ pub struct PutApiV4ProjectsIdSnippetsSnippetIdFilesItem {
 }
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdSnippetsSnippetIdFilesItem {
+    impl ::serde::Serialize for UpdateProjectSnippetBodyFilesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -29844,7 +29748,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdSnippetsSnippetIdFilesItemAction {
+pub enum UpdateProjectSnippetBodyFilesItemAction {
     /// `create`
     Create,
     /// `update`
@@ -29858,7 +29762,7 @@ pub enum PutApiV4ProjectsIdSnippetsSnippetIdFilesItemAction {
 }
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 const _: () = {
-    impl PutApiV4ProjectsIdSnippetsSnippetIdFilesItemAction {
+    impl UpdateProjectSnippetBodyFilesItemAction {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -29870,8 +29774,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PutApiV4ProjectsIdSnippetsSnippetIdFilesItemAction {
+    impl ::std::convert::From<&str> for UpdateProjectSnippetBodyFilesItemAction {
         fn from(value: &str) -> Self {
             match value {
                 "create" => Self::Create,
@@ -29882,7 +29785,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PutApiV4ProjectsIdSnippetsSnippetIdFilesItemAction);
+    crate::runtime::string_enum!(UpdateProjectSnippetBodyFilesItemAction);
 };
 /// API_Entities_UserAgentDetail model
 ///
@@ -30077,13 +29980,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdCustomAttributesKey`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdCustomAttributesKey {
+pub struct UpdateProjectCustomAttributeBody {
     /// The value of the custom attribute
     pub value: String,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdCustomAttributesKey {
+    impl ::serde::Serialize for UpdateProjectCustomAttributeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -30100,7 +30003,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Projects`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4Projects {
+pub struct CreateProjectBody {
     /// The name of the project
     pub name: Option<String>,
     /// The path of the repository
@@ -30110,12 +30013,12 @@ pub struct PostApiV4Projects {
     /// The description of the project
     pub description: Option<String>,
     /// The Git strategy. Defaults to `fetch`
-    pub build_git_strategy: Option<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+    pub build_git_strategy: Option<crate::types::CreateProjectBodyBuildGitStrategy>,
     /// Build timeout
     pub build_timeout: Option<i64>,
     /// Auto-cancel pending pipelines
     pub auto_cancel_pending_pipelines: Option<
-        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
     >,
     /// The path to CI config file. Defaults to `.gitlab-ci.yml`
     pub ci_config_path: Option<String>,
@@ -30132,64 +30035,64 @@ pub struct PostApiV4Projects {
     /// Flag indication if snippets are enabled
     pub snippets_enabled: Option<bool>,
     /// Issues access level. One of `disabled`, `private` or `enabled`
-    pub issues_access_level: Option<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+    pub issues_access_level: Option<crate::types::CreateProjectBodyIssuesAccessLevel>,
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub repository_access_level: Option<
-        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+        crate::types::CreateProjectBodyRepositoryAccessLevel,
     >,
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub merge_requests_access_level: Option<
-        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
     >,
     /// Forks access level. One of `disabled`, `private` or `enabled`
-    pub forking_access_level: Option<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+    pub forking_access_level: Option<crate::types::CreateProjectBodyForkingAccessLevel>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<crate::types::PostApiV4GroupsWikiAccessLevel>,
+    pub wiki_access_level: Option<crate::types::CreateGroupBodyWikiAccessLevel>,
     /// Builds access level. One of `disabled`, `private` or `enabled`
-    pub builds_access_level: Option<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+    pub builds_access_level: Option<crate::types::CreateProjectBodyBuildsAccessLevel>,
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub snippets_access_level: Option<
-        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+        crate::types::CreateProjectBodySnippetsAccessLevel,
     >,
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub pages_access_level: Option<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+    pub pages_access_level: Option<crate::types::CreateProjectBodyPagesAccessLevel>,
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub analytics_access_level: Option<
-        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+        crate::types::CreateProjectBodyAnalyticsAccessLevel,
     >,
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub container_registry_access_level: Option<
-        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
     >,
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub security_and_compliance_access_level: Option<
-        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
     >,
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub releases_access_level: Option<
-        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+        crate::types::CreateProjectBodyReleasesAccessLevel,
     >,
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub environments_access_level: Option<
-        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
     >,
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub feature_flags_access_level: Option<
-        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
     >,
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub infrastructure_access_level: Option<
-        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+        crate::types::CreateProjectBodyInfrastructureAccessLevel,
     >,
     /// Monitor access level. One of `disabled`, `private` or `enabled`
-    pub monitor_access_level: Option<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+    pub monitor_access_level: Option<crate::types::CreateProjectBodyMonitorAccessLevel>,
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub model_experiments_access_level: Option<
-        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
     >,
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub model_registry_access_level: Option<
-        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+        crate::types::CreateProjectBodyModelRegistryAccessLevel,
     >,
     /// Deprecated: Use emails_enabled instead.
     pub emails_disabled: Option<bool>,
@@ -30214,12 +30117,12 @@ pub struct PostApiV4Projects {
     /// Deprecated: Use :container_registry_access_level instead. Flag indication if the container registry is enabled for that project
     pub container_registry_enabled: Option<bool>,
     pub container_expiration_policy_attributes: Option<
-        crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
     >,
     /// Flag indication if Git LFS is enabled for that project
     pub lfs_enabled: Option<bool>,
     /// The visibility of the project.
-    pub visibility: Option<crate::types::PostApiV4ProjectsVisibility>,
+    pub visibility: Option<crate::types::CreateProjectBodyVisibility>,
     /// Deprecated: Use public_jobs instead.
     pub public_builds: Option<bool>,
     /// Perform public builds
@@ -30241,7 +30144,7 @@ pub struct PostApiV4Projects {
     /// Show link to create/view merge request when pushing from the command line
     pub printing_merge_request_link_enabled: Option<bool>,
     /// The merge method used when merging merge requests
-    pub merge_method: Option<crate::types::PostApiV4ProjectsMergeMethod>,
+    pub merge_method: Option<crate::types::CreateProjectBodyMergeMethod>,
     /// The commit message used to apply merge request suggestions
     pub suggestion_commit_message: Option<String>,
     /// Template used to create merge commit message
@@ -30254,7 +30157,7 @@ pub struct PostApiV4Projects {
     pub auto_devops_enabled: Option<bool>,
     /// Auto Deploy strategy
     pub auto_devops_deploy_strategy: Option<
-        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
     >,
     /// Flag indication if referenced issues auto-closing is enabled
     pub autoclose_referenced_issues: Option<bool>,
@@ -30263,7 +30166,7 @@ pub struct PostApiV4Projects {
     /// Enable project packages feature
     pub packages_enabled: Option<bool>,
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub squash_option: Option<crate::types::PostApiV4ProjectsSquashOption>,
+    pub squash_option: Option<crate::types::CreateProjectBodySquashOption>,
     /// Merge requests of this forked project targets itself by default
     pub mr_default_target_self: Option<bool>,
     /// Blocks merge requests from merging unless all status checks have passed
@@ -30278,13 +30181,13 @@ pub struct PostApiV4Projects {
     pub external_authorization_classification_label: Option<String>,
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub requirements_access_level: Option<
-        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+        crate::types::CreateProjectBodyRequirementsAccessLevel,
     >,
     /// Require an associated issue from Jira
     pub prevent_merge_without_jira_issue: Option<bool>,
     /// The object format of the project repository
     pub repository_object_format: Option<
-        crate::types::PostApiV4ProjectsRepositoryObjectFormat,
+        crate::types::CreateProjectBodyRepositoryObjectFormat,
     >,
     /// Initialize a project with a README.md
     pub initialize_with_readme: Option<bool>,
@@ -30303,7 +30206,7 @@ pub struct PostApiV4Projects {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Projects {
+    impl ::serde::Serialize for CreateProjectBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -30668,9 +30571,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4Projects);
-    impl crate::runtime::Object for PostApiV4Projects {
-        const NAME: &'static str = "PostApiV4Projects";
+    crate::runtime::deserialize_object!(CreateProjectBody);
+    impl crate::runtime::Object for CreateProjectBody {
+        const NAME: &'static str = "CreateProjectBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -30875,7 +30778,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsBuildGitStrategy {
+pub enum CreateProjectBodyBuildGitStrategy {
     /// `fetch`
     Fetch,
     /// `clone`
@@ -30885,7 +30788,7 @@ pub enum PostApiV4ProjectsBuildGitStrategy {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsBuildGitStrategy {
+    impl CreateProjectBodyBuildGitStrategy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -30895,7 +30798,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsBuildGitStrategy {
+    impl ::std::convert::From<&str> for CreateProjectBodyBuildGitStrategy {
         fn from(value: &str) -> Self {
             match value {
                 "fetch" => Self::Fetch,
@@ -30904,7 +30807,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsBuildGitStrategy);
+    crate::runtime::string_enum!(CreateProjectBodyBuildGitStrategy);
 };
 /// Auto-cancel pending pipelines
 ///
@@ -30914,7 +30817,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsAutoCancelPendingPipelines {
+pub enum CreateProjectBodyAutoCancelPendingPipelines {
     /// `disabled`
     Disabled,
     /// `enabled`
@@ -30924,7 +30827,7 @@ pub enum PostApiV4ProjectsAutoCancelPendingPipelines {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsAutoCancelPendingPipelines {
+    impl CreateProjectBodyAutoCancelPendingPipelines {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -30934,7 +30837,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsAutoCancelPendingPipelines {
+    impl ::std::convert::From<&str> for CreateProjectBodyAutoCancelPendingPipelines {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -30943,7 +30846,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsAutoCancelPendingPipelines);
+    crate::runtime::string_enum!(CreateProjectBodyAutoCancelPendingPipelines);
 };
 /// Issues access level. One of `disabled`, `private` or `enabled`
 ///
@@ -30953,7 +30856,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIssuesAccessLevel {
+pub enum CreateProjectBodyIssuesAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -30965,7 +30868,7 @@ pub enum PostApiV4ProjectsIssuesAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsIssuesAccessLevel {
+    impl CreateProjectBodyIssuesAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -30976,7 +30879,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIssuesAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyIssuesAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -30986,7 +30889,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIssuesAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyIssuesAccessLevel);
 };
 /// Repository access level. One of `disabled`, `private` or `enabled`
 ///
@@ -30996,7 +30899,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsRepositoryAccessLevel {
+pub enum CreateProjectBodyRepositoryAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31008,7 +30911,7 @@ pub enum PostApiV4ProjectsRepositoryAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsRepositoryAccessLevel {
+    impl CreateProjectBodyRepositoryAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31019,7 +30922,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsRepositoryAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyRepositoryAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31029,7 +30932,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsRepositoryAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyRepositoryAccessLevel);
 };
 /// Merge requests access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31039,7 +30942,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsMergeRequestsAccessLevel {
+pub enum CreateProjectBodyMergeRequestsAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31051,7 +30954,7 @@ pub enum PostApiV4ProjectsMergeRequestsAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsMergeRequestsAccessLevel {
+    impl CreateProjectBodyMergeRequestsAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31062,7 +30965,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsMergeRequestsAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyMergeRequestsAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31072,7 +30975,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsMergeRequestsAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyMergeRequestsAccessLevel);
 };
 /// Forks access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31082,7 +30985,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsForkingAccessLevel {
+pub enum CreateProjectBodyForkingAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31094,7 +30997,7 @@ pub enum PostApiV4ProjectsForkingAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsForkingAccessLevel {
+    impl CreateProjectBodyForkingAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31105,7 +31008,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsForkingAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyForkingAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31115,7 +31018,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsForkingAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyForkingAccessLevel);
 };
 /// Builds access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31125,7 +31028,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsBuildsAccessLevel {
+pub enum CreateProjectBodyBuildsAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31137,7 +31040,7 @@ pub enum PostApiV4ProjectsBuildsAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsBuildsAccessLevel {
+    impl CreateProjectBodyBuildsAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31148,7 +31051,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsBuildsAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyBuildsAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31158,7 +31061,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsBuildsAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyBuildsAccessLevel);
 };
 /// Snippets access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31168,7 +31071,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsSnippetsAccessLevel {
+pub enum CreateProjectBodySnippetsAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31180,7 +31083,7 @@ pub enum PostApiV4ProjectsSnippetsAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsSnippetsAccessLevel {
+    impl CreateProjectBodySnippetsAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31191,7 +31094,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsSnippetsAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodySnippetsAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31201,7 +31104,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsSnippetsAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodySnippetsAccessLevel);
 };
 /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
 ///
@@ -31211,7 +31114,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsPagesAccessLevel {
+pub enum CreateProjectBodyPagesAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31225,7 +31128,7 @@ pub enum PostApiV4ProjectsPagesAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsPagesAccessLevel {
+    impl CreateProjectBodyPagesAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31237,7 +31140,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsPagesAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyPagesAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31248,7 +31151,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsPagesAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyPagesAccessLevel);
 };
 /// Analytics access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31258,7 +31161,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsAnalyticsAccessLevel {
+pub enum CreateProjectBodyAnalyticsAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31270,7 +31173,7 @@ pub enum PostApiV4ProjectsAnalyticsAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsAnalyticsAccessLevel {
+    impl CreateProjectBodyAnalyticsAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31281,7 +31184,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsAnalyticsAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyAnalyticsAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31291,7 +31194,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsAnalyticsAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyAnalyticsAccessLevel);
 };
 /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
 ///
@@ -31301,7 +31204,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsContainerRegistryAccessLevel {
+pub enum CreateProjectBodyContainerRegistryAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31313,7 +31216,7 @@ pub enum PostApiV4ProjectsContainerRegistryAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsContainerRegistryAccessLevel {
+    impl CreateProjectBodyContainerRegistryAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31324,7 +31227,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsContainerRegistryAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyContainerRegistryAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31334,7 +31237,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsContainerRegistryAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyContainerRegistryAccessLevel);
 };
 /// Security and compliance access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31344,7 +31247,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsSecurityAndComplianceAccessLevel {
+pub enum CreateProjectBodySecurityAndComplianceAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31356,7 +31259,7 @@ pub enum PostApiV4ProjectsSecurityAndComplianceAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsSecurityAndComplianceAccessLevel {
+    impl CreateProjectBodySecurityAndComplianceAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31368,7 +31271,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectsSecurityAndComplianceAccessLevel {
+    for CreateProjectBodySecurityAndComplianceAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31378,7 +31281,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsSecurityAndComplianceAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodySecurityAndComplianceAccessLevel);
 };
 /// Releases access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31388,7 +31291,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsReleasesAccessLevel {
+pub enum CreateProjectBodyReleasesAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31400,7 +31303,7 @@ pub enum PostApiV4ProjectsReleasesAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsReleasesAccessLevel {
+    impl CreateProjectBodyReleasesAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31411,7 +31314,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsReleasesAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyReleasesAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31421,7 +31324,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsReleasesAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyReleasesAccessLevel);
 };
 /// Environments access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31431,7 +31334,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsEnvironmentsAccessLevel {
+pub enum CreateProjectBodyEnvironmentsAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31443,7 +31346,7 @@ pub enum PostApiV4ProjectsEnvironmentsAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsEnvironmentsAccessLevel {
+    impl CreateProjectBodyEnvironmentsAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31454,7 +31357,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsEnvironmentsAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyEnvironmentsAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31464,7 +31367,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsEnvironmentsAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyEnvironmentsAccessLevel);
 };
 /// Feature flags access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31474,7 +31377,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsFeatureFlagsAccessLevel {
+pub enum CreateProjectBodyFeatureFlagsAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31486,7 +31389,7 @@ pub enum PostApiV4ProjectsFeatureFlagsAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsFeatureFlagsAccessLevel {
+    impl CreateProjectBodyFeatureFlagsAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31497,7 +31400,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsFeatureFlagsAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyFeatureFlagsAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31507,7 +31410,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsFeatureFlagsAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyFeatureFlagsAccessLevel);
 };
 /// Infrastructure access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31517,7 +31420,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsInfrastructureAccessLevel {
+pub enum CreateProjectBodyInfrastructureAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31529,7 +31432,7 @@ pub enum PostApiV4ProjectsInfrastructureAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsInfrastructureAccessLevel {
+    impl CreateProjectBodyInfrastructureAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31540,7 +31443,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsInfrastructureAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyInfrastructureAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31550,7 +31453,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsInfrastructureAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyInfrastructureAccessLevel);
 };
 /// Monitor access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31560,7 +31463,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsMonitorAccessLevel {
+pub enum CreateProjectBodyMonitorAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31572,7 +31475,7 @@ pub enum PostApiV4ProjectsMonitorAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsMonitorAccessLevel {
+    impl CreateProjectBodyMonitorAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31583,7 +31486,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsMonitorAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyMonitorAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31593,7 +31496,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsMonitorAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyMonitorAccessLevel);
 };
 /// Model experiments access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31603,7 +31506,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsModelExperimentsAccessLevel {
+pub enum CreateProjectBodyModelExperimentsAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31615,7 +31518,7 @@ pub enum PostApiV4ProjectsModelExperimentsAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsModelExperimentsAccessLevel {
+    impl CreateProjectBodyModelExperimentsAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31626,7 +31529,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsModelExperimentsAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyModelExperimentsAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31636,7 +31539,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsModelExperimentsAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyModelExperimentsAccessLevel);
 };
 /// Model registry access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31646,7 +31549,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsModelRegistryAccessLevel {
+pub enum CreateProjectBodyModelRegistryAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31658,7 +31561,7 @@ pub enum PostApiV4ProjectsModelRegistryAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsModelRegistryAccessLevel {
+    impl CreateProjectBodyModelRegistryAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31669,7 +31572,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsModelRegistryAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyModelRegistryAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31679,12 +31582,12 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsModelRegistryAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyModelRegistryAccessLevel);
 };
 /// Schema `#/components/schemas/postApiV4Projects/properties/container_expiration_policy_attributes`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsContainerExpirationPolicyAttributes {
+pub struct CreateProjectBodyContainerExpirationPolicyAttributes {
     /// Container expiration policy cadence for recurring job
     pub cadence: Option<String>,
     /// Container expiration policy number of images to keep
@@ -31700,7 +31603,7 @@ pub struct PostApiV4ProjectsContainerExpirationPolicyAttributes {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsContainerExpirationPolicyAttributes {
+    impl ::serde::Serialize for CreateProjectBodyContainerExpirationPolicyAttributes {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -31721,11 +31624,11 @@ const _: () = {
         }
     }
     crate::runtime::deserialize_object!(
-        PostApiV4ProjectsContainerExpirationPolicyAttributes
+        CreateProjectBodyContainerExpirationPolicyAttributes
     );
     impl crate::runtime::Object
-    for PostApiV4ProjectsContainerExpirationPolicyAttributes {
-        const NAME: &'static str = "PostApiV4ProjectsContainerExpirationPolicyAttributes";
+    for CreateProjectBodyContainerExpirationPolicyAttributes {
+        const NAME: &'static str = "CreateProjectBodyContainerExpirationPolicyAttributes";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -31753,7 +31656,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsVisibility {
+pub enum CreateProjectBodyVisibility {
     /// `private`
     Private,
     /// `internal`
@@ -31765,7 +31668,7 @@ pub enum PostApiV4ProjectsVisibility {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsVisibility {
+    impl CreateProjectBodyVisibility {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31776,7 +31679,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsVisibility {
+    impl ::std::convert::From<&str> for CreateProjectBodyVisibility {
         fn from(value: &str) -> Self {
             match value {
                 "private" => Self::Private,
@@ -31786,7 +31689,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsVisibility);
+    crate::runtime::string_enum!(CreateProjectBodyVisibility);
 };
 /// The merge method used when merging merge requests
 ///
@@ -31796,7 +31699,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsMergeMethod {
+pub enum CreateProjectBodyMergeMethod {
     /// `ff`
     Ff,
     /// `rebase_merge`
@@ -31808,7 +31711,7 @@ pub enum PostApiV4ProjectsMergeMethod {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsMergeMethod {
+    impl CreateProjectBodyMergeMethod {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31819,7 +31722,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsMergeMethod {
+    impl ::std::convert::From<&str> for CreateProjectBodyMergeMethod {
         fn from(value: &str) -> Self {
             match value {
                 "ff" => Self::Ff,
@@ -31829,7 +31732,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsMergeMethod);
+    crate::runtime::string_enum!(CreateProjectBodyMergeMethod);
 };
 /// Auto Deploy strategy
 ///
@@ -31839,7 +31742,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsAutoDevopsDeployStrategy {
+pub enum CreateProjectBodyAutoDevopsDeployStrategy {
     /// `continuous`
     Continuous,
     /// `manual`
@@ -31851,7 +31754,7 @@ pub enum PostApiV4ProjectsAutoDevopsDeployStrategy {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsAutoDevopsDeployStrategy {
+    impl CreateProjectBodyAutoDevopsDeployStrategy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31862,7 +31765,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsAutoDevopsDeployStrategy {
+    impl ::std::convert::From<&str> for CreateProjectBodyAutoDevopsDeployStrategy {
         fn from(value: &str) -> Self {
             match value {
                 "continuous" => Self::Continuous,
@@ -31872,7 +31775,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsAutoDevopsDeployStrategy);
+    crate::runtime::string_enum!(CreateProjectBodyAutoDevopsDeployStrategy);
 };
 /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
 ///
@@ -31882,7 +31785,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsSquashOption {
+pub enum CreateProjectBodySquashOption {
     /// `never`
     Never,
     /// `always`
@@ -31896,7 +31799,7 @@ pub enum PostApiV4ProjectsSquashOption {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsSquashOption {
+    impl CreateProjectBodySquashOption {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31908,7 +31811,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsSquashOption {
+    impl ::std::convert::From<&str> for CreateProjectBodySquashOption {
         fn from(value: &str) -> Self {
             match value {
                 "never" => Self::Never,
@@ -31919,7 +31822,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsSquashOption);
+    crate::runtime::string_enum!(CreateProjectBodySquashOption);
 };
 /// Requirements feature access level. One of `disabled`, `private` or `enabled`
 ///
@@ -31929,7 +31832,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsRequirementsAccessLevel {
+pub enum CreateProjectBodyRequirementsAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -31941,7 +31844,7 @@ pub enum PostApiV4ProjectsRequirementsAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsRequirementsAccessLevel {
+    impl CreateProjectBodyRequirementsAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31952,7 +31855,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsRequirementsAccessLevel {
+    impl ::std::convert::From<&str> for CreateProjectBodyRequirementsAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "disabled" => Self::Disabled,
@@ -31962,7 +31865,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsRequirementsAccessLevel);
+    crate::runtime::string_enum!(CreateProjectBodyRequirementsAccessLevel);
 };
 /// The object format of the project repository
 ///
@@ -31972,7 +31875,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsRepositoryObjectFormat {
+pub enum CreateProjectBodyRepositoryObjectFormat {
     /// `sha1`
     Sha1,
     /// `sha256`
@@ -31982,7 +31885,7 @@ pub enum PostApiV4ProjectsRepositoryObjectFormat {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsRepositoryObjectFormat {
+    impl CreateProjectBodyRepositoryObjectFormat {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -31992,7 +31895,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsRepositoryObjectFormat {
+    impl ::std::convert::From<&str> for CreateProjectBodyRepositoryObjectFormat {
         fn from(value: &str) -> Self {
             match value {
                 "sha1" => Self::Sha1,
@@ -32001,14 +31904,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsRepositoryObjectFormat);
+    crate::runtime::string_enum!(CreateProjectBodyRepositoryObjectFormat);
 };
 /// Create new project for a specified user. Only available to admin users.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsUserUserId`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsUserUserId {
+pub struct CreateProjectUserBody {
     /// The name of the project
     pub name: String,
     /// The path of the repository
@@ -32018,12 +31921,12 @@ pub struct PostApiV4ProjectsUserUserId {
     /// The description of the project
     pub description: Option<String>,
     /// The Git strategy. Defaults to `fetch`
-    pub build_git_strategy: Option<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+    pub build_git_strategy: Option<crate::types::CreateProjectBodyBuildGitStrategy>,
     /// Build timeout
     pub build_timeout: Option<i64>,
     /// Auto-cancel pending pipelines
     pub auto_cancel_pending_pipelines: Option<
-        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
     >,
     /// The path to CI config file. Defaults to `.gitlab-ci.yml`
     pub ci_config_path: Option<String>,
@@ -32040,64 +31943,64 @@ pub struct PostApiV4ProjectsUserUserId {
     /// Flag indication if snippets are enabled
     pub snippets_enabled: Option<bool>,
     /// Issues access level. One of `disabled`, `private` or `enabled`
-    pub issues_access_level: Option<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+    pub issues_access_level: Option<crate::types::CreateProjectBodyIssuesAccessLevel>,
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub repository_access_level: Option<
-        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+        crate::types::CreateProjectBodyRepositoryAccessLevel,
     >,
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub merge_requests_access_level: Option<
-        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
     >,
     /// Forks access level. One of `disabled`, `private` or `enabled`
-    pub forking_access_level: Option<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+    pub forking_access_level: Option<crate::types::CreateProjectBodyForkingAccessLevel>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<crate::types::PostApiV4GroupsWikiAccessLevel>,
+    pub wiki_access_level: Option<crate::types::CreateGroupBodyWikiAccessLevel>,
     /// Builds access level. One of `disabled`, `private` or `enabled`
-    pub builds_access_level: Option<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+    pub builds_access_level: Option<crate::types::CreateProjectBodyBuildsAccessLevel>,
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub snippets_access_level: Option<
-        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+        crate::types::CreateProjectBodySnippetsAccessLevel,
     >,
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub pages_access_level: Option<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+    pub pages_access_level: Option<crate::types::CreateProjectBodyPagesAccessLevel>,
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub analytics_access_level: Option<
-        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+        crate::types::CreateProjectBodyAnalyticsAccessLevel,
     >,
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub container_registry_access_level: Option<
-        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
     >,
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub security_and_compliance_access_level: Option<
-        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
     >,
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub releases_access_level: Option<
-        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+        crate::types::CreateProjectBodyReleasesAccessLevel,
     >,
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub environments_access_level: Option<
-        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
     >,
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub feature_flags_access_level: Option<
-        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
     >,
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub infrastructure_access_level: Option<
-        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+        crate::types::CreateProjectBodyInfrastructureAccessLevel,
     >,
     /// Monitor access level. One of `disabled`, `private` or `enabled`
-    pub monitor_access_level: Option<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+    pub monitor_access_level: Option<crate::types::CreateProjectBodyMonitorAccessLevel>,
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub model_experiments_access_level: Option<
-        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
     >,
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub model_registry_access_level: Option<
-        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+        crate::types::CreateProjectBodyModelRegistryAccessLevel,
     >,
     /// Deprecated: Use emails_enabled instead.
     pub emails_disabled: Option<bool>,
@@ -32122,12 +32025,12 @@ pub struct PostApiV4ProjectsUserUserId {
     /// Deprecated: Use :container_registry_access_level instead. Flag indication if the container registry is enabled for that project
     pub container_registry_enabled: Option<bool>,
     pub container_expiration_policy_attributes: Option<
-        crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
     >,
     /// Flag indication if Git LFS is enabled for that project
     pub lfs_enabled: Option<bool>,
     /// The visibility of the project.
-    pub visibility: Option<crate::types::PostApiV4ProjectsVisibility>,
+    pub visibility: Option<crate::types::CreateProjectBodyVisibility>,
     /// Deprecated: Use public_jobs instead.
     pub public_builds: Option<bool>,
     /// Perform public builds
@@ -32149,7 +32052,7 @@ pub struct PostApiV4ProjectsUserUserId {
     /// Show link to create/view merge request when pushing from the command line
     pub printing_merge_request_link_enabled: Option<bool>,
     /// The merge method used when merging merge requests
-    pub merge_method: Option<crate::types::PostApiV4ProjectsMergeMethod>,
+    pub merge_method: Option<crate::types::CreateProjectBodyMergeMethod>,
     /// The commit message used to apply merge request suggestions
     pub suggestion_commit_message: Option<String>,
     /// Template used to create merge commit message
@@ -32162,7 +32065,7 @@ pub struct PostApiV4ProjectsUserUserId {
     pub auto_devops_enabled: Option<bool>,
     /// Auto Deploy strategy
     pub auto_devops_deploy_strategy: Option<
-        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
     >,
     /// Flag indication if referenced issues auto-closing is enabled
     pub autoclose_referenced_issues: Option<bool>,
@@ -32171,7 +32074,7 @@ pub struct PostApiV4ProjectsUserUserId {
     /// Enable project packages feature
     pub packages_enabled: Option<bool>,
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub squash_option: Option<crate::types::PostApiV4ProjectsSquashOption>,
+    pub squash_option: Option<crate::types::CreateProjectBodySquashOption>,
     /// Merge requests of this forked project targets itself by default
     pub mr_default_target_self: Option<bool>,
     /// Blocks merge requests from merging unless all status checks have passed
@@ -32186,13 +32089,13 @@ pub struct PostApiV4ProjectsUserUserId {
     pub external_authorization_classification_label: Option<String>,
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub requirements_access_level: Option<
-        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+        crate::types::CreateProjectBodyRequirementsAccessLevel,
     >,
     /// Require an associated issue from Jira
     pub prevent_merge_without_jira_issue: Option<bool>,
     /// The object format of the project repository
     pub repository_object_format: Option<
-        crate::types::PostApiV4ProjectsRepositoryObjectFormat,
+        crate::types::CreateProjectBodyRepositoryObjectFormat,
     >,
     /// Initialize a project with a README.md
     pub initialize_with_readme: Option<bool>,
@@ -32211,7 +32114,7 @@ pub struct PostApiV4ProjectsUserUserId {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsUserUserId {
+    impl ::serde::Serialize for CreateProjectUserBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -32576,9 +32479,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4ProjectsUserUserId);
-    impl crate::runtime::Object for PostApiV4ProjectsUserUserId {
-        const NAME: &'static str = "PostApiV4ProjectsUserUserId";
+    crate::runtime::deserialize_object!(CreateProjectUserBody);
+    impl crate::runtime::Object for CreateProjectUserBody {
+        const NAME: &'static str = "CreateProjectUserBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -33399,7 +33302,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdFork`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdFork {
+pub struct PostProjectsIdForkBody {
     /// (deprecated) The ID or name of the namespace that the project will be forked into
     pub namespace: Option<String>,
     /// The ID of the namespace that the project will be forked into
@@ -33413,7 +33316,7 @@ pub struct PostApiV4ProjectsIdFork {
     /// The description that will be assigned to the fork
     pub description: Option<String>,
     /// The visibility of the fork
-    pub visibility: Option<crate::types::PostApiV4ProjectsIdForkVisibility>,
+    pub visibility: Option<crate::types::PostProjectsIdForkBodyVisibility>,
     /// Merge requests of this forked project targets itself by default
     pub mr_default_target_self: Option<bool>,
     /// Branches to fork
@@ -33421,7 +33324,7 @@ pub struct PostApiV4ProjectsIdFork {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdFork {
+    impl ::serde::Serialize for PostProjectsIdForkBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -33457,7 +33360,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdForkVisibility {
+pub enum PostProjectsIdForkBodyVisibility {
     /// `private`
     Private,
     /// `internal`
@@ -33469,7 +33372,7 @@ pub enum PostApiV4ProjectsIdForkVisibility {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdForkVisibility {
+    impl PostProjectsIdForkBodyVisibility {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -33480,7 +33383,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdForkVisibility {
+    impl ::std::convert::From<&str> for PostProjectsIdForkBodyVisibility {
         fn from(value: &str) -> Self {
             match value {
                 "private" => Self::Private,
@@ -33490,14 +33393,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdForkVisibility);
+    crate::runtime::string_enum!(PostProjectsIdForkBodyVisibility);
 };
 /// Update an existing project
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsId`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsId {
+pub struct UpdateProjectBody {
     /// The name of the project
     pub name: Option<String>,
     /// The default branch of the project
@@ -33507,12 +33410,12 @@ pub struct PutApiV4ProjectsId {
     /// The description of the project
     pub description: Option<String>,
     /// The Git strategy. Defaults to `fetch`
-    pub build_git_strategy: Option<crate::types::PostApiV4ProjectsBuildGitStrategy>,
+    pub build_git_strategy: Option<crate::types::CreateProjectBodyBuildGitStrategy>,
     /// Build timeout
     pub build_timeout: Option<i64>,
     /// Auto-cancel pending pipelines
     pub auto_cancel_pending_pipelines: Option<
-        crate::types::PostApiV4ProjectsAutoCancelPendingPipelines,
+        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
     >,
     /// The path to CI config file. Defaults to `.gitlab-ci.yml`
     pub ci_config_path: Option<String>,
@@ -33529,64 +33432,64 @@ pub struct PutApiV4ProjectsId {
     /// Flag indication if snippets are enabled
     pub snippets_enabled: Option<bool>,
     /// Issues access level. One of `disabled`, `private` or `enabled`
-    pub issues_access_level: Option<crate::types::PostApiV4ProjectsIssuesAccessLevel>,
+    pub issues_access_level: Option<crate::types::CreateProjectBodyIssuesAccessLevel>,
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub repository_access_level: Option<
-        crate::types::PostApiV4ProjectsRepositoryAccessLevel,
+        crate::types::CreateProjectBodyRepositoryAccessLevel,
     >,
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub merge_requests_access_level: Option<
-        crate::types::PostApiV4ProjectsMergeRequestsAccessLevel,
+        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
     >,
     /// Forks access level. One of `disabled`, `private` or `enabled`
-    pub forking_access_level: Option<crate::types::PostApiV4ProjectsForkingAccessLevel>,
+    pub forking_access_level: Option<crate::types::CreateProjectBodyForkingAccessLevel>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<crate::types::PostApiV4GroupsWikiAccessLevel>,
+    pub wiki_access_level: Option<crate::types::CreateGroupBodyWikiAccessLevel>,
     /// Builds access level. One of `disabled`, `private` or `enabled`
-    pub builds_access_level: Option<crate::types::PostApiV4ProjectsBuildsAccessLevel>,
+    pub builds_access_level: Option<crate::types::CreateProjectBodyBuildsAccessLevel>,
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub snippets_access_level: Option<
-        crate::types::PostApiV4ProjectsSnippetsAccessLevel,
+        crate::types::CreateProjectBodySnippetsAccessLevel,
     >,
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub pages_access_level: Option<crate::types::PostApiV4ProjectsPagesAccessLevel>,
+    pub pages_access_level: Option<crate::types::CreateProjectBodyPagesAccessLevel>,
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub analytics_access_level: Option<
-        crate::types::PostApiV4ProjectsAnalyticsAccessLevel,
+        crate::types::CreateProjectBodyAnalyticsAccessLevel,
     >,
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub container_registry_access_level: Option<
-        crate::types::PostApiV4ProjectsContainerRegistryAccessLevel,
+        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
     >,
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub security_and_compliance_access_level: Option<
-        crate::types::PostApiV4ProjectsSecurityAndComplianceAccessLevel,
+        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
     >,
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub releases_access_level: Option<
-        crate::types::PostApiV4ProjectsReleasesAccessLevel,
+        crate::types::CreateProjectBodyReleasesAccessLevel,
     >,
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub environments_access_level: Option<
-        crate::types::PostApiV4ProjectsEnvironmentsAccessLevel,
+        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
     >,
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub feature_flags_access_level: Option<
-        crate::types::PostApiV4ProjectsFeatureFlagsAccessLevel,
+        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
     >,
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub infrastructure_access_level: Option<
-        crate::types::PostApiV4ProjectsInfrastructureAccessLevel,
+        crate::types::CreateProjectBodyInfrastructureAccessLevel,
     >,
     /// Monitor access level. One of `disabled`, `private` or `enabled`
-    pub monitor_access_level: Option<crate::types::PostApiV4ProjectsMonitorAccessLevel>,
+    pub monitor_access_level: Option<crate::types::CreateProjectBodyMonitorAccessLevel>,
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub model_experiments_access_level: Option<
-        crate::types::PostApiV4ProjectsModelExperimentsAccessLevel,
+        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
     >,
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub model_registry_access_level: Option<
-        crate::types::PostApiV4ProjectsModelRegistryAccessLevel,
+        crate::types::CreateProjectBodyModelRegistryAccessLevel,
     >,
     /// Deprecated: Use emails_enabled instead.
     pub emails_disabled: Option<bool>,
@@ -33611,12 +33514,12 @@ pub struct PutApiV4ProjectsId {
     /// Deprecated: Use :container_registry_access_level instead. Flag indication if the container registry is enabled for that project
     pub container_registry_enabled: Option<bool>,
     pub container_expiration_policy_attributes: Option<
-        crate::types::PostApiV4ProjectsContainerExpirationPolicyAttributes,
+        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
     >,
     /// Flag indication if Git LFS is enabled for that project
     pub lfs_enabled: Option<bool>,
     /// The visibility of the project.
-    pub visibility: Option<crate::types::PostApiV4ProjectsVisibility>,
+    pub visibility: Option<crate::types::CreateProjectBodyVisibility>,
     /// Deprecated: Use public_jobs instead.
     pub public_builds: Option<bool>,
     /// Perform public builds
@@ -33638,7 +33541,7 @@ pub struct PutApiV4ProjectsId {
     /// Show link to create/view merge request when pushing from the command line
     pub printing_merge_request_link_enabled: Option<bool>,
     /// The merge method used when merging merge requests
-    pub merge_method: Option<crate::types::PostApiV4ProjectsMergeMethod>,
+    pub merge_method: Option<crate::types::CreateProjectBodyMergeMethod>,
     /// The commit message used to apply merge request suggestions
     pub suggestion_commit_message: Option<String>,
     /// Template used to create merge commit message
@@ -33651,7 +33554,7 @@ pub struct PutApiV4ProjectsId {
     pub auto_devops_enabled: Option<bool>,
     /// Auto Deploy strategy
     pub auto_devops_deploy_strategy: Option<
-        crate::types::PostApiV4ProjectsAutoDevopsDeployStrategy,
+        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
     >,
     /// Flag indication if referenced issues auto-closing is enabled
     pub autoclose_referenced_issues: Option<bool>,
@@ -33660,7 +33563,7 @@ pub struct PutApiV4ProjectsId {
     /// Enable project packages feature
     pub packages_enabled: Option<bool>,
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub squash_option: Option<crate::types::PostApiV4ProjectsSquashOption>,
+    pub squash_option: Option<crate::types::CreateProjectBodySquashOption>,
     /// Merge requests of this forked project targets itself by default
     pub mr_default_target_self: Option<bool>,
     /// Blocks merge requests from merging unless all status checks have passed
@@ -33675,7 +33578,7 @@ pub struct PutApiV4ProjectsId {
     pub external_authorization_classification_label: Option<String>,
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub requirements_access_level: Option<
-        crate::types::PostApiV4ProjectsRequirementsAccessLevel,
+        crate::types::CreateProjectBodyRequirementsAccessLevel,
     >,
     /// Require an associated issue from Jira
     pub prevent_merge_without_jira_issue: Option<bool>,
@@ -33695,7 +33598,7 @@ pub struct PutApiV4ProjectsId {
     pub restrict_user_defined_variables: Option<bool>,
     /// Limit ability to override CI/CD variables when triggering a pipeline to only users with at least the set minimum role
     pub ci_pipeline_variables_minimum_override_role: Option<
-        crate::types::PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole,
+        crate::types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole,
     >,
     /// Allow pushing to this project's repository by authenticating with a CI/CD job token generated in this project.
     pub ci_push_repository_for_job_token_allowed: Option<bool>,
@@ -33734,7 +33637,7 @@ pub struct PutApiV4ProjectsId {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsId {
+    impl ::serde::Serialize for UpdateProjectBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -34188,9 +34091,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4ProjectsId);
-    impl crate::runtime::Object for PutApiV4ProjectsId {
-        const NAME: &'static str = "PutApiV4ProjectsId";
+    crate::runtime::deserialize_object!(UpdateProjectBody);
+    impl crate::runtime::Object for UpdateProjectBody {
+        const NAME: &'static str = "UpdateProjectBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -34447,7 +34350,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole {
+pub enum UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole {
     /// `no_one_allowed`
     NoOneAllowed,
     /// `developer`
@@ -34461,7 +34364,7 @@ pub enum PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole {
+    impl UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -34474,7 +34377,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole {
+    for UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole {
         fn from(value: &str) -> Self {
             match value {
                 "no_one_allowed" => Self::NoOneAllowed,
@@ -34486,7 +34389,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PutApiV4ProjectsIdCiPipelineVariablesMinimumOverrideRole
+        UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole
     );
 };
 /// Share the project with a group
@@ -34494,11 +34397,11 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdShare`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdShare {
+pub struct ShareProjectBody {
     /// The ID of a group
     pub group_id: i64,
     /// The group access level
-    pub group_access: crate::types::PostApiV4GroupsIdShareGroupAccess,
+    pub group_access: crate::types::ShareGroupBodyGroupAccess,
     /// Share expiration date
     pub expires_at: Option<::chrono::NaiveDate>,
     /// The ID of the Member Role to be assigned to the group
@@ -34506,7 +34409,7 @@ pub struct PostApiV4ProjectsIdShare {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdShare {
+    impl ::serde::Serialize for ShareProjectBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -34604,15 +34507,15 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdHousekeeping`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdHousekeeping {
+pub struct CreateProjectHousekeepingBody {
     /// `prune` to trigger manual prune of unreachable objects or `eager` to trigger eager housekeeping.
     ///
     /// Default: `"eager"`.
-    pub task: Option<crate::types::PostApiV4ProjectsIdHousekeepingTask>,
+    pub task: Option<crate::types::CreateProjectHousekeepingBodyTask>,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdHousekeeping {
+    impl ::serde::Serialize for CreateProjectHousekeepingBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -34632,7 +34535,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdHousekeepingTask {
+pub enum CreateProjectHousekeepingBodyTask {
     /// `eager`
     Eager,
     /// `prune`
@@ -34642,7 +34545,7 @@ pub enum PostApiV4ProjectsIdHousekeepingTask {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdHousekeepingTask {
+    impl CreateProjectHousekeepingBodyTask {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -34652,7 +34555,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdHousekeepingTask {
+    impl ::std::convert::From<&str> for CreateProjectHousekeepingBodyTask {
         fn from(value: &str) -> Self {
             match value {
                 "eager" => Self::Eager,
@@ -34661,20 +34564,20 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdHousekeepingTask);
+    crate::runtime::string_enum!(CreateProjectHousekeepingBodyTask);
 };
 /// Transfer a project to a new namespace
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdTransfer`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdTransfer {
+pub struct TransferProjectBody {
     /// The ID or path of the new namespace
     pub namespace: String,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdTransfer {
+    impl ::serde::Serialize for TransferProjectBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -34808,16 +34711,16 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdProtectedBranches {
+pub struct CreateProjectProtectedBranchBody {
     /// The name of the protected branch
     pub name: String,
     /// Access levels allowed to push (defaults: `40`, maintainer access level)
     pub push_access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedBranchesPushAccessLevel,
+        crate::types::CreateProjectProtectedBranchBodyPushAccessLevel,
     >,
     /// Access levels allowed to merge (defaults: `40`, maintainer access level)
     pub merge_access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedBranchesMergeAccessLevel,
+        crate::types::CreateProjectProtectedBranchBodyMergeAccessLevel,
     >,
     /// Allow force push for all users with push access.
     ///
@@ -34825,26 +34728,26 @@ pub struct PostApiV4ProjectsIdProtectedBranches {
     pub allow_force_push: Option<bool>,
     /// Access levels allowed to unprotect (defaults: `40`, maintainer access level)
     pub unprotect_access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel,
+        crate::types::CreateProjectProtectedBranchBodyUnprotectAccessLevel,
     >,
     /// An array of users/groups allowed to push
     pub allowed_to_push: Option<
-        Vec<crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToPushItem>,
+        Vec<crate::types::CreateProjectProtectedBranchBodyAllowedToPushItem>,
     >,
     /// An array of users/groups allowed to merge
     pub allowed_to_merge: Option<
-        Vec<crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToMergeItem>,
+        Vec<crate::types::CreateProjectProtectedBranchBodyAllowedToMergeItem>,
     >,
     /// An array of users/groups allowed to unprotect
     pub allowed_to_unprotect: Option<
-        Vec<crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItem>,
+        Vec<crate::types::CreateProjectProtectedBranchBodyAllowedToUnprotectItem>,
     >,
     /// Prevent pushes to this branch if it matches an item in CODEOWNERS
     pub code_owner_approval_required: Option<bool>,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdProtectedBranches {
+    impl ::serde::Serialize for CreateProjectProtectedBranchBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -34903,7 +34806,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdProtectedBranchesPushAccessLevel {
+pub enum CreateProjectProtectedBranchBodyPushAccessLevel {
     /// `30`
     V30,
     /// `40`
@@ -34917,7 +34820,7 @@ pub enum PostApiV4ProjectsIdProtectedBranchesPushAccessLevel {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdProtectedBranchesPushAccessLevel {
+    impl CreateProjectProtectedBranchBodyPushAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -34929,8 +34832,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64>
-    for PostApiV4ProjectsIdProtectedBranchesPushAccessLevel {
+    impl ::std::convert::From<i64> for CreateProjectProtectedBranchBodyPushAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 30 => Self::V30,
@@ -34941,7 +34843,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4ProjectsIdProtectedBranchesPushAccessLevel);
+    crate::runtime::int_enum!(CreateProjectProtectedBranchBodyPushAccessLevel);
 };
 /// Access levels allowed to merge (defaults: `40`, maintainer access level)
 ///
@@ -34950,7 +34852,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdProtectedBranchesMergeAccessLevel {
+pub enum CreateProjectProtectedBranchBodyMergeAccessLevel {
     /// `30`
     V30,
     /// `40`
@@ -34964,7 +34866,7 @@ pub enum PostApiV4ProjectsIdProtectedBranchesMergeAccessLevel {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdProtectedBranchesMergeAccessLevel {
+    impl CreateProjectProtectedBranchBodyMergeAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -34976,8 +34878,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64>
-    for PostApiV4ProjectsIdProtectedBranchesMergeAccessLevel {
+    impl ::std::convert::From<i64> for CreateProjectProtectedBranchBodyMergeAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 30 => Self::V30,
@@ -34988,7 +34889,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4ProjectsIdProtectedBranchesMergeAccessLevel);
+    crate::runtime::int_enum!(CreateProjectProtectedBranchBodyMergeAccessLevel);
 };
 /// Access levels allowed to unprotect (defaults: `40`, maintainer access level)
 ///
@@ -34997,7 +34898,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel {
+pub enum CreateProjectProtectedBranchBodyUnprotectAccessLevel {
     /// `30`
     V30,
     /// `40`
@@ -35009,7 +34910,7 @@ pub enum PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel {
+    impl CreateProjectProtectedBranchBodyUnprotectAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -35021,7 +34922,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<i64>
-    for PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel {
+    for CreateProjectProtectedBranchBodyUnprotectAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 30 => Self::V30,
@@ -35031,14 +34932,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel);
+    crate::runtime::int_enum!(CreateProjectProtectedBranchBodyUnprotectAccessLevel);
 };
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_push/items`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToPushItem {
+pub struct CreateProjectProtectedBranchBodyAllowedToPushItem {
     pub access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel,
+        crate::types::CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel,
     >,
     pub deploy_key_id: Option<i64>,
     pub user_id: Option<i64>,
@@ -35049,7 +34950,7 @@ pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToPushItem {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdProtectedBranchesAllowedToPushItem {
+    impl ::serde::Serialize for CreateProjectProtectedBranchBodyAllowedToPushItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35075,7 +34976,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(any(feature = "protected_tags", feature = "projects"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel {
+pub enum CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel {
     /// `30`
     V30,
     /// `40`
@@ -35089,7 +34990,7 @@ pub enum PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel {
 }
 #[cfg(any(feature = "protected_tags", feature = "projects"))]
 const _: () = {
-    impl PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel {
+    impl CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -35102,7 +35003,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<i64>
-    for PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel {
+    for CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 30 => Self::V30,
@@ -35114,15 +35015,15 @@ const _: () = {
         }
     }
     crate::runtime::int_enum!(
-        PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel
+        CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel
     );
 };
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_merge/items`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToMergeItem {
+pub struct CreateProjectProtectedBranchBodyAllowedToMergeItem {
     pub access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel,
+        crate::types::CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel,
     >,
     pub user_id: Option<i64>,
     pub group_id: Option<i64>,
@@ -35132,7 +35033,7 @@ pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToMergeItem {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdProtectedBranchesAllowedToMergeItem {
+    impl ::serde::Serialize for CreateProjectProtectedBranchBodyAllowedToMergeItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35151,9 +35052,9 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_unprotect/items`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItem {
+pub struct CreateProjectProtectedBranchBodyAllowedToUnprotectItem {
     pub access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItemAccessLevel,
+        crate::types::CreateProjectProtectedBranchBodyAllowedToUnprotectItemAccessLevel,
     >,
     pub user_id: Option<i64>,
     pub group_id: Option<i64>,
@@ -35163,8 +35064,7 @@ pub struct PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItem {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize
-    for PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItem {
+    impl ::serde::Serialize for CreateProjectProtectedBranchBodyAllowedToUnprotectItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35185,7 +35085,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItemAccessLevel {
+pub enum CreateProjectProtectedBranchBodyAllowedToUnprotectItemAccessLevel {
     /// `30`
     V30,
     /// `40`
@@ -35197,7 +35097,7 @@ pub enum PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItemAccessLevel {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItemAccessLevel {
+    impl CreateProjectProtectedBranchBodyAllowedToUnprotectItemAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -35209,7 +35109,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<i64>
-    for PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItemAccessLevel {
+    for CreateProjectProtectedBranchBodyAllowedToUnprotectItemAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 30 => Self::V30,
@@ -35220,7 +35120,7 @@ const _: () = {
         }
     }
     crate::runtime::int_enum!(
-        PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItemAccessLevel
+        CreateProjectProtectedBranchBodyAllowedToUnprotectItemAccessLevel
     );
 };
 /// Update a protected branch
@@ -35228,31 +35128,31 @@ const _: () = {
 /// Schema `#/components/schemas/patchApiV4ProjectsIdProtectedBranchesName`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchApiV4ProjectsIdProtectedBranchesName {
+pub struct UpdateProjectProtectedBranchBody {
     /// Allow force push for all users with push access.
     pub allow_force_push: Option<bool>,
     /// Access levels allowed to unprotect (defaults: `40`, maintainer access level)
     pub unprotect_access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedBranchesUnprotectAccessLevel,
+        crate::types::CreateProjectProtectedBranchBodyUnprotectAccessLevel,
     >,
     /// An array of users/groups allowed to push
     pub allowed_to_push: Option<
-        Vec<crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToPushItem>,
+        Vec<crate::types::CreateProjectProtectedBranchBodyAllowedToPushItem>,
     >,
     /// An array of users/groups allowed to merge
     pub allowed_to_merge: Option<
-        Vec<crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToMergeItem>,
+        Vec<crate::types::CreateProjectProtectedBranchBodyAllowedToMergeItem>,
     >,
     /// An array of users/groups allowed to unprotect
     pub allowed_to_unprotect: Option<
-        Vec<crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToUnprotectItem>,
+        Vec<crate::types::CreateProjectProtectedBranchBodyAllowedToUnprotectItem>,
     >,
     /// Prevent pushes to this branch if it matches an item in CODEOWNERS
     pub code_owner_approval_required: Option<bool>,
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PatchApiV4ProjectsIdProtectedBranchesName {
+    impl ::serde::Serialize for UpdateProjectProtectedBranchBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35329,21 +35229,21 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags`.
 #[cfg(feature = "protected_tags")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdProtectedTags {
+pub struct CreateProjectProtectedTagBody {
     /// The name of the protected tag
     pub name: String,
     /// Access levels allowed to create (defaults: `40`, maintainer access level)
     pub create_access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedTagsCreateAccessLevel,
+        crate::types::CreateProjectProtectedTagBodyCreateAccessLevel,
     >,
     /// An array of users/groups allowed to create
     pub allowed_to_create: Option<
-        Vec<crate::types::PostApiV4ProjectsIdProtectedTagsAllowedToCreateItem>,
+        Vec<crate::types::CreateProjectProtectedTagBodyAllowedToCreateItem>,
     >,
 }
 #[cfg(feature = "protected_tags")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdProtectedTags {
+    impl ::serde::Serialize for CreateProjectProtectedTagBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35372,7 +35272,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "protected_tags")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdProtectedTagsCreateAccessLevel {
+pub enum CreateProjectProtectedTagBodyCreateAccessLevel {
     /// `30`
     V30,
     /// `40`
@@ -35386,7 +35286,7 @@ pub enum PostApiV4ProjectsIdProtectedTagsCreateAccessLevel {
 }
 #[cfg(feature = "protected_tags")]
 const _: () = {
-    impl PostApiV4ProjectsIdProtectedTagsCreateAccessLevel {
+    impl CreateProjectProtectedTagBodyCreateAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -35398,8 +35298,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64>
-    for PostApiV4ProjectsIdProtectedTagsCreateAccessLevel {
+    impl ::std::convert::From<i64> for CreateProjectProtectedTagBodyCreateAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 30 => Self::V30,
@@ -35410,14 +35309,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4ProjectsIdProtectedTagsCreateAccessLevel);
+    crate::runtime::int_enum!(CreateProjectProtectedTagBodyCreateAccessLevel);
 };
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags/properties/allowed_to_create/items`.
 #[cfg(feature = "protected_tags")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdProtectedTagsAllowedToCreateItem {
+pub struct CreateProjectProtectedTagBodyAllowedToCreateItem {
     pub access_level: Option<
-        crate::types::PostApiV4ProjectsIdProtectedBranchesAllowedToPushItemAccessLevel,
+        crate::types::CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel,
     >,
     pub user_id: Option<i64>,
     pub group_id: Option<i64>,
@@ -35425,7 +35324,7 @@ pub struct PostApiV4ProjectsIdProtectedTagsAllowedToCreateItem {
 }
 #[cfg(feature = "protected_tags")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdProtectedTagsAllowedToCreateItem {
+    impl ::serde::Serialize for CreateProjectProtectedTagBodyAllowedToCreateItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35449,7 +35348,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesPypi`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdPackagesPypi {
+pub struct CreateProjectPackagePypiBody {
     /// The package file to be published (generated by Multipart middleware)
     pub content: Vec<u8>,
     pub name: String,
@@ -35466,7 +35365,7 @@ pub struct PostApiV4ProjectsIdPackagesPypi {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPackagesPypi {
+    impl ::serde::Serialize for CreateProjectPackagePypiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35504,9 +35403,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4ProjectsIdPackagesPypi);
-    impl crate::runtime::Object for PostApiV4ProjectsIdPackagesPypi {
-        const NAME: &'static str = "PostApiV4ProjectsIdPackagesPypi";
+    crate::runtime::deserialize_object!(CreateProjectPackagePypiBody);
+    impl crate::runtime::Object for CreateProjectPackagePypiBody {
+        const NAME: &'static str = "CreateProjectPackagePypiBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -35561,7 +35460,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases`.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdReleases {
+pub struct CreateProjectReleaseBody {
     /// The tag where the release is created from
     pub tag_name: String,
     /// Message to use if creating a new annotated tag
@@ -35572,7 +35471,7 @@ pub struct PostApiV4ProjectsIdReleases {
     pub description: Option<String>,
     /// If a tag specified in `tag_name` doesn't exist, the release is created from `ref` and tagged with `tag_name`. It can be a commit SHA, another tag name, or a branch name.
     pub r#ref: Option<String>,
-    pub assets: Option<crate::types::PostApiV4ProjectsIdReleasesAssets>,
+    pub assets: Option<crate::types::CreateProjectReleaseBodyAssets>,
     /// The title of each milestone the release is associated with. GitLab Premium customers can specify group milestones. Cannot be combined with `milestone_ids` parameter.
     pub milestones: Option<Vec<String>>,
     /// The ID of each milestone the release is associated with. GitLab Premium customers can specify group milestones. Cannot be combined with `milestones` parameter.
@@ -35584,7 +35483,7 @@ pub struct PostApiV4ProjectsIdReleases {
 }
 #[cfg(feature = "releases")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdReleases {
+    impl ::serde::Serialize for CreateProjectReleaseBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35616,12 +35515,12 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases/properties/assets`.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdReleasesAssets {
-    pub links: Option<Vec<crate::types::PostApiV4ProjectsIdReleasesAssetsLinksItem>>,
+pub struct CreateProjectReleaseBodyAssets {
+    pub links: Option<Vec<crate::types::CreateProjectReleaseBodyAssetsLinksItem>>,
 }
 #[cfg(feature = "releases")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdReleasesAssets {
+    impl ::serde::Serialize for CreateProjectReleaseBodyAssets {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35636,7 +35535,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases/properties/assets/properties/links/items`.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdReleasesAssetsLinksItem {
+pub struct CreateProjectReleaseBodyAssetsLinksItem {
     /// The name of the link. Link names must be unique within the release
     pub name: String,
     /// The URL of the link. Link URLs must be unique within the release
@@ -35650,7 +35549,7 @@ pub struct PostApiV4ProjectsIdReleasesAssetsLinksItem {
 }
 #[cfg(feature = "releases")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdReleasesAssetsLinksItem {
+    impl ::serde::Serialize for CreateProjectReleaseBodyAssetsLinksItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35675,7 +35574,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdReleasesTagName`.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdReleasesTagName {
+pub struct UpdateProjectReleaseBody {
     /// The release name
     pub name: Option<String>,
     /// The description of the release. You can use Markdown
@@ -35689,7 +35588,7 @@ pub struct PutApiV4ProjectsIdReleasesTagName {
 }
 #[cfg(feature = "releases")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdReleasesTagName {
+    impl ::serde::Serialize for UpdateProjectReleaseBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35714,7 +35613,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleasesTagNameAssetsLinks`.
 #[cfg(feature = "release_links")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdReleasesTagNameAssetsLinks {
+pub struct CreateProjectReleaseAssetLinkBody {
     /// The name of the link. Link names must be unique in the release
     pub name: String,
     /// The URL of the link. Link URLs must be unique in the release.
@@ -35726,13 +35625,11 @@ pub struct PostApiV4ProjectsIdReleasesTagNameAssetsLinks {
     /// The type of the link: `other`, `runbook`, `image`, or `package`. Defaults to `other`
     ///
     /// Default: `"other"`.
-    pub link_type: Option<
-        crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType,
-    >,
+    pub link_type: Option<crate::types::CreateProjectReleaseAssetLinkBodyLinkType>,
 }
 #[cfg(feature = "release_links")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdReleasesTagNameAssetsLinks {
+    impl ::serde::Serialize for CreateProjectReleaseAssetLinkBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35760,7 +35657,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "release_links")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType {
+pub enum CreateProjectReleaseAssetLinkBodyLinkType {
     /// `other`
     Other2,
     /// `runbook`
@@ -35774,7 +35671,7 @@ pub enum PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType {
 }
 #[cfg(feature = "release_links")]
 const _: () = {
-    impl PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType {
+    impl CreateProjectReleaseAssetLinkBodyLinkType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -35786,8 +35683,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType {
+    impl ::std::convert::From<&str> for CreateProjectReleaseAssetLinkBodyLinkType {
         fn from(value: &str) -> Self {
             match value {
                 "other" => Self::Other2,
@@ -35798,14 +35694,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType);
+    crate::runtime::string_enum!(CreateProjectReleaseAssetLinkBodyLinkType);
 };
 /// Update a release link
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId`.
 #[cfg(feature = "release_links")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
+pub struct UpdateProjectReleaseAssetLinkBody {
     /// The name of the link
     pub name: Option<String>,
     /// The URL of the link
@@ -35817,13 +35713,11 @@ pub struct PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
     /// The type of the link: `other`, `runbook`, `image`, or `package`. Defaults to `other`
     ///
     /// Default: `"other"`.
-    pub link_type: Option<
-        crate::types::PostApiV4ProjectsIdReleasesTagNameAssetsLinksLinkType,
-    >,
+    pub link_type: Option<crate::types::CreateProjectReleaseAssetLinkBodyLinkType>,
 }
 #[cfg(feature = "release_links")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdReleasesTagNameAssetsLinksLinkId {
+    impl ::serde::Serialize for UpdateProjectReleaseAssetLinkBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35903,13 +35797,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRemoteMirrors`.
 #[cfg(feature = "remote_mirrors")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRemoteMirrors {
+pub struct CreateProjectRemoteMirrorBody {
     /// The URL for a remote mirror
     pub url: String,
     /// Determines if the mirror is enabled
     pub enabled: Option<bool>,
     /// Determines the mirror authentication method
-    pub auth_method: Option<crate::types::PostApiV4ProjectsIdRemoteMirrorsAuthMethod>,
+    pub auth_method: Option<crate::types::CreateProjectRemoteMirrorBodyAuthMethod>,
     /// Determines if divergent refs are kept on the target
     pub keep_divergent_refs: Option<bool>,
     /// Determines if only protected branches are mirrored
@@ -35919,7 +35813,7 @@ pub struct PostApiV4ProjectsIdRemoteMirrors {
 }
 #[cfg(feature = "remote_mirrors")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRemoteMirrors {
+    impl ::serde::Serialize for CreateProjectRemoteMirrorBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -35956,7 +35850,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "remote_mirrors")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdRemoteMirrorsAuthMethod {
+pub enum CreateProjectRemoteMirrorBodyAuthMethod {
     /// `ssh_public_key`
     SshPublicKey,
     /// `password`
@@ -35966,7 +35860,7 @@ pub enum PostApiV4ProjectsIdRemoteMirrorsAuthMethod {
 }
 #[cfg(feature = "remote_mirrors")]
 const _: () = {
-    impl PostApiV4ProjectsIdRemoteMirrorsAuthMethod {
+    impl CreateProjectRemoteMirrorBodyAuthMethod {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -35976,7 +35870,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ProjectsIdRemoteMirrorsAuthMethod {
+    impl ::std::convert::From<&str> for CreateProjectRemoteMirrorBodyAuthMethod {
         fn from(value: &str) -> Self {
             match value {
                 "ssh_public_key" => Self::SshPublicKey,
@@ -35985,14 +35879,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdRemoteMirrorsAuthMethod);
+    crate::runtime::string_enum!(CreateProjectRemoteMirrorBodyAuthMethod);
 };
 /// Update the attributes of a single remote mirror
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdRemoteMirrorsMirrorId`.
 #[cfg(feature = "remote_mirrors")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdRemoteMirrorsMirrorId {
+pub struct UpdateProjectRemoteMirrorBody {
     /// Determines if the mirror is enabled
     pub enabled: Option<bool>,
     /// Determines the mirror authentication method
@@ -36006,7 +35900,7 @@ pub struct PutApiV4ProjectsIdRemoteMirrorsMirrorId {
 }
 #[cfg(feature = "remote_mirrors")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdRemoteMirrorsMirrorId {
+    impl ::serde::Serialize for UpdateProjectRemoteMirrorBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36173,7 +36067,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryChangelog`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryChangelog {
+pub struct CreateProjectRepositoryChangelogBody {
     /// The version of the release, using the semantic versioning format
     pub version: String,
     /// The first commit in the range of commits to use for the changelog
@@ -36199,7 +36093,7 @@ pub struct PostApiV4ProjectsIdRepositoryChangelog {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryChangelog {
+    impl ::serde::Serialize for CreateProjectRepositoryChangelogBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36224,13 +36118,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokensSelfRotate`.
 #[cfg(feature = "personal_access_tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdAccessTokensSelfRotate {
+pub struct RotateProjectAccessTokenSelfBody {
     /// The expiration date of the token
     pub expires_at: Option<::chrono::NaiveDate>,
 }
 #[cfg(feature = "personal_access_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdAccessTokensSelfRotate {
+    impl ::serde::Serialize for RotateProjectAccessTokenSelfBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36247,11 +36141,11 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokens`.
 #[cfg(feature = "project_access_tokens")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdAccessTokens {
+pub struct CreateProjectAccessTokenBody {
     /// Resource access token name
     pub name: String,
     /// The permissions of the token
-    pub scopes: Vec<crate::types::PostApiV4GroupsIdAccessTokensScopesItem>,
+    pub scopes: Vec<crate::types::CreateGroupAccessTokenBodyScopesItem>,
     /// The expiration date of the token
     ///
     /// Default: `"2026-03-05T09:41:42.948Z"`.
@@ -36261,11 +36155,11 @@ pub struct PostApiV4ProjectsIdAccessTokens {
     /// The access level of the token in the project
     ///
     /// Default: `40`.
-    pub access_level: Option<crate::types::PostApiV4ProjectsIdAccessTokensAccessLevel>,
+    pub access_level: Option<crate::types::CreateProjectAccessTokenBodyAccessLevel>,
 }
 #[cfg(feature = "project_access_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdAccessTokens {
+    impl ::serde::Serialize for CreateProjectAccessTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36288,7 +36182,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "project_access_tokens")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdAccessTokensAccessLevel {
+pub enum CreateProjectAccessTokenBodyAccessLevel {
     /// `10`
     V10,
     /// `15`
@@ -36306,7 +36200,7 @@ pub enum PostApiV4ProjectsIdAccessTokensAccessLevel {
 }
 #[cfg(feature = "project_access_tokens")]
 const _: () = {
-    impl PostApiV4ProjectsIdAccessTokensAccessLevel {
+    impl CreateProjectAccessTokenBodyAccessLevel {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -36320,7 +36214,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64> for PostApiV4ProjectsIdAccessTokensAccessLevel {
+    impl ::std::convert::From<i64> for CreateProjectAccessTokenBodyAccessLevel {
         fn from(value: i64) -> Self {
             match value {
                 10 => Self::V10,
@@ -36333,20 +36227,20 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4ProjectsIdAccessTokensAccessLevel);
+    crate::runtime::int_enum!(CreateProjectAccessTokenBodyAccessLevel);
 };
 /// Rotate a resource access token
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokensTokenIdRotate`.
 #[cfg(feature = "project_access_tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4ProjectsIdAccessTokensTokenIdRotate {
+pub struct RotateProjectAccessTokenBody {
     /// The expiration date of the token
     pub expires_at: Option<::chrono::NaiveDate>,
 }
 #[cfg(feature = "project_access_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdAccessTokensTokenIdRotate {
+    impl ::serde::Serialize for RotateProjectAccessTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36404,13 +36298,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdPackagesRubygemsApiV1Gems`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdPackagesRubygemsApiV1Gems {
+pub struct CreateProjectPackageRubygemApiV1GemBody {
     /// The package file to be published (generated by Multipart middleware)
     pub file: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdPackagesRubygemsApiV1Gems {
+    impl ::serde::Serialize for CreateProjectPackageRubygemApiV1GemBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36421,9 +36315,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4ProjectsIdPackagesRubygemsApiV1Gems);
-    impl crate::runtime::Object for PostApiV4ProjectsIdPackagesRubygemsApiV1Gems {
-        const NAME: &'static str = "PostApiV4ProjectsIdPackagesRubygemsApiV1Gems";
+    crate::runtime::deserialize_object!(CreateProjectPackageRubygemApiV1GemBody);
+    impl crate::runtime::Object for CreateProjectPackageRubygemApiV1GemBody {
+        const NAME: &'static str = "CreateProjectPackageRubygemApiV1GemBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -36445,7 +36339,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositorySubmodulesSubmodule`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdRepositorySubmodulesSubmodule {
+pub struct UpdateProjectRepositorySubmoduleBody {
     /// Commit sha to update the submodule to.
     pub commit_sha: String,
     /// Name of the branch to commit into.
@@ -36455,7 +36349,7 @@ pub struct PutApiV4ProjectsIdRepositorySubmodulesSubmodule {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdRepositorySubmodulesSubmodule {
+    impl ::serde::Serialize for UpdateProjectRepositorySubmoduleBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36544,7 +36438,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryTags`.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdRepositoryTags {
+pub struct CreateProjectRepositoryTagBody {
     /// The name of the tag
     pub tag_name: String,
     /// The commit sha or branch name
@@ -36554,7 +36448,7 @@ pub struct PostApiV4ProjectsIdRepositoryTags {
 }
 #[cfg(feature = "tags")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdRepositoryTags {
+    impl ::serde::Serialize for CreateProjectRepositoryTagBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36602,14 +36496,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem*moduleVersionFileAuthorize`.
 #[cfg(feature = "terraform_registry")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize {
+pub struct AuthorizeProjectPackageTerraformModuleFileBody {
     /// Module version
     pub module_version: String,
 }
 #[cfg(feature = "terraform_registry")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemModuleVersionFileAuthorize {
+    impl ::serde::Serialize for AuthorizeProjectPackageTerraformModuleFileBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36626,7 +36519,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdTerraformStateNameLock`.
 #[cfg(feature = "terraform_state")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdTerraformStateNameLock {
+pub struct PostProjectsIdTerraformStateNameLockBody {
     /// Terraform state lock ID
     pub id: String,
     /// Terraform operation
@@ -36644,7 +36537,7 @@ pub struct PostApiV4ProjectsIdTerraformStateNameLock {
 }
 #[cfg(feature = "terraform_state")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdTerraformStateNameLock {
+    impl ::serde::Serialize for PostProjectsIdTerraformStateNameLockBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36667,20 +36560,20 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdWikis`.
 #[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdWikis {
+pub struct CreateProjectWikiBody {
     /// Title of a wiki page
     pub title: String,
-    pub front_matter: Option<crate::types::PostApiV4GroupsIdWikisFrontMatter>,
+    pub front_matter: Option<crate::types::CreateGroupWikiBodyFrontMatter>,
     /// Content of a wiki page
     pub content: String,
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
     ///
     /// Default: `"markdown"`.
-    pub format: Option<crate::types::PostApiV4GroupsIdWikisFormat>,
+    pub format: Option<crate::types::CreateGroupWikiBodyFormat>,
 }
 #[cfg(feature = "wikis")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdWikis {
+    impl ::serde::Serialize for CreateProjectWikiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36700,20 +36593,20 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ProjectsIdWikisSlug`.
 #[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4ProjectsIdWikisSlug {
+pub struct UpdateProjectWikiBody {
     /// Title of a wiki page
     pub title: Option<String>,
-    pub front_matter: Option<crate::types::PostApiV4GroupsIdWikisFrontMatter>,
+    pub front_matter: Option<crate::types::CreateGroupWikiBodyFrontMatter>,
     /// Content of a wiki page
     pub content: Option<String>,
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
     ///
     /// Default: `"markdown"`.
-    pub format: Option<crate::types::PostApiV4GroupsIdWikisFormat>,
+    pub format: Option<crate::types::CreateGroupWikiBodyFormat>,
 }
 #[cfg(feature = "wikis")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ProjectsIdWikisSlug {
+    impl ::serde::Serialize for UpdateProjectWikiBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36733,7 +36626,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectsIdWikisAttachments`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectsIdWikisAttachments {
+pub struct CreateProjectWikiAttachmentBody {
     /// The attachment file to be uploaded
     pub file: Vec<u8>,
     /// The name of the branch
@@ -36741,7 +36634,7 @@ pub struct PostApiV4ProjectsIdWikisAttachments {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectsIdWikisAttachments {
+    impl ::serde::Serialize for CreateProjectWikiAttachmentBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36753,9 +36646,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4ProjectsIdWikisAttachments);
-    impl crate::runtime::Object for PostApiV4ProjectsIdWikisAttachments {
-        const NAME: &'static str = "PostApiV4ProjectsIdWikisAttachments";
+    crate::runtime::deserialize_object!(CreateProjectWikiAttachmentBody);
+    impl crate::runtime::Object for CreateProjectWikiAttachmentBody {
+        const NAME: &'static str = "CreateProjectWikiAttachmentBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -36819,17 +36712,17 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4AdminBatchedBackgroundMigrationsIdResume`.
 #[cfg(feature = "batched_background_migrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4AdminBatchedBackgroundMigrationsIdResume {
+pub struct ResumeAdminBatchedBackgroundMigrationBody {
     /// The name of the database
     ///
     /// Default: `"main"`.
     pub database: Option<
-        crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase,
+        crate::types::ResumeAdminBatchedBackgroundMigrationBodyDatabase,
     >,
 }
 #[cfg(feature = "batched_background_migrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4AdminBatchedBackgroundMigrationsIdResume {
+    impl ::serde::Serialize for ResumeAdminBatchedBackgroundMigrationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36849,7 +36742,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "batched_background_migrations", feature = "migrations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase {
+pub enum ResumeAdminBatchedBackgroundMigrationBodyDatabase {
     /// `main`
     Main,
     /// `ci`
@@ -36865,7 +36758,7 @@ pub enum PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase {
 }
 #[cfg(any(feature = "batched_background_migrations", feature = "migrations"))]
 const _: () = {
-    impl PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase {
+    impl ResumeAdminBatchedBackgroundMigrationBodyDatabase {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -36879,7 +36772,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase {
+    for ResumeAdminBatchedBackgroundMigrationBodyDatabase {
         fn from(value: &str) -> Self {
             match value {
                 "main" => Self::Main,
@@ -36891,26 +36784,24 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase
-    );
+    crate::runtime::string_enum!(ResumeAdminBatchedBackgroundMigrationBodyDatabase);
 };
 /// Pause a batched background migration
 ///
 /// Schema `#/components/schemas/putApiV4AdminBatchedBackgroundMigrationsIdPause`.
 #[cfg(feature = "batched_background_migrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4AdminBatchedBackgroundMigrationsIdPause {
+pub struct PauseAdminBatchedBackgroundMigrationBody {
     /// The name of the database
     ///
     /// Default: `"main"`.
     pub database: Option<
-        crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase,
+        crate::types::ResumeAdminBatchedBackgroundMigrationBodyDatabase,
     >,
 }
 #[cfg(feature = "batched_background_migrations")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4AdminBatchedBackgroundMigrationsIdPause {
+    impl ::serde::Serialize for PauseAdminBatchedBackgroundMigrationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36927,7 +36818,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4AdminCiVariables`.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4AdminCiVariables {
+pub struct CreateAdminCiVariableBody {
     /// The key of the variable. Max 255 characters
     pub key: String,
     /// The description of the variable
@@ -36941,11 +36832,11 @@ pub struct PostApiV4AdminCiVariables {
     /// Whether the variable will be expanded
     pub raw: Option<bool>,
     /// The type of a variable. Available types are: env_var (default) and file
-    pub variable_type: Option<crate::types::PostApiV4AdminCiVariablesVariableType>,
+    pub variable_type: Option<crate::types::CreateAdminCiVariableBodyVariableType>,
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4AdminCiVariables {
+    impl ::serde::Serialize for CreateAdminCiVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -36975,7 +36866,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4AdminCiVariablesVariableType {
+pub enum CreateAdminCiVariableBodyVariableType {
     /// `env_var`
     EnvVar,
     /// `file`
@@ -36985,7 +36876,7 @@ pub enum PostApiV4AdminCiVariablesVariableType {
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl PostApiV4AdminCiVariablesVariableType {
+    impl CreateAdminCiVariableBodyVariableType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -36995,7 +36886,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4AdminCiVariablesVariableType {
+    impl ::std::convert::From<&str> for CreateAdminCiVariableBodyVariableType {
         fn from(value: &str) -> Self {
             match value {
                 "env_var" => Self::EnvVar,
@@ -37004,14 +36895,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4AdminCiVariablesVariableType);
+    crate::runtime::string_enum!(CreateAdminCiVariableBodyVariableType);
 };
 /// Update an instance-level variable
 ///
 /// Schema `#/components/schemas/putApiV4AdminCiVariablesKey`.
 #[cfg(feature = "ci_variables")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4AdminCiVariablesKey {
+pub struct UpdateAdminCiVariableBody {
     /// The description of the variable
     pub description: Option<String>,
     /// The value of a variable
@@ -37023,11 +36914,11 @@ pub struct PutApiV4AdminCiVariablesKey {
     /// Whether the variable will be expanded
     pub raw: Option<bool>,
     /// The type of a variable. Available types are: env_var (default) and file
-    pub variable_type: Option<crate::types::PostApiV4AdminCiVariablesVariableType>,
+    pub variable_type: Option<crate::types::CreateAdminCiVariableBodyVariableType>,
 }
 #[cfg(feature = "ci_variables")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4AdminCiVariablesKey {
+    impl ::serde::Serialize for UpdateAdminCiVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -37082,7 +36973,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4AdminClustersAdd`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4AdminClustersAdd {
+pub struct AddAdminClusterBody {
     /// Cluster name
     pub name: String,
     /// Determines if cluster is active or not, defaults to true
@@ -37106,11 +36997,11 @@ pub struct PostApiV4AdminClustersAdd {
     /// Default: `true`.
     pub managed: Option<bool>,
     /// Platform Kubernetes data
-    pub platform_kubernetes_attributes: crate::types::PostApiV4ProjectsIdClustersUserPlatformKubernetesAttributes,
+    pub platform_kubernetes_attributes: crate::types::CreateProjectClusterUserBodyPlatformKubernetesAttributes,
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4AdminClustersAdd {
+    impl ::serde::Serialize for AddAdminClusterBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -37149,7 +37040,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4AdminClustersClusterId`.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4AdminClustersClusterId {
+pub struct UpdateAdminClusterBody {
     /// Cluster name
     pub name: Option<String>,
     /// Enable or disable Gitlab's connection to your Kubernetes cluster
@@ -37168,12 +37059,12 @@ pub struct PutApiV4AdminClustersClusterId {
     pub managed: Option<bool>,
     /// Platform Kubernetes data
     pub platform_kubernetes_attributes: Option<
-        crate::types::PutApiV4ProjectsIdClustersClusterIdPlatformKubernetesAttributes,
+        crate::types::UpdateProjectClusterBodyPlatformKubernetesAttributes,
     >,
 }
 #[cfg(feature = "clusters")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4AdminClustersClusterId {
+    impl ::serde::Serialize for UpdateAdminClusterBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -37213,17 +37104,17 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4AdminMigrationsTimestampMark`.
 #[cfg(feature = "migrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4AdminMigrationsTimestampMark {
+pub struct MarkAdminMigrationBody {
     /// The name of the database
     ///
     /// Default: `"main"`.
     pub database: Option<
-        crate::types::PutApiV4AdminBatchedBackgroundMigrationsIdResumeDatabase,
+        crate::types::ResumeAdminBatchedBackgroundMigrationBodyDatabase,
     >,
 }
 #[cfg(feature = "migrations")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4AdminMigrationsTimestampMark {
+    impl ::serde::Serialize for MarkAdminMigrationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -37291,7 +37182,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4BroadcastMessages`.
 #[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4BroadcastMessages {
+pub struct CreateBroadcastMessageBody {
     /// Message to display
     pub message: String,
     /// Starting time
@@ -37304,20 +37195,20 @@ pub struct PostApiV4BroadcastMessages {
     pub font: Option<String>,
     /// Target user roles
     pub target_access_levels: Option<
-        Vec<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        Vec<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     >,
     /// Target path
     pub target_path: Option<String>,
     /// Broadcast type. Defaults to banner
-    pub broadcast_type: Option<crate::types::PostApiV4BroadcastMessagesBroadcastType>,
+    pub broadcast_type: Option<crate::types::CreateBroadcastMessageBodyBroadcastType>,
     /// Is dismissable
     pub dismissable: Option<bool>,
     /// The theme for the message
-    pub theme: Option<crate::types::PostApiV4BroadcastMessagesTheme>,
+    pub theme: Option<crate::types::CreateBroadcastMessageBodyTheme>,
 }
 #[cfg(feature = "broadcast_messages")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4BroadcastMessages {
+    impl ::serde::Serialize for CreateBroadcastMessageBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -37358,7 +37249,7 @@ const _: () = {
     )
 )]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4BroadcastMessagesTargetAccessLevelsItem {
+pub enum CreateBroadcastMessageBodyTargetAccessLevelsItem {
     /// `10`
     V10,
     /// `15`
@@ -37383,7 +37274,7 @@ pub enum PostApiV4BroadcastMessagesTargetAccessLevelsItem {
     )
 )]
 const _: () = {
-    impl PostApiV4BroadcastMessagesTargetAccessLevelsItem {
+    impl CreateBroadcastMessageBodyTargetAccessLevelsItem {
         /// The value as sent on the wire.
         pub fn value(self) -> i64 {
             match self {
@@ -37397,7 +37288,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<i64> for PostApiV4BroadcastMessagesTargetAccessLevelsItem {
+    impl ::std::convert::From<i64> for CreateBroadcastMessageBodyTargetAccessLevelsItem {
         fn from(value: i64) -> Self {
             match value {
                 10 => Self::V10,
@@ -37410,7 +37301,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::int_enum!(PostApiV4BroadcastMessagesTargetAccessLevelsItem);
+    crate::runtime::int_enum!(CreateBroadcastMessageBodyTargetAccessLevelsItem);
 };
 /// Broadcast type. Defaults to banner
 ///
@@ -37420,7 +37311,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4BroadcastMessagesBroadcastType {
+pub enum CreateBroadcastMessageBodyBroadcastType {
     /// `banner`
     Banner,
     /// `notification`
@@ -37430,7 +37321,7 @@ pub enum PostApiV4BroadcastMessagesBroadcastType {
 }
 #[cfg(feature = "broadcast_messages")]
 const _: () = {
-    impl PostApiV4BroadcastMessagesBroadcastType {
+    impl CreateBroadcastMessageBodyBroadcastType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -37440,7 +37331,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4BroadcastMessagesBroadcastType {
+    impl ::std::convert::From<&str> for CreateBroadcastMessageBodyBroadcastType {
         fn from(value: &str) -> Self {
             match value {
                 "banner" => Self::Banner,
@@ -37449,7 +37340,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4BroadcastMessagesBroadcastType);
+    crate::runtime::string_enum!(CreateBroadcastMessageBodyBroadcastType);
 };
 /// The theme for the message
 ///
@@ -37459,7 +37350,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4BroadcastMessagesTheme {
+pub enum CreateBroadcastMessageBodyTheme {
     /// `indigo`
     Indigo,
     /// `light-indigo`
@@ -37485,7 +37376,7 @@ pub enum PostApiV4BroadcastMessagesTheme {
 }
 #[cfg(feature = "broadcast_messages")]
 const _: () = {
-    impl PostApiV4BroadcastMessagesTheme {
+    impl CreateBroadcastMessageBodyTheme {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -37503,7 +37394,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4BroadcastMessagesTheme {
+    impl ::std::convert::From<&str> for CreateBroadcastMessageBodyTheme {
         fn from(value: &str) -> Self {
             match value {
                 "indigo" => Self::Indigo,
@@ -37520,14 +37411,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4BroadcastMessagesTheme);
+    crate::runtime::string_enum!(CreateBroadcastMessageBodyTheme);
 };
 /// Update a broadcast message
 ///
 /// Schema `#/components/schemas/putApiV4BroadcastMessagesId`.
 #[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4BroadcastMessagesId {
+pub struct UpdateBroadcastMessageBody {
     /// Message to display
     pub message: Option<String>,
     /// Starting time
@@ -37540,20 +37431,20 @@ pub struct PutApiV4BroadcastMessagesId {
     pub font: Option<String>,
     /// Target user roles
     pub target_access_levels: Option<
-        Vec<crate::types::PostApiV4BroadcastMessagesTargetAccessLevelsItem>,
+        Vec<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     >,
     /// Target path
     pub target_path: Option<String>,
     /// Broadcast Type
-    pub broadcast_type: Option<crate::types::PutApiV4BroadcastMessagesIdBroadcastType>,
+    pub broadcast_type: Option<crate::types::UpdateBroadcastMessageBodyBroadcastType>,
     /// Is dismissable
     pub dismissable: Option<bool>,
     /// The theme for the message
-    pub theme: Option<crate::types::PostApiV4BroadcastMessagesTheme>,
+    pub theme: Option<crate::types::CreateBroadcastMessageBodyTheme>,
 }
 #[cfg(feature = "broadcast_messages")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4BroadcastMessagesId {
+    impl ::serde::Serialize for UpdateBroadcastMessageBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -37590,7 +37481,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4BroadcastMessagesIdBroadcastType {
+pub enum UpdateBroadcastMessageBodyBroadcastType {
     /// `banner`
     Banner,
     /// `notification`
@@ -37600,7 +37491,7 @@ pub enum PutApiV4BroadcastMessagesIdBroadcastType {
 }
 #[cfg(feature = "broadcast_messages")]
 const _: () = {
-    impl PutApiV4BroadcastMessagesIdBroadcastType {
+    impl UpdateBroadcastMessageBodyBroadcastType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -37610,7 +37501,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PutApiV4BroadcastMessagesIdBroadcastType {
+    impl ::std::convert::From<&str> for UpdateBroadcastMessageBodyBroadcastType {
         fn from(value: &str) -> Self {
             match value {
                 "banner" => Self::Banner,
@@ -37619,14 +37510,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PutApiV4BroadcastMessagesIdBroadcastType);
+    crate::runtime::string_enum!(UpdateBroadcastMessageBodyBroadcastType);
 };
 /// Create a new application
 ///
 /// Schema `#/components/schemas/postApiV4Applications`.
 #[cfg(feature = "applications")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Applications {
+pub struct CreateApplicationBody {
     /// Name of the application.
     pub name: String,
     /// Redirect URI of the application.
@@ -37642,7 +37533,7 @@ pub struct PostApiV4Applications {
 }
 #[cfg(feature = "applications")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Applications {
+    impl ::serde::Serialize for CreateApplicationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38041,7 +37932,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Runners`.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Runners {
+pub struct CreateRunnerBody {
     /// Registration token
     pub token: String,
     /// Description of the runner
@@ -38051,7 +37942,7 @@ pub struct PostApiV4Runners {
     /// Free-form maintenance notes for the runner (1024 characters)
     pub maintenance_note: Option<String>,
     /// Runner's metadata
-    pub info: Option<crate::types::PostApiV4RunnersInfo>,
+    pub info: Option<crate::types::CreateRunnerBodyInfo>,
     /// Deprecated: Use `paused` instead. Specifies if the runner is allowed to receive new jobs
     pub active: Option<bool>,
     /// Specifies if the runner should ignore new jobs
@@ -38059,7 +37950,7 @@ pub struct PostApiV4Runners {
     /// Specifies if the runner should be locked for the current project
     pub locked: Option<bool>,
     /// The access level of the runner
-    pub access_level: Option<crate::types::PostApiV4RunnersAccessLevel>,
+    pub access_level: Option<crate::types::CreateRunnerBodyAccessLevel>,
     /// Specifies if the runner should handle untagged jobs
     pub run_untagged: Option<bool>,
     /// A list of runner tags
@@ -38069,7 +37960,7 @@ pub struct PostApiV4Runners {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Runners {
+    impl ::serde::Serialize for CreateRunnerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38109,7 +38000,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Runners/properties/info`.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4RunnersInfo {
+pub struct CreateRunnerBodyInfo {
     /// Runner's name
     pub name: Option<String>,
     /// Runner's version
@@ -38123,7 +38014,7 @@ pub struct PostApiV4RunnersInfo {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4RunnersInfo {
+    impl ::serde::Serialize for CreateRunnerBodyInfo {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38147,7 +38038,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "runners", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4RunnersAccessLevel {
+pub enum CreateRunnerBodyAccessLevel {
     /// `not_protected`
     NotProtected,
     /// `ref_protected`
@@ -38157,7 +38048,7 @@ pub enum PostApiV4RunnersAccessLevel {
 }
 #[cfg(any(feature = "runners", feature = "user"))]
 const _: () = {
-    impl PostApiV4RunnersAccessLevel {
+    impl CreateRunnerBodyAccessLevel {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -38167,7 +38058,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4RunnersAccessLevel {
+    impl ::std::convert::From<&str> for CreateRunnerBodyAccessLevel {
         fn from(value: &str) -> Self {
             match value {
                 "not_protected" => Self::NotProtected,
@@ -38176,7 +38067,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4RunnersAccessLevel);
+    crate::runtime::string_enum!(CreateRunnerBodyAccessLevel);
 };
 /// API_Entities_Ci_RunnerRegistrationDetails model
 ///
@@ -38214,7 +38105,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4RunnersVerify`.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4RunnersVerify {
+pub struct VerifyRunnerBody {
     /// The runner's authentication token
     pub token: String,
     /// The runner's system identifier
@@ -38222,7 +38113,7 @@ pub struct PostApiV4RunnersVerify {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4RunnersVerify {
+    impl ::serde::Serialize for VerifyRunnerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38240,13 +38131,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4RunnersResetAuthenticationToken`.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4RunnersResetAuthenticationToken {
+pub struct ResetRunnerAuthenticationTokenBody {
     /// The current authentication token of the runner
     pub token: String,
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4RunnersResetAuthenticationToken {
+    impl ::serde::Serialize for ResetRunnerAuthenticationTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38334,7 +38225,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4RunnersId`.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4RunnersId {
+pub struct UpdateRunnerBody {
     /// The description of the runner
     pub description: Option<String>,
     /// Deprecated: Use `paused` instead. Flag indicating whether the runner is allowed to receive jobs
@@ -38348,7 +38239,7 @@ pub struct PutApiV4RunnersId {
     /// Specifies if the runner is locked
     pub locked: Option<bool>,
     /// The access level of the runner
-    pub access_level: Option<crate::types::PostApiV4RunnersAccessLevel>,
+    pub access_level: Option<crate::types::CreateRunnerBodyAccessLevel>,
     /// Maximum timeout that limits the amount of time (in seconds) that runners can run jobs
     pub maximum_timeout: Option<i64>,
     /// Free-form maintenance notes for the runner (1024 characters)
@@ -38356,7 +38247,7 @@ pub struct PutApiV4RunnersId {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4RunnersId {
+    impl ::serde::Serialize for UpdateRunnerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38456,7 +38347,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4JobsRequest`.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4JobsRequest {
+pub struct CreateJobRequestBody {
     /// Runner's authentication token
     pub token: String,
     /// Runner's system identifier
@@ -38464,13 +38355,13 @@ pub struct PostApiV4JobsRequest {
     /// Runner's queue last_update token
     pub last_update: Option<String>,
     /// Runner's metadata
-    pub info: Option<crate::types::PostApiV4JobsRequestInfo>,
+    pub info: Option<crate::types::CreateJobRequestBodyInfo>,
     /// Runner's session data
-    pub session: Option<crate::types::PostApiV4JobsRequestSession>,
+    pub session: Option<crate::types::CreateJobRequestBodySession>,
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4JobsRequest {
+    impl ::serde::Serialize for CreateJobRequestBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38491,7 +38382,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4JobsRequest/properties/info`.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4JobsRequestInfo {
+pub struct CreateJobRequestBodyInfo {
     /// Runner's name
     pub name: Option<String>,
     /// Runner's version
@@ -38507,11 +38398,11 @@ pub struct PostApiV4JobsRequestInfo {
     /// Runner's features
     pub features: Option<::serde_json::Value>,
     /// Runner's config
-    pub config: Option<crate::types::PostApiV4JobsRequestInfoConfig>,
+    pub config: Option<crate::types::CreateJobRequestBodyInfoConfig>,
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4JobsRequestInfo {
+    impl ::serde::Serialize for CreateJobRequestBodyInfo {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38535,13 +38426,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4JobsRequest/properties/info/properties/config`.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4JobsRequestInfoConfig {
+pub struct CreateJobRequestBodyInfoConfig {
     /// GPUs enabled
     pub gpus: Option<String>,
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4JobsRequestInfoConfig {
+    impl ::serde::Serialize for CreateJobRequestBodyInfoConfig {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38558,7 +38449,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4JobsRequest/properties/session`.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4JobsRequestSession {
+pub struct CreateJobRequestBodySession {
     /// Session's url
     pub url: Option<String>,
     /// Session's certificate
@@ -38568,7 +38459,7 @@ pub struct PostApiV4JobsRequestSession {
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4JobsRequestSession {
+    impl ::serde::Serialize for CreateJobRequestBodySession {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38591,7 +38482,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4JobsId`.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4JobsId {
+pub struct UpdateJobBody {
     /// Job token
     pub token: String,
     /// Job's status: success, failed
@@ -38601,13 +38492,13 @@ pub struct PutApiV4JobsId {
     /// Job's failure_reason
     pub failure_reason: Option<String>,
     /// Build log state
-    pub output: Option<crate::types::PutApiV4JobsIdOutput>,
+    pub output: Option<crate::types::UpdateJobBodyOutput>,
     /// Job's exit code
     pub exit_code: Option<i64>,
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4JobsId {
+    impl ::serde::Serialize for UpdateJobBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38633,7 +38524,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4JobsId/properties/output`.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4JobsIdOutput {
+pub struct UpdateJobBodyOutput {
     /// Job's trace CRC32 checksum
     pub checksum: Option<String>,
     /// Job's trace size in bytes
@@ -38641,7 +38532,7 @@ pub struct PutApiV4JobsIdOutput {
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4JobsIdOutput {
+    impl ::serde::Serialize for UpdateJobBodyOutput {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38659,7 +38550,7 @@ const _: () = {
 /// Schema `#/components/schemas/patchApiV4JobsIdTrace`.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchApiV4JobsIdTrace {
+pub struct UpdateJobTraceBody {
     /// Job's authentication token
     pub token: Option<String>,
     /// Enable or Disable the debug trace
@@ -38667,7 +38558,7 @@ pub struct PatchApiV4JobsIdTrace {
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl ::serde::Serialize for PatchApiV4JobsIdTrace {
+    impl ::serde::Serialize for UpdateJobTraceBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38685,7 +38576,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4JobsIdArtifactsAuthorize`.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4JobsIdArtifactsAuthorize {
+pub struct AuthorizeJobArtifactBody {
     /// Job's authentication token
     pub token: Option<String>,
     /// Size of artifact file
@@ -38693,13 +38584,11 @@ pub struct PostApiV4JobsIdArtifactsAuthorize {
     /// The type of artifact
     ///
     /// Default: `"archive"`.
-    pub artifact_type: Option<
-        crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
-    >,
+    pub artifact_type: Option<crate::types::AuthorizeJobArtifactBodyArtifactType>,
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4JobsIdArtifactsAuthorize {
+    impl ::serde::Serialize for AuthorizeJobArtifactBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38725,7 +38614,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4JobsIdArtifactsAuthorizeArtifactType {
+pub enum AuthorizeJobArtifactBodyArtifactType {
     /// `archive`
     Archive,
     /// `metadata`
@@ -38795,7 +38684,7 @@ pub enum PostApiV4JobsIdArtifactsAuthorizeArtifactType {
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl PostApiV4JobsIdArtifactsAuthorizeArtifactType {
+    impl AuthorizeJobArtifactBodyArtifactType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -38835,7 +38724,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4JobsIdArtifactsAuthorizeArtifactType {
+    impl ::std::convert::From<&str> for AuthorizeJobArtifactBodyArtifactType {
         fn from(value: &str) -> Self {
             match value {
                 "archive" => Self::Archive,
@@ -38874,14 +38763,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4JobsIdArtifactsAuthorizeArtifactType);
+    crate::runtime::string_enum!(AuthorizeJobArtifactBodyArtifactType);
 };
 /// Upload a job artifact
 ///
 /// Schema `#/components/schemas/postApiV4JobsIdArtifacts`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4JobsIdArtifacts {
+pub struct CreateJobArtifactBody {
     /// The artifact file to store (generated by Multipart middleware)
     pub file: Vec<u8>,
     /// Job's authentication token
@@ -38891,13 +38780,11 @@ pub struct PostApiV4JobsIdArtifacts {
     /// The type of artifact
     ///
     /// Default: `"archive"`.
-    pub artifact_type: Option<
-        crate::types::PostApiV4JobsIdArtifactsAuthorizeArtifactType,
-    >,
+    pub artifact_type: Option<crate::types::AuthorizeJobArtifactBodyArtifactType>,
     /// The format of artifact
     ///
     /// Default: `"zip"`.
-    pub artifact_format: Option<crate::types::PostApiV4JobsIdArtifactsArtifactFormat>,
+    pub artifact_format: Option<crate::types::CreateJobArtifactBodyArtifactFormat>,
     /// The artifact metadata to store (generated by Multipart middleware)
     pub metadata: Option<Vec<u8>>,
     /// Specify accessibility level of artifact private/public
@@ -38905,7 +38792,7 @@ pub struct PostApiV4JobsIdArtifacts {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4JobsIdArtifacts {
+    impl ::serde::Serialize for CreateJobArtifactBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -38934,9 +38821,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4JobsIdArtifacts);
-    impl crate::runtime::Object for PostApiV4JobsIdArtifacts {
-        const NAME: &'static str = "PostApiV4JobsIdArtifacts";
+    crate::runtime::deserialize_object!(CreateJobArtifactBody);
+    impl crate::runtime::Object for CreateJobArtifactBody {
+        const NAME: &'static str = "CreateJobArtifactBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -38979,7 +38866,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4JobsIdArtifactsArtifactFormat {
+pub enum CreateJobArtifactBodyArtifactFormat {
     /// `raw`
     Raw,
     /// `zip`
@@ -38991,7 +38878,7 @@ pub enum PostApiV4JobsIdArtifactsArtifactFormat {
 }
 #[cfg(feature = "jobs")]
 const _: () = {
-    impl PostApiV4JobsIdArtifactsArtifactFormat {
+    impl CreateJobArtifactBodyArtifactFormat {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -39002,7 +38889,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4JobsIdArtifactsArtifactFormat {
+    impl ::std::convert::From<&str> for CreateJobArtifactBodyArtifactFormat {
         fn from(value: &str) -> Self {
             match value {
                 "raw" => Self::Raw,
@@ -39012,21 +38899,20 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4JobsIdArtifactsArtifactFormat);
+    crate::runtime::string_enum!(CreateJobArtifactBodyArtifactFormat);
 };
 /// Upload recipe package files
 ///
 /// Schema `#/components/schemas/putApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
+pub struct UpdatePackageConanV1FileExportBody {
     /// The package file to be published (generated by Multipart middleware)
     pub file: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
+    impl ::serde::Serialize for UpdatePackageConanV1FileExportBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -39037,12 +38923,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName
-    );
-    impl crate::runtime::Object
-    for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName {
-        const NAME: &'static str = "PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileName";
+    crate::runtime::deserialize_object!(UpdatePackageConanV1FileExportBody);
+    impl crate::runtime::Object for UpdatePackageConanV1FileExportBody {
+        const NAME: &'static str = "UpdatePackageConanV1FileExportBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -39064,14 +38947,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
+pub struct UpdatePackageConanV1FilePackageBody {
     /// The package file to be published (generated by Multipart middleware)
     pub file: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize
-    for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
+    impl ::serde::Serialize for UpdatePackageConanV1FilePackageBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -39082,12 +38964,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(
-        PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName
-    );
-    impl crate::runtime::Object
-    for PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName {
-        const NAME: &'static str = "PutApiV4PackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionPackageConanPackageReferencePackageRevisionFileName";
+    crate::runtime::deserialize_object!(UpdatePackageConanV1FilePackageBody);
+    impl crate::runtime::Object for UpdatePackageConanV1FilePackageBody {
+        const NAME: &'static str = "UpdatePackageConanV1FilePackageBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -39109,13 +38988,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4PackagesNpmPackage*packageNameDistTagsTag`.
 #[cfg(feature = "npm_packages")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4PackagesNpmPackagePackageNameDistTagsTag {
+pub struct UpdatePackageNpmPackageDistTagBody {
     /// Package name
     pub package_name: String,
 }
 #[cfg(feature = "npm_packages")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4PackagesNpmPackagePackageNameDistTagsTag {
+    impl ::serde::Serialize for UpdatePackageNpmPackageDistTagBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -39200,13 +39079,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4UsersIdCustomAttributesKey`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4UsersIdCustomAttributesKey {
+pub struct UpdateUserCustomAttributeBody {
     /// The value of the custom attribute
     pub value: String,
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4UsersIdCustomAttributesKey {
+    impl ::serde::Serialize for UpdateUserCustomAttributeBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -39254,7 +39133,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Users`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Users {
+pub struct CreateUserBody {
     /// The email of the user
     pub email: String,
     /// The password of the new user
@@ -39326,7 +39205,7 @@ pub struct PostApiV4Users {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Users {
+    impl ::serde::Serialize for CreateUserBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -39414,9 +39293,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4Users);
-    impl crate::runtime::Object for PostApiV4Users {
-        const NAME: &'static str = "PostApiV4Users";
+    crate::runtime::deserialize_object!(CreateUserBody);
+    impl crate::runtime::Object for CreateUserBody {
+        const NAME: &'static str = "CreateUserBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -39683,7 +39562,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4UsersId`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4UsersId {
+pub struct UpdateUserBody {
     /// The email of the user
     pub email: Option<String>,
     /// The password of the new user
@@ -39751,7 +39630,7 @@ pub struct PutApiV4UsersId {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4UsersId {
+    impl ::serde::Serialize for UpdateUserBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -39829,9 +39708,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4UsersId);
-    impl crate::runtime::Object for PutApiV4UsersId {
-        const NAME: &'static str = "PutApiV4UsersId";
+    crate::runtime::deserialize_object!(UpdateUserBody);
+    impl crate::runtime::Object for UpdateUserBody {
+        const NAME: &'static str = "UpdateUserBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -39888,7 +39767,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsersUserIdKeys`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsersUserIdKeys {
+pub struct CreateUserKeyByUserIdBody {
     /// The new SSH key
     pub key: String,
     /// The title of the new SSH key
@@ -39898,11 +39777,11 @@ pub struct PostApiV4UsersUserIdKeys {
     /// Scope of usage for the SSH key
     ///
     /// Default: `"auth_and_signing"`.
-    pub usage_type: Option<crate::types::PostApiV4UsersUserIdKeysUsageType>,
+    pub usage_type: Option<crate::types::CreateUserKeyByUserIdBodyUsageType>,
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsersUserIdKeys {
+    impl ::serde::Serialize for CreateUserKeyByUserIdBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -39925,7 +39804,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "users", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4UsersUserIdKeysUsageType {
+pub enum CreateUserKeyByUserIdBodyUsageType {
     /// `auth_and_signing`
     AuthAndSigning,
     /// `auth`
@@ -39937,7 +39816,7 @@ pub enum PostApiV4UsersUserIdKeysUsageType {
 }
 #[cfg(any(feature = "users", feature = "user"))]
 const _: () = {
-    impl PostApiV4UsersUserIdKeysUsageType {
+    impl CreateUserKeyByUserIdBodyUsageType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -39948,7 +39827,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4UsersUserIdKeysUsageType {
+    impl ::std::convert::From<&str> for CreateUserKeyByUserIdBodyUsageType {
         fn from(value: &str) -> Self {
             match value {
                 "auth_and_signing" => Self::AuthAndSigning,
@@ -39958,7 +39837,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4UsersUserIdKeysUsageType);
+    crate::runtime::string_enum!(CreateUserKeyByUserIdBodyUsageType);
 };
 /// API_Entities_SSHKey model
 ///
@@ -40002,13 +39881,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsersIdGpgKeys`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsersIdGpgKeys {
+pub struct CreateUserGpgKeyByIdBody {
     /// The new GPG key
     pub key: String,
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsersIdGpgKeys {
+    impl ::serde::Serialize for CreateUserGpgKeyByIdBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -40056,7 +39935,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsersIdEmails`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsersIdEmails {
+pub struct CreateUserEmailByIdBody {
     /// The email of the user
     pub email: String,
     /// Skip confirmation of email and assume it is verified
@@ -40064,7 +39943,7 @@ pub struct PostApiV4UsersIdEmails {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsersIdEmails {
+    impl ::serde::Serialize for CreateUserEmailByIdBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -40197,7 +40076,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsersUserIdImpersonationTokens`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsersUserIdImpersonationTokens {
+pub struct CreateUserImpersonationTokenBody {
     /// The name of the impersonation token
     pub name: String,
     /// The description of the personal access token
@@ -40209,7 +40088,7 @@ pub struct PostApiV4UsersUserIdImpersonationTokens {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsersUserIdImpersonationTokens {
+    impl ::serde::Serialize for CreateUserImpersonationTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -40278,11 +40157,11 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsersUserIdPersonalAccessTokens`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsersUserIdPersonalAccessTokens {
+pub struct CreateUserPersonalAccessTokenByUserIdBody {
     /// The name of the personal access token
     pub name: String,
     /// The array of scopes of the personal access token
-    pub scopes: Vec<crate::types::PostApiV4UsersUserIdPersonalAccessTokensScopesItem>,
+    pub scopes: Vec<crate::types::CreateUserPersonalAccessTokenByUserIdBodyScopesItem>,
     /// The description of the personal access token
     pub description: Option<String>,
     /// The expiration date in the format YEAR-MONTH-DAY of the personal access token
@@ -40290,7 +40169,7 @@ pub struct PostApiV4UsersUserIdPersonalAccessTokens {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsersUserIdPersonalAccessTokens {
+    impl ::serde::Serialize for CreateUserPersonalAccessTokenByUserIdBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -40311,7 +40190,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4UsersUserIdPersonalAccessTokensScopesItem {
+pub enum CreateUserPersonalAccessTokenByUserIdBodyScopesItem {
     /// `api`
     Api,
     /// `read_api`
@@ -40347,7 +40226,7 @@ pub enum PostApiV4UsersUserIdPersonalAccessTokensScopesItem {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl PostApiV4UsersUserIdPersonalAccessTokensScopesItem {
+    impl CreateUserPersonalAccessTokenByUserIdBodyScopesItem {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -40371,7 +40250,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4UsersUserIdPersonalAccessTokensScopesItem {
+    for CreateUserPersonalAccessTokenByUserIdBodyScopesItem {
         fn from(value: &str) -> Self {
             match value {
                 "api" => Self::Api,
@@ -40393,7 +40272,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4UsersUserIdPersonalAccessTokensScopesItem);
+    crate::runtime::string_enum!(CreateUserPersonalAccessTokenByUserIdBodyScopesItem);
 };
 /// API_Entities_PersonalAccessTokenWithToken model
 ///
@@ -40550,7 +40429,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4FeaturesName`.
 #[cfg(feature = "features")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4FeaturesName {
+pub struct CreateFeatureBody {
     /// `true` or `false` to enable/disable, or an integer for percentage of time
     pub value: String,
     /// `percentage_of_actors` or `percentage_of_time` (default)
@@ -40572,7 +40451,7 @@ pub struct PostApiV4FeaturesName {
 }
 #[cfg(feature = "features")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4FeaturesName {
+    impl ::serde::Serialize for CreateFeatureBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -40628,12 +40507,12 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoStatus`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4GeoStatus {
-    pub data: Option<crate::types::PostApiV4GeoStatusData>,
+pub struct CreateGeoStatusBody {
+    pub data: Option<crate::types::CreateGeoStatusBodyData>,
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoStatus {
+    impl ::serde::Serialize for CreateGeoStatusBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -40648,7 +40527,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoStatus/properties/data`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GeoStatusData {
+pub struct CreateGeoStatusBodyData {
     /// Geo Node ID to look up its status
     pub geo_node_id: i64,
     /// DB replication lag in seconds
@@ -40675,11 +40554,11 @@ pub struct PostApiV4GeoStatusData {
     pub version: Option<String>,
     /// Gitlab revision
     pub revision: Option<String>,
-    pub status: Option<crate::types::PostApiV4GeoStatusDataStatus>,
+    pub status: Option<crate::types::CreateGeoStatusBodyDataStatus>,
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoStatusData {
+    impl ::serde::Serialize for CreateGeoStatusBodyData {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -40747,7 +40626,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoStatus/properties/data/properties/status`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4GeoStatusDataStatus {
+pub struct CreateGeoStatusBodyDataStatus {
     /// Projects count
     pub projects_count: Option<i64>,
     /// Container repositories replication enabled
@@ -41003,7 +40882,7 @@ pub struct PostApiV4GeoStatusDataStatus {
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoStatusDataStatus {
+    impl ::serde::Serialize for CreateGeoStatusBodyDataStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -42715,14 +42594,14 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshInfoRefsUploadPack`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPack {
+pub struct CreateGeoProxyGitSshInfoRefsUploadPackBody {
     /// Secret token to authenticate by gitlab shell
     pub secret_token: String,
-    pub data: crate::types::PostApiV4GeoProxyGitSshInfoRefsUploadPackData,
+    pub data: crate::types::CreateGeoProxyGitSshInfoRefsUploadPackBodyData,
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoProxyGitSshInfoRefsUploadPack {
+    impl ::serde::Serialize for CreateGeoProxyGitSshInfoRefsUploadPackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -42738,7 +42617,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshInfoRefsUploadPack/properties/data`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPackData {
+pub struct CreateGeoProxyGitSshInfoRefsUploadPackBodyData {
     /// GitLab identifier of user that initiated the clone/pull
     pub gl_id: String,
     /// Primary repository to clone/pull
@@ -42746,7 +42625,7 @@ pub struct PostApiV4GeoProxyGitSshInfoRefsUploadPackData {
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoProxyGitSshInfoRefsUploadPackData {
+    impl ::serde::Serialize for CreateGeoProxyGitSshInfoRefsUploadPackBodyData {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -42765,15 +42644,15 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshUploadPack`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GeoProxyGitSshUploadPack {
+pub struct UploadGeoProxyGitSshPackBody {
     pub secret_token: String,
-    pub data: crate::types::PostApiV4GeoProxyGitSshUploadPackData,
+    pub data: crate::types::UploadGeoProxyGitSshPackBodyData,
     /// Output from git-upload-pack
     pub output: String,
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoProxyGitSshUploadPack {
+    impl ::serde::Serialize for UploadGeoProxyGitSshPackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -42790,13 +42669,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshUploadPack/properties/data`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GeoProxyGitSshUploadPackData {
+pub struct UploadGeoProxyGitSshPackBodyData {
     pub gl_id: String,
     pub primary_repo: String,
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoProxyGitSshUploadPackData {
+    impl ::serde::Serialize for UploadGeoProxyGitSshPackBodyData {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -42815,13 +42694,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshInfoRefsReceivePack`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GeoProxyGitSshInfoRefsReceivePack {
+pub struct CreateGeoProxyGitSshInfoRefsReceivePackBody {
     pub secret_token: String,
-    pub data: crate::types::PostApiV4GeoProxyGitSshUploadPackData,
+    pub data: crate::types::UploadGeoProxyGitSshPackBodyData,
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoProxyGitSshInfoRefsReceivePack {
+    impl ::serde::Serialize for CreateGeoProxyGitSshInfoRefsReceivePackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -42840,15 +42719,15 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GeoProxyGitSshReceivePack`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4GeoProxyGitSshReceivePack {
+pub struct CreateGeoProxyGitSshReceivePackBody {
     pub secret_token: String,
-    pub data: crate::types::PostApiV4GeoProxyGitSshUploadPackData,
+    pub data: crate::types::UploadGeoProxyGitSshPackBodyData,
     /// Output from git-receive-pack
     pub output: String,
 }
 #[cfg(feature = "geo")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4GeoProxyGitSshReceivePack {
+    impl ::serde::Serialize for CreateGeoProxyGitSshReceivePackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -42867,7 +42746,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4IntegrationsSlackEvents`.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4IntegrationsSlackEvents {
+pub struct CreateIntegrationSlackEventBody {
     /// (Deprecated by Slack) The request token, unused by GitLab
     pub token: Option<String>,
     /// The Slack workspace ID of where the event occurred
@@ -42887,7 +42766,7 @@ pub struct PostApiV4IntegrationsSlackEvents {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4IntegrationsSlackEvents {
+    impl ::serde::Serialize for CreateIntegrationSlackEventBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -42911,7 +42790,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4IntegrationsJiraConnectSubscriptions`.
 #[cfg(feature = "jira_connect_subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4IntegrationsJiraConnectSubscriptions {
+pub struct CreateIntegrationJiraConnectSubscriptionBody {
     /// JWT token for authorization with the Jira Connect installation
     pub jwt: String,
     /// Path for the namespace that should be subscribed
@@ -42919,7 +42798,7 @@ pub struct PostApiV4IntegrationsJiraConnectSubscriptions {
 }
 #[cfg(feature = "jira_connect_subscriptions")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4IntegrationsJiraConnectSubscriptions {
+    impl ::serde::Serialize for CreateIntegrationJiraConnectSubscriptionBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43003,7 +42882,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Markdown`.
 #[cfg(feature = "markdown")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Markdown {
+pub struct CreateMarkdownBody {
     /// The Markdown text to render
     pub text: String,
     /// Render text using GitLab Flavored Markdown. Default is false
@@ -43013,7 +42892,7 @@ pub struct PostApiV4Markdown {
 }
 #[cfg(feature = "markdown")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Markdown {
+    impl ::serde::Serialize for CreateMarkdownBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43059,7 +42938,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4NamespacesId`.
 #[cfg(feature = "namespaces")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4NamespacesId {
+pub struct UpdateNamespaceBody {
     /// Compute minutes quota for this namespace
     pub shared_runners_minutes_limit: Option<i64>,
     /// Extra compute minutes for this namespace
@@ -43069,12 +42948,12 @@ pub struct PutApiV4NamespacesId {
     /// End of subscription of the additional purchased storage
     pub additional_purchased_storage_ends_on: Option<::chrono::NaiveDate>,
     pub gitlab_subscription_attributes: Option<
-        crate::types::PutApiV4NamespacesIdGitlabSubscriptionAttributes,
+        crate::types::UpdateNamespaceBodyGitlabSubscriptionAttributes,
     >,
 }
 #[cfg(feature = "namespaces")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4NamespacesId {
+    impl ::serde::Serialize for UpdateNamespaceBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43113,7 +42992,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4NamespacesId/properties/gitlab_subscription_attributes`.
 #[cfg(feature = "namespaces")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4NamespacesIdGitlabSubscriptionAttributes {
+pub struct UpdateNamespaceBodyGitlabSubscriptionAttributes {
     /// Start date of subscription
     pub start_date: Option<::chrono::NaiveDate>,
     /// Number of seats in subscription
@@ -43137,7 +43016,7 @@ pub struct PutApiV4NamespacesIdGitlabSubscriptionAttributes {
 }
 #[cfg(feature = "namespaces")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4NamespacesIdGitlabSubscriptionAttributes {
+    impl ::serde::Serialize for UpdateNamespaceBodyGitlabSubscriptionAttributes {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43398,13 +43277,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4NamespacesIdStorageLimitExclusion`.
 #[cfg(feature = "namespaces")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4NamespacesIdStorageLimitExclusion {
+pub struct CreateNamespaceStorageLimitExclusionBody {
     /// The reason the Namespace is being excluded
     pub reason: String,
 }
 #[cfg(feature = "namespaces")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4NamespacesIdStorageLimitExclusion {
+    impl ::serde::Serialize for CreateNamespaceStorageLimitExclusionBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43483,7 +43362,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Organizations`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Organizations {
+pub struct CreateOrganizationBody {
     /// The name of the organization
     pub name: String,
     /// The path of the organization
@@ -43495,7 +43374,7 @@ pub struct PostApiV4Organizations {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Organizations {
+    impl ::serde::Serialize for CreateOrganizationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43509,9 +43388,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4Organizations);
-    impl crate::runtime::Object for PostApiV4Organizations {
-        const NAME: &'static str = "PostApiV4Organizations";
+    crate::runtime::deserialize_object!(CreateOrganizationBody);
+    impl crate::runtime::Object for CreateOrganizationBody {
+        const NAME: &'static str = "CreateOrganizationBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -43700,13 +43579,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4PersonalAccessTokensSelfRotate`.
 #[cfg(feature = "personal_access_tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4PersonalAccessTokensSelfRotate {
+pub struct RotatePersonalAccessTokenSelfBody {
     /// The expiration date of the token
     pub expires_at: Option<::chrono::NaiveDate>,
 }
 #[cfg(feature = "personal_access_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4PersonalAccessTokensSelfRotate {
+    impl ::serde::Serialize for RotatePersonalAccessTokenSelfBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43770,13 +43649,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4PersonalAccessTokensIdRotate`.
 #[cfg(feature = "personal_access_tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4PersonalAccessTokensIdRotate {
+pub struct RotatePersonalAccessTokenBody {
     /// The expiration date of the token
     pub expires_at: Option<::chrono::NaiveDate>,
 }
 #[cfg(feature = "personal_access_tokens")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4PersonalAccessTokensIdRotate {
+    impl ::serde::Serialize for RotatePersonalAccessTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43793,17 +43672,17 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ProjectRepositoryStorageMoves`.
 #[cfg(feature = "project_repository_storage_moves")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ProjectRepositoryStorageMoves {
+pub struct CreateProjectRepositoryStorageMoveBody {
     /// The source storage shard
-    pub source_storage_name: crate::types::PostApiV4ProjectRepositoryStorageMovesSourceStorageName,
+    pub source_storage_name: crate::types::CreateProjectRepositoryStorageMoveBodySourceStorageName,
     /// The destination storage shard
     pub destination_storage_name: Option<
-        crate::types::PostApiV4ProjectRepositoryStorageMovesDestinationStorageName,
+        crate::types::CreateProjectRepositoryStorageMoveBodyDestinationStorageName,
     >,
 }
 #[cfg(feature = "project_repository_storage_moves")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ProjectRepositoryStorageMoves {
+    impl ::serde::Serialize for CreateProjectRepositoryStorageMoveBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -43833,7 +43712,7 @@ const _: () = {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectRepositoryStorageMovesSourceStorageName {
+pub enum CreateProjectRepositoryStorageMoveBodySourceStorageName {
     /// `default`
     Default,
     /// A value not known when this client was generated.
@@ -43846,7 +43725,7 @@ pub enum PostApiV4ProjectRepositoryStorageMovesSourceStorageName {
     )
 )]
 const _: () = {
-    impl PostApiV4ProjectRepositoryStorageMovesSourceStorageName {
+    impl CreateProjectRepositoryStorageMoveBodySourceStorageName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -43856,7 +43735,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectRepositoryStorageMovesSourceStorageName {
+    for CreateProjectRepositoryStorageMoveBodySourceStorageName {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -43865,7 +43744,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PostApiV4ProjectRepositoryStorageMovesSourceStorageName
+        CreateProjectRepositoryStorageMoveBodySourceStorageName
     );
 };
 /// The destination storage shard
@@ -43881,7 +43760,7 @@ const _: () = {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectRepositoryStorageMovesDestinationStorageName {
+pub enum CreateProjectRepositoryStorageMoveBodyDestinationStorageName {
     /// `default`
     Default,
     /// A value not known when this client was generated.
@@ -43894,7 +43773,7 @@ pub enum PostApiV4ProjectRepositoryStorageMovesDestinationStorageName {
     )
 )]
 const _: () = {
-    impl PostApiV4ProjectRepositoryStorageMovesDestinationStorageName {
+    impl CreateProjectRepositoryStorageMoveBodyDestinationStorageName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -43904,7 +43783,7 @@ const _: () = {
         }
     }
     impl ::std::convert::From<&str>
-    for PostApiV4ProjectRepositoryStorageMovesDestinationStorageName {
+    for CreateProjectRepositoryStorageMoveBodyDestinationStorageName {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -43913,7 +43792,7 @@ const _: () = {
         }
     }
     crate::runtime::string_enum!(
-        PostApiV4ProjectRepositoryStorageMovesDestinationStorageName
+        CreateProjectRepositoryStorageMoveBodyDestinationStorageName
     );
 };
 /// API_Entities_Snippet model
@@ -44039,7 +43918,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Snippets`.
 #[cfg(feature = "snippets")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Snippets {
+pub struct CreateSnippetBody {
     /// The title of a snippet
     pub title: String,
     /// The description of a snippet
@@ -44047,9 +43926,9 @@ pub struct PostApiV4Snippets {
     /// The visibility of the snippet
     ///
     /// Default: `"internal"`.
-    pub visibility: Option<crate::types::PostApiV4SnippetsVisibility>,
+    pub visibility: Option<crate::types::CreateSnippetBodyVisibility>,
     /// An array of files
-    pub files: Option<Vec<crate::types::PostApiV4ProjectsIdSnippetsFilesItem>>,
+    pub files: Option<Vec<crate::types::CreateProjectSnippetBodyFilesItem>>,
     /// The content of a snippet
     pub content: Option<String>,
     /// The name of a snippet file
@@ -44057,7 +43936,7 @@ pub struct PostApiV4Snippets {
 }
 #[cfg(feature = "snippets")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Snippets {
+    impl ::serde::Serialize for CreateSnippetBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44082,7 +43961,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "snippets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4SnippetsVisibility {
+pub enum CreateSnippetBodyVisibility {
     /// `private`
     Private,
     /// `internal`
@@ -44094,7 +43973,7 @@ pub enum PostApiV4SnippetsVisibility {
 }
 #[cfg(feature = "snippets")]
 const _: () = {
-    impl PostApiV4SnippetsVisibility {
+    impl CreateSnippetBodyVisibility {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -44105,7 +43984,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4SnippetsVisibility {
+    impl ::std::convert::From<&str> for CreateSnippetBodyVisibility {
         fn from(value: &str) -> Self {
             match value {
                 "private" => Self::Private,
@@ -44115,14 +43994,14 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4SnippetsVisibility);
+    crate::runtime::string_enum!(CreateSnippetBodyVisibility);
 };
 /// Update an existing snippet
 ///
 /// Schema `#/components/schemas/putApiV4SnippetsId`.
 #[cfg(feature = "snippets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4SnippetsId {
+pub struct UpdateSnippetBody {
     /// The content of a snippet
     pub content: Option<String>,
     /// The description of a snippet
@@ -44132,13 +44011,13 @@ pub struct PutApiV4SnippetsId {
     /// The title of a snippet
     pub title: Option<String>,
     /// The visibility of the snippet
-    pub visibility: Option<crate::types::PostApiV4ProjectsIdSnippetsVisibility>,
+    pub visibility: Option<crate::types::CreateProjectSnippetBodyVisibility>,
     /// An array of files to update
-    pub files: Option<Vec<crate::types::PutApiV4ProjectsIdSnippetsSnippetIdFilesItem>>,
+    pub files: Option<Vec<crate::types::UpdateProjectSnippetBodyFilesItem>>,
 }
 #[cfg(feature = "snippets")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4SnippetsId {
+    impl ::serde::Serialize for UpdateSnippetBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44248,13 +44127,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4SnippetsIdRepositoryStorageMoves`.
 #[cfg(feature = "snippets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4SnippetsIdRepositoryStorageMoves {
+pub struct CreateSnippetRepositoryStorageMoveByIdBody {
     /// The destination storage shard
     pub destination_storage_name: Option<String>,
 }
 #[cfg(feature = "snippets")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4SnippetsIdRepositoryStorageMoves {
+    impl ::serde::Serialize for CreateSnippetRepositoryStorageMoveByIdBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44275,17 +44154,17 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4SnippetRepositoryStorageMoves`.
 #[cfg(feature = "snippet_repository_storage_moves")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4SnippetRepositoryStorageMoves {
+pub struct CreateSnippetRepositoryStorageMoveBody {
     /// The source storage shard
-    pub source_storage_name: crate::types::PostApiV4ProjectRepositoryStorageMovesSourceStorageName,
+    pub source_storage_name: crate::types::CreateProjectRepositoryStorageMoveBodySourceStorageName,
     /// The destination storage shard
     pub destination_storage_name: Option<
-        crate::types::PostApiV4ProjectRepositoryStorageMovesDestinationStorageName,
+        crate::types::CreateProjectRepositoryStorageMoveBodyDestinationStorageName,
     >,
 }
 #[cfg(feature = "snippet_repository_storage_moves")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4SnippetRepositoryStorageMoves {
+    impl ::serde::Serialize for CreateSnippetRepositoryStorageMoveBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44307,13 +44186,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4SuggestionsIdApply`.
 #[cfg(feature = "suggestions")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4SuggestionsIdApply {
+pub struct ApplySuggestionBody {
     /// A custom commit message to use instead of the default generated message or the project's default message
     pub commit_message: Option<String>,
 }
 #[cfg(feature = "suggestions")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4SuggestionsIdApply {
+    impl ::serde::Serialize for ApplySuggestionBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44373,7 +44252,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4SuggestionsBatchApply`.
 #[cfg(feature = "suggestions")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4SuggestionsBatchApply {
+pub struct UpdateSuggestionBatchApplyBody {
     /// An array of the suggestion IDs
     pub ids: Vec<i64>,
     /// A custom commit message to use instead of the default generated message or the project's default message
@@ -44381,7 +44260,7 @@ pub struct PutApiV4SuggestionsBatchApply {
 }
 #[cfg(feature = "suggestions")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4SuggestionsBatchApply {
+    impl ::serde::Serialize for UpdateSuggestionBatchApplyBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44403,13 +44282,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4HooksHookIdUrlVariablesKey`.
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4HooksHookIdUrlVariablesKey {
+pub struct UpdateHookUrlVariableBody {
     /// The value of the variable
     pub value: String,
 }
 #[cfg(feature = "hooks")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4HooksHookIdUrlVariablesKey {
+    impl ::serde::Serialize for UpdateHookUrlVariableBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44426,13 +44305,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4HooksHookIdCustomHeadersKey`.
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4HooksHookIdCustomHeadersKey {
+pub struct UpdateHookCustomHeaderBody {
     /// The value of the custom header
     pub value: String,
 }
 #[cfg(feature = "hooks")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4HooksHookIdCustomHeadersKey {
+    impl ::serde::Serialize for UpdateHookCustomHeaderBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44520,7 +44399,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Hooks`.
 #[cfg(feature = "system_hooks")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Hooks {
+pub struct CreateHookBody {
     /// The URL to send the request to
     pub url: String,
     /// Name of the hook
@@ -44543,20 +44422,18 @@ pub struct PostApiV4Hooks {
     pub push_events_branch_filter: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
     pub branch_filter_strategy: Option<
-        crate::types::PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy,
+        crate::types::UpdateProjectHookBodyBranchFilterStrategy,
     >,
     /// URL variables for interpolation
-    pub url_variables: Option<
-        Vec<crate::types::PutApiV4ProjectsIdHooksHookIdUrlVariablesItem>,
-    >,
+    pub url_variables: Option<Vec<crate::types::UpdateProjectHookBodyUrlVariablesItem>>,
     /// Custom headers
     pub custom_headers: Option<
-        Vec<crate::types::PutApiV4ProjectsIdHooksHookIdCustomHeadersItem>,
+        Vec<crate::types::UpdateProjectHookBodyCustomHeadersItem>,
     >,
 }
 #[cfg(feature = "system_hooks")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Hooks {
+    impl ::serde::Serialize for CreateHookBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44617,7 +44494,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4HooksHookId`.
 #[cfg(feature = "system_hooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4HooksHookId {
+pub struct UpdateHookBody {
     /// The URL to send the request to
     pub url: Option<String>,
     /// Name of the hook
@@ -44640,20 +44517,18 @@ pub struct PutApiV4HooksHookId {
     pub push_events_branch_filter: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
     pub branch_filter_strategy: Option<
-        crate::types::PutApiV4ProjectsIdHooksHookIdBranchFilterStrategy,
+        crate::types::UpdateProjectHookBodyBranchFilterStrategy,
     >,
     /// URL variables for interpolation
-    pub url_variables: Option<
-        Vec<crate::types::PutApiV4ProjectsIdHooksHookIdUrlVariablesItem>,
-    >,
+    pub url_variables: Option<Vec<crate::types::UpdateProjectHookBodyUrlVariablesItem>>,
     /// Custom headers
     pub custom_headers: Option<
-        Vec<crate::types::PutApiV4ProjectsIdHooksHookIdCustomHeadersItem>,
+        Vec<crate::types::UpdateProjectHookBodyCustomHeadersItem>,
     >,
 }
 #[cfg(feature = "system_hooks")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4HooksHookId {
+    impl ::serde::Serialize for UpdateHookBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44712,7 +44587,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4FeatureFlagsUnleashProjectIdClientRegister`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4FeatureFlagsUnleashProjectIdClientRegister {
+pub struct CreateFeatureFlagUnleashClientRegisterBody {
     /// The instance ID of Unleash Client
     pub instance_id: Option<String>,
     /// The application name of Unleash Client
@@ -44720,7 +44595,7 @@ pub struct PostApiV4FeatureFlagsUnleashProjectIdClientRegister {
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4FeatureFlagsUnleashProjectIdClientRegister {
+    impl ::serde::Serialize for CreateFeatureFlagUnleashClientRegisterBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44736,7 +44611,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4FeatureFlagsUnleashProjectIdClientMetrics`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostApiV4FeatureFlagsUnleashProjectIdClientMetrics {
+pub struct CreateFeatureFlagUnleashClientMetricBody {
     /// The instance ID of Unleash Client
     pub instance_id: Option<String>,
     /// The application name of Unleash Client
@@ -44744,7 +44619,7 @@ pub struct PostApiV4FeatureFlagsUnleashProjectIdClientMetrics {
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4FeatureFlagsUnleashProjectIdClientMetrics {
+    impl ::serde::Serialize for CreateFeatureFlagUnleashClientMetricBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44762,13 +44637,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsageDataIncrementCounter`.
 #[cfg(feature = "usage_data")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsageDataIncrementCounter {
+pub struct CreateUsageDataIncrementCounterBody {
     /// The event name that should be tracked
     pub event: String,
 }
 #[cfg(feature = "usage_data")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsageDataIncrementCounter {
+    impl ::serde::Serialize for CreateUsageDataIncrementCounterBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44785,13 +44660,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsageDataIncrementUniqueUsers`.
 #[cfg(feature = "usage_data")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsageDataIncrementUniqueUsers {
+pub struct CreateUsageDataIncrementUniqueUserBody {
     /// The event name that should be tracked
     pub event: String,
 }
 #[cfg(feature = "usage_data")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsageDataIncrementUniqueUsers {
+    impl ::serde::Serialize for CreateUsageDataIncrementUniqueUserBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44808,13 +44683,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsageDataTrackEvents`.
 #[cfg(feature = "usage_data")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsageDataTrackEvents {
+pub struct CreateUsageDataTrackEventBody {
     /// An array of internal events. Maximum 50 events allowed.
-    pub events: Vec<crate::types::PostApiV4UsageDataTrackEventsEventsItem>,
+    pub events: Vec<crate::types::CreateUsageDataTrackEventBodyEventsItem>,
 }
 #[cfg(feature = "usage_data")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsageDataTrackEvents {
+    impl ::serde::Serialize for CreateUsageDataTrackEventBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44829,7 +44704,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsageDataTrackEvents/properties/events/items`.
 #[cfg(feature = "usage_data")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsageDataTrackEventsEventsItem {
+pub struct CreateUsageDataTrackEventBodyEventsItem {
     /// The event name that should be tracked
     pub event: String,
     /// Namespace ID
@@ -44845,7 +44720,7 @@ pub struct PostApiV4UsageDataTrackEventsEventsItem {
 }
 #[cfg(feature = "usage_data")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsageDataTrackEventsEventsItem {
+    impl ::serde::Serialize for CreateUsageDataTrackEventBodyEventsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44874,7 +44749,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UsageDataTrackEvent`.
 #[cfg(feature = "usage_data")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UsageDataTrackEvent {
+pub struct TrackUsageDataEventBody {
     /// The event name that should be tracked
     pub event: String,
     /// Namespace ID
@@ -44890,7 +44765,7 @@ pub struct PostApiV4UsageDataTrackEvent {
 }
 #[cfg(feature = "usage_data")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UsageDataTrackEvent {
+    impl ::serde::Serialize for TrackUsageDataEventBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44919,7 +44794,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UserKeys`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UserKeys {
+pub struct CreateUserKeyBody {
     /// The new SSH key
     pub key: String,
     /// The title of the new SSH key
@@ -44929,11 +44804,11 @@ pub struct PostApiV4UserKeys {
     /// Scope of usage for the SSH key
     ///
     /// Default: `"auth_and_signing"`.
-    pub usage_type: Option<crate::types::PostApiV4UsersUserIdKeysUsageType>,
+    pub usage_type: Option<crate::types::CreateUserKeyByUserIdBodyUsageType>,
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UserKeys {
+    impl ::serde::Serialize for CreateUserKeyBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44953,13 +44828,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UserGpgKeys`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UserGpgKeys {
+pub struct CreateUserGpgKeyBody {
     /// The new GPG key
     pub key: String,
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UserGpgKeys {
+    impl ::serde::Serialize for CreateUserGpgKeyBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -44976,7 +44851,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4UserUserIdCreditCardValidation`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4UserUserIdCreditCardValidation {
+pub struct UpdateUserCreditCardValidationBody {
     /// The time when the user's credit card was validated
     pub credit_card_validated_at: ::chrono::DateTime<::chrono::Utc>,
     /// The month the credit card expires
@@ -45000,7 +44875,7 @@ pub struct PutApiV4UserUserIdCreditCardValidation {
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4UserUserIdCreditCardValidation {
+    impl ::serde::Serialize for UpdateUserCreditCardValidationBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45088,7 +44963,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4UserPreferences`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4UserPreferences {
+pub struct UpdateUserPreferencesBody {
     /// Flag indicating the user sees only one file diff per page
     pub view_diffs_file_by_file: Option<bool>,
     /// Flag indicating the user sees whitespace changes in diffs
@@ -45098,7 +44973,7 @@ pub struct PutApiV4UserPreferences {
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4UserPreferences {
+    impl ::serde::Serialize for UpdateUserPreferencesBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45170,13 +45045,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UserEmails`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UserEmails {
+pub struct CreateUserEmailBody {
     /// The new email
     pub email: String,
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UserEmails {
+    impl ::serde::Serialize for CreateUserEmailBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45193,7 +45068,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4UserStatus`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4UserStatus {
+pub struct UpdateUserStatusBody {
     /// The emoji to set on the status
     pub emoji: Option<String>,
     /// The status message to set
@@ -45201,11 +45076,11 @@ pub struct PutApiV4UserStatus {
     /// The availability of user to set
     pub availability: Option<String>,
     /// Automatically clear emoji, message and availability fields after a certain time
-    pub clear_status_after: Option<crate::types::PutApiV4UserStatusClearStatusAfter>,
+    pub clear_status_after: Option<crate::types::UpdateUserStatusBodyClearStatusAfter>,
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4UserStatus {
+    impl ::serde::Serialize for UpdateUserStatusBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45232,7 +45107,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4UserStatusClearStatusAfter {
+pub enum UpdateUserStatusBodyClearStatusAfter {
     /// `30_minutes`
     V30Minutes,
     /// `3_hours`
@@ -45252,7 +45127,7 @@ pub enum PutApiV4UserStatusClearStatusAfter {
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl PutApiV4UserStatusClearStatusAfter {
+    impl UpdateUserStatusBodyClearStatusAfter {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -45267,7 +45142,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PutApiV4UserStatusClearStatusAfter {
+    impl ::std::convert::From<&str> for UpdateUserStatusBodyClearStatusAfter {
         fn from(value: &str) -> Self {
             match value {
                 "30_minutes" => Self::V30Minutes,
@@ -45281,7 +45156,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PutApiV4UserStatusClearStatusAfter);
+    crate::runtime::string_enum!(UpdateUserStatusBodyClearStatusAfter);
 };
 /// API_Entities_UserStatus model
 ///
@@ -45323,7 +45198,7 @@ const _: () = {
 /// Schema `#/components/schemas/patchApiV4UserStatus`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchApiV4UserStatus {
+pub struct PatchUserStatusBody {
     /// The emoji to set on the status
     pub emoji: Option<String>,
     /// The status message to set
@@ -45331,11 +45206,11 @@ pub struct PatchApiV4UserStatus {
     /// The availability of user to set
     pub availability: Option<String>,
     /// Automatically clear emoji, message and availability fields after a certain time
-    pub clear_status_after: Option<crate::types::PutApiV4UserStatusClearStatusAfter>,
+    pub clear_status_after: Option<crate::types::UpdateUserStatusBodyClearStatusAfter>,
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PatchApiV4UserStatus {
+    impl ::serde::Serialize for PatchUserStatusBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45359,13 +45234,13 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4UserAvatar`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4UserAvatar {
+pub struct UpdateUserAvatarBody {
     /// The avatar file (generated by Multipart middleware)
     pub avatar: Vec<u8>,
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4UserAvatar {
+    impl ::serde::Serialize for UpdateUserAvatarBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45376,9 +45251,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4UserAvatar);
-    impl crate::runtime::Object for PutApiV4UserAvatar {
-        const NAME: &'static str = "PutApiV4UserAvatar";
+    crate::runtime::deserialize_object!(UpdateUserAvatarBody);
+    impl crate::runtime::Object for UpdateUserAvatarBody {
+        const NAME: &'static str = "UpdateUserAvatarBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -45400,11 +45275,11 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4UserPersonalAccessTokens`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UserPersonalAccessTokens {
+pub struct CreateUserPersonalAccessTokenBody {
     /// The name of the personal access token
     pub name: String,
     /// The array of scopes of the personal access token
-    pub scopes: Vec<crate::types::PostApiV4UserPersonalAccessTokensScopesItem>,
+    pub scopes: Vec<crate::types::CreateUserPersonalAccessTokenBodyScopesItem>,
     /// The description of the personal access token
     pub description: Option<String>,
     /// The expiration date in the format YEAR-MONTH-DAY of the personal access token
@@ -45412,7 +45287,7 @@ pub struct PostApiV4UserPersonalAccessTokens {
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UserPersonalAccessTokens {
+    impl ::serde::Serialize for CreateUserPersonalAccessTokenBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45433,7 +45308,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4UserPersonalAccessTokensScopesItem {
+pub enum CreateUserPersonalAccessTokenBodyScopesItem {
     /// `k8s_proxy`
     K8sProxy,
     /// A value not known when this client was generated.
@@ -45441,7 +45316,7 @@ pub enum PostApiV4UserPersonalAccessTokensScopesItem {
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl PostApiV4UserPersonalAccessTokensScopesItem {
+    impl CreateUserPersonalAccessTokenBodyScopesItem {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -45450,7 +45325,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4UserPersonalAccessTokensScopesItem {
+    impl ::std::convert::From<&str> for CreateUserPersonalAccessTokenBodyScopesItem {
         fn from(value: &str) -> Self {
             match value {
                 "k8s_proxy" => Self::K8sProxy,
@@ -45458,16 +45333,16 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4UserPersonalAccessTokensScopesItem);
+    crate::runtime::string_enum!(CreateUserPersonalAccessTokenBodyScopesItem);
 };
 /// Create a runner owned by currently authenticated user
 ///
 /// Schema `#/components/schemas/postApiV4UserRunners`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4UserRunners {
+pub struct CreateUserRunnerBody {
     /// Specifies the scope of the runner
-    pub runner_type: crate::types::PostApiV4UserRunnersRunnerType,
+    pub runner_type: crate::types::CreateUserRunnerBodyRunnerType,
     /// The ID of the group that the runner is created in
     pub group_id: i64,
     /// The ID of the project that the runner is created in
@@ -45481,7 +45356,7 @@ pub struct PostApiV4UserRunners {
     /// Specifies if the runner should be locked for the current project (defaults to false)
     pub locked: Option<bool>,
     /// The access level of the runner
-    pub access_level: Option<crate::types::PostApiV4RunnersAccessLevel>,
+    pub access_level: Option<crate::types::CreateRunnerBodyAccessLevel>,
     /// Specifies if the runner should handle untagged jobs  (defaults to true)
     pub run_untagged: Option<bool>,
     /// A list of runner tags
@@ -45491,7 +45366,7 @@ pub struct PostApiV4UserRunners {
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4UserRunners {
+    impl ::serde::Serialize for CreateUserRunnerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45529,7 +45404,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4UserRunnersRunnerType {
+pub enum CreateUserRunnerBodyRunnerType {
     /// `instance_type`
     InstanceType,
     /// `group_type`
@@ -45541,7 +45416,7 @@ pub enum PostApiV4UserRunnersRunnerType {
 }
 #[cfg(feature = "user")]
 const _: () = {
-    impl PostApiV4UserRunnersRunnerType {
+    impl CreateUserRunnerBodyRunnerType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -45552,7 +45427,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4UserRunnersRunnerType {
+    impl ::std::convert::From<&str> for CreateUserRunnerBodyRunnerType {
         fn from(value: &str) -> Self {
             match value {
                 "instance_type" => Self::InstanceType,
@@ -45562,7 +45437,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4UserRunnersRunnerType);
+    crate::runtime::string_enum!(CreateUserRunnerBodyRunnerType);
 };
 /// API_Entities_UserCounts model
 ///
@@ -45695,9 +45570,9 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4ApplicationPlanLimits`.
 #[cfg(feature = "plan_limits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutApiV4ApplicationPlanLimits {
+pub struct UpdateApplicationPlanLimitsBody {
     /// Name of the plan to update
-    pub plan_name: crate::types::PutApiV4ApplicationPlanLimitsPlanName,
+    pub plan_name: crate::types::UpdateApplicationPlanLimitsBodyPlanName,
     /// Maximum number of Instance-level CI/CD variables that can be defined
     pub ci_instance_level_variables: Option<i64>,
     /// Maximum number of jobs in a single pipeline
@@ -45745,7 +45620,7 @@ pub struct PutApiV4ApplicationPlanLimits {
 }
 #[cfg(feature = "plan_limits")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4ApplicationPlanLimits {
+    impl ::serde::Serialize for UpdateApplicationPlanLimitsBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -45871,7 +45746,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "plan_limits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PutApiV4ApplicationPlanLimitsPlanName {
+pub enum UpdateApplicationPlanLimitsBodyPlanName {
     /// `default`
     Default,
     /// `free`
@@ -45899,7 +45774,7 @@ pub enum PutApiV4ApplicationPlanLimitsPlanName {
 }
 #[cfg(feature = "plan_limits")]
 const _: () = {
-    impl PutApiV4ApplicationPlanLimitsPlanName {
+    impl UpdateApplicationPlanLimitsBodyPlanName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -45918,7 +45793,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PutApiV4ApplicationPlanLimitsPlanName {
+    impl ::std::convert::From<&str> for UpdateApplicationPlanLimitsBodyPlanName {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -45936,7 +45811,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PutApiV4ApplicationPlanLimitsPlanName);
+    crate::runtime::string_enum!(UpdateApplicationPlanLimitsBodyPlanName);
 };
 /// API_Entities_Appearance model
 ///
@@ -46097,7 +45972,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4DeployKeys`.
 #[cfg(feature = "deploy_keys")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4DeployKeys {
+pub struct CreateDeployKeyBody {
     /// New deploy key
     pub key: String,
     /// New deploy key's title
@@ -46107,7 +45982,7 @@ pub struct PostApiV4DeployKeys {
 }
 #[cfg(feature = "deploy_keys")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4DeployKeys {
+    impl ::serde::Serialize for CreateDeployKeyBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46126,7 +46001,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ImportBitbucket`.
 #[cfg(feature = "project_import_bitbucket")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ImportBitbucket {
+pub struct CreateImportBitbucketBody {
     /// BitBucket username
     pub bitbucket_username: String,
     /// BitBucket app password
@@ -46140,7 +46015,7 @@ pub struct PostApiV4ImportBitbucket {
 }
 #[cfg(feature = "project_import_bitbucket")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ImportBitbucket {
+    impl ::serde::Serialize for CreateImportBitbucketBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46263,7 +46138,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ImportBitbucketServer`.
 #[cfg(feature = "project_import_bitbucket")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ImportBitbucketServer {
+pub struct CreateImportBitbucketServerBody {
     /// Bitbucket Server URL
     pub bitbucket_server_url: String,
     /// BitBucket Server Username
@@ -46280,12 +46155,12 @@ pub struct PostApiV4ImportBitbucketServer {
     pub new_namespace: Option<String>,
     /// Strategy for behavior on timeouts
     pub timeout_strategy: Option<
-        crate::types::PostApiV4ImportBitbucketServerTimeoutStrategy,
+        crate::types::CreateImportBitbucketServerBodyTimeoutStrategy,
     >,
 }
 #[cfg(feature = "project_import_bitbucket")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ImportBitbucketServer {
+    impl ::serde::Serialize for CreateImportBitbucketServerBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46326,7 +46201,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ImportBitbucketServerTimeoutStrategy {
+pub enum CreateImportBitbucketServerBodyTimeoutStrategy {
     /// `optimistic`
     Optimistic,
     /// `pessimistic`
@@ -46336,7 +46211,7 @@ pub enum PostApiV4ImportBitbucketServerTimeoutStrategy {
 }
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 const _: () = {
-    impl PostApiV4ImportBitbucketServerTimeoutStrategy {
+    impl CreateImportBitbucketServerBodyTimeoutStrategy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46346,7 +46221,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4ImportBitbucketServerTimeoutStrategy {
+    impl ::std::convert::From<&str> for CreateImportBitbucketServerBodyTimeoutStrategy {
         fn from(value: &str) -> Self {
             match value {
                 "optimistic" => Self::Optimistic,
@@ -46355,7 +46230,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ImportBitbucketServerTimeoutStrategy);
+    crate::runtime::string_enum!(CreateImportBitbucketServerBodyTimeoutStrategy);
 };
 /// ProjectEntity model
 ///
@@ -46399,7 +46274,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ImportGithub`.
 #[cfg(feature = "project_import_github")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ImportGithub {
+pub struct CreateImportGithubBody {
     /// GitHub personal access token
     pub personal_access_token: String,
     /// GitHub repository ID
@@ -46414,14 +46289,14 @@ pub struct PostApiV4ImportGithub {
     pub optional_stages: Option<::serde_json::Value>,
     /// Strategy for behavior on timeouts
     pub timeout_strategy: Option<
-        crate::types::PostApiV4ImportBitbucketServerTimeoutStrategy,
+        crate::types::CreateImportBitbucketServerBodyTimeoutStrategy,
     >,
     /// Pagination limit
     pub pagination_limit: Option<i64>,
 }
 #[cfg(feature = "project_import_github")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ImportGithub {
+    impl ::serde::Serialize for CreateImportGithubBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46461,13 +46336,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ImportGithubCancel`.
 #[cfg(feature = "project_import_github")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ImportGithubCancel {
+pub struct CancelImportGithubBody {
     /// ID of importing project to be canceled
     pub project_id: i64,
 }
 #[cfg(feature = "project_import_github")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ImportGithubCancel {
+    impl ::serde::Serialize for CancelImportGithubBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46484,13 +46359,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4ImportGithubGists`.
 #[cfg(feature = "import")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4ImportGithubGists {
+pub struct CreateImportGithubGistBody {
     /// GitHub personal access token
     pub personal_access_token: String,
 }
 #[cfg(feature = "import")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4ImportGithubGists {
+    impl ::serde::Serialize for CreateImportGithubGistBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46507,13 +46382,13 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4SlackTrigger`.
 #[cfg(feature = "slack")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4SlackTrigger {
+pub struct TriggerSlackBody {
     /// Text of the slack command
     pub text: String,
 }
 #[cfg(feature = "slack")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4SlackTrigger {
+    impl ::serde::Serialize for TriggerSlackBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46637,7 +46512,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4Topics`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4Topics {
+pub struct CreateTopicBody {
     /// Slug (name)
     pub name: String,
     /// Title
@@ -46651,7 +46526,7 @@ pub struct PostApiV4Topics {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4Topics {
+    impl ::serde::Serialize for CreateTopicBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46670,9 +46545,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PostApiV4Topics);
-    impl crate::runtime::Object for PostApiV4Topics {
-        const NAME: &'static str = "PostApiV4Topics";
+    crate::runtime::deserialize_object!(CreateTopicBody);
+    impl crate::runtime::Object for CreateTopicBody {
+        const NAME: &'static str = "CreateTopicBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -46706,7 +46581,7 @@ const _: () = {
 /// Schema `#/components/schemas/putApiV4TopicsId`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutApiV4TopicsId {
+pub struct UpdateTopicBody {
     /// Slug (name)
     pub name: Option<String>,
     /// Title
@@ -46718,7 +46593,7 @@ pub struct PutApiV4TopicsId {
 }
 #[cfg(feature = "full")]
 const _: () = {
-    impl ::serde::Serialize for PutApiV4TopicsId {
+    impl ::serde::Serialize for UpdateTopicBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46732,9 +46607,9 @@ const _: () = {
             map.end()
         }
     }
-    crate::runtime::deserialize_object!(PutApiV4TopicsId);
-    impl crate::runtime::Object for PutApiV4TopicsId {
-        const NAME: &'static str = "PutApiV4TopicsId";
+    crate::runtime::deserialize_object!(UpdateTopicBody);
+    impl crate::runtime::Object for UpdateTopicBody {
+        const NAME: &'static str = "UpdateTopicBody";
         fn read<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> Result<Self, A::Error> {
@@ -46757,7 +46632,7 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4TopicsMerge`.
 #[cfg(feature = "topics")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostApiV4TopicsMerge {
+pub struct MergeTopicBody {
     /// ID of source project topic
     pub source_topic_id: i64,
     /// ID of target project topic
@@ -46765,7 +46640,7 @@ pub struct PostApiV4TopicsMerge {
 }
 #[cfg(feature = "topics")]
 const _: () = {
-    impl ::serde::Serialize for PostApiV4TopicsMerge {
+    impl ::serde::Serialize for MergeTopicBody {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46784,7 +46659,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsVisibility {
+pub enum ListGroupsVisibility {
     /// `private`
     Private,
     /// `internal`
@@ -46796,7 +46671,7 @@ pub enum GetApiV4GroupsVisibility {
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 const _: () = {
-    impl GetApiV4GroupsVisibility {
+    impl ListGroupsVisibility {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46807,7 +46682,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsVisibility {
+    impl ::std::convert::From<&str> for ListGroupsVisibility {
         fn from(value: &str) -> Self {
             match value {
                 "private" => Self::Private,
@@ -46817,7 +46692,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsVisibility);
+    crate::runtime::string_enum!(ListGroupsVisibility);
 };
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/6/schema`.
 ///
@@ -46825,7 +46700,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsOrderBy {
+pub enum ListGroupsOrderBy {
     /// `name`
     Name,
     /// `path`
@@ -46839,7 +46714,7 @@ pub enum GetApiV4GroupsOrderBy {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl GetApiV4GroupsOrderBy {
+    impl ListGroupsOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46851,7 +46726,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsOrderBy {
+    impl ::std::convert::From<&str> for ListGroupsOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "name" => Self::Name,
@@ -46862,7 +46737,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsOrderBy);
+    crate::runtime::string_enum!(ListGroupsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/7/schema`.
 ///
@@ -46878,7 +46753,7 @@ const _: () = {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsSort {
+pub enum ListGroupsSort {
     /// `asc`
     Asc,
     /// `desc`
@@ -46896,7 +46771,7 @@ pub enum GetApiV4GroupsSort {
     )
 )]
 const _: () = {
-    impl GetApiV4GroupsSort {
+    impl ListGroupsSort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46906,7 +46781,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsSort {
+    impl ::std::convert::From<&str> for ListGroupsSort {
         fn from(value: &str) -> Self {
             match value {
                 "asc" => Self::Asc,
@@ -46915,7 +46790,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsSort);
+    crate::runtime::string_enum!(ListGroupsSort);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1invited_groups/get/parameters/1/schema/items`.
 ///
@@ -46923,7 +46798,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdInvitedGroupsRelationItem {
+pub enum ListGroupInvitedGroupsRelationItem {
     /// `direct`
     Direct,
     /// `inherited`
@@ -46933,7 +46808,7 @@ pub enum GetApiV4GroupsIdInvitedGroupsRelationItem {
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 const _: () = {
-    impl GetApiV4GroupsIdInvitedGroupsRelationItem {
+    impl ListGroupInvitedGroupsRelationItem {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46943,7 +46818,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdInvitedGroupsRelationItem {
+    impl ::std::convert::From<&str> for ListGroupInvitedGroupsRelationItem {
         fn from(value: &str) -> Self {
             match value {
                 "direct" => Self::Direct,
@@ -46952,7 +46827,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdInvitedGroupsRelationItem);
+    crate::runtime::string_enum!(ListGroupInvitedGroupsRelationItem);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects/get/parameters/4/schema`.
 ///
@@ -46960,7 +46835,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdProjectsOrderBy {
+pub enum ListGroupProjectsOrderBy {
     /// `id`
     Id,
     /// `name`
@@ -46982,7 +46857,7 @@ pub enum GetApiV4GroupsIdProjectsOrderBy {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl GetApiV4GroupsIdProjectsOrderBy {
+    impl ListGroupProjectsOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46998,7 +46873,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdProjectsOrderBy {
+    impl ::std::convert::From<&str> for ListGroupProjectsOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -47013,7 +46888,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdProjectsOrderBy);
+    crate::runtime::string_enum!(ListGroupProjectsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects/get/parameters/5/schema`.
 ///
@@ -47033,7 +46908,7 @@ const _: () = {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdProjectsSort {
+pub enum ListGroupProjectsSort {
     /// `asc`
     Asc,
     /// `desc`
@@ -47055,7 +46930,7 @@ pub enum GetApiV4GroupsIdProjectsSort {
     )
 )]
 const _: () = {
-    impl GetApiV4GroupsIdProjectsSort {
+    impl ListGroupProjectsSort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47065,7 +46940,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdProjectsSort {
+    impl ::std::convert::From<&str> for ListGroupProjectsSort {
         fn from(value: &str) -> Self {
             match value {
                 "asc" => Self::Asc,
@@ -47074,7 +46949,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdProjectsSort);
+    crate::runtime::string_enum!(ListGroupProjectsSort);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects~1shared/get/parameters/4/schema`.
 ///
@@ -47082,7 +46957,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdProjectsSharedOrderBy {
+pub enum ListGroupProjectSharedOrderBy {
     /// `id`
     Id,
     /// `name`
@@ -47102,7 +46977,7 @@ pub enum GetApiV4GroupsIdProjectsSharedOrderBy {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl GetApiV4GroupsIdProjectsSharedOrderBy {
+    impl ListGroupProjectSharedOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47117,7 +46992,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdProjectsSharedOrderBy {
+    impl ::std::convert::From<&str> for ListGroupProjectSharedOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -47131,7 +47006,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdProjectsSharedOrderBy);
+    crate::runtime::string_enum!(ListGroupProjectSharedOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1runners/get/parameters/1/schema`.
 ///
@@ -47139,7 +47014,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdRunnersType {
+pub enum ListGroupRunnersType {
     /// `instance_type`
     InstanceType,
     /// `group_type`
@@ -47151,7 +47026,7 @@ pub enum GetApiV4GroupsIdRunnersType {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl GetApiV4GroupsIdRunnersType {
+    impl ListGroupRunnersType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47162,7 +47037,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdRunnersType {
+    impl ::std::convert::From<&str> for ListGroupRunnersType {
         fn from(value: &str) -> Self {
             match value {
                 "instance_type" => Self::InstanceType,
@@ -47172,7 +47047,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdRunnersType);
+    crate::runtime::string_enum!(ListGroupRunnersType);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1runners/get/parameters/3/schema`.
 ///
@@ -47180,7 +47055,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdRunnersStatus {
+pub enum ListGroupRunnersStatus {
     /// `active`
     Active,
     /// `paused`
@@ -47198,7 +47073,7 @@ pub enum GetApiV4GroupsIdRunnersStatus {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl GetApiV4GroupsIdRunnersStatus {
+    impl ListGroupRunnersStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47212,7 +47087,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdRunnersStatus {
+    impl ::std::convert::From<&str> for ListGroupRunnersStatus {
         fn from(value: &str) -> Self {
             match value {
                 "active" => Self::Active,
@@ -47225,7 +47100,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdRunnersStatus);
+    crate::runtime::string_enum!(ListGroupRunnersStatus);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/4/schema`.
 ///
@@ -47233,7 +47108,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "group_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdPackagesOrderBy {
+pub enum ListGroupPackagesOrderBy {
     /// `created_at`
     CreatedAt,
     /// `name`
@@ -47249,7 +47124,7 @@ pub enum GetApiV4GroupsIdPackagesOrderBy {
 }
 #[cfg(feature = "group_packages")]
 const _: () = {
-    impl GetApiV4GroupsIdPackagesOrderBy {
+    impl ListGroupPackagesOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47262,7 +47137,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdPackagesOrderBy {
+    impl ::std::convert::From<&str> for ListGroupPackagesOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "created_at" => Self::CreatedAt,
@@ -47274,7 +47149,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdPackagesOrderBy);
+    crate::runtime::string_enum!(ListGroupPackagesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/6/schema`.
 ///
@@ -47282,7 +47157,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdPackagesPackageType {
+pub enum ListGroupPackagesPackageType {
     /// `maven`
     Maven,
     /// `npm`
@@ -47316,7 +47191,7 @@ pub enum GetApiV4GroupsIdPackagesPackageType {
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 const _: () = {
-    impl GetApiV4GroupsIdPackagesPackageType {
+    impl ListGroupPackagesPackageType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47338,7 +47213,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdPackagesPackageType {
+    impl ::std::convert::From<&str> for ListGroupPackagesPackageType {
         fn from(value: &str) -> Self {
             match value {
                 "maven" => Self::Maven,
@@ -47359,7 +47234,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdPackagesPackageType);
+    crate::runtime::string_enum!(ListGroupPackagesPackageType);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/10/schema`.
 ///
@@ -47367,7 +47242,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdPackagesStatus {
+pub enum ListGroupPackagesStatus {
     /// `default`
     Default,
     /// `hidden`
@@ -47385,7 +47260,7 @@ pub enum GetApiV4GroupsIdPackagesStatus {
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 const _: () = {
-    impl GetApiV4GroupsIdPackagesStatus {
+    impl ListGroupPackagesStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47399,7 +47274,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdPackagesStatus {
+    impl ::std::convert::From<&str> for ListGroupPackagesStatus {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -47412,7 +47287,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdPackagesStatus);
+    crate::runtime::string_enum!(ListGroupPackagesStatus);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1integrations~1{slug}/get/parameters/0/schema`.
 ///
@@ -47420,7 +47295,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdIntegrationsSlugSlug {
+pub enum GetGroupIntegrationSlug {
     /// `apple-app-store`
     AppleAppStore,
     /// `asana`
@@ -47528,7 +47403,7 @@ pub enum GetApiV4GroupsIdIntegrationsSlugSlug {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl GetApiV4GroupsIdIntegrationsSlugSlug {
+    impl GetGroupIntegrationSlug {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47591,7 +47466,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdIntegrationsSlugSlug {
+    impl ::std::convert::From<&str> for GetGroupIntegrationSlug {
         fn from(value: &str) -> Self {
             match value {
                 "apple-app-store" => Self::AppleAppStore,
@@ -47653,7 +47528,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdIntegrationsSlugSlug);
+    crate::runtime::string_enum!(GetGroupIntegrationSlug);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1members~1all/get/parameters/4/schema`.
 ///
@@ -47661,7 +47536,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdMembersAllState {
+pub enum ListGroupMemberAllState {
     /// `awaiting`
     Awaiting,
     /// `active`
@@ -47671,7 +47546,7 @@ pub enum GetApiV4GroupsIdMembersAllState {
 }
 #[cfg(feature = "members")]
 const _: () = {
-    impl GetApiV4GroupsIdMembersAllState {
+    impl ListGroupMemberAllState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47681,7 +47556,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdMembersAllState {
+    impl ::std::convert::From<&str> for ListGroupMemberAllState {
         fn from(value: &str) -> Self {
             match value {
                 "awaiting" => Self::Awaiting,
@@ -47690,7 +47565,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdMembersAllState);
+    crate::runtime::string_enum!(ListGroupMemberAllState);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1billable_members/get/parameters/4/schema`.
 ///
@@ -47698,7 +47573,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdBillableMembersSort {
+pub enum ListGroupBillableMembersSort {
     /// `access_level_asc`
     AccessLevelAsc,
     /// `access_level_desc`
@@ -47724,7 +47599,7 @@ pub enum GetApiV4GroupsIdBillableMembersSort {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl GetApiV4GroupsIdBillableMembersSort {
+    impl ListGroupBillableMembersSort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47742,7 +47617,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdBillableMembersSort {
+    impl ::std::convert::From<&str> for ListGroupBillableMembersSort {
         fn from(value: &str) -> Self {
             match value {
                 "access_level_asc" => Self::AccessLevelAsc,
@@ -47759,7 +47634,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdBillableMembersSort);
+    crate::runtime::string_enum!(ListGroupBillableMembersSort);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/10/schema`.
 ///
@@ -47767,7 +47642,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdMergeRequestsState {
+pub enum ListGroupMergeRequestsState {
     /// `opened`
     Opened,
     /// `closed`
@@ -47783,7 +47658,7 @@ pub enum GetApiV4GroupsIdMergeRequestsState {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl GetApiV4GroupsIdMergeRequestsState {
+    impl ListGroupMergeRequestsState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47796,7 +47671,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdMergeRequestsState {
+    impl ::std::convert::From<&str> for ListGroupMergeRequestsState {
         fn from(value: &str) -> Self {
             match value {
                 "opened" => Self::Opened,
@@ -47808,7 +47683,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsState);
+    crate::runtime::string_enum!(ListGroupMergeRequestsState);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/11/schema`.
 ///
@@ -47816,7 +47691,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdMergeRequestsOrderBy {
+pub enum ListGroupMergeRequestsOrderBy {
     /// `created_at`
     CreatedAt,
     /// `label_priority`
@@ -47838,7 +47713,7 @@ pub enum GetApiV4GroupsIdMergeRequestsOrderBy {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl GetApiV4GroupsIdMergeRequestsOrderBy {
+    impl ListGroupMergeRequestsOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47854,7 +47729,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdMergeRequestsOrderBy {
+    impl ::std::convert::From<&str> for ListGroupMergeRequestsOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "created_at" => Self::CreatedAt,
@@ -47869,7 +47744,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsOrderBy);
+    crate::runtime::string_enum!(ListGroupMergeRequestsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/19/schema`.
 ///
@@ -47877,7 +47752,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdMergeRequestsView {
+pub enum ListGroupMergeRequestsView {
     /// `simple`
     Simple,
     /// A value not known when this client was generated.
@@ -47885,7 +47760,7 @@ pub enum GetApiV4GroupsIdMergeRequestsView {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl GetApiV4GroupsIdMergeRequestsView {
+    impl ListGroupMergeRequestsView {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47894,7 +47769,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdMergeRequestsView {
+    impl ::std::convert::From<&str> for ListGroupMergeRequestsView {
         fn from(value: &str) -> Self {
             match value {
                 "simple" => Self::Simple,
@@ -47902,7 +47777,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsView);
+    crate::runtime::string_enum!(ListGroupMergeRequestsView);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/20/schema`.
 ///
@@ -47910,7 +47785,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdMergeRequestsScope {
+pub enum ListGroupMergeRequestsScope {
     /// `created-by-me`
     CreatedByMe,
     /// `assigned-to-me`
@@ -47926,7 +47801,7 @@ pub enum GetApiV4GroupsIdMergeRequestsScope {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl GetApiV4GroupsIdMergeRequestsScope {
+    impl ListGroupMergeRequestsScope {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47939,7 +47814,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdMergeRequestsScope {
+    impl ::std::convert::From<&str> for ListGroupMergeRequestsScope {
         fn from(value: &str) -> Self {
             match value {
                 "created-by-me" => Self::CreatedByMe,
@@ -47951,7 +47826,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsScope);
+    crate::runtime::string_enum!(ListGroupMergeRequestsScope);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/26/schema`.
 ///
@@ -47959,7 +47834,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdMergeRequestsWip {
+pub enum ListGroupMergeRequestsWip {
     /// `yes`
     Yes,
     /// `no`
@@ -47969,7 +47844,7 @@ pub enum GetApiV4GroupsIdMergeRequestsWip {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl GetApiV4GroupsIdMergeRequestsWip {
+    impl ListGroupMergeRequestsWip {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47979,7 +47854,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdMergeRequestsWip {
+    impl ::std::convert::From<&str> for ListGroupMergeRequestsWip {
         fn from(value: &str) -> Self {
             match value {
                 "yes" => Self::Yes,
@@ -47988,7 +47863,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdMergeRequestsWip);
+    crate::runtime::string_enum!(ListGroupMergeRequestsWip);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1access_tokens/get/parameters/1/schema`.
 ///
@@ -48003,7 +47878,7 @@ const _: () = {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4GroupsIdAccessTokensState {
+pub enum ListGroupAccessTokensState {
     /// `active`
     Active,
     /// `inactive`
@@ -48020,7 +47895,7 @@ pub enum GetApiV4GroupsIdAccessTokensState {
     )
 )]
 const _: () = {
-    impl GetApiV4GroupsIdAccessTokensState {
+    impl ListGroupAccessTokensState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48030,7 +47905,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4GroupsIdAccessTokensState {
+    impl ::std::convert::From<&str> for ListGroupAccessTokensState {
         fn from(value: &str) -> Self {
             match value {
                 "active" => Self::Active,
@@ -48039,7 +47914,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4GroupsIdAccessTokensState);
+    crate::runtime::string_enum!(ListGroupAccessTokensState);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1branches/get/parameters/5/schema`.
 ///
@@ -48047,7 +47922,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdRepositoryBranchesSort {
+pub enum ListProjectRepositoryBranchesSort {
     /// `name_asc`
     NameAsc,
     /// `updated_asc`
@@ -48059,7 +47934,7 @@ pub enum GetApiV4ProjectsIdRepositoryBranchesSort {
 }
 #[cfg(feature = "branches")]
 const _: () = {
-    impl GetApiV4ProjectsIdRepositoryBranchesSort {
+    impl ListProjectRepositoryBranchesSort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48070,7 +47945,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdRepositoryBranchesSort {
+    impl ::std::convert::From<&str> for ListProjectRepositoryBranchesSort {
         fn from(value: &str) -> Self {
             match value {
                 "name_asc" => Self::NameAsc,
@@ -48080,7 +47955,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryBranchesSort);
+    crate::runtime::string_enum!(ListProjectRepositoryBranchesSort);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1jobs/get/parameters/1/schema/items`.
 ///
@@ -48088,7 +47963,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "runners", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdJobsScopeItem {
+pub enum ListProjectJobsScopeItem {
     /// `created`
     Created,
     /// `waiting_for_resource`
@@ -48120,7 +47995,7 @@ pub enum GetApiV4ProjectsIdJobsScopeItem {
 }
 #[cfg(any(feature = "runners", feature = "projects"))]
 const _: () = {
-    impl GetApiV4ProjectsIdJobsScopeItem {
+    impl ListProjectJobsScopeItem {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48141,7 +48016,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdJobsScopeItem {
+    impl ::std::convert::From<&str> for ListProjectJobsScopeItem {
         fn from(value: &str) -> Self {
             match value {
                 "created" => Self::Created,
@@ -48161,7 +48036,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdJobsScopeItem);
+    crate::runtime::string_enum!(ListProjectJobsScopeItem);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1runners/get/parameters/1/schema`.
 ///
@@ -48169,7 +48044,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdRunnersScope {
+pub enum ListProjectRunnersScope {
     /// `specific`
     Specific,
     /// `shared`
@@ -48197,7 +48072,7 @@ pub enum GetApiV4ProjectsIdRunnersScope {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl GetApiV4ProjectsIdRunnersScope {
+    impl ListProjectRunnersScope {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48216,7 +48091,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdRunnersScope {
+    impl ::std::convert::From<&str> for ListProjectRunnersScope {
         fn from(value: &str) -> Self {
             match value {
                 "specific" => Self::Specific,
@@ -48234,7 +48109,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdRunnersScope);
+    crate::runtime::string_enum!(ListProjectRunnersScope);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1pipelines/get/parameters/3/schema`.
 ///
@@ -48242,7 +48117,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdPipelinesScope {
+pub enum ListProjectPipelinesScope {
     /// `running`
     Running,
     /// `pending`
@@ -48258,7 +48133,7 @@ pub enum GetApiV4ProjectsIdPipelinesScope {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsIdPipelinesScope {
+    impl ListProjectPipelinesScope {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48271,7 +48146,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdPipelinesScope {
+    impl ::std::convert::From<&str> for ListProjectPipelinesScope {
         fn from(value: &str) -> Self {
             match value {
                 "running" => Self::Running,
@@ -48283,7 +48158,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdPipelinesScope);
+    crate::runtime::string_enum!(ListProjectPipelinesScope);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1pipelines/get/parameters/11/schema`.
 ///
@@ -48291,7 +48166,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdPipelinesOrderBy {
+pub enum ListProjectPipelinesOrderBy {
     /// `id`
     Id,
     /// `status`
@@ -48307,7 +48182,7 @@ pub enum GetApiV4ProjectsIdPipelinesOrderBy {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsIdPipelinesOrderBy {
+    impl ListProjectPipelinesOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48320,7 +48195,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdPipelinesOrderBy {
+    impl ::std::convert::From<&str> for ListProjectPipelinesOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -48332,7 +48207,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdPipelinesOrderBy);
+    crate::runtime::string_enum!(ListProjectPipelinesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1pipelines/get/parameters/13/schema`.
 ///
@@ -48340,7 +48215,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdPipelinesSource {
+pub enum ListProjectPipelinesSource {
     /// `unknown`
     Unknown,
     /// `push`
@@ -48384,7 +48259,7 @@ pub enum GetApiV4ProjectsIdPipelinesSource {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsIdPipelinesSource {
+    impl ListProjectPipelinesSource {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48413,7 +48288,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdPipelinesSource {
+    impl ::std::convert::From<&str> for ListProjectPipelinesSource {
         fn from(value: &str) -> Self {
             match value {
                 "unknown" => Self::Unknown,
@@ -48441,7 +48316,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdPipelinesSource);
+    crate::runtime::string_enum!(ListProjectPipelinesSource);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits/get/parameters/9/schema`.
 ///
@@ -48449,7 +48324,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdRepositoryCommitsOrder {
+pub enum ListProjectRepositoryCommitsOrder {
     /// `default`
     Default,
     /// `topo`
@@ -48459,7 +48334,7 @@ pub enum GetApiV4ProjectsIdRepositoryCommitsOrder {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl GetApiV4ProjectsIdRepositoryCommitsOrder {
+    impl ListProjectRepositoryCommitsOrder {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48469,7 +48344,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdRepositoryCommitsOrder {
+    impl ::std::convert::From<&str> for ListProjectRepositoryCommitsOrder {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -48478,7 +48353,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryCommitsOrder);
+    crate::runtime::string_enum!(ListProjectRepositoryCommitsOrder);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{sha}~1refs/get/parameters/2/schema`.
 ///
@@ -48486,7 +48361,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdRepositoryCommitsShaRefsType {
+pub enum ListProjectRepositoryCommitRefsType {
     /// `branch`
     Branch,
     /// `tag`
@@ -48498,7 +48373,7 @@ pub enum GetApiV4ProjectsIdRepositoryCommitsShaRefsType {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl GetApiV4ProjectsIdRepositoryCommitsShaRefsType {
+    impl ListProjectRepositoryCommitRefsType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48509,7 +48384,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdRepositoryCommitsShaRefsType {
+    impl ::std::convert::From<&str> for ListProjectRepositoryCommitRefsType {
         fn from(value: &str) -> Self {
             match value {
                 "branch" => Self::Branch,
@@ -48519,7 +48394,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryCommitsShaRefsType);
+    crate::runtime::string_enum!(ListProjectRepositoryCommitRefsType);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{sha}~1statuses/get/parameters/7/schema`.
 ///
@@ -48527,7 +48402,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy {
+pub enum ListProjectRepositoryCommitStatusesOrderBy {
     /// `id`
     Id,
     /// `pipeline_id`
@@ -48537,7 +48412,7 @@ pub enum GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy {
+    impl ListProjectRepositoryCommitStatusesOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48547,8 +48422,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy {
+    impl ::std::convert::From<&str> for ListProjectRepositoryCommitStatusesOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -48557,7 +48431,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryCommitsShaStatusesOrderBy);
+    crate::runtime::string_enum!(ListProjectRepositoryCommitStatusesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1conan~1v1~1files~1{package_name}~1{package_version}~1{package_username}~1{package_channel}~1{recipe_revision}~1export~1{file_name}/get/parameters/6/schema`.
 ///
@@ -48565,7 +48439,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "conan_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName {
+pub enum GetProjectPackageConanV1FileExportFileName {
     /// `conanfile.py`
     ConanfilePy,
     /// `conanmanifest.txt`
@@ -48583,7 +48457,7 @@ pub enum GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageU
 }
 #[cfg(feature = "conan_packages")]
 const _: () = {
-    impl GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName {
+    impl GetProjectPackageConanV1FileExportFileName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48597,8 +48471,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName {
+    impl ::std::convert::From<&str> for GetProjectPackageConanV1FileExportFileName {
         fn from(value: &str) -> Self {
             match value {
                 "conanfile.py" => Self::ConanfilePy,
@@ -48611,9 +48484,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        GetApiV4ProjectsIdPackagesConanV1FilesPackageNamePackageVersionPackageUsernamePackageChannelRecipeRevisionExportFileNameFileName
-    );
+    crate::runtime::string_enum!(GetProjectPackageConanV1FileExportFileName);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1deployments/get/parameters/3/schema`.
 ///
@@ -48621,7 +48492,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdDeploymentsOrderBy {
+pub enum ListProjectDeploymentsOrderBy {
     /// `id`
     Id,
     /// `iid`
@@ -48637,7 +48508,7 @@ pub enum GetApiV4ProjectsIdDeploymentsOrderBy {
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl GetApiV4ProjectsIdDeploymentsOrderBy {
+    impl ListProjectDeploymentsOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48650,7 +48521,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdDeploymentsOrderBy {
+    impl ::std::convert::From<&str> for ListProjectDeploymentsOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -48662,7 +48533,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdDeploymentsOrderBy);
+    crate::runtime::string_enum!(ListProjectDeploymentsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1deployments/get/parameters/10/schema`.
 ///
@@ -48670,7 +48541,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdDeploymentsStatus {
+pub enum ListProjectDeploymentsStatus {
     /// `created`
     Created,
     /// `running`
@@ -48690,7 +48561,7 @@ pub enum GetApiV4ProjectsIdDeploymentsStatus {
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl GetApiV4ProjectsIdDeploymentsStatus {
+    impl ListProjectDeploymentsStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48705,7 +48576,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdDeploymentsStatus {
+    impl ::std::convert::From<&str> for ListProjectDeploymentsStatus {
         fn from(value: &str) -> Self {
             match value {
                 "created" => Self::Created,
@@ -48719,7 +48590,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdDeploymentsStatus);
+    crate::runtime::string_enum!(ListProjectDeploymentsStatus);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1environments/get/parameters/5/schema`.
 ///
@@ -48727,7 +48598,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdEnvironmentsStates {
+pub enum ListProjectEnvironmentsStates {
     /// `stopped`
     Stopped,
     /// `stopping`
@@ -48739,7 +48610,7 @@ pub enum GetApiV4ProjectsIdEnvironmentsStates {
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl GetApiV4ProjectsIdEnvironmentsStates {
+    impl ListProjectEnvironmentsStates {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48750,7 +48621,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdEnvironmentsStates {
+    impl ::std::convert::From<&str> for ListProjectEnvironmentsStates {
         fn from(value: &str) -> Self {
             match value {
                 "stopped" => Self::Stopped,
@@ -48760,7 +48631,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdEnvironmentsStates);
+    crate::runtime::string_enum!(ListProjectEnvironmentsStates);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1feature_flags/get/parameters/1/schema`.
 ///
@@ -48768,7 +48639,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdFeatureFlagsScope {
+pub enum ListProjectFeatureFlagsScope {
     /// `enabled`
     Enabled,
     /// `disabled`
@@ -48778,7 +48649,7 @@ pub enum GetApiV4ProjectsIdFeatureFlagsScope {
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl GetApiV4ProjectsIdFeatureFlagsScope {
+    impl ListProjectFeatureFlagsScope {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48788,7 +48659,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdFeatureFlagsScope {
+    impl ::std::convert::From<&str> for ListProjectFeatureFlagsScope {
         fn from(value: &str) -> Self {
             match value {
                 "enabled" => Self::Enabled,
@@ -48797,7 +48668,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdFeatureFlagsScope);
+    crate::runtime::string_enum!(ListProjectFeatureFlagsScope);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1ml_models~1{model_version_id}~1files~1(*path~1){file_name}/get/parameters/3/schema`.
 ///
@@ -48805,7 +48676,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "ml_model_registry")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus {
+pub enum GetProjectPackageMlModelFilePathStatus {
     /// `default`
     Default,
     /// `hidden`
@@ -48815,7 +48686,7 @@ pub enum GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus
 }
 #[cfg(feature = "ml_model_registry")]
 const _: () = {
-    impl GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus {
+    impl GetProjectPackageMlModelFilePathStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48825,8 +48696,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus {
+    impl ::std::convert::From<&str> for GetProjectPackageMlModelFilePathStatus {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -48835,9 +48705,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        GetApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameStatus
-    );
+    crate::runtime::string_enum!(GetProjectPackageMlModelFilePathStatus);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1events/get/parameters/2/schema`.
 ///
@@ -48845,7 +48713,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "events", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdEventsTargetType {
+pub enum ListProjectEventsTargetType {
     /// `issue`
     Issue,
     /// `milestone`
@@ -48869,7 +48737,7 @@ pub enum GetApiV4ProjectsIdEventsTargetType {
 }
 #[cfg(any(feature = "events", feature = "projects"))]
 const _: () = {
-    impl GetApiV4ProjectsIdEventsTargetType {
+    impl ListProjectEventsTargetType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48886,7 +48754,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdEventsTargetType {
+    impl ::std::convert::From<&str> for ListProjectEventsTargetType {
         fn from(value: &str) -> Self {
             match value {
                 "issue" => Self::Issue,
@@ -48902,7 +48770,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdEventsTargetType);
+    crate::runtime::string_enum!(ListProjectEventsTargetType);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1hooks~1{hook_id}~1events/get/parameters/0/schema/items`.
 ///
@@ -48910,7 +48778,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdHooksHookIdEventsStatusItem {
+pub enum GetProjectHookEventsStatusItem {
     /// `100`
     V100,
     /// `101`
@@ -49048,7 +48916,7 @@ pub enum GetApiV4ProjectsIdHooksHookIdEventsStatusItem {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsIdHooksHookIdEventsStatusItem {
+    impl GetProjectHookEventsStatusItem {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49122,7 +48990,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdHooksHookIdEventsStatusItem {
+    impl ::std::convert::From<&str> for GetProjectHookEventsStatusItem {
         fn from(value: &str) -> Self {
             match value {
                 "100" => Self::V100,
@@ -49195,7 +49063,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdHooksHookIdEventsStatusItem);
+    crate::runtime::string_enum!(GetProjectHookEventsStatusItem);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1hooks~1{hook_id}~1test~1{trigger}/post/parameters/1/schema`.
 ///
@@ -49203,7 +49071,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger {
+pub enum CreateProjectHookTestTrigger {
     /// `confidential_issues_events`
     ConfidentialIssuesEvents,
     /// `confidential_note_events`
@@ -49241,7 +49109,7 @@ pub enum PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger {
+    impl CreateProjectHookTestTrigger {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49265,8 +49133,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger {
+    impl ::std::convert::From<&str> for CreateProjectHookTestTrigger {
         fn from(value: &str) -> Self {
             match value {
                 "confidential_issues_events" => Self::ConfidentialIssuesEvents,
@@ -49289,7 +49156,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4ProjectsIdHooksHookIdTestTriggerTrigger);
+    crate::runtime::string_enum!(CreateProjectHookTestTrigger);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages/get/parameters/3/schema`.
 ///
@@ -49297,7 +49164,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "project_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdPackagesOrderBy {
+pub enum ListProjectPackagesOrderBy {
     /// `created_at`
     CreatedAt,
     /// `name`
@@ -49311,7 +49178,7 @@ pub enum GetApiV4ProjectsIdPackagesOrderBy {
 }
 #[cfg(feature = "project_packages")]
 const _: () = {
-    impl GetApiV4ProjectsIdPackagesOrderBy {
+    impl ListProjectPackagesOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49323,7 +49190,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdPackagesOrderBy {
+    impl ::std::convert::From<&str> for ListProjectPackagesOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "created_at" => Self::CreatedAt,
@@ -49334,7 +49201,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdPackagesOrderBy);
+    crate::runtime::string_enum!(ListProjectPackagesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1templates~1{type}/get/parameters/1/schema`.
 ///
@@ -49342,7 +49209,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdTemplatesTypeType {
+pub enum GetProjectTemplateType {
     /// `dockerfiles`
     Dockerfiles,
     /// `gitignores`
@@ -49360,7 +49227,7 @@ pub enum GetApiV4ProjectsIdTemplatesTypeType {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsIdTemplatesTypeType {
+    impl GetProjectTemplateType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49374,7 +49241,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdTemplatesTypeType {
+    impl ::std::convert::From<&str> for GetProjectTemplateType {
         fn from(value: &str) -> Self {
             match value {
                 "dockerfiles" => Self::Dockerfiles,
@@ -49387,7 +49254,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdTemplatesTypeType);
+    crate::runtime::string_enum!(GetProjectTemplateType);
 };
 /// Schema `#/paths/~1api~1v4~1projects/get/parameters/0/schema`.
 ///
@@ -49395,7 +49262,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsOrderBy {
+pub enum ListProjectsOrderBy {
     /// `id`
     Id,
     /// `name`
@@ -49425,7 +49292,7 @@ pub enum GetApiV4ProjectsOrderBy {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsOrderBy {
+    impl ListProjectsOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49445,7 +49312,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsOrderBy {
+    impl ::std::convert::From<&str> for ListProjectsOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -49464,7 +49331,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsOrderBy);
+    crate::runtime::string_enum!(ListProjectsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1releases/get/parameters/3/schema`.
 ///
@@ -49472,7 +49339,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdReleasesOrderBy {
+pub enum ListProjectReleasesOrderBy {
     /// `released_at`
     ReleasedAt,
     /// `created_at`
@@ -49482,7 +49349,7 @@ pub enum GetApiV4ProjectsIdReleasesOrderBy {
 }
 #[cfg(feature = "releases")]
 const _: () = {
-    impl GetApiV4ProjectsIdReleasesOrderBy {
+    impl ListProjectReleasesOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49492,7 +49359,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdReleasesOrderBy {
+    impl ::std::convert::From<&str> for ListProjectReleasesOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "released_at" => Self::ReleasedAt,
@@ -49501,7 +49368,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdReleasesOrderBy);
+    crate::runtime::string_enum!(ListProjectReleasesOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1tree/get/parameters/6/schema`.
 ///
@@ -49509,7 +49376,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdRepositoryTreePagination {
+pub enum ListProjectRepositoryTreePagination {
     /// `legacy`
     Legacy,
     /// `keyset`
@@ -49521,7 +49388,7 @@ pub enum GetApiV4ProjectsIdRepositoryTreePagination {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsIdRepositoryTreePagination {
+    impl ListProjectRepositoryTreePagination {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49532,7 +49399,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdRepositoryTreePagination {
+    impl ::std::convert::From<&str> for ListProjectRepositoryTreePagination {
         fn from(value: &str) -> Self {
             match value {
                 "legacy" => Self::Legacy,
@@ -49542,7 +49409,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryTreePagination);
+    crate::runtime::string_enum!(ListProjectRepositoryTreePagination);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1contributors/get/parameters/4/schema`.
 ///
@@ -49550,7 +49417,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdRepositoryContributorsOrderBy {
+pub enum ListProjectRepositoryContributorsOrderBy {
     /// `email`
     Email,
     /// `name`
@@ -49562,7 +49429,7 @@ pub enum GetApiV4ProjectsIdRepositoryContributorsOrderBy {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetApiV4ProjectsIdRepositoryContributorsOrderBy {
+    impl ListProjectRepositoryContributorsOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49573,7 +49440,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdRepositoryContributorsOrderBy {
+    impl ::std::convert::From<&str> for ListProjectRepositoryContributorsOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "email" => Self::Email,
@@ -49583,7 +49450,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryContributorsOrderBy);
+    crate::runtime::string_enum!(ListProjectRepositoryContributorsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1tags/get/parameters/2/schema`.
 ///
@@ -49591,7 +49458,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdRepositoryTagsOrderBy {
+pub enum ListProjectRepositoryTagsOrderBy {
     /// `name`
     Name,
     /// `updated`
@@ -49603,7 +49470,7 @@ pub enum GetApiV4ProjectsIdRepositoryTagsOrderBy {
 }
 #[cfg(feature = "tags")]
 const _: () = {
-    impl GetApiV4ProjectsIdRepositoryTagsOrderBy {
+    impl ListProjectRepositoryTagsOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49614,7 +49481,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ProjectsIdRepositoryTagsOrderBy {
+    impl ::std::convert::From<&str> for ListProjectRepositoryTagsOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "name" => Self::Name,
@@ -49624,7 +49491,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ProjectsIdRepositoryTagsOrderBy);
+    crate::runtime::string_enum!(ListProjectRepositoryTagsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1terraform~1modules~1{module_name}~1{module_system}/get/parameters/3/schema`.
 ///
@@ -49632,7 +49499,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "terraform_registry")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet {
+pub enum GetProjectPackageTerraformModuleTerraformGet {
     /// `1`
     V1,
     /// A value not known when this client was generated.
@@ -49640,7 +49507,7 @@ pub enum GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerrafo
 }
 #[cfg(feature = "terraform_registry")]
 const _: () = {
-    impl GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet {
+    impl GetProjectPackageTerraformModuleTerraformGet {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49649,8 +49516,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet {
+    impl ::std::convert::From<&str> for GetProjectPackageTerraformModuleTerraformGet {
         fn from(value: &str) -> Self {
             match value {
                 "1" => Self::V1,
@@ -49658,9 +49524,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        GetApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystemTerraformGet
-    );
+    crate::runtime::string_enum!(GetProjectPackageTerraformModuleTerraformGet);
 };
 /// Schema `#/paths/~1api~1v4~1admin~1batched_background_migrations~1{id}/get/parameters/0/schema`.
 ///
@@ -49668,7 +49532,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "batched_background_migrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4AdminBatchedBackgroundMigrationsIdDatabase {
+pub enum GetAdminBatchedBackgroundMigrationDatabase {
     /// `main`
     Main,
     /// `ci`
@@ -49684,7 +49548,7 @@ pub enum GetApiV4AdminBatchedBackgroundMigrationsIdDatabase {
 }
 #[cfg(feature = "batched_background_migrations")]
 const _: () = {
-    impl GetApiV4AdminBatchedBackgroundMigrationsIdDatabase {
+    impl GetAdminBatchedBackgroundMigrationDatabase {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49697,8 +49561,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for GetApiV4AdminBatchedBackgroundMigrationsIdDatabase {
+    impl ::std::convert::From<&str> for GetAdminBatchedBackgroundMigrationDatabase {
         fn from(value: &str) -> Self {
             match value {
                 "main" => Self::Main,
@@ -49710,7 +49573,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4AdminBatchedBackgroundMigrationsIdDatabase);
+    crate::runtime::string_enum!(GetAdminBatchedBackgroundMigrationDatabase);
 };
 /// Schema `#/paths/~1api~1v4~1admin~1databases~1{database_name}~1dictionary~1tables~1{table_name}/get/parameters/0/schema`.
 ///
@@ -49718,7 +49581,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "admin")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName {
+pub enum GetAdminDatabaseDictionaryTableDatabaseName {
     /// `main`
     Main,
     /// `ci`
@@ -49728,7 +49591,7 @@ pub enum GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName
 }
 #[cfg(feature = "admin")]
 const _: () = {
-    impl GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName {
+    impl GetAdminDatabaseDictionaryTableDatabaseName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49738,8 +49601,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str>
-    for GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName {
+    impl ::std::convert::From<&str> for GetAdminDatabaseDictionaryTableDatabaseName {
         fn from(value: &str) -> Self {
             match value {
                 "main" => Self::Main,
@@ -49748,9 +49610,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(
-        GetApiV4AdminDatabasesDatabaseNameDictionaryTablesTableNameDatabaseName
-    );
+    crate::runtime::string_enum!(GetAdminDatabaseDictionaryTableDatabaseName);
 };
 /// Schema `#/paths/~1api~1v4~1bulk_imports/get/parameters/3/schema`.
 ///
@@ -49758,7 +49618,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4BulkImportsStatus {
+pub enum ListBulkImportsStatus {
     /// `created`
     Created,
     /// `started`
@@ -49776,7 +49636,7 @@ pub enum GetApiV4BulkImportsStatus {
 }
 #[cfg(feature = "bulk_imports")]
 const _: () = {
-    impl GetApiV4BulkImportsStatus {
+    impl ListBulkImportsStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49790,7 +49650,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4BulkImportsStatus {
+    impl ::std::convert::From<&str> for ListBulkImportsStatus {
         fn from(value: &str) -> Self {
             match value {
                 "created" => Self::Created,
@@ -49803,7 +49663,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4BulkImportsStatus);
+    crate::runtime::string_enum!(ListBulkImportsStatus);
 };
 /// Schema `#/paths/~1api~1v4~1bulk_imports/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/entities[source_type][]/items`.
 ///
@@ -49811,7 +49671,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostApiV4BulkImportsEntitiesSourceTypeItem {
+pub enum CreateBulkImportEntitiesSourceTypeItem {
     /// `group_entity`
     GroupEntity,
     /// `project_entity`
@@ -49821,7 +49681,7 @@ pub enum PostApiV4BulkImportsEntitiesSourceTypeItem {
 }
 #[cfg(feature = "bulk_imports")]
 const _: () = {
-    impl PostApiV4BulkImportsEntitiesSourceTypeItem {
+    impl CreateBulkImportEntitiesSourceTypeItem {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49831,7 +49691,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for PostApiV4BulkImportsEntitiesSourceTypeItem {
+    impl ::std::convert::From<&str> for CreateBulkImportEntitiesSourceTypeItem {
         fn from(value: &str) -> Self {
             match value {
                 "group_entity" => Self::GroupEntity,
@@ -49840,7 +49700,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(PostApiV4BulkImportsEntitiesSourceTypeItem);
+    crate::runtime::string_enum!(CreateBulkImportEntitiesSourceTypeItem);
 };
 /// Schema `#/paths/~1api~1v4~1runners~1{id}~1jobs/get/parameters/3/schema`.
 ///
@@ -49848,7 +49708,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4RunnersIdJobsOrderBy {
+pub enum ListRunnerJobsOrderBy {
     /// `id`
     Id,
     /// A value not known when this client was generated.
@@ -49856,7 +49716,7 @@ pub enum GetApiV4RunnersIdJobsOrderBy {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl GetApiV4RunnersIdJobsOrderBy {
+    impl ListRunnerJobsOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49865,7 +49725,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4RunnersIdJobsOrderBy {
+    impl ::std::convert::From<&str> for ListRunnerJobsOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -49873,7 +49733,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4RunnersIdJobsOrderBy);
+    crate::runtime::string_enum!(ListRunnerJobsOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1users/get/parameters/18/schema`.
 ///
@@ -49881,7 +49741,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4UsersOrderBy {
+pub enum ListUsersOrderBy {
     /// `id`
     Id,
     /// `name`
@@ -49897,7 +49757,7 @@ pub enum GetApiV4UsersOrderBy {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl GetApiV4UsersOrderBy {
+    impl ListUsersOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49910,7 +49770,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4UsersOrderBy {
+    impl ::std::convert::From<&str> for ListUsersOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -49922,7 +49782,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4UsersOrderBy);
+    crate::runtime::string_enum!(ListUsersOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1users/get/parameters/19/schema`.
 ///
@@ -49930,7 +49790,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4UsersSort {
+pub enum ListUsersSort {
     /// `asc`
     Asc,
     /// `desc`
@@ -49940,7 +49800,7 @@ pub enum GetApiV4UsersSort {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl GetApiV4UsersSort {
+    impl ListUsersSort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49950,7 +49810,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4UsersSort {
+    impl ::std::convert::From<&str> for ListUsersSort {
         fn from(value: &str) -> Self {
             match value {
                 "asc" => Self::Asc,
@@ -49959,7 +49819,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4UsersSort);
+    crate::runtime::string_enum!(ListUsersSort);
 };
 /// Schema `#/paths/~1api~1v4~1users~1{user_id}~1memberships/get/parameters/1/schema`.
 ///
@@ -49967,7 +49827,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4UsersUserIdMembershipsType {
+pub enum ListUserMembershipsType {
     /// `Project`
     Project,
     /// `Namespace`
@@ -49977,7 +49837,7 @@ pub enum GetApiV4UsersUserIdMembershipsType {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl GetApiV4UsersUserIdMembershipsType {
+    impl ListUserMembershipsType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49987,7 +49847,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4UsersUserIdMembershipsType {
+    impl ::std::convert::From<&str> for ListUserMembershipsType {
         fn from(value: &str) -> Self {
             match value {
                 "Project" => Self::Project,
@@ -49996,7 +49856,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4UsersUserIdMembershipsType);
+    crate::runtime::string_enum!(ListUserMembershipsType);
 };
 /// Schema `#/paths/~1api~1v4~1users~1{user_id}~1impersonation_tokens/get/parameters/3/schema`.
 ///
@@ -50004,7 +49864,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4UsersUserIdImpersonationTokensState {
+pub enum ListUserImpersonationTokensState {
     /// `all`
     All,
     /// `active`
@@ -50016,7 +49876,7 @@ pub enum GetApiV4UsersUserIdImpersonationTokensState {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl GetApiV4UsersUserIdImpersonationTokensState {
+    impl ListUserImpersonationTokensState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -50027,7 +49887,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4UsersUserIdImpersonationTokensState {
+    impl ::std::convert::From<&str> for ListUserImpersonationTokensState {
         fn from(value: &str) -> Self {
             match value {
                 "all" => Self::All,
@@ -50037,7 +49897,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4UsersUserIdImpersonationTokensState);
+    crate::runtime::string_enum!(ListUserImpersonationTokensState);
 };
 /// Schema `#/paths/~1api~1v4~1merge_requests/get/parameters/19/schema`.
 ///
@@ -50045,7 +49905,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4MergeRequestsScope {
+pub enum ListMergeRequestsScope {
     /// `created-by-me`
     CreatedByMe,
     /// `assigned-to-me`
@@ -50061,7 +49921,7 @@ pub enum GetApiV4MergeRequestsScope {
 }
 #[cfg(feature = "merge_requests")]
 const _: () = {
-    impl GetApiV4MergeRequestsScope {
+    impl ListMergeRequestsScope {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -50074,7 +49934,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4MergeRequestsScope {
+    impl ::std::convert::From<&str> for ListMergeRequestsScope {
         fn from(value: &str) -> Self {
             match value {
                 "created-by-me" => Self::CreatedByMe,
@@ -50086,7 +49946,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4MergeRequestsScope);
+    crate::runtime::string_enum!(ListMergeRequestsScope);
 };
 /// Schema `#/paths/~1api~1v4~1application~1plan_limits/get/parameters/0/schema`.
 ///
@@ -50094,7 +49954,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "plan_limits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApiV4ApplicationPlanLimitsPlanName {
+pub enum GetApplicationPlanLimitsPlanName {
     /// `default`
     Default,
     /// `free`
@@ -50122,7 +49982,7 @@ pub enum GetApiV4ApplicationPlanLimitsPlanName {
 }
 #[cfg(feature = "plan_limits")]
 const _: () = {
-    impl GetApiV4ApplicationPlanLimitsPlanName {
+    impl GetApplicationPlanLimitsPlanName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -50141,7 +50001,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApiV4ApplicationPlanLimitsPlanName {
+    impl ::std::convert::From<&str> for GetApplicationPlanLimitsPlanName {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -50159,5 +50019,5 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApiV4ApplicationPlanLimitsPlanName);
+    crate::runtime::string_enum!(GetApplicationPlanLimitsPlanName);
 };

@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of features (deprecated, v2 client support).
     ///
-    /// Optional parameters are set on the returned [`GetApiV4FeatureFlagsUnleashProjectIdFeatures`].
-    pub fn get_api_v4_feature_flags_unleash_project_id_features(
+    /// Optional parameters are set on the returned [`GetFeatureFlagUnleashFeatures`].
+    pub fn get_feature_flag_unleash_features(
         &self,
         project_id: impl Into<String>,
-    ) -> GetApiV4FeatureFlagsUnleashProjectIdFeatures<'_> {
-        GetApiV4FeatureFlagsUnleashProjectIdFeatures(
+    ) -> GetFeatureFlagUnleashFeatures<'_> {
+        GetFeatureFlagUnleashFeatures(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,12 +35,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of features.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4FeatureFlagsUnleashProjectIdClientFeatures`].
-    pub fn get_api_v4_feature_flags_unleash_project_id_client_features(
+    /// Optional parameters are set on the returned [`GetFeatureFlagUnleashClientFeatures`].
+    pub fn get_feature_flag_unleash_client_features(
         &self,
         project_id: impl Into<String>,
-    ) -> GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'_> {
-        GetApiV4FeatureFlagsUnleashProjectIdClientFeatures(
+    ) -> GetFeatureFlagUnleashClientFeatures<'_> {
+        GetFeatureFlagUnleashClientFeatures(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -50,11 +50,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_feature_flags_unleash_project_id_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/features`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_feature_flag_unleash_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/features`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4FeatureFlagsUnleashProjectIdFeatures<'a>(crate::runtime::Call<'a>);
-impl GetApiV4FeatureFlagsUnleashProjectIdFeatures<'_> {
+pub struct GetFeatureFlagUnleashFeatures<'a>(crate::runtime::Call<'a>);
+impl GetFeatureFlagUnleashFeatures<'_> {
     /// The instance ID of Unleash Client
     pub fn instance_id(self, value: impl Into<String>) -> Self {
         Self(self.0.query("instance_id", &Into::<String>::into(value)))
@@ -64,21 +64,18 @@ impl GetApiV4FeatureFlagsUnleashProjectIdFeatures<'_> {
         Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4FeatureFlagsUnleashProjectIdFeatures<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetFeatureFlagUnleashFeatures<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4FeatureFlagsUnleashProjectIdFeatures);
-/// Request builder of [`crate::Client::get_api_v4_feature_flags_unleash_project_id_client_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/client/features`. Send it with `.await`.
+crate::runtime::into_future!(GetFeatureFlagUnleashFeatures);
+/// Request builder of [`crate::Client::get_feature_flag_unleash_client_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/client/features`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'a>(
-    crate::runtime::Call<'a>,
-);
-impl GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'_> {
+pub struct GetFeatureFlagUnleashClientFeatures<'a>(crate::runtime::Call<'a>);
+impl GetFeatureFlagUnleashClientFeatures<'_> {
     /// The instance ID of Unleash Client
     pub fn instance_id(self, value: impl Into<String>) -> Self {
         Self(self.0.query("instance_id", &Into::<String>::into(value)))
@@ -88,11 +85,10 @@ impl GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'_> {
         Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4FeatureFlagsUnleashProjectIdClientFeatures<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetFeatureFlagUnleashClientFeatures<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4FeatureFlagsUnleashProjectIdClientFeatures);
+crate::runtime::into_future!(GetFeatureFlagUnleashClientFeatures);

@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Track usage data event.
-    pub fn post_api_v4_usage_data_increment_counter(
+    pub fn create_usage_data_increment_counter(
         &self,
-        body: impl Into<crate::types::PostApiV4UsageDataIncrementCounter>,
-    ) -> PostApiV4UsageDataIncrementCounter<'_> {
-        PostApiV4UsageDataIncrementCounter(
+        body: impl Into<crate::types::CreateUsageDataIncrementCounterBody>,
+    ) -> CreateUsageDataIncrementCounter<'_> {
+        CreateUsageDataIncrementCounter(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -25,7 +25,9 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4UsageDataIncrementCounter>::into(body),
+                    &Into::<
+                        crate::types::CreateUsageDataIncrementCounterBody,
+                    >::into(body),
                 ),
         )
     }
@@ -37,11 +39,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Track usage data event for the current user.
-    pub fn post_api_v4_usage_data_increment_unique_users(
+    pub fn create_usage_data_increment_unique_user(
         &self,
-        body: impl Into<crate::types::PostApiV4UsageDataIncrementUniqueUsers>,
-    ) -> PostApiV4UsageDataIncrementUniqueUsers<'_> {
-        PostApiV4UsageDataIncrementUniqueUsers(
+        body: impl Into<crate::types::CreateUsageDataIncrementUniqueUserBody>,
+    ) -> CreateUsageDataIncrementUniqueUser<'_> {
+        CreateUsageDataIncrementUniqueUser(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -50,7 +52,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4UsageDataIncrementUniqueUsers,
+                        crate::types::CreateUsageDataIncrementUniqueUserBody,
                     >::into(body),
                 ),
         )
@@ -65,11 +67,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Track multiple gitlab internal events.
-    pub fn post_api_v4_usage_data_track_events(
+    pub fn create_usage_data_track_event(
         &self,
-        body: impl Into<crate::types::PostApiV4UsageDataTrackEvents>,
-    ) -> PostApiV4UsageDataTrackEvents<'_> {
-        PostApiV4UsageDataTrackEvents(
+        body: impl Into<crate::types::CreateUsageDataTrackEventBody>,
+    ) -> CreateUsageDataTrackEvent<'_> {
+        CreateUsageDataTrackEvent(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -77,7 +79,7 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4UsageDataTrackEvents>::into(body),
+                    &Into::<crate::types::CreateUsageDataTrackEventBody>::into(body),
                 ),
         )
     }
@@ -89,11 +91,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of all metric definitions.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsageDataMetricDefinitions`].
-    pub fn get_api_v4_usage_data_metric_definitions(
+    /// Optional parameters are set on the returned [`GetUsageDataMetricDefinitions`].
+    pub fn get_usage_data_metric_definitions(
         &self,
-    ) -> GetApiV4UsageDataMetricDefinitions<'_> {
-        GetApiV4UsageDataMetricDefinitions(
+    ) -> GetUsageDataMetricDefinitions<'_> {
+        GetUsageDataMetricDefinitions(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -109,10 +111,8 @@ impl crate::Client {
     /// `GET /api/v4/usage_data/service_ping`
     ///
     /// Returns, on success (200): Get the latest ServicePing payload.
-    pub fn get_api_v4_usage_data_service_ping(
-        &self,
-    ) -> GetApiV4UsageDataServicePing<'_> {
-        GetApiV4UsageDataServicePing(
+    pub fn get_usage_data_service_ping(&self) -> GetUsageDataServicePing<'_> {
+        GetUsageDataServicePing(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -131,20 +131,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Track gitlab internal events.
-    pub fn post_api_v4_usage_data_track_event(
+    pub fn track_usage_data_event(
         &self,
-        body: impl Into<crate::types::PostApiV4UsageDataTrackEvent>,
-    ) -> PostApiV4UsageDataTrackEvent<'_> {
-        PostApiV4UsageDataTrackEvent(
+        body: impl Into<crate::types::TrackUsageDataEventBody>,
+    ) -> TrackUsageDataEvent<'_> {
+        TrackUsageDataEvent(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/usage_data/track_event",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::PostApiV4UsageDataTrackEvent>::into(body),
-                ),
+                .json_body(&Into::<crate::types::TrackUsageDataEventBody>::into(body)),
         )
     }
     /// Get Non SQL usage ping metrics
@@ -154,10 +152,8 @@ impl crate::Client {
     /// `GET /api/v4/usage_data/non_sql_metrics`
     ///
     /// Returns, on success (200): Get Non SQL usage ping metrics.
-    pub fn get_api_v4_usage_data_non_sql_metrics(
-        &self,
-    ) -> GetApiV4UsageDataNonSqlMetrics<'_> {
-        GetApiV4UsageDataNonSqlMetrics(
+    pub fn get_usage_data_non_sql_metrics(&self) -> GetUsageDataNonSqlMetrics<'_> {
+        GetUsageDataNonSqlMetrics(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -173,8 +169,8 @@ impl crate::Client {
     /// `GET /api/v4/usage_data/queries`
     ///
     /// Returns, on success (200): Get raw SQL queries for usage data SQL metrics.
-    pub fn get_api_v4_usage_data_queries(&self) -> GetApiV4UsageDataQueries<'_> {
-        GetApiV4UsageDataQueries(
+    pub fn get_usage_data_queries(&self) -> GetUsageDataQueries<'_> {
+        GetUsageDataQueries(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -184,44 +180,44 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::post_api_v4_usage_data_increment_counter`]: `POST /api/v4/usage_data/increment_counter`. Send it with `.await`.
+/// Request builder of [`crate::Client::create_usage_data_increment_counter`]: `POST /api/v4/usage_data/increment_counter`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsageDataIncrementCounter<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsageDataIncrementCounter<'a> {
+pub struct CreateUsageDataIncrementCounter<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUsageDataIncrementCounter<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsageDataIncrementCounter);
-/// Request builder of [`crate::Client::post_api_v4_usage_data_increment_unique_users`]: `POST /api/v4/usage_data/increment_unique_users`. Send it with `.await`.
+crate::runtime::into_future!(CreateUsageDataIncrementCounter);
+/// Request builder of [`crate::Client::create_usage_data_increment_unique_user`]: `POST /api/v4/usage_data/increment_unique_users`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsageDataIncrementUniqueUsers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsageDataIncrementUniqueUsers<'a> {
+pub struct CreateUsageDataIncrementUniqueUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUsageDataIncrementUniqueUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsageDataIncrementUniqueUsers);
-/// Request builder of [`crate::Client::post_api_v4_usage_data_track_events`]: `POST /api/v4/usage_data/track_events`. Send it with `.await`.
+crate::runtime::into_future!(CreateUsageDataIncrementUniqueUser);
+/// Request builder of [`crate::Client::create_usage_data_track_event`]: `POST /api/v4/usage_data/track_events`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsageDataTrackEvents<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsageDataTrackEvents<'a> {
+pub struct CreateUsageDataTrackEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUsageDataTrackEvent<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsageDataTrackEvents);
-/// Request builder of [`crate::Client::get_api_v4_usage_data_metric_definitions`]: `GET /api/v4/usage_data/metric_definitions`. Send it with `.await`.
+crate::runtime::into_future!(CreateUsageDataTrackEvent);
+/// Request builder of [`crate::Client::get_usage_data_metric_definitions`]: `GET /api/v4/usage_data/metric_definitions`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsageDataMetricDefinitions<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsageDataMetricDefinitions<'_> {
+pub struct GetUsageDataMetricDefinitions<'a>(crate::runtime::Call<'a>);
+impl GetUsageDataMetricDefinitions<'_> {
     /// Include file paths in the metric definitions
     ///
     /// Default: `false`.
@@ -229,54 +225,54 @@ impl GetApiV4UsageDataMetricDefinitions<'_> {
         Self(self.0.query("include_paths", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsageDataMetricDefinitions<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetUsageDataMetricDefinitions<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsageDataMetricDefinitions);
-/// Request builder of [`crate::Client::get_api_v4_usage_data_service_ping`]: `GET /api/v4/usage_data/service_ping`. Send it with `.await`.
+crate::runtime::into_future!(GetUsageDataMetricDefinitions);
+/// Request builder of [`crate::Client::get_usage_data_service_ping`]: `GET /api/v4/usage_data/service_ping`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsageDataServicePing<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsageDataServicePing<'a> {
+pub struct GetUsageDataServicePing<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUsageDataServicePing<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsageDataServicePing);
-/// Request builder of [`crate::Client::post_api_v4_usage_data_track_event`]: `POST /api/v4/usage_data/track_event`. Send it with `.await`.
+crate::runtime::into_future!(GetUsageDataServicePing);
+/// Request builder of [`crate::Client::track_usage_data_event`]: `POST /api/v4/usage_data/track_event`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsageDataTrackEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsageDataTrackEvent<'a> {
+pub struct TrackUsageDataEvent<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for TrackUsageDataEvent<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsageDataTrackEvent);
-/// Request builder of [`crate::Client::get_api_v4_usage_data_non_sql_metrics`]: `GET /api/v4/usage_data/non_sql_metrics`. Send it with `.await`.
+crate::runtime::into_future!(TrackUsageDataEvent);
+/// Request builder of [`crate::Client::get_usage_data_non_sql_metrics`]: `GET /api/v4/usage_data/non_sql_metrics`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsageDataNonSqlMetrics<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsageDataNonSqlMetrics<'a> {
+pub struct GetUsageDataNonSqlMetrics<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUsageDataNonSqlMetrics<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsageDataNonSqlMetrics);
-/// Request builder of [`crate::Client::get_api_v4_usage_data_queries`]: `GET /api/v4/usage_data/queries`. Send it with `.await`.
+crate::runtime::into_future!(GetUsageDataNonSqlMetrics);
+/// Request builder of [`crate::Client::get_usage_data_queries`]: `GET /api/v4/usage_data/queries`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsageDataQueries<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsageDataQueries<'a> {
+pub struct GetUsageDataQueries<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUsageDataQueries<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsageDataQueries);
+crate::runtime::into_future!(GetUsageDataQueries);

@@ -8,8 +8,8 @@ impl crate::Client {
     /// `GET /api/v3/user`
     ///
     /// Returns, on success (200): Get the currently authenticated user.
-    pub fn get_api_v3_user(&self) -> GetApiV3User<'_> {
-        GetApiV3User(
+    pub fn get_user(&self) -> GetUser<'_> {
+        GetUser(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v3/user", &[]),
         )
     }
@@ -19,9 +19,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the currently authenticated user's SSH keys.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UserKeys`].
-    pub fn get_api_v4_user_keys(&self) -> GetApiV4UserKeys<'_> {
-        GetApiV4UserKeys(
+    /// Optional parameters are set on the returned [`ListUserKeys`].
+    pub fn list_user_keys(&self) -> ListUserKeys<'_> {
+        ListUserKeys(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -38,18 +38,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new SSH key to the currently authenticated user.
-    pub fn post_api_v4_user_keys(
+    pub fn create_user_key(
         &self,
-        body: impl Into<crate::types::PostApiV4UserKeys>,
-    ) -> PostApiV4UserKeys<'_> {
-        PostApiV4UserKeys(
+        body: impl Into<crate::types::CreateUserKeyBody>,
+    ) -> CreateUserKey<'_> {
+        CreateUserKey(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/user/keys",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4UserKeys>::into(body)),
+                .json_body(&Into::<crate::types::CreateUserKeyBody>::into(body)),
         )
     }
     /// Get a single key owned by currently authenticated user
@@ -60,11 +60,8 @@ impl crate::Client {
     /// - `key_id`: The ID of the SSH key
     ///
     /// Returns, on success (200): Get a single key owned by currently authenticated user.
-    pub fn get_api_v4_user_keys_key_id(
-        &self,
-        key_id: impl Into<i64>,
-    ) -> GetApiV4UserKeysKeyId<'_> {
-        GetApiV4UserKeysKeyId(
+    pub fn get_user_key(&self, key_id: impl Into<i64>) -> GetUserKey<'_> {
+        GetUserKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -81,11 +78,8 @@ impl crate::Client {
     /// - `key_id`: The ID of the SSH key
     ///
     /// Returns, on success (200): Delete an SSH key from the currently authenticated user.
-    pub fn delete_api_v4_user_keys_key_id(
-        &self,
-        key_id: impl Into<i64>,
-    ) -> DeleteApiV4UserKeysKeyId<'_> {
-        DeleteApiV4UserKeysKeyId(
+    pub fn delete_user_key(&self, key_id: impl Into<i64>) -> DeleteUserKey<'_> {
+        DeleteUserKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -102,9 +96,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the currently authenticated user's GPG keys.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UserGpgKeys`].
-    pub fn get_api_v4_user_gpg_keys(&self) -> GetApiV4UserGpgKeys<'_> {
-        GetApiV4UserGpgKeys(
+    /// Optional parameters are set on the returned [`ListUserGpgKeys`].
+    pub fn list_user_gpg_keys(&self) -> ListUserGpgKeys<'_> {
+        ListUserGpgKeys(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -123,18 +117,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a new GPG key to the currently authenticated user.
-    pub fn post_api_v4_user_gpg_keys(
+    pub fn create_user_gpg_key(
         &self,
-        body: impl Into<crate::types::PostApiV4UserGpgKeys>,
-    ) -> PostApiV4UserGpgKeys<'_> {
-        PostApiV4UserGpgKeys(
+        body: impl Into<crate::types::CreateUserGpgKeyBody>,
+    ) -> CreateUserGpgKey<'_> {
+        CreateUserGpgKey(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/user/gpg_keys",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4UserGpgKeys>::into(body)),
+                .json_body(&Into::<crate::types::CreateUserGpgKeyBody>::into(body)),
         )
     }
     /// Get a single GPG key owned by currently authenticated user
@@ -147,11 +141,8 @@ impl crate::Client {
     /// - `key_id`: The ID of the GPG key
     ///
     /// Returns, on success (200): Get a single GPG key owned by currently authenticated user.
-    pub fn get_api_v4_user_gpg_keys_key_id(
-        &self,
-        key_id: impl Into<i64>,
-    ) -> GetApiV4UserGpgKeysKeyId<'_> {
-        GetApiV4UserGpgKeysKeyId(
+    pub fn get_user_gpg_key(&self, key_id: impl Into<i64>) -> GetUserGpgKey<'_> {
+        GetUserGpgKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -170,11 +161,8 @@ impl crate::Client {
     /// - `key_id`: The ID of the SSH key
     ///
     /// Returns, on success (204): Delete a GPG key from the currently authenticated user.
-    pub fn delete_api_v4_user_gpg_keys_key_id(
-        &self,
-        key_id: impl Into<i64>,
-    ) -> DeleteApiV4UserGpgKeysKeyId<'_> {
-        DeleteApiV4UserGpgKeysKeyId(
+    pub fn delete_user_gpg_key(&self, key_id: impl Into<i64>) -> DeleteUserGpgKey<'_> {
+        DeleteUserGpgKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -193,11 +181,8 @@ impl crate::Client {
     /// - `key_id`: The ID of the GPG key
     ///
     /// Returns, on success (201): Revoke a GPG key owned by currently authenticated user.
-    pub fn post_api_v4_user_gpg_keys_key_id_revoke(
-        &self,
-        key_id: impl Into<i64>,
-    ) -> PostApiV4UserGpgKeysKeyIdRevoke<'_> {
-        PostApiV4UserGpgKeysKeyIdRevoke(
+    pub fn revoke_user_gpg_key(&self, key_id: impl Into<i64>) -> RevokeUserGpgKey<'_> {
+        RevokeUserGpgKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -212,9 +197,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the currently authenticated user's email addresses.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UserEmails`].
-    pub fn get_api_v4_user_emails(&self) -> GetApiV4UserEmails<'_> {
-        GetApiV4UserEmails(
+    /// Optional parameters are set on the returned [`ListUserEmails`].
+    pub fn list_user_emails(&self) -> ListUserEmails<'_> {
+        ListUserEmails(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -231,18 +216,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add new email address to the currently authenticated user.
-    pub fn post_api_v4_user_emails(
+    pub fn create_user_email(
         &self,
-        body: impl Into<crate::types::PostApiV4UserEmails>,
-    ) -> PostApiV4UserEmails<'_> {
-        PostApiV4UserEmails(
+        body: impl Into<crate::types::CreateUserEmailBody>,
+    ) -> CreateUserEmail<'_> {
+        CreateUserEmail(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/user/emails",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4UserEmails>::into(body)),
+                .json_body(&Into::<crate::types::CreateUserEmailBody>::into(body)),
         )
     }
     /// [DEPRECATED] Update a user's credit_card_validation
@@ -254,12 +239,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): [DEPRECATED] Update a user's credit_card_validation.
-    pub fn put_api_v4_user_user_id_credit_card_validation(
+    pub fn update_user_credit_card_validation(
         &self,
         user_id: impl Into<String>,
-        body: impl Into<crate::types::PutApiV4UserUserIdCreditCardValidation>,
-    ) -> PutApiV4UserUserIdCreditCardValidation<'_> {
-        PutApiV4UserUserIdCreditCardValidation(
+        body: impl Into<crate::types::UpdateUserCreditCardValidationBody>,
+    ) -> UpdateUserCreditCardValidation<'_> {
+        UpdateUserCreditCardValidation(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -267,9 +252,7 @@ impl crate::Client {
                     &[&Into::<String>::into(user_id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PutApiV4UserUserIdCreditCardValidation,
-                    >::into(body),
+                    &Into::<crate::types::UpdateUserCreditCardValidationBody>::into(body),
                 ),
         )
     }
@@ -280,8 +263,8 @@ impl crate::Client {
     /// `GET /api/v4/user/support_pin`
     ///
     /// Returns, on success (200): Get the current Support PIN for the authenticated user.
-    pub fn get_api_v4_user_support_pin(&self) -> GetApiV4UserSupportPin<'_> {
-        GetApiV4UserSupportPin(
+    pub fn get_user_support_pin(&self) -> GetUserSupportPin<'_> {
+        GetUserSupportPin(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -297,8 +280,8 @@ impl crate::Client {
     /// `POST /api/v4/user/support_pin`
     ///
     /// Returns, on success (201): Create a new Support PIN for the authenticated user.
-    pub fn post_api_v4_user_support_pin(&self) -> PostApiV4UserSupportPin<'_> {
-        PostApiV4UserSupportPin(
+    pub fn create_user_support_pin(&self) -> CreateUserSupportPin<'_> {
+        CreateUserSupportPin(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -314,8 +297,8 @@ impl crate::Client {
     /// `GET /api/v4/user/preferences`
     ///
     /// Returns, on success (200): Get the current user's preferences.
-    pub fn get_api_v4_user_preferences(&self) -> GetApiV4UserPreferences<'_> {
-        GetApiV4UserPreferences(
+    pub fn get_user_preferences(&self) -> GetUserPreferences<'_> {
+        GetUserPreferences(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -334,18 +317,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update the current user's preferences.
-    pub fn put_api_v4_user_preferences(
+    pub fn update_user_preferences(
         &self,
-        body: impl Into<crate::types::PutApiV4UserPreferences>,
-    ) -> PutApiV4UserPreferences<'_> {
-        PutApiV4UserPreferences(
+        body: impl Into<crate::types::UpdateUserPreferencesBody>,
+    ) -> UpdateUserPreferences<'_> {
+        UpdateUserPreferences(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/user/preferences",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PutApiV4UserPreferences>::into(body)),
+                .json_body(&Into::<crate::types::UpdateUserPreferencesBody>::into(body)),
         )
     }
     /// Get a single email address owned by the currently authenticated user
@@ -356,11 +339,8 @@ impl crate::Client {
     /// - `email_id`: The ID of the email
     ///
     /// Returns, on success (200): Get a single email address owned by the currently authenticated user.
-    pub fn get_api_v4_user_emails_email_id(
-        &self,
-        email_id: impl Into<i64>,
-    ) -> GetApiV4UserEmailsEmailId<'_> {
-        GetApiV4UserEmailsEmailId(
+    pub fn get_user_email(&self, email_id: impl Into<i64>) -> GetUserEmail<'_> {
+        GetUserEmail(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -377,11 +357,8 @@ impl crate::Client {
     /// - `email_id`: The ID of the email
     ///
     /// Returns, on success (204): Delete an email address from the currently authenticated user.
-    pub fn delete_api_v4_user_emails_email_id(
-        &self,
-        email_id: impl Into<i64>,
-    ) -> DeleteApiV4UserEmailsEmailId<'_> {
-        DeleteApiV4UserEmailsEmailId(
+    pub fn delete_user_email(&self, email_id: impl Into<i64>) -> DeleteUserEmail<'_> {
+        DeleteUserEmail(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -396,9 +373,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of user activities.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UserActivities`].
-    pub fn get_api_v4_user_activities(&self) -> GetApiV4UserActivities<'_> {
-        GetApiV4UserActivities(
+    /// Optional parameters are set on the returned [`GetUserActivities`].
+    pub fn get_user_activities(&self) -> GetUserActivities<'_> {
+        GetUserActivities(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -412,8 +389,8 @@ impl crate::Client {
     /// `GET /api/v4/user/status`
     ///
     /// Returns, on success (200): get the status of the current user.
-    pub fn get_api_v4_user_status(&self) -> GetApiV4UserStatus<'_> {
-        GetApiV4UserStatus(
+    pub fn get_user_status(&self) -> GetUserStatus<'_> {
+        GetUserStatus(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -432,18 +409,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set the status of the current user.
-    pub fn put_api_v4_user_status(
+    pub fn update_user_status(
         &self,
-        body: impl Into<crate::types::PutApiV4UserStatus>,
-    ) -> PutApiV4UserStatus<'_> {
-        PutApiV4UserStatus(
+        body: impl Into<crate::types::UpdateUserStatusBody>,
+    ) -> UpdateUserStatus<'_> {
+        UpdateUserStatus(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/user/status",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PutApiV4UserStatus>::into(body)),
+                .json_body(&Into::<crate::types::UpdateUserStatusBody>::into(body)),
         )
     }
     /// Set the status of the current user
@@ -456,18 +433,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set the status of the current user.
-    pub fn patch_api_v4_user_status(
+    pub fn patch_user_status(
         &self,
-        body: impl Into<crate::types::PatchApiV4UserStatus>,
-    ) -> PatchApiV4UserStatus<'_> {
-        PatchApiV4UserStatus(
+        body: impl Into<crate::types::PatchUserStatusBody>,
+    ) -> PatchUserStatus<'_> {
+        PatchUserStatus(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/user/status",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PatchApiV4UserStatus>::into(body)),
+                .json_body(&Into::<crate::types::PatchUserStatusBody>::into(body)),
         )
     }
     /// Set the avatar of the current user
@@ -480,11 +457,11 @@ impl crate::Client {
     /// - `avatar`: The avatar file (generated by Multipart middleware)
     ///
     /// Returns, on success (200): Set the avatar of the current user.
-    pub fn put_api_v4_user_avatar(
+    pub fn update_user_avatar(
         &self,
         avatar: impl Into<crate::runtime::File>,
-    ) -> PutApiV4UserAvatar<'_> {
-        PutApiV4UserAvatar(
+    ) -> UpdateUserAvatar<'_> {
+        UpdateUserAvatar(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -505,11 +482,11 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a personal access token with limited scopes for the currently authenticated user.
-    pub fn post_api_v4_user_personal_access_tokens(
+    pub fn create_user_personal_access_token(
         &self,
-        body: impl Into<crate::types::PostApiV4UserPersonalAccessTokens>,
-    ) -> PostApiV4UserPersonalAccessTokens<'_> {
-        PostApiV4UserPersonalAccessTokens(
+        body: impl Into<crate::types::CreateUserPersonalAccessTokenBody>,
+    ) -> CreateUserPersonalAccessToken<'_> {
+        CreateUserPersonalAccessToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -517,7 +494,7 @@ impl crate::Client {
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::PostApiV4UserPersonalAccessTokens>::into(body),
+                    &Into::<crate::types::CreateUserPersonalAccessTokenBody>::into(body),
                 ),
         )
     }
@@ -531,37 +508,37 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a runner owned by currently authenticated user.
-    pub fn post_api_v4_user_runners(
+    pub fn create_user_runner(
         &self,
-        body: impl Into<crate::types::PostApiV4UserRunners>,
-    ) -> PostApiV4UserRunners<'_> {
-        PostApiV4UserRunners(
+        body: impl Into<crate::types::CreateUserRunnerBody>,
+    ) -> CreateUserRunner<'_> {
+        CreateUserRunner(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/user/runners",
                     &[],
                 )
-                .json_body(&Into::<crate::types::PostApiV4UserRunners>::into(body)),
+                .json_body(&Into::<crate::types::CreateUserRunnerBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v3_user`]: `GET /api/v3/user`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_user`]: `GET /api/v3/user`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV3User<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV3User<'a> {
+pub struct GetUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPublic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV3User);
-/// Request builder of [`crate::Client::get_api_v4_user_keys`]: `GET /api/v4/user/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetUser);
+/// Request builder of [`crate::Client::list_user_keys`]: `GET /api/v4/user/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserKeys<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UserKeys<'_> {
+pub struct ListUserKeys<'a>(crate::runtime::Call<'a>);
+impl ListUserKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -575,51 +552,51 @@ impl GetApiV4UserKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserKeys<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserKeys<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesSshKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserKeys);
-/// Request builder of [`crate::Client::post_api_v4_user_keys`]: `POST /api/v4/user/keys`. Send it with `.await`.
+crate::runtime::into_future!(ListUserKeys);
+/// Request builder of [`crate::Client::create_user_key`]: `POST /api/v4/user/keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UserKeys<'a> {
+pub struct CreateUserKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UserKeys);
-/// Request builder of [`crate::Client::get_api_v4_user_keys_key_id`]: `GET /api/v4/user/keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserKey);
+/// Request builder of [`crate::Client::get_user_key`]: `GET /api/v4/user/keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserKeysKeyId<'a> {
+pub struct GetUserKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserKeysKeyId);
-/// Request builder of [`crate::Client::delete_api_v4_user_keys_key_id`]: `DELETE /api/v4/user/keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserKey);
+/// Request builder of [`crate::Client::delete_user_key`]: `DELETE /api/v4/user/keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UserKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UserKeysKeyId<'a> {
+pub struct DeleteUserKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UserKeysKeyId);
-/// Request builder of [`crate::Client::get_api_v4_user_gpg_keys`]: `GET /api/v4/user/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteUserKey);
+/// Request builder of [`crate::Client::list_user_gpg_keys`]: `GET /api/v4/user/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserGpgKeys<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UserGpgKeys<'_> {
+pub struct ListUserGpgKeys<'a>(crate::runtime::Call<'a>);
+impl ListUserGpgKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -633,62 +610,62 @@ impl GetApiV4UserGpgKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserGpgKeys<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserGpgKeys<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGpgKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserGpgKeys);
-/// Request builder of [`crate::Client::post_api_v4_user_gpg_keys`]: `POST /api/v4/user/gpg_keys`. Send it with `.await`.
+crate::runtime::into_future!(ListUserGpgKeys);
+/// Request builder of [`crate::Client::create_user_gpg_key`]: `POST /api/v4/user/gpg_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserGpgKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UserGpgKeys<'a> {
+pub struct CreateUserGpgKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserGpgKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UserGpgKeys);
-/// Request builder of [`crate::Client::get_api_v4_user_gpg_keys_key_id`]: `GET /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserGpgKey);
+/// Request builder of [`crate::Client::get_user_gpg_key`]: `GET /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserGpgKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserGpgKeysKeyId<'a> {
+pub struct GetUserGpgKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserGpgKey<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserGpgKeysKeyId);
-/// Request builder of [`crate::Client::delete_api_v4_user_gpg_keys_key_id`]: `DELETE /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserGpgKey);
+/// Request builder of [`crate::Client::delete_user_gpg_key`]: `DELETE /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UserGpgKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UserGpgKeysKeyId<'a> {
+pub struct DeleteUserGpgKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserGpgKey<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UserGpgKeysKeyId);
-/// Request builder of [`crate::Client::post_api_v4_user_gpg_keys_key_id_revoke`]: `POST /api/v4/user/gpg_keys/{key_id}/revoke`. Send it with `.await`.
+crate::runtime::into_future!(DeleteUserGpgKey);
+/// Request builder of [`crate::Client::revoke_user_gpg_key`]: `POST /api/v4/user/gpg_keys/{key_id}/revoke`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserGpgKeysKeyIdRevoke<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UserGpgKeysKeyIdRevoke<'a> {
+pub struct RevokeUserGpgKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RevokeUserGpgKey<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UserGpgKeysKeyIdRevoke);
-/// Request builder of [`crate::Client::get_api_v4_user_emails`]: `GET /api/v4/user/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(RevokeUserGpgKey);
+/// Request builder of [`crate::Client::list_user_emails`]: `GET /api/v4/user/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserEmails<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UserEmails<'_> {
+pub struct ListUserEmails<'a>(crate::runtime::Call<'a>);
+impl ListUserEmails<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -702,29 +679,29 @@ impl GetApiV4UserEmails<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserEmails<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserEmails<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesEmail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserEmails);
-/// Request builder of [`crate::Client::post_api_v4_user_emails`]: `POST /api/v4/user/emails`. Send it with `.await`.
+crate::runtime::into_future!(ListUserEmails);
+/// Request builder of [`crate::Client::create_user_email`]: `POST /api/v4/user/emails`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserEmails<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UserEmails<'a> {
+pub struct CreateUserEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserEmail<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UserEmails);
-/// Request builder of [`crate::Client::put_api_v4_user_user_id_credit_card_validation`]: `PUT /api/v4/user/{user_id}/credit_card_validation`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserEmail);
+/// Request builder of [`crate::Client::update_user_credit_card_validation`]: `PUT /api/v4/user/{user_id}/credit_card_validation`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UserUserIdCreditCardValidation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4UserUserIdCreditCardValidation<'a> {
+pub struct UpdateUserCreditCardValidation<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateUserCreditCardValidation<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesUserCreditCardValidations,
     >;
@@ -732,78 +709,78 @@ impl<'a> crate::runtime::Operation<'a> for PutApiV4UserUserIdCreditCardValidatio
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4UserUserIdCreditCardValidation);
-/// Request builder of [`crate::Client::get_api_v4_user_support_pin`]: `GET /api/v4/user/support_pin`. Send it with `.await`.
+crate::runtime::into_future!(UpdateUserCreditCardValidation);
+/// Request builder of [`crate::Client::get_user_support_pin`]: `GET /api/v4/user/support_pin`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserSupportPin<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserSupportPin<'a> {
+pub struct GetUserSupportPin<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserSupportPin<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserSupportPin);
-/// Request builder of [`crate::Client::post_api_v4_user_support_pin`]: `POST /api/v4/user/support_pin`. Send it with `.await`.
+crate::runtime::into_future!(GetUserSupportPin);
+/// Request builder of [`crate::Client::create_user_support_pin`]: `POST /api/v4/user/support_pin`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserSupportPin<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UserSupportPin<'a> {
+pub struct CreateUserSupportPin<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserSupportPin<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UserSupportPin);
-/// Request builder of [`crate::Client::get_api_v4_user_preferences`]: `GET /api/v4/user/preferences`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserSupportPin);
+/// Request builder of [`crate::Client::get_user_preferences`]: `GET /api/v4/user/preferences`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserPreferences<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserPreferences<'a> {
+pub struct GetUserPreferences<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserPreferences<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPreferences>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserPreferences);
-/// Request builder of [`crate::Client::put_api_v4_user_preferences`]: `PUT /api/v4/user/preferences`. Send it with `.await`.
+crate::runtime::into_future!(GetUserPreferences);
+/// Request builder of [`crate::Client::update_user_preferences`]: `PUT /api/v4/user/preferences`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UserPreferences<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4UserPreferences<'a> {
+pub struct UpdateUserPreferences<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateUserPreferences<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPreferences>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4UserPreferences);
-/// Request builder of [`crate::Client::get_api_v4_user_emails_email_id`]: `GET /api/v4/user/emails/{email_id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateUserPreferences);
+/// Request builder of [`crate::Client::get_user_email`]: `GET /api/v4/user/emails/{email_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserEmailsEmailId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserEmailsEmailId<'a> {
+pub struct GetUserEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserEmail<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserEmailsEmailId);
-/// Request builder of [`crate::Client::delete_api_v4_user_emails_email_id`]: `DELETE /api/v4/user/emails/{email_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserEmail);
+/// Request builder of [`crate::Client::delete_user_email`]: `DELETE /api/v4/user/emails/{email_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UserEmailsEmailId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UserEmailsEmailId<'a> {
+pub struct DeleteUserEmail<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserEmail<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UserEmailsEmailId);
-/// Request builder of [`crate::Client::get_api_v4_user_activities`]: `GET /api/v4/user/activities`. Send it with `.await`.
+crate::runtime::into_future!(DeleteUserEmail);
+/// Request builder of [`crate::Client::get_user_activities`]: `GET /api/v4/user/activities`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserActivities<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UserActivities<'_> {
+pub struct GetUserActivities<'a>(crate::runtime::Call<'a>);
+impl GetUserActivities<'_> {
     /// Date string in the format YEAR-MONTH-DAY
     ///
     /// Default: `"2024-09-05T09:41:43.021Z"`.
@@ -825,62 +802,62 @@ impl GetApiV4UserActivities<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserActivities<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetUserActivities<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserActivities);
-/// Request builder of [`crate::Client::get_api_v4_user_status`]: `GET /api/v4/user/status`. Send it with `.await`.
+crate::runtime::into_future!(GetUserActivities);
+/// Request builder of [`crate::Client::get_user_status`]: `GET /api/v4/user/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserStatus<'a> {
+pub struct GetUserStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserStatus<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserStatus);
-/// Request builder of [`crate::Client::put_api_v4_user_status`]: `PUT /api/v4/user/status`. Send it with `.await`.
+crate::runtime::into_future!(GetUserStatus);
+/// Request builder of [`crate::Client::update_user_status`]: `PUT /api/v4/user/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UserStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4UserStatus<'a> {
+pub struct UpdateUserStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateUserStatus<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4UserStatus);
-/// Request builder of [`crate::Client::patch_api_v4_user_status`]: `PATCH /api/v4/user/status`. Send it with `.await`.
+crate::runtime::into_future!(UpdateUserStatus);
+/// Request builder of [`crate::Client::patch_user_status`]: `PATCH /api/v4/user/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4UserStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PatchApiV4UserStatus<'a> {
+pub struct PatchUserStatus<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for PatchUserStatus<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PatchApiV4UserStatus);
-/// Request builder of [`crate::Client::put_api_v4_user_avatar`]: `PUT /api/v4/user/avatar`. Send it with `.await`.
+crate::runtime::into_future!(PatchUserStatus);
+/// Request builder of [`crate::Client::update_user_avatar`]: `PUT /api/v4/user/avatar`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UserAvatar<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4UserAvatar<'a> {
+pub struct UpdateUserAvatar<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateUserAvatar<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesAvatar>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4UserAvatar);
-/// Request builder of [`crate::Client::post_api_v4_user_personal_access_tokens`]: `POST /api/v4/user/personal_access_tokens`. Send it with `.await`.
+crate::runtime::into_future!(UpdateUserAvatar);
+/// Request builder of [`crate::Client::create_user_personal_access_token`]: `POST /api/v4/user/personal_access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserPersonalAccessTokens<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UserPersonalAccessTokens<'a> {
+pub struct CreateUserPersonalAccessToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserPersonalAccessToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithToken,
     >;
@@ -888,12 +865,12 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4UserPersonalAccessTokens<'a>
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UserPersonalAccessTokens);
-/// Request builder of [`crate::Client::post_api_v4_user_runners`]: `POST /api/v4/user/runners`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserPersonalAccessToken);
+/// Request builder of [`crate::Client::create_user_runner`]: `POST /api/v4/user/runners`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UserRunners<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UserRunners<'a> {
+pub struct CreateUserRunner<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserRunner<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesCiRunnerRegistrationDetails,
     >;
@@ -901,4 +878,4 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4UserRunners<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UserRunners);
+crate::runtime::into_future!(CreateUserRunner);

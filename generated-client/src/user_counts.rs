@@ -10,8 +10,8 @@ impl crate::Client {
     /// `GET /api/v4/user_counts`
     ///
     /// Returns, on success (200): Return the user specific counts.
-    pub fn get_api_v4_user_counts(&self) -> GetApiV4UserCounts<'_> {
-        GetApiV4UserCounts(
+    pub fn get_user_counts(&self) -> GetUserCounts<'_> {
+        GetUserCounts(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -21,14 +21,14 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_user_counts`]: `GET /api/v4/user_counts`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_user_counts`]: `GET /api/v4/user_counts`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UserCounts<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UserCounts<'a> {
+pub struct GetUserCounts<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserCounts<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserCounts>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UserCounts);
+crate::runtime::into_future!(GetUserCounts);

@@ -11,11 +11,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get all custom attributes on a user.
-    pub fn get_api_v4_users_id_custom_attributes(
+    pub fn get_user_custom_attributes(
         &self,
         id: impl Into<i64>,
-    ) -> GetApiV4UsersIdCustomAttributes<'_> {
-        GetApiV4UsersIdCustomAttributes(
+    ) -> GetUserCustomAttributes<'_> {
+        GetUserCustomAttributes(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -33,12 +33,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get a custom attribute on a user.
-    pub fn get_api_v4_users_id_custom_attributes_key(
+    pub fn get_user_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<i64>,
-    ) -> GetApiV4UsersIdCustomAttributesKey<'_> {
-        GetApiV4UsersIdCustomAttributesKey(
+    ) -> GetUserCustomAttribute<'_> {
+        GetUserCustomAttribute(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -57,13 +57,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom attribute on a user.
-    pub fn put_api_v4_users_id_custom_attributes_key(
+    pub fn update_user_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4UsersIdCustomAttributesKey>,
-    ) -> PutApiV4UsersIdCustomAttributesKey<'_> {
-        PutApiV4UsersIdCustomAttributesKey(
+        body: impl Into<crate::types::UpdateUserCustomAttributeBody>,
+    ) -> UpdateUserCustomAttribute<'_> {
+        UpdateUserCustomAttribute(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -71,7 +71,7 @@ impl crate::Client {
                     &[&Into::<i64>::into(id), &Into::<String>::into(key)],
                 )
                 .json_body(
-                    &Into::<crate::types::PutApiV4UsersIdCustomAttributesKey>::into(body),
+                    &Into::<crate::types::UpdateUserCustomAttributeBody>::into(body),
                 ),
         )
     }
@@ -84,12 +84,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a custom attribute on a user.
-    pub fn delete_api_v4_users_id_custom_attributes_key(
+    pub fn delete_user_custom_attribute(
         &self,
         key: impl Into<String>,
         id: impl Into<i64>,
-    ) -> DeleteApiV4UsersIdCustomAttributesKey<'_> {
-        DeleteApiV4UsersIdCustomAttributesKey(
+    ) -> DeleteUserCustomAttribute<'_> {
+        DeleteUserCustomAttribute(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -108,11 +108,11 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (200): Get support PIN for a user. Available only for admins.
-    pub fn get_api_v4_users_id_support_pin(
+    pub fn get_user_support_pin_by_id(
         &self,
         id: impl Into<i64>,
-    ) -> GetApiV4UsersIdSupportPin<'_> {
-        GetApiV4UsersIdSupportPin(
+    ) -> GetUserSupportPinById<'_> {
+        GetUserSupportPinById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -127,9 +127,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the list of users.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4Users`].
-    pub fn get_api_v4_users(&self) -> GetApiV4Users<'_> {
-        GetApiV4Users(
+    /// Optional parameters are set on the returned [`ListUsers`].
+    pub fn list_users(&self) -> ListUsers<'_> {
+        ListUsers(
             crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/users", &[]),
         )
     }
@@ -144,14 +144,14 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Create a user. Available only for admins.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4Users`].
-    pub fn post_api_v4_users(
+    /// Optional parameters are set on the returned [`CreateUser`].
+    pub fn create_user(
         &self,
         email: impl Into<String>,
         name: impl Into<String>,
         username: impl Into<String>,
-    ) -> PostApiV4Users<'_> {
-        PostApiV4Users(
+    ) -> CreateUser<'_> {
+        CreateUser(
             crate::runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/users", &[])
                 .form(true)
                 .form_field("email", &Into::<String>::into(email))
@@ -168,9 +168,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a single user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersId`].
-    pub fn get_api_v4_users_id(&self, id: impl Into<i64>) -> GetApiV4UsersId<'_> {
-        GetApiV4UsersId(
+    /// Optional parameters are set on the returned [`GetUserById`].
+    pub fn get_user_by_id(&self, id: impl Into<i64>) -> GetUserById<'_> {
+        GetUserById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -188,9 +188,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Update a user. Available only for admins.
     ///
-    /// Optional parameters are set on the returned [`PutApiV4UsersId`].
-    pub fn put_api_v4_users_id(&self, id: impl Into<i64>) -> PutApiV4UsersId<'_> {
-        PutApiV4UsersId(
+    /// Optional parameters are set on the returned [`UpdateUser`].
+    pub fn update_user(&self, id: impl Into<i64>) -> UpdateUser<'_> {
+        UpdateUser(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -209,9 +209,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Delete a user. Available only for admins.
     ///
-    /// Optional parameters are set on the returned [`DeleteApiV4UsersId`].
-    pub fn delete_api_v4_users_id(&self, id: impl Into<i64>) -> DeleteApiV4UsersId<'_> {
-        DeleteApiV4UsersId(
+    /// Optional parameters are set on the returned [`DeleteUser`].
+    pub fn delete_user(&self, id: impl Into<i64>) -> DeleteUser<'_> {
+        DeleteUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -228,11 +228,11 @@ impl crate::Client {
     /// - `user_id`: The ID or username of the user
     ///
     /// Returns, on success (200): Get the status of a user.
-    pub fn get_api_v4_users_user_id_status(
+    pub fn get_user_status_by_user_id(
         &self,
         user_id: impl Into<String>,
-    ) -> GetApiV4UsersUserIdStatus<'_> {
-        GetApiV4UsersUserIdStatus(
+    ) -> GetUserStatusByUserId<'_> {
+        GetUserStatusByUserId(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -249,11 +249,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Follow a user.
-    pub fn post_api_v4_users_id_follow(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdFollow<'_> {
-        PostApiV4UsersIdFollow(
+    pub fn follow_user(&self, id: impl Into<i64>) -> FollowUser<'_> {
+        FollowUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -270,11 +267,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Unfollow a user.
-    pub fn post_api_v4_users_id_unfollow(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdUnfollow<'_> {
-        PostApiV4UsersIdUnfollow(
+    pub fn unfollow_user(&self, id: impl Into<i64>) -> UnfollowUser<'_> {
+        UnfollowUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -292,12 +286,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the users who follow a user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersIdFollowing`].
-    pub fn get_api_v4_users_id_following(
-        &self,
-        id: impl Into<i64>,
-    ) -> GetApiV4UsersIdFollowing<'_> {
-        GetApiV4UsersIdFollowing(
+    /// Optional parameters are set on the returned [`ListUserFollowing`].
+    pub fn list_user_following(&self, id: impl Into<i64>) -> ListUserFollowing<'_> {
+        ListUserFollowing(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -315,12 +306,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the followers of a user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersIdFollowers`].
-    pub fn get_api_v4_users_id_followers(
-        &self,
-        id: impl Into<i64>,
-    ) -> GetApiV4UsersIdFollowers<'_> {
-        GetApiV4UsersIdFollowers(
+    /// Optional parameters are set on the returned [`ListUserFollowers`].
+    pub fn list_user_followers(&self, id: impl Into<i64>) -> ListUserFollowers<'_> {
+        ListUserFollowers(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -339,11 +327,11 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (200): Disable two factor authentication for a user. Available only for admins.
-    pub fn patch_api_v4_users_id_disable_two_factor(
+    pub fn disable_user_two_factor(
         &self,
         id: impl Into<i64>,
-    ) -> PatchApiV4UsersIdDisableTwoFactor<'_> {
-        PatchApiV4UsersIdDisableTwoFactor(
+    ) -> DisableUserTwoFactor<'_> {
+        DisableUserTwoFactor(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::PATCH,
@@ -361,12 +349,12 @@ impl crate::Client {
     /// - `provider`: The external provider
     ///
     /// Returns, on success (200): Delete a user's identity. Available only for admins.
-    pub fn delete_api_v4_users_id_identities_provider(
+    pub fn delete_user_identity(
         &self,
         id: impl Into<i64>,
         provider: impl Into<String>,
-    ) -> DeleteApiV4UsersIdIdentitiesProvider<'_> {
-        DeleteApiV4UsersIdIdentitiesProvider(
+    ) -> DeleteUserIdentity<'_> {
+        DeleteUserIdentity(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -384,12 +372,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the project-level Deploy keys that a specified user can access to.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersUserIdProjectDeployKeys`].
-    pub fn get_api_v4_users_user_id_project_deploy_keys(
+    /// Optional parameters are set on the returned [`ListUserProjectDeployKeys`].
+    pub fn list_user_project_deploy_keys(
         &self,
         user_id: impl Into<String>,
-    ) -> GetApiV4UsersUserIdProjectDeployKeys<'_> {
-        GetApiV4UsersUserIdProjectDeployKeys(
+    ) -> ListUserProjectDeployKeys<'_> {
+        ListUserProjectDeployKeys(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -407,12 +395,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the SSH keys of a specified user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersUserIdKeys`].
-    pub fn get_api_v4_users_user_id_keys(
+    /// Optional parameters are set on the returned [`ListUserKeysByUserId`].
+    pub fn list_user_keys_by_user_id(
         &self,
         user_id: impl Into<String>,
-    ) -> GetApiV4UsersUserIdKeys<'_> {
-        GetApiV4UsersUserIdKeys(
+    ) -> ListUserKeysByUserId<'_> {
+        ListUserKeysByUserId(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -430,19 +418,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add an SSH key to a specified user. Available only for admins.
-    pub fn post_api_v4_users_user_id_keys(
+    pub fn create_user_key_by_user_id(
         &self,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4UsersUserIdKeys>,
-    ) -> PostApiV4UsersUserIdKeys<'_> {
-        PostApiV4UsersUserIdKeys(
+        body: impl Into<crate::types::CreateUserKeyByUserIdBody>,
+    ) -> CreateUserKeyByUserId<'_> {
+        CreateUserKeyByUserId(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/keys",
                     &[&Into::<i64>::into(user_id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4UsersUserIdKeys>::into(body)),
+                .json_body(&Into::<crate::types::CreateUserKeyByUserIdBody>::into(body)),
         )
     }
     /// Get a SSH key of a specified user.
@@ -454,12 +442,12 @@ impl crate::Client {
     /// - `key_id`: The ID of the SSH key
     ///
     /// Returns, on success (200): Get a SSH key of a specified user.
-    pub fn get_api_v4_users_id_keys_key_id(
+    pub fn get_user_key_by_id(
         &self,
         id: impl Into<i64>,
         key_id: impl Into<i64>,
-    ) -> GetApiV4UsersIdKeysKeyId<'_> {
-        GetApiV4UsersIdKeysKeyId(
+    ) -> GetUserKeyById<'_> {
+        GetUserKeyById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -477,12 +465,12 @@ impl crate::Client {
     /// - `key_id`: The ID of the SSH key
     ///
     /// Returns, on success (200): Delete an existing SSH key from a specified user. Available only for admins.
-    pub fn delete_api_v4_users_id_keys_key_id(
+    pub fn delete_user_key_by_id(
         &self,
         id: impl Into<i64>,
         key_id: impl Into<i64>,
-    ) -> DeleteApiV4UsersIdKeysKeyId<'_> {
-        DeleteApiV4UsersIdKeysKeyId(
+    ) -> DeleteUserKeyById<'_> {
+        DeleteUserKeyById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -502,12 +490,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the GPG keys of a specified user.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersIdGpgKeys`].
-    pub fn get_api_v4_users_id_gpg_keys(
+    /// Optional parameters are set on the returned [`ListUserGpgKeysById`].
+    pub fn list_user_gpg_keys_by_id(
         &self,
         id: impl Into<i64>,
-    ) -> GetApiV4UsersIdGpgKeys<'_> {
-        GetApiV4UsersIdGpgKeys(
+    ) -> ListUserGpgKeysById<'_> {
+        ListUserGpgKeysById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -527,19 +515,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add a GPG key to a specified user. Available only for admins.
-    pub fn post_api_v4_users_id_gpg_keys(
+    pub fn create_user_gpg_key_by_id(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4UsersIdGpgKeys>,
-    ) -> PostApiV4UsersIdGpgKeys<'_> {
-        PostApiV4UsersIdGpgKeys(
+        body: impl Into<crate::types::CreateUserGpgKeyByIdBody>,
+    ) -> CreateUserGpgKeyById<'_> {
+        CreateUserGpgKeyById(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/gpg_keys",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4UsersIdGpgKeys>::into(body)),
+                .json_body(&Into::<crate::types::CreateUserGpgKeyByIdBody>::into(body)),
         )
     }
     /// Get a specific GPG key for a given user.
@@ -553,12 +541,12 @@ impl crate::Client {
     /// - `key_id`: The ID of the GPG key
     ///
     /// Returns, on success (200): Get a specific GPG key for a given user.
-    pub fn get_api_v4_users_id_gpg_keys_key_id(
+    pub fn get_user_gpg_key_by_id(
         &self,
         id: impl Into<i64>,
         key_id: impl Into<i64>,
-    ) -> GetApiV4UsersIdGpgKeysKeyId<'_> {
-        GetApiV4UsersIdGpgKeysKeyId(
+    ) -> GetUserGpgKeyById<'_> {
+        GetUserGpgKeyById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -578,12 +566,12 @@ impl crate::Client {
     /// - `key_id`: The ID of the GPG key
     ///
     /// Returns, on success (204): Delete an existing GPG key from a specified user. Available only for admins.
-    pub fn delete_api_v4_users_id_gpg_keys_key_id(
+    pub fn delete_user_gpg_key_by_id(
         &self,
         id: impl Into<i64>,
         key_id: impl Into<i64>,
-    ) -> DeleteApiV4UsersIdGpgKeysKeyId<'_> {
-        DeleteApiV4UsersIdGpgKeysKeyId(
+    ) -> DeleteUserGpgKeyById<'_> {
+        DeleteUserGpgKeyById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -603,12 +591,12 @@ impl crate::Client {
     /// - `key_id`: The ID of the GPG key
     ///
     /// Returns, on success (201): Revokes an existing GPG key from a specified user. Available only for admins.
-    pub fn post_api_v4_users_id_gpg_keys_key_id_revoke(
+    pub fn revoke_user_gpg_key_by_id(
         &self,
         id: impl Into<i64>,
         key_id: impl Into<i64>,
-    ) -> PostApiV4UsersIdGpgKeysKeyIdRevoke<'_> {
-        PostApiV4UsersIdGpgKeysKeyIdRevoke(
+    ) -> RevokeUserGpgKeyById<'_> {
+        RevokeUserGpgKeyById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -626,12 +614,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the emails addresses of a specified user. Available only for admins.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersIdEmails`].
-    pub fn get_api_v4_users_id_emails(
-        &self,
-        id: impl Into<i64>,
-    ) -> GetApiV4UsersIdEmails<'_> {
-        GetApiV4UsersIdEmails(
+    /// Optional parameters are set on the returned [`ListUserEmailsById`].
+    pub fn list_user_emails_by_id(&self, id: impl Into<i64>) -> ListUserEmailsById<'_> {
+        ListUserEmailsById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -649,19 +634,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Add an email address to a specified user. Available only for admins.
-    pub fn post_api_v4_users_id_emails(
+    pub fn create_user_email_by_id(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4UsersIdEmails>,
-    ) -> PostApiV4UsersIdEmails<'_> {
-        PostApiV4UsersIdEmails(
+        body: impl Into<crate::types::CreateUserEmailByIdBody>,
+    ) -> CreateUserEmailById<'_> {
+        CreateUserEmailById(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/emails",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4UsersIdEmails>::into(body)),
+                .json_body(&Into::<crate::types::CreateUserEmailByIdBody>::into(body)),
         )
     }
     /// Delete an email address of a specified user. Available only for admins.
@@ -673,12 +658,12 @@ impl crate::Client {
     /// - `email_id`: The ID of the email
     ///
     /// Returns, on success (200): Delete an email address of a specified user. Available only for admins.
-    pub fn delete_api_v4_users_id_emails_email_id(
+    pub fn delete_user_email_by_id(
         &self,
         id: impl Into<i64>,
         email_id: impl Into<i64>,
-    ) -> DeleteApiV4UsersIdEmailsEmailId<'_> {
-        DeleteApiV4UsersIdEmailsEmailId(
+    ) -> DeleteUserEmailById<'_> {
+        DeleteUserEmailById(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -695,11 +680,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Activate a deactivated user. Available only for admins.
-    pub fn post_api_v4_users_id_activate(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdActivate<'_> {
-        PostApiV4UsersIdActivate(
+    pub fn activate_user(&self, id: impl Into<i64>) -> ActivateUser<'_> {
+        ActivateUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -716,11 +698,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Approve a pending user. Available only for admins.
-    pub fn post_api_v4_users_id_approve(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdApprove<'_> {
-        PostApiV4UsersIdApprove(
+    pub fn approve_user(&self, id: impl Into<i64>) -> ApproveUser<'_> {
+        ApproveUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -737,11 +716,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Reject a pending user. Available only for admins.
-    pub fn post_api_v4_users_id_reject(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdReject<'_> {
-        PostApiV4UsersIdReject(
+    pub fn reject_user(&self, id: impl Into<i64>) -> RejectUser<'_> {
+        RejectUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -758,11 +734,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Deactivate an active user. Available only for admins.
-    pub fn post_api_v4_users_id_deactivate(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdDeactivate<'_> {
-        PostApiV4UsersIdDeactivate(
+    pub fn deactivate_user(&self, id: impl Into<i64>) -> DeactivateUser<'_> {
+        DeactivateUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -779,11 +752,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Block a user. Available only for admins.
-    pub fn post_api_v4_users_id_block(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdBlock<'_> {
-        PostApiV4UsersIdBlock(
+    pub fn block_user(&self, id: impl Into<i64>) -> BlockUser<'_> {
+        BlockUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -800,11 +770,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Unblock a user. Available only for admins.
-    pub fn post_api_v4_users_id_unblock(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdUnblock<'_> {
-        PostApiV4UsersIdUnblock(
+    pub fn unblock_user(&self, id: impl Into<i64>) -> UnblockUser<'_> {
+        UnblockUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -821,11 +788,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Ban a user. Available only for admins.
-    pub fn post_api_v4_users_id_ban(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdBan<'_> {
-        PostApiV4UsersIdBan(
+    pub fn ban_user(&self, id: impl Into<i64>) -> BanUser<'_> {
+        BanUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -842,11 +806,8 @@ impl crate::Client {
     /// - `id`: The ID of the user
     ///
     /// Returns, on success (201): Unban a user. Available only for admins.
-    pub fn post_api_v4_users_id_unban(
-        &self,
-        id: impl Into<i64>,
-    ) -> PostApiV4UsersIdUnban<'_> {
-        PostApiV4UsersIdUnban(
+    pub fn unban_user(&self, id: impl Into<i64>) -> UnbanUser<'_> {
+        UnbanUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -864,12 +825,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get memberships.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersUserIdMemberships`].
-    pub fn get_api_v4_users_user_id_memberships(
+    /// Optional parameters are set on the returned [`ListUserMemberships`].
+    pub fn list_user_memberships(
         &self,
         user_id: impl Into<i64>,
-    ) -> GetApiV4UsersUserIdMemberships<'_> {
-        GetApiV4UsersUserIdMemberships(
+    ) -> ListUserMemberships<'_> {
+        ListUserMemberships(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -886,11 +847,11 @@ impl crate::Client {
     /// - `id`: ID of the user to query.
     ///
     /// Returns, on success (200): Returns a list of a specified user's count of projects, groups, issues and merge requests.
-    pub fn get_api_v4_users_id_associations_count(
+    pub fn get_user_associations_count(
         &self,
         id: impl Into<i64>,
-    ) -> GetApiV4UsersIdAssociationsCount<'_> {
-        GetApiV4UsersIdAssociationsCount(
+    ) -> GetUserAssociationsCount<'_> {
+        GetUserAssociationsCount(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -910,12 +871,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Retrieve impersonation tokens. Available only for admins.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4UsersUserIdImpersonationTokens`].
-    pub fn get_api_v4_users_user_id_impersonation_tokens(
+    /// Optional parameters are set on the returned [`ListUserImpersonationTokens`].
+    pub fn list_user_impersonation_tokens(
         &self,
         user_id: impl Into<i64>,
-    ) -> GetApiV4UsersUserIdImpersonationTokens<'_> {
-        GetApiV4UsersUserIdImpersonationTokens(
+    ) -> ListUserImpersonationTokens<'_> {
+        ListUserImpersonationTokens(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -935,12 +896,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a impersonation token. Available only for admins.
-    pub fn post_api_v4_users_user_id_impersonation_tokens(
+    pub fn create_user_impersonation_token(
         &self,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4UsersUserIdImpersonationTokens>,
-    ) -> PostApiV4UsersUserIdImpersonationTokens<'_> {
-        PostApiV4UsersUserIdImpersonationTokens(
+        body: impl Into<crate::types::CreateUserImpersonationTokenBody>,
+    ) -> CreateUserImpersonationToken<'_> {
+        CreateUserImpersonationToken(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -948,9 +909,7 @@ impl crate::Client {
                     &[&Into::<i64>::into(user_id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostApiV4UsersUserIdImpersonationTokens,
-                    >::into(body),
+                    &Into::<crate::types::CreateUserImpersonationTokenBody>::into(body),
                 ),
         )
     }
@@ -965,12 +924,12 @@ impl crate::Client {
     /// - `impersonation_token_id`: The ID of the impersonation token
     ///
     /// Returns, on success (200): Retrieve impersonation token. Available only for admins.
-    pub fn get_api_v4_users_user_id_impersonation_tokens_impersonation_token_id(
+    pub fn get_user_impersonation_token(
         &self,
         user_id: impl Into<i64>,
         impersonation_token_id: impl Into<i64>,
-    ) -> GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'_> {
-        GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId(
+    ) -> GetUserImpersonationToken<'_> {
+        GetUserImpersonationToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -993,12 +952,12 @@ impl crate::Client {
     /// - `impersonation_token_id`: The ID of the impersonation token
     ///
     /// Returns, on success (204): Revoke a impersonation token. Available only for admins.
-    pub fn delete_api_v4_users_user_id_impersonation_tokens_impersonation_token_id(
+    pub fn delete_user_impersonation_token(
         &self,
         user_id: impl Into<i64>,
         impersonation_token_id: impl Into<i64>,
-    ) -> DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'_> {
-        DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId(
+    ) -> DeleteUserImpersonationToken<'_> {
+        DeleteUserImpersonationToken(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -1021,12 +980,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a personal access token. Available only for admins.
-    pub fn post_api_v4_users_user_id_personal_access_tokens(
+    pub fn create_user_personal_access_token_by_user_id(
         &self,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::PostApiV4UsersUserIdPersonalAccessTokens>,
-    ) -> PostApiV4UsersUserIdPersonalAccessTokens<'_> {
-        PostApiV4UsersUserIdPersonalAccessTokens(
+        body: impl Into<crate::types::CreateUserPersonalAccessTokenByUserIdBody>,
+    ) -> CreateUserPersonalAccessTokenByUserId<'_> {
+        CreateUserPersonalAccessTokenByUserId(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1035,72 +994,72 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PostApiV4UsersUserIdPersonalAccessTokens,
+                        crate::types::CreateUserPersonalAccessTokenByUserIdBody,
                     >::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_users_id_custom_attributes`]: `GET /api/v4/users/{id}/custom_attributes`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_user_custom_attributes`]: `GET /api/v4/users/{id}/custom_attributes`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdCustomAttributes<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdCustomAttributes<'a> {
+pub struct GetUserCustomAttributes<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserCustomAttributes<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdCustomAttributes);
-/// Request builder of [`crate::Client::get_api_v4_users_id_custom_attributes_key`]: `GET /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserCustomAttributes);
+/// Request builder of [`crate::Client::get_user_custom_attribute`]: `GET /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdCustomAttributesKey<'a> {
+pub struct GetUserCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserCustomAttribute<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdCustomAttributesKey);
-/// Request builder of [`crate::Client::put_api_v4_users_id_custom_attributes_key`]: `PUT /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserCustomAttribute);
+/// Request builder of [`crate::Client::update_user_custom_attribute`]: `PUT /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UsersIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4UsersIdCustomAttributesKey<'a> {
+pub struct UpdateUserCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateUserCustomAttribute<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4UsersIdCustomAttributesKey);
-/// Request builder of [`crate::Client::delete_api_v4_users_id_custom_attributes_key`]: `DELETE /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateUserCustomAttribute);
+/// Request builder of [`crate::Client::delete_user_custom_attribute`]: `DELETE /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdCustomAttributesKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdCustomAttributesKey<'a> {
+pub struct DeleteUserCustomAttribute<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserCustomAttribute<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UsersIdCustomAttributesKey);
-/// Request builder of [`crate::Client::get_api_v4_users_id_support_pin`]: `GET /api/v4/users/{id}/support_pin`. Send it with `.await`.
+crate::runtime::into_future!(DeleteUserCustomAttribute);
+/// Request builder of [`crate::Client::get_user_support_pin_by_id`]: `GET /api/v4/users/{id}/support_pin`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdSupportPin<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdSupportPin<'a> {
+pub struct GetUserSupportPinById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserSupportPinById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdSupportPin);
-/// Request builder of [`crate::Client::get_api_v4_users`]: `GET /api/v4/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetUserSupportPinById);
+/// Request builder of [`crate::Client::list_users`]: `GET /api/v4/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4Users<'a>(crate::runtime::Call<'a>);
-impl GetApiV4Users<'_> {
+pub struct ListUsers<'a>(crate::runtime::Call<'a>);
+impl ListUsers<'_> {
     /// Get a single user with a specific username
     pub fn username(self, value: impl Into<String>) -> Self {
         Self(self.0.query("username", &Into::<String>::into(value)))
@@ -1216,19 +1175,16 @@ impl GetApiV4Users<'_> {
         Self(self.0.query("exclude_internal", &Into::<bool>::into(value)))
     }
     /// Return users ordered by a field
-    pub fn order_by(self, value: impl Into<crate::types::GetApiV4UsersOrderBy>) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ListUsersOrderBy>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::GetApiV4UsersOrderBy>::into(value),
-                ),
+                .query("order_by", &Into::<crate::types::ListUsersOrderBy>::into(value)),
         )
     }
     /// Return users sorted in ascending and descending order
-    pub fn sort(self, value: impl Into<crate::types::GetApiV4UsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::GetApiV4UsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::ListUsersSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::ListUsersSort>::into(value)))
     }
     /// Current page number
     ///
@@ -1265,18 +1221,18 @@ impl GetApiV4Users<'_> {
         Self(self.0.query("auditors", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4Users<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUsers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4Users);
-/// Request builder of [`crate::Client::post_api_v4_users`]: `POST /api/v4/users`. Send it with `.await`.
+crate::runtime::into_future!(ListUsers);
+/// Request builder of [`crate::Client::create_user`]: `POST /api/v4/users`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4Users<'a>(crate::runtime::Call<'a>);
-impl PostApiV4Users<'_> {
+pub struct CreateUser<'a>(crate::runtime::Call<'a>);
+impl CreateUser<'_> {
     /// The password of the new user
     pub fn password(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("password", &Into::<String>::into(value)))
@@ -1411,18 +1367,18 @@ impl PostApiV4Users<'_> {
         Self(self.0.form_field("auditor", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4Users<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4Users);
-/// Request builder of [`crate::Client::get_api_v4_users_id`]: `GET /api/v4/users/{id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateUser);
+/// Request builder of [`crate::Client::get_user_by_id`]: `GET /api/v4/users/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersId<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersId<'_> {
+pub struct GetUserById<'a>(crate::runtime::Call<'a>);
+impl GetUserById<'_> {
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
@@ -1430,18 +1386,18 @@ impl GetApiV4UsersId<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersId<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetUserById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersId);
-/// Request builder of [`crate::Client::put_api_v4_users_id`]: `PUT /api/v4/users/{id}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserById);
+/// Request builder of [`crate::Client::update_user`]: `PUT /api/v4/users/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4UsersId<'a>(crate::runtime::Call<'a>);
-impl PutApiV4UsersId<'_> {
+pub struct UpdateUser<'a>(crate::runtime::Call<'a>);
+impl UpdateUser<'_> {
     /// The email of the user
     pub fn email(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("email", &Into::<String>::into(value)))
@@ -1580,68 +1536,68 @@ impl PutApiV4UsersId<'_> {
         Self(self.0.form_field("auditor", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PutApiV4UsersId<'a> {
+impl<'a> crate::runtime::Operation<'a> for UpdateUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4UsersId);
-/// Request builder of [`crate::Client::delete_api_v4_users_id`]: `DELETE /api/v4/users/{id}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateUser);
+/// Request builder of [`crate::Client::delete_user`]: `DELETE /api/v4/users/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersId<'a>(crate::runtime::Call<'a>);
-impl DeleteApiV4UsersId<'_> {
+pub struct DeleteUser<'a>(crate::runtime::Call<'a>);
+impl DeleteUser<'_> {
     /// Whether to remove a user's contributions
     pub fn hard_delete(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("hard_delete", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersId<'a> {
+impl<'a> crate::runtime::Operation<'a> for DeleteUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UsersId);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_status`]: `GET /api/v4/users/{user_id}/status`. Send it with `.await`.
+crate::runtime::into_future!(DeleteUser);
+/// Request builder of [`crate::Client::get_user_status_by_user_id`]: `GET /api/v4/users/{user_id}/status`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdStatus<'a> {
+pub struct GetUserStatusByUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserStatusByUserId<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdStatus);
-/// Request builder of [`crate::Client::post_api_v4_users_id_follow`]: `POST /api/v4/users/{id}/follow`. Send it with `.await`.
+crate::runtime::into_future!(GetUserStatusByUserId);
+/// Request builder of [`crate::Client::follow_user`]: `POST /api/v4/users/{id}/follow`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdFollow<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdFollow<'a> {
+pub struct FollowUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for FollowUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdFollow);
-/// Request builder of [`crate::Client::post_api_v4_users_id_unfollow`]: `POST /api/v4/users/{id}/unfollow`. Send it with `.await`.
+crate::runtime::into_future!(FollowUser);
+/// Request builder of [`crate::Client::unfollow_user`]: `POST /api/v4/users/{id}/unfollow`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdUnfollow<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdUnfollow<'a> {
+pub struct UnfollowUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UnfollowUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdUnfollow);
-/// Request builder of [`crate::Client::get_api_v4_users_id_following`]: `GET /api/v4/users/{id}/following`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UnfollowUser);
+/// Request builder of [`crate::Client::list_user_following`]: `GET /api/v4/users/{id}/following`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdFollowing<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersIdFollowing<'_> {
+pub struct ListUserFollowing<'a>(crate::runtime::Call<'a>);
+impl ListUserFollowing<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1655,18 +1611,18 @@ impl GetApiV4UsersIdFollowing<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdFollowing<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserFollowing<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdFollowing);
-/// Request builder of [`crate::Client::get_api_v4_users_id_followers`]: `GET /api/v4/users/{id}/followers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListUserFollowing);
+/// Request builder of [`crate::Client::list_user_followers`]: `GET /api/v4/users/{id}/followers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdFollowers<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersIdFollowers<'_> {
+pub struct ListUserFollowers<'a>(crate::runtime::Call<'a>);
+impl ListUserFollowers<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1680,40 +1636,40 @@ impl GetApiV4UsersIdFollowers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdFollowers<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserFollowers<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdFollowers);
-/// Request builder of [`crate::Client::patch_api_v4_users_id_disable_two_factor`]: `PATCH /api/v4/users/{id}/disable_two_factor`. Send it with `.await`.
+crate::runtime::into_future!(ListUserFollowers);
+/// Request builder of [`crate::Client::disable_user_two_factor`]: `PATCH /api/v4/users/{id}/disable_two_factor`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchApiV4UsersIdDisableTwoFactor<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PatchApiV4UsersIdDisableTwoFactor<'a> {
+pub struct DisableUserTwoFactor<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DisableUserTwoFactor<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PatchApiV4UsersIdDisableTwoFactor);
-/// Request builder of [`crate::Client::delete_api_v4_users_id_identities_provider`]: `DELETE /api/v4/users/{id}/identities/{provider}`. Send it with `.await`.
+crate::runtime::into_future!(DisableUserTwoFactor);
+/// Request builder of [`crate::Client::delete_user_identity`]: `DELETE /api/v4/users/{id}/identities/{provider}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdIdentitiesProvider<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdIdentitiesProvider<'a> {
+pub struct DeleteUserIdentity<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserIdentity<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UsersIdIdentitiesProvider);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_project_deploy_keys`]: `GET /api/v4/users/{user_id}/project_deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteUserIdentity);
+/// Request builder of [`crate::Client::list_user_project_deploy_keys`]: `GET /api/v4/users/{user_id}/project_deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdProjectDeployKeys<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersUserIdProjectDeployKeys<'_> {
+pub struct ListUserProjectDeployKeys<'a>(crate::runtime::Call<'a>);
+impl ListUserProjectDeployKeys<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1727,18 +1683,18 @@ impl GetApiV4UsersUserIdProjectDeployKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdProjectDeployKeys<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserProjectDeployKeys<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdProjectDeployKeys);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_keys`]: `GET /api/v4/users/{user_id}/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(ListUserProjectDeployKeys);
+/// Request builder of [`crate::Client::list_user_keys_by_user_id`]: `GET /api/v4/users/{user_id}/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdKeys<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersUserIdKeys<'_> {
+pub struct ListUserKeysByUserId<'a>(crate::runtime::Call<'a>);
+impl ListUserKeysByUserId<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1752,51 +1708,51 @@ impl GetApiV4UsersUserIdKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdKeys<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserKeysByUserId<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesSshKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdKeys);
-/// Request builder of [`crate::Client::post_api_v4_users_user_id_keys`]: `POST /api/v4/users/{user_id}/keys`. Send it with `.await`.
+crate::runtime::into_future!(ListUserKeysByUserId);
+/// Request builder of [`crate::Client::create_user_key_by_user_id`]: `POST /api/v4/users/{user_id}/keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersUserIdKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersUserIdKeys<'a> {
+pub struct CreateUserKeyByUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserKeyByUserId<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersUserIdKeys);
-/// Request builder of [`crate::Client::get_api_v4_users_id_keys_key_id`]: `GET /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserKeyByUserId);
+/// Request builder of [`crate::Client::get_user_key_by_id`]: `GET /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdKeysKeyId<'a> {
+pub struct GetUserKeyById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserKeyById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdKeysKeyId);
-/// Request builder of [`crate::Client::delete_api_v4_users_id_keys_key_id`]: `DELETE /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserKeyById);
+/// Request builder of [`crate::Client::delete_user_key_by_id`]: `DELETE /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdKeysKeyId<'a> {
+pub struct DeleteUserKeyById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserKeyById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UsersIdKeysKeyId);
-/// Request builder of [`crate::Client::get_api_v4_users_id_gpg_keys`]: `GET /api/v4/users/{id}/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(DeleteUserKeyById);
+/// Request builder of [`crate::Client::list_user_gpg_keys_by_id`]: `GET /api/v4/users/{id}/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdGpgKeys<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersIdGpgKeys<'_> {
+pub struct ListUserGpgKeysById<'a>(crate::runtime::Call<'a>);
+impl ListUserGpgKeysById<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1810,62 +1766,62 @@ impl GetApiV4UsersIdGpgKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdGpgKeys<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserGpgKeysById<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesGpgKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdGpgKeys);
-/// Request builder of [`crate::Client::post_api_v4_users_id_gpg_keys`]: `POST /api/v4/users/{id}/gpg_keys`. Send it with `.await`.
+crate::runtime::into_future!(ListUserGpgKeysById);
+/// Request builder of [`crate::Client::create_user_gpg_key_by_id`]: `POST /api/v4/users/{id}/gpg_keys`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdGpgKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdGpgKeys<'a> {
+pub struct CreateUserGpgKeyById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserGpgKeyById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdGpgKeys);
-/// Request builder of [`crate::Client::get_api_v4_users_id_gpg_keys_key_id`]: `GET /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserGpgKeyById);
+/// Request builder of [`crate::Client::get_user_gpg_key_by_id`]: `GET /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdGpgKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdGpgKeysKeyId<'a> {
+pub struct GetUserGpgKeyById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserGpgKeyById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdGpgKeysKeyId);
-/// Request builder of [`crate::Client::delete_api_v4_users_id_gpg_keys_key_id`]: `DELETE /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserGpgKeyById);
+/// Request builder of [`crate::Client::delete_user_gpg_key_by_id`]: `DELETE /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdGpgKeysKeyId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdGpgKeysKeyId<'a> {
+pub struct DeleteUserGpgKeyById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserGpgKeyById<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UsersIdGpgKeysKeyId);
-/// Request builder of [`crate::Client::post_api_v4_users_id_gpg_keys_key_id_revoke`]: `POST /api/v4/users/{id}/gpg_keys/{key_id}/revoke`. Send it with `.await`.
+crate::runtime::into_future!(DeleteUserGpgKeyById);
+/// Request builder of [`crate::Client::revoke_user_gpg_key_by_id`]: `POST /api/v4/users/{id}/gpg_keys/{key_id}/revoke`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdGpgKeysKeyIdRevoke<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdGpgKeysKeyIdRevoke<'a> {
+pub struct RevokeUserGpgKeyById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RevokeUserGpgKeyById<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdGpgKeysKeyIdRevoke);
-/// Request builder of [`crate::Client::get_api_v4_users_id_emails`]: `GET /api/v4/users/{id}/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(RevokeUserGpgKeyById);
+/// Request builder of [`crate::Client::list_user_emails_by_id`]: `GET /api/v4/users/{id}/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdEmails<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersIdEmails<'_> {
+pub struct ListUserEmailsById<'a>(crate::runtime::Call<'a>);
+impl ListUserEmailsById<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -1879,140 +1835,138 @@ impl GetApiV4UsersIdEmails<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdEmails<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserEmailsById<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesEmail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdEmails);
-/// Request builder of [`crate::Client::post_api_v4_users_id_emails`]: `POST /api/v4/users/{id}/emails`. Send it with `.await`.
+crate::runtime::into_future!(ListUserEmailsById);
+/// Request builder of [`crate::Client::create_user_email_by_id`]: `POST /api/v4/users/{id}/emails`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdEmails<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdEmails<'a> {
+pub struct CreateUserEmailById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserEmailById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdEmails);
-/// Request builder of [`crate::Client::delete_api_v4_users_id_emails_email_id`]: `DELETE /api/v4/users/{id}/emails/{email_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserEmailById);
+/// Request builder of [`crate::Client::delete_user_email_by_id`]: `DELETE /api/v4/users/{id}/emails/{email_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersIdEmailsEmailId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4UsersIdEmailsEmailId<'a> {
+pub struct DeleteUserEmailById<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserEmailById<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4UsersIdEmailsEmailId);
-/// Request builder of [`crate::Client::post_api_v4_users_id_activate`]: `POST /api/v4/users/{id}/activate`. Send it with `.await`.
+crate::runtime::into_future!(DeleteUserEmailById);
+/// Request builder of [`crate::Client::activate_user`]: `POST /api/v4/users/{id}/activate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdActivate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdActivate<'a> {
+pub struct ActivateUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ActivateUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdActivate);
-/// Request builder of [`crate::Client::post_api_v4_users_id_approve`]: `POST /api/v4/users/{id}/approve`. Send it with `.await`.
+crate::runtime::into_future!(ActivateUser);
+/// Request builder of [`crate::Client::approve_user`]: `POST /api/v4/users/{id}/approve`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdApprove<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdApprove<'a> {
+pub struct ApproveUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for ApproveUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdApprove);
-/// Request builder of [`crate::Client::post_api_v4_users_id_reject`]: `POST /api/v4/users/{id}/reject`. Send it with `.await`.
+crate::runtime::into_future!(ApproveUser);
+/// Request builder of [`crate::Client::reject_user`]: `POST /api/v4/users/{id}/reject`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdReject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdReject<'a> {
+pub struct RejectUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for RejectUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdReject);
-/// Request builder of [`crate::Client::post_api_v4_users_id_deactivate`]: `POST /api/v4/users/{id}/deactivate`. Send it with `.await`.
+crate::runtime::into_future!(RejectUser);
+/// Request builder of [`crate::Client::deactivate_user`]: `POST /api/v4/users/{id}/deactivate`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdDeactivate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdDeactivate<'a> {
+pub struct DeactivateUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeactivateUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdDeactivate);
-/// Request builder of [`crate::Client::post_api_v4_users_id_block`]: `POST /api/v4/users/{id}/block`. Send it with `.await`.
+crate::runtime::into_future!(DeactivateUser);
+/// Request builder of [`crate::Client::block_user`]: `POST /api/v4/users/{id}/block`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdBlock<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdBlock<'a> {
+pub struct BlockUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for BlockUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdBlock);
-/// Request builder of [`crate::Client::post_api_v4_users_id_unblock`]: `POST /api/v4/users/{id}/unblock`. Send it with `.await`.
+crate::runtime::into_future!(BlockUser);
+/// Request builder of [`crate::Client::unblock_user`]: `POST /api/v4/users/{id}/unblock`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdUnblock<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdUnblock<'a> {
+pub struct UnblockUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UnblockUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdUnblock);
-/// Request builder of [`crate::Client::post_api_v4_users_id_ban`]: `POST /api/v4/users/{id}/ban`. Send it with `.await`.
+crate::runtime::into_future!(UnblockUser);
+/// Request builder of [`crate::Client::ban_user`]: `POST /api/v4/users/{id}/ban`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdBan<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdBan<'a> {
+pub struct BanUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for BanUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdBan);
-/// Request builder of [`crate::Client::post_api_v4_users_id_unban`]: `POST /api/v4/users/{id}/unban`. Send it with `.await`.
+crate::runtime::into_future!(BanUser);
+/// Request builder of [`crate::Client::unban_user`]: `POST /api/v4/users/{id}/unban`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersIdUnban<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersIdUnban<'a> {
+pub struct UnbanUser<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UnbanUser<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersIdUnban);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_memberships`]: `GET /api/v4/users/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(UnbanUser);
+/// Request builder of [`crate::Client::list_user_memberships`]: `GET /api/v4/users/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdMemberships<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersUserIdMemberships<'_> {
+pub struct ListUserMemberships<'a>(crate::runtime::Call<'a>);
+impl ListUserMemberships<'_> {
     pub fn r#type(
         self,
-        value: impl Into<crate::types::GetApiV4UsersUserIdMembershipsType>,
+        value: impl Into<crate::types::ListUserMembershipsType>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "type",
-                    &Into::<
-                        crate::types::GetApiV4UsersUserIdMembershipsType,
-                    >::into(value),
+                    &Into::<crate::types::ListUserMembershipsType>::into(value),
                 ),
         )
     }
@@ -2029,29 +1983,29 @@ impl GetApiV4UsersUserIdMemberships<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdMemberships<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserMemberships<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesMembership>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdMemberships);
-/// Request builder of [`crate::Client::get_api_v4_users_id_associations_count`]: `GET /api/v4/users/{id}/associations_count`. Send it with `.await`.
+crate::runtime::into_future!(ListUserMemberships);
+/// Request builder of [`crate::Client::get_user_associations_count`]: `GET /api/v4/users/{id}/associations_count`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersIdAssociationsCount<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersIdAssociationsCount<'a> {
+pub struct GetUserAssociationsCount<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserAssociationsCount<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersIdAssociationsCount);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_impersonation_tokens`]: `GET /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
+crate::runtime::into_future!(GetUserAssociationsCount);
+/// Request builder of [`crate::Client::list_user_impersonation_tokens`]: `GET /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdImpersonationTokens<'a>(crate::runtime::Call<'a>);
-impl GetApiV4UsersUserIdImpersonationTokens<'_> {
+pub struct ListUserImpersonationTokens<'a>(crate::runtime::Call<'a>);
+impl ListUserImpersonationTokens<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -2069,32 +2023,30 @@ impl GetApiV4UsersUserIdImpersonationTokens<'_> {
     /// Default: `"all"`.
     pub fn state(
         self,
-        value: impl Into<crate::types::GetApiV4UsersUserIdImpersonationTokensState>,
+        value: impl Into<crate::types::ListUserImpersonationTokensState>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<
-                        crate::types::GetApiV4UsersUserIdImpersonationTokensState,
-                    >::into(value),
+                    &Into::<crate::types::ListUserImpersonationTokensState>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4UsersUserIdImpersonationTokens<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListUserImpersonationTokens<'a> {
     type Response = crate::runtime::Paged<crate::types::ApiEntitiesImpersonationToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdImpersonationTokens);
-/// Request builder of [`crate::Client::post_api_v4_users_user_id_impersonation_tokens`]: `POST /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await`.
+crate::runtime::into_future!(ListUserImpersonationTokens);
+/// Request builder of [`crate::Client::create_user_impersonation_token`]: `POST /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersUserIdImpersonationTokens<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersUserIdImpersonationTokens<'a> {
+pub struct CreateUserImpersonationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserImpersonationToken<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesImpersonationTokenWithToken,
     >;
@@ -2102,42 +2054,34 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersUserIdImpersonationToke
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersUserIdImpersonationTokens);
-/// Request builder of [`crate::Client::get_api_v4_users_user_id_impersonation_tokens_impersonation_token_id`]: `GET /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`.
+crate::runtime::into_future!(CreateUserImpersonationToken);
+/// Request builder of [`crate::Client::get_user_impersonation_token`]: `GET /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
+pub struct GetUserImpersonationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetUserImpersonationToken<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesImpersonationToken>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4UsersUserIdImpersonationTokensImpersonationTokenId);
-/// Request builder of [`crate::Client::delete_api_v4_users_user_id_impersonation_tokens_impersonation_token_id`]: `DELETE /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`.
+crate::runtime::into_future!(GetUserImpersonationToken);
+/// Request builder of [`crate::Client::delete_user_impersonation_token`]: `DELETE /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a>(
-    crate::runtime::Call<'a>,
-);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId<'a> {
+pub struct DeleteUserImpersonationToken<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteUserImpersonationToken<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(
-    DeleteApiV4UsersUserIdImpersonationTokensImpersonationTokenId
-);
-/// Request builder of [`crate::Client::post_api_v4_users_user_id_personal_access_tokens`]: `POST /api/v4/users/{user_id}/personal_access_tokens`. Send it with `.await`.
+crate::runtime::into_future!(DeleteUserImpersonationToken);
+/// Request builder of [`crate::Client::create_user_personal_access_token_by_user_id`]: `POST /api/v4/users/{user_id}/personal_access_tokens`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4UsersUserIdPersonalAccessTokens<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersUserIdPersonalAccessTokens<'a> {
+pub struct CreateUserPersonalAccessTokenByUserId<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateUserPersonalAccessTokenByUserId<'a> {
     type Response = crate::runtime::Json<
         crate::types::ApiEntitiesPersonalAccessTokenWithToken,
     >;
@@ -2145,4 +2089,4 @@ impl<'a> crate::runtime::Operation<'a> for PostApiV4UsersUserIdPersonalAccessTok
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4UsersUserIdPersonalAccessTokens);
+crate::runtime::into_future!(CreateUserPersonalAccessTokenByUserId);

@@ -10,8 +10,8 @@ impl crate::Client {
     /// `GET /api/v4/web_commits/public_key`
     ///
     /// Returns, on success (200): Get the public key for web commits.
-    pub fn get_api_v4_web_commits_public_key(&self) -> GetApiV4WebCommitsPublicKey<'_> {
-        GetApiV4WebCommitsPublicKey(
+    pub fn get_web_commit_public_key(&self) -> GetWebCommitPublicKey<'_> {
+        GetWebCommitPublicKey(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -21,14 +21,14 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_web_commits_public_key`]: `GET /api/v4/web_commits/public_key`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_web_commit_public_key`]: `GET /api/v4/web_commits/public_key`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4WebCommitsPublicKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApiV4WebCommitsPublicKey<'a> {
+pub struct GetWebCommitPublicKey<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for GetWebCommitPublicKey<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4WebCommitsPublicKey);
+crate::runtime::into_future!(GetWebCommitPublicKey);

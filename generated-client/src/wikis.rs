@@ -12,12 +12,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of wiki pages.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdWikis`].
-    pub fn get_api_v4_groups_id_wikis(
+    /// Optional parameters are set on the returned [`ListGroupWikis`].
+    pub fn list_group_wikis(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdWikis<'_> {
-        GetApiV4GroupsIdWikis(
+    ) -> ListGroupWikis<'_> {
+        ListGroupWikis(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -35,19 +35,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a wiki page.
-    pub fn post_api_v4_groups_id_wikis(
+    pub fn create_group_wiki(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4GroupsIdWikis>,
-    ) -> PostApiV4GroupsIdWikis<'_> {
-        PostApiV4GroupsIdWikis(
+        body: impl Into<crate::types::CreateGroupWikiBody>,
+    ) -> CreateGroupWiki<'_> {
+        CreateGroupWiki(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/wikis",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4GroupsIdWikis>::into(body)),
+                .json_body(&Into::<crate::types::CreateGroupWikiBody>::into(body)),
         )
     }
     /// Get a wiki page
@@ -60,13 +60,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a wiki page.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4GroupsIdWikisSlug`].
-    pub fn get_api_v4_groups_id_wikis_slug(
+    /// Optional parameters are set on the returned [`GetGroupWiki`].
+    pub fn get_group_wiki(
         &self,
         slug: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4GroupsIdWikisSlug<'_> {
-        GetApiV4GroupsIdWikisSlug(
+    ) -> GetGroupWiki<'_> {
+        GetGroupWiki(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -88,13 +88,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a wiki page.
-    pub fn put_api_v4_groups_id_wikis_slug(
+    pub fn update_group_wiki(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         slug: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4GroupsIdWikisSlug>,
-    ) -> PutApiV4GroupsIdWikisSlug<'_> {
-        PutApiV4GroupsIdWikisSlug(
+        body: impl Into<crate::types::UpdateGroupWikiBody>,
+    ) -> UpdateGroupWiki<'_> {
+        UpdateGroupWiki(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -104,7 +104,7 @@ impl crate::Client {
                         &Into::<i64>::into(slug),
                     ],
                 )
-                .json_body(&Into::<crate::types::PutApiV4GroupsIdWikisSlug>::into(body)),
+                .json_body(&Into::<crate::types::UpdateGroupWikiBody>::into(body)),
         )
     }
     /// Delete a wiki page
@@ -116,12 +116,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a wiki page.
-    pub fn delete_api_v4_groups_id_wikis_slug(
+    pub fn delete_group_wiki(
         &self,
         slug: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4GroupsIdWikisSlug<'_> {
-        DeleteApiV4GroupsIdWikisSlug(
+    ) -> DeleteGroupWiki<'_> {
+        DeleteGroupWiki(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -145,13 +145,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Upload an attachment to the wiki repository.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4GroupsIdWikisAttachments`].
-    pub fn post_api_v4_groups_id_wikis_attachments(
+    /// Optional parameters are set on the returned [`CreateGroupWikiAttachment`].
+    pub fn create_group_wiki_attachment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file: impl Into<crate::runtime::File>,
-    ) -> PostApiV4GroupsIdWikisAttachments<'_> {
-        PostApiV4GroupsIdWikisAttachments(
+    ) -> CreateGroupWikiAttachment<'_> {
+        CreateGroupWikiAttachment(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -171,12 +171,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a list of wiki pages.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdWikis`].
-    pub fn get_api_v4_projects_id_wikis(
+    /// Optional parameters are set on the returned [`ListProjectWikis`].
+    pub fn list_project_wikis(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdWikis<'_> {
-        GetApiV4ProjectsIdWikis(
+    ) -> ListProjectWikis<'_> {
+        ListProjectWikis(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -194,19 +194,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a wiki page.
-    pub fn post_api_v4_projects_id_wikis(
+    pub fn create_project_wiki(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostApiV4ProjectsIdWikis>,
-    ) -> PostApiV4ProjectsIdWikis<'_> {
-        PostApiV4ProjectsIdWikis(
+        body: impl Into<crate::types::CreateProjectWikiBody>,
+    ) -> CreateProjectWiki<'_> {
+        CreateProjectWiki(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/wikis",
                     &[&Into::<crate::runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostApiV4ProjectsIdWikis>::into(body)),
+                .json_body(&Into::<crate::types::CreateProjectWikiBody>::into(body)),
         )
     }
     /// Get a wiki page
@@ -219,13 +219,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a wiki page.
     ///
-    /// Optional parameters are set on the returned [`GetApiV4ProjectsIdWikisSlug`].
-    pub fn get_api_v4_projects_id_wikis_slug(
+    /// Optional parameters are set on the returned [`GetProjectWiki`].
+    pub fn get_project_wiki(
         &self,
         slug: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetApiV4ProjectsIdWikisSlug<'_> {
-        GetApiV4ProjectsIdWikisSlug(
+    ) -> GetProjectWiki<'_> {
+        GetProjectWiki(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -247,13 +247,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a wiki page.
-    pub fn put_api_v4_projects_id_wikis_slug(
+    pub fn update_project_wiki(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         slug: impl Into<i64>,
-        body: impl Into<crate::types::PutApiV4ProjectsIdWikisSlug>,
-    ) -> PutApiV4ProjectsIdWikisSlug<'_> {
-        PutApiV4ProjectsIdWikisSlug(
+        body: impl Into<crate::types::UpdateProjectWikiBody>,
+    ) -> UpdateProjectWiki<'_> {
+        UpdateProjectWiki(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -263,9 +263,7 @@ impl crate::Client {
                         &Into::<i64>::into(slug),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::PutApiV4ProjectsIdWikisSlug>::into(body),
-                ),
+                .json_body(&Into::<crate::types::UpdateProjectWikiBody>::into(body)),
         )
     }
     /// Delete a wiki page
@@ -277,12 +275,12 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (204): Delete a wiki page.
-    pub fn delete_api_v4_projects_id_wikis_slug(
+    pub fn delete_project_wiki(
         &self,
         slug: impl Into<String>,
         id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteApiV4ProjectsIdWikisSlug<'_> {
-        DeleteApiV4ProjectsIdWikisSlug(
+    ) -> DeleteProjectWiki<'_> {
+        DeleteProjectWiki(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -306,13 +304,13 @@ impl crate::Client {
     ///
     /// Returns, on success (201): Upload an attachment to the wiki repository.
     ///
-    /// Optional parameters are set on the returned [`PostApiV4ProjectsIdWikisAttachments`].
-    pub fn post_api_v4_projects_id_wikis_attachments(
+    /// Optional parameters are set on the returned [`CreateProjectWikiAttachment`].
+    pub fn create_project_wiki_attachment(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
         file: impl Into<crate::runtime::File>,
-    ) -> PostApiV4ProjectsIdWikisAttachments<'_> {
-        PostApiV4ProjectsIdWikisAttachments(
+    ) -> CreateProjectWikiAttachment<'_> {
+        CreateProjectWikiAttachment(
             crate::runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -324,11 +322,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_api_v4_groups_id_wikis`]: `GET /api/v4/groups/{id}/wikis`. Send it with `.await`.
+/// Request builder of [`crate::Client::list_group_wikis`]: `GET /api/v4/groups/{id}/wikis`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdWikis<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdWikis<'_> {
+pub struct ListGroupWikis<'a>(crate::runtime::Call<'a>);
+impl ListGroupWikis<'_> {
     /// Include pages' content
     ///
     /// Default: `false`.
@@ -336,29 +334,29 @@ impl GetApiV4GroupsIdWikis<'_> {
         Self(self.0.query("with_content", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdWikis<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListGroupWikis<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesWikiPageBasic>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdWikis);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_wikis`]: `POST /api/v4/groups/{id}/wikis`. Send it with `.await`.
+crate::runtime::into_future!(ListGroupWikis);
+/// Request builder of [`crate::Client::create_group_wiki`]: `POST /api/v4/groups/{id}/wikis`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdWikis<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdWikis<'a> {
+pub struct CreateGroupWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateGroupWiki<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdWikis);
-/// Request builder of [`crate::Client::get_api_v4_groups_id_wikis_slug`]: `GET /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupWiki);
+/// Request builder of [`crate::Client::get_group_wiki`]: `GET /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4GroupsIdWikisSlug<'a>(crate::runtime::Call<'a>);
-impl GetApiV4GroupsIdWikisSlug<'_> {
+pub struct GetGroupWiki<'a>(crate::runtime::Call<'a>);
+impl GetGroupWiki<'_> {
     /// The version hash of a wiki page
     pub fn version(self, value: impl Into<String>) -> Self {
         Self(self.0.query("version", &Into::<String>::into(value)))
@@ -370,57 +368,57 @@ impl GetApiV4GroupsIdWikisSlug<'_> {
         Self(self.0.query("render_html", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4GroupsIdWikisSlug<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetGroupWiki<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4GroupsIdWikisSlug);
-/// Request builder of [`crate::Client::put_api_v4_groups_id_wikis_slug`]: `PUT /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(GetGroupWiki);
+/// Request builder of [`crate::Client::update_group_wiki`]: `PUT /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4GroupsIdWikisSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4GroupsIdWikisSlug<'a> {
+pub struct UpdateGroupWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateGroupWiki<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4GroupsIdWikisSlug);
-/// Request builder of [`crate::Client::delete_api_v4_groups_id_wikis_slug`]: `DELETE /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateGroupWiki);
+/// Request builder of [`crate::Client::delete_group_wiki`]: `DELETE /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4GroupsIdWikisSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4GroupsIdWikisSlug<'a> {
+pub struct DeleteGroupWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteGroupWiki<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4GroupsIdWikisSlug);
-/// Request builder of [`crate::Client::post_api_v4_groups_id_wikis_attachments`]: `POST /api/v4/groups/{id}/wikis/attachments`. Send it with `.await`.
+crate::runtime::into_future!(DeleteGroupWiki);
+/// Request builder of [`crate::Client::create_group_wiki_attachment`]: `POST /api/v4/groups/{id}/wikis/attachments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4GroupsIdWikisAttachments<'a>(crate::runtime::Call<'a>);
-impl PostApiV4GroupsIdWikisAttachments<'_> {
+pub struct CreateGroupWikiAttachment<'a>(crate::runtime::Call<'a>);
+impl CreateGroupWikiAttachment<'_> {
     /// The name of the branch
     pub fn branch(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("branch", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4GroupsIdWikisAttachments<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateGroupWikiAttachment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiAttachment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4GroupsIdWikisAttachments);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_wikis`]: `GET /api/v4/projects/{id}/wikis`. Send it with `.await`.
+crate::runtime::into_future!(CreateGroupWikiAttachment);
+/// Request builder of [`crate::Client::list_project_wikis`]: `GET /api/v4/projects/{id}/wikis`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdWikis<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdWikis<'_> {
+pub struct ListProjectWikis<'a>(crate::runtime::Call<'a>);
+impl ListProjectWikis<'_> {
     /// Include pages' content
     ///
     /// Default: `false`.
@@ -428,29 +426,29 @@ impl GetApiV4ProjectsIdWikis<'_> {
         Self(self.0.query("with_content", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdWikis<'a> {
+impl<'a> crate::runtime::Operation<'a> for ListProjectWikis<'a> {
     type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesWikiPageBasic>>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdWikis);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_wikis`]: `POST /api/v4/projects/{id}/wikis`. Send it with `.await`.
+crate::runtime::into_future!(ListProjectWikis);
+/// Request builder of [`crate::Client::create_project_wiki`]: `POST /api/v4/projects/{id}/wikis`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdWikis<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdWikis<'a> {
+pub struct CreateProjectWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for CreateProjectWiki<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdWikis);
-/// Request builder of [`crate::Client::get_api_v4_projects_id_wikis_slug`]: `GET /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(CreateProjectWiki);
+/// Request builder of [`crate::Client::get_project_wiki`]: `GET /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApiV4ProjectsIdWikisSlug<'a>(crate::runtime::Call<'a>);
-impl GetApiV4ProjectsIdWikisSlug<'_> {
+pub struct GetProjectWiki<'a>(crate::runtime::Call<'a>);
+impl GetProjectWiki<'_> {
     /// The version hash of a wiki page
     pub fn version(self, value: impl Into<String>) -> Self {
         Self(self.0.query("version", &Into::<String>::into(value)))
@@ -462,49 +460,49 @@ impl GetApiV4ProjectsIdWikisSlug<'_> {
         Self(self.0.query("render_html", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApiV4ProjectsIdWikisSlug<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetProjectWiki<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetApiV4ProjectsIdWikisSlug);
-/// Request builder of [`crate::Client::put_api_v4_projects_id_wikis_slug`]: `PUT /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(GetProjectWiki);
+/// Request builder of [`crate::Client::update_project_wiki`]: `PUT /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PutApiV4ProjectsIdWikisSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PutApiV4ProjectsIdWikisSlug<'a> {
+pub struct UpdateProjectWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for UpdateProjectWiki<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PutApiV4ProjectsIdWikisSlug);
-/// Request builder of [`crate::Client::delete_api_v4_projects_id_wikis_slug`]: `DELETE /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
+crate::runtime::into_future!(UpdateProjectWiki);
+/// Request builder of [`crate::Client::delete_project_wiki`]: `DELETE /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApiV4ProjectsIdWikisSlug<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApiV4ProjectsIdWikisSlug<'a> {
+pub struct DeleteProjectWiki<'a>(crate::runtime::Call<'a>);
+impl<'a> crate::runtime::Operation<'a> for DeleteProjectWiki<'a> {
     type Response = crate::runtime::Empty;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(DeleteApiV4ProjectsIdWikisSlug);
-/// Request builder of [`crate::Client::post_api_v4_projects_id_wikis_attachments`]: `POST /api/v4/projects/{id}/wikis/attachments`. Send it with `.await`.
+crate::runtime::into_future!(DeleteProjectWiki);
+/// Request builder of [`crate::Client::create_project_wiki_attachment`]: `POST /api/v4/projects/{id}/wikis/attachments`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostApiV4ProjectsIdWikisAttachments<'a>(crate::runtime::Call<'a>);
-impl PostApiV4ProjectsIdWikisAttachments<'_> {
+pub struct CreateProjectWikiAttachment<'a>(crate::runtime::Call<'a>);
+impl CreateProjectWikiAttachment<'_> {
     /// The name of the branch
     pub fn branch(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("branch", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for PostApiV4ProjectsIdWikisAttachments<'a> {
+impl<'a> crate::runtime::Operation<'a> for CreateProjectWikiAttachment<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiAttachment>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(PostApiV4ProjectsIdWikisAttachments);
+crate::runtime::into_future!(CreateProjectWikiAttachment);

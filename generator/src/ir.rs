@@ -201,11 +201,29 @@ pub enum TypeRef {
     Named(TypeId),
 }
 
+/// Where an operation's method name came from ([`crate::lower::names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NameSource {
+    /// The `rename` setting.
+    Rename,
+    /// `x-rust-name` on the operation.
+    Extension,
+    /// The operationId, written by a person.
+    OperationId,
+    /// The method and path (verb and resource).
+    Path,
+    /// The method and path, lengthened because another operation's came out the same: this
+    /// name can change when that operation goes.
+    Settled,
+}
+
 /// One API operation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {
     /// Rust method name on the client (snake case, unique).
     pub name: String,
+    /// Where the name came from.
+    pub name_from: NameSource,
     /// Rust name of the request builder struct (UpperCamelCase, unique).
     pub builder: String,
     /// `operationId` as written, if any.

@@ -27,7 +27,7 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use disk::{DEFAULT_MAX_FILE_SIZE, DiskFiles};
 pub use emit::File;
 pub use load::{FileError, FileErrorKind, FileSource, MemoryFiles};
-pub use normalize::{QueryArrayStyle, Settings};
+pub use normalize::{OperationNames, QueryArrayStyle, Settings};
 
 /// What to generate from.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +123,7 @@ impl Run {
             &mut self.remap,
             &mut self.diags,
         )?;
-        let api = lower::lower(&normalized.model, &mut self.diags);
+        let api = lower::lower(&normalized.model, &input.settings, &mut self.diags);
         if self.diags.has_errors() {
             return None;
         }

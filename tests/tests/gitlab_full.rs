@@ -71,7 +71,7 @@ async fn list_declared_as_one_object_is_read_as_a_page_with_totals() {
     mount_offset_pages(&server).await;
 
     let page = client
-        .get_api_v4_projects_id_merge_requests("group/project")
+        .list_project_merge_requests("group/project")
         .per_page(2)
         .send_page()
         .await
@@ -100,7 +100,7 @@ async fn offset_pagination_walks_every_page() {
     mount_offset_pages(&server).await;
 
     let all = client
-        .get_api_v4_projects_id_merge_requests("group/project")
+        .list_project_merge_requests("group/project")
         .per_page(2)
         .all()
         .await
@@ -126,7 +126,7 @@ async fn first_n_fetches_only_the_pages_it_needs() {
     mount_offset_pages(&server).await;
 
     let first = client
-        .get_api_v4_projects_id_merge_requests("group/project")
+        .list_project_merge_requests("group/project")
         .first(3)
         .await
         .unwrap();
@@ -159,7 +159,7 @@ async fn keyset_pagination_follows_the_link_header() {
         .await;
 
     let items: Vec<_> = client
-        .get_api_v4_projects_id_merge_requests(42)
+        .list_project_merge_requests(42)
         .per_page(2)
         .stream()
         .collect::<Vec<_>>()
@@ -190,7 +190,7 @@ async fn metadata_headers(
         )
         .mount(server)
         .await;
-    let meta = client.get_api_v4_metadata().await.unwrap();
+    let meta = client.get_metadata().await.unwrap();
     assert_eq!(meta.version.as_deref(), Some("17.9.0"));
     let req = server.received_requests().await.unwrap().pop().unwrap();
     (
@@ -277,7 +277,7 @@ async fn uploads_are_multipart_with_the_file_part() {
 
     let file = File::new("notes.txt", b"hello, world".to_vec()).with_content_type("text/plain");
     let upload = client
-        .post_api_v4_projects_id_uploads("group/project", file)
+        .create_project_upload("group/project", file)
         .await
         .unwrap();
 
@@ -315,7 +315,7 @@ async fn form_bodies_send_rails_arrays() {
         .await;
 
     client
-        .post_api_v4_bulk_imports(
+        .create_bulk_import(
             "https://source.example.com",
             "tok",
             vec!["group_entity".into()],
@@ -354,11 +354,7 @@ async fn wildcard_path_keeps_its_slashes_and_encodes_each_segment() {
         .await;
 
     client
-        .get_api_v4_projects_id_packages_maven_path_file_name(
-            7,
-            "my-app-1.0.jar",
-            "com/example/my app/1.0",
-        )
+        .get_project_package_maven(7, "my-app-1.0.jar", "com/example/my app/1.0")
         .await
         .unwrap();
 
@@ -390,11 +386,7 @@ async fn a_project_is_read_with_its_numeric_permissions() {
         .mount(&server)
         .await;
 
-    let project = client
-        .get_api_v4_projects_id("group/bench")
-        .send()
-        .await
-        .unwrap();
+    let project = client.get_project("group/bench").send().await.unwrap();
     assert_eq!(project.id, Some(3));
     let permissions = project.permissions.unwrap();
     let access = permissions.project_access.unwrap();
@@ -414,15 +406,15 @@ async fn request_futures_are_send() {
         .await;
     let client = std::sync::Arc::new(client);
     let c = client.clone();
-    let jobs = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).send().await });
+    let jobs = tokio::spawn(async move { c.list_project_jobs(7).send().await });
     let c = client.clone();
-    let page = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).send_page().await });
+    let page = tokio::spawn(async move { c.list_project_jobs(7).send_page().await });
     let c = client.clone();
-    let all = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).all().await });
+    let all = tokio::spawn(async move { c.list_project_jobs(7).all().await });
     let c = client.clone();
-    let first = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).first(3).await });
+    let first = tokio::spawn(async move { c.list_project_jobs(7).first(3).await });
     let c = client.clone();
-    let awaited = tokio::spawn(async move { c.get_api_v4_projects_id_jobs(7).await });
+    let awaited = tokio::spawn(async move { c.list_project_jobs(7).await });
     assert!(jobs.await.unwrap().unwrap().is_empty());
     assert!(page.await.unwrap().unwrap().items.is_empty());
     assert!(all.await.unwrap().unwrap().is_empty());

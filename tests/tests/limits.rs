@@ -67,19 +67,10 @@ fn ok<T>(result: Result<T, Error>) -> Result<(), Error> {
 async fn every_reader(client: &Client) -> Vec<(&'static str, Result<(), Error>)> {
     let send = || async { client.send(get(client, "v4/projects")).await };
     vec![
-        ("send_json", ok(client.get_api_v4_version().await)),
-        (
-            "send_bytes",
-            ok(client.get_api_v4_projects_id_uploads_upload_id(3, 7).await),
-        ),
-        (
-            "send_empty",
-            ok(client.delete_api_v4_projects_id_artifacts(7).await),
-        ),
-        (
-            "send_page",
-            ok(client.get_api_v4_projects().send_page().await),
-        ),
+        ("send_json", ok(client.get_version().await)),
+        ("send_bytes", ok(client.get_project_upload(3, 7).await)),
+        ("send_empty", ok(client.delete_project_artifacts(7).await)),
+        ("send_page", ok(client.list_projects().send_page().await)),
         (
             "stream",
             ok(runtime::collect_all::<u64>(paginate(client, get(client, "v4/projects"))).await),
@@ -112,7 +103,7 @@ async fn bodies_over_the_limit_are_refused_by_every_reader() {
     for (reader, result) in every_reader(&client).await {
         assert_too_large(result, reader);
     }
-    let message = client.get_api_v4_version().await.unwrap_err().to_string();
+    let message = client.get_version().await.unwrap_err().to_string();
     assert!(message.contains("1024 bytes"), "{message}");
 
     // At the limit exactly: read.
@@ -243,7 +234,7 @@ async fn error_values_keep_a_bounded_start_of_the_body() {
         .mount(&server)
         .await;
 
-    let err = client.get_api_v4_version().await.unwrap_err();
+    let err = client.get_version().await.unwrap_err();
     let (display, debug) = (err.to_string(), format!("{err:?}"));
     let api = api_error(err);
 
@@ -267,7 +258,7 @@ async fn error_values_keep_a_bounded_start_of_the_body() {
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "404 Not Found"})))
         .mount(&server)
         .await;
-    let api = api_error(client.get_api_v4_version().await.unwrap_err());
+    let api = api_error(client.get_version().await.unwrap_err());
     assert!(!api.truncated);
     assert_eq!(api.message().as_deref(), Some("404 Not Found"));
     assert_eq!(api.raw, r#"{"message":"404 Not Found"}"#);
@@ -281,7 +272,7 @@ async fn error_values_keep_a_bounded_start_of_the_body() {
         )
         .mount(&server)
         .await;
-    let err = client.get_api_v4_version().await.unwrap_err();
+    let err = client.get_version().await.unwrap_err();
     let (display, debug) = (err.to_string(), format!("{err:?}"));
     let Error::Decode {
         body, truncated, ..
@@ -306,7 +297,7 @@ async fn an_endless_error_body_is_cut_not_read_to_the_end() {
     let (base, requests) = raw_server(500, RawBody::EndlessChunks).await;
     let client = client(&base).with_max_response_bytes(DEFAULT_MAX_RESPONSE_BYTES);
 
-    let err = soon(client.get_api_v4_version().send()).await.unwrap_err();
+    let err = soon(client.get_version().send()).await.unwrap_err();
 
     let api = api_error(err);
     assert!(api.truncated);

@@ -37,18 +37,15 @@ async fn mount_project(server: &MockServer) {
 async fn await_send_and_send_with_response_read_the_same_body() {
     let (server, client) = setup().await;
     mount_project(&server).await;
-    let awaited: ApiEntitiesProjectWithAccess = client.get_api_v4_projects_id(7).await.unwrap();
+    let awaited: ApiEntitiesProjectWithAccess = client.get_project(7).await.unwrap();
     assert_eq!(
         (awaited.id, awaited.name.as_deref()),
         (Some(7), Some("seven"))
     );
-    let sent = client.get_api_v4_projects_id(7).send().await.unwrap();
+    let sent = client.get_project(7).send().await.unwrap();
     assert_eq!(sent, awaited);
-    let answer: Response<ApiEntitiesProjectWithAccess> = client
-        .get_api_v4_projects_id(7)
-        .send_with_response()
-        .await
-        .unwrap();
+    let answer: Response<ApiEntitiesProjectWithAccess> =
+        client.get_project(7).send_with_response().await.unwrap();
     assert_eq!(answer.status, 200);
     assert_eq!(answer.headers["etag"], "W/\"abc\"");
     assert_eq!(answer.headers["ratelimit-remaining"], "599");
@@ -59,7 +56,7 @@ async fn await_send_and_send_with_response_read_the_same_body() {
 async fn send_raw_gives_the_bytes_and_any_json() {
     let (server, client) = setup().await;
     mount_project(&server).await;
-    let raw: RawResponse = client.get_api_v4_projects_id(7).send_raw().await.unwrap();
+    let raw: RawResponse = client.get_project(7).send_raw().await.unwrap();
     assert_eq!(raw.status, 200);
     assert_eq!(raw.url.path(), "/api/v4/projects/7");
     let value: serde_json::Value = raw.json().unwrap();
@@ -80,7 +77,7 @@ async fn a_setter_called_twice_sends_the_last_value_once() {
         .mount(&server)
         .await;
     client
-        .get_api_v4_projects()
+        .list_projects()
         .search("first")
         .per_page(5)
         .search("second")
@@ -93,7 +90,7 @@ async fn a_setter_called_twice_sends_the_last_value_once() {
 #[tokio::test]
 async fn an_error_met_while_building_comes_out_of_send_even_after_a_clone() {
     let (server, client) = setup().await;
-    let builder = client.get_api_v4_projects_id("..");
+    let builder = client.get_project("..");
     let copy = builder.clone();
     for result in [builder.await, copy.send().await] {
         match result {

@@ -439,10 +439,7 @@ async fn artifact_downloads_follow_the_redirect_to_object_storage() {
         .mount(&storage)
         .await;
 
-    let bytes = client
-        .get_api_v4_projects_id_uploads_upload_id(3, 7)
-        .await
-        .unwrap();
+    let bytes = client.get_project_upload(3, 7).await.unwrap();
 
     assert_eq!(bytes, b"PNG...");
     let got = received(&storage).await;

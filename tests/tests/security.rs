@@ -58,7 +58,7 @@ fn debug_output_shows_no_credential() {
         assert_no_secret(&debug);
         assert!(debug.contains("<redacted>"), "{debug}");
         // Request builders hold the client; their `Debug` goes through the client's.
-        assert_no_secret(&format!("{:?}", client.get_api_v4_projects().search("x")));
+        assert_no_secret(&format!("{:?}", client.list_projects().search("x")));
     }
 }
 
@@ -68,7 +68,7 @@ async fn base_url_user_info_shows_nowhere_but_is_sent_as_basic_auth() {
     let client = Client::new(&format!("https://bob:{secret}@gitlab.example.com/api/")).unwrap();
     for text in [
         format!("{client:?}"),
-        format!("{:?}", client.get_api_v4_projects().search("x")),
+        format!("{:?}", client.list_projects().search("x")),
         client.base_url().to_string(),
     ] {
         assert!(!text.contains(secret), "{text}");
@@ -98,7 +98,7 @@ async fn base_url_user_info_shows_nowhere_but_is_sent_as_basic_auth() {
 
     // Transport errors and API errors of such a client.
     let client = Client::new(&format!("http://bob:{secret}@127.0.0.1:1/api/")).unwrap();
-    let err = client.get_api_v4_version().await.unwrap_err();
+    let err = client.get_version().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(!error_text(&err).contains(secret), "{err:?}");
     let server = MockServer::start().await;
@@ -110,7 +110,7 @@ async fn base_url_user_info_shows_nowhere_but_is_sent_as_basic_auth() {
         .uri()
         .replace("http://", &format!("http://bob:{secret}@"));
     let client = Client::new(&base).unwrap();
-    let err = client.get_api_v4_version().await.unwrap_err();
+    let err = client.get_version().await.unwrap_err();
     assert!(!error_text(&err).contains(secret), "{err:?}");
     // Sent as Basic authentication to the API, as reqwest does with a URL's user info.
     let requests = server.received_requests().await.unwrap();
@@ -129,7 +129,7 @@ async fn base_url_user_info_shows_nowhere_but_is_sent_as_basic_auth() {
 async fn transport_errors_carry_no_credential() {
     // Nothing listens on port 1: every request fails before any answer.
     for client in clients("http://127.0.0.1:1/api/") {
-        let err = client.get_api_v4_version().await.unwrap_err();
+        let err = client.get_version().await.unwrap_err();
         assert!(matches!(err, Error::Transport(_)), "{err:?}");
         assert_no_secret(&error_text(&err));
     }
@@ -145,7 +145,7 @@ async fn api_errors_carry_no_credential() {
         .mount(&server)
         .await;
     for client in clients(&server.uri()) {
-        let err = client.get_api_v4_version().await.unwrap_err();
+        let err = client.get_version().await.unwrap_err();
         assert_eq!(err.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
         assert_no_secret(&error_text(&err));
     }
@@ -211,7 +211,7 @@ async fn tls_certificates_are_verified_by_default() {
 
     let client = Client::new(&base).unwrap().with_private_token(SECRETS[0]);
     let err = client
-        .get_api_v4_projects()
+        .list_projects()
         .send_page()
         .await
         .expect_err("a certificate from an unknown CA must be refused");
@@ -238,7 +238,7 @@ async fn tls_certificates_are_verified_by_default() {
         .build()
         .unwrap();
     let client = Client::with_http_client(&base, http).unwrap();
-    let page = client.get_api_v4_projects().send_page().await.unwrap();
+    let page = client.list_projects().send_page().await.unwrap();
     assert!(page.items.is_empty());
     assert_eq!(requests.load(Ordering::SeqCst), 1);
 }
@@ -263,7 +263,7 @@ async fn no_parameter_value_changes_the_host_or_leaves_the_path() {
     ];
     for value in hostile {
         client
-            .get_api_v4_projects_id_repository_files_file_path(value, value, value)
+            .get_project_repository_file(value, value, value)
             .await
             .unwrap();
     }
@@ -296,7 +296,7 @@ async fn values_that_would_vanish_from_the_path_are_refused() {
     let client = Client::new("https://gitlab.example.com/api/").unwrap();
     for value in ["", ".", ".."] {
         let err = client
-            .get_api_v4_projects_id_repository_files_file_path(1, value, "main")
+            .get_project_repository_file(1, value, "main")
             .await
             .unwrap_err();
         assert!(matches!(err, Error::InvalidPathSegment(_)), "{err:?}");

@@ -61,6 +61,9 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
                     d.warnings(),
                     config.output
                 );
+                if let Some(line) = name_lengths(&generated.api) {
+                    println!("  {line}");
+                }
                 if verbose {
                     eprint!("{d}");
                 } else if !d.is_empty() {
@@ -186,6 +189,27 @@ pub fn run_in(root: &Path, mode: Mode, verbose: bool, force: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The method names' lengths: `method names: median 24 characters, longest 52 (`name`)`.
+pub fn name_lengths(api: &generator::ir::Api) -> Option<String> {
+    let mut names: Vec<&str> = api
+        .operations
+        .iter()
+        .map(|o| generator::naming::bare(&o.name))
+        .collect();
+    names.sort_by_key(|n| n.len());
+    let longest = names.last()?;
+    let n = names.len();
+    let median = if n % 2 == 1 {
+        names[n / 2].len() as f64
+    } else {
+        (names[n / 2 - 1].len() + names[n / 2].len()) as f64 / 2.0
+    };
+    Some(format!(
+        "method names: median {median} characters, longest {} (`{longest}`)",
+        longest.len()
+    ))
 }
 
 #[cfg(test)]

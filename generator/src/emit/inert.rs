@@ -58,6 +58,16 @@ pub(crate) fn one_line(text: &str) -> String {
     clean(text).replace(['\n', '\t'], " ")
 }
 
+/// Spec text for a Markdown table cell or code span of a generated Markdown file: [`one_line`],
+/// with `|` escaped, backticks made quotes and `-->` broken, so the text ends no cell, span or
+/// comment.
+pub(crate) fn markdown_cell(text: &str) -> String {
+    one_line(text)
+        .replace('|', "\\|")
+        .replace('`', "'")
+        .replace("-->", "- ->")
+}
+
 /// Spec text for documentation: [`clean`], and every code block a `text` block ([`rewrite`]).
 pub(crate) fn doc_text(text: &str) -> String {
     let text = clean(text);

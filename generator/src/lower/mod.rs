@@ -5,6 +5,7 @@
 //! methods in OpenAPI's fixed order); types are interned into the [`TypeSpace`] as operations
 //! reach them ([`types`]); names come from [`crate::naming`]. Nothing here knows about tokens.
 
+pub mod names;
 pub mod types;
 
 use crate::diag::{Diagnostic, Diagnostics, child};
@@ -13,7 +14,7 @@ use crate::ir::{
     Response, Segment, SegmentPart, StatusEnum, StatusVariant, TypeRef,
 };
 use crate::naming::{self, Names};
-use crate::normalize::at;
+use crate::normalize::{Settings, at};
 use openapiv3::{
     OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode,
 };
@@ -37,8 +38,27 @@ const RESERVED_BUILDER_NAMES: &[&str] = &[
 
 /// Lowers the model. Problems are reported; operations that cannot be lowered are skipped with
 /// a located warning naming why.
-pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
-    let mut types = Types::new(model);
+pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> Api {
+    let chosen = operation_names(model, settings, diags);
+    let mut preferred = body_names(model, &chosen);
+    preferred.extend(settings.rename_types.clone());
+    for key in settings.rename_types.keys() {
+        let known = model
+            .components
+            .as_ref()
+            .is_some_and(|c| c.schemas.contains_key(key));
+        if !known {
+            diags.push(
+                Diagnostic::warning(
+                    "rename-unmatched",
+                    crate::diag::Origin::new("codegen.toml", child("/settings/rename_types", key)),
+                    format!("the setting `rename_types` names `{key}`, which is no schema in `components/schemas`"),
+                )
+                .with_help("write the key as the schema's name in `components/schemas`"),
+            );
+        }
+    }
+    let mut types = Types::new(model, preferred);
     types.lower_components(diags);
     let mut modules: Vec<Module> = Vec::new();
     let mut module_names = Names::new();
@@ -80,6 +100,7 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
     ]);
     let mut builder_names = Names::new();
     let mut operations = Vec::new();
+    let mut chosen = chosen.into_iter();
     for (path, item) in &model.paths.paths {
         let item_ptr = child("/paths", path);
         let ReferenceOr::Item(item) = item else {
@@ -109,15 +130,15 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
                     modules.len() - 1
                 }
             };
-            let raw_name = op
-                .operation_id
-                .clone()
-                .unwrap_or_else(|| format!("{method}_{path}"));
+            let (raw_name, name_from) = chosen
+                .next()
+                .unwrap_or_else(|| (format!("{method}_{path}"), crate::ir::NameSource::Path));
             let name = op_names.unique(&naming::method_name(&raw_name));
             let builder = builder_names.unique(&naming::type_name(naming::bare(&name)));
             let ctx = naming::type_name(naming::bare(&name));
             let mut lowered = Operation {
                 name,
+                name_from,
                 builder,
                 operation_id: op.operation_id.clone(),
                 module,
@@ -184,6 +205,136 @@ pub fn lower(model: &OpenAPI, diags: &mut Diagnostics) -> Api {
         modules,
         operations,
     }
+}
+
+/// Every operation's base method name, in the order [`lower`] meets them ([`names`]); a
+/// `rename` setting that names no operation is reported.
+fn operation_names(
+    model: &OpenAPI,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> Vec<(String, crate::ir::NameSource)> {
+    let mut candidates = Vec::new();
+    for (path, item) in &model.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            candidates.push(names::Candidate {
+                method: method.to_owned(),
+                path: path.clone(),
+                operation_id: op.operation_id.clone(),
+                extension: op
+                    .extensions
+                    .get("x-rust-name")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
+                returns_list: returns_list(model, op),
+            });
+        }
+    }
+    let (named, unused) =
+        names::operation_names(&candidates, settings.operation_names, &settings.rename);
+    for key in unused {
+        diags.push(
+            Diagnostic::warning(
+                "rename-unmatched",
+                crate::diag::Origin::new("codegen.toml", child("/settings/rename", &key)),
+                format!("the setting `rename` names `{key}`, which is no operation of the spec"),
+            )
+            .with_help(
+                "write the key as `\"METHOD /path\"` with the path as the spec writes it, or as the operationId",
+            ),
+        );
+    }
+    named
+}
+
+/// Names for the component schemas that a tool named after an operation it made the
+/// operationId of, and that are that operation's request body (Grape's, all of GitLab's 414:
+/// `postApiV4ProjectsIdIssues`): `<Operation>Body` after the operation's method name
+/// (`CreateProjectIssueBody`), so that no type keeps the path in its name or takes its request
+/// builder's.
+fn body_names(
+    model: &OpenAPI,
+    chosen: &[(String, crate::ir::NameSource)],
+) -> std::collections::BTreeMap<String, String> {
+    use crate::ir::NameSource;
+    let mut out = std::collections::BTreeMap::new();
+    let ops = model
+        .paths
+        .paths
+        .values()
+        .filter_map(|item| match item {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flat_map(|item| item.iter().map(|(_, op)| op));
+    for (op, (name, from)) in ops.zip(chosen) {
+        if !matches!(from, NameSource::Path | NameSource::Settled) {
+            continue;
+        }
+        let (Some(id), Some(ReferenceOr::Item(body))) = (&op.operation_id, &op.request_body) else {
+            continue;
+        };
+        for media in body.content.values() {
+            if let Some(ReferenceOr::Reference { reference }) = &media.schema {
+                if let Some(schema) = reference.strip_prefix("#/components/schemas/") {
+                    if names::squash(schema) == names::squash(id) {
+                        out.insert(
+                            schema.to_owned(),
+                            format!("{}Body", naming::type_name(naming::bare(name))),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether the operation's first success response with a body is a JSON array.
+fn returns_list(model: &OpenAPI, op: &openapiv3::Operation) -> bool {
+    let Some(response) = op.responses.responses.iter().find_map(|(code, r)| {
+        let success = match code {
+            StatusCode::Code(c) => (200..300).contains(c),
+            StatusCode::Range(r) => *r == 2,
+        };
+        success.then_some(r)
+    }) else {
+        return false;
+    };
+    let response = match response {
+        ReferenceOr::Item(r) => r,
+        ReferenceOr::Reference { reference } => {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            match model
+                .components
+                .as_ref()
+                .and_then(|c| c.responses.get(name))
+            {
+                Some(ReferenceOr::Item(r)) => r,
+                _ => return false,
+            }
+        }
+    };
+    let Some(schema) = response.content.values().find_map(|m| m.schema.as_ref()) else {
+        return false;
+    };
+    let schema = match schema {
+        ReferenceOr::Item(s) => s,
+        ReferenceOr::Reference { reference } => {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            match model.components.as_ref().and_then(|c| c.schemas.get(name)) {
+                Some(ReferenceOr::Item(s)) => s,
+                _ => return false,
+            }
+        }
+    };
+    matches!(
+        schema.schema_kind,
+        openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
+    )
 }
 
 /// A module's name (also its cargo feature) for a tag: the tag in snake case, with `_api`

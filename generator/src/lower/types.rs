@@ -33,10 +33,13 @@ pub struct Types<'m> {
     interned: BTreeMap<String, TypeId>,
     /// How deep schema lowering is nested right now (bounded against hostile specs).
     depth: usize,
+    /// Rust names chosen for component schemas (by the `rename_types` setting, or by the
+    /// operation whose body a schema is), by schema name; the others are named after the schema.
+    preferred: BTreeMap<String, String>,
 }
 
 impl<'m> Types<'m> {
-    pub fn new(model: &'m OpenAPI) -> Self {
+    pub fn new(model: &'m OpenAPI, preferred: BTreeMap<String, String>) -> Self {
         let mut names = Names::new();
         // Names the generated crate's root and runtime use.
         names.reserve(&[
@@ -56,6 +59,7 @@ impl<'m> Types<'m> {
             resolving: BTreeSet::new(),
             interned: BTreeMap::new(),
             depth: 0,
+            preferred,
         }
     }
 
@@ -207,7 +211,11 @@ impl<'m> Types<'m> {
             ReferenceOr::Item(s) => {
                 // Reserve the id first so recursive references resolve to it.
                 let id = TypeId(self.space.defs.len());
-                let rust = self.names.unique(&naming::type_name(name));
+                let base = match self.preferred.get(name) {
+                    Some(rust) => naming::type_name(rust),
+                    None => naming::type_name(name),
+                };
+                let rust = self.names.unique(&base);
                 self.space.defs.push(TypeDef {
                     name: rust.clone(),
                     origin: ptr.clone(),

@@ -200,6 +200,33 @@ pub struct Settings {
     /// in every path under a prefix, that parameter's schema becomes `anyOf: [integer, string]`.
     #[serde(default)]
     pub id_or_path: Vec<String>,
+    /// Where operations' method names come from ([`OperationNames`]); `auto` by default.
+    #[serde(default)]
+    pub operation_names: OperationNames,
+    /// Method names chosen by hand, by operation: the key is `"METHOD /path"` as the spec
+    /// writes the path (`"GET /api/v4/user"`) or the operationId; the value the method's name
+    /// (`get_current_user`). Wins over every rule, and over `x-rust-name` in the spec.
+    #[serde(default)]
+    pub rename: std::collections::BTreeMap<String, String>,
+    /// Type names chosen by hand: component schema name → Rust type name
+    /// (`API_Entities_MergeRequestBasic = "MergeRequestSummary"`).
+    #[serde(default)]
+    pub rename_types: std::collections::BTreeMap<String, String>,
+}
+
+/// Setting `operation_names`: where an operation's method name comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OperationNames {
+    /// The operationId when a person wrote it; the method and path (verb and resource:
+    /// `list_project_merge_requests`) when a tool made it from them, or there is none. The
+    /// rule is [`crate::lower::names`]'s.
+    #[default]
+    Auto,
+    /// Always the operationId (snake case); method and path where there is none.
+    OperationId,
+    /// Always the method and path.
+    Path,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]

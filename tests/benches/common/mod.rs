@@ -51,7 +51,7 @@ impl Setup {
     }
 
     pub async fn one_generated(&self) -> ApiEntitiesProjectWithAccess {
-        self.client.get_api_v4_projects_id(42).send().await.unwrap()
+        self.client.get_project(42).send().await.unwrap()
     }
 
     pub async fn page_by_hand(&self) -> (Vec<ApiEntitiesBasicProjectDetails>, Option<u64>) {
@@ -60,7 +60,7 @@ impl Setup {
 
     pub async fn page_generated(&self) -> Page<ApiEntitiesBasicProjectDetails> {
         self.client
-            .get_api_v4_projects()
+            .list_projects()
             .per_page(20)
             .send_page()
             .await
