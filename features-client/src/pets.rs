@@ -116,7 +116,7 @@ impl crate::runtime::Decode for CreatePetResponse {
             _ => {
                 Ok(Self::Other {
                     status: response.status,
-                    body: response.body,
+                    body: response.body.into(),
                 })
             }
         }
@@ -153,7 +153,7 @@ impl crate::runtime::Decode for DeletePetResponse {
             _ => {
                 Ok(Self::Other {
                     status: response.status,
-                    body: response.body,
+                    body: response.body.into(),
                 })
             }
         }

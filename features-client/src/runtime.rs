@@ -1191,7 +1191,8 @@ pub struct RawResponse {
     pub headers: reqwest::header::HeaderMap,
     /// The URL that answered (after redirects), without query credentials.
     pub url: url::Url,
-    pub body: Vec<u8>,
+    /// The body as it arrived (no copy is made of a body that arrives in one piece).
+    pub body: bytes::Bytes,
 }
 
 impl RawResponse {
@@ -1250,7 +1251,7 @@ pub struct Bytes;
 impl Decode for Bytes {
     type Output = Vec<u8>;
     fn decode(response: RawResponse) -> Result<Vec<u8>, Error> {
-        Ok(response.body)
+        Ok(response.body.into())
     }
 }
 
@@ -1843,21 +1844,27 @@ fn body_limit(response: &reqwest::Response) -> usize {
 /// Reads the whole body of `response`, or fails with [`Error::ResponseTooLarge`] as soon as it
 /// is known to be longer than `limit`: from its `Content-Length` before reading, else while
 /// counting the chunks as they come.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes, Error> {
     let status = response.status().as_u16();
     let too_large = || Error::ResponseTooLarge { status, limit };
-    let expected = response.content_length();
-    if expected.is_some_and(|n| n > limit as u64) {
-        return Err(too_large());
-    }
-    let mut body = Vec::with_capacity(expected.map_or(0, |n| n as usize));
-    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
-        if chunk.len() > limit - body.len() {
-            return Err(too_large());
+    match response.content_length() {
+        Some(n) if n > limit as u64 => Err(too_large()),
+        // The length is known and within the limit, and the connection reads no more than
+        // it (HTTP/1.1 stops there, HTTP/2 refuses a longer body): read it as reqwest does,
+        // without copying a body that arrives in one piece.
+        Some(_) => response.bytes().await.map_err(Error::transport),
+        // Chunked: counted as it arrives.
+        None => {
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+                if chunk.len() > limit - body.len() {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body.into())
         }
-        body.extend_from_slice(&chunk);
     }
-    Ok(body)
 }
 
 /// Reads at most `max` bytes of the body of `response`, and whether there was more (left
@@ -1892,7 +1899,7 @@ pub async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -
 /// [`max_response_bytes`](Client::with_max_response_bytes).
 pub async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, Error> {
     let limit = body_limit(&response);
-    read_body(response, limit).await
+    Ok(read_body(response, limit).await?.into())
 }
 
 /// A structured path parameter in OpenAPI's default `simple` style: an object as

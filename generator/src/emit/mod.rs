@@ -252,6 +252,7 @@ fn cargo_toml(api: &Api, source: &str, package: &Package) -> String {
 
 /// What the runtime and the emitted code need.
 const DEPENDENCIES: &str = r#"[dependencies]
+bytes = "1"
 chrono = { version = "0.4", default-features = false, features = ["serde", "std", "clock"] }
 fastrand = "2"
 futures-util = { version = "0.3", default-features = false, features = ["alloc"] }

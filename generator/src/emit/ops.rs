@@ -442,7 +442,7 @@ fn status_enum(
                 },
             });
             quote! {
-                _ => Ok(Self::Other { status: response.status, body: response.body }),
+                _ => Ok(Self::Other { status: response.status, body: response.body.into() }),
             }
         }
     };
