@@ -79,6 +79,7 @@ fn main() -> ExitCode {
             },
             rename: Default::default(),
             rename_types: Default::default(),
+            drop_paths: Vec::new(),
         },
         force: args.force,
         allow_dirs: args.allow_dir,

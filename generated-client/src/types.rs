@@ -65,7 +65,6 @@ const _: () = {
         feature = "keys",
         feature = "snippets",
         feature = "snippet_repository_storage_moves",
-        feature = "user",
         feature = "access_requests",
         feature = "ci_resource_groups",
         feature = "clusters",
@@ -101,7 +100,6 @@ pub struct ApiEntitiesCustomAttribute {
         feature = "keys",
         feature = "snippets",
         feature = "snippet_repository_storage_moves",
-        feature = "user",
         feature = "access_requests",
         feature = "ci_resource_groups",
         feature = "clusters",
@@ -3293,7 +3291,7 @@ const _: () = {
 /// API_Entities_UserPublic model
 ///
 /// Schema `#/components/schemas/API_Entities_UserPublic`.
-#[cfg(any(feature = "groups", feature = "keys", feature = "user"))]
+#[cfg(any(feature = "groups", feature = "keys"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesUserPublic {
     pub id: Option<i64>,
@@ -3342,7 +3340,7 @@ pub struct ApiEntitiesUserPublic {
     pub extra_shared_runners_minutes_limit: Option<String>,
     pub scim_identities: Option<crate::types::ApiEntitiesScimIdentity>,
 }
-#[cfg(any(feature = "groups", feature = "keys", feature = "user"))]
+#[cfg(any(feature = "groups", feature = "keys"))]
 const _: () = {
     crate::runtime::deserialize_object!(ApiEntitiesUserPublic);
     impl crate::runtime::Object for ApiEntitiesUserPublic {
@@ -3410,30 +3408,14 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_Identity`.
-#[cfg(
-    any(
-        feature = "groups",
-        feature = "members",
-        feature = "users",
-        feature = "keys",
-        feature = "user"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "members", feature = "users", feature = "keys"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesIdentity {
     pub provider: Option<String>,
     pub extern_uid: Option<String>,
     pub saml_provider_id: Option<String>,
 }
-#[cfg(
-    any(
-        feature = "groups",
-        feature = "members",
-        feature = "users",
-        feature = "keys",
-        feature = "user"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "members", feature = "users", feature = "keys"))]
 const _: () = {
     crate::runtime::deserialize_object!(ApiEntitiesIdentity);
     impl crate::runtime::Object for ApiEntitiesIdentity {
@@ -3455,14 +3437,14 @@ const _: () = {
     }
 };
 /// Schema `#/components/schemas/API_Entities_ScimIdentity`.
-#[cfg(any(feature = "groups", feature = "users", feature = "keys", feature = "user"))]
+#[cfg(any(feature = "groups", feature = "users", feature = "keys"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesScimIdentity {
     pub extern_uid: Option<String>,
     pub group_id: Option<String>,
     pub active: Option<String>,
 }
-#[cfg(any(feature = "groups", feature = "users", feature = "keys", feature = "user"))]
+#[cfg(any(feature = "groups", feature = "users", feature = "keys"))]
 const _: () = {
     crate::runtime::deserialize_object!(ApiEntitiesScimIdentity);
     impl crate::runtime::Object for ApiEntitiesScimIdentity {

@@ -3,16 +3,6 @@
 
 //! user: Operations about users
 impl crate::Client {
-    /// Get the currently authenticated user
-    ///
-    /// `GET /api/v3/user`
-    ///
-    /// Returns, on success (200): Get the currently authenticated user.
-    pub fn get_user(&self) -> GetUser<'_> {
-        GetUser(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v3/user", &[]),
-        )
-    }
     /// Get the currently authenticated user's SSH keys
     ///
     /// `GET /api/v4/user/keys`
@@ -523,17 +513,6 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_user`]: `GET /api/v3/user`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPublic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUser);
 /// Request builder of [`crate::Client::list_user_keys`]: `GET /api/v4/user/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]

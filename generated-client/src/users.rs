@@ -168,9 +168,9 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a single user.
     ///
-    /// Optional parameters are set on the returned [`GetUserById`].
-    pub fn get_user_by_id(&self, id: impl Into<i64>) -> GetUserById<'_> {
-        GetUserById(
+    /// Optional parameters are set on the returned [`GetUser`].
+    pub fn get_user(&self, id: impl Into<i64>) -> GetUser<'_> {
+        GetUser(
             crate::runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1374,11 +1374,11 @@ impl<'a> crate::runtime::Operation<'a> for CreateUser<'a> {
     }
 }
 crate::runtime::into_future!(CreateUser);
-/// Request builder of [`crate::Client::get_user_by_id`]: `GET /api/v4/users/{id}`. Send it with `.await`.
+/// Request builder of [`crate::Client::get_user`]: `GET /api/v4/users/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserById<'a>(crate::runtime::Call<'a>);
-impl GetUserById<'_> {
+pub struct GetUser<'a>(crate::runtime::Call<'a>);
+impl GetUser<'_> {
     /// Include custom attributes in the response
     ///
     /// Default: `false`.
@@ -1386,13 +1386,13 @@ impl GetUserById<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetUserById<'a> {
+impl<'a> crate::runtime::Operation<'a> for GetUser<'a> {
     type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
     fn into_call(self) -> crate::runtime::Call<'a> {
         self.0
     }
 }
-crate::runtime::into_future!(GetUserById);
+crate::runtime::into_future!(GetUser);
 /// Request builder of [`crate::Client::update_user`]: `PUT /api/v4/users/{id}`. Send it with `.await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]

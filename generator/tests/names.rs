@@ -28,14 +28,20 @@ type Names = BTreeMap<(String, String), (String, NameSource)>;
 
 /// (HTTP method, path) → (method name, where it came from).
 fn names_of(doc: &Value, settings: &generator::Settings) -> Names {
+    lowered(doc, settings).0
+}
+
+fn lowered(doc: &Value, settings: &generator::Settings) -> (Names, Diagnostics) {
     let model: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
     let mut diags = Diagnostics::default();
     let api = generator::lower::lower(&model, settings, &mut diags);
     assert!(!diags.has_errors(), "{diags}");
-    api.operations
+    let names = api
+        .operations
         .into_iter()
         .map(|o| ((o.method, o.path), (o.name, o.name_from)))
-        .collect()
+        .collect();
+    (names, diags)
 }
 
 /// A small deterministic generator (xorshift), so a failure can be reproduced from its seed.
@@ -75,7 +81,8 @@ fn without_a_tenth(doc: &Value, seed: u64) -> (Value, usize) {
 fn names_stay_when_other_operations_are_removed() {
     let (doc, settings) = gitlab();
     let full = names_of(&doc, &settings);
-    assert_eq!(full.len(), 1138);
+    // 1,138 less `GET /api/v3/user` (`drop_paths`).
+    assert_eq!(full.len(), 1137);
     for seed in [1, 2, 3, 0x5eed] {
         let (fewer, removed) = without_a_tenth(&doc, seed);
         assert!(removed > 80, "seed {seed}: only {removed} removed");
@@ -123,4 +130,30 @@ fn gitlab_methods_read_as_verb_and_resource() {
     );
     assert_eq!(name("POST", "/projects/{id}/archive"), "archive_project");
     assert!(names.values().all(|(n, _)| !n.contains("api_v4")));
+}
+
+#[test]
+fn operations_gitlab_no_longer_serves_are_dropped_with_a_warning() {
+    let (doc, settings) = gitlab();
+    assert_eq!(settings.drop_paths, ["/api/v3/"]);
+    let (names, diags) = lowered(&doc, &settings);
+    assert!(names.keys().all(|(_, path)| !path.starts_with("/api/v3/")));
+    let dropped: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code == "operation-dropped")
+        .collect();
+    assert_eq!(dropped.len(), 1, "{diags}");
+    assert_eq!(dropped[0].origin.pointer, "/paths/~1api~1v3~1user/get");
+    assert!(dropped[0].message.contains(
+        "`GET /api/v3/user` is not generated: the setting `drop_paths` names `/api/v3/`"
+    ));
+    // Without the setting it is generated.
+    let all = names_of(
+        &doc,
+        &generator::Settings {
+            drop_paths: Vec::new(),
+            ..settings
+        },
+    );
+    assert!(all.contains_key(&("GET".to_owned(), "/api/v3/user".to_owned())));
 }

@@ -40,7 +40,7 @@ const RESERVED_BUILDER_NAMES: &[&str] = &[
 /// a located warning naming why.
 pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> Api {
     let chosen = operation_names(model, settings, diags);
-    let mut preferred = body_names(model, &chosen);
+    let mut preferred = body_names(model, settings, &chosen);
     preferred.extend(settings.rename_types.clone());
     for key in settings.rename_types.keys() {
         let known = model
@@ -55,6 +55,23 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
                     format!("the setting `rename_types` names `{key}`, which is no schema in `components/schemas`"),
                 )
                 .with_help("write the key as the schema's name in `components/schemas`"),
+            );
+        }
+    }
+    for prefix in &settings.drop_paths {
+        if !model
+            .paths
+            .paths
+            .keys()
+            .any(|p| p.starts_with(prefix.as_str()))
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "setting-unmatched",
+                    crate::diag::Origin::new("codegen.toml", "/settings/drop_paths"),
+                    format!("the setting `drop_paths` names `{prefix}`, which no path of the spec starts with"),
+                )
+                .with_help("write the prefix as the spec writes its paths (`/api/v3/`)"),
             );
         }
     }
@@ -103,6 +120,24 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
     let mut chosen = chosen.into_iter();
     for (path, item) in &model.paths.paths {
         let item_ptr = child("/paths", path);
+        if let Some(prefix) = dropped_by(settings, path) {
+            if let ReferenceOr::Item(item) = item {
+                for (method, _) in item.iter() {
+                    diags.push(
+                        Diagnostic::warning(
+                            "operation-dropped",
+                            at(&child(&item_ptr, method)),
+                            format!(
+                                "`{} {path}` is not generated: the setting `drop_paths` names `{prefix}`",
+                                method.to_ascii_uppercase()
+                            ),
+                        )
+                        .with_help("take the prefix out of `drop_paths` to generate it"),
+                    );
+                }
+            }
+            continue;
+        }
         let ReferenceOr::Item(item) = item else {
             diags.push(Diagnostic::warning(
                 "unresolved-path-item",
@@ -219,6 +254,9 @@ fn operation_names(
         let ReferenceOr::Item(item) = item else {
             continue;
         };
+        if dropped_by(settings, path).is_some() {
+            continue;
+        }
         for (method, op) in item.iter() {
             candidates.push(names::Candidate {
                 method: method.to_owned(),
@@ -257,6 +295,7 @@ fn operation_names(
 /// builder's.
 fn body_names(
     model: &OpenAPI,
+    settings: &Settings,
     chosen: &[(String, crate::ir::NameSource)],
 ) -> std::collections::BTreeMap<String, String> {
     use crate::ir::NameSource;
@@ -264,10 +303,10 @@ fn body_names(
     let ops = model
         .paths
         .paths
-        .values()
-        .filter_map(|item| match item {
-            ReferenceOr::Item(item) => Some(item),
-            ReferenceOr::Reference { .. } => None,
+        .iter()
+        .filter_map(|(path, item)| match item {
+            ReferenceOr::Item(item) if dropped_by(settings, path).is_none() => Some(item),
+            _ => None,
         })
         .flat_map(|item| item.iter().map(|(_, op)| op));
     for (op, (name, from)) in ops.zip(chosen) {
@@ -291,6 +330,15 @@ fn body_names(
         }
     }
     out
+}
+
+/// The prefix of the `drop_paths` setting that `path` is under, if any.
+fn dropped_by<'s>(settings: &'s Settings, path: &str) -> Option<&'s str> {
+    settings
+        .drop_paths
+        .iter()
+        .find(|prefix| path.starts_with(prefix.as_str()))
+        .map(String::as_str)
 }
 
 /// Whether the operation's first success response with a body is a JSON array.

@@ -208,6 +208,10 @@ pub struct Settings {
     /// (`get_current_user`). Wins over every rule, and over `x-rust-name` in the spec.
     #[serde(default)]
     pub rename: std::collections::BTreeMap<String, String>,
+    /// Path prefixes whose operations are not generated, for endpoints the API no longer
+    /// serves (GitLab: `"/api/v3/"`, removed in GitLab 11.0); each one dropped is a warning.
+    #[serde(default)]
+    pub drop_paths: Vec<String>,
     /// Type names chosen by hand: component schema name → Rust type name
     /// (`API_Entities_MergeRequestBasic = "MergeRequestSummary"`).
     #[serde(default)]
