@@ -14,9 +14,7 @@ impl crate::Client {
     /// Returns, on success (200): Retrieve dictionary details.
     pub fn get_admin_database_dictionary_table(
         &self,
-        database_name: impl Into<
-            crate::types::GetAdminDatabaseDictionaryTableDatabaseName,
-        >,
+        database_name: impl Into<crate::types::TableDatabaseName>,
         table_name: impl Into<String>,
     ) -> GetAdminDatabaseDictionaryTable<'_> {
         GetAdminDatabaseDictionaryTable(
@@ -25,9 +23,7 @@ impl crate::Client {
                 ::reqwest::Method::GET,
                 "api/v4/admin/databases/{}/dictionary/tables/{}",
                 &[
-                    &Into::<
-                        crate::types::GetAdminDatabaseDictionaryTableDatabaseName,
-                    >::into(database_name),
+                    &Into::<crate::types::TableDatabaseName>::into(database_name),
                     &Into::<String>::into(table_name),
                 ],
             ),

@@ -112,7 +112,7 @@ impl GetAdminBatchedBackgroundMigration<'_> {
     /// Default: `"main"`.
     pub fn database(
         self,
-        value: impl Into<crate::types::GetAdminBatchedBackgroundMigrationDatabase>,
+        value: impl Into<crate::types::BatchedBackgroundMigrationDatabase>,
     ) -> Self {
         Self(
             self
@@ -120,7 +120,7 @@ impl GetAdminBatchedBackgroundMigration<'_> {
                 .query(
                     "database",
                     &Into::<
-                        crate::types::GetAdminBatchedBackgroundMigrationDatabase,
+                        crate::types::BatchedBackgroundMigrationDatabase,
                     >::into(value),
                 ),
         )
@@ -171,7 +171,7 @@ impl ListAdminBatchedBackgroundMigrations<'_> {
     /// Default: `"main"`.
     pub fn database(
         self,
-        value: impl Into<crate::types::GetAdminBatchedBackgroundMigrationDatabase>,
+        value: impl Into<crate::types::BatchedBackgroundMigrationDatabase>,
     ) -> Self {
         Self(
             self
@@ -179,7 +179,7 @@ impl ListAdminBatchedBackgroundMigrations<'_> {
                 .query(
                     "database",
                     &Into::<
-                        crate::types::GetAdminBatchedBackgroundMigrationDatabase,
+                        crate::types::BatchedBackgroundMigrationDatabase,
                     >::into(value),
                 ),
         )

@@ -235,18 +235,8 @@ impl ListProjectRepositoryBranches<'_> {
         Self(self.0.query("regex", &Into::<String>::into(value)))
     }
     /// Return list of branches sorted by the given field
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::ListProjectRepositoryBranchesSort>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::ListProjectRepositoryBranchesSort>::into(value),
-                ),
-        )
+    pub fn sort(self, value: impl Into<crate::types::BranchSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::BranchSort>::into(value)))
     }
     /// Name of branch to start the pagination from
     pub fn page_token(self, value: impl Into<String>) -> Self {

@@ -42,9 +42,7 @@ impl crate::Client {
         &self,
         configuration_url: impl Into<String>,
         configuration_access_token: impl Into<String>,
-        entities_source_type: impl Into<
-            Vec<crate::types::CreateBulkImportEntitiesSourceTypeItem>,
-        >,
+        entities_source_type: impl Into<Vec<crate::types::BulkImportEntitiesSourceType>>,
         entities_source_full_path: impl Into<Vec<String>>,
         entities_destination_namespace: impl Into<Vec<String>>,
     ) -> CreateBulkImport<'_> {
@@ -67,7 +65,7 @@ impl crate::Client {
                 .form_field_array(
                     "entities[source_type][]",
                     &Into::<
-                        Vec<crate::types::CreateBulkImportEntitiesSourceTypeItem>,
+                        Vec<crate::types::BulkImportEntitiesSourceType>,
                     >::into(entities_source_type),
                 )
                 .form_field_array(

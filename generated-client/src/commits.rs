@@ -400,18 +400,8 @@ impl ListProjectRepositoryCommits<'_> {
     /// List commits in order
     ///
     /// Default: `"default"`.
-    pub fn order(
-        self,
-        value: impl Into<crate::types::ListProjectRepositoryCommitsOrder>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order",
-                    &Into::<crate::types::ListProjectRepositoryCommitsOrder>::into(value),
-                ),
-        )
+    pub fn order(self, value: impl Into<crate::types::CommitOrder>) -> Self {
+        Self(self.0.query("order", &Into::<crate::types::CommitOrder>::into(value)))
     }
     /// Parse and include Git trailers for every commit
     ///
@@ -585,20 +575,8 @@ impl ListProjectRepositoryCommitRefs<'_> {
     /// Scope
     ///
     /// Default: `"all"`.
-    pub fn r#type(
-        self,
-        value: impl Into<crate::types::ListProjectRepositoryCommitRefsType>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &Into::<
-                        crate::types::ListProjectRepositoryCommitRefsType,
-                    >::into(value),
-                ),
-        )
+    pub fn r#type(self, value: impl Into<crate::types::RefType>) -> Self {
+        Self(self.0.query("type", &Into::<crate::types::RefType>::into(value)))
     }
     /// Current page number
     ///

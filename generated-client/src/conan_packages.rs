@@ -468,7 +468,7 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> GetProjectPackageConanV1FileExport<'_> {
         GetProjectPackageConanV1FileExport(
             crate::runtime::Call::new(
@@ -482,9 +482,7 @@ impl crate::Client {
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -515,7 +513,7 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
         file: impl Into<crate::runtime::File>,
     ) -> UpdateProjectPackageConanV1FileExport<'_> {
         UpdateProjectPackageConanV1FileExport(
@@ -530,9 +528,7 @@ impl crate::Client {
                         &Into::<String>::into(package_username),
                         &Into::<String>::into(package_channel),
                         &Into::<String>::into(recipe_revision),
-                        &Into::<
-                            crate::types::GetProjectPackageConanV1FileExportFileName,
-                        >::into(file_name),
+                        &Into::<crate::types::FileName>::into(file_name),
                     ],
                 )
                 .form(true)
@@ -564,7 +560,7 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> AuthorizeProjectPackageConanV1FileExport<'_> {
         AuthorizeProjectPackageConanV1FileExport(
             crate::runtime::Call::new(
@@ -578,9 +574,7 @@ impl crate::Client {
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -614,7 +608,7 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> GetProjectPackageConanV1FilePackage<'_> {
         GetProjectPackageConanV1FilePackage(
             crate::runtime::Call::new(
@@ -630,9 +624,7 @@ impl crate::Client {
                     &Into::<String>::into(recipe_revision),
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -667,7 +659,7 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
         file: impl Into<crate::runtime::File>,
     ) -> UpdateProjectPackageConanV1FilePackage<'_> {
         UpdateProjectPackageConanV1FilePackage(
@@ -684,9 +676,7 @@ impl crate::Client {
                         &Into::<String>::into(recipe_revision),
                         &Into::<String>::into(conan_package_reference),
                         &Into::<String>::into(package_revision),
-                        &Into::<
-                            crate::types::GetProjectPackageConanV1FileExportFileName,
-                        >::into(file_name),
+                        &Into::<crate::types::FileName>::into(file_name),
                     ],
                 )
                 .form(true)
@@ -722,7 +712,7 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> AuthorizeProjectPackageConanV1FilePackage<'_> {
         AuthorizeProjectPackageConanV1FilePackage(
             crate::runtime::Call::new(
@@ -738,9 +728,7 @@ impl crate::Client {
                     &Into::<String>::into(recipe_revision),
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -819,7 +807,7 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> GetProjectPackageConanV2ConanRevisionFile<'_> {
         GetProjectPackageConanV2ConanRevisionFile(
             crate::runtime::Call::new(
@@ -833,9 +821,7 @@ impl crate::Client {
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -1259,7 +1245,7 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> GetPackageConanV1FileExport<'_> {
         GetPackageConanV1FileExport(
             crate::runtime::Call::new(
@@ -1272,9 +1258,7 @@ impl crate::Client {
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -1303,7 +1287,7 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
         file: impl Into<crate::runtime::File>,
     ) -> UpdatePackageConanV1FileExport<'_> {
         UpdatePackageConanV1FileExport(
@@ -1317,9 +1301,7 @@ impl crate::Client {
                         &Into::<String>::into(package_username),
                         &Into::<String>::into(package_channel),
                         &Into::<String>::into(recipe_revision),
-                        &Into::<
-                            crate::types::GetProjectPackageConanV1FileExportFileName,
-                        >::into(file_name),
+                        &Into::<crate::types::FileName>::into(file_name),
                     ],
                 )
                 .form(true)
@@ -1348,7 +1330,7 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> AuthorizePackageConanV1FileExport<'_> {
         AuthorizePackageConanV1FileExport(
             crate::runtime::Call::new(
@@ -1361,9 +1343,7 @@ impl crate::Client {
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -1395,7 +1375,7 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> GetPackageConanV1FilePackage<'_> {
         GetPackageConanV1FilePackage(
             crate::runtime::Call::new(
@@ -1410,9 +1390,7 @@ impl crate::Client {
                     &Into::<String>::into(recipe_revision),
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -1445,7 +1423,7 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
         file: impl Into<crate::runtime::File>,
     ) -> UpdatePackageConanV1FilePackage<'_> {
         UpdatePackageConanV1FilePackage(
@@ -1461,9 +1439,7 @@ impl crate::Client {
                         &Into::<String>::into(recipe_revision),
                         &Into::<String>::into(conan_package_reference),
                         &Into::<String>::into(package_revision),
-                        &Into::<
-                            crate::types::GetProjectPackageConanV1FileExportFileName,
-                        >::into(file_name),
+                        &Into::<crate::types::FileName>::into(file_name),
                     ],
                 )
                 .form(true)
@@ -1497,7 +1473,7 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::GetProjectPackageConanV1FileExportFileName>,
+        file_name: impl Into<crate::types::FileName>,
     ) -> AuthorizePackageConanV1FilePackage<'_> {
         AuthorizePackageConanV1FilePackage(
             crate::runtime::Call::new(
@@ -1512,9 +1488,7 @@ impl crate::Client {
                     &Into::<String>::into(recipe_revision),
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
-                    &Into::<
-                        crate::types::GetProjectPackageConanV1FileExportFileName,
-                    >::into(file_name),
+                    &Into::<crate::types::FileName>::into(file_name),
                 ],
             ),
         )

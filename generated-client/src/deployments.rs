@@ -231,24 +231,18 @@ impl ListProjectDeployments<'_> {
     /// Return deployments ordered by either one of `id`, `iid`, `created_at`, `updated_at` or `ref` fields. Default is `id`
     ///
     /// Default: `"id"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListProjectDeploymentsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::DeploymentOrderBy>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectDeploymentsOrderBy>::into(value),
-                ),
+                .query("order_by", &Into::<crate::types::DeploymentOrderBy>::into(value)),
         )
     }
     /// Return deployments sorted in `asc` or `desc` order. Default is `asc`
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
     /// Return deployments updated after the specified date. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn updated_after(
@@ -311,17 +305,9 @@ impl ListProjectDeployments<'_> {
         Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// The status to filter deployments by. One of `created`, `running`, `success`, `failed`, `canceled`, or `blocked`
-    pub fn status(
-        self,
-        value: impl Into<crate::types::ListProjectDeploymentsStatus>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<crate::types::DeploymentStatus>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListProjectDeploymentsStatus>::into(value),
-                ),
+            self.0.query("status", &Into::<crate::types::DeploymentStatus>::into(value)),
         )
     }
 }
@@ -448,32 +434,21 @@ impl ListProjectDeploymentMergeRequests<'_> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
-    pub fn state(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<crate::types::MergeRequestState>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupMergeRequestsState>::into(value),
-                ),
+            self.0.query("state", &Into::<crate::types::MergeRequestState>::into(value)),
         )
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::MergeRequestOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::ListGroupMergeRequestsOrderBy>::into(value),
+                    &Into::<crate::types::MergeRequestOrderBy>::into(value),
                 ),
         )
     }
@@ -556,31 +531,13 @@ impl ListProjectDeploymentMergeRequests<'_> {
         )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
-    pub fn view(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsView>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "view",
-                    &Into::<crate::types::ListGroupMergeRequestsView>::into(value),
-                ),
-        )
+    pub fn view(self, value: impl Into<crate::types::MergeRequestView>) -> Self {
+        Self(self.0.query("view", &Into::<crate::types::MergeRequestView>::into(value)))
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsScope>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<crate::types::MergeRequestScope>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListGroupMergeRequestsScope>::into(value),
-                ),
+            self.0.query("scope", &Into::<crate::types::MergeRequestScope>::into(value)),
         )
     }
     /// Returns merge requests with the given source branch

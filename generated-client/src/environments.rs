@@ -254,17 +254,9 @@ impl ListProjectEnvironments<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// List all environments that match a specific state. Accepted values: `available`, `stopping`, or `stopped`. If no state value given, returns all environments
-    pub fn states(
-        self,
-        value: impl Into<crate::types::ListProjectEnvironmentsStates>,
-    ) -> Self {
+    pub fn states(self, value: impl Into<crate::types::EnvironmentStates>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "states",
-                    &Into::<crate::types::ListProjectEnvironmentsStates>::into(value),
-                ),
+            self.0.query("states", &Into::<crate::types::EnvironmentStates>::into(value)),
         )
     }
 }

@@ -66,16 +66,13 @@ impl ListEvents<'_> {
         Self(self.0.query("action", &Into::<String>::into(value)))
     }
     /// Event target type to filter on
-    pub fn target_type(
-        self,
-        value: impl Into<crate::types::ListProjectEventsTargetType>,
-    ) -> Self {
+    pub fn target_type(self, value: impl Into<crate::types::EventTargetType>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "target_type",
-                    &Into::<crate::types::ListProjectEventsTargetType>::into(value),
+                    &Into::<crate::types::EventTargetType>::into(value),
                 ),
         )
     }
@@ -127,16 +124,13 @@ impl ListUserEvents<'_> {
         Self(self.0.query("action", &Into::<String>::into(value)))
     }
     /// Event target type to filter on
-    pub fn target_type(
-        self,
-        value: impl Into<crate::types::ListProjectEventsTargetType>,
-    ) -> Self {
+    pub fn target_type(self, value: impl Into<crate::types::EventTargetType>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "target_type",
-                    &Into::<crate::types::ListProjectEventsTargetType>::into(value),
+                    &Into::<crate::types::EventTargetType>::into(value),
                 ),
         )
     }

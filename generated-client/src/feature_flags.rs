@@ -225,18 +225,8 @@ impl crate::Client {
 pub struct ListProjectFeatureFlags<'a>(crate::runtime::Call<'a>);
 impl ListProjectFeatureFlags<'_> {
     /// The scope of feature flags, one of: `enabled`, `disabled`
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::ListProjectFeatureFlagsScope>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListProjectFeatureFlagsScope>::into(value),
-                ),
-        )
+    pub fn scope(self, value: impl Into<crate::types::FeatureFlagScope>) -> Self {
+        Self(self.0.query("scope", &Into::<crate::types::FeatureFlagScope>::into(value)))
     }
     /// Current page number
     ///

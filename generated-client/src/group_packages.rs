@@ -55,37 +55,21 @@ impl ListGroupPackages<'_> {
     /// Return packages ordered by `created_at`, `name`, `version` or `type` fields.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListGroupPackagesOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::PackageOrderBy>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListGroupPackagesOrderBy>::into(value),
-                ),
+            self.0.query("order_by", &Into::<crate::types::PackageOrderBy>::into(value)),
         )
     }
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
     /// Return packages of a certain type
-    pub fn package_type(
-        self,
-        value: impl Into<crate::types::ListGroupPackagesPackageType>,
-    ) -> Self {
+    pub fn package_type(self, value: impl Into<crate::types::PackageType>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "package_type",
-                    &Into::<crate::types::ListGroupPackagesPackageType>::into(value),
-                ),
+            self.0.query("package_type", &Into::<crate::types::PackageType>::into(value)),
         )
     }
     /// Return packages with this name
@@ -101,18 +85,8 @@ impl ListGroupPackages<'_> {
         Self(self.0.query("include_versionless", &Into::<bool>::into(value)))
     }
     /// Return packages with specified status
-    pub fn status(
-        self,
-        value: impl Into<crate::types::ListGroupPackagesStatus>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListGroupPackagesStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<crate::types::PackageStatus>) -> Self {
+        Self(self.0.query("status", &Into::<crate::types::PackageStatus>::into(value)))
     }
 }
 impl<'a> crate::runtime::Operation<'a> for ListGroupPackages<'a> {

@@ -1192,18 +1192,8 @@ impl ListGroups<'_> {
         Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Search for a specific group
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -1218,18 +1208,14 @@ impl ListGroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListGroupsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query("order_by", &Into::<crate::types::ListGroupsOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::OrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::OrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
@@ -1995,18 +1981,8 @@ impl ListGroupGroupShared<'_> {
         )
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Search for a specific group
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2031,18 +2007,14 @@ impl ListGroupGroupShared<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListGroupsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query("order_by", &Into::<crate::types::ListGroupsOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::OrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::OrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
     /// Current page number
     ///
@@ -2078,16 +2050,14 @@ impl ListGroupInvitedGroups<'_> {
     /// Include group relations
     pub fn relation(
         self,
-        value: impl Into<Vec<crate::types::ListGroupInvitedGroupsRelationItem>>,
+        value: impl Into<Vec<crate::types::InvitedGroupRelation>>,
     ) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "relation[]",
-                    &Into::<
-                        Vec<crate::types::ListGroupInvitedGroupsRelationItem>,
-                    >::into(value),
+                    &Into::<Vec<crate::types::InvitedGroupRelation>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
                 ),
         )
@@ -2148,18 +2118,8 @@ impl ListGroupProjects<'_> {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Return list of authorized projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2168,17 +2128,9 @@ impl ListGroupProjects<'_> {
     /// Return projects ordered by field
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListGroupProjectsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ProjectOrderBy>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListGroupProjectsOrderBy>::into(value),
-                ),
+            self.0.query("order_by", &Into::<crate::types::ProjectOrderBy>::into(value)),
         )
     }
     /// Return projects sorted in ascending and descending order
@@ -2297,18 +2249,8 @@ impl ListGroupProjectShared<'_> {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Return list of authorized projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2317,18 +2259,8 @@ impl ListGroupProjectShared<'_> {
     /// Return projects ordered by field
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListGroupProjectSharedOrderBy>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListGroupProjectSharedOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::SharedOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::SharedOrderBy>::into(value)))
     }
     /// Return projects sorted in ascending and descending order
     ///
@@ -2434,18 +2366,8 @@ impl ListGroupSubgroups<'_> {
         Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Search for a specific group
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2460,18 +2382,14 @@ impl ListGroupSubgroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListGroupsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query("order_by", &Into::<crate::types::ListGroupsOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::OrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::OrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
@@ -2562,18 +2480,8 @@ impl ListGroupDescendantGroups<'_> {
         Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Search for a specific group
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2588,18 +2496,14 @@ impl ListGroupDescendantGroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListGroupsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query("order_by", &Into::<crate::types::ListGroupsOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::OrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::OrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
@@ -3155,17 +3059,9 @@ impl ListGroupBillableMembers<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// The sorting option
-    pub fn sort(
-        self,
-        value: impl Into<crate::types::ListGroupBillableMembersSort>,
-    ) -> Self {
+    pub fn sort(self, value: impl Into<crate::types::BillableMemberSort>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "sort",
-                    &Into::<crate::types::ListGroupBillableMembersSort>::into(value),
-                ),
+            self.0.query("sort", &Into::<crate::types::BillableMemberSort>::into(value)),
         )
     }
 }

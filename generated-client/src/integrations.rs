@@ -1519,7 +1519,7 @@ impl crate::Client {
     /// Returns, on success (200): Get an integration settings.
     pub fn get_group_integration(
         &self,
-        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
+        slug: impl Into<crate::types::Slug>,
         id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetGroupIntegration<'_> {
         GetGroupIntegration(
@@ -1529,7 +1529,7 @@ impl crate::Client {
                 "api/v4/groups/{}/integrations/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
+                    &Into::<crate::types::Slug>::into(slug),
                 ],
             ),
         )
@@ -1547,7 +1547,7 @@ impl crate::Client {
     /// Returns, on success (204): Disable an integration.
     pub fn delete_group_integration(
         &self,
-        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
+        slug: impl Into<crate::types::Slug>,
         id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteGroupIntegration<'_> {
         DeleteGroupIntegration(
@@ -1557,7 +1557,7 @@ impl crate::Client {
                 "api/v4/groups/{}/integrations/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
+                    &Into::<crate::types::Slug>::into(slug),
                 ],
             ),
         )
@@ -3066,7 +3066,7 @@ impl crate::Client {
     /// Returns, on success (200): Get an integration settings.
     pub fn get_project_service(
         &self,
-        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
+        slug: impl Into<crate::types::Slug>,
         id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetProjectService<'_> {
         GetProjectService(
@@ -3076,7 +3076,7 @@ impl crate::Client {
                 "api/v4/projects/{}/services/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
+                    &Into::<crate::types::Slug>::into(slug),
                 ],
             ),
         )
@@ -3094,7 +3094,7 @@ impl crate::Client {
     /// Returns, on success (204): Disable an integration.
     pub fn delete_project_service(
         &self,
-        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
+        slug: impl Into<crate::types::Slug>,
         id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteProjectService<'_> {
         DeleteProjectService(
@@ -3104,7 +3104,7 @@ impl crate::Client {
                 "api/v4/projects/{}/services/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
+                    &Into::<crate::types::Slug>::into(slug),
                 ],
             ),
         )
@@ -4715,7 +4715,7 @@ impl crate::Client {
     /// Returns, on success (200): Get an integration settings.
     pub fn get_project_integration(
         &self,
-        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
+        slug: impl Into<crate::types::Slug>,
         id: impl Into<crate::runtime::IdOrPath>,
     ) -> GetProjectIntegration<'_> {
         GetProjectIntegration(
@@ -4725,7 +4725,7 @@ impl crate::Client {
                 "api/v4/projects/{}/integrations/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
+                    &Into::<crate::types::Slug>::into(slug),
                 ],
             ),
         )
@@ -4743,7 +4743,7 @@ impl crate::Client {
     /// Returns, on success (204): Disable an integration.
     pub fn delete_project_integration(
         &self,
-        slug: impl Into<crate::types::GetGroupIntegrationSlug>,
+        slug: impl Into<crate::types::Slug>,
         id: impl Into<crate::runtime::IdOrPath>,
     ) -> DeleteProjectIntegration<'_> {
         DeleteProjectIntegration(
@@ -4753,7 +4753,7 @@ impl crate::Client {
                 "api/v4/projects/{}/integrations/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::GetGroupIntegrationSlug>::into(slug),
+                    &Into::<crate::types::Slug>::into(slug),
                 ],
             ),
         )

@@ -460,15 +460,8 @@ impl ListGroupMemberAll<'_> {
         Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// Filter results by member state
-    pub fn state(self, value: impl Into<crate::types::ListGroupMemberAllState>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupMemberAllState>::into(value),
-                ),
-        )
+    pub fn state(self, value: impl Into<crate::types::AllState>) -> Self {
+        Self(self.0.query("state", &Into::<crate::types::AllState>::into(value)))
     }
     /// Current page number
     ///
@@ -646,15 +639,8 @@ impl ListProjectMemberAll<'_> {
         Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// Filter results by member state
-    pub fn state(self, value: impl Into<crate::types::ListGroupMemberAllState>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupMemberAllState>::into(value),
-                ),
-        )
+    pub fn state(self, value: impl Into<crate::types::AllState>) -> Self {
+        Self(self.0.query("state", &Into::<crate::types::AllState>::into(value)))
     }
     /// Current page number
     ///

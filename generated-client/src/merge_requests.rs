@@ -1010,32 +1010,21 @@ impl ListGroupMergeRequests<'_> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
-    pub fn state(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<crate::types::MergeRequestState>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupMergeRequestsState>::into(value),
-                ),
+            self.0.query("state", &Into::<crate::types::MergeRequestState>::into(value)),
         )
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::MergeRequestOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::ListGroupMergeRequestsOrderBy>::into(value),
+                    &Into::<crate::types::MergeRequestOrderBy>::into(value),
                 ),
         )
     }
@@ -1118,31 +1107,13 @@ impl ListGroupMergeRequests<'_> {
         )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
-    pub fn view(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsView>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "view",
-                    &Into::<crate::types::ListGroupMergeRequestsView>::into(value),
-                ),
-        )
+    pub fn view(self, value: impl Into<crate::types::MergeRequestView>) -> Self {
+        Self(self.0.query("view", &Into::<crate::types::MergeRequestView>::into(value)))
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsScope>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<crate::types::MergeRequestScope>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListGroupMergeRequestsScope>::into(value),
-                ),
+            self.0.query("scope", &Into::<crate::types::MergeRequestScope>::into(value)),
         )
     }
     /// Returns merge requests with the given source branch
@@ -1427,32 +1398,21 @@ impl ListProjectMergeRequests<'_> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
-    pub fn state(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<crate::types::MergeRequestState>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupMergeRequestsState>::into(value),
-                ),
+            self.0.query("state", &Into::<crate::types::MergeRequestState>::into(value)),
         )
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::MergeRequestOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::ListGroupMergeRequestsOrderBy>::into(value),
+                    &Into::<crate::types::MergeRequestOrderBy>::into(value),
                 ),
         )
     }
@@ -1535,31 +1495,13 @@ impl ListProjectMergeRequests<'_> {
         )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
-    pub fn view(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsView>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "view",
-                    &Into::<crate::types::ListGroupMergeRequestsView>::into(value),
-                ),
-        )
+    pub fn view(self, value: impl Into<crate::types::MergeRequestView>) -> Self {
+        Self(self.0.query("view", &Into::<crate::types::MergeRequestView>::into(value)))
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsScope>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<crate::types::MergeRequestScope>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListGroupMergeRequestsScope>::into(value),
-                ),
+            self.0.query("scope", &Into::<crate::types::MergeRequestScope>::into(value)),
         )
     }
     /// Returns merge requests with the given source branch
@@ -2146,32 +2088,21 @@ impl ListMergeRequests<'_> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
-    pub fn state(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<crate::types::MergeRequestState>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupMergeRequestsState>::into(value),
-                ),
+            self.0.query("state", &Into::<crate::types::MergeRequestState>::into(value)),
         )
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::MergeRequestOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::ListGroupMergeRequestsOrderBy>::into(value),
+                    &Into::<crate::types::MergeRequestOrderBy>::into(value),
                 ),
         )
     }
@@ -2254,18 +2185,8 @@ impl ListMergeRequests<'_> {
         )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
-    pub fn view(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsView>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "view",
-                    &Into::<crate::types::ListGroupMergeRequestsView>::into(value),
-                ),
-        )
+    pub fn view(self, value: impl Into<crate::types::MergeRequestView>) -> Self {
+        Self(self.0.query("view", &Into::<crate::types::MergeRequestView>::into(value)))
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     ///

@@ -133,20 +133,8 @@ impl GetProjectPackageMlModelFilePath<'_> {
         Self(self.0.query("path", &Into::<String>::into(value)))
     }
     /// Package status
-    pub fn status(
-        self,
-        value: impl Into<crate::types::GetProjectPackageMlModelFilePathStatus>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<
-                        crate::types::GetProjectPackageMlModelFilePathStatus,
-                    >::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<crate::types::PathStatus>) -> Self {
+        Self(self.0.query("status", &Into::<crate::types::PathStatus>::into(value)))
     }
 }
 impl<'a> crate::runtime::Operation<'a> for GetProjectPackageMlModelFilePath<'a> {

@@ -57,16 +57,13 @@ impl GetApplicationPlanLimits<'_> {
     /// Name of the plan to get the limits from. Default: default.
     ///
     /// Default: `"default"`.
-    pub fn plan_name(
-        self,
-        value: impl Into<crate::types::GetApplicationPlanLimitsPlanName>,
-    ) -> Self {
+    pub fn plan_name(self, value: impl Into<crate::types::PlanLimitPlanName>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "plan_name",
-                    &Into::<crate::types::GetApplicationPlanLimitsPlanName>::into(value),
+                    &Into::<crate::types::PlanLimitPlanName>::into(value),
                 ),
         )
     }

@@ -151,21 +151,13 @@ impl ListProjectPackages<'_> {
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
     /// Return packages of a certain type
-    pub fn package_type(
-        self,
-        value: impl Into<crate::types::ListGroupPackagesPackageType>,
-    ) -> Self {
+    pub fn package_type(self, value: impl Into<crate::types::PackageType>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "package_type",
-                    &Into::<crate::types::ListGroupPackagesPackageType>::into(value),
-                ),
+            self.0.query("package_type", &Into::<crate::types::PackageType>::into(value)),
         )
     }
     /// Return packages with this name
@@ -181,18 +173,8 @@ impl ListProjectPackages<'_> {
         Self(self.0.query("include_versionless", &Into::<bool>::into(value)))
     }
     /// Return packages with specified status
-    pub fn status(
-        self,
-        value: impl Into<crate::types::ListGroupPackagesStatus>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListGroupPackagesStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<crate::types::PackageStatus>) -> Self {
+        Self(self.0.query("status", &Into::<crate::types::PackageStatus>::into(value)))
     }
 }
 impl<'a> crate::runtime::Operation<'a> for ListProjectPackages<'a> {

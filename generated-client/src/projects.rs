@@ -2546,7 +2546,7 @@ impl crate::Client {
     pub fn create_project_hook_test(
         &self,
         hook_id: impl Into<i64>,
-        trigger: impl Into<crate::types::CreateProjectHookTestTrigger>,
+        trigger: impl Into<crate::types::TestTrigger>,
         id: impl Into<crate::runtime::IdOrPath>,
     ) -> CreateProjectHookTest<'_> {
         CreateProjectHookTest(
@@ -2557,7 +2557,7 @@ impl crate::Client {
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(hook_id),
-                    &Into::<crate::types::CreateProjectHookTestTrigger>::into(trigger),
+                    &Into::<crate::types::TestTrigger>::into(trigger),
                 ],
             ),
         )
@@ -2844,7 +2844,7 @@ impl crate::Client {
     pub fn get_project_template(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        r#type: impl Into<crate::types::GetProjectTemplateType>,
+        r#type: impl Into<crate::types::TemplateType>,
     ) -> GetProjectTemplate<'_> {
         GetProjectTemplate(
             crate::runtime::Call::new(
@@ -2853,7 +2853,7 @@ impl crate::Client {
                 "api/v4/projects/{}/templates/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::GetProjectTemplateType>::into(r#type),
+                    &Into::<crate::types::TemplateType>::into(r#type),
                 ],
             ),
         )
@@ -2875,7 +2875,7 @@ impl crate::Client {
     pub fn get_project_template_by_name(
         &self,
         id: impl Into<crate::runtime::IdOrPath>,
-        r#type: impl Into<crate::types::GetProjectTemplateType>,
+        r#type: impl Into<crate::types::TemplateType>,
         name: impl Into<String>,
     ) -> GetProjectTemplateByName<'_> {
         GetProjectTemplateByName(
@@ -2885,7 +2885,7 @@ impl crate::Client {
                 "api/v4/projects/{}/templates/{}/{}",
                 &[
                     &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::GetProjectTemplateType>::into(r#type),
+                    &Into::<crate::types::TemplateType>::into(r#type),
                     &Into::<String>::into(name),
                 ],
             ),
@@ -4436,18 +4436,8 @@ impl ListProjectPipelines<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// The scope of pipelines
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::ListProjectPipelinesScope>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListProjectPipelinesScope>::into(value),
-                ),
-        )
+    pub fn scope(self, value: impl Into<crate::types::PipelineScope>) -> Self {
+        Self(self.0.query("scope", &Into::<crate::types::PipelineScope>::into(value)))
     }
     /// The status of pipelines
     pub fn status(
@@ -4510,17 +4500,9 @@ impl ListProjectPipelines<'_> {
     /// Order pipelines
     ///
     /// Default: `"id"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListProjectPipelinesOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::PipelineOrderBy>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectPipelinesOrderBy>::into(value),
-                ),
+            self.0.query("order_by", &Into::<crate::types::PipelineOrderBy>::into(value)),
         )
     }
     /// Sort pipelines
@@ -4533,18 +4515,8 @@ impl ListProjectPipelines<'_> {
                 .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
         )
     }
-    pub fn source(
-        self,
-        value: impl Into<crate::types::ListProjectPipelinesSource>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "source",
-                    &Into::<crate::types::ListProjectPipelinesSource>::into(value),
-                ),
-        )
+    pub fn source(self, value: impl Into<crate::types::PipelineSource>) -> Self {
+        Self(self.0.query("source", &Into::<crate::types::PipelineSource>::into(value)))
     }
     /// Filter pipelines by name
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -5031,26 +5003,14 @@ impl ListProjectRepositoryCommitStatuses<'_> {
     /// Values for sorting statuses. Valid values are `id` and `pipeline_id`. Default is `id`.
     ///
     /// Default: `"id"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListProjectRepositoryCommitStatusesOrderBy>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<
-                        crate::types::ListProjectRepositoryCommitStatusesOrderBy,
-                    >::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::StatusOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::StatusOrderBy>::into(value)))
     }
     /// Sort statuses in ascending or descending order. Valid values are `asc` and `desc`. Default is `asc`.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
     /// Current page number
     ///
@@ -5591,16 +5551,13 @@ impl ListProjectEvents<'_> {
         Self(self.0.query("action", &Into::<String>::into(value)))
     }
     /// Event target type to filter on
-    pub fn target_type(
-        self,
-        value: impl Into<crate::types::ListProjectEventsTargetType>,
-    ) -> Self {
+    pub fn target_type(self, value: impl Into<crate::types::EventTargetType>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "target_type",
-                    &Into::<crate::types::ListProjectEventsTargetType>::into(value),
+                    &Into::<crate::types::EventTargetType>::into(value),
                 ),
         )
     }
@@ -5691,18 +5648,13 @@ crate::runtime::into_future!(DeleteProjectHookCustomHeader);
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetProjectHookEvents<'a>(crate::runtime::Call<'a>);
 impl GetProjectHookEvents<'_> {
-    pub fn status(
-        self,
-        value: impl Into<Vec<crate::types::GetProjectHookEventsStatusItem>>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<Vec<crate::types::EventStatus>>) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "status[]",
-                    &Into::<
-                        Vec<crate::types::GetProjectHookEventsStatusItem>,
-                    >::into(value),
+                    &Into::<Vec<crate::types::EventStatus>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
                 ),
         )
@@ -6009,18 +5961,8 @@ impl ListProjects<'_> {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Return list of projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -8763,18 +8705,8 @@ impl ListProjectForks<'_> {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Return list of projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -9246,16 +9178,14 @@ impl ListProjectInvitedGroups<'_> {
     /// Filter by group relation
     pub fn relation(
         self,
-        value: impl Into<Vec<crate::types::ListGroupInvitedGroupsRelationItem>>,
+        value: impl Into<Vec<crate::types::InvitedGroupRelation>>,
     ) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "relation[]",
-                    &Into::<
-                        Vec<crate::types::ListGroupInvitedGroupsRelationItem>,
-                    >::into(value),
+                    &Into::<Vec<crate::types::InvitedGroupRelation>>::into(value),
                     crate::runtime::ArrayStyle::Repeat,
                 ),
         )
@@ -9563,19 +9493,11 @@ impl ListProjectRepositoryTree<'_> {
     /// Specify the pagination method ("none" is only valid if "recursive" is true)
     ///
     /// Default: `"legacy"`.
-    pub fn pagination(
-        self,
-        value: impl Into<crate::types::ListProjectRepositoryTreePagination>,
-    ) -> Self {
+    pub fn pagination(self, value: impl Into<crate::types::TreePagination>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "pagination",
-                    &Into::<
-                        crate::types::ListProjectRepositoryTreePagination,
-                    >::into(value),
-                ),
+                .query("pagination", &Into::<crate::types::TreePagination>::into(value)),
         )
     }
     /// Record from which to start the keyset pagination
@@ -9708,26 +9630,21 @@ impl ListProjectRepositoryContributors<'_> {
     /// Return contributors ordered by `name` or `email` or `commits`
     ///
     /// Default: `"commits"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListProjectRepositoryContributorsOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ContributorOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<
-                        crate::types::ListProjectRepositoryContributorsOrderBy,
-                    >::into(value),
+                    &Into::<crate::types::ContributorOrderBy>::into(value),
                 ),
         )
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListGroupsSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
     }
 }
 impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryContributors<'a> {
@@ -9840,18 +9757,8 @@ impl ListUserProjects<'_> {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Return list of projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -10159,18 +10066,8 @@ impl ListUserStarredProjects<'_> {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::ListGroupsVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "visibility",
-                    &Into::<crate::types::ListGroupsVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
     }
     /// Return list of projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {

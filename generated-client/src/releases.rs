@@ -315,17 +315,9 @@ impl ListProjectReleases<'_> {
     /// The field to use as order. Either `released_at` (default) or `created_at`
     ///
     /// Default: `"released_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListProjectReleasesOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<crate::types::ReleaseOrderBy>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectReleasesOrderBy>::into(value),
-                ),
+            self.0.query("order_by", &Into::<crate::types::ReleaseOrderBy>::into(value)),
         )
     }
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order

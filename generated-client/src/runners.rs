@@ -916,18 +916,8 @@ impl ListRunnerJobs<'_> {
         )
     }
     /// Order by `id`
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListRunnerJobsOrderBy>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListRunnerJobsOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::JobOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::JobOrderBy>::into(value)))
     }
     /// Sort by `asc` or `desc` order. Specify `order_by` as well, including for `id`
     ///

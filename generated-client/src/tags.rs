@@ -149,18 +149,8 @@ impl ListProjectRepositoryTags<'_> {
     /// Return tags ordered by `name`, `updated`, `version` fields.
     ///
     /// Default: `"updated"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListProjectRepositoryTagsOrderBy>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectRepositoryTagsOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::TagOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::TagOrderBy>::into(value)))
     }
     /// Return list of tags matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {

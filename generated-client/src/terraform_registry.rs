@@ -348,16 +348,14 @@ impl GetProjectPackageTerraformModule<'_> {
     /// Terraform get redirection flag
     pub fn terraform_get(
         self,
-        value: impl Into<crate::types::GetProjectPackageTerraformModuleTerraformGet>,
+        value: impl Into<crate::types::ModuleTerraformGet>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "terraform-get",
-                    &Into::<
-                        crate::types::GetProjectPackageTerraformModuleTerraformGet,
-                    >::into(value),
+                    &Into::<crate::types::ModuleTerraformGet>::into(value),
                 ),
         )
     }
@@ -377,16 +375,14 @@ impl GetProjectPackageTerraformModuleByModuleVersion<'_> {
     /// Terraform get redirection flag
     pub fn terraform_get(
         self,
-        value: impl Into<crate::types::GetProjectPackageTerraformModuleTerraformGet>,
+        value: impl Into<crate::types::ModuleTerraformGet>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "terraform-get",
-                    &Into::<
-                        crate::types::GetProjectPackageTerraformModuleTerraformGet,
-                    >::into(value),
+                    &Into::<crate::types::ModuleTerraformGet>::into(value),
                 ),
         )
     }

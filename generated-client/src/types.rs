@@ -46641,7 +46641,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupsVisibility {
+pub enum Visibility {
     /// `private`
     Private,
     /// `internal`
@@ -46653,7 +46653,7 @@ pub enum ListGroupsVisibility {
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 const _: () = {
-    impl ListGroupsVisibility {
+    impl Visibility {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46664,7 +46664,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupsVisibility {
+    impl ::std::convert::From<&str> for Visibility {
         fn from(value: &str) -> Self {
             match value {
                 "private" => Self::Private,
@@ -46674,7 +46674,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupsVisibility);
+    crate::runtime::string_enum!(Visibility);
 };
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/6/schema`.
 ///
@@ -46682,7 +46682,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupsOrderBy {
+pub enum OrderBy {
     /// `name`
     Name,
     /// `path`
@@ -46696,7 +46696,7 @@ pub enum ListGroupsOrderBy {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ListGroupsOrderBy {
+    impl OrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46708,7 +46708,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupsOrderBy {
+    impl ::std::convert::From<&str> for OrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "name" => Self::Name,
@@ -46719,7 +46719,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupsOrderBy);
+    crate::runtime::string_enum!(OrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/7/schema`.
 ///
@@ -46735,7 +46735,7 @@ const _: () = {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupsSort {
+pub enum Sort {
     /// `asc`
     Asc,
     /// `desc`
@@ -46753,7 +46753,7 @@ pub enum ListGroupsSort {
     )
 )]
 const _: () = {
-    impl ListGroupsSort {
+    impl Sort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46763,7 +46763,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupsSort {
+    impl ::std::convert::From<&str> for Sort {
         fn from(value: &str) -> Self {
             match value {
                 "asc" => Self::Asc,
@@ -46772,7 +46772,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupsSort);
+    crate::runtime::string_enum!(Sort);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1invited_groups/get/parameters/1/schema/items`.
 ///
@@ -46780,7 +46780,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupInvitedGroupsRelationItem {
+pub enum InvitedGroupRelation {
     /// `direct`
     Direct,
     /// `inherited`
@@ -46790,7 +46790,7 @@ pub enum ListGroupInvitedGroupsRelationItem {
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 const _: () = {
-    impl ListGroupInvitedGroupsRelationItem {
+    impl InvitedGroupRelation {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46800,7 +46800,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupInvitedGroupsRelationItem {
+    impl ::std::convert::From<&str> for InvitedGroupRelation {
         fn from(value: &str) -> Self {
             match value {
                 "direct" => Self::Direct,
@@ -46809,7 +46809,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupInvitedGroupsRelationItem);
+    crate::runtime::string_enum!(InvitedGroupRelation);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects/get/parameters/4/schema`.
 ///
@@ -46817,7 +46817,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupProjectsOrderBy {
+pub enum ProjectOrderBy {
     /// `id`
     Id,
     /// `name`
@@ -46839,7 +46839,7 @@ pub enum ListGroupProjectsOrderBy {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ListGroupProjectsOrderBy {
+    impl ProjectOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46855,7 +46855,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupProjectsOrderBy {
+    impl ::std::convert::From<&str> for ProjectOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -46870,7 +46870,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupProjectsOrderBy);
+    crate::runtime::string_enum!(ProjectOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects/get/parameters/5/schema`.
 ///
@@ -46939,7 +46939,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupProjectSharedOrderBy {
+pub enum SharedOrderBy {
     /// `id`
     Id,
     /// `name`
@@ -46959,7 +46959,7 @@ pub enum ListGroupProjectSharedOrderBy {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ListGroupProjectSharedOrderBy {
+    impl SharedOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -46974,7 +46974,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupProjectSharedOrderBy {
+    impl ::std::convert::From<&str> for SharedOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -46988,7 +46988,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupProjectSharedOrderBy);
+    crate::runtime::string_enum!(SharedOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1runners/get/parameters/1/schema`.
 ///
@@ -47090,7 +47090,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "group_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupPackagesOrderBy {
+pub enum PackageOrderBy {
     /// `created_at`
     CreatedAt,
     /// `name`
@@ -47106,7 +47106,7 @@ pub enum ListGroupPackagesOrderBy {
 }
 #[cfg(feature = "group_packages")]
 const _: () = {
-    impl ListGroupPackagesOrderBy {
+    impl PackageOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47119,7 +47119,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupPackagesOrderBy {
+    impl ::std::convert::From<&str> for PackageOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "created_at" => Self::CreatedAt,
@@ -47131,7 +47131,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupPackagesOrderBy);
+    crate::runtime::string_enum!(PackageOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/6/schema`.
 ///
@@ -47139,7 +47139,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupPackagesPackageType {
+pub enum PackageType {
     /// `maven`
     Maven,
     /// `npm`
@@ -47173,7 +47173,7 @@ pub enum ListGroupPackagesPackageType {
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 const _: () = {
-    impl ListGroupPackagesPackageType {
+    impl PackageType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47195,7 +47195,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupPackagesPackageType {
+    impl ::std::convert::From<&str> for PackageType {
         fn from(value: &str) -> Self {
             match value {
                 "maven" => Self::Maven,
@@ -47216,7 +47216,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupPackagesPackageType);
+    crate::runtime::string_enum!(PackageType);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/10/schema`.
 ///
@@ -47224,7 +47224,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupPackagesStatus {
+pub enum PackageStatus {
     /// `default`
     Default,
     /// `hidden`
@@ -47242,7 +47242,7 @@ pub enum ListGroupPackagesStatus {
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 const _: () = {
-    impl ListGroupPackagesStatus {
+    impl PackageStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47256,7 +47256,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupPackagesStatus {
+    impl ::std::convert::From<&str> for PackageStatus {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -47269,7 +47269,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupPackagesStatus);
+    crate::runtime::string_enum!(PackageStatus);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1integrations~1{slug}/get/parameters/0/schema`.
 ///
@@ -47277,7 +47277,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetGroupIntegrationSlug {
+pub enum Slug {
     /// `apple-app-store`
     AppleAppStore,
     /// `asana`
@@ -47385,7 +47385,7 @@ pub enum GetGroupIntegrationSlug {
 }
 #[cfg(feature = "integrations")]
 const _: () = {
-    impl GetGroupIntegrationSlug {
+    impl Slug {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47448,7 +47448,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetGroupIntegrationSlug {
+    impl ::std::convert::From<&str> for Slug {
         fn from(value: &str) -> Self {
             match value {
                 "apple-app-store" => Self::AppleAppStore,
@@ -47510,7 +47510,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetGroupIntegrationSlug);
+    crate::runtime::string_enum!(Slug);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1members~1all/get/parameters/4/schema`.
 ///
@@ -47518,7 +47518,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupMemberAllState {
+pub enum AllState {
     /// `awaiting`
     Awaiting,
     /// `active`
@@ -47528,7 +47528,7 @@ pub enum ListGroupMemberAllState {
 }
 #[cfg(feature = "members")]
 const _: () = {
-    impl ListGroupMemberAllState {
+    impl AllState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47538,7 +47538,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupMemberAllState {
+    impl ::std::convert::From<&str> for AllState {
         fn from(value: &str) -> Self {
             match value {
                 "awaiting" => Self::Awaiting,
@@ -47547,7 +47547,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupMemberAllState);
+    crate::runtime::string_enum!(AllState);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1billable_members/get/parameters/4/schema`.
 ///
@@ -47555,7 +47555,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupBillableMembersSort {
+pub enum BillableMemberSort {
     /// `access_level_asc`
     AccessLevelAsc,
     /// `access_level_desc`
@@ -47581,7 +47581,7 @@ pub enum ListGroupBillableMembersSort {
 }
 #[cfg(feature = "groups")]
 const _: () = {
-    impl ListGroupBillableMembersSort {
+    impl BillableMemberSort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47599,7 +47599,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupBillableMembersSort {
+    impl ::std::convert::From<&str> for BillableMemberSort {
         fn from(value: &str) -> Self {
             match value {
                 "access_level_asc" => Self::AccessLevelAsc,
@@ -47616,7 +47616,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupBillableMembersSort);
+    crate::runtime::string_enum!(BillableMemberSort);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/10/schema`.
 ///
@@ -47624,7 +47624,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupMergeRequestsState {
+pub enum MergeRequestState {
     /// `opened`
     Opened,
     /// `closed`
@@ -47640,7 +47640,7 @@ pub enum ListGroupMergeRequestsState {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl ListGroupMergeRequestsState {
+    impl MergeRequestState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47653,7 +47653,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupMergeRequestsState {
+    impl ::std::convert::From<&str> for MergeRequestState {
         fn from(value: &str) -> Self {
             match value {
                 "opened" => Self::Opened,
@@ -47665,7 +47665,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupMergeRequestsState);
+    crate::runtime::string_enum!(MergeRequestState);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/11/schema`.
 ///
@@ -47673,7 +47673,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupMergeRequestsOrderBy {
+pub enum MergeRequestOrderBy {
     /// `created_at`
     CreatedAt,
     /// `label_priority`
@@ -47695,7 +47695,7 @@ pub enum ListGroupMergeRequestsOrderBy {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl ListGroupMergeRequestsOrderBy {
+    impl MergeRequestOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47711,7 +47711,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupMergeRequestsOrderBy {
+    impl ::std::convert::From<&str> for MergeRequestOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "created_at" => Self::CreatedAt,
@@ -47726,7 +47726,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupMergeRequestsOrderBy);
+    crate::runtime::string_enum!(MergeRequestOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/19/schema`.
 ///
@@ -47734,7 +47734,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupMergeRequestsView {
+pub enum MergeRequestView {
     /// `simple`
     Simple,
     /// A value not known when this client was generated.
@@ -47742,7 +47742,7 @@ pub enum ListGroupMergeRequestsView {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl ListGroupMergeRequestsView {
+    impl MergeRequestView {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47751,7 +47751,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupMergeRequestsView {
+    impl ::std::convert::From<&str> for MergeRequestView {
         fn from(value: &str) -> Self {
             match value {
                 "simple" => Self::Simple,
@@ -47759,7 +47759,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupMergeRequestsView);
+    crate::runtime::string_enum!(MergeRequestView);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/20/schema`.
 ///
@@ -47767,7 +47767,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupMergeRequestsScope {
+pub enum MergeRequestScope {
     /// `created-by-me`
     CreatedByMe,
     /// `assigned-to-me`
@@ -47783,7 +47783,7 @@ pub enum ListGroupMergeRequestsScope {
 }
 #[cfg(any(feature = "deployments", feature = "merge_requests"))]
 const _: () = {
-    impl ListGroupMergeRequestsScope {
+    impl MergeRequestScope {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47796,7 +47796,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListGroupMergeRequestsScope {
+    impl ::std::convert::From<&str> for MergeRequestScope {
         fn from(value: &str) -> Self {
             match value {
                 "created-by-me" => Self::CreatedByMe,
@@ -47808,7 +47808,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListGroupMergeRequestsScope);
+    crate::runtime::string_enum!(MergeRequestScope);
 };
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_requests/get/parameters/26/schema`.
 ///
@@ -47904,7 +47904,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectRepositoryBranchesSort {
+pub enum BranchSort {
     /// `name_asc`
     NameAsc,
     /// `updated_asc`
@@ -47916,7 +47916,7 @@ pub enum ListProjectRepositoryBranchesSort {
 }
 #[cfg(feature = "branches")]
 const _: () = {
-    impl ListProjectRepositoryBranchesSort {
+    impl BranchSort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47927,7 +47927,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectRepositoryBranchesSort {
+    impl ::std::convert::From<&str> for BranchSort {
         fn from(value: &str) -> Self {
             match value {
                 "name_asc" => Self::NameAsc,
@@ -47937,7 +47937,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectRepositoryBranchesSort);
+    crate::runtime::string_enum!(BranchSort);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1jobs/get/parameters/1/schema/items`.
 ///
@@ -48099,7 +48099,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectPipelinesScope {
+pub enum PipelineScope {
     /// `running`
     Running,
     /// `pending`
@@ -48115,7 +48115,7 @@ pub enum ListProjectPipelinesScope {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ListProjectPipelinesScope {
+    impl PipelineScope {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48128,7 +48128,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectPipelinesScope {
+    impl ::std::convert::From<&str> for PipelineScope {
         fn from(value: &str) -> Self {
             match value {
                 "running" => Self::Running,
@@ -48140,7 +48140,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectPipelinesScope);
+    crate::runtime::string_enum!(PipelineScope);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1pipelines/get/parameters/11/schema`.
 ///
@@ -48148,7 +48148,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectPipelinesOrderBy {
+pub enum PipelineOrderBy {
     /// `id`
     Id,
     /// `status`
@@ -48164,7 +48164,7 @@ pub enum ListProjectPipelinesOrderBy {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ListProjectPipelinesOrderBy {
+    impl PipelineOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48177,7 +48177,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectPipelinesOrderBy {
+    impl ::std::convert::From<&str> for PipelineOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -48189,7 +48189,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectPipelinesOrderBy);
+    crate::runtime::string_enum!(PipelineOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1pipelines/get/parameters/13/schema`.
 ///
@@ -48197,7 +48197,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectPipelinesSource {
+pub enum PipelineSource {
     /// `unknown`
     Unknown,
     /// `push`
@@ -48241,7 +48241,7 @@ pub enum ListProjectPipelinesSource {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ListProjectPipelinesSource {
+    impl PipelineSource {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48270,7 +48270,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectPipelinesSource {
+    impl ::std::convert::From<&str> for PipelineSource {
         fn from(value: &str) -> Self {
             match value {
                 "unknown" => Self::Unknown,
@@ -48298,7 +48298,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectPipelinesSource);
+    crate::runtime::string_enum!(PipelineSource);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits/get/parameters/9/schema`.
 ///
@@ -48306,7 +48306,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectRepositoryCommitsOrder {
+pub enum CommitOrder {
     /// `default`
     Default,
     /// `topo`
@@ -48316,7 +48316,7 @@ pub enum ListProjectRepositoryCommitsOrder {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl ListProjectRepositoryCommitsOrder {
+    impl CommitOrder {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48326,7 +48326,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectRepositoryCommitsOrder {
+    impl ::std::convert::From<&str> for CommitOrder {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -48335,7 +48335,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectRepositoryCommitsOrder);
+    crate::runtime::string_enum!(CommitOrder);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{sha}~1refs/get/parameters/2/schema`.
 ///
@@ -48343,7 +48343,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectRepositoryCommitRefsType {
+pub enum RefType {
     /// `branch`
     Branch,
     /// `tag`
@@ -48355,7 +48355,7 @@ pub enum ListProjectRepositoryCommitRefsType {
 }
 #[cfg(feature = "commits")]
 const _: () = {
-    impl ListProjectRepositoryCommitRefsType {
+    impl RefType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48366,7 +48366,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectRepositoryCommitRefsType {
+    impl ::std::convert::From<&str> for RefType {
         fn from(value: &str) -> Self {
             match value {
                 "branch" => Self::Branch,
@@ -48376,7 +48376,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectRepositoryCommitRefsType);
+    crate::runtime::string_enum!(RefType);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{sha}~1statuses/get/parameters/7/schema`.
 ///
@@ -48384,7 +48384,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectRepositoryCommitStatusesOrderBy {
+pub enum StatusOrderBy {
     /// `id`
     Id,
     /// `pipeline_id`
@@ -48394,7 +48394,7 @@ pub enum ListProjectRepositoryCommitStatusesOrderBy {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ListProjectRepositoryCommitStatusesOrderBy {
+    impl StatusOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48404,7 +48404,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectRepositoryCommitStatusesOrderBy {
+    impl ::std::convert::From<&str> for StatusOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -48413,7 +48413,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectRepositoryCommitStatusesOrderBy);
+    crate::runtime::string_enum!(StatusOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1conan~1v1~1files~1{package_name}~1{package_version}~1{package_username}~1{package_channel}~1{recipe_revision}~1export~1{file_name}/get/parameters/6/schema`.
 ///
@@ -48421,7 +48421,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "conan_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetProjectPackageConanV1FileExportFileName {
+pub enum FileName {
     /// `conanfile.py`
     ConanfilePy,
     /// `conanmanifest.txt`
@@ -48439,7 +48439,7 @@ pub enum GetProjectPackageConanV1FileExportFileName {
 }
 #[cfg(feature = "conan_packages")]
 const _: () = {
-    impl GetProjectPackageConanV1FileExportFileName {
+    impl FileName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48453,7 +48453,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetProjectPackageConanV1FileExportFileName {
+    impl ::std::convert::From<&str> for FileName {
         fn from(value: &str) -> Self {
             match value {
                 "conanfile.py" => Self::ConanfilePy,
@@ -48466,7 +48466,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetProjectPackageConanV1FileExportFileName);
+    crate::runtime::string_enum!(FileName);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1deployments/get/parameters/3/schema`.
 ///
@@ -48474,7 +48474,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectDeploymentsOrderBy {
+pub enum DeploymentOrderBy {
     /// `id`
     Id,
     /// `iid`
@@ -48490,7 +48490,7 @@ pub enum ListProjectDeploymentsOrderBy {
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl ListProjectDeploymentsOrderBy {
+    impl DeploymentOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48503,7 +48503,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectDeploymentsOrderBy {
+    impl ::std::convert::From<&str> for DeploymentOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -48515,7 +48515,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectDeploymentsOrderBy);
+    crate::runtime::string_enum!(DeploymentOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1deployments/get/parameters/10/schema`.
 ///
@@ -48523,7 +48523,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectDeploymentsStatus {
+pub enum DeploymentStatus {
     /// `created`
     Created,
     /// `running`
@@ -48543,7 +48543,7 @@ pub enum ListProjectDeploymentsStatus {
 }
 #[cfg(feature = "deployments")]
 const _: () = {
-    impl ListProjectDeploymentsStatus {
+    impl DeploymentStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48558,7 +48558,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectDeploymentsStatus {
+    impl ::std::convert::From<&str> for DeploymentStatus {
         fn from(value: &str) -> Self {
             match value {
                 "created" => Self::Created,
@@ -48572,7 +48572,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectDeploymentsStatus);
+    crate::runtime::string_enum!(DeploymentStatus);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1environments/get/parameters/5/schema`.
 ///
@@ -48580,7 +48580,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectEnvironmentsStates {
+pub enum EnvironmentStates {
     /// `stopped`
     Stopped,
     /// `stopping`
@@ -48592,7 +48592,7 @@ pub enum ListProjectEnvironmentsStates {
 }
 #[cfg(feature = "environments")]
 const _: () = {
-    impl ListProjectEnvironmentsStates {
+    impl EnvironmentStates {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48603,7 +48603,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectEnvironmentsStates {
+    impl ::std::convert::From<&str> for EnvironmentStates {
         fn from(value: &str) -> Self {
             match value {
                 "stopped" => Self::Stopped,
@@ -48613,7 +48613,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectEnvironmentsStates);
+    crate::runtime::string_enum!(EnvironmentStates);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1feature_flags/get/parameters/1/schema`.
 ///
@@ -48621,7 +48621,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectFeatureFlagsScope {
+pub enum FeatureFlagScope {
     /// `enabled`
     Enabled,
     /// `disabled`
@@ -48631,7 +48631,7 @@ pub enum ListProjectFeatureFlagsScope {
 }
 #[cfg(feature = "feature_flags")]
 const _: () = {
-    impl ListProjectFeatureFlagsScope {
+    impl FeatureFlagScope {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48641,7 +48641,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectFeatureFlagsScope {
+    impl ::std::convert::From<&str> for FeatureFlagScope {
         fn from(value: &str) -> Self {
             match value {
                 "enabled" => Self::Enabled,
@@ -48650,7 +48650,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectFeatureFlagsScope);
+    crate::runtime::string_enum!(FeatureFlagScope);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1ml_models~1{model_version_id}~1files~1(*path~1){file_name}/get/parameters/3/schema`.
 ///
@@ -48658,7 +48658,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "ml_model_registry")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetProjectPackageMlModelFilePathStatus {
+pub enum PathStatus {
     /// `default`
     Default,
     /// `hidden`
@@ -48668,7 +48668,7 @@ pub enum GetProjectPackageMlModelFilePathStatus {
 }
 #[cfg(feature = "ml_model_registry")]
 const _: () = {
-    impl GetProjectPackageMlModelFilePathStatus {
+    impl PathStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48678,7 +48678,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetProjectPackageMlModelFilePathStatus {
+    impl ::std::convert::From<&str> for PathStatus {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -48687,7 +48687,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetProjectPackageMlModelFilePathStatus);
+    crate::runtime::string_enum!(PathStatus);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1events/get/parameters/2/schema`.
 ///
@@ -48695,7 +48695,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "events", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectEventsTargetType {
+pub enum EventTargetType {
     /// `issue`
     Issue,
     /// `milestone`
@@ -48719,7 +48719,7 @@ pub enum ListProjectEventsTargetType {
 }
 #[cfg(any(feature = "events", feature = "projects"))]
 const _: () = {
-    impl ListProjectEventsTargetType {
+    impl EventTargetType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48736,7 +48736,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectEventsTargetType {
+    impl ::std::convert::From<&str> for EventTargetType {
         fn from(value: &str) -> Self {
             match value {
                 "issue" => Self::Issue,
@@ -48752,7 +48752,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectEventsTargetType);
+    crate::runtime::string_enum!(EventTargetType);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1hooks~1{hook_id}~1events/get/parameters/0/schema/items`.
 ///
@@ -48760,7 +48760,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetProjectHookEventsStatusItem {
+pub enum EventStatus {
     /// `100`
     V100,
     /// `101`
@@ -48898,7 +48898,7 @@ pub enum GetProjectHookEventsStatusItem {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetProjectHookEventsStatusItem {
+    impl EventStatus {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -48972,7 +48972,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetProjectHookEventsStatusItem {
+    impl ::std::convert::From<&str> for EventStatus {
         fn from(value: &str) -> Self {
             match value {
                 "100" => Self::V100,
@@ -49045,7 +49045,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetProjectHookEventsStatusItem);
+    crate::runtime::string_enum!(EventStatus);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1hooks~1{hook_id}~1test~1{trigger}/post/parameters/1/schema`.
 ///
@@ -49053,7 +49053,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectHookTestTrigger {
+pub enum TestTrigger {
     /// `confidential_issues_events`
     ConfidentialIssuesEvents,
     /// `confidential_note_events`
@@ -49091,7 +49091,7 @@ pub enum CreateProjectHookTestTrigger {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl CreateProjectHookTestTrigger {
+    impl TestTrigger {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49115,7 +49115,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for CreateProjectHookTestTrigger {
+    impl ::std::convert::From<&str> for TestTrigger {
         fn from(value: &str) -> Self {
             match value {
                 "confidential_issues_events" => Self::ConfidentialIssuesEvents,
@@ -49138,7 +49138,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(CreateProjectHookTestTrigger);
+    crate::runtime::string_enum!(TestTrigger);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages/get/parameters/3/schema`.
 ///
@@ -49191,7 +49191,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetProjectTemplateType {
+pub enum TemplateType {
     /// `dockerfiles`
     Dockerfiles,
     /// `gitignores`
@@ -49209,7 +49209,7 @@ pub enum GetProjectTemplateType {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl GetProjectTemplateType {
+    impl TemplateType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49223,7 +49223,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetProjectTemplateType {
+    impl ::std::convert::From<&str> for TemplateType {
         fn from(value: &str) -> Self {
             match value {
                 "dockerfiles" => Self::Dockerfiles,
@@ -49236,7 +49236,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetProjectTemplateType);
+    crate::runtime::string_enum!(TemplateType);
 };
 /// Schema `#/paths/~1api~1v4~1projects/get/parameters/0/schema`.
 ///
@@ -49321,7 +49321,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectReleasesOrderBy {
+pub enum ReleaseOrderBy {
     /// `released_at`
     ReleasedAt,
     /// `created_at`
@@ -49331,7 +49331,7 @@ pub enum ListProjectReleasesOrderBy {
 }
 #[cfg(feature = "releases")]
 const _: () = {
-    impl ListProjectReleasesOrderBy {
+    impl ReleaseOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49341,7 +49341,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectReleasesOrderBy {
+    impl ::std::convert::From<&str> for ReleaseOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "released_at" => Self::ReleasedAt,
@@ -49350,7 +49350,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectReleasesOrderBy);
+    crate::runtime::string_enum!(ReleaseOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1tree/get/parameters/6/schema`.
 ///
@@ -49358,7 +49358,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectRepositoryTreePagination {
+pub enum TreePagination {
     /// `legacy`
     Legacy,
     /// `keyset`
@@ -49370,7 +49370,7 @@ pub enum ListProjectRepositoryTreePagination {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ListProjectRepositoryTreePagination {
+    impl TreePagination {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49381,7 +49381,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectRepositoryTreePagination {
+    impl ::std::convert::From<&str> for TreePagination {
         fn from(value: &str) -> Self {
             match value {
                 "legacy" => Self::Legacy,
@@ -49391,7 +49391,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectRepositoryTreePagination);
+    crate::runtime::string_enum!(TreePagination);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1contributors/get/parameters/4/schema`.
 ///
@@ -49399,7 +49399,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectRepositoryContributorsOrderBy {
+pub enum ContributorOrderBy {
     /// `email`
     Email,
     /// `name`
@@ -49411,7 +49411,7 @@ pub enum ListProjectRepositoryContributorsOrderBy {
 }
 #[cfg(feature = "projects")]
 const _: () = {
-    impl ListProjectRepositoryContributorsOrderBy {
+    impl ContributorOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49422,7 +49422,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectRepositoryContributorsOrderBy {
+    impl ::std::convert::From<&str> for ContributorOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "email" => Self::Email,
@@ -49432,7 +49432,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectRepositoryContributorsOrderBy);
+    crate::runtime::string_enum!(ContributorOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1tags/get/parameters/2/schema`.
 ///
@@ -49440,7 +49440,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectRepositoryTagsOrderBy {
+pub enum TagOrderBy {
     /// `name`
     Name,
     /// `updated`
@@ -49452,7 +49452,7 @@ pub enum ListProjectRepositoryTagsOrderBy {
 }
 #[cfg(feature = "tags")]
 const _: () = {
-    impl ListProjectRepositoryTagsOrderBy {
+    impl TagOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49463,7 +49463,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListProjectRepositoryTagsOrderBy {
+    impl ::std::convert::From<&str> for TagOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "name" => Self::Name,
@@ -49473,7 +49473,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListProjectRepositoryTagsOrderBy);
+    crate::runtime::string_enum!(TagOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1terraform~1modules~1{module_name}~1{module_system}/get/parameters/3/schema`.
 ///
@@ -49481,7 +49481,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "terraform_registry")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetProjectPackageTerraformModuleTerraformGet {
+pub enum ModuleTerraformGet {
     /// `1`
     V1,
     /// A value not known when this client was generated.
@@ -49489,7 +49489,7 @@ pub enum GetProjectPackageTerraformModuleTerraformGet {
 }
 #[cfg(feature = "terraform_registry")]
 const _: () = {
-    impl GetProjectPackageTerraformModuleTerraformGet {
+    impl ModuleTerraformGet {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49498,7 +49498,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetProjectPackageTerraformModuleTerraformGet {
+    impl ::std::convert::From<&str> for ModuleTerraformGet {
         fn from(value: &str) -> Self {
             match value {
                 "1" => Self::V1,
@@ -49506,7 +49506,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetProjectPackageTerraformModuleTerraformGet);
+    crate::runtime::string_enum!(ModuleTerraformGet);
 };
 /// Schema `#/paths/~1api~1v4~1admin~1batched_background_migrations~1{id}/get/parameters/0/schema`.
 ///
@@ -49514,7 +49514,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "batched_background_migrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetAdminBatchedBackgroundMigrationDatabase {
+pub enum BatchedBackgroundMigrationDatabase {
     /// `main`
     Main,
     /// `ci`
@@ -49530,7 +49530,7 @@ pub enum GetAdminBatchedBackgroundMigrationDatabase {
 }
 #[cfg(feature = "batched_background_migrations")]
 const _: () = {
-    impl GetAdminBatchedBackgroundMigrationDatabase {
+    impl BatchedBackgroundMigrationDatabase {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49543,7 +49543,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetAdminBatchedBackgroundMigrationDatabase {
+    impl ::std::convert::From<&str> for BatchedBackgroundMigrationDatabase {
         fn from(value: &str) -> Self {
             match value {
                 "main" => Self::Main,
@@ -49555,7 +49555,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetAdminBatchedBackgroundMigrationDatabase);
+    crate::runtime::string_enum!(BatchedBackgroundMigrationDatabase);
 };
 /// Schema `#/paths/~1api~1v4~1admin~1databases~1{database_name}~1dictionary~1tables~1{table_name}/get/parameters/0/schema`.
 ///
@@ -49563,7 +49563,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "admin")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetAdminDatabaseDictionaryTableDatabaseName {
+pub enum TableDatabaseName {
     /// `main`
     Main,
     /// `ci`
@@ -49573,7 +49573,7 @@ pub enum GetAdminDatabaseDictionaryTableDatabaseName {
 }
 #[cfg(feature = "admin")]
 const _: () = {
-    impl GetAdminDatabaseDictionaryTableDatabaseName {
+    impl TableDatabaseName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49583,7 +49583,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetAdminDatabaseDictionaryTableDatabaseName {
+    impl ::std::convert::From<&str> for TableDatabaseName {
         fn from(value: &str) -> Self {
             match value {
                 "main" => Self::Main,
@@ -49592,7 +49592,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetAdminDatabaseDictionaryTableDatabaseName);
+    crate::runtime::string_enum!(TableDatabaseName);
 };
 /// Schema `#/paths/~1api~1v4~1bulk_imports/get/parameters/3/schema`.
 ///
@@ -49653,7 +49653,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateBulkImportEntitiesSourceTypeItem {
+pub enum BulkImportEntitiesSourceType {
     /// `group_entity`
     GroupEntity,
     /// `project_entity`
@@ -49663,7 +49663,7 @@ pub enum CreateBulkImportEntitiesSourceTypeItem {
 }
 #[cfg(feature = "bulk_imports")]
 const _: () = {
-    impl CreateBulkImportEntitiesSourceTypeItem {
+    impl BulkImportEntitiesSourceType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49673,7 +49673,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for CreateBulkImportEntitiesSourceTypeItem {
+    impl ::std::convert::From<&str> for BulkImportEntitiesSourceType {
         fn from(value: &str) -> Self {
             match value {
                 "group_entity" => Self::GroupEntity,
@@ -49682,7 +49682,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(CreateBulkImportEntitiesSourceTypeItem);
+    crate::runtime::string_enum!(BulkImportEntitiesSourceType);
 };
 /// Schema `#/paths/~1api~1v4~1runners~1{id}~1jobs/get/parameters/3/schema`.
 ///
@@ -49690,7 +49690,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListRunnerJobsOrderBy {
+pub enum JobOrderBy {
     /// `id`
     Id,
     /// A value not known when this client was generated.
@@ -49698,7 +49698,7 @@ pub enum ListRunnerJobsOrderBy {
 }
 #[cfg(feature = "runners")]
 const _: () = {
-    impl ListRunnerJobsOrderBy {
+    impl JobOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49707,7 +49707,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListRunnerJobsOrderBy {
+    impl ::std::convert::From<&str> for JobOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -49715,7 +49715,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListRunnerJobsOrderBy);
+    crate::runtime::string_enum!(JobOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1users/get/parameters/18/schema`.
 ///
@@ -49723,7 +49723,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListUsersOrderBy {
+pub enum UserOrderBy {
     /// `id`
     Id,
     /// `name`
@@ -49739,7 +49739,7 @@ pub enum ListUsersOrderBy {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ListUsersOrderBy {
+    impl UserOrderBy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49752,7 +49752,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListUsersOrderBy {
+    impl ::std::convert::From<&str> for UserOrderBy {
         fn from(value: &str) -> Self {
             match value {
                 "id" => Self::Id,
@@ -49764,7 +49764,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListUsersOrderBy);
+    crate::runtime::string_enum!(UserOrderBy);
 };
 /// Schema `#/paths/~1api~1v4~1users/get/parameters/19/schema`.
 ///
@@ -49772,7 +49772,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListUsersSort {
+pub enum UserSort {
     /// `asc`
     Asc,
     /// `desc`
@@ -49782,7 +49782,7 @@ pub enum ListUsersSort {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ListUsersSort {
+    impl UserSort {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49792,7 +49792,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListUsersSort {
+    impl ::std::convert::From<&str> for UserSort {
         fn from(value: &str) -> Self {
             match value {
                 "asc" => Self::Asc,
@@ -49801,7 +49801,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListUsersSort);
+    crate::runtime::string_enum!(UserSort);
 };
 /// Schema `#/paths/~1api~1v4~1users~1{user_id}~1memberships/get/parameters/1/schema`.
 ///
@@ -49809,7 +49809,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListUserMembershipsType {
+pub enum MembershipType {
     /// `Project`
     Project,
     /// `Namespace`
@@ -49819,7 +49819,7 @@ pub enum ListUserMembershipsType {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ListUserMembershipsType {
+    impl MembershipType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49829,7 +49829,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListUserMembershipsType {
+    impl ::std::convert::From<&str> for MembershipType {
         fn from(value: &str) -> Self {
             match value {
                 "Project" => Self::Project,
@@ -49838,7 +49838,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListUserMembershipsType);
+    crate::runtime::string_enum!(MembershipType);
 };
 /// Schema `#/paths/~1api~1v4~1users~1{user_id}~1impersonation_tokens/get/parameters/3/schema`.
 ///
@@ -49846,7 +49846,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListUserImpersonationTokensState {
+pub enum ImpersonationTokenState {
     /// `all`
     All,
     /// `active`
@@ -49858,7 +49858,7 @@ pub enum ListUserImpersonationTokensState {
 }
 #[cfg(feature = "users")]
 const _: () = {
-    impl ListUserImpersonationTokensState {
+    impl ImpersonationTokenState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49869,7 +49869,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for ListUserImpersonationTokensState {
+    impl ::std::convert::From<&str> for ImpersonationTokenState {
         fn from(value: &str) -> Self {
             match value {
                 "all" => Self::All,
@@ -49879,7 +49879,7 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(ListUserImpersonationTokensState);
+    crate::runtime::string_enum!(ImpersonationTokenState);
 };
 /// Schema `#/paths/~1api~1v4~1merge_requests/get/parameters/19/schema`.
 ///
@@ -49936,7 +49936,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "plan_limits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetApplicationPlanLimitsPlanName {
+pub enum PlanLimitPlanName {
     /// `default`
     Default,
     /// `free`
@@ -49964,7 +49964,7 @@ pub enum GetApplicationPlanLimitsPlanName {
 }
 #[cfg(feature = "plan_limits")]
 const _: () = {
-    impl GetApplicationPlanLimitsPlanName {
+    impl PlanLimitPlanName {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49983,7 +49983,7 @@ const _: () = {
             }
         }
     }
-    impl ::std::convert::From<&str> for GetApplicationPlanLimitsPlanName {
+    impl ::std::convert::From<&str> for PlanLimitPlanName {
         fn from(value: &str) -> Self {
             match value {
                 "default" => Self::Default,
@@ -50001,5 +50001,5 @@ const _: () = {
             }
         }
     }
-    crate::runtime::string_enum!(GetApplicationPlanLimitsPlanName);
+    crate::runtime::string_enum!(PlanLimitPlanName);
 };

@@ -1175,16 +1175,12 @@ impl ListUsers<'_> {
         Self(self.0.query("exclude_internal", &Into::<bool>::into(value)))
     }
     /// Return users ordered by a field
-    pub fn order_by(self, value: impl Into<crate::types::ListUsersOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query("order_by", &Into::<crate::types::ListUsersOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<crate::types::UserOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<crate::types::UserOrderBy>::into(value)))
     }
     /// Return users sorted in ascending and descending order
-    pub fn sort(self, value: impl Into<crate::types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<crate::types::UserSort>) -> Self {
+        Self(self.0.query("sort", &Into::<crate::types::UserSort>::into(value)))
     }
     /// Current page number
     ///
@@ -1957,18 +1953,8 @@ crate::runtime::into_future!(UnbanUser);
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct ListUserMemberships<'a>(crate::runtime::Call<'a>);
 impl ListUserMemberships<'_> {
-    pub fn r#type(
-        self,
-        value: impl Into<crate::types::ListUserMembershipsType>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &Into::<crate::types::ListUserMembershipsType>::into(value),
-                ),
-        )
+    pub fn r#type(self, value: impl Into<crate::types::MembershipType>) -> Self {
+        Self(self.0.query("type", &Into::<crate::types::MembershipType>::into(value)))
     }
     /// Current page number
     ///
@@ -2021,16 +2007,13 @@ impl ListUserImpersonationTokens<'_> {
     /// Filters (all|active|inactive) impersonation_tokens
     ///
     /// Default: `"all"`.
-    pub fn state(
-        self,
-        value: impl Into<crate::types::ListUserImpersonationTokensState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<crate::types::ImpersonationTokenState>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "state",
-                    &Into::<crate::types::ListUserImpersonationTokensState>::into(value),
+                    &Into::<crate::types::ImpersonationTokenState>::into(value),
                 ),
         )
     }

@@ -157,3 +157,29 @@ fn operations_gitlab_no_longer_serves_are_dropped_with_a_warning() {
     );
     assert!(all.contains_key(&("GET".to_owned(), "/api/v3/user".to_owned())));
 }
+
+#[test]
+fn parameter_enums_are_named_for_what_they_are() {
+    let (doc, settings) = gitlab();
+    let model: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
+    let api = generator::lower::lower(&model, &settings, &mut Diagnostics::default());
+    let type_of = |method: &str, param: &str| {
+        let op = api.operations.iter().find(|o| o.name == method).unwrap();
+        let p = op.params.iter().find(|p| p.name == param).unwrap();
+        match &p.ty {
+            generator::ir::TypeRef::Named(id) => api.types.get(*id).name.clone(),
+            other => panic!("{other:?}"),
+        }
+    };
+    // Every merge-request listing takes the same `state`, named for the resource.
+    assert_eq!(
+        type_of("list_project_merge_requests", "state"),
+        "MergeRequestState"
+    );
+    assert_eq!(
+        type_of("list_group_merge_requests", "state"),
+        "MergeRequestState"
+    );
+    // Shared by several resources: the parameter's name alone.
+    assert_eq!(type_of("list_groups", "visibility"), "Visibility");
+}

@@ -227,6 +227,7 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
         }
     }
     let mut types = types.finish(diags);
+    name_parameter_enums(&mut types, &operations);
     mark_usage(&mut types, &operations);
     mark_explicit_null(&mut types, &operations);
     mark_serde(&mut types, &operations);
@@ -471,6 +472,89 @@ fn reachable<'t>(
         visit(types, t, &mut seen);
     }
     seen
+}
+
+/// Names the enums that only parameters use for what they are, instead of after the first
+/// operation that met them: `MergeRequestState` for the `state` of every merge request listing
+/// (`ListProjectMergeRequestsState` before), `<Resource><Parameter>` when every parameter that
+/// takes the enum has one name and lists one resource ([`names::resource`]), `<Parameter>`
+/// when they list several (`Sort`, but not `Type`, `Status`, `State`, `Scope` or `Kind`, which
+/// say too little alone); an enum named by its `title`, one that a type also reaches, or one
+/// whose new name is taken keeps its name. Component schemas keep theirs.
+fn name_parameter_enums(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
+    use crate::ir::TypeKind;
+    use std::collections::{BTreeMap, BTreeSet};
+    fn named(t: &TypeRef) -> Option<usize> {
+        match t {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => named(inner),
+            TypeRef::Named(id) => Some(id.0),
+            _ => None,
+        }
+    }
+    // Enums some type reaches: their names stay.
+    let mut inside = BTreeSet::new();
+    for def in &types.defs {
+        let refs: Vec<&TypeRef> = match &def.kind {
+            TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Alias { target } | TypeKind::Newtype { target } => vec![target],
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            _ => Vec::new(),
+        };
+        inside.extend(refs.into_iter().filter_map(named));
+    }
+    let mut singular = names::Singular::default();
+    /// One parameter taking an enum: the resource of its path, its name, and its operation's
+    /// name as a type name.
+    type Use<'o> = (Option<String>, &'o str, String);
+    let mut users: BTreeMap<usize, Vec<Use>> = BTreeMap::new();
+    for op in operations {
+        for p in &op.params {
+            let Some(id) = named(&p.ty) else { continue };
+            let def = &types.defs[id];
+            let is_enum = matches!(
+                def.kind,
+                TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }
+            );
+            if is_enum && !def.origin.starts_with("/components/") && !inside.contains(&id) {
+                let resource = names::resource(&op.path, &mut singular);
+                let context = naming::type_name(naming::bare(&op.name));
+                users
+                    .entry(id)
+                    .or_default()
+                    .push((resource, naming::bare(&p.name), context));
+            }
+        }
+    }
+    let mut taken: BTreeSet<String> = types.defs.iter().map(|d| d.name.clone()).collect();
+    for (id, uses) in users {
+        let param = uses[0].1;
+        // Only names made from an operation's (a `title` in the spec is kept).
+        let from_operation = uses
+            .iter()
+            .any(|(_, _, c)| types.defs[id].name.starts_with(c));
+        if !from_operation || uses.iter().any(|(_, p, _)| *p != param) {
+            continue;
+        }
+        let resource = &uses[0].0;
+        let one_resource = resource.is_some() && uses.iter().all(|(r, _, _)| r == resource);
+        let name = match resource {
+            Some(r) if one_resource && !param.starts_with(r.as_str()) => {
+                naming::type_name(&format!("{r}_{param}"))
+            }
+            // Too general to name a type alone.
+            _ if matches!(
+                param,
+                "type" | "status" | "state" | "scope" | "kind" | "r#type"
+            ) =>
+            {
+                continue;
+            }
+            _ => naming::type_name(param),
+        };
+        if taken.insert(name.clone()) {
+            types.defs[id].name = name;
+        }
+    }
 }
 
 /// In the types a `PATCH` body reaches, an optional nullable field distinguishes absent

@@ -362,6 +362,19 @@ fn segments(path: &str) -> Vec<Segment> {
         .collect()
 }
 
+/// The resource a path is about, singular: its last segment with literal text, of those after
+/// the leading `api`/version ones (`/api/v4/projects/{id}/merge_requests/{iid}` →
+/// `merge_request`); `None` for a path of parameters only.
+pub fn resource(path: &str, singular: &mut Singular) -> Option<String> {
+    let segs = segments(path);
+    let lead = segs.iter().take_while(|s| is_prefix(s)).count();
+    segs[lead..]
+        .iter()
+        .rev()
+        .find(|s| !s.literal.is_empty())
+        .map(|s| singular.of(&s.literal))
+}
+
 /// A leading segment that only says which API or version this is (`api`, `rest`, `v4`).
 fn is_prefix(s: &Segment) -> bool {
     s.params.is_empty()
