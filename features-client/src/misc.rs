@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! misc: Everything else.
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// `GET /grid/{cell}`
     ///
@@ -11,16 +13,12 @@ impl crate::Client {
     /// Returns, on success (200): The value in the cell.
     ///
     /// Optional parameters are set on the returned [`GetCell`].
-    pub fn get_cell(&self, cell: impl Into<crate::types::Cell>) -> GetCell<'_> {
-        let cell = match crate::runtime::path_value(
-            &Into::<crate::types::Cell>::into(cell),
-        ) {
+    pub fn get_cell(&self, cell: impl Into<types::Cell>) -> GetCell<'_> {
+        let cell = match runtime::path_value(&Into::<types::Cell>::into(cell)) {
             Ok(text) => text,
-            Err(e) => return GetCell(crate::runtime::Call::failed(self, e)),
+            Err(e) => return GetCell(runtime::Call::failed(self, e)),
         };
-        GetCell(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "grid/{}", &[&cell]),
-        )
+        GetCell(runtime::Call::new(self, ::reqwest::Method::GET, "grid/{}", &[&cell]))
     }
     /// What happened, of every kind of event.
     ///
@@ -28,52 +26,32 @@ impl crate::Client {
     ///
     /// Returns, on success (200): The events, oldest first.
     pub fn list_events(&self) -> ListEvents<'_> {
-        ListEvents(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "events", &[]),
-        )
+        ListEvents(runtime::Call::new(self, ::reqwest::Method::GET, "events", &[]))
     }
     /// `GET /status`
     ///
     /// Returns, on success (default): The service's status.
     pub fn get_status(&self) -> GetStatus<'_> {
-        GetStatus(crate::runtime::Call::new(self, ::reqwest::Method::GET, "status", &[]))
+        GetStatus(runtime::Call::new(self, ::reqwest::Method::GET, "status", &[]))
     }
 }
-/// Request builder of [`crate::Client::get_cell`]: `GET /grid/{cell}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetCell<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_cell`]: `GET /grid/{cell}`. Send it with `.await`."]
+    GetCell, runtime::Json < types::Value >
+);
 impl GetCell<'_> {
-    pub fn key(self, value: impl Into<crate::types::Key>) -> Self {
-        Self(self.0.query("key", &Into::<crate::types::Key>::into(value)))
+    pub fn key(self, value: impl Into<types::Key>) -> Self {
+        Self(self.0.query("key", &Into::<types::Key>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetCell<'a> {
-    type Response = crate::runtime::Json<crate::types::Value>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetCell);
-/// Request builder of [`crate::Client::list_events`]: `GET /events`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListEvents<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListEvents<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::Event>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListEvents);
-/// Request builder of [`crate::Client::get_status`]: `GET /status`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetStatus<'a> {
-    type Response = crate::runtime::Json<crate::types::Status>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetStatus);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_events`]: `GET /events`. Send it with `.await`."]
+    ListEvents, runtime::Json < Vec < types::Event > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_status`]: `GET /status`. Send it with `.await`."]
+    GetStatus, runtime::Json < types::Status >
+);

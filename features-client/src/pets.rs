@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! pets: Pets and their photos.
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Lists pets of every kind.
     ///
@@ -9,7 +11,7 @@ impl crate::Client {
     ///
     /// Returns, on success (200): The pets.
     pub fn list_pets(&self) -> ListPets<'_> {
-        ListPets(crate::runtime::Call::new(self, ::reqwest::Method::GET, "pets", &[]))
+        ListPets(runtime::Call::new(self, ::reqwest::Method::GET, "pets", &[]))
     }
     /// Adds a pet, now or later.
     ///
@@ -19,10 +21,10 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns the variant of the success status the server answered (201, 202).
-    pub fn create_pet(&self, body: impl Into<crate::types::NewPet>) -> CreatePet<'_> {
+    pub fn create_pet(&self, body: impl Into<types::NewPet>) -> CreatePet<'_> {
         CreatePet(
-            crate::runtime::Call::new(self, ::reqwest::Method::POST, "pets", &[])
-                .json_body(&Into::<crate::types::NewPet>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "pets", &[])
+                .json_body(&Into::<types::NewPet>::into(body)),
         )
     }
     /// `DELETE /pets/{petId}`
@@ -33,7 +35,7 @@ impl crate::Client {
     /// Returns the variant of the success status the server answered (200, 204).
     pub fn delete_pet(&self, pet_id: impl Into<::uuid::Uuid>) -> DeletePet<'_> {
         DeletePet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "pets/{}",
@@ -53,17 +55,17 @@ impl crate::Client {
     pub fn update_pet(
         &self,
         pet_id: impl Into<::uuid::Uuid>,
-        body: impl Into<crate::types::PetPatch>,
+        body: impl Into<types::PetPatch>,
     ) -> UpdatePet<'_> {
         UpdatePet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "pets/{}",
                     &[&Into::<::uuid::Uuid>::into(pet_id)],
                 )
                 .json_body_as(
-                    &Into::<crate::types::PetPatch>::into(body),
+                    &Into::<types::PetPatch>::into(body),
                     "application/merge-patch+json",
                 ),
         )
@@ -76,7 +78,7 @@ impl crate::Client {
     /// Returns, on success (200): The photo.
     pub fn get_photo(&self, pet_id: impl Into<::uuid::Uuid>) -> GetPhoto<'_> {
         GetPhoto(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "pets/{}/photo",
@@ -85,31 +87,25 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_pets`]: `GET /pets`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListPets<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListPets<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::Pet>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListPets);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_pets`]: `GET /pets`. Send it with `.await`."]
+    ListPets, runtime::Json < Vec < types::Pet > >
+);
 /// What [`CreatePet`] answers: one variant per success status of `POST /pets`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreatePetResponse {
     /// `201`: Created at once.
-    Created(crate::types::Pet),
+    Created(types::Pet),
     /// `202`: Queued; the job says when.
-    Accepted(crate::types::Job),
+    Accepted(types::Job),
     /// A success status the API does not declare, with the body as received.
     Other { status: ::reqwest::StatusCode, body: Vec<u8> },
 }
-impl crate::runtime::Decode for CreatePetResponse {
+impl runtime::Decode for CreatePetResponse {
     type Output = Self;
-    fn decode(response: crate::runtime::RawResponse) -> Result<Self, crate::Error> {
+    fn decode(response: runtime::RawResponse) -> Result<Self, crate::Error> {
         match response.status.as_u16() {
             201 => response.json().map(Self::Created),
             202 => response.json().map(Self::Accepted),
@@ -122,31 +118,25 @@ impl crate::runtime::Decode for CreatePetResponse {
         }
     }
 }
-/// Request builder of [`crate::Client::create_pet`]: `POST /pets`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreatePet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreatePet<'a> {
-    type Response = CreatePetResponse;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreatePet);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_pet`]: `POST /pets`. Send it with `.await`."]
+    CreatePet, CreatePetResponse
+);
 /// What [`DeletePet`] answers: one variant per success status of `DELETE /pets/{petId}`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum DeletePetResponse {
     /// `200`: Deleted; the pet as it was.
-    Ok(crate::types::Pet),
+    Ok(types::Pet),
     /// `204`: Deleted, nothing to say.
     NoContent,
     /// A success status the API does not declare, with the body as received.
     Other { status: ::reqwest::StatusCode, body: Vec<u8> },
 }
-impl crate::runtime::Decode for DeletePetResponse {
+impl runtime::Decode for DeletePetResponse {
     type Output = Self;
-    fn decode(response: crate::runtime::RawResponse) -> Result<Self, crate::Error> {
+    fn decode(response: runtime::RawResponse) -> Result<Self, crate::Error> {
         match response.status.as_u16() {
             200 => response.json().map(Self::Ok),
             204 => Ok(Self::NoContent),
@@ -159,36 +149,18 @@ impl crate::runtime::Decode for DeletePetResponse {
         }
     }
 }
-/// Request builder of [`crate::Client::delete_pet`]: `DELETE /pets/{petId}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeletePet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeletePet<'a> {
-    type Response = DeletePetResponse;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeletePet);
-/// Request builder of [`crate::Client::update_pet`]: `PATCH /pets/{petId}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdatePet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdatePet<'a> {
-    type Response = crate::runtime::Json<crate::types::Pet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdatePet);
-/// Request builder of [`crate::Client::get_photo`]: `GET /pets/{petId}/photo`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPhoto<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPhoto<'a> {
-    type Response = crate::runtime::Bytes;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPhoto);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_pet`]: `DELETE /pets/{petId}`. Send it with `.await`."]
+    DeletePet, DeletePetResponse
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_pet`]: `PATCH /pets/{petId}`. Send it with `.await`."]
+    UpdatePet, runtime::Json < types::Pet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_photo`]: `GET /pets/{petId}/photo`. Send it with `.await`."]
+    GetPhoto, runtime::Bytes
+);

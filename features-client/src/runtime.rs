@@ -1610,12 +1610,25 @@ impl<'a> Call<'a> {
     }
 }
 
-/// Makes a generated request builder (an [`Operation`]) `.await`-able: its `IntoFuture`, which
-/// calls [`Operation::send`]. A macro because every operation needs the impl (a blanket impl of
-/// a trait of std is not allowed) and it never varies.
+/// A generated request builder: `operation!(/** docs */ Name, Response)` declares
+/// `pub struct Name<'a>(Call<'a>)` (`Debug`, `Clone`, `#[must_use]`) with the docs given, its
+/// [`Operation`] impl with the response it decodes, and `IntoFuture`, which calls
+/// [`Operation::send`] so the builder can be `.await`ed. A macro because every operation needs
+/// them (a blanket impl of a trait of std is not allowed) and only the name, the docs and the
+/// response vary; the builder's setters are generated next to it.
 #[allow(unused_macros)]
-macro_rules! into_future {
-    ($builder:ident) => {
+macro_rules! operation {
+    ($(#[$attr:meta])* $builder:ident, $response:ty) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct $builder<'a>($crate::runtime::Call<'a>);
+        impl<'a> $crate::runtime::Operation<'a> for $builder<'a> {
+            type Response = $response;
+            fn into_call(self) -> $crate::runtime::Call<'a> {
+                self.0
+            }
+        }
         impl<'a> ::std::future::IntoFuture for $builder<'a> {
             type Output =
                 ::std::result::Result<$crate::runtime::Output<'a, Self>, $crate::runtime::Error>;
@@ -1627,7 +1640,7 @@ macro_rules! into_future {
     };
 }
 #[allow(unused_imports)]
-pub(crate) use into_future;
+pub(crate) use operation;
 
 /// A key of a JSON object being decoded, borrowed from the input when it can be (the
 /// generated `Deserialize` impls of structs match it against their fields' wire names).
@@ -1666,7 +1679,7 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// sends `[]` for fields its spec declares as one object (a merge request's `assignees`), and
 /// refusing it would lose the whole response. (serde's derive read any array as the fields in
 /// order; a non-empty one is an error here.)
-pub fn object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     struct ObjectVisitor<T>(std::marker::PhantomData<fn() -> T>);
     impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
         type Value = T;
@@ -1687,22 +1700,84 @@ pub fn object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: D) -> R
     deserializer.deserialize_any(ObjectVisitor(std::marker::PhantomData))
 }
 
-/// The `Deserialize` of a generated struct, through its [`Object`] impl and [`object`].
+/// The serde impls of a generated struct, from its list of fields: `object!(read Name { … })`
+/// for `Deserialize` (through [`Object`] and [`decode_object`]), `write` for `Serialize` (a JSON
+/// object), `both` for the two. Each field is `mode(name)`, or `mode(name = "wire")` when its
+/// JSON key is not its Rust name. The modes:
+///
+/// - `opt`: an `Option` the server may leave out; `None` is not sent;
+/// - `nullable`: an `Option` that is always sent (`None` as `null`);
+/// - `null`: an `Option<Option<_>>` where absent and `null` differ: `None` is not sent,
+///   `Some(None)` is sent as `null`;
+/// - `req`: a required field: an object without it is an error, and it is always sent.
+///
+/// Unknown keys are skipped; a repeated key keeps its last value.
 #[allow(unused_macros)]
-macro_rules! deserialize_object {
-    ($name:ident) => {
+macro_rules! object {
+    (both $name:ident { $($fields:tt)* }) => {
+        $crate::runtime::object!(read $name { $($fields)* });
+        $crate::runtime::object!(write $name { $($fields)* });
+    };
+    (read $name:ident { $($mode:ident($field:ident $(= $wire:literal)?)),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::object(d)
+                $crate::runtime::decode_object(d)
+            }
+        }
+        impl $crate::runtime::Object for $name {
+            const NAME: &'static str = stringify!($name);
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+                $(let mut $field = None;)*
+                while let Some(key) = map.next_key::<$crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        $($crate::runtime::object!(@wire $field $($wire)?) => {
+                            $field = $crate::runtime::object!(@read $mode map);
+                        })*
+                        _ => $crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                Ok(Self {
+                    $($field: $crate::runtime::object!(@end $mode $field $crate::runtime::object!(@wire $field $($wire)?)),)*
+                })
             }
         }
     };
+    (write $name:ident { $($mode:ident($field:ident $(= $wire:literal)?)),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                #[allow(unused_mut)]
+                let mut map = serializer.serialize_map(None)?;
+                $($crate::runtime::object!(@write $mode map $crate::runtime::object!(@wire $field $($wire)?), &self.$field);)*
+                map.end()
+            }
+        }
+    };
+    (@wire $field:ident $wire:literal) => { $wire };
+    (@wire $field:ident) => { stringify!($field) };
+    (@read opt $map:ident) => { $map.next_value()? };
+    (@read nullable $map:ident) => { $map.next_value()? };
+    (@read null $map:ident) => { Some($map.next_value()?) };
+    (@read req $map:ident) => { Some($map.next_value()?) };
+    (@end req $field:ident $wire:expr) => {
+        $field.ok_or_else(|| ::serde::de::Error::missing_field($wire))?
+    };
+    (@end $mode:ident $field:ident $wire:expr) => { $field };
+    (@write opt $map:ident $wire:expr, $value:expr) => {
+        $crate::runtime::entry_if_some(&mut $map, $wire, $value)?
+    };
+    (@write null $map:ident $wire:expr, $value:expr) => {
+        $crate::runtime::entry_if_some(&mut $map, $wire, $value)?
+    };
+    (@write $mode:ident $map:ident $wire:expr, $value:expr) => {
+        $map.serialize_entry($wire, $value)?
+    };
 }
 #[allow(unused_imports)]
-pub(crate) use deserialize_object;
+pub(crate) use object;
 
 /// A struct of the API decoded from a JSON object: the generated part of its `Deserialize`
-/// (the rest is [`object`], written once). Smaller for the compiler than serde's derive,
+/// (the rest is [`decode_object`], written once). Smaller for the compiler than serde's derive,
 /// which also reads arrays as the fields in order.
 pub trait Object: Sized {
     /// The schema's Rust name, for error messages.
@@ -1729,11 +1804,29 @@ pub fn entry_if_some<M: serde::ser::SerializeMap, T: serde::Serialize>(
     }
 }
 
-/// The `Display`, serde and [`ParamValue`] impls of a generated string enum, from its
-/// `as_str` and `From<&str>`.
+/// The impls of a generated string enum, from its variants and their wire values:
+/// `string_enum!(Name { Opened = "opened", … })` writes `as_str`, `From<&str>` (an unknown
+/// value is kept in `Other`), `Display`, serde's two traits and [`ParamValue`].
 #[allow(unused_macros)]
 macro_rules! string_enum {
-    ($name:ident) => {
+    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Other(value) => value.as_str(),
+                }
+            }
+        }
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -1760,11 +1853,29 @@ macro_rules! string_enum {
 #[allow(unused_imports)]
 pub(crate) use string_enum;
 
-/// The `Display`, serde and [`ParamValue`] impls of a generated integer enum, from its `value`
-/// and `From<i64>`.
+/// The impls of a generated integer enum, from its variants and their wire values:
+/// `int_enum!(Name { Guest = 10, … })` writes `value`, `From<i64>` (an unknown value is kept in
+/// `Other`), `Display`, serde's two traits and [`ParamValue`].
 #[allow(unused_macros)]
 macro_rules! int_enum {
-    ($name:ident) => {
+    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+        impl ::std::convert::From<i64> for $name {
+            fn from(value: i64) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Other(other),
+                }
+            }
+        }
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.value(), f)

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! Types of Features: request and response bodies, enums.
+use crate::runtime;
 /// A cat or a dog, told apart by `petType`.
 ///
 /// Schema `#/components/schemas/Pet`.
@@ -9,9 +10,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pet {
     /// Selected by `cat`.
-    Cat(crate::types::Cat),
+    Cat(Cat),
     /// Selected by `dog`.
-    Dog(crate::types::Dog),
+    Dog(Dog),
     /// A value that is none of the declared variants, kept as JSON.
     Other(::serde_json::Value),
 }
@@ -55,42 +56,12 @@ pub struct Cat {
     pub pet_type: String,
     pub name: String,
     pub lives: Option<u64>,
-    pub friends: Option<Vec<crate::types::Pet>>,
+    pub friends: Option<Vec<Pet>>,
 }
 #[cfg(feature = "pets")]
-const _: () = {
-    crate::runtime::deserialize_object!(Cat);
-    impl crate::runtime::Object for Cat {
-        const NAME: &'static str = "Cat";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut f0 = None;
-            let mut f1 = None;
-            let mut f2 = None;
-            let mut f3 = None;
-            let mut f4 = None;
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => f0 = map.next_value()?,
-                    "petType" => f1 = Some(map.next_value()?),
-                    "name" => f2 = Some(map.next_value()?),
-                    "lives" => f3 = map.next_value()?,
-                    "friends" => f4 = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(Self {
-                id: f0,
-                pet_type: f1
-                    .ok_or_else(|| ::serde::de::Error::missing_field("petType"))?,
-                name: f2.ok_or_else(|| ::serde::de::Error::missing_field("name"))?,
-                lives: f3,
-                friends: f4,
-            })
-        }
-    }
-};
+runtime::object!(
+    read Cat { opt(id), req(pet_type = "petType"), req(name), opt(lives), opt(friends) }
+);
 /// Schema `#/components/schemas/Dog`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
@@ -100,31 +71,7 @@ pub struct Dog {
     pub name: String,
     pub tag: Option<String>,
 }
-crate::runtime::deserialize_object!(Dog);
-impl crate::runtime::Object for Dog {
-    const NAME: &'static str = "Dog";
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-            match key.as_str() {
-                "id" => f0 = map.next_value()?,
-                "petType" => f1 = Some(map.next_value()?),
-                "name" => f2 = Some(map.next_value()?),
-                "tag" => f3 = map.next_value()?,
-                _ => crate::runtime::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: f0,
-            pet_type: f1.ok_or_else(|| ::serde::de::Error::missing_field("petType"))?,
-            name: f2.ok_or_else(|| ::serde::de::Error::missing_field("name"))?,
-            tag: f3,
-        })
-    }
-}
+runtime::object!(read Dog { opt(id), req(pet_type = "petType"), req(name), opt(tag) });
 /// Schema `#/components/schemas/NewPet`.
 #[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -133,7 +80,7 @@ pub struct NewPet {
     ///
     /// Read-only: the server sets it; requests leave it `None`.
     pub id: Option<::uuid::Uuid>,
-    pub pet_type: crate::types::NewPetPetType,
+    pub pet_type: NewPetPetType,
     pub name: String,
     /// Proves the owner.
     ///
@@ -141,26 +88,10 @@ pub struct NewPet {
     pub owner_password: Option<String>,
 }
 #[cfg(feature = "pets")]
-const _: () = {
-    impl ::serde::Serialize for NewPet {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            crate::runtime::entry_if_some(&mut map, "id", &self.id)?;
-            map.serialize_entry("petType", &self.pet_type)?;
-            map.serialize_entry("name", &self.name)?;
-            crate::runtime::entry_if_some(
-                &mut map,
-                "ownerPassword",
-                &self.owner_password,
-            )?;
-            map.end()
-        }
-    }
-};
+runtime::object!(
+    write NewPet { opt(id), req(pet_type = "petType"), req(name), opt(owner_password =
+    "ownerPassword") }
+);
 /// Schema `#/components/schemas/NewPet/properties/petType`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -176,28 +107,7 @@ pub enum NewPetPetType {
     Other(String),
 }
 #[cfg(feature = "pets")]
-const _: () = {
-    impl NewPetPetType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cat => "cat",
-                Self::Dog => "dog",
-                Self::Other(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::convert::From<&str> for NewPetPetType {
-        fn from(value: &str) -> Self {
-            match value {
-                "cat" => Self::Cat,
-                "dog" => Self::Dog,
-                other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-            }
-        }
-    }
-    crate::runtime::string_enum!(NewPetPetType);
-};
+runtime::string_enum!(NewPetPetType { Cat = "cat", Dog = "dog" });
 /// Schema `#/components/schemas/PetPatch`.
 #[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -212,21 +122,7 @@ pub struct PetPatch {
     pub birthday: Option<Option<::chrono::NaiveDate>>,
 }
 #[cfg(feature = "pets")]
-const _: () = {
-    impl ::serde::Serialize for PetPatch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            crate::runtime::entry_if_some(&mut map, "name", &self.name)?;
-            crate::runtime::entry_if_some(&mut map, "tag", &self.tag)?;
-            crate::runtime::entry_if_some(&mut map, "birthday", &self.birthday)?;
-            map.end()
-        }
-    }
-};
+runtime::object!(write PetPatch { opt(name), null(tag), null(birthday) });
 /// Schema `#/components/schemas/Job`.
 #[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -234,26 +130,7 @@ pub struct Job {
     pub job_id: i64,
 }
 #[cfg(feature = "pets")]
-const _: () = {
-    crate::runtime::deserialize_object!(Job);
-    impl crate::runtime::Object for Job {
-        const NAME: &'static str = "Job";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut f0 = None;
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "jobId" => f0 = Some(map.next_value()?),
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(Self {
-                job_id: f0.ok_or_else(|| ::serde::de::Error::missing_field("jobId"))?,
-            })
-        }
-    }
-};
+runtime::object!(read Job { req(job_id = "jobId") });
 /// Schema `#/components/schemas/Cell`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq)]
@@ -262,25 +139,12 @@ pub struct Cell {
     pub column: String,
 }
 #[cfg(feature = "misc")]
-const _: () = {
-    impl ::serde::Serialize for Cell {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("row", &self.row)?;
-            map.serialize_entry("column", &self.column)?;
-            map.end()
-        }
-    }
-};
+runtime::object!(write Cell { req(row), req(column) });
 /// A key by number or by name.
 ///
 /// Schema `#/components/schemas/Key`.
 #[cfg(feature = "misc")]
-pub type Key = crate::runtime::IdOrPath;
+pub type Key = runtime::IdOrPath;
 /// What a cell holds. Untagged: the client tries the narrower variants first, whatever their order here (an integer before a number, a dog before an object of optional fields).
 ///
 /// Schema `#/components/schemas/Value`.
@@ -297,9 +161,9 @@ pub enum Value {
     /// The value as `Number`.
     Number(f64),
     /// The value as `Dog`.
-    Dog(crate::types::Dog),
+    Dog(Dog),
     /// The value as `Note`.
-    Note(crate::types::Note),
+    Note(Note),
     /// A value that is none of the declared variants, kept as JSON.
     Other(::serde_json::Value),
 }
@@ -310,24 +174,7 @@ pub struct Note {
     pub note: Option<String>,
 }
 #[cfg(feature = "misc")]
-const _: () = {
-    crate::runtime::deserialize_object!(Note);
-    impl crate::runtime::Object for Note {
-        const NAME: &'static str = "Note";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "note" => this.note = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(read Note { opt(note) });
 /// Something that happened. Its kinds extend it with `allOf` (inheritance, no `oneOf`): the client reads an event as the kind its `type` names.
 ///
 /// Schema `#/components/schemas/Event`.
@@ -335,11 +182,11 @@ const _: () = {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// Selected by `feeding`.
-    Feeding(crate::types::Feeding),
+    Feeding(Feeding),
     /// Selected by `walk`.
-    Walk(crate::types::Walk),
+    Walk(Walk),
     /// Selected by `Event`.
-    EventBase(crate::types::EventBase),
+    EventBase(EventBase),
     /// A value that is none of the declared variants, kept as JSON.
     Other(::serde_json::Value),
 }
@@ -387,29 +234,7 @@ pub struct EventBase {
     pub at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(feature = "misc")]
-const _: () = {
-    crate::runtime::deserialize_object!(EventBase);
-    impl crate::runtime::Object for EventBase {
-        const NAME: &'static str = "EventBase";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut f0 = None;
-            let mut f1 = None;
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "type" => f0 = Some(map.next_value()?),
-                    "at" => f1 = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(Self {
-                r#type: f0.ok_or_else(|| ::serde::de::Error::missing_field("type"))?,
-                at: f1,
-            })
-        }
-    }
-};
+runtime::object!(read EventBase { req(r#type = "type"), opt(at) });
 /// Schema `#/components/schemas/Feeding`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq)]
@@ -419,32 +244,7 @@ pub struct Feeding {
     pub food: String,
 }
 #[cfg(feature = "misc")]
-const _: () = {
-    crate::runtime::deserialize_object!(Feeding);
-    impl crate::runtime::Object for Feeding {
-        const NAME: &'static str = "Feeding";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut f0 = None;
-            let mut f1 = None;
-            let mut f2 = None;
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "type" => f0 = Some(map.next_value()?),
-                    "at" => f1 = map.next_value()?,
-                    "food" => f2 = Some(map.next_value()?),
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(Self {
-                r#type: f0.ok_or_else(|| ::serde::de::Error::missing_field("type"))?,
-                at: f1,
-                food: f2.ok_or_else(|| ::serde::de::Error::missing_field("food"))?,
-            })
-        }
-    }
-};
+runtime::object!(read Feeding { req(r#type = "type"), opt(at), req(food) });
 /// Schema `#/components/schemas/Walk`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq)]
@@ -454,71 +254,21 @@ pub struct Walk {
     pub minutes: Option<i64>,
 }
 #[cfg(feature = "misc")]
-const _: () = {
-    crate::runtime::deserialize_object!(Walk);
-    impl crate::runtime::Object for Walk {
-        const NAME: &'static str = "Walk";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut f0 = None;
-            let mut f1 = None;
-            let mut f2 = None;
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "type" => f0 = Some(map.next_value()?),
-                    "at" => f1 = map.next_value()?,
-                    "minutes" => f2 = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(Self {
-                r#type: f0.ok_or_else(|| ::serde::de::Error::missing_field("type"))?,
-                at: f1,
-                minutes: f2,
-            })
-        }
-    }
-};
+runtime::object!(read Walk { req(r#type = "type"), opt(at), opt(minutes) });
 /// A tree of lists; it contains itself through a list only.
 ///
 /// Schema `#/components/schemas/Tree`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[serde(transparent)]
-pub struct Tree(pub Vec<crate::types::Tree>);
+pub struct Tree(pub Vec<Tree>);
 /// Schema `#/components/schemas/Status`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     pub healthy: bool,
     pub since: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub tree: Option<crate::types::Tree>,
+    pub tree: Option<Tree>,
 }
 #[cfg(feature = "misc")]
-const _: () = {
-    crate::runtime::deserialize_object!(Status);
-    impl crate::runtime::Object for Status {
-        const NAME: &'static str = "Status";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut f0 = None;
-            let mut f1 = None;
-            let mut f2 = None;
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "healthy" => f0 = Some(map.next_value()?),
-                    "since" => f1 = map.next_value()?,
-                    "tree" => f2 = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(Self {
-                healthy: f0.ok_or_else(|| ::serde::de::Error::missing_field("healthy"))?,
-                since: f1,
-                tree: f2,
-            })
-        }
-    }
-};
+runtime::object!(read Status { req(healthy), opt(since), opt(tree) });

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! access_requests: Operations related to access requests
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Gets a list of access requests for a group.
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     ///
-    /// Returns, on success (200): Gets a list of access requests for a group.
-    ///
     /// Optional parameters are set on the returned [`ListGroupAccessRequests`].
     pub fn list_group_access_requests(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupAccessRequests<'_> {
         ListGroupAccessRequests(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/access_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -40,14 +40,14 @@ impl crate::Client {
     /// Returns, on success (200): successful operation.
     pub fn create_group_access_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateGroupAccessRequest<'_> {
         CreateGroupAccessRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/access_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -65,23 +65,18 @@ impl crate::Client {
     /// Returns, on success (200): successful operation.
     pub fn approve_group_access_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::ApproveGroupAccessRequestBody>,
+        body: impl Into<types::ApproveGroupAccessRequestBody>,
     ) -> ApproveGroupAccessRequest<'_> {
         ApproveGroupAccessRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/access_requests/{}/approve",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(user_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
                 )
-                .json_body(
-                    &Into::<crate::types::ApproveGroupAccessRequestBody>::into(body),
-                ),
+                .json_body(&Into::<types::ApproveGroupAccessRequestBody>::into(body)),
         )
     }
     /// Denies an access request for the given user.
@@ -93,22 +88,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     /// - `user_id`: The user ID of the access requester
-    ///
-    /// Returns, on success (204): Denies an access request for the given user.
     pub fn delete_group_access_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> DeleteGroupAccessRequest<'_> {
         DeleteGroupAccessRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/access_requests/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -121,19 +111,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
-    /// Returns, on success (200): Gets a list of access requests for a project.
-    ///
     /// Optional parameters are set on the returned [`ListProjectAccessRequests`].
     pub fn list_project_access_requests(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectAccessRequests<'_> {
         ListProjectAccessRequests(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/access_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -149,14 +137,14 @@ impl crate::Client {
     /// Returns, on success (200): successful operation.
     pub fn create_project_access_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectAccessRequest<'_> {
         CreateProjectAccessRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/access_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -174,23 +162,18 @@ impl crate::Client {
     /// Returns, on success (200): successful operation.
     pub fn approve_project_access_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::ApproveProjectAccessRequestBody>,
+        body: impl Into<types::ApproveProjectAccessRequestBody>,
     ) -> ApproveProjectAccessRequest<'_> {
         ApproveProjectAccessRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/access_requests/{}/approve",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(user_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
                 )
-                .json_body(
-                    &Into::<crate::types::ApproveProjectAccessRequestBody>::into(body),
-                ),
+                .json_body(&Into::<types::ApproveProjectAccessRequestBody>::into(body)),
         )
     }
     /// Denies an access request for the given user.
@@ -202,30 +185,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `user_id`: The user ID of the access requester
-    ///
-    /// Returns, on success (204): Denies an access request for the given user.
     pub fn delete_project_access_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> DeleteProjectAccessRequest<'_> {
         DeleteProjectAccessRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/access_requests/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_access_requests`]: `GET /api/v4/groups/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupAccessRequests<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_access_requests`]: `GET /api/v4/groups/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupAccessRequests, runtime::Paged < types::ApiEntitiesAccessRequester >
+);
 impl ListGroupAccessRequests<'_> {
     /// Current page number
     ///
@@ -240,50 +219,26 @@ impl ListGroupAccessRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupAccessRequests<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAccessRequester>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupAccessRequests);
-/// Request builder of [`crate::Client::create_group_access_request`]: `POST /api/v4/groups/{id}/access_requests`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupAccessRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupAccessRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupAccessRequest);
-/// Request builder of [`crate::Client::approve_group_access_request`]: `PUT /api/v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ApproveGroupAccessRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ApproveGroupAccessRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ApproveGroupAccessRequest);
-/// Request builder of [`crate::Client::delete_group_access_request`]: `DELETE /api/v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupAccessRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupAccessRequest<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupAccessRequest);
-/// Request builder of [`crate::Client::list_project_access_requests`]: `GET /api/v4/projects/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectAccessRequests<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_access_request`]: `POST /api/v4/groups/{id}/access_requests`. Send it with `.await`."]
+    CreateGroupAccessRequest, runtime::Json < types::ApiEntitiesAccessRequester >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::approve_group_access_request`]: `PUT /api/v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`."]
+    ApproveGroupAccessRequest, runtime::Json < types::ApiEntitiesAccessRequester >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_access_request`]: `DELETE /api/v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`."]
+    DeleteGroupAccessRequest, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_access_requests`]: `GET /api/v4/projects/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectAccessRequests, runtime::Paged < types::ApiEntitiesAccessRequester >
+);
 impl ListProjectAccessRequests<'_> {
     /// Current page number
     ///
@@ -298,43 +253,18 @@ impl ListProjectAccessRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectAccessRequests<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAccessRequester>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectAccessRequests);
-/// Request builder of [`crate::Client::create_project_access_request`]: `POST /api/v4/projects/{id}/access_requests`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectAccessRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectAccessRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectAccessRequest);
-/// Request builder of [`crate::Client::approve_project_access_request`]: `PUT /api/v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ApproveProjectAccessRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ApproveProjectAccessRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAccessRequester>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ApproveProjectAccessRequest);
-/// Request builder of [`crate::Client::delete_project_access_request`]: `DELETE /api/v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectAccessRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectAccessRequest<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectAccessRequest);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_access_request`]: `POST /api/v4/projects/{id}/access_requests`. Send it with `.await`."]
+    CreateProjectAccessRequest, runtime::Json < types::ApiEntitiesAccessRequester >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::approve_project_access_request`]: `PUT /api/v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`."]
+    ApproveProjectAccessRequest, runtime::Json < types::ApiEntitiesAccessRequester >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_access_request`]: `DELETE /api/v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`."]
+    DeleteProjectAccessRequest, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! admin: Operations about admins
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Retrieve dictionary details
     ///
@@ -14,30 +16,24 @@ impl crate::Client {
     /// Returns, on success (200): Retrieve dictionary details.
     pub fn get_admin_database_dictionary_table(
         &self,
-        database_name: impl Into<crate::types::TableDatabaseName>,
+        database_name: impl Into<types::TableDatabaseName>,
         table_name: impl Into<String>,
     ) -> GetAdminDatabaseDictionaryTable<'_> {
         GetAdminDatabaseDictionaryTable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/admin/databases/{}/dictionary/tables/{}",
                 &[
-                    &Into::<crate::types::TableDatabaseName>::into(database_name),
+                    &Into::<types::TableDatabaseName>::into(database_name),
                     &Into::<String>::into(table_name),
                 ],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_admin_database_dictionary_table`]: `GET /api/v4/admin/databases/{database_name}/dictionary/tables/{table_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetAdminDatabaseDictionaryTable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetAdminDatabaseDictionaryTable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDictionaryTable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetAdminDatabaseDictionaryTable);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_admin_database_dictionary_table`]: `GET /api/v4/admin/databases/{database_name}/dictionary/tables/{table_name}`. Send it with `.await`."]
+    GetAdminDatabaseDictionaryTable, runtime::Json < types::ApiEntitiesDictionaryTable >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! alert_management: Operations about alert_managements
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Workhorse authorize metric image file upload
     ///
@@ -14,18 +16,15 @@ impl crate::Client {
     /// Returns, on success (200): Workhorse authorize metric image file upload.
     pub fn authorize_project_alert_management_alert_metric_image(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
     ) -> AuthorizeProjectAlertManagementAlertMetricImage<'_> {
         AuthorizeProjectAlertManagementAlertMetricImage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/alert_management_alerts/{}/metric_images/authorize",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(alert_iid),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(alert_iid)],
             ),
         )
     }
@@ -40,18 +39,15 @@ impl crate::Client {
     /// Returns, on success (200): Metric Images for alert.
     pub fn list_project_alert_management_alert_metric_images(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
     ) -> ListProjectAlertManagementAlertMetricImages<'_> {
         ListProjectAlertManagementAlertMetricImages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/alert_management_alerts/{}/metric_images",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(alert_iid),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(alert_iid)],
             ),
         )
     }
@@ -69,22 +65,22 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`CreateProjectAlertManagementAlertMetricImage`].
     pub fn create_project_alert_management_alert_metric_image(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
-        file: impl Into<crate::runtime::File>,
+        file: impl Into<runtime::File>,
     ) -> CreateProjectAlertManagementAlertMetricImage<'_> {
         CreateProjectAlertManagementAlertMetricImage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/alert_management_alerts/{}/metric_images",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(alert_iid),
                     ],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Update a metric image for an alert
@@ -101,17 +97,17 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`UpdateProjectAlertManagementAlertMetricImage`].
     pub fn update_project_alert_management_alert_metric_image(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
         metric_image_id: impl Into<i64>,
     ) -> UpdateProjectAlertManagementAlertMetricImage<'_> {
         UpdateProjectAlertManagementAlertMetricImage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/alert_management_alerts/{}/metric_images/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(alert_iid),
                         &Into::<i64>::into(metric_image_id),
                     ],
@@ -131,17 +127,17 @@ impl crate::Client {
     /// Returns, on success (204): Remove a metric image for an alert.
     pub fn delete_project_alert_management_alert_metric_image(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         alert_iid: impl Into<i64>,
         metric_image_id: impl Into<i64>,
     ) -> DeleteProjectAlertManagementAlertMetricImage<'_> {
         DeleteProjectAlertManagementAlertMetricImage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/alert_management_alerts/{}/metric_images/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(alert_iid),
                     &Into::<i64>::into(metric_image_id),
                 ],
@@ -149,34 +145,23 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::authorize_project_alert_management_alert_metric_image`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectAlertManagementAlertMetricImage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for AuthorizeProjectAlertManagementAlertMetricImage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectAlertManagementAlertMetricImage);
-/// Request builder of [`crate::Client::list_project_alert_management_alert_metric_images`]: `GET /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectAlertManagementAlertMetricImages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for ListProjectAlertManagementAlertMetricImages<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesMetricImage>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectAlertManagementAlertMetricImages);
-/// Request builder of [`crate::Client::create_project_alert_management_alert_metric_image`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectAlertManagementAlertMetricImage<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_alert_management_alert_metric_image`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/authorize`. Send it with `.await`."]
+    AuthorizeProjectAlertManagementAlertMetricImage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_alert_management_alert_metric_images`]: `GET /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`."]
+    ListProjectAlertManagementAlertMetricImages, runtime::Json < Vec <
+    types::ApiEntitiesMetricImage > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_alert_management_alert_metric_image`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`."]
+    CreateProjectAlertManagementAlertMetricImage, runtime::Json <
+    types::ApiEntitiesMetricImage >
+);
 impl CreateProjectAlertManagementAlertMetricImage<'_> {
     /// The url to view more metric info
     pub fn url(self, value: impl Into<String>) -> Self {
@@ -187,18 +172,12 @@ impl CreateProjectAlertManagementAlertMetricImage<'_> {
         Self(self.0.form_field("url_text", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for CreateProjectAlertManagementAlertMetricImage<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectAlertManagementAlertMetricImage);
-/// Request builder of [`crate::Client::update_project_alert_management_alert_metric_image`]: `PUT /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectAlertManagementAlertMetricImage<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_alert_management_alert_metric_image`]: `PUT /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`."]
+    UpdateProjectAlertManagementAlertMetricImage, runtime::Json <
+    types::ApiEntitiesMetricImage >
+);
 impl UpdateProjectAlertManagementAlertMetricImage<'_> {
     /// The url to view more metric info
     pub fn url(self, value: impl Into<String>) -> Self {
@@ -209,23 +188,9 @@ impl UpdateProjectAlertManagementAlertMetricImage<'_> {
         Self(self.0.form_field("url_text", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectAlertManagementAlertMetricImage<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectAlertManagementAlertMetricImage);
-/// Request builder of [`crate::Client::delete_project_alert_management_alert_metric_image`]: `DELETE /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectAlertManagementAlertMetricImage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteProjectAlertManagementAlertMetricImage<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetricImage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectAlertManagementAlertMetricImage);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_alert_management_alert_metric_image`]: `DELETE /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`."]
+    DeleteProjectAlertManagementAlertMetricImage, runtime::Json <
+    types::ApiEntitiesMetricImage >
+);

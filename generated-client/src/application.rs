@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! application: Operations about applications
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get the current appearance
     ///
@@ -10,7 +12,7 @@ impl crate::Client {
     /// Returns, on success (200): Get the current appearance.
     pub fn get_application_appearance(&self) -> GetApplicationAppearance<'_> {
         GetApplicationAppearance(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/application/appearance",
@@ -27,7 +29,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`UpdateApplicationAppearance`].
     pub fn update_application_appearance(&self) -> UpdateApplicationAppearance<'_> {
         UpdateApplicationAppearance(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/application/appearance",
@@ -43,7 +45,7 @@ impl crate::Client {
     /// Returns, on success (200): Get the current application statistics.
     pub fn get_application_statistics(&self) -> GetApplicationStatistics<'_> {
         GetApplicationStatistics(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/application/statistics",
@@ -52,21 +54,16 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_application_appearance`]: `GET /api/v4/application/appearance`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApplicationAppearance<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApplicationAppearance<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAppearance>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApplicationAppearance);
-/// Request builder of [`crate::Client::update_application_appearance`]: `PUT /api/v4/application/appearance`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateApplicationAppearance<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_application_appearance`]: `GET /api/v4/application/appearance`. Send it with `.await`."]
+    GetApplicationAppearance, runtime::Json < types::ApiEntitiesAppearance >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_application_appearance`]: `PUT /api/v4/application/appearance`. Send it with `.await`."]
+    UpdateApplicationAppearance, runtime::Json < types::ApiEntitiesAppearance >
+);
 impl UpdateApplicationAppearance<'_> {
     /// Instance title on the sign in / sign up page
     pub fn title(self, value: impl Into<String>) -> Self {
@@ -89,20 +86,20 @@ impl UpdateApplicationAppearance<'_> {
         Self(self.0.form_field("pwa_description", &Into::<String>::into(value)))
     }
     /// Instance image used on the sign in / sign up page
-    pub fn logo(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("logo", &Into::<crate::runtime::File>::into(value)))
+    pub fn logo(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("logo", &Into::<runtime::File>::into(value)))
     }
     /// Icon used for Progressive Web App
-    pub fn pwa_icon(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("pwa_icon", &Into::<crate::runtime::File>::into(value)))
+    pub fn pwa_icon(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("pwa_icon", &Into::<runtime::File>::into(value)))
     }
     /// Instance image used for the main navigation bar
-    pub fn header_logo(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("header_logo", &Into::<crate::runtime::File>::into(value)))
+    pub fn header_logo(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("header_logo", &Into::<runtime::File>::into(value)))
     }
     /// Instance favicon in .ico/.png format
-    pub fn favicon(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("favicon", &Into::<crate::runtime::File>::into(value)))
+    pub fn favicon(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("favicon", &Into::<runtime::File>::into(value)))
     }
     /// Markdown text shown on the members page of a group or project
     pub fn member_guidelines(self, value: impl Into<String>) -> Self {
@@ -144,21 +141,8 @@ impl UpdateApplicationAppearance<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for UpdateApplicationAppearance<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAppearance>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateApplicationAppearance);
-/// Request builder of [`crate::Client::get_application_statistics`]: `GET /api/v4/application/statistics`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApplicationStatistics<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetApplicationStatistics<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationStatistics>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApplicationStatistics);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_application_statistics`]: `GET /api/v4/application/statistics`. Send it with `.await`."]
+    GetApplicationStatistics, runtime::Json < types::ApiEntitiesApplicationStatistics >
+);

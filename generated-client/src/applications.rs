@@ -2,22 +2,17 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! applications: Operations about applications
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get applications
     ///
     /// List all registered applications
     ///
     /// `GET /api/v4/applications`
-    ///
-    /// Returns, on success (200): Get applications.
     pub fn list_applications(&self) -> ListApplications<'_> {
         ListApplications(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/applications",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/applications", &[]),
         )
     }
     /// Create a new application
@@ -28,20 +23,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create a new application.
     pub fn create_application(
         &self,
-        body: impl Into<crate::types::CreateApplicationBody>,
+        body: impl Into<types::CreateApplicationBody>,
     ) -> CreateApplication<'_> {
         CreateApplication(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/applications",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateApplicationBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/applications", &[])
+                .json_body(&Into::<types::CreateApplicationBody>::into(body)),
         )
     }
     /// Delete an application
@@ -52,11 +40,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the application (not the application_id)
-    ///
-    /// Returns, on success (204): Delete an application.
     pub fn delete_application(&self, id: impl Into<i64>) -> DeleteApplication<'_> {
         DeleteApplication(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/applications/{}",
@@ -72,14 +58,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the application (not the application_id)
-    ///
-    /// Returns, on success (200): Renew an application secret.
     pub fn renew_application_secret(
         &self,
         id: impl Into<i64>,
     ) -> RenewApplicationSecret<'_> {
         RenewApplicationSecret(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/applications/{}/renew-secret",
@@ -88,47 +72,23 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_applications`]: `GET /api/v4/applications`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListApplications<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListApplications<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesApplication>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListApplications);
-/// Request builder of [`crate::Client::create_application`]: `POST /api/v4/applications`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateApplication<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateApplication<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationWithSecret>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateApplication);
-/// Request builder of [`crate::Client::delete_application`]: `DELETE /api/v4/applications/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteApplication<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteApplication<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteApplication);
-/// Request builder of [`crate::Client::renew_application_secret`]: `POST /api/v4/applications/{id}/renew-secret`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RenewApplicationSecret<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RenewApplicationSecret<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesApplicationWithSecret>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RenewApplicationSecret);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_applications`]: `GET /api/v4/applications`. Send it with `.await`."]
+    ListApplications, runtime::Json < Vec < types::ApiEntitiesApplication > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_application`]: `POST /api/v4/applications`. Send it with `.await`."]
+    CreateApplication, runtime::Json < types::ApiEntitiesApplicationWithSecret >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_application`]: `DELETE /api/v4/applications/{id}`. Send it with `.await`."]
+    DeleteApplication, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::renew_application_secret`]: `POST /api/v4/applications/{id}/renew-secret`. Send it with `.await`."]
+    RenewApplicationSecret, runtime::Json < types::ApiEntitiesApplicationWithSecret >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! avatar: Operations about avatars
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Return avatar url for a user
     ///
@@ -15,25 +17,19 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetAvatar`].
     pub fn get_avatar(&self, email: impl Into<String>) -> GetAvatar<'_> {
         GetAvatar(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/avatar", &[])
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/avatar", &[])
                 .query("email", &Into::<String>::into(email)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_avatar`]: `GET /api/v4/avatar`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetAvatar<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_avatar`]: `GET /api/v4/avatar`. Send it with `.await`."]
+    GetAvatar, runtime::Json < types::ApiEntitiesAvatar >
+);
 impl GetAvatar<'_> {
     /// Single pixel dimension for Gravatar images
     pub fn size(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("size", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetAvatar<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAvatar>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetAvatar);

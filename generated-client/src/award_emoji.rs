@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! award_emoji: Operations about award_emoji
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List an awardable's emoji reactions for groups
     ///
@@ -13,23 +15,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     /// - `epic_iid`: ID (`iid` for merge requests/issues/epics, `id` for snippets) of an awardable.
     ///
-    /// Returns, on success (200): List an awardable's emoji reactions for groups.
-    ///
     /// Optional parameters are set on the returned [`ListGroupEpicAwardEmoji`].
     pub fn list_group_epic_award_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
     ) -> ListGroupEpicAwardEmoji<'_> {
         ListGroupEpicAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/epics/{}/award_emoji",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(epic_iid),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(epic_iid)],
             ),
         )
     }
@@ -43,25 +40,20 @@ impl crate::Client {
     /// - `id`:
     /// - `epic_iid`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new emoji reaction.
     pub fn award_group_epic_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
-        body: impl Into<crate::types::AwardGroupEpicEmojiBody>,
+        body: impl Into<types::AwardGroupEpicEmojiBody>,
     ) -> AwardGroupEpicEmoji<'_> {
         AwardGroupEpicEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/epics/{}/award_emoji",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(epic_iid),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(epic_iid)],
                 )
-                .json_body(&Into::<crate::types::AwardGroupEpicEmojiBody>::into(body)),
+                .json_body(&Into::<types::AwardGroupEpicEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -74,21 +66,19 @@ impl crate::Client {
     /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `epic_iid`:
-    ///
-    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_group_epic_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
     ) -> GetGroupEpicAwardEmoji<'_> {
         GetGroupEpicAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/epics/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(epic_iid),
                     &Into::<i64>::into(award_id),
                 ],
@@ -105,21 +95,19 @@ impl crate::Client {
     /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `epic_iid`:
-    ///
-    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_group_epic_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
     ) -> DeleteGroupEpicAwardEmoji<'_> {
         DeleteGroupEpicAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/epics/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(epic_iid),
                     &Into::<i64>::into(award_id),
                 ],
@@ -137,22 +125,20 @@ impl crate::Client {
     /// - `epic_iid`:
     /// - `note_id`:
     ///
-    /// Returns, on success (200): List an awardable's emoji reactions for groups.
-    ///
     /// Optional parameters are set on the returned [`ListGroupEpicNoteAwardEmoji`].
     pub fn list_group_epic_note_award_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> ListGroupEpicNoteAwardEmoji<'_> {
         ListGroupEpicNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/epics/{}/notes/{}/award_emoji",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(epic_iid),
                     &Into::<i64>::into(note_id),
                 ],
@@ -170,29 +156,25 @@ impl crate::Client {
     /// - `epic_iid`:
     /// - `note_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new emoji reaction.
     pub fn award_group_epic_note_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-        body: impl Into<crate::types::AwardGroupEpicNoteEmojiBody>,
+        body: impl Into<types::AwardGroupEpicNoteEmojiBody>,
     ) -> AwardGroupEpicNoteEmoji<'_> {
         AwardGroupEpicNoteEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/epics/{}/notes/{}/award_emoji",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(epic_iid),
                         &Into::<i64>::into(note_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::AwardGroupEpicNoteEmojiBody>::into(body),
-                ),
+                .json_body(&Into::<types::AwardGroupEpicNoteEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -206,22 +188,20 @@ impl crate::Client {
     /// - `id`:
     /// - `epic_iid`:
     /// - `note_id`:
-    ///
-    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_group_epic_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> GetGroupEpicNoteAwardEmoji<'_> {
         GetGroupEpicNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/epics/{}/notes/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(epic_iid),
                     &Into::<i64>::into(note_id),
                     &Into::<i64>::into(award_id),
@@ -240,22 +220,20 @@ impl crate::Client {
     /// - `id`:
     /// - `epic_iid`:
     /// - `note_id`:
-    ///
-    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_group_epic_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> DeleteGroupEpicNoteAwardEmoji<'_> {
         DeleteGroupEpicNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/epics/{}/notes/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(epic_iid),
                     &Into::<i64>::into(note_id),
                     &Into::<i64>::into(award_id),
@@ -273,23 +251,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `issue_iid`: ID (`iid` for merge requests/issues/epics, `id` for snippets) of an awardable.
     ///
-    /// Returns, on success (200): List an awardable's emoji reactions for projects.
-    ///
     /// Optional parameters are set on the returned [`ListProjectIssueAwardEmoji`].
     pub fn list_project_issue_award_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
     ) -> ListProjectIssueAwardEmoji<'_> {
         ListProjectIssueAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/issues/{}/award_emoji",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(issue_iid),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(issue_iid)],
             ),
         )
     }
@@ -303,25 +276,23 @@ impl crate::Client {
     /// - `id`:
     /// - `issue_iid`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new emoji reaction.
     pub fn award_project_issue_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
-        body: impl Into<crate::types::AwardProjectIssueEmojiBody>,
+        body: impl Into<types::AwardProjectIssueEmojiBody>,
     ) -> AwardProjectIssueEmoji<'_> {
         AwardProjectIssueEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/issues/{}/award_emoji",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(issue_iid),
                     ],
                 )
-                .json_body(&Into::<crate::types::AwardProjectIssueEmojiBody>::into(body)),
+                .json_body(&Into::<types::AwardProjectIssueEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -334,21 +305,19 @@ impl crate::Client {
     /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `issue_iid`:
-    ///
-    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_project_issue_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
     ) -> GetProjectIssueAwardEmoji<'_> {
         GetProjectIssueAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/issues/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(issue_iid),
                     &Into::<i64>::into(award_id),
                 ],
@@ -365,21 +334,19 @@ impl crate::Client {
     /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `issue_iid`:
-    ///
-    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_project_issue_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
     ) -> DeleteProjectIssueAwardEmoji<'_> {
         DeleteProjectIssueAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/issues/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(issue_iid),
                     &Into::<i64>::into(award_id),
                 ],
@@ -397,22 +364,20 @@ impl crate::Client {
     /// - `issue_iid`:
     /// - `note_id`:
     ///
-    /// Returns, on success (200): List an awardable's emoji reactions for projects.
-    ///
     /// Optional parameters are set on the returned [`ListProjectIssueNoteAwardEmoji`].
     pub fn list_project_issue_note_award_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> ListProjectIssueNoteAwardEmoji<'_> {
         ListProjectIssueNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/issues/{}/notes/{}/award_emoji",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(issue_iid),
                     &Into::<i64>::into(note_id),
                 ],
@@ -430,29 +395,25 @@ impl crate::Client {
     /// - `issue_iid`:
     /// - `note_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new emoji reaction.
     pub fn award_project_issue_note_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-        body: impl Into<crate::types::AwardProjectIssueNoteEmojiBody>,
+        body: impl Into<types::AwardProjectIssueNoteEmojiBody>,
     ) -> AwardProjectIssueNoteEmoji<'_> {
         AwardProjectIssueNoteEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/issues/{}/notes/{}/award_emoji",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(issue_iid),
                         &Into::<i64>::into(note_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::AwardProjectIssueNoteEmojiBody>::into(body),
-                ),
+                .json_body(&Into::<types::AwardProjectIssueNoteEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -466,22 +427,20 @@ impl crate::Client {
     /// - `id`:
     /// - `issue_iid`:
     /// - `note_id`:
-    ///
-    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_project_issue_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> GetProjectIssueNoteAwardEmoji<'_> {
         GetProjectIssueNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/issues/{}/notes/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(issue_iid),
                     &Into::<i64>::into(note_id),
                     &Into::<i64>::into(award_id),
@@ -500,22 +459,20 @@ impl crate::Client {
     /// - `id`:
     /// - `issue_iid`:
     /// - `note_id`:
-    ///
-    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_project_issue_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> DeleteProjectIssueNoteAwardEmoji<'_> {
         DeleteProjectIssueNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/issues/{}/notes/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(issue_iid),
                     &Into::<i64>::into(note_id),
                     &Into::<i64>::into(award_id),
@@ -533,21 +490,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `merge_request_iid`: ID (`iid` for merge requests/issues/epics, `id` for snippets) of an awardable.
     ///
-    /// Returns, on success (200): List an awardable's emoji reactions for projects.
-    ///
     /// Optional parameters are set on the returned [`ListProjectMergeRequestAwardEmoji`].
     pub fn list_project_merge_request_award_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> ListProjectMergeRequestAwardEmoji<'_> {
         ListProjectMergeRequestAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/award_emoji",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -563,27 +518,23 @@ impl crate::Client {
     /// - `id`:
     /// - `merge_request_iid`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new emoji reaction.
     pub fn award_project_merge_request_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::AwardProjectMergeRequestEmojiBody>,
+        body: impl Into<types::AwardProjectMergeRequestEmojiBody>,
     ) -> AwardProjectMergeRequestEmoji<'_> {
         AwardProjectMergeRequestEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/award_emoji",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::AwardProjectMergeRequestEmojiBody>::into(body),
-                ),
+                .json_body(&Into::<types::AwardProjectMergeRequestEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -596,21 +547,19 @@ impl crate::Client {
     /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_project_merge_request_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestAwardEmoji<'_> {
         GetProjectMergeRequestAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(award_id),
                 ],
@@ -627,21 +576,19 @@ impl crate::Client {
     /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_project_merge_request_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> DeleteProjectMergeRequestAwardEmoji<'_> {
         DeleteProjectMergeRequestAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/merge_requests/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(award_id),
                 ],
@@ -659,22 +606,20 @@ impl crate::Client {
     /// - `merge_request_iid`:
     /// - `note_id`:
     ///
-    /// Returns, on success (200): List an awardable's emoji reactions for projects.
-    ///
     /// Optional parameters are set on the returned [`ListProjectMergeRequestNoteAwardEmoji`].
     pub fn list_project_merge_request_note_award_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> ListProjectMergeRequestNoteAwardEmoji<'_> {
         ListProjectMergeRequestNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/notes/{}/award_emoji",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(note_id),
                 ],
@@ -692,30 +637,26 @@ impl crate::Client {
     /// - `merge_request_iid`:
     /// - `note_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new emoji reaction.
     pub fn award_project_merge_request_note_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
-        body: impl Into<crate::types::AwardProjectMergeRequestNoteEmojiBody>,
+        body: impl Into<types::AwardProjectMergeRequestNoteEmojiBody>,
     ) -> AwardProjectMergeRequestNoteEmoji<'_> {
         AwardProjectMergeRequestNoteEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/notes/{}/award_emoji",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                         &Into::<i64>::into(note_id),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::AwardProjectMergeRequestNoteEmojiBody,
-                    >::into(body),
+                    &Into::<types::AwardProjectMergeRequestNoteEmojiBody>::into(body),
                 ),
         )
     }
@@ -730,22 +671,20 @@ impl crate::Client {
     /// - `id`:
     /// - `merge_request_iid`:
     /// - `note_id`:
-    ///
-    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_project_merge_request_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> GetProjectMergeRequestNoteAwardEmoji<'_> {
         GetProjectMergeRequestNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/notes/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(note_id),
                     &Into::<i64>::into(award_id),
@@ -764,22 +703,20 @@ impl crate::Client {
     /// - `id`:
     /// - `merge_request_iid`:
     /// - `note_id`:
-    ///
-    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_project_merge_request_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> DeleteProjectMergeRequestNoteAwardEmoji<'_> {
         DeleteProjectMergeRequestNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/merge_requests/{}/notes/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(note_id),
                     &Into::<i64>::into(award_id),
@@ -797,23 +734,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `snippet_id`: ID (`iid` for merge requests/issues/epics, `id` for snippets) of an awardable.
     ///
-    /// Returns, on success (200): List an awardable's emoji reactions for projects.
-    ///
     /// Optional parameters are set on the returned [`ListProjectSnippetAwardEmoji`].
     pub fn list_project_snippet_award_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
     ) -> ListProjectSnippetAwardEmoji<'_> {
         ListProjectSnippetAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets/{}/award_emoji",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(snippet_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(snippet_id)],
             ),
         )
     }
@@ -827,27 +759,23 @@ impl crate::Client {
     /// - `id`:
     /// - `snippet_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new emoji reaction.
     pub fn award_project_snippet_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-        body: impl Into<crate::types::AwardProjectSnippetEmojiBody>,
+        body: impl Into<types::AwardProjectSnippetEmojiBody>,
     ) -> AwardProjectSnippetEmoji<'_> {
         AwardProjectSnippetEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/snippets/{}/award_emoji",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(snippet_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::AwardProjectSnippetEmojiBody>::into(body),
-                ),
+                .json_body(&Into::<types::AwardProjectSnippetEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -860,21 +788,19 @@ impl crate::Client {
     /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `snippet_id`:
-    ///
-    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_project_snippet_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
     ) -> GetProjectSnippetAwardEmoji<'_> {
         GetProjectSnippetAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(snippet_id),
                     &Into::<i64>::into(award_id),
                 ],
@@ -891,21 +817,19 @@ impl crate::Client {
     /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `snippet_id`:
-    ///
-    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_project_snippet_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
     ) -> DeleteProjectSnippetAwardEmoji<'_> {
         DeleteProjectSnippetAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/snippets/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(snippet_id),
                     &Into::<i64>::into(award_id),
                 ],
@@ -923,22 +847,20 @@ impl crate::Client {
     /// - `snippet_id`:
     /// - `note_id`:
     ///
-    /// Returns, on success (200): List an awardable's emoji reactions for projects.
-    ///
     /// Optional parameters are set on the returned [`ListProjectSnippetNoteAwardEmoji`].
     pub fn list_project_snippet_note_award_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> ListProjectSnippetNoteAwardEmoji<'_> {
         ListProjectSnippetNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets/{}/notes/{}/award_emoji",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(snippet_id),
                     &Into::<i64>::into(note_id),
                 ],
@@ -956,29 +878,25 @@ impl crate::Client {
     /// - `snippet_id`:
     /// - `note_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new emoji reaction.
     pub fn award_project_snippet_note_emoji(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
-        body: impl Into<crate::types::AwardProjectSnippetNoteEmojiBody>,
+        body: impl Into<types::AwardProjectSnippetNoteEmojiBody>,
     ) -> AwardProjectSnippetNoteEmoji<'_> {
         AwardProjectSnippetNoteEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/snippets/{}/notes/{}/award_emoji",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(snippet_id),
                         &Into::<i64>::into(note_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::AwardProjectSnippetNoteEmojiBody>::into(body),
-                ),
+                .json_body(&Into::<types::AwardProjectSnippetNoteEmojiBody>::into(body)),
         )
     }
     /// Get a single emoji reaction
@@ -992,22 +910,20 @@ impl crate::Client {
     /// - `id`:
     /// - `snippet_id`:
     /// - `note_id`:
-    ///
-    /// Returns, on success (200): Get a single emoji reaction.
     pub fn get_project_snippet_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> GetProjectSnippetNoteAwardEmoji<'_> {
         GetProjectSnippetNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets/{}/notes/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(snippet_id),
                     &Into::<i64>::into(note_id),
                     &Into::<i64>::into(award_id),
@@ -1026,22 +942,20 @@ impl crate::Client {
     /// - `id`:
     /// - `snippet_id`:
     /// - `note_id`:
-    ///
-    /// Returns, on success (204): Delete an emoji reaction.
     pub fn delete_project_snippet_note_award_emoji(
         &self,
         award_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
     ) -> DeleteProjectSnippetNoteAwardEmoji<'_> {
         DeleteProjectSnippetNoteAwardEmoji(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/snippets/{}/notes/{}/award_emoji/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(snippet_id),
                     &Into::<i64>::into(note_id),
                     &Into::<i64>::into(award_id),
@@ -1050,10 +964,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_epic_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupEpicAwardEmoji<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_epic_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupEpicAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
+);
 impl ListGroupEpicAwardEmoji<'_> {
     /// Current page number
     ///
@@ -1068,50 +983,26 @@ impl ListGroupEpicAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupEpicAwardEmoji<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupEpicAwardEmoji);
-/// Request builder of [`crate::Client::award_group_epic_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AwardGroupEpicEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AwardGroupEpicEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AwardGroupEpicEmoji);
-/// Request builder of [`crate::Client::get_group_epic_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupEpicAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupEpicAwardEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupEpicAwardEmoji);
-/// Request builder of [`crate::Client::delete_group_epic_award_emoji`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupEpicAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupEpicAwardEmoji<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupEpicAwardEmoji);
-/// Request builder of [`crate::Client::list_group_epic_note_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupEpicNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::award_group_epic_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await`."]
+    AwardGroupEpicEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_epic_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    GetGroupEpicAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_epic_award_emoji`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    DeleteGroupEpicAwardEmoji, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_epic_note_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupEpicNoteAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
+);
 impl ListGroupEpicNoteAwardEmoji<'_> {
     /// Current page number
     ///
@@ -1126,50 +1017,26 @@ impl ListGroupEpicNoteAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupEpicNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupEpicNoteAwardEmoji);
-/// Request builder of [`crate::Client::award_group_epic_note_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AwardGroupEpicNoteEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AwardGroupEpicNoteEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AwardGroupEpicNoteEmoji);
-/// Request builder of [`crate::Client::get_group_epic_note_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupEpicNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupEpicNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupEpicNoteAwardEmoji);
-/// Request builder of [`crate::Client::delete_group_epic_note_award_emoji`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupEpicNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupEpicNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupEpicNoteAwardEmoji);
-/// Request builder of [`crate::Client::list_project_issue_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectIssueAwardEmoji<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::award_group_epic_note_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await`."]
+    AwardGroupEpicNoteEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_epic_note_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    GetGroupEpicNoteAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_epic_note_award_emoji`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    DeleteGroupEpicNoteAwardEmoji, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_issue_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectIssueAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
+);
 impl ListProjectIssueAwardEmoji<'_> {
     /// Current page number
     ///
@@ -1184,50 +1051,26 @@ impl ListProjectIssueAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectIssueAwardEmoji<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectIssueAwardEmoji);
-/// Request builder of [`crate::Client::award_project_issue_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AwardProjectIssueEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AwardProjectIssueEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AwardProjectIssueEmoji);
-/// Request builder of [`crate::Client::get_project_issue_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectIssueAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectIssueAwardEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectIssueAwardEmoji);
-/// Request builder of [`crate::Client::delete_project_issue_award_emoji`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectIssueAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectIssueAwardEmoji<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectIssueAwardEmoji);
-/// Request builder of [`crate::Client::list_project_issue_note_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectIssueNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::award_project_issue_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await`."]
+    AwardProjectIssueEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_issue_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    GetProjectIssueAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_issue_award_emoji`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    DeleteProjectIssueAwardEmoji, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_issue_note_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectIssueNoteAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
+);
 impl ListProjectIssueNoteAwardEmoji<'_> {
     /// Current page number
     ///
@@ -1242,50 +1085,26 @@ impl ListProjectIssueNoteAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectIssueNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectIssueNoteAwardEmoji);
-/// Request builder of [`crate::Client::award_project_issue_note_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AwardProjectIssueNoteEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AwardProjectIssueNoteEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AwardProjectIssueNoteEmoji);
-/// Request builder of [`crate::Client::get_project_issue_note_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectIssueNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectIssueNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectIssueNoteAwardEmoji);
-/// Request builder of [`crate::Client::delete_project_issue_note_award_emoji`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectIssueNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectIssueNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectIssueNoteAwardEmoji);
-/// Request builder of [`crate::Client::list_project_merge_request_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequestAwardEmoji<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::award_project_issue_note_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await`."]
+    AwardProjectIssueNoteEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_issue_note_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    GetProjectIssueNoteAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_issue_note_award_emoji`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    DeleteProjectIssueNoteAwardEmoji, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_request_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
+);
 impl ListProjectMergeRequestAwardEmoji<'_> {
     /// Current page number
     ///
@@ -1300,50 +1119,27 @@ impl ListProjectMergeRequestAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestAwardEmoji<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequestAwardEmoji);
-/// Request builder of [`crate::Client::award_project_merge_request_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AwardProjectMergeRequestEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AwardProjectMergeRequestEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AwardProjectMergeRequestEmoji);
-/// Request builder of [`crate::Client::get_project_merge_request_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestAwardEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestAwardEmoji);
-/// Request builder of [`crate::Client::delete_project_merge_request_award_emoji`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectMergeRequestAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequestAwardEmoji<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectMergeRequestAwardEmoji);
-/// Request builder of [`crate::Client::list_project_merge_request_note_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequestNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::award_project_merge_request_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await`."]
+    AwardProjectMergeRequestEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    GetProjectMergeRequestAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_merge_request_award_emoji`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    DeleteProjectMergeRequestAwardEmoji, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_request_note_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestNoteAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji
+    >
+);
 impl ListProjectMergeRequestNoteAwardEmoji<'_> {
     /// Current page number
     ///
@@ -1358,50 +1154,26 @@ impl ListProjectMergeRequestNoteAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequestNoteAwardEmoji);
-/// Request builder of [`crate::Client::award_project_merge_request_note_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AwardProjectMergeRequestNoteEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AwardProjectMergeRequestNoteEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AwardProjectMergeRequestNoteEmoji);
-/// Request builder of [`crate::Client::get_project_merge_request_note_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestNoteAwardEmoji);
-/// Request builder of [`crate::Client::delete_project_merge_request_note_award_emoji`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectMergeRequestNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequestNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectMergeRequestNoteAwardEmoji);
-/// Request builder of [`crate::Client::list_project_snippet_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectSnippetAwardEmoji<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::award_project_merge_request_note_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await`."]
+    AwardProjectMergeRequestNoteEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_note_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    GetProjectMergeRequestNoteAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_merge_request_note_award_emoji`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    DeleteProjectMergeRequestNoteAwardEmoji, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_snippet_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectSnippetAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
+);
 impl ListProjectSnippetAwardEmoji<'_> {
     /// Current page number
     ///
@@ -1416,50 +1188,26 @@ impl ListProjectSnippetAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectSnippetAwardEmoji<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectSnippetAwardEmoji);
-/// Request builder of [`crate::Client::award_project_snippet_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AwardProjectSnippetEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AwardProjectSnippetEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AwardProjectSnippetEmoji);
-/// Request builder of [`crate::Client::get_project_snippet_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSnippetAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetAwardEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSnippetAwardEmoji);
-/// Request builder of [`crate::Client::delete_project_snippet_award_emoji`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectSnippetAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectSnippetAwardEmoji<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectSnippetAwardEmoji);
-/// Request builder of [`crate::Client::list_project_snippet_note_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectSnippetNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::award_project_snippet_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await`."]
+    AwardProjectSnippetEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_snippet_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    GetProjectSnippetAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_snippet_award_emoji`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    DeleteProjectSnippetAwardEmoji, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_snippet_note_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectSnippetNoteAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
+);
 impl ListProjectSnippetNoteAwardEmoji<'_> {
     /// Current page number
     ///
@@ -1474,43 +1222,18 @@ impl ListProjectSnippetNoteAwardEmoji<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectSnippetNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectSnippetNoteAwardEmoji);
-/// Request builder of [`crate::Client::award_project_snippet_note_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AwardProjectSnippetNoteEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AwardProjectSnippetNoteEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AwardProjectSnippetNoteEmoji);
-/// Request builder of [`crate::Client::get_project_snippet_note_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSnippetNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAwardEmoji>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSnippetNoteAwardEmoji);
-/// Request builder of [`crate::Client::delete_project_snippet_note_award_emoji`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectSnippetNoteAwardEmoji<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectSnippetNoteAwardEmoji<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectSnippetNoteAwardEmoji);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::award_project_snippet_note_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await`."]
+    AwardProjectSnippetNoteEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_snippet_note_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    GetProjectSnippetNoteAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_snippet_note_award_emoji`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    DeleteProjectSnippetNoteAwardEmoji, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! badges: Operations about badges
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Gets a list of group badges viewable by the authenticated user.
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     ///
-    /// Returns, on success (200): Gets a list of group badges viewable by the authenticated user.
-    ///
     /// Optional parameters are set on the returned [`ListGroupBadges`].
     pub fn list_group_badges(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupBadges<'_> {
         ListGroupBadges(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/badges",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,21 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Adds a badge to a group.
     pub fn create_group_badge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupBadgeBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupBadgeBody>,
     ) -> CreateGroupBadge<'_> {
         CreateGroupBadge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/badges",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateGroupBadgeBody>::into(body)),
+                .json_body(&Into::<types::CreateGroupBadgeBody>::into(body)),
         )
     }
     /// Preview a badge from a group.
@@ -64,20 +62,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `link_url`: URL of the badge link
     /// - `image_url`: URL of the badge image
-    ///
-    /// Returns, on success (200): Preview a badge from a group.
     pub fn get_group_badge_render(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         link_url: impl Into<String>,
         image_url: impl Into<String>,
     ) -> GetGroupBadgeRender<'_> {
         GetGroupBadgeRender(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/groups/{}/badges/render",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("link_url", &Into::<String>::into(link_url))
                 .query("image_url", &Into::<String>::into(image_url)),
@@ -92,22 +88,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `badge_id`: The badge ID
-    ///
-    /// Returns, on success (200): Gets a badge of a group.
     pub fn get_group_badge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         badge_id: impl Into<i64>,
     ) -> GetGroupBadge<'_> {
         GetGroupBadge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/badges/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(badge_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(badge_id)],
             ),
         )
     }
@@ -121,25 +112,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `badge_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Updates a badge of a group.
     pub fn update_group_badge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         badge_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateGroupBadgeBody>,
+        body: impl Into<types::UpdateGroupBadgeBody>,
     ) -> UpdateGroupBadge<'_> {
         UpdateGroupBadge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/badges/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(badge_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(badge_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateGroupBadgeBody>::into(body)),
+                .json_body(&Into::<types::UpdateGroupBadgeBody>::into(body)),
         )
     }
     /// Removes a badge from the group.
@@ -151,22 +137,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     /// - `badge_id`: The badge ID
-    ///
-    /// Returns, on success (204): Removes a badge from the group.
     pub fn delete_group_badge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         badge_id: impl Into<i64>,
     ) -> DeleteGroupBadge<'_> {
         DeleteGroupBadge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/badges/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(badge_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(badge_id)],
             ),
         )
     }
@@ -179,19 +160,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     ///
-    /// Returns, on success (200): Gets a list of project badges viewable by the authenticated user.
-    ///
     /// Optional parameters are set on the returned [`ListProjectBadges`].
     pub fn list_project_badges(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectBadges<'_> {
         ListProjectBadges(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/badges",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -204,21 +183,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Adds a badge to a project.
     pub fn create_project_badge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectBadgeBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectBadgeBody>,
     ) -> CreateProjectBadge<'_> {
         CreateProjectBadge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/badges",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectBadgeBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectBadgeBody>::into(body)),
         )
     }
     /// Preview a badge from a project.
@@ -231,20 +208,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `link_url`: URL of the badge link
     /// - `image_url`: URL of the badge image
-    ///
-    /// Returns, on success (200): Preview a badge from a project.
     pub fn get_project_badge_render(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         link_url: impl Into<String>,
         image_url: impl Into<String>,
     ) -> GetProjectBadgeRender<'_> {
         GetProjectBadgeRender(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/badges/render",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("link_url", &Into::<String>::into(link_url))
                 .query("image_url", &Into::<String>::into(image_url)),
@@ -259,22 +234,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `badge_id`: The badge ID
-    ///
-    /// Returns, on success (200): Gets a badge of a project.
     pub fn get_project_badge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         badge_id: impl Into<i64>,
     ) -> GetProjectBadge<'_> {
         GetProjectBadge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/badges/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(badge_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(badge_id)],
             ),
         )
     }
@@ -288,25 +258,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `badge_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Updates a badge of a project.
     pub fn update_project_badge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         badge_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectBadgeBody>,
+        body: impl Into<types::UpdateProjectBadgeBody>,
     ) -> UpdateProjectBadge<'_> {
         UpdateProjectBadge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/badges/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(badge_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(badge_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectBadgeBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectBadgeBody>::into(body)),
         )
     }
     /// Removes a badge from the project.
@@ -318,30 +283,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user.
     /// - `badge_id`: The badge ID
-    ///
-    /// Returns, on success (204): Removes a badge from the project.
     pub fn delete_project_badge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         badge_id: impl Into<i64>,
     ) -> DeleteProjectBadge<'_> {
         DeleteProjectBadge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/badges/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(badge_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(badge_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_badges`]: `GET /api/v4/groups/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupBadges<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_badges`]: `GET /api/v4/groups/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupBadges, runtime::Paged < types::ApiEntitiesBadge >
+);
 impl ListGroupBadges<'_> {
     /// Current page number
     ///
@@ -360,72 +321,36 @@ impl ListGroupBadges<'_> {
         Self(self.0.query("name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupBadges<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBadge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupBadges);
-/// Request builder of [`crate::Client::create_group_badge`]: `POST /api/v4/groups/{id}/badges`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupBadge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupBadge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupBadge);
-/// Request builder of [`crate::Client::get_group_badge_render`]: `GET /api/v4/groups/{id}/badges/render`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupBadgeRender<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupBadgeRender<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicBadgeDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupBadgeRender);
-/// Request builder of [`crate::Client::get_group_badge`]: `GET /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupBadge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupBadge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupBadge);
-/// Request builder of [`crate::Client::update_group_badge`]: `PUT /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupBadge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupBadge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupBadge);
-/// Request builder of [`crate::Client::delete_group_badge`]: `DELETE /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupBadge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupBadge<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupBadge);
-/// Request builder of [`crate::Client::list_project_badges`]: `GET /api/v4/projects/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectBadges<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_badge`]: `POST /api/v4/groups/{id}/badges`. Send it with `.await`."]
+    CreateGroupBadge, runtime::Json < types::ApiEntitiesBadge >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_badge_render`]: `GET /api/v4/groups/{id}/badges/render`. Send it with `.await`."]
+    GetGroupBadgeRender, runtime::Json < types::ApiEntitiesBasicBadgeDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_badge`]: `GET /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`."]
+    GetGroupBadge, runtime::Json < types::ApiEntitiesBadge >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_badge`]: `PUT /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`."]
+    UpdateGroupBadge, runtime::Json < types::ApiEntitiesBadge >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_badge`]: `DELETE /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`."]
+    DeleteGroupBadge, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_badges`]: `GET /api/v4/projects/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectBadges, runtime::Paged < types::ApiEntitiesBadge >
+);
 impl ListProjectBadges<'_> {
     /// Current page number
     ///
@@ -444,65 +369,28 @@ impl ListProjectBadges<'_> {
         Self(self.0.query("name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectBadges<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBadge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectBadges);
-/// Request builder of [`crate::Client::create_project_badge`]: `POST /api/v4/projects/{id}/badges`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectBadge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectBadge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectBadge);
-/// Request builder of [`crate::Client::get_project_badge_render`]: `GET /api/v4/projects/{id}/badges/render`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectBadgeRender<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectBadgeRender<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicBadgeDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectBadgeRender);
-/// Request builder of [`crate::Client::get_project_badge`]: `GET /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectBadge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectBadge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectBadge);
-/// Request builder of [`crate::Client::update_project_badge`]: `PUT /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectBadge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectBadge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBadge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectBadge);
-/// Request builder of [`crate::Client::delete_project_badge`]: `DELETE /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectBadge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectBadge<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectBadge);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_badge`]: `POST /api/v4/projects/{id}/badges`. Send it with `.await`."]
+    CreateProjectBadge, runtime::Json < types::ApiEntitiesBadge >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_badge_render`]: `GET /api/v4/projects/{id}/badges/render`. Send it with `.await`."]
+    GetProjectBadgeRender, runtime::Json < types::ApiEntitiesBasicBadgeDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_badge`]: `GET /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`."]
+    GetProjectBadge, runtime::Json < types::ApiEntitiesBadge >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_badge`]: `PUT /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`."]
+    UpdateProjectBadge, runtime::Json < types::ApiEntitiesBadge >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_badge`]: `DELETE /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`."]
+    DeleteProjectBadge, runtime::Empty
+);

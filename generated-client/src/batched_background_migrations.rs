@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! batched_background_migrations: Operations about batched_background_migrations
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Retrieve a batched background migration
     ///
@@ -18,7 +20,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> GetAdminBatchedBackgroundMigration<'_> {
         GetAdminBatchedBackgroundMigration(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/admin/batched_background_migrations/{}",
@@ -38,19 +40,17 @@ impl crate::Client {
     pub fn resume_admin_batched_background_migration(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::ResumeAdminBatchedBackgroundMigrationBody>,
+        body: impl Into<types::ResumeAdminBatchedBackgroundMigrationBody>,
     ) -> ResumeAdminBatchedBackgroundMigration<'_> {
         ResumeAdminBatchedBackgroundMigration(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/admin/batched_background_migrations/{}/resume",
                     &[&Into::<i64>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::ResumeAdminBatchedBackgroundMigrationBody,
-                    >::into(body),
+                    &Into::<types::ResumeAdminBatchedBackgroundMigrationBody>::into(body),
                 ),
         )
     }
@@ -66,19 +66,17 @@ impl crate::Client {
     pub fn pause_admin_batched_background_migration(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::PauseAdminBatchedBackgroundMigrationBody>,
+        body: impl Into<types::PauseAdminBatchedBackgroundMigrationBody>,
     ) -> PauseAdminBatchedBackgroundMigration<'_> {
         PauseAdminBatchedBackgroundMigration(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/admin/batched_background_migrations/{}/pause",
                     &[&Into::<i64>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PauseAdminBatchedBackgroundMigrationBody,
-                    >::into(body),
+                    &Into::<types::PauseAdminBatchedBackgroundMigrationBody>::into(body),
                 ),
         )
     }
@@ -93,7 +91,7 @@ impl crate::Client {
         &self,
     ) -> ListAdminBatchedBackgroundMigrations<'_> {
         ListAdminBatchedBackgroundMigrations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/admin/batched_background_migrations",
@@ -102,95 +100,63 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_admin_batched_background_migration`]: `GET /api/v4/admin/batched_background_migrations/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetAdminBatchedBackgroundMigration<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_admin_batched_background_migration`]: `GET /api/v4/admin/batched_background_migrations/{id}`. Send it with `.await`."]
+    GetAdminBatchedBackgroundMigration, runtime::Json <
+    types::ApiEntitiesBatchedBackgroundMigration >
+);
 impl GetAdminBatchedBackgroundMigration<'_> {
     /// The name of the database
     ///
     /// Default: `"main"`.
     pub fn database(
         self,
-        value: impl Into<crate::types::BatchedBackgroundMigrationDatabase>,
+        value: impl Into<types::BatchedBackgroundMigrationDatabase>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "database",
-                    &Into::<
-                        crate::types::BatchedBackgroundMigrationDatabase,
-                    >::into(value),
+                    &Into::<types::BatchedBackgroundMigrationDatabase>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetAdminBatchedBackgroundMigration<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetAdminBatchedBackgroundMigration);
-/// Request builder of [`crate::Client::resume_admin_batched_background_migration`]: `PUT /api/v4/admin/batched_background_migrations/{id}/resume`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResumeAdminBatchedBackgroundMigration<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResumeAdminBatchedBackgroundMigration<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResumeAdminBatchedBackgroundMigration);
-/// Request builder of [`crate::Client::pause_admin_batched_background_migration`]: `PUT /api/v4/admin/batched_background_migrations/{id}/pause`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PauseAdminBatchedBackgroundMigration<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PauseAdminBatchedBackgroundMigration<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesBatchedBackgroundMigration,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PauseAdminBatchedBackgroundMigration);
-/// Request builder of [`crate::Client::list_admin_batched_background_migrations`]: `GET /api/v4/admin/batched_background_migrations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListAdminBatchedBackgroundMigrations<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::resume_admin_batched_background_migration`]: `PUT /api/v4/admin/batched_background_migrations/{id}/resume`. Send it with `.await`."]
+    ResumeAdminBatchedBackgroundMigration, runtime::Json <
+    types::ApiEntitiesBatchedBackgroundMigration >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::pause_admin_batched_background_migration`]: `PUT /api/v4/admin/batched_background_migrations/{id}/pause`. Send it with `.await`."]
+    PauseAdminBatchedBackgroundMigration, runtime::Json <
+    types::ApiEntitiesBatchedBackgroundMigration >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_admin_batched_background_migrations`]: `GET /api/v4/admin/batched_background_migrations`. Send it with `.await`."]
+    ListAdminBatchedBackgroundMigrations, runtime::Json < Vec <
+    types::ApiEntitiesBatchedBackgroundMigration > >
+);
 impl ListAdminBatchedBackgroundMigrations<'_> {
     /// The name of the database, the default `main`
     ///
     /// Default: `"main"`.
     pub fn database(
         self,
-        value: impl Into<crate::types::BatchedBackgroundMigrationDatabase>,
+        value: impl Into<types::BatchedBackgroundMigrationDatabase>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "database",
-                    &Into::<
-                        crate::types::BatchedBackgroundMigrationDatabase,
-                    >::into(value),
+                    &Into::<types::BatchedBackgroundMigrationDatabase>::into(value),
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListAdminBatchedBackgroundMigrations<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesBatchedBackgroundMigration>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListAdminBatchedBackgroundMigrations);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! branches: Operations about branches
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a project repository branches
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryBranches`].
     pub fn list_project_repository_branches(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRepositoryBranches<'_> {
         ListProjectRepositoryBranches(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/branches",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,19 +39,17 @@ impl crate::Client {
     /// Returns, on success (201): Create branch.
     pub fn create_project_repository_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectRepositoryBranchBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectRepositoryBranchBody>,
     ) -> CreateProjectRepositoryBranch<'_> {
         CreateProjectRepositoryBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/branches",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectRepositoryBranchBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectRepositoryBranchBody>::into(body)),
         )
     }
     /// Get a single repository branch
@@ -63,18 +63,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a single repository branch.
     pub fn get_project_repository_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         branch: impl Into<i64>,
     ) -> GetProjectRepositoryBranch<'_> {
         GetProjectRepositoryBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/branches/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(branch),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(branch)],
             ),
         )
     }
@@ -89,18 +86,15 @@ impl crate::Client {
     /// Returns, on success (204): Delete a branch.
     pub fn delete_project_repository_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
     ) -> DeleteProjectRepositoryBranch<'_> {
         DeleteProjectRepositoryBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/repository/branches/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(branch),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(branch)],
             ),
         )
     }
@@ -115,18 +109,15 @@ impl crate::Client {
     /// Returns, on success (204): No Content.
     pub fn head_project_repository_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
     ) -> HeadProjectRepositoryBranch<'_> {
         HeadProjectRepositoryBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::HEAD,
                 "api/v4/projects/{}/repository/branches/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(branch),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(branch)],
             ),
         )
     }
@@ -142,22 +133,22 @@ impl crate::Client {
     /// Returns, on success (200): Protect a single branch.
     pub fn protect_project_repository_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
-        body: impl Into<crate::types::ProtectProjectRepositoryBranchBody>,
+        body: impl Into<types::ProtectProjectRepositoryBranchBody>,
     ) -> ProtectProjectRepositoryBranch<'_> {
         ProtectProjectRepositoryBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/repository/branches/{}/protect",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(branch),
                     ],
                 )
                 .json_body(
-                    &Into::<crate::types::ProtectProjectRepositoryBranchBody>::into(body),
+                    &Into::<types::ProtectProjectRepositoryBranchBody>::into(body),
                 ),
         )
     }
@@ -172,18 +163,15 @@ impl crate::Client {
     /// Returns, on success (200): Unprotect a single branch.
     pub fn unprotect_project_repository_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
     ) -> UnprotectProjectRepositoryBranch<'_> {
         UnprotectProjectRepositoryBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/repository/branches/{}/unprotect",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(branch),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(branch)],
             ),
         )
     }
@@ -197,22 +185,23 @@ impl crate::Client {
     /// Returns, on success (202): 202 Accepted.
     pub fn delete_project_repository_merged_branches(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectRepositoryMergedBranches<'_> {
         DeleteProjectRepositoryMergedBranches(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/repository/merged_branches",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_repository_branches`]: `GET /api/v4/projects/{id}/repository/branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryBranches<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_branches`]: `GET /api/v4/projects/{id}/repository/branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryBranches, runtime::Paged < types::ApiEntitiesBranch >
+);
 impl ListProjectRepositoryBranches<'_> {
     /// Current page number
     ///
@@ -235,95 +224,46 @@ impl ListProjectRepositoryBranches<'_> {
         Self(self.0.query("regex", &Into::<String>::into(value)))
     }
     /// Return list of branches sorted by the given field
-    pub fn sort(self, value: impl Into<crate::types::BranchSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::BranchSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::BranchSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::BranchSort>::into(value)))
     }
     /// Name of branch to start the pagination from
     pub fn page_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("page_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryBranches<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryBranches);
-/// Request builder of [`crate::Client::create_project_repository_branch`]: `POST /api/v4/projects/{id}/repository/branches`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryBranch<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositoryBranch);
-/// Request builder of [`crate::Client::get_project_repository_branch`]: `GET /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryBranch<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryBranch);
-/// Request builder of [`crate::Client::delete_project_repository_branch`]: `DELETE /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRepositoryBranch<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRepositoryBranch);
-/// Request builder of [`crate::Client::head_project_repository_branch`]: `HEAD /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct HeadProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for HeadProjectRepositoryBranch<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(HeadProjectRepositoryBranch);
-/// Request builder of [`crate::Client::protect_project_repository_branch`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/protect`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ProtectProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ProtectProjectRepositoryBranch<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ProtectProjectRepositoryBranch);
-/// Request builder of [`crate::Client::unprotect_project_repository_branch`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/unprotect`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UnprotectProjectRepositoryBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UnprotectProjectRepositoryBranch<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UnprotectProjectRepositoryBranch);
-/// Request builder of [`crate::Client::delete_project_repository_merged_branches`]: `DELETE /api/v4/projects/{id}/repository/merged_branches`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRepositoryMergedBranches<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRepositoryMergedBranches<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRepositoryMergedBranches);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_branch`]: `POST /api/v4/projects/{id}/repository/branches`. Send it with `.await`."]
+    CreateProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_branch`]: `GET /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`."]
+    GetProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_repository_branch`]: `DELETE /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`."]
+    DeleteProjectRepositoryBranch, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::head_project_repository_branch`]: `HEAD /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`."]
+    HeadProjectRepositoryBranch, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::protect_project_repository_branch`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/protect`. Send it with `.await`."]
+    ProtectProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::unprotect_project_repository_branch`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/unprotect`. Send it with `.await`."]
+    UnprotectProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_repository_merged_branches`]: `DELETE /api/v4/projects/{id}/repository/merged_branches`. Send it with `.await`."]
+    DeleteProjectRepositoryMergedBranches, runtime::Empty
+);

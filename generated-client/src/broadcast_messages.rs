@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! broadcast_messages: Operations about broadcast_messages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get all broadcast messages
     ///
@@ -9,12 +11,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/broadcast_messages`
     ///
-    /// Returns, on success (200): Get all broadcast messages.
-    ///
     /// Optional parameters are set on the returned [`ListBroadcastMessages`].
     pub fn list_broadcast_messages(&self) -> ListBroadcastMessages<'_> {
         ListBroadcastMessages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/broadcast_messages",
@@ -30,20 +30,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a broadcast message.
     pub fn create_broadcast_message(
         &self,
-        body: impl Into<crate::types::CreateBroadcastMessageBody>,
+        body: impl Into<types::CreateBroadcastMessageBody>,
     ) -> CreateBroadcastMessage<'_> {
         CreateBroadcastMessage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/broadcast_messages",
                     &[],
                 )
-                .json_body(&Into::<crate::types::CreateBroadcastMessageBody>::into(body)),
+                .json_body(&Into::<types::CreateBroadcastMessageBody>::into(body)),
         )
     }
     /// Get a specific broadcast message
@@ -54,11 +52,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: Broadcast message ID
-    ///
-    /// Returns, on success (200): Get a specific broadcast message.
     pub fn get_broadcast_message(&self, id: impl Into<i64>) -> GetBroadcastMessage<'_> {
         GetBroadcastMessage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/broadcast_messages/{}",
@@ -75,21 +71,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: Broadcast message ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a broadcast message.
     pub fn update_broadcast_message(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateBroadcastMessageBody>,
+        body: impl Into<types::UpdateBroadcastMessageBody>,
     ) -> UpdateBroadcastMessage<'_> {
         UpdateBroadcastMessage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/broadcast_messages/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::UpdateBroadcastMessageBody>::into(body)),
+                .json_body(&Into::<types::UpdateBroadcastMessageBody>::into(body)),
         )
     }
     /// Delete a broadcast message
@@ -100,14 +94,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: Broadcast message ID
-    ///
-    /// Returns, on success (200): Delete a broadcast message.
     pub fn delete_broadcast_message(
         &self,
         id: impl Into<i64>,
     ) -> DeleteBroadcastMessage<'_> {
         DeleteBroadcastMessage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/broadcast_messages/{}",
@@ -116,10 +108,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_broadcast_messages`]: `GET /api/v4/broadcast_messages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListBroadcastMessages<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_broadcast_messages`]: `GET /api/v4/broadcast_messages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListBroadcastMessages, runtime::Paged < types::ApiEntitiesSystemBroadcastMessage >
+);
 impl ListBroadcastMessages<'_> {
     /// Current page number
     ///
@@ -134,64 +127,23 @@ impl ListBroadcastMessages<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListBroadcastMessages<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListBroadcastMessages);
-/// Request builder of [`crate::Client::create_broadcast_message`]: `POST /api/v4/broadcast_messages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateBroadcastMessage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateBroadcastMessage<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateBroadcastMessage);
-/// Request builder of [`crate::Client::get_broadcast_message`]: `GET /api/v4/broadcast_messages/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetBroadcastMessage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetBroadcastMessage<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetBroadcastMessage);
-/// Request builder of [`crate::Client::update_broadcast_message`]: `PUT /api/v4/broadcast_messages/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateBroadcastMessage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateBroadcastMessage<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateBroadcastMessage);
-/// Request builder of [`crate::Client::delete_broadcast_message`]: `DELETE /api/v4/broadcast_messages/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteBroadcastMessage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteBroadcastMessage<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesSystemBroadcastMessage,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteBroadcastMessage);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_broadcast_message`]: `POST /api/v4/broadcast_messages`. Send it with `.await`."]
+    CreateBroadcastMessage, runtime::Json < types::ApiEntitiesSystemBroadcastMessage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_broadcast_message`]: `GET /api/v4/broadcast_messages/{id}`. Send it with `.await`."]
+    GetBroadcastMessage, runtime::Json < types::ApiEntitiesSystemBroadcastMessage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_broadcast_message`]: `PUT /api/v4/broadcast_messages/{id}`. Send it with `.await`."]
+    UpdateBroadcastMessage, runtime::Json < types::ApiEntitiesSystemBroadcastMessage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_broadcast_message`]: `DELETE /api/v4/broadcast_messages/{id}`. Send it with `.await`."]
+    DeleteBroadcastMessage, runtime::Json < types::ApiEntitiesSystemBroadcastMessage >
+);

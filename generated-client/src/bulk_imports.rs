@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! bulk_imports: Operations about bulk_imports
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List all GitLab Migrations
     ///
@@ -9,17 +11,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/bulk_imports`
     ///
-    /// Returns, on success (200): List all GitLab Migrations.
-    ///
     /// Optional parameters are set on the returned [`ListBulkImports`].
     pub fn list_bulk_imports(&self) -> ListBulkImports<'_> {
         ListBulkImports(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/bulk_imports",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/bulk_imports", &[]),
         )
     }
     /// Start a new GitLab Migration
@@ -35,24 +30,17 @@ impl crate::Client {
     /// - `entities_source_full_path`: Relative path of the source entity to import
     /// - `entities_destination_namespace`: Destination namespace for the entity
     ///
-    /// Returns, on success (200): Start a new GitLab Migration.
-    ///
     /// Optional parameters are set on the returned [`CreateBulkImport`].
     pub fn create_bulk_import(
         &self,
         configuration_url: impl Into<String>,
         configuration_access_token: impl Into<String>,
-        entities_source_type: impl Into<Vec<crate::types::BulkImportEntitiesSourceType>>,
+        entities_source_type: impl Into<Vec<types::BulkImportEntitiesSourceType>>,
         entities_source_full_path: impl Into<Vec<String>>,
         entities_destination_namespace: impl Into<Vec<String>>,
     ) -> CreateBulkImport<'_> {
         CreateBulkImport(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/bulk_imports",
-                    &[],
-                )
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/bulk_imports", &[])
                 .form(false)
                 .form_field(
                     "configuration[url]",
@@ -65,7 +53,7 @@ impl crate::Client {
                 .form_field_array(
                     "entities[source_type][]",
                     &Into::<
-                        Vec<crate::types::BulkImportEntitiesSourceType>,
+                        Vec<types::BulkImportEntitiesSourceType>,
                     >::into(entities_source_type),
                 )
                 .form_field_array(
@@ -84,12 +72,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/bulk_imports/entities`
     ///
-    /// Returns, on success (200): List all GitLab Migrations' entities.
-    ///
     /// Optional parameters are set on the returned [`ListBulkImportEntities`].
     pub fn list_bulk_import_entities(&self) -> ListBulkImportEntities<'_> {
         ListBulkImportEntities(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/bulk_imports/entities",
@@ -105,11 +91,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
-    ///
-    /// Returns, on success (200): Get GitLab Migration details.
     pub fn get_bulk_import(&self, import_id: impl Into<i64>) -> GetBulkImport<'_> {
         GetBulkImport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/bulk_imports/{}",
@@ -126,15 +110,13 @@ impl crate::Client {
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
     ///
-    /// Returns, on success (200): List GitLab Migration entities.
-    ///
     /// Optional parameters are set on the returned [`ListBulkImportEntitiesByImportId`].
     pub fn list_bulk_import_entities_by_import_id(
         &self,
         import_id: impl Into<i64>,
     ) -> ListBulkImportEntitiesByImportId<'_> {
         ListBulkImportEntitiesByImportId(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/bulk_imports/{}/entities",
@@ -151,15 +133,13 @@ impl crate::Client {
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
     /// - `entity_id`: The ID of GitLab Migration entity
-    ///
-    /// Returns, on success (200): Get GitLab Migration entity details.
     pub fn get_bulk_import_entity(
         &self,
         import_id: impl Into<i64>,
         entity_id: impl Into<i64>,
     ) -> GetBulkImportEntity<'_> {
         GetBulkImportEntity(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/bulk_imports/{}/entities/{}",
@@ -176,15 +156,13 @@ impl crate::Client {
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
     /// - `entity_id`: The ID of GitLab Migration entity
-    ///
-    /// Returns, on success (200): Get GitLab Migration entity failures.
     pub fn get_bulk_import_entity_failures(
         &self,
         import_id: impl Into<i64>,
         entity_id: impl Into<i64>,
     ) -> GetBulkImportEntityFailures<'_> {
         GetBulkImportEntityFailures(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/bulk_imports/{}/entities/{}/failures",
@@ -200,11 +178,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `import_id`: The ID of user's GitLab Migration
-    ///
-    /// Returns, on success (200): Cancel GitLab Migration.
     pub fn cancel_bulk_import(&self, import_id: impl Into<i64>) -> CancelBulkImport<'_> {
         CancelBulkImport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/bulk_imports/{}/cancel",
@@ -213,10 +189,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_bulk_imports`]: `GET /api/v4/bulk_imports`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListBulkImports<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_bulk_imports`]: `GET /api/v4/bulk_imports`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListBulkImports, runtime::Paged < types::ApiEntitiesBulkImport >
+);
 impl ListBulkImports<'_> {
     /// Current page number
     ///
@@ -233,36 +210,19 @@ impl ListBulkImports<'_> {
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Return GitLab Migrations with specified status
-    pub fn status(self, value: impl Into<crate::types::ListBulkImportsStatus>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListBulkImportsStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<types::ListBulkImportsStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::ListBulkImportsStatus>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListBulkImports<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImport>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListBulkImports);
-/// Request builder of [`crate::Client::create_bulk_import`]: `POST /api/v4/bulk_imports`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateBulkImport<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_bulk_import`]: `POST /api/v4/bulk_imports`. Send it with `.await`."]
+    CreateBulkImport, runtime::Json < types::ApiEntitiesBulkImport >
+);
 impl CreateBulkImport<'_> {
     /// Destination slug for the entity
     pub fn entities_destination_slug(self, value: impl Into<Vec<String>>) -> Self {
@@ -309,17 +269,11 @@ impl CreateBulkImport<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateBulkImport<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateBulkImport);
-/// Request builder of [`crate::Client::list_bulk_import_entities`]: `GET /api/v4/bulk_imports/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListBulkImportEntities<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_bulk_import_entities`]: `GET /api/v4/bulk_imports/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListBulkImportEntities, runtime::Paged < types::ApiEntitiesBulkImports >
+);
 impl ListBulkImportEntities<'_> {
     /// Current page number
     ///
@@ -336,58 +290,28 @@ impl ListBulkImportEntities<'_> {
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Return all GitLab Migrations' entities with specified status
-    pub fn status(self, value: impl Into<crate::types::ListBulkImportsStatus>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListBulkImportsStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<types::ListBulkImportsStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::ListBulkImportsStatus>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListBulkImportEntities<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImports>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListBulkImportEntities);
-/// Request builder of [`crate::Client::get_bulk_import`]: `GET /api/v4/bulk_imports/{import_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetBulkImport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetBulkImport<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetBulkImport);
-/// Request builder of [`crate::Client::list_bulk_import_entities_by_import_id`]: `GET /api/v4/bulk_imports/{import_id}/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListBulkImportEntitiesByImportId<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_bulk_import`]: `GET /api/v4/bulk_imports/{import_id}`. Send it with `.await`."]
+    GetBulkImport, runtime::Json < types::ApiEntitiesBulkImport >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_bulk_import_entities_by_import_id`]: `GET /api/v4/bulk_imports/{import_id}/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListBulkImportEntitiesByImportId, runtime::Paged < types::ApiEntitiesBulkImports >
+);
 impl ListBulkImportEntitiesByImportId<'_> {
     /// Return import entities with specified status
-    pub fn status(self, value: impl Into<crate::types::ListBulkImportsStatus>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListBulkImportsStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<types::ListBulkImportsStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::ListBulkImportsStatus>::into(value)))
     }
     /// Current page number
     ///
@@ -402,45 +326,19 @@ impl ListBulkImportEntitiesByImportId<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListBulkImportEntitiesByImportId<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBulkImports>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListBulkImportEntitiesByImportId);
-/// Request builder of [`crate::Client::get_bulk_import_entity`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetBulkImportEntity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetBulkImportEntity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImports>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetBulkImportEntity);
-/// Request builder of [`crate::Client::get_bulk_import_entity_failures`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}/failures`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetBulkImportEntityFailures<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetBulkImportEntityFailures<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesBulkImportsEntityFailure,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetBulkImportEntityFailures);
-/// Request builder of [`crate::Client::cancel_bulk_import`]: `POST /api/v4/bulk_imports/{import_id}/cancel`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CancelBulkImport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CancelBulkImport<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBulkImport>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CancelBulkImport);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_bulk_import_entity`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}`. Send it with `.await`."]
+    GetBulkImportEntity, runtime::Json < types::ApiEntitiesBulkImports >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_bulk_import_entity_failures`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}/failures`. Send it with `.await`."]
+    GetBulkImportEntityFailures, runtime::Json <
+    types::ApiEntitiesBulkImportsEntityFailure >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::cancel_bulk_import`]: `POST /api/v4/bulk_imports/{import_id}/cancel`. Send it with `.await`."]
+    CancelBulkImport, runtime::Json < types::ApiEntitiesBulkImport >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! ci_lint: Operations related to linting a CI config file
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Validates a CI YAML configuration with a namespace
     ///
@@ -13,19 +15,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
-    /// Returns, on success (200): Validates a CI YAML configuration with a namespace.
-    ///
     /// Optional parameters are set on the returned [`GetProjectCiLint`].
     pub fn get_project_ci_lint(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectCiLint<'_> {
         GetProjectCiLint(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/ci/lint",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -38,28 +38,27 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Validate a CI YAML configuration with a namespace.
     pub fn create_project_ci_lint(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectCiLintBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectCiLintBody>,
     ) -> CreateProjectCiLint<'_> {
         CreateProjectCiLint(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/ci/lint",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectCiLintBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectCiLintBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_ci_lint`]: `GET /api/v4/projects/{id}/ci/lint`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectCiLint<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_ci_lint`]: `GET /api/v4/projects/{id}/ci/lint`. Send it with `.await`."]
+    GetProjectCiLint, runtime::Json < types::ApiEntitiesCiLintResult >
+);
 impl GetProjectCiLint<'_> {
     /// Deprecated: Use content_ref instead
     pub fn sha(self, value: impl Into<String>) -> Self {
@@ -89,21 +88,8 @@ impl GetProjectCiLint<'_> {
         Self(self.0.query("dry_run_ref", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectCiLint<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiLintResult>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectCiLint);
-/// Request builder of [`crate::Client::create_project_ci_lint`]: `POST /api/v4/projects/{id}/ci/lint`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectCiLint<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectCiLint<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiLintResult>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectCiLint);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_ci_lint`]: `POST /api/v4/projects/{id}/ci/lint`. Send it with `.await`."]
+    CreateProjectCiLint, runtime::Json < types::ApiEntitiesCiLintResult >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! ci_resource_groups: Operations to manage job concurrency with resource groups
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get all resource groups for a project
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectResourceGroups`].
     pub fn list_project_resource_groups(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectResourceGroups<'_> {
         ListProjectResourceGroups(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/resource_groups",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,18 +39,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a specific resource group.
     pub fn get_project_resource_group(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
     ) -> GetProjectResourceGroup<'_> {
         GetProjectResourceGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/resource_groups/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -62,27 +61,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key`: The key of the resource group
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Edit an existing resource group.
     pub fn update_project_resource_group(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectResourceGroupBody>,
+        body: impl Into<types::UpdateProjectResourceGroupBody>,
     ) -> UpdateProjectResourceGroup<'_> {
         UpdateProjectResourceGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/resource_groups/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(key),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectResourceGroupBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectResourceGroupBody>::into(body)),
         )
     }
     /// List upcoming jobs for a specific resource group
@@ -98,26 +90,24 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectResourceGroupUpcomingJobs`].
     pub fn list_project_resource_group_upcoming_jobs(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
     ) -> ListProjectResourceGroupUpcomingJobs<'_> {
         ListProjectResourceGroupUpcomingJobs(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/resource_groups/{}/upcoming_jobs",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_resource_groups`]: `GET /api/v4/projects/{id}/resource_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectResourceGroups<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_resource_groups`]: `GET /api/v4/projects/{id}/resource_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectResourceGroups, runtime::Paged < types::ApiEntitiesCiResourceGroup >
+);
 impl ListProjectResourceGroups<'_> {
     /// Current page number
     ///
@@ -132,39 +122,21 @@ impl ListProjectResourceGroups<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectResourceGroups<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiResourceGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectResourceGroups);
-/// Request builder of [`crate::Client::get_project_resource_group`]: `GET /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectResourceGroup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectResourceGroup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResourceGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectResourceGroup);
-/// Request builder of [`crate::Client::update_project_resource_group`]: `PUT /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectResourceGroup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectResourceGroup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResourceGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectResourceGroup);
-/// Request builder of [`crate::Client::list_project_resource_group_upcoming_jobs`]: `GET /api/v4/projects/{id}/resource_groups/{key}/upcoming_jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectResourceGroupUpcomingJobs<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_resource_group`]: `GET /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`."]
+    GetProjectResourceGroup, runtime::Json < types::ApiEntitiesCiResourceGroup >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_resource_group`]: `PUT /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`."]
+    UpdateProjectResourceGroup, runtime::Json < types::ApiEntitiesCiResourceGroup >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_resource_group_upcoming_jobs`]: `GET /api/v4/projects/{id}/resource_groups/{key}/upcoming_jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectResourceGroupUpcomingJobs, runtime::Paged < types::ApiEntitiesCiJobBasic >
+);
 impl ListProjectResourceGroupUpcomingJobs<'_> {
     /// Current page number
     ///
@@ -179,10 +151,3 @@ impl ListProjectResourceGroupUpcomingJobs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectResourceGroupUpcomingJobs<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiJobBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectResourceGroupUpcomingJobs);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! ci_variables: Operations related to CI/CD variables
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a list of group-level variables
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupVariables`].
     pub fn list_group_variables(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupVariables<'_> {
         ListGroupVariables(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/variables",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,17 +39,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a new variable in a group.
     pub fn create_group_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupVariableBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupVariableBody>,
     ) -> CreateGroupVariable<'_> {
         CreateGroupVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/variables",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateGroupVariableBody>::into(body)),
+                .json_body(&Into::<types::CreateGroupVariableBody>::into(body)),
         )
     }
     /// Get the details of a group’s specific variable
@@ -61,18 +63,15 @@ impl crate::Client {
     /// Returns, on success (200): Get the details of a group’s specific variable.
     pub fn get_group_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
     ) -> GetGroupVariable<'_> {
         GetGroupVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/variables/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -88,21 +87,18 @@ impl crate::Client {
     /// Returns, on success (200): Update an existing variable from a group.
     pub fn update_group_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
-        body: impl Into<crate::types::UpdateGroupVariableBody>,
+        body: impl Into<types::UpdateGroupVariableBody>,
     ) -> UpdateGroupVariable<'_> {
         UpdateGroupVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/variables/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(key),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
                 )
-                .json_body(&Into::<crate::types::UpdateGroupVariableBody>::into(body)),
+                .json_body(&Into::<types::UpdateGroupVariableBody>::into(body)),
         )
     }
     /// Delete an existing variable from a group
@@ -116,18 +112,15 @@ impl crate::Client {
     /// Returns, on success (204): Delete an existing variable from a group.
     pub fn delete_group_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
     ) -> DeleteGroupVariable<'_> {
         DeleteGroupVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/variables/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -143,14 +136,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectVariables`].
     pub fn list_project_variables(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectVariables<'_> {
         ListProjectVariables(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/variables",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -165,17 +158,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a new variable in a project.
     pub fn create_project_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectVariableBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectVariableBody>,
     ) -> CreateProjectVariable<'_> {
         CreateProjectVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/variables",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectVariableBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectVariableBody>::into(body)),
         )
     }
     /// Get the details of a single variable from a project
@@ -191,18 +184,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetProjectVariable`].
     pub fn get_project_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
     ) -> GetProjectVariable<'_> {
         GetProjectVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/variables/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -218,21 +208,18 @@ impl crate::Client {
     /// Returns, on success (200): Update an existing variable from a project.
     pub fn update_project_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectVariableBody>,
+        body: impl Into<types::UpdateProjectVariableBody>,
     ) -> UpdateProjectVariable<'_> {
         UpdateProjectVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/variables/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(key),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectVariableBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectVariableBody>::into(body)),
         )
     }
     /// Delete an existing variable from a project
@@ -248,18 +235,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`DeleteProjectVariable`].
     pub fn delete_project_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key: impl Into<String>,
     ) -> DeleteProjectVariable<'_> {
         DeleteProjectVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/variables/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -272,7 +256,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListAdminCiVariables`].
     pub fn list_admin_ci_variables(&self) -> ListAdminCiVariables<'_> {
         ListAdminCiVariables(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/admin/ci/variables",
@@ -290,16 +274,16 @@ impl crate::Client {
     /// Returns, on success (201): Create a new instance-level variable.
     pub fn create_admin_ci_variable(
         &self,
-        body: impl Into<crate::types::CreateAdminCiVariableBody>,
+        body: impl Into<types::CreateAdminCiVariableBody>,
     ) -> CreateAdminCiVariable<'_> {
         CreateAdminCiVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/admin/ci/variables",
                     &[],
                 )
-                .json_body(&Into::<crate::types::CreateAdminCiVariableBody>::into(body)),
+                .json_body(&Into::<types::CreateAdminCiVariableBody>::into(body)),
         )
     }
     /// Get the details of a specific instance-level variable
@@ -315,7 +299,7 @@ impl crate::Client {
         key: impl Into<String>,
     ) -> GetAdminCiVariable<'_> {
         GetAdminCiVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/admin/ci/variables/{}",
@@ -335,16 +319,16 @@ impl crate::Client {
     pub fn update_admin_ci_variable(
         &self,
         key: impl Into<String>,
-        body: impl Into<crate::types::UpdateAdminCiVariableBody>,
+        body: impl Into<types::UpdateAdminCiVariableBody>,
     ) -> UpdateAdminCiVariable<'_> {
         UpdateAdminCiVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/admin/ci/variables/{}",
                     &[&Into::<String>::into(key)],
                 )
-                .json_body(&Into::<crate::types::UpdateAdminCiVariableBody>::into(body)),
+                .json_body(&Into::<types::UpdateAdminCiVariableBody>::into(body)),
         )
     }
     /// Delete an existing instance-level variable
@@ -360,7 +344,7 @@ impl crate::Client {
         key: impl Into<String>,
     ) -> DeleteAdminCiVariable<'_> {
         DeleteAdminCiVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/admin/ci/variables/{}",
@@ -369,10 +353,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_variables`]: `GET /api/v4/groups/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupVariables<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_variables`]: `GET /api/v4/groups/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupVariables, runtime::Paged < types::ApiEntitiesCiVariable >
+);
 impl ListGroupVariables<'_> {
     /// Current page number
     ///
@@ -387,61 +372,31 @@ impl ListGroupVariables<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupVariables<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupVariables);
-/// Request builder of [`crate::Client::create_group_variable`]: `POST /api/v4/groups/{id}/variables`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupVariable);
-/// Request builder of [`crate::Client::get_group_variable`]: `GET /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupVariable);
-/// Request builder of [`crate::Client::update_group_variable`]: `PUT /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupVariable);
-/// Request builder of [`crate::Client::delete_group_variable`]: `DELETE /api/v4/groups/{id}/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupVariable);
-/// Request builder of [`crate::Client::list_project_variables`]: `GET /api/v4/projects/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectVariables<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_variable`]: `POST /api/v4/groups/{id}/variables`. Send it with `.await`."]
+    CreateGroupVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_variable`]: `GET /api/v4/groups/{id}/variables/{key}`. Send it with `.await`."]
+    GetGroupVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_variable`]: `PUT /api/v4/groups/{id}/variables/{key}`. Send it with `.await`."]
+    UpdateGroupVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_variable`]: `DELETE /api/v4/groups/{id}/variables/{key}`. Send it with `.await`."]
+    DeleteGroupVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_variables`]: `GET /api/v4/projects/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectVariables, runtime::Paged < types::ApiEntitiesCiVariable >
+);
 impl ListProjectVariables<'_> {
     /// Current page number
     ///
@@ -456,73 +411,43 @@ impl ListProjectVariables<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectVariables<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectVariables);
-/// Request builder of [`crate::Client::create_project_variable`]: `POST /api/v4/projects/{id}/variables`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectVariable);
-/// Request builder of [`crate::Client::get_project_variable`]: `GET /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectVariable<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_variable`]: `POST /api/v4/projects/{id}/variables`. Send it with `.await`."]
+    CreateProjectVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_variable`]: `GET /api/v4/projects/{id}/variables/{key}`. Send it with `.await`."]
+    GetProjectVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
 impl GetProjectVariable<'_> {
     /// The environment scope of a variable
     pub fn filter_environment_scope(self, value: impl Into<String>) -> Self {
         Self(self.0.query("filter[environment_scope]", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectVariable);
-/// Request builder of [`crate::Client::update_project_variable`]: `PUT /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectVariable);
-/// Request builder of [`crate::Client::delete_project_variable`]: `DELETE /api/v4/projects/{id}/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectVariable<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_variable`]: `PUT /api/v4/projects/{id}/variables/{key}`. Send it with `.await`."]
+    UpdateProjectVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_variable`]: `DELETE /api/v4/projects/{id}/variables/{key}`. Send it with `.await`."]
+    DeleteProjectVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
 impl DeleteProjectVariable<'_> {
     /// The environment scope of the variable
     pub fn filter_environment_scope(self, value: impl Into<String>) -> Self {
         Self(self.0.query("filter[environment_scope]", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectVariable);
-/// Request builder of [`crate::Client::list_admin_ci_variables`]: `GET /api/v4/admin/ci/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListAdminCiVariables<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_admin_ci_variables`]: `GET /api/v4/admin/ci/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListAdminCiVariables, runtime::Paged < types::ApiEntitiesCiVariable >
+);
 impl ListAdminCiVariables<'_> {
     /// Current page number
     ///
@@ -537,54 +462,23 @@ impl ListAdminCiVariables<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListAdminCiVariables<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListAdminCiVariables);
-/// Request builder of [`crate::Client::create_admin_ci_variable`]: `POST /api/v4/admin/ci/variables`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateAdminCiVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateAdminCiVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateAdminCiVariable);
-/// Request builder of [`crate::Client::get_admin_ci_variable`]: `GET /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetAdminCiVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetAdminCiVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetAdminCiVariable);
-/// Request builder of [`crate::Client::update_admin_ci_variable`]: `PUT /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateAdminCiVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateAdminCiVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateAdminCiVariable);
-/// Request builder of [`crate::Client::delete_admin_ci_variable`]: `DELETE /api/v4/admin/ci/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteAdminCiVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteAdminCiVariable<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteAdminCiVariable);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_admin_ci_variable`]: `POST /api/v4/admin/ci/variables`. Send it with `.await`."]
+    CreateAdminCiVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_admin_ci_variable`]: `GET /api/v4/admin/ci/variables/{key}`. Send it with `.await`."]
+    GetAdminCiVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_admin_ci_variable`]: `PUT /api/v4/admin/ci/variables/{key}`. Send it with `.await`."]
+    UpdateAdminCiVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_admin_ci_variable`]: `DELETE /api/v4/admin/ci/variables/{key}`. Send it with `.await`."]
+    DeleteAdminCiVariable, runtime::Empty
+);

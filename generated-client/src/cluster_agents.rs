@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! cluster_agents: Operations related to the GitLab agent for Kubernetes
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List tokens for an agent
     ///
@@ -13,23 +15,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
     ///
-    /// Returns, on success (200): List tokens for an agent.
-    ///
     /// Optional parameters are set on the returned [`ListProjectClusterAgentTokens`].
     pub fn list_project_cluster_agent_tokens(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         agent_id: impl Into<i64>,
     ) -> ListProjectClusterAgentTokens<'_> {
         ListProjectClusterAgentTokens(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/cluster_agents/{}/tokens",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(agent_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(agent_id)],
             ),
         )
     }
@@ -43,26 +40,21 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create an agent token.
     pub fn create_project_cluster_agent_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         agent_id: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectClusterAgentTokenBody>,
+        body: impl Into<types::CreateProjectClusterAgentTokenBody>,
     ) -> CreateProjectClusterAgentToken<'_> {
         CreateProjectClusterAgentToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/cluster_agents/{}/tokens",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(agent_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(agent_id)],
                 )
                 .json_body(
-                    &Into::<crate::types::CreateProjectClusterAgentTokenBody>::into(body),
+                    &Into::<types::CreateProjectClusterAgentTokenBody>::into(body),
                 ),
         )
     }
@@ -76,21 +68,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
     /// - `token_id`: The ID of the agent token
-    ///
-    /// Returns, on success (200): Get a single agent token.
     pub fn get_project_cluster_agent_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         agent_id: impl Into<i64>,
         token_id: impl Into<i64>,
     ) -> GetProjectClusterAgentToken<'_> {
         GetProjectClusterAgentToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/cluster_agents/{}/tokens/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(agent_id),
                     &Into::<i64>::into(token_id),
                 ],
@@ -107,21 +97,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
     /// - `token_id`: The ID of the agent token
-    ///
-    /// Returns, on success (204): Revoke an agent token.
     pub fn delete_project_cluster_agent_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         agent_id: impl Into<i64>,
         token_id: impl Into<i64>,
     ) -> DeleteProjectClusterAgentToken<'_> {
         DeleteProjectClusterAgentToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/cluster_agents/{}/tokens/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(agent_id),
                     &Into::<i64>::into(token_id),
                 ],
@@ -137,19 +125,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): List the agents for a project.
-    ///
     /// Optional parameters are set on the returned [`ListProjectClusterAgents`].
     pub fn list_project_cluster_agents(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectClusterAgents<'_> {
         ListProjectClusterAgents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/cluster_agents",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -162,23 +148,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Register an agent with a project.
     pub fn create_project_cluster_agent(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectClusterAgentBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectClusterAgentBody>,
     ) -> CreateProjectClusterAgent<'_> {
         CreateProjectClusterAgent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/cluster_agents",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectClusterAgentBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectClusterAgentBody>::into(body)),
         )
     }
     /// Get details about an agent
@@ -190,22 +172,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
-    ///
-    /// Returns, on success (200): Get details about an agent.
     pub fn get_project_cluster_agent(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         agent_id: impl Into<i64>,
     ) -> GetProjectClusterAgent<'_> {
         GetProjectClusterAgent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/cluster_agents/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(agent_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(agent_id)],
             ),
         )
     }
@@ -218,30 +195,27 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `agent_id`: The ID of an agent
-    ///
-    /// Returns, on success (204): Delete a registered agent.
     pub fn delete_project_cluster_agent(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         agent_id: impl Into<i64>,
     ) -> DeleteProjectClusterAgent<'_> {
         DeleteProjectClusterAgent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/cluster_agents/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(agent_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(agent_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_cluster_agent_tokens`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectClusterAgentTokens<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_cluster_agent_tokens`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectClusterAgentTokens, runtime::Paged <
+    types::ApiEntitiesClustersAgentTokenBasic >
+);
 impl ListProjectClusterAgentTokens<'_> {
     /// Current page number
     ///
@@ -256,54 +230,27 @@ impl ListProjectClusterAgentTokens<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectClusterAgentTokens<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesClustersAgentTokenBasic,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectClusterAgentTokens);
-/// Request builder of [`crate::Client::create_project_cluster_agent_token`]: `POST /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectClusterAgentToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectClusterAgentToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesClustersAgentTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectClusterAgentToken);
-/// Request builder of [`crate::Client::get_project_cluster_agent_token`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectClusterAgentToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectClusterAgentToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgentToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectClusterAgentToken);
-/// Request builder of [`crate::Client::delete_project_cluster_agent_token`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectClusterAgentToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectClusterAgentToken<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectClusterAgentToken);
-/// Request builder of [`crate::Client::list_project_cluster_agents`]: `GET /api/v4/projects/{id}/cluster_agents`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectClusterAgents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_cluster_agent_token`]: `POST /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await`."]
+    CreateProjectClusterAgentToken, runtime::Json <
+    types::ApiEntitiesClustersAgentTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_cluster_agent_token`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`."]
+    GetProjectClusterAgentToken, runtime::Json < types::ApiEntitiesClustersAgentToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_cluster_agent_token`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`."]
+    DeleteProjectClusterAgentToken, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_cluster_agents`]: `GET /api/v4/projects/{id}/cluster_agents`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectClusterAgents, runtime::Paged < types::ApiEntitiesClustersAgent >
+);
 impl ListProjectClusterAgents<'_> {
     /// Current page number
     ///
@@ -318,43 +265,18 @@ impl ListProjectClusterAgents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectClusterAgents<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesClustersAgent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectClusterAgents);
-/// Request builder of [`crate::Client::create_project_cluster_agent`]: `POST /api/v4/projects/{id}/cluster_agents`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectClusterAgent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectClusterAgent<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectClusterAgent);
-/// Request builder of [`crate::Client::get_project_cluster_agent`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectClusterAgent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectClusterAgent<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClustersAgent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectClusterAgent);
-/// Request builder of [`crate::Client::delete_project_cluster_agent`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectClusterAgent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectClusterAgent<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectClusterAgent);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_cluster_agent`]: `POST /api/v4/projects/{id}/cluster_agents`. Send it with `.await`."]
+    CreateProjectClusterAgent, runtime::Json < types::ApiEntitiesClustersAgent >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_cluster_agent`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`."]
+    GetProjectClusterAgent, runtime::Json < types::ApiEntitiesClustersAgent >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_cluster_agent`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`."]
+    DeleteProjectClusterAgent, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! clusters: Operations related to clusters
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List group clusters
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the group
     ///
-    /// Returns, on success (200): List group clusters.
-    ///
     /// Optional parameters are set on the returned [`ListGroupClusters`].
     pub fn list_group_clusters(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupClusters<'_> {
         ListGroupClusters(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/clusters",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,22 +37,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the group
     /// - `cluster_id`: The cluster ID
-    ///
-    /// Returns, on success (200): Get a single group cluster.
     pub fn get_group_cluster(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
     ) -> GetGroupCluster<'_> {
         GetGroupCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/clusters/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(cluster_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(cluster_id)],
             ),
         )
     }
@@ -66,25 +61,23 @@ impl crate::Client {
     /// - `id`: The ID of the group
     /// - `cluster_id`: The cluster ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Edit group cluster.
     pub fn update_group_cluster(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateGroupClusterBody>,
+        body: impl Into<types::UpdateGroupClusterBody>,
     ) -> UpdateGroupCluster<'_> {
         UpdateGroupCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/clusters/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(cluster_id),
                     ],
                 )
-                .json_body(&Into::<crate::types::UpdateGroupClusterBody>::into(body)),
+                .json_body(&Into::<types::UpdateGroupClusterBody>::into(body)),
         )
     }
     /// Delete group cluster
@@ -96,22 +89,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the group
     /// - `cluster_id`: The Cluster ID
-    ///
-    /// Returns, on success (204): Delete group cluster.
     pub fn delete_group_cluster(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
     ) -> DeleteGroupCluster<'_> {
         DeleteGroupCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/clusters/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(cluster_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(cluster_id)],
             ),
         )
     }
@@ -124,21 +112,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the group
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add existing cluster to group.
     pub fn create_group_cluster_user(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupClusterUserBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupClusterUserBody>,
     ) -> CreateGroupClusterUser<'_> {
         CreateGroupClusterUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/clusters/user",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateGroupClusterUserBody>::into(body)),
+                .json_body(&Into::<types::CreateGroupClusterUserBody>::into(body)),
         )
     }
     /// List project clusters
@@ -150,19 +136,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): List project clusters.
-    ///
     /// Optional parameters are set on the returned [`ListProjectClusters`].
     pub fn list_project_clusters(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectClusters<'_> {
         ListProjectClusters(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/clusters",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -175,22 +159,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `cluster_id`: The cluster ID
-    ///
-    /// Returns, on success (200): Get a single project cluster.
     pub fn get_project_cluster(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
     ) -> GetProjectCluster<'_> {
         GetProjectCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/clusters/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(cluster_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(cluster_id)],
             ),
         )
     }
@@ -204,25 +183,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `cluster_id`: The cluster ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Edit project cluster.
     pub fn update_project_cluster(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectClusterBody>,
+        body: impl Into<types::UpdateProjectClusterBody>,
     ) -> UpdateProjectCluster<'_> {
         UpdateProjectCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/clusters/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(cluster_id),
                     ],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectClusterBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectClusterBody>::into(body)),
         )
     }
     /// Delete project cluster
@@ -234,22 +211,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `cluster_id`: The Cluster ID
-    ///
-    /// Returns, on success (204): Delete project cluster.
     pub fn delete_project_cluster(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         cluster_id: impl Into<i64>,
     ) -> DeleteProjectCluster<'_> {
         DeleteProjectCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/clusters/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(cluster_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(cluster_id)],
             ),
         )
     }
@@ -262,23 +234,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add existing cluster to project.
     pub fn create_project_cluster_user(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectClusterUserBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectClusterUserBody>,
     ) -> CreateProjectClusterUser<'_> {
         CreateProjectClusterUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/clusters/user",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectClusterUserBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectClusterUserBody>::into(body)),
         )
     }
     /// List instance clusters
@@ -286,11 +254,9 @@ impl crate::Client {
     /// This feature was introduced in GitLab 13.2. Returns a list of instance clusters.
     ///
     /// `GET /api/v4/admin/clusters`
-    ///
-    /// Returns, on success (200): List instance clusters.
     pub fn list_admin_clusters(&self) -> ListAdminClusters<'_> {
         ListAdminClusters(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/admin/clusters",
@@ -306,11 +272,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cluster_id`: The cluster ID
-    ///
-    /// Returns, on success (200): Get a single instance cluster.
     pub fn get_admin_cluster(&self, cluster_id: impl Into<i64>) -> GetAdminCluster<'_> {
         GetAdminCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/admin/clusters/{}",
@@ -327,21 +291,19 @@ impl crate::Client {
     /// Arguments:
     /// - `cluster_id`: The cluster ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Edit instance cluster.
     pub fn update_admin_cluster(
         &self,
         cluster_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateAdminClusterBody>,
+        body: impl Into<types::UpdateAdminClusterBody>,
     ) -> UpdateAdminCluster<'_> {
         UpdateAdminCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/admin/clusters/{}",
                     &[&Into::<i64>::into(cluster_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateAdminClusterBody>::into(body)),
+                .json_body(&Into::<types::UpdateAdminClusterBody>::into(body)),
         )
     }
     /// Delete instance cluster
@@ -352,14 +314,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cluster_id`: The cluster ID
-    ///
-    /// Returns, on success (204): Delete instance cluster.
     pub fn delete_admin_cluster(
         &self,
         cluster_id: impl Into<i64>,
     ) -> DeleteAdminCluster<'_> {
         DeleteAdminCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/admin/clusters/{}",
@@ -375,20 +335,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add existing instance cluster.
     pub fn add_admin_cluster(
         &self,
-        body: impl Into<crate::types::AddAdminClusterBody>,
+        body: impl Into<types::AddAdminClusterBody>,
     ) -> AddAdminCluster<'_> {
         AddAdminCluster(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/admin/clusters/add",
                     &[],
                 )
-                .json_body(&Into::<crate::types::AddAdminClusterBody>::into(body)),
+                .json_body(&Into::<types::AddAdminClusterBody>::into(body)),
         )
     }
     /// Discover all descendant certificate-based clusters in a group
@@ -399,14 +357,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `group_id`: The group ID to find all certificate-based clusters in the hierarchy
-    ///
-    /// Returns, on success (200): Discover all descendant certificate-based clusters in a group.
     pub fn get_discover_cert_based_clusters(
         &self,
         group_id: impl Into<i64>,
     ) -> GetDiscoverCertBasedClusters<'_> {
         GetDiscoverCertBasedClusters(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/discover-cert-based-clusters",
@@ -416,10 +372,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_clusters`]: `GET /api/v4/groups/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupClusters<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_clusters`]: `GET /api/v4/groups/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupClusters, runtime::Paged < types::ApiEntitiesCluster >
+);
 impl ListGroupClusters<'_> {
     /// Current page number
     ///
@@ -434,61 +391,31 @@ impl ListGroupClusters<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupClusters<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCluster>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupClusters);
-/// Request builder of [`crate::Client::get_group_cluster`]: `GET /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupCluster);
-/// Request builder of [`crate::Client::update_group_cluster`]: `PUT /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupCluster);
-/// Request builder of [`crate::Client::delete_group_cluster`]: `DELETE /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupCluster);
-/// Request builder of [`crate::Client::create_group_cluster_user`]: `POST /api/v4/groups/{id}/clusters/user`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupClusterUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupClusterUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupClusterUser);
-/// Request builder of [`crate::Client::list_project_clusters`]: `GET /api/v4/projects/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectClusters<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_cluster`]: `GET /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    GetGroupCluster, runtime::Json < types::ApiEntitiesClusterGroup >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_cluster`]: `PUT /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    UpdateGroupCluster, runtime::Json < types::ApiEntitiesClusterGroup >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_cluster`]: `DELETE /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    DeleteGroupCluster, runtime::Json < types::ApiEntitiesClusterGroup >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_cluster_user`]: `POST /api/v4/groups/{id}/clusters/user`. Send it with `.await`."]
+    CreateGroupClusterUser, runtime::Json < types::ApiEntitiesClusterGroup >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_clusters`]: `GET /api/v4/projects/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectClusters, runtime::Paged < types::ApiEntitiesCluster >
+);
 impl ListProjectClusters<'_> {
     /// Current page number
     ///
@@ -503,120 +430,53 @@ impl ListProjectClusters<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectClusters<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCluster>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectClusters);
-/// Request builder of [`crate::Client::get_project_cluster`]: `GET /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectCluster);
-/// Request builder of [`crate::Client::update_project_cluster`]: `PUT /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectCluster);
-/// Request builder of [`crate::Client::delete_project_cluster`]: `DELETE /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectCluster);
-/// Request builder of [`crate::Client::create_project_cluster_user`]: `POST /api/v4/projects/{id}/clusters/user`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectClusterUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectClusterUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesClusterProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectClusterUser);
-/// Request builder of [`crate::Client::list_admin_clusters`]: `GET /api/v4/admin/clusters`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListAdminClusters<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListAdminClusters<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesCluster>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListAdminClusters);
-/// Request builder of [`crate::Client::get_admin_cluster`]: `GET /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetAdminCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetAdminCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetAdminCluster);
-/// Request builder of [`crate::Client::update_admin_cluster`]: `PUT /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateAdminCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateAdminCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateAdminCluster);
-/// Request builder of [`crate::Client::delete_admin_cluster`]: `DELETE /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteAdminCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteAdminCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteAdminCluster);
-/// Request builder of [`crate::Client::add_admin_cluster`]: `POST /api/v4/admin/clusters/add`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AddAdminCluster<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AddAdminCluster<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCluster>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AddAdminCluster);
-/// Request builder of [`crate::Client::get_discover_cert_based_clusters`]: `GET /api/v4/discover-cert-based-clusters`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetDiscoverCertBasedClusters<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetDiscoverCertBasedClusters<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDiscoveredClusters>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetDiscoverCertBasedClusters);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_cluster`]: `GET /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    GetProjectCluster, runtime::Json < types::ApiEntitiesClusterProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_cluster`]: `PUT /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    UpdateProjectCluster, runtime::Json < types::ApiEntitiesClusterProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_cluster`]: `DELETE /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    DeleteProjectCluster, runtime::Json < types::ApiEntitiesClusterProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_cluster_user`]: `POST /api/v4/projects/{id}/clusters/user`. Send it with `.await`."]
+    CreateProjectClusterUser, runtime::Json < types::ApiEntitiesClusterProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_admin_clusters`]: `GET /api/v4/admin/clusters`. Send it with `.await`."]
+    ListAdminClusters, runtime::Json < Vec < types::ApiEntitiesCluster > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_admin_cluster`]: `GET /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`."]
+    GetAdminCluster, runtime::Json < types::ApiEntitiesCluster >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_admin_cluster`]: `PUT /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`."]
+    UpdateAdminCluster, runtime::Json < types::ApiEntitiesCluster >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_admin_cluster`]: `DELETE /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`."]
+    DeleteAdminCluster, runtime::Json < types::ApiEntitiesCluster >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::add_admin_cluster`]: `POST /api/v4/admin/clusters/add`. Send it with `.await`."]
+    AddAdminCluster, runtime::Json < types::ApiEntitiesCluster >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_discover_cert_based_clusters`]: `GET /api/v4/discover-cert-based-clusters`. Send it with `.await`."]
+    GetDiscoverCertBasedClusters, runtime::Json < types::ApiEntitiesDiscoveredClusters >
+);

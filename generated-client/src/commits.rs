@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! commits: Operations about commits
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a project repository commits
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryCommits`].
     pub fn list_project_repository_commits(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRepositoryCommits<'_> {
         ListProjectRepositoryCommits(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -35,23 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Commit multiple file changes as one commit.
     pub fn create_project_repository_commit(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectRepositoryCommitBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectRepositoryCommitBody>,
     ) -> CreateProjectRepositoryCommit<'_> {
         CreateProjectRepositoryCommit(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/commits",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectRepositoryCommitBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectRepositoryCommitBody>::into(body)),
         )
     }
     /// Get a specific commit of a project
@@ -67,18 +65,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetProjectRepositoryCommit`].
     pub fn get_project_repository_commit(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> GetProjectRepositoryCommit<'_> {
         GetProjectRepositoryCommit(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -95,18 +90,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryCommitDiff`].
     pub fn list_project_repository_commit_diff(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> ListProjectRepositoryCommitDiff<'_> {
         ListProjectRepositoryCommitDiff(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits/{}/diff",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -123,18 +115,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryCommitComments`].
     pub fn list_project_repository_commit_comments(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> ListProjectRepositoryCommitComments<'_> {
         ListProjectRepositoryCommitComments(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits/{}/comments",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -150,24 +139,19 @@ impl crate::Client {
     /// Returns, on success (200): Post comment to commit.
     pub fn create_project_repository_commit_comment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<crate::types::CreateProjectRepositoryCommitCommentBody>,
+        body: impl Into<types::CreateProjectRepositoryCommitCommentBody>,
     ) -> CreateProjectRepositoryCommitComment<'_> {
         CreateProjectRepositoryCommitComment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/commits/{}/comments",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(sha),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectRepositoryCommitCommentBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectRepositoryCommitCommentBody>::into(body),
                 ),
         )
     }
@@ -184,18 +168,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetProjectRepositoryCommitSequence`].
     pub fn get_project_repository_commit_sequence(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> GetProjectRepositoryCommitSequence<'_> {
         GetProjectRepositoryCommitSequence(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits/{}/sequence",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -209,28 +190,21 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag to be cherry-picked
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Cherry pick commit into a branch.
     pub fn cherry_pick_project_repository_commit(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<crate::types::CherryPickProjectRepositoryCommitBody>,
+        body: impl Into<types::CherryPickProjectRepositoryCommitBody>,
     ) -> CherryPickProjectRepositoryCommit<'_> {
         CherryPickProjectRepositoryCommit(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/commits/{}/cherry_pick",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(sha),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CherryPickProjectRepositoryCommitBody,
-                    >::into(body),
+                    &Into::<types::CherryPickProjectRepositoryCommitBody>::into(body),
                 ),
         )
     }
@@ -244,27 +218,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: Commit SHA to revert
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Revert a commit in a branch.
     pub fn revert_project_repository_commit(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<crate::types::RevertProjectRepositoryCommitBody>,
+        body: impl Into<types::RevertProjectRepositoryCommitBody>,
     ) -> RevertProjectRepositoryCommit<'_> {
         RevertProjectRepositoryCommit(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/commits/{}/revert",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(sha),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
                 )
-                .json_body(
-                    &Into::<crate::types::RevertProjectRepositoryCommitBody>::into(body),
-                ),
+                .json_body(&Into::<types::RevertProjectRepositoryCommitBody>::into(body)),
         )
     }
     /// Get all references a commit is pushed to
@@ -277,23 +244,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha
     ///
-    /// Returns, on success (200): Get all references a commit is pushed to.
-    ///
     /// Optional parameters are set on the returned [`ListProjectRepositoryCommitRefs`].
     pub fn list_project_repository_commit_refs(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> ListProjectRepositoryCommitRefs<'_> {
         ListProjectRepositoryCommitRefs(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits/{}/refs",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -310,18 +272,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryCommitMergeRequests`].
     pub fn list_project_repository_commit_merge_requests(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> ListProjectRepositoryCommitMergeRequests<'_> {
         ListProjectRepositoryCommitMergeRequests(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits/{}/merge_requests",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -336,26 +295,24 @@ impl crate::Client {
     /// Returns, on success (200): Get a commit's signature.
     pub fn get_project_repository_commit_signature(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> GetProjectRepositoryCommitSignature<'_> {
         GetProjectRepositoryCommitSignature(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits/{}/signature",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_repository_commits`]: `GET /api/v4/projects/{id}/repository/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryCommits<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_commits`]: `GET /api/v4/projects/{id}/repository/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryCommits, runtime::Paged < types::ApiEntitiesCommit >
+);
 impl ListProjectRepositoryCommits<'_> {
     /// The name of a repository branch or tag, if not given the default branch is used
     pub fn ref_name(self, value: impl Into<String>) -> Self {
@@ -400,8 +357,8 @@ impl ListProjectRepositoryCommits<'_> {
     /// List commits in order
     ///
     /// Default: `"default"`.
-    pub fn order(self, value: impl Into<crate::types::CommitOrder>) -> Self {
-        Self(self.0.query("order", &Into::<crate::types::CommitOrder>::into(value)))
+    pub fn order(self, value: impl Into<types::CommitOrder>) -> Self {
+        Self(self.0.query("order", &Into::<types::CommitOrder>::into(value)))
     }
     /// Parse and include Git trailers for every commit
     ///
@@ -422,28 +379,16 @@ impl ListProjectRepositoryCommits<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommits<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryCommits);
-/// Request builder of [`crate::Client::create_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositoryCommit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryCommit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitDetail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositoryCommit);
-/// Request builder of [`crate::Client::get_project_repository_commit`]: `GET /api/v4/projects/{id}/repository/commits/{sha}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryCommit<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits`. Send it with `.await`."]
+    CreateProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommitDetail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_commit`]: `GET /api/v4/projects/{id}/repository/commits/{sha}`. Send it with `.await`."]
+    GetProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommitDetail >
+);
 impl GetProjectRepositoryCommit<'_> {
     /// Include commit stats
     ///
@@ -452,17 +397,11 @@ impl GetProjectRepositoryCommit<'_> {
         Self(self.0.query("stats", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryCommit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitDetail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryCommit);
-/// Request builder of [`crate::Client::list_project_repository_commit_diff`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/diff`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryCommitDiff<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_commit_diff`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/diff`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryCommitDiff, runtime::Paged < types::ApiEntitiesDiff >
+);
 impl ListProjectRepositoryCommitDiff<'_> {
     /// Current page number
     ///
@@ -483,17 +422,11 @@ impl ListProjectRepositoryCommitDiff<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitDiff<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDiff>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryCommitDiff);
-/// Request builder of [`crate::Client::list_project_repository_commit_comments`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryCommitComments<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_commit_comments`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryCommitComments, runtime::Paged < types::ApiEntitiesCommitNote >
+);
 impl ListProjectRepositoryCommitComments<'_> {
     /// Current page number
     ///
@@ -508,28 +441,17 @@ impl ListProjectRepositoryCommitComments<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitComments<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommitNote>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryCommitComments);
-/// Request builder of [`crate::Client::create_project_repository_commit_comment`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositoryCommitComment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryCommitComment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitNote>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositoryCommitComment);
-/// Request builder of [`crate::Client::get_project_repository_commit_sequence`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/sequence`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryCommitSequence<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_commit_comment`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await`."]
+    CreateProjectRepositoryCommitComment, runtime::Json < types::ApiEntitiesCommitNote >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_commit_sequence`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/sequence`. Send it with `.await`."]
+    GetProjectRepositoryCommitSequence, runtime::Json < types::ApiEntitiesCommitSequence
+    >
+);
 impl GetProjectRepositoryCommitSequence<'_> {
     /// Only include the first parent of merges
     ///
@@ -538,45 +460,27 @@ impl GetProjectRepositoryCommitSequence<'_> {
         Self(self.0.query("first_parent", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryCommitSequence<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitSequence>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryCommitSequence);
-/// Request builder of [`crate::Client::cherry_pick_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/cherry_pick`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CherryPickProjectRepositoryCommit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CherryPickProjectRepositoryCommit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CherryPickProjectRepositoryCommit);
-/// Request builder of [`crate::Client::revert_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/revert`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RevertProjectRepositoryCommit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RevertProjectRepositoryCommit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RevertProjectRepositoryCommit);
-/// Request builder of [`crate::Client::list_project_repository_commit_refs`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/refs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryCommitRefs<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::cherry_pick_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/cherry_pick`. Send it with `.await`."]
+    CherryPickProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommit >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::revert_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/revert`. Send it with `.await`."]
+    RevertProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommit >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_commit_refs`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/refs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryCommitRefs, runtime::Paged < types::ApiEntitiesBasicRef >
+);
 impl ListProjectRepositoryCommitRefs<'_> {
     /// Scope
     ///
     /// Default: `"all"`.
-    pub fn r#type(self, value: impl Into<crate::types::RefType>) -> Self {
-        Self(self.0.query("type", &Into::<crate::types::RefType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::RefType>) -> Self {
+        Self(self.0.query("type", &Into::<types::RefType>::into(value)))
     }
     /// Current page number
     ///
@@ -591,17 +495,12 @@ impl ListProjectRepositoryCommitRefs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitRefs<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicRef>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryCommitRefs);
-/// Request builder of [`crate::Client::list_project_repository_commit_merge_requests`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryCommitMergeRequests<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_commit_merge_requests`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryCommitMergeRequests, runtime::Paged <
+    types::ApiEntitiesMergeRequestBasic >
+);
 impl ListProjectRepositoryCommitMergeRequests<'_> {
     /// Current page number
     ///
@@ -616,21 +515,9 @@ impl ListProjectRepositoryCommitMergeRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitMergeRequests<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryCommitMergeRequests);
-/// Request builder of [`crate::Client::get_project_repository_commit_signature`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/signature`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryCommitSignature<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryCommitSignature<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitSignature>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryCommitSignature);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_commit_signature`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/signature`. Send it with `.await`."]
+    GetProjectRepositoryCommitSignature, runtime::Json <
+    types::ApiEntitiesCommitSignature >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! composer_packages: Operations related to Composer packages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Composer packages endpoint for registering packages
     ///
@@ -12,23 +14,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Composer packages endpoint for registering packages.
     pub fn create_project_package_composer(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectPackageComposerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectPackageComposerBody>,
     ) -> CreateProjectPackageComposer<'_> {
         CreateProjectPackageComposer(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/packages/composer",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectPackageComposerBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectPackageComposerBody>::into(body)),
         )
     }
     /// Composer package endpoint to download a package archive
@@ -41,21 +39,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of a project
     /// - `sha`: Shasum of current json
     /// - `package_name`: The Composer package name
-    ///
-    /// Returns, on success (200): Composer package endpoint to download a package archive.
     pub fn get_project_package_composer_archive(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
         package_name: impl Into<String>,
     ) -> GetProjectPackageComposerArchive<'_> {
         GetProjectPackageComposerArchive(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/packages/composer/archives/{*}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(package_name),
                     ],
                 )
@@ -70,14 +66,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a group
-    ///
-    /// Returns, on success (200): Composer packages endpoint at group level.
     pub fn get_group_package_composer_packages(
         &self,
         id: impl Into<String>,
     ) -> GetGroupPackageComposerPackages<'_> {
         GetGroupPackageComposerPackages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/group/{}/-/packages/composer/packages",
@@ -94,15 +88,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a group
     /// - `sha`: Shasum of current json
-    ///
-    /// Returns, on success (200): Composer packages endpoint at group level for packages list.
     pub fn get_group_package_composer_p(
         &self,
         id: impl Into<String>,
         sha: impl Into<String>,
     ) -> GetGroupPackageComposerP<'_> {
         GetGroupPackageComposerP(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/group/{}/-/packages/composer/p/{}",
@@ -119,15 +111,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a group
     /// - `package_name`: The Composer package name
-    ///
-    /// Returns, on success (200): Composer v2 packages p2 endpoint at group level for package versions metadata.
     pub fn get_group_package_composer_p2(
         &self,
         id: impl Into<String>,
         package_name: impl Into<String>,
     ) -> GetGroupPackageComposerP2<'_> {
         GetGroupPackageComposerP2(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/group/{}/-/packages/composer/p2/{*}",
@@ -144,15 +134,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a group
     /// - `package_name`: The Composer package name
-    ///
-    /// Returns, on success (200): Composer packages endpoint at group level for package versions metadata.
     pub fn get_group_package_composer(
         &self,
         id: impl Into<String>,
         package_name: impl Into<String>,
     ) -> GetGroupPackageComposer<'_> {
         GetGroupPackageComposer(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/group/{}/-/packages/composer/{*}",
@@ -161,69 +149,33 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::create_project_package_composer`]: `POST /api/v4/projects/{id}/packages/composer`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPackageComposer<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectPackageComposer<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPackageComposer);
-/// Request builder of [`crate::Client::get_project_package_composer_archive`]: `GET /api/v4/projects/{id}/packages/composer/archives/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageComposerArchive<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageComposerArchive<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageComposerArchive);
-/// Request builder of [`crate::Client::get_group_package_composer_packages`]: `GET /api/v4/group/{id}/-/packages/composer/packages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageComposerPackages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageComposerPackages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageComposerPackages);
-/// Request builder of [`crate::Client::get_group_package_composer_p`]: `GET /api/v4/group/{id}/-/packages/composer/p/{sha}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageComposerP<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageComposerP<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageComposerP);
-/// Request builder of [`crate::Client::get_group_package_composer_p2`]: `GET /api/v4/group/{id}/-/packages/composer/p2/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageComposerP2<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageComposerP2<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageComposerP2);
-/// Request builder of [`crate::Client::get_group_package_composer`]: `GET /api/v4/group/{id}/-/packages/composer/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageComposer<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageComposer<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageComposer);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_package_composer`]: `POST /api/v4/projects/{id}/packages/composer`. Send it with `.await`."]
+    CreateProjectPackageComposer, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_composer_archive`]: `GET /api/v4/projects/{id}/packages/composer/archives/{package_name}`. Send it with `.await`."]
+    GetProjectPackageComposerArchive, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_composer_packages`]: `GET /api/v4/group/{id}/-/packages/composer/packages`. Send it with `.await`."]
+    GetGroupPackageComposerPackages, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_composer_p`]: `GET /api/v4/group/{id}/-/packages/composer/p/{sha}`. Send it with `.await`."]
+    GetGroupPackageComposerP, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_composer_p2`]: `GET /api/v4/group/{id}/-/packages/composer/p2/{package_name}`. Send it with `.await`."]
+    GetGroupPackageComposerP2, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_composer`]: `GET /api/v4/group/{id}/-/packages/composer/{package_name}`. Send it with `.await`."]
+    GetGroupPackageComposer, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! conan_packages: Operations related to Conan packages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Check for valid user credentials per conan CLI
     ///
@@ -11,18 +13,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Check for valid user credentials per conan CLI.
     pub fn get_project_package_conan_v1_user_check_credentials(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackageConanV1UserCheckCredentials<'_> {
         GetProjectPackageConanV1UserCheckCredentials(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/users/check_credentials",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -35,19 +35,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `q`: Search query
-    ///
-    /// Returns, on success (200): Search for packages.
     pub fn get_project_package_conan_v1_conan_search(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         q: impl Into<String>,
     ) -> GetProjectPackageConanV1ConanSearch<'_> {
         GetProjectPackageConanV1ConanSearch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/packages/conan/v1/conans/search",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("q", &Into::<String>::into(q)),
         )
@@ -60,18 +58,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Ping the Conan API.
     pub fn get_project_package_conan_v1_ping(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackageConanV1Ping<'_> {
         GetProjectPackageConanV1Ping(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/ping",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -83,18 +79,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Authenticate user against conan CLI.
     pub fn get_project_package_conan_v1_user_authenticate(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackageConanV1UserAuthenticate<'_> {
         GetProjectPackageConanV1UserAuthenticate(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/users/authenticate",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -111,11 +105,9 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
-    ///
-    /// Returns, on success (200): Package Snapshot.
     pub fn get_project_package_conan_v1_conan_package(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
@@ -123,12 +115,12 @@ impl crate::Client {
         conan_package_reference: impl Into<String>,
     ) -> GetProjectPackageConanV1ConanPackage<'_> {
         GetProjectPackageConanV1ConanPackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -150,23 +142,21 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (200): Recipe Snapshot.
     pub fn get_project_package_conan_v1_conan(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
     ) -> GetProjectPackageConanV1Conan<'_> {
         GetProjectPackageConanV1Conan(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -187,23 +177,21 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (204): Delete Package.
     pub fn delete_project_package_conan_v1_conan(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
     ) -> DeleteProjectPackageConanV1Conan<'_> {
         DeleteProjectPackageConanV1Conan(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -225,11 +213,9 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
-    ///
-    /// Returns, on success (200): Package Digest.
     pub fn get_project_package_conan_v1_conan_package_digest(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
@@ -237,12 +223,12 @@ impl crate::Client {
         conan_package_reference: impl Into<String>,
     ) -> GetProjectPackageConanV1ConanPackageDigest<'_> {
         GetProjectPackageConanV1ConanPackageDigest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/digest",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -264,23 +250,21 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (200): Recipe Digest.
     pub fn get_project_package_conan_v1_conan_digest(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
     ) -> GetProjectPackageConanV1ConanDigest<'_> {
         GetProjectPackageConanV1ConanDigest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/digest",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -302,11 +286,9 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
-    ///
-    /// Returns, on success (200): Package Download Urls.
     pub fn get_project_package_conan_v1_conan_package_download_urls(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
@@ -314,12 +296,12 @@ impl crate::Client {
         conan_package_reference: impl Into<String>,
     ) -> GetProjectPackageConanV1ConanPackageDownloadUrls<'_> {
         GetProjectPackageConanV1ConanPackageDownloadUrls(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/download_urls",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -341,23 +323,21 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (200): Recipe Download Urls.
     pub fn get_project_package_conan_v1_conan_download_urls(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
     ) -> GetProjectPackageConanV1ConanDownloadUrls<'_> {
         GetProjectPackageConanV1ConanDownloadUrls(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/download_urls",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -379,11 +359,9 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
-    ///
-    /// Returns, on success (200): Package Upload Urls.
     pub fn create_project_package_conan_v1_conan_package_upload_url(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
@@ -391,12 +369,12 @@ impl crate::Client {
         conan_package_reference: impl Into<String>,
     ) -> CreateProjectPackageConanV1ConanPackageUploadUrl<'_> {
         CreateProjectPackageConanV1ConanPackageUploadUrl(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/upload_urls",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -418,23 +396,21 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (200): Recipe Upload Urls.
     pub fn create_project_package_conan_v1_conan_upload_url(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
     ) -> CreateProjectPackageConanV1ConanUploadUrl<'_> {
         CreateProjectPackageConanV1ConanUploadUrl(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/packages/conan/v1/conans/{}/{}/{}/{}/upload_urls",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -457,32 +433,30 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Download recipe files.
     #[allow(clippy::too_many_arguments)]
     pub fn get_project_package_conan_v1_file_export(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> GetProjectPackageConanV1FileExport<'_> {
         GetProjectPackageConanV1FileExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -502,37 +476,35 @@ impl crate::Client {
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
     /// - `file`: The package file to be published (generated by Multipart middleware)
-    ///
-    /// Returns, on success (200): Upload recipe package files.
     #[allow(clippy::too_many_arguments)]
     pub fn update_project_package_conan_v1_file_export(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
-        file: impl Into<crate::runtime::File>,
+        file_name: impl Into<types::FileName>,
+        file: impl Into<runtime::File>,
     ) -> UpdateProjectPackageConanV1FileExport<'_> {
         UpdateProjectPackageConanV1FileExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(package_name),
                         &Into::<String>::into(package_version),
                         &Into::<String>::into(package_username),
                         &Into::<String>::into(package_channel),
                         &Into::<String>::into(recipe_revision),
-                        &Into::<crate::types::FileName>::into(file_name),
+                        &Into::<types::FileName>::into(file_name),
                     ],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Workhorse authorize the conan recipe file
@@ -549,32 +521,30 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Workhorse authorize the conan recipe file.
     #[allow(clippy::too_many_arguments)]
     pub fn authorize_project_package_conan_v1_file_export(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> AuthorizeProjectPackageConanV1FileExport<'_> {
         AuthorizeProjectPackageConanV1FileExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}/authorize",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -595,12 +565,10 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan Package ID
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Download package files.
     #[allow(clippy::too_many_arguments)]
     pub fn get_project_package_conan_v1_file_package(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
@@ -608,15 +576,15 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> GetProjectPackageConanV1FilePackage<'_> {
         GetProjectPackageConanV1FilePackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -624,7 +592,7 @@ impl crate::Client {
                     &Into::<String>::into(recipe_revision),
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -646,12 +614,10 @@ impl crate::Client {
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
     /// - `file`: The package file to be published (generated by Multipart middleware)
-    ///
-    /// Returns, on success (200): Upload package files.
     #[allow(clippy::too_many_arguments)]
     pub fn update_project_package_conan_v1_file_package(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
@@ -659,16 +625,16 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
-        file: impl Into<crate::runtime::File>,
+        file_name: impl Into<types::FileName>,
+        file: impl Into<runtime::File>,
     ) -> UpdateProjectPackageConanV1FilePackage<'_> {
         UpdateProjectPackageConanV1FilePackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(package_name),
                         &Into::<String>::into(package_version),
                         &Into::<String>::into(package_username),
@@ -676,11 +642,11 @@ impl crate::Client {
                         &Into::<String>::into(recipe_revision),
                         &Into::<String>::into(conan_package_reference),
                         &Into::<String>::into(package_revision),
-                        &Into::<crate::types::FileName>::into(file_name),
+                        &Into::<types::FileName>::into(file_name),
                     ],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Workhorse authorize the conan package file
@@ -699,12 +665,10 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan Package ID
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Workhorse authorize the conan package file.
     #[allow(clippy::too_many_arguments)]
     pub fn authorize_project_package_conan_v1_file_package(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
@@ -712,15 +676,15 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> AuthorizeProjectPackageConanV1FilePackage<'_> {
         AuthorizeProjectPackageConanV1FilePackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}/authorize",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
@@ -728,7 +692,7 @@ impl crate::Client {
                     &Into::<String>::into(recipe_revision),
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -741,18 +705,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Check for valid user credentials per conan CLI.
     pub fn get_project_package_conan_v2_user_check_credentials(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackageConanV2UserCheckCredentials<'_> {
         GetProjectPackageConanV2UserCheckCredentials(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v2/users/check_credentials",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -765,19 +727,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `q`: Search query
-    ///
-    /// Returns, on success (200): Search for packages.
     pub fn get_project_package_conan_v2_conan_search(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         q: impl Into<String>,
     ) -> GetProjectPackageConanV2ConanSearch<'_> {
         GetProjectPackageConanV2ConanSearch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/packages/conan/v2/conans/search",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("q", &Into::<String>::into(q)),
         )
@@ -796,32 +756,30 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Recipe revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Download recipe files.
     #[allow(clippy::too_many_arguments)]
     pub fn get_project_package_conan_v2_conan_revision_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> GetProjectPackageConanV2ConanRevisionFile<'_> {
         GetProjectPackageConanV2ConanRevisionFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/conan/v2/conans/{}/{}/{}/{}/revisions/{}/files/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -831,13 +789,11 @@ impl crate::Client {
     /// This feature was introduced in GitLab 12.4
     ///
     /// `GET /api/v4/packages/conan/v1/users/check_credentials`
-    ///
-    /// Returns, on success (200): Check for valid user credentials per conan CLI.
     pub fn get_package_conan_v1_user_check_credentials(
         &self,
     ) -> GetPackageConanV1UserCheckCredentials<'_> {
         GetPackageConanV1UserCheckCredentials(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/users/check_credentials",
@@ -853,14 +809,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `q`: Search query
-    ///
-    /// Returns, on success (200): Search for packages.
     pub fn get_package_conan_v1_conan_search(
         &self,
         q: impl Into<String>,
     ) -> GetPackageConanV1ConanSearch<'_> {
         GetPackageConanV1ConanSearch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/packages/conan/v1/conans/search",
@@ -874,11 +828,9 @@ impl crate::Client {
     /// This feature was introduced in GitLab 12.2
     ///
     /// `GET /api/v4/packages/conan/v1/ping`
-    ///
-    /// Returns, on success (200): Ping the Conan API.
     pub fn get_package_conan_v1_ping(&self) -> GetPackageConanV1Ping<'_> {
         GetPackageConanV1Ping(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/ping",
@@ -891,13 +843,11 @@ impl crate::Client {
     /// This feature was introduced in GitLab 12.2
     ///
     /// `GET /api/v4/packages/conan/v1/users/authenticate`
-    ///
-    /// Returns, on success (200): Authenticate user against conan CLI.
     pub fn get_package_conan_v1_user_authenticate(
         &self,
     ) -> GetPackageConanV1UserAuthenticate<'_> {
         GetPackageConanV1UserAuthenticate(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/users/authenticate",
@@ -917,8 +867,6 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
-    ///
-    /// Returns, on success (200): Package Snapshot.
     pub fn get_package_conan_v1_conan_package(
         &self,
         package_name: impl Into<String>,
@@ -928,7 +876,7 @@ impl crate::Client {
         conan_package_reference: impl Into<String>,
     ) -> GetPackageConanV1ConanPackage<'_> {
         GetPackageConanV1ConanPackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}",
@@ -953,8 +901,6 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (200): Recipe Snapshot.
     pub fn get_package_conan_v1_conan(
         &self,
         package_name: impl Into<String>,
@@ -963,7 +909,7 @@ impl crate::Client {
         package_channel: impl Into<String>,
     ) -> GetPackageConanV1Conan<'_> {
         GetPackageConanV1Conan(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}",
@@ -987,8 +933,6 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (204): Delete Package.
     pub fn delete_package_conan_v1_conan(
         &self,
         package_name: impl Into<String>,
@@ -997,7 +941,7 @@ impl crate::Client {
         package_channel: impl Into<String>,
     ) -> DeletePackageConanV1Conan<'_> {
         DeletePackageConanV1Conan(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}",
@@ -1022,8 +966,6 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
-    ///
-    /// Returns, on success (200): Package Digest.
     pub fn get_package_conan_v1_conan_package_digest(
         &self,
         package_name: impl Into<String>,
@@ -1033,7 +975,7 @@ impl crate::Client {
         conan_package_reference: impl Into<String>,
     ) -> GetPackageConanV1ConanPackageDigest<'_> {
         GetPackageConanV1ConanPackageDigest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/digest",
@@ -1058,8 +1000,6 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (200): Recipe Digest.
     pub fn get_package_conan_v1_conan_digest(
         &self,
         package_name: impl Into<String>,
@@ -1068,7 +1008,7 @@ impl crate::Client {
         package_channel: impl Into<String>,
     ) -> GetPackageConanV1ConanDigest<'_> {
         GetPackageConanV1ConanDigest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/digest",
@@ -1093,8 +1033,6 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
-    ///
-    /// Returns, on success (200): Package Download Urls.
     pub fn get_package_conan_v1_conan_package_download_urls(
         &self,
         package_name: impl Into<String>,
@@ -1104,7 +1042,7 @@ impl crate::Client {
         conan_package_reference: impl Into<String>,
     ) -> GetPackageConanV1ConanPackageDownloadUrls<'_> {
         GetPackageConanV1ConanPackageDownloadUrls(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/download_urls",
@@ -1129,8 +1067,6 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (200): Recipe Download Urls.
     pub fn get_package_conan_v1_conan_download_urls(
         &self,
         package_name: impl Into<String>,
@@ -1139,7 +1075,7 @@ impl crate::Client {
         package_channel: impl Into<String>,
     ) -> GetPackageConanV1ConanDownloadUrls<'_> {
         GetPackageConanV1ConanDownloadUrls(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/download_urls",
@@ -1164,8 +1100,6 @@ impl crate::Client {
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
     /// - `conan_package_reference`: Conan package ID
-    ///
-    /// Returns, on success (200): Package Upload Urls.
     pub fn create_package_conan_v1_conan_package_upload_url(
         &self,
         package_name: impl Into<String>,
@@ -1175,7 +1109,7 @@ impl crate::Client {
         conan_package_reference: impl Into<String>,
     ) -> CreatePackageConanV1ConanPackageUploadUrl<'_> {
         CreatePackageConanV1ConanPackageUploadUrl(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/packages/{}/upload_urls",
@@ -1200,8 +1134,6 @@ impl crate::Client {
     /// - `package_version`: Package version
     /// - `package_username`: Package username
     /// - `package_channel`: Package channel
-    ///
-    /// Returns, on success (200): Recipe Upload Urls.
     pub fn create_package_conan_v1_conan_upload_url(
         &self,
         package_name: impl Into<String>,
@@ -1210,7 +1142,7 @@ impl crate::Client {
         package_channel: impl Into<String>,
     ) -> CreatePackageConanV1ConanUploadUrl<'_> {
         CreatePackageConanV1ConanUploadUrl(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/packages/conan/v1/conans/{}/{}/{}/{}/upload_urls",
@@ -1236,8 +1168,6 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Download recipe files.
     pub fn get_package_conan_v1_file_export(
         &self,
         package_name: impl Into<String>,
@@ -1245,10 +1175,10 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> GetPackageConanV1FileExport<'_> {
         GetPackageConanV1FileExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}",
@@ -1258,7 +1188,7 @@ impl crate::Client {
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -1277,8 +1207,6 @@ impl crate::Client {
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
     /// - `file`: The package file to be published (generated by Multipart middleware)
-    ///
-    /// Returns, on success (200): Upload recipe package files.
     #[allow(clippy::too_many_arguments)]
     pub fn update_package_conan_v1_file_export(
         &self,
@@ -1287,11 +1215,11 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
-        file: impl Into<crate::runtime::File>,
+        file_name: impl Into<types::FileName>,
+        file: impl Into<runtime::File>,
     ) -> UpdatePackageConanV1FileExport<'_> {
         UpdatePackageConanV1FileExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}",
@@ -1301,11 +1229,11 @@ impl crate::Client {
                         &Into::<String>::into(package_username),
                         &Into::<String>::into(package_channel),
                         &Into::<String>::into(recipe_revision),
-                        &Into::<crate::types::FileName>::into(file_name),
+                        &Into::<types::FileName>::into(file_name),
                     ],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Workhorse authorize the conan recipe file
@@ -1321,8 +1249,6 @@ impl crate::Client {
     /// - `package_channel`: Package channel
     /// - `recipe_revision`: Conan Recipe Revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Workhorse authorize the conan recipe file.
     pub fn authorize_package_conan_v1_file_export(
         &self,
         package_name: impl Into<String>,
@@ -1330,10 +1256,10 @@ impl crate::Client {
         package_username: impl Into<String>,
         package_channel: impl Into<String>,
         recipe_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> AuthorizePackageConanV1FileExport<'_> {
         AuthorizePackageConanV1FileExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/export/{}/authorize",
@@ -1343,7 +1269,7 @@ impl crate::Client {
                     &Into::<String>::into(package_username),
                     &Into::<String>::into(package_channel),
                     &Into::<String>::into(recipe_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -1363,8 +1289,6 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan Package ID
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Download package files.
     #[allow(clippy::too_many_arguments)]
     pub fn get_package_conan_v1_file_package(
         &self,
@@ -1375,10 +1299,10 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> GetPackageConanV1FilePackage<'_> {
         GetPackageConanV1FilePackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}",
@@ -1390,7 +1314,7 @@ impl crate::Client {
                     &Into::<String>::into(recipe_revision),
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
@@ -1411,8 +1335,6 @@ impl crate::Client {
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
     /// - `file`: The package file to be published (generated by Multipart middleware)
-    ///
-    /// Returns, on success (200): Upload package files.
     #[allow(clippy::too_many_arguments)]
     pub fn update_package_conan_v1_file_package(
         &self,
@@ -1423,11 +1345,11 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
-        file: impl Into<crate::runtime::File>,
+        file_name: impl Into<types::FileName>,
+        file: impl Into<runtime::File>,
     ) -> UpdatePackageConanV1FilePackage<'_> {
         UpdatePackageConanV1FilePackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}",
@@ -1439,11 +1361,11 @@ impl crate::Client {
                         &Into::<String>::into(recipe_revision),
                         &Into::<String>::into(conan_package_reference),
                         &Into::<String>::into(package_revision),
-                        &Into::<crate::types::FileName>::into(file_name),
+                        &Into::<types::FileName>::into(file_name),
                     ],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Workhorse authorize the conan package file
@@ -1461,8 +1383,6 @@ impl crate::Client {
     /// - `conan_package_reference`: Conan Package ID
     /// - `package_revision`: Conan Package Revision
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Workhorse authorize the conan package file.
     #[allow(clippy::too_many_arguments)]
     pub fn authorize_package_conan_v1_file_package(
         &self,
@@ -1473,10 +1393,10 @@ impl crate::Client {
         recipe_revision: impl Into<String>,
         conan_package_reference: impl Into<String>,
         package_revision: impl Into<String>,
-        file_name: impl Into<crate::types::FileName>,
+        file_name: impl Into<types::FileName>,
     ) -> AuthorizePackageConanV1FilePackage<'_> {
         AuthorizePackageConanV1FilePackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/packages/conan/v1/files/{}/{}/{}/{}/{}/package/{}/{}/{}/authorize",
@@ -1488,507 +1408,230 @@ impl crate::Client {
                     &Into::<String>::into(recipe_revision),
                     &Into::<String>::into(conan_package_reference),
                     &Into::<String>::into(package_revision),
-                    &Into::<crate::types::FileName>::into(file_name),
+                    &Into::<types::FileName>::into(file_name),
                 ],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_package_conan_v1_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/check_credentials`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1UserCheckCredentials<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageConanV1UserCheckCredentials<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1UserCheckCredentials);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/search`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1ConanSearch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1ConanSearch<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1ConanSearch);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_ping`]: `GET /api/v4/projects/{id}/packages/conan/v1/ping`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1Ping<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1Ping<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1Ping);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_user_authenticate`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/authenticate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1UserAuthenticate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1UserAuthenticate<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1UserAuthenticate);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1ConanPackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1ConanPackage<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1ConanPackage);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_conan`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1Conan<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1Conan<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1Conan);
-/// Request builder of [`crate::Client::delete_project_package_conan_v1_conan`]: `DELETE /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPackageConanV1Conan<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackageConanV1Conan<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPackageConanV1Conan);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1ConanPackageDigest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageConanV1ConanPackageDigest<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanPackageManifest,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1ConanPackageDigest);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1ConanDigest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1ConanDigest<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1ConanDigest);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1ConanPackageDownloadUrls<'a>(
-    crate::runtime::Call<'a>,
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/check_credentials`. Send it with `.await`."]
+    GetProjectPackageConanV1UserCheckCredentials, runtime::Empty
 );
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageConanV1ConanPackageDownloadUrls<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanPackageManifest,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1ConanPackageDownloadUrls);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_conan_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1ConanDownloadUrls<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageConanV1ConanDownloadUrls<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1ConanDownloadUrls);
-/// Request builder of [`crate::Client::create_project_package_conan_v1_conan_package_upload_url`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPackageConanV1ConanPackageUploadUrl<'a>(
-    crate::runtime::Call<'a>,
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/search`. Send it with `.await`."]
+    GetProjectPackageConanV1ConanSearch, runtime::Empty
 );
-impl<'a> crate::runtime::Operation<'a>
-for CreateProjectPackageConanV1ConanPackageUploadUrl<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanUploadUrls,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPackageConanV1ConanPackageUploadUrl);
-/// Request builder of [`crate::Client::create_project_package_conan_v1_conan_upload_url`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPackageConanV1ConanUploadUrl<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreateProjectPackageConanV1ConanUploadUrl<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanUploadUrls,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPackageConanV1ConanUploadUrl);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_file_export`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1FileExport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1FileExport);
-/// Request builder of [`crate::Client::update_project_package_conan_v1_file_export`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageConanV1FileExport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageConanV1FileExport);
-/// Request builder of [`crate::Client::authorize_project_package_conan_v1_file_export`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectPackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageConanV1FileExport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectPackageConanV1FileExport);
-/// Request builder of [`crate::Client::get_project_package_conan_v1_file_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV1FilePackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV1FilePackage);
-/// Request builder of [`crate::Client::update_project_package_conan_v1_file_package`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageConanV1FilePackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageConanV1FilePackage);
-/// Request builder of [`crate::Client::authorize_project_package_conan_v1_file_package`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectPackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for AuthorizeProjectPackageConanV1FilePackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectPackageConanV1FilePackage);
-/// Request builder of [`crate::Client::get_project_package_conan_v2_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v2/users/check_credentials`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV2UserCheckCredentials<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageConanV2UserCheckCredentials<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV2UserCheckCredentials);
-/// Request builder of [`crate::Client::get_project_package_conan_v2_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/search`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV2ConanSearch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageConanV2ConanSearch<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV2ConanSearch);
-/// Request builder of [`crate::Client::get_project_package_conan_v2_conan_revision_file`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/{package_name}/{package_version}/{package_username}/{package_channel}/revisions/{recipe_revision}/files/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageConanV2ConanRevisionFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageConanV2ConanRevisionFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageConanV2ConanRevisionFile);
-/// Request builder of [`crate::Client::get_package_conan_v1_user_check_credentials`]: `GET /api/v4/packages/conan/v1/users/check_credentials`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1UserCheckCredentials<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1UserCheckCredentials<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1UserCheckCredentials);
-/// Request builder of [`crate::Client::get_package_conan_v1_conan_search`]: `GET /api/v4/packages/conan/v1/conans/search`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1ConanSearch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanSearch<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1ConanSearch);
-/// Request builder of [`crate::Client::get_package_conan_v1_ping`]: `GET /api/v4/packages/conan/v1/ping`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1Ping<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1Ping<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1Ping);
-/// Request builder of [`crate::Client::get_package_conan_v1_user_authenticate`]: `GET /api/v4/packages/conan/v1/users/authenticate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1UserAuthenticate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1UserAuthenticate<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1UserAuthenticate);
-/// Request builder of [`crate::Client::get_package_conan_v1_conan_package`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1ConanPackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanPackage<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanPackageSnapshot,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1ConanPackage);
-/// Request builder of [`crate::Client::get_package_conan_v1_conan`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1Conan<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1Conan<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanRecipeSnapshot,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1Conan);
-/// Request builder of [`crate::Client::delete_package_conan_v1_conan`]: `DELETE /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeletePackageConanV1Conan<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeletePackageConanV1Conan<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeletePackageConanV1Conan);
-/// Request builder of [`crate::Client::get_package_conan_v1_conan_package_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1ConanPackageDigest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanPackageDigest<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanPackageManifest,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1ConanPackageDigest);
-/// Request builder of [`crate::Client::get_package_conan_v1_conan_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1ConanDigest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanDigest<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1ConanDigest);
-/// Request builder of [`crate::Client::get_package_conan_v1_conan_package_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1ConanPackageDownloadUrls<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetPackageConanV1ConanPackageDownloadUrls<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanPackageManifest,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1ConanPackageDownloadUrls);
-/// Request builder of [`crate::Client::get_package_conan_v1_conan_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1ConanDownloadUrls<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1ConanDownloadUrls<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanRecipeManifest,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1ConanDownloadUrls);
-/// Request builder of [`crate::Client::create_package_conan_v1_conan_package_upload_url`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreatePackageConanV1ConanPackageUploadUrl<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreatePackageConanV1ConanPackageUploadUrl<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanUploadUrls,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreatePackageConanV1ConanPackageUploadUrl);
-/// Request builder of [`crate::Client::create_package_conan_v1_conan_upload_url`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreatePackageConanV1ConanUploadUrl<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreatePackageConanV1ConanUploadUrl<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesConanPackageConanUploadUrls,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreatePackageConanV1ConanUploadUrl);
-/// Request builder of [`crate::Client::get_package_conan_v1_file_export`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1FileExport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1FileExport);
-/// Request builder of [`crate::Client::update_package_conan_v1_file_export`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdatePackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdatePackageConanV1FileExport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdatePackageConanV1FileExport);
-/// Request builder of [`crate::Client::authorize_package_conan_v1_file_export`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizePackageConanV1FileExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizePackageConanV1FileExport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizePackageConanV1FileExport);
-/// Request builder of [`crate::Client::get_package_conan_v1_file_package`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageConanV1FilePackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageConanV1FilePackage);
-/// Request builder of [`crate::Client::update_package_conan_v1_file_package`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdatePackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdatePackageConanV1FilePackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdatePackageConanV1FilePackage);
-/// Request builder of [`crate::Client::authorize_package_conan_v1_file_package`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizePackageConanV1FilePackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizePackageConanV1FilePackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizePackageConanV1FilePackage);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_ping`]: `GET /api/v4/projects/{id}/packages/conan/v1/ping`. Send it with `.await`."]
+    GetProjectPackageConanV1Ping, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_user_authenticate`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/authenticate`. Send it with `.await`."]
+    GetProjectPackageConanV1UserAuthenticate, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`."]
+    GetProjectPackageConanV1ConanPackage, runtime::Json <
+    types::ApiEntitiesConanPackageConanPackageSnapshot >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`."]
+    GetProjectPackageConanV1Conan, runtime::Json <
+    types::ApiEntitiesConanPackageConanRecipeSnapshot >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_package_conan_v1_conan`]: `DELETE /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`."]
+    DeleteProjectPackageConanV1Conan, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`."]
+    GetProjectPackageConanV1ConanPackageDigest, runtime::Json <
+    types::ApiEntitiesConanPackageConanPackageManifest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`."]
+    GetProjectPackageConanV1ConanDigest, runtime::Json <
+    types::ApiEntitiesConanPackageConanRecipeManifest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`."]
+    GetProjectPackageConanV1ConanPackageDownloadUrls, runtime::Json <
+    types::ApiEntitiesConanPackageConanPackageManifest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`."]
+    GetProjectPackageConanV1ConanDownloadUrls, runtime::Json <
+    types::ApiEntitiesConanPackageConanRecipeManifest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_package_conan_v1_conan_package_upload_url`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`."]
+    CreateProjectPackageConanV1ConanPackageUploadUrl, runtime::Json <
+    types::ApiEntitiesConanPackageConanUploadUrls >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_package_conan_v1_conan_upload_url`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`."]
+    CreateProjectPackageConanV1ConanUploadUrl, runtime::Json <
+    types::ApiEntitiesConanPackageConanUploadUrls >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_file_export`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
+    GetProjectPackageConanV1FileExport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_conan_v1_file_export`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
+    UpdateProjectPackageConanV1FileExport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_package_conan_v1_file_export`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`."]
+    AuthorizeProjectPackageConanV1FileExport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v1_file_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
+    GetProjectPackageConanV1FilePackage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_conan_v1_file_package`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
+    UpdateProjectPackageConanV1FilePackage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_package_conan_v1_file_package`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`."]
+    AuthorizeProjectPackageConanV1FilePackage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v2_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v2/users/check_credentials`. Send it with `.await`."]
+    GetProjectPackageConanV2UserCheckCredentials, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v2_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/search`. Send it with `.await`."]
+    GetProjectPackageConanV2ConanSearch, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_conan_v2_conan_revision_file`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/{package_name}/{package_version}/{package_username}/{package_channel}/revisions/{recipe_revision}/files/{file_name}`. Send it with `.await`."]
+    GetProjectPackageConanV2ConanRevisionFile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_user_check_credentials`]: `GET /api/v4/packages/conan/v1/users/check_credentials`. Send it with `.await`."]
+    GetPackageConanV1UserCheckCredentials, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_search`]: `GET /api/v4/packages/conan/v1/conans/search`. Send it with `.await`."]
+    GetPackageConanV1ConanSearch, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_ping`]: `GET /api/v4/packages/conan/v1/ping`. Send it with `.await`."]
+    GetPackageConanV1Ping, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_user_authenticate`]: `GET /api/v4/packages/conan/v1/users/authenticate`. Send it with `.await`."]
+    GetPackageConanV1UserAuthenticate, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_package`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`."]
+    GetPackageConanV1ConanPackage, runtime::Json <
+    types::ApiEntitiesConanPackageConanPackageSnapshot >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_conan`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`."]
+    GetPackageConanV1Conan, runtime::Json <
+    types::ApiEntitiesConanPackageConanRecipeSnapshot >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_package_conan_v1_conan`]: `DELETE /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`."]
+    DeletePackageConanV1Conan, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_package_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`."]
+    GetPackageConanV1ConanPackageDigest, runtime::Json <
+    types::ApiEntitiesConanPackageConanPackageManifest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`."]
+    GetPackageConanV1ConanDigest, runtime::Json <
+    types::ApiEntitiesConanPackageConanRecipeManifest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_package_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`."]
+    GetPackageConanV1ConanPackageDownloadUrls, runtime::Json <
+    types::ApiEntitiesConanPackageConanPackageManifest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`."]
+    GetPackageConanV1ConanDownloadUrls, runtime::Json <
+    types::ApiEntitiesConanPackageConanRecipeManifest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_package_conan_v1_conan_package_upload_url`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`."]
+    CreatePackageConanV1ConanPackageUploadUrl, runtime::Json <
+    types::ApiEntitiesConanPackageConanUploadUrls >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_package_conan_v1_conan_upload_url`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`."]
+    CreatePackageConanV1ConanUploadUrl, runtime::Json <
+    types::ApiEntitiesConanPackageConanUploadUrls >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_file_export`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
+    GetPackageConanV1FileExport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_package_conan_v1_file_export`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
+    UpdatePackageConanV1FileExport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_package_conan_v1_file_export`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`."]
+    AuthorizePackageConanV1FileExport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_conan_v1_file_package`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
+    GetPackageConanV1FilePackage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_package_conan_v1_file_package`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
+    UpdatePackageConanV1FilePackage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_package_conan_v1_file_package`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`."]
+    AuthorizePackageConanV1FilePackage, runtime::Empty
+);

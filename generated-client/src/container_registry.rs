@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! container_registry: Operations related to container registry
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List registry repositories within a group
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group accessible by the authenticated user
     ///
-    /// Returns, on success (200): List registry repositories within a group.
-    ///
     /// Optional parameters are set on the returned [`ListGroupRegistryRepositories`].
     pub fn list_group_registry_repositories(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupRegistryRepositories<'_> {
         ListGroupRegistryRepositories(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/registry/repositories",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,19 +37,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): List container repositories within a project.
-    ///
     /// Optional parameters are set on the returned [`ListProjectRegistryRepositories`].
     pub fn list_project_registry_repositories(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRegistryRepositories<'_> {
         ListProjectRegistryRepositories(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/registry/repositories",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -66,16 +64,16 @@ impl crate::Client {
     /// Returns, on success (204): Success.
     pub fn delete_project_registry_repository(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         repository_id: impl Into<i64>,
     ) -> DeleteProjectRegistryRepository<'_> {
         DeleteProjectRegistryRepository(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/registry/repositories/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(repository_id),
                 ],
             ),
@@ -91,21 +89,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `repository_id`: The ID of the repository
     ///
-    /// Returns, on success (200): List tags of a repository.
-    ///
     /// Optional parameters are set on the returned [`ListProjectRegistryRepositoryTags`].
     pub fn list_project_registry_repository_tags(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         repository_id: impl Into<i64>,
     ) -> ListProjectRegistryRepositoryTags<'_> {
         ListProjectRegistryRepositoryTags(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/registry/repositories/{}/tags",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(repository_id),
                 ],
             ),
@@ -126,16 +122,16 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`DeleteProjectRegistryRepositoryTags`].
     pub fn delete_project_registry_repository_tags(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         repository_id: impl Into<i64>,
     ) -> DeleteProjectRegistryRepositoryTags<'_> {
         DeleteProjectRegistryRepositoryTags(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/registry/repositories/{}/tags",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(repository_id),
                 ],
             ),
@@ -151,21 +147,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `repository_id`: The ID of the repository
     /// - `tag_name`: The name of the tag
-    ///
-    /// Returns, on success (200): Get details about a repository tag.
     pub fn get_project_registry_repository_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         repository_id: impl Into<i64>,
         tag_name: impl Into<String>,
     ) -> GetProjectRegistryRepositoryTag<'_> {
         GetProjectRegistryRepositoryTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/registry/repositories/{}/tags/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(repository_id),
                     &Into::<String>::into(tag_name),
                 ],
@@ -186,17 +180,17 @@ impl crate::Client {
     /// Returns, on success (204): Success.
     pub fn delete_project_registry_repository_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         repository_id: impl Into<i64>,
         tag_name: impl Into<String>,
     ) -> DeleteProjectRegistryRepositoryTag<'_> {
         DeleteProjectRegistryRepositoryTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/registry/repositories/{}/tags/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(repository_id),
                     &Into::<String>::into(tag_name),
                 ],
@@ -212,15 +206,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the repository
     ///
-    /// Returns, on success (200): Get a container repository.
-    ///
     /// Optional parameters are set on the returned [`GetRegistryRepository`].
     pub fn get_registry_repository(
         &self,
         id: impl Into<String>,
     ) -> GetRegistryRepository<'_> {
         GetRegistryRepository(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/registry/repositories/{}",
@@ -229,10 +221,12 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_registry_repositories`]: `GET /api/v4/groups/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupRegistryRepositories<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_registry_repositories`]: `GET /api/v4/groups/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupRegistryRepositories, runtime::Paged <
+    types::ApiEntitiesContainerRegistryRepository >
+);
 impl ListGroupRegistryRepositories<'_> {
     /// Current page number
     ///
@@ -247,19 +241,12 @@ impl ListGroupRegistryRepositories<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupRegistryRepositories<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesContainerRegistryRepository,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupRegistryRepositories);
-/// Request builder of [`crate::Client::list_project_registry_repositories`]: `GET /api/v4/projects/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRegistryRepositories<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_registry_repositories`]: `GET /api/v4/projects/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRegistryRepositories, runtime::Paged <
+    types::ApiEntitiesContainerRegistryRepository >
+);
 impl ListProjectRegistryRepositories<'_> {
     /// Current page number
     ///
@@ -286,30 +273,17 @@ impl ListProjectRegistryRepositories<'_> {
         Self(self.0.query("tags_count", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRegistryRepositories<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesContainerRegistryRepository,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRegistryRepositories);
-/// Request builder of [`crate::Client::delete_project_registry_repository`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRegistryRepository<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRegistryRepository<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRegistryRepository);
-/// Request builder of [`crate::Client::list_project_registry_repository_tags`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRegistryRepositoryTags<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_registry_repository`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}`. Send it with `.await`."]
+    DeleteProjectRegistryRepository, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_registry_repository_tags`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRegistryRepositoryTags, runtime::Paged <
+    types::ApiEntitiesContainerRegistryTag >
+);
 impl ListProjectRegistryRepositoryTags<'_> {
     /// Current page number
     ///
@@ -324,17 +298,11 @@ impl ListProjectRegistryRepositoryTags<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRegistryRepositoryTags<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesContainerRegistryTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRegistryRepositoryTags);
-/// Request builder of [`crate::Client::delete_project_registry_repository_tags`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRegistryRepositoryTags<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_registry_repository_tags`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await`."]
+    DeleteProjectRegistryRepositoryTags, runtime::Empty
+);
 impl DeleteProjectRegistryRepositoryTags<'_> {
     /// The tag name regexp to delete, specify .* to delete all
     pub fn name_regex_delete(self, value: impl Into<String>) -> Self {
@@ -357,41 +325,23 @@ impl DeleteProjectRegistryRepositoryTags<'_> {
         Self(self.0.query("older_than", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRegistryRepositoryTags<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRegistryRepositoryTags);
-/// Request builder of [`crate::Client::get_project_registry_repository_tag`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRegistryRepositoryTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRegistryRepositoryTag<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesContainerRegistryTagDetails,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRegistryRepositoryTag);
-/// Request builder of [`crate::Client::delete_project_registry_repository_tag`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRegistryRepositoryTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRegistryRepositoryTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRegistryRepositoryTag);
-/// Request builder of [`crate::Client::get_registry_repository`]: `GET /api/v4/registry/repositories/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetRegistryRepository<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_registry_repository_tag`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`."]
+    GetProjectRegistryRepositoryTag, runtime::Json <
+    types::ApiEntitiesContainerRegistryTagDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_registry_repository_tag`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`."]
+    DeleteProjectRegistryRepositoryTag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_registry_repository`]: `GET /api/v4/registry/repositories/{id}`. Send it with `.await`."]
+    GetRegistryRepository, runtime::Json < types::ApiEntitiesContainerRegistryRepository
+    >
+);
 impl GetRegistryRepository<'_> {
     /// Determines if tags should be included
     ///
@@ -412,12 +362,3 @@ impl GetRegistryRepository<'_> {
         Self(self.0.query("size", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetRegistryRepository<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesContainerRegistryRepository,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetRegistryRepository);

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! container_registry_event: Operations related to container registry events
+use crate::runtime;
 impl crate::Client {
     /// Receives notifications from the container registry when an operation occurs
     ///
@@ -14,7 +15,7 @@ impl crate::Client {
         &self,
     ) -> CreateContainerRegistryEventEvent<'_> {
         CreateContainerRegistryEventEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/container_registry_event/events",
@@ -23,14 +24,8 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::create_container_registry_event_event`]: `POST /api/v4/container_registry_event/events`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateContainerRegistryEventEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateContainerRegistryEventEvent<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateContainerRegistryEventEvent);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_container_registry_event_event`]: `POST /api/v4/container_registry_event/events`. Send it with `.await`."]
+    CreateContainerRegistryEventEvent, runtime::Empty
+);

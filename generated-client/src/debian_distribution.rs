@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! debian_distribution: Operations related to Debian Linux distributions
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a list of Debian Distributions
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     ///
-    /// Returns, on success (200): Get a list of Debian Distributions.
-    ///
     /// Optional parameters are set on the returned [`ListGroupDebianDistributions`].
     pub fn list_group_debian_distributions(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupDebianDistributions<'_> {
         ListGroupDebianDistributions(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/debian_distributions",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,23 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a Debian Distribution.
     pub fn create_group_debian_distribution(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupDebianDistributionBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupDebianDistributionBody>,
     ) -> CreateGroupDebianDistribution<'_> {
         CreateGroupDebianDistribution(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/-/debian_distributions",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateGroupDebianDistributionBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateGroupDebianDistributionBody>::into(body)),
         )
     }
     /// Get a Debian Distribution
@@ -65,22 +61,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `codename`: The Debian Codename
-    ///
-    /// Returns, on success (200): Get a Debian Distribution.
     pub fn get_group_debian_distribution(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         codename: impl Into<String>,
     ) -> GetGroupDebianDistribution<'_> {
         GetGroupDebianDistribution(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/debian_distributions/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(codename),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(codename)],
             ),
         )
     }
@@ -94,27 +85,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     /// - `codename`: The Debian Codename
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a Debian Distribution.
     pub fn update_group_debian_distribution(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         codename: impl Into<String>,
-        body: impl Into<crate::types::UpdateGroupDebianDistributionBody>,
+        body: impl Into<types::UpdateGroupDebianDistributionBody>,
     ) -> UpdateGroupDebianDistribution<'_> {
         UpdateGroupDebianDistribution(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/-/debian_distributions/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(codename),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupDebianDistributionBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupDebianDistributionBody>::into(body)),
         )
     }
     /// Delete a Debian Distribution
@@ -127,23 +114,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     /// - `codename`: The Debian Codename
     ///
-    /// Returns, on success (202): Delete a Debian Distribution.
-    ///
     /// Optional parameters are set on the returned [`DeleteGroupDebianDistribution`].
     pub fn delete_group_debian_distribution(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         codename: impl Into<String>,
     ) -> DeleteGroupDebianDistribution<'_> {
         DeleteGroupDebianDistribution(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/-/debian_distributions/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(codename),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(codename)],
             ),
         )
     }
@@ -156,22 +138,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `codename`: The Debian Codename
-    ///
-    /// Returns, on success (200): Get a Debian Distribution Key.
     pub fn get_group_debian_distribution_key_asc(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         codename: impl Into<String>,
     ) -> GetGroupDebianDistributionKeyAsc<'_> {
         GetGroupDebianDistributionKeyAsc(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/debian_distributions/{}/key.asc",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(codename),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(codename)],
             ),
         )
     }
@@ -184,19 +161,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): Get a list of Debian Distributions.
-    ///
     /// Optional parameters are set on the returned [`ListProjectDebianDistributions`].
     pub fn list_project_debian_distributions(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectDebianDistributions<'_> {
         ListProjectDebianDistributions(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/debian_distributions",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -209,24 +184,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a Debian Distribution.
     pub fn create_project_debian_distribution(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectDebianDistributionBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectDebianDistributionBody>,
     ) -> CreateProjectDebianDistribution<'_> {
         CreateProjectDebianDistribution(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/debian_distributions",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectDebianDistributionBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectDebianDistributionBody>::into(body),
                 ),
         )
     }
@@ -239,22 +210,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `codename`: The Debian Codename
-    ///
-    /// Returns, on success (200): Get a Debian Distribution.
     pub fn get_project_debian_distribution(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         codename: impl Into<String>,
     ) -> GetProjectDebianDistribution<'_> {
         GetProjectDebianDistribution(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/debian_distributions/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(codename),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(codename)],
             ),
         )
     }
@@ -268,28 +234,24 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `codename`: The Debian Codename
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a Debian Distribution.
     pub fn update_project_debian_distribution(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         codename: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectDebianDistributionBody>,
+        body: impl Into<types::UpdateProjectDebianDistributionBody>,
     ) -> UpdateProjectDebianDistribution<'_> {
         UpdateProjectDebianDistribution(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/debian_distributions/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(codename),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectDebianDistributionBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectDebianDistributionBody>::into(body),
                 ),
         )
     }
@@ -303,23 +265,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `codename`: The Debian Codename
     ///
-    /// Returns, on success (202): Delete a Debian Distribution.
-    ///
     /// Optional parameters are set on the returned [`DeleteProjectDebianDistribution`].
     pub fn delete_project_debian_distribution(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         codename: impl Into<String>,
     ) -> DeleteProjectDebianDistribution<'_> {
         DeleteProjectDebianDistribution(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/debian_distributions/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(codename),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(codename)],
             ),
         )
     }
@@ -332,30 +289,27 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `codename`: The Debian Codename
-    ///
-    /// Returns, on success (200): Get a Debian Distribution Key.
     pub fn get_project_debian_distribution_key_asc(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         codename: impl Into<String>,
     ) -> GetProjectDebianDistributionKeyAsc<'_> {
         GetProjectDebianDistributionKeyAsc(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/debian_distributions/{}/key.asc",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(codename),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(codename)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_debian_distributions`]: `GET /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupDebianDistributions<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_debian_distributions`]: `GET /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupDebianDistributions, runtime::Paged <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
 impl ListGroupDebianDistributions<'_> {
     /// Current page number
     ///
@@ -405,7 +359,7 @@ impl ListGroupDebianDistributions<'_> {
                 .query_array(
                     "components[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -417,63 +371,34 @@ impl ListGroupDebianDistributions<'_> {
                 .query_array(
                     "architectures[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupDebianDistributions<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupDebianDistributions);
-/// Request builder of [`crate::Client::create_group_debian_distribution`]: `POST /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupDebianDistribution<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupDebianDistribution<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupDebianDistribution);
-/// Request builder of [`crate::Client::get_group_debian_distribution`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupDebianDistribution<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupDebianDistribution<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupDebianDistribution);
-/// Request builder of [`crate::Client::update_group_debian_distribution`]: `PUT /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupDebianDistribution<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupDebianDistribution<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupDebianDistribution);
-/// Request builder of [`crate::Client::delete_group_debian_distribution`]: `DELETE /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupDebianDistribution<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_debian_distribution`]: `POST /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await`."]
+    CreateGroupDebianDistribution, runtime::Json <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_debian_distribution`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`."]
+    GetGroupDebianDistribution, runtime::Json <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_debian_distribution`]: `PUT /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`."]
+    UpdateGroupDebianDistribution, runtime::Json <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_debian_distribution`]: `DELETE /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`."]
+    DeleteGroupDebianDistribution, runtime::Empty
+);
 impl DeleteGroupDebianDistribution<'_> {
     /// The Debian Suite
     pub fn suite(self, value: impl Into<String>) -> Self {
@@ -507,7 +432,7 @@ impl DeleteGroupDebianDistribution<'_> {
                 .query_array(
                     "components[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -519,35 +444,23 @@ impl DeleteGroupDebianDistribution<'_> {
                 .query_array(
                     "architectures[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupDebianDistribution<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupDebianDistribution);
-/// Request builder of [`crate::Client::get_group_debian_distribution_key_asc`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}/key.asc`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupDebianDistributionKeyAsc<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupDebianDistributionKeyAsc<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupDebianDistributionKeyAsc);
-/// Request builder of [`crate::Client::list_project_debian_distributions`]: `GET /api/v4/projects/{id}/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectDebianDistributions<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_debian_distribution_key_asc`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}/key.asc`. Send it with `.await`."]
+    GetGroupDebianDistributionKeyAsc, runtime::Json <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_debian_distributions`]: `GET /api/v4/projects/{id}/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectDebianDistributions, runtime::Paged <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
 impl ListProjectDebianDistributions<'_> {
     /// Current page number
     ///
@@ -597,7 +510,7 @@ impl ListProjectDebianDistributions<'_> {
                 .query_array(
                     "components[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -609,63 +522,34 @@ impl ListProjectDebianDistributions<'_> {
                 .query_array(
                     "architectures[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectDebianDistributions<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectDebianDistributions);
-/// Request builder of [`crate::Client::create_project_debian_distribution`]: `POST /api/v4/projects/{id}/debian_distributions`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectDebianDistribution<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectDebianDistribution<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectDebianDistribution);
-/// Request builder of [`crate::Client::get_project_debian_distribution`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectDebianDistribution<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectDebianDistribution<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectDebianDistribution);
-/// Request builder of [`crate::Client::update_project_debian_distribution`]: `PUT /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectDebianDistribution<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectDebianDistribution<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectDebianDistribution);
-/// Request builder of [`crate::Client::delete_project_debian_distribution`]: `DELETE /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectDebianDistribution<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_debian_distribution`]: `POST /api/v4/projects/{id}/debian_distributions`. Send it with `.await`."]
+    CreateProjectDebianDistribution, runtime::Json <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_debian_distribution`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`."]
+    GetProjectDebianDistribution, runtime::Json <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_debian_distribution`]: `PUT /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`."]
+    UpdateProjectDebianDistribution, runtime::Json <
+    types::ApiEntitiesPackagesDebianDistribution >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_debian_distribution`]: `DELETE /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`."]
+    DeleteProjectDebianDistribution, runtime::Empty
+);
 impl DeleteProjectDebianDistribution<'_> {
     /// The Debian Suite
     pub fn suite(self, value: impl Into<String>) -> Self {
@@ -699,7 +583,7 @@ impl DeleteProjectDebianDistribution<'_> {
                 .query_array(
                     "components[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -711,28 +595,14 @@ impl DeleteProjectDebianDistribution<'_> {
                 .query_array(
                     "architectures[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectDebianDistribution<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectDebianDistribution);
-/// Request builder of [`crate::Client::get_project_debian_distribution_key_asc`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}/key.asc`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectDebianDistributionKeyAsc<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectDebianDistributionKeyAsc<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPackagesDebianDistribution,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectDebianDistributionKeyAsc);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_debian_distribution_key_asc`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}/key.asc`. Send it with `.await`."]
+    GetProjectDebianDistributionKeyAsc, runtime::Json <
+    types::ApiEntitiesPackagesDebianDistribution >
+);

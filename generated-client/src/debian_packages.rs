@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! debian_packages: Operations related to Debian Linux packages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// The Release file signature
     ///
@@ -12,20 +14,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200): The Release file signature.
     pub fn get_group_package_debian_dist_release_gpg(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistReleaseGpg<'_> {
         GetGroupPackageDebianDistReleaseGpg(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/Release.gpg",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                 ],
             ),
@@ -40,20 +40,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200): The unsigned Release file.
     pub fn get_group_package_debian_dist_release(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistRelease<'_> {
         GetGroupPackageDebianDistRelease(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/Release",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                 ],
             ),
@@ -68,20 +66,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200): The signed Release file.
     pub fn get_group_package_debian_dist_in_release(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistInRelease<'_> {
         GetGroupPackageDebianDistInRelease(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/InRelease",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                 ],
             ),
@@ -98,22 +94,20 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The installer (udeb) binary files index.
     pub fn get_group_package_debian_installer_index(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianInstallerIndex<'_> {
         GetGroupPackageDebianInstallerIndex(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/debian-installer/binary-{}/Packages",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<String>::into(architecture),
@@ -133,23 +127,21 @@ impl crate::Client {
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The installer (udeb) binary files index by hash.
     pub fn get_group_package_debian_installer_index_by_hash(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianInstallerIndexByHash<'_> {
         GetGroupPackageDebianInstallerIndexByHash(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/debian-installer/binary-{}/by-hash/SHA256/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<String>::into(architecture),
@@ -168,21 +160,19 @@ impl crate::Client {
     /// - `id`: The group ID or full group path.
     /// - `component`: The Debian Component
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The source files index.
     pub fn get_group_package_debian_dist_source_sources(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistSourceSources<'_> {
         GetGroupPackageDebianDistSourceSources(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/source/Sources",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                 ],
@@ -200,22 +190,20 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The source files index by hash.
     pub fn get_group_package_debian_dist_source_by_hash_sha256(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistSourceByHashSha256<'_> {
         GetGroupPackageDebianDistSourceByHashSha256(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/source/by-hash/SHA256/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<i64>::into(file_sha256),
@@ -234,22 +222,20 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The binary files index.
     pub fn get_group_package_debian_dist_binary_packages(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistBinaryPackages<'_> {
         GetGroupPackageDebianDistBinaryPackages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/binary-{}/Packages",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<String>::into(architecture),
@@ -269,23 +255,21 @@ impl crate::Client {
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The binary files index by hash.
     pub fn get_group_package_debian_dist_binary_by_hash_sha256(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistBinaryByHashSha256<'_> {
         GetGroupPackageDebianDistBinaryByHashSha256(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/dists/{*}/{}/binary-{}/by-hash/SHA256/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<String>::into(architecture),
@@ -308,12 +292,10 @@ impl crate::Client {
     /// - `package_name`: The Debian Source Package Name
     /// - `package_version`: The Debian Source Package Version
     /// - `file_name`: The Debian File Name
-    ///
-    /// Returns, on success (200): Download Debian package.
     #[allow(clippy::too_many_arguments)]
     pub fn get_group_package_debian_pool(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         project_id: impl Into<i64>,
         distribution: impl Into<String>,
         letter: impl Into<String>,
@@ -322,12 +304,12 @@ impl crate::Client {
         file_name: impl Into<String>,
     ) -> GetGroupPackageDebianPool<'_> {
         GetGroupPackageDebianPool(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/debian/pool/{}/{}/{}/{}/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<i64>::into(project_id),
                     &Into::<String>::into(letter),
@@ -347,20 +329,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200): The Release file signature.
     pub fn get_project_package_debian_dist_release_gpg(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistReleaseGpg<'_> {
         GetProjectPackageDebianDistReleaseGpg(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/Release.gpg",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                 ],
             ),
@@ -375,20 +355,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200): The unsigned Release file.
     pub fn get_project_package_debian_dist_release(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistRelease<'_> {
         GetProjectPackageDebianDistRelease(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/Release",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                 ],
             ),
@@ -403,20 +381,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200): The signed Release file.
     pub fn get_project_package_debian_dist_in_release(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistInRelease<'_> {
         GetProjectPackageDebianDistInRelease(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/InRelease",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                 ],
             ),
@@ -433,22 +409,20 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The installer (udeb) binary files index.
     pub fn get_project_package_debian_installer_index(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianInstallerIndex<'_> {
         GetProjectPackageDebianInstallerIndex(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/{}/debian-installer/binary-{}/Packages",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<String>::into(architecture),
@@ -468,23 +442,21 @@ impl crate::Client {
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The installer (udeb) binary files index by hash.
     pub fn get_project_package_debian_installer_index_by_hash(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianInstallerIndexByHash<'_> {
         GetProjectPackageDebianInstallerIndexByHash(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/{}/debian-installer/binary-{}/by-hash/SHA256/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<String>::into(architecture),
@@ -503,21 +475,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `component`: The Debian Component
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The source files index.
     pub fn get_project_package_debian_dist_source_sources(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistSourceSources<'_> {
         GetProjectPackageDebianDistSourceSources(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/{}/source/Sources",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                 ],
@@ -535,22 +505,20 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The source files index by hash.
     pub fn get_project_package_debian_dist_source_by_hash_sha256(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistSourceByHashSha256<'_> {
         GetProjectPackageDebianDistSourceByHashSha256(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/{}/source/by-hash/SHA256/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<i64>::into(file_sha256),
@@ -569,22 +537,20 @@ impl crate::Client {
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The binary files index.
     pub fn get_project_package_debian_dist_binary_packages(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistBinaryPackages<'_> {
         GetProjectPackageDebianDistBinaryPackages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/{}/binary-{}/Packages",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<String>::into(architecture),
@@ -604,23 +570,21 @@ impl crate::Client {
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
     /// - `distribution`: The Debian Codename or Suite
-    ///
-    /// Returns, on success (200, 202): The binary files index by hash.
     pub fn get_project_package_debian_dist_binary_by_hash_sha256(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
         distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistBinaryByHashSha256<'_> {
         GetProjectPackageDebianDistBinaryByHashSha256(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/dists/{*}/{}/binary-{}/by-hash/SHA256/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(component),
                     &Into::<String>::into(architecture),
@@ -642,11 +606,9 @@ impl crate::Client {
     /// - `package_name`: The Debian Source Package Name
     /// - `package_version`: The Debian Source Package Version
     /// - `file_name`: The Debian File Name
-    ///
-    /// Returns, on success (200): Download Debian package.
     pub fn get_project_package_debian_pool(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         distribution: impl Into<String>,
         letter: impl Into<String>,
         package_name: impl Into<String>,
@@ -654,12 +616,12 @@ impl crate::Client {
         file_name: impl Into<String>,
     ) -> GetProjectPackageDebianPool<'_> {
         GetProjectPackageDebianPool(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/debian/pool/{}/{}/{}/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(distribution),
                     &Into::<String>::into(letter),
                     &Into::<String>::into(package_name),
@@ -681,28 +643,26 @@ impl crate::Client {
     /// - `file`: The package file to be published (generated by Multipart middleware)
     /// - `component`: The Debian Component
     ///
-    /// Returns, on success (201): Upload Debian package.
-    ///
     /// Optional parameters are set on the returned [`UpdateProjectPackageDebian`].
     pub fn update_project_package_debian(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
-        file: impl Into<crate::runtime::File>,
+        file: impl Into<runtime::File>,
         component: impl Into<String>,
     ) -> UpdateProjectPackageDebian<'_> {
         UpdateProjectPackageDebian(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/debian/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_name),
                     ],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file))
+                .form_file("file", &Into::<runtime::File>::into(file))
                 .form_field("component", &Into::<String>::into(component)),
         )
     }
@@ -716,282 +676,139 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `file_name`: The filename
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Authorize Debian package upload.
     pub fn authorize_project_package_debian(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
-        body: impl Into<crate::types::AuthorizeProjectPackageDebianBody>,
+        body: impl Into<types::AuthorizeProjectPackageDebianBody>,
     ) -> AuthorizeProjectPackageDebian<'_> {
         AuthorizeProjectPackageDebian(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/debian/{}/authorize",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_name),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::AuthorizeProjectPackageDebianBody>::into(body),
-                ),
+                .json_body(&Into::<types::AuthorizeProjectPackageDebianBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_group_package_debian_dist_release_gpg`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianDistReleaseGpg<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistReleaseGpg<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianDistReleaseGpg);
-/// Request builder of [`crate::Client::get_group_package_debian_dist_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianDistRelease<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistRelease<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianDistRelease);
-/// Request builder of [`crate::Client::get_group_package_debian_dist_in_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianDistInRelease<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistInRelease<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianDistInRelease);
-/// Request builder of [`crate::Client::get_group_package_debian_installer_index`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianInstallerIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianInstallerIndex<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianInstallerIndex);
-/// Request builder of [`crate::Client::get_group_package_debian_installer_index_by_hash`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianInstallerIndexByHash<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetGroupPackageDebianInstallerIndexByHash<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianInstallerIndexByHash);
-/// Request builder of [`crate::Client::get_group_package_debian_dist_source_sources`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianDistSourceSources<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistSourceSources<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianDistSourceSources);
-/// Request builder of [`crate::Client::get_group_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianDistSourceByHashSha256<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetGroupPackageDebianDistSourceByHashSha256<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianDistSourceByHashSha256);
-/// Request builder of [`crate::Client::get_group_package_debian_dist_binary_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianDistBinaryPackages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianDistBinaryPackages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianDistBinaryPackages);
-/// Request builder of [`crate::Client::get_group_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianDistBinaryByHashSha256<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetGroupPackageDebianDistBinaryByHashSha256<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianDistBinaryByHashSha256);
-/// Request builder of [`crate::Client::get_group_package_debian_pool`]: `GET /api/v4/groups/{id}/-/packages/debian/pool/{distribution}/{project_id}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageDebianPool<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageDebianPool<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageDebianPool);
-/// Request builder of [`crate::Client::get_project_package_debian_dist_release_gpg`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianDistReleaseGpg<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianDistReleaseGpg<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianDistReleaseGpg);
-/// Request builder of [`crate::Client::get_project_package_debian_dist_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianDistRelease<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianDistRelease<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianDistRelease);
-/// Request builder of [`crate::Client::get_project_package_debian_dist_in_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianDistInRelease<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianDistInRelease<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianDistInRelease);
-/// Request builder of [`crate::Client::get_project_package_debian_installer_index`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianInstallerIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianInstallerIndex<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianInstallerIndex);
-/// Request builder of [`crate::Client::get_project_package_debian_installer_index_by_hash`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianInstallerIndexByHash<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageDebianInstallerIndexByHash<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianInstallerIndexByHash);
-/// Request builder of [`crate::Client::get_project_package_debian_dist_source_sources`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianDistSourceSources<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianDistSourceSources<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianDistSourceSources);
-/// Request builder of [`crate::Client::get_project_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianDistSourceByHashSha256<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageDebianDistSourceByHashSha256<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianDistSourceByHashSha256);
-/// Request builder of [`crate::Client::get_project_package_debian_dist_binary_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianDistBinaryPackages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageDebianDistBinaryPackages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianDistBinaryPackages);
-/// Request builder of [`crate::Client::get_project_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianDistBinaryByHashSha256<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectPackageDebianDistBinaryByHashSha256<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianDistBinaryByHashSha256);
-/// Request builder of [`crate::Client::get_project_package_debian_pool`]: `GET /api/v4/projects/{id}/packages/debian/pool/{distribution}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageDebianPool<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageDebianPool<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageDebianPool);
-/// Request builder of [`crate::Client::update_project_package_debian`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageDebian<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_dist_release_gpg`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`."]
+    GetGroupPackageDebianDistReleaseGpg, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_dist_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release`. Send it with `.await`."]
+    GetGroupPackageDebianDistRelease, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_dist_in_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`."]
+    GetGroupPackageDebianDistInRelease, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_installer_index`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`."]
+    GetGroupPackageDebianInstallerIndex, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_installer_index_by_hash`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    GetGroupPackageDebianInstallerIndexByHash, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_dist_source_sources`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`."]
+    GetGroupPackageDebianDistSourceSources, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    GetGroupPackageDebianDistSourceByHashSha256, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_dist_binary_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`."]
+    GetGroupPackageDebianDistBinaryPackages, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    GetGroupPackageDebianDistBinaryByHashSha256, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_debian_pool`]: `GET /api/v4/groups/{id}/-/packages/debian/pool/{distribution}/{project_id}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`."]
+    GetGroupPackageDebianPool, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_dist_release_gpg`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`."]
+    GetProjectPackageDebianDistReleaseGpg, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_dist_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release`. Send it with `.await`."]
+    GetProjectPackageDebianDistRelease, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_dist_in_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`."]
+    GetProjectPackageDebianDistInRelease, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_installer_index`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`."]
+    GetProjectPackageDebianInstallerIndex, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_installer_index_by_hash`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    GetProjectPackageDebianInstallerIndexByHash, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_dist_source_sources`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`."]
+    GetProjectPackageDebianDistSourceSources, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    GetProjectPackageDebianDistSourceByHashSha256, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_dist_binary_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`."]
+    GetProjectPackageDebianDistBinaryPackages, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    GetProjectPackageDebianDistBinaryByHashSha256, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_debian_pool`]: `GET /api/v4/projects/{id}/packages/debian/pool/{distribution}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`."]
+    GetProjectPackageDebianPool, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_debian`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}`. Send it with `.await`."]
+    UpdateProjectPackageDebian, runtime::Empty
+);
 impl UpdateProjectPackageDebian<'_> {
     /// The Debian Codename or Suite
     pub fn distribution(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("distribution", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageDebian<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageDebian);
-/// Request builder of [`crate::Client::authorize_project_package_debian`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectPackageDebian<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageDebian<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectPackageDebian);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_package_debian`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}/authorize`. Send it with `.await`."]
+    AuthorizeProjectPackageDebian, runtime::Empty
+);

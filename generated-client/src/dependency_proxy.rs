@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! dependency_proxy: Operations to manage dependency proxy for a groups
+use crate::runtime;
 impl crate::Client {
     /// Purge the dependency proxy for a group
     ///
@@ -11,30 +12,22 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
-    ///
-    /// Returns, on success (202): Purge the dependency proxy for a group.
     pub fn delete_group_dependency_proxy_cache(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteGroupDependencyProxyCache<'_> {
         DeleteGroupDependencyProxyCache(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/dependency_proxy/cache",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::delete_group_dependency_proxy_cache`]: `DELETE /api/v4/groups/{id}/dependency_proxy/cache`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupDependencyProxyCache<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupDependencyProxyCache<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupDependencyProxyCache);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_dependency_proxy_cache`]: `DELETE /api/v4/groups/{id}/dependency_proxy/cache`. Send it with `.await`."]
+    DeleteGroupDependencyProxyCache, runtime::Empty
+);

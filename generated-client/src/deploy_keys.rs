@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! deploy_keys: Operations related to deploy keys
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List deploy keys for project
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
-    /// Returns, on success (200): List deploy keys for project.
-    ///
     /// Optional parameters are set on the returned [`ListProjectDeployKeys`].
     pub fn list_project_deploy_keys(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectDeployKeys<'_> {
         ListProjectDeployKeys(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/deploy_keys",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,21 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add deploy key.
     pub fn create_project_deploy_key(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectDeployKeyBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectDeployKeyBody>,
     ) -> CreateProjectDeployKey<'_> {
         CreateProjectDeployKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/deploy_keys",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectDeployKeyBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectDeployKeyBody>::into(body)),
         )
     }
     /// Get a single deploy key
@@ -63,22 +61,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`: The ID of the deploy key
-    ///
-    /// Returns, on success (200): Get a single deploy key.
     pub fn get_project_deploy_key(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key_id: impl Into<i64>,
     ) -> GetProjectDeployKey<'_> {
         GetProjectDeployKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/deploy_keys/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(key_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(key_id)],
             ),
         )
     }
@@ -92,25 +85,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`: The ID of the deploy key
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update deploy key.
     pub fn update_project_deploy_key(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectDeployKeyBody>,
+        body: impl Into<types::UpdateProjectDeployKeyBody>,
     ) -> UpdateProjectDeployKey<'_> {
         UpdateProjectDeployKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/deploy_keys/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(key_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(key_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectDeployKeyBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectDeployKeyBody>::into(body)),
         )
     }
     /// Delete deploy key
@@ -122,22 +110,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`: The ID of the deploy key
-    ///
-    /// Returns, on success (204): Delete deploy key.
     pub fn delete_project_deploy_key(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key_id: impl Into<i64>,
     ) -> DeleteProjectDeployKey<'_> {
         DeleteProjectDeployKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/deploy_keys/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(key_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(key_id)],
             ),
         )
     }
@@ -150,22 +133,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `key_id`: The ID of the deploy key
-    ///
-    /// Returns, on success (201): Enable a deploy key.
     pub fn enable_project_deploy_key(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key_id: impl Into<i64>,
     ) -> EnableProjectDeployKey<'_> {
         EnableProjectDeployKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/deploy_keys/{}/enable",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(key_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(key_id)],
             ),
         )
     }
@@ -175,17 +153,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/deploy_keys`
     ///
-    /// Returns, on success (200): List all deploy keys.
-    ///
     /// Optional parameters are set on the returned [`ListDeployKeys`].
     pub fn list_deploy_keys(&self) -> ListDeployKeys<'_> {
         ListDeployKeys(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/deploy_keys",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/deploy_keys", &[]),
         )
     }
     /// Create a deploy key
@@ -196,27 +167,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a deploy key.
     pub fn create_deploy_key(
         &self,
-        body: impl Into<crate::types::CreateDeployKeyBody>,
+        body: impl Into<types::CreateDeployKeyBody>,
     ) -> CreateDeployKey<'_> {
         CreateDeployKey(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/deploy_keys",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateDeployKeyBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/deploy_keys", &[])
+                .json_body(&Into::<types::CreateDeployKeyBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_deploy_keys`]: `GET /api/v4/projects/{id}/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectDeployKeys<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_deploy_keys`]: `GET /api/v4/projects/{id}/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectDeployKeys, runtime::Paged < types::ApiEntitiesDeployKeysProject >
+);
 impl ListProjectDeployKeys<'_> {
     /// Current page number
     ///
@@ -231,72 +196,36 @@ impl ListProjectDeployKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectDeployKeys<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKeysProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectDeployKeys);
-/// Request builder of [`crate::Client::create_project_deploy_key`]: `POST /api/v4/projects/{id}/deploy_keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectDeployKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectDeployKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKeysProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectDeployKey);
-/// Request builder of [`crate::Client::get_project_deploy_key`]: `GET /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectDeployKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectDeployKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKeysProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectDeployKey);
-/// Request builder of [`crate::Client::update_project_deploy_key`]: `PUT /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectDeployKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectDeployKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectDeployKey);
-/// Request builder of [`crate::Client::delete_project_deploy_key`]: `DELETE /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectDeployKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectDeployKey<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectDeployKey);
-/// Request builder of [`crate::Client::enable_project_deploy_key`]: `POST /api/v4/projects/{id}/deploy_keys/{key_id}/enable`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct EnableProjectDeployKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for EnableProjectDeployKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(EnableProjectDeployKey);
-/// Request builder of [`crate::Client::list_deploy_keys`]: `GET /api/v4/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListDeployKeys<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_deploy_key`]: `POST /api/v4/projects/{id}/deploy_keys`. Send it with `.await`."]
+    CreateProjectDeployKey, runtime::Json < types::ApiEntitiesDeployKeysProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_deploy_key`]: `GET /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`."]
+    GetProjectDeployKey, runtime::Json < types::ApiEntitiesDeployKeysProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_deploy_key`]: `PUT /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`."]
+    UpdateProjectDeployKey, runtime::Json < types::ApiEntitiesDeployKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_deploy_key`]: `DELETE /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`."]
+    DeleteProjectDeployKey, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::enable_project_deploy_key`]: `POST /api/v4/projects/{id}/deploy_keys/{key_id}/enable`. Send it with `.await`."]
+    EnableProjectDeployKey, runtime::Json < types::ApiEntitiesDeployKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_deploy_keys`]: `GET /api/v4/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListDeployKeys, runtime::Paged < types::ApiEntitiesDeployKey >
+);
 impl ListDeployKeys<'_> {
     /// Current page number
     ///
@@ -317,21 +246,8 @@ impl ListDeployKeys<'_> {
         Self(self.0.query("public", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListDeployKeys<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListDeployKeys);
-/// Request builder of [`crate::Client::create_deploy_key`]: `POST /api/v4/deploy_keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateDeployKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateDeployKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateDeployKey);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_deploy_key`]: `POST /api/v4/deploy_keys`. Send it with `.await`."]
+    CreateDeployKey, runtime::Json < types::ApiEntitiesDeployKey >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! deploy_tokens: Operations related to deploy tokens
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List group deploy tokens
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     ///
-    /// Returns, on success (200): List group deploy tokens.
-    ///
     /// Optional parameters are set on the returned [`ListGroupDeployTokens`].
     pub fn list_group_deploy_tokens(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupDeployTokens<'_> {
         ListGroupDeployTokens(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/deploy_tokens",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,21 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a group deploy token.
     pub fn create_group_deploy_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupDeployTokenBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupDeployTokenBody>,
     ) -> CreateGroupDeployToken<'_> {
         CreateGroupDeployToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/deploy_tokens",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateGroupDeployTokenBody>::into(body)),
+                .json_body(&Into::<types::CreateGroupDeployTokenBody>::into(body)),
         )
     }
     /// Get a group deploy token
@@ -63,22 +61,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     /// - `token_id`: The ID of the deploy token
-    ///
-    /// Returns, on success (200): Get a group deploy token.
     pub fn get_group_deploy_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<i64>,
     ) -> GetGroupDeployToken<'_> {
         GetGroupDeployToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/deploy_tokens/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(token_id)],
             ),
         )
     }
@@ -91,22 +84,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     /// - `token_id`: The ID of the deploy token
-    ///
-    /// Returns, on success (204): Delete a group deploy token.
     pub fn delete_group_deploy_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<i64>,
     ) -> DeleteGroupDeployToken<'_> {
         DeleteGroupDeployToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/deploy_tokens/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(token_id)],
             ),
         )
     }
@@ -119,19 +107,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
-    /// Returns, on success (200): List project deploy tokens.
-    ///
     /// Optional parameters are set on the returned [`ListProjectDeployTokens`].
     pub fn list_project_deploy_tokens(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectDeployTokens<'_> {
         ListProjectDeployTokens(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/deploy_tokens",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -144,23 +130,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a project deploy token.
     pub fn create_project_deploy_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectDeployTokenBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectDeployTokenBody>,
     ) -> CreateProjectDeployToken<'_> {
         CreateProjectDeployToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/deploy_tokens",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectDeployTokenBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectDeployTokenBody>::into(body)),
         )
     }
     /// Get a project deploy token
@@ -172,22 +154,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `token_id`: The ID of the deploy token
-    ///
-    /// Returns, on success (200): Get a project deploy token.
     pub fn get_project_deploy_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<i64>,
     ) -> GetProjectDeployToken<'_> {
         GetProjectDeployToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/deploy_tokens/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(token_id)],
             ),
         )
     }
@@ -200,22 +177,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `token_id`: The ID of the deploy token
-    ///
-    /// Returns, on success (204): Delete a project deploy token.
     pub fn delete_project_deploy_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<i64>,
     ) -> DeleteProjectDeployToken<'_> {
         DeleteProjectDeployToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/deploy_tokens/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(token_id)],
             ),
         )
     }
@@ -225,24 +197,18 @@ impl crate::Client {
     ///
     /// `GET /api/v4/deploy_tokens`
     ///
-    /// Returns, on success (200): List all deploy tokens.
-    ///
     /// Optional parameters are set on the returned [`ListDeployTokens`].
     pub fn list_deploy_tokens(&self) -> ListDeployTokens<'_> {
         ListDeployTokens(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/deploy_tokens",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/deploy_tokens", &[]),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_deploy_tokens`]: `GET /api/v4/groups/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupDeployTokens<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_deploy_tokens`]: `GET /api/v4/groups/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupDeployTokens, runtime::Paged < types::ApiEntitiesDeployToken >
+);
 impl ListGroupDeployTokens<'_> {
     /// Current page number
     ///
@@ -261,50 +227,26 @@ impl ListGroupDeployTokens<'_> {
         Self(self.0.query("active", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupDeployTokens<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupDeployTokens);
-/// Request builder of [`crate::Client::create_group_deploy_token`]: `POST /api/v4/groups/{id}/deploy_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupDeployToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupDeployToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployTokenWithToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupDeployToken);
-/// Request builder of [`crate::Client::get_group_deploy_token`]: `GET /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupDeployToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupDeployToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupDeployToken);
-/// Request builder of [`crate::Client::delete_group_deploy_token`]: `DELETE /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupDeployToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupDeployToken<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupDeployToken);
-/// Request builder of [`crate::Client::list_project_deploy_tokens`]: `GET /api/v4/projects/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectDeployTokens<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_deploy_token`]: `POST /api/v4/groups/{id}/deploy_tokens`. Send it with `.await`."]
+    CreateGroupDeployToken, runtime::Json < types::ApiEntitiesDeployTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_deploy_token`]: `GET /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`."]
+    GetGroupDeployToken, runtime::Json < types::ApiEntitiesDeployToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_deploy_token`]: `DELETE /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`."]
+    DeleteGroupDeployToken, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_deploy_tokens`]: `GET /api/v4/projects/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectDeployTokens, runtime::Paged < types::ApiEntitiesDeployToken >
+);
 impl ListProjectDeployTokens<'_> {
     /// Current page number
     ///
@@ -323,50 +265,26 @@ impl ListProjectDeployTokens<'_> {
         Self(self.0.query("active", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectDeployTokens<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectDeployTokens);
-/// Request builder of [`crate::Client::create_project_deploy_token`]: `POST /api/v4/projects/{id}/deploy_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectDeployToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectDeployToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployTokenWithToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectDeployToken);
-/// Request builder of [`crate::Client::get_project_deploy_token`]: `GET /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectDeployToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectDeployToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeployToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectDeployToken);
-/// Request builder of [`crate::Client::delete_project_deploy_token`]: `DELETE /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectDeployToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectDeployToken<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectDeployToken);
-/// Request builder of [`crate::Client::list_deploy_tokens`]: `GET /api/v4/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListDeployTokens<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_deploy_token`]: `POST /api/v4/projects/{id}/deploy_tokens`. Send it with `.await`."]
+    CreateProjectDeployToken, runtime::Json < types::ApiEntitiesDeployTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_deploy_token`]: `GET /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`."]
+    GetProjectDeployToken, runtime::Json < types::ApiEntitiesDeployToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_deploy_token`]: `DELETE /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`."]
+    DeleteProjectDeployToken, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_deploy_tokens`]: `GET /api/v4/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListDeployTokens, runtime::Paged < types::ApiEntitiesDeployToken >
+);
 impl ListDeployTokens<'_> {
     /// Current page number
     ///
@@ -385,10 +303,3 @@ impl ListDeployTokens<'_> {
         Self(self.0.query("active", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListDeployTokens<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListDeployTokens);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! deployments: Operations related to deployments
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List project deployments
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
-    /// Returns, on success (200): List project deployments.
-    ///
     /// Optional parameters are set on the returned [`ListProjectDeployments`].
     pub fn list_project_deployments(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectDeployments<'_> {
         ListProjectDeployments(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/deployments",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,23 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a deployment.
     pub fn create_project_deployment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectDeploymentBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectDeploymentBody>,
     ) -> CreateProjectDeployment<'_> {
         CreateProjectDeployment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/deployments",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectDeploymentBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectDeploymentBody>::into(body)),
         )
     }
     /// Get a specific deployment
@@ -65,20 +61,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`: The ID of the deployment
-    ///
-    /// Returns, on success (200): Get a specific deployment.
     pub fn get_project_deployment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
     ) -> GetProjectDeployment<'_> {
         GetProjectDeployment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/deployments/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(deployment_id),
                 ],
             ),
@@ -94,27 +88,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a deployment.
     pub fn update_project_deployment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectDeploymentBody>,
+        body: impl Into<types::UpdateProjectDeploymentBody>,
     ) -> UpdateProjectDeployment<'_> {
         UpdateProjectDeployment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/deployments/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(deployment_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectDeploymentBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectDeploymentBody>::into(body)),
         )
     }
     /// Delete a specific deployment
@@ -130,16 +120,16 @@ impl crate::Client {
     /// Returns, on success (204): Deployment destroyed.
     pub fn delete_project_deployment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
     ) -> DeleteProjectDeployment<'_> {
         DeleteProjectDeployment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/deployments/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(deployment_id),
                 ],
             ),
@@ -155,21 +145,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`: The ID of the deployment
     ///
-    /// Returns, on success (200): List of merge requests associated with a deployment.
-    ///
     /// Optional parameters are set on the returned [`ListProjectDeploymentMergeRequests`].
     pub fn list_project_deployment_merge_requests(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
     ) -> ListProjectDeploymentMergeRequests<'_> {
         ListProjectDeploymentMergeRequests(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/deployments/{}/merge_requests",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(deployment_id),
                 ],
             ),
@@ -185,36 +173,33 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `deployment_id`: The ID of the deployment
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Approve or reject a blocked deployment.
     pub fn create_project_deployment_approval(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         deployment_id: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectDeploymentApprovalBody>,
+        body: impl Into<types::CreateProjectDeploymentApprovalBody>,
     ) -> CreateProjectDeploymentApproval<'_> {
         CreateProjectDeploymentApproval(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/deployments/{}/approval",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(deployment_id),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectDeploymentApprovalBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectDeploymentApprovalBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_deployments`]: `GET /api/v4/projects/{id}/deployments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectDeployments<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_deployments`]: `GET /api/v4/projects/{id}/deployments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectDeployments, runtime::Paged < types::ApiEntitiesDeployment >
+);
 impl ListProjectDeployments<'_> {
     /// Current page number
     ///
@@ -231,18 +216,14 @@ impl ListProjectDeployments<'_> {
     /// Return deployments ordered by either one of `id`, `iid`, `created_at`, `updated_at` or `ref` fields. Default is `id`
     ///
     /// Default: `"id"`.
-    pub fn order_by(self, value: impl Into<crate::types::DeploymentOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query("order_by", &Into::<crate::types::DeploymentOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<types::DeploymentOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::DeploymentOrderBy>::into(value)))
     }
     /// Return deployments sorted in `asc` or `desc` order. Default is `asc`
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
     /// Return deployments updated after the specified date. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn updated_after(
@@ -305,67 +286,36 @@ impl ListProjectDeployments<'_> {
         Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// The status to filter deployments by. One of `created`, `running`, `success`, `failed`, `canceled`, or `blocked`
-    pub fn status(self, value: impl Into<crate::types::DeploymentStatus>) -> Self {
-        Self(
-            self.0.query("status", &Into::<crate::types::DeploymentStatus>::into(value)),
-        )
+    pub fn status(self, value: impl Into<types::DeploymentStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::DeploymentStatus>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectDeployments<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectDeployments);
-/// Request builder of [`crate::Client::create_project_deployment`]: `POST /api/v4/projects/{id}/deployments`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectDeployment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectDeployment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectDeployment);
-/// Request builder of [`crate::Client::get_project_deployment`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectDeployment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectDeployment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectDeployment);
-/// Request builder of [`crate::Client::update_project_deployment`]: `PUT /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectDeployment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectDeployment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentExtended>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectDeployment);
-/// Request builder of [`crate::Client::delete_project_deployment`]: `DELETE /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectDeployment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectDeployment<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectDeployment);
-/// Request builder of [`crate::Client::list_project_deployment_merge_requests`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectDeploymentMergeRequests<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_deployment`]: `POST /api/v4/projects/{id}/deployments`. Send it with `.await`."]
+    CreateProjectDeployment, runtime::Json < types::ApiEntitiesDeploymentExtended >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_deployment`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`."]
+    GetProjectDeployment, runtime::Json < types::ApiEntitiesDeploymentExtended >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_deployment`]: `PUT /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`."]
+    UpdateProjectDeployment, runtime::Json < types::ApiEntitiesDeploymentExtended >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_deployment`]: `DELETE /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`."]
+    DeleteProjectDeployment, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_deployment_merge_requests`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectDeploymentMergeRequests, runtime::Paged <
+    types::ApiEntitiesMergeRequestBasic >
+);
 impl ListProjectDeploymentMergeRequests<'_> {
     /// Current page number
     ///
@@ -399,7 +349,7 @@ impl ListProjectDeploymentMergeRequests<'_> {
                 .query_array(
                     "assignee_username[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -415,7 +365,7 @@ impl ListProjectDeploymentMergeRequests<'_> {
                 .query_array(
                     "labels[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -434,33 +384,20 @@ impl ListProjectDeploymentMergeRequests<'_> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
-    pub fn state(self, value: impl Into<crate::types::MergeRequestState>) -> Self {
-        Self(
-            self.0.query("state", &Into::<crate::types::MergeRequestState>::into(value)),
-        )
+    pub fn state(self, value: impl Into<types::MergeRequestState>) -> Self {
+        Self(self.0.query("state", &Into::<types::MergeRequestState>::into(value)))
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::MergeRequestOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::MergeRequestOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::MergeRequestOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::MergeRequestOrderBy>::into(value)))
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
@@ -531,14 +468,12 @@ impl ListProjectDeploymentMergeRequests<'_> {
         )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
-    pub fn view(self, value: impl Into<crate::types::MergeRequestView>) -> Self {
-        Self(self.0.query("view", &Into::<crate::types::MergeRequestView>::into(value)))
+    pub fn view(self, value: impl Into<types::MergeRequestView>) -> Self {
+        Self(self.0.query("view", &Into::<types::MergeRequestView>::into(value)))
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
-    pub fn scope(self, value: impl Into<crate::types::MergeRequestScope>) -> Self {
-        Self(
-            self.0.query("scope", &Into::<crate::types::MergeRequestScope>::into(value)),
-        )
+    pub fn scope(self, value: impl Into<types::MergeRequestScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::MergeRequestScope>::into(value)))
     }
     /// Returns merge requests with the given source branch
     pub fn source_branch(self, value: impl Into<String>) -> Self {
@@ -561,15 +496,8 @@ impl ListProjectDeploymentMergeRequests<'_> {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
-    pub fn wip(self, value: impl Into<crate::types::ListGroupMergeRequestsWip>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "wip",
-                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
-                ),
-        )
+    pub fn wip(self, value: impl Into<types::ListGroupMergeRequestsWip>) -> Self {
+        Self(self.0.query("wip", &Into::<types::ListGroupMergeRequestsWip>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn not_author_id(self, value: impl Into<i64>) -> Self {
@@ -591,7 +519,7 @@ impl ListProjectDeploymentMergeRequests<'_> {
                 .query_array(
                     "not[assignee_username][]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -607,7 +535,7 @@ impl ListProjectDeploymentMergeRequests<'_> {
                 .query_array(
                     "not[labels][]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -636,16 +564,13 @@ impl ListProjectDeploymentMergeRequests<'_> {
         Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
-    pub fn approved(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsWip>,
-    ) -> Self {
+    pub fn approved(self, value: impl Into<types::ListGroupMergeRequestsWip>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "approved",
-                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
+                    &Into::<types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -658,21 +583,9 @@ impl ListProjectDeploymentMergeRequests<'_> {
         Self(self.0.query("merge_user_username", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectDeploymentMergeRequests<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectDeploymentMergeRequests);
-/// Request builder of [`crate::Client::create_project_deployment_approval`]: `POST /api/v4/projects/{id}/deployments/{deployment_id}/approval`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectDeploymentApproval<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectDeploymentApproval<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDeploymentsApproval>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectDeploymentApproval);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_deployment_approval`]: `POST /api/v4/projects/{id}/deployments/{deployment_id}/approval`. Send it with `.await`."]
+    CreateProjectDeploymentApproval, runtime::Json <
+    types::ApiEntitiesDeploymentsApproval >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! environments: Operations related to environments
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List environments
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
-    /// Returns, on success (200): List environments.
-    ///
     /// Optional parameters are set on the returned [`ListProjectEnvironments`].
     pub fn list_project_environments(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectEnvironments<'_> {
         ListProjectEnvironments(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/environments",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,23 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a new environment.
     pub fn create_project_environment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectEnvironmentBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectEnvironmentBody>,
     ) -> CreateProjectEnvironment<'_> {
         CreateProjectEnvironment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/environments",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectEnvironmentBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectEnvironmentBody>::into(body)),
         )
     }
     /// Get a specific environment
@@ -67,16 +63,16 @@ impl crate::Client {
     /// Returns, on success (200): Get a specific environment.
     pub fn get_project_environment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         environment_id: impl Into<i64>,
     ) -> GetProjectEnvironment<'_> {
         GetProjectEnvironment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/environments/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(environment_id),
                 ],
             ),
@@ -92,27 +88,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `environment_id`: The ID of the environment
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update an existing environment.
     pub fn update_project_environment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         environment_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectEnvironmentBody>,
+        body: impl Into<types::UpdateProjectEnvironmentBody>,
     ) -> UpdateProjectEnvironment<'_> {
         UpdateProjectEnvironment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/environments/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(environment_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectEnvironmentBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectEnvironmentBody>::into(body)),
         )
     }
     /// Delete an environment
@@ -124,20 +116,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `environment_id`: The ID of the environment
-    ///
-    /// Returns, on success (204): Delete an environment.
     pub fn delete_project_environment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         environment_id: impl Into<i64>,
     ) -> DeleteProjectEnvironment<'_> {
         DeleteProjectEnvironment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/environments/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(environment_id),
                 ],
             ),
@@ -152,19 +142,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     ///
-    /// Returns, on success (204): Delete multiple stopped review apps.
-    ///
     /// Optional parameters are set on the returned [`DeleteProjectEnvironmentReviewApps`].
     pub fn delete_project_environment_review_apps(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectEnvironmentReviewApps<'_> {
         DeleteProjectEnvironmentReviewApps(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/environments/review_apps",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -178,25 +166,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `environment_id`: The ID of the environment
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Stop an environment.
     pub fn stop_project_environment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         environment_id: impl Into<i64>,
-        body: impl Into<crate::types::StopProjectEnvironmentBody>,
+        body: impl Into<types::StopProjectEnvironmentBody>,
     ) -> StopProjectEnvironment<'_> {
         StopProjectEnvironment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/environments/{}/stop",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(environment_id),
                     ],
                 )
-                .json_body(&Into::<crate::types::StopProjectEnvironmentBody>::into(body)),
+                .json_body(&Into::<types::StopProjectEnvironmentBody>::into(body)),
         )
     }
     /// Stop stale environments
@@ -208,30 +194,27 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Stop stale environments.
     pub fn stop_project_environment_stale(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::StopProjectEnvironmentStaleBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::StopProjectEnvironmentStaleBody>,
     ) -> StopProjectEnvironmentStale<'_> {
         StopProjectEnvironmentStale(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/environments/stop_stale",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::StopProjectEnvironmentStaleBody>::into(body),
-                ),
+                .json_body(&Into::<types::StopProjectEnvironmentStaleBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_environments`]: `GET /api/v4/projects/{id}/environments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectEnvironments<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_environments`]: `GET /api/v4/projects/{id}/environments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectEnvironments, runtime::Paged < types::ApiEntitiesEnvironment >
+);
 impl ListProjectEnvironments<'_> {
     /// Current page number
     ///
@@ -254,67 +237,36 @@ impl ListProjectEnvironments<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// List all environments that match a specific state. Accepted values: `available`, `stopping`, or `stopped`. If no state value given, returns all environments
-    pub fn states(self, value: impl Into<crate::types::EnvironmentStates>) -> Self {
-        Self(
-            self.0.query("states", &Into::<crate::types::EnvironmentStates>::into(value)),
-        )
+    pub fn states(self, value: impl Into<types::EnvironmentStates>) -> Self {
+        Self(self.0.query("states", &Into::<types::EnvironmentStates>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectEnvironments<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEnvironment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectEnvironments);
-/// Request builder of [`crate::Client::create_project_environment`]: `POST /api/v4/projects/{id}/environments`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectEnvironment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectEnvironment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectEnvironment);
-/// Request builder of [`crate::Client::get_project_environment`]: `GET /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectEnvironment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectEnvironment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectEnvironment);
-/// Request builder of [`crate::Client::update_project_environment`]: `PUT /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectEnvironment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectEnvironment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectEnvironment);
-/// Request builder of [`crate::Client::delete_project_environment`]: `DELETE /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectEnvironment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectEnvironment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectEnvironment);
-/// Request builder of [`crate::Client::delete_project_environment_review_apps`]: `DELETE /api/v4/projects/{id}/environments/review_apps`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectEnvironmentReviewApps<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_environment`]: `POST /api/v4/projects/{id}/environments`. Send it with `.await`."]
+    CreateProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_environment`]: `GET /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`."]
+    GetProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_environment`]: `PUT /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`."]
+    UpdateProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_environment`]: `DELETE /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`."]
+    DeleteProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_environment_review_apps`]: `DELETE /api/v4/projects/{id}/environments/review_apps`. Send it with `.await`."]
+    DeleteProjectEnvironmentReviewApps, runtime::Json <
+    types::ApiEntitiesEnvironmentBasic >
+);
 impl DeleteProjectEnvironmentReviewApps<'_> {
     /// The date before which environments can be deleted. Defaults to 30 days ago. Expected in ISO 8601 format (`YYYY-MM-DDTHH:MM:SSZ`)
     pub fn before(self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
@@ -337,32 +289,13 @@ impl DeleteProjectEnvironmentReviewApps<'_> {
         Self(self.0.query("dry_run", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectEnvironmentReviewApps<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironmentBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectEnvironmentReviewApps);
-/// Request builder of [`crate::Client::stop_project_environment`]: `POST /api/v4/projects/{id}/environments/{environment_id}/stop`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct StopProjectEnvironment<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for StopProjectEnvironment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEnvironment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(StopProjectEnvironment);
-/// Request builder of [`crate::Client::stop_project_environment_stale`]: `POST /api/v4/projects/{id}/environments/stop_stale`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct StopProjectEnvironmentStale<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for StopProjectEnvironmentStale<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(StopProjectEnvironmentStale);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::stop_project_environment`]: `POST /api/v4/projects/{id}/environments/{environment_id}/stop`. Send it with `.await`."]
+    StopProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::stop_project_environment_stale`]: `POST /api/v4/projects/{id}/environments/stop_stale`. Send it with `.await`."]
+    StopProjectEnvironmentStale, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! error_tracking_client_keys: Operations related to error tracking client keys
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List project client keys
     ///
@@ -11,18 +13,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
-    ///
-    /// Returns, on success (200): List project client keys.
     pub fn list_project_error_tracking_client_keys(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectErrorTrackingClientKeys<'_> {
         ListProjectErrorTrackingClientKeys(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/error_tracking/client_keys",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -34,18 +34,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
-    ///
-    /// Returns, on success (201): Create a client key.
     pub fn create_project_error_tracking_client_key(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectErrorTrackingClientKey<'_> {
         CreateProjectErrorTrackingClientKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/error_tracking/client_keys",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -62,56 +60,33 @@ impl crate::Client {
     /// Returns, on success (204): Bad request.
     pub fn delete_project_error_tracking_client_key(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         key_id: impl Into<i64>,
     ) -> DeleteProjectErrorTrackingClientKey<'_> {
         DeleteProjectErrorTrackingClientKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/error_tracking/client_keys/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(key_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(key_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_error_tracking_client_keys`]: `GET /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectErrorTrackingClientKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListProjectErrorTrackingClientKeys<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesErrorTrackingClientKey>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectErrorTrackingClientKeys);
-/// Request builder of [`crate::Client::create_project_error_tracking_client_key`]: `POST /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectErrorTrackingClientKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectErrorTrackingClientKey<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesErrorTrackingClientKey,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectErrorTrackingClientKey);
-/// Request builder of [`crate::Client::delete_project_error_tracking_client_key`]: `DELETE /api/v4/projects/{id}/error_tracking/client_keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectErrorTrackingClientKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectErrorTrackingClientKey<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectErrorTrackingClientKey);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_error_tracking_client_keys`]: `GET /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`."]
+    ListProjectErrorTrackingClientKeys, runtime::Json < Vec <
+    types::ApiEntitiesErrorTrackingClientKey > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_error_tracking_client_key`]: `POST /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`."]
+    CreateProjectErrorTrackingClientKey, runtime::Json <
+    types::ApiEntitiesErrorTrackingClientKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_error_tracking_client_key`]: `DELETE /api/v4/projects/{id}/error_tracking/client_keys/{key_id}`. Send it with `.await`."]
+    DeleteProjectErrorTrackingClientKey, runtime::Empty
+);

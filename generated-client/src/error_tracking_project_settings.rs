@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! error_tracking_project_settings: Operations related to error tracking project settings
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get Error Tracking settings
     ///
@@ -11,18 +13,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
-    ///
-    /// Returns, on success (200): Get Error Tracking settings.
     pub fn get_project_error_tracking_settings(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectErrorTrackingSettings<'_> {
         GetProjectErrorTrackingSettings(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/error_tracking/settings",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -35,24 +35,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update Error Tracking project settings. Available in GitLab 15.10 and later.
     pub fn update_project_error_tracking_settings(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectErrorTrackingSettingsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectErrorTrackingSettingsBody>,
     ) -> UpdateProjectErrorTrackingSettings<'_> {
         UpdateProjectErrorTrackingSettings(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/error_tracking/settings",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectErrorTrackingSettingsBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectErrorTrackingSettingsBody>::into(body),
                 ),
         )
     }
@@ -65,64 +61,39 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Enable or disable the Error Tracking project settings.
     pub fn patch_project_error_tracking_settings(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PatchProjectErrorTrackingSettingsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::PatchProjectErrorTrackingSettingsBody>,
     ) -> PatchProjectErrorTrackingSettings<'_> {
         PatchProjectErrorTrackingSettings(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/projects/{}/error_tracking/settings",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PatchProjectErrorTrackingSettingsBody,
-                    >::into(body),
+                    &Into::<types::PatchProjectErrorTrackingSettingsBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_error_tracking_settings`]: `GET /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectErrorTrackingSettings<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectErrorTrackingSettings);
-/// Request builder of [`crate::Client::update_project_error_tracking_settings`]: `PUT /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectErrorTrackingSettings<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectErrorTrackingSettings);
-/// Request builder of [`crate::Client::patch_project_error_tracking_settings`]: `PATCH /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchProjectErrorTrackingSettings<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PatchProjectErrorTrackingSettings<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesErrorTrackingProjectSetting,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PatchProjectErrorTrackingSettings);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_error_tracking_settings`]: `GET /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`."]
+    GetProjectErrorTrackingSettings, runtime::Json <
+    types::ApiEntitiesErrorTrackingProjectSetting >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_error_tracking_settings`]: `PUT /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`."]
+    UpdateProjectErrorTrackingSettings, runtime::Json <
+    types::ApiEntitiesErrorTrackingProjectSetting >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::patch_project_error_tracking_settings`]: `PATCH /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`."]
+    PatchProjectErrorTrackingSettings, runtime::Json <
+    types::ApiEntitiesErrorTrackingProjectSetting >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! events: Operations about events
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List currently authenticated user's events
     ///
@@ -9,12 +11,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/events`
     ///
-    /// Returns, on success (200): List currently authenticated user's events.
-    ///
     /// Optional parameters are set on the returned [`ListEvents`].
     pub fn list_events(&self) -> ListEvents<'_> {
         ListEvents(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/events", &[]),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/events", &[]),
         )
     }
     /// Get the contribution events of a specified user
@@ -26,12 +26,10 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or username of the user
     ///
-    /// Returns, on success (200): Get the contribution events of a specified user.
-    ///
     /// Optional parameters are set on the returned [`ListUserEvents`].
     pub fn list_user_events(&self, id: impl Into<String>) -> ListUserEvents<'_> {
         ListUserEvents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/events",
@@ -40,10 +38,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_events`]: `GET /api/v4/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListEvents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_events`]: `GET /api/v4/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListEvents, runtime::Paged < types::ApiEntitiesEvent >
+);
 impl ListEvents<'_> {
     /// Include all events across a user’s projects
     pub fn scope(self, value: impl Into<String>) -> Self {
@@ -66,15 +65,8 @@ impl ListEvents<'_> {
         Self(self.0.query("action", &Into::<String>::into(value)))
     }
     /// Event target type to filter on
-    pub fn target_type(self, value: impl Into<crate::types::EventTargetType>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "target_type",
-                    &Into::<crate::types::EventTargetType>::into(value),
-                ),
-        )
+    pub fn target_type(self, value: impl Into<types::EventTargetType>) -> Self {
+        Self(self.0.query("target_type", &Into::<types::EventTargetType>::into(value)))
     }
     /// Include only events created before this date
     pub fn before(self, value: impl Into<::chrono::NaiveDate>) -> Self {
@@ -87,25 +79,15 @@ impl ListEvents<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListEvents<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEvent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListEvents);
-/// Request builder of [`crate::Client::list_user_events`]: `GET /api/v4/users/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserEvents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_events`]: `GET /api/v4/users/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserEvents, runtime::Paged < types::ApiEntitiesEvent >
+);
 impl ListUserEvents<'_> {
     /// Current page number
     ///
@@ -124,15 +106,8 @@ impl ListUserEvents<'_> {
         Self(self.0.query("action", &Into::<String>::into(value)))
     }
     /// Event target type to filter on
-    pub fn target_type(self, value: impl Into<crate::types::EventTargetType>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "target_type",
-                    &Into::<crate::types::EventTargetType>::into(value),
-                ),
-        )
+    pub fn target_type(self, value: impl Into<types::EventTargetType>) -> Self {
+        Self(self.0.query("target_type", &Into::<types::EventTargetType>::into(value)))
     }
     /// Include only events created before this date
     pub fn before(self, value: impl Into<::chrono::NaiveDate>) -> Self {
@@ -145,18 +120,7 @@ impl ListUserEvents<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserEvents<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEvent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserEvents);

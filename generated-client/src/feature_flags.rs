@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! feature_flags: Operations related to feature flags
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List feature flags for a project
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): List feature flags for a project.
-    ///
     /// Optional parameters are set on the returned [`ListProjectFeatureFlags`].
     pub fn list_project_feature_flags(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectFeatureFlags<'_> {
         ListProjectFeatureFlags(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/feature_flags",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,23 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a new feature flag.
     pub fn create_project_feature_flag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectFeatureFlagBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectFeatureFlagBody>,
     ) -> CreateProjectFeatureFlag<'_> {
         CreateProjectFeatureFlag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/feature_flags",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectFeatureFlagBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectFeatureFlagBody>::into(body)),
         )
     }
     /// Get a single feature flag
@@ -65,20 +61,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `feature_flag_name`: The name of the feature flag
-    ///
-    /// Returns, on success (200): Get a single feature flag.
     pub fn get_project_feature_flag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         feature_flag_name: impl Into<String>,
     ) -> GetProjectFeatureFlag<'_> {
         GetProjectFeatureFlag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/feature_flags/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(feature_flag_name),
                 ],
             ),
@@ -94,27 +88,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `feature_flag_name`: The name of the feature flag
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a feature flag.
     pub fn update_project_feature_flag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         feature_flag_name: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectFeatureFlagBody>,
+        body: impl Into<types::UpdateProjectFeatureFlagBody>,
     ) -> UpdateProjectFeatureFlag<'_> {
         UpdateProjectFeatureFlag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/feature_flags/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(feature_flag_name),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectFeatureFlagBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectFeatureFlagBody>::into(body)),
         )
     }
     /// Delete a feature flag
@@ -130,16 +120,16 @@ impl crate::Client {
     /// Returns, on success (204): Unauthorized.
     pub fn delete_project_feature_flag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         feature_flag_name: impl Into<String>,
     ) -> DeleteProjectFeatureFlag<'_> {
         DeleteProjectFeatureFlag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/feature_flags/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(feature_flag_name),
                 ],
             ),
@@ -158,7 +148,7 @@ impl crate::Client {
         project_id: impl Into<String>,
     ) -> GetFeatureFlagUnleash<'_> {
         GetFeatureFlagUnleash(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/feature_flags/unleash/{}",
@@ -176,10 +166,10 @@ impl crate::Client {
     pub fn create_feature_flag_unleash_client_register(
         &self,
         project_id: impl Into<String>,
-        body: impl Into<crate::types::CreateFeatureFlagUnleashClientRegisterBody>,
+        body: impl Into<types::CreateFeatureFlagUnleashClientRegisterBody>,
     ) -> CreateFeatureFlagUnleashClientRegister<'_> {
         CreateFeatureFlagUnleashClientRegister(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/feature_flags/unleash/{}/client/register",
@@ -187,7 +177,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateFeatureFlagUnleashClientRegisterBody,
+                        types::CreateFeatureFlagUnleashClientRegisterBody,
                     >::into(body),
                 ),
         )
@@ -202,31 +192,30 @@ impl crate::Client {
     pub fn create_feature_flag_unleash_client_metric(
         &self,
         project_id: impl Into<String>,
-        body: impl Into<crate::types::CreateFeatureFlagUnleashClientMetricBody>,
+        body: impl Into<types::CreateFeatureFlagUnleashClientMetricBody>,
     ) -> CreateFeatureFlagUnleashClientMetric<'_> {
         CreateFeatureFlagUnleashClientMetric(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/feature_flags/unleash/{}/client/metrics",
                     &[&Into::<String>::into(project_id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateFeatureFlagUnleashClientMetricBody,
-                    >::into(body),
+                    &Into::<types::CreateFeatureFlagUnleashClientMetricBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_feature_flags`]: `GET /api/v4/projects/{id}/feature_flags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectFeatureFlags<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_feature_flags`]: `GET /api/v4/projects/{id}/feature_flags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectFeatureFlags, runtime::Paged < types::ApiEntitiesFeatureFlag >
+);
 impl ListProjectFeatureFlags<'_> {
     /// The scope of feature flags, one of: `enabled`, `disabled`
-    pub fn scope(self, value: impl Into<crate::types::FeatureFlagScope>) -> Self {
-        Self(self.0.query("scope", &Into::<crate::types::FeatureFlagScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::FeatureFlagScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::FeatureFlagScope>::into(value)))
     }
     /// Current page number
     ///
@@ -241,61 +230,31 @@ impl ListProjectFeatureFlags<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectFeatureFlags<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesFeatureFlag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectFeatureFlags);
-/// Request builder of [`crate::Client::create_project_feature_flag`]: `POST /api/v4/projects/{id}/feature_flags`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectFeatureFlag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectFeatureFlag<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectFeatureFlag);
-/// Request builder of [`crate::Client::get_project_feature_flag`]: `GET /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectFeatureFlag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectFeatureFlag<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectFeatureFlag);
-/// Request builder of [`crate::Client::update_project_feature_flag`]: `PUT /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectFeatureFlag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectFeatureFlag<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectFeatureFlag);
-/// Request builder of [`crate::Client::delete_project_feature_flag`]: `DELETE /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectFeatureFlag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectFeatureFlag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectFeatureFlag);
-/// Request builder of [`crate::Client::get_feature_flag_unleash`]: `GET /api/v4/feature_flags/unleash/{project_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetFeatureFlagUnleash<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_feature_flag`]: `POST /api/v4/projects/{id}/feature_flags`. Send it with `.await`."]
+    CreateProjectFeatureFlag, runtime::Json < types::ApiEntitiesFeatureFlag >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_feature_flag`]: `GET /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`."]
+    GetProjectFeatureFlag, runtime::Json < types::ApiEntitiesFeatureFlag >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_feature_flag`]: `PUT /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`."]
+    UpdateProjectFeatureFlag, runtime::Json < types::ApiEntitiesFeatureFlag >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_feature_flag`]: `DELETE /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`."]
+    DeleteProjectFeatureFlag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_feature_flag_unleash`]: `GET /api/v4/feature_flags/unleash/{project_id}`. Send it with `.await`."]
+    GetFeatureFlagUnleash, runtime::Empty
+);
 impl GetFeatureFlagUnleash<'_> {
     /// The instance ID of Unleash Client
     pub fn instance_id(self, value: impl Into<String>) -> Self {
@@ -306,32 +265,13 @@ impl GetFeatureFlagUnleash<'_> {
         Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetFeatureFlagUnleash<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetFeatureFlagUnleash);
-/// Request builder of [`crate::Client::create_feature_flag_unleash_client_register`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/register`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateFeatureFlagUnleashClientRegister<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateFeatureFlagUnleashClientRegister<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateFeatureFlagUnleashClientRegister);
-/// Request builder of [`crate::Client::create_feature_flag_unleash_client_metric`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/metrics`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateFeatureFlagUnleashClientMetric<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateFeatureFlagUnleashClientMetric<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateFeatureFlagUnleashClientMetric);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_feature_flag_unleash_client_register`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/register`. Send it with `.await`."]
+    CreateFeatureFlagUnleashClientRegister, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_feature_flag_unleash_client_metric`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/metrics`. Send it with `.await`."]
+    CreateFeatureFlagUnleashClientMetric, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! feature_flags_user_lists: Operations related to accessing GitLab feature flag user lists
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List all feature flag user lists for a project
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): List all feature flag user lists for a project.
-    ///
     /// Optional parameters are set on the returned [`ListProjectFeatureFlagsUserLists`].
     pub fn list_project_feature_flags_user_lists(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectFeatureFlagsUserLists<'_> {
         ListProjectFeatureFlagsUserLists(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/feature_flags_user_lists",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,24 +37,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a feature flag user list.
     pub fn create_project_feature_flags_user_list(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectFeatureFlagsUserListBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectFeatureFlagsUserListBody>,
     ) -> CreateProjectFeatureFlagsUserList<'_> {
         CreateProjectFeatureFlagsUserList(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/feature_flags_user_lists",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectFeatureFlagsUserListBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectFeatureFlagsUserListBody>::into(body),
                 ),
         )
     }
@@ -67,22 +63,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `iid`: The internal ID of the project's feature flag user list
-    ///
-    /// Returns, on success (200): Get a feature flag user list.
     pub fn get_project_feature_flags_user_list(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         iid: impl Into<String>,
     ) -> GetProjectFeatureFlagsUserList<'_> {
         GetProjectFeatureFlagsUserList(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/feature_flags_user_lists/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(iid),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(iid)],
             ),
         )
     }
@@ -96,28 +87,21 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `iid`: The internal ID of the project's feature flag user list
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a feature flag user list.
     pub fn update_project_feature_flags_user_list(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         iid: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectFeatureFlagsUserListBody>,
+        body: impl Into<types::UpdateProjectFeatureFlagsUserListBody>,
     ) -> UpdateProjectFeatureFlagsUserList<'_> {
         UpdateProjectFeatureFlagsUserList(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/feature_flags_user_lists/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(iid),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(iid)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectFeatureFlagsUserListBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectFeatureFlagsUserListBody>::into(body),
                 ),
         )
     }
@@ -130,30 +114,27 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `iid`: The internal ID of the project's feature flag user list
-    ///
-    /// Returns, on success (204): Delete feature flag user list.
     pub fn delete_project_feature_flags_user_list(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         iid: impl Into<String>,
     ) -> DeleteProjectFeatureFlagsUserList<'_> {
         DeleteProjectFeatureFlagsUserList(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/feature_flags_user_lists/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(iid),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(iid)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_feature_flags_user_lists`]: `GET /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectFeatureFlagsUserLists<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_feature_flags_user_lists`]: `GET /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectFeatureFlagsUserLists, runtime::Paged <
+    types::ApiEntitiesFeatureFlagUserList >
+);
 impl ListProjectFeatureFlagsUserLists<'_> {
     /// Return user lists matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -172,54 +153,26 @@ impl ListProjectFeatureFlagsUserLists<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectFeatureFlagsUserLists<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesFeatureFlagUserList>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectFeatureFlagsUserLists);
-/// Request builder of [`crate::Client::create_project_feature_flags_user_list`]: `POST /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectFeatureFlagsUserList<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectFeatureFlagsUserList<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectFeatureFlagsUserList);
-/// Request builder of [`crate::Client::get_project_feature_flags_user_list`]: `GET /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectFeatureFlagsUserList<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectFeatureFlagsUserList<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectFeatureFlagsUserList);
-/// Request builder of [`crate::Client::update_project_feature_flags_user_list`]: `PUT /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectFeatureFlagsUserList<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectFeatureFlagsUserList<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeatureFlagUserList>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectFeatureFlagsUserList);
-/// Request builder of [`crate::Client::delete_project_feature_flags_user_list`]: `DELETE /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectFeatureFlagsUserList<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectFeatureFlagsUserList<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectFeatureFlagsUserList);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_feature_flags_user_list`]: `POST /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await`."]
+    CreateProjectFeatureFlagsUserList, runtime::Json <
+    types::ApiEntitiesFeatureFlagUserList >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_feature_flags_user_list`]: `GET /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`."]
+    GetProjectFeatureFlagsUserList, runtime::Json < types::ApiEntitiesFeatureFlagUserList
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_feature_flags_user_list`]: `PUT /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`."]
+    UpdateProjectFeatureFlagsUserList, runtime::Json <
+    types::ApiEntitiesFeatureFlagUserList >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_feature_flags_user_list`]: `DELETE /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`."]
+    DeleteProjectFeatureFlagsUserList, runtime::Empty
+);

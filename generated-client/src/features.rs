@@ -2,22 +2,17 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! features: Operations related to managing Flipper-based feature flags
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List all features
     ///
     /// Get a list of all persisted features, with its gate values.
     ///
     /// `GET /api/v4/features`
-    ///
-    /// Returns, on success (200): List all features.
     pub fn list_features(&self) -> ListFeatures<'_> {
         ListFeatures(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/features",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/features", &[]),
         )
     }
     /// List all feature definitions
@@ -25,11 +20,9 @@ impl crate::Client {
     /// Get a list of all feature definitions.
     ///
     /// `GET /api/v4/features/definitions`
-    ///
-    /// Returns, on success (200): List all feature definitions.
     pub fn list_feature_definitions(&self) -> ListFeatureDefinitions<'_> {
         ListFeatureDefinitions(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/features/definitions",
@@ -46,21 +39,19 @@ impl crate::Client {
     /// Arguments:
     /// - `name`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Set or create a feature.
     pub fn create_feature(
         &self,
         name: impl Into<i64>,
-        body: impl Into<crate::types::CreateFeatureBody>,
+        body: impl Into<types::CreateFeatureBody>,
     ) -> CreateFeature<'_> {
         CreateFeature(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/features/{}",
                     &[&Into::<i64>::into(name)],
                 )
-                .json_body(&Into::<crate::types::CreateFeatureBody>::into(body)),
+                .json_body(&Into::<types::CreateFeatureBody>::into(body)),
         )
     }
     /// Delete a feature
@@ -71,11 +62,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `name`:
-    ///
-    /// Returns, on success (204): Delete a feature.
     pub fn delete_feature(&self, name: impl Into<i64>) -> DeleteFeature<'_> {
         DeleteFeature(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/features/{}",
@@ -84,49 +73,23 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_features`]: `GET /api/v4/features`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListFeatures<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListFeatures<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesFeature>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListFeatures);
-/// Request builder of [`crate::Client::list_feature_definitions`]: `GET /api/v4/features/definitions`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListFeatureDefinitions<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListFeatureDefinitions<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesFeatureDefinition>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListFeatureDefinitions);
-/// Request builder of [`crate::Client::create_feature`]: `POST /api/v4/features/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateFeature<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateFeature<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFeature>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateFeature);
-/// Request builder of [`crate::Client::delete_feature`]: `DELETE /api/v4/features/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteFeature<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteFeature<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteFeature);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_features`]: `GET /api/v4/features`. Send it with `.await`."]
+    ListFeatures, runtime::Json < Vec < types::ApiEntitiesFeature > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_feature_definitions`]: `GET /api/v4/features/definitions`. Send it with `.await`."]
+    ListFeatureDefinitions, runtime::Json < Vec < types::ApiEntitiesFeatureDefinition > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_feature`]: `POST /api/v4/features/{name}`. Send it with `.await`."]
+    CreateFeature, runtime::Json < types::ApiEntitiesFeature >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_feature`]: `DELETE /api/v4/features/{name}`. Send it with `.await`."]
+    DeleteFeature, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! freeze_periods: Operations related to deploy freeze periods
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List freeze periods
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): List freeze periods.
-    ///
     /// Optional parameters are set on the returned [`ListProjectFreezePeriods`].
     pub fn list_project_freeze_periods(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectFreezePeriods<'_> {
         ListProjectFreezePeriods(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/freeze_periods",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,23 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a freeze period.
     pub fn create_project_freeze_period(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectFreezePeriodBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectFreezePeriodBody>,
     ) -> CreateProjectFreezePeriod<'_> {
         CreateProjectFreezePeriod(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/freeze_periods",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectFreezePeriodBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectFreezePeriodBody>::into(body)),
         )
     }
     /// Get a freeze period
@@ -65,20 +61,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `freeze_period_id`: The ID of the freeze period
-    ///
-    /// Returns, on success (200): Get a freeze period.
     pub fn get_project_freeze_period(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         freeze_period_id: impl Into<i64>,
     ) -> GetProjectFreezePeriod<'_> {
         GetProjectFreezePeriod(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/freeze_periods/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(freeze_period_id),
                 ],
             ),
@@ -94,27 +88,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `freeze_period_id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a freeze period.
     pub fn update_project_freeze_period(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         freeze_period_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectFreezePeriodBody>,
+        body: impl Into<types::UpdateProjectFreezePeriodBody>,
     ) -> UpdateProjectFreezePeriod<'_> {
         UpdateProjectFreezePeriod(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/freeze_periods/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(freeze_period_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectFreezePeriodBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectFreezePeriodBody>::into(body)),
         )
     }
     /// Delete a freeze period
@@ -126,30 +116,29 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `freeze_period_id`: The ID of the freeze period
-    ///
-    /// Returns, on success (204): Delete a freeze period.
     pub fn delete_project_freeze_period(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         freeze_period_id: impl Into<i64>,
     ) -> DeleteProjectFreezePeriod<'_> {
         DeleteProjectFreezePeriod(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/freeze_periods/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(freeze_period_id),
                 ],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_freeze_periods`]: `GET /api/v4/projects/{id}/freeze_periods`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectFreezePeriods<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_freeze_periods`]: `GET /api/v4/projects/{id}/freeze_periods`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectFreezePeriods, runtime::Paged < types::ApiEntitiesFreezePeriod >
+);
 impl ListProjectFreezePeriods<'_> {
     /// Current page number
     ///
@@ -164,54 +153,23 @@ impl ListProjectFreezePeriods<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectFreezePeriods<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesFreezePeriod>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectFreezePeriods);
-/// Request builder of [`crate::Client::create_project_freeze_period`]: `POST /api/v4/projects/{id}/freeze_periods`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectFreezePeriod<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectFreezePeriod<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectFreezePeriod);
-/// Request builder of [`crate::Client::get_project_freeze_period`]: `GET /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectFreezePeriod<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectFreezePeriod<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectFreezePeriod);
-/// Request builder of [`crate::Client::update_project_freeze_period`]: `PUT /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectFreezePeriod<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectFreezePeriod<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectFreezePeriod);
-/// Request builder of [`crate::Client::delete_project_freeze_period`]: `DELETE /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectFreezePeriod<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectFreezePeriod<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesFreezePeriod>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectFreezePeriod);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_freeze_period`]: `POST /api/v4/projects/{id}/freeze_periods`. Send it with `.await`."]
+    CreateProjectFreezePeriod, runtime::Json < types::ApiEntitiesFreezePeriod >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_freeze_period`]: `GET /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`."]
+    GetProjectFreezePeriod, runtime::Json < types::ApiEntitiesFreezePeriod >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_freeze_period`]: `PUT /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`."]
+    UpdateProjectFreezePeriod, runtime::Json < types::ApiEntitiesFreezePeriod >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_freeze_period`]: `DELETE /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`."]
+    DeleteProjectFreezePeriod, runtime::Json < types::ApiEntitiesFreezePeriod >
+);

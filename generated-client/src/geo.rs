@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! geo: Operations related to Geo
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Determine if a Geo site should proxy requests
     ///
@@ -12,12 +14,7 @@ impl crate::Client {
     /// Returns, on success (200): Returns a Geo proxy response.
     pub fn get_geo_proxy(&self) -> GetGeoProxy<'_> {
         GetGeoProxy(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/geo/proxy",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/geo/proxy", &[]),
         )
     }
     /// Internal endpoint that returns a replicable file
@@ -37,7 +34,7 @@ impl crate::Client {
         replicable_id: impl Into<i64>,
     ) -> GetGeoRetrieve<'_> {
         GetGeoRetrieve(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/geo/retrieve/{}/{}",
@@ -63,7 +60,7 @@ impl crate::Client {
         gl_repository: impl Into<String>,
     ) -> ListGeoRepositoryPipelineRefs<'_> {
         ListGeoRepositoryPipelineRefs(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/geo/repositories/{}/pipeline_refs",
@@ -83,16 +80,11 @@ impl crate::Client {
     /// Returns, on success (200): Posts the current node status to the primary site.
     pub fn create_geo_status(
         &self,
-        body: impl Into<crate::types::CreateGeoStatusBody>,
+        body: impl Into<types::CreateGeoStatusBody>,
     ) -> CreateGeoStatus<'_> {
         CreateGeoStatus(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/geo/status",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateGeoStatusBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/geo/status", &[])
+                .json_body(&Into::<types::CreateGeoStatusBody>::into(body)),
         )
     }
     /// Internal endpoint that returns info refs upload pack for git clone/pull
@@ -109,10 +101,10 @@ impl crate::Client {
     ///                   request from secondary gitlab-shell to primary.
     pub fn create_geo_proxy_git_ssh_info_refs_upload_pack(
         &self,
-        body: impl Into<crate::types::CreateGeoProxyGitSshInfoRefsUploadPackBody>,
+        body: impl Into<types::CreateGeoProxyGitSshInfoRefsUploadPackBody>,
     ) -> CreateGeoProxyGitSshInfoRefsUploadPack<'_> {
         CreateGeoProxyGitSshInfoRefsUploadPack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/geo/proxy_git_ssh/info_refs_upload_pack",
@@ -120,7 +112,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateGeoProxyGitSshInfoRefsUploadPackBody,
+                        types::CreateGeoProxyGitSshInfoRefsUploadPackBody,
                     >::into(body),
                 ),
         )
@@ -139,18 +131,16 @@ impl crate::Client {
     ///                   request from secondary gitlab-shell to primary.
     pub fn upload_geo_proxy_git_ssh_pack(
         &self,
-        body: impl Into<crate::types::UploadGeoProxyGitSshPackBody>,
+        body: impl Into<types::UploadGeoProxyGitSshPackBody>,
     ) -> UploadGeoProxyGitSshPack<'_> {
         UploadGeoProxyGitSshPack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/geo/proxy_git_ssh/upload_pack",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::UploadGeoProxyGitSshPackBody>::into(body),
-                ),
+                .json_body(&Into::<types::UploadGeoProxyGitSshPackBody>::into(body)),
         )
     }
     /// Internal endpoint that returns git-received-pack output for git push
@@ -167,10 +157,10 @@ impl crate::Client {
     ///                   request from secondary gitlab-shell to primary.
     pub fn create_geo_proxy_git_ssh_info_refs_receive_pack(
         &self,
-        body: impl Into<crate::types::CreateGeoProxyGitSshInfoRefsReceivePackBody>,
+        body: impl Into<types::CreateGeoProxyGitSshInfoRefsReceivePackBody>,
     ) -> CreateGeoProxyGitSshInfoRefsReceivePack<'_> {
         CreateGeoProxyGitSshInfoRefsReceivePack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/geo/proxy_git_ssh/info_refs_receive_pack",
@@ -178,7 +168,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateGeoProxyGitSshInfoRefsReceivePackBody,
+                        types::CreateGeoProxyGitSshInfoRefsReceivePackBody,
                     >::into(body),
                 ),
         )
@@ -197,19 +187,17 @@ impl crate::Client {
     ///                   request from secondary gitlab-shell to primary.
     pub fn create_geo_proxy_git_ssh_receive_pack(
         &self,
-        body: impl Into<crate::types::CreateGeoProxyGitSshReceivePackBody>,
+        body: impl Into<types::CreateGeoProxyGitSshReceivePackBody>,
     ) -> CreateGeoProxyGitSshReceivePack<'_> {
         CreateGeoProxyGitSshReceivePack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/geo/proxy_git_ssh/receive_pack",
                     &[],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateGeoProxyGitSshReceivePackBody,
-                    >::into(body),
+                    &Into::<types::CreateGeoProxyGitSshReceivePackBody>::into(body),
                 ),
         )
     }
@@ -219,14 +207,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the Geo node
-    ///
-    /// Returns, on success (200): Query the GraphQL endpoint of an existing Geo node.
     pub fn create_geo_node_proxy_graphql(
         &self,
         id: impl Into<i64>,
     ) -> CreateGeoNodeProxyGraphql<'_> {
         CreateGeoNodeProxyGraphql(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/geo/node_proxy/{}/graphql",
@@ -235,104 +221,49 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_geo_proxy`]: `GET /api/v4/geo/proxy`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGeoProxy<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGeoProxy<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGeoProxy);
-/// Request builder of [`crate::Client::get_geo_retrieve`]: `GET /api/v4/geo/retrieve/{replicable_name}/{replicable_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGeoRetrieve<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGeoRetrieve<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGeoRetrieve);
-/// Request builder of [`crate::Client::list_geo_repository_pipeline_refs`]: `GET /api/v4/geo/repositories/{gl_repository}/pipeline_refs`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGeoRepositoryPipelineRefs<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListGeoRepositoryPipelineRefs<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::EeApiEntitiesGeoPipelineRefs>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGeoRepositoryPipelineRefs);
-/// Request builder of [`crate::Client::create_geo_status`]: `POST /api/v4/geo/status`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGeoStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGeoStatus<'a> {
-    type Response = crate::runtime::Json<crate::types::EeApiEntitiesGeoNodeStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGeoStatus);
-/// Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_upload_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_upload_pack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGeoProxyGitSshInfoRefsUploadPack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGeoProxyGitSshInfoRefsUploadPack<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGeoProxyGitSshInfoRefsUploadPack);
-/// Request builder of [`crate::Client::upload_geo_proxy_git_ssh_pack`]: `POST /api/v4/geo/proxy_git_ssh/upload_pack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UploadGeoProxyGitSshPack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UploadGeoProxyGitSshPack<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UploadGeoProxyGitSshPack);
-/// Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_receive_pack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGeoProxyGitSshInfoRefsReceivePack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGeoProxyGitSshInfoRefsReceivePack<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGeoProxyGitSshInfoRefsReceivePack);
-/// Request builder of [`crate::Client::create_geo_proxy_git_ssh_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/receive_pack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGeoProxyGitSshReceivePack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGeoProxyGitSshReceivePack<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGeoProxyGitSshReceivePack);
-/// Request builder of [`crate::Client::create_geo_node_proxy_graphql`]: `POST /api/v4/geo/node_proxy/{id}/graphql`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGeoNodeProxyGraphql<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGeoNodeProxyGraphql<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGeoNodeProxyGraphql);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_geo_proxy`]: `GET /api/v4/geo/proxy`. Send it with `.await`."]
+    GetGeoProxy, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_geo_retrieve`]: `GET /api/v4/geo/retrieve/{replicable_name}/{replicable_id}`. Send it with `.await`."]
+    GetGeoRetrieve, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_geo_repository_pipeline_refs`]: `GET /api/v4/geo/repositories/{gl_repository}/pipeline_refs`. Send it with `.await`."]
+    ListGeoRepositoryPipelineRefs, runtime::Json < Vec <
+    types::EeApiEntitiesGeoPipelineRefs > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_geo_status`]: `POST /api/v4/geo/status`. Send it with `.await`."]
+    CreateGeoStatus, runtime::Json < types::EeApiEntitiesGeoNodeStatus >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_upload_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_upload_pack`. Send it with `.await`."]
+    CreateGeoProxyGitSshInfoRefsUploadPack, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::upload_geo_proxy_git_ssh_pack`]: `POST /api/v4/geo/proxy_git_ssh/upload_pack`. Send it with `.await`."]
+    UploadGeoProxyGitSshPack, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_receive_pack`. Send it with `.await`."]
+    CreateGeoProxyGitSshInfoRefsReceivePack, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/receive_pack`. Send it with `.await`."]
+    CreateGeoProxyGitSshReceivePack, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_geo_node_proxy_graphql`]: `POST /api/v4/geo/node_proxy/{id}/graphql`. Send it with `.await`."]
+    CreateGeoNodeProxyGraphql, runtime::Empty
+);

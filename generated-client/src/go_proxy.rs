@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! go_proxy: Operations related to Go Proxy
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List
     ///
@@ -12,20 +14,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or full path of a project
     /// - `module_name`: The name of the Go module
-    ///
-    /// Returns, on success (200): List.
     pub fn get_project_package_go_v_list(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         module_name: impl Into<String>,
     ) -> GetProjectPackageGoVList<'_> {
         GetProjectPackageGoVList(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/go/{*}/@v/list",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(module_name),
                 ],
             ),
@@ -41,21 +41,19 @@ impl crate::Client {
     /// - `id`: The project ID or full path of a project
     /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
-    ///
-    /// Returns, on success (200): Version metadata.
     pub fn get_project_package_go_v_info(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         module_version: impl Into<String>,
         module_name: impl Into<String>,
     ) -> GetProjectPackageGoVInfo<'_> {
         GetProjectPackageGoVInfo(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/go/{*}/@v/{}.info",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(module_name),
                     &Into::<String>::into(module_version),
                 ],
@@ -72,21 +70,19 @@ impl crate::Client {
     /// - `id`: The project ID or full path of a project
     /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
-    ///
-    /// Returns, on success (200): Download module file.
     pub fn get_project_package_go_v_mod(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         module_version: impl Into<String>,
         module_name: impl Into<String>,
     ) -> GetProjectPackageGoVMod<'_> {
         GetProjectPackageGoVMod(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/go/{*}/@v/{}.mod",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(module_name),
                     &Into::<String>::into(module_version),
                 ],
@@ -103,21 +99,19 @@ impl crate::Client {
     /// - `id`: The project ID or full path of a project
     /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
-    ///
-    /// Returns, on success (200): Download module source.
     pub fn get_project_package_go_v_zip(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         module_version: impl Into<String>,
         module_name: impl Into<String>,
     ) -> GetProjectPackageGoVZip<'_> {
         GetProjectPackageGoVZip(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/go/{*}/@v/{}.zip",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(module_name),
                     &Into::<String>::into(module_version),
                 ],
@@ -125,47 +119,23 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_package_go_v_list`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/list`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageGoVList<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGoVList<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageGoVList);
-/// Request builder of [`crate::Client::get_project_package_go_v_info`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.info`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageGoVInfo<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGoVInfo<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGoModuleVersion>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageGoVInfo);
-/// Request builder of [`crate::Client::get_project_package_go_v_mod`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.mod`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageGoVMod<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGoVMod<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageGoVMod);
-/// Request builder of [`crate::Client::get_project_package_go_v_zip`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.zip`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageGoVZip<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageGoVZip<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageGoVZip);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_go_v_list`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/list`. Send it with `.await`."]
+    GetProjectPackageGoVList, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_go_v_info`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.info`. Send it with `.await`."]
+    GetProjectPackageGoVInfo, runtime::Json < types::ApiEntitiesGoModuleVersion >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_go_v_mod`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.mod`. Send it with `.await`."]
+    GetProjectPackageGoVMod, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_go_v_zip`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.zip`. Send it with `.await`."]
+    GetProjectPackageGoVZip, runtime::Empty
+);

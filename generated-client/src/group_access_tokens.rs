@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! group_access_tokens: Operations about group_access_tokens
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get list of all access tokens for the specified resource
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the group
     ///
-    /// Returns, on success (200): Get list of all access tokens for the specified resource.
-    ///
     /// Optional parameters are set on the returned [`ListGroupAccessTokens`].
     pub fn list_group_access_tokens(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupAccessTokens<'_> {
         ListGroupAccessTokens(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/access_tokens",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,21 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a resource access token.
     pub fn create_group_access_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupAccessTokenBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupAccessTokenBody>,
     ) -> CreateGroupAccessToken<'_> {
         CreateGroupAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/access_tokens",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateGroupAccessTokenBody>::into(body)),
+                .json_body(&Into::<types::CreateGroupAccessTokenBody>::into(body)),
         )
     }
     /// Get an access token for the specified resource by ID
@@ -63,22 +61,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the group
     /// - `token_id`: The ID of the token
-    ///
-    /// Returns, on success (200): Get an access token for the specified resource by ID.
     pub fn get_group_access_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<String>,
     ) -> GetGroupAccessToken<'_> {
         GetGroupAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/access_tokens/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(token_id)],
             ),
         )
     }
@@ -91,22 +84,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `token_id`: The ID of the token
-    ///
-    /// Returns, on success (204): Revoke a resource access token.
     pub fn delete_group_access_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<String>,
     ) -> DeleteGroupAccessToken<'_> {
         DeleteGroupAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/access_tokens/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(token_id)],
             ),
         )
     }
@@ -120,102 +108,61 @@ impl crate::Client {
     /// - `id`: The group ID
     /// - `token_id`: The ID of the token
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Rotate a resource access token.
     pub fn rotate_group_access_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<String>,
-        body: impl Into<crate::types::RotateGroupAccessTokenBody>,
+        body: impl Into<types::RotateGroupAccessTokenBody>,
     ) -> RotateGroupAccessToken<'_> {
         RotateGroupAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/access_tokens/{}/rotate",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(token_id),
                     ],
                 )
-                .json_body(&Into::<crate::types::RotateGroupAccessTokenBody>::into(body)),
+                .json_body(&Into::<types::RotateGroupAccessTokenBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_access_tokens`]: `GET /api/v4/groups/{id}/access_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupAccessTokens<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_access_tokens`]: `GET /api/v4/groups/{id}/access_tokens`. Send it with `.await`."]
+    ListGroupAccessTokens, runtime::Json < Vec < types::ApiEntitiesResourceAccessToken >
+    >
+);
 impl ListGroupAccessTokens<'_> {
     /// Filter tokens which are either active or inactive
-    pub fn state(
-        self,
-        value: impl Into<crate::types::ListGroupAccessTokensState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<types::ListGroupAccessTokensState>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupAccessTokensState>::into(value),
-                ),
+                .query("state", &Into::<types::ListGroupAccessTokensState>::into(value)),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupAccessTokens<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesResourceAccessToken>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupAccessTokens);
-/// Request builder of [`crate::Client::create_group_access_token`]: `POST /api/v4/groups/{id}/access_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupAccessToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupAccessToken);
-/// Request builder of [`crate::Client::get_group_access_token`]: `GET /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupAccessToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesResourceAccessToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupAccessToken);
-/// Request builder of [`crate::Client::delete_group_access_token`]: `DELETE /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupAccessToken<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupAccessToken);
-/// Request builder of [`crate::Client::rotate_group_access_token`]: `POST /api/v4/groups/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RotateGroupAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RotateGroupAccessToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RotateGroupAccessToken);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_access_token`]: `POST /api/v4/groups/{id}/access_tokens`. Send it with `.await`."]
+    CreateGroupAccessToken, runtime::Json <
+    types::ApiEntitiesResourceAccessTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_access_token`]: `GET /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    GetGroupAccessToken, runtime::Json < types::ApiEntitiesResourceAccessToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_access_token`]: `DELETE /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    DeleteGroupAccessToken, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::rotate_group_access_token`]: `POST /api/v4/groups/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`."]
+    RotateGroupAccessToken, runtime::Json <
+    types::ApiEntitiesResourceAccessTokenWithToken >
+);

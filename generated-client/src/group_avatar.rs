@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! group_avatar: Operations about group_avatars
+use crate::runtime;
 impl crate::Client {
     /// Download the group avatar
     ///
@@ -11,30 +12,22 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the group
-    ///
-    /// Returns, on success (200): Download the group avatar.
     pub fn get_group_avatar(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupAvatar<'_> {
         GetGroupAvatar(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/avatar",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_group_avatar`]: `GET /api/v4/groups/{id}/avatar`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupAvatar<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupAvatar<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupAvatar);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_avatar`]: `GET /api/v4/groups/{id}/avatar`. Send it with `.await`."]
+    GetGroupAvatar, runtime::Empty
+);

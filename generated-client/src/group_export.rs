@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! group_export: Operations related to exporting groups
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Download export
     ///
@@ -11,18 +13,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a group
-    ///
-    /// Returns, on success (200): Download export.
     pub fn get_group_export_download(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupExportDownload<'_> {
         GetGroupExportDownload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/export/download",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -34,18 +34,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a group
-    ///
-    /// Returns, on success (202): Start export.
     pub fn create_group_export(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateGroupExport<'_> {
         CreateGroupExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/export",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -58,23 +56,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (202): Start relations export.
     pub fn create_group_export_relation(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupExportRelationBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupExportRelationBody>,
     ) -> CreateGroupExportRelation<'_> {
         CreateGroupExportRelation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/export_relations",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateGroupExportRelationBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateGroupExportRelationBody>::into(body)),
         )
     }
     /// Download relations export
@@ -87,20 +81,18 @@ impl crate::Client {
     /// - `id`: The ID of a group
     /// - `relation`: Group relation name
     ///
-    /// Returns, on success (200): Download relations export.
-    ///
     /// Optional parameters are set on the returned [`GetGroupExportRelationDownload`].
     pub fn get_group_export_relation_download(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         relation: impl Into<String>,
     ) -> GetGroupExportRelationDownload<'_> {
         GetGroupExportRelationDownload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/groups/{}/export_relations/download",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("relation", &Into::<String>::into(relation)),
         )
@@ -114,60 +106,41 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a group
     ///
-    /// Returns, on success (200): Relations export status.
-    ///
     /// Optional parameters are set on the returned [`ListGroupExportRelationStatus`].
     pub fn list_group_export_relation_status(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupExportRelationStatus<'_> {
         ListGroupExportRelationStatus(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/export_relations/status",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_group_export_download`]: `GET /api/v4/groups/{id}/export/download`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupExportDownload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupExportDownload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupExportDownload);
-/// Request builder of [`crate::Client::create_group_export`]: `POST /api/v4/groups/{id}/export`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupExport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupExport);
-/// Request builder of [`crate::Client::create_group_export_relation`]: `POST /api/v4/groups/{id}/export_relations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupExportRelation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupExportRelation<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupExportRelation);
-/// Request builder of [`crate::Client::get_group_export_relation_download`]: `GET /api/v4/groups/{id}/export_relations/download`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupExportRelationDownload<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_export_download`]: `GET /api/v4/groups/{id}/export/download`. Send it with `.await`."]
+    GetGroupExportDownload, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_export`]: `POST /api/v4/groups/{id}/export`. Send it with `.await`."]
+    CreateGroupExport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_export_relation`]: `POST /api/v4/groups/{id}/export_relations`. Send it with `.await`."]
+    CreateGroupExportRelation, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_export_relation_download`]: `GET /api/v4/groups/{id}/export_relations/download`. Send it with `.await`."]
+    GetGroupExportRelationDownload, runtime::Empty
+);
 impl GetGroupExportRelationDownload<'_> {
     /// Whether to download in batches
     pub fn batched(self, value: impl Into<bool>) -> Self {
@@ -178,29 +151,15 @@ impl GetGroupExportRelationDownload<'_> {
         Self(self.0.query("batch_number", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetGroupExportRelationDownload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupExportRelationDownload);
-/// Request builder of [`crate::Client::list_group_export_relation_status`]: `GET /api/v4/groups/{id}/export_relations/status`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupExportRelationStatus<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_export_relation_status`]: `GET /api/v4/groups/{id}/export_relations/status`. Send it with `.await`."]
+    ListGroupExportRelationStatus, runtime::Json < Vec <
+    types::ApiEntitiesBulkImportsExportStatus > >
+);
 impl ListGroupExportRelationStatus<'_> {
     /// Group relation name
     pub fn relation(self, value: impl Into<String>) -> Self {
         Self(self.0.query("relation", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupExportRelationStatus<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupExportRelationStatus);

@@ -2,17 +2,16 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! group_import: Operations related to importing groups
+use crate::runtime;
 impl crate::Client {
     /// Workhorse authorize the group import upload
     ///
     /// This feature was introduced in GitLab 12.8
     ///
     /// `POST /api/v4/groups/import/authorize`
-    ///
-    /// Returns, on success (201): Workhorse authorize the group import upload.
     pub fn authorize_group_import(&self) -> AuthorizeGroupImport<'_> {
         AuthorizeGroupImport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/import/authorize",
@@ -31,17 +30,15 @@ impl crate::Client {
     /// - `name`: Group name
     /// - `file`: The group export file to be imported
     ///
-    /// Returns, on success (202): Create a new group import.
-    ///
     /// Optional parameters are set on the returned [`ImportGroup`].
     pub fn import_group(
         &self,
         path: impl Into<String>,
         name: impl Into<String>,
-        file: impl Into<crate::runtime::File>,
+        file: impl Into<runtime::File>,
     ) -> ImportGroup<'_> {
         ImportGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/import",
@@ -50,25 +47,20 @@ impl crate::Client {
                 .form(true)
                 .form_field("path", &Into::<String>::into(path))
                 .form_field("name", &Into::<String>::into(name))
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
 }
-/// Request builder of [`crate::Client::authorize_group_import`]: `POST /api/v4/groups/import/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeGroupImport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeGroupImport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeGroupImport);
-/// Request builder of [`crate::Client::import_group`]: `POST /api/v4/groups/import`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ImportGroup<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_group_import`]: `POST /api/v4/groups/import/authorize`. Send it with `.await`."]
+    AuthorizeGroupImport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::import_group`]: `POST /api/v4/groups/import`. Send it with `.await`."]
+    ImportGroup, runtime::Empty
+);
 impl ImportGroup<'_> {
     /// The ID of the parent group that the group will be imported into. Defaults to the current user's namespace.
     pub fn parent_id(self, value: impl Into<i64>) -> Self {
@@ -79,10 +71,3 @@ impl ImportGroup<'_> {
         Self(self.0.form_field("organization_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ImportGroup<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ImportGroup);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! group_packages: Operations related to group packages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List packages within a group
     ///
@@ -12,27 +14,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the group
     ///
-    /// Returns, on success (200): List packages within a group.
-    ///
     /// Optional parameters are set on the returned [`ListGroupPackages`].
     pub fn list_group_packages(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupPackages<'_> {
         ListGroupPackages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/packages",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_packages`]: `GET /api/v4/groups/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupPackages<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_packages`]: `GET /api/v4/groups/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupPackages, runtime::Paged < types::ApiEntitiesPackage >
+);
 impl ListGroupPackages<'_> {
     /// Determines if subgroups should be excluded
     ///
@@ -55,22 +56,18 @@ impl ListGroupPackages<'_> {
     /// Return packages ordered by `created_at`, `name`, `version` or `type` fields.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::PackageOrderBy>) -> Self {
-        Self(
-            self.0.query("order_by", &Into::<crate::types::PackageOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<types::PackageOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::PackageOrderBy>::into(value)))
     }
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
     /// Return packages of a certain type
-    pub fn package_type(self, value: impl Into<crate::types::PackageType>) -> Self {
-        Self(
-            self.0.query("package_type", &Into::<crate::types::PackageType>::into(value)),
-        )
+    pub fn package_type(self, value: impl Into<types::PackageType>) -> Self {
+        Self(self.0.query("package_type", &Into::<types::PackageType>::into(value)))
     }
     /// Return packages with this name
     pub fn package_name(self, value: impl Into<String>) -> Self {
@@ -85,14 +82,7 @@ impl ListGroupPackages<'_> {
         Self(self.0.query("include_versionless", &Into::<bool>::into(value)))
     }
     /// Return packages with specified status
-    pub fn status(self, value: impl Into<crate::types::PackageStatus>) -> Self {
-        Self(self.0.query("status", &Into::<crate::types::PackageStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::PackageStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::PackageStatus>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupPackages<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupPackages);

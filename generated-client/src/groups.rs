@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! groups: Operations about groups
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get all custom attributes on a group
     ///
@@ -13,14 +15,14 @@ impl crate::Client {
     /// Returns, on success (200): Get all custom attributes on a group.
     pub fn get_group_custom_attributes(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupCustomAttributes<'_> {
         GetGroupCustomAttributes(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/custom_attributes",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -36,17 +38,14 @@ impl crate::Client {
     pub fn get_group_custom_attribute(
         &self,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupCustomAttribute<'_> {
         GetGroupCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/custom_attributes/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -63,22 +62,17 @@ impl crate::Client {
     pub fn update_group_custom_attribute(
         &self,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupCustomAttributeBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupCustomAttributeBody>,
     ) -> UpdateGroupCustomAttribute<'_> {
         UpdateGroupCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/custom_attributes/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(key),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupCustomAttributeBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupCustomAttributeBody>::into(body)),
         )
     }
     /// Delete a custom attribute on a group
@@ -93,17 +87,14 @@ impl crate::Client {
     pub fn delete_group_custom_attribute(
         &self,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteGroupCustomAttribute<'_> {
         DeleteGroupCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/custom_attributes/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -116,7 +107,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroups`].
     pub fn list_groups(&self) -> ListGroups<'_> {
         ListGroups(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/groups", &[]),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/groups", &[]),
         )
     }
     /// Create a group. Available only for users who can create groups.
@@ -136,12 +127,7 @@ impl crate::Client {
         path: impl Into<String>,
     ) -> CreateGroup<'_> {
         CreateGroup(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/groups",
-                    &[],
-                )
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/groups", &[])
                 .form(true)
                 .form_field("name", &Into::<String>::into(name))
                 .form_field("path", &Into::<String>::into(path)),
@@ -157,13 +143,13 @@ impl crate::Client {
     /// Returns, on success (200): Get a single group, with containing projects.
     ///
     /// Optional parameters are set on the returned [`GetGroup`].
-    pub fn get_group(&self, id: impl Into<crate::runtime::IdOrPath>) -> GetGroup<'_> {
+    pub fn get_group(&self, id: impl Into<runtime::IdOrPath>) -> GetGroup<'_> {
         GetGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -177,16 +163,13 @@ impl crate::Client {
     /// Returns, on success (200): Update a group. Available only for users who can administrate groups.
     ///
     /// Optional parameters are set on the returned [`UpdateGroup`].
-    pub fn update_group(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> UpdateGroup<'_> {
+    pub fn update_group(&self, id: impl Into<runtime::IdOrPath>) -> UpdateGroup<'_> {
         UpdateGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true),
         )
@@ -199,16 +182,13 @@ impl crate::Client {
     /// - `id`: The ID of a group
     ///
     /// Returns, on success (204): Remove a group.
-    pub fn delete_group(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteGroup<'_> {
+    pub fn delete_group(&self, id: impl Into<runtime::IdOrPath>) -> DeleteGroup<'_> {
         DeleteGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -224,14 +204,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupGroupShared`].
     pub fn list_group_group_shared(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupGroupShared<'_> {
         ListGroupGroupShared(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/groups/shared",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -247,14 +227,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupInvitedGroups`].
     pub fn list_group_invited_groups(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupInvitedGroups<'_> {
         ListGroupInvitedGroups(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/invited_groups",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -270,14 +250,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupProjects`].
     pub fn list_group_projects(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupProjects<'_> {
         ListGroupProjects(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/projects",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -293,14 +273,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupProjectShared`].
     pub fn list_group_project_shared(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupProjectShared<'_> {
         ListGroupProjectShared(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/projects/shared",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -316,14 +296,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupSubgroups`].
     pub fn list_group_subgroups(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupSubgroups<'_> {
         ListGroupSubgroups(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/subgroups",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -339,14 +319,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupDescendantGroups`].
     pub fn list_group_descendant_groups(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupDescendantGroups<'_> {
         ListGroupDescendantGroups(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/descendant_groups",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -361,16 +341,16 @@ impl crate::Client {
     /// Returns, on success (201): Transfer a project to the group namespace. Available only for admin.
     pub fn create_group_project(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         project_id: impl Into<String>,
     ) -> CreateGroupProject<'_> {
         CreateGroupProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/projects/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(project_id),
                 ],
             ),
@@ -388,14 +368,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupTransferLocations`].
     pub fn list_group_transfer_locations(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupTransferLocations<'_> {
         ListGroupTransferLocations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/transfer_locations",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -410,17 +390,17 @@ impl crate::Client {
     /// Returns, on success (201): Transfer a group to a new parent group or promote a subgroup to a top-level group.
     pub fn transfer_group(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::TransferGroupBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::TransferGroupBody>,
     ) -> TransferGroup<'_> {
         TransferGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/transfer",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::TransferGroupBody>::into(body)),
+                .json_body(&Into::<types::TransferGroupBody>::into(body)),
         )
     }
     /// Share a group with a group
@@ -434,17 +414,17 @@ impl crate::Client {
     /// Returns, on success (201): Share a group with a group.
     pub fn share_group(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::ShareGroupBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::ShareGroupBody>,
     ) -> ShareGroup<'_> {
         ShareGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/share",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::ShareGroupBody>::into(body)),
+                .json_body(&Into::<types::ShareGroupBody>::into(body)),
         )
     }
     /// `DELETE /api/v4/groups/{id}/share/{group_id}`
@@ -456,18 +436,15 @@ impl crate::Client {
     /// Returns, on success (204): deleted Share.
     pub fn delete_group_share(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         group_id: impl Into<i64>,
     ) -> DeleteGroupShare<'_> {
         DeleteGroupShare(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/share/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(group_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(group_id)],
             ),
         )
     }
@@ -495,21 +472,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a top-level group
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Revoke a single token.
     pub fn revoke_group_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::RevokeGroupTokenBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::RevokeGroupTokenBody>,
     ) -> RevokeGroupToken<'_> {
         RevokeGroupToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/tokens/revoke",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::RevokeGroupTokenBody>::into(body)),
+                .json_body(&Into::<types::RevokeGroupTokenBody>::into(body)),
         )
     }
     /// Sync a group with LDAP.
@@ -522,14 +497,14 @@ impl crate::Client {
     /// Returns, on success (201): Sync a group with LDAP.
     pub fn create_group_ldap_sync(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateGroupLdapSync<'_> {
         CreateGroupLdapSync(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/ldap_sync",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -545,14 +520,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupAuditEvents`].
     pub fn list_group_audit_events(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupAuditEvents<'_> {
         ListGroupAuditEvents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/audit_events",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -568,15 +543,15 @@ impl crate::Client {
     pub fn get_group_audit_event(
         &self,
         audit_event_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupAuditEvent<'_> {
         GetGroupAuditEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/audit_events/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(audit_event_id),
                 ],
             ),
@@ -590,16 +565,13 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Restore a group.
-    pub fn restore_group(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> RestoreGroup<'_> {
+    pub fn restore_group(&self, id: impl Into<runtime::IdOrPath>) -> RestoreGroup<'_> {
         RestoreGroup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/restore",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -615,14 +587,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupProvisionedUsers`].
     pub fn list_group_provisioned_users(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupProvisionedUsers<'_> {
         ListGroupProvisionedUsers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/provisioned_users",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -638,14 +610,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupUsers`].
     pub fn list_group_users(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupUsers<'_> {
         ListGroupUsers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/users",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -663,14 +635,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupSshCertificates`].
     pub fn list_group_ssh_certificates(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupSshCertificates<'_> {
         ListGroupSshCertificates(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/ssh_certificates",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -687,19 +659,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a ssh certificate for a group.
     pub fn create_group_ssh_certificate(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupSshCertificateBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupSshCertificateBody>,
     ) -> CreateGroupSshCertificate<'_> {
         CreateGroupSshCertificate(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/ssh_certificates",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateGroupSshCertificateBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateGroupSshCertificateBody>::into(body)),
         )
     }
     /// Removes an ssh certificate from a group.
@@ -711,20 +681,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `ssh_certificates_id`:
-    ///
-    /// Returns, on success (204): Removes an ssh certificate from a group.
     pub fn delete_group_ssh_certificate(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         ssh_certificates_id: impl Into<i64>,
     ) -> DeleteGroupSshCertificate<'_> {
         DeleteGroupSshCertificate(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/ssh_certificates/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(ssh_certificates_id),
                 ],
             ),
@@ -742,14 +710,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupUploads`].
     pub fn list_group_uploads(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupUploads<'_> {
         ListGroupUploads(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/uploads",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -765,17 +733,14 @@ impl crate::Client {
     pub fn get_group_upload(
         &self,
         upload_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupUpload<'_> {
         GetGroupUpload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/uploads/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(upload_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(upload_id)],
             ),
         )
     }
@@ -791,17 +756,14 @@ impl crate::Client {
     pub fn delete_group_upload(
         &self,
         upload_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteGroupUpload<'_> {
         DeleteGroupUpload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/uploads/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(upload_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(upload_id)],
             ),
         )
     }
@@ -819,15 +781,15 @@ impl crate::Client {
         &self,
         secret: impl Into<String>,
         filename: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupUploadBySecret<'_> {
         GetGroupUploadBySecret(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/uploads/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(secret),
                     &Into::<String>::into(filename),
                 ],
@@ -848,15 +810,15 @@ impl crate::Client {
         &self,
         secret: impl Into<String>,
         filename: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteGroupUploadBySecret<'_> {
         DeleteGroupUploadBySecret(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/uploads/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(secret),
                     &Into::<String>::into(filename),
                 ],
@@ -874,18 +836,15 @@ impl crate::Client {
     /// Returns, on success (201): Overrides the access level of an LDAP group member.
     pub fn post_groups_id_members_user_id_override(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> PostGroupsIdMembersUserIdOverride<'_> {
         PostGroupsIdMembersUserIdOverride(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/members/{}/override",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -900,18 +859,15 @@ impl crate::Client {
     /// Returns, on success (200): Remove an LDAP group member access level override.
     pub fn delete_groups_id_members_user_id_override(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> DeleteGroupsIdMembersUserIdOverride<'_> {
         DeleteGroupsIdMembersUserIdOverride(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/members/{}/override",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -926,18 +882,15 @@ impl crate::Client {
     /// Returns, on success (200): Approves a pending member.
     pub fn approve_group_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         member_id: impl Into<i64>,
     ) -> ApproveGroupMember<'_> {
         ApproveGroupMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/groups/{}/members/{}/approve",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(member_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(member_id)],
             ),
         )
     }
@@ -951,14 +904,14 @@ impl crate::Client {
     /// Returns, on success (201): Approves all pending members.
     pub fn approve_group_member_all(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ApproveGroupMemberAll<'_> {
         ApproveGroupMemberAll(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/members/approve_all",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -974,14 +927,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetGroupPendingMembers`].
     pub fn get_group_pending_members(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupPendingMembers<'_> {
         GetGroupPendingMembers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/pending_members",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -997,14 +950,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupBillableMembers`].
     pub fn list_group_billable_members(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupBillableMembers<'_> {
         ListGroupBillableMembers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/billable_members",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -1020,21 +973,18 @@ impl crate::Client {
     /// Returns, on success (200): Changes the state of the memberships of a user in the group.
     pub fn update_group_member_state(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateGroupMemberStateBody>,
+        body: impl Into<types::UpdateGroupMemberStateBody>,
     ) -> UpdateGroupMemberState<'_> {
         UpdateGroupMemberState(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/members/{}/state",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(user_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateGroupMemberStateBody>::into(body)),
+                .json_body(&Into::<types::UpdateGroupMemberStateBody>::into(body)),
         )
     }
     /// Get the direct memberships of a billable user of a top-level group.
@@ -1050,18 +1000,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupBillableMemberMemberships`].
     pub fn list_group_billable_member_memberships(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> ListGroupBillableMemberMemberships<'_> {
         ListGroupBillableMemberMemberships(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/billable_members/{}/memberships",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -1078,18 +1025,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupBillableMemberIndirect`].
     pub fn list_group_billable_member_indirect(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> ListGroupBillableMemberIndirect<'_> {
         ListGroupBillableMemberIndirect(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/billable_members/{}/indirect",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -1104,70 +1048,44 @@ impl crate::Client {
     /// Returns, on success (204): Removes a billable member from a group or project.
     pub fn delete_group_billable_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> DeleteGroupBillableMember<'_> {
         DeleteGroupBillableMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/billable_members/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_group_custom_attributes`]: `GET /api/v4/groups/{id}/custom_attributes`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupCustomAttributes<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupCustomAttributes<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupCustomAttributes);
-/// Request builder of [`crate::Client::get_group_custom_attribute`]: `GET /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupCustomAttribute<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupCustomAttribute);
-/// Request builder of [`crate::Client::update_group_custom_attribute`]: `PUT /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupCustomAttribute<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupCustomAttribute);
-/// Request builder of [`crate::Client::delete_group_custom_attribute`]: `DELETE /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupCustomAttribute<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupCustomAttribute);
-/// Request builder of [`crate::Client::list_groups`]: `GET /api/v4/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroups<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_custom_attributes`]: `GET /api/v4/groups/{id}/custom_attributes`. Send it with `.await`."]
+    GetGroupCustomAttributes, runtime::Json < types::ApiEntitiesCustomAttribute >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_custom_attribute`]: `GET /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    GetGroupCustomAttribute, runtime::Json < types::ApiEntitiesCustomAttribute >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_custom_attribute`]: `PUT /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    UpdateGroupCustomAttribute, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_custom_attribute`]: `DELETE /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    DeleteGroupCustomAttribute, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_groups`]: `GET /api/v4/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroups, runtime::Paged < types::ApiEntitiesGroup >
+);
 impl ListGroups<'_> {
     /// Include project statistics
     ///
@@ -1183,7 +1101,7 @@ impl ListGroups<'_> {
                 .query_array(
                     "skip_groups[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -1192,8 +1110,8 @@ impl ListGroups<'_> {
         Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Search for a specific group
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -1208,19 +1126,19 @@ impl ListGroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<crate::types::OrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::OrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::OrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::OrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -1228,7 +1146,7 @@ impl ListGroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -1271,17 +1189,11 @@ impl ListGroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroups<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroups);
-/// Request builder of [`crate::Client::create_group`]: `POST /api/v4/groups`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroup<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group`]: `POST /api/v4/groups`. Send it with `.await`."]
+    CreateGroup, runtime::Json < types::ApiEntitiesGroup >
+);
 impl CreateGroup<'_> {
     /// The parent group id for creating nested group
     pub fn parent_id(self, value: impl Into<i64>) -> Self {
@@ -1296,22 +1208,19 @@ impl CreateGroup<'_> {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The visibility of the group
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::CreateGroupBodyVisibility>,
-    ) -> Self {
+    pub fn visibility(self, value: impl Into<types::CreateGroupBodyVisibility>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::CreateGroupBodyVisibility>::into(value),
+                    &Into::<types::CreateGroupBodyVisibility>::into(value),
                 ),
         )
     }
     /// Avatar image for the group
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
     /// Prevent sharing a project with another group within this group
     pub fn share_with_group_lock(self, value: impl Into<bool>) -> Self {
@@ -1335,16 +1244,14 @@ impl CreateGroup<'_> {
     /// Determine if developers can create projects in the group
     pub fn project_creation_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyProjectCreationLevel>,
+        value: impl Into<types::CreateGroupBodyProjectCreationLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "project_creation_level",
-                    &Into::<
-                        crate::types::CreateGroupBodyProjectCreationLevel,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodyProjectCreationLevel>::into(value),
                 ),
         )
     }
@@ -1355,16 +1262,14 @@ impl CreateGroup<'_> {
     /// Allowed to create subgroups
     pub fn subgroup_creation_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodySubgroupCreationLevel>,
+        value: impl Into<types::CreateGroupBodySubgroupCreationLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "subgroup_creation_level",
-                    &Into::<
-                        crate::types::CreateGroupBodySubgroupCreationLevel,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodySubgroupCreationLevel>::into(value),
                 ),
         )
     }
@@ -1399,23 +1304,21 @@ impl CreateGroup<'_> {
     /// Determine if developers can push to default branch
     pub fn default_branch_protection(
         self,
-        value: impl Into<crate::types::CreateGroupBodyDefaultBranchProtection>,
+        value: impl Into<types::CreateGroupBodyDefaultBranchProtection>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "default_branch_protection",
-                    &Into::<
-                        crate::types::CreateGroupBodyDefaultBranchProtection,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodyDefaultBranchProtection>::into(value),
                 ),
         )
     }
     /// Determine if developers can push to default branch
     pub fn default_branch_protection_defaults(
         self,
-        value: impl Into<crate::types::CreateGroupBodyDefaultBranchProtectionDefaults>,
+        value: impl Into<types::CreateGroupBodyDefaultBranchProtectionDefaults>,
     ) -> Self {
         Self(
             self
@@ -1423,7 +1326,7 @@ impl CreateGroup<'_> {
                 .form_object(
                     "default_branch_protection_defaults",
                     &Into::<
-                        crate::types::CreateGroupBodyDefaultBranchProtectionDefaults,
+                        types::CreateGroupBodyDefaultBranchProtectionDefaults,
                     >::into(value),
                 ),
         )
@@ -1431,32 +1334,28 @@ impl CreateGroup<'_> {
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub fn shared_runners_setting(
         self,
-        value: impl Into<crate::types::CreateGroupBodySharedRunnersSetting>,
+        value: impl Into<types::CreateGroupBodySharedRunnersSetting>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "shared_runners_setting",
-                    &Into::<
-                        crate::types::CreateGroupBodySharedRunnersSetting,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodySharedRunnersSetting>::into(value),
                 ),
         )
     }
     /// Allow only the selected protocols to be used for Git access.
     pub fn enabled_git_access_protocol(
         self,
-        value: impl Into<crate::types::CreateGroupBodyEnabledGitAccessProtocol>,
+        value: impl Into<types::CreateGroupBodyEnabledGitAccessProtocol>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "enabled_git_access_protocol",
-                    &Into::<
-                        crate::types::CreateGroupBodyEnabledGitAccessProtocol,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodyEnabledGitAccessProtocol>::into(value),
                 ),
         )
     }
@@ -1492,28 +1391,28 @@ impl CreateGroup<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
         self,
-        value: impl Into<crate::types::CreateGroupBodyDuoAvailability>,
+        value: impl Into<types::CreateGroupBodyDuoAvailability>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "duo_availability",
-                    &Into::<crate::types::CreateGroupBodyDuoAvailability>::into(value),
+                    &Into::<types::CreateGroupBodyDuoAvailability>::into(value),
                 ),
         )
     }
@@ -1524,17 +1423,11 @@ impl CreateGroup<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateGroup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroup);
-/// Request builder of [`crate::Client::get_group`]: `GET /api/v4/groups/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroup<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group`]: `GET /api/v4/groups/{id}`. Send it with `.await`."]
+    GetGroup, runtime::Json < types::ApiEntitiesGroupDetail >
+);
 impl GetGroup<'_> {
     /// Include custom attributes in the response
     ///
@@ -1549,17 +1442,11 @@ impl GetGroup<'_> {
         Self(self.0.query("with_projects", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetGroup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroup);
-/// Request builder of [`crate::Client::update_group`]: `PUT /api/v4/groups/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroup<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group`]: `PUT /api/v4/groups/{id}`. Send it with `.await`."]
+    UpdateGroup, runtime::Json < types::ApiEntitiesGroup >
+);
 impl UpdateGroup<'_> {
     /// The name of the group
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -1574,22 +1461,19 @@ impl UpdateGroup<'_> {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The visibility of the group
-    pub fn visibility(
-        self,
-        value: impl Into<crate::types::CreateGroupBodyVisibility>,
-    ) -> Self {
+    pub fn visibility(self, value: impl Into<types::CreateGroupBodyVisibility>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::CreateGroupBodyVisibility>::into(value),
+                    &Into::<types::CreateGroupBodyVisibility>::into(value),
                 ),
         )
     }
     /// Avatar image for the group
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
     /// Prevent sharing a project with another group within this group
     pub fn share_with_group_lock(self, value: impl Into<bool>) -> Self {
@@ -1613,16 +1497,14 @@ impl UpdateGroup<'_> {
     /// Determine if developers can create projects in the group
     pub fn project_creation_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyProjectCreationLevel>,
+        value: impl Into<types::CreateGroupBodyProjectCreationLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "project_creation_level",
-                    &Into::<
-                        crate::types::CreateGroupBodyProjectCreationLevel,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodyProjectCreationLevel>::into(value),
                 ),
         )
     }
@@ -1633,16 +1515,14 @@ impl UpdateGroup<'_> {
     /// Allowed to create subgroups
     pub fn subgroup_creation_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodySubgroupCreationLevel>,
+        value: impl Into<types::CreateGroupBodySubgroupCreationLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "subgroup_creation_level",
-                    &Into::<
-                        crate::types::CreateGroupBodySubgroupCreationLevel,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodySubgroupCreationLevel>::into(value),
                 ),
         )
     }
@@ -1677,23 +1557,21 @@ impl UpdateGroup<'_> {
     /// Determine if developers can push to default branch
     pub fn default_branch_protection(
         self,
-        value: impl Into<crate::types::CreateGroupBodyDefaultBranchProtection>,
+        value: impl Into<types::CreateGroupBodyDefaultBranchProtection>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "default_branch_protection",
-                    &Into::<
-                        crate::types::CreateGroupBodyDefaultBranchProtection,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodyDefaultBranchProtection>::into(value),
                 ),
         )
     }
     /// Determine if developers can push to default branch
     pub fn default_branch_protection_defaults(
         self,
-        value: impl Into<crate::types::CreateGroupBodyDefaultBranchProtectionDefaults>,
+        value: impl Into<types::CreateGroupBodyDefaultBranchProtectionDefaults>,
     ) -> Self {
         Self(
             self
@@ -1701,7 +1579,7 @@ impl UpdateGroup<'_> {
                 .form_object(
                     "default_branch_protection_defaults",
                     &Into::<
-                        crate::types::CreateGroupBodyDefaultBranchProtectionDefaults,
+                        types::CreateGroupBodyDefaultBranchProtectionDefaults,
                     >::into(value),
                 ),
         )
@@ -1709,32 +1587,28 @@ impl UpdateGroup<'_> {
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub fn shared_runners_setting(
         self,
-        value: impl Into<crate::types::CreateGroupBodySharedRunnersSetting>,
+        value: impl Into<types::CreateGroupBodySharedRunnersSetting>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "shared_runners_setting",
-                    &Into::<
-                        crate::types::CreateGroupBodySharedRunnersSetting,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodySharedRunnersSetting>::into(value),
                 ),
         )
     }
     /// Allow only the selected protocols to be used for Git access.
     pub fn enabled_git_access_protocol(
         self,
-        value: impl Into<crate::types::CreateGroupBodyEnabledGitAccessProtocol>,
+        value: impl Into<types::CreateGroupBodyEnabledGitAccessProtocol>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "enabled_git_access_protocol",
-                    &Into::<
-                        crate::types::CreateGroupBodyEnabledGitAccessProtocol,
-                    >::into(value),
+                    &Into::<types::CreateGroupBodyEnabledGitAccessProtocol>::into(value),
                 ),
         )
     }
@@ -1770,28 +1644,28 @@ impl UpdateGroup<'_> {
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
         self,
-        value: impl Into<crate::types::CreateGroupBodyDuoAvailability>,
+        value: impl Into<types::CreateGroupBodyDuoAvailability>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "duo_availability",
-                    &Into::<crate::types::CreateGroupBodyDuoAvailability>::into(value),
+                    &Into::<types::CreateGroupBodyDuoAvailability>::into(value),
                 ),
         )
     }
@@ -1945,28 +1819,16 @@ impl UpdateGroup<'_> {
         Self(self.0.form_field("lock_duo_features_enabled", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for UpdateGroup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroup);
-/// Request builder of [`crate::Client::delete_group`]: `DELETE /api/v4/groups/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroup<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroup);
-/// Request builder of [`crate::Client::list_group_group_shared`]: `GET /api/v4/groups/{id}/groups/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupGroupShared<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group`]: `DELETE /api/v4/groups/{id}`. Send it with `.await`."]
+    DeleteGroup, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_group_shared`]: `GET /api/v4/groups/{id}/groups/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupGroupShared, runtime::Paged < types::ApiEntitiesGroup >
+);
 impl ListGroupGroupShared<'_> {
     /// Array of group ids to exclude from list
     pub fn skip_groups(self, value: impl Into<Vec<i64>>) -> Self {
@@ -1976,13 +1838,13 @@ impl ListGroupGroupShared<'_> {
                 .query_array(
                     "skip_groups[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Search for a specific group
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -1991,7 +1853,7 @@ impl ListGroupGroupShared<'_> {
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -1999,7 +1861,7 @@ impl ListGroupGroupShared<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2007,14 +1869,14 @@ impl ListGroupGroupShared<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<crate::types::OrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::OrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::OrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::OrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
     /// Current page number
     ///
@@ -2035,30 +1897,21 @@ impl ListGroupGroupShared<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupGroupShared<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupGroupShared);
-/// Request builder of [`crate::Client::list_group_invited_groups`]: `GET /api/v4/groups/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupInvitedGroups<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_invited_groups`]: `GET /api/v4/groups/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupInvitedGroups, runtime::Paged < types::ApiEntitiesGroup >
+);
 impl ListGroupInvitedGroups<'_> {
     /// Include group relations
-    pub fn relation(
-        self,
-        value: impl Into<Vec<crate::types::InvitedGroupRelation>>,
-    ) -> Self {
+    pub fn relation(self, value: impl Into<Vec<types::InvitedGroupRelation>>) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "relation[]",
-                    &Into::<Vec<crate::types::InvitedGroupRelation>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    &Into::<Vec<types::InvitedGroupRelation>>::into(value),
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -2069,7 +1922,7 @@ impl ListGroupInvitedGroups<'_> {
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2077,7 +1930,7 @@ impl ListGroupInvitedGroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2101,25 +1954,19 @@ impl ListGroupInvitedGroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupInvitedGroups<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupInvitedGroups);
-/// Request builder of [`crate::Client::list_group_projects`]: `GET /api/v4/groups/{id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupProjects<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_projects`]: `GET /api/v4/groups/{id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupProjects, runtime::Paged < types::ApiEntitiesProject >
+);
 impl ListGroupProjects<'_> {
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Return list of authorized projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2128,20 +1975,14 @@ impl ListGroupProjects<'_> {
     /// Return projects ordered by field
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::ProjectOrderBy>) -> Self {
-        Self(
-            self.0.query("order_by", &Into::<crate::types::ProjectOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<types::ProjectOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ProjectOrderBy>::into(value)))
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Return only the ID, URL, name, and path of each project
     ///
@@ -2194,7 +2035,7 @@ impl ListGroupProjects<'_> {
     /// Limit by minimum access level of authenticated user on projects
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2202,7 +2043,7 @@ impl ListGroupProjects<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2232,25 +2073,19 @@ impl ListGroupProjects<'_> {
         Self(self.0.query("with_security_reports", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupProjects<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupProjects);
-/// Request builder of [`crate::Client::list_group_project_shared`]: `GET /api/v4/groups/{id}/projects/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupProjectShared<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_project_shared`]: `GET /api/v4/groups/{id}/projects/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupProjectShared, runtime::Paged < types::ApiEntitiesProject >
+);
 impl ListGroupProjectShared<'_> {
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Return list of authorized projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2259,18 +2094,14 @@ impl ListGroupProjectShared<'_> {
     /// Return projects ordered by field
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::SharedOrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::SharedOrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::SharedOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::SharedOrderBy>::into(value)))
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Return only the ID, URL, name, and path of each project
     ///
@@ -2299,7 +2130,7 @@ impl ListGroupProjectShared<'_> {
     /// Limit by minimum access level of authenticated user on projects
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2307,7 +2138,7 @@ impl ListGroupProjectShared<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2331,17 +2162,11 @@ impl ListGroupProjectShared<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupProjectShared<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupProjectShared);
-/// Request builder of [`crate::Client::list_group_subgroups`]: `GET /api/v4/groups/{id}/subgroups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupSubgroups<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_subgroups`]: `GET /api/v4/groups/{id}/subgroups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupSubgroups, runtime::Paged < types::ApiEntitiesGroup >
+);
 impl ListGroupSubgroups<'_> {
     /// Include project statistics
     ///
@@ -2357,7 +2182,7 @@ impl ListGroupSubgroups<'_> {
                 .query_array(
                     "skip_groups[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -2366,8 +2191,8 @@ impl ListGroupSubgroups<'_> {
         Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Search for a specific group
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2382,19 +2207,19 @@ impl ListGroupSubgroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<crate::types::OrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::OrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::OrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::OrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2402,7 +2227,7 @@ impl ListGroupSubgroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2445,17 +2270,11 @@ impl ListGroupSubgroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupSubgroups<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupSubgroups);
-/// Request builder of [`crate::Client::list_group_descendant_groups`]: `GET /api/v4/groups/{id}/descendant_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupDescendantGroups<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_descendant_groups`]: `GET /api/v4/groups/{id}/descendant_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupDescendantGroups, runtime::Paged < types::ApiEntitiesGroup >
+);
 impl ListGroupDescendantGroups<'_> {
     /// Include project statistics
     ///
@@ -2471,7 +2290,7 @@ impl ListGroupDescendantGroups<'_> {
                 .query_array(
                     "skip_groups[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -2480,8 +2299,8 @@ impl ListGroupDescendantGroups<'_> {
         Self(self.0.query("all_available", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Search for a specific group
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2496,19 +2315,19 @@ impl ListGroupDescendantGroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<crate::types::OrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::OrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::OrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::OrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -2516,7 +2335,7 @@ impl ListGroupDescendantGroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -2559,28 +2378,16 @@ impl ListGroupDescendantGroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupDescendantGroups<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupDescendantGroups);
-/// Request builder of [`crate::Client::create_group_project`]: `POST /api/v4/groups/{id}/projects/{project_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupProject);
-/// Request builder of [`crate::Client::list_group_transfer_locations`]: `GET /api/v4/groups/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupTransferLocations<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_project`]: `POST /api/v4/groups/{id}/projects/{project_id}`. Send it with `.await`."]
+    CreateGroupProject, runtime::Json < types::ApiEntitiesGroupDetail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_transfer_locations`]: `GET /api/v4/groups/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupTransferLocations, runtime::Paged < types::ApiEntitiesGroup >
+);
 impl ListGroupTransferLocations<'_> {
     /// Return list of namespaces matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2599,72 +2406,36 @@ impl ListGroupTransferLocations<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupTransferLocations<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupTransferLocations);
-/// Request builder of [`crate::Client::transfer_group`]: `POST /api/v4/groups/{id}/transfer`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TransferGroup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for TransferGroup<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TransferGroup);
-/// Request builder of [`crate::Client::share_group`]: `POST /api/v4/groups/{id}/share`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ShareGroup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ShareGroup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroupDetail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ShareGroup);
-/// Request builder of [`crate::Client::delete_group_share`]: `DELETE /api/v4/groups/{id}/share/{group_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupShare<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupShare<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupShare);
-/// Request builder of [`crate::Client::revoke_group_token`]: `POST /api/v4/groups/{id}/tokens/revoke`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RevokeGroupToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RevokeGroupToken<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RevokeGroupToken);
-/// Request builder of [`crate::Client::create_group_ldap_sync`]: `POST /api/v4/groups/{id}/ldap_sync`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupLdapSync<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupLdapSync<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupLdapSync);
-/// Request builder of [`crate::Client::list_group_audit_events`]: `GET /api/v4/groups/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupAuditEvents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::transfer_group`]: `POST /api/v4/groups/{id}/transfer`. Send it with `.await`."]
+    TransferGroup, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::share_group`]: `POST /api/v4/groups/{id}/share`. Send it with `.await`."]
+    ShareGroup, runtime::Json < types::ApiEntitiesGroupDetail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_share`]: `DELETE /api/v4/groups/{id}/share/{group_id}`. Send it with `.await`."]
+    DeleteGroupShare, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::revoke_group_token`]: `POST /api/v4/groups/{id}/tokens/revoke`. Send it with `.await`."]
+    RevokeGroupToken, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_ldap_sync`]: `POST /api/v4/groups/{id}/ldap_sync`. Send it with `.await`."]
+    CreateGroupLdapSync, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_audit_events`]: `GET /api/v4/groups/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupAuditEvents, runtime::Paged < types::EeApiEntitiesAuditEvent >
+);
 impl ListGroupAuditEvents<'_> {
     /// Return audit events created after the specified time
     pub fn created_after(
@@ -2707,39 +2478,21 @@ impl ListGroupAuditEvents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupAuditEvents<'a> {
-    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesAuditEvent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupAuditEvents);
-/// Request builder of [`crate::Client::get_group_audit_event`]: `GET /api/v4/groups/{id}/audit_events/{audit_event_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupAuditEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupAuditEvent<'a> {
-    type Response = crate::runtime::Json<crate::types::EeApiEntitiesAuditEvent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupAuditEvent);
-/// Request builder of [`crate::Client::restore_group`]: `POST /api/v4/groups/{id}/restore`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RestoreGroup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RestoreGroup<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RestoreGroup);
-/// Request builder of [`crate::Client::list_group_provisioned_users`]: `GET /api/v4/groups/{id}/provisioned_users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupProvisionedUsers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_audit_event`]: `GET /api/v4/groups/{id}/audit_events/{audit_event_id}`. Send it with `.await`."]
+    GetGroupAuditEvent, runtime::Json < types::EeApiEntitiesAuditEvent >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::restore_group`]: `POST /api/v4/groups/{id}/restore`. Send it with `.await`."]
+    RestoreGroup, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_provisioned_users`]: `GET /api/v4/groups/{id}/provisioned_users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupProvisionedUsers, runtime::Paged < types::ApiEntitiesUserPublic >
+);
 impl ListGroupProvisionedUsers<'_> {
     /// Return a single user with a specific username
     pub fn username(self, value: impl Into<String>) -> Self {
@@ -2802,17 +2555,11 @@ impl ListGroupProvisionedUsers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupProvisionedUsers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserPublic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupProvisionedUsers);
-/// Request builder of [`crate::Client::list_group_users`]: `GET /api/v4/groups/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupUsers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_users`]: `GET /api/v4/groups/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupUsers, runtime::Paged < types::ApiEntitiesUserPublic >
+);
 impl ListGroupUsers<'_> {
     /// Search users by name, email or username
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -2845,17 +2592,11 @@ impl ListGroupUsers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupUsers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserPublic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupUsers);
-/// Request builder of [`crate::Client::list_group_ssh_certificates`]: `GET /api/v4/groups/{id}/ssh_certificates`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupSshCertificates<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_ssh_certificates`]: `GET /api/v4/groups/{id}/ssh_certificates`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupSshCertificates, runtime::Paged < types::EeApiEntitiesSshCertificate >
+);
 impl ListGroupSshCertificates<'_> {
     /// Current page number
     ///
@@ -2870,39 +2611,21 @@ impl ListGroupSshCertificates<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupSshCertificates<'a> {
-    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesSshCertificate>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupSshCertificates);
-/// Request builder of [`crate::Client::create_group_ssh_certificate`]: `POST /api/v4/groups/{id}/ssh_certificates`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupSshCertificate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupSshCertificate<'a> {
-    type Response = crate::runtime::Json<crate::types::EeApiEntitiesSshCertificate>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupSshCertificate);
-/// Request builder of [`crate::Client::delete_group_ssh_certificate`]: `DELETE /api/v4/groups/{id}/ssh_certificates/{ssh_certificates_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupSshCertificate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupSshCertificate<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupSshCertificate);
-/// Request builder of [`crate::Client::list_group_uploads`]: `GET /api/v4/groups/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupUploads<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_ssh_certificate`]: `POST /api/v4/groups/{id}/ssh_certificates`. Send it with `.await`."]
+    CreateGroupSshCertificate, runtime::Json < types::EeApiEntitiesSshCertificate >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_ssh_certificate`]: `DELETE /api/v4/groups/{id}/ssh_certificates/{ssh_certificates_id}`. Send it with `.await`."]
+    DeleteGroupSshCertificate, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_uploads`]: `GET /api/v4/groups/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupUploads, runtime::Paged < types::ApiEntitiesMarkdownUploadAdmin >
+);
 impl ListGroupUploads<'_> {
     /// Current page number
     ///
@@ -2917,105 +2640,51 @@ impl ListGroupUploads<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupUploads<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMarkdownUploadAdmin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupUploads);
-/// Request builder of [`crate::Client::get_group_upload`]: `GET /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupUpload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupUpload<'a> {
-    type Response = crate::runtime::Bytes;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupUpload);
-/// Request builder of [`crate::Client::delete_group_upload`]: `DELETE /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupUpload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupUpload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupUpload);
-/// Request builder of [`crate::Client::get_group_upload_by_secret`]: `GET /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupUploadBySecret<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupUploadBySecret<'a> {
-    type Response = crate::runtime::Bytes;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupUploadBySecret);
-/// Request builder of [`crate::Client::delete_group_upload_by_secret`]: `DELETE /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupUploadBySecret<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupUploadBySecret<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupUploadBySecret);
-/// Request builder of [`crate::Client::post_groups_id_members_user_id_override`]: `POST /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostGroupsIdMembersUserIdOverride<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostGroupsIdMembersUserIdOverride<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PostGroupsIdMembersUserIdOverride);
-/// Request builder of [`crate::Client::delete_groups_id_members_user_id_override`]: `DELETE /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupsIdMembersUserIdOverride<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupsIdMembersUserIdOverride<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupsIdMembersUserIdOverride);
-/// Request builder of [`crate::Client::approve_group_member`]: `PUT /api/v4/groups/{id}/members/{member_id}/approve`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ApproveGroupMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ApproveGroupMember<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ApproveGroupMember);
-/// Request builder of [`crate::Client::approve_group_member_all`]: `POST /api/v4/groups/{id}/members/approve_all`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ApproveGroupMemberAll<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ApproveGroupMemberAll<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ApproveGroupMemberAll);
-/// Request builder of [`crate::Client::get_group_pending_members`]: `GET /api/v4/groups/{id}/pending_members`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPendingMembers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_upload`]: `GET /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`."]
+    GetGroupUpload, runtime::Bytes
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_upload`]: `DELETE /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`."]
+    DeleteGroupUpload, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_upload_by_secret`]: `GET /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`."]
+    GetGroupUploadBySecret, runtime::Bytes
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_upload_by_secret`]: `DELETE /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`."]
+    DeleteGroupUploadBySecret, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::post_groups_id_members_user_id_override`]: `POST /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`."]
+    PostGroupsIdMembersUserIdOverride, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_groups_id_members_user_id_override`]: `DELETE /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`."]
+    DeleteGroupsIdMembersUserIdOverride, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::approve_group_member`]: `PUT /api/v4/groups/{id}/members/{member_id}/approve`. Send it with `.await`."]
+    ApproveGroupMember, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::approve_group_member_all`]: `POST /api/v4/groups/{id}/members/approve_all`. Send it with `.await`."]
+    ApproveGroupMemberAll, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_pending_members`]: `GET /api/v4/groups/{id}/pending_members`. Send it with `.await`."]
+    GetGroupPendingMembers, runtime::Empty
+);
 impl GetGroupPendingMembers<'_> {
     /// Current page number
     ///
@@ -3030,17 +2699,11 @@ impl GetGroupPendingMembers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetGroupPendingMembers<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPendingMembers);
-/// Request builder of [`crate::Client::list_group_billable_members`]: `GET /api/v4/groups/{id}/billable_members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupBillableMembers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_billable_members`]: `GET /api/v4/groups/{id}/billable_members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupBillableMembers, runtime::Paged < types::ApiEntitiesMember >
+);
 impl ListGroupBillableMembers<'_> {
     /// Current page number
     ///
@@ -3059,34 +2722,21 @@ impl ListGroupBillableMembers<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// The sorting option
-    pub fn sort(self, value: impl Into<crate::types::BillableMemberSort>) -> Self {
-        Self(
-            self.0.query("sort", &Into::<crate::types::BillableMemberSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::BillableMemberSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::BillableMemberSort>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupBillableMembers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupBillableMembers);
-/// Request builder of [`crate::Client::update_group_member_state`]: `PUT /api/v4/groups/{id}/members/{user_id}/state`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupMemberState<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupMemberState<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupMemberState);
-/// Request builder of [`crate::Client::list_group_billable_member_memberships`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupBillableMemberMemberships<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_member_state`]: `PUT /api/v4/groups/{id}/members/{user_id}/state`. Send it with `.await`."]
+    UpdateGroupMemberState, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_billable_member_memberships`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupBillableMemberMemberships, runtime::Paged <
+    types::EeApiEntitiesBillableMembership >
+);
 impl ListGroupBillableMemberMemberships<'_> {
     /// Current page number
     ///
@@ -3101,17 +2751,12 @@ impl ListGroupBillableMemberMemberships<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupBillableMemberMemberships<'a> {
-    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesBillableMembership>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupBillableMemberMemberships);
-/// Request builder of [`crate::Client::list_group_billable_member_indirect`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/indirect`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupBillableMemberIndirect<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_billable_member_indirect`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/indirect`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupBillableMemberIndirect, runtime::Paged <
+    types::EeApiEntitiesBillableMembership >
+);
 impl ListGroupBillableMemberIndirect<'_> {
     /// Current page number
     ///
@@ -3126,21 +2771,8 @@ impl ListGroupBillableMemberIndirect<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupBillableMemberIndirect<'a> {
-    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesBillableMembership>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupBillableMemberIndirect);
-/// Request builder of [`crate::Client::delete_group_billable_member`]: `DELETE /api/v4/groups/{id}/billable_members/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupBillableMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupBillableMember<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupBillableMember);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_billable_member`]: `DELETE /api/v4/groups/{id}/billable_members/{user_id}`. Send it with `.await`."]
+    DeleteGroupBillableMember, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! hooks: Operations about hooks
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Set a url variable
     ///
@@ -17,16 +19,16 @@ impl crate::Client {
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        body: impl Into<crate::types::UpdateHookUrlVariableBody>,
+        body: impl Into<types::UpdateHookUrlVariableBody>,
     ) -> UpdateHookUrlVariable<'_> {
         UpdateHookUrlVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/hooks/{}/url_variables/{}",
                     &[&Into::<i64>::into(hook_id), &Into::<String>::into(key)],
                 )
-                .json_body(&Into::<crate::types::UpdateHookUrlVariableBody>::into(body)),
+                .json_body(&Into::<types::UpdateHookUrlVariableBody>::into(body)),
         )
     }
     /// Un-Set a url variable
@@ -44,7 +46,7 @@ impl crate::Client {
         key: impl Into<String>,
     ) -> DeleteHookUrlVariable<'_> {
         DeleteHookUrlVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/hooks/{}/url_variables/{}",
@@ -66,16 +68,16 @@ impl crate::Client {
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        body: impl Into<crate::types::UpdateHookCustomHeaderBody>,
+        body: impl Into<types::UpdateHookCustomHeaderBody>,
     ) -> UpdateHookCustomHeader<'_> {
         UpdateHookCustomHeader(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/hooks/{}/custom_headers/{}",
                     &[&Into::<i64>::into(hook_id), &Into::<String>::into(key)],
                 )
-                .json_body(&Into::<crate::types::UpdateHookCustomHeaderBody>::into(body)),
+                .json_body(&Into::<types::UpdateHookCustomHeaderBody>::into(body)),
         )
     }
     /// Un-Set a custom header
@@ -93,7 +95,7 @@ impl crate::Client {
         key: impl Into<String>,
     ) -> DeleteHookCustomHeader<'_> {
         DeleteHookCustomHeader(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/hooks/{}/custom_headers/{}",
@@ -112,7 +114,7 @@ impl crate::Client {
         hook_id: impl Into<i64>,
     ) -> CreateHookByHookId<'_> {
         CreateHookByHookId(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/hooks/{}",
@@ -121,58 +123,28 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::update_hook_url_variable`]: `PUT /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateHookUrlVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateHookUrlVariable<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateHookUrlVariable);
-/// Request builder of [`crate::Client::delete_hook_url_variable`]: `DELETE /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteHookUrlVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteHookUrlVariable<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteHookUrlVariable);
-/// Request builder of [`crate::Client::update_hook_custom_header`]: `PUT /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateHookCustomHeader<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateHookCustomHeader<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateHookCustomHeader);
-/// Request builder of [`crate::Client::delete_hook_custom_header`]: `DELETE /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteHookCustomHeader<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteHookCustomHeader<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteHookCustomHeader);
-/// Request builder of [`crate::Client::create_hook_by_hook_id`]: `POST /api/v4/hooks/{hook_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateHookByHookId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateHookByHookId<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateHookByHookId);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_hook_url_variable`]: `PUT /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`."]
+    UpdateHookUrlVariable, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_hook_url_variable`]: `DELETE /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`."]
+    DeleteHookUrlVariable, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_hook_custom_header`]: `PUT /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`."]
+    UpdateHookCustomHeader, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_hook_custom_header`]: `DELETE /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`."]
+    DeleteHookCustomHeader, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_hook_by_hook_id`]: `POST /api/v4/hooks/{hook_id}`. Send it with `.await`."]
+    CreateHookByHookId, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! import: Operations about imports
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Import User Gists
     ///
@@ -11,31 +13,23 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (202): Import User Gists.
     pub fn create_import_github_gist(
         &self,
-        body: impl Into<crate::types::CreateImportGithubGistBody>,
+        body: impl Into<types::CreateImportGithubGistBody>,
     ) -> CreateImportGithubGist<'_> {
         CreateImportGithubGist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/github/gists",
                     &[],
                 )
-                .json_body(&Into::<crate::types::CreateImportGithubGistBody>::into(body)),
+                .json_body(&Into::<types::CreateImportGithubGistBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::create_import_github_gist`]: `POST /api/v4/import/github/gists`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateImportGithubGist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateImportGithubGist<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateImportGithubGist);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_import_github_gist`]: `POST /api/v4/import/github/gists`. Send it with `.await`."]
+    CreateImportGithubGist, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! integrations: Operations related to integrations
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List all active integrations
     ///
@@ -11,18 +13,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
-    ///
-    /// Returns, on success (200): List all active integrations.
     pub fn list_group_integrations(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupIntegrations<'_> {
         ListGroupIntegrations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/integrations",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -35,24 +35,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Apple App Store integration.
     pub fn update_group_integration_apple_app_store(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationAppleAppStoreBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationAppleAppStoreBody>,
     ) -> UpdateGroupIntegrationAppleAppStore<'_> {
         UpdateGroupIntegrationAppleAppStore(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/apple-app-store",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationAppleAppStoreBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationAppleAppStoreBody>::into(body),
                 ),
         )
     }
@@ -65,23 +61,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Asana integration.
     pub fn update_group_integration_asana(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationAsanaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationAsanaBody>,
     ) -> UpdateGroupIntegrationAsana<'_> {
         UpdateGroupIntegrationAsana(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/asana",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationAsanaBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationAsanaBody>::into(body)),
         )
     }
     /// Create/Edit Assembla integration
@@ -93,22 +85,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Assembla integration.
     pub fn update_group_integration_assembla(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationAssemblaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationAssemblaBody>,
     ) -> UpdateGroupIntegrationAssembla<'_> {
         UpdateGroupIntegrationAssembla(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/assembla",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationAssemblaBody>::into(body),
+                    &Into::<types::UpdateGroupIntegrationAssemblaBody>::into(body),
                 ),
         )
     }
@@ -121,23 +111,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Bamboo integration.
     pub fn update_group_integration_bamboo(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationBambooBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationBambooBody>,
     ) -> UpdateGroupIntegrationBamboo<'_> {
         UpdateGroupIntegrationBamboo(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/bamboo",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationBambooBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationBambooBody>::into(body)),
         )
     }
     /// Create/Edit Bugzilla integration
@@ -149,22 +135,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Bugzilla integration.
     pub fn update_group_integration_bugzilla(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationBugzillaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationBugzillaBody>,
     ) -> UpdateGroupIntegrationBugzilla<'_> {
         UpdateGroupIntegrationBugzilla(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/bugzilla",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationBugzillaBody>::into(body),
+                    &Into::<types::UpdateGroupIntegrationBugzillaBody>::into(body),
                 ),
         )
     }
@@ -177,24 +161,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Buildkite integration.
     pub fn update_group_integration_buildkite(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationBuildkiteBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationBuildkiteBody>,
     ) -> UpdateGroupIntegrationBuildkite<'_> {
         UpdateGroupIntegrationBuildkite(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/buildkite",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationBuildkiteBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationBuildkiteBody>::into(body),
                 ),
         )
     }
@@ -207,22 +187,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Campfire integration.
     pub fn update_group_integration_campfire(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationCampfireBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationCampfireBody>,
     ) -> UpdateGroupIntegrationCampfire<'_> {
         UpdateGroupIntegrationCampfire(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/campfire",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationCampfireBody>::into(body),
+                    &Into::<types::UpdateGroupIntegrationCampfireBody>::into(body),
                 ),
         )
     }
@@ -235,24 +213,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Confluence integration.
     pub fn update_group_integration_confluence(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationConfluenceBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationConfluenceBody>,
     ) -> UpdateGroupIntegrationConfluence<'_> {
         UpdateGroupIntegrationConfluence(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/confluence",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationConfluenceBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationConfluenceBody>::into(body),
                 ),
         )
     }
@@ -265,23 +239,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
     pub fn update_group_integration_custom_issue_tracker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationCustomIssueTrackerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationCustomIssueTrackerBody>,
     ) -> UpdateGroupIntegrationCustomIssueTracker<'_> {
         UpdateGroupIntegrationCustomIssueTracker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/custom-issue-tracker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateGroupIntegrationCustomIssueTrackerBody,
+                        types::UpdateGroupIntegrationCustomIssueTrackerBody,
                     >::into(body),
                 ),
         )
@@ -295,23 +267,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Datadog integration.
     pub fn update_group_integration_datadog(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationDatadogBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationDatadogBody>,
     ) -> UpdateGroupIntegrationDatadog<'_> {
         UpdateGroupIntegrationDatadog(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/datadog",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationDatadogBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationDatadogBody>::into(body)),
         )
     }
     /// Create/Edit Diffblue Cover integration
@@ -323,24 +291,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Diffblue Cover integration.
     pub fn update_group_integration_diffblue_cover(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationDiffblueCoverBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationDiffblueCoverBody>,
     ) -> UpdateGroupIntegrationDiffblueCover<'_> {
         UpdateGroupIntegrationDiffblueCover(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/diffblue-cover",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationDiffblueCoverBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationDiffblueCoverBody>::into(body),
                 ),
         )
     }
@@ -353,23 +317,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Discord integration.
     pub fn update_group_integration_discord(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationDiscordBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationDiscordBody>,
     ) -> UpdateGroupIntegrationDiscord<'_> {
         UpdateGroupIntegrationDiscord(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/discord",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationDiscordBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationDiscordBody>::into(body)),
         )
     }
     /// Create/Edit Drone Ci integration
@@ -381,23 +341,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Drone Ci integration.
     pub fn update_group_integration_drone_ci(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationDroneCiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationDroneCiBody>,
     ) -> UpdateGroupIntegrationDroneCi<'_> {
         UpdateGroupIntegrationDroneCi(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/drone-ci",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationDroneCiBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationDroneCiBody>::into(body)),
         )
     }
     /// Create/Edit Emails On Push integration
@@ -409,24 +365,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Emails On Push integration.
     pub fn update_group_integration_emails_on_push(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationEmailsOnPushBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationEmailsOnPushBody>,
     ) -> UpdateGroupIntegrationEmailsOnPush<'_> {
         UpdateGroupIntegrationEmailsOnPush(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/emails-on-push",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationEmailsOnPushBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationEmailsOnPushBody>::into(body),
                 ),
         )
     }
@@ -439,24 +391,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit External Wiki integration.
     pub fn update_group_integration_external_wiki(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationExternalWikiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationExternalWikiBody>,
     ) -> UpdateGroupIntegrationExternalWiki<'_> {
         UpdateGroupIntegrationExternalWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/external-wiki",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationExternalWikiBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationExternalWikiBody>::into(body),
                 ),
         )
     }
@@ -469,23 +417,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
     pub fn update_group_integration_gitlab_slack_application(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationGitlabSlackApplicationBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationGitlabSlackApplicationBody>,
     ) -> UpdateGroupIntegrationGitlabSlackApplication<'_> {
         UpdateGroupIntegrationGitlabSlackApplication(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/gitlab-slack-application",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateGroupIntegrationGitlabSlackApplicationBody,
+                        types::UpdateGroupIntegrationGitlabSlackApplicationBody,
                     >::into(body),
                 ),
         )
@@ -499,24 +445,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Play integration.
     pub fn update_group_integration_google_play(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationGooglePlayBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationGooglePlayBody>,
     ) -> UpdateGroupIntegrationGooglePlay<'_> {
         UpdateGroupIntegrationGooglePlay(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/google-play",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationGooglePlayBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationGooglePlayBody>::into(body),
                 ),
         )
     }
@@ -529,24 +471,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Hangouts Chat integration.
     pub fn update_group_integration_hangouts_chat(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationHangoutsChatBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationHangoutsChatBody>,
     ) -> UpdateGroupIntegrationHangoutsChat<'_> {
         UpdateGroupIntegrationHangoutsChat(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/hangouts-chat",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationHangoutsChatBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationHangoutsChatBody>::into(body),
                 ),
         )
     }
@@ -559,23 +497,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Harbor integration.
     pub fn update_group_integration_harbor(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationHarborBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationHarborBody>,
     ) -> UpdateGroupIntegrationHarbor<'_> {
         UpdateGroupIntegrationHarbor(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/harbor",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationHarborBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationHarborBody>::into(body)),
         )
     }
     /// Create/Edit Irker integration
@@ -587,23 +521,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Irker integration.
     pub fn update_group_integration_irker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationIrkerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationIrkerBody>,
     ) -> UpdateGroupIntegrationIrker<'_> {
         UpdateGroupIntegrationIrker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/irker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationIrkerBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationIrkerBody>::into(body)),
         )
     }
     /// Create/Edit Jenkins integration
@@ -615,23 +545,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jenkins integration.
     pub fn update_group_integration_jenkins(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationJenkinsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationJenkinsBody>,
     ) -> UpdateGroupIntegrationJenkins<'_> {
         UpdateGroupIntegrationJenkins(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/jenkins",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationJenkinsBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationJenkinsBody>::into(body)),
         )
     }
     /// Create/Edit Jira integration
@@ -643,23 +569,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jira integration.
     pub fn update_group_integration_jira(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationJiraBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationJiraBody>,
     ) -> UpdateGroupIntegrationJira<'_> {
         UpdateGroupIntegrationJira(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/jira",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationJiraBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationJiraBody>::into(body)),
         )
     }
     /// Create/Edit Jira Cloud App integration
@@ -671,24 +593,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jira Cloud App integration.
     pub fn update_group_integration_jira_cloud_app(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationJiraCloudAppBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationJiraCloudAppBody>,
     ) -> UpdateGroupIntegrationJiraCloudApp<'_> {
         UpdateGroupIntegrationJiraCloudApp(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/jira-cloud-app",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationJiraCloudAppBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationJiraCloudAppBody>::into(body),
                 ),
         )
     }
@@ -701,23 +619,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Matrix integration.
     pub fn update_group_integration_matrix(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationMatrixBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationMatrixBody>,
     ) -> UpdateGroupIntegrationMatrix<'_> {
         UpdateGroupIntegrationMatrix(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/matrix",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationMatrixBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationMatrixBody>::into(body)),
         )
     }
     /// Create/Edit Mattermost Slash Commands integration
@@ -729,23 +643,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
     pub fn update_group_integration_mattermost_slash_commands(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationMattermostSlashCommandsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationMattermostSlashCommandsBody>,
     ) -> UpdateGroupIntegrationMattermostSlashCommands<'_> {
         UpdateGroupIntegrationMattermostSlashCommands(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/mattermost-slash-commands",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateGroupIntegrationMattermostSlashCommandsBody,
+                        types::UpdateGroupIntegrationMattermostSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -759,23 +671,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
     pub fn update_group_integration_slack_slash_commands(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationSlackSlashCommandsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationSlackSlashCommandsBody>,
     ) -> UpdateGroupIntegrationSlackSlashCommands<'_> {
         UpdateGroupIntegrationSlackSlashCommands(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/slack-slash-commands",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateGroupIntegrationSlackSlashCommandsBody,
+                        types::UpdateGroupIntegrationSlackSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -789,24 +699,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Packagist integration.
     pub fn update_group_integration_packagist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationPackagistBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationPackagistBody>,
     ) -> UpdateGroupIntegrationPackagist<'_> {
         UpdateGroupIntegrationPackagist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/packagist",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationPackagistBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationPackagistBody>::into(body),
                 ),
         )
     }
@@ -819,23 +725,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Phorge integration.
     pub fn update_group_integration_phorge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationPhorgeBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationPhorgeBody>,
     ) -> UpdateGroupIntegrationPhorge<'_> {
         UpdateGroupIntegrationPhorge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/phorge",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationPhorgeBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationPhorgeBody>::into(body)),
         )
     }
     /// Create/Edit Pipelines Email integration
@@ -847,24 +749,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pipelines Email integration.
     pub fn update_group_integration_pipelines_email(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationPipelinesEmailBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationPipelinesEmailBody>,
     ) -> UpdateGroupIntegrationPipelinesEmail<'_> {
         UpdateGroupIntegrationPipelinesEmail(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/pipelines-email",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationPipelinesEmailBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationPipelinesEmailBody>::into(body),
                 ),
         )
     }
@@ -877,24 +775,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pivotaltracker integration.
     pub fn update_group_integration_pivotaltracker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationPivotaltrackerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationPivotaltrackerBody>,
     ) -> UpdateGroupIntegrationPivotaltracker<'_> {
         UpdateGroupIntegrationPivotaltracker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/pivotaltracker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationPivotaltrackerBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationPivotaltrackerBody>::into(body),
                 ),
         )
     }
@@ -907,23 +801,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pumble integration.
     pub fn update_group_integration_pumble(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationPumbleBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationPumbleBody>,
     ) -> UpdateGroupIntegrationPumble<'_> {
         UpdateGroupIntegrationPumble(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/pumble",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationPumbleBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationPumbleBody>::into(body)),
         )
     }
     /// Create/Edit Pushover integration
@@ -935,22 +825,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pushover integration.
     pub fn update_group_integration_pushover(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationPushoverBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationPushoverBody>,
     ) -> UpdateGroupIntegrationPushover<'_> {
         UpdateGroupIntegrationPushover(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/pushover",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationPushoverBody>::into(body),
+                    &Into::<types::UpdateGroupIntegrationPushoverBody>::into(body),
                 ),
         )
     }
@@ -963,23 +851,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Redmine integration.
     pub fn update_group_integration_redmine(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationRedmineBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationRedmineBody>,
     ) -> UpdateGroupIntegrationRedmine<'_> {
         UpdateGroupIntegrationRedmine(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/redmine",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationRedmineBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationRedmineBody>::into(body)),
         )
     }
     /// Create/Edit Ewm integration
@@ -991,23 +875,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Ewm integration.
     pub fn update_group_integration_ewm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationEwmBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationEwmBody>,
     ) -> UpdateGroupIntegrationEwm<'_> {
         UpdateGroupIntegrationEwm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/ewm",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationEwmBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationEwmBody>::into(body)),
         )
     }
     /// Create/Edit Youtrack integration
@@ -1019,22 +899,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Youtrack integration.
     pub fn update_group_integration_youtrack(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationYoutrackBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationYoutrackBody>,
     ) -> UpdateGroupIntegrationYoutrack<'_> {
         UpdateGroupIntegrationYoutrack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/youtrack",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationYoutrackBody>::into(body),
+                    &Into::<types::UpdateGroupIntegrationYoutrackBody>::into(body),
                 ),
         )
     }
@@ -1047,23 +925,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Clickup integration.
     pub fn update_group_integration_clickup(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationClickupBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationClickupBody>,
     ) -> UpdateGroupIntegrationClickup<'_> {
         UpdateGroupIntegrationClickup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/clickup",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationClickupBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationClickupBody>::into(body)),
         )
     }
     /// Create/Edit Slack integration
@@ -1075,23 +949,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Slack integration.
     pub fn update_group_integration_slack(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationSlackBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationSlackBody>,
     ) -> UpdateGroupIntegrationSlack<'_> {
         UpdateGroupIntegrationSlack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/slack",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationSlackBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationSlackBody>::into(body)),
         )
     }
     /// Create/Edit Microsoft Teams integration
@@ -1103,24 +973,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Microsoft Teams integration.
     pub fn update_group_integration_microsoft_teams(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationMicrosoftTeamsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationMicrosoftTeamsBody>,
     ) -> UpdateGroupIntegrationMicrosoftTeams<'_> {
         UpdateGroupIntegrationMicrosoftTeams(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/microsoft-teams",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationMicrosoftTeamsBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationMicrosoftTeamsBody>::into(body),
                 ),
         )
     }
@@ -1133,24 +999,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mattermost integration.
     pub fn update_group_integration_mattermost(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationMattermostBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationMattermostBody>,
     ) -> UpdateGroupIntegrationMattermost<'_> {
         UpdateGroupIntegrationMattermost(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/mattermost",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationMattermostBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationMattermostBody>::into(body),
                 ),
         )
     }
@@ -1163,22 +1025,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Teamcity integration.
     pub fn update_group_integration_teamcity(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationTeamcityBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationTeamcityBody>,
     ) -> UpdateGroupIntegrationTeamcity<'_> {
         UpdateGroupIntegrationTeamcity(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/teamcity",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationTeamcityBody>::into(body),
+                    &Into::<types::UpdateGroupIntegrationTeamcityBody>::into(body),
                 ),
         )
     }
@@ -1191,22 +1051,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Telegram integration.
     pub fn update_group_integration_telegram(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationTelegramBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationTelegramBody>,
     ) -> UpdateGroupIntegrationTelegram<'_> {
         UpdateGroupIntegrationTelegram(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/telegram",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationTelegramBody>::into(body),
+                    &Into::<types::UpdateGroupIntegrationTelegramBody>::into(body),
                 ),
         )
     }
@@ -1219,24 +1077,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Unify Circuit integration.
     pub fn update_group_integration_unify_circuit(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationUnifyCircuitBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationUnifyCircuitBody>,
     ) -> UpdateGroupIntegrationUnifyCircuit<'_> {
         UpdateGroupIntegrationUnifyCircuit(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/unify-circuit",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationUnifyCircuitBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationUnifyCircuitBody>::into(body),
                 ),
         )
     }
@@ -1249,24 +1103,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Webex Teams integration.
     pub fn update_group_integration_webex_teams(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationWebexTeamsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationWebexTeamsBody>,
     ) -> UpdateGroupIntegrationWebexTeams<'_> {
         UpdateGroupIntegrationWebexTeams(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/webex-teams",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationWebexTeamsBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationWebexTeamsBody>::into(body),
                 ),
         )
     }
@@ -1279,23 +1129,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Zentao integration.
     pub fn update_group_integration_zentao(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationZentaoBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationZentaoBody>,
     ) -> UpdateGroupIntegrationZentao<'_> {
         UpdateGroupIntegrationZentao(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/zentao",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationZentaoBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationZentaoBody>::into(body)),
         )
     }
     /// Create/Edit Squash Tm integration
@@ -1307,22 +1153,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Squash Tm integration.
     pub fn update_group_integration_squash_tm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationSquashTmBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationSquashTmBody>,
     ) -> UpdateGroupIntegrationSquashTm<'_> {
         UpdateGroupIntegrationSquashTm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/squash-tm",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationSquashTmBody>::into(body),
+                    &Into::<types::UpdateGroupIntegrationSquashTmBody>::into(body),
                 ),
         )
     }
@@ -1335,23 +1179,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Github integration.
     pub fn update_group_integration_github(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationGithubBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationGithubBody>,
     ) -> UpdateGroupIntegrationGithub<'_> {
         UpdateGroupIntegrationGithub(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/github",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationGithubBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationGithubBody>::into(body)),
         )
     }
     /// Create/Edit Git Guardian integration
@@ -1363,24 +1203,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Git Guardian integration.
     pub fn update_group_integration_git_guardian(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationGitGuardianBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationGitGuardianBody>,
     ) -> UpdateGroupIntegrationGitGuardian<'_> {
         UpdateGroupIntegrationGitGuardian(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/git-guardian",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationGitGuardianBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationGitGuardianBody>::into(body),
                 ),
         )
     }
@@ -1393,25 +1229,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
     pub fn update_group_integration_gcp_artifact_registry(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         body: impl Into<
-            crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
+            types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
         >,
     ) -> UpdateGroupIntegrationGcpArtifactRegistry<'_> {
         UpdateGroupIntegrationGcpArtifactRegistry(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/google-cloud-platform-artifact-registry",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
+                        types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
                     >::into(body),
                 ),
         )
@@ -1425,25 +1259,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
     pub fn update_group_integration_gcp_workload_identity(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         body: impl Into<
-            crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
+            types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
         >,
     ) -> UpdateGroupIntegrationGcpWorkloadIdentity<'_> {
         UpdateGroupIntegrationGcpWorkloadIdentity(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/google-cloud-platform-workload-identity-federation",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
+                        types::PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
                     >::into(body),
                 ),
         )
@@ -1457,23 +1289,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mock Ci integration.
     pub fn update_group_integration_mock_ci(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationMockCiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationMockCiBody>,
     ) -> UpdateGroupIntegrationMockCi<'_> {
         UpdateGroupIntegrationMockCi(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/mock-ci",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateGroupIntegrationMockCiBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateGroupIntegrationMockCiBody>::into(body)),
         )
     }
     /// Create/Edit Mock Monitoring integration
@@ -1485,24 +1313,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mock Monitoring integration.
     pub fn update_group_integration_mock_monitoring(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateGroupIntegrationMockMonitoringBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateGroupIntegrationMockMonitoringBody>,
     ) -> UpdateGroupIntegrationMockMonitoring<'_> {
         UpdateGroupIntegrationMockMonitoring(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/integrations/mock-monitoring",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupIntegrationMockMonitoringBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupIntegrationMockMonitoringBody>::into(body),
                 ),
         )
     }
@@ -1515,22 +1339,17 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
-    ///
-    /// Returns, on success (200): Get an integration settings.
     pub fn get_group_integration(
         &self,
-        slug: impl Into<crate::types::Slug>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupIntegration<'_> {
         GetGroupIntegration(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/integrations/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::Slug>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<types::Slug>::into(slug)],
             ),
         )
     }
@@ -1543,22 +1362,17 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
-    ///
-    /// Returns, on success (204): Disable an integration.
     pub fn delete_group_integration(
         &self,
-        slug: impl Into<crate::types::Slug>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteGroupIntegration<'_> {
         DeleteGroupIntegration(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/integrations/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::Slug>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<types::Slug>::into(slug)],
             ),
         )
     }
@@ -1570,18 +1384,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
-    ///
-    /// Returns, on success (200): List all active integrations.
     pub fn list_project_services(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectServices<'_> {
         ListProjectServices(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/services",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -1594,24 +1406,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Apple App Store integration.
     pub fn update_project_service_apple_app_store(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceAppleAppStoreBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceAppleAppStoreBody>,
     ) -> UpdateProjectServiceAppleAppStore<'_> {
         UpdateProjectServiceAppleAppStore(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/apple-app-store",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceAppleAppStoreBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceAppleAppStoreBody>::into(body),
                 ),
         )
     }
@@ -1624,23 +1432,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Asana integration.
     pub fn update_project_service_asana(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceAsanaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceAsanaBody>,
     ) -> UpdateProjectServiceAsana<'_> {
         UpdateProjectServiceAsana(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/asana",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceAsanaBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceAsanaBody>::into(body)),
         )
     }
     /// Create/Edit Assembla integration
@@ -1652,23 +1456,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Assembla integration.
     pub fn update_project_service_assembla(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceAssemblaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceAssemblaBody>,
     ) -> UpdateProjectServiceAssembla<'_> {
         UpdateProjectServiceAssembla(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/assembla",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceAssemblaBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceAssemblaBody>::into(body)),
         )
     }
     /// Create/Edit Bamboo integration
@@ -1680,23 +1480,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Bamboo integration.
     pub fn update_project_service_bamboo(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceBambooBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceBambooBody>,
     ) -> UpdateProjectServiceBamboo<'_> {
         UpdateProjectServiceBamboo(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/bamboo",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceBambooBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceBambooBody>::into(body)),
         )
     }
     /// Create/Edit Bugzilla integration
@@ -1708,23 +1504,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Bugzilla integration.
     pub fn update_project_service_bugzilla(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceBugzillaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceBugzillaBody>,
     ) -> UpdateProjectServiceBugzilla<'_> {
         UpdateProjectServiceBugzilla(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/bugzilla",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceBugzillaBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceBugzillaBody>::into(body)),
         )
     }
     /// Create/Edit Buildkite integration
@@ -1736,23 +1528,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Buildkite integration.
     pub fn update_project_service_buildkite(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceBuildkiteBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceBuildkiteBody>,
     ) -> UpdateProjectServiceBuildkite<'_> {
         UpdateProjectServiceBuildkite(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/buildkite",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceBuildkiteBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceBuildkiteBody>::into(body)),
         )
     }
     /// Create/Edit Campfire integration
@@ -1764,23 +1552,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Campfire integration.
     pub fn update_project_service_campfire(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceCampfireBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceCampfireBody>,
     ) -> UpdateProjectServiceCampfire<'_> {
         UpdateProjectServiceCampfire(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/campfire",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceCampfireBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceCampfireBody>::into(body)),
         )
     }
     /// Create/Edit Confluence integration
@@ -1792,22 +1576,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Confluence integration.
     pub fn update_project_service_confluence(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceConfluenceBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceConfluenceBody>,
     ) -> UpdateProjectServiceConfluence<'_> {
         UpdateProjectServiceConfluence(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/confluence",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectServiceConfluenceBody>::into(body),
+                    &Into::<types::UpdateProjectServiceConfluenceBody>::into(body),
                 ),
         )
     }
@@ -1820,23 +1602,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
     pub fn update_project_service_custom_issue_tracker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceCustomIssueTrackerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceCustomIssueTrackerBody>,
     ) -> UpdateProjectServiceCustomIssueTracker<'_> {
         UpdateProjectServiceCustomIssueTracker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/custom-issue-tracker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectServiceCustomIssueTrackerBody,
+                        types::UpdateProjectServiceCustomIssueTrackerBody,
                     >::into(body),
                 ),
         )
@@ -1850,23 +1630,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Datadog integration.
     pub fn update_project_service_datadog(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceDatadogBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceDatadogBody>,
     ) -> UpdateProjectServiceDatadog<'_> {
         UpdateProjectServiceDatadog(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/datadog",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceDatadogBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceDatadogBody>::into(body)),
         )
     }
     /// Create/Edit Diffblue Cover integration
@@ -1878,24 +1654,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Diffblue Cover integration.
     pub fn update_project_service_diffblue_cover(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceDiffblueCoverBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceDiffblueCoverBody>,
     ) -> UpdateProjectServiceDiffblueCover<'_> {
         UpdateProjectServiceDiffblueCover(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/diffblue-cover",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceDiffblueCoverBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceDiffblueCoverBody>::into(body),
                 ),
         )
     }
@@ -1908,23 +1680,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Discord integration.
     pub fn update_project_service_discord(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceDiscordBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceDiscordBody>,
     ) -> UpdateProjectServiceDiscord<'_> {
         UpdateProjectServiceDiscord(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/discord",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceDiscordBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceDiscordBody>::into(body)),
         )
     }
     /// Create/Edit Drone Ci integration
@@ -1936,23 +1704,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Drone Ci integration.
     pub fn update_project_service_drone_ci(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceDroneCiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceDroneCiBody>,
     ) -> UpdateProjectServiceDroneCi<'_> {
         UpdateProjectServiceDroneCi(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/drone-ci",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceDroneCiBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceDroneCiBody>::into(body)),
         )
     }
     /// Create/Edit Emails On Push integration
@@ -1964,24 +1728,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Emails On Push integration.
     pub fn update_project_service_emails_on_push(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceEmailsOnPushBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceEmailsOnPushBody>,
     ) -> UpdateProjectServiceEmailsOnPush<'_> {
         UpdateProjectServiceEmailsOnPush(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/emails-on-push",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceEmailsOnPushBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceEmailsOnPushBody>::into(body),
                 ),
         )
     }
@@ -1994,24 +1754,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit External Wiki integration.
     pub fn update_project_service_external_wiki(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceExternalWikiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceExternalWikiBody>,
     ) -> UpdateProjectServiceExternalWiki<'_> {
         UpdateProjectServiceExternalWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/external-wiki",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceExternalWikiBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceExternalWikiBody>::into(body),
                 ),
         )
     }
@@ -2024,23 +1780,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
     pub fn update_project_service_gitlab_slack_application(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceGitlabSlackApplicationBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceGitlabSlackApplicationBody>,
     ) -> UpdateProjectServiceGitlabSlackApplication<'_> {
         UpdateProjectServiceGitlabSlackApplication(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/gitlab-slack-application",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectServiceGitlabSlackApplicationBody,
+                        types::UpdateProjectServiceGitlabSlackApplicationBody,
                     >::into(body),
                 ),
         )
@@ -2054,22 +1808,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Play integration.
     pub fn update_project_service_google_play(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceGooglePlayBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceGooglePlayBody>,
     ) -> UpdateProjectServiceGooglePlay<'_> {
         UpdateProjectServiceGooglePlay(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/google-play",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectServiceGooglePlayBody>::into(body),
+                    &Into::<types::UpdateProjectServiceGooglePlayBody>::into(body),
                 ),
         )
     }
@@ -2082,24 +1834,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Hangouts Chat integration.
     pub fn update_project_service_hangouts_chat(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceHangoutsChatBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceHangoutsChatBody>,
     ) -> UpdateProjectServiceHangoutsChat<'_> {
         UpdateProjectServiceHangoutsChat(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/hangouts-chat",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceHangoutsChatBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceHangoutsChatBody>::into(body),
                 ),
         )
     }
@@ -2112,23 +1860,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Harbor integration.
     pub fn update_project_service_harbor(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceHarborBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceHarborBody>,
     ) -> UpdateProjectServiceHarbor<'_> {
         UpdateProjectServiceHarbor(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/harbor",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceHarborBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceHarborBody>::into(body)),
         )
     }
     /// Create/Edit Irker integration
@@ -2140,23 +1884,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Irker integration.
     pub fn update_project_service_irker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceIrkerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceIrkerBody>,
     ) -> UpdateProjectServiceIrker<'_> {
         UpdateProjectServiceIrker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/irker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceIrkerBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceIrkerBody>::into(body)),
         )
     }
     /// Create/Edit Jenkins integration
@@ -2168,23 +1908,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jenkins integration.
     pub fn update_project_service_jenkins(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceJenkinsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceJenkinsBody>,
     ) -> UpdateProjectServiceJenkins<'_> {
         UpdateProjectServiceJenkins(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/jenkins",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceJenkinsBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceJenkinsBody>::into(body)),
         )
     }
     /// Create/Edit Jira integration
@@ -2196,23 +1932,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jira integration.
     pub fn update_project_service_jira(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceJiraBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceJiraBody>,
     ) -> UpdateProjectServiceJira<'_> {
         UpdateProjectServiceJira(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/jira",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceJiraBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceJiraBody>::into(body)),
         )
     }
     /// Create/Edit Jira Cloud App integration
@@ -2224,24 +1956,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jira Cloud App integration.
     pub fn update_project_service_jira_cloud_app(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceJiraCloudAppBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceJiraCloudAppBody>,
     ) -> UpdateProjectServiceJiraCloudApp<'_> {
         UpdateProjectServiceJiraCloudApp(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/jira-cloud-app",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceJiraCloudAppBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceJiraCloudAppBody>::into(body),
                 ),
         )
     }
@@ -2254,23 +1982,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Matrix integration.
     pub fn update_project_service_matrix(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceMatrixBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceMatrixBody>,
     ) -> UpdateProjectServiceMatrix<'_> {
         UpdateProjectServiceMatrix(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/matrix",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceMatrixBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceMatrixBody>::into(body)),
         )
     }
     /// Create/Edit Mattermost Slash Commands integration
@@ -2282,23 +2006,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
     pub fn update_project_service_mattermost_slash_commands(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceMattermostSlashCommandsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceMattermostSlashCommandsBody>,
     ) -> UpdateProjectServiceMattermostSlashCommands<'_> {
         UpdateProjectServiceMattermostSlashCommands(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/mattermost-slash-commands",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectServiceMattermostSlashCommandsBody,
+                        types::UpdateProjectServiceMattermostSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -2312,23 +2034,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
     pub fn update_project_service_slack_slash_commands(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceSlackSlashCommandsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceSlackSlashCommandsBody>,
     ) -> UpdateProjectServiceSlackSlashCommands<'_> {
         UpdateProjectServiceSlackSlashCommands(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/slack-slash-commands",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectServiceSlackSlashCommandsBody,
+                        types::UpdateProjectServiceSlackSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -2342,23 +2062,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Packagist integration.
     pub fn update_project_service_packagist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServicePackagistBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServicePackagistBody>,
     ) -> UpdateProjectServicePackagist<'_> {
         UpdateProjectServicePackagist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/packagist",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServicePackagistBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServicePackagistBody>::into(body)),
         )
     }
     /// Create/Edit Phorge integration
@@ -2370,23 +2086,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Phorge integration.
     pub fn update_project_service_phorge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServicePhorgeBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServicePhorgeBody>,
     ) -> UpdateProjectServicePhorge<'_> {
         UpdateProjectServicePhorge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/phorge",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServicePhorgeBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServicePhorgeBody>::into(body)),
         )
     }
     /// Create/Edit Pipelines Email integration
@@ -2398,24 +2110,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pipelines Email integration.
     pub fn update_project_service_pipelines_email(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServicePipelinesEmailBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServicePipelinesEmailBody>,
     ) -> UpdateProjectServicePipelinesEmail<'_> {
         UpdateProjectServicePipelinesEmail(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/pipelines-email",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServicePipelinesEmailBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServicePipelinesEmailBody>::into(body),
                 ),
         )
     }
@@ -2428,24 +2136,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pivotaltracker integration.
     pub fn update_project_service_pivotaltracker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServicePivotaltrackerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServicePivotaltrackerBody>,
     ) -> UpdateProjectServicePivotaltracker<'_> {
         UpdateProjectServicePivotaltracker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/pivotaltracker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServicePivotaltrackerBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServicePivotaltrackerBody>::into(body),
                 ),
         )
     }
@@ -2458,23 +2162,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pumble integration.
     pub fn update_project_service_pumble(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServicePumbleBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServicePumbleBody>,
     ) -> UpdateProjectServicePumble<'_> {
         UpdateProjectServicePumble(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/pumble",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServicePumbleBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServicePumbleBody>::into(body)),
         )
     }
     /// Create/Edit Pushover integration
@@ -2486,23 +2186,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pushover integration.
     pub fn update_project_service_pushover(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServicePushoverBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServicePushoverBody>,
     ) -> UpdateProjectServicePushover<'_> {
         UpdateProjectServicePushover(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/pushover",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServicePushoverBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServicePushoverBody>::into(body)),
         )
     }
     /// Create/Edit Redmine integration
@@ -2514,23 +2210,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Redmine integration.
     pub fn update_project_service_redmine(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceRedmineBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceRedmineBody>,
     ) -> UpdateProjectServiceRedmine<'_> {
         UpdateProjectServiceRedmine(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/redmine",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceRedmineBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceRedmineBody>::into(body)),
         )
     }
     /// Create/Edit Ewm integration
@@ -2542,23 +2234,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Ewm integration.
     pub fn update_project_service_ewm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceEwmBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceEwmBody>,
     ) -> UpdateProjectServiceEwm<'_> {
         UpdateProjectServiceEwm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/ewm",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceEwmBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceEwmBody>::into(body)),
         )
     }
     /// Create/Edit Youtrack integration
@@ -2570,23 +2258,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Youtrack integration.
     pub fn update_project_service_youtrack(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceYoutrackBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceYoutrackBody>,
     ) -> UpdateProjectServiceYoutrack<'_> {
         UpdateProjectServiceYoutrack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/youtrack",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceYoutrackBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceYoutrackBody>::into(body)),
         )
     }
     /// Create/Edit Clickup integration
@@ -2598,23 +2282,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Clickup integration.
     pub fn update_project_service_clickup(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceClickupBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceClickupBody>,
     ) -> UpdateProjectServiceClickup<'_> {
         UpdateProjectServiceClickup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/clickup",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceClickupBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceClickupBody>::into(body)),
         )
     }
     /// Create/Edit Slack integration
@@ -2626,23 +2306,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Slack integration.
     pub fn update_project_service_slack(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceSlackBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceSlackBody>,
     ) -> UpdateProjectServiceSlack<'_> {
         UpdateProjectServiceSlack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/slack",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceSlackBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceSlackBody>::into(body)),
         )
     }
     /// Create/Edit Microsoft Teams integration
@@ -2654,24 +2330,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Microsoft Teams integration.
     pub fn update_project_service_microsoft_teams(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceMicrosoftTeamsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceMicrosoftTeamsBody>,
     ) -> UpdateProjectServiceMicrosoftTeams<'_> {
         UpdateProjectServiceMicrosoftTeams(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/microsoft-teams",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceMicrosoftTeamsBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceMicrosoftTeamsBody>::into(body),
                 ),
         )
     }
@@ -2684,22 +2356,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mattermost integration.
     pub fn update_project_service_mattermost(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceMattermostBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceMattermostBody>,
     ) -> UpdateProjectServiceMattermost<'_> {
         UpdateProjectServiceMattermost(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/mattermost",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectServiceMattermostBody>::into(body),
+                    &Into::<types::UpdateProjectServiceMattermostBody>::into(body),
                 ),
         )
     }
@@ -2712,23 +2382,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Teamcity integration.
     pub fn update_project_service_teamcity(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceTeamcityBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceTeamcityBody>,
     ) -> UpdateProjectServiceTeamcity<'_> {
         UpdateProjectServiceTeamcity(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/teamcity",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceTeamcityBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceTeamcityBody>::into(body)),
         )
     }
     /// Create/Edit Telegram integration
@@ -2740,23 +2406,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Telegram integration.
     pub fn update_project_service_telegram(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceTelegramBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceTelegramBody>,
     ) -> UpdateProjectServiceTelegram<'_> {
         UpdateProjectServiceTelegram(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/telegram",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceTelegramBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceTelegramBody>::into(body)),
         )
     }
     /// Create/Edit Unify Circuit integration
@@ -2768,24 +2430,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Unify Circuit integration.
     pub fn update_project_service_unify_circuit(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceUnifyCircuitBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceUnifyCircuitBody>,
     ) -> UpdateProjectServiceUnifyCircuit<'_> {
         UpdateProjectServiceUnifyCircuit(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/unify-circuit",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceUnifyCircuitBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceUnifyCircuitBody>::into(body),
                 ),
         )
     }
@@ -2798,22 +2456,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Webex Teams integration.
     pub fn update_project_service_webex_teams(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceWebexTeamsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceWebexTeamsBody>,
     ) -> UpdateProjectServiceWebexTeams<'_> {
         UpdateProjectServiceWebexTeams(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/webex-teams",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectServiceWebexTeamsBody>::into(body),
+                    &Into::<types::UpdateProjectServiceWebexTeamsBody>::into(body),
                 ),
         )
     }
@@ -2826,23 +2482,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Zentao integration.
     pub fn update_project_service_zentao(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceZentaoBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceZentaoBody>,
     ) -> UpdateProjectServiceZentao<'_> {
         UpdateProjectServiceZentao(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/zentao",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceZentaoBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceZentaoBody>::into(body)),
         )
     }
     /// Create/Edit Squash Tm integration
@@ -2854,23 +2506,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Squash Tm integration.
     pub fn update_project_service_squash_tm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceSquashTmBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceSquashTmBody>,
     ) -> UpdateProjectServiceSquashTm<'_> {
         UpdateProjectServiceSquashTm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/squash-tm",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceSquashTmBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceSquashTmBody>::into(body)),
         )
     }
     /// Create/Edit Github integration
@@ -2882,23 +2530,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Github integration.
     pub fn update_project_service_github(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceGithubBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceGithubBody>,
     ) -> UpdateProjectServiceGithub<'_> {
         UpdateProjectServiceGithub(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/github",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceGithubBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceGithubBody>::into(body)),
         )
     }
     /// Create/Edit Git Guardian integration
@@ -2910,24 +2554,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Git Guardian integration.
     pub fn update_project_service_git_guardian(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceGitGuardianBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceGitGuardianBody>,
     ) -> UpdateProjectServiceGitGuardian<'_> {
         UpdateProjectServiceGitGuardian(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/git-guardian",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceGitGuardianBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceGitGuardianBody>::into(body),
                 ),
         )
     }
@@ -2940,25 +2580,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
     pub fn update_project_service_gcp_artifact_registry(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         body: impl Into<
-            crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry,
+            types::PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry,
         >,
     ) -> UpdateProjectServiceGcpArtifactRegistry<'_> {
         UpdateProjectServiceGcpArtifactRegistry(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/google-cloud-platform-artifact-registry",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry,
+                        types::PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry,
                     >::into(body),
                 ),
         )
@@ -2972,25 +2610,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
     pub fn update_project_service_gcp_workload_identity(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         body: impl Into<
-            crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation,
+            types::PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation,
         >,
     ) -> UpdateProjectServiceGcpWorkloadIdentity<'_> {
         UpdateProjectServiceGcpWorkloadIdentity(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/google-cloud-platform-workload-identity-federation",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation,
+                        types::PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation,
                     >::into(body),
                 ),
         )
@@ -3004,23 +2640,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mock Ci integration.
     pub fn update_project_service_mock_ci(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceMockCiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceMockCiBody>,
     ) -> UpdateProjectServiceMockCi<'_> {
         UpdateProjectServiceMockCi(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/mock-ci",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectServiceMockCiBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectServiceMockCiBody>::into(body)),
         )
     }
     /// Create/Edit Mock Monitoring integration
@@ -3032,24 +2664,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mock Monitoring integration.
     pub fn update_project_service_mock_monitoring(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectServiceMockMonitoringBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectServiceMockMonitoringBody>,
     ) -> UpdateProjectServiceMockMonitoring<'_> {
         UpdateProjectServiceMockMonitoring(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/services/mock-monitoring",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectServiceMockMonitoringBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectServiceMockMonitoringBody>::into(body),
                 ),
         )
     }
@@ -3062,22 +2690,17 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
-    ///
-    /// Returns, on success (200): Get an integration settings.
     pub fn get_project_service(
         &self,
-        slug: impl Into<crate::types::Slug>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectService<'_> {
         GetProjectService(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/services/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::Slug>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<types::Slug>::into(slug)],
             ),
         )
     }
@@ -3090,22 +2713,17 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
-    ///
-    /// Returns, on success (204): Disable an integration.
     pub fn delete_project_service(
         &self,
-        slug: impl Into<crate::types::Slug>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectService<'_> {
         DeleteProjectService(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/services/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::Slug>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<types::Slug>::into(slug)],
             ),
         )
     }
@@ -3118,23 +2736,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Trigger a slash command for mattermost-slash-commands.
     pub fn trigger_project_service_mattermost_slash_command(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::TriggerProjectServiceMattermostSlashCommandBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::TriggerProjectServiceMattermostSlashCommandBody>,
     ) -> TriggerProjectServiceMattermostSlashCommand<'_> {
         TriggerProjectServiceMattermostSlashCommand(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/services/mattermost_slash_commands/trigger",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::TriggerProjectServiceMattermostSlashCommandBody,
+                        types::TriggerProjectServiceMattermostSlashCommandBody,
                     >::into(body),
                 ),
         )
@@ -3148,23 +2764,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Trigger a slash command for slack-slash-commands.
     pub fn trigger_project_service_slack_slash_command(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::TriggerProjectServiceSlackSlashCommandBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::TriggerProjectServiceSlackSlashCommandBody>,
     ) -> TriggerProjectServiceSlackSlashCommand<'_> {
         TriggerProjectServiceSlackSlashCommand(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/services/slack_slash_commands/trigger",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::TriggerProjectServiceSlackSlashCommandBody,
+                        types::TriggerProjectServiceSlackSlashCommandBody,
                     >::into(body),
                 ),
         )
@@ -3177,18 +2791,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
-    ///
-    /// Returns, on success (200): List all active integrations.
     pub fn list_project_integrations(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectIntegrations<'_> {
         ListProjectIntegrations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/integrations",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3201,24 +2813,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Apple App Store integration.
     pub fn update_project_integration_apple_app_store(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationAppleAppStoreBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationAppleAppStoreBody>,
     ) -> UpdateProjectIntegrationAppleAppStore<'_> {
         UpdateProjectIntegrationAppleAppStore(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/apple-app-store",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationAppleAppStoreBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationAppleAppStoreBody>::into(body),
                 ),
         )
     }
@@ -3231,23 +2839,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Asana integration.
     pub fn update_project_integration_asana(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationAsanaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationAsanaBody>,
     ) -> UpdateProjectIntegrationAsana<'_> {
         UpdateProjectIntegrationAsana(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/asana",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationAsanaBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectIntegrationAsanaBody>::into(body)),
         )
     }
     /// Create/Edit Assembla integration
@@ -3259,24 +2863,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Assembla integration.
     pub fn update_project_integration_assembla(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationAssemblaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationAssemblaBody>,
     ) -> UpdateProjectIntegrationAssembla<'_> {
         UpdateProjectIntegrationAssembla(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/assembla",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationAssemblaBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationAssemblaBody>::into(body),
                 ),
         )
     }
@@ -3289,22 +2889,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Bamboo integration.
     pub fn update_project_integration_bamboo(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationBambooBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationBambooBody>,
     ) -> UpdateProjectIntegrationBamboo<'_> {
         UpdateProjectIntegrationBamboo(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/bamboo",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationBambooBody>::into(body),
+                    &Into::<types::UpdateProjectIntegrationBambooBody>::into(body),
                 ),
         )
     }
@@ -3317,24 +2915,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Bugzilla integration.
     pub fn update_project_integration_bugzilla(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationBugzillaBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationBugzillaBody>,
     ) -> UpdateProjectIntegrationBugzilla<'_> {
         UpdateProjectIntegrationBugzilla(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/bugzilla",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationBugzillaBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationBugzillaBody>::into(body),
                 ),
         )
     }
@@ -3347,24 +2941,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Buildkite integration.
     pub fn update_project_integration_buildkite(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationBuildkiteBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationBuildkiteBody>,
     ) -> UpdateProjectIntegrationBuildkite<'_> {
         UpdateProjectIntegrationBuildkite(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/buildkite",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationBuildkiteBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationBuildkiteBody>::into(body),
                 ),
         )
     }
@@ -3377,24 +2967,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Campfire integration.
     pub fn update_project_integration_campfire(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationCampfireBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationCampfireBody>,
     ) -> UpdateProjectIntegrationCampfire<'_> {
         UpdateProjectIntegrationCampfire(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/campfire",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationCampfireBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationCampfireBody>::into(body),
                 ),
         )
     }
@@ -3407,24 +2993,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Confluence integration.
     pub fn update_project_integration_confluence(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationConfluenceBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationConfluenceBody>,
     ) -> UpdateProjectIntegrationConfluence<'_> {
         UpdateProjectIntegrationConfluence(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/confluence",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationConfluenceBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationConfluenceBody>::into(body),
                 ),
         )
     }
@@ -3437,23 +3019,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Custom Issue Tracker integration.
     pub fn update_project_integration_custom_issue_tracker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationCustomIssueTrackerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationCustomIssueTrackerBody>,
     ) -> UpdateProjectIntegrationCustomIssueTracker<'_> {
         UpdateProjectIntegrationCustomIssueTracker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/custom-issue-tracker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectIntegrationCustomIssueTrackerBody,
+                        types::UpdateProjectIntegrationCustomIssueTrackerBody,
                     >::into(body),
                 ),
         )
@@ -3467,24 +3047,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Datadog integration.
     pub fn update_project_integration_datadog(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationDatadogBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationDatadogBody>,
     ) -> UpdateProjectIntegrationDatadog<'_> {
         UpdateProjectIntegrationDatadog(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/datadog",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationDatadogBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationDatadogBody>::into(body),
                 ),
         )
     }
@@ -3497,24 +3073,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Diffblue Cover integration.
     pub fn update_project_integration_diffblue_cover(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationDiffblueCoverBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationDiffblueCoverBody>,
     ) -> UpdateProjectIntegrationDiffblueCover<'_> {
         UpdateProjectIntegrationDiffblueCover(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/diffblue-cover",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationDiffblueCoverBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationDiffblueCoverBody>::into(body),
                 ),
         )
     }
@@ -3527,24 +3099,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Discord integration.
     pub fn update_project_integration_discord(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationDiscordBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationDiscordBody>,
     ) -> UpdateProjectIntegrationDiscord<'_> {
         UpdateProjectIntegrationDiscord(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/discord",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationDiscordBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationDiscordBody>::into(body),
                 ),
         )
     }
@@ -3557,24 +3125,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Drone Ci integration.
     pub fn update_project_integration_drone_ci(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationDroneCiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationDroneCiBody>,
     ) -> UpdateProjectIntegrationDroneCi<'_> {
         UpdateProjectIntegrationDroneCi(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/drone-ci",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationDroneCiBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationDroneCiBody>::into(body),
                 ),
         )
     }
@@ -3587,24 +3151,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Emails On Push integration.
     pub fn update_project_integration_emails_on_push(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationEmailsOnPushBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationEmailsOnPushBody>,
     ) -> UpdateProjectIntegrationEmailsOnPush<'_> {
         UpdateProjectIntegrationEmailsOnPush(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/emails-on-push",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationEmailsOnPushBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationEmailsOnPushBody>::into(body),
                 ),
         )
     }
@@ -3617,24 +3177,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit External Wiki integration.
     pub fn update_project_integration_external_wiki(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationExternalWikiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationExternalWikiBody>,
     ) -> UpdateProjectIntegrationExternalWiki<'_> {
         UpdateProjectIntegrationExternalWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/external-wiki",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationExternalWikiBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationExternalWikiBody>::into(body),
                 ),
         )
     }
@@ -3647,23 +3203,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Gitlab Slack Application integration.
     pub fn update_project_integration_gitlab_slack_application(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationGitlabSlackApplicationBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationGitlabSlackApplicationBody>,
     ) -> UpdateProjectIntegrationGitlabSlackApplication<'_> {
         UpdateProjectIntegrationGitlabSlackApplication(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/gitlab-slack-application",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectIntegrationGitlabSlackApplicationBody,
+                        types::UpdateProjectIntegrationGitlabSlackApplicationBody,
                     >::into(body),
                 ),
         )
@@ -3677,24 +3231,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Play integration.
     pub fn update_project_integration_google_play(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationGooglePlayBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationGooglePlayBody>,
     ) -> UpdateProjectIntegrationGooglePlay<'_> {
         UpdateProjectIntegrationGooglePlay(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/google-play",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationGooglePlayBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationGooglePlayBody>::into(body),
                 ),
         )
     }
@@ -3707,24 +3257,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Hangouts Chat integration.
     pub fn update_project_integration_hangouts_chat(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationHangoutsChatBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationHangoutsChatBody>,
     ) -> UpdateProjectIntegrationHangoutsChat<'_> {
         UpdateProjectIntegrationHangoutsChat(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/hangouts-chat",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationHangoutsChatBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationHangoutsChatBody>::into(body),
                 ),
         )
     }
@@ -3737,22 +3283,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Harbor integration.
     pub fn update_project_integration_harbor(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationHarborBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationHarborBody>,
     ) -> UpdateProjectIntegrationHarbor<'_> {
         UpdateProjectIntegrationHarbor(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/harbor",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationHarborBody>::into(body),
+                    &Into::<types::UpdateProjectIntegrationHarborBody>::into(body),
                 ),
         )
     }
@@ -3765,23 +3309,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Irker integration.
     pub fn update_project_integration_irker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationIrkerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationIrkerBody>,
     ) -> UpdateProjectIntegrationIrker<'_> {
         UpdateProjectIntegrationIrker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/irker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationIrkerBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectIntegrationIrkerBody>::into(body)),
         )
     }
     /// Create/Edit Jenkins integration
@@ -3793,24 +3333,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jenkins integration.
     pub fn update_project_integration_jenkins(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationJenkinsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationJenkinsBody>,
     ) -> UpdateProjectIntegrationJenkins<'_> {
         UpdateProjectIntegrationJenkins(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/jenkins",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationJenkinsBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationJenkinsBody>::into(body),
                 ),
         )
     }
@@ -3823,23 +3359,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jira integration.
     pub fn update_project_integration_jira(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationJiraBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationJiraBody>,
     ) -> UpdateProjectIntegrationJira<'_> {
         UpdateProjectIntegrationJira(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/jira",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationJiraBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectIntegrationJiraBody>::into(body)),
         )
     }
     /// Create/Edit Jira Cloud App integration
@@ -3851,24 +3383,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Jira Cloud App integration.
     pub fn update_project_integration_jira_cloud_app(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationJiraCloudAppBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationJiraCloudAppBody>,
     ) -> UpdateProjectIntegrationJiraCloudApp<'_> {
         UpdateProjectIntegrationJiraCloudApp(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/jira-cloud-app",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationJiraCloudAppBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationJiraCloudAppBody>::into(body),
                 ),
         )
     }
@@ -3881,22 +3409,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Matrix integration.
     pub fn update_project_integration_matrix(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationMatrixBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationMatrixBody>,
     ) -> UpdateProjectIntegrationMatrix<'_> {
         UpdateProjectIntegrationMatrix(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/matrix",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationMatrixBody>::into(body),
+                    &Into::<types::UpdateProjectIntegrationMatrixBody>::into(body),
                 ),
         )
     }
@@ -3909,25 +3435,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mattermost Slash Commands integration.
     pub fn update_project_integration_mattermost_slash_commands(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<
-            crate::types::UpdateProjectIntegrationMattermostSlashCommandsBody,
-        >,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationMattermostSlashCommandsBody>,
     ) -> UpdateProjectIntegrationMattermostSlashCommands<'_> {
         UpdateProjectIntegrationMattermostSlashCommands(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/mattermost-slash-commands",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectIntegrationMattermostSlashCommandsBody,
+                        types::UpdateProjectIntegrationMattermostSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -3941,23 +3463,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Slack Slash Commands integration.
     pub fn update_project_integration_slack_slash_commands(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationSlackSlashCommandsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationSlackSlashCommandsBody>,
     ) -> UpdateProjectIntegrationSlackSlashCommands<'_> {
         UpdateProjectIntegrationSlackSlashCommands(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/slack-slash-commands",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectIntegrationSlackSlashCommandsBody,
+                        types::UpdateProjectIntegrationSlackSlashCommandsBody,
                     >::into(body),
                 ),
         )
@@ -3971,24 +3491,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Packagist integration.
     pub fn update_project_integration_packagist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationPackagistBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationPackagistBody>,
     ) -> UpdateProjectIntegrationPackagist<'_> {
         UpdateProjectIntegrationPackagist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/packagist",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationPackagistBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationPackagistBody>::into(body),
                 ),
         )
     }
@@ -4001,22 +3517,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Phorge integration.
     pub fn update_project_integration_phorge(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationPhorgeBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationPhorgeBody>,
     ) -> UpdateProjectIntegrationPhorge<'_> {
         UpdateProjectIntegrationPhorge(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/phorge",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationPhorgeBody>::into(body),
+                    &Into::<types::UpdateProjectIntegrationPhorgeBody>::into(body),
                 ),
         )
     }
@@ -4029,23 +3543,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pipelines Email integration.
     pub fn update_project_integration_pipelines_email(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationPipelinesEmailBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationPipelinesEmailBody>,
     ) -> UpdateProjectIntegrationPipelinesEmail<'_> {
         UpdateProjectIntegrationPipelinesEmail(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/pipelines-email",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectIntegrationPipelinesEmailBody,
+                        types::UpdateProjectIntegrationPipelinesEmailBody,
                     >::into(body),
                 ),
         )
@@ -4059,23 +3571,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pivotaltracker integration.
     pub fn update_project_integration_pivotaltracker(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationPivotaltrackerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationPivotaltrackerBody>,
     ) -> UpdateProjectIntegrationPivotaltracker<'_> {
         UpdateProjectIntegrationPivotaltracker(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/pivotaltracker",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectIntegrationPivotaltrackerBody,
+                        types::UpdateProjectIntegrationPivotaltrackerBody,
                     >::into(body),
                 ),
         )
@@ -4089,22 +3599,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pumble integration.
     pub fn update_project_integration_pumble(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationPumbleBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationPumbleBody>,
     ) -> UpdateProjectIntegrationPumble<'_> {
         UpdateProjectIntegrationPumble(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/pumble",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationPumbleBody>::into(body),
+                    &Into::<types::UpdateProjectIntegrationPumbleBody>::into(body),
                 ),
         )
     }
@@ -4117,24 +3625,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Pushover integration.
     pub fn update_project_integration_pushover(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationPushoverBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationPushoverBody>,
     ) -> UpdateProjectIntegrationPushover<'_> {
         UpdateProjectIntegrationPushover(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/pushover",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationPushoverBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationPushoverBody>::into(body),
                 ),
         )
     }
@@ -4147,24 +3651,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Redmine integration.
     pub fn update_project_integration_redmine(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationRedmineBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationRedmineBody>,
     ) -> UpdateProjectIntegrationRedmine<'_> {
         UpdateProjectIntegrationRedmine(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/redmine",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationRedmineBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationRedmineBody>::into(body),
                 ),
         )
     }
@@ -4177,23 +3677,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Ewm integration.
     pub fn update_project_integration_ewm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationEwmBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationEwmBody>,
     ) -> UpdateProjectIntegrationEwm<'_> {
         UpdateProjectIntegrationEwm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/ewm",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationEwmBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectIntegrationEwmBody>::into(body)),
         )
     }
     /// Create/Edit Youtrack integration
@@ -4205,24 +3701,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Youtrack integration.
     pub fn update_project_integration_youtrack(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationYoutrackBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationYoutrackBody>,
     ) -> UpdateProjectIntegrationYoutrack<'_> {
         UpdateProjectIntegrationYoutrack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/youtrack",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationYoutrackBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationYoutrackBody>::into(body),
                 ),
         )
     }
@@ -4235,24 +3727,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Clickup integration.
     pub fn update_project_integration_clickup(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationClickupBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationClickupBody>,
     ) -> UpdateProjectIntegrationClickup<'_> {
         UpdateProjectIntegrationClickup(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/clickup",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationClickupBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationClickupBody>::into(body),
                 ),
         )
     }
@@ -4265,23 +3753,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Slack integration.
     pub fn update_project_integration_slack(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationSlackBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationSlackBody>,
     ) -> UpdateProjectIntegrationSlack<'_> {
         UpdateProjectIntegrationSlack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/slack",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationSlackBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectIntegrationSlackBody>::into(body)),
         )
     }
     /// Create/Edit Microsoft Teams integration
@@ -4293,23 +3777,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Microsoft Teams integration.
     pub fn update_project_integration_microsoft_teams(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationMicrosoftTeamsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationMicrosoftTeamsBody>,
     ) -> UpdateProjectIntegrationMicrosoftTeams<'_> {
         UpdateProjectIntegrationMicrosoftTeams(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/microsoft-teams",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectIntegrationMicrosoftTeamsBody,
+                        types::UpdateProjectIntegrationMicrosoftTeamsBody,
                     >::into(body),
                 ),
         )
@@ -4323,24 +3805,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mattermost integration.
     pub fn update_project_integration_mattermost(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationMattermostBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationMattermostBody>,
     ) -> UpdateProjectIntegrationMattermost<'_> {
         UpdateProjectIntegrationMattermost(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/mattermost",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationMattermostBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationMattermostBody>::into(body),
                 ),
         )
     }
@@ -4353,24 +3831,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Teamcity integration.
     pub fn update_project_integration_teamcity(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationTeamcityBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationTeamcityBody>,
     ) -> UpdateProjectIntegrationTeamcity<'_> {
         UpdateProjectIntegrationTeamcity(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/teamcity",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationTeamcityBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationTeamcityBody>::into(body),
                 ),
         )
     }
@@ -4383,24 +3857,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Telegram integration.
     pub fn update_project_integration_telegram(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationTelegramBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationTelegramBody>,
     ) -> UpdateProjectIntegrationTelegram<'_> {
         UpdateProjectIntegrationTelegram(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/telegram",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationTelegramBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationTelegramBody>::into(body),
                 ),
         )
     }
@@ -4413,24 +3883,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Unify Circuit integration.
     pub fn update_project_integration_unify_circuit(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationUnifyCircuitBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationUnifyCircuitBody>,
     ) -> UpdateProjectIntegrationUnifyCircuit<'_> {
         UpdateProjectIntegrationUnifyCircuit(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/unify-circuit",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationUnifyCircuitBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationUnifyCircuitBody>::into(body),
                 ),
         )
     }
@@ -4443,24 +3909,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Webex Teams integration.
     pub fn update_project_integration_webex_teams(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationWebexTeamsBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationWebexTeamsBody>,
     ) -> UpdateProjectIntegrationWebexTeams<'_> {
         UpdateProjectIntegrationWebexTeams(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/webex-teams",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationWebexTeamsBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationWebexTeamsBody>::into(body),
                 ),
         )
     }
@@ -4473,22 +3935,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Zentao integration.
     pub fn update_project_integration_zentao(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationZentaoBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationZentaoBody>,
     ) -> UpdateProjectIntegrationZentao<'_> {
         UpdateProjectIntegrationZentao(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/zentao",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationZentaoBody>::into(body),
+                    &Into::<types::UpdateProjectIntegrationZentaoBody>::into(body),
                 ),
         )
     }
@@ -4501,24 +3961,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Squash Tm integration.
     pub fn update_project_integration_squash_tm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationSquashTmBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationSquashTmBody>,
     ) -> UpdateProjectIntegrationSquashTm<'_> {
         UpdateProjectIntegrationSquashTm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/squash-tm",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationSquashTmBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationSquashTmBody>::into(body),
                 ),
         )
     }
@@ -4531,22 +3987,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Github integration.
     pub fn update_project_integration_github(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationGithubBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationGithubBody>,
     ) -> UpdateProjectIntegrationGithub<'_> {
         UpdateProjectIntegrationGithub(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/github",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationGithubBody>::into(body),
+                    &Into::<types::UpdateProjectIntegrationGithubBody>::into(body),
                 ),
         )
     }
@@ -4559,24 +4013,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Git Guardian integration.
     pub fn update_project_integration_git_guardian(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationGitGuardianBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationGitGuardianBody>,
     ) -> UpdateProjectIntegrationGitGuardian<'_> {
         UpdateProjectIntegrationGitGuardian(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/git-guardian",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectIntegrationGitGuardianBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectIntegrationGitGuardianBody>::into(body),
                 ),
         )
     }
@@ -4589,25 +4039,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Cloud Platform Artifact Registry integration.
     pub fn update_project_integration_gcp_artifact_registry(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         body: impl Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
+            types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
         >,
     ) -> UpdateProjectIntegrationGcpArtifactRegistry<'_> {
         UpdateProjectIntegrationGcpArtifactRegistry(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/google-cloud-platform-artifact-registry",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
+                        types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry,
                     >::into(body),
                 ),
         )
@@ -4621,25 +4069,23 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Google Cloud Platform Workload Identity Federation integration.
     pub fn update_project_integration_gcp_workload_identity(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         body: impl Into<
-            crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
+            types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
         >,
     ) -> UpdateProjectIntegrationGcpWorkloadIdentity<'_> {
         UpdateProjectIntegrationGcpWorkloadIdentity(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/google-cloud-platform-workload-identity-federation",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
+                        types::PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation,
                     >::into(body),
                 ),
         )
@@ -4653,22 +4099,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mock Ci integration.
     pub fn update_project_integration_mock_ci(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationMockCiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationMockCiBody>,
     ) -> UpdateProjectIntegrationMockCi<'_> {
         UpdateProjectIntegrationMockCi(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/mock-ci",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateProjectIntegrationMockCiBody>::into(body),
+                    &Into::<types::UpdateProjectIntegrationMockCiBody>::into(body),
                 ),
         )
     }
@@ -4681,23 +4125,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create/Edit Mock Monitoring integration.
     pub fn update_project_integration_mock_monitoring(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectIntegrationMockMonitoringBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectIntegrationMockMonitoringBody>,
     ) -> UpdateProjectIntegrationMockMonitoring<'_> {
         UpdateProjectIntegrationMockMonitoring(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/integrations/mock-monitoring",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectIntegrationMockMonitoringBody,
+                        types::UpdateProjectIntegrationMockMonitoringBody,
                     >::into(body),
                 ),
         )
@@ -4711,22 +4153,17 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
-    ///
-    /// Returns, on success (200): Get an integration settings.
     pub fn get_project_integration(
         &self,
-        slug: impl Into<crate::types::Slug>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectIntegration<'_> {
         GetProjectIntegration(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/integrations/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::Slug>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<types::Slug>::into(slug)],
             ),
         )
     }
@@ -4739,22 +4176,17 @@ impl crate::Client {
     /// Arguments:
     /// - `slug`: The name of the integration
     /// - `id`:
-    ///
-    /// Returns, on success (204): Disable an integration.
     pub fn delete_project_integration(
         &self,
-        slug: impl Into<crate::types::Slug>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectIntegration<'_> {
         DeleteProjectIntegration(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/integrations/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::Slug>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<types::Slug>::into(slug)],
             ),
         )
     }
@@ -4767,25 +4199,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Trigger a slash command for mattermost-slash-commands.
     pub fn trigger_project_integration_mattermost_slash_command(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<
-            crate::types::TriggerProjectIntegrationMattermostSlashCommandBody,
-        >,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::TriggerProjectIntegrationMattermostSlashCommandBody>,
     ) -> TriggerProjectIntegrationMattermostSlashCommand<'_> {
         TriggerProjectIntegrationMattermostSlashCommand(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/integrations/mattermost_slash_commands/trigger",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::TriggerProjectIntegrationMattermostSlashCommandBody,
+                        types::TriggerProjectIntegrationMattermostSlashCommandBody,
                     >::into(body),
                 ),
         )
@@ -4799,23 +4227,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Trigger a slash command for slack-slash-commands.
     pub fn trigger_project_integration_slack_slash_command(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::TriggerProjectIntegrationSlackSlashCommandBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::TriggerProjectIntegrationSlackSlashCommandBody>,
     ) -> TriggerProjectIntegrationSlackSlashCommand<'_> {
         TriggerProjectIntegrationSlackSlashCommand(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/integrations/slack_slash_commands/trigger",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::TriggerProjectIntegrationSlackSlashCommandBody,
+                        types::TriggerProjectIntegrationSlackSlashCommandBody,
                     >::into(body),
                 ),
         )
@@ -4830,18 +4256,16 @@ impl crate::Client {
     /// Returns, on success (200, 204): Successfully processed event.
     pub fn create_integration_slack_event(
         &self,
-        body: impl Into<crate::types::CreateIntegrationSlackEventBody>,
+        body: impl Into<types::CreateIntegrationSlackEventBody>,
     ) -> CreateIntegrationSlackEvent<'_> {
         CreateIntegrationSlackEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/integrations/slack/events",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateIntegrationSlackEventBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateIntegrationSlackEventBody>::into(body)),
         )
     }
     /// `POST /api/v4/integrations/slack/interactions`
@@ -4851,7 +4275,7 @@ impl crate::Client {
         &self,
     ) -> CreateIntegrationSlackInteraction<'_> {
         CreateIntegrationSlackInteraction(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/integrations/slack/interactions",
@@ -4864,7 +4288,7 @@ impl crate::Client {
     /// Returns, on success (201): created Option.
     pub fn create_integration_slack_option(&self) -> CreateIntegrationSlackOption<'_> {
         CreateIntegrationSlackOption(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/integrations/slack/options",
@@ -4873,1877 +4297,919 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_integrations`]: `GET /api/v4/groups/{id}/integrations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupIntegrations<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListGroupIntegrations<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupIntegrations);
-/// Request builder of [`crate::Client::update_group_integration_apple_app_store`]: `PUT /api/v4/groups/{id}/integrations/apple-app-store`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationAppleAppStore<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationAppleAppStore<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationAppleAppStore);
-/// Request builder of [`crate::Client::update_group_integration_asana`]: `PUT /api/v4/groups/{id}/integrations/asana`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationAsana<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationAsana<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationAsana);
-/// Request builder of [`crate::Client::update_group_integration_assembla`]: `PUT /api/v4/groups/{id}/integrations/assembla`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationAssembla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationAssembla<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationAssembla);
-/// Request builder of [`crate::Client::update_group_integration_bamboo`]: `PUT /api/v4/groups/{id}/integrations/bamboo`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationBamboo<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationBamboo<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationBamboo);
-/// Request builder of [`crate::Client::update_group_integration_bugzilla`]: `PUT /api/v4/groups/{id}/integrations/bugzilla`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationBugzilla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationBugzilla<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationBugzilla);
-/// Request builder of [`crate::Client::update_group_integration_buildkite`]: `PUT /api/v4/groups/{id}/integrations/buildkite`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationBuildkite<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationBuildkite<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationBuildkite);
-/// Request builder of [`crate::Client::update_group_integration_campfire`]: `PUT /api/v4/groups/{id}/integrations/campfire`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationCampfire<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationCampfire<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationCampfire);
-/// Request builder of [`crate::Client::update_group_integration_confluence`]: `PUT /api/v4/groups/{id}/integrations/confluence`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationConfluence<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationConfluence<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationConfluence);
-/// Request builder of [`crate::Client::update_group_integration_custom_issue_tracker`]: `PUT /api/v4/groups/{id}/integrations/custom-issue-tracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationCustomIssueTracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationCustomIssueTracker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationCustomIssueTracker);
-/// Request builder of [`crate::Client::update_group_integration_datadog`]: `PUT /api/v4/groups/{id}/integrations/datadog`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationDatadog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationDatadog<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationDatadog);
-/// Request builder of [`crate::Client::update_group_integration_diffblue_cover`]: `PUT /api/v4/groups/{id}/integrations/diffblue-cover`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationDiffblueCover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationDiffblueCover<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationDiffblueCover);
-/// Request builder of [`crate::Client::update_group_integration_discord`]: `PUT /api/v4/groups/{id}/integrations/discord`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationDiscord<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationDiscord<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationDiscord);
-/// Request builder of [`crate::Client::update_group_integration_drone_ci`]: `PUT /api/v4/groups/{id}/integrations/drone-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationDroneCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationDroneCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationDroneCi);
-/// Request builder of [`crate::Client::update_group_integration_emails_on_push`]: `PUT /api/v4/groups/{id}/integrations/emails-on-push`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationEmailsOnPush<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationEmailsOnPush<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationEmailsOnPush);
-/// Request builder of [`crate::Client::update_group_integration_external_wiki`]: `PUT /api/v4/groups/{id}/integrations/external-wiki`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationExternalWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationExternalWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationExternalWiki);
-/// Request builder of [`crate::Client::update_group_integration_gitlab_slack_application`]: `PUT /api/v4/groups/{id}/integrations/gitlab-slack-application`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationGitlabSlackApplication<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateGroupIntegrationGitlabSlackApplication<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationGitlabSlackApplication);
-/// Request builder of [`crate::Client::update_group_integration_google_play`]: `PUT /api/v4/groups/{id}/integrations/google-play`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationGooglePlay<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationGooglePlay<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationGooglePlay);
-/// Request builder of [`crate::Client::update_group_integration_hangouts_chat`]: `PUT /api/v4/groups/{id}/integrations/hangouts-chat`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationHangoutsChat<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationHangoutsChat<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationHangoutsChat);
-/// Request builder of [`crate::Client::update_group_integration_harbor`]: `PUT /api/v4/groups/{id}/integrations/harbor`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationHarbor<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationHarbor<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationHarbor);
-/// Request builder of [`crate::Client::update_group_integration_irker`]: `PUT /api/v4/groups/{id}/integrations/irker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationIrker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationIrker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationIrker);
-/// Request builder of [`crate::Client::update_group_integration_jenkins`]: `PUT /api/v4/groups/{id}/integrations/jenkins`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationJenkins<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationJenkins<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationJenkins);
-/// Request builder of [`crate::Client::update_group_integration_jira`]: `PUT /api/v4/groups/{id}/integrations/jira`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationJira<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationJira<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationJira);
-/// Request builder of [`crate::Client::update_group_integration_jira_cloud_app`]: `PUT /api/v4/groups/{id}/integrations/jira-cloud-app`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationJiraCloudApp<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationJiraCloudApp<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationJiraCloudApp);
-/// Request builder of [`crate::Client::update_group_integration_matrix`]: `PUT /api/v4/groups/{id}/integrations/matrix`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationMatrix<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMatrix<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationMatrix);
-/// Request builder of [`crate::Client::update_group_integration_mattermost_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/mattermost-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationMattermostSlashCommands<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateGroupIntegrationMattermostSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationMattermostSlashCommands);
-/// Request builder of [`crate::Client::update_group_integration_slack_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/slack-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationSlackSlashCommands<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationSlackSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationSlackSlashCommands);
-/// Request builder of [`crate::Client::update_group_integration_packagist`]: `PUT /api/v4/groups/{id}/integrations/packagist`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationPackagist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPackagist<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationPackagist);
-/// Request builder of [`crate::Client::update_group_integration_phorge`]: `PUT /api/v4/groups/{id}/integrations/phorge`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationPhorge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPhorge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationPhorge);
-/// Request builder of [`crate::Client::update_group_integration_pipelines_email`]: `PUT /api/v4/groups/{id}/integrations/pipelines-email`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationPipelinesEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPipelinesEmail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationPipelinesEmail);
-/// Request builder of [`crate::Client::update_group_integration_pivotaltracker`]: `PUT /api/v4/groups/{id}/integrations/pivotaltracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationPivotaltracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPivotaltracker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationPivotaltracker);
-/// Request builder of [`crate::Client::update_group_integration_pumble`]: `PUT /api/v4/groups/{id}/integrations/pumble`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationPumble<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPumble<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationPumble);
-/// Request builder of [`crate::Client::update_group_integration_pushover`]: `PUT /api/v4/groups/{id}/integrations/pushover`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationPushover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationPushover<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationPushover);
-/// Request builder of [`crate::Client::update_group_integration_redmine`]: `PUT /api/v4/groups/{id}/integrations/redmine`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationRedmine<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationRedmine<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationRedmine);
-/// Request builder of [`crate::Client::update_group_integration_ewm`]: `PUT /api/v4/groups/{id}/integrations/ewm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationEwm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationEwm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationEwm);
-/// Request builder of [`crate::Client::update_group_integration_youtrack`]: `PUT /api/v4/groups/{id}/integrations/youtrack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationYoutrack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationYoutrack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationYoutrack);
-/// Request builder of [`crate::Client::update_group_integration_clickup`]: `PUT /api/v4/groups/{id}/integrations/clickup`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationClickup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationClickup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationClickup);
-/// Request builder of [`crate::Client::update_group_integration_slack`]: `PUT /api/v4/groups/{id}/integrations/slack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationSlack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationSlack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationSlack);
-/// Request builder of [`crate::Client::update_group_integration_microsoft_teams`]: `PUT /api/v4/groups/{id}/integrations/microsoft-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationMicrosoftTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMicrosoftTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationMicrosoftTeams);
-/// Request builder of [`crate::Client::update_group_integration_mattermost`]: `PUT /api/v4/groups/{id}/integrations/mattermost`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationMattermost<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMattermost<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationMattermost);
-/// Request builder of [`crate::Client::update_group_integration_teamcity`]: `PUT /api/v4/groups/{id}/integrations/teamcity`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationTeamcity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationTeamcity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationTeamcity);
-/// Request builder of [`crate::Client::update_group_integration_telegram`]: `PUT /api/v4/groups/{id}/integrations/telegram`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationTelegram<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationTelegram<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationTelegram);
-/// Request builder of [`crate::Client::update_group_integration_unify_circuit`]: `PUT /api/v4/groups/{id}/integrations/unify-circuit`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationUnifyCircuit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationUnifyCircuit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationUnifyCircuit);
-/// Request builder of [`crate::Client::update_group_integration_webex_teams`]: `PUT /api/v4/groups/{id}/integrations/webex-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationWebexTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationWebexTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationWebexTeams);
-/// Request builder of [`crate::Client::update_group_integration_zentao`]: `PUT /api/v4/groups/{id}/integrations/zentao`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationZentao<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationZentao<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationZentao);
-/// Request builder of [`crate::Client::update_group_integration_squash_tm`]: `PUT /api/v4/groups/{id}/integrations/squash-tm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationSquashTm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationSquashTm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationSquashTm);
-/// Request builder of [`crate::Client::update_group_integration_github`]: `PUT /api/v4/groups/{id}/integrations/github`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationGithub<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationGithub);
-/// Request builder of [`crate::Client::update_group_integration_git_guardian`]: `PUT /api/v4/groups/{id}/integrations/git-guardian`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationGitGuardian<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationGitGuardian<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationGitGuardian);
-/// Request builder of [`crate::Client::update_group_integration_gcp_artifact_registry`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationGcpArtifactRegistry<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateGroupIntegrationGcpArtifactRegistry<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationGcpArtifactRegistry);
-/// Request builder of [`crate::Client::update_group_integration_gcp_workload_identity`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationGcpWorkloadIdentity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateGroupIntegrationGcpWorkloadIdentity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationGcpWorkloadIdentity);
-/// Request builder of [`crate::Client::update_group_integration_mock_ci`]: `PUT /api/v4/groups/{id}/integrations/mock-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationMockCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMockCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationMockCi);
-/// Request builder of [`crate::Client::update_group_integration_mock_monitoring`]: `PUT /api/v4/groups/{id}/integrations/mock-monitoring`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupIntegrationMockMonitoring<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupIntegrationMockMonitoring<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupIntegrationMockMonitoring);
-/// Request builder of [`crate::Client::get_group_integration`]: `GET /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupIntegration<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupIntegration<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupIntegration);
-/// Request builder of [`crate::Client::delete_group_integration`]: `DELETE /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupIntegration<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupIntegration<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupIntegration);
-/// Request builder of [`crate::Client::list_project_services`]: `GET /api/v4/projects/{id}/services`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectServices<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListProjectServices<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectServices);
-/// Request builder of [`crate::Client::update_project_service_apple_app_store`]: `PUT /api/v4/projects/{id}/services/apple-app-store`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceAppleAppStore<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceAppleAppStore<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceAppleAppStore);
-/// Request builder of [`crate::Client::update_project_service_asana`]: `PUT /api/v4/projects/{id}/services/asana`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceAsana<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceAsana<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceAsana);
-/// Request builder of [`crate::Client::update_project_service_assembla`]: `PUT /api/v4/projects/{id}/services/assembla`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceAssembla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceAssembla<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceAssembla);
-/// Request builder of [`crate::Client::update_project_service_bamboo`]: `PUT /api/v4/projects/{id}/services/bamboo`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceBamboo<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceBamboo<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceBamboo);
-/// Request builder of [`crate::Client::update_project_service_bugzilla`]: `PUT /api/v4/projects/{id}/services/bugzilla`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceBugzilla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceBugzilla<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceBugzilla);
-/// Request builder of [`crate::Client::update_project_service_buildkite`]: `PUT /api/v4/projects/{id}/services/buildkite`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceBuildkite<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceBuildkite<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceBuildkite);
-/// Request builder of [`crate::Client::update_project_service_campfire`]: `PUT /api/v4/projects/{id}/services/campfire`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceCampfire<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceCampfire<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceCampfire);
-/// Request builder of [`crate::Client::update_project_service_confluence`]: `PUT /api/v4/projects/{id}/services/confluence`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceConfluence<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceConfluence<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceConfluence);
-/// Request builder of [`crate::Client::update_project_service_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/services/custom-issue-tracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceCustomIssueTracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceCustomIssueTracker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceCustomIssueTracker);
-/// Request builder of [`crate::Client::update_project_service_datadog`]: `PUT /api/v4/projects/{id}/services/datadog`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceDatadog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceDatadog<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceDatadog);
-/// Request builder of [`crate::Client::update_project_service_diffblue_cover`]: `PUT /api/v4/projects/{id}/services/diffblue-cover`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceDiffblueCover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceDiffblueCover<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceDiffblueCover);
-/// Request builder of [`crate::Client::update_project_service_discord`]: `PUT /api/v4/projects/{id}/services/discord`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceDiscord<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceDiscord<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceDiscord);
-/// Request builder of [`crate::Client::update_project_service_drone_ci`]: `PUT /api/v4/projects/{id}/services/drone-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceDroneCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceDroneCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceDroneCi);
-/// Request builder of [`crate::Client::update_project_service_emails_on_push`]: `PUT /api/v4/projects/{id}/services/emails-on-push`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceEmailsOnPush<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceEmailsOnPush<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceEmailsOnPush);
-/// Request builder of [`crate::Client::update_project_service_external_wiki`]: `PUT /api/v4/projects/{id}/services/external-wiki`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceExternalWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceExternalWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceExternalWiki);
-/// Request builder of [`crate::Client::update_project_service_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/services/gitlab-slack-application`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceGitlabSlackApplication<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectServiceGitlabSlackApplication<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceGitlabSlackApplication);
-/// Request builder of [`crate::Client::update_project_service_google_play`]: `PUT /api/v4/projects/{id}/services/google-play`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceGooglePlay<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGooglePlay<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceGooglePlay);
-/// Request builder of [`crate::Client::update_project_service_hangouts_chat`]: `PUT /api/v4/projects/{id}/services/hangouts-chat`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceHangoutsChat<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceHangoutsChat<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceHangoutsChat);
-/// Request builder of [`crate::Client::update_project_service_harbor`]: `PUT /api/v4/projects/{id}/services/harbor`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceHarbor<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceHarbor<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceHarbor);
-/// Request builder of [`crate::Client::update_project_service_irker`]: `PUT /api/v4/projects/{id}/services/irker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceIrker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceIrker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceIrker);
-/// Request builder of [`crate::Client::update_project_service_jenkins`]: `PUT /api/v4/projects/{id}/services/jenkins`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceJenkins<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceJenkins<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceJenkins);
-/// Request builder of [`crate::Client::update_project_service_jira`]: `PUT /api/v4/projects/{id}/services/jira`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceJira<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceJira<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceJira);
-/// Request builder of [`crate::Client::update_project_service_jira_cloud_app`]: `PUT /api/v4/projects/{id}/services/jira-cloud-app`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceJiraCloudApp<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceJiraCloudApp<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceJiraCloudApp);
-/// Request builder of [`crate::Client::update_project_service_matrix`]: `PUT /api/v4/projects/{id}/services/matrix`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceMatrix<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMatrix<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceMatrix);
-/// Request builder of [`crate::Client::update_project_service_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/services/mattermost-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceMattermostSlashCommands<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectServiceMattermostSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceMattermostSlashCommands);
-/// Request builder of [`crate::Client::update_project_service_slack_slash_commands`]: `PUT /api/v4/projects/{id}/services/slack-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceSlackSlashCommands<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceSlackSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceSlackSlashCommands);
-/// Request builder of [`crate::Client::update_project_service_packagist`]: `PUT /api/v4/projects/{id}/services/packagist`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServicePackagist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePackagist<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServicePackagist);
-/// Request builder of [`crate::Client::update_project_service_phorge`]: `PUT /api/v4/projects/{id}/services/phorge`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServicePhorge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePhorge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServicePhorge);
-/// Request builder of [`crate::Client::update_project_service_pipelines_email`]: `PUT /api/v4/projects/{id}/services/pipelines-email`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServicePipelinesEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePipelinesEmail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServicePipelinesEmail);
-/// Request builder of [`crate::Client::update_project_service_pivotaltracker`]: `PUT /api/v4/projects/{id}/services/pivotaltracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServicePivotaltracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePivotaltracker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServicePivotaltracker);
-/// Request builder of [`crate::Client::update_project_service_pumble`]: `PUT /api/v4/projects/{id}/services/pumble`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServicePumble<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePumble<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServicePumble);
-/// Request builder of [`crate::Client::update_project_service_pushover`]: `PUT /api/v4/projects/{id}/services/pushover`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServicePushover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServicePushover<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServicePushover);
-/// Request builder of [`crate::Client::update_project_service_redmine`]: `PUT /api/v4/projects/{id}/services/redmine`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceRedmine<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceRedmine<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceRedmine);
-/// Request builder of [`crate::Client::update_project_service_ewm`]: `PUT /api/v4/projects/{id}/services/ewm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceEwm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceEwm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceEwm);
-/// Request builder of [`crate::Client::update_project_service_youtrack`]: `PUT /api/v4/projects/{id}/services/youtrack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceYoutrack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceYoutrack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceYoutrack);
-/// Request builder of [`crate::Client::update_project_service_clickup`]: `PUT /api/v4/projects/{id}/services/clickup`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceClickup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceClickup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceClickup);
-/// Request builder of [`crate::Client::update_project_service_slack`]: `PUT /api/v4/projects/{id}/services/slack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceSlack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceSlack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceSlack);
-/// Request builder of [`crate::Client::update_project_service_microsoft_teams`]: `PUT /api/v4/projects/{id}/services/microsoft-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceMicrosoftTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMicrosoftTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceMicrosoftTeams);
-/// Request builder of [`crate::Client::update_project_service_mattermost`]: `PUT /api/v4/projects/{id}/services/mattermost`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceMattermost<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMattermost<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceMattermost);
-/// Request builder of [`crate::Client::update_project_service_teamcity`]: `PUT /api/v4/projects/{id}/services/teamcity`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceTeamcity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceTeamcity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceTeamcity);
-/// Request builder of [`crate::Client::update_project_service_telegram`]: `PUT /api/v4/projects/{id}/services/telegram`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceTelegram<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceTelegram<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceTelegram);
-/// Request builder of [`crate::Client::update_project_service_unify_circuit`]: `PUT /api/v4/projects/{id}/services/unify-circuit`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceUnifyCircuit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceUnifyCircuit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceUnifyCircuit);
-/// Request builder of [`crate::Client::update_project_service_webex_teams`]: `PUT /api/v4/projects/{id}/services/webex-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceWebexTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceWebexTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceWebexTeams);
-/// Request builder of [`crate::Client::update_project_service_zentao`]: `PUT /api/v4/projects/{id}/services/zentao`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceZentao<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceZentao<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceZentao);
-/// Request builder of [`crate::Client::update_project_service_squash_tm`]: `PUT /api/v4/projects/{id}/services/squash-tm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceSquashTm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceSquashTm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceSquashTm);
-/// Request builder of [`crate::Client::update_project_service_github`]: `PUT /api/v4/projects/{id}/services/github`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGithub<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceGithub);
-/// Request builder of [`crate::Client::update_project_service_git_guardian`]: `PUT /api/v4/projects/{id}/services/git-guardian`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceGitGuardian<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGitGuardian<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceGitGuardian);
-/// Request builder of [`crate::Client::update_project_service_gcp_artifact_registry`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-artifact-registry`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceGcpArtifactRegistry<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGcpArtifactRegistry<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceGcpArtifactRegistry);
-/// Request builder of [`crate::Client::update_project_service_gcp_workload_identity`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceGcpWorkloadIdentity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceGcpWorkloadIdentity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceGcpWorkloadIdentity);
-/// Request builder of [`crate::Client::update_project_service_mock_ci`]: `PUT /api/v4/projects/{id}/services/mock-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceMockCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMockCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceMockCi);
-/// Request builder of [`crate::Client::update_project_service_mock_monitoring`]: `PUT /api/v4/projects/{id}/services/mock-monitoring`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectServiceMockMonitoring<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectServiceMockMonitoring<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectServiceMockMonitoring);
-/// Request builder of [`crate::Client::get_project_service`]: `GET /api/v4/projects/{id}/services/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectService<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectService<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectService);
-/// Request builder of [`crate::Client::delete_project_service`]: `DELETE /api/v4/projects/{id}/services/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectService<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectService<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectService);
-/// Request builder of [`crate::Client::trigger_project_service_mattermost_slash_command`]: `POST /api/v4/projects/{id}/services/mattermost_slash_commands/trigger`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TriggerProjectServiceMattermostSlashCommand<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for TriggerProjectServiceMattermostSlashCommand<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TriggerProjectServiceMattermostSlashCommand);
-/// Request builder of [`crate::Client::trigger_project_service_slack_slash_command`]: `POST /api/v4/projects/{id}/services/slack_slash_commands/trigger`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TriggerProjectServiceSlackSlashCommand<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for TriggerProjectServiceSlackSlashCommand<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TriggerProjectServiceSlackSlashCommand);
-/// Request builder of [`crate::Client::list_project_integrations`]: `GET /api/v4/projects/{id}/integrations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectIntegrations<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListProjectIntegrations<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesIntegrationBasic>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectIntegrations);
-/// Request builder of [`crate::Client::update_project_integration_apple_app_store`]: `PUT /api/v4/projects/{id}/integrations/apple-app-store`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationAppleAppStore<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationAppleAppStore<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationAppleAppStore);
-/// Request builder of [`crate::Client::update_project_integration_asana`]: `PUT /api/v4/projects/{id}/integrations/asana`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationAsana<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationAsana<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationAsana);
-/// Request builder of [`crate::Client::update_project_integration_assembla`]: `PUT /api/v4/projects/{id}/integrations/assembla`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationAssembla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationAssembla<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationAssembla);
-/// Request builder of [`crate::Client::update_project_integration_bamboo`]: `PUT /api/v4/projects/{id}/integrations/bamboo`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationBamboo<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationBamboo<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationBamboo);
-/// Request builder of [`crate::Client::update_project_integration_bugzilla`]: `PUT /api/v4/projects/{id}/integrations/bugzilla`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationBugzilla<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationBugzilla<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationBugzilla);
-/// Request builder of [`crate::Client::update_project_integration_buildkite`]: `PUT /api/v4/projects/{id}/integrations/buildkite`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationBuildkite<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationBuildkite<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationBuildkite);
-/// Request builder of [`crate::Client::update_project_integration_campfire`]: `PUT /api/v4/projects/{id}/integrations/campfire`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationCampfire<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationCampfire<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationCampfire);
-/// Request builder of [`crate::Client::update_project_integration_confluence`]: `PUT /api/v4/projects/{id}/integrations/confluence`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationConfluence<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationConfluence<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationConfluence);
-/// Request builder of [`crate::Client::update_project_integration_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/integrations/custom-issue-tracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationCustomIssueTracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectIntegrationCustomIssueTracker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationCustomIssueTracker);
-/// Request builder of [`crate::Client::update_project_integration_datadog`]: `PUT /api/v4/projects/{id}/integrations/datadog`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationDatadog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationDatadog<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationDatadog);
-/// Request builder of [`crate::Client::update_project_integration_diffblue_cover`]: `PUT /api/v4/projects/{id}/integrations/diffblue-cover`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationDiffblueCover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationDiffblueCover<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationDiffblueCover);
-/// Request builder of [`crate::Client::update_project_integration_discord`]: `PUT /api/v4/projects/{id}/integrations/discord`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationDiscord<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationDiscord<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationDiscord);
-/// Request builder of [`crate::Client::update_project_integration_drone_ci`]: `PUT /api/v4/projects/{id}/integrations/drone-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationDroneCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationDroneCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationDroneCi);
-/// Request builder of [`crate::Client::update_project_integration_emails_on_push`]: `PUT /api/v4/projects/{id}/integrations/emails-on-push`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationEmailsOnPush<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationEmailsOnPush<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationEmailsOnPush);
-/// Request builder of [`crate::Client::update_project_integration_external_wiki`]: `PUT /api/v4/projects/{id}/integrations/external-wiki`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationExternalWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationExternalWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationExternalWiki);
-/// Request builder of [`crate::Client::update_project_integration_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/integrations/gitlab-slack-application`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationGitlabSlackApplication<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectIntegrationGitlabSlackApplication<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationGitlabSlackApplication);
-/// Request builder of [`crate::Client::update_project_integration_google_play`]: `PUT /api/v4/projects/{id}/integrations/google-play`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationGooglePlay<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationGooglePlay<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationGooglePlay);
-/// Request builder of [`crate::Client::update_project_integration_hangouts_chat`]: `PUT /api/v4/projects/{id}/integrations/hangouts-chat`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationHangoutsChat<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationHangoutsChat<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationHangoutsChat);
-/// Request builder of [`crate::Client::update_project_integration_harbor`]: `PUT /api/v4/projects/{id}/integrations/harbor`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationHarbor<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationHarbor<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationHarbor);
-/// Request builder of [`crate::Client::update_project_integration_irker`]: `PUT /api/v4/projects/{id}/integrations/irker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationIrker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationIrker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationIrker);
-/// Request builder of [`crate::Client::update_project_integration_jenkins`]: `PUT /api/v4/projects/{id}/integrations/jenkins`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationJenkins<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationJenkins<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationJenkins);
-/// Request builder of [`crate::Client::update_project_integration_jira`]: `PUT /api/v4/projects/{id}/integrations/jira`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationJira<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationJira<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationJira);
-/// Request builder of [`crate::Client::update_project_integration_jira_cloud_app`]: `PUT /api/v4/projects/{id}/integrations/jira-cloud-app`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationJiraCloudApp<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationJiraCloudApp<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationJiraCloudApp);
-/// Request builder of [`crate::Client::update_project_integration_matrix`]: `PUT /api/v4/projects/{id}/integrations/matrix`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationMatrix<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMatrix<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationMatrix);
-/// Request builder of [`crate::Client::update_project_integration_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/mattermost-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationMattermostSlashCommands<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectIntegrationMattermostSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationMattermostSlashCommands);
-/// Request builder of [`crate::Client::update_project_integration_slack_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/slack-slash-commands`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationSlackSlashCommands<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectIntegrationSlackSlashCommands<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationSlackSlashCommands);
-/// Request builder of [`crate::Client::update_project_integration_packagist`]: `PUT /api/v4/projects/{id}/integrations/packagist`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationPackagist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPackagist<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationPackagist);
-/// Request builder of [`crate::Client::update_project_integration_phorge`]: `PUT /api/v4/projects/{id}/integrations/phorge`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationPhorge<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPhorge<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationPhorge);
-/// Request builder of [`crate::Client::update_project_integration_pipelines_email`]: `PUT /api/v4/projects/{id}/integrations/pipelines-email`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationPipelinesEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPipelinesEmail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationPipelinesEmail);
-/// Request builder of [`crate::Client::update_project_integration_pivotaltracker`]: `PUT /api/v4/projects/{id}/integrations/pivotaltracker`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationPivotaltracker<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPivotaltracker<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationPivotaltracker);
-/// Request builder of [`crate::Client::update_project_integration_pumble`]: `PUT /api/v4/projects/{id}/integrations/pumble`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationPumble<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPumble<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationPumble);
-/// Request builder of [`crate::Client::update_project_integration_pushover`]: `PUT /api/v4/projects/{id}/integrations/pushover`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationPushover<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationPushover<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationPushover);
-/// Request builder of [`crate::Client::update_project_integration_redmine`]: `PUT /api/v4/projects/{id}/integrations/redmine`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationRedmine<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationRedmine<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationRedmine);
-/// Request builder of [`crate::Client::update_project_integration_ewm`]: `PUT /api/v4/projects/{id}/integrations/ewm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationEwm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationEwm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationEwm);
-/// Request builder of [`crate::Client::update_project_integration_youtrack`]: `PUT /api/v4/projects/{id}/integrations/youtrack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationYoutrack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationYoutrack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationYoutrack);
-/// Request builder of [`crate::Client::update_project_integration_clickup`]: `PUT /api/v4/projects/{id}/integrations/clickup`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationClickup<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationClickup<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationClickup);
-/// Request builder of [`crate::Client::update_project_integration_slack`]: `PUT /api/v4/projects/{id}/integrations/slack`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationSlack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationSlack<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationSlack);
-/// Request builder of [`crate::Client::update_project_integration_microsoft_teams`]: `PUT /api/v4/projects/{id}/integrations/microsoft-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationMicrosoftTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMicrosoftTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationMicrosoftTeams);
-/// Request builder of [`crate::Client::update_project_integration_mattermost`]: `PUT /api/v4/projects/{id}/integrations/mattermost`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationMattermost<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMattermost<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationMattermost);
-/// Request builder of [`crate::Client::update_project_integration_teamcity`]: `PUT /api/v4/projects/{id}/integrations/teamcity`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationTeamcity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationTeamcity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationTeamcity);
-/// Request builder of [`crate::Client::update_project_integration_telegram`]: `PUT /api/v4/projects/{id}/integrations/telegram`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationTelegram<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationTelegram<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationTelegram);
-/// Request builder of [`crate::Client::update_project_integration_unify_circuit`]: `PUT /api/v4/projects/{id}/integrations/unify-circuit`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationUnifyCircuit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationUnifyCircuit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationUnifyCircuit);
-/// Request builder of [`crate::Client::update_project_integration_webex_teams`]: `PUT /api/v4/projects/{id}/integrations/webex-teams`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationWebexTeams<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationWebexTeams<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationWebexTeams);
-/// Request builder of [`crate::Client::update_project_integration_zentao`]: `PUT /api/v4/projects/{id}/integrations/zentao`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationZentao<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationZentao<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationZentao);
-/// Request builder of [`crate::Client::update_project_integration_squash_tm`]: `PUT /api/v4/projects/{id}/integrations/squash-tm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationSquashTm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationSquashTm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationSquashTm);
-/// Request builder of [`crate::Client::update_project_integration_github`]: `PUT /api/v4/projects/{id}/integrations/github`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationGithub<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationGithub);
-/// Request builder of [`crate::Client::update_project_integration_git_guardian`]: `PUT /api/v4/projects/{id}/integrations/git-guardian`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationGitGuardian<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationGitGuardian<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationGitGuardian);
-/// Request builder of [`crate::Client::update_project_integration_gcp_artifact_registry`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationGcpArtifactRegistry<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectIntegrationGcpArtifactRegistry<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationGcpArtifactRegistry);
-/// Request builder of [`crate::Client::update_project_integration_gcp_workload_identity`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationGcpWorkloadIdentity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectIntegrationGcpWorkloadIdentity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationGcpWorkloadIdentity);
-/// Request builder of [`crate::Client::update_project_integration_mock_ci`]: `PUT /api/v4/projects/{id}/integrations/mock-ci`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationMockCi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMockCi<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationMockCi);
-/// Request builder of [`crate::Client::update_project_integration_mock_monitoring`]: `PUT /api/v4/projects/{id}/integrations/mock-monitoring`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectIntegrationMockMonitoring<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectIntegrationMockMonitoring<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegrationBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectIntegrationMockMonitoring);
-/// Request builder of [`crate::Client::get_project_integration`]: `GET /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectIntegration<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectIntegration<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIntegration>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectIntegration);
-/// Request builder of [`crate::Client::delete_project_integration`]: `DELETE /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectIntegration<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectIntegration<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectIntegration);
-/// Request builder of [`crate::Client::trigger_project_integration_mattermost_slash_command`]: `POST /api/v4/projects/{id}/integrations/mattermost_slash_commands/trigger`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TriggerProjectIntegrationMattermostSlashCommand<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for TriggerProjectIntegrationMattermostSlashCommand<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TriggerProjectIntegrationMattermostSlashCommand);
-/// Request builder of [`crate::Client::trigger_project_integration_slack_slash_command`]: `POST /api/v4/projects/{id}/integrations/slack_slash_commands/trigger`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TriggerProjectIntegrationSlackSlashCommand<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for TriggerProjectIntegrationSlackSlashCommand<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TriggerProjectIntegrationSlackSlashCommand);
-/// Request builder of [`crate::Client::create_integration_slack_event`]: `POST /api/v4/integrations/slack/events`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateIntegrationSlackEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateIntegrationSlackEvent<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateIntegrationSlackEvent);
-/// Request builder of [`crate::Client::create_integration_slack_interaction`]: `POST /api/v4/integrations/slack/interactions`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateIntegrationSlackInteraction<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateIntegrationSlackInteraction<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateIntegrationSlackInteraction);
-/// Request builder of [`crate::Client::create_integration_slack_option`]: `POST /api/v4/integrations/slack/options`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateIntegrationSlackOption<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateIntegrationSlackOption<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateIntegrationSlackOption);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_integrations`]: `GET /api/v4/groups/{id}/integrations`. Send it with `.await`."]
+    ListGroupIntegrations, runtime::Json < Vec < types::ApiEntitiesIntegrationBasic > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_apple_app_store`]: `PUT /api/v4/groups/{id}/integrations/apple-app-store`. Send it with `.await`."]
+    UpdateGroupIntegrationAppleAppStore, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_asana`]: `PUT /api/v4/groups/{id}/integrations/asana`. Send it with `.await`."]
+    UpdateGroupIntegrationAsana, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_assembla`]: `PUT /api/v4/groups/{id}/integrations/assembla`. Send it with `.await`."]
+    UpdateGroupIntegrationAssembla, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_bamboo`]: `PUT /api/v4/groups/{id}/integrations/bamboo`. Send it with `.await`."]
+    UpdateGroupIntegrationBamboo, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_bugzilla`]: `PUT /api/v4/groups/{id}/integrations/bugzilla`. Send it with `.await`."]
+    UpdateGroupIntegrationBugzilla, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_buildkite`]: `PUT /api/v4/groups/{id}/integrations/buildkite`. Send it with `.await`."]
+    UpdateGroupIntegrationBuildkite, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_campfire`]: `PUT /api/v4/groups/{id}/integrations/campfire`. Send it with `.await`."]
+    UpdateGroupIntegrationCampfire, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_confluence`]: `PUT /api/v4/groups/{id}/integrations/confluence`. Send it with `.await`."]
+    UpdateGroupIntegrationConfluence, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_custom_issue_tracker`]: `PUT /api/v4/groups/{id}/integrations/custom-issue-tracker`. Send it with `.await`."]
+    UpdateGroupIntegrationCustomIssueTracker, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_datadog`]: `PUT /api/v4/groups/{id}/integrations/datadog`. Send it with `.await`."]
+    UpdateGroupIntegrationDatadog, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_diffblue_cover`]: `PUT /api/v4/groups/{id}/integrations/diffblue-cover`. Send it with `.await`."]
+    UpdateGroupIntegrationDiffblueCover, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_discord`]: `PUT /api/v4/groups/{id}/integrations/discord`. Send it with `.await`."]
+    UpdateGroupIntegrationDiscord, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_drone_ci`]: `PUT /api/v4/groups/{id}/integrations/drone-ci`. Send it with `.await`."]
+    UpdateGroupIntegrationDroneCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_emails_on_push`]: `PUT /api/v4/groups/{id}/integrations/emails-on-push`. Send it with `.await`."]
+    UpdateGroupIntegrationEmailsOnPush, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_external_wiki`]: `PUT /api/v4/groups/{id}/integrations/external-wiki`. Send it with `.await`."]
+    UpdateGroupIntegrationExternalWiki, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_gitlab_slack_application`]: `PUT /api/v4/groups/{id}/integrations/gitlab-slack-application`. Send it with `.await`."]
+    UpdateGroupIntegrationGitlabSlackApplication, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_google_play`]: `PUT /api/v4/groups/{id}/integrations/google-play`. Send it with `.await`."]
+    UpdateGroupIntegrationGooglePlay, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_hangouts_chat`]: `PUT /api/v4/groups/{id}/integrations/hangouts-chat`. Send it with `.await`."]
+    UpdateGroupIntegrationHangoutsChat, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_harbor`]: `PUT /api/v4/groups/{id}/integrations/harbor`. Send it with `.await`."]
+    UpdateGroupIntegrationHarbor, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_irker`]: `PUT /api/v4/groups/{id}/integrations/irker`. Send it with `.await`."]
+    UpdateGroupIntegrationIrker, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_jenkins`]: `PUT /api/v4/groups/{id}/integrations/jenkins`. Send it with `.await`."]
+    UpdateGroupIntegrationJenkins, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_jira`]: `PUT /api/v4/groups/{id}/integrations/jira`. Send it with `.await`."]
+    UpdateGroupIntegrationJira, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_jira_cloud_app`]: `PUT /api/v4/groups/{id}/integrations/jira-cloud-app`. Send it with `.await`."]
+    UpdateGroupIntegrationJiraCloudApp, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_matrix`]: `PUT /api/v4/groups/{id}/integrations/matrix`. Send it with `.await`."]
+    UpdateGroupIntegrationMatrix, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_mattermost_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/mattermost-slash-commands`. Send it with `.await`."]
+    UpdateGroupIntegrationMattermostSlashCommands, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_slack_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/slack-slash-commands`. Send it with `.await`."]
+    UpdateGroupIntegrationSlackSlashCommands, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_packagist`]: `PUT /api/v4/groups/{id}/integrations/packagist`. Send it with `.await`."]
+    UpdateGroupIntegrationPackagist, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_phorge`]: `PUT /api/v4/groups/{id}/integrations/phorge`. Send it with `.await`."]
+    UpdateGroupIntegrationPhorge, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_pipelines_email`]: `PUT /api/v4/groups/{id}/integrations/pipelines-email`. Send it with `.await`."]
+    UpdateGroupIntegrationPipelinesEmail, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_pivotaltracker`]: `PUT /api/v4/groups/{id}/integrations/pivotaltracker`. Send it with `.await`."]
+    UpdateGroupIntegrationPivotaltracker, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_pumble`]: `PUT /api/v4/groups/{id}/integrations/pumble`. Send it with `.await`."]
+    UpdateGroupIntegrationPumble, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_pushover`]: `PUT /api/v4/groups/{id}/integrations/pushover`. Send it with `.await`."]
+    UpdateGroupIntegrationPushover, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_redmine`]: `PUT /api/v4/groups/{id}/integrations/redmine`. Send it with `.await`."]
+    UpdateGroupIntegrationRedmine, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_ewm`]: `PUT /api/v4/groups/{id}/integrations/ewm`. Send it with `.await`."]
+    UpdateGroupIntegrationEwm, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_youtrack`]: `PUT /api/v4/groups/{id}/integrations/youtrack`. Send it with `.await`."]
+    UpdateGroupIntegrationYoutrack, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_clickup`]: `PUT /api/v4/groups/{id}/integrations/clickup`. Send it with `.await`."]
+    UpdateGroupIntegrationClickup, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_slack`]: `PUT /api/v4/groups/{id}/integrations/slack`. Send it with `.await`."]
+    UpdateGroupIntegrationSlack, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_microsoft_teams`]: `PUT /api/v4/groups/{id}/integrations/microsoft-teams`. Send it with `.await`."]
+    UpdateGroupIntegrationMicrosoftTeams, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_mattermost`]: `PUT /api/v4/groups/{id}/integrations/mattermost`. Send it with `.await`."]
+    UpdateGroupIntegrationMattermost, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_teamcity`]: `PUT /api/v4/groups/{id}/integrations/teamcity`. Send it with `.await`."]
+    UpdateGroupIntegrationTeamcity, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_telegram`]: `PUT /api/v4/groups/{id}/integrations/telegram`. Send it with `.await`."]
+    UpdateGroupIntegrationTelegram, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_unify_circuit`]: `PUT /api/v4/groups/{id}/integrations/unify-circuit`. Send it with `.await`."]
+    UpdateGroupIntegrationUnifyCircuit, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_webex_teams`]: `PUT /api/v4/groups/{id}/integrations/webex-teams`. Send it with `.await`."]
+    UpdateGroupIntegrationWebexTeams, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_zentao`]: `PUT /api/v4/groups/{id}/integrations/zentao`. Send it with `.await`."]
+    UpdateGroupIntegrationZentao, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_squash_tm`]: `PUT /api/v4/groups/{id}/integrations/squash-tm`. Send it with `.await`."]
+    UpdateGroupIntegrationSquashTm, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_github`]: `PUT /api/v4/groups/{id}/integrations/github`. Send it with `.await`."]
+    UpdateGroupIntegrationGithub, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_git_guardian`]: `PUT /api/v4/groups/{id}/integrations/git-guardian`. Send it with `.await`."]
+    UpdateGroupIntegrationGitGuardian, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_gcp_artifact_registry`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`."]
+    UpdateGroupIntegrationGcpArtifactRegistry, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_gcp_workload_identity`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`."]
+    UpdateGroupIntegrationGcpWorkloadIdentity, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_mock_ci`]: `PUT /api/v4/groups/{id}/integrations/mock-ci`. Send it with `.await`."]
+    UpdateGroupIntegrationMockCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_integration_mock_monitoring`]: `PUT /api/v4/groups/{id}/integrations/mock-monitoring`. Send it with `.await`."]
+    UpdateGroupIntegrationMockMonitoring, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_integration`]: `GET /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`."]
+    GetGroupIntegration, runtime::Json < types::ApiEntitiesIntegration >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_integration`]: `DELETE /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`."]
+    DeleteGroupIntegration, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_services`]: `GET /api/v4/projects/{id}/services`. Send it with `.await`."]
+    ListProjectServices, runtime::Json < Vec < types::ApiEntitiesIntegrationBasic > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_apple_app_store`]: `PUT /api/v4/projects/{id}/services/apple-app-store`. Send it with `.await`."]
+    UpdateProjectServiceAppleAppStore, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_asana`]: `PUT /api/v4/projects/{id}/services/asana`. Send it with `.await`."]
+    UpdateProjectServiceAsana, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_assembla`]: `PUT /api/v4/projects/{id}/services/assembla`. Send it with `.await`."]
+    UpdateProjectServiceAssembla, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_bamboo`]: `PUT /api/v4/projects/{id}/services/bamboo`. Send it with `.await`."]
+    UpdateProjectServiceBamboo, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_bugzilla`]: `PUT /api/v4/projects/{id}/services/bugzilla`. Send it with `.await`."]
+    UpdateProjectServiceBugzilla, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_buildkite`]: `PUT /api/v4/projects/{id}/services/buildkite`. Send it with `.await`."]
+    UpdateProjectServiceBuildkite, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_campfire`]: `PUT /api/v4/projects/{id}/services/campfire`. Send it with `.await`."]
+    UpdateProjectServiceCampfire, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_confluence`]: `PUT /api/v4/projects/{id}/services/confluence`. Send it with `.await`."]
+    UpdateProjectServiceConfluence, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/services/custom-issue-tracker`. Send it with `.await`."]
+    UpdateProjectServiceCustomIssueTracker, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_datadog`]: `PUT /api/v4/projects/{id}/services/datadog`. Send it with `.await`."]
+    UpdateProjectServiceDatadog, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_diffblue_cover`]: `PUT /api/v4/projects/{id}/services/diffblue-cover`. Send it with `.await`."]
+    UpdateProjectServiceDiffblueCover, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_discord`]: `PUT /api/v4/projects/{id}/services/discord`. Send it with `.await`."]
+    UpdateProjectServiceDiscord, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_drone_ci`]: `PUT /api/v4/projects/{id}/services/drone-ci`. Send it with `.await`."]
+    UpdateProjectServiceDroneCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_emails_on_push`]: `PUT /api/v4/projects/{id}/services/emails-on-push`. Send it with `.await`."]
+    UpdateProjectServiceEmailsOnPush, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_external_wiki`]: `PUT /api/v4/projects/{id}/services/external-wiki`. Send it with `.await`."]
+    UpdateProjectServiceExternalWiki, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/services/gitlab-slack-application`. Send it with `.await`."]
+    UpdateProjectServiceGitlabSlackApplication, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_google_play`]: `PUT /api/v4/projects/{id}/services/google-play`. Send it with `.await`."]
+    UpdateProjectServiceGooglePlay, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_hangouts_chat`]: `PUT /api/v4/projects/{id}/services/hangouts-chat`. Send it with `.await`."]
+    UpdateProjectServiceHangoutsChat, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_harbor`]: `PUT /api/v4/projects/{id}/services/harbor`. Send it with `.await`."]
+    UpdateProjectServiceHarbor, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_irker`]: `PUT /api/v4/projects/{id}/services/irker`. Send it with `.await`."]
+    UpdateProjectServiceIrker, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_jenkins`]: `PUT /api/v4/projects/{id}/services/jenkins`. Send it with `.await`."]
+    UpdateProjectServiceJenkins, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_jira`]: `PUT /api/v4/projects/{id}/services/jira`. Send it with `.await`."]
+    UpdateProjectServiceJira, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_jira_cloud_app`]: `PUT /api/v4/projects/{id}/services/jira-cloud-app`. Send it with `.await`."]
+    UpdateProjectServiceJiraCloudApp, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_matrix`]: `PUT /api/v4/projects/{id}/services/matrix`. Send it with `.await`."]
+    UpdateProjectServiceMatrix, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/services/mattermost-slash-commands`. Send it with `.await`."]
+    UpdateProjectServiceMattermostSlashCommands, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_slack_slash_commands`]: `PUT /api/v4/projects/{id}/services/slack-slash-commands`. Send it with `.await`."]
+    UpdateProjectServiceSlackSlashCommands, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_packagist`]: `PUT /api/v4/projects/{id}/services/packagist`. Send it with `.await`."]
+    UpdateProjectServicePackagist, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_phorge`]: `PUT /api/v4/projects/{id}/services/phorge`. Send it with `.await`."]
+    UpdateProjectServicePhorge, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_pipelines_email`]: `PUT /api/v4/projects/{id}/services/pipelines-email`. Send it with `.await`."]
+    UpdateProjectServicePipelinesEmail, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_pivotaltracker`]: `PUT /api/v4/projects/{id}/services/pivotaltracker`. Send it with `.await`."]
+    UpdateProjectServicePivotaltracker, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_pumble`]: `PUT /api/v4/projects/{id}/services/pumble`. Send it with `.await`."]
+    UpdateProjectServicePumble, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_pushover`]: `PUT /api/v4/projects/{id}/services/pushover`. Send it with `.await`."]
+    UpdateProjectServicePushover, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_redmine`]: `PUT /api/v4/projects/{id}/services/redmine`. Send it with `.await`."]
+    UpdateProjectServiceRedmine, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_ewm`]: `PUT /api/v4/projects/{id}/services/ewm`. Send it with `.await`."]
+    UpdateProjectServiceEwm, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_youtrack`]: `PUT /api/v4/projects/{id}/services/youtrack`. Send it with `.await`."]
+    UpdateProjectServiceYoutrack, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_clickup`]: `PUT /api/v4/projects/{id}/services/clickup`. Send it with `.await`."]
+    UpdateProjectServiceClickup, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_slack`]: `PUT /api/v4/projects/{id}/services/slack`. Send it with `.await`."]
+    UpdateProjectServiceSlack, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_microsoft_teams`]: `PUT /api/v4/projects/{id}/services/microsoft-teams`. Send it with `.await`."]
+    UpdateProjectServiceMicrosoftTeams, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_mattermost`]: `PUT /api/v4/projects/{id}/services/mattermost`. Send it with `.await`."]
+    UpdateProjectServiceMattermost, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_teamcity`]: `PUT /api/v4/projects/{id}/services/teamcity`. Send it with `.await`."]
+    UpdateProjectServiceTeamcity, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_telegram`]: `PUT /api/v4/projects/{id}/services/telegram`. Send it with `.await`."]
+    UpdateProjectServiceTelegram, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_unify_circuit`]: `PUT /api/v4/projects/{id}/services/unify-circuit`. Send it with `.await`."]
+    UpdateProjectServiceUnifyCircuit, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_webex_teams`]: `PUT /api/v4/projects/{id}/services/webex-teams`. Send it with `.await`."]
+    UpdateProjectServiceWebexTeams, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_zentao`]: `PUT /api/v4/projects/{id}/services/zentao`. Send it with `.await`."]
+    UpdateProjectServiceZentao, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_squash_tm`]: `PUT /api/v4/projects/{id}/services/squash-tm`. Send it with `.await`."]
+    UpdateProjectServiceSquashTm, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_github`]: `PUT /api/v4/projects/{id}/services/github`. Send it with `.await`."]
+    UpdateProjectServiceGithub, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_git_guardian`]: `PUT /api/v4/projects/{id}/services/git-guardian`. Send it with `.await`."]
+    UpdateProjectServiceGitGuardian, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_gcp_artifact_registry`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-artifact-registry`. Send it with `.await`."]
+    UpdateProjectServiceGcpArtifactRegistry, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_gcp_workload_identity`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-workload-identity-federation`. Send it with `.await`."]
+    UpdateProjectServiceGcpWorkloadIdentity, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_mock_ci`]: `PUT /api/v4/projects/{id}/services/mock-ci`. Send it with `.await`."]
+    UpdateProjectServiceMockCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_service_mock_monitoring`]: `PUT /api/v4/projects/{id}/services/mock-monitoring`. Send it with `.await`."]
+    UpdateProjectServiceMockMonitoring, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_service`]: `GET /api/v4/projects/{id}/services/{slug}`. Send it with `.await`."]
+    GetProjectService, runtime::Json < types::ApiEntitiesIntegration >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_service`]: `DELETE /api/v4/projects/{id}/services/{slug}`. Send it with `.await`."]
+    DeleteProjectService, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::trigger_project_service_mattermost_slash_command`]: `POST /api/v4/projects/{id}/services/mattermost_slash_commands/trigger`. Send it with `.await`."]
+    TriggerProjectServiceMattermostSlashCommand, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::trigger_project_service_slack_slash_command`]: `POST /api/v4/projects/{id}/services/slack_slash_commands/trigger`. Send it with `.await`."]
+    TriggerProjectServiceSlackSlashCommand, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_integrations`]: `GET /api/v4/projects/{id}/integrations`. Send it with `.await`."]
+    ListProjectIntegrations, runtime::Json < Vec < types::ApiEntitiesIntegrationBasic > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_apple_app_store`]: `PUT /api/v4/projects/{id}/integrations/apple-app-store`. Send it with `.await`."]
+    UpdateProjectIntegrationAppleAppStore, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_asana`]: `PUT /api/v4/projects/{id}/integrations/asana`. Send it with `.await`."]
+    UpdateProjectIntegrationAsana, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_assembla`]: `PUT /api/v4/projects/{id}/integrations/assembla`. Send it with `.await`."]
+    UpdateProjectIntegrationAssembla, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_bamboo`]: `PUT /api/v4/projects/{id}/integrations/bamboo`. Send it with `.await`."]
+    UpdateProjectIntegrationBamboo, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_bugzilla`]: `PUT /api/v4/projects/{id}/integrations/bugzilla`. Send it with `.await`."]
+    UpdateProjectIntegrationBugzilla, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_buildkite`]: `PUT /api/v4/projects/{id}/integrations/buildkite`. Send it with `.await`."]
+    UpdateProjectIntegrationBuildkite, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_campfire`]: `PUT /api/v4/projects/{id}/integrations/campfire`. Send it with `.await`."]
+    UpdateProjectIntegrationCampfire, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_confluence`]: `PUT /api/v4/projects/{id}/integrations/confluence`. Send it with `.await`."]
+    UpdateProjectIntegrationConfluence, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/integrations/custom-issue-tracker`. Send it with `.await`."]
+    UpdateProjectIntegrationCustomIssueTracker, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_datadog`]: `PUT /api/v4/projects/{id}/integrations/datadog`. Send it with `.await`."]
+    UpdateProjectIntegrationDatadog, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_diffblue_cover`]: `PUT /api/v4/projects/{id}/integrations/diffblue-cover`. Send it with `.await`."]
+    UpdateProjectIntegrationDiffblueCover, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_discord`]: `PUT /api/v4/projects/{id}/integrations/discord`. Send it with `.await`."]
+    UpdateProjectIntegrationDiscord, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_drone_ci`]: `PUT /api/v4/projects/{id}/integrations/drone-ci`. Send it with `.await`."]
+    UpdateProjectIntegrationDroneCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_emails_on_push`]: `PUT /api/v4/projects/{id}/integrations/emails-on-push`. Send it with `.await`."]
+    UpdateProjectIntegrationEmailsOnPush, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_external_wiki`]: `PUT /api/v4/projects/{id}/integrations/external-wiki`. Send it with `.await`."]
+    UpdateProjectIntegrationExternalWiki, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/integrations/gitlab-slack-application`. Send it with `.await`."]
+    UpdateProjectIntegrationGitlabSlackApplication, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_google_play`]: `PUT /api/v4/projects/{id}/integrations/google-play`. Send it with `.await`."]
+    UpdateProjectIntegrationGooglePlay, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_hangouts_chat`]: `PUT /api/v4/projects/{id}/integrations/hangouts-chat`. Send it with `.await`."]
+    UpdateProjectIntegrationHangoutsChat, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_harbor`]: `PUT /api/v4/projects/{id}/integrations/harbor`. Send it with `.await`."]
+    UpdateProjectIntegrationHarbor, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_irker`]: `PUT /api/v4/projects/{id}/integrations/irker`. Send it with `.await`."]
+    UpdateProjectIntegrationIrker, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_jenkins`]: `PUT /api/v4/projects/{id}/integrations/jenkins`. Send it with `.await`."]
+    UpdateProjectIntegrationJenkins, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_jira`]: `PUT /api/v4/projects/{id}/integrations/jira`. Send it with `.await`."]
+    UpdateProjectIntegrationJira, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_jira_cloud_app`]: `PUT /api/v4/projects/{id}/integrations/jira-cloud-app`. Send it with `.await`."]
+    UpdateProjectIntegrationJiraCloudApp, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_matrix`]: `PUT /api/v4/projects/{id}/integrations/matrix`. Send it with `.await`."]
+    UpdateProjectIntegrationMatrix, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/mattermost-slash-commands`. Send it with `.await`."]
+    UpdateProjectIntegrationMattermostSlashCommands, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_slack_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/slack-slash-commands`. Send it with `.await`."]
+    UpdateProjectIntegrationSlackSlashCommands, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_packagist`]: `PUT /api/v4/projects/{id}/integrations/packagist`. Send it with `.await`."]
+    UpdateProjectIntegrationPackagist, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_phorge`]: `PUT /api/v4/projects/{id}/integrations/phorge`. Send it with `.await`."]
+    UpdateProjectIntegrationPhorge, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_pipelines_email`]: `PUT /api/v4/projects/{id}/integrations/pipelines-email`. Send it with `.await`."]
+    UpdateProjectIntegrationPipelinesEmail, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_pivotaltracker`]: `PUT /api/v4/projects/{id}/integrations/pivotaltracker`. Send it with `.await`."]
+    UpdateProjectIntegrationPivotaltracker, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_pumble`]: `PUT /api/v4/projects/{id}/integrations/pumble`. Send it with `.await`."]
+    UpdateProjectIntegrationPumble, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_pushover`]: `PUT /api/v4/projects/{id}/integrations/pushover`. Send it with `.await`."]
+    UpdateProjectIntegrationPushover, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_redmine`]: `PUT /api/v4/projects/{id}/integrations/redmine`. Send it with `.await`."]
+    UpdateProjectIntegrationRedmine, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_ewm`]: `PUT /api/v4/projects/{id}/integrations/ewm`. Send it with `.await`."]
+    UpdateProjectIntegrationEwm, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_youtrack`]: `PUT /api/v4/projects/{id}/integrations/youtrack`. Send it with `.await`."]
+    UpdateProjectIntegrationYoutrack, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_clickup`]: `PUT /api/v4/projects/{id}/integrations/clickup`. Send it with `.await`."]
+    UpdateProjectIntegrationClickup, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_slack`]: `PUT /api/v4/projects/{id}/integrations/slack`. Send it with `.await`."]
+    UpdateProjectIntegrationSlack, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_microsoft_teams`]: `PUT /api/v4/projects/{id}/integrations/microsoft-teams`. Send it with `.await`."]
+    UpdateProjectIntegrationMicrosoftTeams, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_mattermost`]: `PUT /api/v4/projects/{id}/integrations/mattermost`. Send it with `.await`."]
+    UpdateProjectIntegrationMattermost, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_teamcity`]: `PUT /api/v4/projects/{id}/integrations/teamcity`. Send it with `.await`."]
+    UpdateProjectIntegrationTeamcity, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_telegram`]: `PUT /api/v4/projects/{id}/integrations/telegram`. Send it with `.await`."]
+    UpdateProjectIntegrationTelegram, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_unify_circuit`]: `PUT /api/v4/projects/{id}/integrations/unify-circuit`. Send it with `.await`."]
+    UpdateProjectIntegrationUnifyCircuit, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_webex_teams`]: `PUT /api/v4/projects/{id}/integrations/webex-teams`. Send it with `.await`."]
+    UpdateProjectIntegrationWebexTeams, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_zentao`]: `PUT /api/v4/projects/{id}/integrations/zentao`. Send it with `.await`."]
+    UpdateProjectIntegrationZentao, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_squash_tm`]: `PUT /api/v4/projects/{id}/integrations/squash-tm`. Send it with `.await`."]
+    UpdateProjectIntegrationSquashTm, runtime::Json < types::ApiEntitiesIntegrationBasic
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_github`]: `PUT /api/v4/projects/{id}/integrations/github`. Send it with `.await`."]
+    UpdateProjectIntegrationGithub, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_git_guardian`]: `PUT /api/v4/projects/{id}/integrations/git-guardian`. Send it with `.await`."]
+    UpdateProjectIntegrationGitGuardian, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_gcp_artifact_registry`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`."]
+    UpdateProjectIntegrationGcpArtifactRegistry, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_gcp_workload_identity`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`."]
+    UpdateProjectIntegrationGcpWorkloadIdentity, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_mock_ci`]: `PUT /api/v4/projects/{id}/integrations/mock-ci`. Send it with `.await`."]
+    UpdateProjectIntegrationMockCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_integration_mock_monitoring`]: `PUT /api/v4/projects/{id}/integrations/mock-monitoring`. Send it with `.await`."]
+    UpdateProjectIntegrationMockMonitoring, runtime::Json <
+    types::ApiEntitiesIntegrationBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_integration`]: `GET /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`."]
+    GetProjectIntegration, runtime::Json < types::ApiEntitiesIntegration >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_integration`]: `DELETE /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`."]
+    DeleteProjectIntegration, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::trigger_project_integration_mattermost_slash_command`]: `POST /api/v4/projects/{id}/integrations/mattermost_slash_commands/trigger`. Send it with `.await`."]
+    TriggerProjectIntegrationMattermostSlashCommand, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::trigger_project_integration_slack_slash_command`]: `POST /api/v4/projects/{id}/integrations/slack_slash_commands/trigger`. Send it with `.await`."]
+    TriggerProjectIntegrationSlackSlashCommand, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_integration_slack_event`]: `POST /api/v4/integrations/slack/events`. Send it with `.await`."]
+    CreateIntegrationSlackEvent, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_integration_slack_interaction`]: `POST /api/v4/integrations/slack/interactions`. Send it with `.await`."]
+    CreateIntegrationSlackInteraction, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_integration_slack_option`]: `POST /api/v4/integrations/slack/options`. Send it with `.await`."]
+    CreateIntegrationSlackOption, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! invitations: Operations about invitations
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a list of group or project invitations viewable by the authenticated user
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     ///
-    /// Returns, on success (200): Get a list of group or project invitations viewable by the authenticated user.
-    ///
     /// Optional parameters are set on the returned [`ListGroupInvitations`].
     pub fn list_group_invitations(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupInvitations<'_> {
         ListGroupInvitations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/invitations",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,21 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Invite non-members by email address to a group or project.
     pub fn create_group_invitation(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupInvitationBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupInvitationBody>,
     ) -> CreateGroupInvitation<'_> {
         CreateGroupInvitation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/invitations",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateGroupInvitationBody>::into(body)),
+                .json_body(&Into::<types::CreateGroupInvitationBody>::into(body)),
         )
     }
     /// Updates a group or project invitation.
@@ -66,21 +64,18 @@ impl crate::Client {
     /// Returns, on success (200): Updates a group or project invitation.
     pub fn update_group_invitation(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         email: impl Into<String>,
-        body: impl Into<crate::types::UpdateGroupInvitationBody>,
+        body: impl Into<types::UpdateGroupInvitationBody>,
     ) -> UpdateGroupInvitation<'_> {
         UpdateGroupInvitation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/invitations/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(email),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(email)],
                 )
-                .json_body(&Into::<crate::types::UpdateGroupInvitationBody>::into(body)),
+                .json_body(&Into::<types::UpdateGroupInvitationBody>::into(body)),
         )
     }
     /// Removes an invitation from a group or project.
@@ -94,18 +89,15 @@ impl crate::Client {
     /// Returns, on success (204): Removes an invitation from a group or project.
     pub fn delete_group_invitation(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         email: impl Into<String>,
     ) -> DeleteGroupInvitation<'_> {
         DeleteGroupInvitation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/invitations/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(email),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(email)],
             ),
         )
     }
@@ -118,19 +110,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     ///
-    /// Returns, on success (200): Get a list of group or project invitations viewable by the authenticated user.
-    ///
     /// Optional parameters are set on the returned [`ListProjectInvitations`].
     pub fn list_project_invitations(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectInvitations<'_> {
         ListProjectInvitations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/invitations",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -143,23 +133,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Invite non-members by email address to a group or project.
     pub fn create_project_invitation(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectInvitationBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectInvitationBody>,
     ) -> CreateProjectInvitation<'_> {
         CreateProjectInvitation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/invitations",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectInvitationBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectInvitationBody>::into(body)),
         )
     }
     /// Updates a group or project invitation.
@@ -174,23 +160,18 @@ impl crate::Client {
     /// Returns, on success (200): Updates a group or project invitation.
     pub fn update_project_invitation(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         email: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectInvitationBody>,
+        body: impl Into<types::UpdateProjectInvitationBody>,
     ) -> UpdateProjectInvitation<'_> {
         UpdateProjectInvitation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/invitations/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(email),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(email)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectInvitationBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectInvitationBody>::into(body)),
         )
     }
     /// Removes an invitation from a group or project.
@@ -204,26 +185,24 @@ impl crate::Client {
     /// Returns, on success (204): Removes an invitation from a group or project.
     pub fn delete_project_invitation(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         email: impl Into<String>,
     ) -> DeleteProjectInvitation<'_> {
         DeleteProjectInvitation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/invitations/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(email),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(email)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_invitations`]: `GET /api/v4/groups/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupInvitations<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_invitations`]: `GET /api/v4/groups/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupInvitations, runtime::Paged < types::ApiEntitiesInvitation >
+);
 impl ListGroupInvitations<'_> {
     /// Current page number
     ///
@@ -242,50 +221,26 @@ impl ListGroupInvitations<'_> {
         Self(self.0.query("query", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupInvitations<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesInvitation>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupInvitations);
-/// Request builder of [`crate::Client::create_group_invitation`]: `POST /api/v4/groups/{id}/invitations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupInvitation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupInvitation<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupInvitation);
-/// Request builder of [`crate::Client::update_group_invitation`]: `PUT /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupInvitation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupInvitation<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupInvitation);
-/// Request builder of [`crate::Client::delete_group_invitation`]: `DELETE /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupInvitation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupInvitation<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupInvitation);
-/// Request builder of [`crate::Client::list_project_invitations`]: `GET /api/v4/projects/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectInvitations<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_invitation`]: `POST /api/v4/groups/{id}/invitations`. Send it with `.await`."]
+    CreateGroupInvitation, runtime::Json < types::ApiEntitiesInvitation >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_invitation`]: `PUT /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`."]
+    UpdateGroupInvitation, runtime::Json < types::ApiEntitiesInvitation >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_invitation`]: `DELETE /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`."]
+    DeleteGroupInvitation, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_invitations`]: `GET /api/v4/projects/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectInvitations, runtime::Paged < types::ApiEntitiesInvitation >
+);
 impl ListProjectInvitations<'_> {
     /// Current page number
     ///
@@ -304,43 +259,18 @@ impl ListProjectInvitations<'_> {
         Self(self.0.query("query", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectInvitations<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesInvitation>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectInvitations);
-/// Request builder of [`crate::Client::create_project_invitation`]: `POST /api/v4/projects/{id}/invitations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectInvitation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectInvitation<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectInvitation);
-/// Request builder of [`crate::Client::update_project_invitation`]: `PUT /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectInvitation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectInvitation<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesInvitation>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectInvitation);
-/// Request builder of [`crate::Client::delete_project_invitation`]: `DELETE /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectInvitation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectInvitation<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectInvitation);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_invitation`]: `POST /api/v4/projects/{id}/invitations`. Send it with `.await`."]
+    CreateProjectInvitation, runtime::Json < types::ApiEntitiesInvitation >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_invitation`]: `PUT /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`."]
+    UpdateProjectInvitation, runtime::Json < types::ApiEntitiesInvitation >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_invitation`]: `DELETE /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`."]
+    DeleteProjectInvitation, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! issue_links: Operations related to issue links
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List issue relations
     ///
@@ -12,22 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `issue_iid`: The internal ID of a project’s issue
-    ///
-    /// Returns, on success (200): List issue relations.
     pub fn list_project_issue_links(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
     ) -> ListProjectIssueLinks<'_> {
         ListProjectIssueLinks(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/issues/{}/links",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(issue_iid),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(issue_iid)],
             ),
         )
     }
@@ -41,25 +38,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `issue_iid`: The internal ID of a project’s issue
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create an issue link.
     pub fn create_project_issue_link(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectIssueLinkBody>,
+        body: impl Into<types::CreateProjectIssueLinkBody>,
     ) -> CreateProjectIssueLink<'_> {
         CreateProjectIssueLink(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/issues/{}/links",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(issue_iid),
                     ],
                 )
-                .json_body(&Into::<crate::types::CreateProjectIssueLinkBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectIssueLinkBody>::into(body)),
         )
     }
     /// Get an issue link
@@ -72,21 +67,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `issue_iid`: The internal ID of a project’s issue
     /// - `issue_link_id`: ID of an issue relationship
-    ///
-    /// Returns, on success (200): Get an issue link.
     pub fn get_project_issue_link(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         issue_link_id: impl Into<String>,
     ) -> GetProjectIssueLink<'_> {
         GetProjectIssueLink(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/issues/{}/links/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(issue_iid),
                     &Into::<String>::into(issue_link_id),
                 ],
@@ -103,21 +96,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `issue_iid`: The internal ID of a project’s issue
     /// - `issue_link_id`: The ID of an issue relationship
-    ///
-    /// Returns, on success (204): Delete an issue link.
     pub fn delete_project_issue_link(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         issue_link_id: impl Into<String>,
     ) -> DeleteProjectIssueLink<'_> {
         DeleteProjectIssueLink(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/issues/{}/links/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(issue_iid),
                     &Into::<String>::into(issue_link_id),
                 ],
@@ -125,47 +116,23 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_issue_links`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectIssueLinks<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListProjectIssueLinks<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesRelatedIssue>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectIssueLinks);
-/// Request builder of [`crate::Client::create_project_issue_link`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectIssueLink<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectIssueLink<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectIssueLink);
-/// Request builder of [`crate::Client::get_project_issue_link`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectIssueLink<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectIssueLink<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectIssueLink);
-/// Request builder of [`crate::Client::delete_project_issue_link`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectIssueLink<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectIssueLink<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssueLink>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectIssueLink);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_issue_links`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`."]
+    ListProjectIssueLinks, runtime::Json < Vec < types::ApiEntitiesRelatedIssue > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_issue_link`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`."]
+    CreateProjectIssueLink, runtime::Json < types::ApiEntitiesIssueLink >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_issue_link`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`."]
+    GetProjectIssueLink, runtime::Json < types::ApiEntitiesIssueLink >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_issue_link`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`."]
+    DeleteProjectIssueLink, runtime::Json < types::ApiEntitiesIssueLink >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! jira_connect_subscriptions: Operations related to JiraConnect subscriptions
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Subscribe a namespace to a JiraConnectInstallation
     ///
@@ -11,14 +13,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Subscribe a namespace to a JiraConnectInstallation.
     pub fn create_integration_jira_connect_subscription(
         &self,
-        body: impl Into<crate::types::CreateIntegrationJiraConnectSubscriptionBody>,
+        body: impl Into<types::CreateIntegrationJiraConnectSubscriptionBody>,
     ) -> CreateIntegrationJiraConnectSubscription<'_> {
         CreateIntegrationJiraConnectSubscription(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/integrations/jira_connect/subscriptions",
@@ -26,20 +26,15 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateIntegrationJiraConnectSubscriptionBody,
+                        types::CreateIntegrationJiraConnectSubscriptionBody,
                     >::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::create_integration_jira_connect_subscription`]: `POST /api/v4/integrations/jira_connect/subscriptions`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateIntegrationJiraConnectSubscription<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateIntegrationJiraConnectSubscription<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicSuccess>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateIntegrationJiraConnectSubscription);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_integration_jira_connect_subscription`]: `POST /api/v4/integrations/jira_connect/subscriptions`. Send it with `.await`."]
+    CreateIntegrationJiraConnectSubscription, runtime::Json <
+    types::ApiEntitiesBasicSuccess >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! job: Operations about jobs
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get current job using job token
     ///
@@ -9,20 +11,16 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get current job using job token.
     pub fn get_job(&self) -> GetJob<'_> {
-        GetJob(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/job", &[]),
-        )
+        GetJob(runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/job", &[]))
     }
     /// Get current agents
     ///
     /// Retrieves a list of agents for the given job token
     ///
     /// `GET /api/v4/job/allowed_agents`
-    ///
-    /// Returns, on success (200): Get current agents.
     pub fn get_job_allowed_agents(&self) -> GetJobAllowedAgents<'_> {
         GetJobAllowedAgents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/job/allowed_agents",
@@ -31,25 +29,13 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_job`]: `GET /api/v4/job`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetJob<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetJob<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetJob);
-/// Request builder of [`crate::Client::get_job_allowed_agents`]: `GET /api/v4/job/allowed_agents`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetJobAllowedAgents<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetJobAllowedAgents<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetJobAllowedAgents);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_job`]: `GET /api/v4/job`. Send it with `.await`."]
+    GetJob, runtime::Json < types::ApiEntitiesCiJob >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_job_allowed_agents`]: `GET /api/v4/job/allowed_agents`. Send it with `.await`."]
+    GetJobAllowedAgents, runtime::Json < types::ApiEntitiesCiJob >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! jobs: Operations about jobs
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Request a job
     ///
@@ -13,16 +15,11 @@ impl crate::Client {
     /// Returns, on success (201, 204): Job was scheduled.
     pub fn create_job_request(
         &self,
-        body: impl Into<crate::types::CreateJobRequestBody>,
+        body: impl Into<types::CreateJobRequestBody>,
     ) -> CreateJobRequest<'_> {
         CreateJobRequest(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/jobs/request",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateJobRequestBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/jobs/request", &[])
+                .json_body(&Into::<types::CreateJobRequestBody>::into(body)),
         )
     }
     /// Update a job
@@ -37,16 +34,16 @@ impl crate::Client {
     pub fn update_job(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateJobBody>,
+        body: impl Into<types::UpdateJobBody>,
     ) -> UpdateJob<'_> {
         UpdateJob(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/jobs/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::UpdateJobBody>::into(body)),
+                .json_body(&Into::<types::UpdateJobBody>::into(body)),
         )
     }
     /// Append a patch to the job trace
@@ -61,16 +58,16 @@ impl crate::Client {
     pub fn update_job_trace(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateJobTraceBody>,
+        body: impl Into<types::UpdateJobTraceBody>,
     ) -> UpdateJobTrace<'_> {
         UpdateJobTrace(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/jobs/{}/trace",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::UpdateJobTraceBody>::into(body)),
+                .json_body(&Into::<types::UpdateJobTraceBody>::into(body)),
         )
     }
     /// Authorize uploading job artifact
@@ -85,16 +82,16 @@ impl crate::Client {
     pub fn authorize_job_artifact(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::AuthorizeJobArtifactBody>,
+        body: impl Into<types::AuthorizeJobArtifactBody>,
     ) -> AuthorizeJobArtifact<'_> {
         AuthorizeJobArtifact(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/jobs/{}/artifacts/authorize",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::AuthorizeJobArtifactBody>::into(body)),
+                .json_body(&Into::<types::AuthorizeJobArtifactBody>::into(body)),
         )
     }
     /// Download the artifacts file for job
@@ -109,7 +106,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetJobArtifacts`].
     pub fn get_job_artifacts(&self, id: impl Into<i64>) -> GetJobArtifacts<'_> {
         GetJobArtifacts(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/jobs/{}/artifacts",
@@ -131,68 +128,45 @@ impl crate::Client {
     pub fn create_job_artifact(
         &self,
         id: impl Into<i64>,
-        file: impl Into<crate::runtime::File>,
+        file: impl Into<runtime::File>,
     ) -> CreateJobArtifact<'_> {
         CreateJobArtifact(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/jobs/{}/artifacts",
                     &[&Into::<i64>::into(id)],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
 }
-/// Request builder of [`crate::Client::create_job_request`]: `POST /api/v4/jobs/request`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateJobRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateJobRequest<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateJobRequest);
-/// Request builder of [`crate::Client::update_job`]: `PUT /api/v4/jobs/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateJob<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateJob<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateJob);
-/// Request builder of [`crate::Client::update_job_trace`]: `PATCH /api/v4/jobs/{id}/trace`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateJobTrace<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateJobTrace<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateJobTrace);
-/// Request builder of [`crate::Client::authorize_job_artifact`]: `POST /api/v4/jobs/{id}/artifacts/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeJobArtifact<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeJobArtifact<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeJobArtifact);
-/// Request builder of [`crate::Client::get_job_artifacts`]: `GET /api/v4/jobs/{id}/artifacts`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetJobArtifacts<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_job_request`]: `POST /api/v4/jobs/request`. Send it with `.await`."]
+    CreateJobRequest, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_job`]: `PUT /api/v4/jobs/{id}`. Send it with `.await`."]
+    UpdateJob, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_job_trace`]: `PATCH /api/v4/jobs/{id}/trace`. Send it with `.await`."]
+    UpdateJobTrace, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_job_artifact`]: `POST /api/v4/jobs/{id}/artifacts/authorize`. Send it with `.await`."]
+    AuthorizeJobArtifact, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_job_artifacts`]: `GET /api/v4/jobs/{id}/artifacts`. Send it with `.await`."]
+    GetJobArtifacts, runtime::Empty
+);
 impl GetJobArtifacts<'_> {
     /// Job's authentication token
     pub fn token(self, value: impl Into<String>) -> Self {
@@ -205,17 +179,11 @@ impl GetJobArtifacts<'_> {
         Self(self.0.query("direct_download", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetJobArtifacts<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetJobArtifacts);
-/// Request builder of [`crate::Client::create_job_artifact`]: `POST /api/v4/jobs/{id}/artifacts`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateJobArtifact<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_job_artifact`]: `POST /api/v4/jobs/{id}/artifacts`. Send it with `.await`."]
+    CreateJobArtifact, runtime::Empty
+);
 impl CreateJobArtifact<'_> {
     /// Job's authentication token
     pub fn token(self, value: impl Into<String>) -> Self {
@@ -230,16 +198,14 @@ impl CreateJobArtifact<'_> {
     /// Default: `"archive"`.
     pub fn artifact_type(
         self,
-        value: impl Into<crate::types::AuthorizeJobArtifactBodyArtifactType>,
+        value: impl Into<types::AuthorizeJobArtifactBodyArtifactType>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "artifact_type",
-                    &Into::<
-                        crate::types::AuthorizeJobArtifactBodyArtifactType,
-                    >::into(value),
+                    &Into::<types::AuthorizeJobArtifactBodyArtifactType>::into(value),
                 ),
         )
     }
@@ -248,32 +214,23 @@ impl CreateJobArtifact<'_> {
     /// Default: `"zip"`.
     pub fn artifact_format(
         self,
-        value: impl Into<crate::types::CreateJobArtifactBodyArtifactFormat>,
+        value: impl Into<types::CreateJobArtifactBodyArtifactFormat>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "artifact_format",
-                    &Into::<
-                        crate::types::CreateJobArtifactBodyArtifactFormat,
-                    >::into(value),
+                    &Into::<types::CreateJobArtifactBodyArtifactFormat>::into(value),
                 ),
         )
     }
     /// The artifact metadata to store (generated by Multipart middleware)
-    pub fn metadata(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("metadata", &Into::<crate::runtime::File>::into(value)))
+    pub fn metadata(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("metadata", &Into::<runtime::File>::into(value)))
     }
     /// Specify accessibility level of artifact private/public
     pub fn accessibility(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("accessibility", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateJobArtifact<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateJobArtifact);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! keys: Operations about keys
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get single ssh key by id. Only available to admin users
     ///
@@ -12,11 +14,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of an SSH key
-    ///
-    /// Returns, on success (200): Get single ssh key by id. Only available to admin users.
     pub fn get_key(&self, id: impl Into<String>) -> GetKey<'_> {
         GetKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/keys/{}",
@@ -33,34 +33,20 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `fingerprint`: The fingerprint of an SSH key
-    ///
-    /// Returns, on success (200): Get user by fingerprint of SSH key.
     pub fn get_keys(&self, fingerprint: impl Into<String>) -> GetKeys<'_> {
         GetKeys(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/keys", &[])
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/keys", &[])
                 .query("fingerprint", &Into::<String>::into(fingerprint)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_key`]: `GET /api/v4/keys/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKeyWithUser>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetKey);
-/// Request builder of [`crate::Client::get_keys`]: `GET /api/v4/keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetKeys<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetKeys<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetKeys);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_key`]: `GET /api/v4/keys/{id}`. Send it with `.await`."]
+    GetKey, runtime::Json < types::ApiEntitiesSshKeyWithUser >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_keys`]: `GET /api/v4/keys`. Send it with `.await`."]
+    GetKeys, runtime::Json < types::ApiEntitiesUserWithAdmin >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! markdown: Operations about markdowns
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Render an arbitrary Markdown document
     ///
@@ -11,31 +13,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Render an arbitrary Markdown document.
     pub fn create_markdown(
         &self,
-        body: impl Into<crate::types::CreateMarkdownBody>,
+        body: impl Into<types::CreateMarkdownBody>,
     ) -> CreateMarkdown<'_> {
         CreateMarkdown(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/markdown",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateMarkdownBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/markdown", &[])
+                .json_body(&Into::<types::CreateMarkdownBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::create_markdown`]: `POST /api/v4/markdown`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateMarkdown<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateMarkdown<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMarkdown>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateMarkdown);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_markdown`]: `POST /api/v4/markdown`. Send it with `.await`."]
+    CreateMarkdown, runtime::Json < types::ApiEntitiesMarkdown >
+);

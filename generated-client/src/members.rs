@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! members: Operations about members
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Gets a list of group or project members viewable by the authenticated user.
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupMembers`].
     pub fn list_group_members(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupMembers<'_> {
         ListGroupMembers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/members",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,17 +39,17 @@ impl crate::Client {
     /// Returns, on success (201): Adds a member to a group or project.
     pub fn create_group_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupMemberBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupMemberBody>,
     ) -> CreateGroupMember<'_> {
         CreateGroupMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/members",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateGroupMemberBody>::into(body)),
+                .json_body(&Into::<types::CreateGroupMemberBody>::into(body)),
         )
     }
     /// Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
@@ -62,14 +64,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupMemberAll`].
     pub fn list_group_member_all(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupMemberAll<'_> {
         ListGroupMemberAll(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/members/all",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -84,18 +86,15 @@ impl crate::Client {
     /// Returns, on success (200): Gets a member of a group or project.
     pub fn get_group_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> GetGroupMember<'_> {
         GetGroupMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/members/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -111,21 +110,18 @@ impl crate::Client {
     /// Returns, on success (200): Updates a member of a group or project.
     pub fn update_group_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateGroupMemberBody>,
+        body: impl Into<types::UpdateGroupMemberBody>,
     ) -> UpdateGroupMember<'_> {
         UpdateGroupMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/members/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(user_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateGroupMemberBody>::into(body)),
+                .json_body(&Into::<types::UpdateGroupMemberBody>::into(body)),
         )
     }
     /// Removes a user from a group or project.
@@ -141,18 +137,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`DeleteGroupMember`].
     pub fn delete_group_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> DeleteGroupMember<'_> {
         DeleteGroupMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/members/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -167,18 +160,15 @@ impl crate::Client {
     /// Returns, on success (200): Gets a member of a group or project, including those who gained membership through ancestor group.
     pub fn get_group_member_all(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> GetGroupMemberAll<'_> {
         GetGroupMemberAll(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/members/all/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -194,14 +184,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectMembers`].
     pub fn list_project_members(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectMembers<'_> {
         ListProjectMembers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/members",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -216,17 +206,17 @@ impl crate::Client {
     /// Returns, on success (201): Adds a member to a group or project.
     pub fn create_project_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectMemberBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectMemberBody>,
     ) -> CreateProjectMember<'_> {
         CreateProjectMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/members",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectMemberBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectMemberBody>::into(body)),
         )
     }
     /// Gets a list of group or project members viewable by the authenticated user, including those who gained membership through ancestor group.
@@ -241,14 +231,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectMemberAll`].
     pub fn list_project_member_all(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectMemberAll<'_> {
         ListProjectMemberAll(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/members/all",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -263,18 +253,15 @@ impl crate::Client {
     /// Returns, on success (200): Gets a member of a group or project.
     pub fn get_project_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> GetProjectMember<'_> {
         GetProjectMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/members/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -290,21 +277,18 @@ impl crate::Client {
     /// Returns, on success (200): Updates a member of a group or project.
     pub fn update_project_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectMemberBody>,
+        body: impl Into<types::UpdateProjectMemberBody>,
     ) -> UpdateProjectMember<'_> {
         UpdateProjectMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/members/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(user_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectMemberBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectMemberBody>::into(body)),
         )
     }
     /// Removes a user from a group or project.
@@ -320,18 +304,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`DeleteProjectMember`].
     pub fn delete_project_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> DeleteProjectMember<'_> {
         DeleteProjectMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/members/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -346,26 +327,24 @@ impl crate::Client {
     /// Returns, on success (200): Gets a member of a group or project, including those who gained membership through ancestor group.
     pub fn get_project_member_all(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> GetProjectMemberAll<'_> {
         GetProjectMemberAll(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/members/all/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_members`]: `GET /api/v4/groups/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupMembers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_members`]: `GET /api/v4/groups/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupMembers, runtime::Paged < types::ApiEntitiesMember >
+);
 impl ListGroupMembers<'_> {
     /// A query string to search for members
     pub fn query(self, value: impl Into<String>) -> Self {
@@ -379,7 +358,7 @@ impl ListGroupMembers<'_> {
                 .query_array(
                     "user_ids[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -391,7 +370,7 @@ impl ListGroupMembers<'_> {
                 .query_array(
                     "skip_users[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -416,28 +395,16 @@ impl ListGroupMembers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupMembers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupMembers);
-/// Request builder of [`crate::Client::create_group_member`]: `POST /api/v4/groups/{id}/members`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupMember<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupMember);
-/// Request builder of [`crate::Client::list_group_member_all`]: `GET /api/v4/groups/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupMemberAll<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_member`]: `POST /api/v4/groups/{id}/members`. Send it with `.await`."]
+    CreateGroupMember, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_member_all`]: `GET /api/v4/groups/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupMemberAll, runtime::Paged < types::ApiEntitiesMember >
+);
 impl ListGroupMemberAll<'_> {
     /// A query string to search for members
     pub fn query(self, value: impl Into<String>) -> Self {
@@ -451,7 +418,7 @@ impl ListGroupMemberAll<'_> {
                 .query_array(
                     "user_ids[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -460,8 +427,8 @@ impl ListGroupMemberAll<'_> {
         Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// Filter results by member state
-    pub fn state(self, value: impl Into<crate::types::AllState>) -> Self {
-        Self(self.0.query("state", &Into::<crate::types::AllState>::into(value)))
+    pub fn state(self, value: impl Into<types::AllState>) -> Self {
+        Self(self.0.query("state", &Into::<types::AllState>::into(value)))
     }
     /// Current page number
     ///
@@ -476,39 +443,21 @@ impl ListGroupMemberAll<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupMemberAll<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupMemberAll);
-/// Request builder of [`crate::Client::get_group_member`]: `GET /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupMember<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupMember);
-/// Request builder of [`crate::Client::update_group_member`]: `PUT /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupMember<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupMember);
-/// Request builder of [`crate::Client::delete_group_member`]: `DELETE /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupMember<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_member`]: `GET /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`."]
+    GetGroupMember, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_member`]: `PUT /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`."]
+    UpdateGroupMember, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_member`]: `DELETE /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`."]
+    DeleteGroupMember, runtime::Empty
+);
 impl DeleteGroupMember<'_> {
     /// Flag indicating if the deletion of direct memberships of the removed member in subgroups and projects should be skipped
     ///
@@ -523,28 +472,16 @@ impl DeleteGroupMember<'_> {
         Self(self.0.query("unassign_issuables", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupMember<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupMember);
-/// Request builder of [`crate::Client::get_group_member_all`]: `GET /api/v4/groups/{id}/members/all/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupMemberAll<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupMemberAll<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupMemberAll);
-/// Request builder of [`crate::Client::list_project_members`]: `GET /api/v4/projects/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMembers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_member_all`]: `GET /api/v4/groups/{id}/members/all/{user_id}`. Send it with `.await`."]
+    GetGroupMemberAll, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_members`]: `GET /api/v4/projects/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMembers, runtime::Paged < types::ApiEntitiesMember >
+);
 impl ListProjectMembers<'_> {
     /// A query string to search for members
     pub fn query(self, value: impl Into<String>) -> Self {
@@ -558,7 +495,7 @@ impl ListProjectMembers<'_> {
                 .query_array(
                     "user_ids[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -570,7 +507,7 @@ impl ListProjectMembers<'_> {
                 .query_array(
                     "skip_users[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -595,28 +532,16 @@ impl ListProjectMembers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMembers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMembers);
-/// Request builder of [`crate::Client::create_project_member`]: `POST /api/v4/projects/{id}/members`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectMember<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectMember);
-/// Request builder of [`crate::Client::list_project_member_all`]: `GET /api/v4/projects/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMemberAll<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_member`]: `POST /api/v4/projects/{id}/members`. Send it with `.await`."]
+    CreateProjectMember, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_member_all`]: `GET /api/v4/projects/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMemberAll, runtime::Paged < types::ApiEntitiesMember >
+);
 impl ListProjectMemberAll<'_> {
     /// A query string to search for members
     pub fn query(self, value: impl Into<String>) -> Self {
@@ -630,7 +555,7 @@ impl ListProjectMemberAll<'_> {
                 .query_array(
                     "user_ids[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -639,8 +564,8 @@ impl ListProjectMemberAll<'_> {
         Self(self.0.query("show_seat_info", &Into::<bool>::into(value)))
     }
     /// Filter results by member state
-    pub fn state(self, value: impl Into<crate::types::AllState>) -> Self {
-        Self(self.0.query("state", &Into::<crate::types::AllState>::into(value)))
+    pub fn state(self, value: impl Into<types::AllState>) -> Self {
+        Self(self.0.query("state", &Into::<types::AllState>::into(value)))
     }
     /// Current page number
     ///
@@ -655,39 +580,21 @@ impl ListProjectMemberAll<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMemberAll<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMemberAll);
-/// Request builder of [`crate::Client::get_project_member`]: `GET /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMember<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMember);
-/// Request builder of [`crate::Client::update_project_member`]: `PUT /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectMember<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectMember);
-/// Request builder of [`crate::Client::delete_project_member`]: `DELETE /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectMember<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_member`]: `GET /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`."]
+    GetProjectMember, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_member`]: `PUT /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`."]
+    UpdateProjectMember, runtime::Json < types::ApiEntitiesMember >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_member`]: `DELETE /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`."]
+    DeleteProjectMember, runtime::Empty
+);
 impl DeleteProjectMember<'_> {
     /// Flag indicating if the deletion of direct memberships of the removed member in subgroups and projects should be skipped
     ///
@@ -702,21 +609,8 @@ impl DeleteProjectMember<'_> {
         Self(self.0.query("unassign_issuables", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectMember<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectMember);
-/// Request builder of [`crate::Client::get_project_member_all`]: `GET /api/v4/projects/{id}/members/all/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMemberAll<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMemberAll<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMember>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMemberAll);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_member_all`]: `GET /api/v4/projects/{id}/members/all/{user_id}`. Send it with `.await`."]
+    GetProjectMemberAll, runtime::Json < types::ApiEntitiesMember >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! merge_requests: Operations related to merge requests
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List group merge requests
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user.
     ///
-    /// Returns, on success (200): List group merge requests.
-    ///
     /// Optional parameters are set on the returned [`ListGroupMergeRequests`].
     pub fn list_group_merge_requests(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupMergeRequests<'_> {
         ListGroupMergeRequests(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/merge_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,20 +37,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (200): Remove all merge request approvals.
     pub fn update_project_merge_request_reset_approvals(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> UpdateProjectMergeRequestResetApprovals<'_> {
         UpdateProjectMergeRequestResetApprovals(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/merge_requests/{}/reset_approvals",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -66,28 +64,24 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request.
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Set a time estimate for a merge_request.
     pub fn create_project_merge_request_time_estimate(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectMergeRequestTimeEstimateBody>,
+        body: impl Into<types::CreateProjectMergeRequestTimeEstimateBody>,
     ) -> CreateProjectMergeRequestTimeEstimate<'_> {
         CreateProjectMergeRequestTimeEstimate(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/time_estimate",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectMergeRequestTimeEstimateBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectMergeRequestTimeEstimateBody>::into(body),
                 ),
         )
     }
@@ -100,20 +94,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request.
-    ///
-    /// Returns, on success (201): Reset the time estimate for a project merge_request.
     pub fn reset_project_merge_request_time_estimate(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> ResetProjectMergeRequestTimeEstimate<'_> {
         ResetProjectMergeRequestTimeEstimate(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/merge_requests/{}/reset_time_estimate",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -129,28 +121,24 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request.
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add spent time for a merge_request.
     pub fn add_project_merge_request_spent_time(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::AddProjectMergeRequestSpentTimeBody>,
+        body: impl Into<types::AddProjectMergeRequestSpentTimeBody>,
     ) -> AddProjectMergeRequestSpentTime<'_> {
         AddProjectMergeRequestSpentTime(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/add_spent_time",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::AddProjectMergeRequestSpentTimeBody,
-                    >::into(body),
+                    &Into::<types::AddProjectMergeRequestSpentTimeBody>::into(body),
                 ),
         )
     }
@@ -163,20 +151,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request
-    ///
-    /// Returns, on success (201): Reset spent time for a merge_request.
     pub fn reset_project_merge_request_spent_time(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> ResetProjectMergeRequestSpentTime<'_> {
         ResetProjectMergeRequestSpentTime(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/merge_requests/{}/reset_spent_time",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -189,20 +175,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge_request
-    ///
-    /// Returns, on success (200): Get time tracking stats.
     pub fn get_project_merge_request_time_stats(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestTimeStats<'_> {
         GetProjectMergeRequestTimeStats(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/time_stats",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -217,19 +201,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     ///
-    /// Returns, on success (200): List project merge requests.
-    ///
     /// Optional parameters are set on the returned [`ListProjectMergeRequests`].
     pub fn list_project_merge_requests(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectMergeRequests<'_> {
         ListProjectMergeRequests(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -242,23 +224,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create merge request.
     pub fn create_project_merge_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectMergeRequestBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectMergeRequestBody>,
     ) -> CreateProjectMergeRequest<'_> {
         CreateProjectMergeRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectMergeRequestBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectMergeRequestBody>::into(body)),
         )
     }
     /// Get single merge request
@@ -271,21 +249,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge request.
     ///
-    /// Returns, on success (200): Get single merge request.
-    ///
     /// Optional parameters are set on the returned [`GetProjectMergeRequest`].
     pub fn get_project_merge_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequest<'_> {
         GetProjectMergeRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -301,27 +277,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update merge request.
     pub fn update_project_merge_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectMergeRequestBody>,
+        body: impl Into<types::UpdateProjectMergeRequestBody>,
     ) -> UpdateProjectMergeRequest<'_> {
         UpdateProjectMergeRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/merge_requests/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectMergeRequestBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectMergeRequestBody>::into(body)),
         )
     }
     /// Delete a merge request
@@ -333,20 +305,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`: The internal ID of the merge request.
-    ///
-    /// Returns, on success (204): Delete a merge request.
     pub fn delete_project_merge_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> DeleteProjectMergeRequest<'_> {
         DeleteProjectMergeRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/merge_requests/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -361,20 +331,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (200): Get single merge request participants.
     pub fn get_project_merge_request_participants(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestParticipants<'_> {
         GetProjectMergeRequestParticipants(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/participants",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -389,20 +357,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (200): Get single merge request reviewers.
     pub fn get_project_merge_request_reviewers(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestReviewers<'_> {
         GetProjectMergeRequestReviewers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/reviewers",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -418,21 +384,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
-    /// Returns, on success (200): Get single merge request commits.
-    ///
     /// Optional parameters are set on the returned [`ListProjectMergeRequestCommits`].
     pub fn list_project_merge_request_commits(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> ListProjectMergeRequestCommits<'_> {
         ListProjectMergeRequestCommits(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/commits",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -447,20 +411,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (200): List merge request context commits.
     pub fn get_project_merge_request_context_commits(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestContextCommits<'_> {
         GetProjectMergeRequestContextCommits(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/context_commits",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -476,27 +438,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create merge request context commits.
     pub fn create_project_merge_request_context_commit(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectMergeRequestContextCommitBody>,
+        body: impl Into<types::CreateProjectMergeRequestContextCommitBody>,
     ) -> CreateProjectMergeRequestContextCommit<'_> {
         CreateProjectMergeRequestContextCommit(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/context_commits",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateProjectMergeRequestContextCommitBody,
+                        types::CreateProjectMergeRequestContextCommitBody,
                     >::into(body),
                 ),
         )
@@ -511,28 +471,26 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `commits`: The context commits’ SHA.
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (204): Delete merge request context commits.
     pub fn delete_project_merge_request_context_commits(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         commits: impl Into<Vec<String>>,
         merge_request_iid: impl Into<i64>,
     ) -> DeleteProjectMergeRequestContextCommits<'_> {
         DeleteProjectMergeRequestContextCommits(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::DELETE,
                     "api/v4/projects/{}/merge_requests/{}/context_commits",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
                 .query_array(
                     "commits[]",
                     &Into::<Vec<String>>::into(commits),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -546,21 +504,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
-    /// Returns, on success (200): Get single merge request changes.
-    ///
     /// Optional parameters are set on the returned [`GetProjectMergeRequestChanges`].
     pub fn get_project_merge_request_changes(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestChanges<'_> {
         GetProjectMergeRequestChanges(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/changes",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -576,21 +532,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
-    /// Returns, on success (200): Get the merge request diffs.
-    ///
     /// Optional parameters are set on the returned [`ListProjectMergeRequestDiffs`].
     pub fn list_project_merge_request_diffs(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> ListProjectMergeRequestDiffs<'_> {
         ListProjectMergeRequestDiffs(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/diffs",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -605,20 +559,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (200): Get the merge request raw diffs.
     pub fn get_project_merge_request_raw_diffs(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestRawDiffs<'_> {
         GetProjectMergeRequestRawDiffs(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/raw_diffs",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -633,20 +585,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (200): Get single merge request pipelines.
     pub fn get_project_merge_request_pipelines(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestPipelines<'_> {
         GetProjectMergeRequestPipelines(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/pipelines",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -662,28 +612,24 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create merge request pipeline.
     pub fn create_project_merge_request_pipeline(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectMergeRequestPipelineBody>,
+        body: impl Into<types::CreateProjectMergeRequestPipelineBody>,
     ) -> CreateProjectMergeRequestPipeline<'_> {
         CreateProjectMergeRequestPipeline(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/pipelines",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectMergeRequestPipelineBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectMergeRequestPipelineBody>::into(body),
                 ),
         )
     }
@@ -697,27 +643,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Merge a merge request.
     pub fn merge_project_merge_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::MergeProjectMergeRequestBody>,
+        body: impl Into<types::MergeProjectMergeRequestBody>,
     ) -> MergeProjectMergeRequest<'_> {
         MergeProjectMergeRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/merge_requests/{}/merge",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::MergeProjectMergeRequestBody>::into(body),
-                ),
+                .json_body(&Into::<types::MergeProjectMergeRequestBody>::into(body)),
         )
     }
     /// Returns the up to date merge-ref HEAD commit
@@ -727,20 +669,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (200): Returns the up to date merge-ref HEAD commit.
     pub fn get_project_merge_request_merge_ref(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestMergeRef<'_> {
         GetProjectMergeRequestMergeRef(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/merge_ref",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -755,20 +695,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    ///
-    /// Returns, on success (201): Cancel Merge When Pipeline Succeeds.
     pub fn cancel_project_merge_request_merge_when_pipeline_succeeds(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> CancelProjectMergeRequestMergeWhenPipelineSucceeds<'_> {
         CancelProjectMergeRequestMergeWhenPipelineSucceeds(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/merge_requests/{}/cancel_merge_when_pipeline_succeeds",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -784,27 +722,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Rebase a merge request.
     pub fn rebase_project_merge_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::RebaseProjectMergeRequestBody>,
+        body: impl Into<types::RebaseProjectMergeRequestBody>,
     ) -> RebaseProjectMergeRequest<'_> {
         RebaseProjectMergeRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/merge_requests/{}/rebase",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::RebaseProjectMergeRequestBody>::into(body),
-                ),
+                .json_body(&Into::<types::RebaseProjectMergeRequestBody>::into(body)),
         )
     }
     /// List issues that close on merge
@@ -817,21 +751,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
-    /// Returns, on success (200): List issues that close on merge.
-    ///
     /// Optional parameters are set on the returned [`ListProjectMergeRequestClosesIssues`].
     pub fn list_project_merge_request_closes_issues(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> ListProjectMergeRequestClosesIssues<'_> {
         ListProjectMergeRequestClosesIssues(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/closes_issues",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -847,21 +779,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
     ///
-    /// Returns, on success (200): List issues related to merge request.
-    ///
     /// Optional parameters are set on the returned [`GetProjectMergeRequestRelatedIssues`].
     pub fn get_project_merge_request_related_issues(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestRelatedIssues<'_> {
         GetProjectMergeRequestRelatedIssues(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/related_issues",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -877,21 +807,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `merge_request_iid`: The internal ID of the merge request
     ///
-    /// Returns, on success (200): Get a list of merge request diff versions.
-    ///
     /// Optional parameters are set on the returned [`ListProjectMergeRequestVersions`].
     pub fn list_project_merge_request_versions(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> ListProjectMergeRequestVersions<'_> {
         ListProjectMergeRequestVersions(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/versions",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -908,22 +836,20 @@ impl crate::Client {
     /// - `merge_request_iid`: The internal ID of the merge request
     /// - `version_id`: The ID of the merge request diff version
     ///
-    /// Returns, on success (200): Get a single merge request diff version.
-    ///
     /// Optional parameters are set on the returned [`GetProjectMergeRequestVersion`].
     pub fn get_project_merge_request_version(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         version_id: impl Into<i64>,
     ) -> GetProjectMergeRequestVersion<'_> {
         GetProjectMergeRequestVersion(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/versions/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(version_id),
                 ],
@@ -936,12 +862,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/merge_requests`
     ///
-    /// Returns, on success (200): List merge requests.
-    ///
     /// Optional parameters are set on the returned [`ListMergeRequests`].
     pub fn list_merge_requests(&self) -> ListMergeRequests<'_> {
         ListMergeRequests(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/merge_requests",
@@ -950,10 +874,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_merge_requests`]: `GET /api/v4/groups/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupMergeRequests<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_merge_requests`]: `GET /api/v4/groups/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupMergeRequests, runtime::Paged < types::ApiEntitiesMergeRequestBasic >
+);
 impl ListGroupMergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {
@@ -975,7 +900,7 @@ impl ListGroupMergeRequests<'_> {
                 .query_array(
                     "assignee_username[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -991,7 +916,7 @@ impl ListGroupMergeRequests<'_> {
                 .query_array(
                     "labels[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -1010,33 +935,20 @@ impl ListGroupMergeRequests<'_> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
-    pub fn state(self, value: impl Into<crate::types::MergeRequestState>) -> Self {
-        Self(
-            self.0.query("state", &Into::<crate::types::MergeRequestState>::into(value)),
-        )
+    pub fn state(self, value: impl Into<types::MergeRequestState>) -> Self {
+        Self(self.0.query("state", &Into::<types::MergeRequestState>::into(value)))
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::MergeRequestOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::MergeRequestOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::MergeRequestOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::MergeRequestOrderBy>::into(value)))
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
@@ -1107,14 +1019,12 @@ impl ListGroupMergeRequests<'_> {
         )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
-    pub fn view(self, value: impl Into<crate::types::MergeRequestView>) -> Self {
-        Self(self.0.query("view", &Into::<crate::types::MergeRequestView>::into(value)))
+    pub fn view(self, value: impl Into<types::MergeRequestView>) -> Self {
+        Self(self.0.query("view", &Into::<types::MergeRequestView>::into(value)))
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
-    pub fn scope(self, value: impl Into<crate::types::MergeRequestScope>) -> Self {
-        Self(
-            self.0.query("scope", &Into::<crate::types::MergeRequestScope>::into(value)),
-        )
+    pub fn scope(self, value: impl Into<types::MergeRequestScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::MergeRequestScope>::into(value)))
     }
     /// Returns merge requests with the given source branch
     pub fn source_branch(self, value: impl Into<String>) -> Self {
@@ -1137,15 +1047,8 @@ impl ListGroupMergeRequests<'_> {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
-    pub fn wip(self, value: impl Into<crate::types::ListGroupMergeRequestsWip>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "wip",
-                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
-                ),
-        )
+    pub fn wip(self, value: impl Into<types::ListGroupMergeRequestsWip>) -> Self {
+        Self(self.0.query("wip", &Into::<types::ListGroupMergeRequestsWip>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn not_author_id(self, value: impl Into<i64>) -> Self {
@@ -1167,7 +1070,7 @@ impl ListGroupMergeRequests<'_> {
                 .query_array(
                     "not[assignee_username][]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -1183,7 +1086,7 @@ impl ListGroupMergeRequests<'_> {
                 .query_array(
                     "not[labels][]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -1212,16 +1115,13 @@ impl ListGroupMergeRequests<'_> {
         Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
-    pub fn approved(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsWip>,
-    ) -> Self {
+    pub fn approved(self, value: impl Into<types::ListGroupMergeRequestsWip>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "approved",
-                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
+                    &Into::<types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -1265,83 +1165,46 @@ impl ListGroupMergeRequests<'_> {
         Self(self.0.query("non_archived", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupMergeRequests<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupMergeRequests);
-/// Request builder of [`crate::Client::update_project_merge_request_reset_approvals`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_approvals`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectMergeRequestResetApprovals<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectMergeRequestResetApprovals<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectMergeRequestResetApprovals);
-/// Request builder of [`crate::Client::create_project_merge_request_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_estimate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectMergeRequestTimeEstimate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestTimeEstimate<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectMergeRequestTimeEstimate);
-/// Request builder of [`crate::Client::reset_project_merge_request_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_time_estimate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResetProjectMergeRequestTimeEstimate<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResetProjectMergeRequestTimeEstimate<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResetProjectMergeRequestTimeEstimate);
-/// Request builder of [`crate::Client::add_project_merge_request_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/add_spent_time`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AddProjectMergeRequestSpentTime<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AddProjectMergeRequestSpentTime<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AddProjectMergeRequestSpentTime);
-/// Request builder of [`crate::Client::reset_project_merge_request_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_spent_time`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResetProjectMergeRequestSpentTime<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResetProjectMergeRequestSpentTime<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResetProjectMergeRequestSpentTime);
-/// Request builder of [`crate::Client::get_project_merge_request_time_stats`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_stats`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestTimeStats<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestTimeStats<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesIssuableTimeStats>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestTimeStats);
-/// Request builder of [`crate::Client::list_project_merge_requests`]: `GET /api/v4/projects/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequests<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_merge_request_reset_approvals`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_approvals`. Send it with `.await`."]
+    UpdateProjectMergeRequestResetApprovals, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_merge_request_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_estimate`. Send it with `.await`."]
+    CreateProjectMergeRequestTimeEstimate, runtime::Json <
+    types::ApiEntitiesIssuableTimeStats >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::reset_project_merge_request_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_time_estimate`. Send it with `.await`."]
+    ResetProjectMergeRequestTimeEstimate, runtime::Json <
+    types::ApiEntitiesIssuableTimeStats >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::add_project_merge_request_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/add_spent_time`. Send it with `.await`."]
+    AddProjectMergeRequestSpentTime, runtime::Json < types::ApiEntitiesIssuableTimeStats
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::reset_project_merge_request_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_spent_time`. Send it with `.await`."]
+    ResetProjectMergeRequestSpentTime, runtime::Json <
+    types::ApiEntitiesIssuableTimeStats >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_time_stats`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_stats`. Send it with `.await`."]
+    GetProjectMergeRequestTimeStats, runtime::Json < types::ApiEntitiesIssuableTimeStats
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_requests`]: `GET /api/v4/projects/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequests, runtime::Paged < types::ApiEntitiesMergeRequestBasic >
+);
 impl ListProjectMergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {
@@ -1363,7 +1226,7 @@ impl ListProjectMergeRequests<'_> {
                 .query_array(
                     "assignee_username[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -1379,7 +1242,7 @@ impl ListProjectMergeRequests<'_> {
                 .query_array(
                     "labels[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -1398,33 +1261,20 @@ impl ListProjectMergeRequests<'_> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
-    pub fn state(self, value: impl Into<crate::types::MergeRequestState>) -> Self {
-        Self(
-            self.0.query("state", &Into::<crate::types::MergeRequestState>::into(value)),
-        )
+    pub fn state(self, value: impl Into<types::MergeRequestState>) -> Self {
+        Self(self.0.query("state", &Into::<types::MergeRequestState>::into(value)))
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::MergeRequestOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::MergeRequestOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::MergeRequestOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::MergeRequestOrderBy>::into(value)))
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
@@ -1495,14 +1345,12 @@ impl ListProjectMergeRequests<'_> {
         )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
-    pub fn view(self, value: impl Into<crate::types::MergeRequestView>) -> Self {
-        Self(self.0.query("view", &Into::<crate::types::MergeRequestView>::into(value)))
+    pub fn view(self, value: impl Into<types::MergeRequestView>) -> Self {
+        Self(self.0.query("view", &Into::<types::MergeRequestView>::into(value)))
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
-    pub fn scope(self, value: impl Into<crate::types::MergeRequestScope>) -> Self {
-        Self(
-            self.0.query("scope", &Into::<crate::types::MergeRequestScope>::into(value)),
-        )
+    pub fn scope(self, value: impl Into<types::MergeRequestScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::MergeRequestScope>::into(value)))
     }
     /// Returns merge requests with the given source branch
     pub fn source_branch(self, value: impl Into<String>) -> Self {
@@ -1525,15 +1373,8 @@ impl ListProjectMergeRequests<'_> {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
-    pub fn wip(self, value: impl Into<crate::types::ListGroupMergeRequestsWip>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "wip",
-                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
-                ),
-        )
+    pub fn wip(self, value: impl Into<types::ListGroupMergeRequestsWip>) -> Self {
+        Self(self.0.query("wip", &Into::<types::ListGroupMergeRequestsWip>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn not_author_id(self, value: impl Into<i64>) -> Self {
@@ -1555,7 +1396,7 @@ impl ListProjectMergeRequests<'_> {
                 .query_array(
                     "not[assignee_username][]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -1571,7 +1412,7 @@ impl ListProjectMergeRequests<'_> {
                 .query_array(
                     "not[labels][]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -1600,16 +1441,13 @@ impl ListProjectMergeRequests<'_> {
         Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
-    pub fn approved(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsWip>,
-    ) -> Self {
+    pub fn approved(self, value: impl Into<types::ListGroupMergeRequestsWip>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "approved",
-                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
+                    &Into::<types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -1654,33 +1492,21 @@ impl ListProjectMergeRequests<'_> {
                 .query_array(
                     "iids[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequests<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequests);
-/// Request builder of [`crate::Client::create_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectMergeRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectMergeRequest);
-/// Request builder of [`crate::Client::get_project_merge_request`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequest<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests`. Send it with `.await`."]
+    CreateProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`."]
+    GetProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequest >
+);
 impl GetProjectMergeRequest<'_> {
     /// If `true`, response includes rendered HTML for title and description.
     pub fn render_html(self, value: impl Into<bool>) -> Self {
@@ -1695,61 +1521,32 @@ impl GetProjectMergeRequest<'_> {
         Self(self.0.query("include_rebase_in_progress", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequest);
-/// Request builder of [`crate::Client::update_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectMergeRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectMergeRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectMergeRequest);
-/// Request builder of [`crate::Client::delete_project_merge_request`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectMergeRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequest<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectMergeRequest);
-/// Request builder of [`crate::Client::get_project_merge_request_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestParticipants<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestParticipants<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestParticipants);
-/// Request builder of [`crate::Client::get_project_merge_request_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestReviewers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestReviewers<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestReviewer>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestReviewers);
-/// Request builder of [`crate::Client::list_project_merge_request_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequestCommits<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`."]
+    UpdateProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_merge_request`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`."]
+    DeleteProjectMergeRequest, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await`."]
+    GetProjectMergeRequestParticipants, runtime::Json < types::ApiEntitiesUserBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await`."]
+    GetProjectMergeRequestReviewers, runtime::Json <
+    types::ApiEntitiesMergeRequestReviewer >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_request_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestCommits, runtime::Paged < types::ApiEntitiesCommit >
+);
 impl ListProjectMergeRequestCommits<'_> {
     /// Current page number
     ///
@@ -1764,50 +1561,27 @@ impl ListProjectMergeRequestCommits<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestCommits<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequestCommits);
-/// Request builder of [`crate::Client::get_project_merge_request_context_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestContextCommits<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestContextCommits<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestContextCommits);
-/// Request builder of [`crate::Client::create_project_merge_request_context_commit`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectMergeRequestContextCommit<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestContextCommit<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectMergeRequestContextCommit);
-/// Request builder of [`crate::Client::delete_project_merge_request_context_commits`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectMergeRequestContextCommits<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequestContextCommits<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectMergeRequestContextCommits);
-/// Request builder of [`crate::Client::get_project_merge_request_changes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/changes`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestChanges<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_context_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`."]
+    GetProjectMergeRequestContextCommits, runtime::Json < types::ApiEntitiesCommit >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_merge_request_context_commit`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`."]
+    CreateProjectMergeRequestContextCommit, runtime::Json < types::ApiEntitiesCommit >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_merge_request_context_commits`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`."]
+    DeleteProjectMergeRequestContextCommits, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_changes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/changes`. Send it with `.await`."]
+    GetProjectMergeRequestChanges, runtime::Json < types::ApiEntitiesMergeRequestChanges
+    >
+);
 impl GetProjectMergeRequestChanges<'_> {
     /// A diff in a Unified diff format
     ///
@@ -1816,17 +1590,11 @@ impl GetProjectMergeRequestChanges<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestChanges<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestChanges>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestChanges);
-/// Request builder of [`crate::Client::list_project_merge_request_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/diffs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequestDiffs<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_request_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/diffs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestDiffs, runtime::Paged < types::ApiEntitiesDiff >
+);
 impl ListProjectMergeRequestDiffs<'_> {
     /// Current page number
     ///
@@ -1847,97 +1615,47 @@ impl ListProjectMergeRequestDiffs<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestDiffs<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDiff>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequestDiffs);
-/// Request builder of [`crate::Client::get_project_merge_request_raw_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/raw_diffs`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestRawDiffs<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestRawDiffs<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestRawDiffs);
-/// Request builder of [`crate::Client::get_project_merge_request_pipelines`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestPipelines<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestPipelines<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipelineBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestPipelines);
-/// Request builder of [`crate::Client::create_project_merge_request_pipeline`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectMergeRequestPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestPipeline<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectMergeRequestPipeline);
-/// Request builder of [`crate::Client::merge_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct MergeProjectMergeRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for MergeProjectMergeRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(MergeProjectMergeRequest);
-/// Request builder of [`crate::Client::get_project_merge_request_merge_ref`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge_ref`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestMergeRef<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestMergeRef<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestMergeRef);
-/// Request builder of [`crate::Client::cancel_project_merge_request_merge_when_pipeline_succeeds`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/cancel_merge_when_pipeline_succeeds`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CancelProjectMergeRequestMergeWhenPipelineSucceeds<'a>(
-    crate::runtime::Call<'a>,
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_raw_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/raw_diffs`. Send it with `.await`."]
+    GetProjectMergeRequestRawDiffs, runtime::Empty
 );
-impl<'a> crate::runtime::Operation<'a>
-for CancelProjectMergeRequestMergeWhenPipelineSucceeds<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequest>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CancelProjectMergeRequestMergeWhenPipelineSucceeds);
-/// Request builder of [`crate::Client::rebase_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/rebase`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RebaseProjectMergeRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RebaseProjectMergeRequest<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RebaseProjectMergeRequest);
-/// Request builder of [`crate::Client::list_project_merge_request_closes_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/closes_issues`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequestClosesIssues<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_pipelines`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`."]
+    GetProjectMergeRequestPipelines, runtime::Json < types::ApiEntitiesCiPipelineBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_merge_request_pipeline`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`."]
+    CreateProjectMergeRequestPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::merge_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge`. Send it with `.await`."]
+    MergeProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_merge_ref`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge_ref`. Send it with `.await`."]
+    GetProjectMergeRequestMergeRef, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::cancel_project_merge_request_merge_when_pipeline_succeeds`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/cancel_merge_when_pipeline_succeeds`. Send it with `.await`."]
+    CancelProjectMergeRequestMergeWhenPipelineSucceeds, runtime::Json <
+    types::ApiEntitiesMergeRequest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::rebase_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/rebase`. Send it with `.await`."]
+    RebaseProjectMergeRequest, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_request_closes_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/closes_issues`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestClosesIssues, runtime::Paged < types::ApiEntitiesMrNote >
+);
 impl ListProjectMergeRequestClosesIssues<'_> {
     /// Current page number
     ///
@@ -1952,17 +1670,11 @@ impl ListProjectMergeRequestClosesIssues<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestClosesIssues<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMrNote>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequestClosesIssues);
-/// Request builder of [`crate::Client::get_project_merge_request_related_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/related_issues`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestRelatedIssues<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_related_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/related_issues`. Send it with `.await`."]
+    GetProjectMergeRequestRelatedIssues, runtime::Empty
+);
 impl GetProjectMergeRequestRelatedIssues<'_> {
     /// Current page number
     ///
@@ -1977,17 +1689,12 @@ impl GetProjectMergeRequestRelatedIssues<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestRelatedIssues<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestRelatedIssues);
-/// Request builder of [`crate::Client::list_project_merge_request_versions`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequestVersions<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_request_versions`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestVersions, runtime::Paged < types::ApiEntitiesMergeRequestDiff
+    >
+);
 impl ListProjectMergeRequestVersions<'_> {
     /// Current page number
     ///
@@ -2002,17 +1709,12 @@ impl ListProjectMergeRequestVersions<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestVersions<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestDiff>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequestVersions);
-/// Request builder of [`crate::Client::get_project_merge_request_version`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions/{version_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestVersion<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_version`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions/{version_id}`. Send it with `.await`."]
+    GetProjectMergeRequestVersion, runtime::Json < types::ApiEntitiesMergeRequestDiffFull
+    >
+);
 impl GetProjectMergeRequestVersion<'_> {
     /// A diff in a Unified diff format
     ///
@@ -2021,17 +1723,11 @@ impl GetProjectMergeRequestVersion<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestVersion<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestDiffFull>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestVersion);
-/// Request builder of [`crate::Client::list_merge_requests`]: `GET /api/v4/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListMergeRequests<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_merge_requests`]: `GET /api/v4/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListMergeRequests, runtime::Paged < types::ApiEntitiesMergeRequestBasic >
+);
 impl ListMergeRequests<'_> {
     /// Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {
@@ -2053,7 +1749,7 @@ impl ListMergeRequests<'_> {
                 .query_array(
                     "assignee_username[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -2069,7 +1765,7 @@ impl ListMergeRequests<'_> {
                 .query_array(
                     "labels[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -2088,33 +1784,20 @@ impl ListMergeRequests<'_> {
     /// Returns `all` merge requests or just those that are `opened`, `closed`, `locked`, or `merged`.
     ///
     /// Default: `"all"`.
-    pub fn state(self, value: impl Into<crate::types::MergeRequestState>) -> Self {
-        Self(
-            self.0.query("state", &Into::<crate::types::MergeRequestState>::into(value)),
-        )
+    pub fn state(self, value: impl Into<types::MergeRequestState>) -> Self {
+        Self(self.0.query("state", &Into::<types::MergeRequestState>::into(value)))
     }
     /// Returns merge requests ordered by `created_at`, `label_priority`, `milestone_due`, `popularity`, `priority`, `title`, `updated_at` or `merged_at` fields. Introduced in GitLab 14.8.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::MergeRequestOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::MergeRequestOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::MergeRequestOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::MergeRequestOrderBy>::into(value)))
     }
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
@@ -2185,21 +1868,14 @@ impl ListMergeRequests<'_> {
         )
     }
     /// If simple, returns the `iid`, URL, title, description, and basic state of merge request
-    pub fn view(self, value: impl Into<crate::types::MergeRequestView>) -> Self {
-        Self(self.0.query("view", &Into::<crate::types::MergeRequestView>::into(value)))
+    pub fn view(self, value: impl Into<types::MergeRequestView>) -> Self {
+        Self(self.0.query("view", &Into::<types::MergeRequestView>::into(value)))
     }
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     ///
     /// Default: `"created_by_me"`.
-    pub fn scope(self, value: impl Into<crate::types::ListMergeRequestsScope>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListMergeRequestsScope>::into(value),
-                ),
-        )
+    pub fn scope(self, value: impl Into<types::ListMergeRequestsScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::ListMergeRequestsScope>::into(value)))
     }
     /// Returns merge requests with the given source branch
     pub fn source_branch(self, value: impl Into<String>) -> Self {
@@ -2222,15 +1898,8 @@ impl ListMergeRequests<'_> {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
-    pub fn wip(self, value: impl Into<crate::types::ListGroupMergeRequestsWip>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "wip",
-                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
-                ),
-        )
+    pub fn wip(self, value: impl Into<types::ListGroupMergeRequestsWip>) -> Self {
+        Self(self.0.query("wip", &Into::<types::ListGroupMergeRequestsWip>::into(value)))
     }
     /// `<Negated>` Returns merge requests created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn not_author_id(self, value: impl Into<i64>) -> Self {
@@ -2252,7 +1921,7 @@ impl ListMergeRequests<'_> {
                 .query_array(
                     "not[assignee_username][]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -2268,7 +1937,7 @@ impl ListMergeRequests<'_> {
                 .query_array(
                     "not[labels][]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -2297,16 +1966,13 @@ impl ListMergeRequests<'_> {
         Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// Filters merge requests by their `approved` status. `yes` returns only approved merge requests. `no` returns only non-approved merge requests.
-    pub fn approved(
-        self,
-        value: impl Into<crate::types::ListGroupMergeRequestsWip>,
-    ) -> Self {
+    pub fn approved(self, value: impl Into<types::ListGroupMergeRequestsWip>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "approved",
-                    &Into::<crate::types::ListGroupMergeRequestsWip>::into(value),
+                    &Into::<types::ListGroupMergeRequestsWip>::into(value),
                 ),
         )
     }
@@ -2344,10 +2010,3 @@ impl ListMergeRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListMergeRequests<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMergeRequestBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListMergeRequests);

@@ -2,22 +2,17 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! metadata: Operations related to metadata of the GitLab instance
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Retrieve metadata information for this GitLab instance
     ///
     /// This feature was introduced in GitLab 15.2.
     ///
     /// `GET /api/v4/metadata`
-    ///
-    /// Returns, on success (200): Retrieve metadata information for this GitLab instance.
     pub fn get_metadata(&self) -> GetMetadata<'_> {
         GetMetadata(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/metadata",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/metadata", &[]),
         )
     }
     /// Retrieves version information for the GitLab instance
@@ -25,38 +20,19 @@ impl crate::Client {
     /// This feature was introduced in GitLab 8.13 and deprecated in 15.5. We recommend you instead use the Metadata API.
     ///
     /// `GET /api/v4/version`
-    ///
-    /// Returns, on success (200): Retrieves version information for the GitLab instance.
     pub fn get_version(&self) -> GetVersion<'_> {
         GetVersion(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/version",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/version", &[]),
         )
     }
 }
-/// Request builder of [`crate::Client::get_metadata`]: `GET /api/v4/metadata`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetMetadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetMetadata<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetadata>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetMetadata);
-/// Request builder of [`crate::Client::get_version`]: `GET /api/v4/version`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetVersion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetVersion<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMetadata>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetVersion);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_metadata`]: `GET /api/v4/metadata`. Send it with `.await`."]
+    GetMetadata, runtime::Json < types::ApiEntitiesMetadata >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_version`]: `GET /api/v4/version`. Send it with `.await`."]
+    GetVersion, runtime::Json < types::ApiEntitiesMetadata >
+);

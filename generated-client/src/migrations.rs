@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! migrations: Operations about migrations
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Mark the migration as successfully executed
     ///
@@ -15,27 +17,21 @@ impl crate::Client {
     pub fn mark_admin_migration(
         &self,
         timestamp: impl Into<i64>,
-        body: impl Into<crate::types::MarkAdminMigrationBody>,
+        body: impl Into<types::MarkAdminMigrationBody>,
     ) -> MarkAdminMigration<'_> {
         MarkAdminMigration(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/admin/migrations/{}/mark",
                     &[&Into::<i64>::into(timestamp)],
                 )
-                .json_body(&Into::<crate::types::MarkAdminMigrationBody>::into(body)),
+                .json_body(&Into::<types::MarkAdminMigrationBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::mark_admin_migration`]: `POST /api/v4/admin/migrations/{timestamp}/mark`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct MarkAdminMigration<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for MarkAdminMigration<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(MarkAdminMigration);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::mark_admin_migration`]: `POST /api/v4/admin/migrations/{timestamp}/mark`. Send it with `.await`."]
+    MarkAdminMigration, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! namespaces: Operations about namespaces
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get namespace by ID
     ///
@@ -11,11 +13,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the namespace
-    ///
-    /// Returns, on success (200): Get namespace by ID.
     pub fn get_namespace(&self, id: impl Into<String>) -> GetNamespace<'_> {
         GetNamespace(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/namespaces/{}",
@@ -35,16 +35,16 @@ impl crate::Client {
     pub fn update_namespace(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateNamespaceBody>,
+        body: impl Into<types::UpdateNamespaceBody>,
     ) -> UpdateNamespace<'_> {
         UpdateNamespace(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/namespaces/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::UpdateNamespaceBody>::into(body)),
+                .json_body(&Into::<types::UpdateNamespaceBody>::into(body)),
         )
     }
     /// Returns the subscription for the namespace
@@ -60,7 +60,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> GetNamespaceGitlabSubscription<'_> {
         GetNamespaceGitlabSubscription(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/namespaces/{}/gitlab_subscription",
@@ -77,24 +77,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Creates a storage limit exclusion for a Namespace.
     pub fn create_namespace_storage_limit_exclusion(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::CreateNamespaceStorageLimitExclusionBody>,
+        body: impl Into<types::CreateNamespaceStorageLimitExclusionBody>,
     ) -> CreateNamespaceStorageLimitExclusion<'_> {
         CreateNamespaceStorageLimitExclusion(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/namespaces/{}/storage/limit_exclusion",
                     &[&Into::<i64>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateNamespaceStorageLimitExclusionBody,
-                    >::into(body),
+                    &Into::<types::CreateNamespaceStorageLimitExclusionBody>::into(body),
                 ),
         )
     }
@@ -106,14 +102,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
-    ///
-    /// Returns, on success (204): Removes a storage limit exclusion for a Namespace.
     pub fn delete_namespace_storage_limit_exclusion(
         &self,
         id: impl Into<i64>,
     ) -> DeleteNamespaceStorageLimitExclusion<'_> {
         DeleteNamespaceStorageLimitExclusion(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/namespaces/{}/storage/limit_exclusion",
@@ -127,14 +121,12 @@ impl crate::Client {
     ///
     /// `GET /api/v4/namespaces/storage/limit_exclusions`
     ///
-    /// Returns, on success (200): Retrieve all limit exclusions.
-    ///
     /// Optional parameters are set on the returned [`ListNamespaceStorageLimitExclusions`].
     pub fn list_namespace_storage_limit_exclusions(
         &self,
     ) -> ListNamespaceStorageLimitExclusions<'_> {
         ListNamespaceStorageLimitExclusions(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/namespaces/storage/limit_exclusions",
@@ -148,17 +140,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/namespaces`
     ///
-    /// Returns, on success (200): List namespaces.
-    ///
     /// Optional parameters are set on the returned [`ListNamespaces`].
     pub fn list_namespaces(&self) -> ListNamespaces<'_> {
         ListNamespaces(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/namespaces",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/namespaces", &[]),
         )
     }
     /// Get existence of a namespace
@@ -170,12 +155,10 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: Namespace’s path
     ///
-    /// Returns, on success (200): Get existence of a namespace.
-    ///
     /// Optional parameters are set on the returned [`GetNamespaceExists`].
     pub fn get_namespace_exists(&self, id: impl Into<String>) -> GetNamespaceExists<'_> {
         GetNamespaceExists(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/namespaces/{}/exists",
@@ -184,67 +167,39 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_namespace`]: `GET /api/v4/namespaces/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetNamespace<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetNamespace<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespace>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetNamespace);
-/// Request builder of [`crate::Client::update_namespace`]: `PUT /api/v4/namespaces/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateNamespace<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateNamespace<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespace>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateNamespace);
-/// Request builder of [`crate::Client::get_namespace_gitlab_subscription`]: `GET /api/v4/namespaces/{id}/gitlab_subscription`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetNamespaceGitlabSubscription<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetNamespaceGitlabSubscription<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGitlabSubscription>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetNamespaceGitlabSubscription);
-/// Request builder of [`crate::Client::create_namespace_storage_limit_exclusion`]: `POST /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateNamespaceStorageLimitExclusion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateNamespaceStorageLimitExclusion<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateNamespaceStorageLimitExclusion);
-/// Request builder of [`crate::Client::delete_namespace_storage_limit_exclusion`]: `DELETE /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteNamespaceStorageLimitExclusion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteNamespaceStorageLimitExclusion<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteNamespaceStorageLimitExclusion);
-/// Request builder of [`crate::Client::list_namespace_storage_limit_exclusions`]: `GET /api/v4/namespaces/storage/limit_exclusions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListNamespaceStorageLimitExclusions<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_namespace`]: `GET /api/v4/namespaces/{id}`. Send it with `.await`."]
+    GetNamespace, runtime::Json < types::ApiEntitiesNamespace >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_namespace`]: `PUT /api/v4/namespaces/{id}`. Send it with `.await`."]
+    UpdateNamespace, runtime::Json < types::ApiEntitiesNamespace >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_namespace_gitlab_subscription`]: `GET /api/v4/namespaces/{id}/gitlab_subscription`. Send it with `.await`."]
+    GetNamespaceGitlabSubscription, runtime::Json < types::ApiEntitiesGitlabSubscription
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_namespace_storage_limit_exclusion`]: `POST /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`."]
+    CreateNamespaceStorageLimitExclusion, runtime::Json <
+    types::ApiEntitiesNamespacesStorageLimitExclusion >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_namespace_storage_limit_exclusion`]: `DELETE /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`."]
+    DeleteNamespaceStorageLimitExclusion, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_namespace_storage_limit_exclusions`]: `GET /api/v4/namespaces/storage/limit_exclusions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListNamespaceStorageLimitExclusions, runtime::Paged <
+    types::ApiEntitiesNamespacesStorageLimitExclusion >
+);
 impl ListNamespaceStorageLimitExclusions<'_> {
     /// Current page number
     ///
@@ -259,19 +214,11 @@ impl ListNamespaceStorageLimitExclusions<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListNamespaceStorageLimitExclusions<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesNamespacesStorageLimitExclusion,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListNamespaceStorageLimitExclusions);
-/// Request builder of [`crate::Client::list_namespaces`]: `GET /api/v4/namespaces`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListNamespaces<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_namespaces`]: `GET /api/v4/namespaces`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListNamespaces, runtime::Paged < types::ApiEntitiesNamespace >
+);
 impl ListNamespaces<'_> {
     /// Returns a list of namespaces the user is authorized to view based on the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -304,27 +251,14 @@ impl ListNamespaces<'_> {
         Self(self.0.query("requested_hosted_plan", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListNamespaces<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesNamespace>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListNamespaces);
-/// Request builder of [`crate::Client::get_namespace_exists`]: `GET /api/v4/namespaces/{id}/exists`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetNamespaceExists<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_namespace_exists`]: `GET /api/v4/namespaces/{id}/exists`. Send it with `.await`."]
+    GetNamespaceExists, runtime::Json < types::ApiEntitiesNamespaceExistence >
+);
 impl GetNamespaceExists<'_> {
     /// The ID of the parent namespace. If no ID is specified, only top-level namespaces are considered.
     pub fn parent_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("parent_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetNamespaceExists<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNamespaceExistence>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetNamespaceExists);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! npm_packages: Operations related to NPM packages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get all tags for a given an NPM package
     ///
@@ -12,20 +14,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
     /// - `package_name`: Package name
-    ///
-    /// Returns, on success (200): Get all tags for a given an NPM package.
     pub fn get_group_package_npm_package_dist_tags(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetGroupPackageNpmPackageDistTags<'_> {
         GetGroupPackageNpmPackageDistTags(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/npm/-/package/{*}/dist-tags",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -42,30 +42,26 @@ impl crate::Client {
     /// - `tag`: Package dist-tag
     /// - `package_name`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
     pub fn update_group_package_npm_package_dist_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-        body: impl Into<crate::types::UpdateGroupPackageNpmPackageDistTagBody>,
+        body: impl Into<types::UpdateGroupPackageNpmPackageDistTagBody>,
     ) -> UpdateGroupPackageNpmPackageDistTag<'_> {
         UpdateGroupPackageNpmPackageDistTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/-/packages/npm/-/package/{*}/dist-tags/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(package_name),
                         &Into::<String>::into(tag),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateGroupPackageNpmPackageDistTagBody,
-                    >::into(body),
+                    &Into::<types::UpdateGroupPackageNpmPackageDistTagBody>::into(body),
                 ),
         )
     }
@@ -79,21 +75,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the group
     /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
-    ///
-    /// Returns, on success (204): Deletes the given tag.
     pub fn delete_group_package_npm_package_dist_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag: impl Into<String>,
         package_name: impl Into<String>,
     ) -> DeleteGroupPackageNpmPackageDistTag<'_> {
         DeleteGroupPackageNpmPackageDistTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/-/packages/npm/-/package/{*}/dist-tags/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(tag),
                 ],
@@ -112,14 +106,14 @@ impl crate::Client {
     /// Returns, on success (200): Ok.
     pub fn create_group_package_npm_npm_v1_security_advisory_bulk(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk<'_> {
         CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/-/packages/npm/-/npm/v1/security/advisories/bulk",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -135,14 +129,14 @@ impl crate::Client {
     /// Returns, on success (200): Ok.
     pub fn create_group_package_npm_npm_v1_security_audit_quick(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateGroupPackageNpmNpmV1SecurityAuditQuick<'_> {
         CreateGroupPackageNpmNpmV1SecurityAuditQuick(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/-/packages/npm/-/npm/v1/security/audits/quick",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -159,16 +153,16 @@ impl crate::Client {
     /// Returns, on success (200): Ok.
     pub fn get_group_package_npm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetGroupPackageNpm<'_> {
         GetGroupPackageNpm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/npm/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -183,20 +177,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
-    ///
-    /// Returns, on success (200): Get all tags for a given an NPM package.
     pub fn get_project_package_npm_package_dist_tags(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetProjectPackageNpmPackageDistTags<'_> {
         GetProjectPackageNpmPackageDistTags(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/npm/-/package/{*}/dist-tags",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -213,30 +205,26 @@ impl crate::Client {
     /// - `tag`: Package dist-tag
     /// - `package_name`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
     pub fn update_project_package_npm_package_dist_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectPackageNpmPackageDistTagBody>,
+        body: impl Into<types::UpdateProjectPackageNpmPackageDistTagBody>,
     ) -> UpdateProjectPackageNpmPackageDistTag<'_> {
         UpdateProjectPackageNpmPackageDistTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/npm/-/package/{*}/dist-tags/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(package_name),
                         &Into::<String>::into(tag),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectPackageNpmPackageDistTagBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectPackageNpmPackageDistTagBody>::into(body),
                 ),
         )
     }
@@ -250,21 +238,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
-    ///
-    /// Returns, on success (204): Deletes the given tag.
     pub fn delete_project_package_npm_package_dist_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag: impl Into<String>,
         package_name: impl Into<String>,
     ) -> DeleteProjectPackageNpmPackageDistTag<'_> {
         DeleteProjectPackageNpmPackageDistTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/packages/npm/-/package/{*}/dist-tags/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(tag),
                 ],
@@ -283,14 +269,14 @@ impl crate::Client {
     /// Returns, on success (200): Ok.
     pub fn create_project_package_npm_npm_v1_security_advisory_bulk(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk<'_> {
         CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/packages/npm/-/npm/v1/security/advisories/bulk",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -306,14 +292,14 @@ impl crate::Client {
     /// Returns, on success (200): Ok.
     pub fn create_project_package_npm_npm_v1_security_audit_quick(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectPackageNpmNpmV1SecurityAuditQuick<'_> {
         CreateProjectPackageNpmNpmV1SecurityAuditQuick(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/packages/npm/-/npm/v1/security/audits/quick",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -327,21 +313,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
     /// - `file_name`: Package file name
-    ///
-    /// Returns, on success (200): Download the NPM tarball.
     pub fn get_project_package_npm_by_file_name(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         file_name: impl Into<String>,
     ) -> GetProjectPackageNpmByFileName<'_> {
         GetProjectPackageNpmByFileName(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/npm/{*}/-/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(file_name),
                 ],
@@ -361,16 +345,16 @@ impl crate::Client {
     /// Returns, on success (200): Ok.
     pub fn get_project_package_npm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetProjectPackageNpm<'_> {
         GetProjectPackageNpm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/npm/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -386,27 +370,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Create or deprecate NPM package.
     pub fn update_project_package_npm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectPackageNpmBody>,
+        body: impl Into<types::UpdateProjectPackageNpmBody>,
     ) -> UpdateProjectPackageNpm<'_> {
         UpdateProjectPackageNpm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/npm/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(package_name),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectPackageNpmBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectPackageNpmBody>::into(body)),
         )
     }
     /// Get all tags for a given an NPM package
@@ -417,14 +397,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `package_name`: Package name
-    ///
-    /// Returns, on success (200): Get all tags for a given an NPM package.
     pub fn get_package_npm_package_dist_tags(
         &self,
         package_name: impl Into<String>,
     ) -> GetPackageNpmPackageDistTags<'_> {
         GetPackageNpmPackageDistTags(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/npm/-/package/{*}/dist-tags",
@@ -442,23 +420,21 @@ impl crate::Client {
     /// - `tag`: Package dist-tag
     /// - `package_name`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (204): Create or Update the given tag for the given NPM package and version.
     pub fn update_package_npm_package_dist_tag(
         &self,
         tag: impl Into<String>,
         package_name: impl Into<String>,
-        body: impl Into<crate::types::UpdatePackageNpmPackageDistTagBody>,
+        body: impl Into<types::UpdatePackageNpmPackageDistTagBody>,
     ) -> UpdatePackageNpmPackageDistTag<'_> {
         UpdatePackageNpmPackageDistTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/packages/npm/-/package/{*}/dist-tags/{}",
                     &[&Into::<String>::into(package_name), &Into::<String>::into(tag)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdatePackageNpmPackageDistTagBody>::into(body),
+                    &Into::<types::UpdatePackageNpmPackageDistTagBody>::into(body),
                 ),
         )
     }
@@ -471,15 +447,13 @@ impl crate::Client {
     /// Arguments:
     /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
-    ///
-    /// Returns, on success (204): Deletes the given tag.
     pub fn delete_package_npm_package_dist_tag(
         &self,
         tag: impl Into<String>,
         package_name: impl Into<String>,
     ) -> DeletePackageNpmPackageDistTag<'_> {
         DeletePackageNpmPackageDistTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/packages/npm/-/package/{*}/dist-tags/{}",
@@ -498,7 +472,7 @@ impl crate::Client {
         &self,
     ) -> CreatePackageNpmNpmV1SecurityAdvisoryBulk<'_> {
         CreatePackageNpmNpmV1SecurityAdvisoryBulk(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/packages/npm/-/npm/v1/security/advisories/bulk",
@@ -517,7 +491,7 @@ impl crate::Client {
         &self,
     ) -> CreatePackageNpmNpmV1SecurityAuditQuick<'_> {
         CreatePackageNpmNpmV1SecurityAuditQuick(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/packages/npm/-/npm/v1/security/audits/quick",
@@ -537,7 +511,7 @@ impl crate::Client {
     /// Returns, on success (200): Ok.
     pub fn get_package_npm(&self, package_name: impl Into<String>) -> GetPackageNpm<'_> {
         GetPackageNpm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/packages/npm/{*}",
@@ -546,230 +520,104 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_group_package_npm_package_dist_tags`]: `GET /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNpmPackageDistTags<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNpmPackageDistTags<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNpmPackageDistTags);
-/// Request builder of [`crate::Client::update_group_package_npm_package_dist_tag`]: `PUT /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupPackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupPackageNpmPackageDistTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupPackageNpmPackageDistTag);
-/// Request builder of [`crate::Client::delete_group_package_npm_package_dist_tag`]: `DELETE /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupPackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupPackageNpmPackageDistTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupPackageNpmPackageDistTag);
-/// Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk);
-/// Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupPackageNpmNpmV1SecurityAuditQuick<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreateGroupPackageNpmNpmV1SecurityAuditQuick<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupPackageNpmNpmV1SecurityAuditQuick);
-/// Request builder of [`crate::Client::get_group_package_npm`]: `GET /api/v4/groups/{id}/-/packages/npm/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNpm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNpm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNpm);
-/// Request builder of [`crate::Client::get_project_package_npm_package_dist_tags`]: `GET /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNpmPackageDistTags<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNpmPackageDistTags<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNpmPackageDistTags);
-/// Request builder of [`crate::Client::update_project_package_npm_package_dist_tag`]: `PUT /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNpmPackageDistTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageNpmPackageDistTag);
-/// Request builder of [`crate::Client::delete_project_package_npm_package_dist_tag`]: `DELETE /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackageNpmPackageDistTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPackageNpmPackageDistTag);
-/// Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk<'a>(
-    crate::runtime::Call<'a>,
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_npm_package_dist_tags`]: `GET /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`."]
+    GetGroupPackageNpmPackageDistTags, runtime::Json < types::ApiEntitiesNpmPackageTag >
 );
-impl<'a> crate::runtime::Operation<'a>
-for CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk);
-/// Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPackageNpmNpmV1SecurityAuditQuick<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreateProjectPackageNpmNpmV1SecurityAuditQuick<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPackageNpmNpmV1SecurityAuditQuick);
-/// Request builder of [`crate::Client::get_project_package_npm_by_file_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}/-/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNpmByFileName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNpmByFileName<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNpmByFileName);
-/// Request builder of [`crate::Client::get_project_package_npm`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNpm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNpm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNpm);
-/// Request builder of [`crate::Client::update_project_package_npm`]: `PUT /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageNpm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNpm<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageNpm);
-/// Request builder of [`crate::Client::get_package_npm_package_dist_tags`]: `GET /api/v4/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageNpmPackageDistTags<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageNpmPackageDistTags<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackageTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageNpmPackageDistTags);
-/// Request builder of [`crate::Client::update_package_npm_package_dist_tag`]: `PUT /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdatePackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdatePackageNpmPackageDistTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdatePackageNpmPackageDistTag);
-/// Request builder of [`crate::Client::delete_package_npm_package_dist_tag`]: `DELETE /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeletePackageNpmPackageDistTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeletePackageNpmPackageDistTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeletePackageNpmPackageDistTag);
-/// Request builder of [`crate::Client::create_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreatePackageNpmNpmV1SecurityAdvisoryBulk<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreatePackageNpmNpmV1SecurityAdvisoryBulk<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreatePackageNpmNpmV1SecurityAdvisoryBulk);
-/// Request builder of [`crate::Client::create_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreatePackageNpmNpmV1SecurityAuditQuick<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreatePackageNpmNpmV1SecurityAuditQuick<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreatePackageNpmNpmV1SecurityAuditQuick);
-/// Request builder of [`crate::Client::get_package_npm`]: `GET /api/v4/packages/npm/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPackageNpm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPackageNpm<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNpmPackage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPackageNpm);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_package_npm_package_dist_tag`]: `PUT /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    UpdateGroupPackageNpmPackageDistTag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_package_npm_package_dist_tag`]: `DELETE /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    DeleteGroupPackageNpmPackageDistTag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`."]
+    CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`."]
+    CreateGroupPackageNpmNpmV1SecurityAuditQuick, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_npm`]: `GET /api/v4/groups/{id}/-/packages/npm/{package_name}`. Send it with `.await`."]
+    GetGroupPackageNpm, runtime::Json < types::ApiEntitiesNpmPackage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_npm_package_dist_tags`]: `GET /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`."]
+    GetProjectPackageNpmPackageDistTags, runtime::Json < types::ApiEntitiesNpmPackageTag
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_npm_package_dist_tag`]: `PUT /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    UpdateProjectPackageNpmPackageDistTag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_package_npm_package_dist_tag`]: `DELETE /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    DeleteProjectPackageNpmPackageDistTag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`."]
+    CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`."]
+    CreateProjectPackageNpmNpmV1SecurityAuditQuick, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_npm_by_file_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}/-/{file_name}`. Send it with `.await`."]
+    GetProjectPackageNpmByFileName, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_npm`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`."]
+    GetProjectPackageNpm, runtime::Json < types::ApiEntitiesNpmPackage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_npm`]: `PUT /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`."]
+    UpdateProjectPackageNpm, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_npm_package_dist_tags`]: `GET /api/v4/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`."]
+    GetPackageNpmPackageDistTags, runtime::Json < types::ApiEntitiesNpmPackageTag >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_package_npm_package_dist_tag`]: `PUT /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    UpdatePackageNpmPackageDistTag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_package_npm_package_dist_tag`]: `DELETE /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    DeletePackageNpmPackageDistTag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`."]
+    CreatePackageNpmNpmV1SecurityAdvisoryBulk, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`."]
+    CreatePackageNpmNpmV1SecurityAuditQuick, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_package_npm`]: `GET /api/v4/packages/npm/{package_name}`. Send it with `.await`."]
+    GetPackageNpm, runtime::Json < types::ApiEntitiesNpmPackage >
+);

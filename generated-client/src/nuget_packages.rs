@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! nuget_packages: Operations related to Nuget packages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// The NuGet V3 Feed Service Index
     ///
@@ -11,18 +13,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
-    ///
-    /// Returns, on success (200): The NuGet V3 Feed Service Index.
     pub fn get_group_package_nuget_index(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupPackageNugetIndex<'_> {
         GetGroupPackageNugetIndex(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/nuget/index",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -38,23 +38,21 @@ impl crate::Client {
     /// - `file_name`: The symbol file name
     /// - `signature`: The symbol file signature
     /// - `same_file_name`:
-    ///
-    /// Returns, on success (200): The NuGet Symbol File Download Endpoint.
     pub fn get_group_package_nuget_symbolfile(
         &self,
         symbolchecksum: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
         signature: impl Into<String>,
         same_file_name: impl Into<String>,
     ) -> GetGroupPackageNugetSymbolfile<'_> {
         GetGroupPackageNugetSymbolfile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/groups/{}/-/packages/nuget/symbolfiles/{*}/{*}/{*}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_name),
                         &Into::<String>::into(signature),
                         &Into::<String>::into(same_file_name),
@@ -71,18 +69,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
-    ///
-    /// Returns, on success (200): The NuGet V2 Feed Service Index.
     pub fn get_group_package_nuget_v2(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupPackageNugetV2<'_> {
         GetGroupPackageNugetV2(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/nuget/v2",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -94,18 +90,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
-    ///
-    /// Returns, on success (200): The NuGet V2 Feed Package $metadata endpoint.
     pub fn get_group_package_nuget_v2_metadata(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupPackageNugetV2Metadata<'_> {
         GetGroupPackageNugetV2Metadata(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/nuget/v2/$metadata",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -118,20 +112,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     /// - `package_name`: The NuGet package name
-    ///
-    /// Returns, on success (200): The NuGet Metadata Service - Package name level.
     pub fn get_group_package_nuget_metadata_index(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetGroupPackageNugetMetadataIndex<'_> {
         GetGroupPackageNugetMetadataIndex(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/nuget/metadata/{*}/index",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -147,21 +139,19 @@ impl crate::Client {
     /// - `id`: The group ID or full group path.
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
-    ///
-    /// Returns, on success (200): The NuGet Metadata Service - Package name and version level.
     pub fn get_group_package_nuget_metadata(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
     ) -> GetGroupPackageNugetMetadata<'_> {
         GetGroupPackageNugetMetadata(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/nuget/metadata/{*}/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                 ],
@@ -177,19 +167,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID or full group path.
     ///
-    /// Returns, on success (200): The NuGet Search Service.
-    ///
     /// Optional parameters are set on the returned [`GetGroupPackageNugetQuery`].
     pub fn get_group_package_nuget_query(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupPackageNugetQuery<'_> {
         GetGroupPackageNugetQuery(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/nuget/query",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -201,18 +189,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): The NuGet V3 Feed Service Index.
     pub fn get_project_package_nuget_index(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackageNugetIndex<'_> {
         GetProjectPackageNugetIndex(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/nuget/index",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -228,23 +214,21 @@ impl crate::Client {
     /// - `file_name`: The symbol file name
     /// - `signature`: The symbol file signature
     /// - `same_file_name`:
-    ///
-    /// Returns, on success (200): The NuGet Symbol File Download Endpoint.
     pub fn get_project_package_nuget_symbolfile(
         &self,
         symbolchecksum: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
         signature: impl Into<String>,
         same_file_name: impl Into<String>,
     ) -> GetProjectPackageNugetSymbolfile<'_> {
         GetProjectPackageNugetSymbolfile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/packages/nuget/symbolfiles/{*}/{*}/{*}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_name),
                         &Into::<String>::into(signature),
                         &Into::<String>::into(same_file_name),
@@ -261,18 +245,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): The NuGet V2 Feed Service Index.
     pub fn get_project_package_nuget_v2(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackageNugetV2<'_> {
         GetProjectPackageNugetV2(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/nuget/v2",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -285,22 +267,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package`: The package file to be published (generated by Multipart middleware)
-    ///
-    /// Returns, on success (201): The NuGet V2 Feed Package Publish endpoint.
     pub fn update_project_package_nuget_v2(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        package: impl Into<crate::runtime::File>,
+        id: impl Into<runtime::IdOrPath>,
+        package: impl Into<runtime::File>,
     ) -> UpdateProjectPackageNugetV2<'_> {
         UpdateProjectPackageNugetV2(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/nuget/v2",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
-                .form_file("package", &Into::<crate::runtime::File>::into(package)),
+                .form_file("package", &Into::<runtime::File>::into(package)),
         )
     }
     /// The NuGet V2 Feed Package $metadata endpoint
@@ -311,18 +291,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): The NuGet V2 Feed Package $metadata endpoint.
     pub fn get_project_package_nuget_v2_metadata(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackageNugetV2Metadata<'_> {
         GetProjectPackageNugetV2Metadata(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/nuget/v2/$metadata",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -335,20 +313,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
-    ///
-    /// Returns, on success (200): The NuGet Metadata Service - Package name level.
     pub fn get_project_package_nuget_metadata_index(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetProjectPackageNugetMetadataIndex<'_> {
         GetProjectPackageNugetMetadataIndex(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/nuget/metadata/{*}/index",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -364,21 +340,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
-    ///
-    /// Returns, on success (200): The NuGet Metadata Service - Package name and version level.
     pub fn get_project_package_nuget_metadata(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
     ) -> GetProjectPackageNugetMetadata<'_> {
         GetProjectPackageNugetMetadata(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/nuget/metadata/{*}/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                 ],
@@ -394,19 +368,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): The NuGet Search Service.
-    ///
     /// Optional parameters are set on the returned [`GetProjectPackageNugetQuery`].
     pub fn get_project_package_nuget_query(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackageNugetQuery<'_> {
         GetProjectPackageNugetQuery(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/nuget/query",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -419,20 +391,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
-    ///
-    /// Returns, on success (200): The NuGet Content Service - index request.
     pub fn get_project_package_nuget_download_index(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetProjectPackageNugetDownloadIndex<'_> {
         GetProjectPackageNugetDownloadIndex(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/nuget/download/{*}/index",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -449,22 +419,20 @@ impl crate::Client {
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
     /// - `package_filename`: The NuGet package filename
-    ///
-    /// Returns, on success (200): The NuGet Content Service - content request.
     pub fn get_project_package_nuget_download(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
         package_filename: impl Into<String>,
     ) -> GetProjectPackageNugetDownload<'_> {
         GetProjectPackageNugetDownload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/nuget/download/{*}/{*}/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                     &Into::<String>::into(package_filename),
@@ -481,22 +449,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package`: The package file to be published (generated by Multipart middleware)
-    ///
-    /// Returns, on success (201): The NuGet V3 Feed Package Publish endpoint.
     pub fn update_project_package_nuget(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        package: impl Into<crate::runtime::File>,
+        id: impl Into<runtime::IdOrPath>,
+        package: impl Into<runtime::File>,
     ) -> UpdateProjectPackageNuget<'_> {
         UpdateProjectPackageNuget(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/nuget",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
-                .form_file("package", &Into::<crate::runtime::File>::into(package)),
+                .form_file("package", &Into::<runtime::File>::into(package)),
         )
     }
     /// The NuGet Package Authorize endpoint
@@ -507,18 +473,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): The NuGet Package Authorize endpoint.
     pub fn authorize_project_package_nuget(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AuthorizeProjectPackageNuget<'_> {
         AuthorizeProjectPackageNuget(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/packages/nuget/authorize",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -531,22 +495,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package`: The package file to be published (generated by Multipart middleware)
-    ///
-    /// Returns, on success (201): The NuGet Symbol Package Publish endpoint.
     pub fn update_project_package_nuget_symbolpackage(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        package: impl Into<crate::runtime::File>,
+        id: impl Into<runtime::IdOrPath>,
+        package: impl Into<runtime::File>,
     ) -> UpdateProjectPackageNugetSymbolpackage<'_> {
         UpdateProjectPackageNugetSymbolpackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/packages/nuget/symbolpackage",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
-                .form_file("package", &Into::<crate::runtime::File>::into(package)),
+                .form_file("package", &Into::<runtime::File>::into(package)),
         )
     }
     /// The NuGet Symbol Package Authorize endpoint
@@ -557,18 +519,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): The NuGet Symbol Package Authorize endpoint.
     pub fn authorize_project_package_nuget_symbolpackage(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AuthorizeProjectPackageNugetSymbolpackage<'_> {
         AuthorizeProjectPackageNugetSymbolpackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/packages/nuget/symbolpackage/authorize",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -582,21 +542,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
-    ///
-    /// Returns, on success (204): The NuGet Package Delete endpoint.
     pub fn delete_project_package_nuget(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,
     ) -> DeleteProjectPackageNuget<'_> {
         DeleteProjectPackageNuget(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/packages/nuget/{*}/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                     &Into::<String>::into(package_version),
                 ],
@@ -611,18 +569,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): The NuGet V2 Feed Package Authorize endpoint.
     pub fn authorize_project_package_nuget_v2(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AuthorizeProjectPackageNugetV2<'_> {
         AuthorizeProjectPackageNugetV2(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/packages/nuget/v2/authorize",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -635,15 +591,13 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id`: The ID or URL-encoded path of the project
     /// - `id`: The NuGet package name
-    ///
-    /// Returns, on success (200): The NuGet V2 Feed Find Packages by ID endpoint.
     pub fn get_project_package_nuget_v2_find_packages_by_id(
         &self,
         project_id: impl Into<String>,
         id: impl Into<String>,
     ) -> GetProjectPackageNugetV2FindPackagesById<'_> {
         GetProjectPackageNugetV2FindPackagesById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/packages/nuget/v2/FindPackagesById\\(\\)",
@@ -661,15 +615,13 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id`: The ID or URL-encoded path of the project
     /// - `filter`: The NuGet package name
-    ///
-    /// Returns, on success (200): The NuGet V2 Feed Enumerate Packages endpoint.
     pub fn get_project_package_nuget_v2_packages(
         &self,
         project_id: impl Into<String>,
         filter: impl Into<String>,
     ) -> GetProjectPackageNugetV2Packages<'_> {
         GetProjectPackageNugetV2Packages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/packages/nuget/v2/Packages\\(\\)",
@@ -688,8 +640,6 @@ impl crate::Client {
     /// - `project_id`: The ID or URL-encoded path of the project
     /// - `package_name`: The NuGet package name
     /// - `package_version`: The NuGet package version
-    ///
-    /// Returns, on success (200): The NuGet V2 Feed Single Package Metadata endpoint.
     pub fn get_project_package_nuget_v2_package(
         &self,
         project_id: impl Into<String>,
@@ -697,7 +647,7 @@ impl crate::Client {
         package_version: impl Into<String>,
     ) -> GetProjectPackageNugetV2Package<'_> {
         GetProjectPackageNugetV2Package(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/packages/nuget/v2/Packages\\(Id='*package_name',Version='*package_version'\\)",
@@ -708,76 +658,43 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_group_package_nuget_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/index`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNugetIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetIndex<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetServiceIndex>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNugetIndex);
-/// Request builder of [`crate::Client::get_group_package_nuget_symbolfile`]: `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNugetSymbolfile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetSymbolfile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNugetSymbolfile);
-/// Request builder of [`crate::Client::get_group_package_nuget_v2`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNugetV2<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetV2<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNugetV2);
-/// Request builder of [`crate::Client::get_group_package_nuget_v2_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2/$metadata`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNugetV2Metadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetV2Metadata<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNugetV2Metadata);
-/// Request builder of [`crate::Client::get_group_package_nuget_metadata_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/index`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNugetMetadataIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetMetadataIndex<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesMetadata>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNugetMetadataIndex);
-/// Request builder of [`crate::Client::get_group_package_nuget_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNugetMetadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetMetadata<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackageMetadata>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNugetMetadata);
-/// Request builder of [`crate::Client::get_group_package_nuget_query`]: `GET /api/v4/groups/{id}/-/packages/nuget/query`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackageNugetQuery<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_nuget_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/index`. Send it with `.await`."]
+    GetGroupPackageNugetIndex, runtime::Json < types::ApiEntitiesNugetServiceIndex >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_nuget_symbolfile`]: `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`."]
+    GetGroupPackageNugetSymbolfile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_nuget_v2`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2`. Send it with `.await`."]
+    GetGroupPackageNugetV2, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_nuget_v2_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2/$metadata`. Send it with `.await`."]
+    GetGroupPackageNugetV2Metadata, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_nuget_metadata_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/index`. Send it with `.await`."]
+    GetGroupPackageNugetMetadataIndex, runtime::Json <
+    types::ApiEntitiesNugetPackagesMetadata >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_nuget_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`."]
+    GetGroupPackageNugetMetadata, runtime::Json < types::ApiEntitiesNugetPackageMetadata
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_nuget_query`]: `GET /api/v4/groups/{id}/-/packages/nuget/query`. Send it with `.await`."]
+    GetGroupPackageNugetQuery, runtime::Json < types::ApiEntitiesNugetSearchResults >
+);
 impl GetGroupPackageNugetQuery<'_> {
     /// The search term
     pub fn q(self, value: impl Into<String>) -> Self {
@@ -802,94 +719,48 @@ impl GetGroupPackageNugetQuery<'_> {
         Self(self.0.query("prerelease", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackageNugetQuery<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetSearchResults>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackageNugetQuery);
-/// Request builder of [`crate::Client::get_project_package_nuget_index`]: `GET /api/v4/projects/{id}/packages/nuget/index`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetIndex<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetServiceIndex>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetIndex);
-/// Request builder of [`crate::Client::get_project_package_nuget_symbolfile`]: `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetSymbolfile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetSymbolfile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetSymbolfile);
-/// Request builder of [`crate::Client::get_project_package_nuget_v2`]: `GET /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetV2<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetV2);
-/// Request builder of [`crate::Client::update_project_package_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageNugetV2<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNugetV2<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageNugetV2);
-/// Request builder of [`crate::Client::get_project_package_nuget_v2_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/v2/$metadata`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetV2Metadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2Metadata<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetV2Metadata);
-/// Request builder of [`crate::Client::get_project_package_nuget_metadata_index`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/index`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetMetadataIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetMetadataIndex<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesMetadata>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetMetadataIndex);
-/// Request builder of [`crate::Client::get_project_package_nuget_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetMetadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetMetadata<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackageMetadata>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetMetadata);
-/// Request builder of [`crate::Client::get_project_package_nuget_query`]: `GET /api/v4/projects/{id}/packages/nuget/query`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetQuery<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_index`]: `GET /api/v4/projects/{id}/packages/nuget/index`. Send it with `.await`."]
+    GetProjectPackageNugetIndex, runtime::Json < types::ApiEntitiesNugetServiceIndex >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_symbolfile`]: `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`."]
+    GetProjectPackageNugetSymbolfile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_v2`]: `GET /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`."]
+    GetProjectPackageNugetV2, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`."]
+    UpdateProjectPackageNugetV2, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_v2_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/v2/$metadata`. Send it with `.await`."]
+    GetProjectPackageNugetV2Metadata, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_metadata_index`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/index`. Send it with `.await`."]
+    GetProjectPackageNugetMetadataIndex, runtime::Json <
+    types::ApiEntitiesNugetPackagesMetadata >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`."]
+    GetProjectPackageNugetMetadata, runtime::Json <
+    types::ApiEntitiesNugetPackageMetadata >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_query`]: `GET /api/v4/projects/{id}/packages/nuget/query`. Send it with `.await`."]
+    GetProjectPackageNugetQuery, runtime::Json < types::ApiEntitiesNugetSearchResults >
+);
 impl GetProjectPackageNugetQuery<'_> {
     /// The search term
     pub fn q(self, value: impl Into<String>) -> Self {
@@ -914,132 +785,59 @@ impl GetProjectPackageNugetQuery<'_> {
         Self(self.0.query("prerelease", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetQuery<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetSearchResults>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetQuery);
-/// Request builder of [`crate::Client::get_project_package_nuget_download_index`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/index`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetDownloadIndex<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetDownloadIndex<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesNugetPackagesVersions>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetDownloadIndex);
-/// Request builder of [`crate::Client::get_project_package_nuget_download`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/{package_version}/{package_filename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetDownload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetDownload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetDownload);
-/// Request builder of [`crate::Client::update_project_package_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageNuget<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNuget<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageNuget);
-/// Request builder of [`crate::Client::authorize_project_package_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectPackageNuget<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageNuget<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectPackageNuget);
-/// Request builder of [`crate::Client::update_project_package_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageNugetSymbolpackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageNugetSymbolpackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageNugetSymbolpackage);
-/// Request builder of [`crate::Client::authorize_project_package_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectPackageNugetSymbolpackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for AuthorizeProjectPackageNugetSymbolpackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectPackageNugetSymbolpackage);
-/// Request builder of [`crate::Client::delete_project_package_nuget`]: `DELETE /api/v4/projects/{id}/packages/nuget/{package_name}/{package_version}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPackageNuget<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackageNuget<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPackageNuget);
-/// Request builder of [`crate::Client::authorize_project_package_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectPackageNugetV2<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageNugetV2<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectPackageNugetV2);
-/// Request builder of [`crate::Client::get_project_package_nuget_v2_find_packages_by_id`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\(\)`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetV2FindPackagesById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2FindPackagesById<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetV2FindPackagesById);
-/// Request builder of [`crate::Client::get_project_package_nuget_v2_packages`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(\)`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetV2Packages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2Packages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetV2Packages);
-/// Request builder of [`crate::Client::get_project_package_nuget_v2_package`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(Id='*package_name',Version='*package_version'\)`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageNugetV2Package<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageNugetV2Package<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageNugetV2Package);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_download_index`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/index`. Send it with `.await`."]
+    GetProjectPackageNugetDownloadIndex, runtime::Json <
+    types::ApiEntitiesNugetPackagesVersions >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_download`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/{package_version}/{package_filename}`. Send it with `.await`."]
+    GetProjectPackageNugetDownload, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget`. Send it with `.await`."]
+    UpdateProjectPackageNuget, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_package_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget/authorize`. Send it with `.await`."]
+    AuthorizeProjectPackageNuget, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage`. Send it with `.await`."]
+    UpdateProjectPackageNugetSymbolpackage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_package_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage/authorize`. Send it with `.await`."]
+    AuthorizeProjectPackageNugetSymbolpackage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_package_nuget`]: `DELETE /api/v4/projects/{id}/packages/nuget/{package_name}/{package_version}`. Send it with `.await`."]
+    DeleteProjectPackageNuget, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_package_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2/authorize`. Send it with `.await`."]
+    AuthorizeProjectPackageNugetV2, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_v2_find_packages_by_id`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\\(\\)`. Send it with `.await`."]
+    GetProjectPackageNugetV2FindPackagesById, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_v2_packages`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\\(\\)`. Send it with `.await`."]
+    GetProjectPackageNugetV2Packages, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_nuget_v2_package`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\\(Id='*package_name',Version='*package_version'\\)`. Send it with `.await`."]
+    GetProjectPackageNugetV2Package, runtime::Empty
+);

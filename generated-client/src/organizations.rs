@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! organizations: Operations about organizations
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Create an organization
     ///
@@ -15,8 +17,6 @@ impl crate::Client {
     /// - `name`: The name of the organization
     /// - `path`: The path of the organization
     ///
-    /// Returns, on success (201): Create an organization.
-    ///
     /// Optional parameters are set on the returned [`CreateOrganization`].
     pub fn create_organization(
         &self,
@@ -24,7 +24,7 @@ impl crate::Client {
         path: impl Into<String>,
     ) -> CreateOrganization<'_> {
         CreateOrganization(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/organizations",
@@ -36,26 +36,18 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::create_organization`]: `POST /api/v4/organizations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateOrganization<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_organization`]: `POST /api/v4/organizations`. Send it with `.await`."]
+    CreateOrganization, runtime::Json < types::ApiEntitiesOrganizationsOrganization >
+);
 impl CreateOrganization<'_> {
     /// The description of the organization
     pub fn description(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The avatar image for the organization
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateOrganization<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesOrganizationsOrganization,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateOrganization);

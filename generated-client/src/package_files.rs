@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! package_files: Operations about package files
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List package files
     ///
@@ -13,23 +15,18 @@ impl crate::Client {
     /// - `id`: ID or URL-encoded path of the project
     /// - `package_id`: ID of a package
     ///
-    /// Returns, on success (200): List package files.
-    ///
     /// Optional parameters are set on the returned [`ListProjectPackagePackageFiles`].
     pub fn list_project_package_package_files(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_id: impl Into<i64>,
     ) -> ListProjectPackagePackageFiles<'_> {
         ListProjectPackagePackageFiles(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/{}/package_files",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(package_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(package_id)],
             ),
         )
     }
@@ -43,21 +40,19 @@ impl crate::Client {
     /// - `id`: ID or URL-encoded path of the project
     /// - `package_id`: ID of a package
     /// - `package_file_id`: ID of a package file
-    ///
-    /// Returns, on success (204): Delete a package file.
     pub fn delete_project_package_package_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_id: impl Into<i64>,
         package_file_id: impl Into<i64>,
     ) -> DeleteProjectPackagePackageFile<'_> {
         DeleteProjectPackagePackageFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/packages/{}/package_files/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(package_id),
                     &Into::<i64>::into(package_file_id),
                 ],
@@ -65,10 +60,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_package_package_files`]: `GET /api/v4/projects/{id}/packages/{package_id}/package_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPackagePackageFiles<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_package_package_files`]: `GET /api/v4/projects/{id}/packages/{package_id}/package_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectPackagePackageFiles, runtime::Paged < types::ApiEntitiesPackageFile >
+);
 impl ListProjectPackagePackageFiles<'_> {
     /// Current page number
     ///
@@ -83,21 +79,8 @@ impl ListProjectPackagePackageFiles<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectPackagePackageFiles<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackageFile>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPackagePackageFiles);
-/// Request builder of [`crate::Client::delete_project_package_package_file`]: `DELETE /api/v4/projects/{id}/packages/{package_id}/package_files/{package_file_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPackagePackageFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackagePackageFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPackagePackageFile);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_package_package_file`]: `DELETE /api/v4/projects/{id}/packages/{package_id}/package_files/{package_file_id}`. Send it with `.await`."]
+    DeleteProjectPackagePackageFile, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! pages: Operations about pages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get pages settings
     ///
@@ -11,18 +13,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
-    ///
-    /// Returns, on success (200): Get pages settings.
     pub fn get_project_pages(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPages<'_> {
         GetProjectPages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pages",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -34,18 +34,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
-    ///
-    /// Returns, on success (204): Unpublish pages.
     pub fn delete_project_pages(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectPages<'_> {
         DeleteProjectPages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/pages",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -58,21 +56,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update pages settings.
     pub fn update_project_pages(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectPagesBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectPagesBody>,
     ) -> UpdateProjectPages<'_> {
         UpdateProjectPages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/projects/{}/pages",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectPagesBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectPagesBody>::into(body)),
         )
     }
     /// Get all pages domains
@@ -84,52 +80,30 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListPageDomains`].
     pub fn list_page_domains(&self) -> ListPageDomains<'_> {
         ListPageDomains(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/pages/domains",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/pages/domains", &[]),
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_pages`]: `GET /api/v4/projects/{id}/pages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPages);
-/// Request builder of [`crate::Client::delete_project_pages`]: `DELETE /api/v4/projects/{id}/pages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPages);
-/// Request builder of [`crate::Client::update_project_pages`]: `PATCH /api/v4/projects/{id}/pages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPages);
-/// Request builder of [`crate::Client::list_page_domains`]: `GET /api/v4/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListPageDomains<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_pages`]: `GET /api/v4/projects/{id}/pages`. Send it with `.await`."]
+    GetProjectPages, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_pages`]: `DELETE /api/v4/projects/{id}/pages`. Send it with `.await`."]
+    DeleteProjectPages, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_pages`]: `PATCH /api/v4/projects/{id}/pages`. Send it with `.await`."]
+    UpdateProjectPages, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_page_domains`]: `GET /api/v4/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListPageDomains, runtime::Paged < types::ApiEntitiesPagesDomainBasic >
+);
 impl ListPageDomains<'_> {
     /// Current page number
     ///
@@ -144,10 +118,3 @@ impl ListPageDomains<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListPageDomains<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPagesDomainBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListPageDomains);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! pages_domains: Operations about pages_domains
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get all pages domains
     ///
@@ -15,22 +17,23 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectPageDomains`].
     pub fn list_project_page_domains(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectPageDomains<'_> {
         ListProjectPageDomains(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pages/domains",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_page_domains`]: `GET /api/v4/projects/{id}/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPageDomains<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_page_domains`]: `GET /api/v4/projects/{id}/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectPageDomains, runtime::Paged < types::ApiEntitiesPagesDomain >
+);
 impl ListProjectPageDomains<'_> {
     /// Current page number
     ///
@@ -45,10 +48,3 @@ impl ListProjectPageDomains<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectPageDomains<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPagesDomain>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPageDomains);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! personal_access_tokens: Operations about personal_access_tokens
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Rotate a resource access token
     ///
@@ -12,23 +14,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The group ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Rotate a resource access token.
     pub fn rotate_group_access_token_self(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::RotateGroupAccessTokenSelfBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::RotateGroupAccessTokenSelfBody>,
     ) -> RotateGroupAccessTokenSelf<'_> {
         RotateGroupAccessTokenSelf(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/access_tokens/self/rotate",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::RotateGroupAccessTokenSelfBody>::into(body),
-                ),
+                .json_body(&Into::<types::RotateGroupAccessTokenSelfBody>::into(body)),
         )
     }
     /// Rotate a resource access token
@@ -40,23 +38,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Rotate a resource access token.
     pub fn rotate_project_access_token_self(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::RotateProjectAccessTokenSelfBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::RotateProjectAccessTokenSelfBody>,
     ) -> RotateProjectAccessTokenSelf<'_> {
         RotateProjectAccessTokenSelf(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/access_tokens/self/rotate",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::RotateProjectAccessTokenSelfBody>::into(body),
-                ),
+                .json_body(&Into::<types::RotateProjectAccessTokenSelfBody>::into(body)),
         )
     }
     /// Get single personal access token
@@ -64,11 +58,9 @@ impl crate::Client {
     /// Get the details of a personal access token by passing it to the API in a header
     ///
     /// `GET /api/v4/personal_access_tokens/self`
-    ///
-    /// Returns, on success (200): Get single personal access token.
     pub fn get_personal_access_token_self(&self) -> GetPersonalAccessTokenSelf<'_> {
         GetPersonalAccessTokenSelf(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/personal_access_tokens/self",
@@ -81,13 +73,11 @@ impl crate::Client {
     /// Revoke a personal access token by passing it to the API in a header
     ///
     /// `DELETE /api/v4/personal_access_tokens/self`
-    ///
-    /// Returns, on success (204): Revoke a personal access token.
     pub fn delete_personal_access_token_self(
         &self,
     ) -> DeletePersonalAccessTokenSelf<'_> {
         DeletePersonalAccessTokenSelf(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/personal_access_tokens/self",
@@ -101,14 +91,12 @@ impl crate::Client {
     ///
     /// `GET /api/v4/personal_access_tokens/self/associations`
     ///
-    /// Returns, on success (200): Return personal access token associations.
-    ///
     /// Optional parameters are set on the returned [`ListPersonalAccessTokenSelfAssociations`].
     pub fn list_personal_access_token_self_associations(
         &self,
     ) -> ListPersonalAccessTokenSelfAssociations<'_> {
         ListPersonalAccessTokenSelfAssociations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/personal_access_tokens/self/associations",
@@ -124,22 +112,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Rotate a personal access token.
     pub fn rotate_personal_access_token_self(
         &self,
-        body: impl Into<crate::types::RotatePersonalAccessTokenSelfBody>,
+        body: impl Into<types::RotatePersonalAccessTokenSelfBody>,
     ) -> RotatePersonalAccessTokenSelf<'_> {
         RotatePersonalAccessTokenSelf(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/personal_access_tokens/self/rotate",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::RotatePersonalAccessTokenSelfBody>::into(body),
-                ),
+                .json_body(&Into::<types::RotatePersonalAccessTokenSelfBody>::into(body)),
         )
     }
     /// List personal access tokens
@@ -148,12 +132,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/personal_access_tokens`
     ///
-    /// Returns, on success (200): List personal access tokens.
-    ///
     /// Optional parameters are set on the returned [`ListPersonalAccessTokens`].
     pub fn list_personal_access_tokens(&self) -> ListPersonalAccessTokens<'_> {
         ListPersonalAccessTokens(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/personal_access_tokens",
@@ -169,14 +151,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
-    ///
-    /// Returns, on success (200): Get single personal access token.
     pub fn get_personal_access_token(
         &self,
         id: impl Into<i64>,
     ) -> GetPersonalAccessToken<'_> {
         GetPersonalAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/personal_access_tokens/{}",
@@ -192,14 +172,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
-    ///
-    /// Returns, on success (204): Revoke a personal access token.
     pub fn delete_personal_access_token(
         &self,
         id: impl Into<i64>,
     ) -> DeletePersonalAccessToken<'_> {
         DeletePersonalAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/personal_access_tokens/{}",
@@ -216,83 +194,55 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Rotate personal access token.
     pub fn rotate_personal_access_token(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::RotatePersonalAccessTokenBody>,
+        body: impl Into<types::RotatePersonalAccessTokenBody>,
     ) -> RotatePersonalAccessToken<'_> {
         RotatePersonalAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/personal_access_tokens/{}/rotate",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::RotatePersonalAccessTokenBody>::into(body),
-                ),
+                .json_body(&Into::<types::RotatePersonalAccessTokenBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::rotate_group_access_token_self`]: `POST /api/v4/groups/{id}/access_tokens/self/rotate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RotateGroupAccessTokenSelf<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RotateGroupAccessTokenSelf<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RotateGroupAccessTokenSelf);
-/// Request builder of [`crate::Client::rotate_project_access_token_self`]: `POST /api/v4/projects/{id}/access_tokens/self/rotate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RotateProjectAccessTokenSelf<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RotateProjectAccessTokenSelf<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RotateProjectAccessTokenSelf);
-/// Request builder of [`crate::Client::get_personal_access_token_self`]: `GET /api/v4/personal_access_tokens/self`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPersonalAccessTokenSelf<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPersonalAccessTokenSelf<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalAccessToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPersonalAccessTokenSelf);
-/// Request builder of [`crate::Client::delete_personal_access_token_self`]: `DELETE /api/v4/personal_access_tokens/self`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeletePersonalAccessTokenSelf<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeletePersonalAccessTokenSelf<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeletePersonalAccessTokenSelf);
-/// Request builder of [`crate::Client::list_personal_access_token_self_associations`]: `GET /api/v4/personal_access_tokens/self/associations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListPersonalAccessTokenSelfAssociations<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::rotate_group_access_token_self`]: `POST /api/v4/groups/{id}/access_tokens/self/rotate`. Send it with `.await`."]
+    RotateGroupAccessTokenSelf, runtime::Json <
+    types::ApiEntitiesResourceAccessTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::rotate_project_access_token_self`]: `POST /api/v4/projects/{id}/access_tokens/self/rotate`. Send it with `.await`."]
+    RotateProjectAccessTokenSelf, runtime::Json <
+    types::ApiEntitiesResourceAccessTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_personal_access_token_self`]: `GET /api/v4/personal_access_tokens/self`. Send it with `.await`."]
+    GetPersonalAccessTokenSelf, runtime::Json < types::ApiEntitiesPersonalAccessToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_personal_access_token_self`]: `DELETE /api/v4/personal_access_tokens/self`. Send it with `.await`."]
+    DeletePersonalAccessTokenSelf, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_personal_access_token_self_associations`]: `GET /api/v4/personal_access_tokens/self/associations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListPersonalAccessTokenSelfAssociations, runtime::Paged <
+    types::ApiEntitiesPersonalAccessToken >
+);
 impl ListPersonalAccessTokenSelfAssociations<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -300,7 +250,7 @@ impl ListPersonalAccessTokenSelfAssociations<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -318,30 +268,17 @@ impl ListPersonalAccessTokenSelfAssociations<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListPersonalAccessTokenSelfAssociations<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalAccessToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListPersonalAccessTokenSelfAssociations);
-/// Request builder of [`crate::Client::rotate_personal_access_token_self`]: `POST /api/v4/personal_access_tokens/self/rotate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RotatePersonalAccessTokenSelf<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RotatePersonalAccessTokenSelf<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RotatePersonalAccessTokenSelf);
-/// Request builder of [`crate::Client::list_personal_access_tokens`]: `GET /api/v4/personal_access_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListPersonalAccessTokens<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::rotate_personal_access_token_self`]: `POST /api/v4/personal_access_tokens/self/rotate`. Send it with `.await`."]
+    RotatePersonalAccessTokenSelf, runtime::Json <
+    types::ApiEntitiesPersonalAccessTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_personal_access_tokens`]: `GET /api/v4/personal_access_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListPersonalAccessTokens, runtime::Paged < types::ApiEntitiesPersonalAccessToken >
+);
 impl ListPersonalAccessTokens<'_> {
     /// Filter PATs by User ID
     pub fn user_id(self, value: impl Into<i64>) -> Self {
@@ -352,17 +289,11 @@ impl ListPersonalAccessTokens<'_> {
         Self(self.0.query("revoked", &Into::<bool>::into(value)))
     }
     /// Filter tokens which are either active or not
-    pub fn state(
-        self,
-        value: impl Into<crate::types::ListGroupAccessTokensState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<types::ListGroupAccessTokensState>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupAccessTokensState>::into(value),
-                ),
+                .query("state", &Into::<types::ListGroupAccessTokensState>::into(value)),
         )
     }
     /// Filter tokens which were created before given datetime
@@ -442,47 +373,20 @@ impl ListPersonalAccessTokens<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListPersonalAccessTokens<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalAccessToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListPersonalAccessTokens);
-/// Request builder of [`crate::Client::get_personal_access_token`]: `GET /api/v4/personal_access_tokens/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPersonalAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetPersonalAccessToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPersonalAccessTokenWithLastUsedIps,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetPersonalAccessToken);
-/// Request builder of [`crate::Client::delete_personal_access_token`]: `DELETE /api/v4/personal_access_tokens/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeletePersonalAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeletePersonalAccessToken<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeletePersonalAccessToken);
-/// Request builder of [`crate::Client::rotate_personal_access_token`]: `POST /api/v4/personal_access_tokens/{id}/rotate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RotatePersonalAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RotatePersonalAccessToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RotatePersonalAccessToken);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_personal_access_token`]: `GET /api/v4/personal_access_tokens/{id}`. Send it with `.await`."]
+    GetPersonalAccessToken, runtime::Json <
+    types::ApiEntitiesPersonalAccessTokenWithLastUsedIps >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_personal_access_token`]: `DELETE /api/v4/personal_access_tokens/{id}`. Send it with `.await`."]
+    DeletePersonalAccessToken, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::rotate_personal_access_token`]: `POST /api/v4/personal_access_tokens/{id}/rotate`. Send it with `.await`."]
+    RotatePersonalAccessToken, runtime::Json <
+    types::ApiEntitiesPersonalAccessTokenWithToken >
+);

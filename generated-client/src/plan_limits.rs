@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! plan_limits: Operations related to plan limits
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get current plan limits
     ///
@@ -9,12 +11,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/application/plan_limits`
     ///
-    /// Returns, on success (200): Get current plan limits.
-    ///
     /// Optional parameters are set on the returned [`GetApplicationPlanLimits`].
     pub fn get_application_plan_limits(&self) -> GetApplicationPlanLimits<'_> {
         GetApplicationPlanLimits(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/application/plan_limits",
@@ -30,59 +30,36 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Change plan limits.
     pub fn update_application_plan_limits(
         &self,
-        body: impl Into<crate::types::UpdateApplicationPlanLimitsBody>,
+        body: impl Into<types::UpdateApplicationPlanLimitsBody>,
     ) -> UpdateApplicationPlanLimits<'_> {
         UpdateApplicationPlanLimits(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/application/plan_limits",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateApplicationPlanLimitsBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateApplicationPlanLimitsBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::get_application_plan_limits`]: `GET /api/v4/application/plan_limits`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetApplicationPlanLimits<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_application_plan_limits`]: `GET /api/v4/application/plan_limits`. Send it with `.await`."]
+    GetApplicationPlanLimits, runtime::Json < types::ApiEntitiesPlanLimit >
+);
 impl GetApplicationPlanLimits<'_> {
     /// Name of the plan to get the limits from. Default: default.
     ///
     /// Default: `"default"`.
-    pub fn plan_name(self, value: impl Into<crate::types::PlanLimitPlanName>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "plan_name",
-                    &Into::<crate::types::PlanLimitPlanName>::into(value),
-                ),
-        )
+    pub fn plan_name(self, value: impl Into<types::PlanLimitPlanName>) -> Self {
+        Self(self.0.query("plan_name", &Into::<types::PlanLimitPlanName>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetApplicationPlanLimits<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPlanLimit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetApplicationPlanLimits);
-/// Request builder of [`crate::Client::update_application_plan_limits`]: `PUT /api/v4/application/plan_limits`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateApplicationPlanLimits<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateApplicationPlanLimits<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPlanLimit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateApplicationPlanLimits);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_application_plan_limits`]: `PUT /api/v4/application/plan_limits`. Send it with `.await`."]
+    UpdateApplicationPlanLimits, runtime::Json < types::ApiEntitiesPlanLimit >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_access_tokens: Operations about project_access_tokens
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get list of all access tokens for the specified resource
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): Get list of all access tokens for the specified resource.
-    ///
     /// Optional parameters are set on the returned [`ListProjectAccessTokens`].
     pub fn list_project_access_tokens(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectAccessTokens<'_> {
         ListProjectAccessTokens(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/access_tokens",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,23 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a resource access token.
     pub fn create_project_access_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectAccessTokenBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectAccessTokenBody>,
     ) -> CreateProjectAccessToken<'_> {
         CreateProjectAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/access_tokens",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectAccessTokenBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectAccessTokenBody>::into(body)),
         )
     }
     /// Get an access token for the specified resource by ID
@@ -65,22 +61,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the project
     /// - `token_id`: The ID of the token
-    ///
-    /// Returns, on success (200): Get an access token for the specified resource by ID.
     pub fn get_project_access_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<String>,
     ) -> GetProjectAccessToken<'_> {
         GetProjectAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/access_tokens/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(token_id)],
             ),
         )
     }
@@ -93,22 +84,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `token_id`: The ID of the token
-    ///
-    /// Returns, on success (204): Revoke a resource access token.
     pub fn delete_project_access_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<String>,
     ) -> DeleteProjectAccessToken<'_> {
         DeleteProjectAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/access_tokens/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(token_id)],
             ),
         )
     }
@@ -122,104 +108,61 @@ impl crate::Client {
     /// - `id`: The project ID
     /// - `token_id`: The ID of the token
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Rotate a resource access token.
     pub fn rotate_project_access_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         token_id: impl Into<String>,
-        body: impl Into<crate::types::RotateProjectAccessTokenBody>,
+        body: impl Into<types::RotateProjectAccessTokenBody>,
     ) -> RotateProjectAccessToken<'_> {
         RotateProjectAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/access_tokens/{}/rotate",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(token_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::RotateProjectAccessTokenBody>::into(body),
-                ),
+                .json_body(&Into::<types::RotateProjectAccessTokenBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_access_tokens`]: `GET /api/v4/projects/{id}/access_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectAccessTokens<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_access_tokens`]: `GET /api/v4/projects/{id}/access_tokens`. Send it with `.await`."]
+    ListProjectAccessTokens, runtime::Json < Vec < types::ApiEntitiesResourceAccessToken
+    > >
+);
 impl ListProjectAccessTokens<'_> {
     /// Filter tokens which are either active or inactive
-    pub fn state(
-        self,
-        value: impl Into<crate::types::ListGroupAccessTokensState>,
-    ) -> Self {
+    pub fn state(self, value: impl Into<types::ListGroupAccessTokensState>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ListGroupAccessTokensState>::into(value),
-                ),
+                .query("state", &Into::<types::ListGroupAccessTokensState>::into(value)),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectAccessTokens<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesResourceAccessToken>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectAccessTokens);
-/// Request builder of [`crate::Client::create_project_access_token`]: `POST /api/v4/projects/{id}/access_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectAccessToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectAccessToken);
-/// Request builder of [`crate::Client::get_project_access_token`]: `GET /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectAccessToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesResourceAccessToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectAccessToken);
-/// Request builder of [`crate::Client::delete_project_access_token`]: `DELETE /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectAccessToken<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectAccessToken);
-/// Request builder of [`crate::Client::rotate_project_access_token`]: `POST /api/v4/projects/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RotateProjectAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RotateProjectAccessToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RotateProjectAccessToken);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_access_token`]: `POST /api/v4/projects/{id}/access_tokens`. Send it with `.await`."]
+    CreateProjectAccessToken, runtime::Json <
+    types::ApiEntitiesResourceAccessTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_access_token`]: `GET /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    GetProjectAccessToken, runtime::Json < types::ApiEntitiesResourceAccessToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_access_token`]: `DELETE /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    DeleteProjectAccessToken, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::rotate_project_access_token`]: `POST /api/v4/projects/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`."]
+    RotateProjectAccessToken, runtime::Json <
+    types::ApiEntitiesResourceAccessTokenWithToken >
+);

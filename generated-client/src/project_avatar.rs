@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_avatar: Operations about project_avatars
+use crate::runtime;
 impl crate::Client {
     /// Download a project avatar
     ///
@@ -11,30 +12,22 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Download a project avatar.
     pub fn get_project_avatar(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectAvatar<'_> {
         GetProjectAvatar(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/avatar",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_avatar`]: `GET /api/v4/projects/{id}/avatar`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectAvatar<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectAvatar<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectAvatar);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_avatar`]: `GET /api/v4/projects/{id}/avatar`. Send it with `.await`."]
+    GetProjectAvatar, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_export: Operations related to exporting projects
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get export status
     ///
@@ -11,18 +13,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Get export status.
     pub fn get_project_export(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectExport<'_> {
         GetProjectExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/export",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -35,21 +35,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (202): Start export.
     pub fn create_project_export(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectExportBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectExportBody>,
     ) -> CreateProjectExport<'_> {
         CreateProjectExport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/export",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectExportBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectExportBody>::into(body)),
         )
     }
     /// Download export
@@ -60,18 +58,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Download export.
     pub fn get_project_export_download(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectExportDownload<'_> {
         GetProjectExportDownload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/export/download",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -84,23 +80,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (202): Start relations export.
     pub fn create_project_export_relation(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectExportRelationBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectExportRelationBody>,
     ) -> CreateProjectExportRelation<'_> {
         CreateProjectExportRelation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/export_relations",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectExportRelationBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectExportRelationBody>::into(body)),
         )
     }
     /// Download relations export
@@ -113,20 +105,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `relation`: Project relation name
     ///
-    /// Returns, on success (200): Download relations export.
-    ///
     /// Optional parameters are set on the returned [`GetProjectExportRelationDownload`].
     pub fn get_project_export_relation_download(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         relation: impl Into<String>,
     ) -> GetProjectExportRelationDownload<'_> {
         GetProjectExportRelationDownload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/export_relations/download",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("relation", &Into::<String>::into(relation)),
         )
@@ -140,71 +130,46 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): Relations export status.
-    ///
     /// Optional parameters are set on the returned [`ListProjectExportRelationStatus`].
     pub fn list_project_export_relation_status(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectExportRelationStatus<'_> {
         ListProjectExportRelationStatus(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/export_relations/status",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_export`]: `GET /api/v4/projects/{id}/export`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectExport<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectExportStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectExport);
-/// Request builder of [`crate::Client::create_project_export`]: `POST /api/v4/projects/{id}/export`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectExport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectExport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectExport);
-/// Request builder of [`crate::Client::get_project_export_download`]: `GET /api/v4/projects/{id}/export/download`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectExportDownload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectExportDownload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectExportDownload);
-/// Request builder of [`crate::Client::create_project_export_relation`]: `POST /api/v4/projects/{id}/export_relations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectExportRelation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectExportRelation<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectExportRelation);
-/// Request builder of [`crate::Client::get_project_export_relation_download`]: `GET /api/v4/projects/{id}/export_relations/download`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectExportRelationDownload<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_export`]: `GET /api/v4/projects/{id}/export`. Send it with `.await`."]
+    GetProjectExport, runtime::Json < types::ApiEntitiesProjectExportStatus >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_export`]: `POST /api/v4/projects/{id}/export`. Send it with `.await`."]
+    CreateProjectExport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_export_download`]: `GET /api/v4/projects/{id}/export/download`. Send it with `.await`."]
+    GetProjectExportDownload, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_export_relation`]: `POST /api/v4/projects/{id}/export_relations`. Send it with `.await`."]
+    CreateProjectExportRelation, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_export_relation_download`]: `GET /api/v4/projects/{id}/export_relations/download`. Send it with `.await`."]
+    GetProjectExportRelationDownload, runtime::Empty
+);
 impl GetProjectExportRelationDownload<'_> {
     /// Whether to download in batches
     pub fn batched(self, value: impl Into<bool>) -> Self {
@@ -215,29 +180,15 @@ impl GetProjectExportRelationDownload<'_> {
         Self(self.0.query("batch_number", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectExportRelationDownload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectExportRelationDownload);
-/// Request builder of [`crate::Client::list_project_export_relation_status`]: `GET /api/v4/projects/{id}/export_relations/status`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectExportRelationStatus<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_export_relation_status`]: `GET /api/v4/projects/{id}/export_relations/status`. Send it with `.await`."]
+    ListProjectExportRelationStatus, runtime::Json < Vec <
+    types::ApiEntitiesBulkImportsExportStatus > >
+);
 impl ListProjectExportRelationStatus<'_> {
     /// Project relation name
     pub fn relation(self, value: impl Into<String>) -> Self {
         Self(self.0.query("relation", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectExportRelationStatus<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesBulkImportsExportStatus>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectExportRelationStatus);

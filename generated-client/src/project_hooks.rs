@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_hooks: Operations related to project hooks
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List project hooks
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): List project hooks.
-    ///
     /// Optional parameters are set on the returned [`ListProjectHooks`].
     pub fn list_project_hooks(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectHooks<'_> {
         ListProjectHooks(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/hooks",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,21 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add project hook.
     pub fn create_project_hook(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectHookBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectHookBody>,
     ) -> CreateProjectHook<'_> {
         CreateProjectHook(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/hooks",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectHookBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectHookBody>::into(body)),
         )
     }
     /// Get project hook
@@ -63,22 +61,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `hook_id`: The ID of a project hook
-    ///
-    /// Returns, on success (200): Get project hook.
     pub fn get_project_hook(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
     ) -> GetProjectHook<'_> {
         GetProjectHook(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/hooks/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(hook_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(hook_id)],
             ),
         )
     }
@@ -92,25 +85,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `hook_id`: The ID of the project hook
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Edit project hook.
     pub fn update_project_hook(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectHookBody>,
+        body: impl Into<types::UpdateProjectHookBody>,
     ) -> UpdateProjectHook<'_> {
         UpdateProjectHook(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/hooks/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(hook_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(hook_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectHookBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectHookBody>::into(body)),
         )
     }
     /// Delete a project hook
@@ -126,26 +114,24 @@ impl crate::Client {
     /// Returns, on success (204): Not found.
     pub fn delete_project_hook(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
     ) -> DeleteProjectHook<'_> {
         DeleteProjectHook(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/hooks/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(hook_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(hook_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_hooks`]: `GET /api/v4/projects/{id}/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectHooks<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_hooks`]: `GET /api/v4/projects/{id}/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectHooks, runtime::Paged < types::ApiEntitiesProjectHook >
+);
 impl ListProjectHooks<'_> {
     /// Current page number
     ///
@@ -160,54 +146,23 @@ impl ListProjectHooks<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectHooks<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProjectHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectHooks);
-/// Request builder of [`crate::Client::create_project_hook`]: `POST /api/v4/projects/{id}/hooks`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectHook<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectHook<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectHook);
-/// Request builder of [`crate::Client::get_project_hook`]: `GET /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectHook<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectHook<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectHook);
-/// Request builder of [`crate::Client::update_project_hook`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectHook<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectHook<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectHook);
-/// Request builder of [`crate::Client::delete_project_hook`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectHook<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectHook<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectHook);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_hook`]: `POST /api/v4/projects/{id}/hooks`. Send it with `.await`."]
+    CreateProjectHook, runtime::Json < types::ApiEntitiesProjectHook >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_hook`]: `GET /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`."]
+    GetProjectHook, runtime::Json < types::ApiEntitiesProjectHook >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_hook`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`."]
+    UpdateProjectHook, runtime::Json < types::ApiEntitiesProjectHook >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_hook`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`."]
+    DeleteProjectHook, runtime::Empty
+);

@@ -2,17 +2,17 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_import: Operations related to importing projects
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Workhorse authorize the project import upload
     ///
     /// This feature was introduced in GitLab 12.9
     ///
     /// `POST /api/v4/projects/import/authorize`
-    ///
-    /// Returns, on success (201): Workhorse authorize the project import upload.
     pub fn authorize_project_import(&self) -> AuthorizeProjectImport<'_> {
         AuthorizeProjectImport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/import/authorize",
@@ -30,16 +30,14 @@ impl crate::Client {
     /// - `path`: The new project path and name
     /// - `file`: The project export file to be imported
     ///
-    /// Returns, on success (201): Create a new project import.
-    ///
     /// Optional parameters are set on the returned [`ImportProject`].
     pub fn import_project(
         &self,
         path: impl Into<String>,
-        file: impl Into<crate::runtime::File>,
+        file: impl Into<runtime::File>,
     ) -> ImportProject<'_> {
         ImportProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/import",
@@ -47,7 +45,7 @@ impl crate::Client {
                 )
                 .form(true)
                 .form_field("path", &Into::<String>::into(path))
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Get a project import status
@@ -58,18 +56,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Get a project import status.
     pub fn get_project_import(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectImport<'_> {
         GetProjectImport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/import",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -83,8 +79,6 @@ impl crate::Client {
     /// - `url`: The URL for the file.
     /// - `path`: The new project path and name
     ///
-    /// Returns, on success (201): Create a new project import using a remote object storage path.
-    ///
     /// Optional parameters are set on the returned [`CreateProjectRemoteImport`].
     pub fn create_project_remote_import(
         &self,
@@ -92,7 +86,7 @@ impl crate::Client {
         path: impl Into<String>,
     ) -> CreateProjectRemoteImport<'_> {
         CreateProjectRemoteImport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/remote-import",
@@ -108,13 +102,11 @@ impl crate::Client {
     /// This feature was introduced in GitLab 16.11
     ///
     /// `POST /api/v4/projects/import-relation/authorize`
-    ///
-    /// Returns, on success (201): Workhorse authorize the project relation import upload.
     pub fn authorize_project_import_relation(
         &self,
     ) -> AuthorizeProjectImportRelation<'_> {
         AuthorizeProjectImportRelation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/import-relation/authorize",
@@ -133,17 +125,15 @@ impl crate::Client {
     /// - `file`: The project export file from which to extract the relation.
     /// - `relation`: The relation to import. Must be one of issues, merge_requests, ci_pipelines, or milestones.
     ///
-    /// Returns, on success (201): Re-import a relation into a project.
-    ///
     /// Optional parameters are set on the returned [`ImportProjectRelation`].
     pub fn import_project_relation(
         &self,
         path: impl Into<String>,
-        file: impl Into<crate::runtime::File>,
+        file: impl Into<runtime::File>,
         relation: impl Into<String>,
     ) -> ImportProjectRelation<'_> {
         ImportProjectRelation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/import-relation",
@@ -151,7 +141,7 @@ impl crate::Client {
                 )
                 .form(true)
                 .form_field("path", &Into::<String>::into(path))
-                .form_file("file", &Into::<crate::runtime::File>::into(file))
+                .form_file("file", &Into::<runtime::File>::into(file))
                 .form_field("relation", &Into::<String>::into(relation)),
         )
     }
@@ -163,18 +153,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Get the statuses of relation imports for specified project.
     pub fn get_project_relation_imports(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectRelationImports<'_> {
         GetProjectRelationImports(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/relation-imports",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -192,8 +180,6 @@ impl crate::Client {
     /// - `secret_access_key`: Secret access key
     /// - `path`: The new project path and name
     ///
-    /// Returns, on success (201): Create a new project import using a file from AWS S3.
-    ///
     /// Optional parameters are set on the returned [`CreateProjectRemoteImportS3`].
     pub fn create_project_remote_import_s3(
         &self,
@@ -205,7 +191,7 @@ impl crate::Client {
         path: impl Into<String>,
     ) -> CreateProjectRemoteImportS3<'_> {
         CreateProjectRemoteImportS3(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/remote-import-s3",
@@ -224,21 +210,16 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::authorize_project_import`]: `POST /api/v4/projects/import/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectImport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectImport<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectImport);
-/// Request builder of [`crate::Client::import_project`]: `POST /api/v4/projects/import`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ImportProject<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_import`]: `POST /api/v4/projects/import/authorize`. Send it with `.await`."]
+    AuthorizeProjectImport, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::import_project`]: `POST /api/v4/projects/import`. Send it with `.await`."]
+    ImportProject, runtime::Json < types::ApiEntitiesProjectImportStatus >
+);
 impl ImportProject<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -265,14 +246,14 @@ impl ImportProject<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -287,7 +268,7 @@ impl ImportProject<'_> {
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
+        value: impl Into<types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -295,7 +276,7 @@ impl ImportProject<'_> {
                 .form_field(
                     "override_params[auto_cancel_pending_pipelines]",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
+                        types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -374,39 +355,35 @@ impl ImportProject<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[issues_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyIssuesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[repository_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyRepositoryAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -414,7 +391,7 @@ impl ImportProject<'_> {
                 .form_field(
                     "override_params[merge_requests_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
+                        types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -422,99 +399,91 @@ impl ImportProject<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[forking_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyForkingAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[builds_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyBuildsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[snippets_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodySnippetsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[analytics_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -522,7 +491,7 @@ impl ImportProject<'_> {
                 .form_field(
                     "override_params[container_registry_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
+                        types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -530,7 +499,7 @@ impl ImportProject<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -538,7 +507,7 @@ impl ImportProject<'_> {
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
+                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -546,55 +515,49 @@ impl ImportProject<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[releases_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyReleasesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[environments_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[feature_flags_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -602,7 +565,7 @@ impl ImportProject<'_> {
                 .form_field(
                     "override_params[infrastructure_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
+                        types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -610,23 +573,21 @@ impl ImportProject<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[monitor_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyMonitorAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -634,7 +595,7 @@ impl ImportProject<'_> {
                 .form_field(
                     "override_params[model_experiments_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
+                        types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -642,7 +603,7 @@ impl ImportProject<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -650,7 +611,7 @@ impl ImportProject<'_> {
                 .form_field(
                     "override_params[model_registry_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
+                        types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -890,14 +851,14 @@ impl ImportProject<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<crate::types::CreateProjectBodyVisibility>,
+        value: impl Into<types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -991,13 +952,13 @@ impl ImportProject<'_> {
         )
     }
     /// Avatar image for project
-    pub fn override_params_avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+    pub fn override_params_avatar(self, value: impl Into<runtime::File>) -> Self {
         Self(
             self
                 .0
                 .form_file(
                     "override_params[avatar]",
-                    &Into::<crate::runtime::File>::into(value),
+                    &Into::<runtime::File>::into(value),
                 ),
         )
     }
@@ -1018,14 +979,14 @@ impl ImportProject<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -1099,7 +1060,7 @@ impl ImportProject<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -1107,7 +1068,7 @@ impl ImportProject<'_> {
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
+                        types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -1151,14 +1112,14 @@ impl ImportProject<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<crate::types::CreateProjectBodySquashOption>,
+        value: impl Into<types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -1230,16 +1191,14 @@ impl ImportProject<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[requirements_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyRequirementsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
                 ),
         )
     }
@@ -1298,28 +1257,16 @@ impl ImportProject<'_> {
         Self(self.0.form_field("file.remote_url", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ImportProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ImportProject);
-/// Request builder of [`crate::Client::get_project_import`]: `GET /api/v4/projects/{id}/import`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectImport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectImport<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectImport);
-/// Request builder of [`crate::Client::create_project_remote_import`]: `POST /api/v4/projects/remote-import`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRemoteImport<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_import`]: `GET /api/v4/projects/{id}/import`. Send it with `.await`."]
+    GetProjectImport, runtime::Json < types::ApiEntitiesProjectImportStatus >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_remote_import`]: `POST /api/v4/projects/remote-import`. Send it with `.await`."]
+    CreateProjectRemoteImport, runtime::Json < types::ApiEntitiesProjectImportStatus >
+);
 impl CreateProjectRemoteImport<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -1346,14 +1293,14 @@ impl CreateProjectRemoteImport<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -1368,7 +1315,7 @@ impl CreateProjectRemoteImport<'_> {
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
+        value: impl Into<types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -1376,7 +1323,7 @@ impl CreateProjectRemoteImport<'_> {
                 .form_field(
                     "override_params[auto_cancel_pending_pipelines]",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
+                        types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -1455,39 +1402,35 @@ impl CreateProjectRemoteImport<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[issues_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyIssuesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[repository_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyRepositoryAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1495,7 +1438,7 @@ impl CreateProjectRemoteImport<'_> {
                 .form_field(
                     "override_params[merge_requests_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
+                        types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1503,99 +1446,91 @@ impl CreateProjectRemoteImport<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[forking_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyForkingAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[builds_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyBuildsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[snippets_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodySnippetsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[analytics_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1603,7 +1538,7 @@ impl CreateProjectRemoteImport<'_> {
                 .form_field(
                     "override_params[container_registry_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
+                        types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1611,7 +1546,7 @@ impl CreateProjectRemoteImport<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1619,7 +1554,7 @@ impl CreateProjectRemoteImport<'_> {
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
+                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1627,55 +1562,49 @@ impl CreateProjectRemoteImport<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[releases_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyReleasesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[environments_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[feature_flags_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1683,7 +1612,7 @@ impl CreateProjectRemoteImport<'_> {
                 .form_field(
                     "override_params[infrastructure_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
+                        types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1691,23 +1620,21 @@ impl CreateProjectRemoteImport<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[monitor_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyMonitorAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1715,7 +1642,7 @@ impl CreateProjectRemoteImport<'_> {
                 .form_field(
                     "override_params[model_experiments_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
+                        types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1723,7 +1650,7 @@ impl CreateProjectRemoteImport<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -1731,7 +1658,7 @@ impl CreateProjectRemoteImport<'_> {
                 .form_field(
                     "override_params[model_registry_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
+                        types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -1971,14 +1898,14 @@ impl CreateProjectRemoteImport<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<crate::types::CreateProjectBodyVisibility>,
+        value: impl Into<types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -2072,13 +1999,13 @@ impl CreateProjectRemoteImport<'_> {
         )
     }
     /// Avatar image for project
-    pub fn override_params_avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+    pub fn override_params_avatar(self, value: impl Into<runtime::File>) -> Self {
         Self(
             self
                 .0
                 .form_file(
                     "override_params[avatar]",
-                    &Into::<crate::runtime::File>::into(value),
+                    &Into::<runtime::File>::into(value),
                 ),
         )
     }
@@ -2099,14 +2026,14 @@ impl CreateProjectRemoteImport<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -2180,7 +2107,7 @@ impl CreateProjectRemoteImport<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -2188,7 +2115,7 @@ impl CreateProjectRemoteImport<'_> {
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
+                        types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -2232,14 +2159,14 @@ impl CreateProjectRemoteImport<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<crate::types::CreateProjectBodySquashOption>,
+        value: impl Into<types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -2311,16 +2238,14 @@ impl CreateProjectRemoteImport<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[requirements_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyRequirementsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
                 ),
         )
     }
@@ -2339,28 +2264,16 @@ impl CreateProjectRemoteImport<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRemoteImport<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRemoteImport);
-/// Request builder of [`crate::Client::authorize_project_import_relation`]: `POST /api/v4/projects/import-relation/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectImportRelation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectImportRelation<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectImportRelation);
-/// Request builder of [`crate::Client::import_project_relation`]: `POST /api/v4/projects/import-relation`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ImportProjectRelation<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_import_relation`]: `POST /api/v4/projects/import-relation/authorize`. Send it with `.await`."]
+    AuthorizeProjectImportRelation, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::import_project_relation`]: `POST /api/v4/projects/import-relation`. Send it with `.await`."]
+    ImportProjectRelation, runtime::Json < types::ApiEntitiesRelationImportTracker >
+);
 impl ImportProjectRelation<'_> {
     /// Path to locally stored body (generated by Workhorse)
     pub fn file_path(self, value: impl Into<String>) -> Self {
@@ -2403,28 +2316,16 @@ impl ImportProjectRelation<'_> {
         Self(self.0.form_field("file.remote_url", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ImportProjectRelation<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelationImportTracker>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ImportProjectRelation);
-/// Request builder of [`crate::Client::get_project_relation_imports`]: `GET /api/v4/projects/{id}/relation-imports`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRelationImports<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRelationImports<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRelationImports);
-/// Request builder of [`crate::Client::create_project_remote_import_s3`]: `POST /api/v4/projects/remote-import-s3`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRemoteImportS3<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_relation_imports`]: `GET /api/v4/projects/{id}/relation-imports`. Send it with `.await`."]
+    GetProjectRelationImports, runtime::Json < types::ApiEntitiesProjectImportStatus >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_remote_import_s3`]: `POST /api/v4/projects/remote-import-s3`. Send it with `.await`."]
+    CreateProjectRemoteImportS3, runtime::Json < types::ApiEntitiesProjectImportStatus >
+);
 impl CreateProjectRemoteImportS3<'_> {
     /// The name of the project to be imported. Defaults to the path of the project if not provided.
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -2451,14 +2352,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -2473,7 +2374,7 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Auto-cancel pending pipelines
     pub fn override_params_auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
+        value: impl Into<types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -2481,7 +2382,7 @@ impl CreateProjectRemoteImportS3<'_> {
                 .form_field(
                     "override_params[auto_cancel_pending_pipelines]",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
+                        types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -2560,39 +2461,35 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[issues_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyIssuesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[repository_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyRepositoryAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2600,7 +2497,7 @@ impl CreateProjectRemoteImportS3<'_> {
                 .form_field(
                     "override_params[merge_requests_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
+                        types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2608,99 +2505,91 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[forking_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyForkingAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[builds_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyBuildsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[snippets_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodySnippetsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[analytics_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2708,7 +2597,7 @@ impl CreateProjectRemoteImportS3<'_> {
                 .form_field(
                     "override_params[container_registry_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
+                        types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2716,7 +2605,7 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2724,7 +2613,7 @@ impl CreateProjectRemoteImportS3<'_> {
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
+                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2732,55 +2621,49 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[releases_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyReleasesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[environments_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[feature_flags_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2788,7 +2671,7 @@ impl CreateProjectRemoteImportS3<'_> {
                 .form_field(
                     "override_params[infrastructure_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
+                        types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2796,23 +2679,21 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[monitor_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyMonitorAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2820,7 +2701,7 @@ impl CreateProjectRemoteImportS3<'_> {
                 .form_field(
                     "override_params[model_experiments_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
+                        types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -2828,7 +2709,7 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -2836,7 +2717,7 @@ impl CreateProjectRemoteImportS3<'_> {
                 .form_field(
                     "override_params[model_registry_access_level]",
                     &Into::<
-                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
+                        types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -3076,14 +2957,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<crate::types::CreateProjectBodyVisibility>,
+        value: impl Into<types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -3177,13 +3058,13 @@ impl CreateProjectRemoteImportS3<'_> {
         )
     }
     /// Avatar image for project
-    pub fn override_params_avatar(self, value: impl Into<crate::runtime::File>) -> Self {
+    pub fn override_params_avatar(self, value: impl Into<runtime::File>) -> Self {
         Self(
             self
                 .0
                 .form_file(
                     "override_params[avatar]",
-                    &Into::<crate::runtime::File>::into(value),
+                    &Into::<runtime::File>::into(value),
                 ),
         )
     }
@@ -3204,14 +3085,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -3285,7 +3166,7 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -3293,7 +3174,7 @@ impl CreateProjectRemoteImportS3<'_> {
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
+                        types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -3337,14 +3218,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<crate::types::CreateProjectBodySquashOption>,
+        value: impl Into<types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -3416,16 +3297,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[requirements_access_level]",
-                    &Into::<
-                        crate::types::CreateProjectBodyRequirementsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
                 ),
         )
     }
@@ -3444,10 +3323,3 @@ impl CreateProjectRemoteImportS3<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRemoteImportS3<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectImportStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRemoteImportS3);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_import_bitbucket: Operations related to importing BitBucket projects
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Import a BitBucket Cloud repository
     ///
@@ -11,20 +13,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Import a BitBucket Cloud repository.
     pub fn create_import_bitbucket(
         &self,
-        body: impl Into<crate::types::CreateImportBitbucketBody>,
+        body: impl Into<types::CreateImportBitbucketBody>,
     ) -> CreateImportBitbucket<'_> {
         CreateImportBitbucket(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/bitbucket",
                     &[],
                 )
-                .json_body(&Into::<crate::types::CreateImportBitbucketBody>::into(body)),
+                .json_body(&Into::<types::CreateImportBitbucketBody>::into(body)),
         )
     }
     /// Import a BitBucket Server repository
@@ -35,44 +35,28 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Import a BitBucket Server repository.
     pub fn create_import_bitbucket_server(
         &self,
-        body: impl Into<crate::types::CreateImportBitbucketServerBody>,
+        body: impl Into<types::CreateImportBitbucketServerBody>,
     ) -> CreateImportBitbucketServer<'_> {
         CreateImportBitbucketServer(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/bitbucket_server",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateImportBitbucketServerBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateImportBitbucketServerBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::create_import_bitbucket`]: `POST /api/v4/import/bitbucket`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateImportBitbucket<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateImportBitbucket<'a> {
-    type Response = crate::runtime::Json<crate::types::ProjectImportEntity>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateImportBitbucket);
-/// Request builder of [`crate::Client::create_import_bitbucket_server`]: `POST /api/v4/import/bitbucket_server`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateImportBitbucketServer<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateImportBitbucketServer<'a> {
-    type Response = crate::runtime::Json<crate::types::ProjectEntity>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateImportBitbucketServer);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_import_bitbucket`]: `POST /api/v4/import/bitbucket`. Send it with `.await`."]
+    CreateImportBitbucket, runtime::Json < types::ProjectImportEntity >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_import_bitbucket_server`]: `POST /api/v4/import/bitbucket_server`. Send it with `.await`."]
+    CreateImportBitbucketServer, runtime::Json < types::ProjectEntity >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_import_github: Operations related to importing GitHub projects
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Import a GitHub project
     ///
@@ -11,20 +13,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Import a GitHub project.
     pub fn create_import_github(
         &self,
-        body: impl Into<crate::types::CreateImportGithubBody>,
+        body: impl Into<types::CreateImportGithubBody>,
     ) -> CreateImportGithub<'_> {
         CreateImportGithub(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/github",
                     &[],
                 )
-                .json_body(&Into::<crate::types::CreateImportGithubBody>::into(body)),
+                .json_body(&Into::<types::CreateImportGithubBody>::into(body)),
         )
     }
     /// Cancel GitHub project import
@@ -35,42 +35,28 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Cancel GitHub project import.
     pub fn cancel_import_github(
         &self,
-        body: impl Into<crate::types::CancelImportGithubBody>,
+        body: impl Into<types::CancelImportGithubBody>,
     ) -> CancelImportGithub<'_> {
         CancelImportGithub(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/import/github/cancel",
                     &[],
                 )
-                .json_body(&Into::<crate::types::CancelImportGithubBody>::into(body)),
+                .json_body(&Into::<types::CancelImportGithubBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::create_import_github`]: `POST /api/v4/import/github`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateImportGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateImportGithub<'a> {
-    type Response = crate::runtime::Json<crate::types::ProjectEntity>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateImportGithub);
-/// Request builder of [`crate::Client::cancel_import_github`]: `POST /api/v4/import/github/cancel`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CancelImportGithub<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CancelImportGithub<'a> {
-    type Response = crate::runtime::Json<crate::types::ProjectImportEntity>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CancelImportGithub);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_import_github`]: `POST /api/v4/import/github`. Send it with `.await`."]
+    CreateImportGithub, runtime::Json < types::ProjectEntity >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::cancel_import_github`]: `POST /api/v4/import/github/cancel`. Send it with `.await`."]
+    CancelImportGithub, runtime::Json < types::ProjectImportEntity >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_packages: Operations related to project packages
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a list of project packages
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): Get a list of project packages.
-    ///
     /// Optional parameters are set on the returned [`ListProjectPackages`].
     pub fn list_project_packages(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectPackages<'_> {
         ListProjectPackages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,22 +37,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_id`: The ID of a package
-    ///
-    /// Returns, on success (200): Get a single project package.
     pub fn get_project_package(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_id: impl Into<i64>,
     ) -> GetProjectPackage<'_> {
         GetProjectPackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(package_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(package_id)],
             ),
         )
     }
@@ -65,22 +60,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_id`: The ID of a package
-    ///
-    /// Returns, on success (204): Delete a project package.
     pub fn delete_project_package(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_id: impl Into<i64>,
     ) -> DeleteProjectPackage<'_> {
         DeleteProjectPackage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/packages/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(package_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(package_id)],
             ),
         )
     }
@@ -94,31 +84,27 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_id`: The ID of a package
     ///
-    /// Returns, on success (200): Get the pipelines for a single project package.
-    ///
     /// Optional parameters are set on the returned [`ListProjectPackagePipelines`].
     pub fn list_project_package_pipelines(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_id: impl Into<i64>,
     ) -> ListProjectPackagePipelines<'_> {
         ListProjectPackagePipelines(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/{}/pipelines",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(package_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(package_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_packages`]: `GET /api/v4/projects/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPackages<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_packages`]: `GET /api/v4/projects/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectPackages, runtime::Paged < types::ApiEntitiesPackage >
+);
 impl ListProjectPackages<'_> {
     /// Current page number
     ///
@@ -135,30 +121,25 @@ impl ListProjectPackages<'_> {
     /// Return packages ordered by `created_at`, `name`, `version` or `type` fields.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(
-        self,
-        value: impl Into<crate::types::ListProjectPackagesOrderBy>,
-    ) -> Self {
+    pub fn order_by(self, value: impl Into<types::ListProjectPackagesOrderBy>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "order_by",
-                    &Into::<crate::types::ListProjectPackagesOrderBy>::into(value),
+                    &Into::<types::ListProjectPackagesOrderBy>::into(value),
                 ),
         )
     }
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
     /// Return packages of a certain type
-    pub fn package_type(self, value: impl Into<crate::types::PackageType>) -> Self {
-        Self(
-            self.0.query("package_type", &Into::<crate::types::PackageType>::into(value)),
-        )
+    pub fn package_type(self, value: impl Into<types::PackageType>) -> Self {
+        Self(self.0.query("package_type", &Into::<types::PackageType>::into(value)))
     }
     /// Return packages with this name
     pub fn package_name(self, value: impl Into<String>) -> Self {
@@ -173,43 +154,25 @@ impl ListProjectPackages<'_> {
         Self(self.0.query("include_versionless", &Into::<bool>::into(value)))
     }
     /// Return packages with specified status
-    pub fn status(self, value: impl Into<crate::types::PackageStatus>) -> Self {
-        Self(self.0.query("status", &Into::<crate::types::PackageStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::PackageStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::PackageStatus>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectPackages<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPackages);
-/// Request builder of [`crate::Client::get_project_package`]: `GET /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackage<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPackage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackage);
-/// Request builder of [`crate::Client::delete_project_package`]: `DELETE /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPackage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackage<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPackage);
-/// Request builder of [`crate::Client::list_project_package_pipelines`]: `GET /api/v4/projects/{id}/packages/{package_id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPackagePipelines<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package`]: `GET /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`."]
+    GetProjectPackage, runtime::Json < types::ApiEntitiesPackage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_package`]: `DELETE /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`."]
+    DeleteProjectPackage, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_package_pipelines`]: `GET /api/v4/projects/{id}/packages/{package_id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectPackagePipelines, runtime::Paged < types::ApiEntitiesPackagePipeline >
+);
 impl ListProjectPackagePipelines<'_> {
     /// Current page number
     ///
@@ -228,10 +191,3 @@ impl ListProjectPackagePipelines<'_> {
         Self(self.0.query("cursor", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectPackagePipelines<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPackagePipeline>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPackagePipelines);

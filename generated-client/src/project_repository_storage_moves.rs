@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_repository_storage_moves: Operations about project_repository_storage_moves
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a list of all project repository storage moves
     ///
@@ -9,14 +11,12 @@ impl crate::Client {
     ///
     /// `GET /api/v4/project_repository_storage_moves`
     ///
-    /// Returns, on success (200): Get a list of all project repository storage moves.
-    ///
     /// Optional parameters are set on the returned [`ListProjectRepositoryStorageMoves`].
     pub fn list_project_repository_storage_moves(
         &self,
     ) -> ListProjectRepositoryStorageMoves<'_> {
         ListProjectRepositoryStorageMoves(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/project_repository_storage_moves",
@@ -32,23 +32,19 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (202): Schedule bulk project repository storage moves.
     pub fn create_project_repository_storage_move(
         &self,
-        body: impl Into<crate::types::CreateProjectRepositoryStorageMoveBody>,
+        body: impl Into<types::CreateProjectRepositoryStorageMoveBody>,
     ) -> CreateProjectRepositoryStorageMove<'_> {
         CreateProjectRepositoryStorageMove(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/project_repository_storage_moves",
                     &[],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectRepositoryStorageMoveBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectRepositoryStorageMoveBody>::into(body),
                 ),
         )
     }
@@ -60,14 +56,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `repository_storage_move_id`: The ID of a project repository storage move
-    ///
-    /// Returns, on success (200): Get a project repository storage move.
     pub fn get_project_repository_storage_move(
         &self,
         repository_storage_move_id: impl Into<i64>,
     ) -> GetProjectRepositoryStorageMove<'_> {
         GetProjectRepositoryStorageMove(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/project_repository_storage_moves/{}",
@@ -76,10 +70,12 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_repository_storage_moves`]: `GET /api/v4/project_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_storage_moves`]: `GET /api/v4/project_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryStorageMoves, runtime::Paged <
+    types::ApiEntitiesProjectsRepositoryStorageMove >
+);
 impl ListProjectRepositoryStorageMoves<'_> {
     /// Current page number
     ///
@@ -94,36 +90,14 @@ impl ListProjectRepositoryStorageMoves<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryStorageMoves<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryStorageMoves);
-/// Request builder of [`crate::Client::create_project_repository_storage_move`]: `POST /api/v4/project_repository_storage_moves`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositoryStorageMove<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryStorageMove<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositoryStorageMove);
-/// Request builder of [`crate::Client::get_project_repository_storage_move`]: `GET /api/v4/project_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryStorageMove<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryStorageMove<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryStorageMove);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_storage_move`]: `POST /api/v4/project_repository_storage_moves`. Send it with `.await`."]
+    CreateProjectRepositoryStorageMove, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_storage_move`]: `GET /api/v4/project_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`."]
+    GetProjectRepositoryStorageMove, runtime::Json <
+    types::ApiEntitiesProjectsRepositoryStorageMove >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! project_snippets: Operations about project_snippets
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get all project snippets
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectSnippets`].
     pub fn list_project_snippets(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectSnippets<'_> {
         ListProjectSnippets(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,17 +39,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a new project snippet.
     pub fn create_project_snippet(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectSnippetBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectSnippetBody>,
     ) -> CreateProjectSnippet<'_> {
         CreateProjectSnippet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/snippets",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectSnippetBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectSnippetBody>::into(body)),
         )
     }
     /// Get a single project snippet
@@ -61,18 +63,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a single project snippet.
     pub fn get_project_snippet(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
     ) -> GetProjectSnippet<'_> {
         GetProjectSnippet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(snippet_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(snippet_id)],
             ),
         )
     }
@@ -88,21 +87,21 @@ impl crate::Client {
     /// Returns, on success (200): Update an existing project snippet.
     pub fn update_project_snippet(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectSnippetBody>,
+        body: impl Into<types::UpdateProjectSnippetBody>,
     ) -> UpdateProjectSnippet<'_> {
         UpdateProjectSnippet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/snippets/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(snippet_id),
                     ],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectSnippetBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectSnippetBody>::into(body)),
         )
     }
     /// Delete a project snippet
@@ -116,18 +115,15 @@ impl crate::Client {
     /// Returns, on success (204): Delete a project snippet.
     pub fn delete_project_snippet(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
     ) -> DeleteProjectSnippet<'_> {
         DeleteProjectSnippet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/snippets/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(snippet_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(snippet_id)],
             ),
         )
     }
@@ -142,18 +138,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a raw project snippet.
     pub fn get_project_snippet_raw(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
     ) -> GetProjectSnippetRaw<'_> {
         GetProjectSnippetRaw(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets/{}/raw",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(snippet_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(snippet_id)],
             ),
         )
     }
@@ -170,18 +163,18 @@ impl crate::Client {
     /// Returns, on success (200): Get raw project snippet file contents from the repository.
     pub fn get_project_snippet_file_raw(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
         snippet_id: impl Into<i64>,
     ) -> GetProjectSnippetFileRaw<'_> {
         GetProjectSnippetFileRaw(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets/{}/files/{}/{}/raw",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(snippet_id),
                     &Into::<String>::into(r#ref),
                     &Into::<String>::into(file_path),
@@ -200,26 +193,24 @@ impl crate::Client {
     /// Returns, on success (200): Get the user agent details for a project snippet.
     pub fn get_project_snippet_user_agent_detail(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
     ) -> GetProjectSnippetUserAgentDetail<'_> {
         GetProjectSnippetUserAgentDetail(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snippets/{}/user_agent_detail",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(snippet_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(snippet_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_snippets`]: `GET /api/v4/projects/{id}/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectSnippets<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_snippets`]: `GET /api/v4/projects/{id}/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectSnippets, runtime::Paged < types::ApiEntitiesProjectSnippet >
+);
 impl ListProjectSnippets<'_> {
     /// Current page number
     ///
@@ -234,87 +225,38 @@ impl ListProjectSnippets<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectSnippets<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProjectSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectSnippets);
-/// Request builder of [`crate::Client::create_project_snippet`]: `POST /api/v4/projects/{id}/snippets`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectSnippet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectSnippet<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectSnippet);
-/// Request builder of [`crate::Client::get_project_snippet`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSnippet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectSnippet<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSnippet);
-/// Request builder of [`crate::Client::update_project_snippet`]: `PUT /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectSnippet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectSnippet<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectSnippet);
-/// Request builder of [`crate::Client::delete_project_snippet`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectSnippet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectSnippet<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectSnippet);
-/// Request builder of [`crate::Client::get_project_snippet_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/raw`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSnippetRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetRaw<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSnippetRaw);
-/// Request builder of [`crate::Client::get_project_snippet_file_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/files/{ref}/{file_path}/raw`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSnippetFileRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetFileRaw<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSnippetFileRaw);
-/// Request builder of [`crate::Client::get_project_snippet_user_agent_detail`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/user_agent_detail`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSnippetUserAgentDetail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectSnippetUserAgentDetail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserAgentDetail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSnippetUserAgentDetail);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_snippet`]: `POST /api/v4/projects/{id}/snippets`. Send it with `.await`."]
+    CreateProjectSnippet, runtime::Json < types::ApiEntitiesProjectSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_snippet`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`."]
+    GetProjectSnippet, runtime::Json < types::ApiEntitiesProjectSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_snippet`]: `PUT /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`."]
+    UpdateProjectSnippet, runtime::Json < types::ApiEntitiesProjectSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_snippet`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`."]
+    DeleteProjectSnippet, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_snippet_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/raw`. Send it with `.await`."]
+    GetProjectSnippetRaw, runtime::Json < types::ApiEntitiesProjectSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_snippet_file_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/files/{ref}/{file_path}/raw`. Send it with `.await`."]
+    GetProjectSnippetFileRaw, runtime::Json < types::ApiEntitiesProjectSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_snippet_user_agent_detail`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/user_agent_detail`. Send it with `.await`."]
+    GetProjectSnippetUserAgentDetail, runtime::Json < types::ApiEntitiesUserAgentDetail >
+);

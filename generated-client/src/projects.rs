@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! projects: Operations related to projects
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Publish a new component project release as version to the CI/CD catalog
     ///
@@ -12,21 +14,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Publish a new component project release as version to the CI/CD catalog.
     pub fn publish_project_catalog(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PublishProjectCatalogBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::PublishProjectCatalogBody>,
     ) -> PublishProjectCatalog<'_> {
         PublishProjectCatalog(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/catalog/publish",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PublishProjectCatalogBody>::into(body)),
+                .json_body(&Into::<types::PublishProjectCatalogBody>::into(body)),
         )
     }
     /// Download the artifacts archive from a job
@@ -40,22 +40,20 @@ impl crate::Client {
     /// - `ref_name`: Branch or tag name in repository. `HEAD` or `SHA` references are not supported.
     /// - `job`: The name of the job.
     ///
-    /// Returns, on success (200): Download the artifacts archive from a job.
-    ///
     /// Optional parameters are set on the returned [`GetProjectJobArtifactDownload`].
     pub fn get_project_job_artifact_download(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         ref_name: impl Into<String>,
         job: impl Into<String>,
     ) -> GetProjectJobArtifactDownload<'_> {
         GetProjectJobArtifactDownload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/jobs/artifacts/{}/download",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(ref_name),
                     ],
                 )
@@ -74,23 +72,21 @@ impl crate::Client {
     /// - `job`: The name of the job.
     /// - `artifact_path`: Path to a file inside the artifacts archive.
     ///
-    /// Returns, on success (200): Download a specific file from artifacts archive from a ref.
-    ///
     /// Optional parameters are set on the returned [`GetProjectJobArtifactRaw`].
     pub fn get_project_job_artifact_raw(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         ref_name: impl Into<String>,
         job: impl Into<String>,
         artifact_path: impl Into<String>,
     ) -> GetProjectJobArtifactRaw<'_> {
         GetProjectJobArtifactRaw(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/jobs/artifacts/{}/raw/{*}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(ref_name),
                         &Into::<String>::into(artifact_path),
                     ],
@@ -108,23 +104,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `job_id`: The ID of a job
     ///
-    /// Returns, on success (200): Download the artifacts archive from a job.
-    ///
     /// Optional parameters are set on the returned [`GetProjectJobArtifacts`].
     pub fn get_project_job_artifacts(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         job_id: impl Into<i64>,
     ) -> GetProjectJobArtifacts<'_> {
         GetProjectJobArtifacts(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/jobs/{}/artifacts",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(job_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
             ),
         )
     }
@@ -137,22 +128,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `job_id`: The ID of a job
-    ///
-    /// Returns, on success (204): Delete the artifacts files from a job.
     pub fn delete_project_job_artifacts(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         job_id: impl Into<i64>,
     ) -> DeleteProjectJobArtifacts<'_> {
         DeleteProjectJobArtifacts(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/jobs/{}/artifacts",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(job_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
             ),
         )
     }
@@ -167,22 +153,20 @@ impl crate::Client {
     /// - `job_id`: The ID of a job
     /// - `artifact_path`: Path to a file inside the artifacts archive.
     ///
-    /// Returns, on success (200): Download a specific file from artifacts archive.
-    ///
     /// Optional parameters are set on the returned [`GetProjectJobArtifact`].
     pub fn get_project_job_artifact(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         job_id: impl Into<i64>,
         artifact_path: impl Into<String>,
     ) -> GetProjectJobArtifact<'_> {
         GetProjectJobArtifact(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/jobs/{}/artifacts/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(job_id),
                     &Into::<String>::into(artifact_path),
                 ],
@@ -200,18 +184,15 @@ impl crate::Client {
     /// Returns, on success (201): Keep the artifacts to prevent them from being deleted.
     pub fn create_project_job_artifact_keep(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         job_id: impl Into<i64>,
     ) -> CreateProjectJobArtifactKeep<'_> {
         CreateProjectJobArtifactKeep(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/jobs/{}/artifacts/keep",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(job_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
             ),
         )
     }
@@ -225,14 +206,14 @@ impl crate::Client {
     /// Returns, on success (202): Expire the artifacts files from a project.
     pub fn delete_project_artifacts(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectArtifacts<'_> {
         DeleteProjectArtifacts(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/artifacts",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -248,14 +229,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectJobs`].
     pub fn list_project_jobs(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectJobs<'_> {
         ListProjectJobs(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/jobs",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -271,17 +252,14 @@ impl crate::Client {
     pub fn get_project_job(
         &self,
         job_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectJob<'_> {
         GetProjectJob(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/jobs/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(job_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
             ),
         )
     }
@@ -297,17 +275,14 @@ impl crate::Client {
     pub fn get_project_job_trace(
         &self,
         job_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectJobTrace<'_> {
         GetProjectJobTrace(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/jobs/{}/trace",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(job_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
             ),
         )
     }
@@ -323,17 +298,14 @@ impl crate::Client {
     pub fn cancel_project_job(
         &self,
         job_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CancelProjectJob<'_> {
         CancelProjectJob(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/jobs/{}/cancel",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(job_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
             ),
         )
     }
@@ -349,17 +321,14 @@ impl crate::Client {
     pub fn retry_project_job(
         &self,
         job_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> RetryProjectJob<'_> {
         RetryProjectJob(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/jobs/{}/retry",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(job_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
             ),
         )
     }
@@ -375,17 +344,14 @@ impl crate::Client {
     pub fn erase_project_job(
         &self,
         job_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> EraseProjectJob<'_> {
         EraseProjectJob(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/jobs/{}/erase",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(job_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
             ),
         )
     }
@@ -399,25 +365,20 @@ impl crate::Client {
     /// - `job_id`: The ID of a Job
     /// - `id`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Trigger an actionable job (manual, delayed, etc).
     pub fn play_project_job(
         &self,
         job_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PlayProjectJobBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::PlayProjectJobBody>,
     ) -> PlayProjectJob<'_> {
         PlayProjectJob(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/jobs/{}/play",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(job_id),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(job_id)],
                 )
-                .json_body(&Into::<crate::types::PlayProjectJobBody>::into(body)),
+                .json_body(&Into::<types::PlayProjectJobBody>::into(body)),
         )
     }
     /// Get all Pipelines of the project
@@ -429,19 +390,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     ///
-    /// Returns, on success (200): Get all Pipelines of the project.
-    ///
     /// Optional parameters are set on the returned [`ListProjectPipelines`].
     pub fn list_project_pipelines(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectPipelines<'_> {
         ListProjectPipelines(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipelines",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -454,21 +413,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a new pipeline.
     pub fn create_project_pipeline(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectPipelineBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectPipelineBody>,
     ) -> CreateProjectPipeline<'_> {
         CreateProjectPipeline(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/pipeline",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectPipelineBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectPipelineBody>::into(body)),
         )
     }
     /// Gets the latest pipeline for the project branch
@@ -480,19 +437,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     ///
-    /// Returns, on success (200): Gets the latest pipeline for the project branch.
-    ///
     /// Optional parameters are set on the returned [`GetProjectPipelineLatest`].
     pub fn get_project_pipeline_latest(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPipelineLatest<'_> {
         GetProjectPipelineLatest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipelines/latest",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -505,22 +460,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     /// - `pipeline_id`: The pipeline ID
-    ///
-    /// Returns, on success (200): Gets a specific pipeline for the project.
     pub fn get_project_pipeline(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> GetProjectPipeline<'_> {
         GetProjectPipeline(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipelines/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -537,18 +487,15 @@ impl crate::Client {
     /// Returns, on success (204): Pipeline was deleted.
     pub fn delete_project_pipeline(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> DeleteProjectPipeline<'_> {
         DeleteProjectPipeline(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/pipelines/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -565,18 +512,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectPipelineJobs`].
     pub fn list_project_pipeline_jobs(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> ListProjectPipelineJobs<'_> {
         ListProjectPipelineJobs(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipelines/{}/jobs",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -593,18 +537,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectPipelineBridges`].
     pub fn list_project_pipeline_bridges(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> ListProjectPipelineBridges<'_> {
         ListProjectPipelineBridges(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipelines/{}/bridges",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -617,22 +558,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     /// - `pipeline_id`: The pipeline ID
-    ///
-    /// Returns, on success (200): Gets the variables for a given pipeline.
     pub fn list_project_pipeline_variables(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> ListProjectPipelineVariables<'_> {
         ListProjectPipelineVariables(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipelines/{}/variables",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -645,22 +581,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     /// - `pipeline_id`: The pipeline ID
-    ///
-    /// Returns, on success (200): Gets the test report for a given pipeline.
     pub fn get_project_pipeline_test_report(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> GetProjectPipelineTestReport<'_> {
         GetProjectPipelineTestReport(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipelines/{}/test_report",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -673,22 +604,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     /// - `pipeline_id`: The pipeline ID
-    ///
-    /// Returns, on success (200): Gets the test report summary for a given pipeline.
     pub fn get_project_pipeline_test_report_summary(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> GetProjectPipelineTestReportSummary<'_> {
         GetProjectPipelineTestReportSummary(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipelines/{}/test_report_summary",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -702,27 +628,23 @@ impl crate::Client {
     /// - `id`: The project ID or URL-encoded path
     /// - `pipeline_id`: The pipeline ID
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Updates pipeline metadata.
     pub fn update_project_pipeline_metadata(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectPipelineMetadataBody>,
+        body: impl Into<types::UpdateProjectPipelineMetadataBody>,
     ) -> UpdateProjectPipelineMetadata<'_> {
         UpdateProjectPipelineMetadata(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/pipelines/{}/metadata",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(pipeline_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectPipelineMetadataBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectPipelineMetadataBody>::into(body)),
         )
     }
     /// Retry builds in the pipeline
@@ -734,22 +656,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     /// - `pipeline_id`: The pipeline ID
-    ///
-    /// Returns, on success (201): Retry builds in the pipeline.
     pub fn retry_project_pipeline(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> RetryProjectPipeline<'_> {
         RetryProjectPipeline(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/pipelines/{}/retry",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -762,22 +679,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID or URL-encoded path
     /// - `pipeline_id`: The pipeline ID
-    ///
-    /// Returns, on success (201): Cancel all builds in the pipeline.
     pub fn cancel_project_pipeline(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_id: impl Into<i64>,
     ) -> CancelProjectPipeline<'_> {
         CancelProjectPipeline(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/pipelines/{}/cancel",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(pipeline_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(pipeline_id)],
             ),
         )
     }
@@ -793,14 +705,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectPipelineSchedules`].
     pub fn list_project_pipeline_schedules(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectPipelineSchedules<'_> {
         ListProjectPipelineSchedules(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipeline_schedules",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -815,19 +727,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a new pipeline schedule.
     pub fn create_project_pipeline_schedule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectPipelineScheduleBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectPipelineScheduleBody>,
     ) -> CreateProjectPipelineSchedule<'_> {
         CreateProjectPipelineSchedule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/pipeline_schedules",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectPipelineScheduleBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectPipelineScheduleBody>::into(body)),
         )
     }
     /// Get a single pipeline schedule
@@ -841,16 +751,16 @@ impl crate::Client {
     /// Returns, on success (200): Get a single pipeline schedule.
     pub fn get_project_pipeline_schedule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
     ) -> GetProjectPipelineSchedule<'_> {
         GetProjectPipelineSchedule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipeline_schedules/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(pipeline_schedule_id),
                 ],
             ),
@@ -868,23 +778,21 @@ impl crate::Client {
     /// Returns, on success (200): Edit a pipeline schedule.
     pub fn update_project_pipeline_schedule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectPipelineScheduleBody>,
+        body: impl Into<types::UpdateProjectPipelineScheduleBody>,
     ) -> UpdateProjectPipelineSchedule<'_> {
         UpdateProjectPipelineSchedule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/pipeline_schedules/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(pipeline_schedule_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectPipelineScheduleBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectPipelineScheduleBody>::into(body)),
         )
     }
     /// Delete a pipeline schedule
@@ -898,16 +806,16 @@ impl crate::Client {
     /// Returns, on success (204): Delete a pipeline schedule.
     pub fn delete_project_pipeline_schedule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
     ) -> DeleteProjectPipelineSchedule<'_> {
         DeleteProjectPipelineSchedule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/pipeline_schedules/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(pipeline_schedule_id),
                 ],
             ),
@@ -924,16 +832,16 @@ impl crate::Client {
     /// Returns, on success (200): Get all pipelines triggered from a pipeline schedule.
     pub fn list_project_pipeline_schedule_pipelines(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
     ) -> ListProjectPipelineSchedulePipelines<'_> {
         ListProjectPipelineSchedulePipelines(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pipeline_schedules/{}/pipelines",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(pipeline_schedule_id),
                 ],
             ),
@@ -950,16 +858,16 @@ impl crate::Client {
     /// Returns, on success (201): Take ownership of a pipeline schedule.
     pub fn take_project_pipeline_schedule_ownership(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
     ) -> TakeProjectPipelineScheduleOwnership<'_> {
         TakeProjectPipelineScheduleOwnership(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/pipeline_schedules/{}/take_ownership",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(pipeline_schedule_id),
                 ],
             ),
@@ -974,20 +882,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `pipeline_schedule_id`: The pipeline schedule id
-    ///
-    /// Returns, on success (201): Play a scheduled pipeline immediately.
     pub fn play_project_pipeline_schedule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
     ) -> PlayProjectPipelineSchedule<'_> {
         PlayProjectPipelineSchedule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/pipeline_schedules/{}/play",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(pipeline_schedule_id),
                 ],
             ),
@@ -1005,24 +911,22 @@ impl crate::Client {
     /// Returns, on success (201): Create a new pipeline schedule variable.
     pub fn create_project_pipeline_schedule_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectPipelineScheduleVariableBody>,
+        body: impl Into<types::CreateProjectPipelineScheduleVariableBody>,
     ) -> CreateProjectPipelineScheduleVariable<'_> {
         CreateProjectPipelineScheduleVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/pipeline_schedules/{}/variables",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(pipeline_schedule_id),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectPipelineScheduleVariableBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectPipelineScheduleVariableBody>::into(body),
                 ),
         )
     }
@@ -1039,26 +943,24 @@ impl crate::Client {
     /// Returns, on success (200): Edit a pipeline schedule variable.
     pub fn update_project_pipeline_schedule_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
         key: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectPipelineScheduleVariableBody>,
+        body: impl Into<types::UpdateProjectPipelineScheduleVariableBody>,
     ) -> UpdateProjectPipelineScheduleVariable<'_> {
         UpdateProjectPipelineScheduleVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/pipeline_schedules/{}/variables/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(pipeline_schedule_id),
                         &Into::<String>::into(key),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectPipelineScheduleVariableBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectPipelineScheduleVariableBody>::into(body),
                 ),
         )
     }
@@ -1074,17 +976,17 @@ impl crate::Client {
     /// Returns, on success (202): Delete a pipeline schedule variable.
     pub fn delete_project_pipeline_schedule_variable(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         pipeline_schedule_id: impl Into<i64>,
         key: impl Into<String>,
     ) -> DeleteProjectPipelineScheduleVariable<'_> {
         DeleteProjectPipelineScheduleVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/pipeline_schedules/{}/variables/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(pipeline_schedule_id),
                     &Into::<String>::into(key),
                 ],
@@ -1103,24 +1005,19 @@ impl crate::Client {
     /// Returns, on success (201): Trigger a GitLab project pipeline.
     pub fn create_project_ref_trigger_pipeline(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         r#ref: impl Into<String>,
-        body: impl Into<crate::types::CreateProjectRefTriggerPipelineBody>,
+        body: impl Into<types::CreateProjectRefTriggerPipelineBody>,
     ) -> CreateProjectRefTriggerPipeline<'_> {
         CreateProjectRefTriggerPipeline(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/(ref/{}/)trigger/pipeline",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(r#ref),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(r#ref)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectRefTriggerPipelineBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectRefTriggerPipelineBody>::into(body),
                 ),
         )
     }
@@ -1136,14 +1033,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectTriggers`].
     pub fn list_project_triggers(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectTriggers<'_> {
         ListProjectTriggers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/triggers",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -1158,17 +1055,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a trigger token.
     pub fn create_project_trigger(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectTriggerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectTriggerBody>,
     ) -> CreateProjectTrigger<'_> {
         CreateProjectTrigger(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/triggers",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectTriggerBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectTriggerBody>::into(body)),
         )
     }
     /// Get specific trigger token of a project
@@ -1182,18 +1079,15 @@ impl crate::Client {
     /// Returns, on success (200): Get specific trigger token of a project.
     pub fn get_project_trigger(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         trigger_id: impl Into<i64>,
     ) -> GetProjectTrigger<'_> {
         GetProjectTrigger(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/triggers/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(trigger_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(trigger_id)],
             ),
         )
     }
@@ -1209,21 +1103,21 @@ impl crate::Client {
     /// Returns, on success (200): Update a trigger token.
     pub fn update_project_trigger(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         trigger_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectTriggerBody>,
+        body: impl Into<types::UpdateProjectTriggerBody>,
     ) -> UpdateProjectTrigger<'_> {
         UpdateProjectTrigger(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/triggers/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(trigger_id),
                     ],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectTriggerBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectTriggerBody>::into(body)),
         )
     }
     /// Delete a trigger token
@@ -1237,18 +1131,15 @@ impl crate::Client {
     /// Returns, on success (204): Delete a trigger token.
     pub fn delete_project_trigger(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         trigger_id: impl Into<i64>,
     ) -> DeleteProjectTrigger<'_> {
         DeleteProjectTrigger(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/triggers/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(trigger_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(trigger_id)],
             ),
         )
     }
@@ -1265,18 +1156,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryCommitStatuses`].
     pub fn list_project_repository_commit_statuses(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> ListProjectRepositoryCommitStatuses<'_> {
         ListProjectRepositoryCommitStatuses(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/commits/{}/statuses",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -1292,21 +1180,18 @@ impl crate::Client {
     /// Returns, on success (200): Post status to a commit.
     pub fn create_project_status(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<crate::types::CreateProjectStatusBody>,
+        body: impl Into<types::CreateProjectStatusBody>,
     ) -> CreateProjectStatus<'_> {
         CreateProjectStatus(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/statuses/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(sha),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectStatusBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectStatusBody>::into(body)),
         )
     }
     /// Get a list of merge request draft notes
@@ -1320,16 +1205,16 @@ impl crate::Client {
     /// Returns, on success (200): Get a list of merge request draft notes.
     pub fn list_project_merge_request_draft_notes(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> ListProjectMergeRequestDraftNotes<'_> {
         ListProjectMergeRequestDraftNotes(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/draft_notes",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -1347,24 +1232,22 @@ impl crate::Client {
     /// Returns, on success (201): Create a new draft note.
     pub fn create_project_merge_request_draft_note(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectMergeRequestDraftNoteBody>,
+        body: impl Into<types::CreateProjectMergeRequestDraftNoteBody>,
     ) -> CreateProjectMergeRequestDraftNote<'_> {
         CreateProjectMergeRequestDraftNote(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/draft_notes",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectMergeRequestDraftNoteBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectMergeRequestDraftNoteBody>::into(body),
                 ),
         )
     }
@@ -1380,17 +1263,17 @@ impl crate::Client {
     /// Returns, on success (200): Get a single draft note.
     pub fn get_project_merge_request_draft_note(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         draft_note_id: impl Into<i64>,
     ) -> GetProjectMergeRequestDraftNote<'_> {
         GetProjectMergeRequestDraftNote(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/draft_notes/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(draft_note_id),
                 ],
@@ -1410,26 +1293,24 @@ impl crate::Client {
     /// Returns, on success (200): Modify an existing draft note.
     pub fn update_project_merge_request_draft_note(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         draft_note_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectMergeRequestDraftNoteBody>,
+        body: impl Into<types::UpdateProjectMergeRequestDraftNoteBody>,
     ) -> UpdateProjectMergeRequestDraftNote<'_> {
         UpdateProjectMergeRequestDraftNote(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/merge_requests/{}/draft_notes/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                         &Into::<i64>::into(draft_note_id),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectMergeRequestDraftNoteBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectMergeRequestDraftNoteBody>::into(body),
                 ),
         )
     }
@@ -1445,17 +1326,17 @@ impl crate::Client {
     /// Returns, on success (204): Unauthorized.
     pub fn delete_project_merge_request_draft_note(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         draft_note_id: impl Into<i64>,
     ) -> DeleteProjectMergeRequestDraftNote<'_> {
         DeleteProjectMergeRequestDraftNote(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/merge_requests/{}/draft_notes/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(draft_note_id),
                 ],
@@ -1474,17 +1355,17 @@ impl crate::Client {
     /// Returns, on success (204): Publish a pending draft note.
     pub fn publish_project_merge_request_draft_note(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         draft_note_id: impl Into<i64>,
     ) -> PublishProjectMergeRequestDraftNote<'_> {
         PublishProjectMergeRequestDraftNote(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/merge_requests/{}/draft_notes/{}/publish",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                     &Into::<i64>::into(draft_note_id),
                 ],
@@ -1502,16 +1383,16 @@ impl crate::Client {
     /// Returns, on success (204): Bulk publish all pending draft notes.
     pub fn create_project_merge_request_draft_note_bulk_publish(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> CreateProjectMergeRequestDraftNoteBulkPublish<'_> {
         CreateProjectMergeRequestDraftNoteBulkPublish(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/merge_requests/{}/draft_notes/bulk_publish",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -1531,19 +1412,19 @@ impl crate::Client {
     /// Returns, on success (200): Get blame file from the repository.
     pub fn get_project_repository_file_blame(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
         range_start: impl Into<i64>,
         range_end: impl Into<i64>,
     ) -> GetProjectRepositoryFileBlame<'_> {
         GetProjectRepositoryFileBlame(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/repository/files/{}/blame",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_path),
                     ],
                 )
@@ -1564,17 +1445,17 @@ impl crate::Client {
     /// Returns, on success (200): Get blame file metadata from repository.
     pub fn head_project_repository_file_blame(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
     ) -> HeadProjectRepositoryFileBlame<'_> {
         HeadProjectRepositoryFileBlame(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::HEAD,
                     "api/v4/projects/{}/repository/files/{}/blame",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_path),
                     ],
                 )
@@ -1594,18 +1475,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetProjectRepositoryFileRaw`].
     pub fn get_project_repository_file_raw(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
     ) -> GetProjectRepositoryFileRaw<'_> {
         GetProjectRepositoryFileRaw(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/files/{}/raw",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(file_path),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(file_path)],
             ),
         )
     }
@@ -1621,17 +1499,17 @@ impl crate::Client {
     /// Returns, on success (200): Get a file from the repository.
     pub fn get_project_repository_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
     ) -> GetProjectRepositoryFile<'_> {
         GetProjectRepositoryFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/repository/files/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_path),
                     ],
                 )
@@ -1650,23 +1528,21 @@ impl crate::Client {
     /// Returns, on success (200): Update existing file in repository.
     pub fn update_project_repository_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectRepositoryFileBody>,
+        body: impl Into<types::UpdateProjectRepositoryFileBody>,
     ) -> UpdateProjectRepositoryFile<'_> {
         UpdateProjectRepositoryFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/repository/files/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_path),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectRepositoryFileBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectRepositoryFileBody>::into(body)),
         )
     }
     /// Create new file in repository
@@ -1681,23 +1557,21 @@ impl crate::Client {
     /// Returns, on success (201): Create new file in repository.
     pub fn create_project_repository_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-        body: impl Into<crate::types::CreateProjectRepositoryFileBody>,
+        body: impl Into<types::CreateProjectRepositoryFileBody>,
     ) -> CreateProjectRepositoryFile<'_> {
         CreateProjectRepositoryFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/files/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_path),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectRepositoryFileBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectRepositoryFileBody>::into(body)),
         )
     }
     /// Delete an existing file in repository
@@ -1715,18 +1589,18 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`DeleteProjectRepositoryFile`].
     pub fn delete_project_repository_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         branch: impl Into<String>,
         commit_message: impl Into<String>,
     ) -> DeleteProjectRepositoryFile<'_> {
         DeleteProjectRepositoryFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::DELETE,
                     "api/v4/projects/{}/repository/files/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_path),
                     ],
                 )
@@ -1746,17 +1620,17 @@ impl crate::Client {
     /// Returns, on success (200): Get file metadata from repository.
     pub fn head_project_repository_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
     ) -> HeadProjectRepositoryFile<'_> {
         HeadProjectRepositoryFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::HEAD,
                     "api/v4/projects/{}/repository/files/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(file_path),
                     ],
                 )
@@ -1771,18 +1645,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
-    ///
-    /// Returns, on success (200): Workhorse authorize the file upload.
     pub fn authorize_project_upload(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AuthorizeProjectUpload<'_> {
         AuthorizeProjectUpload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/uploads/authorize",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -1798,14 +1670,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectUploads`].
     pub fn list_project_uploads(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectUploads<'_> {
         ListProjectUploads(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/uploads",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -1820,18 +1692,18 @@ impl crate::Client {
     /// Returns, on success (201): Upload a file.
     pub fn create_project_upload(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        file: impl Into<crate::runtime::File>,
+        id: impl Into<runtime::IdOrPath>,
+        file: impl Into<runtime::File>,
     ) -> CreateProjectUpload<'_> {
         CreateProjectUpload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/uploads",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Download a single project upload by ID
@@ -1846,17 +1718,14 @@ impl crate::Client {
     pub fn get_project_upload(
         &self,
         upload_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectUpload<'_> {
         GetProjectUpload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/uploads/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(upload_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(upload_id)],
             ),
         )
     }
@@ -1872,17 +1741,14 @@ impl crate::Client {
     pub fn delete_project_upload(
         &self,
         upload_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectUpload<'_> {
         DeleteProjectUpload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/uploads/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(upload_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(upload_id)],
             ),
         )
     }
@@ -1900,15 +1766,15 @@ impl crate::Client {
         &self,
         secret: impl Into<String>,
         filename: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectUploadBySecret<'_> {
         GetProjectUploadBySecret(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/uploads/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(secret),
                     &Into::<String>::into(filename),
                 ],
@@ -1929,15 +1795,15 @@ impl crate::Client {
         &self,
         secret: impl Into<String>,
         filename: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectUploadBySecret<'_> {
         DeleteProjectUploadBySecret(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/uploads/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(secret),
                     &Into::<String>::into(filename),
                 ],
@@ -1955,16 +1821,16 @@ impl crate::Client {
     /// Returns, on success (200): List approvals for merge request.
     pub fn get_project_merge_request_approvals(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestApprovals<'_> {
         GetProjectMergeRequestApprovals(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/approvals",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -1982,29 +1848,25 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `merge_request_iid`: The IID of a merge request
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Deprecated in 16.0: Use the merge request approvals API instead. Change approval-related configuration.
     #[deprecated = "deprecated by the API"]
     pub fn create_project_merge_request_approval(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::CreateProjectMergeRequestApprovalBody>,
+        body: impl Into<types::CreateProjectMergeRequestApprovalBody>,
     ) -> CreateProjectMergeRequestApproval<'_> {
         CreateProjectMergeRequestApproval(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/approvals",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectMergeRequestApprovalBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectMergeRequestApprovalBody>::into(body),
                 ),
         )
     }
@@ -2020,23 +1882,21 @@ impl crate::Client {
     /// Returns, on success (201): Approve a merge request.
     pub fn approve_project_merge_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-        body: impl Into<crate::types::ApproveProjectMergeRequestBody>,
+        body: impl Into<types::ApproveProjectMergeRequestBody>,
     ) -> ApproveProjectMergeRequest<'_> {
         ApproveProjectMergeRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/merge_requests/{}/approve",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(merge_request_iid),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::ApproveProjectMergeRequestBody>::into(body),
-                ),
+                .json_body(&Into::<types::ApproveProjectMergeRequestBody>::into(body)),
         )
     }
     /// Remove an approval from a merge request
@@ -2050,16 +1910,16 @@ impl crate::Client {
     /// Returns, on success (201): Remove an approval from a merge request.
     pub fn unapprove_project_merge_request(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> UnapproveProjectMergeRequest<'_> {
         UnapproveProjectMergeRequest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/merge_requests/{}/unapprove",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -2076,16 +1936,16 @@ impl crate::Client {
     /// Returns, on success (200): Get approval state of merge request.
     pub fn get_project_merge_request_approval_state(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
     ) -> GetProjectMergeRequestApprovalState<'_> {
         GetProjectMergeRequestApprovalState(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/approval_state",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(merge_request_iid),
                 ],
             ),
@@ -2101,14 +1961,14 @@ impl crate::Client {
     /// Returns, on success (201): Creates merge request for missing ci config in project.
     pub fn create_project_create_ci_config(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectCreateCiConfig<'_> {
         CreateProjectCreateCiConfig(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/create_ci_config",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -2125,15 +1985,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`CreateProjectPageDomain`].
     pub fn create_project_page_domain(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         domain: impl Into<String>,
     ) -> CreateProjectPageDomain<'_> {
         CreateProjectPageDomain(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/pages/domains",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
                 .form_field("domain", &Into::<String>::into(domain)),
@@ -2150,18 +2010,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a single pages domain.
     pub fn get_project_page_domain(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         domain: impl Into<String>,
     ) -> GetProjectPageDomain<'_> {
         GetProjectPageDomain(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pages/domains/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(domain),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(domain)],
             ),
         )
     }
@@ -2178,16 +2035,16 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`UpdateProjectPageDomain`].
     pub fn update_project_page_domain(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         domain: impl Into<String>,
     ) -> UpdateProjectPageDomain<'_> {
         UpdateProjectPageDomain(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/pages/domains/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(domain),
                     ],
                 )
@@ -2205,18 +2062,15 @@ impl crate::Client {
     /// Returns, on success (204): Delete a pages domain.
     pub fn delete_project_page_domain(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         domain: impl Into<String>,
     ) -> DeleteProjectPageDomain<'_> {
         DeleteProjectPageDomain(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/pages/domains/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(domain),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(domain)],
             ),
         )
     }
@@ -2231,18 +2085,15 @@ impl crate::Client {
     /// Returns, on success (200): Verify a pages domain.
     pub fn verify_project_page_domain(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         domain: impl Into<String>,
     ) -> VerifyProjectPageDomain<'_> {
         VerifyProjectPageDomain(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "api/v4/projects/{}/pages/domains/{}/verify",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(domain),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(domain)],
             ),
         )
     }
@@ -2256,14 +2107,14 @@ impl crate::Client {
     /// Returns, on success (200): Get list of container registry protection rules for a project.
     pub fn list_project_registry_protection_repository_rules(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRegistryProtectionRepositoryRules<'_> {
         ListProjectRegistryProtectionRepositoryRules(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/registry/protection/repository/rules",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -2278,19 +2129,19 @@ impl crate::Client {
     /// Returns, on success (201): Create a container protection rule for a project.
     pub fn create_project_registry_protection_repository_rule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectRegistryProtectionRepositoryRuleBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectRegistryProtectionRepositoryRuleBody>,
     ) -> CreateProjectRegistryProtectionRepositoryRule<'_> {
         CreateProjectRegistryProtectionRepositoryRule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/registry/protection/repository/rules",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateProjectRegistryProtectionRepositoryRuleBody,
+                        types::CreateProjectRegistryProtectionRepositoryRuleBody,
                     >::into(body),
                 ),
         )
@@ -2306,16 +2157,16 @@ impl crate::Client {
     /// Returns, on success (204): 204 No Content.
     pub fn delete_project_registry_protection_repository_rule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         protection_rule_id: impl Into<i64>,
     ) -> DeleteProjectRegistryProtectionRepositoryRule<'_> {
         DeleteProjectRegistryProtectionRepositoryRule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/registry/protection/repository/rules/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(protection_rule_id),
                 ],
             ),
@@ -2333,23 +2184,23 @@ impl crate::Client {
     /// Returns, on success (200): Update a container protection rule for a project.
     pub fn update_project_registry_protection_repository_rule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         protection_rule_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectRegistryProtectionRepositoryRuleBody>,
+        body: impl Into<types::UpdateProjectRegistryProtectionRepositoryRuleBody>,
     ) -> UpdateProjectRegistryProtectionRepositoryRule<'_> {
         UpdateProjectRegistryProtectionRepositoryRule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/projects/{}/registry/protection/repository/rules/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(protection_rule_id),
                     ],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::UpdateProjectRegistryProtectionRepositoryRuleBody,
+                        types::UpdateProjectRegistryProtectionRepositoryRuleBody,
                     >::into(body),
                 ),
         )
@@ -2366,14 +2217,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectEvents`].
     pub fn list_project_events(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectEvents<'_> {
         ListProjectEvents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/events",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -2392,23 +2243,21 @@ impl crate::Client {
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectHookUrlVariableBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectHookUrlVariableBody>,
     ) -> UpdateProjectHookUrlVariable<'_> {
         UpdateProjectHookUrlVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/hooks/{}/url_variables/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(hook_id),
                         &Into::<String>::into(key),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectHookUrlVariableBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectHookUrlVariableBody>::into(body)),
         )
     }
     /// Un-Set a url variable
@@ -2425,15 +2274,15 @@ impl crate::Client {
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectHookUrlVariable<'_> {
         DeleteProjectHookUrlVariable(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/hooks/{}/url_variables/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(hook_id),
                     &Into::<String>::into(key),
                 ],
@@ -2455,23 +2304,21 @@ impl crate::Client {
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectHookCustomHeaderBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectHookCustomHeaderBody>,
     ) -> UpdateProjectHookCustomHeader<'_> {
         UpdateProjectHookCustomHeader(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/hooks/{}/custom_headers/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(hook_id),
                         &Into::<String>::into(key),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectHookCustomHeaderBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectHookCustomHeaderBody>::into(body)),
         )
     }
     /// Un-Set a custom header
@@ -2488,15 +2335,15 @@ impl crate::Client {
         &self,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectHookCustomHeader<'_> {
         DeleteProjectHookCustomHeader(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/hooks/{}/custom_headers/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(hook_id),
                     &Into::<String>::into(key),
                 ],
@@ -2513,23 +2360,18 @@ impl crate::Client {
     /// - `id`:
     /// - `hook_id`:
     ///
-    /// Returns, on success (200): Get events for a given hook id.
-    ///
     /// Optional parameters are set on the returned [`GetProjectHookEvents`].
     pub fn get_project_hook_events(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
     ) -> GetProjectHookEvents<'_> {
         GetProjectHookEvents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/hooks/{}/events",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(hook_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(hook_id)],
             ),
         )
     }
@@ -2541,23 +2383,21 @@ impl crate::Client {
     /// - `hook_id`: The ID of the hook
     /// - `trigger`: The type of trigger hook
     /// - `id`:
-    ///
-    /// Returns, on success (201): Triggers a hook test.
     pub fn create_project_hook_test(
         &self,
         hook_id: impl Into<i64>,
-        trigger: impl Into<crate::types::TestTrigger>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        trigger: impl Into<types::TestTrigger>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectHookTest<'_> {
         CreateProjectHookTest(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/hooks/{}/test/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(hook_id),
-                    &Into::<crate::types::TestTrigger>::into(trigger),
+                    &Into::<types::TestTrigger>::into(trigger),
                 ],
             ),
         )
@@ -2570,21 +2410,19 @@ impl crate::Client {
     /// - `id`:
     /// - `hook_id`:
     /// - `hook_log_id`:
-    ///
-    /// Returns, on success (201): Resend a webhook event.
     pub fn resend_project_hook_event(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
         hook_log_id: impl Into<i64>,
     ) -> ResendProjectHookEvent<'_> {
         ResendProjectHookEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/hooks/{}/events/{}/resend",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(hook_id),
                     &Into::<i64>::into(hook_log_id),
                 ],
@@ -2601,14 +2439,14 @@ impl crate::Client {
     /// Returns, on success (200): Get list of package protection rules for a project.
     pub fn list_project_package_protection_rules(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectPackageProtectionRules<'_> {
         ListProjectPackageProtectionRules(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/protection/rules",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -2623,20 +2461,18 @@ impl crate::Client {
     /// Returns, on success (201): Create a package protection rule for a project.
     pub fn create_project_package_protection_rule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectPackageProtectionRuleBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectPackageProtectionRuleBody>,
     ) -> CreateProjectPackageProtectionRule<'_> {
         CreateProjectPackageProtectionRule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/packages/protection/rules",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectPackageProtectionRuleBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectPackageProtectionRuleBody>::into(body),
                 ),
         )
     }
@@ -2651,16 +2487,16 @@ impl crate::Client {
     /// Returns, on success (204): 204 No Content.
     pub fn delete_project_package_protection_rule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_protection_rule_id: impl Into<i64>,
     ) -> DeleteProjectPackageProtectionRule<'_> {
         DeleteProjectPackageProtectionRule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/packages/protection/rules/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(package_protection_rule_id),
                 ],
             ),
@@ -2678,24 +2514,22 @@ impl crate::Client {
     /// Returns, on success (200): Update a package protection rule for a project.
     pub fn update_project_package_protection_rule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_protection_rule_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectPackageProtectionRuleBody>,
+        body: impl Into<types::UpdateProjectPackageProtectionRuleBody>,
     ) -> UpdateProjectPackageProtectionRule<'_> {
         UpdateProjectPackageProtectionRule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/projects/{}/packages/protection/rules/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<i64>::into(package_protection_rule_id),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectPackageProtectionRuleBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectPackageProtectionRuleBody>::into(body),
                 ),
         )
     }
@@ -2708,19 +2542,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): Get a list of all project repository storage moves.
-    ///
     /// Optional parameters are set on the returned [`ListProjectRepositoryStorageMovesById`].
     pub fn list_project_repository_storage_moves_by_id(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRepositoryStorageMovesById<'_> {
         ListProjectRepositoryStorageMovesById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository_storage_moves",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -2733,23 +2565,21 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Schedule a project repository storage move.
     pub fn create_project_repository_storage_move_by_id(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectRepositoryStorageMoveByIdBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectRepositoryStorageMoveByIdBody>,
     ) -> CreateProjectRepositoryStorageMoveById<'_> {
         CreateProjectRepositoryStorageMoveById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository_storage_moves",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateProjectRepositoryStorageMoveByIdBody,
+                        types::CreateProjectRepositoryStorageMoveByIdBody,
                     >::into(body),
                 ),
         )
@@ -2763,20 +2593,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `repository_storage_move_id`: The ID of a project repository storage move
-    ///
-    /// Returns, on success (200): Get a project repository storage move.
     pub fn get_project_repository_storage_move_by_id(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         repository_storage_move_id: impl Into<i64>,
     ) -> GetProjectRepositoryStorageMoveById<'_> {
         GetProjectRepositoryStorageMoveById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository_storage_moves/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(repository_storage_move_id),
                 ],
             ),
@@ -2791,19 +2619,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`:
     ///
-    /// Returns, on success (200): Download a (possibly inconsistent) snapshot of a repository.
-    ///
     /// Optional parameters are set on the returned [`GetProjectSnapshot`].
     pub fn get_project_snapshot(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectSnapshot<'_> {
         GetProjectSnapshot(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/snapshot",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -2817,14 +2643,14 @@ impl crate::Client {
     /// Returns, on success (200): Get the list of project fetch statistics for the last 30 days.
     pub fn get_project_statistics(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectStatistics<'_> {
         GetProjectStatistics(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/statistics",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -2838,22 +2664,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `type`: The type (dockerfiles|gitignores|gitlab_ci_ymls|licenses|issues|merge_requests) of the template
     ///
-    /// Returns, on success (200): Get a list of templates available to this project.
-    ///
     /// Optional parameters are set on the returned [`GetProjectTemplate`].
     pub fn get_project_template(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        r#type: impl Into<crate::types::TemplateType>,
+        id: impl Into<runtime::IdOrPath>,
+        r#type: impl Into<types::TemplateType>,
     ) -> GetProjectTemplate<'_> {
         GetProjectTemplate(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/templates/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::TemplateType>::into(r#type),
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<types::TemplateType>::into(r#type),
                 ],
             ),
         )
@@ -2869,23 +2693,21 @@ impl crate::Client {
     /// - `type`: The type (dockerfiles|gitignores|gitlab_ci_ymls|licenses|issues|merge_requests) of the template
     /// - `name`: The key of the template, as obtained from the collection endpoint.
     ///
-    /// Returns, on success (200): Download a template available to this project.
-    ///
     /// Optional parameters are set on the returned [`GetProjectTemplateByName`].
     pub fn get_project_template_by_name(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        r#type: impl Into<crate::types::TemplateType>,
+        id: impl Into<runtime::IdOrPath>,
+        r#type: impl Into<types::TemplateType>,
         name: impl Into<String>,
     ) -> GetProjectTemplateByName<'_> {
         GetProjectTemplateByName(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/templates/{}/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::types::TemplateType>::into(r#type),
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<types::TemplateType>::into(r#type),
                     &Into::<String>::into(name),
                 ],
             ),
@@ -2901,14 +2723,14 @@ impl crate::Client {
     /// Returns, on success (200): Get all custom attributes on a project.
     pub fn get_project_custom_attributes(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectCustomAttributes<'_> {
         GetProjectCustomAttributes(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/custom_attributes",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -2924,17 +2746,14 @@ impl crate::Client {
     pub fn get_project_custom_attribute(
         &self,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectCustomAttribute<'_> {
         GetProjectCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/custom_attributes/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -2951,22 +2770,17 @@ impl crate::Client {
     pub fn update_project_custom_attribute(
         &self,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectCustomAttributeBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectCustomAttributeBody>,
     ) -> UpdateProjectCustomAttribute<'_> {
         UpdateProjectCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/custom_attributes/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(key),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectCustomAttributeBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectCustomAttributeBody>::into(body)),
         )
     }
     /// Delete a custom attribute on a project
@@ -2981,17 +2795,14 @@ impl crate::Client {
     pub fn delete_project_custom_attribute(
         &self,
         key: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectCustomAttribute<'_> {
         DeleteProjectCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/custom_attributes/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(key),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(key)],
             ),
         )
     }
@@ -3004,12 +2815,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjects`].
     pub fn list_projects(&self) -> ListProjects<'_> {
         ListProjects(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/projects",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/projects", &[]),
         )
     }
     /// Create new project
@@ -3021,12 +2827,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`CreateProject`].
     pub fn create_project(&self) -> CreateProject<'_> {
         CreateProject(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/projects",
-                    &[],
-                )
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/projects", &[])
                 .form(true),
         )
     }
@@ -3047,7 +2848,7 @@ impl crate::Client {
         name: impl Into<String>,
     ) -> CreateProjectUser<'_> {
         CreateProjectUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/user/{}",
@@ -3069,14 +2870,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetProjectShareLocations`].
     pub fn get_project_share_locations(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectShareLocations<'_> {
         GetProjectShareLocations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/share_locations",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3090,16 +2891,13 @@ impl crate::Client {
     /// Returns, on success (200): Get a single project.
     ///
     /// Optional parameters are set on the returned [`GetProject`].
-    pub fn get_project(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> GetProject<'_> {
+    pub fn get_project(&self, id: impl Into<runtime::IdOrPath>) -> GetProject<'_> {
         GetProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3113,16 +2911,13 @@ impl crate::Client {
     /// Returns, on success (200): Update an existing project.
     ///
     /// Optional parameters are set on the returned [`UpdateProject`].
-    pub fn update_project(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> UpdateProject<'_> {
+    pub fn update_project(&self, id: impl Into<runtime::IdOrPath>) -> UpdateProject<'_> {
         UpdateProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true),
         )
@@ -3135,16 +2930,13 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (202): Delete a project.
-    pub fn delete_project(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> DeleteProject<'_> {
+    pub fn delete_project(&self, id: impl Into<runtime::IdOrPath>) -> DeleteProject<'_> {
         DeleteProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3159,17 +2951,17 @@ impl crate::Client {
     /// Returns, on success (201): Fork new project for the current user or provided namespace.
     pub fn post_projects_id_fork(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::PostProjectsIdForkBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::PostProjectsIdForkBody>,
     ) -> PostProjectsIdFork<'_> {
         PostProjectsIdFork(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/fork",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::PostProjectsIdForkBody>::into(body)),
+                .json_body(&Into::<types::PostProjectsIdForkBody>::into(body)),
         )
     }
     /// Remove a forked_from relationship
@@ -3182,14 +2974,14 @@ impl crate::Client {
     /// Returns, on success (204): Remove a forked_from relationship.
     pub fn delete_projects_id_fork(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectsIdFork<'_> {
         DeleteProjectsIdFork(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/fork",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3205,14 +2997,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectForks`].
     pub fn list_project_forks(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectForks<'_> {
         ListProjectForks(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/forks",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3226,14 +3018,14 @@ impl crate::Client {
     /// Returns, on success (200): Check pages access of this project.
     pub fn get_project_pages_access(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPagesAccess<'_> {
         GetProjectPagesAccess(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/pages_access",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3247,14 +3039,14 @@ impl crate::Client {
     /// Returns, on success (201): Archive a project.
     pub fn archive_project(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ArchiveProject<'_> {
         ArchiveProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/archive",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3268,14 +3060,14 @@ impl crate::Client {
     /// Returns, on success (201): Unarchive a project.
     pub fn unarchive_project(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> UnarchiveProject<'_> {
         UnarchiveProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/unarchive",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3287,16 +3079,13 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Star a project.
-    pub fn star_project(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> StarProject<'_> {
+    pub fn star_project(&self, id: impl Into<runtime::IdOrPath>) -> StarProject<'_> {
         StarProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/star",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3308,16 +3097,13 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (201): Unstar a project.
-    pub fn unstar_project(
-        &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-    ) -> UnstarProject<'_> {
+    pub fn unstar_project(&self, id: impl Into<runtime::IdOrPath>) -> UnstarProject<'_> {
         UnstarProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/unstar",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3333,14 +3119,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectStarrers`].
     pub fn list_project_starrers(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectStarrers<'_> {
         ListProjectStarrers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/starrers",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3354,14 +3140,14 @@ impl crate::Client {
     /// Returns, on success (200): Get languages in project repository.
     pub fn get_project_languages(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectLanguages<'_> {
         GetProjectLanguages(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/languages",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3376,16 +3162,16 @@ impl crate::Client {
     /// Returns, on success (201): Mark this project as forked from another.
     pub fn create_project_fork(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         forked_from_id: impl Into<String>,
     ) -> CreateProjectFork<'_> {
         CreateProjectFork(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/fork/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(forked_from_id),
                 ],
             ),
@@ -3402,17 +3188,17 @@ impl crate::Client {
     /// Returns, on success (201): Share the project with a group.
     pub fn share_project(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::ShareProjectBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::ShareProjectBody>,
     ) -> ShareProject<'_> {
         ShareProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/share",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::ShareProjectBody>::into(body)),
+                .json_body(&Into::<types::ShareProjectBody>::into(body)),
         )
     }
     /// Remove a group share
@@ -3426,18 +3212,15 @@ impl crate::Client {
     /// Returns, on success (204): Remove a group share.
     pub fn delete_project_share(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         group_id: impl Into<i64>,
     ) -> DeleteProjectShare<'_> {
         DeleteProjectShare(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/share/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(group_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(group_id)],
             ),
         )
     }
@@ -3450,22 +3233,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `project_id`: The ID of the source project to import the members from.
-    ///
-    /// Returns, on success (200): Import members from another project.
     pub fn create_project_import_project_member(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         project_id: impl Into<i64>,
     ) -> CreateProjectImportProjectMember<'_> {
         CreateProjectImportProjectMember(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/import_project_members/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(project_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(project_id)],
             ),
         )
     }
@@ -3481,14 +3259,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectUsers`].
     pub fn list_project_users(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectUsers<'_> {
         ListProjectUsers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/users",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3504,14 +3282,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectGroups`].
     pub fn list_project_groups(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectGroups<'_> {
         ListProjectGroups(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/groups",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3527,14 +3305,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectInvitedGroups`].
     pub fn list_project_invited_groups(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectInvitedGroups<'_> {
         ListProjectInvitedGroups(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/invited_groups",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3547,23 +3325,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Start the housekeeping task for a project.
     pub fn create_project_housekeeping(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectHousekeepingBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectHousekeepingBody>,
     ) -> CreateProjectHousekeeping<'_> {
         CreateProjectHousekeeping(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/housekeeping",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectHousekeepingBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectHousekeepingBody>::into(body)),
         )
     }
     /// Start a task to recalculate repository size for a project
@@ -3574,18 +3348,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (201): Start a task to recalculate repository size for a project.
     pub fn create_project_repository_size(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectRepositorySize<'_> {
         CreateProjectRepositorySize(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/repository_size",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3600,17 +3372,17 @@ impl crate::Client {
     /// Returns, on success (200): Transfer a project to a new namespace.
     pub fn transfer_project(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::TransferProjectBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::TransferProjectBody>,
     ) -> TransferProject<'_> {
         TransferProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/transfer",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::TransferProjectBody>::into(body)),
+                .json_body(&Into::<types::TransferProjectBody>::into(body)),
         )
     }
     /// Get the namespaces to where the project can be transferred
@@ -3625,14 +3397,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectTransferLocations`].
     pub fn list_project_transfer_locations(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectTransferLocations<'_> {
         ListProjectTransferLocations(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/transfer_locations",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3646,14 +3418,14 @@ impl crate::Client {
     /// Returns, on success (200): Show the storage information.
     pub fn get_project_storage(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectStorage<'_> {
         GetProjectStorage(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/storage",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3667,14 +3439,14 @@ impl crate::Client {
     /// Returns, on success (201): Restore a project.
     pub fn restore_project(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> RestoreProject<'_> {
         RestoreProject(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/restore",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3690,14 +3462,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectAuditEvents`].
     pub fn list_project_audit_events(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectAuditEvents<'_> {
         ListProjectAuditEvents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/audit_events",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3713,15 +3485,15 @@ impl crate::Client {
     pub fn get_project_audit_event(
         &self,
         audit_event_id: impl Into<i64>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectAuditEvent<'_> {
         GetProjectAuditEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/audit_events/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(audit_event_id),
                 ],
             ),
@@ -3739,14 +3511,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectProtectedBranches`].
     pub fn list_project_protected_branches(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectProtectedBranches<'_> {
         ListProjectProtectedBranches(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/protected_branches",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3761,19 +3533,17 @@ impl crate::Client {
     /// Returns, on success (201): Protect a single branch.
     pub fn create_project_protected_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectProtectedBranchBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectProtectedBranchBody>,
     ) -> CreateProjectProtectedBranch<'_> {
         CreateProjectProtectedBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/protected_branches",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectProtectedBranchBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectProtectedBranchBody>::into(body)),
         )
     }
     /// Get a single protected branch
@@ -3787,18 +3557,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a single protected branch.
     pub fn get_project_protected_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
     ) -> GetProjectProtectedBranch<'_> {
         GetProjectProtectedBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/protected_branches/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(name)],
             ),
         )
     }
@@ -3813,18 +3580,15 @@ impl crate::Client {
     /// Returns, on success (204): Unprotect a single branch.
     pub fn delete_project_protected_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
     ) -> DeleteProjectProtectedBranch<'_> {
         DeleteProjectProtectedBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/protected_branches/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(name)],
             ),
         )
     }
@@ -3840,23 +3604,18 @@ impl crate::Client {
     /// Returns, on success (200): Update a protected branch.
     pub fn update_project_protected_branch(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectProtectedBranchBody>,
+        body: impl Into<types::UpdateProjectProtectedBranchBody>,
     ) -> UpdateProjectProtectedBranch<'_> {
         UpdateProjectProtectedBranch(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/projects/{}/protected_branches/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<String>::into(name),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(name)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectProtectedBranchBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectProtectedBranchBody>::into(body)),
         )
     }
     /// Get a project repository tree
@@ -3871,14 +3630,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryTree`].
     pub fn list_project_repository_tree(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRepositoryTree<'_> {
         ListProjectRepositoryTree(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/tree",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3893,18 +3652,15 @@ impl crate::Client {
     /// Returns, on success (200): Get raw blob contents from the repository.
     pub fn get_project_repository_blob_raw(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> GetProjectRepositoryBlobRaw<'_> {
         GetProjectRepositoryBlobRaw(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/blobs/{}/raw",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -3919,18 +3675,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a blob from the repository.
     pub fn get_project_repository_blob(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
     ) -> GetProjectRepositoryBlob<'_> {
         GetProjectRepositoryBlob(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/blobs/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(sha),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
             ),
         )
     }
@@ -3946,14 +3699,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetProjectRepositoryArchive`].
     pub fn get_project_repository_archive(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectRepositoryArchive<'_> {
         GetProjectRepositoryArchive(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/archive",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -3971,16 +3724,16 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetProjectRepositoryCompare`].
     pub fn get_project_repository_compare(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         from: impl Into<String>,
         to: impl Into<String>,
     ) -> GetProjectRepositoryCompare<'_> {
         GetProjectRepositoryCompare(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/repository/compare",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("from", &Into::<String>::into(from))
                 .query("to", &Into::<String>::into(to)),
@@ -3998,14 +3751,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryContributors`].
     pub fn list_project_repository_contributors(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRepositoryContributors<'_> {
         ListProjectRepositoryContributors(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/contributors",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -4020,20 +3773,20 @@ impl crate::Client {
     /// Returns, on success (200): Get the common ancestor between commits.
     pub fn get_project_repository_merge_base(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         refs: impl Into<Vec<String>>,
     ) -> GetProjectRepositoryMergeBase<'_> {
         GetProjectRepositoryMergeBase(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/repository/merge_base",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query_array(
                     "refs[]",
                     &Into::<Vec<String>>::into(refs),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -4047,20 +3800,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `version`: The version of the release, using the semantic versioning format
     ///
-    /// Returns, on success (200): Generates a changelog section for a release and returns it.
-    ///
     /// Optional parameters are set on the returned [`GetProjectRepositoryChangelog`].
     pub fn get_project_repository_changelog(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         version: impl Into<String>,
     ) -> GetProjectRepositoryChangelog<'_> {
         GetProjectRepositoryChangelog(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/repository/changelog",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("version", &Into::<String>::into(version)),
         )
@@ -4074,24 +3825,20 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Generates a changelog section for a release and commits it in a changelog file.
     pub fn create_project_repository_changelog(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectRepositoryChangelogBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectRepositoryChangelogBody>,
     ) -> CreateProjectRepositoryChangelog<'_> {
         CreateProjectRepositoryChangelog(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/changelog",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectRepositoryChangelogBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectRepositoryChangelogBody>::into(body),
                 ),
         )
     }
@@ -4107,24 +3854,22 @@ impl crate::Client {
     /// Returns, on success (200): Update existing submodule reference in repository.
     pub fn update_project_repository_submodule(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         submodule: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectRepositorySubmoduleBody>,
+        body: impl Into<types::UpdateProjectRepositorySubmoduleBody>,
     ) -> UpdateProjectRepositorySubmodule<'_> {
         UpdateProjectRepositorySubmodule(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/repository/submodules/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(submodule),
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::UpdateProjectRepositorySubmoduleBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectRepositorySubmoduleBody>::into(body),
                 ),
         )
     }
@@ -4143,7 +3888,7 @@ impl crate::Client {
         user_id: impl Into<String>,
     ) -> ListUserProjects<'_> {
         ListUserProjects(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/projects",
@@ -4166,7 +3911,7 @@ impl crate::Client {
         user_id: impl Into<String>,
     ) -> ListUserContributedProjects<'_> {
         ListUserContributedProjects(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/contributed_projects",
@@ -4189,7 +3934,7 @@ impl crate::Client {
         user_id: impl Into<String>,
     ) -> ListUserStarredProjects<'_> {
         ListUserStarredProjects(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/starred_projects",
@@ -4198,137 +3943,85 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::publish_project_catalog`]: `POST /api/v4/projects/{id}/catalog/publish`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PublishProjectCatalog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PublishProjectCatalog<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiCatalogResourcesVersion,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PublishProjectCatalog);
-/// Request builder of [`crate::Client::get_project_job_artifact_download`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/download`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectJobArtifactDownload<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::publish_project_catalog`]: `POST /api/v4/projects/{id}/catalog/publish`. Send it with `.await`."]
+    PublishProjectCatalog, runtime::Json < types::ApiEntitiesCiCatalogResourcesVersion >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_job_artifact_download`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/download`. Send it with `.await`."]
+    GetProjectJobArtifactDownload, runtime::Empty
+);
 impl GetProjectJobArtifactDownload<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
     pub fn job_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("job_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectJobArtifactDownload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectJobArtifactDownload);
-/// Request builder of [`crate::Client::get_project_job_artifact_raw`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectJobArtifactRaw<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_job_artifact_raw`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}`. Send it with `.await`."]
+    GetProjectJobArtifactRaw, runtime::Empty
+);
 impl GetProjectJobArtifactRaw<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
     pub fn job_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("job_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectJobArtifactRaw<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectJobArtifactRaw);
-/// Request builder of [`crate::Client::get_project_job_artifacts`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectJobArtifacts<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_job_artifacts`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`."]
+    GetProjectJobArtifacts, runtime::Empty
+);
 impl GetProjectJobArtifacts<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
     pub fn job_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("job_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectJobArtifacts<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectJobArtifacts);
-/// Request builder of [`crate::Client::delete_project_job_artifacts`]: `DELETE /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectJobArtifacts<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectJobArtifacts<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectJobArtifacts);
-/// Request builder of [`crate::Client::get_project_job_artifact`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectJobArtifact<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_job_artifacts`]: `DELETE /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`."]
+    DeleteProjectJobArtifacts, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_job_artifact`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}`. Send it with `.await`."]
+    GetProjectJobArtifact, runtime::Empty
+);
 impl GetProjectJobArtifact<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
     pub fn job_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("job_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectJobArtifact<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectJobArtifact);
-/// Request builder of [`crate::Client::create_project_job_artifact_keep`]: `POST /api/v4/projects/{id}/jobs/{job_id}/artifacts/keep`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectJobArtifactKeep<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectJobArtifactKeep<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectJobArtifactKeep);
-/// Request builder of [`crate::Client::delete_project_artifacts`]: `DELETE /api/v4/projects/{id}/artifacts`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectArtifacts<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectArtifacts<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectArtifacts);
-/// Request builder of [`crate::Client::list_project_jobs`]: `GET /api/v4/projects/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectJobs<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_job_artifact_keep`]: `POST /api/v4/projects/{id}/jobs/{job_id}/artifacts/keep`. Send it with `.await`."]
+    CreateProjectJobArtifactKeep, runtime::Json < types::ApiEntitiesCiJob >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_artifacts`]: `DELETE /api/v4/projects/{id}/artifacts`. Send it with `.await`."]
+    DeleteProjectArtifacts, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_jobs`]: `GET /api/v4/projects/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectJobs, runtime::Paged < types::ApiEntitiesCiJob >
+);
 impl ListProjectJobs<'_> {
     /// The scope of builds to show
-    pub fn scope(
-        self,
-        value: impl Into<Vec<crate::types::ListProjectJobsScopeItem>>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<Vec<types::ListProjectJobsScopeItem>>) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "scope[]",
-                    &Into::<Vec<crate::types::ListProjectJobsScopeItem>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    &Into::<Vec<types::ListProjectJobsScopeItem>>::into(value),
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -4345,83 +4038,41 @@ impl ListProjectJobs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectJobs<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectJobs);
-/// Request builder of [`crate::Client::get_project_job`]: `GET /api/v4/projects/{id}/jobs/{job_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectJob<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectJob<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectJob);
-/// Request builder of [`crate::Client::get_project_job_trace`]: `GET /api/v4/projects/{id}/jobs/{job_id}/trace`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectJobTrace<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectJobTrace<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectJobTrace);
-/// Request builder of [`crate::Client::cancel_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/cancel`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CancelProjectJob<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CancelProjectJob<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CancelProjectJob);
-/// Request builder of [`crate::Client::retry_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/retry`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RetryProjectJob<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RetryProjectJob<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RetryProjectJob);
-/// Request builder of [`crate::Client::erase_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/erase`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct EraseProjectJob<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for EraseProjectJob<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(EraseProjectJob);
-/// Request builder of [`crate::Client::play_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/play`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PlayProjectJob<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PlayProjectJob<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiJobBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PlayProjectJob);
-/// Request builder of [`crate::Client::list_project_pipelines`]: `GET /api/v4/projects/{id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPipelines<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_job`]: `GET /api/v4/projects/{id}/jobs/{job_id}`. Send it with `.await`."]
+    GetProjectJob, runtime::Json < types::ApiEntitiesCiJob >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_job_trace`]: `GET /api/v4/projects/{id}/jobs/{job_id}/trace`. Send it with `.await`."]
+    GetProjectJobTrace, runtime::Json < types::ApiEntitiesCiJob >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::cancel_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/cancel`. Send it with `.await`."]
+    CancelProjectJob, runtime::Json < types::ApiEntitiesCiJob >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::retry_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/retry`. Send it with `.await`."]
+    RetryProjectJob, runtime::Json < types::ApiEntitiesCiJob >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::erase_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/erase`. Send it with `.await`."]
+    EraseProjectJob, runtime::Json < types::ApiEntitiesCiJob >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::play_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/play`. Send it with `.await`."]
+    PlayProjectJob, runtime::Json < types::ApiEntitiesCiJobBasic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_pipelines`]: `GET /api/v4/projects/{id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectPipelines, runtime::Paged < types::ApiEntitiesCiPipelineBasic >
+);
 impl ListProjectPipelines<'_> {
     /// Current page number
     ///
@@ -4436,21 +4087,13 @@ impl ListProjectPipelines<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// The scope of pipelines
-    pub fn scope(self, value: impl Into<crate::types::PipelineScope>) -> Self {
-        Self(self.0.query("scope", &Into::<crate::types::PipelineScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::PipelineScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::PipelineScope>::into(value)))
     }
     /// The status of pipelines
-    pub fn status(
-        self,
-        value: impl Into<crate::types::ListProjectJobsScopeItem>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<types::ListProjectJobsScopeItem>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListProjectJobsScopeItem>::into(value),
-                ),
+            self.0.query("status", &Into::<types::ListProjectJobsScopeItem>::into(value)),
         )
     }
     /// The ref of pipelines
@@ -4500,94 +4143,54 @@ impl ListProjectPipelines<'_> {
     /// Order pipelines
     ///
     /// Default: `"id"`.
-    pub fn order_by(self, value: impl Into<crate::types::PipelineOrderBy>) -> Self {
-        Self(
-            self.0.query("order_by", &Into::<crate::types::PipelineOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<types::PipelineOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::PipelineOrderBy>::into(value)))
     }
     /// Sort pipelines
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
-    pub fn source(self, value: impl Into<crate::types::PipelineSource>) -> Self {
-        Self(self.0.query("source", &Into::<crate::types::PipelineSource>::into(value)))
+    pub fn source(self, value: impl Into<types::PipelineSource>) -> Self {
+        Self(self.0.query("source", &Into::<types::PipelineSource>::into(value)))
     }
     /// Filter pipelines by name
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.query("name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectPipelines<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiPipelineBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPipelines);
-/// Request builder of [`crate::Client::create_project_pipeline`]: `POST /api/v4/projects/{id}/pipeline`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectPipeline<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPipeline);
-/// Request builder of [`crate::Client::get_project_pipeline_latest`]: `GET /api/v4/projects/{id}/pipelines/latest`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPipelineLatest<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_pipeline`]: `POST /api/v4/projects/{id}/pipeline`. Send it with `.await`."]
+    CreateProjectPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_pipeline_latest`]: `GET /api/v4/projects/{id}/pipelines/latest`. Send it with `.await`."]
+    GetProjectPipelineLatest, runtime::Json < types::ApiEntitiesCiPipelineWithMetadata >
+);
 impl GetProjectPipelineLatest<'_> {
     /// Branch ref of pipeline. Uses project default branch if not specified.
     pub fn r#ref(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectPipelineLatest<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiPipelineWithMetadata,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPipelineLatest);
-/// Request builder of [`crate::Client::get_project_pipeline`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPipeline<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiPipelineWithMetadata,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPipeline);
-/// Request builder of [`crate::Client::delete_project_pipeline`]: `DELETE /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPipeline<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPipeline);
-/// Request builder of [`crate::Client::list_project_pipeline_jobs`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPipelineJobs<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_pipeline`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`."]
+    GetProjectPipeline, runtime::Json < types::ApiEntitiesCiPipelineWithMetadata >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_pipeline`]: `DELETE /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`."]
+    DeleteProjectPipeline, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_pipeline_jobs`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectPipelineJobs, runtime::Paged < types::ApiEntitiesCiJob >
+);
 impl ListProjectPipelineJobs<'_> {
     /// Includes retried jobs
     ///
@@ -4596,17 +4199,9 @@ impl ListProjectPipelineJobs<'_> {
         Self(self.0.query("include_retried", &Into::<bool>::into(value)))
     }
     /// The scope of builds to show
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::ListProjectJobsScopeItem>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<types::ListProjectJobsScopeItem>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListProjectJobsScopeItem>::into(value),
-                ),
+            self.0.query("scope", &Into::<types::ListProjectJobsScopeItem>::into(value)),
         )
     }
     /// Current page number
@@ -4622,30 +4217,16 @@ impl ListProjectPipelineJobs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineJobs<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiJob>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPipelineJobs);
-/// Request builder of [`crate::Client::list_project_pipeline_bridges`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/bridges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPipelineBridges<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_pipeline_bridges`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/bridges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectPipelineBridges, runtime::Paged < types::ApiEntitiesCiBridge >
+);
 impl ListProjectPipelineBridges<'_> {
     /// The scope of builds to show
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::ListProjectJobsScopeItem>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<types::ListProjectJobsScopeItem>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListProjectJobsScopeItem>::into(value),
-                ),
+            self.0.query("scope", &Into::<types::ListProjectJobsScopeItem>::into(value)),
         )
     }
     /// Current page number
@@ -4661,85 +4242,42 @@ impl ListProjectPipelineBridges<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineBridges<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiBridge>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPipelineBridges);
-/// Request builder of [`crate::Client::list_project_pipeline_variables`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/variables`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPipelineVariables<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineVariables<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesCiVariable>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPipelineVariables);
-/// Request builder of [`crate::Client::get_project_pipeline_test_report`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPipelineTestReport<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPipelineTestReport<'a> {
-    type Response = crate::runtime::Json<crate::types::TestReportEntity>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPipelineTestReport);
-/// Request builder of [`crate::Client::get_project_pipeline_test_report_summary`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report_summary`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPipelineTestReportSummary<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPipelineTestReportSummary<'a> {
-    type Response = crate::runtime::Json<crate::types::TestReportSummaryEntity>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPipelineTestReportSummary);
-/// Request builder of [`crate::Client::update_project_pipeline_metadata`]: `PUT /api/v4/projects/{id}/pipelines/{pipeline_id}/metadata`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPipelineMetadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPipelineMetadata<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiPipelineWithMetadata,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPipelineMetadata);
-/// Request builder of [`crate::Client::retry_project_pipeline`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/retry`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RetryProjectPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RetryProjectPipeline<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RetryProjectPipeline);
-/// Request builder of [`crate::Client::cancel_project_pipeline`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/cancel`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CancelProjectPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CancelProjectPipeline<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CancelProjectPipeline);
-/// Request builder of [`crate::Client::list_project_pipeline_schedules`]: `GET /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPipelineSchedules<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_pipeline_variables`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/variables`. Send it with `.await`."]
+    ListProjectPipelineVariables, runtime::Json < Vec < types::ApiEntitiesCiVariable > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_pipeline_test_report`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report`. Send it with `.await`."]
+    GetProjectPipelineTestReport, runtime::Json < types::TestReportEntity >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_pipeline_test_report_summary`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report_summary`. Send it with `.await`."]
+    GetProjectPipelineTestReportSummary, runtime::Json < types::TestReportSummaryEntity >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_pipeline_metadata`]: `PUT /api/v4/projects/{id}/pipelines/{pipeline_id}/metadata`. Send it with `.await`."]
+    UpdateProjectPipelineMetadata, runtime::Json <
+    types::ApiEntitiesCiPipelineWithMetadata >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::retry_project_pipeline`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/retry`. Send it with `.await`."]
+    RetryProjectPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::cancel_project_pipeline`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/cancel`. Send it with `.await`."]
+    CancelProjectPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_pipeline_schedules`]: `GET /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectPipelineSchedules, runtime::Paged < types::ApiEntitiesCiPipelineSchedule >
+);
 impl ListProjectPipelineSchedules<'_> {
     /// Current page number
     ///
@@ -4754,160 +4292,79 @@ impl ListProjectPipelineSchedules<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// The scope of pipeline schedules
-    pub fn scope(
-        self,
-        value: impl Into<crate::types::ListGroupAccessTokensState>,
-    ) -> Self {
+    pub fn scope(self, value: impl Into<types::ListGroupAccessTokensState>) -> Self {
         Self(
             self
                 .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListGroupAccessTokensState>::into(value),
-                ),
+                .query("scope", &Into::<types::ListGroupAccessTokensState>::into(value)),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineSchedules<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiPipelineSchedule>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPipelineSchedules);
-/// Request builder of [`crate::Client::create_project_pipeline_schedule`]: `POST /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectPipelineSchedule<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiPipelineScheduleDetails,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPipelineSchedule);
-/// Request builder of [`crate::Client::get_project_pipeline_schedule`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPipelineSchedule<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiPipelineScheduleDetails,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPipelineSchedule);
-/// Request builder of [`crate::Client::update_project_pipeline_schedule`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPipelineSchedule<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiPipelineScheduleDetails,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPipelineSchedule);
-/// Request builder of [`crate::Client::delete_project_pipeline_schedule`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPipelineSchedule<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPipelineSchedule);
-/// Request builder of [`crate::Client::list_project_pipeline_schedule_pipelines`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/pipelines`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPipelineSchedulePipelines<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListProjectPipelineSchedulePipelines<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesCiPipelineBasic>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPipelineSchedulePipelines);
-/// Request builder of [`crate::Client::take_project_pipeline_schedule_ownership`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/take_ownership`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TakeProjectPipelineScheduleOwnership<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for TakeProjectPipelineScheduleOwnership<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiPipelineScheduleDetails,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TakeProjectPipelineScheduleOwnership);
-/// Request builder of [`crate::Client::play_project_pipeline_schedule`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/play`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PlayProjectPipelineSchedule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PlayProjectPipelineSchedule<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PlayProjectPipelineSchedule);
-/// Request builder of [`crate::Client::create_project_pipeline_schedule_variable`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPipelineScheduleVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectPipelineScheduleVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPipelineScheduleVariable);
-/// Request builder of [`crate::Client::update_project_pipeline_schedule_variable`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPipelineScheduleVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPipelineScheduleVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPipelineScheduleVariable);
-/// Request builder of [`crate::Client::delete_project_pipeline_schedule_variable`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPipelineScheduleVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPipelineScheduleVariable<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiVariable>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPipelineScheduleVariable);
-/// Request builder of [`crate::Client::create_project_ref_trigger_pipeline`]: `POST /api/v4/projects/{id}/(ref/{ref}/)trigger/pipeline`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRefTriggerPipeline<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRefTriggerPipeline<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiPipeline>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRefTriggerPipeline);
-/// Request builder of [`crate::Client::list_project_triggers`]: `GET /api/v4/projects/{id}/triggers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectTriggers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_pipeline_schedule`]: `POST /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await`."]
+    CreateProjectPipelineSchedule, runtime::Json <
+    types::ApiEntitiesCiPipelineScheduleDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_pipeline_schedule`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`."]
+    GetProjectPipelineSchedule, runtime::Json <
+    types::ApiEntitiesCiPipelineScheduleDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_pipeline_schedule`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`."]
+    UpdateProjectPipelineSchedule, runtime::Json <
+    types::ApiEntitiesCiPipelineScheduleDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_pipeline_schedule`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`."]
+    DeleteProjectPipelineSchedule, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_pipeline_schedule_pipelines`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/pipelines`. Send it with `.await`."]
+    ListProjectPipelineSchedulePipelines, runtime::Json < Vec <
+    types::ApiEntitiesCiPipelineBasic > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::take_project_pipeline_schedule_ownership`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/take_ownership`. Send it with `.await`."]
+    TakeProjectPipelineScheduleOwnership, runtime::Json <
+    types::ApiEntitiesCiPipelineScheduleDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::play_project_pipeline_schedule`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/play`. Send it with `.await`."]
+    PlayProjectPipelineSchedule, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_pipeline_schedule_variable`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables`. Send it with `.await`."]
+    CreateProjectPipelineScheduleVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_pipeline_schedule_variable`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`."]
+    UpdateProjectPipelineScheduleVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_pipeline_schedule_variable`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`."]
+    DeleteProjectPipelineScheduleVariable, runtime::Json < types::ApiEntitiesCiVariable >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_ref_trigger_pipeline`]: `POST /api/v4/projects/{id}/(ref/{ref}/)trigger/pipeline`. Send it with `.await`."]
+    CreateProjectRefTriggerPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_triggers`]: `GET /api/v4/projects/{id}/triggers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectTriggers, runtime::Paged < types::ApiEntitiesTrigger >
+);
 impl ListProjectTriggers<'_> {
     /// Current page number
     ///
@@ -4922,61 +4379,32 @@ impl ListProjectTriggers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectTriggers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesTrigger>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectTriggers);
-/// Request builder of [`crate::Client::create_project_trigger`]: `POST /api/v4/projects/{id}/triggers`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectTrigger<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectTrigger<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesTrigger>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectTrigger);
-/// Request builder of [`crate::Client::get_project_trigger`]: `GET /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectTrigger<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectTrigger<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesTrigger>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectTrigger);
-/// Request builder of [`crate::Client::update_project_trigger`]: `PUT /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectTrigger<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectTrigger<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesTrigger>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectTrigger);
-/// Request builder of [`crate::Client::delete_project_trigger`]: `DELETE /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectTrigger<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectTrigger<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectTrigger);
-/// Request builder of [`crate::Client::list_project_repository_commit_statuses`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/statuses`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryCommitStatuses<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_trigger`]: `POST /api/v4/projects/{id}/triggers`. Send it with `.await`."]
+    CreateProjectTrigger, runtime::Json < types::ApiEntitiesTrigger >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_trigger`]: `GET /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`."]
+    GetProjectTrigger, runtime::Json < types::ApiEntitiesTrigger >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_trigger`]: `PUT /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`."]
+    UpdateProjectTrigger, runtime::Json < types::ApiEntitiesTrigger >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_trigger`]: `DELETE /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`."]
+    DeleteProjectTrigger, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_commit_statuses`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/statuses`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryCommitStatuses, runtime::Paged < types::ApiEntitiesCommitStatus
+    >
+);
 impl ListProjectRepositoryCommitStatuses<'_> {
     /// Name of the branch or tag. Default is the default branch.
     pub fn r#ref(self, value: impl Into<String>) -> Self {
@@ -5003,14 +4431,14 @@ impl ListProjectRepositoryCommitStatuses<'_> {
     /// Values for sorting statuses. Valid values are `id` and `pipeline_id`. Default is `id`.
     ///
     /// Default: `"id"`.
-    pub fn order_by(self, value: impl Into<crate::types::StatusOrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::StatusOrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::StatusOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::StatusOrderBy>::into(value)))
     }
     /// Sort statuses in ascending or descending order. Valid values are `asc` and `desc`. Default is `asc`.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
     /// Current page number
     ///
@@ -5025,128 +4453,62 @@ impl ListProjectRepositoryCommitStatuses<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryCommitStatuses<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCommitStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryCommitStatuses);
-/// Request builder of [`crate::Client::create_project_status`]: `POST /api/v4/projects/{id}/statuses/{sha}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectStatus<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectStatus);
-/// Request builder of [`crate::Client::list_project_merge_request_draft_notes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequestDraftNotes<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListProjectMergeRequestDraftNotes<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesDraftNote>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequestDraftNotes);
-/// Request builder of [`crate::Client::create_project_merge_request_draft_note`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestDraftNote<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDraftNote>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectMergeRequestDraftNote);
-/// Request builder of [`crate::Client::get_project_merge_request_draft_note`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestDraftNote<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDraftNote>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestDraftNote);
-/// Request builder of [`crate::Client::update_project_merge_request_draft_note`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectMergeRequestDraftNote<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesDraftNote>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectMergeRequestDraftNote);
-/// Request builder of [`crate::Client::delete_project_merge_request_draft_note`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectMergeRequestDraftNote<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectMergeRequestDraftNote);
-/// Request builder of [`crate::Client::publish_project_merge_request_draft_note`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}/publish`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PublishProjectMergeRequestDraftNote<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PublishProjectMergeRequestDraftNote<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PublishProjectMergeRequestDraftNote);
-/// Request builder of [`crate::Client::create_project_merge_request_draft_note_bulk_publish`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/bulk_publish`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectMergeRequestDraftNoteBulkPublish<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreateProjectMergeRequestDraftNoteBulkPublish<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectMergeRequestDraftNoteBulkPublish);
-/// Request builder of [`crate::Client::get_project_repository_file_blame`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryFileBlame<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryFileBlame<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryFileBlame);
-/// Request builder of [`crate::Client::head_project_repository_file_blame`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct HeadProjectRepositoryFileBlame<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for HeadProjectRepositoryFileBlame<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(HeadProjectRepositoryFileBlame);
-/// Request builder of [`crate::Client::get_project_repository_file_raw`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/raw`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryFileRaw<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_status`]: `POST /api/v4/projects/{id}/statuses/{sha}`. Send it with `.await`."]
+    CreateProjectStatus, runtime::Json < types::ApiEntitiesCommitStatus >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_request_draft_notes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`."]
+    ListProjectMergeRequestDraftNotes, runtime::Json < Vec < types::ApiEntitiesDraftNote
+    > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_merge_request_draft_note`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`."]
+    CreateProjectMergeRequestDraftNote, runtime::Json < types::ApiEntitiesDraftNote >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_draft_note`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`."]
+    GetProjectMergeRequestDraftNote, runtime::Json < types::ApiEntitiesDraftNote >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_merge_request_draft_note`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`."]
+    UpdateProjectMergeRequestDraftNote, runtime::Json < types::ApiEntitiesDraftNote >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_merge_request_draft_note`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`."]
+    DeleteProjectMergeRequestDraftNote, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::publish_project_merge_request_draft_note`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}/publish`. Send it with `.await`."]
+    PublishProjectMergeRequestDraftNote, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_merge_request_draft_note_bulk_publish`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/bulk_publish`. Send it with `.await`."]
+    CreateProjectMergeRequestDraftNoteBulkPublish, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_file_blame`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`."]
+    GetProjectRepositoryFileBlame, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::head_project_repository_file_blame`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`."]
+    HeadProjectRepositoryFileBlame, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_file_raw`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/raw`. Send it with `.await`."]
+    GetProjectRepositoryFileRaw, runtime::Bytes
+);
 impl GetProjectRepositoryFileRaw<'_> {
     /// The name of branch, tag or commit
     pub fn r#ref(self, value: impl Into<String>) -> Self {
@@ -5159,50 +4521,26 @@ impl GetProjectRepositoryFileRaw<'_> {
         Self(self.0.query("lfs", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryFileRaw<'a> {
-    type Response = crate::runtime::Bytes;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryFileRaw);
-/// Request builder of [`crate::Client::get_project_repository_file`]: `GET /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryFile);
-/// Request builder of [`crate::Client::update_project_repository_file`]: `PUT /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectRepositoryFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectRepositoryFile);
-/// Request builder of [`crate::Client::create_project_repository_file`]: `POST /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositoryFile);
-/// Request builder of [`crate::Client::delete_project_repository_file`]: `DELETE /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_file`]: `GET /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    GetProjectRepositoryFile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_repository_file`]: `PUT /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    UpdateProjectRepositoryFile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_file`]: `POST /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    CreateProjectRepositoryFile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_repository_file`]: `DELETE /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    DeleteProjectRepositoryFile, runtime::Empty
+);
 impl DeleteProjectRepositoryFile<'_> {
     /// Name of the branch to start the new commit from
     pub fn start_branch(self, value: impl Into<String>) -> Self {
@@ -5217,39 +4555,21 @@ impl DeleteProjectRepositoryFile<'_> {
         Self(self.0.query("author_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRepositoryFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRepositoryFile);
-/// Request builder of [`crate::Client::head_project_repository_file`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct HeadProjectRepositoryFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for HeadProjectRepositoryFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(HeadProjectRepositoryFile);
-/// Request builder of [`crate::Client::authorize_project_upload`]: `POST /api/v4/projects/{id}/uploads/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectUpload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectUpload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectUpload);
-/// Request builder of [`crate::Client::list_project_uploads`]: `GET /api/v4/projects/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectUploads<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::head_project_repository_file`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    HeadProjectRepositoryFile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_upload`]: `POST /api/v4/projects/{id}/uploads/authorize`. Send it with `.await`."]
+    AuthorizeProjectUpload, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_uploads`]: `GET /api/v4/projects/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectUploads, runtime::Paged < types::ApiEntitiesMarkdownUploadAdmin >
+);
 impl ListProjectUploads<'_> {
     /// Current page number
     ///
@@ -5264,148 +4584,78 @@ impl ListProjectUploads<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectUploads<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMarkdownUploadAdmin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectUploads);
-/// Request builder of [`crate::Client::create_project_upload`]: `POST /api/v4/projects/{id}/uploads`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectUpload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectUpload<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectUpload>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectUpload);
-/// Request builder of [`crate::Client::get_project_upload`]: `GET /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectUpload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectUpload<'a> {
-    type Response = crate::runtime::Bytes;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectUpload);
-/// Request builder of [`crate::Client::delete_project_upload`]: `DELETE /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectUpload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectUpload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectUpload);
-/// Request builder of [`crate::Client::get_project_upload_by_secret`]: `GET /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectUploadBySecret<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectUploadBySecret<'a> {
-    type Response = crate::runtime::Bytes;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectUploadBySecret);
-/// Request builder of [`crate::Client::delete_project_upload_by_secret`]: `DELETE /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectUploadBySecret<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectUploadBySecret<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectUploadBySecret);
-/// Request builder of [`crate::Client::get_project_merge_request_approvals`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestApprovals<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestApprovals<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestApprovals>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestApprovals);
-/// Request builder of [`crate::Client::create_project_merge_request_approval`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectMergeRequestApproval<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectMergeRequestApproval<'a> {
-    type Response = crate::runtime::Json<crate::types::EeApiEntitiesApprovalState>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectMergeRequestApproval);
-/// Request builder of [`crate::Client::approve_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approve`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ApproveProjectMergeRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ApproveProjectMergeRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestApprovals>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ApproveProjectMergeRequest);
-/// Request builder of [`crate::Client::unapprove_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/unapprove`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UnapproveProjectMergeRequest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UnapproveProjectMergeRequest<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesMergeRequestApprovals>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UnapproveProjectMergeRequest);
-/// Request builder of [`crate::Client::get_project_merge_request_approval_state`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approval_state`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestApprovalState<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectMergeRequestApprovalState<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::EeApiEntitiesMergeRequestApprovalState,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestApprovalState);
-/// Request builder of [`crate::Client::create_project_create_ci_config`]: `POST /api/v4/projects/{id}/create_ci_config`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectCreateCiConfig<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectCreateCiConfig<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectCreateCiConfig);
-/// Request builder of [`crate::Client::create_project_page_domain`]: `POST /api/v4/projects/{id}/pages/domains`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPageDomain<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_upload`]: `POST /api/v4/projects/{id}/uploads`. Send it with `.await`."]
+    CreateProjectUpload, runtime::Json < types::ApiEntitiesProjectUpload >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_upload`]: `GET /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`."]
+    GetProjectUpload, runtime::Bytes
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_upload`]: `DELETE /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`."]
+    DeleteProjectUpload, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_upload_by_secret`]: `GET /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`."]
+    GetProjectUploadBySecret, runtime::Bytes
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_upload_by_secret`]: `DELETE /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`."]
+    DeleteProjectUploadBySecret, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_approvals`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`."]
+    GetProjectMergeRequestApprovals, runtime::Json <
+    types::ApiEntitiesMergeRequestApprovals >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_merge_request_approval`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`."]
+    CreateProjectMergeRequestApproval, runtime::Json < types::EeApiEntitiesApprovalState
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::approve_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approve`. Send it with `.await`."]
+    ApproveProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequestApprovals >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::unapprove_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/unapprove`. Send it with `.await`."]
+    UnapproveProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequestApprovals
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_approval_state`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approval_state`. Send it with `.await`."]
+    GetProjectMergeRequestApprovalState, runtime::Json <
+    types::EeApiEntitiesMergeRequestApprovalState >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_create_ci_config`]: `POST /api/v4/projects/{id}/create_ci_config`. Send it with `.await`."]
+    CreateProjectCreateCiConfig, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_page_domain`]: `POST /api/v4/projects/{id}/pages/domains`. Send it with `.await`."]
+    CreateProjectPageDomain, runtime::Json < types::ApiEntitiesPagesDomain >
+);
 impl CreateProjectPageDomain<'_> {
     /// The certificate
-    pub fn certificate(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("certificate", &Into::<crate::runtime::File>::into(value)))
+    pub fn certificate(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("certificate", &Into::<runtime::File>::into(value)))
     }
     /// The key
-    pub fn key(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("key", &Into::<crate::runtime::File>::into(value)))
+    pub fn key(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("key", &Into::<runtime::File>::into(value)))
     }
     /// Enables automatic generation of SSL certificates issued by Let's Encrypt for custom domains.
     ///
@@ -5422,144 +4672,76 @@ impl CreateProjectPageDomain<'_> {
         Self(self.0.form_field("user_provided_key", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateProjectPageDomain<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPagesDomain>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPageDomain);
-/// Request builder of [`crate::Client::get_project_page_domain`]: `GET /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPageDomain<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPageDomain<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPagesDomain>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPageDomain);
-/// Request builder of [`crate::Client::update_project_page_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPageDomain<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_page_domain`]: `GET /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`."]
+    GetProjectPageDomain, runtime::Json < types::ApiEntitiesPagesDomain >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_page_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`."]
+    UpdateProjectPageDomain, runtime::Empty
+);
 impl UpdateProjectPageDomain<'_> {
     /// The certificate
-    pub fn certificate(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("certificate", &Into::<crate::runtime::File>::into(value)))
+    pub fn certificate(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("certificate", &Into::<runtime::File>::into(value)))
     }
     /// The key
-    pub fn key(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("key", &Into::<crate::runtime::File>::into(value)))
+    pub fn key(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("key", &Into::<runtime::File>::into(value)))
     }
     /// Enables automatic generation of SSL certificates issued by Let's Encrypt for custom domains.
     pub fn auto_ssl_enabled(self, value: impl Into<bool>) -> Self {
         Self(self.0.form_field("auto_ssl_enabled", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPageDomain<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPageDomain);
-/// Request builder of [`crate::Client::delete_project_page_domain`]: `DELETE /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPageDomain<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPageDomain<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPageDomain);
-/// Request builder of [`crate::Client::verify_project_page_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}/verify`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct VerifyProjectPageDomain<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for VerifyProjectPageDomain<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPagesDomain>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(VerifyProjectPageDomain);
-/// Request builder of [`crate::Client::list_project_registry_protection_repository_rules`]: `GET /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRegistryProtectionRepositoryRules<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for ListProjectRegistryProtectionRepositoryRules<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRegistryProtectionRepositoryRules);
-/// Request builder of [`crate::Client::create_project_registry_protection_repository_rule`]: `POST /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRegistryProtectionRepositoryRule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreateProjectRegistryProtectionRepositoryRule<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRegistryProtectionRepositoryRule);
-/// Request builder of [`crate::Client::delete_project_registry_protection_repository_rule`]: `DELETE /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRegistryProtectionRepositoryRule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteProjectRegistryProtectionRepositoryRule<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRegistryProtectionRepositoryRule);
-/// Request builder of [`crate::Client::update_project_registry_protection_repository_rule`]: `PATCH /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectRegistryProtectionRepositoryRule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for UpdateProjectRegistryProtectionRepositoryRule<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectsContainerRegistryProtectionRule,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectRegistryProtectionRepositoryRule);
-/// Request builder of [`crate::Client::list_project_events`]: `GET /api/v4/projects/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectEvents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_page_domain`]: `DELETE /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`."]
+    DeleteProjectPageDomain, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::verify_project_page_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}/verify`. Send it with `.await`."]
+    VerifyProjectPageDomain, runtime::Json < types::ApiEntitiesPagesDomain >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_registry_protection_repository_rules`]: `GET /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`."]
+    ListProjectRegistryProtectionRepositoryRules, runtime::Json < Vec <
+    types::ApiEntitiesProjectsContainerRegistryProtectionRule > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_registry_protection_repository_rule`]: `POST /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`."]
+    CreateProjectRegistryProtectionRepositoryRule, runtime::Json <
+    types::ApiEntitiesProjectsContainerRegistryProtectionRule >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_registry_protection_repository_rule`]: `DELETE /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`."]
+    DeleteProjectRegistryProtectionRepositoryRule, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_registry_protection_repository_rule`]: `PATCH /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`."]
+    UpdateProjectRegistryProtectionRepositoryRule, runtime::Json <
+    types::ApiEntitiesProjectsContainerRegistryProtectionRule >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_events`]: `GET /api/v4/projects/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectEvents, runtime::Paged < types::ApiEntitiesEvent >
+);
 impl ListProjectEvents<'_> {
     /// Event action to filter on
     pub fn action(self, value: impl Into<String>) -> Self {
         Self(self.0.query("action", &Into::<String>::into(value)))
     }
     /// Event target type to filter on
-    pub fn target_type(self, value: impl Into<crate::types::EventTargetType>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "target_type",
-                    &Into::<crate::types::EventTargetType>::into(value),
-                ),
-        )
+    pub fn target_type(self, value: impl Into<types::EventTargetType>) -> Self {
+        Self(self.0.query("target_type", &Into::<types::EventTargetType>::into(value)))
     }
     /// Include only events created before this date
     pub fn before(self, value: impl Into<::chrono::NaiveDate>) -> Self {
@@ -5572,12 +4754,8 @@ impl ListProjectEvents<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Current page number
     ///
@@ -5592,70 +4770,40 @@ impl ListProjectEvents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectEvents<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEvent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectEvents);
-/// Request builder of [`crate::Client::update_project_hook_url_variable`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectHookUrlVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectHookUrlVariable<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectHookUrlVariable);
-/// Request builder of [`crate::Client::delete_project_hook_url_variable`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectHookUrlVariable<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectHookUrlVariable<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectHookUrlVariable);
-/// Request builder of [`crate::Client::update_project_hook_custom_header`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectHookCustomHeader<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectHookCustomHeader<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectHookCustomHeader);
-/// Request builder of [`crate::Client::delete_project_hook_custom_header`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectHookCustomHeader<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectHookCustomHeader<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectHookCustomHeader);
-/// Request builder of [`crate::Client::get_project_hook_events`]: `GET /api/v4/projects/{id}/hooks/{hook_id}/events`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectHookEvents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_hook_url_variable`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`."]
+    UpdateProjectHookUrlVariable, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_hook_url_variable`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`."]
+    DeleteProjectHookUrlVariable, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_hook_custom_header`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`."]
+    UpdateProjectHookCustomHeader, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_hook_custom_header`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`."]
+    DeleteProjectHookCustomHeader, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_hook_events`]: `GET /api/v4/projects/{id}/hooks/{hook_id}/events`. Send it with `.await`."]
+    GetProjectHookEvents, runtime::Empty
+);
 impl GetProjectHookEvents<'_> {
-    pub fn status(self, value: impl Into<Vec<crate::types::EventStatus>>) -> Self {
+    pub fn status(self, value: impl Into<Vec<types::EventStatus>>) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "status[]",
-                    &Into::<Vec<crate::types::EventStatus>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    &Into::<Vec<types::EventStatus>>::into(value),
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -5672,89 +4820,45 @@ impl GetProjectHookEvents<'_> {
         Self(self.0.query("page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectHookEvents<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectHookEvents);
-/// Request builder of [`crate::Client::create_project_hook_test`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/test/{trigger}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectHookTest<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectHookTest<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectHookTest);
-/// Request builder of [`crate::Client::resend_project_hook_event`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/events/{hook_log_id}/resend`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResendProjectHookEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResendProjectHookEvent<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResendProjectHookEvent);
-/// Request builder of [`crate::Client::list_project_package_protection_rules`]: `GET /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectPackageProtectionRules<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ListProjectPackageProtectionRules<'a> {
-    type Response = crate::runtime::Json<
-        Vec<crate::types::ApiEntitiesProjectsPackagesProtectionRule>,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectPackageProtectionRules);
-/// Request builder of [`crate::Client::create_project_package_protection_rule`]: `POST /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPackageProtectionRule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectPackageProtectionRule<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectsPackagesProtectionRule,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPackageProtectionRule);
-/// Request builder of [`crate::Client::delete_project_package_protection_rule`]: `DELETE /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectPackageProtectionRule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectPackageProtectionRule<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectPackageProtectionRule);
-/// Request builder of [`crate::Client::update_project_package_protection_rule`]: `PATCH /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectPackageProtectionRule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectPackageProtectionRule<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectsPackagesProtectionRule,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectPackageProtectionRule);
-/// Request builder of [`crate::Client::list_project_repository_storage_moves_by_id`]: `GET /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryStorageMovesById<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_hook_test`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/test/{trigger}`. Send it with `.await`."]
+    CreateProjectHookTest, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::resend_project_hook_event`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/events/{hook_log_id}/resend`. Send it with `.await`."]
+    ResendProjectHookEvent, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_package_protection_rules`]: `GET /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`."]
+    ListProjectPackageProtectionRules, runtime::Json < Vec <
+    types::ApiEntitiesProjectsPackagesProtectionRule > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_package_protection_rule`]: `POST /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`."]
+    CreateProjectPackageProtectionRule, runtime::Json <
+    types::ApiEntitiesProjectsPackagesProtectionRule >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_package_protection_rule`]: `DELETE /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`."]
+    DeleteProjectPackageProtectionRule, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_protection_rule`]: `PATCH /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`."]
+    UpdateProjectPackageProtectionRule, runtime::Json <
+    types::ApiEntitiesProjectsPackagesProtectionRule >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_storage_moves_by_id`]: `GET /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryStorageMovesById, runtime::Paged <
+    types::ApiEntitiesProjectsRepositoryStorageMove >
+);
 impl ListProjectRepositoryStorageMovesById<'_> {
     /// Current page number
     ///
@@ -5769,75 +4873,39 @@ impl ListProjectRepositoryStorageMovesById<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryStorageMovesById<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryStorageMovesById);
-/// Request builder of [`crate::Client::create_project_repository_storage_move_by_id`]: `POST /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositoryStorageMoveById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryStorageMoveById<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositoryStorageMoveById);
-/// Request builder of [`crate::Client::get_project_repository_storage_move_by_id`]: `GET /api/v4/projects/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryStorageMoveById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryStorageMoveById<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryStorageMoveById);
-/// Request builder of [`crate::Client::get_project_snapshot`]: `GET /api/v4/projects/{id}/snapshot`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSnapshot<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_storage_move_by_id`]: `POST /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await`."]
+    CreateProjectRepositoryStorageMoveById, runtime::Json <
+    types::ApiEntitiesProjectsRepositoryStorageMove >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_storage_move_by_id`]: `GET /api/v4/projects/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`."]
+    GetProjectRepositoryStorageMoveById, runtime::Json <
+    types::ApiEntitiesProjectsRepositoryStorageMove >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_snapshot`]: `GET /api/v4/projects/{id}/snapshot`. Send it with `.await`."]
+    GetProjectSnapshot, runtime::Bytes
+);
 impl GetProjectSnapshot<'_> {
     /// Set to true to receive the wiki repository
     pub fn wiki(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("wiki", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectSnapshot<'a> {
-    type Response = crate::runtime::Bytes;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSnapshot);
-/// Request builder of [`crate::Client::get_project_statistics`]: `GET /api/v4/projects/{id}/statistics`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectStatistics<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectStatistics<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectDailyStatistics,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectStatistics);
-/// Request builder of [`crate::Client::get_project_template`]: `GET /api/v4/projects/{id}/templates/{type}`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectTemplate<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_statistics`]: `GET /api/v4/projects/{id}/statistics`. Send it with `.await`."]
+    GetProjectStatistics, runtime::Json < types::ApiEntitiesProjectDailyStatistics >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_template`]: `GET /api/v4/projects/{id}/templates/{type}`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    GetProjectTemplate, runtime::Paged < types::ApiEntitiesTemplatesList >
+);
 impl GetProjectTemplate<'_> {
     /// Current page number
     ///
@@ -5852,17 +4920,11 @@ impl GetProjectTemplate<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectTemplate<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesTemplatesList>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectTemplate);
-/// Request builder of [`crate::Client::get_project_template_by_name`]: `GET /api/v4/projects/{id}/templates/{type}/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectTemplateByName<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_template_by_name`]: `GET /api/v4/projects/{id}/templates/{type}/{name}`. Send it with `.await`."]
+    GetProjectTemplateByName, runtime::Json < types::ApiEntitiesLicense >
+);
 impl GetProjectTemplateByName<'_> {
     /// The project id where a given template is being stored. This is useful when multiple templates from different projects have the same name
     pub fn source_template_project_id(self, value: impl Into<i64>) -> Self {
@@ -5877,92 +4939,51 @@ impl GetProjectTemplateByName<'_> {
         Self(self.0.query("fullname", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectTemplateByName<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesLicense>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectTemplateByName);
-/// Request builder of [`crate::Client::get_project_custom_attributes`]: `GET /api/v4/projects/{id}/custom_attributes`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectCustomAttributes<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectCustomAttributes<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectCustomAttributes);
-/// Request builder of [`crate::Client::get_project_custom_attribute`]: `GET /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectCustomAttribute<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectCustomAttribute);
-/// Request builder of [`crate::Client::update_project_custom_attribute`]: `PUT /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectCustomAttribute<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectCustomAttribute);
-/// Request builder of [`crate::Client::delete_project_custom_attribute`]: `DELETE /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectCustomAttribute<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectCustomAttribute);
-/// Request builder of [`crate::Client::list_projects`]: `GET /api/v4/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjects<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_custom_attributes`]: `GET /api/v4/projects/{id}/custom_attributes`. Send it with `.await`."]
+    GetProjectCustomAttributes, runtime::Json < types::ApiEntitiesCustomAttribute >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_custom_attribute`]: `GET /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    GetProjectCustomAttribute, runtime::Json < types::ApiEntitiesCustomAttribute >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_custom_attribute`]: `PUT /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    UpdateProjectCustomAttribute, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_custom_attribute`]: `DELETE /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    DeleteProjectCustomAttribute, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_projects`]: `GET /api/v4/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjects, runtime::Paged < types::ApiEntitiesBasicProjectDetails >
+);
 impl ListProjects<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::ListProjectsOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ListProjectsOrderBy>::into(value)))
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Return list of projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -6015,7 +5036,7 @@ impl ListProjects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -6023,7 +5044,7 @@ impl ListProjects<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -6076,7 +5097,7 @@ impl ListProjects<'_> {
                 .query_array(
                     "topic[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -6176,17 +5197,11 @@ impl ListProjects<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjects<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjects);
-/// Request builder of [`crate::Client::create_project`]: `POST /api/v4/projects`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProject<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project`]: `POST /api/v4/projects`. Send it with `.await`."]
+    CreateProject, runtime::Json < types::ApiEntitiesProject >
+);
 impl CreateProject<'_> {
     /// The name of the project
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -6207,14 +5222,14 @@ impl CreateProject<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn build_git_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -6225,7 +5240,7 @@ impl CreateProject<'_> {
     /// Auto-cancel pending pipelines
     pub fn auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
+        value: impl Into<types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -6233,7 +5248,7 @@ impl CreateProject<'_> {
                 .form_field(
                     "auto_cancel_pending_pipelines",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
+                        types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -6269,39 +5284,35 @@ impl CreateProject<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "issues_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyIssuesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyRepositoryAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6309,7 +5320,7 @@ impl CreateProject<'_> {
                 .form_field(
                     "merge_requests_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
+                        types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6317,99 +5328,91 @@ impl CreateProject<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "forking_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyForkingAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "builds_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyBuildsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "snippets_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodySnippetsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn pages_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "analytics_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6417,7 +5420,7 @@ impl CreateProject<'_> {
                 .form_field(
                     "container_registry_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
+                        types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6425,7 +5428,7 @@ impl CreateProject<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6433,7 +5436,7 @@ impl CreateProject<'_> {
                 .form_field(
                     "security_and_compliance_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
+                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6441,55 +5444,49 @@ impl CreateProject<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "releases_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyReleasesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "environments_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "feature_flags_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6497,7 +5494,7 @@ impl CreateProject<'_> {
                 .form_field(
                     "infrastructure_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
+                        types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6505,23 +5502,21 @@ impl CreateProject<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "monitor_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyMonitorAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6529,7 +5524,7 @@ impl CreateProject<'_> {
                 .form_field(
                     "model_experiments_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
+                        types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6537,7 +5532,7 @@ impl CreateProject<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -6545,7 +5540,7 @@ impl CreateProject<'_> {
                 .form_field(
                     "model_registry_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
+                        types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -6624,9 +5619,7 @@ impl CreateProject<'_> {
     }
     pub fn container_expiration_policy_attributes(
         self,
-        value: impl Into<
-            crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
-        >,
+        value: impl Into<types::CreateProjectBodyContainerExpirationPolicyAttributes>,
     ) -> Self {
         Self(
             self
@@ -6634,7 +5627,7 @@ impl CreateProject<'_> {
                 .form_object(
                     "container_expiration_policy_attributes",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
+                        types::CreateProjectBodyContainerExpirationPolicyAttributes,
                     >::into(value),
                 ),
         )
@@ -6646,14 +5639,14 @@ impl CreateProject<'_> {
     /// The visibility of the project.
     pub fn visibility(
         self,
-        value: impl Into<crate::types::CreateProjectBodyVisibility>,
+        value: impl Into<types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -6714,8 +5707,8 @@ impl CreateProject<'_> {
         Self(self.0.form_field_array("topics", &Into::<Vec<String>>::into(value)))
     }
     /// Avatar image for project
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
     /// Show link to create/view merge request when pushing from the command line
     pub fn printing_merge_request_link_enabled(self, value: impl Into<bool>) -> Self {
@@ -6731,14 +5724,14 @@ impl CreateProject<'_> {
     /// The merge method used when merging merge requests
     pub fn merge_method(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_method",
-                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -6767,7 +5760,7 @@ impl CreateProject<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -6775,7 +5768,7 @@ impl CreateProject<'_> {
                 .form_field(
                     "auto_devops_deploy_strategy",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
+                        types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -6797,14 +5790,14 @@ impl CreateProject<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn squash_option(
         self,
-        value: impl Into<crate::types::CreateProjectBodySquashOption>,
+        value: impl Into<types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "squash_option",
-                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -6855,16 +5848,14 @@ impl CreateProject<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "requirements_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyRequirementsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
                 ),
         )
     }
@@ -6882,16 +5873,14 @@ impl CreateProject<'_> {
     /// The object format of the project repository
     pub fn repository_object_format(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRepositoryObjectFormat>,
+        value: impl Into<types::CreateProjectBodyRepositoryObjectFormat>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_object_format",
-                    &Into::<
-                        crate::types::CreateProjectBodyRepositoryObjectFormat,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRepositoryObjectFormat>::into(value),
                 ),
         )
     }
@@ -6928,17 +5917,11 @@ impl CreateProject<'_> {
         Self(self.0.form_field("template_project_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProject);
-/// Request builder of [`crate::Client::create_project_user`]: `POST /api/v4/projects/user/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectUser<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_user`]: `POST /api/v4/projects/user/{user_id}`. Send it with `.await`."]
+    CreateProjectUser, runtime::Json < types::ApiEntitiesProject >
+);
 impl CreateProjectUser<'_> {
     /// The path of the repository
     pub fn path(self, value: impl Into<String>) -> Self {
@@ -6955,14 +5938,14 @@ impl CreateProjectUser<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn build_git_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -6973,7 +5956,7 @@ impl CreateProjectUser<'_> {
     /// Auto-cancel pending pipelines
     pub fn auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
+        value: impl Into<types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -6981,7 +5964,7 @@ impl CreateProjectUser<'_> {
                 .form_field(
                     "auto_cancel_pending_pipelines",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
+                        types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -7017,39 +6000,35 @@ impl CreateProjectUser<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "issues_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyIssuesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyRepositoryAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7057,7 +6036,7 @@ impl CreateProjectUser<'_> {
                 .form_field(
                     "merge_requests_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
+                        types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7065,99 +6044,91 @@ impl CreateProjectUser<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "forking_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyForkingAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "builds_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyBuildsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "snippets_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodySnippetsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn pages_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "analytics_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7165,7 +6136,7 @@ impl CreateProjectUser<'_> {
                 .form_field(
                     "container_registry_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
+                        types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7173,7 +6144,7 @@ impl CreateProjectUser<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7181,7 +6152,7 @@ impl CreateProjectUser<'_> {
                 .form_field(
                     "security_and_compliance_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
+                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7189,55 +6160,49 @@ impl CreateProjectUser<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "releases_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyReleasesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "environments_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "feature_flags_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7245,7 +6210,7 @@ impl CreateProjectUser<'_> {
                 .form_field(
                     "infrastructure_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
+                        types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7253,23 +6218,21 @@ impl CreateProjectUser<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "monitor_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyMonitorAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7277,7 +6240,7 @@ impl CreateProjectUser<'_> {
                 .form_field(
                     "model_experiments_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
+                        types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7285,7 +6248,7 @@ impl CreateProjectUser<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7293,7 +6256,7 @@ impl CreateProjectUser<'_> {
                 .form_field(
                     "model_registry_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
+                        types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7372,9 +6335,7 @@ impl CreateProjectUser<'_> {
     }
     pub fn container_expiration_policy_attributes(
         self,
-        value: impl Into<
-            crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
-        >,
+        value: impl Into<types::CreateProjectBodyContainerExpirationPolicyAttributes>,
     ) -> Self {
         Self(
             self
@@ -7382,7 +6343,7 @@ impl CreateProjectUser<'_> {
                 .form_object(
                     "container_expiration_policy_attributes",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
+                        types::CreateProjectBodyContainerExpirationPolicyAttributes,
                     >::into(value),
                 ),
         )
@@ -7394,14 +6355,14 @@ impl CreateProjectUser<'_> {
     /// The visibility of the project.
     pub fn visibility(
         self,
-        value: impl Into<crate::types::CreateProjectBodyVisibility>,
+        value: impl Into<types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -7462,8 +6423,8 @@ impl CreateProjectUser<'_> {
         Self(self.0.form_field_array("topics", &Into::<Vec<String>>::into(value)))
     }
     /// Avatar image for project
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
     /// Show link to create/view merge request when pushing from the command line
     pub fn printing_merge_request_link_enabled(self, value: impl Into<bool>) -> Self {
@@ -7479,14 +6440,14 @@ impl CreateProjectUser<'_> {
     /// The merge method used when merging merge requests
     pub fn merge_method(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_method",
-                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -7515,7 +6476,7 @@ impl CreateProjectUser<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -7523,7 +6484,7 @@ impl CreateProjectUser<'_> {
                 .form_field(
                     "auto_devops_deploy_strategy",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
+                        types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -7545,14 +6506,14 @@ impl CreateProjectUser<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn squash_option(
         self,
-        value: impl Into<crate::types::CreateProjectBodySquashOption>,
+        value: impl Into<types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "squash_option",
-                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -7603,16 +6564,14 @@ impl CreateProjectUser<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "requirements_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyRequirementsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
                 ),
         )
     }
@@ -7630,16 +6589,14 @@ impl CreateProjectUser<'_> {
     /// The object format of the project repository
     pub fn repository_object_format(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRepositoryObjectFormat>,
+        value: impl Into<types::CreateProjectBodyRepositoryObjectFormat>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_object_format",
-                    &Into::<
-                        crate::types::CreateProjectBodyRepositoryObjectFormat,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRepositoryObjectFormat>::into(value),
                 ),
         )
     }
@@ -7676,34 +6633,22 @@ impl CreateProjectUser<'_> {
         Self(self.0.form_field("template_project_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateProjectUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectUser);
-/// Request builder of [`crate::Client::get_project_share_locations`]: `GET /api/v4/projects/{id}/share_locations`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectShareLocations<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_share_locations`]: `GET /api/v4/projects/{id}/share_locations`. Send it with `.await`."]
+    GetProjectShareLocations, runtime::Json < types::ApiEntitiesGroup >
+);
 impl GetProjectShareLocations<'_> {
     /// Return list of groups matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectShareLocations<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectShareLocations);
-/// Request builder of [`crate::Client::get_project`]: `GET /api/v4/projects/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProject<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project`]: `GET /api/v4/projects/{id}`. Send it with `.await`."]
+    GetProject, runtime::Json < types::ApiEntitiesProjectWithAccess >
+);
 impl GetProject<'_> {
     /// Include project statistics
     ///
@@ -7724,17 +6669,11 @@ impl GetProject<'_> {
         Self(self.0.query("license", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectWithAccess>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProject);
-/// Request builder of [`crate::Client::update_project`]: `PUT /api/v4/projects/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProject<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project`]: `PUT /api/v4/projects/{id}`. Send it with `.await`."]
+    UpdateProject, runtime::Json < types::ApiEntitiesProject >
+);
 impl UpdateProject<'_> {
     /// The name of the project
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -7755,14 +6694,14 @@ impl UpdateProject<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn build_git_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<crate::types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -7773,7 +6712,7 @@ impl UpdateProject<'_> {
     /// Auto-cancel pending pipelines
     pub fn auto_cancel_pending_pipelines(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoCancelPendingPipelines>,
+        value: impl Into<types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
@@ -7781,7 +6720,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "auto_cancel_pending_pipelines",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoCancelPendingPipelines,
+                        types::CreateProjectBodyAutoCancelPendingPipelines,
                     >::into(value),
                 ),
         )
@@ -7817,39 +6756,35 @@ impl UpdateProject<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "issues_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyIssuesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyRepositoryAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7857,7 +6792,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "merge_requests_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyMergeRequestsAccessLevel,
+                        types::CreateProjectBodyMergeRequestsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7865,99 +6800,91 @@ impl UpdateProject<'_> {
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "forking_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyForkingAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn wiki_access_level(
         self,
-        value: impl Into<crate::types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<crate::types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "builds_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyBuildsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "snippets_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodySnippetsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn pages_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<crate::types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "analytics_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyAnalyticsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7965,7 +6892,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "container_registry_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerRegistryAccessLevel,
+                        types::CreateProjectBodyContainerRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7973,7 +6900,7 @@ impl UpdateProject<'_> {
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -7981,7 +6908,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "security_and_compliance_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodySecurityAndComplianceAccessLevel,
+                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
                     >::into(value),
                 ),
         )
@@ -7989,55 +6916,49 @@ impl UpdateProject<'_> {
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "releases_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyReleasesAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "environments_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyEnvironmentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "feature_flags_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyFeatureFlagsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8045,7 +6966,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "infrastructure_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyInfrastructureAccessLevel,
+                        types::CreateProjectBodyInfrastructureAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8053,23 +6974,21 @@ impl UpdateProject<'_> {
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "monitor_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyMonitorAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8077,7 +6996,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "model_experiments_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyModelExperimentsAccessLevel,
+                        types::CreateProjectBodyModelExperimentsAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8085,7 +7004,7 @@ impl UpdateProject<'_> {
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
     ) -> Self {
         Self(
             self
@@ -8093,7 +7012,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "model_registry_access_level",
                     &Into::<
-                        crate::types::CreateProjectBodyModelRegistryAccessLevel,
+                        types::CreateProjectBodyModelRegistryAccessLevel,
                     >::into(value),
                 ),
         )
@@ -8172,9 +7091,7 @@ impl UpdateProject<'_> {
     }
     pub fn container_expiration_policy_attributes(
         self,
-        value: impl Into<
-            crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
-        >,
+        value: impl Into<types::CreateProjectBodyContainerExpirationPolicyAttributes>,
     ) -> Self {
         Self(
             self
@@ -8182,7 +7099,7 @@ impl UpdateProject<'_> {
                 .form_object(
                     "container_expiration_policy_attributes",
                     &Into::<
-                        crate::types::CreateProjectBodyContainerExpirationPolicyAttributes,
+                        types::CreateProjectBodyContainerExpirationPolicyAttributes,
                     >::into(value),
                 ),
         )
@@ -8194,14 +7111,14 @@ impl UpdateProject<'_> {
     /// The visibility of the project.
     pub fn visibility(
         self,
-        value: impl Into<crate::types::CreateProjectBodyVisibility>,
+        value: impl Into<types::CreateProjectBodyVisibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "visibility",
-                    &Into::<crate::types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::CreateProjectBodyVisibility>::into(value),
                 ),
         )
     }
@@ -8262,8 +7179,8 @@ impl UpdateProject<'_> {
         Self(self.0.form_field_array("topics", &Into::<Vec<String>>::into(value)))
     }
     /// Avatar image for project
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
     /// Show link to create/view merge request when pushing from the command line
     pub fn printing_merge_request_link_enabled(self, value: impl Into<bool>) -> Self {
@@ -8279,14 +7196,14 @@ impl UpdateProject<'_> {
     /// The merge method used when merging merge requests
     pub fn merge_method(
         self,
-        value: impl Into<crate::types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::CreateProjectBodyMergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_method",
-                    &Into::<crate::types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
                 ),
         )
     }
@@ -8315,7 +7232,7 @@ impl UpdateProject<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<crate::types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
@@ -8323,7 +7240,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "auto_devops_deploy_strategy",
                     &Into::<
-                        crate::types::CreateProjectBodyAutoDevopsDeployStrategy,
+                        types::CreateProjectBodyAutoDevopsDeployStrategy,
                     >::into(value),
                 ),
         )
@@ -8345,14 +7262,14 @@ impl UpdateProject<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn squash_option(
         self,
-        value: impl Into<crate::types::CreateProjectBodySquashOption>,
+        value: impl Into<types::CreateProjectBodySquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "squash_option",
-                    &Into::<crate::types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::CreateProjectBodySquashOption>::into(value),
                 ),
         )
     }
@@ -8403,16 +7320,14 @@ impl UpdateProject<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<crate::types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "requirements_access_level",
-                    &Into::<
-                        crate::types::CreateProjectBodyRequirementsAccessLevel,
-                    >::into(value),
+                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
                 ),
         )
     }
@@ -8486,9 +7401,7 @@ impl UpdateProject<'_> {
     /// Limit ability to override CI/CD variables when triggering a pipeline to only users with at least the set minimum role
     pub fn ci_pipeline_variables_minimum_override_role(
         self,
-        value: impl Into<
-            crate::types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole,
-        >,
+        value: impl Into<types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole>,
     ) -> Self {
         Self(
             self
@@ -8496,7 +7409,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "ci_pipeline_variables_minimum_override_role",
                     &Into::<
-                        crate::types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole,
+                        types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole,
                     >::into(value),
                 ),
         )
@@ -8632,81 +7545,46 @@ impl UpdateProject<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for UpdateProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProject);
-/// Request builder of [`crate::Client::delete_project`]: `DELETE /api/v4/projects/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProject<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProject);
-/// Request builder of [`crate::Client::post_projects_id_fork`]: `POST /api/v4/projects/{id}/fork`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostProjectsIdFork<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostProjectsIdFork<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PostProjectsIdFork);
-/// Request builder of [`crate::Client::delete_projects_id_fork`]: `DELETE /api/v4/projects/{id}/fork`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectsIdFork<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectsIdFork<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectsIdFork);
-/// Request builder of [`crate::Client::list_project_forks`]: `GET /api/v4/projects/{id}/forks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectForks<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project`]: `DELETE /api/v4/projects/{id}`. Send it with `.await`."]
+    DeleteProject, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::post_projects_id_fork`]: `POST /api/v4/projects/{id}/fork`. Send it with `.await`."]
+    PostProjectsIdFork, runtime::Json < types::ApiEntitiesProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_projects_id_fork`]: `DELETE /api/v4/projects/{id}/fork`. Send it with `.await`."]
+    DeleteProjectsIdFork, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_forks`]: `GET /api/v4/projects/{id}/forks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectForks, runtime::Paged < types::ApiEntitiesProject >
+);
 impl ListProjectForks<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::ListProjectsOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ListProjectsOrderBy>::into(value)))
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Return list of projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -8759,7 +7637,7 @@ impl ListProjectForks<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -8767,7 +7645,7 @@ impl ListProjectForks<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -8820,7 +7698,7 @@ impl ListProjectForks<'_> {
                 .query_array(
                     "topic[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -8914,72 +7792,36 @@ impl ListProjectForks<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectForks<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectForks);
-/// Request builder of [`crate::Client::get_project_pages_access`]: `GET /api/v4/projects/{id}/pages_access`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPagesAccess<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPagesAccess<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPagesAccess);
-/// Request builder of [`crate::Client::archive_project`]: `POST /api/v4/projects/{id}/archive`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ArchiveProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ArchiveProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ArchiveProject);
-/// Request builder of [`crate::Client::unarchive_project`]: `POST /api/v4/projects/{id}/unarchive`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UnarchiveProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UnarchiveProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UnarchiveProject);
-/// Request builder of [`crate::Client::star_project`]: `POST /api/v4/projects/{id}/star`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct StarProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for StarProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(StarProject);
-/// Request builder of [`crate::Client::unstar_project`]: `POST /api/v4/projects/{id}/unstar`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UnstarProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UnstarProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UnstarProject);
-/// Request builder of [`crate::Client::list_project_starrers`]: `GET /api/v4/projects/{id}/starrers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectStarrers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_pages_access`]: `GET /api/v4/projects/{id}/pages_access`. Send it with `.await`."]
+    GetProjectPagesAccess, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::archive_project`]: `POST /api/v4/projects/{id}/archive`. Send it with `.await`."]
+    ArchiveProject, runtime::Json < types::ApiEntitiesProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::unarchive_project`]: `POST /api/v4/projects/{id}/unarchive`. Send it with `.await`."]
+    UnarchiveProject, runtime::Json < types::ApiEntitiesProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::star_project`]: `POST /api/v4/projects/{id}/star`. Send it with `.await`."]
+    StarProject, runtime::Json < types::ApiEntitiesProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::unstar_project`]: `POST /api/v4/projects/{id}/unstar`. Send it with `.await`."]
+    UnstarProject, runtime::Json < types::ApiEntitiesProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_starrers`]: `GET /api/v4/projects/{id}/starrers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectStarrers, runtime::Paged < types::ApiEntitiesUserBasic >
+);
 impl ListProjectStarrers<'_> {
     /// Return list of users matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -8998,72 +7840,36 @@ impl ListProjectStarrers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectStarrers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectStarrers);
-/// Request builder of [`crate::Client::get_project_languages`]: `GET /api/v4/projects/{id}/languages`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectLanguages<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectLanguages<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectLanguages);
-/// Request builder of [`crate::Client::create_project_fork`]: `POST /api/v4/projects/{id}/fork/{forked_from_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectFork<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectFork<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectFork);
-/// Request builder of [`crate::Client::share_project`]: `POST /api/v4/projects/{id}/share`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ShareProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ShareProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectGroupLink>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ShareProject);
-/// Request builder of [`crate::Client::delete_project_share`]: `DELETE /api/v4/projects/{id}/share/{group_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectShare<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectShare<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectShare);
-/// Request builder of [`crate::Client::create_project_import_project_member`]: `POST /api/v4/projects/{id}/import_project_members/{project_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectImportProjectMember<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectImportProjectMember<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectImportProjectMember);
-/// Request builder of [`crate::Client::list_project_users`]: `GET /api/v4/projects/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectUsers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_languages`]: `GET /api/v4/projects/{id}/languages`. Send it with `.await`."]
+    GetProjectLanguages, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_fork`]: `POST /api/v4/projects/{id}/fork/{forked_from_id}`. Send it with `.await`."]
+    CreateProjectFork, runtime::Json < types::ApiEntitiesProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::share_project`]: `POST /api/v4/projects/{id}/share`. Send it with `.await`."]
+    ShareProject, runtime::Json < types::ApiEntitiesProjectGroupLink >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_share`]: `DELETE /api/v4/projects/{id}/share/{group_id}`. Send it with `.await`."]
+    DeleteProjectShare, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_import_project_member`]: `POST /api/v4/projects/{id}/import_project_members/{project_id}`. Send it with `.await`."]
+    CreateProjectImportProjectMember, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_users`]: `GET /api/v4/projects/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectUsers, runtime::Paged < types::ApiEntitiesUserBasic >
+);
 impl ListProjectUsers<'_> {
     /// Return list of users matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -9077,7 +7883,7 @@ impl ListProjectUsers<'_> {
                 .query_array(
                     "skip_users[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -9094,17 +7900,11 @@ impl ListProjectUsers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectUsers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectUsers);
-/// Request builder of [`crate::Client::list_project_groups`]: `GET /api/v4/projects/{id}/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectGroups<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_groups`]: `GET /api/v4/projects/{id}/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectGroups, runtime::Paged < types::ApiEntitiesPublicGroupDetails >
+);
 impl ListProjectGroups<'_> {
     /// Return list of groups matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -9118,7 +7918,7 @@ impl ListProjectGroups<'_> {
                 .query_array(
                     "skip_groups[]",
                     &Into::<Vec<i64>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -9137,7 +7937,7 @@ impl ListProjectGroups<'_> {
     /// Limit returned shared groups by minimum access level to the project
     pub fn shared_min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -9145,7 +7945,7 @@ impl ListProjectGroups<'_> {
                 .query(
                     "shared_min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -9163,30 +7963,21 @@ impl ListProjectGroups<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectGroups<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPublicGroupDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectGroups);
-/// Request builder of [`crate::Client::list_project_invited_groups`]: `GET /api/v4/projects/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectInvitedGroups<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_invited_groups`]: `GET /api/v4/projects/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectInvitedGroups, runtime::Paged < types::ApiEntitiesGroup >
+);
 impl ListProjectInvitedGroups<'_> {
     /// Filter by group relation
-    pub fn relation(
-        self,
-        value: impl Into<Vec<crate::types::InvitedGroupRelation>>,
-    ) -> Self {
+    pub fn relation(self, value: impl Into<Vec<types::InvitedGroupRelation>>) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "relation[]",
-                    &Into::<Vec<crate::types::InvitedGroupRelation>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    &Into::<Vec<types::InvitedGroupRelation>>::into(value),
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -9197,7 +7988,7 @@ impl ListProjectInvitedGroups<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -9205,7 +7996,7 @@ impl ListProjectInvitedGroups<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -9229,50 +8020,26 @@ impl ListProjectInvitedGroups<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectInvitedGroups<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGroup>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectInvitedGroups);
-/// Request builder of [`crate::Client::create_project_housekeeping`]: `POST /api/v4/projects/{id}/housekeeping`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectHousekeeping<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectHousekeeping<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectHousekeeping);
-/// Request builder of [`crate::Client::create_project_repository_size`]: `POST /api/v4/projects/{id}/repository_size`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositorySize<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositorySize<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositorySize);
-/// Request builder of [`crate::Client::transfer_project`]: `PUT /api/v4/projects/{id}/transfer`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TransferProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for TransferProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TransferProject);
-/// Request builder of [`crate::Client::list_project_transfer_locations`]: `GET /api/v4/projects/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectTransferLocations<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_housekeeping`]: `POST /api/v4/projects/{id}/housekeeping`. Send it with `.await`."]
+    CreateProjectHousekeeping, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_size`]: `POST /api/v4/projects/{id}/repository_size`. Send it with `.await`."]
+    CreateProjectRepositorySize, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::transfer_project`]: `PUT /api/v4/projects/{id}/transfer`. Send it with `.await`."]
+    TransferProject, runtime::Json < types::ApiEntitiesProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_transfer_locations`]: `GET /api/v4/projects/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectTransferLocations, runtime::Paged < types::ApiEntitiesPublicGroupDetails >
+);
 impl ListProjectTransferLocations<'_> {
     /// Return list of namespaces matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -9291,41 +8058,21 @@ impl ListProjectTransferLocations<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectTransferLocations<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPublicGroupDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectTransferLocations);
-/// Request builder of [`crate::Client::get_project_storage`]: `GET /api/v4/projects/{id}/storage`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectStorage<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectStorage<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesProjectRepositoryStorage,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectStorage);
-/// Request builder of [`crate::Client::restore_project`]: `POST /api/v4/projects/{id}/restore`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RestoreProject<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RestoreProject<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RestoreProject);
-/// Request builder of [`crate::Client::list_project_audit_events`]: `GET /api/v4/projects/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectAuditEvents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_storage`]: `GET /api/v4/projects/{id}/storage`. Send it with `.await`."]
+    GetProjectStorage, runtime::Json < types::ApiEntitiesProjectRepositoryStorage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::restore_project`]: `POST /api/v4/projects/{id}/restore`. Send it with `.await`."]
+    RestoreProject, runtime::Json < types::ApiEntitiesProject >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_audit_events`]: `GET /api/v4/projects/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectAuditEvents, runtime::Paged < types::EeApiEntitiesAuditEvent >
+);
 impl ListProjectAuditEvents<'_> {
     /// Return audit events created after the specified time
     pub fn created_after(
@@ -9368,28 +8115,16 @@ impl ListProjectAuditEvents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectAuditEvents<'a> {
-    type Response = crate::runtime::Paged<crate::types::EeApiEntitiesAuditEvent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectAuditEvents);
-/// Request builder of [`crate::Client::get_project_audit_event`]: `GET /api/v4/projects/{id}/audit_events/{audit_event_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectAuditEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectAuditEvent<'a> {
-    type Response = crate::runtime::Json<crate::types::EeApiEntitiesAuditEvent>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectAuditEvent);
-/// Request builder of [`crate::Client::list_project_protected_branches`]: `GET /api/v4/projects/{id}/protected_branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectProtectedBranches<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_audit_event`]: `GET /api/v4/projects/{id}/audit_events/{audit_event_id}`. Send it with `.await`."]
+    GetProjectAuditEvent, runtime::Json < types::EeApiEntitiesAuditEvent >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_protected_branches`]: `GET /api/v4/projects/{id}/protected_branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectProtectedBranches, runtime::Paged < types::ApiEntitiesProtectedBranch >
+);
 impl ListProjectProtectedBranches<'_> {
     /// Current page number
     ///
@@ -9408,61 +8143,31 @@ impl ListProjectProtectedBranches<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectProtectedBranches<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProtectedBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectProtectedBranches);
-/// Request builder of [`crate::Client::create_project_protected_branch`]: `POST /api/v4/projects/{id}/protected_branches`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectProtectedBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectProtectedBranch<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectProtectedBranch);
-/// Request builder of [`crate::Client::get_project_protected_branch`]: `GET /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectProtectedBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectProtectedBranch<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectProtectedBranch);
-/// Request builder of [`crate::Client::delete_project_protected_branch`]: `DELETE /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectProtectedBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectProtectedBranch<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectProtectedBranch);
-/// Request builder of [`crate::Client::update_project_protected_branch`]: `PATCH /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectProtectedBranch<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectProtectedBranch<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedBranch>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectProtectedBranch);
-/// Request builder of [`crate::Client::list_project_repository_tree`]: `GET /api/v4/projects/{id}/repository/tree`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryTree<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_protected_branch`]: `POST /api/v4/projects/{id}/protected_branches`. Send it with `.await`."]
+    CreateProjectProtectedBranch, runtime::Json < types::ApiEntitiesProtectedBranch >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_protected_branch`]: `GET /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`."]
+    GetProjectProtectedBranch, runtime::Json < types::ApiEntitiesProtectedBranch >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_protected_branch`]: `DELETE /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`."]
+    DeleteProjectProtectedBranch, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_protected_branch`]: `PATCH /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`."]
+    UpdateProjectProtectedBranch, runtime::Json < types::ApiEntitiesProtectedBranch >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_tree`]: `GET /api/v4/projects/{id}/repository/tree`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryTree, runtime::Paged < types::ApiEntitiesTreeObject >
+);
 impl ListProjectRepositoryTree<'_> {
     /// The name of a repository branch or tag, if not given the default branch is used
     pub fn r#ref(self, value: impl Into<String>) -> Self {
@@ -9493,51 +8198,29 @@ impl ListProjectRepositoryTree<'_> {
     /// Specify the pagination method ("none" is only valid if "recursive" is true)
     ///
     /// Default: `"legacy"`.
-    pub fn pagination(self, value: impl Into<crate::types::TreePagination>) -> Self {
-        Self(
-            self
-                .0
-                .query("pagination", &Into::<crate::types::TreePagination>::into(value)),
-        )
+    pub fn pagination(self, value: impl Into<types::TreePagination>) -> Self {
+        Self(self.0.query("pagination", &Into::<types::TreePagination>::into(value)))
     }
     /// Record from which to start the keyset pagination
     pub fn page_token(self, value: impl Into<String>) -> Self {
         Self(self.0.query("page_token", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryTree<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesTreeObject>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryTree);
-/// Request builder of [`crate::Client::get_project_repository_blob_raw`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}/raw`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryBlobRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryBlobRaw<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryBlobRaw);
-/// Request builder of [`crate::Client::get_project_repository_blob`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryBlob<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryBlob<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryBlob);
-/// Request builder of [`crate::Client::get_project_repository_archive`]: `GET /api/v4/projects/{id}/repository/archive`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryArchive<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_blob_raw`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}/raw`. Send it with `.await`."]
+    GetProjectRepositoryBlobRaw, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_blob`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}`. Send it with `.await`."]
+    GetProjectRepositoryBlob, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_archive`]: `GET /api/v4/projects/{id}/repository/archive`. Send it with `.await`."]
+    GetProjectRepositoryArchive, runtime::Empty
+);
 impl GetProjectRepositoryArchive<'_> {
     /// The commit sha of the archive to be downloaded
     pub fn sha(self, value: impl Into<String>) -> Self {
@@ -9565,22 +8248,16 @@ impl GetProjectRepositoryArchive<'_> {
                 .query_array(
                     "exclude_paths[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryArchive<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryArchive);
-/// Request builder of [`crate::Client::get_project_repository_compare`]: `GET /api/v4/projects/{id}/repository/compare`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryCompare<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_compare`]: `GET /api/v4/projects/{id}/repository/compare`. Send it with `.await`."]
+    GetProjectRepositoryCompare, runtime::Json < types::ApiEntitiesCompare >
+);
 impl GetProjectRepositoryCompare<'_> {
     /// The project to compare from
     pub fn from_project_id(self, value: impl Into<i64>) -> Self {
@@ -9599,17 +8276,11 @@ impl GetProjectRepositoryCompare<'_> {
         Self(self.0.query("unidiff", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryCompare<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCompare>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryCompare);
-/// Request builder of [`crate::Client::list_project_repository_contributors`]: `GET /api/v4/projects/{id}/repository/contributors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryContributors<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_contributors`]: `GET /api/v4/projects/{id}/repository/contributors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryContributors, runtime::Paged < types::ApiEntitiesContributor >
+);
 impl ListProjectRepositoryContributors<'_> {
     /// Current page number
     ///
@@ -9630,45 +8301,26 @@ impl ListProjectRepositoryContributors<'_> {
     /// Return contributors ordered by `name` or `email` or `commits`
     ///
     /// Default: `"commits"`.
-    pub fn order_by(self, value: impl Into<crate::types::ContributorOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ContributorOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::ContributorOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ContributorOrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<crate::types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryContributors<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesContributor>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryContributors);
-/// Request builder of [`crate::Client::get_project_repository_merge_base`]: `GET /api/v4/projects/{id}/repository/merge_base`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryMergeBase<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryMergeBase<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommit>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryMergeBase);
-/// Request builder of [`crate::Client::get_project_repository_changelog`]: `GET /api/v4/projects/{id}/repository/changelog`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryChangelog<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_merge_base`]: `GET /api/v4/projects/{id}/repository/merge_base`. Send it with `.await`."]
+    GetProjectRepositoryMergeBase, runtime::Json < types::ApiEntitiesCommit >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_changelog`]: `GET /api/v4/projects/{id}/repository/changelog`. Send it with `.await`."]
+    GetProjectRepositoryChangelog, runtime::Json < types::ApiEntitiesChangelog >
+);
 impl GetProjectRepositoryChangelog<'_> {
     /// The first commit in the range of commits to use for the changelog
     pub fn from(self, value: impl Into<String>) -> Self {
@@ -9695,70 +8347,41 @@ impl GetProjectRepositoryChangelog<'_> {
         Self(self.0.query("config_file", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryChangelog<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesChangelog>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryChangelog);
-/// Request builder of [`crate::Client::create_project_repository_changelog`]: `POST /api/v4/projects/{id}/repository/changelog`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositoryChangelog<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryChangelog<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositoryChangelog);
-/// Request builder of [`crate::Client::update_project_repository_submodule`]: `PUT /api/v4/projects/{id}/repository/submodules/{submodule}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectRepositorySubmodule<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectRepositorySubmodule<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCommitDetail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectRepositorySubmodule);
-/// Request builder of [`crate::Client::list_user_projects`]: `GET /api/v4/users/{user_id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserProjects<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_changelog`]: `POST /api/v4/projects/{id}/repository/changelog`. Send it with `.await`."]
+    CreateProjectRepositoryChangelog, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_repository_submodule`]: `PUT /api/v4/projects/{id}/repository/submodules/{submodule}`. Send it with `.await`."]
+    UpdateProjectRepositorySubmodule, runtime::Json < types::ApiEntitiesCommitDetail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_projects`]: `GET /api/v4/users/{user_id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserProjects, runtime::Paged < types::ApiEntitiesBasicProjectDetails >
+);
 impl ListUserProjects<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::ListProjectsOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ListProjectsOrderBy>::into(value)))
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Return list of projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -9811,7 +8434,7 @@ impl ListUserProjects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -9819,7 +8442,7 @@ impl ListUserProjects<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -9872,7 +8495,7 @@ impl ListUserProjects<'_> {
                 .query_array(
                     "topic[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -9972,40 +8595,23 @@ impl ListUserProjects<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserProjects<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserProjects);
-/// Request builder of [`crate::Client::list_user_contributed_projects`]: `GET /api/v4/users/{user_id}/contributed_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserContributedProjects<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_contributed_projects`]: `GET /api/v4/users/{user_id}/contributed_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserContributedProjects, runtime::Paged < types::ApiEntitiesBasicProjectDetails >
+);
 impl ListUserContributedProjects<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::ListProjectsOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ListProjectsOrderBy>::into(value)))
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Current page number
     ///
@@ -10026,48 +8632,31 @@ impl ListUserContributedProjects<'_> {
         Self(self.0.query("simple", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserContributedProjects<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserContributedProjects);
-/// Request builder of [`crate::Client::list_user_starred_projects`]: `GET /api/v4/users/{user_id}/starred_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserStarredProjects<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_starred_projects`]: `GET /api/v4/users/{user_id}/starred_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserStarredProjects, runtime::Paged < types::ApiEntitiesBasicProjectDetails >
+);
 impl ListUserStarredProjects<'_> {
     /// Return projects ordered by field. storage_size, repository_size, wiki_size, packages_size are only available to admins. Similarity is available when searching and is limited to projects the user has access to.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::ListProjectsOrderBy>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "order_by",
-                    &Into::<crate::types::ListProjectsOrderBy>::into(value),
-                ),
-        )
+    pub fn order_by(self, value: impl Into<types::ListProjectsOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ListProjectsOrderBy>::into(value)))
     }
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("archived", &Into::<bool>::into(value)))
     }
     /// Limit by visibility
-    pub fn visibility(self, value: impl Into<crate::types::Visibility>) -> Self {
-        Self(self.0.query("visibility", &Into::<crate::types::Visibility>::into(value)))
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.query("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Return list of projects matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -10120,7 +8709,7 @@ impl ListUserStarredProjects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
     ) -> Self {
         Self(
             self
@@ -10128,7 +8717,7 @@ impl ListUserStarredProjects<'_> {
                 .query(
                     "min_access_level",
                     &Into::<
-                        crate::types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
+                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
                     >::into(value),
                 ),
         )
@@ -10181,7 +8770,7 @@ impl ListUserStarredProjects<'_> {
                 .query_array(
                     "topic[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -10275,10 +8864,3 @@ impl ListUserStarredProjects<'_> {
         Self(self.0.query("statistics", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserStarredProjects<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserStarredProjects);

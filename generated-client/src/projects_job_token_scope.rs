@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! projects_job_token_scope: Operations about projects_job_token_scopes
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Fetch CI_JOB_TOKEN access settings.
     ///
@@ -13,14 +15,14 @@ impl crate::Client {
     /// Returns, on success (200): Fetch CI_JOB_TOKEN access settings.
     pub fn get_project_job_token_scope(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectJobTokenScope<'_> {
         GetProjectJobTokenScope(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/job_token_scope",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -35,19 +37,17 @@ impl crate::Client {
     /// Returns, on success (204): Patch CI_JOB_TOKEN access settings.
     pub fn update_project_job_token_scope(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::UpdateProjectJobTokenScopeBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::UpdateProjectJobTokenScopeBody>,
     ) -> UpdateProjectJobTokenScope<'_> {
         UpdateProjectJobTokenScope(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
                     "api/v4/projects/{}/job_token_scope",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectJobTokenScopeBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectJobTokenScopeBody>::into(body)),
         )
     }
     /// Fetch project inbound allowlist for CI_JOB_TOKEN access settings.
@@ -62,14 +62,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectJobTokenScopeAllowlist`].
     pub fn list_project_job_token_scope_allowlist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectJobTokenScopeAllowlist<'_> {
         ListProjectJobTokenScopeAllowlist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/job_token_scope/allowlist",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -84,20 +84,18 @@ impl crate::Client {
     /// Returns, on success (201): Add target project to allowlist.
     pub fn create_project_job_token_scope_allowlist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectJobTokenScopeAllowlistBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectJobTokenScopeAllowlistBody>,
     ) -> CreateProjectJobTokenScopeAllowlist<'_> {
         CreateProjectJobTokenScopeAllowlist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/job_token_scope/allowlist",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateProjectJobTokenScopeAllowlistBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectJobTokenScopeAllowlistBody>::into(body),
                 ),
         )
     }
@@ -113,14 +111,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectJobTokenScopeGroupsAllowlist`].
     pub fn list_project_job_token_scope_groups_allowlist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectJobTokenScopeGroupsAllowlist<'_> {
         ListProjectJobTokenScopeGroupsAllowlist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/job_token_scope/groups_allowlist",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -135,19 +133,19 @@ impl crate::Client {
     /// Returns, on success (201): Add target group to allowlist.
     pub fn create_project_job_token_scope_groups_allowlist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectJobTokenScopeGroupsAllowlistBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectJobTokenScopeGroupsAllowlistBody>,
     ) -> CreateProjectJobTokenScopeGroupsAllowlist<'_> {
         CreateProjectJobTokenScopeGroupsAllowlist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/job_token_scope/groups_allowlist",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateProjectJobTokenScopeGroupsAllowlistBody,
+                        types::CreateProjectJobTokenScopeGroupsAllowlistBody,
                     >::into(body),
                 ),
         )
@@ -163,16 +161,16 @@ impl crate::Client {
     /// Returns, on success (204): Delete target group from allowlist.
     pub fn delete_project_job_token_scope_groups_allowlist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         target_group_id: impl Into<i64>,
     ) -> DeleteProjectJobTokenScopeGroupsAllowlist<'_> {
         DeleteProjectJobTokenScopeGroupsAllowlist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/job_token_scope/groups_allowlist/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(target_group_id),
                 ],
             ),
@@ -189,48 +187,38 @@ impl crate::Client {
     /// Returns, on success (204): Delete project from allowlist.
     pub fn delete_project_job_token_scope_allowlist(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         target_project_id: impl Into<i64>,
     ) -> DeleteProjectJobTokenScopeAllowlist<'_> {
         DeleteProjectJobTokenScopeAllowlist(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/job_token_scope/allowlist/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(target_project_id),
                 ],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_job_token_scope`]: `GET /api/v4/projects/{id}/job_token_scope`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectJobTokenScope<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectJobTokenScope<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectJobTokenScope>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectJobTokenScope);
-/// Request builder of [`crate::Client::update_project_job_token_scope`]: `PATCH /api/v4/projects/{id}/job_token_scope`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectJobTokenScope<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectJobTokenScope<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectJobTokenScope);
-/// Request builder of [`crate::Client::list_project_job_token_scope_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_job_token_scope`]: `GET /api/v4/projects/{id}/job_token_scope`. Send it with `.await`."]
+    GetProjectJobTokenScope, runtime::Json < types::ApiEntitiesProjectJobTokenScope >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_job_token_scope`]: `PATCH /api/v4/projects/{id}/job_token_scope`. Send it with `.await`."]
+    UpdateProjectJobTokenScope, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_job_token_scope_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectJobTokenScopeAllowlist, runtime::Paged <
+    types::ApiEntitiesBasicProjectDetails >
+);
 impl ListProjectJobTokenScopeAllowlist<'_> {
     /// Current page number
     ///
@@ -245,28 +233,18 @@ impl ListProjectJobTokenScopeAllowlist<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectJobTokenScopeAllowlist<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectJobTokenScopeAllowlist);
-/// Request builder of [`crate::Client::create_project_job_token_scope_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectJobTokenScopeAllowlist<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicProjectDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectJobTokenScopeAllowlist);
-/// Request builder of [`crate::Client::list_project_job_token_scope_groups_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_job_token_scope_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await`."]
+    CreateProjectJobTokenScopeAllowlist, runtime::Json <
+    types::ApiEntitiesBasicProjectDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_job_token_scope_groups_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectJobTokenScopeGroupsAllowlist, runtime::Paged <
+    types::ApiEntitiesBasicProjectDetails >
+);
 impl ListProjectJobTokenScopeGroupsAllowlist<'_> {
     /// Current page number
     ///
@@ -281,45 +259,19 @@ impl ListProjectJobTokenScopeGroupsAllowlist<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectJobTokenScopeGroupsAllowlist<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesBasicProjectDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectJobTokenScopeGroupsAllowlist);
-/// Request builder of [`crate::Client::create_project_job_token_scope_groups_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for CreateProjectJobTokenScopeGroupsAllowlist<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesBasicGroupDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectJobTokenScopeGroupsAllowlist);
-/// Request builder of [`crate::Client::delete_project_job_token_scope_groups_allowlist`]: `DELETE /api/v4/projects/{id}/job_token_scope/groups_allowlist/{target_group_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectJobTokenScopeGroupsAllowlist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for DeleteProjectJobTokenScopeGroupsAllowlist<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectJobTokenScopeGroupsAllowlist);
-/// Request builder of [`crate::Client::delete_project_job_token_scope_allowlist`]: `DELETE /api/v4/projects/{id}/job_token_scope/allowlist/{target_project_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectJobTokenScopeAllowlist<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectJobTokenScopeAllowlist<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectJobTokenScopeAllowlist);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_job_token_scope_groups_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await`."]
+    CreateProjectJobTokenScopeGroupsAllowlist, runtime::Json <
+    types::ApiEntitiesBasicGroupDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_job_token_scope_groups_allowlist`]: `DELETE /api/v4/projects/{id}/job_token_scope/groups_allowlist/{target_group_id}`. Send it with `.await`."]
+    DeleteProjectJobTokenScopeGroupsAllowlist, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_job_token_scope_allowlist`]: `DELETE /api/v4/projects/{id}/job_token_scope/allowlist/{target_project_id}`. Send it with `.await`."]
+    DeleteProjectJobTokenScopeAllowlist, runtime::Empty
+);

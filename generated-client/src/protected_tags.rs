@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! protected_tags: Operations about protected_tags
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a project's protected tags
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): Get a project's protected tags.
-    ///
     /// Optional parameters are set on the returned [`ListProjectProtectedTags`].
     pub fn list_project_protected_tags(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectProtectedTags<'_> {
         ListProjectProtectedTags(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/protected_tags",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,23 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Protect a single tag or wildcard.
     pub fn create_project_protected_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectProtectedTagBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectProtectedTagBody>,
     ) -> CreateProjectProtectedTag<'_> {
         CreateProjectProtectedTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/protected_tags",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectProtectedTagBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectProtectedTagBody>::into(body)),
         )
     }
     /// Get a single protected tag
@@ -65,22 +61,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`: The name of the tag or wildcard
-    ///
-    /// Returns, on success (200): Get a single protected tag.
     pub fn get_project_protected_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
     ) -> GetProjectProtectedTag<'_> {
         GetProjectProtectedTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/protected_tags/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(name)],
             ),
         )
     }
@@ -93,30 +84,26 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`: The name of the protected tag
-    ///
-    /// Returns, on success (204): Unprotect a single tag.
     pub fn delete_project_protected_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
     ) -> DeleteProjectProtectedTag<'_> {
         DeleteProjectProtectedTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/protected_tags/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(name)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_protected_tags`]: `GET /api/v4/projects/{id}/protected_tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectProtectedTags<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_protected_tags`]: `GET /api/v4/projects/{id}/protected_tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectProtectedTags, runtime::Paged < types::ApiEntitiesProtectedTag >
+);
 impl ListProjectProtectedTags<'_> {
     /// Current page number
     ///
@@ -131,43 +118,18 @@ impl ListProjectProtectedTags<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectProtectedTags<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProtectedTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectProtectedTags);
-/// Request builder of [`crate::Client::create_project_protected_tag`]: `POST /api/v4/projects/{id}/protected_tags`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectProtectedTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectProtectedTag<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectProtectedTag);
-/// Request builder of [`crate::Client::get_project_protected_tag`]: `GET /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectProtectedTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectProtectedTag<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProtectedTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectProtectedTag);
-/// Request builder of [`crate::Client::delete_project_protected_tag`]: `DELETE /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectProtectedTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectProtectedTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectProtectedTag);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_protected_tag`]: `POST /api/v4/projects/{id}/protected_tags`. Send it with `.await`."]
+    CreateProjectProtectedTag, runtime::Json < types::ApiEntitiesProtectedTag >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_protected_tag`]: `GET /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`."]
+    GetProjectProtectedTag, runtime::Json < types::ApiEntitiesProtectedTag >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_protected_tag`]: `DELETE /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`."]
+    DeleteProjectProtectedTag, runtime::Empty
+);

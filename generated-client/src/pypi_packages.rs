@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! pypi_packages: Operations related to PyPI packages
+use crate::runtime;
 impl crate::Client {
     /// Download a package file from a group
     ///
@@ -13,21 +14,19 @@ impl crate::Client {
     /// - `id`: The ID or full path of the group.
     /// - `sha256`: The PyPi package sha256 check sum
     /// - `file_identifier`: The PyPi package file identifier
-    ///
-    /// Returns, on success (200): Download a package file from a group.
     pub fn get_group_package_pypi_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha256: impl Into<String>,
         file_identifier: impl Into<String>,
     ) -> GetGroupPackagePypiFile<'_> {
         GetGroupPackagePypiFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/pypi/files/{}/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(sha256),
                     &Into::<String>::into(file_identifier),
                 ],
@@ -42,18 +41,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or full path of the group.
-    ///
-    /// Returns, on success (200): The PyPi Simple Group Index Endpoint.
     pub fn get_group_package_pypi_simple(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupPackagePypiSimple<'_> {
         GetGroupPackagePypiSimple(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/pypi/simple",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -66,20 +63,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or full path of the group.
     /// - `package_name`: The PyPi package name
-    ///
-    /// Returns, on success (200): The PyPi Simple Group Package Endpoint.
     pub fn get_group_package_pypi_simple_by_package_name(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetGroupPackagePypiSimpleByPackageName<'_> {
         GetGroupPackagePypiSimpleByPackageName(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/-/packages/pypi/simple/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -95,21 +90,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha256`: The PyPi package sha256 check sum
     /// - `file_identifier`: The PyPi package file identifier
-    ///
-    /// Returns, on success (200): The PyPi package download endpoint.
     pub fn get_project_package_pypi_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         sha256: impl Into<String>,
         file_identifier: impl Into<String>,
     ) -> GetProjectPackagePypiFile<'_> {
         GetProjectPackagePypiFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/pypi/files/{}/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(sha256),
                     &Into::<String>::into(file_identifier),
                 ],
@@ -124,18 +117,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): The PyPi Simple Project Index Endpoint.
     pub fn get_project_package_pypi_simple(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectPackagePypiSimple<'_> {
         GetProjectPackagePypiSimple(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/pypi/simple",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -148,20 +139,18 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: The PyPi package name
-    ///
-    /// Returns, on success (200): The PyPi Simple Project Package Endpoint.
     pub fn get_project_package_pypi_simple_by_package_name(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
     ) -> GetProjectPackagePypiSimpleByPackageName<'_> {
         GetProjectPackagePypiSimpleByPackageName(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/pypi/simple/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
                 ],
             ),
@@ -179,25 +168,23 @@ impl crate::Client {
     /// - `name`:
     /// - `version`:
     ///
-    /// Returns, on success (201): The PyPi Package upload endpoint.
-    ///
     /// Optional parameters are set on the returned [`CreateProjectPackagePypi`].
     pub fn create_project_package_pypi(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        content: impl Into<crate::runtime::File>,
+        id: impl Into<runtime::IdOrPath>,
+        content: impl Into<runtime::File>,
         name: impl Into<String>,
         version: impl Into<String>,
     ) -> CreateProjectPackagePypi<'_> {
         CreateProjectPackagePypi(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/packages/pypi",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
-                .form_file("content", &Into::<crate::runtime::File>::into(content))
+                .form_file("content", &Into::<runtime::File>::into(content))
                 .form_field("name", &Into::<String>::into(name))
                 .form_field("version", &Into::<String>::into(version)),
         )
@@ -210,92 +197,55 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (200): Authorize the PyPi package upload from workhorse.
     pub fn authorize_project_package_pypi(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AuthorizeProjectPackagePypi<'_> {
         AuthorizeProjectPackagePypi(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/packages/pypi/authorize",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_group_package_pypi_file`]: `GET /api/v4/groups/{id}/-/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackagePypiFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackagePypiFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackagePypiFile);
-/// Request builder of [`crate::Client::get_group_package_pypi_simple`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackagePypiSimple<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackagePypiSimple<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackagePypiSimple);
-/// Request builder of [`crate::Client::get_group_package_pypi_simple_by_package_name`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupPackagePypiSimpleByPackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetGroupPackagePypiSimpleByPackageName<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupPackagePypiSimpleByPackageName);
-/// Request builder of [`crate::Client::get_project_package_pypi_file`]: `GET /api/v4/projects/{id}/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackagePypiFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackagePypiFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackagePypiFile);
-/// Request builder of [`crate::Client::get_project_package_pypi_simple`]: `GET /api/v4/projects/{id}/packages/pypi/simple`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackagePypiSimple<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackagePypiSimple<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackagePypiSimple);
-/// Request builder of [`crate::Client::get_project_package_pypi_simple_by_package_name`]: `GET /api/v4/projects/{id}/packages/pypi/simple/{package_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackagePypiSimpleByPackageName<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackagePypiSimpleByPackageName<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackagePypiSimpleByPackageName);
-/// Request builder of [`crate::Client::create_project_package_pypi`]: `POST /api/v4/projects/{id}/packages/pypi`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPackagePypi<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_pypi_file`]: `GET /api/v4/groups/{id}/-/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`."]
+    GetGroupPackagePypiFile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_pypi_simple`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple`. Send it with `.await`."]
+    GetGroupPackagePypiSimple, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_package_pypi_simple_by_package_name`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple/{package_name}`. Send it with `.await`."]
+    GetGroupPackagePypiSimpleByPackageName, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_pypi_file`]: `GET /api/v4/projects/{id}/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`."]
+    GetProjectPackagePypiFile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_pypi_simple`]: `GET /api/v4/projects/{id}/packages/pypi/simple`. Send it with `.await`."]
+    GetProjectPackagePypiSimple, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_pypi_simple_by_package_name`]: `GET /api/v4/projects/{id}/packages/pypi/simple/{package_name}`. Send it with `.await`."]
+    GetProjectPackagePypiSimpleByPackageName, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_package_pypi`]: `POST /api/v4/projects/{id}/packages/pypi`. Send it with `.await`."]
+    CreateProjectPackagePypi, runtime::Empty
+);
 impl CreateProjectPackagePypi<'_> {
     pub fn requires_python(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("requires_python", &Into::<String>::into(value)))
@@ -325,21 +275,8 @@ impl CreateProjectPackagePypi<'_> {
         Self(self.0.form_field("keywords", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateProjectPackagePypi<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPackagePypi);
-/// Request builder of [`crate::Client::authorize_project_package_pypi`]: `POST /api/v4/projects/{id}/packages/pypi/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectPackagePypi<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackagePypi<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectPackagePypi);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_package_pypi`]: `POST /api/v4/projects/{id}/packages/pypi/authorize`. Send it with `.await`."]
+    AuthorizeProjectPackagePypi, runtime::Empty
+);

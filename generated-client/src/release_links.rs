@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! release_links: Operations related to release assets (links)
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List links of a release
     ///
@@ -13,23 +15,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The tag associated with the release
     ///
-    /// Returns, on success (200): List links of a release.
-    ///
     /// Optional parameters are set on the returned [`ListProjectReleaseAssetLinks`].
     pub fn list_project_release_asset_links(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
     ) -> ListProjectReleaseAssetLinks<'_> {
         ListProjectReleaseAssetLinks(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/releases/{}/assets/links",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(tag_name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(tag_name)],
             ),
         )
     }
@@ -43,27 +40,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The tag associated with the release
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a release link.
     pub fn create_project_release_asset_link(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
-        body: impl Into<crate::types::CreateProjectReleaseAssetLinkBody>,
+        body: impl Into<types::CreateProjectReleaseAssetLinkBody>,
     ) -> CreateProjectReleaseAssetLink<'_> {
         CreateProjectReleaseAssetLink(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/releases/{}/assets/links",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(tag_name),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectReleaseAssetLinkBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectReleaseAssetLinkBody>::into(body)),
         )
     }
     /// Get a release link
@@ -76,21 +69,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The tag associated with the release
     /// - `link_id`: The ID of the link
-    ///
-    /// Returns, on success (200): Get a release link.
     pub fn get_project_release_asset_link(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
         link_id: impl Into<i64>,
     ) -> GetProjectReleaseAssetLink<'_> {
         GetProjectReleaseAssetLink(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/releases/{}/assets/links/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(tag_name),
                     &Into::<i64>::into(link_id),
                 ],
@@ -108,29 +99,25 @@ impl crate::Client {
     /// - `tag_name`: The tag associated with the release
     /// - `link_id`: The ID of the link
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a release link.
     pub fn update_project_release_asset_link(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
         link_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectReleaseAssetLinkBody>,
+        body: impl Into<types::UpdateProjectReleaseAssetLinkBody>,
     ) -> UpdateProjectReleaseAssetLink<'_> {
         UpdateProjectReleaseAssetLink(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/releases/{}/assets/links/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(tag_name),
                         &Into::<i64>::into(link_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectReleaseAssetLinkBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectReleaseAssetLinkBody>::into(body)),
         )
     }
     /// Delete a release link
@@ -147,17 +134,17 @@ impl crate::Client {
     /// Returns, on success (204): Bad request.
     pub fn delete_project_release_asset_link(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
         link_id: impl Into<i64>,
     ) -> DeleteProjectReleaseAssetLink<'_> {
         DeleteProjectReleaseAssetLink(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/releases/{}/assets/links/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(tag_name),
                     &Into::<i64>::into(link_id),
                 ],
@@ -165,10 +152,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_release_asset_links`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectReleaseAssetLinks<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_release_asset_links`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectReleaseAssetLinks, runtime::Paged < types::ApiEntitiesReleasesLink >
+);
 impl ListProjectReleaseAssetLinks<'_> {
     /// Current page number
     ///
@@ -183,54 +171,23 @@ impl ListProjectReleaseAssetLinks<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectReleaseAssetLinks<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesReleasesLink>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectReleaseAssetLinks);
-/// Request builder of [`crate::Client::create_project_release_asset_link`]: `POST /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectReleaseAssetLink<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectReleaseAssetLink<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectReleaseAssetLink);
-/// Request builder of [`crate::Client::get_project_release_asset_link`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectReleaseAssetLink<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectReleaseAssetLink<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectReleaseAssetLink);
-/// Request builder of [`crate::Client::update_project_release_asset_link`]: `PUT /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectReleaseAssetLink<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectReleaseAssetLink<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesReleasesLink>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectReleaseAssetLink);
-/// Request builder of [`crate::Client::delete_project_release_asset_link`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectReleaseAssetLink<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectReleaseAssetLink<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectReleaseAssetLink);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_release_asset_link`]: `POST /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await`."]
+    CreateProjectReleaseAssetLink, runtime::Json < types::ApiEntitiesReleasesLink >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_release_asset_link`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`."]
+    GetProjectReleaseAssetLink, runtime::Json < types::ApiEntitiesReleasesLink >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_release_asset_link`]: `PUT /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`."]
+    UpdateProjectReleaseAssetLink, runtime::Json < types::ApiEntitiesReleasesLink >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_release_asset_link`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`."]
+    DeleteProjectReleaseAssetLink, runtime::Empty
+);

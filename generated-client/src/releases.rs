@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! releases: Operations related to releases
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List group releases
     ///
@@ -12,19 +14,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group owned by the authenticated user
     ///
-    /// Returns, on success (200): List group releases.
-    ///
     /// Optional parameters are set on the returned [`ListGroupReleases`].
     pub fn list_group_releases(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupReleases<'_> {
         ListGroupReleases(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/releases",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,19 +37,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     ///
-    /// Returns, on success (200): List Releases.
-    ///
     /// Optional parameters are set on the returned [`ListProjectReleases`].
     pub fn list_project_releases(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectReleases<'_> {
         ListProjectReleases(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/releases",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -62,21 +60,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a release.
     pub fn create_project_release(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectReleaseBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectReleaseBody>,
     ) -> CreateProjectRelease<'_> {
         CreateProjectRelease(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/releases",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectReleaseBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectReleaseBody>::into(body)),
         )
     }
     /// Get a release by a tag name
@@ -89,23 +85,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The Git tag the release is associated with
     ///
-    /// Returns, on success (200): Get a release by a tag name.
-    ///
     /// Optional parameters are set on the returned [`GetProjectRelease`].
     pub fn get_project_release(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
     ) -> GetProjectRelease<'_> {
         GetProjectRelease(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/releases/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(tag_name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(tag_name)],
             ),
         )
     }
@@ -119,25 +110,23 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The Git tag the release is associated with
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update a release.
     pub fn update_project_release(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectReleaseBody>,
+        body: impl Into<types::UpdateProjectReleaseBody>,
     ) -> UpdateProjectRelease<'_> {
         UpdateProjectRelease(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/releases/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(tag_name),
                     ],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectReleaseBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectReleaseBody>::into(body)),
         )
     }
     /// Delete a release
@@ -149,22 +138,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The Git tag the release is associated with
-    ///
-    /// Returns, on success (204): Delete a release.
     pub fn delete_project_release(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
     ) -> DeleteProjectRelease<'_> {
         DeleteProjectRelease(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/releases/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(tag_name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(tag_name)],
             ),
         )
     }
@@ -178,21 +162,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `tag_name`: The Git tag the release is associated with
     /// - `direct_asset_path`: The path to the file to download, as specified when creating the release asset
-    ///
-    /// Returns, on success (200): Download a project release asset file.
     pub fn get_project_release_download(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
         direct_asset_path: impl Into<String>,
     ) -> GetProjectReleaseDownload<'_> {
         GetProjectReleaseDownload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/releases/{}/downloads/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(tag_name),
                     &Into::<String>::into(direct_asset_path),
                 ],
@@ -208,19 +190,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `suffix_path`: The path to be suffixed to the latest release
-    ///
-    /// Returns, on success (200): Get the latest project release.
     pub fn get_project_release_permalink_latest_suffix_path(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         suffix_path: impl Into<String>,
     ) -> GetProjectReleasePermalinkLatestSuffixPath<'_> {
         GetProjectReleasePermalinkLatestSuffixPath(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
                     "api/v4/projects/{}/releases/permalink/latest(/)(*suffix_path)",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("suffix_path", &Into::<String>::into(suffix_path)),
         )
@@ -234,40 +214,32 @@ impl crate::Client {
     /// Arguments:
     /// - `tag_name`: The Git tag the release is associated with
     /// - `id`:
-    ///
-    /// Returns, on success (201): Collect release evidence.
     pub fn create_project_release_evidence(
         &self,
         tag_name: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectReleaseEvidence<'_> {
         CreateProjectReleaseEvidence(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/releases/{}/evidence",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(tag_name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(tag_name)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_releases`]: `GET /api/v4/groups/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupReleases<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_releases`]: `GET /api/v4/groups/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupReleases, runtime::Paged < types::ApiEntitiesRelease >
+);
 impl ListGroupReleases<'_> {
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Return only limited fields for each release
     ///
@@ -288,17 +260,11 @@ impl ListGroupReleases<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupReleases<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesRelease>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupReleases);
-/// Request builder of [`crate::Client::list_project_releases`]: `GET /api/v4/projects/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectReleases<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_releases`]: `GET /api/v4/projects/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectReleases, runtime::Paged < types::ApiEntitiesRelease >
+);
 impl ListProjectReleases<'_> {
     /// Current page number
     ///
@@ -315,20 +281,14 @@ impl ListProjectReleases<'_> {
     /// The field to use as order. Either `released_at` (default) or `created_at`
     ///
     /// Default: `"released_at"`.
-    pub fn order_by(self, value: impl Into<crate::types::ReleaseOrderBy>) -> Self {
-        Self(
-            self.0.query("order_by", &Into::<crate::types::ReleaseOrderBy>::into(value)),
-        )
+    pub fn order_by(self, value: impl Into<types::ReleaseOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ReleaseOrderBy>::into(value)))
     }
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// If `true`, a response includes HTML rendered markdown of the release description
     pub fn include_html_description(self, value: impl Into<bool>) -> Self {
@@ -363,94 +323,44 @@ impl ListProjectReleases<'_> {
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectReleases<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesRelease>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectReleases);
-/// Request builder of [`crate::Client::create_project_release`]: `POST /api/v4/projects/{id}/releases`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRelease<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRelease<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRelease);
-/// Request builder of [`crate::Client::get_project_release`]: `GET /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRelease<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_release`]: `POST /api/v4/projects/{id}/releases`. Send it with `.await`."]
+    CreateProjectRelease, runtime::Json < types::ApiEntitiesRelease >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_release`]: `GET /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`."]
+    GetProjectRelease, runtime::Json < types::ApiEntitiesRelease >
+);
 impl GetProjectRelease<'_> {
     /// If `true`, a response includes HTML rendered markdown of the release description
     pub fn include_html_description(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("include_html_description", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectRelease<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRelease);
-/// Request builder of [`crate::Client::update_project_release`]: `PUT /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectRelease<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectRelease<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectRelease);
-/// Request builder of [`crate::Client::delete_project_release`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRelease<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRelease<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRelease);
-/// Request builder of [`crate::Client::get_project_release_download`]: `GET /api/v4/projects/{id}/releases/{tag_name}/downloads/{direct_asset_path}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectReleaseDownload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectReleaseDownload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectReleaseDownload);
-/// Request builder of [`crate::Client::get_project_release_permalink_latest_suffix_path`]: `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectReleasePermalinkLatestSuffixPath<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectReleasePermalinkLatestSuffixPath<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectReleasePermalinkLatestSuffixPath);
-/// Request builder of [`crate::Client::create_project_release_evidence`]: `POST /api/v4/projects/{id}/releases/{tag_name}/evidence`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectReleaseEvidence<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectReleaseEvidence<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRelease>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectReleaseEvidence);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_release`]: `PUT /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`."]
+    UpdateProjectRelease, runtime::Json < types::ApiEntitiesRelease >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_release`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`."]
+    DeleteProjectRelease, runtime::Json < types::ApiEntitiesRelease >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_release_download`]: `GET /api/v4/projects/{id}/releases/{tag_name}/downloads/{direct_asset_path}`. Send it with `.await`."]
+    GetProjectReleaseDownload, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_release_permalink_latest_suffix_path`]: `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`. Send it with `.await`."]
+    GetProjectReleasePermalinkLatestSuffixPath, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_release_evidence`]: `POST /api/v4/projects/{id}/releases/{tag_name}/evidence`. Send it with `.await`."]
+    CreateProjectReleaseEvidence, runtime::Json < types::ApiEntitiesRelease >
+);

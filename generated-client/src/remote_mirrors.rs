@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! remote_mirrors: Operations about remote_mirrors
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List the project's remote mirrors
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRemoteMirrors`].
     pub fn list_project_remote_mirrors(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRemoteMirrors<'_> {
         ListProjectRemoteMirrors(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/remote_mirrors",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,19 +39,17 @@ impl crate::Client {
     /// Returns, on success (201): Create remote mirror for a project.
     pub fn create_project_remote_mirror(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectRemoteMirrorBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectRemoteMirrorBody>,
     ) -> CreateProjectRemoteMirror<'_> {
         CreateProjectRemoteMirror(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/remote_mirrors",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectRemoteMirrorBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectRemoteMirrorBody>::into(body)),
         )
     }
     /// Get a single remote mirror
@@ -63,18 +63,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a single remote mirror.
     pub fn get_project_remote_mirror(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         mirror_id: impl Into<String>,
     ) -> GetProjectRemoteMirror<'_> {
         GetProjectRemoteMirror(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/remote_mirrors/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(mirror_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(mirror_id)],
             ),
         )
     }
@@ -90,23 +87,21 @@ impl crate::Client {
     /// Returns, on success (200): Update the attributes of a single remote mirror.
     pub fn update_project_remote_mirror(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         mirror_id: impl Into<String>,
-        body: impl Into<crate::types::UpdateProjectRemoteMirrorBody>,
+        body: impl Into<types::UpdateProjectRemoteMirrorBody>,
     ) -> UpdateProjectRemoteMirror<'_> {
         UpdateProjectRemoteMirror(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/remote_mirrors/{}",
                     &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
+                        &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(mirror_id),
                     ],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateProjectRemoteMirrorBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectRemoteMirrorBody>::into(body)),
         )
     }
     /// Delete a single remote mirror
@@ -118,22 +113,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `mirror_id`: The ID of a remote mirror
-    ///
-    /// Returns, on success (204): Delete a single remote mirror.
     pub fn delete_project_remote_mirror(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         mirror_id: impl Into<String>,
     ) -> DeleteProjectRemoteMirror<'_> {
         DeleteProjectRemoteMirror(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/remote_mirrors/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(mirror_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(mirror_id)],
             ),
         )
     }
@@ -148,18 +138,15 @@ impl crate::Client {
     /// Returns, on success (204): Triggers a push mirror operation.
     pub fn sync_project_remote_mirror(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         mirror_id: impl Into<String>,
     ) -> SyncProjectRemoteMirror<'_> {
         SyncProjectRemoteMirror(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/remote_mirrors/{}/sync",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(mirror_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(mirror_id)],
             ),
         )
     }
@@ -174,26 +161,24 @@ impl crate::Client {
     /// Returns, on success (200): Get the public key of a single remote mirror.
     pub fn get_project_remote_mirror_public_key(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         mirror_id: impl Into<String>,
     ) -> GetProjectRemoteMirrorPublicKey<'_> {
         GetProjectRemoteMirrorPublicKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/remote_mirrors/{}/public_key",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(mirror_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(mirror_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_remote_mirrors`]: `GET /api/v4/projects/{id}/remote_mirrors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRemoteMirrors<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_remote_mirrors`]: `GET /api/v4/projects/{id}/remote_mirrors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRemoteMirrors, runtime::Paged < types::ApiEntitiesRemoteMirror >
+);
 impl ListProjectRemoteMirrors<'_> {
     /// Current page number
     ///
@@ -208,76 +193,33 @@ impl ListProjectRemoteMirrors<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRemoteMirrors<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesRemoteMirror>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRemoteMirrors);
-/// Request builder of [`crate::Client::create_project_remote_mirror`]: `POST /api/v4/projects/{id}/remote_mirrors`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRemoteMirror<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRemoteMirror);
-/// Request builder of [`crate::Client::get_project_remote_mirror`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRemoteMirror<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRemoteMirror);
-/// Request builder of [`crate::Client::update_project_remote_mirror`]: `PUT /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectRemoteMirror<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesRemoteMirror>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectRemoteMirror);
-/// Request builder of [`crate::Client::delete_project_remote_mirror`]: `DELETE /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRemoteMirror<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRemoteMirror);
-/// Request builder of [`crate::Client::sync_project_remote_mirror`]: `POST /api/v4/projects/{id}/remote_mirrors/{mirror_id}/sync`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct SyncProjectRemoteMirror<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for SyncProjectRemoteMirror<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(SyncProjectRemoteMirror);
-/// Request builder of [`crate::Client::get_project_remote_mirror_public_key`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}/public_key`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRemoteMirrorPublicKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRemoteMirrorPublicKey<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRemoteMirrorPublicKey);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_remote_mirror`]: `POST /api/v4/projects/{id}/remote_mirrors`. Send it with `.await`."]
+    CreateProjectRemoteMirror, runtime::Json < types::ApiEntitiesRemoteMirror >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_remote_mirror`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`."]
+    GetProjectRemoteMirror, runtime::Json < types::ApiEntitiesRemoteMirror >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_remote_mirror`]: `PUT /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`."]
+    UpdateProjectRemoteMirror, runtime::Json < types::ApiEntitiesRemoteMirror >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_remote_mirror`]: `DELETE /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`."]
+    DeleteProjectRemoteMirror, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::sync_project_remote_mirror`]: `POST /api/v4/projects/{id}/remote_mirrors/{mirror_id}/sync`. Send it with `.await`."]
+    SyncProjectRemoteMirror, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_remote_mirror_public_key`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}/public_key`. Send it with `.await`."]
+    GetProjectRemoteMirrorPublicKey, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! resource_milestone_events: Operations about resource milestone events
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List project Issue milestone events
     ///
@@ -13,23 +15,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `eventable_id`: The ID of the eventable
     ///
-    /// Returns, on success (200): List project Issue milestone events.
-    ///
     /// Optional parameters are set on the returned [`ListProjectIssueResourceMilestoneEvents`].
     pub fn list_project_issue_resource_milestone_events(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         eventable_id: impl Into<i64>,
     ) -> ListProjectIssueResourceMilestoneEvents<'_> {
         ListProjectIssueResourceMilestoneEvents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/issues/{}/resource_milestone_events",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(eventable_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(eventable_id)],
             ),
         )
     }
@@ -43,21 +40,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `event_id`: The ID of a resource milestone event
     /// - `eventable_id`: The ID of the eventable
-    ///
-    /// Returns, on success (200): Get single Issue milestone event.
     pub fn get_project_issue_resource_milestone_event(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         event_id: impl Into<String>,
         eventable_id: impl Into<i64>,
     ) -> GetProjectIssueResourceMilestoneEvent<'_> {
         GetProjectIssueResourceMilestoneEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/issues/{}/resource_milestone_events/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(eventable_id),
                     &Into::<String>::into(event_id),
                 ],
@@ -74,23 +69,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `eventable_id`: The ID of the eventable
     ///
-    /// Returns, on success (200): List project Merge request milestone events.
-    ///
     /// Optional parameters are set on the returned [`ListProjectMergeRequestResourceMilestoneEvents`].
     pub fn list_project_merge_request_resource_milestone_events(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         eventable_id: impl Into<i64>,
     ) -> ListProjectMergeRequestResourceMilestoneEvents<'_> {
         ListProjectMergeRequestResourceMilestoneEvents(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/resource_milestone_events",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(eventable_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(eventable_id)],
             ),
         )
     }
@@ -104,21 +94,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `event_id`: The ID of a resource milestone event
     /// - `eventable_id`: The ID of the eventable
-    ///
-    /// Returns, on success (200): Get single Merge request milestone event.
     pub fn get_project_merge_request_resource_milestone_event(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         event_id: impl Into<String>,
         eventable_id: impl Into<i64>,
     ) -> GetProjectMergeRequestResourceMilestoneEvent<'_> {
         GetProjectMergeRequestResourceMilestoneEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/merge_requests/{}/resource_milestone_events/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(eventable_id),
                     &Into::<String>::into(event_id),
                 ],
@@ -126,10 +114,12 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_issue_resource_milestone_events`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectIssueResourceMilestoneEvents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_issue_resource_milestone_events`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectIssueResourceMilestoneEvents, runtime::Paged <
+    types::ApiEntitiesResourceMilestoneEvent >
+);
 impl ListProjectIssueResourceMilestoneEvents<'_> {
     /// Current page number
     ///
@@ -144,32 +134,18 @@ impl ListProjectIssueResourceMilestoneEvents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectIssueResourceMilestoneEvents<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesResourceMilestoneEvent,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectIssueResourceMilestoneEvents);
-/// Request builder of [`crate::Client::get_project_issue_resource_milestone_event`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectIssueResourceMilestoneEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectIssueResourceMilestoneEvent<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceMilestoneEvent,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectIssueResourceMilestoneEvent);
-/// Request builder of [`crate::Client::list_project_merge_request_resource_milestone_events`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectMergeRequestResourceMilestoneEvents<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_issue_resource_milestone_event`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`."]
+    GetProjectIssueResourceMilestoneEvent, runtime::Json <
+    types::ApiEntitiesResourceMilestoneEvent >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_merge_request_resource_milestone_events`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestResourceMilestoneEvents, runtime::Paged <
+    types::ApiEntitiesResourceMilestoneEvent >
+);
 impl ListProjectMergeRequestResourceMilestoneEvents<'_> {
     /// Current page number
     ///
@@ -184,27 +160,9 @@ impl ListProjectMergeRequestResourceMilestoneEvents<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a>
-for ListProjectMergeRequestResourceMilestoneEvents<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesResourceMilestoneEvent,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectMergeRequestResourceMilestoneEvents);
-/// Request builder of [`crate::Client::get_project_merge_request_resource_milestone_event`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectMergeRequestResourceMilestoneEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a>
-for GetProjectMergeRequestResourceMilestoneEvent<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesResourceMilestoneEvent,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectMergeRequestResourceMilestoneEvent);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_merge_request_resource_milestone_event`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`."]
+    GetProjectMergeRequestResourceMilestoneEvent, runtime::Json <
+    types::ApiEntitiesResourceMilestoneEvent >
+);

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! rpm_packages: Operations related to RPM packages
+use crate::runtime;
 impl crate::Client {
     /// Download repository metadata files
     ///
@@ -12,22 +13,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `file_name`: Repository metadata file name
-    ///
-    /// Returns, on success (200): Download repository metadata files.
     pub fn get_project_package_rpm_repodatum(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
     ) -> GetProjectPackageRpmRepodatum<'_> {
         GetProjectPackageRpmRepodatum(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/rpm/repodata/{*}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(file_name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(file_name)],
             ),
         )
     }
@@ -41,21 +37,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_file_id`: RPM package file id
     /// - `file_name`: RPM package file name
-    ///
-    /// Returns, on success (200): Download RPM package files.
     pub fn get_project_package_rpm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         package_file_id: impl Into<i64>,
         file_name: impl Into<String>,
     ) -> GetProjectPackageRpm<'_> {
         GetProjectPackageRpm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/packages/rpm/{*}/{*}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(package_file_id),
                     &Into::<String>::into(file_name),
                 ],
@@ -70,18 +64,16 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (201): Upload a RPM package.
     pub fn create_project_package_rpm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectPackageRpm<'_> {
         CreateProjectPackageRpm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/packages/rpm",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -93,63 +85,37 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    ///
-    /// Returns, on success (201): Authorize package upload from workhorse.
     pub fn authorize_project_package_rpm(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AuthorizeProjectPackageRpm<'_> {
         AuthorizeProjectPackageRpm(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/packages/rpm/authorize",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_package_rpm_repodatum`]: `GET /api/v4/projects/{id}/packages/rpm/repodata/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageRpmRepodatum<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageRpmRepodatum<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageRpmRepodatum);
-/// Request builder of [`crate::Client::get_project_package_rpm`]: `GET /api/v4/projects/{id}/packages/rpm/{package_file_id}/{file_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectPackageRpm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectPackageRpm<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectPackageRpm);
-/// Request builder of [`crate::Client::create_project_package_rpm`]: `POST /api/v4/projects/{id}/packages/rpm`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectPackageRpm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectPackageRpm<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectPackageRpm);
-/// Request builder of [`crate::Client::authorize_project_package_rpm`]: `POST /api/v4/projects/{id}/packages/rpm/authorize`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AuthorizeProjectPackageRpm<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AuthorizeProjectPackageRpm<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AuthorizeProjectPackageRpm);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_rpm_repodatum`]: `GET /api/v4/projects/{id}/packages/rpm/repodata/{file_name}`. Send it with `.await`."]
+    GetProjectPackageRpmRepodatum, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_rpm`]: `GET /api/v4/projects/{id}/packages/rpm/{package_file_id}/{file_name}`. Send it with `.await`."]
+    GetProjectPackageRpm, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_package_rpm`]: `POST /api/v4/projects/{id}/packages/rpm`. Send it with `.await`."]
+    CreateProjectPackageRpm, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::authorize_project_package_rpm`]: `POST /api/v4/projects/{id}/packages/rpm/authorize`. Send it with `.await`."]
+    AuthorizeProjectPackageRpm, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! runners: Operations about runners
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List group's runners
     ///
@@ -17,14 +19,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupRunners`].
     pub fn list_group_runners(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupRunners<'_> {
         ListGroupRunners(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/runners",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -40,14 +42,14 @@ impl crate::Client {
     /// Returns, on success (201): Reset runner registration token.
     pub fn reset_group_runner_registration_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ResetGroupRunnerRegistrationToken<'_> {
         ResetGroupRunnerRegistrationToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/groups/{}/runners/reset_registration_token",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -65,14 +67,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRunners`].
     pub fn list_project_runners(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRunners<'_> {
         ListProjectRunners(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/runners",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -85,21 +87,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project owned by the authenticated user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Assign a runner to project.
     pub fn create_project_runner(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectRunnerBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectRunnerBody>,
     ) -> CreateProjectRunner<'_> {
         CreateProjectRunner(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/runners",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectRunnerBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectRunnerBody>::into(body)),
         )
     }
     /// Unassign a project runner from the project
@@ -115,18 +115,15 @@ impl crate::Client {
     /// Returns, on success (204): Unassign a runner from project.
     pub fn delete_project_runner(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         runner_id: impl Into<i64>,
     ) -> DeleteProjectRunner<'_> {
         DeleteProjectRunner(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/runners/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(runner_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(runner_id)],
             ),
         )
     }
@@ -142,14 +139,14 @@ impl crate::Client {
     /// Returns, on success (201): Reset runner registration token.
     pub fn reset_project_runner_registration_token(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ResetProjectRunnerRegistrationToken<'_> {
         ResetProjectRunnerRegistrationToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/runners/reset_registration_token",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -164,12 +161,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListRunners`].
     pub fn list_runners(&self) -> ListRunners<'_> {
         ListRunners(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/runners",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/runners", &[]),
         )
     }
     /// Register a new runner
@@ -180,20 +172,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Register a new runner.
     pub fn create_runner(
         &self,
-        body: impl Into<crate::types::CreateRunnerBody>,
+        body: impl Into<types::CreateRunnerBody>,
     ) -> CreateRunner<'_> {
         CreateRunner(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/runners",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateRunnerBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/runners", &[])
+                .json_body(&Into::<types::CreateRunnerBody>::into(body)),
         )
     }
     /// Delete a runner by authentication token
@@ -208,12 +193,7 @@ impl crate::Client {
     /// Returns, on success (204): Delete a registered runner.
     pub fn delete_runners(&self, token: impl Into<String>) -> DeleteRunners<'_> {
         DeleteRunners(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::DELETE,
-                    "api/v4/runners",
-                    &[],
-                )
+            runtime::Call::new(self, ::reqwest::Method::DELETE, "api/v4/runners", &[])
                 .query("token", &Into::<String>::into(token)),
         )
     }
@@ -234,7 +214,7 @@ impl crate::Client {
         system_id: impl Into<String>,
     ) -> DeleteRunnerManagers<'_> {
         DeleteRunnerManagers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::DELETE,
                     "api/v4/runners/managers",
@@ -256,16 +236,16 @@ impl crate::Client {
     /// Returns, on success (200): Credentials are valid.
     pub fn verify_runner(
         &self,
-        body: impl Into<crate::types::VerifyRunnerBody>,
+        body: impl Into<types::VerifyRunnerBody>,
     ) -> VerifyRunner<'_> {
         VerifyRunner(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/runners/verify",
                     &[],
                 )
-                .json_body(&Into::<crate::types::VerifyRunnerBody>::into(body)),
+                .json_body(&Into::<types::VerifyRunnerBody>::into(body)),
         )
     }
     /// Reset runner authentication token with current token
@@ -278,17 +258,17 @@ impl crate::Client {
     /// Returns, on success (201): Reset runner authentication token with current token.
     pub fn reset_runner_authentication_token(
         &self,
-        body: impl Into<crate::types::ResetRunnerAuthenticationTokenBody>,
+        body: impl Into<types::ResetRunnerAuthenticationTokenBody>,
     ) -> ResetRunnerAuthenticationToken<'_> {
         ResetRunnerAuthenticationToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/runners/reset_authentication_token",
                     &[],
                 )
                 .json_body(
-                    &Into::<crate::types::ResetRunnerAuthenticationTokenBody>::into(body),
+                    &Into::<types::ResetRunnerAuthenticationTokenBody>::into(body),
                 ),
         )
     }
@@ -303,12 +283,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListRunnerAll`].
     pub fn list_runner_all(&self) -> ListRunnerAll<'_> {
         ListRunnerAll(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/runners/all",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/runners/all", &[]),
         )
     }
     /// Get runner's details
@@ -319,11 +294,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a runner
-    ///
-    /// Returns, on success (200): Get runner's details.
     pub fn get_runner(&self, id: impl Into<i64>) -> GetRunner<'_> {
         GetRunner(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/runners/{}",
@@ -345,16 +318,16 @@ impl crate::Client {
     pub fn update_runner(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateRunnerBody>,
+        body: impl Into<types::UpdateRunnerBody>,
     ) -> UpdateRunner<'_> {
         UpdateRunner(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/runners/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::UpdateRunnerBody>::into(body)),
+                .json_body(&Into::<types::UpdateRunnerBody>::into(body)),
         )
     }
     /// Delete a runner
@@ -369,7 +342,7 @@ impl crate::Client {
     /// Returns, on success (204): Remove a runner.
     pub fn delete_runner(&self, id: impl Into<i64>) -> DeleteRunner<'_> {
         DeleteRunner(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/runners/{}",
@@ -387,7 +360,7 @@ impl crate::Client {
     /// Returns, on success (200): Get a list of all runner's managers.
     pub fn get_runner_managers(&self, id: impl Into<i64>) -> GetRunnerManagers<'_> {
         GetRunnerManagers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/runners/{}/managers",
@@ -409,7 +382,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListRunnerJobs`].
     pub fn list_runner_jobs(&self, id: impl Into<i64>) -> ListRunnerJobs<'_> {
         ListRunnerJobs(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/runners/{}/jobs",
@@ -432,7 +405,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> ResetRunnerAuthenticationTokenById<'_> {
         ResetRunnerAuthenticationTokenById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/runners/{}/reset_authentication_token",
@@ -449,7 +422,7 @@ impl crate::Client {
     /// Returns, on success (201): Reset runner registration token.
     pub fn reset_runner_registration_token(&self) -> ResetRunnerRegistrationToken<'_> {
         ResetRunnerRegistrationToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/runners/reset_registration_token",
@@ -458,33 +431,23 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_runners`]: `GET /api/v4/groups/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupRunners<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_runners`]: `GET /api/v4/groups/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGroupRunners, runtime::Paged < types::ApiEntitiesCiRunner >
+);
 impl ListGroupRunners<'_> {
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<crate::types::ListGroupRunnersType>) -> Self {
-        Self(
-            self
-                .0
-                .query("type", &Into::<crate::types::ListGroupRunnersType>::into(value)),
-        )
+    pub fn r#type(self, value: impl Into<types::ListGroupRunnersType>) -> Self {
+        Self(self.0.query("type", &Into::<types::ListGroupRunnersType>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(self, value: impl Into<crate::types::ListGroupRunnersStatus>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListGroupRunnersStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<types::ListGroupRunnersStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::ListGroupRunnersStatus>::into(value)))
     }
     /// A list of runner tags
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
@@ -494,7 +457,7 @@ impl ListGroupRunners<'_> {
                 .query_array(
                     "tag_list[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -515,62 +478,33 @@ impl ListGroupRunners<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupRunners<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupRunners);
-/// Request builder of [`crate::Client::reset_group_runner_registration_token`]: `POST /api/v4/groups/{id}/runners/reset_registration_token`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResetGroupRunnerRegistrationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResetGroupRunnerRegistrationToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResetGroupRunnerRegistrationToken);
-/// Request builder of [`crate::Client::list_project_runners`]: `GET /api/v4/projects/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRunners<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::reset_group_runner_registration_token`]: `POST /api/v4/groups/{id}/runners/reset_registration_token`. Send it with `.await`."]
+    ResetGroupRunnerRegistrationToken, runtime::Json <
+    types::ApiEntitiesCiResetTokenResult >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_runners`]: `GET /api/v4/projects/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRunners, runtime::Paged < types::ApiEntitiesCiRunner >
+);
 impl ListProjectRunners<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(self, value: impl Into<crate::types::ListProjectRunnersScope>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListProjectRunnersScope>::into(value),
-                ),
-        )
+    pub fn scope(self, value: impl Into<types::ListProjectRunnersScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<crate::types::ListGroupRunnersType>) -> Self {
-        Self(
-            self
-                .0
-                .query("type", &Into::<crate::types::ListGroupRunnersType>::into(value)),
-        )
+    pub fn r#type(self, value: impl Into<types::ListGroupRunnersType>) -> Self {
+        Self(self.0.query("type", &Into::<types::ListGroupRunnersType>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(self, value: impl Into<crate::types::ListGroupRunnersStatus>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListGroupRunnersStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<types::ListGroupRunnersStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::ListGroupRunnersStatus>::into(value)))
     }
     /// A list of runner tags
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
@@ -580,7 +514,7 @@ impl ListProjectRunners<'_> {
                 .query_array(
                     "tag_list[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -601,84 +535,43 @@ impl ListProjectRunners<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRunners<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRunners);
-/// Request builder of [`crate::Client::create_project_runner`]: `POST /api/v4/projects/{id}/runners`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRunner<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRunner<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRunner);
-/// Request builder of [`crate::Client::delete_project_runner`]: `DELETE /api/v4/projects/{id}/runners/{runner_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRunner<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRunner<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRunner);
-/// Request builder of [`crate::Client::reset_project_runner_registration_token`]: `POST /api/v4/projects/{id}/runners/reset_registration_token`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResetProjectRunnerRegistrationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResetProjectRunnerRegistrationToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResetProjectRunnerRegistrationToken);
-/// Request builder of [`crate::Client::list_runners`]: `GET /api/v4/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListRunners<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_runner`]: `POST /api/v4/projects/{id}/runners`. Send it with `.await`."]
+    CreateProjectRunner, runtime::Json < types::ApiEntitiesCiRunner >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_runner`]: `DELETE /api/v4/projects/{id}/runners/{runner_id}`. Send it with `.await`."]
+    DeleteProjectRunner, runtime::Json < types::ApiEntitiesCiRunner >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::reset_project_runner_registration_token`]: `POST /api/v4/projects/{id}/runners/reset_registration_token`. Send it with `.await`."]
+    ResetProjectRunnerRegistrationToken, runtime::Json <
+    types::ApiEntitiesCiResetTokenResult >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_runners`]: `GET /api/v4/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListRunners, runtime::Paged < types::ApiEntitiesCiRunner >
+);
 impl ListRunners<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(self, value: impl Into<crate::types::ListProjectRunnersScope>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListProjectRunnersScope>::into(value),
-                ),
-        )
+    pub fn scope(self, value: impl Into<types::ListProjectRunnersScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<crate::types::ListGroupRunnersType>) -> Self {
-        Self(
-            self
-                .0
-                .query("type", &Into::<crate::types::ListGroupRunnersType>::into(value)),
-        )
+    pub fn r#type(self, value: impl Into<types::ListGroupRunnersType>) -> Self {
+        Self(self.0.query("type", &Into::<types::ListGroupRunnersType>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(self, value: impl Into<crate::types::ListGroupRunnersStatus>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListGroupRunnersStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<types::ListGroupRunnersStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::ListGroupRunnersStatus>::into(value)))
     }
     /// A list of runner tags
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
@@ -688,7 +581,7 @@ impl ListRunners<'_> {
                 .query_array(
                     "tag_list[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -709,108 +602,53 @@ impl ListRunners<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListRunners<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListRunners);
-/// Request builder of [`crate::Client::create_runner`]: `POST /api/v4/runners`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateRunner<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateRunner<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateRunner);
-/// Request builder of [`crate::Client::delete_runners`]: `DELETE /api/v4/runners`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteRunners<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteRunners<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteRunners);
-/// Request builder of [`crate::Client::delete_runner_managers`]: `DELETE /api/v4/runners/managers`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteRunnerManagers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteRunnerManagers<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteRunnerManagers);
-/// Request builder of [`crate::Client::verify_runner`]: `POST /api/v4/runners/verify`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct VerifyRunner<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for VerifyRunner<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(VerifyRunner);
-/// Request builder of [`crate::Client::reset_runner_authentication_token`]: `POST /api/v4/runners/reset_authentication_token`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResetRunnerAuthenticationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResetRunnerAuthenticationToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResetRunnerAuthenticationToken);
-/// Request builder of [`crate::Client::list_runner_all`]: `GET /api/v4/runners/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListRunnerAll<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_runner`]: `POST /api/v4/runners`. Send it with `.await`."]
+    CreateRunner, runtime::Json < types::ApiEntitiesCiRunnerRegistrationDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_runners`]: `DELETE /api/v4/runners`. Send it with `.await`."]
+    DeleteRunners, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_runner_managers`]: `DELETE /api/v4/runners/managers`. Send it with `.await`."]
+    DeleteRunnerManagers, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::verify_runner`]: `POST /api/v4/runners/verify`. Send it with `.await`."]
+    VerifyRunner, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::reset_runner_authentication_token`]: `POST /api/v4/runners/reset_authentication_token`. Send it with `.await`."]
+    ResetRunnerAuthenticationToken, runtime::Json < types::ApiEntitiesCiResetTokenResult
+    >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_runner_all`]: `GET /api/v4/runners/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListRunnerAll, runtime::Paged < types::ApiEntitiesCiRunner >
+);
 impl ListRunnerAll<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(self, value: impl Into<crate::types::ListProjectRunnersScope>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "scope",
-                    &Into::<crate::types::ListProjectRunnersScope>::into(value),
-                ),
-        )
+    pub fn scope(self, value: impl Into<types::ListProjectRunnersScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<crate::types::ListGroupRunnersType>) -> Self {
-        Self(
-            self
-                .0
-                .query("type", &Into::<crate::types::ListGroupRunnersType>::into(value)),
-        )
+    pub fn r#type(self, value: impl Into<types::ListGroupRunnersType>) -> Self {
+        Self(self.0.query("type", &Into::<types::ListGroupRunnersType>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(self, value: impl Into<crate::types::ListGroupRunnersStatus>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListGroupRunnersStatus>::into(value),
-                ),
-        )
+    pub fn status(self, value: impl Into<types::ListGroupRunnersStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::ListGroupRunnersStatus>::into(value)))
     }
     /// A list of runner tags
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
@@ -820,7 +658,7 @@ impl ListRunnerAll<'_> {
                 .query_array(
                     "tag_list[]",
                     &Into::<Vec<String>>::into(value),
-                    crate::runtime::ArrayStyle::Repeat,
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -841,93 +679,51 @@ impl ListRunnerAll<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListRunnerAll<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiRunner>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListRunnerAll);
-/// Request builder of [`crate::Client::get_runner`]: `GET /api/v4/runners/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetRunner<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetRunner<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetRunner);
-/// Request builder of [`crate::Client::update_runner`]: `PUT /api/v4/runners/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateRunner<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateRunner<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerDetails>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateRunner);
-/// Request builder of [`crate::Client::delete_runner`]: `DELETE /api/v4/runners/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteRunner<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteRunner<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunner>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteRunner);
-/// Request builder of [`crate::Client::get_runner_managers`]: `GET /api/v4/runners/{id}/managers`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetRunnerManagers<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetRunnerManagers<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiRunnerManager>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetRunnerManagers);
-/// Request builder of [`crate::Client::list_runner_jobs`]: `GET /api/v4/runners/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListRunnerJobs<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_runner`]: `GET /api/v4/runners/{id}`. Send it with `.await`."]
+    GetRunner, runtime::Json < types::ApiEntitiesCiRunnerDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_runner`]: `PUT /api/v4/runners/{id}`. Send it with `.await`."]
+    UpdateRunner, runtime::Json < types::ApiEntitiesCiRunnerDetails >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_runner`]: `DELETE /api/v4/runners/{id}`. Send it with `.await`."]
+    DeleteRunner, runtime::Json < types::ApiEntitiesCiRunner >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_runner_managers`]: `GET /api/v4/runners/{id}/managers`. Send it with `.await`."]
+    GetRunnerManagers, runtime::Json < types::ApiEntitiesCiRunnerManager >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_runner_jobs`]: `GET /api/v4/runners/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListRunnerJobs, runtime::Paged < types::ApiEntitiesCiJobBasicWithProject >
+);
 impl ListRunnerJobs<'_> {
     /// System ID associated with the runner manager
     pub fn system_id(self, value: impl Into<String>) -> Self {
         Self(self.0.query("system_id", &Into::<String>::into(value)))
     }
     /// Status of the job
-    pub fn status(
-        self,
-        value: impl Into<crate::types::ListProjectJobsScopeItem>,
-    ) -> Self {
+    pub fn status(self, value: impl Into<types::ListProjectJobsScopeItem>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &Into::<crate::types::ListProjectJobsScopeItem>::into(value),
-                ),
+            self.0.query("status", &Into::<types::ListProjectJobsScopeItem>::into(value)),
         )
     }
     /// Order by `id`
-    pub fn order_by(self, value: impl Into<crate::types::JobOrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::JobOrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::JobOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::JobOrderBy>::into(value)))
     }
     /// Sort by `asc` or `desc` order. Specify `order_by` as well, including for `id`
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Cursor for obtaining the next set of records
     pub fn cursor(self, value: impl Into<String>) -> Self {
@@ -946,34 +742,14 @@ impl ListRunnerJobs<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListRunnerJobs<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesCiJobBasicWithProject,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListRunnerJobs);
-/// Request builder of [`crate::Client::reset_runner_authentication_token_by_id`]: `POST /api/v4/runners/{id}/reset_authentication_token`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResetRunnerAuthenticationTokenById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResetRunnerAuthenticationTokenById<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResetRunnerAuthenticationTokenById);
-/// Request builder of [`crate::Client::reset_runner_registration_token`]: `POST /api/v4/runners/reset_registration_token`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResetRunnerRegistrationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ResetRunnerRegistrationToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiResetTokenResult>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ResetRunnerRegistrationToken);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::reset_runner_authentication_token_by_id`]: `POST /api/v4/runners/{id}/reset_authentication_token`. Send it with `.await`."]
+    ResetRunnerAuthenticationTokenById, runtime::Json <
+    types::ApiEntitiesCiResetTokenResult >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::reset_runner_registration_token`]: `POST /api/v4/runners/reset_registration_token`. Send it with `.await`."]
+    ResetRunnerRegistrationToken, runtime::Json < types::ApiEntitiesCiResetTokenResult >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! secure_files: Operations about secure_files
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get list of secure files in a project
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectSecureFiles`].
     pub fn list_project_secure_files(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectSecureFiles<'_> {
         ListProjectSecureFiles(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/secure_files",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -38,20 +40,20 @@ impl crate::Client {
     /// Returns, on success (201): Create a secure file.
     pub fn create_project_secure_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
-        file: impl Into<crate::runtime::File>,
+        file: impl Into<runtime::File>,
     ) -> CreateProjectSecureFile<'_> {
         CreateProjectSecureFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/secure_files",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
                 .form_field("name", &Into::<String>::into(name))
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Get the details of a specific secure file in a project
@@ -65,16 +67,16 @@ impl crate::Client {
     /// Returns, on success (200): Get the details of a specific secure file in a project.
     pub fn get_project_secure_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         secure_file_id: impl Into<i64>,
     ) -> GetProjectSecureFile<'_> {
         GetProjectSecureFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/secure_files/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(secure_file_id),
                 ],
             ),
@@ -91,16 +93,16 @@ impl crate::Client {
     /// Returns, on success (204): Remove a secure file.
     pub fn delete_project_secure_file(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         secure_file_id: impl Into<i64>,
     ) -> DeleteProjectSecureFile<'_> {
         DeleteProjectSecureFile(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/secure_files/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(secure_file_id),
                 ],
             ),
@@ -117,26 +119,27 @@ impl crate::Client {
     /// Returns, on success (200): Download secure file.
     pub fn get_project_secure_file_download(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         secure_file_id: impl Into<i64>,
     ) -> GetProjectSecureFileDownload<'_> {
         GetProjectSecureFileDownload(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/secure_files/{}/download",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(secure_file_id),
                 ],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_secure_files`]: `GET /api/v4/projects/{id}/secure_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectSecureFiles<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_secure_files`]: `GET /api/v4/projects/{id}/secure_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectSecureFiles, runtime::Paged < types::ApiEntitiesCiSecureFile >
+);
 impl ListProjectSecureFiles<'_> {
     /// Current page number
     ///
@@ -151,54 +154,23 @@ impl ListProjectSecureFiles<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectSecureFiles<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesCiSecureFile>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectSecureFiles);
-/// Request builder of [`crate::Client::create_project_secure_file`]: `POST /api/v4/projects/{id}/secure_files`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectSecureFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectSecureFile<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiSecureFile>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectSecureFile);
-/// Request builder of [`crate::Client::get_project_secure_file`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSecureFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectSecureFile<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCiSecureFile>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSecureFile);
-/// Request builder of [`crate::Client::delete_project_secure_file`]: `DELETE /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectSecureFile<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectSecureFile<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectSecureFile);
-/// Request builder of [`crate::Client::get_project_secure_file_download`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}/download`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectSecureFileDownload<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectSecureFileDownload<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectSecureFileDownload);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_secure_file`]: `POST /api/v4/projects/{id}/secure_files`. Send it with `.await`."]
+    CreateProjectSecureFile, runtime::Json < types::ApiEntitiesCiSecureFile >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_secure_file`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`."]
+    GetProjectSecureFile, runtime::Json < types::ApiEntitiesCiSecureFile >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_secure_file`]: `DELETE /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`."]
+    DeleteProjectSecureFile, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_secure_file_download`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}/download`. Send it with `.await`."]
+    GetProjectSecureFileDownload, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! slack: Operations about slacks
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Trigger a global slack command
     ///
@@ -11,31 +13,23 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Trigger a global slack command.
     pub fn trigger_slack(
         &self,
-        body: impl Into<crate::types::TriggerSlackBody>,
+        body: impl Into<types::TriggerSlackBody>,
     ) -> TriggerSlack<'_> {
         TriggerSlack(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/slack/trigger",
                     &[],
                 )
-                .json_body(&Into::<crate::types::TriggerSlackBody>::into(body)),
+                .json_body(&Into::<types::TriggerSlackBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::trigger_slack`]: `POST /api/v4/slack/trigger`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TriggerSlack<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for TriggerSlack<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TriggerSlack);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::trigger_slack`]: `POST /api/v4/slack/trigger`. Send it with `.await`."]
+    TriggerSlack, runtime::Empty
+);

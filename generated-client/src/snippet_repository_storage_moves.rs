@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! snippet_repository_storage_moves: Operations about snippet_repository_storage_moves
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a list of all snippet repository storage moves
     ///
@@ -9,14 +11,12 @@ impl crate::Client {
     ///
     /// `GET /api/v4/snippet_repository_storage_moves`
     ///
-    /// Returns, on success (200): Get a list of all snippet repository storage moves.
-    ///
     /// Optional parameters are set on the returned [`ListSnippetRepositoryStorageMoves`].
     pub fn list_snippet_repository_storage_moves(
         &self,
     ) -> ListSnippetRepositoryStorageMoves<'_> {
         ListSnippetRepositoryStorageMoves(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippet_repository_storage_moves",
@@ -32,23 +32,19 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (202): Schedule bulk snippet repository storage moves.
     pub fn create_snippet_repository_storage_move(
         &self,
-        body: impl Into<crate::types::CreateSnippetRepositoryStorageMoveBody>,
+        body: impl Into<types::CreateSnippetRepositoryStorageMoveBody>,
     ) -> CreateSnippetRepositoryStorageMove<'_> {
         CreateSnippetRepositoryStorageMove(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/snippet_repository_storage_moves",
                     &[],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateSnippetRepositoryStorageMoveBody,
-                    >::into(body),
+                    &Into::<types::CreateSnippetRepositoryStorageMoveBody>::into(body),
                 ),
         )
     }
@@ -60,14 +56,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `repository_storage_move_id`: The ID of a snippet repository storage move
-    ///
-    /// Returns, on success (200): Get a snippet repository storage move.
     pub fn get_snippet_repository_storage_move(
         &self,
         repository_storage_move_id: impl Into<i64>,
     ) -> GetSnippetRepositoryStorageMove<'_> {
         GetSnippetRepositoryStorageMove(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippet_repository_storage_moves/{}",
@@ -76,10 +70,12 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_snippet_repository_storage_moves`]: `GET /api/v4/snippet_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListSnippetRepositoryStorageMoves<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_snippet_repository_storage_moves`]: `GET /api/v4/snippet_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListSnippetRepositoryStorageMoves, runtime::Paged <
+    types::ApiEntitiesSnippetsRepositoryStorageMove >
+);
 impl ListSnippetRepositoryStorageMoves<'_> {
     /// Current page number
     ///
@@ -94,36 +90,14 @@ impl ListSnippetRepositoryStorageMoves<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListSnippetRepositoryStorageMoves<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListSnippetRepositoryStorageMoves);
-/// Request builder of [`crate::Client::create_snippet_repository_storage_move`]: `POST /api/v4/snippet_repository_storage_moves`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateSnippetRepositoryStorageMove<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateSnippetRepositoryStorageMove<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateSnippetRepositoryStorageMove);
-/// Request builder of [`crate::Client::get_snippet_repository_storage_move`]: `GET /api/v4/snippet_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetSnippetRepositoryStorageMove<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetSnippetRepositoryStorageMove<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetSnippetRepositoryStorageMove);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_snippet_repository_storage_move`]: `POST /api/v4/snippet_repository_storage_moves`. Send it with `.await`."]
+    CreateSnippetRepositoryStorageMove, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_snippet_repository_storage_move`]: `GET /api/v4/snippet_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`."]
+    GetSnippetRepositoryStorageMove, runtime::Json <
+    types::ApiEntitiesSnippetsRepositoryStorageMove >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! snippets: Operations about snippets
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a snippets list for an authenticated user
     ///
@@ -9,17 +11,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/snippets`
     ///
-    /// Returns, on success (200): Get a snippets list for an authenticated user.
-    ///
     /// Optional parameters are set on the returned [`ListSnippets`].
     pub fn list_snippets(&self) -> ListSnippets<'_> {
         ListSnippets(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/snippets",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/snippets", &[]),
         )
     }
     /// Create new snippet
@@ -30,20 +25,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create new snippet.
     pub fn create_snippet(
         &self,
-        body: impl Into<crate::types::CreateSnippetBody>,
+        body: impl Into<types::CreateSnippetBody>,
     ) -> CreateSnippet<'_> {
         CreateSnippet(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/snippets",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateSnippetBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/snippets", &[])
+                .json_body(&Into::<types::CreateSnippetBody>::into(body)),
         )
     }
     /// List all public personal snippets current_user has access to
@@ -52,12 +40,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/snippets/public`
     ///
-    /// Returns, on success (200): List all public personal snippets current_user has access to.
-    ///
     /// Optional parameters are set on the returned [`ListSnippetPublic`].
     pub fn list_snippet_public(&self) -> ListSnippetPublic<'_> {
         ListSnippetPublic(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippets/public",
@@ -71,17 +57,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/snippets/all`
     ///
-    /// Returns, on success (200): List all snippets current_user has access to.
-    ///
     /// Optional parameters are set on the returned [`ListSnippetAll`].
     pub fn list_snippet_all(&self) -> ListSnippetAll<'_> {
         ListSnippetAll(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/snippets/all",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/snippets/all", &[]),
         )
     }
     /// Get a single snippet
@@ -92,11 +71,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a snippet
-    ///
-    /// Returns, on success (200): Get a single snippet.
     pub fn get_snippet(&self, id: impl Into<i64>) -> GetSnippet<'_> {
         GetSnippet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippets/{}",
@@ -113,21 +90,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a snippet
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update an existing snippet.
     pub fn update_snippet(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateSnippetBody>,
+        body: impl Into<types::UpdateSnippetBody>,
     ) -> UpdateSnippet<'_> {
         UpdateSnippet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/snippets/{}",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::UpdateSnippetBody>::into(body)),
+                .json_body(&Into::<types::UpdateSnippetBody>::into(body)),
         )
     }
     /// Remove snippet
@@ -138,11 +113,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a snippet
-    ///
-    /// Returns, on success (204): Remove snippet.
     pub fn delete_snippet(&self, id: impl Into<i64>) -> DeleteSnippet<'_> {
         DeleteSnippet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/snippets/{}",
@@ -158,11 +131,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of a snippet
-    ///
-    /// Returns, on success (200): Get a raw snippet.
     pub fn get_snippet_raw(&self, id: impl Into<i64>) -> GetSnippetRaw<'_> {
         GetSnippetRaw(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippets/{}/raw",
@@ -187,7 +158,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> GetSnippetFileRaw<'_> {
         GetSnippetFileRaw(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippets/{}/files/{}/{}/raw",
@@ -212,7 +183,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> GetSnippetUserAgentDetail<'_> {
         GetSnippetUserAgentDetail(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippets/{}/user_agent_detail",
@@ -229,15 +200,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a snippet
     ///
-    /// Returns, on success (200): Get a list of all snippets repository storage moves.
-    ///
     /// Optional parameters are set on the returned [`ListSnippetRepositoryStorageMovesById`].
     pub fn list_snippet_repository_storage_moves_by_id(
         &self,
         id: impl Into<String>,
     ) -> ListSnippetRepositoryStorageMovesById<'_> {
         ListSnippetRepositoryStorageMovesById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippets/{}/repository_storage_moves",
@@ -254,15 +223,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a snippet
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Schedule a snippet repository storage move.
     pub fn create_snippet_repository_storage_move_by_id(
         &self,
         id: impl Into<String>,
-        body: impl Into<crate::types::CreateSnippetRepositoryStorageMoveByIdBody>,
+        body: impl Into<types::CreateSnippetRepositoryStorageMoveByIdBody>,
     ) -> CreateSnippetRepositoryStorageMoveById<'_> {
         CreateSnippetRepositoryStorageMoveById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/snippets/{}/repository_storage_moves",
@@ -270,7 +237,7 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        crate::types::CreateSnippetRepositoryStorageMoveByIdBody,
+                        types::CreateSnippetRepositoryStorageMoveByIdBody,
                     >::into(body),
                 ),
         )
@@ -284,15 +251,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of a snippet
     /// - `repository_storage_move_id`: The ID of a snippet repository storage move
-    ///
-    /// Returns, on success (200): Get a snippet repository storage move.
     pub fn get_snippet_repository_storage_move_by_id(
         &self,
         id: impl Into<String>,
         repository_storage_move_id: impl Into<i64>,
     ) -> GetSnippetRepositoryStorageMoveById<'_> {
         GetSnippetRepositoryStorageMoveById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/snippets/{}/repository_storage_moves/{}",
@@ -304,10 +269,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_snippets`]: `GET /api/v4/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListSnippets<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_snippets`]: `GET /api/v4/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListSnippets, runtime::Paged < types::ApiEntitiesSnippet >
+);
 impl ListSnippets<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
@@ -350,28 +316,16 @@ impl ListSnippets<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListSnippets<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListSnippets);
-/// Request builder of [`crate::Client::create_snippet`]: `POST /api/v4/snippets`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateSnippet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateSnippet<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateSnippet);
-/// Request builder of [`crate::Client::list_snippet_public`]: `GET /api/v4/snippets/public`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListSnippetPublic<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_snippet`]: `POST /api/v4/snippets`. Send it with `.await`."]
+    CreateSnippet, runtime::Json < types::ApiEntitiesPersonalSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_snippet_public`]: `GET /api/v4/snippets/public`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListSnippetPublic, runtime::Paged < types::ApiEntitiesPersonalSnippet >
+);
 impl ListSnippetPublic<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
@@ -414,17 +368,11 @@ impl ListSnippetPublic<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListSnippetPublic<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesPersonalSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListSnippetPublic);
-/// Request builder of [`crate::Client::list_snippet_all`]: `GET /api/v4/snippets/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListSnippetAll<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_snippet_all`]: `GET /api/v4/snippets/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListSnippetAll, runtime::Paged < types::ApiEntitiesSnippet >
+);
 impl ListSnippetAll<'_> {
     /// Return snippets created after the specified time
     pub fn created_after(
@@ -471,83 +419,42 @@ impl ListSnippetAll<'_> {
         Self(self.0.query("repository_storage", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListSnippetAll<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListSnippetAll);
-/// Request builder of [`crate::Client::get_snippet`]: `GET /api/v4/snippets/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetSnippet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetSnippet<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetSnippet);
-/// Request builder of [`crate::Client::update_snippet`]: `PUT /api/v4/snippets/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateSnippet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateSnippet<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateSnippet);
-/// Request builder of [`crate::Client::delete_snippet`]: `DELETE /api/v4/snippets/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteSnippet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteSnippet<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesPersonalSnippet>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteSnippet);
-/// Request builder of [`crate::Client::get_snippet_raw`]: `GET /api/v4/snippets/{id}/raw`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetSnippetRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetSnippetRaw<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetSnippetRaw);
-/// Request builder of [`crate::Client::get_snippet_file_raw`]: `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetSnippetFileRaw<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetSnippetFileRaw<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetSnippetFileRaw);
-/// Request builder of [`crate::Client::get_snippet_user_agent_detail`]: `GET /api/v4/snippets/{id}/user_agent_detail`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetSnippetUserAgentDetail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetSnippetUserAgentDetail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserAgentDetail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetSnippetUserAgentDetail);
-/// Request builder of [`crate::Client::list_snippet_repository_storage_moves_by_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListSnippetRepositoryStorageMovesById<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_snippet`]: `GET /api/v4/snippets/{id}`. Send it with `.await`."]
+    GetSnippet, runtime::Json < types::ApiEntitiesPersonalSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_snippet`]: `PUT /api/v4/snippets/{id}`. Send it with `.await`."]
+    UpdateSnippet, runtime::Json < types::ApiEntitiesPersonalSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_snippet`]: `DELETE /api/v4/snippets/{id}`. Send it with `.await`."]
+    DeleteSnippet, runtime::Json < types::ApiEntitiesPersonalSnippet >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_snippet_raw`]: `GET /api/v4/snippets/{id}/raw`. Send it with `.await`."]
+    GetSnippetRaw, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_snippet_file_raw`]: `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`. Send it with `.await`."]
+    GetSnippetFileRaw, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_snippet_user_agent_detail`]: `GET /api/v4/snippets/{id}/user_agent_detail`. Send it with `.await`."]
+    GetSnippetUserAgentDetail, runtime::Json < types::ApiEntitiesUserAgentDetail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_snippet_repository_storage_moves_by_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListSnippetRepositoryStorageMovesById, runtime::Paged <
+    types::ApiEntitiesSnippetsRepositoryStorageMove >
+);
 impl ListSnippetRepositoryStorageMovesById<'_> {
     /// Current page number
     ///
@@ -562,38 +469,15 @@ impl ListSnippetRepositoryStorageMovesById<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListSnippetRepositoryStorageMovesById<'a> {
-    type Response = crate::runtime::Paged<
-        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListSnippetRepositoryStorageMovesById);
-/// Request builder of [`crate::Client::create_snippet_repository_storage_move_by_id`]: `POST /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateSnippetRepositoryStorageMoveById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateSnippetRepositoryStorageMoveById<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateSnippetRepositoryStorageMoveById);
-/// Request builder of [`crate::Client::get_snippet_repository_storage_move_by_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetSnippetRepositoryStorageMoveById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetSnippetRepositoryStorageMoveById<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesSnippetsRepositoryStorageMove,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetSnippetRepositoryStorageMoveById);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_snippet_repository_storage_move_by_id`]: `POST /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await`."]
+    CreateSnippetRepositoryStorageMoveById, runtime::Json <
+    types::ApiEntitiesSnippetsRepositoryStorageMove >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_snippet_repository_storage_move_by_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`."]
+    GetSnippetRepositoryStorageMoveById, runtime::Json <
+    types::ApiEntitiesSnippetsRepositoryStorageMove >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! suggestions: Operations related to suggestions
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Apply suggestion patch in the Merge Request it was created
     ///
@@ -15,16 +17,16 @@ impl crate::Client {
     pub fn apply_suggestion(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::ApplySuggestionBody>,
+        body: impl Into<types::ApplySuggestionBody>,
     ) -> ApplySuggestion<'_> {
         ApplySuggestion(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/suggestions/{}/apply",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::ApplySuggestionBody>::into(body)),
+                .json_body(&Into::<types::ApplySuggestionBody>::into(body)),
         )
     }
     /// Apply multiple suggestion patches in the Merge Request where they were created
@@ -37,40 +39,26 @@ impl crate::Client {
     /// Returns, on success (200): Apply multiple suggestion patches in the Merge Request where they were created.
     pub fn update_suggestion_batch_apply(
         &self,
-        body: impl Into<crate::types::UpdateSuggestionBatchApplyBody>,
+        body: impl Into<types::UpdateSuggestionBatchApplyBody>,
     ) -> UpdateSuggestionBatchApply<'_> {
         UpdateSuggestionBatchApply(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/suggestions/batch_apply",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateSuggestionBatchApplyBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateSuggestionBatchApplyBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::apply_suggestion`]: `PUT /api/v4/suggestions/{id}/apply`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ApplySuggestion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ApplySuggestion<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSuggestion>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ApplySuggestion);
-/// Request builder of [`crate::Client::update_suggestion_batch_apply`]: `PUT /api/v4/suggestions/batch_apply`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateSuggestionBatchApply<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateSuggestionBatchApply<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSuggestion>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateSuggestionBatchApply);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::apply_suggestion`]: `PUT /api/v4/suggestions/{id}/apply`. Send it with `.await`."]
+    ApplySuggestion, runtime::Json < types::ApiEntitiesSuggestion >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_suggestion_batch_apply`]: `PUT /api/v4/suggestions/batch_apply`. Send it with `.await`."]
+    UpdateSuggestionBatchApply, runtime::Json < types::ApiEntitiesSuggestion >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! system_hooks: Operations related to system hooks
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List system hooks
     ///
@@ -9,13 +11,9 @@ impl crate::Client {
     ///
     /// `GET /api/v4/hooks`
     ///
-    /// Returns, on success (200): List system hooks.
-    ///
     /// Optional parameters are set on the returned [`ListHooks`].
     pub fn list_hooks(&self) -> ListHooks<'_> {
-        ListHooks(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/hooks", &[]),
-        )
+        ListHooks(runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/hooks", &[]))
     }
     /// Add new system hook
     ///
@@ -25,15 +23,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add new system hook.
-    pub fn create_hook(
-        &self,
-        body: impl Into<crate::types::CreateHookBody>,
-    ) -> CreateHook<'_> {
+    pub fn create_hook(&self, body: impl Into<types::CreateHookBody>) -> CreateHook<'_> {
         CreateHook(
-            crate::runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/hooks", &[])
-                .json_body(&Into::<crate::types::CreateHookBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/hooks", &[])
+                .json_body(&Into::<types::CreateHookBody>::into(body)),
         )
     }
     /// Get system hook
@@ -44,11 +37,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `hook_id`: The ID of the system hook
-    ///
-    /// Returns, on success (200): Get system hook.
     pub fn get_hook(&self, hook_id: impl Into<i64>) -> GetHook<'_> {
         GetHook(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/hooks/{}",
@@ -65,21 +56,19 @@ impl crate::Client {
     /// Arguments:
     /// - `hook_id`: The ID of the system hook
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Edit system hook.
     pub fn update_hook(
         &self,
         hook_id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateHookBody>,
+        body: impl Into<types::UpdateHookBody>,
     ) -> UpdateHook<'_> {
         UpdateHook(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/hooks/{}",
                     &[&Into::<i64>::into(hook_id)],
                 )
-                .json_body(&Into::<crate::types::UpdateHookBody>::into(body)),
+                .json_body(&Into::<types::UpdateHookBody>::into(body)),
         )
     }
     /// Delete system hook
@@ -90,11 +79,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `hook_id`: The ID of the system hook
-    ///
-    /// Returns, on success (204): Delete system hook.
     pub fn delete_hook(&self, hook_id: impl Into<i64>) -> DeleteHook<'_> {
         DeleteHook(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/hooks/{}",
@@ -103,10 +90,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::list_hooks`]: `GET /api/v4/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListHooks<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_hooks`]: `GET /api/v4/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListHooks, runtime::Paged < types::ApiEntitiesHook >
+);
 impl ListHooks<'_> {
     /// Current page number
     ///
@@ -121,54 +109,23 @@ impl ListHooks<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListHooks<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListHooks);
-/// Request builder of [`crate::Client::create_hook`]: `POST /api/v4/hooks`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateHook<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateHook<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateHook);
-/// Request builder of [`crate::Client::get_hook`]: `GET /api/v4/hooks/{hook_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetHook<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetHook<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetHook);
-/// Request builder of [`crate::Client::update_hook`]: `PUT /api/v4/hooks/{hook_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateHook<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateHook<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateHook);
-/// Request builder of [`crate::Client::delete_hook`]: `DELETE /api/v4/hooks/{hook_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteHook<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteHook<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesHook>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteHook);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_hook`]: `POST /api/v4/hooks`. Send it with `.await`."]
+    CreateHook, runtime::Json < types::ApiEntitiesHook >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_hook`]: `GET /api/v4/hooks/{hook_id}`. Send it with `.await`."]
+    GetHook, runtime::Json < types::ApiEntitiesHook >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_hook`]: `PUT /api/v4/hooks/{hook_id}`. Send it with `.await`."]
+    UpdateHook, runtime::Json < types::ApiEntitiesHook >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_hook`]: `DELETE /api/v4/hooks/{hook_id}`. Send it with `.await`."]
+    DeleteHook, runtime::Json < types::ApiEntitiesHook >
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! tags: Operations about tags
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a project repository tags
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectRepositoryTags`].
     pub fn list_project_repository_tags(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectRepositoryTags<'_> {
         ListProjectRepositoryTags(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/tags",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,19 +39,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a new repository tag.
     pub fn create_project_repository_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectRepositoryTagBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectRepositoryTagBody>,
     ) -> CreateProjectRepositoryTag<'_> {
         CreateProjectRepositoryTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/tags",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateProjectRepositoryTagBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectRepositoryTagBody>::into(body)),
         )
     }
     /// Get a single repository tag
@@ -63,18 +63,15 @@ impl crate::Client {
     /// Returns, on success (200): Get a single repository tag.
     pub fn get_project_repository_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
     ) -> GetProjectRepositoryTag<'_> {
         GetProjectRepositoryTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/tags/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(tag_name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(tag_name)],
             ),
         )
     }
@@ -89,18 +86,15 @@ impl crate::Client {
     /// Returns, on success (204): Delete a repository tag.
     pub fn delete_project_repository_tag(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
     ) -> DeleteProjectRepositoryTag<'_> {
         DeleteProjectRepositoryTag(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/repository/tags/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(tag_name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(tag_name)],
             ),
         )
     }
@@ -115,42 +109,36 @@ impl crate::Client {
     /// Returns, on success (200): Get a tag's signature.
     pub fn get_project_repository_tag_signature(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
     ) -> GetProjectRepositoryTagSignature<'_> {
         GetProjectRepositoryTagSignature(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/tags/{}/signature",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(tag_name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(tag_name)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::list_project_repository_tags`]: `GET /api/v4/projects/{id}/repository/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectRepositoryTags<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_repository_tags`]: `GET /api/v4/projects/{id}/repository/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectRepositoryTags, runtime::Paged < types::ApiEntitiesTag >
+);
 impl ListProjectRepositoryTags<'_> {
     /// Return tags sorted in updated by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<crate::types::ListGroupProjectsSort>) -> Self {
-        Self(
-            self
-                .0
-                .query("sort", &Into::<crate::types::ListGroupProjectsSort>::into(value)),
-        )
+    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
     }
     /// Return tags ordered by `name`, `updated`, `version` fields.
     ///
     /// Default: `"updated"`.
-    pub fn order_by(self, value: impl Into<crate::types::TagOrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::TagOrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::TagOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::TagOrderBy>::into(value)))
     }
     /// Return list of tags matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -173,54 +161,23 @@ impl ListProjectRepositoryTags<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectRepositoryTags<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectRepositoryTags);
-/// Request builder of [`crate::Client::create_project_repository_tag`]: `POST /api/v4/projects/{id}/repository/tags`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectRepositoryTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectRepositoryTag<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectRepositoryTag);
-/// Request builder of [`crate::Client::get_project_repository_tag`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryTag<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesTag>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryTag);
-/// Request builder of [`crate::Client::delete_project_repository_tag`]: `DELETE /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectRepositoryTag<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectRepositoryTag<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectRepositoryTag);
-/// Request builder of [`crate::Client::get_project_repository_tag_signature`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}/signature`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectRepositoryTagSignature<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectRepositoryTagSignature<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesTagSignature>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectRepositoryTagSignature);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_repository_tag`]: `POST /api/v4/projects/{id}/repository/tags`. Send it with `.await`."]
+    CreateProjectRepositoryTag, runtime::Json < types::ApiEntitiesTag >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_tag`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`."]
+    GetProjectRepositoryTag, runtime::Json < types::ApiEntitiesTag >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_repository_tag`]: `DELETE /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`."]
+    DeleteProjectRepositoryTag, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_repository_tag_signature`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}/signature`. Send it with `.await`."]
+    GetProjectRepositoryTagSignature, runtime::Json < types::ApiEntitiesTagSignature >
+);

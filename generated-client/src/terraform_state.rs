@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! terraform_state: Operations related to Terraform state files
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a Terraform state by its name
     ///
@@ -11,23 +13,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`: The name of a Terraform state
     ///
-    /// Returns, on success (200, 204): Get a Terraform state by its name.
-    ///
     /// Optional parameters are set on the returned [`GetProjectTerraformState`].
     pub fn get_project_terraform_state(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
     ) -> GetProjectTerraformState<'_> {
         GetProjectTerraformState(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/terraform/state/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(name),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(name)],
             ),
         )
     }
@@ -38,19 +35,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
-    ///
-    /// Returns, on success (200, 204): Add a new Terraform state or update an existing one.
     pub fn create_project_terraform_state(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<i64>,
     ) -> CreateProjectTerraformState<'_> {
         CreateProjectTerraformState(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/terraform/state/{}",
-                &[&Into::<crate::runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
             ),
         )
     }
@@ -61,19 +56,17 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
-    ///
-    /// Returns, on success (204): Delete a Terraform state of a certain name.
     pub fn delete_project_terraform_state(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<i64>,
     ) -> DeleteProjectTerraformState<'_> {
         DeleteProjectTerraformState(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/terraform/state/{}",
-                &[&Into::<crate::runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
             ),
         )
     }
@@ -85,28 +78,21 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Lock a Terraform state of a certain name.
     pub fn post_projects_id_terraform_state_name_lock(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<i64>,
-        body: impl Into<crate::types::PostProjectsIdTerraformStateNameLockBody>,
+        body: impl Into<types::PostProjectsIdTerraformStateNameLockBody>,
     ) -> PostProjectsIdTerraformStateNameLock<'_> {
         PostProjectsIdTerraformStateNameLock(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/terraform/state/{}/lock",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(name),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::PostProjectsIdTerraformStateNameLockBody,
-                    >::into(body),
+                    &Into::<types::PostProjectsIdTerraformStateNameLockBody>::into(body),
                 ),
         )
     }
@@ -118,20 +104,18 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
     ///
-    /// Returns, on success (204): Unlock a Terraform state of a certain name.
-    ///
     /// Optional parameters are set on the returned [`DeleteProjectsIdTerraformStateNameLock`].
     pub fn delete_projects_id_terraform_state_name_lock(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<i64>,
     ) -> DeleteProjectsIdTerraformStateNameLock<'_> {
         DeleteProjectsIdTerraformStateNameLock(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/terraform/state/{}/lock",
-                &[&Into::<crate::runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
             ),
         )
     }
@@ -143,21 +127,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`: The name of a Terraform state
     /// - `serial`: The version number of the state
-    ///
-    /// Returns, on success (200): Get a Terraform state version.
     pub fn get_project_terraform_state_version(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
         serial: impl Into<i64>,
     ) -> GetProjectTerraformStateVersion<'_> {
         GetProjectTerraformStateVersion(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/terraform/state/{}/versions/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(name),
                     &Into::<i64>::into(serial),
                 ],
@@ -172,21 +154,19 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `name`:
     /// - `serial`:
-    ///
-    /// Returns, on success (204): Delete a Terraform state version.
     pub fn delete_project_terraform_state_version(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<i64>,
         serial: impl Into<i64>,
     ) -> DeleteProjectTerraformStateVersion<'_> {
         DeleteProjectTerraformStateVersion(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/terraform/state/{}/versions/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(name),
                     &Into::<i64>::into(serial),
                 ],
@@ -194,92 +174,50 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_project_terraform_state`]: `GET /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectTerraformState<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_terraform_state`]: `GET /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`."]
+    GetProjectTerraformState, runtime::Empty
+);
 impl GetProjectTerraformState<'_> {
     /// Terraform state lock ID
     pub fn id2(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ID", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectTerraformState<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectTerraformState);
-/// Request builder of [`crate::Client::create_project_terraform_state`]: `POST /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectTerraformState<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectTerraformState<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectTerraformState);
-/// Request builder of [`crate::Client::delete_project_terraform_state`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectTerraformState<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectTerraformState<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectTerraformState);
-/// Request builder of [`crate::Client::post_projects_id_terraform_state_name_lock`]: `POST /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PostProjectsIdTerraformStateNameLock<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PostProjectsIdTerraformStateNameLock<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PostProjectsIdTerraformStateNameLock);
-/// Request builder of [`crate::Client::delete_projects_id_terraform_state_name_lock`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectsIdTerraformStateNameLock<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_terraform_state`]: `POST /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`."]
+    CreateProjectTerraformState, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_terraform_state`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`."]
+    DeleteProjectTerraformState, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::post_projects_id_terraform_state_name_lock`]: `POST /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`."]
+    PostProjectsIdTerraformStateNameLock, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_projects_id_terraform_state_name_lock`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`."]
+    DeleteProjectsIdTerraformStateNameLock, runtime::Empty
+);
 impl DeleteProjectsIdTerraformStateNameLock<'_> {
     /// Terraform state lock ID
     pub fn id2(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ID", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectsIdTerraformStateNameLock<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectsIdTerraformStateNameLock);
-/// Request builder of [`crate::Client::get_project_terraform_state_version`]: `GET /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectTerraformStateVersion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetProjectTerraformStateVersion<'a> {
-    type Response = crate::runtime::Bytes;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectTerraformStateVersion);
-/// Request builder of [`crate::Client::delete_project_terraform_state_version`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectTerraformStateVersion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectTerraformStateVersion<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectTerraformStateVersion);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_terraform_state_version`]: `GET /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`."]
+    GetProjectTerraformStateVersion, runtime::Bytes
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_terraform_state_version`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`."]
+    DeleteProjectTerraformStateVersion, runtime::Empty
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! topics: Operations about topics
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get topics
     ///
@@ -9,12 +11,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/topics`
     ///
-    /// Returns, on success (200): Get topics.
-    ///
     /// Optional parameters are set on the returned [`ListTopics`].
     pub fn list_topics(&self) -> ListTopics<'_> {
         ListTopics(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/topics", &[]),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/topics", &[]),
         )
     }
     /// Create a topic
@@ -27,8 +27,6 @@ impl crate::Client {
     /// - `name`: Slug (name)
     /// - `title`: Title
     ///
-    /// Returns, on success (201): Create a topic.
-    ///
     /// Optional parameters are set on the returned [`CreateTopic`].
     pub fn create_topic(
         &self,
@@ -36,12 +34,7 @@ impl crate::Client {
         title: impl Into<String>,
     ) -> CreateTopic<'_> {
         CreateTopic(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/topics",
-                    &[],
-                )
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/topics", &[])
                 .form(true)
                 .form_field("name", &Into::<String>::into(name))
                 .form_field("title", &Into::<String>::into(title)),
@@ -55,11 +48,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID of project topic
-    ///
-    /// Returns, on success (200): Get topic.
     pub fn get_topic(&self, id: impl Into<i64>) -> GetTopic<'_> {
         GetTopic(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/topics/{}",
@@ -76,12 +67,10 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID of project topic
     ///
-    /// Returns, on success (200): Update a topic.
-    ///
     /// Optional parameters are set on the returned [`UpdateTopic`].
     pub fn update_topic(&self, id: impl Into<i64>) -> UpdateTopic<'_> {
         UpdateTopic(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/topics/{}",
@@ -98,11 +87,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: ID of project topic
-    ///
-    /// Returns, on success (204): Delete a topic.
     pub fn delete_topic(&self, id: impl Into<i64>) -> DeleteTopic<'_> {
         DeleteTopic(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/topics/{}",
@@ -118,27 +105,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Merge topics.
-    pub fn merge_topic(
-        &self,
-        body: impl Into<crate::types::MergeTopicBody>,
-    ) -> MergeTopic<'_> {
+    pub fn merge_topic(&self, body: impl Into<types::MergeTopicBody>) -> MergeTopic<'_> {
         MergeTopic(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/topics/merge",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::MergeTopicBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/topics/merge", &[])
+                .json_body(&Into::<types::MergeTopicBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::list_topics`]: `GET /api/v4/topics`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListTopics<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_topics`]: `GET /api/v4/topics`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListTopics, runtime::Paged < types::ApiEntitiesProjectsTopic >
+);
 impl ListTopics<'_> {
     /// Return list of topics matching the search criteria
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -165,53 +143,35 @@ impl ListTopics<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListTopics<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesProjectsTopic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListTopics);
-/// Request builder of [`crate::Client::create_topic`]: `POST /api/v4/topics`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateTopic<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_topic`]: `POST /api/v4/topics`. Send it with `.await`."]
+    CreateTopic, runtime::Json < types::ApiEntitiesProjectsTopic >
+);
 impl CreateTopic<'_> {
     /// Description
     pub fn description(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// Avatar image for topic
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
     /// The organization id for the topic
     pub fn organization_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.form_field("organization_id", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateTopic<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateTopic);
-/// Request builder of [`crate::Client::get_topic`]: `GET /api/v4/topics/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetTopic<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetTopic<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetTopic);
-/// Request builder of [`crate::Client::update_topic`]: `PUT /api/v4/topics/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateTopic<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_topic`]: `GET /api/v4/topics/{id}`. Send it with `.await`."]
+    GetTopic, runtime::Json < types::ApiEntitiesProjectsTopic >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_topic`]: `PUT /api/v4/topics/{id}`. Send it with `.await`."]
+    UpdateTopic, runtime::Json < types::ApiEntitiesProjectsTopic >
+);
 impl UpdateTopic<'_> {
     /// Slug (name)
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -226,36 +186,17 @@ impl UpdateTopic<'_> {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// Avatar image for topic
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for UpdateTopic<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateTopic);
-/// Request builder of [`crate::Client::delete_topic`]: `DELETE /api/v4/topics/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteTopic<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteTopic<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteTopic);
-/// Request builder of [`crate::Client::merge_topic`]: `POST /api/v4/topics/merge`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct MergeTopic<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for MergeTopic<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesProjectsTopic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(MergeTopic);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_topic`]: `DELETE /api/v4/topics/{id}`. Send it with `.await`."]
+    DeleteTopic, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::merge_topic`]: `POST /api/v4/topics/merge`. Send it with `.await`."]
+    MergeTopic, runtime::Json < types::ApiEntitiesProjectsTopic >
+);

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! unleash_api: Operations related to Unleash API
+use crate::runtime;
 impl crate::Client {
     /// Get a list of features (deprecated, v2 client support)
     ///
@@ -18,7 +19,7 @@ impl crate::Client {
         project_id: impl Into<String>,
     ) -> GetFeatureFlagUnleashFeatures<'_> {
         GetFeatureFlagUnleashFeatures(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/feature_flags/unleash/{}/features",
@@ -41,7 +42,7 @@ impl crate::Client {
         project_id: impl Into<String>,
     ) -> GetFeatureFlagUnleashClientFeatures<'_> {
         GetFeatureFlagUnleashClientFeatures(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/feature_flags/unleash/{}/client/features",
@@ -50,10 +51,11 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_feature_flag_unleash_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/features`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetFeatureFlagUnleashFeatures<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_feature_flag_unleash_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/features`. Send it with `.await`."]
+    GetFeatureFlagUnleashFeatures, runtime::Empty
+);
 impl GetFeatureFlagUnleashFeatures<'_> {
     /// The instance ID of Unleash Client
     pub fn instance_id(self, value: impl Into<String>) -> Self {
@@ -64,17 +66,11 @@ impl GetFeatureFlagUnleashFeatures<'_> {
         Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetFeatureFlagUnleashFeatures<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetFeatureFlagUnleashFeatures);
-/// Request builder of [`crate::Client::get_feature_flag_unleash_client_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/client/features`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetFeatureFlagUnleashClientFeatures<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_feature_flag_unleash_client_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/client/features`. Send it with `.await`."]
+    GetFeatureFlagUnleashClientFeatures, runtime::Empty
+);
 impl GetFeatureFlagUnleashClientFeatures<'_> {
     /// The instance ID of Unleash Client
     pub fn instance_id(self, value: impl Into<String>) -> Self {
@@ -85,10 +81,3 @@ impl GetFeatureFlagUnleashClientFeatures<'_> {
         Self(self.0.query("app_name", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetFeatureFlagUnleashClientFeatures<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetFeatureFlagUnleashClientFeatures);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! usage_data: Operations about usage_data
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Track usage data event
     ///
@@ -11,23 +13,19 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Track usage data event.
     pub fn create_usage_data_increment_counter(
         &self,
-        body: impl Into<crate::types::CreateUsageDataIncrementCounterBody>,
+        body: impl Into<types::CreateUsageDataIncrementCounterBody>,
     ) -> CreateUsageDataIncrementCounter<'_> {
         CreateUsageDataIncrementCounter(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/usage_data/increment_counter",
                     &[],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateUsageDataIncrementCounterBody,
-                    >::into(body),
+                    &Into::<types::CreateUsageDataIncrementCounterBody>::into(body),
                 ),
         )
     }
@@ -41,19 +39,17 @@ impl crate::Client {
     /// Returns, on success (200): Track usage data event for the current user.
     pub fn create_usage_data_increment_unique_user(
         &self,
-        body: impl Into<crate::types::CreateUsageDataIncrementUniqueUserBody>,
+        body: impl Into<types::CreateUsageDataIncrementUniqueUserBody>,
     ) -> CreateUsageDataIncrementUniqueUser<'_> {
         CreateUsageDataIncrementUniqueUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/usage_data/increment_unique_users",
                     &[],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateUsageDataIncrementUniqueUserBody,
-                    >::into(body),
+                    &Into::<types::CreateUsageDataIncrementUniqueUserBody>::into(body),
                 ),
         )
     }
@@ -65,22 +61,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Track multiple gitlab internal events.
     pub fn create_usage_data_track_event(
         &self,
-        body: impl Into<crate::types::CreateUsageDataTrackEventBody>,
+        body: impl Into<types::CreateUsageDataTrackEventBody>,
     ) -> CreateUsageDataTrackEvent<'_> {
         CreateUsageDataTrackEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/usage_data/track_events",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateUsageDataTrackEventBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateUsageDataTrackEventBody>::into(body)),
         )
     }
     /// Get a list of all metric definitions
@@ -89,14 +81,12 @@ impl crate::Client {
     ///
     /// `GET /api/v4/usage_data/metric_definitions`
     ///
-    /// Returns, on success (200): Get a list of all metric definitions.
-    ///
     /// Optional parameters are set on the returned [`GetUsageDataMetricDefinitions`].
     pub fn get_usage_data_metric_definitions(
         &self,
     ) -> GetUsageDataMetricDefinitions<'_> {
         GetUsageDataMetricDefinitions(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/usage_data/metric_definitions",
@@ -109,11 +99,9 @@ impl crate::Client {
     /// Introduces in Gitlab 16.9. Requires personal access token with read_service_ping scope.
     ///
     /// `GET /api/v4/usage_data/service_ping`
-    ///
-    /// Returns, on success (200): Get the latest ServicePing payload.
     pub fn get_usage_data_service_ping(&self) -> GetUsageDataServicePing<'_> {
         GetUsageDataServicePing(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/usage_data/service_ping",
@@ -129,20 +117,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Track gitlab internal events.
     pub fn track_usage_data_event(
         &self,
-        body: impl Into<crate::types::TrackUsageDataEventBody>,
+        body: impl Into<types::TrackUsageDataEventBody>,
     ) -> TrackUsageDataEvent<'_> {
         TrackUsageDataEvent(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/usage_data/track_event",
                     &[],
                 )
-                .json_body(&Into::<crate::types::TrackUsageDataEventBody>::into(body)),
+                .json_body(&Into::<types::TrackUsageDataEventBody>::into(body)),
         )
     }
     /// Get Non SQL usage ping metrics
@@ -150,11 +136,9 @@ impl crate::Client {
     /// This feature was introduced in GitLab 13.11.
     ///
     /// `GET /api/v4/usage_data/non_sql_metrics`
-    ///
-    /// Returns, on success (200): Get Non SQL usage ping metrics.
     pub fn get_usage_data_non_sql_metrics(&self) -> GetUsageDataNonSqlMetrics<'_> {
         GetUsageDataNonSqlMetrics(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/usage_data/non_sql_metrics",
@@ -167,11 +151,9 @@ impl crate::Client {
     /// This feature was introduced in GitLab 13.11.
     ///
     /// `GET /api/v4/usage_data/queries`
-    ///
-    /// Returns, on success (200): Get raw SQL queries for usage data SQL metrics.
     pub fn get_usage_data_queries(&self) -> GetUsageDataQueries<'_> {
         GetUsageDataQueries(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/usage_data/queries",
@@ -180,43 +162,26 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::create_usage_data_increment_counter`]: `POST /api/v4/usage_data/increment_counter`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUsageDataIncrementCounter<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUsageDataIncrementCounter<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUsageDataIncrementCounter);
-/// Request builder of [`crate::Client::create_usage_data_increment_unique_user`]: `POST /api/v4/usage_data/increment_unique_users`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUsageDataIncrementUniqueUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUsageDataIncrementUniqueUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUsageDataIncrementUniqueUser);
-/// Request builder of [`crate::Client::create_usage_data_track_event`]: `POST /api/v4/usage_data/track_events`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUsageDataTrackEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUsageDataTrackEvent<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUsageDataTrackEvent);
-/// Request builder of [`crate::Client::get_usage_data_metric_definitions`]: `GET /api/v4/usage_data/metric_definitions`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUsageDataMetricDefinitions<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_usage_data_increment_counter`]: `POST /api/v4/usage_data/increment_counter`. Send it with `.await`."]
+    CreateUsageDataIncrementCounter, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_usage_data_increment_unique_user`]: `POST /api/v4/usage_data/increment_unique_users`. Send it with `.await`."]
+    CreateUsageDataIncrementUniqueUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_usage_data_track_event`]: `POST /api/v4/usage_data/track_events`. Send it with `.await`."]
+    CreateUsageDataTrackEvent, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_usage_data_metric_definitions`]: `GET /api/v4/usage_data/metric_definitions`. Send it with `.await`."]
+    GetUsageDataMetricDefinitions, runtime::Empty
+);
 impl GetUsageDataMetricDefinitions<'_> {
     /// Include file paths in the metric definitions
     ///
@@ -225,54 +190,23 @@ impl GetUsageDataMetricDefinitions<'_> {
         Self(self.0.query("include_paths", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetUsageDataMetricDefinitions<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUsageDataMetricDefinitions);
-/// Request builder of [`crate::Client::get_usage_data_service_ping`]: `GET /api/v4/usage_data/service_ping`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUsageDataServicePing<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUsageDataServicePing<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUsageDataServicePing);
-/// Request builder of [`crate::Client::track_usage_data_event`]: `POST /api/v4/usage_data/track_event`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct TrackUsageDataEvent<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for TrackUsageDataEvent<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(TrackUsageDataEvent);
-/// Request builder of [`crate::Client::get_usage_data_non_sql_metrics`]: `GET /api/v4/usage_data/non_sql_metrics`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUsageDataNonSqlMetrics<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUsageDataNonSqlMetrics<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUsageDataNonSqlMetrics);
-/// Request builder of [`crate::Client::get_usage_data_queries`]: `GET /api/v4/usage_data/queries`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUsageDataQueries<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUsageDataQueries<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUsageDataQueries);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_usage_data_service_ping`]: `GET /api/v4/usage_data/service_ping`. Send it with `.await`."]
+    GetUsageDataServicePing, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::track_usage_data_event`]: `POST /api/v4/usage_data/track_event`. Send it with `.await`."]
+    TrackUsageDataEvent, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_usage_data_non_sql_metrics`]: `GET /api/v4/usage_data/non_sql_metrics`. Send it with `.await`."]
+    GetUsageDataNonSqlMetrics, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_usage_data_queries`]: `GET /api/v4/usage_data/queries`. Send it with `.await`."]
+    GetUsageDataQueries, runtime::Empty
+);

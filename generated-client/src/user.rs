@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! user: Operations about users
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get the currently authenticated user's SSH keys
     ///
@@ -12,12 +14,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListUserKeys`].
     pub fn list_user_keys(&self) -> ListUserKeys<'_> {
         ListUserKeys(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/user/keys",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/user/keys", &[]),
         )
     }
     /// Add a new SSH key to the currently authenticated user
@@ -30,16 +27,11 @@ impl crate::Client {
     /// Returns, on success (201): Add a new SSH key to the currently authenticated user.
     pub fn create_user_key(
         &self,
-        body: impl Into<crate::types::CreateUserKeyBody>,
+        body: impl Into<types::CreateUserKeyBody>,
     ) -> CreateUserKey<'_> {
         CreateUserKey(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/user/keys",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateUserKeyBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/user/keys", &[])
+                .json_body(&Into::<types::CreateUserKeyBody>::into(body)),
         )
     }
     /// Get a single key owned by currently authenticated user
@@ -52,7 +44,7 @@ impl crate::Client {
     /// Returns, on success (200): Get a single key owned by currently authenticated user.
     pub fn get_user_key(&self, key_id: impl Into<i64>) -> GetUserKey<'_> {
         GetUserKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/user/keys/{}",
@@ -70,7 +62,7 @@ impl crate::Client {
     /// Returns, on success (200): Delete an SSH key from the currently authenticated user.
     pub fn delete_user_key(&self, key_id: impl Into<i64>) -> DeleteUserKey<'_> {
         DeleteUserKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/user/keys/{}",
@@ -84,17 +76,10 @@ impl crate::Client {
     ///
     /// `GET /api/v4/user/gpg_keys`
     ///
-    /// Returns, on success (200): Get the currently authenticated user's GPG keys.
-    ///
     /// Optional parameters are set on the returned [`ListUserGpgKeys`].
     pub fn list_user_gpg_keys(&self) -> ListUserGpgKeys<'_> {
         ListUserGpgKeys(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/user/gpg_keys",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/user/gpg_keys", &[]),
         )
     }
     /// Add a new GPG key to the currently authenticated user
@@ -105,20 +90,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a new GPG key to the currently authenticated user.
     pub fn create_user_gpg_key(
         &self,
-        body: impl Into<crate::types::CreateUserGpgKeyBody>,
+        body: impl Into<types::CreateUserGpgKeyBody>,
     ) -> CreateUserGpgKey<'_> {
         CreateUserGpgKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/user/gpg_keys",
                     &[],
                 )
-                .json_body(&Into::<crate::types::CreateUserGpgKeyBody>::into(body)),
+                .json_body(&Into::<types::CreateUserGpgKeyBody>::into(body)),
         )
     }
     /// Get a single GPG key owned by currently authenticated user
@@ -129,11 +112,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key_id`: The ID of the GPG key
-    ///
-    /// Returns, on success (200): Get a single GPG key owned by currently authenticated user.
     pub fn get_user_gpg_key(&self, key_id: impl Into<i64>) -> GetUserGpgKey<'_> {
         GetUserGpgKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/user/gpg_keys/{}",
@@ -149,11 +130,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key_id`: The ID of the SSH key
-    ///
-    /// Returns, on success (204): Delete a GPG key from the currently authenticated user.
     pub fn delete_user_gpg_key(&self, key_id: impl Into<i64>) -> DeleteUserGpgKey<'_> {
         DeleteUserGpgKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/user/gpg_keys/{}",
@@ -169,11 +148,9 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key_id`: The ID of the GPG key
-    ///
-    /// Returns, on success (201): Revoke a GPG key owned by currently authenticated user.
     pub fn revoke_user_gpg_key(&self, key_id: impl Into<i64>) -> RevokeUserGpgKey<'_> {
         RevokeUserGpgKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/user/gpg_keys/{}/revoke",
@@ -190,12 +167,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListUserEmails`].
     pub fn list_user_emails(&self) -> ListUserEmails<'_> {
         ListUserEmails(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/user/emails",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/user/emails", &[]),
         )
     }
     /// Add new email address to the currently authenticated user
@@ -208,16 +180,11 @@ impl crate::Client {
     /// Returns, on success (201): Add new email address to the currently authenticated user.
     pub fn create_user_email(
         &self,
-        body: impl Into<crate::types::CreateUserEmailBody>,
+        body: impl Into<types::CreateUserEmailBody>,
     ) -> CreateUserEmail<'_> {
         CreateUserEmail(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/user/emails",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateUserEmailBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/user/emails", &[])
+                .json_body(&Into::<types::CreateUserEmailBody>::into(body)),
         )
     }
     /// [DEPRECATED] Update a user's credit_card_validation
@@ -232,17 +199,17 @@ impl crate::Client {
     pub fn update_user_credit_card_validation(
         &self,
         user_id: impl Into<String>,
-        body: impl Into<crate::types::UpdateUserCreditCardValidationBody>,
+        body: impl Into<types::UpdateUserCreditCardValidationBody>,
     ) -> UpdateUserCreditCardValidation<'_> {
         UpdateUserCreditCardValidation(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/user/{}/credit_card_validation",
                     &[&Into::<String>::into(user_id)],
                 )
                 .json_body(
-                    &Into::<crate::types::UpdateUserCreditCardValidationBody>::into(body),
+                    &Into::<types::UpdateUserCreditCardValidationBody>::into(body),
                 ),
         )
     }
@@ -251,11 +218,9 @@ impl crate::Client {
     /// This feature retrieves the temporary Support PIN for the authenticated user
     ///
     /// `GET /api/v4/user/support_pin`
-    ///
-    /// Returns, on success (200): Get the current Support PIN for the authenticated user.
     pub fn get_user_support_pin(&self) -> GetUserSupportPin<'_> {
         GetUserSupportPin(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/user/support_pin",
@@ -268,11 +233,9 @@ impl crate::Client {
     /// This feature creates a temporary Support PIN for the authenticated user
     ///
     /// `POST /api/v4/user/support_pin`
-    ///
-    /// Returns, on success (201): Create a new Support PIN for the authenticated user.
     pub fn create_user_support_pin(&self) -> CreateUserSupportPin<'_> {
         CreateUserSupportPin(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/user/support_pin",
@@ -285,11 +248,9 @@ impl crate::Client {
     /// This feature was introduced in GitLab 14.0.
     ///
     /// `GET /api/v4/user/preferences`
-    ///
-    /// Returns, on success (200): Get the current user's preferences.
     pub fn get_user_preferences(&self) -> GetUserPreferences<'_> {
         GetUserPreferences(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/user/preferences",
@@ -305,20 +266,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Update the current user's preferences.
     pub fn update_user_preferences(
         &self,
-        body: impl Into<crate::types::UpdateUserPreferencesBody>,
+        body: impl Into<types::UpdateUserPreferencesBody>,
     ) -> UpdateUserPreferences<'_> {
         UpdateUserPreferences(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/user/preferences",
                     &[],
                 )
-                .json_body(&Into::<crate::types::UpdateUserPreferencesBody>::into(body)),
+                .json_body(&Into::<types::UpdateUserPreferencesBody>::into(body)),
         )
     }
     /// Get a single email address owned by the currently authenticated user
@@ -331,7 +290,7 @@ impl crate::Client {
     /// Returns, on success (200): Get a single email address owned by the currently authenticated user.
     pub fn get_user_email(&self, email_id: impl Into<i64>) -> GetUserEmail<'_> {
         GetUserEmail(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/user/emails/{}",
@@ -349,7 +308,7 @@ impl crate::Client {
     /// Returns, on success (204): Delete an email address from the currently authenticated user.
     pub fn delete_user_email(&self, email_id: impl Into<i64>) -> DeleteUserEmail<'_> {
         DeleteUserEmail(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/user/emails/{}",
@@ -366,7 +325,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetUserActivities`].
     pub fn get_user_activities(&self) -> GetUserActivities<'_> {
         GetUserActivities(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/user/activities",
@@ -381,12 +340,7 @@ impl crate::Client {
     /// Returns, on success (200): get the status of the current user.
     pub fn get_user_status(&self) -> GetUserStatus<'_> {
         GetUserStatus(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/user/status",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/user/status", &[]),
         )
     }
     /// Set the status of the current user
@@ -397,20 +351,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Set the status of the current user.
     pub fn update_user_status(
         &self,
-        body: impl Into<crate::types::UpdateUserStatusBody>,
+        body: impl Into<types::UpdateUserStatusBody>,
     ) -> UpdateUserStatus<'_> {
         UpdateUserStatus(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::PUT,
-                    "api/v4/user/status",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::UpdateUserStatusBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::PUT, "api/v4/user/status", &[])
+                .json_body(&Into::<types::UpdateUserStatusBody>::into(body)),
         )
     }
     /// Set the status of the current user
@@ -421,20 +368,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (200): Set the status of the current user.
     pub fn patch_user_status(
         &self,
-        body: impl Into<crate::types::PatchUserStatusBody>,
+        body: impl Into<types::PatchUserStatusBody>,
     ) -> PatchUserStatus<'_> {
         PatchUserStatus(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::PATCH,
-                    "api/v4/user/status",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::PatchUserStatusBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::PATCH, "api/v4/user/status", &[])
+                .json_body(&Into::<types::PatchUserStatusBody>::into(body)),
         )
     }
     /// Set the avatar of the current user
@@ -445,21 +385,14 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `avatar`: The avatar file (generated by Multipart middleware)
-    ///
-    /// Returns, on success (200): Set the avatar of the current user.
     pub fn update_user_avatar(
         &self,
-        avatar: impl Into<crate::runtime::File>,
+        avatar: impl Into<runtime::File>,
     ) -> UpdateUserAvatar<'_> {
         UpdateUserAvatar(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::PUT,
-                    "api/v4/user/avatar",
-                    &[],
-                )
+            runtime::Call::new(self, ::reqwest::Method::PUT, "api/v4/user/avatar", &[])
                 .form(true)
-                .form_file("avatar", &Into::<crate::runtime::File>::into(avatar)),
+                .form_file("avatar", &Into::<runtime::File>::into(avatar)),
         )
     }
     /// Create a personal access token with limited scopes for the currently authenticated user
@@ -470,22 +403,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a personal access token with limited scopes for the currently authenticated user.
     pub fn create_user_personal_access_token(
         &self,
-        body: impl Into<crate::types::CreateUserPersonalAccessTokenBody>,
+        body: impl Into<types::CreateUserPersonalAccessTokenBody>,
     ) -> CreateUserPersonalAccessToken<'_> {
         CreateUserPersonalAccessToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/user/personal_access_tokens",
                     &[],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateUserPersonalAccessTokenBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateUserPersonalAccessTokenBody>::into(body)),
         )
     }
     /// Create a runner owned by currently authenticated user
@@ -496,27 +425,21 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a runner owned by currently authenticated user.
     pub fn create_user_runner(
         &self,
-        body: impl Into<crate::types::CreateUserRunnerBody>,
+        body: impl Into<types::CreateUserRunnerBody>,
     ) -> CreateUserRunner<'_> {
         CreateUserRunner(
-            crate::runtime::Call::new(
-                    self,
-                    ::reqwest::Method::POST,
-                    "api/v4/user/runners",
-                    &[],
-                )
-                .json_body(&Into::<crate::types::CreateUserRunnerBody>::into(body)),
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/user/runners", &[])
+                .json_body(&Into::<types::CreateUserRunnerBody>::into(body)),
         )
     }
 }
-/// Request builder of [`crate::Client::list_user_keys`]: `GET /api/v4/user/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserKeys<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_keys`]: `GET /api/v4/user/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserKeys, runtime::Paged < types::ApiEntitiesSshKey >
+);
 impl ListUserKeys<'_> {
     /// Current page number
     ///
@@ -531,50 +454,26 @@ impl ListUserKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserKeys<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesSshKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserKeys);
-/// Request builder of [`crate::Client::create_user_key`]: `POST /api/v4/user/keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserKey);
-/// Request builder of [`crate::Client::get_user_key`]: `GET /api/v4/user/keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserKey);
-/// Request builder of [`crate::Client::delete_user_key`]: `DELETE /api/v4/user/keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserKey);
-/// Request builder of [`crate::Client::list_user_gpg_keys`]: `GET /api/v4/user/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserGpgKeys<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_key`]: `POST /api/v4/user/keys`. Send it with `.await`."]
+    CreateUserKey, runtime::Json < types::ApiEntitiesSshKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_key`]: `GET /api/v4/user/keys/{key_id}`. Send it with `.await`."]
+    GetUserKey, runtime::Json < types::ApiEntitiesSshKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_key`]: `DELETE /api/v4/user/keys/{key_id}`. Send it with `.await`."]
+    DeleteUserKey, runtime::Json < types::ApiEntitiesSshKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_gpg_keys`]: `GET /api/v4/user/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserGpgKeys, runtime::Paged < types::ApiEntitiesGpgKey >
+);
 impl ListUserGpgKeys<'_> {
     /// Current page number
     ///
@@ -589,61 +488,31 @@ impl ListUserGpgKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserGpgKeys<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGpgKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserGpgKeys);
-/// Request builder of [`crate::Client::create_user_gpg_key`]: `POST /api/v4/user/gpg_keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserGpgKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserGpgKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserGpgKey);
-/// Request builder of [`crate::Client::get_user_gpg_key`]: `GET /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserGpgKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserGpgKey<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserGpgKey);
-/// Request builder of [`crate::Client::delete_user_gpg_key`]: `DELETE /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserGpgKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserGpgKey<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserGpgKey);
-/// Request builder of [`crate::Client::revoke_user_gpg_key`]: `POST /api/v4/user/gpg_keys/{key_id}/revoke`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RevokeUserGpgKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RevokeUserGpgKey<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RevokeUserGpgKey);
-/// Request builder of [`crate::Client::list_user_emails`]: `GET /api/v4/user/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserEmails<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_gpg_key`]: `POST /api/v4/user/gpg_keys`. Send it with `.await`."]
+    CreateUserGpgKey, runtime::Json < types::ApiEntitiesGpgKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_gpg_key`]: `GET /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`."]
+    GetUserGpgKey, runtime::Json < types::ApiEntitiesGpgKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_gpg_key`]: `DELETE /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`."]
+    DeleteUserGpgKey, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::revoke_user_gpg_key`]: `POST /api/v4/user/gpg_keys/{key_id}/revoke`. Send it with `.await`."]
+    RevokeUserGpgKey, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_emails`]: `GET /api/v4/user/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserEmails, runtime::Paged < types::ApiEntitiesEmail >
+);
 impl ListUserEmails<'_> {
     /// Current page number
     ///
@@ -658,107 +527,52 @@ impl ListUserEmails<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserEmails<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEmail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserEmails);
-/// Request builder of [`crate::Client::create_user_email`]: `POST /api/v4/user/emails`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserEmail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserEmail);
-/// Request builder of [`crate::Client::update_user_credit_card_validation`]: `PUT /api/v4/user/{user_id}/credit_card_validation`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateUserCreditCardValidation<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateUserCreditCardValidation<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesUserCreditCardValidations,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateUserCreditCardValidation);
-/// Request builder of [`crate::Client::get_user_support_pin`]: `GET /api/v4/user/support_pin`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserSupportPin<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserSupportPin<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserSupportPin);
-/// Request builder of [`crate::Client::create_user_support_pin`]: `POST /api/v4/user/support_pin`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserSupportPin<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserSupportPin<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserSupportPin);
-/// Request builder of [`crate::Client::get_user_preferences`]: `GET /api/v4/user/preferences`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserPreferences<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserPreferences<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPreferences>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserPreferences);
-/// Request builder of [`crate::Client::update_user_preferences`]: `PUT /api/v4/user/preferences`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateUserPreferences<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateUserPreferences<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserPreferences>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateUserPreferences);
-/// Request builder of [`crate::Client::get_user_email`]: `GET /api/v4/user/emails/{email_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserEmail<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserEmail);
-/// Request builder of [`crate::Client::delete_user_email`]: `DELETE /api/v4/user/emails/{email_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserEmail<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserEmail<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserEmail);
-/// Request builder of [`crate::Client::get_user_activities`]: `GET /api/v4/user/activities`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserActivities<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_email`]: `POST /api/v4/user/emails`. Send it with `.await`."]
+    CreateUserEmail, runtime::Json < types::ApiEntitiesEmail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_user_credit_card_validation`]: `PUT /api/v4/user/{user_id}/credit_card_validation`. Send it with `.await`."]
+    UpdateUserCreditCardValidation, runtime::Json <
+    types::ApiEntitiesUserCreditCardValidations >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_support_pin`]: `GET /api/v4/user/support_pin`. Send it with `.await`."]
+    GetUserSupportPin, runtime::Json < types::ApiEntitiesUserSupportPin >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_support_pin`]: `POST /api/v4/user/support_pin`. Send it with `.await`."]
+    CreateUserSupportPin, runtime::Json < types::ApiEntitiesUserSupportPin >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_preferences`]: `GET /api/v4/user/preferences`. Send it with `.await`."]
+    GetUserPreferences, runtime::Json < types::ApiEntitiesUserPreferences >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_user_preferences`]: `PUT /api/v4/user/preferences`. Send it with `.await`."]
+    UpdateUserPreferences, runtime::Json < types::ApiEntitiesUserPreferences >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_email`]: `GET /api/v4/user/emails/{email_id}`. Send it with `.await`."]
+    GetUserEmail, runtime::Json < types::ApiEntitiesEmail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_email`]: `DELETE /api/v4/user/emails/{email_id}`. Send it with `.await`."]
+    DeleteUserEmail, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_activities`]: `GET /api/v4/user/activities`. Send it with `.await`."]
+    GetUserActivities, runtime::Empty
+);
 impl GetUserActivities<'_> {
     /// Date string in the format YEAR-MONTH-DAY
     ///
@@ -781,80 +595,34 @@ impl GetUserActivities<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetUserActivities<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserActivities);
-/// Request builder of [`crate::Client::get_user_status`]: `GET /api/v4/user/status`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserStatus<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserStatus);
-/// Request builder of [`crate::Client::update_user_status`]: `PUT /api/v4/user/status`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateUserStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateUserStatus<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateUserStatus);
-/// Request builder of [`crate::Client::patch_user_status`]: `PATCH /api/v4/user/status`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PatchUserStatus<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for PatchUserStatus<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserStatus>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(PatchUserStatus);
-/// Request builder of [`crate::Client::update_user_avatar`]: `PUT /api/v4/user/avatar`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateUserAvatar<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateUserAvatar<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesAvatar>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateUserAvatar);
-/// Request builder of [`crate::Client::create_user_personal_access_token`]: `POST /api/v4/user/personal_access_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserPersonalAccessToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserPersonalAccessToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserPersonalAccessToken);
-/// Request builder of [`crate::Client::create_user_runner`]: `POST /api/v4/user/runners`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserRunner<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserRunner<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesCiRunnerRegistrationDetails,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserRunner);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_status`]: `GET /api/v4/user/status`. Send it with `.await`."]
+    GetUserStatus, runtime::Json < types::ApiEntitiesUserStatus >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_user_status`]: `PUT /api/v4/user/status`. Send it with `.await`."]
+    UpdateUserStatus, runtime::Json < types::ApiEntitiesUserStatus >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::patch_user_status`]: `PATCH /api/v4/user/status`. Send it with `.await`."]
+    PatchUserStatus, runtime::Json < types::ApiEntitiesUserStatus >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_user_avatar`]: `PUT /api/v4/user/avatar`. Send it with `.await`."]
+    UpdateUserAvatar, runtime::Json < types::ApiEntitiesAvatar >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_personal_access_token`]: `POST /api/v4/user/personal_access_tokens`. Send it with `.await`."]
+    CreateUserPersonalAccessToken, runtime::Json <
+    types::ApiEntitiesPersonalAccessTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_runner`]: `POST /api/v4/user/runners`. Send it with `.await`."]
+    CreateUserRunner, runtime::Json < types::ApiEntitiesCiRunnerRegistrationDetails >
+);

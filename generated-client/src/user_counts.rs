@@ -2,33 +2,22 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! user_counts: Operations about user_counts
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Return the user specific counts
     ///
     /// Assigned open issues, assigned MRs and pending todos count
     ///
     /// `GET /api/v4/user_counts`
-    ///
-    /// Returns, on success (200): Return the user specific counts.
     pub fn get_user_counts(&self) -> GetUserCounts<'_> {
         GetUserCounts(
-            crate::runtime::Call::new(
-                self,
-                ::reqwest::Method::GET,
-                "api/v4/user_counts",
-                &[],
-            ),
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/user_counts", &[]),
         )
     }
 }
-/// Request builder of [`crate::Client::get_user_counts`]: `GET /api/v4/user_counts`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserCounts<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserCounts<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserCounts>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserCounts);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_counts`]: `GET /api/v4/user_counts`. Send it with `.await`."]
+    GetUserCounts, runtime::Json < types::ApiEntitiesUserCounts >
+);

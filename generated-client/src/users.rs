@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! users: Operations about users
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get all custom attributes on a user
     ///
@@ -16,7 +18,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> GetUserCustomAttributes<'_> {
         GetUserCustomAttributes(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/custom_attributes",
@@ -39,7 +41,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> GetUserCustomAttribute<'_> {
         GetUserCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/custom_attributes/{}",
@@ -61,18 +63,16 @@ impl crate::Client {
         &self,
         key: impl Into<String>,
         id: impl Into<i64>,
-        body: impl Into<crate::types::UpdateUserCustomAttributeBody>,
+        body: impl Into<types::UpdateUserCustomAttributeBody>,
     ) -> UpdateUserCustomAttribute<'_> {
         UpdateUserCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/users/{}/custom_attributes/{}",
                     &[&Into::<i64>::into(id), &Into::<String>::into(key)],
                 )
-                .json_body(
-                    &Into::<crate::types::UpdateUserCustomAttributeBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateUserCustomAttributeBody>::into(body)),
         )
     }
     /// Delete a custom attribute on a user
@@ -90,7 +90,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> DeleteUserCustomAttribute<'_> {
         DeleteUserCustomAttribute(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/users/{}/custom_attributes/{}",
@@ -106,14 +106,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
-    ///
-    /// Returns, on success (200): Get support PIN for a user. Available only for admins.
     pub fn get_user_support_pin_by_id(
         &self,
         id: impl Into<i64>,
     ) -> GetUserSupportPinById<'_> {
         GetUserSupportPinById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/support_pin",
@@ -129,9 +127,7 @@ impl crate::Client {
     ///
     /// Optional parameters are set on the returned [`ListUsers`].
     pub fn list_users(&self) -> ListUsers<'_> {
-        ListUsers(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/users", &[]),
-        )
+        ListUsers(runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/users", &[]))
     }
     /// Create a user. Available only for admins.
     ///
@@ -152,7 +148,7 @@ impl crate::Client {
         username: impl Into<String>,
     ) -> CreateUser<'_> {
         CreateUser(
-            crate::runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/users", &[])
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/users", &[])
                 .form(true)
                 .form_field("email", &Into::<String>::into(email))
                 .form_field("name", &Into::<String>::into(name))
@@ -171,7 +167,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`GetUser`].
     pub fn get_user(&self, id: impl Into<i64>) -> GetUser<'_> {
         GetUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}",
@@ -191,7 +187,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`UpdateUser`].
     pub fn update_user(&self, id: impl Into<i64>) -> UpdateUser<'_> {
         UpdateUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/users/{}",
@@ -212,7 +208,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`DeleteUser`].
     pub fn delete_user(&self, id: impl Into<i64>) -> DeleteUser<'_> {
         DeleteUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/users/{}",
@@ -233,7 +229,7 @@ impl crate::Client {
         user_id: impl Into<String>,
     ) -> GetUserStatusByUserId<'_> {
         GetUserStatusByUserId(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/status",
@@ -251,7 +247,7 @@ impl crate::Client {
     /// Returns, on success (201): Follow a user.
     pub fn follow_user(&self, id: impl Into<i64>) -> FollowUser<'_> {
         FollowUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/follow",
@@ -269,7 +265,7 @@ impl crate::Client {
     /// Returns, on success (201): Unfollow a user.
     pub fn unfollow_user(&self, id: impl Into<i64>) -> UnfollowUser<'_> {
         UnfollowUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/unfollow",
@@ -289,7 +285,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListUserFollowing`].
     pub fn list_user_following(&self, id: impl Into<i64>) -> ListUserFollowing<'_> {
         ListUserFollowing(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/following",
@@ -309,7 +305,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListUserFollowers`].
     pub fn list_user_followers(&self, id: impl Into<i64>) -> ListUserFollowers<'_> {
         ListUserFollowers(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/followers",
@@ -325,14 +321,12 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID of the user
-    ///
-    /// Returns, on success (200): Disable two factor authentication for a user. Available only for admins.
     pub fn disable_user_two_factor(
         &self,
         id: impl Into<i64>,
     ) -> DisableUserTwoFactor<'_> {
         DisableUserTwoFactor(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PATCH,
                 "api/v4/users/{}/disable_two_factor",
@@ -355,7 +349,7 @@ impl crate::Client {
         provider: impl Into<String>,
     ) -> DeleteUserIdentity<'_> {
         DeleteUserIdentity(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/users/{}/identities/{}",
@@ -378,7 +372,7 @@ impl crate::Client {
         user_id: impl Into<String>,
     ) -> ListUserProjectDeployKeys<'_> {
         ListUserProjectDeployKeys(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/project_deploy_keys",
@@ -401,7 +395,7 @@ impl crate::Client {
         user_id: impl Into<String>,
     ) -> ListUserKeysByUserId<'_> {
         ListUserKeysByUserId(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/keys",
@@ -421,16 +415,16 @@ impl crate::Client {
     pub fn create_user_key_by_user_id(
         &self,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::CreateUserKeyByUserIdBody>,
+        body: impl Into<types::CreateUserKeyByUserIdBody>,
     ) -> CreateUserKeyByUserId<'_> {
         CreateUserKeyByUserId(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/keys",
                     &[&Into::<i64>::into(user_id)],
                 )
-                .json_body(&Into::<crate::types::CreateUserKeyByUserIdBody>::into(body)),
+                .json_body(&Into::<types::CreateUserKeyByUserIdBody>::into(body)),
         )
     }
     /// Get a SSH key of a specified user.
@@ -448,7 +442,7 @@ impl crate::Client {
         key_id: impl Into<i64>,
     ) -> GetUserKeyById<'_> {
         GetUserKeyById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/keys/{}",
@@ -471,7 +465,7 @@ impl crate::Client {
         key_id: impl Into<i64>,
     ) -> DeleteUserKeyById<'_> {
         DeleteUserKeyById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/users/{}/keys/{}",
@@ -488,15 +482,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     ///
-    /// Returns, on success (200): Get the GPG keys of a specified user.
-    ///
     /// Optional parameters are set on the returned [`ListUserGpgKeysById`].
     pub fn list_user_gpg_keys_by_id(
         &self,
         id: impl Into<i64>,
     ) -> ListUserGpgKeysById<'_> {
         ListUserGpgKeysById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/gpg_keys",
@@ -513,21 +505,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Add a GPG key to a specified user. Available only for admins.
     pub fn create_user_gpg_key_by_id(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::CreateUserGpgKeyByIdBody>,
+        body: impl Into<types::CreateUserGpgKeyByIdBody>,
     ) -> CreateUserGpgKeyById<'_> {
         CreateUserGpgKeyById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/gpg_keys",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateUserGpgKeyByIdBody>::into(body)),
+                .json_body(&Into::<types::CreateUserGpgKeyByIdBody>::into(body)),
         )
     }
     /// Get a specific GPG key for a given user.
@@ -539,15 +529,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `key_id`: The ID of the GPG key
-    ///
-    /// Returns, on success (200): Get a specific GPG key for a given user.
     pub fn get_user_gpg_key_by_id(
         &self,
         id: impl Into<i64>,
         key_id: impl Into<i64>,
     ) -> GetUserGpgKeyById<'_> {
         GetUserGpgKeyById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/gpg_keys/{}",
@@ -564,15 +552,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `key_id`: The ID of the GPG key
-    ///
-    /// Returns, on success (204): Delete an existing GPG key from a specified user. Available only for admins.
     pub fn delete_user_gpg_key_by_id(
         &self,
         id: impl Into<i64>,
         key_id: impl Into<i64>,
     ) -> DeleteUserGpgKeyById<'_> {
         DeleteUserGpgKeyById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/users/{}/gpg_keys/{}",
@@ -589,15 +575,13 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID of the user
     /// - `key_id`: The ID of the GPG key
-    ///
-    /// Returns, on success (201): Revokes an existing GPG key from a specified user. Available only for admins.
     pub fn revoke_user_gpg_key_by_id(
         &self,
         id: impl Into<i64>,
         key_id: impl Into<i64>,
     ) -> RevokeUserGpgKeyById<'_> {
         RevokeUserGpgKeyById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/gpg_keys/{}/revoke",
@@ -617,7 +601,7 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListUserEmailsById`].
     pub fn list_user_emails_by_id(&self, id: impl Into<i64>) -> ListUserEmailsById<'_> {
         ListUserEmailsById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/emails",
@@ -637,16 +621,16 @@ impl crate::Client {
     pub fn create_user_email_by_id(
         &self,
         id: impl Into<i64>,
-        body: impl Into<crate::types::CreateUserEmailByIdBody>,
+        body: impl Into<types::CreateUserEmailByIdBody>,
     ) -> CreateUserEmailById<'_> {
         CreateUserEmailById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/emails",
                     &[&Into::<i64>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateUserEmailByIdBody>::into(body)),
+                .json_body(&Into::<types::CreateUserEmailByIdBody>::into(body)),
         )
     }
     /// Delete an email address of a specified user. Available only for admins.
@@ -664,7 +648,7 @@ impl crate::Client {
         email_id: impl Into<i64>,
     ) -> DeleteUserEmailById<'_> {
         DeleteUserEmailById(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/users/{}/emails/{}",
@@ -682,7 +666,7 @@ impl crate::Client {
     /// Returns, on success (201): Activate a deactivated user. Available only for admins.
     pub fn activate_user(&self, id: impl Into<i64>) -> ActivateUser<'_> {
         ActivateUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/activate",
@@ -700,7 +684,7 @@ impl crate::Client {
     /// Returns, on success (201): Approve a pending user. Available only for admins.
     pub fn approve_user(&self, id: impl Into<i64>) -> ApproveUser<'_> {
         ApproveUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/approve",
@@ -718,7 +702,7 @@ impl crate::Client {
     /// Returns, on success (201): Reject a pending user. Available only for admins.
     pub fn reject_user(&self, id: impl Into<i64>) -> RejectUser<'_> {
         RejectUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/reject",
@@ -736,7 +720,7 @@ impl crate::Client {
     /// Returns, on success (201): Deactivate an active user. Available only for admins.
     pub fn deactivate_user(&self, id: impl Into<i64>) -> DeactivateUser<'_> {
         DeactivateUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/deactivate",
@@ -754,7 +738,7 @@ impl crate::Client {
     /// Returns, on success (201): Block a user. Available only for admins.
     pub fn block_user(&self, id: impl Into<i64>) -> BlockUser<'_> {
         BlockUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/block",
@@ -772,7 +756,7 @@ impl crate::Client {
     /// Returns, on success (201): Unblock a user. Available only for admins.
     pub fn unblock_user(&self, id: impl Into<i64>) -> UnblockUser<'_> {
         UnblockUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/unblock",
@@ -790,7 +774,7 @@ impl crate::Client {
     /// Returns, on success (201): Ban a user. Available only for admins.
     pub fn ban_user(&self, id: impl Into<i64>) -> BanUser<'_> {
         BanUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/ban",
@@ -808,7 +792,7 @@ impl crate::Client {
     /// Returns, on success (201): Unban a user. Available only for admins.
     pub fn unban_user(&self, id: impl Into<i64>) -> UnbanUser<'_> {
         UnbanUser(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/users/{}/unban",
@@ -831,7 +815,7 @@ impl crate::Client {
         user_id: impl Into<i64>,
     ) -> ListUserMemberships<'_> {
         ListUserMemberships(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/memberships",
@@ -852,7 +836,7 @@ impl crate::Client {
         id: impl Into<i64>,
     ) -> GetUserAssociationsCount<'_> {
         GetUserAssociationsCount(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/associations_count",
@@ -869,15 +853,13 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     ///
-    /// Returns, on success (200): Retrieve impersonation tokens. Available only for admins.
-    ///
     /// Optional parameters are set on the returned [`ListUserImpersonationTokens`].
     pub fn list_user_impersonation_tokens(
         &self,
         user_id: impl Into<i64>,
     ) -> ListUserImpersonationTokens<'_> {
         ListUserImpersonationTokens(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/impersonation_tokens",
@@ -894,23 +876,19 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a impersonation token. Available only for admins.
     pub fn create_user_impersonation_token(
         &self,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::CreateUserImpersonationTokenBody>,
+        body: impl Into<types::CreateUserImpersonationTokenBody>,
     ) -> CreateUserImpersonationToken<'_> {
         CreateUserImpersonationToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/impersonation_tokens",
                     &[&Into::<i64>::into(user_id)],
                 )
-                .json_body(
-                    &Into::<crate::types::CreateUserImpersonationTokenBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateUserImpersonationTokenBody>::into(body)),
         )
     }
     /// Retrieve impersonation token. Available only for admins.
@@ -922,15 +900,13 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `impersonation_token_id`: The ID of the impersonation token
-    ///
-    /// Returns, on success (200): Retrieve impersonation token. Available only for admins.
     pub fn get_user_impersonation_token(
         &self,
         user_id: impl Into<i64>,
         impersonation_token_id: impl Into<i64>,
     ) -> GetUserImpersonationToken<'_> {
         GetUserImpersonationToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/users/{}/impersonation_tokens/{}",
@@ -950,15 +926,13 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `impersonation_token_id`: The ID of the impersonation token
-    ///
-    /// Returns, on success (204): Revoke a impersonation token. Available only for admins.
     pub fn delete_user_impersonation_token(
         &self,
         user_id: impl Into<i64>,
         impersonation_token_id: impl Into<i64>,
     ) -> DeleteUserImpersonationToken<'_> {
         DeleteUserImpersonationToken(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/users/{}/impersonation_tokens/{}",
@@ -978,87 +952,54 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id`: The ID of the user
     /// - `body`: The request body.
-    ///
-    /// Returns, on success (201): Create a personal access token. Available only for admins.
     pub fn create_user_personal_access_token_by_user_id(
         &self,
         user_id: impl Into<i64>,
-        body: impl Into<crate::types::CreateUserPersonalAccessTokenByUserIdBody>,
+        body: impl Into<types::CreateUserPersonalAccessTokenByUserIdBody>,
     ) -> CreateUserPersonalAccessTokenByUserId<'_> {
         CreateUserPersonalAccessTokenByUserId(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/personal_access_tokens",
                     &[&Into::<i64>::into(user_id)],
                 )
                 .json_body(
-                    &Into::<
-                        crate::types::CreateUserPersonalAccessTokenByUserIdBody,
-                    >::into(body),
+                    &Into::<types::CreateUserPersonalAccessTokenByUserIdBody>::into(body),
                 ),
         )
     }
 }
-/// Request builder of [`crate::Client::get_user_custom_attributes`]: `GET /api/v4/users/{id}/custom_attributes`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserCustomAttributes<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserCustomAttributes<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserCustomAttributes);
-/// Request builder of [`crate::Client::get_user_custom_attribute`]: `GET /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserCustomAttribute<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesCustomAttribute>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserCustomAttribute);
-/// Request builder of [`crate::Client::update_user_custom_attribute`]: `PUT /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateUserCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateUserCustomAttribute<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateUserCustomAttribute);
-/// Request builder of [`crate::Client::delete_user_custom_attribute`]: `DELETE /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserCustomAttribute<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserCustomAttribute<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserCustomAttribute);
-/// Request builder of [`crate::Client::get_user_support_pin_by_id`]: `GET /api/v4/users/{id}/support_pin`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserSupportPinById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserSupportPinById<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserSupportPin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserSupportPinById);
-/// Request builder of [`crate::Client::list_users`]: `GET /api/v4/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUsers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_custom_attributes`]: `GET /api/v4/users/{id}/custom_attributes`. Send it with `.await`."]
+    GetUserCustomAttributes, runtime::Json < types::ApiEntitiesCustomAttribute >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_custom_attribute`]: `GET /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    GetUserCustomAttribute, runtime::Json < types::ApiEntitiesCustomAttribute >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_user_custom_attribute`]: `PUT /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    UpdateUserCustomAttribute, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_custom_attribute`]: `DELETE /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    DeleteUserCustomAttribute, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_support_pin_by_id`]: `GET /api/v4/users/{id}/support_pin`. Send it with `.await`."]
+    GetUserSupportPinById, runtime::Json < types::ApiEntitiesUserSupportPin >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_users`]: `GET /api/v4/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUsers, runtime::Paged < types::ApiEntitiesUserBasic >
+);
 impl ListUsers<'_> {
     /// Get a single user with a specific username
     pub fn username(self, value: impl Into<String>) -> Self {
@@ -1175,12 +1116,12 @@ impl ListUsers<'_> {
         Self(self.0.query("exclude_internal", &Into::<bool>::into(value)))
     }
     /// Return users ordered by a field
-    pub fn order_by(self, value: impl Into<crate::types::UserOrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<crate::types::UserOrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::UserOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::UserOrderBy>::into(value)))
     }
     /// Return users sorted in ascending and descending order
-    pub fn sort(self, value: impl Into<crate::types::UserSort>) -> Self {
-        Self(self.0.query("sort", &Into::<crate::types::UserSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::UserSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::UserSort>::into(value)))
     }
     /// Current page number
     ///
@@ -1217,17 +1158,11 @@ impl ListUsers<'_> {
         Self(self.0.query("auditors", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUsers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUsers);
-/// Request builder of [`crate::Client::create_user`]: `POST /api/v4/users`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUser<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user`]: `POST /api/v4/users`. Send it with `.await`."]
+    CreateUser, runtime::Json < types::ApiEntitiesUserWithAdmin >
+);
 impl CreateUser<'_> {
     /// The password of the new user
     pub fn password(self, value: impl Into<String>) -> Self {
@@ -1314,8 +1249,8 @@ impl CreateUser<'_> {
         Self(self.0.form_field("external", &Into::<bool>::into(value)))
     }
     /// Avatar image for user
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
     /// The GitLab theme for the user
     pub fn theme_id(self, value: impl Into<i64>) -> Self {
@@ -1363,17 +1298,11 @@ impl CreateUser<'_> {
         Self(self.0.form_field("auditor", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUser);
-/// Request builder of [`crate::Client::get_user`]: `GET /api/v4/users/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUser<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user`]: `GET /api/v4/users/{id}`. Send it with `.await`."]
+    GetUser, runtime::Json < types::ApiEntitiesUser >
+);
 impl GetUser<'_> {
     /// Include custom attributes in the response
     ///
@@ -1382,17 +1311,11 @@ impl GetUser<'_> {
         Self(self.0.query("with_custom_attributes", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUser);
-/// Request builder of [`crate::Client::update_user`]: `PUT /api/v4/users/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateUser<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_user`]: `PUT /api/v4/users/{id}`. Send it with `.await`."]
+    UpdateUser, runtime::Json < types::ApiEntitiesUserWithAdmin >
+);
 impl UpdateUser<'_> {
     /// The email of the user
     pub fn email(self, value: impl Into<String>) -> Self {
@@ -1483,8 +1406,8 @@ impl UpdateUser<'_> {
         Self(self.0.form_field("external", &Into::<bool>::into(value)))
     }
     /// Avatar image for user
-    pub fn avatar(self, value: impl Into<crate::runtime::File>) -> Self {
-        Self(self.0.form_file("avatar", &Into::<crate::runtime::File>::into(value)))
+    pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
+        Self(self.0.form_file("avatar", &Into::<runtime::File>::into(value)))
     }
     /// The GitLab theme for the user
     pub fn theme_id(self, value: impl Into<i64>) -> Self {
@@ -1532,67 +1455,37 @@ impl UpdateUser<'_> {
         Self(self.0.form_field("auditor", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for UpdateUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateUser);
-/// Request builder of [`crate::Client::delete_user`]: `DELETE /api/v4/users/{id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUser<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user`]: `DELETE /api/v4/users/{id}`. Send it with `.await`."]
+    DeleteUser, runtime::Json < types::ApiEntitiesEmail >
+);
 impl DeleteUser<'_> {
     /// Whether to remove a user's contributions
     pub fn hard_delete(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("hard_delete", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for DeleteUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUser);
-/// Request builder of [`crate::Client::get_user_status_by_user_id`]: `GET /api/v4/users/{user_id}/status`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserStatusByUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserStatusByUserId<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserStatusByUserId);
-/// Request builder of [`crate::Client::follow_user`]: `POST /api/v4/users/{id}/follow`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct FollowUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for FollowUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(FollowUser);
-/// Request builder of [`crate::Client::unfollow_user`]: `POST /api/v4/users/{id}/unfollow`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UnfollowUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UnfollowUser<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUser>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UnfollowUser);
-/// Request builder of [`crate::Client::list_user_following`]: `GET /api/v4/users/{id}/following`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserFollowing<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_status_by_user_id`]: `GET /api/v4/users/{user_id}/status`. Send it with `.await`."]
+    GetUserStatusByUserId, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::follow_user`]: `POST /api/v4/users/{id}/follow`. Send it with `.await`."]
+    FollowUser, runtime::Json < types::ApiEntitiesUser >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::unfollow_user`]: `POST /api/v4/users/{id}/unfollow`. Send it with `.await`."]
+    UnfollowUser, runtime::Json < types::ApiEntitiesUser >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_following`]: `GET /api/v4/users/{id}/following`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserFollowing, runtime::Paged < types::ApiEntitiesUserBasic >
+);
 impl ListUserFollowing<'_> {
     /// Current page number
     ///
@@ -1607,17 +1500,11 @@ impl ListUserFollowing<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserFollowing<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserFollowing);
-/// Request builder of [`crate::Client::list_user_followers`]: `GET /api/v4/users/{id}/followers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserFollowers<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_followers`]: `GET /api/v4/users/{id}/followers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserFollowers, runtime::Paged < types::ApiEntitiesUserBasic >
+);
 impl ListUserFollowers<'_> {
     /// Current page number
     ///
@@ -1632,39 +1519,21 @@ impl ListUserFollowers<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserFollowers<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesUserBasic>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserFollowers);
-/// Request builder of [`crate::Client::disable_user_two_factor`]: `PATCH /api/v4/users/{id}/disable_two_factor`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DisableUserTwoFactor<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DisableUserTwoFactor<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DisableUserTwoFactor);
-/// Request builder of [`crate::Client::delete_user_identity`]: `DELETE /api/v4/users/{id}/identities/{provider}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserIdentity<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserIdentity<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesUserWithAdmin>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserIdentity);
-/// Request builder of [`crate::Client::list_user_project_deploy_keys`]: `GET /api/v4/users/{user_id}/project_deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserProjectDeployKeys<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::disable_user_two_factor`]: `PATCH /api/v4/users/{id}/disable_two_factor`. Send it with `.await`."]
+    DisableUserTwoFactor, runtime::Json < types::ApiEntitiesUserWithAdmin >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_identity`]: `DELETE /api/v4/users/{id}/identities/{provider}`. Send it with `.await`."]
+    DeleteUserIdentity, runtime::Json < types::ApiEntitiesUserWithAdmin >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_project_deploy_keys`]: `GET /api/v4/users/{user_id}/project_deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserProjectDeployKeys, runtime::Paged < types::ApiEntitiesDeployKey >
+);
 impl ListUserProjectDeployKeys<'_> {
     /// Current page number
     ///
@@ -1679,17 +1548,11 @@ impl ListUserProjectDeployKeys<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserProjectDeployKeys<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesDeployKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserProjectDeployKeys);
-/// Request builder of [`crate::Client::list_user_keys_by_user_id`]: `GET /api/v4/users/{user_id}/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserKeysByUserId<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_keys_by_user_id`]: `GET /api/v4/users/{user_id}/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserKeysByUserId, runtime::Paged < types::ApiEntitiesSshKey >
+);
 impl ListUserKeysByUserId<'_> {
     /// Current page number
     ///
@@ -1704,50 +1567,26 @@ impl ListUserKeysByUserId<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserKeysByUserId<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesSshKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserKeysByUserId);
-/// Request builder of [`crate::Client::create_user_key_by_user_id`]: `POST /api/v4/users/{user_id}/keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserKeyByUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserKeyByUserId<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserKeyByUserId);
-/// Request builder of [`crate::Client::get_user_key_by_id`]: `GET /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserKeyById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserKeyById<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserKeyById);
-/// Request builder of [`crate::Client::delete_user_key_by_id`]: `DELETE /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserKeyById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserKeyById<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesSshKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserKeyById);
-/// Request builder of [`crate::Client::list_user_gpg_keys_by_id`]: `GET /api/v4/users/{id}/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserGpgKeysById<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_key_by_user_id`]: `POST /api/v4/users/{user_id}/keys`. Send it with `.await`."]
+    CreateUserKeyByUserId, runtime::Json < types::ApiEntitiesSshKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_key_by_id`]: `GET /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`."]
+    GetUserKeyById, runtime::Json < types::ApiEntitiesSshKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_key_by_id`]: `DELETE /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`."]
+    DeleteUserKeyById, runtime::Json < types::ApiEntitiesSshKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_gpg_keys_by_id`]: `GET /api/v4/users/{id}/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserGpgKeysById, runtime::Paged < types::ApiEntitiesGpgKey >
+);
 impl ListUserGpgKeysById<'_> {
     /// Current page number
     ///
@@ -1762,61 +1601,31 @@ impl ListUserGpgKeysById<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserGpgKeysById<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesGpgKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserGpgKeysById);
-/// Request builder of [`crate::Client::create_user_gpg_key_by_id`]: `POST /api/v4/users/{id}/gpg_keys`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserGpgKeyById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserGpgKeyById<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserGpgKeyById);
-/// Request builder of [`crate::Client::get_user_gpg_key_by_id`]: `GET /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserGpgKeyById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserGpgKeyById<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesGpgKey>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserGpgKeyById);
-/// Request builder of [`crate::Client::delete_user_gpg_key_by_id`]: `DELETE /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserGpgKeyById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserGpgKeyById<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserGpgKeyById);
-/// Request builder of [`crate::Client::revoke_user_gpg_key_by_id`]: `POST /api/v4/users/{id}/gpg_keys/{key_id}/revoke`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RevokeUserGpgKeyById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RevokeUserGpgKeyById<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RevokeUserGpgKeyById);
-/// Request builder of [`crate::Client::list_user_emails_by_id`]: `GET /api/v4/users/{id}/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserEmailsById<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_gpg_key_by_id`]: `POST /api/v4/users/{id}/gpg_keys`. Send it with `.await`."]
+    CreateUserGpgKeyById, runtime::Json < types::ApiEntitiesGpgKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_gpg_key_by_id`]: `GET /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`."]
+    GetUserGpgKeyById, runtime::Json < types::ApiEntitiesGpgKey >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_gpg_key_by_id`]: `DELETE /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`."]
+    DeleteUserGpgKeyById, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::revoke_user_gpg_key_by_id`]: `POST /api/v4/users/{id}/gpg_keys/{key_id}/revoke`. Send it with `.await`."]
+    RevokeUserGpgKeyById, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_emails_by_id`]: `GET /api/v4/users/{id}/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserEmailsById, runtime::Paged < types::ApiEntitiesEmail >
+);
 impl ListUserEmailsById<'_> {
     /// Current page number
     ///
@@ -1831,130 +1640,64 @@ impl ListUserEmailsById<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserEmailsById<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesEmail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserEmailsById);
-/// Request builder of [`crate::Client::create_user_email_by_id`]: `POST /api/v4/users/{id}/emails`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserEmailById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserEmailById<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserEmailById);
-/// Request builder of [`crate::Client::delete_user_email_by_id`]: `DELETE /api/v4/users/{id}/emails/{email_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserEmailById<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserEmailById<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesEmail>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserEmailById);
-/// Request builder of [`crate::Client::activate_user`]: `POST /api/v4/users/{id}/activate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ActivateUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ActivateUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ActivateUser);
-/// Request builder of [`crate::Client::approve_user`]: `POST /api/v4/users/{id}/approve`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ApproveUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for ApproveUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ApproveUser);
-/// Request builder of [`crate::Client::reject_user`]: `POST /api/v4/users/{id}/reject`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct RejectUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for RejectUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(RejectUser);
-/// Request builder of [`crate::Client::deactivate_user`]: `POST /api/v4/users/{id}/deactivate`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeactivateUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeactivateUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeactivateUser);
-/// Request builder of [`crate::Client::block_user`]: `POST /api/v4/users/{id}/block`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct BlockUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for BlockUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(BlockUser);
-/// Request builder of [`crate::Client::unblock_user`]: `POST /api/v4/users/{id}/unblock`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UnblockUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UnblockUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UnblockUser);
-/// Request builder of [`crate::Client::ban_user`]: `POST /api/v4/users/{id}/ban`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct BanUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for BanUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(BanUser);
-/// Request builder of [`crate::Client::unban_user`]: `POST /api/v4/users/{id}/unban`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UnbanUser<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UnbanUser<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UnbanUser);
-/// Request builder of [`crate::Client::list_user_memberships`]: `GET /api/v4/users/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserMemberships<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_email_by_id`]: `POST /api/v4/users/{id}/emails`. Send it with `.await`."]
+    CreateUserEmailById, runtime::Json < types::ApiEntitiesEmail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_email_by_id`]: `DELETE /api/v4/users/{id}/emails/{email_id}`. Send it with `.await`."]
+    DeleteUserEmailById, runtime::Json < types::ApiEntitiesEmail >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::activate_user`]: `POST /api/v4/users/{id}/activate`. Send it with `.await`."]
+    ActivateUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::approve_user`]: `POST /api/v4/users/{id}/approve`. Send it with `.await`."]
+    ApproveUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::reject_user`]: `POST /api/v4/users/{id}/reject`. Send it with `.await`."]
+    RejectUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::deactivate_user`]: `POST /api/v4/users/{id}/deactivate`. Send it with `.await`."]
+    DeactivateUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::block_user`]: `POST /api/v4/users/{id}/block`. Send it with `.await`."]
+    BlockUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::unblock_user`]: `POST /api/v4/users/{id}/unblock`. Send it with `.await`."]
+    UnblockUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::ban_user`]: `POST /api/v4/users/{id}/ban`. Send it with `.await`."]
+    BanUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::unban_user`]: `POST /api/v4/users/{id}/unban`. Send it with `.await`."]
+    UnbanUser, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_memberships`]: `GET /api/v4/users/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserMemberships, runtime::Paged < types::ApiEntitiesMembership >
+);
 impl ListUserMemberships<'_> {
-    pub fn r#type(self, value: impl Into<crate::types::MembershipType>) -> Self {
-        Self(self.0.query("type", &Into::<crate::types::MembershipType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::MembershipType>) -> Self {
+        Self(self.0.query("type", &Into::<types::MembershipType>::into(value)))
     }
     /// Current page number
     ///
@@ -1969,28 +1712,16 @@ impl ListUserMemberships<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserMemberships<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesMembership>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserMemberships);
-/// Request builder of [`crate::Client::get_user_associations_count`]: `GET /api/v4/users/{id}/associations_count`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserAssociationsCount<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserAssociationsCount<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserAssociationsCount);
-/// Request builder of [`crate::Client::list_user_impersonation_tokens`]: `GET /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated)).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListUserImpersonationTokens<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_associations_count`]: `GET /api/v4/users/{id}/associations_count`. Send it with `.await`."]
+    GetUserAssociationsCount, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_user_impersonation_tokens`]: `GET /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListUserImpersonationTokens, runtime::Paged < types::ApiEntitiesImpersonationToken >
+);
 impl ListUserImpersonationTokens<'_> {
     /// Current page number
     ///
@@ -2007,69 +1738,29 @@ impl ListUserImpersonationTokens<'_> {
     /// Filters (all|active|inactive) impersonation_tokens
     ///
     /// Default: `"all"`.
-    pub fn state(self, value: impl Into<crate::types::ImpersonationTokenState>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "state",
-                    &Into::<crate::types::ImpersonationTokenState>::into(value),
-                ),
-        )
+    pub fn state(self, value: impl Into<types::ImpersonationTokenState>) -> Self {
+        Self(self.0.query("state", &Into::<types::ImpersonationTokenState>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListUserImpersonationTokens<'a> {
-    type Response = crate::runtime::Paged<crate::types::ApiEntitiesImpersonationToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListUserImpersonationTokens);
-/// Request builder of [`crate::Client::create_user_impersonation_token`]: `POST /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserImpersonationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserImpersonationToken<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesImpersonationTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserImpersonationToken);
-/// Request builder of [`crate::Client::get_user_impersonation_token`]: `GET /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetUserImpersonationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetUserImpersonationToken<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesImpersonationToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetUserImpersonationToken);
-/// Request builder of [`crate::Client::delete_user_impersonation_token`]: `DELETE /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteUserImpersonationToken<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteUserImpersonationToken<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteUserImpersonationToken);
-/// Request builder of [`crate::Client::create_user_personal_access_token_by_user_id`]: `POST /api/v4/users/{user_id}/personal_access_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateUserPersonalAccessTokenByUserId<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateUserPersonalAccessTokenByUserId<'a> {
-    type Response = crate::runtime::Json<
-        crate::types::ApiEntitiesPersonalAccessTokenWithToken,
-    >;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateUserPersonalAccessTokenByUserId);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_impersonation_token`]: `POST /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await`."]
+    CreateUserImpersonationToken, runtime::Json <
+    types::ApiEntitiesImpersonationTokenWithToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_user_impersonation_token`]: `GET /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`."]
+    GetUserImpersonationToken, runtime::Json < types::ApiEntitiesImpersonationToken >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_user_impersonation_token`]: `DELETE /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`."]
+    DeleteUserImpersonationToken, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_user_personal_access_token_by_user_id`]: `POST /api/v4/users/{user_id}/personal_access_tokens`. Send it with `.await`."]
+    CreateUserPersonalAccessTokenByUserId, runtime::Json <
+    types::ApiEntitiesPersonalAccessTokenWithToken >
+);

@@ -2,17 +2,16 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! web_commits: Operations about web_commits
+use crate::runtime;
 impl crate::Client {
     /// Get the public key for web commits
     ///
     /// This feature was introduced in GitLab 17.4.
     ///
     /// `GET /api/v4/web_commits/public_key`
-    ///
-    /// Returns, on success (200): Get the public key for web commits.
     pub fn get_web_commit_public_key(&self) -> GetWebCommitPublicKey<'_> {
         GetWebCommitPublicKey(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/web_commits/public_key",
@@ -21,14 +20,8 @@ impl crate::Client {
         )
     }
 }
-/// Request builder of [`crate::Client::get_web_commit_public_key`]: `GET /api/v4/web_commits/public_key`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetWebCommitPublicKey<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetWebCommitPublicKey<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetWebCommitPublicKey);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_web_commit_public_key`]: `GET /api/v4/web_commits/public_key`. Send it with `.await`."]
+    GetWebCommitPublicKey, runtime::Empty
+);

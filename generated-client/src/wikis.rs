@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! wikis: Operations about wikis
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Get a list of wiki pages
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListGroupWikis`].
     pub fn list_group_wikis(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListGroupWikis<'_> {
         ListGroupWikis(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/wikis",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -37,17 +39,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a wiki page.
     pub fn create_group_wiki(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateGroupWikiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateGroupWikiBody>,
     ) -> CreateGroupWiki<'_> {
         CreateGroupWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/wikis",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateGroupWikiBody>::into(body)),
+                .json_body(&Into::<types::CreateGroupWikiBody>::into(body)),
         )
     }
     /// Get a wiki page
@@ -64,17 +66,14 @@ impl crate::Client {
     pub fn get_group_wiki(
         &self,
         slug: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupWiki<'_> {
         GetGroupWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/groups/{}/wikis/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(slug)],
             ),
         )
     }
@@ -90,21 +89,18 @@ impl crate::Client {
     /// Returns, on success (200): Update a wiki page.
     pub fn update_group_wiki(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         slug: impl Into<i64>,
-        body: impl Into<crate::types::UpdateGroupWikiBody>,
+        body: impl Into<types::UpdateGroupWikiBody>,
     ) -> UpdateGroupWiki<'_> {
         UpdateGroupWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/wikis/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(slug),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(slug)],
                 )
-                .json_body(&Into::<crate::types::UpdateGroupWikiBody>::into(body)),
+                .json_body(&Into::<types::UpdateGroupWikiBody>::into(body)),
         )
     }
     /// Delete a wiki page
@@ -119,17 +115,14 @@ impl crate::Client {
     pub fn delete_group_wiki(
         &self,
         slug: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteGroupWiki<'_> {
         DeleteGroupWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/groups/{}/wikis/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(slug)],
             ),
         )
     }
@@ -143,23 +136,21 @@ impl crate::Client {
     /// - `id`:
     /// - `file`: The attachment file to be uploaded
     ///
-    /// Returns, on success (201): Upload an attachment to the wiki repository.
-    ///
     /// Optional parameters are set on the returned [`CreateGroupWikiAttachment`].
     pub fn create_group_wiki_attachment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        file: impl Into<crate::runtime::File>,
+        id: impl Into<runtime::IdOrPath>,
+        file: impl Into<runtime::File>,
     ) -> CreateGroupWikiAttachment<'_> {
         CreateGroupWikiAttachment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/groups/{}/wikis/attachments",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
     /// Get a list of wiki pages
@@ -174,14 +165,14 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`ListProjectWikis`].
     pub fn list_project_wikis(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> ListProjectWikis<'_> {
         ListProjectWikis(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/wikis",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -196,17 +187,17 @@ impl crate::Client {
     /// Returns, on success (201): Create a wiki page.
     pub fn create_project_wiki(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        body: impl Into<crate::types::CreateProjectWikiBody>,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::CreateProjectWikiBody>,
     ) -> CreateProjectWiki<'_> {
         CreateProjectWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/wikis",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<crate::types::CreateProjectWikiBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectWikiBody>::into(body)),
         )
     }
     /// Get a wiki page
@@ -223,17 +214,14 @@ impl crate::Client {
     pub fn get_project_wiki(
         &self,
         slug: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectWiki<'_> {
         GetProjectWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/wikis/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(slug)],
             ),
         )
     }
@@ -249,21 +237,18 @@ impl crate::Client {
     /// Returns, on success (200): Update a wiki page.
     pub fn update_project_wiki(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         slug: impl Into<i64>,
-        body: impl Into<crate::types::UpdateProjectWikiBody>,
+        body: impl Into<types::UpdateProjectWikiBody>,
     ) -> UpdateProjectWiki<'_> {
         UpdateProjectWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/wikis/{}",
-                    &[
-                        &Into::<crate::runtime::IdOrPath>::into(id),
-                        &Into::<i64>::into(slug),
-                    ],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(slug)],
                 )
-                .json_body(&Into::<crate::types::UpdateProjectWikiBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectWikiBody>::into(body)),
         )
     }
     /// Delete a wiki page
@@ -278,17 +263,14 @@ impl crate::Client {
     pub fn delete_project_wiki(
         &self,
         slug: impl Into<String>,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectWiki<'_> {
         DeleteProjectWiki(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/wikis/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<String>::into(slug),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(slug)],
             ),
         )
     }
@@ -302,30 +284,29 @@ impl crate::Client {
     /// - `id`:
     /// - `file`: The attachment file to be uploaded
     ///
-    /// Returns, on success (201): Upload an attachment to the wiki repository.
-    ///
     /// Optional parameters are set on the returned [`CreateProjectWikiAttachment`].
     pub fn create_project_wiki_attachment(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        file: impl Into<crate::runtime::File>,
+        id: impl Into<runtime::IdOrPath>,
+        file: impl Into<runtime::File>,
     ) -> CreateProjectWikiAttachment<'_> {
         CreateProjectWikiAttachment(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/wikis/attachments",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .form(true)
-                .form_file("file", &Into::<crate::runtime::File>::into(file)),
+                .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
 }
-/// Request builder of [`crate::Client::list_group_wikis`]: `GET /api/v4/groups/{id}/wikis`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListGroupWikis<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_group_wikis`]: `GET /api/v4/groups/{id}/wikis`. Send it with `.await`."]
+    ListGroupWikis, runtime::Json < Vec < types::ApiEntitiesWikiPageBasic > >
+);
 impl ListGroupWikis<'_> {
     /// Include pages' content
     ///
@@ -334,28 +315,16 @@ impl ListGroupWikis<'_> {
         Self(self.0.query("with_content", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListGroupWikis<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesWikiPageBasic>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListGroupWikis);
-/// Request builder of [`crate::Client::create_group_wiki`]: `POST /api/v4/groups/{id}/wikis`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateGroupWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupWiki);
-/// Request builder of [`crate::Client::get_group_wiki`]: `GET /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetGroupWiki<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_wiki`]: `POST /api/v4/groups/{id}/wikis`. Send it with `.await`."]
+    CreateGroupWiki, runtime::Json < types::ApiEntitiesWikiPage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_wiki`]: `GET /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`."]
+    GetGroupWiki, runtime::Json < types::ApiEntitiesWikiPage >
+);
 impl GetGroupWiki<'_> {
     /// The version hash of a wiki page
     pub fn version(self, value: impl Into<String>) -> Self {
@@ -368,56 +337,32 @@ impl GetGroupWiki<'_> {
         Self(self.0.query("render_html", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetGroupWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetGroupWiki);
-/// Request builder of [`crate::Client::update_group_wiki`]: `PUT /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateGroupWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateGroupWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateGroupWiki);
-/// Request builder of [`crate::Client::delete_group_wiki`]: `DELETE /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteGroupWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteGroupWiki<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteGroupWiki);
-/// Request builder of [`crate::Client::create_group_wiki_attachment`]: `POST /api/v4/groups/{id}/wikis/attachments`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateGroupWikiAttachment<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_group_wiki`]: `PUT /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`."]
+    UpdateGroupWiki, runtime::Json < types::ApiEntitiesWikiPage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_group_wiki`]: `DELETE /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`."]
+    DeleteGroupWiki, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_group_wiki_attachment`]: `POST /api/v4/groups/{id}/wikis/attachments`. Send it with `.await`."]
+    CreateGroupWikiAttachment, runtime::Json < types::ApiEntitiesWikiAttachment >
+);
 impl CreateGroupWikiAttachment<'_> {
     /// The name of the branch
     pub fn branch(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("branch", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateGroupWikiAttachment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiAttachment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateGroupWikiAttachment);
-/// Request builder of [`crate::Client::list_project_wikis`]: `GET /api/v4/projects/{id}/wikis`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListProjectWikis<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_project_wikis`]: `GET /api/v4/projects/{id}/wikis`. Send it with `.await`."]
+    ListProjectWikis, runtime::Json < Vec < types::ApiEntitiesWikiPageBasic > >
+);
 impl ListProjectWikis<'_> {
     /// Include pages' content
     ///
@@ -426,28 +371,16 @@ impl ListProjectWikis<'_> {
         Self(self.0.query("with_content", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for ListProjectWikis<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ApiEntitiesWikiPageBasic>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(ListProjectWikis);
-/// Request builder of [`crate::Client::create_project_wiki`]: `POST /api/v4/projects/{id}/wikis`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for CreateProjectWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectWiki);
-/// Request builder of [`crate::Client::get_project_wiki`]: `GET /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetProjectWiki<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_wiki`]: `POST /api/v4/projects/{id}/wikis`. Send it with `.await`."]
+    CreateProjectWiki, runtime::Json < types::ApiEntitiesWikiPage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_wiki`]: `GET /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`."]
+    GetProjectWiki, runtime::Json < types::ApiEntitiesWikiPage >
+);
 impl GetProjectWiki<'_> {
     /// The version hash of a wiki page
     pub fn version(self, value: impl Into<String>) -> Self {
@@ -460,49 +393,24 @@ impl GetProjectWiki<'_> {
         Self(self.0.query("render_html", &Into::<bool>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for GetProjectWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetProjectWiki);
-/// Request builder of [`crate::Client::update_project_wiki`]: `PUT /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateProjectWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for UpdateProjectWiki<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiPage>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(UpdateProjectWiki);
-/// Request builder of [`crate::Client::delete_project_wiki`]: `DELETE /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteProjectWiki<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for DeleteProjectWiki<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(DeleteProjectWiki);
-/// Request builder of [`crate::Client::create_project_wiki_attachment`]: `POST /api/v4/projects/{id}/wikis/attachments`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateProjectWikiAttachment<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_wiki`]: `PUT /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`."]
+    UpdateProjectWiki, runtime::Json < types::ApiEntitiesWikiPage >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_project_wiki`]: `DELETE /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`."]
+    DeleteProjectWiki, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_wiki_attachment`]: `POST /api/v4/projects/{id}/wikis/attachments`. Send it with `.await`."]
+    CreateProjectWikiAttachment, runtime::Json < types::ApiEntitiesWikiAttachment >
+);
 impl CreateProjectWikiAttachment<'_> {
     /// The name of the branch
     pub fn branch(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("branch", &Into::<String>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for CreateProjectWikiAttachment<'a> {
-    type Response = crate::runtime::Json<crate::types::ApiEntitiesWikiAttachment>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(CreateProjectWikiAttachment);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! access_requests: Access requests for projects and groups
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List access requests for a project
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Returns, on success (200): Successful operation.
     pub fn access_requests_projects_get(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AccessRequestsProjectsGet<'_> {
         AccessRequestsProjectsGet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "v4/projects/{}/access_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -36,14 +38,14 @@ impl crate::Client {
     /// Returns, on success (200): Successful operation.
     pub fn access_requests_projects_post(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AccessRequestsProjectsPost<'_> {
         AccessRequestsProjectsPost(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "v4/projects/{}/access_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -60,18 +62,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`AccessRequestsProjectsApprovePut`].
     pub fn access_requests_projects_approve_put(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> AccessRequestsProjectsApprovePut<'_> {
         AccessRequestsProjectsApprovePut(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "v4/projects/{}/access_requests/{}/approve",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -86,18 +85,15 @@ impl crate::Client {
     /// Returns, on success (200): Successful operation.
     pub fn access_request_projects_deny_delete(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> AccessRequestProjectsDenyDelete<'_> {
         AccessRequestProjectsDenyDelete(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "v4/projects/{}/access_requests/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -111,14 +107,14 @@ impl crate::Client {
     /// Returns, on success (200): Successful operation.
     pub fn access_requests_groups_get(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AccessRequestsGroupsGet<'_> {
         AccessRequestsGroupsGet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "v4/groups/{}/access_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -132,14 +128,14 @@ impl crate::Client {
     /// Returns, on success (200): Successful operation.
     pub fn access_requests_groups_post(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AccessRequestsGroupsPost<'_> {
         AccessRequestsGroupsPost(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "v4/groups/{}/access_requests",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -156,18 +152,15 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`AccessRequestsGroupsApprovePut`].
     pub fn access_requests_groups_approve_put(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> AccessRequestsGroupsApprovePut<'_> {
         AccessRequestsGroupsApprovePut(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
                 "v4/groups/{}/access_requests/{}/approve",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
@@ -182,140 +175,74 @@ impl crate::Client {
     /// Returns, on success (200): Successful operation.
     pub fn access_requests_groups_deny_delete(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         user_id: impl Into<i64>,
     ) -> AccessRequestsGroupsDenyDelete<'_> {
         AccessRequestsGroupsDenyDelete(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "v4/groups/{}/access_requests/{}",
-                &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(user_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(user_id)],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::access_requests_projects_get`]: `GET /v4/projects/{id}/access_requests`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsProjectsGet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AccessRequestsProjectsGet<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::ProjectAccessResponse>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessRequestsProjectsGet);
-/// Request builder of [`crate::Client::access_requests_projects_post`]: `POST /v4/projects/{id}/access_requests`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsProjectsPost<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AccessRequestsProjectsPost<'a> {
-    type Response = crate::runtime::Json<crate::types::ProjectAccessRequest>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessRequestsProjectsPost);
-/// Request builder of [`crate::Client::access_requests_projects_approve_put`]: `PUT /v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsProjectsApprovePut<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_requests_projects_get`]: `GET /v4/projects/{id}/access_requests`. Send it with `.await`."]
+    AccessRequestsProjectsGet, runtime::Json < Vec < types::ProjectAccessResponse > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_requests_projects_post`]: `POST /v4/projects/{id}/access_requests`. Send it with `.await`."]
+    AccessRequestsProjectsPost, runtime::Json < types::ProjectAccessRequest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_requests_projects_approve_put`]: `PUT /v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`."]
+    AccessRequestsProjectsApprovePut, runtime::Json < types::ProjectAccessApprove >
+);
 impl AccessRequestsProjectsApprovePut<'_> {
     /// A valid project access level.  0 = no access , 10 = guest, 20 = reporter, 30 = developer, 40 = Maintainer.  Default is 30.'
     ///
     /// Default: `30`.
-    pub fn access_level(
-        self,
-        value: impl Into<crate::types::ProjectAccessLevel>,
-    ) -> Self {
+    pub fn access_level(self, value: impl Into<types::ProjectAccessLevel>) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "access_level",
-                    &Into::<crate::types::ProjectAccessLevel>::into(value),
-                ),
+            self.0.query("access_level", &Into::<types::ProjectAccessLevel>::into(value)),
         )
     }
 }
-impl<'a> crate::runtime::Operation<'a> for AccessRequestsProjectsApprovePut<'a> {
-    type Response = crate::runtime::Json<crate::types::ProjectAccessApprove>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessRequestsProjectsApprovePut);
-/// Request builder of [`crate::Client::access_request_projects_deny_delete`]: `DELETE /v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestProjectsDenyDelete<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AccessRequestProjectsDenyDelete<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessRequestProjectsDenyDelete);
-/// Request builder of [`crate::Client::access_requests_groups_get`]: `GET /v4/groups/{id}/access_requests`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsGroupsGet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AccessRequestsGroupsGet<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::GroupAccessResponse>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessRequestsGroupsGet);
-/// Request builder of [`crate::Client::access_requests_groups_post`]: `POST /v4/groups/{id}/access_requests`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsGroupsPost<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AccessRequestsGroupsPost<'a> {
-    type Response = crate::runtime::Json<crate::types::GroupAccessRequest>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessRequestsGroupsPost);
-/// Request builder of [`crate::Client::access_requests_groups_approve_put`]: `PUT /v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsGroupsApprovePut<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_request_projects_deny_delete`]: `DELETE /v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`."]
+    AccessRequestProjectsDenyDelete, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_requests_groups_get`]: `GET /v4/groups/{id}/access_requests`. Send it with `.await`."]
+    AccessRequestsGroupsGet, runtime::Json < Vec < types::GroupAccessResponse > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_requests_groups_post`]: `POST /v4/groups/{id}/access_requests`. Send it with `.await`."]
+    AccessRequestsGroupsPost, runtime::Json < types::GroupAccessRequest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_requests_groups_approve_put`]: `PUT /v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`."]
+    AccessRequestsGroupsApprovePut, runtime::Json < types::GroupAccessApprove >
+);
 impl AccessRequestsGroupsApprovePut<'_> {
     /// A valid group access level.  0 = no access , 10 = Guest, 20 = Reporter, 30 = Developer, 40 = Maintainer, 50 = Owner.  Default is 30.
     ///
     /// Default: `30`.
-    pub fn access_level(self, value: impl Into<crate::types::GroupAccessLevel>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "access_level",
-                    &Into::<crate::types::GroupAccessLevel>::into(value),
-                ),
-        )
+    pub fn access_level(self, value: impl Into<types::GroupAccessLevel>) -> Self {
+        Self(self.0.query("access_level", &Into::<types::GroupAccessLevel>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for AccessRequestsGroupsApprovePut<'a> {
-    type Response = crate::runtime::Json<crate::types::GroupAccessApprove>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessRequestsGroupsApprovePut);
-/// Request builder of [`crate::Client::access_requests_groups_deny_delete`]: `DELETE /v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessRequestsGroupsDenyDelete<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AccessRequestsGroupsDenyDelete<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessRequestsGroupsDenyDelete);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_requests_groups_deny_delete`]: `DELETE /v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`."]
+    AccessRequestsGroupsDenyDelete, runtime::Empty
+);

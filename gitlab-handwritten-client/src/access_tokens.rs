@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! access_tokens: Access tokens for projects
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// List access tokens for a project
     ///
@@ -15,14 +17,14 @@ impl crate::Client {
     /// Returns, on success (200): Successful operation.
     pub fn access_tokens_get(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
     ) -> AccessTokensGet<'_> {
         AccessTokensGet(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "v4/projects/{}/access_tokens",
-                &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                &[&Into::<runtime::IdOrPath>::into(id)],
             ),
         )
     }
@@ -40,22 +42,22 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`AccessTokensPost`].
     pub fn access_tokens_post(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
         name: impl Into<String>,
-        scopes: impl Into<Vec<crate::types::AccessTokenScope>>,
+        scopes: impl Into<Vec<types::AccessTokenScope>>,
     ) -> AccessTokensPost<'_> {
         AccessTokensPost(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "v4/projects/{}/access_tokens",
-                    &[&Into::<crate::runtime::IdOrPath>::into(id)],
+                    &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .query("name", &Into::<String>::into(name))
                 .query_array(
                     "scopes[]",
-                    &Into::<Vec<crate::types::AccessTokenScope>>::into(scopes),
-                    crate::runtime::ArrayStyle::Repeat,
+                    &Into::<Vec<types::AccessTokenScope>>::into(scopes),
+                    runtime::ArrayStyle::Repeat,
                 ),
         )
     }
@@ -70,58 +72,40 @@ impl crate::Client {
     /// Returns, on success (204): No content if successfully revoked.
     pub fn access_tokens_delete(
         &self,
-        id: impl Into<crate::runtime::IdOrPath>,
-        token_id: impl Into<crate::runtime::IdOrPath>,
+        id: impl Into<runtime::IdOrPath>,
+        token_id: impl Into<runtime::IdOrPath>,
     ) -> AccessTokensDelete<'_> {
         AccessTokensDelete(
-            crate::runtime::Call::new(
+            runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "v4/projects/{}/access_tokens/{}",
                 &[
-                    &Into::<crate::runtime::IdOrPath>::into(id),
-                    &Into::<crate::runtime::IdOrPath>::into(token_id),
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<runtime::IdOrPath>::into(token_id),
                 ],
             ),
         )
     }
 }
-/// Request builder of [`crate::Client::access_tokens_get`]: `GET /v4/projects/{id}/access_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessTokensGet<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AccessTokensGet<'a> {
-    type Response = crate::runtime::Json<Vec<crate::types::AccessToken>>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessTokensGet);
-/// Request builder of [`crate::Client::access_tokens_post`]: `POST /v4/projects/{id}/access_tokens`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessTokensPost<'a>(crate::runtime::Call<'a>);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_tokens_get`]: `GET /v4/projects/{id}/access_tokens`. Send it with `.await`."]
+    AccessTokensGet, runtime::Json < Vec < types::AccessToken > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_tokens_post`]: `POST /v4/projects/{id}/access_tokens`. Send it with `.await`."]
+    AccessTokensPost, runtime::Json < types::NewAccessToken >
+);
 impl AccessTokensPost<'_> {
     /// Date when the token expires. Time of day is Midnight UTC of that date.
     pub fn expires_at(self, value: impl Into<::chrono::NaiveDate>) -> Self {
         Self(self.0.query("expires_at", &Into::<::chrono::NaiveDate>::into(value)))
     }
 }
-impl<'a> crate::runtime::Operation<'a> for AccessTokensPost<'a> {
-    type Response = crate::runtime::Json<crate::types::NewAccessToken>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessTokensPost);
-/// Request builder of [`crate::Client::access_tokens_delete`]: `DELETE /v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct AccessTokensDelete<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for AccessTokensDelete<'a> {
-    type Response = crate::runtime::Empty;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(AccessTokensDelete);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::access_tokens_delete`]: `DELETE /v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    AccessTokensDelete, runtime::Empty
+);

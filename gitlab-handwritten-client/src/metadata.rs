@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! metadata: Metadata of the GitLab instance
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Retrieve metadata information for this GitLab instance.
     ///
@@ -9,19 +11,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): successful operation.
     pub fn get_metadata(&self) -> GetMetadata<'_> {
-        GetMetadata(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "v4/metadata", &[]),
-        )
+        GetMetadata(runtime::Call::new(self, ::reqwest::Method::GET, "v4/metadata", &[]))
     }
 }
-/// Request builder of [`crate::Client::get_metadata`]: `GET /v4/metadata`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetMetadata<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetMetadata<'a> {
-    type Response = crate::runtime::Json<crate::types::MetadataResponse>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetMetadata);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_metadata`]: `GET /v4/metadata`. Send it with `.await`."]
+    GetMetadata, runtime::Json < types::MetadataResponse >
+);

@@ -2,35 +2,17 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! Types of GitLab API: request and response bodies, enums.
+use crate::runtime;
 /// Schema `#/paths/~1v4~1metadata/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "metadata")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetadataResponse {
     pub version: Option<String>,
     pub revision: Option<String>,
-    pub kas: Option<crate::types::MetadataResponseKas>,
+    pub kas: Option<MetadataResponseKas>,
 }
 #[cfg(feature = "metadata")]
-const _: () = {
-    crate::runtime::deserialize_object!(MetadataResponse);
-    impl crate::runtime::Object for MetadataResponse {
-        const NAME: &'static str = "MetadataResponse";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "version" => this.version = map.next_value()?,
-                    "revision" => this.revision = map.next_value()?,
-                    "kas" => this.kas = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(read MetadataResponse { opt(version), opt(revision), opt(kas) });
 /// Schema `#/paths/~1v4~1metadata/get/responses/200/content/application~1json/schema/properties/kas`.
 #[cfg(feature = "metadata")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -40,26 +22,10 @@ pub struct MetadataResponseKas {
     pub version: Option<String>,
 }
 #[cfg(feature = "metadata")]
-const _: () = {
-    crate::runtime::deserialize_object!(MetadataResponseKas);
-    impl crate::runtime::Object for MetadataResponseKas {
-        const NAME: &'static str = "MetadataResponseKas";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "enabled" => this.enabled = map.next_value()?,
-                    "externalUrl" => this.external_url = map.next_value()?,
-                    "version" => this.version = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read MetadataResponseKas { opt(enabled), opt(external_url = "externalUrl"),
+    opt(version) }
+);
 /// Schema `#/paths/~1v4~1version/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "version")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -68,25 +34,7 @@ pub struct VersionResponse {
     pub revision: Option<String>,
 }
 #[cfg(feature = "version")]
-const _: () = {
-    crate::runtime::deserialize_object!(VersionResponse);
-    impl crate::runtime::Object for VersionResponse {
-        const NAME: &'static str = "VersionResponse";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "version" => this.version = map.next_value()?,
-                    "revision" => this.revision = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(read VersionResponse { opt(version), opt(revision) });
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -100,29 +48,10 @@ pub struct ProjectAccessResponse {
     pub username: Option<String>,
 }
 #[cfg(feature = "access_requests")]
-const _: () = {
-    crate::runtime::deserialize_object!(ProjectAccessResponse);
-    impl crate::runtime::Object for ProjectAccessResponse {
-        const NAME: &'static str = "ProjectAccessResponse";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => this.id = map.next_value()?,
-                    "name" => this.name = map.next_value()?,
-                    "state" => this.state = map.next_value()?,
-                    "created_at" => this.created_at = map.next_value()?,
-                    "requested_at" => this.requested_at = map.next_value()?,
-                    "username" => this.username = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read ProjectAccessResponse { opt(id), opt(name), opt(state), opt(created_at),
+    opt(requested_at), opt(username) }
+);
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -136,29 +65,10 @@ pub struct ProjectAccessRequest {
     pub username: Option<String>,
 }
 #[cfg(feature = "access_requests")]
-const _: () = {
-    crate::runtime::deserialize_object!(ProjectAccessRequest);
-    impl crate::runtime::Object for ProjectAccessRequest {
-        const NAME: &'static str = "ProjectAccessRequest";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => this.id = map.next_value()?,
-                    "name" => this.name = map.next_value()?,
-                    "state" => this.state = map.next_value()?,
-                    "created_at" => this.created_at = map.next_value()?,
-                    "requested_at" => this.requested_at = map.next_value()?,
-                    "username" => this.username = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read ProjectAccessRequest { opt(id), opt(name), opt(state), opt(created_at),
+    opt(requested_at), opt(username) }
+);
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
@@ -179,34 +89,10 @@ pub enum ProjectAccessLevel {
     Other(i64),
 }
 #[cfg(feature = "access_requests")]
-const _: () = {
-    impl ProjectAccessLevel {
-        /// The value as sent on the wire.
-        pub fn value(self) -> i64 {
-            match self {
-                Self::NoAccess => 0,
-                Self::Guest => 10,
-                Self::Reporter => 20,
-                Self::Developer => 30,
-                Self::Maintainer => 40,
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for ProjectAccessLevel {
-        fn from(value: i64) -> Self {
-            match value {
-                0 => Self::NoAccess,
-                10 => Self::Guest,
-                20 => Self::Reporter,
-                30 => Self::Developer,
-                40 => Self::Maintainer,
-                other => Self::Other(other),
-            }
-        }
-    }
-    crate::runtime::int_enum!(ProjectAccessLevel);
-};
+runtime::int_enum!(
+    ProjectAccessLevel { NoAccess = 0, Guest = 10, Reporter = 20, Developer = 30,
+    Maintainer = 40 }
+);
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests~1{user_id}~1approve/put/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -220,29 +106,10 @@ pub struct ProjectAccessApprove {
     pub username: Option<String>,
 }
 #[cfg(feature = "access_requests")]
-const _: () = {
-    crate::runtime::deserialize_object!(ProjectAccessApprove);
-    impl crate::runtime::Object for ProjectAccessApprove {
-        const NAME: &'static str = "ProjectAccessApprove";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => this.id = map.next_value()?,
-                    "name" => this.name = map.next_value()?,
-                    "state" => this.state = map.next_value()?,
-                    "created_at" => this.created_at = map.next_value()?,
-                    "access_level" => this.access_level = map.next_value()?,
-                    "username" => this.username = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read ProjectAccessApprove { opt(id), opt(name), opt(state), opt(created_at),
+    opt(access_level), opt(username) }
+);
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -256,29 +123,10 @@ pub struct GroupAccessResponse {
     pub username: Option<String>,
 }
 #[cfg(feature = "access_requests")]
-const _: () = {
-    crate::runtime::deserialize_object!(GroupAccessResponse);
-    impl crate::runtime::Object for GroupAccessResponse {
-        const NAME: &'static str = "GroupAccessResponse";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => this.id = map.next_value()?,
-                    "name" => this.name = map.next_value()?,
-                    "state" => this.state = map.next_value()?,
-                    "created_at" => this.created_at = map.next_value()?,
-                    "requested_at" => this.requested_at = map.next_value()?,
-                    "username" => this.username = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read GroupAccessResponse { opt(id), opt(name), opt(state), opt(created_at),
+    opt(requested_at), opt(username) }
+);
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -292,29 +140,10 @@ pub struct GroupAccessRequest {
     pub username: Option<String>,
 }
 #[cfg(feature = "access_requests")]
-const _: () = {
-    crate::runtime::deserialize_object!(GroupAccessRequest);
-    impl crate::runtime::Object for GroupAccessRequest {
-        const NAME: &'static str = "GroupAccessRequest";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => this.id = map.next_value()?,
-                    "name" => this.name = map.next_value()?,
-                    "state" => this.state = map.next_value()?,
-                    "created_at" => this.created_at = map.next_value()?,
-                    "requested_at" => this.requested_at = map.next_value()?,
-                    "username" => this.username = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read GroupAccessRequest { opt(id), opt(name), opt(state), opt(created_at),
+    opt(requested_at), opt(username) }
+);
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
@@ -337,36 +166,10 @@ pub enum GroupAccessLevel {
     Other(i64),
 }
 #[cfg(feature = "access_requests")]
-const _: () = {
-    impl GroupAccessLevel {
-        /// The value as sent on the wire.
-        pub fn value(self) -> i64 {
-            match self {
-                Self::NoAccess => 0,
-                Self::Guest => 10,
-                Self::Reporter => 20,
-                Self::Developer => 30,
-                Self::Maintainer => 40,
-                Self::Owner => 50,
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for GroupAccessLevel {
-        fn from(value: i64) -> Self {
-            match value {
-                0 => Self::NoAccess,
-                10 => Self::Guest,
-                20 => Self::Reporter,
-                30 => Self::Developer,
-                40 => Self::Maintainer,
-                50 => Self::Owner,
-                other => Self::Other(other),
-            }
-        }
-    }
-    crate::runtime::int_enum!(GroupAccessLevel);
-};
+runtime::int_enum!(
+    GroupAccessLevel { NoAccess = 0, Guest = 10, Reporter = 20, Developer = 30,
+    Maintainer = 40, Owner = 50 }
+);
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests~1{user_id}~1approve/put/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -380,29 +183,10 @@ pub struct GroupAccessApprove {
     pub username: Option<String>,
 }
 #[cfg(feature = "access_requests")]
-const _: () = {
-    crate::runtime::deserialize_object!(GroupAccessApprove);
-    impl crate::runtime::Object for GroupAccessApprove {
-        const NAME: &'static str = "GroupAccessApprove";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => this.id = map.next_value()?,
-                    "name" => this.name = map.next_value()?,
-                    "state" => this.state = map.next_value()?,
-                    "created_at" => this.created_at = map.next_value()?,
-                    "access_level" => this.access_level = map.next_value()?,
-                    "username" => this.username = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read GroupAccessApprove { opt(id), opt(name), opt(state), opt(created_at),
+    opt(access_level), opt(username) }
+);
 /// A project access token (its secret is only returned on creation).
 ///
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/get/responses/200/content/application~1json/schema/items`.
@@ -411,7 +195,7 @@ const _: () = {
 pub struct AccessToken {
     /// The ID of the bot user the token belongs to.
     pub user_id: Option<i64>,
-    pub scopes: Option<Vec<crate::types::AccessTokenScope>>,
+    pub scopes: Option<Vec<AccessTokenScope>>,
     pub name: Option<String>,
     pub expires_at: Option<::chrono::NaiveDate>,
     pub id: Option<i64>,
@@ -420,31 +204,10 @@ pub struct AccessToken {
     pub revoked: Option<bool>,
 }
 #[cfg(feature = "access_tokens")]
-const _: () = {
-    crate::runtime::deserialize_object!(AccessToken);
-    impl crate::runtime::Object for AccessToken {
-        const NAME: &'static str = "AccessToken";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "user_id" => this.user_id = map.next_value()?,
-                    "scopes" => this.scopes = map.next_value()?,
-                    "name" => this.name = map.next_value()?,
-                    "expires_at" => this.expires_at = map.next_value()?,
-                    "id" => this.id = map.next_value()?,
-                    "active" => this.active = map.next_value()?,
-                    "created_at" => this.created_at = map.next_value()?,
-                    "revoked" => this.revoked = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read AccessToken { opt(user_id), opt(scopes), opt(name), opt(expires_at), opt(id),
+    opt(active), opt(created_at), opt(revoked) }
+);
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/get/responses/200/content/application~1json/schema/items/properties/scopes/items`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -468,36 +231,11 @@ pub enum AccessTokenScope {
     Other(String),
 }
 #[cfg(feature = "access_tokens")]
-const _: () = {
-    impl AccessTokenScope {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Api => "api",
-                Self::ReadApi => "read_api",
-                Self::ReadRegistry => "read_registry",
-                Self::WriteRegistry => "write_registry",
-                Self::ReadRepository => "read_repository",
-                Self::WriteRepository => "write_repository",
-                Self::Other(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::convert::From<&str> for AccessTokenScope {
-        fn from(value: &str) -> Self {
-            match value {
-                "api" => Self::Api,
-                "read_api" => Self::ReadApi,
-                "read_registry" => Self::ReadRegistry,
-                "write_registry" => Self::WriteRegistry,
-                "read_repository" => Self::ReadRepository,
-                "write_repository" => Self::WriteRepository,
-                other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-            }
-        }
-    }
-    crate::runtime::string_enum!(AccessTokenScope);
-};
+runtime::string_enum!(
+    AccessTokenScope { Api = "api", ReadApi = "read_api", ReadRegistry = "read_registry",
+    WriteRegistry = "write_registry", ReadRepository = "read_repository", WriteRepository
+    = "write_repository" }
+);
 /// A newly created project access token, with its secret `token` (shown only once).
 ///
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/post/responses/200/content/application~1json/schema`.
@@ -505,7 +243,7 @@ const _: () = {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewAccessToken {
     pub user_id: Option<i64>,
-    pub scopes: Option<Vec<crate::types::AccessTokenScope>>,
+    pub scopes: Option<Vec<AccessTokenScope>>,
     pub name: Option<String>,
     pub expires_at: Option<::chrono::NaiveDate>,
     pub id: Option<i64>,
@@ -515,29 +253,7 @@ pub struct NewAccessToken {
     pub token: Option<String>,
 }
 #[cfg(feature = "access_tokens")]
-const _: () = {
-    crate::runtime::deserialize_object!(NewAccessToken);
-    impl crate::runtime::Object for NewAccessToken {
-        const NAME: &'static str = "NewAccessToken";
-        fn read<'de, A: ::serde::de::MapAccess<'de>>(
-            mut map: A,
-        ) -> Result<Self, A::Error> {
-            let mut this = Self::default();
-            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                match key.as_str() {
-                    "user_id" => this.user_id = map.next_value()?,
-                    "scopes" => this.scopes = map.next_value()?,
-                    "name" => this.name = map.next_value()?,
-                    "expires_at" => this.expires_at = map.next_value()?,
-                    "id" => this.id = map.next_value()?,
-                    "active" => this.active = map.next_value()?,
-                    "created_at" => this.created_at = map.next_value()?,
-                    "revoked" => this.revoked = map.next_value()?,
-                    "token" => this.token = map.next_value()?,
-                    _ => crate::runtime::skip_value(&mut map)?,
-                }
-            }
-            Ok(this)
-        }
-    }
-};
+runtime::object!(
+    read NewAccessToken { opt(user_id), opt(scopes), opt(name), opt(expires_at), opt(id),
+    opt(active), opt(created_at), opt(revoked), opt(token) }
+);

@@ -2,6 +2,8 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! version: Version
+use crate::runtime;
+use crate::types;
 impl crate::Client {
     /// Retrieve version information for this GitLab instance.
     ///
@@ -9,19 +11,11 @@ impl crate::Client {
     ///
     /// Returns, on success (200): successful operation.
     pub fn get_version(&self) -> GetVersion<'_> {
-        GetVersion(
-            crate::runtime::Call::new(self, ::reqwest::Method::GET, "v4/version", &[]),
-        )
+        GetVersion(runtime::Call::new(self, ::reqwest::Method::GET, "v4/version", &[]))
     }
 }
-/// Request builder of [`crate::Client::get_version`]: `GET /v4/version`. Send it with `.await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetVersion<'a>(crate::runtime::Call<'a>);
-impl<'a> crate::runtime::Operation<'a> for GetVersion<'a> {
-    type Response = crate::runtime::Json<crate::types::VersionResponse>;
-    fn into_call(self) -> crate::runtime::Call<'a> {
-        self.0
-    }
-}
-crate::runtime::into_future!(GetVersion);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_version`]: `GET /v4/version`. Send it with `.await`."]
+    GetVersion, runtime::Json < types::VersionResponse >
+);

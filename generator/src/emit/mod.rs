@@ -100,11 +100,11 @@ pub fn emit_with(
             }
             Job::Types => vec![File {
                 path: "src/types.rs".into(),
-                contents: format_file(&header, types::types(api))?,
+                contents: format_file(&header, short_paths(types::types(api), true))?,
             }],
             Job::Module(i) => vec![File {
                 path: format!("src/{}.rs", naming::bare(&api.modules[i].name)),
-                contents: format_file(&header, ops::module(api, i))?,
+                contents: format_file(&header, short_paths(ops::module(api, i), false))?,
             }],
         })
     };
@@ -266,6 +266,88 @@ tokio = { version = "1", features = ["time"] }
 url = "2"
 uuid = { version = "1", features = ["serde"] }
 "#;
+
+/// The crate's own modules by their short names in `types.rs` and the operation modules:
+/// `crate::runtime::Call` becomes `runtime::Call` under a `use crate::runtime;` (and
+/// `crate::types::Foo` becomes `types::Foo`, or `Foo` in `types.rs` itself). Done on the
+/// tokens, macro arguments included, after they are built, so the emitters keep writing
+/// absolute paths. Nothing generated can shadow the two names: a file's own items are types
+/// (`UpperCamelCase`), and a parameter named `runtime` is a value, which a path's first
+/// segment never resolves to.
+fn short_paths(tokens: TokenStream, in_types: bool) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    fn walk(tokens: TokenStream, in_types: bool, used: &mut [bool; 2]) -> TokenStream {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::with_capacity(trees.len());
+        let mut i = 0;
+        while i < trees.len() {
+            // `crate` `::` `runtime|types` `::` (`::` is two joint puncts).
+            let module = match (&trees[i], trees.get(i + 3)) {
+                (TokenTree::Ident(c), Some(TokenTree::Ident(m)))
+                    if c == "crate"
+                        && is_colon2(&trees[i + 1..])
+                        && is_colon2(&trees[i + 4..])
+                        && (m == "runtime" || m == "types") =>
+                {
+                    Some(m.clone())
+                }
+                _ => None,
+            };
+            if let Some(m) = module {
+                if m == "types" && in_types {
+                    used[1] = true;
+                    i += 6;
+                } else {
+                    used[usize::from(m == "types")] = true;
+                    out.push(TokenTree::Ident(m));
+                    i += 4;
+                }
+                continue;
+            }
+            match &trees[i] {
+                TokenTree::Group(g) => {
+                    let mut inner = Group::new(g.delimiter(), walk(g.stream(), in_types, used));
+                    inner.set_span(g.span());
+                    out.push(TokenTree::Group(inner));
+                }
+                other => out.push(other.clone()),
+            }
+            i += 1;
+        }
+        out.into_iter().collect()
+    }
+    fn is_colon2(trees: &[proc_macro2::TokenTree]) -> bool {
+        matches!(trees, [TokenTree::Punct(a), TokenTree::Punct(b), ..]
+            if a.as_char() == ':' && a.spacing() == proc_macro2::Spacing::Joint && b.as_char() == ':')
+    }
+    let mut used = [false; 2];
+    let body = walk(tokens, in_types, &mut used);
+    let uses = [
+        used[0].then(|| quote! { use crate::runtime; }),
+        (used[1] && !in_types).then(|| quote! { use crate::types; }),
+    ];
+    // After the file's inner doc (`#![doc = …]`), before its items.
+    let trees: Vec<TokenTree> = body.into_iter().collect();
+    let mut split = 0;
+    while let [
+        TokenTree::Punct(p),
+        TokenTree::Punct(bang),
+        TokenTree::Group(_),
+        ..,
+    ] = &trees[split..]
+    {
+        if p.as_char() != '#' || bang.as_char() != '!' {
+            break;
+        }
+        split += 3;
+    }
+    let (inner, items) = trees.split_at(split);
+    let (inner, items): (TokenStream, TokenStream) = (
+        inner.iter().cloned().collect(),
+        items.iter().cloned().collect(),
+    );
+    quote! { #inner #(#uses)* #items }
+}
 
 fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =

@@ -196,7 +196,9 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// What the method's doc says the request returns.
+/// What the method's doc says the request returns; nothing when the response's description
+/// only repeats the operation's summary (Grape's specs copy one into the other: GitLab's
+/// "List an awardable's emoji reactions" is both).
 fn returns_doc(op: &Operation) -> Option<String> {
     let statuses = op.response.statuses.join(", ");
     let d = op
@@ -205,6 +207,10 @@ fn returns_doc(op: &Operation) -> Option<String> {
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty())?;
+    let plain = |s: &str| s.trim().trim_end_matches(['.', '!', ':']).to_lowercase();
+    if op.response.per_status.is_none() && op.summary.as_deref().map(plain) == Some(plain(d)) {
+        return None;
+    }
     Some(if op.response.per_status.is_some() {
         format!("Returns the variant of the success status the server answered ({statuses}).")
     } else if d.ends_with(['.', '!', '?', ':']) {
@@ -358,18 +364,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     quote! {
         #status_enum
-        #sdoc
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent or awaited"]
-        pub struct #builder<'a>(crate::runtime::Call<'a>);
+        crate::runtime::operation!(#sdoc #builder, #response);
         #setters
-        impl<'a> crate::runtime::Operation<'a> for #builder<'a> {
-            type Response = #response;
-            fn into_call(self) -> crate::runtime::Call<'a> {
-                self.0
-            }
-        }
-        crate::runtime::into_future!(#builder);
     }
 }
 

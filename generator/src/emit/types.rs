@@ -3,7 +3,7 @@
 use super::{doc, ident, type_tokens};
 use crate::ir::{Api, Field, TypeDef, TypeKind, UnionVariant, Variant};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 pub fn types(api: &Api) -> TokenStream {
     let items = api.types.defs.iter().map(|def| type_def(api, def));
@@ -93,12 +93,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 };
                 quote! { #fdoc pub #fname: #ty, }
             });
-            let serialize = def.serde.serialize.then(|| serialize_struct(&name, fields));
-            let deserialize = def
-                .serde
-                .deserialize
-                .then(|| deserialize_struct(&name, fields));
-            let impls = scoped(&cfg, quote! { #serialize #deserialize });
+            let impls = object_impls(def, &name, &cfg, fields);
             quote! {
                 #docs
                 #cfg
@@ -140,94 +135,44 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-/// A struct's `Serialize`: a JSON object of its fields under their wire names; an optional
-/// field that is `None` is left out (a required nullable one is sent as `null`; a field where
-/// absent and `null` differ is left out when `None` and sent as `null` when `Some(None)`).
-fn serialize_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let entries = fields.iter().map(|f| {
-        let (fname, wire) = (ident(&f.name), &f.wire);
-        if f.explicit_null || (f.optional && !f.required) {
-            quote! { crate::runtime::entry_if_some(&mut map, #wire, &self.#fname)?; }
-        } else {
-            quote! { map.serialize_entry(#wire, &self.#fname)?; }
-        }
-    });
-    quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
-                #(#entries)*
-                map.end()
-            }
-        }
-    }
-}
-
-/// A struct's `Deserialize`: the runtime's `object` (a JSON object only) and the generated
-/// `Object::read`, which matches each key against the wire names; unknown keys are skipped,
-/// a missing field that is not an `Option` is an error.
-fn deserialize_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    // Every field an `Option`: read straight into `Self::default()`. Otherwise into one
-    // `Option` per field, the required ones checked at the end.
-    let all_optional = fields.iter().all(|f| f.optional || f.explicit_null);
-    let places: Vec<TokenStream> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            if all_optional {
-                let fname = ident(&f.name);
-                quote! { this.#fname }
-            } else {
-                let l = format_ident!("f{i}");
-                quote! { #l }
-            }
-        })
-        .collect();
-    let arms = fields.iter().zip(&places).map(|(f, place)| {
-        let wire = &f.wire;
-        if f.explicit_null || !f.optional {
-            // Present (`null` included, where absent and `null` differ) is `Some`.
-            quote! { #wire => #place = Some(map.next_value()?), }
-        } else {
-            quote! { #wire => #place = map.next_value()?, }
-        }
-    });
-    let (start, end) = if all_optional {
-        (
-            quote! { let mut this = Self::default(); },
-            quote! { Ok(this) },
-        )
-    } else {
-        let lets = places.iter().map(|l| quote! { let mut #l = None; });
-        let inits = fields.iter().zip(&places).map(|(f, l)| {
-            let fname = ident(&f.name);
-            if f.optional || f.explicit_null {
-                quote! { #fname: #l, }
-            } else {
-                let wire = &f.wire;
-                quote! { #fname: #l.ok_or_else(|| ::serde::de::Error::missing_field(#wire))?, }
-            }
-        });
-        (quote! { #(#lets)* }, quote! { Ok(Self { #(#inits)* }) })
+/// A struct's serde impls: one `runtime::object!` call, under the type's `cfg`, with its
+/// fields, each as `mode(name)` (`mode(name = "wire")` when the JSON key is not the Rust name). `Serialize` writes a JSON object of the
+/// fields under their wire names, an optional field that is `None` left out (a required
+/// nullable one is sent as `null`; a field where absent and `null` differ is left out when
+/// `None` and sent as `null` when `Some(None)`). `Deserialize` reads a JSON object only,
+/// matching each key against the wire names; unknown keys are skipped, a missing required field
+/// is an error.
+fn object_impls(
+    def: &TypeDef,
+    name: &proc_macro2::Ident,
+    cfg: &TokenStream,
+    fields: &[Field],
+) -> TokenStream {
+    let direction = match (def.serde.serialize, def.serde.deserialize) {
+        (false, false) => return TokenStream::new(),
+        (true, false) => quote! { write },
+        (false, true) => quote! { read },
+        (true, true) => quote! { both },
     };
-    let label = name.to_string();
-    quote! {
-        crate::runtime::deserialize_object!(#name);
-        impl crate::runtime::Object for #name {
-            const NAME: &'static str = #label;
-            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #start
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        #(#arms)*
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
-                }
-                #end
-            }
+    let entries = fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let mode = if f.explicit_null {
+            quote! { null }
+        } else if !f.optional {
+            quote! { req }
+        } else if f.required {
+            quote! { nullable }
+        } else {
+            quote! { opt }
+        };
+        let wire = &f.wire;
+        if fname == wire {
+            quote! { #mode(#fname) }
+        } else {
+            quote! { #mode(#fname = #wire) }
         }
-    }
+    });
+    quote! { #cfg crate::runtime::object!(#direction #name { #(#entries),* }); }
 }
 
 /// A union: an enum whose serialized form is the variant's own (`untagged`); decoded by the
@@ -386,29 +331,10 @@ fn string_enum(
             Other(String),
         }
     };
-    let impls = scoped(
-        cfg,
-        quote! {
-            impl #name {
-                /// The value as sent on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #( Self::#vnames => #wires, )*
-                        Self::Other(value) => value.as_str(),
-                    }
-                }
-            }
-            impl ::std::convert::From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match value {
-                        #( #wires => Self::#vnames, )*
-                        other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-                    }
-                }
-            }
-            crate::runtime::string_enum!(#name);
-        },
-    );
+    let impls = quote! {
+        #cfg
+        crate::runtime::string_enum!(#name { #(#vnames = #wires),* });
+    };
     quote! { #item #impls }
 }
 
@@ -436,28 +362,9 @@ fn int_enum(
             Other(i64),
         }
     };
-    let impls = scoped(
-        cfg,
-        quote! {
-            impl #name {
-                /// The value as sent on the wire.
-                pub fn value(self) -> i64 {
-                    match self {
-                        #( Self::#vnames => #wires, )*
-                        Self::Other(value) => value,
-                    }
-                }
-            }
-            impl ::std::convert::From<i64> for #name {
-                fn from(value: i64) -> Self {
-                    match value {
-                        #( #wires => Self::#vnames, )*
-                        other => Self::Other(other),
-                    }
-                }
-            }
-            crate::runtime::int_enum!(#name);
-        },
-    );
+    let impls = quote! {
+        #cfg
+        crate::runtime::int_enum!(#name { #(#vnames = #wires),* });
+    };
     quote! { #item #impls }
 }
