@@ -39,7 +39,8 @@ const RESERVED_BUILDER_NAMES: &[&str] = &[
 /// Lowers the model. Problems are reported; operations that cannot be lowered are skipped with
 /// a located warning naming why.
 pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> Api {
-    let chosen = operation_names(model, settings, diags);
+    let mut singular = names::Singular::default();
+    let chosen = operation_names(model, settings, &mut singular, diags);
     let mut preferred = body_names(model, settings, &chosen);
     preferred.extend(settings.rename_types.clone());
     for key in settings.rename_types.keys() {
@@ -117,11 +118,10 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
     ]);
     let mut builder_names = Names::new();
     let mut operations = Vec::new();
-    let mut chosen = chosen.into_iter();
     for (path, item) in &model.paths.paths {
         let item_ptr = child("/paths", path);
-        if let Some(prefix) = dropped_by(settings, path) {
-            if let ReferenceOr::Item(item) = item {
+        match (dropped_by(settings, path), item) {
+            (Some(prefix), ReferenceOr::Item(item)) => {
                 for (method, _) in item.iter() {
                     diags.push(
                         Diagnostic::warning(
@@ -136,98 +136,95 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
                     );
                 }
             }
-            continue;
-        }
-        let ReferenceOr::Item(item) = item else {
-            diags.push(Diagnostic::warning(
+            (None, ReferenceOr::Reference { .. }) => diags.push(Diagnostic::warning(
                 "unresolved-path-item",
                 at(&item_ptr),
                 "the path item is still a `$ref` after bundling; skipped",
-            ));
-            continue;
-        };
-        for (method, op) in item.iter() {
-            let op_ptr = child(&item_ptr, method);
-            let tag = op
-                .tags
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "default".to_owned());
-            let module = match modules.iter().position(|m| m.tag == tag) {
-                Some(i) => i,
-                None => {
-                    let name = module_names.unique(&module_base(&tag));
-                    modules.push(Module {
-                        name,
-                        tag: tag.clone(),
-                        doc: None,
-                    });
-                    modules.len() - 1
-                }
-            };
-            let (raw_name, name_from) = chosen
-                .next()
-                .unwrap_or_else(|| (format!("{method}_{path}"), crate::ir::NameSource::Path));
-            let name = op_names.unique(&naming::method_name(&raw_name));
-            let builder = builder_names.unique(&naming::type_name(naming::bare(&name)));
-            let ctx = naming::type_name(naming::bare(&name));
-            let mut lowered = Operation {
-                name,
-                name_from,
-                builder,
-                operation_id: op.operation_id.clone(),
-                module,
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
-                segments: Vec::new(),
-                summary: op.summary.clone(),
-                description: op.description.clone(),
-                deprecated: op.deprecated,
-                params: Vec::new(),
-                body: None,
-                response: Response {
-                    statuses: Vec::new(),
-                    ty: None,
-                    doc: None,
-                    per_status: None,
-                },
-                paginated: false,
-                origin: op_ptr.clone(),
-            };
-            lower_params(
-                model,
-                &mut types,
-                &item.parameters,
-                &op.parameters,
-                &item_ptr,
-                &op_ptr,
-                &ctx,
-                &mut lowered,
-                diags,
-            );
-            lower_segments(path, &op_ptr, &mut lowered, diags);
-            lower_body(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
-            lower_response(
-                model,
-                &mut types,
-                op,
-                &op_ptr,
-                &ctx,
-                &mut builder_names,
-                &mut lowered,
-                diags,
-            );
-            lowered.paginated = lowered.method == "GET"
-                && matches!(lowered.response.ty, Some(TypeRef::Vec(_)))
-                && lowered
-                    .params
-                    .iter()
-                    .any(|p| p.location == ParamLocation::Query && p.wire == "page");
-            operations.push(lowered);
+            )),
+            _ => {}
         }
     }
+    for ((path, item, method, op), (raw_name, name_from)) in
+        kept_operations(model, settings).zip(chosen)
+    {
+        let item_ptr = child("/paths", path);
+        let op_ptr = child(&item_ptr, method);
+        let tag = op
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "default".to_owned());
+        let module = match modules.iter().position(|m| m.tag == tag) {
+            Some(i) => i,
+            None => {
+                let name = module_names.unique(&module_base(&tag));
+                modules.push(Module {
+                    name,
+                    tag: tag.clone(),
+                    doc: None,
+                });
+                modules.len() - 1
+            }
+        };
+        let name = op_names.unique(&naming::method_name(&raw_name));
+        let builder = builder_names.unique(&naming::type_name(naming::bare(&name)));
+        let ctx = naming::type_name(naming::bare(&name));
+        let mut lowered = Operation {
+            name,
+            name_from,
+            builder,
+            operation_id: op.operation_id.clone(),
+            module,
+            method: method.to_ascii_uppercase(),
+            path: path.clone(),
+            segments: Vec::new(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params: Vec::new(),
+            body: None,
+            response: Response {
+                statuses: Vec::new(),
+                ty: None,
+                doc: None,
+                per_status: None,
+            },
+            paginated: false,
+            origin: op_ptr.clone(),
+        };
+        lower_params(
+            model,
+            &mut types,
+            &item.parameters,
+            &op.parameters,
+            &item_ptr,
+            &op_ptr,
+            &ctx,
+            &mut lowered,
+            diags,
+        );
+        lower_segments(path, &op_ptr, &mut lowered, diags);
+        lower_body(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
+        lower_response(
+            model,
+            &mut types,
+            op,
+            &op_ptr,
+            &ctx,
+            &mut builder_names,
+            &mut lowered,
+            diags,
+        );
+        lowered.paginated = lowered.method == "GET"
+            && matches!(lowered.response.ty, Some(TypeRef::Vec(_)))
+            && lowered
+                .params
+                .iter()
+                .any(|p| p.location == ParamLocation::Query && p.wire == "page");
+        operations.push(lowered);
+    }
     let mut types = types.finish(diags);
-    name_parameter_enums(&mut types, &operations);
+    name_parameter_enums(&mut types, &operations, &mut singular);
     mark_usage(&mut types, &operations);
     mark_explicit_null(&mut types, &operations);
     mark_serde(&mut types, &operations);
@@ -248,32 +245,28 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
 fn operation_names(
     model: &OpenAPI,
     settings: &Settings,
+    singular: &mut names::Singular,
     diags: &mut Diagnostics,
 ) -> Vec<(String, crate::ir::NameSource)> {
-    let mut candidates = Vec::new();
-    for (path, item) in &model.paths.paths {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        if dropped_by(settings, path).is_some() {
-            continue;
-        }
-        for (method, op) in item.iter() {
-            candidates.push(names::Candidate {
-                method: method.to_owned(),
-                path: path.clone(),
-                operation_id: op.operation_id.clone(),
-                extension: op
-                    .extensions
-                    .get("x-rust-name")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned),
-                returns_list: returns_list(model, op),
-            });
-        }
-    }
-    let (named, unused) =
-        names::operation_names(&candidates, settings.operation_names, &settings.rename);
+    let candidates: Vec<names::Candidate> = kept_operations(model, settings)
+        .map(|(path, _, method, op)| names::Candidate {
+            method: method.to_owned(),
+            path: path.clone(),
+            operation_id: op.operation_id.clone(),
+            extension: op
+                .extensions
+                .get("x-rust-name")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            returns_list: returns_list(model, op),
+        })
+        .collect();
+    let (named, unused) = names::operation_names(
+        &candidates,
+        settings.operation_names,
+        &settings.rename,
+        singular,
+    );
     for key in unused {
         diags.push(
             Diagnostic::warning(
@@ -301,16 +294,7 @@ fn body_names(
 ) -> std::collections::BTreeMap<String, String> {
     use crate::ir::NameSource;
     let mut out = std::collections::BTreeMap::new();
-    let ops = model
-        .paths
-        .paths
-        .iter()
-        .filter_map(|(path, item)| match item {
-            ReferenceOr::Item(item) if dropped_by(settings, path).is_none() => Some(item),
-            _ => None,
-        })
-        .flat_map(|item| item.iter().map(|(_, op)| op));
-    for (op, (name, from)) in ops.zip(chosen) {
+    for ((_, _, _, op), (name, from)) in kept_operations(model, settings).zip(chosen) {
         if !matches!(from, NameSource::Path | NameSource::Settled) {
             continue;
         }
@@ -333,6 +317,36 @@ fn body_names(
     out
 }
 
+/// One operation lowering generates: its path, path item, method and operation.
+type Kept<'m> = (
+    &'m String,
+    &'m openapiv3::PathItem,
+    &'m str,
+    &'m openapiv3::Operation,
+);
+
+/// The operations lowering generates, in spec order: those of path items that are not `$ref`s
+/// (reported by [`lower`]) and not under a `drop_paths` prefix. Method names
+/// ([`operation_names`]) are chosen in this order, and [`lower`] and [`body_names`] take them
+/// in it.
+fn kept_operations<'m>(
+    model: &'m OpenAPI,
+    settings: &'m Settings,
+) -> impl Iterator<Item = Kept<'m>> + 'm {
+    model
+        .paths
+        .paths
+        .iter()
+        .filter_map(move |(path, item)| match item {
+            ReferenceOr::Item(item) if dropped_by(settings, path).is_none() => Some((path, item)),
+            _ => None,
+        })
+        .flat_map(|(path, item)| {
+            item.iter()
+                .map(move |(method, op)| (path, item, method, op))
+        })
+}
+
 /// The prefix of the `drop_paths` setting that `path` is under, if any.
 fn dropped_by<'s>(settings: &'s Settings, path: &str) -> Option<&'s str> {
     settings
@@ -353,32 +367,11 @@ fn returns_list(model: &OpenAPI, op: &openapiv3::Operation) -> bool {
     }) else {
         return false;
     };
-    let response = match response {
-        ReferenceOr::Item(r) => r,
-        ReferenceOr::Reference { reference } => {
-            let name = reference.rsplit('/').next().unwrap_or_default();
-            match model
-                .components
-                .as_ref()
-                .and_then(|c| c.responses.get(name))
-            {
-                Some(ReferenceOr::Item(r)) => r,
-                _ => return false,
-            }
-        }
-    };
-    let Some(schema) = response.content.values().find_map(|m| m.schema.as_ref()) else {
+    let schema = resolve(response, "responses", |c| &c.responses, model)
+        .and_then(|r| r.content.values().find_map(|m| m.schema.as_ref()))
+        .and_then(|s| resolve(s, "schemas", |c| &c.schemas, model));
+    let Some(schema) = schema else {
         return false;
-    };
-    let schema = match schema {
-        ReferenceOr::Item(s) => s,
-        ReferenceOr::Reference { reference } => {
-            let name = reference.rsplit('/').next().unwrap_or_default();
-            match model.components.as_ref().and_then(|c| c.schemas.get(name)) {
-                Some(ReferenceOr::Item(s)) => s,
-                _ => return false,
-            }
-        }
     };
     matches!(
         schema.schema_kind,
@@ -481,7 +474,11 @@ fn reachable<'t>(
 /// when they list several (`Sort`, but not `Type`, `Status`, `State`, `Scope` or `Kind`, which
 /// say too little alone); an enum named by its `title`, one that a type also reaches, or one
 /// whose new name is taken keeps its name. Component schemas keep theirs.
-fn name_parameter_enums(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
+fn name_parameter_enums(
+    types: &mut crate::ir::TypeSpace,
+    operations: &[Operation],
+    singular: &mut names::Singular,
+) {
     use crate::ir::TypeKind;
     use std::collections::{BTreeMap, BTreeSet};
     fn named(t: &TypeRef) -> Option<usize> {
@@ -502,7 +499,6 @@ fn name_parameter_enums(types: &mut crate::ir::TypeSpace, operations: &[Operatio
         };
         inside.extend(refs.into_iter().filter_map(named));
     }
-    let mut singular = names::Singular::default();
     /// One parameter taking an enum: the resource of its path, its name, and its operation's
     /// name as a type name.
     type Use<'o> = (Option<String>, &'o str, String);
@@ -516,7 +512,7 @@ fn name_parameter_enums(types: &mut crate::ir::TypeSpace, operations: &[Operatio
                 TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }
             );
             if is_enum && !def.origin.starts_with("/components/") && !inside.contains(&id) {
-                let resource = names::resource(&op.path, &mut singular);
+                let resource = names::resource(&op.path, singular);
                 let context = naming::type_name(naming::bare(&op.name));
                 users
                     .entry(id)

@@ -58,8 +58,8 @@ pub fn operation_names(
     ops: &[Candidate],
     setting: OperationNames,
     rename: &BTreeMap<String, String>,
+    singular: &mut Singular,
 ) -> (Vec<(String, Source)>, Vec<String>) {
-    let mut singular = Singular::default();
     let mut used = vec![false; rename.len()];
     let keys: Vec<&String> = rename.keys().collect();
     let mut named: Vec<(String, Source)> = ops
@@ -88,7 +88,7 @@ pub fn operation_names(
             match from_id {
                 Some(id) => (id.to_snake_case(), Source::OperationId),
                 None => (
-                    from_path(&op.method, &op.path, op.returns_list, &mut singular),
+                    from_path(&op.method, &op.path, op.returns_list, singular),
                     Source::Path,
                 ),
             }
@@ -650,7 +650,8 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let (named, unused) = operation_names(ops, OperationNames::Auto, &rename);
+        let (named, unused) =
+            operation_names(ops, OperationNames::Auto, &rename, &mut Singular::default());
         (named.into_iter().map(|(n, _)| n).collect(), unused)
     }
 
