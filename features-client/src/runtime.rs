@@ -1919,15 +1919,31 @@ fn page_of<T: serde::de::DeserializeOwned>(raw: RawResponse) -> Result<Page<T>, 
 /// body.
 fn decode_json<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|source| {
+        // Only a failure pays for finding where: the body is read again, its path tracked.
+        let path = serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(body))
+            .err()
+            .map(|e| e.path().to_string())
+            .filter(|p| p != ".")
+            .unwrap_or_default();
         let (body, truncated) = body_prefix(body);
         Error::Decode {
             status,
             expected: std::any::type_name::<T>(),
+            path,
             source,
             body,
             truncated,
         }
     })
+}
+
+/// ` at `path`` for an error message, or nothing when there is no path.
+fn at_path(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" at `{path}`")
+    }
 }
 
 /// The first [`MAX_ERROR_BODY_KEPT`] bytes of `body` as text (lossily decoded as UTF-8, not
@@ -2635,12 +2651,17 @@ pub enum Error {
     },
     /// The server answered 2xx with a body that is not what the spec describes.
     #[error(
-        "cannot decode the response body (HTTP {status}) as `{expected}`: {source}{}",
+        "cannot decode the response body (HTTP {status}) as `{expected}`{}: {source}{}",
+        at_path(path),
         cut_note(.truncated)
     )]
     Decode {
         status: u16,
         expected: &'static str,
+        /// Where in the body decoding failed, as a path of keys and indexes
+        /// (`assignees[0].id`); empty when the body is not JSON at all or its top level is
+        /// wrong.
+        path: String,
         #[source]
         source: serde_json::Error,
         /// The start of the body as received: at most [`MAX_ERROR_BODY_KEPT`] bytes.

@@ -429,11 +429,42 @@ async fn a_body_that_does_not_match_the_spec_is_a_decode_error() {
 
     let err = client.get_metadata().await.unwrap_err();
 
-    let Error::Decode { status, body, .. } = &err else {
+    let Error::Decode {
+        status, body, path, ..
+    } = &err
+    else {
         panic!("expected a decode error, got {err:?}")
     };
     assert_eq!(*status, 200);
     assert_eq!(body, "not json");
+    assert_eq!(path, "", "a body that is not JSON has no path");
+}
+
+#[tokio::test]
+async fn a_decode_error_names_the_field_and_what_was_found() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/metadata"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "version": "15.0-pre", "revision": "c401a659d0c",
+            "kas": {"enabled": "yes", "externalUrl": null, "version": null},
+            "enterprise": true
+        })))
+        .mount(&server)
+        .await;
+
+    let err = client.get_metadata().await.unwrap_err();
+
+    let Error::Decode { status, path, .. } = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert_eq!(*status, 200);
+    assert_eq!(path, "kas.enabled");
+    let message = err.to_string();
+    assert!(
+        message.contains("at `kas.enabled`: invalid type: string \"yes\", expected a boolean"),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -261,6 +261,7 @@ percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "json", "http2", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+serde_path_to_error = "0.1"
 thiserror = "2"
 tokio = { version = "1", features = ["time"] }
 url = "2"
