@@ -2,6 +2,8 @@
 //! in `specs/`.
 //! `cargo xtask test`: every check CI makes (see `test.rs`).
 //! `cargo xtask check-features [--sample N]`: the GitLab client compiles with each API feature.
+//! `cargo xtask fixtures [--check]`: recorded GitLab responses decoded by the generated client
+//! (see `fixtures.rs`; writes `FIXTURES.md`).
 //! `cargo xtask corpus [--quick | --long] [--limit N] [--no-compile]`: the generator and the
 //! compiler over the shared corpus (see `corpus/mod.rs`).
 //! `cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]`: side by side with
@@ -22,6 +24,7 @@ mod bench;
 mod codegen;
 mod corpus;
 mod features;
+mod fixtures;
 mod test;
 
 fn main() -> ExitCode {
@@ -45,6 +48,8 @@ fn main() -> ExitCode {
             )
         }
         ["test"] => test::run(),
+        ["fixtures"] => fixtures::run(false),
+        ["fixtures", "--check"] => fixtures::run(true),
         ["corpus", rest @ ..] => corpus_args(rest).map_or_else(usage, corpus::run),
         ["corpus-one", file] => corpus::one(file, None),
         ["corpus-one", file, name] => corpus::one(file, Some(name)),
@@ -69,7 +74,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
+        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }

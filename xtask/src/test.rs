@@ -9,7 +9,10 @@
 //! 4. `cargo test --workspace`: unit tests, snapshot tests (insta never writes snapshots when
 //!    `CI` is set; locally it leaves `.snap.new` files for `cargo insta review`), the freshness
 //!    check of the generated client, wire tests and the Prism end-to-end tests.
-//! 5. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
+//! 5. `cargo xtask fixtures --check`: the recorded GitLab responses of the shared fixtures
+//!    decoded by the GitLab client; fails when one that `FIXTURES.md` counts as decoded no longer
+//!    decodes; skipped when the fixtures are not there.
+//! 6. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
 //!    crates compiled (one `cargo check` reusing the dependencies built above; under a minute on
 //!    2 cores); fails on a panic, a timeout or a crate that does not compile; skipped when the
 //!    corpus is not there.
@@ -124,6 +127,11 @@ pub fn run() -> ExitCode {
         )?;
         crate::features::run_checks(None)?;
         tests(&root, &cargo)?;
+        println!("==> recorded GitLab responses (cargo xtask fixtures --check)");
+        match crate::fixtures::run(true) {
+            code if code == ExitCode::SUCCESS => {}
+            code => return Err(code),
+        }
         println!("==> corpus sample: generate and compile (cargo xtask corpus --quick)");
         let quick = crate::corpus::Args {
             mode: crate::corpus::Mode::Quick,

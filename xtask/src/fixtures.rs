@@ -1,0 +1,613 @@
+//! The `fixtures` task: responses a real GitLab sent, read by the generated client
+//! (`FIXTURES.md`).
+//!
+//! In: `../shared/gitlab-fixtures/responses.jsonl` (506 responses recorded in python-gitlab's
+//! unit tests; the folder can be moved with `FIXTURES_DIR`) and the GitLab spec as `cargo xtask
+//! codegen` generates it (`specs/gitlab-full`). Each record is matched to the operation whose
+//! method and path template fit its method and path (the template with the most literal
+//! segments wins). Every matched success is then decoded exactly as the client decodes a
+//! response: a small crate, written to `target/fixtures/check/` and run, hands the recorded
+//! status, content type and body to `<Builder as Operation>::Response::decode` of the
+//! operation's builder in `gitlab-api-client`, and prints what happened, with the field path
+//! of a failure (`Error::Decode`'s `path`).
+//!
+//! Out: `FIXTURES.md`: the counts (decoded, failed, no operation, not a success), each failure
+//! with its operation, field path and message, and the method-and-path of each record no
+//! operation serves. `--check` writes nothing and fails when a record that `FIXTURES.md` counts
+//! as decoded no longer decodes (a regression); the run is skipped (exit 0) when the records
+//! are not there.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+/// One recorded response, as `responses.jsonl` has it.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct Record {
+    source_file: String,
+    line: u64,
+    method: String,
+    path: String,
+    status: u16,
+    #[serde(default)]
+    body: Option<serde_json::Value>,
+    body_kind: String,
+    #[serde(default)]
+    content_type: Option<String>,
+}
+
+/// An operation of the generated client, as the check needs it.
+#[derive(Debug, Clone)]
+struct Op {
+    method: String,
+    path: String,
+    /// The builder's Rust path in the client crate: `projects::GetProject`.
+    builder: String,
+    /// The client method, for the report.
+    name: String,
+}
+
+/// What became of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Decoded,
+    Failed {
+        path: String,
+        message: String,
+    },
+    /// No operation's method and path template fit.
+    NoOperation,
+    /// Not a 2xx: the client reads it as an `Error::Api`, not through the operation's decoder.
+    NotSuccess,
+}
+
+pub fn run(check: bool) -> ExitCode {
+    match run_inner(check) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fixtures: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_inner(check: bool) -> Result<ExitCode, String> {
+    let root = crate::codegen::workspace_root();
+    let dir = std::env::var_os("FIXTURES_DIR")
+        .map_or_else(|| root.join("../shared/gitlab-fixtures"), PathBuf::from);
+    let file = dir.join("responses.jsonl");
+    if !file.is_file() {
+        println!(
+            "fixtures: {} is not there; skipped (set FIXTURES_DIR to its folder)",
+            file.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let records = read_records(&file)?;
+    let ops = operations(&root)?;
+    let matched: Vec<Option<usize>> = records.iter().map(|r| match_op(&ops, r)).collect();
+    // Only successes go through the decoder.
+    let to_decode: Vec<(usize, usize)> = records
+        .iter()
+        .zip(&matched)
+        .enumerate()
+        .filter_map(|(i, (r, m))| Some((i, (*m)?)).filter(|_| (200..300).contains(&r.status)))
+        .collect();
+    let decoded = decode_all(&root, &ops, &records, &to_decode)?;
+    let mut outcomes: Vec<Outcome> = records
+        .iter()
+        .zip(&matched)
+        .map(|(r, m)| match m {
+            None => Outcome::NoOperation,
+            Some(_) if !(200..300).contains(&r.status) => Outcome::NotSuccess,
+            Some(_) => Outcome::Decoded,
+        })
+        .collect();
+    for ((i, _), outcome) in to_decode.iter().zip(decoded) {
+        outcomes[*i] = outcome;
+    }
+    let report = report(&records, &ops, &matched, &outcomes);
+    let out = root.join("FIXTURES.md");
+    let decoded_now: Vec<String> = records
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| **o == Outcome::Decoded)
+        .map(|(r, _)| record_id(r))
+        .collect();
+    print!("{}", summary_lines(&records, &outcomes));
+    if check {
+        let previous = std::fs::read_to_string(&out).unwrap_or_default();
+        let lost: Vec<&str> = previous_decoded(&previous)
+            .into_iter()
+            .filter(|id| !decoded_now.iter().any(|d| d == id))
+            .collect();
+        if !lost.is_empty() {
+            eprintln!(
+                "fixtures: {} record(s) that FIXTURES.md counts as decoded no longer decode:",
+                lost.len()
+            );
+            for id in lost {
+                eprintln!("  {id}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+        if previous != report {
+            println!(
+                "fixtures: FIXTURES.md differs from this run (no regression); `cargo xtask fixtures` rewrites it"
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    std::fs::write(&out, report).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!("fixtures: wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_records(file: &Path) -> Result<Vec<Record>, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", file.display(), n + 1))
+        })
+        .collect()
+}
+
+/// The operations of the GitLab client, generated in memory as `cargo xtask codegen` does.
+fn operations(root: &Path) -> Result<Vec<Op>, String> {
+    let rel_dir = "specs/gitlab-full";
+    let text = std::fs::read_to_string(root.join(rel_dir).join("codegen.toml"))
+        .map_err(|e| format!("{rel_dir}/codegen.toml: {e}"))?;
+    let config = generator::Config::parse(&format!("{rel_dir}/codegen.toml"), &text)?;
+    let input = config.input(rel_dir);
+    let fs = config.files(root, rel_dir);
+    let generated = generator::generate(&input, &fs)
+        .map_err(|d| format!("{rel_dir} does not generate:\n{d}"))?;
+    let api = &generated.api;
+    Ok(api
+        .operations
+        .iter()
+        .map(|o| Op {
+            method: o.method.clone(),
+            path: o.path.clone(),
+            builder: format!("{}::{}", api.modules[o.module].name, o.builder),
+            name: generator::naming::bare(&o.name).to_owned(),
+        })
+        .collect())
+}
+
+/// The operation serving `record`: same method, and a path template whose literal segments
+/// equal the record's and whose `{param}` segments take one non-empty segment each; of several,
+/// the one with the most literal segments, then the first in spec order.
+fn match_op(ops: &[Op], record: &Record) -> Option<usize> {
+    let path = record.path.split('?').next().unwrap_or_default();
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut best: Option<(usize, usize)> = None;
+    for (i, op) in ops.iter().enumerate() {
+        if !op.method.eq_ignore_ascii_case(&record.method) {
+            continue;
+        }
+        let template: Vec<&str> = op.path.trim_end_matches('/').split('/').collect();
+        if template.len() != segments.len() {
+            continue;
+        }
+        let mut literal = 0;
+        let fits = template.iter().zip(&segments).all(|(t, s)| {
+            if t.starts_with('{') && t.ends_with('}') {
+                !s.is_empty()
+            } else {
+                literal += 1;
+                t == s
+            }
+        });
+        if fits && best.is_none_or(|(_, l)| literal > l) {
+            best = Some((i, literal));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Decodes each `(record, operation)` by the operation's decoder in the generated client, in
+/// one run of the checking crate.
+fn decode_all(
+    root: &Path,
+    ops: &[Op],
+    records: &[Record],
+    jobs: &[(usize, usize)],
+) -> Result<Vec<Outcome>, String> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The table holds the operations used, in spec order.
+    let mut used: Vec<usize> = jobs.iter().map(|(_, op)| *op).collect();
+    used.sort_unstable();
+    used.dedup();
+    let dir = root.join("target/fixtures/check");
+    write_checker(root, &dir, ops, &used)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    println!("fixtures: building the checking crate (gitlab-api-client, every feature)");
+    let mut child = Command::new(&cargo)
+        .args(["run", "--quiet"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run `{cargo}`: {e}"))?;
+    let mut input = String::new();
+    for (record, op) in jobs {
+        let r = &records[*record];
+        let body = match (&r.body, r.body_kind.as_str()) {
+            (Some(b), "json") => serde_json::to_string(b).map_err(|e| e.to_string())?,
+            (Some(serde_json::Value::String(s)), _) => s.clone(),
+            _ => String::new(),
+        };
+        let line = serde_json::json!({
+            "op": used.binary_search(op).map_err(|_| "an operation is missing from the table")?,
+            "status": r.status,
+            "content_type": r.content_type,
+            "body": body,
+        });
+        input.push_str(&line.to_string());
+        input.push('\n');
+    }
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("the checking crate: {e}"))?;
+    writer
+        .join()
+        .map_err(|_| "writing the records failed")?
+        .map_err(|e| format!("writing the records: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the checking crate failed ({}); its source is in {}",
+            output.status,
+            dir.display()
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let outcomes: Vec<Outcome> = stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).map_err(|e| format!("checker output `{l}`: {e}"))?;
+            Ok(match v["result"].as_str() {
+                Some("decoded") => Outcome::Decoded,
+                _ => Outcome::Failed {
+                    path: v["path"].as_str().unwrap_or_default().to_owned(),
+                    message: v["message"].as_str().unwrap_or_default().to_owned(),
+                },
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    if outcomes.len() != jobs.len() {
+        return Err(format!(
+            "the checking crate answered {} of {} records",
+            outcomes.len(),
+            jobs.len()
+        ));
+    }
+    Ok(outcomes)
+}
+
+/// The checking crate: a workspace of its own (so cargo does not take it for a member of this
+/// one) with this workspace's `Cargo.lock`, depending on `generated-client` by path.
+fn write_checker(root: &Path, dir: &Path, ops: &[Op], used: &[usize]) -> Result<(), String> {
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let client = root.join("generated-client");
+    let manifest = format!(
+        r#"# @generated by `cargo xtask fixtures`: decodes recorded GitLab responses.
+[package]
+name = "fixtures-check"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+gitlab-api-client = {{ path = {client:?} }}
+bytes = "1"
+reqwest = {{ version = "0.13", default-features = false }}
+serde_json = "1"
+url = "2"
+
+[workspace]
+"#,
+        client = client.display().to_string()
+    );
+    let table: Vec<String> = used
+        .iter()
+        .map(|i| {
+            format!(
+                "    check::<gitlab_api_client::{}<'static>>,",
+                ops[*i].builder
+            )
+        })
+        .collect();
+    let main = format!(
+        r#"// @generated by `cargo xtask fixtures`.
+//! Reads records (`{{"op", "status", "content_type", "body"}}` per line) from stdin, decodes each
+//! body by its operation's decoder and prints `{{"result": "decoded"}}` or
+//! `{{"result": "failed", "path", "message"}}` per line.
+
+use gitlab_api_client::runtime::{{Decode, Error, Operation, RawResponse}};
+use std::io::BufRead as _;
+
+type Check = fn(RawResponse) -> Result<(), Error>;
+
+fn check<O: Operation<'static>>(raw: RawResponse) -> Result<(), Error> {{
+    <O::Response as Decode>::decode(raw).map(drop)
+}}
+
+static TABLE: &[Check] = &[
+{table}
+];
+
+fn main() {{
+    let url = url::Url::parse("http://gitlab.example/").expect("a URL");
+    for line in std::io::stdin().lock().lines() {{
+        let line = line.expect("stdin");
+        let record: serde_json::Value = serde_json::from_str(&line).expect("a record");
+        let op = record["op"].as_u64().expect("op") as usize;
+        let status = record["status"].as_u64().expect("status") as u16;
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(t) = record["content_type"].as_str() {{
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                t.parse().expect("a content type"),
+            );
+        }}
+        let raw = RawResponse {{
+            status: reqwest::StatusCode::from_u16(status).expect("a status"),
+            headers,
+            url: url.clone(),
+            body: bytes::Bytes::from(record["body"].as_str().unwrap_or_default().to_owned()),
+        }};
+        let out = match TABLE[op](raw) {{
+            Ok(()) => serde_json::json!({{"result": "decoded"}}),
+            Err(Error::Decode {{ path, source, .. }}) => {{
+                serde_json::json!({{"result": "failed", "path": path, "message": source.to_string()}})
+            }}
+            Err(other) => serde_json::json!({{"result": "failed", "path": "", "message": other.to_string()}}),
+        }};
+        println!("{{out}}");
+    }}
+}}
+"#,
+        table = table.join("\n")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    Ok(())
+}
+
+/// How a record is named in the report: where python-gitlab's tests register it, and what.
+fn record_id(r: &Record) -> String {
+    format!("{}:{} {} {}", r.source_file, r.line, r.method, r.path)
+}
+
+/// The record ids the report lists as decoded (its "Decoded" section).
+fn previous_decoded(report: &str) -> Vec<&str> {
+    let Some((_, rest)) = report.split_once("\n## Decoded\n") else {
+        return Vec::new();
+    };
+    rest.lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| l.strip_prefix("- `")?.strip_suffix('`'))
+        .collect()
+}
+
+fn summary_lines(records: &[Record], outcomes: &[Outcome]) -> String {
+    let count = |f: &dyn Fn(&Record, &Outcome) -> bool| {
+        records
+            .iter()
+            .zip(outcomes)
+            .filter(|(r, o)| f(r, o))
+            .count()
+    };
+    let json = |r: &Record| r.body_kind == "json";
+    let matched_json =
+        count(&|r, o| json(r) && !matches!(o, Outcome::NoOperation | Outcome::NotSuccess));
+    let decoded_json = count(&|r, o| json(r) && *o == Outcome::Decoded);
+    let share = if matched_json == 0 {
+        0.0
+    } else {
+        100.0 * decoded_json as f64 / matched_json as f64
+    };
+    format!(
+        "- records: {}; successes with a JSON body matched to an operation: {matched_json}, decoded {decoded_json} ({share:.1}%)\n\
+         - every record: decoded {}, failed {}, no operation {}, not a success {}\n",
+        records.len(),
+        count(&|_, o| *o == Outcome::Decoded),
+        count(&|_, o| matches!(o, Outcome::Failed { .. })),
+        count(&|_, o| *o == Outcome::NoOperation),
+        count(&|_, o| *o == Outcome::NotSuccess),
+    )
+}
+
+fn report(
+    records: &[Record],
+    ops: &[Op],
+    matched: &[Option<usize>],
+    outcomes: &[Outcome],
+) -> String {
+    let mut out = String::new();
+    out.push_str("# Recorded GitLab responses, read by the generated client\n\n");
+    out.push_str(
+        "The 506 responses of `../shared/gitlab-fixtures/responses.jsonl` (recorded in python-gitlab's unit tests; its README gives provenance and license), each matched to the operation of `gitlab-api-client` whose method and path template fit, and each success decoded by that operation's decoder, as the client decodes a response (`cargo xtask fixtures`, `xtask/src/fixtures.rs`). Records are named by the python-gitlab test file and line that register them.\n\n",
+    );
+    out.push_str("## Summary\n\n");
+    out.push_str(&summary_lines(records, outcomes));
+    // Failures, grouped by operation.
+    let mut failures: BTreeMap<(usize, String, String), Vec<&Record>> = BTreeMap::new();
+    for ((r, m), o) in records.iter().zip(matched).zip(outcomes) {
+        if let (Some(op), Outcome::Failed { path, message }) = (m, o) {
+            failures
+                .entry((*op, path.clone(), message.clone()))
+                .or_default()
+                .push(r);
+        }
+    }
+    out.push_str(&format!(
+        "\n## Failed ({})\n\nBy operation, the field where decoding stopped and why (only the first failure of a body is known).\n\n| operation | method and path | field | error | records |\n|---|---|---|---|---|\n",
+        failures.values().map(Vec::len).sum::<usize>()
+    ));
+    for ((op, path, message), rs) in &failures {
+        let o = &ops[*op];
+        let field = if path.is_empty() {
+            "(top level)".to_owned()
+        } else {
+            format!("`{path}`")
+        };
+        out.push_str(&format!(
+            "| `{}` | `{} {}` | {field} | {} | {} |\n",
+            o.name,
+            o.method,
+            o.path,
+            cell(message),
+            rs.iter()
+                .map(|r| format!("{}:{}", short_file(&r.source_file), r.line))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    // No operation, grouped by method and path.
+    let mut missing: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (r, o) in records.iter().zip(outcomes) {
+        if *o == Outcome::NoOperation {
+            *missing
+                .entry((r.method.clone(), r.path.clone()))
+                .or_default() += 1;
+        }
+    }
+    out.push_str(&format!(
+        "\n## No operation ({} records)\n\nNo operation of GitLab's `openapi_v2.yaml` (as `specs/gitlab-full` generates it) serves these: most are APIs the document lacks (issue 10).\n\n",
+        missing.values().sum::<usize>()
+    ));
+    for ((method, path), n) in &missing {
+        let times = if *n > 1 {
+            format!(" ({n} records)")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!("- `{method} {path}`{times}\n"));
+    }
+    out.push_str("\n## Decoded\n\n");
+    for (r, o) in records.iter().zip(outcomes) {
+        if *o == Outcome::Decoded {
+            out.push_str(&format!("- `{}`\n", record_id(r)));
+        }
+    }
+    out
+}
+
+fn short_file(path: &str) -> &str {
+    path.strip_prefix("tests/unit/").unwrap_or(path)
+}
+
+/// Text for a Markdown table cell: one line, pipes escaped, at most 200 characters.
+fn cell(text: &str) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut clipped: String = one.chars().take(200).collect();
+    if one.chars().count() > 200 {
+        clipped.push('…');
+    }
+    clipped.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(method: &str, path: &str) -> Op {
+        Op {
+            method: method.into(),
+            path: path.into(),
+            builder: "m::B".into(),
+            name: "b".into(),
+        }
+    }
+
+    fn record(method: &str, path: &str, status: u16) -> Record {
+        Record {
+            source_file: "tests/unit/objects/test_x.py".into(),
+            line: 7,
+            method: method.into(),
+            path: path.into(),
+            status,
+            body: Some(serde_json::json!({"id": 1})),
+            body_kind: "json".into(),
+            content_type: Some("application/json".into()),
+        }
+    }
+
+    #[test]
+    fn a_record_takes_the_template_with_the_most_literal_segments() {
+        let ops = [
+            op(
+                "POST",
+                "/api/v4/projects/{id}/access_tokens/{token_id}/rotate",
+            ),
+            op("POST", "/api/v4/projects/{id}/access_tokens/self/rotate"),
+            op("GET", "/api/v4/projects/{id}/access_tokens/{token_id}"),
+        ];
+        let r = |m, p| match_op(&ops, &record(m, p, 200));
+        assert_eq!(
+            r("POST", "/api/v4/projects/1/access_tokens/self/rotate"),
+            Some(1)
+        );
+        assert_eq!(
+            r("POST", "/api/v4/projects/1/access_tokens/42/rotate"),
+            Some(0)
+        );
+        assert_eq!(
+            r("get", "/api/v4/projects/group%2Fp/access_tokens/42"),
+            Some(2)
+        );
+        assert_eq!(r("DELETE", "/api/v4/projects/1/access_tokens/42"), None);
+        assert_eq!(r("GET", "/api/v4/projects/1/access_tokens"), None);
+        assert_eq!(r("GET", "/api/v4/projects/1/access_tokens/42/extra"), None);
+    }
+
+    #[test]
+    fn the_report_lists_what_decoded_so_check_can_find_regressions() {
+        let ops = [op("GET", "/api/v4/x/{id}")];
+        let records = [
+            record("GET", "/api/v4/x/1", 200),
+            record("GET", "/api/v4/x/2", 200),
+            record("GET", "/api/v4/y", 200),
+            record("GET", "/api/v4/x/3", 404),
+        ];
+        let matched = [Some(0), Some(0), None, Some(0)];
+        let outcomes = [
+            Outcome::Decoded,
+            Outcome::Failed {
+                path: "a.b".into(),
+                message: "invalid | type".into(),
+            },
+            Outcome::NoOperation,
+            Outcome::NotSuccess,
+        ];
+        let text = report(&records, &ops, &matched, &outcomes);
+        assert_eq!(
+            previous_decoded(&text),
+            ["objects/test_x.py:7 GET /api/v4/x/1".replace("objects/", "tests/unit/objects/")]
+        );
+        assert!(text.contains(
+            "| `b` | `GET /api/v4/x/{id}` | `a.b` | invalid \\| type | objects/test_x.py:7 |"
+        ));
+        assert!(text.contains("- `GET /api/v4/y`\n"));
+        assert!(
+            text.contains(
+                "successes with a JSON body matched to an operation: 2, decoded 1 (50.0%)"
+            )
+        );
+        assert!(text.contains("decoded 1, failed 1, no operation 1, not a success 1"));
+    }
+}
