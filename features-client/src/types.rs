@@ -234,7 +234,7 @@ pub struct EventBase {
     pub at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(feature = "misc")]
-runtime::object!(read EventBase { req(r#type = "type"), opt(at) });
+runtime::object!(read EventBase { req(r#type = "type"), opt(at, lenient) });
 /// Schema `#/components/schemas/Feeding`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq)]
@@ -244,7 +244,7 @@ pub struct Feeding {
     pub food: String,
 }
 #[cfg(feature = "misc")]
-runtime::object!(read Feeding { req(r#type = "type"), opt(at), req(food) });
+runtime::object!(read Feeding { req(r#type = "type"), opt(at, lenient), req(food) });
 /// Schema `#/components/schemas/Walk`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq)]
@@ -254,7 +254,7 @@ pub struct Walk {
     pub minutes: Option<i64>,
 }
 #[cfg(feature = "misc")]
-runtime::object!(read Walk { req(r#type = "type"), opt(at), opt(minutes) });
+runtime::object!(read Walk { req(r#type = "type"), opt(at, lenient), opt(minutes) });
 /// A tree of lists; it contains itself through a list only.
 ///
 /// Schema `#/components/schemas/Tree`.
@@ -271,4 +271,4 @@ pub struct Status {
     pub tree: Option<Tree>,
 }
 #[cfg(feature = "misc")]
-runtime::object!(read Status { req(healthy), opt(since), opt(tree) });
+runtime::object!(read Status { req(healthy), opt(since, lenient), opt(tree) });

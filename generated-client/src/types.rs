@@ -125,8 +125,8 @@ pub struct ApiEntitiesAwardEmoji {
 }
 #[cfg(feature = "award_emoji")]
 runtime::object!(
-    read ApiEntitiesAwardEmoji { opt(id), opt(name), opt(user), opt(created_at),
-    opt(updated_at), opt(awardable_id), opt(awardable_type), opt(url) }
+    read ApiEntitiesAwardEmoji { opt(id), opt(name), opt(user), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(awardable_id), opt(awardable_type), opt(url) }
 );
 /// API_Entities_UserBasic model
 ///
@@ -1161,11 +1161,11 @@ pub struct ApiEntitiesProject {
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesProject { opt(id), opt(description), opt(name),
-    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at),
-    opt(default_branch), opt(tag_list), opt(topics), opt(ssh_url_to_repo),
+    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
+    lenient), opt(default_branch), opt(tag_list), opt(topics), opt(ssh_url_to_repo),
     opt(http_url_to_repo), opt(web_url), opt(readme_url), opt(forks_count),
     opt(license_url), opt(license), opt(avatar_url), opt(star_count),
-    opt(last_activity_at), opt(namespace), opt(custom_attributes),
+    opt(last_activity_at, lenient), opt(namespace), opt(custom_attributes),
     opt(repository_storage), opt(forked_from_project),
     opt(container_registry_image_prefix), opt(links = "_links"), opt(packages_enabled),
     opt(empty_repo), opt(archived), opt(visibility), opt(owner),
@@ -1185,7 +1185,7 @@ runtime::object!(
     opt(emails_disabled), opt(emails_enabled), opt(shared_runners_enabled),
     opt(lfs_enabled), opt(creator_id), opt(mr_default_target_self), opt(import_url),
     opt(import_type), opt(import_status), opt(import_error), opt(open_issues_count),
-    opt(description_html), opt(updated_at), opt(ci_default_git_depth),
+    opt(description_html), opt(updated_at, lenient), opt(ci_default_git_depth),
     opt(ci_delete_pipelines_in_seconds), opt(ci_forward_deployment_enabled),
     opt(ci_forward_deployment_rollback_allowed), opt(ci_job_token_scope_enabled),
     opt(ci_separated_caches), opt(ci_allow_fork_pipelines_to_run_in_parent_project),
@@ -1339,11 +1339,11 @@ pub struct ApiEntitiesBasicProjectDetails {
 )]
 runtime::object!(
     read ApiEntitiesBasicProjectDetails { opt(id), opt(description), opt(name),
-    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at),
-    opt(default_branch), opt(tag_list), opt(topics), opt(ssh_url_to_repo),
+    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
+    lenient), opt(default_branch), opt(tag_list), opt(topics), opt(ssh_url_to_repo),
     opt(http_url_to_repo), opt(web_url), opt(readme_url), opt(forks_count),
     opt(license_url), opt(license), opt(avatar_url), opt(star_count),
-    opt(last_activity_at), opt(namespace), opt(custom_attributes),
+    opt(last_activity_at, lenient), opt(namespace), opt(custom_attributes),
     opt(repository_storage) }
 );
 /// Schema `#/components/schemas/API_Entities_Project/properties/_links`.
@@ -1552,11 +1552,11 @@ runtime::object!(
     opt(created_at), opt(bio), opt(location), opt(public_email), opt(skype),
     opt(linkedin), opt(twitter), opt(discord), opt(website_url), opt(organization),
     opt(job_title), opt(pronouns), opt(bot), opt(work_information), opt(followers),
-    opt(following), opt(is_followed), opt(local_time), opt(last_sign_in_at),
-    opt(confirmed_at), opt(last_activity_on), opt(email), opt(theme_id),
-    opt(color_scheme_id), opt(projects_limit), opt(current_sign_in_at), opt(identities),
-    opt(can_create_group), opt(can_create_project), opt(two_factor_enabled),
-    opt(external), opt(private_profile), opt(commit_email),
+    opt(following), opt(is_followed), opt(local_time), opt(last_sign_in_at, lenient),
+    opt(confirmed_at, lenient), opt(last_activity_on, lenient), opt(email),
+    opt(theme_id), opt(color_scheme_id), opt(projects_limit), opt(current_sign_in_at,
+    lenient), opt(identities), opt(can_create_group), opt(can_create_project),
+    opt(two_factor_enabled), opt(external), opt(private_profile), opt(commit_email),
     opt(shared_runners_minutes_limit), opt(extra_shared_runners_minutes_limit),
     opt(scim_identities) }
 );
@@ -1597,7 +1597,8 @@ pub struct EeApiEntitiesSshCertificate {
 }
 #[cfg(feature = "groups")]
 runtime::object!(
-    read EeApiEntitiesSshCertificate { opt(id), opt(title), opt(key), opt(created_at) }
+    read EeApiEntitiesSshCertificate { opt(id), opt(title), opt(key), opt(created_at,
+    lenient) }
 );
 /// Create a ssh certificate for a group.
 ///
@@ -1716,8 +1717,8 @@ pub struct ApiEntitiesDeployToken {
 }
 #[cfg(feature = "deploy_tokens")]
 runtime::object!(
-    read ApiEntitiesDeployToken { opt(id), opt(name), opt(username), opt(expires_at),
-    opt(scopes), opt(revoked), opt(expired) }
+    read ApiEntitiesDeployToken { opt(id), opt(name), opt(username), opt(expires_at,
+    lenient), opt(scopes), opt(revoked), opt(expired) }
 );
 /// Create a group deploy token
 ///
@@ -1736,7 +1737,7 @@ pub struct CreateGroupDeployTokenBody {
 }
 #[cfg(feature = "deploy_tokens")]
 runtime::object!(
-    write CreateGroupDeployTokenBody { req(name), req(scopes), opt(expires_at),
+    write CreateGroupDeployTokenBody { req(name), req(scopes), opt(expires_at, lenient),
     opt(username) }
 );
 /// Schema `#/components/schemas/postApiV4GroupsIdDeployTokens/properties/scopes/items`.
@@ -1789,7 +1790,7 @@ pub struct ApiEntitiesDeployTokenWithToken {
 #[cfg(feature = "deploy_tokens")]
 runtime::object!(
     read ApiEntitiesDeployTokenWithToken { opt(id), opt(name), opt(username),
-    opt(expires_at), opt(scopes), opt(revoked), opt(expired), opt(token) }
+    opt(expires_at, lenient), opt(scopes), opt(revoked), opt(expired), opt(token) }
 );
 /// API_Entities_Cluster model
 ///
@@ -1888,7 +1889,8 @@ pub struct ApiEntitiesProjectIdentity {
 )]
 runtime::object!(
     read ApiEntitiesProjectIdentity { opt(id), opt(description), opt(name),
-    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at) }
+    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
+    lenient) }
 );
 /// API_Entities_ClusterGroup model
 ///
@@ -2097,8 +2099,9 @@ pub struct ApiEntitiesContainerRegistryRepository {
 #[cfg(feature = "container_registry")]
 runtime::object!(
     read ApiEntitiesContainerRegistryRepository { opt(id), opt(name), opt(path),
-    opt(project_id), opt(location), opt(created_at), opt(cleanup_policy_started_at),
-    opt(tags_count), opt(tags), opt(delete_api_path), opt(size), opt(status) }
+    opt(project_id), opt(location), opt(created_at, lenient),
+    opt(cleanup_policy_started_at, lenient), opt(tags_count), opt(tags),
+    opt(delete_api_path), opt(size), opt(status) }
 );
 /// API_Entities_ContainerRegistry_Tag model
 ///
@@ -2226,7 +2229,7 @@ pub struct ApiEntitiesBulkImportsExportStatus {
 #[cfg(any(feature = "group_export", feature = "project_export"))]
 runtime::object!(
     read ApiEntitiesBulkImportsExportStatus { opt(relation), opt(status), opt(error),
-    opt(updated_at), opt(batched), opt(batches_count), opt(total_objects_count),
+    opt(updated_at, lenient), opt(batched), opt(batches_count), opt(total_objects_count),
     opt(batches) }
 );
 /// Schema `#/components/schemas/API_Entities_BulkImports_ExportStatus/properties/status`.
@@ -2263,7 +2266,7 @@ pub struct ApiEntitiesBulkImportsExportBatchStatus {
 #[cfg(any(feature = "group_export", feature = "project_export"))]
 runtime::object!(
     read ApiEntitiesBulkImportsExportBatchStatus { opt(status), opt(batch_number),
-    opt(objects_count), opt(error), opt(updated_at) }
+    opt(objects_count), opt(error), opt(updated_at, lenient) }
 );
 /// API_Entities_Package model
 ///
@@ -2290,8 +2293,8 @@ pub struct ApiEntitiesPackage {
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 runtime::object!(
     read ApiEntitiesPackage { opt(id), opt(name), opt(conan_package_name), opt(version),
-    opt(package_type), opt(status), opt(links = "_links"), opt(created_at),
-    opt(last_downloaded_at), opt(project_id), opt(project_path), opt(tags),
+    opt(package_type), opt(status), opt(links = "_links"), opt(created_at, lenient),
+    opt(last_downloaded_at, lenient), opt(project_id), opt(project_path), opt(tags),
     opt(pipeline), opt(pipelines), opt(versions) }
 );
 /// Schema `#/components/schemas/API_Entities_Package/properties/_links`.
@@ -2336,8 +2339,8 @@ pub struct ApiEntitiesPackagePipeline {
 )]
 runtime::object!(
     read ApiEntitiesPackagePipeline { opt(id), opt(iid), opt(project_id), opt(sha),
-    opt(r#ref = "ref"), opt(status), opt(source), opt(created_at), opt(updated_at),
-    opt(web_url), opt(user) }
+    opt(r#ref = "ref"), opt(status), opt(source), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(web_url), opt(user) }
 );
 /// Schema `#/components/schemas/API_Entities_PackageVersion`.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
@@ -2485,9 +2488,9 @@ pub struct ApiEntitiesIntegrationBasic {
 }
 #[cfg(feature = "integrations")]
 runtime::object!(
-    read ApiEntitiesIntegrationBasic { opt(id), opt(title), opt(slug), opt(created_at),
-    opt(updated_at), opt(active), opt(commit_events), opt(push_events),
-    opt(issues_events), opt(incident_events), opt(alert_events),
+    read ApiEntitiesIntegrationBasic { opt(id), opt(title), opt(slug), opt(created_at,
+    lenient), opt(updated_at, lenient), opt(active), opt(commit_events),
+    opt(push_events), opt(issues_events), opt(incident_events), opt(alert_events),
     opt(confidential_issues_events), opt(merge_requests_events), opt(tag_push_events),
     opt(deployment_events), opt(note_events), opt(confidential_note_events),
     opt(pipeline_events), opt(wiki_page_events), opt(job_events),
@@ -4092,9 +4095,9 @@ pub struct ApiEntitiesIntegration {
 }
 #[cfg(feature = "integrations")]
 runtime::object!(
-    read ApiEntitiesIntegration { opt(id), opt(title), opt(slug), opt(created_at),
-    opt(updated_at), opt(active), opt(commit_events), opt(push_events),
-    opt(issues_events), opt(incident_events), opt(alert_events),
+    read ApiEntitiesIntegration { opt(id), opt(title), opt(slug), opt(created_at,
+    lenient), opt(updated_at, lenient), opt(active), opt(commit_events),
+    opt(push_events), opt(issues_events), opt(incident_events), opt(alert_events),
     opt(confidential_issues_events), opt(merge_requests_events), opt(tag_push_events),
     opt(deployment_events), opt(note_events), opt(confidential_note_events),
     opt(pipeline_events), opt(wiki_page_events), opt(job_events),
@@ -4125,7 +4128,7 @@ pub struct CreateGroupInvitationBody {
 #[cfg(feature = "invitations")]
 runtime::object!(
     write CreateGroupInvitationBody { req(access_level), opt(email), opt(user_id),
-    opt(expires_at), opt(invite_source), opt(member_role_id) }
+    opt(expires_at, lenient), opt(invite_source), opt(member_role_id) }
 );
 /// A valid access level (defaults: `30`, developer access level)
 ///
@@ -4191,7 +4194,7 @@ pub struct UpdateGroupInvitationBody {
 }
 #[cfg(feature = "invitations")]
 runtime::object!(
-    write UpdateGroupInvitationBody { opt(access_level), opt(expires_at),
+    write UpdateGroupInvitationBody { opt(access_level), opt(expires_at, lenient),
     opt(member_role_id) }
 );
 /// A valid access level (defaults: `30`, developer access level)
@@ -4391,7 +4394,7 @@ pub struct CreateGroupMemberBody {
 #[cfg(feature = "members")]
 runtime::object!(
     write CreateGroupMemberBody { req(access_level), opt(user_id), opt(username),
-    opt(expires_at), opt(invite_source) }
+    opt(expires_at, lenient), opt(invite_source) }
 );
 /// Updates a member of a group or project.
 ///
@@ -4408,8 +4411,8 @@ pub struct UpdateGroupMemberBody {
 }
 #[cfg(feature = "members")]
 runtime::object!(
-    write UpdateGroupMemberBody { req(access_level), opt(expires_at), opt(member_role_id)
-    }
+    write UpdateGroupMemberBody { req(access_level), opt(expires_at, lenient),
+    opt(member_role_id) }
 );
 /// Changes the state of the memberships of a user in the group
 ///
@@ -4540,15 +4543,15 @@ pub struct ApiEntitiesMergeRequestBasic {
 #[cfg(any(feature = "commits", feature = "deployments", feature = "merge_requests"))]
 runtime::object!(
     read ApiEntitiesMergeRequestBasic { opt(id), opt(iid), opt(project_id), opt(title),
-    opt(description), opt(state), opt(created_at), opt(updated_at), opt(merged_by),
-    opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at), opt(title_html),
-    opt(description_html), opt(target_branch), opt(source_branch), opt(user_notes_count),
-    opt(upvotes), opt(downvotes), opt(author), opt(assignees), opt(assignee),
-    opt(reviewers), opt(source_project_id), opt(target_project_id), opt(labels),
-    opt(draft), opt(imported), opt(imported_from), opt(work_in_progress), opt(milestone),
-    opt(merge_when_pipeline_succeeds), opt(merge_status), opt(detailed_merge_status),
-    opt(merge_after), opt(sha), opt(merge_commit_sha), opt(squash_commit_sha),
-    opt(discussion_locked), opt(should_remove_source_branch),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at),
+    opt(title_html), opt(description_html), opt(target_branch), opt(source_branch),
+    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author), opt(assignees),
+    opt(assignee), opt(reviewers), opt(source_project_id), opt(target_project_id),
+    opt(labels), opt(draft), opt(imported), opt(imported_from), opt(work_in_progress),
+    opt(milestone), opt(merge_when_pipeline_succeeds), opt(merge_status),
+    opt(detailed_merge_status), opt(merge_after), opt(sha), opt(merge_commit_sha),
+    opt(squash_commit_sha), opt(discussion_locked), opt(should_remove_source_branch),
     opt(force_remove_source_branch), opt(prepared_at), opt(allow_collaboration),
     opt(allow_maintainer_to_push), opt(reference), opt(references), opt(web_url),
     opt(time_stats), opt(squash), opt(squash_on_merge), opt(task_completion_status),
@@ -4867,8 +4870,8 @@ pub struct ApiEntitiesRelease {
 }
 #[cfg(feature = "releases")]
 runtime::object!(
-    read ApiEntitiesRelease { opt(name), opt(tag_name), opt(description),
-    opt(created_at), opt(released_at), opt(upcoming_release), opt(description_html),
+    read ApiEntitiesRelease { opt(name), opt(tag_name), opt(description), opt(created_at,
+    lenient), opt(released_at, lenient), opt(upcoming_release), opt(description_html),
     opt(author), opt(commit), opt(milestones), opt(commit_path), opt(tag_path),
     opt(assets), opt(evidences), opt(links = "_links") }
 );
@@ -4924,10 +4927,10 @@ pub struct ApiEntitiesCommit {
     )
 )]
 runtime::object!(
-    read ApiEntitiesCommit { opt(id), opt(short_id), opt(created_at), opt(parent_ids),
-    opt(title), opt(message), opt(author_name), opt(author_email), opt(authored_date),
-    opt(committer_name), opt(committer_email), opt(committed_date), opt(trailers),
-    opt(extended_trailers), opt(web_url) }
+    read ApiEntitiesCommit { opt(id), opt(short_id), opt(created_at, lenient),
+    opt(parent_ids), opt(title), opt(message), opt(author_name), opt(author_email),
+    opt(authored_date, lenient), opt(committer_name), opt(committer_email),
+    opt(committed_date, lenient), opt(trailers), opt(extended_trailers), opt(web_url) }
 );
 /// Schema `#/components/schemas/API_Entities_MilestoneWithStats`.
 #[cfg(feature = "releases")]
@@ -5012,7 +5015,8 @@ pub struct ApiEntitiesReleasesEvidence {
 }
 #[cfg(feature = "releases")]
 runtime::object!(
-    read ApiEntitiesReleasesEvidence { opt(sha), opt(filepath), opt(collected_at) }
+    read ApiEntitiesReleasesEvidence { opt(sha), opt(filepath), opt(collected_at,
+    lenient) }
 );
 /// Schema `#/components/schemas/API_Entities_Release/properties/_links`.
 #[cfg(feature = "releases")]
@@ -5079,9 +5083,9 @@ pub struct ApiEntitiesResourceAccessTokenWithToken {
 )]
 runtime::object!(
     read ApiEntitiesResourceAccessTokenWithToken { opt(id), opt(name), opt(revoked),
-    opt(created_at), opt(description), opt(scopes), opt(user_id), opt(last_used_at),
-    opt(active), opt(expires_at), opt(access_level), opt(resource_type),
-    opt(resource_id), opt(token) }
+    opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(access_level),
+    opt(resource_type), opt(resource_id), opt(token) }
 );
 /// Schema `#/components/schemas/API_Entities_ResourceAccessTokenWithToken/properties/access_level`.
 ///
@@ -5173,9 +5177,9 @@ pub struct ApiEntitiesResourceAccessToken {
 #[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
 runtime::object!(
     read ApiEntitiesResourceAccessToken { opt(id), opt(name), opt(revoked),
-    opt(created_at), opt(description), opt(scopes), opt(user_id), opt(last_used_at),
-    opt(active), opt(expires_at), opt(access_level), opt(resource_type), opt(resource_id)
-    }
+    opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(access_level),
+    opt(resource_type), opt(resource_id) }
 );
 /// Create a resource access token
 ///
@@ -5454,7 +5458,7 @@ pub struct ApiEntitiesMetricImage {
 }
 #[cfg(feature = "alert_management")]
 runtime::object!(
-    read ApiEntitiesMetricImage { opt(id), opt(created_at), opt(filename),
+    read ApiEntitiesMetricImage { opt(id), opt(created_at, lenient), opt(filename),
     opt(file_path), opt(url), opt(url_text) }
 );
 /// Add a new emoji reaction
@@ -5686,11 +5690,12 @@ pub struct ApiEntitiesCiJob {
 )]
 runtime::object!(
     read ApiEntitiesCiJob { opt(id), opt(status), opt(stage), opt(name), opt(r#ref =
-    "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at),
-    opt(started_at), opt(finished_at), opt(erased_at), opt(duration),
-    opt(queued_duration), opt(user), opt(commit), opt(pipeline), opt(failure_reason),
-    opt(web_url), opt(project), opt(artifacts_file), opt(artifacts), opt(runner),
-    opt(runner_manager), opt(artifacts_expire_at), opt(archived), opt(tag_list) }
+    "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at, lenient),
+    opt(started_at, lenient), opt(finished_at, lenient), opt(erased_at, lenient),
+    opt(duration), opt(queued_duration), opt(user), opt(commit), opt(pipeline),
+    opt(failure_reason), opt(web_url), opt(project), opt(artifacts_file), opt(artifacts),
+    opt(runner), opt(runner_manager), opt(artifacts_expire_at, lenient), opt(archived),
+    opt(tag_list) }
 );
 /// API_Entities_User model
 ///
@@ -5797,8 +5802,8 @@ pub struct ApiEntitiesCiPipelineBasic {
 )]
 runtime::object!(
     read ApiEntitiesCiPipelineBasic { opt(id), opt(iid), opt(project_id), opt(sha),
-    opt(r#ref = "ref"), opt(status), opt(source), opt(created_at), opt(updated_at),
-    opt(web_url) }
+    opt(r#ref = "ref"), opt(status), opt(source), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(web_url) }
 );
 /// Schema `#/components/schemas/API_Entities_Ci_Job/properties/project`.
 #[cfg(
@@ -6110,10 +6115,10 @@ pub struct ApiEntitiesCiJobBasic {
 #[cfg(any(feature = "ci_resource_groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesCiJobBasic { opt(id), opt(status), opt(stage), opt(name), opt(r#ref =
-    "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at),
-    opt(started_at), opt(finished_at), opt(erased_at), opt(duration),
-    opt(queued_duration), opt(user), opt(commit), opt(pipeline), opt(failure_reason),
-    opt(web_url), opt(project) }
+    "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at, lenient),
+    opt(started_at, lenient), opt(finished_at, lenient), opt(erased_at, lenient),
+    opt(duration), opt(queued_duration), opt(user), opt(commit), opt(pipeline),
+    opt(failure_reason), opt(web_url), opt(project) }
 );
 /// API_Entities_Ci_ResourceGroup model
 ///
@@ -6130,7 +6135,7 @@ pub struct ApiEntitiesCiResourceGroup {
 #[cfg(feature = "ci_resource_groups")]
 runtime::object!(
     read ApiEntitiesCiResourceGroup { opt(id), opt(key), opt(process_mode),
-    opt(created_at), opt(updated_at) }
+    opt(created_at, lenient), opt(updated_at, lenient) }
 );
 /// Edit an existing resource group
 ///
@@ -6195,8 +6200,8 @@ pub struct ApiEntitiesCiSecureFile {
 #[cfg(feature = "secure_files")]
 runtime::object!(
     read ApiEntitiesCiSecureFile { opt(id), opt(name), opt(checksum),
-    opt(checksum_algorithm), opt(created_at), opt(expires_at), opt(metadata),
-    opt(file_extension) }
+    opt(checksum_algorithm), opt(created_at, lenient), opt(expires_at, lenient),
+    opt(metadata), opt(file_extension) }
 );
 /// Create a secure file
 ///
@@ -6297,10 +6302,10 @@ pub struct ApiEntitiesCiPipeline {
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesCiPipeline { opt(id), opt(iid), opt(project_id), opt(sha), opt(r#ref
-    = "ref"), opt(status), opt(source), opt(created_at), opt(updated_at), opt(web_url),
-    opt(before_sha), opt(tag), opt(yaml_errors), opt(user), opt(started_at),
-    opt(finished_at), opt(committed_at), opt(duration), opt(queued_duration),
-    opt(coverage), opt(detailed_status) }
+    = "ref"), opt(status), opt(source), opt(created_at, lenient), opt(updated_at,
+    lenient), opt(web_url), opt(before_sha), opt(tag), opt(yaml_errors), opt(user),
+    opt(started_at, lenient), opt(finished_at, lenient), opt(committed_at, lenient),
+    opt(duration), opt(queued_duration), opt(coverage), opt(detailed_status) }
 );
 /// Schema `#/components/schemas/DetailedStatusEntity`.
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
@@ -6373,10 +6378,11 @@ pub struct ApiEntitiesCiPipelineWithMetadata {
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCiPipelineWithMetadata { opt(id), opt(iid), opt(project_id),
-    opt(sha), opt(r#ref = "ref"), opt(status), opt(source), opt(created_at),
-    opt(updated_at), opt(web_url), opt(before_sha), opt(tag), opt(yaml_errors),
-    opt(user), opt(started_at), opt(finished_at), opt(committed_at), opt(duration),
-    opt(queued_duration), opt(coverage), opt(detailed_status), opt(name) }
+    opt(sha), opt(r#ref = "ref"), opt(status), opt(source), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(web_url), opt(before_sha), opt(tag), opt(yaml_errors),
+    opt(user), opt(started_at, lenient), opt(finished_at, lenient), opt(committed_at,
+    lenient), opt(duration), opt(queued_duration), opt(coverage), opt(detailed_status),
+    opt(name) }
 );
 /// API_Entities_Ci_Bridge model
 ///
@@ -6411,10 +6417,10 @@ pub struct ApiEntitiesCiBridge {
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCiBridge { opt(id), opt(status), opt(stage), opt(name), opt(r#ref =
-    "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at),
-    opt(started_at), opt(finished_at), opt(erased_at), opt(duration),
-    opt(queued_duration), opt(user), opt(commit), opt(pipeline), opt(failure_reason),
-    opt(web_url), opt(project), opt(downstream_pipeline) }
+    "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at, lenient),
+    opt(started_at, lenient), opt(finished_at, lenient), opt(erased_at, lenient),
+    opt(duration), opt(queued_duration), opt(user), opt(commit), opt(pipeline),
+    opt(failure_reason), opt(web_url), opt(project), opt(downstream_pipeline) }
 );
 /// TestReportEntity model
 ///
@@ -6538,8 +6544,8 @@ pub struct ApiEntitiesCiPipelineSchedule {
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCiPipelineSchedule { opt(id), opt(description), opt(r#ref = "ref"),
-    opt(cron), opt(cron_timezone), opt(next_run_at), opt(active), opt(created_at),
-    opt(updated_at), opt(owner) }
+    opt(cron), opt(cron_timezone), opt(next_run_at, lenient), opt(active),
+    opt(created_at, lenient), opt(updated_at, lenient), opt(owner) }
 );
 /// API_Entities_Ci_PipelineScheduleDetails model
 ///
@@ -6563,8 +6569,9 @@ pub struct ApiEntitiesCiPipelineScheduleDetails {
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCiPipelineScheduleDetails { opt(id), opt(description), opt(r#ref =
-    "ref"), opt(cron), opt(cron_timezone), opt(next_run_at), opt(active),
-    opt(created_at), opt(updated_at), opt(owner), opt(last_pipeline), opt(variables) }
+    "ref"), opt(cron), opt(cron_timezone), opt(next_run_at, lenient), opt(active),
+    opt(created_at, lenient), opt(updated_at, lenient), opt(owner), opt(last_pipeline),
+    opt(variables) }
 );
 /// Create a new pipeline schedule
 ///
@@ -6704,8 +6711,9 @@ pub struct ApiEntitiesTrigger {
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    read ApiEntitiesTrigger { opt(id), opt(token), opt(description), opt(created_at),
-    opt(updated_at), opt(last_used), opt(expires_at), opt(owner) }
+    read ApiEntitiesTrigger { opt(id), opt(token), opt(description), opt(created_at,
+    lenient), opt(updated_at, lenient), opt(last_used, lenient), opt(expires_at,
+    lenient), opt(owner) }
 );
 /// Create a trigger token
 ///
@@ -6719,7 +6727,9 @@ pub struct CreateProjectTriggerBody {
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(feature = "projects")]
-runtime::object!(write CreateProjectTriggerBody { req(description), opt(expires_at) });
+runtime::object!(
+    write CreateProjectTriggerBody { req(description), opt(expires_at, lenient) }
+);
 /// Update a trigger token
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdTriggersTriggerId`.
@@ -7047,11 +7057,11 @@ pub struct ApiEntitiesCommitDetail {
 }
 #[cfg(any(feature = "commits", feature = "projects"))]
 runtime::object!(
-    read ApiEntitiesCommitDetail { opt(id), opt(short_id), opt(created_at),
+    read ApiEntitiesCommitDetail { opt(id), opt(short_id), opt(created_at, lenient),
     opt(parent_ids), opt(title), opt(message), opt(author_name), opt(author_email),
-    opt(authored_date), opt(committer_name), opt(committer_email), opt(committed_date),
-    opt(trailers), opt(extended_trailers), opt(web_url), opt(stats), opt(status),
-    opt(project_id), opt(last_pipeline) }
+    opt(authored_date, lenient), opt(committer_name), opt(committer_email),
+    opt(committed_date, lenient), opt(trailers), opt(extended_trailers), opt(web_url),
+    opt(stats), opt(status), opt(project_id), opt(last_pipeline) }
 );
 /// Schema `#/components/schemas/API_Entities_CommitStats`.
 #[cfg(any(feature = "commits", feature = "projects"))]
@@ -7103,7 +7113,7 @@ pub struct ApiEntitiesCommitNote {
 #[cfg(feature = "commits")]
 runtime::object!(
     read ApiEntitiesCommitNote { opt(note), opt(path), opt(line), opt(line_type),
-    opt(author), opt(created_at) }
+    opt(author), opt(created_at, lenient) }
 );
 /// API_Entities_CommitSequence model
 ///
@@ -7242,8 +7252,9 @@ pub struct ApiEntitiesCommitStatus {
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCommitStatus { opt(id), opt(sha), opt(r#ref = "ref"), opt(status),
-    opt(name), opt(target_url), opt(description), opt(created_at), opt(started_at),
-    opt(finished_at), opt(allow_failure), opt(coverage), opt(pipeline_id), opt(author) }
+    opt(name), opt(target_url), opt(description), opt(created_at, lenient),
+    opt(started_at, lenient), opt(finished_at, lenient), opt(allow_failure),
+    opt(coverage), opt(pipeline_id), opt(author) }
 );
 /// Post status to a commit
 ///
@@ -7447,8 +7458,8 @@ pub struct ApiEntitiesDeployKeysProject {
 }
 #[cfg(feature = "deploy_keys")]
 runtime::object!(
-    read ApiEntitiesDeployKeysProject { opt(id), opt(title), opt(created_at),
-    opt(expires_at), opt(key), opt(usage_type), opt(fingerprint),
+    read ApiEntitiesDeployKeysProject { opt(id), opt(title), opt(created_at, lenient),
+    opt(expires_at, lenient), opt(key), opt(usage_type), opt(fingerprint),
     opt(fingerprint_sha256), opt(projects_with_write_access),
     opt(projects_with_readonly_access), opt(can_push) }
 );
@@ -7470,7 +7481,7 @@ pub struct CreateProjectDeployKeyBody {
 #[cfg(feature = "deploy_keys")]
 runtime::object!(
     write CreateProjectDeployKeyBody { req(key), req(title), opt(can_push),
-    opt(expires_at) }
+    opt(expires_at, lenient) }
 );
 /// Update deploy key
 ///
@@ -7504,9 +7515,10 @@ pub struct ApiEntitiesDeployKey {
 }
 #[cfg(any(feature = "users", feature = "deploy_keys"))]
 runtime::object!(
-    read ApiEntitiesDeployKey { opt(id), opt(title), opt(created_at), opt(expires_at),
-    opt(key), opt(usage_type), opt(fingerprint), opt(fingerprint_sha256),
-    opt(projects_with_write_access), opt(projects_with_readonly_access) }
+    read ApiEntitiesDeployKey { opt(id), opt(title), opt(created_at, lenient),
+    opt(expires_at, lenient), opt(key), opt(usage_type), opt(fingerprint),
+    opt(fingerprint_sha256), opt(projects_with_write_access),
+    opt(projects_with_readonly_access) }
 );
 /// Create a project deploy token
 ///
@@ -7525,8 +7537,8 @@ pub struct CreateProjectDeployTokenBody {
 }
 #[cfg(feature = "deploy_tokens")]
 runtime::object!(
-    write CreateProjectDeployTokenBody { req(name), req(scopes), opt(expires_at),
-    opt(username) }
+    write CreateProjectDeployTokenBody { req(name), req(scopes), opt(expires_at,
+    lenient), opt(username) }
 );
 /// API_Entities_Deployment model
 ///
@@ -7548,8 +7560,8 @@ pub struct ApiEntitiesDeployment {
 #[cfg(any(feature = "deployments", feature = "environments"))]
 runtime::object!(
     read ApiEntitiesDeployment { opt(id), opt(iid), opt(r#ref = "ref"), opt(sha),
-    opt(created_at), opt(updated_at), opt(user), opt(environment), opt(deployable),
-    opt(status) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(user), opt(environment),
+    opt(deployable), opt(status) }
 );
 /// API_Entities_EnvironmentBasic model
 ///
@@ -7567,7 +7579,7 @@ pub struct ApiEntitiesEnvironmentBasic {
 #[cfg(any(feature = "deployments", feature = "environments"))]
 runtime::object!(
     read ApiEntitiesEnvironmentBasic { opt(id), opt(name), opt(slug), opt(external_url),
-    opt(created_at), opt(updated_at) }
+    opt(created_at, lenient), opt(updated_at, lenient) }
 );
 /// API_Entities_DeploymentExtended model
 ///
@@ -7592,8 +7604,9 @@ pub struct ApiEntitiesDeploymentExtended {
 #[cfg(feature = "deployments")]
 runtime::object!(
     read ApiEntitiesDeploymentExtended { opt(id), opt(iid), opt(r#ref = "ref"), opt(sha),
-    opt(created_at), opt(updated_at), opt(user), opt(environment), opt(deployable),
-    opt(status), opt(pending_approval_count), opt(approvals), opt(approval_summary) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(user), opt(environment),
+    opt(deployable), opt(status), opt(pending_approval_count), opt(approvals),
+    opt(approval_summary) }
 );
 /// API_Entities_Deployments_Approval model
 ///
@@ -7608,8 +7621,8 @@ pub struct ApiEntitiesDeploymentsApproval {
 }
 #[cfg(feature = "deployments")]
 runtime::object!(
-    read ApiEntitiesDeploymentsApproval { opt(user), opt(status), opt(created_at),
-    opt(comment) }
+    read ApiEntitiesDeploymentsApproval { opt(user), opt(status), opt(created_at,
+    lenient), opt(comment) }
 );
 /// Schema `#/components/schemas/API_Entities_Deployments_ApprovalSummary`.
 #[cfg(feature = "deployments")]
@@ -7954,9 +7967,10 @@ pub struct ApiEntitiesEnvironment {
 #[cfg(feature = "environments")]
 runtime::object!(
     read ApiEntitiesEnvironment { opt(id), opt(name), opt(slug), opt(external_url),
-    opt(created_at), opt(updated_at), opt(tier), opt(project), opt(last_deployment),
-    opt(state), opt(auto_stop_at), opt(cluster_agent), opt(kubernetes_namespace),
-    opt(flux_resource_path), opt(description), opt(auto_stop_setting) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(tier), opt(project),
+    opt(last_deployment), opt(state), opt(auto_stop_at, lenient), opt(cluster_agent),
+    opt(kubernetes_namespace), opt(flux_resource_path), opt(description),
+    opt(auto_stop_setting) }
 );
 /// Create a new environment
 ///
@@ -8108,7 +8122,7 @@ pub struct StopProjectEnvironmentStaleBody {
     pub before: ::chrono::DateTime<::chrono::Utc>,
 }
 #[cfg(feature = "environments")]
-runtime::object!(write StopProjectEnvironmentStaleBody { req(before) });
+runtime::object!(write StopProjectEnvironmentStaleBody { req(before, lenient) });
 /// API_Entities_ErrorTracking_ClientKey model
 ///
 /// Schema `#/components/schemas/API_Entities_ErrorTracking_ClientKey`.
@@ -8190,7 +8204,7 @@ pub struct ApiEntitiesFeatureFlag {
 #[cfg(feature = "feature_flags")]
 runtime::object!(
     read ApiEntitiesFeatureFlag { opt(name), opt(description), opt(active), opt(version),
-    opt(created_at), opt(updated_at), opt(scopes), opt(strategies) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(scopes), opt(strategies) }
 );
 /// Schema `#/components/schemas/API_Entities_FeatureFlag_Strategy`.
 #[cfg(feature = "feature_flags")]
@@ -8354,7 +8368,8 @@ pub struct ApiEntitiesFeatureFlagUserList {
 #[cfg(feature = "feature_flags_user_lists")]
 runtime::object!(
     read ApiEntitiesFeatureFlagUserList { opt(id), opt(iid), opt(name), opt(user_xids),
-    opt(project_id), opt(created_at), opt(updated_at), opt(path), opt(edit_path) }
+    opt(project_id), opt(created_at, lenient), opt(updated_at, lenient), opt(path),
+    opt(edit_path) }
 );
 /// Create a feature flag user list
 ///
@@ -8488,7 +8503,7 @@ pub struct ApiEntitiesFreezePeriod {
 #[cfg(feature = "freeze_periods")]
 runtime::object!(
     read ApiEntitiesFreezePeriod { opt(id), opt(freeze_start), opt(freeze_end),
-    opt(cron_timezone), opt(created_at), opt(updated_at) }
+    opt(cron_timezone), opt(created_at, lenient), opt(updated_at, lenient) }
 );
 /// Create a freeze period
 ///
@@ -11827,7 +11842,7 @@ pub struct CreateProjectInvitationBody {
 #[cfg(feature = "invitations")]
 runtime::object!(
     write CreateProjectInvitationBody { req(access_level), opt(email), opt(user_id),
-    opt(expires_at), opt(invite_source), opt(member_role_id) }
+    opt(expires_at, lenient), opt(invite_source), opt(member_role_id) }
 );
 /// Updates a group or project invitation.
 ///
@@ -11844,7 +11859,7 @@ pub struct UpdateProjectInvitationBody {
 }
 #[cfg(feature = "invitations")]
 runtime::object!(
-    write UpdateProjectInvitationBody { opt(access_level), opt(expires_at),
+    write UpdateProjectInvitationBody { opt(access_level), opt(expires_at, lenient),
     opt(member_role_id) }
 );
 /// API_Entities_RelatedIssue model
@@ -11906,17 +11921,17 @@ pub struct ApiEntitiesRelatedIssue {
 #[cfg(feature = "issue_links")]
 runtime::object!(
     read ApiEntitiesRelatedIssue { opt(id), opt(iid), opt(project_id), opt(title),
-    opt(description), opt(state), opt(created_at), opt(updated_at), opt(closed_at),
-    opt(closed_by), opt(labels), opt(milestone), opt(assignees), opt(author), opt(r#type
-    = "type"), opt(assignee), opt(user_notes_count), opt(merge_requests_count),
-    opt(upvotes), opt(downvotes), opt(due_date), opt(confidential),
-    opt(discussion_locked), opt(issue_type), opt(web_url), opt(time_stats),
-    opt(task_completion_status), opt(weight), opt(blocking_issues_count), opt(has_tasks),
-    opt(task_status), opt(links = "_links"), opt(references), opt(severity),
-    opt(subscribed), opt(moved_to_id), opt(imported), opt(imported_from),
-    opt(service_desk_reply_to), opt(epic_iid), opt(epic), opt(iteration),
-    opt(health_status), opt(issue_link_id), opt(link_type), opt(link_created_at),
-    opt(link_updated_at) }
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(closed_at, lenient), opt(closed_by), opt(labels), opt(milestone), opt(assignees),
+    opt(author), opt(r#type = "type"), opt(assignee), opt(user_notes_count),
+    opt(merge_requests_count), opt(upvotes), opt(downvotes), opt(due_date),
+    opt(confidential), opt(discussion_locked), opt(issue_type), opt(web_url),
+    opt(time_stats), opt(task_completion_status), opt(weight),
+    opt(blocking_issues_count), opt(has_tasks), opt(task_status), opt(links = "_links"),
+    opt(references), opt(severity), opt(subscribed), opt(moved_to_id), opt(imported),
+    opt(imported_from), opt(service_desk_reply_to), opt(epic_iid), opt(epic),
+    opt(iteration), opt(health_status), opt(issue_link_id), opt(link_type),
+    opt(link_created_at), opt(link_updated_at) }
 );
 /// Schema `#/components/schemas/API_Entities_RelatedIssue/properties/_links`.
 #[cfg(feature = "issue_links")]
@@ -12066,12 +12081,13 @@ pub struct ApiEntitiesIssueBasic {
 #[cfg(feature = "issue_links")]
 runtime::object!(
     read ApiEntitiesIssueBasic { opt(id), opt(iid), opt(project_id), opt(title),
-    opt(description), opt(state), opt(created_at), opt(updated_at), opt(closed_at),
-    opt(closed_by), opt(labels), opt(milestone), opt(assignees), opt(author), opt(r#type
-    = "type"), opt(assignee), opt(user_notes_count), opt(merge_requests_count),
-    opt(upvotes), opt(downvotes), opt(due_date), opt(confidential),
-    opt(discussion_locked), opt(issue_type), opt(web_url), opt(time_stats),
-    opt(task_completion_status), opt(weight), opt(blocking_issues_count) }
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(closed_at, lenient), opt(closed_by), opt(labels), opt(milestone), opt(assignees),
+    opt(author), opt(r#type = "type"), opt(assignee), opt(user_notes_count),
+    opt(merge_requests_count), opt(upvotes), opt(downvotes), opt(due_date),
+    opt(confidential), opt(discussion_locked), opt(issue_type), opt(web_url),
+    opt(time_stats), opt(task_completion_status), opt(weight), opt(blocking_issues_count)
+    }
 );
 /// API_Entities_Ci_Lint_Result model
 ///
@@ -12205,7 +12221,7 @@ pub struct CreateProjectMemberBody {
 #[cfg(feature = "members")]
 runtime::object!(
     write CreateProjectMemberBody { req(access_level), opt(user_id), opt(username),
-    opt(expires_at), opt(invite_source) }
+    opt(expires_at, lenient), opt(invite_source) }
 );
 /// Updates a member of a group or project.
 ///
@@ -12222,7 +12238,7 @@ pub struct UpdateProjectMemberBody {
 }
 #[cfg(feature = "members")]
 runtime::object!(
-    write UpdateProjectMemberBody { req(access_level), opt(expires_at),
+    write UpdateProjectMemberBody { req(access_level), opt(expires_at, lenient),
     opt(member_role_id) }
 );
 /// API_Entities_MergeRequestApprovals model
@@ -12362,8 +12378,8 @@ pub struct EeApiEntitiesApprovalState {
 #[cfg(feature = "projects")]
 runtime::object!(
     read EeApiEntitiesApprovalState { opt(id), opt(iid), opt(project_id), opt(title),
-    opt(description), opt(state), opt(created_at), opt(updated_at), opt(merge_status),
-    opt(approved), opt(approvals_required), opt(approvals_left),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(merge_status), opt(approved), opt(approvals_required), opt(approvals_left),
     opt(require_password_to_approve), opt(approved_by), opt(suggested_approvers),
     opt(approvers), opt(approver_groups), opt(user_has_approved), opt(user_can_approve),
     opt(approval_rules_left), opt(has_approval_rules),
@@ -12534,15 +12550,15 @@ pub struct ApiEntitiesMergeRequest {
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequest { opt(id), opt(iid), opt(project_id), opt(title),
-    opt(description), opt(state), opt(created_at), opt(updated_at), opt(merged_by),
-    opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at), opt(title_html),
-    opt(description_html), opt(target_branch), opt(source_branch), opt(user_notes_count),
-    opt(upvotes), opt(downvotes), opt(author), opt(assignees), opt(assignee),
-    opt(reviewers), opt(source_project_id), opt(target_project_id), opt(labels),
-    opt(draft), opt(imported), opt(imported_from), opt(work_in_progress), opt(milestone),
-    opt(merge_when_pipeline_succeeds), opt(merge_status), opt(detailed_merge_status),
-    opt(merge_after), opt(sha), opt(merge_commit_sha), opt(squash_commit_sha),
-    opt(discussion_locked), opt(should_remove_source_branch),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at),
+    opt(title_html), opt(description_html), opt(target_branch), opt(source_branch),
+    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author), opt(assignees),
+    opt(assignee), opt(reviewers), opt(source_project_id), opt(target_project_id),
+    opt(labels), opt(draft), opt(imported), opt(imported_from), opt(work_in_progress),
+    opt(milestone), opt(merge_when_pipeline_succeeds), opt(merge_status),
+    opt(detailed_merge_status), opt(merge_after), opt(sha), opt(merge_commit_sha),
+    opt(squash_commit_sha), opt(discussion_locked), opt(should_remove_source_branch),
     opt(force_remove_source_branch), opt(prepared_at), opt(allow_collaboration),
     opt(allow_maintainer_to_push), opt(reference), opt(references), opt(web_url),
     opt(time_stats), opt(squash), opt(squash_on_merge), opt(task_completion_status),
@@ -12677,15 +12693,15 @@ pub struct ApiEntitiesMergeRequestChanges {
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequestChanges { opt(id), opt(iid), opt(project_id), opt(title),
-    opt(description), opt(state), opt(created_at), opt(updated_at), opt(merged_by),
-    opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at), opt(title_html),
-    opt(description_html), opt(target_branch), opt(source_branch), opt(user_notes_count),
-    opt(upvotes), opt(downvotes), opt(author), opt(assignees), opt(assignee),
-    opt(reviewers), opt(source_project_id), opt(target_project_id), opt(labels),
-    opt(draft), opt(imported), opt(imported_from), opt(work_in_progress), opt(milestone),
-    opt(merge_when_pipeline_succeeds), opt(merge_status), opt(detailed_merge_status),
-    opt(merge_after), opt(sha), opt(merge_commit_sha), opt(squash_commit_sha),
-    opt(discussion_locked), opt(should_remove_source_branch),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at),
+    opt(title_html), opt(description_html), opt(target_branch), opt(source_branch),
+    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author), opt(assignees),
+    opt(assignee), opt(reviewers), opt(source_project_id), opt(target_project_id),
+    opt(labels), opt(draft), opt(imported), opt(imported_from), opt(work_in_progress),
+    opt(milestone), opt(merge_when_pipeline_succeeds), opt(merge_status),
+    opt(detailed_merge_status), opt(merge_after), opt(sha), opt(merge_commit_sha),
+    opt(squash_commit_sha), opt(discussion_locked), opt(should_remove_source_branch),
     opt(force_remove_source_branch), opt(prepared_at), opt(allow_collaboration),
     opt(allow_maintainer_to_push), opt(reference), opt(references), opt(web_url),
     opt(time_stats), opt(squash), opt(squash_on_merge), opt(task_completion_status),
@@ -12991,7 +13007,7 @@ pub struct ApiEntitiesPackageFile {
 }
 #[cfg(feature = "package_files")]
 runtime::object!(
-    read ApiEntitiesPackageFile { opt(id), opt(package_id), opt(created_at),
+    read ApiEntitiesPackageFile { opt(id), opt(package_id), opt(created_at, lenient),
     opt(file_name), opt(size), opt(file_md5), opt(file_sha1), opt(file_sha256),
     opt(pipelines) }
 );
@@ -13252,7 +13268,8 @@ pub struct ApiEntitiesContainerRegistryTagDetails {
 #[cfg(feature = "container_registry")]
 runtime::object!(
     read ApiEntitiesContainerRegistryTagDetails { opt(name), opt(path), opt(location),
-    opt(revision), opt(short_revision), opt(digest), opt(created_at), opt(total_size) }
+    opt(revision), opt(short_revision), opt(digest), opt(created_at, lenient),
+    opt(total_size) }
 );
 /// API_Entities_Projects_ContainerRegistry_Protection_Rule model
 ///
@@ -13588,8 +13605,8 @@ pub struct ApiEntitiesProjectExportStatus {
 #[cfg(feature = "project_export")]
 runtime::object!(
     read ApiEntitiesProjectExportStatus { opt(id), opt(description), opt(name),
-    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at),
-    opt(export_status), opt(links = "_links") }
+    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
+    lenient), opt(export_status), opt(links = "_links") }
 );
 /// Schema `#/components/schemas/API_Entities_ProjectExportStatus/properties/export_status`.
 ///
@@ -13744,15 +13761,16 @@ pub struct ApiEntitiesProjectHook {
 #[cfg(feature = "project_hooks")]
 runtime::object!(
     read ApiEntitiesProjectHook { opt(id), opt(url), opt(name), opt(description),
-    opt(created_at), opt(push_events), opt(tag_push_events), opt(merge_requests_events),
-    opt(repository_update_events), opt(enable_ssl_verification), opt(alert_status),
-    opt(disabled_until), opt(url_variables), opt(push_events_branch_filter),
-    opt(branch_filter_strategy), opt(custom_webhook_template), opt(custom_headers),
-    opt(project_id), opt(issues_events), opt(confidential_issues_events),
-    opt(note_events), opt(confidential_note_events), opt(pipeline_events),
-    opt(wiki_page_events), opt(deployment_events), opt(feature_flag_events),
-    opt(job_events), opt(releases_events), opt(emoji_events),
-    opt(resource_access_token_events), opt(vulnerability_events) }
+    opt(created_at, lenient), opt(push_events), opt(tag_push_events),
+    opt(merge_requests_events), opt(repository_update_events),
+    opt(enable_ssl_verification), opt(alert_status), opt(disabled_until, lenient),
+    opt(url_variables), opt(push_events_branch_filter), opt(branch_filter_strategy),
+    opt(custom_webhook_template), opt(custom_headers), opt(project_id),
+    opt(issues_events), opt(confidential_issues_events), opt(note_events),
+    opt(confidential_note_events), opt(pipeline_events), opt(wiki_page_events),
+    opt(deployment_events), opt(feature_flag_events), opt(job_events),
+    opt(releases_events), opt(emoji_events), opt(resource_access_token_events),
+    opt(vulnerability_events) }
 );
 /// Edit project hook
 ///
@@ -13964,9 +13982,9 @@ pub struct ApiEntitiesProjectImportStatus {
 #[cfg(feature = "project_import")]
 runtime::object!(
     read ApiEntitiesProjectImportStatus { opt(id), opt(description), opt(name),
-    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at),
-    opt(import_status), opt(import_type), opt(correlation_id), opt(failed_relations),
-    opt(import_error), opt(stats) }
+    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
+    lenient), opt(import_status), opt(import_type), opt(correlation_id),
+    opt(failed_relations), opt(import_error), opt(stats) }
 );
 /// Schema `#/components/schemas/API_Entities_ProjectImportFailedRelation`.
 #[cfg(feature = "project_import")]
@@ -13982,7 +14000,7 @@ pub struct ApiEntitiesProjectImportFailedRelation {
 }
 #[cfg(feature = "project_import")]
 runtime::object!(
-    read ApiEntitiesProjectImportFailedRelation { opt(id), opt(created_at),
+    read ApiEntitiesProjectImportFailedRelation { opt(id), opt(created_at, lenient),
     opt(exception_class), opt(source), opt(exception_message), opt(relation_name),
     opt(line_number) }
 );
@@ -14002,7 +14020,7 @@ pub struct ApiEntitiesRelationImportTracker {
 #[cfg(feature = "project_import")]
 runtime::object!(
     read ApiEntitiesRelationImportTracker { opt(id), opt(project_path), opt(relation),
-    opt(status), opt(created_at), opt(updated_at) }
+    opt(status), opt(created_at, lenient), opt(updated_at, lenient) }
 );
 /// API_Entities_ProjectJobTokenScope model
 ///
@@ -14202,9 +14220,9 @@ pub struct ApiEntitiesProjectsRepositoryStorageMove {
 }
 #[cfg(any(feature = "project_repository_storage_moves", feature = "projects"))]
 runtime::object!(
-    read ApiEntitiesProjectsRepositoryStorageMove { opt(id), opt(created_at), opt(state),
-    opt(source_storage_name), opt(destination_storage_name), opt(error_message),
-    opt(project) }
+    read ApiEntitiesProjectsRepositoryStorageMove { opt(id), opt(created_at, lenient),
+    opt(state), opt(source_storage_name), opt(destination_storage_name),
+    opt(error_message), opt(project) }
 );
 /// Schedule a project repository storage move
 ///
@@ -14246,9 +14264,9 @@ pub struct ApiEntitiesProjectSnippet {
 #[cfg(feature = "project_snippets")]
 runtime::object!(
     read ApiEntitiesProjectSnippet { opt(id), opt(title), opt(description),
-    opt(visibility), opt(author), opt(created_at), opt(updated_at), opt(project_id),
-    opt(web_url), opt(raw_url), opt(ssh_url_to_repo), opt(http_url_to_repo),
-    opt(file_name), opt(files), opt(imported), opt(imported_from),
+    opt(visibility), opt(author), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(project_id), opt(web_url), opt(raw_url), opt(ssh_url_to_repo),
+    opt(http_url_to_repo), opt(file_name), opt(files), opt(imported), opt(imported_from),
     opt(repository_storage) }
 );
 /// Create a new project snippet
@@ -15648,11 +15666,11 @@ pub struct ApiEntitiesProjectWithAccess {
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProjectWithAccess { opt(id), opt(description), opt(name),
-    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at),
-    opt(default_branch), opt(tag_list), opt(topics), opt(ssh_url_to_repo),
+    opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
+    lenient), opt(default_branch), opt(tag_list), opt(topics), opt(ssh_url_to_repo),
     opt(http_url_to_repo), opt(web_url), opt(readme_url), opt(forks_count),
     opt(license_url), opt(license), opt(avatar_url), opt(star_count),
-    opt(last_activity_at), opt(namespace), opt(custom_attributes),
+    opt(last_activity_at, lenient), opt(namespace), opt(custom_attributes),
     opt(repository_storage), opt(forked_from_project),
     opt(container_registry_image_prefix), opt(links = "_links"), opt(packages_enabled),
     opt(empty_repo), opt(archived), opt(visibility), opt(owner),
@@ -15672,7 +15690,7 @@ runtime::object!(
     opt(emails_disabled), opt(emails_enabled), opt(shared_runners_enabled),
     opt(lfs_enabled), opt(creator_id), opt(mr_default_target_self), opt(import_url),
     opt(import_type), opt(import_status), opt(import_error), opt(open_issues_count),
-    opt(description_html), opt(updated_at), opt(ci_default_git_depth),
+    opt(description_html), opt(updated_at, lenient), opt(ci_default_git_depth),
     opt(ci_delete_pipelines_in_seconds), opt(ci_forward_deployment_enabled),
     opt(ci_forward_deployment_rollback_allowed), opt(ci_job_token_scope_enabled),
     opt(ci_separated_caches), opt(ci_allow_fork_pipelines_to_run_in_parent_project),
@@ -16200,7 +16218,7 @@ pub struct ApiEntitiesProjectRepositoryStorage {
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProjectRepositoryStorage { opt(disk_path), opt(project_id),
-    opt(repository_storage), opt(created_at) }
+    opt(repository_storage), opt(created_at, lenient) }
 );
 /// API_Entities_ProtectedBranch model
 ///
@@ -16602,7 +16620,7 @@ pub struct CreateProjectReleaseBody {
 runtime::object!(
     write CreateProjectReleaseBody { req(tag_name), opt(tag_message), opt(name),
     opt(description), opt(r#ref = "ref"), opt(assets), opt(milestones),
-    opt(milestone_ids), opt(released_at), opt(legacy_catalog_publish) }
+    opt(milestone_ids), opt(released_at, lenient), opt(legacy_catalog_publish) }
 );
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases/properties/assets`.
 #[cfg(feature = "releases")]
@@ -16651,8 +16669,8 @@ pub struct UpdateProjectReleaseBody {
 }
 #[cfg(feature = "releases")]
 runtime::object!(
-    write UpdateProjectReleaseBody { opt(name), opt(description), opt(released_at),
-    opt(milestones), opt(milestone_ids) }
+    write UpdateProjectReleaseBody { opt(name), opt(description), opt(released_at,
+    lenient), opt(milestones), opt(milestone_ids) }
 );
 /// Create a release link
 ///
@@ -16749,9 +16767,10 @@ pub struct ApiEntitiesRemoteMirror {
 #[cfg(feature = "remote_mirrors")]
 runtime::object!(
     read ApiEntitiesRemoteMirror { opt(id), opt(enabled), opt(url), opt(update_status),
-    opt(last_update_at), opt(last_update_started_at), opt(last_successful_update_at),
-    opt(last_error), opt(only_protected_branches), opt(keep_divergent_refs),
-    opt(auth_method), opt(mirror_branch_regex) }
+    opt(last_update_at, lenient), opt(last_update_started_at, lenient),
+    opt(last_successful_update_at, lenient), opt(last_error),
+    opt(only_protected_branches), opt(keep_divergent_refs), opt(auth_method),
+    opt(mirror_branch_regex) }
 );
 /// Create remote mirror for a project
 ///
@@ -16914,7 +16933,8 @@ pub struct CreateProjectRepositoryChangelogBody {
 #[cfg(feature = "projects")]
 runtime::object!(
     write CreateProjectRepositoryChangelogBody { req(version), opt(from), opt(to),
-    opt(date), opt(trailer), opt(branch), opt(config_file), opt(file), opt(message) }
+    opt(date, lenient), opt(trailer), opt(branch), opt(config_file), opt(file),
+    opt(message) }
 );
 /// Rotate a resource access token
 ///
@@ -17009,8 +17029,9 @@ pub struct ApiEntitiesResourceMilestoneEvent {
 }
 #[cfg(feature = "resource_milestone_events")]
 runtime::object!(
-    read ApiEntitiesResourceMilestoneEvent { opt(id), opt(user), opt(created_at),
-    opt(resource_type), opt(resource_id), opt(milestone), opt(action), opt(state) }
+    read ApiEntitiesResourceMilestoneEvent { opt(id), opt(user), opt(created_at,
+    lenient), opt(resource_type), opt(resource_id), opt(milestone), opt(action),
+    opt(state) }
 );
 /// Upload a gem
 ///
@@ -17058,7 +17079,7 @@ pub struct ApiEntitiesTag {
 #[cfg(feature = "tags")]
 runtime::object!(
     read ApiEntitiesTag { opt(name), opt(message), opt(target), opt(commit),
-    opt(release), opt(protected), opt(created_at) }
+    opt(release), opt(protected), opt(created_at, lenient) }
 );
 /// Schema `#/components/schemas/API_Entities_TagRelease`.
 #[cfg(feature = "tags")]
@@ -17210,7 +17231,8 @@ pub struct ApiEntitiesBatchedBackgroundMigration {
 #[cfg(feature = "batched_background_migrations")]
 runtime::object!(
     read ApiEntitiesBatchedBackgroundMigration { opt(id), opt(job_class_name),
-    opt(table_name), opt(column_name), opt(status), opt(progress), opt(created_at) }
+    opt(table_name), opt(column_name), opt(status), opt(progress), opt(created_at,
+    lenient) }
 );
 /// Resume a batched background migration
 ///
@@ -17487,9 +17509,9 @@ pub struct CreateBroadcastMessageBody {
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::object!(
-    write CreateBroadcastMessageBody { req(message), opt(starts_at), opt(ends_at),
-    opt(color), opt(font), opt(target_access_levels), opt(target_path),
-    opt(broadcast_type), opt(dismissable), opt(theme) }
+    write CreateBroadcastMessageBody { req(message), opt(starts_at, lenient),
+    opt(ends_at, lenient), opt(color), opt(font), opt(target_access_levels),
+    opt(target_path), opt(broadcast_type), opt(dismissable), opt(theme) }
 );
 /// Schema `#/components/schemas/postApiV4BroadcastMessages/properties/target_access_levels/items`.
 ///
@@ -17621,9 +17643,9 @@ pub struct UpdateBroadcastMessageBody {
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::object!(
-    write UpdateBroadcastMessageBody { opt(message), opt(starts_at), opt(ends_at),
-    opt(color), opt(font), opt(target_access_levels), opt(target_path),
-    opt(broadcast_type), opt(dismissable), opt(theme) }
+    write UpdateBroadcastMessageBody { opt(message), opt(starts_at, lenient),
+    opt(ends_at, lenient), opt(color), opt(font), opt(target_access_levels),
+    opt(target_path), opt(broadcast_type), opt(dismissable), opt(theme) }
 );
 /// Broadcast Type
 ///
@@ -17732,7 +17754,7 @@ pub struct ApiEntitiesBulkImport {
 #[cfg(feature = "bulk_imports")]
 runtime::object!(
     read ApiEntitiesBulkImport { opt(id), opt(status), opt(source_type), opt(source_url),
-    opt(created_at), opt(updated_at), opt(has_failures) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(has_failures) }
 );
 /// Schema `#/components/schemas/API_Entities_BulkImport/properties/status`.
 ///
@@ -17790,9 +17812,9 @@ runtime::object!(
     read ApiEntitiesBulkImports { opt(id), opt(bulk_import_id), opt(status),
     opt(entity_type), opt(source_full_path), opt(destination_full_path),
     opt(destination_name), opt(destination_slug), opt(destination_namespace),
-    opt(parent_id), opt(namespace_id), opt(project_id), opt(created_at), opt(updated_at),
-    opt(failures), opt(migrate_projects), opt(migrate_memberships), opt(has_failures),
-    opt(stats) }
+    opt(parent_id), opt(namespace_id), opt(project_id), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(failures), opt(migrate_projects),
+    opt(migrate_memberships), opt(has_failures), opt(stats) }
 );
 /// Schema `#/components/schemas/API_Entities_BulkImports/properties/status`.
 ///
@@ -18075,10 +18097,10 @@ pub struct ApiEntitiesCiJobBasicWithProject {
 #[cfg(feature = "runners")]
 runtime::object!(
     read ApiEntitiesCiJobBasicWithProject { opt(id), opt(status), opt(stage), opt(name),
-    opt(r#ref = "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at),
-    opt(started_at), opt(finished_at), opt(erased_at), opt(duration),
-    opt(queued_duration), opt(user), opt(commit), opt(pipeline), opt(failure_reason),
-    opt(web_url), opt(project) }
+    opt(r#ref = "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at,
+    lenient), opt(started_at, lenient), opt(finished_at, lenient), opt(erased_at,
+    lenient), opt(duration), opt(queued_duration), opt(user), opt(commit), opt(pipeline),
+    opt(failure_reason), opt(web_url), opt(project) }
 );
 /// Request a job
 ///
@@ -18457,7 +18479,7 @@ pub struct ApiEntitiesUserSupportPin {
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(any(feature = "users", feature = "user"))]
-runtime::object!(read ApiEntitiesUserSupportPin { opt(pin), opt(expires_at) });
+runtime::object!(read ApiEntitiesUserSupportPin { opt(pin), opt(expires_at, lenient) });
 /// Create a user. Available only for admins.
 ///
 /// Schema `#/components/schemas/postApiV4Users`.
@@ -18614,11 +18636,11 @@ runtime::object!(
     opt(created_at), opt(bio), opt(location), opt(public_email), opt(skype),
     opt(linkedin), opt(twitter), opt(discord), opt(website_url), opt(organization),
     opt(job_title), opt(pronouns), opt(bot), opt(work_information), opt(followers),
-    opt(following), opt(is_followed), opt(local_time), opt(last_sign_in_at),
-    opt(confirmed_at), opt(last_activity_on), opt(email), opt(theme_id),
-    opt(color_scheme_id), opt(projects_limit), opt(current_sign_in_at), opt(identities),
-    opt(can_create_group), opt(can_create_project), opt(two_factor_enabled),
-    opt(external), opt(private_profile), opt(commit_email),
+    opt(following), opt(is_followed), opt(local_time), opt(last_sign_in_at, lenient),
+    opt(confirmed_at, lenient), opt(last_activity_on, lenient), opt(email),
+    opt(theme_id), opt(color_scheme_id), opt(projects_limit), opt(current_sign_in_at,
+    lenient), opt(identities), opt(can_create_group), opt(can_create_project),
+    opt(two_factor_enabled), opt(external), opt(private_profile), opt(commit_email),
     opt(shared_runners_minutes_limit), opt(extra_shared_runners_minutes_limit),
     opt(scim_identities), opt(is_admin), opt(note), opt(namespace_id), opt(created_by),
     opt(email_reset_offered_at), opt(using_license_seat), opt(is_auditor),
@@ -18726,7 +18748,7 @@ pub struct CreateUserKeyByUserIdBody {
 }
 #[cfg(feature = "users")]
 runtime::object!(
-    write CreateUserKeyByUserIdBody { req(key), req(title), opt(expires_at),
+    write CreateUserKeyByUserIdBody { req(key), req(title), opt(expires_at, lenient),
     opt(usage_type) }
 );
 /// Scope of usage for the SSH key
@@ -18767,8 +18789,8 @@ pub struct ApiEntitiesSshKey {
 }
 #[cfg(any(feature = "users", feature = "user"))]
 runtime::object!(
-    read ApiEntitiesSshKey { opt(id), opt(title), opt(created_at), opt(expires_at),
-    opt(key), opt(usage_type) }
+    read ApiEntitiesSshKey { opt(id), opt(title), opt(created_at, lenient),
+    opt(expires_at, lenient), opt(key), opt(usage_type) }
 );
 /// Add a GPG key to a specified user. Available only for admins.
 ///
@@ -18855,8 +18877,9 @@ pub struct ApiEntitiesImpersonationToken {
 #[cfg(feature = "users")]
 runtime::object!(
     read ApiEntitiesImpersonationToken { opt(id), opt(name), opt(revoked),
-    opt(created_at), opt(description), opt(scopes), opt(user_id), opt(last_used_at),
-    opt(active), opt(expires_at), opt(impersonation) }
+    opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(impersonation)
+    }
 );
 /// Create a impersonation token. Available only for admins.
 ///
@@ -18900,8 +18923,9 @@ pub struct ApiEntitiesImpersonationTokenWithToken {
 #[cfg(feature = "users")]
 runtime::object!(
     read ApiEntitiesImpersonationTokenWithToken { opt(id), opt(name), opt(revoked),
-    opt(created_at), opt(description), opt(scopes), opt(user_id), opt(last_used_at),
-    opt(active), opt(expires_at), opt(token), opt(impersonation) }
+    opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(token),
+    opt(impersonation) }
 );
 /// Create a personal access token. Available only for admins.
 ///
@@ -18994,8 +19018,8 @@ pub struct ApiEntitiesPersonalAccessTokenWithToken {
 #[cfg(any(feature = "personal_access_tokens", feature = "users", feature = "user"))]
 runtime::object!(
     read ApiEntitiesPersonalAccessTokenWithToken { opt(id), opt(name), opt(revoked),
-    opt(created_at), opt(description), opt(scopes), opt(user_id), opt(last_used_at),
-    opt(active), opt(expires_at), opt(token) }
+    opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(token) }
 );
 /// API_Entities_Feature model
 ///
@@ -19128,8 +19152,8 @@ pub struct CreateGeoStatusBodyData {
 #[cfg(feature = "geo")]
 runtime::object!(
     write CreateGeoStatusBodyData { req(geo_node_id), opt(db_replication_lag_seconds),
-    opt(last_event_id), opt(last_event_date), opt(cursor_last_event_id),
-    opt(cursor_last_event_date), opt(last_successful_status_check_at),
+    opt(last_event_id), opt(last_event_date, lenient), opt(cursor_last_event_id),
+    opt(cursor_last_event_date, lenient), opt(last_successful_status_check_at, lenient),
     opt(status_message), opt(replication_slots_count), opt(replication_slots_used_count),
     opt(replication_slots_max_retained_wal_bytes), opt(version), opt(revision),
     opt(status) }
@@ -20075,8 +20099,8 @@ pub struct ApiEntitiesSshKeyWithUser {
 }
 #[cfg(feature = "keys")]
 runtime::object!(
-    read ApiEntitiesSshKeyWithUser { opt(id), opt(title), opt(created_at),
-    opt(expires_at), opt(key), opt(usage_type), opt(user) }
+    read ApiEntitiesSshKeyWithUser { opt(id), opt(title), opt(created_at, lenient),
+    opt(expires_at, lenient), opt(key), opt(usage_type), opt(user) }
 );
 /// Render an arbitrary Markdown document
 ///
@@ -20330,7 +20354,8 @@ pub struct ApiEntitiesOrganizationsOrganization {
 #[cfg(feature = "organizations")]
 runtime::object!(
     read ApiEntitiesOrganizationsOrganization { opt(id), opt(name), opt(path),
-    opt(description), opt(created_at), opt(updated_at), opt(web_url), opt(avatar_url) }
+    opt(description), opt(created_at, lenient), opt(updated_at, lenient), opt(web_url),
+    opt(avatar_url) }
 );
 /// API_Entities_PagesDomainBasic model
 ///
@@ -20384,8 +20409,8 @@ pub struct ApiEntitiesPersonalAccessToken {
 #[cfg(feature = "personal_access_tokens")]
 runtime::object!(
     read ApiEntitiesPersonalAccessToken { opt(id), opt(name), opt(revoked),
-    opt(created_at), opt(description), opt(scopes), opt(user_id), opt(last_used_at),
-    opt(active), opt(expires_at) }
+    opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient) }
 );
 /// Rotate a personal access token
 ///
@@ -20419,8 +20444,9 @@ pub struct ApiEntitiesPersonalAccessTokenWithLastUsedIps {
 #[cfg(feature = "personal_access_tokens")]
 runtime::object!(
     read ApiEntitiesPersonalAccessTokenWithLastUsedIps { opt(id), opt(name),
-    opt(revoked), opt(created_at), opt(description), opt(scopes), opt(user_id),
-    opt(last_used_at), opt(active), opt(expires_at), opt(last_used_ips) }
+    opt(revoked), opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(last_used_ips)
+    }
 );
 /// Rotate personal access token
 ///
@@ -20534,9 +20560,10 @@ pub struct ApiEntitiesSnippet {
 #[cfg(feature = "snippets")]
 runtime::object!(
     read ApiEntitiesSnippet { opt(id), opt(title), opt(description), opt(visibility),
-    opt(author), opt(created_at), opt(updated_at), opt(project_id), opt(web_url),
-    opt(raw_url), opt(ssh_url_to_repo), opt(http_url_to_repo), opt(file_name),
-    opt(files), opt(imported), opt(imported_from), opt(repository_storage) }
+    opt(author), opt(created_at, lenient), opt(updated_at, lenient), opt(project_id),
+    opt(web_url), opt(raw_url), opt(ssh_url_to_repo), opt(http_url_to_repo),
+    opt(file_name), opt(files), opt(imported), opt(imported_from),
+    opt(repository_storage) }
 );
 /// API_Entities_PersonalSnippet model
 ///
@@ -20565,9 +20592,9 @@ pub struct ApiEntitiesPersonalSnippet {
 #[cfg(feature = "snippets")]
 runtime::object!(
     read ApiEntitiesPersonalSnippet { opt(id), opt(title), opt(description),
-    opt(visibility), opt(author), opt(created_at), opt(updated_at), opt(project_id),
-    opt(web_url), opt(raw_url), opt(ssh_url_to_repo), opt(http_url_to_repo),
-    opt(file_name), opt(files), opt(imported), opt(imported_from),
+    opt(visibility), opt(author), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(project_id), opt(web_url), opt(raw_url), opt(ssh_url_to_repo),
+    opt(http_url_to_repo), opt(file_name), opt(files), opt(imported), opt(imported_from),
     opt(repository_storage) }
 );
 /// Create new snippet
@@ -20659,9 +20686,9 @@ pub struct ApiEntitiesSnippetsRepositoryStorageMove {
 }
 #[cfg(any(feature = "snippets", feature = "snippet_repository_storage_moves"))]
 runtime::object!(
-    read ApiEntitiesSnippetsRepositoryStorageMove { opt(id), opt(created_at), opt(state),
-    opt(source_storage_name), opt(destination_storage_name), opt(error_message),
-    opt(snippet) }
+    read ApiEntitiesSnippetsRepositoryStorageMove { opt(id), opt(created_at, lenient),
+    opt(state), opt(source_storage_name), opt(destination_storage_name),
+    opt(error_message), opt(snippet) }
 );
 /// Schema `#/components/schemas/API_Entities_BasicSnippet`.
 #[cfg(any(feature = "snippets", feature = "snippet_repository_storage_moves"))]
@@ -20683,8 +20710,9 @@ pub struct ApiEntitiesBasicSnippet {
 #[cfg(any(feature = "snippets", feature = "snippet_repository_storage_moves"))]
 runtime::object!(
     read ApiEntitiesBasicSnippet { opt(id), opt(title), opt(description),
-    opt(visibility), opt(author), opt(created_at), opt(updated_at), opt(project_id),
-    opt(web_url), opt(raw_url), opt(ssh_url_to_repo), opt(http_url_to_repo) }
+    opt(visibility), opt(author), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(project_id), opt(web_url), opt(raw_url), opt(ssh_url_to_repo),
+    opt(http_url_to_repo) }
 );
 /// Schedule a snippet repository storage move
 ///
@@ -20809,10 +20837,11 @@ pub struct ApiEntitiesHook {
 #[cfg(feature = "system_hooks")]
 runtime::object!(
     read ApiEntitiesHook { opt(id), opt(url), opt(name), opt(description),
-    opt(created_at), opt(push_events), opt(tag_push_events), opt(merge_requests_events),
-    opt(repository_update_events), opt(enable_ssl_verification), opt(alert_status),
-    opt(disabled_until), opt(url_variables), opt(push_events_branch_filter),
-    opt(branch_filter_strategy), opt(custom_webhook_template), opt(custom_headers) }
+    opt(created_at, lenient), opt(push_events), opt(tag_push_events),
+    opt(merge_requests_events), opt(repository_update_events),
+    opt(enable_ssl_verification), opt(alert_status), opt(disabled_until, lenient),
+    opt(url_variables), opt(push_events_branch_filter), opt(branch_filter_strategy),
+    opt(custom_webhook_template), opt(custom_headers) }
 );
 /// Add new system hook
 ///
@@ -21020,7 +21049,8 @@ pub struct CreateUserKeyBody {
 }
 #[cfg(feature = "user")]
 runtime::object!(
-    write CreateUserKeyBody { req(key), req(title), opt(expires_at), opt(usage_type) }
+    write CreateUserKeyBody { req(key), req(title), opt(expires_at, lenient),
+    opt(usage_type) }
 );
 /// Add a new GPG key to the currently authenticated user
 ///
@@ -21062,7 +21092,7 @@ pub struct UpdateUserCreditCardValidationBody {
 }
 #[cfg(feature = "user")]
 runtime::object!(
-    write UpdateUserCreditCardValidationBody { req(credit_card_validated_at),
+    write UpdateUserCreditCardValidationBody { req(credit_card_validated_at, lenient),
     req(credit_card_expiration_month), req(credit_card_expiration_year),
     req(credit_card_holder_name), req(credit_card_mask_number), req(credit_card_type),
     opt(zuora_payment_method_xid), opt(stripe_setup_intent_xid),
@@ -21583,7 +21613,9 @@ pub struct CreateDeployKeyBody {
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(feature = "deploy_keys")]
-runtime::object!(write CreateDeployKeyBody { req(key), req(title), opt(expires_at) });
+runtime::object!(
+    write CreateDeployKeyBody { req(key), req(title), opt(expires_at, lenient) }
+);
 /// Import a BitBucket Cloud repository
 ///
 /// Schema `#/components/schemas/postApiV4ImportBitbucket`.

@@ -1698,6 +1698,39 @@ pub fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: 
     deserializer.deserialize_any(ObjectVisitor(std::marker::PhantomData))
 }
 
+/// A value read more leniently than its type's own `Deserialize`, for fields whose servers are
+/// known to send more than one form ([`object!`]'s `lenient` fields):
+///
+/// - a date-time (`DateTime<Utc>`) may arrive as a date only (`"2021-01-31"`, as GitLab sends
+///   the `expires_at` of access tokens in fields its spec declares `date-time`): it is read as
+///   midnight UTC of that day. Anything else that is not a date-time is still an error.
+pub struct Lenient<T>(pub T);
+
+impl<'de> serde::Deserialize<'de> for Lenient<chrono::DateTime<chrono::Utc>> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(deserializer)?;
+        let text = text.as_ref();
+        if let Ok(at) = text.parse::<chrono::DateTime<chrono::Utc>>() {
+            return Ok(Lenient(at));
+        }
+        match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(day) => Ok(Lenient(day.and_time(chrono::NaiveTime::MIN).and_utc())),
+            Err(_) => Err(serde::de::Error::invalid_value(
+                serde::de::Unexpected::Str(text),
+                &"a date-time (RFC 3339) or a date (YYYY-MM-DD)",
+            )),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lenient<Option<chrono::DateTime<chrono::Utc>>> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value: Option<Lenient<chrono::DateTime<chrono::Utc>>> =
+            serde::Deserialize::deserialize(deserializer)?;
+        Ok(Lenient(value.map(|v| v.0)))
+    }
+}
+
 /// The serde impls of a generated struct, from its list of fields: `object!(read Name { … })`
 /// for `Deserialize` (through [`Object`] and [`decode_object`]), `write` for `Serialize` (a JSON
 /// object), `both` for the two. Each field is `mode(name)`, or `mode(name = "wire")` when its
@@ -1709,14 +1742,15 @@ pub fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: 
 ///   `Some(None)` is sent as `null`;
 /// - `req`: a required field: an object without it is an error, and it is always sent.
 ///
-/// Unknown keys are skipped; a repeated key keeps its last value.
+/// `mode(name, lenient)` reads the field through [`Lenient`] (a date-time that may arrive as a
+/// date only). Unknown keys are skipped; a repeated key keeps its last value.
 #[allow(unused_macros)]
 macro_rules! object {
     (both $name:ident { $($fields:tt)* }) => {
         $crate::runtime::object!(read $name { $($fields)* });
         $crate::runtime::object!(write $name { $($fields)* });
     };
-    (read $name:ident { $($mode:ident($field:ident $(= $wire:literal)?)),* $(,)? }) => {
+    (read $name:ident { $($mode:ident($field:ident $(= $wire:literal)? $(, $how:ident)?)),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 $crate::runtime::decode_object(d)
@@ -1729,7 +1763,7 @@ macro_rules! object {
                 while let Some(key) = map.next_key::<$crate::runtime::Key<'de>>()? {
                     match key.as_str() {
                         $($crate::runtime::object!(@wire $field $($wire)?) => {
-                            $field = $crate::runtime::object!(@read $mode map);
+                            $field = $crate::runtime::object!(@read $mode map $($how)?);
                         })*
                         _ => $crate::runtime::skip_value(&mut map)?,
                     }
@@ -1740,7 +1774,7 @@ macro_rules! object {
             }
         }
     };
-    (write $name:ident { $($mode:ident($field:ident $(= $wire:literal)?)),* $(,)? }) => {
+    (write $name:ident { $($mode:ident($field:ident $(= $wire:literal)? $(, $how:ident)?)),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
@@ -1753,10 +1787,12 @@ macro_rules! object {
     };
     (@wire $field:ident $wire:literal) => { $wire };
     (@wire $field:ident) => { stringify!($field) };
-    (@read opt $map:ident) => { $map.next_value()? };
-    (@read nullable $map:ident) => { $map.next_value()? };
-    (@read null $map:ident) => { Some($map.next_value()?) };
-    (@read req $map:ident) => { Some($map.next_value()?) };
+    (@read opt $map:ident $($how:ident)?) => { $crate::runtime::object!(@value $map $($how)?) };
+    (@read nullable $map:ident $($how:ident)?) => { $crate::runtime::object!(@value $map $($how)?) };
+    (@read null $map:ident $($how:ident)?) => { Some($crate::runtime::object!(@value $map $($how)?)) };
+    (@read req $map:ident $($how:ident)?) => { Some($crate::runtime::object!(@value $map $($how)?)) };
+    (@value $map:ident) => { $map.next_value()? };
+    (@value $map:ident lenient) => { $map.next_value::<$crate::runtime::Lenient<_>>()?.0 };
     (@end req $field:ident $wire:expr) => {
         $field.ok_or_else(|| ::serde::de::Error::missing_field($wire))?
     };

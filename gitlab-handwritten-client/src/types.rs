@@ -49,8 +49,8 @@ pub struct ProjectAccessResponse {
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
-    read ProjectAccessResponse { opt(id), opt(name), opt(state), opt(created_at),
-    opt(requested_at), opt(username) }
+    read ProjectAccessResponse { opt(id), opt(name), opt(state), opt(created_at,
+    lenient), opt(requested_at, lenient), opt(username) }
 );
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
@@ -66,8 +66,8 @@ pub struct ProjectAccessRequest {
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
-    read ProjectAccessRequest { opt(id), opt(name), opt(state), opt(created_at),
-    opt(requested_at), opt(username) }
+    read ProjectAccessRequest { opt(id), opt(name), opt(state), opt(created_at, lenient),
+    opt(requested_at, lenient), opt(username) }
 );
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
 ///
@@ -107,7 +107,7 @@ pub struct ProjectAccessApprove {
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
-    read ProjectAccessApprove { opt(id), opt(name), opt(state), opt(created_at),
+    read ProjectAccessApprove { opt(id), opt(name), opt(state), opt(created_at, lenient),
     opt(access_level), opt(username) }
 );
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
@@ -124,8 +124,8 @@ pub struct GroupAccessResponse {
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
-    read GroupAccessResponse { opt(id), opt(name), opt(state), opt(created_at),
-    opt(requested_at), opt(username) }
+    read GroupAccessResponse { opt(id), opt(name), opt(state), opt(created_at, lenient),
+    opt(requested_at, lenient), opt(username) }
 );
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
@@ -141,8 +141,8 @@ pub struct GroupAccessRequest {
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
-    read GroupAccessRequest { opt(id), opt(name), opt(state), opt(created_at),
-    opt(requested_at), opt(username) }
+    read GroupAccessRequest { opt(id), opt(name), opt(state), opt(created_at, lenient),
+    opt(requested_at, lenient), opt(username) }
 );
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
 ///
@@ -184,7 +184,7 @@ pub struct GroupAccessApprove {
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
-    read GroupAccessApprove { opt(id), opt(name), opt(state), opt(created_at),
+    read GroupAccessApprove { opt(id), opt(name), opt(state), opt(created_at, lenient),
     opt(access_level), opt(username) }
 );
 /// A project access token (its secret is only returned on creation).
@@ -206,7 +206,7 @@ pub struct AccessToken {
 #[cfg(feature = "access_tokens")]
 runtime::object!(
     read AccessToken { opt(user_id), opt(scopes), opt(name), opt(expires_at), opt(id),
-    opt(active), opt(created_at), opt(revoked) }
+    opt(active), opt(created_at, lenient), opt(revoked) }
 );
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/get/responses/200/content/application~1json/schema/items/properties/scopes/items`.
 ///
@@ -255,5 +255,5 @@ pub struct NewAccessToken {
 #[cfg(feature = "access_tokens")]
 runtime::object!(
     read NewAccessToken { opt(user_id), opt(scopes), opt(name), opt(expires_at), opt(id),
-    opt(active), opt(created_at), opt(revoked), opt(token) }
+    opt(active), opt(created_at, lenient), opt(revoked), opt(token) }
 );

@@ -64,6 +64,49 @@ async fn project_path_travels_as_one_encoded_segment() {
 }
 
 #[tokio::test]
+async fn a_date_only_value_in_a_date_time_field_is_midnight_utc_and_other_text_an_error() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/1/access_requests"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 1, "created_at": "2021-01-31", "requested_at": "2012-10-22 14:13:35 +02:00"},
+            {"id": 2, "created_at": null}
+        ])))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/2/access_requests"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!([{"id": 3, "created_at": "31 January 2021"}])),
+        )
+        .mount(&server)
+        .await;
+
+    let list = client.access_requests_projects_get(1).await.unwrap();
+    assert_eq!(
+        list[0].created_at,
+        Some(Utc.with_ymd_and_hms(2021, 1, 31, 0, 0, 0).unwrap())
+    );
+    assert_eq!(
+        list[0].requested_at,
+        Some(Utc.with_ymd_and_hms(2012, 10, 22, 12, 13, 35).unwrap())
+    );
+    assert_eq!(list[1].created_at, None);
+
+    let err = client.access_requests_projects_get(2).await.unwrap_err();
+    let Error::Decode { path, .. } = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert_eq!(path, "[0].created_at");
+    assert!(
+        err.to_string()
+            .contains("expected a date-time (RFC 3339) or a date (YYYY-MM-DD)"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn nested_group_path_with_a_space_is_percent_encoded() {
     let (server, client) = server().await;
     Mock::given(method("GET"))

@@ -1,7 +1,7 @@
 //! Emission of `src/types.rs`: one Rust item per [`TypeDef`], in arena order.
 
 use super::{doc, ident, type_tokens};
-use crate::ir::{Api, Field, TypeDef, TypeKind, UnionVariant, Variant};
+use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -166,11 +166,10 @@ fn object_impls(
             quote! { opt }
         };
         let wire = &f.wire;
-        if fname == wire {
-            quote! { #mode(#fname) }
-        } else {
-            quote! { #mode(#fname = #wire) }
-        }
+        let wire = (fname != wire).then(|| quote! { = #wire });
+        // A date-time may arrive as a date only (runtime::Lenient).
+        let how = (f.ty == TypeRef::DateTime && !f.boxed).then(|| quote! { , lenient });
+        quote! { #mode(#fname #wire #how) }
     });
     quote! { #cfg crate::runtime::object!(#direction #name { #(#entries),* }); }
 }
