@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! Types of Features: request and response bodies, enums.
+#[allow(unused_imports)]
 use crate::runtime;
 /// A cat or a dog, told apart by `petType`.
 ///

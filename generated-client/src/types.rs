@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! Types of GitLab API: request and response bodies, enums.
+#[allow(unused_imports)]
 use crate::runtime;
 /// API_Entities_AccessRequester model
 ///

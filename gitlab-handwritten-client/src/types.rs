@@ -2,6 +2,7 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! Types of GitLab API: request and response bodies, enums.
+#[allow(unused_imports)]
 use crate::runtime;
 /// Schema `#/paths/~1v4~1metadata/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "metadata")]
