@@ -86,6 +86,22 @@ impl crate::Client {
             ),
         )
     }
+    /// `GET /pets/{petId}/export`
+    ///
+    /// Arguments:
+    /// - `pet_id`:
+    ///
+    /// Returns the variant of the success status the server answered (200, 202).
+    pub fn export_pet(&self, pet_id: impl Into<::uuid::Uuid>) -> ExportPet<'_> {
+        ExportPet(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "pets/{}/export",
+                &[&Into::<::uuid::Uuid>::into(pet_id)],
+            ),
+        )
+    }
 }
 runtime::operation!(
     #[doc =
@@ -163,4 +179,35 @@ runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_photo`]: `GET /pets/{petId}/photo`. Send it with `.await`."]
     GetPhoto, runtime::Bytes
+);
+/// What [`ExportPet`] answers: one variant per success status of `GET /pets/{petId}/export`.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ExportPetResponse {
+    /// `200`: The pet's record, ready.
+    Ok(Vec<u8>),
+    /// `202`: The record is being made; ask again later.
+    Accepted(types::Job),
+    /// A success status the API does not declare, with the body as received.
+    Other { status: ::reqwest::StatusCode, body: Vec<u8> },
+}
+impl runtime::Decode for ExportPetResponse {
+    type Output = Self;
+    fn decode(response: runtime::RawResponse) -> Result<Self, crate::Error> {
+        match response.status.as_u16() {
+            200 => Ok(Self::Ok(response.body.into())),
+            202 => response.json().map(Self::Accepted),
+            _ => {
+                Ok(Self::Other {
+                    status: response.status,
+                    body: response.body.into(),
+                })
+            }
+        }
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::export_pet`]: `GET /pets/{petId}/export`. Send it with `.await`."]
+    ExportPet, ExportPetResponse
 );

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use features_client::misc::GetStatus;
-use features_client::pets::{CreatePetResponse, DeletePetResponse};
+use features_client::pets::{CreatePetResponse, DeletePetResponse, ExportPetResponse};
 use features_client::types::{
     Cat, Cell, Dog, Event, Job, NewPet, NewPetPetType, Note, Pet, PetPatch, Status, Tree, Value,
 };
@@ -156,6 +156,33 @@ async fn delete_answers_ok_with_a_body_or_no_content_without() {
     };
     assert_eq!(dog.name, "Rex");
     assert_eq!(dog.tag, None);
+}
+
+#[tokio::test]
+async fn a_status_enum_holds_bytes_for_one_status_and_json_for_another() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/pets/{PET_ID}/export")))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"jobId": 7})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(b"%PDF-1.7 \x00\xff".to_vec(), "application/pdf"),
+        )
+        .mount(&server)
+        .await;
+
+    assert_eq!(
+        client.export_pet(pet_id()).await.unwrap(),
+        ExportPetResponse::Accepted(Job { job_id: 7 })
+    );
+    assert_eq!(
+        client.export_pet(pet_id()).await.unwrap(),
+        ExportPetResponse::Ok(b"%PDF-1.7 \x00\xff".to_vec())
+    );
 }
 
 #[tokio::test]

@@ -407,7 +407,7 @@ fn status_enum(
         let (def, value) = match v.ty.as_ref() {
             Some(TypeRef::Bytes) => (
                 quote! { #vdoc #vname(Vec<u8>), },
-                quote! { Ok(Self::#vname(response.body)) },
+                quote! { Ok(Self::#vname(response.body.into())) },
             ),
             Some(t) => {
                 let ty = type_tokens(t, &api.types);
