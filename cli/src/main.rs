@@ -8,7 +8,7 @@
 //! list where generated files go) is refused with exit code 1 unless `--force`.
 
 use clap::Parser;
-use generator::{OperationNames, QueryArrayStyle, Settings};
+use generator::{OperationNames, QueryArrayStyle, Settings, UndocumentedStrings};
 use openapi_client_gen::{Options, Report};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +44,15 @@ struct Args {
     #[arg(long, value_name = "FROM", default_value = "auto",
           value_parser = ["auto", "operation-id", "path"])]
     operation_names: String,
+    /// A response field declared only `type: string` (Grape's undocumented entity field, as in
+    /// GitLab's description) takes the type its examples or same-named documented fields show,
+    /// else any JSON value.
+    #[arg(long)]
+    infer_undocumented_strings: bool,
+    /// A response field with a plural name that refers to one singular-named object
+    /// (`reviewers: {$ref: UserBasic}`, Grape's) is read as a list of it.
+    #[arg(long)]
+    plural_refs_as_lists: bool,
     /// Take over a folder this command did not generate (or generated before it wrote
     /// `.openapi-client-gen.json`): generated files replace what is at their paths, every other
     /// file is kept.
@@ -80,6 +89,12 @@ fn main() -> ExitCode {
             rename: Default::default(),
             rename_types: Default::default(),
             drop_paths: Vec::new(),
+            undocumented_strings: if args.infer_undocumented_strings {
+                UndocumentedStrings::Infer
+            } else {
+                UndocumentedStrings::Trust
+            },
+            plural_refs_as_lists: args.plural_refs_as_lists,
         },
         force: args.force,
         allow_dirs: args.allow_dir,

@@ -9,7 +9,7 @@
 //! ([`TRAIT_METHODS`]): an operation `clone` becomes `clone_`, so `client.clone()` still clones.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 const KEYWORDS: [&str; 52] = [
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
@@ -219,6 +219,51 @@ impl Names {
 
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
+    }
+}
+
+/// Words whose plural form names one thing in APIs.
+const KEPT: &[&str] = &[
+    "data",
+    "metadata",
+    "media",
+    "analytics",
+    "statistics",
+    "news",
+    "series",
+];
+
+/// Singular forms of English words (`merge_requests` → `merge_request`), remembered.
+#[derive(Default)]
+pub struct Singular(HashMap<String, String>);
+
+impl Singular {
+    /// `snake`'s last word in the singular.
+    pub fn of(&mut self, snake: &str) -> String {
+        let (head, last) = match snake.rsplit_once('_') {
+            Some((head, last)) => (Some(head), last),
+            None => (None, snake),
+        };
+        let one = self
+            .0
+            .entry(last.to_owned())
+            .or_insert_with(|| {
+                // Short words and ones with digits are not English nouns (`v1`, `p`, `ci`);
+                // `data` is singular in API names (`usage_data`, not `usage_datum`).
+                if last.len() < 3
+                    || last.chars().any(|c| c.is_ascii_digit())
+                    || KEPT.contains(&last)
+                {
+                    last.to_owned()
+                } else {
+                    pluralizer::pluralize(last, 1, false)
+                }
+            })
+            .clone();
+        match head {
+            Some(head) => format!("{head}_{one}"),
+            None => one,
+        }
     }
 }
 

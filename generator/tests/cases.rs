@@ -2,7 +2,8 @@
 //!
 //! In: `bad/` cases, which must fail with located errors, and `ok/` cases, each exercising one
 //! tolerated quirk. A case is one file (`bad/<name>.yaml`, `.json`) or a folder whose root is
-//! `openapi.yaml`, with its sibling files and an optional `overlay.yaml`.
+//! `openapi.yaml`, with its sibling files, an optional `overlay.yaml` and an optional
+//! `settings.toml` (the `[settings]` of a `codegen.toml`).
 //! Out: insta snapshots in `tests/snapshots/`: the rendered diagnostics of a `bad/` case; the IR
 //! and, apart from it, the warnings of an `ok/` case, so a diff shows which stage changed.
 //! Files are named by their path relative to `tests/cases/`, so snapshots do not depend on the
@@ -48,6 +49,13 @@ const QUIRKS: &[&str] = &[
     "boolean-required",
     "parameter-ref-as-schema",
     "ref-repaired",
+    "no-content-body",
+    "undocumented-string",
+    "example-type-mismatch",
+    "plural-ref-as-list",
+    "undeclared-body",
+    "path-parameter-type-mismatch",
+    "example-schema-mismatch",
 ];
 
 #[test]
@@ -112,6 +120,7 @@ fn check(path: &Path) -> Result<Generated, Diagnostics> {
     let spec = relative(path, &cases);
     let mut files = MemoryFiles::new();
     let mut overlay = None;
+    let mut settings = generator::Settings::default();
     // `bad/x.yaml` is a one-file case; `bad/x/openapi.yaml` roots a folder case.
     if spec.matches('/').count() == 1 {
         files = files.with(&spec, &read(path));
@@ -122,12 +131,16 @@ fn check(path: &Path) -> Result<Generated, Diagnostics> {
         if o.is_file() {
             overlay = Some(relative(&o, &cases));
         }
+        let s = folder.join("settings.toml");
+        if s.is_file() {
+            settings = toml::from_str(&read(&s)).unwrap_or_else(|e| panic!("{}: {e}", s.display()));
+        }
     }
     let input = Input {
         spec,
         overlay,
         display_name: "case".into(),
-        settings: Default::default(),
+        settings,
         package: None,
         emit_threads: 0,
     };

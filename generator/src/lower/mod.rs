@@ -1068,6 +1068,26 @@ fn lower_response(
             doc,
         });
     }
+    // A `GET` answers with something even when its spec declares no body (GitLab: file
+    // contents, blame, package files, 121 GETs): the body as bytes, rather than nothing.
+    if out.method == "GET"
+        && !variants.is_empty()
+        && variants
+            .iter()
+            .all(|v| v.ty.is_none() && v.code != Some(204))
+    {
+        for v in &mut variants {
+            v.ty = Some(TypeRef::Bytes);
+        }
+        diags.push(
+            Diagnostic::warning(
+                "undeclared-body",
+                at(&resp_ptr),
+                "the `GET` declares no response body; the body is returned as bytes (`Vec<u8>`)",
+            )
+            .with_help("declare the body's media type and schema (in the spec or its overlay)"),
+        );
+    }
     let Some(first) = variants.first() else {
         return;
     };

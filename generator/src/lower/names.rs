@@ -33,9 +33,10 @@
 //! are added, removed or renamed; a settled name may change when the one it collided with
 //! goes, and `rename` pins it.
 
+pub use crate::naming::Singular;
 use crate::normalize::OperationNames;
 use heck::ToSnakeCase;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// What naming needs to know of one operation.
 #[derive(Debug, Clone)]
@@ -149,51 +150,6 @@ pub fn tool_made(operation_id: &str, method: &str, path: &str) -> Made {
         Made::ToolAfter(words.join("_"))
     } else {
         Made::Person
-    }
-}
-
-/// Words whose plural form names one thing in APIs.
-const KEPT: &[&str] = &[
-    "data",
-    "metadata",
-    "media",
-    "analytics",
-    "statistics",
-    "news",
-    "series",
-];
-
-/// Singular forms of English words (`merge_requests` → `merge_request`), remembered.
-#[derive(Default)]
-pub struct Singular(HashMap<String, String>);
-
-impl Singular {
-    /// `snake`'s last word in the singular.
-    pub fn of(&mut self, snake: &str) -> String {
-        let (head, last) = match snake.rsplit_once('_') {
-            Some((head, last)) => (Some(head), last),
-            None => (None, snake),
-        };
-        let one = self
-            .0
-            .entry(last.to_owned())
-            .or_insert_with(|| {
-                // Short words and ones with digits are not English nouns (`v1`, `p`, `ci`);
-                // `data` is singular in API names (`usage_data`, not `usage_datum`).
-                if last.len() < 3
-                    || last.chars().any(|c| c.is_ascii_digit())
-                    || KEPT.contains(&last)
-                {
-                    last.to_owned()
-                } else {
-                    pluralizer::pluralize(last, 1, false)
-                }
-            })
-            .clone();
-        match head {
-            Some(head) => format!("{head}_{one}"),
-            None => one,
-        }
     }
 }
 

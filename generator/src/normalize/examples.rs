@@ -121,6 +121,22 @@ fn walk(
         .push(example.clone());
     let is_array_schema = schema.get("type").and_then(Value::as_str) == Some("array")
         || schema.get("items").is_some();
+    // An array where one object is declared is walked element by element below
+    // (`list-declared-as-object` decides about it); anything else must be a value of the schema.
+    if (!example.is_array() || is_array_schema)
+        && let Some(expected) = mismatch(schema, example)
+        && reported.insert((example_ptr.to_owned(), String::new()))
+    {
+        let shown = crate::diag::clip(&example.to_string()).into_owned();
+        diags.push(
+            Diagnostic::warning(
+                "example-schema-mismatch",
+                at(example_ptr),
+                format!("the example `{shown}` is not a value of its schema ({expected})"),
+            )
+            .with_help("correct the example or the schema (in the spec or its overlay)"),
+        );
+    }
     match example {
         // An array example for a non-array schema: each element describes the schema (a list
         // declared as one object; `list-declared-as-object` decides what to do about it).
@@ -238,6 +254,44 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// What `schema` expects when `example` is not one of its values by `type` (and `nullable`)
+/// or `enum`; `None` when it fits, or when the schema says nothing checkable (no `type`).
+fn mismatch(schema: &Value, example: &Value) -> Option<String> {
+    if let Some(Value::Array(values)) = schema.get("enum")
+        && !example.is_null()
+        && !values.is_empty()
+        && !values.contains(example)
+    {
+        return Some("not one of its `enum` values".to_owned());
+    }
+    let types: Vec<&str> = match schema.get("type")? {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    // A type OpenAPI does not have (`date`, `text`) is a quirk fix's to read, not a check's.
+    const KNOWN: [&str; 7] = [
+        "string", "number", "integer", "boolean", "array", "object", "null",
+    ];
+    if types.is_empty() || types.iter().any(|t| !KNOWN.contains(t)) {
+        return None;
+    }
+    let has = |t: &str| types.contains(&t);
+    let fits = match example {
+        Value::Null => has("null") || schema.get("nullable").and_then(Value::as_bool) == Some(true),
+        Value::Bool(_) => has("boolean"),
+        Value::Number(n) => {
+            has("number")
+                || (has("integer")
+                    && (n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)))
+        }
+        Value::String(_) => has("string"),
+        Value::Array(_) => has("array"),
+        Value::Object(_) => has("object"),
+    };
+    (!fits).then(|| format!("`type: {}`", types.join(", ")))
 }
 
 #[cfg(test)]

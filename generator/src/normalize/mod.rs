@@ -12,9 +12,11 @@
 
 pub mod examples;
 pub mod json_schema;
+pub mod plural_refs;
 pub mod quirks;
 pub mod structure;
 pub mod swagger2;
+pub mod undocumented;
 
 use crate::diag::{Diagnostic, Diagnostics, Origin};
 use crate::overlay::{self, Overlay};
@@ -74,6 +76,12 @@ pub fn normalize(
     structure::apply(&mut doc, rules, diags);
     json_schema::apply(&mut doc, rules.v3_1, diags);
     quirks::apply_all(&mut doc, diags);
+    if settings.plural_refs_as_lists {
+        plural_refs::apply(&mut doc, diags);
+    }
+    if settings.undocumented_strings == UndocumentedStrings::Infer {
+        undocumented::apply(&mut doc, diags);
+    }
     if settings.query_array_style == Some(QueryArrayStyle::Brackets) {
         bracket_array_queries(&mut doc);
     }
@@ -216,6 +224,28 @@ pub struct Settings {
     /// (`API_Entities_MergeRequestBasic = "MergeRequestSummary"`).
     #[serde(default)]
     pub rename_types: std::collections::BTreeMap<String, String>,
+    /// What a response field declared `type: string` and nothing more is
+    /// ([`UndocumentedStrings`]); `trust` by default.
+    #[serde(default)]
+    pub undocumented_strings: UndocumentedStrings,
+    /// A response field with a plural name that refers to one object of a singular-named
+    /// schema (`reviewers: {$ref: UserBasic}`) is a list of them ([`plural_refs`]; Grape,
+    /// GitLab). Off by default.
+    #[serde(default)]
+    pub plural_refs_as_lists: bool,
+}
+
+/// Setting `undocumented_strings`: what a response field declared `type: string` and nothing
+/// more (or with an example of another type) holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UndocumentedStrings {
+    /// A string, as declared.
+    #[default]
+    Trust,
+    /// Whatever the evidence shows: its examples, else the same field name documented
+    /// elsewhere, else any JSON value (Grape, GitLab: [`undocumented`]).
+    Infer,
 }
 
 /// Setting `operation_names`: where an operation's method name comes from.

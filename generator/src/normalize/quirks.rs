@@ -14,6 +14,8 @@
 //! | `default-type-mismatch` | a `default` that is not a value of the schema's type (GitLab: `default: {}` on integers) | dropped |
 //! | `wildcard-path` | a Grape/Rails wildcard segment `*name` in a path (its parameter often declared `in: query`) | `{name}` with an `in: path` parameter marked `x-multi-segment: true`, whose `/`s are kept |
 //! | `file-in-json-body` | a JSON request body with a binary (file) property, which JSON cannot carry (GitLab's uploads) | `multipart/form-data` |
+//! | `no-content-body` | a `204 No Content` response that declares a body (GitLab: 15 `DELETE`s), which HTTP forbids (RFC 9110 §15.3.5), so the client waited for JSON that never comes | the body is dropped |
+//! | `path-parameter-type-mismatch` | a path parameter declared `integer` on one operation and `string` on another of the same path (GitLab: `branches/{branch}` is an integer on `GET`, so a branch could not be fetched by name) | `string` on every operation of the path: it takes every value the others take |
 //! | `paginated-object-response` | a `GET` that takes `page` and `per_page` but is declared to return one object (GitLab: ~48 list endpoints) | an array of that object |
 //!
 //! `unknown-type`: a type that is neither OpenAPI's nor a known misspelling cannot be guessed, so
@@ -39,6 +41,8 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
     default_type_mismatch(doc, &ptrs, diags);
     list_declared_as_object(doc, &ptrs, &ev, diags);
     paginated_object_response(doc, diags);
+    no_content_body(doc, diags);
+    path_parameter_type_mismatch(doc, diags);
     wildcard_path_segments(doc, diags);
     file_in_json_body(doc, diags);
 }
@@ -469,6 +473,112 @@ fn default_type_mismatch(doc: &mut Value, ptrs: &[String], diags: &mut Diagnosti
             .with_help(
                 "remove the default or give one of the schema's type (in the spec or its overlay)",
             ),
+        );
+    }
+}
+
+/// Path parameters of one path whose operations declare them with different scalar types
+/// (`integer` on `GET`, `string` on `DELETE`) become strings everywhere on that path: one
+/// segment of one URL names one thing, and a string takes every value the others take.
+fn path_parameter_type_mismatch(doc: &mut Value, diags: &mut Diagnostics) {
+    let mut targets: Vec<(String, String, String)> = Vec::new();
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return;
+    };
+    for (path, item) in paths {
+        let Value::Object(item) = item else { continue };
+        let item_ptr = child("/paths", path);
+        // name → (schema pointer, declared type) of each declaration on this path.
+        let mut seen: std::collections::BTreeMap<&str, Vec<(String, &str)>> = Default::default();
+        for (key, node) in item {
+            let list_ptr = if key == "parameters" {
+                child(&item_ptr, "parameters")
+            } else if crate::bundle::METHODS.contains(&key.as_str()) {
+                child(&child(&item_ptr, key), "parameters")
+            } else {
+                continue;
+            };
+            let list = if key == "parameters" {
+                node.as_array()
+            } else {
+                node.get("parameters").and_then(Value::as_array)
+            };
+            for (i, param) in list.into_iter().flatten().enumerate() {
+                if param.get("in").and_then(Value::as_str) != Some("path") {
+                    continue;
+                }
+                let (Some(name), Some(ty)) = (
+                    param.get("name").and_then(Value::as_str),
+                    param.pointer("/schema/type").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                if matches!(ty, "string" | "integer" | "number") {
+                    let ptr = child(&child(&list_ptr, i.to_string()), "schema");
+                    seen.entry(name).or_default().push((ptr, ty));
+                }
+            }
+        }
+        for (name, decls) in seen {
+            if decls.iter().any(|(_, t)| *t == "string")
+                && decls.iter().any(|(_, t)| *t != "string")
+            {
+                for (ptr, ty) in decls.into_iter().filter(|(_, t)| *t != "string") {
+                    targets.push((ptr, name.to_owned(), ty.to_owned()));
+                }
+            }
+        }
+    }
+    for (ptr, name, ty) in targets {
+        if let Some(schema) = doc.pointer_mut(&ptr) {
+            *schema = json!({ "type": "string" });
+        }
+        diags.push(
+            Diagnostic::warning(
+                "path-parameter-type-mismatch",
+                at(&ptr),
+                format!("path parameter `{name}` is `{ty}` here and `string` on another operation of the same path; read as `string`"),
+            )
+            .with_help("declare the parameter with one type on every operation of the path (in the spec or its overlay)"),
+        );
+    }
+}
+
+/// A `204` response's `content` is dropped: a 204 has no body (RFC 9110 §15.3.5), whatever the
+/// spec declares (GitLab's `DELETE /projects/{id}/variables/{key}` declares the variable).
+fn no_content_body(doc: &mut Value, diags: &mut Diagnostics) {
+    let mut targets = Vec::new();
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return;
+    };
+    for (path, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, op) in item {
+            if !crate::bundle::METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let content = op.pointer("/responses/204/content");
+            if content.is_some_and(|c| c.as_object().is_none_or(|m| !m.is_empty())) {
+                let op_ptr = child(&child("/paths", path), method);
+                targets.push(child(
+                    &child(&child(&op_ptr, "responses"), "204"),
+                    "content",
+                ));
+            }
+        }
+    }
+    for ptr in targets {
+        let (parent, _) = ptr.rsplit_once('/').expect("a child pointer has a parent");
+        if let Some(Value::Object(response)) = doc.pointer_mut(parent) {
+            response.remove("content");
+        }
+        diags.push(
+            Diagnostic::warning(
+                "no-content-body",
+                at(&ptr),
+                "a `204 No Content` response declares a body, which HTTP does not allow; read as no body",
+            )
+            .with_help("remove the body, or declare the status the server answers with a body (`200`), in the spec or its overlay"),
         );
     }
 }
