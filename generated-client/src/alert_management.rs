@@ -191,6 +191,5 @@ impl UpdateProjectAlertManagementAlertMetricImage<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_alert_management_alert_metric_image`]: `DELETE /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`."]
-    DeleteProjectAlertManagementAlertMetricImage, runtime::Json <
-    types::ApiEntitiesMetricImage >
+    DeleteProjectAlertManagementAlertMetricImage, runtime::Empty
 );

@@ -64,14 +64,14 @@ impl crate::Client {
     pub fn get_project_repository_branch(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        branch: impl Into<i64>,
+        branch: impl Into<String>,
     ) -> GetProjectRepositoryBranch<'_> {
         GetProjectRepositoryBranch(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
                 "api/v4/projects/{}/repository/branches/{}",
-                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(branch)],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(branch)],
             ),
         )
     }

@@ -390,7 +390,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_group_variable`]: `DELETE /api/v4/groups/{id}/variables/{key}`. Send it with `.await`."]
-    DeleteGroupVariable, runtime::Json < types::ApiEntitiesCiVariable >
+    DeleteGroupVariable, runtime::Empty
 );
 runtime::operation!(
     #[doc =
@@ -435,7 +435,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_variable`]: `DELETE /api/v4/projects/{id}/variables/{key}`. Send it with `.await`."]
-    DeleteProjectVariable, runtime::Json < types::ApiEntitiesCiVariable >
+    DeleteProjectVariable, runtime::Empty
 );
 impl DeleteProjectVariable<'_> {
     /// The environment scope of the variable

@@ -404,7 +404,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_group_cluster`]: `DELETE /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`."]
-    DeleteGroupCluster, runtime::Json < types::ApiEntitiesClusterGroup >
+    DeleteGroupCluster, runtime::Empty
 );
 runtime::operation!(
     #[doc =
@@ -443,7 +443,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_cluster`]: `DELETE /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`."]
-    DeleteProjectCluster, runtime::Json < types::ApiEntitiesClusterProject >
+    DeleteProjectCluster, runtime::Empty
 );
 runtime::operation!(
     #[doc =
@@ -468,7 +468,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_admin_cluster`]: `DELETE /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`."]
-    DeleteAdminCluster, runtime::Json < types::ApiEntitiesCluster >
+    DeleteAdminCluster, runtime::Empty
 );
 runtime::operation!(
     #[doc =

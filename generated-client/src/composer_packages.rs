@@ -157,25 +157,25 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_composer_archive`]: `GET /api/v4/projects/{id}/packages/composer/archives/{package_name}`. Send it with `.await`."]
-    GetProjectPackageComposerArchive, runtime::Empty
+    GetProjectPackageComposerArchive, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_composer_packages`]: `GET /api/v4/group/{id}/-/packages/composer/packages`. Send it with `.await`."]
-    GetGroupPackageComposerPackages, runtime::Empty
+    GetGroupPackageComposerPackages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_composer_p`]: `GET /api/v4/group/{id}/-/packages/composer/p/{sha}`. Send it with `.await`."]
-    GetGroupPackageComposerP, runtime::Empty
+    GetGroupPackageComposerP, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_composer_p2`]: `GET /api/v4/group/{id}/-/packages/composer/p2/{package_name}`. Send it with `.await`."]
-    GetGroupPackageComposerP2, runtime::Empty
+    GetGroupPackageComposerP2, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_composer`]: `GET /api/v4/group/{id}/-/packages/composer/{package_name}`. Send it with `.await`."]
-    GetGroupPackageComposer, runtime::Empty
+    GetGroupPackageComposer, runtime::Bytes
 );

@@ -1417,22 +1417,22 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v1_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/check_credentials`. Send it with `.await`."]
-    GetProjectPackageConanV1UserCheckCredentials, runtime::Empty
+    GetProjectPackageConanV1UserCheckCredentials, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v1_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/search`. Send it with `.await`."]
-    GetProjectPackageConanV1ConanSearch, runtime::Empty
+    GetProjectPackageConanV1ConanSearch, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v1_ping`]: `GET /api/v4/projects/{id}/packages/conan/v1/ping`. Send it with `.await`."]
-    GetProjectPackageConanV1Ping, runtime::Empty
+    GetProjectPackageConanV1Ping, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v1_user_authenticate`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/authenticate`. Send it with `.await`."]
-    GetProjectPackageConanV1UserAuthenticate, runtime::Empty
+    GetProjectPackageConanV1UserAuthenticate, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -1490,7 +1490,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v1_file_export`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
-    GetProjectPackageConanV1FileExport, runtime::Empty
+    GetProjectPackageConanV1FileExport, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -1505,7 +1505,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v1_file_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
-    GetProjectPackageConanV1FilePackage, runtime::Empty
+    GetProjectPackageConanV1FilePackage, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -1520,37 +1520,37 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v2_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v2/users/check_credentials`. Send it with `.await`."]
-    GetProjectPackageConanV2UserCheckCredentials, runtime::Empty
+    GetProjectPackageConanV2UserCheckCredentials, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v2_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/search`. Send it with `.await`."]
-    GetProjectPackageConanV2ConanSearch, runtime::Empty
+    GetProjectPackageConanV2ConanSearch, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_conan_v2_conan_revision_file`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/{package_name}/{package_version}/{package_username}/{package_channel}/revisions/{recipe_revision}/files/{file_name}`. Send it with `.await`."]
-    GetProjectPackageConanV2ConanRevisionFile, runtime::Empty
+    GetProjectPackageConanV2ConanRevisionFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_package_conan_v1_user_check_credentials`]: `GET /api/v4/packages/conan/v1/users/check_credentials`. Send it with `.await`."]
-    GetPackageConanV1UserCheckCredentials, runtime::Empty
+    GetPackageConanV1UserCheckCredentials, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_package_conan_v1_conan_search`]: `GET /api/v4/packages/conan/v1/conans/search`. Send it with `.await`."]
-    GetPackageConanV1ConanSearch, runtime::Empty
+    GetPackageConanV1ConanSearch, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_package_conan_v1_ping`]: `GET /api/v4/packages/conan/v1/ping`. Send it with `.await`."]
-    GetPackageConanV1Ping, runtime::Empty
+    GetPackageConanV1Ping, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_package_conan_v1_user_authenticate`]: `GET /api/v4/packages/conan/v1/users/authenticate`. Send it with `.await`."]
-    GetPackageConanV1UserAuthenticate, runtime::Empty
+    GetPackageConanV1UserAuthenticate, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -1608,7 +1608,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_package_conan_v1_file_export`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
-    GetPackageConanV1FileExport, runtime::Empty
+    GetPackageConanV1FileExport, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -1623,7 +1623,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_package_conan_v1_file_package`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
-    GetPackageConanV1FilePackage, runtime::Empty
+    GetPackageConanV1FilePackage, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

@@ -699,102 +699,102 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_dist_release_gpg`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`."]
-    GetGroupPackageDebianDistReleaseGpg, runtime::Empty
+    GetGroupPackageDebianDistReleaseGpg, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_dist_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release`. Send it with `.await`."]
-    GetGroupPackageDebianDistRelease, runtime::Empty
+    GetGroupPackageDebianDistRelease, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_dist_in_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`."]
-    GetGroupPackageDebianDistInRelease, runtime::Empty
+    GetGroupPackageDebianDistInRelease, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_installer_index`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`."]
-    GetGroupPackageDebianInstallerIndex, runtime::Empty
+    GetGroupPackageDebianInstallerIndex, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_installer_index_by_hash`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
-    GetGroupPackageDebianInstallerIndexByHash, runtime::Empty
+    GetGroupPackageDebianInstallerIndexByHash, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_dist_source_sources`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`."]
-    GetGroupPackageDebianDistSourceSources, runtime::Empty
+    GetGroupPackageDebianDistSourceSources, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
-    GetGroupPackageDebianDistSourceByHashSha256, runtime::Empty
+    GetGroupPackageDebianDistSourceByHashSha256, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_dist_binary_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`."]
-    GetGroupPackageDebianDistBinaryPackages, runtime::Empty
+    GetGroupPackageDebianDistBinaryPackages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
-    GetGroupPackageDebianDistBinaryByHashSha256, runtime::Empty
+    GetGroupPackageDebianDistBinaryByHashSha256, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_debian_pool`]: `GET /api/v4/groups/{id}/-/packages/debian/pool/{distribution}/{project_id}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`."]
-    GetGroupPackageDebianPool, runtime::Empty
+    GetGroupPackageDebianPool, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_dist_release_gpg`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`."]
-    GetProjectPackageDebianDistReleaseGpg, runtime::Empty
+    GetProjectPackageDebianDistReleaseGpg, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_dist_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release`. Send it with `.await`."]
-    GetProjectPackageDebianDistRelease, runtime::Empty
+    GetProjectPackageDebianDistRelease, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_dist_in_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`."]
-    GetProjectPackageDebianDistInRelease, runtime::Empty
+    GetProjectPackageDebianDistInRelease, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_installer_index`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`."]
-    GetProjectPackageDebianInstallerIndex, runtime::Empty
+    GetProjectPackageDebianInstallerIndex, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_installer_index_by_hash`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
-    GetProjectPackageDebianInstallerIndexByHash, runtime::Empty
+    GetProjectPackageDebianInstallerIndexByHash, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_dist_source_sources`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`."]
-    GetProjectPackageDebianDistSourceSources, runtime::Empty
+    GetProjectPackageDebianDistSourceSources, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
-    GetProjectPackageDebianDistSourceByHashSha256, runtime::Empty
+    GetProjectPackageDebianDistSourceByHashSha256, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_dist_binary_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`."]
-    GetProjectPackageDebianDistBinaryPackages, runtime::Empty
+    GetProjectPackageDebianDistBinaryPackages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
-    GetProjectPackageDebianDistBinaryByHashSha256, runtime::Empty
+    GetProjectPackageDebianDistBinaryByHashSha256, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_debian_pool`]: `GET /api/v4/projects/{id}/packages/debian/pool/{distribution}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`."]
-    GetProjectPackageDebianPool, runtime::Empty
+    GetProjectPackageDebianPool, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

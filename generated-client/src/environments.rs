@@ -259,13 +259,12 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_environment`]: `DELETE /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`."]
-    DeleteProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
+    DeleteProjectEnvironment, runtime::Empty
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_environment_review_apps`]: `DELETE /api/v4/projects/{id}/environments/review_apps`. Send it with `.await`."]
-    DeleteProjectEnvironmentReviewApps, runtime::Json <
-    types::ApiEntitiesEnvironmentBasic >
+    DeleteProjectEnvironmentReviewApps, runtime::Empty
 );
 impl DeleteProjectEnvironmentReviewApps<'_> {
     /// The date before which environments can be deleted. Defaults to 30 days ago. Expected in ISO 8601 format (`YYYY-MM-DDTHH:MM:SSZ`)

@@ -253,7 +253,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_feature_flag_unleash`]: `GET /api/v4/feature_flags/unleash/{project_id}`. Send it with `.await`."]
-    GetFeatureFlagUnleash, runtime::Empty
+    GetFeatureFlagUnleash, runtime::Bytes
 );
 impl GetFeatureFlagUnleash<'_> {
     /// The instance ID of Unleash Client

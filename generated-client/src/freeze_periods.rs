@@ -171,5 +171,5 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_freeze_period`]: `DELETE /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`."]
-    DeleteProjectFreezePeriod, runtime::Json < types::ApiEntitiesFreezePeriod >
+    DeleteProjectFreezePeriod, runtime::Empty
 );

@@ -126,7 +126,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_generic_path`]: `GET /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`. Send it with `.await`."]
-    GetProjectPackageGenericPath, runtime::Empty
+    GetProjectPackageGenericPath, runtime::Bytes
 );
 impl GetProjectPackageGenericPath<'_> {
     /// File directory path

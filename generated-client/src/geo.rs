@@ -224,12 +224,12 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_geo_proxy`]: `GET /api/v4/geo/proxy`. Send it with `.await`."]
-    GetGeoProxy, runtime::Empty
+    GetGeoProxy, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_geo_retrieve`]: `GET /api/v4/geo/retrieve/{replicable_name}/{replicable_id}`. Send it with `.await`."]
-    GetGeoRetrieve, runtime::Empty
+    GetGeoRetrieve, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

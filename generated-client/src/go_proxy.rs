@@ -122,7 +122,7 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_go_v_list`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/list`. Send it with `.await`."]
-    GetProjectPackageGoVList, runtime::Empty
+    GetProjectPackageGoVList, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -132,10 +132,10 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_go_v_mod`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.mod`. Send it with `.await`."]
-    GetProjectPackageGoVMod, runtime::Empty
+    GetProjectPackageGoVMod, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_go_v_zip`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.zip`. Send it with `.await`."]
-    GetProjectPackageGoVZip, runtime::Empty
+    GetProjectPackageGoVZip, runtime::Bytes
 );

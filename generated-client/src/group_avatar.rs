@@ -29,5 +29,5 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_avatar`]: `GET /api/v4/groups/{id}/avatar`. Send it with `.await`."]
-    GetGroupAvatar, runtime::Empty
+    GetGroupAvatar, runtime::Bytes
 );

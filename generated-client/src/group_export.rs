@@ -124,7 +124,7 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_export_download`]: `GET /api/v4/groups/{id}/export/download`. Send it with `.await`."]
-    GetGroupExportDownload, runtime::Empty
+    GetGroupExportDownload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -139,7 +139,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_export_relation_download`]: `GET /api/v4/groups/{id}/export_relations/download`. Send it with `.await`."]
-    GetGroupExportRelationDownload, runtime::Empty
+    GetGroupExportRelationDownload, runtime::Bytes
 );
 impl GetGroupExportRelationDownload<'_> {
     /// Whether to download in batches

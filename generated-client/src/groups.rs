@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get all custom attributes on a group.
-    pub fn get_group_custom_attributes(
+    pub fn list_group_custom_attributes(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> GetGroupCustomAttributes<'_> {
-        GetGroupCustomAttributes(
+    ) -> ListGroupCustomAttributes<'_> {
+        ListGroupCustomAttributes(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1063,8 +1063,9 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_custom_attributes`]: `GET /api/v4/groups/{id}/custom_attributes`. Send it with `.await`."]
-    GetGroupCustomAttributes, runtime::Json < types::ApiEntitiesCustomAttribute >
+    " Request builder of [`crate::Client::list_group_custom_attributes`]: `GET /api/v4/groups/{id}/custom_attributes`. Send it with `.await`."]
+    ListGroupCustomAttributes, runtime::Json < Vec < types::ApiEntitiesCustomAttribute >
+    >
 );
 runtime::operation!(
     #[doc =
@@ -2683,7 +2684,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_pending_members`]: `GET /api/v4/groups/{id}/pending_members`. Send it with `.await`."]
-    GetGroupPendingMembers, runtime::Empty
+    GetGroupPendingMembers, runtime::Bytes
 );
 impl GetGroupPendingMembers<'_> {
     /// Current page number

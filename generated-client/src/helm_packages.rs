@@ -113,12 +113,12 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_helm_index_yaml`]: `GET /api/v4/projects/{id}/packages/helm/{channel}/index.yaml`. Send it with `.await`."]
-    GetProjectPackageHelmIndexYaml, runtime::Empty
+    GetProjectPackageHelmIndexYaml, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_helm_chart_tgz`]: `GET /api/v4/projects/{id}/packages/helm/{channel}/charts/{file_name}.tgz`. Send it with `.await`."]
-    GetProjectPackageHelmChartTgz, runtime::Empty
+    GetProjectPackageHelmChartTgz, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

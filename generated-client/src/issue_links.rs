@@ -134,5 +134,5 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_issue_link`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`."]
-    DeleteProjectIssueLink, runtime::Json < types::ApiEntitiesIssueLink >
+    DeleteProjectIssueLink, runtime::Empty
 );

@@ -165,7 +165,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_job_artifacts`]: `GET /api/v4/jobs/{id}/artifacts`. Send it with `.await`."]
-    GetJobArtifacts, runtime::Empty
+    GetJobArtifacts, runtime::Bytes
 );
 impl GetJobArtifacts<'_> {
     /// Job's authentication token

@@ -57,6 +57,15 @@
 //! Requests time out (10 s to connect, 60 s in all); idempotent requests are retried up to 3 times
 //! on 429 and 5xx, honouring `Retry-After` and `RateLimit-Reset` (see `RetryPolicy`). Statuses
 //! outside 2xx are `Error::Api` with GitLab's message.
+//!
+//! # Types where GitLab's description is silent
+//!
+//! GitLab's description declares every entity field it does not document as `type: string`, and
+//! GitLab sends numbers, booleans and objects there. Such a field takes the type that the same
+//! field name has where it is documented (`id: i64`, `active: bool`, `created_at: DateTime`);
+//! where nothing documents it, it is a `serde_json::Value`, which holds whatever GitLab sends
+//! (`mr.user_notes_count.as_ref().and_then(|v| v.as_i64())`). A `GET` the description gives no
+//! body returns the body's bytes (`Vec<u8>`).
 #[rustfmt::skip]
 pub mod runtime;
 #[rustfmt::skip]

@@ -158,12 +158,12 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_maven`]: `GET /api/v4/groups/{id}/-/packages/maven/{path}/{file_name}`. Send it with `.await`."]
-    GetGroupPackageMaven, runtime::Empty
+    GetGroupPackageMaven, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_maven`]: `GET /api/v4/projects/{id}/packages/maven/{path}/{file_name}`. Send it with `.await`."]
-    GetProjectPackageMaven, runtime::Empty
+    GetProjectPackageMaven, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -178,5 +178,5 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_package_maven`]: `GET /api/v4/packages/maven/{path}/{file_name}`. Send it with `.await`."]
-    GetPackageMaven, runtime::Empty
+    GetPackageMaven, runtime::Bytes
 );

@@ -331,12 +331,12 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    pub fn get_project_merge_request_participants(
+    pub fn list_project_merge_request_participants(
         &self,
         id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetProjectMergeRequestParticipants<'_> {
-        GetProjectMergeRequestParticipants(
+    ) -> ListProjectMergeRequestParticipants<'_> {
+        ListProjectMergeRequestParticipants(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -357,12 +357,12 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    pub fn get_project_merge_request_reviewers(
+    pub fn list_project_merge_request_reviewers(
         &self,
         id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetProjectMergeRequestReviewers<'_> {
-        GetProjectMergeRequestReviewers(
+    ) -> ListProjectMergeRequestReviewers<'_> {
+        ListProjectMergeRequestReviewers(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -411,12 +411,12 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    pub fn get_project_merge_request_context_commits(
+    pub fn list_project_merge_request_context_commits(
         &self,
         id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetProjectMergeRequestContextCommits<'_> {
-        GetProjectMergeRequestContextCommits(
+    ) -> ListProjectMergeRequestContextCommits<'_> {
+        ListProjectMergeRequestContextCommits(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -585,12 +585,12 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
-    pub fn get_project_merge_request_pipelines(
+    pub fn list_project_merge_request_pipelines(
         &self,
         id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
-    ) -> GetProjectMergeRequestPipelines<'_> {
-        GetProjectMergeRequestPipelines(
+    ) -> ListProjectMergeRequestPipelines<'_> {
+        ListProjectMergeRequestPipelines(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1533,14 +1533,15 @@ runtime::operation!(
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await`."]
-    GetProjectMergeRequestParticipants, runtime::Json < types::ApiEntitiesUserBasic >
+    " Request builder of [`crate::Client::list_project_merge_request_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await`."]
+    ListProjectMergeRequestParticipants, runtime::Json < Vec <
+    types::ApiEntitiesUserBasic > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await`."]
-    GetProjectMergeRequestReviewers, runtime::Json <
-    types::ApiEntitiesMergeRequestReviewer >
+    " Request builder of [`crate::Client::list_project_merge_request_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await`."]
+    ListProjectMergeRequestReviewers, runtime::Json < Vec <
+    types::ApiEntitiesMergeRequestReviewer > >
 );
 runtime::operation!(
     #[doc =
@@ -1563,8 +1564,9 @@ impl ListProjectMergeRequestCommits<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_context_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`."]
-    GetProjectMergeRequestContextCommits, runtime::Json < types::ApiEntitiesCommit >
+    " Request builder of [`crate::Client::list_project_merge_request_context_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`."]
+    ListProjectMergeRequestContextCommits, runtime::Json < Vec < types::ApiEntitiesCommit
+    > >
 );
 runtime::operation!(
     #[doc =
@@ -1618,12 +1620,13 @@ impl ListProjectMergeRequestDiffs<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_merge_request_raw_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/raw_diffs`. Send it with `.await`."]
-    GetProjectMergeRequestRawDiffs, runtime::Empty
+    GetProjectMergeRequestRawDiffs, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_pipelines`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`."]
-    GetProjectMergeRequestPipelines, runtime::Json < types::ApiEntitiesCiPipelineBasic >
+    " Request builder of [`crate::Client::list_project_merge_request_pipelines`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`."]
+    ListProjectMergeRequestPipelines, runtime::Json < Vec <
+    types::ApiEntitiesCiPipelineBasic > >
 );
 runtime::operation!(
     #[doc =
@@ -1638,7 +1641,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_merge_request_merge_ref`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge_ref`. Send it with `.await`."]
-    GetProjectMergeRequestMergeRef, runtime::Empty
+    GetProjectMergeRequestMergeRef, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -1673,7 +1676,7 @@ impl ListProjectMergeRequestClosesIssues<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_merge_request_related_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/related_issues`. Send it with `.await`."]
-    GetProjectMergeRequestRelatedIssues, runtime::Empty
+    GetProjectMergeRequestRelatedIssues, runtime::Bytes
 );
 impl GetProjectMergeRequestRelatedIssues<'_> {
     /// Current page number

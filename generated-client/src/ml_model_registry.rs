@@ -116,7 +116,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_ml_model_file_path`]: `GET /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`. Send it with `.await`."]
-    GetProjectPackageMlModelFilePath, runtime::Empty
+    GetProjectPackageMlModelFilePath, runtime::Bytes
 );
 impl GetProjectPackageMlModelFilePath<'_> {
     /// File directory path

@@ -34,7 +34,7 @@ impl crate::Client {
     /// Returns, on success (200): [DEPRECATED] Update a namespace.
     pub fn update_namespace(
         &self,
-        id: impl Into<i64>,
+        id: impl Into<String>,
         body: impl Into<types::UpdateNamespaceBody>,
     ) -> UpdateNamespace<'_> {
         UpdateNamespace(
@@ -42,7 +42,7 @@ impl crate::Client {
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/namespaces/{}",
-                    &[&Into::<i64>::into(id)],
+                    &[&Into::<String>::into(id)],
                 )
                 .json_body(&Into::<types::UpdateNamespaceBody>::into(body)),
         )

@@ -579,7 +579,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_npm_by_file_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}/-/{file_name}`. Send it with `.await`."]
-    GetProjectPackageNpmByFileName, runtime::Empty
+    GetProjectPackageNpmByFileName, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

@@ -666,17 +666,17 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_nuget_symbolfile`]: `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`."]
-    GetGroupPackageNugetSymbolfile, runtime::Empty
+    GetGroupPackageNugetSymbolfile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_nuget_v2`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2`. Send it with `.await`."]
-    GetGroupPackageNugetV2, runtime::Empty
+    GetGroupPackageNugetV2, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_nuget_v2_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2/$metadata`. Send it with `.await`."]
-    GetGroupPackageNugetV2Metadata, runtime::Empty
+    GetGroupPackageNugetV2Metadata, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -727,12 +727,12 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_nuget_symbolfile`]: `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`."]
-    GetProjectPackageNugetSymbolfile, runtime::Empty
+    GetProjectPackageNugetSymbolfile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_nuget_v2`]: `GET /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`."]
-    GetProjectPackageNugetV2, runtime::Empty
+    GetProjectPackageNugetV2, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -742,7 +742,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_nuget_v2_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/v2/$metadata`. Send it with `.await`."]
-    GetProjectPackageNugetV2Metadata, runtime::Empty
+    GetProjectPackageNugetV2Metadata, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -794,7 +794,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_nuget_download`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/{package_version}/{package_filename}`. Send it with `.await`."]
-    GetProjectPackageNugetDownload, runtime::Empty
+    GetProjectPackageNugetDownload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -829,15 +829,15 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_nuget_v2_find_packages_by_id`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\\(\\)`. Send it with `.await`."]
-    GetProjectPackageNugetV2FindPackagesById, runtime::Empty
+    GetProjectPackageNugetV2FindPackagesById, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_nuget_v2_packages`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\\(\\)`. Send it with `.await`."]
-    GetProjectPackageNugetV2Packages, runtime::Empty
+    GetProjectPackageNugetV2Packages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_nuget_v2_package`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\\(Id='*package_name',Version='*package_version'\\)`. Send it with `.await`."]
-    GetProjectPackageNugetV2Package, runtime::Empty
+    GetProjectPackageNugetV2Package, runtime::Bytes
 );

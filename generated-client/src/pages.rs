@@ -87,7 +87,7 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_pages`]: `GET /api/v4/projects/{id}/pages`. Send it with `.await`."]
-    GetProjectPages, runtime::Empty
+    GetProjectPages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

@@ -29,5 +29,5 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_avatar`]: `GET /api/v4/projects/{id}/avatar`. Send it with `.await`."]
-    GetProjectAvatar, runtime::Empty
+    GetProjectAvatar, runtime::Bytes
 );

@@ -158,7 +158,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_export_download`]: `GET /api/v4/projects/{id}/export/download`. Send it with `.await`."]
-    GetProjectExportDownload, runtime::Empty
+    GetProjectExportDownload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -168,7 +168,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_export_relation_download`]: `GET /api/v4/projects/{id}/export_relations/download`. Send it with `.await`."]
-    GetProjectExportRelationDownload, runtime::Empty
+    GetProjectExportRelationDownload, runtime::Bytes
 );
 impl GetProjectExportRelationDownload<'_> {
     /// Whether to download in batches

@@ -2721,11 +2721,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get all custom attributes on a project.
-    pub fn get_project_custom_attributes(
+    pub fn list_project_custom_attributes(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> GetProjectCustomAttributes<'_> {
-        GetProjectCustomAttributes(
+    ) -> ListProjectCustomAttributes<'_> {
+        ListProjectCustomAttributes(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3951,7 +3951,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_job_artifact_download`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/download`. Send it with `.await`."]
-    GetProjectJobArtifactDownload, runtime::Empty
+    GetProjectJobArtifactDownload, runtime::Bytes
 );
 impl GetProjectJobArtifactDownload<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
@@ -3962,7 +3962,7 @@ impl GetProjectJobArtifactDownload<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_job_artifact_raw`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}`. Send it with `.await`."]
-    GetProjectJobArtifactRaw, runtime::Empty
+    GetProjectJobArtifactRaw, runtime::Bytes
 );
 impl GetProjectJobArtifactRaw<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
@@ -3973,7 +3973,7 @@ impl GetProjectJobArtifactRaw<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_job_artifacts`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`."]
-    GetProjectJobArtifacts, runtime::Empty
+    GetProjectJobArtifacts, runtime::Bytes
 );
 impl GetProjectJobArtifacts<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
@@ -3989,7 +3989,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_job_artifact`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}`. Send it with `.await`."]
-    GetProjectJobArtifact, runtime::Empty
+    GetProjectJobArtifact, runtime::Bytes
 );
 impl GetProjectJobArtifact<'_> {
     /// To be used with triggers for multi-project pipelines, available only on Premium and Ultimate tiers.
@@ -4497,7 +4497,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_repository_file_blame`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`."]
-    GetProjectRepositoryFileBlame, runtime::Empty
+    GetProjectRepositoryFileBlame, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -4524,7 +4524,7 @@ impl GetProjectRepositoryFileRaw<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_repository_file`]: `GET /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
-    GetProjectRepositoryFile, runtime::Empty
+    GetProjectRepositoryFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -4793,7 +4793,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_hook_events`]: `GET /api/v4/projects/{id}/hooks/{hook_id}/events`. Send it with `.await`."]
-    GetProjectHookEvents, runtime::Empty
+    GetProjectHookEvents, runtime::Bytes
 );
 impl GetProjectHookEvents<'_> {
     pub fn status(self, value: impl Into<Vec<types::EventStatus>>) -> Self {
@@ -4941,8 +4941,9 @@ impl GetProjectTemplateByName<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_custom_attributes`]: `GET /api/v4/projects/{id}/custom_attributes`. Send it with `.await`."]
-    GetProjectCustomAttributes, runtime::Json < types::ApiEntitiesCustomAttribute >
+    " Request builder of [`crate::Client::list_project_custom_attributes`]: `GET /api/v4/projects/{id}/custom_attributes`. Send it with `.await`."]
+    ListProjectCustomAttributes, runtime::Json < Vec < types::ApiEntitiesCustomAttribute
+    > >
 );
 runtime::operation!(
     #[doc =
@@ -7795,7 +7796,7 @@ impl ListProjectForks<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_pages_access`]: `GET /api/v4/projects/{id}/pages_access`. Send it with `.await`."]
-    GetProjectPagesAccess, runtime::Empty
+    GetProjectPagesAccess, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -7843,7 +7844,7 @@ impl ListProjectStarrers<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_languages`]: `GET /api/v4/projects/{id}/languages`. Send it with `.await`."]
-    GetProjectLanguages, runtime::Empty
+    GetProjectLanguages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -8209,17 +8210,17 @@ impl ListProjectRepositoryTree<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_repository_blob_raw`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}/raw`. Send it with `.await`."]
-    GetProjectRepositoryBlobRaw, runtime::Empty
+    GetProjectRepositoryBlobRaw, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_repository_blob`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}`. Send it with `.await`."]
-    GetProjectRepositoryBlob, runtime::Empty
+    GetProjectRepositoryBlob, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_repository_archive`]: `GET /api/v4/projects/{id}/repository/archive`. Send it with `.await`."]
-    GetProjectRepositoryArchive, runtime::Empty
+    GetProjectRepositoryArchive, runtime::Bytes
 );
 impl GetProjectRepositoryArchive<'_> {
     /// The commit sha of the archive to be downloaded

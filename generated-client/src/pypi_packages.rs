@@ -214,32 +214,32 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_pypi_file`]: `GET /api/v4/groups/{id}/-/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`."]
-    GetGroupPackagePypiFile, runtime::Empty
+    GetGroupPackagePypiFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_pypi_simple`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple`. Send it with `.await`."]
-    GetGroupPackagePypiSimple, runtime::Empty
+    GetGroupPackagePypiSimple, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_group_package_pypi_simple_by_package_name`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple/{package_name}`. Send it with `.await`."]
-    GetGroupPackagePypiSimpleByPackageName, runtime::Empty
+    GetGroupPackagePypiSimpleByPackageName, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_pypi_file`]: `GET /api/v4/projects/{id}/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`."]
-    GetProjectPackagePypiFile, runtime::Empty
+    GetProjectPackagePypiFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_pypi_simple`]: `GET /api/v4/projects/{id}/packages/pypi/simple`. Send it with `.await`."]
-    GetProjectPackagePypiSimple, runtime::Empty
+    GetProjectPackagePypiSimple, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_pypi_simple_by_package_name`]: `GET /api/v4/projects/{id}/packages/pypi/simple/{package_name}`. Send it with `.await`."]
-    GetProjectPackagePypiSimpleByPackageName, runtime::Empty
+    GetProjectPackagePypiSimpleByPackageName, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

@@ -347,17 +347,17 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_release`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`."]
-    DeleteProjectRelease, runtime::Json < types::ApiEntitiesRelease >
+    DeleteProjectRelease, runtime::Empty
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_release_download`]: `GET /api/v4/projects/{id}/releases/{tag_name}/downloads/{direct_asset_path}`. Send it with `.await`."]
-    GetProjectReleaseDownload, runtime::Empty
+    GetProjectReleaseDownload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_release_permalink_latest_suffix_path`]: `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`. Send it with `.await`."]
-    GetProjectReleasePermalinkLatestSuffixPath, runtime::Empty
+    GetProjectReleasePermalinkLatestSuffixPath, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

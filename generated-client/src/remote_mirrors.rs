@@ -221,5 +221,5 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_remote_mirror_public_key`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}/public_key`. Send it with `.await`."]
-    GetProjectRemoteMirrorPublicKey, runtime::Empty
+    GetProjectRemoteMirrorPublicKey, runtime::Bytes
 );

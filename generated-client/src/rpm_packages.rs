@@ -102,12 +102,12 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_rpm_repodatum`]: `GET /api/v4/projects/{id}/packages/rpm/repodata/{file_name}`. Send it with `.await`."]
-    GetProjectPackageRpmRepodatum, runtime::Empty
+    GetProjectPackageRpmRepodatum, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_rpm`]: `GET /api/v4/projects/{id}/packages/rpm/{package_file_id}/{file_name}`. Send it with `.await`."]
-    GetProjectPackageRpm, runtime::Empty
+    GetProjectPackageRpm, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

@@ -146,17 +146,17 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_rubygem`]: `GET /api/v4/projects/{id}/packages/rubygems/{file_name}`. Send it with `.await`."]
-    GetProjectPackageRubygem, runtime::Empty
+    GetProjectPackageRubygem, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_rubygem_quick_marshal_4_8`]: `GET /api/v4/projects/{id}/packages/rubygems/quick/Marshal.4.8/{file_name}`. Send it with `.await`."]
-    GetProjectPackageRubygemQuickMarshal48, runtime::Empty
+    GetProjectPackageRubygemQuickMarshal48, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_rubygem_gem`]: `GET /api/v4/projects/{id}/packages/rubygems/gems/{file_name}`. Send it with `.await`."]
-    GetProjectPackageRubygemGem, runtime::Empty
+    GetProjectPackageRubygemGem, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -171,7 +171,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_package_rubygem_api_v1_dependencies`]: `GET /api/v4/projects/{id}/packages/rubygems/api/v1/dependencies`. Send it with `.await`."]
-    GetProjectPackageRubygemApiV1Dependencies, runtime::Empty
+    GetProjectPackageRubygemApiV1Dependencies, runtime::Bytes
 );
 impl GetProjectPackageRubygemApiV1Dependencies<'_> {
     /// Comma delimited gem names

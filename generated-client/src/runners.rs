@@ -543,7 +543,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_runner`]: `DELETE /api/v4/projects/{id}/runners/{runner_id}`. Send it with `.await`."]
-    DeleteProjectRunner, runtime::Json < types::ApiEntitiesCiRunner >
+    DeleteProjectRunner, runtime::Empty
 );
 runtime::operation!(
     #[doc =
@@ -692,7 +692,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_runner`]: `DELETE /api/v4/runners/{id}`. Send it with `.await`."]
-    DeleteRunner, runtime::Json < types::ApiEntitiesCiRunner >
+    DeleteRunner, runtime::Empty
 );
 runtime::operation!(
     #[doc =

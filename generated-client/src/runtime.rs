@@ -1674,11 +1674,10 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Decodes a JSON object into `T` by its generated [`Object::read`]. Any other JSON value is
-/// an error naming what was expected, except an empty array, read as an empty object: GitLab
-/// sends `[]` for fields its spec declares as one object (a merge request's `assignees`), and
-/// refusing it would lose the whole response. (serde's derive read any array as the fields in
-/// order; a non-empty one is an error here.)
+/// Decodes a JSON object into `T` by its generated [`Object::read`]. Any other JSON value, an
+/// array included, is an error naming what was expected. (serde's derive reads an array as the
+/// fields in order: GitLab's `"assignees": []`, declared as one user, became a user with every
+/// field `None`.)
 pub fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     struct ObjectVisitor<T>(std::marker::PhantomData<fn() -> T>);
     impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
@@ -1688,13 +1687,6 @@ pub fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: 
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
             T::read(map)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
-            if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
-                return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self));
-            }
-            let empty = std::iter::empty::<(&str, ())>();
-            T::read(serde::de::value::MapDeserializer::new(empty))
         }
     }
     deserializer.deserialize_any(ObjectVisitor(std::marker::PhantomData))

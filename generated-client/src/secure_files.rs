@@ -172,5 +172,5 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_secure_file_download`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}/download`. Send it with `.await`."]
-    GetProjectSecureFileDownload, runtime::Empty
+    GetProjectSecureFileDownload, runtime::Bytes
 );

@@ -432,17 +432,17 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_snippet`]: `DELETE /api/v4/snippets/{id}`. Send it with `.await`."]
-    DeleteSnippet, runtime::Json < types::ApiEntitiesPersonalSnippet >
+    DeleteSnippet, runtime::Empty
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_snippet_raw`]: `GET /api/v4/snippets/{id}/raw`. Send it with `.await`."]
-    GetSnippetRaw, runtime::Empty
+    GetSnippetRaw, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_snippet_file_raw`]: `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`. Send it with `.await`."]
-    GetSnippetFileRaw, runtime::Empty
+    GetSnippetFileRaw, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

@@ -127,5 +127,5 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_hook`]: `DELETE /api/v4/hooks/{hook_id}`. Send it with `.await`."]
-    DeleteHook, runtime::Json < types::ApiEntitiesHook >
+    DeleteHook, runtime::Empty
 );

@@ -38,14 +38,14 @@ impl crate::Client {
     pub fn create_project_terraform_state(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        name: impl Into<i64>,
+        name: impl Into<String>,
     ) -> CreateProjectTerraformState<'_> {
         CreateProjectTerraformState(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
                 "api/v4/projects/{}/terraform/state/{}",
-                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(name)],
             ),
         )
     }
@@ -59,14 +59,14 @@ impl crate::Client {
     pub fn delete_project_terraform_state(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        name: impl Into<i64>,
+        name: impl Into<String>,
     ) -> DeleteProjectTerraformState<'_> {
         DeleteProjectTerraformState(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "api/v4/projects/{}/terraform/state/{}",
-                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(name)],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(name)],
             ),
         )
     }
@@ -157,7 +157,7 @@ impl crate::Client {
     pub fn delete_project_terraform_state_version(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        name: impl Into<i64>,
+        name: impl Into<String>,
         serial: impl Into<i64>,
     ) -> DeleteProjectTerraformStateVersion<'_> {
         DeleteProjectTerraformStateVersion(
@@ -167,7 +167,7 @@ impl crate::Client {
                 "api/v4/projects/{}/terraform/state/{}/versions/{}",
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
-                    &Into::<i64>::into(name),
+                    &Into::<String>::into(name),
                     &Into::<i64>::into(serial),
                 ],
             ),

@@ -19,7 +19,7 @@ pub struct ApiEntitiesAccessRequester {
     pub avatar_path: Option<String>,
     pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub web_url: Option<String>,
-    pub requested_at: Option<String>,
+    pub requested_at: Option<::serde_json::Value>,
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
@@ -230,9 +230,9 @@ pub struct ApiEntitiesBadge {
     pub name: Option<String>,
     pub link_url: Option<String>,
     pub image_url: Option<String>,
-    pub rendered_link_url: Option<String>,
-    pub rendered_image_url: Option<String>,
-    pub id: Option<String>,
+    pub rendered_link_url: Option<::serde_json::Value>,
+    pub rendered_image_url: Option<::serde_json::Value>,
+    pub id: Option<i64>,
     pub kind: Option<String>,
 }
 #[cfg(feature = "badges")]
@@ -249,8 +249,8 @@ pub struct ApiEntitiesBasicBadgeDetails {
     pub name: Option<String>,
     pub link_url: Option<String>,
     pub image_url: Option<String>,
-    pub rendered_link_url: Option<String>,
-    pub rendered_image_url: Option<String>,
+    pub rendered_link_url: Option<::serde_json::Value>,
+    pub rendered_image_url: Option<::serde_json::Value>,
 }
 #[cfg(feature = "badges")]
 runtime::object!(
@@ -308,49 +308,49 @@ runtime::object!(write UpdateGroupCustomAttributeBody { req(value) });
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesGroup {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub web_url: Option<String>,
     pub name: Option<String>,
     pub path: Option<String>,
     pub description: Option<String>,
     pub visibility: Option<String>,
-    pub share_with_group_lock: Option<String>,
-    pub require_two_factor_authentication: Option<String>,
-    pub two_factor_grace_period: Option<String>,
+    pub share_with_group_lock: Option<bool>,
+    pub require_two_factor_authentication: Option<bool>,
+    pub two_factor_grace_period: Option<i64>,
     pub project_creation_level: Option<String>,
-    pub auto_devops_enabled: Option<String>,
+    pub auto_devops_enabled: Option<bool>,
     pub subgroup_creation_level: Option<String>,
     pub emails_disabled: Option<bool>,
     pub emails_enabled: Option<bool>,
-    pub mentions_disabled: Option<String>,
-    pub lfs_enabled: Option<String>,
+    pub mentions_disabled: Option<bool>,
+    pub lfs_enabled: Option<bool>,
     pub math_rendering_limits_enabled: Option<bool>,
     pub lock_math_rendering_limits_enabled: Option<bool>,
     pub default_branch: Option<String>,
-    pub default_branch_protection: Option<String>,
-    pub default_branch_protection_defaults: Option<String>,
+    pub default_branch_protection: Option<i64>,
+    pub default_branch_protection_defaults: Option<::serde_json::Value>,
     pub avatar_url: Option<String>,
-    pub request_access_enabled: Option<String>,
+    pub request_access_enabled: Option<bool>,
     pub full_name: Option<String>,
     pub full_path: Option<String>,
-    pub created_at: Option<String>,
-    pub parent_id: Option<String>,
-    pub organization_id: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub parent_id: Option<i64>,
+    pub organization_id: Option<i64>,
     pub shared_runners_setting: Option<String>,
     pub max_artifacts_size: Option<i64>,
-    pub custom_attributes: Option<ApiEntitiesCustomAttribute>,
+    pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub statistics: Option<ApiEntitiesGroupStatistics>,
     pub root_storage_statistics: Option<ApiEntitiesNamespaceRootStorageStatistics>,
     pub ldap_cn: Option<String>,
-    pub ldap_access: Option<String>,
-    pub ldap_group_links: Option<EeApiEntitiesLdapGroupLink>,
-    pub saml_group_links: Option<EeApiEntitiesSamlGroupLink>,
-    pub file_template_project_id: Option<String>,
-    pub marked_for_deletion_on: Option<String>,
+    pub ldap_access: Option<i64>,
+    pub ldap_group_links: Option<Vec<EeApiEntitiesLdapGroupLink>>,
+    pub saml_group_links: Option<Vec<EeApiEntitiesSamlGroupLink>>,
+    pub file_template_project_id: Option<::serde_json::Value>,
+    pub marked_for_deletion_on: Option<::serde_json::Value>,
     pub wiki_access_level: Option<String>,
     pub repository_storage: Option<String>,
-    pub duo_features_enabled: Option<String>,
-    pub lock_duo_features_enabled: Option<String>,
+    pub duo_features_enabled: Option<::serde_json::Value>,
+    pub lock_duo_features_enabled: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
@@ -362,8 +362,8 @@ runtime::object!(
     opt(math_rendering_limits_enabled), opt(lock_math_rendering_limits_enabled),
     opt(default_branch), opt(default_branch_protection),
     opt(default_branch_protection_defaults), opt(avatar_url),
-    opt(request_access_enabled), opt(full_name), opt(full_path), opt(created_at),
-    opt(parent_id), opt(organization_id), opt(shared_runners_setting),
+    opt(request_access_enabled), opt(full_name), opt(full_path), opt(created_at,
+    lenient), opt(parent_id), opt(organization_id), opt(shared_runners_setting),
     opt(max_artifacts_size), opt(custom_attributes), opt(statistics),
     opt(root_storage_statistics), opt(ldap_cn), opt(ldap_access), opt(ldap_group_links),
     opt(saml_group_links), opt(file_template_project_id), opt(marked_for_deletion_on),
@@ -374,15 +374,15 @@ runtime::object!(
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesGroupStatistics {
-    pub storage_size: Option<String>,
-    pub repository_size: Option<String>,
-    pub wiki_size: Option<String>,
-    pub lfs_objects_size: Option<String>,
-    pub job_artifacts_size: Option<String>,
-    pub pipeline_artifacts_size: Option<String>,
-    pub packages_size: Option<String>,
-    pub snippets_size: Option<String>,
-    pub uploads_size: Option<String>,
+    pub storage_size: Option<::serde_json::Value>,
+    pub repository_size: Option<::serde_json::Value>,
+    pub wiki_size: Option<::serde_json::Value>,
+    pub lfs_objects_size: Option<::serde_json::Value>,
+    pub job_artifacts_size: Option<::serde_json::Value>,
+    pub pipeline_artifacts_size: Option<::serde_json::Value>,
+    pub packages_size: Option<::serde_json::Value>,
+    pub snippets_size: Option<::serde_json::Value>,
+    pub uploads_size: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
@@ -924,67 +924,67 @@ runtime::object!(
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesGroupDetail {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub web_url: Option<String>,
     pub name: Option<String>,
     pub path: Option<String>,
     pub description: Option<String>,
     pub visibility: Option<String>,
-    pub share_with_group_lock: Option<String>,
-    pub require_two_factor_authentication: Option<String>,
-    pub two_factor_grace_period: Option<String>,
+    pub share_with_group_lock: Option<bool>,
+    pub require_two_factor_authentication: Option<bool>,
+    pub two_factor_grace_period: Option<i64>,
     pub project_creation_level: Option<String>,
-    pub auto_devops_enabled: Option<String>,
+    pub auto_devops_enabled: Option<bool>,
     pub subgroup_creation_level: Option<String>,
     pub emails_disabled: Option<bool>,
     pub emails_enabled: Option<bool>,
-    pub mentions_disabled: Option<String>,
-    pub lfs_enabled: Option<String>,
+    pub mentions_disabled: Option<bool>,
+    pub lfs_enabled: Option<bool>,
     pub math_rendering_limits_enabled: Option<bool>,
     pub lock_math_rendering_limits_enabled: Option<bool>,
     pub default_branch: Option<String>,
-    pub default_branch_protection: Option<String>,
-    pub default_branch_protection_defaults: Option<String>,
+    pub default_branch_protection: Option<i64>,
+    pub default_branch_protection_defaults: Option<::serde_json::Value>,
     pub avatar_url: Option<String>,
-    pub request_access_enabled: Option<String>,
+    pub request_access_enabled: Option<bool>,
     pub full_name: Option<String>,
     pub full_path: Option<String>,
-    pub created_at: Option<String>,
-    pub parent_id: Option<String>,
-    pub organization_id: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub parent_id: Option<i64>,
+    pub organization_id: Option<i64>,
     pub shared_runners_setting: Option<String>,
     pub max_artifacts_size: Option<i64>,
-    pub custom_attributes: Option<ApiEntitiesCustomAttribute>,
+    pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub statistics: Option<ApiEntitiesGroupStatistics>,
     pub root_storage_statistics: Option<ApiEntitiesNamespaceRootStorageStatistics>,
     pub ldap_cn: Option<String>,
-    pub ldap_access: Option<String>,
-    pub ldap_group_links: Option<EeApiEntitiesLdapGroupLink>,
-    pub saml_group_links: Option<EeApiEntitiesSamlGroupLink>,
-    pub file_template_project_id: Option<String>,
-    pub marked_for_deletion_on: Option<String>,
+    pub ldap_access: Option<i64>,
+    pub ldap_group_links: Option<Vec<EeApiEntitiesLdapGroupLink>>,
+    pub saml_group_links: Option<Vec<EeApiEntitiesSamlGroupLink>>,
+    pub file_template_project_id: Option<::serde_json::Value>,
+    pub marked_for_deletion_on: Option<::serde_json::Value>,
     pub wiki_access_level: Option<String>,
     pub repository_storage: Option<String>,
-    pub duo_features_enabled: Option<String>,
-    pub lock_duo_features_enabled: Option<String>,
-    pub shared_with_groups: Option<String>,
+    pub duo_features_enabled: Option<::serde_json::Value>,
+    pub lock_duo_features_enabled: Option<::serde_json::Value>,
+    pub shared_with_groups: Option<::serde_json::Value>,
     pub runners_token: Option<String>,
     pub enabled_git_access_protocol: Option<String>,
-    pub prevent_sharing_groups_outside_hierarchy: Option<String>,
-    pub projects: Option<ApiEntitiesProject>,
-    pub shared_projects: Option<ApiEntitiesProject>,
-    pub shared_runners_minutes_limit: Option<String>,
-    pub extra_shared_runners_minutes_limit: Option<String>,
-    pub prevent_forking_outside_group: Option<String>,
-    pub service_access_tokens_expiration_enforced: Option<String>,
-    pub membership_lock: Option<String>,
-    pub ip_restriction_ranges: Option<String>,
-    pub allowed_email_domains_list: Option<String>,
-    pub unique_project_download_limit: Option<String>,
-    pub unique_project_download_limit_interval_in_seconds: Option<String>,
-    pub unique_project_download_limit_allowlist: Option<String>,
-    pub unique_project_download_limit_alertlist: Option<String>,
-    pub auto_ban_user_on_excessive_projects_download: Option<String>,
+    pub prevent_sharing_groups_outside_hierarchy: Option<::serde_json::Value>,
+    pub projects: Option<Vec<ApiEntitiesProject>>,
+    pub shared_projects: Option<Vec<ApiEntitiesProject>>,
+    pub shared_runners_minutes_limit: Option<i64>,
+    pub extra_shared_runners_minutes_limit: Option<i64>,
+    pub prevent_forking_outside_group: Option<::serde_json::Value>,
+    pub service_access_tokens_expiration_enforced: Option<::serde_json::Value>,
+    pub membership_lock: Option<bool>,
+    pub ip_restriction_ranges: Option<::serde_json::Value>,
+    pub allowed_email_domains_list: Option<::serde_json::Value>,
+    pub unique_project_download_limit: Option<::serde_json::Value>,
+    pub unique_project_download_limit_interval_in_seconds: Option<::serde_json::Value>,
+    pub unique_project_download_limit_allowlist: Option<::serde_json::Value>,
+    pub unique_project_download_limit_alertlist: Option<::serde_json::Value>,
+    pub auto_ban_user_on_excessive_projects_download: Option<::serde_json::Value>,
 }
 #[cfg(feature = "groups")]
 runtime::object!(
@@ -996,8 +996,8 @@ runtime::object!(
     opt(math_rendering_limits_enabled), opt(lock_math_rendering_limits_enabled),
     opt(default_branch), opt(default_branch_protection),
     opt(default_branch_protection_defaults), opt(avatar_url),
-    opt(request_access_enabled), opt(full_name), opt(full_path), opt(created_at),
-    opt(parent_id), opt(organization_id), opt(shared_runners_setting),
+    opt(request_access_enabled), opt(full_name), opt(full_path), opt(created_at,
+    lenient), opt(parent_id), opt(organization_id), opt(shared_runners_setting),
     opt(max_artifacts_size), opt(custom_attributes), opt(statistics),
     opt(root_storage_statistics), opt(ldap_cn), opt(ldap_access), opt(ldap_group_links),
     opt(saml_group_links), opt(file_template_project_id), opt(marked_for_deletion_on),
@@ -1041,7 +1041,7 @@ pub struct ApiEntitiesProject {
     pub star_count: Option<i64>,
     pub last_activity_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub namespace: Option<ApiEntitiesNamespaceBasic>,
-    pub custom_attributes: Option<ApiEntitiesCustomAttribute>,
+    pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub repository_storage: Option<String>,
     pub forked_from_project: Option<ApiEntitiesBasicProjectDetails>,
     pub container_registry_image_prefix: Option<String>,
@@ -1092,7 +1092,7 @@ pub struct ApiEntitiesProject {
     pub import_status: Option<String>,
     pub import_error: Option<String>,
     pub open_issues_count: Option<i64>,
-    pub description_html: Option<String>,
+    pub description_html: Option<::serde_json::Value>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub ci_default_git_depth: Option<i64>,
     pub ci_delete_pipelines_in_seconds: Option<i64>,
@@ -1105,7 +1105,7 @@ pub struct ApiEntitiesProject {
     pub build_git_strategy: Option<String>,
     pub keep_latest_artifact: Option<bool>,
     pub restrict_user_defined_variables: Option<bool>,
-    pub ci_pipeline_variables_minimum_override_role: Option<String>,
+    pub ci_pipeline_variables_minimum_override_role: Option<::serde_json::Value>,
     pub runners_token: Option<String>,
     pub runner_token_expiration_interval: Option<i64>,
     pub group_runners_enabled: Option<bool>,
@@ -1134,30 +1134,30 @@ pub struct ApiEntitiesProject {
     pub warn_about_potentially_unwanted_characters: Option<bool>,
     pub autoclose_referenced_issues: Option<bool>,
     pub max_artifacts_size: Option<i64>,
-    pub approvals_before_merge: Option<String>,
-    pub mirror: Option<String>,
-    pub mirror_user_id: Option<String>,
-    pub mirror_trigger_builds: Option<String>,
-    pub only_mirror_protected_branches: Option<String>,
-    pub mirror_overwrites_diverged_branches: Option<String>,
+    pub approvals_before_merge: Option<i64>,
+    pub mirror: Option<bool>,
+    pub mirror_user_id: Option<::serde_json::Value>,
+    pub mirror_trigger_builds: Option<bool>,
+    pub only_mirror_protected_branches: Option<::serde_json::Value>,
+    pub mirror_overwrites_diverged_branches: Option<::serde_json::Value>,
     pub external_authorization_classification_label: Option<String>,
-    pub marked_for_deletion_at: Option<String>,
-    pub marked_for_deletion_on: Option<String>,
-    pub requirements_enabled: Option<String>,
+    pub marked_for_deletion_at: Option<::serde_json::Value>,
+    pub marked_for_deletion_on: Option<::serde_json::Value>,
+    pub requirements_enabled: Option<::serde_json::Value>,
     pub requirements_access_level: Option<String>,
-    pub security_and_compliance_enabled: Option<String>,
+    pub security_and_compliance_enabled: Option<::serde_json::Value>,
     pub secret_push_protection_enabled: Option<bool>,
     pub pre_receive_secret_detection_enabled: Option<bool>,
-    pub compliance_frameworks: Option<String>,
-    pub issues_template: Option<String>,
-    pub merge_requests_template: Option<String>,
-    pub ci_restrict_pipeline_cancellation_role: Option<String>,
-    pub merge_pipelines_enabled: Option<String>,
-    pub merge_trains_enabled: Option<String>,
-    pub merge_trains_skip_train_allowed: Option<String>,
-    pub only_allow_merge_if_all_status_checks_passed: Option<String>,
+    pub compliance_frameworks: Option<::serde_json::Value>,
+    pub issues_template: Option<::serde_json::Value>,
+    pub merge_requests_template: Option<::serde_json::Value>,
+    pub ci_restrict_pipeline_cancellation_role: Option<::serde_json::Value>,
+    pub merge_pipelines_enabled: Option<::serde_json::Value>,
+    pub merge_trains_enabled: Option<::serde_json::Value>,
+    pub merge_trains_skip_train_allowed: Option<::serde_json::Value>,
+    pub only_allow_merge_if_all_status_checks_passed: Option<bool>,
     pub allow_pipeline_trigger_approve_deployment: Option<bool>,
-    pub prevent_merge_without_jira_issue: Option<String>,
+    pub prevent_merge_without_jira_issue: Option<bool>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
@@ -1325,7 +1325,7 @@ pub struct ApiEntitiesBasicProjectDetails {
     pub star_count: Option<i64>,
     pub last_activity_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub namespace: Option<ApiEntitiesNamespaceBasic>,
-    pub custom_attributes: Option<ApiEntitiesCustomAttribute>,
+    pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub repository_storage: Option<String>,
 }
 #[cfg(
@@ -1370,33 +1370,33 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesContainerExpirationPolicy {
     pub cadence: Option<String>,
-    pub enabled: Option<String>,
-    pub keep_n: Option<String>,
+    pub enabled: Option<bool>,
+    pub keep_n: Option<i64>,
     pub older_than: Option<String>,
     pub name_regex: Option<String>,
     pub name_regex_keep: Option<String>,
-    pub next_run_at: Option<String>,
+    pub next_run_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesContainerExpirationPolicy { opt(cadence), opt(enabled), opt(keep_n),
-    opt(older_than), opt(name_regex), opt(name_regex_keep), opt(next_run_at) }
+    opt(older_than), opt(name_regex), opt(name_regex_keep), opt(next_run_at, lenient) }
 );
 /// Schema `#/components/schemas/API_Entities_ProjectStatistics`.
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProjectStatistics {
-    pub commit_count: Option<String>,
-    pub storage_size: Option<String>,
-    pub repository_size: Option<String>,
-    pub wiki_size: Option<String>,
-    pub lfs_objects_size: Option<String>,
-    pub job_artifacts_size: Option<String>,
-    pub pipeline_artifacts_size: Option<String>,
-    pub packages_size: Option<String>,
-    pub snippets_size: Option<String>,
-    pub uploads_size: Option<String>,
-    pub container_registry_size: Option<String>,
+    pub commit_count: Option<::serde_json::Value>,
+    pub storage_size: Option<::serde_json::Value>,
+    pub repository_size: Option<::serde_json::Value>,
+    pub wiki_size: Option<::serde_json::Value>,
+    pub lfs_objects_size: Option<::serde_json::Value>,
+    pub job_artifacts_size: Option<::serde_json::Value>,
+    pub pipeline_artifacts_size: Option<::serde_json::Value>,
+    pub packages_size: Option<::serde_json::Value>,
+    pub snippets_size: Option<::serde_json::Value>,
+    pub uploads_size: Option<::serde_json::Value>,
+    pub container_registry_size: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
@@ -1481,18 +1481,18 @@ runtime::object!(write RevokeGroupTokenBody { req(token) });
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesAuditEvent {
-    pub id: Option<String>,
-    pub author_id: Option<String>,
-    pub entity_id: Option<String>,
-    pub entity_type: Option<String>,
-    pub event_name: Option<String>,
-    pub details: Option<String>,
-    pub created_at: Option<String>,
+    pub id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub entity_id: Option<::serde_json::Value>,
+    pub entity_type: Option<::serde_json::Value>,
+    pub event_name: Option<::serde_json::Value>,
+    pub details: Option<::serde_json::Value>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read EeApiEntitiesAuditEvent { opt(id), opt(author_id), opt(entity_id),
-    opt(entity_type), opt(event_name), opt(details), opt(created_at) }
+    opt(entity_type), opt(event_name), opt(details), opt(created_at, lenient) }
 );
 /// API_Entities_UserPublic model
 ///
@@ -1509,7 +1509,7 @@ pub struct ApiEntitiesUserPublic {
     pub avatar_path: Option<String>,
     pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub web_url: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub bio: Option<String>,
     pub location: Option<String>,
     pub public_email: Option<String>,
@@ -1519,14 +1519,14 @@ pub struct ApiEntitiesUserPublic {
     pub discord: Option<String>,
     pub website_url: Option<String>,
     pub organization: Option<String>,
-    pub job_title: Option<String>,
+    pub job_title: Option<::serde_json::Value>,
     pub pronouns: Option<String>,
-    pub bot: Option<String>,
-    pub work_information: Option<String>,
-    pub followers: Option<String>,
-    pub following: Option<String>,
-    pub is_followed: Option<String>,
-    pub local_time: Option<String>,
+    pub bot: Option<::serde_json::Value>,
+    pub work_information: Option<::serde_json::Value>,
+    pub followers: Option<::serde_json::Value>,
+    pub following: Option<::serde_json::Value>,
+    pub is_followed: Option<::serde_json::Value>,
+    pub local_time: Option<::serde_json::Value>,
     pub last_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub confirmed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub last_activity_on: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -1535,22 +1535,22 @@ pub struct ApiEntitiesUserPublic {
     pub color_scheme_id: Option<i64>,
     pub projects_limit: Option<i64>,
     pub current_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub identities: Option<ApiEntitiesIdentity>,
+    pub identities: Option<Vec<ApiEntitiesIdentity>>,
     pub can_create_group: Option<bool>,
     pub can_create_project: Option<bool>,
     pub two_factor_enabled: Option<bool>,
-    pub external: Option<String>,
-    pub private_profile: Option<bool>,
+    pub external: Option<bool>,
+    pub private_profile: Option<String>,
     pub commit_email: Option<String>,
-    pub shared_runners_minutes_limit: Option<String>,
-    pub extra_shared_runners_minutes_limit: Option<String>,
-    pub scim_identities: Option<ApiEntitiesScimIdentity>,
+    pub shared_runners_minutes_limit: Option<i64>,
+    pub extra_shared_runners_minutes_limit: Option<i64>,
+    pub scim_identities: Option<Vec<ApiEntitiesScimIdentity>>,
 }
 #[cfg(any(feature = "groups", feature = "keys"))]
 runtime::object!(
     read ApiEntitiesUserPublic { opt(id), opt(username), opt(name), opt(state),
     opt(locked), opt(avatar_url), opt(avatar_path), opt(custom_attributes), opt(web_url),
-    opt(created_at), opt(bio), opt(location), opt(public_email), opt(skype),
+    opt(created_at, lenient), opt(bio), opt(location), opt(public_email), opt(skype),
     opt(linkedin), opt(twitter), opt(discord), opt(website_url), opt(organization),
     opt(job_title), opt(pronouns), opt(bot), opt(work_information), opt(followers),
     opt(following), opt(is_followed), opt(local_time), opt(last_sign_in_at, lenient),
@@ -1567,7 +1567,7 @@ runtime::object!(
 pub struct ApiEntitiesIdentity {
     pub provider: Option<String>,
     pub extern_uid: Option<String>,
-    pub saml_provider_id: Option<String>,
+    pub saml_provider_id: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "groups", feature = "members", feature = "users", feature = "keys"))]
 runtime::object!(
@@ -1578,8 +1578,8 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesScimIdentity {
     pub extern_uid: Option<String>,
-    pub group_id: Option<String>,
-    pub active: Option<String>,
+    pub group_id: Option<i64>,
+    pub active: Option<bool>,
 }
 #[cfg(any(feature = "groups", feature = "users", feature = "keys"))]
 runtime::object!(
@@ -1696,7 +1696,7 @@ runtime::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesCiResetTokenResult {
     pub token: Option<String>,
-    pub token_expires_at: Option<String>,
+    pub token_expires_at: Option<::serde_json::Value>,
 }
 #[cfg(feature = "runners")]
 runtime::object!(
@@ -1799,17 +1799,17 @@ runtime::object!(
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesCluster {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub name: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub domain: Option<String>,
-    pub enabled: Option<String>,
-    pub managed: Option<String>,
-    pub provider_type: Option<String>,
-    pub platform_type: Option<String>,
+    pub enabled: Option<bool>,
+    pub managed: Option<bool>,
+    pub provider_type: Option<::serde_json::Value>,
+    pub platform_type: Option<::serde_json::Value>,
     pub environment_scope: Option<String>,
-    pub cluster_type: Option<String>,
-    pub namespace_per_environment: Option<String>,
+    pub cluster_type: Option<::serde_json::Value>,
+    pub namespace_per_environment: Option<bool>,
     pub user: Option<ApiEntitiesUserBasic>,
     pub platform_kubernetes: Option<ApiEntitiesPlatformKubernetes>,
     pub provider_gcp: Option<ApiEntitiesProviderGcp>,
@@ -1817,7 +1817,7 @@ pub struct ApiEntitiesCluster {
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
-    read ApiEntitiesCluster { opt(id), opt(name), opt(created_at), opt(domain),
+    read ApiEntitiesCluster { opt(id), opt(name), opt(created_at, lenient), opt(domain),
     opt(enabled), opt(managed), opt(provider_type), opt(platform_type),
     opt(environment_scope), opt(cluster_type), opt(namespace_per_environment), opt(user),
     opt(platform_kubernetes), opt(provider_gcp), opt(management_project) }
@@ -1827,7 +1827,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesPlatformKubernetes {
     pub api_url: Option<String>,
-    pub namespace: Option<String>,
+    pub namespace: Option<::serde_json::Value>,
     pub authorization_type: Option<String>,
     pub ca_cert: Option<String>,
 }
@@ -1840,13 +1840,13 @@ runtime::object!(
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProviderGcp {
-    pub cluster_id: Option<String>,
-    pub status_name: Option<String>,
-    pub gcp_project_id: Option<String>,
-    pub zone: Option<String>,
-    pub machine_type: Option<String>,
-    pub num_nodes: Option<String>,
-    pub endpoint: Option<String>,
+    pub cluster_id: Option<::serde_json::Value>,
+    pub status_name: Option<::serde_json::Value>,
+    pub gcp_project_id: Option<::serde_json::Value>,
+    pub zone: Option<::serde_json::Value>,
+    pub machine_type: Option<::serde_json::Value>,
+    pub num_nodes: Option<::serde_json::Value>,
+    pub endpoint: Option<::serde_json::Value>,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
@@ -1899,17 +1899,17 @@ runtime::object!(
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesClusterGroup {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub name: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub domain: Option<String>,
-    pub enabled: Option<String>,
-    pub managed: Option<String>,
-    pub provider_type: Option<String>,
-    pub platform_type: Option<String>,
+    pub enabled: Option<bool>,
+    pub managed: Option<bool>,
+    pub provider_type: Option<::serde_json::Value>,
+    pub platform_type: Option<::serde_json::Value>,
     pub environment_scope: Option<String>,
-    pub cluster_type: Option<String>,
-    pub namespace_per_environment: Option<String>,
+    pub cluster_type: Option<::serde_json::Value>,
+    pub namespace_per_environment: Option<bool>,
     pub user: Option<ApiEntitiesUserBasic>,
     pub platform_kubernetes: Option<ApiEntitiesPlatformKubernetes>,
     pub provider_gcp: Option<ApiEntitiesProviderGcp>,
@@ -1918,8 +1918,8 @@ pub struct ApiEntitiesClusterGroup {
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
-    read ApiEntitiesClusterGroup { opt(id), opt(name), opt(created_at), opt(domain),
-    opt(enabled), opt(managed), opt(provider_type), opt(platform_type),
+    read ApiEntitiesClusterGroup { opt(id), opt(name), opt(created_at, lenient),
+    opt(domain), opt(enabled), opt(managed), opt(provider_type), opt(platform_type),
     opt(environment_scope), opt(cluster_type), opt(namespace_per_environment), opt(user),
     opt(platform_kubernetes), opt(provider_gcp), opt(management_project), opt(group) }
 );
@@ -1931,7 +1931,7 @@ runtime::object!(
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesBasicGroupDetails {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub web_url: Option<String>,
     pub name: Option<String>,
 }
@@ -2092,7 +2092,7 @@ pub struct ApiEntitiesContainerRegistryRepository {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub cleanup_policy_started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub tags_count: Option<i64>,
-    pub tags: Option<ApiEntitiesContainerRegistryTag>,
+    pub tags: Option<Vec<ApiEntitiesContainerRegistryTag>>,
     pub delete_api_path: Option<String>,
     pub size: Option<i64>,
     pub status: Option<String>,
@@ -2225,7 +2225,7 @@ pub struct ApiEntitiesBulkImportsExportStatus {
     pub batched: Option<bool>,
     pub batches_count: Option<i64>,
     pub total_objects_count: Option<i64>,
-    pub batches: Option<ApiEntitiesBulkImportsExportBatchStatus>,
+    pub batches: Option<Vec<ApiEntitiesBulkImportsExportBatchStatus>>,
 }
 #[cfg(any(feature = "group_export", feature = "project_export"))]
 runtime::object!(
@@ -2277,7 +2277,7 @@ runtime::object!(
 pub struct ApiEntitiesPackage {
     pub id: Option<i64>,
     pub name: Option<String>,
-    pub conan_package_name: Option<String>,
+    pub conan_package_name: Option<::serde_json::Value>,
     pub version: Option<String>,
     pub package_type: Option<String>,
     pub status: Option<String>,
@@ -2286,10 +2286,10 @@ pub struct ApiEntitiesPackage {
     pub last_downloaded_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub project_id: Option<i64>,
     pub project_path: Option<String>,
-    pub tags: Option<String>,
+    pub tags: Option<::serde_json::Value>,
     pub pipeline: Option<ApiEntitiesPackagePipeline>,
-    pub pipelines: Option<ApiEntitiesPackagePipeline>,
-    pub versions: Option<ApiEntitiesPackageVersion>,
+    pub pipelines: Option<Vec<ApiEntitiesPackagePipeline>>,
+    pub versions: Option<Vec<ApiEntitiesPackageVersion>>,
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 runtime::object!(
@@ -2302,8 +2302,8 @@ runtime::object!(
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesPackageLinks {
-    pub web_path: Option<String>,
-    pub delete_api_path: Option<String>,
+    pub web_path: Option<::serde_json::Value>,
+    pub delete_api_path: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 runtime::object!(read ApiEntitiesPackageLinks { opt(web_path), opt(delete_api_path) });
@@ -2347,16 +2347,16 @@ runtime::object!(
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesPackageVersion {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub version: Option<String>,
-    pub created_at: Option<String>,
-    pub tags: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub tags: Option<::serde_json::Value>,
     pub pipeline: Option<ApiEntitiesPackagePipeline>,
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 runtime::object!(
-    read ApiEntitiesPackageVersion { opt(id), opt(version), opt(created_at), opt(tags),
-    opt(pipeline) }
+    read ApiEntitiesPackageVersion { opt(id), opt(version), opt(created_at, lenient),
+    opt(tags), opt(pipeline) }
 );
 /// API_Entities_Ci_Variable model
 ///
@@ -2465,7 +2465,7 @@ runtime::object!(
 pub struct ApiEntitiesIntegrationBasic {
     pub id: Option<i64>,
     pub title: Option<String>,
-    pub slug: Option<i64>,
+    pub slug: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub active: Option<bool>,
@@ -4071,7 +4071,7 @@ runtime::object!(
 pub struct ApiEntitiesIntegration {
     pub id: Option<i64>,
     pub title: Option<String>,
-    pub slug: Option<i64>,
+    pub slug: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub active: Option<bool>,
@@ -4167,18 +4167,19 @@ runtime::int_enum!(
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesInvitation {
-    pub access_level: Option<String>,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    pub invite_email: Option<String>,
-    pub invite_token: Option<String>,
-    pub user_name: Option<String>,
-    pub created_by_name: Option<String>,
+    pub access_level: Option<::serde_json::Value>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::serde_json::Value>,
+    pub invite_email: Option<::serde_json::Value>,
+    pub invite_token: Option<::serde_json::Value>,
+    pub user_name: Option<::serde_json::Value>,
+    pub created_by_name: Option<::serde_json::Value>,
 }
 #[cfg(feature = "invitations")]
 runtime::object!(
-    read ApiEntitiesInvitation { opt(access_level), opt(created_at), opt(expires_at),
-    opt(invite_email), opt(invite_token), opt(user_name), opt(created_by_name) }
+    read ApiEntitiesInvitation { opt(access_level), opt(created_at, lenient),
+    opt(expires_at), opt(invite_email), opt(invite_token), opt(user_name),
+    opt(created_by_name) }
 );
 /// Updates a group or project invitation.
 ///
@@ -4232,16 +4233,16 @@ runtime::int_enum!(
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMarkdownUploadAdmin {
-    pub id: Option<String>,
-    pub size: Option<String>,
+    pub id: Option<i64>,
+    pub size: Option<i64>,
     pub filename: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub uploaded_by: Option<ApiEntitiesUserSafe>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesMarkdownUploadAdmin { opt(id), opt(size), opt(filename),
-    opt(created_at), opt(uploaded_by) }
+    opt(created_at, lenient), opt(uploaded_by) }
 );
 /// Schema `#/components/schemas/API_Entities_UserSafe`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -4268,22 +4269,22 @@ pub struct ApiEntitiesMember {
     pub avatar_path: Option<String>,
     pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub web_url: Option<String>,
-    pub access_level: Option<String>,
-    pub created_at: Option<String>,
+    pub access_level: Option<::serde_json::Value>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub created_by: Option<ApiEntitiesUserBasic>,
-    pub expires_at: Option<String>,
+    pub expires_at: Option<::serde_json::Value>,
     pub group_saml_identity: Option<ApiEntitiesIdentity>,
-    pub email: Option<String>,
-    pub is_using_seat: Option<String>,
-    pub r#override: Option<String>,
-    pub membership_state: Option<String>,
+    pub email: Option<::serde_json::Value>,
+    pub is_using_seat: Option<::serde_json::Value>,
+    pub r#override: Option<::serde_json::Value>,
+    pub membership_state: Option<::serde_json::Value>,
     pub member_role: Option<EeApiEntitiesMemberRole>,
 }
 #[cfg(any(feature = "groups", feature = "members"))]
 runtime::object!(
     read ApiEntitiesMember { opt(id), opt(username), opt(name), opt(state), opt(locked),
     opt(avatar_url), opt(avatar_path), opt(custom_attributes), opt(web_url),
-    opt(access_level), opt(created_at), opt(created_by), opt(expires_at),
+    opt(access_level), opt(created_at, lenient), opt(created_by), opt(expires_at),
     opt(group_saml_identity), opt(email), opt(is_using_seat), opt(r#override =
     "override"), opt(membership_state), opt(member_role) }
 );
@@ -4452,27 +4453,27 @@ runtime::string_enum!(
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesBillableMembership {
-    pub id: Option<String>,
-    pub source_id: Option<String>,
-    pub source_full_name: Option<String>,
-    pub source_members_url: Option<String>,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
+    pub id: Option<i64>,
+    pub source_id: Option<::serde_json::Value>,
+    pub source_full_name: Option<::serde_json::Value>,
+    pub source_members_url: Option<::serde_json::Value>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::serde_json::Value>,
     pub access_level: Option<EeApiEntitiesBillableMembershipAccessLevel>,
 }
 #[cfg(feature = "groups")]
 runtime::object!(
     read EeApiEntitiesBillableMembership { opt(id), opt(source_id),
-    opt(source_full_name), opt(source_members_url), opt(created_at), opt(expires_at),
-    opt(access_level) }
+    opt(source_full_name), opt(source_members_url), opt(created_at, lenient),
+    opt(expires_at), opt(access_level) }
 );
 /// Schema `#/components/schemas/EE_API_Entities_BillableMembership/properties/access_level`.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesBillableMembershipAccessLevel {
-    pub string_value: Option<String>,
-    pub integer_value: Option<String>,
-    pub custom_role: Option<String>,
+    pub string_value: Option<::serde_json::Value>,
+    pub integer_value: Option<::serde_json::Value>,
+    pub custom_role: Option<::serde_json::Value>,
 }
 #[cfg(feature = "groups")]
 runtime::object!(
@@ -4495,68 +4496,69 @@ pub struct ApiEntitiesMergeRequestBasic {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub merged_by: Option<ApiEntitiesUserBasic>,
     pub merge_user: Option<ApiEntitiesUserBasic>,
-    pub merged_at: Option<String>,
+    pub merged_at: Option<::serde_json::Value>,
     pub closed_by: Option<ApiEntitiesUserBasic>,
-    pub closed_at: Option<String>,
-    pub title_html: Option<String>,
-    pub description_html: Option<String>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub title_html: Option<::serde_json::Value>,
+    pub description_html: Option<::serde_json::Value>,
     pub target_branch: Option<String>,
-    pub source_branch: Option<String>,
-    pub user_notes_count: Option<String>,
-    pub upvotes: Option<String>,
-    pub downvotes: Option<String>,
+    pub source_branch: Option<::serde_json::Value>,
+    pub user_notes_count: Option<::serde_json::Value>,
+    pub upvotes: Option<::serde_json::Value>,
+    pub downvotes: Option<::serde_json::Value>,
     pub author: Option<ApiEntitiesUserBasic>,
-    pub assignees: Option<ApiEntitiesUserBasic>,
+    pub assignees: Option<Vec<ApiEntitiesUserBasic>>,
     pub assignee: Option<ApiEntitiesUserBasic>,
-    pub reviewers: Option<ApiEntitiesUserBasic>,
-    pub source_project_id: Option<String>,
-    pub target_project_id: Option<String>,
-    pub labels: Option<String>,
-    pub draft: Option<String>,
-    pub imported: Option<String>,
+    pub reviewers: Option<Vec<ApiEntitiesUserBasic>>,
+    pub source_project_id: Option<::serde_json::Value>,
+    pub target_project_id: Option<::serde_json::Value>,
+    pub labels: Option<::serde_json::Value>,
+    pub draft: Option<::serde_json::Value>,
+    pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub work_in_progress: Option<String>,
+    pub work_in_progress: Option<::serde_json::Value>,
     pub milestone: Option<ApiEntitiesMilestone>,
-    pub merge_when_pipeline_succeeds: Option<String>,
-    pub merge_status: Option<String>,
-    pub detailed_merge_status: Option<String>,
+    pub merge_when_pipeline_succeeds: Option<::serde_json::Value>,
+    pub merge_status: Option<::serde_json::Value>,
+    pub detailed_merge_status: Option<::serde_json::Value>,
     pub merge_after: Option<String>,
     pub sha: Option<String>,
-    pub merge_commit_sha: Option<String>,
-    pub squash_commit_sha: Option<String>,
-    pub discussion_locked: Option<String>,
-    pub should_remove_source_branch: Option<String>,
-    pub force_remove_source_branch: Option<String>,
-    pub prepared_at: Option<String>,
-    pub allow_collaboration: Option<String>,
-    pub allow_maintainer_to_push: Option<String>,
-    pub reference: Option<String>,
+    pub merge_commit_sha: Option<::serde_json::Value>,
+    pub squash_commit_sha: Option<::serde_json::Value>,
+    pub discussion_locked: Option<bool>,
+    pub should_remove_source_branch: Option<::serde_json::Value>,
+    pub force_remove_source_branch: Option<::serde_json::Value>,
+    pub prepared_at: Option<::serde_json::Value>,
+    pub allow_collaboration: Option<bool>,
+    pub allow_maintainer_to_push: Option<bool>,
+    pub reference: Option<::serde_json::Value>,
     pub references: Option<ApiEntitiesIssuableReferences>,
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
-    pub squash: Option<String>,
-    pub squash_on_merge: Option<String>,
-    pub task_completion_status: Option<String>,
-    pub has_conflicts: Option<String>,
-    pub blocking_discussions_resolved: Option<String>,
-    pub approvals_before_merge: Option<String>,
+    pub squash: Option<bool>,
+    pub squash_on_merge: Option<::serde_json::Value>,
+    pub task_completion_status: Option<::serde_json::Value>,
+    pub has_conflicts: Option<::serde_json::Value>,
+    pub blocking_discussions_resolved: Option<::serde_json::Value>,
+    pub approvals_before_merge: Option<i64>,
 }
 #[cfg(any(feature = "commits", feature = "deployments", feature = "merge_requests"))]
 runtime::object!(
     read ApiEntitiesMergeRequestBasic { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at),
-    opt(title_html), opt(description_html), opt(target_branch), opt(source_branch),
-    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author), opt(assignees),
-    opt(assignee), opt(reviewers), opt(source_project_id), opt(target_project_id),
-    opt(labels), opt(draft), opt(imported), opt(imported_from), opt(work_in_progress),
-    opt(milestone), opt(merge_when_pipeline_succeeds), opt(merge_status),
-    opt(detailed_merge_status), opt(merge_after), opt(sha), opt(merge_commit_sha),
-    opt(squash_commit_sha), opt(discussion_locked), opt(should_remove_source_branch),
-    opt(force_remove_source_branch), opt(prepared_at), opt(allow_collaboration),
-    opt(allow_maintainer_to_push), opt(reference), opt(references), opt(web_url),
-    opt(time_stats), opt(squash), opt(squash_on_merge), opt(task_completion_status),
-    opt(has_conflicts), opt(blocking_discussions_resolved), opt(approvals_before_merge) }
+    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at,
+    lenient), opt(title_html), opt(description_html), opt(target_branch),
+    opt(source_branch), opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author),
+    opt(assignees), opt(assignee), opt(reviewers), opt(source_project_id),
+    opt(target_project_id), opt(labels), opt(draft), opt(imported), opt(imported_from),
+    opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
+    opt(merge_status), opt(detailed_merge_status), opt(merge_after), opt(sha),
+    opt(merge_commit_sha), opt(squash_commit_sha), opt(discussion_locked),
+    opt(should_remove_source_branch), opt(force_remove_source_branch), opt(prepared_at),
+    opt(allow_collaboration), opt(allow_maintainer_to_push), opt(reference),
+    opt(references), opt(web_url), opt(time_stats), opt(squash), opt(squash_on_merge),
+    opt(task_completion_status), opt(has_conflicts), opt(blocking_discussions_resolved),
+    opt(approvals_before_merge) }
 );
 /// Schema `#/components/schemas/API_Entities_Milestone`.
 #[cfg(
@@ -4570,18 +4572,18 @@ runtime::object!(
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMilestone {
-    pub id: Option<String>,
-    pub iid: Option<String>,
-    pub project_id: Option<String>,
-    pub group_id: Option<String>,
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub group_id: Option<i64>,
     pub title: Option<String>,
     pub description: Option<String>,
     pub state: Option<String>,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub due_date: Option<String>,
-    pub start_date: Option<String>,
-    pub expired: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::serde_json::Value>,
+    pub expired: Option<bool>,
     pub web_url: Option<String>,
 }
 #[cfg(
@@ -4595,8 +4597,8 @@ pub struct ApiEntitiesMilestone {
 )]
 runtime::object!(
     read ApiEntitiesMilestone { opt(id), opt(iid), opt(project_id), opt(group_id),
-    opt(title), opt(description), opt(state), opt(created_at), opt(updated_at),
-    opt(due_date), opt(start_date), opt(expired), opt(web_url) }
+    opt(title), opt(description), opt(state), opt(created_at, lenient), opt(updated_at,
+    lenient), opt(due_date), opt(start_date), opt(expired), opt(web_url) }
 );
 /// Schema `#/components/schemas/API_Entities_IssuableReferences`.
 #[cfg(
@@ -4818,7 +4820,7 @@ pub struct ApiEntitiesNugetSearchResult {
     pub total_downloads: Option<i64>,
     pub verified: Option<bool>,
     pub version: Option<String>,
-    pub versions: Option<ApiEntitiesNugetSearchResultVersion>,
+    pub versions: Option<Vec<ApiEntitiesNugetSearchResultVersion>>,
     pub tags: Option<String>,
     pub authors: Option<String>,
     pub description: Option<String>,
@@ -4859,14 +4861,14 @@ pub struct ApiEntitiesRelease {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub released_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub upcoming_release: Option<bool>,
-    pub description_html: Option<String>,
+    pub description_html: Option<::serde_json::Value>,
     pub author: Option<ApiEntitiesUserBasic>,
     pub commit: Option<ApiEntitiesCommit>,
-    pub milestones: Option<ApiEntitiesMilestoneWithStats>,
+    pub milestones: Option<Vec<ApiEntitiesMilestoneWithStats>>,
     pub commit_path: Option<String>,
     pub tag_path: Option<String>,
     pub assets: Option<ApiEntitiesReleaseAssets>,
-    pub evidences: Option<ApiEntitiesReleasesEvidence>,
+    pub evidences: Option<Vec<ApiEntitiesReleasesEvidence>>,
     pub links: Option<ApiEntitiesReleaseLinks>,
 }
 #[cfg(feature = "releases")]
@@ -4937,34 +4939,34 @@ runtime::object!(
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMilestoneWithStats {
-    pub id: Option<String>,
-    pub iid: Option<String>,
-    pub project_id: Option<String>,
-    pub group_id: Option<String>,
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub group_id: Option<i64>,
     pub title: Option<String>,
     pub description: Option<String>,
     pub state: Option<String>,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub due_date: Option<String>,
-    pub start_date: Option<String>,
-    pub expired: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::serde_json::Value>,
+    pub expired: Option<bool>,
     pub web_url: Option<String>,
     pub issue_stats: Option<ApiEntitiesMilestoneWithStatsIssueStats>,
 }
 #[cfg(feature = "releases")]
 runtime::object!(
     read ApiEntitiesMilestoneWithStats { opt(id), opt(iid), opt(project_id),
-    opt(group_id), opt(title), opt(description), opt(state), opt(created_at),
-    opt(updated_at), opt(due_date), opt(start_date), opt(expired), opt(web_url),
+    opt(group_id), opt(title), opt(description), opt(state), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(due_date), opt(start_date), opt(expired), opt(web_url),
     opt(issue_stats) }
 );
 /// Schema `#/components/schemas/API_Entities_MilestoneWithStats/properties/issue_stats`.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMilestoneWithStatsIssueStats {
-    pub total: Option<String>,
-    pub closed: Option<String>,
+    pub total: Option<::serde_json::Value>,
+    pub closed: Option<::serde_json::Value>,
 }
 #[cfg(feature = "releases")]
 runtime::object!(
@@ -4975,8 +4977,8 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesReleaseAssets {
     pub count: Option<i64>,
-    pub sources: Option<ApiEntitiesReleasesSource>,
-    pub links: Option<ApiEntitiesReleasesLink>,
+    pub sources: Option<Vec<ApiEntitiesReleasesSource>>,
+    pub links: Option<Vec<ApiEntitiesReleasesLink>>,
 }
 #[cfg(feature = "releases")]
 runtime::object!(read ApiEntitiesReleaseAssets { opt(count), opt(sources), opt(links) });
@@ -5023,12 +5025,12 @@ runtime::object!(
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesReleaseLinks {
-    pub closed_issues_url: Option<String>,
-    pub closed_merge_requests_url: Option<String>,
-    pub edit_url: Option<String>,
-    pub merged_merge_requests_url: Option<String>,
-    pub opened_issues_url: Option<String>,
-    pub opened_merge_requests_url: Option<String>,
+    pub closed_issues_url: Option<::serde_json::Value>,
+    pub closed_merge_requests_url: Option<::serde_json::Value>,
+    pub edit_url: Option<::serde_json::Value>,
+    pub merged_merge_requests_url: Option<::serde_json::Value>,
+    pub opened_issues_url: Option<::serde_json::Value>,
+    pub opened_merge_requests_url: Option<::serde_json::Value>,
     pub self_: Option<String>,
 }
 #[cfg(feature = "releases")]
@@ -5723,7 +5725,7 @@ pub struct ApiEntitiesUser {
     pub avatar_path: Option<String>,
     pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub web_url: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub bio: Option<String>,
     pub location: Option<String>,
     pub public_email: Option<String>,
@@ -5733,14 +5735,14 @@ pub struct ApiEntitiesUser {
     pub discord: Option<String>,
     pub website_url: Option<String>,
     pub organization: Option<String>,
-    pub job_title: Option<String>,
+    pub job_title: Option<::serde_json::Value>,
     pub pronouns: Option<String>,
-    pub bot: Option<String>,
-    pub work_information: Option<String>,
-    pub followers: Option<String>,
-    pub following: Option<String>,
-    pub is_followed: Option<String>,
-    pub local_time: Option<String>,
+    pub bot: Option<::serde_json::Value>,
+    pub work_information: Option<::serde_json::Value>,
+    pub followers: Option<::serde_json::Value>,
+    pub following: Option<::serde_json::Value>,
+    pub is_followed: Option<::serde_json::Value>,
+    pub local_time: Option<::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -5756,7 +5758,7 @@ pub struct ApiEntitiesUser {
 runtime::object!(
     read ApiEntitiesUser { opt(id), opt(username), opt(name), opt(state), opt(locked),
     opt(avatar_url), opt(avatar_path), opt(custom_attributes), opt(web_url),
-    opt(created_at), opt(bio), opt(location), opt(public_email), opt(skype),
+    opt(created_at, lenient), opt(bio), opt(location), opt(public_email), opt(skype),
     opt(linkedin), opt(twitter), opt(discord), opt(website_url), opt(organization),
     opt(job_title), opt(pronouns), opt(bot), opt(work_information), opt(followers),
     opt(following), opt(is_followed), opt(local_time) }
@@ -5818,7 +5820,7 @@ runtime::object!(
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesCiJobProject {
-    pub ci_job_token_scope_enabled: Option<String>,
+    pub ci_job_token_scope_enabled: Option<bool>,
 }
 #[cfg(
     any(
@@ -6296,7 +6298,7 @@ pub struct ApiEntitiesCiPipeline {
     /// Time spent running in seconds
     pub duration: Option<i64>,
     /// Time spent enqueued in seconds
-    pub queued_duration: Option<i64>,
+    pub queued_duration: Option<f64>,
     pub coverage: Option<f64>,
     pub detailed_status: Option<DetailedStatusEntity>,
 }
@@ -6371,7 +6373,7 @@ pub struct ApiEntitiesCiPipelineWithMetadata {
     /// Time spent running in seconds
     pub duration: Option<i64>,
     /// Time spent enqueued in seconds
-    pub queued_duration: Option<i64>,
+    pub queued_duration: Option<f64>,
     pub coverage: Option<f64>,
     pub detailed_status: Option<DetailedStatusEntity>,
     pub name: Option<String>,
@@ -6473,7 +6475,7 @@ pub struct TestCaseEntity {
     pub execution_time: Option<i64>,
     pub system_output: Option<String>,
     pub stack_trace: Option<String>,
-    pub recent_failures: Option<String>,
+    pub recent_failures: Option<::serde_json::Value>,
     pub attachment_url: Option<String>,
 }
 #[cfg(feature = "projects")]
@@ -6488,11 +6490,12 @@ runtime::object!(
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestReportSummaryEntity {
-    pub total: Option<i64>,
-    pub test_suites: Option<TestSuiteSummaryEntity>,
+    pub test_suites: Option<Vec<TestSuiteSummaryEntity>>,
+    /// The counts of all the pipeline's test suites together.
+    pub total: Option<TestReportSummaryEntityTotal>,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read TestReportSummaryEntity { opt(total), opt(test_suites) });
+runtime::object!(read TestReportSummaryEntity { opt(test_suites), opt(total) });
 /// Schema `#/components/schemas/TestSuiteSummaryEntity`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6513,6 +6516,32 @@ runtime::object!(
     read TestSuiteSummaryEntity { opt(name), opt(total_time), opt(total_count),
     opt(success_count), opt(failed_count), opt(skipped_count), opt(error_count),
     opt(suite_error), opt(test_cases), opt(build_ids) }
+);
+/// The counts of all the pipeline's test suites together.
+///
+/// Schema `#/components/schemas/TestReportSummaryEntity/properties/total`.
+#[cfg(feature = "projects")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TestReportSummaryEntityTotal {
+    /// Seconds the tests took.
+    pub time: Option<f64>,
+    /// Tests run.
+    pub count: Option<i64>,
+    /// Tests that passed.
+    pub success: Option<i64>,
+    /// Tests that failed.
+    pub failed: Option<i64>,
+    /// Tests skipped.
+    pub skipped: Option<i64>,
+    /// Tests that errored.
+    pub error: Option<i64>,
+    /// Why a suite could not be parsed
+    pub suite_error: Option<String>,
+}
+#[cfg(feature = "projects")]
+runtime::object!(
+    read TestReportSummaryEntityTotal { opt(time), opt(count), opt(success), opt(failed),
+    opt(skipped), opt(error), opt(suite_error) }
 );
 /// Updates pipeline metadata
 ///
@@ -6565,7 +6594,7 @@ pub struct ApiEntitiesCiPipelineScheduleDetails {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub owner: Option<ApiEntitiesUserBasic>,
     pub last_pipeline: Option<ApiEntitiesCiPipelineBasic>,
-    pub variables: Option<ApiEntitiesCiVariable>,
+    pub variables: Option<Vec<ApiEntitiesCiVariable>>,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
@@ -6818,18 +6847,18 @@ runtime::object!(write UpdateProjectVariableBodyFilter { opt(environment_scope) 
 #[cfg(feature = "cluster_agents")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesClustersAgentTokenBasic {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub name: Option<String>,
     pub description: Option<String>,
-    pub agent_id: Option<String>,
+    pub agent_id: Option<::serde_json::Value>,
     pub status: Option<String>,
-    pub created_at: Option<String>,
-    pub created_by_user_id: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_by_user_id: Option<::serde_json::Value>,
 }
 #[cfg(feature = "cluster_agents")]
 runtime::object!(
     read ApiEntitiesClustersAgentTokenBasic { opt(id), opt(name), opt(description),
-    opt(agent_id), opt(status), opt(created_at), opt(created_by_user_id) }
+    opt(agent_id), opt(status), opt(created_at, lenient), opt(created_by_user_id) }
 );
 /// API_Entities_Clusters_AgentToken model
 ///
@@ -6837,20 +6866,20 @@ runtime::object!(
 #[cfg(feature = "cluster_agents")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesClustersAgentToken {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub name: Option<String>,
     pub description: Option<String>,
-    pub agent_id: Option<String>,
+    pub agent_id: Option<::serde_json::Value>,
     pub status: Option<String>,
-    pub created_at: Option<String>,
-    pub created_by_user_id: Option<String>,
-    pub last_used_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_by_user_id: Option<::serde_json::Value>,
+    pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(feature = "cluster_agents")]
 runtime::object!(
     read ApiEntitiesClustersAgentToken { opt(id), opt(name), opt(description),
-    opt(agent_id), opt(status), opt(created_at), opt(created_by_user_id),
-    opt(last_used_at) }
+    opt(agent_id), opt(status), opt(created_at, lenient), opt(created_by_user_id),
+    opt(last_used_at, lenient) }
 );
 /// Create an agent token
 ///
@@ -6873,21 +6902,21 @@ runtime::object!(
 #[cfg(feature = "cluster_agents")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesClustersAgentTokenWithToken {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub name: Option<String>,
     pub description: Option<String>,
-    pub agent_id: Option<String>,
+    pub agent_id: Option<::serde_json::Value>,
     pub status: Option<String>,
-    pub created_at: Option<String>,
-    pub created_by_user_id: Option<String>,
-    pub last_used_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_by_user_id: Option<::serde_json::Value>,
+    pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub token: Option<String>,
 }
 #[cfg(feature = "cluster_agents")]
 runtime::object!(
     read ApiEntitiesClustersAgentTokenWithToken { opt(id), opt(name), opt(description),
-    opt(agent_id), opt(status), opt(created_at), opt(created_by_user_id),
-    opt(last_used_at), opt(token) }
+    opt(agent_id), opt(status), opt(created_at, lenient), opt(created_by_user_id),
+    opt(last_used_at, lenient), opt(token) }
 );
 /// API_Entities_Clusters_Agent model
 ///
@@ -6895,17 +6924,17 @@ runtime::object!(
 #[cfg(any(feature = "cluster_agents", feature = "environments"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesClustersAgent {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub name: Option<String>,
     pub config_project: Option<ApiEntitiesProjectIdentity>,
-    pub created_at: Option<String>,
-    pub created_by_user_id: Option<String>,
-    pub is_receptive: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_by_user_id: Option<::serde_json::Value>,
+    pub is_receptive: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "cluster_agents", feature = "environments"))]
 runtime::object!(
     read ApiEntitiesClustersAgent { opt(id), opt(name), opt(config_project),
-    opt(created_at), opt(created_by_user_id), opt(is_receptive) }
+    opt(created_at, lenient), opt(created_by_user_id), opt(is_receptive) }
 );
 /// Register an agent with a project
 ///
@@ -7221,7 +7250,7 @@ runtime::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesCommitSignature {
     pub signature_type: Option<String>,
-    pub signature: Option<String>,
+    pub signature: Option<::serde_json::Value>,
     pub commit_source: Option<String>,
 }
 #[cfg(feature = "commits")]
@@ -7599,7 +7628,7 @@ pub struct ApiEntitiesDeploymentExtended {
     pub deployable: Option<ApiEntitiesCiJob>,
     pub status: Option<String>,
     pub pending_approval_count: Option<i64>,
-    pub approvals: Option<ApiEntitiesDeploymentsApproval>,
+    pub approvals: Option<Vec<ApiEntitiesDeploymentsApproval>>,
     pub approval_summary: Option<ApiEntitiesDeploymentsApprovalSummary>,
 }
 #[cfg(feature = "deployments")]
@@ -7629,7 +7658,7 @@ runtime::object!(
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesDeploymentsApprovalSummary {
-    pub rules: Option<ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary>,
+    pub rules: Option<Vec<ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary>>,
 }
 #[cfg(feature = "deployments")]
 runtime::object!(read ApiEntitiesDeploymentsApprovalSummary { opt(rules) });
@@ -7637,14 +7666,14 @@ runtime::object!(read ApiEntitiesDeploymentsApprovalSummary { opt(rules) });
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary {
-    pub id: Option<String>,
-    pub user_id: Option<String>,
-    pub group_id: Option<String>,
-    pub access_level: Option<String>,
-    pub access_level_description: Option<String>,
-    pub required_approvals: Option<String>,
-    pub group_inheritance_type: Option<String>,
-    pub deployment_approvals: Option<ApiEntitiesDeploymentsApproval>,
+    pub id: Option<i64>,
+    pub user_id: Option<::serde_json::Value>,
+    pub group_id: Option<i64>,
+    pub access_level: Option<::serde_json::Value>,
+    pub access_level_description: Option<::serde_json::Value>,
+    pub required_approvals: Option<::serde_json::Value>,
+    pub group_inheritance_type: Option<::serde_json::Value>,
+    pub deployment_approvals: Option<Vec<ApiEntitiesDeploymentsApproval>>,
 }
 #[cfg(feature = "deployments")]
 runtime::object!(
@@ -8199,8 +8228,8 @@ pub struct ApiEntitiesFeatureFlag {
     pub version: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub scopes: Option<String>,
-    pub strategies: Option<ApiEntitiesFeatureFlagStrategy>,
+    pub scopes: Option<::serde_json::Value>,
+    pub strategies: Option<Vec<ApiEntitiesFeatureFlagStrategy>>,
 }
 #[cfg(feature = "feature_flags")]
 runtime::object!(
@@ -8214,7 +8243,7 @@ pub struct ApiEntitiesFeatureFlagStrategy {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub parameters: Option<String>,
-    pub scopes: Option<ApiEntitiesFeatureFlagScope>,
+    pub scopes: Option<Vec<ApiEntitiesFeatureFlagScope>>,
     pub user_list: Option<ApiEntitiesFeatureFlagBasicUserList>,
 }
 #[cfg(feature = "feature_flags")]
@@ -8364,7 +8393,7 @@ pub struct ApiEntitiesFeatureFlagUserList {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub path: Option<String>,
-    pub edit_path: Option<String>,
+    pub edit_path: Option<::serde_json::Value>,
 }
 #[cfg(feature = "feature_flags_user_lists")]
 runtime::object!(
@@ -11881,43 +11910,43 @@ pub struct ApiEntitiesRelatedIssue {
     pub closed_by: Option<ApiEntitiesUserBasic>,
     pub labels: Option<Vec<String>>,
     pub milestone: Option<ApiEntitiesMilestone>,
-    pub assignees: Option<ApiEntitiesUserBasic>,
+    pub assignees: Option<Vec<ApiEntitiesUserBasic>>,
     pub author: Option<ApiEntitiesUserBasic>,
     /// One of ["ISSUE", "INCIDENT", "TEST_CASE", "REQUIREMENT", "TASK", "TICKET"]
     pub r#type: Option<String>,
     pub assignee: Option<ApiEntitiesUserBasic>,
-    pub user_notes_count: Option<String>,
-    pub merge_requests_count: Option<String>,
-    pub upvotes: Option<String>,
-    pub downvotes: Option<String>,
+    pub user_notes_count: Option<::serde_json::Value>,
+    pub merge_requests_count: Option<::serde_json::Value>,
+    pub upvotes: Option<::serde_json::Value>,
+    pub downvotes: Option<::serde_json::Value>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub confidential: Option<bool>,
     pub discussion_locked: Option<bool>,
     pub issue_type: Option<String>,
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
-    pub task_completion_status: Option<String>,
-    pub weight: Option<String>,
-    pub blocking_issues_count: Option<String>,
-    pub has_tasks: Option<String>,
-    pub task_status: Option<String>,
+    pub task_completion_status: Option<::serde_json::Value>,
+    pub weight: Option<::serde_json::Value>,
+    pub blocking_issues_count: Option<::serde_json::Value>,
+    pub has_tasks: Option<::serde_json::Value>,
+    pub task_status: Option<::serde_json::Value>,
     pub links: Option<ApiEntitiesRelatedIssueLinks>,
     pub references: Option<ApiEntitiesIssuableReferences>,
     /// One of ["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
     pub severity: Option<String>,
-    pub subscribed: Option<String>,
-    pub moved_to_id: Option<String>,
-    pub imported: Option<String>,
+    pub subscribed: Option<::serde_json::Value>,
+    pub moved_to_id: Option<::serde_json::Value>,
+    pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub service_desk_reply_to: Option<String>,
-    pub epic_iid: Option<String>,
+    pub service_desk_reply_to: Option<::serde_json::Value>,
+    pub epic_iid: Option<::serde_json::Value>,
     pub epic: Option<EpicBaseEntity>,
     pub iteration: Option<ApiEntitiesIteration>,
-    pub health_status: Option<String>,
-    pub issue_link_id: Option<String>,
+    pub health_status: Option<::serde_json::Value>,
+    pub issue_link_id: Option<::serde_json::Value>,
     pub link_type: Option<String>,
-    pub link_created_at: Option<String>,
-    pub link_updated_at: Option<String>,
+    pub link_created_at: Option<::serde_json::Value>,
+    pub link_updated_at: Option<::serde_json::Value>,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
@@ -11939,10 +11968,10 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesRelatedIssueLinks {
     pub self_: Option<String>,
-    pub notes: Option<String>,
-    pub award_emoji: Option<String>,
-    pub project: Option<String>,
-    pub closed_as_duplicate_of: Option<String>,
+    pub notes: Option<::serde_json::Value>,
+    pub award_emoji: Option<::serde_json::Value>,
+    pub project: Option<::serde_json::Value>,
+    pub closed_as_duplicate_of: Option<::serde_json::Value>,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
@@ -11953,13 +11982,13 @@ runtime::object!(
 #[cfg(feature = "issue_links")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EpicBaseEntity {
-    pub id: Option<String>,
-    pub iid: Option<String>,
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
     pub title: Option<String>,
     pub url: Option<String>,
-    pub group_id: Option<String>,
-    pub human_readable_end_date: Option<String>,
-    pub human_readable_timestamp: Option<String>,
+    pub group_id: Option<i64>,
+    pub human_readable_end_date: Option<::serde_json::Value>,
+    pub human_readable_timestamp: Option<::serde_json::Value>,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
@@ -11970,24 +11999,24 @@ runtime::object!(
 #[cfg(feature = "issue_links")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesIteration {
-    pub id: Option<String>,
-    pub iid: Option<String>,
-    pub sequence: Option<String>,
-    pub group_id: Option<String>,
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub sequence: Option<::serde_json::Value>,
+    pub group_id: Option<i64>,
     pub title: Option<String>,
     pub description: Option<String>,
     pub state: Option<String>,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub start_date: Option<String>,
-    pub due_date: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub start_date: Option<::serde_json::Value>,
+    pub due_date: Option<::chrono::NaiveDate>,
     pub web_url: Option<String>,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
     read ApiEntitiesIteration { opt(id), opt(iid), opt(sequence), opt(group_id),
-    opt(title), opt(description), opt(state), opt(created_at), opt(updated_at),
-    opt(start_date), opt(due_date), opt(web_url) }
+    opt(title), opt(description), opt(state), opt(created_at, lenient), opt(updated_at,
+    lenient), opt(start_date), opt(due_date), opt(web_url) }
 );
 /// Create an issue link
 ///
@@ -12060,24 +12089,24 @@ pub struct ApiEntitiesIssueBasic {
     pub closed_by: Option<ApiEntitiesUserBasic>,
     pub labels: Option<Vec<String>>,
     pub milestone: Option<ApiEntitiesMilestone>,
-    pub assignees: Option<ApiEntitiesUserBasic>,
+    pub assignees: Option<Vec<ApiEntitiesUserBasic>>,
     pub author: Option<ApiEntitiesUserBasic>,
     /// One of ["ISSUE", "INCIDENT", "TEST_CASE", "REQUIREMENT", "TASK", "TICKET"]
     pub r#type: Option<String>,
     pub assignee: Option<ApiEntitiesUserBasic>,
-    pub user_notes_count: Option<String>,
-    pub merge_requests_count: Option<String>,
-    pub upvotes: Option<String>,
-    pub downvotes: Option<String>,
+    pub user_notes_count: Option<::serde_json::Value>,
+    pub merge_requests_count: Option<::serde_json::Value>,
+    pub upvotes: Option<::serde_json::Value>,
+    pub downvotes: Option<::serde_json::Value>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub confidential: Option<bool>,
     pub discussion_locked: Option<bool>,
     pub issue_type: Option<String>,
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
-    pub task_completion_status: Option<String>,
-    pub weight: Option<String>,
-    pub blocking_issues_count: Option<String>,
+    pub task_completion_status: Option<::serde_json::Value>,
+    pub weight: Option<::serde_json::Value>,
+    pub blocking_issues_count: Option<::serde_json::Value>,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
@@ -12166,10 +12195,10 @@ runtime::object!(both CreateProjectUploadBody { req(file) });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProjectUpload {
     pub id: Option<i64>,
-    pub alt: Option<String>,
+    pub alt: Option<::serde_json::Value>,
     pub url: Option<String>,
     pub full_path: Option<String>,
-    pub markdown: Option<String>,
+    pub markdown: Option<::serde_json::Value>,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
@@ -12307,7 +12336,7 @@ pub struct EeApiEntitiesMergeRequestApprovalStateRule {
     pub users: Option<Vec<ApiEntitiesUserBasic>>,
     pub groups: Option<Vec<ApiEntitiesGroup>>,
     pub contains_hidden_groups: Option<bool>,
-    pub report_type: Option<String>,
+    pub report_type: Option<::serde_json::Value>,
     pub section: Option<String>,
     pub source_rule: Option<EeApiEntitiesMergeRequestApprovalRuleSourceRule>,
     pub overridden: Option<bool>,
@@ -12366,8 +12395,8 @@ pub struct EeApiEntitiesApprovalState {
     pub require_password_to_approve: Option<bool>,
     pub approved_by: Option<Vec<ApiEntitiesApprovals>>,
     pub suggested_approvers: Option<Vec<ApiEntitiesUserBasic>>,
-    pub approvers: Option<String>,
-    pub approver_groups: Option<String>,
+    pub approvers: Option<::serde_json::Value>,
+    pub approver_groups: Option<::serde_json::Value>,
     pub user_has_approved: Option<bool>,
     pub user_can_approve: Option<bool>,
     pub approval_rules_left: Option<Vec<EeApiEntitiesApprovalRuleShort>>,
@@ -12489,84 +12518,85 @@ pub struct ApiEntitiesMergeRequest {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub merged_by: Option<ApiEntitiesUserBasic>,
     pub merge_user: Option<ApiEntitiesUserBasic>,
-    pub merged_at: Option<String>,
+    pub merged_at: Option<::serde_json::Value>,
     pub closed_by: Option<ApiEntitiesUserBasic>,
-    pub closed_at: Option<String>,
-    pub title_html: Option<String>,
-    pub description_html: Option<String>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub title_html: Option<::serde_json::Value>,
+    pub description_html: Option<::serde_json::Value>,
     pub target_branch: Option<String>,
-    pub source_branch: Option<String>,
-    pub user_notes_count: Option<String>,
-    pub upvotes: Option<String>,
-    pub downvotes: Option<String>,
+    pub source_branch: Option<::serde_json::Value>,
+    pub user_notes_count: Option<::serde_json::Value>,
+    pub upvotes: Option<::serde_json::Value>,
+    pub downvotes: Option<::serde_json::Value>,
     pub author: Option<ApiEntitiesUserBasic>,
-    pub assignees: Option<ApiEntitiesUserBasic>,
+    pub assignees: Option<Vec<ApiEntitiesUserBasic>>,
     pub assignee: Option<ApiEntitiesUserBasic>,
-    pub reviewers: Option<ApiEntitiesUserBasic>,
-    pub source_project_id: Option<String>,
-    pub target_project_id: Option<String>,
-    pub labels: Option<String>,
-    pub draft: Option<String>,
-    pub imported: Option<String>,
+    pub reviewers: Option<Vec<ApiEntitiesUserBasic>>,
+    pub source_project_id: Option<::serde_json::Value>,
+    pub target_project_id: Option<::serde_json::Value>,
+    pub labels: Option<::serde_json::Value>,
+    pub draft: Option<::serde_json::Value>,
+    pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub work_in_progress: Option<String>,
+    pub work_in_progress: Option<::serde_json::Value>,
     pub milestone: Option<ApiEntitiesMilestone>,
-    pub merge_when_pipeline_succeeds: Option<String>,
-    pub merge_status: Option<String>,
-    pub detailed_merge_status: Option<String>,
+    pub merge_when_pipeline_succeeds: Option<::serde_json::Value>,
+    pub merge_status: Option<::serde_json::Value>,
+    pub detailed_merge_status: Option<::serde_json::Value>,
     pub merge_after: Option<String>,
     pub sha: Option<String>,
-    pub merge_commit_sha: Option<String>,
-    pub squash_commit_sha: Option<String>,
-    pub discussion_locked: Option<String>,
-    pub should_remove_source_branch: Option<String>,
-    pub force_remove_source_branch: Option<String>,
-    pub prepared_at: Option<String>,
-    pub allow_collaboration: Option<String>,
-    pub allow_maintainer_to_push: Option<String>,
-    pub reference: Option<String>,
+    pub merge_commit_sha: Option<::serde_json::Value>,
+    pub squash_commit_sha: Option<::serde_json::Value>,
+    pub discussion_locked: Option<bool>,
+    pub should_remove_source_branch: Option<::serde_json::Value>,
+    pub force_remove_source_branch: Option<::serde_json::Value>,
+    pub prepared_at: Option<::serde_json::Value>,
+    pub allow_collaboration: Option<bool>,
+    pub allow_maintainer_to_push: Option<bool>,
+    pub reference: Option<::serde_json::Value>,
     pub references: Option<ApiEntitiesIssuableReferences>,
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
-    pub squash: Option<String>,
-    pub squash_on_merge: Option<String>,
-    pub task_completion_status: Option<String>,
-    pub has_conflicts: Option<String>,
-    pub blocking_discussions_resolved: Option<String>,
-    pub approvals_before_merge: Option<String>,
-    pub subscribed: Option<String>,
-    pub changes_count: Option<String>,
-    pub latest_build_started_at: Option<String>,
-    pub latest_build_finished_at: Option<String>,
-    pub first_deployed_to_production_at: Option<String>,
+    pub squash: Option<bool>,
+    pub squash_on_merge: Option<::serde_json::Value>,
+    pub task_completion_status: Option<::serde_json::Value>,
+    pub has_conflicts: Option<::serde_json::Value>,
+    pub blocking_discussions_resolved: Option<::serde_json::Value>,
+    pub approvals_before_merge: Option<i64>,
+    pub subscribed: Option<::serde_json::Value>,
+    pub changes_count: Option<::serde_json::Value>,
+    pub latest_build_started_at: Option<::serde_json::Value>,
+    pub latest_build_finished_at: Option<::serde_json::Value>,
+    pub first_deployed_to_production_at: Option<::serde_json::Value>,
     pub pipeline: Option<ApiEntitiesCiPipelineBasic>,
     pub head_pipeline: Option<ApiEntitiesCiPipeline>,
     pub diff_refs: Option<ApiEntitiesDiffRefs>,
-    pub merge_error: Option<String>,
-    pub rebase_in_progress: Option<String>,
-    pub diverged_commits_count: Option<String>,
-    pub first_contribution: Option<String>,
+    pub merge_error: Option<::serde_json::Value>,
+    pub rebase_in_progress: Option<::serde_json::Value>,
+    pub diverged_commits_count: Option<::serde_json::Value>,
+    pub first_contribution: Option<::serde_json::Value>,
     pub user: Option<ApiEntitiesMergeRequestUser>,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequest { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at),
-    opt(title_html), opt(description_html), opt(target_branch), opt(source_branch),
-    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author), opt(assignees),
-    opt(assignee), opt(reviewers), opt(source_project_id), opt(target_project_id),
-    opt(labels), opt(draft), opt(imported), opt(imported_from), opt(work_in_progress),
-    opt(milestone), opt(merge_when_pipeline_succeeds), opt(merge_status),
-    opt(detailed_merge_status), opt(merge_after), opt(sha), opt(merge_commit_sha),
-    opt(squash_commit_sha), opt(discussion_locked), opt(should_remove_source_branch),
-    opt(force_remove_source_branch), opt(prepared_at), opt(allow_collaboration),
-    opt(allow_maintainer_to_push), opt(reference), opt(references), opt(web_url),
-    opt(time_stats), opt(squash), opt(squash_on_merge), opt(task_completion_status),
-    opt(has_conflicts), opt(blocking_discussions_resolved), opt(approvals_before_merge),
-    opt(subscribed), opt(changes_count), opt(latest_build_started_at),
-    opt(latest_build_finished_at), opt(first_deployed_to_production_at), opt(pipeline),
-    opt(head_pipeline), opt(diff_refs), opt(merge_error), opt(rebase_in_progress),
+    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at,
+    lenient), opt(title_html), opt(description_html), opt(target_branch),
+    opt(source_branch), opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author),
+    opt(assignees), opt(assignee), opt(reviewers), opt(source_project_id),
+    opt(target_project_id), opt(labels), opt(draft), opt(imported), opt(imported_from),
+    opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
+    opt(merge_status), opt(detailed_merge_status), opt(merge_after), opt(sha),
+    opt(merge_commit_sha), opt(squash_commit_sha), opt(discussion_locked),
+    opt(should_remove_source_branch), opt(force_remove_source_branch), opt(prepared_at),
+    opt(allow_collaboration), opt(allow_maintainer_to_push), opt(reference),
+    opt(references), opt(web_url), opt(time_stats), opt(squash), opt(squash_on_merge),
+    opt(task_completion_status), opt(has_conflicts), opt(blocking_discussions_resolved),
+    opt(approvals_before_merge), opt(subscribed), opt(changes_count),
+    opt(latest_build_started_at), opt(latest_build_finished_at),
+    opt(first_deployed_to_production_at), opt(pipeline), opt(head_pipeline),
+    opt(diff_refs), opt(merge_error), opt(rebase_in_progress),
     opt(diverged_commits_count), opt(first_contribution), opt(user) }
 );
 /// Schema `#/components/schemas/API_Entities_DiffRefs`.
@@ -12585,7 +12615,7 @@ runtime::object!(
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMergeRequestUser {
-    pub can_merge: Option<String>,
+    pub can_merge: Option<::serde_json::Value>,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(read ApiEntitiesMergeRequestUser { opt(can_merge) });
@@ -12597,11 +12627,12 @@ runtime::object!(read ApiEntitiesMergeRequestUser { opt(can_merge) });
 pub struct ApiEntitiesMergeRequestReviewer {
     pub user: Option<ApiEntitiesUserBasic>,
     pub state: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
-    read ApiEntitiesMergeRequestReviewer { opt(user), opt(state), opt(created_at) }
+    read ApiEntitiesMergeRequestReviewer { opt(user), opt(state), opt(created_at,
+    lenient) }
 );
 /// Create merge request context commits
 ///
@@ -12630,86 +12661,87 @@ pub struct ApiEntitiesMergeRequestChanges {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub merged_by: Option<ApiEntitiesUserBasic>,
     pub merge_user: Option<ApiEntitiesUserBasic>,
-    pub merged_at: Option<String>,
+    pub merged_at: Option<::serde_json::Value>,
     pub closed_by: Option<ApiEntitiesUserBasic>,
-    pub closed_at: Option<String>,
-    pub title_html: Option<String>,
-    pub description_html: Option<String>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub title_html: Option<::serde_json::Value>,
+    pub description_html: Option<::serde_json::Value>,
     pub target_branch: Option<String>,
-    pub source_branch: Option<String>,
-    pub user_notes_count: Option<String>,
-    pub upvotes: Option<String>,
-    pub downvotes: Option<String>,
+    pub source_branch: Option<::serde_json::Value>,
+    pub user_notes_count: Option<::serde_json::Value>,
+    pub upvotes: Option<::serde_json::Value>,
+    pub downvotes: Option<::serde_json::Value>,
     pub author: Option<ApiEntitiesUserBasic>,
-    pub assignees: Option<ApiEntitiesUserBasic>,
+    pub assignees: Option<Vec<ApiEntitiesUserBasic>>,
     pub assignee: Option<ApiEntitiesUserBasic>,
-    pub reviewers: Option<ApiEntitiesUserBasic>,
-    pub source_project_id: Option<String>,
-    pub target_project_id: Option<String>,
-    pub labels: Option<String>,
-    pub draft: Option<String>,
-    pub imported: Option<String>,
+    pub reviewers: Option<Vec<ApiEntitiesUserBasic>>,
+    pub source_project_id: Option<::serde_json::Value>,
+    pub target_project_id: Option<::serde_json::Value>,
+    pub labels: Option<::serde_json::Value>,
+    pub draft: Option<::serde_json::Value>,
+    pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub work_in_progress: Option<String>,
+    pub work_in_progress: Option<::serde_json::Value>,
     pub milestone: Option<ApiEntitiesMilestone>,
-    pub merge_when_pipeline_succeeds: Option<String>,
-    pub merge_status: Option<String>,
-    pub detailed_merge_status: Option<String>,
+    pub merge_when_pipeline_succeeds: Option<::serde_json::Value>,
+    pub merge_status: Option<::serde_json::Value>,
+    pub detailed_merge_status: Option<::serde_json::Value>,
     pub merge_after: Option<String>,
     pub sha: Option<String>,
-    pub merge_commit_sha: Option<String>,
-    pub squash_commit_sha: Option<String>,
-    pub discussion_locked: Option<String>,
-    pub should_remove_source_branch: Option<String>,
-    pub force_remove_source_branch: Option<String>,
-    pub prepared_at: Option<String>,
-    pub allow_collaboration: Option<String>,
-    pub allow_maintainer_to_push: Option<String>,
-    pub reference: Option<String>,
+    pub merge_commit_sha: Option<::serde_json::Value>,
+    pub squash_commit_sha: Option<::serde_json::Value>,
+    pub discussion_locked: Option<bool>,
+    pub should_remove_source_branch: Option<::serde_json::Value>,
+    pub force_remove_source_branch: Option<::serde_json::Value>,
+    pub prepared_at: Option<::serde_json::Value>,
+    pub allow_collaboration: Option<bool>,
+    pub allow_maintainer_to_push: Option<bool>,
+    pub reference: Option<::serde_json::Value>,
     pub references: Option<ApiEntitiesIssuableReferences>,
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
-    pub squash: Option<String>,
-    pub squash_on_merge: Option<String>,
-    pub task_completion_status: Option<String>,
-    pub has_conflicts: Option<String>,
-    pub blocking_discussions_resolved: Option<String>,
-    pub approvals_before_merge: Option<String>,
-    pub subscribed: Option<String>,
-    pub changes_count: Option<String>,
-    pub latest_build_started_at: Option<String>,
-    pub latest_build_finished_at: Option<String>,
-    pub first_deployed_to_production_at: Option<String>,
+    pub squash: Option<bool>,
+    pub squash_on_merge: Option<::serde_json::Value>,
+    pub task_completion_status: Option<::serde_json::Value>,
+    pub has_conflicts: Option<::serde_json::Value>,
+    pub blocking_discussions_resolved: Option<::serde_json::Value>,
+    pub approvals_before_merge: Option<i64>,
+    pub subscribed: Option<::serde_json::Value>,
+    pub changes_count: Option<::serde_json::Value>,
+    pub latest_build_started_at: Option<::serde_json::Value>,
+    pub latest_build_finished_at: Option<::serde_json::Value>,
+    pub first_deployed_to_production_at: Option<::serde_json::Value>,
     pub pipeline: Option<ApiEntitiesCiPipelineBasic>,
     pub head_pipeline: Option<ApiEntitiesCiPipeline>,
     pub diff_refs: Option<ApiEntitiesDiffRefs>,
-    pub merge_error: Option<String>,
-    pub rebase_in_progress: Option<String>,
-    pub diverged_commits_count: Option<String>,
-    pub first_contribution: Option<String>,
+    pub merge_error: Option<::serde_json::Value>,
+    pub rebase_in_progress: Option<::serde_json::Value>,
+    pub diverged_commits_count: Option<::serde_json::Value>,
+    pub first_contribution: Option<::serde_json::Value>,
     pub user: Option<ApiEntitiesMergeRequestUser>,
-    pub changes: Option<ApiEntitiesDiff>,
-    pub overflow: Option<String>,
+    pub changes: Option<Vec<ApiEntitiesDiff>>,
+    pub overflow: Option<::serde_json::Value>,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequestChanges { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at),
-    opt(title_html), opt(description_html), opt(target_branch), opt(source_branch),
-    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author), opt(assignees),
-    opt(assignee), opt(reviewers), opt(source_project_id), opt(target_project_id),
-    opt(labels), opt(draft), opt(imported), opt(imported_from), opt(work_in_progress),
-    opt(milestone), opt(merge_when_pipeline_succeeds), opt(merge_status),
-    opt(detailed_merge_status), opt(merge_after), opt(sha), opt(merge_commit_sha),
-    opt(squash_commit_sha), opt(discussion_locked), opt(should_remove_source_branch),
-    opt(force_remove_source_branch), opt(prepared_at), opt(allow_collaboration),
-    opt(allow_maintainer_to_push), opt(reference), opt(references), opt(web_url),
-    opt(time_stats), opt(squash), opt(squash_on_merge), opt(task_completion_status),
-    opt(has_conflicts), opt(blocking_discussions_resolved), opt(approvals_before_merge),
-    opt(subscribed), opt(changes_count), opt(latest_build_started_at),
-    opt(latest_build_finished_at), opt(first_deployed_to_production_at), opt(pipeline),
-    opt(head_pipeline), opt(diff_refs), opt(merge_error), opt(rebase_in_progress),
+    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at,
+    lenient), opt(title_html), opt(description_html), opt(target_branch),
+    opt(source_branch), opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author),
+    opt(assignees), opt(assignee), opt(reviewers), opt(source_project_id),
+    opt(target_project_id), opt(labels), opt(draft), opt(imported), opt(imported_from),
+    opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
+    opt(merge_status), opt(detailed_merge_status), opt(merge_after), opt(sha),
+    opt(merge_commit_sha), opt(squash_commit_sha), opt(discussion_locked),
+    opt(should_remove_source_branch), opt(force_remove_source_branch), opt(prepared_at),
+    opt(allow_collaboration), opt(allow_maintainer_to_push), opt(reference),
+    opt(references), opt(web_url), opt(time_stats), opt(squash), opt(squash_on_merge),
+    opt(task_completion_status), opt(has_conflicts), opt(blocking_discussions_resolved),
+    opt(approvals_before_merge), opt(subscribed), opt(changes_count),
+    opt(latest_build_started_at), opt(latest_build_finished_at),
+    opt(first_deployed_to_production_at), opt(pipeline), opt(head_pipeline),
+    opt(diff_refs), opt(merge_error), opt(rebase_in_progress),
     opt(diverged_commits_count), opt(first_contribution), opt(user), opt(changes),
     opt(overflow) }
 );
@@ -12842,7 +12874,7 @@ runtime::object!(write RebaseProjectMergeRequestBody { opt(skip_ci) });
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMrNote {
-    pub note: Option<String>,
+    pub note: Option<::serde_json::Value>,
     pub author: Option<ApiEntitiesUserBasic>,
 }
 #[cfg(feature = "merge_requests")]
@@ -12853,21 +12885,21 @@ runtime::object!(read ApiEntitiesMrNote { opt(note), opt(author) });
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMergeRequestDiff {
-    pub id: Option<String>,
-    pub head_commit_sha: Option<String>,
-    pub base_commit_sha: Option<String>,
-    pub start_commit_sha: Option<String>,
-    pub created_at: Option<String>,
-    pub merge_request_id: Option<String>,
+    pub id: Option<i64>,
+    pub head_commit_sha: Option<::serde_json::Value>,
+    pub base_commit_sha: Option<::serde_json::Value>,
+    pub start_commit_sha: Option<::serde_json::Value>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub merge_request_id: Option<::serde_json::Value>,
     pub state: Option<String>,
-    pub real_size: Option<String>,
-    pub patch_id_sha: Option<String>,
+    pub real_size: Option<::serde_json::Value>,
+    pub patch_id_sha: Option<::serde_json::Value>,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequestDiff { opt(id), opt(head_commit_sha),
-    opt(base_commit_sha), opt(start_commit_sha), opt(created_at), opt(merge_request_id),
-    opt(state), opt(real_size), opt(patch_id_sha) }
+    opt(base_commit_sha), opt(start_commit_sha), opt(created_at, lenient),
+    opt(merge_request_id), opt(state), opt(real_size), opt(patch_id_sha) }
 );
 /// API_Entities_MergeRequestDiffFull model
 ///
@@ -12875,23 +12907,24 @@ runtime::object!(
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMergeRequestDiffFull {
-    pub id: Option<String>,
-    pub head_commit_sha: Option<String>,
-    pub base_commit_sha: Option<String>,
-    pub start_commit_sha: Option<String>,
-    pub created_at: Option<String>,
-    pub merge_request_id: Option<String>,
+    pub id: Option<i64>,
+    pub head_commit_sha: Option<::serde_json::Value>,
+    pub base_commit_sha: Option<::serde_json::Value>,
+    pub start_commit_sha: Option<::serde_json::Value>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub merge_request_id: Option<::serde_json::Value>,
     pub state: Option<String>,
-    pub real_size: Option<String>,
-    pub patch_id_sha: Option<String>,
-    pub commits: Option<ApiEntitiesCommit>,
-    pub diffs: Option<ApiEntitiesDiff>,
+    pub real_size: Option<::serde_json::Value>,
+    pub patch_id_sha: Option<::serde_json::Value>,
+    pub commits: Option<Vec<ApiEntitiesCommit>>,
+    pub diffs: Option<Vec<ApiEntitiesDiff>>,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequestDiffFull { opt(id), opt(head_commit_sha),
-    opt(base_commit_sha), opt(start_commit_sha), opt(created_at), opt(merge_request_id),
-    opt(state), opt(real_size), opt(patch_id_sha), opt(commits), opt(diffs) }
+    opt(base_commit_sha), opt(start_commit_sha), opt(created_at, lenient),
+    opt(merge_request_id), opt(state), opt(real_size), opt(patch_id_sha), opt(commits),
+    opt(diffs) }
 );
 /// Workhorse authorize model package file
 ///
@@ -13004,7 +13037,7 @@ pub struct ApiEntitiesPackageFile {
     pub file_md5: Option<String>,
     pub file_sha1: Option<String>,
     pub file_sha256: Option<String>,
-    pub pipelines: Option<ApiEntitiesPackagePipeline>,
+    pub pipelines: Option<Vec<ApiEntitiesPackagePipeline>>,
 }
 #[cfg(feature = "package_files")]
 runtime::object!(
@@ -13038,10 +13071,10 @@ runtime::object!(
 pub struct ApiEntitiesPagesDomain {
     pub domain: Option<String>,
     pub url: Option<String>,
-    pub verified: Option<String>,
-    pub verification_code: Option<String>,
-    pub enabled_until: Option<String>,
-    pub auto_ssl_enabled: Option<String>,
+    pub verified: Option<::serde_json::Value>,
+    pub verification_code: Option<::serde_json::Value>,
+    pub enabled_until: Option<::serde_json::Value>,
+    pub auto_ssl_enabled: Option<bool>,
     pub certificate: Option<ApiEntitiesPagesDomainCertificate>,
 }
 #[cfg(any(feature = "pages_domains", feature = "projects"))]
@@ -13053,10 +13086,10 @@ runtime::object!(
 #[cfg(any(feature = "pages_domains", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesPagesDomainCertificate {
-    pub subject: Option<String>,
-    pub expired: Option<String>,
-    pub certificate: Option<String>,
-    pub certificate_text: Option<String>,
+    pub subject: Option<::serde_json::Value>,
+    pub expired: Option<bool>,
+    pub certificate: Option<::serde_json::Value>,
+    pub certificate_text: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "pages_domains", feature = "projects"))]
 runtime::object!(
@@ -13111,17 +13144,17 @@ runtime::object!(
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesClusterProject {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub name: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub domain: Option<String>,
-    pub enabled: Option<String>,
-    pub managed: Option<String>,
-    pub provider_type: Option<String>,
-    pub platform_type: Option<String>,
+    pub enabled: Option<bool>,
+    pub managed: Option<bool>,
+    pub provider_type: Option<::serde_json::Value>,
+    pub platform_type: Option<::serde_json::Value>,
     pub environment_scope: Option<String>,
-    pub cluster_type: Option<String>,
-    pub namespace_per_environment: Option<String>,
+    pub cluster_type: Option<::serde_json::Value>,
+    pub namespace_per_environment: Option<bool>,
     pub user: Option<ApiEntitiesUserBasic>,
     pub platform_kubernetes: Option<ApiEntitiesPlatformKubernetes>,
     pub provider_gcp: Option<ApiEntitiesProviderGcp>,
@@ -13130,8 +13163,8 @@ pub struct ApiEntitiesClusterProject {
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
-    read ApiEntitiesClusterProject { opt(id), opt(name), opt(created_at), opt(domain),
-    opt(enabled), opt(managed), opt(provider_type), opt(platform_type),
+    read ApiEntitiesClusterProject { opt(id), opt(name), opt(created_at, lenient),
+    opt(domain), opt(enabled), opt(managed), opt(provider_type), opt(platform_type),
     opt(environment_scope), opt(cluster_type), opt(namespace_per_environment), opt(user),
     opt(platform_kubernetes), opt(provider_gcp), opt(management_project), opt(project) }
 );
@@ -13536,37 +13569,38 @@ runtime::object!(
 #[cfg(any(feature = "events", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesNote {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub r#type: Option<String>,
-    pub body: Option<String>,
-    pub attachment: Option<String>,
+    pub body: Option<::serde_json::Value>,
+    pub attachment: Option<::serde_json::Value>,
     pub author: Option<ApiEntitiesUserBasic>,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub system: Option<String>,
-    pub noteable_id: Option<String>,
-    pub noteable_type: Option<String>,
-    pub project_id: Option<String>,
-    pub commit_id: Option<String>,
-    pub position: Option<String>,
-    pub resolvable: Option<String>,
-    pub resolved: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub system: Option<::serde_json::Value>,
+    pub noteable_id: Option<::serde_json::Value>,
+    pub noteable_type: Option<::serde_json::Value>,
+    pub project_id: Option<i64>,
+    pub commit_id: Option<::serde_json::Value>,
+    pub position: Option<::serde_json::Value>,
+    pub resolvable: Option<::serde_json::Value>,
+    pub resolved: Option<::serde_json::Value>,
     pub resolved_by: Option<ApiEntitiesUserBasic>,
-    pub resolved_at: Option<String>,
-    pub confidential: Option<String>,
-    pub internal: Option<String>,
-    pub imported: Option<String>,
+    pub resolved_at: Option<::serde_json::Value>,
+    pub confidential: Option<bool>,
+    pub internal: Option<::serde_json::Value>,
+    pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub noteable_iid: Option<String>,
-    pub commands_changes: Option<String>,
+    pub noteable_iid: Option<::serde_json::Value>,
+    pub commands_changes: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "events", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesNote { opt(id), opt(r#type = "type"), opt(body), opt(attachment),
-    opt(author), opt(created_at), opt(updated_at), opt(system), opt(noteable_id),
-    opt(noteable_type), opt(project_id), opt(commit_id), opt(position), opt(resolvable),
-    opt(resolved), opt(resolved_by), opt(resolved_at), opt(confidential), opt(internal),
-    opt(imported), opt(imported_from), opt(noteable_iid), opt(commands_changes) }
+    opt(author), opt(created_at, lenient), opt(updated_at, lenient), opt(system),
+    opt(noteable_id), opt(noteable_type), opt(project_id), opt(commit_id), opt(position),
+    opt(resolvable), opt(resolved), opt(resolved_by), opt(resolved_at),
+    opt(confidential), opt(internal), opt(imported), opt(imported_from),
+    opt(noteable_iid), opt(commands_changes) }
 );
 /// Schema `#/components/schemas/API_Entities_PushEventPayload`.
 #[cfg(any(feature = "events", feature = "projects"))]
@@ -13727,7 +13761,7 @@ runtime::object!(write UpdateProjectHookCustomHeaderBody { req(value) });
 #[cfg(feature = "project_hooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProjectHook {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub url: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
@@ -13744,7 +13778,7 @@ pub struct ApiEntitiesProjectHook {
     pub branch_filter_strategy: Option<String>,
     pub custom_webhook_template: Option<String>,
     pub custom_headers: Option<Vec<::serde_json::Value>>,
-    pub project_id: Option<String>,
+    pub project_id: Option<i64>,
     pub issues_events: Option<bool>,
     pub confidential_issues_events: Option<bool>,
     pub note_events: Option<bool>,
@@ -13991,11 +14025,11 @@ runtime::object!(
 #[cfg(feature = "project_import")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProjectImportFailedRelation {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub exception_class: Option<String>,
     pub source: Option<String>,
-    pub exception_message: Option<String>,
+    pub exception_message: Option<::serde_json::Value>,
     pub relation_name: Option<String>,
     pub line_number: Option<i64>,
 }
@@ -15545,7 +15579,7 @@ pub struct ApiEntitiesProjectWithAccess {
     pub star_count: Option<i64>,
     pub last_activity_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub namespace: Option<ApiEntitiesNamespaceBasic>,
-    pub custom_attributes: Option<ApiEntitiesCustomAttribute>,
+    pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub repository_storage: Option<String>,
     pub forked_from_project: Option<ApiEntitiesBasicProjectDetails>,
     pub container_registry_image_prefix: Option<String>,
@@ -15596,7 +15630,7 @@ pub struct ApiEntitiesProjectWithAccess {
     pub import_status: Option<String>,
     pub import_error: Option<String>,
     pub open_issues_count: Option<i64>,
-    pub description_html: Option<String>,
+    pub description_html: Option<::serde_json::Value>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub ci_default_git_depth: Option<i64>,
     pub ci_delete_pipelines_in_seconds: Option<i64>,
@@ -15609,7 +15643,7 @@ pub struct ApiEntitiesProjectWithAccess {
     pub build_git_strategy: Option<String>,
     pub keep_latest_artifact: Option<bool>,
     pub restrict_user_defined_variables: Option<bool>,
-    pub ci_pipeline_variables_minimum_override_role: Option<String>,
+    pub ci_pipeline_variables_minimum_override_role: Option<::serde_json::Value>,
     pub runners_token: Option<String>,
     pub runner_token_expiration_interval: Option<i64>,
     pub group_runners_enabled: Option<bool>,
@@ -15638,30 +15672,30 @@ pub struct ApiEntitiesProjectWithAccess {
     pub warn_about_potentially_unwanted_characters: Option<bool>,
     pub autoclose_referenced_issues: Option<bool>,
     pub max_artifacts_size: Option<i64>,
-    pub approvals_before_merge: Option<String>,
-    pub mirror: Option<String>,
-    pub mirror_user_id: Option<String>,
-    pub mirror_trigger_builds: Option<String>,
-    pub only_mirror_protected_branches: Option<String>,
-    pub mirror_overwrites_diverged_branches: Option<String>,
+    pub approvals_before_merge: Option<i64>,
+    pub mirror: Option<bool>,
+    pub mirror_user_id: Option<::serde_json::Value>,
+    pub mirror_trigger_builds: Option<bool>,
+    pub only_mirror_protected_branches: Option<::serde_json::Value>,
+    pub mirror_overwrites_diverged_branches: Option<::serde_json::Value>,
     pub external_authorization_classification_label: Option<String>,
-    pub marked_for_deletion_at: Option<String>,
-    pub marked_for_deletion_on: Option<String>,
-    pub requirements_enabled: Option<String>,
+    pub marked_for_deletion_at: Option<::serde_json::Value>,
+    pub marked_for_deletion_on: Option<::serde_json::Value>,
+    pub requirements_enabled: Option<::serde_json::Value>,
     pub requirements_access_level: Option<String>,
-    pub security_and_compliance_enabled: Option<String>,
+    pub security_and_compliance_enabled: Option<::serde_json::Value>,
     pub secret_push_protection_enabled: Option<bool>,
     pub pre_receive_secret_detection_enabled: Option<bool>,
-    pub compliance_frameworks: Option<String>,
-    pub issues_template: Option<String>,
-    pub merge_requests_template: Option<String>,
-    pub ci_restrict_pipeline_cancellation_role: Option<String>,
-    pub merge_pipelines_enabled: Option<String>,
-    pub merge_trains_enabled: Option<String>,
-    pub merge_trains_skip_train_allowed: Option<String>,
-    pub only_allow_merge_if_all_status_checks_passed: Option<String>,
+    pub compliance_frameworks: Option<::serde_json::Value>,
+    pub issues_template: Option<::serde_json::Value>,
+    pub merge_requests_template: Option<::serde_json::Value>,
+    pub ci_restrict_pipeline_cancellation_role: Option<::serde_json::Value>,
+    pub merge_pipelines_enabled: Option<::serde_json::Value>,
+    pub merge_trains_enabled: Option<::serde_json::Value>,
+    pub merge_trains_skip_train_allowed: Option<::serde_json::Value>,
+    pub only_allow_merge_if_all_status_checks_passed: Option<bool>,
     pub allow_pipeline_trigger_approve_deployment: Option<bool>,
-    pub prevent_merge_without_jira_issue: Option<String>,
+    pub prevent_merge_without_jira_issue: Option<bool>,
     pub permissions: Option<ApiEntitiesProjectWithAccessPermissions>,
 }
 #[cfg(feature = "projects")]
@@ -16149,7 +16183,7 @@ runtime::object!(
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesPublicGroupDetails {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub web_url: Option<String>,
     pub name: Option<String>,
     pub avatar_url: Option<String>,
@@ -16502,7 +16536,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProtectedTag {
     pub name: Option<String>,
-    pub create_access_levels: Option<ApiEntitiesProtectedRefAccess>,
+    pub create_access_levels: Option<Vec<ApiEntitiesProtectedRefAccess>>,
 }
 #[cfg(feature = "protected_tags")]
 runtime::object!(read ApiEntitiesProtectedTag { opt(name), opt(create_access_levels) });
@@ -16759,7 +16793,7 @@ pub struct ApiEntitiesRemoteMirror {
     pub last_update_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub last_update_started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub last_successful_update_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub last_error: Option<i64>,
+    pub last_error: Option<String>,
     pub only_protected_branches: Option<bool>,
     pub keep_divergent_refs: Option<bool>,
     pub auth_method: Option<String>,
@@ -16898,7 +16932,7 @@ runtime::object!(
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesChangelog {
-    pub notes: Option<String>,
+    pub notes: Option<::serde_json::Value>,
 }
 #[cfg(feature = "projects")]
 runtime::object!(read ApiEntitiesChangelog { opt(notes) });
@@ -17116,7 +17150,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesTagSignature {
     pub signature_type: Option<String>,
-    pub signature: Option<String>,
+    pub signature: Option<::serde_json::Value>,
 }
 #[cfg(feature = "tags")]
 runtime::object!(read ApiEntitiesTagSignature { opt(signature_type), opt(signature) });
@@ -17460,24 +17494,24 @@ runtime::object!(write MarkAdminMigrationBody { opt(database) });
 #[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesSystemBroadcastMessage {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub message: Option<String>,
-    pub starts_at: Option<String>,
-    pub ends_at: Option<String>,
+    pub starts_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub color: Option<String>,
     pub font: Option<String>,
-    pub target_access_levels: Option<String>,
+    pub target_access_levels: Option<::serde_json::Value>,
     pub target_path: Option<String>,
     pub broadcast_type: Option<String>,
-    pub dismissable: Option<String>,
+    pub dismissable: Option<bool>,
     pub theme: Option<String>,
-    pub active: Option<String>,
+    pub active: Option<bool>,
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::object!(
-    read ApiEntitiesSystemBroadcastMessage { opt(id), opt(message), opt(starts_at),
-    opt(ends_at), opt(color), opt(font), opt(target_access_levels), opt(target_path),
-    opt(broadcast_type), opt(dismissable), opt(theme), opt(active) }
+    read ApiEntitiesSystemBroadcastMessage { opt(id), opt(message), opt(starts_at,
+    lenient), opt(ends_at, lenient), opt(color), opt(font), opt(target_access_levels),
+    opt(target_path), opt(broadcast_type), opt(dismissable), opt(theme), opt(active) }
 );
 /// Create a broadcast message
 ///
@@ -17699,7 +17733,7 @@ runtime::object!(
 #[cfg(feature = "applications")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesApplicationWithSecret {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub application_id: Option<String>,
     pub application_name: Option<String>,
     pub callback_url: Option<String>,
@@ -17717,7 +17751,7 @@ runtime::object!(
 #[cfg(feature = "applications")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesApplication {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub application_id: Option<String>,
     pub application_name: Option<String>,
     pub callback_url: Option<String>,
@@ -17964,9 +17998,9 @@ runtime::string_enum!(
 #[cfg(any(feature = "runners", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesCiRunnerRegistrationDetails {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub token: Option<String>,
-    pub token_expires_at: Option<String>,
+    pub token_expires_at: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "runners", feature = "user"))]
 runtime::object!(
@@ -18013,19 +18047,19 @@ pub struct ApiEntitiesCiRunnerDetails {
     pub name: Option<String>,
     pub online: Option<bool>,
     pub status: Option<String>,
-    pub tag_list: Option<String>,
-    pub run_untagged: Option<String>,
-    pub locked: Option<String>,
-    pub maximum_timeout: Option<String>,
-    pub access_level: Option<String>,
+    pub tag_list: Option<::serde_json::Value>,
+    pub run_untagged: Option<bool>,
+    pub locked: Option<bool>,
+    pub maximum_timeout: Option<i64>,
+    pub access_level: Option<::serde_json::Value>,
     pub version: Option<String>,
     pub revision: Option<String>,
     pub platform: Option<String>,
     pub architecture: Option<String>,
-    pub contacted_at: Option<String>,
+    pub contacted_at: Option<::serde_json::Value>,
     pub maintenance_note: Option<String>,
-    pub projects: Option<ApiEntitiesBasicProjectDetails>,
-    pub groups: Option<ApiEntitiesBasicGroupDetails>,
+    pub projects: Option<Vec<ApiEntitiesBasicProjectDetails>>,
+    pub groups: Option<Vec<ApiEntitiesBasicGroupDetails>>,
 }
 #[cfg(feature = "runners")]
 runtime::object!(
@@ -18433,7 +18467,7 @@ runtime::object!(write UpdatePackageNpmPackageDistTagBody { req(package_name) })
 #[cfg(feature = "terraform_registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesTerraformModuleVersions {
-    pub modules: Option<String>,
+    pub modules: Option<::serde_json::Value>,
 }
 #[cfg(feature = "terraform_registry")]
 runtime::object!(read ApiEntitiesTerraformModuleVersions { opt(modules) });
@@ -18445,12 +18479,12 @@ runtime::object!(read ApiEntitiesTerraformModuleVersions { opt(modules) });
 pub struct ApiEntitiesTerraformModuleVersion {
     pub name: Option<String>,
     pub provider: Option<String>,
-    pub providers: Option<String>,
-    pub root: Option<String>,
+    pub providers: Option<::serde_json::Value>,
+    pub root: Option<::serde_json::Value>,
     pub source: Option<String>,
-    pub submodules: Option<String>,
+    pub submodules: Option<::serde_json::Value>,
     pub version: Option<String>,
-    pub versions: Option<String>,
+    pub versions: Option<::serde_json::Value>,
 }
 #[cfg(feature = "terraform_registry")]
 runtime::object!(
@@ -18583,7 +18617,7 @@ pub struct ApiEntitiesUserWithAdmin {
     pub avatar_path: Option<String>,
     pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub web_url: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub bio: Option<String>,
     pub location: Option<String>,
     pub public_email: Option<String>,
@@ -18593,14 +18627,14 @@ pub struct ApiEntitiesUserWithAdmin {
     pub discord: Option<String>,
     pub website_url: Option<String>,
     pub organization: Option<String>,
-    pub job_title: Option<String>,
+    pub job_title: Option<::serde_json::Value>,
     pub pronouns: Option<String>,
-    pub bot: Option<String>,
-    pub work_information: Option<String>,
-    pub followers: Option<String>,
-    pub following: Option<String>,
-    pub is_followed: Option<String>,
-    pub local_time: Option<String>,
+    pub bot: Option<::serde_json::Value>,
+    pub work_information: Option<::serde_json::Value>,
+    pub followers: Option<::serde_json::Value>,
+    pub following: Option<::serde_json::Value>,
+    pub is_followed: Option<::serde_json::Value>,
+    pub local_time: Option<::serde_json::Value>,
     pub last_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub confirmed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub last_activity_on: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -18609,32 +18643,32 @@ pub struct ApiEntitiesUserWithAdmin {
     pub color_scheme_id: Option<i64>,
     pub projects_limit: Option<i64>,
     pub current_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub identities: Option<ApiEntitiesIdentity>,
+    pub identities: Option<Vec<ApiEntitiesIdentity>>,
     pub can_create_group: Option<bool>,
     pub can_create_project: Option<bool>,
     pub two_factor_enabled: Option<bool>,
-    pub external: Option<String>,
-    pub private_profile: Option<bool>,
+    pub external: Option<bool>,
+    pub private_profile: Option<String>,
     pub commit_email: Option<String>,
-    pub shared_runners_minutes_limit: Option<String>,
-    pub extra_shared_runners_minutes_limit: Option<String>,
-    pub scim_identities: Option<ApiEntitiesScimIdentity>,
-    pub is_admin: Option<String>,
-    pub note: Option<String>,
-    pub namespace_id: Option<String>,
+    pub shared_runners_minutes_limit: Option<i64>,
+    pub extra_shared_runners_minutes_limit: Option<i64>,
+    pub scim_identities: Option<Vec<ApiEntitiesScimIdentity>>,
+    pub is_admin: Option<::serde_json::Value>,
+    pub note: Option<::serde_json::Value>,
+    pub namespace_id: Option<i64>,
     pub created_by: Option<ApiEntitiesUserBasic>,
-    pub email_reset_offered_at: Option<String>,
-    pub using_license_seat: Option<String>,
-    pub is_auditor: Option<String>,
-    pub provisioned_by_group_id: Option<String>,
-    pub enterprise_group_id: Option<String>,
-    pub enterprise_group_associated_at: Option<String>,
+    pub email_reset_offered_at: Option<::serde_json::Value>,
+    pub using_license_seat: Option<::serde_json::Value>,
+    pub is_auditor: Option<::serde_json::Value>,
+    pub provisioned_by_group_id: Option<::serde_json::Value>,
+    pub enterprise_group_id: Option<::serde_json::Value>,
+    pub enterprise_group_associated_at: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "users", feature = "keys"))]
 runtime::object!(
     read ApiEntitiesUserWithAdmin { opt(id), opt(username), opt(name), opt(state),
     opt(locked), opt(avatar_url), opt(avatar_path), opt(custom_attributes), opt(web_url),
-    opt(created_at), opt(bio), opt(location), opt(public_email), opt(skype),
+    opt(created_at, lenient), opt(bio), opt(location), opt(public_email), opt(skype),
     opt(linkedin), opt(twitter), opt(discord), opt(website_url), opt(organization),
     opt(job_title), opt(pronouns), opt(bot), opt(work_information), opt(followers),
     opt(following), opt(is_followed), opt(local_time), opt(last_sign_in_at, lenient),
@@ -18810,12 +18844,12 @@ runtime::object!(write CreateUserGpgKeyByIdBody { req(key) });
 #[cfg(any(feature = "users", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesGpgKey {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub key: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(any(feature = "users", feature = "user"))]
-runtime::object!(read ApiEntitiesGpgKey { opt(id), opt(key), opt(created_at) });
+runtime::object!(read ApiEntitiesGpgKey { opt(id), opt(key), opt(created_at, lenient) });
 /// Add an email address to a specified user. Available only for admins.
 ///
 /// Schema `#/components/schemas/postApiV4UsersIdEmails`.
@@ -18835,22 +18869,24 @@ runtime::object!(write CreateUserEmailByIdBody { req(email), opt(skip_confirmati
 #[cfg(any(feature = "users", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesEmail {
-    pub id: Option<String>,
-    pub email: Option<String>,
-    pub confirmed_at: Option<String>,
+    pub id: Option<i64>,
+    pub email: Option<::serde_json::Value>,
+    pub confirmed_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[cfg(any(feature = "users", feature = "user"))]
-runtime::object!(read ApiEntitiesEmail { opt(id), opt(email), opt(confirmed_at) });
+runtime::object!(
+    read ApiEntitiesEmail { opt(id), opt(email), opt(confirmed_at, lenient) }
+);
 /// API_Entities_Membership model
 ///
 /// Schema `#/components/schemas/API_Entities_Membership`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMembership {
-    pub source_id: Option<String>,
-    pub source_name: Option<String>,
-    pub source_type: Option<String>,
-    pub access_level: Option<String>,
+    pub source_id: Option<::serde_json::Value>,
+    pub source_name: Option<::serde_json::Value>,
+    pub source_type: Option<::serde_json::Value>,
+    pub access_level: Option<::serde_json::Value>,
 }
 #[cfg(feature = "users")]
 runtime::object!(
@@ -18873,7 +18909,7 @@ pub struct ApiEntitiesImpersonationToken {
     pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub active: Option<bool>,
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub impersonation: Option<String>,
+    pub impersonation: Option<::serde_json::Value>,
 }
 #[cfg(feature = "users")]
 runtime::object!(
@@ -18919,7 +18955,7 @@ pub struct ApiEntitiesImpersonationTokenWithToken {
     pub active: Option<bool>,
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub token: Option<String>,
-    pub impersonation: Option<String>,
+    pub impersonation: Option<::serde_json::Value>,
 }
 #[cfg(feature = "users")]
 runtime::object!(
@@ -19030,7 +19066,7 @@ runtime::object!(
 pub struct ApiEntitiesFeature {
     pub name: Option<String>,
     pub state: Option<String>,
-    pub gates: Option<ApiEntitiesFeatureGate>,
+    pub gates: Option<Vec<ApiEntitiesFeatureGate>>,
     pub definition: Option<ApiEntitiesFeatureDefinition>,
 }
 #[cfg(feature = "features")]
@@ -19053,14 +19089,14 @@ runtime::object!(read ApiEntitiesFeatureGate { opt(key), opt(value) });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesFeatureDefinition {
     pub name: Option<String>,
-    pub feature_issue_url: Option<String>,
-    pub introduced_by_url: Option<String>,
-    pub rollout_issue_url: Option<String>,
-    pub milestone: Option<String>,
-    pub log_state_changes: Option<String>,
+    pub feature_issue_url: Option<::serde_json::Value>,
+    pub introduced_by_url: Option<::serde_json::Value>,
+    pub rollout_issue_url: Option<::serde_json::Value>,
+    pub milestone: Option<::serde_json::Value>,
+    pub log_state_changes: Option<::serde_json::Value>,
     pub r#type: Option<String>,
-    pub group: Option<String>,
-    pub default_enabled: Option<String>,
+    pub group: Option<::serde_json::Value>,
+    pub default_enabled: Option<::serde_json::Value>,
 }
 #[cfg(feature = "features")]
 runtime::object!(
@@ -19511,242 +19547,252 @@ runtime::object!(
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesGeoNodeStatus {
-    pub geo_node_id: Option<String>,
-    pub projects_count: Option<String>,
-    pub container_repositories_replication_enabled: Option<String>,
-    pub ci_secure_files_count: Option<String>,
-    pub ci_secure_files_checksum_total_count: Option<String>,
-    pub ci_secure_files_checksummed_count: Option<String>,
-    pub ci_secure_files_checksum_failed_count: Option<String>,
-    pub ci_secure_files_synced_count: Option<String>,
-    pub ci_secure_files_failed_count: Option<String>,
-    pub ci_secure_files_registry_count: Option<String>,
-    pub ci_secure_files_verification_total_count: Option<String>,
-    pub ci_secure_files_verified_count: Option<String>,
-    pub ci_secure_files_verification_failed_count: Option<String>,
-    pub container_repositories_count: Option<String>,
-    pub container_repositories_checksum_total_count: Option<String>,
-    pub container_repositories_checksummed_count: Option<String>,
-    pub container_repositories_checksum_failed_count: Option<String>,
-    pub container_repositories_synced_count: Option<String>,
-    pub container_repositories_failed_count: Option<String>,
-    pub container_repositories_registry_count: Option<String>,
-    pub container_repositories_verification_total_count: Option<String>,
-    pub container_repositories_verified_count: Option<String>,
-    pub container_repositories_verification_failed_count: Option<String>,
-    pub dependency_proxy_blobs_count: Option<String>,
-    pub dependency_proxy_blobs_checksum_total_count: Option<String>,
-    pub dependency_proxy_blobs_checksummed_count: Option<String>,
-    pub dependency_proxy_blobs_checksum_failed_count: Option<String>,
-    pub dependency_proxy_blobs_synced_count: Option<String>,
-    pub dependency_proxy_blobs_failed_count: Option<String>,
-    pub dependency_proxy_blobs_registry_count: Option<String>,
-    pub dependency_proxy_blobs_verification_total_count: Option<String>,
-    pub dependency_proxy_blobs_verified_count: Option<String>,
-    pub dependency_proxy_blobs_verification_failed_count: Option<String>,
-    pub dependency_proxy_manifests_count: Option<String>,
-    pub dependency_proxy_manifests_checksum_total_count: Option<String>,
-    pub dependency_proxy_manifests_checksummed_count: Option<String>,
-    pub dependency_proxy_manifests_checksum_failed_count: Option<String>,
-    pub dependency_proxy_manifests_synced_count: Option<String>,
-    pub dependency_proxy_manifests_failed_count: Option<String>,
-    pub dependency_proxy_manifests_registry_count: Option<String>,
-    pub dependency_proxy_manifests_verification_total_count: Option<String>,
-    pub dependency_proxy_manifests_verified_count: Option<String>,
-    pub dependency_proxy_manifests_verification_failed_count: Option<String>,
-    pub design_management_repositories_count: Option<String>,
-    pub design_management_repositories_checksum_total_count: Option<String>,
-    pub design_management_repositories_checksummed_count: Option<String>,
-    pub design_management_repositories_checksum_failed_count: Option<String>,
-    pub design_management_repositories_synced_count: Option<String>,
-    pub design_management_repositories_failed_count: Option<String>,
-    pub design_management_repositories_registry_count: Option<String>,
-    pub design_management_repositories_verification_total_count: Option<String>,
-    pub design_management_repositories_verified_count: Option<String>,
-    pub design_management_repositories_verification_failed_count: Option<String>,
-    pub group_wiki_repositories_count: Option<String>,
-    pub group_wiki_repositories_checksum_total_count: Option<String>,
-    pub group_wiki_repositories_checksummed_count: Option<String>,
-    pub group_wiki_repositories_checksum_failed_count: Option<String>,
-    pub group_wiki_repositories_synced_count: Option<String>,
-    pub group_wiki_repositories_failed_count: Option<String>,
-    pub group_wiki_repositories_registry_count: Option<String>,
-    pub group_wiki_repositories_verification_total_count: Option<String>,
-    pub group_wiki_repositories_verified_count: Option<String>,
-    pub group_wiki_repositories_verification_failed_count: Option<String>,
-    pub job_artifacts_count: Option<String>,
-    pub job_artifacts_checksum_total_count: Option<String>,
-    pub job_artifacts_checksummed_count: Option<String>,
-    pub job_artifacts_checksum_failed_count: Option<String>,
-    pub job_artifacts_synced_count: Option<String>,
-    pub job_artifacts_failed_count: Option<String>,
-    pub job_artifacts_registry_count: Option<String>,
-    pub job_artifacts_verification_total_count: Option<String>,
-    pub job_artifacts_verified_count: Option<String>,
-    pub job_artifacts_verification_failed_count: Option<String>,
-    pub lfs_objects_count: Option<String>,
-    pub lfs_objects_checksum_total_count: Option<String>,
-    pub lfs_objects_checksummed_count: Option<String>,
-    pub lfs_objects_checksum_failed_count: Option<String>,
-    pub lfs_objects_synced_count: Option<String>,
-    pub lfs_objects_failed_count: Option<String>,
-    pub lfs_objects_registry_count: Option<String>,
-    pub lfs_objects_verification_total_count: Option<String>,
-    pub lfs_objects_verified_count: Option<String>,
-    pub lfs_objects_verification_failed_count: Option<String>,
-    pub merge_request_diffs_count: Option<String>,
-    pub merge_request_diffs_checksum_total_count: Option<String>,
-    pub merge_request_diffs_checksummed_count: Option<String>,
-    pub merge_request_diffs_checksum_failed_count: Option<String>,
-    pub merge_request_diffs_synced_count: Option<String>,
-    pub merge_request_diffs_failed_count: Option<String>,
-    pub merge_request_diffs_registry_count: Option<String>,
-    pub merge_request_diffs_verification_total_count: Option<String>,
-    pub merge_request_diffs_verified_count: Option<String>,
-    pub merge_request_diffs_verification_failed_count: Option<String>,
-    pub package_files_count: Option<String>,
-    pub package_files_checksum_total_count: Option<String>,
-    pub package_files_checksummed_count: Option<String>,
-    pub package_files_checksum_failed_count: Option<String>,
-    pub package_files_synced_count: Option<String>,
-    pub package_files_failed_count: Option<String>,
-    pub package_files_registry_count: Option<String>,
-    pub package_files_verification_total_count: Option<String>,
-    pub package_files_verified_count: Option<String>,
-    pub package_files_verification_failed_count: Option<String>,
-    pub pages_deployments_count: Option<String>,
-    pub pages_deployments_checksum_total_count: Option<String>,
-    pub pages_deployments_checksummed_count: Option<String>,
-    pub pages_deployments_checksum_failed_count: Option<String>,
-    pub pages_deployments_synced_count: Option<String>,
-    pub pages_deployments_failed_count: Option<String>,
-    pub pages_deployments_registry_count: Option<String>,
-    pub pages_deployments_verification_total_count: Option<String>,
-    pub pages_deployments_verified_count: Option<String>,
-    pub pages_deployments_verification_failed_count: Option<String>,
-    pub pipeline_artifacts_count: Option<String>,
-    pub pipeline_artifacts_checksum_total_count: Option<String>,
-    pub pipeline_artifacts_checksummed_count: Option<String>,
-    pub pipeline_artifacts_checksum_failed_count: Option<String>,
-    pub pipeline_artifacts_synced_count: Option<String>,
-    pub pipeline_artifacts_failed_count: Option<String>,
-    pub pipeline_artifacts_registry_count: Option<String>,
-    pub pipeline_artifacts_verification_total_count: Option<String>,
-    pub pipeline_artifacts_verified_count: Option<String>,
-    pub pipeline_artifacts_verification_failed_count: Option<String>,
-    pub project_repositories_count: Option<String>,
-    pub project_repositories_checksum_total_count: Option<String>,
-    pub project_repositories_checksummed_count: Option<String>,
-    pub project_repositories_checksum_failed_count: Option<String>,
-    pub project_repositories_synced_count: Option<String>,
-    pub project_repositories_failed_count: Option<String>,
-    pub project_repositories_registry_count: Option<String>,
-    pub project_repositories_verification_total_count: Option<String>,
-    pub project_repositories_verified_count: Option<String>,
-    pub project_repositories_verification_failed_count: Option<String>,
-    pub project_wiki_repositories_count: Option<String>,
-    pub project_wiki_repositories_checksum_total_count: Option<String>,
-    pub project_wiki_repositories_checksummed_count: Option<String>,
-    pub project_wiki_repositories_checksum_failed_count: Option<String>,
-    pub project_wiki_repositories_synced_count: Option<String>,
-    pub project_wiki_repositories_failed_count: Option<String>,
-    pub project_wiki_repositories_registry_count: Option<String>,
-    pub project_wiki_repositories_verification_total_count: Option<String>,
-    pub project_wiki_repositories_verified_count: Option<String>,
-    pub project_wiki_repositories_verification_failed_count: Option<String>,
-    pub snippet_repositories_count: Option<String>,
-    pub snippet_repositories_checksum_total_count: Option<String>,
-    pub snippet_repositories_checksummed_count: Option<String>,
-    pub snippet_repositories_checksum_failed_count: Option<String>,
-    pub snippet_repositories_synced_count: Option<String>,
-    pub snippet_repositories_failed_count: Option<String>,
-    pub snippet_repositories_registry_count: Option<String>,
-    pub snippet_repositories_verification_total_count: Option<String>,
-    pub snippet_repositories_verified_count: Option<String>,
-    pub snippet_repositories_verification_failed_count: Option<String>,
-    pub terraform_state_versions_count: Option<String>,
-    pub terraform_state_versions_checksum_total_count: Option<String>,
-    pub terraform_state_versions_checksummed_count: Option<String>,
-    pub terraform_state_versions_checksum_failed_count: Option<String>,
-    pub terraform_state_versions_synced_count: Option<String>,
-    pub terraform_state_versions_failed_count: Option<String>,
-    pub terraform_state_versions_registry_count: Option<String>,
-    pub terraform_state_versions_verification_total_count: Option<String>,
-    pub terraform_state_versions_verified_count: Option<String>,
-    pub terraform_state_versions_verification_failed_count: Option<String>,
-    pub uploads_count: Option<String>,
-    pub uploads_checksum_total_count: Option<String>,
-    pub uploads_checksummed_count: Option<String>,
-    pub uploads_checksum_failed_count: Option<String>,
-    pub uploads_synced_count: Option<String>,
-    pub uploads_failed_count: Option<String>,
-    pub uploads_registry_count: Option<String>,
-    pub uploads_verification_total_count: Option<String>,
-    pub uploads_verified_count: Option<String>,
-    pub uploads_verification_failed_count: Option<String>,
-    pub git_fetch_event_count_weekly: Option<String>,
-    pub git_push_event_count_weekly: Option<String>,
-    pub proxy_remote_requests_event_count_weekly: Option<String>,
-    pub proxy_local_requests_event_count_weekly: Option<String>,
-    pub repositories_checked_in_percentage: Option<String>,
-    pub replication_slots_used_in_percentage: Option<String>,
-    pub ci_secure_files_synced_in_percentage: Option<String>,
-    pub ci_secure_files_verified_in_percentage: Option<String>,
-    pub container_repositories_synced_in_percentage: Option<String>,
-    pub container_repositories_verified_in_percentage: Option<String>,
-    pub dependency_proxy_blobs_synced_in_percentage: Option<String>,
-    pub dependency_proxy_blobs_verified_in_percentage: Option<String>,
-    pub dependency_proxy_manifests_synced_in_percentage: Option<String>,
-    pub dependency_proxy_manifests_verified_in_percentage: Option<String>,
-    pub design_management_repositories_synced_in_percentage: Option<String>,
-    pub design_management_repositories_verified_in_percentage: Option<String>,
-    pub group_wiki_repositories_synced_in_percentage: Option<String>,
-    pub group_wiki_repositories_verified_in_percentage: Option<String>,
-    pub job_artifacts_synced_in_percentage: Option<String>,
-    pub job_artifacts_verified_in_percentage: Option<String>,
-    pub lfs_objects_synced_in_percentage: Option<String>,
-    pub lfs_objects_verified_in_percentage: Option<String>,
-    pub merge_request_diffs_synced_in_percentage: Option<String>,
-    pub merge_request_diffs_verified_in_percentage: Option<String>,
-    pub package_files_synced_in_percentage: Option<String>,
-    pub package_files_verified_in_percentage: Option<String>,
-    pub pages_deployments_synced_in_percentage: Option<String>,
-    pub pages_deployments_verified_in_percentage: Option<String>,
-    pub pipeline_artifacts_synced_in_percentage: Option<String>,
-    pub pipeline_artifacts_verified_in_percentage: Option<String>,
-    pub project_repositories_synced_in_percentage: Option<String>,
-    pub project_repositories_verified_in_percentage: Option<String>,
-    pub project_wiki_repositories_synced_in_percentage: Option<String>,
-    pub project_wiki_repositories_verified_in_percentage: Option<String>,
-    pub snippet_repositories_synced_in_percentage: Option<String>,
-    pub snippet_repositories_verified_in_percentage: Option<String>,
-    pub terraform_state_versions_synced_in_percentage: Option<String>,
-    pub terraform_state_versions_verified_in_percentage: Option<String>,
-    pub uploads_synced_in_percentage: Option<String>,
-    pub uploads_verified_in_percentage: Option<String>,
-    pub repositories_count: Option<String>,
-    pub replication_slots_count: Option<String>,
-    pub replication_slots_used_count: Option<String>,
-    pub healthy: Option<String>,
-    pub health: Option<String>,
-    pub health_status: Option<String>,
-    pub missing_oauth_application: Option<String>,
-    pub db_replication_lag_seconds: Option<String>,
-    pub replication_slots_max_retained_wal_bytes: Option<String>,
-    pub repositories_checked_count: Option<String>,
-    pub repositories_checked_failed_count: Option<String>,
-    pub last_event_id: Option<String>,
-    pub last_event_timestamp: Option<String>,
-    pub cursor_last_event_id: Option<String>,
-    pub cursor_last_event_timestamp: Option<String>,
-    pub last_successful_status_check_timestamp: Option<String>,
+    pub geo_node_id: Option<::serde_json::Value>,
+    pub projects_count: Option<i64>,
+    pub container_repositories_replication_enabled: Option<::serde_json::Value>,
+    pub ci_secure_files_count: Option<::serde_json::Value>,
+    pub ci_secure_files_checksum_total_count: Option<::serde_json::Value>,
+    pub ci_secure_files_checksummed_count: Option<::serde_json::Value>,
+    pub ci_secure_files_checksum_failed_count: Option<::serde_json::Value>,
+    pub ci_secure_files_synced_count: Option<::serde_json::Value>,
+    pub ci_secure_files_failed_count: Option<::serde_json::Value>,
+    pub ci_secure_files_registry_count: Option<::serde_json::Value>,
+    pub ci_secure_files_verification_total_count: Option<::serde_json::Value>,
+    pub ci_secure_files_verified_count: Option<::serde_json::Value>,
+    pub ci_secure_files_verification_failed_count: Option<::serde_json::Value>,
+    pub container_repositories_count: Option<::serde_json::Value>,
+    pub container_repositories_checksum_total_count: Option<::serde_json::Value>,
+    pub container_repositories_checksummed_count: Option<::serde_json::Value>,
+    pub container_repositories_checksum_failed_count: Option<::serde_json::Value>,
+    pub container_repositories_synced_count: Option<::serde_json::Value>,
+    pub container_repositories_failed_count: Option<::serde_json::Value>,
+    pub container_repositories_registry_count: Option<::serde_json::Value>,
+    pub container_repositories_verification_total_count: Option<::serde_json::Value>,
+    pub container_repositories_verified_count: Option<::serde_json::Value>,
+    pub container_repositories_verification_failed_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_checksum_total_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_checksummed_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_checksum_failed_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_synced_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_failed_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_registry_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_verification_total_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_verified_count: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_verification_failed_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_checksum_total_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_checksummed_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_checksum_failed_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_synced_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_failed_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_registry_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_verification_total_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_verified_count: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_verification_failed_count: Option<
+        ::serde_json::Value,
+    >,
+    pub design_management_repositories_count: Option<::serde_json::Value>,
+    pub design_management_repositories_checksum_total_count: Option<::serde_json::Value>,
+    pub design_management_repositories_checksummed_count: Option<::serde_json::Value>,
+    pub design_management_repositories_checksum_failed_count: Option<
+        ::serde_json::Value,
+    >,
+    pub design_management_repositories_synced_count: Option<::serde_json::Value>,
+    pub design_management_repositories_failed_count: Option<::serde_json::Value>,
+    pub design_management_repositories_registry_count: Option<::serde_json::Value>,
+    pub design_management_repositories_verification_total_count: Option<
+        ::serde_json::Value,
+    >,
+    pub design_management_repositories_verified_count: Option<::serde_json::Value>,
+    pub design_management_repositories_verification_failed_count: Option<
+        ::serde_json::Value,
+    >,
+    pub group_wiki_repositories_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_checksum_total_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_checksummed_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_checksum_failed_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_synced_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_failed_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_registry_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_verification_total_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_verified_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_verification_failed_count: Option<::serde_json::Value>,
+    pub job_artifacts_count: Option<::serde_json::Value>,
+    pub job_artifacts_checksum_total_count: Option<::serde_json::Value>,
+    pub job_artifacts_checksummed_count: Option<::serde_json::Value>,
+    pub job_artifacts_checksum_failed_count: Option<::serde_json::Value>,
+    pub job_artifacts_synced_count: Option<::serde_json::Value>,
+    pub job_artifacts_failed_count: Option<::serde_json::Value>,
+    pub job_artifacts_registry_count: Option<::serde_json::Value>,
+    pub job_artifacts_verification_total_count: Option<::serde_json::Value>,
+    pub job_artifacts_verified_count: Option<::serde_json::Value>,
+    pub job_artifacts_verification_failed_count: Option<::serde_json::Value>,
+    pub lfs_objects_count: Option<::serde_json::Value>,
+    pub lfs_objects_checksum_total_count: Option<::serde_json::Value>,
+    pub lfs_objects_checksummed_count: Option<::serde_json::Value>,
+    pub lfs_objects_checksum_failed_count: Option<::serde_json::Value>,
+    pub lfs_objects_synced_count: Option<::serde_json::Value>,
+    pub lfs_objects_failed_count: Option<::serde_json::Value>,
+    pub lfs_objects_registry_count: Option<::serde_json::Value>,
+    pub lfs_objects_verification_total_count: Option<::serde_json::Value>,
+    pub lfs_objects_verified_count: Option<::serde_json::Value>,
+    pub lfs_objects_verification_failed_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_checksum_total_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_checksummed_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_checksum_failed_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_synced_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_failed_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_registry_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_verification_total_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_verified_count: Option<::serde_json::Value>,
+    pub merge_request_diffs_verification_failed_count: Option<::serde_json::Value>,
+    pub package_files_count: Option<::serde_json::Value>,
+    pub package_files_checksum_total_count: Option<::serde_json::Value>,
+    pub package_files_checksummed_count: Option<::serde_json::Value>,
+    pub package_files_checksum_failed_count: Option<::serde_json::Value>,
+    pub package_files_synced_count: Option<::serde_json::Value>,
+    pub package_files_failed_count: Option<::serde_json::Value>,
+    pub package_files_registry_count: Option<::serde_json::Value>,
+    pub package_files_verification_total_count: Option<::serde_json::Value>,
+    pub package_files_verified_count: Option<::serde_json::Value>,
+    pub package_files_verification_failed_count: Option<::serde_json::Value>,
+    pub pages_deployments_count: Option<::serde_json::Value>,
+    pub pages_deployments_checksum_total_count: Option<::serde_json::Value>,
+    pub pages_deployments_checksummed_count: Option<::serde_json::Value>,
+    pub pages_deployments_checksum_failed_count: Option<::serde_json::Value>,
+    pub pages_deployments_synced_count: Option<::serde_json::Value>,
+    pub pages_deployments_failed_count: Option<::serde_json::Value>,
+    pub pages_deployments_registry_count: Option<::serde_json::Value>,
+    pub pages_deployments_verification_total_count: Option<::serde_json::Value>,
+    pub pages_deployments_verified_count: Option<::serde_json::Value>,
+    pub pages_deployments_verification_failed_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_checksum_total_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_checksummed_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_checksum_failed_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_synced_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_failed_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_registry_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_verification_total_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_verified_count: Option<::serde_json::Value>,
+    pub pipeline_artifacts_verification_failed_count: Option<::serde_json::Value>,
+    pub project_repositories_count: Option<::serde_json::Value>,
+    pub project_repositories_checksum_total_count: Option<::serde_json::Value>,
+    pub project_repositories_checksummed_count: Option<::serde_json::Value>,
+    pub project_repositories_checksum_failed_count: Option<::serde_json::Value>,
+    pub project_repositories_synced_count: Option<::serde_json::Value>,
+    pub project_repositories_failed_count: Option<::serde_json::Value>,
+    pub project_repositories_registry_count: Option<::serde_json::Value>,
+    pub project_repositories_verification_total_count: Option<::serde_json::Value>,
+    pub project_repositories_verified_count: Option<::serde_json::Value>,
+    pub project_repositories_verification_failed_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_checksum_total_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_checksummed_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_checksum_failed_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_synced_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_failed_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_registry_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_verification_total_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_verified_count: Option<::serde_json::Value>,
+    pub project_wiki_repositories_verification_failed_count: Option<::serde_json::Value>,
+    pub snippet_repositories_count: Option<::serde_json::Value>,
+    pub snippet_repositories_checksum_total_count: Option<::serde_json::Value>,
+    pub snippet_repositories_checksummed_count: Option<::serde_json::Value>,
+    pub snippet_repositories_checksum_failed_count: Option<::serde_json::Value>,
+    pub snippet_repositories_synced_count: Option<::serde_json::Value>,
+    pub snippet_repositories_failed_count: Option<::serde_json::Value>,
+    pub snippet_repositories_registry_count: Option<::serde_json::Value>,
+    pub snippet_repositories_verification_total_count: Option<::serde_json::Value>,
+    pub snippet_repositories_verified_count: Option<::serde_json::Value>,
+    pub snippet_repositories_verification_failed_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_checksum_total_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_checksummed_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_checksum_failed_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_synced_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_failed_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_registry_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_verification_total_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_verified_count: Option<::serde_json::Value>,
+    pub terraform_state_versions_verification_failed_count: Option<::serde_json::Value>,
+    pub uploads_count: Option<::serde_json::Value>,
+    pub uploads_checksum_total_count: Option<::serde_json::Value>,
+    pub uploads_checksummed_count: Option<::serde_json::Value>,
+    pub uploads_checksum_failed_count: Option<::serde_json::Value>,
+    pub uploads_synced_count: Option<::serde_json::Value>,
+    pub uploads_failed_count: Option<::serde_json::Value>,
+    pub uploads_registry_count: Option<::serde_json::Value>,
+    pub uploads_verification_total_count: Option<::serde_json::Value>,
+    pub uploads_verified_count: Option<::serde_json::Value>,
+    pub uploads_verification_failed_count: Option<::serde_json::Value>,
+    pub git_fetch_event_count_weekly: Option<::serde_json::Value>,
+    pub git_push_event_count_weekly: Option<::serde_json::Value>,
+    pub proxy_remote_requests_event_count_weekly: Option<::serde_json::Value>,
+    pub proxy_local_requests_event_count_weekly: Option<::serde_json::Value>,
+    pub repositories_checked_in_percentage: Option<::serde_json::Value>,
+    pub replication_slots_used_in_percentage: Option<::serde_json::Value>,
+    pub ci_secure_files_synced_in_percentage: Option<::serde_json::Value>,
+    pub ci_secure_files_verified_in_percentage: Option<::serde_json::Value>,
+    pub container_repositories_synced_in_percentage: Option<::serde_json::Value>,
+    pub container_repositories_verified_in_percentage: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_synced_in_percentage: Option<::serde_json::Value>,
+    pub dependency_proxy_blobs_verified_in_percentage: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_synced_in_percentage: Option<::serde_json::Value>,
+    pub dependency_proxy_manifests_verified_in_percentage: Option<::serde_json::Value>,
+    pub design_management_repositories_synced_in_percentage: Option<::serde_json::Value>,
+    pub design_management_repositories_verified_in_percentage: Option<
+        ::serde_json::Value,
+    >,
+    pub group_wiki_repositories_synced_in_percentage: Option<::serde_json::Value>,
+    pub group_wiki_repositories_verified_in_percentage: Option<::serde_json::Value>,
+    pub job_artifacts_synced_in_percentage: Option<::serde_json::Value>,
+    pub job_artifacts_verified_in_percentage: Option<::serde_json::Value>,
+    pub lfs_objects_synced_in_percentage: Option<::serde_json::Value>,
+    pub lfs_objects_verified_in_percentage: Option<::serde_json::Value>,
+    pub merge_request_diffs_synced_in_percentage: Option<::serde_json::Value>,
+    pub merge_request_diffs_verified_in_percentage: Option<::serde_json::Value>,
+    pub package_files_synced_in_percentage: Option<::serde_json::Value>,
+    pub package_files_verified_in_percentage: Option<::serde_json::Value>,
+    pub pages_deployments_synced_in_percentage: Option<::serde_json::Value>,
+    pub pages_deployments_verified_in_percentage: Option<::serde_json::Value>,
+    pub pipeline_artifacts_synced_in_percentage: Option<::serde_json::Value>,
+    pub pipeline_artifacts_verified_in_percentage: Option<::serde_json::Value>,
+    pub project_repositories_synced_in_percentage: Option<::serde_json::Value>,
+    pub project_repositories_verified_in_percentage: Option<::serde_json::Value>,
+    pub project_wiki_repositories_synced_in_percentage: Option<::serde_json::Value>,
+    pub project_wiki_repositories_verified_in_percentage: Option<::serde_json::Value>,
+    pub snippet_repositories_synced_in_percentage: Option<::serde_json::Value>,
+    pub snippet_repositories_verified_in_percentage: Option<::serde_json::Value>,
+    pub terraform_state_versions_synced_in_percentage: Option<::serde_json::Value>,
+    pub terraform_state_versions_verified_in_percentage: Option<::serde_json::Value>,
+    pub uploads_synced_in_percentage: Option<::serde_json::Value>,
+    pub uploads_verified_in_percentage: Option<::serde_json::Value>,
+    pub repositories_count: Option<::serde_json::Value>,
+    pub replication_slots_count: Option<::serde_json::Value>,
+    pub replication_slots_used_count: Option<::serde_json::Value>,
+    pub healthy: Option<::serde_json::Value>,
+    pub health: Option<::serde_json::Value>,
+    pub health_status: Option<::serde_json::Value>,
+    pub missing_oauth_application: Option<::serde_json::Value>,
+    pub db_replication_lag_seconds: Option<::serde_json::Value>,
+    pub replication_slots_max_retained_wal_bytes: Option<::serde_json::Value>,
+    pub repositories_checked_count: Option<::serde_json::Value>,
+    pub repositories_checked_failed_count: Option<::serde_json::Value>,
+    pub last_event_id: Option<::serde_json::Value>,
+    pub last_event_timestamp: Option<::serde_json::Value>,
+    pub cursor_last_event_id: Option<::serde_json::Value>,
+    pub cursor_last_event_timestamp: Option<::serde_json::Value>,
+    pub last_successful_status_check_timestamp: Option<::serde_json::Value>,
     pub version: Option<String>,
     pub revision: Option<String>,
-    pub selective_sync_type: Option<String>,
-    pub namespaces: Option<ApiEntitiesNamespaceBasic>,
-    pub updated_at: Option<String>,
-    pub storage_shards: Option<StorageShardEntity>,
-    pub storage_shards_match: Option<String>,
+    pub selective_sync_type: Option<::serde_json::Value>,
+    pub namespaces: Option<Vec<ApiEntitiesNamespaceBasic>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub storage_shards: Option<Vec<StorageShardEntity>>,
+    pub storage_shards_match: Option<::serde_json::Value>,
     pub links: Option<EeApiEntitiesGeoNodeStatusLinks>,
 }
 #[cfg(feature = "geo")]
@@ -19922,7 +19968,7 @@ runtime::object!(
     opt(last_event_timestamp), opt(cursor_last_event_id),
     opt(cursor_last_event_timestamp), opt(last_successful_status_check_timestamp),
     opt(version), opt(revision), opt(selective_sync_type), opt(namespaces),
-    opt(updated_at), opt(storage_shards), opt(storage_shards_match), opt(links =
+    opt(updated_at, lenient), opt(storage_shards), opt(storage_shards_match), opt(links =
     "_links") }
 );
 /// Schema `#/components/schemas/StorageShardEntity`.
@@ -19938,7 +19984,7 @@ runtime::object!(read StorageShardEntity { opt(name) });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesGeoNodeStatusLinks {
     pub self_: Option<String>,
-    pub node: Option<String>,
+    pub node: Option<::serde_json::Value>,
 }
 #[cfg(feature = "geo")]
 runtime::object!(
@@ -20241,12 +20287,12 @@ runtime::object!(
 #[cfg(feature = "namespaces")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesGitlabSubscriptionPlan {
-    pub code: Option<String>,
+    pub code: Option<::serde_json::Value>,
     pub name: Option<String>,
-    pub trial: Option<String>,
-    pub auto_renew: Option<String>,
-    pub upgradable: Option<String>,
-    pub exclude_guests: Option<String>,
+    pub trial: Option<bool>,
+    pub auto_renew: Option<::serde_json::Value>,
+    pub upgradable: Option<::serde_json::Value>,
+    pub exclude_guests: Option<::serde_json::Value>,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
@@ -20257,10 +20303,10 @@ runtime::object!(
 #[cfg(feature = "namespaces")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesGitlabSubscriptionUsage {
-    pub seats_in_subscription: Option<String>,
-    pub seats_in_use: Option<String>,
-    pub max_seats_used: Option<String>,
-    pub seats_owed: Option<String>,
+    pub seats_in_subscription: Option<::serde_json::Value>,
+    pub seats_in_use: Option<::serde_json::Value>,
+    pub max_seats_used: Option<i64>,
+    pub seats_owed: Option<::serde_json::Value>,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
@@ -20271,9 +20317,9 @@ runtime::object!(
 #[cfg(feature = "namespaces")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesGitlabSubscriptionBilling {
-    pub subscription_start_date: Option<String>,
-    pub subscription_end_date: Option<String>,
-    pub trial_ends_on: Option<String>,
+    pub subscription_start_date: Option<::serde_json::Value>,
+    pub subscription_end_date: Option<::serde_json::Value>,
+    pub trial_ends_on: Option<::chrono::NaiveDate>,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
@@ -20366,11 +20412,11 @@ runtime::object!(
 pub struct ApiEntitiesPagesDomainBasic {
     pub domain: Option<String>,
     pub url: Option<String>,
-    pub project_id: Option<String>,
-    pub verified: Option<String>,
-    pub verification_code: Option<String>,
-    pub enabled_until: Option<String>,
-    pub auto_ssl_enabled: Option<String>,
+    pub project_id: Option<i64>,
+    pub verified: Option<::serde_json::Value>,
+    pub verification_code: Option<::serde_json::Value>,
+    pub enabled_until: Option<::serde_json::Value>,
+    pub auto_ssl_enabled: Option<bool>,
     pub certificate_expiration: Option<ApiEntitiesPagesDomainCertificateExpiration>,
 }
 #[cfg(feature = "pages")]
@@ -20383,8 +20429,8 @@ runtime::object!(
 #[cfg(feature = "pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesPagesDomainCertificateExpiration {
-    pub expired: Option<String>,
-    pub expiration: Option<String>,
+    pub expired: Option<bool>,
+    pub expiration: Option<::serde_json::Value>,
 }
 #[cfg(feature = "pages")]
 runtime::object!(
@@ -20763,13 +20809,13 @@ runtime::object!(write ApplySuggestionBody { opt(commit_message) });
 #[cfg(feature = "suggestions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesSuggestion {
-    pub id: Option<String>,
-    pub from_line: Option<String>,
-    pub to_line: Option<String>,
-    pub appliable: Option<String>,
-    pub applied: Option<String>,
-    pub from_content: Option<String>,
-    pub to_content: Option<String>,
+    pub id: Option<i64>,
+    pub from_line: Option<::serde_json::Value>,
+    pub to_line: Option<::serde_json::Value>,
+    pub appliable: Option<::serde_json::Value>,
+    pub applied: Option<::serde_json::Value>,
+    pub from_content: Option<::serde_json::Value>,
+    pub to_content: Option<::serde_json::Value>,
 }
 #[cfg(feature = "suggestions")]
 runtime::object!(
@@ -20817,7 +20863,7 @@ runtime::object!(write UpdateHookCustomHeaderBody { req(value) });
 #[cfg(feature = "system_hooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesHook {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub url: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
@@ -21105,8 +21151,8 @@ runtime::object!(
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesUserCreditCardValidations {
-    pub user_id: Option<String>,
-    pub credit_card_validated_at: Option<String>,
+    pub user_id: Option<::serde_json::Value>,
+    pub credit_card_validated_at: Option<::serde_json::Value>,
 }
 #[cfg(feature = "user")]
 runtime::object!(
@@ -21137,11 +21183,11 @@ runtime::object!(
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesUserPreferences {
-    pub id: Option<String>,
-    pub user_id: Option<String>,
-    pub view_diffs_file_by_file: Option<String>,
-    pub show_whitespace_in_diffs: Option<String>,
-    pub pass_user_identities_to_ci_jwt: Option<String>,
+    pub id: Option<i64>,
+    pub user_id: Option<::serde_json::Value>,
+    pub view_diffs_file_by_file: Option<bool>,
+    pub show_whitespace_in_diffs: Option<::serde_json::Value>,
+    pub pass_user_identities_to_ci_jwt: Option<::serde_json::Value>,
 }
 #[cfg(feature = "user")]
 runtime::object!(
@@ -21221,8 +21267,8 @@ pub struct ApiEntitiesUserStatus {
     pub emoji: Option<String>,
     pub message: Option<String>,
     pub availability: Option<String>,
-    pub message_html: Option<String>,
-    pub clear_status_at: Option<String>,
+    pub message_html: Option<::serde_json::Value>,
+    pub clear_status_at: Option<::serde_json::Value>,
 }
 #[cfg(feature = "user")]
 runtime::object!(
@@ -21529,21 +21575,21 @@ runtime::string_enum!(
 pub struct ApiEntitiesAppearance {
     pub title: Option<String>,
     pub description: Option<String>,
-    pub pwa_name: Option<String>,
-    pub pwa_short_name: Option<String>,
-    pub pwa_description: Option<String>,
-    pub logo: Option<String>,
-    pub pwa_icon: Option<String>,
-    pub header_logo: Option<String>,
+    pub pwa_name: Option<::serde_json::Value>,
+    pub pwa_short_name: Option<::serde_json::Value>,
+    pub pwa_description: Option<::serde_json::Value>,
+    pub logo: Option<::serde_json::Value>,
+    pub pwa_icon: Option<::serde_json::Value>,
+    pub header_logo: Option<::serde_json::Value>,
     pub favicon: Option<String>,
-    pub new_project_guidelines: Option<String>,
-    pub member_guidelines: Option<String>,
-    pub profile_image_guidelines: Option<String>,
-    pub header_message: Option<String>,
-    pub footer_message: Option<String>,
-    pub message_background_color: Option<String>,
-    pub message_font_color: Option<String>,
-    pub email_header_and_footer_enabled: Option<String>,
+    pub new_project_guidelines: Option<::serde_json::Value>,
+    pub member_guidelines: Option<::serde_json::Value>,
+    pub profile_image_guidelines: Option<::serde_json::Value>,
+    pub header_message: Option<::serde_json::Value>,
+    pub footer_message: Option<::serde_json::Value>,
+    pub message_background_color: Option<::serde_json::Value>,
+    pub message_font_color: Option<::serde_json::Value>,
+    pub email_header_and_footer_enabled: Option<::serde_json::Value>,
 }
 #[cfg(feature = "application")]
 runtime::object!(
@@ -21560,28 +21606,28 @@ runtime::object!(
 #[cfg(feature = "application")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesApplicationStatistics {
-    /// Approximate number of repo forks
-    pub forks: Option<i64>,
-    /// Approximate number of issues
-    pub issues: Option<i64>,
-    /// Approximate number of merge requests
-    pub merge_requests: Option<i64>,
-    /// Approximate number of notes
-    pub notes: Option<i64>,
-    /// Approximate number of snippets
-    pub snippets: Option<i64>,
-    /// Approximate number of SSH keys
-    pub ssh_keys: Option<i64>,
-    /// Approximate number of milestones
-    pub milestones: Option<i64>,
-    /// Approximate number of users
-    pub users: Option<i64>,
-    /// Approximate number of projects
-    pub projects: Option<i64>,
-    /// Approximate number of projects
-    pub groups: Option<i64>,
-    /// Number of active users
-    pub active_users: Option<i64>,
+    /// Approximate number of repo forks, with delimiters (`1,234`).
+    pub forks: Option<String>,
+    /// Approximate number of issues, with delimiters (`1,234`).
+    pub issues: Option<String>,
+    /// Approximate number of merge requests, with delimiters (`1,234`).
+    pub merge_requests: Option<String>,
+    /// Approximate number of notes, with delimiters (`1,234`).
+    pub notes: Option<String>,
+    /// Approximate number of snippets, with delimiters (`1,234`).
+    pub snippets: Option<String>,
+    /// Approximate number of SSH keys, with delimiters (`1,234`).
+    pub ssh_keys: Option<String>,
+    /// Approximate number of milestones, with delimiters (`1,234`).
+    pub milestones: Option<String>,
+    /// Approximate number of users, with delimiters (`1,234`).
+    pub users: Option<String>,
+    /// Approximate number of projects, with delimiters (`1,234`).
+    pub projects: Option<String>,
+    /// Approximate number of groups, with delimiters (`1,234`).
+    pub groups: Option<String>,
+    /// Number of active users, with delimiters (`1,234`).
+    pub active_users: Option<String>,
 }
 #[cfg(feature = "application")]
 runtime::object!(
@@ -21595,8 +21641,8 @@ runtime::object!(
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesDiscoveredClusters {
-    pub groups: Option<String>,
-    pub projects: Option<String>,
+    pub groups: Option<::serde_json::Value>,
+    pub projects: Option<::serde_json::Value>,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(read ApiEntitiesDiscoveredClusters { opt(groups), opt(projects) });
@@ -21649,15 +21695,15 @@ pub struct ProjectImportEntity {
     pub name: Option<String>,
     pub full_path: Option<String>,
     pub full_name: Option<String>,
-    pub refs_url: Option<String>,
+    pub refs_url: Option<::serde_json::Value>,
     pub forked: Option<bool>,
     pub import_source: Option<String>,
     pub import_status: Option<ProjectImportEntityImportStatus>,
     pub human_import_status_name: Option<String>,
     pub provider_link: Option<String>,
     pub import_error: Option<String>,
-    pub import_warning: Option<String>,
-    pub relation_type: Option<String>,
+    pub import_warning: Option<::serde_json::Value>,
+    pub relation_type: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 runtime::object!(
@@ -21752,7 +21798,7 @@ pub struct ProjectEntity {
     pub name: Option<String>,
     pub full_path: Option<String>,
     pub full_name: Option<String>,
-    pub refs_url: Option<String>,
+    pub refs_url: Option<::serde_json::Value>,
     pub forked: Option<bool>,
 }
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
@@ -21857,12 +21903,12 @@ runtime::object!(
 #[cfg(feature = "topics")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProjectsTopic {
-    pub id: Option<String>,
+    pub id: Option<i64>,
     pub name: Option<String>,
     pub title: Option<String>,
     pub description: Option<String>,
-    pub total_projects_count: Option<String>,
-    pub organization_id: Option<String>,
+    pub total_projects_count: Option<::serde_json::Value>,
+    pub organization_id: Option<i64>,
     pub avatar_url: Option<String>,
 }
 #[cfg(feature = "topics")]

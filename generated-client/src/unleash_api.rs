@@ -54,7 +54,7 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_feature_flag_unleash_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/features`. Send it with `.await`."]
-    GetFeatureFlagUnleashFeatures, runtime::Empty
+    GetFeatureFlagUnleashFeatures, runtime::Bytes
 );
 impl GetFeatureFlagUnleashFeatures<'_> {
     /// The instance ID of Unleash Client
@@ -69,7 +69,7 @@ impl GetFeatureFlagUnleashFeatures<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_feature_flag_unleash_client_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/client/features`. Send it with `.await`."]
-    GetFeatureFlagUnleashClientFeatures, runtime::Empty
+    GetFeatureFlagUnleashClientFeatures, runtime::Bytes
 );
 impl GetFeatureFlagUnleashClientFeatures<'_> {
     /// The instance ID of Unleash Client

@@ -180,7 +180,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_usage_data_metric_definitions`]: `GET /api/v4/usage_data/metric_definitions`. Send it with `.await`."]
-    GetUsageDataMetricDefinitions, runtime::Empty
+    GetUsageDataMetricDefinitions, runtime::Bytes
 );
 impl GetUsageDataMetricDefinitions<'_> {
     /// Include file paths in the metric definitions
@@ -193,7 +193,7 @@ impl GetUsageDataMetricDefinitions<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_usage_data_service_ping`]: `GET /api/v4/usage_data/service_ping`. Send it with `.await`."]
-    GetUsageDataServicePing, runtime::Empty
+    GetUsageDataServicePing, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -203,10 +203,10 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_usage_data_non_sql_metrics`]: `GET /api/v4/usage_data/non_sql_metrics`. Send it with `.await`."]
-    GetUsageDataNonSqlMetrics, runtime::Empty
+    GetUsageDataNonSqlMetrics, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_usage_data_queries`]: `GET /api/v4/usage_data/queries`. Send it with `.await`."]
-    GetUsageDataQueries, runtime::Empty
+    GetUsageDataQueries, runtime::Bytes
 );

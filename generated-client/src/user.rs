@@ -571,7 +571,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_user_activities`]: `GET /api/v4/user/activities`. Send it with `.await`."]
-    GetUserActivities, runtime::Empty
+    GetUserActivities, runtime::Bytes
 );
 impl GetUserActivities<'_> {
     /// Date string in the format YEAR-MONTH-DAY

@@ -13,11 +13,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (200): Get all custom attributes on a user.
-    pub fn get_user_custom_attributes(
+    pub fn list_user_custom_attributes(
         &self,
         id: impl Into<i64>,
-    ) -> GetUserCustomAttributes<'_> {
-        GetUserCustomAttributes(
+    ) -> ListUserCustomAttributes<'_> {
+        ListUserCustomAttributes(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -342,7 +342,7 @@ impl crate::Client {
     /// - `id`: The ID of the user
     /// - `provider`: The external provider
     ///
-    /// Returns, on success (200): Delete a user's identity. Available only for admins.
+    /// Returns the variant of the success status the server answered (200, 204).
     pub fn delete_user_identity(
         &self,
         id: impl Into<i64>,
@@ -414,7 +414,7 @@ impl crate::Client {
     /// Returns, on success (201): Add an SSH key to a specified user. Available only for admins.
     pub fn create_user_key_by_user_id(
         &self,
-        user_id: impl Into<i64>,
+        user_id: impl Into<String>,
         body: impl Into<types::CreateUserKeyByUserIdBody>,
     ) -> CreateUserKeyByUserId<'_> {
         CreateUserKeyByUserId(
@@ -422,7 +422,7 @@ impl crate::Client {
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/users/{}/keys",
-                    &[&Into::<i64>::into(user_id)],
+                    &[&Into::<String>::into(user_id)],
                 )
                 .json_body(&Into::<types::CreateUserKeyByUserIdBody>::into(body)),
         )
@@ -972,8 +972,8 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_custom_attributes`]: `GET /api/v4/users/{id}/custom_attributes`. Send it with `.await`."]
-    GetUserCustomAttributes, runtime::Json < types::ApiEntitiesCustomAttribute >
+    " Request builder of [`crate::Client::list_user_custom_attributes`]: `GET /api/v4/users/{id}/custom_attributes`. Send it with `.await`."]
+    ListUserCustomAttributes, runtime::Json < Vec < types::ApiEntitiesCustomAttribute > >
 );
 runtime::operation!(
     #[doc =
@@ -1469,7 +1469,7 @@ impl DeleteUser<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_user_status_by_user_id`]: `GET /api/v4/users/{user_id}/status`. Send it with `.await`."]
-    GetUserStatusByUserId, runtime::Empty
+    GetUserStatusByUserId, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -1524,10 +1524,36 @@ runtime::operation!(
     " Request builder of [`crate::Client::disable_user_two_factor`]: `PATCH /api/v4/users/{id}/disable_two_factor`. Send it with `.await`."]
     DisableUserTwoFactor, runtime::Json < types::ApiEntitiesUserWithAdmin >
 );
+/// What [`DeleteUserIdentity`] answers: one variant per success status of `DELETE /api/v4/users/{id}/identities/{provider}`.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteUserIdentityResponse {
+    /// `200`: Delete a user's identity. Available only for admins
+    Ok(types::ApiEntitiesUserWithAdmin),
+    /// `204`: The identity was deleted.
+    NoContent,
+    /// A success status the API does not declare, with the body as received.
+    Other { status: ::reqwest::StatusCode, body: Vec<u8> },
+}
+impl runtime::Decode for DeleteUserIdentityResponse {
+    type Output = Self;
+    fn decode(response: runtime::RawResponse) -> Result<Self, crate::Error> {
+        match response.status.as_u16() {
+            200 => response.json().map(Self::Ok),
+            204 => Ok(Self::NoContent),
+            _ => {
+                Ok(Self::Other {
+                    status: response.status,
+                    body: response.body.into(),
+                })
+            }
+        }
+    }
+}
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_user_identity`]: `DELETE /api/v4/users/{id}/identities/{provider}`. Send it with `.await`."]
-    DeleteUserIdentity, runtime::Json < types::ApiEntitiesUserWithAdmin >
+    DeleteUserIdentity, DeleteUserIdentityResponse
 );
 runtime::operation!(
     #[doc =
@@ -1715,7 +1741,7 @@ impl ListUserMemberships<'_> {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_user_associations_count`]: `GET /api/v4/users/{id}/associations_count`. Send it with `.await`."]
-    GetUserAssociationsCount, runtime::Empty
+    GetUserAssociationsCount, runtime::Bytes
 );
 runtime::operation!(
     #[doc =

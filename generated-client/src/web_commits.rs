@@ -23,5 +23,5 @@ impl crate::Client {
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_web_commit_public_key`]: `GET /api/v4/web_commits/public_key`. Send it with `.await`."]
-    GetWebCommitPublicKey, runtime::Empty
+    GetWebCommitPublicKey, runtime::Bytes
 );

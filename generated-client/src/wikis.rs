@@ -90,7 +90,7 @@ impl crate::Client {
     pub fn update_group_wiki(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        slug: impl Into<i64>,
+        slug: impl Into<String>,
         body: impl Into<types::UpdateGroupWikiBody>,
     ) -> UpdateGroupWiki<'_> {
         UpdateGroupWiki(
@@ -98,7 +98,7 @@ impl crate::Client {
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/groups/{}/wikis/{}",
-                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(slug)],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(slug)],
                 )
                 .json_body(&Into::<types::UpdateGroupWikiBody>::into(body)),
         )
@@ -238,7 +238,7 @@ impl crate::Client {
     pub fn update_project_wiki(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        slug: impl Into<i64>,
+        slug: impl Into<String>,
         body: impl Into<types::UpdateProjectWikiBody>,
     ) -> UpdateProjectWiki<'_> {
         UpdateProjectWiki(
@@ -246,7 +246,7 @@ impl crate::Client {
                     self,
                     ::reqwest::Method::PUT,
                     "api/v4/projects/{}/wikis/{}",
-                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(slug)],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(slug)],
                 )
                 .json_body(&Into::<types::UpdateProjectWikiBody>::into(body)),
         )

@@ -281,8 +281,9 @@ async fn uploads_are_multipart_with_the_file_part() {
         .await
         .unwrap();
 
+    // `markdown` is undocumented in GitLab's description: any JSON value.
     assert_eq!(
-        upload.markdown.as_deref(),
+        upload.markdown.as_ref().and_then(|m| m.as_str()),
         Some("[notes.txt](/uploads/abc/notes.txt)")
     );
     let req = server.received_requests().await.unwrap().pop().unwrap();
@@ -393,6 +394,69 @@ async fn a_project_is_read_with_its_numeric_permissions() {
     assert_eq!(access.access_level, Some(10));
     assert_eq!(access.notification_level, Some(3));
     assert_eq!(permissions.group_access, None);
+}
+
+/// The defects of GitLab's Grape-written entities, read as GitLab sends them: plural fields
+/// declared as one object are lists (`reviewers`, `assignees: []`), undocumented `type: string`
+/// fields take their type from the spec's evidence (`id`) or hold any JSON value
+/// (`user_notes_count`), a branch path parameter declared an integer on `GET` takes a name, and
+/// a `204` declared with a body is read as no body.
+#[tokio::test]
+async fn grape_entity_defects_are_read_as_gitlab_sends_them() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/group%2Fp/merge_requests/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 1007, "iid": 7, "title": "Fix", "user_notes_count": 3,
+            "reviewers": [{"id": 2, "username": "bob"}], "assignees": []
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/group%2Fp/badges/5"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 5, "kind": "project"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/api/v4/projects/group%2Fp/repository/branches/feature%2Fx",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "feature/x"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/v4/projects/group%2Fp/variables/TOKEN"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+
+    let mr = client
+        .get_project_merge_request("group/p", 7)
+        .send()
+        .await
+        .unwrap();
+    let reviewers = mr.reviewers.unwrap();
+    assert_eq!(reviewers.len(), 1);
+    assert_eq!(reviewers[0].username.as_deref(), Some("bob"));
+    assert_eq!(mr.assignees, Some(vec![]));
+    assert_eq!(mr.user_notes_count, Some(json!(3)));
+    assert_eq!(mr.id, Some(1007));
+
+    let badge = client.get_project_badge("group/p", 5).send().await.unwrap();
+    assert_eq!(badge.id, Some(5));
+
+    let branch = client
+        .get_project_repository_branch("group/p", "feature/x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(branch.name.as_deref(), Some("feature/x"));
+
+    client
+        .delete_project_variable("group/p", "TOKEN")
+        .send()
+        .await
+        .unwrap();
 }
 
 /// The futures operations return can be spawned on a multi-threaded runtime (`Send`), as
