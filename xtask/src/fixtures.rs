@@ -11,6 +11,11 @@
 //! operation's builder in `gitlab-api-client`, and prints what happened, with the field path
 //! of a failure (`Error::Decode`'s `path`).
 //!
+//! Records that are not what GitLab answers (test scaffolding of python-gitlab: a list
+//! endpoint mocked with one object, a date written `"sometime"`) are listed, each with the
+//! evidence that says so, in `specs/gitlab-full/fixtures-not-gitlab.toml`; they are reported
+//! apart and not counted against the client.
+//!
 //! Out: `FIXTURES.md`: the counts (decoded, failed, no operation, not a success), each failure
 //! with its operation, field path and message, and the method-and-path of each record no
 //! operation serves. `--check` writes nothing and fails when a record that `FIXTURES.md` counts
@@ -60,6 +65,49 @@ enum Outcome {
     NoOperation,
     /// Not a 2xx: the client reads it as an `Error::Api`, not through the operation's decoder.
     NotSuccess,
+    /// Listed in `fixtures-not-gitlab.toml`: not what GitLab answers, for the reason given.
+    NotGitLab(String),
+}
+
+/// `specs/gitlab-full/fixtures-not-gitlab.toml`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotGitLab {
+    #[serde(default)]
+    record: Vec<NotGitLabRecord>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotGitLabRecord {
+    /// `tests/unit/<file>.py:<line>`, as python-gitlab's tests register it.
+    at: String,
+    /// Only the records of that line with (`true`) or without (`false`) a body.
+    #[serde(default)]
+    body: Option<bool>,
+    /// Why GitLab does not send this, with the evidence.
+    reason: String,
+}
+
+impl NotGitLabRecord {
+    fn covers(&self, r: &Record) -> bool {
+        // Only successes: any other status is the client's `Error::Api`, whatever its body.
+        (200..300).contains(&r.status)
+            && record_at(r) == self.at
+            && self.body.is_none_or(|b| b == (r.body_kind != "none"))
+    }
+}
+
+/// The records listed as not GitLab's answer (empty without the file).
+fn not_gitlab(root: &Path) -> Result<Vec<NotGitLabRecord>, String> {
+    let file = root.join("specs/gitlab-full/fixtures-not-gitlab.toml");
+    let text = match std::fs::read_to_string(&file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", file.display())),
+    };
+    let list: NotGitLab = toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(list.record)
 }
 
 pub fn run(check: bool) -> ExitCode {
@@ -86,22 +134,41 @@ fn run_inner(check: bool) -> Result<ExitCode, String> {
     }
     let records = read_records(&file)?;
     let ops = operations(&root)?;
+    let not_gitlab = not_gitlab(&root)?;
+    let unused: Vec<&str> = not_gitlab
+        .iter()
+        .filter(|n| !records.iter().any(|r| n.covers(r)))
+        .map(|n| n.at.as_str())
+        .collect();
+    let reason = |r: &Record| {
+        not_gitlab
+            .iter()
+            .find(|n| n.covers(r))
+            .map(|n| n.reason.clone())
+    };
+    if !unused.is_empty() {
+        return Err(format!(
+            "fixtures-not-gitlab.toml lists records that responses.jsonl does not have: {unused:?}"
+        ));
+    }
     let matched: Vec<Option<usize>> = records.iter().map(|r| match_op(&ops, r)).collect();
-    // Only successes go through the decoder.
+    // Only successes go through the decoder, and only GitLab's.
     let to_decode: Vec<(usize, usize)> = records
         .iter()
         .zip(&matched)
         .enumerate()
+        .filter(|(_, (r, _))| reason(r).is_none())
         .filter_map(|(i, (r, m))| Some((i, (*m)?)).filter(|_| (200..300).contains(&r.status)))
         .collect();
     let decoded = decode_all(&root, &ops, &records, &to_decode)?;
     let mut outcomes: Vec<Outcome> = records
         .iter()
         .zip(&matched)
-        .map(|(r, m)| match m {
-            None => Outcome::NoOperation,
-            Some(_) if !(200..300).contains(&r.status) => Outcome::NotSuccess,
-            Some(_) => Outcome::Decoded,
+        .map(|(r, m)| match (reason(r), m) {
+            (Some(why), _) => Outcome::NotGitLab(why),
+            (None, None) => Outcome::NoOperation,
+            (None, Some(_)) if !(200..300).contains(&r.status) => Outcome::NotSuccess,
+            (None, Some(_)) => Outcome::Decoded,
         })
         .collect();
     for ((i, _), outcome) in to_decode.iter().zip(decoded) {
@@ -392,6 +459,11 @@ fn record_id(r: &Record) -> String {
     format!("{}:{} {} {}", r.source_file, r.line, r.method, r.path)
 }
 
+/// Where python-gitlab's tests register a record: `tests/unit/<file>.py:<line>`.
+fn record_at(r: &Record) -> String {
+    format!("{}:{}", r.source_file, r.line)
+}
+
 /// The record ids the report lists as decoded (its "Decoded" section).
 fn previous_decoded(report: &str) -> Vec<&str> {
     let Some((_, rest)) = report.split_once("\n## Decoded\n") else {
@@ -413,7 +485,7 @@ fn summary_lines(records: &[Record], outcomes: &[Outcome]) -> String {
     };
     let json = |r: &Record| r.body_kind == "json";
     let matched_json =
-        count(&|r, o| json(r) && !matches!(o, Outcome::NoOperation | Outcome::NotSuccess));
+        count(&|r, o| json(r) && matches!(o, Outcome::Decoded | Outcome::Failed { .. }));
     let decoded_json = count(&|r, o| json(r) && *o == Outcome::Decoded);
     let share = if matched_json == 0 {
         0.0
@@ -422,12 +494,13 @@ fn summary_lines(records: &[Record], outcomes: &[Outcome]) -> String {
     };
     format!(
         "- records: {}; successes with a JSON body matched to an operation: {matched_json}, decoded {decoded_json} ({share:.1}%)\n\
-         - every record: decoded {}, failed {}, no operation {}, not a success {}\n",
+         - every record: decoded {}, failed {}, no operation {}, not a success {}, not GitLab's answer {}\n",
         records.len(),
         count(&|_, o| *o == Outcome::Decoded),
         count(&|_, o| matches!(o, Outcome::Failed { .. })),
         count(&|_, o| *o == Outcome::NoOperation),
         count(&|_, o| *o == Outcome::NotSuccess),
+        count(&|_, o| matches!(o, Outcome::NotGitLab(_))),
     )
 }
 
@@ -497,6 +570,19 @@ fn report(
             String::new()
         };
         out.push_str(&format!("- `{method} {path}`{times}\n"));
+    }
+    out.push_str("\n## Not GitLab's answer\n\nRecords of python-gitlab's tests that GitLab would not send for their request (`specs/gitlab-full/fixtures-not-gitlab.toml` gives the evidence); not decoded, not counted.\n\n| record | reason |\n|---|---|\n");
+    for (r, o) in records.iter().zip(outcomes) {
+        if let Outcome::NotGitLab(reason) = o {
+            out.push_str(&format!(
+                "| `{}:{} {} {}` | {} |\n",
+                short_file(&r.source_file),
+                r.line,
+                r.method,
+                r.path,
+                cell(reason)
+            ));
+        }
     }
     out.push_str("\n## Decoded\n\n");
     for (r, o) in records.iter().zip(outcomes) {
@@ -583,8 +669,9 @@ mod tests {
             record("GET", "/api/v4/x/2", 200),
             record("GET", "/api/v4/y", 200),
             record("GET", "/api/v4/x/3", 404),
+            record("GET", "/api/v4/x/4", 200),
         ];
-        let matched = [Some(0), Some(0), None, Some(0)];
+        let matched = [Some(0), Some(0), None, Some(0), Some(0)];
         let outcomes = [
             Outcome::Decoded,
             Outcome::Failed {
@@ -593,6 +680,7 @@ mod tests {
             },
             Outcome::NoOperation,
             Outcome::NotSuccess,
+            Outcome::NotGitLab("a stand-in body".into()),
         ];
         let text = report(&records, &ops, &matched, &outcomes);
         assert_eq!(
@@ -608,6 +696,9 @@ mod tests {
                 "successes with a JSON body matched to an operation: 2, decoded 1 (50.0%)"
             )
         );
-        assert!(text.contains("decoded 1, failed 1, no operation 1, not a success 1"));
+        assert!(text.contains(
+            "decoded 1, failed 1, no operation 1, not a success 1, not GitLab's answer 1"
+        ));
+        assert!(text.contains("| `objects/test_x.py:7 GET /api/v4/x/4` | a stand-in body |"));
     }
 }
