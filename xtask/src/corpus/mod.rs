@@ -66,7 +66,8 @@ fn crates_dir() -> PathBuf {
 }
 
 /// Child mode: generates one document (path relative to the corpus root) and prints one line,
-/// `generated <warnings> <operations>` or `rejected <code> <message>`; with a crate name, a
+/// `generated <warnings> <operations> <code>=<n>,…` (`-` for no warning) or
+/// `rejected <code> <message>`; with a crate name, a
 /// generated document's crate is also written to `target/corpus/crates/<crate>/` (without one,
 /// nothing is written). A panic is seen by the parent as exit code 101.
 pub fn one(file: &str, crate_name: Option<&str>) -> ExitCode {
@@ -86,7 +87,23 @@ pub fn one(file: &str, crate_name: Option<&str>) -> ExitCode {
         None => openapi_client_gen::check_crate(&options),
     };
     match result {
-        Ok(r) => println!("generated {} {}", r.warnings.warnings(), r.operations),
+        Ok(r) => {
+            let mut by_code: std::collections::BTreeMap<&str, u64> = Default::default();
+            for d in r.warnings.iter() {
+                *by_code.entry(d.code).or_default() += 1;
+            }
+            let codes: Vec<String> = by_code.iter().map(|(c, n)| format!("{c}={n}")).collect();
+            println!(
+                "generated {} {} {}",
+                r.warnings.warnings(),
+                r.operations,
+                if codes.is_empty() {
+                    "-".to_owned()
+                } else {
+                    codes.join(",")
+                }
+            )
+        }
         Err(openapi_client_gen::Error::Generation { diagnostics, .. }) => {
             match diagnostics
                 .iter()
@@ -128,6 +145,8 @@ enum Outcome {
     Pending,
     Generated {
         warnings: u64,
+        /// Warnings by diagnostic code.
+        by_code: std::collections::BTreeMap<String, u64>,
     },
     Rejected {
         code: String,
@@ -309,9 +328,18 @@ fn run_one(exe: &Path, file: &str, crate_name: Option<&str>, limit: Duration) ->
                 let line = out.0.lines().next().unwrap_or_default().to_owned();
                 let mut parts = line.splitn(3, ' ');
                 return match parts.next() {
-                    Some("generated") => Outcome::Generated {
-                        warnings: parts.next().and_then(|w| w.parse().ok()).unwrap_or(0),
-                    },
+                    Some("generated") => {
+                        let mut fields = line.split_whitespace().skip(1);
+                        let warnings = fields.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+                        let by_code = fields
+                            .nth(1)
+                            .unwrap_or("-")
+                            .split(',')
+                            .filter_map(|kv| kv.split_once('='))
+                            .filter_map(|(c, n)| Some((c.to_owned(), n.parse().ok()?)))
+                            .collect();
+                        Outcome::Generated { warnings, by_code }
+                    }
                     _ => Outcome::Rejected {
                         code: parts.next().unwrap_or("?").to_owned(),
                         message: parts.next().unwrap_or("").chars().take(160).collect(),

@@ -291,7 +291,7 @@ pub fn long(
     let warnings: u64 = rows
         .iter()
         .map(|r| match r.outcome {
-            Outcome::Generated { warnings } => warnings,
+            Outcome::Generated { warnings, .. } => warnings,
             _ => 0,
         })
         .sum();
@@ -299,6 +299,7 @@ pub fn long(
         t,
         "\nGenerator warnings over all generated documents: {warnings}."
     );
+    warnings_by_code(&mut t, rows);
     if checked.is_some() {
         let rustc: u64 = rows
             .iter()
@@ -310,6 +311,29 @@ pub fn long(
         let _ = writeln!(t, "Compiler warnings over all checked crates: {rustc}.");
     }
     t
+}
+
+/// The generator's warnings by code: how many documents have each, and how many there are.
+fn warnings_by_code(t: &mut String, rows: &[Row]) {
+    let mut by_code: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for r in rows {
+        if let Outcome::Generated { by_code: codes, .. } = &r.outcome {
+            for (code, n) in codes {
+                let e = by_code.entry(code.as_str()).or_default();
+                e.0 += 1;
+                e.1 += n;
+            }
+        }
+    }
+    if by_code.is_empty() {
+        return;
+    }
+    let mut sorted: Vec<_> = by_code.into_iter().collect();
+    sorted.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    t.push_str("\n## Generator warnings by code (documents with it, most first)\n\n| code | documents | warnings |\n|---|---|---|\n");
+    for (code, (docs, n)) in sorted {
+        let _ = writeln!(t, "| `{code}` | {docs} | {n} |");
+    }
 }
 
 /// The keys of `rows` under `key`, sorted, once each.
