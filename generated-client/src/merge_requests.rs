@@ -331,6 +331,8 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestParticipants`].
     pub fn list_project_merge_request_participants(
         &self,
         id: impl Into<runtime::IdOrPath>,
@@ -357,6 +359,8 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
     /// - `merge_request_iid`:
+    ///
+    /// Optional parameters are set on the returned [`ListProjectMergeRequestReviewers`].
     pub fn list_project_merge_request_reviewers(
         &self,
         id: impl Into<runtime::IdOrPath>,
@@ -1533,16 +1537,43 @@ runtime::operation!(
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await`."]
-    ListProjectMergeRequestParticipants, runtime::Json < Vec <
-    types::ApiEntitiesUserBasic > >
+    " Request builder of [`crate::Client::list_project_merge_request_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestParticipants, runtime::Paged < types::ApiEntitiesUserBasic >
 );
+impl ListProjectMergeRequestParticipants<'_> {
+    /// Current page number
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// Number of items per page
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await`."]
-    ListProjectMergeRequestReviewers, runtime::Json < Vec <
-    types::ApiEntitiesMergeRequestReviewer > >
+    " Request builder of [`crate::Client::list_project_merge_request_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectMergeRequestReviewers, runtime::Paged <
+    types::ApiEntitiesMergeRequestReviewer >
 );
+impl ListProjectMergeRequestReviewers<'_> {
+    /// Current page number
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// Number of items per page
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::list_project_merge_request_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]

@@ -459,6 +459,45 @@ async fn grape_entity_defects_are_read_as_gitlab_sends_them() {
         .unwrap();
 }
 
+/// A merge request's reviewers: declared as one object without `page` parameters, read (by
+/// overlay actions citing GitLab's code) as a list that pages.
+#[tokio::test]
+async fn merge_request_reviewers_are_a_list_that_pages() {
+    let (server, client) = setup().await;
+    for (page, next, user) in [(None, "2", "ada"), (Some("2"), "", "bob")] {
+        Mock::given(method("GET"))
+            .and(path(
+                "/api/v4/projects/group%2Fp/merge_requests/7/reviewers",
+            ))
+            .and(move |r: &Request| page_of(r).as_deref() == page)
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(
+                        json!([{"user": {"id": 1, "username": user}, "state": "unreviewed"}]),
+                    )
+                    .insert_header("X-Per-Page", "1")
+                    .insert_header("X-Next-Page", next),
+            )
+            .mount(&server)
+            .await;
+    }
+
+    let reviewers = client
+        .list_project_merge_request_reviewers("group/p", 7)
+        .per_page(1)
+        .all()
+        .await
+        .unwrap();
+
+    let names: Vec<_> = reviewers
+        .iter()
+        .map(|r| r.user.as_ref().unwrap().username.clone().unwrap())
+        .collect();
+    assert_eq!(names, ["ada", "bob"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(pages_requested(&requests), [None, Some("2".into())]);
+}
+
 /// The futures operations return can be spawned on a multi-threaded runtime (`Send`), as
 /// `async fn`s' would: `send`, the pagination methods and `.await` on the builder.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
