@@ -1,5 +1,5 @@
 //! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--allow-dir DIR]
-//! [--force] [--check] [--verbose]`: a client crate from any OpenAPI document.
+//! [--allow CODE] [--deny CODE] [--force] [--check] [--verbose]`: a client crate from any OpenAPI document.
 //!
 //! Prints one summary line (operations, types, warnings, files written); `--verbose` lists the
 //! warnings with their locations. On errors the located diagnostics go to stderr, nothing is
@@ -8,7 +8,7 @@
 //! list where generated files go) is refused with exit code 1 unless `--force`.
 
 use clap::Parser;
-use generator::{OperationNames, QueryArrayStyle, Settings, UndocumentedStrings};
+use generator::{OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings};
 use openapi_client_gen::{Options, Report};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +53,18 @@ struct Args {
     /// (`reviewers: {$ref: UserBasic}`, Grape's) is read as a list of it.
     #[arg(long)]
     plural_refs_as_lists: bool,
+    /// Which list operations page: `declared` (those whose responses declare a `Link` header,
+    /// or `X-Next-Page` with a `page` parameter), `page-headers` (every list taking `page`:
+    /// GitLab) or `none`.
+    #[arg(long, value_name = "WHICH", default_value = "declared",
+          value_parser = ["declared", "page-headers", "none"])]
+    pagination: String,
+    /// A warning code not to report, as in `warning[CODE]` (repeatable).
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
+    /// A warning code to treat as an error, which stops generation (repeatable).
+    #[arg(long, value_name = "CODE")]
+    deny: Vec<String>,
     /// Take over a folder this command did not generate (or generated before it wrote
     /// `.openapi-client-gen.json`): generated files replace what is at their paths, every other
     /// file is kept.
@@ -95,6 +107,13 @@ fn main() -> ExitCode {
                 UndocumentedStrings::Trust
             },
             plural_refs_as_lists: args.plural_refs_as_lists,
+            pagination: match args.pagination.as_str() {
+                "page-headers" => Pagination::PageHeaders,
+                "none" => Pagination::None,
+                _ => Pagination::Declared,
+            },
+            allow: args.allow,
+            deny: args.deny,
         },
         force: args.force,
         allow_dirs: args.allow_dir,

@@ -897,3 +897,68 @@ fn client_and_builders_are_clone() {
     );
     assert!(hostile.is_empty(), "raw hostile characters: {hostile:?}");
 }
+
+/// A spec with one warning: `type: date`, read as a date.
+const DATE_TYPE: &str = "openapi: 3.0.3
+info: {title: Dates, version: '1'}
+paths:
+  /due:
+    get:
+      operationId: getDue
+      responses:
+        '200':
+          description: When.
+          content:
+            application/json:
+              schema: {type: object, properties: {due: {type: date}}}
+";
+
+#[test]
+fn allow_drops_a_warning_and_deny_makes_it_an_error() {
+    let dir = scratch();
+    std::fs::create_dir_all(dir.path().join("spec")).unwrap();
+    std::fs::write(dir.path().join("spec/dates.yaml"), DATE_TYPE).unwrap();
+    let (code, stdout, _) = run_in(
+        dir.path(),
+        &["spec/dates.yaml", "--out", "warned", "--check"],
+        &[],
+    );
+    assert_eq!(code, Some(1), "stale");
+    let (code, stdout2, _) = run_in(dir.path(), &["spec/dates.yaml", "--out", "warned"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(stdout2.contains("1 warnings"), "{stdout}{stdout2}");
+
+    let (code, stdout, _) = run_in(
+        dir.path(),
+        &[
+            "spec/dates.yaml",
+            "--out",
+            "allowed",
+            "--allow",
+            "date-type",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains(": 1 operations, 1 types, 0 warnings"),
+        "{stdout}"
+    );
+
+    let (code, stdout, stderr) = run_in(
+        dir.path(),
+        &["spec/dates.yaml", "--out", "denied", "--deny", "date-type"],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("spec/dates.yaml:12:57: error[date-type]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("denied by the setting"), "{stderr}");
+    assert!(
+        !dir.path().join("denied").exists(),
+        "a failed generation writes nothing"
+    );
+}

@@ -21,7 +21,7 @@ pub mod pets;
 #[rustfmt::skip]
 pub mod misc;
 pub use runtime::{
-    ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy,
+    ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy,
 };
 pub use runtime::{CrossOrigin, RedirectPolicy};
 pub use runtime::{Operation, Paginated, RawResponse, Response};

@@ -42,7 +42,7 @@ runtime::operation!(
 );
 impl GetCell<'_> {
     pub fn key(self, value: impl Into<types::Key>) -> Self {
-        Self(self.0.query("key", &Into::<types::Key>::into(value)))
+        Self(self.0.query_object("key", &Into::<types::Key>::into(value)))
     }
 }
 runtime::operation!(

@@ -21,6 +21,9 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns the variant of the success status the server answered (201, 202).
+    ///
+    /// Errors: a status outside 2xx is [`Error::Api`](crate::Error::Api), whose body [`ApiError::json`](crate::ApiError::json) reads as the spec declares it:
+    /// - `400`, `5XX`: [`Problem`](crate::types::Problem)
     pub fn create_pet(&self, body: impl Into<types::NewPet>) -> CreatePet<'_> {
         CreatePet(
             runtime::Call::new(self, ::reqwest::Method::POST, "pets", &[])
@@ -33,6 +36,9 @@ impl crate::Client {
     /// - `pet_id`:
     ///
     /// Returns the variant of the success status the server answered (200, 204).
+    ///
+    /// Errors: a status outside 2xx is [`Error::Api`](crate::Error::Api), whose body [`ApiError::json`](crate::ApiError::json) reads as the spec declares it:
+    /// - `default`: [`DeletePetDefaultError`](crate::types::DeletePetDefaultError)
     pub fn delete_pet(&self, pet_id: impl Into<::uuid::Uuid>) -> DeletePet<'_> {
         DeletePet(
             runtime::Call::new(

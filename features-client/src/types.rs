@@ -4,6 +4,23 @@
 //! Types of Features: request and response bodies, enums.
 #[allow(unused_imports)]
 use crate::runtime;
+/// What went wrong (RFC 9457 problem details).
+///
+/// Schema `#/components/schemas/Problem`.
+#[cfg(feature = "pets")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Problem {
+    pub r#type: Option<String>,
+    pub title: Option<String>,
+    pub status: Option<i64>,
+    pub detail: Option<String>,
+    pub errors: Option<Vec<String>>,
+}
+#[cfg(feature = "pets")]
+runtime::object!(
+    read Problem { opt(r#type = "type"), opt(title), opt(status), opt(detail),
+    opt(errors) }
+);
 /// A cat or a dog, told apart by `petType`.
 ///
 /// Schema `#/components/schemas/Pet`.
@@ -145,7 +162,16 @@ runtime::object!(write Cell { req(row), req(column) });
 ///
 /// Schema `#/components/schemas/Key`.
 #[cfg(feature = "misc")]
-pub type Key = runtime::IdOrPath;
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+pub enum Key {
+    /// The value as `Integer`.
+    Integer(i64),
+    /// The value as `String`.
+    String(String),
+    /// A value that is none of the declared variants, kept as JSON.
+    Other(::serde_json::Value),
+}
 /// What a cell holds. Untagged: the client tries the narrower variants first, whatever their order here (an integer before a number, a dog before an object of optional fields).
 ///
 /// Schema `#/components/schemas/Value`.
@@ -273,3 +299,11 @@ pub struct Status {
 }
 #[cfg(feature = "misc")]
 runtime::object!(read Status { req(healthy), opt(since, lenient), opt(tree) });
+/// Schema `#/paths/~1pets~1{petId}/delete/responses/default/content/application~1json/schema`.
+#[cfg(feature = "pets")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeletePetDefaultError {
+    pub reason: Option<String>,
+}
+#[cfg(feature = "pets")]
+runtime::object!(read DeletePetDefaultError { opt(reason) });

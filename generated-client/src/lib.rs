@@ -525,8 +525,9 @@ pub mod terraform_registry;
 #[rustfmt::skip]
 pub mod unleash_api;
 pub use runtime::{
-    ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy,
+    ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy,
 };
+pub use runtime::IdOrPath;
 pub use runtime::{CrossOrigin, RedirectPolicy};
 pub use runtime::{Operation, Paginated, RawResponse, Response};
 /// The traits that send a request by name: `use <this crate>::prelude::*;` for

@@ -2552,8 +2552,7 @@ display_param!(
     f32,
     f64,
     chrono::NaiveDate,
-    uuid::Uuid,
-    IdOrPath
+    uuid::Uuid
 );
 
 impl ParamValue for chrono::DateTime<chrono::Utc> {
@@ -2630,6 +2629,12 @@ impl From<String> for IdOrPath {
 impl From<&String> for IdOrPath {
     fn from(path: &String) -> Self {
         IdOrPath::Path(path.clone())
+    }
+}
+
+impl ParamValue for IdOrPath {
+    fn to_param(&self) -> String {
+        self.to_string()
     }
 }
 
@@ -2794,7 +2799,7 @@ impl From<reqwest::Error> for Error {
 }
 
 /// A response with a status outside 2xx.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ApiError {
     pub status: reqwest::StatusCode,
     /// The error body, when it is JSON of the usual shape (and was read whole).
@@ -2806,6 +2811,10 @@ pub struct ApiError {
     /// [`MAX_ERROR_BODY_KEPT`] bytes (of which [`Client::send`] reads at most
     /// [`MAX_ERROR_BODY_READ`]).
     pub truncated: bool,
+    /// The body as read, whole unless it went on past [`MAX_ERROR_BODY_READ`] bytes.
+    bytes: Vec<u8>,
+    /// Whether the body went on past `bytes`.
+    cut: bool,
 }
 
 impl ApiError {
@@ -2829,7 +2838,28 @@ impl ApiError {
             body,
             raw,
             truncated: cut || raw_cut,
+            bytes: bytes.to_vec(),
+            cut,
         }
+    }
+
+    /// The body as read: whole, unless it was longer than [`MAX_ERROR_BODY_READ`] bytes (or
+    /// the client's [`Client::with_max_response_bytes`]), when it is the start.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The body read as JSON of type `T`: the type the spec declares for the status (each
+    /// method's documentation lists them under "Errors"), or any type that fits. An error if
+    /// the body is not such JSON, or was too long to be read whole.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        if self.cut {
+            return Err(<serde_json::Error as serde::de::Error>::custom(format!(
+                "the error body was longer than the {} bytes read",
+                self.bytes.len()
+            )));
+        }
+        serde_json::from_slice(&self.bytes)
     }
 
     /// The server's explanation in one line, if it gave one.
@@ -2853,6 +2883,19 @@ impl ApiError {
             parts.push(d.clone());
         }
         (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// The body's bytes only by their number: `raw` shows their start.
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("body", &self.body)
+            .field("raw", &self.raw)
+            .field("truncated", &self.truncated)
+            .field("bytes", &format_args!("{} bytes", self.bytes.len()))
+            .finish()
     }
 }
 

@@ -8,6 +8,85 @@
 
 use std::fmt;
 
+/// Every diagnostic code the generator reports, sorted: what the settings `allow` and `deny`
+/// may name. (A test checks that every code the sources and the test specs produce is here.)
+pub const CODES: &[&str] = &[
+    "array-without-items",
+    "binary-parameter",
+    "boolean-required",
+    "cookie-parameter",
+    "dangling-ref",
+    "date-type",
+    "default-type-mismatch",
+    "empty-document",
+    "enum-name-collision",
+    "example-schema-mismatch",
+    "example-type-mismatch",
+    "example-undeclared-property",
+    "external-docs-without-url",
+    "file-in-json-body",
+    "file-not-found",
+    "file-not-regular",
+    "file-not-utf8",
+    "file-outside-root",
+    "file-too-large",
+    "incomplete-info",
+    "internal-emit",
+    "invalid-field",
+    "invalid-ref",
+    "json-schema-keyword",
+    "list-declared-as-object",
+    "malformed-json",
+    "malformed-yaml",
+    "missing-paths",
+    "no-content-body",
+    "non-standard-root-key",
+    "non-standard-type",
+    "non-string-version",
+    "not-an-object",
+    "not-openapi",
+    "operation-dropped",
+    "operation-without-responses",
+    "overlapping-one-of",
+    "overlay-invalid",
+    "overlay-invalid-action",
+    "overlay-invalid-target",
+    "overlay-unused-action",
+    "paginated-object-response",
+    "parameter-name-collision",
+    "parameter-ref-as-schema",
+    "path-parameter-type-mismatch",
+    "plural-ref-as-list",
+    "ref-cycle",
+    "ref-file-not-found",
+    "ref-repaired",
+    "remote-ref",
+    "rename-unmatched",
+    "response-without-description",
+    "schema-too-deep",
+    "setting-unmatched",
+    "too-deep",
+    "undeclared-body",
+    "undeclared-path-parameter",
+    "undocumented-string",
+    "unknown-code",
+    "unknown-type",
+    "unresolved-parameter",
+    "unresolved-path-item",
+    "unresolved-ref",
+    "unresolved-request-body",
+    "unresolved-response",
+    "unsupported-collection-format",
+    "unsupported-ref",
+    "unsupported-request-body",
+    "unsupported-security-scheme",
+    "unsupported-version",
+    "unused-path-parameter",
+    "wildcard-path",
+    "yaml-alias-limit",
+    "yaml-too-deep",
+];
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -233,6 +312,28 @@ impl Diagnostics {
 
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Applies lint levels, as rustc's `allow` and `deny` do: a warning whose code `deny`
+    /// names becomes an error (which stops generation), one whose code `allow` names is
+    /// dropped. Errors stay errors whatever `allow` says; `deny` wins over `allow`.
+    pub fn apply_levels(&mut self, allow: &[String], deny: &[String]) {
+        let named = |list: &[String], code: &str| list.iter().any(|c| c == code);
+        self.0.retain_mut(|d| {
+            if d.severity != Severity::Warning {
+                return true;
+            }
+            if named(deny, d.code) {
+                d.severity = Severity::Error;
+                let why = format!("denied by the setting `deny = [\"{}\"]`", d.code);
+                d.help = Some(match d.help.take() {
+                    Some(help) => format!("{help} ({why})"),
+                    None => why,
+                });
+                return true;
+            }
+            !named(allow, d.code)
+        });
     }
 
     pub fn errors(&self) -> usize {

@@ -20,6 +20,22 @@ pub struct Api {
     /// API modules (one per tag) in the order of the spec's `tags`, then first use.
     pub modules: Vec<Module>,
     pub operations: Vec<Operation>,
+    /// What the settings declared about the server, beyond what the spec says.
+    pub conventions: Conventions,
+}
+
+/// The conventions of the API's server that its settings (`codegen.toml`) declare and
+/// lowering applied: nothing here is inferred from the spec's shapes, so one API's habits
+/// (GitLab's) never reach another's client.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Conventions {
+    /// Path prefixes whose last parameter takes a numeric id or a path (setting `id_or_path`):
+    /// those parameters are [`TypeRef::IdOrPath`], and the client crate has the type.
+    pub id_or_path: Vec<String>,
+    /// Array query parameters are sent `name[]=a&name[]=b` (setting `query_array_style`).
+    pub query_brackets: bool,
+    /// Which list operations page ([`Operation::paginated`]; setting `pagination`).
+    pub pagination: crate::normalize::Pagination,
 }
 
 /// A group of operations emitted as one Rust module (one spec tag).
@@ -241,8 +257,9 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub response: Response,
-    /// A `GET` returning a list that takes a `page` query parameter: the client can walk its
-    /// pages (offset pagination by `page`, keyset pagination by the `Link: rel="next"` header).
+    /// A `GET` returning a list whose pages the client can walk, as [`Conventions::pagination`]
+    /// decides (offset pagination by `page` and `X-Next-Page`, keyset pagination by the
+    /// `Link: rel="next"` header).
     pub paginated: bool,
     /// Pointer of the operation in the effective spec.
     pub origin: String,
@@ -335,6 +352,17 @@ pub struct Response {
     /// When the success statuses declare different bodies (`200` with a body and `204`
     /// without, `200` and `201` with different types), `send` returns this enum instead.
     pub per_status: Option<StatusEnum>,
+    /// The JSON bodies the spec declares for statuses outside 2xx, in the spec's order: what
+    /// an `ApiError`'s body can be read as (`ApiError::json`).
+    pub errors: Vec<ErrorResponse>,
+}
+
+/// A JSON body the spec declares for a status outside 2xx.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorResponse {
+    /// The status as written: `404`, `4XX` or `default`.
+    pub status: String,
+    pub ty: TypeRef,
 }
 
 /// The per-operation enum of success responses, one variant per declared status.

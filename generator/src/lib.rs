@@ -27,7 +27,7 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use disk::{DEFAULT_MAX_FILE_SIZE, DiskFiles};
 pub use emit::File;
 pub use load::{FileError, FileErrorKind, FileSource, MemoryFiles};
-pub use normalize::{OperationNames, QueryArrayStyle, Settings, UndocumentedStrings};
+pub use normalize::{OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings};
 
 /// What to generate from.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +67,8 @@ pub fn generate(input: &Input, fs: &dyn FileSource) -> Result<Generated, Diagnos
         diags: Diagnostics::default(),
     };
     let outcome = run.stages(input, fs);
+    run.diags
+        .apply_levels(&input.settings.allow, &input.settings.deny);
     let diagnostics = locate(
         run.diags,
         run.provenance.as_ref(),
@@ -102,6 +104,7 @@ impl Run {
         input: &Input,
         fs: &dyn FileSource,
     ) -> Option<(Vec<File>, String, ir::Api)> {
+        self.check_codes(&input.settings);
         let (bundled, diags) = bundle::bundle(&input.spec, fs);
         self.diags.extend(diags);
         let bundled = bundled?;
@@ -109,7 +112,7 @@ impl Run {
             self.sources.add(file.clone(), text.clone());
         }
         self.provenance = Some(bundled.provenance);
-        if self.diags.has_errors() {
+        if self.failed(&input.settings) {
             return None;
         }
         let overlay = match &input.overlay {
@@ -122,9 +125,10 @@ impl Run {
             &input.settings,
             &mut self.remap,
             &mut self.diags,
-        )?;
+        );
+        let normalized = normalized.filter(|_| !self.failed(&input.settings))?;
         let api = lower::lower(&normalized.model, &input.settings, &mut self.diags);
-        if self.diags.has_errors() {
+        if self.failed(&input.settings) {
             return None;
         }
         let crate_doc = match input.package.as_ref().and_then(|p| p.crate_doc.as_ref()) {
@@ -165,6 +169,35 @@ impl Run {
         let mut effective_spec = serde_json::to_string_pretty(&normalized.doc).unwrap_or_default();
         effective_spec.push('\n');
         Some((files, effective_spec, api))
+    }
+
+    /// Applies the settings' lint levels to what the stages so far reported; whether there is
+    /// an error now.
+    fn failed(&mut self, settings: &Settings) -> bool {
+        self.diags.apply_levels(&settings.allow, &settings.deny);
+        self.diags.has_errors()
+    }
+
+    /// A warning for each code `allow` or `deny` names that the generator does not report.
+    fn check_codes(&mut self, settings: &Settings) {
+        for (key, list) in [("allow", &settings.allow), ("deny", &settings.deny)] {
+            for (i, code) in list.iter().enumerate() {
+                if diag::CODES.contains(&code.as_str()) {
+                    continue;
+                }
+                self.diags.push(
+                    Diagnostic::warning(
+                        "unknown-code",
+                        diag::Origin::new("codegen.toml", format!("/settings/{key}/{i}")),
+                        format!(
+                            "the setting `{key}` names `{}`, which is no diagnostic code",
+                            diag::clip(code)
+                        ),
+                    )
+                    .with_help("write a code as warnings show it in brackets: `warning[date-type]` is `date-type`"),
+                );
+            }
+        }
     }
 
     fn overlay(&mut self, file: &str, fs: &dyn FileSource) -> Option<overlay::Overlay> {

@@ -73,17 +73,14 @@ impl crate::Client {
     pub fn access_tokens_delete(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        token_id: impl Into<runtime::IdOrPath>,
+        token_id: impl Into<i64>,
     ) -> AccessTokensDelete<'_> {
         AccessTokensDelete(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
                 "v4/projects/{}/access_tokens/{}",
-                &[
-                    &Into::<runtime::IdOrPath>::into(id),
-                    &Into::<runtime::IdOrPath>::into(token_id),
-                ],
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(token_id)],
             ),
         )
     }

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use features_client::misc::GetStatus;
 use features_client::pets::{CreatePetResponse, DeletePetResponse, ExportPetResponse};
 use features_client::types::{
-    Cat, Cell, Dog, Event, Job, NewPet, NewPetPetType, Note, Pet, PetPatch, Status, Tree, Value,
+    Cat, Cell, Dog, Event, Job, Key, NewPet, NewPetPetType, Note, Pet, PetPatch, Problem, Status,
+    Tree, Value,
 };
 use features_client::{Client, Error};
 use serde_json::json;
@@ -291,7 +292,9 @@ async fn a_structured_path_parameter_travels_in_simple_style_as_one_segment() {
         row: 3,
         column: "B/C".to_owned(),
     };
-    client.get_cell(cell).key(7).await.unwrap();
+    // `Key` is `oneOf: [integer, string]`: without the setting `id_or_path`, a union of its
+    // own (no GitLab `IdOrPath`), sent as the value it holds.
+    client.get_cell(cell).key(Key::Integer(7)).await.unwrap();
 
     let req = only_request(&server).await;
     assert_eq!(req.url.path(), "/v1/grid/row,3,column,B%2FC");
@@ -405,4 +408,45 @@ async fn a_default_only_response_is_the_success_body() {
         status.tree,
         Some(Tree(vec![Tree(vec![]), Tree(vec![Tree(vec![])])]))
     );
+}
+
+#[tokio::test]
+async fn an_error_body_reads_as_the_type_the_spec_declares_for_its_status() {
+    let (server, client) = server().await;
+    let body = r#"{"type":"about:blank","title":"Invalid pet","status":400,"detail":"name is empty","errors":["name"]}"#;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_raw(body, "application/problem+json"))
+        .mount(&server)
+        .await;
+
+    let Err(Error::Api(e)) = client.create_pet(new_cat()).await else {
+        panic!("a 400 is an API error");
+    };
+    assert_eq!(e.status.as_u16(), 400);
+    // `createPet` declares `400: Problem` (its documentation lists it under "Errors").
+    let problem: Problem = e.json().unwrap();
+    assert_eq!(problem.title.as_deref(), Some("Invalid pet"));
+    assert_eq!(problem.detail.as_deref(), Some("name is empty"));
+    assert_eq!(problem.errors, Some(vec!["name".to_owned()]));
+    assert_eq!(e.bytes(), body.as_bytes());
+    // A body of another shape is an error of `json`, not a wrong value.
+    assert!(e.json::<Vec<Problem>>().is_err());
+}
+
+#[tokio::test]
+async fn an_error_body_too_long_to_read_whole_is_not_decoded_from_its_start() {
+    let (server, client) = server().await;
+    let detail = "x".repeat(100 * 1024);
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({ "detail": detail })))
+        .mount(&server)
+        .await;
+
+    let Err(Error::Api(e)) = client.create_pet(new_cat()).await else {
+        panic!("a 503 is an API error");
+    };
+    assert!(e.truncated);
+    assert_eq!(e.bytes().len(), 64 * 1024);
+    let err = e.json::<Problem>().unwrap_err().to_string();
+    assert!(err.contains("longer than the 65536 bytes read"), "{err}");
 }

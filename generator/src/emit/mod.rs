@@ -12,13 +12,45 @@ mod inert;
 mod ops;
 mod types;
 
-use crate::ir::{Api, AuthKind, TypeRef, TypeSpace};
+use crate::ir::{Api, AuthKind, Conventions, TypeRef, TypeSpace};
 use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 /// The runtime every generated client includes (copied verbatim).
 pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+
+/// The runtime as a client with `conventions` includes it: each `// @section NAME` …
+/// `// @end NAME` block of [`RUNTIME`] is kept only when the conventions call for it
+/// (`id_or_path`: [`IdOrPath`](crate::ir::TypeRef::IdOrPath), for setting `id_or_path`), so a
+/// client has no item its API does not use. The markers go with the block.
+pub fn runtime_source(conventions: &Conventions) -> String {
+    let enabled = |section: &str| match section {
+        "id_or_path" => !conventions.id_or_path.is_empty(),
+        _ => true,
+    };
+    let mut out = String::with_capacity(RUNTIME.len());
+    let mut skipping: Option<&str> = None;
+    for line in RUNTIME.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("// @section ") {
+            let name = rest.split(':').next().unwrap_or_default().trim();
+            if !enabled(name) {
+                skipping = Some(name);
+            }
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("// @end ") {
+            if skipping == Some(rest.trim()) {
+                skipping = None;
+            }
+            continue;
+        }
+        if skipping.is_none() {
+            out.push_str(line);
+        }
+    }
+    out
+}
 
 /// One output file, path relative to the client crate's root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +179,8 @@ pub fn emit_with(
     files.push(File {
         path: "src/runtime.rs".into(),
         contents: format!(
-            "// @generated: copied from the generator's `runtime/runtime.rs`. Do not edit.\n\n{RUNTIME}"
+            "// @generated: copied from the generator's `runtime/runtime.rs`. Do not edit.\n\n{}",
+            runtime_source(&api.conventions)
         ),
     });
     files.extend(by_job.flatten());
@@ -420,6 +453,11 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
         //! How the client authenticates: one method per security scheme of the spec.
         impl crate::Client { #(#auth)* }
     };
+    let id_or_path = if api.conventions.id_or_path.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { pub use runtime::IdOrPath; }
+    };
     // lib.rs holds only short items, so `cargo fmt` and prettyplease agree on it; everything
     // else sits in modules that `cargo fmt` skips.
     let lib = quote! {
@@ -431,7 +469,8 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
         #[rustfmt::skip]
         mod auth;
         #(#mods)*
-        pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, IdOrPath, Page, RetryPolicy};
+        pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy};
+        #id_or_path
         // A second item rather than a longer list, which prettyplease and rustfmt would wrap
         // differently.
         pub use runtime::{CrossOrigin, RedirectPolicy};
@@ -523,5 +562,36 @@ pub(crate) fn type_tokens(t: &TypeRef, space: &TypeSpace) -> TokenStream {
             let name = ident(&space.get(*id).name);
             quote! { crate::types::#name }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_has_id_or_path_only_when_the_settings_declare_it() {
+        let none = runtime_source(&Conventions::default());
+        assert!(!none.contains("IdOrPath"), "IdOrPath without the setting");
+        assert!(!none.contains("// @section") && !none.contains("// @end"));
+        // What stays is the runtime around the section, whole.
+        assert!(none.contains("pub trait ParamValue") && none.contains("pub enum Error {"));
+        let declared = runtime_source(&Conventions {
+            id_or_path: vec!["/projects/{id}".to_owned()],
+            ..Conventions::default()
+        });
+        assert!(declared.contains("pub enum IdOrPath {"));
+        assert!(declared.contains("impl ParamValue for IdOrPath {"));
+        assert!(!declared.contains("// @section"));
+        assert_eq!(
+            declared.len() - none.len(),
+            RUNTIME.len()
+                - RUNTIME
+                    .lines()
+                    .filter(|l| l.starts_with("// @section ") || l.starts_with("// @end "))
+                    .map(|l| l.len() + 1)
+                    .sum::<usize>()
+                - none.len()
+        );
     }
 }

@@ -128,6 +128,9 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     if let Some(returns) = returns_doc(op) {
         text.push_str(&format!("\n\n{returns}"));
     }
+    if let Some(errors) = errors_doc(api, op) {
+        text.push_str(&format!("\n\n{errors}"));
+    }
     if ins.iter().any(|i| !i.required) {
         text.push_str(&format!(
             "\n\nOptional parameters are set on the returned [`{}`].",
@@ -218,6 +221,51 @@ fn returns_doc(op: &Operation) -> Option<String> {
     } else {
         format!("Returns, on success ({statuses}): {d}.")
     })
+}
+
+/// What the spec says an error's body is, by status: statuses sharing a type on one line.
+fn errors_doc(api: &Api, op: &Operation) -> Option<String> {
+    let mut lines: Vec<(Vec<&str>, &TypeRef)> = Vec::new();
+    for e in &op.response.errors {
+        match lines.iter_mut().find(|(_, t)| **t == e.ty) {
+            Some((statuses, _)) => statuses.push(&e.status),
+            None => lines.push((vec![&e.status], &e.ty)),
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let mut text = "Errors: a status outside 2xx is [`Error::Api`](crate::Error::Api), whose body \
+                    [`ApiError::json`](crate::ApiError::json) reads as the spec declares it:"
+        .to_owned();
+    for (statuses, ty) in lines {
+        let statuses: Vec<String> = statuses.iter().map(|s| format!("`{s}`")).collect();
+        text.push_str(&format!(
+            "\n- {}: {}",
+            statuses.join(", "),
+            type_text(api, ty)
+        ));
+    }
+    Some(text)
+}
+
+/// A type as documentation names it: a link for a named type, else its Rust spelling.
+fn type_text(api: &Api, t: &TypeRef) -> String {
+    match t {
+        TypeRef::Named(id) => {
+            let name = &api.types.get(*id).name;
+            format!("[`{name}`](crate::types::{name})")
+        }
+        TypeRef::Vec(inner) => format!("a list of {}", type_text(api, inner)),
+        TypeRef::Map(inner) => format!("a map of {}", type_text(api, inner)),
+        other => format!(
+            "`{}`",
+            type_tokens(other, &api.types)
+                .to_string()
+                .replace(' ', "")
+                .trim_start_matches("::")
+        ),
+    }
 }
 
 /// The path as `Call::new` takes it: a template whose `{}` are the parameters' texts and whose

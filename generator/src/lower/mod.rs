@@ -14,7 +14,7 @@ use crate::ir::{
     Response, Segment, SegmentPart, StatusEnum, StatusVariant, TypeRef,
 };
 use crate::naming::{self, Names};
-use crate::normalize::{Settings, at};
+use crate::normalize::{Pagination, Settings, at};
 use openapiv3::{
     OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode,
 };
@@ -73,6 +73,30 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
                     format!("the setting `drop_paths` names `{prefix}`, which no path of the spec starts with"),
                 )
                 .with_help("write the prefix as the spec writes its paths (`/api/v3/`)"),
+            );
+        }
+    }
+    for prefix in &settings.id_or_path {
+        let has_param = prefix
+            .rsplit('/')
+            .any(|s| s.starts_with('{') && s.ends_with('}'));
+        let matched = model
+            .paths
+            .paths
+            .keys()
+            .any(|p| settings.id_or_path_param(p).is_some() && p.starts_with(prefix.as_str()));
+        if !has_param || !matched {
+            diags.push(
+                Diagnostic::warning(
+                    "setting-unmatched",
+                    crate::diag::Origin::new("codegen.toml", "/settings/id_or_path"),
+                    if has_param {
+                        format!("the setting `id_or_path` names `{prefix}`, which no path of the spec is under")
+                    } else {
+                        format!("the setting `id_or_path` names `{prefix}`, which has no `{{parameter}}` to make an id or a path")
+                    },
+                )
+                .with_help("write the prefix as the spec writes its paths, ending with the parameter (`/api/v4/projects/{id}`)"),
             );
         }
     }
@@ -188,6 +212,7 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
                 ty: None,
                 doc: None,
                 per_status: None,
+                errors: Vec::new(),
             },
             paginated: false,
             origin: op_ptr.clone(),
@@ -197,15 +222,15 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
             &mut types,
             &item.parameters,
             &op.parameters,
-            &item_ptr,
-            &op_ptr,
+            (&item_ptr, &op_ptr),
             &ctx,
+            settings.id_or_path_param(path),
             &mut lowered,
             diags,
         );
         lower_segments(path, &op_ptr, &mut lowered, diags);
         lower_body(model, &mut types, op, &op_ptr, &ctx, &mut lowered, diags);
-        lower_response(
+        let declared = lower_response(
             model,
             &mut types,
             op,
@@ -215,12 +240,7 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
             &mut lowered,
             diags,
         );
-        lowered.paginated = lowered.method == "GET"
-            && matches!(lowered.response.ty, Some(TypeRef::Vec(_)))
-            && lowered
-                .params
-                .iter()
-                .any(|p| p.location == ParamLocation::Query && p.wire == "page");
+        lowered.paginated = pages(settings.pagination, &lowered, declared);
         operations.push(lowered);
     }
     let mut types = types.finish(diags);
@@ -237,6 +257,36 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
         types,
         modules,
         operations,
+        conventions: crate::ir::Conventions {
+            id_or_path: settings.id_or_path.clone(),
+            query_brackets: settings.query_array_style
+                == Some(crate::normalize::QueryArrayStyle::Brackets),
+            pagination: settings.pagination,
+        },
+    }
+}
+
+/// The paging headers an operation's success responses declare.
+#[derive(Debug, Clone, Copy, Default)]
+struct PageHeaders {
+    /// `Link` (RFC 8288), whose `rel="next"` the client follows.
+    link: bool,
+    /// `X-Next-Page`, the number of the next page for the `page` query parameter.
+    next_page: bool,
+}
+
+/// Whether `op` pages under the setting `pagination`, its success responses declaring
+/// `declared`: only a `GET` whose body is a list ever does.
+fn pages(setting: Pagination, op: &Operation, declared: PageHeaders) -> bool {
+    let takes_page = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Query && p.wire == "page");
+    let list = op.method == "GET" && matches!(op.response.ty, Some(TypeRef::Vec(_)));
+    list && match setting {
+        Pagination::None => false,
+        Pagination::PageHeaders => takes_page,
+        Pagination::Declared => declared.link || (declared.next_page && takes_page),
     }
 }
 
@@ -402,12 +452,16 @@ fn sent_roots(op: &Operation) -> impl Iterator<Item = &TypeRef> {
 
 /// The types an operation's responses carry, at any status.
 fn received_roots(op: &Operation) -> impl Iterator<Item = &TypeRef> {
-    op.response.ty.iter().chain(
-        op.response
-            .per_status
-            .iter()
-            .flat_map(|e| e.variants.iter().filter_map(|v| v.ty.as_ref())),
-    )
+    op.response
+        .ty
+        .iter()
+        .chain(
+            op.response
+                .per_status
+                .iter()
+                .flat_map(|e| e.variants.iter().filter_map(|v| v.ty.as_ref())),
+        )
+        .chain(op.response.errors.iter().map(|e| &e.ty))
 }
 
 /// Records which modules use each type, following fields, aliases, arrays and maps.
@@ -627,9 +681,9 @@ fn lower_params(
     types: &mut Types,
     item_params: &[ReferenceOr<Parameter>],
     op_params: &[ReferenceOr<Parameter>],
-    item_ptr: &str,
-    op_ptr: &str,
+    (item_ptr, op_ptr): (&str, &str),
     ctx: &str,
+    id_or_path: Option<&str>,
     op: &mut Operation,
     diags: &mut Diagnostics,
 ) {
@@ -690,6 +744,11 @@ fn lower_params(
             }
         };
         let ty = match &data.format {
+            // Setting `id_or_path`: whatever the spec declares (GitLab: an integer here, a
+            // string there), the parameter takes an id or a path.
+            _ if location == ParamLocation::Path && id_or_path == Some(data.name.as_str()) => {
+                TypeRef::IdOrPath
+            }
             ParameterSchemaOrContent::Schema(s) => {
                 let pctx = format!("{ctx}{}", naming::type_name_part(&data.name));
                 let t = types.lower(s, &pctx, &child(&ptr, "schema"), diags);
@@ -991,7 +1050,7 @@ fn lower_response(
     builder_names: &mut Names,
     out: &mut Operation,
     diags: &mut Diagnostics,
-) {
+) -> PageHeaders {
     let resp_ptr = child(op_ptr, "responses");
     let mut success: Vec<(String, Option<u16>, &ReferenceOr<openapiv3::Response>)> = op
         .responses
@@ -1011,10 +1070,12 @@ fn lower_response(
     {
         success.push(("default".to_owned(), None, r));
     }
+    let default_is_success = success.iter().any(|(s, _, _)| s == "default");
     out.response.statuses = success.iter().map(|(s, _, _)| s.clone()).collect();
     let mut variant_names = Names::new();
     variant_names.reserve(&["Other"]);
     let mut variants = Vec::new();
+    let mut declared = PageHeaders::default();
     for (i, (status, code, r)) in success.iter().enumerate() {
         let ptr = child(&resp_ptr, status);
         let name = variant_names.unique(&status_variant(*code));
@@ -1033,6 +1094,10 @@ fn lower_response(
             });
             continue;
         };
+        for header in r.headers.keys() {
+            declared.link |= header.eq_ignore_ascii_case("link");
+            declared.next_page |= header.eq_ignore_ascii_case("x-next-page");
+        }
         let doc = (!r.description.trim().is_empty()).then(|| r.description.clone());
         if out.response.doc.is_none() {
             out.response.doc = doc.clone();
@@ -1088,8 +1153,10 @@ fn lower_response(
             .with_help("declare the body's media type and schema (in the spec or its overlay)"),
         );
     }
+    out.response.errors =
+        error_responses(model, types, op, &resp_ptr, ctx, default_is_success, diags);
     let Some(first) = variants.first() else {
-        return;
+        return declared;
     };
     if variants.iter().all(|v| v.ty == first.ty) {
         out.response.ty = first.ty.clone();
@@ -1099,6 +1166,81 @@ fn lower_response(
             variants,
         });
     }
+    declared
+}
+
+/// The JSON bodies `op` declares for statuses outside 2xx (and for `default`, unless it
+/// stands for the success): each lowered to a type, inline ones named `{Op}{Status}Error`.
+/// Bodies that are not JSON, or whose `$ref` names no response, have no type to read them as.
+fn error_responses(
+    model: &OpenAPI,
+    types: &mut Types,
+    op: &openapiv3::Operation,
+    resp_ptr: &str,
+    ctx: &str,
+    default_is_success: bool,
+    diags: &mut Diagnostics,
+) -> Vec<crate::ir::ErrorResponse> {
+    let statuses = op
+        .responses
+        .responses
+        .iter()
+        .filter_map(|(code, r)| {
+            let name = match code {
+                StatusCode::Code(c @ 400..=599) => error_status_name(*c),
+                StatusCode::Range(4) => "ClientError".to_owned(),
+                StatusCode::Range(5) => "ServerError".to_owned(),
+                _ => return None,
+            };
+            Some((code.to_string(), name, r))
+        })
+        .chain(
+            op.responses
+                .default
+                .iter()
+                .filter(|_| !default_is_success)
+                .map(|r| ("default".to_owned(), "Default".to_owned(), r)),
+        );
+    let mut out = Vec::new();
+    for (status, name, r) in statuses {
+        let Some(r) = resolve(r, "responses", |c| &c.responses, model) else {
+            continue;
+        };
+        let Some((media, mt)) = r.content.iter().find(|(m, _)| is_json(m)) else {
+            continue;
+        };
+        let Some(schema) = &mt.schema else { continue };
+        let ptr = child(
+            &child(&child(&child(resp_ptr, &status), "content"), media),
+            "schema",
+        );
+        let ty = types.lower(schema, &format!("{ctx}{name}Error"), &ptr, diags);
+        out.push(crate::ir::ErrorResponse { status, ty });
+    }
+    out
+}
+
+/// An error status's name part: `NotFound` for 404, `Status418` for one without a common name.
+fn error_status_name(code: u16) -> String {
+    match code {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "PreconditionFailed",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableContent",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{code}"),
+    }
+    .to_owned()
 }
 
 /// The variant name for a success status: its reason phrase (RFC 9110) in UpperCamelCase.

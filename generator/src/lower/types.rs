@@ -496,9 +496,6 @@ impl<'m> Types<'m> {
                 } else {
                     "anyOf"
                 };
-                if scalar_union(branches) {
-                    return Err(TypeRef::IdOrPath);
-                }
                 match branches.as_slice() {
                     [] => Err(TypeRef::Json),
                     [only] => Err(self.lower(only, name, &child(&child(ptr, key), "0"), diags)),
@@ -903,9 +900,7 @@ fn variant_base(ty: &TypeRef, space: &TypeSpace, i: usize) -> String {
 /// Whether an inline schema becomes a named type (struct or enum) rather than a plain one.
 fn needs_name(s: &Schema) -> bool {
     match &s.schema_kind {
-        SchemaKind::OneOf { one_of: b } | SchemaKind::AnyOf { any_of: b } => {
-            b.len() > 1 && !scalar_union(b)
-        }
+        SchemaKind::OneOf { one_of: b } | SchemaKind::AnyOf { any_of: b } => b.len() > 1,
         SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(Type::Integer(it)) => it.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
@@ -918,25 +913,6 @@ fn needs_name(s: &Schema) -> bool {
         }
         _ => false,
     }
-}
-
-fn scalar_union(branches: &[ReferenceOr<Schema>]) -> bool {
-    let mut kinds: Vec<&str> = branches
-        .iter()
-        .filter_map(|b| match b {
-            ReferenceOr::Item(Schema {
-                schema_kind: SchemaKind::Type(Type::Integer(_)),
-                ..
-            }) => Some("integer"),
-            ReferenceOr::Item(Schema {
-                schema_kind: SchemaKind::Type(Type::String(_)),
-                ..
-            }) => Some("string"),
-            _ => None,
-        })
-        .collect();
-    kinds.sort_unstable();
-    branches.len() == 2 && kinds == ["integer", "string"]
 }
 
 fn string_enum(values: &[&String], s: &Schema, ptr: &str, diags: &mut Diagnostics) -> TypeKind {

@@ -85,7 +85,7 @@ pub fn normalize(
     if settings.query_array_style == Some(QueryArrayStyle::Brackets) {
         bracket_array_queries(&mut doc);
     }
-    id_or_path_parameters(&mut doc, &settings.id_or_path);
+    id_or_path_parameters(&mut doc, settings);
     if diags.has_errors() {
         return None;
     }
@@ -233,6 +233,54 @@ pub struct Settings {
     /// GitLab). Off by default.
     #[serde(default)]
     pub plural_refs_as_lists: bool,
+    /// Which list operations the client can page through, and how ([`Pagination`]);
+    /// `declared` by default.
+    #[serde(default)]
+    pub pagination: Pagination,
+    /// Warning codes not reported (`allow = ["example-undeclared-property"]`), as rustc's
+    /// `#[allow]`: for a defect known and accepted. Codes are listed in [`crate::diag::CODES`].
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Warning codes that are errors and stop generation (`deny = ["dangling-ref"]`), as
+    /// rustc's `#[deny]`.
+    #[serde(default)]
+    pub deny: Vec<String>,
+}
+
+impl Settings {
+    /// The path parameter of `path` that setting `id_or_path` makes an id or a path: the last
+    /// parameter of the first prefix `path` is under (`/api/v4/projects/{id}` → `id`).
+    pub fn id_or_path_param(&self, path: &str) -> Option<&str> {
+        self.id_or_path.iter().find_map(|prefix| {
+            let under = path == prefix || path.starts_with(&format!("{prefix}/"));
+            under
+                .then(|| {
+                    prefix
+                        .rsplit('/')
+                        .find_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                })
+                .flatten()
+        })
+    }
+}
+
+/// Setting `pagination`: which list operations page, and by what. Whatever the setting, only a
+/// `GET` whose success body is a list pages; the client then reads the next page from the
+/// `Link: rel="next"` header (RFC 8288) when there is one, else from `X-Next-Page` with the
+/// `page` query parameter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pagination {
+    /// Only what the spec declares: the success response declares a `Link` header, or an
+    /// `X-Next-Page` header and the operation takes a `page` query parameter.
+    #[default]
+    Declared,
+    /// Every list `GET` that takes a `page` query parameter pages, whatever its responses
+    /// declare: the server answers with `X-Next-Page` or `Link` headers that the spec leaves
+    /// out (GitLab).
+    PageHeaders,
+    /// No operation pages.
+    None,
 }
 
 /// Setting `undocumented_strings`: what a response field declared `type: string` and nothing
@@ -383,47 +431,42 @@ enum Version {
     },
 }
 
-/// Setting `id_or_path`: under each prefix, the prefix's last path parameter is an id or a path.
-fn id_or_path_parameters(doc: &mut Value, prefixes: &[String]) {
+/// Setting `id_or_path`, written into the effective spec as standard OpenAPI (so that tools
+/// reading it, Prism among them, accept `group%2Fproject`): under each prefix, the prefix's last
+/// path parameter is `anyOf: [integer, string]`. Lowering makes it an `IdOrPath` from the
+/// setting itself ([`Settings::id_or_path_param`]), not from this shape.
+fn id_or_path_parameters(doc: &mut Value, settings: &Settings) {
     let mut targets = Vec::new();
-    for prefix in prefixes {
-        let Some(name) = prefix
-            .rsplit('/')
-            .find_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        else {
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return;
+    };
+    for (path, item) in paths {
+        let Some(name) = settings.id_or_path_param(path) else {
             continue;
         };
-        let Some(Value::Object(paths)) = doc.get("paths") else {
-            return;
-        };
-        for (path, item) in paths {
-            if !(path == prefix || path.starts_with(&format!("{prefix}/"))) {
-                continue;
-            }
-            let item_ptr = crate::diag::child("/paths", path);
-            let Value::Object(item) = item else { continue };
-            for (key, value) in item {
-                let list = if key == "parameters" {
-                    crate::diag::child(&item_ptr, "parameters")
-                } else {
-                    crate::diag::child(&crate::diag::child(&item_ptr, key), "parameters")
-                };
-                let params = if key == "parameters" {
-                    Some(value)
-                } else {
-                    value.get("parameters")
-                };
-                for (i, p) in params
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
+        let item_ptr = crate::diag::child("/paths", path);
+        let Value::Object(item) = item else { continue };
+        for (key, value) in item {
+            let list = if key == "parameters" {
+                crate::diag::child(&item_ptr, "parameters")
+            } else {
+                crate::diag::child(&crate::diag::child(&item_ptr, key), "parameters")
+            };
+            let params = if key == "parameters" {
+                Some(value)
+            } else {
+                value.get("parameters")
+            };
+            for (i, p) in params
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if p.get("in").and_then(Value::as_str) == Some("path")
+                    && p.get("name").and_then(Value::as_str) == Some(name)
                 {
-                    if p.get("in").and_then(Value::as_str) == Some("path")
-                        && p.get("name").and_then(Value::as_str) == Some(name)
-                    {
-                        targets.push(crate::diag::child(&list, i.to_string()));
-                    }
+                    targets.push(crate::diag::child(&list, i.to_string()));
                 }
             }
         }

@@ -270,11 +270,14 @@ fn element_type(samples: &[Value]) -> Option<&'static str> {
     ty
 }
 
-/// `oneOf: [integer, string]` → `anyOf`. Under `oneOf` a value must match exactly one branch;
-/// a path parameter arrives as text, so `42` matches both and strict validators reject every
-/// numeric id (GitLab's `id` parameters). `anyOf` accepts the same values.
+/// `oneOf: [integer, string]` of a parameter → `anyOf`. Under `oneOf` a value must match
+/// exactly one branch; a parameter arrives as text, so `42` matches both and strict validators
+/// reject every numeric id (GitLab's `id` parameters). `anyOf` accepts the same values. In a
+/// JSON body the branches do not overlap (`42` is no string, `"42"` no integer): those schemas
+/// are left alone, and so are those only bodies refer to.
 fn overlapping_one_of(doc: &mut Value, ptrs: &[String], diags: &mut Diagnostics) {
-    for p in ptrs {
+    let params = parameter_schemas(doc);
+    for p in ptrs.iter().filter(|p| params.contains(p.as_str())) {
         let Some(Value::Object(node)) = doc.pointer_mut(p) else {
             continue;
         };
@@ -300,6 +303,49 @@ fn overlapping_one_of(doc: &mut Value, ptrs: &[String], diags: &mut Diagnostics)
             .with_help("write `anyOf` (or `type: string`) in the spec or its overlay"),
         );
     }
+}
+
+/// The pointers of parameters' schemas: each `…/parameters/N/schema` (of a path item, an
+/// operation or `components/parameters`), and the local schema each of those refers to.
+fn parameter_schemas(doc: &Value) -> std::collections::BTreeSet<String> {
+    let mut lists: Vec<(String, &Value)> = Vec::new();
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths {
+            let item_ptr = child("/paths", path);
+            let Value::Object(item) = item else { continue };
+            for (key, value) in item {
+                if key == "parameters" {
+                    lists.push((child(&item_ptr, "parameters"), value));
+                } else if let Some(list) = value.get("parameters") {
+                    lists.push((child(&child(&item_ptr, key), "parameters"), list));
+                }
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    let mut add = |ptr: String, param: &Value| {
+        if let Some(schema) = param.get("schema") {
+            if let Some(target) = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            {
+                out.insert(target.to_owned());
+            }
+            out.insert(child(&ptr, "schema"));
+        }
+    };
+    for (ptr, list) in lists {
+        for (i, param) in list.as_array().into_iter().flatten().enumerate() {
+            add(child(&ptr, i.to_string()), param);
+        }
+    }
+    if let Some(Value::Object(components)) = doc.pointer("/components/parameters") {
+        for (name, param) in components {
+            add(child("/components/parameters", name), param);
+        }
+    }
+    out
 }
 
 /// A response declared as an object whose examples are all arrays → an array of that object

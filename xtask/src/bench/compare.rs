@@ -196,6 +196,10 @@ fn bench(args: &Args) -> Result<(), String> {
     if input.settings.query_array_style == Some(generator::QueryArrayStyle::Brackets) {
         ours_flags.push("--brackets-arrays".to_string());
     }
+    if input.settings.pagination == generator::Pagination::PageHeaders {
+        ours_flags.push("--pagination".to_string());
+        ours_flags.push("page-headers".to_string());
+    }
     for prefix in &input.settings.id_or_path {
         ours_flags.push("--id-or-path".to_string());
         ours_flags.push(prefix.clone());
