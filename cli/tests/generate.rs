@@ -41,13 +41,14 @@ const SCHEMAS: &str = "Pet:
     tag: {type: string}
 ";
 
-const DANGLING: &str = "openapi: 3.0.3
+/// A spec generation refuses: a `$ref` to a remote document (never fetched).
+const BROKEN: &str = "openapi: 3.0.3
 info: {title: Broken, version: '1'}
 paths:
   /x:
     get:
       responses:
-        '200': {$ref: '#/components/responses/Nowhere'}
+        '200': {$ref: 'https://example.com/r.yaml#/Nowhere'}
 ";
 
 /// The pet spec with a second tag, `owners`: `src/owners.rs` more, `lib.rs`, `types.rs` and
@@ -215,7 +216,7 @@ fn writes_the_crate_then_leaves_it_alone() {
 #[test]
 fn a_failing_spec_writes_nothing_and_says_where() {
     let dir = scratch();
-    std::fs::write(dir.path().join("spec/pets.yaml"), DANGLING).unwrap();
+    std::fs::write(dir.path().join("spec/pets.yaml"), BROKEN).unwrap();
     let err = generate_crate(&options(dir.path())).unwrap_err();
     let Error::Generation {
         diagnostics,
@@ -227,12 +228,12 @@ fn a_failing_spec_writes_nothing_and_says_where() {
     assert!(!dir.path().join("out").exists(), "nothing written");
     assert_eq!(inputs, &[dir.path().join("spec/pets.yaml")]);
     let error = diagnostics.iter().next().unwrap();
-    assert_eq!(error.code, "dangling-ref");
+    assert_eq!(error.code, "remote-ref");
     assert_eq!(error.line_col, Some((7, 17)));
     let text = err.to_string();
     let spec = dir.path().join("spec/pets.yaml");
     assert!(
-        text.contains(&format!("{}:7:17: error[dangling-ref]", spec.display())),
+        text.contains(&format!("{}:7:17: error[remote-ref]", spec.display())),
         "file:line:col as the caller names the file: {text}"
     );
     assert!(
@@ -320,12 +321,12 @@ fn the_command_reports_and_fails_as_documented() {
     ]);
     assert_eq!(code, Some(0), "fresh");
 
-    std::fs::write(dir.path().join("spec/pets.yaml"), DANGLING).unwrap();
+    std::fs::write(dir.path().join("spec/pets.yaml"), BROKEN).unwrap();
     let (code, stdout, stderr) = run(&["spec/pets.yaml", "--out", "elsewhere"]);
     assert_eq!(code, Some(1));
     assert!(stdout.is_empty(), "{stdout}");
     assert!(
-        stderr.contains("spec/pets.yaml:7:17: error[dangling-ref]"),
+        stderr.contains("spec/pets.yaml:7:17: error[remote-ref]"),
         "{stderr}"
     );
     assert!(!dir.path().join("elsewhere").exists());

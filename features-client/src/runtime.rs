@@ -1838,12 +1838,16 @@ pub fn entry_if_some<M: serde::ser::SerializeMap, T: serde::Serialize>(
 #[allow(unused_macros)]
 macro_rules! string_enum {
     ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        $crate::runtime::string_enum!($name else Other { $($variant = $wire),* });
+    };
+    // `else Unknown`: the catch-all's name when a value is `other` (its variant `Other`).
+    ($name:ident else $other:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
         impl $name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $wire,)*
-                    Self::Other(value) => value.as_str(),
+                    Self::$other(value) => value.as_str(),
                 }
             }
         }
@@ -1851,7 +1855,7 @@ macro_rules! string_enum {
             fn from(value: &str) -> Self {
                 match value {
                     $($wire => Self::$variant,)*
-                    other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
+                    other => Self::$other(::std::borrow::ToOwned::to_owned(other)),
                 }
             }
         }
@@ -1887,12 +1891,16 @@ pub(crate) use string_enum;
 #[allow(unused_macros)]
 macro_rules! int_enum {
     ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        $crate::runtime::int_enum!($name else Other { $($variant = $wire),* });
+    };
+    // `else Unknown`: the catch-all's name when a value is `other` (its variant `Other`).
+    ($name:ident else $other:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
         impl $name {
             /// The value as sent on the wire.
             pub fn value(self) -> i64 {
                 match self {
                     $(Self::$variant => $wire,)*
-                    Self::Other(value) => value,
+                    Self::$other(value) => value,
                 }
             }
         }
@@ -1900,7 +1908,7 @@ macro_rules! int_enum {
             fn from(value: i64) -> Self {
                 match value {
                     $($wire => Self::$variant,)*
-                    other => Self::Other(other),
+                    other => Self::$other(other),
                 }
             }
         }

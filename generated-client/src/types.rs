@@ -8037,7 +8037,7 @@ runtime::object!(
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironments/properties/tier`.
 ///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// Values this client does not know are kept in [`Self::Unknown`], so a new value on the
 /// server never breaks decoding.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8051,14 +8051,14 @@ pub enum CreateProjectEnvironmentBodyTier {
     /// `development`
     Development,
     /// `other`
-    Other2,
+    Other,
     /// A value not known when this client was generated.
-    Other(String),
+    Unknown(String),
 }
 #[cfg(feature = "environments")]
 runtime::string_enum!(
-    CreateProjectEnvironmentBodyTier { Production = "production", Staging = "staging",
-    Testing = "testing", Development = "development", Other2 = "other" }
+    CreateProjectEnvironmentBodyTier else Unknown { Production = "production", Staging =
+    "staging", Testing = "testing", Development = "development", Other = "other" }
 );
 /// The auto stop setting for the environment. Allowed values are `always` and `with_action`
 ///
@@ -16735,13 +16735,13 @@ runtime::object!(
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleasesTagNameAssetsLinks/properties/link_type`.
 ///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// Values this client does not know are kept in [`Self::Unknown`], so a new value on the
 /// server never breaks decoding.
 #[cfg(feature = "release_links")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateProjectReleaseAssetLinkBodyLinkType {
     /// `other`
-    Other2,
+    Other,
     /// `runbook`
     Runbook,
     /// `image`
@@ -16749,12 +16749,12 @@ pub enum CreateProjectReleaseAssetLinkBodyLinkType {
     /// `package`
     Package,
     /// A value not known when this client was generated.
-    Other(String),
+    Unknown(String),
 }
 #[cfg(feature = "release_links")]
 runtime::string_enum!(
-    CreateProjectReleaseAssetLinkBodyLinkType { Other2 = "other", Runbook = "runbook",
-    Image = "image", Package = "package" }
+    CreateProjectReleaseAssetLinkBodyLinkType else Unknown { Other = "other", Runbook =
+    "runbook", Image = "image", Package = "package" }
 );
 /// Update a release link
 ///

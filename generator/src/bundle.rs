@@ -620,15 +620,28 @@ impl Bundler<'_> {
             return Value::Null;
         };
         let Some(target) = lookup(&doc, tokens(&fragment)) else {
+            // One dangling pointer among a spec's thousands of nodes need not cost the whole
+            // client: a schema becomes any JSON value; any other reference stays, and what
+            // uses it reports it unresolved (a parameter left out, a response without body).
+            let (what, degraded) = if kind == Kind::Schema {
+                let rest: Map<String, Value> = map
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "$ref")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                ("read as any JSON value", Value::Object(rest))
+            } else {
+                ("left unresolved", Value::Object(map.clone()))
+            };
             self.diags.push(
-                Diagnostic::error(
+                Diagnostic::warning(
                     "dangling-ref",
                     at,
-                    format!("`$ref: {reference}` points at nothing: `{target_file}` has no node at `#{fragment}`"),
+                    format!("`$ref: {reference}` points at nothing: `{target_file}` has no node at `#{fragment}`; {what}"),
                 )
-                .with_help("correct the pointer, or add the missing definition"),
+                .with_help("correct the pointer or add the missing definition in the spec (an overlay can give the node a schema); `deny = [\"dangling-ref\"]` makes this an error"),
             );
-            return Value::Null;
+            return degraded;
         };
         let target = target.clone();
         let key = (target_file.clone(), fragment.clone());

@@ -34,6 +34,7 @@ pub const CODES: &[&str] = &[
     "internal-emit",
     "invalid-field",
     "invalid-ref",
+    "invalid-validation-keyword",
     "json-schema-keyword",
     "list-declared-as-object",
     "malformed-json",

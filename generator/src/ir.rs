@@ -118,13 +118,16 @@ pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
     },
-    /// String enum; unknown wire values are kept in an `Other(String)` variant.
+    /// String enum; unknown wire values are kept in the variant named `other` (`Other(String)`,
+    /// or `Unknown(String)` when a value is `other`).
     StringEnum {
         variants: Vec<Variant<String>>,
+        other: String,
     },
-    /// Integer enum; unknown wire values are kept in an `Other(i64)` variant.
+    /// Integer enum; unknown wire values are kept in the variant named `other` (`Other(i64)`).
     IntEnum {
         variants: Vec<Variant<i64>>,
+        other: String,
     },
     /// A named alias of another type (a component schema that is an array, a scalar, …).
     Alias {

@@ -243,7 +243,7 @@ mod tests {
                 ("a", GOOD),
                 (
                     "b",
-                    "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths: {/x: {get: {responses: {'200': {$ref: '#/nowhere'}}}}}\n",
+                    "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths: {/x: {get: {responses: {'200': {$ref: 'https://example.com/r.yaml#/x'}}}}}\n",
                 ),
             ],
         );

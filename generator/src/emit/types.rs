@@ -116,8 +116,10 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             variants,
             discriminator.as_deref(),
         ),
-        TypeKind::StringEnum { variants } => string_enum(&name, &docs, &cfg, variants),
-        TypeKind::IntEnum { variants } => int_enum(&name, &docs, &cfg, variants),
+        TypeKind::StringEnum { variants, other } => {
+            string_enum(&name, &docs, &cfg, variants, other)
+        }
+        TypeKind::IntEnum { variants, other } => int_enum(&name, &docs, &cfg, variants, other),
         TypeKind::Newtype { target } => {
             let ty = type_tokens(target, &api.types);
             quote! {
@@ -313,26 +315,31 @@ fn string_enum(
     docs: &TokenStream,
     cfg: &TokenStream,
     variants: &[Variant<String>],
+    other: &str,
 ) -> TokenStream {
     let vdocs = variant_docs(variants, |w| w.clone());
     let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
+    let kept = format!(
+        " Values this client does not know are kept in [`Self::{other}`], so a new value on the"
+    );
+    let (other_ident, renamed) = catch_all_tokens(other);
     let item = quote! {
         #docs
         ///
-        /// Values this client does not know are kept in [`Self::Other`], so a new value on the
+        #[doc = #kept]
         /// server never breaks decoding.
         #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #vdocs #vnames, )*
             /// A value not known when this client was generated.
-            Other(String),
+            #other_ident(String),
         }
     };
     let impls = quote! {
         #cfg
-        crate::runtime::string_enum!(#name { #(#vnames = #wires),* });
+        crate::runtime::string_enum!(#name #renamed { #(#vnames = #wires),* });
     };
     quote! { #item #impls }
 }
@@ -342,6 +349,7 @@ fn int_enum(
     docs: &TokenStream,
     cfg: &TokenStream,
     variants: &[Variant<i64>],
+    other: &str,
 ) -> TokenStream {
     let vdocs = variant_docs(variants, |w| w.to_string());
     let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
@@ -349,21 +357,37 @@ fn int_enum(
         .iter()
         .map(|v| proc_macro2::Literal::i64_unsuffixed(v.wire))
         .collect();
+    let kept = format!(
+        " Sent as an integer. Values this client does not know are kept in [`Self::{other}`]."
+    );
+    let (other_ident, renamed) = catch_all_tokens(other);
     let item = quote! {
         #docs
         ///
-        /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+        #[doc = #kept]
         #cfg
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #vdocs #vnames, )*
             /// A value not known when this client was generated.
-            Other(i64),
+            #other_ident(i64),
         }
     };
     let impls = quote! {
         #cfg
-        crate::runtime::int_enum!(#name { #(#vnames = #wires),* });
+        crate::runtime::int_enum!(#name #renamed { #(#vnames = #wires),* });
     };
     quote! { #item #impls }
+}
+
+/// The catch-all variant's identifier, and what the enum macros are told of it: nothing for
+/// `Other` (their default), `else Unknown` otherwise.
+fn catch_all_tokens(other: &str) -> (proc_macro2::Ident, TokenStream) {
+    let id = ident(other);
+    let renamed = if other == "Other" {
+        TokenStream::new()
+    } else {
+        quote! { else #id }
+    };
+    (id, renamed)
 }

@@ -704,6 +704,16 @@ fn lower_params(
             diags.push(Diagnostic::warning("unresolved-parameter", at(&ptr), "the parameter `$ref` does not name a parameter in `components/parameters`; it is left out"));
             continue;
         };
+        // OpenAPI 3 (Parameter Object, `name`): header parameters named `Accept`,
+        // `Content-Type` or `Authorization` "SHALL be ignored"; the media types and the
+        // security schemes say those. Not a defect, so no warning.
+        if matches!(p, Parameter::Header { .. })
+            && ["accept", "content-type", "authorization"]
+                .iter()
+                .any(|h| p.parameter_data_ref().name.eq_ignore_ascii_case(h))
+        {
+            continue;
+        }
         let key = |q: &Parameter| {
             (
                 std::mem::discriminant(q),

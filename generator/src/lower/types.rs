@@ -461,7 +461,7 @@ impl<'m> Types<'m> {
             SchemaKind::Type(Type::Array(at_)) => Err(match &at_.items {
                 Some(items) => TypeRef::Vec(Box::new(self.lower_boxed(
                     items,
-                    &format!("{name}Item"),
+                    &format!("{}Item", stem(name)),
                     &child(ptr, "items"),
                     diags,
                 ))),
@@ -510,7 +510,7 @@ impl<'m> Types<'m> {
                 if let Some(items) = &any.items {
                     return Err(TypeRef::Vec(Box::new(self.lower_boxed(
                         items,
-                        &format!("{name}Item"),
+                        &format!("{}Item", stem(name)),
                         &child(ptr, "items"),
                         diags,
                     ))));
@@ -592,7 +592,7 @@ impl<'m> Types<'m> {
                     item.schema_data.description.clone(),
                 ),
             };
-            let ty = self.lower(b, &format!("{name}Variant{i}"), &bptr, diags);
+            let ty = self.lower(b, &format!("{}Variant{i}", stem(name)), &bptr, diags);
             let base = if base.is_empty() {
                 variant_base(&ty, &self.space, i)
             } else {
@@ -622,7 +622,7 @@ impl<'m> Types<'m> {
         match ap {
             Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.lower(
                 s,
-                &format!("{name}Value"),
+                &format!("{}Value", stem(name)),
                 &child(ptr, "additionalProperties"),
                 diags,
             ))),
@@ -683,7 +683,7 @@ impl<'m> Types<'m> {
         let mut fields = Vec::new();
         for (wire, prop) in properties {
             let fname = names.unique(&naming::snake_name(wire));
-            let pctx = format!("{name}{}", naming::type_name_part(wire));
+            let pctx = format!("{}{}", stem(name), naming::type_name_part(wire));
             let pptr = child(&child(ptr, "properties"), wire);
             let ty = self.lower_boxed(prop, &pctx, &pptr, diags);
             let (doc, nullable, deprecated, read_only, write_only) = match prop {
@@ -915,9 +915,18 @@ fn needs_name(s: &Schema) -> bool {
     }
 }
 
+/// The name of an enum's catch-all variant, which keeps the values the client does not know:
+/// `Other`, unless a value took it (`other` → `Other`).
+fn catch_all(names: &mut Names, taken: bool) -> String {
+    if taken {
+        names.unique("Unknown")
+    } else {
+        "Other".to_owned()
+    }
+}
+
 fn string_enum(values: &[&String], s: &Schema, ptr: &str, diags: &mut Diagnostics) -> TypeKind {
     let mut names = Names::new();
-    names.reserve(&["Other"]);
     let docs = descriptions(s);
     let mut variants: Vec<Variant<String>> = Vec::new();
     for (i, v) in values.iter().enumerate() {
@@ -950,7 +959,8 @@ fn string_enum(values: &[&String], s: &Schema, ptr: &str, diags: &mut Diagnostic
             doc: docs.get(i).cloned(),
         });
     }
-    TypeKind::StringEnum { variants }
+    let other = catch_all(&mut names, variants.iter().any(|v| v.name == "Other"));
+    TypeKind::StringEnum { variants, other }
 }
 
 fn int_enum(values: &[i64], s: &Schema) -> TypeKind {
@@ -968,8 +978,7 @@ fn int_enum(values: &[i64], s: &Schema) -> TypeKind {
         .unwrap_or_default();
     let docs = descriptions(s);
     let mut names = Names::new();
-    names.reserve(&["Other"]);
-    let variants = values
+    let variants: Vec<Variant<i64>> = values
         .iter()
         .enumerate()
         .map(|(i, v)| {
@@ -987,7 +996,8 @@ fn int_enum(values: &[i64], s: &Schema) -> TypeKind {
             }
         })
         .collect();
-    TypeKind::IntEnum { variants }
+    let other = catch_all(&mut names, variants.iter().any(|v| v.name == "Other"));
+    TypeKind::IntEnum { variants, other }
 }
 
 /// `x-enum-descriptions`: one description per enum value (a common extension).
@@ -1002,4 +1012,10 @@ fn descriptions(s: &Schema) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A type's name as the start of its inline types' names: without the `_` that keeps a name
+/// off the prelude's (`Error_` → `ErrorCode`, not `Error_Code`, which is not UpperCamelCase).
+fn stem(name: &str) -> &str {
+    name.trim_end_matches('_')
 }

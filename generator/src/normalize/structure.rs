@@ -14,6 +14,10 @@
 //! | `response-without-description` | a response without `description` (before 3.2) | an empty description |
 //! | `external-docs-without-url` | `externalDocs` without `url` | dropped |
 //! | `unsupported-security-scheme` | a scheme `openapiv3` cannot model (`mutualTLS`, 3.1) | dropped (configure client certificates on the HTTP client instead) |
+//! | `invalid-validation-keyword` | a keyword that only validates values, of the wrong type (`pattern: 0`, `maxLength: "10"`) | dropped: a client does not validate, and the rest of the schema is read |
+//!
+//! Operations' `callbacks` (requests the server makes, which a client never sends) are dropped
+//! silently, before they are read: a callback this generator cannot read costs nothing.
 
 use super::at;
 use crate::diag::{Diagnostic, Diagnostics, child};
@@ -43,6 +47,58 @@ pub fn apply(doc: &mut Value, rules: Rules, diags: &mut Diagnostics) {
     operations(doc, rules, diags);
     external_docs(doc, diags);
     security_schemes(doc, diags);
+    validation_keywords(doc, diags);
+}
+
+/// Whether a keyword's value is of the type the specification gives it.
+type ValidType = fn(&Value) -> bool;
+
+/// The keywords of a schema that only constrain values, and whether a value is of the type
+/// the specification gives each.
+const VALIDATION_KEYWORDS: &[(&str, ValidType)] = &[
+    ("pattern", Value::is_string),
+    ("minLength", is_count),
+    ("maxLength", is_count),
+    ("minItems", is_count),
+    ("maxItems", is_count),
+    ("minProperties", is_count),
+    ("maxProperties", is_count),
+    ("minimum", Value::is_number),
+    ("maximum", Value::is_number),
+    ("multipleOf", Value::is_number),
+    ("uniqueItems", Value::is_boolean),
+];
+
+fn is_count(v: &Value) -> bool {
+    v.as_u64().is_some()
+}
+
+/// `invalid-validation-keyword`: a validation-only keyword of the wrong type is dropped, so that
+/// `pattern: 0` (YAML reads `0` as a number) does not reject the whole document.
+fn validation_keywords(doc: &mut Value, diags: &mut Diagnostics) {
+    for ptr in crate::walk::schema_pointers(doc) {
+        let Some(Value::Object(schema)) = doc.pointer_mut(&ptr) else {
+            continue;
+        };
+        for (key, valid) in VALIDATION_KEYWORDS {
+            let Some(value) = schema.get(*key) else {
+                continue;
+            };
+            if valid(value) {
+                continue;
+            }
+            let shown = crate::diag::clip(&value.to_string()).into_owned();
+            schema.remove(*key);
+            diags.push(
+                Diagnostic::warning(
+                    "invalid-validation-keyword",
+                    at(&child(&ptr, key)),
+                    format!("`{key}: {shown}` is not a value `{key}` takes; the keyword is left out (a client does not validate)"),
+                )
+                .with_help(format!("write `{key}` as the specification says (`pattern` a string, lengths and counts non-negative integers, bounds numbers), in the spec or its overlay")),
+            );
+        }
+    }
 }
 
 fn info(root: &mut serde_json::Map<String, Value>, diags: &mut Diagnostics) {
@@ -117,6 +173,7 @@ fn operations(doc: &mut Value, rules: Rules, diags: &mut Diagnostics) {
                     continue;
                 };
                 let op_ptr = child(&child("/paths", path), m);
+                op.remove("callbacks");
                 match op.get("responses") {
                     Some(Value::Object(rs)) => {
                         response_ptrs
