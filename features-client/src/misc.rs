@@ -36,8 +36,7 @@ impl crate::Client {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_cell`]: `GET /grid/{cell}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_cell`]. Send it with `.await`."]
     GetCell, runtime::Json < types::Value >
 );
 impl GetCell<'_> {
@@ -46,12 +45,10 @@ impl GetCell<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::list_events`]: `GET /events`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::list_events`]. Send it with `.await`."]
     ListEvents, runtime::Json < Vec < types::Event > >
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_status`]: `GET /status`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_status`]. Send it with `.await`."]
     GetStatus, runtime::Json < types::Status >
 );

@@ -92,6 +92,30 @@ impl crate::Client {
             ),
         )
     }
+    /// Replaces the photo with the bytes sent.
+    ///
+    /// `PUT /pets/{petId}/photo`
+    ///
+    /// Arguments:
+    /// - `pet_id`:
+    /// - `body`: The request body.
+    ///
+    /// Returns, on success (204): Stored.
+    pub fn put_photo(
+        &self,
+        pet_id: impl Into<::uuid::Uuid>,
+        body: impl Into<Vec<u8>>,
+    ) -> PutPhoto<'_> {
+        PutPhoto(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "pets/{}/photo",
+                    &[&Into::<::uuid::Uuid>::into(pet_id)],
+                )
+                .bytes_body(&Into::<Vec<u8>>::into(body), "image/png"),
+        )
+    }
     /// `GET /pets/{petId}/export`
     ///
     /// Arguments:
@@ -110,8 +134,7 @@ impl crate::Client {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::list_pets`]: `GET /pets`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::list_pets`]. Send it with `.await`."]
     ListPets, runtime::Json < Vec < types::Pet > >
 );
 /// What [`CreatePet`] answers: one variant per success status of `POST /pets`.
@@ -141,8 +164,7 @@ impl runtime::Decode for CreatePetResponse {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::create_pet`]: `POST /pets`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::create_pet`]. Send it with `.await`."]
     CreatePet, CreatePetResponse
 );
 /// What [`DeletePet`] answers: one variant per success status of `DELETE /pets/{petId}`.
@@ -172,19 +194,20 @@ impl runtime::Decode for DeletePetResponse {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::delete_pet`]: `DELETE /pets/{petId}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::delete_pet`]. Send it with `.await`."]
     DeletePet, DeletePetResponse
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::update_pet`]: `PATCH /pets/{petId}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::update_pet`]. Send it with `.await`."]
     UpdatePet, runtime::Json < types::Pet >
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_photo`]: `GET /pets/{petId}/photo`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_photo`]. Send it with `.await`."]
     GetPhoto, runtime::Bytes
+);
+runtime::operation!(
+    #[doc = " Request builder of [`crate::Client::put_photo`]. Send it with `.await`."]
+    PutPhoto, runtime::Empty
 );
 /// What [`ExportPet`] answers: one variant per success status of `GET /pets/{petId}/export`.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,7 +236,6 @@ impl runtime::Decode for ExportPetResponse {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::export_pet`]: `GET /pets/{petId}/export`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::export_pet`]. Send it with `.await`."]
     ExportPet, ExportPetResponse
 );

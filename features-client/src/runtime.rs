@@ -1082,6 +1082,15 @@ impl Request {
         Ok(())
     }
 
+    /// Sets a body of bytes sent as they are, with the media type the spec declares
+    /// (`application/octet-stream`, `text/plain`, `image/png`): an upload.
+    pub fn bytes_body(&mut self, bytes: &[u8], content_type: &'static str) {
+        self.body = Some(Body::Bytes {
+            content_type,
+            bytes: bytes.to_vec(),
+        });
+    }
+
     /// Starts a form body: `multipart/form-data` if `multipart`, else
     /// `application/x-www-form-urlencoded`. Fields are sent in the order they are added.
     pub fn start_form(&mut self, multipart: bool) {
@@ -1553,6 +1562,14 @@ impl<'a> Call<'a> {
         content_type: &'static str,
     ) -> Self {
         self.edit(|r| r.json_body_as(body, content_type))
+    }
+
+    /// Sets a body of bytes ([`Request::bytes_body`]).
+    pub fn bytes_body(self, bytes: &[u8], content_type: &'static str) -> Self {
+        self.edit(|r| {
+            r.bytes_body(bytes, content_type);
+            Ok(())
+        })
     }
 
     /// Starts a form body ([`Request::start_form`]).

@@ -202,7 +202,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_access_requests`]: `GET /api/v4/groups/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_access_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupAccessRequests, runtime::Paged < types::ApiEntitiesAccessRequester >
 );
 impl ListGroupAccessRequests<'_> {
@@ -221,22 +221,22 @@ impl ListGroupAccessRequests<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_access_request`]: `POST /api/v4/groups/{id}/access_requests`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_access_request`]. Send it with `.await`."]
     CreateGroupAccessRequest, runtime::Json < types::ApiEntitiesAccessRequester >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::approve_group_access_request`]: `PUT /api/v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`."]
+    " Request builder of [`crate::Client::approve_group_access_request`]. Send it with `.await`."]
     ApproveGroupAccessRequest, runtime::Json < types::ApiEntitiesAccessRequester >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_access_request`]: `DELETE /api/v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_access_request`]. Send it with `.await`."]
     DeleteGroupAccessRequest, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_access_requests`]: `GET /api/v4/projects/{id}/access_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_access_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectAccessRequests, runtime::Paged < types::ApiEntitiesAccessRequester >
 );
 impl ListProjectAccessRequests<'_> {
@@ -255,16 +255,16 @@ impl ListProjectAccessRequests<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_access_request`]: `POST /api/v4/projects/{id}/access_requests`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_access_request`]. Send it with `.await`."]
     CreateProjectAccessRequest, runtime::Json < types::ApiEntitiesAccessRequester >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::approve_project_access_request`]: `PUT /api/v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`."]
+    " Request builder of [`crate::Client::approve_project_access_request`]. Send it with `.await`."]
     ApproveProjectAccessRequest, runtime::Json < types::ApiEntitiesAccessRequester >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_access_request`]: `DELETE /api/v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_access_request`]. Send it with `.await`."]
     DeleteProjectAccessRequest, runtime::Empty
 );

@@ -34,6 +34,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_admin_database_dictionary_table`]: `GET /api/v4/admin/databases/{database_name}/dictionary/tables/{table_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_admin_database_dictionary_table`]. Send it with `.await`."]
     GetAdminDatabaseDictionaryTable, runtime::Json < types::ApiEntitiesDictionaryTable >
 );

@@ -147,18 +147,18 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_alert_management_alert_metric_image`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_alert_management_alert_metric_image`]. Send it with `.await`."]
     AuthorizeProjectAlertManagementAlertMetricImage, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_alert_management_alert_metric_images`]: `GET /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_alert_management_alert_metric_images`]. Send it with `.await`."]
     ListProjectAlertManagementAlertMetricImages, runtime::Json < Vec <
     types::ApiEntitiesMetricImage > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_alert_management_alert_metric_image`]: `POST /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_alert_management_alert_metric_image`]. Send it with `.await`."]
     CreateProjectAlertManagementAlertMetricImage, runtime::Json <
     types::ApiEntitiesMetricImage >
 );
@@ -174,7 +174,7 @@ impl CreateProjectAlertManagementAlertMetricImage<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_alert_management_alert_metric_image`]: `PUT /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_alert_management_alert_metric_image`]. Send it with `.await`."]
     UpdateProjectAlertManagementAlertMetricImage, runtime::Json <
     types::ApiEntitiesMetricImage >
 );
@@ -190,6 +190,6 @@ impl UpdateProjectAlertManagementAlertMetricImage<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_alert_management_alert_metric_image`]: `DELETE /api/v4/projects/{id}/alert_management_alerts/{alert_iid}/metric_images/{metric_image_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_alert_management_alert_metric_image`]. Send it with `.await`."]
     DeleteProjectAlertManagementAlertMetricImage, runtime::Empty
 );

@@ -56,12 +56,12 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_application_appearance`]: `GET /api/v4/application/appearance`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_application_appearance`]. Send it with `.await`."]
     GetApplicationAppearance, runtime::Json < types::ApiEntitiesAppearance >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_application_appearance`]: `PUT /api/v4/application/appearance`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_application_appearance`]. Send it with `.await`."]
     UpdateApplicationAppearance, runtime::Json < types::ApiEntitiesAppearance >
 );
 impl UpdateApplicationAppearance<'_> {
@@ -143,6 +143,6 @@ impl UpdateApplicationAppearance<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_application_statistics`]: `GET /api/v4/application/statistics`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_application_statistics`]. Send it with `.await`."]
     GetApplicationStatistics, runtime::Json < types::ApiEntitiesApplicationStatistics >
 );

@@ -74,21 +74,21 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_applications`]: `GET /api/v4/applications`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_applications`]. Send it with `.await`."]
     ListApplications, runtime::Json < Vec < types::ApiEntitiesApplication > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_application`]: `POST /api/v4/applications`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_application`]. Send it with `.await`."]
     CreateApplication, runtime::Json < types::ApiEntitiesApplicationWithSecret >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_application`]: `DELETE /api/v4/applications/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_application`]. Send it with `.await`."]
     DeleteApplication, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::renew_application_secret`]: `POST /api/v4/applications/{id}/renew-secret`. Send it with `.await`."]
+    " Request builder of [`crate::Client::renew_application_secret`]. Send it with `.await`."]
     RenewApplicationSecret, runtime::Json < types::ApiEntitiesApplicationWithSecret >
 );

@@ -23,8 +23,7 @@ impl crate::Client {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_avatar`]: `GET /api/v4/avatar`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_avatar`]. Send it with `.await`."]
     GetAvatar, runtime::Json < types::ApiEntitiesAvatar >
 );
 impl GetAvatar<'_> {

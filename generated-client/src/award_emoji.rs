@@ -966,7 +966,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_epic_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_epic_award_emoji`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupEpicAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
 );
 impl ListGroupEpicAwardEmoji<'_> {
@@ -985,22 +985,22 @@ impl ListGroupEpicAwardEmoji<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::award_group_epic_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/award_emoji`. Send it with `.await`."]
+    " Request builder of [`crate::Client::award_group_epic_emoji`]. Send it with `.await`."]
     AwardGroupEpicEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_epic_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_epic_award_emoji`]. Send it with `.await`."]
     GetGroupEpicAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_epic_award_emoji`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_epic_award_emoji`]. Send it with `.await`."]
     DeleteGroupEpicAwardEmoji, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_epic_note_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_epic_note_award_emoji`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupEpicNoteAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
 );
 impl ListGroupEpicNoteAwardEmoji<'_> {
@@ -1019,22 +1019,22 @@ impl ListGroupEpicNoteAwardEmoji<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::award_group_epic_note_emoji`]: `POST /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji`. Send it with `.await`."]
+    " Request builder of [`crate::Client::award_group_epic_note_emoji`]. Send it with `.await`."]
     AwardGroupEpicNoteEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_epic_note_award_emoji`]: `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_epic_note_award_emoji`]. Send it with `.await`."]
     GetGroupEpicNoteAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_epic_note_award_emoji`]: `DELETE /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_epic_note_award_emoji`]. Send it with `.await`."]
     DeleteGroupEpicNoteAwardEmoji, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_issue_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_issue_award_emoji`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectIssueAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
 );
 impl ListProjectIssueAwardEmoji<'_> {
@@ -1053,22 +1053,22 @@ impl ListProjectIssueAwardEmoji<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::award_project_issue_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/award_emoji`. Send it with `.await`."]
+    " Request builder of [`crate::Client::award_project_issue_emoji`]. Send it with `.await`."]
     AwardProjectIssueEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_issue_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_issue_award_emoji`]. Send it with `.await`."]
     GetProjectIssueAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_issue_award_emoji`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_issue_award_emoji`]. Send it with `.await`."]
     DeleteProjectIssueAwardEmoji, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_issue_note_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_issue_note_award_emoji`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectIssueNoteAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
 );
 impl ListProjectIssueNoteAwardEmoji<'_> {
@@ -1087,22 +1087,22 @@ impl ListProjectIssueNoteAwardEmoji<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::award_project_issue_note_emoji`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji`. Send it with `.await`."]
+    " Request builder of [`crate::Client::award_project_issue_note_emoji`]. Send it with `.await`."]
     AwardProjectIssueNoteEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_issue_note_award_emoji`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_issue_note_award_emoji`]. Send it with `.await`."]
     GetProjectIssueNoteAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_issue_note_award_emoji`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_issue_note_award_emoji`]. Send it with `.await`."]
     DeleteProjectIssueNoteAwardEmoji, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_award_emoji`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
 );
 impl ListProjectMergeRequestAwardEmoji<'_> {
@@ -1121,22 +1121,22 @@ impl ListProjectMergeRequestAwardEmoji<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::award_project_merge_request_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji`. Send it with `.await`."]
+    " Request builder of [`crate::Client::award_project_merge_request_emoji`]. Send it with `.await`."]
     AwardProjectMergeRequestEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_award_emoji`]. Send it with `.await`."]
     GetProjectMergeRequestAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_merge_request_award_emoji`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_merge_request_award_emoji`]. Send it with `.await`."]
     DeleteProjectMergeRequestAwardEmoji, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_note_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_note_award_emoji`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestNoteAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji
     >
 );
@@ -1156,22 +1156,22 @@ impl ListProjectMergeRequestNoteAwardEmoji<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::award_project_merge_request_note_emoji`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji`. Send it with `.await`."]
+    " Request builder of [`crate::Client::award_project_merge_request_note_emoji`]. Send it with `.await`."]
     AwardProjectMergeRequestNoteEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_note_award_emoji`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_note_award_emoji`]. Send it with `.await`."]
     GetProjectMergeRequestNoteAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_merge_request_note_award_emoji`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_merge_request_note_award_emoji`]. Send it with `.await`."]
     DeleteProjectMergeRequestNoteAwardEmoji, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_snippet_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_snippet_award_emoji`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectSnippetAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
 );
 impl ListProjectSnippetAwardEmoji<'_> {
@@ -1190,22 +1190,22 @@ impl ListProjectSnippetAwardEmoji<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::award_project_snippet_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji`. Send it with `.await`."]
+    " Request builder of [`crate::Client::award_project_snippet_emoji`]. Send it with `.await`."]
     AwardProjectSnippetEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_snippet_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_snippet_award_emoji`]. Send it with `.await`."]
     GetProjectSnippetAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_snippet_award_emoji`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_snippet_award_emoji`]. Send it with `.await`."]
     DeleteProjectSnippetAwardEmoji, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_snippet_note_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_snippet_note_award_emoji`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectSnippetNoteAwardEmoji, runtime::Paged < types::ApiEntitiesAwardEmoji >
 );
 impl ListProjectSnippetNoteAwardEmoji<'_> {
@@ -1224,16 +1224,16 @@ impl ListProjectSnippetNoteAwardEmoji<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::award_project_snippet_note_emoji`]: `POST /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji`. Send it with `.await`."]
+    " Request builder of [`crate::Client::award_project_snippet_note_emoji`]. Send it with `.await`."]
     AwardProjectSnippetNoteEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_snippet_note_award_emoji`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_snippet_note_award_emoji`]. Send it with `.await`."]
     GetProjectSnippetNoteAwardEmoji, runtime::Json < types::ApiEntitiesAwardEmoji >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_snippet_note_award_emoji`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_snippet_note_award_emoji`]. Send it with `.await`."]
     DeleteProjectSnippetNoteAwardEmoji, runtime::Empty
 );

@@ -300,7 +300,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_badges`]: `GET /api/v4/groups/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_badges`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupBadges, runtime::Paged < types::ApiEntitiesBadge >
 );
 impl ListGroupBadges<'_> {
@@ -323,32 +323,32 @@ impl ListGroupBadges<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_badge`]: `POST /api/v4/groups/{id}/badges`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_badge`]. Send it with `.await`."]
     CreateGroupBadge, runtime::Json < types::ApiEntitiesBadge >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_badge_render`]: `GET /api/v4/groups/{id}/badges/render`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_badge_render`]. Send it with `.await`."]
     GetGroupBadgeRender, runtime::Json < types::ApiEntitiesBasicBadgeDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_badge`]: `GET /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_badge`]. Send it with `.await`."]
     GetGroupBadge, runtime::Json < types::ApiEntitiesBadge >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_badge`]: `PUT /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_badge`]. Send it with `.await`."]
     UpdateGroupBadge, runtime::Json < types::ApiEntitiesBadge >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_badge`]: `DELETE /api/v4/groups/{id}/badges/{badge_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_badge`]. Send it with `.await`."]
     DeleteGroupBadge, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_badges`]: `GET /api/v4/projects/{id}/badges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_badges`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectBadges, runtime::Paged < types::ApiEntitiesBadge >
 );
 impl ListProjectBadges<'_> {
@@ -371,26 +371,26 @@ impl ListProjectBadges<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_badge`]: `POST /api/v4/projects/{id}/badges`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_badge`]. Send it with `.await`."]
     CreateProjectBadge, runtime::Json < types::ApiEntitiesBadge >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_badge_render`]: `GET /api/v4/projects/{id}/badges/render`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_badge_render`]. Send it with `.await`."]
     GetProjectBadgeRender, runtime::Json < types::ApiEntitiesBasicBadgeDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_badge`]: `GET /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_badge`]. Send it with `.await`."]
     GetProjectBadge, runtime::Json < types::ApiEntitiesBadge >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_badge`]: `PUT /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_badge`]. Send it with `.await`."]
     UpdateProjectBadge, runtime::Json < types::ApiEntitiesBadge >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_badge`]: `DELETE /api/v4/projects/{id}/badges/{badge_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_badge`]. Send it with `.await`."]
     DeleteProjectBadge, runtime::Empty
 );

@@ -102,7 +102,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_admin_batched_background_migration`]: `GET /api/v4/admin/batched_background_migrations/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_admin_batched_background_migration`]. Send it with `.await`."]
     GetAdminBatchedBackgroundMigration, runtime::Json <
     types::ApiEntitiesBatchedBackgroundMigration >
 );
@@ -126,19 +126,19 @@ impl GetAdminBatchedBackgroundMigration<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::resume_admin_batched_background_migration`]: `PUT /api/v4/admin/batched_background_migrations/{id}/resume`. Send it with `.await`."]
+    " Request builder of [`crate::Client::resume_admin_batched_background_migration`]. Send it with `.await`."]
     ResumeAdminBatchedBackgroundMigration, runtime::Json <
     types::ApiEntitiesBatchedBackgroundMigration >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::pause_admin_batched_background_migration`]: `PUT /api/v4/admin/batched_background_migrations/{id}/pause`. Send it with `.await`."]
+    " Request builder of [`crate::Client::pause_admin_batched_background_migration`]. Send it with `.await`."]
     PauseAdminBatchedBackgroundMigration, runtime::Json <
     types::ApiEntitiesBatchedBackgroundMigration >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_admin_batched_background_migrations`]: `GET /api/v4/admin/batched_background_migrations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_admin_batched_background_migrations`]. Send it with `.await`."]
     ListAdminBatchedBackgroundMigrations, runtime::Json < Vec <
     types::ApiEntitiesBatchedBackgroundMigration > >
 );

@@ -199,7 +199,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_branches`]: `GET /api/v4/projects/{id}/repository/branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_branches`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryBranches, runtime::Paged < types::ApiEntitiesBranch >
 );
 impl ListProjectRepositoryBranches<'_> {
@@ -234,36 +234,36 @@ impl ListProjectRepositoryBranches<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_branch`]: `POST /api/v4/projects/{id}/repository/branches`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_branch`]. Send it with `.await`."]
     CreateProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_branch`]: `GET /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_branch`]. Send it with `.await`."]
     GetProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_repository_branch`]: `DELETE /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_repository_branch`]. Send it with `.await`."]
     DeleteProjectRepositoryBranch, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::head_project_repository_branch`]: `HEAD /api/v4/projects/{id}/repository/branches/{branch}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::head_project_repository_branch`]. Send it with `.await`."]
     HeadProjectRepositoryBranch, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::protect_project_repository_branch`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/protect`. Send it with `.await`."]
+    " Request builder of [`crate::Client::protect_project_repository_branch`]. Send it with `.await`."]
     ProtectProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::unprotect_project_repository_branch`]: `PUT /api/v4/projects/{id}/repository/branches/{branch}/unprotect`. Send it with `.await`."]
+    " Request builder of [`crate::Client::unprotect_project_repository_branch`]. Send it with `.await`."]
     UnprotectProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_repository_merged_branches`]: `DELETE /api/v4/projects/{id}/repository/merged_branches`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_repository_merged_branches`]. Send it with `.await`."]
     DeleteProjectRepositoryMergedBranches, runtime::Empty
 );

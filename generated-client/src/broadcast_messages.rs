@@ -110,7 +110,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_broadcast_messages`]: `GET /api/v4/broadcast_messages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_broadcast_messages`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListBroadcastMessages, runtime::Paged < types::ApiEntitiesSystemBroadcastMessage >
 );
 impl ListBroadcastMessages<'_> {
@@ -129,21 +129,21 @@ impl ListBroadcastMessages<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_broadcast_message`]: `POST /api/v4/broadcast_messages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_broadcast_message`]. Send it with `.await`."]
     CreateBroadcastMessage, runtime::Json < types::ApiEntitiesSystemBroadcastMessage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_broadcast_message`]: `GET /api/v4/broadcast_messages/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_broadcast_message`]. Send it with `.await`."]
     GetBroadcastMessage, runtime::Json < types::ApiEntitiesSystemBroadcastMessage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_broadcast_message`]: `PUT /api/v4/broadcast_messages/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_broadcast_message`]. Send it with `.await`."]
     UpdateBroadcastMessage, runtime::Json < types::ApiEntitiesSystemBroadcastMessage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_broadcast_message`]: `DELETE /api/v4/broadcast_messages/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_broadcast_message`]. Send it with `.await`."]
     DeleteBroadcastMessage, runtime::Json < types::ApiEntitiesSystemBroadcastMessage >
 );

@@ -191,7 +191,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_bulk_imports`]: `GET /api/v4/bulk_imports`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_bulk_imports`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListBulkImports, runtime::Paged < types::ApiEntitiesBulkImport >
 );
 impl ListBulkImports<'_> {
@@ -220,7 +220,7 @@ impl ListBulkImports<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_bulk_import`]: `POST /api/v4/bulk_imports`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_bulk_import`]. Send it with `.await`."]
     CreateBulkImport, runtime::Json < types::ApiEntitiesBulkImport >
 );
 impl CreateBulkImport<'_> {
@@ -271,7 +271,7 @@ impl CreateBulkImport<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_bulk_import_entities`]: `GET /api/v4/bulk_imports/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_bulk_import_entities`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListBulkImportEntities, runtime::Paged < types::ApiEntitiesBulkImports >
 );
 impl ListBulkImportEntities<'_> {
@@ -300,12 +300,12 @@ impl ListBulkImportEntities<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_bulk_import`]: `GET /api/v4/bulk_imports/{import_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_bulk_import`]. Send it with `.await`."]
     GetBulkImport, runtime::Json < types::ApiEntitiesBulkImport >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_bulk_import_entities_by_import_id`]: `GET /api/v4/bulk_imports/{import_id}/entities`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_bulk_import_entities_by_import_id`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListBulkImportEntitiesByImportId, runtime::Paged < types::ApiEntitiesBulkImports >
 );
 impl ListBulkImportEntitiesByImportId<'_> {
@@ -328,17 +328,17 @@ impl ListBulkImportEntitiesByImportId<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_bulk_import_entity`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_bulk_import_entity`]. Send it with `.await`."]
     GetBulkImportEntity, runtime::Json < types::ApiEntitiesBulkImports >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_bulk_import_entity_failures`]: `GET /api/v4/bulk_imports/{import_id}/entities/{entity_id}/failures`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_bulk_import_entity_failures`]. Send it with `.await`."]
     GetBulkImportEntityFailures, runtime::Json <
     types::ApiEntitiesBulkImportsEntityFailure >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::cancel_bulk_import`]: `POST /api/v4/bulk_imports/{import_id}/cancel`. Send it with `.await`."]
+    " Request builder of [`crate::Client::cancel_bulk_import`]. Send it with `.await`."]
     CancelBulkImport, runtime::Json < types::ApiEntitiesBulkImport >
 );

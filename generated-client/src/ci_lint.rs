@@ -56,7 +56,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_ci_lint`]: `GET /api/v4/projects/{id}/ci/lint`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_ci_lint`]. Send it with `.await`."]
     GetProjectCiLint, runtime::Json < types::ApiEntitiesCiLintResult >
 );
 impl GetProjectCiLint<'_> {
@@ -90,6 +90,6 @@ impl GetProjectCiLint<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_ci_lint`]: `POST /api/v4/projects/{id}/ci/lint`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_ci_lint`]. Send it with `.await`."]
     CreateProjectCiLint, runtime::Json < types::ApiEntitiesCiLintResult >
 );

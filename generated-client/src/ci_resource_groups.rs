@@ -105,7 +105,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_resource_groups`]: `GET /api/v4/projects/{id}/resource_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_resource_groups`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectResourceGroups, runtime::Paged < types::ApiEntitiesCiResourceGroup >
 );
 impl ListProjectResourceGroups<'_> {
@@ -124,17 +124,17 @@ impl ListProjectResourceGroups<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_resource_group`]: `GET /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_resource_group`]. Send it with `.await`."]
     GetProjectResourceGroup, runtime::Json < types::ApiEntitiesCiResourceGroup >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_resource_group`]: `PUT /api/v4/projects/{id}/resource_groups/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_resource_group`]. Send it with `.await`."]
     UpdateProjectResourceGroup, runtime::Json < types::ApiEntitiesCiResourceGroup >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_resource_group_upcoming_jobs`]: `GET /api/v4/projects/{id}/resource_groups/{key}/upcoming_jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_resource_group_upcoming_jobs`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectResourceGroupUpcomingJobs, runtime::Paged < types::ApiEntitiesCiJobBasic >
 );
 impl ListProjectResourceGroupUpcomingJobs<'_> {

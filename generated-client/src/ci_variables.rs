@@ -355,7 +355,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_variables`]: `GET /api/v4/groups/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_variables`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupVariables, runtime::Paged < types::ApiEntitiesCiVariable >
 );
 impl ListGroupVariables<'_> {
@@ -374,27 +374,27 @@ impl ListGroupVariables<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_variable`]: `POST /api/v4/groups/{id}/variables`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_variable`]. Send it with `.await`."]
     CreateGroupVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_variable`]: `GET /api/v4/groups/{id}/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_variable`]. Send it with `.await`."]
     GetGroupVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_variable`]: `PUT /api/v4/groups/{id}/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_variable`]. Send it with `.await`."]
     UpdateGroupVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_variable`]: `DELETE /api/v4/groups/{id}/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_variable`]. Send it with `.await`."]
     DeleteGroupVariable, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_variables`]: `GET /api/v4/projects/{id}/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_variables`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectVariables, runtime::Paged < types::ApiEntitiesCiVariable >
 );
 impl ListProjectVariables<'_> {
@@ -413,12 +413,12 @@ impl ListProjectVariables<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_variable`]: `POST /api/v4/projects/{id}/variables`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_variable`]. Send it with `.await`."]
     CreateProjectVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_variable`]: `GET /api/v4/projects/{id}/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_variable`]. Send it with `.await`."]
     GetProjectVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 impl GetProjectVariable<'_> {
@@ -429,12 +429,12 @@ impl GetProjectVariable<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_variable`]: `PUT /api/v4/projects/{id}/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_variable`]. Send it with `.await`."]
     UpdateProjectVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_variable`]: `DELETE /api/v4/projects/{id}/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_variable`]. Send it with `.await`."]
     DeleteProjectVariable, runtime::Empty
 );
 impl DeleteProjectVariable<'_> {
@@ -445,7 +445,7 @@ impl DeleteProjectVariable<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_admin_ci_variables`]: `GET /api/v4/admin/ci/variables`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_admin_ci_variables`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListAdminCiVariables, runtime::Paged < types::ApiEntitiesCiVariable >
 );
 impl ListAdminCiVariables<'_> {
@@ -464,21 +464,21 @@ impl ListAdminCiVariables<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_admin_ci_variable`]: `POST /api/v4/admin/ci/variables`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_admin_ci_variable`]. Send it with `.await`."]
     CreateAdminCiVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_admin_ci_variable`]: `GET /api/v4/admin/ci/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_admin_ci_variable`]. Send it with `.await`."]
     GetAdminCiVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_admin_ci_variable`]: `PUT /api/v4/admin/ci/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_admin_ci_variable`]. Send it with `.await`."]
     UpdateAdminCiVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_admin_ci_variable`]: `DELETE /api/v4/admin/ci/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_admin_ci_variable`]. Send it with `.await`."]
     DeleteAdminCiVariable, runtime::Empty
 );

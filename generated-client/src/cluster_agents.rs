@@ -212,7 +212,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_cluster_agent_tokens`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_cluster_agent_tokens`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectClusterAgentTokens, runtime::Paged <
     types::ApiEntitiesClustersAgentTokenBasic >
 );
@@ -232,23 +232,23 @@ impl ListProjectClusterAgentTokens<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_cluster_agent_token`]: `POST /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_cluster_agent_token`]. Send it with `.await`."]
     CreateProjectClusterAgentToken, runtime::Json <
     types::ApiEntitiesClustersAgentTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_cluster_agent_token`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_cluster_agent_token`]. Send it with `.await`."]
     GetProjectClusterAgentToken, runtime::Json < types::ApiEntitiesClustersAgentToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_cluster_agent_token`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}/tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_cluster_agent_token`]. Send it with `.await`."]
     DeleteProjectClusterAgentToken, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_cluster_agents`]: `GET /api/v4/projects/{id}/cluster_agents`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_cluster_agents`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectClusterAgents, runtime::Paged < types::ApiEntitiesClustersAgent >
 );
 impl ListProjectClusterAgents<'_> {
@@ -267,16 +267,16 @@ impl ListProjectClusterAgents<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_cluster_agent`]: `POST /api/v4/projects/{id}/cluster_agents`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_cluster_agent`]. Send it with `.await`."]
     CreateProjectClusterAgent, runtime::Json < types::ApiEntitiesClustersAgent >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_cluster_agent`]: `GET /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_cluster_agent`]. Send it with `.await`."]
     GetProjectClusterAgent, runtime::Json < types::ApiEntitiesClustersAgent >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_cluster_agent`]: `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_cluster_agent`]. Send it with `.await`."]
     DeleteProjectClusterAgent, runtime::Empty
 );

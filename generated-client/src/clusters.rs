@@ -374,7 +374,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_clusters`]: `GET /api/v4/groups/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_clusters`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupClusters, runtime::Paged < types::ApiEntitiesCluster >
 );
 impl ListGroupClusters<'_> {
@@ -393,27 +393,27 @@ impl ListGroupClusters<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_cluster`]: `GET /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_cluster`]. Send it with `.await`."]
     GetGroupCluster, runtime::Json < types::ApiEntitiesClusterGroup >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_cluster`]: `PUT /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_cluster`]. Send it with `.await`."]
     UpdateGroupCluster, runtime::Json < types::ApiEntitiesClusterGroup >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_cluster`]: `DELETE /api/v4/groups/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_cluster`]. Send it with `.await`."]
     DeleteGroupCluster, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_cluster_user`]: `POST /api/v4/groups/{id}/clusters/user`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_cluster_user`]. Send it with `.await`."]
     CreateGroupClusterUser, runtime::Json < types::ApiEntitiesClusterGroup >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_clusters`]: `GET /api/v4/projects/{id}/clusters`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_clusters`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectClusters, runtime::Paged < types::ApiEntitiesCluster >
 );
 impl ListProjectClusters<'_> {
@@ -432,51 +432,51 @@ impl ListProjectClusters<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_cluster`]: `GET /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_cluster`]. Send it with `.await`."]
     GetProjectCluster, runtime::Json < types::ApiEntitiesClusterProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_cluster`]: `PUT /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_cluster`]. Send it with `.await`."]
     UpdateProjectCluster, runtime::Json < types::ApiEntitiesClusterProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_cluster`]: `DELETE /api/v4/projects/{id}/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_cluster`]. Send it with `.await`."]
     DeleteProjectCluster, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_cluster_user`]: `POST /api/v4/projects/{id}/clusters/user`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_cluster_user`]. Send it with `.await`."]
     CreateProjectClusterUser, runtime::Json < types::ApiEntitiesClusterProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_admin_clusters`]: `GET /api/v4/admin/clusters`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_admin_clusters`]. Send it with `.await`."]
     ListAdminClusters, runtime::Json < Vec < types::ApiEntitiesCluster > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_admin_cluster`]: `GET /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_admin_cluster`]. Send it with `.await`."]
     GetAdminCluster, runtime::Json < types::ApiEntitiesCluster >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_admin_cluster`]: `PUT /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_admin_cluster`]. Send it with `.await`."]
     UpdateAdminCluster, runtime::Json < types::ApiEntitiesCluster >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_admin_cluster`]: `DELETE /api/v4/admin/clusters/{cluster_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_admin_cluster`]. Send it with `.await`."]
     DeleteAdminCluster, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::add_admin_cluster`]: `POST /api/v4/admin/clusters/add`. Send it with `.await`."]
+    " Request builder of [`crate::Client::add_admin_cluster`]. Send it with `.await`."]
     AddAdminCluster, runtime::Json < types::ApiEntitiesCluster >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_discover_cert_based_clusters`]: `GET /api/v4/discover-cert-based-clusters`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_discover_cert_based_clusters`]. Send it with `.await`."]
     GetDiscoverCertBasedClusters, runtime::Json < types::ApiEntitiesDiscoveredClusters >
 );

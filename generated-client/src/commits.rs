@@ -310,7 +310,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commits`]: `GET /api/v4/projects/{id}/repository/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_commits`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryCommits, runtime::Paged < types::ApiEntitiesCommit >
 );
 impl ListProjectRepositoryCommits<'_> {
@@ -381,12 +381,12 @@ impl ListProjectRepositoryCommits<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_commit`]. Send it with `.await`."]
     CreateProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommitDetail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_commit`]: `GET /api/v4/projects/{id}/repository/commits/{sha}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_commit`]. Send it with `.await`."]
     GetProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommitDetail >
 );
 impl GetProjectRepositoryCommit<'_> {
@@ -399,7 +399,7 @@ impl GetProjectRepositoryCommit<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_diff`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/diff`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_commit_diff`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryCommitDiff, runtime::Paged < types::ApiEntitiesDiff >
 );
 impl ListProjectRepositoryCommitDiff<'_> {
@@ -424,7 +424,7 @@ impl ListProjectRepositoryCommitDiff<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_comments`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_commit_comments`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryCommitComments, runtime::Paged < types::ApiEntitiesCommitNote >
 );
 impl ListProjectRepositoryCommitComments<'_> {
@@ -443,12 +443,12 @@ impl ListProjectRepositoryCommitComments<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_commit_comment`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/comments`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_commit_comment`]. Send it with `.await`."]
     CreateProjectRepositoryCommitComment, runtime::Json < types::ApiEntitiesCommitNote >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_commit_sequence`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/sequence`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_commit_sequence`]. Send it with `.await`."]
     GetProjectRepositoryCommitSequence, runtime::Json < types::ApiEntitiesCommitSequence
     >
 );
@@ -462,17 +462,17 @@ impl GetProjectRepositoryCommitSequence<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::cherry_pick_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/cherry_pick`. Send it with `.await`."]
+    " Request builder of [`crate::Client::cherry_pick_project_repository_commit`]. Send it with `.await`."]
     CherryPickProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommit >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::revert_project_repository_commit`]: `POST /api/v4/projects/{id}/repository/commits/{sha}/revert`. Send it with `.await`."]
+    " Request builder of [`crate::Client::revert_project_repository_commit`]. Send it with `.await`."]
     RevertProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommit >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_refs`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/refs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_commit_refs`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryCommitRefs, runtime::Paged < types::ApiEntitiesBasicRef >
 );
 impl ListProjectRepositoryCommitRefs<'_> {
@@ -497,7 +497,7 @@ impl ListProjectRepositoryCommitRefs<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_merge_requests`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_commit_merge_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryCommitMergeRequests, runtime::Paged <
     types::ApiEntitiesMergeRequestBasic >
 );
@@ -517,7 +517,7 @@ impl ListProjectRepositoryCommitMergeRequests<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_commit_signature`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/signature`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_commit_signature`]. Send it with `.await`."]
     GetProjectRepositoryCommitSignature, runtime::Json <
     types::ApiEntitiesCommitSignature >
 );

@@ -37,13 +37,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of a project
-    /// - `sha`: Shasum of current json
     /// - `package_name`: The Composer package name
+    /// - `sha`: Shasum of current json
     pub fn get_project_package_composer_archive(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        sha: impl Into<String>,
         package_name: impl Into<String>,
+        sha: impl Into<String>,
     ) -> GetProjectPackageComposerArchive<'_> {
         GetProjectPackageComposerArchive(
             runtime::Call::new(
@@ -151,31 +151,31 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_composer`]: `POST /api/v4/projects/{id}/packages/composer`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_composer`]. Send it with `.await`."]
     CreateProjectPackageComposer, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_composer_archive`]: `GET /api/v4/projects/{id}/packages/composer/archives/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_composer_archive`]. Send it with `.await`."]
     GetProjectPackageComposerArchive, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_composer_packages`]: `GET /api/v4/group/{id}/-/packages/composer/packages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_composer_packages`]. Send it with `.await`."]
     GetGroupPackageComposerPackages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_composer_p`]: `GET /api/v4/group/{id}/-/packages/composer/p/{sha}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_composer_p`]. Send it with `.await`."]
     GetGroupPackageComposerP, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_composer_p2`]: `GET /api/v4/group/{id}/-/packages/composer/p2/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_composer_p2`]. Send it with `.await`."]
     GetGroupPackageComposerP2, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_composer`]: `GET /api/v4/group/{id}/-/packages/composer/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_composer`]. Send it with `.await`."]
     GetGroupPackageComposer, runtime::Bytes
 );

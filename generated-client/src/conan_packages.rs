@@ -1416,222 +1416,222 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/check_credentials`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_user_check_credentials`]. Send it with `.await`."]
     GetProjectPackageConanV1UserCheckCredentials, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/search`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_search`]. Send it with `.await`."]
     GetProjectPackageConanV1ConanSearch, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_ping`]: `GET /api/v4/projects/{id}/packages/conan/v1/ping`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_ping`]. Send it with `.await`."]
     GetProjectPackageConanV1Ping, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_user_authenticate`]: `GET /api/v4/projects/{id}/packages/conan/v1/users/authenticate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_user_authenticate`]. Send it with `.await`."]
     GetProjectPackageConanV1UserAuthenticate, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package`]. Send it with `.await`."]
     GetProjectPackageConanV1ConanPackage, runtime::Json <
     types::ApiEntitiesConanPackageConanPackageSnapshot >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_conan`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan`]. Send it with `.await`."]
     GetProjectPackageConanV1Conan, runtime::Json <
     types::ApiEntitiesConanPackageConanRecipeSnapshot >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_package_conan_v1_conan`]: `DELETE /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_package_conan_v1_conan`]. Send it with `.await`."]
     DeleteProjectPackageConanV1Conan, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_digest`]. Send it with `.await`."]
     GetProjectPackageConanV1ConanPackageDigest, runtime::Json <
     types::ApiEntitiesConanPackageConanPackageManifest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_digest`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_digest`]. Send it with `.await`."]
     GetProjectPackageConanV1ConanDigest, runtime::Json <
     types::ApiEntitiesConanPackageConanRecipeManifest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_package_download_urls`]. Send it with `.await`."]
     GetProjectPackageConanV1ConanPackageDownloadUrls, runtime::Json <
     types::ApiEntitiesConanPackageConanPackageManifest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_download_urls`]: `GET /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_conan_download_urls`]. Send it with `.await`."]
     GetProjectPackageConanV1ConanDownloadUrls, runtime::Json <
     types::ApiEntitiesConanPackageConanRecipeManifest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_conan_v1_conan_package_upload_url`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_conan_v1_conan_package_upload_url`]. Send it with `.await`."]
     CreateProjectPackageConanV1ConanPackageUploadUrl, runtime::Json <
     types::ApiEntitiesConanPackageConanUploadUrls >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_conan_v1_conan_upload_url`]: `POST /api/v4/projects/{id}/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_conan_v1_conan_upload_url`]. Send it with `.await`."]
     CreateProjectPackageConanV1ConanUploadUrl, runtime::Json <
     types::ApiEntitiesConanPackageConanUploadUrls >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_file_export`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_file_export`]. Send it with `.await`."]
     GetProjectPackageConanV1FileExport, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_conan_v1_file_export`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_conan_v1_file_export`]. Send it with `.await`."]
     UpdateProjectPackageConanV1FileExport, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_conan_v1_file_export`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_conan_v1_file_export`]. Send it with `.await`."]
     AuthorizeProjectPackageConanV1FileExport, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v1_file_package`]: `GET /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v1_file_package`]. Send it with `.await`."]
     GetProjectPackageConanV1FilePackage, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_conan_v1_file_package`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_conan_v1_file_package`]. Send it with `.await`."]
     UpdateProjectPackageConanV1FilePackage, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_conan_v1_file_package`]: `PUT /api/v4/projects/{id}/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_conan_v1_file_package`]. Send it with `.await`."]
     AuthorizeProjectPackageConanV1FilePackage, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v2_user_check_credentials`]: `GET /api/v4/projects/{id}/packages/conan/v2/users/check_credentials`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v2_user_check_credentials`]. Send it with `.await`."]
     GetProjectPackageConanV2UserCheckCredentials, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v2_conan_search`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/search`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v2_conan_search`]. Send it with `.await`."]
     GetProjectPackageConanV2ConanSearch, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_conan_v2_conan_revision_file`]: `GET /api/v4/projects/{id}/packages/conan/v2/conans/{package_name}/{package_version}/{package_username}/{package_channel}/revisions/{recipe_revision}/files/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_conan_v2_conan_revision_file`]. Send it with `.await`."]
     GetProjectPackageConanV2ConanRevisionFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_user_check_credentials`]: `GET /api/v4/packages/conan/v1/users/check_credentials`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_user_check_credentials`]. Send it with `.await`."]
     GetPackageConanV1UserCheckCredentials, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_conan_search`]: `GET /api/v4/packages/conan/v1/conans/search`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_search`]. Send it with `.await`."]
     GetPackageConanV1ConanSearch, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_ping`]: `GET /api/v4/packages/conan/v1/ping`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_ping`]. Send it with `.await`."]
     GetPackageConanV1Ping, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_user_authenticate`]: `GET /api/v4/packages/conan/v1/users/authenticate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_user_authenticate`]. Send it with `.await`."]
     GetPackageConanV1UserAuthenticate, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_conan_package`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_package`]. Send it with `.await`."]
     GetPackageConanV1ConanPackage, runtime::Json <
     types::ApiEntitiesConanPackageConanPackageSnapshot >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_conan`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_conan`]. Send it with `.await`."]
     GetPackageConanV1Conan, runtime::Json <
     types::ApiEntitiesConanPackageConanRecipeSnapshot >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_package_conan_v1_conan`]: `DELETE /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_package_conan_v1_conan`]. Send it with `.await`."]
     DeletePackageConanV1Conan, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_conan_package_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/digest`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_package_digest`]. Send it with `.await`."]
     GetPackageConanV1ConanPackageDigest, runtime::Json <
     types::ApiEntitiesConanPackageConanPackageManifest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_conan_digest`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/digest`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_digest`]. Send it with `.await`."]
     GetPackageConanV1ConanDigest, runtime::Json <
     types::ApiEntitiesConanPackageConanRecipeManifest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_conan_package_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/download_urls`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_package_download_urls`]. Send it with `.await`."]
     GetPackageConanV1ConanPackageDownloadUrls, runtime::Json <
     types::ApiEntitiesConanPackageConanPackageManifest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_conan_download_urls`]: `GET /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/download_urls`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_conan_download_urls`]. Send it with `.await`."]
     GetPackageConanV1ConanDownloadUrls, runtime::Json <
     types::ApiEntitiesConanPackageConanRecipeManifest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_package_conan_v1_conan_package_upload_url`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/packages/{conan_package_reference}/upload_urls`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_package_conan_v1_conan_package_upload_url`]. Send it with `.await`."]
     CreatePackageConanV1ConanPackageUploadUrl, runtime::Json <
     types::ApiEntitiesConanPackageConanUploadUrls >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_package_conan_v1_conan_upload_url`]: `POST /api/v4/packages/conan/v1/conans/{package_name}/{package_version}/{package_username}/{package_channel}/upload_urls`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_package_conan_v1_conan_upload_url`]. Send it with `.await`."]
     CreatePackageConanV1ConanUploadUrl, runtime::Json <
     types::ApiEntitiesConanPackageConanUploadUrls >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_file_export`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_file_export`]. Send it with `.await`."]
     GetPackageConanV1FileExport, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_package_conan_v1_file_export`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_package_conan_v1_file_export`]. Send it with `.await`."]
     UpdatePackageConanV1FileExport, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_package_conan_v1_file_export`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/export/{file_name}/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_package_conan_v1_file_export`]. Send it with `.await`."]
     AuthorizePackageConanV1FileExport, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_conan_v1_file_package`]: `GET /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_conan_v1_file_package`]. Send it with `.await`."]
     GetPackageConanV1FilePackage, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_package_conan_v1_file_package`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_package_conan_v1_file_package`]. Send it with `.await`."]
     UpdatePackageConanV1FilePackage, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_package_conan_v1_file_package`]: `PUT /api/v4/packages/conan/v1/files/{package_name}/{package_version}/{package_username}/{package_channel}/{recipe_revision}/package/{conan_package_reference}/{package_revision}/{file_name}/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_package_conan_v1_file_package`]. Send it with `.await`."]
     AuthorizePackageConanV1FilePackage, runtime::Empty
 );

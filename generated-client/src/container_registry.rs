@@ -223,7 +223,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_registry_repositories`]: `GET /api/v4/groups/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_registry_repositories`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupRegistryRepositories, runtime::Paged <
     types::ApiEntitiesContainerRegistryRepository >
 );
@@ -243,7 +243,7 @@ impl ListGroupRegistryRepositories<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_registry_repositories`]: `GET /api/v4/projects/{id}/registry/repositories`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_registry_repositories`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRegistryRepositories, runtime::Paged <
     types::ApiEntitiesContainerRegistryRepository >
 );
@@ -275,12 +275,12 @@ impl ListProjectRegistryRepositories<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_registry_repository`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_registry_repository`]. Send it with `.await`."]
     DeleteProjectRegistryRepository, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_registry_repository_tags`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_registry_repository_tags`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRegistryRepositoryTags, runtime::Paged <
     types::ApiEntitiesContainerRegistryTag >
 );
@@ -300,7 +300,7 @@ impl ListProjectRegistryRepositoryTags<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_registry_repository_tags`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_registry_repository_tags`]. Send it with `.await`."]
     DeleteProjectRegistryRepositoryTags, runtime::Empty
 );
 impl DeleteProjectRegistryRepositoryTags<'_> {
@@ -327,18 +327,18 @@ impl DeleteProjectRegistryRepositoryTags<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_registry_repository_tag`]: `GET /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_registry_repository_tag`]. Send it with `.await`."]
     GetProjectRegistryRepositoryTag, runtime::Json <
     types::ApiEntitiesContainerRegistryTagDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_registry_repository_tag`]: `DELETE /api/v4/projects/{id}/registry/repositories/{repository_id}/tags/{tag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_registry_repository_tag`]. Send it with `.await`."]
     DeleteProjectRegistryRepositoryTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_registry_repository`]: `GET /api/v4/registry/repositories/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_registry_repository`]. Send it with `.await`."]
     GetRegistryRepository, runtime::Json < types::ApiEntitiesContainerRegistryRepository
     >
 );

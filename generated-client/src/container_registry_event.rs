@@ -26,6 +26,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_container_registry_event_event`]: `POST /api/v4/container_registry_event/events`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_container_registry_event_event`]. Send it with `.await`."]
     CreateContainerRegistryEventEvent, runtime::Empty
 );

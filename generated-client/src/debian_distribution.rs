@@ -306,7 +306,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_debian_distributions`]: `GET /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_debian_distributions`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupDebianDistributions, runtime::Paged <
     types::ApiEntitiesPackagesDebianDistribution >
 );
@@ -378,25 +378,25 @@ impl ListGroupDebianDistributions<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_debian_distribution`]: `POST /api/v4/groups/{id}/-/debian_distributions`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_debian_distribution`]. Send it with `.await`."]
     CreateGroupDebianDistribution, runtime::Json <
     types::ApiEntitiesPackagesDebianDistribution >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_debian_distribution`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_debian_distribution`]. Send it with `.await`."]
     GetGroupDebianDistribution, runtime::Json <
     types::ApiEntitiesPackagesDebianDistribution >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_debian_distribution`]: `PUT /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_debian_distribution`]. Send it with `.await`."]
     UpdateGroupDebianDistribution, runtime::Json <
     types::ApiEntitiesPackagesDebianDistribution >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_debian_distribution`]: `DELETE /api/v4/groups/{id}/-/debian_distributions/{codename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_debian_distribution`]. Send it with `.await`."]
     DeleteGroupDebianDistribution, runtime::Empty
 );
 impl DeleteGroupDebianDistribution<'_> {
@@ -451,13 +451,13 @@ impl DeleteGroupDebianDistribution<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_debian_distribution_key_asc`]: `GET /api/v4/groups/{id}/-/debian_distributions/{codename}/key.asc`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_debian_distribution_key_asc`]. Send it with `.await`."]
     GetGroupDebianDistributionKeyAsc, runtime::Json <
     types::ApiEntitiesPackagesDebianDistribution >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_debian_distributions`]: `GET /api/v4/projects/{id}/debian_distributions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_debian_distributions`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectDebianDistributions, runtime::Paged <
     types::ApiEntitiesPackagesDebianDistribution >
 );
@@ -529,25 +529,25 @@ impl ListProjectDebianDistributions<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_debian_distribution`]: `POST /api/v4/projects/{id}/debian_distributions`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_debian_distribution`]. Send it with `.await`."]
     CreateProjectDebianDistribution, runtime::Json <
     types::ApiEntitiesPackagesDebianDistribution >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_debian_distribution`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_debian_distribution`]. Send it with `.await`."]
     GetProjectDebianDistribution, runtime::Json <
     types::ApiEntitiesPackagesDebianDistribution >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_debian_distribution`]: `PUT /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_debian_distribution`]. Send it with `.await`."]
     UpdateProjectDebianDistribution, runtime::Json <
     types::ApiEntitiesPackagesDebianDistribution >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_debian_distribution`]: `DELETE /api/v4/projects/{id}/debian_distributions/{codename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_debian_distribution`]. Send it with `.await`."]
     DeleteProjectDebianDistribution, runtime::Empty
 );
 impl DeleteProjectDebianDistribution<'_> {
@@ -602,7 +602,7 @@ impl DeleteProjectDebianDistribution<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_debian_distribution_key_asc`]: `GET /api/v4/projects/{id}/debian_distributions/{codename}/key.asc`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_debian_distribution_key_asc`]. Send it with `.await`."]
     GetProjectDebianDistributionKeyAsc, runtime::Json <
     types::ApiEntitiesPackagesDebianDistribution >
 );

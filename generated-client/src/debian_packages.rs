@@ -91,15 +91,15 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_group_package_debian_installer_index(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         architecture: impl Into<String>,
-        distribution: impl Into<String>,
     ) -> GetGroupPackageDebianInstallerIndex<'_> {
         GetGroupPackageDebianInstallerIndex(
             runtime::Call::new(
@@ -123,17 +123,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_group_package_debian_installer_index_by_hash(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
-        distribution: impl Into<String>,
     ) -> GetGroupPackageDebianInstallerIndexByHash<'_> {
         GetGroupPackageDebianInstallerIndexByHash(
             runtime::Call::new(
@@ -158,13 +158,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
-    /// - `component`: The Debian Component
     /// - `distribution`: The Debian Codename or Suite
+    /// - `component`: The Debian Component
     pub fn get_group_package_debian_dist_source_sources(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        component: impl Into<String>,
         distribution: impl Into<String>,
+        component: impl Into<String>,
     ) -> GetGroupPackageDebianDistSourceSources<'_> {
         GetGroupPackageDebianDistSourceSources(
             runtime::Call::new(
@@ -187,15 +187,15 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `file_sha256`:
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_group_package_debian_dist_source_by_hash_sha256(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         file_sha256: impl Into<i64>,
-        distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistSourceByHashSha256<'_> {
         GetGroupPackageDebianDistSourceByHashSha256(
             runtime::Call::new(
@@ -219,15 +219,15 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_group_package_debian_dist_binary_packages(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         architecture: impl Into<String>,
-        distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistBinaryPackages<'_> {
         GetGroupPackageDebianDistBinaryPackages(
             runtime::Call::new(
@@ -251,17 +251,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_group_package_debian_dist_binary_by_hash_sha256(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
-        distribution: impl Into<String>,
     ) -> GetGroupPackageDebianDistBinaryByHashSha256<'_> {
         GetGroupPackageDebianDistBinaryByHashSha256(
             runtime::Call::new(
@@ -406,15 +406,15 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_project_package_debian_installer_index(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         architecture: impl Into<String>,
-        distribution: impl Into<String>,
     ) -> GetProjectPackageDebianInstallerIndex<'_> {
         GetProjectPackageDebianInstallerIndex(
             runtime::Call::new(
@@ -438,17 +438,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_project_package_debian_installer_index_by_hash(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
-        distribution: impl Into<String>,
     ) -> GetProjectPackageDebianInstallerIndexByHash<'_> {
         GetProjectPackageDebianInstallerIndexByHash(
             runtime::Call::new(
@@ -473,13 +473,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `component`: The Debian Component
     /// - `distribution`: The Debian Codename or Suite
+    /// - `component`: The Debian Component
     pub fn get_project_package_debian_dist_source_sources(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        component: impl Into<String>,
         distribution: impl Into<String>,
+        component: impl Into<String>,
     ) -> GetProjectPackageDebianDistSourceSources<'_> {
         GetProjectPackageDebianDistSourceSources(
             runtime::Call::new(
@@ -502,15 +502,15 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `file_sha256`:
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_project_package_debian_dist_source_by_hash_sha256(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         file_sha256: impl Into<i64>,
-        distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistSourceByHashSha256<'_> {
         GetProjectPackageDebianDistSourceByHashSha256(
             runtime::Call::new(
@@ -534,15 +534,15 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_project_package_debian_dist_binary_packages(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         architecture: impl Into<String>,
-        distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistBinaryPackages<'_> {
         GetProjectPackageDebianDistBinaryPackages(
             runtime::Call::new(
@@ -566,17 +566,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
+    /// - `distribution`: The Debian Codename or Suite
     /// - `component`: The Debian Component
     /// - `architecture`: The Debian Architecture
     /// - `file_sha256`:
-    /// - `distribution`: The Debian Codename or Suite
     pub fn get_project_package_debian_dist_binary_by_hash_sha256(
         &self,
         id: impl Into<runtime::IdOrPath>,
+        distribution: impl Into<String>,
         component: impl Into<String>,
         architecture: impl Into<String>,
         file_sha256: impl Into<i64>,
-        distribution: impl Into<String>,
     ) -> GetProjectPackageDebianDistBinaryByHashSha256<'_> {
         GetProjectPackageDebianDistBinaryByHashSha256(
             runtime::Call::new(
@@ -698,107 +698,107 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_dist_release_gpg`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_dist_release_gpg`]. Send it with `.await`."]
     GetGroupPackageDebianDistReleaseGpg, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_dist_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/Release`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_dist_release`]. Send it with `.await`."]
     GetGroupPackageDebianDistRelease, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_dist_in_release`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_dist_in_release`]. Send it with `.await`."]
     GetGroupPackageDebianDistInRelease, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_installer_index`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_installer_index`]. Send it with `.await`."]
     GetGroupPackageDebianInstallerIndex, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_installer_index_by_hash`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_installer_index_by_hash`]. Send it with `.await`."]
     GetGroupPackageDebianInstallerIndexByHash, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_dist_source_sources`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_dist_source_sources`]. Send it with `.await`."]
     GetGroupPackageDebianDistSourceSources, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_dist_source_by_hash_sha256`]. Send it with `.await`."]
     GetGroupPackageDebianDistSourceByHashSha256, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_dist_binary_packages`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_dist_binary_packages`]. Send it with `.await`."]
     GetGroupPackageDebianDistBinaryPackages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/groups/{id}/-/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_dist_binary_by_hash_sha256`]. Send it with `.await`."]
     GetGroupPackageDebianDistBinaryByHashSha256, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_debian_pool`]: `GET /api/v4/groups/{id}/-/packages/debian/pool/{distribution}/{project_id}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_debian_pool`]. Send it with `.await`."]
     GetGroupPackageDebianPool, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_dist_release_gpg`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release.gpg`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_dist_release_gpg`]. Send it with `.await`."]
     GetProjectPackageDebianDistReleaseGpg, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_dist_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/Release`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_dist_release`]. Send it with `.await`."]
     GetProjectPackageDebianDistRelease, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_dist_in_release`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/InRelease`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_dist_in_release`]. Send it with `.await`."]
     GetProjectPackageDebianDistInRelease, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_installer_index`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/Packages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_installer_index`]. Send it with `.await`."]
     GetProjectPackageDebianInstallerIndex, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_installer_index_by_hash`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/debian-installer/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_installer_index_by_hash`]. Send it with `.await`."]
     GetProjectPackageDebianInstallerIndexByHash, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_dist_source_sources`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/Sources`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_dist_source_sources`]. Send it with `.await`."]
     GetProjectPackageDebianDistSourceSources, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_dist_source_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/source/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_dist_source_by_hash_sha256`]. Send it with `.await`."]
     GetProjectPackageDebianDistSourceByHashSha256, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_dist_binary_packages`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/Packages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_dist_binary_packages`]. Send it with `.await`."]
     GetProjectPackageDebianDistBinaryPackages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_dist_binary_by_hash_sha256`]: `GET /api/v4/projects/{id}/packages/debian/dists/{distribution}/{component}/binary-{architecture}/by-hash/SHA256/{file_sha256}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_dist_binary_by_hash_sha256`]. Send it with `.await`."]
     GetProjectPackageDebianDistBinaryByHashSha256, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_debian_pool`]: `GET /api/v4/projects/{id}/packages/debian/pool/{distribution}/{letter}/{package_name}/{package_version}/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_debian_pool`]. Send it with `.await`."]
     GetProjectPackageDebianPool, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_debian`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_debian`]. Send it with `.await`."]
     UpdateProjectPackageDebian, runtime::Empty
 );
 impl UpdateProjectPackageDebian<'_> {
@@ -809,6 +809,6 @@ impl UpdateProjectPackageDebian<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_debian`]: `PUT /api/v4/projects/{id}/packages/debian/{file_name}/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_debian`]. Send it with `.await`."]
     AuthorizeProjectPackageDebian, runtime::Empty
 );

@@ -28,6 +28,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_dependency_proxy_cache`]: `DELETE /api/v4/groups/{id}/dependency_proxy/cache`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_dependency_proxy_cache`]. Send it with `.await`."]
     DeleteGroupDependencyProxyCache, runtime::Empty
 );

@@ -179,7 +179,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_deploy_keys`]: `GET /api/v4/projects/{id}/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_deploy_keys`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectDeployKeys, runtime::Paged < types::ApiEntitiesDeployKeysProject >
 );
 impl ListProjectDeployKeys<'_> {
@@ -198,32 +198,32 @@ impl ListProjectDeployKeys<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_deploy_key`]: `POST /api/v4/projects/{id}/deploy_keys`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_deploy_key`]. Send it with `.await`."]
     CreateProjectDeployKey, runtime::Json < types::ApiEntitiesDeployKeysProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_deploy_key`]: `GET /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_deploy_key`]. Send it with `.await`."]
     GetProjectDeployKey, runtime::Json < types::ApiEntitiesDeployKeysProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_deploy_key`]: `PUT /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_deploy_key`]. Send it with `.await`."]
     UpdateProjectDeployKey, runtime::Json < types::ApiEntitiesDeployKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_deploy_key`]: `DELETE /api/v4/projects/{id}/deploy_keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_deploy_key`]. Send it with `.await`."]
     DeleteProjectDeployKey, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::enable_project_deploy_key`]: `POST /api/v4/projects/{id}/deploy_keys/{key_id}/enable`. Send it with `.await`."]
+    " Request builder of [`crate::Client::enable_project_deploy_key`]. Send it with `.await`."]
     EnableProjectDeployKey, runtime::Json < types::ApiEntitiesDeployKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_deploy_keys`]: `GET /api/v4/deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_deploy_keys`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListDeployKeys, runtime::Paged < types::ApiEntitiesDeployKey >
 );
 impl ListDeployKeys<'_> {
@@ -248,6 +248,6 @@ impl ListDeployKeys<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_deploy_key`]: `POST /api/v4/deploy_keys`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_deploy_key`]. Send it with `.await`."]
     CreateDeployKey, runtime::Json < types::ApiEntitiesDeployKey >
 );

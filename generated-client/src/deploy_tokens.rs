@@ -206,7 +206,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_deploy_tokens`]: `GET /api/v4/groups/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_deploy_tokens`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupDeployTokens, runtime::Paged < types::ApiEntitiesDeployToken >
 );
 impl ListGroupDeployTokens<'_> {
@@ -229,22 +229,22 @@ impl ListGroupDeployTokens<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_deploy_token`]: `POST /api/v4/groups/{id}/deploy_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_deploy_token`]. Send it with `.await`."]
     CreateGroupDeployToken, runtime::Json < types::ApiEntitiesDeployTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_deploy_token`]: `GET /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_deploy_token`]. Send it with `.await`."]
     GetGroupDeployToken, runtime::Json < types::ApiEntitiesDeployToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_deploy_token`]: `DELETE /api/v4/groups/{id}/deploy_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_deploy_token`]. Send it with `.await`."]
     DeleteGroupDeployToken, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_deploy_tokens`]: `GET /api/v4/projects/{id}/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_deploy_tokens`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectDeployTokens, runtime::Paged < types::ApiEntitiesDeployToken >
 );
 impl ListProjectDeployTokens<'_> {
@@ -267,22 +267,22 @@ impl ListProjectDeployTokens<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_deploy_token`]: `POST /api/v4/projects/{id}/deploy_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_deploy_token`]. Send it with `.await`."]
     CreateProjectDeployToken, runtime::Json < types::ApiEntitiesDeployTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_deploy_token`]: `GET /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_deploy_token`]. Send it with `.await`."]
     GetProjectDeployToken, runtime::Json < types::ApiEntitiesDeployToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_deploy_token`]: `DELETE /api/v4/projects/{id}/deploy_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_deploy_token`]. Send it with `.await`."]
     DeleteProjectDeployToken, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_deploy_tokens`]: `GET /api/v4/deploy_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_deploy_tokens`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListDeployTokens, runtime::Paged < types::ApiEntitiesDeployToken >
 );
 impl ListDeployTokens<'_> {

@@ -197,7 +197,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_deployments`]: `GET /api/v4/projects/{id}/deployments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_deployments`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectDeployments, runtime::Paged < types::ApiEntitiesDeployment >
 );
 impl ListProjectDeployments<'_> {
@@ -292,27 +292,27 @@ impl ListProjectDeployments<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_deployment`]: `POST /api/v4/projects/{id}/deployments`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_deployment`]. Send it with `.await`."]
     CreateProjectDeployment, runtime::Json < types::ApiEntitiesDeploymentExtended >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_deployment`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_deployment`]. Send it with `.await`."]
     GetProjectDeployment, runtime::Json < types::ApiEntitiesDeploymentExtended >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_deployment`]: `PUT /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_deployment`]. Send it with `.await`."]
     UpdateProjectDeployment, runtime::Json < types::ApiEntitiesDeploymentExtended >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_deployment`]: `DELETE /api/v4/projects/{id}/deployments/{deployment_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_deployment`]. Send it with `.await`."]
     DeleteProjectDeployment, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_deployment_merge_requests`]: `GET /api/v4/projects/{id}/deployments/{deployment_id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_deployment_merge_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectDeploymentMergeRequests, runtime::Paged <
     types::ApiEntitiesMergeRequestBasic >
 );
@@ -585,7 +585,7 @@ impl ListProjectDeploymentMergeRequests<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_deployment_approval`]: `POST /api/v4/projects/{id}/deployments/{deployment_id}/approval`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_deployment_approval`]. Send it with `.await`."]
     CreateProjectDeploymentApproval, runtime::Json <
     types::ApiEntitiesDeploymentsApproval >
 );

@@ -212,7 +212,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_environments`]: `GET /api/v4/projects/{id}/environments`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_environments`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectEnvironments, runtime::Paged < types::ApiEntitiesEnvironment >
 );
 impl ListProjectEnvironments<'_> {
@@ -243,27 +243,27 @@ impl ListProjectEnvironments<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_environment`]: `POST /api/v4/projects/{id}/environments`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_environment`]. Send it with `.await`."]
     CreateProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_environment`]: `GET /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_environment`]. Send it with `.await`."]
     GetProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_environment`]: `PUT /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_environment`]. Send it with `.await`."]
     UpdateProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_environment`]: `DELETE /api/v4/projects/{id}/environments/{environment_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_environment`]. Send it with `.await`."]
     DeleteProjectEnvironment, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_environment_review_apps`]: `DELETE /api/v4/projects/{id}/environments/review_apps`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_environment_review_apps`]. Send it with `.await`."]
     DeleteProjectEnvironmentReviewApps, runtime::Empty
 );
 impl DeleteProjectEnvironmentReviewApps<'_> {
@@ -290,11 +290,11 @@ impl DeleteProjectEnvironmentReviewApps<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::stop_project_environment`]: `POST /api/v4/projects/{id}/environments/{environment_id}/stop`. Send it with `.await`."]
+    " Request builder of [`crate::Client::stop_project_environment`]. Send it with `.await`."]
     StopProjectEnvironment, runtime::Json < types::ApiEntitiesEnvironment >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::stop_project_environment_stale`]: `POST /api/v4/projects/{id}/environments/stop_stale`. Send it with `.await`."]
+    " Request builder of [`crate::Client::stop_project_environment_stale`]. Send it with `.await`."]
     StopProjectEnvironmentStale, runtime::Empty
 );

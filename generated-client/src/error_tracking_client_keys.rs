@@ -75,18 +75,18 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_error_tracking_client_keys`]: `GET /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_error_tracking_client_keys`]. Send it with `.await`."]
     ListProjectErrorTrackingClientKeys, runtime::Json < Vec <
     types::ApiEntitiesErrorTrackingClientKey > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_error_tracking_client_key`]: `POST /api/v4/projects/{id}/error_tracking/client_keys`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_error_tracking_client_key`]. Send it with `.await`."]
     CreateProjectErrorTrackingClientKey, runtime::Json <
     types::ApiEntitiesErrorTrackingClientKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_error_tracking_client_key`]: `DELETE /api/v4/projects/{id}/error_tracking/client_keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_error_tracking_client_key`]. Send it with `.await`."]
     DeleteProjectErrorTrackingClientKey, runtime::Empty
 );

@@ -81,19 +81,19 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_error_tracking_settings`]: `GET /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_error_tracking_settings`]. Send it with `.await`."]
     GetProjectErrorTrackingSettings, runtime::Json <
     types::ApiEntitiesErrorTrackingProjectSetting >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_error_tracking_settings`]: `PUT /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_error_tracking_settings`]. Send it with `.await`."]
     UpdateProjectErrorTrackingSettings, runtime::Json <
     types::ApiEntitiesErrorTrackingProjectSetting >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::patch_project_error_tracking_settings`]: `PATCH /api/v4/projects/{id}/error_tracking/settings`. Send it with `.await`."]
+    " Request builder of [`crate::Client::patch_project_error_tracking_settings`]. Send it with `.await`."]
     PatchProjectErrorTrackingSettings, runtime::Json <
     types::ApiEntitiesErrorTrackingProjectSetting >
 );

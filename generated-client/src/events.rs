@@ -40,7 +40,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_events`]: `GET /api/v4/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_events`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListEvents, runtime::Paged < types::ApiEntitiesEvent >
 );
 impl ListEvents<'_> {
@@ -85,7 +85,7 @@ impl ListEvents<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_events`]: `GET /api/v4/users/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_events`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserEvents, runtime::Paged < types::ApiEntitiesEvent >
 );
 impl ListUserEvents<'_> {

@@ -209,7 +209,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_feature_flags`]: `GET /api/v4/projects/{id}/feature_flags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_feature_flags`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectFeatureFlags, runtime::Paged < types::ApiEntitiesFeatureFlag >
 );
 impl ListProjectFeatureFlags<'_> {
@@ -232,27 +232,27 @@ impl ListProjectFeatureFlags<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_feature_flag`]: `POST /api/v4/projects/{id}/feature_flags`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_feature_flag`]. Send it with `.await`."]
     CreateProjectFeatureFlag, runtime::Json < types::ApiEntitiesFeatureFlag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_feature_flag`]: `GET /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_feature_flag`]. Send it with `.await`."]
     GetProjectFeatureFlag, runtime::Json < types::ApiEntitiesFeatureFlag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_feature_flag`]: `PUT /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_feature_flag`]. Send it with `.await`."]
     UpdateProjectFeatureFlag, runtime::Json < types::ApiEntitiesFeatureFlag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_feature_flag`]: `DELETE /api/v4/projects/{id}/feature_flags/{feature_flag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_feature_flag`]. Send it with `.await`."]
     DeleteProjectFeatureFlag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_feature_flag_unleash`]: `GET /api/v4/feature_flags/unleash/{project_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_feature_flag_unleash`]. Send it with `.await`."]
     GetFeatureFlagUnleash, runtime::Bytes
 );
 impl GetFeatureFlagUnleash<'_> {
@@ -267,11 +267,11 @@ impl GetFeatureFlagUnleash<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_feature_flag_unleash_client_register`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/register`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_feature_flag_unleash_client_register`]. Send it with `.await`."]
     CreateFeatureFlagUnleashClientRegister, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_feature_flag_unleash_client_metric`]: `POST /api/v4/feature_flags/unleash/{project_id}/client/metrics`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_feature_flag_unleash_client_metric`]. Send it with `.await`."]
     CreateFeatureFlagUnleashClientMetric, runtime::Empty
 );

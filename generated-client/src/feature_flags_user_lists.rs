@@ -131,7 +131,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_feature_flags_user_lists`]: `GET /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_feature_flags_user_lists`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectFeatureFlagsUserLists, runtime::Paged <
     types::ApiEntitiesFeatureFlagUserList >
 );
@@ -155,24 +155,24 @@ impl ListProjectFeatureFlagsUserLists<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_feature_flags_user_list`]: `POST /api/v4/projects/{id}/feature_flags_user_lists`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_feature_flags_user_list`]. Send it with `.await`."]
     CreateProjectFeatureFlagsUserList, runtime::Json <
     types::ApiEntitiesFeatureFlagUserList >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_feature_flags_user_list`]: `GET /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_feature_flags_user_list`]. Send it with `.await`."]
     GetProjectFeatureFlagsUserList, runtime::Json < types::ApiEntitiesFeatureFlagUserList
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_feature_flags_user_list`]: `PUT /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_feature_flags_user_list`]. Send it with `.await`."]
     UpdateProjectFeatureFlagsUserList, runtime::Json <
     types::ApiEntitiesFeatureFlagUserList >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_feature_flags_user_list`]: `DELETE /api/v4/projects/{id}/feature_flags_user_lists/{iid}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_feature_flags_user_list`]. Send it with `.await`."]
     DeleteProjectFeatureFlagsUserList, runtime::Empty
 );

@@ -75,21 +75,21 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_features`]: `GET /api/v4/features`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_features`]. Send it with `.await`."]
     ListFeatures, runtime::Json < Vec < types::ApiEntitiesFeature > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_feature_definitions`]: `GET /api/v4/features/definitions`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_feature_definitions`]. Send it with `.await`."]
     ListFeatureDefinitions, runtime::Json < Vec < types::ApiEntitiesFeatureDefinition > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_feature`]: `POST /api/v4/features/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_feature`]. Send it with `.await`."]
     CreateFeature, runtime::Json < types::ApiEntitiesFeature >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_feature`]: `DELETE /api/v4/features/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_feature`]. Send it with `.await`."]
     DeleteFeature, runtime::Empty
 );

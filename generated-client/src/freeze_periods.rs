@@ -136,7 +136,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_freeze_periods`]: `GET /api/v4/projects/{id}/freeze_periods`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_freeze_periods`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectFreezePeriods, runtime::Paged < types::ApiEntitiesFreezePeriod >
 );
 impl ListProjectFreezePeriods<'_> {
@@ -155,21 +155,21 @@ impl ListProjectFreezePeriods<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_freeze_period`]: `POST /api/v4/projects/{id}/freeze_periods`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_freeze_period`]. Send it with `.await`."]
     CreateProjectFreezePeriod, runtime::Json < types::ApiEntitiesFreezePeriod >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_freeze_period`]: `GET /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_freeze_period`]. Send it with `.await`."]
     GetProjectFreezePeriod, runtime::Json < types::ApiEntitiesFreezePeriod >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_freeze_period`]: `PUT /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_freeze_period`]. Send it with `.await`."]
     UpdateProjectFreezePeriod, runtime::Json < types::ApiEntitiesFreezePeriod >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_freeze_period`]: `DELETE /api/v4/projects/{id}/freeze_periods/{freeze_period_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_freeze_period`]. Send it with `.await`."]
     DeleteProjectFreezePeriod, runtime::Empty
 );

@@ -9,27 +9,29 @@ impl crate::Client {
     ///
     /// This feature was introduced in GitLab 13.5
     ///
-    /// `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}/authorize`
+    /// `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/{file_name}/authorize`
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
-    /// - `file_name`: Package file name
     /// - `package_version`:
+    /// - `file_name`: Package file name
     /// - `body`: The request body.
-    pub fn authorize_project_package_generic_path(
+    pub fn authorize_project_package_generic(
         &self,
         id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
-        file_name: impl Into<String>,
         package_version: impl Into<String>,
-        body: impl Into<types::AuthorizeProjectPackageGenericPathBody>,
-    ) -> AuthorizeProjectPackageGenericPath<'_> {
-        AuthorizeProjectPackageGenericPath(
+        file_name: impl Into<String>,
+        body: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize,
+        >,
+    ) -> AuthorizeProjectPackageGeneric<'_> {
+        AuthorizeProjectPackageGeneric(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
-                    "api/v4/projects/{}/packages/generic/{}/{*}/(*path/){}/authorize",
+                    "api/v4/projects/{}/packages/generic/{}/{*}/{}/authorize",
                     &[
                         &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(package_name),
@@ -38,7 +40,53 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<types::AuthorizeProjectPackageGenericPathBody>::into(body),
+                    &Into::<
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize,
+                    >::into(body),
+                ),
+        )
+    }
+    /// Workhorse authorize generic package file
+    ///
+    /// This feature was introduced in GitLab 13.5
+    ///
+    /// `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/{path}/{file_name}/authorize`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `package_name`: Package name
+    /// - `package_version`:
+    /// - `path`:
+    /// - `file_name`: Package file name
+    /// - `body`: The request body.
+    pub fn authorize_project_package_generic_by_path(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        path: impl Into<String>,
+        file_name: impl Into<String>,
+        body: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize,
+        >,
+    ) -> AuthorizeProjectPackageGenericByPath<'_> {
+        AuthorizeProjectPackageGenericByPath(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/generic/{}/{*}/{*}/{}/authorize",
+                    &[
+                        &Into::<runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(package_name),
+                        &Into::<String>::into(package_version),
+                        &Into::<String>::into(path),
+                        &Into::<String>::into(file_name),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize,
+                    >::into(body),
                 ),
         )
     }
@@ -46,27 +94,25 @@ impl crate::Client {
     ///
     /// This feature was introduced in GitLab 13.5
     ///
-    /// `GET /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`
+    /// `GET /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/{file_name}`
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
-    /// - `file_name`: Package file name
     /// - `package_version`: Package version
-    ///
-    /// Optional parameters are set on the returned [`GetProjectPackageGenericPath`].
-    pub fn get_project_package_generic_path(
+    /// - `file_name`: Package file name
+    pub fn get_project_package_generic(
         &self,
         id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
-        file_name: impl Into<String>,
         package_version: impl Into<String>,
-    ) -> GetProjectPackageGenericPath<'_> {
-        GetProjectPackageGenericPath(
+        file_name: impl Into<String>,
+    ) -> GetProjectPackageGeneric<'_> {
+        GetProjectPackageGeneric(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
-                "api/v4/projects/{}/packages/generic/{}/{*}/(*path/){}",
+                "api/v4/projects/{}/packages/generic/{}/{*}/{}",
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(package_name),
@@ -80,31 +126,29 @@ impl crate::Client {
     ///
     /// This feature was introduced in GitLab 13.5
     ///
-    /// `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`
+    /// `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/{file_name}`
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `package_name`: Package name
-    /// - `file_name`: Package file name
     /// - `package_version`:
-    /// - `package_version2`: Package version
-    /// - `file`: The package file to be published (generated by Multipart middleware)
+    /// - `file_name`: Package file name
+    /// - `body`: The file's contents.
     ///
-    /// Optional parameters are set on the returned [`UpdateProjectPackageGenericPath`].
-    pub fn update_project_package_generic_path(
+    /// Optional parameters are set on the returned [`UpdateProjectPackageGeneric`].
+    pub fn update_project_package_generic(
         &self,
         id: impl Into<runtime::IdOrPath>,
         package_name: impl Into<String>,
-        file_name: impl Into<String>,
         package_version: impl Into<String>,
-        package_version2: impl Into<String>,
-        file: impl Into<runtime::File>,
-    ) -> UpdateProjectPackageGenericPath<'_> {
-        UpdateProjectPackageGenericPath(
+        file_name: impl Into<String>,
+        body: impl Into<Vec<u8>>,
+    ) -> UpdateProjectPackageGeneric<'_> {
+        UpdateProjectPackageGeneric(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
-                    "api/v4/projects/{}/packages/generic/{}/{*}/(*path/){}",
+                    "api/v4/projects/{}/packages/generic/{}/{*}/{}",
                     &[
                         &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(package_name),
@@ -112,65 +156,178 @@ impl crate::Client {
                         &Into::<String>::into(file_name),
                     ],
                 )
-                .form(true)
-                .form_field("package_version", &Into::<String>::into(package_version2))
-                .form_file("file", &Into::<runtime::File>::into(file)),
+                .bytes_body(&Into::<Vec<u8>>::into(body), "application/octet-stream"),
+        )
+    }
+    /// Download package file
+    ///
+    /// This feature was introduced in GitLab 13.5
+    ///
+    /// `GET /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/{path}/{file_name}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `package_name`: Package name
+    /// - `package_version`: Package version
+    /// - `path`: File directory path
+    /// - `file_name`: Package file name
+    pub fn get_project_package_generic_by_path(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        path: impl Into<String>,
+        file_name: impl Into<String>,
+    ) -> GetProjectPackageGenericByPath<'_> {
+        GetProjectPackageGenericByPath(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/generic/{}/{*}/{*}/{}",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(package_name),
+                    &Into::<String>::into(package_version),
+                    &Into::<String>::into(path),
+                    &Into::<String>::into(file_name),
+                ],
+            ),
+        )
+    }
+    /// Upload package file
+    ///
+    /// This feature was introduced in GitLab 13.5
+    ///
+    /// `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/{path}/{file_name}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `package_name`: Package name
+    /// - `package_version`:
+    /// - `path`:
+    /// - `file_name`: Package file name
+    /// - `body`: The file's contents.
+    ///
+    /// Optional parameters are set on the returned [`UpdateProjectPackageGenericByPath`].
+    pub fn update_project_package_generic_by_path(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        package_name: impl Into<String>,
+        package_version: impl Into<String>,
+        path: impl Into<String>,
+        file_name: impl Into<String>,
+        body: impl Into<Vec<u8>>,
+    ) -> UpdateProjectPackageGenericByPath<'_> {
+        UpdateProjectPackageGenericByPath(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/generic/{}/{*}/{*}/{}",
+                    &[
+                        &Into::<runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(package_name),
+                        &Into::<String>::into(package_version),
+                        &Into::<String>::into(path),
+                        &Into::<String>::into(file_name),
+                    ],
+                )
+                .bytes_body(&Into::<Vec<u8>>::into(body), "application/octet-stream"),
         )
     }
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_generic_path`]: `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}/authorize`. Send it with `.await`."]
-    AuthorizeProjectPackageGenericPath, runtime::Empty
+    " Request builder of [`crate::Client::authorize_project_package_generic`]. Send it with `.await`."]
+    AuthorizeProjectPackageGeneric, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_generic_path`]: `GET /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`. Send it with `.await`."]
-    GetProjectPackageGenericPath, runtime::Bytes
+    " Request builder of [`crate::Client::authorize_project_package_generic_by_path`]. Send it with `.await`."]
+    AuthorizeProjectPackageGenericByPath, runtime::Empty
 );
-impl GetProjectPackageGenericPath<'_> {
-    /// File directory path
-    pub fn path(self, value: impl Into<String>) -> Self {
-        Self(self.0.query("path", &Into::<String>::into(value)))
-    }
-}
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_generic_path`]: `PUT /api/v4/projects/{id}/packages/generic/{package_name}/{package_version}/(*path/){file_name}`. Send it with `.await`."]
-    UpdateProjectPackageGenericPath, runtime::Empty
+    " Request builder of [`crate::Client::get_project_package_generic`]. Send it with `.await`."]
+    GetProjectPackageGeneric, runtime::Bytes
 );
-impl UpdateProjectPackageGenericPath<'_> {
-    /// File directory path
-    pub fn path(self, value: impl Into<String>) -> Self {
-        Self(self.0.form_field("path", &Into::<String>::into(value)))
-    }
-    /// Package status
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_generic`]. Send it with `.await`."]
+    UpdateProjectPackageGeneric, runtime::Empty
+);
+impl UpdateProjectPackageGeneric<'_> {
+    /// The package's status; `hidden` keeps it out of the UI.
     pub fn status(
         self,
-        value: impl Into<types::AuthorizeProjectPackageGenericPathBodyStatus>,
+        value: impl Into<types::UpdateProjectPackageGenericStatus>,
     ) -> Self {
         Self(
             self
                 .0
-                .form_field(
+                .query(
                     "status",
+                    &Into::<types::UpdateProjectPackageGenericStatus>::into(value),
+                ),
+        )
+    }
+    /// What the answer holds; `package_file` for the stored file (the default is a message).
+    pub fn select(
+        self,
+        value: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
+        >,
+    ) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "select",
                     &Into::<
-                        types::AuthorizeProjectPackageGenericPathBodyStatus,
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
                     >::into(value),
                 ),
         )
     }
-    pub fn select(
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_generic_by_path`]. Send it with `.await`."]
+    GetProjectPackageGenericByPath, runtime::Bytes
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_generic_by_path`]. Send it with `.await`."]
+    UpdateProjectPackageGenericByPath, runtime::Empty
+);
+impl UpdateProjectPackageGenericByPath<'_> {
+    /// The package's status; `hidden` keeps it out of the UI.
+    pub fn status(
         self,
-        value: impl Into<types::UpdateProjectPackageGenericPathBodySelect>,
+        value: impl Into<types::UpdateProjectPackageGenericStatus>,
     ) -> Self {
         Self(
             self
                 .0
-                .form_field(
+                .query(
+                    "status",
+                    &Into::<types::UpdateProjectPackageGenericStatus>::into(value),
+                ),
+        )
+    }
+    /// What the answer holds; `package_file` for the stored file (the default is a message).
+    pub fn select(
+        self,
+        value: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
+        >,
+    ) -> Self {
+        Self(
+            self
+                .0
+                .query(
                     "select",
                     &Into::<
-                        types::UpdateProjectPackageGenericPathBodySelect,
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
                     >::into(value),
                 ),
         )

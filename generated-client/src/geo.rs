@@ -223,47 +223,47 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_geo_proxy`]: `GET /api/v4/geo/proxy`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_geo_proxy`]. Send it with `.await`."]
     GetGeoProxy, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_geo_retrieve`]: `GET /api/v4/geo/retrieve/{replicable_name}/{replicable_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_geo_retrieve`]. Send it with `.await`."]
     GetGeoRetrieve, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_geo_repository_pipeline_refs`]: `GET /api/v4/geo/repositories/{gl_repository}/pipeline_refs`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_geo_repository_pipeline_refs`]. Send it with `.await`."]
     ListGeoRepositoryPipelineRefs, runtime::Json < Vec <
     types::EeApiEntitiesGeoPipelineRefs > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_geo_status`]: `POST /api/v4/geo/status`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_geo_status`]. Send it with `.await`."]
     CreateGeoStatus, runtime::Json < types::EeApiEntitiesGeoNodeStatus >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_upload_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_upload_pack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_upload_pack`]. Send it with `.await`."]
     CreateGeoProxyGitSshInfoRefsUploadPack, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::upload_geo_proxy_git_ssh_pack`]: `POST /api/v4/geo/proxy_git_ssh/upload_pack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::upload_geo_proxy_git_ssh_pack`]. Send it with `.await`."]
     UploadGeoProxyGitSshPack, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/info_refs_receive_pack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_info_refs_receive_pack`]. Send it with `.await`."]
     CreateGeoProxyGitSshInfoRefsReceivePack, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_receive_pack`]: `POST /api/v4/geo/proxy_git_ssh/receive_pack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_geo_proxy_git_ssh_receive_pack`]. Send it with `.await`."]
     CreateGeoProxyGitSshReceivePack, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_geo_node_proxy_graphql`]: `POST /api/v4/geo/node_proxy/{id}/graphql`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_geo_node_proxy_graphql`]. Send it with `.await`."]
     CreateGeoNodeProxyGraphql, runtime::Empty
 );

@@ -39,13 +39,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The project ID or full path of a project
-    /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
+    /// - `module_version`: The version of the Go module
     pub fn get_project_package_go_v_info(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        module_version: impl Into<String>,
         module_name: impl Into<String>,
+        module_version: impl Into<String>,
     ) -> GetProjectPackageGoVInfo<'_> {
         GetProjectPackageGoVInfo(
             runtime::Call::new(
@@ -68,13 +68,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The project ID or full path of a project
-    /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
+    /// - `module_version`: The version of the Go module
     pub fn get_project_package_go_v_mod(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        module_version: impl Into<String>,
         module_name: impl Into<String>,
+        module_version: impl Into<String>,
     ) -> GetProjectPackageGoVMod<'_> {
         GetProjectPackageGoVMod(
             runtime::Call::new(
@@ -97,13 +97,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The project ID or full path of a project
-    /// - `module_version`: The version of the Go module
     /// - `module_name`: The name of the Go module
+    /// - `module_version`: The version of the Go module
     pub fn get_project_package_go_v_zip(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        module_version: impl Into<String>,
         module_name: impl Into<String>,
+        module_version: impl Into<String>,
     ) -> GetProjectPackageGoVZip<'_> {
         GetProjectPackageGoVZip(
             runtime::Call::new(
@@ -121,21 +121,21 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_go_v_list`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/list`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_go_v_list`]. Send it with `.await`."]
     GetProjectPackageGoVList, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_go_v_info`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.info`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_go_v_info`]. Send it with `.await`."]
     GetProjectPackageGoVInfo, runtime::Json < types::ApiEntitiesGoModuleVersion >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_go_v_mod`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.mod`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_go_v_mod`]. Send it with `.await`."]
     GetProjectPackageGoVMod, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_go_v_zip`]: `GET /api/v4/projects/{id}/packages/go/{module_name}/@v/{module_version}.zip`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_go_v_zip`]. Send it with `.await`."]
     GetProjectPackageGoVZip, runtime::Bytes
 );

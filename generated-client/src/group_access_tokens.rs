@@ -130,7 +130,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_access_tokens`]: `GET /api/v4/groups/{id}/access_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_group_access_tokens`]. Send it with `.await`."]
     ListGroupAccessTokens, runtime::Json < Vec < types::ApiEntitiesResourceAccessToken >
     >
 );
@@ -146,23 +146,23 @@ impl ListGroupAccessTokens<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_access_token`]: `POST /api/v4/groups/{id}/access_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_access_token`]. Send it with `.await`."]
     CreateGroupAccessToken, runtime::Json <
     types::ApiEntitiesResourceAccessTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_access_token`]: `GET /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_access_token`]. Send it with `.await`."]
     GetGroupAccessToken, runtime::Json < types::ApiEntitiesResourceAccessToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_access_token`]: `DELETE /api/v4/groups/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_access_token`]. Send it with `.await`."]
     DeleteGroupAccessToken, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::rotate_group_access_token`]: `POST /api/v4/groups/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::rotate_group_access_token`]. Send it with `.await`."]
     RotateGroupAccessToken, runtime::Json <
     types::ApiEntitiesResourceAccessTokenWithToken >
 );

@@ -28,6 +28,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_avatar`]: `GET /api/v4/groups/{id}/avatar`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_avatar`]. Send it with `.await`."]
     GetGroupAvatar, runtime::Bytes
 );

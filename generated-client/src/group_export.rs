@@ -123,22 +123,22 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_export_download`]: `GET /api/v4/groups/{id}/export/download`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_export_download`]. Send it with `.await`."]
     GetGroupExportDownload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_export`]: `POST /api/v4/groups/{id}/export`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_export`]. Send it with `.await`."]
     CreateGroupExport, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_export_relation`]: `POST /api/v4/groups/{id}/export_relations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_export_relation`]. Send it with `.await`."]
     CreateGroupExportRelation, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_export_relation_download`]: `GET /api/v4/groups/{id}/export_relations/download`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_export_relation_download`]. Send it with `.await`."]
     GetGroupExportRelationDownload, runtime::Bytes
 );
 impl GetGroupExportRelationDownload<'_> {
@@ -153,7 +153,7 @@ impl GetGroupExportRelationDownload<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_export_relation_status`]: `GET /api/v4/groups/{id}/export_relations/status`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_group_export_relation_status`]. Send it with `.await`."]
     ListGroupExportRelationStatus, runtime::Json < Vec <
     types::ApiEntitiesBulkImportsExportStatus > >
 );

@@ -53,12 +53,12 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_group_import`]: `POST /api/v4/groups/import/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_group_import`]. Send it with `.await`."]
     AuthorizeGroupImport, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::import_group`]: `POST /api/v4/groups/import`. Send it with `.await`."]
+    " Request builder of [`crate::Client::import_group`]. Send it with `.await`."]
     ImportGroup, runtime::Empty
 );
 impl ImportGroup<'_> {

@@ -31,7 +31,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_packages`]: `GET /api/v4/groups/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_packages`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupPackages, runtime::Paged < types::ApiEntitiesPackage >
 );
 impl ListGroupPackages<'_> {

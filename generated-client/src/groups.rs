@@ -1063,28 +1063,28 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_custom_attributes`]: `GET /api/v4/groups/{id}/custom_attributes`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_group_custom_attributes`]. Send it with `.await`."]
     ListGroupCustomAttributes, runtime::Json < Vec < types::ApiEntitiesCustomAttribute >
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_custom_attribute`]: `GET /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_custom_attribute`]. Send it with `.await`."]
     GetGroupCustomAttribute, runtime::Json < types::ApiEntitiesCustomAttribute >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_custom_attribute`]: `PUT /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_custom_attribute`]. Send it with `.await`."]
     UpdateGroupCustomAttribute, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_custom_attribute`]: `DELETE /api/v4/groups/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_custom_attribute`]. Send it with `.await`."]
     DeleteGroupCustomAttribute, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_groups`]: `GET /api/v4/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_groups`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroups, runtime::Paged < types::ApiEntitiesGroup >
 );
 impl ListGroups<'_> {
@@ -1192,7 +1192,7 @@ impl ListGroups<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group`]: `POST /api/v4/groups`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group`]. Send it with `.await`."]
     CreateGroup, runtime::Json < types::ApiEntitiesGroup >
 );
 impl CreateGroup<'_> {
@@ -1425,8 +1425,7 @@ impl CreateGroup<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_group`]: `GET /api/v4/groups/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_group`]. Send it with `.await`."]
     GetGroup, runtime::Json < types::ApiEntitiesGroupDetail >
 );
 impl GetGroup<'_> {
@@ -1445,7 +1444,7 @@ impl GetGroup<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group`]: `PUT /api/v4/groups/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group`]. Send it with `.await`."]
     UpdateGroup, runtime::Json < types::ApiEntitiesGroup >
 );
 impl UpdateGroup<'_> {
@@ -1822,12 +1821,12 @@ impl UpdateGroup<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group`]: `DELETE /api/v4/groups/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group`]. Send it with `.await`."]
     DeleteGroup, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_group_shared`]: `GET /api/v4/groups/{id}/groups/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_group_shared`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupGroupShared, runtime::Paged < types::ApiEntitiesGroup >
 );
 impl ListGroupGroupShared<'_> {
@@ -1900,7 +1899,7 @@ impl ListGroupGroupShared<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_invited_groups`]: `GET /api/v4/groups/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_invited_groups`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupInvitedGroups, runtime::Paged < types::ApiEntitiesGroup >
 );
 impl ListGroupInvitedGroups<'_> {
@@ -1957,7 +1956,7 @@ impl ListGroupInvitedGroups<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_projects`]: `GET /api/v4/groups/{id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_projects`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupProjects, runtime::Paged < types::ApiEntitiesProject >
 );
 impl ListGroupProjects<'_> {
@@ -2076,7 +2075,7 @@ impl ListGroupProjects<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_project_shared`]: `GET /api/v4/groups/{id}/projects/shared`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_project_shared`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupProjectShared, runtime::Paged < types::ApiEntitiesProject >
 );
 impl ListGroupProjectShared<'_> {
@@ -2165,7 +2164,7 @@ impl ListGroupProjectShared<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_subgroups`]: `GET /api/v4/groups/{id}/subgroups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_subgroups`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupSubgroups, runtime::Paged < types::ApiEntitiesGroup >
 );
 impl ListGroupSubgroups<'_> {
@@ -2273,7 +2272,7 @@ impl ListGroupSubgroups<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_descendant_groups`]: `GET /api/v4/groups/{id}/descendant_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_descendant_groups`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupDescendantGroups, runtime::Paged < types::ApiEntitiesGroup >
 );
 impl ListGroupDescendantGroups<'_> {
@@ -2381,12 +2380,12 @@ impl ListGroupDescendantGroups<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_project`]: `POST /api/v4/groups/{id}/projects/{project_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_project`]. Send it with `.await`."]
     CreateGroupProject, runtime::Json < types::ApiEntitiesGroupDetail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_transfer_locations`]: `GET /api/v4/groups/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_transfer_locations`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupTransferLocations, runtime::Paged < types::ApiEntitiesGroup >
 );
 impl ListGroupTransferLocations<'_> {
@@ -2409,32 +2408,31 @@ impl ListGroupTransferLocations<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::transfer_group`]: `POST /api/v4/groups/{id}/transfer`. Send it with `.await`."]
+    " Request builder of [`crate::Client::transfer_group`]. Send it with `.await`."]
     TransferGroup, runtime::Empty
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::share_group`]: `POST /api/v4/groups/{id}/share`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::share_group`]. Send it with `.await`."]
     ShareGroup, runtime::Json < types::ApiEntitiesGroupDetail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_share`]: `DELETE /api/v4/groups/{id}/share/{group_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_share`]. Send it with `.await`."]
     DeleteGroupShare, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::revoke_group_token`]: `POST /api/v4/groups/{id}/tokens/revoke`. Send it with `.await`."]
+    " Request builder of [`crate::Client::revoke_group_token`]. Send it with `.await`."]
     RevokeGroupToken, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_ldap_sync`]: `POST /api/v4/groups/{id}/ldap_sync`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_ldap_sync`]. Send it with `.await`."]
     CreateGroupLdapSync, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_audit_events`]: `GET /api/v4/groups/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_audit_events`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupAuditEvents, runtime::Paged < types::EeApiEntitiesAuditEvent >
 );
 impl ListGroupAuditEvents<'_> {
@@ -2481,17 +2479,17 @@ impl ListGroupAuditEvents<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_audit_event`]: `GET /api/v4/groups/{id}/audit_events/{audit_event_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_audit_event`]. Send it with `.await`."]
     GetGroupAuditEvent, runtime::Json < types::EeApiEntitiesAuditEvent >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::restore_group`]: `POST /api/v4/groups/{id}/restore`. Send it with `.await`."]
+    " Request builder of [`crate::Client::restore_group`]. Send it with `.await`."]
     RestoreGroup, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_provisioned_users`]: `GET /api/v4/groups/{id}/provisioned_users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_provisioned_users`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupProvisionedUsers, runtime::Paged < types::ApiEntitiesUserPublic >
 );
 impl ListGroupProvisionedUsers<'_> {
@@ -2558,7 +2556,7 @@ impl ListGroupProvisionedUsers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_users`]: `GET /api/v4/groups/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_users`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupUsers, runtime::Paged < types::ApiEntitiesUserPublic >
 );
 impl ListGroupUsers<'_> {
@@ -2595,7 +2593,7 @@ impl ListGroupUsers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_ssh_certificates`]: `GET /api/v4/groups/{id}/ssh_certificates`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_ssh_certificates`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupSshCertificates, runtime::Paged < types::EeApiEntitiesSshCertificate >
 );
 impl ListGroupSshCertificates<'_> {
@@ -2614,17 +2612,17 @@ impl ListGroupSshCertificates<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_ssh_certificate`]: `POST /api/v4/groups/{id}/ssh_certificates`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_ssh_certificate`]. Send it with `.await`."]
     CreateGroupSshCertificate, runtime::Json < types::EeApiEntitiesSshCertificate >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_ssh_certificate`]: `DELETE /api/v4/groups/{id}/ssh_certificates/{ssh_certificates_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_ssh_certificate`]. Send it with `.await`."]
     DeleteGroupSshCertificate, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_uploads`]: `GET /api/v4/groups/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_uploads`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupUploads, runtime::Paged < types::ApiEntitiesMarkdownUploadAdmin >
 );
 impl ListGroupUploads<'_> {
@@ -2643,47 +2641,47 @@ impl ListGroupUploads<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_upload`]: `GET /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_upload`]. Send it with `.await`."]
     GetGroupUpload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_upload`]: `DELETE /api/v4/groups/{id}/uploads/{upload_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_upload`]. Send it with `.await`."]
     DeleteGroupUpload, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_upload_by_secret`]: `GET /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_upload_by_secret`]. Send it with `.await`."]
     GetGroupUploadBySecret, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_upload_by_secret`]: `DELETE /api/v4/groups/{id}/uploads/{secret}/{filename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_upload_by_secret`]. Send it with `.await`."]
     DeleteGroupUploadBySecret, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::post_groups_id_members_user_id_override`]: `POST /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`."]
+    " Request builder of [`crate::Client::post_groups_id_members_user_id_override`]. Send it with `.await`."]
     PostGroupsIdMembersUserIdOverride, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_groups_id_members_user_id_override`]: `DELETE /api/v4/groups/{id}/members/{user_id}/override`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_groups_id_members_user_id_override`]. Send it with `.await`."]
     DeleteGroupsIdMembersUserIdOverride, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::approve_group_member`]: `PUT /api/v4/groups/{id}/members/{member_id}/approve`. Send it with `.await`."]
+    " Request builder of [`crate::Client::approve_group_member`]. Send it with `.await`."]
     ApproveGroupMember, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::approve_group_member_all`]: `POST /api/v4/groups/{id}/members/approve_all`. Send it with `.await`."]
+    " Request builder of [`crate::Client::approve_group_member_all`]. Send it with `.await`."]
     ApproveGroupMemberAll, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_pending_members`]: `GET /api/v4/groups/{id}/pending_members`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_pending_members`]. Send it with `.await`."]
     GetGroupPendingMembers, runtime::Bytes
 );
 impl GetGroupPendingMembers<'_> {
@@ -2702,7 +2700,7 @@ impl GetGroupPendingMembers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_billable_members`]: `GET /api/v4/groups/{id}/billable_members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_billable_members`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupBillableMembers, runtime::Paged < types::ApiEntitiesMember >
 );
 impl ListGroupBillableMembers<'_> {
@@ -2729,12 +2727,12 @@ impl ListGroupBillableMembers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_member_state`]: `PUT /api/v4/groups/{id}/members/{user_id}/state`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_member_state`]. Send it with `.await`."]
     UpdateGroupMemberState, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_billable_member_memberships`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_billable_member_memberships`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupBillableMemberMemberships, runtime::Paged <
     types::EeApiEntitiesBillableMembership >
 );
@@ -2754,7 +2752,7 @@ impl ListGroupBillableMemberMemberships<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_billable_member_indirect`]: `GET /api/v4/groups/{id}/billable_members/{user_id}/indirect`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_billable_member_indirect`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupBillableMemberIndirect, runtime::Paged <
     types::EeApiEntitiesBillableMembership >
 );
@@ -2774,6 +2772,6 @@ impl ListGroupBillableMemberIndirect<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_billable_member`]: `DELETE /api/v4/groups/{id}/billable_members/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_billable_member`]. Send it with `.await`."]
     DeleteGroupBillableMember, runtime::Empty
 );

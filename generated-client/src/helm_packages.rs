@@ -112,21 +112,21 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_helm_index_yaml`]: `GET /api/v4/projects/{id}/packages/helm/{channel}/index.yaml`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_helm_index_yaml`]. Send it with `.await`."]
     GetProjectPackageHelmIndexYaml, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_helm_chart_tgz`]: `GET /api/v4/projects/{id}/packages/helm/{channel}/charts/{file_name}.tgz`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_helm_chart_tgz`]. Send it with `.await`."]
     GetProjectPackageHelmChartTgz, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_helm_api_chart`]: `POST /api/v4/projects/{id}/packages/helm/api/{channel}/charts/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_helm_api_chart`]. Send it with `.await`."]
     AuthorizeProjectPackageHelmApiChart, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_helm_api_chart`]: `POST /api/v4/projects/{id}/packages/helm/api/{channel}/charts`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_helm_api_chart`]. Send it with `.await`."]
     CreateProjectPackageHelmApiChart, runtime::Empty
 );

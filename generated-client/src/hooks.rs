@@ -125,26 +125,26 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_hook_url_variable`]: `PUT /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_hook_url_variable`]. Send it with `.await`."]
     UpdateHookUrlVariable, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_hook_url_variable`]: `DELETE /api/v4/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_hook_url_variable`]. Send it with `.await`."]
     DeleteHookUrlVariable, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_hook_custom_header`]: `PUT /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_hook_custom_header`]. Send it with `.await`."]
     UpdateHookCustomHeader, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_hook_custom_header`]: `DELETE /api/v4/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_hook_custom_header`]. Send it with `.await`."]
     DeleteHookCustomHeader, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_hook_by_hook_id`]: `POST /api/v4/hooks/{hook_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_hook_by_hook_id`]. Send it with `.await`."]
     CreateHookByHookId, runtime::Empty
 );

@@ -30,6 +30,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_import_github_gist`]: `POST /api/v4/import/github/gists`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_import_github_gist`]. Send it with `.await`."]
     CreateImportGithubGist, runtime::Empty
 );

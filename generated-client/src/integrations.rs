@@ -4299,917 +4299,917 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_integrations`]: `GET /api/v4/groups/{id}/integrations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_group_integrations`]. Send it with `.await`."]
     ListGroupIntegrations, runtime::Json < Vec < types::ApiEntitiesIntegrationBasic > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_apple_app_store`]: `PUT /api/v4/groups/{id}/integrations/apple-app-store`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_apple_app_store`]. Send it with `.await`."]
     UpdateGroupIntegrationAppleAppStore, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_asana`]: `PUT /api/v4/groups/{id}/integrations/asana`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_asana`]. Send it with `.await`."]
     UpdateGroupIntegrationAsana, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_assembla`]: `PUT /api/v4/groups/{id}/integrations/assembla`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_assembla`]. Send it with `.await`."]
     UpdateGroupIntegrationAssembla, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_bamboo`]: `PUT /api/v4/groups/{id}/integrations/bamboo`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_bamboo`]. Send it with `.await`."]
     UpdateGroupIntegrationBamboo, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_bugzilla`]: `PUT /api/v4/groups/{id}/integrations/bugzilla`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_bugzilla`]. Send it with `.await`."]
     UpdateGroupIntegrationBugzilla, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_buildkite`]: `PUT /api/v4/groups/{id}/integrations/buildkite`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_buildkite`]. Send it with `.await`."]
     UpdateGroupIntegrationBuildkite, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_campfire`]: `PUT /api/v4/groups/{id}/integrations/campfire`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_campfire`]. Send it with `.await`."]
     UpdateGroupIntegrationCampfire, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_confluence`]: `PUT /api/v4/groups/{id}/integrations/confluence`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_confluence`]. Send it with `.await`."]
     UpdateGroupIntegrationConfluence, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_custom_issue_tracker`]: `PUT /api/v4/groups/{id}/integrations/custom-issue-tracker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_custom_issue_tracker`]. Send it with `.await`."]
     UpdateGroupIntegrationCustomIssueTracker, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_datadog`]: `PUT /api/v4/groups/{id}/integrations/datadog`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_datadog`]. Send it with `.await`."]
     UpdateGroupIntegrationDatadog, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_diffblue_cover`]: `PUT /api/v4/groups/{id}/integrations/diffblue-cover`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_diffblue_cover`]. Send it with `.await`."]
     UpdateGroupIntegrationDiffblueCover, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_discord`]: `PUT /api/v4/groups/{id}/integrations/discord`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_discord`]. Send it with `.await`."]
     UpdateGroupIntegrationDiscord, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_drone_ci`]: `PUT /api/v4/groups/{id}/integrations/drone-ci`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_drone_ci`]. Send it with `.await`."]
     UpdateGroupIntegrationDroneCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_emails_on_push`]: `PUT /api/v4/groups/{id}/integrations/emails-on-push`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_emails_on_push`]. Send it with `.await`."]
     UpdateGroupIntegrationEmailsOnPush, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_external_wiki`]: `PUT /api/v4/groups/{id}/integrations/external-wiki`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_external_wiki`]. Send it with `.await`."]
     UpdateGroupIntegrationExternalWiki, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_gitlab_slack_application`]: `PUT /api/v4/groups/{id}/integrations/gitlab-slack-application`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_gitlab_slack_application`]. Send it with `.await`."]
     UpdateGroupIntegrationGitlabSlackApplication, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_google_play`]: `PUT /api/v4/groups/{id}/integrations/google-play`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_google_play`]. Send it with `.await`."]
     UpdateGroupIntegrationGooglePlay, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_hangouts_chat`]: `PUT /api/v4/groups/{id}/integrations/hangouts-chat`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_hangouts_chat`]. Send it with `.await`."]
     UpdateGroupIntegrationHangoutsChat, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_harbor`]: `PUT /api/v4/groups/{id}/integrations/harbor`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_harbor`]. Send it with `.await`."]
     UpdateGroupIntegrationHarbor, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_irker`]: `PUT /api/v4/groups/{id}/integrations/irker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_irker`]. Send it with `.await`."]
     UpdateGroupIntegrationIrker, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_jenkins`]: `PUT /api/v4/groups/{id}/integrations/jenkins`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_jenkins`]. Send it with `.await`."]
     UpdateGroupIntegrationJenkins, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_jira`]: `PUT /api/v4/groups/{id}/integrations/jira`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_jira`]. Send it with `.await`."]
     UpdateGroupIntegrationJira, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_jira_cloud_app`]: `PUT /api/v4/groups/{id}/integrations/jira-cloud-app`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_jira_cloud_app`]. Send it with `.await`."]
     UpdateGroupIntegrationJiraCloudApp, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_matrix`]: `PUT /api/v4/groups/{id}/integrations/matrix`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_matrix`]. Send it with `.await`."]
     UpdateGroupIntegrationMatrix, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_mattermost_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/mattermost-slash-commands`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_mattermost_slash_commands`]. Send it with `.await`."]
     UpdateGroupIntegrationMattermostSlashCommands, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_slack_slash_commands`]: `PUT /api/v4/groups/{id}/integrations/slack-slash-commands`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_slack_slash_commands`]. Send it with `.await`."]
     UpdateGroupIntegrationSlackSlashCommands, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_packagist`]: `PUT /api/v4/groups/{id}/integrations/packagist`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_packagist`]. Send it with `.await`."]
     UpdateGroupIntegrationPackagist, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_phorge`]: `PUT /api/v4/groups/{id}/integrations/phorge`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_phorge`]. Send it with `.await`."]
     UpdateGroupIntegrationPhorge, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_pipelines_email`]: `PUT /api/v4/groups/{id}/integrations/pipelines-email`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_pipelines_email`]. Send it with `.await`."]
     UpdateGroupIntegrationPipelinesEmail, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_pivotaltracker`]: `PUT /api/v4/groups/{id}/integrations/pivotaltracker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_pivotaltracker`]. Send it with `.await`."]
     UpdateGroupIntegrationPivotaltracker, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_pumble`]: `PUT /api/v4/groups/{id}/integrations/pumble`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_pumble`]. Send it with `.await`."]
     UpdateGroupIntegrationPumble, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_pushover`]: `PUT /api/v4/groups/{id}/integrations/pushover`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_pushover`]. Send it with `.await`."]
     UpdateGroupIntegrationPushover, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_redmine`]: `PUT /api/v4/groups/{id}/integrations/redmine`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_redmine`]. Send it with `.await`."]
     UpdateGroupIntegrationRedmine, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_ewm`]: `PUT /api/v4/groups/{id}/integrations/ewm`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_ewm`]. Send it with `.await`."]
     UpdateGroupIntegrationEwm, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_youtrack`]: `PUT /api/v4/groups/{id}/integrations/youtrack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_youtrack`]. Send it with `.await`."]
     UpdateGroupIntegrationYoutrack, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_clickup`]: `PUT /api/v4/groups/{id}/integrations/clickup`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_clickup`]. Send it with `.await`."]
     UpdateGroupIntegrationClickup, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_slack`]: `PUT /api/v4/groups/{id}/integrations/slack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_slack`]. Send it with `.await`."]
     UpdateGroupIntegrationSlack, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_microsoft_teams`]: `PUT /api/v4/groups/{id}/integrations/microsoft-teams`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_microsoft_teams`]. Send it with `.await`."]
     UpdateGroupIntegrationMicrosoftTeams, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_mattermost`]: `PUT /api/v4/groups/{id}/integrations/mattermost`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_mattermost`]. Send it with `.await`."]
     UpdateGroupIntegrationMattermost, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_teamcity`]: `PUT /api/v4/groups/{id}/integrations/teamcity`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_teamcity`]. Send it with `.await`."]
     UpdateGroupIntegrationTeamcity, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_telegram`]: `PUT /api/v4/groups/{id}/integrations/telegram`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_telegram`]. Send it with `.await`."]
     UpdateGroupIntegrationTelegram, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_unify_circuit`]: `PUT /api/v4/groups/{id}/integrations/unify-circuit`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_unify_circuit`]. Send it with `.await`."]
     UpdateGroupIntegrationUnifyCircuit, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_webex_teams`]: `PUT /api/v4/groups/{id}/integrations/webex-teams`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_webex_teams`]. Send it with `.await`."]
     UpdateGroupIntegrationWebexTeams, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_zentao`]: `PUT /api/v4/groups/{id}/integrations/zentao`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_zentao`]. Send it with `.await`."]
     UpdateGroupIntegrationZentao, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_squash_tm`]: `PUT /api/v4/groups/{id}/integrations/squash-tm`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_squash_tm`]. Send it with `.await`."]
     UpdateGroupIntegrationSquashTm, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_github`]: `PUT /api/v4/groups/{id}/integrations/github`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_github`]. Send it with `.await`."]
     UpdateGroupIntegrationGithub, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_git_guardian`]: `PUT /api/v4/groups/{id}/integrations/git-guardian`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_git_guardian`]. Send it with `.await`."]
     UpdateGroupIntegrationGitGuardian, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_gcp_artifact_registry`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_gcp_artifact_registry`]. Send it with `.await`."]
     UpdateGroupIntegrationGcpArtifactRegistry, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_gcp_workload_identity`]: `PUT /api/v4/groups/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_gcp_workload_identity`]. Send it with `.await`."]
     UpdateGroupIntegrationGcpWorkloadIdentity, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_mock_ci`]: `PUT /api/v4/groups/{id}/integrations/mock-ci`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_mock_ci`]. Send it with `.await`."]
     UpdateGroupIntegrationMockCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_integration_mock_monitoring`]: `PUT /api/v4/groups/{id}/integrations/mock-monitoring`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_integration_mock_monitoring`]. Send it with `.await`."]
     UpdateGroupIntegrationMockMonitoring, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_integration`]: `GET /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_integration`]. Send it with `.await`."]
     GetGroupIntegration, runtime::Json < types::ApiEntitiesIntegration >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_integration`]: `DELETE /api/v4/groups/{id}/integrations/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_integration`]. Send it with `.await`."]
     DeleteGroupIntegration, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_services`]: `GET /api/v4/projects/{id}/services`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_services`]. Send it with `.await`."]
     ListProjectServices, runtime::Json < Vec < types::ApiEntitiesIntegrationBasic > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_apple_app_store`]: `PUT /api/v4/projects/{id}/services/apple-app-store`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_apple_app_store`]. Send it with `.await`."]
     UpdateProjectServiceAppleAppStore, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_asana`]: `PUT /api/v4/projects/{id}/services/asana`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_asana`]. Send it with `.await`."]
     UpdateProjectServiceAsana, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_assembla`]: `PUT /api/v4/projects/{id}/services/assembla`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_assembla`]. Send it with `.await`."]
     UpdateProjectServiceAssembla, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_bamboo`]: `PUT /api/v4/projects/{id}/services/bamboo`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_bamboo`]. Send it with `.await`."]
     UpdateProjectServiceBamboo, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_bugzilla`]: `PUT /api/v4/projects/{id}/services/bugzilla`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_bugzilla`]. Send it with `.await`."]
     UpdateProjectServiceBugzilla, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_buildkite`]: `PUT /api/v4/projects/{id}/services/buildkite`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_buildkite`]. Send it with `.await`."]
     UpdateProjectServiceBuildkite, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_campfire`]: `PUT /api/v4/projects/{id}/services/campfire`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_campfire`]. Send it with `.await`."]
     UpdateProjectServiceCampfire, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_confluence`]: `PUT /api/v4/projects/{id}/services/confluence`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_confluence`]. Send it with `.await`."]
     UpdateProjectServiceConfluence, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/services/custom-issue-tracker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_custom_issue_tracker`]. Send it with `.await`."]
     UpdateProjectServiceCustomIssueTracker, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_datadog`]: `PUT /api/v4/projects/{id}/services/datadog`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_datadog`]. Send it with `.await`."]
     UpdateProjectServiceDatadog, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_diffblue_cover`]: `PUT /api/v4/projects/{id}/services/diffblue-cover`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_diffblue_cover`]. Send it with `.await`."]
     UpdateProjectServiceDiffblueCover, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_discord`]: `PUT /api/v4/projects/{id}/services/discord`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_discord`]. Send it with `.await`."]
     UpdateProjectServiceDiscord, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_drone_ci`]: `PUT /api/v4/projects/{id}/services/drone-ci`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_drone_ci`]. Send it with `.await`."]
     UpdateProjectServiceDroneCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_emails_on_push`]: `PUT /api/v4/projects/{id}/services/emails-on-push`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_emails_on_push`]. Send it with `.await`."]
     UpdateProjectServiceEmailsOnPush, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_external_wiki`]: `PUT /api/v4/projects/{id}/services/external-wiki`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_external_wiki`]. Send it with `.await`."]
     UpdateProjectServiceExternalWiki, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/services/gitlab-slack-application`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_gitlab_slack_application`]. Send it with `.await`."]
     UpdateProjectServiceGitlabSlackApplication, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_google_play`]: `PUT /api/v4/projects/{id}/services/google-play`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_google_play`]. Send it with `.await`."]
     UpdateProjectServiceGooglePlay, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_hangouts_chat`]: `PUT /api/v4/projects/{id}/services/hangouts-chat`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_hangouts_chat`]. Send it with `.await`."]
     UpdateProjectServiceHangoutsChat, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_harbor`]: `PUT /api/v4/projects/{id}/services/harbor`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_harbor`]. Send it with `.await`."]
     UpdateProjectServiceHarbor, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_irker`]: `PUT /api/v4/projects/{id}/services/irker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_irker`]. Send it with `.await`."]
     UpdateProjectServiceIrker, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_jenkins`]: `PUT /api/v4/projects/{id}/services/jenkins`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_jenkins`]. Send it with `.await`."]
     UpdateProjectServiceJenkins, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_jira`]: `PUT /api/v4/projects/{id}/services/jira`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_jira`]. Send it with `.await`."]
     UpdateProjectServiceJira, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_jira_cloud_app`]: `PUT /api/v4/projects/{id}/services/jira-cloud-app`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_jira_cloud_app`]. Send it with `.await`."]
     UpdateProjectServiceJiraCloudApp, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_matrix`]: `PUT /api/v4/projects/{id}/services/matrix`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_matrix`]. Send it with `.await`."]
     UpdateProjectServiceMatrix, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/services/mattermost-slash-commands`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_mattermost_slash_commands`]. Send it with `.await`."]
     UpdateProjectServiceMattermostSlashCommands, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_slack_slash_commands`]: `PUT /api/v4/projects/{id}/services/slack-slash-commands`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_slack_slash_commands`]. Send it with `.await`."]
     UpdateProjectServiceSlackSlashCommands, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_packagist`]: `PUT /api/v4/projects/{id}/services/packagist`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_packagist`]. Send it with `.await`."]
     UpdateProjectServicePackagist, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_phorge`]: `PUT /api/v4/projects/{id}/services/phorge`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_phorge`]. Send it with `.await`."]
     UpdateProjectServicePhorge, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_pipelines_email`]: `PUT /api/v4/projects/{id}/services/pipelines-email`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_pipelines_email`]. Send it with `.await`."]
     UpdateProjectServicePipelinesEmail, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_pivotaltracker`]: `PUT /api/v4/projects/{id}/services/pivotaltracker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_pivotaltracker`]. Send it with `.await`."]
     UpdateProjectServicePivotaltracker, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_pumble`]: `PUT /api/v4/projects/{id}/services/pumble`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_pumble`]. Send it with `.await`."]
     UpdateProjectServicePumble, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_pushover`]: `PUT /api/v4/projects/{id}/services/pushover`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_pushover`]. Send it with `.await`."]
     UpdateProjectServicePushover, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_redmine`]: `PUT /api/v4/projects/{id}/services/redmine`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_redmine`]. Send it with `.await`."]
     UpdateProjectServiceRedmine, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_ewm`]: `PUT /api/v4/projects/{id}/services/ewm`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_ewm`]. Send it with `.await`."]
     UpdateProjectServiceEwm, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_youtrack`]: `PUT /api/v4/projects/{id}/services/youtrack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_youtrack`]. Send it with `.await`."]
     UpdateProjectServiceYoutrack, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_clickup`]: `PUT /api/v4/projects/{id}/services/clickup`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_clickup`]. Send it with `.await`."]
     UpdateProjectServiceClickup, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_slack`]: `PUT /api/v4/projects/{id}/services/slack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_slack`]. Send it with `.await`."]
     UpdateProjectServiceSlack, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_microsoft_teams`]: `PUT /api/v4/projects/{id}/services/microsoft-teams`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_microsoft_teams`]. Send it with `.await`."]
     UpdateProjectServiceMicrosoftTeams, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_mattermost`]: `PUT /api/v4/projects/{id}/services/mattermost`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_mattermost`]. Send it with `.await`."]
     UpdateProjectServiceMattermost, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_teamcity`]: `PUT /api/v4/projects/{id}/services/teamcity`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_teamcity`]. Send it with `.await`."]
     UpdateProjectServiceTeamcity, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_telegram`]: `PUT /api/v4/projects/{id}/services/telegram`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_telegram`]. Send it with `.await`."]
     UpdateProjectServiceTelegram, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_unify_circuit`]: `PUT /api/v4/projects/{id}/services/unify-circuit`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_unify_circuit`]. Send it with `.await`."]
     UpdateProjectServiceUnifyCircuit, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_webex_teams`]: `PUT /api/v4/projects/{id}/services/webex-teams`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_webex_teams`]. Send it with `.await`."]
     UpdateProjectServiceWebexTeams, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_zentao`]: `PUT /api/v4/projects/{id}/services/zentao`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_zentao`]. Send it with `.await`."]
     UpdateProjectServiceZentao, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_squash_tm`]: `PUT /api/v4/projects/{id}/services/squash-tm`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_squash_tm`]. Send it with `.await`."]
     UpdateProjectServiceSquashTm, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_github`]: `PUT /api/v4/projects/{id}/services/github`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_github`]. Send it with `.await`."]
     UpdateProjectServiceGithub, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_git_guardian`]: `PUT /api/v4/projects/{id}/services/git-guardian`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_git_guardian`]. Send it with `.await`."]
     UpdateProjectServiceGitGuardian, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_gcp_artifact_registry`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-artifact-registry`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_gcp_artifact_registry`]. Send it with `.await`."]
     UpdateProjectServiceGcpArtifactRegistry, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_gcp_workload_identity`]: `PUT /api/v4/projects/{id}/services/google-cloud-platform-workload-identity-federation`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_gcp_workload_identity`]. Send it with `.await`."]
     UpdateProjectServiceGcpWorkloadIdentity, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_mock_ci`]: `PUT /api/v4/projects/{id}/services/mock-ci`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_mock_ci`]. Send it with `.await`."]
     UpdateProjectServiceMockCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_service_mock_monitoring`]: `PUT /api/v4/projects/{id}/services/mock-monitoring`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_service_mock_monitoring`]. Send it with `.await`."]
     UpdateProjectServiceMockMonitoring, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_service`]: `GET /api/v4/projects/{id}/services/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_service`]. Send it with `.await`."]
     GetProjectService, runtime::Json < types::ApiEntitiesIntegration >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_service`]: `DELETE /api/v4/projects/{id}/services/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_service`]. Send it with `.await`."]
     DeleteProjectService, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::trigger_project_service_mattermost_slash_command`]: `POST /api/v4/projects/{id}/services/mattermost_slash_commands/trigger`. Send it with `.await`."]
+    " Request builder of [`crate::Client::trigger_project_service_mattermost_slash_command`]. Send it with `.await`."]
     TriggerProjectServiceMattermostSlashCommand, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::trigger_project_service_slack_slash_command`]: `POST /api/v4/projects/{id}/services/slack_slash_commands/trigger`. Send it with `.await`."]
+    " Request builder of [`crate::Client::trigger_project_service_slack_slash_command`]. Send it with `.await`."]
     TriggerProjectServiceSlackSlashCommand, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_integrations`]: `GET /api/v4/projects/{id}/integrations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_integrations`]. Send it with `.await`."]
     ListProjectIntegrations, runtime::Json < Vec < types::ApiEntitiesIntegrationBasic > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_apple_app_store`]: `PUT /api/v4/projects/{id}/integrations/apple-app-store`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_apple_app_store`]. Send it with `.await`."]
     UpdateProjectIntegrationAppleAppStore, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_asana`]: `PUT /api/v4/projects/{id}/integrations/asana`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_asana`]. Send it with `.await`."]
     UpdateProjectIntegrationAsana, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_assembla`]: `PUT /api/v4/projects/{id}/integrations/assembla`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_assembla`]. Send it with `.await`."]
     UpdateProjectIntegrationAssembla, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_bamboo`]: `PUT /api/v4/projects/{id}/integrations/bamboo`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_bamboo`]. Send it with `.await`."]
     UpdateProjectIntegrationBamboo, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_bugzilla`]: `PUT /api/v4/projects/{id}/integrations/bugzilla`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_bugzilla`]. Send it with `.await`."]
     UpdateProjectIntegrationBugzilla, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_buildkite`]: `PUT /api/v4/projects/{id}/integrations/buildkite`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_buildkite`]. Send it with `.await`."]
     UpdateProjectIntegrationBuildkite, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_campfire`]: `PUT /api/v4/projects/{id}/integrations/campfire`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_campfire`]. Send it with `.await`."]
     UpdateProjectIntegrationCampfire, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_confluence`]: `PUT /api/v4/projects/{id}/integrations/confluence`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_confluence`]. Send it with `.await`."]
     UpdateProjectIntegrationConfluence, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_custom_issue_tracker`]: `PUT /api/v4/projects/{id}/integrations/custom-issue-tracker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_custom_issue_tracker`]. Send it with `.await`."]
     UpdateProjectIntegrationCustomIssueTracker, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_datadog`]: `PUT /api/v4/projects/{id}/integrations/datadog`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_datadog`]. Send it with `.await`."]
     UpdateProjectIntegrationDatadog, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_diffblue_cover`]: `PUT /api/v4/projects/{id}/integrations/diffblue-cover`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_diffblue_cover`]. Send it with `.await`."]
     UpdateProjectIntegrationDiffblueCover, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_discord`]: `PUT /api/v4/projects/{id}/integrations/discord`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_discord`]. Send it with `.await`."]
     UpdateProjectIntegrationDiscord, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_drone_ci`]: `PUT /api/v4/projects/{id}/integrations/drone-ci`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_drone_ci`]. Send it with `.await`."]
     UpdateProjectIntegrationDroneCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_emails_on_push`]: `PUT /api/v4/projects/{id}/integrations/emails-on-push`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_emails_on_push`]. Send it with `.await`."]
     UpdateProjectIntegrationEmailsOnPush, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_external_wiki`]: `PUT /api/v4/projects/{id}/integrations/external-wiki`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_external_wiki`]. Send it with `.await`."]
     UpdateProjectIntegrationExternalWiki, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_gitlab_slack_application`]: `PUT /api/v4/projects/{id}/integrations/gitlab-slack-application`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_gitlab_slack_application`]. Send it with `.await`."]
     UpdateProjectIntegrationGitlabSlackApplication, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_google_play`]: `PUT /api/v4/projects/{id}/integrations/google-play`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_google_play`]. Send it with `.await`."]
     UpdateProjectIntegrationGooglePlay, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_hangouts_chat`]: `PUT /api/v4/projects/{id}/integrations/hangouts-chat`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_hangouts_chat`]. Send it with `.await`."]
     UpdateProjectIntegrationHangoutsChat, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_harbor`]: `PUT /api/v4/projects/{id}/integrations/harbor`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_harbor`]. Send it with `.await`."]
     UpdateProjectIntegrationHarbor, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_irker`]: `PUT /api/v4/projects/{id}/integrations/irker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_irker`]. Send it with `.await`."]
     UpdateProjectIntegrationIrker, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_jenkins`]: `PUT /api/v4/projects/{id}/integrations/jenkins`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_jenkins`]. Send it with `.await`."]
     UpdateProjectIntegrationJenkins, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_jira`]: `PUT /api/v4/projects/{id}/integrations/jira`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_jira`]. Send it with `.await`."]
     UpdateProjectIntegrationJira, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_jira_cloud_app`]: `PUT /api/v4/projects/{id}/integrations/jira-cloud-app`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_jira_cloud_app`]. Send it with `.await`."]
     UpdateProjectIntegrationJiraCloudApp, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_matrix`]: `PUT /api/v4/projects/{id}/integrations/matrix`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_matrix`]. Send it with `.await`."]
     UpdateProjectIntegrationMatrix, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_mattermost_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/mattermost-slash-commands`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_mattermost_slash_commands`]. Send it with `.await`."]
     UpdateProjectIntegrationMattermostSlashCommands, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_slack_slash_commands`]: `PUT /api/v4/projects/{id}/integrations/slack-slash-commands`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_slack_slash_commands`]. Send it with `.await`."]
     UpdateProjectIntegrationSlackSlashCommands, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_packagist`]: `PUT /api/v4/projects/{id}/integrations/packagist`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_packagist`]. Send it with `.await`."]
     UpdateProjectIntegrationPackagist, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_phorge`]: `PUT /api/v4/projects/{id}/integrations/phorge`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_phorge`]. Send it with `.await`."]
     UpdateProjectIntegrationPhorge, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_pipelines_email`]: `PUT /api/v4/projects/{id}/integrations/pipelines-email`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_pipelines_email`]. Send it with `.await`."]
     UpdateProjectIntegrationPipelinesEmail, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_pivotaltracker`]: `PUT /api/v4/projects/{id}/integrations/pivotaltracker`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_pivotaltracker`]. Send it with `.await`."]
     UpdateProjectIntegrationPivotaltracker, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_pumble`]: `PUT /api/v4/projects/{id}/integrations/pumble`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_pumble`]. Send it with `.await`."]
     UpdateProjectIntegrationPumble, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_pushover`]: `PUT /api/v4/projects/{id}/integrations/pushover`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_pushover`]. Send it with `.await`."]
     UpdateProjectIntegrationPushover, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_redmine`]: `PUT /api/v4/projects/{id}/integrations/redmine`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_redmine`]. Send it with `.await`."]
     UpdateProjectIntegrationRedmine, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_ewm`]: `PUT /api/v4/projects/{id}/integrations/ewm`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_ewm`]. Send it with `.await`."]
     UpdateProjectIntegrationEwm, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_youtrack`]: `PUT /api/v4/projects/{id}/integrations/youtrack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_youtrack`]. Send it with `.await`."]
     UpdateProjectIntegrationYoutrack, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_clickup`]: `PUT /api/v4/projects/{id}/integrations/clickup`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_clickup`]. Send it with `.await`."]
     UpdateProjectIntegrationClickup, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_slack`]: `PUT /api/v4/projects/{id}/integrations/slack`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_slack`]. Send it with `.await`."]
     UpdateProjectIntegrationSlack, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_microsoft_teams`]: `PUT /api/v4/projects/{id}/integrations/microsoft-teams`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_microsoft_teams`]. Send it with `.await`."]
     UpdateProjectIntegrationMicrosoftTeams, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_mattermost`]: `PUT /api/v4/projects/{id}/integrations/mattermost`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_mattermost`]. Send it with `.await`."]
     UpdateProjectIntegrationMattermost, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_teamcity`]: `PUT /api/v4/projects/{id}/integrations/teamcity`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_teamcity`]. Send it with `.await`."]
     UpdateProjectIntegrationTeamcity, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_telegram`]: `PUT /api/v4/projects/{id}/integrations/telegram`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_telegram`]. Send it with `.await`."]
     UpdateProjectIntegrationTelegram, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_unify_circuit`]: `PUT /api/v4/projects/{id}/integrations/unify-circuit`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_unify_circuit`]. Send it with `.await`."]
     UpdateProjectIntegrationUnifyCircuit, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_webex_teams`]: `PUT /api/v4/projects/{id}/integrations/webex-teams`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_webex_teams`]. Send it with `.await`."]
     UpdateProjectIntegrationWebexTeams, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_zentao`]: `PUT /api/v4/projects/{id}/integrations/zentao`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_zentao`]. Send it with `.await`."]
     UpdateProjectIntegrationZentao, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_squash_tm`]: `PUT /api/v4/projects/{id}/integrations/squash-tm`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_squash_tm`]. Send it with `.await`."]
     UpdateProjectIntegrationSquashTm, runtime::Json < types::ApiEntitiesIntegrationBasic
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_github`]: `PUT /api/v4/projects/{id}/integrations/github`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_github`]. Send it with `.await`."]
     UpdateProjectIntegrationGithub, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_git_guardian`]: `PUT /api/v4/projects/{id}/integrations/git-guardian`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_git_guardian`]. Send it with `.await`."]
     UpdateProjectIntegrationGitGuardian, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_gcp_artifact_registry`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-artifact-registry`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_gcp_artifact_registry`]. Send it with `.await`."]
     UpdateProjectIntegrationGcpArtifactRegistry, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_gcp_workload_identity`]: `PUT /api/v4/projects/{id}/integrations/google-cloud-platform-workload-identity-federation`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_gcp_workload_identity`]. Send it with `.await`."]
     UpdateProjectIntegrationGcpWorkloadIdentity, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_mock_ci`]: `PUT /api/v4/projects/{id}/integrations/mock-ci`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_mock_ci`]. Send it with `.await`."]
     UpdateProjectIntegrationMockCi, runtime::Json < types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_integration_mock_monitoring`]: `PUT /api/v4/projects/{id}/integrations/mock-monitoring`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_integration_mock_monitoring`]. Send it with `.await`."]
     UpdateProjectIntegrationMockMonitoring, runtime::Json <
     types::ApiEntitiesIntegrationBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_integration`]: `GET /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_integration`]. Send it with `.await`."]
     GetProjectIntegration, runtime::Json < types::ApiEntitiesIntegration >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_integration`]: `DELETE /api/v4/projects/{id}/integrations/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_integration`]. Send it with `.await`."]
     DeleteProjectIntegration, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::trigger_project_integration_mattermost_slash_command`]: `POST /api/v4/projects/{id}/integrations/mattermost_slash_commands/trigger`. Send it with `.await`."]
+    " Request builder of [`crate::Client::trigger_project_integration_mattermost_slash_command`]. Send it with `.await`."]
     TriggerProjectIntegrationMattermostSlashCommand, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::trigger_project_integration_slack_slash_command`]: `POST /api/v4/projects/{id}/integrations/slack_slash_commands/trigger`. Send it with `.await`."]
+    " Request builder of [`crate::Client::trigger_project_integration_slack_slash_command`]. Send it with `.await`."]
     TriggerProjectIntegrationSlackSlashCommand, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_integration_slack_event`]: `POST /api/v4/integrations/slack/events`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_integration_slack_event`]. Send it with `.await`."]
     CreateIntegrationSlackEvent, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_integration_slack_interaction`]: `POST /api/v4/integrations/slack/interactions`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_integration_slack_interaction`]. Send it with `.await`."]
     CreateIntegrationSlackInteraction, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_integration_slack_option`]: `POST /api/v4/integrations/slack/options`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_integration_slack_option`]. Send it with `.await`."]
     CreateIntegrationSlackOption, runtime::Empty
 );

@@ -200,7 +200,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_invitations`]: `GET /api/v4/groups/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_invitations`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupInvitations, runtime::Paged < types::ApiEntitiesInvitation >
 );
 impl ListGroupInvitations<'_> {
@@ -223,22 +223,22 @@ impl ListGroupInvitations<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_invitation`]: `POST /api/v4/groups/{id}/invitations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_invitation`]. Send it with `.await`."]
     CreateGroupInvitation, runtime::Json < types::ApiEntitiesInvitation >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_invitation`]: `PUT /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_invitation`]. Send it with `.await`."]
     UpdateGroupInvitation, runtime::Json < types::ApiEntitiesInvitation >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_invitation`]: `DELETE /api/v4/groups/{id}/invitations/{email}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_invitation`]. Send it with `.await`."]
     DeleteGroupInvitation, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_invitations`]: `GET /api/v4/projects/{id}/invitations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_invitations`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectInvitations, runtime::Paged < types::ApiEntitiesInvitation >
 );
 impl ListProjectInvitations<'_> {
@@ -261,16 +261,16 @@ impl ListProjectInvitations<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_invitation`]: `POST /api/v4/projects/{id}/invitations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_invitation`]. Send it with `.await`."]
     CreateProjectInvitation, runtime::Json < types::ApiEntitiesInvitation >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_invitation`]: `PUT /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_invitation`]. Send it with `.await`."]
     UpdateProjectInvitation, runtime::Json < types::ApiEntitiesInvitation >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_invitation`]: `DELETE /api/v4/projects/{id}/invitations/{email}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_invitation`]. Send it with `.await`."]
     DeleteProjectInvitation, runtime::Empty
 );

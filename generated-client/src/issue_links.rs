@@ -118,21 +118,21 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_issue_links`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_issue_links`]. Send it with `.await`."]
     ListProjectIssueLinks, runtime::Json < Vec < types::ApiEntitiesRelatedIssue > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_issue_link`]: `POST /api/v4/projects/{id}/issues/{issue_iid}/links`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_issue_link`]. Send it with `.await`."]
     CreateProjectIssueLink, runtime::Json < types::ApiEntitiesIssueLink >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_issue_link`]: `GET /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_issue_link`]. Send it with `.await`."]
     GetProjectIssueLink, runtime::Json < types::ApiEntitiesIssueLink >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_issue_link`]: `DELETE /api/v4/projects/{id}/issues/{issue_iid}/links/{issue_link_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_issue_link`]. Send it with `.await`."]
     DeleteProjectIssueLink, runtime::Empty
 );

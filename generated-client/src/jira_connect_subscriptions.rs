@@ -34,7 +34,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_integration_jira_connect_subscription`]: `POST /api/v4/integrations/jira_connect/subscriptions`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_integration_jira_connect_subscription`]. Send it with `.await`."]
     CreateIntegrationJiraConnectSubscription, runtime::Json <
     types::ApiEntitiesBasicSuccess >
 );

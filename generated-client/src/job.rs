@@ -30,12 +30,11 @@ impl crate::Client {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_job`]: `GET /api/v4/job`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_job`]. Send it with `.await`."]
     GetJob, runtime::Json < types::ApiEntitiesCiJob >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_job_allowed_agents`]: `GET /api/v4/job/allowed_agents`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_job_allowed_agents`]. Send it with `.await`."]
     GetJobAllowedAgents, runtime::Json < types::ApiEntitiesCiJob >
 );

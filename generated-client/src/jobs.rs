@@ -144,27 +144,26 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_job_request`]: `POST /api/v4/jobs/request`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_job_request`]. Send it with `.await`."]
     CreateJobRequest, runtime::Empty
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::update_job`]: `PUT /api/v4/jobs/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::update_job`]. Send it with `.await`."]
     UpdateJob, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_job_trace`]: `PATCH /api/v4/jobs/{id}/trace`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_job_trace`]. Send it with `.await`."]
     UpdateJobTrace, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_job_artifact`]: `POST /api/v4/jobs/{id}/artifacts/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_job_artifact`]. Send it with `.await`."]
     AuthorizeJobArtifact, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_job_artifacts`]: `GET /api/v4/jobs/{id}/artifacts`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_job_artifacts`]. Send it with `.await`."]
     GetJobArtifacts, runtime::Bytes
 );
 impl GetJobArtifacts<'_> {
@@ -181,7 +180,7 @@ impl GetJobArtifacts<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_job_artifact`]: `POST /api/v4/jobs/{id}/artifacts`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_job_artifact`]. Send it with `.await`."]
     CreateJobArtifact, runtime::Empty
 );
 impl CreateJobArtifact<'_> {

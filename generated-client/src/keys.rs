@@ -41,12 +41,10 @@ impl crate::Client {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_key`]: `GET /api/v4/keys/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_key`]. Send it with `.await`."]
     GetKey, runtime::Json < types::ApiEntitiesSshKeyWithUser >
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_keys`]: `GET /api/v4/keys`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_keys`]. Send it with `.await`."]
     GetKeys, runtime::Json < types::ApiEntitiesUserWithAdmin >
 );

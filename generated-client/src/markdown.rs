@@ -25,6 +25,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_markdown`]: `POST /api/v4/markdown`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_markdown`]. Send it with `.await`."]
     CreateMarkdown, runtime::Json < types::ApiEntitiesMarkdown >
 );

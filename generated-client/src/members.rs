@@ -342,7 +342,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_members`]: `GET /api/v4/groups/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_members`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupMembers, runtime::Paged < types::ApiEntitiesMember >
 );
 impl ListGroupMembers<'_> {
@@ -397,12 +397,12 @@ impl ListGroupMembers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_member`]: `POST /api/v4/groups/{id}/members`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_member`]. Send it with `.await`."]
     CreateGroupMember, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_member_all`]: `GET /api/v4/groups/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_member_all`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupMemberAll, runtime::Paged < types::ApiEntitiesMember >
 );
 impl ListGroupMemberAll<'_> {
@@ -445,17 +445,17 @@ impl ListGroupMemberAll<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_member`]: `GET /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_member`]. Send it with `.await`."]
     GetGroupMember, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_member`]: `PUT /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_member`]. Send it with `.await`."]
     UpdateGroupMember, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_member`]: `DELETE /api/v4/groups/{id}/members/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_member`]. Send it with `.await`."]
     DeleteGroupMember, runtime::Empty
 );
 impl DeleteGroupMember<'_> {
@@ -474,12 +474,12 @@ impl DeleteGroupMember<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_member_all`]: `GET /api/v4/groups/{id}/members/all/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_member_all`]. Send it with `.await`."]
     GetGroupMemberAll, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_members`]: `GET /api/v4/projects/{id}/members`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_members`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMembers, runtime::Paged < types::ApiEntitiesMember >
 );
 impl ListProjectMembers<'_> {
@@ -534,12 +534,12 @@ impl ListProjectMembers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_member`]: `POST /api/v4/projects/{id}/members`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_member`]. Send it with `.await`."]
     CreateProjectMember, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_member_all`]: `GET /api/v4/projects/{id}/members/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_member_all`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMemberAll, runtime::Paged < types::ApiEntitiesMember >
 );
 impl ListProjectMemberAll<'_> {
@@ -582,17 +582,17 @@ impl ListProjectMemberAll<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_member`]: `GET /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_member`]. Send it with `.await`."]
     GetProjectMember, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_member`]: `PUT /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_member`]. Send it with `.await`."]
     UpdateProjectMember, runtime::Json < types::ApiEntitiesMember >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_member`]: `DELETE /api/v4/projects/{id}/members/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_member`]. Send it with `.await`."]
     DeleteProjectMember, runtime::Empty
 );
 impl DeleteProjectMember<'_> {
@@ -611,6 +611,6 @@ impl DeleteProjectMember<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_member_all`]: `GET /api/v4/projects/{id}/members/all/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_member_all`]. Send it with `.await`."]
     GetProjectMemberAll, runtime::Json < types::ApiEntitiesMember >
 );

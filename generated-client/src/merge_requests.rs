@@ -880,7 +880,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_merge_requests`]: `GET /api/v4/groups/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_merge_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupMergeRequests, runtime::Paged < types::ApiEntitiesMergeRequestBasic >
 );
 impl ListGroupMergeRequests<'_> {
@@ -1171,42 +1171,42 @@ impl ListGroupMergeRequests<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_merge_request_reset_approvals`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_approvals`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_merge_request_reset_approvals`]. Send it with `.await`."]
     UpdateProjectMergeRequestResetApprovals, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_merge_request_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_estimate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_merge_request_time_estimate`]. Send it with `.await`."]
     CreateProjectMergeRequestTimeEstimate, runtime::Json <
     types::ApiEntitiesIssuableTimeStats >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::reset_project_merge_request_time_estimate`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_time_estimate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::reset_project_merge_request_time_estimate`]. Send it with `.await`."]
     ResetProjectMergeRequestTimeEstimate, runtime::Json <
     types::ApiEntitiesIssuableTimeStats >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::add_project_merge_request_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/add_spent_time`. Send it with `.await`."]
+    " Request builder of [`crate::Client::add_project_merge_request_spent_time`]. Send it with `.await`."]
     AddProjectMergeRequestSpentTime, runtime::Json < types::ApiEntitiesIssuableTimeStats
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::reset_project_merge_request_spent_time`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reset_spent_time`. Send it with `.await`."]
+    " Request builder of [`crate::Client::reset_project_merge_request_spent_time`]. Send it with `.await`."]
     ResetProjectMergeRequestSpentTime, runtime::Json <
     types::ApiEntitiesIssuableTimeStats >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_time_stats`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/time_stats`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_time_stats`]. Send it with `.await`."]
     GetProjectMergeRequestTimeStats, runtime::Json < types::ApiEntitiesIssuableTimeStats
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_requests`]: `GET /api/v4/projects/{id}/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequests, runtime::Paged < types::ApiEntitiesMergeRequestBasic >
 );
 impl ListProjectMergeRequests<'_> {
@@ -1503,12 +1503,12 @@ impl ListProjectMergeRequests<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_merge_request`]. Send it with `.await`."]
     CreateProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request`]. Send it with `.await`."]
     GetProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequest >
 );
 impl GetProjectMergeRequest<'_> {
@@ -1527,17 +1527,17 @@ impl GetProjectMergeRequest<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_merge_request`]. Send it with `.await`."]
     UpdateProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_merge_request`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_merge_request`]. Send it with `.await`."]
     DeleteProjectMergeRequest, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_participants`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/participants`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_participants`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestParticipants, runtime::Paged < types::ApiEntitiesUserBasic >
 );
 impl ListProjectMergeRequestParticipants<'_> {
@@ -1556,7 +1556,7 @@ impl ListProjectMergeRequestParticipants<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_reviewers`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/reviewers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_reviewers`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestReviewers, runtime::Paged <
     types::ApiEntitiesMergeRequestReviewer >
 );
@@ -1576,7 +1576,7 @@ impl ListProjectMergeRequestReviewers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/commits`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_commits`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestCommits, runtime::Paged < types::ApiEntitiesCommit >
 );
 impl ListProjectMergeRequestCommits<'_> {
@@ -1595,23 +1595,23 @@ impl ListProjectMergeRequestCommits<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_context_commits`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_merge_request_context_commits`]. Send it with `.await`."]
     ListProjectMergeRequestContextCommits, runtime::Json < Vec < types::ApiEntitiesCommit
     > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_merge_request_context_commit`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_merge_request_context_commit`]. Send it with `.await`."]
     CreateProjectMergeRequestContextCommit, runtime::Json < types::ApiEntitiesCommit >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_merge_request_context_commits`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/context_commits`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_merge_request_context_commits`]. Send it with `.await`."]
     DeleteProjectMergeRequestContextCommits, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_changes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/changes`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_changes`]. Send it with `.await`."]
     GetProjectMergeRequestChanges, runtime::Json < types::ApiEntitiesMergeRequestChanges
     >
 );
@@ -1625,7 +1625,7 @@ impl GetProjectMergeRequestChanges<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/diffs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_diffs`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestDiffs, runtime::Paged < types::ApiEntitiesDiff >
 );
 impl ListProjectMergeRequestDiffs<'_> {
@@ -1650,44 +1650,44 @@ impl ListProjectMergeRequestDiffs<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_raw_diffs`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/raw_diffs`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_raw_diffs`]. Send it with `.await`."]
     GetProjectMergeRequestRawDiffs, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_pipelines`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_merge_request_pipelines`]. Send it with `.await`."]
     ListProjectMergeRequestPipelines, runtime::Json < Vec <
     types::ApiEntitiesCiPipelineBasic > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_merge_request_pipeline`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/pipelines`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_merge_request_pipeline`]. Send it with `.await`."]
     CreateProjectMergeRequestPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::merge_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge`. Send it with `.await`."]
+    " Request builder of [`crate::Client::merge_project_merge_request`]. Send it with `.await`."]
     MergeProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_merge_ref`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/merge_ref`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_merge_ref`]. Send it with `.await`."]
     GetProjectMergeRequestMergeRef, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::cancel_project_merge_request_merge_when_pipeline_succeeds`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/cancel_merge_when_pipeline_succeeds`. Send it with `.await`."]
+    " Request builder of [`crate::Client::cancel_project_merge_request_merge_when_pipeline_succeeds`]. Send it with `.await`."]
     CancelProjectMergeRequestMergeWhenPipelineSucceeds, runtime::Json <
     types::ApiEntitiesMergeRequest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::rebase_project_merge_request`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/rebase`. Send it with `.await`."]
+    " Request builder of [`crate::Client::rebase_project_merge_request`]. Send it with `.await`."]
     RebaseProjectMergeRequest, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_closes_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/closes_issues`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_closes_issues`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestClosesIssues, runtime::Paged < types::ApiEntitiesMrNote >
 );
 impl ListProjectMergeRequestClosesIssues<'_> {
@@ -1706,7 +1706,7 @@ impl ListProjectMergeRequestClosesIssues<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_related_issues`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/related_issues`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_related_issues`]. Send it with `.await`."]
     GetProjectMergeRequestRelatedIssues, runtime::Bytes
 );
 impl GetProjectMergeRequestRelatedIssues<'_> {
@@ -1725,7 +1725,7 @@ impl GetProjectMergeRequestRelatedIssues<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_versions`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_versions`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestVersions, runtime::Paged < types::ApiEntitiesMergeRequestDiff
     >
 );
@@ -1745,7 +1745,7 @@ impl ListProjectMergeRequestVersions<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_version`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/versions/{version_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_version`]. Send it with `.await`."]
     GetProjectMergeRequestVersion, runtime::Json < types::ApiEntitiesMergeRequestDiffFull
     >
 );
@@ -1759,7 +1759,7 @@ impl GetProjectMergeRequestVersion<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_merge_requests`]: `GET /api/v4/merge_requests`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_merge_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListMergeRequests, runtime::Paged < types::ApiEntitiesMergeRequestBasic >
 );
 impl ListMergeRequests<'_> {

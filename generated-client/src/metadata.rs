@@ -28,11 +28,10 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_metadata`]: `GET /api/v4/metadata`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_metadata`]. Send it with `.await`."]
     GetMetadata, runtime::Json < types::ApiEntitiesMetadata >
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_version`]: `GET /api/v4/version`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_version`]. Send it with `.await`."]
     GetVersion, runtime::Json < types::ApiEntitiesMetadata >
 );

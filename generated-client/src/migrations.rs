@@ -32,6 +32,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::mark_admin_migration`]: `POST /api/v4/admin/migrations/{timestamp}/mark`. Send it with `.await`."]
+    " Request builder of [`crate::Client::mark_admin_migration`]. Send it with `.await`."]
     MarkAdminMigration, runtime::Empty
 );

@@ -9,25 +9,27 @@ impl crate::Client {
     ///
     /// Introduced in GitLab 16.8
     ///
-    /// `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}/authorize`
+    /// `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/{file_name}/authorize`
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `file_name`: File name
     /// - `model_version_id`: Model version id
     /// - `body`: The request body.
-    pub fn authorize_project_package_ml_model_file_path(
+    pub fn authorize_project_package_ml_model_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
         model_version_id: impl Into<String>,
-        body: impl Into<types::AuthorizeProjectPackageMlModelFilePathBody>,
-    ) -> AuthorizeProjectPackageMlModelFilePath<'_> {
-        AuthorizeProjectPackageMlModelFilePath(
+        body: impl Into<
+            types::PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize,
+        >,
+    ) -> AuthorizeProjectPackageMlModelFile<'_> {
+        AuthorizeProjectPackageMlModelFile(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
-                    "api/v4/projects/{}/packages/ml_models/{}/files/(*path/){}/authorize",
+                    "api/v4/projects/{}/packages/ml_models/{}/files/{}/authorize",
                     &[
                         &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(model_version_id),
@@ -36,7 +38,48 @@ impl crate::Client {
                 )
                 .json_body(
                     &Into::<
-                        types::AuthorizeProjectPackageMlModelFilePathBody,
+                        types::PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize,
+                    >::into(body),
+                ),
+        )
+    }
+    /// Workhorse authorize model package file
+    ///
+    /// Introduced in GitLab 16.8
+    ///
+    /// `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/{path}/{file_name}/authorize`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `model_version_id`: Model version id
+    /// - `path`:
+    /// - `file_name`: File name
+    /// - `body`: The request body.
+    pub fn authorize_project_package_ml_model_file_by_path(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        model_version_id: impl Into<String>,
+        path: impl Into<String>,
+        file_name: impl Into<String>,
+        body: impl Into<
+            types::PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize,
+        >,
+    ) -> AuthorizeProjectPackageMlModelFileByPath<'_> {
+        AuthorizeProjectPackageMlModelFileByPath(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/ml_models/{}/files/{*}/{}/authorize",
+                    &[
+                        &Into::<runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(model_version_id),
+                        &Into::<String>::into(path),
+                        &Into::<String>::into(file_name),
+                    ],
+                )
+                .json_body(
+                    &Into::<
+                        types::PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize,
                     >::into(body),
                 ),
         )
@@ -45,25 +88,25 @@ impl crate::Client {
     ///
     /// This feature was introduced in GitLab 16.8
     ///
-    /// `GET /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`
+    /// `GET /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/{file_name}`
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `file_name`: File name
     /// - `model_version_id`: Model version id
     ///
-    /// Optional parameters are set on the returned [`GetProjectPackageMlModelFilePath`].
-    pub fn get_project_package_ml_model_file_path(
+    /// Optional parameters are set on the returned [`GetProjectPackageMlModelFile`].
+    pub fn get_project_package_ml_model_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
         model_version_id: impl Into<String>,
-    ) -> GetProjectPackageMlModelFilePath<'_> {
-        GetProjectPackageMlModelFilePath(
+    ) -> GetProjectPackageMlModelFile<'_> {
+        GetProjectPackageMlModelFile(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
-                "api/v4/projects/{}/packages/ml_models/{}/files/(*path/){}",
+                "api/v4/projects/{}/packages/ml_models/{}/files/{}",
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
                     &Into::<String>::into(model_version_id),
@@ -76,7 +119,7 @@ impl crate::Client {
     ///
     /// Introduced in GitLab 16.8
     ///
-    /// `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`
+    /// `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/{file_name}`
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
@@ -84,19 +127,19 @@ impl crate::Client {
     /// - `model_version_id`: Model version id
     /// - `file`: The package file to be published (generated by Multipart middleware)
     ///
-    /// Optional parameters are set on the returned [`UpdateProjectPackageMlModelFilePath`].
-    pub fn update_project_package_ml_model_file_path(
+    /// Optional parameters are set on the returned [`UpdateProjectPackageMlModelFile`].
+    pub fn update_project_package_ml_model_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
         model_version_id: impl Into<String>,
         file: impl Into<runtime::File>,
-    ) -> UpdateProjectPackageMlModelFilePath<'_> {
-        UpdateProjectPackageMlModelFilePath(
+    ) -> UpdateProjectPackageMlModelFile<'_> {
+        UpdateProjectPackageMlModelFile(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
-                    "api/v4/projects/{}/packages/ml_models/{}/files/(*path/){}",
+                    "api/v4/projects/{}/packages/ml_models/{}/files/{}",
                     &[
                         &Into::<runtime::IdOrPath>::into(id),
                         &Into::<String>::into(model_version_id),
@@ -107,33 +150,116 @@ impl crate::Client {
                 .form_file("file", &Into::<runtime::File>::into(file)),
         )
     }
+    /// Download an ml_model package file
+    ///
+    /// This feature was introduced in GitLab 16.8
+    ///
+    /// `GET /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/{path}/{file_name}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `model_version_id`: Model version id
+    /// - `path`: File directory path
+    /// - `file_name`: File name
+    ///
+    /// Optional parameters are set on the returned [`GetProjectPackageMlModelFileByPath`].
+    pub fn get_project_package_ml_model_file_by_path(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        model_version_id: impl Into<String>,
+        path: impl Into<String>,
+        file_name: impl Into<String>,
+    ) -> GetProjectPackageMlModelFileByPath<'_> {
+        GetProjectPackageMlModelFileByPath(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/packages/ml_models/{}/files/{*}/{}",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(model_version_id),
+                    &Into::<String>::into(path),
+                    &Into::<String>::into(file_name),
+                ],
+            ),
+        )
+    }
+    /// Workhorse upload model package file
+    ///
+    /// Introduced in GitLab 16.8
+    ///
+    /// `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/{path}/{file_name}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `model_version_id`: Model version id
+    /// - `path`:
+    /// - `file_name`: File name
+    /// - `file`: The package file to be published (generated by Multipart middleware)
+    ///
+    /// Optional parameters are set on the returned [`UpdateProjectPackageMlModelFileByPath`].
+    pub fn update_project_package_ml_model_file_by_path(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        model_version_id: impl Into<String>,
+        path: impl Into<String>,
+        file_name: impl Into<String>,
+        file: impl Into<runtime::File>,
+    ) -> UpdateProjectPackageMlModelFileByPath<'_> {
+        UpdateProjectPackageMlModelFileByPath(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/packages/ml_models/{}/files/{*}/{}",
+                    &[
+                        &Into::<runtime::IdOrPath>::into(id),
+                        &Into::<String>::into(model_version_id),
+                        &Into::<String>::into(path),
+                        &Into::<String>::into(file_name),
+                    ],
+                )
+                .form(true)
+                .form_file("file", &Into::<runtime::File>::into(file)),
+        )
+    }
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_ml_model_file_path`]: `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}/authorize`. Send it with `.await`."]
-    AuthorizeProjectPackageMlModelFilePath, runtime::Empty
+    " Request builder of [`crate::Client::authorize_project_package_ml_model_file`]. Send it with `.await`."]
+    AuthorizeProjectPackageMlModelFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_ml_model_file_path`]: `GET /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`. Send it with `.await`."]
-    GetProjectPackageMlModelFilePath, runtime::Bytes
+    " Request builder of [`crate::Client::authorize_project_package_ml_model_file_by_path`]. Send it with `.await`."]
+    AuthorizeProjectPackageMlModelFileByPath, runtime::Empty
 );
-impl GetProjectPackageMlModelFilePath<'_> {
-    /// File directory path
-    pub fn path(self, value: impl Into<String>) -> Self {
-        Self(self.0.query("path", &Into::<String>::into(value)))
-    }
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_ml_model_file`]. Send it with `.await`."]
+    GetProjectPackageMlModelFile, runtime::Bytes
+);
+impl GetProjectPackageMlModelFile<'_> {
     /// Package status
-    pub fn status(self, value: impl Into<types::PathStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::PathStatus>::into(value)))
+    pub fn status(
+        self,
+        value: impl Into<types::UpdateProjectPackageGenericStatus>,
+    ) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<types::UpdateProjectPackageGenericStatus>::into(value),
+                ),
+        )
     }
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_ml_model_file_path`]: `PUT /api/v4/projects/{id}/packages/ml_models/{model_version_id}/files/(*path/){file_name}`. Send it with `.await`."]
-    UpdateProjectPackageMlModelFilePath, runtime::Empty
+    " Request builder of [`crate::Client::update_project_package_ml_model_file`]. Send it with `.await`."]
+    UpdateProjectPackageMlModelFile, runtime::Empty
 );
-impl UpdateProjectPackageMlModelFilePath<'_> {
+impl UpdateProjectPackageMlModelFile<'_> {
     /// File directory path
     pub fn path(self, value: impl Into<String>) -> Self {
         Self(self.0.form_field("path", &Into::<String>::into(value)))
@@ -141,7 +267,9 @@ impl UpdateProjectPackageMlModelFilePath<'_> {
     /// Package status
     pub fn status(
         self,
-        value: impl Into<types::AuthorizeProjectPackageGenericPathBodyStatus>,
+        value: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+        >,
     ) -> Self {
         Self(
             self
@@ -149,7 +277,57 @@ impl UpdateProjectPackageMlModelFilePath<'_> {
                 .form_field(
                     "status",
                     &Into::<
-                        types::AuthorizeProjectPackageGenericPathBodyStatus,
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+                    >::into(value),
+                ),
+        )
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_package_ml_model_file_by_path`]. Send it with `.await`."]
+    GetProjectPackageMlModelFileByPath, runtime::Bytes
+);
+impl GetProjectPackageMlModelFileByPath<'_> {
+    /// Package status
+    pub fn status(
+        self,
+        value: impl Into<types::UpdateProjectPackageGenericStatus>,
+    ) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<types::UpdateProjectPackageGenericStatus>::into(value),
+                ),
+        )
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_project_package_ml_model_file_by_path`]. Send it with `.await`."]
+    UpdateProjectPackageMlModelFileByPath, runtime::Empty
+);
+impl UpdateProjectPackageMlModelFileByPath<'_> {
+    /// File directory path
+    pub fn path2(self, value: impl Into<String>) -> Self {
+        Self(self.0.form_field("path", &Into::<String>::into(value)))
+    }
+    /// Package status
+    pub fn status(
+        self,
+        value: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+        >,
+    ) -> Self {
+        Self(
+            self
+                .0
+                .form_field(
+                    "status",
+                    &Into::<
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
                     >::into(value),
                 ),
         )

@@ -169,34 +169,34 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_namespace`]: `GET /api/v4/namespaces/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_namespace`]. Send it with `.await`."]
     GetNamespace, runtime::Json < types::ApiEntitiesNamespace >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_namespace`]: `PUT /api/v4/namespaces/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_namespace`]. Send it with `.await`."]
     UpdateNamespace, runtime::Json < types::ApiEntitiesNamespace >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_namespace_gitlab_subscription`]: `GET /api/v4/namespaces/{id}/gitlab_subscription`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_namespace_gitlab_subscription`]. Send it with `.await`."]
     GetNamespaceGitlabSubscription, runtime::Json < types::ApiEntitiesGitlabSubscription
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_namespace_storage_limit_exclusion`]: `POST /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_namespace_storage_limit_exclusion`]. Send it with `.await`."]
     CreateNamespaceStorageLimitExclusion, runtime::Json <
     types::ApiEntitiesNamespacesStorageLimitExclusion >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_namespace_storage_limit_exclusion`]: `DELETE /api/v4/namespaces/{id}/storage/limit_exclusion`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_namespace_storage_limit_exclusion`]. Send it with `.await`."]
     DeleteNamespaceStorageLimitExclusion, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_namespace_storage_limit_exclusions`]: `GET /api/v4/namespaces/storage/limit_exclusions`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_namespace_storage_limit_exclusions`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListNamespaceStorageLimitExclusions, runtime::Paged <
     types::ApiEntitiesNamespacesStorageLimitExclusion >
 );
@@ -216,7 +216,7 @@ impl ListNamespaceStorageLimitExclusions<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_namespaces`]: `GET /api/v4/namespaces`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_namespaces`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListNamespaces, runtime::Paged < types::ApiEntitiesNamespace >
 );
 impl ListNamespaces<'_> {
@@ -253,7 +253,7 @@ impl ListNamespaces<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_namespace_exists`]: `GET /api/v4/namespaces/{id}/exists`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_namespace_exists`]. Send it with `.await`."]
     GetNamespaceExists, runtime::Json < types::ApiEntitiesNamespaceExistence >
 );
 impl GetNamespaceExists<'_> {

@@ -39,14 +39,14 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
-    /// - `tag`: Package dist-tag
     /// - `package_name`:
+    /// - `tag`: Package dist-tag
     /// - `body`: The request body.
     pub fn update_group_package_npm_package_dist_tag(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        tag: impl Into<String>,
         package_name: impl Into<String>,
+        tag: impl Into<String>,
         body: impl Into<types::UpdateGroupPackageNpmPackageDistTagBody>,
     ) -> UpdateGroupPackageNpmPackageDistTag<'_> {
         UpdateGroupPackageNpmPackageDistTag(
@@ -73,13 +73,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the group
-    /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
+    /// - `tag`: Package dist-tag
     pub fn delete_group_package_npm_package_dist_tag(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        tag: impl Into<String>,
         package_name: impl Into<String>,
+        tag: impl Into<String>,
     ) -> DeleteGroupPackageNpmPackageDistTag<'_> {
         DeleteGroupPackageNpmPackageDistTag(
             runtime::Call::new(
@@ -202,14 +202,14 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `tag`: Package dist-tag
     /// - `package_name`:
+    /// - `tag`: Package dist-tag
     /// - `body`: The request body.
     pub fn update_project_package_npm_package_dist_tag(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        tag: impl Into<String>,
         package_name: impl Into<String>,
+        tag: impl Into<String>,
         body: impl Into<types::UpdateProjectPackageNpmPackageDistTagBody>,
     ) -> UpdateProjectPackageNpmPackageDistTag<'_> {
         UpdateProjectPackageNpmPackageDistTag(
@@ -236,13 +236,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
+    /// - `tag`: Package dist-tag
     pub fn delete_project_package_npm_package_dist_tag(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        tag: impl Into<String>,
         package_name: impl Into<String>,
+        tag: impl Into<String>,
     ) -> DeleteProjectPackageNpmPackageDistTag<'_> {
         DeleteProjectPackageNpmPackageDistTag(
             runtime::Call::new(
@@ -417,13 +417,13 @@ impl crate::Client {
     /// `PUT /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`
     ///
     /// Arguments:
-    /// - `tag`: Package dist-tag
     /// - `package_name`:
+    /// - `tag`: Package dist-tag
     /// - `body`: The request body.
     pub fn update_package_npm_package_dist_tag(
         &self,
-        tag: impl Into<String>,
         package_name: impl Into<String>,
+        tag: impl Into<String>,
         body: impl Into<types::UpdatePackageNpmPackageDistTagBody>,
     ) -> UpdatePackageNpmPackageDistTag<'_> {
         UpdatePackageNpmPackageDistTag(
@@ -445,12 +445,12 @@ impl crate::Client {
     /// `DELETE /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`
     ///
     /// Arguments:
-    /// - `tag`: Package dist-tag
     /// - `package_name`: Package name
+    /// - `tag`: Package dist-tag
     pub fn delete_package_npm_package_dist_tag(
         &self,
-        tag: impl Into<String>,
         package_name: impl Into<String>,
+        tag: impl Into<String>,
     ) -> DeletePackageNpmPackageDistTag<'_> {
         DeletePackageNpmPackageDistTag(
             runtime::Call::new(
@@ -522,102 +522,102 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_npm_package_dist_tags`]: `GET /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_npm_package_dist_tags`]. Send it with `.await`."]
     GetGroupPackageNpmPackageDistTags, runtime::Json < types::ApiEntitiesNpmPackageTag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_package_npm_package_dist_tag`]: `PUT /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_package_npm_package_dist_tag`]. Send it with `.await`."]
     UpdateGroupPackageNpmPackageDistTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_package_npm_package_dist_tag`]: `DELETE /api/v4/groups/{id}/-/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_package_npm_package_dist_tag`]. Send it with `.await`."]
     DeleteGroupPackageNpmPackageDistTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_advisory_bulk`]. Send it with `.await`."]
     CreateGroupPackageNpmNpmV1SecurityAdvisoryBulk, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/groups/{id}/-/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_package_npm_npm_v1_security_audit_quick`]. Send it with `.await`."]
     CreateGroupPackageNpmNpmV1SecurityAuditQuick, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_npm`]: `GET /api/v4/groups/{id}/-/packages/npm/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_npm`]. Send it with `.await`."]
     GetGroupPackageNpm, runtime::Json < types::ApiEntitiesNpmPackage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_npm_package_dist_tags`]: `GET /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_npm_package_dist_tags`]. Send it with `.await`."]
     GetProjectPackageNpmPackageDistTags, runtime::Json < types::ApiEntitiesNpmPackageTag
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_npm_package_dist_tag`]: `PUT /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_npm_package_dist_tag`]. Send it with `.await`."]
     UpdateProjectPackageNpmPackageDistTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_package_npm_package_dist_tag`]: `DELETE /api/v4/projects/{id}/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_package_npm_package_dist_tag`]. Send it with `.await`."]
     DeleteProjectPackageNpmPackageDistTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_advisory_bulk`]. Send it with `.await`."]
     CreateProjectPackageNpmNpmV1SecurityAdvisoryBulk, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/projects/{id}/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_npm_npm_v1_security_audit_quick`]. Send it with `.await`."]
     CreateProjectPackageNpmNpmV1SecurityAuditQuick, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_npm_by_file_name`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}/-/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_npm_by_file_name`]. Send it with `.await`."]
     GetProjectPackageNpmByFileName, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_npm`]: `GET /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_npm`]. Send it with `.await`."]
     GetProjectPackageNpm, runtime::Json < types::ApiEntitiesNpmPackage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_npm`]: `PUT /api/v4/projects/{id}/packages/npm/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_npm`]. Send it with `.await`."]
     UpdateProjectPackageNpm, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_npm_package_dist_tags`]: `GET /api/v4/packages/npm/-/package/{package_name}/dist-tags`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_npm_package_dist_tags`]. Send it with `.await`."]
     GetPackageNpmPackageDistTags, runtime::Json < types::ApiEntitiesNpmPackageTag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_package_npm_package_dist_tag`]: `PUT /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_package_npm_package_dist_tag`]. Send it with `.await`."]
     UpdatePackageNpmPackageDistTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_package_npm_package_dist_tag`]: `DELETE /api/v4/packages/npm/-/package/{package_name}/dist-tags/{tag}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_package_npm_package_dist_tag`]. Send it with `.await`."]
     DeletePackageNpmPackageDistTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_package_npm_npm_v1_security_advisory_bulk`]: `POST /api/v4/packages/npm/-/npm/v1/security/advisories/bulk`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_package_npm_npm_v1_security_advisory_bulk`]. Send it with `.await`."]
     CreatePackageNpmNpmV1SecurityAdvisoryBulk, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_package_npm_npm_v1_security_audit_quick`]: `POST /api/v4/packages/npm/-/npm/v1/security/audits/quick`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_package_npm_npm_v1_security_audit_quick`]. Send it with `.await`."]
     CreatePackageNpmNpmV1SecurityAuditQuick, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_npm`]: `GET /api/v4/packages/npm/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_npm`]. Send it with `.await`."]
     GetPackageNpm, runtime::Json < types::ApiEntitiesNpmPackage >
 );

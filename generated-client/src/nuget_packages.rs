@@ -33,18 +33,18 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`
     ///
     /// Arguments:
-    /// - `symbolchecksum`:
     /// - `id`: The group ID or full group path.
     /// - `file_name`: The symbol file name
     /// - `signature`: The symbol file signature
     /// - `same_file_name`:
+    /// - `symbolchecksum`:
     pub fn get_group_package_nuget_symbolfile(
         &self,
-        symbolchecksum: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
         signature: impl Into<String>,
         same_file_name: impl Into<String>,
+        symbolchecksum: impl Into<String>,
     ) -> GetGroupPackageNugetSymbolfile<'_> {
         GetGroupPackageNugetSymbolfile(
             runtime::Call::new(
@@ -209,18 +209,18 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`
     ///
     /// Arguments:
-    /// - `symbolchecksum`:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `file_name`: The symbol file name
     /// - `signature`: The symbol file signature
     /// - `same_file_name`:
+    /// - `symbolchecksum`:
     pub fn get_project_package_nuget_symbolfile(
         &self,
-        symbolchecksum: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
         file_name: impl Into<String>,
         signature: impl Into<String>,
         same_file_name: impl Into<String>,
+        symbolchecksum: impl Into<String>,
     ) -> GetProjectPackageNugetSymbolfile<'_> {
         GetProjectPackageNugetSymbolfile(
             runtime::Call::new(
@@ -660,39 +660,39 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_nuget_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/index`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_nuget_index`]. Send it with `.await`."]
     GetGroupPackageNugetIndex, runtime::Json < types::ApiEntitiesNugetServiceIndex >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_nuget_symbolfile`]: `GET /api/v4/groups/{id}/-/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_nuget_symbolfile`]. Send it with `.await`."]
     GetGroupPackageNugetSymbolfile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_nuget_v2`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_nuget_v2`]. Send it with `.await`."]
     GetGroupPackageNugetV2, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_nuget_v2_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/v2/$metadata`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_nuget_v2_metadata`]. Send it with `.await`."]
     GetGroupPackageNugetV2Metadata, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_nuget_metadata_index`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/index`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_nuget_metadata_index`]. Send it with `.await`."]
     GetGroupPackageNugetMetadataIndex, runtime::Json <
     types::ApiEntitiesNugetPackagesMetadata >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_nuget_metadata`]: `GET /api/v4/groups/{id}/-/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_nuget_metadata`]. Send it with `.await`."]
     GetGroupPackageNugetMetadata, runtime::Json < types::ApiEntitiesNugetPackageMetadata
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_nuget_query`]: `GET /api/v4/groups/{id}/-/packages/nuget/query`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_nuget_query`]. Send it with `.await`."]
     GetGroupPackageNugetQuery, runtime::Json < types::ApiEntitiesNugetSearchResults >
 );
 impl GetGroupPackageNugetQuery<'_> {
@@ -721,44 +721,44 @@ impl GetGroupPackageNugetQuery<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_index`]: `GET /api/v4/projects/{id}/packages/nuget/index`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_index`]. Send it with `.await`."]
     GetProjectPackageNugetIndex, runtime::Json < types::ApiEntitiesNugetServiceIndex >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_symbolfile`]: `GET /api/v4/projects/{id}/packages/nuget/symbolfiles/{file_name}/{signature}/{same_file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_symbolfile`]. Send it with `.await`."]
     GetProjectPackageNugetSymbolfile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_v2`]: `GET /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_v2`]. Send it with `.await`."]
     GetProjectPackageNugetV2, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_nuget_v2`]. Send it with `.await`."]
     UpdateProjectPackageNugetV2, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_v2_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/v2/$metadata`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_v2_metadata`]. Send it with `.await`."]
     GetProjectPackageNugetV2Metadata, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_metadata_index`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/index`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_metadata_index`]. Send it with `.await`."]
     GetProjectPackageNugetMetadataIndex, runtime::Json <
     types::ApiEntitiesNugetPackagesMetadata >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_metadata`]: `GET /api/v4/projects/{id}/packages/nuget/metadata/{package_name}/{package_version}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_metadata`]. Send it with `.await`."]
     GetProjectPackageNugetMetadata, runtime::Json <
     types::ApiEntitiesNugetPackageMetadata >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_query`]: `GET /api/v4/projects/{id}/packages/nuget/query`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_query`]. Send it with `.await`."]
     GetProjectPackageNugetQuery, runtime::Json < types::ApiEntitiesNugetSearchResults >
 );
 impl GetProjectPackageNugetQuery<'_> {
@@ -787,57 +787,57 @@ impl GetProjectPackageNugetQuery<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_download_index`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/index`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_download_index`]. Send it with `.await`."]
     GetProjectPackageNugetDownloadIndex, runtime::Json <
     types::ApiEntitiesNugetPackagesVersions >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_download`]: `GET /api/v4/projects/{id}/packages/nuget/download/{package_name}/{package_version}/{package_filename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_download`]. Send it with `.await`."]
     GetProjectPackageNugetDownload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_nuget`]. Send it with `.await`."]
     UpdateProjectPackageNuget, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_nuget`]: `PUT /api/v4/projects/{id}/packages/nuget/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_nuget`]. Send it with `.await`."]
     AuthorizeProjectPackageNuget, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_nuget_symbolpackage`]. Send it with `.await`."]
     UpdateProjectPackageNugetSymbolpackage, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_nuget_symbolpackage`]: `PUT /api/v4/projects/{id}/packages/nuget/symbolpackage/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_nuget_symbolpackage`]. Send it with `.await`."]
     AuthorizeProjectPackageNugetSymbolpackage, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_package_nuget`]: `DELETE /api/v4/projects/{id}/packages/nuget/{package_name}/{package_version}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_package_nuget`]. Send it with `.await`."]
     DeleteProjectPackageNuget, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_nuget_v2`]: `PUT /api/v4/projects/{id}/packages/nuget/v2/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_nuget_v2`]. Send it with `.await`."]
     AuthorizeProjectPackageNugetV2, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_v2_find_packages_by_id`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\\(\\)`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_v2_find_packages_by_id`]. Send it with `.await`."]
     GetProjectPackageNugetV2FindPackagesById, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_v2_packages`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\\(\\)`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_v2_packages`]. Send it with `.await`."]
     GetProjectPackageNugetV2Packages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_v2_package`]: `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\\(Id='*package_name',Version='*package_version'\\)`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_nuget_v2_package`]. Send it with `.await`."]
     GetProjectPackageNugetV2Package, runtime::Bytes
 );

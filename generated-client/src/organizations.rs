@@ -38,7 +38,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_organization`]: `POST /api/v4/organizations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_organization`]. Send it with `.await`."]
     CreateOrganization, runtime::Json < types::ApiEntitiesOrganizationsOrganization >
 );
 impl CreateOrganization<'_> {

@@ -62,7 +62,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_package_package_files`]: `GET /api/v4/projects/{id}/packages/{package_id}/package_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_package_package_files`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectPackagePackageFiles, runtime::Paged < types::ApiEntitiesPackageFile >
 );
 impl ListProjectPackagePackageFiles<'_> {
@@ -81,6 +81,6 @@ impl ListProjectPackagePackageFiles<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_package_package_file`]: `DELETE /api/v4/projects/{id}/packages/{package_id}/package_files/{package_file_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_package_package_file`]. Send it with `.await`."]
     DeleteProjectPackagePackageFile, runtime::Empty
 );

@@ -86,22 +86,22 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_pages`]: `GET /api/v4/projects/{id}/pages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_pages`]. Send it with `.await`."]
     GetProjectPages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_pages`]: `DELETE /api/v4/projects/{id}/pages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_pages`]. Send it with `.await`."]
     DeleteProjectPages, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_pages`]: `PATCH /api/v4/projects/{id}/pages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_pages`]. Send it with `.await`."]
     UpdateProjectPages, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_page_domains`]: `GET /api/v4/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_page_domains`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListPageDomains, runtime::Paged < types::ApiEntitiesPagesDomainBasic >
 );
 impl ListPageDomains<'_> {

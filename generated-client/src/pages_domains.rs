@@ -31,7 +31,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_page_domains`]: `GET /api/v4/projects/{id}/pages/domains`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_page_domains`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectPageDomains, runtime::Paged < types::ApiEntitiesPagesDomain >
 );
 impl ListProjectPageDomains<'_> {

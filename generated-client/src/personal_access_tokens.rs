@@ -212,29 +212,29 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::rotate_group_access_token_self`]: `POST /api/v4/groups/{id}/access_tokens/self/rotate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::rotate_group_access_token_self`]. Send it with `.await`."]
     RotateGroupAccessTokenSelf, runtime::Json <
     types::ApiEntitiesResourceAccessTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::rotate_project_access_token_self`]: `POST /api/v4/projects/{id}/access_tokens/self/rotate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::rotate_project_access_token_self`]. Send it with `.await`."]
     RotateProjectAccessTokenSelf, runtime::Json <
     types::ApiEntitiesResourceAccessTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_personal_access_token_self`]: `GET /api/v4/personal_access_tokens/self`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_personal_access_token_self`]. Send it with `.await`."]
     GetPersonalAccessTokenSelf, runtime::Json < types::ApiEntitiesPersonalAccessToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_personal_access_token_self`]: `DELETE /api/v4/personal_access_tokens/self`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_personal_access_token_self`]. Send it with `.await`."]
     DeletePersonalAccessTokenSelf, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_personal_access_token_self_associations`]: `GET /api/v4/personal_access_tokens/self/associations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_personal_access_token_self_associations`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListPersonalAccessTokenSelfAssociations, runtime::Paged <
     types::ApiEntitiesPersonalAccessToken >
 );
@@ -270,13 +270,13 @@ impl ListPersonalAccessTokenSelfAssociations<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::rotate_personal_access_token_self`]: `POST /api/v4/personal_access_tokens/self/rotate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::rotate_personal_access_token_self`]. Send it with `.await`."]
     RotatePersonalAccessTokenSelf, runtime::Json <
     types::ApiEntitiesPersonalAccessTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_personal_access_tokens`]: `GET /api/v4/personal_access_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_personal_access_tokens`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListPersonalAccessTokens, runtime::Paged < types::ApiEntitiesPersonalAccessToken >
 );
 impl ListPersonalAccessTokens<'_> {
@@ -375,18 +375,18 @@ impl ListPersonalAccessTokens<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_personal_access_token`]: `GET /api/v4/personal_access_tokens/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_personal_access_token`]. Send it with `.await`."]
     GetPersonalAccessToken, runtime::Json <
     types::ApiEntitiesPersonalAccessTokenWithLastUsedIps >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_personal_access_token`]: `DELETE /api/v4/personal_access_tokens/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_personal_access_token`]. Send it with `.await`."]
     DeletePersonalAccessToken, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::rotate_personal_access_token`]: `POST /api/v4/personal_access_tokens/{id}/rotate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::rotate_personal_access_token`]. Send it with `.await`."]
     RotatePersonalAccessToken, runtime::Json <
     types::ApiEntitiesPersonalAccessTokenWithToken >
 );

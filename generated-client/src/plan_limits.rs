@@ -47,7 +47,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_application_plan_limits`]: `GET /api/v4/application/plan_limits`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_application_plan_limits`]. Send it with `.await`."]
     GetApplicationPlanLimits, runtime::Json < types::ApiEntitiesPlanLimit >
 );
 impl GetApplicationPlanLimits<'_> {
@@ -60,6 +60,6 @@ impl GetApplicationPlanLimits<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_application_plan_limits`]: `PUT /api/v4/application/plan_limits`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_application_plan_limits`]. Send it with `.await`."]
     UpdateApplicationPlanLimits, runtime::Json < types::ApiEntitiesPlanLimit >
 );

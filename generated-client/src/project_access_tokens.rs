@@ -130,7 +130,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_access_tokens`]: `GET /api/v4/projects/{id}/access_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_access_tokens`]. Send it with `.await`."]
     ListProjectAccessTokens, runtime::Json < Vec < types::ApiEntitiesResourceAccessToken
     > >
 );
@@ -146,23 +146,23 @@ impl ListProjectAccessTokens<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_access_token`]: `POST /api/v4/projects/{id}/access_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_access_token`]. Send it with `.await`."]
     CreateProjectAccessToken, runtime::Json <
     types::ApiEntitiesResourceAccessTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_access_token`]: `GET /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_access_token`]. Send it with `.await`."]
     GetProjectAccessToken, runtime::Json < types::ApiEntitiesResourceAccessToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_access_token`]: `DELETE /api/v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_access_token`]. Send it with `.await`."]
     DeleteProjectAccessToken, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::rotate_project_access_token`]: `POST /api/v4/projects/{id}/access_tokens/{token_id}/rotate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::rotate_project_access_token`]. Send it with `.await`."]
     RotateProjectAccessToken, runtime::Json <
     types::ApiEntitiesResourceAccessTokenWithToken >
 );

@@ -28,6 +28,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_avatar`]: `GET /api/v4/projects/{id}/avatar`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_avatar`]. Send it with `.await`."]
     GetProjectAvatar, runtime::Bytes
 );

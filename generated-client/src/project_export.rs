@@ -147,27 +147,27 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_export`]: `GET /api/v4/projects/{id}/export`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_export`]. Send it with `.await`."]
     GetProjectExport, runtime::Json < types::ApiEntitiesProjectExportStatus >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_export`]: `POST /api/v4/projects/{id}/export`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_export`]. Send it with `.await`."]
     CreateProjectExport, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_export_download`]: `GET /api/v4/projects/{id}/export/download`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_export_download`]. Send it with `.await`."]
     GetProjectExportDownload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_export_relation`]: `POST /api/v4/projects/{id}/export_relations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_export_relation`]. Send it with `.await`."]
     CreateProjectExportRelation, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_export_relation_download`]: `GET /api/v4/projects/{id}/export_relations/download`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_export_relation_download`]. Send it with `.await`."]
     GetProjectExportRelationDownload, runtime::Bytes
 );
 impl GetProjectExportRelationDownload<'_> {
@@ -182,7 +182,7 @@ impl GetProjectExportRelationDownload<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_export_relation_status`]: `GET /api/v4/projects/{id}/export_relations/status`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_export_relation_status`]. Send it with `.await`."]
     ListProjectExportRelationStatus, runtime::Json < Vec <
     types::ApiEntitiesBulkImportsExportStatus > >
 );

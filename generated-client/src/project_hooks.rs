@@ -129,7 +129,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_hooks`]: `GET /api/v4/projects/{id}/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_hooks`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectHooks, runtime::Paged < types::ApiEntitiesProjectHook >
 );
 impl ListProjectHooks<'_> {
@@ -148,21 +148,21 @@ impl ListProjectHooks<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_hook`]: `POST /api/v4/projects/{id}/hooks`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_hook`]. Send it with `.await`."]
     CreateProjectHook, runtime::Json < types::ApiEntitiesProjectHook >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_hook`]: `GET /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_hook`]. Send it with `.await`."]
     GetProjectHook, runtime::Json < types::ApiEntitiesProjectHook >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_hook`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_hook`]. Send it with `.await`."]
     UpdateProjectHook, runtime::Json < types::ApiEntitiesProjectHook >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_hook`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_hook`]. Send it with `.await`."]
     DeleteProjectHook, runtime::Empty
 );

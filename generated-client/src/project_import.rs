@@ -212,12 +212,12 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_import`]: `POST /api/v4/projects/import/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_import`]. Send it with `.await`."]
     AuthorizeProjectImport, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::import_project`]: `POST /api/v4/projects/import`. Send it with `.await`."]
+    " Request builder of [`crate::Client::import_project`]. Send it with `.await`."]
     ImportProject, runtime::Json < types::ApiEntitiesProjectImportStatus >
 );
 impl ImportProject<'_> {
@@ -1259,12 +1259,12 @@ impl ImportProject<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_import`]: `GET /api/v4/projects/{id}/import`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_import`]. Send it with `.await`."]
     GetProjectImport, runtime::Json < types::ApiEntitiesProjectImportStatus >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_remote_import`]: `POST /api/v4/projects/remote-import`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_remote_import`]. Send it with `.await`."]
     CreateProjectRemoteImport, runtime::Json < types::ApiEntitiesProjectImportStatus >
 );
 impl CreateProjectRemoteImport<'_> {
@@ -2266,12 +2266,12 @@ impl CreateProjectRemoteImport<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_import_relation`]: `POST /api/v4/projects/import-relation/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_import_relation`]. Send it with `.await`."]
     AuthorizeProjectImportRelation, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::import_project_relation`]: `POST /api/v4/projects/import-relation`. Send it with `.await`."]
+    " Request builder of [`crate::Client::import_project_relation`]. Send it with `.await`."]
     ImportProjectRelation, runtime::Json < types::ApiEntitiesRelationImportTracker >
 );
 impl ImportProjectRelation<'_> {
@@ -2318,12 +2318,12 @@ impl ImportProjectRelation<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_relation_imports`]: `GET /api/v4/projects/{id}/relation-imports`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_relation_imports`]. Send it with `.await`."]
     GetProjectRelationImports, runtime::Json < types::ApiEntitiesProjectImportStatus >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_remote_import_s3`]: `POST /api/v4/projects/remote-import-s3`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_remote_import_s3`]. Send it with `.await`."]
     CreateProjectRemoteImportS3, runtime::Json < types::ApiEntitiesProjectImportStatus >
 );
 impl CreateProjectRemoteImportS3<'_> {

@@ -52,11 +52,11 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_import_bitbucket`]: `POST /api/v4/import/bitbucket`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_import_bitbucket`]. Send it with `.await`."]
     CreateImportBitbucket, runtime::Json < types::ProjectImportEntity >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_import_bitbucket_server`]: `POST /api/v4/import/bitbucket_server`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_import_bitbucket_server`]. Send it with `.await`."]
     CreateImportBitbucketServer, runtime::Json < types::ProjectEntity >
 );

@@ -52,11 +52,11 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_import_github`]: `POST /api/v4/import/github`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_import_github`]. Send it with `.await`."]
     CreateImportGithub, runtime::Json < types::ProjectEntity >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::cancel_import_github`]: `POST /api/v4/import/github/cancel`. Send it with `.await`."]
+    " Request builder of [`crate::Client::cancel_import_github`]. Send it with `.await`."]
     CancelImportGithub, runtime::Json < types::ProjectImportEntity >
 );

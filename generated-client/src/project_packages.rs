@@ -102,7 +102,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_packages`]: `GET /api/v4/projects/{id}/packages`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_packages`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectPackages, runtime::Paged < types::ApiEntitiesPackage >
 );
 impl ListProjectPackages<'_> {
@@ -160,17 +160,17 @@ impl ListProjectPackages<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package`]: `GET /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package`]. Send it with `.await`."]
     GetProjectPackage, runtime::Json < types::ApiEntitiesPackage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_package`]: `DELETE /api/v4/projects/{id}/packages/{package_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_package`]. Send it with `.await`."]
     DeleteProjectPackage, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_package_pipelines`]: `GET /api/v4/projects/{id}/packages/{package_id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_package_pipelines`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectPackagePipelines, runtime::Paged < types::ApiEntitiesPackagePipeline >
 );
 impl ListProjectPackagePipelines<'_> {

@@ -72,7 +72,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_storage_moves`]: `GET /api/v4/project_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_storage_moves`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryStorageMoves, runtime::Paged <
     types::ApiEntitiesProjectsRepositoryStorageMove >
 );
@@ -92,12 +92,12 @@ impl ListProjectRepositoryStorageMoves<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_storage_move`]: `POST /api/v4/project_repository_storage_moves`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_storage_move`]. Send it with `.await`."]
     CreateProjectRepositoryStorageMove, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_storage_move`]: `GET /api/v4/project_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_storage_move`]. Send it with `.await`."]
     GetProjectRepositoryStorageMove, runtime::Json <
     types::ApiEntitiesProjectsRepositoryStorageMove >
 );

@@ -208,7 +208,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_snippets`]: `GET /api/v4/projects/{id}/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_snippets`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectSnippets, runtime::Paged < types::ApiEntitiesProjectSnippet >
 );
 impl ListProjectSnippets<'_> {
@@ -227,36 +227,36 @@ impl ListProjectSnippets<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_snippet`]: `POST /api/v4/projects/{id}/snippets`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_snippet`]. Send it with `.await`."]
     CreateProjectSnippet, runtime::Json < types::ApiEntitiesProjectSnippet >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_snippet`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_snippet`]. Send it with `.await`."]
     GetProjectSnippet, runtime::Json < types::ApiEntitiesProjectSnippet >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_snippet`]: `PUT /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_snippet`]. Send it with `.await`."]
     UpdateProjectSnippet, runtime::Json < types::ApiEntitiesProjectSnippet >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_snippet`]: `DELETE /api/v4/projects/{id}/snippets/{snippet_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_snippet`]. Send it with `.await`."]
     DeleteProjectSnippet, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_snippet_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/raw`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_snippet_raw`]. Send it with `.await`."]
     GetProjectSnippetRaw, runtime::Json < types::ApiEntitiesProjectSnippet >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_snippet_file_raw`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/files/{ref}/{file_path}/raw`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_snippet_file_raw`]. Send it with `.await`."]
     GetProjectSnippetFileRaw, runtime::Json < types::ApiEntitiesProjectSnippet >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_snippet_user_agent_detail`]: `GET /api/v4/projects/{id}/snippets/{snippet_id}/user_agent_detail`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_snippet_user_agent_detail`]. Send it with `.await`."]
     GetProjectSnippetUserAgentDetail, runtime::Json < types::ApiEntitiesUserAgentDetail >
 );

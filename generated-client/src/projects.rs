@@ -69,16 +69,16 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `ref_name`: Branch or tag name in repository. `HEAD` or `SHA` references are not supported.
-    /// - `job`: The name of the job.
     /// - `artifact_path`: Path to a file inside the artifacts archive.
+    /// - `job`: The name of the job.
     ///
     /// Optional parameters are set on the returned [`GetProjectJobArtifactRaw`].
     pub fn get_project_job_artifact_raw(
         &self,
         id: impl Into<runtime::IdOrPath>,
         ref_name: impl Into<String>,
-        job: impl Into<String>,
         artifact_path: impl Into<String>,
+        job: impl Into<String>,
     ) -> GetProjectJobArtifactRaw<'_> {
         GetProjectJobArtifactRaw(
             runtime::Call::new(
@@ -995,7 +995,33 @@ impl crate::Client {
     }
     /// Trigger a GitLab project pipeline
     ///
-    /// `POST /api/v4/projects/{id}/(ref/{ref}/)trigger/pipeline`
+    /// `POST /api/v4/projects/{id}/trigger/pipeline`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): Trigger a GitLab project pipeline.
+    pub fn create_project_trigger_pipeline(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::PostApiV4ProjectsIdRefRefTriggerPipeline>,
+    ) -> CreateProjectTriggerPipeline<'_> {
+        CreateProjectTriggerPipeline(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/trigger/pipeline",
+                    &[&Into::<runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<types::PostApiV4ProjectsIdRefRefTriggerPipeline>::into(body),
+                ),
+        )
+    }
+    /// Trigger a GitLab project pipeline
+    ///
+    /// `POST /api/v4/projects/{id}/ref/{ref}/trigger/pipeline`
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
@@ -1007,17 +1033,17 @@ impl crate::Client {
         &self,
         id: impl Into<runtime::IdOrPath>,
         r#ref: impl Into<String>,
-        body: impl Into<types::CreateProjectRefTriggerPipelineBody>,
+        body: impl Into<types::PostApiV4ProjectsIdRefRefTriggerPipeline>,
     ) -> CreateProjectRefTriggerPipeline<'_> {
         CreateProjectRefTriggerPipeline(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
-                    "api/v4/projects/{}/(ref/{}/)trigger/pipeline",
+                    "api/v4/projects/{}/ref/{}/trigger/pipeline",
                     &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(r#ref)],
                 )
                 .json_body(
-                    &Into::<types::CreateProjectRefTriggerPipelineBody>::into(body),
+                    &Into::<types::PostApiV4ProjectsIdRefRefTriggerPipeline>::into(body),
                 ),
         )
     }
@@ -3945,12 +3971,12 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::publish_project_catalog`]: `POST /api/v4/projects/{id}/catalog/publish`. Send it with `.await`."]
+    " Request builder of [`crate::Client::publish_project_catalog`]. Send it with `.await`."]
     PublishProjectCatalog, runtime::Json < types::ApiEntitiesCiCatalogResourcesVersion >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_job_artifact_download`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/download`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_job_artifact_download`]. Send it with `.await`."]
     GetProjectJobArtifactDownload, runtime::Bytes
 );
 impl GetProjectJobArtifactDownload<'_> {
@@ -3961,7 +3987,7 @@ impl GetProjectJobArtifactDownload<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_job_artifact_raw`]: `GET /api/v4/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_job_artifact_raw`]. Send it with `.await`."]
     GetProjectJobArtifactRaw, runtime::Bytes
 );
 impl GetProjectJobArtifactRaw<'_> {
@@ -3972,7 +3998,7 @@ impl GetProjectJobArtifactRaw<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_job_artifacts`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_job_artifacts`]. Send it with `.await`."]
     GetProjectJobArtifacts, runtime::Bytes
 );
 impl GetProjectJobArtifacts<'_> {
@@ -3983,12 +4009,12 @@ impl GetProjectJobArtifacts<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_job_artifacts`]: `DELETE /api/v4/projects/{id}/jobs/{job_id}/artifacts`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_job_artifacts`]. Send it with `.await`."]
     DeleteProjectJobArtifacts, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_job_artifact`]: `GET /api/v4/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_job_artifact`]. Send it with `.await`."]
     GetProjectJobArtifact, runtime::Bytes
 );
 impl GetProjectJobArtifact<'_> {
@@ -3999,17 +4025,17 @@ impl GetProjectJobArtifact<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_job_artifact_keep`]: `POST /api/v4/projects/{id}/jobs/{job_id}/artifacts/keep`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_job_artifact_keep`]. Send it with `.await`."]
     CreateProjectJobArtifactKeep, runtime::Json < types::ApiEntitiesCiJob >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_artifacts`]: `DELETE /api/v4/projects/{id}/artifacts`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_artifacts`]. Send it with `.await`."]
     DeleteProjectArtifacts, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_jobs`]: `GET /api/v4/projects/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_jobs`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectJobs, runtime::Paged < types::ApiEntitiesCiJob >
 );
 impl ListProjectJobs<'_> {
@@ -4040,37 +4066,37 @@ impl ListProjectJobs<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_job`]: `GET /api/v4/projects/{id}/jobs/{job_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_job`]. Send it with `.await`."]
     GetProjectJob, runtime::Json < types::ApiEntitiesCiJob >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_job_trace`]: `GET /api/v4/projects/{id}/jobs/{job_id}/trace`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_job_trace`]. Send it with `.await`."]
     GetProjectJobTrace, runtime::Json < types::ApiEntitiesCiJob >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::cancel_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/cancel`. Send it with `.await`."]
+    " Request builder of [`crate::Client::cancel_project_job`]. Send it with `.await`."]
     CancelProjectJob, runtime::Json < types::ApiEntitiesCiJob >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::retry_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/retry`. Send it with `.await`."]
+    " Request builder of [`crate::Client::retry_project_job`]. Send it with `.await`."]
     RetryProjectJob, runtime::Json < types::ApiEntitiesCiJob >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::erase_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/erase`. Send it with `.await`."]
+    " Request builder of [`crate::Client::erase_project_job`]. Send it with `.await`."]
     EraseProjectJob, runtime::Json < types::ApiEntitiesCiJob >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::play_project_job`]: `POST /api/v4/projects/{id}/jobs/{job_id}/play`. Send it with `.await`."]
+    " Request builder of [`crate::Client::play_project_job`]. Send it with `.await`."]
     PlayProjectJob, runtime::Json < types::ApiEntitiesCiJobBasic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_pipelines`]: `GET /api/v4/projects/{id}/pipelines`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_pipelines`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectPipelines, runtime::Paged < types::ApiEntitiesCiPipelineBasic >
 );
 impl ListProjectPipelines<'_> {
@@ -4162,12 +4188,12 @@ impl ListProjectPipelines<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_pipeline`]: `POST /api/v4/projects/{id}/pipeline`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_pipeline`]. Send it with `.await`."]
     CreateProjectPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_pipeline_latest`]: `GET /api/v4/projects/{id}/pipelines/latest`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_pipeline_latest`]. Send it with `.await`."]
     GetProjectPipelineLatest, runtime::Json < types::ApiEntitiesCiPipelineWithMetadata >
 );
 impl GetProjectPipelineLatest<'_> {
@@ -4178,17 +4204,17 @@ impl GetProjectPipelineLatest<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_pipeline`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_pipeline`]. Send it with `.await`."]
     GetProjectPipeline, runtime::Json < types::ApiEntitiesCiPipelineWithMetadata >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_pipeline`]: `DELETE /api/v4/projects/{id}/pipelines/{pipeline_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_pipeline`]. Send it with `.await`."]
     DeleteProjectPipeline, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_pipeline_jobs`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_pipeline_jobs`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectPipelineJobs, runtime::Paged < types::ApiEntitiesCiJob >
 );
 impl ListProjectPipelineJobs<'_> {
@@ -4219,7 +4245,7 @@ impl ListProjectPipelineJobs<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_pipeline_bridges`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/bridges`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_pipeline_bridges`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectPipelineBridges, runtime::Paged < types::ApiEntitiesCiBridge >
 );
 impl ListProjectPipelineBridges<'_> {
@@ -4244,38 +4270,38 @@ impl ListProjectPipelineBridges<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_pipeline_variables`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/variables`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_pipeline_variables`]. Send it with `.await`."]
     ListProjectPipelineVariables, runtime::Json < Vec < types::ApiEntitiesCiVariable > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_pipeline_test_report`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_pipeline_test_report`]. Send it with `.await`."]
     GetProjectPipelineTestReport, runtime::Json < types::TestReportEntity >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_pipeline_test_report_summary`]: `GET /api/v4/projects/{id}/pipelines/{pipeline_id}/test_report_summary`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_pipeline_test_report_summary`]. Send it with `.await`."]
     GetProjectPipelineTestReportSummary, runtime::Json < types::TestReportSummaryEntity >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_pipeline_metadata`]: `PUT /api/v4/projects/{id}/pipelines/{pipeline_id}/metadata`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_pipeline_metadata`]. Send it with `.await`."]
     UpdateProjectPipelineMetadata, runtime::Json <
     types::ApiEntitiesCiPipelineWithMetadata >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::retry_project_pipeline`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/retry`. Send it with `.await`."]
+    " Request builder of [`crate::Client::retry_project_pipeline`]. Send it with `.await`."]
     RetryProjectPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::cancel_project_pipeline`]: `POST /api/v4/projects/{id}/pipelines/{pipeline_id}/cancel`. Send it with `.await`."]
+    " Request builder of [`crate::Client::cancel_project_pipeline`]. Send it with `.await`."]
     CancelProjectPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_pipeline_schedules`]: `GET /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_pipeline_schedules`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectPipelineSchedules, runtime::Paged < types::ApiEntitiesCiPipelineSchedule >
 );
 impl ListProjectPipelineSchedules<'_> {
@@ -4302,67 +4328,72 @@ impl ListProjectPipelineSchedules<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_pipeline_schedule`]: `POST /api/v4/projects/{id}/pipeline_schedules`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_pipeline_schedule`]. Send it with `.await`."]
     CreateProjectPipelineSchedule, runtime::Json <
     types::ApiEntitiesCiPipelineScheduleDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_pipeline_schedule`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_pipeline_schedule`]. Send it with `.await`."]
     GetProjectPipelineSchedule, runtime::Json <
     types::ApiEntitiesCiPipelineScheduleDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_pipeline_schedule`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_pipeline_schedule`]. Send it with `.await`."]
     UpdateProjectPipelineSchedule, runtime::Json <
     types::ApiEntitiesCiPipelineScheduleDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_pipeline_schedule`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_pipeline_schedule`]. Send it with `.await`."]
     DeleteProjectPipelineSchedule, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_pipeline_schedule_pipelines`]: `GET /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/pipelines`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_pipeline_schedule_pipelines`]. Send it with `.await`."]
     ListProjectPipelineSchedulePipelines, runtime::Json < Vec <
     types::ApiEntitiesCiPipelineBasic > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::take_project_pipeline_schedule_ownership`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/take_ownership`. Send it with `.await`."]
+    " Request builder of [`crate::Client::take_project_pipeline_schedule_ownership`]. Send it with `.await`."]
     TakeProjectPipelineScheduleOwnership, runtime::Json <
     types::ApiEntitiesCiPipelineScheduleDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::play_project_pipeline_schedule`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/play`. Send it with `.await`."]
+    " Request builder of [`crate::Client::play_project_pipeline_schedule`]. Send it with `.await`."]
     PlayProjectPipelineSchedule, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_pipeline_schedule_variable`]: `POST /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_pipeline_schedule_variable`]. Send it with `.await`."]
     CreateProjectPipelineScheduleVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_pipeline_schedule_variable`]: `PUT /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_pipeline_schedule_variable`]. Send it with `.await`."]
     UpdateProjectPipelineScheduleVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_pipeline_schedule_variable`]: `DELETE /api/v4/projects/{id}/pipeline_schedules/{pipeline_schedule_id}/variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_pipeline_schedule_variable`]. Send it with `.await`."]
     DeleteProjectPipelineScheduleVariable, runtime::Json < types::ApiEntitiesCiVariable >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_ref_trigger_pipeline`]: `POST /api/v4/projects/{id}/(ref/{ref}/)trigger/pipeline`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_trigger_pipeline`]. Send it with `.await`."]
+    CreateProjectTriggerPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_ref_trigger_pipeline`]. Send it with `.await`."]
     CreateProjectRefTriggerPipeline, runtime::Json < types::ApiEntitiesCiPipeline >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_triggers`]: `GET /api/v4/projects/{id}/triggers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_triggers`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectTriggers, runtime::Paged < types::ApiEntitiesTrigger >
 );
 impl ListProjectTriggers<'_> {
@@ -4381,27 +4412,27 @@ impl ListProjectTriggers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_trigger`]: `POST /api/v4/projects/{id}/triggers`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_trigger`]. Send it with `.await`."]
     CreateProjectTrigger, runtime::Json < types::ApiEntitiesTrigger >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_trigger`]: `GET /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_trigger`]. Send it with `.await`."]
     GetProjectTrigger, runtime::Json < types::ApiEntitiesTrigger >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_trigger`]: `PUT /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_trigger`]. Send it with `.await`."]
     UpdateProjectTrigger, runtime::Json < types::ApiEntitiesTrigger >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_trigger`]: `DELETE /api/v4/projects/{id}/triggers/{trigger_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_trigger`]. Send it with `.await`."]
     DeleteProjectTrigger, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_statuses`]: `GET /api/v4/projects/{id}/repository/commits/{sha}/statuses`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_commit_statuses`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryCommitStatuses, runtime::Paged < types::ApiEntitiesCommitStatus
     >
 );
@@ -4455,58 +4486,58 @@ impl ListProjectRepositoryCommitStatuses<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_status`]: `POST /api/v4/projects/{id}/statuses/{sha}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_status`]. Send it with `.await`."]
     CreateProjectStatus, runtime::Json < types::ApiEntitiesCommitStatus >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_draft_notes`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_merge_request_draft_notes`]. Send it with `.await`."]
     ListProjectMergeRequestDraftNotes, runtime::Json < Vec < types::ApiEntitiesDraftNote
     > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_merge_request_draft_note`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_merge_request_draft_note`]. Send it with `.await`."]
     CreateProjectMergeRequestDraftNote, runtime::Json < types::ApiEntitiesDraftNote >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_draft_note`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_draft_note`]. Send it with `.await`."]
     GetProjectMergeRequestDraftNote, runtime::Json < types::ApiEntitiesDraftNote >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_merge_request_draft_note`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_merge_request_draft_note`]. Send it with `.await`."]
     UpdateProjectMergeRequestDraftNote, runtime::Json < types::ApiEntitiesDraftNote >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_merge_request_draft_note`]: `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_merge_request_draft_note`]. Send it with `.await`."]
     DeleteProjectMergeRequestDraftNote, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::publish_project_merge_request_draft_note`]: `PUT /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/{draft_note_id}/publish`. Send it with `.await`."]
+    " Request builder of [`crate::Client::publish_project_merge_request_draft_note`]. Send it with `.await`."]
     PublishProjectMergeRequestDraftNote, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_merge_request_draft_note_bulk_publish`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/draft_notes/bulk_publish`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_merge_request_draft_note_bulk_publish`]. Send it with `.await`."]
     CreateProjectMergeRequestDraftNoteBulkPublish, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_file_blame`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_file_blame`]. Send it with `.await`."]
     GetProjectRepositoryFileBlame, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::head_project_repository_file_blame`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}/blame`. Send it with `.await`."]
+    " Request builder of [`crate::Client::head_project_repository_file_blame`]. Send it with `.await`."]
     HeadProjectRepositoryFileBlame, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_file_raw`]: `GET /api/v4/projects/{id}/repository/files/{file_path}/raw`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_file_raw`]. Send it with `.await`."]
     GetProjectRepositoryFileRaw, runtime::Bytes
 );
 impl GetProjectRepositoryFileRaw<'_> {
@@ -4523,22 +4554,22 @@ impl GetProjectRepositoryFileRaw<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_file`]: `GET /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_file`]. Send it with `.await`."]
     GetProjectRepositoryFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_repository_file`]: `PUT /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_repository_file`]. Send it with `.await`."]
     UpdateProjectRepositoryFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_file`]: `POST /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_file`]. Send it with `.await`."]
     CreateProjectRepositoryFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_repository_file`]: `DELETE /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_repository_file`]. Send it with `.await`."]
     DeleteProjectRepositoryFile, runtime::Empty
 );
 impl DeleteProjectRepositoryFile<'_> {
@@ -4557,17 +4588,17 @@ impl DeleteProjectRepositoryFile<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::head_project_repository_file`]: `HEAD /api/v4/projects/{id}/repository/files/{file_path}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::head_project_repository_file`]. Send it with `.await`."]
     HeadProjectRepositoryFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_upload`]: `POST /api/v4/projects/{id}/uploads/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_upload`]. Send it with `.await`."]
     AuthorizeProjectUpload, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_uploads`]: `GET /api/v4/projects/{id}/uploads`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_uploads`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectUploads, runtime::Paged < types::ApiEntitiesMarkdownUploadAdmin >
 );
 impl ListProjectUploads<'_> {
@@ -4586,66 +4617,66 @@ impl ListProjectUploads<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_upload`]: `POST /api/v4/projects/{id}/uploads`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_upload`]. Send it with `.await`."]
     CreateProjectUpload, runtime::Json < types::ApiEntitiesProjectUpload >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_upload`]: `GET /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_upload`]. Send it with `.await`."]
     GetProjectUpload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_upload`]: `DELETE /api/v4/projects/{id}/uploads/{upload_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_upload`]. Send it with `.await`."]
     DeleteProjectUpload, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_upload_by_secret`]: `GET /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_upload_by_secret`]. Send it with `.await`."]
     GetProjectUploadBySecret, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_upload_by_secret`]: `DELETE /api/v4/projects/{id}/uploads/{secret}/{filename}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_upload_by_secret`]. Send it with `.await`."]
     DeleteProjectUploadBySecret, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_approvals`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_approvals`]. Send it with `.await`."]
     GetProjectMergeRequestApprovals, runtime::Json <
     types::ApiEntitiesMergeRequestApprovals >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_merge_request_approval`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approvals`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_merge_request_approval`]. Send it with `.await`."]
     CreateProjectMergeRequestApproval, runtime::Json < types::EeApiEntitiesApprovalState
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::approve_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approve`. Send it with `.await`."]
+    " Request builder of [`crate::Client::approve_project_merge_request`]. Send it with `.await`."]
     ApproveProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequestApprovals >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::unapprove_project_merge_request`]: `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/unapprove`. Send it with `.await`."]
+    " Request builder of [`crate::Client::unapprove_project_merge_request`]. Send it with `.await`."]
     UnapproveProjectMergeRequest, runtime::Json < types::ApiEntitiesMergeRequestApprovals
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_approval_state`]: `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/approval_state`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_approval_state`]. Send it with `.await`."]
     GetProjectMergeRequestApprovalState, runtime::Json <
     types::EeApiEntitiesMergeRequestApprovalState >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_create_ci_config`]: `POST /api/v4/projects/{id}/create_ci_config`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_create_ci_config`]. Send it with `.await`."]
     CreateProjectCreateCiConfig, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_page_domain`]: `POST /api/v4/projects/{id}/pages/domains`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_page_domain`]. Send it with `.await`."]
     CreateProjectPageDomain, runtime::Json < types::ApiEntitiesPagesDomain >
 );
 impl CreateProjectPageDomain<'_> {
@@ -4674,12 +4705,12 @@ impl CreateProjectPageDomain<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_page_domain`]: `GET /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_page_domain`]. Send it with `.await`."]
     GetProjectPageDomain, runtime::Json < types::ApiEntitiesPagesDomain >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_page_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_page_domain`]. Send it with `.await`."]
     UpdateProjectPageDomain, runtime::Empty
 );
 impl UpdateProjectPageDomain<'_> {
@@ -4698,40 +4729,40 @@ impl UpdateProjectPageDomain<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_page_domain`]: `DELETE /api/v4/projects/{id}/pages/domains/{domain}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_page_domain`]. Send it with `.await`."]
     DeleteProjectPageDomain, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::verify_project_page_domain`]: `PUT /api/v4/projects/{id}/pages/domains/{domain}/verify`. Send it with `.await`."]
+    " Request builder of [`crate::Client::verify_project_page_domain`]. Send it with `.await`."]
     VerifyProjectPageDomain, runtime::Json < types::ApiEntitiesPagesDomain >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_registry_protection_repository_rules`]: `GET /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_registry_protection_repository_rules`]. Send it with `.await`."]
     ListProjectRegistryProtectionRepositoryRules, runtime::Json < Vec <
     types::ApiEntitiesProjectsContainerRegistryProtectionRule > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_registry_protection_repository_rule`]: `POST /api/v4/projects/{id}/registry/protection/repository/rules`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_registry_protection_repository_rule`]. Send it with `.await`."]
     CreateProjectRegistryProtectionRepositoryRule, runtime::Json <
     types::ApiEntitiesProjectsContainerRegistryProtectionRule >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_registry_protection_repository_rule`]: `DELETE /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_registry_protection_repository_rule`]. Send it with `.await`."]
     DeleteProjectRegistryProtectionRepositoryRule, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_registry_protection_repository_rule`]: `PATCH /api/v4/projects/{id}/registry/protection/repository/rules/{protection_rule_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_registry_protection_repository_rule`]. Send it with `.await`."]
     UpdateProjectRegistryProtectionRepositoryRule, runtime::Json <
     types::ApiEntitiesProjectsContainerRegistryProtectionRule >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_events`]: `GET /api/v4/projects/{id}/events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_events`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectEvents, runtime::Paged < types::ApiEntitiesEvent >
 );
 impl ListProjectEvents<'_> {
@@ -4772,27 +4803,27 @@ impl ListProjectEvents<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_hook_url_variable`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_hook_url_variable`]. Send it with `.await`."]
     UpdateProjectHookUrlVariable, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_hook_url_variable`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_hook_url_variable`]. Send it with `.await`."]
     DeleteProjectHookUrlVariable, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_hook_custom_header`]: `PUT /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_hook_custom_header`]. Send it with `.await`."]
     UpdateProjectHookCustomHeader, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_hook_custom_header`]: `DELETE /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_hook_custom_header`]. Send it with `.await`."]
     DeleteProjectHookCustomHeader, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_hook_events`]: `GET /api/v4/projects/{id}/hooks/{hook_id}/events`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_hook_events`]. Send it with `.await`."]
     GetProjectHookEvents, runtime::Bytes
 );
 impl GetProjectHookEvents<'_> {
@@ -4822,40 +4853,40 @@ impl GetProjectHookEvents<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_hook_test`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/test/{trigger}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_hook_test`]. Send it with `.await`."]
     CreateProjectHookTest, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::resend_project_hook_event`]: `POST /api/v4/projects/{id}/hooks/{hook_id}/events/{hook_log_id}/resend`. Send it with `.await`."]
+    " Request builder of [`crate::Client::resend_project_hook_event`]. Send it with `.await`."]
     ResendProjectHookEvent, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_package_protection_rules`]: `GET /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_package_protection_rules`]. Send it with `.await`."]
     ListProjectPackageProtectionRules, runtime::Json < Vec <
     types::ApiEntitiesProjectsPackagesProtectionRule > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_protection_rule`]: `POST /api/v4/projects/{id}/packages/protection/rules`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_protection_rule`]. Send it with `.await`."]
     CreateProjectPackageProtectionRule, runtime::Json <
     types::ApiEntitiesProjectsPackagesProtectionRule >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_package_protection_rule`]: `DELETE /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_package_protection_rule`]. Send it with `.await`."]
     DeleteProjectPackageProtectionRule, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_protection_rule`]: `PATCH /api/v4/projects/{id}/packages/protection/rules/{package_protection_rule_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_protection_rule`]. Send it with `.await`."]
     UpdateProjectPackageProtectionRule, runtime::Json <
     types::ApiEntitiesProjectsPackagesProtectionRule >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_storage_moves_by_id`]: `GET /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_storage_moves_by_id`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryStorageMovesById, runtime::Paged <
     types::ApiEntitiesProjectsRepositoryStorageMove >
 );
@@ -4875,19 +4906,19 @@ impl ListProjectRepositoryStorageMovesById<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_storage_move_by_id`]: `POST /api/v4/projects/{id}/repository_storage_moves`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_storage_move_by_id`]. Send it with `.await`."]
     CreateProjectRepositoryStorageMoveById, runtime::Json <
     types::ApiEntitiesProjectsRepositoryStorageMove >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_storage_move_by_id`]: `GET /api/v4/projects/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_storage_move_by_id`]. Send it with `.await`."]
     GetProjectRepositoryStorageMoveById, runtime::Json <
     types::ApiEntitiesProjectsRepositoryStorageMove >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_snapshot`]: `GET /api/v4/projects/{id}/snapshot`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_snapshot`]. Send it with `.await`."]
     GetProjectSnapshot, runtime::Bytes
 );
 impl GetProjectSnapshot<'_> {
@@ -4898,12 +4929,12 @@ impl GetProjectSnapshot<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_statistics`]: `GET /api/v4/projects/{id}/statistics`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_statistics`]. Send it with `.await`."]
     GetProjectStatistics, runtime::Json < types::ApiEntitiesProjectDailyStatistics >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_template`]: `GET /api/v4/projects/{id}/templates/{type}`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::get_project_template`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     GetProjectTemplate, runtime::Paged < types::ApiEntitiesTemplatesList >
 );
 impl GetProjectTemplate<'_> {
@@ -4922,7 +4953,7 @@ impl GetProjectTemplate<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_template_by_name`]: `GET /api/v4/projects/{id}/templates/{type}/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_template_by_name`]. Send it with `.await`."]
     GetProjectTemplateByName, runtime::Json < types::ApiEntitiesLicense >
 );
 impl GetProjectTemplateByName<'_> {
@@ -4941,28 +4972,28 @@ impl GetProjectTemplateByName<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_custom_attributes`]: `GET /api/v4/projects/{id}/custom_attributes`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_custom_attributes`]. Send it with `.await`."]
     ListProjectCustomAttributes, runtime::Json < Vec < types::ApiEntitiesCustomAttribute
     > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_custom_attribute`]: `GET /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_custom_attribute`]. Send it with `.await`."]
     GetProjectCustomAttribute, runtime::Json < types::ApiEntitiesCustomAttribute >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_custom_attribute`]: `PUT /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_custom_attribute`]. Send it with `.await`."]
     UpdateProjectCustomAttribute, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_custom_attribute`]: `DELETE /api/v4/projects/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_custom_attribute`]. Send it with `.await`."]
     DeleteProjectCustomAttribute, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_projects`]: `GET /api/v4/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_projects`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjects, runtime::Paged < types::ApiEntitiesBasicProjectDetails >
 );
 impl ListProjects<'_> {
@@ -5200,7 +5231,7 @@ impl ListProjects<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project`]: `POST /api/v4/projects`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project`]. Send it with `.await`."]
     CreateProject, runtime::Json < types::ApiEntitiesProject >
 );
 impl CreateProject<'_> {
@@ -5920,7 +5951,7 @@ impl CreateProject<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_user`]: `POST /api/v4/projects/user/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_user`]. Send it with `.await`."]
     CreateProjectUser, runtime::Json < types::ApiEntitiesProject >
 );
 impl CreateProjectUser<'_> {
@@ -6636,7 +6667,7 @@ impl CreateProjectUser<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_share_locations`]: `GET /api/v4/projects/{id}/share_locations`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_share_locations`]. Send it with `.await`."]
     GetProjectShareLocations, runtime::Json < types::ApiEntitiesGroup >
 );
 impl GetProjectShareLocations<'_> {
@@ -6646,8 +6677,7 @@ impl GetProjectShareLocations<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_project`]: `GET /api/v4/projects/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_project`]. Send it with `.await`."]
     GetProject, runtime::Json < types::ApiEntitiesProjectWithAccess >
 );
 impl GetProject<'_> {
@@ -6672,7 +6702,7 @@ impl GetProject<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project`]: `PUT /api/v4/projects/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project`]. Send it with `.await`."]
     UpdateProject, runtime::Json < types::ApiEntitiesProject >
 );
 impl UpdateProject<'_> {
@@ -7548,22 +7578,22 @@ impl UpdateProject<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project`]: `DELETE /api/v4/projects/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project`]. Send it with `.await`."]
     DeleteProject, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::post_projects_id_fork`]: `POST /api/v4/projects/{id}/fork`. Send it with `.await`."]
+    " Request builder of [`crate::Client::post_projects_id_fork`]. Send it with `.await`."]
     PostProjectsIdFork, runtime::Json < types::ApiEntitiesProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_projects_id_fork`]: `DELETE /api/v4/projects/{id}/fork`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_projects_id_fork`]. Send it with `.await`."]
     DeleteProjectsIdFork, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_forks`]: `GET /api/v4/projects/{id}/forks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_forks`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectForks, runtime::Paged < types::ApiEntitiesProject >
 );
 impl ListProjectForks<'_> {
@@ -7795,32 +7825,32 @@ impl ListProjectForks<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_pages_access`]: `GET /api/v4/projects/{id}/pages_access`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_pages_access`]. Send it with `.await`."]
     GetProjectPagesAccess, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::archive_project`]: `POST /api/v4/projects/{id}/archive`. Send it with `.await`."]
+    " Request builder of [`crate::Client::archive_project`]. Send it with `.await`."]
     ArchiveProject, runtime::Json < types::ApiEntitiesProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::unarchive_project`]: `POST /api/v4/projects/{id}/unarchive`. Send it with `.await`."]
+    " Request builder of [`crate::Client::unarchive_project`]. Send it with `.await`."]
     UnarchiveProject, runtime::Json < types::ApiEntitiesProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::star_project`]: `POST /api/v4/projects/{id}/star`. Send it with `.await`."]
+    " Request builder of [`crate::Client::star_project`]. Send it with `.await`."]
     StarProject, runtime::Json < types::ApiEntitiesProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::unstar_project`]: `POST /api/v4/projects/{id}/unstar`. Send it with `.await`."]
+    " Request builder of [`crate::Client::unstar_project`]. Send it with `.await`."]
     UnstarProject, runtime::Json < types::ApiEntitiesProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_starrers`]: `GET /api/v4/projects/{id}/starrers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_starrers`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectStarrers, runtime::Paged < types::ApiEntitiesUserBasic >
 );
 impl ListProjectStarrers<'_> {
@@ -7843,32 +7873,32 @@ impl ListProjectStarrers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_languages`]: `GET /api/v4/projects/{id}/languages`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_languages`]. Send it with `.await`."]
     GetProjectLanguages, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_fork`]: `POST /api/v4/projects/{id}/fork/{forked_from_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_fork`]. Send it with `.await`."]
     CreateProjectFork, runtime::Json < types::ApiEntitiesProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::share_project`]: `POST /api/v4/projects/{id}/share`. Send it with `.await`."]
+    " Request builder of [`crate::Client::share_project`]. Send it with `.await`."]
     ShareProject, runtime::Json < types::ApiEntitiesProjectGroupLink >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_share`]: `DELETE /api/v4/projects/{id}/share/{group_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_share`]. Send it with `.await`."]
     DeleteProjectShare, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_import_project_member`]: `POST /api/v4/projects/{id}/import_project_members/{project_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_import_project_member`]. Send it with `.await`."]
     CreateProjectImportProjectMember, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_users`]: `GET /api/v4/projects/{id}/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_users`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectUsers, runtime::Paged < types::ApiEntitiesUserBasic >
 );
 impl ListProjectUsers<'_> {
@@ -7903,7 +7933,7 @@ impl ListProjectUsers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_groups`]: `GET /api/v4/projects/{id}/groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_groups`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectGroups, runtime::Paged < types::ApiEntitiesPublicGroupDetails >
 );
 impl ListProjectGroups<'_> {
@@ -7966,7 +7996,7 @@ impl ListProjectGroups<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_invited_groups`]: `GET /api/v4/projects/{id}/invited_groups`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_invited_groups`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectInvitedGroups, runtime::Paged < types::ApiEntitiesGroup >
 );
 impl ListProjectInvitedGroups<'_> {
@@ -8023,22 +8053,22 @@ impl ListProjectInvitedGroups<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_housekeeping`]: `POST /api/v4/projects/{id}/housekeeping`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_housekeeping`]. Send it with `.await`."]
     CreateProjectHousekeeping, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_size`]: `POST /api/v4/projects/{id}/repository_size`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_size`]. Send it with `.await`."]
     CreateProjectRepositorySize, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::transfer_project`]: `PUT /api/v4/projects/{id}/transfer`. Send it with `.await`."]
+    " Request builder of [`crate::Client::transfer_project`]. Send it with `.await`."]
     TransferProject, runtime::Json < types::ApiEntitiesProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_transfer_locations`]: `GET /api/v4/projects/{id}/transfer_locations`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_transfer_locations`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectTransferLocations, runtime::Paged < types::ApiEntitiesPublicGroupDetails >
 );
 impl ListProjectTransferLocations<'_> {
@@ -8061,17 +8091,17 @@ impl ListProjectTransferLocations<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_storage`]: `GET /api/v4/projects/{id}/storage`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_storage`]. Send it with `.await`."]
     GetProjectStorage, runtime::Json < types::ApiEntitiesProjectRepositoryStorage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::restore_project`]: `POST /api/v4/projects/{id}/restore`. Send it with `.await`."]
+    " Request builder of [`crate::Client::restore_project`]. Send it with `.await`."]
     RestoreProject, runtime::Json < types::ApiEntitiesProject >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_audit_events`]: `GET /api/v4/projects/{id}/audit_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_audit_events`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectAuditEvents, runtime::Paged < types::EeApiEntitiesAuditEvent >
 );
 impl ListProjectAuditEvents<'_> {
@@ -8118,12 +8148,12 @@ impl ListProjectAuditEvents<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_audit_event`]: `GET /api/v4/projects/{id}/audit_events/{audit_event_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_audit_event`]. Send it with `.await`."]
     GetProjectAuditEvent, runtime::Json < types::EeApiEntitiesAuditEvent >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_protected_branches`]: `GET /api/v4/projects/{id}/protected_branches`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_protected_branches`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectProtectedBranches, runtime::Paged < types::ApiEntitiesProtectedBranch >
 );
 impl ListProjectProtectedBranches<'_> {
@@ -8146,27 +8176,27 @@ impl ListProjectProtectedBranches<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_protected_branch`]: `POST /api/v4/projects/{id}/protected_branches`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_protected_branch`]. Send it with `.await`."]
     CreateProjectProtectedBranch, runtime::Json < types::ApiEntitiesProtectedBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_protected_branch`]: `GET /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_protected_branch`]. Send it with `.await`."]
     GetProjectProtectedBranch, runtime::Json < types::ApiEntitiesProtectedBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_protected_branch`]: `DELETE /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_protected_branch`]. Send it with `.await`."]
     DeleteProjectProtectedBranch, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_protected_branch`]: `PATCH /api/v4/projects/{id}/protected_branches/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_protected_branch`]. Send it with `.await`."]
     UpdateProjectProtectedBranch, runtime::Json < types::ApiEntitiesProtectedBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_tree`]: `GET /api/v4/projects/{id}/repository/tree`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_tree`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryTree, runtime::Paged < types::ApiEntitiesTreeObject >
 );
 impl ListProjectRepositoryTree<'_> {
@@ -8209,17 +8239,17 @@ impl ListProjectRepositoryTree<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_blob_raw`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}/raw`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_blob_raw`]. Send it with `.await`."]
     GetProjectRepositoryBlobRaw, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_blob`]: `GET /api/v4/projects/{id}/repository/blobs/{sha}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_blob`]. Send it with `.await`."]
     GetProjectRepositoryBlob, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_archive`]: `GET /api/v4/projects/{id}/repository/archive`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_archive`]. Send it with `.await`."]
     GetProjectRepositoryArchive, runtime::Bytes
 );
 impl GetProjectRepositoryArchive<'_> {
@@ -8256,7 +8286,7 @@ impl GetProjectRepositoryArchive<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_compare`]: `GET /api/v4/projects/{id}/repository/compare`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_compare`]. Send it with `.await`."]
     GetProjectRepositoryCompare, runtime::Json < types::ApiEntitiesCompare >
 );
 impl GetProjectRepositoryCompare<'_> {
@@ -8279,7 +8309,7 @@ impl GetProjectRepositoryCompare<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_contributors`]: `GET /api/v4/projects/{id}/repository/contributors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_contributors`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryContributors, runtime::Paged < types::ApiEntitiesContributor >
 );
 impl ListProjectRepositoryContributors<'_> {
@@ -8314,12 +8344,12 @@ impl ListProjectRepositoryContributors<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_merge_base`]: `GET /api/v4/projects/{id}/repository/merge_base`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_merge_base`]. Send it with `.await`."]
     GetProjectRepositoryMergeBase, runtime::Json < types::ApiEntitiesCommit >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_changelog`]: `GET /api/v4/projects/{id}/repository/changelog`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_changelog`]. Send it with `.await`."]
     GetProjectRepositoryChangelog, runtime::Json < types::ApiEntitiesChangelog >
 );
 impl GetProjectRepositoryChangelog<'_> {
@@ -8350,17 +8380,17 @@ impl GetProjectRepositoryChangelog<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_changelog`]: `POST /api/v4/projects/{id}/repository/changelog`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_changelog`]. Send it with `.await`."]
     CreateProjectRepositoryChangelog, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_repository_submodule`]: `PUT /api/v4/projects/{id}/repository/submodules/{submodule}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_repository_submodule`]. Send it with `.await`."]
     UpdateProjectRepositorySubmodule, runtime::Json < types::ApiEntitiesCommitDetail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_projects`]: `GET /api/v4/users/{user_id}/projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_projects`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserProjects, runtime::Paged < types::ApiEntitiesBasicProjectDetails >
 );
 impl ListUserProjects<'_> {
@@ -8598,7 +8628,7 @@ impl ListUserProjects<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_contributed_projects`]: `GET /api/v4/users/{user_id}/contributed_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_contributed_projects`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserContributedProjects, runtime::Paged < types::ApiEntitiesBasicProjectDetails >
 );
 impl ListUserContributedProjects<'_> {
@@ -8635,7 +8665,7 @@ impl ListUserContributedProjects<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_starred_projects`]: `GET /api/v4/users/{user_id}/starred_projects`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_starred_projects`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserStarredProjects, runtime::Paged < types::ApiEntitiesBasicProjectDetails >
 );
 impl ListUserStarredProjects<'_> {

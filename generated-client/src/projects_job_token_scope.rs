@@ -205,17 +205,17 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_job_token_scope`]: `GET /api/v4/projects/{id}/job_token_scope`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_job_token_scope`]. Send it with `.await`."]
     GetProjectJobTokenScope, runtime::Json < types::ApiEntitiesProjectJobTokenScope >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_job_token_scope`]: `PATCH /api/v4/projects/{id}/job_token_scope`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_job_token_scope`]. Send it with `.await`."]
     UpdateProjectJobTokenScope, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_job_token_scope_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_job_token_scope_allowlist`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectJobTokenScopeAllowlist, runtime::Paged <
     types::ApiEntitiesBasicProjectDetails >
 );
@@ -235,13 +235,13 @@ impl ListProjectJobTokenScopeAllowlist<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_job_token_scope_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/allowlist`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_job_token_scope_allowlist`]. Send it with `.await`."]
     CreateProjectJobTokenScopeAllowlist, runtime::Json <
     types::ApiEntitiesBasicProjectDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_job_token_scope_groups_allowlist`]: `GET /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_job_token_scope_groups_allowlist`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectJobTokenScopeGroupsAllowlist, runtime::Paged <
     types::ApiEntitiesBasicProjectDetails >
 );
@@ -261,17 +261,17 @@ impl ListProjectJobTokenScopeGroupsAllowlist<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_job_token_scope_groups_allowlist`]: `POST /api/v4/projects/{id}/job_token_scope/groups_allowlist`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_job_token_scope_groups_allowlist`]. Send it with `.await`."]
     CreateProjectJobTokenScopeGroupsAllowlist, runtime::Json <
     types::ApiEntitiesBasicGroupDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_job_token_scope_groups_allowlist`]: `DELETE /api/v4/projects/{id}/job_token_scope/groups_allowlist/{target_group_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_job_token_scope_groups_allowlist`]. Send it with `.await`."]
     DeleteProjectJobTokenScopeGroupsAllowlist, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_job_token_scope_allowlist`]: `DELETE /api/v4/projects/{id}/job_token_scope/allowlist/{target_project_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_job_token_scope_allowlist`]. Send it with `.await`."]
     DeleteProjectJobTokenScopeAllowlist, runtime::Empty
 );

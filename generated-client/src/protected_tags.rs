@@ -101,7 +101,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_protected_tags`]: `GET /api/v4/projects/{id}/protected_tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_protected_tags`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectProtectedTags, runtime::Paged < types::ApiEntitiesProtectedTag >
 );
 impl ListProjectProtectedTags<'_> {
@@ -120,16 +120,16 @@ impl ListProjectProtectedTags<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_protected_tag`]: `POST /api/v4/projects/{id}/protected_tags`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_protected_tag`]. Send it with `.await`."]
     CreateProjectProtectedTag, runtime::Json < types::ApiEntitiesProtectedTag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_protected_tag`]: `GET /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_protected_tag`]. Send it with `.await`."]
     GetProjectProtectedTag, runtime::Json < types::ApiEntitiesProtectedTag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_protected_tag`]: `DELETE /api/v4/projects/{id}/protected_tags/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_protected_tag`]. Send it with `.await`."]
     DeleteProjectProtectedTag, runtime::Empty
 );

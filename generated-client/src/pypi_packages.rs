@@ -213,37 +213,37 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_pypi_file`]: `GET /api/v4/groups/{id}/-/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_pypi_file`]. Send it with `.await`."]
     GetGroupPackagePypiFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_pypi_simple`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_pypi_simple`]. Send it with `.await`."]
     GetGroupPackagePypiSimple, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_package_pypi_simple_by_package_name`]: `GET /api/v4/groups/{id}/-/packages/pypi/simple/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_package_pypi_simple_by_package_name`]. Send it with `.await`."]
     GetGroupPackagePypiSimpleByPackageName, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_pypi_file`]: `GET /api/v4/projects/{id}/packages/pypi/files/{sha256}/{file_identifier}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_pypi_file`]. Send it with `.await`."]
     GetProjectPackagePypiFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_pypi_simple`]: `GET /api/v4/projects/{id}/packages/pypi/simple`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_pypi_simple`]. Send it with `.await`."]
     GetProjectPackagePypiSimple, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_pypi_simple_by_package_name`]: `GET /api/v4/projects/{id}/packages/pypi/simple/{package_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_pypi_simple_by_package_name`]. Send it with `.await`."]
     GetProjectPackagePypiSimpleByPackageName, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_pypi`]: `POST /api/v4/projects/{id}/packages/pypi`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_pypi`]. Send it with `.await`."]
     CreateProjectPackagePypi, runtime::Empty
 );
 impl CreateProjectPackagePypi<'_> {
@@ -277,6 +277,6 @@ impl CreateProjectPackagePypi<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_pypi`]: `POST /api/v4/projects/{id}/packages/pypi/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_pypi`]. Send it with `.await`."]
     AuthorizeProjectPackagePypi, runtime::Empty
 );

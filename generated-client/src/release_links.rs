@@ -154,7 +154,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_release_asset_links`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_release_asset_links`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectReleaseAssetLinks, runtime::Paged < types::ApiEntitiesReleasesLink >
 );
 impl ListProjectReleaseAssetLinks<'_> {
@@ -173,21 +173,21 @@ impl ListProjectReleaseAssetLinks<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_release_asset_link`]: `POST /api/v4/projects/{id}/releases/{tag_name}/assets/links`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_release_asset_link`]. Send it with `.await`."]
     CreateProjectReleaseAssetLink, runtime::Json < types::ApiEntitiesReleasesLink >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_release_asset_link`]: `GET /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_release_asset_link`]. Send it with `.await`."]
     GetProjectReleaseAssetLink, runtime::Json < types::ApiEntitiesReleasesLink >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_release_asset_link`]: `PUT /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_release_asset_link`]. Send it with `.await`."]
     UpdateProjectReleaseAssetLink, runtime::Json < types::ApiEntitiesReleasesLink >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_release_asset_link`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}/assets/links/{link_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_release_asset_link`]. Send it with `.await`."]
     DeleteProjectReleaseAssetLink, runtime::Empty
 );

@@ -185,24 +185,47 @@ impl crate::Client {
     ///
     /// This feature was introduced in GitLab 15.4.
     ///
-    /// `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`
+    /// `GET /api/v4/projects/{id}/releases/permalink/latest`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    pub fn get_project_release_permalink_latest(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+    ) -> GetProjectReleasePermalinkLatest<'_> {
+        GetProjectReleasePermalinkLatest(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/releases/permalink/latest",
+                &[&Into::<runtime::IdOrPath>::into(id)],
+            ),
+        )
+    }
+    /// Get the latest project release
+    ///
+    /// This feature was introduced in GitLab 15.4.
+    ///
+    /// `GET /api/v4/projects/{id}/releases/permalink/latest/{suffix_path}`
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `suffix_path`: The path to be suffixed to the latest release
-    pub fn get_project_release_permalink_latest_suffix_path(
+    pub fn get_project_release_permalink_latest_by_suffix_path(
         &self,
         id: impl Into<runtime::IdOrPath>,
         suffix_path: impl Into<String>,
-    ) -> GetProjectReleasePermalinkLatestSuffixPath<'_> {
-        GetProjectReleasePermalinkLatestSuffixPath(
+    ) -> GetProjectReleasePermalinkLatestBySuffixPath<'_> {
+        GetProjectReleasePermalinkLatestBySuffixPath(
             runtime::Call::new(
-                    self,
-                    ::reqwest::Method::GET,
-                    "api/v4/projects/{}/releases/permalink/latest(/)(*suffix_path)",
-                    &[&Into::<runtime::IdOrPath>::into(id)],
-                )
-                .query("suffix_path", &Into::<String>::into(suffix_path)),
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/releases/permalink/latest/{*}",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<String>::into(suffix_path),
+                ],
+            ),
         )
     }
     /// Collect release evidence
@@ -231,7 +254,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_releases`]: `GET /api/v4/groups/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_releases`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupReleases, runtime::Paged < types::ApiEntitiesRelease >
 );
 impl ListGroupReleases<'_> {
@@ -262,7 +285,7 @@ impl ListGroupReleases<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_releases`]: `GET /api/v4/projects/{id}/releases`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_releases`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectReleases, runtime::Paged < types::ApiEntitiesRelease >
 );
 impl ListProjectReleases<'_> {
@@ -325,12 +348,12 @@ impl ListProjectReleases<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_release`]: `POST /api/v4/projects/{id}/releases`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_release`]. Send it with `.await`."]
     CreateProjectRelease, runtime::Json < types::ApiEntitiesRelease >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_release`]: `GET /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_release`]. Send it with `.await`."]
     GetProjectRelease, runtime::Json < types::ApiEntitiesRelease >
 );
 impl GetProjectRelease<'_> {
@@ -341,26 +364,31 @@ impl GetProjectRelease<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_release`]: `PUT /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_release`]. Send it with `.await`."]
     UpdateProjectRelease, runtime::Json < types::ApiEntitiesRelease >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_release`]: `DELETE /api/v4/projects/{id}/releases/{tag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_release`]. Send it with `.await`."]
     DeleteProjectRelease, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_release_download`]: `GET /api/v4/projects/{id}/releases/{tag_name}/downloads/{direct_asset_path}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_release_download`]. Send it with `.await`."]
     GetProjectReleaseDownload, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_release_permalink_latest_suffix_path`]: `GET /api/v4/projects/{id}/releases/permalink/latest(/)(*suffix_path)`. Send it with `.await`."]
-    GetProjectReleasePermalinkLatestSuffixPath, runtime::Bytes
+    " Request builder of [`crate::Client::get_project_release_permalink_latest`]. Send it with `.await`."]
+    GetProjectReleasePermalinkLatest, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_release_evidence`]: `POST /api/v4/projects/{id}/releases/{tag_name}/evidence`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_release_permalink_latest_by_suffix_path`]. Send it with `.await`."]
+    GetProjectReleasePermalinkLatestBySuffixPath, runtime::Bytes
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_project_release_evidence`]. Send it with `.await`."]
     CreateProjectReleaseEvidence, runtime::Json < types::ApiEntitiesRelease >
 );

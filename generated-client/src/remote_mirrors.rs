@@ -176,7 +176,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_remote_mirrors`]: `GET /api/v4/projects/{id}/remote_mirrors`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_remote_mirrors`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRemoteMirrors, runtime::Paged < types::ApiEntitiesRemoteMirror >
 );
 impl ListProjectRemoteMirrors<'_> {
@@ -195,31 +195,31 @@ impl ListProjectRemoteMirrors<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_remote_mirror`]: `POST /api/v4/projects/{id}/remote_mirrors`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_remote_mirror`]. Send it with `.await`."]
     CreateProjectRemoteMirror, runtime::Json < types::ApiEntitiesRemoteMirror >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_remote_mirror`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_remote_mirror`]. Send it with `.await`."]
     GetProjectRemoteMirror, runtime::Json < types::ApiEntitiesRemoteMirror >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_remote_mirror`]: `PUT /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_remote_mirror`]. Send it with `.await`."]
     UpdateProjectRemoteMirror, runtime::Json < types::ApiEntitiesRemoteMirror >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_remote_mirror`]: `DELETE /api/v4/projects/{id}/remote_mirrors/{mirror_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_remote_mirror`]. Send it with `.await`."]
     DeleteProjectRemoteMirror, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::sync_project_remote_mirror`]: `POST /api/v4/projects/{id}/remote_mirrors/{mirror_id}/sync`. Send it with `.await`."]
+    " Request builder of [`crate::Client::sync_project_remote_mirror`]. Send it with `.await`."]
     SyncProjectRemoteMirror, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_remote_mirror_public_key`]: `GET /api/v4/projects/{id}/remote_mirrors/{mirror_id}/public_key`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_remote_mirror_public_key`]. Send it with `.await`."]
     GetProjectRemoteMirrorPublicKey, runtime::Bytes
 );

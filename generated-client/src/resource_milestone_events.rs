@@ -116,7 +116,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_issue_resource_milestone_events`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_issue_resource_milestone_events`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectIssueResourceMilestoneEvents, runtime::Paged <
     types::ApiEntitiesResourceMilestoneEvent >
 );
@@ -136,13 +136,13 @@ impl ListProjectIssueResourceMilestoneEvents<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_issue_resource_milestone_event`]: `GET /api/v4/projects/{id}/issues/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_issue_resource_milestone_event`]. Send it with `.await`."]
     GetProjectIssueResourceMilestoneEvent, runtime::Json <
     types::ApiEntitiesResourceMilestoneEvent >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_merge_request_resource_milestone_events`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_merge_request_resource_milestone_events`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectMergeRequestResourceMilestoneEvents, runtime::Paged <
     types::ApiEntitiesResourceMilestoneEvent >
 );
@@ -162,7 +162,7 @@ impl ListProjectMergeRequestResourceMilestoneEvents<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_merge_request_resource_milestone_event`]: `GET /api/v4/projects/{id}/merge_requests/{eventable_id}/resource_milestone_events/{event_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_merge_request_resource_milestone_event`]. Send it with `.await`."]
     GetProjectMergeRequestResourceMilestoneEvent, runtime::Json <
     types::ApiEntitiesResourceMilestoneEvent >
 );

@@ -101,21 +101,21 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_rpm_repodatum`]: `GET /api/v4/projects/{id}/packages/rpm/repodata/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_rpm_repodatum`]. Send it with `.await`."]
     GetProjectPackageRpmRepodatum, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_rpm`]: `GET /api/v4/projects/{id}/packages/rpm/{package_file_id}/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_rpm`]. Send it with `.await`."]
     GetProjectPackageRpm, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_rpm`]: `POST /api/v4/projects/{id}/packages/rpm`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_rpm`]. Send it with `.await`."]
     CreateProjectPackageRpm, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_rpm`]: `POST /api/v4/projects/{id}/packages/rpm/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_rpm`]. Send it with `.await`."]
     AuthorizeProjectPackageRpm, runtime::Empty
 );

@@ -145,32 +145,32 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_rubygem`]: `GET /api/v4/projects/{id}/packages/rubygems/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_rubygem`]. Send it with `.await`."]
     GetProjectPackageRubygem, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_rubygem_quick_marshal_4_8`]: `GET /api/v4/projects/{id}/packages/rubygems/quick/Marshal.4.8/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_rubygem_quick_marshal_4_8`]. Send it with `.await`."]
     GetProjectPackageRubygemQuickMarshal48, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_rubygem_gem`]: `GET /api/v4/projects/{id}/packages/rubygems/gems/{file_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_rubygem_gem`]. Send it with `.await`."]
     GetProjectPackageRubygemGem, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_rubygem_api_v1_gem`]: `POST /api/v4/projects/{id}/packages/rubygems/api/v1/gems/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_rubygem_api_v1_gem`]. Send it with `.await`."]
     AuthorizeProjectPackageRubygemApiV1Gem, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_package_rubygem_api_v1_gem`]: `POST /api/v4/projects/{id}/packages/rubygems/api/v1/gems`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_package_rubygem_api_v1_gem`]. Send it with `.await`."]
     CreateProjectPackageRubygemApiV1Gem, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_rubygem_api_v1_dependencies`]: `GET /api/v4/projects/{id}/packages/rubygems/api/v1/dependencies`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_rubygem_api_v1_dependencies`]. Send it with `.await`."]
     GetProjectPackageRubygemApiV1Dependencies, runtime::Bytes
 );
 impl GetProjectPackageRubygemApiV1Dependencies<'_> {

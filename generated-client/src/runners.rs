@@ -433,7 +433,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_runners`]: `GET /api/v4/groups/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_group_runners`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListGroupRunners, runtime::Paged < types::ApiEntitiesCiRunner >
 );
 impl ListGroupRunners<'_> {
@@ -480,13 +480,13 @@ impl ListGroupRunners<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::reset_group_runner_registration_token`]: `POST /api/v4/groups/{id}/runners/reset_registration_token`. Send it with `.await`."]
+    " Request builder of [`crate::Client::reset_group_runner_registration_token`]. Send it with `.await`."]
     ResetGroupRunnerRegistrationToken, runtime::Json <
     types::ApiEntitiesCiResetTokenResult >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_runners`]: `GET /api/v4/projects/{id}/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_runners`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRunners, runtime::Paged < types::ApiEntitiesCiRunner >
 );
 impl ListProjectRunners<'_> {
@@ -537,23 +537,23 @@ impl ListProjectRunners<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_runner`]: `POST /api/v4/projects/{id}/runners`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_runner`]. Send it with `.await`."]
     CreateProjectRunner, runtime::Json < types::ApiEntitiesCiRunner >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_runner`]: `DELETE /api/v4/projects/{id}/runners/{runner_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_runner`]. Send it with `.await`."]
     DeleteProjectRunner, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::reset_project_runner_registration_token`]: `POST /api/v4/projects/{id}/runners/reset_registration_token`. Send it with `.await`."]
+    " Request builder of [`crate::Client::reset_project_runner_registration_token`]. Send it with `.await`."]
     ResetProjectRunnerRegistrationToken, runtime::Json <
     types::ApiEntitiesCiResetTokenResult >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_runners`]: `GET /api/v4/runners`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_runners`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListRunners, runtime::Paged < types::ApiEntitiesCiRunner >
 );
 impl ListRunners<'_> {
@@ -604,33 +604,33 @@ impl ListRunners<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_runner`]: `POST /api/v4/runners`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_runner`]. Send it with `.await`."]
     CreateRunner, runtime::Json < types::ApiEntitiesCiRunnerRegistrationDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_runners`]: `DELETE /api/v4/runners`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_runners`]. Send it with `.await`."]
     DeleteRunners, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_runner_managers`]: `DELETE /api/v4/runners/managers`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_runner_managers`]. Send it with `.await`."]
     DeleteRunnerManagers, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::verify_runner`]: `POST /api/v4/runners/verify`. Send it with `.await`."]
+    " Request builder of [`crate::Client::verify_runner`]. Send it with `.await`."]
     VerifyRunner, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::reset_runner_authentication_token`]: `POST /api/v4/runners/reset_authentication_token`. Send it with `.await`."]
+    " Request builder of [`crate::Client::reset_runner_authentication_token`]. Send it with `.await`."]
     ResetRunnerAuthenticationToken, runtime::Json < types::ApiEntitiesCiResetTokenResult
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_runner_all`]: `GET /api/v4/runners/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_runner_all`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListRunnerAll, runtime::Paged < types::ApiEntitiesCiRunner >
 );
 impl ListRunnerAll<'_> {
@@ -680,28 +680,27 @@ impl ListRunnerAll<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_runner`]: `GET /api/v4/runners/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_runner`]. Send it with `.await`."]
     GetRunner, runtime::Json < types::ApiEntitiesCiRunnerDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_runner`]: `PUT /api/v4/runners/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_runner`]. Send it with `.await`."]
     UpdateRunner, runtime::Json < types::ApiEntitiesCiRunnerDetails >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_runner`]: `DELETE /api/v4/runners/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_runner`]. Send it with `.await`."]
     DeleteRunner, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_runner_managers`]: `GET /api/v4/runners/{id}/managers`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_runner_managers`]. Send it with `.await`."]
     GetRunnerManagers, runtime::Json < types::ApiEntitiesCiRunnerManager >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_runner_jobs`]: `GET /api/v4/runners/{id}/jobs`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_runner_jobs`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListRunnerJobs, runtime::Paged < types::ApiEntitiesCiJobBasicWithProject >
 );
 impl ListRunnerJobs<'_> {
@@ -744,12 +743,12 @@ impl ListRunnerJobs<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::reset_runner_authentication_token_by_id`]: `POST /api/v4/runners/{id}/reset_authentication_token`. Send it with `.await`."]
+    " Request builder of [`crate::Client::reset_runner_authentication_token_by_id`]. Send it with `.await`."]
     ResetRunnerAuthenticationTokenById, runtime::Json <
     types::ApiEntitiesCiResetTokenResult >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::reset_runner_registration_token`]: `POST /api/v4/runners/reset_registration_token`. Send it with `.await`."]
+    " Request builder of [`crate::Client::reset_runner_registration_token`]. Send it with `.await`."]
     ResetRunnerRegistrationToken, runtime::Json < types::ApiEntitiesCiResetTokenResult >
 );

@@ -137,7 +137,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_secure_files`]: `GET /api/v4/projects/{id}/secure_files`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_secure_files`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectSecureFiles, runtime::Paged < types::ApiEntitiesCiSecureFile >
 );
 impl ListProjectSecureFiles<'_> {
@@ -156,21 +156,21 @@ impl ListProjectSecureFiles<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_secure_file`]: `POST /api/v4/projects/{id}/secure_files`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_secure_file`]. Send it with `.await`."]
     CreateProjectSecureFile, runtime::Json < types::ApiEntitiesCiSecureFile >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_secure_file`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_secure_file`]. Send it with `.await`."]
     GetProjectSecureFile, runtime::Json < types::ApiEntitiesCiSecureFile >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_secure_file`]: `DELETE /api/v4/projects/{id}/secure_files/{secure_file_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_secure_file`]. Send it with `.await`."]
     DeleteProjectSecureFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_secure_file_download`]: `GET /api/v4/projects/{id}/secure_files/{secure_file_id}/download`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_secure_file_download`]. Send it with `.await`."]
     GetProjectSecureFileDownload, runtime::Bytes
 );

@@ -30,6 +30,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::trigger_slack`]: `POST /api/v4/slack/trigger`. Send it with `.await`."]
+    " Request builder of [`crate::Client::trigger_slack`]. Send it with `.await`."]
     TriggerSlack, runtime::Empty
 );

@@ -72,7 +72,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_snippet_repository_storage_moves`]: `GET /api/v4/snippet_repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_snippet_repository_storage_moves`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListSnippetRepositoryStorageMoves, runtime::Paged <
     types::ApiEntitiesSnippetsRepositoryStorageMove >
 );
@@ -92,12 +92,12 @@ impl ListSnippetRepositoryStorageMoves<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_snippet_repository_storage_move`]: `POST /api/v4/snippet_repository_storage_moves`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_snippet_repository_storage_move`]. Send it with `.await`."]
     CreateSnippetRepositoryStorageMove, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_snippet_repository_storage_move`]: `GET /api/v4/snippet_repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_snippet_repository_storage_move`]. Send it with `.await`."]
     GetSnippetRepositoryStorageMove, runtime::Json <
     types::ApiEntitiesSnippetsRepositoryStorageMove >
 );

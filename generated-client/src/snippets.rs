@@ -271,7 +271,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_snippets`]: `GET /api/v4/snippets`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_snippets`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListSnippets, runtime::Paged < types::ApiEntitiesSnippet >
 );
 impl ListSnippets<'_> {
@@ -318,12 +318,12 @@ impl ListSnippets<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_snippet`]: `POST /api/v4/snippets`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_snippet`]. Send it with `.await`."]
     CreateSnippet, runtime::Json < types::ApiEntitiesPersonalSnippet >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_snippet_public`]: `GET /api/v4/snippets/public`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_snippet_public`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListSnippetPublic, runtime::Paged < types::ApiEntitiesPersonalSnippet >
 );
 impl ListSnippetPublic<'_> {
@@ -370,7 +370,7 @@ impl ListSnippetPublic<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_snippet_all`]: `GET /api/v4/snippets/all`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_snippet_all`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListSnippetAll, runtime::Paged < types::ApiEntitiesSnippet >
 );
 impl ListSnippetAll<'_> {
@@ -420,38 +420,37 @@ impl ListSnippetAll<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_snippet`]: `GET /api/v4/snippets/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_snippet`]. Send it with `.await`."]
     GetSnippet, runtime::Json < types::ApiEntitiesPersonalSnippet >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_snippet`]: `PUT /api/v4/snippets/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_snippet`]. Send it with `.await`."]
     UpdateSnippet, runtime::Json < types::ApiEntitiesPersonalSnippet >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_snippet`]: `DELETE /api/v4/snippets/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_snippet`]. Send it with `.await`."]
     DeleteSnippet, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_snippet_raw`]: `GET /api/v4/snippets/{id}/raw`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_snippet_raw`]. Send it with `.await`."]
     GetSnippetRaw, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_snippet_file_raw`]: `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_snippet_file_raw`]. Send it with `.await`."]
     GetSnippetFileRaw, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_snippet_user_agent_detail`]: `GET /api/v4/snippets/{id}/user_agent_detail`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_snippet_user_agent_detail`]. Send it with `.await`."]
     GetSnippetUserAgentDetail, runtime::Json < types::ApiEntitiesUserAgentDetail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_snippet_repository_storage_moves_by_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_snippet_repository_storage_moves_by_id`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListSnippetRepositoryStorageMovesById, runtime::Paged <
     types::ApiEntitiesSnippetsRepositoryStorageMove >
 );
@@ -471,13 +470,13 @@ impl ListSnippetRepositoryStorageMovesById<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_snippet_repository_storage_move_by_id`]: `POST /api/v4/snippets/{id}/repository_storage_moves`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_snippet_repository_storage_move_by_id`]. Send it with `.await`."]
     CreateSnippetRepositoryStorageMoveById, runtime::Json <
     types::ApiEntitiesSnippetsRepositoryStorageMove >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_snippet_repository_storage_move_by_id`]: `GET /api/v4/snippets/{id}/repository_storage_moves/{repository_storage_move_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_snippet_repository_storage_move_by_id`]. Send it with `.await`."]
     GetSnippetRepositoryStorageMoveById, runtime::Json <
     types::ApiEntitiesSnippetsRepositoryStorageMove >
 );

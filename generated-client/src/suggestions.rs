@@ -54,11 +54,11 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::apply_suggestion`]: `PUT /api/v4/suggestions/{id}/apply`. Send it with `.await`."]
+    " Request builder of [`crate::Client::apply_suggestion`]. Send it with `.await`."]
     ApplySuggestion, runtime::Json < types::ApiEntitiesSuggestion >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_suggestion_batch_apply`]: `PUT /api/v4/suggestions/batch_apply`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_suggestion_batch_apply`]. Send it with `.await`."]
     UpdateSuggestionBatchApply, runtime::Json < types::ApiEntitiesSuggestion >
 );

@@ -92,7 +92,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_hooks`]: `GET /api/v4/hooks`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_hooks`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListHooks, runtime::Paged < types::ApiEntitiesHook >
 );
 impl ListHooks<'_> {
@@ -110,22 +110,18 @@ impl ListHooks<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::create_hook`]: `POST /api/v4/hooks`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::create_hook`]. Send it with `.await`."]
     CreateHook, runtime::Json < types::ApiEntitiesHook >
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_hook`]: `GET /api/v4/hooks/{hook_id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_hook`]. Send it with `.await`."]
     GetHook, runtime::Json < types::ApiEntitiesHook >
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::update_hook`]: `PUT /api/v4/hooks/{hook_id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::update_hook`]. Send it with `.await`."]
     UpdateHook, runtime::Json < types::ApiEntitiesHook >
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::delete_hook`]: `DELETE /api/v4/hooks/{hook_id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::delete_hook`]. Send it with `.await`."]
     DeleteHook, runtime::Empty
 );

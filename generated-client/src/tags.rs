@@ -124,7 +124,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_tags`]: `GET /api/v4/projects/{id}/repository/tags`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_project_repository_tags`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListProjectRepositoryTags, runtime::Paged < types::ApiEntitiesTag >
 );
 impl ListProjectRepositoryTags<'_> {
@@ -163,21 +163,21 @@ impl ListProjectRepositoryTags<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_tag`]: `POST /api/v4/projects/{id}/repository/tags`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_repository_tag`]. Send it with `.await`."]
     CreateProjectRepositoryTag, runtime::Json < types::ApiEntitiesTag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_tag`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_tag`]. Send it with `.await`."]
     GetProjectRepositoryTag, runtime::Json < types::ApiEntitiesTag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_repository_tag`]: `DELETE /api/v4/projects/{id}/repository/tags/{tag_name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_repository_tag`]. Send it with `.await`."]
     DeleteProjectRepositoryTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_tag_signature`]: `GET /api/v4/projects/{id}/repository/tags/{tag_name}/signature`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_repository_tag_signature`]. Send it with `.await`."]
     GetProjectRepositoryTagSignature, runtime::Json < types::ApiEntitiesTagSignature >
 );

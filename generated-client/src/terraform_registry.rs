@@ -326,7 +326,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_terraform_module`]: `GET /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_terraform_module`]. Send it with `.await`."]
     GetProjectPackageTerraformModule, runtime::Empty
 );
 impl GetProjectPackageTerraformModule<'_> {
@@ -341,7 +341,7 @@ impl GetProjectPackageTerraformModule<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_package_terraform_module_by_module_version`]: `GET /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_package_terraform_module_by_module_version`]. Send it with `.await`."]
     GetProjectPackageTerraformModuleByModuleVersion, runtime::Empty
 );
 impl GetProjectPackageTerraformModuleByModuleVersion<'_> {
@@ -356,44 +356,44 @@ impl GetProjectPackageTerraformModuleByModuleVersion<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::authorize_project_package_terraform_module_file`]: `PUT /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}/file/authorize`. Send it with `.await`."]
+    " Request builder of [`crate::Client::authorize_project_package_terraform_module_file`]. Send it with `.await`."]
     AuthorizeProjectPackageTerraformModuleFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_package_terraform_module_file`]: `PUT /api/v4/projects/{id}/packages/terraform/modules/{module_name}/{module_system}/{module_version}/file`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_package_terraform_module_file`]. Send it with `.await`."]
     UpdateProjectPackageTerraformModuleFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_package_terraform_module_v1_versions`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/versions`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_package_terraform_module_v1_versions`]. Send it with `.await`."]
     ListPackageTerraformModuleV1Versions, runtime::Json < Vec <
     types::ApiEntitiesTerraformModuleVersions > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_terraform_module_v1_download`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/download`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_terraform_module_v1_download`]. Send it with `.await`."]
     GetPackageTerraformModuleV1Download, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_terraform_module_v1`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_terraform_module_v1`]. Send it with `.await`."]
     GetPackageTerraformModuleV1, runtime::Json < types::ApiEntitiesTerraformModuleVersion
     >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_terraform_module_v1_download_by_module_version`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}/download`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_terraform_module_v1_download_by_module_version`]. Send it with `.await`."]
     GetPackageTerraformModuleV1DownloadByModuleVersion, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_terraform_module_v1_file`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}/file`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_terraform_module_v1_file`]. Send it with `.await`."]
     GetPackageTerraformModuleV1File, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_package_terraform_module_v1_by_module_version`]: `GET /api/v4/packages/terraform/modules/v1/{module_namespace}/{module_name}/{module_system}/{module_version}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_package_terraform_module_v1_by_module_version`]. Send it with `.await`."]
     GetPackageTerraformModuleV1ByModuleVersion, runtime::Json <
     types::ApiEntitiesTerraformModuleVersion >
 );

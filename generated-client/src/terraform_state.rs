@@ -176,7 +176,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_terraform_state`]: `GET /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_terraform_state`]. Send it with `.await`."]
     GetProjectTerraformState, runtime::Empty
 );
 impl GetProjectTerraformState<'_> {
@@ -187,22 +187,22 @@ impl GetProjectTerraformState<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_terraform_state`]: `POST /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_terraform_state`]. Send it with `.await`."]
     CreateProjectTerraformState, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_terraform_state`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_terraform_state`]. Send it with `.await`."]
     DeleteProjectTerraformState, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::post_projects_id_terraform_state_name_lock`]: `POST /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`."]
+    " Request builder of [`crate::Client::post_projects_id_terraform_state_name_lock`]. Send it with `.await`."]
     PostProjectsIdTerraformStateNameLock, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_projects_id_terraform_state_name_lock`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/lock`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_projects_id_terraform_state_name_lock`]. Send it with `.await`."]
     DeleteProjectsIdTerraformStateNameLock, runtime::Empty
 );
 impl DeleteProjectsIdTerraformStateNameLock<'_> {
@@ -213,11 +213,11 @@ impl DeleteProjectsIdTerraformStateNameLock<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_terraform_state_version`]: `GET /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_terraform_state_version`]. Send it with `.await`."]
     GetProjectTerraformStateVersion, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_terraform_state_version`]: `DELETE /api/v4/projects/{id}/terraform/state/{name}/versions/{serial}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_terraform_state_version`]. Send it with `.await`."]
     DeleteProjectTerraformStateVersion, runtime::Empty
 );

@@ -114,7 +114,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_topics`]: `GET /api/v4/topics`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_topics`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListTopics, runtime::Paged < types::ApiEntitiesProjectsTopic >
 );
 impl ListTopics<'_> {
@@ -145,7 +145,7 @@ impl ListTopics<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_topic`]: `POST /api/v4/topics`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_topic`]. Send it with `.await`."]
     CreateTopic, runtime::Json < types::ApiEntitiesProjectsTopic >
 );
 impl CreateTopic<'_> {
@@ -163,13 +163,12 @@ impl CreateTopic<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_topic`]: `GET /api/v4/topics/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_topic`]. Send it with `.await`."]
     GetTopic, runtime::Json < types::ApiEntitiesProjectsTopic >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_topic`]: `PUT /api/v4/topics/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_topic`]. Send it with `.await`."]
     UpdateTopic, runtime::Json < types::ApiEntitiesProjectsTopic >
 );
 impl UpdateTopic<'_> {
@@ -192,11 +191,10 @@ impl UpdateTopic<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_topic`]: `DELETE /api/v4/topics/{id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_topic`]. Send it with `.await`."]
     DeleteTopic, runtime::Empty
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::merge_topic`]: `POST /api/v4/topics/merge`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::merge_topic`]. Send it with `.await`."]
     MergeTopic, runtime::Json < types::ApiEntitiesProjectsTopic >
 );

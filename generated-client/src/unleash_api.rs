@@ -53,7 +53,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_feature_flag_unleash_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/features`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_feature_flag_unleash_features`]. Send it with `.await`."]
     GetFeatureFlagUnleashFeatures, runtime::Bytes
 );
 impl GetFeatureFlagUnleashFeatures<'_> {
@@ -68,7 +68,7 @@ impl GetFeatureFlagUnleashFeatures<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_feature_flag_unleash_client_features`]: `GET /api/v4/feature_flags/unleash/{project_id}/client/features`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_feature_flag_unleash_client_features`]. Send it with `.await`."]
     GetFeatureFlagUnleashClientFeatures, runtime::Bytes
 );
 impl GetFeatureFlagUnleashClientFeatures<'_> {

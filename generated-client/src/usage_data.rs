@@ -164,22 +164,22 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_usage_data_increment_counter`]: `POST /api/v4/usage_data/increment_counter`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_usage_data_increment_counter`]. Send it with `.await`."]
     CreateUsageDataIncrementCounter, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_usage_data_increment_unique_user`]: `POST /api/v4/usage_data/increment_unique_users`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_usage_data_increment_unique_user`]. Send it with `.await`."]
     CreateUsageDataIncrementUniqueUser, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_usage_data_track_event`]: `POST /api/v4/usage_data/track_events`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_usage_data_track_event`]. Send it with `.await`."]
     CreateUsageDataTrackEvent, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_usage_data_metric_definitions`]: `GET /api/v4/usage_data/metric_definitions`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_usage_data_metric_definitions`]. Send it with `.await`."]
     GetUsageDataMetricDefinitions, runtime::Bytes
 );
 impl GetUsageDataMetricDefinitions<'_> {
@@ -192,21 +192,21 @@ impl GetUsageDataMetricDefinitions<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_usage_data_service_ping`]: `GET /api/v4/usage_data/service_ping`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_usage_data_service_ping`]. Send it with `.await`."]
     GetUsageDataServicePing, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::track_usage_data_event`]: `POST /api/v4/usage_data/track_event`. Send it with `.await`."]
+    " Request builder of [`crate::Client::track_usage_data_event`]. Send it with `.await`."]
     TrackUsageDataEvent, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_usage_data_non_sql_metrics`]: `GET /api/v4/usage_data/non_sql_metrics`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_usage_data_non_sql_metrics`]. Send it with `.await`."]
     GetUsageDataNonSqlMetrics, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_usage_data_queries`]: `GET /api/v4/usage_data/queries`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_usage_data_queries`]. Send it with `.await`."]
     GetUsageDataQueries, runtime::Bytes
 );

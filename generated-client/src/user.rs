@@ -437,7 +437,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_keys`]: `GET /api/v4/user/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_keys`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserKeys, runtime::Paged < types::ApiEntitiesSshKey >
 );
 impl ListUserKeys<'_> {
@@ -456,22 +456,22 @@ impl ListUserKeys<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_key`]: `POST /api/v4/user/keys`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_key`]. Send it with `.await`."]
     CreateUserKey, runtime::Json < types::ApiEntitiesSshKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_key`]: `GET /api/v4/user/keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_key`]. Send it with `.await`."]
     GetUserKey, runtime::Json < types::ApiEntitiesSshKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_key`]: `DELETE /api/v4/user/keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_key`]. Send it with `.await`."]
     DeleteUserKey, runtime::Json < types::ApiEntitiesSshKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_gpg_keys`]: `GET /api/v4/user/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_gpg_keys`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserGpgKeys, runtime::Paged < types::ApiEntitiesGpgKey >
 );
 impl ListUserGpgKeys<'_> {
@@ -490,27 +490,27 @@ impl ListUserGpgKeys<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_gpg_key`]: `POST /api/v4/user/gpg_keys`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_gpg_key`]. Send it with `.await`."]
     CreateUserGpgKey, runtime::Json < types::ApiEntitiesGpgKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_gpg_key`]: `GET /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_gpg_key`]. Send it with `.await`."]
     GetUserGpgKey, runtime::Json < types::ApiEntitiesGpgKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_gpg_key`]: `DELETE /api/v4/user/gpg_keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_gpg_key`]. Send it with `.await`."]
     DeleteUserGpgKey, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::revoke_user_gpg_key`]: `POST /api/v4/user/gpg_keys/{key_id}/revoke`. Send it with `.await`."]
+    " Request builder of [`crate::Client::revoke_user_gpg_key`]. Send it with `.await`."]
     RevokeUserGpgKey, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_emails`]: `GET /api/v4/user/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_emails`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserEmails, runtime::Paged < types::ApiEntitiesEmail >
 );
 impl ListUserEmails<'_> {
@@ -529,48 +529,48 @@ impl ListUserEmails<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_email`]: `POST /api/v4/user/emails`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_email`]. Send it with `.await`."]
     CreateUserEmail, runtime::Json < types::ApiEntitiesEmail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_user_credit_card_validation`]: `PUT /api/v4/user/{user_id}/credit_card_validation`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_user_credit_card_validation`]. Send it with `.await`."]
     UpdateUserCreditCardValidation, runtime::Json <
     types::ApiEntitiesUserCreditCardValidations >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_support_pin`]: `GET /api/v4/user/support_pin`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_support_pin`]. Send it with `.await`."]
     GetUserSupportPin, runtime::Json < types::ApiEntitiesUserSupportPin >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_support_pin`]: `POST /api/v4/user/support_pin`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_support_pin`]. Send it with `.await`."]
     CreateUserSupportPin, runtime::Json < types::ApiEntitiesUserSupportPin >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_preferences`]: `GET /api/v4/user/preferences`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_preferences`]. Send it with `.await`."]
     GetUserPreferences, runtime::Json < types::ApiEntitiesUserPreferences >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_user_preferences`]: `PUT /api/v4/user/preferences`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_user_preferences`]. Send it with `.await`."]
     UpdateUserPreferences, runtime::Json < types::ApiEntitiesUserPreferences >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_email`]: `GET /api/v4/user/emails/{email_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_email`]. Send it with `.await`."]
     GetUserEmail, runtime::Json < types::ApiEntitiesEmail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_email`]: `DELETE /api/v4/user/emails/{email_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_email`]. Send it with `.await`."]
     DeleteUserEmail, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_activities`]: `GET /api/v4/user/activities`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_activities`]. Send it with `.await`."]
     GetUserActivities, runtime::Bytes
 );
 impl GetUserActivities<'_> {
@@ -597,32 +597,32 @@ impl GetUserActivities<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_status`]: `GET /api/v4/user/status`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_status`]. Send it with `.await`."]
     GetUserStatus, runtime::Json < types::ApiEntitiesUserStatus >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_user_status`]: `PUT /api/v4/user/status`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_user_status`]. Send it with `.await`."]
     UpdateUserStatus, runtime::Json < types::ApiEntitiesUserStatus >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::patch_user_status`]: `PATCH /api/v4/user/status`. Send it with `.await`."]
+    " Request builder of [`crate::Client::patch_user_status`]. Send it with `.await`."]
     PatchUserStatus, runtime::Json < types::ApiEntitiesUserStatus >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_user_avatar`]: `PUT /api/v4/user/avatar`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_user_avatar`]. Send it with `.await`."]
     UpdateUserAvatar, runtime::Json < types::ApiEntitiesAvatar >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_personal_access_token`]: `POST /api/v4/user/personal_access_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_personal_access_token`]. Send it with `.await`."]
     CreateUserPersonalAccessToken, runtime::Json <
     types::ApiEntitiesPersonalAccessTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_runner`]: `POST /api/v4/user/runners`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_runner`]. Send it with `.await`."]
     CreateUserRunner, runtime::Json < types::ApiEntitiesCiRunnerRegistrationDetails >
 );

@@ -18,6 +18,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_counts`]: `GET /api/v4/user_counts`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_counts`]. Send it with `.await`."]
     GetUserCounts, runtime::Json < types::ApiEntitiesUserCounts >
 );

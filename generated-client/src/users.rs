@@ -972,32 +972,32 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_custom_attributes`]: `GET /api/v4/users/{id}/custom_attributes`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_user_custom_attributes`]. Send it with `.await`."]
     ListUserCustomAttributes, runtime::Json < Vec < types::ApiEntitiesCustomAttribute > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_custom_attribute`]: `GET /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_custom_attribute`]. Send it with `.await`."]
     GetUserCustomAttribute, runtime::Json < types::ApiEntitiesCustomAttribute >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_user_custom_attribute`]: `PUT /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_user_custom_attribute`]. Send it with `.await`."]
     UpdateUserCustomAttribute, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_custom_attribute`]: `DELETE /api/v4/users/{id}/custom_attributes/{key}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_custom_attribute`]. Send it with `.await`."]
     DeleteUserCustomAttribute, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_support_pin_by_id`]: `GET /api/v4/users/{id}/support_pin`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_support_pin_by_id`]. Send it with `.await`."]
     GetUserSupportPinById, runtime::Json < types::ApiEntitiesUserSupportPin >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_users`]: `GET /api/v4/users`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_users`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUsers, runtime::Paged < types::ApiEntitiesUserBasic >
 );
 impl ListUsers<'_> {
@@ -1159,8 +1159,7 @@ impl ListUsers<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::create_user`]: `POST /api/v4/users`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::create_user`]. Send it with `.await`."]
     CreateUser, runtime::Json < types::ApiEntitiesUserWithAdmin >
 );
 impl CreateUser<'_> {
@@ -1299,8 +1298,7 @@ impl CreateUser<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_user`]: `GET /api/v4/users/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_user`]. Send it with `.await`."]
     GetUser, runtime::Json < types::ApiEntitiesUser >
 );
 impl GetUser<'_> {
@@ -1312,8 +1310,7 @@ impl GetUser<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::update_user`]: `PUT /api/v4/users/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::update_user`]. Send it with `.await`."]
     UpdateUser, runtime::Json < types::ApiEntitiesUserWithAdmin >
 );
 impl UpdateUser<'_> {
@@ -1456,8 +1453,7 @@ impl UpdateUser<'_> {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::delete_user`]: `DELETE /api/v4/users/{id}`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::delete_user`]. Send it with `.await`."]
     DeleteUser, runtime::Json < types::ApiEntitiesEmail >
 );
 impl DeleteUser<'_> {
@@ -1468,22 +1464,21 @@ impl DeleteUser<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_status_by_user_id`]: `GET /api/v4/users/{user_id}/status`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_status_by_user_id`]. Send it with `.await`."]
     GetUserStatusByUserId, runtime::Bytes
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::follow_user`]: `POST /api/v4/users/{id}/follow`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::follow_user`]. Send it with `.await`."]
     FollowUser, runtime::Json < types::ApiEntitiesUser >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::unfollow_user`]: `POST /api/v4/users/{id}/unfollow`. Send it with `.await`."]
+    " Request builder of [`crate::Client::unfollow_user`]. Send it with `.await`."]
     UnfollowUser, runtime::Json < types::ApiEntitiesUser >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_following`]: `GET /api/v4/users/{id}/following`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_following`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserFollowing, runtime::Paged < types::ApiEntitiesUserBasic >
 );
 impl ListUserFollowing<'_> {
@@ -1502,7 +1497,7 @@ impl ListUserFollowing<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_followers`]: `GET /api/v4/users/{id}/followers`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_followers`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserFollowers, runtime::Paged < types::ApiEntitiesUserBasic >
 );
 impl ListUserFollowers<'_> {
@@ -1521,7 +1516,7 @@ impl ListUserFollowers<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::disable_user_two_factor`]: `PATCH /api/v4/users/{id}/disable_two_factor`. Send it with `.await`."]
+    " Request builder of [`crate::Client::disable_user_two_factor`]. Send it with `.await`."]
     DisableUserTwoFactor, runtime::Json < types::ApiEntitiesUserWithAdmin >
 );
 /// What [`DeleteUserIdentity`] answers: one variant per success status of `DELETE /api/v4/users/{id}/identities/{provider}`.
@@ -1552,12 +1547,12 @@ impl runtime::Decode for DeleteUserIdentityResponse {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_identity`]: `DELETE /api/v4/users/{id}/identities/{provider}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_identity`]. Send it with `.await`."]
     DeleteUserIdentity, DeleteUserIdentityResponse
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_project_deploy_keys`]: `GET /api/v4/users/{user_id}/project_deploy_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_project_deploy_keys`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserProjectDeployKeys, runtime::Paged < types::ApiEntitiesDeployKey >
 );
 impl ListUserProjectDeployKeys<'_> {
@@ -1576,7 +1571,7 @@ impl ListUserProjectDeployKeys<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_keys_by_user_id`]: `GET /api/v4/users/{user_id}/keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_keys_by_user_id`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserKeysByUserId, runtime::Paged < types::ApiEntitiesSshKey >
 );
 impl ListUserKeysByUserId<'_> {
@@ -1595,22 +1590,22 @@ impl ListUserKeysByUserId<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_key_by_user_id`]: `POST /api/v4/users/{user_id}/keys`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_key_by_user_id`]. Send it with `.await`."]
     CreateUserKeyByUserId, runtime::Json < types::ApiEntitiesSshKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_key_by_id`]: `GET /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_key_by_id`]. Send it with `.await`."]
     GetUserKeyById, runtime::Json < types::ApiEntitiesSshKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_key_by_id`]: `DELETE /api/v4/users/{id}/keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_key_by_id`]. Send it with `.await`."]
     DeleteUserKeyById, runtime::Json < types::ApiEntitiesSshKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_gpg_keys_by_id`]: `GET /api/v4/users/{id}/gpg_keys`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_gpg_keys_by_id`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserGpgKeysById, runtime::Paged < types::ApiEntitiesGpgKey >
 );
 impl ListUserGpgKeysById<'_> {
@@ -1629,27 +1624,27 @@ impl ListUserGpgKeysById<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_gpg_key_by_id`]: `POST /api/v4/users/{id}/gpg_keys`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_gpg_key_by_id`]. Send it with `.await`."]
     CreateUserGpgKeyById, runtime::Json < types::ApiEntitiesGpgKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_gpg_key_by_id`]: `GET /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_gpg_key_by_id`]. Send it with `.await`."]
     GetUserGpgKeyById, runtime::Json < types::ApiEntitiesGpgKey >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_gpg_key_by_id`]: `DELETE /api/v4/users/{id}/gpg_keys/{key_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_gpg_key_by_id`]. Send it with `.await`."]
     DeleteUserGpgKeyById, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::revoke_user_gpg_key_by_id`]: `POST /api/v4/users/{id}/gpg_keys/{key_id}/revoke`. Send it with `.await`."]
+    " Request builder of [`crate::Client::revoke_user_gpg_key_by_id`]. Send it with `.await`."]
     RevokeUserGpgKeyById, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_emails_by_id`]: `GET /api/v4/users/{id}/emails`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_emails_by_id`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserEmailsById, runtime::Paged < types::ApiEntitiesEmail >
 );
 impl ListUserEmailsById<'_> {
@@ -1668,57 +1663,53 @@ impl ListUserEmailsById<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_email_by_id`]: `POST /api/v4/users/{id}/emails`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_email_by_id`]. Send it with `.await`."]
     CreateUserEmailById, runtime::Json < types::ApiEntitiesEmail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_email_by_id`]: `DELETE /api/v4/users/{id}/emails/{email_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_email_by_id`]. Send it with `.await`."]
     DeleteUserEmailById, runtime::Json < types::ApiEntitiesEmail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::activate_user`]: `POST /api/v4/users/{id}/activate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::activate_user`]. Send it with `.await`."]
     ActivateUser, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::approve_user`]: `POST /api/v4/users/{id}/approve`. Send it with `.await`."]
+    " Request builder of [`crate::Client::approve_user`]. Send it with `.await`."]
     ApproveUser, runtime::Empty
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::reject_user`]: `POST /api/v4/users/{id}/reject`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::reject_user`]. Send it with `.await`."]
     RejectUser, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::deactivate_user`]: `POST /api/v4/users/{id}/deactivate`. Send it with `.await`."]
+    " Request builder of [`crate::Client::deactivate_user`]. Send it with `.await`."]
     DeactivateUser, runtime::Empty
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::block_user`]: `POST /api/v4/users/{id}/block`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::block_user`]. Send it with `.await`."]
     BlockUser, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::unblock_user`]: `POST /api/v4/users/{id}/unblock`. Send it with `.await`."]
+    " Request builder of [`crate::Client::unblock_user`]. Send it with `.await`."]
     UnblockUser, runtime::Empty
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::ban_user`]: `POST /api/v4/users/{id}/ban`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::ban_user`]. Send it with `.await`."]
     BanUser, runtime::Empty
 );
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::unban_user`]: `POST /api/v4/users/{id}/unban`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::unban_user`]. Send it with `.await`."]
     UnbanUser, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_memberships`]: `GET /api/v4/users/{user_id}/memberships`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_memberships`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserMemberships, runtime::Paged < types::ApiEntitiesMembership >
 );
 impl ListUserMemberships<'_> {
@@ -1740,12 +1731,12 @@ impl ListUserMemberships<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_associations_count`]: `GET /api/v4/users/{id}/associations_count`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_associations_count`]. Send it with `.await`."]
     GetUserAssociationsCount, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_user_impersonation_tokens`]: `GET /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    " Request builder of [`crate::Client::list_user_impersonation_tokens`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
     ListUserImpersonationTokens, runtime::Paged < types::ApiEntitiesImpersonationToken >
 );
 impl ListUserImpersonationTokens<'_> {
@@ -1770,23 +1761,23 @@ impl ListUserImpersonationTokens<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_impersonation_token`]: `POST /api/v4/users/{user_id}/impersonation_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_impersonation_token`]. Send it with `.await`."]
     CreateUserImpersonationToken, runtime::Json <
     types::ApiEntitiesImpersonationTokenWithToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_user_impersonation_token`]: `GET /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_user_impersonation_token`]. Send it with `.await`."]
     GetUserImpersonationToken, runtime::Json < types::ApiEntitiesImpersonationToken >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_user_impersonation_token`]: `DELETE /api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_user_impersonation_token`]. Send it with `.await`."]
     DeleteUserImpersonationToken, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_user_personal_access_token_by_user_id`]: `POST /api/v4/users/{user_id}/personal_access_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_user_personal_access_token_by_user_id`]. Send it with `.await`."]
     CreateUserPersonalAccessTokenByUserId, runtime::Json <
     types::ApiEntitiesPersonalAccessTokenWithToken >
 );

@@ -22,6 +22,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_web_commit_public_key`]: `GET /api/v4/web_commits/public_key`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_web_commit_public_key`]. Send it with `.await`."]
     GetWebCommitPublicKey, runtime::Bytes
 );

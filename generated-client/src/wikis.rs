@@ -304,7 +304,7 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_group_wikis`]: `GET /api/v4/groups/{id}/wikis`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_group_wikis`]. Send it with `.await`."]
     ListGroupWikis, runtime::Json < Vec < types::ApiEntitiesWikiPageBasic > >
 );
 impl ListGroupWikis<'_> {
@@ -317,12 +317,12 @@ impl ListGroupWikis<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_wiki`]: `POST /api/v4/groups/{id}/wikis`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_wiki`]. Send it with `.await`."]
     CreateGroupWiki, runtime::Json < types::ApiEntitiesWikiPage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_group_wiki`]: `GET /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_group_wiki`]. Send it with `.await`."]
     GetGroupWiki, runtime::Json < types::ApiEntitiesWikiPage >
 );
 impl GetGroupWiki<'_> {
@@ -339,17 +339,17 @@ impl GetGroupWiki<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_group_wiki`]: `PUT /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_group_wiki`]. Send it with `.await`."]
     UpdateGroupWiki, runtime::Json < types::ApiEntitiesWikiPage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_group_wiki`]: `DELETE /api/v4/groups/{id}/wikis/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_group_wiki`]. Send it with `.await`."]
     DeleteGroupWiki, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_group_wiki_attachment`]: `POST /api/v4/groups/{id}/wikis/attachments`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_group_wiki_attachment`]. Send it with `.await`."]
     CreateGroupWikiAttachment, runtime::Json < types::ApiEntitiesWikiAttachment >
 );
 impl CreateGroupWikiAttachment<'_> {
@@ -360,7 +360,7 @@ impl CreateGroupWikiAttachment<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_wikis`]: `GET /api/v4/projects/{id}/wikis`. Send it with `.await`."]
+    " Request builder of [`crate::Client::list_project_wikis`]. Send it with `.await`."]
     ListProjectWikis, runtime::Json < Vec < types::ApiEntitiesWikiPageBasic > >
 );
 impl ListProjectWikis<'_> {
@@ -373,12 +373,12 @@ impl ListProjectWikis<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_wiki`]: `POST /api/v4/projects/{id}/wikis`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_wiki`]. Send it with `.await`."]
     CreateProjectWiki, runtime::Json < types::ApiEntitiesWikiPage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_wiki`]: `GET /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_project_wiki`]. Send it with `.await`."]
     GetProjectWiki, runtime::Json < types::ApiEntitiesWikiPage >
 );
 impl GetProjectWiki<'_> {
@@ -395,17 +395,17 @@ impl GetProjectWiki<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_wiki`]: `PUT /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::update_project_wiki`]. Send it with `.await`."]
     UpdateProjectWiki, runtime::Json < types::ApiEntitiesWikiPage >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_wiki`]: `DELETE /api/v4/projects/{id}/wikis/{slug}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::delete_project_wiki`]. Send it with `.await`."]
     DeleteProjectWiki, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_wiki_attachment`]: `POST /api/v4/projects/{id}/wikis/attachments`. Send it with `.await`."]
+    " Request builder of [`crate::Client::create_project_wiki_attachment`]. Send it with `.await`."]
     CreateProjectWikiAttachment, runtime::Json < types::ApiEntitiesWikiAttachment >
 );
 impl CreateProjectWikiAttachment<'_> {

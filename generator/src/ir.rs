@@ -341,6 +341,9 @@ pub enum BodyKind {
     Form,
     /// `multipart/form-data`
     Multipart,
+    /// Bytes sent as they are, with [`Body::media`] as their type (`application/octet-stream`,
+    /// `text/plain`): an upload.
+    Raw,
 }
 
 /// What a successful call returns.

@@ -190,17 +190,17 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_requests_projects_get`]: `GET /v4/projects/{id}/access_requests`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_requests_projects_get`]. Send it with `.await`."]
     AccessRequestsProjectsGet, runtime::Json < Vec < types::ProjectAccessResponse > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_requests_projects_post`]: `POST /v4/projects/{id}/access_requests`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_requests_projects_post`]. Send it with `.await`."]
     AccessRequestsProjectsPost, runtime::Json < types::ProjectAccessRequest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_requests_projects_approve_put`]: `PUT /v4/projects/{id}/access_requests/{user_id}/approve`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_requests_projects_approve_put`]. Send it with `.await`."]
     AccessRequestsProjectsApprovePut, runtime::Json < types::ProjectAccessApprove >
 );
 impl AccessRequestsProjectsApprovePut<'_> {
@@ -215,22 +215,22 @@ impl AccessRequestsProjectsApprovePut<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_request_projects_deny_delete`]: `DELETE /v4/projects/{id}/access_requests/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_request_projects_deny_delete`]. Send it with `.await`."]
     AccessRequestProjectsDenyDelete, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_requests_groups_get`]: `GET /v4/groups/{id}/access_requests`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_requests_groups_get`]. Send it with `.await`."]
     AccessRequestsGroupsGet, runtime::Json < Vec < types::GroupAccessResponse > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_requests_groups_post`]: `POST /v4/groups/{id}/access_requests`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_requests_groups_post`]. Send it with `.await`."]
     AccessRequestsGroupsPost, runtime::Json < types::GroupAccessRequest >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_requests_groups_approve_put`]: `PUT /v4/groups/{id}/access_requests/{user_id}/approve`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_requests_groups_approve_put`]. Send it with `.await`."]
     AccessRequestsGroupsApprovePut, runtime::Json < types::GroupAccessApprove >
 );
 impl AccessRequestsGroupsApprovePut<'_> {
@@ -243,6 +243,6 @@ impl AccessRequestsGroupsApprovePut<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_requests_groups_deny_delete`]: `DELETE /v4/groups/{id}/access_requests/{user_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_requests_groups_deny_delete`]. Send it with `.await`."]
     AccessRequestsGroupsDenyDelete, runtime::Empty
 );

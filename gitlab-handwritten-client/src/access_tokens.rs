@@ -87,12 +87,12 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_tokens_get`]: `GET /v4/projects/{id}/access_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_tokens_get`]. Send it with `.await`."]
     AccessTokensGet, runtime::Json < Vec < types::AccessToken > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_tokens_post`]: `POST /v4/projects/{id}/access_tokens`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_tokens_post`]. Send it with `.await`."]
     AccessTokensPost, runtime::Json < types::NewAccessToken >
 );
 impl AccessTokensPost<'_> {
@@ -103,6 +103,6 @@ impl AccessTokensPost<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::access_tokens_delete`]: `DELETE /v4/projects/{id}/access_tokens/{token_id}`. Send it with `.await`."]
+    " Request builder of [`crate::Client::access_tokens_delete`]. Send it with `.await`."]
     AccessTokensDelete, runtime::Empty
 );

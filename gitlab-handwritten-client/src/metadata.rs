@@ -16,6 +16,6 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_metadata`]: `GET /v4/metadata`. Send it with `.await`."]
+    " Request builder of [`crate::Client::get_metadata`]. Send it with `.await`."]
     GetMetadata, runtime::Json < types::MetadataResponse >
 );

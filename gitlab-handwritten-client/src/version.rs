@@ -15,7 +15,6 @@ impl crate::Client {
     }
 }
 runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_version`]: `GET /v4/version`. Send it with `.await`."]
+    #[doc = " Request builder of [`crate::Client::get_version`]. Send it with `.await`."]
     GetVersion, runtime::Json < types::VersionResponse >
 );

@@ -450,3 +450,24 @@ async fn an_error_body_too_long_to_read_whole_is_not_decoded_from_its_start() {
     let err = e.json::<Problem>().unwrap_err().to_string();
     assert!(err.contains("longer than the 65536 bytes read"), "{err}");
 }
+
+#[tokio::test]
+async fn a_binary_request_body_is_sent_as_its_bytes_with_its_media_type() {
+    let (server, client) = server().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00";
+    let pet = uuid::Uuid::from_u128(7);
+    client.put_photo(pet, png).await.unwrap();
+
+    let req = only_request(&server).await;
+    assert_eq!(
+        req.url.path(),
+        "/v1/pets/00000000-0000-0000-0000-000000000007/photo"
+    );
+    assert_eq!(content_type(&req), "image/png");
+    assert_eq!(req.body, png);
+}

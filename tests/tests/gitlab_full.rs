@@ -355,7 +355,7 @@ async fn wildcard_path_keeps_its_slashes_and_encodes_each_segment() {
         .await;
 
     client
-        .get_project_package_maven(7, "my-app-1.0.jar", "com/example/my app/1.0")
+        .get_project_package_maven(7, "com/example/my app/1.0", "my-app-1.0.jar")
         .await
         .unwrap();
 
@@ -365,6 +365,52 @@ async fn wildcard_path_keeps_its_slashes_and_encodes_each_segment() {
         "/api/v4/projects/7/packages/maven/com/example/my%20app/1.0/my-app-1.0.jar"
     );
     assert_eq!(req.url.query(), None);
+}
+
+/// Generic packages (docs: user/packages/generic_packages): the file is the request body
+/// itself, `select` in the query, and a file in a folder of the package goes in the path
+/// (Grape's optional `(*path/)`, which the description wrote into the path literally).
+#[tokio::test]
+async fn a_generic_package_file_is_uploaded_as_the_body_under_its_optional_folder() {
+    let (server, client) = setup().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"message": "201 Created"})))
+        .mount(&server)
+        .await;
+
+    client
+        .update_project_package_generic(24, "my_package", "1.0.0", "file.txt", b"hello".to_vec())
+        .select("package_file")
+        .await
+        .unwrap();
+    client
+        .update_project_package_generic_by_path(
+            24,
+            "my_package",
+            "1.0.0",
+            "dist/linux",
+            "app.tar.gz",
+            b"tar",
+        )
+        .await
+        .unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].url.path(),
+        "/api/v4/projects/24/packages/generic/my_package/1.0.0/file.txt"
+    );
+    assert_eq!(requests[0].url.query(), Some("select=package_file"));
+    assert_eq!(requests[0].body, b"hello");
+    assert_eq!(
+        requests[0].headers.get("content-type").unwrap(),
+        "application/octet-stream"
+    );
+    assert_eq!(
+        requests[1].url.path(),
+        "/api/v4/projects/24/packages/generic/my_package/1.0.0/dist/linux/app.tar.gz"
+    );
+    assert_eq!(requests[1].body, b"tar");
 }
 
 /// GitLab's example of `GET /projects/:id` for a member (docs: projects.md): `permissions`

@@ -173,7 +173,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     match op.body.as_ref().map(|b| b.kind) {
         Some(BodyKind::Form) => call = quote! { #call.form(false) },
         Some(BodyKind::Multipart) => call = quote! { #call.form(true) },
-        Some(BodyKind::Json) | None => {}
+        Some(BodyKind::Json | BodyKind::Raw) | None => {}
     }
     for i in required
         .iter()
@@ -330,9 +330,13 @@ fn is_text(api: &Api, t: &TypeRef) -> bool {
 /// whose value is `value` (a place of its Rust type), into the request.
 fn setter_call(api: &Api, op: &Operation, i: &Input, value: TokenStream) -> TokenStream {
     let Some(p) = i.param else {
-        return match op.body.as_ref().and_then(|b| b.media.as_deref()) {
-            Some(media) => quote! { .json_body_as(&#value, #media) },
-            None => quote! { .json_body(&#value) },
+        return match op.body.as_ref().map(|b| (b.kind, b.media.as_deref())) {
+            Some((BodyKind::Raw, media)) => {
+                let media = media.unwrap_or("application/octet-stream");
+                quote! { .bytes_body(&#value, #media) }
+            }
+            Some((_, Some(media))) => quote! { .json_body_as(&#value, #media) },
+            _ => quote! { .json_body(&#value) },
         };
     };
     let wire = &p.wire;
@@ -365,11 +369,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let ins = inputs(api, op);
     let list = op.paginated && matches!(op.response.ty, Some(TypeRef::Vec(_)));
+    // The method and path are on the method's documentation, one link away.
     let sdoc = doc(Some(&format!(
-        "Request builder of [`crate::Client::{}`]: `{} {}`. Send it with `.await`{}.",
+        "Request builder of [`crate::Client::{}`]. Send it with `.await`{}.",
         op.name.trim_start_matches("r#"),
-        op.method,
-        op.path,
         if list {
             " or read its pages ([`Paginated`](crate::Paginated))"
         } else {

@@ -978,12 +978,28 @@ fn lower_body(
         Some((m, mt, kind))
     });
     let Some((media, mt, kind)) = form else {
-        let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        diags.push(Diagnostic::warning(
-            "unsupported-request-body",
-            at(&body_ptr),
-            format!("request bodies of type {} are not supported; the operation is generated without a body", kinds.join(", ")),
-        ).with_help("add an `application/json`, form or multipart media type (in the spec or its overlay)"));
+        // Any other media type is bytes sent as they are: an upload (`application/octet-stream`,
+        // `image/png`), or text. A wildcard (`image/*`) says only that it is some file.
+        let Some(media) = body.content.keys().next() else {
+            return;
+        };
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or(media)
+            .trim()
+            .to_ascii_lowercase();
+        out.body = Some(Body {
+            kind: BodyKind::Raw,
+            ty: Some(TypeRef::Bytes),
+            media: Some(if essence.contains('*') {
+                "application/octet-stream".to_owned()
+            } else {
+                essence
+            }),
+            required: body.required,
+            doc: body.description.clone(),
+        });
         return;
     };
     let schema_ptr = child(&child(&child(&body_ptr, "content"), media), "schema");

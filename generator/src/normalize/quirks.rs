@@ -12,6 +12,7 @@
 //! | `overlapping-one-of` | `oneOf: [integer, string]`: a numeric string matches both, so no value validates | `anyOf` (same values, valid for validators such as Prism) |
 //! | `list-declared-as-object` | a response declared as an object whose examples are all arrays | an array of that object |
 //! | `default-type-mismatch` | a `default` that is not a value of the schema's type (GitLab: `default: {}` on integers) | dropped |
+//! | `optional-path-segment` | a Grape/Rails optional group in a path, `(ref/{ref}/)trigger` or `(*path/){file_name}`, which OpenAPI cannot express and a client would send literally | one path per form, the group left out and put in (each a path item of its own; the group's parameters only where their group is; no `operationId`, since one cannot name two operations) |
 //! | `wildcard-path` | a Grape/Rails wildcard segment `*name` in a path (its parameter often declared `in: query`) | `{name}` with an `in: path` parameter marked `x-multi-segment: true`, whose `/`s are kept |
 //! | `file-in-json-body` | a JSON request body with a binary (file) property, which JSON cannot carry (GitLab's uploads) | `multipart/form-data` |
 //! | `no-content-body` | a `204 No Content` response that declares a body (GitLab: 15 `DELETE`s), which HTTP forbids (RFC 9110 §15.3.5), so the client waited for JSON that never comes | the body is dropped |
@@ -43,6 +44,7 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
     paginated_object_response(doc, diags);
     no_content_body(doc, diags);
     path_parameter_type_mismatch(doc, diags);
+    optional_path_groups(doc, diags);
     wildcard_path_segments(doc, diags);
     file_in_json_body(doc, diags);
 }
@@ -629,6 +631,184 @@ fn no_content_body(doc: &mut Value, diags: &mut Diagnostics) {
     }
 }
 
+/// A path of Grape/Rails route syntax: literal text and optional groups `(…)`.
+#[derive(Debug, Clone, PartialEq)]
+enum RoutePart {
+    Literal(String),
+    Optional(String),
+}
+
+/// The most optional groups one path may have: each doubles the paths it becomes.
+const MAX_OPTIONAL_GROUPS: usize = 4;
+
+/// `path` as literal text and optional groups, when it has groups (`\(` is a literal
+/// parenthesis, as in GitLab's NuGet `Packages\(\)`); `None` without groups, or with nested,
+/// unbalanced or too many of them.
+fn route_parts(path: &str) -> Option<Vec<RoutePart>> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut group: Option<String> = None;
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        match (c, &mut group) {
+            ('\\', _) => {
+                let next = chars.next()?;
+                let target = group.as_mut().unwrap_or(&mut text);
+                target.push(c);
+                target.push(next);
+            }
+            ('(', None) => {
+                parts.push(RoutePart::Literal(std::mem::take(&mut text)));
+                group = Some(String::new());
+            }
+            (')', Some(g)) => {
+                parts.push(RoutePart::Optional(std::mem::take(g)));
+                group = None;
+            }
+            ('(' | ')', _) => return None,
+            (c, Some(g)) => g.push(c),
+            (c, None) => text.push(c),
+        }
+    }
+    if group.is_some() {
+        return None;
+    }
+    parts.push(RoutePart::Literal(text));
+    let groups = parts
+        .iter()
+        .filter(|p| matches!(p, RoutePart::Optional(_)))
+        .count();
+    (1..=MAX_OPTIONAL_GROUPS).contains(&groups).then_some(parts)
+}
+
+/// Every form of a route, fewest groups first: each group left out or put in, `//` closed up,
+/// no trailing `/`, and no form where a wildcard does not start a segment (`latest*suffix`).
+fn route_forms(parts: &[RoutePart]) -> Vec<String> {
+    let groups: Vec<usize> = (0..parts.len())
+        .filter(|i| matches!(parts[*i], RoutePart::Optional(_)))
+        .collect();
+    let mut masks: Vec<u32> = (0..1u32 << groups.len()).collect();
+    masks.sort_by_key(|m| m.count_ones());
+    let mut forms: Vec<String> = Vec::new();
+    for mask in masks {
+        let mut form = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            match part {
+                RoutePart::Literal(t) => form.push_str(t),
+                RoutePart::Optional(t) => {
+                    let g = groups.iter().position(|j| *j == i).unwrap_or_default();
+                    if mask & (1 << g) != 0 {
+                        form.push_str(t);
+                    }
+                }
+            }
+        }
+        while form.contains("//") {
+            form = form.replace("//", "/");
+        }
+        if form.len() > 1 && form.ends_with('/') {
+            form.pop();
+        }
+        let glued = form
+            .match_indices('*')
+            .any(|(i, _)| i == 0 || form.as_bytes()[i - 1] != b'/');
+        if !glued && !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
+/// The parameter names a route text holds: `{name}` and `*name`.
+fn route_names(text: &str) -> Vec<String> {
+    text.split('/')
+        .flat_map(|seg| {
+            let wildcard = seg.strip_prefix('*').map(str::to_owned);
+            let braced = seg
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(n, _)| n.to_owned()));
+            wildcard.into_iter().chain(braced)
+        })
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// `optional-path-segment`: each path with Grape/Rails optional groups becomes one path per
+/// form (the group left out first). In each, parameters of a group that form leaves out are
+/// removed, and so is `operationId`: one id cannot name two operations, and names come from
+/// the paths. A form the spec already has as a path of its own is left to it.
+fn optional_path_groups(doc: &mut Value, diags: &mut Diagnostics) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    if !paths.keys().any(|k| route_parts(k).is_some()) {
+        return;
+    }
+    let old = std::mem::take(paths);
+    let written: std::collections::BTreeSet<String> = old.keys().cloned().collect();
+    for (path, item) in old {
+        let Some(parts) = route_parts(&path) else {
+            paths.insert(path, item);
+            continue;
+        };
+        let optional: Vec<String> = parts
+            .iter()
+            .filter_map(|p| match p {
+                RoutePart::Optional(t) => Some(route_names(t)),
+                RoutePart::Literal(_) => None,
+            })
+            .flatten()
+            .collect();
+        let forms: Vec<String> = route_forms(&parts)
+            .into_iter()
+            .filter(|f| !written.contains(f) && !paths.contains_key(f))
+            .collect();
+        diags.push(
+            Diagnostic::warning(
+                "optional-path-segment",
+                at(&child("/paths", &path)),
+                format!(
+                    "`{path}` has optional parts (Grape/Rails route syntax), which OpenAPI cannot express; read as the paths `{}`",
+                    forms.join("`, `")
+                ),
+            )
+            .with_help("write one path per form (in the spec or its overlay)"),
+        );
+        for form in forms {
+            let present = route_names(&form);
+            let absent: Vec<&String> = optional.iter().filter(|n| !present.contains(n)).collect();
+            let mut item = item.clone();
+            if let Value::Object(map) = &mut item {
+                for (key, value) in map.iter_mut() {
+                    let (params, op) = if key == "parameters" {
+                        (Some(value), None)
+                    } else if crate::bundle::METHODS.contains(&key.as_str()) {
+                        let Value::Object(op) = value else { continue };
+                        op.remove("operationId");
+                        (None, Some(op))
+                    } else {
+                        continue;
+                    };
+                    let params = match (params, op) {
+                        (Some(p), _) => Some(p),
+                        (None, Some(op)) => op.get_mut("parameters"),
+                        _ => None,
+                    };
+                    if let Some(Value::Array(params)) = params {
+                        params.retain(|p| {
+                            !p.get("name")
+                                .and_then(Value::as_str)
+                                .is_some_and(|n| absent.iter().any(|a| a.as_str() == n))
+                        });
+                    }
+                }
+            }
+            paths.insert(form, item);
+        }
+    }
+}
+
 /// Grape/Rails wildcard segments: `/dists/*distribution/Release` matches `distribution` across
 /// `/`s. GitLab declares such parameters `in: query` (or not at all). The path becomes
 /// `/dists/{distribution}/Release`, the parameter `in: path`, required, and marked
@@ -687,6 +867,19 @@ fn wildcard_path_segments(doc: &mut Value, diags: &mut Diagnostics) {
                     params.retain(|p| !p.is_null());
                     params.push(param);
                 }
+                // Path parameters in the order the path has them (a moved wildcard came
+                // last), then the others as they were: the method's arguments read as the path.
+                let position = |p: &Value| {
+                    let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+                    match p.get("in").and_then(Value::as_str) {
+                        Some("path") => (
+                            0,
+                            new_path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX),
+                        ),
+                        _ => (1, 0),
+                    }
+                };
+                params.sort_by_key(|p| position(p));
             }
         }
         diags.push(
@@ -767,6 +960,49 @@ fn file_in_json_body(doc: &mut Value, diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn forms(path: &str) -> Vec<String> {
+        route_forms(&route_parts(path).expect("optional groups"))
+    }
+
+    #[test]
+    fn grape_optional_groups_give_one_path_per_form() {
+        assert_eq!(
+            forms("/projects/{id}/(ref/{ref}/)trigger/pipeline"),
+            [
+                "/projects/{id}/trigger/pipeline",
+                "/projects/{id}/ref/{ref}/trigger/pipeline"
+            ]
+        );
+        assert_eq!(
+            forms("/generic/{name}/*version/(*path/){file_name}"),
+            [
+                "/generic/{name}/*version/{file_name}",
+                "/generic/{name}/*version/*path/{file_name}"
+            ]
+        );
+        // `(/)` alone is the same path; a wildcard glued to a literal is no form.
+        assert_eq!(
+            forms("/releases/permalink/latest(/)(*suffix_path)"),
+            [
+                "/releases/permalink/latest",
+                "/releases/permalink/latest/*suffix_path"
+            ]
+        );
+        assert_eq!(route_names("ref/{ref}/x{y}z/*rest"), ["ref", "y", "rest"]);
+    }
+
+    #[test]
+    fn paths_without_well_formed_groups_are_left_alone() {
+        assert_eq!(route_parts("/projects/{id}"), None);
+        // GitLab's NuGet routes escape their parentheses: literal text.
+        assert_eq!(route_parts(r"/nuget/v2/Packages\(Id='*name'\)"), None);
+        assert_eq!(route_parts("/a/(b/(c)/)d"), None, "nested");
+        assert_eq!(route_parts("/a/(b"), None, "unbalanced");
+        assert_eq!(route_parts("/a)/b"), None, "unbalanced");
+        assert_eq!(route_parts("/(a)(b)(c)(d)(e)"), None, "too many forms");
+        assert_eq!(forms("/(a)(b)(c)(d)").len(), 16);
+    }
 
     #[test]
     fn recognises_dates_and_date_times() {
