@@ -20,9 +20,7 @@ pub mod pets;
 #[cfg(feature = "misc")]
 #[rustfmt::skip]
 pub mod misc;
-pub use runtime::{
-    ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy,
-};
+pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy};
 pub use runtime::{CrossOrigin, RedirectPolicy};
 pub use runtime::{Operation, Paginated, RawResponse, Response};
 /// The traits that send a request by name: `use <this crate>::prelude::*;` for

@@ -524,10 +524,8 @@ pub mod terraform_registry;
 #[cfg(feature = "unleash_api")]
 #[rustfmt::skip]
 pub mod unleash_api;
-pub use runtime::{
-    ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy,
-};
 pub use runtime::IdOrPath;
+pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy};
 pub use runtime::{CrossOrigin, RedirectPolicy};
 pub use runtime::{Operation, Paginated, RawResponse, Response};
 /// The traits that send a request by name: `use <this crate>::prelude::*;` for

@@ -38,10 +38,8 @@ pub mod access_requests;
 #[cfg(feature = "access_tokens")]
 #[rustfmt::skip]
 pub mod access_tokens;
-pub use runtime::{
-    ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy,
-};
 pub use runtime::IdOrPath;
+pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy};
 pub use runtime::{CrossOrigin, RedirectPolicy};
 pub use runtime::{Operation, Paginated, RawResponse, Response};
 /// The traits that send a request by name: `use <this crate>::prelude::*;` for

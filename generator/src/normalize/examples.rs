@@ -79,7 +79,17 @@ pub fn collect(doc: &Value, schema_ptrs: &[String], diags: &mut Diagnostics) -> 
                 samples.iter().map(|(_, v)| v.clone()).collect(),
             );
             for (ex_ptr, v) in samples {
-                walk(doc, sp, &ex_ptr, &v, &mut ev, diags, &mut reported, 0);
+                walk(
+                    doc,
+                    sp,
+                    &ex_ptr,
+                    &v,
+                    &mut ev,
+                    diags,
+                    &mut reported,
+                    0,
+                    false,
+                );
             }
         } else if let Some(e) = doc.pointer(sp).and_then(|s| s.get("example")) {
             let e = e.clone();
@@ -92,6 +102,7 @@ pub fn collect(doc: &Value, schema_ptrs: &[String], diags: &mut Diagnostics) -> 
                 diags,
                 &mut reported,
                 0,
+                false,
             );
         }
     }
@@ -108,12 +119,29 @@ fn walk(
     diags: &mut Diagnostics,
     reported: &mut BTreeSet<(String, String)>,
     depth: usize,
+    composed: bool,
 ) {
     if depth > 64 {
         return;
     }
     let Some((sp, schema)) = resolve(doc, schema_ptr) else {
         return;
+    };
+    // A whole example written as the JSON text of an object or array (`"{\"message\": …}"`,
+    // as converters such as APIs.guru's write them) stands for that value where the schema is
+    // no string. (Not a value inside one: `"3"` for an integer is a wrong example.)
+    let parsed;
+    let example = match example {
+        Value::String(text) if depth == 0 && !declares_string(schema) => {
+            match serde_json::from_str::<Value>(text) {
+                Ok(v) if v.is_object() || v.is_array() => {
+                    parsed = v;
+                    &parsed
+                }
+                _ => example,
+            }
+        }
+        _ => example,
     };
     ev.values
         .entry(sp.clone())
@@ -151,6 +179,7 @@ fn walk(
                     diags,
                     reported,
                     depth + 1,
+                    false,
                 );
             }
         }
@@ -166,6 +195,7 @@ fn walk(
                     diags,
                     reported,
                     depth + 1,
+                    false,
                 );
             }
         }
@@ -182,53 +212,124 @@ fn walk(
                         diags,
                         reported,
                         depth + 1,
+                        true,
                     );
                 }
             }
-            let Some(Value::Object(props)) = schema.get("properties") else {
-                return;
-            };
-            let open = schema
-                .get("additionalProperties")
-                .is_some_and(|a| a != &Value::Bool(false))
-                || schema.get("allOf").is_some();
-            for (key, value) in fields {
-                if props.contains_key(key) {
-                    let prop_ptr = child(&child(&sp, "properties"), key);
-                    walk(
-                        doc,
-                        &prop_ptr,
-                        &child(example_ptr, key),
-                        value,
-                        ev,
-                        diags,
-                        reported,
-                        depth + 1,
-                    );
-                } else if !open && reported.insert((sp.clone(), key.clone())) {
-                    let undeclared: Vec<&str> = props
-                        .keys()
-                        .filter(|p| !fields.contains_key(*p))
-                        .map(String::as_str)
-                        .collect();
-                    let mut d = Diagnostic::warning(
-                        "example-undeclared-property",
-                        at(&child(example_ptr, key)),
-                        format!(
-                            "the example has the property `{key}`, which its schema (#{sp}) does not declare"
-                        ),
-                    );
-                    d = match closest(key, &undeclared) {
-                        Some(near) => d.with_help(format!(
-                            "the schema declares `{near}`, which no example uses: if `{key}` is right, rename the property in the spec's overlay"
-                        )),
-                        None => d.with_help(format!("declare `{key}` in the schema (in the spec's overlay) if the API sends it")),
-                    };
-                    diags.push(d);
+            // What the whole composition declares: this schema's properties and those of its
+            // `allOf` members (a member alone declares only its share). Members are checked
+            // against it here, not one by one.
+            if let Some(Value::Object(props)) = schema.get("properties") {
+                for (key, value) in fields {
+                    if props.contains_key(key) {
+                        let prop_ptr = child(&child(&sp, "properties"), key);
+                        walk(
+                            doc,
+                            &prop_ptr,
+                            &child(example_ptr, key),
+                            value,
+                            ev,
+                            diags,
+                            reported,
+                            depth + 1,
+                            false,
+                        );
+                    }
                 }
+            }
+            let (declared, open) = declared_properties(doc, &sp, 0);
+            // No properties at all is a free-form object.
+            if !open && !composed && !declared.is_empty() {
+                report_undeclared(example_ptr, fields, &sp, &declared, reported, diags);
             }
         }
         _ => {}
+    }
+}
+
+/// The properties a schema and its `allOf` members declare (through local `$ref`s), and
+/// whether any of them admits others (`additionalProperties` other than `false`).
+fn declared_properties(doc: &Value, pointer: &str, depth: usize) -> (BTreeSet<String>, bool) {
+    let mut declared = BTreeSet::new();
+    let mut open = false;
+    let Some((sp, schema)) = resolve(doc, pointer) else {
+        return (declared, true);
+    };
+    if depth > 16 {
+        return (declared, true);
+    }
+    if let Some(Value::Object(props)) = schema.get("properties") {
+        declared.extend(props.keys().cloned());
+    }
+    open |= schema
+        .get("additionalProperties")
+        .is_some_and(|a| a != &Value::Bool(false));
+    // A union's example fits one branch, which this check does not choose.
+    open |= schema.get("oneOf").is_some() || schema.get("anyOf").is_some();
+    if let Some(Value::Array(all)) = schema.get("allOf") {
+        for i in 0..all.len() {
+            let branch = child(&child(&sp, "allOf"), i.to_string());
+            let (more, more_open) = declared_properties(doc, &branch, depth + 1);
+            declared.extend(more);
+            open |= more_open;
+        }
+    }
+    (declared, open)
+}
+
+/// `example-undeclared-property` for each key of an example object that the schema at `sp`
+/// (with its `allOf` members: `declared`) does not declare, once per schema and key.
+fn report_undeclared(
+    example_ptr: &str,
+    fields: &serde_json::Map<String, Value>,
+    sp: &str,
+    declared: &BTreeSet<String>,
+    reported: &mut BTreeSet<(String, String)>,
+    diags: &mut Diagnostics,
+) {
+    for key in fields.keys() {
+        if declared.contains(key) || !reported.insert((sp.to_owned(), key.clone())) {
+            continue;
+        }
+        let unused: Vec<&str> = declared
+            .iter()
+            .filter(|p| !fields.contains_key(*p))
+            .map(String::as_str)
+            .collect();
+        let d = Diagnostic::warning(
+            "example-undeclared-property",
+            at(&child(example_ptr, key)),
+            format!(
+                "the example has the property `{key}`, which its schema (#{sp}) does not declare"
+            ),
+        );
+        diags.push(match closest(key, &unused) {
+            Some(near) => d.with_help(format!(
+                "the schema declares `{near}`, which no example uses: if `{key}` is right, rename the property in the spec's overlay"
+            )),
+            None => d.with_help(format!(
+                "declare `{key}` in the schema (in the spec's overlay) if the API sends it"
+            )),
+        });
+    }
+}
+
+/// Whether a schema's `type` is or includes `string`.
+fn declares_string(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+        // No type: a string unless the schema describes structure.
+        _ => ![
+            "properties",
+            "items",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "additionalProperties",
+        ]
+        .iter()
+        .any(|k| schema.get(k).is_some()),
     }
 }
 
