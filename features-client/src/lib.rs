@@ -20,8 +20,9 @@ pub mod pets;
 #[cfg(feature = "misc")]
 #[rustfmt::skip]
 pub mod misc;
-pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy};
+pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
 pub use runtime::{CrossOrigin, RedirectPolicy};
+pub use runtime::{File, Page, RetryPolicy};
 pub use runtime::{Operation, Paginated, RawResponse, Response};
 /// The traits that send a request by name: `use <this crate>::prelude::*;` for
 /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists

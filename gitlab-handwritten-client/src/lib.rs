@@ -39,8 +39,9 @@ pub mod access_requests;
 #[rustfmt::skip]
 pub mod access_tokens;
 pub use runtime::IdOrPath;
-pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy};
+pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
 pub use runtime::{CrossOrigin, RedirectPolicy};
+pub use runtime::{File, Page, RetryPolicy};
 pub use runtime::{Operation, Paginated, RawResponse, Response};
 /// The traits that send a request by name: `use <this crate>::prelude::*;` for
 /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists

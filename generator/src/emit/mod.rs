@@ -469,11 +469,13 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
         #[rustfmt::skip]
         mod auth;
         #(#mods)*
-        pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage, File, Page, RetryPolicy};
+        // Short items in the order rustfmt sorts them (a plain path before lists, lists by
+        // their first name): prettyplease wraps a line past 89 columns and rustfmt past 100,
+        // so only lines short for both come out the same from each.
         #id_or_path
-        // A second item rather than a longer list, which prettyplease and rustfmt would wrap
-        // differently.
+        pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
         pub use runtime::{CrossOrigin, RedirectPolicy};
+        pub use runtime::{File, Page, RetryPolicy};
         pub use runtime::{Operation, Paginated, RawResponse, Response};
         /// The traits that send a request by name: `use <this crate>::prelude::*;` for
         /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
