@@ -33,13 +33,22 @@
 //! }
 //! ```
 
+pub mod build;
 pub mod write;
 
-use generator::{Diagnostics, DiskFiles, FileSource, Input, Settings};
+pub use build::{Build, BuildReport};
+
+use generator::{DiskFiles, FileSource, Input};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// The settings and diagnostics of the generator, so that a `build.rs` needs no other
+/// dependency.
+pub use generator::{
+    Diagnostic, Diagnostics, OperationNames, Pagination, QueryArrayStyle, Settings, Severity,
+    UndocumentedStrings,
+};
 pub use write::Changes;
 
 /// What to generate, and where.
@@ -67,6 +76,9 @@ pub struct Options {
     pub allow_dirs: Vec<PathBuf>,
     /// The largest spec file read, in bytes ([`generator::DEFAULT_MAX_FILE_SIZE`] by default).
     pub max_file_size: u64,
+    /// The command that regenerates the crate, named in its files' `@generated` headers
+    /// (`openapi-client-gen openapi.yaml --out petstore`); `None` names `openapi-client-gen`.
+    pub command: Option<String>,
 }
 
 impl Options {
@@ -82,6 +94,7 @@ impl Options {
             force: false,
             allow_dirs: Vec::new(),
             max_file_size: generator::DEFAULT_MAX_FILE_SIZE,
+            command: None,
         }
     }
 }
@@ -148,6 +161,18 @@ pub enum Error {
     /// The output folder is missing and several backups of it, left by interrupted runs, are
     /// beside it: which to restore is the user's choice. Nothing was written.
     Interrupted { dir: PathBuf, backups: Vec<PathBuf> },
+    /// [`Build`] ran outside a build script (no `OUT_DIR`) and was given no folder.
+    NoOutDir,
+    /// The package that includes the client does not list crates the client uses. Nothing was
+    /// written.
+    Dependencies {
+        /// Its `Cargo.toml`.
+        manifest: PathBuf,
+        /// The crates missing.
+        missing: Vec<String>,
+        /// Their `[dependencies]` lines.
+        lines: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -244,6 +269,21 @@ impl fmt::Display for Error {
                     dir.display()
                 )
             }
+            Error::NoOutDir => f.write_str(
+                "OUT_DIR is not set: `Build` writes into the folder cargo gives a build script. \
+                 Call it from `build.rs`, or name a folder with `Build::out_dir`.",
+            ),
+            Error::Dependencies {
+                manifest,
+                missing,
+                lines,
+            } => write!(
+                f,
+                "the generated client uses crates that {} does not list: {}.\nNothing was \
+                 written. Add them under [dependencies]:\n\n{lines}",
+                manifest.display(),
+                missing.join(", ")
+            ),
         }
     }
 }
@@ -285,44 +325,19 @@ fn fill(report: &mut Report, changes: Changes) {
 /// Runs the generator: the crate's files (path relative to the crate → contents) and a report
 /// without file lists yet.
 fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> {
-    let folder = options
-        .spec
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let file_name = |p: &Path| {
-        p.file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned()
-    };
-    let spec = file_name(&options.spec);
-    // Only the spec's folder, the folders the caller allows, and the files the caller names.
-    let mut fs = DiskFiles::new(&folder)
-        .max_file_size(options.max_file_size)
-        .allow_file(&options.spec);
-    for dir in &options.allow_dirs {
-        fs = fs.allow_dir(dir);
-    }
-    if let Some(overlay) = &options.overlay {
-        fs = fs.allow_file(overlay);
-    }
-    let name = match &options.name {
-        Some(name) => name.clone(),
-        None => default_name(&fs, &spec),
-    };
-    // The overlay is named relative to the spec's folder when it lies below it, so that
-    // diagnostics name it as the caller does; otherwise by its absolute path.
-    let overlay = options
-        .overlay
-        .as_ref()
-        .map(|o| match o.strip_prefix(&folder) {
-            Ok(rel) if !folder.as_os_str().is_empty() => rel.to_string_lossy().replace('\\', "/"),
-            _ => std::path::absolute(o)
-                .unwrap_or_else(|_| o.clone())
-                .to_string_lossy()
-                .into_owned(),
-        });
+    let Sources {
+        folder,
+        spec,
+        fs,
+        overlay,
+        name,
+    } = sources(
+        &options.spec,
+        &options.allow_dirs,
+        options.overlay.as_deref(),
+        options.max_file_size,
+        options.name.as_deref(),
+    );
     let input = Input {
         spec: spec.clone(),
         overlay,
@@ -335,6 +350,11 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
             license: None,
             crate_doc: None,
         }),
+        layout: generator::emit::Layout::Crate,
+        regenerate: format!(
+            "run `{}`",
+            options.command.as_deref().unwrap_or("openapi-client-gen")
+        ),
         emit_threads: 0,
     };
     let result = generator::generate(&input, &fs);
@@ -360,6 +380,64 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
         leftovers: Vec::new(),
     };
     Ok((crate_files(generated), report))
+}
+
+/// What a generation reads from: the spec's folder, its file name there, the files it may read
+/// (only the spec's folder, the folders the caller allows, and the files the caller names), the
+/// overlay as generation names it, and the client's name (the caller's, else the spec's).
+struct Sources {
+    folder: PathBuf,
+    spec: String,
+    fs: DiskFiles,
+    overlay: Option<String>,
+    name: String,
+}
+
+fn sources(
+    spec: &Path,
+    allow_dirs: &[PathBuf],
+    overlay: Option<&Path>,
+    max_file_size: u64,
+    name: Option<&str>,
+) -> Sources {
+    let folder = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    let file = spec
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let mut fs = DiskFiles::new(&folder)
+        .max_file_size(max_file_size)
+        .allow_file(spec);
+    for dir in allow_dirs {
+        fs = fs.allow_dir(dir);
+    }
+    if let Some(overlay) = overlay {
+        fs = fs.allow_file(overlay);
+    }
+    let name = match name {
+        Some(name) => name.to_owned(),
+        None => default_name(&fs, &file),
+    };
+    Sources {
+        overlay: overlay_name(overlay, &folder),
+        folder,
+        spec: file,
+        fs,
+        name,
+    }
+}
+
+/// The overlay as generation names it: relative to the spec's folder when it lies below it, so
+/// that diagnostics name it as the caller does; otherwise by its absolute path.
+fn overlay_name(overlay: Option<&Path>, folder: &Path) -> Option<String> {
+    overlay.map(|o| match o.strip_prefix(folder) {
+        Ok(rel) if !folder.as_os_str().is_empty() => rel.to_string_lossy().replace('\\', "/"),
+        _ => std::path::absolute(o)
+            .unwrap_or_else(|_| o.to_path_buf())
+            .to_string_lossy()
+            .into_owned(),
+    })
 }
 
 /// A generation's files as a crate folder holds them: the generator's (`Cargo.toml`,

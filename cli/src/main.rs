@@ -118,6 +118,7 @@ fn main() -> ExitCode {
         force: args.force,
         allow_dirs: args.allow_dir,
         max_file_size: generator::DEFAULT_MAX_FILE_SIZE,
+        command: Some(command_line()),
     };
     let result = if args.check {
         openapi_client_gen::check_crate(&options)
@@ -158,6 +159,18 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// This command as the user ran it, for the `@generated` headers, without the options that
+/// do not change what is generated (`--check`, `--force`, `--verbose`), quoted for a shell.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .filter(|a| !matches!(a.as_str(), "--check" | "--force" | "--verbose" | "-v"))
+        .collect();
+    let words = std::iter::once("openapi-client-gen").chain(args.iter().map(String::as_str));
+    shlex::try_join(words).unwrap_or_else(|_| "openapi-client-gen".to_owned())
 }
 
 /// One line: what the spec gave and what happened to the folder; warnings after it.

@@ -166,8 +166,13 @@ fn scratch() -> tempfile::TempDir {
     dir
 }
 
+/// The library's options for what the command `openapi-client-gen spec/pets.yaml --out out`
+/// does (run in `dir`), so that the two write the same files: the command names itself, as it
+/// was run, in the `@generated` headers.
 fn options(dir: &Path) -> Options {
-    Options::new(dir.join("spec/pets.yaml"), dir.join("out"))
+    let mut options = Options::new(dir.join("spec/pets.yaml"), dir.join("out"));
+    options.command = Some("openapi-client-gen spec/pets.yaml --out out".to_owned());
+    options
 }
 
 #[test]
@@ -311,6 +316,13 @@ fn the_command_reports_and_fails_as_documented() {
             .starts_with("spec/pets.yaml: 1 operations, 1 types, 0 warnings -> out (crate `pets`:"),
         "{stdout}"
     );
+    // Each file names the command that regenerates it, as it was run.
+    let lib = std::fs::read_to_string(dir.path().join("out/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("and run `openapi-client-gen spec/pets.yaml --out out --name pets`.\n"),
+        "{lib}"
+    );
+    // Options that do not change the output are not part of it: still fresh.
     let (code, ..) = run(&[
         "spec/pets.yaml",
         "--out",
@@ -318,6 +330,7 @@ fn the_command_reports_and_fails_as_documented() {
         "--name",
         "pets",
         "--check",
+        "--verbose",
     ]);
     assert_eq!(code, Some(0), "fresh");
 

@@ -28,7 +28,7 @@ pub use runtime::{Operation, Paginated, RawResponse, Response};
 /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
 /// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
 pub mod prelude {
-    pub use crate::runtime::{Operation as _, Paginated as _};
+    pub use super::runtime::{Operation as _, Paginated as _};
 }
 /// The server URL the spec names first.
 pub const DEFAULT_BASE_URL: &str = "https://pets.example.com/v1";

@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
         }),
         // One thread: libFuzzer runs the target in its own.
         emit_threads: 1,
+        ..Default::default()
     };
     let Ok(generated) = generate(&input, &files) else {
         return;

@@ -1323,12 +1323,14 @@ pub trait Operation<'a>: Sized {
         }
     }
 
+    // @section blocking: only in a client crate, whose `blocking` feature turns it on.
     /// Sends the request and waits for the answer, for callers that are not async (must not
     /// be called from async code; see [`block_on`]).
     #[cfg(feature = "blocking")]
     fn send_blocking(self) -> Result<Output<'a, Self>, Error> {
         block_on(self.send())
     }
+    // @end blocking
 }
 
 /// A list operation whose pages can be read one after another ([`paginate`]); implemented by
@@ -2504,6 +2506,7 @@ pub async fn collect_first<T>(
     Ok(items)
 }
 
+// @section blocking
 /// Runs `future` to completion on a shared tokio runtime, for callers that are not async.
 ///
 /// The runtime (multi-threaded) is built on the first call and lives as long as the process;
@@ -2526,6 +2529,7 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         })
         .block_on(future)
 }
+// @end blocking
 
 /// A value that can be written into a path segment, query parameter or header.
 pub trait ParamValue {
@@ -2987,6 +2991,7 @@ pub enum ErrorMessage {
     Other(serde_json::Value),
 }
 
+// @section tests: only in a client crate.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3300,3 +3305,4 @@ mod tests {
         assert_eq!(redacted(&url), "javascript:…");
     }
 }
+// @end tests

@@ -41,6 +41,11 @@ pub struct Input {
     pub settings: Settings,
     /// The client crate's package; when given, a `Cargo.toml` is emitted too.
     pub package: Option<emit::Package>,
+    /// A crate of its own, or one file for a `build.rs` to `include!`.
+    pub layout: emit::Layout,
+    /// How to regenerate the output, named in its `@generated` header ([`emit::Options`]):
+    /// "run `cargo xtask codegen`".
+    pub regenerate: String,
     /// Threads that emit and format the files; 0 (the default) uses every core. The output is
     /// the same whatever the number.
     pub emit_threads: usize,
@@ -146,13 +151,15 @@ impl Run {
             },
             None => None,
         };
-        let files = match emit::emit_with(
-            &api,
-            &input.display_name,
-            input.package.as_ref(),
-            crate_doc.as_deref(),
-            input.emit_threads,
-        ) {
+        let options = emit::Options {
+            source: &input.display_name,
+            regenerate: &input.regenerate,
+            package: input.package.as_ref(),
+            crate_doc: crate_doc.as_deref(),
+            layout: input.layout.clone(),
+            threads: input.emit_threads,
+        };
+        let files = match emit::emit(&api, &options) {
             Ok(f) => f,
             Err(e) => {
                 self.diags.push(
@@ -330,6 +337,8 @@ impl Config {
                 p.crate_doc = p.crate_doc.map(|f| format!("{dir}/{f}"));
                 p
             }),
+            layout: emit::Layout::Crate,
+            regenerate: "run `cargo xtask codegen`".to_owned(),
             emit_threads: 0,
         }
     }

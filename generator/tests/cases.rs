@@ -169,6 +169,7 @@ fn run(path: &Path) -> Result<Generated, Diagnostics> {
         settings,
         package: None,
         emit_threads: 0,
+        ..Default::default()
     };
     generate(&input, &files)
 }

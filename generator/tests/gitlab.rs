@@ -39,7 +39,13 @@ fn emitted_code() {
             // Copied from `generator/runtime/runtime.rs`, with the sections the settings ask
             // for (GitLab's `id_or_path`).
             let runtime = f.contents.split_once("\n\n").unwrap().1;
-            assert_eq!(runtime, generator::emit::runtime_source(&g.api.conventions));
+            assert_eq!(
+                runtime,
+                generator::emit::runtime_source(
+                    &g.api.conventions,
+                    &generator::emit::Layout::Crate
+                )
+            );
             assert!(runtime.contains("pub enum IdOrPath"));
             continue;
         }
@@ -86,4 +92,79 @@ fn generation_is_deterministic() {
     let b = generate("openapi.yaml");
     assert_eq!(a.files, b.files);
     assert_eq!(a.effective_spec, b.effective_spec);
+}
+
+/// The layout for `build.rs`: one file defining `pub mod gitlab`, valid Rust, every module of
+/// the crate layout inline with the same items, paths relative (no `crate::` left, which would
+/// name the application's crate), and no cargo feature (an application has none of them).
+#[test]
+fn the_module_layout_is_the_crate_in_one_file() {
+    let text = std::fs::read_to_string(root().join("specs/gitlab/codegen.toml")).unwrap();
+    let config = Config::parse("codegen.toml", &text).unwrap();
+    let input = Input {
+        layout: generator::emit::Layout::Module {
+            name: "gitlab".to_owned(),
+        },
+        package: None,
+        ..config.input("specs/gitlab")
+    };
+    let files = config.files(&root(), "specs/gitlab");
+    let g = generator::generate(&input, &files).unwrap_or_else(|d| panic!("{d}"));
+    let [file] = g.files.as_slice() else {
+        panic!(
+            "one file: {:?}",
+            g.files.iter().map(|f| &f.path).collect::<Vec<_>>()
+        )
+    };
+    assert_eq!(file.path, "client.rs");
+    let text = &file.contents;
+    assert!(
+        !text.contains("crate::"),
+        "a path names the application's crate"
+    );
+    assert!(!text.contains("cfg(feature") && !text.contains("cfg(test)"));
+    let parsed = syn::parse_file(text).unwrap_or_else(|e| panic!("not Rust: {e}"));
+    let [syn::Item::Mod(gitlab)] = parsed.items.as_slice() else {
+        panic!("one item, the module")
+    };
+    assert_eq!(gitlab.ident, "gitlab");
+    let inner: Vec<String> = gitlab
+        .content
+        .as_ref()
+        .unwrap()
+        .1
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let crate_layout = generate("openapi.yaml");
+    for f in &crate_layout.files {
+        if let Some(module) = f
+            .path
+            .strip_prefix("src/")
+            .and_then(|p| p.strip_suffix(".rs"))
+        {
+            if module != "lib" {
+                assert!(
+                    inner.iter().any(|m| m == module),
+                    "{module} inline: {inner:?}"
+                );
+            }
+        }
+        // Every method of the client is there (the runtime's `block_on` and `send_blocking` are
+        // a crate's `blocking` feature).
+        if f.path == "src/runtime.rs" {
+            continue;
+        }
+        for line in f
+            .contents
+            .lines()
+            .filter(|l| l.trim_start().starts_with("pub fn "))
+        {
+            assert!(text.contains(line), "{}: {line}", f.path);
+        }
+    }
+    assert!(inner.contains(&"prelude".to_owned()));
 }

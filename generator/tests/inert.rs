@@ -40,6 +40,7 @@ fn files() -> Vec<generator::emit::File> {
             crate_doc: None,
         }),
         emit_threads: 0,
+        ..Default::default()
     };
     let fs = MemoryFiles::new().with(spec, CASE);
     generate(&input, &fs)

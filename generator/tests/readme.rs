@@ -32,6 +32,7 @@ fn the_readme_overlay_action_retypes_the_field_it_names() {
             settings: Default::default(),
             package: None,
             emit_threads: 1,
+            ..Default::default()
         };
         let generated = generate(&input, &files).unwrap_or_else(|d| panic!("{d}"));
         generated

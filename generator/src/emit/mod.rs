@@ -20,26 +20,31 @@ use quote::quote;
 /// The runtime every generated client includes (copied verbatim).
 pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
-/// The runtime as a client with `conventions` includes it: each `// @section NAME` …
-/// `// @end NAME` block of [`RUNTIME`] is kept only when the conventions call for it
-/// (`id_or_path`: [`IdOrPath`](crate::ir::TypeRef::IdOrPath), for setting `id_or_path`), so a
-/// client has no item its API does not use. The markers go with the block.
-pub fn runtime_source(conventions: &Conventions) -> String {
+/// The runtime as a client with `conventions` and `layout` includes it: each
+/// `// @section NAME` … `// @end NAME` block of [`RUNTIME`] is kept only when the client calls
+/// for it, so a client has no item its API does not use. The markers go with the block.
+/// - `id_or_path`: [`IdOrPath`](crate::ir::TypeRef::IdOrPath), for setting `id_or_path`;
+/// - `blocking` (`send_blocking`, behind the crate's `blocking` feature) and `tests` (the
+///   runtime's unit tests): in a [`Layout::Crate`] only, since an application that includes a
+///   [`Layout::Module`] has neither that feature nor the tests' dev-dependencies.
+pub fn runtime_source(conventions: &Conventions, layout: &Layout) -> String {
     let enabled = |section: &str| match section {
         "id_or_path" => !conventions.id_or_path.is_empty(),
+        "blocking" | "tests" => *layout == Layout::Crate,
         _ => true,
     };
     let mut out = String::with_capacity(RUNTIME.len());
     let mut skipping: Option<&str> = None;
     for line in RUNTIME.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("// @section ") {
+        let line_start = line.trim_start();
+        if let Some(rest) = line_start.strip_prefix("// @section ") {
             let name = rest.split(':').next().unwrap_or_default().trim();
             if !enabled(name) {
                 skipping = Some(name);
             }
             continue;
         }
-        if let Some(rest) = line.strip_prefix("// @end ") {
+        if let Some(rest) = line_start.strip_prefix("// @end ") {
             if skipping == Some(rest.trim()) {
                 skipping = None;
             }
@@ -77,16 +82,39 @@ fn default_version() -> String {
     "0.1.0".to_owned()
 }
 
-/// Emits the client's source files (and `Cargo.toml` when `package` is given). `source` names
-/// the spec in the `@generated` header. Files are built and formatted on every core
-/// ([`emit_with`]).
-pub fn emit(
-    api: &Api,
-    source: &str,
-    package: Option<&Package>,
-    crate_doc: Option<&str>,
-) -> Result<Vec<File>, String> {
-    emit_with(api, source, package, crate_doc, 0)
+/// Where a generated client lives.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// A crate of its own (`cargo xtask codegen`, the command line): `src/lib.rs`, a file per
+    /// module, one cargo feature per module, and `Cargo.toml` when a [`Package`] is given.
+    #[default]
+    Crate,
+    /// One file, `client.rs`, that a `build.rs` writes into `OUT_DIR` and the application
+    /// `include!`s: it defines `pub mod <name>`, with every module inline, no cargo features
+    /// (each module is always there), paths relative to the module (`super::runtime`), and the
+    /// lints an application may deny about code it did not write allowed.
+    Module {
+        /// The module's name (a Rust identifier).
+        name: String,
+    },
+}
+
+/// What [`emit`] needs besides the IR.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'a> {
+    /// The spec, as the `@generated` header names it.
+    pub source: &'a str,
+    /// How to regenerate the output, for the `@generated` header: "run `cargo xtask codegen`"
+    /// completes "Do not edit: change the spec or its overlay and …"; empty says "regenerate it".
+    pub regenerate: &'a str,
+    /// The crate's `[package]`; when given (and the layout is a crate), `Cargo.toml` and
+    /// `NAMES.md` are emitted too.
+    pub package: Option<&'a Package>,
+    /// Documentation added to the crate's (a usage example).
+    pub crate_doc: Option<&'a str>,
+    pub layout: Layout,
+    /// Threads that build and format the files (0: as many as the machine has cores).
+    pub threads: usize,
 }
 
 /// One unit of emission work: a file or two built from the IR and formatted.
@@ -98,27 +126,29 @@ enum Job {
     Module(usize),
 }
 
-/// [`emit`] on `threads` threads (0: as many as the machine has cores). The files are
-/// independent, so each worker takes the next job (types first, the largest) and builds its
-/// tokens and formats them itself (`proc_macro2` tokens cannot cross threads); the files come
-/// out in the same order and with the same bytes whatever the number of threads.
-pub fn emit_with(
-    api: &Api,
-    source: &str,
-    package: Option<&Package>,
-    crate_doc: Option<&str>,
-    threads: usize,
-) -> Result<Vec<File>, String> {
-    let source = inert::one_line(source);
+/// Emits the client's files: for a [`Layout::Crate`], `src/*.rs` (and `Cargo.toml` and
+/// `NAMES.md` when a package is given); for a [`Layout::Module`], `client.rs`.
+///
+/// The files are independent, so they are built on `options.threads` threads: each worker takes
+/// the next job (types first, the largest) and builds its tokens and formats them itself
+/// (`proc_macro2` tokens cannot cross threads); the files come out in the same order and with
+/// the same bytes whatever the number of threads.
+pub fn emit(api: &Api, options: &Options<'_>) -> Result<Vec<File>, String> {
+    let source = inert::one_line(options.source);
+    let regenerate = match inert::one_line(options.regenerate) {
+        r if r.trim().is_empty() => "regenerate it".to_owned(),
+        r => r,
+    };
     let header = format!(
-        "// @generated by the OpenAPI-to-Rust generator from `{source}`.\n// Do not edit: change the spec or its overlay and run `cargo xtask codegen`.\n\n"
+        "// @generated by the OpenAPI-to-Rust generator from `{source}`.\n// Do not edit: change the spec or its overlay and {regenerate}.\n\n"
     );
+    let features = options.layout == Layout::Crate;
     let mut jobs = vec![Job::Types, Job::Lib];
     jobs.extend((0..api.modules.len()).map(Job::Module));
     let run = |job: Job| -> Result<Vec<File>, String> {
         Ok(match job {
             Job::Lib => {
-                let (lib, auth) = lib(api, crate_doc);
+                let (lib, auth) = lib(api, options.crate_doc, &options.layout);
                 vec![
                     File {
                         path: "src/lib.rs".into(),
@@ -132,7 +162,7 @@ pub fn emit_with(
             }
             Job::Types => vec![File {
                 path: "src/types.rs".into(),
-                contents: format_file(&header, short_paths(types::types(api), true))?,
+                contents: format_file(&header, short_paths(types::types(api, features), true))?,
             }],
             Job::Module(i) => vec![File {
                 path: format!("src/{}.rs", naming::bare(&api.modules[i].name)),
@@ -140,7 +170,7 @@ pub fn emit_with(
             }],
         })
     };
-    let threads = match threads {
+    let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     }
@@ -180,16 +210,22 @@ pub fn emit_with(
         path: "src/runtime.rs".into(),
         contents: format!(
             "// @generated: copied from the generator's `runtime/runtime.rs`. Do not edit.\n\n{}",
-            runtime_source(&api.conventions)
+            runtime_source(&api.conventions, &options.layout)
         ),
     });
     files.extend(by_job.flatten());
-    if let Some(package) = package {
+    if let Layout::Module { name } = &options.layout {
+        return Ok(vec![File {
+            path: "client.rs".into(),
+            contents: module_file(api, name, &header, files),
+        }]);
+    }
+    if let Some(package) = options.package {
         files.insert(
             0,
             File {
                 path: "Cargo.toml".into(),
-                contents: cargo_toml(api, &source, package),
+                contents: cargo_toml(api, &source, &regenerate, package),
             },
         );
         files.insert(
@@ -201,6 +237,74 @@ pub fn emit_with(
         );
     }
     Ok(files)
+}
+
+/// The lints an application may deny, and what it cannot fix in code it did not write, allowed
+/// in a [`Layout::Module`]: it is compiled as part of the application, under its lints.
+const MODULE_ALLOWS: &str = "#![allow(dead_code, unused_imports, unreachable_pub, missing_docs, \
+     missing_debug_implementations, clippy::all, clippy::pedantic, clippy::nursery)]\n";
+
+/// A [`Layout::Module`]'s one file from a crate's files: `pub mod <name> { … }` holding what
+/// `lib.rs` holds (its crate documentation as the module's) and each other file as an inline
+/// module, in the crate's order. Paths are made relative: in lib.rs's items `crate::` is the
+/// module itself (`self::`), one level down it is `super::`, and so is the runtime macros'
+/// `$crate::` (they expand in those modules). The files are joined as text, not re-formatted,
+/// so that the runtime keeps its comments; no file nests modules that name `crate::` (the
+/// runtime's tests are left out of this layout).
+fn module_file(api: &Api, name: &str, header: &str, files: Vec<File>) -> String {
+    let body = |file: &File| -> String {
+        // The file's own `@generated` header: the module file has one.
+        let text = match file.contents.split_once("\n\n") {
+            Some((head, rest)) if head.starts_with("// @generated") => rest,
+            _ => file.contents.as_str(),
+        };
+        text.to_owned()
+    };
+    let mut out = String::with_capacity(files.iter().map(|f| f.contents.len() + 64).sum());
+    out.push_str(header);
+    out.push_str(&format!("pub mod {name} {{\n"));
+    let mut lib = String::new();
+    let mut modules = String::new();
+    for file in &files {
+        let stem = file
+            .path
+            .strip_prefix("src/")
+            .and_then(|p| p.strip_suffix(".rs"))
+            .unwrap_or(&file.path);
+        if stem == "lib" {
+            lib = body(file).replace("crate::", "self::");
+            continue;
+        }
+        let module = api.modules.iter().find(|m| naming::bare(&m.name) == stem);
+        let module_doc: String = module
+            .and_then(|m| m.doc.as_deref().or(Some(&m.tag)))
+            .map(|d| doc_lines(d).iter().map(|l| format!("///{l}\n")).collect())
+            .unwrap_or_default();
+        // The module's name as lib.rs spells it (`r#type` for a keyword).
+        let name = module.map_or(stem, |m| m.name.as_str());
+        let visibility = if stem == "auth" { "" } else { "pub " };
+        let text = body(file)
+            .replace("$crate::", "super::")
+            .replace("crate::", "super::");
+        modules.push_str(&format!(
+            "{module_doc}{visibility}mod {name} {{\n{text}}}\n"
+        ));
+    }
+    // lib.rs: its inner documentation first (inner attributes lead a module), then the allows,
+    // then its items and the modules.
+    let split = lib
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        .min(lib.len());
+    let (lib_doc, lib_items) = lib.split_at(split);
+    out.push_str(lib_doc);
+    out.push_str(MODULE_ALLOWS);
+    out.push_str(&modules);
+    out.push_str(lib_items);
+    out.push_str("}\n");
+    out
 }
 
 /// `NAMES.md`: every operation as the spec writes it (HTTP method and path) beside the method
@@ -241,10 +345,10 @@ fn names_md(api: &Api, source: &str) -> String {
 /// parts it uses: `default-features = false, features = ["projects"]`. Strings are one line
 /// ([`inert::one_line`]) written by the `toml` crate; comments are one line. `source` is one
 /// line already.
-fn cargo_toml(api: &Api, source: &str, package: &Package) -> String {
+fn cargo_toml(api: &Api, source: &str, regenerate: &str, package: &Package) -> String {
     let quote_toml = |s: &str| toml::Value::String(inert::one_line(s)).to_string();
     let mut t = format!(
-        "# @generated by the OpenAPI-to-Rust generator from `{source}`.\n# Do not edit: change `codegen.toml` beside the spec and run `cargo xtask codegen`.\n\n"
+        "# @generated by the OpenAPI-to-Rust generator from `{source}`.\n# Do not edit: change the spec or its settings and {regenerate}.\n\n"
     );
     t.push_str("[package]\n");
     t.push_str(&format!(
@@ -283,8 +387,9 @@ fn cargo_toml(api: &Api, source: &str, package: &Package) -> String {
     t
 }
 
-/// What the runtime and the emitted code need.
-const DEPENDENCIES: &str = r#"[dependencies]
+/// What the runtime and the emitted code need: the `[dependencies]` of a client crate, and what
+/// an application that includes a [`Layout::Module`] lists.
+pub const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
 chrono = { version = "0.4", default-features = false, features = ["serde", "std", "clock"] }
 fastrand = "2"
@@ -393,7 +498,9 @@ fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
 }
 
 /// `src/lib.rs` and `src/auth.rs`.
-fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
+/// In a [`Layout::Crate`], each module a file behind its cargo feature; in a
+/// [`Layout::Module`], no module declarations ([`module_file`] puts the modules inline).
+fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, TokenStream) {
     let mut crate_doc = vec![
         api.title.clone(),
         String::new(),
@@ -418,6 +525,16 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
         let feature = naming::bare(&m.name);
         quote! { #doc #[cfg(feature = #feature)] #[rustfmt::skip] pub mod #name; }
     });
+    let crate_mods = quote! {
+        #[rustfmt::skip]
+        pub mod runtime;
+        #[rustfmt::skip]
+        pub mod types;
+        #[rustfmt::skip]
+        mod auth;
+        #(#mods)*
+    };
+    let mods = (*layout == Layout::Crate).then_some(crate_mods);
     let base = api.default_base_url.as_ref().map(|u| {
         let doc = doc(Some("The server URL the spec names first."));
         quote! { #doc pub const DEFAULT_BASE_URL: &str = #u; }
@@ -462,13 +579,7 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
     // else sits in modules that `cargo fmt` skips.
     let lib = quote! {
         #crate_doc
-        #[rustfmt::skip]
-        pub mod runtime;
-        #[rustfmt::skip]
-        pub mod types;
-        #[rustfmt::skip]
-        mod auth;
-        #(#mods)*
+        #mods
         // Short items in the order rustfmt sorts them (a plain path before lists, lists by
         // their first name): prettyplease wraps a line past 89 columns and rustfmt past 100,
         // so only lines short for both come out the same from each.
@@ -481,7 +592,7 @@ fn lib(api: &Api, extra_doc: Option<&str>) -> (TokenStream, TokenStream) {
         /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
         /// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
         pub mod prelude {
-            pub use crate::runtime::{Operation as _, Paginated as _};
+            pub use super::runtime::{Operation as _, Paginated as _};
         }
         #base
     };
@@ -573,15 +684,18 @@ mod tests {
 
     #[test]
     fn the_runtime_has_id_or_path_only_when_the_settings_declare_it() {
-        let none = runtime_source(&Conventions::default());
+        let none = runtime_source(&Conventions::default(), &Layout::Crate);
         assert!(!none.contains("IdOrPath"), "IdOrPath without the setting");
         assert!(!none.contains("// @section") && !none.contains("// @end"));
         // What stays is the runtime around the section, whole.
         assert!(none.contains("pub trait ParamValue") && none.contains("pub enum Error {"));
-        let declared = runtime_source(&Conventions {
-            id_or_path: vec!["/projects/{id}".to_owned()],
-            ..Conventions::default()
-        });
+        let declared = runtime_source(
+            &Conventions {
+                id_or_path: vec!["/projects/{id}".to_owned()],
+                ..Conventions::default()
+            },
+            &Layout::Crate,
+        );
         assert!(declared.contains("pub enum IdOrPath {"));
         assert!(declared.contains("impl ParamValue for IdOrPath {"));
         assert!(!declared.contains("// @section"));
@@ -590,10 +704,29 @@ mod tests {
             RUNTIME.len()
                 - RUNTIME
                     .lines()
-                    .filter(|l| l.starts_with("// @section ") || l.starts_with("// @end "))
+                    .filter(|l| {
+                        let l = l.trim_start();
+                        l.starts_with("// @section ") || l.starts_with("// @end ")
+                    })
                     .map(|l| l.len() + 1)
                     .sum::<usize>()
                 - none.len()
         );
+    }
+
+    #[test]
+    fn an_included_module_has_no_feature_gated_or_test_code() {
+        let module = Layout::Module {
+            name: "api".to_owned(),
+        };
+        let runtime = runtime_source(&Conventions::default(), &module);
+        assert!(
+            !runtime.contains("cfg(feature"),
+            "an application has no such feature"
+        );
+        assert!(!runtime.contains("cfg(test)") && !runtime.contains("fn send_blocking"));
+        assert!(!runtime.contains("// @section") && !runtime.contains("// @end"));
+        let full = runtime_source(&Conventions::default(), &Layout::Crate);
+        assert!(full.contains("fn send_blocking") && full.contains("#[cfg(test)]\nmod tests"));
     }
 }

@@ -5,8 +5,13 @@ use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn types(api: &Api) -> TokenStream {
-    let items = api.types.defs.iter().map(|def| type_def(api, def));
+/// `features`: each type behind the cargo features of the modules that use it.
+pub fn types(api: &Api, features: bool) -> TokenStream {
+    let items = api
+        .types
+        .defs
+        .iter()
+        .map(|def| type_def(api, def, features));
     let doc = format!(
         "Types of {}: request and response bodies, enums.",
         api.title
@@ -20,8 +25,8 @@ pub fn types(api: &Api) -> TokenStream {
 
 /// The type exists when a feature of a module that uses it is on; a type no operation uses
 /// comes with `full`.
-fn cfg_attr(api: &Api, def: &TypeDef) -> TokenStream {
-    if def.used_by.len() == api.modules.len() && !api.modules.is_empty() {
+fn cfg_attr(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
+    if !features || (def.used_by.len() == api.modules.len() && !api.modules.is_empty()) {
         return TokenStream::new();
     }
     if def.used_by.is_empty() {
@@ -38,7 +43,7 @@ fn cfg_attr(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
     let name = ident(&def.name);
     let origin = format!("Schema `#{}`.", def.origin);
     let text = match &def.doc {
@@ -46,7 +51,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         _ => origin,
     };
     let docs = doc(Some(&text));
-    let cfg = cfg_attr(api, def);
+    let cfg = cfg_attr(api, def, features);
     let serde = serde_derives(def);
     match &def.kind {
         TypeKind::Struct { fields } => {
