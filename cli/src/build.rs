@@ -14,12 +14,16 @@
 //! script needs: nothing generated is checked in or written outside `OUT_DIR`, so a fresh
 //! checkout builds; the file is written before the crate that includes it is compiled, so the
 //! first build after a spec change compiles the new client; and every file the generator read
-//! (the spec, the files its `$ref`s reach, the overlay) is printed as
-//! `cargo:rerun-if-changed`, so a change to any of them regenerates it, and nothing else does.
+//! (the spec, the files its `$ref`s reach, the overlay, the package's `Cargo.toml`) is printed
+//! as `cargo:rerun-if-changed`, so a change to any of them regenerates it, and nothing else
+//! does.
 //!
 //! The generated code uses crates that the application must list under `[dependencies]`
 //! ([`DEPENDENCIES`]): [`Build::generate`] reads the package's `Cargo.toml` and names the ones
 //! missing, with the lines to add, instead of leaving rustc to report unresolved imports.
+//!
+//! [`Build::overlay`] needs this crate's `overlay` feature (the JSONPath library, and through
+//! its macros a second `syn`); without it, naming an overlay is `error[overlay-unsupported]`.
 
 use crate::{Error, Sources, relocate, sources};
 use generator::{Diagnostics, Input, Settings};
@@ -54,7 +58,8 @@ pub struct BuildReport {
     pub types: usize,
     /// The spec's warnings, located.
     pub warnings: Diagnostics,
-    /// Every input file read, each printed as `cargo:rerun-if-changed`.
+    /// Every input file read (the package's `Cargo.toml` last), each printed as
+    /// `cargo:rerun-if-changed`.
     pub inputs: Vec<PathBuf>,
 }
 
@@ -80,7 +85,8 @@ impl Build {
         self
     }
 
-    /// An OpenAPI Overlay 1.0 document of corrections, applied to the bundled spec.
+    /// An OpenAPI Overlay 1.0 document of corrections, applied to the bundled spec (with the
+    /// `overlay` feature; without it generation stops with `error[overlay-unsupported]`).
     pub fn overlay(mut self, overlay: impl Into<PathBuf>) -> Self {
         self.overlay = Some(overlay.into());
         self
@@ -204,8 +210,11 @@ impl Build {
             .manifest
             .clone()
             .or_else(|| env_path("CARGO_MANIFEST_DIR").map(|d| d.join("Cargo.toml")));
+        let mut inputs = inputs;
         if let Some(manifest) = manifest {
             check_dependencies(&manifest)?;
+            // Read too: a dependency removed later is reported at the next build.
+            inputs.push(manifest);
         }
         let contents = generated
             .files

@@ -3,8 +3,9 @@
 //! generated exists yet), writes only into `OUT_DIR`, compiles warning-free under the
 //! application's own strict lints, the first build after a spec change compiles the new client
 //! (a change to a file that a `$ref` reaches, then a new operation used at once), a build with
-//! nothing changed does not run the generator again, and a package missing a dependency the
-//! client needs is told which, with the lines to add.
+//! nothing changed does not run the generator again, an overlay asks for the `overlay` feature
+//! and applies once it is on, and a package missing a dependency the client needs is told
+//! which, with the lines to add.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -77,7 +78,7 @@ fn main() {{
     let _request = client.get_pet(7);
     let _name = pet_name(7);
     let status: petstore::types::PetStatus = serde_json::from_str("\"sold\"").unwrap();
-    println!("{{status:?}}");
+    println!("{{status:?}} {{}}", petstore::DEFAULT_BASE_URL);
     {extra}
 }}
 "#
@@ -198,7 +199,10 @@ fn build_rs_builds_fresh_then_after_each_spec_change() {
     // A fresh checkout: nothing generated exists; one build compiles and runs the client.
     let (ok, stdout, stderr) = app.cargo_run();
     assert!(ok, "{stderr}");
-    assert_eq!(stdout, "Other(\"sold\")\n", "{stderr}");
+    assert_eq!(
+        stdout, "Other(\"sold\") https://pets.example.com/v1\n",
+        "{stderr}"
+    );
     assert!(warnings(&stderr).is_empty(), "{stderr}");
     let mut after = before.clone();
     after.push("Cargo.lock".to_owned());
@@ -215,7 +219,7 @@ fn build_rs_builds_fresh_then_after_each_spec_change() {
     let (ok, stdout, stderr) = app.cargo_run();
     assert!(ok, "{stderr}");
     assert_eq!(
-        stdout, "Sold\n",
+        stdout, "Sold https://pets.example.com/v1\n",
         "the client of the changed schema: {stderr}"
     );
 
@@ -249,6 +253,39 @@ fn build_rs_builds_fresh_then_after_each_spec_change() {
         "{stderr}"
     );
     app.write("schemas/pet.yaml", &schemas("available, pending, sold"));
+
+    // An overlay needs the `overlay` feature, which `default-features = false` leaves off: the
+    // build says so; with the feature on, the overlay applies.
+    app.write(
+        "fixes.yaml",
+        "overlay: 1.0.0\ninfo: {title: fixes, version: '1'}\nactions:\n  - target: $.servers[0]\n    update: {url: 'https://overlaid.example.com'}\n",
+    );
+    let build_rs = app.read("build.rs");
+    app.write(
+        "build.rs",
+        &build_rs.replace(
+            ".name(\"petstore\")",
+            ".name(\"petstore\").overlay(\"fixes.yaml\")",
+        ),
+    );
+    let (ok, _, stderr) = app.cargo_run();
+    assert!(!ok);
+    assert!(
+        stderr.contains("error[overlay-unsupported]")
+            && stderr.contains("features = [\"overlay\"]"),
+        "{stderr}"
+    );
+    let manifest = app.read("Cargo.toml");
+    app.write(
+        "Cargo.toml",
+        &manifest.replace(
+            "default-features = false }",
+            "default-features = false, features = [\"overlay\"] }",
+        ),
+    );
+    let (ok, stdout, stderr) = app.cargo_run();
+    assert!(ok, "{stderr}");
+    assert_eq!(stdout, "Sold https://overlaid.example.com\n", "{stderr}");
 
     // A dependency the client needs is missing: the build says which, and the line to add.
     let manifest = app.read("Cargo.toml");

@@ -53,6 +53,7 @@ pub const CODES: &[&str] = &[
     "overlay-invalid",
     "overlay-invalid-action",
     "overlay-invalid-target",
+    "overlay-unsupported",
     "overlay-unused-action",
     "paginated-object-response",
     "parameter-name-collision",

@@ -18,7 +18,6 @@
 //! Diagnostics point into the overlay file: `/actions/{i}` or `/actions/{i}/target`.
 
 use serde_json::{Map, Value};
-use serde_json_path::{JsonPath, PathElement};
 
 use crate::diag::{Diagnostic, Diagnostics, Origin, child};
 
@@ -317,6 +316,7 @@ fn check_structure(file: &str, value: &mut Value, diags: &mut Diagnostics) {
 
 /// One step of a node's location, owned so the document can be mutated after the query.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(not(feature = "overlay"), allow(dead_code))]
 enum Step {
     Name(String),
     Index(usize),
@@ -369,9 +369,9 @@ pub fn apply(doc: &mut Value, overlay: &Overlay, overlay_file: &str) -> Diagnost
             (update, _) => update.as_ref(),
         };
 
-        let path = match JsonPath::parse(&action.target) {
-            Ok(path) => path,
-            Err(e) => {
+        let locations = match select(doc, &action.target) {
+            Ok(locations) => locations,
+            Err(Unselectable::Invalid(e)) => {
                 diags.push(
                     Diagnostic::error(
                         "overlay-invalid-target",
@@ -385,22 +385,23 @@ pub fn apply(doc: &mut Value, overlay: &Overlay, overlay_file: &str) -> Diagnost
                 );
                 continue;
             }
-        };
-
-        let mut locations: Vec<Vec<Step>> = Vec::new();
-        for location in path.query_located(doc).locations() {
-            let steps: Vec<Step> = location
-                .iter()
-                .map(|element| match element {
-                    PathElement::Name(name) => Step::Name((*name).to_string()),
-                    PathElement::Index(i) => Step::Index(*i),
-                })
-                .collect();
-            // RFC 9535 allows a node to be selected more than once (`$..x`, `$['a','a']`).
-            if !locations.contains(&steps) {
-                locations.push(steps);
+            Err(Unselectable::NoJsonPath) => {
+                diags.push(
+                    Diagnostic::error(
+                        "overlay-unsupported",
+                        Origin::new(overlay_file, ""),
+                        "this build of the generator cannot apply overlays: its `overlay` \
+                         feature is off",
+                    )
+                    .with_help(
+                        "turn the feature on where the generator is a dependency: \
+                         `openapi-client-gen = { …, features = [\"overlay\"] }` under \
+                         [build-dependencies]",
+                    ),
+                );
+                return diags;
             }
-        }
+        };
 
         if locations.is_empty() {
             diags.push(
@@ -433,6 +434,43 @@ pub fn apply(doc: &mut Value, overlay: &Overlay, overlay_file: &str) -> Diagnost
         }
     }
     diags
+}
+
+/// Why a target selects nothing it could name.
+enum Unselectable {
+    /// Not RFC 9535 JSONPath.
+    #[cfg_attr(not(feature = "overlay"), allow(dead_code))]
+    Invalid(String),
+    /// The generator was built without its `overlay` feature (no JSONPath library).
+    #[cfg_attr(feature = "overlay", allow(dead_code))]
+    NoJsonPath,
+}
+
+/// The nodes `target` selects in `doc`, each as its steps from the root, each once (RFC 9535
+/// allows a node to be selected more than once: `$..x`, `$['a','a']`).
+#[cfg(feature = "overlay")]
+fn select(doc: &Value, target: &str) -> Result<Vec<Vec<Step>>, Unselectable> {
+    use serde_json_path::{JsonPath, PathElement};
+    let path = JsonPath::parse(target).map_err(|e| Unselectable::Invalid(e.to_string()))?;
+    let mut locations: Vec<Vec<Step>> = Vec::new();
+    for location in path.query_located(doc).locations() {
+        let steps: Vec<Step> = location
+            .iter()
+            .map(|element| match element {
+                PathElement::Name(name) => Step::Name((*name).to_string()),
+                PathElement::Index(i) => Step::Index(*i),
+            })
+            .collect();
+        if !locations.contains(&steps) {
+            locations.push(steps);
+        }
+    }
+    Ok(locations)
+}
+
+#[cfg(not(feature = "overlay"))]
+fn select(_doc: &Value, _target: &str) -> Result<Vec<Vec<Step>>, Unselectable> {
+    Err(Unselectable::NoJsonPath)
 }
 
 /// Removes every located node from its parent. Locations are visited in descending order, so
