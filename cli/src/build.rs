@@ -2,7 +2,7 @@
 //!
 //! ```no_run
 //! // build.rs, the whole of its `fn main`:
-//! openapi_client_gen::Build::new("openapi.yaml").name("petstore").run();
+//! oapi_client_gen::Build::new("openapi.yaml").name("petstore").run();
 //! ```
 //!
 //! ```ignore
@@ -26,11 +26,11 @@
 //! its macros a second `syn`); without it, naming an overlay is `error[overlay-unsupported]`.
 
 use crate::{Error, Sources, relocate, sources};
-use generator::{Diagnostics, Input, Settings};
+use oapi_client_gen_core::{Diagnostics, Input, Settings};
 use std::path::{Path, PathBuf};
 
 /// The crates the generated code uses, as `[dependencies]` lines of `Cargo.toml`.
-pub use generator::emit::DEPENDENCIES;
+pub use oapi_client_gen_core::emit::DEPENDENCIES;
 
 /// The client generated from a spec into `OUT_DIR`, from a `build.rs`.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ impl Build {
             name: None,
             settings: Settings::default(),
             allow_dirs: Vec::new(),
-            max_file_size: generator::DEFAULT_MAX_FILE_SIZE,
+            max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
             out_dir: None,
             manifest: None,
         }
@@ -105,7 +105,7 @@ impl Build {
         self
     }
 
-    /// The largest spec file read, in bytes ([`generator::DEFAULT_MAX_FILE_SIZE`] by default).
+    /// The largest spec file read, in bytes ([`oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE`] by default).
     pub fn max_file_size(mut self, bytes: u64) -> Self {
         self.max_file_size = bytes;
         self
@@ -186,21 +186,22 @@ impl Build {
             self.max_file_size,
             self.name.as_deref(),
         );
-        let module = generator::naming::snake_name(&crate::crate_name(&name).replace('-', "_"));
-        let file_name = format!("{}.rs", generator::naming::bare(&module));
+        let module =
+            oapi_client_gen_core::naming::snake_name(&crate::crate_name(&name).replace('-', "_"));
+        let file_name = format!("{}.rs", oapi_client_gen_core::naming::bare(&module));
         let input = Input {
             spec: spec.clone(),
             overlay,
             display_name: spec,
             settings: self.settings.clone(),
             package: None,
-            layout: generator::emit::Layout::Module {
+            layout: oapi_client_gen_core::emit::Layout::Module {
                 name: module.clone(),
             },
             regenerate: "build again: `build.rs` regenerates it".to_owned(),
             emit_threads: 0,
         };
-        let result = generator::generate(&input, &fs);
+        let result = oapi_client_gen_core::generate(&input, &fs);
         let inputs = fs.paths_read();
         let generated = result.map_err(|diagnostics| Error::Generation {
             diagnostics: relocate(diagnostics, &folder),

@@ -1,13 +1,13 @@
 //! Generates a Rust client crate from any OpenAPI document, on disk: the library behind the
-//! `openapi-client-gen` command, and what a `build.rs` calls.
+//! `oapi-client-gen` command, and what a `build.rs` calls.
 //!
 //! In: [`Options`] (the spec's path, an optional overlay, the output folder, the crate's name
-//! and version, [`generator::Settings`], the folders besides the spec's that may be read). The
-//! spec's files are read through a [`generator::DiskFiles`] rooted at the spec's folder: `$ref`s
+//! and version, [`oapi_client_gen_core::Settings`], the folders besides the spec's that may be read). The
+//! spec's files are read through a [`oapi_client_gen_core::DiskFiles`] rooted at the spec's folder: `$ref`s
 //! are relative to the spec, and only regular UTF-8 files below its folder (or below
 //! [`Options::allow_dirs`], or the overlay named) are read, up to [`Options::max_file_size`].
 //! Out: the output folder holds `Cargo.toml`, `src/*.rs`, `openapi.json` (the effective
-//! spec) and `.openapi-client-gen.json` (the manifest of the files generated there), and a
+//! spec) and `.oapi-client-gen.json` (the manifest of the files generated there), and a
 //! [`Report`] says what was written, what was already up to date, what was removed, which
 //! warnings the spec raised and which input files were read.
 //!
@@ -22,8 +22,8 @@
 //!
 //! ```no_run
 //! // build.rs
-//! let options = openapi_client_gen::Options::new("openapi.yaml", "petstore-client");
-//! match openapi_client_gen::generate_crate(&options) {
+//! let options = oapi_client_gen::Options::new("openapi.yaml", "petstore-client");
+//! match oapi_client_gen::generate_crate(&options) {
 //!     Ok(report) => {
 //!         for input in &report.inputs {
 //!             println!("cargo:rerun-if-changed={}", input.display());
@@ -38,14 +38,14 @@ pub mod write;
 
 pub use build::{Build, BuildReport};
 
-use generator::{DiskFiles, FileSource, Input};
+use oapi_client_gen_core::{DiskFiles, FileSource, Input};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The settings and diagnostics of the generator, so that a `build.rs` needs no other
 /// dependency.
-pub use generator::{
+pub use oapi_client_gen_core::{
     Diagnostic, Diagnostics, OperationNames, Pagination, QueryArrayStyle, Settings, Severity,
     UndocumentedStrings,
 };
@@ -74,10 +74,10 @@ pub struct Options {
     /// Folders besides the spec's own whose files `$ref`s may read (`--allow-dir`); none by
     /// default, so a spec cannot make a build read `../../etc/passwd`.
     pub allow_dirs: Vec<PathBuf>,
-    /// The largest spec file read, in bytes ([`generator::DEFAULT_MAX_FILE_SIZE`] by default).
+    /// The largest spec file read, in bytes ([`oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE`] by default).
     pub max_file_size: u64,
     /// The command that regenerates the crate, named in its files' `@generated` headers
-    /// (`openapi-client-gen openapi.yaml --out petstore`); `None` names `openapi-client-gen`.
+    /// (`oapi-client-gen openapi.yaml --out petstore`); `None` names `oapi-client-gen`.
     pub command: Option<String>,
 }
 
@@ -93,7 +93,7 @@ impl Options {
             settings: Settings::default(),
             force: false,
             allow_dirs: Vec::new(),
-            max_file_size: generator::DEFAULT_MAX_FILE_SIZE,
+            max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
             command: None,
         }
     }
@@ -204,7 +204,7 @@ impl fmt::Display for Error {
                 match why {
                     write::NotOwned::NoManifest { files } => write!(
                         f,
-                        "{dir} is not empty and openapi-client-gen did not generate it (it has no \
+                        "{dir} is not empty and oapi-client-gen did not generate it (it has no \
                          {manifest}); it holds {}.\nNothing was written. Choose a new or empty \
                          folder, or take this one over with --force (`Options::force`): the \
                          generated files replace what is at their paths, every other file is \
@@ -215,14 +215,14 @@ impl fmt::Display for Error {
                     ),
                     write::NotOwned::BadManifest { reason } => write!(
                         f,
-                        "{dir}/{manifest} is not openapi-client-gen's manifest ({reason}).\n\
-                         Nothing was written. To let openapi-client-gen take the folder over, \
+                        "{dir}/{manifest} is not oapi-client-gen's manifest ({reason}).\n\
+                         Nothing was written. To let oapi-client-gen take the folder over, \
                          run again with --force (`Options::force`).",
                         manifest = write::MANIFEST,
                     ),
                     write::NotOwned::Collisions { files } => write!(
                         f,
-                        "{dir}: openapi-client-gen would replace files it did not write: {}.\n\
+                        "{dir}: oapi-client-gen would replace files it did not write: {}.\n\
                          Nothing was written. Move them away, or replace them with --force \
                          (`Options::force`).",
                         list(files),
@@ -343,21 +343,21 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
         overlay,
         display_name: spec,
         settings: options.settings.clone(),
-        package: Some(generator::emit::Package {
+        package: Some(oapi_client_gen_core::emit::Package {
             name: name.clone(),
             version: options.version.clone(),
             description: None,
             license: None,
             crate_doc: None,
         }),
-        layout: generator::emit::Layout::Crate,
+        layout: oapi_client_gen_core::emit::Layout::Crate,
         regenerate: format!(
             "run `{}`",
-            options.command.as_deref().unwrap_or("openapi-client-gen")
+            options.command.as_deref().unwrap_or("oapi-client-gen")
         ),
         emit_threads: 0,
     };
-    let result = generator::generate(&input, &fs);
+    let result = oapi_client_gen_core::generate(&input, &fs);
     let inputs = fs.paths_read();
     let generated = match result {
         Ok(g) => g,
@@ -442,7 +442,7 @@ fn overlay_name(overlay: Option<&Path>, folder: &Path) -> Option<String> {
 
 /// A generation's files as a crate folder holds them: the generator's (`Cargo.toml`,
 /// `src/*.rs`) and the effective spec as `openapi.json`; path relative to the crate → contents.
-pub fn crate_files(generated: generator::Generated) -> BTreeMap<String, String> {
+pub fn crate_files(generated: oapi_client_gen_core::Generated) -> BTreeMap<String, String> {
     let mut files: BTreeMap<String, String> = generated
         .files
         .into_iter()
@@ -470,7 +470,7 @@ fn default_name(fs: &DiskFiles, spec: &str) -> String {
     let title = fs
         .read(spec)
         .ok()
-        .and_then(|text| generator::load::parse(spec, &text).ok())
+        .and_then(|text| oapi_client_gen_core::load::parse(spec, &text).ok())
         .and_then(|doc| doc.get("info")?.get("title")?.as_str().map(str::to_owned))
         .filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric()));
     match title {

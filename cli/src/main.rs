@@ -1,15 +1,17 @@
-//! `openapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--allow-dir DIR]
+//! `oapi-client-gen <SPEC> --out <DIR> [--name NAME] [--overlay FILE] [--allow-dir DIR]
 //! [--allow CODE] [--deny CODE] [--force] [--check] [--verbose]`: a client crate from any OpenAPI document.
 //!
 //! Prints one summary line (operations, types, warnings, files written); `--verbose` lists the
 //! warnings with their locations. On errors the located diagnostics go to stderr, nothing is
 //! written and the exit code is 1. `--check` writes nothing and exits 1 when the folder is stale.
-//! A folder the command did not generate (no `.openapi-client-gen.json`, or files it does not
+//! A folder the command did not generate (no `.oapi-client-gen.json`, or files it does not
 //! list where generated files go) is refused with exit code 1 unless `--force`.
 
 use clap::Parser;
-use generator::{OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings};
-use openapi_client_gen::{Options, Report};
+use oapi_client_gen::{Options, Report};
+use oapi_client_gen_core::{
+    OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,7 +22,7 @@ struct Args {
     /// The spec's root file (YAML or JSON); `$ref`s are read relative to it.
     spec: PathBuf,
     /// The crate's folder: created when missing; else one this command generated (its
-    /// `.openapi-client-gen.json` lists the generated files) or an empty one. Other files in it
+    /// `.oapi-client-gen.json` lists the generated files) or an empty one. Other files in it
     /// are kept.
     #[arg(long, short)]
     out: PathBuf,
@@ -66,7 +68,7 @@ struct Args {
     #[arg(long, value_name = "CODE")]
     deny: Vec<String>,
     /// Take over a folder this command did not generate (or generated before it wrote
-    /// `.openapi-client-gen.json`): generated files replace what is at their paths, every other
+    /// `.oapi-client-gen.json`): generated files replace what is at their paths, every other
     /// file is kept.
     #[arg(long)]
     force: bool,
@@ -117,17 +119,17 @@ fn main() -> ExitCode {
         },
         force: args.force,
         allow_dirs: args.allow_dir,
-        max_file_size: generator::DEFAULT_MAX_FILE_SIZE,
+        max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
         command: Some(command_line()),
     };
     let result = if args.check {
-        openapi_client_gen::check_crate(&options)
+        oapi_client_gen::check_crate(&options)
     } else {
-        openapi_client_gen::generate_crate(&options)
+        oapi_client_gen::generate_crate(&options)
     };
     let report = match result {
         Ok(report) => report,
-        Err(e @ openapi_client_gen::Error::Generation { .. }) => {
+        Err(e @ oapi_client_gen::Error::Generation { .. }) => {
             eprintln!("{}: {e}", args.spec.display());
             return ExitCode::FAILURE;
         }
@@ -153,7 +155,7 @@ fn main() -> ExitCode {
             eprintln!("no longer generated: {path}");
         }
         eprintln!(
-            "{} is stale: run `openapi-client-gen` without --check",
+            "{} is stale: run `oapi-client-gen` without --check",
             args.out.display()
         );
         return ExitCode::FAILURE;
@@ -169,8 +171,8 @@ fn command_line() -> String {
         .map(|a| a.to_string_lossy().into_owned())
         .filter(|a| !matches!(a.as_str(), "--check" | "--force" | "--verbose" | "-v"))
         .collect();
-    let words = std::iter::once("openapi-client-gen").chain(args.iter().map(String::as_str));
-    shlex::try_join(words).unwrap_or_else(|_| "openapi-client-gen".to_owned())
+    let words = std::iter::once("oapi-client-gen").chain(args.iter().map(String::as_str));
+    shlex::try_join(words).unwrap_or_else(|_| "oapi-client-gen".to_owned())
 }
 
 /// One line: what the spec gave and what happened to the folder; warnings after it.

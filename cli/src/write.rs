@@ -2,7 +2,7 @@
 //! something changed, and never half a crate.
 //!
 //! **Ownership.** The writer records what it wrote in a manifest at the crate's root,
-//! [`MANIFEST`] (`.openapi-client-gen.json`: the generator's name and the sorted list of the
+//! [`MANIFEST`] (`.oapi-client-gen.json`: the generator's name and the sorted list of the
 //! files it generated). It writes into a missing or empty folder, or one whose manifest it
 //! wrote; a non-empty folder without a manifest, an unreadable manifest, or a planned file
 //! where a file the manifest does not list already sits, is [`Error::NotOwned`] and nothing is
@@ -19,11 +19,11 @@
 //!    a backup beside an existing folder is cleaned as in step 6;
 //! 3. compare the plan (with its manifest) with the folder; if equal, stop: nothing is written;
 //! 4. build the complete new folder as a sibling staging folder with a unique name
-//!    (`.<name>.openapi-client-gen-staging-<random>`): the folder's subfolders recreated, every
+//!    (`.<name>.oapi-client-gen-staging-<random>`): the folder's subfolders recreated, every
 //!    file that is not generated (the user's) and every unchanged generated file hard-linked
 //!    (copied when linking fails, with its modification time), changed files written (and
 //!    synced); files of the previous manifest that are no longer planned are left out;
-//! 5. swap: rename the folder to `.<name>.openapi-client-gen-backup-<same random>`, check that
+//! 5. swap: rename the folder to `.<name>.oapi-client-gen-backup-<same random>`, check that
 //!    the folder moved away is the one read in step 3 (else another run replaced it meanwhile:
 //!    put it back, [`Error::Concurrent`]), rename the staging folder to the output path (if that
 //!    fails, put the backup back);
@@ -47,11 +47,11 @@ use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
 
 /// The manifest's file name, at the crate's root.
-pub const MANIFEST: &str = ".openapi-client-gen.json";
+pub const MANIFEST: &str = ".oapi-client-gen.json";
 /// The generator's name in the manifest.
-const GENERATOR: &str = "openapi-client-gen";
+const GENERATOR: &str = "oapi-client-gen";
 /// Test-only fault injection: abort the process after this many file-system changes.
-pub const ABORT_AFTER_ENV: &str = "OPENAPI_CLIENT_GEN_TEST_ABORT_AFTER";
+pub const ABORT_AFTER_ENV: &str = "OAPI_CLIENT_GEN_TEST_ABORT_AFTER";
 /// Random characters in staging and backup names.
 const RANDOM_LEN: usize = 10;
 
@@ -103,7 +103,7 @@ struct Manifest {
 fn manifest_text(files: &BTreeMap<String, String>) -> String {
     let manifest = Manifest {
         generator: GENERATOR.to_owned(),
-        note: "The files openapi-client-gen generated in this folder: it replaces or removes \
+        note: "The files oapi-client-gen generated in this folder: it replaces or removes \
                only these. Every other file here is kept."
             .to_owned(),
         files: files.keys().filter(|p| *p != MANIFEST).cloned().collect(),
@@ -587,11 +587,11 @@ fn refuse_current_dir(dir: &Path) -> Result<(), Error> {
     }
 }
 
-/// `.<name>.openapi-client-gen-<kind>-`: how staging and backup siblings of `<name>` begin.
+/// `.<name>.oapi-client-gen-<kind>-`: how staging and backup siblings of `<name>` begin.
 fn sibling_prefix(name: &OsStr, kind: &str) -> OsString {
     let mut prefix = OsString::from(".");
     prefix.push(name);
-    prefix.push(format!(".openapi-client-gen-{kind}-"));
+    prefix.push(format!(".oapi-client-gen-{kind}-"));
     prefix
 }
 
@@ -633,7 +633,7 @@ fn leftovers(dir: &Path) -> Vec<PathBuf> {
     };
     let mut prefix = OsString::from(".");
     prefix.push(&name);
-    prefix.push(".openapi-client-gen-");
+    prefix.push(".oapi-client-gen-");
     siblings(&parent, &prefix)
 }
 

@@ -102,7 +102,7 @@ impl App {
             &format!("path = {:?}", workspace.join("cli")),
         );
         assert!(
-            manifest.contains(openapi_client_gen::build::DEPENDENCIES),
+            manifest.contains(oapi_client_gen::build::DEPENDENCIES),
             "the README lists the dependencies the client uses:\n{manifest}"
         );
         app.write(

@@ -10,7 +10,7 @@
 //! These tests use only the library API and the command line that existed before the
 //! manifest, so that they can be run against the older writer to see them fail.
 
-use openapi_client_gen::{Error, Options, check_crate, generate_crate};
+use oapi_client_gen::{Error, Options, check_crate, generate_crate};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,7 +69,7 @@ fn with_owners() -> String {
     )
 }
 
-const MANIFEST: &str = ".openapi-client-gen.json";
+const MANIFEST: &str = ".oapi-client-gen.json";
 
 /// Every file below `dir` (path with `/` → bytes); empty when `dir` is missing.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -118,7 +118,7 @@ fn names(dir: &Path) -> Vec<String> {
 fn manifest_files(dir: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(dir.join(MANIFEST)).expect("the folder has a manifest");
     let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(manifest["generator"], "openapi-client-gen");
+    assert_eq!(manifest["generator"], "oapi-client-gen");
     manifest["files"]
         .as_array()
         .unwrap()
@@ -144,7 +144,7 @@ fn user_file(dir: &Path, rel: &str, text: &str) {
 
 /// Runs the command in `cwd`: exit code (`None` when killed by a signal), stdout, stderr.
 fn run_in(cwd: &Path, args: &[&str], env: &[(&str, String)]) -> (Option<i32>, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_openapi-client-gen"))
+    let o = Command::new(env!("CARGO_BIN_EXE_oapi-client-gen"))
         .args(args)
         .current_dir(cwd)
         .envs(env.iter().map(|(k, v)| (k, v)))
@@ -166,12 +166,12 @@ fn scratch() -> tempfile::TempDir {
     dir
 }
 
-/// The library's options for what the command `openapi-client-gen spec/pets.yaml --out out`
+/// The library's options for what the command `oapi-client-gen spec/pets.yaml --out out`
 /// does (run in `dir`), so that the two write the same files: the command names itself, as it
 /// was run, in the `@generated` headers.
 fn options(dir: &Path) -> Options {
     let mut options = Options::new(dir.join("spec/pets.yaml"), dir.join("out"));
-    options.command = Some("openapi-client-gen spec/pets.yaml --out out".to_owned());
+    options.command = Some("oapi-client-gen spec/pets.yaml --out out".to_owned());
     options
 }
 
@@ -291,7 +291,7 @@ fn check_sees_changed_and_stale_files() {
 
 #[test]
 fn the_command_reports_and_fails_as_documented() {
-    let exe = env!("CARGO_BIN_EXE_openapi-client-gen");
+    let exe = env!("CARGO_BIN_EXE_oapi-client-gen");
     let dir = scratch();
     let run = |args: &[&str]| {
         let o = Command::new(exe)
@@ -319,7 +319,7 @@ fn the_command_reports_and_fails_as_documented() {
     // Each file names the command that regenerates it, as it was run.
     let lib = std::fs::read_to_string(dir.path().join("out/src/lib.rs")).unwrap();
     assert!(
-        lib.contains("and run `openapi-client-gen spec/pets.yaml --out out --name pets`.\n"),
+        lib.contains("and run `oapi-client-gen spec/pets.yaml --out out --name pets`.\n"),
         "{lib}"
     );
     // Options that do not change the output are not part of it: still fresh.
@@ -663,7 +663,7 @@ fn two_runs_at_once_leave_one_whole_crate() {
 /// next run then ends with the complete new crate, and no file of the user's is lost.
 #[test]
 fn a_crash_at_any_step_leaves_a_whole_crate() {
-    const HOOK: &str = "OPENAPI_CLIENT_GEN_TEST_ABORT_AFTER";
+    const HOOK: &str = "OAPI_CLIENT_GEN_TEST_ABORT_AFTER";
     let mine = [
         ("examples/x.rs", "fn main() {}\n"),
         ("src/extra.rs", "// mine\n"),
@@ -707,10 +707,7 @@ fn a_crash_at_any_step_leaves_a_whole_crate() {
             let backups: Vec<PathBuf> = std::fs::read_dir(dir.path())
                 .unwrap()
                 .map(|e| e.unwrap().path())
-                .filter(|p| {
-                    p.to_string_lossy()
-                        .contains(".out.openapi-client-gen-backup-")
-                })
+                .filter(|p| p.to_string_lossy().contains(".out.oapi-client-gen-backup-"))
                 .collect();
             if out.exists() {
                 let now = tree(&out);
@@ -733,7 +730,7 @@ fn a_crash_at_any_step_leaves_a_whole_crate() {
                 .collect();
             assert!(
                 left.iter()
-                    .all(|l| l.starts_with(".out.openapi-client-gen-staging-")),
+                    .all(|l| l.starts_with(".out.oapi-client-gen-staging-")),
                 "step {n}: only staging copies may be left: {left:?}"
             );
             if !left.is_empty() {
@@ -758,7 +755,7 @@ fn interrupted_runs_are_recovered_or_reported() {
     let crate_tree = tree(&out);
     let backup = |suffix: &str| {
         dir.path()
-            .join(format!(".out.openapi-client-gen-backup-{suffix}"))
+            .join(format!(".out.oapi-client-gen-backup-{suffix}"))
     };
     std::fs::rename(&out, backup("aaaaaaaaaa")).unwrap();
     for (rel, bytes) in &crate_tree {

@@ -7,7 +7,7 @@
 //!
 //! In: a scratch folder with the spec under `spec/` and a "secret" file beside that folder.
 
-use openapi_client_gen::{Error, Options, generate_crate};
+use oapi_client_gen::{Error, Options, generate_crate};
 use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc;
@@ -49,7 +49,7 @@ fn options(dir: &Path) -> Options {
 }
 
 /// The error code, the error's message and the whole rendered error of a failing run.
-fn failure(result: Result<openapi_client_gen::Report, Error>) -> (String, String, String) {
+fn failure(result: Result<oapi_client_gen::Report, Error>) -> (String, String, String) {
     let err = result.expect_err("generation must fail");
     let text = err.to_string();
     let Error::Generation { diagnostics, .. } = &err else {
@@ -57,7 +57,7 @@ fn failure(result: Result<openapi_client_gen::Report, Error>) -> (String, String
     };
     let e = diagnostics
         .iter()
-        .find(|d| d.severity == generator::Severity::Error)
+        .find(|d| d.severity == oapi_client_gen_core::Severity::Error)
         .expect("an error");
     (e.code.to_owned(), e.message.clone(), text)
 }
@@ -174,7 +174,8 @@ fn large_files_are_refused() {
     let dir = scratch("big.yaml");
     // Sparse: above the default cap of 64 MiB without taking disk space.
     let big = std::fs::File::create(dir.path().join("spec/big.yaml")).unwrap();
-    big.set_len(generator::DEFAULT_MAX_FILE_SIZE + 1).unwrap();
+    big.set_len(oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE + 1)
+        .unwrap();
     let options = options(dir.path());
     let (code, _, text) = promptly(move || failure(generate_crate(&options)));
     assert_eq!(code, "file-too-large", "{text}");
@@ -226,7 +227,7 @@ fn deep_nesting_is_refused_before_naming_the_crate() {
 
 #[test]
 fn the_command_allows_folders_and_escapes_terminal_codes() {
-    let exe = env!("CARGO_BIN_EXE_openapi-client-gen");
+    let exe = env!("CARGO_BIN_EXE_oapi-client-gen");
     let dir = scratch("../shared/pet.yaml");
     std::fs::create_dir(dir.path().join("shared")).unwrap();
     std::fs::write(dir.path().join("shared/pet.yaml"), "type: object\n").unwrap();

@@ -14,7 +14,7 @@
 //! or if a read panics, blocks or runs out of memory (`/dev/zero` and the like).
 #![no_main]
 
-use generator::{DiskFiles, FileSource};
+use oapi_client_gen_core::{DiskFiles, FileSource};
 use libfuzzer_sys::fuzz_target;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -7,7 +7,7 @@
 //! `dir/nested.json`, so `$ref`s to other files (and cycles through them) are reachable.
 #![no_main]
 
-use generator::{MemoryFiles, bundle, load, source};
+use oapi_client_gen_core::{MemoryFiles, bundle, load, source};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

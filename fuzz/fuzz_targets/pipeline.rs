@@ -9,7 +9,7 @@
 //! outcome for most inputs. `package` is set, so `Cargo.toml` emission runs too.
 #![no_main]
 
-use generator::{Input, MemoryFiles, emit::Package, generate};
+use oapi_client_gen_core::{Input, MemoryFiles, emit::Package, generate};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -395,7 +395,7 @@ pub fn apply(doc: &mut Value, overlay: &Overlay, overlay_file: &str) -> Diagnost
                     )
                     .with_help(
                         "turn the feature on where the generator is a dependency: \
-                         `openapi-client-gen = { …, features = [\"overlay\"] }` under \
+                         `oapi-client-gen = { …, features = [\"overlay\"] }` under \
                          [build-dependencies]",
                     ),
                 );

@@ -8,9 +8,9 @@
 //! and, apart from it, the warnings of an `ok/` case, so a diff shows which stage changed.
 //! Files are named by their path relative to `tests/cases/`, so snapshots do not depend on the
 //! machine. Review changes with `cargo insta review`, or accept them with
-//! `INSTA_UPDATE=always cargo test -p generator --test cases`.
+//! `INSTA_UPDATE=always cargo test -p oapi-client-gen-core --test cases`.
 
-use generator::{Diagnostics, Generated, Input, MemoryFiles, Severity, generate};
+use oapi_client_gen_core::{Diagnostics, Generated, Input, MemoryFiles, Severity, generate};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -123,7 +123,7 @@ fn every_quirk_has_an_ok_case() {
 }
 
 /// Loads the case whose root file is `path` and runs the whole pipeline on it; every code it
-/// reports must be in `generator::diag::CODES` (what `allow` and `deny` accept).
+/// reports must be in `oapi_client_gen_core::diag::CODES` (what `allow` and `deny` accept).
 fn check(path: &Path) -> Result<Generated, Diagnostics> {
     let result = run(path);
     let diags = match &result {
@@ -132,8 +132,8 @@ fn check(path: &Path) -> Result<Generated, Diagnostics> {
     };
     for d in diags.iter() {
         assert!(
-            generator::diag::CODES.contains(&d.code),
-            "{}: code `{}` is not in generator::diag::CODES",
+            oapi_client_gen_core::diag::CODES.contains(&d.code),
+            "{}: code `{}` is not in oapi_client_gen_core::diag::CODES",
             path.display(),
             d.code
         );
@@ -146,7 +146,7 @@ fn run(path: &Path) -> Result<Generated, Diagnostics> {
     let spec = relative(path, &cases);
     let mut files = MemoryFiles::new();
     let mut overlay = None;
-    let mut settings = generator::Settings::default();
+    let mut settings = oapi_client_gen_core::Settings::default();
     // `bad/x.yaml` is a one-file case; `bad/x/openapi.yaml` roots a folder case.
     if spec.matches('/').count() == 1 {
         files = files.with(&spec, &read(path));

@@ -1,4 +1,4 @@
-//! `generator::diag::CODES`, what the settings `allow` and `deny` accept, against the sources:
+//! `oapi_client_gen_core::diag::CODES`, what the settings `allow` and `deny` accept, against the sources:
 //! every code a `Diagnostic::warning("…")` or `Diagnostic::error("…")` writes, and every
 //! `&'static str` code returned by `code()` helpers and held in constants, is listed; and
 //! every listed code is written somewhere. (The case tests check the codes the cases produce.)
@@ -45,10 +45,14 @@ fn every_code_the_sources_report_is_listed_and_every_listed_code_is_reported() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut texts,
     );
-    let listed: BTreeSet<&str> = generator::diag::CODES.iter().copied().collect();
-    let mut sorted: Vec<&str> = generator::diag::CODES.to_vec();
+    let listed: BTreeSet<&str> = oapi_client_gen_core::diag::CODES.iter().copied().collect();
+    let mut sorted: Vec<&str> = oapi_client_gen_core::diag::CODES.to_vec();
     sorted.sort_unstable();
-    assert_eq!(sorted, generator::diag::CODES, "CODES is kept sorted");
+    assert_eq!(
+        sorted,
+        oapi_client_gen_core::diag::CODES,
+        "CODES is kept sorted"
+    );
     let mut reported = BTreeSet::new();
     for text in &texts {
         for ctor in ["Diagnostic::warning(", "Diagnostic::error("] {
@@ -71,7 +75,7 @@ fn every_code_the_sources_report_is_listed_and_every_listed_code_is_reported() {
     );
     // Codes passed through a variable (`kind.code()`, `const INVALID`) appear as literals.
     let all_literals: BTreeSet<String> = texts.iter().flat_map(|t| kebab_literals(t)).collect();
-    let never: Vec<&&str> = generator::diag::CODES
+    let never: Vec<&&str> = oapi_client_gen_core::diag::CODES
         .iter()
         .filter(|c| !all_literals.contains(**c))
         .collect();

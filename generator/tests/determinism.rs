@@ -7,7 +7,7 @@
 //! diagnostics must be byte-identical. Emission runs on every core by default; it is also run
 //! serially (one thread) and on more threads than jobs find cores, with the same bytes.
 
-use generator::{Config, Generated, Input, MemoryFiles};
+use oapi_client_gen_core::{Config, Generated, Input, MemoryFiles};
 use std::path::Path;
 
 const DIR: &str = "specs/gitlab-full";
@@ -29,8 +29,8 @@ fn load() -> (Input, MemoryFiles) {
 
 /// Everything one generation produces, as text: (name, contents) in output order.
 fn outputs(input: &Input, files: &MemoryFiles) -> Vec<(String, String)> {
-    let g: Generated =
-        generator::generate(input, files).unwrap_or_else(|d| panic!("generation failed:\n{d}"));
+    let g: Generated = oapi_client_gen_core::generate(input, files)
+        .unwrap_or_else(|d| panic!("generation failed:\n{d}"));
     let mut out: Vec<(String, String)> =
         g.files.into_iter().map(|f| (f.path, f.contents)).collect();
     out.push(("openapi.json".into(), g.effective_spec));

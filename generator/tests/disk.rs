@@ -6,7 +6,7 @@
 //! marker, and whatever each test adds. Out: pass/fail. Each refusal must carry its diagnostic
 //! code, name what to do, and never show the refused file's contents; a FIFO must not block.
 
-use generator::{
+use oapi_client_gen_core::{
     Config, DEFAULT_MAX_FILE_SIZE, Diagnostic, Diagnostics, DiskFiles, FileErrorKind, FileSource,
     Generated, Input, Severity,
 };
@@ -69,7 +69,7 @@ fn generate(files: &DiskFiles) -> Result<Generated, Diagnostics> {
         display_name: "openapi.yaml".into(),
         ..Input::default()
     };
-    generator::generate(&input, files)
+    oapi_client_gen_core::generate(&input, files)
 }
 
 /// The one error of a generation that must fail.

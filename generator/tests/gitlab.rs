@@ -2,7 +2,7 @@
 //! and the diagnostics (each apart, so a diff shows which stage changed), and the two layouts of
 //! the spec (multi-file and flattened) giving byte-identical output.
 
-use generator::{Config, Generated, Input};
+use oapi_client_gen_core::{Config, Generated, Input};
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
@@ -21,7 +21,8 @@ fn generate(spec: &str) -> Generated {
         ..config.input("specs/gitlab")
     };
     let files = config.files(&root(), "specs/gitlab");
-    generator::generate(&input, &files).unwrap_or_else(|d| panic!("generation failed:\n{d}"))
+    oapi_client_gen_core::generate(&input, &files)
+        .unwrap_or_else(|d| panic!("generation failed:\n{d}"))
 }
 
 #[test]
@@ -41,9 +42,9 @@ fn emitted_code() {
             let runtime = f.contents.split_once("\n\n").unwrap().1;
             assert_eq!(
                 runtime,
-                generator::emit::runtime_source(
+                oapi_client_gen_core::emit::runtime_source(
                     &g.api.conventions,
-                    &generator::emit::Layout::Crate
+                    &oapi_client_gen_core::emit::Layout::Crate
                 )
             );
             assert!(runtime.contains("pub enum IdOrPath"));
@@ -102,14 +103,14 @@ fn the_module_layout_is_the_crate_in_one_file() {
     let text = std::fs::read_to_string(root().join("specs/gitlab/codegen.toml")).unwrap();
     let config = Config::parse("codegen.toml", &text).unwrap();
     let input = Input {
-        layout: generator::emit::Layout::Module {
+        layout: oapi_client_gen_core::emit::Layout::Module {
             name: "gitlab".to_owned(),
         },
         package: None,
         ..config.input("specs/gitlab")
     };
     let files = config.files(&root(), "specs/gitlab");
-    let g = generator::generate(&input, &files).unwrap_or_else(|d| panic!("{d}"));
+    let g = oapi_client_gen_core::generate(&input, &files).unwrap_or_else(|d| panic!("{d}"));
     let [file] = g.files.as_slice() else {
         panic!(
             "one file: {:?}",

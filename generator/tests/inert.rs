@@ -4,8 +4,8 @@
 //! lines, no file holds a raw control or bidirectional character, and every code fence in a doc
 //! comment is a `text` one. `cli/tests/generate.rs` builds and tests the same crate.
 
-use generator::emit::Package;
-use generator::{Input, MemoryFiles, generate};
+use oapi_client_gen_core::emit::Package;
+use oapi_client_gen_core::{Input, MemoryFiles, generate};
 
 const CASE: &str = include_str!("cases/ok/inert-text.yaml");
 
@@ -25,7 +25,7 @@ fn is_hostile(c: char) -> bool {
         )
 }
 
-fn files() -> Vec<generator::emit::File> {
+fn files() -> Vec<oapi_client_gen_core::emit::File> {
     let spec = "inert\u{202e}\ncompile_error!(\"file name\");.yaml";
     let input = Input {
         spec: spec.to_owned(),

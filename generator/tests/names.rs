@@ -2,8 +2,8 @@
 //! stays the same when other operations are removed (issue 10: "generate with 10% of the
 //! operations removed at random and compare the rest").
 
-use generator::ir::NameSource;
-use generator::{Config, Diagnostics};
+use oapi_client_gen_core::ir::NameSource;
+use oapi_client_gen_core::{Config, Diagnostics};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,7 +16,7 @@ fn root() -> PathBuf {
 }
 
 /// The effective GitLab spec (what `cargo xtask codegen` lowers) and its settings.
-fn gitlab() -> (Value, generator::Settings) {
+fn gitlab() -> (Value, oapi_client_gen_core::Settings) {
     let text = std::fs::read_to_string(root().join("generated-client/openapi.json")).unwrap();
     let config_text =
         std::fs::read_to_string(root().join("specs/gitlab-full/codegen.toml")).unwrap();
@@ -27,14 +27,14 @@ fn gitlab() -> (Value, generator::Settings) {
 type Names = BTreeMap<(String, String), (String, NameSource)>;
 
 /// (HTTP method, path) → (method name, where it came from).
-fn names_of(doc: &Value, settings: &generator::Settings) -> Names {
+fn names_of(doc: &Value, settings: &oapi_client_gen_core::Settings) -> Names {
     lowered(doc, settings).0
 }
 
-fn lowered(doc: &Value, settings: &generator::Settings) -> (Names, Diagnostics) {
+fn lowered(doc: &Value, settings: &oapi_client_gen_core::Settings) -> (Names, Diagnostics) {
     let model: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
     let mut diags = Diagnostics::default();
-    let api = generator::lower::lower(&model, settings, &mut diags);
+    let api = oapi_client_gen_core::lower::lower(&model, settings, &mut diags);
     assert!(!diags.has_errors(), "{diags}");
     let names = api
         .operations
@@ -158,7 +158,7 @@ fn operations_gitlab_no_longer_serves_are_dropped_with_a_warning() {
     // Without the setting it is generated.
     let all = names_of(
         &doc,
-        &generator::Settings {
+        &oapi_client_gen_core::Settings {
             drop_paths: Vec::new(),
             ..settings
         },
@@ -170,12 +170,12 @@ fn operations_gitlab_no_longer_serves_are_dropped_with_a_warning() {
 fn parameter_enums_are_named_for_what_they_are() {
     let (doc, settings) = gitlab();
     let model: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
-    let api = generator::lower::lower(&model, &settings, &mut Diagnostics::default());
+    let api = oapi_client_gen_core::lower::lower(&model, &settings, &mut Diagnostics::default());
     let type_of = |method: &str, param: &str| {
         let op = api.operations.iter().find(|o| o.name == method).unwrap();
         let p = op.params.iter().find(|p| p.name == param).unwrap();
         match &p.ty {
-            generator::ir::TypeRef::Named(id) => api.types.get(*id).name.clone(),
+            oapi_client_gen_core::ir::TypeRef::Named(id) => api.types.get(*id).name.clone(),
             other => panic!("{other:?}"),
         }
     };

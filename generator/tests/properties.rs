@@ -5,7 +5,7 @@
 //! separators, leading digits and Rust keywords. Out: pass/fail; proptest shrinks a failure to
 //! a minimal string and records it in `properties.proptest-regressions` beside this file.
 
-use generator::naming::{Names, bare, snake_name, type_name, variant_name};
+use oapi_client_gen_core::naming::{Names, bare, snake_name, type_name, variant_name};
 use proptest::prelude::*;
 
 /// Strict, reserved and edition-2024 keywords, weak keywords, and names `naming` treats

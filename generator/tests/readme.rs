@@ -1,7 +1,7 @@
 //! The README's examples do what it says: its `codegen.toml` is one `Config` accepts, with
 //! every setting it shows, and its overlay action corrects the field it names.
 
-use generator::{Config, Input, MemoryFiles, OperationNames, generate};
+use oapi_client_gen_core::{Config, Input, MemoryFiles, OperationNames, generate};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap()

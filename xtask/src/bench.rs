@@ -9,7 +9,7 @@ mod crates;
 mod measure;
 mod progenitor;
 
-use generator::Config;
+use oapi_client_gen_core::Config;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -27,7 +27,7 @@ pub fn parse_only(file: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match generator::load::parse(file, &text) {
+    match oapi_client_gen_core::load::parse(file, &text) {
         Ok(value) => {
             std::hint::black_box(value);
             ExitCode::SUCCESS
@@ -60,11 +60,11 @@ pub fn run(runs: usize) -> ExitCode {
     let mut summary = String::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let value = generator::load::parse(&input.spec, &text).expect("the spec parses");
+        let value = oapi_client_gen_core::load::parse(&input.spec, &text).expect("the spec parses");
         parse.push(t.elapsed());
         drop(value);
         let t = Instant::now();
-        let g = generator::generate(&input, &fs).expect("the spec generates");
+        let g = oapi_client_gen_core::generate(&input, &fs).expect("the spec generates");
         generate.push(t.elapsed());
         summary = format!(
             "{} operations, {} types, {} files, {} bytes of Rust",

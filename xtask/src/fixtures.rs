@@ -228,10 +228,10 @@ fn operations(root: &Path) -> Result<Vec<Op>, String> {
     let rel_dir = "specs/gitlab-full";
     let text = std::fs::read_to_string(root.join(rel_dir).join("codegen.toml"))
         .map_err(|e| format!("{rel_dir}/codegen.toml: {e}"))?;
-    let config = generator::Config::parse(&format!("{rel_dir}/codegen.toml"), &text)?;
+    let config = oapi_client_gen_core::Config::parse(&format!("{rel_dir}/codegen.toml"), &text)?;
     let input = config.input(rel_dir);
     let fs = config.files(root, rel_dir);
-    let generated = generator::generate(&input, &fs)
+    let generated = oapi_client_gen_core::generate(&input, &fs)
         .map_err(|d| format!("{rel_dir} does not generate:\n{d}"))?;
     let api = &generated.api;
     Ok(api
@@ -241,7 +241,7 @@ fn operations(root: &Path) -> Result<Vec<Op>, String> {
             method: o.method.clone(),
             path: o.path.clone(),
             builder: format!("{}::{}", api.modules[o.module].name, o.builder),
-            name: generator::naming::bare(&o.name).to_owned(),
+            name: oapi_client_gen_core::naming::bare(&o.name).to_owned(),
         })
         .collect())
 }

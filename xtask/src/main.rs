@@ -11,7 +11,7 @@
 //!
 //! In: `specs/*/codegen.toml` (which spec file, overlay, settings and output crate). Out: the
 //! output crate's `src/*.rs`, `openapi.json` (the effective spec) and the writer's manifest
-//! (`.openapi-client-gen.json`), written only when changed, and only when every spec generated
+//! (`.oapi-client-gen.json`), written only when changed, and only when every spec generated
 //! without error and every output folder is the writer's — a failed run writes nothing
 //! (`--force` takes over folders without a manifest). `--check` writes nothing and fails when a
 //! checked-in file is stale. `--verbose` lists every warning

@@ -9,10 +9,13 @@
 //! 4. `cargo test --workspace`: unit tests, snapshot tests (insta never writes snapshots when
 //!    `CI` is set; locally it leaves `.snap.new` files for `cargo insta review`), the freshness
 //!    check of the generated client, wire tests and the Prism end-to-end tests.
-//! 5. `cargo xtask fixtures --check`: the recorded GitLab responses of the shared fixtures
+//! 5. `cargo package` of the two published crates (`oapi-client-gen-core`, `oapi-client-gen`),
+//!    each verified by a build of its packaged sources, and `cargo install --path cli` (into
+//!    `target/install`) with the installed command run.
+//! 6. `cargo xtask fixtures --check`: the recorded GitLab responses of the shared fixtures
 //!    decoded by the GitLab client; fails when one that `FIXTURES.md` counts as decoded no longer
 //!    decodes; skipped when the fixtures are not there.
-//! 6. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
+//! 7. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
 //!    crates compiled (one `cargo check` reusing the dependencies built above; under a minute on
 //!    2 cores); fails on a panic, a timeout or a crate that does not compile; skipped when the
 //!    corpus is not there.
@@ -127,6 +130,45 @@ pub fn run() -> ExitCode {
         )?;
         crate::features::run_checks(None)?;
         tests(&root, &cargo)?;
+        // What a publisher and a user of the command run: each crate packages (its files, its
+        // manifest, and a build of the packaged sources against the other packaged crate), and
+        // `cargo install --path cli` gives the command.
+        step(
+            &root,
+            "the crates package",
+            &cargo,
+            &[
+                "package",
+                "-p",
+                "oapi-client-gen-core",
+                "-p",
+                "oapi-client-gen",
+                "--allow-dirty",
+            ],
+        )?;
+        step(
+            &root,
+            "the command installs",
+            &cargo,
+            &[
+                "install",
+                "--path",
+                "cli",
+                "--locked",
+                "--debug",
+                "--force",
+                "--target-dir",
+                "target",
+                "--root",
+                "target/install",
+            ],
+        )?;
+        step(
+            &root,
+            "the installed command runs",
+            "target/install/bin/oapi-client-gen",
+            &["--version"],
+        )?;
         println!("==> recorded GitLab responses (cargo xtask fixtures --check)");
         match crate::fixtures::run(true) {
             code if code == ExitCode::SUCCESS => {}

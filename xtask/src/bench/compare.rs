@@ -2,7 +2,7 @@
 //! by side with progenitor (oxide's, installed with `cargo install cargo-progenitor`), in one run:
 //! every figure issue 11 asks for.
 //!
-//! 1. Builds `openapi-client-gen` and `xtask` in release, so every generator runs as a release
+//! 1. Builds `oapi-client-gen` and `xtask` in release, so every generator runs as a release
 //!    child process, measured the same way ([`measure`]: wall time, peak RSS).
 //! 2. The full GitLab spec, median of `--runs` (3): ours from what we are given (the Swagger 2.0
 //!    YAML, its overlay and settings, as `cargo xtask codegen` does); ours and progenitor from
@@ -161,7 +161,7 @@ fn bench(args: &Args) -> Result<(), String> {
     let scratch = target.join("bench");
     std::fs::create_dir_all(scratch.join("logs")).map_err(|e| e.to_string())?;
     let progenitor_version = progenitor_version()?;
-    eprintln!("bench: building openapi-client-gen and xtask (release)");
+    eprintln!("bench: building oapi-client-gen and xtask (release)");
     cargo(
         &root,
         &[
@@ -169,14 +169,14 @@ fn bench(args: &Args) -> Result<(), String> {
             "--release",
             "--quiet",
             "-p",
-            "openapi-client-gen",
+            "oapi-client-gen",
             "-p",
             "xtask",
         ],
         &target,
     )?;
     let b = Bench {
-        ours: target.join("release/openapi-client-gen"),
+        ours: target.join("release/oapi-client-gen"),
         xtask: target.join("release/xtask"),
         root,
         scratch,
@@ -185,7 +185,7 @@ fn bench(args: &Args) -> Result<(), String> {
     // The GitLab spec as we take it, and as progenitor takes it.
     let config_text = std::fs::read_to_string(b.root.join(SPEC_DIR).join("codegen.toml"))
         .map_err(|e| e.to_string())?;
-    let config = generator::Config::parse("codegen.toml", &config_text)?;
+    let config = oapi_client_gen_core::Config::parse("codegen.toml", &config_text)?;
     let input = config.input(SPEC_DIR);
     let yaml = b.root.join(&input.spec);
     let mut ours_flags = Vec::new();
@@ -193,10 +193,10 @@ fn bench(args: &Args) -> Result<(), String> {
         ours_flags.push("--overlay".to_string());
         ours_flags.push(b.root.join(overlay).display().to_string());
     }
-    if input.settings.query_array_style == Some(generator::QueryArrayStyle::Brackets) {
+    if input.settings.query_array_style == Some(oapi_client_gen_core::QueryArrayStyle::Brackets) {
         ours_flags.push("--brackets-arrays".to_string());
     }
-    if input.settings.pagination == generator::Pagination::PageHeaders {
+    if input.settings.pagination == oapi_client_gen_core::Pagination::PageHeaders {
         ours_flags.push("--pagination".to_string());
         ours_flags.push("page-headers".to_string());
     }

@@ -4,7 +4,7 @@
 //! Each document is generated in its own process (`xtask corpus-one`) with a time bound, on as
 //! many worker threads as there are cores, and classified as generated (with N warnings),
 //! rejected (with its first error), panic or timeout. A generated document's crate is written to
-//! `target/corpus/crates/<crate>/` by `openapi-client-gen`'s library; then every crate is checked
+//! `target/corpus/crates/<crate>/` by `oapi-client-gen`'s library; then every crate is checked
 //! in one `cargo check` of a workspace made of them ([`compile`]), sharing the main workspace's
 //! target folder so the client dependencies already built there are reused. Results stay in
 //! manifest order, so the output is deterministic but for its timings.
@@ -74,7 +74,7 @@ pub fn one(file: &str, crate_name: Option<&str>) -> ExitCode {
     // Named in any case, so the library need not look for a name in the spec.
     let name = crate_name.unwrap_or("corpus-document");
     let mut options =
-        openapi_client_gen::Options::new(corpus_root().join(file), crates_dir().join(name));
+        oapi_client_gen::Options::new(corpus_root().join(file), crates_dir().join(name));
     options.name = Some(name.to_owned());
     // `target/corpus/crates/` is scratch space of this task: crates written there by a version
     // without the writer's manifest are taken over.
@@ -83,8 +83,8 @@ pub fn one(file: &str, crate_name: Option<&str>) -> ExitCode {
     // trusted collection.
     options.allow_dirs = vec![corpus_root()];
     let result = match crate_name {
-        Some(_) => openapi_client_gen::generate_crate(&options),
-        None => openapi_client_gen::check_crate(&options),
+        Some(_) => oapi_client_gen::generate_crate(&options),
+        None => oapi_client_gen::check_crate(&options),
     };
     match result {
         Ok(r) => {
@@ -104,10 +104,10 @@ pub fn one(file: &str, crate_name: Option<&str>) -> ExitCode {
                 }
             )
         }
-        Err(openapi_client_gen::Error::Generation { diagnostics, .. }) => {
+        Err(oapi_client_gen::Error::Generation { diagnostics, .. }) => {
             match diagnostics
                 .iter()
-                .find(|d| d.severity == generator::Severity::Error)
+                .find(|d| d.severity == oapi_client_gen_core::Severity::Error)
             {
                 Some(e) => println!("rejected {} {}", e.code, e.message.replace('\n', " ")),
                 None => println!("rejected none (no error diagnostic)"),
@@ -192,7 +192,7 @@ fn manifest(root: &Path) -> Result<Vec<Row>, String> {
 /// `corpus-` and the manifest id made a crate name (`apisguru/stripe.com` →
 /// `corpus-apisguru-stripe-com`), with `-2`, `-3`, … when an earlier id gave the same name.
 fn unique_crate_name(id: &str, taken: &mut BTreeSet<String>) -> String {
-    let base = openapi_client_gen::crate_name(&format!("corpus-{id}"));
+    let base = oapi_client_gen::crate_name(&format!("corpus-{id}"));
     let mut name = base.clone();
     let mut n = 1;
     while !taken.insert(name.clone()) {
