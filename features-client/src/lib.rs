@@ -6,6 +6,26 @@
 //! API version `1.0`.
 //!
 //! Schema and response features beyond GitLab's specs.
+//!
+//! # Cargo features
+//!
+//! Each API module is a cargo feature, all on by default (`full`). To compile only the
+//! modules you use, turn the defaults off and name them: `default-features = false,
+//! features = ["…"]`. A method or type of a module whose feature is off does not exist
+//! (rustc says "no method named …"): the table says which feature brings it, and so do
+//! the items' pages on docs.rs.
+//!
+//! - `full`: every module below.
+//! - `blocking`: `send_blocking()` on every request, for callers that are not async.
+//! - `tracing`: a `tracing` event for each request's answer or failure (`debug`),
+//!   redirect (`debug`) and retry (`info`), with its method, URL (without query) and
+//!   status; off, they are not compiled.
+//!
+//! | feature | operations | what |
+//! |---|---|---|
+//! | [`pets`] | 7 | Pets and their photos. |
+//! | [`misc`] | 3 | Everything else. |
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 pub mod runtime;
 #[rustfmt::skip]

@@ -14,10 +14,24 @@
 //! ([`Client::with_max_response_bytes`]), offset and keyset pagination ([`page`], [`paginate`],
 //! [`collect_all`], [`collect_first`]) that stops on loops and after a page limit, and, behind
 //! the cargo feature `blocking`, a shared runtime for callers that are not async (`block_on`).
+//! Behind the cargo feature `tracing`, each request's answer, failure, redirect and retry is a
+//! `tracing` event (target: this module; URLs without query, fragment or user); without it the
+//! events cost nothing, as they are not compiled.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::time::{Duration, SystemTime};
+
+/// A `tracing` event (`event!(debug, key = value, "message")`) when the client's `tracing`
+/// feature is on; nothing at all when it is off: the arguments are not even evaluated.
+macro_rules! event {
+    ($level:ident, $($arg:tt)+) => {{
+        #[cfg(feature = "tracing")]
+        {
+            ::tracing::$level!($($arg)+);
+        }
+    }};
+}
 
 /// The connection to one API server: base URL, credentials and the HTTP client.
 ///
@@ -306,6 +320,15 @@ impl Client {
                     _ => None,
                 };
                 if let Some(wait) = wait {
+                    event!(
+                        info,
+                        method = %request.method,
+                        url = %redacted(&request.url),
+                        retry = attempt + 1,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        status = outcome.as_ref().map_or(0, |r| r.status().as_u16()),
+                        "retrying"
+                    );
                     // An unread body only costs the connection; reading it could take long.
                     drop(outcome);
                     tokio::time::sleep(wait).await;
@@ -476,6 +499,13 @@ async fn follow_redirects(
             return Err(refuse(redacted(&target), RedirectRefusal::TooMany { max }));
         }
         redirects += 1;
+        event!(
+            debug,
+            status = status.as_u16(),
+            to = %redacted(&target),
+            redirect = redirects,
+            "following a redirect"
+        );
         match status.as_u16() {
             301 | 302 if method == reqwest::Method::POST => {
                 method = reqwest::Method::GET;
@@ -581,7 +611,27 @@ async fn send_hop(
     if hop.body {
         builder = with_body(builder, request.body.as_ref())?;
     }
-    let response = builder.send().await.map_err(Error::transport)?;
+    let response = match builder.send().await {
+        Ok(response) => response,
+        Err(e) => {
+            event!(
+                debug,
+                method = %hop.method,
+                url = %redacted(hop.url),
+                error = %e,
+                "request failed"
+            );
+            return Err(Error::transport(e));
+        }
+    };
+    event!(
+        debug,
+        method = %hop.method,
+        url = %redacted(hop.url),
+        status = response.status().as_u16(),
+        credentials = hop.credentials,
+        "response"
+    );
     // The runtime's own HTTP client follows no redirect; a client given to
     // `with_http_client` that does has sent the request somewhere else.
     if response.url() != url {
@@ -1710,7 +1760,7 @@ pub fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: 
 }
 
 /// A value read more leniently than its type's own `Deserialize`, for fields whose servers are
-/// known to send more than one form ([`object!`]'s `lenient` fields):
+/// known to send more than one form (the `lenient` fields of `object!`):
 ///
 /// - a date-time (`DateTime<Utc>`) may arrive as a date only (`"2021-01-31"`, as GitLab sends
 ///   the `expires_at` of access tokens in fields its spec declares `date-time`): it is read as

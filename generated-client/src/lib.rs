@@ -6,7 +6,7 @@
 //! API version `v4`.
 //!
 //! Generated from GitLab's own REST API description (`specs/gitlab-full/openapi_v2.yaml`, corrected
-//! by `specs/gitlab-full/overlay.yaml`): every one of its 1,138 operations, grouped in one module
+//! by `specs/gitlab-full/overlay.yaml`): every one of its operations, grouped in one module
 //! and one cargo feature per API tag (all on by default: `full`).
 //!
 //! # Example
@@ -66,6 +66,138 @@
 //! where nothing documents it, it is a `serde_json::Value`, which holds whatever GitLab sends
 //! (`mr.user_notes_count.as_ref().and_then(|v| v.as_i64())`). A `GET` the description gives no
 //! body returns the body's bytes (`Vec<u8>`).
+//!
+//!
+//! # Cargo features
+//!
+//! Each API module is a cargo feature, all on by default (`full`). To compile only the
+//! modules you use, turn the defaults off and name them: `default-features = false,
+//! features = ["…"]`. A method or type of a module whose feature is off does not exist
+//! (rustc says "no method named …"): the table says which feature brings it, and so do
+//! the items' pages on docs.rs.
+//!
+//! - `full`: every module below.
+//! - `blocking`: `send_blocking()` on every request, for callers that are not async.
+//! - `tracing`: a `tracing` event for each request's answer or failure (`debug`),
+//!   redirect (`debug`) and retry (`info`), with its method, URL (without query) and
+//!   status; off, they are not compiled.
+//!
+//! | feature | operations | what |
+//! |---|---|---|
+//! | [`award_emoji`] | 32 | Operations about award_emoji |
+//! | [`badges`] | 12 | Operations about badges |
+//! | [`groups`] | 45 | Operations about groups |
+//! | [`runners`] | 20 | Operations about runners |
+//! | [`group_avatar`] | 1 | Operations about group_avatars |
+//! | [`invitations`] | 8 | Operations about invitations |
+//! | [`members`] | 14 | Operations about members |
+//! | [`personal_access_tokens`] | 10 | Operations about personal_access_tokens |
+//! | [`group_access_tokens`] | 5 | Operations about group_access_tokens |
+//! | [`wikis`] | 12 | Operations about wikis |
+//! | [`alert_management`] | 5 | Operations about alert_managements |
+//! | [`branches`] | 8 | Operations about branches |
+//! | [`secure_files`] | 5 | Operations about secure_files |
+//! | [`commits`] | 12 | Operations about commits |
+//! | [`pages`] | 4 | Operations about pages |
+//! | [`pages_domains`] | 1 | Operations about pages_domains |
+//! | [`project_avatar`] | 1 | Operations about project_avatars |
+//! | [`projects_job_token_scope`] | 8 | Operations about projects_job_token_scopes |
+//! | [`project_snippets`] | 8 | Operations about project_snippets |
+//! | [`protected_tags`] | 4 | Operations about protected_tags |
+//! | [`remote_mirrors`] | 7 | Operations about remote_mirrors |
+//! | [`project_access_tokens`] | 5 | Operations about project_access_tokens |
+//! | [`tags`] | 5 | Operations about tags |
+//! | [`batched_background_migrations`] | 4 | Operations about batched_background_migrations |
+//! | [`admin`] | 1 | Operations about admins |
+//! | [`migrations`] | 1 | Operations about migrations |
+//! | [`broadcast_messages`] | 5 | Operations about broadcast_messages |
+//! | [`applications`] | 4 | Operations about applications |
+//! | [`avatar`] | 1 | Operations about avatars |
+//! | [`bulk_imports`] | 8 | Operations about bulk_imports |
+//! | [`job`] | 2 | Operations about jobs |
+//! | [`jobs`] | 6 | Operations about jobs |
+//! | [`events`] | 2 | Operations about events |
+//! | [`users`] | 45 | Operations about users |
+//! | [`keys`] | 2 | Operations about keys |
+//! | [`markdown`] | 1 | Operations about markdowns |
+//! | [`namespaces`] | 8 | Operations about namespaces |
+//! | [`organizations`] | 1 | Operations about organizations |
+//! | [`project_repository_storage_moves`] | 3 | Operations about project_repository_storage_moves |
+//! | [`snippets`] | 13 | Operations about snippets |
+//! | [`snippet_repository_storage_moves`] | 3 | Operations about snippet_repository_storage_moves |
+//! | [`hooks`] | 5 | Operations about hooks |
+//! | [`usage_data`] | 8 | Operations about usage_data |
+//! | [`metrics`] | 0 | Operations about metrics |
+//! | [`user`] | 25 | Operations about users |
+//! | [`user_counts`] | 1 | Operations about user_counts |
+//! | [`application`] | 3 | Operations about applications |
+//! | [`import`] | 1 | Operations about imports |
+//! | [`slack`] | 1 | Operations about slacks |
+//! | [`topics`] | 6 | Operations about topics |
+//! | [`web_commits`] | 1 | Operations about web_commits |
+//! | [`access_requests`] | 8 | Operations related to access requests |
+//! | [`ci_lint`] | 2 | Operations related to linting a CI config file |
+//! | [`ci_resource_groups`] | 4 | Operations to manage job concurrency with resource groups |
+//! | [`ci_variables`] | 15 | Operations related to CI/CD variables |
+//! | [`cluster_agents`] | 8 | Operations related to the GitLab agent for Kubernetes |
+//! | [`clusters`] | 16 | Operations related to clusters |
+//! | [`composer_packages`] | 6 | Operations related to Composer packages |
+//! | [`conan_packages`] | 41 | Operations related to Conan packages |
+//! | [`container_registry`] | 8 | Operations related to container registry |
+//! | [`container_registry_event`] | 1 | Operations related to container registry events |
+//! | [`debian_distribution`] | 12 | Operations related to Debian Linux distributions |
+//! | [`debian_packages`] | 22 | Operations related to Debian Linux packages |
+//! | [`dependency_proxy`] | 1 | Operations to manage dependency proxy for a groups |
+//! | [`deploy_keys`] | 8 | Operations related to deploy keys |
+//! | [`deploy_tokens`] | 9 | Operations related to deploy tokens |
+//! | [`deployments`] | 7 | Operations related to deployments |
+//! | [`dora_metrics`] | 0 | Operations related to DevOps Research and Assessment (DORA) key metrics |
+//! | [`environments`] | 8 | Operations related to environments |
+//! | [`error_tracking_client_keys`] | 3 | Operations related to error tracking client keys |
+//! | [`error_tracking_project_settings`] | 3 | Operations related to error tracking project settings |
+//! | [`feature_flags_user_lists`] | 5 | Operations related to accessing GitLab feature flag user lists |
+//! | [`feature_flags`] | 8 | Operations related to feature flags |
+//! | [`features`] | 4 | Operations related to managing Flipper-based feature flags |
+//! | [`freeze_periods`] | 5 | Operations related to deploy freeze periods |
+//! | [`generic_packages`] | 6 | Operations related to Generic packages |
+//! | [`geo`] | 9 | Operations related to Geo |
+//! | [`geo_nodes`] | 0 | Operations related Geo Nodes |
+//! | [`go_proxy`] | 4 | Operations related to Go Proxy |
+//! | [`group_export`] | 5 | Operations related to exporting groups |
+//! | [`group_import`] | 2 | Operations related to importing groups |
+//! | [`group_packages`] | 1 | Operations related to group packages |
+//! | [`helm_packages`] | 4 | Operations related to Helm packages |
+//! | [`integrations`] | 169 | Operations related to integrations |
+//! | [`issue_links`] | 4 | Operations related to issue links |
+//! | [`jira_connect_subscriptions`] | 1 | Operations related to JiraConnect subscriptions |
+//! | [`maven_packages`] | 5 | Operations related to Maven packages |
+//! | [`merge_requests`] | 32 | Operations related to merge requests |
+//! | [`metadata`] | 2 | Operations related to metadata of the GitLab instance |
+//! | [`ml_model_registry`] | 6 | Operations related to Model registry |
+//! | [`npm_packages`] | 20 | Operations related to NPM packages |
+//! | [`nuget_packages`] | 26 | Operations related to Nuget packages |
+//! | [`package_files`] | 2 | Operations about package files |
+//! | [`plan_limits`] | 2 | Operations related to plan limits |
+//! | [`project_export`] | 6 | Operations related to exporting projects |
+//! | [`project_hooks`] | 5 | Operations related to project hooks |
+//! | [`project_import`] | 8 | Operations related to importing projects |
+//! | [`project_import_bitbucket`] | 2 | Operations related to importing BitBucket projects |
+//! | [`project_import_github`] | 2 | Operations related to importing GitHub projects |
+//! | [`project_packages`] | 4 | Operations related to project packages |
+//! | [`projects`] | 158 | Operations related to projects |
+//! | [`protected_environments`] | 0 | Operations related to protected environments |
+//! | [`pypi_packages`] | 8 | Operations related to PyPI packages |
+//! | [`release_links`] | 5 | Operations related to release assets (links) |
+//! | [`releases`] | 10 | Operations related to releases |
+//! | [`resource_milestone_events`] | 4 | Operations about resource milestone events |
+//! | [`rpm_packages`] | 4 | Operations related to RPM packages |
+//! | [`rubygem_packages`] | 6 | Operations related to RubyGems |
+//! | [`suggestions`] | 2 | Operations related to suggestions |
+//! | [`system_hooks`] | 5 | Operations related to system hooks |
+//! | [`terraform_state`] | 7 | Operations related to Terraform state files |
+//! | [`terraform_registry`] | 10 | Operations related to the Terraform module registry |
+//! | [`unleash_api`] | 2 | Operations related to Unleash API |
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 pub mod runtime;
 #[rustfmt::skip]

@@ -16,6 +16,28 @@
 //! so each request is made using your account.
 //!
 //! Instructions for using this tool can be found in [Interactive API Documentation](openapi_interactive.md).
+//!
+//! # Cargo features
+//!
+//! Each API module is a cargo feature, all on by default (`full`). To compile only the
+//! modules you use, turn the defaults off and name them: `default-features = false,
+//! features = ["…"]`. A method or type of a module whose feature is off does not exist
+//! (rustc says "no method named …"): the table says which feature brings it, and so do
+//! the items' pages on docs.rs.
+//!
+//! - `full`: every module below.
+//! - `blocking`: `send_blocking()` on every request, for callers that are not async.
+//! - `tracing`: a `tracing` event for each request's answer or failure (`debug`),
+//!   redirect (`debug`) and retry (`info`), with its method, URL (without query) and
+//!   status; off, they are not compiled.
+//!
+//! | feature | operations | what |
+//! |---|---|---|
+//! | [`metadata`] | 1 | Metadata of the GitLab instance |
+//! | [`version`] | 1 | Version |
+//! | [`access_requests`] | 8 | Access requests for projects and groups |
+//! | [`access_tokens`] | 3 | Access tokens for projects |
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 pub mod runtime;
 #[rustfmt::skip]

@@ -24,13 +24,16 @@ pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 /// `// @section NAME` … `// @end NAME` block of [`RUNTIME`] is kept only when the client calls
 /// for it, so a client has no item its API does not use. The markers go with the block.
 /// - `id_or_path`: [`IdOrPath`](crate::ir::TypeRef::IdOrPath), for setting `id_or_path`;
-/// - `blocking` (`send_blocking`, behind the crate's `blocking` feature) and `tests` (the
-///   runtime's unit tests): in a [`Layout::Crate`] only, since an application that includes a
-///   [`Layout::Module`] has neither that feature nor the tests' dev-dependencies.
+/// - `blocking` (`send_blocking`, behind the crate's `blocking` feature), `tracing` (events
+///   behind its `tracing` feature) and `tests` (the runtime's unit tests): in a
+///   [`Layout::Crate`] only, since an application that includes a [`Layout::Module`] has
+///   neither those features nor the tests' dev-dependencies; `no_tracing` (the events as
+///   nothing) in a [`Layout::Module`] only.
 pub fn runtime_source(conventions: &Conventions, layout: &Layout) -> String {
     let enabled = |section: &str| match section {
         "id_or_path" => !conventions.id_or_path.is_empty(),
-        "blocking" | "tests" => *layout == Layout::Crate,
+        "blocking" | "tests" | "tracing" => *layout == Layout::Crate,
+        "no_tracing" => *layout != Layout::Crate,
         _ => true,
     };
     let mut out = String::with_capacity(RUNTIME.len());
@@ -368,6 +371,9 @@ fn cargo_toml(api: &Api, source: &str, regenerate: &str, package: &Package) -> S
     }
     t.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n\n");
     t.push_str(DEPENDENCIES);
+    t.push_str(
+        "# Events of each request, redirect and retry (the `tracing` feature).\ntracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\n",
+    );
     t.push_str("\n[features]\ndefault = [\"full\"]\n# Every API module.\nfull = [");
     let names: Vec<String> = api
         .modules
@@ -375,7 +381,7 @@ fn cargo_toml(api: &Api, source: &str, regenerate: &str, package: &Package) -> S
         .map(|m| quote_toml(naming::bare(&m.name)))
         .collect();
     t.push_str(&names.join(", "));
-    t.push_str("]\n# `send_blocking()` on every request, for callers that are not async.\nblocking = [\"tokio/rt-multi-thread\"]\n");
+    t.push_str("]\n# `send_blocking()` on every request, for callers that are not async.\nblocking = [\"tokio/rt-multi-thread\"]\n# A `tracing` event for each request's answer or failure, redirect and retry.\ntracing = [\"dep:tracing\"]\n");
     for m in &api.modules {
         let doc = m.doc.as_deref().unwrap_or(&m.tag).replace('\r', "\n");
         t.push_str(&format!(
@@ -384,6 +390,10 @@ fn cargo_toml(api: &Api, source: &str, regenerate: &str, package: &Package) -> S
             naming::bare(&m.name)
         ));
     }
+    // docs.rs documents every module, each item with the feature it needs.
+    t.push_str(
+        "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",
+    );
     t
 }
 
@@ -517,8 +527,16 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
         crate_doc.push_str("\n\n");
         crate_doc.push_str(&extra.replace("\r\n", "\n"));
     }
+    if *layout == Layout::Crate {
+        crate_doc.push_str("\n\n");
+        crate_doc.push_str(&features_doc(api));
+    }
     let lines = lines(&crate_doc);
-    let crate_doc = quote! { #(#![doc = #lines])* };
+    // docs.rs builds with `--cfg docsrs` on nightly (the crate's `[package.metadata.docs.rs]`):
+    // each item then shows the cargo feature it needs.
+    let doc_cfg =
+        (*layout == Layout::Crate).then(|| quote! { #![cfg_attr(docsrs, feature(doc_cfg))] });
+    let crate_doc = quote! { #(#![doc = #lines])* #doc_cfg };
     let mods = api.modules.iter().map(|m| {
         let name = ident(&m.name);
         let doc = doc(m.doc.as_deref().or(Some(&m.tag)));
@@ -597,6 +615,42 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
         #base
     };
     (lib, auth_impl)
+}
+
+/// The crate documentation's "Cargo features" section: what each feature turns on, so that a
+/// user who meets "no method named …" with a module's feature off finds the feature to name.
+fn features_doc(api: &Api) -> String {
+    let mut t = String::from(
+        "# Cargo features\n\n\
+         Each API module is a cargo feature, all on by default (`full`). To compile only the\n\
+         modules you use, turn the defaults off and name them: `default-features = false,\n\
+         features = [\"…\"]`. A method or type of a module whose feature is off does not exist\n\
+         (rustc says \"no method named …\"): the table says which feature brings it, and so do\n\
+         the items' pages on docs.rs.\n\n\
+         - `full`: every module below.\n\
+         - `blocking`: `send_blocking()` on every request, for callers that are not async.\n\
+         - `tracing`: a `tracing` event for each request's answer or failure (`debug`),\n  \
+         redirect (`debug`) and retry (`info`), with its method, URL (without query) and\n  \
+         status; off, they are not compiled.\n\n\
+         | feature | operations | what |\n|---|---|---|\n",
+    );
+    for (i, m) in api.modules.iter().enumerate() {
+        let count = api.operations.iter().filter(|o| o.module == i).count();
+        let what = m.doc.as_deref().unwrap_or(&m.tag).replace('\r', "\n");
+        let what = what.lines().next().unwrap_or_default().trim();
+        let bare = naming::bare(&m.name);
+        // A link to the module (with its raw name when it is a keyword).
+        let link = if bare == m.name {
+            format!("[`{bare}`]")
+        } else {
+            format!("[`{bare}`]({})", m.name)
+        };
+        t.push_str(&format!(
+            "| {link} | {count} | {} |\n",
+            inert::markdown_cell(what)
+        ));
+    }
+    t
 }
 
 fn add_line(text: &mut String, line: &str) {
@@ -699,19 +753,11 @@ mod tests {
         assert!(declared.contains("pub enum IdOrPath {"));
         assert!(declared.contains("impl ParamValue for IdOrPath {"));
         assert!(!declared.contains("// @section"));
-        assert_eq!(
-            declared.len() - none.len(),
-            RUNTIME.len()
-                - RUNTIME
-                    .lines()
-                    .filter(|l| {
-                        let l = l.trim_start();
-                        l.starts_with("// @section ") || l.starts_with("// @end ")
-                    })
-                    .map(|l| l.len() + 1)
-                    .sum::<usize>()
-                - none.len()
-        );
+        // The difference is the section's lines, whole.
+        let start = RUNTIME.find("// @section id_or_path").unwrap();
+        let start = start + RUNTIME[start..].find('\n').unwrap() + 1;
+        let end = start + RUNTIME[start..].find("// @end id_or_path").unwrap();
+        assert_eq!(declared.len() - none.len(), end - start);
     }
 
     #[test]
