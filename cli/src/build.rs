@@ -158,6 +158,15 @@ impl Build {
     pub fn run(&self) -> BuildReport {
         match self.generate() {
             Ok(report) => report,
+            Err(Error::Generation { diagnostics, .. }) => {
+                // Cargo shows a failed build script's output as it is: no colors.
+                eprint!("{}", diagnostics.render(false));
+                eprintln!(
+                    "error: generation failed with {} error(s); nothing was written",
+                    diagnostics.errors()
+                );
+                std::process::exit(1);
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 std::process::exit(1);

@@ -122,6 +122,8 @@ fn main() -> ExitCode {
         max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
         command: Some(command_line()),
     };
+    // Colors only for a person at a terminal.
+    let styled = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let result = if args.check {
         oapi_client_gen::check_crate(&options)
     } else {
@@ -129,8 +131,13 @@ fn main() -> ExitCode {
     };
     let report = match result {
         Ok(report) => report,
-        Err(e @ oapi_client_gen::Error::Generation { .. }) => {
-            eprintln!("{}: {e}", args.spec.display());
+        Err(oapi_client_gen::Error::Generation { diagnostics, .. }) => {
+            eprint!("{}", diagnostics.render(styled));
+            eprintln!(
+                "{}: generation failed with {} error(s); nothing was written",
+                args.spec.display(),
+                diagnostics.errors()
+            );
             return ExitCode::FAILURE;
         }
         Err(e) => {
@@ -138,7 +145,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    summary(&args.spec, &args.out, &report, args.check, args.verbose);
+    summary(
+        &args.spec,
+        &args.out,
+        &report,
+        args.check,
+        args.verbose,
+        styled,
+    );
     for leftover in &report.leftovers {
         eprintln!(
             "note: {} was left by an interrupted or concurrent run (a staging copy, or a backup \
@@ -176,7 +190,14 @@ fn command_line() -> String {
 }
 
 /// One line: what the spec gave and what happened to the folder; warnings after it.
-fn summary(spec: &std::path::Path, out: &std::path::Path, r: &Report, check: bool, verbose: bool) {
+fn summary(
+    spec: &std::path::Path,
+    out: &std::path::Path,
+    r: &Report,
+    check: bool,
+    verbose: bool,
+    styled: bool,
+) {
     let files = if check {
         format!(
             "{} stale, {} unchanged",
@@ -201,7 +222,7 @@ fn summary(spec: &std::path::Path, out: &std::path::Path, r: &Report, check: boo
         r.crate_name
     );
     if verbose {
-        eprint!("{}", r.warnings);
+        eprint!("{}", r.warnings.render(styled));
     } else if !r.warnings.is_empty() {
         println!("  (--verbose lists the warnings)");
     }

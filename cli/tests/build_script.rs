@@ -249,7 +249,7 @@ fn build_rs_builds_fresh_then_after_each_spec_change() {
     let (ok, _, stderr) = app.cargo_run();
     assert!(!ok);
     assert!(
-        stderr.contains("schemas/pet.yaml:2:1: error[malformed-yaml]"),
+        stderr.contains("error[malformed-yaml]") && stderr.contains("in schemas/pet.yaml:2:1"),
         "{stderr}"
     );
     app.write("schemas/pet.yaml", &schemas("available, pending, sold"));

@@ -338,8 +338,16 @@ fn the_command_reports_and_fails_as_documented() {
     let (code, stdout, stderr) = run(&["spec/pets.yaml", "--out", "elsewhere"]);
     assert_eq!(code, Some(1));
     assert!(stdout.is_empty(), "{stdout}");
+    // Rendered as rustc renders a diagnostic: the source line, the token underlined.
     assert!(
-        stderr.contains("spec/pets.yaml:7:17: error[remote-ref]"),
+        stderr.contains("error[remote-ref]: `$ref: https://example.com/r.yaml#/Nowhere`")
+            && stderr.contains(" --> spec/pets.yaml:7:17\n")
+            && stderr.contains(
+                "7 |         '200': {$ref: 'https://example.com/r.yaml#/Nowhere'}\n  \
+                 |                 ^^^^^ at #/paths/~1x/get/responses/200/$ref\n"
+            )
+            && stderr
+                .contains("spec/pets.yaml: generation failed with 1 error(s); nothing was written"),
         "{stderr}"
     );
     assert!(!dir.path().join("elsewhere").exists());
@@ -964,7 +972,7 @@ fn allow_drops_a_warning_and_deny_makes_it_an_error() {
     assert_eq!(code, Some(1));
     assert!(stdout.is_empty(), "{stdout}");
     assert!(
-        stderr.contains("spec/dates.yaml:12:57: error[date-type]"),
+        stderr.contains("error[date-type]") && stderr.contains(" --> spec/dates.yaml:12:57\n"),
         "{stderr}"
     );
     assert!(stderr.contains("denied by the setting"), "{stderr}");

@@ -138,6 +138,69 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Line and column (1-based), once resolved against the source text.
     pub line_col: Option<(usize, usize)>,
+    /// The source line at [`Diagnostic::line_col`], for [`Diagnostic::render`] (derived from the
+    /// file and position, so it orders nothing; not serialized).
+    #[serde(skip)]
+    pub source_line: Option<SourceLine>,
+}
+
+/// The source line a diagnostic points into, for [`Diagnostic::render`]. A line longer than
+/// [`SourceLine::WIDTH`] characters (a minified JSON spec is one line) is cut to that many
+/// around the column, with `…` where it was cut.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceLine {
+    /// The text shown, its control characters escaped.
+    pub text: String,
+    /// The byte range of the text that the diagnostic points at: start, end.
+    pub span: (usize, usize),
+    /// Whether the line was cut: the span's column in the text is not the column in the file.
+    pub cut: bool,
+}
+
+impl SourceLine {
+    /// The most characters shown of a line.
+    pub const WIDTH: usize = 160;
+
+    /// The line around the 1-based character `column`; the span covers the token that starts
+    /// there (up to the next space, comma or closing bracket; at least one character).
+    pub fn new(line: &str, column: usize) -> SourceLine {
+        let chars: Vec<char> = line.chars().collect();
+        let at = column.saturating_sub(1).min(chars.len());
+        let (from, to) = if chars.len() <= Self::WIDTH {
+            (0, chars.len())
+        } else {
+            let from = at.saturating_sub(Self::WIDTH / 3);
+            (from, (from + Self::WIDTH).min(chars.len()))
+        };
+        let token_end = (at..to)
+            .find(|&i| chars[i].is_whitespace() || matches!(chars[i], ',' | '}' | ']'))
+            .unwrap_or(to)
+            .max(at + 1)
+            .min(to.max(at));
+        let escaped = |cs: &[char]| Escaped(&cs.iter().collect::<String>()).to_string();
+        let mut text = String::new();
+        if from > 0 {
+            text.push('…');
+        }
+        text.push_str(&escaped(&chars[from..at]));
+        let start = text.len();
+        text.push_str(&escaped(&chars[at..token_end]));
+        // A column past the end of the line (an error at the end of the text): the caret goes
+        // after the last character.
+        if token_end == at {
+            text.push(' ');
+        }
+        let end = text.len();
+        text.push_str(&escaped(&chars[token_end..to]));
+        if to < chars.len() {
+            text.push('…');
+        }
+        SourceLine {
+            text,
+            span: (start, end),
+            cut: from > 0 || to < chars.len(),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -149,6 +212,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             line_col: None,
+            source_line: None,
         }
     }
 
@@ -197,6 +261,59 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n  help: {}", Escaped(help))?;
         }
         Ok(())
+    }
+}
+
+impl Diagnostic {
+    /// The diagnostic as rustc shows one (by `annotate-snippets`, rustc's renderer): the
+    /// severity, code and message, then the file, line and column, the source line with the
+    /// token at the column underlined and labelled with the JSON pointer, and the help. Without
+    /// a source line, the location and pointer are a note. `styled`: with terminal colors.
+    /// Control characters from the input are escaped as in [`Display`](fmt::Display).
+    pub fn render(&self, styled: bool) -> String {
+        use annotate_snippets::{Level, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        };
+        let message = Escaped(&self.message).to_string();
+        let file = Escaped(&self.origin.file).to_string();
+        let pointer = if self.origin.pointer.is_empty() {
+            "/"
+        } else {
+            &self.origin.pointer
+        };
+        let label = format!("at #{}", Escaped(pointer));
+        let location = match self.line_col {
+            Some((line, col)) => format!("{file}:{line}:{col}"),
+            None => file.clone(),
+        };
+        let note = format!("in {location}, {label}");
+        let help = self.help.as_ref().map(|h| Escaped(h).to_string());
+        let mut report = level.title(&message).id(self.code);
+        match (&self.source_line, self.line_col) {
+            (Some(source), Some((line, _))) => {
+                let mut snippet = Snippet::source(&source.text)
+                    .line_start(line)
+                    .annotation(level.span(source.span.0..source.span.1).label(&label));
+                if source.cut {
+                    report = report.footer(Level::Note.title(&note));
+                } else {
+                    snippet = snippet.origin(&file);
+                }
+                report = report.snippet(snippet);
+            }
+            _ => report = report.footer(Level::Note.title(&note)),
+        }
+        if let Some(help) = &help {
+            report = report.footer(Level::Help.title(help));
+        }
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(report).to_string()
     }
 }
 
@@ -385,6 +502,13 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// Every diagnostic [rendered](Diagnostic::render), a blank line after each.
+    pub fn render(&self, styled: bool) -> String {
+        self.0.iter().map(|d| d.render(styled) + "\n\n").collect()
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.0 {
@@ -471,5 +595,60 @@ mod tests {
         );
         let message = "unknown field `a`, there are no fields";
         assert_eq!(clip_quoted(message), message);
+    }
+
+    #[test]
+    fn source_lines_point_at_the_token_and_cut_long_lines() {
+        let line = SourceLine::new("  type: strin # typo", 9);
+        assert_eq!(line.text, "  type: strin # typo");
+        assert_eq!(&line.text[line.span.0..line.span.1], "strin");
+        assert!(!line.cut);
+        // Past the end (an error at the end of the text): one space after the last character.
+        let end = SourceLine::new("a: [", 5);
+        assert_eq!((end.text.as_str(), end.span), ("a: [ ", (4, 5)));
+        // A minified JSON spec: the window around the column, cut on both sides.
+        let long = format!(
+            "{{{}\"type\": \"strin\"{}}}",
+            "\"a\": 1, ".repeat(100),
+            ", \"b\": 2".repeat(100)
+        );
+        let column = long.find("\"strin\"").unwrap() + 1;
+        let cut = SourceLine::new(&long, column);
+        assert!(cut.cut && cut.text.starts_with('…') && cut.text.ends_with('…'));
+        assert_eq!(cut.text.chars().count(), SourceLine::WIDTH + 2);
+        assert_eq!(&cut.text[cut.span.0..cut.span.1], "\"strin\"");
+        // Control characters are shown escaped, the span still on the token.
+        let escaped = SourceLine::new("x: \u{1b}[31mred", 4);
+        assert_eq!(escaped.text, "x: \\u{1b}[31mred");
+        assert_eq!(
+            &escaped.text[escaped.span.0..escaped.span.1],
+            "\\u{1b}[31mred"
+        );
+    }
+
+    #[test]
+    fn a_rendered_diagnostic_shows_the_line_or_notes_where_it_is() {
+        let mut d = Diagnostic::error("unknown-type", Origin::new("spec.yaml", "/a/type"), "bad")
+            .with_help("fix it");
+        d.line_col = Some((12, 9));
+        d.source_line = Some(SourceLine::new("  type: strin", 9));
+        assert_eq!(
+            d.render(false),
+            "error[unknown-type]: bad\n  --> spec.yaml:12:9\n   |\n12 |   type: strin\n   |         \
+             ^^^^^ at #/a/type\n   |\n   = help: fix it"
+        );
+        // A cut line's columns are not the file's: the location is a note.
+        d.source_line = Some(SourceLine::new(&"x".repeat(500), 300));
+        let rendered = d.render(false);
+        assert!(!rendered.contains("-->"), "{rendered}");
+        assert!(
+            rendered.contains("= note: in spec.yaml:12:9, at #/a/type"),
+            "{rendered}"
+        );
+        d.source_line = None;
+        assert!(
+            d.render(false)
+                .contains("= note: in spec.yaml:12:9, at #/a/type")
+        );
     }
 }

@@ -282,6 +282,19 @@ fn locate(
                         sources_extra.locate(&d.origin.file, &d.origin.pointer)
                     });
             }
+            if let Some((line, col)) = d.line_col {
+                if sources.text(&d.origin.file).is_none()
+                    && sources_extra.text(&d.origin.file).is_none()
+                {
+                    if let Ok(text) = fs.read(&d.origin.file) {
+                        sources_extra.add(d.origin.file.clone(), text);
+                    }
+                }
+                d.source_line = sources
+                    .line(&d.origin.file, line)
+                    .or_else(|| sources_extra.line(&d.origin.file, line))
+                    .map(|text| diag::SourceLine::new(text, col));
+            }
             d
         })
         .collect();

@@ -540,6 +540,8 @@ struct SourceFile {
     text: String,
     /// Built on the first [`SourceMap::locate`] in this file.
     index: OnceCell<PositionIndex>,
+    /// Where each line starts (byte offsets), built on the first [`SourceMap::line`].
+    lines: OnceCell<Vec<usize>>,
 }
 
 impl SourceMap {
@@ -554,6 +556,7 @@ impl SourceMap {
             SourceFile {
                 text: text.into(),
                 index: OnceCell::new(),
+                lines: OnceCell::new(),
             },
         );
     }
@@ -561,6 +564,19 @@ impl SourceMap {
     /// The text of `file`, if it was added.
     pub fn text(&self, file: &str) -> Option<&str> {
         self.files.get(file).map(|f| f.text.as_str())
+    }
+
+    /// Line `line` (1-based) of `file`, without its line break; None if either is unknown.
+    pub fn line(&self, file: &str, line: usize) -> Option<&str> {
+        let file = self.files.get(file)?;
+        let starts = file.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(file.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(file.text.len(), |next| next - 1);
+        Some(file.text[start..end].trim_end_matches('\r'))
     }
 
     /// Position of `pointer` in `file`, see [`PositionIndex::locate`]; None if the file is unknown.

@@ -65,7 +65,7 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
                     println!("  {line}");
                 }
                 if verbose {
-                    eprint!("{d}");
+                    eprint!("{}", d.render(styled()));
                 } else if !d.is_empty() {
                     let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
                     for w in d.iter() {
@@ -85,7 +85,8 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
             }
             Err(diags) => {
                 failures.push_str(&format!(
-                    "{rel_dir}: generation failed with {} error(s):\n{diags}\n",
+                    "{}{rel_dir}: generation failed with {} error(s)\n",
+                    diags.render(styled()),
                     diags.errors()
                 ));
             }
@@ -210,6 +211,11 @@ pub fn name_lengths(api: &oapi_client_gen_core::ir::Api) -> Option<String> {
         "method names: median {median} characters, longest {} (`{longest}`)",
         longest.len()
     ))
+}
+
+/// Whether diagnostics go to a terminal, and so get colors.
+fn styled() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stderr())
 }
 
 #[cfg(test)]
