@@ -209,6 +209,7 @@ impl Build {
             },
             regenerate: "build again: `build.rs` regenerates it".to_owned(),
             emit_threads: 0,
+            progress: None,
         };
         let result = oapi_client_gen_core::generate(&input, &fs);
         let inputs = fs.paths_read();

@@ -46,8 +46,8 @@ use std::path::{Path, PathBuf};
 /// The settings and diagnostics of the generator, so that a `build.rs` needs no other
 /// dependency.
 pub use oapi_client_gen_core::{
-    Diagnostic, Diagnostics, OperationNames, Pagination, QueryArrayStyle, Settings, Severity,
-    UndocumentedStrings,
+    Diagnostic, Diagnostics, OperationNames, Pagination, Progress, QueryArrayStyle, Settings,
+    Severity, Stage, UndocumentedStrings,
 };
 pub use write::Changes;
 
@@ -79,6 +79,8 @@ pub struct Options {
     /// The command that regenerates the crate, named in its files' `@generated` headers
     /// (`oapi-client-gen openapi.yaml --out petstore`); `None` names `oapi-client-gen`.
     pub command: Option<String>,
+    /// Told where generation is ([`Stage`]), for a progress line.
+    pub progress: Option<Progress>,
 }
 
 impl Options {
@@ -95,6 +97,7 @@ impl Options {
             allow_dirs: Vec::new(),
             max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
             command: None,
+            progress: None,
         }
     }
 }
@@ -356,6 +359,7 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
             options.command.as_deref().unwrap_or("oapi-client-gen")
         ),
         emit_threads: 0,
+        progress: options.progress.clone(),
     };
     let result = oapi_client_gen_core::generate(&input, &fs);
     let inputs = fs.paths_read();

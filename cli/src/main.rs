@@ -121,14 +121,21 @@ fn main() -> ExitCode {
         allow_dirs: args.allow_dir,
         max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
         command: Some(command_line()),
+        progress: None,
     };
     // Colors only for a person at a terminal.
     let styled = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let bar = progress_line(styled);
+    let options = Options {
+        progress: Some(bar.1),
+        ..options
+    };
     let result = if args.check {
         oapi_client_gen::check_crate(&options)
     } else {
         oapi_client_gen::generate_crate(&options)
     };
+    bar.0.finish_and_clear();
     let report = match result {
         Ok(report) => report,
         Err(oapi_client_gen::Error::Generation { diagnostics, .. }) => {
@@ -175,6 +182,35 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// A line on stderr that says which stage generation is in (and how many files are emitted),
+/// shown only on a terminal and cleared at the end: a large spec takes seconds (tens in a debug
+/// build).
+fn progress_line(terminal: bool) -> (indicatif::ProgressBar, oapi_client_gen::Progress) {
+    use oapi_client_gen::Stage;
+    let bar = if terminal {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {elapsed} {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let line = bar.clone();
+    let progress = oapi_client_gen::Progress::new(move |stage| match stage {
+        Stage::Loading => line.set_message("reading the spec and its references"),
+        Stage::Normalizing => line.set_message("correcting and converting the spec"),
+        Stage::Lowering => line.set_message("deciding types, operations and names"),
+        Stage::Emitting { done, total } if done < total => {
+            line.set_message(format!("writing Rust: {done} of {total} files"));
+        }
+        Stage::Emitting { .. } => line.set_message("writing the crate's folder"),
+    });
+    // The spec is read once before generation starts, for the crate's name.
+    bar.set_message("reading the spec");
+    (bar, progress)
 }
 
 /// This command as the user ran it, for the `@generated` headers, without the options that

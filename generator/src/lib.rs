@@ -49,6 +49,44 @@ pub struct Input {
     /// Threads that emit and format the files; 0 (the default) uses every core. The output is
     /// the same whatever the number.
     pub emit_threads: usize,
+    /// Told where generation is, for a progress line ([`Stage`]); none by default.
+    pub progress: Option<Progress>,
+}
+
+/// Where a generation is, told to [`Input::progress`] as each stage starts, and as each file
+/// is emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the spec's files and bundling their `$ref`s.
+    Loading,
+    /// Applying the overlay and the quirk fixes, converting to OpenAPI 3.0.
+    Normalizing,
+    /// Deciding types, operations and names.
+    Lowering,
+    /// Building and formatting the files: `done` of `total`.
+    Emitting { done: usize, total: usize },
+}
+
+/// A function told each [`Stage`]; called from emission's worker threads too.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(Stage) + Send + Sync>);
+
+impl Progress {
+    pub fn new(f: impl Fn(Stage) + Send + Sync + 'static) -> Self {
+        Progress(std::sync::Arc::new(f))
+    }
+
+    fn tell(progress: Option<&Progress>, stage: Stage) {
+        if let Some(p) = progress {
+            (p.0)(stage);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
 }
 
 /// A successful generation.
@@ -110,6 +148,8 @@ impl Run {
         fs: &dyn FileSource,
     ) -> Option<(Vec<File>, String, ir::Api)> {
         self.check_codes(&input.settings);
+        let progress = input.progress.as_ref();
+        Progress::tell(progress, Stage::Loading);
         let (bundled, diags) = bundle::bundle(&input.spec, fs);
         self.diags.extend(diags);
         let bundled = bundled?;
@@ -120,6 +160,7 @@ impl Run {
         if self.failed(&input.settings) {
             return None;
         }
+        Progress::tell(progress, Stage::Normalizing);
         let overlay = match &input.overlay {
             Some(file) => Some((file.as_str(), self.overlay(file, fs)?)),
             None => None,
@@ -132,6 +173,7 @@ impl Run {
             &mut self.diags,
         );
         let normalized = normalized.filter(|_| !self.failed(&input.settings))?;
+        Progress::tell(progress, Stage::Lowering);
         let api = lower::lower(&normalized.model, &input.settings, &mut self.diags);
         if self.failed(&input.settings) {
             return None;
@@ -151,6 +193,7 @@ impl Run {
             },
             None => None,
         };
+        let emit_progress = |done, total| Progress::tell(progress, Stage::Emitting { done, total });
         let options = emit::Options {
             source: &input.display_name,
             regenerate: &input.regenerate,
@@ -158,6 +201,7 @@ impl Run {
             crate_doc: crate_doc.as_deref(),
             layout: input.layout.clone(),
             threads: input.emit_threads,
+            progress: Some(&emit_progress),
         };
         let files = match emit::emit(&api, &options) {
             Ok(f) => f,
@@ -353,6 +397,7 @@ impl Config {
             layout: emit::Layout::Crate,
             regenerate: "run `cargo xtask codegen`".to_owned(),
             emit_threads: 0,
+            progress: None,
         }
     }
 }

@@ -96,3 +96,43 @@ fn parallel_emission_is_byte_identical_to_the_serial_path() {
         );
     }
 }
+
+/// A progress line is told each stage in order, then each emitted unit: the count rises to the
+/// total once, whatever the number of threads.
+#[test]
+fn progress_is_told_each_stage_then_each_file() {
+    use oapi_client_gen_core::{Progress, Stage};
+    use std::sync::{Arc, Mutex};
+    for threads in [1, 4] {
+        let seen: Arc<Mutex<Vec<Stage>>> = Arc::default();
+        let log = seen.clone();
+        let files = oapi_client_gen_core::MemoryFiles::new().with(
+            "openapi.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [a]\n      responses: {'204': {description: ok}}\n  /b:\n    get:\n      tags: [b]\n      responses: {'204': {description: ok}}\n",
+        );
+        let input = oapi_client_gen_core::Input {
+            spec: "openapi.yaml".into(),
+            display_name: "openapi.yaml".into(),
+            emit_threads: threads,
+            progress: Some(Progress::new(move |stage| log.lock().unwrap().push(stage))),
+            ..Default::default()
+        };
+        oapi_client_gen_core::generate(&input, &files).unwrap();
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(
+            seen[..3],
+            [Stage::Loading, Stage::Normalizing, Stage::Lowering],
+            "{threads} threads"
+        );
+        // lib.rs and auth.rs, types.rs, and one file per module.
+        let mut done: Vec<usize> = seen[3..]
+            .iter()
+            .map(|s| match s {
+                Stage::Emitting { done, total: 4 } => *done,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        done.sort_unstable();
+        assert_eq!(done, [1, 2, 3, 4], "{threads} threads");
+    }
+}

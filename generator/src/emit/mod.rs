@@ -103,7 +103,7 @@ pub enum Layout {
 }
 
 /// What [`emit`] needs besides the IR.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Options<'a> {
     /// The spec, as the `@generated` header names it.
     pub source: &'a str,
@@ -118,6 +118,9 @@ pub struct Options<'a> {
     pub layout: Layout,
     /// Threads that build and format the files (0: as many as the machine has cores).
     pub threads: usize,
+    /// Told `(done, total)` as each unit of work (a file or two) is finished, from the thread
+    /// that finished it.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
 
 /// One unit of emission work: a file or two built from the IR and formatted.
@@ -179,6 +182,15 @@ pub fn emit(api: &Api, options: &Options<'_>) -> Result<Vec<File>, String> {
     }
     .min(jobs.len())
     .max(1);
+    let finished = std::sync::atomic::AtomicUsize::new(0);
+    let run = |job: Job| {
+        let files = run(job);
+        if let Some(progress) = options.progress {
+            let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, jobs.len());
+        }
+        files
+    };
     let mut done: Vec<Option<Result<Vec<File>, String>>> = vec![None; jobs.len()];
     if threads == 1 {
         for (slot, job) in done.iter_mut().zip(&jobs) {
