@@ -25,6 +25,7 @@ mod codegen;
 mod corpus;
 mod features;
 mod fixtures;
+mod names;
 mod test;
 
 fn main() -> ExitCode {
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
             bench::compare::Args::parse(rest).map_or_else(usage, bench::compare::run)
         }
         ["bench-parse", file] => bench::parse_only(file),
+        ["names"] => names::run(),
         ["bench-generate"] => bench::run(5),
         ["bench-generate", "--runs", n] => n.parse().map_or(ExitCode::from(2), bench::run),
         ["check-features"] => features::run_checks(None)
@@ -74,7 +76,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
+        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask names | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }

@@ -156,6 +156,14 @@ enum Outcome {
     Timeout,
 }
 
+/// Each document of the manifest: its id and its file (relative to the corpus root).
+pub fn manifest_files(root: &Path) -> Result<Vec<(String, String)>, String> {
+    Ok(manifest(root)?
+        .into_iter()
+        .map(|r| (r.id, r.file))
+        .collect())
+}
+
 /// The manifest's rows, in its order, with unique crate names.
 fn manifest(root: &Path) -> Result<Vec<Row>, String> {
     let path = root.join("MANIFEST.tsv");
