@@ -181,7 +181,7 @@ runtime::operation!(
 );
 impl GetProjectTerraformState<'_> {
     /// Terraform state lock ID
-    pub fn id2(self, value: impl Into<String>) -> Self {
+    pub fn lock_id(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ID", &Into::<String>::into(value)))
     }
 }
@@ -207,7 +207,7 @@ runtime::operation!(
 );
 impl DeleteProjectsIdTerraformStateNameLock<'_> {
     /// Terraform state lock ID
-    pub fn id2(self, value: impl Into<String>) -> Self {
+    pub fn lock_id(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ID", &Into::<String>::into(value)))
     }
 }

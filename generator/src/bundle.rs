@@ -200,7 +200,7 @@ const ROOT_KEYS_3: [&str; 11] = [
     "externalDocs",
     "$self",
 ];
-const ROOT_KEYS_2: [&str; 14] = [
+const ROOT_KEYS_2: [&str; 15] = [
     "swagger",
     "info",
     "host",
@@ -215,6 +215,7 @@ const ROOT_KEYS_2: [&str; 14] = [
     "securityDefinitions",
     "security",
     "tags",
+    "externalDocs",
 ];
 
 struct Bundler<'a> {

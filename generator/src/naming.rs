@@ -130,8 +130,77 @@ pub fn type_name_part(raw: &str) -> String {
     words(raw).to_upper_camel_case()
 }
 
-/// A variant name (as [`type_name`], but `Self` is fine inside an enum only as `Self_`).
+/// The word for a symbol that makes a value on its own (`=`, `!=`, `>`: Jira's operators).
+fn symbol_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '=' => "eq",
+        '!' => "not",
+        '<' => "lt",
+        '>' => "gt",
+        '~' => "tilde",
+        '*' => "star",
+        '+' => "plus",
+        '-' => "minus",
+        '/' => "slash",
+        '.' => "dot",
+        '%' => "percent",
+        '&' => "and",
+        '|' => "or",
+        '^' => "caret",
+        '?' => "question",
+        '@' => "at",
+        '#' => "hash",
+        '$' => "dollar",
+        ':' => "colon",
+        _ => return None,
+    })
+}
+
+/// `raw` with the signs that tell values apart spelled as words: a leading `+` or `-` (`+name`
+/// and `-name`, a sort order's directions: `PlusName`, `MinusName`), a sign before a digit
+/// (`Etc/GMT-1` and `Etc/GMT+1`), and a value of symbols only (`!=`: `NotEq`). Any other
+/// punctuation separates words.
+fn spell_signs(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.is_empty() && !raw.chars().any(char::is_alphanumeric) {
+        let words: Vec<&str> = raw.chars().filter_map(symbol_word).collect();
+        return words.join(" ").into();
+    }
+    if !raw.contains(['+', '-']) {
+        return raw.into();
+    }
+    let mut out = String::with_capacity(raw.len() + 8);
+    let mut prev: Option<char> = None;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_digit = chars.peek().is_some_and(char::is_ascii_digit);
+        let sign = matches!(c, '+' | '-')
+            && (prev.is_none() || (next_digit && !prev.is_some_and(|p| p.is_ascii_digit())));
+        if sign {
+            out.push_str(if c == '+' { " plus " } else { " minus " });
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out.into()
+}
+
+/// A variant name (as [`type_name`], but `Self` is fine inside an enum only as `Self_`); a
+/// value of symbols only is spelled (`!=`: `NotEq`).
 pub fn variant_name(raw: &str) -> String {
+    if !raw.is_empty() && !raw.chars().any(char::is_alphanumeric) {
+        return variant_name_signed(raw);
+    }
+    variant_name_of(raw)
+}
+
+/// [`variant_name`] with signs spelled ([`spell_signs`]): for values that [`variant_name`] would
+/// not tell apart (`name`, `+name`, `-name`: `Name`, `PlusName`, `MinusName`).
+pub fn variant_name_signed(raw: &str) -> String {
+    variant_name_of(&spell_signs(raw))
+}
+
+fn variant_name_of(raw: &str) -> String {
     let mut n = type_name_part(raw);
     if n.is_empty() {
         n = "Empty".to_owned();
@@ -155,6 +224,24 @@ pub fn snake_name(raw: &str) -> String {
         n.insert(0, '_');
     }
     escape(n)
+}
+
+/// [`snake_name`] with comparison signs spelled as words, anywhere in `raw` (Twilio's filters
+/// `DateCreated<` and `DateCreated>`: `date_created_lt`, `date_created_gt`), for names that
+/// [`snake_name`] would not tell apart.
+pub fn snake_name_spelled(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    for c in raw.chars() {
+        match c {
+            '<' | '>' | '=' | '!' => {
+                out.push(' ');
+                out.push_str(symbol_word(c).unwrap_or_default());
+                out.push(' ');
+            }
+            _ => out.push(c),
+        }
+    }
+    snake_name(&out)
 }
 
 /// A generated method's name (an operation's on `Client`, a request builder's setter):
@@ -200,12 +287,17 @@ impl Names {
         self.taken.extend(names.iter().map(|s| s.to_string()));
     }
 
-    /// `base` if free, else `base2`, `base3`, … (`r#type` → `type2`).
+    /// `base` if free, else `base2`, `base3`, … (`r#type` → `type2`, `Error_` → `Error2`).
     pub fn unique(&mut self, base: &str) -> String {
         if self.taken.insert(base.to_owned()) {
             return base.to_owned();
         }
-        let stem = bare(base);
+        // `Error_` (kept off the prelude's name) → `Error2`, not `Error_2`, which is not
+        // UpperCamelCase; `self_` → `self2`.
+        let stem = match bare(base).trim_end_matches('_') {
+            "" => bare(base),
+            trimmed => trimmed,
+        };
         let sep = if stem.ends_with(|c: char| c.is_ascii_digit()) {
             "_"
         } else {
@@ -294,6 +386,19 @@ mod tests {
         assert_eq!(type_name("200"), "V200");
         assert_eq!(variant_name("read_api"), "ReadApi");
         assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("-description"), "Description");
+        assert_eq!(variant_name_signed("-description"), "MinusDescription");
+        assert_eq!(variant_name_signed("+description"), "PlusDescription");
+        assert_eq!(variant_name_signed("created-by-me"), "CreatedByMe");
+        assert_eq!(variant_name_signed("Etc/GMT-1"), "EtcGmtMinus1");
+        assert_eq!(variant_name_signed("Etc/GMT+10"), "EtcGmtPlus10");
+        assert_eq!(variant_name_signed("-1"), "Minus1");
+        assert_eq!(variant_name_signed("2020-01-02"), "V20200102");
+        assert_eq!(variant_name("!="), "NotEq");
+        assert_eq!(variant_name(">="), "GtEq");
+        assert_eq!(variant_name("="), "Eq");
+        assert_eq!(snake_name_spelled("DateCreated<"), "date_created_lt");
+        assert_eq!(snake_name_spelled("DateCreated>="), "date_created_gt_eq");
     }
 
     #[test]

@@ -61,6 +61,20 @@ impl PositionIndex {
     pub fn new(text: &str) -> PositionIndex {
         // Editors do not show a byte order mark, and it must not count as a column.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // JSON strings may hold characters that YAML forbids anywhere (C1 controls: SendGrid's
+        // U+009F), where libyaml would stop and leave the rest of the file unindexed. A
+        // space takes the place of each (one character for one, so columns stay).
+        let printable = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+        let cleaned: String;
+        let text = if text.chars().all(printable) {
+            text
+        } else {
+            cleaned = text
+                .chars()
+                .map(|c| if printable(c) { c } else { ' ' })
+                .collect();
+            &cleaned
+        };
         let mut builder = Builder::default();
         // libyaml's state machine is iterative (explicit, heap-allocated state stacks), so deep
         // nesting cannot overflow the stack. libyaml aborts rather than unwinds on an internal
@@ -692,6 +706,14 @@ tags:
         assert_eq!(index.locate("/c"), Some((1, 18)));
         assert_eq!(index.locate("/c/missing"), Some((1, 18)));
         assert_eq!(index.locate("/d~1e~0f"), Some((1, 25)));
+    }
+
+    #[test]
+    fn json_strings_with_characters_yaml_forbids_are_indexed_past_them() {
+        // SendGrid's spec has a raw U+009F in a description; libyaml stops there.
+        let text = "{\"a\": \"x\u{9f}y\",\n \"b\": {\"c\": 1}}";
+        let index = PositionIndex::new(text);
+        assert_eq!(index.locate("/b/c"), Some((2, 8)));
     }
 
     #[test]

@@ -59,6 +59,10 @@ const QUIRKS: &[&str] = &[
     "dangling-ref",
     "invalid-validation-keyword",
     "optional-path-segment",
+    "duplicate-enum-value",
+    "unused-path-parameter",
+    "items-as-union",
+    "duplicate-union-branch",
 ];
 
 #[test]

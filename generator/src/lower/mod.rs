@@ -782,13 +782,35 @@ fn lower_params(
         let required = data.required || location == ParamLocation::Path;
         op.params.push(crate::ir::Param {
             name: {
-                let mut base = naming::snake_name(&data.name);
+                // `x-rust-name` on the parameter: the argument's name, chosen by the spec.
+                let given = data
+                    .extensions
+                    .get("x-rust-name")
+                    .and_then(serde_json::Value::as_str);
+                let mut base = naming::snake_name(given.unwrap_or(&data.name));
                 if RESERVED_BUILDER_NAMES.contains(&naming::bare(&base)) {
                     // `all` (GitLab's commits) beside the builder's own `all()`: not a defect.
                     base = format!("{}_param", naming::bare(&base));
                 } else if !required {
                     // An optional parameter is also a setter: not `clone`, nor `fmt`.
-                    base = naming::method_name(&data.name);
+                    base = naming::method_name(given.unwrap_or(&data.name));
+                }
+                // Names that the plain rule does not tell apart but the spec does: the signs
+                // spelled (`DateCreated<`: `date_created_lt`), else the place (SendGrid's
+                // `list_id` in the path and in the query: `list_id_query`). Legal OpenAPI, so
+                // no warning.
+                if names.contains(&base) {
+                    let place = match location {
+                        ParamLocation::Path => "path",
+                        ParamLocation::Query => "query",
+                        ParamLocation::Header => "header",
+                        ParamLocation::Form => "form",
+                    };
+                    let spelled = naming::snake_name_spelled(&data.name);
+                    let placed = format!("{}_{place}", naming::bare(&base));
+                    if let Some(free) = [spelled, placed].into_iter().find(|n| !names.contains(n)) {
+                        base = free;
+                    }
                 }
                 let name = names.unique(&base);
                 if name != base {
@@ -799,7 +821,7 @@ fn lower_params(
                             at(&ptr),
                             format!("parameter `{}` makes the same Rust name as another parameter, `{base}`; it becomes `{name}`", data.name),
                         )
-                        .with_help("rename one of the parameters (in the spec or its overlay)"),
+                        .with_help("name the parameter's Rust argument with `x-rust-name` on the parameter (in the spec or its overlay); its name on the wire stays"),
                     );
                 }
                 name
@@ -830,6 +852,28 @@ fn lower_params(
 }
 
 fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diagnostics) {
+    // Declared path parameters that the template does not use: an argument that is never sent
+    // would mislead, and would be an unused variable in the method.
+    op.params.retain(|p| {
+        let used = p.location != ParamLocation::Path || path.contains(&format!("{{{}}}", p.wire));
+        if !used {
+            diags.push(
+                Diagnostic::warning(
+                    "unused-path-parameter",
+                    at(op_ptr),
+                    format!(
+                        "path parameter `{}` does not appear in the path `{path}`; the method does not take it",
+                        p.wire
+                    ),
+                )
+                .with_help(format!(
+                    "put `{{{}}}` in the path, or remove the parameter (in the spec or its overlay)",
+                    p.wire
+                )),
+            );
+        }
+        used
+    });
     for raw in path.split('/').filter(|s| !s.is_empty()) {
         let mut parts = Vec::new();
         let mut rest = raw;
@@ -882,20 +926,6 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
             parts.push(SegmentPart::Literal(rest.to_owned()));
         }
         op.segments.push(Segment { parts });
-    }
-    // Declared path parameters that the template does not use.
-    for p in op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Path)
-    {
-        if !path.contains(&format!("{{{}}}", p.wire)) {
-            diags.push(Diagnostic::warning(
-                "unused-path-parameter",
-                at(op_ptr),
-                format!("path parameter `{}` does not appear in the path `{path}`; it is accepted but not sent", p.wire),
-            ));
-        }
     }
 }
 

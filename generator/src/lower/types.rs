@@ -444,7 +444,7 @@ impl<'m> Types<'m> {
             SchemaKind::Type(Type::Integer(it)) => {
                 let values: Vec<i64> = it.enumeration.iter().flatten().copied().collect();
                 if !values.is_empty() {
-                    return Ok(int_enum(&values, s));
+                    return Ok(int_enum(&values, s, ptr, diags));
                 }
                 // Always 64-bit: ids declared `int32` exceed 2^31 on large instances.
                 Err(match &it.format {
@@ -560,6 +560,27 @@ impl<'m> Types<'m> {
         let mut variants = Vec::new();
         for (i, b) in branches.iter().enumerate() {
             let bptr = child(&child(ptr, key), i.to_string());
+            // The same `$ref` listed twice (Stream's `ChatEvent` lists `AnyEvent` twice): one
+            // variant, since the second could never be chosen.
+            if let ReferenceOr::Reference { reference } = b
+                && branches[..i]
+                    .iter()
+                    .any(|e| matches!(e, ReferenceOr::Reference { reference: r } if r == reference))
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        "duplicate-union-branch",
+                        at(&bptr),
+                        format!(
+                            "`$ref: {reference}` is listed twice in `{key}`; it is one variant"
+                        ),
+                    )
+                    .with_help(format!(
+                        "remove the repeated branch from `{key}` (in the spec or its overlay)"
+                    )),
+                );
+                continue;
+            }
             let (base, tags, doc) = match b {
                 ReferenceOr::Reference { reference } => {
                     let component = reference.rsplit('/').next().unwrap_or(reference);
@@ -928,9 +949,41 @@ fn catch_all(names: &mut Names, taken: bool) -> String {
 fn string_enum(values: &[&String], s: &Schema, ptr: &str, diags: &mut Diagnostics) -> TypeKind {
     let mut names = Names::new();
     let docs = descriptions(s);
+    // `x-enum-varnames`: the spec's own variant names, one per value.
+    let given: Vec<String> = var_names(s)
+        .filter(|n| n.len() == values.len())
+        .unwrap_or_default();
+    // Values that the plain rule would not tell apart (`name`, `+name`, `-name`) get their signs
+    // spelled, when that does tell them apart.
+    let mut plain: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for v in values {
+        plain
+            .entry(naming::variant_name(v))
+            .or_default()
+            .insert(v.as_str());
+    }
+    let signed = |v: &str| -> bool {
+        let group = &plain[&naming::variant_name(v)];
+        let spelled: BTreeSet<String> = group
+            .iter()
+            .map(|g| naming::variant_name_signed(g))
+            .collect();
+        group.len() > 1 && spelled.len() == group.len()
+    };
     let mut variants: Vec<Variant<String>> = Vec::new();
     for (i, v) in values.iter().enumerate() {
-        let base = naming::variant_name(v);
+        if variants.iter().any(|o| o.wire == **v) {
+            diags.push(duplicate_value(
+                ptr,
+                &format!("\"{}\"", crate::diag::clip(v)),
+            ));
+            continue;
+        }
+        let base = match given.get(i) {
+            Some(name) => naming::variant_name(name),
+            None if signed(v) => naming::variant_name_signed(v),
+            None => naming::variant_name(v),
+        };
         let name = names.unique(&base);
         if name != base {
             // GitLab: `created_by_me` and `created-by-me` in one enum.
@@ -963,24 +1016,47 @@ fn string_enum(values: &[&String], s: &Schema, ptr: &str, diags: &mut Diagnostic
     TypeKind::StringEnum { variants, other }
 }
 
-fn int_enum(values: &[i64], s: &Schema) -> TypeKind {
-    let var_names: Vec<String> = s
-        .schema_data
-        .extensions
-        .get("x-enum-varnames")
+/// An enum value listed twice (cloudrf's `kml`): one variant, since a second could never be
+/// matched.
+fn duplicate_value(ptr: &str, value: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "duplicate-enum-value",
+        at(&child(ptr, "enum")),
+        format!("the value {value} is listed more than once; it is one variant"),
+    )
+    .with_help("remove the repeated value from `enum` (in the spec or its overlay)")
+}
+
+/// `x-enum-varnames` (or `x-enumNames`): the variant names a spec gives its enum values.
+fn var_names(s: &Schema) -> Option<Vec<String>> {
+    let ext = &s.schema_data.extensions;
+    ext.get("x-enum-varnames")
+        .or_else(|| ext.get("x-enumNames"))
         .and_then(|v| v.as_array())
         .map(|a| {
             a.iter()
                 .filter_map(|n| n.as_str().map(str::to_owned))
                 .collect()
         })
+}
+
+fn int_enum(values: &[i64], s: &Schema, ptr: &str, diags: &mut Diagnostics) -> TypeKind {
+    let var_names: Vec<String> = var_names(s)
         .filter(|n: &Vec<String>| n.len() == values.len())
         .unwrap_or_default();
     let docs = descriptions(s);
     let mut names = Names::new();
+    let mut seen = std::collections::BTreeSet::new();
     let variants: Vec<Variant<i64>> = values
         .iter()
         .enumerate()
+        .filter(|(_, v)| {
+            let first = seen.insert(**v);
+            if !first {
+                diags.push(duplicate_value(ptr, &v.to_string()));
+            }
+            first
+        })
         .map(|(i, v)| {
             let raw = var_names.get(i).cloned().unwrap_or_else(|| {
                 if *v < 0 {

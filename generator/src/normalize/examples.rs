@@ -93,9 +93,18 @@ pub fn collect(doc: &Value, schema_ptrs: &[String], diags: &mut Diagnostics) -> 
             }
         } else if let Some(e) = doc.pointer(sp).and_then(|s| s.get("example")) {
             let e = e.clone();
+            // An `allOf` member's example shows the whole object (SendGrid's message), so it is
+            // checked against the composition, not against the member's share of it.
+            let whole = match tokens(sp).as_slice() {
+                [.., all, i] if all == "allOf" && i.parse::<usize>().is_ok() => {
+                    let cut = sp.len() - "/allOf/".len() - i.len();
+                    &sp[..cut]
+                }
+                _ => sp.as_str(),
+            };
             walk(
                 doc,
-                sp,
+                whole,
                 &child(sp, "example"),
                 &e,
                 &mut ev,
@@ -240,7 +249,7 @@ fn walk(
             let (declared, open) = declared_properties(doc, &sp, 0);
             // No properties at all is a free-form object.
             if !open && !composed && !declared.is_empty() {
-                report_undeclared(example_ptr, fields, &sp, &declared, reported, diags);
+                report_undeclared(doc, example_ptr, fields, &sp, &declared, reported, diags);
             }
         }
         _ => {}
@@ -277,9 +286,36 @@ fn declared_properties(doc: &Value, pointer: &str, depth: usize) -> (BTreeSet<St
     (declared, open)
 }
 
+/// The schema of the property `name` that the schema at `pointer` or one of its `allOf` members
+/// declares (through local `$ref`s).
+fn property_schema<'d>(
+    doc: &'d Value,
+    pointer: &str,
+    name: &str,
+    depth: usize,
+) -> Option<&'d Value> {
+    let (sp, schema) = resolve(doc, pointer)?;
+    if depth > 16 {
+        return None;
+    }
+    if schema.get("properties").and_then(|p| p.get(name)).is_some() {
+        return resolve(doc, &child(&child(&sp, "properties"), name)).map(|(_, s)| s);
+    }
+    let all = schema.get("allOf").and_then(Value::as_array)?;
+    (0..all.len()).find_map(|i| {
+        property_schema(
+            doc,
+            &child(&child(&sp, "allOf"), i.to_string()),
+            name,
+            depth + 1,
+        )
+    })
+}
+
 /// `example-undeclared-property` for each key of an example object that the schema at `sp`
 /// (with its `allOf` members: `declared`) does not declare, once per schema and key.
 fn report_undeclared(
+    doc: &Value,
     example_ptr: &str,
     fields: &serde_json::Map<String, Value>,
     sp: &str,
@@ -291,9 +327,16 @@ fn report_undeclared(
         if declared.contains(key) || !reported.insert((sp.to_owned(), key.clone())) {
             continue;
         }
+        // A rename is offered only to a property this example leaves out and whose schema
+        // takes the example's value (Xero's `Payments`, a list, is not `PaymentID`).
+        let value = &fields[key];
         let unused: Vec<&str> = declared
             .iter()
             .filter(|p| !fields.contains_key(*p))
+            .filter(|p| {
+                property_schema(doc, sp, p, 0)
+                    .is_none_or(|schema| mismatch(schema, value).is_none())
+            })
             .map(String::as_str)
             .collect();
         let d = Diagnostic::warning(
@@ -305,7 +348,7 @@ fn report_undeclared(
         );
         diags.push(match closest(key, &unused) {
             Some(near) => d.with_help(format!(
-                "the schema declares `{near}`, which no example uses: if `{key}` is right, rename the property in the spec's overlay"
+                "the schema declares `{near}`, which this example does not have: if `{key}` is the same field, rename the property (in the spec's overlay)"
             )),
             None => d.with_help(format!(
                 "declare `{key}` in the schema (in the spec's overlay) if the API sends it"

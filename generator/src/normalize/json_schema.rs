@@ -17,6 +17,9 @@
 //! | `contentEncoding: base64` | `format: byte` |
 //! | `contentMediaType` (not text or JSON) | `format: binary` |
 //! | `$ref` with siblings `nullable`/`type` | `allOf: [{$ref}]` with the siblings |
+//!
+//! `items-as-union`: `items: [A, B]` on a schema that is not an array is read as `anyOf: [A,
+//! B]`, in every version (Slack's idiom for "A or B").
 
 use super::at;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -42,21 +45,36 @@ const NUMBER_KEYWORDS: [&str; 5] = [
     "multipleOf",
 ];
 
-/// Rewrites every schema of `doc`. `modern` is true for OpenAPI 3.1 and 3.2 documents.
-pub fn apply(doc: &mut Value, modern: bool, diags: &mut Diagnostics) {
+/// The schema dialect a document declares, which says whether 2020-12 forms are defects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Swagger 2.0, converted: its schemas are a JSON Schema draft 4 subset.
+    Swagger2,
+    /// OpenAPI 3.0.
+    OpenApi30,
+    /// OpenAPI 3.1 and 3.2: JSON Schema 2020-12 is the standard.
+    Modern,
+}
+
+/// Rewrites every schema of `doc`.
+pub fn apply(doc: &mut Value, dialect: Dialect, diags: &mut Diagnostics) {
     let warn = |ptr: &str, what: String, diags: &mut Diagnostics| {
-        if !modern {
-            diags.push(
-                Diagnostic::warning(
-                    "json-schema-keyword",
-                    at(ptr),
-                    format!("{what} is OpenAPI 3.1 (JSON Schema 2020-12), not 3.0; read as its 3.0 equivalent"),
-                )
-                .with_help(
-                    "OpenAPI 3.0 schemas do not have this JSON Schema 2020-12 form; declare `openapi: 3.1.0`, or write the 3.0 form",
+        let (message, help) = match dialect {
+            Dialect::Modern => return,
+            Dialect::OpenApi30 => (
+                format!(
+                    "{what} is OpenAPI 3.1 (JSON Schema 2020-12), not 3.0; read as its 3.0 equivalent"
                 ),
-            );
-        }
+                "OpenAPI 3.0 schemas do not have this JSON Schema 2020-12 form; declare `openapi: 3.1.0`, or write the 3.0 form",
+            ),
+            Dialect::Swagger2 => (
+                format!(
+                    "{what} is not Swagger 2.0 (it is JSON Schema 2020-12, as OpenAPI 3.1 has it); read as the 2.0 equivalent"
+                ),
+                "Swagger 2.0 schemas do not have this form; write the 2.0 form (in the spec or its overlay)",
+            ),
+        };
+        diags.push(Diagnostic::warning("json-schema-keyword", at(ptr), message).with_help(help));
     };
     for p in crate::walk::boolean_schema_pointers(doc) {
         let Some(slot) = doc.pointer_mut(&p) else {
@@ -73,6 +91,9 @@ pub fn apply(doc: &mut Value, modern: bool, diags: &mut Diagnostics) {
     // `boolean_required` only removes keys, so the schemas' places stay valid for the rewrite.
     let ptrs = crate::walk::schema_pointers(doc);
     boolean_required(doc, &ptrs, diags);
+    items_as_union(doc, &ptrs, diags);
+    // The unions moved schemas from `items/N` to `anyOf/N`.
+    let ptrs = crate::walk::schema_pointers(doc);
     // Children before parents: a parent's rewrite may move its children.
     for p in ptrs.iter().rev() {
         let Some(Value::Object(s)) = doc.pointer_mut(p) else {
@@ -81,6 +102,50 @@ pub fn apply(doc: &mut Value, modern: bool, diags: &mut Diagnostics) {
         for what in rewrite(s) {
             warn(p, what, diags);
         }
+    }
+}
+
+/// `items: [A, B]` on a schema that is not an array (Slack: `objs_user`, `{"items": [{type:
+/// integer}, {type: null}]}`): written to mean "one of A, B" for the value itself, not a tuple,
+/// since nothing says the value is an array. Read as `anyOf: [A, B]`, in every version, since an
+/// `items` list is a schema in none of them. Only `type: array` (or array keywords) makes the
+/// list a tuple ([`rewrite`]).
+fn items_as_union(doc: &mut Value, ptrs: &[String], diags: &mut Diagnostics) {
+    // Children before parents, whose move would leave the children's pointers behind.
+    for p in ptrs.iter().rev() {
+        let Some(Value::Object(s)) = doc.pointer_mut(p) else {
+            continue;
+        };
+        let array = match s.get("type") {
+            Some(Value::String(t)) => t == "array",
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "array"),
+            _ => ARRAY_KEYWORDS[1..].iter().any(|k| s.contains_key(*k)),
+        };
+        if array || s.contains_key("anyOf") || s.contains_key("oneOf") {
+            continue;
+        }
+        let Some(Value::Array(mut items)) = s.get("items").cloned() else {
+            continue;
+        };
+        s.remove("items");
+        // The entries say their types; an outer `type: object` would hide the union.
+        s.remove("type");
+        items.dedup();
+        // `{type: "null"}` among them (Slack's `[{type: integer}, {type: null}]`) is nullability.
+        let before = items.len();
+        items.retain(|i| !is_null_schema(i));
+        if items.len() < before {
+            s.insert("nullable".into(), Value::Bool(true));
+        }
+        s.insert("anyOf".into(), Value::Array(items));
+        diags.push(
+            Diagnostic::warning(
+                "items-as-union",
+                at(&crate::diag::child(p, "items")),
+                "`items` is a list on a schema that is not an array; read as one of its entries (`anyOf`, with a `null` entry as `nullable`)",
+            )
+            .with_help("write `anyOf` (or `oneOf`) for a value of one of several schemas, or `type: array` for a tuple (in the spec or its overlay)"),
+        );
     }
 }
 
@@ -311,8 +376,60 @@ mod tests {
     fn run(doc: Value, modern: bool) -> (Value, Diagnostics) {
         let mut doc = doc;
         let mut d = Diagnostics::default();
-        apply(&mut doc, modern, &mut d);
+        let dialect = if modern {
+            Dialect::Modern
+        } else {
+            Dialect::OpenApi30
+        };
+        apply(&mut doc, dialect, &mut d);
         (doc, d)
+    }
+
+    #[test]
+    fn an_items_list_on_a_value_that_is_not_an_array_is_a_union() {
+        let doc = json!({
+            "swagger": "2.0",
+            "paths": {},
+            "components": { "schemas": {
+                "User": { "items": [{ "type": "object", "properties": { "id": { "type": "string" } } }, { "type": "object" }] },
+                "Ts": { "type": "object", "properties": { "ts": { "items": [{ "type": "integer" }, { "type": "null" }] } } },
+                "Pins": { "type": "array", "items": [{ "type": "string" }, { "type": "integer" }] },
+                "Nested": { "items": [{ "type": "object", "properties": { "list": { "type": "array", "items": [{ "type": "string" }] } } }] }
+            }}
+        });
+        let mut doc = doc;
+        let mut d = Diagnostics::default();
+        apply(&mut doc, Dialect::Swagger2, &mut d);
+        let s = &doc["components"]["schemas"];
+        assert_eq!(
+            s["User"],
+            json!({ "anyOf": [{ "type": "object", "properties": { "id": { "type": "string" } } }, { "type": "object" }] })
+        );
+        assert_eq!(
+            s["Ts"]["properties"]["ts"],
+            json!({ "anyOf": [{ "type": "integer" }], "nullable": true })
+        );
+        assert_eq!(
+            s["Pins"],
+            json!({ "type": "array", "items": { "anyOf": [{ "type": "string" }, { "type": "integer" }] } }),
+            "with `type: array` it is a tuple"
+        );
+        assert_eq!(
+            s["Nested"],
+            json!({ "anyOf": [{ "type": "object", "properties": { "list": { "type": "array", "items": { "type": "string" } } } }] }),
+            "a tuple inside a union's entry is read too"
+        );
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes.iter().filter(|c| **c == "items-as-union").count(),
+            3,
+            "{d}"
+        );
+        let tuple = d
+            .iter()
+            .find(|d| d.code == "json-schema-keyword")
+            .expect("the tuple is a warning");
+        assert!(tuple.message.contains("not Swagger 2.0"), "{tuple}");
     }
 
     #[test]

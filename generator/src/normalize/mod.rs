@@ -55,7 +55,8 @@ pub fn normalize(
     remap: &mut swagger2::Remap,
     diags: &mut Diagnostics,
 ) -> Option<Normalized> {
-    let rules = match check_version(&doc, diags)? {
+    let version = check_version(&doc, diags)?;
+    let rules = match version {
         Version::Swagger2 => {
             let (converted, map) = swagger2::convert(doc, diags);
             doc = converted;
@@ -74,8 +75,13 @@ pub fn normalize(
         diags.extend(overlay::apply(&mut doc, ov, file));
     }
     structure::apply(&mut doc, rules, diags);
-    json_schema::apply(&mut doc, rules.v3_1, diags);
-    quirks::apply_all(&mut doc, diags);
+    let dialect = match version {
+        Version::Swagger2 => json_schema::Dialect::Swagger2,
+        Version::OpenApi3 { .. } if rules.v3_1 => json_schema::Dialect::Modern,
+        Version::OpenApi3 { .. } => json_schema::Dialect::OpenApi30,
+    };
+    json_schema::apply(&mut doc, dialect, diags);
+    quirks::apply_all(&mut doc, settings.pagination, diags);
     if settings.plural_refs_as_lists {
         plural_refs::apply(&mut doc, diags);
     }

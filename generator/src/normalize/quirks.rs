@@ -33,7 +33,7 @@ const TYPES: [&str; 7] = [
 ];
 
 /// Runs every quirk fix in order; structure-changing fixes come last so pointers stay valid.
-pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
+pub fn apply_all(doc: &mut Value, pagination: super::Pagination, diags: &mut Diagnostics) {
     let ptrs = crate::walk::schema_pointers(doc);
     let ev = examples::collect(doc, &ptrs, diags);
     date_type(doc, &ptrs, &ev, diags);
@@ -41,7 +41,9 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
     overlapping_one_of(doc, &ptrs, diags);
     default_type_mismatch(doc, &ptrs, diags);
     list_declared_as_object(doc, &ptrs, &ev, diags);
-    paginated_object_response(doc, diags);
+    if pagination != super::Pagination::None {
+        paginated_object_response(doc, pagination, diags);
+    }
     no_content_body(doc, diags);
     path_parameter_type_mismatch(doc, diags);
     optional_path_groups(doc, diags);
@@ -406,11 +408,19 @@ fn list_declared_as_object(
     }
 }
 
-/// A `GET` with `page` and `per_page` query parameters pages through a list, whatever its
-/// `200` response says: an object response is read as an array of that object. (GitLab's Grape
-/// API declares about 48 list endpoints, e.g. `GET /projects/{id}/merge_requests`, with the
-/// entity of one item.)
-fn paginated_object_response(doc: &mut Value, diags: &mut Diagnostics) {
+/// A `GET` with `page` and `per_page` query parameters that pages by headers returns the list
+/// itself as its body, whatever its `200` response says: an object response is read as an
+/// array of that object. (GitLab's Grape API declares about 48 list endpoints, e.g. `GET
+/// /projects/{id}/merge_requests`, with the entity of one item.) Paging by headers is the
+/// setting `pagination = "page-headers"`, or, by default, a `200` response that declares
+/// `X-Next-Page`, `X-Total` or `X-Total-Pages`. Otherwise an object is what it says: APIs that
+/// page in the body (DigitalOcean's `{"droplets": [...], "links": ..., "meta": ...}`) declare
+/// that envelope.
+fn paginated_object_response(
+    doc: &mut Value,
+    pagination: super::Pagination,
+    diags: &mut Diagnostics,
+) {
     let mut targets = Vec::new();
     let Some(Value::Object(paths)) = doc.get("paths") else {
         return;
@@ -437,6 +447,18 @@ fn paginated_object_response(doc: &mut Value, diags: &mut Diagnostics) {
         let Some(Value::Object(content)) = op.pointer("/responses/200/content") else {
             continue;
         };
+        let page_headers = op
+            .pointer("/responses/200/headers")
+            .and_then(Value::as_object)
+            .is_some_and(|h| {
+                h.keys().any(|k| {
+                    ["x-next-page", "x-total", "x-total-pages"]
+                        .contains(&k.to_ascii_lowercase().as_str())
+                })
+            });
+        if pagination != super::Pagination::PageHeaders && !page_headers {
+            continue;
+        }
         let get = child(&child("/paths", path), "get");
         for media in content.keys() {
             let content_ptr = child(&child(&child(&get, "responses"), "200"), "content");
@@ -952,7 +974,7 @@ fn file_in_json_body(doc: &mut Value, diags: &mut Diagnostics) {
                 at(&child(&content_ptr, &media)),
                 format!("the `{media}` body has the file `{field}`, which JSON cannot carry; read as `multipart/form-data`"),
             )
-            .with_help("declare the body as `multipart/form-data` (Swagger 2.0: `formData` parameters)"),
+            .with_help("declare the body as `multipart/form-data` (Swagger 2.0: `formData` parameters), or as `application/octet-stream` if the server takes the file as the whole body (in the spec or its overlay)"),
         );
     }
 }

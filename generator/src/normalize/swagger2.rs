@@ -198,7 +198,7 @@ pub fn convert(doc: Value, diags: &mut Diagnostics) -> (Value, Remap) {
         out.insert("components".into(), Value::Object(components));
     }
     let mut doc = Value::Object(out);
-    rewrite_refs(&mut doc, &global_params, 0);
+    rewrite_refs(&mut doc, &global_params, 0, false);
     schemas(&mut doc, diags);
     (doc, remap)
 }
@@ -594,6 +594,8 @@ fn response(r: &Value, produces: &[String], new: &str, old: &str, remap: &mut Re
     if let Some(schema) = map.get("schema") {
         let examples = map.get("examples").and_then(Value::as_object);
         let mut content = Map::new();
+        // `content` as a whole (a body HTTP forbids, say) is the response's `schema`.
+        remap.add(child(new, "content"), child(old, "schema"));
         for m in media_types(produces) {
             let media_ptr = child(&child(new, "content"), &m);
             remap.add(child(&media_ptr, "schema"), child(old, "schema"));
@@ -604,11 +606,21 @@ fn response(r: &Value, produces: &[String], new: &str, old: &str, remap: &mut Re
             if let Some(examples) = examples {
                 if let Some(e) = examples.get(&m) {
                     media.insert("example".into(), e.clone());
+                    remap.add(
+                        child(&media_ptr, "example"),
+                        child(&child(old, "examples"), &m),
+                    );
                 } else if examples.keys().all(|k| !k.contains('/')) && !examples.is_empty() {
                     // GitLab names its examples instead of keying them by media type.
                     let named: Map<String, Value> = examples
                         .iter()
-                        .map(|(k, v)| (k.clone(), json!({ "value": v })))
+                        .map(|(k, v)| {
+                            remap.add(
+                                child(&child(&child(&media_ptr, "examples"), k), "value"),
+                                child(&child(old, "examples"), k),
+                            );
+                            (k.clone(), json!({ "value": v }))
+                        })
                         .collect();
                     media.insert("examples".into(), Value::Object(named));
                 }
@@ -660,7 +672,23 @@ fn security_scheme(s: &Value) -> Value {
 
 /// `#/definitions/X` → `#/components/schemas/X`, and likewise for parameters (body ones to
 /// `requestBodies`) and responses.
-fn rewrite_refs(v: &mut Value, global_params: &Map<String, Value>, depth: usize) {
+/// Keys whose value is a map from names the spec chose to nodes: under them, `default`,
+/// `example` or `enum` is a name (Slack's `default` response, a property called `example`), not
+/// a literal value whose `$ref`-like keys must stay as written.
+const NAMED_MAPS: &[&str] = &[
+    "definitions",
+    "headers",
+    "parameters",
+    "paths",
+    "patternProperties",
+    "properties",
+    "responses",
+    "schemas",
+    "securityDefinitions",
+];
+
+/// `names`: `v` is a map of [`NAMED_MAPS`], whose keys are names.
+fn rewrite_refs(v: &mut Value, global_params: &Map<String, Value>, depth: usize, names: bool) {
     if depth > 256 {
         return;
     }
@@ -688,14 +716,17 @@ fn rewrite_refs(v: &mut Value, global_params: &Map<String, Value>, depth: usize)
                 }
             }
             for (k, child_v) in m.iter_mut() {
-                if k != "example" && k != "examples" && k != "default" && k != "enum" {
-                    rewrite_refs(child_v, global_params, depth + 1);
+                let literal =
+                    !names && matches!(k.as_str(), "example" | "examples" | "default" | "enum");
+                if !literal {
+                    let map = !names && NAMED_MAPS.contains(&k.as_str());
+                    rewrite_refs(child_v, global_params, depth + 1, map);
                 }
             }
         }
         Value::Array(a) => {
             for child_v in a {
-                rewrite_refs(child_v, global_params, depth + 1);
+                rewrite_refs(child_v, global_params, depth + 1, false);
             }
         }
         _ => {}
@@ -714,7 +745,18 @@ fn schemas(doc: &mut Value, _diags: &mut Diagnostics) {
             s.insert("format".into(), json!("binary"));
         }
         if let Some(n) = s.remove("x-nullable") {
-            s.insert("nullable".into(), n);
+            if let Some(reference) = s.remove("$ref") {
+                // go-swagger's nullable reference (Docker, Harbor): the 3.0 form wraps it, as
+                // 3.0 ignores a `$ref`'s siblings. A `false` says nothing.
+                if n == Value::Bool(true) {
+                    s.insert("allOf".into(), json!([{ "$ref": reference }]));
+                    s.insert("nullable".into(), n);
+                } else {
+                    s.insert("$ref".into(), reference);
+                }
+            } else {
+                s.insert("nullable".into(), n);
+            }
         }
         if let Some(Value::String(d)) = s.get("discriminator").cloned() {
             s.insert("discriminator".into(), json!({ "propertyName": d }));
