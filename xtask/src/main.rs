@@ -27,6 +27,7 @@ mod features;
 mod fixtures;
 mod names;
 mod test;
+mod warnings;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
         }
         ["bench-parse", file] => bench::parse_only(file),
         ["names"] => names::run(),
+        ["warnings", rest @ ..] => warnings::run(rest),
         ["bench-generate"] => bench::run(5),
         ["bench-generate", "--runs", n] => n.parse().map_or(ExitCode::from(2), bench::run),
         ["check-features"] => features::run_checks(None)
@@ -76,7 +78,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask names | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
+        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask names | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }

@@ -15,7 +15,10 @@
 //! 6. `cargo xtask fixtures --check`: the recorded GitLab responses of the shared fixtures
 //!    decoded by the GitLab client; fails when one that `FIXTURES.md` counts as decoded no longer
 //!    decodes; skipped when the fixtures are not there.
-//! 7. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
+//! 7. `cargo xtask warnings --check`: every warning on the corpus's famous specs matches its
+//!    review in `xtask/warnings-review.toml` (`WARNINGS.md`); skipped when the corpus is not
+//!    there.
+//! 8. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
 //!    crates compiled (one `cargo check` reusing the dependencies built above; under a minute on
 //!    2 cores); fails on a panic, a timeout or a crate that does not compile; skipped when the
 //!    corpus is not there.
@@ -171,6 +174,13 @@ pub fn run() -> ExitCode {
         )?;
         println!("==> recorded GitLab responses (cargo xtask fixtures --check)");
         match crate::fixtures::run(true) {
+            code if code == ExitCode::SUCCESS => {}
+            code => return Err(code),
+        }
+        println!(
+            "==> warnings on the famous specs, against their review (cargo xtask warnings --check)"
+        );
+        match crate::warnings::run(&["--check"]) {
             code if code == ExitCode::SUCCESS => {}
             code => return Err(code),
         }

@@ -43,6 +43,18 @@ pub struct Summary {
     /// Dependencies found fresh, i.e. reused.
     pub deps_fresh: usize,
     pub elapsed: Duration,
+    /// Compiler warnings by lint (`unused_variables`): the crates with it, how many, and the
+    /// first one's crate and message.
+    pub lints: BTreeMap<String, Lint>,
+}
+
+/// One compiler lint's warnings over the checked crates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lint {
+    pub crates: BTreeSet<String>,
+    pub warnings: u64,
+    /// The first: `crate`, `file:line`, message.
+    pub example: (String, String, String),
 }
 
 /// Every checked crate's result, and the run's summary.
@@ -90,6 +102,7 @@ pub fn check(dir: &Path, names: &[String]) -> Result<Checked, String> {
             out.crates.append(&mut parsed.crates);
             out.summary.deps_built = parsed.summary.deps_built;
             out.summary.deps_fresh = parsed.summary.deps_fresh;
+            out.summary.lints = parsed.summary.lints;
             out.summary.elapsed = started.elapsed();
             return Ok(out);
         }
@@ -285,7 +298,22 @@ fn attribute(lines: &[String], members: &[String]) -> Checked {
                             )
                         });
                     }
-                    Some("warning") => *warnings.entry(name).or_default() += 1,
+                    Some("warning") => {
+                        let lint = msg["code"]["code"].as_str().unwrap_or("no-code");
+                        let entry = out.summary.lints.entry(lint.to_owned()).or_default();
+                        if entry.warnings == 0 {
+                            let span = &msg["spans"][0];
+                            let at = format!(
+                                "{}:{}",
+                                span["file_name"].as_str().unwrap_or("?"),
+                                span["line_start"].as_u64().unwrap_or(0)
+                            );
+                            entry.example = (name.clone(), at, one_line(text));
+                        }
+                        entry.warnings += 1;
+                        entry.crates.insert(name.clone());
+                        *warnings.entry(name).or_default() += 1;
+                    }
                     _ => {}
                 }
             }
@@ -418,6 +446,15 @@ mod tests {
         );
         assert_eq!(checked.summary.deps_fresh, 1);
         assert_eq!(checked.summary.deps_built.len(), 1);
+        let lint = &checked.summary.lints["unused_imports"];
+        assert_eq!((lint.warnings, lint.crates.len()), (1, 1));
+        assert_eq!(lint.example.0, "corpus-a");
+        assert_eq!(
+            checked.summary.lints.len(),
+            1,
+            "{:?}",
+            checked.summary.lints
+        );
     }
 
     #[test]

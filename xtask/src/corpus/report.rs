@@ -310,7 +310,31 @@ pub fn long(
             .sum();
         let _ = writeln!(t, "Compiler warnings over all checked crates: {rustc}.");
     }
+    if let Some(s) = checked.filter(|s| !s.lints.is_empty()) {
+        compiler_warnings_by_lint(&mut t, s);
+    }
     t
+}
+
+/// The compiler's warnings by lint, most crates first, each with its first occurrence.
+fn compiler_warnings_by_lint(t: &mut String, s: &Summary) {
+    let _ = writeln!(
+        t,
+        "\n## Compiler warnings by lint (crates with it, most first)\n\n\
+         | lint | crates | warnings | first seen |\n|---|---|---|---|"
+    );
+    let mut lints: Vec<_> = s.lints.iter().collect();
+    lints.sort_by(|a, b| b.1.crates.len().cmp(&a.1.crates.len()).then(a.0.cmp(b.0)));
+    for (lint, l) in lints {
+        let (krate, at, message) = &l.example;
+        let message = message.replace('|', "\\|");
+        let _ = writeln!(
+            t,
+            "| `{lint}` | {} | {} | `{krate}` {at}: {message} |",
+            l.crates.len(),
+            l.warnings
+        );
+    }
 }
 
 /// The generator's warnings by code: how many documents have each, and how many there are.
