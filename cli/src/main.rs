@@ -10,7 +10,7 @@
 use clap::Parser;
 use oapi_client_gen::{Options, Report};
 use oapi_client_gen_core::{
-    OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings,
+    Cursor, OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +61,11 @@ struct Args {
     #[arg(long, value_name = "WHICH", default_value = "declared",
           value_parser = ["declared", "page-headers", "none"])]
     pagination: String,
+    /// Lists paged by a cursor in the response body: the query parameter that takes it and a
+    /// JSON pointer to the next one in the body (`cursor=/response_metadata/next_cursor`).
+    /// Without it, a `GET` taking `P` whose response has a field `next_P` pages so.
+    #[arg(long, value_name = "PARAM=POINTER", value_parser = parse_cursor)]
+    cursor: Option<Cursor>,
     /// A warning code not to report, as in `warning[CODE]` (repeatable).
     #[arg(long, value_name = "CODE")]
     allow: Vec<String>,
@@ -114,6 +119,7 @@ fn main() -> ExitCode {
                 "none" => Pagination::None,
                 _ => Pagination::Declared,
             },
+            cursor: args.cursor,
             allow: args.allow,
             deny: args.deny,
         },
@@ -261,5 +267,18 @@ fn summary(
         eprint!("{}", r.warnings.render(styled));
     } else if !r.warnings.is_empty() {
         println!("  (--verbose lists the warnings)");
+    }
+}
+
+/// `--cursor PARAM=POINTER`.
+fn parse_cursor(value: &str) -> Result<Cursor, String> {
+    match value.split_once('=') {
+        Some((param, next)) if !param.is_empty() && next.starts_with('/') => Ok(Cursor {
+            param: param.to_owned(),
+            next: next.to_owned(),
+        }),
+        _ => {
+            Err("expected PARAM=POINTER, as in `cursor=/response_metadata/next_cursor`".to_owned())
+        }
     }
 }

@@ -24,7 +24,7 @@
 //! | feature | operations | what |
 //! |---|---|---|
 //! | [`pets`] | 7 | Pets and their photos. |
-//! | [`misc`] | 3 | Everything else. |
+//! | [`misc`] | 4 | Everything else. |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 pub mod runtime;
@@ -40,6 +40,7 @@ pub mod pets;
 #[cfg(feature = "misc")]
 #[rustfmt::skip]
 pub mod misc;
+pub use runtime::CursorPaginated;
 pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
 pub use runtime::{CrossOrigin, RedirectPolicy};
 pub use runtime::{File, Page, RetryPolicy};
@@ -48,6 +49,7 @@ pub use runtime::{Operation, Paginated, RawResponse, Response};
 /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
 /// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
 pub mod prelude {
+    pub use super::runtime::CursorPaginated as _;
     pub use super::runtime::{Operation as _, Paginated as _};
 }
 /// The server URL the spec names first.

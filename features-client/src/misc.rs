@@ -28,6 +28,18 @@ impl crate::Client {
     pub fn list_events(&self) -> ListEvents<'_> {
         ListEvents(runtime::Call::new(self, ::reqwest::Method::GET, "events", &[]))
     }
+    /// The changes to the store, a page at a time.
+    ///
+    /// Each page names the cursor of the next in `next_cursor`; send it back as `cursor`.
+    ///
+    /// `GET /changes`
+    ///
+    /// Returns, on success (200): One page of changes.
+    ///
+    /// Optional parameters are set on the returned [`ListChanges`].
+    pub fn list_changes(&self) -> ListChanges<'_> {
+        ListChanges(runtime::Call::new(self, ::reqwest::Method::GET, "changes", &[]))
+    }
     /// `GET /status`
     ///
     /// Returns, on success (default): The service's status.
@@ -48,6 +60,32 @@ runtime::operation!(
     #[doc = " Request builder of [`crate::Client::list_events`]. Send it with `.await`."]
     ListEvents, runtime::Json < Vec < types::Event > >
 );
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_changes`]. Send it with `.await` or read its pages ([`CursorPaginated`](crate::CursorPaginated))."]
+    ListChanges, runtime::Json < types::ListChangesResponse >
+);
+impl ListChanges<'_> {
+    /// Where the page starts (from the page before).
+    pub fn cursor(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("cursor", &Into::<String>::into(value)))
+    }
+    /// The most changes in a page.
+    pub fn limit(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("limit", &Into::<i64>::into(value)))
+    }
+}
+impl<'a> runtime::CursorPaginated<'a> for ListChanges<'a> {
+    type Page = types::ListChangesResponse;
+    type Item = types::Change;
+    const PARAM: &'static str = "cursor";
+    fn split(page: types::ListChangesResponse) -> (Vec<types::Change>, Option<String>) {
+        let next = Some(&page)
+            .and_then(|v| v.next_cursor.as_ref())
+            .map(|v| v.to_string());
+        (page.changes, next)
+    }
+}
 runtime::operation!(
     #[doc = " Request builder of [`crate::Client::get_status`]. Send it with `.await`."]
     GetStatus, runtime::Json < types::Status >

@@ -4,6 +4,17 @@
 //! Types of Features: request and response bodies, enums.
 #[allow(unused_imports)]
 use crate::runtime;
+/// One change to the store.
+///
+/// Schema `#/components/schemas/Change`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub id: i64,
+    pub summary: Option<String>,
+}
+#[cfg(feature = "misc")]
+runtime::object!(read Change { req(id), opt(summary) });
 /// What went wrong (RFC 9457 problem details).
 ///
 /// Schema `#/components/schemas/Problem`.
@@ -307,3 +318,13 @@ pub struct DeletePetDefaultError {
 }
 #[cfg(feature = "pets")]
 runtime::object!(read DeletePetDefaultError { opt(reason) });
+/// Schema `#/paths/~1changes/get/responses/200/content/application~1json/schema`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListChangesResponse {
+    pub changes: Vec<Change>,
+    /// The next page's cursor; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+#[cfg(feature = "misc")]
+runtime::object!(read ListChangesResponse { req(changes), opt(next_cursor) });

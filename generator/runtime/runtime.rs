@@ -1437,6 +1437,103 @@ where
     type Item = T;
 }
 
+// @section cursor: only in clients where some operation pages by a cursor in the body.
+/// A list operation whose pages are linked by a cursor in the response body: each response
+/// holds one page of items and the cursor of the next, which the next request sends back as
+/// the query parameter [`PARAM`](Self::PARAM); implemented by the builder of every such
+/// operation. `.await` still returns the whole response.
+pub trait CursorPaginated<'a>: Operation<'a> + Sized {
+    /// The response body: one page.
+    type Page: serde::de::DeserializeOwned + Send + 'a;
+    /// An item of the list.
+    type Item: serde::de::DeserializeOwned + Send + 'a;
+    /// The query parameter that takes the cursor.
+    const PARAM: &'static str;
+    /// A page's items, and the next page's cursor (`None` or empty on the last page).
+    fn split(page: Self::Page) -> (Vec<Self::Item>, Option<String>);
+
+    /// Every item of every page, from the page the request asks for on. Pages are fetched as
+    /// the stream is read, each with the cursor the one before named; a cursor the stream has
+    /// already sent stops it with [`Error::PaginationLoop`], and a next page after the
+    /// client's [`max_pages`](Client::with_max_pages) pages with [`Error::TooManyPages`].
+    fn stream(self) -> futures_util::stream::BoxStream<'a, Result<Self::Item, Error>> {
+        use futures_util::StreamExt;
+        let Call { client, request } = self.into_call();
+        match request {
+            Ok(request) => paginate_cursor::<Self>(client, request).boxed(),
+            Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
+        }
+    }
+
+    /// Every item of every page.
+    fn all(self) -> futures_util::future::BoxFuture<'a, Result<Vec<Self::Item>, Error>> {
+        Box::pin(collect_all(self.stream()))
+    }
+
+    /// The first `n` items, fetching only the pages they are on.
+    fn first(self, n: usize) -> futures_util::future::BoxFuture<'a, Result<Vec<Self::Item>, Error>> {
+        Box::pin(collect_first(self.stream(), n))
+    }
+}
+
+/// The items of `request`'s page and of every page after it, each page asked for with the
+/// cursor the one before named ([`CursorPaginated`]).
+fn paginate_cursor<'a, O: CursorPaginated<'a>>(
+    client: &'a Client,
+    request: Request,
+) -> impl futures_util::Stream<Item = Result<O::Item, Error>> + Send + 'a {
+    struct State<T> {
+        items: std::vec::IntoIter<T>,
+        /// What comes after `items`: the next page, an error, or (`None`) the end.
+        next: Option<Result<Request, Error>>,
+        /// The cursors sent so far.
+        sent: HashSet<String>,
+        pages: usize,
+    }
+    let start = State {
+        items: Vec::new().into_iter(),
+        next: Some(Ok(request)),
+        sent: HashSet::new(),
+        pages: 0,
+    };
+    futures_util::stream::unfold(start, move |mut state| async move {
+        loop {
+            if let Some(item) = state.items.next() {
+                return Some((Ok(item), state));
+            }
+            let request = match state.next.take()? {
+                Ok(request) => request,
+                Err(e) => return Some((Err(e), state)),
+            };
+            let page = match client.send(request.clone()).await {
+                Ok(response) => json::<O::Page>(response).await,
+                Err(e) => Err(e),
+            };
+            let (items, cursor) = match page {
+                Ok(page) => O::split(page),
+                Err(e) => return Some((Err(e), state)),
+            };
+            state.pages += 1;
+            state.items = items.into_iter();
+            state.next = match cursor.filter(|c| !c.is_empty()) {
+                None => None,
+                Some(c) if !state.sent.insert(c.clone()) => Some(Err(Error::PaginationLoop {
+                    url: redacted(&request.url),
+                })),
+                Some(_) if state.pages >= client.max_pages => Some(Err(Error::TooManyPages {
+                    limit: client.max_pages,
+                })),
+                Some(c) => {
+                    let mut next = request;
+                    next.set_query(O::PARAM, c.as_str());
+                    Some(Ok(next))
+                }
+            };
+        }
+    })
+}
+
+// @end cursor
 /// The future of a request being sent: the sending (one state machine for every operation,
 /// compiled in this crate) and then the decoding of the operation's body.
 #[must_use = "futures do nothing unless polled or awaited"]

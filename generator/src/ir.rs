@@ -36,6 +36,11 @@ pub struct Conventions {
     pub query_brackets: bool,
     /// Which list operations page ([`Operation::paginated`]; setting `pagination`).
     pub pagination: crate::normalize::Pagination,
+    /// Pagination by a cursor in the body (setting `cursor`), if declared.
+    pub cursor: Option<crate::normalize::Cursor>,
+    /// Some operation pages by a cursor ([`Operation::cursor`]), so the client has the
+    /// runtime's `CursorPaginated`.
+    pub cursor_pages: bool,
 }
 
 /// A group of operations emitted as one Rust module (one spec tag).
@@ -264,8 +269,26 @@ pub struct Operation {
     /// decides (offset pagination by `page` and `X-Next-Page`, keyset pagination by the
     /// `Link: rel="next"` header).
     pub paginated: bool,
+    /// A `GET` whose response object holds one page of a list and the cursor of the next
+    /// ([`Conventions::cursor`], or a `next_P` field for its query parameter `P`).
+    pub cursor: Option<CursorPaging>,
     /// Pointer of the operation in the effective spec.
     pub origin: String,
+}
+
+/// How a cursor-paged operation's response holds its page: the items' field and the path of
+/// fields to the next cursor, each by its Rust name and whether it is an `Option`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CursorPaging {
+    /// The query parameter (wire name) that takes the cursor.
+    pub param: String,
+    /// The response's list field: Rust name, `Option`, item type.
+    pub items: (String, bool),
+    pub item: TypeRef,
+    /// The fields from the response to the cursor (Rust name, `Option`), outermost first.
+    pub next: Vec<(String, bool)>,
+    /// The cursor's type ([`TypeRef::String`] or an integer), sent back as its text.
+    pub next_ty: TypeRef,
 }
 
 /// One path segment: literal text and parameter values, concatenated and sent as one

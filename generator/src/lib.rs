@@ -27,7 +27,9 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use disk::{DEFAULT_MAX_FILE_SIZE, DiskFiles};
 pub use emit::File;
 pub use load::{FileError, FileErrorKind, FileSource, MemoryFiles};
-pub use normalize::{OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings};
+pub use normalize::{
+    Cursor, OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings,
+};
 
 /// What to generate from.
 #[derive(Debug, Clone, Default)]

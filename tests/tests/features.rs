@@ -471,3 +471,93 @@ async fn a_binary_request_body_is_sent_as_its_bytes_with_its_media_type() {
     assert_eq!(content_type(&req), "image/png");
     assert_eq!(req.body, png);
 }
+
+/// Pagination by a cursor in the body: `next_cursor` (which the spec declares beside the
+/// `cursor` parameter) is sent back as `cursor` until a page has none, and the items of every
+/// page are yielded in order; `.await` still returns the first page whole.
+#[tokio::test]
+async fn a_cursor_in_the_body_pages_through_the_list() {
+    use features_client::prelude::*;
+    use wiremock::matchers::query_param;
+    let (server, client) = server().await;
+    let page = |ids: &[i64], next: serde_json::Value| {
+        let changes: Vec<_> = ids
+            .iter()
+            .map(|id| json!({"id": id, "summary": "x"}))
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({"changes": changes, "next_cursor": next}))
+    };
+    Mock::given(method("GET"))
+        .and(path("/v1/changes"))
+        .and(query_param("cursor", "c2"))
+        .respond_with(page(&[3, 4], json!("c3")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/changes"))
+        .and(query_param("cursor", "c3"))
+        .respond_with(page(&[5], json!(null)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/changes"))
+        .respond_with(page(&[1, 2], json!("c2")))
+        .mount(&server)
+        .await;
+
+    let ids: Vec<i64> = client
+        .list_changes()
+        .limit(2)
+        .all()
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        queries,
+        ["limit=2", "limit=2&cursor=c2", "limit=2&cursor=c3"],
+        "the cursor is added to the first request's query, which is kept"
+    );
+
+    let first = client.list_changes().await.unwrap();
+    assert_eq!(first.changes.len(), 2);
+    assert_eq!(first.next_cursor.as_deref(), Some("c2"));
+    let two = client.list_changes().first(3).await.unwrap();
+    assert_eq!(two.len(), 3, "only the pages the items are on");
+}
+
+/// A server that names a cursor it already named would page forever: the stream stops with
+/// `PaginationLoop` after the items it has.
+#[tokio::test]
+async fn a_cursor_named_twice_stops_the_stream() {
+    use features_client::prelude::*;
+    use futures_util::StreamExt;
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/changes"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"changes": [{"id": 1}], "next_cursor": "same"})),
+        )
+        .mount(&server)
+        .await;
+
+    let items: Vec<_> = client.list_changes().stream().collect().await;
+
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert!(items[0].is_ok() && items[1].is_ok());
+    assert!(
+        matches!(items[2], Err(Error::PaginationLoop { .. })),
+        "{:?}",
+        items[2]
+    );
+}

@@ -24,6 +24,7 @@ pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 /// `// @section NAME` … `// @end NAME` block of [`RUNTIME`] is kept only when the client calls
 /// for it, so a client has no item its API does not use. The markers go with the block.
 /// - `id_or_path`: [`IdOrPath`](crate::ir::TypeRef::IdOrPath), for setting `id_or_path`;
+/// - `cursor`: `CursorPaginated`, when some operation pages by a cursor in the body;
 /// - `blocking` (`send_blocking`, behind the crate's `blocking` feature), `tracing` (events
 ///   behind its `tracing` feature) and `tests` (the runtime's unit tests): in a
 ///   [`Layout::Crate`] only, since an application that includes a [`Layout::Module`] has
@@ -32,6 +33,7 @@ pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 pub fn runtime_source(conventions: &Conventions, layout: &Layout) -> String {
     let enabled = |section: &str| match section {
         "id_or_path" => !conventions.id_or_path.is_empty(),
+        "cursor" => conventions.cursor_pages,
         "blocking" | "tests" | "tracing" => *layout == Layout::Crate,
         "no_tracing" => *layout != Layout::Crate,
         _ => true,
@@ -605,6 +607,14 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
     } else {
         quote! { pub use runtime::IdOrPath; }
     };
+    let (cursor_use, cursor_prelude) = if api.conventions.cursor_pages {
+        (
+            quote! { pub use runtime::CursorPaginated; },
+            quote! { pub use super::runtime::CursorPaginated as _; },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     // lib.rs holds only short items, so `cargo fmt` and prettyplease agree on it; everything
     // else sits in modules that `cargo fmt` skips.
     let lib = quote! {
@@ -613,6 +623,7 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
         // Short items in the order rustfmt sorts them (a plain path before lists, lists by
         // their first name): prettyplease wraps a line past 89 columns and rustfmt past 100,
         // so only lines short for both come out the same from each.
+        #cursor_use
         #id_or_path
         pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
         pub use runtime::{CrossOrigin, RedirectPolicy};
@@ -622,6 +633,7 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
         /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
         /// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
         pub mod prelude {
+            #cursor_prelude
             pub use super::runtime::{Operation as _, Paginated as _};
         }
         #base

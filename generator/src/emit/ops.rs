@@ -375,6 +375,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         op.name.trim_start_matches("r#"),
         if list {
             " or read its pages ([`Paginated`](crate::Paginated))"
+        } else if op.cursor.is_some() {
+            " or read its pages ([`CursorPaginated`](crate::CursorPaginated))"
         } else {
             ""
         },
@@ -413,15 +415,59 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             TokenStream::new(),
         ),
     };
+    let cursor = op
+        .cursor
+        .as_ref()
+        .zip(op.response.ty.as_ref())
+        .map(|(c, page)| cursor_paginated(api, &builder, c, page));
     quote! {
         #status_enum
         crate::runtime::operation!(#sdoc #builder, #response);
         #setters
+        #cursor
     }
 }
 
 /// The runtime's [`Decode`] marker of a body: `Json<T>`, `Paged<T>` for a list read page by
 /// page, `Bytes`, or `Empty`.
+/// `CursorPaginated` for a builder whose response holds a page and the next page's cursor: its
+/// items are the list field (empty when absent), the cursor is read through the fields to it.
+fn cursor_paginated(
+    api: &Api,
+    builder: &proc_macro2::Ident,
+    c: &crate::ir::CursorPaging,
+    page: &TypeRef,
+) -> TokenStream {
+    let page = type_tokens(page, &api.types);
+    let item = type_tokens(&c.item, &api.types);
+    let param = &c.param;
+    let steps = c.next.iter().map(|(name, optional)| {
+        let f = ident(name);
+        if *optional {
+            quote! { .and_then(|v| v.#f.as_ref()) }
+        } else {
+            quote! { .map(|v| &v.#f) }
+        }
+    });
+    let items = ident(&c.items.0);
+    let items = if c.items.1 {
+        quote! { page.#items.unwrap_or_default() }
+    } else {
+        quote! { page.#items }
+    };
+    quote! {
+        impl<'a> crate::runtime::CursorPaginated<'a> for #builder<'a> {
+            type Page = #page;
+            type Item = #item;
+            const PARAM: &'static str = #param;
+            fn split(page: #page) -> (Vec<#item>, Option<String>) {
+                let next = Some(&page) #(#steps)* .map(|v| v.to_string());
+                (#items, next)
+            }
+        }
+    }
+}
+
 fn decoder(api: &Api, ty: Option<&TypeRef>, list: bool) -> TokenStream {
     match ty {
         Some(TypeRef::Bytes) => quote! { crate::runtime::Bytes },

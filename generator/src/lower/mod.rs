@@ -215,6 +215,7 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
                 errors: Vec::new(),
             },
             paginated: false,
+            cursor: None,
             origin: op_ptr.clone(),
         };
         lower_params(
@@ -244,10 +245,16 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
         operations.push(lowered);
     }
     let mut types = types.finish(diags);
+    if settings.pagination != Pagination::None {
+        for op in &mut operations {
+            op.cursor = cursor_paging(&types, op, settings.cursor.as_ref());
+        }
+    }
     name_parameter_enums(&mut types, &operations, &mut singular);
     mark_usage(&mut types, &operations);
     mark_explicit_null(&mut types, &operations);
     mark_serde(&mut types, &operations);
+    let cursor_pages = operations.iter().any(|o| o.cursor.is_some());
     Api {
         title: model.info.title.clone(),
         version: model.info.version.clone(),
@@ -262,8 +269,83 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
             query_brackets: settings.query_array_style
                 == Some(crate::normalize::QueryArrayStyle::Brackets),
             pagination: settings.pagination,
+            cursor: settings.cursor.clone(),
+            cursor_pages,
         },
     }
+}
+
+/// How `op` pages by a cursor in its response body, if it does: a `GET` that takes the cursor's
+/// query parameter and returns an object (a struct) with exactly one list field and the next
+/// cursor where the setting's pointer says (or, without the setting, in a top-level field
+/// `next_P` for a query parameter `P`: what the spec itself declares).
+fn cursor_paging(
+    types: &crate::ir::TypeSpace,
+    op: &Operation,
+    setting: Option<&crate::normalize::Cursor>,
+) -> Option<crate::ir::CursorPaging> {
+    use crate::ir::TypeKind;
+    if op.method != "GET" || op.paginated {
+        return None;
+    }
+    let Some(TypeRef::Named(id)) = &op.response.ty else {
+        return None;
+    };
+    let TypeKind::Struct { fields } = &types.get(*id).kind else {
+        return None;
+    };
+    let queries = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| p.wire.as_str());
+    let (param, path): (String, Vec<String>) = match setting {
+        Some(c) => {
+            let takes = queries.clone().any(|q| q == c.param);
+            let path: Vec<String> = crate::diag::tokens(&c.next);
+            (takes && !path.is_empty()).then(|| (c.param.clone(), path))?
+        }
+        None => queries
+            .map(|q| (q.to_owned(), vec![format!("next_{q}")]))
+            .find(|(_, path)| fields.iter().any(|f| f.wire == path[0]))?,
+    };
+    // The path to the cursor, field by field through structs.
+    let mut next = Vec::new();
+    let mut current = fields;
+    let mut next_ty = None;
+    for (i, key) in path.iter().enumerate() {
+        let f = current.iter().find(|f| &f.wire == key)?;
+        next.push((f.name.clone(), f.optional));
+        if i + 1 == path.len() {
+            next_ty = Some(f.ty.clone());
+        } else if let TypeRef::Named(inner) = &f.ty
+            && let TypeKind::Struct { fields } = &types.get(*inner).kind
+            && !f.boxed
+            && !f.explicit_null
+        {
+            current = fields;
+        } else {
+            return None;
+        }
+    }
+    let next_ty = next_ty.filter(|t| matches!(t, TypeRef::String | TypeRef::I64))?;
+    let mut lists = fields
+        .iter()
+        .filter(|f| matches!(f.ty, TypeRef::Vec(_)) && !f.boxed && !f.explicit_null);
+    let list = lists.next()?;
+    if lists.next().is_some() {
+        return None;
+    }
+    let TypeRef::Vec(item) = &list.ty else {
+        return None;
+    };
+    Some(crate::ir::CursorPaging {
+        param,
+        items: (list.name.clone(), list.optional),
+        item: (**item).clone(),
+        next,
+        next_ty,
+    })
 }
 
 /// The paging headers an operation's success responses declare.

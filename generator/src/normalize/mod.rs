@@ -243,6 +243,12 @@ pub struct Settings {
     /// `declared` by default.
     #[serde(default)]
     pub pagination: Pagination,
+    /// Pagination by a cursor in the body (`[settings.cursor]`, [`Cursor`]): which query
+    /// parameter takes it and where the response has the next one. Without it, only what the
+    /// spec declares pages so: a `GET` that takes a query parameter `P` and whose response
+    /// object has a field `next_P` (`cursor` and `next_cursor`).
+    #[serde(default)]
+    pub cursor: Option<Cursor>,
     /// Warning codes not reported (`allow = ["example-undeclared-property"]`), as rustc's
     /// `#[allow]`: for a defect known and accepted. Codes are listed in [`crate::diag::CODES`].
     #[serde(default)]
@@ -287,6 +293,20 @@ pub enum Pagination {
     PageHeaders,
     /// No operation pages.
     None,
+}
+
+/// Setting `cursor`: list operations that page by a cursor in the response body (Slack's
+/// `response_metadata.next_cursor`, sent back as `cursor`). An operation pages so when it is a
+/// `GET` taking the query parameter `param` and its response object has the field `next` points
+/// at and exactly one list field, whose items the pages hold.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cursor {
+    /// The query parameter that takes the cursor (`cursor`).
+    pub param: String,
+    /// A JSON pointer to the next page's cursor in the response body
+    /// (`/response_metadata/next_cursor`); absent, `null` or empty on the last page.
+    pub next: String,
 }
 
 /// Setting `undocumented_strings`: what a response field declared `type: string` and nothing
