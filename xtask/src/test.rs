@@ -26,6 +26,39 @@
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+/// The crates' sources that an earlier `cargo package` of the same version unpacked into
+/// `$CARGO_HOME/registry/src/<local registry>/`, removed. Cargo verifies a package against the
+/// other packaged crate through a local registry at `target/package/`, and unpacks it once per
+/// path: a later run from a checkout at the same path (a CI clone in the same folder) would
+/// build against the stale sources of the earlier one. Only our crates' folders are removed;
+/// their names are not on crates.io.
+fn forget_packaged_sources() {
+    let home = std::env::var_os("CARGO_HOME").map_or_else(
+        || std::env::home_dir().unwrap_or_default().join(".cargo"),
+        std::path::PathBuf::from,
+    );
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for krate in crates.flatten() {
+            let name = krate.file_name().to_string_lossy().into_owned();
+            let ours = ["oapi-client-gen-core-", "oapi-client-gen-"]
+                .iter()
+                .any(|p| {
+                    name.strip_prefix(p)
+                        .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+                });
+            if ours {
+                let _ = std::fs::remove_dir_all(krate.path());
+            }
+        }
+    }
+}
+
 fn step(root: &Path, what: &str, program: &str, args: &[&str]) -> Result<(), ExitCode> {
     println!("==> {what}: {program} {}", args.join(" "));
     let status = Command::new(program).args(args).current_dir(root).status();
@@ -136,6 +169,7 @@ pub fn run() -> ExitCode {
         // What a publisher and a user of the command run: each crate packages (its files, its
         // manifest, and a build of the packaged sources against the other packaged crate), and
         // `cargo install --path cli` gives the command.
+        forget_packaged_sources();
         step(
             &root,
             "the crates package",
