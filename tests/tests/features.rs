@@ -561,3 +561,40 @@ async fn a_cursor_named_twice_stops_the_stream() {
         items[2]
     );
 }
+
+/// A server that names a new cursor on every page would be read forever: the stream stops with
+/// `TooManyPages` after the client's `max_pages` pages, having asked for no more.
+#[tokio::test]
+async fn endless_new_cursors_stop_at_max_pages() {
+    use features_client::prelude::*;
+    use futures_util::StreamExt;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    struct NewCursorEachTime(AtomicUsize);
+    impl wiremock::Respond for NewCursorEachTime {
+        fn respond(&self, _: &Request) -> ResponseTemplate {
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"changes": [{"id": n}], "next_cursor": format!("c{n}")}))
+        }
+    }
+    let server = MockServer::start().await;
+    let client = Client::new(&format!("{}/v1", server.uri()))
+        .unwrap()
+        .with_max_pages(3);
+    Mock::given(method("GET"))
+        .and(path("/v1/changes"))
+        .respond_with(NewCursorEachTime(AtomicUsize::new(0)))
+        .mount(&server)
+        .await;
+
+    let items: Vec<_> = client.list_changes().stream().collect().await;
+
+    assert_eq!(items.len(), 4, "{items:?}");
+    assert!(items[..3].iter().all(Result::is_ok));
+    assert!(
+        matches!(items[3], Err(Error::TooManyPages { limit: 3 })),
+        "{:?}",
+        items[3]
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
