@@ -359,9 +359,14 @@ fn the_command_reports_and_fails_as_documented() {
 fn the_written_crate_compiles() {
     let dir = scratch();
     generate_crate(&options(dir.path())).unwrap();
-    let out = dir.path().join("out");
-    // A workspace of its own, so cargo does not look for one above the scratch folder, and
-    // the workspace's lock file, so dependency versions match those already built.
+    let output = cargo_in_scratch_crate(&dir.path().join("out"), &["check", "--quiet"]);
+    assert!(output.status.success(), "{output:?}");
+}
+
+/// Runs `cargo <args> --offline` in a generated crate under a scratch folder: made a
+/// workspace of its own, so cargo does not look for one above the scratch folder, with the
+/// workspace's lock file and target folder, so the client's dependencies are already built.
+fn cargo_in_scratch_crate(out: &Path, args: &[&str]) -> std::process::Output {
     let cargo_toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     std::fs::write(
         out.join("Cargo.toml"),
@@ -372,13 +377,14 @@ fn the_written_crate_compiles() {
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--quiet", "--offline"])
-        .current_dir(&out)
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .arg("--offline")
+        .current_dir(out)
         .env("CARGO_TARGET_DIR", target)
-        .status()
-        .unwrap();
-    assert!(status.success());
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap()
 }
 
 /// A hand-written crate given as `--out` is refused: exit code 1, an error naming the files it
@@ -858,22 +864,7 @@ fn client_and_builders_are_clone() {
 "#,
     )
     .unwrap();
-    let cargo_toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    std::fs::write(
-        out.join("Cargo.toml"),
-        format!("{cargo_toml}\n[workspace]\n\n[profile.dev.package.\"*\"]\ndebug = false\n"),
-    )
-    .unwrap();
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--offline"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
+    let output = cargo_in_scratch_crate(&out, &["test"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let ran: Vec<&str> = [
@@ -915,6 +906,59 @@ fn client_and_builders_are_clone() {
         "{stdout}"
     );
     assert!(hostile.is_empty(), "raw hostile characters: {hostile:?}");
+}
+
+/// Schemas named `Error` and `Client` keep their names in `types`, beside the crate root's
+/// `Error` and `Client`; `Result`, `Option` and `String` are kept off the prelude's names; the
+/// operations `error` and `client` are built by `Error2` and `Client2`, not by names of the
+/// root's. The crate builds and its test, which names each of them, passes without a warning.
+#[test]
+fn schemas_named_like_the_crate_root_keep_their_names() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("root-names.yaml");
+    std::fs::copy(root.join("generator/tests/cases/ok/root-names.yaml"), &spec).unwrap();
+    let out = dir.path().join("out");
+    let mut options = Options::new(&spec, &out);
+    options.name = Some("root-names".to_owned());
+    generate_crate(&options).unwrap();
+    std::fs::create_dir(out.join("tests")).unwrap();
+    std::fs::write(
+        out.join("tests/names.rs"),
+        r#"
+use root_names::types;
+
+#[test]
+fn the_spec_names_are_the_type_names() {
+    let stored = types::Error {
+        code: 7,
+        message: Some("later".to_owned()),
+        kind: Some(types::ErrorKind::Transient),
+    };
+    let record = types::Client { name: Some("ci".to_owned()) };
+    let result = types::Result_ {
+        option: Some(types::Option_ { x: None }),
+        value: Some(types::String_::One),
+    };
+    let client: root_names::Client = root_names::Client::new("http://127.0.0.1:9/").unwrap();
+    let post: root_names::things::Error2<'_> = client.error().body(stored);
+    let get: root_names::things::Client2<'_> = client.client();
+    let failure: Option<root_names::Error> = None;
+    assert!(failure.is_none() && record.name.is_some() && result.option.is_some());
+    assert!(format!("{post:?}{get:?}").contains("error"));
+}
+"#,
+    )
+    .unwrap();
+    let output = cargo_in_scratch_crate(&out, &["test"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("warning"), "no warning:\n{stderr}");
+    assert!(
+        stdout.contains("test the_spec_names_are_the_type_names ... ok"),
+        "{stdout}"
+    );
 }
 
 /// A spec with one warning: `type: date`, read as a date.

@@ -7,6 +7,28 @@
 
 use serde::Serialize;
 
+/// The names a generated crate's root exports from its runtime (`lib.rs`'s `pub use runtime::…`).
+/// Request builders, which live in the API modules that users glob-import beside the root,
+/// never take one; the spec's own types, in the `types` module, may (`types::Error`).
+pub const ROOT_NAMES: &[&str] = &[
+    "ApiError",
+    "Client",
+    "CrossOrigin",
+    "CursorPaginated",
+    "Error",
+    "ErrorBody",
+    "ErrorMessage",
+    "File",
+    "IdOrPath",
+    "Operation",
+    "Page",
+    "Paginated",
+    "RawResponse",
+    "RedirectPolicy",
+    "Response",
+    "RetryPolicy",
+];
+
 /// A whole API, ready to emit.
 #[derive(Debug, Clone, Serialize)]
 pub struct Api {

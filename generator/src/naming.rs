@@ -23,8 +23,10 @@ const KEYWORDS: [&str; 52] = [
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: [&str; 5] = ["crate", "self", "Self", "super", "_"];
 /// Also avoided as type names: they would shadow the prelude in the generated modules, and in
-/// any module of a user's that glob-imports the client's (`use gitlab_api_client::*`).
-const PRELUDE_TYPES: [&str; 40] = [
+/// any module of a user's that glob-imports the client's (`use gitlab_api_client::types::*`).
+/// The crate root's `Client` and `Error` are not here: the spec's types live in `types`, and
+/// request builders keep off the root's names ([`crate::ir::ROOT_NAMES`]).
+const PRELUDE_TYPES: [&str; 38] = [
     "Option",
     "Some",
     "None",
@@ -35,8 +37,6 @@ const PRELUDE_TYPES: [&str; 40] = [
     "Vec",
     "Box",
     "Default",
-    "Client",
-    "Error",
     "Clone",
     "Copy",
     "Send",
@@ -287,12 +287,12 @@ impl Names {
         self.taken.extend(names.iter().map(|s| s.to_string()));
     }
 
-    /// `base` if free, else `base2`, `base3`, … (`r#type` → `type2`, `Error_` → `Error2`).
+    /// `base` if free, else `base2`, `base3`, … (`r#type` → `type2`, `Result_` → `Result2`).
     pub fn unique(&mut self, base: &str) -> String {
         if self.taken.insert(base.to_owned()) {
             return base.to_owned();
         }
-        // `Error_` (kept off the prelude's name) → `Error2`, not `Error_2`, which is not
+        // `Result_` (kept off the prelude's name) → `Result2`, not `Result_2`, which is not
         // UpperCamelCase; `self_` → `self2`.
         let stem = match bare(base).trim_end_matches('_') {
             "" => bare(base),

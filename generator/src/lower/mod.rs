@@ -140,7 +140,10 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
         "url",
         "execute",
     ]);
+    // Request builders live in the API modules, which a user may glob-import beside the crate
+    // root: they keep off the root's names.
     let mut builder_names = Names::new();
+    builder_names.reserve(crate::ir::ROOT_NAMES);
     let mut operations = Vec::new();
     for (path, item) in &model.paths.paths {
         let item_ptr = child("/paths", path);

@@ -40,17 +40,10 @@ pub struct Types<'m> {
 
 impl<'m> Types<'m> {
     pub fn new(model: &'m OpenAPI, preferred: BTreeMap<String, String>) -> Self {
-        let mut names = Names::new();
-        // Names the generated crate's root and runtime use.
-        names.reserve(&[
-            "Client",
-            "Error",
-            "ApiError",
-            "ErrorBody",
-            "ErrorMessage",
-            "IdOrPath",
-            "Result",
-        ]);
+        // Types live in the `types` module, apart from the crate root's `Client`, `Error` and
+        // the runtime's names (always written with their path), so a schema named `Error` or
+        // `Client` keeps its name; only the prelude's names are kept off ([`naming::type_name`]).
+        let names = Names::new();
         Types {
             model,
             space: TypeSpace::default(),
@@ -1091,7 +1084,7 @@ fn descriptions(s: &Schema) -> Vec<String> {
 }
 
 /// A type's name as the start of its inline types' names: without the `_` that keeps a name
-/// off the prelude's (`Error_` → `ErrorCode`, not `Error_Code`, which is not UpperCamelCase).
+/// off the prelude's (`Result_` → `ResultCode`, not `Result_Code`, which is not UpperCamelCase).
 fn stem(name: &str) -> &str {
     name.trim_end_matches('_')
 }
