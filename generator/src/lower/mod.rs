@@ -248,14 +248,15 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
         operations.push(lowered);
     }
     let mut types = types.finish(diags);
+    name_parameter_enums(&mut types, &operations, &mut singular);
+    mark_usage(&mut types, &operations);
+    mark_explicit_null(&mut types, &operations);
+    // After `mark_explicit_null`: a field that can be sent as `null` on purpose is not a cursor.
     if settings.pagination != Pagination::None {
         for op in &mut operations {
             op.cursor = cursor_paging(&types, op, settings.cursor.as_ref());
         }
     }
-    name_parameter_enums(&mut types, &operations, &mut singular);
-    mark_usage(&mut types, &operations);
-    mark_explicit_null(&mut types, &operations);
     mark_serde(&mut types, &operations);
     let cursor_pages = operations.iter().any(|o| o.cursor.is_some());
     Api {
@@ -317,14 +318,15 @@ fn cursor_paging(
     let mut current = fields;
     let mut next_ty = None;
     for (i, key) in path.iter().enumerate() {
-        let f = current.iter().find(|f| &f.wire == key)?;
+        let f = current
+            .iter()
+            .find(|f| &f.wire == key && !f.explicit_null)?;
         next.push((f.name.clone(), f.optional));
         if i + 1 == path.len() {
             next_ty = Some(f.ty.clone());
         } else if let TypeRef::Named(inner) = &f.ty
             && let TypeKind::Struct { fields } = &types.get(*inner).kind
             && !f.boxed
-            && !f.explicit_null
         {
             current = fields;
         } else {
