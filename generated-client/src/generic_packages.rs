@@ -271,22 +271,8 @@ impl UpdateProjectPackageGeneric<'_> {
         )
     }
     /// What the answer holds; `package_file` for the stored file (the default is a message).
-    pub fn select(
-        self,
-        value: impl Into<
-            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
-        >,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "select",
-                    &Into::<
-                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
-                    >::into(value),
-                ),
-        )
+    pub fn select(self, value: impl Into<types::GenericSelect>) -> Self {
+        Self(self.0.query("select", &Into::<types::GenericSelect>::into(value)))
     }
 }
 runtime::operation!(
@@ -315,21 +301,7 @@ impl UpdateProjectPackageGenericByPath<'_> {
         )
     }
     /// What the answer holds; `package_file` for the stored file (the default is a message).
-    pub fn select(
-        self,
-        value: impl Into<
-            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
-        >,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "select",
-                    &Into::<
-                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameSelect,
-                    >::into(value),
-                ),
-        )
+    pub fn select(self, value: impl Into<types::GenericSelect>) -> Self {
+        Self(self.0.query("select", &Into::<types::GenericSelect>::into(value)))
     }
 }

@@ -413,6 +413,61 @@ async fn a_generic_package_file_is_uploaded_as_the_body_under_its_optional_folde
     assert_eq!(requests[1].body, b"tar");
 }
 
+/// Package uploads that take the file as the request body itself, as the package managers
+/// send them (docs: packages/maven.md and debian.md, `curl --request PUT --upload-file`;
+/// rubygems.md, `curl --request POST --upload-file`): Maven's and Debian's by the generator's
+/// rule for a `PUT` to a path ending in the file's name, with Debian's `distribution` and
+/// `component` in the query; RubyGems' by the overlay. The description declares each a
+/// multipart form, which these endpoints would store with its boundaries.
+#[tokio::test]
+async fn package_files_are_uploaded_as_the_body() {
+    let (server, client) = setup().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&server)
+        .await;
+
+    client
+        .update_project_package_maven(7, "com/example/app/1.0", "app-1.0.jar", b"jar".to_vec())
+        .await
+        .unwrap();
+    client
+        .update_project_package_debian(7, "app_1.0_amd64.deb", "main", b"deb".to_vec())
+        .distribution("bookworm")
+        .await
+        .unwrap();
+    client
+        .create_project_package_rubygem_api_v1_gem(7, b"gem".to_vec())
+        .await
+        .unwrap();
+
+    // Each request as `METHOD path?query content-type body`.
+    let seen: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let query = r.url.query().map(|q| format!("?{q}")).unwrap_or_default();
+            let media = r.headers.get("content-type").unwrap().to_str().unwrap();
+            let body = String::from_utf8_lossy(&r.body);
+            format!("{} {}{query} {media} {body}", r.method, r.url.path())
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "PUT /api/v4/projects/7/packages/maven/com/example/app/1.0/app-1.0.jar application/octet-stream jar",
+            "PUT /api/v4/projects/7/packages/debian/app_1.0_amd64.deb?component=main&distribution=bookworm application/octet-stream deb",
+            "POST /api/v4/projects/7/packages/rubygems/api/v1/gems application/octet-stream gem",
+        ]
+    );
+}
+
 /// GitLab's example of `GET /projects/:id` for a member (docs: projects.md): `permissions`
 /// holds numbers, which the description declares as strings (corrected by the overlay), and
 /// `group_access` is `null` for a project outside a group.

@@ -14,7 +14,7 @@
 //! | `default-type-mismatch` | a `default` that is not a value of the schema's type (GitLab: `default: {}` on integers) | dropped |
 //! | `optional-path-segment` | a Grape/Rails optional group in a path, `(ref/{ref}/)trigger` or `(*path/){file_name}`, which OpenAPI cannot express and a client would send literally | one path per form, the group left out and put in (each a path item of its own; the group's parameters only where their group is; no `operationId`, since one cannot name two operations) |
 //! | `wildcard-path` | a Grape/Rails wildcard segment `*name` in a path (its parameter often declared `in: query`) | `{name}` with an `in: path` parameter marked `x-multi-segment: true`, whose `/`s are kept |
-//! | `file-in-json-body` | a JSON request body with a binary (file) property, which JSON cannot carry (GitLab's uploads) | `multipart/form-data` |
+//! | `file-in-json-body` | a JSON request body with a binary (file) property, which JSON cannot carry (GitLab's uploads) | `multipart/form-data`; but for a `PUT` to a path whose last segment is a parameter (the file's name), whose form's one file is required, the file as the whole body (`application/octet-stream`), the form's other fields in the query or dropped where they repeat the path, and the form's schema dropped if nothing else uses it (GitLab's Maven, Conan, Debian, ML-model uploads) |
 //! | `no-content-body` | a `204 No Content` response that declares a body (GitLab: 15 `DELETE`s), which HTTP forbids (RFC 9110 §15.3.5), so the client waited for JSON that never comes | the body is dropped |
 //! | `path-parameter-type-mismatch` | a path parameter declared `integer` on one operation and `string` on another of the same path (GitLab: `branches/{branch}` is an integer on `GET`, so a branch could not be fetched by name) | `string` on every operation of the path: it takes every value the others take |
 //! | `paginated-object-response` | a `GET` that takes `page` and `per_page` but is declared to return one object (GitLab: ~48 list endpoints) | an array of that object |
@@ -926,8 +926,14 @@ fn wildcard_path_segments(doc: &mut Value, diags: &mut Diagnostics) {
     }
 }
 
-/// A JSON body whose object schema has a binary property (Swagger's `type: file`) is really a
-/// multipart upload: JSON cannot carry a file. (GitLab: `POST /projects/{id}/uploads`.)
+/// A JSON body whose object schema has a binary property (Swagger's `type: file`) is really an
+/// upload: JSON cannot carry a file. Usually a multipart form (GitLab: `POST
+/// /projects/{id}/uploads`). But a `PUT` to a path whose last segment is a parameter stores the
+/// file at the URL that names it (RFC 9110: a `PUT`'s body is the state of the target resource),
+/// so when the file is the body's only binary property, and a required one, it is the whole
+/// body, as
+/// `application/octet-stream`; the body's other properties repeat path parameters (dropped) or
+/// go to the query (GitLab's Maven, Conan, Debian and ML-model uploads: `curl --upload-file`).
 fn file_in_json_body(doc: &mut Value, diags: &mut Diagnostics) {
     let mut targets = Vec::new();
     for p in crate::walk::schema_pointers(doc) {
@@ -949,33 +955,169 @@ fn file_in_json_body(doc: &mut Value, diags: &mut Diagnostics) {
             continue;
         };
         let binary = |v: &Value| v.get("format").and_then(Value::as_str) == Some("binary");
-        if let Some((name, _)) = props
+        let files: Vec<&String> = props
             .iter()
-            .find(|(_, v)| binary(v) || v.get("items").is_some_and(binary))
-        {
-            let content_ptr = p[..p.len() - "/schema".len()]
-                .rsplit_once('/')
-                .map(|(c, _)| c.to_owned())
-                .unwrap_or_default();
-            targets.push((content_ptr, media.clone(), name.clone()));
-        }
+            .filter(|(_, v)| binary(v) || v.get("items").is_some_and(binary))
+            .map(|(name, _)| name)
+            .collect();
+        let Some(field) = files.first() else {
+            continue;
+        };
+        let content_ptr = p[..p.len() - "/schema".len()]
+            .rsplit_once('/')
+            .map(|(c, _)| c.to_owned())
+            .unwrap_or_default();
+        let raw = match toks.as_slice() {
+            [paths, path, method, ..] if paths == "paths" && method == "put" && toks.len() == 7 => {
+                let last = path.rsplit('/').next().unwrap_or_default();
+                let names_file = last.starts_with('{') && last.ends_with('}');
+                let required: Vec<&str> = resolved
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| r.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let one_required_file = files.len() == 1
+                    && props.get(*field).is_some_and(binary)
+                    && required.contains(&field.as_str());
+                (names_file && one_required_file).then(|| {
+                    let query: Vec<Value> = props
+                        .iter()
+                        .filter(|(name, _)| {
+                            *name != *field && !path.contains(&format!("{{{name}}}"))
+                        })
+                        .map(|(name, schema)| {
+                            let mut param = json!({
+                                "name": name,
+                                "in": "query",
+                                "required": required.contains(&name.as_str()),
+                                "schema": schema,
+                            });
+                            if let Some(d) = schema.get("description") {
+                                param["description"] = d.clone();
+                            }
+                            param
+                        })
+                        .collect();
+                    let op_ptr = child(&child("/paths", path), method);
+                    (op_ptr, query, props[*field].get("description").cloned())
+                })
+            }
+            _ => None,
+        };
+        targets.push((content_ptr, media.clone(), (*field).clone(), raw));
     }
-    for (content_ptr, media, field) in targets {
+    // The component schemas of the forms a raw body replaced, which nothing else may use.
+    let mut replaced = Vec::new();
+    for (content_ptr, media, field, raw) in targets {
         let Some(Value::Object(content)) = doc.pointer_mut(&content_ptr) else {
             continue;
         };
         let Some(value) = content.remove(&media) else {
             continue;
         };
-        content.insert("multipart/form-data".to_owned(), value);
+        if let Some(r) = value
+            .pointer("/schema/$ref")
+            .and_then(Value::as_str)
+            .filter(|_| raw.is_some())
+        {
+            replaced.push(r.to_owned());
+        }
+        let Some((op_ptr, query, description)) = raw else {
+            content.insert("multipart/form-data".to_owned(), value);
+            diags.push(
+                Diagnostic::warning(
+                    "file-in-json-body",
+                    at(&child(&content_ptr, &media)),
+                    format!("the `{media}` body has the file `{field}`, which JSON cannot carry; read as `multipart/form-data`"),
+                )
+                .with_help("declare the body as `multipart/form-data` (Swagger 2.0: `formData` parameters), or as `application/octet-stream` if the server takes the file as the whole body (in the spec or its overlay)"),
+            );
+            continue;
+        };
+        content.clear();
+        content.insert(
+            "application/octet-stream".to_owned(),
+            json!({ "schema": { "type": "string", "format": "binary" } }),
+        );
+        let Some(Value::Object(op)) = doc.pointer_mut(&op_ptr) else {
+            continue;
+        };
+        if let Some(Value::Object(body)) = op.get_mut("requestBody") {
+            body.insert("required".to_owned(), json!(true));
+            if let Some(d) = description {
+                body.insert("description".to_owned(), d);
+            }
+        }
+        let params = op
+            .entry("parameters")
+            .or_insert_with(|| json!([]))
+            .as_array_mut();
+        let mut moved = Vec::new();
+        if let Some(params) = params {
+            for q in query {
+                let taken = params.iter().any(|p| {
+                    p.get("name") == q.get("name")
+                        && p.get("in").and_then(Value::as_str) == Some("query")
+                });
+                if !taken {
+                    moved.push(format!("`{}`", q["name"].as_str().unwrap_or_default()));
+                    params.push(q);
+                }
+            }
+        }
+        let rest = if moved.is_empty() {
+            String::new()
+        } else {
+            format!(", and {} as query parameters", moved.join(", "))
+        };
         diags.push(
             Diagnostic::warning(
                 "file-in-json-body",
                 at(&child(&content_ptr, &media)),
-                format!("the `{media}` body has the file `{field}`, which JSON cannot carry; read as `multipart/form-data`"),
+                format!("the `{media}` body has the file `{field}`, which JSON cannot carry; this `PUT` names the file in its path, so the file is read as the whole body (`application/octet-stream`){rest}"),
             )
-            .with_help("declare the body as `multipart/form-data` (Swagger 2.0: `formData` parameters), or as `application/octet-stream` if the server takes the file as the whole body (in the spec or its overlay)"),
+            .with_help("declare the body as `application/octet-stream`, or as `multipart/form-data` if the server takes a form (in the spec or its overlay)"),
         );
+    }
+    drop_unreferenced_schemas(doc, replaced);
+}
+
+/// Removes the component schemas that these `$ref`s named and no `$ref` of the document names
+/// any more (a Swagger 2.0 body definition whose form was replaced, which would otherwise become
+/// a type named after its operation's machine-made id).
+fn drop_unreferenced_schemas(doc: &mut Value, mut gone: Vec<String>) {
+    fn refs<'a>(v: &'a Value, out: &mut std::collections::BTreeSet<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v) {
+                        ("$ref", Value::String(r)) => {
+                            out.insert(r.as_str());
+                        }
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    if gone.is_empty() {
+        return;
+    }
+    {
+        let mut used = std::collections::BTreeSet::new();
+        refs(doc, &mut used);
+        gone.retain(|r| !used.contains(r.as_str()));
+    }
+    for r in gone {
+        if let [components, schemas, name] = tokens(r.trim_start_matches('#')).as_slice()
+            && components == "components"
+            && schemas == "schemas"
+            && let Some(Value::Object(all)) = doc.pointer_mut("/components/schemas")
+        {
+            all.remove(name);
+        }
     }
 }
 
