@@ -81,7 +81,7 @@ pub fn normalize(
         Version::OpenApi3 { .. } => json_schema::Dialect::OpenApi30,
     };
     json_schema::apply(&mut doc, dialect, diags);
-    quirks::apply_all(&mut doc, settings.pagination, diags);
+    quirks::apply_all(&mut doc, settings.pagination, remap, diags);
     if settings.plural_refs_as_lists {
         plural_refs::apply(&mut doc, diags);
     }

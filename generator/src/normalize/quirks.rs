@@ -33,7 +33,12 @@ const TYPES: [&str; 7] = [
 ];
 
 /// Runs every quirk fix in order; structure-changing fixes come last so pointers stay valid.
-pub fn apply_all(doc: &mut Value, pagination: super::Pagination, diags: &mut Diagnostics) {
+pub fn apply_all(
+    doc: &mut Value,
+    pagination: super::Pagination,
+    remap: &mut super::swagger2::Remap,
+    diags: &mut Diagnostics,
+) {
     let ptrs = crate::walk::schema_pointers(doc);
     let ev = examples::collect(doc, &ptrs, diags);
     date_type(doc, &ptrs, &ev, diags);
@@ -46,8 +51,8 @@ pub fn apply_all(doc: &mut Value, pagination: super::Pagination, diags: &mut Dia
     }
     no_content_body(doc, diags);
     path_parameter_type_mismatch(doc, diags);
-    optional_path_groups(doc, diags);
-    wildcard_path_segments(doc, diags);
+    optional_path_groups(doc, remap, diags);
+    wildcard_path_segments(doc, remap, diags);
     file_in_json_body(doc, diags);
 }
 
@@ -760,7 +765,11 @@ fn route_names(text: &str) -> Vec<String> {
 /// form (the group left out first). In each, parameters of a group that form leaves out are
 /// removed, and so is `operationId`: one id cannot name two operations, and names come from
 /// the paths. A form the spec already has as a path of its own is left to it.
-fn optional_path_groups(doc: &mut Value, diags: &mut Diagnostics) {
+fn optional_path_groups(
+    doc: &mut Value,
+    remap: &mut super::swagger2::Remap,
+    diags: &mut Diagnostics,
+) {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
     };
@@ -826,6 +835,7 @@ fn optional_path_groups(doc: &mut Value, diags: &mut Diagnostics) {
                     }
                 }
             }
+            remap.rewrote(child("/paths", &form), child("/paths", &path));
             paths.insert(form, item);
         }
     }
@@ -835,7 +845,11 @@ fn optional_path_groups(doc: &mut Value, diags: &mut Diagnostics) {
 /// `/`s. GitLab declares such parameters `in: query` (or not at all). The path becomes
 /// `/dists/{distribution}/Release`, the parameter `in: path`, required, and marked
 /// `x-multi-segment: true` so the client keeps the `/`s of its value (each segment encoded).
-fn wildcard_path_segments(doc: &mut Value, diags: &mut Diagnostics) {
+fn wildcard_path_segments(
+    doc: &mut Value,
+    remap: &mut super::swagger2::Remap,
+    diags: &mut Diagnostics,
+) {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
     };
@@ -913,13 +927,18 @@ fn wildcard_path_segments(doc: &mut Value, diags: &mut Diagnostics) {
             .with_help("OpenAPI has no wildcard segments: declare the parameter `in: path` and document that it may contain `/`"),
         );
         // `/npm/{package_name}` (PUT) and `/npm/*package_name` (GET) become one path item.
+        let (new_item, old_item) = (child("/paths", &new_path), child("/paths", &path));
         match (paths.get_mut(&new_path), item) {
             (Some(Value::Object(existing)), Value::Object(ops)) => {
                 for (method, op) in ops {
-                    existing.entry(method).or_insert(op);
+                    if !existing.contains_key(&method) {
+                        remap.rewrote(child(&new_item, &method), child(&old_item, &method));
+                        existing.insert(method, op);
+                    }
                 }
             }
             (_, item) => {
+                remap.rewrote(new_item, old_item);
                 paths.insert(new_path, item);
             }
         }

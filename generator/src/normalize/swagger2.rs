@@ -25,30 +25,55 @@ use serde_json::{Map, Value, json};
 
 use super::at_swagger;
 
-/// Pointer prefixes of the converted document → the Swagger document (longest prefix wins).
+/// Pointer prefixes of the normalized document → the bundled one (longest prefix wins): the
+/// Swagger 2.0 converter's moves (`/components/schemas` → `/definitions`, a `requestBody` → its
+/// `in: body` parameter), and the paths the quirk fixes rewrote (`…/maven/{path}/{file_name}` →
+/// `…/maven/*path/{file_name}`), so a warning on a rewritten path points at the spec's own.
 #[derive(Debug, Clone, Default)]
-pub struct Remap(Vec<(String, String)>);
+pub struct Remap {
+    converted: Vec<(String, String)>,
+    rewritten: Vec<(String, String)>,
+}
 
 impl Remap {
     fn add(&mut self, new: impl Into<String>, old: impl Into<String>) {
-        self.0.push((new.into(), old.into()));
+        self.converted.push((new.into(), old.into()));
     }
 
-    /// The pointer in the Swagger document that `pointer` (in the converted one) came from.
+    /// Records that the node at `new` (a path item or operation) was at `old` before a quirk fix
+    /// rewrote its path.
+    pub(crate) fn rewrote(&mut self, new: impl Into<String>, old: impl Into<String>) {
+        self.rewritten.push((new.into(), old.into()));
+    }
+
+    /// The pointer in the bundled document that `pointer` (in the normalized one) came from:
+    /// path rewrites undone (they chain: an optional group's form with a wildcard), then the
+    /// conversion's moves.
     pub fn back(&self, pointer: &str) -> String {
-        let best = self
-            .0
-            .iter()
-            .filter(|(new, _)| {
-                pointer == new
-                    || (pointer.starts_with(new.as_str())
-                        && pointer.as_bytes().get(new.len()) == Some(&b'/'))
-            })
-            .max_by_key(|(new, _)| new.len());
-        match best {
-            Some((new, old)) => format!("{old}{}", &pointer[new.len()..]),
-            None => pointer.to_owned(),
+        let mut p = pointer.to_owned();
+        for _ in 0..4 {
+            let before = longest_prefix(&self.rewritten, &p);
+            if before == p {
+                break;
+            }
+            p = before;
         }
+        longest_prefix(&self.converted, &p)
+    }
+}
+
+fn longest_prefix(map: &[(String, String)], pointer: &str) -> String {
+    let best = map
+        .iter()
+        .filter(|(new, _)| {
+            pointer == new
+                || (pointer.starts_with(new.as_str())
+                    && pointer.as_bytes().get(new.len()) == Some(&b'/'))
+        })
+        .max_by_key(|(new, _)| new.len());
+    match best {
+        Some((new, old)) => format!("{old}{}", &pointer[new.len()..]),
+        None => pointer.to_owned(),
     }
 }
 
