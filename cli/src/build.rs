@@ -36,6 +36,7 @@ pub use oapi_client_gen_core::emit::DEPENDENCIES;
 #[derive(Debug, Clone)]
 pub struct Build {
     spec: PathBuf,
+    merge: Vec<PathBuf>,
     overlay: Option<PathBuf>,
     name: Option<String>,
     settings: Settings,
@@ -68,6 +69,7 @@ impl Build {
     pub fn new(spec: impl Into<PathBuf>) -> Self {
         Build {
             spec: spec.into(),
+            merge: Vec::new(),
             overlay: None,
             name: None,
             settings: Settings::default(),
@@ -82,6 +84,14 @@ impl Build {
     /// an identifier (`Swagger Petstore` → `swagger_petstore`).
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
+        self
+    }
+
+    /// A further root document, merged into the spec's (repeatable, in order): its operations,
+    /// components and tags are added; the same operation, or a component of the same name with
+    /// other content, in two documents is an error (`merge-conflict`).
+    pub fn merge(mut self, document: impl Into<PathBuf>) -> Self {
+        self.merge.push(document.into());
         self
     }
 
@@ -185,11 +195,13 @@ impl Build {
         let Sources {
             folder,
             spec,
+            merge,
             fs,
             overlay,
             name,
         } = sources(
             &self.spec,
+            &self.merge,
             &self.allow_dirs,
             self.overlay.as_deref(),
             self.max_file_size,
@@ -200,6 +212,7 @@ impl Build {
         let file_name = format!("{}.rs", oapi_client_gen_core::naming::bare(&module));
         let input = Input {
             spec: spec.clone(),
+            merge,
             overlay,
             display_name: spec,
             settings: self.settings.clone(),

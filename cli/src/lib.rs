@@ -56,6 +56,9 @@ pub use write::Changes;
 pub struct Options {
     /// The spec's root file (YAML or JSON; OpenAPI 3.x or Swagger 2.0).
     pub spec: PathBuf,
+    /// Further root documents merged into the spec's (`--merge`), in order: the same operation,
+    /// or a component of the same name with other content, in two of them is an error.
+    pub merge: Vec<PathBuf>,
     /// An OpenAPI Overlay 1.0 document applied to the bundled spec, if any.
     pub overlay: Option<PathBuf>,
     /// The crate's folder; created when missing.
@@ -88,6 +91,7 @@ impl Options {
     pub fn new(spec: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> Self {
         Options {
             spec: spec.into(),
+            merge: Vec::new(),
             overlay: None,
             out_dir: out_dir.into(),
             name: None,
@@ -331,11 +335,13 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
     let Sources {
         folder,
         spec,
+        merge,
         fs,
         overlay,
         name,
     } = sources(
         &options.spec,
+        &options.merge,
         &options.allow_dirs,
         options.overlay.as_deref(),
         options.max_file_size,
@@ -343,6 +349,7 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
     );
     let input = Input {
         spec: spec.clone(),
+        merge,
         overlay,
         display_name: spec,
         settings: options.settings.clone(),
@@ -392,6 +399,7 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
 struct Sources {
     folder: PathBuf,
     spec: String,
+    merge: Vec<String>,
     fs: DiskFiles,
     overlay: Option<String>,
     name: String,
@@ -399,6 +407,7 @@ struct Sources {
 
 fn sources(
     spec: &Path,
+    merge: &[PathBuf],
     allow_dirs: &[PathBuf],
     overlay: Option<&Path>,
     max_file_size: u64,
@@ -419,12 +428,19 @@ fn sources(
     if let Some(overlay) = overlay {
         fs = fs.allow_file(overlay);
     }
+    for file in merge {
+        fs = fs.allow_file(file);
+    }
     let name = match name {
         Some(name) => name.to_owned(),
         None => default_name(&fs, &file),
     };
     Sources {
         overlay: overlay_name(overlay, &folder),
+        merge: merge
+            .iter()
+            .filter_map(|m| overlay_name(Some(m), &folder))
+            .collect(),
         folder,
         spec: file,
         fs,
@@ -432,7 +448,7 @@ fn sources(
     }
 }
 
-/// The overlay as generation names it: relative to the spec's folder when it lies below it, so
+/// The overlay (or a merged document) as generation names it: relative to the spec's folder when it lies below it, so
 /// that diagnostics name it as the caller does; otherwise by its absolute path.
 fn overlay_name(overlay: Option<&Path>, folder: &Path) -> Option<String> {
     overlay.map(|o| match o.strip_prefix(folder) {

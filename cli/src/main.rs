@@ -32,6 +32,9 @@ struct Args {
     /// The crate's version.
     #[arg(long, default_value = "0.1.0")]
     crate_version: String,
+    /// A further root document merged into the spec's: its operations, components and tags are added (repeatable)
+    #[arg(long, value_name = "FILE")]
+    merge: Vec<PathBuf>,
     /// An OpenAPI Overlay 1.0 document of corrections, applied to the bundled spec.
     #[arg(long)]
     overlay: Option<PathBuf>,
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let options = Options {
         spec: args.spec.clone(),
+        merge: args.merge,
         overlay: args.overlay,
         out_dir: args.out.clone(),
         name: args.name,

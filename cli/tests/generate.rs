@@ -218,6 +218,55 @@ fn writes_the_crate_then_leaves_it_alone() {
     assert!(check_crate(&options(dir.path())).unwrap().is_fresh());
 }
 
+/// `--merge`: a second root document adds its operations to the spec's, each in its tag's
+/// module; its file is an input; an operation both documents describe is refused, located in
+/// the merged document, and nothing is written.
+#[test]
+fn a_merged_document_adds_its_operations() {
+    let dir = scratch();
+    user_file(
+        dir.path(),
+        "spec/owners.yaml",
+        "openapi: 3.0.3
+info: {title: Owners, version: '1'}
+paths:
+  /owners/{id}:
+    get:
+      operationId: getOwner
+      tags: [owners]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses:
+        '200':
+          description: an owner
+          content:
+            application/json:
+              schema: {$ref: 'schemas.yaml#/Pet'}
+",
+    );
+    let mut options = options(dir.path());
+    options.merge = vec![dir.path().join("spec/owners.yaml")];
+    let report = generate_crate(&options).unwrap();
+    assert_eq!(report.operations, 2);
+    let owners = std::fs::read_to_string(dir.path().join("out/src/owners.rs")).unwrap();
+    assert!(owners.contains("pub fn get_owner("), "{owners}");
+    assert!(report.inputs.contains(&dir.path().join("spec/owners.yaml")));
+
+    user_file(
+        dir.path(),
+        "spec/again.yaml",
+        &PETSTORE.replace("title: Tiny Pets", "title: Again"),
+    );
+    options.merge.push(dir.path().join("spec/again.yaml"));
+    let before = tree(&dir.path().join("out"));
+    let err = generate_crate(&options).unwrap_err().to_string();
+    assert!(
+        err.contains("again.yaml:5:5: error[merge-conflict]: `GET /pets/{id}`"),
+        "{err}"
+    );
+    assert_eq!(tree(&dir.path().join("out")), before, "nothing written");
+}
+
 #[test]
 fn a_failing_spec_writes_nothing_and_says_where() {
     let dir = scratch();

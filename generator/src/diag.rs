@@ -42,6 +42,7 @@ pub const CODES: &[&str] = &[
     "list-declared-as-object",
     "malformed-json",
     "malformed-yaml",
+    "merge-conflict",
     "missing-paths",
     "no-content-body",
     "non-standard-root-key",

@@ -36,6 +36,10 @@ pub use normalize::{
 pub struct Input {
     /// The root file of the spec, as the [`FileSource`] names it.
     pub spec: String,
+    /// Further root documents, merged into the spec's in this order (`normalize::merge`): its
+    /// `info`, `servers` and `security` stand; the same operation or a component of the same
+    /// name with other content in two of them is an error.
+    pub merge: Vec<String>,
     /// An OpenAPI Overlay 1.0 document applied after bundling, if any.
     pub overlay: Option<String>,
     /// How the spec is named in the `@generated` header of the output.
@@ -107,20 +111,23 @@ pub struct Generated {
 pub fn generate(input: &Input, fs: &dyn FileSource) -> Result<Generated, Diagnostics> {
     let mut run = Run {
         sources: source::SourceMap::new(),
-        provenance: None,
+        provenance: Vec::new(),
         remap: normalize::swagger2::Remap::default(),
         diags: Diagnostics::default(),
     };
     let outcome = run.stages(input, fs);
     run.diags
         .apply_levels(&input.settings.allow, &input.settings.deny);
+    let roots: Vec<&str> = std::iter::once(input.spec.as_str())
+        .chain(input.merge.iter().map(String::as_str))
+        .collect();
     let diagnostics = locate(
         run.diags,
-        run.provenance.as_ref(),
+        &run.provenance,
         &run.remap,
         &run.sources,
         fs,
-        &input.spec,
+        &roots,
     );
     match outcome {
         Some((files, effective_spec, api)) if !diagnostics.has_errors() => Ok(Generated {
@@ -137,7 +144,8 @@ pub fn generate(input: &Input, fs: &dyn FileSource) -> Result<Generated, Diagnos
 /// diagnostics, and the diagnostics themselves.
 struct Run {
     sources: source::SourceMap,
-    provenance: Option<bundle::Provenance>,
+    /// Of each root document: the spec's, then `merge`'s.
+    provenance: Vec<bundle::Provenance>,
     remap: normalize::swagger2::Remap,
     diags: Diagnostics,
 }
@@ -158,7 +166,18 @@ impl Run {
         for (file, text) in &bundled.files {
             self.sources.add(file.clone(), text.clone());
         }
-        self.provenance = Some(bundled.provenance);
+        self.provenance.push(bundled.provenance);
+        let mut merged = Vec::new();
+        for file in &input.merge {
+            let (other, diags) = bundle::bundle(file, fs);
+            self.diags.extend(diags);
+            let Some(other) = other else { continue };
+            for (file, text) in &other.files {
+                self.sources.add(file.clone(), text.clone());
+            }
+            self.provenance.push(other.provenance);
+            merged.push(other.doc);
+        }
         if self.failed(&input.settings) {
             return None;
         }
@@ -169,6 +188,7 @@ impl Run {
         };
         let normalized = normalize::normalize(
             bundled.doc,
+            merged,
             overlay.as_ref().map(|(f, o)| (*f, o)),
             &input.settings,
             &mut self.remap,
@@ -290,14 +310,15 @@ fn unreadable(file: &str, what: &str, why: &FileError, not_found_help: &str) -> 
     }
 }
 
-/// Maps bundled pointers back to their files and adds line:column; sorts.
+/// Maps bundled pointers back to their files and adds line:column; sorts. `roots` names the
+/// root documents, the spec's first.
 fn locate(
     diags: Diagnostics,
-    provenance: Option<&bundle::Provenance>,
+    provenance: &[bundle::Provenance],
     remap: &normalize::swagger2::Remap,
     sources: &source::SourceMap,
     fs: &dyn FileSource,
-    root: &str,
+    roots: &[&str],
 ) -> Diagnostics {
     let mut sources_extra = source::SourceMap::new();
     let out = diags
@@ -305,15 +326,19 @@ fn locate(
         .into_iter()
         .map(|mut d| {
             if d.origin.file == normalize::NORMALIZED {
-                d.origin = diag::Origin::new(normalize::BUNDLED, remap.back(&d.origin.pointer));
+                let (root, pointer) = remap.back(&d.origin.pointer);
+                d.origin = diag::Origin::new(normalize::bundled_root(root), pointer);
             }
-            if d.origin.file == normalize::BUNDLED {
-                d.origin = match provenance {
+            if let Some(root) = normalize::root_of(&d.origin.file) {
+                d.origin = match provenance.get(root) {
                     Some(p) => p.origin(&d.origin.pointer),
-                    None => diag::Origin::new(root, d.origin.pointer.clone()),
+                    None => diag::Origin::new(
+                        roots.get(root).copied().unwrap_or_default(),
+                        d.origin.pointer.clone(),
+                    ),
                 };
                 if d.origin.file.is_empty() {
-                    d.origin.file = root.to_owned();
+                    d.origin.file = roots.get(root).copied().unwrap_or_default().to_owned();
                 }
             }
             if d.line_col.is_none() {
@@ -353,6 +378,9 @@ fn locate(
 pub struct Config {
     /// The spec's root file, relative to the config's folder.
     pub spec: String,
+    /// Further root documents merged into the spec's, relative to the config's folder.
+    #[serde(default)]
+    pub merge: Vec<String>,
     /// An OpenAPI Overlay applied to the bundled spec, relative to the config's folder.
     pub overlay: Option<String>,
     /// The client crate to write, relative to the workspace root.
@@ -388,6 +416,7 @@ impl Config {
     pub fn input(&self, dir: &str) -> Input {
         Input {
             spec: format!("{dir}/{}", self.spec),
+            merge: self.merge.iter().map(|m| format!("{dir}/{m}")).collect(),
             overlay: self.overlay.as_ref().map(|o| format!("{dir}/{o}")),
             display_name: format!("{dir}/{}", self.spec),
             settings: self.settings.clone(),

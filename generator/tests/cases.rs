@@ -2,8 +2,9 @@
 //!
 //! In: `bad/` cases, which must fail with located errors, and `ok/` cases, each exercising one
 //! tolerated quirk. A case is one file (`bad/<name>.yaml`, `.json`) or a folder whose root is
-//! `openapi.yaml`, with its sibling files, an optional `overlay.yaml` and an optional
-//! `settings.toml` (the `[settings]` of a `codegen.toml`).
+//! `openapi.yaml`, with its sibling files, an optional `overlay.yaml`, an optional
+//! `settings.toml` (the `[settings]` of a `codegen.toml`) and further root documents
+//! `merge-*.yaml`, merged in name order (a `codegen.toml`'s `merge`).
 //! Out: insta snapshots in `tests/snapshots/`: the rendered diagnostics of a `bad/` case; the IR
 //! and, apart from it, the warnings of an `ok/` case, so a diff shows which stage changed.
 //! Files are named by their path relative to `tests/cases/`, so snapshots do not depend on the
@@ -150,6 +151,7 @@ fn run(path: &Path) -> Result<Generated, Diagnostics> {
     let spec = relative(path, &cases);
     let mut files = MemoryFiles::new();
     let mut overlay = None;
+    let mut merge = Vec::new();
     let mut settings = oapi_client_gen_core::Settings::default();
     // `bad/x.yaml` is a one-file case; `bad/x/openapi.yaml` roots a folder case.
     if spec.matches('/').count() == 1 {
@@ -161,6 +163,16 @@ fn run(path: &Path) -> Result<Generated, Diagnostics> {
         if o.is_file() {
             overlay = Some(relative(&o, &cases));
         }
+        let mut others: Vec<PathBuf> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("merge-"))
+            })
+            .collect();
+        others.sort();
+        merge = others.iter().map(|p| relative(p, &cases)).collect();
         let s = folder.join("settings.toml");
         if s.is_file() {
             settings = toml::from_str(&read(&s)).unwrap_or_else(|e| panic!("{}: {e}", s.display()));
@@ -168,6 +180,7 @@ fn run(path: &Path) -> Result<Generated, Diagnostics> {
     }
     let input = Input {
         spec,
+        merge,
         overlay,
         display_name: "case".into(),
         settings,

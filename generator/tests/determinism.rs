@@ -1,7 +1,7 @@
 //! Determinism of the whole generator on the largest spec we have: GitLab's full Swagger 2.0
 //! description (`specs/gitlab-full`, 1,138 operations, with its overlay and settings).
 //!
-//! In: the spec's files, read once into memory. Out: pass/fail. The client is generated twice
+//! In: the spec's files (its folder's, and its subfolders'), read once into memory. Out: pass/fail. The client is generated twice
 //! in this thread and once in another one (fresh `HashMap` seeds and thread-locals, a 2 MiB
 //! stack instead of the main thread's); every file, the effective spec, the IR and the rendered
 //! diagnostics must be byte-identical. Emission runs on every core by default; it is also run
@@ -16,11 +16,19 @@ const DIR: &str = "specs/gitlab-full";
 fn load() -> (Input, MemoryFiles) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = MemoryFiles::new();
-    for entry in std::fs::read_dir(root.join(DIR)).expect("specs/gitlab-full is readable") {
-        let path = entry.expect("a directory entry").path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&path).expect("spec files are UTF-8");
-        files = files.with(&format!("{DIR}/{name}"), &text);
+    let mut folders = vec![String::new()];
+    while let Some(folder) = folders.pop() {
+        let dir = root.join(DIR).join(&folder);
+        for entry in std::fs::read_dir(&dir).expect("specs/gitlab-full is readable") {
+            let path = entry.expect("a directory entry").path();
+            let name = format!("{folder}{}", path.file_name().unwrap().to_string_lossy());
+            if path.is_dir() {
+                folders.push(format!("{name}/"));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("spec files are UTF-8");
+            files = files.with(&format!("{DIR}/{name}"), &text);
+        }
     }
     let config = files.0[&format!("{DIR}/codegen.toml")].clone();
     let config = Config::parse("codegen.toml", &config).expect("codegen.toml parses");

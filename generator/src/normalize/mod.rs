@@ -12,6 +12,7 @@
 
 pub mod examples;
 pub mod json_schema;
+pub mod merge;
 pub mod plural_refs;
 pub mod quirks;
 pub mod structure;
@@ -47,30 +48,82 @@ pub(crate) fn at_swagger(pointer: &str) -> Origin {
     Origin::new(BUNDLED, pointer)
 }
 
-/// Normalizes `doc`. Returns `None` when an error makes a model impossible.
+/// Origin "file" of a pointer into further root document `root`'s bundled form (1 for the
+/// first of `merge`); root 0, the spec, is [`BUNDLED`].
+pub fn bundled_root(root: usize) -> String {
+    match root {
+        0 => BUNDLED.to_owned(),
+        n => format!("\u{0}bundled{n}"),
+    }
+}
+
+/// The root document a [`bundled_root`] origin names.
+pub fn root_of(file: &str) -> Option<usize> {
+    match file {
+        BUNDLED => Some(0),
+        f => f.strip_prefix("\u{0}bundled")?.parse().ok(),
+    }
+}
+
+/// One root document converted to OpenAPI 3: its version, the converter's moves and the
+/// structure rules it is read by.
+fn convert(
+    doc: Value,
+    diags: &mut Diagnostics,
+) -> Option<(Value, Version, swagger2::Remap, structure::Rules)> {
+    let version = check_version(&doc, diags)?;
+    Some(match version {
+        Version::Swagger2 => {
+            let (converted, map) = swagger2::convert(doc, diags);
+            let rules = structure::Rules {
+                v3_1: false,
+                v3_2: false,
+            };
+            (converted, version, map, rules)
+        }
+        Version::OpenApi3 { minor } => {
+            let rules = structure::Rules {
+                v3_1: minor >= 1,
+                v3_2: minor >= 2,
+            };
+            (doc, version, swagger2::Remap::default(), rules)
+        }
+    })
+}
+
+/// Normalizes `doc`, with the further root documents `merged` merged into it (each converted
+/// first; see [`merge`]). Returns `None` when an error makes a model impossible.
 pub fn normalize(
-    mut doc: Value,
+    doc: Value,
+    merged: Vec<Value>,
     overlay: Option<(&str, &Overlay)>,
     settings: &Settings,
     remap: &mut swagger2::Remap,
     diags: &mut Diagnostics,
 ) -> Option<Normalized> {
-    let version = check_version(&doc, diags)?;
-    let rules = match version {
-        Version::Swagger2 => {
-            let (converted, map) = swagger2::convert(doc, diags);
-            doc = converted;
-            *remap = map;
-            structure::Rules {
-                v3_1: false,
-                v3_2: false,
+    let (mut doc, version, map, mut rules) = convert(doc, diags)?;
+    *remap = map;
+    for (i, other) in merged.into_iter().enumerate() {
+        let root = i + 1;
+        let mark = diags.0.len();
+        let converted = convert(other, diags);
+        // What the conversion said is about this document, not the spec's.
+        for d in &mut diags.0[mark..] {
+            if d.origin.file == BUNDLED {
+                d.origin.file = bundled_root(root);
             }
         }
-        Version::OpenApi3 { minor } => structure::Rules {
-            v3_1: minor >= 1,
-            v3_2: minor >= 2,
-        },
-    };
+        let Some((other, _, moves, other_rules)) = converted else {
+            continue;
+        };
+        remap.push_root(moves);
+        rules.v3_1 |= other_rules.v3_1;
+        rules.v3_2 |= other_rules.v3_2;
+        merge::merge(&mut doc, other, root, remap, diags);
+    }
+    if diags.has_errors() {
+        return None;
+    }
     if let Some((file, ov)) = overlay {
         diags.extend(overlay::apply(&mut doc, ov, file));
     }

@@ -27,12 +27,17 @@ use super::at_swagger;
 
 /// Pointer prefixes of the normalized document → the bundled one (longest prefix wins): the
 /// Swagger 2.0 converter's moves (`/components/schemas` → `/definitions`, a `requestBody` → its
-/// `in: body` parameter), and the paths the quirk fixes rewrote (`…/maven/{path}/{file_name}` →
-/// `…/maven/*path/{file_name}`), so a warning on a rewritten path points at the spec's own.
+/// `in: body` parameter), the paths the quirk fixes rewrote (`…/maven/{path}/{file_name}` →
+/// `…/maven/*path/{file_name}`), so a warning on a rewritten path points at the spec's own, and
+/// the nodes merged in from further root documents (`merge`), each with its document's moves.
 #[derive(Debug, Clone, Default)]
 pub struct Remap {
     converted: Vec<(String, String)>,
     rewritten: Vec<(String, String)>,
+    /// Normalized prefix → the root document (1, 2, … for `merge`'s) it came from.
+    merged: Vec<(String, usize)>,
+    /// The conversion moves of root document 1, 2, ….
+    others: Vec<Vec<(String, String)>>,
 }
 
 impl Remap {
@@ -46,10 +51,34 @@ impl Remap {
         self.rewritten.push((new.into(), old.into()));
     }
 
-    /// The pointer in the bundled document that `pointer` (in the normalized one) came from:
-    /// path rewrites undone (they chain: an optional group's form with a wildcard), then the
-    /// conversion's moves.
-    pub fn back(&self, pointer: &str) -> String {
+    /// Records that the node at `prefix` came from root document `root` (1 for the first of
+    /// `merge`).
+    pub(crate) fn merged(&mut self, prefix: impl Into<String>, root: usize) {
+        self.merged.push((prefix.into(), root));
+    }
+
+    /// Adds the conversion moves of the next further root document.
+    pub(crate) fn push_root(&mut self, moves: Remap) {
+        self.others.push(moves.converted);
+    }
+
+    /// The pointer in root document `root`'s bundled form that `pointer` (in its converted
+    /// form) came from.
+    pub(crate) fn moved_back(&self, root: usize, pointer: &str) -> String {
+        let moves = match root {
+            0 => &self.converted,
+            n => match self.others.get(n - 1) {
+                Some(m) => m,
+                None => return pointer.to_owned(),
+            },
+        };
+        longest_prefix(moves, pointer)
+    }
+
+    /// The root document and the pointer in its bundled form that `pointer` (in the normalized
+    /// document) came from: path rewrites undone (they chain: an optional group's form with a
+    /// wildcard), then the merge, then the conversion's moves.
+    pub fn back(&self, pointer: &str) -> (usize, String) {
         let mut p = pointer.to_owned();
         for _ in 0..4 {
             let before = longest_prefix(&self.rewritten, &p);
@@ -58,18 +87,26 @@ impl Remap {
             }
             p = before;
         }
-        longest_prefix(&self.converted, &p)
+        let root = self
+            .merged
+            .iter()
+            .filter(|(prefix, _)| is_prefix(prefix, &p))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map_or(0, |(_, root)| *root);
+        let back = self.moved_back(root, &p);
+        (root, back)
     }
+}
+
+fn is_prefix(prefix: &str, pointer: &str) -> bool {
+    pointer == prefix
+        || (pointer.starts_with(prefix) && pointer.as_bytes().get(prefix.len()) == Some(&b'/'))
 }
 
 fn longest_prefix(map: &[(String, String)], pointer: &str) -> String {
     let best = map
         .iter()
-        .filter(|(new, _)| {
-            pointer == new
-                || (pointer.starts_with(new.as_str())
-                    && pointer.as_bytes().get(new.len()) == Some(&b'/'))
-        })
+        .filter(|(new, _)| is_prefix(new, pointer))
         .max_by_key(|(new, _)| new.len());
     match best {
         Some((new, old)) => format!("{old}{}", &pointer[new.len()..]),
