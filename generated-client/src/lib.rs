@@ -171,7 +171,7 @@
 //! | [`issue_links`] | 4 | Operations related to issue links |
 //! | [`jira_connect_subscriptions`] | 1 | Operations related to JiraConnect subscriptions |
 //! | [`maven_packages`] | 5 | Operations related to Maven packages |
-//! | [`merge_requests`] | 32 | Operations related to merge requests |
+//! | [`merge_requests`] | 39 | Operations related to merge requests |
 //! | [`metadata`] | 2 | Operations related to metadata of the GitLab instance |
 //! | [`ml_model_registry`] | 6 | Operations related to Model registry |
 //! | [`npm_packages`] | 20 | Operations related to NPM packages |
@@ -197,6 +197,37 @@
 //! | [`terraform_state`] | 7 | Operations related to Terraform state files |
 //! | [`terraform_registry`] | 10 | Operations related to the Terraform module registry |
 //! | [`unleash_api`] | 2 | Operations related to Unleash API |
+//! | [`issues`] | 27 | Interact with GitLab Issues using the REST API (doc/api/issues.md). |
+//! | [`issues_statistics`] | 3 | Issues count statistics (doc/api/issues_statistics.md). |
+//! | [`labels`] | 8 | Project labels: list, create, update, delete, promote and subscribe to them (doc/api/labels.md). |
+//! | [`group_labels`] | 7 | Group labels: list, create, update, delete and subscribe to them (doc/api/group_labels.md). |
+//! | [`milestones`] | 9 | Project milestones, their issues, merge requests and burndown events (doc/api/milestones.md). |
+//! | [`group_milestones`] | 8 | Group milestones, their issues, merge requests and burndown events (doc/api/group_milestones.md). |
+//! | [`discussions`] | 31 | Discussions (threads) on issues, snippets, epics, merge requests and commits: collections of notes that can be replied to, and for merge requests resolved (doc/api/discussions.md). |
+//! | [`notes`] | 20 | Notes (comments) on issues, snippets, merge requests and epics, including system notes (doc/api/notes.md). |
+//! | [`boards`] | 10 | Project issue boards (doc/api/boards.md). |
+//! | [`group_boards`] | 10 | Group issue boards (doc/api/group_boards.md). |
+//! | [`resource_iteration_events`] | 2 | Which iteration was set on an issue, who did it, and when it happened (doc/api/resource_iteration_events.md). |
+//! | [`resource_label_events`] | 6 | Who added (or removed) which label to an issue, merge request, or epic, and when (doc/api/resource_label_events.md). |
+//! | [`resource_state_events`] | 6 | Which state was set on an issue, merge request or epic, who did it, and when it happened (doc/api/resource_state_events.md). |
+//! | [`resource_weight_events`] | 2 | Which weight was set on an issue, who did it, and when it happened (doc/api/resource_weight_events.md). |
+//! | [`search`] | 3 | Search the instance, a group or a project (doc/api/search.md). |
+//! | [`todos`] | 3 | The current user's to-do items (doc/api/todos.md). |
+//! | [`group_webhooks`] | 12 | Group webhooks (group hooks): webhooks that apply to a group (doc/api/group_webhooks.md). |
+//! | [`merge_request_approval_settings`] | 4 | Approval settings on all merge requests in a group or project (doc/api/merge_request_approval_settings.md). |
+//! | [`merge_request_approvals`] | 15 | Merge request approval configuration and approval rules of groups, projects and merge requests (doc/api/merge_request_approvals.md). |
+//! | [`merge_trains`] | 4 | Merge trains of a project (doc/api/merge_trains.md). |
+//! | [`status_checks`] | 7 | External status checks of projects and merge requests (doc/api/status_checks.md). |
+//! | [`epics`] | 6 | Epics of a group (deprecated in GitLab 17.0, planned for removal in API v5). From doc/api/epics.md. |
+//! | [`epic_issues`] | 4 | Issues assigned to an epic. From doc/api/epic_issues.md. |
+//! | [`epic_links`] | 5 | Parent-child relationships between epics. From doc/api/epic_links.md. |
+//! | [`linked_epics`] | 4 | Two-way relations between epics. From doc/api/linked_epics.md. |
+//! | [`group_epic_boards`] | 4 | Epic boards of a group and their lists. From doc/api/group_epic_boards.md. |
+//! | [`group_protected_environments`] | 5 | Group-level protected environments, by deployment tier. From doc/api/group_protected_environments.md. |
+//! | [`protected_environments2`] | 5 | Protected environments of a project. From doc/api/protected_environments.md. |
+//! | [`group_push_rules`] | 4 | Push rules of a group. From doc/api/group_push_rules.md. |
+//! | [`project_push_rules`] | 4 | Push rules of a project. From doc/api/project_push_rules.md. |
+//! | [`notification_settings`] | 6 | Global, group and project notification settings. From doc/api/notification_settings.md. |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 pub mod runtime;
@@ -656,6 +687,130 @@ pub mod terraform_registry;
 #[cfg(feature = "unleash_api")]
 #[rustfmt::skip]
 pub mod unleash_api;
+/// Interact with GitLab Issues using the REST API (doc/api/issues.md).
+#[cfg(feature = "issues")]
+#[rustfmt::skip]
+pub mod issues;
+/// Issues count statistics (doc/api/issues_statistics.md).
+#[cfg(feature = "issues_statistics")]
+#[rustfmt::skip]
+pub mod issues_statistics;
+/// Project labels: list, create, update, delete, promote and subscribe to them (doc/api/labels.md).
+#[cfg(feature = "labels")]
+#[rustfmt::skip]
+pub mod labels;
+/// Group labels: list, create, update, delete and subscribe to them (doc/api/group_labels.md).
+#[cfg(feature = "group_labels")]
+#[rustfmt::skip]
+pub mod group_labels;
+/// Project milestones, their issues, merge requests and burndown events (doc/api/milestones.md).
+#[cfg(feature = "milestones")]
+#[rustfmt::skip]
+pub mod milestones;
+/// Group milestones, their issues, merge requests and burndown events (doc/api/group_milestones.md).
+#[cfg(feature = "group_milestones")]
+#[rustfmt::skip]
+pub mod group_milestones;
+/// Discussions (threads) on issues, snippets, epics, merge requests and commits: collections of notes that can be replied to, and for merge requests resolved (doc/api/discussions.md).
+#[cfg(feature = "discussions")]
+#[rustfmt::skip]
+pub mod discussions;
+/// Notes (comments) on issues, snippets, merge requests and epics, including system notes (doc/api/notes.md).
+#[cfg(feature = "notes")]
+#[rustfmt::skip]
+pub mod notes;
+/// Project issue boards (doc/api/boards.md).
+#[cfg(feature = "boards")]
+#[rustfmt::skip]
+pub mod boards;
+/// Group issue boards (doc/api/group_boards.md).
+#[cfg(feature = "group_boards")]
+#[rustfmt::skip]
+pub mod group_boards;
+/// Which iteration was set on an issue, who did it, and when it happened (doc/api/resource_iteration_events.md).
+#[cfg(feature = "resource_iteration_events")]
+#[rustfmt::skip]
+pub mod resource_iteration_events;
+/// Who added (or removed) which label to an issue, merge request, or epic, and when (doc/api/resource_label_events.md).
+#[cfg(feature = "resource_label_events")]
+#[rustfmt::skip]
+pub mod resource_label_events;
+/// Which state was set on an issue, merge request or epic, who did it, and when it happened (doc/api/resource_state_events.md).
+#[cfg(feature = "resource_state_events")]
+#[rustfmt::skip]
+pub mod resource_state_events;
+/// Which weight was set on an issue, who did it, and when it happened (doc/api/resource_weight_events.md).
+#[cfg(feature = "resource_weight_events")]
+#[rustfmt::skip]
+pub mod resource_weight_events;
+/// Search the instance, a group or a project (doc/api/search.md).
+#[cfg(feature = "search")]
+#[rustfmt::skip]
+pub mod search;
+/// The current user's to-do items (doc/api/todos.md).
+#[cfg(feature = "todos")]
+#[rustfmt::skip]
+pub mod todos;
+/// Group webhooks (group hooks): webhooks that apply to a group (doc/api/group_webhooks.md).
+#[cfg(feature = "group_webhooks")]
+#[rustfmt::skip]
+pub mod group_webhooks;
+/// Approval settings on all merge requests in a group or project (doc/api/merge_request_approval_settings.md).
+#[cfg(feature = "merge_request_approval_settings")]
+#[rustfmt::skip]
+pub mod merge_request_approval_settings;
+/// Merge request approval configuration and approval rules of groups, projects and merge requests (doc/api/merge_request_approvals.md).
+#[cfg(feature = "merge_request_approvals")]
+#[rustfmt::skip]
+pub mod merge_request_approvals;
+/// Merge trains of a project (doc/api/merge_trains.md).
+#[cfg(feature = "merge_trains")]
+#[rustfmt::skip]
+pub mod merge_trains;
+/// External status checks of projects and merge requests (doc/api/status_checks.md).
+#[cfg(feature = "status_checks")]
+#[rustfmt::skip]
+pub mod status_checks;
+/// Epics of a group (deprecated in GitLab 17.0, planned for removal in API v5). From doc/api/epics.md.
+#[cfg(feature = "epics")]
+#[rustfmt::skip]
+pub mod epics;
+/// Issues assigned to an epic. From doc/api/epic_issues.md.
+#[cfg(feature = "epic_issues")]
+#[rustfmt::skip]
+pub mod epic_issues;
+/// Parent-child relationships between epics. From doc/api/epic_links.md.
+#[cfg(feature = "epic_links")]
+#[rustfmt::skip]
+pub mod epic_links;
+/// Two-way relations between epics. From doc/api/linked_epics.md.
+#[cfg(feature = "linked_epics")]
+#[rustfmt::skip]
+pub mod linked_epics;
+/// Epic boards of a group and their lists. From doc/api/group_epic_boards.md.
+#[cfg(feature = "group_epic_boards")]
+#[rustfmt::skip]
+pub mod group_epic_boards;
+/// Group-level protected environments, by deployment tier. From doc/api/group_protected_environments.md.
+#[cfg(feature = "group_protected_environments")]
+#[rustfmt::skip]
+pub mod group_protected_environments;
+/// Protected environments of a project. From doc/api/protected_environments.md.
+#[cfg(feature = "protected_environments2")]
+#[rustfmt::skip]
+pub mod protected_environments2;
+/// Push rules of a group. From doc/api/group_push_rules.md.
+#[cfg(feature = "group_push_rules")]
+#[rustfmt::skip]
+pub mod group_push_rules;
+/// Push rules of a project. From doc/api/project_push_rules.md.
+#[cfg(feature = "project_push_rules")]
+#[rustfmt::skip]
+pub mod project_push_rules;
+/// Global, group and project notification settings. From doc/api/notification_settings.md.
+#[cfg(feature = "notification_settings")]
+#[rustfmt::skip]
+pub mod notification_settings;
 pub use runtime::IdOrPath;
 pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
 pub use runtime::{CrossOrigin, RedirectPolicy};

@@ -877,6 +877,208 @@ impl crate::Client {
             ),
         )
     }
+    /// Get merge request dependencies
+    ///
+    /// Shows information about the merge request dependencies that must be resolved before merging. If the user does not have access to the blocking merge request, no `blocking_merge_request` attribute is returned.
+    ///
+    /// `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/blocks`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `merge_request_iid`: The internal ID of the merge request.
+    ///
+    /// Returns, on success (200): The merge request dependencies.
+    ///
+    /// Optional parameters are set on the returned [`ListMergeRequestDependencies`].
+    pub fn list_merge_request_dependencies(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+    ) -> ListMergeRequestDependencies<'_> {
+        ListMergeRequestDependencies(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/blocks",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
+    }
+    /// Create a merge request dependency
+    ///
+    /// `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/blocks`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `merge_request_iid`: The internal ID of the merge request.
+    /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): The dependency was created.
+    pub fn create_merge_request_dependency(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        body: impl Into<types::CreateMergeRequestDependencyBody>,
+    ) -> CreateMergeRequestDependency<'_> {
+        CreateMergeRequestDependency(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/merge_requests/{}/blocks",
+                    &[
+                        &Into::<runtime::IdOrPath>::into(id),
+                        &Into::<i64>::into(merge_request_iid),
+                    ],
+                )
+                .json_body(&Into::<types::CreateMergeRequestDependencyBody>::into(body)),
+        )
+    }
+    /// Delete a merge request dependency
+    ///
+    /// `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/blocks/{block_id}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `merge_request_iid`: The internal ID of the merge request.
+    /// - `block_id`: The internal ID of the block.
+    ///
+    /// Returns, on success (204): The dependency was deleted.
+    pub fn delete_merge_request_dependency(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+        block_id: impl Into<i64>,
+    ) -> DeleteMergeRequestDependency<'_> {
+        DeleteMergeRequestDependency(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/merge_requests/{}/blocks/{}",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                    &Into::<i64>::into(block_id),
+                ],
+            ),
+        )
+    }
+    /// Get merge request blocked MRs
+    ///
+    /// Shows information about the merge requests blocked by the current merge request.
+    ///
+    /// `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/blockees`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `merge_request_iid`: The internal ID of the merge request.
+    ///
+    /// Returns, on success (200): The dependencies in which this merge request is the blocking one.
+    ///
+    /// Optional parameters are set on the returned [`ListMergeRequestBlockees`].
+    pub fn list_merge_request_blockees(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+    ) -> ListMergeRequestBlockees<'_> {
+        ListMergeRequestBlockees(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/merge_requests/{}/blockees",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
+    }
+    /// Subscribe to a merge request
+    ///
+    /// Subscribes the authenticated user to a merge request to receive notification. If the user is already subscribed to the merge request, the endpoint returns the status code HTTP 304 Not Modified.
+    ///
+    /// `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/subscribe`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `merge_request_iid`: The internal ID of the merge request.
+    ///
+    /// Returns, on success (201): The merge request.
+    pub fn subscribe_to_merge_request(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+    ) -> SubscribeToMergeRequest<'_> {
+        SubscribeToMergeRequest(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/merge_requests/{}/subscribe",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
+    }
+    /// Unsubscribe from a merge request
+    ///
+    /// Unsubscribes the authenticated user from a merge request to not receive notifications from that merge request. If the user is not subscribed to the merge request, the endpoint returns the status code HTTP 304 Not Modified.
+    ///
+    /// `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/unsubscribe`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `merge_request_iid`: The internal ID of the merge request.
+    ///
+    /// Returns, on success (201): The merge request.
+    pub fn unsubscribe_from_merge_request(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+    ) -> UnsubscribeFromMergeRequest<'_> {
+        UnsubscribeFromMergeRequest(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/merge_requests/{}/unsubscribe",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
+    }
+    /// Create a to-do item
+    ///
+    /// Manually creates a to-do item for the current user on a merge request. If a to-do item already exists for the user on that merge request, this endpoint returns status code HTTP 304 Not Modified.
+    ///
+    /// `POST /api/v4/projects/{id}/merge_requests/{merge_request_iid}/todo`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `merge_request_iid`: The internal ID of the merge request.
+    ///
+    /// Returns, on success (201): The created to-do item.
+    pub fn create_merge_request_todo(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        merge_request_iid: impl Into<i64>,
+    ) -> CreateMergeRequestTodo<'_> {
+        CreateMergeRequestTodo(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/projects/{}/merge_requests/{}/todo",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(merge_request_iid),
+                ],
+            ),
+        )
+    }
 }
 runtime::operation!(
     #[doc =
@@ -2044,3 +2246,66 @@ impl ListMergeRequests<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
 }
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_merge_request_dependencies`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListMergeRequestDependencies, runtime::Paged < types::MergeRequestDependency >
+);
+impl ListMergeRequestDependencies<'_> {
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_merge_request_dependency`]. Send it with `.await`."]
+    CreateMergeRequestDependency, runtime::Json < Vec < types::MergeRequestDependency > >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_merge_request_dependency`]. Send it with `.await`."]
+    DeleteMergeRequestDependency, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_merge_request_blockees`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListMergeRequestBlockees, runtime::Paged < types::MergeRequestDependency >
+);
+impl ListMergeRequestBlockees<'_> {
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::subscribe_to_merge_request`]. Send it with `.await`."]
+    SubscribeToMergeRequest, runtime::Json < types::MergeRequest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::unsubscribe_from_merge_request`]. Send it with `.await`."]
+    UnsubscribeFromMergeRequest, runtime::Json < types::MergeRequest >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_merge_request_todo`]. Send it with `.await`."]
+    CreateMergeRequestTodo, runtime::Json < types::MergeRequestTodo >
+);

@@ -976,7 +976,7 @@ pub struct ApiEntitiesGroupDetail {
     pub shared_runners_minutes_limit: Option<i64>,
     pub extra_shared_runners_minutes_limit: Option<i64>,
     pub prevent_forking_outside_group: Option<::serde_json::Value>,
-    pub service_access_tokens_expiration_enforced: Option<::serde_json::Value>,
+    pub service_access_tokens_expiration_enforced: Option<bool>,
     pub membership_lock: Option<bool>,
     pub ip_restriction_ranges: Option<::serde_json::Value>,
     pub allowed_email_domains_list: Option<::serde_json::Value>,
@@ -4496,42 +4496,42 @@ pub struct ApiEntitiesMergeRequestBasic {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub merged_by: Option<ApiEntitiesUserBasic>,
     pub merge_user: Option<ApiEntitiesUserBasic>,
-    pub merged_at: Option<::serde_json::Value>,
+    pub merged_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub closed_by: Option<ApiEntitiesUserBasic>,
     pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub title_html: Option<::serde_json::Value>,
     pub description_html: Option<::serde_json::Value>,
     pub target_branch: Option<String>,
-    pub source_branch: Option<::serde_json::Value>,
-    pub user_notes_count: Option<::serde_json::Value>,
-    pub upvotes: Option<::serde_json::Value>,
-    pub downvotes: Option<::serde_json::Value>,
+    pub source_branch: Option<String>,
+    pub user_notes_count: Option<i64>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
     pub author: Option<ApiEntitiesUserBasic>,
     pub assignees: Option<Vec<ApiEntitiesUserBasic>>,
     pub assignee: Option<ApiEntitiesUserBasic>,
     pub reviewers: Option<Vec<ApiEntitiesUserBasic>>,
-    pub source_project_id: Option<::serde_json::Value>,
+    pub source_project_id: Option<i64>,
     pub target_project_id: Option<::serde_json::Value>,
     pub labels: Option<::serde_json::Value>,
-    pub draft: Option<::serde_json::Value>,
+    pub draft: Option<bool>,
     pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub work_in_progress: Option<::serde_json::Value>,
+    pub work_in_progress: Option<bool>,
     pub milestone: Option<ApiEntitiesMilestone>,
-    pub merge_when_pipeline_succeeds: Option<::serde_json::Value>,
-    pub merge_status: Option<::serde_json::Value>,
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    pub merge_status: Option<String>,
     pub detailed_merge_status: Option<::serde_json::Value>,
-    pub merge_after: Option<String>,
+    pub merge_after: Option<::serde_json::Value>,
     pub sha: Option<String>,
-    pub merge_commit_sha: Option<::serde_json::Value>,
-    pub squash_commit_sha: Option<::serde_json::Value>,
+    pub merge_commit_sha: Option<String>,
+    pub squash_commit_sha: Option<String>,
     pub discussion_locked: Option<bool>,
-    pub should_remove_source_branch: Option<::serde_json::Value>,
-    pub force_remove_source_branch: Option<::serde_json::Value>,
+    pub should_remove_source_branch: Option<bool>,
+    pub force_remove_source_branch: Option<bool>,
     pub prepared_at: Option<::serde_json::Value>,
     pub allow_collaboration: Option<bool>,
     pub allow_maintainer_to_push: Option<bool>,
-    pub reference: Option<::serde_json::Value>,
+    pub reference: Option<String>,
     pub references: Option<ApiEntitiesIssuableReferences>,
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
@@ -4546,8 +4546,8 @@ pub struct ApiEntitiesMergeRequestBasic {
 runtime::object!(
     read ApiEntitiesMergeRequestBasic { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at,
-    lenient), opt(title_html), opt(description_html), opt(target_branch),
+    opt(merged_by), opt(merge_user), opt(merged_at, lenient), opt(closed_by),
+    opt(closed_at, lenient), opt(title_html), opt(description_html), opt(target_branch),
     opt(source_branch), opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author),
     opt(assignees), opt(assignee), opt(reviewers), opt(source_project_id),
     opt(target_project_id), opt(labels), opt(draft), opt(imported), opt(imported_from),
@@ -4582,7 +4582,7 @@ pub struct ApiEntitiesMilestone {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub due_date: Option<::chrono::NaiveDate>,
-    pub start_date: Option<::serde_json::Value>,
+    pub start_date: Option<::chrono::NaiveDate>,
     pub expired: Option<bool>,
     pub web_url: Option<String>,
 }
@@ -4949,7 +4949,7 @@ pub struct ApiEntitiesMilestoneWithStats {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub due_date: Option<::chrono::NaiveDate>,
-    pub start_date: Option<::serde_json::Value>,
+    pub start_date: Option<::chrono::NaiveDate>,
     pub expired: Option<bool>,
     pub web_url: Option<String>,
     pub issue_stats: Option<ApiEntitiesMilestoneWithStatsIssueStats>,
@@ -7414,59 +7414,103 @@ pub struct ApiEntitiesConanPackageConanUploadUrls {
 }
 #[cfg(feature = "conan_packages")]
 runtime::object!(read ApiEntitiesConanPackageConanUploadUrls { opt(upload_urls) });
-/// Merge topics
+/// The email events enabled at the `custom` level.
 ///
-/// Schema `#/components/schemas/postApiV4TopicsMerge`.
-#[cfg(feature = "topics")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct MergeTopicBody {
-    /// ID of source project topic
-    pub source_topic_id: i64,
-    /// ID of target project topic
-    pub target_topic_id: i64,
-}
-#[cfg(feature = "topics")]
-runtime::object!(write MergeTopicBody { req(source_topic_id), req(target_topic_id) });
-/// Update a topic
-///
-/// Schema `#/components/schemas/putApiV4TopicsId`.
-#[cfg(feature = "full")]
+/// Schema `#/components/schemas/NotificationSettingEvents`.
+#[cfg(feature = "notification_settings")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTopicBody {
-    /// Slug (name)
-    pub name: Option<String>,
-    /// Title
-    pub title: Option<String>,
-    /// Description
-    pub description: Option<String>,
-    /// Avatar image for topic
-    pub avatar: Option<Vec<u8>>,
+pub struct NotificationSettingEvents {
+    pub new_note: Option<bool>,
+    pub new_issue: Option<bool>,
+    pub reopen_issue: Option<bool>,
+    pub close_issue: Option<bool>,
+    pub reassign_issue: Option<bool>,
+    pub issue_due: Option<bool>,
+    pub new_merge_request: Option<bool>,
+    pub push_to_merge_request: Option<bool>,
+    pub reopen_merge_request: Option<bool>,
+    pub close_merge_request: Option<bool>,
+    pub reassign_merge_request: Option<bool>,
+    pub merge_merge_request: Option<bool>,
+    pub failed_pipeline: Option<bool>,
+    pub fixed_pipeline: Option<bool>,
+    pub success_pipeline: Option<bool>,
+    pub moved_project: Option<bool>,
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    pub new_epic: Option<bool>,
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "notification_settings")]
 runtime::object!(
-    both UpdateTopicBody { opt(name), opt(title), opt(description), opt(avatar) }
+    read NotificationSettingEvents { opt(new_note), opt(new_issue), opt(reopen_issue),
+    opt(close_issue), opt(reassign_issue), opt(issue_due), opt(new_merge_request),
+    opt(push_to_merge_request), opt(reopen_merge_request), opt(close_merge_request),
+    opt(reassign_merge_request), opt(merge_merge_request), opt(failed_pipeline),
+    opt(fixed_pipeline), opt(success_pipeline), opt(moved_project),
+    opt(merge_when_pipeline_succeeds), opt(new_epic) }
 );
-/// Create a topic
+/// Notification settings: global (with `notification_email`) or of a group or project (with `events` when the level is `custom`).
 ///
-/// Schema `#/components/schemas/postApiV4Topics`.
-#[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateTopicBody {
-    /// Slug (name)
-    pub name: String,
-    /// Title
-    pub title: String,
-    /// Description
-    pub description: Option<String>,
-    /// Avatar image for topic
-    pub avatar: Option<Vec<u8>>,
-    /// The organization id for the topic
-    pub organization_id: Option<i64>,
+/// Schema `#/components/schemas/NotificationSetting`.
+#[cfg(feature = "notification_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotificationSetting {
+    /// The notification level: `disabled`, `participating`, `watch`, `global`, `mention` or `custom`.
+    pub level: Option<String>,
+    /// The email address to send notifications (global settings only).
+    pub notification_email: Option<String>,
+    pub events: Option<NotificationSettingEvents>,
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "notification_settings")]
 runtime::object!(
-    both CreateTopicBody { req(name), req(title), opt(description), opt(avatar),
-    opt(organization_id) }
+    read NotificationSetting { opt(level), opt(notification_email), opt(events) }
+);
+/// The push rules of a group or project.
+///
+/// Schema `#/components/schemas/PushRule`.
+#[cfg(any(feature = "group_push_rules", feature = "project_push_rules"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PushRule {
+    /// The ID of the push rule.
+    pub id: Option<i64>,
+    /// The ID of the project (project push rules only).
+    pub project_id: Option<i64>,
+    /// When the push rule was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Allow commits from users only if the committer email is one of their own verified emails.
+    pub commit_committer_check: Option<bool>,
+    /// Allow commits from users only if the commit author name is consistent with their GitLab account name.
+    pub commit_committer_name_check: Option<bool>,
+    /// Reject a commit when it's not signed.
+    pub reject_unsigned_commits: Option<bool>,
+    /// Reject a commit when it's not DCO certified.
+    pub reject_non_dco_commits: Option<bool>,
+    /// Allow only commit messages that match this regular expression.
+    pub commit_message_regex: Option<String>,
+    /// Reject commit messages matching this regular expression.
+    pub commit_message_negative_regex: Option<String>,
+    /// Allow only branch names that match this regular expression.
+    pub branch_name_regex: Option<String>,
+    /// Deny deleting a tag.
+    pub deny_delete_tag: Option<bool>,
+    /// Allow only GitLab users to author commits.
+    pub member_check: Option<bool>,
+    /// Reject files that are likely to contain secrets.
+    pub prevent_secrets: Option<bool>,
+    /// Allow only commit author emails that match this regular expression.
+    pub author_email_regex: Option<String>,
+    /// Reject filenames matching this regular expression.
+    pub file_name_regex: Option<String>,
+    /// Maximum file size (MB) allowed.
+    pub max_file_size: Option<i64>,
+}
+#[cfg(any(feature = "group_push_rules", feature = "project_push_rules"))]
+runtime::object!(
+    read PushRule { opt(id), opt(project_id), opt(created_at, lenient),
+    opt(commit_committer_check), opt(commit_committer_name_check),
+    opt(reject_unsigned_commits), opt(reject_non_dco_commits), opt(commit_message_regex),
+    opt(commit_message_negative_regex), opt(branch_name_regex), opt(deny_delete_tag),
+    opt(member_check), opt(prevent_secrets), opt(author_email_regex),
+    opt(file_name_regex), opt(max_file_size) }
 );
 /// Authorize Debian package upload
 ///
@@ -7682,12 +7726,12 @@ runtime::object!(read ApiEntitiesDeploymentsApprovalSummary { opt(rules) });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary {
     pub id: Option<i64>,
-    pub user_id: Option<::serde_json::Value>,
+    pub user_id: Option<i64>,
     pub group_id: Option<i64>,
     pub access_level: Option<::serde_json::Value>,
-    pub access_level_description: Option<::serde_json::Value>,
-    pub required_approvals: Option<::serde_json::Value>,
-    pub group_inheritance_type: Option<::serde_json::Value>,
+    pub access_level_description: Option<String>,
+    pub required_approvals: Option<i64>,
+    pub group_inheritance_type: Option<i64>,
     pub deployment_approvals: Option<Vec<ApiEntitiesDeploymentsApproval>>,
 }
 #[cfg(feature = "deployments")]
@@ -11895,10 +11939,10 @@ pub struct ApiEntitiesRelatedIssue {
     /// One of ["ISSUE", "INCIDENT", "TEST_CASE", "REQUIREMENT", "TASK", "TICKET"]
     pub r#type: Option<String>,
     pub assignee: Option<ApiEntitiesUserBasic>,
-    pub user_notes_count: Option<::serde_json::Value>,
+    pub user_notes_count: Option<i64>,
     pub merge_requests_count: Option<::serde_json::Value>,
-    pub upvotes: Option<::serde_json::Value>,
-    pub downvotes: Option<::serde_json::Value>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub confidential: Option<bool>,
     pub discussion_locked: Option<bool>,
@@ -11906,7 +11950,7 @@ pub struct ApiEntitiesRelatedIssue {
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
     pub task_completion_status: Option<::serde_json::Value>,
-    pub weight: Option<::serde_json::Value>,
+    pub weight: Option<i64>,
     pub blocking_issues_count: Option<::serde_json::Value>,
     pub has_tasks: Option<::serde_json::Value>,
     pub task_status: Option<::serde_json::Value>,
@@ -11914,12 +11958,12 @@ pub struct ApiEntitiesRelatedIssue {
     pub references: Option<ApiEntitiesIssuableReferences>,
     /// One of ["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
     pub severity: Option<String>,
-    pub subscribed: Option<::serde_json::Value>,
+    pub subscribed: Option<bool>,
     pub moved_to_id: Option<::serde_json::Value>,
     pub imported: Option<bool>,
     pub imported_from: Option<String>,
     pub service_desk_reply_to: Option<::serde_json::Value>,
-    pub epic_iid: Option<::serde_json::Value>,
+    pub epic_iid: Option<i64>,
     pub epic: Option<EpicBaseEntity>,
     pub iteration: Option<ApiEntitiesIteration>,
     pub health_status: Option<::serde_json::Value>,
@@ -11988,7 +12032,7 @@ pub struct ApiEntitiesIteration {
     pub state: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub start_date: Option<::serde_json::Value>,
+    pub start_date: Option<::chrono::NaiveDate>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub web_url: Option<String>,
 }
@@ -12074,10 +12118,10 @@ pub struct ApiEntitiesIssueBasic {
     /// One of ["ISSUE", "INCIDENT", "TEST_CASE", "REQUIREMENT", "TASK", "TICKET"]
     pub r#type: Option<String>,
     pub assignee: Option<ApiEntitiesUserBasic>,
-    pub user_notes_count: Option<::serde_json::Value>,
+    pub user_notes_count: Option<i64>,
     pub merge_requests_count: Option<::serde_json::Value>,
-    pub upvotes: Option<::serde_json::Value>,
-    pub downvotes: Option<::serde_json::Value>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub confidential: Option<bool>,
     pub discussion_locked: Option<bool>,
@@ -12085,7 +12129,7 @@ pub struct ApiEntitiesIssueBasic {
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
     pub task_completion_status: Option<::serde_json::Value>,
-    pub weight: Option<::serde_json::Value>,
+    pub weight: Option<i64>,
     pub blocking_issues_count: Option<::serde_json::Value>,
 }
 #[cfg(feature = "issue_links")]
@@ -12196,24 +12240,36 @@ pub struct AuthorizeProjectPackageMavenBody {
 }
 #[cfg(feature = "maven_packages")]
 runtime::object!(write AuthorizeProjectPackageMavenBody { req(path) });
-/// API_Entities_Projects_Topic model
+/// An access level allowed to approve deployments to a protected environment.
 ///
-/// Schema `#/components/schemas/API_Entities_Projects_Topic`.
-#[cfg(feature = "topics")]
+/// Schema `#/components/schemas/ProtectedEnvironmentApprovalRule`.
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApiEntitiesProjectsTopic {
+pub struct ProtectedEnvironmentApprovalRule {
+    /// The ID of the approval rule.
     pub id: Option<i64>,
-    pub name: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub total_projects_count: Option<::serde_json::Value>,
-    pub organization_id: Option<i64>,
-    pub avatar_url: Option<String>,
+    /// The ID of the user allowed to approve.
+    pub user_id: Option<i64>,
+    /// The ID of the group allowed to approve.
+    pub group_id: Option<i64>,
+    /// The access level: 30 (Developer), 40 (Maintainer) or 60 (Admin).
+    pub access_level: Option<i64>,
+    /// A description of the access level.
+    pub access_level_description: Option<String>,
+    /// The number of approvals required from this entity.
+    pub required_approvals: Option<i64>,
+    /// 0: direct group membership only (default); 1: all inherited groups.
+    pub group_inheritance_type: Option<i64>,
 }
-#[cfg(feature = "topics")]
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
 runtime::object!(
-    read ApiEntitiesProjectsTopic { opt(id), opt(name), opt(title), opt(description),
-    opt(total_projects_count), opt(organization_id), opt(avatar_url) }
+    read ProtectedEnvironmentApprovalRule { opt(id), opt(user_id), opt(group_id),
+    opt(access_level), opt(access_level_description), opt(required_approvals),
+    opt(group_inheritance_type) }
 );
 /// Adds a member to a group or project.
 ///
@@ -12322,7 +12378,7 @@ pub struct EeApiEntitiesMergeRequestApprovalStateRule {
     pub users: Option<Vec<ApiEntitiesUserBasic>>,
     pub groups: Option<Vec<ApiEntitiesGroup>>,
     pub contains_hidden_groups: Option<bool>,
-    pub report_type: Option<::serde_json::Value>,
+    pub report_type: Option<String>,
     pub section: Option<String>,
     pub source_rule: Option<EeApiEntitiesMergeRequestApprovalRuleSourceRule>,
     pub overridden: Option<bool>,
@@ -12504,42 +12560,42 @@ pub struct ApiEntitiesMergeRequest {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub merged_by: Option<ApiEntitiesUserBasic>,
     pub merge_user: Option<ApiEntitiesUserBasic>,
-    pub merged_at: Option<::serde_json::Value>,
+    pub merged_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub closed_by: Option<ApiEntitiesUserBasic>,
     pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub title_html: Option<::serde_json::Value>,
     pub description_html: Option<::serde_json::Value>,
     pub target_branch: Option<String>,
-    pub source_branch: Option<::serde_json::Value>,
-    pub user_notes_count: Option<::serde_json::Value>,
-    pub upvotes: Option<::serde_json::Value>,
-    pub downvotes: Option<::serde_json::Value>,
+    pub source_branch: Option<String>,
+    pub user_notes_count: Option<i64>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
     pub author: Option<ApiEntitiesUserBasic>,
     pub assignees: Option<Vec<ApiEntitiesUserBasic>>,
     pub assignee: Option<ApiEntitiesUserBasic>,
     pub reviewers: Option<Vec<ApiEntitiesUserBasic>>,
-    pub source_project_id: Option<::serde_json::Value>,
+    pub source_project_id: Option<i64>,
     pub target_project_id: Option<::serde_json::Value>,
     pub labels: Option<::serde_json::Value>,
-    pub draft: Option<::serde_json::Value>,
+    pub draft: Option<bool>,
     pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub work_in_progress: Option<::serde_json::Value>,
+    pub work_in_progress: Option<bool>,
     pub milestone: Option<ApiEntitiesMilestone>,
-    pub merge_when_pipeline_succeeds: Option<::serde_json::Value>,
-    pub merge_status: Option<::serde_json::Value>,
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    pub merge_status: Option<String>,
     pub detailed_merge_status: Option<::serde_json::Value>,
-    pub merge_after: Option<String>,
+    pub merge_after: Option<::serde_json::Value>,
     pub sha: Option<String>,
-    pub merge_commit_sha: Option<::serde_json::Value>,
-    pub squash_commit_sha: Option<::serde_json::Value>,
+    pub merge_commit_sha: Option<String>,
+    pub squash_commit_sha: Option<String>,
     pub discussion_locked: Option<bool>,
-    pub should_remove_source_branch: Option<::serde_json::Value>,
-    pub force_remove_source_branch: Option<::serde_json::Value>,
+    pub should_remove_source_branch: Option<bool>,
+    pub force_remove_source_branch: Option<bool>,
     pub prepared_at: Option<::serde_json::Value>,
     pub allow_collaboration: Option<bool>,
     pub allow_maintainer_to_push: Option<bool>,
-    pub reference: Option<::serde_json::Value>,
+    pub reference: Option<String>,
     pub references: Option<ApiEntitiesIssuableReferences>,
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
@@ -12549,11 +12605,11 @@ pub struct ApiEntitiesMergeRequest {
     pub has_conflicts: Option<::serde_json::Value>,
     pub blocking_discussions_resolved: Option<::serde_json::Value>,
     pub approvals_before_merge: Option<i64>,
-    pub subscribed: Option<::serde_json::Value>,
+    pub subscribed: Option<bool>,
     pub changes_count: Option<::serde_json::Value>,
-    pub latest_build_started_at: Option<::serde_json::Value>,
-    pub latest_build_finished_at: Option<::serde_json::Value>,
-    pub first_deployed_to_production_at: Option<::serde_json::Value>,
+    pub latest_build_started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub latest_build_finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub first_deployed_to_production_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub pipeline: Option<ApiEntitiesCiPipelineBasic>,
     pub head_pipeline: Option<ApiEntitiesCiPipeline>,
     pub diff_refs: Option<ApiEntitiesDiffRefs>,
@@ -12567,8 +12623,8 @@ pub struct ApiEntitiesMergeRequest {
 runtime::object!(
     read ApiEntitiesMergeRequest { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at,
-    lenient), opt(title_html), opt(description_html), opt(target_branch),
+    opt(merged_by), opt(merge_user), opt(merged_at, lenient), opt(closed_by),
+    opt(closed_at, lenient), opt(title_html), opt(description_html), opt(target_branch),
     opt(source_branch), opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author),
     opt(assignees), opt(assignee), opt(reviewers), opt(source_project_id),
     opt(target_project_id), opt(labels), opt(draft), opt(imported), opt(imported_from),
@@ -12580,8 +12636,8 @@ runtime::object!(
     opt(references), opt(web_url), opt(time_stats), opt(squash), opt(squash_on_merge),
     opt(task_completion_status), opt(has_conflicts), opt(blocking_discussions_resolved),
     opt(approvals_before_merge), opt(subscribed), opt(changes_count),
-    opt(latest_build_started_at), opt(latest_build_finished_at),
-    opt(first_deployed_to_production_at), opt(pipeline), opt(head_pipeline),
+    opt(latest_build_started_at, lenient), opt(latest_build_finished_at, lenient),
+    opt(first_deployed_to_production_at, lenient), opt(pipeline), opt(head_pipeline),
     opt(diff_refs), opt(merge_error), opt(rebase_in_progress),
     opt(diverged_commits_count), opt(first_contribution), opt(user) }
 );
@@ -12647,42 +12703,42 @@ pub struct ApiEntitiesMergeRequestChanges {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub merged_by: Option<ApiEntitiesUserBasic>,
     pub merge_user: Option<ApiEntitiesUserBasic>,
-    pub merged_at: Option<::serde_json::Value>,
+    pub merged_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub closed_by: Option<ApiEntitiesUserBasic>,
     pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub title_html: Option<::serde_json::Value>,
     pub description_html: Option<::serde_json::Value>,
     pub target_branch: Option<String>,
-    pub source_branch: Option<::serde_json::Value>,
-    pub user_notes_count: Option<::serde_json::Value>,
-    pub upvotes: Option<::serde_json::Value>,
-    pub downvotes: Option<::serde_json::Value>,
+    pub source_branch: Option<String>,
+    pub user_notes_count: Option<i64>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
     pub author: Option<ApiEntitiesUserBasic>,
     pub assignees: Option<Vec<ApiEntitiesUserBasic>>,
     pub assignee: Option<ApiEntitiesUserBasic>,
     pub reviewers: Option<Vec<ApiEntitiesUserBasic>>,
-    pub source_project_id: Option<::serde_json::Value>,
+    pub source_project_id: Option<i64>,
     pub target_project_id: Option<::serde_json::Value>,
     pub labels: Option<::serde_json::Value>,
-    pub draft: Option<::serde_json::Value>,
+    pub draft: Option<bool>,
     pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub work_in_progress: Option<::serde_json::Value>,
+    pub work_in_progress: Option<bool>,
     pub milestone: Option<ApiEntitiesMilestone>,
-    pub merge_when_pipeline_succeeds: Option<::serde_json::Value>,
-    pub merge_status: Option<::serde_json::Value>,
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    pub merge_status: Option<String>,
     pub detailed_merge_status: Option<::serde_json::Value>,
-    pub merge_after: Option<String>,
+    pub merge_after: Option<::serde_json::Value>,
     pub sha: Option<String>,
-    pub merge_commit_sha: Option<::serde_json::Value>,
-    pub squash_commit_sha: Option<::serde_json::Value>,
+    pub merge_commit_sha: Option<String>,
+    pub squash_commit_sha: Option<String>,
     pub discussion_locked: Option<bool>,
-    pub should_remove_source_branch: Option<::serde_json::Value>,
-    pub force_remove_source_branch: Option<::serde_json::Value>,
+    pub should_remove_source_branch: Option<bool>,
+    pub force_remove_source_branch: Option<bool>,
     pub prepared_at: Option<::serde_json::Value>,
     pub allow_collaboration: Option<bool>,
     pub allow_maintainer_to_push: Option<bool>,
-    pub reference: Option<::serde_json::Value>,
+    pub reference: Option<String>,
     pub references: Option<ApiEntitiesIssuableReferences>,
     pub web_url: Option<String>,
     pub time_stats: Option<ApiEntitiesIssuableTimeStats>,
@@ -12692,11 +12748,11 @@ pub struct ApiEntitiesMergeRequestChanges {
     pub has_conflicts: Option<::serde_json::Value>,
     pub blocking_discussions_resolved: Option<::serde_json::Value>,
     pub approvals_before_merge: Option<i64>,
-    pub subscribed: Option<::serde_json::Value>,
+    pub subscribed: Option<bool>,
     pub changes_count: Option<::serde_json::Value>,
-    pub latest_build_started_at: Option<::serde_json::Value>,
-    pub latest_build_finished_at: Option<::serde_json::Value>,
-    pub first_deployed_to_production_at: Option<::serde_json::Value>,
+    pub latest_build_started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub latest_build_finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub first_deployed_to_production_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub pipeline: Option<ApiEntitiesCiPipelineBasic>,
     pub head_pipeline: Option<ApiEntitiesCiPipeline>,
     pub diff_refs: Option<ApiEntitiesDiffRefs>,
@@ -12712,8 +12768,8 @@ pub struct ApiEntitiesMergeRequestChanges {
 runtime::object!(
     read ApiEntitiesMergeRequestChanges { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(merged_by), opt(merge_user), opt(merged_at), opt(closed_by), opt(closed_at,
-    lenient), opt(title_html), opt(description_html), opt(target_branch),
+    opt(merged_by), opt(merge_user), opt(merged_at, lenient), opt(closed_by),
+    opt(closed_at, lenient), opt(title_html), opt(description_html), opt(target_branch),
     opt(source_branch), opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author),
     opt(assignees), opt(assignee), opt(reviewers), opt(source_project_id),
     opt(target_project_id), opt(labels), opt(draft), opt(imported), opt(imported_from),
@@ -12725,8 +12781,8 @@ runtime::object!(
     opt(references), opt(web_url), opt(time_stats), opt(squash), opt(squash_on_merge),
     opt(task_completion_status), opt(has_conflicts), opt(blocking_discussions_resolved),
     opt(approvals_before_merge), opt(subscribed), opt(changes_count),
-    opt(latest_build_started_at), opt(latest_build_finished_at),
-    opt(first_deployed_to_production_at), opt(pipeline), opt(head_pipeline),
+    opt(latest_build_started_at, lenient), opt(latest_build_finished_at, lenient),
+    opt(first_deployed_to_production_at, lenient), opt(pipeline), opt(head_pipeline),
     opt(diff_refs), opt(merge_error), opt(rebase_in_progress),
     opt(diverged_commits_count), opt(first_contribution), opt(user), opt(changes),
     opt(overflow) }
@@ -12930,34 +12986,34 @@ runtime::object!(
     write PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize {
     opt(path), opt(status) }
 );
-/// API_Entities_Metadata model
+/// An access level allowed to deploy to a protected environment.
 ///
-/// Schema `#/components/schemas/API_Entities_Metadata`.
-#[cfg(feature = "metadata")]
+/// Schema `#/components/schemas/ProtectedEnvironmentDeployAccessLevel`.
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApiEntitiesMetadata {
-    pub version: Option<String>,
-    pub revision: Option<String>,
-    pub kas: Option<ApiEntitiesMetadataKas>,
-    pub enterprise: Option<bool>,
+pub struct ProtectedEnvironmentDeployAccessLevel {
+    /// The ID of the deploy access level.
+    pub id: Option<i64>,
+    /// The access level: 30 (Developer), 40 (Maintainer) or 60 (Admin).
+    pub access_level: Option<i64>,
+    /// A description of the access level.
+    pub access_level_description: Option<String>,
+    /// The ID of the user allowed to deploy.
+    pub user_id: Option<i64>,
+    /// The ID of the group allowed to deploy.
+    pub group_id: Option<i64>,
+    /// 0: direct group membership only (default); 1: all inherited groups.
+    pub group_inheritance_type: Option<i64>,
 }
-#[cfg(feature = "metadata")]
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
 runtime::object!(
-    read ApiEntitiesMetadata { opt(version), opt(revision), opt(kas), opt(enterprise) }
-);
-/// Schema `#/components/schemas/API_Entities_Metadata/properties/kas`.
-#[cfg(feature = "metadata")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApiEntitiesMetadataKas {
-    pub enabled: Option<bool>,
-    pub external_url: Option<String>,
-    pub external_k8s_proxy_url: Option<String>,
-    pub version: Option<String>,
-}
-#[cfg(feature = "metadata")]
-runtime::object!(
-    read ApiEntitiesMetadataKas { opt(enabled), opt(external_url = "externalUrl"),
-    opt(external_k8s_proxy_url = "externalK8sProxyUrl"), opt(version) }
+    read ProtectedEnvironmentDeployAccessLevel { opt(id), opt(access_level),
+    opt(access_level_description), opt(user_id), opt(group_id),
+    opt(group_inheritance_type) }
 );
 /// Create or Update the given tag for the given NPM package and version
 ///
@@ -13572,26 +13628,26 @@ runtime::object!(
 pub struct ApiEntitiesNote {
     pub id: Option<i64>,
     pub r#type: Option<String>,
-    pub body: Option<::serde_json::Value>,
-    pub attachment: Option<::serde_json::Value>,
+    pub body: Option<String>,
+    pub attachment: Option<String>,
     pub author: Option<ApiEntitiesUserBasic>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub system: Option<::serde_json::Value>,
-    pub noteable_id: Option<::serde_json::Value>,
+    pub system: Option<bool>,
+    pub noteable_id: Option<i64>,
     pub noteable_type: Option<::serde_json::Value>,
     pub project_id: Option<i64>,
     pub commit_id: Option<::serde_json::Value>,
     pub position: Option<::serde_json::Value>,
     pub resolvable: Option<::serde_json::Value>,
-    pub resolved: Option<::serde_json::Value>,
+    pub resolved: Option<bool>,
     pub resolved_by: Option<ApiEntitiesUserBasic>,
     pub resolved_at: Option<::serde_json::Value>,
     pub confidential: Option<bool>,
-    pub internal: Option<::serde_json::Value>,
+    pub internal: Option<bool>,
     pub imported: Option<bool>,
     pub imported_from: Option<String>,
-    pub noteable_iid: Option<::serde_json::Value>,
+    pub noteable_iid: Option<i64>,
     pub commands_changes: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "events", feature = "projects"))]
@@ -18041,7 +18097,8 @@ pub struct ApiEntitiesCiRunnerDetails {
     pub run_untagged: Option<bool>,
     pub locked: Option<bool>,
     pub maximum_timeout: Option<i64>,
-    pub access_level: Option<::serde_json::Value>,
+    /// The runner's access level: `not_protected` or `ref_protected`.
+    pub access_level: Option<ApiEntitiesCiRunnerDetailsAccessLevel>,
     pub version: Option<String>,
     pub revision: Option<String>,
     pub platform: Option<String>,
@@ -18058,6 +18115,27 @@ runtime::object!(
     opt(status), opt(tag_list), opt(run_untagged), opt(locked), opt(maximum_timeout),
     opt(access_level), opt(version), opt(revision), opt(platform), opt(architecture),
     opt(contacted_at), opt(maintenance_note), opt(projects), opt(groups) }
+);
+/// The runner's access level: `not_protected` or `ref_protected`.
+///
+/// Schema `#/components/schemas/API_Entities_Ci_RunnerDetails/properties/access_level`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "runners")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApiEntitiesCiRunnerDetailsAccessLevel {
+    /// `not_protected`
+    NotProtected,
+    /// `ref_protected`
+    RefProtected,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "runners")]
+runtime::string_enum!(
+    ApiEntitiesCiRunnerDetailsAccessLevel { NotProtected = "not_protected", RefProtected
+    = "ref_protected" }
 );
 /// Update runner's details
 ///
@@ -18418,28 +18496,45 @@ pub enum CreateJobArtifactBodyArtifactFormat {
 runtime::string_enum!(
     CreateJobArtifactBodyArtifactFormat { Raw = "raw", Zip = "zip", Gzip = "gzip" }
 );
-/// Trigger a global slack command
+/// A protected environment.
 ///
-/// Schema `#/components/schemas/postApiV4SlackTrigger`.
-#[cfg(feature = "slack")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct TriggerSlackBody {
-    /// Text of the slack command
-    pub text: String,
+/// Schema `#/components/schemas/ProtectedEnvironment`.
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectedEnvironment {
+    /// The name of the environment (for a group: its deployment tier).
+    pub name: Option<String>,
+    /// The access levels allowed to deploy.
+    pub deploy_access_levels: Option<Vec<ProtectedEnvironmentDeployAccessLevel>>,
+    /// The number of approvals required to deploy to this environment.
+    pub required_approval_count: Option<i64>,
+    /// The access levels allowed to approve.
+    pub approval_rules: Option<Vec<ProtectedEnvironmentApprovalRule>>,
 }
-#[cfg(feature = "slack")]
-runtime::object!(write TriggerSlackBody { req(text) });
-/// Import User Gists
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+runtime::object!(
+    read ProtectedEnvironment { opt(name), opt(deploy_access_levels),
+    opt(required_approval_count), opt(approval_rules) }
+);
+/// The label of an epic board list.
 ///
-/// Schema `#/components/schemas/postApiV4ImportGithubGists`.
-#[cfg(feature = "import")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateImportGithubGistBody {
-    /// GitHub personal access token
-    pub personal_access_token: String,
+/// Schema `#/components/schemas/EpicBoardListLabel`.
+#[cfg(feature = "group_epic_boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicBoardListLabel {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub color: Option<String>,
+    pub description: Option<String>,
 }
-#[cfg(feature = "import")]
-runtime::object!(write CreateImportGithubGistBody { req(personal_access_token) });
+#[cfg(feature = "group_epic_boards")]
+runtime::object!(
+    read EpicBoardListLabel { opt(id), opt(name), opt(color), opt(description) }
+);
 /// Create or Update the given tag for the given NPM package and version
 ///
 /// Schema `#/components/schemas/putApiV4PackagesNpmPackage*packageNameDistTagsTag`.
@@ -18876,13 +18971,28 @@ pub struct ApiEntitiesMembership {
     pub source_id: Option<::serde_json::Value>,
     pub source_name: Option<::serde_json::Value>,
     pub source_type: Option<::serde_json::Value>,
-    pub access_level: Option<::serde_json::Value>,
+    /// The access level: 10 (Guest), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner); a number, or its text as GitLab's docs show it.
+    pub access_level: Option<ApiEntitiesMembershipAccessLevel>,
 }
 #[cfg(feature = "users")]
 runtime::object!(
     read ApiEntitiesMembership { opt(source_id), opt(source_name), opt(source_type),
     opt(access_level) }
 );
+/// The access level: 10 (Guest), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner); a number, or its text as GitLab's docs show it.
+///
+/// Schema `#/components/schemas/API_Entities_Membership/properties/access_level`.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum ApiEntitiesMembershipAccessLevel {
+    /// The value as `Integer`.
+    Integer(i64),
+    /// The value as `String`.
+    String(String),
+    /// A value that is none of the declared variants, kept as JSON.
+    Other(::serde_json::Value),
+}
 /// API_Entities_ImpersonationToken model
 ///
 /// Schema `#/components/schemas/API_Entities_ImpersonationToken`.
@@ -21141,7 +21251,7 @@ runtime::object!(
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesUserCreditCardValidations {
-    pub user_id: Option<::serde_json::Value>,
+    pub user_id: Option<i64>,
     pub credit_card_validated_at: Option<::serde_json::Value>,
 }
 #[cfg(feature = "user")]
@@ -21174,7 +21284,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesUserPreferences {
     pub id: Option<i64>,
-    pub user_id: Option<::serde_json::Value>,
+    pub user_id: Option<i64>,
     pub view_diffs_file_by_file: Option<bool>,
     pub show_whitespace_in_diffs: Option<::serde_json::Value>,
     pub pass_user_identities_to_ci_jwt: Option<::serde_json::Value>,
@@ -21836,6 +21946,3033 @@ pub struct CancelImportGithubBody {
 }
 #[cfg(feature = "project_import_github")]
 runtime::object!(write CancelImportGithubBody { req(project_id) });
+/// Import User Gists
+///
+/// Schema `#/components/schemas/postApiV4ImportGithubGists`.
+#[cfg(feature = "import")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateImportGithubGistBody {
+    /// GitHub personal access token
+    pub personal_access_token: String,
+}
+#[cfg(feature = "import")]
+runtime::object!(write CreateImportGithubGistBody { req(personal_access_token) });
+/// Trigger a global slack command
+///
+/// Schema `#/components/schemas/postApiV4SlackTrigger`.
+#[cfg(feature = "slack")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriggerSlackBody {
+    /// Text of the slack command
+    pub text: String,
+}
+#[cfg(feature = "slack")]
+runtime::object!(write TriggerSlackBody { req(text) });
+/// API_Entities_Metadata model
+///
+/// Schema `#/components/schemas/API_Entities_Metadata`.
+#[cfg(feature = "metadata")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiEntitiesMetadata {
+    pub version: Option<String>,
+    pub revision: Option<String>,
+    pub kas: Option<ApiEntitiesMetadataKas>,
+    pub enterprise: Option<bool>,
+}
+#[cfg(feature = "metadata")]
+runtime::object!(
+    read ApiEntitiesMetadata { opt(version), opt(revision), opt(kas), opt(enterprise) }
+);
+/// Schema `#/components/schemas/API_Entities_Metadata/properties/kas`.
+#[cfg(feature = "metadata")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiEntitiesMetadataKas {
+    pub enabled: Option<bool>,
+    pub external_url: Option<String>,
+    pub external_k8s_proxy_url: Option<String>,
+    pub version: Option<String>,
+}
+#[cfg(feature = "metadata")]
+runtime::object!(
+    read ApiEntitiesMetadataKas { opt(enabled), opt(external_url = "externalUrl"),
+    opt(external_k8s_proxy_url = "externalK8sProxyUrl"), opt(version) }
+);
+/// API_Entities_Projects_Topic model
+///
+/// Schema `#/components/schemas/API_Entities_Projects_Topic`.
+#[cfg(feature = "topics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiEntitiesProjectsTopic {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub total_projects_count: Option<::serde_json::Value>,
+    pub organization_id: Option<i64>,
+    pub avatar_url: Option<String>,
+}
+#[cfg(feature = "topics")]
+runtime::object!(
+    read ApiEntitiesProjectsTopic { opt(id), opt(name), opt(title), opt(description),
+    opt(total_projects_count), opt(organization_id), opt(avatar_url) }
+);
+/// Create a topic
+///
+/// Schema `#/components/schemas/postApiV4Topics`.
+#[cfg(feature = "full")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTopicBody {
+    /// Slug (name)
+    pub name: String,
+    /// Title
+    pub title: String,
+    /// Description
+    pub description: Option<String>,
+    /// Avatar image for topic
+    pub avatar: Option<Vec<u8>>,
+    /// The organization id for the topic
+    pub organization_id: Option<i64>,
+}
+#[cfg(feature = "full")]
+runtime::object!(
+    both CreateTopicBody { req(name), req(title), opt(description), opt(avatar),
+    opt(organization_id) }
+);
+/// Update a topic
+///
+/// Schema `#/components/schemas/putApiV4TopicsId`.
+#[cfg(feature = "full")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateTopicBody {
+    /// Slug (name)
+    pub name: Option<String>,
+    /// Title
+    pub title: Option<String>,
+    /// Description
+    pub description: Option<String>,
+    /// Avatar image for topic
+    pub avatar: Option<Vec<u8>>,
+}
+#[cfg(feature = "full")]
+runtime::object!(
+    both UpdateTopicBody { opt(name), opt(title), opt(description), opt(avatar) }
+);
+/// Merge topics
+///
+/// Schema `#/components/schemas/postApiV4TopicsMerge`.
+#[cfg(feature = "topics")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeTopicBody {
+    /// ID of source project topic
+    pub source_topic_id: i64,
+    /// ID of target project topic
+    pub target_topic_id: i64,
+}
+#[cfg(feature = "topics")]
+runtime::object!(write MergeTopicBody { req(source_topic_id), req(target_topic_id) });
+/// A project issue.
+///
+/// Schema `#/components/schemas/Issue`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Issue {
+    /// The global ID of the issue.
+    pub id: Option<i64>,
+    /// The internal ID of the issue in its project.
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// `opened` or `closed`.
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub closed_by: Option<UserBasic>,
+    /// The issue's label names (with `with_labels_details=true`, the list endpoints return more details for each label: `:name`, `:color`, `:description`, `:description_html`, `:text_color`).
+    pub labels: Option<Vec<String>>,
+    pub milestone: Option<IssuesMilestone>,
+    pub assignees: Option<Vec<UserBasic>>,
+    /// Deprecated: shown as a single-sized array `assignees` to conform to the GitLab EE API.
+    pub assignee: Option<UserBasic>,
+    pub author: Option<UserBasic>,
+    pub r#type: Option<String>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
+    pub merge_requests_count: Option<i64>,
+    pub user_notes_count: Option<i64>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub imported: Option<bool>,
+    pub imported_from: Option<String>,
+    pub web_url: Option<String>,
+    pub references: Option<IssueReferences>,
+    pub time_stats: Option<IssueTimeStats>,
+    pub has_tasks: Option<bool>,
+    pub task_status: Option<String>,
+    pub confidential: Option<bool>,
+    pub discussion_locked: Option<bool>,
+    pub issue_type: Option<String>,
+    pub severity: Option<String>,
+    pub links: Option<IssueLinks>,
+    pub task_completion_status: Option<IssueTaskCompletionStatus>,
+    pub subscribed: Option<bool>,
+    pub moved_to_id: Option<i64>,
+    pub service_desk_reply_to: Option<String>,
+    pub blocking_issues_count: Option<i64>,
+    /// Issues created by users on GitLab Premium or Ultimate include the `weight` property.
+    pub weight: Option<i64>,
+    /// **Deprecated.** Deprecated and scheduled for removal in API version 5: use `iid` of the `epic` attribute instead.
+    pub epic_iid: Option<i64>,
+    /// Issues created by users on GitLab Premium or Ultimate include the `epic` property.
+    pub epic: Option<IssueEpic>,
+    /// Issues created by users on GitLab Premium or Ultimate include the `iteration` property.
+    pub iteration: Option<IssueIteration>,
+    /// Issues created by users on GitLab Ultimate include the `health_status` property (for example `on_track`, `at_risk`).
+    pub health_status: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read Issue { opt(id), opt(iid), opt(project_id), opt(title), opt(description),
+    opt(state), opt(created_at, lenient), opt(updated_at, lenient), opt(closed_at,
+    lenient), opt(closed_by), opt(labels), opt(milestone), opt(assignees), opt(assignee),
+    opt(author), opt(r#type = "type"), opt(upvotes), opt(downvotes),
+    opt(merge_requests_count), opt(user_notes_count), opt(due_date), opt(imported),
+    opt(imported_from), opt(web_url), opt(references), opt(time_stats), opt(has_tasks),
+    opt(task_status), opt(confidential), opt(discussion_locked), opt(issue_type),
+    opt(severity), opt(links = "_links"), opt(task_completion_status), opt(subscribed),
+    opt(moved_to_id), opt(service_desk_reply_to), opt(blocking_issues_count),
+    opt(weight), opt(epic_iid), opt(epic), opt(iteration), opt(health_status) }
+);
+/// A user, as GitLab shows one inside another resource.
+///
+/// Schema `#/components/schemas/UserBasic`.
+#[cfg(
+    any(
+        feature = "merge_requests",
+        feature = "issues",
+        feature = "discussions",
+        feature = "notes",
+        feature = "boards",
+        feature = "group_boards",
+        feature = "resource_iteration_events",
+        feature = "resource_label_events",
+        feature = "resource_state_events",
+        feature = "resource_weight_events",
+        feature = "search",
+        feature = "todos",
+        feature = "merge_request_approvals",
+        feature = "merge_trains",
+        feature = "epics",
+        feature = "epic_issues",
+        feature = "epic_links",
+        feature = "linked_epics"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserBasic {
+    /// The user's ID.
+    pub id: Option<i64>,
+    /// The user's username.
+    pub username: Option<String>,
+    /// The user's name.
+    pub name: Option<String>,
+    /// The user's state: `active`, `blocked`, …
+    pub state: Option<String>,
+    /// Whether the user is locked out.
+    pub locked: Option<bool>,
+    /// The URL of the user's avatar.
+    pub avatar_url: Option<String>,
+    /// The URL of the user's profile.
+    pub web_url: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "merge_requests",
+        feature = "issues",
+        feature = "discussions",
+        feature = "notes",
+        feature = "boards",
+        feature = "group_boards",
+        feature = "resource_iteration_events",
+        feature = "resource_label_events",
+        feature = "resource_state_events",
+        feature = "resource_weight_events",
+        feature = "search",
+        feature = "todos",
+        feature = "merge_request_approvals",
+        feature = "merge_trains",
+        feature = "epics",
+        feature = "epic_issues",
+        feature = "epic_links",
+        feature = "linked_epics"
+    )
+)]
+runtime::object!(
+    read UserBasic { opt(id), opt(username), opt(name), opt(state), opt(locked),
+    opt(avatar_url), opt(web_url) }
+);
+/// A milestone, as issues.md shows one inside an issue or merge request (local copy for this area).
+///
+/// Schema `#/components/schemas/IssuesMilestone`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesMilestone {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::chrono::NaiveDate>,
+    pub web_url: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssuesMilestone { opt(id), opt(iid), opt(project_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(closed_at, lenient), opt(due_date), opt(start_date), opt(web_url) }
+);
+/// An issue's references. `relative` is relative to the group or project of the issue being requested: fetched from its project it is the same as `short`; requested across groups or projects, the same as `full`.
+///
+/// Schema `#/components/schemas/IssueReferences`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueReferences {
+    pub short: Option<String>,
+    pub relative: Option<String>,
+    pub full: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(read IssueReferences { opt(short), opt(relative), opt(full) });
+/// Time tracking stats, in human-readable format (for example, `1h30m`) and in number of seconds.
+///
+/// Schema `#/components/schemas/IssueTimeStats`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueTimeStats {
+    /// The time estimate, in seconds.
+    pub time_estimate: Option<i64>,
+    /// The total time spent, in seconds.
+    pub total_time_spent: Option<i64>,
+    /// The time estimate in human-readable format.
+    pub human_time_estimate: Option<String>,
+    /// The total time spent in human-readable format.
+    pub human_total_time_spent: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssueTimeStats { opt(time_estimate), opt(total_time_spent),
+    opt(human_time_estimate), opt(human_total_time_spent) }
+);
+/// API links of an issue.
+///
+/// Schema `#/components/schemas/IssueLinks`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueLinks {
+    pub self_: Option<String>,
+    pub notes: Option<String>,
+    pub award_emoji: Option<String>,
+    pub project: Option<String>,
+    pub closed_as_duplicate_of: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssueLinks { opt(self_ = "self"), opt(notes), opt(award_emoji), opt(project),
+    opt(closed_as_duplicate_of) }
+);
+/// Schema `#/components/schemas/IssueTaskCompletionStatus`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueTaskCompletionStatus {
+    pub count: Option<i64>,
+    pub completed_count: Option<i64>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(read IssueTaskCompletionStatus { opt(count), opt(completed_count) });
+/// Issues created by users on GitLab Premium or Ultimate include the `epic` property.
+///
+/// Schema `#/components/schemas/Issue/properties/epic`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueEpic {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub group_id: Option<i64>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssueEpic { opt(id), opt(iid), opt(title), opt(url), opt(group_id) }
+);
+/// Issues created by users on GitLab Premium or Ultimate include the `iteration` property.
+///
+/// Schema `#/components/schemas/Issue/properties/iteration`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueIteration {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub sequence: Option<i64>,
+    pub group_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub start_date: Option<::chrono::NaiveDate>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub web_url: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssueIteration { opt(id), opt(iid), opt(sequence), opt(group_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(start_date), opt(due_date), opt(web_url) }
+);
+/// Issues count statistics.
+///
+/// Schema `#/components/schemas/IssueStatistics`.
+#[cfg(feature = "issues_statistics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueStatistics {
+    pub statistics: Option<IssueStatisticsStatistics>,
+}
+#[cfg(feature = "issues_statistics")]
+runtime::object!(read IssueStatistics { opt(statistics) });
+/// Schema `#/components/schemas/IssueStatistics/properties/statistics`.
+#[cfg(feature = "issues_statistics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueStatisticsStatistics {
+    pub counts: Option<IssueStatisticsStatisticsCounts>,
+}
+#[cfg(feature = "issues_statistics")]
+runtime::object!(read IssueStatisticsStatistics { opt(counts) });
+/// Schema `#/components/schemas/IssueStatistics/properties/statistics/properties/counts`.
+#[cfg(feature = "issues_statistics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueStatisticsStatisticsCounts {
+    pub all: Option<i64>,
+    pub closed: Option<i64>,
+    pub opened: Option<i64>,
+}
+#[cfg(feature = "issues_statistics")]
+runtime::object!(
+    read IssueStatisticsStatisticsCounts { opt(all), opt(closed), opt(opened) }
+);
+/// The user agent string and IP of the user who created the issue.
+///
+/// Schema `#/components/schemas/IssueUserAgentDetail`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueUserAgentDetail {
+    pub user_agent: Option<String>,
+    pub ip_address: Option<String>,
+    pub akismet_submitted: Option<bool>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssueUserAgentDetail { opt(user_agent), opt(ip_address), opt(akismet_submitted)
+    }
+);
+/// A screenshot of metric charts shown in an incident's Metrics tab.
+///
+/// Schema `#/components/schemas/IssueMetricImage`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueMetricImage {
+    pub id: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub filename: Option<String>,
+    pub file_path: Option<String>,
+    /// The URL to view more metric information.
+    pub url: Option<String>,
+    /// A description of the image or URL.
+    pub url_text: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssueMetricImage { opt(id), opt(created_at, lenient), opt(filename),
+    opt(file_path), opt(url), opt(url_text) }
+);
+/// A merge request, as issues.md shows one related to or closing an issue (local copy for this area).
+///
+/// Schema `#/components/schemas/IssuesMergeRequest`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesMergeRequest {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub closed_by: Option<UserBasic>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub target_branch: Option<String>,
+    pub source_branch: Option<String>,
+    pub user_notes_count: Option<i64>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
+    pub author: Option<UserBasic>,
+    pub assignee: Option<UserBasic>,
+    pub source_project_id: Option<i64>,
+    pub target_project_id: Option<i64>,
+    pub labels: Option<Vec<String>>,
+    pub draft: Option<bool>,
+    pub work_in_progress: Option<bool>,
+    pub milestone: Option<IssuesMilestone>,
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    pub merge_status: Option<String>,
+    pub sha: Option<String>,
+    pub merge_commit_sha: Option<String>,
+    pub squash_commit_sha: Option<String>,
+    pub discussion_locked: Option<bool>,
+    pub should_remove_source_branch: Option<bool>,
+    pub force_remove_source_branch: Option<bool>,
+    pub reference: Option<String>,
+    pub web_url: Option<String>,
+    pub references: Option<IssuesMergeRequestReferences>,
+    pub time_stats: Option<IssueTimeStats>,
+    pub squash: Option<bool>,
+    pub task_completion_status: Option<IssueTaskCompletionStatus>,
+    pub changes_count: Option<String>,
+    pub latest_build_started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub latest_build_finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub first_deployed_to_production_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub pipeline: Option<IssuesMergeRequestPipeline>,
+    pub head_pipeline: Option<IssuesMergeRequestHeadPipeline>,
+    pub diff_refs: Option<IssuesMergeRequestDiffRefs>,
+    pub merge_error: Option<String>,
+    pub user: Option<IssuesMergeRequestUser>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssuesMergeRequest { opt(id), opt(iid), opt(project_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(closed_by), opt(closed_at, lenient), opt(target_branch), opt(source_branch),
+    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(author), opt(assignee),
+    opt(source_project_id), opt(target_project_id), opt(labels), opt(draft),
+    opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
+    opt(merge_status), opt(sha), opt(merge_commit_sha), opt(squash_commit_sha),
+    opt(discussion_locked), opt(should_remove_source_branch),
+    opt(force_remove_source_branch), opt(reference), opt(web_url), opt(references),
+    opt(time_stats), opt(squash), opt(task_completion_status), opt(changes_count),
+    opt(latest_build_started_at, lenient), opt(latest_build_finished_at, lenient),
+    opt(first_deployed_to_production_at, lenient), opt(pipeline), opt(head_pipeline),
+    opt(diff_refs), opt(merge_error), opt(user) }
+);
+/// Schema `#/components/schemas/IssuesMergeRequest/properties/references`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesMergeRequestReferences {
+    pub short: Option<String>,
+    pub relative: Option<String>,
+    pub full: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssuesMergeRequestReferences { opt(short), opt(relative), opt(full) }
+);
+/// Schema `#/components/schemas/IssuesMergeRequest/properties/pipeline`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesMergeRequestPipeline {
+    pub id: Option<i64>,
+    pub sha: Option<String>,
+    pub r#ref: Option<String>,
+    pub status: Option<String>,
+    pub web_url: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssuesMergeRequestPipeline { opt(id), opt(sha), opt(r#ref = "ref"), opt(status),
+    opt(web_url) }
+);
+/// Schema `#/components/schemas/IssuesMergeRequest/properties/head_pipeline`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesMergeRequestHeadPipeline {
+    pub id: Option<i64>,
+    pub sha: Option<String>,
+    pub r#ref: Option<String>,
+    pub status: Option<String>,
+    pub web_url: Option<String>,
+    pub before_sha: Option<String>,
+    pub tag: Option<bool>,
+    pub yaml_errors: Option<String>,
+    pub user: Option<UserBasic>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub committed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub duration: Option<i64>,
+    pub coverage: Option<String>,
+    pub detailed_status: Option<IssuesMergeRequestHeadPipelineDetailedStatus>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssuesMergeRequestHeadPipeline { opt(id), opt(sha), opt(r#ref = "ref"),
+    opt(status), opt(web_url), opt(before_sha), opt(tag), opt(yaml_errors), opt(user),
+    opt(created_at, lenient), opt(updated_at, lenient), opt(started_at, lenient),
+    opt(finished_at, lenient), opt(committed_at, lenient), opt(duration), opt(coverage),
+    opt(detailed_status) }
+);
+/// Schema `#/components/schemas/IssuesMergeRequest/properties/head_pipeline/properties/detailed_status`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesMergeRequestHeadPipelineDetailedStatus {
+    pub icon: Option<String>,
+    pub text: Option<String>,
+    pub label: Option<String>,
+    pub group: Option<String>,
+    pub tooltip: Option<String>,
+    pub has_details: Option<bool>,
+    pub details_path: Option<String>,
+    pub illustration: Option<String>,
+    pub favicon: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssuesMergeRequestHeadPipelineDetailedStatus { opt(icon), opt(text), opt(label),
+    opt(group), opt(tooltip), opt(has_details), opt(details_path), opt(illustration),
+    opt(favicon) }
+);
+/// Schema `#/components/schemas/IssuesMergeRequest/properties/diff_refs`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesMergeRequestDiffRefs {
+    pub base_sha: Option<String>,
+    pub head_sha: Option<String>,
+    pub start_sha: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read IssuesMergeRequestDiffRefs { opt(base_sha), opt(head_sha), opt(start_sha) }
+);
+/// Schema `#/components/schemas/IssuesMergeRequest/properties/user`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesMergeRequestUser {
+    pub can_merge: Option<bool>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(read IssuesMergeRequestUser { opt(can_merge) });
+/// A project or group label. Group labels have no `priority` and `is_project_label`.
+///
+/// Schema `#/components/schemas/Label`.
+#[cfg(any(feature = "labels", feature = "group_labels"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Label {
+    /// The ID of the label.
+    pub id: Option<i64>,
+    /// The name of the label.
+    pub name: Option<String>,
+    /// The color of the label, in 6-digit hex notation with leading '#' sign (for example, #FFAABB).
+    pub color: Option<String>,
+    /// The color of the label's text, in 6-digit hex notation with leading '#' sign.
+    pub text_color: Option<String>,
+    /// The description of the label.
+    pub description: Option<String>,
+    /// The description of the label, rendered as HTML.
+    pub description_html: Option<String>,
+    /// The number of open issues with this label.
+    pub open_issues_count: Option<i64>,
+    /// The number of closed issues with this label.
+    pub closed_issues_count: Option<i64>,
+    /// The number of open merge requests with this label.
+    pub open_merge_requests_count: Option<i64>,
+    /// Whether the authenticated user is subscribed to the label.
+    pub subscribed: Option<bool>,
+    /// The priority of the label (project labels only); `null` when it has none.
+    pub priority: Option<i64>,
+    /// Whether the label is a project label (`false`: a label of one of the project's groups).
+    pub is_project_label: Option<bool>,
+}
+#[cfg(any(feature = "labels", feature = "group_labels"))]
+runtime::object!(
+    read Label { opt(id), opt(name), opt(color), opt(text_color), opt(description),
+    opt(description_html), opt(open_issues_count), opt(closed_issues_count),
+    opt(open_merge_requests_count), opt(subscribed), opt(priority), opt(is_project_label)
+    }
+);
+/// A project or group milestone. Project milestones have `project_id`, group milestones `group_id`.
+///
+/// Schema `#/components/schemas/Milestone`.
+#[cfg(any(feature = "milestones", feature = "group_milestones"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Milestone {
+    /// The ID of the milestone.
+    pub id: Option<i64>,
+    /// The internal ID of the milestone in its project or group.
+    pub iid: Option<i64>,
+    /// The ID of the milestone's project (project milestones only).
+    pub project_id: Option<i64>,
+    /// The ID of the milestone's group (group milestones only).
+    pub group_id: Option<i64>,
+    /// The title of the milestone.
+    pub title: Option<String>,
+    /// The description of the milestone.
+    pub description: Option<String>,
+    /// The due date of the milestone (`YYYY-MM-DD`).
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// The start date of the milestone (`YYYY-MM-DD`).
+    pub start_date: Option<::chrono::NaiveDate>,
+    /// The state of the milestone: `active` or `closed`.
+    pub state: Option<String>,
+    /// When the milestone was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the milestone was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether the milestone's due date has passed.
+    pub expired: Option<bool>,
+    /// The URL of the milestone.
+    pub web_url: Option<String>,
+}
+#[cfg(any(feature = "milestones", feature = "group_milestones"))]
+runtime::object!(
+    read Milestone { opt(id), opt(iid), opt(project_id), opt(group_id), opt(title),
+    opt(description), opt(due_date), opt(start_date), opt(state), opt(updated_at,
+    lenient), opt(created_at, lenient), opt(expired), opt(web_url) }
+);
+/// A note (comment) on an issue, merge request, commit, snippet or epic, including system notes; also an individual item (`DiscussionNote`, `DiffNote`) of a discussion.
+///
+/// Schema `#/components/schemas/Note`.
+#[cfg(any(feature = "discussions", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Note {
+    /// The ID of the note.
+    pub id: Option<i64>,
+    /// The note's type: `DiscussionNote` for an item of a thread, `DiffNote` for a diff comment, null for a single comment.
+    pub r#type: Option<String>,
+    /// The content of the note.
+    pub body: Option<String>,
+    /// The note's attachment.
+    pub attachment: Option<String>,
+    pub author: Option<UserBasic>,
+    /// When the note was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the note was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether this is a system note, about changes to the object (for example, when an assignee changes).
+    pub system: Option<bool>,
+    /// The ID of the object the note is attached to.
+    pub noteable_id: Option<i64>,
+    /// The type of the object the note is attached to: `Issue`, `MergeRequest`, `Snippet`, `Epic` or `Commit`.
+    pub noteable_type: Option<String>,
+    /// The ID of the project.
+    pub project_id: Option<i64>,
+    /// The IID of the object the note is attached to.
+    pub noteable_iid: Option<i64>,
+    /// For diff comments on a merge request, the SHA of the commit the note is on.
+    pub commit_id: Option<String>,
+    pub position: Option<NotePosition>,
+    /// Whether the note can be resolved.
+    pub resolvable: Option<bool>,
+    /// Whether the note is resolved.
+    pub resolved: Option<bool>,
+    /// The user who resolved the note.
+    pub resolved_by: Option<UserBasic>,
+    /// When the note was resolved.
+    pub resolved_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The confidential flag of the note (deprecated, renamed to `internal`).
+    pub confidential: Option<bool>,
+    /// The internal flag of the note.
+    pub internal: Option<bool>,
+    /// Whether the note was imported.
+    pub imported: Option<bool>,
+    /// Where the note was imported from (`none` when it was not).
+    pub imported_from: Option<String>,
+}
+#[cfg(any(feature = "discussions", feature = "notes"))]
+runtime::object!(
+    read Note { opt(id), opt(r#type = "type"), opt(body), opt(attachment), opt(author),
+    opt(created_at, lenient), opt(updated_at, lenient), opt(system), opt(noteable_id),
+    opt(noteable_type), opt(project_id), opt(noteable_iid), opt(commit_id),
+    opt(position), opt(resolvable), opt(resolved), opt(resolved_by), opt(resolved_at,
+    lenient), opt(confidential), opt(internal), opt(imported), opt(imported_from) }
+);
+/// The position of a diff comment (`DiffNote`).
+///
+/// Schema `#/components/schemas/NotePosition`.
+#[cfg(any(feature = "discussions", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotePosition {
+    /// Base commit SHA in the source branch.
+    pub base_sha: Option<String>,
+    /// SHA referencing commit in target branch.
+    pub start_sha: Option<String>,
+    /// SHA referencing HEAD of this merge request.
+    pub head_sha: Option<String>,
+    /// File path before change.
+    pub old_path: Option<String>,
+    /// File path after change.
+    pub new_path: Option<String>,
+    /// Type of the position reference.
+    pub position_type: Option<NotePositionPositionType>,
+    /// For `text` diff notes, the line number before change.
+    pub old_line: Option<i64>,
+    /// For `text` diff notes, the line number after change.
+    pub new_line: Option<i64>,
+    pub line_range: Option<NoteLineRange>,
+}
+#[cfg(any(feature = "discussions", feature = "notes"))]
+runtime::object!(
+    read NotePosition { opt(base_sha), opt(start_sha), opt(head_sha), opt(old_path),
+    opt(new_path), opt(position_type), opt(old_line), opt(new_line), opt(line_range) }
+);
+/// Type of the position reference.
+///
+/// Schema `#/components/schemas/NotePosition/properties/position_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "discussions", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NotePositionPositionType {
+    /// `text`
+    Text,
+    /// `image`
+    Image,
+    /// `file`
+    File,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "discussions", feature = "notes"))]
+runtime::string_enum!(
+    NotePositionPositionType { Text = "text", Image = "image", File = "file" }
+);
+/// Line range of a multi-line diff note.
+///
+/// Schema `#/components/schemas/NoteLineRange`.
+#[cfg(any(feature = "discussions", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoteLineRange {
+    pub start: Option<NoteLineRangeEnd>,
+    pub end: Option<NoteLineRangeEnd>,
+}
+#[cfg(any(feature = "discussions", feature = "notes"))]
+runtime::object!(read NoteLineRange { opt(start), opt(end) });
+/// The starting or ending line of a multi-line diff note.
+///
+/// Schema `#/components/schemas/NoteLineRangeEnd`.
+#[cfg(any(feature = "discussions", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoteLineRangeEnd {
+    /// Line code of the line, of the form `<SHA>_<old>_<new>`: the SHA1 hash of the filename, the line number before the change and the line number after it.
+    pub line_code: Option<String>,
+    /// `new` for lines added by the commit, otherwise `old`.
+    pub r#type: Option<NoteLineRangeEndType>,
+}
+#[cfg(any(feature = "discussions", feature = "notes"))]
+runtime::object!(read NoteLineRangeEnd { opt(line_code), opt(r#type = "type") });
+/// `new` for lines added by the commit, otherwise `old`.
+///
+/// Schema `#/components/schemas/NoteLineRangeEnd/properties/type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "discussions", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NoteLineRangeEndType {
+    /// `new`
+    New,
+    /// `old`
+    Old,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "discussions", feature = "notes"))]
+runtime::string_enum!(NoteLineRangeEndType { New = "new", Old = "old" });
+/// A discussion (thread): a collection of notes on an issue, merge request, commit, snippet or epic.
+///
+/// Schema `#/components/schemas/Discussion`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Discussion {
+    /// The ID of the discussion.
+    pub id: Option<String>,
+    /// Whether the discussion is a single comment rather than a thread.
+    pub individual_note: Option<bool>,
+    /// The notes of the discussion.
+    pub notes: Option<Vec<Note>>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(read Discussion { opt(id), opt(individual_note), opt(notes) });
+/// An issue board of a project or a group.
+///
+/// Schema `#/components/schemas/Board`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Board {
+    /// The ID of the board.
+    pub id: Option<i64>,
+    /// The name of the board.
+    pub name: Option<String>,
+    /// The project of a project issue board (`null` for a group issue board).
+    pub project: Option<BoardProject>,
+    /// The group of a group issue board (`null` for a project issue board).
+    pub group: Option<BoardGroup>,
+    /// The milestone the board is scoped to.
+    pub milestone: Option<BoardMilestone>,
+    /// The assignee the board is scoped to.
+    pub assignee: Option<UserBasic>,
+    /// The labels the board is scoped to.
+    pub labels: Option<Vec<BoardLabelsItem>>,
+    /// The weight the board is scoped to.
+    pub weight: Option<i64>,
+    /// The board's lists.
+    pub lists: Option<Vec<BoardList>>,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(
+    read Board { opt(id), opt(name), opt(project), opt(group), opt(milestone),
+    opt(assignee), opt(labels), opt(weight), opt(lists) }
+);
+/// The project of a project issue board (`null` for a group issue board).
+///
+/// Schema `#/components/schemas/Board/properties/project`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoardProject {
+    /// The ID of the project.
+    pub id: Option<i64>,
+    /// The name of the project.
+    pub name: Option<String>,
+    pub name_with_namespace: Option<String>,
+    pub path: Option<String>,
+    pub path_with_namespace: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub default_branch: Option<String>,
+    /// Deprecated: use `topics` instead.
+    pub tag_list: Option<Vec<String>>,
+    pub topics: Option<Vec<String>>,
+    pub ssh_url_to_repo: Option<String>,
+    pub http_url_to_repo: Option<String>,
+    pub web_url: Option<String>,
+    pub readme_url: Option<String>,
+    pub avatar_url: Option<String>,
+    pub star_count: Option<i64>,
+    pub forks_count: Option<i64>,
+    pub last_activity_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(
+    read BoardProject { opt(id), opt(name), opt(name_with_namespace), opt(path),
+    opt(path_with_namespace), opt(created_at, lenient), opt(default_branch),
+    opt(tag_list), opt(topics), opt(ssh_url_to_repo), opt(http_url_to_repo),
+    opt(web_url), opt(readme_url), opt(avatar_url), opt(star_count), opt(forks_count),
+    opt(last_activity_at, lenient) }
+);
+/// The group of a group issue board (`null` for a project issue board).
+///
+/// Schema `#/components/schemas/Board/properties/group`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoardGroup {
+    /// The ID of the group.
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub web_url: Option<String>,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(read BoardGroup { opt(id), opt(name), opt(web_url) });
+/// The milestone the board is scoped to.
+///
+/// Schema `#/components/schemas/Board/properties/milestone`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoardMilestone {
+    /// The ID of the milestone.
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::chrono::NaiveDate>,
+    pub web_url: Option<String>,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(
+    read BoardMilestone { opt(id), opt(iid), opt(project_id), opt(group_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(due_date), opt(start_date), opt(web_url) }
+);
+/// Schema `#/components/schemas/Board/properties/labels/items`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoardLabelsItem {
+    /// The ID of the label.
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub color: Option<String>,
+    pub description: Option<String>,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(
+    read BoardLabelsItem { opt(id), opt(name), opt(color), opt(description) }
+);
+/// A list of an issue board.
+///
+/// Schema `#/components/schemas/BoardList`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoardList {
+    /// The ID of the list.
+    pub id: Option<i64>,
+    /// The label of a label list (`null` for other list types).
+    pub label: Option<BoardListLabel>,
+    /// The milestone of a milestone list.
+    pub milestone: Option<BoardListMilestone>,
+    /// The position of the list.
+    pub position: Option<i64>,
+    pub max_issue_count: Option<i64>,
+    pub max_issue_weight: Option<i64>,
+    pub limit_metric: Option<String>,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(
+    read BoardList { opt(id), opt(label), opt(milestone), opt(position),
+    opt(max_issue_count), opt(max_issue_weight), opt(limit_metric) }
+);
+/// The label of a label list (`null` for other list types).
+///
+/// Schema `#/components/schemas/BoardList/properties/label`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoardListLabel {
+    /// The name of the label.
+    pub name: Option<String>,
+    pub color: Option<String>,
+    pub description: Option<String>,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(read BoardListLabel { opt(name), opt(color), opt(description) });
+/// The milestone of a milestone list.
+///
+/// Schema `#/components/schemas/BoardList/properties/milestone`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoardListMilestone {
+    /// The ID of the milestone.
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub group_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::chrono::NaiveDate>,
+    pub web_url: Option<String>,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(
+    read BoardListMilestone { opt(id), opt(iid), opt(group_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(due_date), opt(start_date), opt(web_url) }
+);
+/// Which iteration was set on an issue, who did it, and when it happened.
+///
+/// Schema `#/components/schemas/ResourceIterationEvent`.
+#[cfg(feature = "resource_iteration_events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceIterationEvent {
+    /// The ID of the event.
+    pub id: Option<i64>,
+    /// The user who made the change.
+    pub user: Option<UserBasic>,
+    /// When the change happened.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The type of the resource (`Issue`).
+    pub resource_type: Option<String>,
+    /// The ID of the resource.
+    pub resource_id: Option<i64>,
+    /// The iteration that was set or removed.
+    pub iteration: Option<ResourceIterationEventIteration>,
+    /// `add` or `remove`.
+    pub action: Option<String>,
+}
+#[cfg(feature = "resource_iteration_events")]
+runtime::object!(
+    read ResourceIterationEvent { opt(id), opt(user), opt(created_at, lenient),
+    opt(resource_type), opt(resource_id), opt(iteration), opt(action) }
+);
+/// The iteration that was set or removed.
+///
+/// Schema `#/components/schemas/ResourceIterationEvent/properties/iteration`.
+#[cfg(feature = "resource_iteration_events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceIterationEventIteration {
+    /// The ID of the iteration.
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub group_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::chrono::NaiveDate>,
+}
+#[cfg(feature = "resource_iteration_events")]
+runtime::object!(
+    read ResourceIterationEventIteration { opt(id), opt(iid), opt(group_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(due_date), opt(start_date) }
+);
+/// Who added (or removed) which label to an issue, merge request, or epic, and when.
+///
+/// Schema `#/components/schemas/ResourceLabelEvent`.
+#[cfg(feature = "resource_label_events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceLabelEvent {
+    /// The ID of the event.
+    pub id: Option<i64>,
+    /// The user who made the change.
+    pub user: Option<UserBasic>,
+    /// When the change happened.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The type of the resource: `Issue`, `Epic` or `MergeRequest`.
+    pub resource_type: Option<String>,
+    /// The ID of the resource.
+    pub resource_id: Option<i64>,
+    /// The label that was added or removed.
+    pub label: Option<ResourceLabelEventLabel>,
+    /// `add` or `remove`.
+    pub action: Option<String>,
+}
+#[cfg(feature = "resource_label_events")]
+runtime::object!(
+    read ResourceLabelEvent { opt(id), opt(user), opt(created_at, lenient),
+    opt(resource_type), opt(resource_id), opt(label), opt(action) }
+);
+/// The label that was added or removed.
+///
+/// Schema `#/components/schemas/ResourceLabelEvent/properties/label`.
+#[cfg(feature = "resource_label_events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceLabelEventLabel {
+    /// The ID of the label.
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub color: Option<String>,
+    pub description: Option<String>,
+}
+#[cfg(feature = "resource_label_events")]
+runtime::object!(
+    read ResourceLabelEventLabel { opt(id), opt(name), opt(color), opt(description) }
+);
+/// Which state was set on an issue, merge request or epic, who did it, and when it happened.
+///
+/// Schema `#/components/schemas/ResourceStateEvent`.
+#[cfg(feature = "resource_state_events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceStateEvent {
+    /// The ID of the event.
+    pub id: Option<i64>,
+    /// The user who made the change.
+    pub user: Option<UserBasic>,
+    /// When the change happened.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The type of the resource: `Issue`, `MergeRequest` or `Epic`.
+    pub resource_type: Option<String>,
+    /// The ID of the resource.
+    pub resource_id: Option<i64>,
+    /// The state that was set (`opened`, `closed`, ...).
+    pub state: Option<String>,
+}
+#[cfg(feature = "resource_state_events")]
+runtime::object!(
+    read ResourceStateEvent { opt(id), opt(user), opt(created_at, lenient),
+    opt(resource_type), opt(resource_id), opt(state) }
+);
+/// Which weight was set on an issue, who did it, and when it happened.
+///
+/// Schema `#/components/schemas/ResourceWeightEvent`.
+#[cfg(feature = "resource_weight_events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceWeightEvent {
+    /// The ID of the event.
+    pub id: Option<i64>,
+    /// The user who made the change.
+    pub user: Option<UserBasic>,
+    /// When the change happened.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The ID of the issue.
+    pub issue_id: Option<i64>,
+    /// The weight that was set.
+    pub weight: Option<i64>,
+}
+#[cfg(feature = "resource_weight_events")]
+runtime::object!(
+    read ResourceWeightEvent { opt(id), opt(user), opt(created_at, lenient),
+    opt(issue_id), opt(weight) }
+);
+/// A to-do item of the current user.
+///
+/// Schema `#/components/schemas/Todo`.
+#[cfg(feature = "todos")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Todo {
+    /// The ID of the to-do item.
+    pub id: Option<i64>,
+    /// The project of the to-do item.
+    pub project: Option<TodoProject>,
+    /// The user whose action made the to-do item.
+    pub author: Option<UserBasic>,
+    /// The action that made the to-do item (`assigned`, `mentioned`, `marked`, ...).
+    pub action_name: Option<String>,
+    /// The type of the target: `Issue`, `MergeRequest`, `Commit`, `Epic`, ...
+    pub target_type: Option<String>,
+    pub target: Option<TodoTarget>,
+    /// The URL of the target.
+    pub target_url: Option<String>,
+    pub body: Option<String>,
+    /// The state of the to-do item: `pending` or `done`.
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "todos")]
+runtime::object!(
+    read Todo { opt(id), opt(project), opt(author), opt(action_name), opt(target_type),
+    opt(target), opt(target_url), opt(body), opt(state), opt(created_at, lenient),
+    opt(updated_at, lenient) }
+);
+/// The project of the to-do item.
+///
+/// Schema `#/components/schemas/Todo/properties/project`.
+#[cfg(feature = "todos")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TodoProject {
+    /// The ID of the project.
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub name_with_namespace: Option<String>,
+    pub path: Option<String>,
+    pub path_with_namespace: Option<String>,
+}
+#[cfg(feature = "todos")]
+runtime::object!(
+    read TodoProject { opt(id), opt(name), opt(name_with_namespace), opt(path),
+    opt(path_with_namespace) }
+);
+/// The object the to-do item is about; its fields depend on `target_type` (the documentation shows a merge request).
+///
+/// Schema `#/components/schemas/TodoTarget`.
+#[cfg(feature = "todos")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TodoTarget {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub target_branch: Option<String>,
+    pub source_branch: Option<String>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
+    pub author: Option<UserBasic>,
+    pub assignee: Option<UserBasic>,
+    pub source_project_id: Option<i64>,
+    pub target_project_id: Option<i64>,
+    pub labels: Option<Vec<String>>,
+    pub draft: Option<bool>,
+    pub work_in_progress: Option<bool>,
+    pub milestone: Option<TodoTargetMilestone>,
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    pub merge_status: Option<String>,
+    pub subscribed: Option<bool>,
+    pub user_notes_count: Option<i64>,
+}
+#[cfg(feature = "todos")]
+runtime::object!(
+    read TodoTarget { opt(id), opt(iid), opt(project_id), opt(title), opt(description),
+    opt(state), opt(created_at, lenient), opt(updated_at, lenient), opt(target_branch),
+    opt(source_branch), opt(upvotes), opt(downvotes), opt(author), opt(assignee),
+    opt(source_project_id), opt(target_project_id), opt(labels), opt(draft),
+    opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
+    opt(merge_status), opt(subscribed), opt(user_notes_count) }
+);
+/// Schema `#/components/schemas/TodoTarget/properties/milestone`.
+#[cfg(any(feature = "search", feature = "todos"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TodoTargetMilestone {
+    /// The ID of the milestone.
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::chrono::NaiveDate>,
+}
+#[cfg(any(feature = "search", feature = "todos"))]
+runtime::object!(
+    read TodoTargetMilestone { opt(id), opt(iid), opt(project_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(due_date), opt(start_date) }
+);
+/// A project found by a search (scope `projects`).
+///
+/// Schema `#/components/schemas/SearchProject`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchProject {
+    /// The ID of the project.
+    pub id: i64,
+    pub description: Option<String>,
+    pub name: String,
+    pub name_with_namespace: String,
+    pub path: String,
+    pub path_with_namespace: String,
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub default_branch: Option<String>,
+    /// Deprecated: use `topics` instead.
+    pub tag_list: Option<Vec<String>>,
+    pub topics: Option<Vec<String>>,
+    pub ssh_url_to_repo: Option<String>,
+    pub http_url_to_repo: String,
+    pub web_url: String,
+    pub readme_url: Option<String>,
+    pub avatar_url: Option<String>,
+    pub star_count: Option<i64>,
+    pub forks_count: Option<i64>,
+    pub last_activity_at: ::chrono::DateTime<::chrono::Utc>,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchProject { req(id), opt(description), req(name), req(name_with_namespace),
+    req(path), req(path_with_namespace), req(created_at, lenient), opt(default_branch),
+    opt(tag_list), opt(topics), opt(ssh_url_to_repo), req(http_url_to_repo),
+    req(web_url), opt(readme_url), opt(avatar_url), opt(star_count), opt(forks_count),
+    req(last_activity_at, lenient) }
+);
+/// An issue found by a search (scope `issues`).
+///
+/// Schema `#/components/schemas/SearchIssue`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchIssue {
+    /// The ID of the issue.
+    pub id: i64,
+    /// The IID of the issue.
+    pub iid: i64,
+    pub project_id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub state: String,
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub labels: Option<Vec<String>>,
+    pub milestone: Option<TodoTargetMilestone>,
+    pub assignees: Vec<UserBasic>,
+    pub author: UserBasic,
+    /// Deprecated: shown as the single-sized array `assignees`.
+    pub assignee: Option<UserBasic>,
+    pub user_notes_count: Option<i64>,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub confidential: bool,
+    pub discussion_locked: Option<bool>,
+    pub web_url: String,
+    pub time_stats: Option<SearchIssueTimeStats>,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchIssue { req(id), req(iid), req(project_id), req(title), opt(description),
+    req(state), req(created_at, lenient), req(updated_at, lenient), opt(closed_at,
+    lenient), opt(labels), opt(milestone), req(assignees), req(author), opt(assignee),
+    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(due_date),
+    req(confidential), opt(discussion_locked), req(web_url), opt(time_stats) }
+);
+/// Schema `#/components/schemas/SearchIssue/properties/time_stats`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchIssueTimeStats {
+    pub time_estimate: Option<i64>,
+    pub total_time_spent: Option<i64>,
+    pub human_time_estimate: Option<String>,
+    pub human_total_time_spent: Option<String>,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchIssueTimeStats { opt(time_estimate), opt(total_time_spent),
+    opt(human_time_estimate), opt(human_total_time_spent) }
+);
+/// A merge request found by a search (scope `merge_requests`).
+///
+/// Schema `#/components/schemas/SearchMergeRequest`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchMergeRequest {
+    /// The ID of the merge request.
+    pub id: i64,
+    /// The IID of the merge request.
+    pub iid: i64,
+    pub project_id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub state: String,
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+    pub target_branch: String,
+    pub source_branch: String,
+    pub upvotes: Option<i64>,
+    pub downvotes: Option<i64>,
+    pub author: UserBasic,
+    pub assignee: Option<UserBasic>,
+    pub source_project_id: i64,
+    pub target_project_id: i64,
+    pub labels: Option<Vec<String>>,
+    pub draft: Option<bool>,
+    pub work_in_progress: Option<bool>,
+    pub milestone: Option<TodoTargetMilestone>,
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    pub merge_status: Option<String>,
+    pub sha: Option<String>,
+    pub merge_commit_sha: Option<String>,
+    pub squash_commit_sha: Option<String>,
+    pub user_notes_count: Option<i64>,
+    pub discussion_locked: Option<bool>,
+    pub should_remove_source_branch: Option<bool>,
+    pub force_remove_source_branch: Option<bool>,
+    pub web_url: String,
+    pub time_stats: Option<SearchIssueTimeStats>,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchMergeRequest { req(id), req(iid), req(project_id), req(title),
+    opt(description), req(state), req(created_at, lenient), req(updated_at, lenient),
+    req(target_branch), req(source_branch), opt(upvotes), opt(downvotes), req(author),
+    opt(assignee), req(source_project_id), req(target_project_id), opt(labels),
+    opt(draft), opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
+    opt(merge_status), opt(sha), opt(merge_commit_sha), opt(squash_commit_sha),
+    opt(user_notes_count), opt(discussion_locked), opt(should_remove_source_branch),
+    opt(force_remove_source_branch), req(web_url), opt(time_stats) }
+);
+/// A milestone found by a search (scope `milestones`).
+///
+/// Schema `#/components/schemas/SearchMilestone`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchMilestone {
+    /// The ID of the milestone.
+    pub id: i64,
+    pub iid: i64,
+    pub project_id: Option<i64>,
+    pub title: String,
+    pub description: Option<String>,
+    pub state: String,
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+    /// Required but nullable: `None` is sent as `null`.
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// Required but nullable: `None` is sent as `null`.
+    pub start_date: Option<::chrono::NaiveDate>,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchMilestone { req(id), req(iid), opt(project_id), req(title),
+    opt(description), req(state), req(created_at, lenient), req(updated_at, lenient),
+    nullable(due_date), nullable(start_date) }
+);
+/// A snippet found by a search (scope `snippet_titles`).
+///
+/// Schema `#/components/schemas/SearchSnippet`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchSnippet {
+    /// The ID of the snippet.
+    pub id: i64,
+    pub title: String,
+    pub file_name: String,
+    pub description: Option<String>,
+    pub author: UserBasic,
+    pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub project_id: Option<i64>,
+    pub web_url: String,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchSnippet { req(id), req(title), req(file_name), opt(description),
+    req(author), req(updated_at, lenient), req(created_at, lenient), opt(project_id),
+    req(web_url) }
+);
+/// A user found by a search (scope `users`).
+///
+/// Schema `#/components/schemas/SearchUser`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchUser {
+    /// The ID of the user.
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub state: String,
+    pub avatar_url: Option<String>,
+    pub web_url: String,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchUser { req(id), req(name), req(username), req(state), opt(avatar_url),
+    req(web_url) }
+);
+/// A file or wiki page found by a search (scopes `blobs` and `wiki_blobs`).
+///
+/// Schema `#/components/schemas/SearchBlob`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchBlob {
+    pub basename: ::serde_json::Value,
+    /// The matching part of the file.
+    pub data: String,
+    /// The full path of the file inside the repository.
+    pub path: String,
+    /// Deprecated in favor of `path`: today the full path of the file inside the repository, in the future only the file's name.
+    pub filename: Option<String>,
+    pub id: Option<String>,
+    pub r#ref: String,
+    /// The line the matching part starts on.
+    pub startline: i64,
+    pub project_id: Option<i64>,
+    /// The ID of the group (scope `wiki_blobs`).
+    pub group_id: Option<i64>,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchBlob { req(basename), req(data), req(path), opt(filename), opt(id),
+    req(r#ref = "ref"), req(startline), opt(project_id), opt(group_id) }
+);
+/// A commit found by a search (scope `commits`).
+///
+/// Schema `#/components/schemas/SearchCommit`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchCommit {
+    /// The SHA of the commit.
+    pub id: String,
+    pub short_id: String,
+    pub title: String,
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub parent_ids: Vec<String>,
+    pub message: String,
+    pub author_name: String,
+    pub author_email: String,
+    pub authored_date: ::chrono::DateTime<::chrono::Utc>,
+    pub committer_name: String,
+    pub committer_email: String,
+    pub committed_date: ::chrono::DateTime<::chrono::Utc>,
+    pub project_id: Option<i64>,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchCommit { req(id), req(short_id), req(title), req(created_at, lenient),
+    req(parent_ids), req(message), req(author_name), req(author_email),
+    req(authored_date, lenient), req(committer_name), req(committer_email),
+    req(committed_date, lenient), opt(project_id) }
+);
+/// A comment found by a search (scope `notes`).
+///
+/// Schema `#/components/schemas/SearchNote`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchNote {
+    /// The ID of the note.
+    pub id: i64,
+    pub body: String,
+    pub attachment: Option<String>,
+    pub author: UserBasic,
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+    pub system: bool,
+    pub noteable_id: i64,
+    pub noteable_type: ::serde_json::Value,
+    pub project_id: Option<i64>,
+    pub noteable_iid: Option<i64>,
+}
+#[cfg(feature = "search")]
+runtime::object!(
+    read SearchNote { req(id), req(body), opt(attachment), req(author), req(created_at,
+    lenient), req(updated_at, lenient), req(system), req(noteable_id),
+    req(noteable_type), opt(project_id), opt(noteable_iid) }
+);
+/// One search result; its shape depends on the requested `scope`.
+///
+/// Schema `#/components/schemas/SearchResult`.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum SearchResult {
+    /// The value as `SearchProject`.
+    SearchProject(SearchProject),
+    /// The value as `SearchIssue`.
+    SearchIssue(SearchIssue),
+    /// The value as `SearchMergeRequest`.
+    SearchMergeRequest(SearchMergeRequest),
+    /// The value as `SearchCommit`.
+    SearchCommit(SearchCommit),
+    /// The value as `SearchNote`.
+    SearchNote(SearchNote),
+    /// The value as `SearchSnippet`.
+    SearchSnippet(SearchSnippet),
+    /// The value as `SearchMilestone`.
+    SearchMilestone(SearchMilestone),
+    /// The value as `SearchUser`.
+    SearchUser(SearchUser),
+    /// The value as `SearchBlob`.
+    SearchBlob(SearchBlob),
+    /// A value that is none of the declared variants, kept as JSON.
+    Other(::serde_json::Value),
+}
+/// A group webhook.
+///
+/// Schema `#/components/schemas/GroupHook`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupHook {
+    /// The ID of the group hook.
+    pub id: Option<i64>,
+    /// The hook URL.
+    pub url: Option<String>,
+    /// Name of the hook.
+    pub name: Option<String>,
+    /// Description of the hook.
+    pub description: Option<String>,
+    /// The ID of the group.
+    pub group_id: Option<i64>,
+    /// When the hook was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Trigger hook on push events.
+    pub push_events: Option<bool>,
+    /// Trigger hook on push events for matching branches only.
+    pub push_events_branch_filter: Option<String>,
+    /// Filter push events by branch: `wildcard`, `regex`, or `all_branches`.
+    pub branch_filter_strategy: Option<String>,
+    /// Trigger hook on issues events.
+    pub issues_events: Option<bool>,
+    /// Trigger hook on confidential issues events.
+    pub confidential_issues_events: Option<bool>,
+    /// Trigger hook on merge requests events.
+    pub merge_requests_events: Option<bool>,
+    /// Trigger hook on tag push events.
+    pub tag_push_events: Option<bool>,
+    /// Trigger hook on note events.
+    pub note_events: Option<bool>,
+    /// Trigger hook on confidential note events.
+    pub confidential_note_events: Option<bool>,
+    /// Trigger hook on job events.
+    pub job_events: Option<bool>,
+    /// Trigger hook on pipeline events.
+    pub pipeline_events: Option<bool>,
+    /// Trigger hook on wiki page events.
+    pub wiki_page_events: Option<bool>,
+    /// Trigger hook on deployment events.
+    pub deployment_events: Option<bool>,
+    /// Trigger hook on feature flag events.
+    pub feature_flag_events: Option<bool>,
+    /// Trigger hook on release events.
+    pub releases_events: Option<bool>,
+    /// Trigger hook on subgroup events.
+    pub subgroup_events: Option<bool>,
+    /// Trigger hook on member events.
+    pub member_events: Option<bool>,
+    /// Do SSL verification when triggering the hook.
+    pub enable_ssl_verification: Option<bool>,
+    /// Trigger hook on repository update events.
+    pub repository_update_events: Option<bool>,
+    /// Trigger hook on emoji events.
+    pub emoji_events: Option<bool>,
+    /// Trigger hook on project access token expiry events.
+    pub resource_access_token_events: Option<bool>,
+    /// The alert status of the hook, for example `executable`.
+    pub alert_status: Option<String>,
+    /// Until when the hook is disabled.
+    pub disabled_until: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The URL variables of the hook.
+    pub url_variables: Option<
+        Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    >,
+    /// Custom webhook template for the hook.
+    pub custom_webhook_template: Option<String>,
+    /// Custom headers for the hook (keys only; values are not returned).
+    pub custom_headers: Option<Vec<GroupHookCustomHeader>>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(
+    read GroupHook { opt(id), opt(url), opt(name), opt(description), opt(group_id),
+    opt(created_at, lenient), opt(push_events), opt(push_events_branch_filter),
+    opt(branch_filter_strategy), opt(issues_events), opt(confidential_issues_events),
+    opt(merge_requests_events), opt(tag_push_events), opt(note_events),
+    opt(confidential_note_events), opt(job_events), opt(pipeline_events),
+    opt(wiki_page_events), opt(deployment_events), opt(feature_flag_events),
+    opt(releases_events), opt(subgroup_events), opt(member_events),
+    opt(enable_ssl_verification), opt(repository_update_events), opt(emoji_events),
+    opt(resource_access_token_events), opt(alert_status), opt(disabled_until, lenient),
+    opt(url_variables), opt(custom_webhook_template), opt(custom_headers) }
+);
+/// A custom header of a group hook.
+///
+/// Schema `#/components/schemas/GroupHookCustomHeader`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupHookCustomHeader {
+    /// The key of the custom header.
+    pub key: Option<String>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(read GroupHookCustomHeader { opt(key) });
+/// An event a group hook sent.
+///
+/// Schema `#/components/schemas/GroupHookEvent`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupHookEvent {
+    /// The ID of the hook event.
+    pub id: Option<i64>,
+    /// The URL the event was sent to.
+    pub url: Option<String>,
+    /// The trigger of the event, for example `push_hooks`.
+    pub trigger: Option<String>,
+    /// The headers of the request sent.
+    pub request_headers: Option<::std::collections::BTreeMap<String, String>>,
+    pub request_data: Option<GroupHookEventRequestData>,
+    /// The headers of the response received.
+    pub response_headers: Option<::std::collections::BTreeMap<String, String>>,
+    /// The body of the response received.
+    pub response_body: Option<String>,
+    /// How long the request took, in seconds.
+    pub execution_duration: Option<f64>,
+    /// The response status code, as a string (for example `"200"`).
+    pub response_status: Option<String>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(
+    read GroupHookEvent { opt(id), opt(url), opt(trigger), opt(request_headers),
+    opt(request_data), opt(response_headers), opt(response_body),
+    opt(execution_duration), opt(response_status) }
+);
+/// The payload sent. Its shape depends on the trigger; the fields below are those of the documented push event example.
+///
+/// Schema `#/components/schemas/GroupHookEventRequestData`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupHookEventRequestData {
+    pub object_kind: Option<String>,
+    pub event_name: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub r#ref: Option<String>,
+    pub ref_protected: Option<bool>,
+    pub checkout_sha: Option<String>,
+    pub message: Option<String>,
+    pub user_id: Option<i64>,
+    pub user_name: Option<String>,
+    pub user_username: Option<String>,
+    pub user_email: Option<String>,
+    pub user_avatar: Option<String>,
+    pub project_id: Option<i64>,
+    pub project: Option<GroupHookEventProject>,
+    pub commits: Option<Vec<GroupHookEventCommit>>,
+    pub total_commits_count: Option<i64>,
+    pub push_options: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub repository: Option<GroupHookEventRepository>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(
+    read GroupHookEventRequestData { opt(object_kind), opt(event_name), opt(before),
+    opt(after), opt(r#ref = "ref"), opt(ref_protected), opt(checkout_sha), opt(message),
+    opt(user_id), opt(user_name), opt(user_username), opt(user_email), opt(user_avatar),
+    opt(project_id), opt(project), opt(commits), opt(total_commits_count),
+    opt(push_options), opt(repository) }
+);
+/// The project in a hook event payload.
+///
+/// Schema `#/components/schemas/GroupHookEventProject`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupHookEventProject {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub web_url: Option<String>,
+    pub avatar_url: Option<String>,
+    pub git_ssh_url: Option<String>,
+    pub git_http_url: Option<String>,
+    pub namespace: Option<String>,
+    pub visibility_level: Option<i64>,
+    pub path_with_namespace: Option<String>,
+    pub default_branch: Option<String>,
+    pub ci_config_path: Option<String>,
+    pub homepage: Option<String>,
+    pub url: Option<String>,
+    pub ssh_url: Option<String>,
+    pub http_url: Option<String>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(
+    read GroupHookEventProject { opt(id), opt(name), opt(description), opt(web_url),
+    opt(avatar_url), opt(git_ssh_url), opt(git_http_url), opt(namespace),
+    opt(visibility_level), opt(path_with_namespace), opt(default_branch),
+    opt(ci_config_path), opt(homepage), opt(url), opt(ssh_url), opt(http_url) }
+);
+/// A commit in a push hook event payload.
+///
+/// Schema `#/components/schemas/GroupHookEventCommit`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupHookEventCommit {
+    pub id: Option<String>,
+    pub message: Option<String>,
+    pub title: Option<String>,
+    pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub url: Option<String>,
+    pub author: Option<GroupHookEventCommitAuthor>,
+    pub added: Option<Vec<String>>,
+    pub modified: Option<Vec<String>>,
+    pub removed: Option<Vec<String>>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(
+    read GroupHookEventCommit { opt(id), opt(message), opt(title), opt(timestamp,
+    lenient), opt(url), opt(author), opt(added), opt(modified), opt(removed) }
+);
+/// Schema `#/components/schemas/GroupHookEventCommit/properties/author`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupHookEventCommitAuthor {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(read GroupHookEventCommitAuthor { opt(name), opt(email) });
+/// The repository in a hook event payload.
+///
+/// Schema `#/components/schemas/GroupHookEventRepository`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupHookEventRepository {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub homepage: Option<String>,
+    pub git_http_url: Option<String>,
+    pub git_ssh_url: Option<String>,
+    pub visibility_level: Option<i64>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(
+    read GroupHookEventRepository { opt(name), opt(url), opt(description), opt(homepage),
+    opt(git_http_url), opt(git_ssh_url), opt(visibility_level) }
+);
+/// One merge request approval setting.
+///
+/// Schema `#/components/schemas/MergeRequestApprovalSettingValue`.
+#[cfg(feature = "merge_request_approval_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestApprovalSettingValue {
+    /// The value of the setting.
+    pub value: Option<bool>,
+    /// Whether the setting is locked (set by a higher level).
+    pub locked: Option<bool>,
+    /// Where a locked value comes from, for example `group`.
+    pub inherited_from: Option<String>,
+}
+#[cfg(feature = "merge_request_approval_settings")]
+runtime::object!(
+    read MergeRequestApprovalSettingValue { opt(value), opt(locked), opt(inherited_from)
+    }
+);
+/// The merge request approval settings of a group or project.
+///
+/// Schema `#/components/schemas/MergeRequestApprovalSettings`.
+#[cfg(feature = "merge_request_approval_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestApprovalSettings {
+    /// Allow or prevent authors from self approving merge requests; `true` means authors can self approve.
+    pub allow_author_approval: Option<MergeRequestApprovalSettingValue>,
+    /// Allow or prevent committers from self approving merge requests.
+    pub allow_committer_approval: Option<MergeRequestApprovalSettingValue>,
+    /// Allow or prevent overriding approvers per merge request.
+    pub allow_overrides_to_approver_list_per_merge_request: Option<
+        MergeRequestApprovalSettingValue,
+    >,
+    /// Retain approval count on a new push.
+    pub retain_approvals_on_push: Option<MergeRequestApprovalSettingValue>,
+    /// Reset approvals from Code Owners if their files changed. You must disable the `retain_approvals_on_push` field to use this field.
+    pub selective_code_owner_removals: Option<MergeRequestApprovalSettingValue>,
+    /// Require approver to enter a password to authenticate before adding the approval (superseded by `require_reauthentication_to_approve`).
+    pub require_password_to_approve: Option<MergeRequestApprovalSettingValue>,
+    /// Require approver to authenticate before adding the approval. Introduced in GitLab 17.1.
+    pub require_reauthentication_to_approve: Option<MergeRequestApprovalSettingValue>,
+}
+#[cfg(feature = "merge_request_approval_settings")]
+runtime::object!(
+    read MergeRequestApprovalSettings { opt(allow_author_approval),
+    opt(allow_committer_approval),
+    opt(allow_overrides_to_approver_list_per_merge_request),
+    opt(retain_approvals_on_push), opt(selective_code_owner_removals),
+    opt(require_password_to_approve), opt(require_reauthentication_to_approve) }
+);
+/// A project's merge request approval configuration.
+///
+/// Schema `#/components/schemas/MergeRequestApprovalProjectConfiguration`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestApprovalProjectConfiguration {
+    /// Deprecated in GitLab 12.3, always returns empty.
+    pub approvers: Option<
+        Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    >,
+    /// Deprecated in GitLab 12.3, always returns empty.
+    pub approver_groups: Option<
+        Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    >,
+    /// Number of required approvals before a merge request can merge. Deprecated in GitLab 12.3, use Approval Rules instead.
+    pub approvals_before_merge: Option<i64>,
+    /// Reset approvals on a new push.
+    pub reset_approvals_on_push: Option<bool>,
+    /// Reset approvals from Code Owners if their files changed.
+    pub selective_code_owner_removals: Option<bool>,
+    /// Allow or prevent overriding approvers per merge request.
+    pub disable_overriding_approvers_per_merge_request: Option<bool>,
+    /// Allow or prevent authors from self approving merge requests; `true` means authors can self approve.
+    pub merge_requests_author_approval: Option<bool>,
+    /// Allow or prevent committers from self approving merge requests.
+    pub merge_requests_disable_committers_approval: Option<bool>,
+    /// Require approver to enter a password to authenticate before adding the approval. Deprecated in 16.9, use `require_reauthentication_to_approve` instead.
+    pub require_password_to_approve: Option<bool>,
+    /// Require approver to authenticate before adding the approval.
+    pub require_reauthentication_to_approve: Option<bool>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    read MergeRequestApprovalProjectConfiguration { opt(approvers), opt(approver_groups),
+    opt(approvals_before_merge), opt(reset_approvals_on_push),
+    opt(selective_code_owner_removals),
+    opt(disable_overriding_approvers_per_merge_request),
+    opt(merge_requests_author_approval), opt(merge_requests_disable_committers_approval),
+    opt(require_password_to_approve), opt(require_reauthentication_to_approve) }
+);
+/// A merge request approval rule of a group, project or merge request.
+///
+/// Schema `#/components/schemas/ApprovalRule`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApprovalRule {
+    /// The ID of the approval rule.
+    pub id: Option<i64>,
+    /// The name of the approval rule.
+    pub name: Option<String>,
+    /// The rule type: `any_approver`, `regular`, `code_owner` or `report_approver`.
+    pub rule_type: Option<String>,
+    /// The report type when the rule type is `report_approver`, for example `code_coverage`.
+    pub report_type: Option<String>,
+    /// The users who can approve.
+    pub eligible_approvers: Option<Vec<UserBasic>>,
+    /// The number of required approvals for this rule.
+    pub approvals_required: Option<i64>,
+    /// The project-level rule a merge request level rule was copied from (merge request level rules only).
+    pub source_rule: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// The users set as approvers.
+    pub users: Option<Vec<UserBasic>>,
+    /// The groups set as approvers.
+    pub groups: Option<Vec<ApprovalRuleGroup>>,
+    /// Whether the rule contains private groups the user cannot view.
+    pub contains_hidden_groups: Option<bool>,
+    /// Whether the rule applies to all protected branches.
+    pub applies_to_all_protected_branches: Option<bool>,
+    /// The protected branches the rule is scoped to.
+    pub protected_branches: Option<Vec<ApprovalRuleProtectedBranch>>,
+    /// Whether the rule is overridden (merge request level rules only).
+    pub overridden: Option<bool>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    read ApprovalRule { opt(id), opt(name), opt(rule_type), opt(report_type),
+    opt(eligible_approvers), opt(approvals_required), opt(source_rule), opt(users),
+    opt(groups), opt(contains_hidden_groups), opt(applies_to_all_protected_branches),
+    opt(protected_branches), opt(overridden) }
+);
+/// A group set as approver in an approval rule.
+///
+/// Schema `#/components/schemas/ApprovalRuleGroup`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApprovalRuleGroup {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub path: Option<String>,
+    pub description: Option<String>,
+    pub visibility: Option<String>,
+    pub lfs_enabled: Option<bool>,
+    pub avatar_url: Option<String>,
+    pub web_url: Option<String>,
+    pub request_access_enabled: Option<bool>,
+    pub full_name: Option<String>,
+    pub full_path: Option<String>,
+    pub parent_id: Option<i64>,
+    pub ldap_cn: Option<String>,
+    pub ldap_access: Option<i64>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    read ApprovalRuleGroup { opt(id), opt(name), opt(path), opt(description),
+    opt(visibility), opt(lfs_enabled), opt(avatar_url), opt(web_url),
+    opt(request_access_enabled), opt(full_name), opt(full_path), opt(parent_id),
+    opt(ldap_cn), opt(ldap_access) }
+);
+/// A protected branch an approval rule is scoped to.
+///
+/// Schema `#/components/schemas/ApprovalRuleProtectedBranch`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApprovalRuleProtectedBranch {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub push_access_levels: Option<Vec<ApprovalRuleBranchAccessLevel>>,
+    pub merge_access_levels: Option<Vec<ApprovalRuleBranchAccessLevel>>,
+    pub unprotect_access_levels: Option<Vec<ApprovalRuleBranchAccessLevel>>,
+    pub allow_force_push: Option<bool>,
+    /// Whether code owner approval is required. GitLab sends a boolean or the string `"false"` (merge_request_approvals.md shows both; python-gitlab's recorded approval rules have the string), so both are read.
+    pub code_owner_approval_required: Option<
+        ApprovalRuleProtectedBranchCodeOwnerApprovalRequired,
+    >,
+    pub inherited: Option<bool>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    read ApprovalRuleProtectedBranch { opt(id), opt(name), opt(push_access_levels),
+    opt(merge_access_levels), opt(unprotect_access_levels), opt(allow_force_push),
+    opt(code_owner_approval_required), opt(inherited) }
+);
+/// An access level of a protected branch.
+///
+/// Schema `#/components/schemas/ApprovalRuleBranchAccessLevel`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApprovalRuleBranchAccessLevel {
+    pub id: Option<i64>,
+    pub access_level: Option<i64>,
+    pub access_level_description: Option<String>,
+    pub deploy_key_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub group_id: Option<i64>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    read ApprovalRuleBranchAccessLevel { opt(id), opt(access_level),
+    opt(access_level_description), opt(deploy_key_id), opt(user_id), opt(group_id) }
+);
+/// Whether code owner approval is required. GitLab sends a boolean or the string `"false"` (merge_request_approvals.md shows both; python-gitlab's recorded approval rules have the string), so both are read.
+///
+/// Schema `#/components/schemas/ApprovalRuleProtectedBranch/properties/code_owner_approval_required`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum ApprovalRuleProtectedBranchCodeOwnerApprovalRequired {
+    /// The value as `Boolean`.
+    Boolean(bool),
+    /// The value as `String`.
+    String(String),
+    /// A value that is none of the declared variants, kept as JSON.
+    Other(::serde_json::Value),
+}
+/// A merge request.
+///
+/// Schema `#/components/schemas/MergeRequest`.
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequest {
+    /// ID of the merge request.
+    pub id: Option<i64>,
+    /// Internal ID of the merge request.
+    pub iid: Option<i64>,
+    /// ID of the merge request project.
+    pub project_id: Option<i64>,
+    /// Title of the merge request.
+    pub title: Option<String>,
+    /// Description of the merge request.
+    pub description: Option<String>,
+    /// State of the merge request. Can be `opened`, `closed`, `merged` or `locked`.
+    pub state: Option<String>,
+    /// Whether the merge request was imported.
+    pub imported: Option<bool>,
+    /// Where the merge request was imported from, or `none`.
+    pub imported_from: Option<String>,
+    /// Timestamp of when the merge request was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Timestamp of when the merge request was updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// User who merged this merge request or set it to auto-merge. Deprecated in GitLab 14.7. Use `merge_user` instead.
+    pub merged_by: Option<UserBasic>,
+    /// The user who merged this merge request, the user who set it to auto-merge, or `null`.
+    pub merge_user: Option<UserBasic>,
+    /// Timestamp of when the merge request merged.
+    pub merged_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Date after which the merge request can be merged.
+    pub merge_after: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Timestamp of when the merge request was prepared. Populates one time, only after all the preparation steps complete.
+    pub prepared_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// User who closed this merge request.
+    pub closed_by: Option<UserBasic>,
+    /// Timestamp of when the merge request was closed.
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Target branch of the merge request.
+    pub target_branch: Option<String>,
+    /// Source branch of the merge request.
+    pub source_branch: Option<String>,
+    /// User notes count of the merge request.
+    pub user_notes_count: Option<i64>,
+    /// Number of upvotes for the merge request.
+    pub upvotes: Option<i64>,
+    /// Number of downvotes for the merge request.
+    pub downvotes: Option<i64>,
+    /// User who created this merge request.
+    pub author: Option<UserBasic>,
+    /// First assignee of the merge request.
+    pub assignee: Option<UserBasic>,
+    /// Assignees of the merge request.
+    pub assignees: Option<Vec<UserBasic>>,
+    /// Reviewers of the merge request.
+    pub reviewers: Option<Vec<UserBasic>>,
+    /// ID of the merge request source project.
+    pub source_project_id: Option<i64>,
+    /// ID of the merge request target project.
+    pub target_project_id: Option<i64>,
+    /// Labels of the merge request.
+    pub labels: Option<Vec<String>>,
+    /// Indicates if the merge request is a draft.
+    pub draft: Option<bool>,
+    /// Deprecated: Use `draft` instead. Indicates if the merge request is a draft.
+    pub work_in_progress: Option<bool>,
+    /// Milestone of the merge request.
+    pub milestone: Option<MergeRequestMilestone>,
+    /// Indicates if the merge is set to merge when its pipeline succeeds.
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    /// Status of the merge request. Can be `unchecked`, `checking`, `can_be_merged`, `cannot_be_merged`, or `cannot_be_merged_recheck`. Deprecated in GitLab 15.6. Use `detailed_merge_status` instead.
+    pub merge_status: Option<String>,
+    /// Detailed merge status of the merge request, for example `mergeable`, `not_open`, `not_approved`, `unchecked`, `commits_status`.
+    pub detailed_merge_status: Option<String>,
+    /// Diff head SHA of the merge request.
+    pub sha: Option<String>,
+    /// SHA of the merge request commit. Returns `null` until merged.
+    pub merge_commit_sha: Option<String>,
+    /// SHA of the squash commit. Empty until merged.
+    pub squash_commit_sha: Option<String>,
+    /// Indicates if comments on the merge request are locked to members only.
+    pub discussion_locked: Option<bool>,
+    /// Indicates if the source branch of the merge request should be deleted after merge.
+    pub should_remove_source_branch: Option<bool>,
+    /// Indicates if the project settings lead to source branch deletion after merge.
+    pub force_remove_source_branch: Option<bool>,
+    /// Allow commits from members who can merge to the target branch.
+    pub allow_collaboration: Option<bool>,
+    /// Alias of `allow_collaboration`.
+    pub allow_maintainer_to_push: Option<bool>,
+    /// Internal reference of the merge request. Deprecated in GitLab 12.7. Use `references` instead.
+    pub reference: Option<String>,
+    pub references: Option<MergeRequestReferences>,
+    /// Web URL of the merge request.
+    pub web_url: Option<String>,
+    pub time_stats: Option<MergeRequestTimeStats>,
+    /// Indicates if squash on merge is enabled.
+    pub squash: Option<bool>,
+    /// Indicates if the merge request is squashed on merge.
+    pub squash_on_merge: Option<bool>,
+    /// Indicates if the current authenticated user subscribes to this merge request.
+    pub subscribed: Option<bool>,
+    /// Number of changes made on the merge request. A string, not an integer; capped at `"1000+"`. Empty when the merge request is created, and populates asynchronously.
+    pub changes_count: Option<String>,
+    /// Timestamp of when the latest build for the merge request started.
+    pub latest_build_started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Timestamp of when the latest build for the merge request finished.
+    pub latest_build_finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Timestamp of when the first deployment finished.
+    pub first_deployed_to_production_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Pipeline running on the branch HEAD of the merge request.
+    pub pipeline: Option<MergeRequestPipeline>,
+    pub diff_refs: Option<MergeRequestDiffRefs>,
+    /// Number of commits the source branch is behind the target branch.
+    pub diverged_commits_count: Option<i64>,
+    pub task_completion_status: Option<MergeRequestTaskCompletionStatus>,
+    /// Indicates if merge request has conflicts and cannot merge. Returns `false` unless `merge_status` is `cannot_be_merged`.
+    pub has_conflicts: Option<bool>,
+    /// Indicates if all discussions are resolved only if all are required before merge request can be merged.
+    pub blocking_discussions_resolved: Option<bool>,
+    /// Number of approvals required before this merge request can merge. Deprecated in GitLab 16.0.
+    pub approvals_before_merge: Option<i64>,
+}
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+runtime::object!(
+    read MergeRequest { opt(id), opt(iid), opt(project_id), opt(title), opt(description),
+    opt(state), opt(imported), opt(imported_from), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(merged_by), opt(merge_user), opt(merged_at, lenient),
+    opt(merge_after, lenient), opt(prepared_at, lenient), opt(closed_by), opt(closed_at,
+    lenient), opt(target_branch), opt(source_branch), opt(user_notes_count),
+    opt(upvotes), opt(downvotes), opt(author), opt(assignee), opt(assignees),
+    opt(reviewers), opt(source_project_id), opt(target_project_id), opt(labels),
+    opt(draft), opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
+    opt(merge_status), opt(detailed_merge_status), opt(sha), opt(merge_commit_sha),
+    opt(squash_commit_sha), opt(discussion_locked), opt(should_remove_source_branch),
+    opt(force_remove_source_branch), opt(allow_collaboration),
+    opt(allow_maintainer_to_push), opt(reference), opt(references), opt(web_url),
+    opt(time_stats), opt(squash), opt(squash_on_merge), opt(subscribed),
+    opt(changes_count), opt(latest_build_started_at, lenient),
+    opt(latest_build_finished_at, lenient), opt(first_deployed_to_production_at,
+    lenient), opt(pipeline), opt(diff_refs), opt(diverged_commits_count),
+    opt(task_completion_status), opt(has_conflicts), opt(blocking_discussions_resolved),
+    opt(approvals_before_merge) }
+);
+/// The milestone of a merge request.
+///
+/// Schema `#/components/schemas/MergeRequestMilestone`.
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestMilestone {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::chrono::NaiveDate>,
+    pub expired: Option<bool>,
+    pub web_url: Option<String>,
+}
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+runtime::object!(
+    read MergeRequestMilestone { opt(id), opt(iid), opt(project_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(due_date), opt(start_date), opt(expired), opt(web_url) }
+);
+/// Internal references of the merge request. `relative` is relative to the merge request's group or project.
+///
+/// Schema `#/components/schemas/MergeRequestReferences`.
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestReferences {
+    pub short: Option<String>,
+    pub relative: Option<String>,
+    pub full: Option<String>,
+}
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+runtime::object!(read MergeRequestReferences { opt(short), opt(relative), opt(full) });
+/// Time tracking statistics.
+///
+/// Schema `#/components/schemas/MergeRequestTimeStats`.
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestTimeStats {
+    /// Estimated time, in seconds.
+    pub time_estimate: Option<i64>,
+    /// Time spent, in seconds.
+    pub total_time_spent: Option<i64>,
+    /// Estimated time, human readable.
+    pub human_time_estimate: Option<String>,
+    /// Time spent, human readable.
+    pub human_total_time_spent: Option<String>,
+}
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+runtime::object!(
+    read MergeRequestTimeStats { opt(time_estimate), opt(total_time_spent),
+    opt(human_time_estimate), opt(human_total_time_spent) }
+);
+/// A pipeline, as shown inside a merge request or a merge train.
+///
+/// Schema `#/components/schemas/MergeRequestPipeline`.
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestPipeline {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub sha: Option<String>,
+    pub r#ref: Option<String>,
+    pub status: Option<String>,
+    pub source: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub web_url: Option<String>,
+}
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+runtime::object!(
+    read MergeRequestPipeline { opt(id), opt(iid), opt(project_id), opt(sha), opt(r#ref =
+    "ref"), opt(status), opt(source), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(web_url) }
+);
+/// References of the base SHA, the head SHA, and the start SHA for this merge request.
+///
+/// Schema `#/components/schemas/MergeRequestDiffRefs`.
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestDiffRefs {
+    pub base_sha: Option<String>,
+    pub head_sha: Option<String>,
+    pub start_sha: Option<String>,
+}
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+runtime::object!(
+    read MergeRequestDiffRefs { opt(base_sha), opt(head_sha), opt(start_sha) }
+);
+/// Completion status of tasks.
+///
+/// Schema `#/components/schemas/MergeRequestTaskCompletionStatus`.
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestTaskCompletionStatus {
+    pub count: Option<i64>,
+    pub completed_count: Option<i64>,
+}
+#[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
+runtime::object!(
+    read MergeRequestTaskCompletionStatus { opt(count), opt(completed_count) }
+);
+/// A merge request dependency (block).
+///
+/// Schema `#/components/schemas/MergeRequestDependency`.
+#[cfg(feature = "merge_requests")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestDependency {
+    /// The ID of the dependency (block).
+    pub id: Option<i64>,
+    /// The merge request that must be merged first. Not returned if the user does not have access to it.
+    pub blocking_merge_request: Option<MergeRequest>,
+    /// The merge request that is blocked.
+    pub blocked_merge_request: Option<MergeRequest>,
+    /// The ID of the project.
+    pub project_id: Option<i64>,
+}
+#[cfg(feature = "merge_requests")]
+runtime::object!(
+    read MergeRequestDependency { opt(id), opt(blocking_merge_request),
+    opt(blocked_merge_request), opt(project_id) }
+);
+/// A to-do item on a merge request.
+///
+/// Schema `#/components/schemas/MergeRequestTodo`.
+#[cfg(feature = "merge_requests")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestTodo {
+    /// The ID of the to-do item.
+    pub id: Option<i64>,
+    pub project: Option<MergeRequestTodoProject>,
+    /// The user who created the to-do item.
+    pub author: Option<UserBasic>,
+    /// The action that created the to-do item, for example `marked`.
+    pub action_name: Option<String>,
+    /// The type of the target, `MergeRequest`.
+    pub target_type: Option<String>,
+    /// The merge request.
+    pub target: Option<MergeRequest>,
+    /// The URL of the target.
+    pub target_url: Option<String>,
+    /// The body of the to-do item.
+    pub body: Option<String>,
+    /// The state of the to-do item, for example `pending`.
+    pub state: Option<String>,
+    /// When the to-do item was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "merge_requests")]
+runtime::object!(
+    read MergeRequestTodo { opt(id), opt(project), opt(author), opt(action_name),
+    opt(target_type), opt(target), opt(target_url), opt(body), opt(state),
+    opt(created_at, lenient) }
+);
+/// The project of a to-do item.
+///
+/// Schema `#/components/schemas/MergeRequestTodoProject`.
+#[cfg(feature = "merge_requests")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeRequestTodoProject {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub name_with_namespace: Option<String>,
+    pub path: Option<String>,
+    pub path_with_namespace: Option<String>,
+}
+#[cfg(feature = "merge_requests")]
+runtime::object!(
+    read MergeRequestTodoProject { opt(id), opt(name), opt(name_with_namespace),
+    opt(path), opt(path_with_namespace) }
+);
+/// A merge request on a merge train (a merge train car).
+///
+/// Schema `#/components/schemas/MergeTrain`.
+#[cfg(feature = "merge_trains")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeTrain {
+    /// The ID of the merge train car.
+    pub id: Option<i64>,
+    /// The merge request (its basic fields).
+    pub merge_request: Option<MergeRequest>,
+    /// The user who added the merge request to the merge train.
+    pub user: Option<UserBasic>,
+    /// The merge train pipeline.
+    pub pipeline: Option<MergeRequestPipeline>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The target branch of the merge train.
+    pub target_branch: Option<String>,
+    /// The status of the merge train car, for example `idle` or `merged`.
+    pub status: Option<String>,
+    pub merged_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The duration, in seconds.
+    pub duration: Option<i64>,
+}
+#[cfg(feature = "merge_trains")]
+runtime::object!(
+    read MergeTrain { opt(id), opt(merge_request), opt(user), opt(pipeline),
+    opt(created_at, lenient), opt(updated_at, lenient), opt(target_branch), opt(status),
+    opt(merged_at, lenient), opt(duration) }
+);
+/// An external status check service of a project.
+///
+/// Schema `#/components/schemas/StatusCheck`.
+#[cfg(feature = "status_checks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatusCheck {
+    /// ID of the external status check service.
+    pub id: Option<i64>,
+    /// Display name of external status check service.
+    pub name: Option<String>,
+    /// ID of the project.
+    pub project_id: Option<i64>,
+    /// URL of external status check service.
+    pub external_url: Option<String>,
+    /// Whether an HMAC secret is set.
+    pub hmac: Option<bool>,
+    /// The protected branches the check is scoped to.
+    pub protected_branches: Option<Vec<StatusCheckProtectedBranch>>,
+}
+#[cfg(feature = "status_checks")]
+runtime::object!(
+    read StatusCheck { opt(id), opt(name), opt(project_id), opt(external_url), opt(hmac),
+    opt(protected_branches) }
+);
+/// A protected branch an external status check is scoped to.
+///
+/// Schema `#/components/schemas/StatusCheckProtectedBranch`.
+#[cfg(feature = "status_checks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatusCheckProtectedBranch {
+    pub id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub name: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub code_owner_approval_required: Option<bool>,
+}
+#[cfg(feature = "status_checks")]
+runtime::object!(
+    read StatusCheckProtectedBranch { opt(id), opt(project_id), opt(name),
+    opt(created_at, lenient), opt(updated_at, lenient), opt(code_owner_approval_required)
+    }
+);
+/// An external status check that applies to a merge request, with its status.
+///
+/// Schema `#/components/schemas/StatusCheckResult`.
+#[cfg(feature = "status_checks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatusCheckResult {
+    /// ID of the external status check service.
+    pub id: Option<i64>,
+    /// Display name of external status check service.
+    pub name: Option<String>,
+    /// URL of external status check service.
+    pub external_url: Option<String>,
+    /// The status of the check: `passed`, `pending` or `failed`.
+    pub status: Option<String>,
+}
+#[cfg(feature = "status_checks")]
+runtime::object!(
+    read StatusCheckResult { opt(id), opt(name), opt(external_url), opt(status) }
+);
+/// An epic of a group. Fields shown depend on the endpoint; the `*_is_fixed`, `*_fixed` and `*_from_inherited_source` date fields are shown only to users who can edit the epic.
+///
+/// Schema `#/components/schemas/Epic`.
+#[cfg(
+    any(
+        feature = "epics",
+        feature = "epic_issues",
+        feature = "epic_links",
+        feature = "linked_epics"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Epic {
+    /// The global ID of the epic.
+    pub id: Option<i64>,
+    /// The internal ID of the epic in its group.
+    pub iid: Option<i64>,
+    /// The ID of the group of the epic.
+    pub group_id: Option<i64>,
+    /// The global ID of the parent epic.
+    pub parent_id: Option<i64>,
+    /// The internal ID of the parent epic.
+    pub parent_iid: Option<i64>,
+    /// The title of the epic.
+    pub title: Option<String>,
+    /// The description of the epic.
+    pub description: Option<String>,
+    /// The state of the epic: `opened` or `closed`.
+    pub state: Option<String>,
+    /// Whether the epic is confidential.
+    pub confidential: Option<bool>,
+    /// Whether the epic was imported.
+    pub imported: Option<bool>,
+    /// Where the epic was imported from (`none` when not imported).
+    pub imported_from: Option<String>,
+    /// The URL of the epic in the web interface.
+    pub web_url: Option<String>,
+    /// The short reference of the epic. Deprecated in favor of `references`.
+    pub reference: Option<String>,
+    pub references: Option<EpicReferences>,
+    pub author: Option<UserBasic>,
+    /// The start date of the epic.
+    pub start_date: Option<::chrono::NaiveDate>,
+    /// Whether the start date is `start_date_fixed` rather than inherited from milestones.
+    pub start_date_is_fixed: Option<bool>,
+    /// The fixed start date of the epic.
+    pub start_date_fixed: Option<::chrono::NaiveDate>,
+    /// Deprecated in favor of `start_date_from_inherited_source`.
+    pub start_date_from_milestones: Option<::chrono::NaiveDate>,
+    /// The start date inherited from milestones.
+    pub start_date_from_inherited_source: Option<::chrono::NaiveDate>,
+    /// Deprecated in favor of `due_date`.
+    pub end_date: Option<::chrono::NaiveDate>,
+    /// The due date of the epic.
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// Whether the due date is `due_date_fixed` rather than inherited from milestones.
+    pub due_date_is_fixed: Option<bool>,
+    /// The fixed due date of the epic.
+    pub due_date_fixed: Option<::chrono::NaiveDate>,
+    /// Deprecated in favor of `due_date_from_inherited_source`.
+    pub due_date_from_milestones: Option<::chrono::NaiveDate>,
+    /// The due date inherited from milestones.
+    pub due_date_from_inherited_source: Option<::chrono::NaiveDate>,
+    /// When the epic was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the epic was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the epic was closed.
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The labels of the epic: their names, or, with `with_labels_details=true`, objects with `name`, `color`, `description`, `description_html` and `text_color`.
+    pub labels: Option<Vec<::serde_json::Value>>,
+    /// The number of upvotes.
+    pub upvotes: Option<i64>,
+    /// The number of downvotes.
+    pub downvotes: Option<i64>,
+    /// The color of the epic.
+    pub color: Option<String>,
+    /// The color of text on the epic color.
+    pub text_color: Option<String>,
+    /// Whether the authenticated user is subscribed to the epic.
+    pub subscribed: Option<bool>,
+    pub links: Option<EpicLinks>,
+}
+#[cfg(
+    any(
+        feature = "epics",
+        feature = "epic_issues",
+        feature = "epic_links",
+        feature = "linked_epics"
+    )
+)]
+runtime::object!(
+    read Epic { opt(id), opt(iid), opt(group_id), opt(parent_id), opt(parent_iid),
+    opt(title), opt(description), opt(state), opt(confidential), opt(imported),
+    opt(imported_from), opt(web_url), opt(reference), opt(references), opt(author),
+    opt(start_date), opt(start_date_is_fixed), opt(start_date_fixed),
+    opt(start_date_from_milestones), opt(start_date_from_inherited_source),
+    opt(end_date), opt(due_date), opt(due_date_is_fixed), opt(due_date_fixed),
+    opt(due_date_from_milestones), opt(due_date_from_inherited_source), opt(created_at,
+    lenient), opt(updated_at, lenient), opt(closed_at, lenient), opt(labels),
+    opt(upvotes), opt(downvotes), opt(color), opt(text_color), opt(subscribed), opt(links
+    = "_links") }
+);
+/// References to an epic.
+///
+/// Schema `#/components/schemas/EpicReferences`.
+#[cfg(
+    any(
+        feature = "epics",
+        feature = "epic_issues",
+        feature = "epic_links",
+        feature = "linked_epics"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicReferences {
+    /// The reference within its group, such as `&4`.
+    pub short: Option<String>,
+    /// The reference relative to the group the epic is requested from.
+    pub relative: Option<String>,
+    /// The full reference, such as `test&4`.
+    pub full: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "epics",
+        feature = "epic_issues",
+        feature = "epic_links",
+        feature = "linked_epics"
+    )
+)]
+runtime::object!(read EpicReferences { opt(short), opt(relative), opt(full) });
+/// API URLs of an epic and its related resources.
+///
+/// Schema `#/components/schemas/EpicLinks`.
+#[cfg(
+    any(
+        feature = "epics",
+        feature = "epic_issues",
+        feature = "epic_links",
+        feature = "linked_epics"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicLinks {
+    /// The API URL of the epic.
+    pub self_: Option<String>,
+    /// The API URL of the epic's issues.
+    pub epic_issues: Option<String>,
+    /// The API URL of the epic's group.
+    pub group: Option<String>,
+    /// The API URL of the parent epic.
+    pub parent: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "epics",
+        feature = "epic_issues",
+        feature = "epic_links",
+        feature = "linked_epics"
+    )
+)]
+runtime::object!(
+    read EpicLinks { opt(self_ = "self"), opt(epic_issues), opt(group), opt(parent) }
+);
+/// A to-do item on an epic.
+///
+/// Schema `#/components/schemas/EpicTodo`.
+#[cfg(feature = "epics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicTodo {
+    /// The ID of the to-do item.
+    pub id: Option<i64>,
+    pub group: Option<EpicTodoGroup>,
+    pub author: Option<UserBasic>,
+    /// The action that created the to-do item, such as `marked`.
+    pub action_name: Option<String>,
+    /// The type of the target, such as `epic`.
+    pub target_type: Option<String>,
+    pub target: Option<Epic>,
+    /// The URL of the target.
+    pub target_url: Option<String>,
+    /// The body of the to-do item.
+    pub body: Option<String>,
+    /// The state of the to-do item, such as `pending`.
+    pub state: Option<String>,
+    /// When the to-do item was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "epics")]
+runtime::object!(
+    read EpicTodo { opt(id), opt(group), opt(author), opt(action_name), opt(target_type),
+    opt(target), opt(target_url), opt(body), opt(state), opt(created_at, lenient) }
+);
+/// The group of a to-do item on an epic.
+///
+/// Schema `#/components/schemas/EpicTodoGroup`.
+#[cfg(feature = "epics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicTodoGroup {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub path: Option<String>,
+    pub kind: Option<String>,
+    pub full_path: Option<String>,
+    pub parent_id: Option<i64>,
+}
+#[cfg(feature = "epics")]
+runtime::object!(
+    read EpicTodoGroup { opt(id), opt(name), opt(path), opt(kind), opt(full_path),
+    opt(parent_id) }
+);
+/// An issue assigned to an epic.
+///
+/// Schema `#/components/schemas/EpicIssue`.
+#[cfg(feature = "epic_issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicIssue {
+    /// The ID of the issue.
+    pub id: Option<i64>,
+    /// The internal ID of the issue in its project.
+    pub iid: Option<i64>,
+    /// The ID of the project of the issue.
+    pub project_id: Option<i64>,
+    /// The title of the issue.
+    pub title: Option<String>,
+    /// The description of the issue.
+    pub description: Option<String>,
+    /// The state of the issue.
+    pub state: Option<String>,
+    /// When the issue was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the issue was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the issue was closed.
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The labels of the issue.
+    pub labels: Option<Vec<String>>,
+    pub milestone: Option<EpicIssueMilestone>,
+    /// The assignees of the issue.
+    pub assignees: Option<Vec<UserBasic>>,
+    pub assignee: Option<UserBasic>,
+    pub author: Option<UserBasic>,
+    /// The number of user notes on the issue.
+    pub user_notes_count: Option<i64>,
+    /// The number of upvotes.
+    pub upvotes: Option<i64>,
+    /// The number of downvotes.
+    pub downvotes: Option<i64>,
+    /// The due date of the issue.
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// Whether the issue is confidential.
+    pub confidential: Option<bool>,
+    /// The weight of the issue.
+    pub weight: Option<i64>,
+    /// Whether the discussion of the issue is locked.
+    pub discussion_locked: Option<bool>,
+    /// The URL of the issue in the web interface.
+    pub web_url: Option<String>,
+    pub time_stats: Option<EpicIssueTimeStats>,
+    pub links: Option<EpicIssueLinks>,
+    /// Whether the authenticated user is subscribed to the issue.
+    pub subscribed: Option<bool>,
+    /// The ID of the epic - issue association.
+    pub epic_issue_id: Option<i64>,
+    /// The position of the issue in the epic.
+    pub relative_position: Option<i64>,
+}
+#[cfg(feature = "epic_issues")]
+runtime::object!(
+    read EpicIssue { opt(id), opt(iid), opt(project_id), opt(title), opt(description),
+    opt(state), opt(created_at, lenient), opt(updated_at, lenient), opt(closed_at,
+    lenient), opt(labels), opt(milestone), opt(assignees), opt(assignee), opt(author),
+    opt(user_notes_count), opt(upvotes), opt(downvotes), opt(due_date),
+    opt(confidential), opt(weight), opt(discussion_locked), opt(web_url),
+    opt(time_stats), opt(links = "_links"), opt(subscribed), opt(epic_issue_id),
+    opt(relative_position) }
+);
+/// The milestone of an issue assigned to an epic.
+///
+/// Schema `#/components/schemas/EpicIssueMilestone`.
+#[cfg(feature = "epic_issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicIssueMilestone {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub project_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::chrono::NaiveDate>,
+}
+#[cfg(feature = "epic_issues")]
+runtime::object!(
+    read EpicIssueMilestone { opt(id), opt(iid), opt(project_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(due_date), opt(start_date) }
+);
+/// Time tracking statistics of an issue.
+///
+/// Schema `#/components/schemas/EpicIssueTimeStats`.
+#[cfg(feature = "epic_issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicIssueTimeStats {
+    /// The time estimate, in seconds.
+    pub time_estimate: Option<i64>,
+    /// The total time spent, in seconds.
+    pub total_time_spent: Option<i64>,
+    /// The time estimate, human-readable.
+    pub human_time_estimate: Option<String>,
+    /// The total time spent, human-readable.
+    pub human_total_time_spent: Option<String>,
+}
+#[cfg(feature = "epic_issues")]
+runtime::object!(
+    read EpicIssueTimeStats { opt(time_estimate), opt(total_time_spent),
+    opt(human_time_estimate), opt(human_total_time_spent) }
+);
+/// API URLs of an issue and its related resources.
+///
+/// Schema `#/components/schemas/EpicIssueLinks`.
+#[cfg(feature = "epic_issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicIssueLinks {
+    pub self_: Option<String>,
+    pub notes: Option<String>,
+    pub award_emoji: Option<String>,
+    pub project: Option<String>,
+}
+#[cfg(feature = "epic_issues")]
+runtime::object!(
+    read EpicIssueLinks { opt(self_ = "self"), opt(notes), opt(award_emoji), opt(project)
+    }
+);
+/// An epic - issue association.
+///
+/// Schema `#/components/schemas/EpicIssueAssociation`.
+#[cfg(feature = "epic_issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicIssueAssociation {
+    /// The ID of the epic - issue association.
+    pub id: Option<i64>,
+    pub epic: Option<Epic>,
+    pub issue: Option<EpicIssue>,
+}
+#[cfg(feature = "epic_issues")]
+runtime::object!(read EpicIssueAssociation { opt(id), opt(epic), opt(issue) });
+/// A child epic as created by "Create and assign a child epic".
+///
+/// Schema `#/components/schemas/LinkedEpic`.
+#[cfg(feature = "epic_links")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkedEpic {
+    /// The global ID of the epic.
+    pub id: Option<i64>,
+    /// The internal ID of the epic in its group.
+    pub iid: Option<i64>,
+    /// The title of the epic.
+    pub title: Option<String>,
+    /// The ID of the group of the epic.
+    pub group_id: Option<i64>,
+    /// The global ID of the parent epic.
+    pub parent_id: Option<i64>,
+    /// Whether the epic has child epics.
+    pub has_children: Option<bool>,
+    /// Whether the epic has issues.
+    pub has_issues: Option<bool>,
+    /// The reference of the epic.
+    pub reference: Option<String>,
+    /// The URL of the epic in the web interface.
+    pub url: Option<String>,
+    /// The URL of the parent - child relation.
+    pub relation_url: Option<String>,
+}
+#[cfg(feature = "epic_links")]
+runtime::object!(
+    read LinkedEpic { opt(id), opt(iid), opt(title), opt(group_id), opt(parent_id),
+    opt(has_children), opt(has_issues), opt(reference), opt(url), opt(relation_url) }
+);
+/// A two-way relation between two epics.
+///
+/// Schema `#/components/schemas/LinkedEpicLink`.
+#[cfg(feature = "linked_epics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkedEpicLink {
+    /// The ID of the related epic link.
+    pub id: Option<i64>,
+    /// When the link was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the link was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The type of the relation: `relates_to`, `blocks` or `is_blocked_by`.
+    pub link_type: Option<String>,
+    pub source_epic: Option<Epic>,
+    pub target_epic: Option<Epic>,
+}
+#[cfg(feature = "linked_epics")]
+runtime::object!(
+    read LinkedEpicLink { opt(id), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(link_type), opt(source_epic), opt(target_epic) }
+);
+/// An epic linked to another, with the link that relates them.
+///
+/// Schema `#/components/schemas/LinkedEpicRelatedEpic`.
+#[cfg(feature = "linked_epics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkedEpicRelatedEpic {
+    /// The global ID of the epic.
+    pub id: Option<i64>,
+    /// The internal ID of the epic in its group.
+    pub iid: Option<i64>,
+    /// The color of the epic.
+    pub color: Option<String>,
+    /// The color of text on the epic color.
+    pub text_color: Option<String>,
+    /// The ID of the group of the epic.
+    pub group_id: Option<i64>,
+    /// The global ID of the parent epic.
+    pub parent_id: Option<i64>,
+    /// The internal ID of the parent epic.
+    pub parent_iid: Option<i64>,
+    /// The title of the epic.
+    pub title: Option<String>,
+    /// The description of the epic.
+    pub description: Option<String>,
+    /// Whether the epic is confidential.
+    pub confidential: Option<bool>,
+    pub author: Option<UserBasic>,
+    /// The start date of the epic.
+    pub start_date: Option<::chrono::NaiveDate>,
+    /// Deprecated in favor of `due_date`.
+    pub end_date: Option<::chrono::NaiveDate>,
+    /// The due date of the epic.
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// The state of the epic: `opened` or `closed`.
+    pub state: Option<String>,
+    /// The URL of the epic in the web interface.
+    pub web_url: Option<String>,
+    pub references: Option<EpicReferences>,
+    /// When the epic was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the epic was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the epic was closed.
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The labels of the epic.
+    pub labels: Option<Vec<::serde_json::Value>>,
+    /// The number of upvotes.
+    pub upvotes: Option<i64>,
+    /// The number of downvotes.
+    pub downvotes: Option<i64>,
+    pub links: Option<EpicLinks>,
+    /// The ID of the related epic link.
+    pub related_epic_link_id: Option<i64>,
+    /// The type of the relation: `relates_to`, `blocks` or `is_blocked_by`.
+    pub link_type: Option<String>,
+    /// When the link was created.
+    pub link_created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the link was last updated.
+    pub link_updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "linked_epics")]
+runtime::object!(
+    read LinkedEpicRelatedEpic { opt(id), opt(iid), opt(color), opt(text_color),
+    opt(group_id), opt(parent_id), opt(parent_iid), opt(title), opt(description),
+    opt(confidential), opt(author), opt(start_date), opt(end_date), opt(due_date),
+    opt(state), opt(web_url), opt(references), opt(created_at, lenient), opt(updated_at,
+    lenient), opt(closed_at, lenient), opt(labels), opt(upvotes), opt(downvotes),
+    opt(links = "_links"), opt(related_epic_link_id), opt(link_type),
+    opt(link_created_at, lenient), opt(link_updated_at, lenient) }
+);
+/// An epic board of a group.
+///
+/// Schema `#/components/schemas/EpicBoard`.
+#[cfg(feature = "group_epic_boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicBoard {
+    /// The ID of the epic board.
+    pub id: Option<i64>,
+    /// The name of the epic board.
+    pub name: Option<String>,
+    pub group: Option<EpicBoardGroup>,
+    /// Whether the backlog list is hidden.
+    pub hide_backlog_list: Option<bool>,
+    /// Whether the closed list is hidden.
+    pub hide_closed_list: Option<bool>,
+    /// The labels of the board scope.
+    pub labels: Option<Vec<EpicBoardLabel>>,
+    /// The lists of the board.
+    pub lists: Option<Vec<EpicBoardList>>,
+}
+#[cfg(feature = "group_epic_boards")]
+runtime::object!(
+    read EpicBoard { opt(id), opt(name), opt(group), opt(hide_backlog_list),
+    opt(hide_closed_list), opt(labels), opt(lists) }
+);
+/// The group of an epic board.
+///
+/// Schema `#/components/schemas/EpicBoardGroup`.
+#[cfg(feature = "group_epic_boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicBoardGroup {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub web_url: Option<String>,
+}
+#[cfg(feature = "group_epic_boards")]
+runtime::object!(read EpicBoardGroup { opt(id), opt(name), opt(web_url) });
+/// A label applied to an epic board.
+///
+/// Schema `#/components/schemas/EpicBoardLabel`.
+#[cfg(feature = "group_epic_boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicBoardLabel {
+    pub id: Option<i64>,
+    pub title: Option<String>,
+    pub color: Option<String>,
+    pub description: Option<String>,
+    pub group_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub template: Option<bool>,
+    pub text_color: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "group_epic_boards")]
+runtime::object!(
+    read EpicBoardLabel { opt(id), opt(title), opt(color), opt(description),
+    opt(group_id), opt(project_id), opt(template), opt(text_color), opt(created_at,
+    lenient), opt(updated_at, lenient) }
+);
+/// A list of an epic board.
+///
+/// Schema `#/components/schemas/EpicBoardList`.
+#[cfg(feature = "group_epic_boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicBoardList {
+    /// The ID of the list.
+    pub id: Option<i64>,
+    pub label: Option<EpicBoardListLabel>,
+    /// The position of the list.
+    pub position: Option<i64>,
+    /// The type of the list, such as `label`.
+    pub list_type: Option<String>,
+    /// Whether the list is collapsed.
+    pub collapsed: Option<bool>,
+}
+#[cfg(feature = "group_epic_boards")]
+runtime::object!(
+    read EpicBoardList { opt(id), opt(label), opt(position), opt(list_type),
+    opt(collapsed) }
+);
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/3/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -21974,7 +25111,8 @@ runtime::string_enum!(
         feature = "deployments",
         feature = "merge_requests",
         feature = "projects",
-        feature = "releases"
+        feature = "releases",
+        feature = "notes"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21996,7 +25134,8 @@ pub enum ListGroupProjectsSort {
         feature = "deployments",
         feature = "merge_requests",
         feature = "projects",
-        feature = "releases"
+        feature = "releases",
+        feature = "notes"
     )
 )]
 runtime::string_enum!(ListGroupProjectsSort { Asc = "asc", Desc = "desc" });
@@ -23484,9 +26623,17 @@ runtime::string_enum!(
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "users")]
+#[cfg(
+    any(
+        feature = "users",
+        feature = "issues",
+        feature = "search",
+        feature = "merge_trains",
+        feature = "epics"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserSort {
+pub enum ListUsersSort {
     /// `asc`
     Asc,
     /// `desc`
@@ -23494,8 +26641,16 @@ pub enum UserSort {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "users")]
-runtime::string_enum!(UserSort { Asc = "asc", Desc = "desc" });
+#[cfg(
+    any(
+        feature = "users",
+        feature = "issues",
+        feature = "search",
+        feature = "merge_trains",
+        feature = "epics"
+    )
+)]
+runtime::string_enum!(ListUsersSort { Asc = "asc", Desc = "desc" });
 /// Schema `#/paths/~1api~1v4~1users~1{user_id}~1memberships/get/parameters/1/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -23596,4 +26751,2664 @@ runtime::string_enum!(
     "silver", Premium = "premium", Gold = "gold", Ultimate = "ultimate", UltimateTrial =
     "ultimate_trial", UltimateTrialPaidCustomer = "ultimate_trial_paid_customer",
     PremiumTrial = "premium_trial", Opensource = "opensource" }
+);
+/// Schema `#/paths/~1api~1v4~1issues/get/parameters/7/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IssueDueDate {
+    /// `0`
+    V0,
+    /// `any`
+    Any,
+    /// `today`
+    Today,
+    /// `tomorrow`
+    Tomorrow,
+    /// `overdue`
+    Overdue,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `next_month_and_previous_two_weeks`
+    NextMonthAndPreviousTwoWeeks,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(
+    IssueDueDate { V0 = "0", Any = "any", Today = "today", Tomorrow = "tomorrow", Overdue
+    = "overdue", Week = "week", Month = "month", NextMonthAndPreviousTwoWeeks =
+    "next_month_and_previous_two_weeks" }
+);
+/// Schema `#/paths/~1api~1v4~1issues/get/parameters/12/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IssueType {
+    /// `issue`
+    Issue,
+    /// `incident`
+    Incident,
+    /// `test_case`
+    TestCase,
+    /// `task`
+    Task,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(
+    IssueType { Issue = "issue", Incident = "incident", TestCase = "test_case", Task =
+    "task" }
+);
+/// Schema `#/paths/~1api~1v4~1issues/get/parameters/16/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListIssuesMilestoneId {
+    /// `None`
+    None,
+    /// `Any`
+    Any,
+    /// `Upcoming`
+    Upcoming,
+    /// `Started`
+    Started,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(
+    ListIssuesMilestoneId { None = "None", Any = "Any", Upcoming = "Upcoming", Started =
+    "Started" }
+);
+/// Schema `#/paths/~1api~1v4~1issues/get/parameters/31/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IssueOrderBy {
+    /// `created_at`
+    CreatedAt,
+    /// `due_date`
+    DueDate,
+    /// `label_priority`
+    LabelPriority,
+    /// `milestone_due`
+    MilestoneDue,
+    /// `popularity`
+    Popularity,
+    /// `priority`
+    Priority,
+    /// `relative_position`
+    RelativePosition,
+    /// `title`
+    Title,
+    /// `updated_at`
+    UpdatedAt,
+    /// `weight`
+    Weight,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(
+    IssueOrderBy { CreatedAt = "created_at", DueDate = "due_date", LabelPriority =
+    "label_priority", MilestoneDue = "milestone_due", Popularity = "popularity", Priority
+    = "priority", RelativePosition = "relative_position", Title = "title", UpdatedAt =
+    "updated_at", Weight = "weight" }
+);
+/// Schema `#/paths/~1api~1v4~1issues/get/parameters/32/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "issues", feature = "issues_statistics"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListIssuesScope {
+    /// `created_by_me`
+    CreatedByMe,
+    /// `assigned_to_me`
+    AssignedToMe,
+    /// `all`
+    All,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "issues", feature = "issues_statistics"))]
+runtime::string_enum!(
+    ListIssuesScope { CreatedByMe = "created_by_me", AssignedToMe = "assigned_to_me", All
+    = "all" }
+);
+/// Schema `#/paths/~1api~1v4~1issues/get/parameters/35/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IssueState {
+    /// `all`
+    All,
+    /// `opened`
+    Opened,
+    /// `closed`
+    Closed,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(IssueState { All = "all", Opened = "opened", Closed = "closed" });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1issues/get/parameters/27/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListGroupIssuesOrderBy {
+    /// `created_at`
+    CreatedAt,
+    /// `updated_at`
+    UpdatedAt,
+    /// `priority`
+    Priority,
+    /// `due_date`
+    DueDate,
+    /// `relative_position`
+    RelativePosition,
+    /// `label_priority`
+    LabelPriority,
+    /// `milestone_due`
+    MilestoneDue,
+    /// `popularity`
+    Popularity,
+    /// `weight`
+    Weight,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(
+    ListGroupIssuesOrderBy { CreatedAt = "created_at", UpdatedAt = "updated_at", Priority
+    = "priority", DueDate = "due_date", RelativePosition = "relative_position",
+    LabelPriority = "label_priority", MilestoneDue = "milestone_due", Popularity =
+    "popularity", Weight = "weight" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectIssueBody {
+    /// The ID of the user to assign the issue to. Only appears on GitLab Free.
+    pub assignee_id: Option<i64>,
+    /// The IDs of the users to assign the issue to. Premium and Ultimate only.
+    pub assignee_ids: Option<Vec<i64>>,
+    /// Set an issue to be confidential. Default is `false`.
+    pub confidential: Option<bool>,
+    /// When the issue was created. Date time string, ISO 8601 formatted, for example `2016-03-11T03:45:40Z`. Requires administrator or project/group owner rights.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The description of an issue. Limited to 1,048,576 characters.
+    pub description: Option<String>,
+    /// The ID of a discussion to resolve. This fills out the issue with a default description and mark the discussion as resolved. Use in combination with `merge_request_to_resolve_discussions_of`.
+    pub discussion_to_resolve: Option<String>,
+    /// The due date. Date time string in the format `YYYY-MM-DD`, for example `2016-03-11`.
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// ID of the epic to add the issue to. Valid values are greater than or equal to 0. Premium and Ultimate only.
+    pub epic_id: Option<i64>,
+    /// **Deprecated.** IID of the epic to add the issue to. Valid values are greater than or equal to 0. (deprecated, scheduled for removal in API version 5). Premium and Ultimate only.
+    pub epic_iid: Option<i64>,
+    /// The internal ID of the project's issue (requires administrator or project owner rights).
+    pub iid: Option<i64>,
+    /// The type of issue. One of `issue`, `incident`, `test_case` or `task`. Default is `issue`.
+    pub issue_type: Option<CreateProjectIssueBodyIssueType>,
+    /// Comma-separated label names to assign to the new issue. If a label does not already exist, this creates a new project label and assigns it to the issue.
+    pub labels: Option<String>,
+    /// The IID of a merge request in which to resolve all issues. This fills out the issue with a default description and mark all discussions as resolved. When passing a description or title, these values take precedence over the default values.
+    pub merge_request_to_resolve_discussions_of: Option<i64>,
+    /// The global ID of a milestone to assign issue. To find the `milestone_id` associated with a milestone, view an issue with the milestone assigned and use the API to retrieve the issue's details.
+    pub milestone_id: Option<i64>,
+    /// The title of an issue.
+    pub title: String,
+    /// The weight of the issue. Valid values are greater than or equal to 0. Premium and Ultimate only.
+    pub weight: Option<i64>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    write CreateProjectIssueBody { opt(assignee_id), opt(assignee_ids),
+    opt(confidential), opt(created_at, lenient), opt(description),
+    opt(discussion_to_resolve), opt(due_date), opt(epic_id), opt(epic_iid), opt(iid),
+    opt(issue_type), opt(labels), opt(merge_request_to_resolve_discussions_of),
+    opt(milestone_id), req(title), opt(weight) }
+);
+/// The type of issue. One of `issue`, `incident`, `test_case` or `task`. Default is `issue`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues/post/requestBody/content/application~1json/schema/properties/issue_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateProjectIssueBodyIssueType {
+    /// `issue`
+    Issue,
+    /// `incident`
+    Incident,
+    /// `test_case`
+    TestCase,
+    /// `task`
+    Task,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(
+    CreateProjectIssueBodyIssueType { Issue = "issue", Incident = "incident", TestCase =
+    "test_case", Task = "task" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectIssueBody {
+    /// Comma-separated label names to add to an issue. If a label does not already exist, this creates a new project label and assigns it to the issue.
+    pub add_labels: Option<String>,
+    /// The ID of the user to assign the issue to. Listed among the parameters of which at least one is required; described under New issue.
+    pub assignee_id: Option<i64>,
+    /// The ID of the users to assign the issue to. Set to `0` or provide an empty value to unassign all assignees.
+    pub assignee_ids: Option<Vec<i64>>,
+    /// Updates an issue to be confidential.
+    pub confidential: Option<bool>,
+    /// When the issue was created. Date time string, ISO 8601 formatted, for example `2016-03-11T03:45:40Z`. Listed among the parameters of which at least one is required; described under New issue.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The description of an issue. Limited to 1,048,576 characters.
+    pub description: Option<String>,
+    /// Flag indicating if the issue's discussion is locked. If the discussion is locked only project members can add or edit comments.
+    pub discussion_locked: Option<bool>,
+    /// The due date. Date time string in the format `YYYY-MM-DD`, for example `2016-03-11`.
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// ID of the epic to add the issue to. Valid values are greater than or equal to 0. Premium and Ultimate only.
+    pub epic_id: Option<i64>,
+    /// **Deprecated.** IID of the epic to add the issue to. Valid values are greater than or equal to 0. (deprecated, scheduled for removal in API version 5). Premium and Ultimate only.
+    pub epic_iid: Option<i64>,
+    /// Updates the type of issue. One of `issue`, `incident`, `test_case` or `task`.
+    pub issue_type: Option<UpdateProjectIssueBodyIssueType>,
+    /// Comma-separated label names for an issue. Set to an empty string to unassign all labels. If a label does not already exist, this creates a new project label and assigns it to the issue.
+    pub labels: Option<String>,
+    /// The global ID of a milestone to assign the issue to. Set to `0` or provide an empty value to unassign a milestone.
+    pub milestone_id: Option<i64>,
+    /// Comma-separated label names to remove from an issue.
+    pub remove_labels: Option<String>,
+    /// The state event of an issue. To close the issue, use `close`, and to reopen it, use `reopen`.
+    pub state_event: Option<UpdateProjectIssueBodyStateEvent>,
+    /// The title of an issue.
+    pub title: Option<String>,
+    /// When the issue was updated. Date time string, ISO 8601 formatted, for example `2016-03-11T03:45:40Z` (requires administrator or project owner rights). Empty string or null values are not accepted.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The weight of the issue. Valid values are greater than or equal to 0. Premium and Ultimate only.
+    pub weight: Option<i64>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    write UpdateProjectIssueBody { opt(add_labels), opt(assignee_id), opt(assignee_ids),
+    opt(confidential), opt(created_at, lenient), opt(description),
+    opt(discussion_locked), opt(due_date), opt(epic_id), opt(epic_iid), opt(issue_type),
+    opt(labels), opt(milestone_id), opt(remove_labels), opt(state_event), opt(title),
+    opt(updated_at, lenient), opt(weight) }
+);
+/// Updates the type of issue. One of `issue`, `incident`, `test_case` or `task`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}/put/requestBody/content/application~1json/schema/properties/issue_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateProjectIssueBodyIssueType {
+    /// `issue`
+    Issue,
+    /// `incident`
+    Incident,
+    /// `test_case`
+    TestCase,
+    /// `task`
+    Task,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(
+    UpdateProjectIssueBodyIssueType { Issue = "issue", Incident = "incident", TestCase =
+    "test_case", Task = "task" }
+);
+/// The state event of an issue. To close the issue, use `close`, and to reopen it, use `reopen`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}/put/requestBody/content/application~1json/schema/properties/state_event`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateProjectIssueBodyStateEvent {
+    /// `close`
+    Close,
+    /// `reopen`
+    Reopen,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "issues")]
+runtime::string_enum!(
+    UpdateProjectIssueBodyStateEvent { Close = "close", Reopen = "reopen" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1reorder/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReorderProjectIssueBody {
+    /// The global ID of a project's issue that should be placed after this issue.
+    pub move_after_id: Option<i64>,
+    /// The global ID of a project's issue that should be placed before this issue.
+    pub move_before_id: Option<i64>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    write ReorderProjectIssueBody { opt(move_after_id), opt(move_before_id) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1move/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoveProjectIssueBody {
+    /// The ID of the new project.
+    pub to_project_id: i64,
+}
+#[cfg(feature = "issues")]
+runtime::object!(write MoveProjectIssueBody { req(to_project_id) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1clone/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CloneProjectIssueBody {
+    /// ID of the new project.
+    pub to_project_id: i64,
+    /// Clone the issue with notes. Default is `false`.
+    pub with_notes: Option<bool>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(write CloneProjectIssueBody { req(to_project_id), opt(with_notes) });
+/// A to-do item on an issue.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1todo/post/responses/201/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectIssueTodoResponse {
+    pub id: Option<i64>,
+    pub project: Option<CreateProjectIssueTodoResponseProject>,
+    pub author: Option<UserBasic>,
+    pub action_name: Option<String>,
+    pub target_type: Option<String>,
+    pub target: Option<Issue>,
+    pub target_url: Option<String>,
+    pub body: Option<String>,
+    pub state: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read CreateProjectIssueTodoResponse { opt(id), opt(project), opt(author),
+    opt(action_name), opt(target_type), opt(target), opt(target_url), opt(body),
+    opt(state), opt(created_at, lenient) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1todo/post/responses/201/content/application~1json/schema/properties/project`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectIssueTodoResponseProject {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub name_with_namespace: Option<String>,
+    pub path: Option<String>,
+    pub path_with_namespace: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(
+    read CreateProjectIssueTodoResponseProject { opt(id), opt(name),
+    opt(name_with_namespace), opt(path), opt(path_with_namespace) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1time_estimate/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetProjectIssueTimeEstimateBody {
+    /// The duration in human-readable format. For example: `3h30m`.
+    pub duration: String,
+}
+#[cfg(feature = "issues")]
+runtime::object!(write SetProjectIssueTimeEstimateBody { req(duration) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1add_spent_time/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddProjectIssueSpentTimeBody {
+    /// The duration in human-readable format. For example: `3h30m`
+    pub duration: String,
+    /// A summary of how the time was spent.
+    pub summary: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(write AddProjectIssueSpentTimeBody { req(duration), opt(summary) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1metric_images~1{image_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectIssueMetricImageBody {
+    /// The URL to view more metric information.
+    pub url: Option<String>,
+    /// A description of the image or URL.
+    pub url_text: Option<String>,
+}
+#[cfg(feature = "issues")]
+runtime::object!(write UpdateProjectIssueMetricImageBody { opt(url), opt(url_text) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1labels/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_labels")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupLabelBody {
+    /// The name of the label
+    pub name: String,
+    /// The color of the label given in 6-digit hex notation with leading '#' sign (for example, #FFAABB) or one of the CSS color names
+    pub color: String,
+    /// The description of the label
+    pub description: Option<String>,
+}
+#[cfg(feature = "group_labels")]
+runtime::object!(write CreateGroupLabelBody { req(name), req(color), opt(description) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1labels~1{label_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_labels")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupLabelBody {
+    /// The new name of the label
+    pub new_name: Option<String>,
+    /// The color of the label given in 6-digit hex notation with leading '#' sign (for example, #FFAABB) or one of the CSS color names
+    pub color: Option<String>,
+    /// The description of the label.
+    pub description: Option<String>,
+}
+#[cfg(feature = "group_labels")]
+runtime::object!(
+    write UpdateGroupLabelBody { opt(new_name), opt(color), opt(description) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1labels/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "labels")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectLabelBody {
+    /// The name of the label
+    pub name: String,
+    /// The color of the label given in 6-digit hex notation with leading '#' sign (for example, #FFAABB) or one of the CSS color names
+    pub color: String,
+    /// The description of the label
+    pub description: Option<String>,
+    /// The priority of the label. Must be greater or equal than zero or `null` to remove the priority.
+    pub priority: Option<i64>,
+}
+#[cfg(feature = "labels")]
+runtime::object!(
+    write CreateProjectLabelBody { req(name), req(color), opt(description), opt(priority)
+    }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1labels~1{label_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "labels")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectLabelBody {
+    /// The new name of the label. Required if `color` is not provided.
+    pub new_name: Option<String>,
+    /// The color of the label given in 6-digit hex notation with leading '#' sign (for example, #FFAABB) or one of the CSS color names. Required if `new_name` is not provided.
+    pub color: Option<String>,
+    /// The new description of the label
+    pub description: Option<String>,
+    /// The new priority of the label. Must be greater or equal than zero or `null` to remove the priority.
+    pub priority: Option<i64>,
+}
+#[cfg(feature = "labels")]
+runtime::object!(
+    write UpdateProjectLabelBody { opt(new_name), opt(color), opt(description),
+    opt(priority) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1milestones/get/parameters/2/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "milestones", feature = "group_milestones"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MilestoneState {
+    /// `active`
+    Active,
+    /// `closed`
+    Closed,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "milestones", feature = "group_milestones"))]
+runtime::string_enum!(MilestoneState { Active = "active", Closed = "closed" });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1milestones/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_milestones")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupMilestoneBody {
+    /// The title of a milestone
+    pub title: String,
+    /// The description of the milestone
+    pub description: Option<String>,
+    /// The due date of the milestone, in ISO 8601 format (`YYYY-MM-DD`)
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// The start date of the milestone, in ISO 8601 format (`YYYY-MM-DD`)
+    pub start_date: Option<::chrono::NaiveDate>,
+}
+#[cfg(feature = "group_milestones")]
+runtime::object!(
+    write CreateGroupMilestoneBody { req(title), opt(description), opt(due_date),
+    opt(start_date) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1milestones~1{milestone_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_milestones")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupMilestoneBody {
+    /// The title of a milestone
+    pub title: Option<String>,
+    /// The description of the milestone
+    pub description: Option<String>,
+    /// The due date of the milestone, in ISO 8601 format (`YYYY-MM-DD`)
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// The start date of the milestone, in ISO 8601 format (`YYYY-MM-DD`)
+    pub start_date: Option<::chrono::NaiveDate>,
+    /// The state event of the milestone (`close` or `activate`)
+    pub state_event: Option<UpdateGroupMilestoneBodyStateEvent>,
+}
+#[cfg(feature = "group_milestones")]
+runtime::object!(
+    write UpdateGroupMilestoneBody { opt(title), opt(description), opt(due_date),
+    opt(start_date), opt(state_event) }
+);
+/// The state event of the milestone (`close` or `activate`)
+///
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1milestones~1{milestone_id}/put/requestBody/content/application~1json/schema/properties/state_event`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "milestones", feature = "group_milestones"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateGroupMilestoneBodyStateEvent {
+    /// `close`
+    Close,
+    /// `activate`
+    Activate,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "milestones", feature = "group_milestones"))]
+runtime::string_enum!(
+    UpdateGroupMilestoneBodyStateEvent { Close = "close", Activate = "activate" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1milestones/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "milestones")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectMilestoneBody {
+    /// The title of a milestone
+    pub title: String,
+    /// The description of the milestone
+    pub description: Option<String>,
+    /// The due date of the milestone (`YYYY-MM-DD`)
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// The start date of the milestone (`YYYY-MM-DD`)
+    pub start_date: Option<::chrono::NaiveDate>,
+}
+#[cfg(feature = "milestones")]
+runtime::object!(
+    write CreateProjectMilestoneBody { req(title), opt(description), opt(due_date),
+    opt(start_date) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1milestones~1{milestone_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "milestones")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectMilestoneBody {
+    /// The title of a milestone
+    pub title: Option<String>,
+    /// The description of the milestone
+    pub description: Option<String>,
+    /// The due date of the milestone (`YYYY-MM-DD`)
+    pub due_date: Option<::chrono::NaiveDate>,
+    /// The start date of the milestone (`YYYY-MM-DD`)
+    pub start_date: Option<::chrono::NaiveDate>,
+    /// The state event of the milestone (`close` or `activate`)
+    pub state_event: Option<UpdateGroupMilestoneBodyStateEvent>,
+}
+#[cfg(feature = "milestones")]
+runtime::object!(
+    write UpdateProjectMilestoneBody { opt(title), opt(description), opt(due_date),
+    opt(start_date), opt(state_event) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1discussions/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectIssueDiscussionBody {
+    /// The content of the thread.
+    pub body: String,
+    /// Date time string, ISO 8601 formatted, such as `2016-03-11T03:45:40Z`. Requires administrator or project/group owner rights.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectIssueDiscussionBody { req(body), opt(created_at, lenient) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1discussions~1{discussion_id}~1notes/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectIssueDiscussionNoteBody {
+    /// The content of the note or reply.
+    pub body: String,
+    /// Date time string, ISO 8601 formatted, such as `2016-03-11T03:45:40Z`. Requires administrator or project/group owner rights.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectIssueDiscussionNoteBody { req(body), opt(created_at, lenient) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1discussions~1{discussion_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateProjectIssueDiscussionNoteBody {
+    /// The content of the note or reply.
+    pub body: String,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(write UpdateProjectIssueDiscussionNoteBody { req(body) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1snippets~1{snippet_id}~1discussions/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectSnippetDiscussionBody {
+    /// The content of a discussion.
+    pub body: String,
+    /// Date time string, ISO 8601 formatted, such as `2016-03-11T03:45:40Z`. Requires administrator or project/group owner rights.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectSnippetDiscussionBody { req(body), opt(created_at, lenient) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_id}~1discussions~1{discussion_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateGroupEpicDiscussionNoteBody {
+    /// The content of note or reply.
+    pub body: String,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(write UpdateGroupEpicDiscussionNoteBody { req(body) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectMergeRequestDiscussionBody {
+    /// The content of the thread.
+    pub body: String,
+    /// SHA referencing commit to start this thread on.
+    pub commit_id: Option<String>,
+    /// Date time string, ISO 8601 formatted, such as `2016-03-11T03:45:40Z`. Requires administrator or project/group owner rights.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Position when creating a diff note. `base_sha`, `head_sha`, `start_sha` and `position_type` are required when `position` is supplied; `new_path` and `old_path` when the position type is `text`.
+    pub position: Option<CreateProjectMergeRequestDiscussionBodyPosition>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectMergeRequestDiscussionBody { req(body), opt(commit_id),
+    opt(created_at, lenient), opt(position) }
+);
+/// Position when creating a diff note. `base_sha`, `head_sha`, `start_sha` and `position_type` are required when `position` is supplied; `new_path` and `old_path` when the position type is `text`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectMergeRequestDiscussionBodyPosition {
+    /// Base commit SHA in the source branch.
+    pub base_sha: String,
+    /// SHA referencing HEAD of this merge request.
+    pub head_sha: String,
+    /// SHA referencing commit in target branch.
+    pub start_sha: String,
+    /// File path after change. Required if the position type is `text`.
+    pub new_path: Option<String>,
+    /// File path before change. Required if the position type is `text`.
+    pub old_path: Option<String>,
+    /// Type of the position reference. Allowed values: `text`, `image`, or `file`.
+    pub position_type: CreateProjectMergeRequestDiscussionBodyPositionPositionType,
+    /// For `text` diff notes, the line number after change.
+    pub new_line: Option<i64>,
+    /// For `text` diff notes, the line number before change.
+    pub old_line: Option<i64>,
+    /// Line range for a multi-line diff note.
+    pub line_range: Option<CreateProjectMergeRequestDiscussionBodyPositionLineRange>,
+    /// For `image` diff notes, width of the image.
+    pub width: Option<i64>,
+    /// For `image` diff notes, height of the image.
+    pub height: Option<i64>,
+    /// For `image` diff notes, X coordinate.
+    pub x: Option<f64>,
+    /// For `image` diff notes, Y coordinate.
+    pub y: Option<f64>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectMergeRequestDiscussionBodyPosition { req(base_sha), req(head_sha),
+    req(start_sha), opt(new_path), opt(old_path), req(position_type), opt(new_line),
+    opt(old_line), opt(line_range), opt(width), opt(height), opt(x), opt(y) }
+);
+/// Type of the position reference. Allowed values: `text`, `image`, or `file`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/position_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateProjectMergeRequestDiscussionBodyPositionPositionType {
+    /// `text`
+    Text,
+    /// `image`
+    Image,
+    /// `file`
+    File,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "discussions")]
+runtime::string_enum!(
+    CreateProjectMergeRequestDiscussionBodyPositionPositionType { Text = "text", Image =
+    "image", File = "file" }
+);
+/// Line range for a multi-line diff note.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/line_range`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectMergeRequestDiscussionBodyPositionLineRange {
+    /// Multiline note starting line.
+    pub start: Option<CreateProjectMergeRequestDiscussionBodyPositionLineRangeStart>,
+    /// Multiline note ending line.
+    pub end: Option<CreateProjectMergeRequestDiscussionBodyPositionLineRangeEnd>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectMergeRequestDiscussionBodyPositionLineRange { opt(start), opt(end)
+    }
+);
+/// Multiline note starting line.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/line_range/properties/start`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectMergeRequestDiscussionBodyPositionLineRangeStart {
+    /// Line code for the line, of the form `<SHA>_<old>_<new>` (`<SHA>` is the SHA1 hash of the filename).
+    pub line_code: String,
+    /// Use `new` for lines added by this commit, otherwise `old`.
+    pub r#type: CreateProjectMergeRequestDiscussionBodyPositionLineRangeStartType,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectMergeRequestDiscussionBodyPositionLineRangeStart { req(line_code),
+    req(r#type = "type") }
+);
+/// Use `new` for lines added by this commit, otherwise `old`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/line_range/properties/start/properties/type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateProjectMergeRequestDiscussionBodyPositionLineRangeStartType {
+    /// `new`
+    New,
+    /// `old`
+    Old,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "discussions")]
+runtime::string_enum!(
+    CreateProjectMergeRequestDiscussionBodyPositionLineRangeStartType { New = "new", Old
+    = "old" }
+);
+/// Multiline note ending line.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/line_range/properties/end`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectMergeRequestDiscussionBodyPositionLineRangeEnd {
+    /// Line code for the line, of the form `<SHA>_<old>_<new>` (`<SHA>` is the SHA1 hash of the filename).
+    pub line_code: String,
+    /// Use `new` for lines added by this commit, otherwise `old`.
+    pub r#type: CreateProjectMergeRequestDiscussionBodyPositionLineRangeStartType,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectMergeRequestDiscussionBodyPositionLineRangeEnd { req(line_code),
+    req(r#type = "type") }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions~1{discussion_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolveProjectMergeRequestDiscussionBody {
+    /// Resolve or unresolve the discussion.
+    pub resolved: bool,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(write ResolveProjectMergeRequestDiscussionBody { req(resolved) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions~1{discussion_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectMergeRequestDiscussionNoteBody {
+    /// The content of the note or reply. Exactly one of `body` or `resolved` must be set.
+    pub body: Option<String>,
+    /// Resolve or unresolve the note. Exactly one of `body` or `resolved` must be set.
+    pub resolved: Option<bool>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write UpdateProjectMergeRequestDiscussionNoteBody { opt(body), opt(resolved) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{commit_id}~1discussions/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectCommitDiscussionBody {
+    /// The content of the thread.
+    pub body: String,
+    /// Date time string, ISO 8601 formatted, such as `2016-03-11T03:45:40Z`. Requires administrator or project/group owner rights.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Position when creating a diff note. `base_sha`, `head_sha`, `start_sha` and `position_type` are required when `position` is supplied.
+    pub position: Option<CreateProjectCommitDiscussionBodyPosition>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectCommitDiscussionBody { req(body), opt(created_at, lenient),
+    opt(position) }
+);
+/// Position when creating a diff note. `base_sha`, `head_sha`, `start_sha` and `position_type` are required when `position` is supplied.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{commit_id}~1discussions/post/requestBody/content/application~1json/schema/properties/position`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectCommitDiscussionBodyPosition {
+    /// SHA of the parent commit.
+    pub base_sha: String,
+    /// The SHA of this commit. Same as `commit_id`.
+    pub head_sha: String,
+    /// SHA of the parent commit.
+    pub start_sha: String,
+    /// Type of the position reference. Allowed values: `text`, `image`, or `file`.
+    pub position_type: CreateProjectMergeRequestDiscussionBodyPositionPositionType,
+    /// File path after change.
+    pub new_path: Option<String>,
+    /// Line number after change.
+    pub new_line: Option<i64>,
+    /// File path before change.
+    pub old_path: Option<String>,
+    /// Line number before change.
+    pub old_line: Option<i64>,
+    /// For `image` diff notes, image height.
+    pub height: Option<i64>,
+    /// For `image` diff notes, image width.
+    pub width: Option<i64>,
+    /// For `image` diff notes, X coordinate.
+    pub x: Option<i64>,
+    /// For `image` diff notes, Y coordinate.
+    pub y: Option<i64>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(
+    write CreateProjectCommitDiscussionBodyPosition { req(base_sha), req(head_sha),
+    req(start_sha), req(position_type), opt(new_path), opt(new_line), opt(old_path),
+    opt(old_line), opt(height), opt(width), opt(x), opt(y) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{commit_id}~1discussions~1{discussion_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "discussions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectCommitDiscussionNoteBody {
+    /// The content of a note.
+    pub body: Option<String>,
+}
+#[cfg(feature = "discussions")]
+runtime::object!(write UpdateProjectCommitDiscussionNoteBody { opt(body) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1notes/get/parameters/3/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NoteOrderBy {
+    /// `created_at`
+    CreatedAt,
+    /// `updated_at`
+    UpdatedAt,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "notes")]
+runtime::string_enum!(
+    NoteOrderBy { CreatedAt = "created_at", UpdatedAt = "updated_at" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1notes/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectIssueNoteBody {
+    /// The content of a note. Limited to 1,000,000 characters.
+    pub body: String,
+    /// **Deprecated.** **Deprecated:** Scheduled to be removed in GitLab 16.0 and renamed to `internal`. The confidential flag of a note. Default is false.
+    ///
+    /// Default: `false`.
+    pub confidential: Option<bool>,
+    /// The internal flag of a note. Overrides `confidential` when both parameters are submitted. Default is false.
+    ///
+    /// Default: `false`.
+    pub internal: Option<bool>,
+    /// Date time string, ISO 8601 formatted. It must be after 1970-01-01. Example: `2016-03-11T03:45:40Z` (requires administrator or project/group owner rights)
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "notes")]
+runtime::object!(
+    write CreateProjectIssueNoteBody { req(body), opt(confidential), opt(internal),
+    opt(created_at, lenient) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectIssueNoteBody {
+    /// The content of a note. Limited to 1,000,000 characters.
+    pub body: Option<String>,
+    /// **Deprecated.** **Deprecated:** Scheduled to be removed in GitLab 16.0. The confidential flag of a note. Default is false.
+    ///
+    /// Default: `false`.
+    pub confidential: Option<bool>,
+}
+#[cfg(feature = "notes")]
+runtime::object!(write UpdateProjectIssueNoteBody { opt(body), opt(confidential) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1snippets~1{snippet_id}~1notes/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectSnippetNoteBody {
+    /// The content of a note. Limited to 1,000,000 characters.
+    pub body: String,
+    /// Date time string, ISO 8601 formatted. Example: `2016-03-11T03:45:40Z` (requires administrator or project/group owner rights)
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "notes")]
+runtime::object!(
+    write CreateProjectSnippetNoteBody { req(body), opt(created_at, lenient) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1snippets~1{snippet_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateProjectSnippetNoteBody {
+    /// The content of a note. Limited to 1,000,000 characters.
+    pub body: String,
+}
+#[cfg(feature = "notes")]
+runtime::object!(write UpdateProjectSnippetNoteBody { req(body) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1notes/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectMergeRequestNoteBody {
+    /// The content of a note. Limited to 1,000,000 characters.
+    pub body: String,
+    /// Date time string, ISO 8601 formatted. Example: `2016-03-11T03:45:40Z` (requires administrator or project/group owner rights)
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The internal flag of a note. Default is false.
+    ///
+    /// Default: `false`.
+    pub internal: Option<bool>,
+    /// Required for the `/merge` quick action. The SHA of the head commit, which ensures the merge request wasn't updated after the API request was sent.
+    pub merge_request_diff_head_sha: Option<String>,
+}
+#[cfg(feature = "notes")]
+runtime::object!(
+    write CreateProjectMergeRequestNoteBody { req(body), opt(created_at, lenient),
+    opt(internal), opt(merge_request_diff_head_sha) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateProjectMergeRequestNoteBody {
+    /// The content of a note. Limited to 1,000,000 characters.
+    pub body: String,
+    /// **Deprecated.** **Deprecated:** Scheduled to be removed in GitLab 16.0. The confidential flag of a note. Default is false.
+    ///
+    /// Default: `false`.
+    pub confidential: Option<bool>,
+}
+#[cfg(feature = "notes")]
+runtime::object!(
+    write UpdateProjectMergeRequestNoteBody { req(body), opt(confidential) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_id}~1notes/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupEpicNoteBody {
+    /// The content of a note. Limited to 1,000,000 characters.
+    pub body: String,
+    /// **Deprecated.** **Deprecated:** Scheduled to be removed in GitLab 16.0 and is renamed to `internal`. The confidential flag of a note. Default is `false`.
+    ///
+    /// Default: `false`.
+    pub confidential: Option<bool>,
+    /// The internal flag of a note. Overrides `confidential` when both parameters are submitted. Default is `false`.
+    ///
+    /// Default: `false`.
+    pub internal: Option<bool>,
+}
+#[cfg(feature = "notes")]
+runtime::object!(
+    write CreateGroupEpicNoteBody { req(body), opt(confidential), opt(internal) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1boards/post/requestBody/content/application~1json/schema`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectBoardBody {
+    /// The name of the new board.
+    pub name: String,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(write CreateProjectBoardBody { req(name) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1boards~1{board_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectBoardBody {
+    /// The new name of the board.
+    pub name: Option<String>,
+    /// The assignee the board should be scoped to. Premium and Ultimate only.
+    pub assignee_id: Option<i64>,
+    /// The milestone the board should be scoped to. Premium and Ultimate only.
+    pub milestone_id: Option<i64>,
+    /// Comma-separated list of label names which the board should be scoped to. Premium and Ultimate only.
+    pub labels: Option<String>,
+    /// The weight range from 0 to 9, to which the board should be scoped to. Premium and Ultimate only.
+    pub weight: Option<i64>,
+}
+#[cfg(feature = "boards")]
+runtime::object!(
+    write UpdateProjectBoardBody { opt(name), opt(assignee_id), opt(milestone_id),
+    opt(labels), opt(weight) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1boards~1{board_id}~1lists/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectBoardListBody {
+    /// The ID of a label.
+    pub label_id: Option<i64>,
+    /// The ID of a user. Premium and Ultimate only.
+    pub assignee_id: Option<i64>,
+    /// The ID of a milestone. Premium and Ultimate only.
+    pub milestone_id: Option<i64>,
+}
+#[cfg(feature = "boards")]
+runtime::object!(
+    write CreateProjectBoardListBody { opt(label_id), opt(assignee_id), opt(milestone_id)
+    }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1boards~1{board_id}~1lists~1{list_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReorderProjectBoardListBody {
+    /// The position of the list.
+    pub position: i64,
+}
+#[cfg(any(feature = "boards", feature = "group_boards"))]
+runtime::object!(write ReorderProjectBoardListBody { req(position) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1boards~1{board_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupBoardBody {
+    /// The new name of the board.
+    pub name: Option<String>,
+    /// Hide the Open list.
+    pub hide_backlog_list: Option<bool>,
+    /// Hide the Closed list.
+    pub hide_closed_list: Option<bool>,
+    /// The assignee the board should be scoped to. Premium and Ultimate only.
+    pub assignee_id: Option<i64>,
+    /// The milestone the board should be scoped to. Premium and Ultimate only.
+    pub milestone_id: Option<i64>,
+    /// Comma-separated list of label names which the board should be scoped to. Premium and Ultimate only.
+    pub labels: Option<String>,
+    /// The weight range from 0 to 9, to which the board should be scoped to. Premium and Ultimate only.
+    pub weight: Option<i64>,
+}
+#[cfg(feature = "group_boards")]
+runtime::object!(
+    write UpdateGroupBoardBody { opt(name), opt(hide_backlog_list),
+    opt(hide_closed_list), opt(assignee_id), opt(milestone_id), opt(labels), opt(weight)
+    }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1boards~1{board_id}~1lists/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_boards")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupBoardListBody {
+    /// The ID of a label.
+    pub label_id: i64,
+}
+#[cfg(feature = "group_boards")]
+runtime::object!(write CreateGroupBoardListBody { req(label_id) });
+/// Schema `#/paths/~1api~1v4~1search/get/parameters/0/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SearchScope {
+    /// `projects`
+    Projects,
+    /// `issues`
+    Issues,
+    /// `merge_requests`
+    MergeRequests,
+    /// `milestones`
+    Milestones,
+    /// `snippet_titles`
+    SnippetTitles,
+    /// `users`
+    Users,
+    /// `wiki_blobs`
+    WikiBlobs,
+    /// `commits`
+    Commits,
+    /// `blobs`
+    Blobs,
+    /// `notes`
+    Notes,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "search")]
+runtime::string_enum!(
+    SearchScope { Projects = "projects", Issues = "issues", MergeRequests =
+    "merge_requests", Milestones = "milestones", SnippetTitles = "snippet_titles", Users
+    = "users", WikiBlobs = "wiki_blobs", Commits = "commits", Blobs = "blobs", Notes =
+    "notes" }
+);
+/// Schema `#/paths/~1api~1v4~1search/get/parameters/3/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SearchOrderBy {
+    /// `created_at`
+    CreatedAt,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "search")]
+runtime::string_enum!(SearchOrderBy { CreatedAt = "created_at" });
+/// Schema `#/paths/~1api~1v4~1search/get/parameters/6/schema/items`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SearchFields {
+    /// `title`
+    Title,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "search")]
+runtime::string_enum!(SearchFields { Title = "title" });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1search/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SearchGroupScope {
+    /// `projects`
+    Projects,
+    /// `issues`
+    Issues,
+    /// `merge_requests`
+    MergeRequests,
+    /// `milestones`
+    Milestones,
+    /// `users`
+    Users,
+    /// `wiki_blobs`
+    WikiBlobs,
+    /// `commits`
+    Commits,
+    /// `blobs`
+    Blobs,
+    /// `notes`
+    Notes,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "search")]
+runtime::string_enum!(
+    SearchGroupScope { Projects = "projects", Issues = "issues", MergeRequests =
+    "merge_requests", Milestones = "milestones", Users = "users", WikiBlobs =
+    "wiki_blobs", Commits = "commits", Blobs = "blobs", Notes = "notes" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1search/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SearchProjectScope {
+    /// `issues`
+    Issues,
+    /// `merge_requests`
+    MergeRequests,
+    /// `milestones`
+    Milestones,
+    /// `users`
+    Users,
+    /// `wiki_blobs`
+    WikiBlobs,
+    /// `commits`
+    Commits,
+    /// `blobs`
+    Blobs,
+    /// `notes`
+    Notes,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "search")]
+runtime::string_enum!(
+    SearchProjectScope { Issues = "issues", MergeRequests = "merge_requests", Milestones
+    = "milestones", Users = "users", WikiBlobs = "wiki_blobs", Commits = "commits", Blobs
+    = "blobs", Notes = "notes" }
+);
+/// Schema `#/paths/~1api~1v4~1todos/get/parameters/0/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "todos")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TodoAction {
+    /// `assigned`
+    Assigned,
+    /// `mentioned`
+    Mentioned,
+    /// `build_failed`
+    BuildFailed,
+    /// `marked`
+    Marked,
+    /// `approval_required`
+    ApprovalRequired,
+    /// `unmergeable`
+    Unmergeable,
+    /// `directly_addressed`
+    DirectlyAddressed,
+    /// `merge_train_removed`
+    MergeTrainRemoved,
+    /// `member_access_requested`
+    MemberAccessRequested,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "todos")]
+runtime::string_enum!(
+    TodoAction { Assigned = "assigned", Mentioned = "mentioned", BuildFailed =
+    "build_failed", Marked = "marked", ApprovalRequired = "approval_required",
+    Unmergeable = "unmergeable", DirectlyAddressed = "directly_addressed",
+    MergeTrainRemoved = "merge_train_removed", MemberAccessRequested =
+    "member_access_requested" }
+);
+/// Schema `#/paths/~1api~1v4~1todos/get/parameters/4/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "todos")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TodoState {
+    /// `pending`
+    Pending,
+    /// `done`
+    Done,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "todos")]
+runtime::string_enum!(TodoState { Pending = "pending", Done = "done" });
+/// Schema `#/paths/~1api~1v4~1todos/get/parameters/5/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "todos")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TodoType {
+    /// `Issue`
+    Issue,
+    /// `MergeRequest`
+    MergeRequest,
+    /// `Commit`
+    Commit,
+    /// `Epic`
+    Epic,
+    /// `DesignManagement::Design`
+    DesignManagementDesign,
+    /// `AlertManagement::Alert`
+    AlertManagementAlert,
+    /// `Project`
+    Project,
+    /// `Namespace`
+    Namespace,
+    /// `Vulnerability`
+    Vulnerability,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "todos")]
+runtime::string_enum!(
+    TodoType { Issue = "Issue", MergeRequest = "MergeRequest", Commit = "Commit", Epic =
+    "Epic", DesignManagementDesign = "DesignManagement::Design", AlertManagementAlert =
+    "AlertManagement::Alert", Project = "Project", Namespace = "Namespace", Vulnerability
+    = "Vulnerability" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupHookBody {
+    /// The hook URL.
+    pub url: String,
+    /// Name of the hook (introduced in GitLab 17.1).
+    pub name: Option<String>,
+    /// Description of the hook (introduced in GitLab 17.1).
+    pub description: Option<String>,
+    /// Trigger hook on push events.
+    pub push_events: Option<bool>,
+    /// Trigger hook on push events for matching branches only.
+    pub push_events_branch_filter: Option<String>,
+    /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`.
+    pub branch_filter_strategy: Option<CreateGroupHookBodyBranchFilterStrategy>,
+    /// Trigger hook on issues events.
+    pub issues_events: Option<bool>,
+    /// Trigger hook on confidential issues events.
+    pub confidential_issues_events: Option<bool>,
+    /// Trigger hook on merge requests events.
+    pub merge_requests_events: Option<bool>,
+    /// Trigger hook on tag push events.
+    pub tag_push_events: Option<bool>,
+    /// Trigger hook on note events.
+    pub note_events: Option<bool>,
+    /// Trigger hook on confidential note events.
+    pub confidential_note_events: Option<bool>,
+    /// Trigger hook on job events.
+    pub job_events: Option<bool>,
+    /// Trigger hook on pipeline events.
+    pub pipeline_events: Option<bool>,
+    /// Trigger hook on wiki page events.
+    pub wiki_page_events: Option<bool>,
+    /// Trigger hook on deployment events.
+    pub deployment_events: Option<bool>,
+    /// Trigger hook on feature flag events.
+    pub feature_flag_events: Option<bool>,
+    /// Trigger hook on release events.
+    pub releases_events: Option<bool>,
+    /// Trigger hook on subgroup events.
+    pub subgroup_events: Option<bool>,
+    /// Trigger hook on member events.
+    pub member_events: Option<bool>,
+    /// Do SSL verification when triggering the hook.
+    pub enable_ssl_verification: Option<bool>,
+    /// Secret token to validate received payloads; not returned in the response.
+    pub token: Option<String>,
+    /// Trigger hook on project access token expiry events.
+    pub resource_access_token_events: Option<bool>,
+    /// Custom webhook template for the hook.
+    pub custom_webhook_template: Option<String>,
+    /// Custom headers for the hook.
+    pub custom_headers: Option<Vec<CreateGroupHookBodyCustomHeadersItem>>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(
+    write CreateGroupHookBody { req(url), opt(name), opt(description), opt(push_events),
+    opt(push_events_branch_filter), opt(branch_filter_strategy), opt(issues_events),
+    opt(confidential_issues_events), opt(merge_requests_events), opt(tag_push_events),
+    opt(note_events), opt(confidential_note_events), opt(job_events),
+    opt(pipeline_events), opt(wiki_page_events), opt(deployment_events),
+    opt(feature_flag_events), opt(releases_events), opt(subgroup_events),
+    opt(member_events), opt(enable_ssl_verification), opt(token),
+    opt(resource_access_token_events), opt(custom_webhook_template), opt(custom_headers)
+    }
+);
+/// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`.
+///
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks/post/requestBody/content/application~1json/schema/properties/branch_filter_strategy`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateGroupHookBodyBranchFilterStrategy {
+    /// `wildcard`
+    Wildcard,
+    /// `regex`
+    Regex,
+    /// `all_branches`
+    AllBranches,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "group_webhooks")]
+runtime::string_enum!(
+    CreateGroupHookBodyBranchFilterStrategy { Wildcard = "wildcard", Regex = "regex",
+    AllBranches = "all_branches" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks/post/requestBody/content/application~1json/schema/properties/custom_headers/items`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateGroupHookBodyCustomHeadersItem {
+    /// The key of the custom header.
+    pub key: Option<String>,
+    /// The value of the custom header.
+    pub value: Option<String>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(write CreateGroupHookBodyCustomHeadersItem { opt(key), opt(value) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateGroupHookBody {
+    /// The hook URL.
+    pub url: String,
+    /// Name of the hook (introduced in GitLab 17.1).
+    pub name: Option<String>,
+    /// Description of the hook (introduced in GitLab 17.1).
+    pub description: Option<String>,
+    /// Trigger hook on push events.
+    pub push_events: Option<bool>,
+    /// Trigger hook on push events for matching branches only.
+    pub push_events_branch_filter: Option<String>,
+    /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`.
+    pub branch_filter_strategy: Option<CreateGroupHookBodyBranchFilterStrategy>,
+    /// Trigger hook on issues events.
+    pub issues_events: Option<bool>,
+    /// Trigger hook on confidential issues events.
+    pub confidential_issues_events: Option<bool>,
+    /// Trigger hook on merge requests events.
+    pub merge_requests_events: Option<bool>,
+    /// Trigger hook on tag push events.
+    pub tag_push_events: Option<bool>,
+    /// Trigger hook on note events.
+    pub note_events: Option<bool>,
+    /// Trigger hook on confidential note events.
+    pub confidential_note_events: Option<bool>,
+    /// Trigger hook on job events.
+    pub job_events: Option<bool>,
+    /// Trigger hook on pipeline events.
+    pub pipeline_events: Option<bool>,
+    /// Trigger hook on wiki page events.
+    pub wiki_page_events: Option<bool>,
+    /// Trigger hook on deployment events.
+    pub deployment_events: Option<bool>,
+    /// Trigger hook on feature flag events.
+    pub feature_flag_events: Option<bool>,
+    /// Trigger hook on release events.
+    pub releases_events: Option<bool>,
+    /// Trigger hook on subgroup events.
+    pub subgroup_events: Option<bool>,
+    /// Trigger hook on member events.
+    pub member_events: Option<bool>,
+    /// Do SSL verification when triggering the hook.
+    pub enable_ssl_verification: Option<bool>,
+    /// Require service account access tokens to have an expiration date.
+    pub service_access_tokens_expiration_enforced: Option<bool>,
+    /// Secret token to validate received payloads. Not returned in the response. When you change the webhook URL, the secret token is reset and not retained.
+    pub token: Option<String>,
+    /// Trigger hook on project access token expiry events.
+    pub resource_access_token_events: Option<bool>,
+    /// Custom webhook template for the hook.
+    pub custom_webhook_template: Option<String>,
+    /// Custom headers for the hook.
+    pub custom_headers: Option<Vec<CreateGroupHookBodyCustomHeadersItem>>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(
+    write UpdateGroupHookBody { req(url), opt(name), opt(description), opt(push_events),
+    opt(push_events_branch_filter), opt(branch_filter_strategy), opt(issues_events),
+    opt(confidential_issues_events), opt(merge_requests_events), opt(tag_push_events),
+    opt(note_events), opt(confidential_note_events), opt(job_events),
+    opt(pipeline_events), opt(wiki_page_events), opt(deployment_events),
+    opt(feature_flag_events), opt(releases_events), opt(subgroup_events),
+    opt(member_events), opt(enable_ssl_verification),
+    opt(service_access_tokens_expiration_enforced), opt(token),
+    opt(resource_access_token_events), opt(custom_webhook_template), opt(custom_headers)
+    }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1events~1{hook_event_id}~1resend/post/responses/201/content/application~1json/schema`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResendGroupHookEventResponse {
+    /// The HTTP status code the receiver returned.
+    pub response_status: Option<i64>,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(read ResendGroupHookEventResponse { opt(response_status) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1test~1{trigger}/post/parameters/2/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TriggerTestGroupHookTrigger {
+    /// `push_events`
+    PushEvents,
+    /// `tag_push_events`
+    TagPushEvents,
+    /// `issues_events`
+    IssuesEvents,
+    /// `confidential_issues_events`
+    ConfidentialIssuesEvents,
+    /// `note_events`
+    NoteEvents,
+    /// `merge_requests_events`
+    MergeRequestsEvents,
+    /// `job_events`
+    JobEvents,
+    /// `pipeline_events`
+    PipelineEvents,
+    /// `wiki_page_events`
+    WikiPageEvents,
+    /// `releases_events`
+    ReleasesEvents,
+    /// `emoji_events`
+    EmojiEvents,
+    /// `resource_access_token_events`
+    ResourceAccessTokenEvents,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "group_webhooks")]
+runtime::string_enum!(
+    TriggerTestGroupHookTrigger { PushEvents = "push_events", TagPushEvents =
+    "tag_push_events", IssuesEvents = "issues_events", ConfidentialIssuesEvents =
+    "confidential_issues_events", NoteEvents = "note_events", MergeRequestsEvents =
+    "merge_requests_events", JobEvents = "job_events", PipelineEvents =
+    "pipeline_events", WikiPageEvents = "wiki_page_events", ReleasesEvents =
+    "releases_events", EmojiEvents = "emoji_events", ResourceAccessTokenEvents =
+    "resource_access_token_events" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1test~1{trigger}/post/responses/201/content/application~1json/schema`.
+#[cfg(any(feature = "group_webhooks", feature = "status_checks"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TriggerTestGroupHookResponse {
+    pub message: Option<String>,
+}
+#[cfg(any(feature = "group_webhooks", feature = "status_checks"))]
+runtime::object!(read TriggerTestGroupHookResponse { opt(message) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1custom_headers~1{key}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetGroupHookCustomHeaderBody {
+    /// The value of the custom header.
+    pub value: String,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(write SetGroupHookCustomHeaderBody { req(value) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1url_variables~1{key}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_webhooks")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetGroupHookUrlVariableBody {
+    /// The value of the URL variable.
+    pub value: String,
+}
+#[cfg(feature = "group_webhooks")]
+runtime::object!(write SetGroupHookUrlVariableBody { req(value) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1merge_request_approval_setting/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_request_approval_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupMergeRequestApprovalSettingsBody {
+    /// Allow or prevent authors from self approving merge requests; `true` means authors can self approve.
+    pub allow_author_approval: Option<bool>,
+    /// Allow or prevent committers from self approving merge requests.
+    pub allow_committer_approval: Option<bool>,
+    /// Allow or prevent overriding approvers per merge request.
+    pub allow_overrides_to_approver_list_per_merge_request: Option<bool>,
+    /// Retain approval count on a new push.
+    pub retain_approvals_on_push: Option<bool>,
+    /// Reset approvals from Code Owners if their files changed. You must disable the `retain_approvals_on_push` field to use this field.
+    pub selective_code_owner_removals: Option<bool>,
+    /// Require approver to authenticate before adding the approval. Introduced in GitLab 17.1.
+    pub require_reauthentication_to_approve: Option<bool>,
+}
+#[cfg(feature = "merge_request_approval_settings")]
+runtime::object!(
+    write UpdateGroupMergeRequestApprovalSettingsBody { opt(allow_author_approval),
+    opt(allow_committer_approval),
+    opt(allow_overrides_to_approver_list_per_merge_request),
+    opt(retain_approvals_on_push), opt(selective_code_owner_removals),
+    opt(require_reauthentication_to_approve) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1approval_rules/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupApprovalRuleBody {
+    /// The number of required approvals for this rule.
+    pub approvals_required: i64,
+    /// The name of the approval rule.
+    pub name: String,
+    /// The IDs of groups as approvers.
+    pub group_ids: Option<Vec<i64>>,
+    /// The rule type. `any_approver` is a pre-configured default rule with `approvals_required` at `0`. Other rules are `regular` (used for regular merge request approval rules) and `report_approver`. Don't use this field to build approval rules from the API. The `report_approver` field is used when GitLab creates an approval rule from configured and enabled merge request approval policies.
+    pub rule_type: Option<CreateGroupApprovalRuleBodyRuleType>,
+    /// The IDs of users as approvers.
+    pub user_ids: Option<Vec<i64>>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    write CreateGroupApprovalRuleBody { req(approvals_required), req(name),
+    opt(group_ids), opt(rule_type), opt(user_ids) }
+);
+/// The rule type. `any_approver` is a pre-configured default rule with `approvals_required` at `0`. Other rules are `regular` (used for regular merge request approval rules) and `report_approver`. Don't use this field to build approval rules from the API. The `report_approver` field is used when GitLab creates an approval rule from configured and enabled merge request approval policies.
+///
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1approval_rules/post/requestBody/content/application~1json/schema/properties/rule_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateGroupApprovalRuleBodyRuleType {
+    /// `any_approver`
+    AnyApprover,
+    /// `regular`
+    Regular,
+    /// `report_approver`
+    ReportApprover,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::string_enum!(
+    CreateGroupApprovalRuleBodyRuleType { AnyApprover = "any_approver", Regular =
+    "regular", ReportApprover = "report_approver" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1approval_rules~1{approval_rule_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupApprovalRuleBody {
+    /// The number of required approvals for this rule.
+    pub approvals_required: Option<i64>,
+    /// The IDs of groups as approvers.
+    pub group_ids: Option<Vec<i64>>,
+    /// The name of the approval rule.
+    pub name: Option<String>,
+    /// The rule type. `any_approver` is a pre-configured default rule with `approvals_required` at `0`. Other rules are `regular` (used for regular merge request approval rules) and `report_approver`. Don't use this field to build approval rules from the API. The `report_approver` field is used when GitLab creates an approval rule from configured and enabled merge request approval policies.
+    pub rule_type: Option<CreateGroupApprovalRuleBodyRuleType>,
+    /// The IDs of users as approvers.
+    pub user_ids: Option<Vec<i64>>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    write UpdateGroupApprovalRuleBody { opt(approvals_required), opt(group_ids),
+    opt(name), opt(rule_type), opt(user_ids) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1approvals/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangeProjectApprovalConfigurationBody {
+    /// **Deprecated.** Number of required approvals before a merge request can merge. Deprecated in GitLab 12.3. Use Approval Rules instead.
+    pub approvals_before_merge: Option<i64>,
+    /// Allow or prevent overriding approvers per merge request.
+    pub disable_overriding_approvers_per_merge_request: Option<bool>,
+    /// Allow or prevent authors from self approving merge requests; `true` means authors can self approve.
+    pub merge_requests_author_approval: Option<bool>,
+    /// Allow or prevent committers from self approving merge requests.
+    pub merge_requests_disable_committers_approval: Option<bool>,
+    /// **Deprecated.** Require approver to enter a password to authenticate before adding the approval. Deprecated in GitLab 16.9. Use `require_reauthentication_to_approve` instead.
+    pub require_password_to_approve: Option<bool>,
+    /// Require approver to enter a to authenticate before adding the approval. Introduced in GitLab 17.1.
+    pub require_reauthentication_to_approve: Option<bool>,
+    /// Reset approvals on a new push.
+    pub reset_approvals_on_push: Option<bool>,
+    /// Reset approvals from Code Owners if their files changed. You must disable the `reset_approvals_on_push` field to use this field.
+    pub selective_code_owner_removals: Option<bool>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    write ChangeProjectApprovalConfigurationBody { opt(approvals_before_merge),
+    opt(disable_overriding_approvers_per_merge_request),
+    opt(merge_requests_author_approval), opt(merge_requests_disable_committers_approval),
+    opt(require_password_to_approve), opt(require_reauthentication_to_approve),
+    opt(reset_approvals_on_push), opt(selective_code_owner_removals) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1approval_rules/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectApprovalRuleBody {
+    /// The number of required approvals for this rule.
+    pub approvals_required: i64,
+    /// The name of the approval rule.
+    pub name: String,
+    /// Whether to apply the rule to all protected branches. If set to `true`, ignores the value of `protected_branch_ids`. Default is `false`. Introduced in GitLab 15.3.
+    pub applies_to_all_protected_branches: Option<bool>,
+    /// The IDs of groups as approvers.
+    pub group_ids: Option<Vec<i64>>,
+    /// The IDs of protected branches to scope the rule by. To identify the ID, use the protected branches API.
+    pub protected_branch_ids: Option<Vec<i64>>,
+    /// The report type required when the rule type is `report_approver`. The supported report types are `license_scanning` (deprecated in GitLab 15.9) and `code_coverage`.
+    pub report_type: Option<CreateProjectApprovalRuleBodyReportType>,
+    /// The rule type. `any_approver` is a pre-configured default rule with `approvals_required` at `0`. Other rules are `regular` (used for regular merge request approval rules) and `report_approver`. Don't use this field to build approval rules from the API. The `report_approver` field is used when GitLab creates an approval rule from configured and enabled merge request approval policies.
+    pub rule_type: Option<CreateGroupApprovalRuleBodyRuleType>,
+    /// The IDs of users as approvers. If you provide both `user_ids` and `usernames`, it adds both lists of users.
+    pub user_ids: Option<Vec<i64>>,
+    /// The usernames of approvers for this rule (same as `user_ids` but requires a list of usernames). If you provide both `user_ids` and `usernames`, it adds both lists of users.
+    pub usernames: Option<Vec<String>>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    write CreateProjectApprovalRuleBody { req(approvals_required), req(name),
+    opt(applies_to_all_protected_branches), opt(group_ids), opt(protected_branch_ids),
+    opt(report_type), opt(rule_type), opt(user_ids), opt(usernames) }
+);
+/// The report type required when the rule type is `report_approver`. The supported report types are `license_scanning` (deprecated in GitLab 15.9) and `code_coverage`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1approval_rules/post/requestBody/content/application~1json/schema/properties/report_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateProjectApprovalRuleBodyReportType {
+    /// `license_scanning`
+    LicenseScanning,
+    /// `code_coverage`
+    CodeCoverage,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::string_enum!(
+    CreateProjectApprovalRuleBodyReportType { LicenseScanning = "license_scanning",
+    CodeCoverage = "code_coverage" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1approval_rules~1{approval_rule_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateProjectApprovalRuleBody {
+    /// The number of required approvals for this rule.
+    pub approvals_required: i64,
+    /// The name of the approval rule.
+    pub name: String,
+    /// Whether to apply the rule to all protected branches. If set to `true`, ignores the value of `protected_branch_ids`. Introduced in GitLab 15.3.
+    pub applies_to_all_protected_branches: Option<bool>,
+    /// The IDs of groups as approvers.
+    pub group_ids: Option<Vec<i64>>,
+    /// The IDs of protected branches to scope the rule by. To identify the ID, use the protected branches API.
+    pub protected_branch_ids: Option<Vec<i64>>,
+    /// Whether to remove hidden groups from the approval rule.
+    pub remove_hidden_groups: Option<bool>,
+    /// The IDs of users as approvers. If you provide both `user_ids` and `usernames`, it adds both lists of users.
+    pub user_ids: Option<Vec<i64>>,
+    /// The usernames of approvers for this rule (same as `user_ids` but requires a list of usernames). If you provide both `user_ids` and `usernames`, it adds both lists of users.
+    pub usernames: Option<Vec<String>>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    write UpdateProjectApprovalRuleBody { req(approvals_required), req(name),
+    opt(applies_to_all_protected_branches), opt(group_ids), opt(protected_branch_ids),
+    opt(remove_hidden_groups), opt(user_ids), opt(usernames) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1approval_rules/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMergeRequestApprovalRuleBody {
+    /// The number of required approvals for this rule.
+    pub approvals_required: i64,
+    /// The name of the approval rule.
+    pub name: String,
+    /// The ID of a project-level approval rule.
+    pub approval_project_rule_id: Option<i64>,
+    /// The IDs of groups as approvers.
+    pub group_ids: Option<Vec<i64>>,
+    /// The IDs of users as approvers. If you provide both `user_ids` and `usernames`, it adds both lists of users.
+    pub user_ids: Option<Vec<i64>>,
+    /// The usernames of approvers for this rule (same as `user_ids` but requires a list of usernames). If you provide both `user_ids` and `usernames`, it adds both lists of users.
+    pub usernames: Option<Vec<String>>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    write CreateMergeRequestApprovalRuleBody { req(approvals_required), req(name),
+    opt(approval_project_rule_id), opt(group_ids), opt(user_ids), opt(usernames) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1approval_rules~1{approval_rule_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_request_approvals")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMergeRequestApprovalRuleBody {
+    /// The number of required approvals for this rule.
+    pub approvals_required: Option<i64>,
+    /// The IDs of groups as approvers.
+    pub group_ids: Option<Vec<i64>>,
+    /// The name of the approval rule.
+    pub name: Option<String>,
+    /// Whether to remove hidden groups.
+    pub remove_hidden_groups: Option<bool>,
+    /// The IDs of users as approvers. If you provide both `user_ids` and `usernames`, it adds both lists of users.
+    pub user_ids: Option<Vec<i64>>,
+    /// The usernames of approvers for this rule (same as `user_ids` but requires a list of usernames). If you provide both `user_ids` and `usernames`, it adds both lists of users.
+    pub usernames: Option<Vec<String>>,
+}
+#[cfg(feature = "merge_request_approvals")]
+runtime::object!(
+    write UpdateMergeRequestApprovalRuleBody { opt(approvals_required), opt(group_ids),
+    opt(name), opt(remove_hidden_groups), opt(user_ids), opt(usernames) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1blocks/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_requests")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMergeRequestDependencyBody {
+    /// The internal ID of the blocking merge request.
+    pub blocking_merge_request_id: i64,
+}
+#[cfg(feature = "merge_requests")]
+runtime::object!(
+    write CreateMergeRequestDependencyBody { req(blocking_merge_request_id) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_trains/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "merge_trains")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MergeTrainScope {
+    /// `active`
+    Active,
+    /// `complete`
+    Complete,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "merge_trains")]
+runtime::string_enum!(MergeTrainScope { Active = "active", Complete = "complete" });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_trains~1merge_requests~1{merge_request_iid}/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "merge_trains")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddMergeRequestToMergeTrainBody {
+    /// If present, the SHA must match the `HEAD` of the source branch, otherwise the merge fails.
+    pub sha: Option<String>,
+    /// If true, the commits are squashed into a single commit on merge.
+    pub squash: Option<bool>,
+    /// If true, the merge request is added to the merge train when the pipeline succeeds. When false or unspecified, the merge request is added directly to the merge train.
+    pub when_pipeline_succeeds: Option<bool>,
+}
+#[cfg(feature = "merge_trains")]
+runtime::object!(
+    write AddMergeRequestToMergeTrainBody { opt(sha), opt(squash),
+    opt(when_pipeline_succeeds) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1external_status_checks/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "status_checks")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectExternalStatusCheckBody {
+    /// Display name of external status check service.
+    pub name: String,
+    /// URL of external status check service.
+    pub external_url: String,
+    /// HMAC secret for external status check.
+    pub shared_secret: Option<String>,
+    /// IDs of protected branches to scope the rule by.
+    pub protected_branch_ids: Option<Vec<i64>>,
+}
+#[cfg(feature = "status_checks")]
+runtime::object!(
+    write CreateProjectExternalStatusCheckBody { req(name), req(external_url),
+    opt(shared_secret), opt(protected_branch_ids) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1external_status_checks~1{check_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "status_checks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectExternalStatusCheckBody {
+    /// Display name of external status check service.
+    pub name: Option<String>,
+    /// URL of external status check service.
+    pub external_url: Option<String>,
+    /// HMAC secret for external status check.
+    pub shared_secret: Option<String>,
+    /// IDs of protected branches to scope the rule by.
+    pub protected_branch_ids: Option<Vec<i64>>,
+}
+#[cfg(feature = "status_checks")]
+runtime::object!(
+    write UpdateProjectExternalStatusCheckBody { opt(name), opt(external_url),
+    opt(shared_secret), opt(protected_branch_ids) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1status_check_responses/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "status_checks")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetMergeRequestStatusCheckStatusBody {
+    /// SHA at `HEAD` of the source branch. It must be the SHA at the `HEAD` of the merge request's source branch.
+    pub sha: String,
+    /// ID of an external status check.
+    pub external_status_check_id: i64,
+    /// Set to `pending` to mark the check as pending, `passed` to pass the check, or `failed` to fail it.
+    pub status: Option<SetMergeRequestStatusCheckStatusBodyStatus>,
+}
+#[cfg(feature = "status_checks")]
+runtime::object!(
+    write SetMergeRequestStatusCheckStatusBody { req(sha), req(external_status_check_id),
+    opt(status) }
+);
+/// Set to `pending` to mark the check as pending, `passed` to pass the check, or `failed` to fail it.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1status_check_responses/post/requestBody/content/application~1json/schema/properties/status`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "status_checks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SetMergeRequestStatusCheckStatusBodyStatus {
+    /// `pending`
+    Pending,
+    /// `passed`
+    Passed,
+    /// `failed`
+    Failed,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "status_checks")]
+runtime::string_enum!(
+    SetMergeRequestStatusCheckStatusBodyStatus { Pending = "pending", Passed = "passed",
+    Failed = "failed" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics/get/parameters/5/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "epics")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EpicOrderBy {
+    /// `created_at`
+    CreatedAt,
+    /// `updated_at`
+    UpdatedAt,
+    /// `title`
+    Title,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "epics")]
+runtime::string_enum!(
+    EpicOrderBy { CreatedAt = "created_at", UpdatedAt = "updated_at", Title = "title" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics/get/parameters/8/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "epics")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EpicState {
+    /// `opened`
+    Opened,
+    /// `closed`
+    Closed,
+    /// `all`
+    All,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "epics")]
+runtime::string_enum!(EpicState { Opened = "opened", Closed = "closed", All = "all" });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics/get/parameters/16/schema`.
+#[cfg(feature = "epics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListGroupEpicsNot {
+    pub author_id: Option<i64>,
+    pub author_username: Option<String>,
+    pub labels: Option<String>,
+}
+#[cfg(feature = "epics")]
+runtime::object!(
+    write ListGroupEpicsNot { opt(author_id), opt(author_username), opt(labels) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "epics")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupEpicBody {
+    /// The title of the epic
+    pub title: String,
+    /// The comma-separated list of labels
+    pub labels: Option<String>,
+    /// The description of the epic. Limited to 1,048,576 characters.
+    pub description: Option<String>,
+    /// The color of the epic. Behind a feature flag named `epic_highlight_color` (disabled by default)
+    pub color: Option<String>,
+    /// Whether the epic should be confidential
+    pub confidential: Option<bool>,
+    /// When the epic was created. Date time string, ISO 8601 formatted, for example `2016-03-11T03:45:40Z` . Requires administrator or project/group owner privileges
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether start date should be sourced from `start_date_fixed` or from milestones
+    pub start_date_is_fixed: Option<bool>,
+    /// The fixed start date of an epic
+    pub start_date_fixed: Option<::chrono::NaiveDate>,
+    /// Whether due date should be sourced from `due_date_fixed` or from milestones
+    pub due_date_is_fixed: Option<bool>,
+    /// The fixed due date of an epic
+    pub due_date_fixed: Option<::chrono::NaiveDate>,
+    /// The ID of a parent epic
+    pub parent_id: Option<i64>,
+}
+#[cfg(feature = "epics")]
+runtime::object!(
+    write CreateGroupEpicBody { req(title), opt(labels), opt(description), opt(color),
+    opt(confidential), opt(created_at, lenient), opt(start_date_is_fixed),
+    opt(start_date_fixed), opt(due_date_is_fixed), opt(due_date_fixed), opt(parent_id) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "epics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupEpicBody {
+    /// Comma-separated label names to add to an issue.
+    pub add_labels: Option<String>,
+    /// Whether the epic should be confidential
+    pub confidential: Option<bool>,
+    /// The description of an epic. Limited to 1,048,576 characters.
+    pub description: Option<String>,
+    /// The fixed due date of an epic
+    pub due_date_fixed: Option<::chrono::NaiveDate>,
+    /// Whether due date should be sourced from `due_date_fixed` or from milestones
+    pub due_date_is_fixed: Option<bool>,
+    /// Comma-separated label names for an issue. Set to an empty string to unassign all labels.
+    pub labels: Option<String>,
+    /// The ID of a parent epic.
+    pub parent_id: Option<i64>,
+    /// Comma-separated label names to remove from an issue.
+    pub remove_labels: Option<String>,
+    /// The fixed start date of an epic
+    pub start_date_fixed: Option<::chrono::NaiveDate>,
+    /// Whether start date should be sourced from `start_date_fixed` or from milestones
+    pub start_date_is_fixed: Option<bool>,
+    /// State event for an epic. Set `close` to close the epic and `reopen` to reopen it
+    pub state_event: Option<UpdateGroupEpicBodyStateEvent>,
+    /// The title of an epic
+    pub title: Option<String>,
+    /// When the epic was updated. Date time string, ISO 8601 formatted, for example `2016-03-11T03:45:40Z` . Requires administrator or project/group owner privileges
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The color of the epic. Behind a feature flag named `epic_highlight_color` (disabled by default)
+    pub color: Option<String>,
+}
+#[cfg(feature = "epics")]
+runtime::object!(
+    write UpdateGroupEpicBody { opt(add_labels), opt(confidential), opt(description),
+    opt(due_date_fixed), opt(due_date_is_fixed), opt(labels), opt(parent_id),
+    opt(remove_labels), opt(start_date_fixed), opt(start_date_is_fixed),
+    opt(state_event), opt(title), opt(updated_at, lenient), opt(color) }
+);
+/// State event for an epic. Set `close` to close the epic and `reopen` to reopen it
+///
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}/put/requestBody/content/application~1json/schema/properties/state_event`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "epics")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateGroupEpicBodyStateEvent {
+    /// `close`
+    Close,
+    /// `reopen`
+    Reopen,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "epics")]
+runtime::string_enum!(
+    UpdateGroupEpicBodyStateEvent { Close = "close", Reopen = "reopen" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1issues~1{epic_issue_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "epic_issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupEpicIssueBody {
+    /// The ID of the issue - epic association that should be placed before the link in the question.
+    pub move_before_id: Option<i64>,
+    /// The ID of the issue - epic association that should be placed after the link in the question.
+    pub move_after_id: Option<i64>,
+}
+#[cfg(feature = "epic_issues")]
+runtime::object!(
+    write UpdateGroupEpicIssueBody { opt(move_before_id), opt(move_after_id) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1epics/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "epic_links")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupEpicChildEpicBody {
+    /// The title of a newly created epic.
+    pub title: String,
+    /// Whether the epic should be confidential. Parameter is ignored if `confidential_epics` feature flag is disabled. Defaults to the confidentiality state of the parent epic.
+    pub confidential: Option<bool>,
+}
+#[cfg(feature = "epic_links")]
+runtime::object!(write CreateGroupEpicChildEpicBody { req(title), opt(confidential) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1epics~1{child_epic_id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "epic_links")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReorderGroupEpicChildEpicBody {
+    /// The global ID of a sibling epic that should be placed before the child epic.
+    pub move_before_id: Option<i64>,
+    /// The global ID of a sibling epic that should be placed after the child epic.
+    pub move_after_id: Option<i64>,
+}
+#[cfg(feature = "epic_links")]
+runtime::object!(
+    write ReorderGroupEpicChildEpicBody { opt(move_before_id), opt(move_after_id) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1related_epics/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "linked_epics")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupEpicRelatedEpicLinkBody {
+    /// Internal ID of a target group's epic.
+    pub target_epic_iid: i64,
+    /// ID or URL-encoded path of the target group.
+    pub target_group_id: String,
+    /// Type of the relation (`relates_to`, `blocks`, `is_blocked_by`), defaults to `relates_to`.
+    pub link_type: Option<CreateGroupEpicRelatedEpicLinkBodyLinkType>,
+}
+#[cfg(feature = "linked_epics")]
+runtime::object!(
+    write CreateGroupEpicRelatedEpicLinkBody { req(target_epic_iid),
+    req(target_group_id), opt(link_type) }
+);
+/// Type of the relation (`relates_to`, `blocks`, `is_blocked_by`), defaults to `relates_to`.
+///
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1related_epics/post/requestBody/content/application~1json/schema/properties/link_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "linked_epics")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateGroupEpicRelatedEpicLinkBodyLinkType {
+    /// `relates_to`
+    RelatesTo,
+    /// `blocks`
+    Blocks,
+    /// `is_blocked_by`
+    IsBlockedBy,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "linked_epics")]
+runtime::string_enum!(
+    CreateGroupEpicRelatedEpicLinkBodyLinkType { RelatesTo = "relates_to", Blocks =
+    "blocks", IsBlockedBy = "is_blocked_by" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_protected_environments")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtectGroupEnvironmentBody {
+    /// The deployment tier of the protected environment. One of `production`, `staging`, `testing`, `development`, or `other`.
+    pub name: ProtectGroupEnvironmentBodyName,
+    /// Array of access levels allowed to deploy, with each described by a hash. One of `user_id`, `group_id` or `access_level`. They take the form of `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}` respectively.
+    pub deploy_access_levels: Vec<ProtectGroupEnvironmentBodyDeployAccessLevelsItem>,
+    /// Array of access levels allowed to approve, with each described by a hash. One of `user_id`, `group_id` or `access_level`. They take the form of `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}` respectively. You can also specify the number of required approvals from the specified entity with `required_approvals` field.
+    pub approval_rules: Option<Vec<ProtectGroupEnvironmentBodyApprovalRulesItem>>,
+}
+#[cfg(feature = "group_protected_environments")]
+runtime::object!(
+    write ProtectGroupEnvironmentBody { req(name), req(deploy_access_levels),
+    opt(approval_rules) }
+);
+/// The deployment tier of the protected environment. One of `production`, `staging`, `testing`, `development`, or `other`.
+///
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema/properties/name`.
+///
+/// Values this client does not know are kept in [`Self::Unknown`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "group_protected_environments")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProtectGroupEnvironmentBodyName {
+    /// `production`
+    Production,
+    /// `staging`
+    Staging,
+    /// `testing`
+    Testing,
+    /// `development`
+    Development,
+    /// `other`
+    Other,
+    /// A value not known when this client was generated.
+    Unknown(String),
+}
+#[cfg(feature = "group_protected_environments")]
+runtime::string_enum!(
+    ProtectGroupEnvironmentBodyName else Unknown { Production = "production", Staging =
+    "staging", Testing = "testing", Development = "development", Other = "other" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema/properties/deploy_access_levels/items`.
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectGroupEnvironmentBodyDeployAccessLevelsItem {
+    /// The access level (30: Developer, 40: Maintainer, 60: Admin).
+    pub access_level: Option<i64>,
+    /// The ID of a user.
+    pub user_id: Option<i64>,
+    /// The ID of a group.
+    pub group_id: Option<i64>,
+    /// 0: direct group membership only (default); 1: all inherited groups.
+    pub group_inheritance_type: Option<i64>,
+}
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+runtime::object!(
+    write ProtectGroupEnvironmentBodyDeployAccessLevelsItem { opt(access_level),
+    opt(user_id), opt(group_id), opt(group_inheritance_type) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema/properties/approval_rules/items`.
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectGroupEnvironmentBodyApprovalRulesItem {
+    /// The access level (30: Developer, 40: Maintainer, 60: Admin).
+    pub access_level: Option<i64>,
+    /// The ID of a user.
+    pub user_id: Option<i64>,
+    /// The ID of a group.
+    pub group_id: Option<i64>,
+    /// 0: direct group membership only (default); 1: all inherited groups.
+    pub group_inheritance_type: Option<i64>,
+    /// The number of approvals required from this entity.
+    pub required_approvals: Option<i64>,
+}
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+runtime::object!(
+    write ProtectGroupEnvironmentBodyApprovalRulesItem { opt(access_level), opt(user_id),
+    opt(group_id), opt(group_inheritance_type), opt(required_approvals) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments~1{name}/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Unknown`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "group_protected_environments")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProtectedEnvironmentName {
+    /// `production`
+    Production,
+    /// `staging`
+    Staging,
+    /// `testing`
+    Testing,
+    /// `development`
+    Development,
+    /// `other`
+    Other,
+    /// A value not known when this client was generated.
+    Unknown(String),
+}
+#[cfg(feature = "group_protected_environments")]
+runtime::string_enum!(
+    ProtectedEnvironmentName else Unknown { Production = "production", Staging =
+    "staging", Testing = "testing", Development = "development", Other = "other" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments~1{name}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_protected_environments")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupProtectedEnvironmentBody {
+    /// Array of access levels allowed to deploy, with each described by a hash. One of `user_id`, `group_id` or `access_level`. They take the form of `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}` respectively. To update or delete a record, pass its `id` (and `_destroy: true` to delete it).
+    pub deploy_access_levels: Option<
+        Vec<UpdateGroupProtectedEnvironmentBodyDeployAccessLevelsItem>,
+    >,
+    /// The number of approvals required to deploy to this environment.
+    pub required_approval_count: Option<i64>,
+    /// Array of access levels allowed to approve, with each described by a hash. One of `user_id`, `group_id` or `access_level`. They take the form of `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}` respectively. You can also specify the number of required approvals from the specified entity with `required_approvals` field. To update or delete a record, pass its `id` (and `_destroy: true` to delete it).
+    pub approval_rules: Option<
+        Vec<UpdateGroupProtectedEnvironmentBodyApprovalRulesItem>,
+    >,
+}
+#[cfg(feature = "group_protected_environments")]
+runtime::object!(
+    write UpdateGroupProtectedEnvironmentBody { opt(deploy_access_levels),
+    opt(required_approval_count), opt(approval_rules) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments~1{name}/put/requestBody/content/application~1json/schema/properties/deploy_access_levels/items`.
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupProtectedEnvironmentBodyDeployAccessLevelsItem {
+    /// The ID of the existing record to update or delete.
+    pub id: Option<i64>,
+    /// The access level (30: Developer, 40: Maintainer, 60: Admin).
+    pub access_level: Option<i64>,
+    /// The ID of a user.
+    pub user_id: Option<i64>,
+    /// The ID of a group.
+    pub group_id: Option<i64>,
+    /// 0: direct group membership only (default); 1: all inherited groups.
+    pub group_inheritance_type: Option<i64>,
+    /// Set to `true` to delete the record given by `id`.
+    pub destroy: Option<bool>,
+}
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+runtime::object!(
+    write UpdateGroupProtectedEnvironmentBodyDeployAccessLevelsItem { opt(id),
+    opt(access_level), opt(user_id), opt(group_id), opt(group_inheritance_type),
+    opt(destroy = "_destroy") }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments~1{name}/put/requestBody/content/application~1json/schema/properties/approval_rules/items`.
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupProtectedEnvironmentBodyApprovalRulesItem {
+    /// The ID of the existing record to update or delete.
+    pub id: Option<i64>,
+    /// The access level (30: Developer, 40: Maintainer, 60: Admin).
+    pub access_level: Option<i64>,
+    /// The ID of a user.
+    pub user_id: Option<i64>,
+    /// The ID of a group.
+    pub group_id: Option<i64>,
+    /// 0: direct group membership only (default); 1: all inherited groups.
+    pub group_inheritance_type: Option<i64>,
+    /// Set to `true` to delete the record given by `id`.
+    pub destroy: Option<bool>,
+    /// The number of approvals required from this entity.
+    pub required_approvals: Option<i64>,
+}
+#[cfg(
+    any(feature = "group_protected_environments", feature = "protected_environments2")
+)]
+runtime::object!(
+    write UpdateGroupProtectedEnvironmentBodyApprovalRulesItem { opt(id),
+    opt(access_level), opt(user_id), opt(group_id), opt(group_inheritance_type),
+    opt(destroy = "_destroy"), opt(required_approvals) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1protected_environments/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "protected_environments2")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtectProjectEnvironmentBody {
+    /// The name of the environment.
+    pub name: String,
+    /// Array of access levels allowed to deploy, with each described by a hash. Elements should be one of `user_id`, `group_id` or `access_level`, and take the form `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}`. Optionally, you can specify the `group_inheritance_type` on each.
+    pub deploy_access_levels: Vec<ProtectGroupEnvironmentBodyDeployAccessLevelsItem>,
+    /// Array of access levels allowed to approve, with each described by a hash. Elements should be one of `user_id`, `group_id` or `access_level`, and take the form `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}`. Optionally, you can specify the `group_inheritance_type` on each.
+    pub approval_rules: Option<Vec<ProtectGroupEnvironmentBodyApprovalRulesItem>>,
+}
+#[cfg(feature = "protected_environments2")]
+runtime::object!(
+    write ProtectProjectEnvironmentBody { req(name), req(deploy_access_levels),
+    opt(approval_rules) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1protected_environments~1{name}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "protected_environments2")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectProtectedEnvironmentBody {
+    /// Array of access levels allowed to deploy, with each described by a hash. Elements should be one of `user_id`, `group_id` or `access_level`, and take the form `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}`. Optionally, you can specify the `group_inheritance_type` on each. To update or delete a record, pass its `id` (and `_destroy: true` to delete it).
+    pub deploy_access_levels: Option<
+        Vec<UpdateGroupProtectedEnvironmentBodyDeployAccessLevelsItem>,
+    >,
+    /// Array of access levels allowed to approve, with each described by a hash. Elements should be one of `user_id`, `group_id` or `access_level`, and take the form `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}`. Optionally, you can specify the `group_inheritance_type` on each. To update or delete a record, pass its `id` (and `_destroy: true` to delete it).
+    pub approval_rules: Option<
+        Vec<UpdateGroupProtectedEnvironmentBodyApprovalRulesItem>,
+    >,
+}
+#[cfg(feature = "protected_environments2")]
+runtime::object!(
+    write UpdateProjectProtectedEnvironmentBody { opt(deploy_access_levels),
+    opt(approval_rules) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1push_rule/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_push_rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupPushRuleBody {
+    /// Deny deleting a tag.
+    pub deny_delete_tag: Option<bool>,
+    /// Allow only GitLab users to author commits.
+    pub member_check: Option<bool>,
+    /// Reject files that are likely to contain secrets.
+    pub prevent_secrets: Option<bool>,
+    /// Allow only commit messages that match the regular expression provided in this attribute, for example, `Fixed \d+\..*`.
+    pub commit_message_regex: Option<String>,
+    /// Reject commit messages matching the regular expression provided in this attribute, for example, `ssh\:\/\/`.
+    pub commit_message_negative_regex: Option<String>,
+    /// Allow only branch names that match the regular expression provided in this attribute, for example, `(feature|hotfix)\/.*`.
+    pub branch_name_regex: Option<String>,
+    /// Allow only commit author emails that match the regular expression provided in this attribute, for example, `@my-company.com$`.
+    pub author_email_regex: Option<String>,
+    /// Reject filenames matching the regular expression provided in this attribute, for example, `(jar|exe)$`.
+    pub file_name_regex: Option<String>,
+    /// Maximum file size (MB) allowed.
+    pub max_file_size: Option<i64>,
+    /// Allow commits from users only if the committer email is one of their own verified emails.
+    pub commit_committer_check: Option<bool>,
+    /// Allow commits from users only if the commit author name is consistent with their GitLab account name.
+    pub commit_committer_name_check: Option<bool>,
+    /// Reject a commit when it's not signed.
+    pub reject_unsigned_commits: Option<bool>,
+    /// Reject a commit when it's not DCO certified.
+    pub reject_non_dco_commits: Option<bool>,
+}
+#[cfg(feature = "group_push_rules")]
+runtime::object!(
+    write UpdateGroupPushRuleBody { opt(deny_delete_tag), opt(member_check),
+    opt(prevent_secrets), opt(commit_message_regex), opt(commit_message_negative_regex),
+    opt(branch_name_regex), opt(author_email_regex), opt(file_name_regex),
+    opt(max_file_size), opt(commit_committer_check), opt(commit_committer_name_check),
+    opt(reject_unsigned_commits), opt(reject_non_dco_commits) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1push_rule/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "project_push_rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectPushRuleBody {
+    /// All commit author emails must match this regular expression.
+    pub author_email_regex: Option<String>,
+    /// All branch names must match this regular expression.
+    pub branch_name_regex: Option<String>,
+    /// No commit message is allowed to match this regular expression.
+    pub commit_message_negative_regex: Option<String>,
+    /// All commit messages must match this regular expression.
+    pub commit_message_regex: Option<String>,
+    /// Deny deleting a tag.
+    pub deny_delete_tag: Option<bool>,
+    /// All committed filenames must not match this regular expression.
+    pub file_name_regex: Option<String>,
+    /// Maximum file size (MB).
+    pub max_file_size: Option<i64>,
+    /// Restrict commits by author (email) to existing GitLab users.
+    pub member_check: Option<bool>,
+    /// GitLab rejects any files that are likely to contain secrets.
+    pub prevent_secrets: Option<bool>,
+    /// Users can only push commits to this repository if the committer email is one of their own verified emails.
+    pub commit_committer_check: Option<bool>,
+    /// Users can only push commits to this repository if the commit author name is consistent with their GitLab account name.
+    pub commit_committer_name_check: Option<bool>,
+    /// Reject commits when they are not signed.
+    pub reject_unsigned_commits: Option<bool>,
+    /// Reject commit when it's not DCO certified.
+    pub reject_non_dco_commits: Option<bool>,
+}
+#[cfg(feature = "project_push_rules")]
+runtime::object!(
+    write UpdateProjectPushRuleBody { opt(author_email_regex), opt(branch_name_regex),
+    opt(commit_message_negative_regex), opt(commit_message_regex), opt(deny_delete_tag),
+    opt(file_name_regex), opt(max_file_size), opt(member_check), opt(prevent_secrets),
+    opt(commit_committer_check), opt(commit_committer_name_check),
+    opt(reject_unsigned_commits), opt(reject_non_dco_commits) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1push_rule/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "project_push_rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectPushRuleBody {
+    /// All commit author emails must match this regular expression.
+    pub author_email_regex: Option<String>,
+    /// All branch names must match this regular expression.
+    pub branch_name_regex: Option<String>,
+    /// No commit message is allowed to match this regular expression.
+    pub commit_message_negative_regex: Option<String>,
+    /// All commit messages must match this regular expression.
+    pub commit_message_regex: Option<String>,
+    /// Deny deleting a tag.
+    pub deny_delete_tag: Option<bool>,
+    /// All committed filenames must not match this regular expression.
+    pub file_name_regex: Option<String>,
+    /// Maximum file size (MB).
+    pub max_file_size: Option<i64>,
+    /// Restrict commits by author (email) to existing GitLab users.
+    pub member_check: Option<bool>,
+    /// GitLab rejects any files that are likely to contain secrets.
+    pub prevent_secrets: Option<bool>,
+    /// Users can only push commits to this repository if the committer email is one of their own verified emails.
+    pub commit_committer_check: Option<bool>,
+    /// Users can only push commits to this repository if the commit author name is consistent with their GitLab account name.
+    pub commit_committer_name_check: Option<bool>,
+    /// Reject commit when it's not signed.
+    pub reject_unsigned_commits: Option<bool>,
+    /// Reject commit when it's not DCO certified.
+    pub reject_non_dco_commits: Option<bool>,
+}
+#[cfg(feature = "project_push_rules")]
+runtime::object!(
+    write CreateProjectPushRuleBody { opt(author_email_regex), opt(branch_name_regex),
+    opt(commit_message_negative_regex), opt(commit_message_regex), opt(deny_delete_tag),
+    opt(file_name_regex), opt(max_file_size), opt(member_check), opt(prevent_secrets),
+    opt(commit_committer_check), opt(commit_committer_name_check),
+    opt(reject_unsigned_commits), opt(reject_non_dco_commits) }
+);
+/// Schema `#/paths/~1api~1v4~1notification_settings/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notification_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGlobalNotificationSettingsBody {
+    /// The global notification level
+    pub level: Option<UpdateGlobalNotificationSettingsBodyLevel>,
+    /// The email address to send notifications
+    pub notification_email: Option<String>,
+    /// Enable/disable this notification
+    pub new_note: Option<bool>,
+    /// Enable/disable this notification
+    pub new_issue: Option<bool>,
+    /// Enable/disable this notification
+    pub reopen_issue: Option<bool>,
+    /// Enable/disable this notification
+    pub close_issue: Option<bool>,
+    /// Enable/disable this notification
+    pub reassign_issue: Option<bool>,
+    /// Enable/disable this notification
+    pub issue_due: Option<bool>,
+    /// Enable/disable this notification
+    pub new_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub push_to_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub reopen_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub close_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub reassign_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub merge_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub failed_pipeline: Option<bool>,
+    /// Enable/disable this notification
+    pub fixed_pipeline: Option<bool>,
+    /// Enable/disable this notification
+    pub success_pipeline: Option<bool>,
+    /// Enable/disable this notification
+    pub moved_project: Option<bool>,
+    /// Enable/disable this notification
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    /// Enable/disable this notification Ultimate only.
+    pub new_epic: Option<bool>,
+}
+#[cfg(feature = "notification_settings")]
+runtime::object!(
+    write UpdateGlobalNotificationSettingsBody { opt(level), opt(notification_email),
+    opt(new_note), opt(new_issue), opt(reopen_issue), opt(close_issue),
+    opt(reassign_issue), opt(issue_due), opt(new_merge_request),
+    opt(push_to_merge_request), opt(reopen_merge_request), opt(close_merge_request),
+    opt(reassign_merge_request), opt(merge_merge_request), opt(failed_pipeline),
+    opt(fixed_pipeline), opt(success_pipeline), opt(moved_project),
+    opt(merge_when_pipeline_succeeds), opt(new_epic) }
+);
+/// The global notification level
+///
+/// Schema `#/paths/~1api~1v4~1notification_settings/put/requestBody/content/application~1json/schema/properties/level`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "notification_settings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateGlobalNotificationSettingsBodyLevel {
+    /// `disabled`
+    Disabled,
+    /// `participating`
+    Participating,
+    /// `watch`
+    Watch,
+    /// `global`
+    Global,
+    /// `mention`
+    Mention,
+    /// `custom`
+    Custom,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "notification_settings")]
+runtime::string_enum!(
+    UpdateGlobalNotificationSettingsBodyLevel { Disabled = "disabled", Participating =
+    "participating", Watch = "watch", Global = "global", Mention = "mention", Custom =
+    "custom" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1notification_settings/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "notification_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupNotificationSettingsBody {
+    /// The global notification level
+    pub level: Option<UpdateGlobalNotificationSettingsBodyLevel>,
+    /// Enable/disable this notification
+    pub new_note: Option<bool>,
+    /// Enable/disable this notification
+    pub new_issue: Option<bool>,
+    /// Enable/disable this notification
+    pub reopen_issue: Option<bool>,
+    /// Enable/disable this notification
+    pub close_issue: Option<bool>,
+    /// Enable/disable this notification
+    pub reassign_issue: Option<bool>,
+    /// Enable/disable this notification
+    pub issue_due: Option<bool>,
+    /// Enable/disable this notification
+    pub new_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub push_to_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub reopen_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub close_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub reassign_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub merge_merge_request: Option<bool>,
+    /// Enable/disable this notification
+    pub failed_pipeline: Option<bool>,
+    /// Enable/disable this notification
+    pub fixed_pipeline: Option<bool>,
+    /// Enable/disable this notification
+    pub success_pipeline: Option<bool>,
+    /// Enable/disable this notification
+    pub moved_project: Option<bool>,
+    /// Enable/disable this notification
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    /// Enable/disable this notification Ultimate only.
+    pub new_epic: Option<bool>,
+}
+#[cfg(feature = "notification_settings")]
+runtime::object!(
+    write UpdateGroupNotificationSettingsBody { opt(level), opt(new_note),
+    opt(new_issue), opt(reopen_issue), opt(close_issue), opt(reassign_issue),
+    opt(issue_due), opt(new_merge_request), opt(push_to_merge_request),
+    opt(reopen_merge_request), opt(close_merge_request), opt(reassign_merge_request),
+    opt(merge_merge_request), opt(failed_pipeline), opt(fixed_pipeline),
+    opt(success_pipeline), opt(moved_project), opt(merge_when_pipeline_succeeds),
+    opt(new_epic) }
 );

@@ -1120,8 +1120,8 @@ impl ListUsers<'_> {
         Self(self.0.query("order_by", &Into::<types::UserOrderBy>::into(value)))
     }
     /// Return users sorted in ascending and descending order
-    pub fn sort(self, value: impl Into<types::UserSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::UserSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
+        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
     }
     /// Current page number
     ///

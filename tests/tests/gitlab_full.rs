@@ -540,7 +540,7 @@ async fn grape_entity_defects_are_read_as_gitlab_sends_them() {
     assert_eq!(reviewers.len(), 1);
     assert_eq!(reviewers[0].username.as_deref(), Some("bob"));
     assert_eq!(mr.assignees, Some(vec![]));
-    assert_eq!(mr.user_notes_count, Some(json!(3)));
+    assert_eq!(mr.user_notes_count, Some(3));
     assert_eq!(mr.id, Some(1007));
 
     let badge = client.get_project_badge("group/p", 5).send().await.unwrap();

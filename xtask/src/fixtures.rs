@@ -225,6 +225,11 @@ fn read_records(file: &Path) -> Result<Vec<Record>, String> {
 
 /// The operations of the GitLab client, generated in memory as `cargo xtask codegen` does.
 fn operations(root: &Path) -> Result<Vec<Op>, String> {
+    operations_and_spec(root).map(|(ops, _)| ops)
+}
+
+/// The operations of the GitLab client and its effective spec (`openapi.json`).
+fn operations_and_spec(root: &Path) -> Result<(Vec<Op>, String), String> {
     let rel_dir = "specs/gitlab-full";
     let text = std::fs::read_to_string(root.join(rel_dir).join("codegen.toml"))
         .map_err(|e| format!("{rel_dir}/codegen.toml: {e}"))?;
@@ -234,7 +239,7 @@ fn operations(root: &Path) -> Result<Vec<Op>, String> {
     let generated = oapi_client_gen_core::generate(&input, &fs)
         .map_err(|d| format!("{rel_dir} does not generate:\n{d}"))?;
     let api = &generated.api;
-    Ok(api
+    let ops = api
         .operations
         .iter()
         .map(|o| Op {
@@ -243,7 +248,8 @@ fn operations(root: &Path) -> Result<Vec<Op>, String> {
             builder: format!("{}::{}", api.modules[o.module].name, o.builder),
             name: oapi_client_gen_core::naming::bare(&o.name).to_owned(),
         })
-        .collect())
+        .collect();
+    Ok((ops, generated.effective_spec))
 }
 
 /// The operation serving `record`: same method, and a path template whose literal segments
@@ -605,6 +611,149 @@ fn cell(text: &str) -> String {
         clipped.push('…');
     }
     clipped.replace('|', "\\|")
+}
+
+/// `cargo xtask examples [--check]`: every example of a success response in the GitLab
+/// client's effective spec (`openapi.json`: GitLab's description, the documents of
+/// `specs/gitlab-full/docs/` merged into it, the overlay) decoded by its operation's decoder, as
+/// the fixtures are. Writes `EXAMPLES.md`: the count and each failure with its pointer, field
+/// and error. `--check` fails when `EXAMPLES.md` is not what this run finds. Needs nothing
+/// outside the repository, so CI runs it.
+pub fn examples(check: bool) -> ExitCode {
+    match examples_inner(check) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("examples: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn examples_inner(check: bool) -> Result<ExitCode, String> {
+    let root = crate::codegen::workspace_root();
+    let (ops, spec) = operations_and_spec(&root)?;
+    let doc: serde_json::Value = serde_json::from_str(&spec).map_err(|e| e.to_string())?;
+    let mut records = Vec::new();
+    let mut jobs = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        let op_ptr = format!(
+            "/paths/{}/{}",
+            op.path.replace('~', "~0").replace('/', "~1"),
+            op.method.to_ascii_lowercase()
+        );
+        let Some(serde_json::Value::Object(responses)) =
+            doc.pointer(&format!("{op_ptr}/responses"))
+        else {
+            continue;
+        };
+        for (code, response) in responses {
+            let Ok(status) = code.parse::<u16>() else {
+                continue;
+            };
+            if !(200..300).contains(&status) {
+                continue;
+            }
+            let Some(serde_json::Value::Object(content)) = response.get("content") else {
+                continue;
+            };
+            for (media, body) in content.iter().filter(|(m, _)| m.contains("json")) {
+                let mut found: Vec<(String, &serde_json::Value)> = Vec::new();
+                if let Some(example) = body.get("example") {
+                    found.push(("example".to_owned(), example));
+                }
+                if let Some(serde_json::Value::Object(named)) = body.get("examples") {
+                    for (name, e) in named {
+                        if let Some(value) = e.get("value") {
+                            found.push((format!("examples/{name}/value"), value));
+                        }
+                    }
+                }
+                for (at, value) in found {
+                    let pointer = format!(
+                        "{op_ptr}/responses/{code}/content/{}/{at}",
+                        media.replace('~', "~0").replace('/', "~1")
+                    );
+                    jobs.push((records.len(), i));
+                    records.push(Record {
+                        source_file: format!("openapi.json#{pointer}"),
+                        line: 0,
+                        method: op.method.clone(),
+                        path: op.path.clone(),
+                        status,
+                        body: Some(value.clone()),
+                        body_kind: "json".to_owned(),
+                        content_type: Some(media.clone()),
+                    });
+                }
+            }
+        }
+    }
+    let outcomes = decode_all(&root, &ops, &records, &jobs)?;
+    let failed: Vec<(&Record, &Op, &Outcome)> = jobs
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| matches!(o, Outcome::Failed { .. }))
+        .map(|((r, op), o)| (&records[*r], &ops[*op], o))
+        .collect();
+    let mut text = String::from(
+        "# Examples of the GitLab client's effective spec, read by the client
+
+",
+    );
+    text.push_str("Every example of a success response in `generated-client/openapi.json` (GitLab's `openapi_v2.yaml`, the documents of `specs/gitlab-full/docs/` merged into it, the overlay), decoded by its operation's decoder as the client decodes a response (`cargo xtask examples`, `xtask/src/fixtures.rs`). `--check`, part of `cargo xtask test`, fails when this file is not what a run finds.
+
+");
+    text.push_str(&format!(
+        "- examples: {}; decoded {}; failed {}
+",
+        records.len(),
+        records.len() - failed.len(),
+        failed.len()
+    ));
+    text.push_str(&format!(
+        "
+## Failed ({})
+
+| operation | example | field | error |
+|---|---|---|---|
+",
+        failed.len()
+    ));
+    for (r, op, o) in &failed {
+        if let Outcome::Failed { path, message } = o {
+            let field = if path.is_empty() {
+                "(top level)".to_owned()
+            } else {
+                format!("`{path}`")
+            };
+            text.push_str(&format!(
+                "| `{}` | `{}` | {field} | {} |\n",
+                op.name,
+                r.source_file.trim_start_matches("openapi.json"),
+                cell(message)
+            ));
+        }
+    }
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with("- examples"))
+        .unwrap_or_default()
+        .to_owned();
+    let out = root.join("EXAMPLES.md");
+    if check {
+        let previous = std::fs::read_to_string(&out).unwrap_or_default();
+        if previous == text {
+            println!("examples: EXAMPLES.md is fresh {summary}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "examples: EXAMPLES.md is not what this run finds ({summary}); run `cargo xtask examples`"
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!("examples: wrote {} {summary}", out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

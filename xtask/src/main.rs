@@ -2,6 +2,10 @@
 //! in `specs/`.
 //! `cargo xtask test`: every check CI makes (see `test.rs`).
 //! `cargo xtask check-features [--sample N]`: the GitLab client compiles with each API feature.
+//! `cargo xtask coverage [--check]`: GitLab's documented endpoints the GitLab client serves
+//! (see `coverage.rs`; writes `COVERAGE.md`).
+//! `cargo xtask examples [--check]`: the effective spec's response examples decoded by the
+//! GitLab client (see `fixtures.rs`; writes `EXAMPLES.md`).
 //! `cargo xtask fixtures [--check]`: recorded GitLab responses decoded by the generated client
 //! (see `fixtures.rs`; writes `FIXTURES.md`).
 //! `cargo xtask corpus [--quick | --long] [--limit N] [--no-compile]`: the generator and the
@@ -23,6 +27,7 @@ use std::process::ExitCode;
 mod bench;
 mod codegen;
 mod corpus;
+mod coverage;
 mod features;
 mod fixtures;
 mod names;
@@ -50,6 +55,10 @@ fn main() -> ExitCode {
             )
         }
         ["test"] => test::run(),
+        ["coverage"] => coverage::run(false),
+        ["coverage", "--check"] => coverage::run(true),
+        ["examples"] => fixtures::examples(false),
+        ["examples", "--check"] => fixtures::examples(true),
         ["fixtures"] => fixtures::run(false),
         ["fixtures", "--check"] => fixtures::run(true),
         ["corpus", rest @ ..] => corpus_args(rest).map_or_else(usage, corpus::run),
@@ -78,7 +87,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask names | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
+        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask coverage [--check] | cargo xtask examples [--check] | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask names | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }

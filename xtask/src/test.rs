@@ -12,13 +12,17 @@
 //! 5. `cargo package` of the two published crates (`oapi-client-gen-core`, `oapi-client-gen`),
 //!    each verified by a build of its packaged sources, and `cargo install --path cli` (into
 //!    `target/install`) with the installed command run.
-//! 6. `cargo xtask fixtures --check`: the recorded GitLab responses of the shared fixtures
+//! 6. `cargo xtask coverage --check`: `COVERAGE.md` (GitLab's documented endpoints the client
+//!    serves) is what the checked-in endpoint lists and `NAMES.md` give.
+//!    `cargo xtask examples --check`: every example of a success response in the GitLab
+//!    client's effective spec decoded by its operation's decoder (`EXAMPLES.md`).
+//! 7. `cargo xtask fixtures --check`: the recorded GitLab responses of the shared fixtures
 //!    decoded by the GitLab client; fails when one that `FIXTURES.md` counts as decoded no longer
 //!    decodes; skipped when the fixtures are not there.
-//! 7. `cargo xtask warnings --check`: every warning on the corpus's famous specs matches its
+//! 8. `cargo xtask warnings --check`: every warning on the corpus's famous specs matches its
 //!    review in `xtask/warnings-review.toml` (`WARNINGS.md`); skipped when the corpus is not
 //!    there.
-//! 8. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
+//! 9. `cargo xtask corpus --quick`: about 40 documents of the shared corpus generated and their
 //!    crates compiled (one `cargo check` reusing the dependencies built above; under a minute on
 //!    2 cores); fails on a panic, a timeout or a crate that does not compile; skipped when the
 //!    corpus is not there.
@@ -206,6 +210,16 @@ pub fn run() -> ExitCode {
             "target/install/bin/oapi-client-gen",
             &["--version"],
         )?;
+        println!("==> GitLab's documented endpoints (cargo xtask coverage --check)");
+        match crate::coverage::run(true) {
+            code if code == ExitCode::SUCCESS => {}
+            code => return Err(code),
+        }
+        println!("==> the effective spec's examples, decoded (cargo xtask examples --check)");
+        match crate::fixtures::examples(true) {
+            code if code == ExitCode::SUCCESS => {}
+            code => return Err(code),
+        }
         println!("==> recorded GitLab responses (cargo xtask fixtures --check)");
         match crate::fixtures::run(true) {
             code if code == ExitCode::SUCCESS => {}
