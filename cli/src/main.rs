@@ -49,6 +49,10 @@ struct Args {
     #[arg(long, value_name = "FROM", default_value = "auto",
           value_parser = ["auto", "operation-id", "path"])]
     operation_names: String,
+    /// A path word that names made from paths leave out where it is not the last segment
+    /// (GitLab: `repository`; repeatable).
+    #[arg(long, value_name = "WORD")]
+    skip_path_word: Vec<String>,
     /// A response field declared only `type: string` (Grape's undocumented entity field, as in
     /// GitLab's description) takes the type its examples or same-named documented fields show,
     /// else any JSON value.
@@ -110,6 +114,7 @@ fn main() -> ExitCode {
                 _ => OperationNames::Auto,
             },
             rename: Default::default(),
+            skip_path_words: args.skip_path_word,
             rename_types: Default::default(),
             drop_paths: Vec::new(),
             undocumented_strings: if args.infer_undocumented_strings {

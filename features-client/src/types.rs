@@ -121,6 +121,20 @@ runtime::object!(
     write NewPet { opt(id), req(pet_type = "petType"), req(name), opt(owner_password =
     "ownerPassword") }
 );
+#[cfg(feature = "pets")]
+const _: () = {
+    impl NewPet {
+        /// A `NewPet` of its required fields, the others `None`: set them with struct update syntax, `NewPet { field: Some(…), ..NewPet::new(…) }`.
+        pub fn new(pet_type: impl Into<NewPetPetType>, name: impl Into<String>) -> Self {
+            Self {
+                id: None,
+                pet_type: pet_type.into(),
+                name: name.into(),
+                owner_password: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/NewPet/properties/petType`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the

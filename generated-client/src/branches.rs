@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project repository branches.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryBranches`].
-    pub fn list_project_repository_branches(
+    /// Optional parameters are set on the returned [`ListProjectBranches`].
+    pub fn list_project_branches(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> ListProjectRepositoryBranches<'_> {
-        ListProjectRepositoryBranches(
+    ) -> ListProjectBranches<'_> {
+        ListProjectBranches(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,19 +37,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create branch.
-    pub fn create_project_repository_branch(
+    pub fn create_project_branch(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        body: impl Into<types::CreateProjectRepositoryBranchBody>,
-    ) -> CreateProjectRepositoryBranch<'_> {
-        CreateProjectRepositoryBranch(
+        body: impl Into<types::CreateProjectBranchBody>,
+    ) -> CreateProjectBranch<'_> {
+        CreateProjectBranch(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/branches",
                     &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<types::CreateProjectRepositoryBranchBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectBranchBody>::into(body)),
         )
     }
     /// Get a single repository branch
@@ -61,12 +61,12 @@ impl crate::Client {
     /// - `branch`:
     ///
     /// Returns, on success (200): Get a single repository branch.
-    pub fn get_project_repository_branch(
+    pub fn get_project_branch(
         &self,
         id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
-    ) -> GetProjectRepositoryBranch<'_> {
-        GetProjectRepositoryBranch(
+    ) -> GetProjectBranch<'_> {
+        GetProjectBranch(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -84,12 +84,12 @@ impl crate::Client {
     /// - `branch`: The name of the branch
     ///
     /// Returns, on success (204): Delete a branch.
-    pub fn delete_project_repository_branch(
+    pub fn delete_project_branch(
         &self,
         id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
-    ) -> DeleteProjectRepositoryBranch<'_> {
-        DeleteProjectRepositoryBranch(
+    ) -> DeleteProjectBranch<'_> {
+        DeleteProjectBranch(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -107,12 +107,12 @@ impl crate::Client {
     /// - `branch`: The name of the branch
     ///
     /// Returns, on success (204): No Content.
-    pub fn head_project_repository_branch(
+    pub fn head_project_branch(
         &self,
         id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
-    ) -> HeadProjectRepositoryBranch<'_> {
-        HeadProjectRepositoryBranch(
+    ) -> HeadProjectBranch<'_> {
+        HeadProjectBranch(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::HEAD,
@@ -131,13 +131,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Protect a single branch.
-    pub fn protect_project_repository_branch(
+    pub fn protect_project_branch(
         &self,
         id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
-        body: impl Into<types::ProtectProjectRepositoryBranchBody>,
-    ) -> ProtectProjectRepositoryBranch<'_> {
-        ProtectProjectRepositoryBranch(
+        body: impl Into<types::ProtectProjectBranchBody>,
+    ) -> ProtectProjectBranch<'_> {
+        ProtectProjectBranch(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -147,9 +147,7 @@ impl crate::Client {
                         &Into::<String>::into(branch),
                     ],
                 )
-                .json_body(
-                    &Into::<types::ProtectProjectRepositoryBranchBody>::into(body),
-                ),
+                .json_body(&Into::<types::ProtectProjectBranchBody>::into(body)),
         )
     }
     /// Unprotect a single branch
@@ -161,12 +159,12 @@ impl crate::Client {
     /// - `branch`: The name of the branch
     ///
     /// Returns, on success (200): Unprotect a single branch.
-    pub fn unprotect_project_repository_branch(
+    pub fn unprotect_project_branch(
         &self,
         id: impl Into<runtime::IdOrPath>,
         branch: impl Into<String>,
-    ) -> UnprotectProjectRepositoryBranch<'_> {
-        UnprotectProjectRepositoryBranch(
+    ) -> UnprotectProjectBranch<'_> {
+        UnprotectProjectBranch(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::PUT,
@@ -183,11 +181,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (202): 202 Accepted.
-    pub fn delete_project_repository_merged_branches(
+    pub fn delete_project_merged_branches(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> DeleteProjectRepositoryMergedBranches<'_> {
-        DeleteProjectRepositoryMergedBranches(
+    ) -> DeleteProjectMergedBranches<'_> {
+        DeleteProjectMergedBranches(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -199,10 +197,10 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_branches`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryBranches, runtime::Paged < types::ApiEntitiesBranch >
+    " Request builder of [`crate::Client::list_project_branches`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectBranches, runtime::Paged < types::ApiEntitiesBranch >
 );
-impl ListProjectRepositoryBranches<'_> {
+impl ListProjectBranches<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -234,36 +232,36 @@ impl ListProjectRepositoryBranches<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_branch`]. Send it with `.await`."]
-    CreateProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
+    " Request builder of [`crate::Client::create_project_branch`]. Send it with `.await`."]
+    CreateProjectBranch, runtime::Json < types::ApiEntitiesBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_branch`]. Send it with `.await`."]
-    GetProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
+    " Request builder of [`crate::Client::get_project_branch`]. Send it with `.await`."]
+    GetProjectBranch, runtime::Json < types::ApiEntitiesBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_repository_branch`]. Send it with `.await`."]
-    DeleteProjectRepositoryBranch, runtime::Empty
+    " Request builder of [`crate::Client::delete_project_branch`]. Send it with `.await`."]
+    DeleteProjectBranch, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::head_project_repository_branch`]. Send it with `.await`."]
-    HeadProjectRepositoryBranch, runtime::Empty
+    " Request builder of [`crate::Client::head_project_branch`]. Send it with `.await`."]
+    HeadProjectBranch, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::protect_project_repository_branch`]. Send it with `.await`."]
-    ProtectProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
+    " Request builder of [`crate::Client::protect_project_branch`]. Send it with `.await`."]
+    ProtectProjectBranch, runtime::Json < types::ApiEntitiesBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::unprotect_project_repository_branch`]. Send it with `.await`."]
-    UnprotectProjectRepositoryBranch, runtime::Json < types::ApiEntitiesBranch >
+    " Request builder of [`crate::Client::unprotect_project_branch`]. Send it with `.await`."]
+    UnprotectProjectBranch, runtime::Json < types::ApiEntitiesBranch >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_repository_merged_branches`]. Send it with `.await`."]
-    DeleteProjectRepositoryMergedBranches, runtime::Empty
+    " Request builder of [`crate::Client::delete_project_merged_branches`]. Send it with `.await`."]
+    DeleteProjectMergedBranches, runtime::Empty
 );

@@ -209,6 +209,125 @@ impl crate::Client {
             ),
         )
     }
+    /// List URL configurations for a receptive agent
+    ///
+    /// Returns a list of URL configurations for an agent. You must have at least the Developer role to use this endpoint.
+    ///
+    /// `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/url_configurations`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `agent_id`: ID of the agent.
+    ///
+    /// Returns, on success (200): A list of URL configurations.
+    ///
+    /// Optional parameters are set on the returned [`ListClusterAgentUrlConfigurations`].
+    pub fn list_cluster_agent_url_configurations(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
+    ) -> ListClusterAgentUrlConfigurations<'_> {
+        ListClusterAgentUrlConfigurations(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/cluster_agents/{}/url_configurations",
+                &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(agent_id)],
+            ),
+        )
+    }
+    /// Create an agent URL configuration
+    ///
+    /// Creates a new URL configuration for an agent. You must have at least the Maintainer role to use this endpoint. An agent can have only one URL configuration at the time.
+    ///
+    /// `POST /api/v4/projects/{id}/cluster_agents/{agent_id}/url_configurations`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `agent_id`: ID of the agent.
+    /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): The new URL configuration.
+    pub fn create_cluster_agent_url_configuration(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
+        body: impl Into<types::CreateClusterAgentUrlConfigurationBody>,
+    ) -> CreateClusterAgentUrlConfiguration<'_> {
+        CreateClusterAgentUrlConfiguration(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/cluster_agents/{}/url_configurations",
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<i64>::into(agent_id)],
+                )
+                .json_body(
+                    &Into::<types::CreateClusterAgentUrlConfigurationBody>::into(body),
+                ),
+        )
+    }
+    /// Get a single agent URL configuration
+    ///
+    /// Gets a single agent URL configuration. You must have at least the Developer role to use this endpoint.
+    ///
+    /// `GET /api/v4/projects/{id}/cluster_agents/{agent_id}/url_configurations/{url_configuration_id}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `agent_id`: ID of the agent.
+    /// - `url_configuration_id`: ID of the URL configuration.
+    ///
+    /// Returns, on success (200): The URL configuration.
+    pub fn get_cluster_agent_url_configuration(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
+        url_configuration_id: impl Into<i64>,
+    ) -> GetClusterAgentUrlConfiguration<'_> {
+        GetClusterAgentUrlConfiguration(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/cluster_agents/{}/url_configurations/{}",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(agent_id),
+                    &Into::<i64>::into(url_configuration_id),
+                ],
+            ),
+        )
+    }
+    /// Delete an agent URL configuration
+    ///
+    /// Deletes an agent URL configuration. You must have at least the Maintainer role to use this endpoint.
+    ///
+    /// `DELETE /api/v4/projects/{id}/cluster_agents/{agent_id}/url_configurations/{url_configuration_id}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `agent_id`: ID of the agent.
+    /// - `url_configuration_id`: ID of the URL configuration.
+    ///
+    /// Returns, on success (204): The URL configuration was deleted.
+    pub fn delete_cluster_agent_url_configuration(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        agent_id: impl Into<i64>,
+        url_configuration_id: impl Into<i64>,
+    ) -> DeleteClusterAgentUrlConfiguration<'_> {
+        DeleteClusterAgentUrlConfiguration(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/projects/{}/cluster_agents/{}/url_configurations/{}",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<i64>::into(agent_id),
+                    &Into::<i64>::into(url_configuration_id),
+                ],
+            ),
+        )
+    }
 }
 runtime::operation!(
     #[doc =
@@ -279,4 +398,41 @@ runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::delete_project_cluster_agent`]. Send it with `.await`."]
     DeleteProjectClusterAgent, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_cluster_agent_url_configurations`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListClusterAgentUrlConfigurations, runtime::Paged <
+    types::MiscClusterAgentUrlConfiguration >
+);
+impl ListClusterAgentUrlConfigurations<'_> {
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_cluster_agent_url_configuration`]. Send it with `.await`."]
+    CreateClusterAgentUrlConfiguration, runtime::Json <
+    types::MiscClusterAgentUrlConfiguration >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_cluster_agent_url_configuration`]. Send it with `.await`."]
+    GetClusterAgentUrlConfiguration, runtime::Json <
+    types::MiscClusterAgentUrlConfiguration >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_cluster_agent_url_configuration`]. Send it with `.await`."]
+    DeleteClusterAgentUrlConfiguration, runtime::Empty
 );

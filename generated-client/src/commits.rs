@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project repository commits.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryCommits`].
-    pub fn list_project_repository_commits(
+    /// Optional parameters are set on the returned [`ListProjectCommits`].
+    pub fn list_project_commits(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> ListProjectRepositoryCommits<'_> {
-        ListProjectRepositoryCommits(
+    ) -> ListProjectCommits<'_> {
+        ListProjectCommits(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,19 +37,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    pub fn create_project_repository_commit(
+    pub fn create_project_commit(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        body: impl Into<types::CreateProjectRepositoryCommitBody>,
-    ) -> CreateProjectRepositoryCommit<'_> {
-        CreateProjectRepositoryCommit(
+        body: impl Into<types::CreateProjectCommitBody>,
+    ) -> CreateProjectCommit<'_> {
+        CreateProjectCommit(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/commits",
                     &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<types::CreateProjectRepositoryCommitBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectCommitBody>::into(body)),
         )
     }
     /// Get a specific commit of a project
@@ -62,13 +62,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a specific commit of a project.
     ///
-    /// Optional parameters are set on the returned [`GetProjectRepositoryCommit`].
-    pub fn get_project_repository_commit(
+    /// Optional parameters are set on the returned [`GetProjectCommit`].
+    pub fn get_project_commit(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetProjectRepositoryCommit<'_> {
-        GetProjectRepositoryCommit(
+    ) -> GetProjectCommit<'_> {
+        GetProjectCommit(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -87,13 +87,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the diff for a specific commit of a project.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitDiff`].
-    pub fn list_project_repository_commit_diff(
+    /// Optional parameters are set on the returned [`ListProjectCommitDiff`].
+    pub fn list_project_commit_diff(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> ListProjectRepositoryCommitDiff<'_> {
-        ListProjectRepositoryCommitDiff(
+    ) -> ListProjectCommitDiff<'_> {
+        ListProjectCommitDiff(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -112,13 +112,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a commit's comments.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitComments`].
-    pub fn list_project_repository_commit_comments(
+    /// Optional parameters are set on the returned [`ListProjectCommitComments`].
+    pub fn list_project_commit_comments(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> ListProjectRepositoryCommitComments<'_> {
-        ListProjectRepositoryCommitComments(
+    ) -> ListProjectCommitComments<'_> {
+        ListProjectCommitComments(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -137,22 +137,20 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Post comment to commit.
-    pub fn create_project_repository_commit_comment(
+    pub fn create_project_commit_comment(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<types::CreateProjectRepositoryCommitCommentBody>,
-    ) -> CreateProjectRepositoryCommitComment<'_> {
-        CreateProjectRepositoryCommitComment(
+        body: impl Into<types::CreateProjectCommitCommentBody>,
+    ) -> CreateProjectCommitComment<'_> {
+        CreateProjectCommitComment(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/commits/{}/comments",
                     &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
                 )
-                .json_body(
-                    &Into::<types::CreateProjectRepositoryCommitCommentBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectCommitCommentBody>::into(body)),
         )
     }
     /// Get the sequence count of a commit SHA
@@ -165,13 +163,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get the sequence count of a commit SHA.
     ///
-    /// Optional parameters are set on the returned [`GetProjectRepositoryCommitSequence`].
-    pub fn get_project_repository_commit_sequence(
+    /// Optional parameters are set on the returned [`GetProjectCommitSequence`].
+    pub fn get_project_commit_sequence(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetProjectRepositoryCommitSequence<'_> {
-        GetProjectRepositoryCommitSequence(
+    ) -> GetProjectCommitSequence<'_> {
+        GetProjectCommitSequence(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -190,22 +188,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha, or the name of a branch or tag to be cherry-picked
     /// - `body`: The request body.
-    pub fn cherry_pick_project_repository_commit(
+    pub fn cherry_pick_project_commit(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<types::CherryPickProjectRepositoryCommitBody>,
-    ) -> CherryPickProjectRepositoryCommit<'_> {
-        CherryPickProjectRepositoryCommit(
+        body: impl Into<types::CherryPickProjectCommitBody>,
+    ) -> CherryPickProjectCommit<'_> {
+        CherryPickProjectCommit(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/commits/{}/cherry_pick",
                     &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
                 )
-                .json_body(
-                    &Into::<types::CherryPickProjectRepositoryCommitBody>::into(body),
-                ),
+                .json_body(&Into::<types::CherryPickProjectCommitBody>::into(body)),
         )
     }
     /// Revert a commit in a branch
@@ -218,20 +214,20 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: Commit SHA to revert
     /// - `body`: The request body.
-    pub fn revert_project_repository_commit(
+    pub fn revert_project_commit(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-        body: impl Into<types::RevertProjectRepositoryCommitBody>,
-    ) -> RevertProjectRepositoryCommit<'_> {
-        RevertProjectRepositoryCommit(
+        body: impl Into<types::RevertProjectCommitBody>,
+    ) -> RevertProjectCommit<'_> {
+        RevertProjectCommit(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/commits/{}/revert",
                     &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(sha)],
                 )
-                .json_body(&Into::<types::RevertProjectRepositoryCommitBody>::into(body)),
+                .json_body(&Into::<types::RevertProjectCommitBody>::into(body)),
         )
     }
     /// Get all references a commit is pushed to
@@ -244,13 +240,13 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `sha`: A commit sha
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitRefs`].
-    pub fn list_project_repository_commit_refs(
+    /// Optional parameters are set on the returned [`ListProjectCommitRefs`].
+    pub fn list_project_commit_refs(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> ListProjectRepositoryCommitRefs<'_> {
-        ListProjectRepositoryCommitRefs(
+    ) -> ListProjectCommitRefs<'_> {
+        ListProjectCommitRefs(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -269,13 +265,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get Merge Requests associated with a commit.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitMergeRequests`].
-    pub fn list_project_repository_commit_merge_requests(
+    /// Optional parameters are set on the returned [`ListProjectCommitMergeRequests`].
+    pub fn list_project_commit_merge_requests(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> ListProjectRepositoryCommitMergeRequests<'_> {
-        ListProjectRepositoryCommitMergeRequests(
+    ) -> ListProjectCommitMergeRequests<'_> {
+        ListProjectCommitMergeRequests(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -293,12 +289,12 @@ impl crate::Client {
     /// - `sha`: A commit sha, or the name of a branch or tag
     ///
     /// Returns, on success (200): Get a commit's signature.
-    pub fn get_project_repository_commit_signature(
+    pub fn get_project_commit_signature(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetProjectRepositoryCommitSignature<'_> {
-        GetProjectRepositoryCommitSignature(
+    ) -> GetProjectCommitSignature<'_> {
+        GetProjectCommitSignature(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -310,10 +306,10 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commits`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryCommits, runtime::Paged < types::ApiEntitiesCommit >
+    " Request builder of [`crate::Client::list_project_commits`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectCommits, runtime::Paged < types::ApiEntitiesCommit >
 );
-impl ListProjectRepositoryCommits<'_> {
+impl ListProjectCommits<'_> {
     /// The name of a repository branch or tag, if not given the default branch is used
     pub fn ref_name(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref_name", &Into::<String>::into(value)))
@@ -381,15 +377,15 @@ impl ListProjectRepositoryCommits<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_commit`]. Send it with `.await`."]
-    CreateProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommitDetail >
+    " Request builder of [`crate::Client::create_project_commit`]. Send it with `.await`."]
+    CreateProjectCommit, runtime::Json < types::ApiEntitiesCommitDetail >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_commit`]. Send it with `.await`."]
-    GetProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommitDetail >
+    " Request builder of [`crate::Client::get_project_commit`]. Send it with `.await`."]
+    GetProjectCommit, runtime::Json < types::ApiEntitiesCommitDetail >
 );
-impl GetProjectRepositoryCommit<'_> {
+impl GetProjectCommit<'_> {
     /// Include commit stats
     ///
     /// Default: `true`.
@@ -399,10 +395,10 @@ impl GetProjectRepositoryCommit<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_diff`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryCommitDiff, runtime::Paged < types::ApiEntitiesDiff >
+    " Request builder of [`crate::Client::list_project_commit_diff`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectCommitDiff, runtime::Paged < types::ApiEntitiesDiff >
 );
-impl ListProjectRepositoryCommitDiff<'_> {
+impl ListProjectCommitDiff<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -424,10 +420,10 @@ impl ListProjectRepositoryCommitDiff<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_comments`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryCommitComments, runtime::Paged < types::ApiEntitiesCommitNote >
+    " Request builder of [`crate::Client::list_project_commit_comments`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectCommitComments, runtime::Paged < types::ApiEntitiesCommitNote >
 );
-impl ListProjectRepositoryCommitComments<'_> {
+impl ListProjectCommitComments<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -443,16 +439,15 @@ impl ListProjectRepositoryCommitComments<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_commit_comment`]. Send it with `.await`."]
-    CreateProjectRepositoryCommitComment, runtime::Json < types::ApiEntitiesCommitNote >
+    " Request builder of [`crate::Client::create_project_commit_comment`]. Send it with `.await`."]
+    CreateProjectCommitComment, runtime::Json < types::ApiEntitiesCommitNote >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_commit_sequence`]. Send it with `.await`."]
-    GetProjectRepositoryCommitSequence, runtime::Json < types::ApiEntitiesCommitSequence
-    >
+    " Request builder of [`crate::Client::get_project_commit_sequence`]. Send it with `.await`."]
+    GetProjectCommitSequence, runtime::Json < types::ApiEntitiesCommitSequence >
 );
-impl GetProjectRepositoryCommitSequence<'_> {
+impl GetProjectCommitSequence<'_> {
     /// Only include the first parent of merges
     ///
     /// Default: `false`.
@@ -462,20 +457,20 @@ impl GetProjectRepositoryCommitSequence<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::cherry_pick_project_repository_commit`]. Send it with `.await`."]
-    CherryPickProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommit >
+    " Request builder of [`crate::Client::cherry_pick_project_commit`]. Send it with `.await`."]
+    CherryPickProjectCommit, runtime::Json < types::ApiEntitiesCommit >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::revert_project_repository_commit`]. Send it with `.await`."]
-    RevertProjectRepositoryCommit, runtime::Json < types::ApiEntitiesCommit >
+    " Request builder of [`crate::Client::revert_project_commit`]. Send it with `.await`."]
+    RevertProjectCommit, runtime::Json < types::ApiEntitiesCommit >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_refs`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryCommitRefs, runtime::Paged < types::ApiEntitiesBasicRef >
+    " Request builder of [`crate::Client::list_project_commit_refs`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectCommitRefs, runtime::Paged < types::ApiEntitiesBasicRef >
 );
-impl ListProjectRepositoryCommitRefs<'_> {
+impl ListProjectCommitRefs<'_> {
     /// Scope
     ///
     /// Default: `"all"`.
@@ -497,11 +492,11 @@ impl ListProjectRepositoryCommitRefs<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_merge_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryCommitMergeRequests, runtime::Paged <
-    types::ApiEntitiesMergeRequestBasic >
+    " Request builder of [`crate::Client::list_project_commit_merge_requests`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectCommitMergeRequests, runtime::Paged < types::ApiEntitiesMergeRequestBasic
+    >
 );
-impl ListProjectRepositoryCommitMergeRequests<'_> {
+impl ListProjectCommitMergeRequests<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -517,7 +512,6 @@ impl ListProjectRepositoryCommitMergeRequests<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_commit_signature`]. Send it with `.await`."]
-    GetProjectRepositoryCommitSignature, runtime::Json <
-    types::ApiEntitiesCommitSignature >
+    " Request builder of [`crate::Client::get_project_commit_signature`]. Send it with `.await`."]
+    GetProjectCommitSignature, runtime::Json < types::ApiEntitiesCommitSignature >
 );

@@ -2,4 +2,145 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! dora_metrics: Operations related to DevOps Research and Assessment (DORA) key metrics
-impl crate::Client {}
+use crate::runtime;
+use crate::types;
+impl crate::Client {
+    /// Get project-level DORA metrics
+    ///
+    /// `GET /api/v4/projects/{id}/dora/metrics`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `metric`: One of `deployment_frequency`, `lead_time_for_changes`, `time_to_restore_service` or `change_failure_rate`.
+    ///
+    /// Returns, on success (200): The metric's values, one per interval bucket.
+    ///
+    /// Optional parameters are set on the returned [`GetProjectDoraMetrics`].
+    pub fn get_project_dora_metrics(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        metric: impl Into<types::Metric>,
+    ) -> GetProjectDoraMetrics<'_> {
+        GetProjectDoraMetrics(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/projects/{}/dora/metrics",
+                    &[&Into::<runtime::IdOrPath>::into(id)],
+                )
+                .query("metric", &Into::<types::Metric>::into(metric)),
+        )
+    }
+    /// Get group-level DORA metrics
+    ///
+    /// `GET /api/v4/groups/{id}/dora/metrics`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the group
+    /// - `metric`: One of `deployment_frequency`, `lead_time_for_changes`, `time_to_restore_service` or `change_failure_rate`.
+    ///
+    /// Returns, on success (200): The metric's values, one per interval bucket.
+    ///
+    /// Optional parameters are set on the returned [`GetGroupDoraMetrics`].
+    pub fn get_group_dora_metrics(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        metric: impl Into<types::Metric>,
+    ) -> GetGroupDoraMetrics<'_> {
+        GetGroupDoraMetrics(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::GET,
+                    "api/v4/groups/{}/dora/metrics",
+                    &[&Into::<runtime::IdOrPath>::into(id)],
+                )
+                .query("metric", &Into::<types::Metric>::into(metric)),
+        )
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_dora_metrics`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    GetProjectDoraMetrics, runtime::Paged < types::DoraMetric >
+);
+impl GetProjectDoraMetrics<'_> {
+    /// Date range to end at. ISO 8601 Date format, for example `2021-03-01`. Default is the current date.
+    pub fn end_date(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("end_date", &Into::<::chrono::NaiveDate>::into(value)))
+    }
+    /// The tiers of the environments. Default is `production`.
+    pub fn environment_tiers(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "environment_tiers[]",
+                    &Into::<Vec<String>>::into(value),
+                    runtime::ArrayStyle::Repeat,
+                ),
+        )
+    }
+    /// The bucketing interval. One of `all`, `monthly` or `daily`. Default is `daily`.
+    pub fn interval(self, value: impl Into<types::MetricInterval>) -> Self {
+        Self(self.0.query("interval", &Into::<types::MetricInterval>::into(value)))
+    }
+    /// Date range to start from. ISO 8601 Date format, for example `2021-03-01`. Default is 3 months ago.
+    pub fn start_date(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("start_date", &Into::<::chrono::NaiveDate>::into(value)))
+    }
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_group_dora_metrics`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    GetGroupDoraMetrics, runtime::Paged < types::DoraMetric >
+);
+impl GetGroupDoraMetrics<'_> {
+    /// Date range to end at. ISO 8601 Date format, for example `2021-03-01`. Default is the current date.
+    pub fn end_date(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("end_date", &Into::<::chrono::NaiveDate>::into(value)))
+    }
+    /// The tiers of the environments. Default is `production`.
+    pub fn environment_tiers(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "environment_tiers[]",
+                    &Into::<Vec<String>>::into(value),
+                    runtime::ArrayStyle::Repeat,
+                ),
+        )
+    }
+    /// The bucketing interval. One of `all`, `monthly` or `daily`. Default is `daily`.
+    pub fn interval(self, value: impl Into<types::MetricInterval>) -> Self {
+        Self(self.0.query("interval", &Into::<types::MetricInterval>::into(value)))
+    }
+    /// Date range to start from. ISO 8601 Date format, for example `2021-03-01`. Default is 3 months ago.
+    pub fn start_date(self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        Self(self.0.query("start_date", &Into::<::chrono::NaiveDate>::into(value)))
+    }
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}

@@ -214,8 +214,15 @@ runtime::operation!(
 );
 impl ListProjectFeatureFlags<'_> {
     /// The scope of feature flags, one of: `enabled`, `disabled`
-    pub fn scope(self, value: impl Into<types::FeatureFlagScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::FeatureFlagScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::ListProjectFeatureFlagsScope>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "scope",
+                    &Into::<types::ListProjectFeatureFlagsScope>::into(value),
+                ),
+        )
     }
     /// Current page number
     ///

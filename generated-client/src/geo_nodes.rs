@@ -2,4 +2,227 @@
 // Do not edit: change the spec or its overlay and run `cargo xtask codegen`.
 
 //! geo_nodes: Operations related Geo Nodes
-impl crate::Client {}
+use crate::runtime;
+use crate::types;
+impl crate::Client {
+    /// Retrieve configuration about all Geo nodes
+    ///
+    /// `GET /api/v4/geo_nodes`
+    ///
+    /// Returns, on success (200): The Geo nodes.
+    ///
+    /// Optional parameters are set on the returned [`ListGeoNodes`].
+    pub fn list_geo_nodes(&self) -> ListGeoNodes<'_> {
+        ListGeoNodes(
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/geo_nodes", &[]),
+        )
+    }
+    /// Create a new Geo node
+    ///
+    /// Creates a new Geo node.
+    ///
+    /// `POST /api/v4/geo_nodes`
+    ///
+    /// Arguments:
+    /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): The created Geo node.
+    pub fn create_geo_node(
+        &self,
+        body: impl Into<types::CreateGeoNodeBody>,
+    ) -> CreateGeoNode<'_> {
+        CreateGeoNode(
+            runtime::Call::new(self, ::reqwest::Method::POST, "api/v4/geo_nodes", &[])
+                .json_body(&Into::<types::CreateGeoNodeBody>::into(body)),
+        )
+    }
+    /// Retrieve configuration about a specific Geo node
+    ///
+    /// `GET /api/v4/geo_nodes/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID of the Geo node.
+    ///
+    /// Returns, on success (200): The Geo node.
+    pub fn get_geo_node(&self, id: impl Into<i64>) -> GetGeoNode<'_> {
+        GetGeoNode(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/geo_nodes/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
+    }
+    /// Edit a Geo node
+    ///
+    /// Updates settings of an existing Geo node.
+    ///
+    /// `PUT /api/v4/geo_nodes/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID of the Geo node.
+    ///
+    /// Returns, on success (200): The updated Geo node.
+    ///
+    /// Optional parameters are set on the returned [`UpdateGeoNode`].
+    pub fn update_geo_node(&self, id: impl Into<i64>) -> UpdateGeoNode<'_> {
+        UpdateGeoNode(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::PUT,
+                "api/v4/geo_nodes/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
+    }
+    /// Delete a Geo node
+    ///
+    /// Removes the Geo node.
+    ///
+    /// `DELETE /api/v4/geo_nodes/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID of the Geo node.
+    ///
+    /// Returns, on success (204): The Geo node was removed.
+    pub fn delete_geo_node(&self, id: impl Into<i64>) -> DeleteGeoNode<'_> {
+        DeleteGeoNode(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::DELETE,
+                "api/v4/geo_nodes/{}",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
+    }
+    /// Repair a Geo node
+    ///
+    /// To repair the OAuth authentication of a Geo node. This can only be run against a primary Geo node.
+    ///
+    /// `POST /api/v4/geo_nodes/{id}/repair`
+    ///
+    /// Arguments:
+    /// - `id`: The ID of the Geo node.
+    ///
+    /// Returns, on success (200): The repaired Geo node.
+    pub fn repair_geo_node(&self, id: impl Into<i64>) -> RepairGeoNode<'_> {
+        RepairGeoNode(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::POST,
+                "api/v4/geo_nodes/{}/repair",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
+    }
+    /// Retrieve status about all Geo nodes
+    ///
+    /// `GET /api/v4/geo_nodes/status`
+    ///
+    /// Returns, on success (200): The status of every Geo node.
+    ///
+    /// Optional parameters are set on the returned [`ListGeoNodeStatuses`].
+    pub fn list_geo_node_statuses(&self) -> ListGeoNodeStatuses<'_> {
+        ListGeoNodeStatuses(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/geo_nodes/status",
+                &[],
+            ),
+        )
+    }
+    /// Retrieve status about a specific Geo node
+    ///
+    /// `GET /api/v4/geo_nodes/{id}/status`
+    ///
+    /// Arguments:
+    /// - `id`: The ID of the Geo node.
+    ///
+    /// Returns, on success (200): The status of the Geo node.
+    pub fn get_geo_node_status(&self, id: impl Into<i64>) -> GetGeoNodeStatus<'_> {
+        GetGeoNodeStatus(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/geo_nodes/{}/status",
+                &[&Into::<i64>::into(id)],
+            ),
+        )
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_geo_nodes`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGeoNodes, runtime::Paged < types::GeoNode >
+);
+impl ListGeoNodes<'_> {
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::create_geo_node`]. Send it with `.await`."]
+    CreateGeoNode, runtime::Json < types::GeoNode >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_geo_node`]. Send it with `.await`."]
+    GetGeoNode, runtime::Json < types::GeoNode >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::update_geo_node`]. Send it with `.await`."]
+    UpdateGeoNode, runtime::Json < types::GeoNode >
+);
+impl UpdateGeoNode<'_> {
+    /// The request body.
+    pub fn body(self, value: impl Into<types::UpdateGeoNodeBody>) -> Self {
+        Self(self.0.json_body(&Into::<types::UpdateGeoNodeBody>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::delete_geo_node`]. Send it with `.await`."]
+    DeleteGeoNode, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::repair_geo_node`]. Send it with `.await`."]
+    RepairGeoNode, runtime::Json < types::GeoNode >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_geo_node_statuses`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListGeoNodeStatuses, runtime::Paged < types::GeoNodeStatus >
+);
+impl ListGeoNodeStatuses<'_> {
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_geo_node_status`]. Send it with `.await`."]
+    GetGeoNodeStatus, runtime::Json < types::GeoNodeStatus >
+);

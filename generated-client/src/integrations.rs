@@ -4296,6 +4296,57 @@ impl crate::Client {
             ),
         )
     }
+    /// Get Google Cloud Identity and Access Management
+    ///
+    /// Get the settings for the Google Cloud Identity and Access Management for a project.
+    ///
+    /// `GET /api/v4/projects/{id}/integration/google-cloud-platform-workload-identity-federation`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): The integration settings.
+    pub fn get_project_google_cloud_iam_integration(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+    ) -> GetProjectGoogleCloudIamIntegration<'_> {
+        GetProjectGoogleCloudIamIntegration(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/integration/google-cloud-platform-workload-identity-federation",
+                &[&Into::<runtime::IdOrPath>::into(id)],
+            ),
+        )
+    }
+    /// Set up Apple App Store Connect
+    ///
+    /// Set up the Apple App Store Connect integration for a project.
+    ///
+    /// `PUT /api/v4/projects/{id}/integrations/apple_app_store`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `body`: The request body.
+    ///
+    /// Returns, on success (200): The integration.
+    pub fn set_up_project_apple_app_store_integration(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::SetUpProjectAppleAppStoreIntegrationBody>,
+    ) -> SetUpProjectAppleAppStoreIntegration<'_> {
+        SetUpProjectAppleAppStoreIntegration(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::PUT,
+                    "api/v4/projects/{}/integrations/apple_app_store",
+                    &[&Into::<runtime::IdOrPath>::into(id)],
+                )
+                .json_body(
+                    &Into::<types::SetUpProjectAppleAppStoreIntegrationBody>::into(body),
+                ),
+        )
+    }
 }
 runtime::operation!(
     #[doc =
@@ -5212,4 +5263,14 @@ runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::create_integration_slack_option`]. Send it with `.await`."]
     CreateIntegrationSlackOption, runtime::Empty
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_google_cloud_iam_integration`]. Send it with `.await`."]
+    GetProjectGoogleCloudIamIntegration, runtime::Json < types::MiscIntegration >
+);
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::set_up_project_apple_app_store_integration`]. Send it with `.await`."]
+    SetUpProjectAppleAppStoreIntegration, runtime::Json < types::MiscIntegration >
 );

@@ -6,8 +6,10 @@
 //! API version `v4`.
 //!
 //! Generated from GitLab's own REST API description (`specs/gitlab-full/openapi_v2.yaml`, corrected
-//! by `specs/gitlab-full/overlay.yaml`): every one of its operations, grouped in one module
-//! and one cargo feature per API tag (all on by default: `full`).
+//! by `specs/gitlab-full/overlay.yaml`) and the OpenAPI documents of `specs/gitlab-full/docs/`,
+//! written from GitLab's documentation for the areas that description lacks (issues, notes, labels,
+//! milestones, the current user, …): 1,581 of the 1,582 endpoints of GitLab's REST reference pages,
+//! grouped in one module and one cargo feature per API tag (all on by default: `full`).
 //!
 //! # Example
 //!
@@ -87,7 +89,7 @@
 //! | [`award_emoji`] | 32 | Operations about award_emoji |
 //! | [`badges`] | 12 | Operations about badges |
 //! | [`groups`] | 45 | Operations about groups |
-//! | [`runners`] | 20 | Operations about runners |
+//! | [`runners`] | 22 | Operations about runners |
 //! | [`group_avatar`] | 1 | Operations about group_avatars |
 //! | [`invitations`] | 8 | Operations about invitations |
 //! | [`members`] | 14 | Operations about members |
@@ -117,7 +119,7 @@
 //! | [`job`] | 2 | Operations about jobs |
 //! | [`jobs`] | 6 | Operations about jobs |
 //! | [`events`] | 2 | Operations about events |
-//! | [`users`] | 45 | Operations about users |
+//! | [`users`] | 46 | Operations about users |
 //! | [`keys`] | 2 | Operations about keys |
 //! | [`markdown`] | 1 | Operations about markdowns |
 //! | [`namespaces`] | 8 | Operations about namespaces |
@@ -127,7 +129,6 @@
 //! | [`snippet_repository_storage_moves`] | 3 | Operations about snippet_repository_storage_moves |
 //! | [`hooks`] | 5 | Operations about hooks |
 //! | [`usage_data`] | 8 | Operations about usage_data |
-//! | [`metrics`] | 0 | Operations about metrics |
 //! | [`user`] | 25 | Operations about users |
 //! | [`user_counts`] | 1 | Operations about user_counts |
 //! | [`application`] | 3 | Operations about applications |
@@ -139,7 +140,7 @@
 //! | [`ci_lint`] | 2 | Operations related to linting a CI config file |
 //! | [`ci_resource_groups`] | 4 | Operations to manage job concurrency with resource groups |
 //! | [`ci_variables`] | 15 | Operations related to CI/CD variables |
-//! | [`cluster_agents`] | 8 | Operations related to the GitLab agent for Kubernetes |
+//! | [`cluster_agents`] | 12 | Operations related to the GitLab agent for Kubernetes |
 //! | [`clusters`] | 16 | Operations related to clusters |
 //! | [`composer_packages`] | 6 | Operations related to Composer packages |
 //! | [`conan_packages`] | 41 | Operations related to Conan packages |
@@ -151,7 +152,7 @@
 //! | [`deploy_keys`] | 8 | Operations related to deploy keys |
 //! | [`deploy_tokens`] | 9 | Operations related to deploy tokens |
 //! | [`deployments`] | 7 | Operations related to deployments |
-//! | [`dora_metrics`] | 0 | Operations related to DevOps Research and Assessment (DORA) key metrics |
+//! | [`dora_metrics`] | 2 | Operations related to DevOps Research and Assessment (DORA) key metrics |
 //! | [`environments`] | 8 | Operations related to environments |
 //! | [`error_tracking_client_keys`] | 3 | Operations related to error tracking client keys |
 //! | [`error_tracking_project_settings`] | 3 | Operations related to error tracking project settings |
@@ -161,13 +162,13 @@
 //! | [`freeze_periods`] | 5 | Operations related to deploy freeze periods |
 //! | [`generic_packages`] | 6 | Operations related to Generic packages |
 //! | [`geo`] | 9 | Operations related to Geo |
-//! | [`geo_nodes`] | 0 | Operations related Geo Nodes |
+//! | [`geo_nodes`] | 8 | Operations related Geo Nodes |
 //! | [`go_proxy`] | 4 | Operations related to Go Proxy |
 //! | [`group_export`] | 5 | Operations related to exporting groups |
 //! | [`group_import`] | 2 | Operations related to importing groups |
 //! | [`group_packages`] | 1 | Operations related to group packages |
 //! | [`helm_packages`] | 4 | Operations related to Helm packages |
-//! | [`integrations`] | 169 | Operations related to integrations |
+//! | [`integrations`] | 171 | Operations related to integrations |
 //! | [`issue_links`] | 4 | Operations related to issue links |
 //! | [`jira_connect_subscriptions`] | 1 | Operations related to JiraConnect subscriptions |
 //! | [`maven_packages`] | 5 | Operations related to Maven packages |
@@ -175,7 +176,7 @@
 //! | [`metadata`] | 2 | Operations related to metadata of the GitLab instance |
 //! | [`ml_model_registry`] | 6 | Operations related to Model registry |
 //! | [`npm_packages`] | 20 | Operations related to NPM packages |
-//! | [`nuget_packages`] | 26 | Operations related to Nuget packages |
+//! | [`nuget_packages`] | 23 | Operations related to Nuget packages |
 //! | [`package_files`] | 2 | Operations about package files |
 //! | [`plan_limits`] | 2 | Operations related to plan limits |
 //! | [`project_export`] | 6 | Operations related to exporting projects |
@@ -184,8 +185,7 @@
 //! | [`project_import_bitbucket`] | 2 | Operations related to importing BitBucket projects |
 //! | [`project_import_github`] | 2 | Operations related to importing GitHub projects |
 //! | [`project_packages`] | 4 | Operations related to project packages |
-//! | [`projects`] | 158 | Operations related to projects |
-//! | [`protected_environments`] | 0 | Operations related to protected environments |
+//! | [`projects`] | 159 | Operations related to projects |
 //! | [`pypi_packages`] | 8 | Operations related to PyPI packages |
 //! | [`release_links`] | 5 | Operations related to release assets (links) |
 //! | [`releases`] | 10 | Operations related to releases |
@@ -224,10 +224,63 @@
 //! | [`linked_epics`] | 4 | Two-way relations between epics. From doc/api/linked_epics.md. |
 //! | [`group_epic_boards`] | 4 | Epic boards of a group and their lists. From doc/api/group_epic_boards.md. |
 //! | [`group_protected_environments`] | 5 | Group-level protected environments, by deployment tier. From doc/api/group_protected_environments.md. |
-//! | [`protected_environments2`] | 5 | Protected environments of a project. From doc/api/protected_environments.md. |
+//! | [`protected_environments`] | 5 | Protected environments of a project. From doc/api/protected_environments.md. |
 //! | [`group_push_rules`] | 4 | Push rules of a group. From doc/api/group_push_rules.md. |
 //! | [`project_push_rules`] | 4 | Push rules of a project. From doc/api/project_push_rules.md. |
 //! | [`notification_settings`] | 6 | Global, group and project notification settings. From doc/api/notification_settings.md. |
+//! | [`maven_virtual_registries`] | 22 | Maven virtual registries: registries, upstream registries, cache entries and package download/upload (doc/api/maven_virtual_registries.md). Beta, behind the 'maven_virtual_registry' feature flag. |
+//! | [`container_virtual_registries`] | 16 | Container virtual registries: registries, upstream container registries and cached images/manifests (doc/api/container_virtual_registries.md). Experiment, behind the 'container_virtual_registries' feature flag. |
+//! | [`enterprise_users`] | 3 | Enterprise users of a top-level group on GitLab.com (doc/api/group_enterprise_users.md). |
+//! | [`ldap_group_links`] | 5 | List, add, and delete LDAP group links of a group (doc/api/group_ldap_links.md). |
+//! | [`group_protected_branches`] | 5 | Protected branch rules that apply to the projects of a top-level group (doc/api/group_protected_branches.md). |
+//! | [`group_service_accounts`] | 5 | Service account users of a top-level group and their personal access tokens (doc/api/group_service_accounts.md). |
+//! | [`member_roles`] | 6 | Custom member roles of the instance or of a group (doc/api/member_roles.md). |
+//! | [`saml`] | 8 | SAML identities and SAML group links of a group (doc/api/saml.md). |
+//! | [`scim`] | 4 | SCIM identities of a group (doc/api/scim.md). |
+//! | [`service_accounts`] | 2 | Instance-wide service account users (doc/api/user_service_accounts.md). |
+//! | [`chat`] | 1 | GitLab Duo Chat completions, internal use only (doc/api/chat.md). |
+//! | [`code_suggestions`] | 3 | Code Suggestions completions and connection details (doc/api/code_suggestions.md). |
+//! | [`container_registry_protection_tag_rules`] | 4 | Protected container tags of a project (doc/api/container_registry_protection_tag_rules.md). |
+//! | [`duo_agent_platform_flows`] | 2 | GitLab Duo Agent Platform flows (doc/api/duo_agent_platform_flows.md). |
+//! | [`experiments`] | 1 | A/B experiments defined in GitLab, GitLab team only (doc/api/experiments.md). |
+//! | [`glql`] | 1 | GitLab Query Language queries (doc/api/glql.md). |
+//! | [`google_cloud_integration`] | 3 | Scripts to set up the Google Cloud integration (doc/api/google_cloud_integration.md). |
+//! | [`group_activity_analytics`] | 3 | Counts of recent activity in a group (doc/api/group_activity_analytics.md). |
+//! | [`group_integrations`] | 1 | Integrations of a group (doc/api/group_integrations.md). |
+//! | [`group_iterations`] | 1 | Iterations of a group (doc/api/group_iterations.md). |
+//! | [`iterations`] | 1 | Iterations of a project's ancestor groups (doc/api/iterations.md). |
+//! | [`conan_v2`] | 1 | Conan v2 package registry, used by the Conan 2 client (doc/api/packages/conan_v2.md). |
+//! | [`nuget`] | 3 | NuGet package registry, used by the NuGet client (doc/api/packages/nuget.md). |
+//! | [`product_analytics`] | 3 | Product analytics queries proxied to Cube (doc/api/product_analytics.md). |
+//! | [`project_pull_mirroring`] | 2 | Pull mirroring of a project (doc/api/project_pull_mirroring.md). |
+//! | [`dockerfile_templates`] | 2 | Dockerfile templates (doc/api/templates/dockerfiles.md). |
+//! | [`gitignore_templates`] | 2 | '.gitignore' templates (doc/api/templates/gitignores.md). |
+//! | [`gitlab_ci_yml_templates`] | 2 | GitLab CI/CD YAML templates (doc/api/templates/gitlab_ci_ymls.md). |
+//! | [`license_templates`] | 2 | Open source license templates (doc/api/templates/licenses.md). |
+//! | [`attestations`] | 2 | Provenance attestations of artifacts and their Sigstore bundles (doc/api/attestations.md). |
+//! | [`audit_events`] | 2 | Instance audit events (doc/api/audit_events.md). |
+//! | [`compliance_policy_settings`] | 2 | The instance's security policy settings (doc/api/compliance_policy_settings.md). |
+//! | [`dependencies`] | 1 | A project's dependencies (doc/api/dependencies.md). |
+//! | [`dependency_firewall`] | 1 | The Dependency Firewall of a project (doc/api/dependency_firewall.md). |
+//! | [`dependency_list_export`] | 3 | CycloneDX exports of a pipeline's dependencies (doc/api/dependency_list_export.md). |
+//! | [`external_controls`] | 1 | Status of compliance checks made by external services (doc/api/external_controls.md). |
+//! | [`feature_flag_specs`] | 6 | Feature flag specs: a flag's settings per environment (doc/api/feature_flag_specs.md). |
+//! | [`group_repository_storage_moves`] | 6 | Moves of group (wiki) repositories between storages (doc/api/group_repository_storage_moves.md). |
+//! | [`project_aliases`] | 4 | Project aliases (doc/api/project_aliases.md). |
+//! | [`project_security_settings`] | 1 | A project's security settings (doc/api/project_security_settings.md). |
+//! | [`project_vulnerabilities`] | 2 | A project's vulnerabilities (doc/api/project_vulnerabilities.md). |
+//! | [`vulnerabilities`] | 5 | Single vulnerabilities and their state changes (doc/api/vulnerabilities.md). |
+//! | [`vulnerability_exports`] | 5 | CSV exports of vulnerabilities (doc/api/vulnerability_exports.md). |
+//! | [`vulnerability_findings`] | 1 | A project's vulnerability findings (doc/api/vulnerability_findings.md). |
+//! | [`ai_catalog`] | 1 | AI Catalog administration: seed GitLab-managed external agents (doc/api/admin/ai_catalog.md). |
+//! | [`data_management`] | 4 | Data management: inspect an instance's model records and recalculate their checksums (doc/api/admin/data_management.md). |
+//! | [`admin_token`] | 2 | Token information: identify and revoke arbitrary tokens (doc/api/admin/token.md). |
+//! | [`admin_sidekiq_queues`] | 1 | Sidekiq queues administration: delete jobs from a queue (doc/api/admin_sidekiq_queues.md). |
+//! | [`geo_sites`] | 8 | Geo sites: configuration, repair and status (doc/api/geo_sites.md). |
+//! | [`license`] | 7 | Licenses of the instance: list, add, delete, refresh billable users, export usage (doc/api/license.md). |
+//! | [`search_admin`] | 2 | Advanced search migrations (doc/api/search_admin.md). |
+//! | [`settings`] | 2 | Application settings of the instance (doc/api/settings.md). |
+//! | [`sidekiq_metrics`] | 4 | Sidekiq queue, process and job metrics (doc/api/sidekiq_metrics.md). |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 pub mod runtime;
@@ -407,10 +460,6 @@ pub mod hooks;
 #[cfg(feature = "usage_data")]
 #[rustfmt::skip]
 pub mod usage_data;
-/// Operations about metrics
-#[cfg(feature = "metrics")]
-#[rustfmt::skip]
-pub mod metrics;
 /// Operations about users
 #[cfg(feature = "user")]
 #[rustfmt::skip]
@@ -639,10 +688,6 @@ pub mod project_packages;
 #[cfg(feature = "projects")]
 #[rustfmt::skip]
 pub mod projects;
-/// Operations related to protected environments
-#[cfg(feature = "protected_environments")]
-#[rustfmt::skip]
-pub mod protected_environments;
 /// Operations related to PyPI packages
 #[cfg(feature = "pypi_packages")]
 #[rustfmt::skip]
@@ -796,9 +841,9 @@ pub mod group_epic_boards;
 #[rustfmt::skip]
 pub mod group_protected_environments;
 /// Protected environments of a project. From doc/api/protected_environments.md.
-#[cfg(feature = "protected_environments2")]
+#[cfg(feature = "protected_environments")]
 #[rustfmt::skip]
-pub mod protected_environments2;
+pub mod protected_environments;
 /// Push rules of a group. From doc/api/group_push_rules.md.
 #[cfg(feature = "group_push_rules")]
 #[rustfmt::skip]
@@ -811,6 +856,218 @@ pub mod project_push_rules;
 #[cfg(feature = "notification_settings")]
 #[rustfmt::skip]
 pub mod notification_settings;
+/// Maven virtual registries: registries, upstream registries, cache entries and package download/upload (doc/api/maven_virtual_registries.md). Beta, behind the `maven_virtual_registry` feature flag.
+#[cfg(feature = "maven_virtual_registries")]
+#[rustfmt::skip]
+pub mod maven_virtual_registries;
+/// Container virtual registries: registries, upstream container registries and cached images/manifests (doc/api/container_virtual_registries.md). Experiment, behind the `container_virtual_registries` feature flag.
+#[cfg(feature = "container_virtual_registries")]
+#[rustfmt::skip]
+pub mod container_virtual_registries;
+/// Enterprise users of a top-level group on GitLab.com (doc/api/group_enterprise_users.md).
+#[cfg(feature = "enterprise_users")]
+#[rustfmt::skip]
+pub mod enterprise_users;
+/// List, add, and delete LDAP group links of a group (doc/api/group_ldap_links.md).
+#[cfg(feature = "ldap_group_links")]
+#[rustfmt::skip]
+pub mod ldap_group_links;
+/// Protected branch rules that apply to the projects of a top-level group (doc/api/group_protected_branches.md).
+#[cfg(feature = "group_protected_branches")]
+#[rustfmt::skip]
+pub mod group_protected_branches;
+/// Service account users of a top-level group and their personal access tokens (doc/api/group_service_accounts.md).
+#[cfg(feature = "group_service_accounts")]
+#[rustfmt::skip]
+pub mod group_service_accounts;
+/// Custom member roles of the instance or of a group (doc/api/member_roles.md).
+#[cfg(feature = "member_roles")]
+#[rustfmt::skip]
+pub mod member_roles;
+/// SAML identities and SAML group links of a group (doc/api/saml.md).
+#[cfg(feature = "saml")]
+#[rustfmt::skip]
+pub mod saml;
+/// SCIM identities of a group (doc/api/scim.md).
+#[cfg(feature = "scim")]
+#[rustfmt::skip]
+pub mod scim;
+/// Instance-wide service account users (doc/api/user_service_accounts.md).
+#[cfg(feature = "service_accounts")]
+#[rustfmt::skip]
+pub mod service_accounts;
+/// GitLab Duo Chat completions, internal use only (doc/api/chat.md).
+#[cfg(feature = "chat")]
+#[rustfmt::skip]
+pub mod chat;
+/// Code Suggestions completions and connection details (doc/api/code_suggestions.md).
+#[cfg(feature = "code_suggestions")]
+#[rustfmt::skip]
+pub mod code_suggestions;
+/// Protected container tags of a project (doc/api/container_registry_protection_tag_rules.md).
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[rustfmt::skip]
+pub mod container_registry_protection_tag_rules;
+/// GitLab Duo Agent Platform flows (doc/api/duo_agent_platform_flows.md).
+#[cfg(feature = "duo_agent_platform_flows")]
+#[rustfmt::skip]
+pub mod duo_agent_platform_flows;
+/// A/B experiments defined in GitLab, GitLab team only (doc/api/experiments.md).
+#[cfg(feature = "experiments")]
+#[rustfmt::skip]
+pub mod experiments;
+/// GitLab Query Language queries (doc/api/glql.md).
+#[cfg(feature = "glql")]
+#[rustfmt::skip]
+pub mod glql;
+/// Scripts to set up the Google Cloud integration (doc/api/google_cloud_integration.md).
+#[cfg(feature = "google_cloud_integration")]
+#[rustfmt::skip]
+pub mod google_cloud_integration;
+/// Counts of recent activity in a group (doc/api/group_activity_analytics.md).
+#[cfg(feature = "group_activity_analytics")]
+#[rustfmt::skip]
+pub mod group_activity_analytics;
+/// Integrations of a group (doc/api/group_integrations.md).
+#[cfg(feature = "group_integrations")]
+#[rustfmt::skip]
+pub mod group_integrations;
+/// Iterations of a group (doc/api/group_iterations.md).
+#[cfg(feature = "group_iterations")]
+#[rustfmt::skip]
+pub mod group_iterations;
+/// Iterations of a project's ancestor groups (doc/api/iterations.md).
+#[cfg(feature = "iterations")]
+#[rustfmt::skip]
+pub mod iterations;
+/// Conan v2 package registry, used by the Conan 2 client (doc/api/packages/conan_v2.md).
+#[cfg(feature = "conan_v2")]
+#[rustfmt::skip]
+pub mod conan_v2;
+/// NuGet package registry, used by the NuGet client (doc/api/packages/nuget.md).
+#[cfg(feature = "nuget")]
+#[rustfmt::skip]
+pub mod nuget;
+/// Product analytics queries proxied to Cube (doc/api/product_analytics.md).
+#[cfg(feature = "product_analytics")]
+#[rustfmt::skip]
+pub mod product_analytics;
+/// Pull mirroring of a project (doc/api/project_pull_mirroring.md).
+#[cfg(feature = "project_pull_mirroring")]
+#[rustfmt::skip]
+pub mod project_pull_mirroring;
+/// Dockerfile templates (doc/api/templates/dockerfiles.md).
+#[cfg(feature = "dockerfile_templates")]
+#[rustfmt::skip]
+pub mod dockerfile_templates;
+/// `.gitignore` templates (doc/api/templates/gitignores.md).
+#[cfg(feature = "gitignore_templates")]
+#[rustfmt::skip]
+pub mod gitignore_templates;
+/// GitLab CI/CD YAML templates (doc/api/templates/gitlab_ci_ymls.md).
+#[cfg(feature = "gitlab_ci_yml_templates")]
+#[rustfmt::skip]
+pub mod gitlab_ci_yml_templates;
+/// Open source license templates (doc/api/templates/licenses.md).
+#[cfg(feature = "license_templates")]
+#[rustfmt::skip]
+pub mod license_templates;
+/// Provenance attestations of artifacts and their Sigstore bundles (doc/api/attestations.md).
+#[cfg(feature = "attestations")]
+#[rustfmt::skip]
+pub mod attestations;
+/// Instance audit events (doc/api/audit_events.md).
+#[cfg(feature = "audit_events")]
+#[rustfmt::skip]
+pub mod audit_events;
+/// The instance's security policy settings (doc/api/compliance_policy_settings.md).
+#[cfg(feature = "compliance_policy_settings")]
+#[rustfmt::skip]
+pub mod compliance_policy_settings;
+/// A project's dependencies (doc/api/dependencies.md).
+#[cfg(feature = "dependencies")]
+#[rustfmt::skip]
+pub mod dependencies;
+/// The Dependency Firewall of a project (doc/api/dependency_firewall.md).
+#[cfg(feature = "dependency_firewall")]
+#[rustfmt::skip]
+pub mod dependency_firewall;
+/// CycloneDX exports of a pipeline's dependencies (doc/api/dependency_list_export.md).
+#[cfg(feature = "dependency_list_export")]
+#[rustfmt::skip]
+pub mod dependency_list_export;
+/// Status of compliance checks made by external services (doc/api/external_controls.md).
+#[cfg(feature = "external_controls")]
+#[rustfmt::skip]
+pub mod external_controls;
+/// Feature flag specs: a flag's settings per environment (doc/api/feature_flag_specs.md).
+#[cfg(feature = "feature_flag_specs")]
+#[rustfmt::skip]
+pub mod feature_flag_specs;
+/// Moves of group (wiki) repositories between storages (doc/api/group_repository_storage_moves.md).
+#[cfg(feature = "group_repository_storage_moves")]
+#[rustfmt::skip]
+pub mod group_repository_storage_moves;
+/// Project aliases (doc/api/project_aliases.md).
+#[cfg(feature = "project_aliases")]
+#[rustfmt::skip]
+pub mod project_aliases;
+/// A project's security settings (doc/api/project_security_settings.md).
+#[cfg(feature = "project_security_settings")]
+#[rustfmt::skip]
+pub mod project_security_settings;
+/// A project's vulnerabilities (doc/api/project_vulnerabilities.md).
+#[cfg(feature = "project_vulnerabilities")]
+#[rustfmt::skip]
+pub mod project_vulnerabilities;
+/// Single vulnerabilities and their state changes (doc/api/vulnerabilities.md).
+#[cfg(feature = "vulnerabilities")]
+#[rustfmt::skip]
+pub mod vulnerabilities;
+/// CSV exports of vulnerabilities (doc/api/vulnerability_exports.md).
+#[cfg(feature = "vulnerability_exports")]
+#[rustfmt::skip]
+pub mod vulnerability_exports;
+/// A project's vulnerability findings (doc/api/vulnerability_findings.md).
+#[cfg(feature = "vulnerability_findings")]
+#[rustfmt::skip]
+pub mod vulnerability_findings;
+/// AI Catalog administration: seed GitLab-managed external agents (doc/api/admin/ai_catalog.md).
+#[cfg(feature = "ai_catalog")]
+#[rustfmt::skip]
+pub mod ai_catalog;
+/// Data management: inspect an instance's model records and recalculate their checksums (doc/api/admin/data_management.md).
+#[cfg(feature = "data_management")]
+#[rustfmt::skip]
+pub mod data_management;
+/// Token information: identify and revoke arbitrary tokens (doc/api/admin/token.md).
+#[cfg(feature = "admin_token")]
+#[rustfmt::skip]
+pub mod admin_token;
+/// Sidekiq queues administration: delete jobs from a queue (doc/api/admin_sidekiq_queues.md).
+#[cfg(feature = "admin_sidekiq_queues")]
+#[rustfmt::skip]
+pub mod admin_sidekiq_queues;
+/// Geo sites: configuration, repair and status (doc/api/geo_sites.md).
+#[cfg(feature = "geo_sites")]
+#[rustfmt::skip]
+pub mod geo_sites;
+/// Licenses of the instance: list, add, delete, refresh billable users, export usage (doc/api/license.md).
+#[cfg(feature = "license")]
+#[rustfmt::skip]
+pub mod license;
+/// Advanced search migrations (doc/api/search_admin.md).
+#[cfg(feature = "search_admin")]
+#[rustfmt::skip]
+pub mod search_admin;
+/// Application settings of the instance (doc/api/settings.md).
+#[cfg(feature = "settings")]
+#[rustfmt::skip]
+pub mod settings;
+/// Sidekiq queue, process and job metrics (doc/api/sidekiq_metrics.md).
+#[cfg(feature = "sidekiq_metrics")]
+#[rustfmt::skip]
+pub mod sidekiq_metrics;
 pub use runtime::IdOrPath;
 pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
 pub use runtime::{CrossOrigin, RedirectPolicy};

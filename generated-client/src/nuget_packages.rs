@@ -582,81 +582,6 @@ impl crate::Client {
             ),
         )
     }
-    /// The NuGet V2 Feed Find Packages by ID endpoint
-    ///
-    /// This feature was introduced in GitLab 16.4
-    ///
-    /// `GET /api/v4/projects/{project_id}/packages/nuget/v2/FindPackagesById\(\)`
-    ///
-    /// Arguments:
-    /// - `project_id`: The ID or URL-encoded path of the project
-    /// - `id`: The NuGet package name
-    pub fn get_project_package_nuget_v2_find_packages_by_id(
-        &self,
-        project_id: impl Into<String>,
-        id: impl Into<String>,
-    ) -> GetProjectPackageNugetV2FindPackagesById<'_> {
-        GetProjectPackageNugetV2FindPackagesById(
-            runtime::Call::new(
-                    self,
-                    ::reqwest::Method::GET,
-                    "api/v4/projects/{}/packages/nuget/v2/FindPackagesById\\(\\)",
-                    &[&Into::<String>::into(project_id)],
-                )
-                .query("id", &Into::<String>::into(id)),
-        )
-    }
-    /// The NuGet V2 Feed Enumerate Packages endpoint
-    ///
-    /// This feature was introduced in GitLab 16.4
-    ///
-    /// `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(\)`
-    ///
-    /// Arguments:
-    /// - `project_id`: The ID or URL-encoded path of the project
-    /// - `filter`: The NuGet package name
-    pub fn get_project_package_nuget_v2_packages(
-        &self,
-        project_id: impl Into<String>,
-        filter: impl Into<String>,
-    ) -> GetProjectPackageNugetV2Packages<'_> {
-        GetProjectPackageNugetV2Packages(
-            runtime::Call::new(
-                    self,
-                    ::reqwest::Method::GET,
-                    "api/v4/projects/{}/packages/nuget/v2/Packages\\(\\)",
-                    &[&Into::<String>::into(project_id)],
-                )
-                .query("$filter", &Into::<String>::into(filter)),
-        )
-    }
-    /// The NuGet V2 Feed Single Package Metadata endpoint
-    ///
-    /// This feature was introduced in GitLab 16.4
-    ///
-    /// `GET /api/v4/projects/{project_id}/packages/nuget/v2/Packages\(Id='*package_name',Version='*package_version'\)`
-    ///
-    /// Arguments:
-    /// - `project_id`: The ID or URL-encoded path of the project
-    /// - `package_name`: The NuGet package name
-    /// - `package_version`: The NuGet package version
-    pub fn get_project_package_nuget_v2_package(
-        &self,
-        project_id: impl Into<String>,
-        package_name: impl Into<String>,
-        package_version: impl Into<String>,
-    ) -> GetProjectPackageNugetV2Package<'_> {
-        GetProjectPackageNugetV2Package(
-            runtime::Call::new(
-                    self,
-                    ::reqwest::Method::GET,
-                    "api/v4/projects/{}/packages/nuget/v2/Packages\\(Id='*package_name',Version='*package_version'\\)",
-                    &[&Into::<String>::into(project_id)],
-                )
-                .query("package_name", &Into::<String>::into(package_name))
-                .query("package_version", &Into::<String>::into(package_version)),
-        )
-    }
 }
 runtime::operation!(
     #[doc =
@@ -825,19 +750,4 @@ runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::authorize_project_package_nuget_v2`]. Send it with `.await`."]
     AuthorizeProjectPackageNugetV2, runtime::Empty
-);
-runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_v2_find_packages_by_id`]. Send it with `.await`."]
-    GetProjectPackageNugetV2FindPackagesById, runtime::Bytes
-);
-runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_v2_packages`]. Send it with `.await`."]
-    GetProjectPackageNugetV2Packages, runtime::Bytes
-);
-runtime::operation!(
-    #[doc =
-    " Request builder of [`crate::Client::get_project_package_nuget_v2_package`]. Send it with `.await`."]
-    GetProjectPackageNugetV2Package, runtime::Bytes
 );

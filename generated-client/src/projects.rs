@@ -1179,13 +1179,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a commit's statuses.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryCommitStatuses`].
-    pub fn list_project_repository_commit_statuses(
+    /// Optional parameters are set on the returned [`ListProjectCommitStatuses`].
+    pub fn list_project_commit_statuses(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> ListProjectRepositoryCommitStatuses<'_> {
-        ListProjectRepositoryCommitStatuses(
+    ) -> ListProjectCommitStatuses<'_> {
+        ListProjectCommitStatuses(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1436,15 +1436,15 @@ impl crate::Client {
     /// - `range_end`: The last line of the range to blame
     ///
     /// Returns, on success (200): Get blame file from the repository.
-    pub fn get_project_repository_file_blame(
+    pub fn get_project_file_blame(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
         range_start: impl Into<i64>,
         range_end: impl Into<i64>,
-    ) -> GetProjectRepositoryFileBlame<'_> {
-        GetProjectRepositoryFileBlame(
+    ) -> GetProjectFileBlame<'_> {
+        GetProjectFileBlame(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -1469,13 +1469,13 @@ impl crate::Client {
     /// - `ref`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get blame file metadata from repository.
-    pub fn head_project_repository_file_blame(
+    pub fn head_project_file_blame(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
-    ) -> HeadProjectRepositoryFileBlame<'_> {
-        HeadProjectRepositoryFileBlame(
+    ) -> HeadProjectFileBlame<'_> {
+        HeadProjectFileBlame(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::HEAD,
@@ -1498,13 +1498,13 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get raw file contents from the repository.
     ///
-    /// Optional parameters are set on the returned [`GetProjectRepositoryFileRaw`].
-    pub fn get_project_repository_file_raw(
+    /// Optional parameters are set on the returned [`GetProjectFileRaw`].
+    pub fn get_project_file_raw(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-    ) -> GetProjectRepositoryFileRaw<'_> {
-        GetProjectRepositoryFileRaw(
+    ) -> GetProjectFileRaw<'_> {
+        GetProjectFileRaw(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -1523,13 +1523,13 @@ impl crate::Client {
     /// - `ref`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get a file from the repository.
-    pub fn get_project_repository_file(
+    pub fn get_project_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
-    ) -> GetProjectRepositoryFile<'_> {
-        GetProjectRepositoryFile(
+    ) -> GetProjectFile<'_> {
+        GetProjectFile(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -1552,13 +1552,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update existing file in repository.
-    pub fn update_project_repository_file(
+    pub fn update_project_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-        body: impl Into<types::UpdateProjectRepositoryFileBody>,
-    ) -> UpdateProjectRepositoryFile<'_> {
-        UpdateProjectRepositoryFile(
+        body: impl Into<types::UpdateProjectFileBody>,
+    ) -> UpdateProjectFile<'_> {
+        UpdateProjectFile(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -1568,7 +1568,7 @@ impl crate::Client {
                         &Into::<String>::into(file_path),
                     ],
                 )
-                .json_body(&Into::<types::UpdateProjectRepositoryFileBody>::into(body)),
+                .json_body(&Into::<types::UpdateProjectFileBody>::into(body)),
         )
     }
     /// Create new file in repository
@@ -1581,13 +1581,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create new file in repository.
-    pub fn create_project_repository_file(
+    pub fn create_project_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-        body: impl Into<types::CreateProjectRepositoryFileBody>,
-    ) -> CreateProjectRepositoryFile<'_> {
-        CreateProjectRepositoryFile(
+        body: impl Into<types::CreateProjectFileBody>,
+    ) -> CreateProjectFile<'_> {
+        CreateProjectFile(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -1597,7 +1597,7 @@ impl crate::Client {
                         &Into::<String>::into(file_path),
                     ],
                 )
-                .json_body(&Into::<types::CreateProjectRepositoryFileBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectFileBody>::into(body)),
         )
     }
     /// Delete an existing file in repository
@@ -1612,15 +1612,15 @@ impl crate::Client {
     ///
     /// Returns, on success (204): Delete an existing file in repository.
     ///
-    /// Optional parameters are set on the returned [`DeleteProjectRepositoryFile`].
-    pub fn delete_project_repository_file(
+    /// Optional parameters are set on the returned [`DeleteProjectFile`].
+    pub fn delete_project_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         branch: impl Into<String>,
         commit_message: impl Into<String>,
-    ) -> DeleteProjectRepositoryFile<'_> {
-        DeleteProjectRepositoryFile(
+    ) -> DeleteProjectFile<'_> {
+        DeleteProjectFile(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::DELETE,
@@ -1644,13 +1644,13 @@ impl crate::Client {
     /// - `ref`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get file metadata from repository.
-    pub fn head_project_repository_file(
+    pub fn head_project_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
         r#ref: impl Into<String>,
-    ) -> HeadProjectRepositoryFile<'_> {
-        HeadProjectRepositoryFile(
+    ) -> HeadProjectFile<'_> {
+        HeadProjectFile(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::HEAD,
@@ -2131,11 +2131,11 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     ///
     /// Returns, on success (200): Get list of container registry protection rules for a project.
-    pub fn list_project_registry_protection_repository_rules(
+    pub fn list_project_registry_protection_rules(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> ListProjectRegistryProtectionRepositoryRules<'_> {
-        ListProjectRegistryProtectionRepositoryRules(
+    ) -> ListProjectRegistryProtectionRules<'_> {
+        ListProjectRegistryProtectionRules(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -2153,12 +2153,12 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a container protection rule for a project.
-    pub fn create_project_registry_protection_repository_rule(
+    pub fn create_project_registry_protection_rule(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        body: impl Into<types::CreateProjectRegistryProtectionRepositoryRuleBody>,
-    ) -> CreateProjectRegistryProtectionRepositoryRule<'_> {
-        CreateProjectRegistryProtectionRepositoryRule(
+        body: impl Into<types::CreateProjectRegistryProtectionRuleBody>,
+    ) -> CreateProjectRegistryProtectionRule<'_> {
+        CreateProjectRegistryProtectionRule(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
@@ -2166,9 +2166,7 @@ impl crate::Client {
                     &[&Into::<runtime::IdOrPath>::into(id)],
                 )
                 .json_body(
-                    &Into::<
-                        types::CreateProjectRegistryProtectionRepositoryRuleBody,
-                    >::into(body),
+                    &Into::<types::CreateProjectRegistryProtectionRuleBody>::into(body),
                 ),
         )
     }
@@ -2181,12 +2179,12 @@ impl crate::Client {
     /// - `protection_rule_id`: The ID of the container protection rule
     ///
     /// Returns, on success (204): 204 No Content.
-    pub fn delete_project_registry_protection_repository_rule(
+    pub fn delete_project_registry_protection_rule(
         &self,
         id: impl Into<runtime::IdOrPath>,
         protection_rule_id: impl Into<i64>,
-    ) -> DeleteProjectRegistryProtectionRepositoryRule<'_> {
-        DeleteProjectRegistryProtectionRepositoryRule(
+    ) -> DeleteProjectRegistryProtectionRule<'_> {
+        DeleteProjectRegistryProtectionRule(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -2208,13 +2206,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update a container protection rule for a project.
-    pub fn update_project_registry_protection_repository_rule(
+    pub fn update_project_registry_protection_rule(
         &self,
         id: impl Into<runtime::IdOrPath>,
         protection_rule_id: impl Into<i64>,
-        body: impl Into<types::UpdateProjectRegistryProtectionRepositoryRuleBody>,
-    ) -> UpdateProjectRegistryProtectionRepositoryRule<'_> {
-        UpdateProjectRegistryProtectionRepositoryRule(
+        body: impl Into<types::UpdateProjectRegistryProtectionRuleBody>,
+    ) -> UpdateProjectRegistryProtectionRule<'_> {
+        UpdateProjectRegistryProtectionRule(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::PATCH,
@@ -2225,9 +2223,7 @@ impl crate::Client {
                     ],
                 )
                 .json_body(
-                    &Into::<
-                        types::UpdateProjectRegistryProtectionRepositoryRuleBody,
-                    >::into(body),
+                    &Into::<types::UpdateProjectRegistryProtectionRuleBody>::into(body),
                 ),
         )
     }
@@ -3653,12 +3649,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project repository tree.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryTree`].
-    pub fn list_project_repository_tree(
+    /// Optional parameters are set on the returned [`ListProjectTree`].
+    pub fn list_project_tree(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> ListProjectRepositoryTree<'_> {
-        ListProjectRepositoryTree(
+    ) -> ListProjectTree<'_> {
+        ListProjectTree(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3676,12 +3672,12 @@ impl crate::Client {
     /// - `sha`: The commit hash
     ///
     /// Returns, on success (200): Get raw blob contents from the repository.
-    pub fn get_project_repository_blob_raw(
+    pub fn get_project_blob_raw(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetProjectRepositoryBlobRaw<'_> {
-        GetProjectRepositoryBlobRaw(
+    ) -> GetProjectBlobRaw<'_> {
+        GetProjectBlobRaw(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3699,12 +3695,12 @@ impl crate::Client {
     /// - `sha`: The commit hash
     ///
     /// Returns, on success (200): Get a blob from the repository.
-    pub fn get_project_repository_blob(
+    pub fn get_project_blob(
         &self,
         id: impl Into<runtime::IdOrPath>,
         sha: impl Into<String>,
-    ) -> GetProjectRepositoryBlob<'_> {
-        GetProjectRepositoryBlob(
+    ) -> GetProjectBlob<'_> {
+        GetProjectBlob(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3722,12 +3718,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get an archive of the repository.
     ///
-    /// Optional parameters are set on the returned [`GetProjectRepositoryArchive`].
-    pub fn get_project_repository_archive(
+    /// Optional parameters are set on the returned [`GetProjectArchive`].
+    pub fn get_project_archive(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> GetProjectRepositoryArchive<'_> {
-        GetProjectRepositoryArchive(
+    ) -> GetProjectArchive<'_> {
+        GetProjectArchive(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3747,14 +3743,14 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Compare two branches, tags, or commits.
     ///
-    /// Optional parameters are set on the returned [`GetProjectRepositoryCompare`].
-    pub fn get_project_repository_compare(
+    /// Optional parameters are set on the returned [`GetProjectCompare`].
+    pub fn get_project_compare(
         &self,
         id: impl Into<runtime::IdOrPath>,
         from: impl Into<String>,
         to: impl Into<String>,
-    ) -> GetProjectRepositoryCompare<'_> {
-        GetProjectRepositoryCompare(
+    ) -> GetProjectCompare<'_> {
+        GetProjectCompare(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -3774,12 +3770,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get repository contributors.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryContributors`].
-    pub fn list_project_repository_contributors(
+    /// Optional parameters are set on the returned [`ListProjectContributors`].
+    pub fn list_project_contributors(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> ListProjectRepositoryContributors<'_> {
-        ListProjectRepositoryContributors(
+    ) -> ListProjectContributors<'_> {
+        ListProjectContributors(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -3797,12 +3793,12 @@ impl crate::Client {
     /// - `refs`: The refs to find the common ancestor of, multiple refs can be passed
     ///
     /// Returns, on success (200): Get the common ancestor between commits.
-    pub fn get_project_repository_merge_base(
+    pub fn get_project_merge_base(
         &self,
         id: impl Into<runtime::IdOrPath>,
         refs: impl Into<Vec<String>>,
-    ) -> GetProjectRepositoryMergeBase<'_> {
-        GetProjectRepositoryMergeBase(
+    ) -> GetProjectMergeBase<'_> {
+        GetProjectMergeBase(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -3826,13 +3822,13 @@ impl crate::Client {
     /// - `id`: The ID or URL-encoded path of the project
     /// - `version`: The version of the release, using the semantic versioning format
     ///
-    /// Optional parameters are set on the returned [`GetProjectRepositoryChangelog`].
-    pub fn get_project_repository_changelog(
+    /// Optional parameters are set on the returned [`GetProjectChangelog`].
+    pub fn get_project_changelog(
         &self,
         id: impl Into<runtime::IdOrPath>,
         version: impl Into<String>,
-    ) -> GetProjectRepositoryChangelog<'_> {
-        GetProjectRepositoryChangelog(
+    ) -> GetProjectChangelog<'_> {
+        GetProjectChangelog(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::GET,
@@ -3851,21 +3847,19 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `body`: The request body.
-    pub fn create_project_repository_changelog(
+    pub fn create_project_changelog(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        body: impl Into<types::CreateProjectRepositoryChangelogBody>,
-    ) -> CreateProjectRepositoryChangelog<'_> {
-        CreateProjectRepositoryChangelog(
+        body: impl Into<types::CreateProjectChangelogBody>,
+    ) -> CreateProjectChangelog<'_> {
+        CreateProjectChangelog(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/changelog",
                     &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(
-                    &Into::<types::CreateProjectRepositoryChangelogBody>::into(body),
-                ),
+                .json_body(&Into::<types::CreateProjectChangelogBody>::into(body)),
         )
     }
     /// Update existing submodule reference in repository
@@ -3878,13 +3872,13 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Update existing submodule reference in repository.
-    pub fn update_project_repository_submodule(
+    pub fn update_project_submodule(
         &self,
         id: impl Into<runtime::IdOrPath>,
         submodule: impl Into<String>,
-        body: impl Into<types::UpdateProjectRepositorySubmoduleBody>,
-    ) -> UpdateProjectRepositorySubmodule<'_> {
-        UpdateProjectRepositorySubmodule(
+        body: impl Into<types::UpdateProjectSubmoduleBody>,
+    ) -> UpdateProjectSubmodule<'_> {
+        UpdateProjectSubmodule(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::PUT,
@@ -3894,9 +3888,7 @@ impl crate::Client {
                         &Into::<String>::into(submodule),
                     ],
                 )
-                .json_body(
-                    &Into::<types::UpdateProjectRepositorySubmoduleBody>::into(body),
-                ),
+                .json_body(&Into::<types::UpdateProjectSubmoduleBody>::into(body)),
         )
     }
     /// Get a user projects
@@ -3966,6 +3958,32 @@ impl crate::Client {
                 "api/v4/users/{}/starred_projects",
                 &[&Into::<String>::into(user_id)],
             ),
+        )
+    }
+    /// Real-time security scan
+    ///
+    /// Returns SAST scan results for a single file in real-time.
+    ///
+    /// `POST /api/v4/projects/{id}/security_scans/sast/scan`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    /// - `body`: The request body.
+    ///
+    /// Returns, on success (201): The scan results.
+    pub fn scan_project_file_sast(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        body: impl Into<types::ScanProjectFileSastBody>,
+    ) -> ScanProjectFileSast<'_> {
+        ScanProjectFileSast(
+            runtime::Call::new(
+                    self,
+                    ::reqwest::Method::POST,
+                    "api/v4/projects/{}/security_scans/sast/scan",
+                    &[&Into::<runtime::IdOrPath>::into(id)],
+                )
+                .json_body(&Into::<types::ScanProjectFileSastBody>::into(body)),
         )
     }
 }
@@ -4432,11 +4450,10 @@ runtime::operation!(
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_commit_statuses`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryCommitStatuses, runtime::Paged < types::ApiEntitiesCommitStatus
-    >
+    " Request builder of [`crate::Client::list_project_commit_statuses`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectCommitStatuses, runtime::Paged < types::ApiEntitiesCommitStatus >
 );
-impl ListProjectRepositoryCommitStatuses<'_> {
+impl ListProjectCommitStatuses<'_> {
     /// Name of the branch or tag. Default is the default branch.
     pub fn r#ref(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
@@ -4527,20 +4544,20 @@ runtime::operation!(
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_file_blame`]. Send it with `.await`."]
-    GetProjectRepositoryFileBlame, runtime::Bytes
+    " Request builder of [`crate::Client::get_project_file_blame`]. Send it with `.await`."]
+    GetProjectFileBlame, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::head_project_repository_file_blame`]. Send it with `.await`."]
-    HeadProjectRepositoryFileBlame, runtime::Empty
+    " Request builder of [`crate::Client::head_project_file_blame`]. Send it with `.await`."]
+    HeadProjectFileBlame, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_file_raw`]. Send it with `.await`."]
-    GetProjectRepositoryFileRaw, runtime::Bytes
+    " Request builder of [`crate::Client::get_project_file_raw`]. Send it with `.await`."]
+    GetProjectFileRaw, runtime::Bytes
 );
-impl GetProjectRepositoryFileRaw<'_> {
+impl GetProjectFileRaw<'_> {
     /// The name of branch, tag or commit
     pub fn r#ref(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
@@ -4554,25 +4571,25 @@ impl GetProjectRepositoryFileRaw<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_file`]. Send it with `.await`."]
-    GetProjectRepositoryFile, runtime::Bytes
+    " Request builder of [`crate::Client::get_project_file`]. Send it with `.await`."]
+    GetProjectFile, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_repository_file`]. Send it with `.await`."]
-    UpdateProjectRepositoryFile, runtime::Empty
+    " Request builder of [`crate::Client::update_project_file`]. Send it with `.await`."]
+    UpdateProjectFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_file`]. Send it with `.await`."]
-    CreateProjectRepositoryFile, runtime::Empty
+    " Request builder of [`crate::Client::create_project_file`]. Send it with `.await`."]
+    CreateProjectFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_repository_file`]. Send it with `.await`."]
-    DeleteProjectRepositoryFile, runtime::Empty
+    " Request builder of [`crate::Client::delete_project_file`]. Send it with `.await`."]
+    DeleteProjectFile, runtime::Empty
 );
-impl DeleteProjectRepositoryFile<'_> {
+impl DeleteProjectFile<'_> {
     /// Name of the branch to start the new commit from
     pub fn start_branch(self, value: impl Into<String>) -> Self {
         Self(self.0.query("start_branch", &Into::<String>::into(value)))
@@ -4588,8 +4605,8 @@ impl DeleteProjectRepositoryFile<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::head_project_repository_file`]. Send it with `.await`."]
-    HeadProjectRepositoryFile, runtime::Empty
+    " Request builder of [`crate::Client::head_project_file`]. Send it with `.await`."]
+    HeadProjectFile, runtime::Empty
 );
 runtime::operation!(
     #[doc =
@@ -4739,25 +4756,25 @@ runtime::operation!(
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_registry_protection_repository_rules`]. Send it with `.await`."]
-    ListProjectRegistryProtectionRepositoryRules, runtime::Json < Vec <
+    " Request builder of [`crate::Client::list_project_registry_protection_rules`]. Send it with `.await`."]
+    ListProjectRegistryProtectionRules, runtime::Json < Vec <
     types::ApiEntitiesProjectsContainerRegistryProtectionRule > >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_registry_protection_repository_rule`]. Send it with `.await`."]
-    CreateProjectRegistryProtectionRepositoryRule, runtime::Json <
+    " Request builder of [`crate::Client::create_project_registry_protection_rule`]. Send it with `.await`."]
+    CreateProjectRegistryProtectionRule, runtime::Json <
     types::ApiEntitiesProjectsContainerRegistryProtectionRule >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_registry_protection_repository_rule`]. Send it with `.await`."]
-    DeleteProjectRegistryProtectionRepositoryRule, runtime::Empty
+    " Request builder of [`crate::Client::delete_project_registry_protection_rule`]. Send it with `.await`."]
+    DeleteProjectRegistryProtectionRule, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_registry_protection_repository_rule`]. Send it with `.await`."]
-    UpdateProjectRegistryProtectionRepositoryRule, runtime::Json <
+    " Request builder of [`crate::Client::update_project_registry_protection_rule`]. Send it with `.await`."]
+    UpdateProjectRegistryProtectionRule, runtime::Json <
     types::ApiEntitiesProjectsContainerRegistryProtectionRule >
 );
 runtime::operation!(
@@ -8196,10 +8213,10 @@ runtime::operation!(
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_tree`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryTree, runtime::Paged < types::ApiEntitiesTreeObject >
+    " Request builder of [`crate::Client::list_project_tree`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectTree, runtime::Paged < types::ApiEntitiesTreeObject >
 );
-impl ListProjectRepositoryTree<'_> {
+impl ListProjectTree<'_> {
     /// The name of a repository branch or tag, if not given the default branch is used
     pub fn r#ref(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
@@ -8239,20 +8256,20 @@ impl ListProjectRepositoryTree<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_blob_raw`]. Send it with `.await`."]
-    GetProjectRepositoryBlobRaw, runtime::Bytes
+    " Request builder of [`crate::Client::get_project_blob_raw`]. Send it with `.await`."]
+    GetProjectBlobRaw, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_blob`]. Send it with `.await`."]
-    GetProjectRepositoryBlob, runtime::Bytes
+    " Request builder of [`crate::Client::get_project_blob`]. Send it with `.await`."]
+    GetProjectBlob, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_archive`]. Send it with `.await`."]
-    GetProjectRepositoryArchive, runtime::Bytes
+    " Request builder of [`crate::Client::get_project_archive`]. Send it with `.await`."]
+    GetProjectArchive, runtime::Bytes
 );
-impl GetProjectRepositoryArchive<'_> {
+impl GetProjectArchive<'_> {
     /// The commit sha of the archive to be downloaded
     pub fn sha(self, value: impl Into<String>) -> Self {
         Self(self.0.query("sha", &Into::<String>::into(value)))
@@ -8286,10 +8303,10 @@ impl GetProjectRepositoryArchive<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_compare`]. Send it with `.await`."]
-    GetProjectRepositoryCompare, runtime::Json < types::ApiEntitiesCompare >
+    " Request builder of [`crate::Client::get_project_compare`]. Send it with `.await`."]
+    GetProjectCompare, runtime::Json < types::ApiEntitiesCompare >
 );
-impl GetProjectRepositoryCompare<'_> {
+impl GetProjectCompare<'_> {
     /// The project to compare from
     pub fn from_project_id(self, value: impl Into<i64>) -> Self {
         Self(self.0.query("from_project_id", &Into::<i64>::into(value)))
@@ -8309,10 +8326,10 @@ impl GetProjectRepositoryCompare<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_contributors`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryContributors, runtime::Paged < types::ApiEntitiesContributor >
+    " Request builder of [`crate::Client::list_project_contributors`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectContributors, runtime::Paged < types::ApiEntitiesContributor >
 );
-impl ListProjectRepositoryContributors<'_> {
+impl ListProjectContributors<'_> {
     /// Current page number
     ///
     /// Default: `1`.
@@ -8344,15 +8361,15 @@ impl ListProjectRepositoryContributors<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_merge_base`]. Send it with `.await`."]
-    GetProjectRepositoryMergeBase, runtime::Json < types::ApiEntitiesCommit >
+    " Request builder of [`crate::Client::get_project_merge_base`]. Send it with `.await`."]
+    GetProjectMergeBase, runtime::Json < types::ApiEntitiesCommit >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_changelog`]. Send it with `.await`."]
-    GetProjectRepositoryChangelog, runtime::Json < types::ApiEntitiesChangelog >
+    " Request builder of [`crate::Client::get_project_changelog`]. Send it with `.await`."]
+    GetProjectChangelog, runtime::Json < types::ApiEntitiesChangelog >
 );
-impl GetProjectRepositoryChangelog<'_> {
+impl GetProjectChangelog<'_> {
     /// The first commit in the range of commits to use for the changelog
     pub fn from(self, value: impl Into<String>) -> Self {
         Self(self.0.query("from", &Into::<String>::into(value)))
@@ -8380,13 +8397,13 @@ impl GetProjectRepositoryChangelog<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_changelog`]. Send it with `.await`."]
-    CreateProjectRepositoryChangelog, runtime::Empty
+    " Request builder of [`crate::Client::create_project_changelog`]. Send it with `.await`."]
+    CreateProjectChangelog, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::update_project_repository_submodule`]. Send it with `.await`."]
-    UpdateProjectRepositorySubmodule, runtime::Json < types::ApiEntitiesCommitDetail >
+    " Request builder of [`crate::Client::update_project_submodule`]. Send it with `.await`."]
+    UpdateProjectSubmodule, runtime::Json < types::ApiEntitiesCommitDetail >
 );
 runtime::operation!(
     #[doc =
@@ -8895,3 +8912,8 @@ impl ListUserStarredProjects<'_> {
         Self(self.0.query("statistics", &Into::<bool>::into(value)))
     }
 }
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::scan_project_file_sast`]. Send it with `.await`."]
+    ScanProjectFileSast, runtime::Json < types::MiscSastScanResult >
+);

@@ -430,6 +430,56 @@ impl crate::Client {
             ),
         )
     }
+    /// List project's runners
+    ///
+    /// List all runners available in the project, including from ancestor groups and any allowed instance runners.
+    ///
+    /// `GET /api/v4/projects/{id}/runners/all`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project
+    ///
+    /// Returns, on success (200): A list of runners.
+    ///
+    /// Optional parameters are set on the returned [`ListAllProjectRunners`].
+    pub fn list_all_project_runners(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+    ) -> ListAllProjectRunners<'_> {
+        ListAllProjectRunners(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/runners/all",
+                &[&Into::<runtime::IdOrPath>::into(id)],
+            ),
+        )
+    }
+    /// List group's runners
+    ///
+    /// List all runners available in the group as well as its ancestor groups, including any allowed instance runners.
+    ///
+    /// `GET /api/v4/groups/{id}/runners/all`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the group
+    ///
+    /// Returns, on success (200): A list of runners.
+    ///
+    /// Optional parameters are set on the returned [`ListAllGroupRunners`].
+    pub fn list_all_group_runners(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+    ) -> ListAllGroupRunners<'_> {
+        ListAllGroupRunners(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/groups/{}/runners/all",
+                &[&Into::<runtime::IdOrPath>::into(id)],
+            ),
+        )
+    }
 }
 runtime::operation!(
     #[doc =
@@ -438,8 +488,8 @@ runtime::operation!(
 );
 impl ListGroupRunners<'_> {
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::ListGroupRunnersType>) -> Self {
-        Self(self.0.query("type", &Into::<types::ListGroupRunnersType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
+        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
@@ -495,8 +545,8 @@ impl ListProjectRunners<'_> {
         Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::ListGroupRunnersType>) -> Self {
-        Self(self.0.query("type", &Into::<types::ListGroupRunnersType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
+        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
@@ -562,8 +612,8 @@ impl ListRunners<'_> {
         Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::ListGroupRunnersType>) -> Self {
-        Self(self.0.query("type", &Into::<types::ListGroupRunnersType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
+        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
@@ -639,8 +689,8 @@ impl ListRunnerAll<'_> {
         Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::ListGroupRunnersType>) -> Self {
-        Self(self.0.query("type", &Into::<types::ListGroupRunnersType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
+        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
@@ -752,3 +802,101 @@ runtime::operation!(
     " Request builder of [`crate::Client::reset_runner_registration_token`]. Send it with `.await`."]
     ResetRunnerRegistrationToken, runtime::Json < types::ApiEntitiesCiResetTokenResult >
 );
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_all_project_runners`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListAllProjectRunners, runtime::Paged < types::MiscRunner >
+);
+impl ListAllProjectRunners<'_> {
+    /// Deprecated: Use `type` or `status` instead. The scope of runners to return, one of: `active`, `paused`, `online` and `offline`; showing all runners if none provided
+    pub fn scope(self, value: impl Into<types::AllScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::AllScope>::into(value)))
+    }
+    /// The type of runners to return, one of: `instance_type`, `group_type`, `project_type`
+    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
+        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
+    }
+    /// The status of runners to return, one of: `online`, `offline`, `stale`, or `never_contacted`. Other possible values are the deprecated `active` and `paused`. Requesting `offline` runners might also return `stale` runners because `stale` is included in `offline`.
+    pub fn status(self, value: impl Into<types::AllStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::AllStatus>::into(value)))
+    }
+    /// Whether to include only runners that are accepting or ignoring new jobs
+    pub fn paused(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("paused", &Into::<bool>::into(value)))
+    }
+    /// A list of runner tags
+    pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "tag_list[]",
+                    &Into::<Vec<String>>::into(value),
+                    runtime::ArrayStyle::Repeat,
+                ),
+        )
+    }
+    /// The prefix of the version of the runners to return. For example, `15.0`, `14`, `16.1.241`
+    pub fn version_prefix(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version_prefix", &Into::<String>::into(value)))
+    }
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::list_all_group_runners`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListAllGroupRunners, runtime::Paged < types::MiscRunner >
+);
+impl ListAllGroupRunners<'_> {
+    /// The type of runners to return, one of: `instance_type`, `group_type`, `project_type`. The `project_type` value is deprecated.
+    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
+        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
+    }
+    /// The status of runners to return, one of: `online`, `offline`, `stale`, or `never_contacted`. Other possible values are the deprecated `active` and `paused`. Requesting `offline` runners might also return `stale` runners because `stale` is included in `offline`.
+    pub fn status(self, value: impl Into<types::AllStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::AllStatus>::into(value)))
+    }
+    /// Whether to include only runners that are accepting or ignoring new jobs
+    pub fn paused(self, value: impl Into<bool>) -> Self {
+        Self(self.0.query("paused", &Into::<bool>::into(value)))
+    }
+    /// A list of runner tags
+    pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
+        Self(
+            self
+                .0
+                .query_array(
+                    "tag_list[]",
+                    &Into::<Vec<String>>::into(value),
+                    runtime::ArrayStyle::Repeat,
+                ),
+        )
+    }
+    /// The prefix of the version of the runners to return. For example, `15.0`, `14`, `16.1.241`
+    pub fn version_prefix(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("version_prefix", &Into::<String>::into(value)))
+    }
+    /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
+    ///
+    /// Default: `1`.
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("page", &Into::<i64>::into(value)))
+    }
+    /// How many items per page (at most 100).
+    ///
+    /// Default: `20`.
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("per_page", &Into::<i64>::into(value)))
+    }
+}

@@ -14,12 +14,12 @@ impl crate::Client {
     ///
     /// Returns, on success (200): Get a project repository tags.
     ///
-    /// Optional parameters are set on the returned [`ListProjectRepositoryTags`].
-    pub fn list_project_repository_tags(
+    /// Optional parameters are set on the returned [`ListProjectTags`].
+    pub fn list_project_tags(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> ListProjectRepositoryTags<'_> {
-        ListProjectRepositoryTags(
+    ) -> ListProjectTags<'_> {
+        ListProjectTags(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -37,19 +37,19 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Create a new repository tag.
-    pub fn create_project_repository_tag(
+    pub fn create_project_tag(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        body: impl Into<types::CreateProjectRepositoryTagBody>,
-    ) -> CreateProjectRepositoryTag<'_> {
-        CreateProjectRepositoryTag(
+        body: impl Into<types::CreateProjectTagBody>,
+    ) -> CreateProjectTag<'_> {
+        CreateProjectTag(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/repository/tags",
                     &[&Into::<runtime::IdOrPath>::into(id)],
                 )
-                .json_body(&Into::<types::CreateProjectRepositoryTagBody>::into(body)),
+                .json_body(&Into::<types::CreateProjectTagBody>::into(body)),
         )
     }
     /// Get a single repository tag
@@ -61,12 +61,12 @@ impl crate::Client {
     /// - `tag_name`: The name of the tag
     ///
     /// Returns, on success (200): Get a single repository tag.
-    pub fn get_project_repository_tag(
+    pub fn get_project_tag(
         &self,
         id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> GetProjectRepositoryTag<'_> {
-        GetProjectRepositoryTag(
+    ) -> GetProjectTag<'_> {
+        GetProjectTag(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -84,12 +84,12 @@ impl crate::Client {
     /// - `tag_name`: The name of the tag
     ///
     /// Returns, on success (204): Delete a repository tag.
-    pub fn delete_project_repository_tag(
+    pub fn delete_project_tag(
         &self,
         id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> DeleteProjectRepositoryTag<'_> {
-        DeleteProjectRepositoryTag(
+    ) -> DeleteProjectTag<'_> {
+        DeleteProjectTag(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::DELETE,
@@ -107,12 +107,12 @@ impl crate::Client {
     /// - `tag_name`: The name of the tag
     ///
     /// Returns, on success (200): Get a tag's signature.
-    pub fn get_project_repository_tag_signature(
+    pub fn get_project_tag_signature(
         &self,
         id: impl Into<runtime::IdOrPath>,
         tag_name: impl Into<String>,
-    ) -> GetProjectRepositoryTagSignature<'_> {
-        GetProjectRepositoryTagSignature(
+    ) -> GetProjectTagSignature<'_> {
+        GetProjectTagSignature(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::GET,
@@ -124,10 +124,10 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::list_project_repository_tags`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
-    ListProjectRepositoryTags, runtime::Paged < types::ApiEntitiesTag >
+    " Request builder of [`crate::Client::list_project_tags`]. Send it with `.await` or read its pages ([`Paginated`](crate::Paginated))."]
+    ListProjectTags, runtime::Paged < types::ApiEntitiesTag >
 );
-impl ListProjectRepositoryTags<'_> {
+impl ListProjectTags<'_> {
     /// Return tags sorted in updated by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
@@ -163,21 +163,21 @@ impl ListProjectRepositoryTags<'_> {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_repository_tag`]. Send it with `.await`."]
-    CreateProjectRepositoryTag, runtime::Json < types::ApiEntitiesTag >
+    " Request builder of [`crate::Client::create_project_tag`]. Send it with `.await`."]
+    CreateProjectTag, runtime::Json < types::ApiEntitiesTag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_tag`]. Send it with `.await`."]
-    GetProjectRepositoryTag, runtime::Json < types::ApiEntitiesTag >
+    " Request builder of [`crate::Client::get_project_tag`]. Send it with `.await`."]
+    GetProjectTag, runtime::Json < types::ApiEntitiesTag >
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::delete_project_repository_tag`]. Send it with `.await`."]
-    DeleteProjectRepositoryTag, runtime::Empty
+    " Request builder of [`crate::Client::delete_project_tag`]. Send it with `.await`."]
+    DeleteProjectTag, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::get_project_repository_tag_signature`]. Send it with `.await`."]
-    GetProjectRepositoryTagSignature, runtime::Json < types::ApiEntitiesTagSignature >
+    " Request builder of [`crate::Client::get_project_tag_signature`]. Send it with `.await`."]
+    GetProjectTagSignature, runtime::Json < types::ApiEntitiesTagSignature >
 );

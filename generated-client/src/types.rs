@@ -274,6 +274,19 @@ pub struct CreateGroupBadgeBody {
 runtime::object!(
     write CreateGroupBadgeBody { req(link_url), req(image_url), opt(name) }
 );
+#[cfg(feature = "badges")]
+const _: () = {
+    impl CreateGroupBadgeBody {
+        /// A `CreateGroupBadgeBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupBadgeBody { field: Some(…), ..CreateGroupBadgeBody::new(…) }`.
+        pub fn new(link_url: impl Into<String>, image_url: impl Into<String>) -> Self {
+            Self {
+                link_url: link_url.into(),
+                image_url: image_url.into(),
+                name: None,
+            }
+        }
+    }
+};
 /// Updates a badge of a group.
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdBadgesBadgeId`.
@@ -345,12 +358,12 @@ pub struct ApiEntitiesGroup {
     pub ldap_access: Option<i64>,
     pub ldap_group_links: Option<Vec<EeApiEntitiesLdapGroupLink>>,
     pub saml_group_links: Option<Vec<EeApiEntitiesSamlGroupLink>>,
-    pub file_template_project_id: Option<::serde_json::Value>,
+    pub file_template_project_id: Option<i64>,
     pub marked_for_deletion_on: Option<::serde_json::Value>,
     pub wiki_access_level: Option<String>,
     pub repository_storage: Option<String>,
-    pub duo_features_enabled: Option<::serde_json::Value>,
-    pub lock_duo_features_enabled: Option<::serde_json::Value>,
+    pub duo_features_enabled: Option<bool>,
+    pub lock_duo_features_enabled: Option<bool>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
@@ -543,6 +556,48 @@ runtime::object!(
     opt(extra_shared_runners_minutes_limit), opt(wiki_access_level),
     opt(duo_availability), opt(experiment_features_enabled) }
 );
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateGroupBody {
+        /// A `CreateGroupBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupBody { field: Some(…), ..CreateGroupBody::new(…) }`.
+        pub fn new(name: impl Into<String>, path: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                path: path.into(),
+                parent_id: None,
+                organization_id: None,
+                description: None,
+                visibility: None,
+                avatar: None,
+                share_with_group_lock: None,
+                require_two_factor_authentication: None,
+                two_factor_grace_period: None,
+                project_creation_level: None,
+                auto_devops_enabled: None,
+                subgroup_creation_level: None,
+                emails_disabled: None,
+                emails_enabled: None,
+                show_diff_preview_in_email: None,
+                mentions_disabled: None,
+                lfs_enabled: None,
+                request_access_enabled: None,
+                default_branch: None,
+                default_branch_protection: None,
+                default_branch_protection_defaults: None,
+                shared_runners_setting: None,
+                enabled_git_access_protocol: None,
+                membership_lock: None,
+                ldap_cn: None,
+                ldap_access: None,
+                shared_runners_minutes_limit: None,
+                extra_shared_runners_minutes_limit: None,
+                wiki_access_level: None,
+                duo_availability: None,
+                experiment_features_enabled: None,
+            }
+        }
+    }
+};
 /// The visibility of the group
 ///
 /// Schema `#/components/schemas/postApiV4Groups/properties/visibility`.
@@ -961,12 +1016,12 @@ pub struct ApiEntitiesGroupDetail {
     pub ldap_access: Option<i64>,
     pub ldap_group_links: Option<Vec<EeApiEntitiesLdapGroupLink>>,
     pub saml_group_links: Option<Vec<EeApiEntitiesSamlGroupLink>>,
-    pub file_template_project_id: Option<::serde_json::Value>,
+    pub file_template_project_id: Option<i64>,
     pub marked_for_deletion_on: Option<::serde_json::Value>,
     pub wiki_access_level: Option<String>,
     pub repository_storage: Option<String>,
-    pub duo_features_enabled: Option<::serde_json::Value>,
-    pub lock_duo_features_enabled: Option<::serde_json::Value>,
+    pub duo_features_enabled: Option<bool>,
+    pub lock_duo_features_enabled: Option<bool>,
     pub shared_with_groups: Option<::serde_json::Value>,
     pub runners_token: Option<String>,
     pub enabled_git_access_protocol: Option<String>,
@@ -984,7 +1039,7 @@ pub struct ApiEntitiesGroupDetail {
     pub unique_project_download_limit_interval_in_seconds: Option<::serde_json::Value>,
     pub unique_project_download_limit_allowlist: Option<::serde_json::Value>,
     pub unique_project_download_limit_alertlist: Option<::serde_json::Value>,
-    pub auto_ban_user_on_excessive_projects_download: Option<::serde_json::Value>,
+    pub auto_ban_user_on_excessive_projects_download: Option<bool>,
 }
 #[cfg(feature = "groups")]
 runtime::object!(
@@ -1138,8 +1193,8 @@ pub struct ApiEntitiesProject {
     pub mirror: Option<bool>,
     pub mirror_user_id: Option<::serde_json::Value>,
     pub mirror_trigger_builds: Option<bool>,
-    pub only_mirror_protected_branches: Option<::serde_json::Value>,
-    pub mirror_overwrites_diverged_branches: Option<::serde_json::Value>,
+    pub only_mirror_protected_branches: Option<bool>,
+    pub mirror_overwrites_diverged_branches: Option<bool>,
     pub external_authorization_classification_label: Option<String>,
     pub marked_for_deletion_at: Option<::serde_json::Value>,
     pub marked_for_deletion_on: Option<::serde_json::Value>,
@@ -1436,6 +1491,23 @@ runtime::object!(
     write ShareGroupBody { req(group_id), req(group_access), opt(expires_at),
     opt(member_role_id) }
 );
+#[cfg(feature = "groups")]
+const _: () = {
+    impl ShareGroupBody {
+        /// A `ShareGroupBody` of its required fields, the others `None`: set them with struct update syntax, `ShareGroupBody { field: Some(…), ..ShareGroupBody::new(…) }`.
+        pub fn new(
+            group_id: impl Into<i64>,
+            group_access: impl Into<ShareGroupBodyGroupAccess>,
+        ) -> Self {
+            Self {
+                group_id: group_id.into(),
+                group_access: group_access.into(),
+                expires_at: None,
+                member_role_id: None,
+            }
+        }
+    }
+};
 /// The group access level
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdShare/properties/group_access`.
@@ -1484,7 +1556,7 @@ pub struct EeApiEntitiesAuditEvent {
     pub id: Option<i64>,
     pub author_id: Option<i64>,
     pub entity_id: Option<::serde_json::Value>,
-    pub entity_type: Option<::serde_json::Value>,
+    pub entity_type: Option<String>,
     pub event_name: Option<::serde_json::Value>,
     pub details: Option<::serde_json::Value>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -1511,7 +1583,7 @@ pub struct ApiEntitiesUserPublic {
     pub web_url: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub bio: Option<String>,
-    pub location: Option<String>,
+    pub location: Option<::serde_json::Value>,
     pub public_email: Option<String>,
     pub skype: Option<String>,
     pub linkedin: Option<String>,
@@ -1521,10 +1593,10 @@ pub struct ApiEntitiesUserPublic {
     pub organization: Option<String>,
     pub job_title: Option<::serde_json::Value>,
     pub pronouns: Option<String>,
-    pub bot: Option<::serde_json::Value>,
-    pub work_information: Option<::serde_json::Value>,
-    pub followers: Option<::serde_json::Value>,
-    pub following: Option<::serde_json::Value>,
+    pub bot: Option<bool>,
+    pub work_information: Option<String>,
+    pub followers: Option<i64>,
+    pub following: Option<i64>,
     pub is_followed: Option<::serde_json::Value>,
     pub local_time: Option<::serde_json::Value>,
     pub last_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -1741,6 +1813,23 @@ runtime::object!(
     write CreateGroupDeployTokenBody { req(name), req(scopes), opt(expires_at, lenient),
     opt(username) }
 );
+#[cfg(feature = "deploy_tokens")]
+const _: () = {
+    impl CreateGroupDeployTokenBody {
+        /// A `CreateGroupDeployTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupDeployTokenBody { field: Some(…), ..CreateGroupDeployTokenBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            scopes: impl Into<Vec<CreateGroupDeployTokenBodyScopesItem>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                scopes: scopes.into(),
+                expires_at: None,
+                username: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4GroupsIdDeployTokens/properties/scopes/items`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -1976,6 +2065,29 @@ runtime::object!(
     opt(namespace_per_environment), opt(domain), opt(management_project_id),
     opt(managed), req(platform_kubernetes_attributes) }
 );
+#[cfg(feature = "clusters")]
+const _: () = {
+    impl CreateGroupClusterUserBody {
+        /// A `CreateGroupClusterUserBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupClusterUserBody { field: Some(…), ..CreateGroupClusterUserBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            platform_kubernetes_attributes: impl Into<
+                CreateGroupClusterUserBodyPlatformKubernetesAttributes,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                enabled: None,
+                environment_scope: None,
+                namespace_per_environment: None,
+                domain: None,
+                management_project_id: None,
+                managed: None,
+                platform_kubernetes_attributes: platform_kubernetes_attributes.into(),
+            }
+        }
+    }
+};
 /// Platform Kubernetes data
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdClustersUser/properties/platform_kubernetes_attributes`.
@@ -2002,6 +2114,21 @@ runtime::object!(
     write CreateGroupClusterUserBodyPlatformKubernetesAttributes { req(api_url),
     req(token), opt(ca_cert), opt(namespace), opt(authorization_type) }
 );
+#[cfg(feature = "clusters")]
+const _: () = {
+    impl CreateGroupClusterUserBodyPlatformKubernetesAttributes {
+        /// A `CreateGroupClusterUserBodyPlatformKubernetesAttributes` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupClusterUserBodyPlatformKubernetesAttributes { field: Some(…), ..CreateGroupClusterUserBodyPlatformKubernetesAttributes::new(…) }`.
+        pub fn new(api_url: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                api_url: api_url.into(),
+                token: token.into(),
+                ca_cert: None,
+                namespace: None,
+                authorization_type: None,
+            }
+        }
+    }
+};
 /// Cluster authorization type, defaults to RBAC
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdClustersUser/properties/platform_kubernetes_attributes/properties/authorization_type`.
@@ -2149,6 +2276,25 @@ runtime::object!(
     opt(label), opt(version), opt(description), opt(valid_time_duration_seconds),
     opt(components), opt(architectures) }
 );
+#[cfg(feature = "debian_distribution")]
+const _: () = {
+    impl CreateGroupDebianDistributionBody {
+        /// A `CreateGroupDebianDistributionBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupDebianDistributionBody { field: Some(…), ..CreateGroupDebianDistributionBody::new(…) }`.
+        pub fn new(codename: impl Into<String>) -> Self {
+            Self {
+                codename: codename.into(),
+                suite: None,
+                origin: None,
+                label: None,
+                version: None,
+                description: None,
+                valid_time_duration_seconds: None,
+                components: None,
+                architectures: None,
+            }
+        }
+    }
+};
 /// API_Entities_Packages_Debian_Distribution model
 ///
 /// Schema `#/components/schemas/API_Entities_Packages_Debian_Distribution`.
@@ -2411,6 +2557,25 @@ runtime::object!(
     opt(masked_and_hidden), opt(masked), opt(raw), opt(variable_type),
     opt(environment_scope), opt(description) }
 );
+#[cfg(feature = "ci_variables")]
+const _: () = {
+    impl CreateGroupVariableBody {
+        /// A `CreateGroupVariableBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupVariableBody { field: Some(…), ..CreateGroupVariableBody::new(…) }`.
+        pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+                protected: None,
+                masked_and_hidden: None,
+                masked: None,
+                raw: None,
+                variable_type: None,
+                environment_scope: None,
+                description: None,
+            }
+        }
+    }
+};
 /// The type of the variable. Default: env_var
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdVariables/properties/variable_type`.
@@ -2523,6 +2688,27 @@ runtime::object!(
     req(app_store_private_key), opt(app_store_protected_refs),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationAppleAppStoreBody {
+        /// A `UpdateGroupIntegrationAppleAppStoreBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationAppleAppStoreBody { field: Some(…), ..UpdateGroupIntegrationAppleAppStoreBody::new(…) }`.
+        pub fn new(
+            app_store_issuer_id: impl Into<String>,
+            app_store_key_id: impl Into<String>,
+            app_store_private_key_file_name: impl Into<String>,
+            app_store_private_key: impl Into<String>,
+        ) -> Self {
+            Self {
+                app_store_issuer_id: app_store_issuer_id.into(),
+                app_store_key_id: app_store_key_id.into(),
+                app_store_private_key_file_name: app_store_private_key_file_name.into(),
+                app_store_private_key: app_store_private_key.into(),
+                app_store_protected_refs: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Asana integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsAsana`.
@@ -2543,6 +2729,20 @@ runtime::object!(
     write UpdateGroupIntegrationAsanaBody { req(api_key), opt(restrict_to_branch),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationAsanaBody {
+        /// A `UpdateGroupIntegrationAsanaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationAsanaBody { field: Some(…), ..UpdateGroupIntegrationAsanaBody::new(…) }`.
+        pub fn new(api_key: impl Into<String>) -> Self {
+            Self {
+                api_key: api_key.into(),
+                restrict_to_branch: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Assembla integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsAssembla`.
@@ -2563,6 +2763,20 @@ runtime::object!(
     write UpdateGroupIntegrationAssemblaBody { req(token), opt(subdomain),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationAssemblaBody {
+        /// A `UpdateGroupIntegrationAssemblaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationAssemblaBody { field: Some(…), ..UpdateGroupIntegrationAssemblaBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                subdomain: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Bamboo integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBamboo`.
@@ -2590,6 +2804,28 @@ runtime::object!(
     req(bamboo_url), req(build_key), req(username), req(password), opt(push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationBambooBody {
+        /// A `UpdateGroupIntegrationBambooBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationBambooBody { field: Some(…), ..UpdateGroupIntegrationBambooBody::new(…) }`.
+        pub fn new(
+            bamboo_url: impl Into<String>,
+            build_key: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                bamboo_url: bamboo_url.into(),
+                build_key: build_key.into(),
+                username: username.into(),
+                password: password.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Bugzilla integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBugzilla`.
@@ -2612,6 +2848,25 @@ runtime::object!(
     write UpdateGroupIntegrationBugzillaBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationBugzillaBody {
+        /// A `UpdateGroupIntegrationBugzillaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationBugzillaBody { field: Some(…), ..UpdateGroupIntegrationBugzillaBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Buildkite integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsBuildkite`.
@@ -2639,6 +2894,23 @@ runtime::object!(
     opt(enable_ssl_verification), opt(push_events), opt(merge_requests_events),
     opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationBuildkiteBody {
+        /// A `UpdateGroupIntegrationBuildkiteBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationBuildkiteBody { field: Some(…), ..UpdateGroupIntegrationBuildkiteBody::new(…) }`.
+        pub fn new(project_url: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                project_url: project_url.into(),
+                token: token.into(),
+                enable_ssl_verification: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Campfire integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsCampfire`.
@@ -2661,6 +2933,21 @@ runtime::object!(
     write UpdateGroupIntegrationCampfireBody { req(token), opt(subdomain), opt(room),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationCampfireBody {
+        /// A `UpdateGroupIntegrationCampfireBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationCampfireBody { field: Some(…), ..UpdateGroupIntegrationCampfireBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                subdomain: None,
+                room: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Confluence integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsConfluence`.
@@ -2677,6 +2964,18 @@ runtime::object!(
     write UpdateGroupIntegrationConfluenceBody { req(confluence_url),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationConfluenceBody {
+        /// A `UpdateGroupIntegrationConfluenceBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationConfluenceBody { field: Some(…), ..UpdateGroupIntegrationConfluenceBody::new(…) }`.
+        pub fn new(confluence_url: impl Into<String>) -> Self {
+            Self {
+                confluence_url: confluence_url.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Custom Issue Tracker integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsCustomIssueTracker`.
@@ -2699,6 +2998,25 @@ runtime::object!(
     write UpdateGroupIntegrationCustomIssueTrackerBody { req(project_url),
     req(issues_url), req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationCustomIssueTrackerBody {
+        /// A `UpdateGroupIntegrationCustomIssueTrackerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationCustomIssueTrackerBody { field: Some(…), ..UpdateGroupIntegrationCustomIssueTrackerBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Datadog integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDatadog`.
@@ -2747,6 +3065,33 @@ runtime::object!(
     opt(tag_push_events), opt(subgroup_events), opt(project_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationDatadogBody {
+        /// A `UpdateGroupIntegrationDatadogBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationDatadogBody { field: Some(…), ..UpdateGroupIntegrationDatadogBody::new(…) }`.
+        pub fn new(api_key: impl Into<String>) -> Self {
+            Self {
+                datadog_site: None,
+                api_url: None,
+                api_key: api_key.into(),
+                datadog_ci_visibility: None,
+                archive_trace_events: None,
+                datadog_service: None,
+                datadog_env: None,
+                datadog_tags: None,
+                pipeline_events: None,
+                build_events: None,
+                push_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                tag_push_events: None,
+                subgroup_events: None,
+                project_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Diffblue Cover integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDiffblueCover`.
@@ -2768,6 +3113,24 @@ runtime::object!(
     req(diffblue_access_token_name), req(diffblue_access_token_secret),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationDiffblueCoverBody {
+        /// A `UpdateGroupIntegrationDiffblueCoverBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationDiffblueCoverBody { field: Some(…), ..UpdateGroupIntegrationDiffblueCoverBody::new(…) }`.
+        pub fn new(
+            diffblue_license_key: impl Into<String>,
+            diffblue_access_token_name: impl Into<String>,
+            diffblue_access_token_secret: impl Into<String>,
+        ) -> Self {
+            Self {
+                diffblue_license_key: diffblue_license_key.into(),
+                diffblue_access_token_name: diffblue_access_token_name.into(),
+                diffblue_access_token_secret: diffblue_access_token_secret.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Discord integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDiscord`.
@@ -2842,6 +3205,43 @@ runtime::object!(
     opt(tag_push_events), opt(pipeline_events), opt(wiki_page_events),
     opt(deployment_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationDiscordBody {
+        /// A `UpdateGroupIntegrationDiscordBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationDiscordBody { field: Some(…), ..UpdateGroupIntegrationDiscordBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Drone Ci integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsDroneCi`.
@@ -2869,6 +3269,23 @@ runtime::object!(
     req(drone_url), req(token), opt(push_events), opt(merge_requests_events),
     opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationDroneCiBody {
+        /// A `UpdateGroupIntegrationDroneCiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationDroneCiBody { field: Some(…), ..UpdateGroupIntegrationDroneCiBody::new(…) }`.
+        pub fn new(drone_url: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                drone_url: drone_url.into(),
+                token: token.into(),
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Emails On Push integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsEmailsOnPush`.
@@ -2896,6 +3313,23 @@ runtime::object!(
     opt(disable_diffs), opt(branches_to_be_notified), req(recipients), opt(push_events),
     opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationEmailsOnPushBody {
+        /// A `UpdateGroupIntegrationEmailsOnPushBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationEmailsOnPushBody { field: Some(…), ..UpdateGroupIntegrationEmailsOnPushBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                send_from_committer_email: None,
+                disable_diffs: None,
+                branches_to_be_notified: None,
+                recipients: recipients.into(),
+                push_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit External Wiki integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsExternalWiki`.
@@ -2912,6 +3346,18 @@ runtime::object!(
     write UpdateGroupIntegrationExternalWikiBody { req(external_wiki_url),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationExternalWikiBody {
+        /// A `UpdateGroupIntegrationExternalWikiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationExternalWikiBody { field: Some(…), ..UpdateGroupIntegrationExternalWikiBody::new(…) }`.
+        pub fn new(external_wiki_url: impl Into<String>) -> Self {
+            Self {
+                external_wiki_url: external_wiki_url.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Gitlab Slack Application integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGitlabSlackApplication`.
@@ -3020,6 +3466,25 @@ runtime::object!(
     req(service_account_key_file_name), req(service_account_key),
     opt(google_play_protected_refs), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationGooglePlayBody {
+        /// A `UpdateGroupIntegrationGooglePlayBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationGooglePlayBody { field: Some(…), ..UpdateGroupIntegrationGooglePlayBody::new(…) }`.
+        pub fn new(
+            package_name: impl Into<String>,
+            service_account_key_file_name: impl Into<String>,
+            service_account_key: impl Into<String>,
+        ) -> Self {
+            Self {
+                package_name: package_name.into(),
+                service_account_key_file_name: service_account_key_file_name.into(),
+                service_account_key: service_account_key.into(),
+                google_play_protected_refs: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Hangouts Chat integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsHangoutsChat`.
@@ -3061,6 +3526,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationHangoutsChatBody {
+        /// A `UpdateGroupIntegrationHangoutsChatBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationHangoutsChatBody { field: Some(…), ..UpdateGroupIntegrationHangoutsChatBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Harbor integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsHarbor`.
@@ -3083,6 +3571,26 @@ runtime::object!(
     write UpdateGroupIntegrationHarborBody { req(url), req(project_name), req(username),
     req(password), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationHarborBody {
+        /// A `UpdateGroupIntegrationHarborBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationHarborBody { field: Some(…), ..UpdateGroupIntegrationHarborBody::new(…) }`.
+        pub fn new(
+            url: impl Into<String>,
+            project_name: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                url: url.into(),
+                project_name: project_name.into(),
+                username: username.into(),
+                password: password.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Irker integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsIrker`.
@@ -3110,6 +3618,23 @@ runtime::object!(
     opt(default_irc_uri), req(recipients), opt(colorize_messages), opt(push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationIrkerBody {
+        /// A `UpdateGroupIntegrationIrkerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationIrkerBody { field: Some(…), ..UpdateGroupIntegrationIrkerBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                server_host: None,
+                server_port: None,
+                default_irc_uri: None,
+                recipients: recipients.into(),
+                colorize_messages: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jenkins integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJenkins`.
@@ -3141,6 +3666,28 @@ runtime::object!(
     req(jenkins_url), req(project_name), opt(username), opt(password), opt(push_events),
     opt(merge_requests_events), opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationJenkinsBody {
+        /// A `UpdateGroupIntegrationJenkinsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationJenkinsBody { field: Some(…), ..UpdateGroupIntegrationJenkinsBody::new(…) }`.
+        pub fn new(
+            jenkins_url: impl Into<String>,
+            project_name: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                jenkins_url: jenkins_url.into(),
+                project_name: project_name.into(),
+                username: None,
+                password: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jira integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJira`.
@@ -3181,6 +3728,29 @@ runtime::object!(
     opt(jira_issue_transition_id), opt(issues_enabled), opt(project_keys),
     opt(commit_events), opt(merge_requests_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationJiraBody {
+        /// A `UpdateGroupIntegrationJiraBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationJiraBody { field: Some(…), ..UpdateGroupIntegrationJiraBody::new(…) }`.
+        pub fn new(url: impl Into<String>, password: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                api_url: None,
+                jira_auth_type: None,
+                username: None,
+                password: password.into(),
+                jira_issue_regex: None,
+                jira_issue_prefix: None,
+                jira_issue_transition_id: None,
+                issues_enabled: None,
+                project_keys: None,
+                commit_events: None,
+                merge_requests_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jira Cloud App integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsJiraCloudApp`.
@@ -3251,6 +3821,33 @@ runtime::object!(
     opt(pipeline_events), opt(wiki_page_events), opt(incident_events),
     opt(vulnerability_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationMatrixBody {
+        /// A `UpdateGroupIntegrationMatrixBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationMatrixBody { field: Some(…), ..UpdateGroupIntegrationMatrixBody::new(…) }`.
+        pub fn new(token: impl Into<String>, room: impl Into<String>) -> Self {
+            Self {
+                hostname: None,
+                token: token.into(),
+                room: room.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mattermost Slash Commands integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMattermostSlashCommands`.
@@ -3267,6 +3864,18 @@ runtime::object!(
     write UpdateGroupIntegrationMattermostSlashCommandsBody { req(token),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationMattermostSlashCommandsBody {
+        /// A `UpdateGroupIntegrationMattermostSlashCommandsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationMattermostSlashCommandsBody { field: Some(…), ..UpdateGroupIntegrationMattermostSlashCommandsBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Slack Slash Commands integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSlackSlashCommands`.
@@ -3283,6 +3892,18 @@ runtime::object!(
     write UpdateGroupIntegrationSlackSlashCommandsBody { req(token),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationSlackSlashCommandsBody {
+        /// A `UpdateGroupIntegrationSlackSlashCommandsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationSlackSlashCommandsBody { field: Some(…), ..UpdateGroupIntegrationSlackSlashCommandsBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Packagist integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPackagist`.
@@ -3310,6 +3931,23 @@ runtime::object!(
     opt(push_events), opt(merge_requests_events), opt(tag_push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationPackagistBody {
+        /// A `UpdateGroupIntegrationPackagistBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationPackagistBody { field: Some(…), ..UpdateGroupIntegrationPackagistBody::new(…) }`.
+        pub fn new(username: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                username: username.into(),
+                token: token.into(),
+                server: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Phorge integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPhorge`.
@@ -3330,6 +3968,23 @@ runtime::object!(
     write UpdateGroupIntegrationPhorgeBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationPhorgeBody {
+        /// A `UpdateGroupIntegrationPhorgeBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationPhorgeBody { field: Some(…), ..UpdateGroupIntegrationPhorgeBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pipelines Email integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPipelinesEmail`.
@@ -3355,6 +4010,22 @@ runtime::object!(
     opt(notify_only_broken_pipelines), opt(notify_only_default_branch),
     opt(branches_to_be_notified), opt(pipeline_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationPipelinesEmailBody {
+        /// A `UpdateGroupIntegrationPipelinesEmailBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationPipelinesEmailBody { field: Some(…), ..UpdateGroupIntegrationPipelinesEmailBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                recipients: recipients.into(),
+                notify_only_broken_pipelines: None,
+                notify_only_default_branch: None,
+                branches_to_be_notified: None,
+                pipeline_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pivotaltracker integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPivotaltracker`.
@@ -3375,6 +4046,20 @@ runtime::object!(
     write UpdateGroupIntegrationPivotaltrackerBody { req(token), opt(restrict_to_branch),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationPivotaltrackerBody {
+        /// A `UpdateGroupIntegrationPivotaltrackerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationPivotaltrackerBody { field: Some(…), ..UpdateGroupIntegrationPivotaltrackerBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                restrict_to_branch: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pumble integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPumble`.
@@ -3416,6 +4101,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationPumbleBody {
+        /// A `UpdateGroupIntegrationPumbleBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationPumbleBody { field: Some(…), ..UpdateGroupIntegrationPumbleBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pushover integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsPushover`.
@@ -3442,6 +4150,27 @@ runtime::object!(
     write UpdateGroupIntegrationPushoverBody { req(api_key), req(user_key), opt(device),
     req(priority), opt(sound), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationPushoverBody {
+        /// A `UpdateGroupIntegrationPushoverBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationPushoverBody { field: Some(…), ..UpdateGroupIntegrationPushoverBody::new(…) }`.
+        pub fn new(
+            api_key: impl Into<String>,
+            user_key: impl Into<String>,
+            priority: impl Into<String>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+                user_key: user_key.into(),
+                device: None,
+                priority: priority.into(),
+                sound: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Redmine integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsRedmine`.
@@ -3464,6 +4193,25 @@ runtime::object!(
     write UpdateGroupIntegrationRedmineBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationRedmineBody {
+        /// A `UpdateGroupIntegrationRedmineBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationRedmineBody { field: Some(…), ..UpdateGroupIntegrationRedmineBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Ewm integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsEwm`.
@@ -3486,6 +4234,25 @@ runtime::object!(
     write UpdateGroupIntegrationEwmBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationEwmBody {
+        /// A `UpdateGroupIntegrationEwmBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationEwmBody { field: Some(…), ..UpdateGroupIntegrationEwmBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Youtrack integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsYoutrack`.
@@ -3506,6 +4273,23 @@ runtime::object!(
     write UpdateGroupIntegrationYoutrackBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationYoutrackBody {
+        /// A `UpdateGroupIntegrationYoutrackBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationYoutrackBody { field: Some(…), ..UpdateGroupIntegrationYoutrackBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Clickup integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsClickup`.
@@ -3526,6 +4310,23 @@ runtime::object!(
     write UpdateGroupIntegrationClickupBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationClickupBody {
+        /// A `UpdateGroupIntegrationClickupBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationClickupBody { field: Some(…), ..UpdateGroupIntegrationClickupBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Slack integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSlack`.
@@ -3615,6 +4416,50 @@ runtime::object!(
     opt(deployment_events), opt(incident_events), opt(vulnerability_events),
     opt(alert_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationSlackBody {
+        /// A `UpdateGroupIntegrationSlackBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationSlackBody { field: Some(…), ..UpdateGroupIntegrationSlackBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                username: None,
+                channel: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                labels_to_be_notified: None,
+                labels_to_be_notified_behavior: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                alert_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Microsoft Teams integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMicrosoftTeams`.
@@ -3656,6 +4501,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationMicrosoftTeamsBody {
+        /// A `UpdateGroupIntegrationMicrosoftTeamsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationMicrosoftTeamsBody { field: Some(…), ..UpdateGroupIntegrationMicrosoftTeamsBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mattermost integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMattermost`.
@@ -3743,6 +4611,49 @@ runtime::object!(
     opt(deployment_events), opt(incident_events), opt(vulnerability_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationMattermostBody {
+        /// A `UpdateGroupIntegrationMattermostBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationMattermostBody { field: Some(…), ..UpdateGroupIntegrationMattermostBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                username: None,
+                channel: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                labels_to_be_notified: None,
+                labels_to_be_notified_behavior: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Teamcity integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsTeamcity`.
@@ -3772,6 +4683,29 @@ runtime::object!(
     req(teamcity_url), req(build_type), req(username), req(password), opt(push_events),
     opt(merge_requests_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationTeamcityBody {
+        /// A `UpdateGroupIntegrationTeamcityBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationTeamcityBody { field: Some(…), ..UpdateGroupIntegrationTeamcityBody::new(…) }`.
+        pub fn new(
+            teamcity_url: impl Into<String>,
+            build_type: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                teamcity_url: teamcity_url.into(),
+                build_type: build_type.into(),
+                username: username.into(),
+                password: password.into(),
+                push_events: None,
+                merge_requests_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Telegram integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsTelegram`.
@@ -3823,6 +4757,34 @@ runtime::object!(
     opt(tag_push_events), opt(pipeline_events), opt(wiki_page_events),
     opt(incident_events), opt(vulnerability_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationTelegramBody {
+        /// A `UpdateGroupIntegrationTelegramBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationTelegramBody { field: Some(…), ..UpdateGroupIntegrationTelegramBody::new(…) }`.
+        pub fn new(token: impl Into<String>, room: impl Into<String>) -> Self {
+            Self {
+                hostname: None,
+                token: token.into(),
+                room: room.into(),
+                thread: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Unify Circuit integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsUnifyCircuit`.
@@ -3864,6 +4826,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationUnifyCircuitBody {
+        /// A `UpdateGroupIntegrationUnifyCircuitBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationUnifyCircuitBody { field: Some(…), ..UpdateGroupIntegrationUnifyCircuitBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Webex Teams integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsWebexTeams`.
@@ -3905,6 +4890,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationWebexTeamsBody {
+        /// A `UpdateGroupIntegrationWebexTeamsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationWebexTeamsBody { field: Some(…), ..UpdateGroupIntegrationWebexTeamsBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Zentao integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsZentao`.
@@ -3925,6 +4933,25 @@ runtime::object!(
     write UpdateGroupIntegrationZentaoBody { req(url), opt(api_url), req(api_token),
     req(zentao_product_xid), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationZentaoBody {
+        /// A `UpdateGroupIntegrationZentaoBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationZentaoBody { field: Some(…), ..UpdateGroupIntegrationZentaoBody::new(…) }`.
+        pub fn new(
+            url: impl Into<String>,
+            api_token: impl Into<String>,
+            zentao_product_xid: impl Into<String>,
+        ) -> Self {
+            Self {
+                url: url.into(),
+                api_url: None,
+                api_token: api_token.into(),
+                zentao_product_xid: zentao_product_xid.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Squash Tm integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsSquashTm`.
@@ -3947,6 +4974,21 @@ runtime::object!(
     write UpdateGroupIntegrationSquashTmBody { req(url), opt(token), opt(issues_events),
     opt(confidential_issues_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationSquashTmBody {
+        /// A `UpdateGroupIntegrationSquashTmBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationSquashTmBody { field: Some(…), ..UpdateGroupIntegrationSquashTmBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                token: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Github integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGithub`.
@@ -3969,6 +5011,21 @@ runtime::object!(
     write UpdateGroupIntegrationGithubBody { req(token), req(repository_url),
     opt(static_context), opt(pipeline_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationGithubBody {
+        /// A `UpdateGroupIntegrationGithubBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationGithubBody { field: Some(…), ..UpdateGroupIntegrationGithubBody::new(…) }`.
+        pub fn new(token: impl Into<String>, repository_url: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                repository_url: repository_url.into(),
+                static_context: None,
+                pipeline_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Git Guardian integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGitGuardian`.
@@ -3985,6 +5042,18 @@ runtime::object!(
     write UpdateGroupIntegrationGitGuardianBody { req(token), opt(use_inherited_settings)
     }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationGitGuardianBody {
+        /// A `UpdateGroupIntegrationGitGuardianBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationGitGuardianBody { field: Some(…), ..UpdateGroupIntegrationGitGuardianBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Google Cloud Platform Artifact Registry integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry`.
@@ -4006,6 +5075,24 @@ runtime::object!(
     req(artifact_registry_project_id), req(artifact_registry_repositories),
     req(artifact_registry_location), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry {
+        /// A `PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry` of its required fields, the others `None`: set them with struct update syntax, `PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry { field: Some(…), ..PutApiV4GroupsIdIntegrationsGoogleCloudPlatformArtifactRegistry::new(…) }`.
+        pub fn new(
+            artifact_registry_project_id: impl Into<String>,
+            artifact_registry_repositories: impl Into<String>,
+            artifact_registry_location: impl Into<String>,
+        ) -> Self {
+            Self {
+                artifact_registry_project_id: artifact_registry_project_id.into(),
+                artifact_registry_repositories: artifact_registry_repositories.into(),
+                artifact_registry_location: artifact_registry_location.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Google Cloud Platform Workload Identity Federation integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation`.
@@ -4030,6 +5117,29 @@ runtime::object!(
     req(workload_identity_federation_project_number), req(workload_identity_pool_id),
     req(workload_identity_pool_provider_id), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation {
+        /// A `PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation` of its required fields, the others `None`: set them with struct update syntax, `PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation { field: Some(…), ..PutApiV4GroupsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation::new(…) }`.
+        pub fn new(
+            workload_identity_federation_project_id: impl Into<String>,
+            workload_identity_federation_project_number: impl Into<String>,
+            workload_identity_pool_id: impl Into<String>,
+            workload_identity_pool_provider_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                workload_identity_federation_project_id: workload_identity_federation_project_id
+                    .into(),
+                workload_identity_federation_project_number: workload_identity_federation_project_number
+                    .into(),
+                workload_identity_pool_id: workload_identity_pool_id.into(),
+                workload_identity_pool_provider_id: workload_identity_pool_provider_id
+                    .into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mock Ci integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMockCi`.
@@ -4050,6 +5160,20 @@ runtime::object!(
     write UpdateGroupIntegrationMockCiBody { opt(enable_ssl_verification),
     req(mock_service_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateGroupIntegrationMockCiBody {
+        /// A `UpdateGroupIntegrationMockCiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupIntegrationMockCiBody { field: Some(…), ..UpdateGroupIntegrationMockCiBody::new(…) }`.
+        pub fn new(mock_service_url: impl Into<String>) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                mock_service_url: mock_service_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mock Monitoring integration
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdIntegrationsMockMonitoring`.
@@ -4131,6 +5255,24 @@ runtime::object!(
     write CreateGroupInvitationBody { req(access_level), opt(email), opt(user_id),
     opt(expires_at, lenient), opt(invite_source), opt(member_role_id) }
 );
+#[cfg(feature = "invitations")]
+const _: () = {
+    impl CreateGroupInvitationBody {
+        /// A `CreateGroupInvitationBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupInvitationBody { field: Some(…), ..CreateGroupInvitationBody::new(…) }`.
+        pub fn new(
+            access_level: impl Into<CreateGroupInvitationBodyAccessLevel>,
+        ) -> Self {
+            Self {
+                access_level: access_level.into(),
+                email: None,
+                user_id: None,
+                expires_at: None,
+                invite_source: None,
+                member_role_id: None,
+            }
+        }
+    }
+};
 /// A valid access level (defaults: `30`, developer access level)
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdInvitations/properties/access_level`.
@@ -4398,6 +5540,21 @@ runtime::object!(
     write CreateGroupMemberBody { req(access_level), opt(user_id), opt(username),
     opt(expires_at, lenient), opt(invite_source) }
 );
+#[cfg(feature = "members")]
+const _: () = {
+    impl CreateGroupMemberBody {
+        /// A `CreateGroupMemberBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupMemberBody { field: Some(…), ..CreateGroupMemberBody::new(…) }`.
+        pub fn new(access_level: impl Into<i64>) -> Self {
+            Self {
+                access_level: access_level.into(),
+                user_id: None,
+                username: None,
+                expires_at: None,
+                invite_source: None,
+            }
+        }
+    }
+};
 /// Updates a member of a group or project.
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdMembersUserId`.
@@ -4416,6 +5573,19 @@ runtime::object!(
     write UpdateGroupMemberBody { req(access_level), opt(expires_at, lenient),
     opt(member_role_id) }
 );
+#[cfg(feature = "members")]
+const _: () = {
+    impl UpdateGroupMemberBody {
+        /// A `UpdateGroupMemberBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupMemberBody { field: Some(…), ..UpdateGroupMemberBody::new(…) }`.
+        pub fn new(access_level: impl Into<i64>) -> Self {
+            Self {
+                access_level: access_level.into(),
+                expires_at: None,
+                member_role_id: None,
+            }
+        }
+    }
+};
 /// Changes the state of the memberships of a user in the group
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdMembersUserIdState`.
@@ -5210,6 +6380,25 @@ runtime::object!(
     write CreateGroupAccessTokenBody { req(name), req(scopes), req(expires_at),
     opt(description), opt(access_level) }
 );
+#[cfg(feature = "group_access_tokens")]
+const _: () = {
+    impl CreateGroupAccessTokenBody {
+        /// A `CreateGroupAccessTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupAccessTokenBody { field: Some(…), ..CreateGroupAccessTokenBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            scopes: impl Into<Vec<CreateGroupAccessTokenBodyScopesItem>>,
+            expires_at: impl Into<::chrono::NaiveDate>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                scopes: scopes.into(),
+                expires_at: expires_at.into(),
+                description: None,
+                access_level: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4GroupsIdAccessTokens/properties/scopes/items`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -5340,6 +6529,20 @@ runtime::object!(
     write CreateGroupWikiBody { req(title), opt(front_matter), req(content), opt(format)
     }
 );
+#[cfg(feature = "wikis")]
+const _: () = {
+    impl CreateGroupWikiBody {
+        /// A `CreateGroupWikiBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupWikiBody { field: Some(…), ..CreateGroupWikiBody::new(…) }`.
+        pub fn new(title: impl Into<String>, content: impl Into<String>) -> Self {
+            Self {
+                title: title.into(),
+                front_matter: None,
+                content: content.into(),
+                format: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4GroupsIdWikis/properties/front_matter`.
 #[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5408,6 +6611,18 @@ pub struct CreateGroupWikiAttachmentBody {
 }
 #[cfg(feature = "full")]
 runtime::object!(both CreateGroupWikiAttachmentBody { req(file), opt(branch) });
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateGroupWikiAttachmentBody {
+        /// A `CreateGroupWikiAttachmentBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupWikiAttachmentBody { field: Some(…), ..CreateGroupWikiAttachmentBody::new(…) }`.
+        pub fn new(file: impl Into<Vec<u8>>) -> Self {
+            Self {
+                file: file.into(),
+                branch: None,
+            }
+        }
+    }
+};
 /// API_Entities_WikiAttachment model
 ///
 /// Schema `#/components/schemas/API_Entities_WikiAttachment`.
@@ -5547,6 +6762,19 @@ pub struct CreateProjectBadgeBody {
 runtime::object!(
     write CreateProjectBadgeBody { req(link_url), req(image_url), opt(name) }
 );
+#[cfg(feature = "badges")]
+const _: () = {
+    impl CreateProjectBadgeBody {
+        /// A `CreateProjectBadgeBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectBadgeBody { field: Some(…), ..CreateProjectBadgeBody::new(…) }`.
+        pub fn new(link_url: impl Into<String>, image_url: impl Into<String>) -> Self {
+            Self {
+                link_url: link_url.into(),
+                image_url: image_url.into(),
+                name: None,
+            }
+        }
+    }
+};
 /// Updates a badge of a project.
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdBadgesBadgeId`.
@@ -5591,7 +6819,7 @@ runtime::object!(
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositoryBranchesBranchProtect`.
 #[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProtectProjectRepositoryBranchBody {
+pub struct ProtectProjectBranchBody {
     /// Flag if developers can push to that branch
     pub developers_can_push: Option<bool>,
     /// Flag if developers can merge to that branch
@@ -5599,24 +6827,22 @@ pub struct ProtectProjectRepositoryBranchBody {
 }
 #[cfg(feature = "branches")]
 runtime::object!(
-    write ProtectProjectRepositoryBranchBody { opt(developers_can_push),
-    opt(developers_can_merge) }
+    write ProtectProjectBranchBody { opt(developers_can_push), opt(developers_can_merge)
+    }
 );
 /// Create branch
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryBranches`.
 #[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateProjectRepositoryBranchBody {
+pub struct CreateProjectBranchBody {
     /// The name of the branch
     pub branch: String,
     /// Create branch from commit sha or existing branch
     pub r#ref: String,
 }
 #[cfg(feature = "branches")]
-runtime::object!(
-    write CreateProjectRepositoryBranchBody { req(branch), req(r#ref = "ref") }
-);
+runtime::object!(write CreateProjectBranchBody { req(branch), req(r#ref = "ref") });
 /// Publish a new component project release as version to the CI/CD catalog
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdCatalogPublish`.
@@ -5727,7 +6953,7 @@ pub struct ApiEntitiesUser {
     pub web_url: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub bio: Option<String>,
-    pub location: Option<String>,
+    pub location: Option<::serde_json::Value>,
     pub public_email: Option<String>,
     pub skype: Option<String>,
     pub linkedin: Option<String>,
@@ -5737,10 +6963,10 @@ pub struct ApiEntitiesUser {
     pub organization: Option<String>,
     pub job_title: Option<::serde_json::Value>,
     pub pronouns: Option<String>,
-    pub bot: Option<::serde_json::Value>,
-    pub work_information: Option<::serde_json::Value>,
-    pub followers: Option<::serde_json::Value>,
-    pub following: Option<::serde_json::Value>,
+    pub bot: Option<bool>,
+    pub work_information: Option<String>,
+    pub followers: Option<i64>,
+    pub following: Option<i64>,
     pub is_followed: Option<::serde_json::Value>,
     pub local_time: Option<::serde_json::Value>,
 }
@@ -6233,6 +7459,18 @@ pub struct CreateProjectPipelineBody {
 }
 #[cfg(feature = "projects")]
 runtime::object!(write CreateProjectPipelineBody { req(r#ref = "ref"), opt(variables) });
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectPipelineBody {
+        /// A `CreateProjectPipelineBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectPipelineBody { field: Some(…), ..CreateProjectPipelineBody::new(…) }`.
+        pub fn new(r#ref: impl Into<String>) -> Self {
+            Self {
+                r#ref: r#ref.into(),
+                variables: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4ProjectsIdPipeline/properties/variables/items`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6629,6 +7867,25 @@ runtime::object!(
     write CreateProjectPipelineScheduleBody { req(description), req(r#ref = "ref"),
     req(cron), opt(cron_timezone), opt(active) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectPipelineScheduleBody {
+        /// A `CreateProjectPipelineScheduleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectPipelineScheduleBody { field: Some(…), ..CreateProjectPipelineScheduleBody::new(…) }`.
+        pub fn new(
+            description: impl Into<String>,
+            r#ref: impl Into<String>,
+            cron: impl Into<String>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                r#ref: r#ref.into(),
+                cron: cron.into(),
+                cron_timezone: None,
+                active: None,
+            }
+        }
+    }
+};
 /// Edit a pipeline schedule
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelineSchedulesPipelineScheduleId`.
@@ -6671,6 +7928,19 @@ runtime::object!(
     write CreateProjectPipelineScheduleVariableBody { req(key), req(value),
     opt(variable_type) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectPipelineScheduleVariableBody {
+        /// A `CreateProjectPipelineScheduleVariableBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectPipelineScheduleVariableBody { field: Some(…), ..CreateProjectPipelineScheduleVariableBody::new(…) }`.
+        pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+                variable_type: None,
+            }
+        }
+    }
+};
 /// Edit a pipeline schedule variable
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey`.
@@ -6724,6 +7994,18 @@ pub struct PostApiV4ProjectsIdRefRefTriggerPipeline {
 runtime::object!(
     write PostApiV4ProjectsIdRefRefTriggerPipeline { req(token), opt(variables) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl PostApiV4ProjectsIdRefRefTriggerPipeline {
+        /// A `PostApiV4ProjectsIdRefRefTriggerPipeline` of its required fields, the others `None`: set them with struct update syntax, `PostApiV4ProjectsIdRefRefTriggerPipeline { field: Some(…), ..PostApiV4ProjectsIdRefRefTriggerPipeline::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                variables: None,
+            }
+        }
+    }
+};
 /// API_Entities_Trigger model
 ///
 /// Schema `#/components/schemas/API_Entities_Trigger`.
@@ -6760,6 +8042,18 @@ pub struct CreateProjectTriggerBody {
 runtime::object!(
     write CreateProjectTriggerBody { req(description), opt(expires_at, lenient) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectTriggerBody {
+        /// A `CreateProjectTriggerBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectTriggerBody { field: Some(…), ..CreateProjectTriggerBody::new(…) }`.
+        pub fn new(description: impl Into<String>) -> Self {
+            Self {
+                description: description.into(),
+                expires_at: None,
+            }
+        }
+    }
+};
 /// Update a trigger token
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdTriggersTriggerId`.
@@ -6802,6 +8096,25 @@ runtime::object!(
     opt(masked_and_hidden), opt(raw), opt(variable_type), opt(environment_scope),
     opt(description) }
 );
+#[cfg(feature = "ci_variables")]
+const _: () = {
+    impl CreateProjectVariableBody {
+        /// A `CreateProjectVariableBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectVariableBody { field: Some(…), ..CreateProjectVariableBody::new(…) }`.
+        pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+                protected: None,
+                masked: None,
+                masked_and_hidden: None,
+                raw: None,
+                variable_type: None,
+                environment_scope: None,
+                description: None,
+            }
+        }
+    }
+};
 /// Update an existing variable from a project
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdVariablesKey`.
@@ -6896,6 +8209,18 @@ pub struct CreateProjectClusterAgentTokenBody {
 runtime::object!(
     write CreateProjectClusterAgentTokenBody { req(name), opt(description) }
 );
+#[cfg(feature = "cluster_agents")]
+const _: () = {
+    impl CreateProjectClusterAgentTokenBody {
+        /// A `CreateProjectClusterAgentTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectClusterAgentTokenBody { field: Some(…), ..CreateProjectClusterAgentTokenBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                description: None,
+            }
+        }
+    }
+};
 /// API_Entities_Clusters_AgentTokenWithToken model
 ///
 /// Schema `#/components/schemas/API_Entities_Clusters_AgentTokenWithToken`.
@@ -6952,13 +8277,13 @@ runtime::object!(write CreateProjectClusterAgentBody { req(name) });
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateProjectRepositoryCommitBody {
+pub struct CreateProjectCommitBody {
     /// Name of the branch to commit into. To create a new branch, also provide either `start_branch` or `start_sha`, and optionally `start_project`.
     pub branch: String,
     /// Commit message
     pub commit_message: String,
     /// Actions to perform in commit
-    pub actions: Vec<CreateProjectRepositoryCommitBodyActionsItem>,
+    pub actions: Vec<CreateProjectCommitBodyActionsItem>,
     /// Name of the branch to start the new branch from
     pub start_branch: Option<String>,
     /// SHA of the commit to start the new branch from
@@ -6980,16 +8305,40 @@ pub struct CreateProjectRepositoryCommitBody {
 }
 #[cfg(feature = "commits")]
 runtime::object!(
-    write CreateProjectRepositoryCommitBody { req(branch), req(commit_message),
-    req(actions), opt(start_branch), opt(start_sha), opt(start_project),
-    opt(author_email), opt(author_name), opt(stats), opt(force) }
+    write CreateProjectCommitBody { req(branch), req(commit_message), req(actions),
+    opt(start_branch), opt(start_sha), opt(start_project), opt(author_email),
+    opt(author_name), opt(stats), opt(force) }
 );
+#[cfg(feature = "commits")]
+const _: () = {
+    impl CreateProjectCommitBody {
+        /// A `CreateProjectCommitBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectCommitBody { field: Some(…), ..CreateProjectCommitBody::new(…) }`.
+        pub fn new(
+            branch: impl Into<String>,
+            commit_message: impl Into<String>,
+            actions: impl Into<Vec<CreateProjectCommitBodyActionsItem>>,
+        ) -> Self {
+            Self {
+                branch: branch.into(),
+                commit_message: commit_message.into(),
+                actions: actions.into(),
+                start_branch: None,
+                start_sha: None,
+                start_project: None,
+                author_email: None,
+                author_name: None,
+                stats: None,
+                force: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits/properties/actions/items`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateProjectRepositoryCommitBodyActionsItem {
+pub struct CreateProjectCommitBodyActionsItem {
     /// The action to perform, `create`, `delete`, `move`, `update`, `chmod`
-    pub action: CreateProjectRepositoryCommitBodyActionsItemAction,
+    pub action: CreateProjectCommitBodyActionsItemAction,
     /// Full path to the file.
     pub file_path: String,
     /// Original full path to the file being moved.
@@ -6999,7 +8348,7 @@ pub struct CreateProjectRepositoryCommitBodyActionsItem {
     /// `text` or `base64`
     ///
     /// Default: `"text"`.
-    pub encoding: Option<CreateProjectRepositoryCommitBodyActionsItemEncoding>,
+    pub encoding: Option<CreateProjectCommitBodyActionsItemEncoding>,
     /// Last known file commit id
     pub last_commit_id: Option<String>,
     /// When `true/false` enables/disables the execute flag on the file.
@@ -7007,10 +8356,33 @@ pub struct CreateProjectRepositoryCommitBodyActionsItem {
 }
 #[cfg(feature = "commits")]
 runtime::object!(
-    write CreateProjectRepositoryCommitBodyActionsItem { req(action), req(file_path),
+    write CreateProjectCommitBodyActionsItem { req(action), req(file_path),
     req(previous_path), req(content), opt(encoding), opt(last_commit_id),
     req(execute_filemode) }
 );
+#[cfg(feature = "commits")]
+const _: () = {
+    impl CreateProjectCommitBodyActionsItem {
+        /// A `CreateProjectCommitBodyActionsItem` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectCommitBodyActionsItem { field: Some(…), ..CreateProjectCommitBodyActionsItem::new(…) }`.
+        pub fn new(
+            action: impl Into<CreateProjectCommitBodyActionsItemAction>,
+            file_path: impl Into<String>,
+            previous_path: impl Into<String>,
+            content: impl Into<String>,
+            execute_filemode: impl Into<bool>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                file_path: file_path.into(),
+                previous_path: previous_path.into(),
+                content: content.into(),
+                encoding: None,
+                last_commit_id: None,
+                execute_filemode: execute_filemode.into(),
+            }
+        }
+    }
+};
 /// The action to perform, `create`, `delete`, `move`, `update`, `chmod`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommits/properties/actions/items/properties/action`.
@@ -7019,7 +8391,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRepositoryCommitBodyActionsItemAction {
+pub enum CreateProjectCommitBodyActionsItemAction {
     /// `create`
     Create,
     /// `update`
@@ -7035,8 +8407,8 @@ pub enum CreateProjectRepositoryCommitBodyActionsItemAction {
 }
 #[cfg(feature = "commits")]
 runtime::string_enum!(
-    CreateProjectRepositoryCommitBodyActionsItemAction { Create = "create", Update =
-    "update", Move = "move", Delete = "delete", Chmod = "chmod" }
+    CreateProjectCommitBodyActionsItemAction { Create = "create", Update = "update", Move
+    = "move", Delete = "delete", Chmod = "chmod" }
 );
 /// `text` or `base64`
 ///
@@ -7046,7 +8418,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRepositoryCommitBodyActionsItemEncoding {
+pub enum CreateProjectCommitBodyActionsItemEncoding {
     /// `text`
     Text,
     /// `base64`
@@ -7056,8 +8428,7 @@ pub enum CreateProjectRepositoryCommitBodyActionsItemEncoding {
 }
 #[cfg(feature = "commits")]
 runtime::string_enum!(
-    CreateProjectRepositoryCommitBodyActionsItemEncoding { Text = "text", Base64 =
-    "base64" }
+    CreateProjectCommitBodyActionsItemEncoding { Text = "text", Base64 = "base64" }
 );
 /// API_Entities_CommitDetail model
 ///
@@ -7160,7 +8531,7 @@ runtime::object!(read ApiEntitiesCommitSequence { opt(count) });
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaCherryPick`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CherryPickProjectRepositoryCommitBody {
+pub struct CherryPickProjectCommitBody {
     /// The name of the branch
     pub branch: String,
     /// Does not commit any changes
@@ -7172,15 +8543,27 @@ pub struct CherryPickProjectRepositoryCommitBody {
 }
 #[cfg(feature = "commits")]
 runtime::object!(
-    write CherryPickProjectRepositoryCommitBody { req(branch), opt(dry_run), opt(message)
-    }
+    write CherryPickProjectCommitBody { req(branch), opt(dry_run), opt(message) }
 );
+#[cfg(feature = "commits")]
+const _: () = {
+    impl CherryPickProjectCommitBody {
+        /// A `CherryPickProjectCommitBody` of its required fields, the others `None`: set them with struct update syntax, `CherryPickProjectCommitBody { field: Some(…), ..CherryPickProjectCommitBody::new(…) }`.
+        pub fn new(branch: impl Into<String>) -> Self {
+            Self {
+                branch: branch.into(),
+                dry_run: None,
+                message: None,
+            }
+        }
+    }
+};
 /// Revert a commit in a branch
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaRevert`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct RevertProjectRepositoryCommitBody {
+pub struct RevertProjectCommitBody {
     /// Target branch name
     pub branch: String,
     /// Does not commit any changes
@@ -7189,7 +8572,19 @@ pub struct RevertProjectRepositoryCommitBody {
     pub dry_run: Option<bool>,
 }
 #[cfg(feature = "commits")]
-runtime::object!(write RevertProjectRepositoryCommitBody { req(branch), opt(dry_run) });
+runtime::object!(write RevertProjectCommitBody { req(branch), opt(dry_run) });
+#[cfg(feature = "commits")]
+const _: () = {
+    impl RevertProjectCommitBody {
+        /// A `RevertProjectCommitBody` of its required fields, the others `None`: set them with struct update syntax, `RevertProjectCommitBody { field: Some(…), ..RevertProjectCommitBody::new(…) }`.
+        pub fn new(branch: impl Into<String>) -> Self {
+            Self {
+                branch: branch.into(),
+                dry_run: None,
+            }
+        }
+    }
+};
 /// API_Entities_BasicRef model
 ///
 /// Schema `#/components/schemas/API_Entities_BasicRef`.
@@ -7206,7 +8601,7 @@ runtime::object!(read ApiEntitiesBasicRef { opt(r#type = "type"), opt(name) });
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaComments`.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateProjectRepositoryCommitCommentBody {
+pub struct CreateProjectCommitCommentBody {
     /// The text of the comment
     pub note: String,
     /// The file path
@@ -7216,13 +8611,31 @@ pub struct CreateProjectRepositoryCommitCommentBody {
     /// The type of the line
     ///
     /// Default: `"new"`.
-    pub line_type: CreateProjectRepositoryCommitCommentBodyLineType,
+    pub line_type: CreateProjectCommitCommentBodyLineType,
 }
 #[cfg(feature = "commits")]
 runtime::object!(
-    write CreateProjectRepositoryCommitCommentBody { req(note), opt(path), req(line),
+    write CreateProjectCommitCommentBody { req(note), opt(path), req(line),
     req(line_type) }
 );
+#[cfg(feature = "commits")]
+const _: () = {
+    impl CreateProjectCommitCommentBody {
+        /// A `CreateProjectCommitCommentBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectCommitCommentBody { field: Some(…), ..CreateProjectCommitCommentBody::new(…) }`.
+        pub fn new(
+            note: impl Into<String>,
+            line: impl Into<i64>,
+            line_type: impl Into<CreateProjectCommitCommentBodyLineType>,
+        ) -> Self {
+            Self {
+                note: note.into(),
+                path: None,
+                line: line.into(),
+                line_type: line_type.into(),
+            }
+        }
+    }
+};
 /// The type of the line
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaComments/properties/line_type`.
@@ -7231,7 +8644,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "commits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRepositoryCommitCommentBodyLineType {
+pub enum CreateProjectCommitCommentBodyLineType {
     /// `new`
     New,
     /// `old`
@@ -7241,7 +8654,7 @@ pub enum CreateProjectRepositoryCommitCommentBodyLineType {
 }
 #[cfg(feature = "commits")]
 runtime::string_enum!(
-    CreateProjectRepositoryCommitCommentBodyLineType { New = "new", Old = "old" }
+    CreateProjectCommitCommentBodyLineType { New = "new", Old = "old" }
 );
 /// API_Entities_CommitSignature model
 ///
@@ -7318,6 +8731,24 @@ runtime::object!(
     write CreateProjectStatusBody { req(state), opt(r#ref = "ref"), opt(target_url),
     opt(description), opt(name), opt(context), opt(coverage), opt(pipeline_id) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectStatusBody {
+        /// A `CreateProjectStatusBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectStatusBody { field: Some(…), ..CreateProjectStatusBody::new(…) }`.
+        pub fn new(state: impl Into<CreateProjectStatusBodyState>) -> Self {
+            Self {
+                state: state.into(),
+                r#ref: None,
+                target_url: None,
+                description: None,
+                name: None,
+                context: None,
+                coverage: None,
+                pipeline_id: None,
+            }
+        }
+    }
+};
 /// The state of the status
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdStatusesSha/properties/state`.
@@ -7414,103 +8845,168 @@ pub struct ApiEntitiesConanPackageConanUploadUrls {
 }
 #[cfg(feature = "conan_packages")]
 runtime::object!(read ApiEntitiesConanPackageConanUploadUrls { opt(upload_urls) });
-/// The email events enabled at the `custom` level.
+/// An identity of the user with an external provider.
 ///
-/// Schema `#/components/schemas/NotificationSettingEvents`.
-#[cfg(feature = "notification_settings")]
+/// Schema `#/components/schemas/CurrentUserIdentity`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationSettingEvents {
-    pub new_note: Option<bool>,
-    pub new_issue: Option<bool>,
-    pub reopen_issue: Option<bool>,
-    pub close_issue: Option<bool>,
-    pub reassign_issue: Option<bool>,
-    pub issue_due: Option<bool>,
-    pub new_merge_request: Option<bool>,
-    pub push_to_merge_request: Option<bool>,
-    pub reopen_merge_request: Option<bool>,
-    pub close_merge_request: Option<bool>,
-    pub reassign_merge_request: Option<bool>,
-    pub merge_merge_request: Option<bool>,
-    pub failed_pipeline: Option<bool>,
-    pub fixed_pipeline: Option<bool>,
-    pub success_pipeline: Option<bool>,
-    pub moved_project: Option<bool>,
-    pub merge_when_pipeline_succeeds: Option<bool>,
-    pub new_epic: Option<bool>,
+pub struct CurrentUserIdentity {
+    /// External provider name.
+    pub provider: Option<String>,
+    /// External UID.
+    pub extern_uid: Option<String>,
 }
-#[cfg(feature = "notification_settings")]
-runtime::object!(
-    read NotificationSettingEvents { opt(new_note), opt(new_issue), opt(reopen_issue),
-    opt(close_issue), opt(reassign_issue), opt(issue_due), opt(new_merge_request),
-    opt(push_to_merge_request), opt(reopen_merge_request), opt(close_merge_request),
-    opt(reassign_merge_request), opt(merge_merge_request), opt(failed_pipeline),
-    opt(fixed_pipeline), opt(success_pipeline), opt(moved_project),
-    opt(merge_when_pipeline_succeeds), opt(new_epic) }
-);
-/// Notification settings: global (with `notification_email`) or of a group or project (with `events` when the level is `custom`).
+#[cfg(feature = "users")]
+runtime::object!(read CurrentUserIdentity { opt(provider), opt(extern_uid) });
+/// The authenticated user, as `GET /user` shows it. Fields marked "administrators only" appear only when an administrator makes the call.
 ///
-/// Schema `#/components/schemas/NotificationSetting`.
-#[cfg(feature = "notification_settings")]
+/// Schema `#/components/schemas/CurrentUser`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationSetting {
-    /// The notification level: `disabled`, `participating`, `watch`, `global`, `mention` or `custom`.
-    pub level: Option<String>,
-    /// The email address to send notifications (global settings only).
-    pub notification_email: Option<String>,
-    pub events: Option<NotificationSettingEvents>,
-}
-#[cfg(feature = "notification_settings")]
-runtime::object!(
-    read NotificationSetting { opt(level), opt(notification_email), opt(events) }
-);
-/// The push rules of a group or project.
-///
-/// Schema `#/components/schemas/PushRule`.
-#[cfg(any(feature = "group_push_rules", feature = "project_push_rules"))]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PushRule {
-    /// The ID of the push rule.
+pub struct CurrentUser {
     pub id: Option<i64>,
-    /// The ID of the project (project push rules only).
-    pub project_id: Option<i64>,
-    /// When the push rule was created.
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub state: Option<String>,
+    pub locked: Option<bool>,
+    pub avatar_url: Option<String>,
+    pub web_url: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Allow commits from users only if the committer email is one of their own verified emails.
-    pub commit_committer_check: Option<bool>,
-    /// Allow commits from users only if the commit author name is consistent with their GitLab account name.
-    pub commit_committer_name_check: Option<bool>,
-    /// Reject a commit when it's not signed.
-    pub reject_unsigned_commits: Option<bool>,
-    /// Reject a commit when it's not DCO certified.
-    pub reject_non_dco_commits: Option<bool>,
-    /// Allow only commit messages that match this regular expression.
-    pub commit_message_regex: Option<String>,
-    /// Reject commit messages matching this regular expression.
-    pub commit_message_negative_regex: Option<String>,
-    /// Allow only branch names that match this regular expression.
-    pub branch_name_regex: Option<String>,
-    /// Deny deleting a tag.
-    pub deny_delete_tag: Option<bool>,
-    /// Allow only GitLab users to author commits.
-    pub member_check: Option<bool>,
-    /// Reject files that are likely to contain secrets.
-    pub prevent_secrets: Option<bool>,
-    /// Allow only commit author emails that match this regular expression.
-    pub author_email_regex: Option<String>,
-    /// Reject filenames matching this regular expression.
-    pub file_name_regex: Option<String>,
-    /// Maximum file size (MB) allowed.
-    pub max_file_size: Option<i64>,
+    pub bio: Option<String>,
+    pub location: Option<String>,
+    pub public_email: Option<String>,
+    pub skype: Option<String>,
+    pub linkedin: Option<String>,
+    pub twitter: Option<String>,
+    pub discord: Option<String>,
+    pub website_url: Option<String>,
+    pub organization: Option<String>,
+    pub job_title: Option<String>,
+    pub pronouns: Option<String>,
+    pub bot: Option<bool>,
+    pub work_information: Option<String>,
+    pub followers: Option<i64>,
+    pub following: Option<i64>,
+    pub local_time: Option<String>,
+    pub last_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub confirmed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub theme_id: Option<i64>,
+    pub last_activity_on: Option<::chrono::NaiveDate>,
+    pub color_scheme_id: Option<i64>,
+    pub projects_limit: Option<i64>,
+    pub current_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub identities: Option<Vec<CurrentUserIdentity>>,
+    pub can_create_group: Option<bool>,
+    pub can_create_project: Option<bool>,
+    pub two_factor_enabled: Option<bool>,
+    pub external: Option<bool>,
+    pub private_profile: Option<bool>,
+    pub commit_email: Option<String>,
+    /// Whether the user is an administrator. Shown to administrators only.
+    pub is_admin: Option<bool>,
+    /// Shown to administrators only.
+    pub current_sign_in_ip: Option<String>,
+    /// Shown to administrators only.
+    pub last_sign_in_ip: Option<String>,
+    /// Shown to administrators only.
+    pub namespace_id: Option<i64>,
+    /// Shown to administrators only. If `null`, the account was created by a user who registered an account themselves; otherwise it was created manually by an administrator or as a project bot user.
+    pub created_by: Option<::serde_json::Value>,
+    /// Shown to administrators only.
+    pub email_reset_offered_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Administrator notes for this user. Shown to administrators only.
+    pub note: Option<String>,
+    /// Maximum number of monthly compute minutes for this user. Premium and Ultimate only.
+    pub shared_runners_minutes_limit: Option<i64>,
+    /// Additional compute minutes for this user. Premium and Ultimate only.
+    pub extra_shared_runners_minutes_limit: Option<i64>,
+    /// Whether the user is an auditor. Premium and Ultimate only; administrators only.
+    pub is_auditor: Option<bool>,
+    /// The ID of the group that provisioned the user. Premium and Ultimate only; administrators only.
+    pub provisioned_by_group_id: Option<i64>,
+    /// Whether the user uses a license seat. Premium and Ultimate only; administrators only.
+    pub using_license_seat: Option<bool>,
 }
-#[cfg(any(feature = "group_push_rules", feature = "project_push_rules"))]
+#[cfg(feature = "users")]
 runtime::object!(
-    read PushRule { opt(id), opt(project_id), opt(created_at, lenient),
-    opt(commit_committer_check), opt(commit_committer_name_check),
-    opt(reject_unsigned_commits), opt(reject_non_dco_commits), opt(commit_message_regex),
-    opt(commit_message_negative_regex), opt(branch_name_regex), opt(deny_delete_tag),
-    opt(member_check), opt(prevent_secrets), opt(author_email_regex),
-    opt(file_name_regex), opt(max_file_size) }
+    read CurrentUser { opt(id), opt(username), opt(email), opt(name), opt(state),
+    opt(locked), opt(avatar_url), opt(web_url), opt(created_at, lenient), opt(bio),
+    opt(location), opt(public_email), opt(skype), opt(linkedin), opt(twitter),
+    opt(discord), opt(website_url), opt(organization), opt(job_title), opt(pronouns),
+    opt(bot), opt(work_information), opt(followers), opt(following), opt(local_time),
+    opt(last_sign_in_at, lenient), opt(confirmed_at, lenient), opt(theme_id),
+    opt(last_activity_on), opt(color_scheme_id), opt(projects_limit),
+    opt(current_sign_in_at, lenient), opt(identities), opt(can_create_group),
+    opt(can_create_project), opt(two_factor_enabled), opt(external),
+    opt(private_profile), opt(commit_email), opt(is_admin), opt(current_sign_in_ip),
+    opt(last_sign_in_ip), opt(namespace_id), opt(created_by), opt(email_reset_offered_at,
+    lenient), opt(note), opt(shared_runners_minutes_limit),
+    opt(extra_shared_runners_minutes_limit), opt(is_auditor),
+    opt(provisioned_by_group_id), opt(using_license_seat) }
+);
+/// All the currently available information about Sidekiq.
+///
+/// Schema `#/components/schemas/SidekiqCompoundMetrics`.
+#[cfg(feature = "sidekiq_metrics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SidekiqCompoundMetrics {
+    /// The registered queues, by name.
+    pub queues: Option<::std::collections::BTreeMap<String, SidekiqQueue>>,
+    /// The Sidekiq processes.
+    pub processes: Option<Vec<SidekiqProcess>>,
+    /// Job statistics.
+    pub jobs: Option<SidekiqJobStats>,
+}
+#[cfg(feature = "sidekiq_metrics")]
+runtime::object!(read SidekiqCompoundMetrics { opt(queues), opt(processes), opt(jobs) });
+/// The backlog and latency of a Sidekiq queue.
+///
+/// Schema `#/components/schemas/SidekiqQueue`.
+#[cfg(feature = "sidekiq_metrics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SidekiqQueue {
+    /// The number of jobs in the queue.
+    pub backlog: Option<i64>,
+    /// The latency of the queue.
+    pub latency: Option<i64>,
+}
+#[cfg(feature = "sidekiq_metrics")]
+runtime::object!(read SidekiqQueue { opt(backlog), opt(latency) });
+/// A Sidekiq worker process registered to process queues.
+///
+/// Schema `#/components/schemas/SidekiqProcess`.
+#[cfg(feature = "sidekiq_metrics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SidekiqProcess {
+    pub hostname: Option<String>,
+    pub pid: Option<i64>,
+    pub tag: Option<String>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub queues: Option<Vec<String>>,
+    pub labels: Option<Vec<String>>,
+    pub concurrency: Option<i64>,
+    pub busy: Option<i64>,
+}
+#[cfg(feature = "sidekiq_metrics")]
+runtime::object!(
+    read SidekiqProcess { opt(hostname), opt(pid), opt(tag), opt(started_at, lenient),
+    opt(queues), opt(labels), opt(concurrency), opt(busy) }
+);
+/// Statistics of the jobs that Sidekiq has performed.
+///
+/// Schema `#/components/schemas/SidekiqJobStats`.
+#[cfg(feature = "sidekiq_metrics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SidekiqJobStats {
+    pub processed: Option<i64>,
+    pub failed: Option<i64>,
+    pub enqueued: Option<i64>,
+    pub dead: Option<i64>,
+}
+#[cfg(feature = "sidekiq_metrics")]
+runtime::object!(
+    read SidekiqJobStats { opt(processed), opt(failed), opt(enqueued), opt(dead) }
 );
 /// Authorize Debian package upload
 ///
@@ -7527,6 +9023,18 @@ pub struct AuthorizeProjectPackageDebianBody {
 runtime::object!(
     write AuthorizeProjectPackageDebianBody { opt(distribution), req(component) }
 );
+#[cfg(feature = "debian_packages")]
+const _: () = {
+    impl AuthorizeProjectPackageDebianBody {
+        /// A `AuthorizeProjectPackageDebianBody` of its required fields, the others `None`: set them with struct update syntax, `AuthorizeProjectPackageDebianBody { field: Some(…), ..AuthorizeProjectPackageDebianBody::new(…) }`.
+        pub fn new(component: impl Into<String>) -> Self {
+            Self {
+                distribution: None,
+                component: component.into(),
+            }
+        }
+    }
+};
 /// API_Entities_DeployKeysProject model
 ///
 /// Schema `#/components/schemas/API_Entities_DeployKeysProject`.
@@ -7572,6 +9080,20 @@ runtime::object!(
     write CreateProjectDeployKeyBody { req(key), req(title), opt(can_push),
     opt(expires_at, lenient) }
 );
+#[cfg(feature = "deploy_keys")]
+const _: () = {
+    impl CreateProjectDeployKeyBody {
+        /// A `CreateProjectDeployKeyBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectDeployKeyBody { field: Some(…), ..CreateProjectDeployKeyBody::new(…) }`.
+        pub fn new(key: impl Into<String>, title: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                title: title.into(),
+                can_push: None,
+                expires_at: None,
+            }
+        }
+    }
+};
 /// Update deploy key
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdDeployKeysKeyId`.
@@ -7629,6 +9151,23 @@ runtime::object!(
     write CreateProjectDeployTokenBody { req(name), req(scopes), opt(expires_at,
     lenient), opt(username) }
 );
+#[cfg(feature = "deploy_tokens")]
+const _: () = {
+    impl CreateProjectDeployTokenBody {
+        /// A `CreateProjectDeployTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectDeployTokenBody { field: Some(…), ..CreateProjectDeployTokenBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            scopes: impl Into<Vec<CreateGroupDeployTokenBodyScopesItem>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                scopes: scopes.into(),
+                expires_at: None,
+                username: None,
+            }
+        }
+    }
+};
 /// API_Entities_Deployment model
 ///
 /// Schema `#/components/schemas/API_Entities_Deployment`.
@@ -7841,6 +9380,21 @@ runtime::object!(
     write CreateProjectDeploymentApprovalBody { req(status), opt(comment),
     opt(represented_as) }
 );
+#[cfg(feature = "deployments")]
+const _: () = {
+    impl CreateProjectDeploymentApprovalBody {
+        /// A `CreateProjectDeploymentApprovalBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectDeploymentApprovalBody { field: Some(…), ..CreateProjectDeploymentApprovalBody::new(…) }`.
+        pub fn new(
+            status: impl Into<CreateProjectDeploymentApprovalBodyStatus>,
+        ) -> Self {
+            Self {
+                status: status.into(),
+                comment: None,
+                represented_as: None,
+            }
+        }
+    }
+};
 /// The status of the approval (either `approved` or `rejected`)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeploymentsDeploymentIdApproval/properties/status`.
@@ -7906,6 +9460,21 @@ runtime::object!(
     opt(in_reply_to_discussion_id), opt(commit_id), opt(resolve_discussion),
     opt(position) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectMergeRequestDraftNoteBody {
+        /// A `CreateProjectMergeRequestDraftNoteBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectMergeRequestDraftNoteBody { field: Some(…), ..CreateProjectMergeRequestDraftNoteBody::new(…) }`.
+        pub fn new(note: impl Into<String>) -> Self {
+            Self {
+                note: note.into(),
+                in_reply_to_discussion_id: None,
+                commit_id: None,
+                resolve_discussion: None,
+                position: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
@@ -7943,6 +9512,36 @@ runtime::object!(
     req(head_sha), req(position_type), opt(new_path), opt(new_line), opt(old_path),
     opt(old_line), opt(width), opt(height), opt(x), opt(y), opt(line_range) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectMergeRequestDraftNoteBodyPosition {
+        /// A `CreateProjectMergeRequestDraftNoteBodyPosition` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectMergeRequestDraftNoteBodyPosition { field: Some(…), ..CreateProjectMergeRequestDraftNoteBodyPosition::new(…) }`.
+        pub fn new(
+            base_sha: impl Into<String>,
+            start_sha: impl Into<String>,
+            head_sha: impl Into<String>,
+            position_type: impl Into<
+                CreateProjectMergeRequestDraftNoteBodyPositionPositionType,
+            >,
+        ) -> Self {
+            Self {
+                base_sha: base_sha.into(),
+                start_sha: start_sha.into(),
+                head_sha: head_sha.into(),
+                position_type: position_type.into(),
+                new_path: None,
+                new_line: None,
+                old_path: None,
+                old_line: None,
+                width: None,
+                height: None,
+                x: None,
+                y: None,
+                line_range: None,
+            }
+        }
+    }
+};
 /// Type of the position reference
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/position_type`.
@@ -8092,6 +9691,24 @@ runtime::object!(
     opt(cluster_agent_id), opt(kubernetes_namespace), opt(flux_resource_path),
     opt(description), opt(auto_stop_setting) }
 );
+#[cfg(feature = "environments")]
+const _: () = {
+    impl CreateProjectEnvironmentBody {
+        /// A `CreateProjectEnvironmentBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectEnvironmentBody { field: Some(…), ..CreateProjectEnvironmentBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                external_url: None,
+                tier: None,
+                cluster_agent_id: None,
+                kubernetes_namespace: None,
+                flux_resource_path: None,
+                description: None,
+                auto_stop_setting: None,
+            }
+        }
+    }
+};
 /// The tier of the new environment. Allowed values are `production`, `staging`, `testing`, `development`, and `other`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdEnvironments/properties/tier`.
@@ -8260,6 +9877,18 @@ pub struct PatchProjectErrorTrackingSettingsBody {
 runtime::object!(
     write PatchProjectErrorTrackingSettingsBody { req(active), opt(integrated) }
 );
+#[cfg(feature = "error_tracking_project_settings")]
+const _: () = {
+    impl PatchProjectErrorTrackingSettingsBody {
+        /// A `PatchProjectErrorTrackingSettingsBody` of its required fields, the others `None`: set them with struct update syntax, `PatchProjectErrorTrackingSettingsBody { field: Some(…), ..PatchProjectErrorTrackingSettingsBody::new(…) }`.
+        pub fn new(active: impl Into<bool>) -> Self {
+            Self {
+                active: active.into(),
+                integrated: None,
+            }
+        }
+    }
+};
 /// Update Error Tracking project settings. Available in GitLab 15.10 and later.
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdErrorTrackingSettings`.
@@ -8354,6 +9983,21 @@ runtime::object!(
     write CreateProjectFeatureFlagBody { req(name), opt(description), opt(active),
     opt(version), opt(strategies) }
 );
+#[cfg(feature = "feature_flags")]
+const _: () = {
+    impl CreateProjectFeatureFlagBody {
+        /// A `CreateProjectFeatureFlagBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectFeatureFlagBody { field: Some(…), ..CreateProjectFeatureFlagBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                description: None,
+                active: None,
+                version: None,
+                strategies: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlags/properties/strategies/items`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8371,6 +10015,20 @@ runtime::object!(
     write CreateProjectFeatureFlagBodyStrategiesItem { req(name), opt(parameters),
     opt(user_list_id), opt(scopes) }
 );
+#[cfg(feature = "feature_flags")]
+const _: () = {
+    impl CreateProjectFeatureFlagBodyStrategiesItem {
+        /// A `CreateProjectFeatureFlagBodyStrategiesItem` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectFeatureFlagBodyStrategiesItem { field: Some(…), ..CreateProjectFeatureFlagBodyStrategiesItem::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                parameters: None,
+                user_list_id: None,
+                scopes: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4ProjectsIdFeatureFlags/properties/strategies/items/properties/scopes/items`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8495,7 +10153,7 @@ runtime::object!(
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryFilesFilePath`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateProjectRepositoryFileBody {
+pub struct CreateProjectFileBody {
     /// Name of the branch to commit into. To create a new branch, also provide `start_branch`.
     pub branch: String,
     /// Commit message
@@ -8511,7 +10169,7 @@ pub struct CreateProjectRepositoryFileBody {
     /// File encoding
     ///
     /// Default: `"text"`.
-    pub encoding: Option<CreateProjectRepositoryFileBodyEncoding>,
+    pub encoding: Option<CreateProjectFileBodyEncoding>,
     /// Last known commit id for this file
     pub last_commit_id: Option<String>,
     /// Enable / Disable the executable flag on the file path
@@ -8519,10 +10177,33 @@ pub struct CreateProjectRepositoryFileBody {
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    write CreateProjectRepositoryFileBody { req(branch), req(commit_message),
-    opt(start_branch), opt(author_email), opt(author_name), req(content), opt(encoding),
+    write CreateProjectFileBody { req(branch), req(commit_message), opt(start_branch),
+    opt(author_email), opt(author_name), req(content), opt(encoding),
     opt(last_commit_id), opt(execute_filemode) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectFileBody {
+        /// A `CreateProjectFileBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectFileBody { field: Some(…), ..CreateProjectFileBody::new(…) }`.
+        pub fn new(
+            branch: impl Into<String>,
+            commit_message: impl Into<String>,
+            content: impl Into<String>,
+        ) -> Self {
+            Self {
+                branch: branch.into(),
+                commit_message: commit_message.into(),
+                start_branch: None,
+                author_email: None,
+                author_name: None,
+                content: content.into(),
+                encoding: None,
+                last_commit_id: None,
+                execute_filemode: None,
+            }
+        }
+    }
+};
 /// File encoding
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryFilesFilePath/properties/encoding`.
@@ -8531,7 +10212,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRepositoryFileBodyEncoding {
+pub enum CreateProjectFileBodyEncoding {
     /// `base64`
     Base64,
     /// `text`
@@ -8541,14 +10222,14 @@ pub enum CreateProjectRepositoryFileBodyEncoding {
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    CreateProjectRepositoryFileBodyEncoding { Base64 = "base64", Text = "text" }
+    CreateProjectFileBodyEncoding { Base64 = "base64", Text = "text" }
 );
 /// Update existing file in repository
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositoryFilesFilePath`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateProjectRepositoryFileBody {
+pub struct UpdateProjectFileBody {
     /// Name of the branch to commit into. To create a new branch, also provide `start_branch`.
     pub branch: String,
     /// Commit message
@@ -8564,7 +10245,7 @@ pub struct UpdateProjectRepositoryFileBody {
     /// File encoding
     ///
     /// Default: `"text"`.
-    pub encoding: Option<CreateProjectRepositoryFileBodyEncoding>,
+    pub encoding: Option<CreateProjectFileBodyEncoding>,
     /// Last known commit id for this file
     pub last_commit_id: Option<String>,
     /// Enable / Disable the executable flag on the file path
@@ -8572,10 +10253,33 @@ pub struct UpdateProjectRepositoryFileBody {
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    write UpdateProjectRepositoryFileBody { req(branch), req(commit_message),
-    opt(start_branch), opt(author_email), opt(author_name), req(content), opt(encoding),
+    write UpdateProjectFileBody { req(branch), req(commit_message), opt(start_branch),
+    opt(author_email), opt(author_name), req(content), opt(encoding),
     opt(last_commit_id), opt(execute_filemode) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl UpdateProjectFileBody {
+        /// A `UpdateProjectFileBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectFileBody { field: Some(…), ..UpdateProjectFileBody::new(…) }`.
+        pub fn new(
+            branch: impl Into<String>,
+            commit_message: impl Into<String>,
+            content: impl Into<String>,
+        ) -> Self {
+            Self {
+                branch: branch.into(),
+                commit_message: commit_message.into(),
+                start_branch: None,
+                author_email: None,
+                author_name: None,
+                content: content.into(),
+                encoding: None,
+                last_commit_id: None,
+                execute_filemode: None,
+            }
+        }
+    }
+};
 /// API_Entities_FreezePeriod model
 ///
 /// Schema `#/components/schemas/API_Entities_FreezePeriod`.
@@ -8612,6 +10316,22 @@ runtime::object!(
     write CreateProjectFreezePeriodBody { req(freeze_start), req(freeze_end),
     opt(cron_timezone) }
 );
+#[cfg(feature = "freeze_periods")]
+const _: () = {
+    impl CreateProjectFreezePeriodBody {
+        /// A `CreateProjectFreezePeriodBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectFreezePeriodBody { field: Some(…), ..CreateProjectFreezePeriodBody::new(…) }`.
+        pub fn new(
+            freeze_start: impl Into<String>,
+            freeze_end: impl Into<String>,
+        ) -> Self {
+            Self {
+                freeze_start: freeze_start.into(),
+                freeze_end: freeze_end.into(),
+                cron_timezone: None,
+            }
+        }
+    }
+};
 /// Update a freeze period
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdFreezePeriodsFreezePeriodId`.
@@ -8649,6 +10369,19 @@ runtime::object!(
     write PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize
     { req(package_version), opt(status), req(path) }
 );
+#[cfg(feature = "generic_packages")]
+const _: () = {
+    impl PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize {
+        /// A `PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize` of its required fields, the others `None`: set them with struct update syntax, `PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize { field: Some(…), ..PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorize::new(…) }`.
+        pub fn new(package_version: impl Into<String>, path: impl Into<i64>) -> Self {
+            Self {
+                package_version: package_version.into(),
+                status: None,
+                path: path.into(),
+            }
+        }
+    }
+};
 /// Package status
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesGenericPackageName*packageVersion(*path)FileNameAuthorize/properties/status`.
@@ -8720,6 +10453,27 @@ runtime::object!(
     req(app_store_private_key), opt(app_store_protected_refs),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceAppleAppStoreBody {
+        /// A `UpdateProjectServiceAppleAppStoreBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceAppleAppStoreBody { field: Some(…), ..UpdateProjectServiceAppleAppStoreBody::new(…) }`.
+        pub fn new(
+            app_store_issuer_id: impl Into<String>,
+            app_store_key_id: impl Into<String>,
+            app_store_private_key_file_name: impl Into<String>,
+            app_store_private_key: impl Into<String>,
+        ) -> Self {
+            Self {
+                app_store_issuer_id: app_store_issuer_id.into(),
+                app_store_key_id: app_store_key_id.into(),
+                app_store_private_key_file_name: app_store_private_key_file_name.into(),
+                app_store_private_key: app_store_private_key.into(),
+                app_store_protected_refs: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Asana integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesAsana`.
@@ -8740,6 +10494,20 @@ runtime::object!(
     write UpdateProjectServiceAsanaBody { req(api_key), opt(restrict_to_branch),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceAsanaBody {
+        /// A `UpdateProjectServiceAsanaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceAsanaBody { field: Some(…), ..UpdateProjectServiceAsanaBody::new(…) }`.
+        pub fn new(api_key: impl Into<String>) -> Self {
+            Self {
+                api_key: api_key.into(),
+                restrict_to_branch: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Assembla integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesAssembla`.
@@ -8760,6 +10528,20 @@ runtime::object!(
     write UpdateProjectServiceAssemblaBody { req(token), opt(subdomain),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceAssemblaBody {
+        /// A `UpdateProjectServiceAssemblaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceAssemblaBody { field: Some(…), ..UpdateProjectServiceAssemblaBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                subdomain: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Bamboo integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBamboo`.
@@ -8787,6 +10569,28 @@ runtime::object!(
     req(build_key), req(username), req(password), opt(push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceBambooBody {
+        /// A `UpdateProjectServiceBambooBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceBambooBody { field: Some(…), ..UpdateProjectServiceBambooBody::new(…) }`.
+        pub fn new(
+            bamboo_url: impl Into<String>,
+            build_key: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                bamboo_url: bamboo_url.into(),
+                build_key: build_key.into(),
+                username: username.into(),
+                password: password.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Bugzilla integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBugzilla`.
@@ -8809,6 +10613,25 @@ runtime::object!(
     write UpdateProjectServiceBugzillaBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceBugzillaBody {
+        /// A `UpdateProjectServiceBugzillaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceBugzillaBody { field: Some(…), ..UpdateProjectServiceBugzillaBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Buildkite integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesBuildkite`.
@@ -8836,6 +10659,23 @@ runtime::object!(
     opt(enable_ssl_verification), opt(push_events), opt(merge_requests_events),
     opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceBuildkiteBody {
+        /// A `UpdateProjectServiceBuildkiteBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceBuildkiteBody { field: Some(…), ..UpdateProjectServiceBuildkiteBody::new(…) }`.
+        pub fn new(project_url: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                project_url: project_url.into(),
+                token: token.into(),
+                enable_ssl_verification: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Campfire integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesCampfire`.
@@ -8858,6 +10698,21 @@ runtime::object!(
     write UpdateProjectServiceCampfireBody { req(token), opt(subdomain), opt(room),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceCampfireBody {
+        /// A `UpdateProjectServiceCampfireBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceCampfireBody { field: Some(…), ..UpdateProjectServiceCampfireBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                subdomain: None,
+                room: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Confluence integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesConfluence`.
@@ -8874,6 +10729,18 @@ runtime::object!(
     write UpdateProjectServiceConfluenceBody { req(confluence_url),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceConfluenceBody {
+        /// A `UpdateProjectServiceConfluenceBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceConfluenceBody { field: Some(…), ..UpdateProjectServiceConfluenceBody::new(…) }`.
+        pub fn new(confluence_url: impl Into<String>) -> Self {
+            Self {
+                confluence_url: confluence_url.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Custom Issue Tracker integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesCustomIssueTracker`.
@@ -8896,6 +10763,25 @@ runtime::object!(
     write UpdateProjectServiceCustomIssueTrackerBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceCustomIssueTrackerBody {
+        /// A `UpdateProjectServiceCustomIssueTrackerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceCustomIssueTrackerBody { field: Some(…), ..UpdateProjectServiceCustomIssueTrackerBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Datadog integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDatadog`.
@@ -8944,6 +10830,33 @@ runtime::object!(
     opt(tag_push_events), opt(subgroup_events), opt(project_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceDatadogBody {
+        /// A `UpdateProjectServiceDatadogBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceDatadogBody { field: Some(…), ..UpdateProjectServiceDatadogBody::new(…) }`.
+        pub fn new(api_key: impl Into<String>) -> Self {
+            Self {
+                datadog_site: None,
+                api_url: None,
+                api_key: api_key.into(),
+                datadog_ci_visibility: None,
+                archive_trace_events: None,
+                datadog_service: None,
+                datadog_env: None,
+                datadog_tags: None,
+                pipeline_events: None,
+                build_events: None,
+                push_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                tag_push_events: None,
+                subgroup_events: None,
+                project_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Diffblue Cover integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDiffblueCover`.
@@ -8965,6 +10878,24 @@ runtime::object!(
     req(diffblue_access_token_name), req(diffblue_access_token_secret),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceDiffblueCoverBody {
+        /// A `UpdateProjectServiceDiffblueCoverBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceDiffblueCoverBody { field: Some(…), ..UpdateProjectServiceDiffblueCoverBody::new(…) }`.
+        pub fn new(
+            diffblue_license_key: impl Into<String>,
+            diffblue_access_token_name: impl Into<String>,
+            diffblue_access_token_secret: impl Into<String>,
+        ) -> Self {
+            Self {
+                diffblue_license_key: diffblue_license_key.into(),
+                diffblue_access_token_name: diffblue_access_token_name.into(),
+                diffblue_access_token_secret: diffblue_access_token_secret.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Discord integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDiscord`.
@@ -9039,6 +10970,43 @@ runtime::object!(
     opt(tag_push_events), opt(pipeline_events), opt(wiki_page_events),
     opt(deployment_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceDiscordBody {
+        /// A `UpdateProjectServiceDiscordBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceDiscordBody { field: Some(…), ..UpdateProjectServiceDiscordBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Drone Ci integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesDroneCi`.
@@ -9066,6 +11034,23 @@ runtime::object!(
     req(token), opt(push_events), opt(merge_requests_events), opt(tag_push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceDroneCiBody {
+        /// A `UpdateProjectServiceDroneCiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceDroneCiBody { field: Some(…), ..UpdateProjectServiceDroneCiBody::new(…) }`.
+        pub fn new(drone_url: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                drone_url: drone_url.into(),
+                token: token.into(),
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Emails On Push integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesEmailsOnPush`.
@@ -9093,6 +11078,23 @@ runtime::object!(
     opt(disable_diffs), opt(branches_to_be_notified), req(recipients), opt(push_events),
     opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceEmailsOnPushBody {
+        /// A `UpdateProjectServiceEmailsOnPushBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceEmailsOnPushBody { field: Some(…), ..UpdateProjectServiceEmailsOnPushBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                send_from_committer_email: None,
+                disable_diffs: None,
+                branches_to_be_notified: None,
+                recipients: recipients.into(),
+                push_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit External Wiki integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesExternalWiki`.
@@ -9109,6 +11111,18 @@ runtime::object!(
     write UpdateProjectServiceExternalWikiBody { req(external_wiki_url),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceExternalWikiBody {
+        /// A `UpdateProjectServiceExternalWikiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceExternalWikiBody { field: Some(…), ..UpdateProjectServiceExternalWikiBody::new(…) }`.
+        pub fn new(external_wiki_url: impl Into<String>) -> Self {
+            Self {
+                external_wiki_url: external_wiki_url.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Gitlab Slack Application integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGitlabSlackApplication`.
@@ -9217,6 +11231,25 @@ runtime::object!(
     req(service_account_key_file_name), req(service_account_key),
     opt(google_play_protected_refs), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceGooglePlayBody {
+        /// A `UpdateProjectServiceGooglePlayBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceGooglePlayBody { field: Some(…), ..UpdateProjectServiceGooglePlayBody::new(…) }`.
+        pub fn new(
+            package_name: impl Into<String>,
+            service_account_key_file_name: impl Into<String>,
+            service_account_key: impl Into<String>,
+        ) -> Self {
+            Self {
+                package_name: package_name.into(),
+                service_account_key_file_name: service_account_key_file_name.into(),
+                service_account_key: service_account_key.into(),
+                google_play_protected_refs: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Hangouts Chat integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesHangoutsChat`.
@@ -9258,6 +11291,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceHangoutsChatBody {
+        /// A `UpdateProjectServiceHangoutsChatBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceHangoutsChatBody { field: Some(…), ..UpdateProjectServiceHangoutsChatBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Harbor integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesHarbor`.
@@ -9280,6 +11336,26 @@ runtime::object!(
     write UpdateProjectServiceHarborBody { req(url), req(project_name), req(username),
     req(password), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceHarborBody {
+        /// A `UpdateProjectServiceHarborBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceHarborBody { field: Some(…), ..UpdateProjectServiceHarborBody::new(…) }`.
+        pub fn new(
+            url: impl Into<String>,
+            project_name: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                url: url.into(),
+                project_name: project_name.into(),
+                username: username.into(),
+                password: password.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Irker integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesIrker`.
@@ -9307,6 +11383,23 @@ runtime::object!(
     opt(default_irc_uri), req(recipients), opt(colorize_messages), opt(push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceIrkerBody {
+        /// A `UpdateProjectServiceIrkerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceIrkerBody { field: Some(…), ..UpdateProjectServiceIrkerBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                server_host: None,
+                server_port: None,
+                default_irc_uri: None,
+                recipients: recipients.into(),
+                colorize_messages: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jenkins integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJenkins`.
@@ -9338,6 +11431,28 @@ runtime::object!(
     req(jenkins_url), req(project_name), opt(username), opt(password), opt(push_events),
     opt(merge_requests_events), opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceJenkinsBody {
+        /// A `UpdateProjectServiceJenkinsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceJenkinsBody { field: Some(…), ..UpdateProjectServiceJenkinsBody::new(…) }`.
+        pub fn new(
+            jenkins_url: impl Into<String>,
+            project_name: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                jenkins_url: jenkins_url.into(),
+                project_name: project_name.into(),
+                username: None,
+                password: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jira integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJira`.
@@ -9378,6 +11493,29 @@ runtime::object!(
     opt(jira_issue_transition_id), opt(issues_enabled), opt(project_keys),
     opt(commit_events), opt(merge_requests_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceJiraBody {
+        /// A `UpdateProjectServiceJiraBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceJiraBody { field: Some(…), ..UpdateProjectServiceJiraBody::new(…) }`.
+        pub fn new(url: impl Into<String>, password: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                api_url: None,
+                jira_auth_type: None,
+                username: None,
+                password: password.into(),
+                jira_issue_regex: None,
+                jira_issue_prefix: None,
+                jira_issue_transition_id: None,
+                issues_enabled: None,
+                project_keys: None,
+                commit_events: None,
+                merge_requests_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jira Cloud App integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesJiraCloudApp`.
@@ -9448,6 +11586,33 @@ runtime::object!(
     opt(pipeline_events), opt(wiki_page_events), opt(incident_events),
     opt(vulnerability_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceMatrixBody {
+        /// A `UpdateProjectServiceMatrixBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceMatrixBody { field: Some(…), ..UpdateProjectServiceMatrixBody::new(…) }`.
+        pub fn new(token: impl Into<String>, room: impl Into<String>) -> Self {
+            Self {
+                hostname: None,
+                token: token.into(),
+                room: room.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mattermost Slash Commands integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMattermostSlashCommands`.
@@ -9464,6 +11629,18 @@ runtime::object!(
     write UpdateProjectServiceMattermostSlashCommandsBody { req(token),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceMattermostSlashCommandsBody {
+        /// A `UpdateProjectServiceMattermostSlashCommandsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceMattermostSlashCommandsBody { field: Some(…), ..UpdateProjectServiceMattermostSlashCommandsBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Slack Slash Commands integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSlackSlashCommands`.
@@ -9480,6 +11657,18 @@ runtime::object!(
     write UpdateProjectServiceSlackSlashCommandsBody { req(token),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceSlackSlashCommandsBody {
+        /// A `UpdateProjectServiceSlackSlashCommandsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceSlackSlashCommandsBody { field: Some(…), ..UpdateProjectServiceSlackSlashCommandsBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Packagist integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPackagist`.
@@ -9507,6 +11696,23 @@ runtime::object!(
     opt(push_events), opt(merge_requests_events), opt(tag_push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServicePackagistBody {
+        /// A `UpdateProjectServicePackagistBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServicePackagistBody { field: Some(…), ..UpdateProjectServicePackagistBody::new(…) }`.
+        pub fn new(username: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                username: username.into(),
+                token: token.into(),
+                server: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Phorge integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPhorge`.
@@ -9527,6 +11733,23 @@ runtime::object!(
     write UpdateProjectServicePhorgeBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServicePhorgeBody {
+        /// A `UpdateProjectServicePhorgeBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServicePhorgeBody { field: Some(…), ..UpdateProjectServicePhorgeBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pipelines Email integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPipelinesEmail`.
@@ -9552,6 +11775,22 @@ runtime::object!(
     opt(notify_only_broken_pipelines), opt(notify_only_default_branch),
     opt(branches_to_be_notified), opt(pipeline_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServicePipelinesEmailBody {
+        /// A `UpdateProjectServicePipelinesEmailBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServicePipelinesEmailBody { field: Some(…), ..UpdateProjectServicePipelinesEmailBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                recipients: recipients.into(),
+                notify_only_broken_pipelines: None,
+                notify_only_default_branch: None,
+                branches_to_be_notified: None,
+                pipeline_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pivotaltracker integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPivotaltracker`.
@@ -9572,6 +11811,20 @@ runtime::object!(
     write UpdateProjectServicePivotaltrackerBody { req(token), opt(restrict_to_branch),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServicePivotaltrackerBody {
+        /// A `UpdateProjectServicePivotaltrackerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServicePivotaltrackerBody { field: Some(…), ..UpdateProjectServicePivotaltrackerBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                restrict_to_branch: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pumble integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPumble`.
@@ -9613,6 +11866,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServicePumbleBody {
+        /// A `UpdateProjectServicePumbleBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServicePumbleBody { field: Some(…), ..UpdateProjectServicePumbleBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pushover integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesPushover`.
@@ -9639,6 +11915,27 @@ runtime::object!(
     write UpdateProjectServicePushoverBody { req(api_key), req(user_key), opt(device),
     req(priority), opt(sound), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServicePushoverBody {
+        /// A `UpdateProjectServicePushoverBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServicePushoverBody { field: Some(…), ..UpdateProjectServicePushoverBody::new(…) }`.
+        pub fn new(
+            api_key: impl Into<String>,
+            user_key: impl Into<String>,
+            priority: impl Into<String>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+                user_key: user_key.into(),
+                device: None,
+                priority: priority.into(),
+                sound: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Redmine integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesRedmine`.
@@ -9661,6 +11958,25 @@ runtime::object!(
     write UpdateProjectServiceRedmineBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceRedmineBody {
+        /// A `UpdateProjectServiceRedmineBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceRedmineBody { field: Some(…), ..UpdateProjectServiceRedmineBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Ewm integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesEwm`.
@@ -9683,6 +11999,25 @@ runtime::object!(
     write UpdateProjectServiceEwmBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceEwmBody {
+        /// A `UpdateProjectServiceEwmBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceEwmBody { field: Some(…), ..UpdateProjectServiceEwmBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Youtrack integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesYoutrack`.
@@ -9703,6 +12038,23 @@ runtime::object!(
     write UpdateProjectServiceYoutrackBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceYoutrackBody {
+        /// A `UpdateProjectServiceYoutrackBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceYoutrackBody { field: Some(…), ..UpdateProjectServiceYoutrackBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Clickup integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesClickup`.
@@ -9723,6 +12075,23 @@ runtime::object!(
     write UpdateProjectServiceClickupBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceClickupBody {
+        /// A `UpdateProjectServiceClickupBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceClickupBody { field: Some(…), ..UpdateProjectServiceClickupBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Slack integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSlack`.
@@ -9812,6 +12181,50 @@ runtime::object!(
     opt(deployment_events), opt(incident_events), opt(vulnerability_events),
     opt(alert_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceSlackBody {
+        /// A `UpdateProjectServiceSlackBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceSlackBody { field: Some(…), ..UpdateProjectServiceSlackBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                username: None,
+                channel: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                labels_to_be_notified: None,
+                labels_to_be_notified_behavior: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                alert_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Microsoft Teams integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMicrosoftTeams`.
@@ -9853,6 +12266,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceMicrosoftTeamsBody {
+        /// A `UpdateProjectServiceMicrosoftTeamsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceMicrosoftTeamsBody { field: Some(…), ..UpdateProjectServiceMicrosoftTeamsBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mattermost integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMattermost`.
@@ -9940,6 +12376,49 @@ runtime::object!(
     opt(deployment_events), opt(incident_events), opt(vulnerability_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceMattermostBody {
+        /// A `UpdateProjectServiceMattermostBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceMattermostBody { field: Some(…), ..UpdateProjectServiceMattermostBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                username: None,
+                channel: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                labels_to_be_notified: None,
+                labels_to_be_notified_behavior: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Teamcity integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesTeamcity`.
@@ -9969,6 +12448,29 @@ runtime::object!(
     req(teamcity_url), req(build_type), req(username), req(password), opt(push_events),
     opt(merge_requests_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceTeamcityBody {
+        /// A `UpdateProjectServiceTeamcityBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceTeamcityBody { field: Some(…), ..UpdateProjectServiceTeamcityBody::new(…) }`.
+        pub fn new(
+            teamcity_url: impl Into<String>,
+            build_type: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                teamcity_url: teamcity_url.into(),
+                build_type: build_type.into(),
+                username: username.into(),
+                password: password.into(),
+                push_events: None,
+                merge_requests_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Telegram integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesTelegram`.
@@ -10020,6 +12522,34 @@ runtime::object!(
     opt(tag_push_events), opt(pipeline_events), opt(wiki_page_events),
     opt(incident_events), opt(vulnerability_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceTelegramBody {
+        /// A `UpdateProjectServiceTelegramBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceTelegramBody { field: Some(…), ..UpdateProjectServiceTelegramBody::new(…) }`.
+        pub fn new(token: impl Into<String>, room: impl Into<String>) -> Self {
+            Self {
+                hostname: None,
+                token: token.into(),
+                room: room.into(),
+                thread: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Unify Circuit integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesUnifyCircuit`.
@@ -10061,6 +12591,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceUnifyCircuitBody {
+        /// A `UpdateProjectServiceUnifyCircuitBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceUnifyCircuitBody { field: Some(…), ..UpdateProjectServiceUnifyCircuitBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Webex Teams integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesWebexTeams`.
@@ -10102,6 +12655,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceWebexTeamsBody {
+        /// A `UpdateProjectServiceWebexTeamsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceWebexTeamsBody { field: Some(…), ..UpdateProjectServiceWebexTeamsBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Zentao integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesZentao`.
@@ -10122,6 +12698,25 @@ runtime::object!(
     write UpdateProjectServiceZentaoBody { req(url), opt(api_url), req(api_token),
     req(zentao_product_xid), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceZentaoBody {
+        /// A `UpdateProjectServiceZentaoBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceZentaoBody { field: Some(…), ..UpdateProjectServiceZentaoBody::new(…) }`.
+        pub fn new(
+            url: impl Into<String>,
+            api_token: impl Into<String>,
+            zentao_product_xid: impl Into<String>,
+        ) -> Self {
+            Self {
+                url: url.into(),
+                api_url: None,
+                api_token: api_token.into(),
+                zentao_product_xid: zentao_product_xid.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Squash Tm integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesSquashTm`.
@@ -10144,6 +12739,21 @@ runtime::object!(
     write UpdateProjectServiceSquashTmBody { req(url), opt(token), opt(issues_events),
     opt(confidential_issues_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceSquashTmBody {
+        /// A `UpdateProjectServiceSquashTmBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceSquashTmBody { field: Some(…), ..UpdateProjectServiceSquashTmBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                token: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Github integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGithub`.
@@ -10166,6 +12776,21 @@ runtime::object!(
     write UpdateProjectServiceGithubBody { req(token), req(repository_url),
     opt(static_context), opt(pipeline_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceGithubBody {
+        /// A `UpdateProjectServiceGithubBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceGithubBody { field: Some(…), ..UpdateProjectServiceGithubBody::new(…) }`.
+        pub fn new(token: impl Into<String>, repository_url: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                repository_url: repository_url.into(),
+                static_context: None,
+                pipeline_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Git Guardian integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGitGuardian`.
@@ -10181,6 +12806,18 @@ pub struct UpdateProjectServiceGitGuardianBody {
 runtime::object!(
     write UpdateProjectServiceGitGuardianBody { req(token), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceGitGuardianBody {
+        /// A `UpdateProjectServiceGitGuardianBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceGitGuardianBody { field: Some(…), ..UpdateProjectServiceGitGuardianBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Google Cloud Platform Artifact Registry integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry`.
@@ -10202,6 +12839,24 @@ runtime::object!(
     req(artifact_registry_project_id), req(artifact_registry_repositories),
     req(artifact_registry_location), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry {
+        /// A `PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry` of its required fields, the others `None`: set them with struct update syntax, `PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry { field: Some(…), ..PutApiV4ProjectsIdServicesGoogleCloudPlatformArtifactRegistry::new(…) }`.
+        pub fn new(
+            artifact_registry_project_id: impl Into<String>,
+            artifact_registry_repositories: impl Into<String>,
+            artifact_registry_location: impl Into<String>,
+        ) -> Self {
+            Self {
+                artifact_registry_project_id: artifact_registry_project_id.into(),
+                artifact_registry_repositories: artifact_registry_repositories.into(),
+                artifact_registry_location: artifact_registry_location.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Google Cloud Platform Workload Identity Federation integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation`.
@@ -10226,6 +12881,29 @@ runtime::object!(
     req(workload_identity_federation_project_number), req(workload_identity_pool_id),
     req(workload_identity_pool_provider_id), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation {
+        /// A `PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation` of its required fields, the others `None`: set them with struct update syntax, `PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation { field: Some(…), ..PutApiV4ProjectsIdServicesGoogleCloudPlatformWorkloadIdentityFederation::new(…) }`.
+        pub fn new(
+            workload_identity_federation_project_id: impl Into<String>,
+            workload_identity_federation_project_number: impl Into<String>,
+            workload_identity_pool_id: impl Into<String>,
+            workload_identity_pool_provider_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                workload_identity_federation_project_id: workload_identity_federation_project_id
+                    .into(),
+                workload_identity_federation_project_number: workload_identity_federation_project_number
+                    .into(),
+                workload_identity_pool_id: workload_identity_pool_id.into(),
+                workload_identity_pool_provider_id: workload_identity_pool_provider_id
+                    .into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mock Ci integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMockCi`.
@@ -10246,6 +12924,20 @@ runtime::object!(
     write UpdateProjectServiceMockCiBody { opt(enable_ssl_verification),
     req(mock_service_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectServiceMockCiBody {
+        /// A `UpdateProjectServiceMockCiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectServiceMockCiBody { field: Some(…), ..UpdateProjectServiceMockCiBody::new(…) }`.
+        pub fn new(mock_service_url: impl Into<String>) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                mock_service_url: mock_service_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mock Monitoring integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdServicesMockMonitoring`.
@@ -10307,6 +12999,27 @@ runtime::object!(
     req(app_store_private_key), opt(app_store_protected_refs),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationAppleAppStoreBody {
+        /// A `UpdateProjectIntegrationAppleAppStoreBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationAppleAppStoreBody { field: Some(…), ..UpdateProjectIntegrationAppleAppStoreBody::new(…) }`.
+        pub fn new(
+            app_store_issuer_id: impl Into<String>,
+            app_store_key_id: impl Into<String>,
+            app_store_private_key_file_name: impl Into<String>,
+            app_store_private_key: impl Into<String>,
+        ) -> Self {
+            Self {
+                app_store_issuer_id: app_store_issuer_id.into(),
+                app_store_key_id: app_store_key_id.into(),
+                app_store_private_key_file_name: app_store_private_key_file_name.into(),
+                app_store_private_key: app_store_private_key.into(),
+                app_store_protected_refs: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Asana integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsAsana`.
@@ -10327,6 +13040,20 @@ runtime::object!(
     write UpdateProjectIntegrationAsanaBody { req(api_key), opt(restrict_to_branch),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationAsanaBody {
+        /// A `UpdateProjectIntegrationAsanaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationAsanaBody { field: Some(…), ..UpdateProjectIntegrationAsanaBody::new(…) }`.
+        pub fn new(api_key: impl Into<String>) -> Self {
+            Self {
+                api_key: api_key.into(),
+                restrict_to_branch: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Assembla integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsAssembla`.
@@ -10347,6 +13074,20 @@ runtime::object!(
     write UpdateProjectIntegrationAssemblaBody { req(token), opt(subdomain),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationAssemblaBody {
+        /// A `UpdateProjectIntegrationAssemblaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationAssemblaBody { field: Some(…), ..UpdateProjectIntegrationAssemblaBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                subdomain: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Bamboo integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBamboo`.
@@ -10374,6 +13115,28 @@ runtime::object!(
     req(bamboo_url), req(build_key), req(username), req(password), opt(push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationBambooBody {
+        /// A `UpdateProjectIntegrationBambooBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationBambooBody { field: Some(…), ..UpdateProjectIntegrationBambooBody::new(…) }`.
+        pub fn new(
+            bamboo_url: impl Into<String>,
+            build_key: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                bamboo_url: bamboo_url.into(),
+                build_key: build_key.into(),
+                username: username.into(),
+                password: password.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Bugzilla integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBugzilla`.
@@ -10396,6 +13159,25 @@ runtime::object!(
     write UpdateProjectIntegrationBugzillaBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationBugzillaBody {
+        /// A `UpdateProjectIntegrationBugzillaBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationBugzillaBody { field: Some(…), ..UpdateProjectIntegrationBugzillaBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Buildkite integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsBuildkite`.
@@ -10423,6 +13205,23 @@ runtime::object!(
     opt(enable_ssl_verification), opt(push_events), opt(merge_requests_events),
     opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationBuildkiteBody {
+        /// A `UpdateProjectIntegrationBuildkiteBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationBuildkiteBody { field: Some(…), ..UpdateProjectIntegrationBuildkiteBody::new(…) }`.
+        pub fn new(project_url: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                project_url: project_url.into(),
+                token: token.into(),
+                enable_ssl_verification: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Campfire integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsCampfire`.
@@ -10445,6 +13244,21 @@ runtime::object!(
     write UpdateProjectIntegrationCampfireBody { req(token), opt(subdomain), opt(room),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationCampfireBody {
+        /// A `UpdateProjectIntegrationCampfireBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationCampfireBody { field: Some(…), ..UpdateProjectIntegrationCampfireBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                subdomain: None,
+                room: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Confluence integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsConfluence`.
@@ -10461,6 +13275,18 @@ runtime::object!(
     write UpdateProjectIntegrationConfluenceBody { req(confluence_url),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationConfluenceBody {
+        /// A `UpdateProjectIntegrationConfluenceBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationConfluenceBody { field: Some(…), ..UpdateProjectIntegrationConfluenceBody::new(…) }`.
+        pub fn new(confluence_url: impl Into<String>) -> Self {
+            Self {
+                confluence_url: confluence_url.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Custom Issue Tracker integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsCustomIssueTracker`.
@@ -10483,6 +13309,25 @@ runtime::object!(
     write UpdateProjectIntegrationCustomIssueTrackerBody { req(project_url),
     req(issues_url), req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationCustomIssueTrackerBody {
+        /// A `UpdateProjectIntegrationCustomIssueTrackerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationCustomIssueTrackerBody { field: Some(…), ..UpdateProjectIntegrationCustomIssueTrackerBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Datadog integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDatadog`.
@@ -10531,6 +13376,33 @@ runtime::object!(
     opt(tag_push_events), opt(subgroup_events), opt(project_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationDatadogBody {
+        /// A `UpdateProjectIntegrationDatadogBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationDatadogBody { field: Some(…), ..UpdateProjectIntegrationDatadogBody::new(…) }`.
+        pub fn new(api_key: impl Into<String>) -> Self {
+            Self {
+                datadog_site: None,
+                api_url: None,
+                api_key: api_key.into(),
+                datadog_ci_visibility: None,
+                archive_trace_events: None,
+                datadog_service: None,
+                datadog_env: None,
+                datadog_tags: None,
+                pipeline_events: None,
+                build_events: None,
+                push_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                tag_push_events: None,
+                subgroup_events: None,
+                project_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Diffblue Cover integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDiffblueCover`.
@@ -10552,6 +13424,24 @@ runtime::object!(
     req(diffblue_access_token_name), req(diffblue_access_token_secret),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationDiffblueCoverBody {
+        /// A `UpdateProjectIntegrationDiffblueCoverBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationDiffblueCoverBody { field: Some(…), ..UpdateProjectIntegrationDiffblueCoverBody::new(…) }`.
+        pub fn new(
+            diffblue_license_key: impl Into<String>,
+            diffblue_access_token_name: impl Into<String>,
+            diffblue_access_token_secret: impl Into<String>,
+        ) -> Self {
+            Self {
+                diffblue_license_key: diffblue_license_key.into(),
+                diffblue_access_token_name: diffblue_access_token_name.into(),
+                diffblue_access_token_secret: diffblue_access_token_secret.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Discord integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDiscord`.
@@ -10626,6 +13516,43 @@ runtime::object!(
     opt(tag_push_events), opt(pipeline_events), opt(wiki_page_events),
     opt(deployment_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationDiscordBody {
+        /// A `UpdateProjectIntegrationDiscordBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationDiscordBody { field: Some(…), ..UpdateProjectIntegrationDiscordBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Drone Ci integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsDroneCi`.
@@ -10653,6 +13580,23 @@ runtime::object!(
     req(drone_url), req(token), opt(push_events), opt(merge_requests_events),
     opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationDroneCiBody {
+        /// A `UpdateProjectIntegrationDroneCiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationDroneCiBody { field: Some(…), ..UpdateProjectIntegrationDroneCiBody::new(…) }`.
+        pub fn new(drone_url: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                drone_url: drone_url.into(),
+                token: token.into(),
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Emails On Push integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsEmailsOnPush`.
@@ -10680,6 +13624,23 @@ runtime::object!(
     opt(disable_diffs), opt(branches_to_be_notified), req(recipients), opt(push_events),
     opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationEmailsOnPushBody {
+        /// A `UpdateProjectIntegrationEmailsOnPushBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationEmailsOnPushBody { field: Some(…), ..UpdateProjectIntegrationEmailsOnPushBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                send_from_committer_email: None,
+                disable_diffs: None,
+                branches_to_be_notified: None,
+                recipients: recipients.into(),
+                push_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit External Wiki integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsExternalWiki`.
@@ -10696,6 +13657,18 @@ runtime::object!(
     write UpdateProjectIntegrationExternalWikiBody { req(external_wiki_url),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationExternalWikiBody {
+        /// A `UpdateProjectIntegrationExternalWikiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationExternalWikiBody { field: Some(…), ..UpdateProjectIntegrationExternalWikiBody::new(…) }`.
+        pub fn new(external_wiki_url: impl Into<String>) -> Self {
+            Self {
+                external_wiki_url: external_wiki_url.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Gitlab Slack Application integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGitlabSlackApplication`.
@@ -10804,6 +13777,25 @@ runtime::object!(
     req(service_account_key_file_name), req(service_account_key),
     opt(google_play_protected_refs), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationGooglePlayBody {
+        /// A `UpdateProjectIntegrationGooglePlayBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationGooglePlayBody { field: Some(…), ..UpdateProjectIntegrationGooglePlayBody::new(…) }`.
+        pub fn new(
+            package_name: impl Into<String>,
+            service_account_key_file_name: impl Into<String>,
+            service_account_key: impl Into<String>,
+        ) -> Self {
+            Self {
+                package_name: package_name.into(),
+                service_account_key_file_name: service_account_key_file_name.into(),
+                service_account_key: service_account_key.into(),
+                google_play_protected_refs: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Hangouts Chat integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsHangoutsChat`.
@@ -10845,6 +13837,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationHangoutsChatBody {
+        /// A `UpdateProjectIntegrationHangoutsChatBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationHangoutsChatBody { field: Some(…), ..UpdateProjectIntegrationHangoutsChatBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Harbor integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsHarbor`.
@@ -10867,6 +13882,26 @@ runtime::object!(
     write UpdateProjectIntegrationHarborBody { req(url), req(project_name),
     req(username), req(password), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationHarborBody {
+        /// A `UpdateProjectIntegrationHarborBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationHarborBody { field: Some(…), ..UpdateProjectIntegrationHarborBody::new(…) }`.
+        pub fn new(
+            url: impl Into<String>,
+            project_name: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                url: url.into(),
+                project_name: project_name.into(),
+                username: username.into(),
+                password: password.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Irker integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsIrker`.
@@ -10894,6 +13929,23 @@ runtime::object!(
     opt(default_irc_uri), req(recipients), opt(colorize_messages), opt(push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationIrkerBody {
+        /// A `UpdateProjectIntegrationIrkerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationIrkerBody { field: Some(…), ..UpdateProjectIntegrationIrkerBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                server_host: None,
+                server_port: None,
+                default_irc_uri: None,
+                recipients: recipients.into(),
+                colorize_messages: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jenkins integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJenkins`.
@@ -10925,6 +13977,28 @@ runtime::object!(
     req(jenkins_url), req(project_name), opt(username), opt(password), opt(push_events),
     opt(merge_requests_events), opt(tag_push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationJenkinsBody {
+        /// A `UpdateProjectIntegrationJenkinsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationJenkinsBody { field: Some(…), ..UpdateProjectIntegrationJenkinsBody::new(…) }`.
+        pub fn new(
+            jenkins_url: impl Into<String>,
+            project_name: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                jenkins_url: jenkins_url.into(),
+                project_name: project_name.into(),
+                username: None,
+                password: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jira integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJira`.
@@ -10965,6 +14039,29 @@ runtime::object!(
     opt(jira_issue_transition_id), opt(issues_enabled), opt(project_keys),
     opt(commit_events), opt(merge_requests_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationJiraBody {
+        /// A `UpdateProjectIntegrationJiraBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationJiraBody { field: Some(…), ..UpdateProjectIntegrationJiraBody::new(…) }`.
+        pub fn new(url: impl Into<String>, password: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                api_url: None,
+                jira_auth_type: None,
+                username: None,
+                password: password.into(),
+                jira_issue_regex: None,
+                jira_issue_prefix: None,
+                jira_issue_transition_id: None,
+                issues_enabled: None,
+                project_keys: None,
+                commit_events: None,
+                merge_requests_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Jira Cloud App integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsJiraCloudApp`.
@@ -11035,6 +14132,33 @@ runtime::object!(
     opt(pipeline_events), opt(wiki_page_events), opt(incident_events),
     opt(vulnerability_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationMatrixBody {
+        /// A `UpdateProjectIntegrationMatrixBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationMatrixBody { field: Some(…), ..UpdateProjectIntegrationMatrixBody::new(…) }`.
+        pub fn new(token: impl Into<String>, room: impl Into<String>) -> Self {
+            Self {
+                hostname: None,
+                token: token.into(),
+                room: room.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mattermost Slash Commands integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMattermostSlashCommands`.
@@ -11051,6 +14175,18 @@ runtime::object!(
     write UpdateProjectIntegrationMattermostSlashCommandsBody { req(token),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationMattermostSlashCommandsBody {
+        /// A `UpdateProjectIntegrationMattermostSlashCommandsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationMattermostSlashCommandsBody { field: Some(…), ..UpdateProjectIntegrationMattermostSlashCommandsBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Slack Slash Commands integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSlackSlashCommands`.
@@ -11067,6 +14203,18 @@ runtime::object!(
     write UpdateProjectIntegrationSlackSlashCommandsBody { req(token),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationSlackSlashCommandsBody {
+        /// A `UpdateProjectIntegrationSlackSlashCommandsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationSlackSlashCommandsBody { field: Some(…), ..UpdateProjectIntegrationSlackSlashCommandsBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Packagist integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPackagist`.
@@ -11094,6 +14242,23 @@ runtime::object!(
     opt(push_events), opt(merge_requests_events), opt(tag_push_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationPackagistBody {
+        /// A `UpdateProjectIntegrationPackagistBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationPackagistBody { field: Some(…), ..UpdateProjectIntegrationPackagistBody::new(…) }`.
+        pub fn new(username: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                username: username.into(),
+                token: token.into(),
+                server: None,
+                push_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Phorge integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPhorge`.
@@ -11114,6 +14279,23 @@ runtime::object!(
     write UpdateProjectIntegrationPhorgeBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationPhorgeBody {
+        /// A `UpdateProjectIntegrationPhorgeBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationPhorgeBody { field: Some(…), ..UpdateProjectIntegrationPhorgeBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pipelines Email integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPipelinesEmail`.
@@ -11139,6 +14321,22 @@ runtime::object!(
     opt(notify_only_broken_pipelines), opt(notify_only_default_branch),
     opt(branches_to_be_notified), opt(pipeline_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationPipelinesEmailBody {
+        /// A `UpdateProjectIntegrationPipelinesEmailBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationPipelinesEmailBody { field: Some(…), ..UpdateProjectIntegrationPipelinesEmailBody::new(…) }`.
+        pub fn new(recipients: impl Into<String>) -> Self {
+            Self {
+                recipients: recipients.into(),
+                notify_only_broken_pipelines: None,
+                notify_only_default_branch: None,
+                branches_to_be_notified: None,
+                pipeline_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pivotaltracker integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPivotaltracker`.
@@ -11159,6 +14357,20 @@ runtime::object!(
     write UpdateProjectIntegrationPivotaltrackerBody { req(token),
     opt(restrict_to_branch), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationPivotaltrackerBody {
+        /// A `UpdateProjectIntegrationPivotaltrackerBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationPivotaltrackerBody { field: Some(…), ..UpdateProjectIntegrationPivotaltrackerBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                restrict_to_branch: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pumble integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPumble`.
@@ -11200,6 +14412,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationPumbleBody {
+        /// A `UpdateProjectIntegrationPumbleBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationPumbleBody { field: Some(…), ..UpdateProjectIntegrationPumbleBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Pushover integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsPushover`.
@@ -11227,6 +14462,27 @@ runtime::object!(
     opt(device), req(priority), opt(sound), opt(push_events), opt(use_inherited_settings)
     }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationPushoverBody {
+        /// A `UpdateProjectIntegrationPushoverBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationPushoverBody { field: Some(…), ..UpdateProjectIntegrationPushoverBody::new(…) }`.
+        pub fn new(
+            api_key: impl Into<String>,
+            user_key: impl Into<String>,
+            priority: impl Into<String>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+                user_key: user_key.into(),
+                device: None,
+                priority: priority.into(),
+                sound: None,
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Redmine integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsRedmine`.
@@ -11249,6 +14505,25 @@ runtime::object!(
     write UpdateProjectIntegrationRedmineBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationRedmineBody {
+        /// A `UpdateProjectIntegrationRedmineBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationRedmineBody { field: Some(…), ..UpdateProjectIntegrationRedmineBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Ewm integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsEwm`.
@@ -11271,6 +14546,25 @@ runtime::object!(
     write UpdateProjectIntegrationEwmBody { req(project_url), req(issues_url),
     req(new_issue_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationEwmBody {
+        /// A `UpdateProjectIntegrationEwmBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationEwmBody { field: Some(…), ..UpdateProjectIntegrationEwmBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+            new_issue_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                new_issue_url: new_issue_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Youtrack integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsYoutrack`.
@@ -11291,6 +14585,23 @@ runtime::object!(
     write UpdateProjectIntegrationYoutrackBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationYoutrackBody {
+        /// A `UpdateProjectIntegrationYoutrackBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationYoutrackBody { field: Some(…), ..UpdateProjectIntegrationYoutrackBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Clickup integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsClickup`.
@@ -11311,6 +14622,23 @@ runtime::object!(
     write UpdateProjectIntegrationClickupBody { req(project_url), req(issues_url),
     opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationClickupBody {
+        /// A `UpdateProjectIntegrationClickupBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationClickupBody { field: Some(…), ..UpdateProjectIntegrationClickupBody::new(…) }`.
+        pub fn new(
+            project_url: impl Into<String>,
+            issues_url: impl Into<String>,
+        ) -> Self {
+            Self {
+                project_url: project_url.into(),
+                issues_url: issues_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Slack integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSlack`.
@@ -11400,6 +14728,50 @@ runtime::object!(
     opt(deployment_events), opt(incident_events), opt(vulnerability_events),
     opt(alert_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationSlackBody {
+        /// A `UpdateProjectIntegrationSlackBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationSlackBody { field: Some(…), ..UpdateProjectIntegrationSlackBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                username: None,
+                channel: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                labels_to_be_notified: None,
+                labels_to_be_notified_behavior: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                alert_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Microsoft Teams integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMicrosoftTeams`.
@@ -11441,6 +14813,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationMicrosoftTeamsBody {
+        /// A `UpdateProjectIntegrationMicrosoftTeamsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationMicrosoftTeamsBody { field: Some(…), ..UpdateProjectIntegrationMicrosoftTeamsBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mattermost integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMattermost`.
@@ -11528,6 +14923,49 @@ runtime::object!(
     opt(deployment_events), opt(incident_events), opt(vulnerability_events),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationMattermostBody {
+        /// A `UpdateProjectIntegrationMattermostBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationMattermostBody { field: Some(…), ..UpdateProjectIntegrationMattermostBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                username: None,
+                channel: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                labels_to_be_notified: None,
+                labels_to_be_notified_behavior: None,
+                push_channel: None,
+                issue_channel: None,
+                incident_channel: None,
+                alert_channel: None,
+                confidential_issue_channel: None,
+                merge_request_channel: None,
+                note_channel: None,
+                confidential_note_channel: None,
+                tag_push_channel: None,
+                deployment_channel: None,
+                pipeline_channel: None,
+                wiki_page_channel: None,
+                vulnerability_channel: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Teamcity integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsTeamcity`.
@@ -11557,6 +14995,29 @@ runtime::object!(
     req(teamcity_url), req(build_type), req(username), req(password), opt(push_events),
     opt(merge_requests_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationTeamcityBody {
+        /// A `UpdateProjectIntegrationTeamcityBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationTeamcityBody { field: Some(…), ..UpdateProjectIntegrationTeamcityBody::new(…) }`.
+        pub fn new(
+            teamcity_url: impl Into<String>,
+            build_type: impl Into<String>,
+            username: impl Into<String>,
+            password: impl Into<String>,
+        ) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                teamcity_url: teamcity_url.into(),
+                build_type: build_type.into(),
+                username: username.into(),
+                password: password.into(),
+                push_events: None,
+                merge_requests_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Telegram integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsTelegram`.
@@ -11608,6 +15069,34 @@ runtime::object!(
     opt(tag_push_events), opt(pipeline_events), opt(wiki_page_events),
     opt(incident_events), opt(vulnerability_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationTelegramBody {
+        /// A `UpdateProjectIntegrationTelegramBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationTelegramBody { field: Some(…), ..UpdateProjectIntegrationTelegramBody::new(…) }`.
+        pub fn new(token: impl Into<String>, room: impl Into<String>) -> Self {
+            Self {
+                hostname: None,
+                token: token.into(),
+                room: room.into(),
+                thread: None,
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                incident_events: None,
+                vulnerability_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Unify Circuit integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsUnifyCircuit`.
@@ -11649,6 +15138,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationUnifyCircuitBody {
+        /// A `UpdateProjectIntegrationUnifyCircuitBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationUnifyCircuitBody { field: Some(…), ..UpdateProjectIntegrationUnifyCircuitBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Webex Teams integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsWebexTeams`.
@@ -11690,6 +15202,29 @@ runtime::object!(
     opt(note_events), opt(confidential_note_events), opt(tag_push_events),
     opt(pipeline_events), opt(wiki_page_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationWebexTeamsBody {
+        /// A `UpdateProjectIntegrationWebexTeamsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationWebexTeamsBody { field: Some(…), ..UpdateProjectIntegrationWebexTeamsBody::new(…) }`.
+        pub fn new(webhook: impl Into<String>) -> Self {
+            Self {
+                webhook: webhook.into(),
+                notify_only_broken_pipelines: None,
+                branches_to_be_notified: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                tag_push_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Zentao integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsZentao`.
@@ -11710,6 +15245,25 @@ runtime::object!(
     write UpdateProjectIntegrationZentaoBody { req(url), opt(api_url), req(api_token),
     req(zentao_product_xid), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationZentaoBody {
+        /// A `UpdateProjectIntegrationZentaoBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationZentaoBody { field: Some(…), ..UpdateProjectIntegrationZentaoBody::new(…) }`.
+        pub fn new(
+            url: impl Into<String>,
+            api_token: impl Into<String>,
+            zentao_product_xid: impl Into<String>,
+        ) -> Self {
+            Self {
+                url: url.into(),
+                api_url: None,
+                api_token: api_token.into(),
+                zentao_product_xid: zentao_product_xid.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Squash Tm integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsSquashTm`.
@@ -11732,6 +15286,21 @@ runtime::object!(
     write UpdateProjectIntegrationSquashTmBody { req(url), opt(token),
     opt(issues_events), opt(confidential_issues_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationSquashTmBody {
+        /// A `UpdateProjectIntegrationSquashTmBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationSquashTmBody { field: Some(…), ..UpdateProjectIntegrationSquashTmBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                token: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Github integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGithub`.
@@ -11754,6 +15323,21 @@ runtime::object!(
     write UpdateProjectIntegrationGithubBody { req(token), req(repository_url),
     opt(static_context), opt(pipeline_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationGithubBody {
+        /// A `UpdateProjectIntegrationGithubBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationGithubBody { field: Some(…), ..UpdateProjectIntegrationGithubBody::new(…) }`.
+        pub fn new(token: impl Into<String>, repository_url: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                repository_url: repository_url.into(),
+                static_context: None,
+                pipeline_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Git Guardian integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGitGuardian`.
@@ -11770,6 +15354,18 @@ runtime::object!(
     write UpdateProjectIntegrationGitGuardianBody { req(token),
     opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationGitGuardianBody {
+        /// A `UpdateProjectIntegrationGitGuardianBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationGitGuardianBody { field: Some(…), ..UpdateProjectIntegrationGitGuardianBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Google Cloud Platform Artifact Registry integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry`.
@@ -11791,6 +15387,24 @@ runtime::object!(
     req(artifact_registry_project_id), req(artifact_registry_repositories),
     req(artifact_registry_location), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry {
+        /// A `PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry` of its required fields, the others `None`: set them with struct update syntax, `PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry { field: Some(…), ..PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformArtifactRegistry::new(…) }`.
+        pub fn new(
+            artifact_registry_project_id: impl Into<String>,
+            artifact_registry_repositories: impl Into<String>,
+            artifact_registry_location: impl Into<String>,
+        ) -> Self {
+            Self {
+                artifact_registry_project_id: artifact_registry_project_id.into(),
+                artifact_registry_repositories: artifact_registry_repositories.into(),
+                artifact_registry_location: artifact_registry_location.into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Google Cloud Platform Workload Identity Federation integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation`.
@@ -11815,6 +15429,29 @@ runtime::object!(
     req(workload_identity_federation_project_number), req(workload_identity_pool_id),
     req(workload_identity_pool_provider_id), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation {
+        /// A `PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation` of its required fields, the others `None`: set them with struct update syntax, `PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation { field: Some(…), ..PutApiV4ProjectsIdIntegrationsGoogleCloudPlatformWorkloadIdentityFederation::new(…) }`.
+        pub fn new(
+            workload_identity_federation_project_id: impl Into<String>,
+            workload_identity_federation_project_number: impl Into<String>,
+            workload_identity_pool_id: impl Into<String>,
+            workload_identity_pool_provider_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                workload_identity_federation_project_id: workload_identity_federation_project_id
+                    .into(),
+                workload_identity_federation_project_number: workload_identity_federation_project_number
+                    .into(),
+                workload_identity_pool_id: workload_identity_pool_id.into(),
+                workload_identity_pool_provider_id: workload_identity_pool_provider_id
+                    .into(),
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mock Ci integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMockCi`.
@@ -11835,6 +15472,20 @@ runtime::object!(
     write UpdateProjectIntegrationMockCiBody { opt(enable_ssl_verification),
     req(mock_service_url), opt(push_events), opt(use_inherited_settings) }
 );
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl UpdateProjectIntegrationMockCiBody {
+        /// A `UpdateProjectIntegrationMockCiBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectIntegrationMockCiBody { field: Some(…), ..UpdateProjectIntegrationMockCiBody::new(…) }`.
+        pub fn new(mock_service_url: impl Into<String>) -> Self {
+            Self {
+                enable_ssl_verification: None,
+                mock_service_url: mock_service_url.into(),
+                push_events: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
 /// Create/Edit Mock Monitoring integration
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdIntegrationsMockMonitoring`.
@@ -11898,6 +15549,24 @@ runtime::object!(
     write CreateProjectInvitationBody { req(access_level), opt(email), opt(user_id),
     opt(expires_at, lenient), opt(invite_source), opt(member_role_id) }
 );
+#[cfg(feature = "invitations")]
+const _: () = {
+    impl CreateProjectInvitationBody {
+        /// A `CreateProjectInvitationBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectInvitationBody { field: Some(…), ..CreateProjectInvitationBody::new(…) }`.
+        pub fn new(
+            access_level: impl Into<CreateGroupInvitationBodyAccessLevel>,
+        ) -> Self {
+            Self {
+                access_level: access_level.into(),
+                email: None,
+                user_id: None,
+                expires_at: None,
+                invite_source: None,
+                member_role_id: None,
+            }
+        }
+    }
+};
 /// Updates a group or project invitation.
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdInvitationsEmail`.
@@ -11940,7 +15609,7 @@ pub struct ApiEntitiesRelatedIssue {
     pub r#type: Option<String>,
     pub assignee: Option<ApiEntitiesUserBasic>,
     pub user_notes_count: Option<i64>,
-    pub merge_requests_count: Option<::serde_json::Value>,
+    pub merge_requests_count: Option<i64>,
     pub upvotes: Option<i64>,
     pub downvotes: Option<i64>,
     pub due_date: Option<::chrono::NaiveDate>,
@@ -11966,7 +15635,7 @@ pub struct ApiEntitiesRelatedIssue {
     pub epic_iid: Option<i64>,
     pub epic: Option<EpicBaseEntity>,
     pub iteration: Option<ApiEntitiesIteration>,
-    pub health_status: Option<::serde_json::Value>,
+    pub health_status: Option<String>,
     pub issue_link_id: Option<::serde_json::Value>,
     pub link_type: Option<String>,
     pub link_created_at: Option<::serde_json::Value>,
@@ -12025,7 +15694,7 @@ runtime::object!(
 pub struct ApiEntitiesIteration {
     pub id: Option<i64>,
     pub iid: Option<i64>,
-    pub sequence: Option<::serde_json::Value>,
+    pub sequence: Option<i64>,
     pub group_id: Option<i64>,
     pub title: Option<String>,
     pub description: Option<String>,
@@ -12060,6 +15729,22 @@ runtime::object!(
     write CreateProjectIssueLinkBody { req(target_project_id), req(target_issue_iid),
     opt(link_type) }
 );
+#[cfg(feature = "issue_links")]
+const _: () = {
+    impl CreateProjectIssueLinkBody {
+        /// A `CreateProjectIssueLinkBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectIssueLinkBody { field: Some(…), ..CreateProjectIssueLinkBody::new(…) }`.
+        pub fn new(
+            target_project_id: impl Into<String>,
+            target_issue_iid: impl Into<String>,
+        ) -> Self {
+            Self {
+                target_project_id: target_project_id.into(),
+                target_issue_iid: target_issue_iid.into(),
+                link_type: None,
+            }
+        }
+    }
+};
 /// The type of the relation (“relates_to”, “blocks”, “is_blocked_by”),defaults to “relates_to”)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdIssuesIssueIidLinks/properties/link_type`.
@@ -12119,7 +15804,7 @@ pub struct ApiEntitiesIssueBasic {
     pub r#type: Option<String>,
     pub assignee: Option<ApiEntitiesUserBasic>,
     pub user_notes_count: Option<i64>,
-    pub merge_requests_count: Option<::serde_json::Value>,
+    pub merge_requests_count: Option<i64>,
     pub upvotes: Option<i64>,
     pub downvotes: Option<i64>,
     pub due_date: Option<::chrono::NaiveDate>,
@@ -12201,6 +15886,20 @@ runtime::object!(
     write CreateProjectCiLintBody { req(content), opt(dry_run), opt(include_jobs),
     opt(r#ref = "ref") }
 );
+#[cfg(feature = "ci_lint")]
+const _: () = {
+    impl CreateProjectCiLintBody {
+        /// A `CreateProjectCiLintBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectCiLintBody { field: Some(…), ..CreateProjectCiLintBody::new(…) }`.
+        pub fn new(content: impl Into<String>) -> Self {
+            Self {
+                content: content.into(),
+                dry_run: None,
+                include_jobs: None,
+                r#ref: None,
+            }
+        }
+    }
+};
 /// Upload a file
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdUploads`.
@@ -12240,37 +15939,17 @@ pub struct AuthorizeProjectPackageMavenBody {
 }
 #[cfg(feature = "maven_packages")]
 runtime::object!(write AuthorizeProjectPackageMavenBody { req(path) });
-/// An access level allowed to approve deployments to a protected environment.
+/// Sidekiq job statistics.
 ///
-/// Schema `#/components/schemas/ProtectedEnvironmentApprovalRule`.
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+/// Schema `#/components/schemas/SidekiqJobStatsResponse`.
+#[cfg(feature = "sidekiq_metrics")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProtectedEnvironmentApprovalRule {
-    /// The ID of the approval rule.
-    pub id: Option<i64>,
-    /// The ID of the user allowed to approve.
-    pub user_id: Option<i64>,
-    /// The ID of the group allowed to approve.
-    pub group_id: Option<i64>,
-    /// The access level: 30 (Developer), 40 (Maintainer) or 60 (Admin).
-    pub access_level: Option<i64>,
-    /// A description of the access level.
-    pub access_level_description: Option<String>,
-    /// The number of approvals required from this entity.
-    pub required_approvals: Option<i64>,
-    /// 0: direct group membership only (default); 1: all inherited groups.
-    pub group_inheritance_type: Option<i64>,
+pub struct SidekiqJobStatsResponse {
+    /// Job statistics.
+    pub jobs: Option<SidekiqJobStats>,
 }
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
-runtime::object!(
-    read ProtectedEnvironmentApprovalRule { opt(id), opt(user_id), opt(group_id),
-    opt(access_level), opt(access_level_description), opt(required_approvals),
-    opt(group_inheritance_type) }
-);
+#[cfg(feature = "sidekiq_metrics")]
+runtime::object!(read SidekiqJobStatsResponse { opt(jobs) });
 /// Adds a member to a group or project.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMembers`.
@@ -12295,6 +15974,21 @@ runtime::object!(
     write CreateProjectMemberBody { req(access_level), opt(user_id), opt(username),
     opt(expires_at, lenient), opt(invite_source) }
 );
+#[cfg(feature = "members")]
+const _: () = {
+    impl CreateProjectMemberBody {
+        /// A `CreateProjectMemberBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectMemberBody { field: Some(…), ..CreateProjectMemberBody::new(…) }`.
+        pub fn new(access_level: impl Into<i64>) -> Self {
+            Self {
+                access_level: access_level.into(),
+                user_id: None,
+                username: None,
+                expires_at: None,
+                invite_source: None,
+            }
+        }
+    }
+};
 /// Updates a member of a group or project.
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMembersUserId`.
@@ -12313,6 +16007,19 @@ runtime::object!(
     write UpdateProjectMemberBody { req(access_level), opt(expires_at, lenient),
     opt(member_role_id) }
 );
+#[cfg(feature = "members")]
+const _: () = {
+    impl UpdateProjectMemberBody {
+        /// A `UpdateProjectMemberBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectMemberBody { field: Some(…), ..UpdateProjectMemberBody::new(…) }`.
+        pub fn new(access_level: impl Into<i64>) -> Self {
+            Self {
+                access_level: access_level.into(),
+                expires_at: None,
+                member_role_id: None,
+            }
+        }
+    }
+};
 /// API_Entities_MergeRequestApprovals model
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestApprovals`.
@@ -12544,6 +16251,38 @@ runtime::object!(
     opt(allow_collaboration), opt(allow_maintainer_to_push), opt(squash),
     opt(merge_after), opt(approvals_before_merge) }
 );
+#[cfg(feature = "merge_requests")]
+const _: () = {
+    impl CreateProjectMergeRequestBody {
+        /// A `CreateProjectMergeRequestBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectMergeRequestBody { field: Some(…), ..CreateProjectMergeRequestBody::new(…) }`.
+        pub fn new(
+            title: impl Into<String>,
+            source_branch: impl Into<String>,
+            target_branch: impl Into<String>,
+        ) -> Self {
+            Self {
+                title: title.into(),
+                source_branch: source_branch.into(),
+                target_branch: target_branch.into(),
+                target_project_id: None,
+                assignee_id: None,
+                assignee_ids: None,
+                reviewer_ids: None,
+                description: None,
+                labels: None,
+                add_labels: None,
+                remove_labels: None,
+                milestone_id: None,
+                remove_source_branch: None,
+                allow_collaboration: None,
+                allow_maintainer_to_push: None,
+                squash: None,
+                merge_after: None,
+                approvals_before_merge: None,
+            }
+        }
+    }
+};
 /// API_Entities_MergeRequest model
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequest`.
@@ -12932,7 +16671,7 @@ pub struct ApiEntitiesMergeRequestDiff {
     pub base_commit_sha: Option<::serde_json::Value>,
     pub start_commit_sha: Option<::serde_json::Value>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub merge_request_id: Option<::serde_json::Value>,
+    pub merge_request_id: Option<i64>,
     pub state: Option<String>,
     pub real_size: Option<::serde_json::Value>,
     pub patch_id_sha: Option<::serde_json::Value>,
@@ -12954,7 +16693,7 @@ pub struct ApiEntitiesMergeRequestDiffFull {
     pub base_commit_sha: Option<::serde_json::Value>,
     pub start_commit_sha: Option<::serde_json::Value>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    pub merge_request_id: Option<::serde_json::Value>,
+    pub merge_request_id: Option<i64>,
     pub state: Option<String>,
     pub real_size: Option<::serde_json::Value>,
     pub patch_id_sha: Option<::serde_json::Value>,
@@ -12986,35 +16725,17 @@ runtime::object!(
     write PutApiV4ProjectsIdPackagesMlModelsModelVersionIdFilesPathFileNameAuthorize {
     opt(path), opt(status) }
 );
-/// An access level allowed to deploy to a protected environment.
+/// Sidekiq process metrics.
 ///
-/// Schema `#/components/schemas/ProtectedEnvironmentDeployAccessLevel`.
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+/// Schema `#/components/schemas/SidekiqProcessMetrics`.
+#[cfg(feature = "sidekiq_metrics")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProtectedEnvironmentDeployAccessLevel {
-    /// The ID of the deploy access level.
-    pub id: Option<i64>,
-    /// The access level: 30 (Developer), 40 (Maintainer) or 60 (Admin).
-    pub access_level: Option<i64>,
-    /// A description of the access level.
-    pub access_level_description: Option<String>,
-    /// The ID of the user allowed to deploy.
-    pub user_id: Option<i64>,
-    /// The ID of the group allowed to deploy.
-    pub group_id: Option<i64>,
-    /// 0: direct group membership only (default); 1: all inherited groups.
-    pub group_inheritance_type: Option<i64>,
+pub struct SidekiqProcessMetrics {
+    /// The Sidekiq processes.
+    pub processes: Option<Vec<SidekiqProcess>>,
 }
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
-runtime::object!(
-    read ProtectedEnvironmentDeployAccessLevel { opt(id), opt(access_level),
-    opt(access_level_description), opt(user_id), opt(group_id),
-    opt(group_inheritance_type) }
-);
+#[cfg(feature = "sidekiq_metrics")]
+runtime::object!(read SidekiqProcessMetrics { opt(processes) });
 /// Create or Update the given tag for the given NPM package and version
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNpmPackage*packageNameDistTagsTag`.
@@ -13177,6 +16898,22 @@ runtime::object!(
     both CreateProjectPageDomainBody { req(domain), opt(certificate), opt(key),
     opt(auto_ssl_enabled), opt(user_provided_certificate), opt(user_provided_key) }
 );
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateProjectPageDomainBody {
+        /// A `CreateProjectPageDomainBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectPageDomainBody { field: Some(…), ..CreateProjectPageDomainBody::new(…) }`.
+        pub fn new(domain: impl Into<String>) -> Self {
+            Self {
+                domain: domain.into(),
+                certificate: None,
+                key: None,
+                auto_ssl_enabled: None,
+                user_provided_certificate: None,
+                user_provided_key: None,
+            }
+        }
+    }
+};
 /// Updates a pages domain
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPagesDomainsDomain`.
@@ -13262,6 +16999,29 @@ runtime::object!(
     opt(environment_scope), opt(namespace_per_environment), opt(management_project_id),
     opt(managed), req(platform_kubernetes_attributes) }
 );
+#[cfg(feature = "clusters")]
+const _: () = {
+    impl CreateProjectClusterUserBody {
+        /// A `CreateProjectClusterUserBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectClusterUserBody { field: Some(…), ..CreateProjectClusterUserBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            platform_kubernetes_attributes: impl Into<
+                CreateProjectClusterUserBodyPlatformKubernetesAttributes,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                enabled: None,
+                domain: None,
+                environment_scope: None,
+                namespace_per_environment: None,
+                management_project_id: None,
+                managed: None,
+                platform_kubernetes_attributes: platform_kubernetes_attributes.into(),
+            }
+        }
+    }
+};
 /// Platform Kubernetes data
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdClustersUser/properties/platform_kubernetes_attributes`.
@@ -13288,6 +17048,21 @@ runtime::object!(
     write CreateProjectClusterUserBodyPlatformKubernetesAttributes { req(api_url),
     req(token), opt(ca_cert), opt(namespace), opt(authorization_type) }
 );
+#[cfg(feature = "clusters")]
+const _: () = {
+    impl CreateProjectClusterUserBodyPlatformKubernetesAttributes {
+        /// A `CreateProjectClusterUserBodyPlatformKubernetesAttributes` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectClusterUserBodyPlatformKubernetesAttributes { field: Some(…), ..CreateProjectClusterUserBodyPlatformKubernetesAttributes::new(…) }`.
+        pub fn new(api_url: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                api_url: api_url.into(),
+                token: token.into(),
+                ca_cert: None,
+                namespace: None,
+                authorization_type: None,
+            }
+        }
+    }
+};
 /// Edit project cluster
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdClustersClusterId`.
@@ -13385,27 +17160,39 @@ runtime::object!(
 /// Schema `#/components/schemas/postApiV4ProjectsIdRegistryProtectionRepositoryRules`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateProjectRegistryProtectionRepositoryRuleBody {
+pub struct CreateProjectRegistryProtectionRuleBody {
     /// Container repository path pattern protected by the protection rule.
     ///             For example `flight/flight-*`. Wildcard character `*` allowed.
     pub repository_path_pattern: String,
     /// Minimum GitLab access level to allow to push container images to the container registry.
     ///             For example maintainer, owner or admin.
     pub minimum_access_level_for_push: Option<
-        CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush,
+        CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
     >,
     /// Minimum GitLab access level to allow to delete container images in the container registry.
     ///             For example maintainer, owner or admin.
     pub minimum_access_level_for_delete: Option<
-        CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete,
+        CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete,
     >,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    write CreateProjectRegistryProtectionRepositoryRuleBody {
-    req(repository_path_pattern), opt(minimum_access_level_for_push),
-    opt(minimum_access_level_for_delete) }
+    write CreateProjectRegistryProtectionRuleBody { req(repository_path_pattern),
+    opt(minimum_access_level_for_push), opt(minimum_access_level_for_delete) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectRegistryProtectionRuleBody {
+        /// A `CreateProjectRegistryProtectionRuleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectRegistryProtectionRuleBody { field: Some(…), ..CreateProjectRegistryProtectionRuleBody::new(…) }`.
+        pub fn new(repository_path_pattern: impl Into<String>) -> Self {
+            Self {
+                repository_path_pattern: repository_path_pattern.into(),
+                minimum_access_level_for_push: None,
+                minimum_access_level_for_delete: None,
+            }
+        }
+    }
+};
 /// Minimum GitLab access level to allow to push container images to the container registry.
 ///             For example maintainer, owner or admin.
 ///
@@ -13415,7 +17202,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
+pub enum CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -13427,8 +17214,8 @@ pub enum CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForP
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
-    Maintainer = "maintainer", Owner = "owner", Admin = "admin" }
+    CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush { Maintainer =
+    "maintainer", Owner = "owner", Admin = "admin" }
 );
 /// Minimum GitLab access level to allow to delete container images in the container registry.
 ///             For example maintainer, owner or admin.
@@ -13439,7 +17226,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
+pub enum CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -13451,34 +17238,33 @@ pub enum CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForD
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    CreateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
-    Maintainer = "maintainer", Owner = "owner", Admin = "admin" }
+    CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete { Maintainer =
+    "maintainer", Owner = "owner", Admin = "admin" }
 );
 /// Update a container protection rule for a project
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateProjectRegistryProtectionRepositoryRuleBody {
+pub struct UpdateProjectRegistryProtectionRuleBody {
     /// Container repository path pattern protected by the protection rule.
     ///               For example `flight/flight-*`. Wildcard character `*` allowed.
     pub repository_path_pattern: Option<String>,
     /// Minimum GitLab access level to allow to push container images to the container registry.
     ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
     pub minimum_access_level_for_push: Option<
-        UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush,
+        UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
     >,
     /// Minimum GitLab access level to allow to delete container images in the container registry.
     ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
     pub minimum_access_level_for_delete: Option<
-        UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete,
+        UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete,
     >,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    write UpdateProjectRegistryProtectionRepositoryRuleBody {
-    opt(repository_path_pattern), opt(minimum_access_level_for_push),
-    opt(minimum_access_level_for_delete) }
+    write UpdateProjectRegistryProtectionRuleBody { opt(repository_path_pattern),
+    opt(minimum_access_level_for_push), opt(minimum_access_level_for_delete) }
 );
 /// Minimum GitLab access level to allow to push container images to the container registry.
 ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
@@ -13489,7 +17275,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
+pub enum UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -13503,8 +17289,8 @@ pub enum UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForP
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForPush {
-    Maintainer = "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
+    UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush { Maintainer =
+    "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
 );
 /// Minimum GitLab access level to allow to delete container images in the container registry.
 ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
@@ -13515,7 +17301,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
+pub enum UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete {
     /// `maintainer`
     Maintainer,
     /// `owner`
@@ -13529,8 +17315,8 @@ pub enum UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForD
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    UpdateProjectRegistryProtectionRepositoryRuleBodyMinimumAccessLevelForDelete {
-    Maintainer = "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
+    UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete { Maintainer =
+    "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
 );
 /// Create a Debian Distribution
 ///
@@ -13563,6 +17349,25 @@ runtime::object!(
     opt(label), opt(version), opt(description), opt(valid_time_duration_seconds),
     opt(components), opt(architectures) }
 );
+#[cfg(feature = "debian_distribution")]
+const _: () = {
+    impl CreateProjectDebianDistributionBody {
+        /// A `CreateProjectDebianDistributionBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectDebianDistributionBody { field: Some(…), ..CreateProjectDebianDistributionBody::new(…) }`.
+        pub fn new(codename: impl Into<String>) -> Self {
+            Self {
+                codename: codename.into(),
+                suite: None,
+                origin: None,
+                label: None,
+                version: None,
+                description: None,
+                valid_time_duration_seconds: None,
+                components: None,
+                architectures: None,
+            }
+        }
+    }
+};
 /// Update a Debian Distribution
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdDebianDistributionsCodename`.
@@ -13642,7 +17447,7 @@ pub struct ApiEntitiesNote {
     pub resolvable: Option<::serde_json::Value>,
     pub resolved: Option<bool>,
     pub resolved_by: Option<ApiEntitiesUserBasic>,
-    pub resolved_at: Option<::serde_json::Value>,
+    pub resolved_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub confidential: Option<bool>,
     pub internal: Option<bool>,
     pub imported: Option<bool>,
@@ -13655,7 +17460,7 @@ runtime::object!(
     read ApiEntitiesNote { opt(id), opt(r#type = "type"), opt(body), opt(attachment),
     opt(author), opt(created_at, lenient), opt(updated_at, lenient), opt(system),
     opt(noteable_id), opt(noteable_type), opt(project_id), opt(commit_id), opt(position),
-    opt(resolvable), opt(resolved), opt(resolved_by), opt(resolved_at),
+    opt(resolvable), opt(resolved), opt(resolved_by), opt(resolved_at, lenient),
     opt(confidential), opt(internal), opt(imported), opt(imported_from),
     opt(noteable_iid), opt(commands_changes) }
 );
@@ -14051,6 +17856,42 @@ runtime::object!(
     opt(custom_webhook_template), opt(branch_filter_strategy), opt(vulnerability_events),
     opt(url_variables), opt(custom_headers) }
 );
+#[cfg(feature = "project_hooks")]
+const _: () = {
+    impl CreateProjectHookBody {
+        /// A `CreateProjectHookBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectHookBody { field: Some(…), ..CreateProjectHookBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                name: None,
+                description: None,
+                push_events: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                job_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                feature_flag_events: None,
+                releases_events: None,
+                emoji_events: None,
+                resource_access_token_events: None,
+                enable_ssl_verification: None,
+                token: None,
+                push_events_branch_filter: None,
+                custom_webhook_template: None,
+                branch_filter_strategy: None,
+                vulnerability_events: None,
+                url_variables: None,
+                custom_headers: None,
+            }
+        }
+    }
+};
 /// API_Entities_ProjectImportStatus model
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectImportStatus`.
@@ -14385,6 +18226,26 @@ runtime::object!(
     write CreateProjectSnippetBody { req(title), opt(description), req(visibility),
     opt(files), opt(content), req(file_name) }
 );
+#[cfg(feature = "project_snippets")]
+const _: () = {
+    impl CreateProjectSnippetBody {
+        /// A `CreateProjectSnippetBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectSnippetBody { field: Some(…), ..CreateProjectSnippetBody::new(…) }`.
+        pub fn new(
+            title: impl Into<String>,
+            visibility: impl Into<CreateProjectSnippetBodyVisibility>,
+            file_name: impl Into<String>,
+        ) -> Self {
+            Self {
+                title: title.into(),
+                description: None,
+                visibility: visibility.into(),
+                files: None,
+                content: None,
+                file_name: file_name.into(),
+            }
+        }
+    }
+};
 /// The visibility of the snippet
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippets/properties/visibility`.
@@ -14463,6 +18324,20 @@ runtime::object!(
     write UpdateProjectSnippetBodyFilesItem { req(action), opt(content), opt(file_path),
     opt(previous_path) }
 );
+#[cfg(any(feature = "project_snippets", feature = "snippets"))]
+const _: () = {
+    impl UpdateProjectSnippetBodyFilesItem {
+        /// A `UpdateProjectSnippetBodyFilesItem` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectSnippetBodyFilesItem { field: Some(…), ..UpdateProjectSnippetBodyFilesItem::new(…) }`.
+        pub fn new(action: impl Into<UpdateProjectSnippetBodyFilesItemAction>) -> Self {
+            Self {
+                action: action.into(),
+                content: None,
+                file_path: None,
+                previous_path: None,
+            }
+        }
+    }
+};
 /// The type of action to perform on the file, must be one of: create, update, delete, move
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdSnippetsSnippetId/properties/files/items/properties/action`.
@@ -15609,6 +19484,99 @@ runtime::object!(
     opt(group_with_project_templates_id), opt(namespace_id), opt(import_url),
     opt(template_name), opt(template_project_id) }
 );
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateProjectUserBody {
+        /// A `CreateProjectUserBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectUserBody { field: Some(…), ..CreateProjectUserBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                path: None,
+                default_branch: None,
+                description: None,
+                build_git_strategy: None,
+                build_timeout: None,
+                auto_cancel_pending_pipelines: None,
+                ci_config_path: None,
+                service_desk_enabled: None,
+                issues_enabled: None,
+                merge_requests_enabled: None,
+                wiki_enabled: None,
+                jobs_enabled: None,
+                snippets_enabled: None,
+                issues_access_level: None,
+                repository_access_level: None,
+                merge_requests_access_level: None,
+                forking_access_level: None,
+                wiki_access_level: None,
+                builds_access_level: None,
+                snippets_access_level: None,
+                pages_access_level: None,
+                analytics_access_level: None,
+                container_registry_access_level: None,
+                security_and_compliance_access_level: None,
+                releases_access_level: None,
+                environments_access_level: None,
+                feature_flags_access_level: None,
+                infrastructure_access_level: None,
+                monitor_access_level: None,
+                model_experiments_access_level: None,
+                model_registry_access_level: None,
+                emails_disabled: None,
+                emails_enabled: None,
+                show_default_award_emojis: None,
+                show_diff_preview_in_email: None,
+                warn_about_potentially_unwanted_characters: None,
+                enforce_auth_checks_on_uploads: None,
+                shared_runners_enabled: None,
+                group_runners_enabled: None,
+                resolve_outdated_diff_discussions: None,
+                remove_source_branch_after_merge: None,
+                container_registry_enabled: None,
+                container_expiration_policy_attributes: None,
+                lfs_enabled: None,
+                visibility: None,
+                public_builds: None,
+                public_jobs: None,
+                request_access_enabled: None,
+                only_allow_merge_if_pipeline_succeeds: None,
+                allow_merge_on_skipped_pipeline: None,
+                only_allow_merge_if_all_discussions_are_resolved: None,
+                tag_list: None,
+                topics: None,
+                avatar: None,
+                printing_merge_request_link_enabled: None,
+                merge_method: None,
+                suggestion_commit_message: None,
+                merge_commit_template: None,
+                squash_commit_template: None,
+                issue_branch_template: None,
+                auto_devops_enabled: None,
+                auto_devops_deploy_strategy: None,
+                autoclose_referenced_issues: None,
+                repository_storage: None,
+                packages_enabled: None,
+                squash_option: None,
+                mr_default_target_self: None,
+                only_allow_merge_if_all_status_checks_passed: None,
+                approvals_before_merge: None,
+                mirror: None,
+                mirror_trigger_builds: None,
+                external_authorization_classification_label: None,
+                requirements_access_level: None,
+                prevent_merge_without_jira_issue: None,
+                repository_object_format: None,
+                initialize_with_readme: None,
+                use_custom_template: None,
+                group_with_project_templates_id: None,
+                namespace_id: None,
+                import_url: None,
+                template_name: None,
+                template_project_id: None,
+            }
+        }
+    }
+};
 /// API_Entities_ProjectWithAccess model
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectWithAccess`.
@@ -15733,8 +19701,8 @@ pub struct ApiEntitiesProjectWithAccess {
     pub mirror: Option<bool>,
     pub mirror_user_id: Option<::serde_json::Value>,
     pub mirror_trigger_builds: Option<bool>,
-    pub only_mirror_protected_branches: Option<::serde_json::Value>,
-    pub mirror_overwrites_diverged_branches: Option<::serde_json::Value>,
+    pub only_mirror_protected_branches: Option<bool>,
+    pub mirror_overwrites_diverged_branches: Option<bool>,
     pub external_authorization_classification_label: Option<String>,
     pub marked_for_deletion_at: Option<::serde_json::Value>,
     pub marked_for_deletion_on: Option<::serde_json::Value>,
@@ -16216,6 +20184,23 @@ runtime::object!(
     write ShareProjectBody { req(group_id), req(group_access), opt(expires_at),
     opt(member_role_id) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl ShareProjectBody {
+        /// A `ShareProjectBody` of its required fields, the others `None`: set them with struct update syntax, `ShareProjectBody { field: Some(…), ..ShareProjectBody::new(…) }`.
+        pub fn new(
+            group_id: impl Into<i64>,
+            group_access: impl Into<ShareGroupBodyGroupAccess>,
+        ) -> Self {
+            Self {
+                group_id: group_id.into(),
+                group_access: group_access.into(),
+                expires_at: None,
+                member_role_id: None,
+            }
+        }
+    }
+};
 /// API_Entities_ProjectGroupLink model
 ///
 /// Schema `#/components/schemas/API_Entities_ProjectGroupLink`.
@@ -16389,6 +20374,25 @@ runtime::object!(
     opt(allowed_to_push), opt(allowed_to_merge), opt(allowed_to_unprotect),
     opt(code_owner_approval_required) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectProtectedBranchBody {
+        /// A `CreateProjectProtectedBranchBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectProtectedBranchBody { field: Some(…), ..CreateProjectProtectedBranchBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                push_access_level: None,
+                merge_access_level: None,
+                allow_force_push: None,
+                unprotect_access_level: None,
+                allowed_to_push: None,
+                allowed_to_merge: None,
+                allowed_to_unprotect: None,
+                code_owner_approval_required: None,
+            }
+        }
+    }
+};
 /// Access levels allowed to push (defaults: `40`, maintainer access level)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/push_access_level`.
@@ -16615,6 +20619,19 @@ runtime::object!(
     write CreateProjectProtectedTagBody { req(name), opt(create_access_level),
     opt(allowed_to_create) }
 );
+#[cfg(feature = "protected_tags")]
+const _: () = {
+    impl CreateProjectProtectedTagBody {
+        /// A `CreateProjectProtectedTagBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectProtectedTagBody { field: Some(…), ..CreateProjectProtectedTagBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                create_access_level: None,
+                allowed_to_create: None,
+            }
+        }
+    }
+};
 /// Access levels allowed to create (defaults: `40`, maintainer access level)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags/properties/create_access_level`.
@@ -16682,6 +20699,32 @@ runtime::object!(
     opt(author_email), opt(description), opt(description_content_type), opt(summary),
     opt(keywords) }
 );
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateProjectPackagePypiBody {
+        /// A `CreateProjectPackagePypiBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectPackagePypiBody { field: Some(…), ..CreateProjectPackagePypiBody::new(…) }`.
+        pub fn new(
+            content: impl Into<Vec<u8>>,
+            name: impl Into<String>,
+            version: impl Into<String>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                name: name.into(),
+                version: version.into(),
+                requires_python: None,
+                md5_digest: None,
+                sha256_digest: None,
+                metadata_version: None,
+                author_email: None,
+                description: None,
+                description_content_type: None,
+                summary: None,
+                keywords: None,
+            }
+        }
+    }
+};
 /// Create a release
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases`.
@@ -16714,6 +20757,26 @@ runtime::object!(
     opt(description), opt(r#ref = "ref"), opt(assets), opt(milestones),
     opt(milestone_ids), opt(released_at, lenient), opt(legacy_catalog_publish) }
 );
+#[cfg(feature = "releases")]
+const _: () = {
+    impl CreateProjectReleaseBody {
+        /// A `CreateProjectReleaseBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectReleaseBody { field: Some(…), ..CreateProjectReleaseBody::new(…) }`.
+        pub fn new(tag_name: impl Into<String>) -> Self {
+            Self {
+                tag_name: tag_name.into(),
+                tag_message: None,
+                name: None,
+                description: None,
+                r#ref: None,
+                assets: None,
+                milestones: None,
+                milestone_ids: None,
+                released_at: None,
+                legacy_catalog_publish: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleases/properties/assets`.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16742,6 +20805,21 @@ runtime::object!(
     write CreateProjectReleaseBodyAssetsLinksItem { req(name), req(url),
     opt(direct_asset_path), opt(filepath), opt(link_type) }
 );
+#[cfg(feature = "releases")]
+const _: () = {
+    impl CreateProjectReleaseBodyAssetsLinksItem {
+        /// A `CreateProjectReleaseBodyAssetsLinksItem` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectReleaseBodyAssetsLinksItem { field: Some(…), ..CreateProjectReleaseBodyAssetsLinksItem::new(…) }`.
+        pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                url: url.into(),
+                direct_asset_path: None,
+                filepath: None,
+                link_type: None,
+            }
+        }
+    }
+};
 /// Update a release
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdReleasesTagName`.
@@ -16788,6 +20866,21 @@ runtime::object!(
     write CreateProjectReleaseAssetLinkBody { req(name), req(url),
     opt(direct_asset_path), opt(filepath), opt(link_type) }
 );
+#[cfg(feature = "release_links")]
+const _: () = {
+    impl CreateProjectReleaseAssetLinkBody {
+        /// A `CreateProjectReleaseAssetLinkBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectReleaseAssetLinkBody { field: Some(…), ..CreateProjectReleaseAssetLinkBody::new(…) }`.
+        pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                url: url.into(),
+                direct_asset_path: None,
+                filepath: None,
+                link_type: None,
+            }
+        }
+    }
+};
 /// The type of the link: `other`, `runbook`, `image`, or `package`. Defaults to `other`
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdReleasesTagNameAssetsLinks/properties/link_type`.
@@ -16888,6 +20981,22 @@ runtime::object!(
     write CreateProjectRemoteMirrorBody { req(url), opt(enabled), opt(auth_method),
     opt(keep_divergent_refs), opt(only_protected_branches), opt(mirror_branch_regex) }
 );
+#[cfg(feature = "remote_mirrors")]
+const _: () = {
+    impl CreateProjectRemoteMirrorBody {
+        /// A `CreateProjectRemoteMirrorBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectRemoteMirrorBody { field: Some(…), ..CreateProjectRemoteMirrorBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                enabled: None,
+                auth_method: None,
+                keep_divergent_refs: None,
+                only_protected_branches: None,
+                mirror_branch_regex: None,
+            }
+        }
+    }
+};
 /// Determines the mirror authentication method
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRemoteMirrors/properties/auth_method`.
@@ -16998,7 +21107,7 @@ runtime::object!(read ApiEntitiesChangelog { opt(notes) });
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryChangelog`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateProjectRepositoryChangelogBody {
+pub struct CreateProjectChangelogBody {
     /// The version of the release, using the semantic versioning format
     pub version: String,
     /// The first commit in the range of commits to use for the changelog
@@ -17024,10 +21133,28 @@ pub struct CreateProjectRepositoryChangelogBody {
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    write CreateProjectRepositoryChangelogBody { req(version), opt(from), opt(to),
-    opt(date, lenient), opt(trailer), opt(branch), opt(config_file), opt(file),
-    opt(message) }
+    write CreateProjectChangelogBody { req(version), opt(from), opt(to), opt(date,
+    lenient), opt(trailer), opt(branch), opt(config_file), opt(file), opt(message) }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl CreateProjectChangelogBody {
+        /// A `CreateProjectChangelogBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectChangelogBody { field: Some(…), ..CreateProjectChangelogBody::new(…) }`.
+        pub fn new(version: impl Into<String>) -> Self {
+            Self {
+                version: version.into(),
+                from: None,
+                to: None,
+                date: None,
+                trailer: None,
+                branch: None,
+                config_file: None,
+                file: None,
+                message: None,
+            }
+        }
+    }
+};
 /// Rotate a resource access token
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokensSelfRotate`.
@@ -17065,6 +21192,25 @@ runtime::object!(
     write CreateProjectAccessTokenBody { req(name), req(scopes), req(expires_at),
     opt(description), opt(access_level) }
 );
+#[cfg(feature = "project_access_tokens")]
+const _: () = {
+    impl CreateProjectAccessTokenBody {
+        /// A `CreateProjectAccessTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectAccessTokenBody { field: Some(…), ..CreateProjectAccessTokenBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            scopes: impl Into<Vec<CreateGroupAccessTokenBodyScopesItem>>,
+            expires_at: impl Into<::chrono::NaiveDate>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                scopes: scopes.into(),
+                expires_at: expires_at.into(),
+                description: None,
+                access_level: None,
+            }
+        }
+    }
+};
 /// The access level of the token in the project
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokens/properties/access_level`.
@@ -17130,7 +21276,7 @@ runtime::object!(
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositorySubmodulesSubmodule`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateProjectRepositorySubmoduleBody {
+pub struct UpdateProjectSubmoduleBody {
     /// Commit sha to update the submodule to.
     pub commit_sha: String,
     /// Name of the branch to commit into.
@@ -17140,9 +21286,22 @@ pub struct UpdateProjectRepositorySubmoduleBody {
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    write UpdateProjectRepositorySubmoduleBody { req(commit_sha), req(branch),
-    opt(commit_message) }
+    write UpdateProjectSubmoduleBody { req(commit_sha), req(branch), opt(commit_message)
+    }
 );
+#[cfg(feature = "projects")]
+const _: () = {
+    impl UpdateProjectSubmoduleBody {
+        /// A `UpdateProjectSubmoduleBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectSubmoduleBody { field: Some(…), ..UpdateProjectSubmoduleBody::new(…) }`.
+        pub fn new(commit_sha: impl Into<String>, branch: impl Into<String>) -> Self {
+            Self {
+                commit_sha: commit_sha.into(),
+                branch: branch.into(),
+                commit_message: None,
+            }
+        }
+    }
+};
 /// API_Entities_Tag model
 ///
 /// Schema `#/components/schemas/API_Entities_Tag`.
@@ -17176,7 +21335,7 @@ runtime::object!(read ApiEntitiesTagRelease { opt(tag_name), opt(description) })
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryTags`.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateProjectRepositoryTagBody {
+pub struct CreateProjectTagBody {
     /// The name of the tag
     pub tag_name: String,
     /// The commit sha or branch name
@@ -17186,9 +21345,21 @@ pub struct CreateProjectRepositoryTagBody {
 }
 #[cfg(feature = "tags")]
 runtime::object!(
-    write CreateProjectRepositoryTagBody { req(tag_name), req(r#ref = "ref"),
-    opt(message) }
+    write CreateProjectTagBody { req(tag_name), req(r#ref = "ref"), opt(message) }
 );
+#[cfg(feature = "tags")]
+const _: () = {
+    impl CreateProjectTagBody {
+        /// A `CreateProjectTagBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectTagBody { field: Some(…), ..CreateProjectTagBody::new(…) }`.
+        pub fn new(tag_name: impl Into<String>, r#ref: impl Into<String>) -> Self {
+            Self {
+                tag_name: tag_name.into(),
+                r#ref: r#ref.into(),
+                message: None,
+            }
+        }
+    }
+};
 /// API_Entities_TagSignature model
 ///
 /// Schema `#/components/schemas/API_Entities_TagSignature`.
@@ -17261,6 +21432,20 @@ runtime::object!(
     write CreateProjectWikiBody { req(title), opt(front_matter), req(content),
     opt(format) }
 );
+#[cfg(feature = "wikis")]
+const _: () = {
+    impl CreateProjectWikiBody {
+        /// A `CreateProjectWikiBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectWikiBody { field: Some(…), ..CreateProjectWikiBody::new(…) }`.
+        pub fn new(title: impl Into<String>, content: impl Into<String>) -> Self {
+            Self {
+                title: title.into(),
+                front_matter: None,
+                content: content.into(),
+                format: None,
+            }
+        }
+    }
+};
 /// Update a wiki page
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdWikisSlug`.
@@ -17295,6 +21480,18 @@ pub struct CreateProjectWikiAttachmentBody {
 }
 #[cfg(feature = "full")]
 runtime::object!(both CreateProjectWikiAttachmentBody { req(file), opt(branch) });
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateProjectWikiAttachmentBody {
+        /// A `CreateProjectWikiAttachmentBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectWikiAttachmentBody { field: Some(…), ..CreateProjectWikiAttachmentBody::new(…) }`.
+        pub fn new(file: impl Into<Vec<u8>>) -> Self {
+            Self {
+                file: file.into(),
+                branch: None,
+            }
+        }
+    }
+};
 /// API_Entities_BatchedBackgroundMigration model
 ///
 /// Schema `#/components/schemas/API_Entities_BatchedBackgroundMigration`.
@@ -17394,6 +21591,23 @@ runtime::object!(
     write CreateAdminCiVariableBody { req(key), opt(description), req(value),
     opt(protected), opt(masked), opt(raw), opt(variable_type) }
 );
+#[cfg(feature = "ci_variables")]
+const _: () = {
+    impl CreateAdminCiVariableBody {
+        /// A `CreateAdminCiVariableBody` of its required fields, the others `None`: set them with struct update syntax, `CreateAdminCiVariableBody { field: Some(…), ..CreateAdminCiVariableBody::new(…) }`.
+        pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                description: None,
+                value: value.into(),
+                protected: None,
+                masked: None,
+                raw: None,
+                variable_type: None,
+            }
+        }
+    }
+};
 /// The type of a variable. Available types are: env_var (default) and file
 ///
 /// Schema `#/components/schemas/postApiV4AdminCiVariables/properties/variable_type`.
@@ -17488,6 +21702,29 @@ runtime::object!(
     opt(namespace_per_environment), opt(domain), opt(management_project_id),
     opt(managed), req(platform_kubernetes_attributes) }
 );
+#[cfg(feature = "clusters")]
+const _: () = {
+    impl AddAdminClusterBody {
+        /// A `AddAdminClusterBody` of its required fields, the others `None`: set them with struct update syntax, `AddAdminClusterBody { field: Some(…), ..AddAdminClusterBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            platform_kubernetes_attributes: impl Into<
+                CreateProjectClusterUserBodyPlatformKubernetesAttributes,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                enabled: None,
+                environment_scope: None,
+                namespace_per_environment: None,
+                domain: None,
+                management_project_id: None,
+                managed: None,
+                platform_kubernetes_attributes: platform_kubernetes_attributes.into(),
+            }
+        }
+    }
+};
 /// Edit instance cluster
 ///
 /// Schema `#/components/schemas/putApiV4AdminClustersClusterId`.
@@ -17542,7 +21779,7 @@ runtime::object!(write MarkAdminMigrationBody { opt(database) });
 pub struct ApiEntitiesSystemBroadcastMessage {
     pub id: Option<i64>,
     pub message: Option<String>,
-    pub starts_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub starts_at: Option<::serde_json::Value>,
     pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub color: Option<String>,
     pub font: Option<String>,
@@ -17555,8 +21792,8 @@ pub struct ApiEntitiesSystemBroadcastMessage {
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::object!(
-    read ApiEntitiesSystemBroadcastMessage { opt(id), opt(message), opt(starts_at,
-    lenient), opt(ends_at, lenient), opt(color), opt(font), opt(target_access_levels),
+    read ApiEntitiesSystemBroadcastMessage { opt(id), opt(message), opt(starts_at),
+    opt(ends_at, lenient), opt(color), opt(font), opt(target_access_levels),
     opt(target_path), opt(broadcast_type), opt(dismissable), opt(theme), opt(active) }
 );
 /// Create a broadcast message
@@ -17594,6 +21831,26 @@ runtime::object!(
     opt(ends_at, lenient), opt(color), opt(font), opt(target_access_levels),
     opt(target_path), opt(broadcast_type), opt(dismissable), opt(theme) }
 );
+#[cfg(feature = "broadcast_messages")]
+const _: () = {
+    impl CreateBroadcastMessageBody {
+        /// A `CreateBroadcastMessageBody` of its required fields, the others `None`: set them with struct update syntax, `CreateBroadcastMessageBody { field: Some(…), ..CreateBroadcastMessageBody::new(…) }`.
+        pub fn new(message: impl Into<String>) -> Self {
+            Self {
+                message: message.into(),
+                starts_at: None,
+                ends_at: None,
+                color: None,
+                font: None,
+                target_access_levels: None,
+                target_path: None,
+                broadcast_type: None,
+                dismissable: None,
+                theme: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4BroadcastMessages/properties/target_access_levels/items`.
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
@@ -17773,6 +22030,24 @@ runtime::object!(
     write CreateApplicationBody { req(name), req(redirect_uri), req(scopes),
     opt(confidential) }
 );
+#[cfg(feature = "applications")]
+const _: () = {
+    impl CreateApplicationBody {
+        /// A `CreateApplicationBody` of its required fields, the others `None`: set them with struct update syntax, `CreateApplicationBody { field: Some(…), ..CreateApplicationBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            redirect_uri: impl Into<String>,
+            scopes: impl Into<String>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                redirect_uri: redirect_uri.into(),
+                scopes: scopes.into(),
+                confidential: None,
+            }
+        }
+    }
+};
 /// API_Entities_ApplicationWithSecret model
 ///
 /// Schema `#/components/schemas/API_Entities_ApplicationWithSecret`.
@@ -17995,6 +22270,28 @@ runtime::object!(
     opt(maintenance_note), opt(info), opt(active), opt(paused), opt(locked),
     opt(access_level), opt(run_untagged), opt(tag_list), opt(maximum_timeout) }
 );
+#[cfg(feature = "runners")]
+const _: () = {
+    impl CreateRunnerBody {
+        /// A `CreateRunnerBody` of its required fields, the others `None`: set them with struct update syntax, `CreateRunnerBody { field: Some(…), ..CreateRunnerBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                description: None,
+                maintainer_note: None,
+                maintenance_note: None,
+                info: None,
+                active: None,
+                paused: None,
+                locked: None,
+                access_level: None,
+                run_untagged: None,
+                tag_list: None,
+                maximum_timeout: None,
+            }
+        }
+    }
+};
 /// Runner's metadata
 ///
 /// Schema `#/components/schemas/postApiV4Runners/properties/info`.
@@ -18066,6 +22363,18 @@ pub struct VerifyRunnerBody {
 }
 #[cfg(feature = "runners")]
 runtime::object!(write VerifyRunnerBody { req(token), opt(system_id) });
+#[cfg(feature = "runners")]
+const _: () = {
+    impl VerifyRunnerBody {
+        /// A `VerifyRunnerBody` of its required fields, the others `None`: set them with struct update syntax, `VerifyRunnerBody { field: Some(…), ..VerifyRunnerBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                system_id: None,
+            }
+        }
+    }
+};
 /// Reset runner authentication token with current token
 ///
 /// Schema `#/components/schemas/postApiV4RunnersResetAuthenticationToken`.
@@ -18227,6 +22536,21 @@ runtime::object!(
     write CreateJobRequestBody { req(token), opt(system_id), opt(last_update), opt(info),
     opt(session) }
 );
+#[cfg(feature = "jobs")]
+const _: () = {
+    impl CreateJobRequestBody {
+        /// A `CreateJobRequestBody` of its required fields, the others `None`: set them with struct update syntax, `CreateJobRequestBody { field: Some(…), ..CreateJobRequestBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                system_id: None,
+                last_update: None,
+                info: None,
+                session: None,
+            }
+        }
+    }
+};
 /// Runner's metadata
 ///
 /// Schema `#/components/schemas/postApiV4JobsRequest/properties/info`.
@@ -18307,6 +22631,22 @@ runtime::object!(
     write UpdateJobBody { req(token), opt(state), opt(checksum), opt(failure_reason),
     opt(output), opt(exit_code) }
 );
+#[cfg(feature = "jobs")]
+const _: () = {
+    impl UpdateJobBody {
+        /// A `UpdateJobBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateJobBody { field: Some(…), ..UpdateJobBody::new(…) }`.
+        pub fn new(token: impl Into<String>) -> Self {
+            Self {
+                token: token.into(),
+                state: None,
+                checksum: None,
+                failure_reason: None,
+                output: None,
+                exit_code: None,
+            }
+        }
+    }
+};
 /// Build log state
 ///
 /// Schema `#/components/schemas/putApiV4JobsId/properties/output`.
@@ -18474,6 +22814,23 @@ runtime::object!(
     both CreateJobArtifactBody { req(file), opt(token), opt(expire_in),
     opt(artifact_type), opt(artifact_format), opt(metadata), opt(accessibility) }
 );
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateJobArtifactBody {
+        /// A `CreateJobArtifactBody` of its required fields, the others `None`: set them with struct update syntax, `CreateJobArtifactBody { field: Some(…), ..CreateJobArtifactBody::new(…) }`.
+        pub fn new(file: impl Into<Vec<u8>>) -> Self {
+            Self {
+                file: file.into(),
+                token: None,
+                expire_in: None,
+                artifact_type: None,
+                artifact_format: None,
+                metadata: None,
+                accessibility: None,
+            }
+        }
+    }
+};
 /// The format of artifact
 ///
 /// Schema `#/components/schemas/postApiV4JobsIdArtifacts/properties/artifact_format`.
@@ -18496,45 +22853,17 @@ pub enum CreateJobArtifactBodyArtifactFormat {
 runtime::string_enum!(
     CreateJobArtifactBodyArtifactFormat { Raw = "raw", Zip = "zip", Gzip = "gzip" }
 );
-/// A protected environment.
+/// Sidekiq queue metrics.
 ///
-/// Schema `#/components/schemas/ProtectedEnvironment`.
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+/// Schema `#/components/schemas/SidekiqQueueMetrics`.
+#[cfg(feature = "sidekiq_metrics")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProtectedEnvironment {
-    /// The name of the environment (for a group: its deployment tier).
-    pub name: Option<String>,
-    /// The access levels allowed to deploy.
-    pub deploy_access_levels: Option<Vec<ProtectedEnvironmentDeployAccessLevel>>,
-    /// The number of approvals required to deploy to this environment.
-    pub required_approval_count: Option<i64>,
-    /// The access levels allowed to approve.
-    pub approval_rules: Option<Vec<ProtectedEnvironmentApprovalRule>>,
+pub struct SidekiqQueueMetrics {
+    /// The registered queues, by name.
+    pub queues: Option<::std::collections::BTreeMap<String, SidekiqQueue>>,
 }
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
-runtime::object!(
-    read ProtectedEnvironment { opt(name), opt(deploy_access_levels),
-    opt(required_approval_count), opt(approval_rules) }
-);
-/// The label of an epic board list.
-///
-/// Schema `#/components/schemas/EpicBoardListLabel`.
-#[cfg(feature = "group_epic_boards")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EpicBoardListLabel {
-    pub id: Option<i64>,
-    pub name: Option<String>,
-    pub color: Option<String>,
-    pub description: Option<String>,
-}
-#[cfg(feature = "group_epic_boards")]
-runtime::object!(
-    read EpicBoardListLabel { opt(id), opt(name), opt(color), opt(description) }
-);
+#[cfg(feature = "sidekiq_metrics")]
+runtime::object!(read SidekiqQueueMetrics { opt(queues) });
 /// Create or Update the given tag for the given NPM package and version
 ///
 /// Schema `#/components/schemas/putApiV4PackagesNpmPackage*packageNameDistTagsTag`.
@@ -18687,6 +23016,54 @@ runtime::object!(
     opt(shared_runners_minutes_limit), opt(extra_shared_runners_minutes_limit),
     opt(group_id_for_saml), opt(auditor) }
 );
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateUserBody {
+        /// A `CreateUserBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserBody { field: Some(…), ..CreateUserBody::new(…) }`.
+        pub fn new(
+            email: impl Into<String>,
+            name: impl Into<String>,
+            username: impl Into<String>,
+        ) -> Self {
+            Self {
+                email: email.into(),
+                password: None,
+                reset_password: None,
+                skip_confirmation: None,
+                force_random_password: None,
+                name: name.into(),
+                username: username.into(),
+                skype: None,
+                linkedin: None,
+                twitter: None,
+                discord: None,
+                website_url: None,
+                organization: None,
+                projects_limit: None,
+                extern_uid: None,
+                provider: None,
+                bio: None,
+                location: None,
+                pronouns: None,
+                public_email: None,
+                commit_email: None,
+                admin: None,
+                can_create_group: None,
+                external: None,
+                avatar: None,
+                theme_id: None,
+                color_scheme_id: None,
+                private_profile: None,
+                note: None,
+                view_diffs_file_by_file: None,
+                shared_runners_minutes_limit: None,
+                extra_shared_runners_minutes_limit: None,
+                group_id_for_saml: None,
+                auditor: None,
+            }
+        }
+    }
+};
 /// API_Entities_UserWithAdmin model
 ///
 /// Schema `#/components/schemas/API_Entities_UserWithAdmin`.
@@ -18704,7 +23081,7 @@ pub struct ApiEntitiesUserWithAdmin {
     pub web_url: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub bio: Option<String>,
-    pub location: Option<String>,
+    pub location: Option<::serde_json::Value>,
     pub public_email: Option<String>,
     pub skype: Option<String>,
     pub linkedin: Option<String>,
@@ -18714,10 +23091,10 @@ pub struct ApiEntitiesUserWithAdmin {
     pub organization: Option<String>,
     pub job_title: Option<::serde_json::Value>,
     pub pronouns: Option<String>,
-    pub bot: Option<::serde_json::Value>,
-    pub work_information: Option<::serde_json::Value>,
-    pub followers: Option<::serde_json::Value>,
-    pub following: Option<::serde_json::Value>,
+    pub bot: Option<bool>,
+    pub work_information: Option<String>,
+    pub followers: Option<i64>,
+    pub following: Option<i64>,
     pub is_followed: Option<::serde_json::Value>,
     pub local_time: Option<::serde_json::Value>,
     pub last_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -18871,6 +23248,20 @@ runtime::object!(
     write CreateUserKeyByUserIdBody { req(key), req(title), opt(expires_at, lenient),
     opt(usage_type) }
 );
+#[cfg(feature = "users")]
+const _: () = {
+    impl CreateUserKeyByUserIdBody {
+        /// A `CreateUserKeyByUserIdBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserKeyByUserIdBody { field: Some(…), ..CreateUserKeyByUserIdBody::new(…) }`.
+        pub fn new(key: impl Into<String>, title: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                title: title.into(),
+                expires_at: None,
+                usage_type: None,
+            }
+        }
+    }
+};
 /// Scope of usage for the SSH key
 ///
 /// Schema `#/components/schemas/postApiV4UsersUserIdKeys/properties/usage_type`.
@@ -18948,6 +23339,18 @@ pub struct CreateUserEmailByIdBody {
 }
 #[cfg(feature = "users")]
 runtime::object!(write CreateUserEmailByIdBody { req(email), opt(skip_confirmation) });
+#[cfg(feature = "users")]
+const _: () = {
+    impl CreateUserEmailByIdBody {
+        /// A `CreateUserEmailByIdBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserEmailByIdBody { field: Some(…), ..CreateUserEmailByIdBody::new(…) }`.
+        pub fn new(email: impl Into<String>) -> Self {
+            Self {
+                email: email.into(),
+                skip_confirmation: None,
+            }
+        }
+    }
+};
 /// API_Entities_Email model
 ///
 /// Schema `#/components/schemas/API_Entities_Email`.
@@ -19038,6 +23441,20 @@ runtime::object!(
     write CreateUserImpersonationTokenBody { req(name), opt(description),
     opt(expires_at), opt(scopes) }
 );
+#[cfg(feature = "users")]
+const _: () = {
+    impl CreateUserImpersonationTokenBody {
+        /// A `CreateUserImpersonationTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserImpersonationTokenBody { field: Some(…), ..CreateUserImpersonationTokenBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                description: None,
+                expires_at: None,
+                scopes: None,
+            }
+        }
+    }
+};
 /// API_Entities_ImpersonationTokenWithToken model
 ///
 /// Schema `#/components/schemas/API_Entities_ImpersonationTokenWithToken`.
@@ -19084,6 +23501,23 @@ runtime::object!(
     write CreateUserPersonalAccessTokenByUserIdBody { req(name), req(scopes),
     opt(description), opt(expires_at) }
 );
+#[cfg(feature = "users")]
+const _: () = {
+    impl CreateUserPersonalAccessTokenByUserIdBody {
+        /// A `CreateUserPersonalAccessTokenByUserIdBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserPersonalAccessTokenByUserIdBody { field: Some(…), ..CreateUserPersonalAccessTokenByUserIdBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            scopes: impl Into<Vec<CreateUserPersonalAccessTokenByUserIdBodyScopesItem>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                scopes: scopes.into(),
+                description: None,
+                expires_at: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4UsersUserIdPersonalAccessTokens/properties/scopes/items`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -19196,7 +23630,7 @@ pub struct ApiEntitiesFeatureDefinition {
     pub log_state_changes: Option<::serde_json::Value>,
     pub r#type: Option<String>,
     pub group: Option<::serde_json::Value>,
-    pub default_enabled: Option<::serde_json::Value>,
+    pub default_enabled: Option<bool>,
 }
 #[cfg(feature = "features")]
 runtime::object!(
@@ -19234,6 +23668,25 @@ runtime::object!(
     write CreateFeatureBody { req(value), opt(key), opt(feature_group), opt(user),
     opt(group), opt(namespace), opt(project), opt(repository), opt(force) }
 );
+#[cfg(feature = "features")]
+const _: () = {
+    impl CreateFeatureBody {
+        /// A `CreateFeatureBody` of its required fields, the others `None`: set them with struct update syntax, `CreateFeatureBody { field: Some(…), ..CreateFeatureBody::new(…) }`.
+        pub fn new(value: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                key: None,
+                feature_group: None,
+                user: None,
+                group: None,
+                namespace: None,
+                project: None,
+                repository: None,
+                force: None,
+            }
+        }
+    }
+};
 /// EE_API_Entities_Geo_PipelineRefs model
 ///
 /// Schema `#/components/schemas/EE_API_Entities_Geo_PipelineRefs`.
@@ -19295,6 +23748,30 @@ runtime::object!(
     opt(replication_slots_max_retained_wal_bytes), opt(version), opt(revision),
     opt(status) }
 );
+#[cfg(feature = "geo")]
+const _: () = {
+    impl CreateGeoStatusBodyData {
+        /// A `CreateGeoStatusBodyData` of its required fields, the others `None`: set them with struct update syntax, `CreateGeoStatusBodyData { field: Some(…), ..CreateGeoStatusBodyData::new(…) }`.
+        pub fn new(geo_node_id: impl Into<i64>) -> Self {
+            Self {
+                geo_node_id: geo_node_id.into(),
+                db_replication_lag_seconds: None,
+                last_event_id: None,
+                last_event_date: None,
+                cursor_last_event_id: None,
+                cursor_last_event_date: None,
+                last_successful_status_check_at: None,
+                status_message: None,
+                replication_slots_count: None,
+                replication_slots_used_count: None,
+                replication_slots_max_retained_wal_bytes: None,
+                version: None,
+                revision: None,
+                status: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4GeoStatus/properties/data/properties/status`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19647,51 +24124,49 @@ runtime::object!(
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesGeoNodeStatus {
-    pub geo_node_id: Option<::serde_json::Value>,
+    pub geo_node_id: Option<i64>,
     pub projects_count: Option<i64>,
-    pub container_repositories_replication_enabled: Option<::serde_json::Value>,
-    pub ci_secure_files_count: Option<::serde_json::Value>,
-    pub ci_secure_files_checksum_total_count: Option<::serde_json::Value>,
-    pub ci_secure_files_checksummed_count: Option<::serde_json::Value>,
-    pub ci_secure_files_checksum_failed_count: Option<::serde_json::Value>,
-    pub ci_secure_files_synced_count: Option<::serde_json::Value>,
-    pub ci_secure_files_failed_count: Option<::serde_json::Value>,
-    pub ci_secure_files_registry_count: Option<::serde_json::Value>,
-    pub ci_secure_files_verification_total_count: Option<::serde_json::Value>,
-    pub ci_secure_files_verified_count: Option<::serde_json::Value>,
-    pub ci_secure_files_verification_failed_count: Option<::serde_json::Value>,
-    pub container_repositories_count: Option<::serde_json::Value>,
-    pub container_repositories_checksum_total_count: Option<::serde_json::Value>,
-    pub container_repositories_checksummed_count: Option<::serde_json::Value>,
-    pub container_repositories_checksum_failed_count: Option<::serde_json::Value>,
-    pub container_repositories_synced_count: Option<::serde_json::Value>,
-    pub container_repositories_failed_count: Option<::serde_json::Value>,
-    pub container_repositories_registry_count: Option<::serde_json::Value>,
-    pub container_repositories_verification_total_count: Option<::serde_json::Value>,
-    pub container_repositories_verified_count: Option<::serde_json::Value>,
-    pub container_repositories_verification_failed_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_checksum_total_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_checksummed_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_checksum_failed_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_synced_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_failed_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_registry_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_verification_total_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_verified_count: Option<::serde_json::Value>,
-    pub dependency_proxy_blobs_verification_failed_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_checksum_total_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_checksummed_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_checksum_failed_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_synced_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_failed_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_registry_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_verification_total_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_verified_count: Option<::serde_json::Value>,
-    pub dependency_proxy_manifests_verification_failed_count: Option<
-        ::serde_json::Value,
-    >,
+    pub container_repositories_replication_enabled: Option<bool>,
+    pub ci_secure_files_count: Option<i64>,
+    pub ci_secure_files_checksum_total_count: Option<i64>,
+    pub ci_secure_files_checksummed_count: Option<i64>,
+    pub ci_secure_files_checksum_failed_count: Option<i64>,
+    pub ci_secure_files_synced_count: Option<i64>,
+    pub ci_secure_files_failed_count: Option<i64>,
+    pub ci_secure_files_registry_count: Option<i64>,
+    pub ci_secure_files_verification_total_count: Option<i64>,
+    pub ci_secure_files_verified_count: Option<i64>,
+    pub ci_secure_files_verification_failed_count: Option<i64>,
+    pub container_repositories_count: Option<i64>,
+    pub container_repositories_checksum_total_count: Option<i64>,
+    pub container_repositories_checksummed_count: Option<i64>,
+    pub container_repositories_checksum_failed_count: Option<i64>,
+    pub container_repositories_synced_count: Option<i64>,
+    pub container_repositories_failed_count: Option<i64>,
+    pub container_repositories_registry_count: Option<i64>,
+    pub container_repositories_verification_total_count: Option<i64>,
+    pub container_repositories_verified_count: Option<i64>,
+    pub container_repositories_verification_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_count: Option<i64>,
+    pub dependency_proxy_blobs_checksum_total_count: Option<i64>,
+    pub dependency_proxy_blobs_checksummed_count: Option<i64>,
+    pub dependency_proxy_blobs_checksum_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_synced_count: Option<i64>,
+    pub dependency_proxy_blobs_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_registry_count: Option<i64>,
+    pub dependency_proxy_blobs_verification_total_count: Option<i64>,
+    pub dependency_proxy_blobs_verified_count: Option<i64>,
+    pub dependency_proxy_blobs_verification_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_count: Option<i64>,
+    pub dependency_proxy_manifests_checksum_total_count: Option<i64>,
+    pub dependency_proxy_manifests_checksummed_count: Option<i64>,
+    pub dependency_proxy_manifests_checksum_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_synced_count: Option<i64>,
+    pub dependency_proxy_manifests_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_registry_count: Option<i64>,
+    pub dependency_proxy_manifests_verification_total_count: Option<i64>,
+    pub dependency_proxy_manifests_verified_count: Option<i64>,
+    pub dependency_proxy_manifests_verification_failed_count: Option<i64>,
     pub design_management_repositories_count: Option<::serde_json::Value>,
     pub design_management_repositories_checksum_total_count: Option<::serde_json::Value>,
     pub design_management_repositories_checksummed_count: Option<::serde_json::Value>,
@@ -19708,76 +24183,76 @@ pub struct EeApiEntitiesGeoNodeStatus {
     pub design_management_repositories_verification_failed_count: Option<
         ::serde_json::Value,
     >,
-    pub group_wiki_repositories_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_checksum_total_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_checksummed_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_checksum_failed_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_synced_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_failed_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_registry_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_verification_total_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_verified_count: Option<::serde_json::Value>,
-    pub group_wiki_repositories_verification_failed_count: Option<::serde_json::Value>,
-    pub job_artifacts_count: Option<::serde_json::Value>,
-    pub job_artifacts_checksum_total_count: Option<::serde_json::Value>,
-    pub job_artifacts_checksummed_count: Option<::serde_json::Value>,
-    pub job_artifacts_checksum_failed_count: Option<::serde_json::Value>,
-    pub job_artifacts_synced_count: Option<::serde_json::Value>,
-    pub job_artifacts_failed_count: Option<::serde_json::Value>,
-    pub job_artifacts_registry_count: Option<::serde_json::Value>,
-    pub job_artifacts_verification_total_count: Option<::serde_json::Value>,
-    pub job_artifacts_verified_count: Option<::serde_json::Value>,
-    pub job_artifacts_verification_failed_count: Option<::serde_json::Value>,
-    pub lfs_objects_count: Option<::serde_json::Value>,
-    pub lfs_objects_checksum_total_count: Option<::serde_json::Value>,
-    pub lfs_objects_checksummed_count: Option<::serde_json::Value>,
-    pub lfs_objects_checksum_failed_count: Option<::serde_json::Value>,
-    pub lfs_objects_synced_count: Option<::serde_json::Value>,
-    pub lfs_objects_failed_count: Option<::serde_json::Value>,
-    pub lfs_objects_registry_count: Option<::serde_json::Value>,
-    pub lfs_objects_verification_total_count: Option<::serde_json::Value>,
-    pub lfs_objects_verified_count: Option<::serde_json::Value>,
-    pub lfs_objects_verification_failed_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_checksum_total_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_checksummed_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_checksum_failed_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_synced_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_failed_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_registry_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_verification_total_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_verified_count: Option<::serde_json::Value>,
-    pub merge_request_diffs_verification_failed_count: Option<::serde_json::Value>,
-    pub package_files_count: Option<::serde_json::Value>,
-    pub package_files_checksum_total_count: Option<::serde_json::Value>,
-    pub package_files_checksummed_count: Option<::serde_json::Value>,
-    pub package_files_checksum_failed_count: Option<::serde_json::Value>,
-    pub package_files_synced_count: Option<::serde_json::Value>,
-    pub package_files_failed_count: Option<::serde_json::Value>,
-    pub package_files_registry_count: Option<::serde_json::Value>,
-    pub package_files_verification_total_count: Option<::serde_json::Value>,
-    pub package_files_verified_count: Option<::serde_json::Value>,
-    pub package_files_verification_failed_count: Option<::serde_json::Value>,
-    pub pages_deployments_count: Option<::serde_json::Value>,
-    pub pages_deployments_checksum_total_count: Option<::serde_json::Value>,
-    pub pages_deployments_checksummed_count: Option<::serde_json::Value>,
-    pub pages_deployments_checksum_failed_count: Option<::serde_json::Value>,
-    pub pages_deployments_synced_count: Option<::serde_json::Value>,
-    pub pages_deployments_failed_count: Option<::serde_json::Value>,
-    pub pages_deployments_registry_count: Option<::serde_json::Value>,
-    pub pages_deployments_verification_total_count: Option<::serde_json::Value>,
-    pub pages_deployments_verified_count: Option<::serde_json::Value>,
-    pub pages_deployments_verification_failed_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_checksum_total_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_checksummed_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_checksum_failed_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_synced_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_failed_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_registry_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_verification_total_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_verified_count: Option<::serde_json::Value>,
-    pub pipeline_artifacts_verification_failed_count: Option<::serde_json::Value>,
+    pub group_wiki_repositories_count: Option<i64>,
+    pub group_wiki_repositories_checksum_total_count: Option<i64>,
+    pub group_wiki_repositories_checksummed_count: Option<i64>,
+    pub group_wiki_repositories_checksum_failed_count: Option<i64>,
+    pub group_wiki_repositories_synced_count: Option<i64>,
+    pub group_wiki_repositories_failed_count: Option<i64>,
+    pub group_wiki_repositories_registry_count: Option<i64>,
+    pub group_wiki_repositories_verification_total_count: Option<i64>,
+    pub group_wiki_repositories_verified_count: Option<i64>,
+    pub group_wiki_repositories_verification_failed_count: Option<i64>,
+    pub job_artifacts_count: Option<i64>,
+    pub job_artifacts_checksum_total_count: Option<i64>,
+    pub job_artifacts_checksummed_count: Option<i64>,
+    pub job_artifacts_checksum_failed_count: Option<i64>,
+    pub job_artifacts_synced_count: Option<i64>,
+    pub job_artifacts_failed_count: Option<i64>,
+    pub job_artifacts_registry_count: Option<i64>,
+    pub job_artifacts_verification_total_count: Option<i64>,
+    pub job_artifacts_verified_count: Option<i64>,
+    pub job_artifacts_verification_failed_count: Option<i64>,
+    pub lfs_objects_count: Option<i64>,
+    pub lfs_objects_checksum_total_count: Option<i64>,
+    pub lfs_objects_checksummed_count: Option<i64>,
+    pub lfs_objects_checksum_failed_count: Option<i64>,
+    pub lfs_objects_synced_count: Option<i64>,
+    pub lfs_objects_failed_count: Option<i64>,
+    pub lfs_objects_registry_count: Option<i64>,
+    pub lfs_objects_verification_total_count: Option<i64>,
+    pub lfs_objects_verified_count: Option<i64>,
+    pub lfs_objects_verification_failed_count: Option<i64>,
+    pub merge_request_diffs_count: Option<i64>,
+    pub merge_request_diffs_checksum_total_count: Option<i64>,
+    pub merge_request_diffs_checksummed_count: Option<i64>,
+    pub merge_request_diffs_checksum_failed_count: Option<i64>,
+    pub merge_request_diffs_synced_count: Option<i64>,
+    pub merge_request_diffs_failed_count: Option<i64>,
+    pub merge_request_diffs_registry_count: Option<i64>,
+    pub merge_request_diffs_verification_total_count: Option<i64>,
+    pub merge_request_diffs_verified_count: Option<i64>,
+    pub merge_request_diffs_verification_failed_count: Option<i64>,
+    pub package_files_count: Option<i64>,
+    pub package_files_checksum_total_count: Option<i64>,
+    pub package_files_checksummed_count: Option<i64>,
+    pub package_files_checksum_failed_count: Option<i64>,
+    pub package_files_synced_count: Option<i64>,
+    pub package_files_failed_count: Option<i64>,
+    pub package_files_registry_count: Option<i64>,
+    pub package_files_verification_total_count: Option<i64>,
+    pub package_files_verified_count: Option<i64>,
+    pub package_files_verification_failed_count: Option<i64>,
+    pub pages_deployments_count: Option<i64>,
+    pub pages_deployments_checksum_total_count: Option<i64>,
+    pub pages_deployments_checksummed_count: Option<i64>,
+    pub pages_deployments_checksum_failed_count: Option<i64>,
+    pub pages_deployments_synced_count: Option<i64>,
+    pub pages_deployments_failed_count: Option<i64>,
+    pub pages_deployments_registry_count: Option<i64>,
+    pub pages_deployments_verification_total_count: Option<i64>,
+    pub pages_deployments_verified_count: Option<i64>,
+    pub pages_deployments_verification_failed_count: Option<i64>,
+    pub pipeline_artifacts_count: Option<i64>,
+    pub pipeline_artifacts_checksum_total_count: Option<i64>,
+    pub pipeline_artifacts_checksummed_count: Option<i64>,
+    pub pipeline_artifacts_checksum_failed_count: Option<i64>,
+    pub pipeline_artifacts_synced_count: Option<i64>,
+    pub pipeline_artifacts_failed_count: Option<i64>,
+    pub pipeline_artifacts_registry_count: Option<i64>,
+    pub pipeline_artifacts_verification_total_count: Option<i64>,
+    pub pipeline_artifacts_verified_count: Option<i64>,
+    pub pipeline_artifacts_verification_failed_count: Option<i64>,
     pub project_repositories_count: Option<::serde_json::Value>,
     pub project_repositories_checksum_total_count: Option<::serde_json::Value>,
     pub project_repositories_checksummed_count: Option<::serde_json::Value>,
@@ -19788,50 +24263,50 @@ pub struct EeApiEntitiesGeoNodeStatus {
     pub project_repositories_verification_total_count: Option<::serde_json::Value>,
     pub project_repositories_verified_count: Option<::serde_json::Value>,
     pub project_repositories_verification_failed_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_checksum_total_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_checksummed_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_checksum_failed_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_synced_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_failed_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_registry_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_verification_total_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_verified_count: Option<::serde_json::Value>,
-    pub project_wiki_repositories_verification_failed_count: Option<::serde_json::Value>,
-    pub snippet_repositories_count: Option<::serde_json::Value>,
-    pub snippet_repositories_checksum_total_count: Option<::serde_json::Value>,
-    pub snippet_repositories_checksummed_count: Option<::serde_json::Value>,
-    pub snippet_repositories_checksum_failed_count: Option<::serde_json::Value>,
-    pub snippet_repositories_synced_count: Option<::serde_json::Value>,
-    pub snippet_repositories_failed_count: Option<::serde_json::Value>,
-    pub snippet_repositories_registry_count: Option<::serde_json::Value>,
-    pub snippet_repositories_verification_total_count: Option<::serde_json::Value>,
-    pub snippet_repositories_verified_count: Option<::serde_json::Value>,
-    pub snippet_repositories_verification_failed_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_checksum_total_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_checksummed_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_checksum_failed_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_synced_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_failed_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_registry_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_verification_total_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_verified_count: Option<::serde_json::Value>,
-    pub terraform_state_versions_verification_failed_count: Option<::serde_json::Value>,
-    pub uploads_count: Option<::serde_json::Value>,
-    pub uploads_checksum_total_count: Option<::serde_json::Value>,
-    pub uploads_checksummed_count: Option<::serde_json::Value>,
-    pub uploads_checksum_failed_count: Option<::serde_json::Value>,
-    pub uploads_synced_count: Option<::serde_json::Value>,
-    pub uploads_failed_count: Option<::serde_json::Value>,
-    pub uploads_registry_count: Option<::serde_json::Value>,
-    pub uploads_verification_total_count: Option<::serde_json::Value>,
-    pub uploads_verified_count: Option<::serde_json::Value>,
-    pub uploads_verification_failed_count: Option<::serde_json::Value>,
-    pub git_fetch_event_count_weekly: Option<::serde_json::Value>,
-    pub git_push_event_count_weekly: Option<::serde_json::Value>,
-    pub proxy_remote_requests_event_count_weekly: Option<::serde_json::Value>,
-    pub proxy_local_requests_event_count_weekly: Option<::serde_json::Value>,
+    pub project_wiki_repositories_count: Option<i64>,
+    pub project_wiki_repositories_checksum_total_count: Option<i64>,
+    pub project_wiki_repositories_checksummed_count: Option<i64>,
+    pub project_wiki_repositories_checksum_failed_count: Option<i64>,
+    pub project_wiki_repositories_synced_count: Option<i64>,
+    pub project_wiki_repositories_failed_count: Option<i64>,
+    pub project_wiki_repositories_registry_count: Option<i64>,
+    pub project_wiki_repositories_verification_total_count: Option<i64>,
+    pub project_wiki_repositories_verified_count: Option<i64>,
+    pub project_wiki_repositories_verification_failed_count: Option<i64>,
+    pub snippet_repositories_count: Option<i64>,
+    pub snippet_repositories_checksum_total_count: Option<i64>,
+    pub snippet_repositories_checksummed_count: Option<i64>,
+    pub snippet_repositories_checksum_failed_count: Option<i64>,
+    pub snippet_repositories_synced_count: Option<i64>,
+    pub snippet_repositories_failed_count: Option<i64>,
+    pub snippet_repositories_registry_count: Option<i64>,
+    pub snippet_repositories_verification_total_count: Option<i64>,
+    pub snippet_repositories_verified_count: Option<i64>,
+    pub snippet_repositories_verification_failed_count: Option<i64>,
+    pub terraform_state_versions_count: Option<i64>,
+    pub terraform_state_versions_checksum_total_count: Option<i64>,
+    pub terraform_state_versions_checksummed_count: Option<i64>,
+    pub terraform_state_versions_checksum_failed_count: Option<i64>,
+    pub terraform_state_versions_synced_count: Option<i64>,
+    pub terraform_state_versions_failed_count: Option<i64>,
+    pub terraform_state_versions_registry_count: Option<i64>,
+    pub terraform_state_versions_verification_total_count: Option<i64>,
+    pub terraform_state_versions_verified_count: Option<i64>,
+    pub terraform_state_versions_verification_failed_count: Option<i64>,
+    pub uploads_count: Option<i64>,
+    pub uploads_checksum_total_count: Option<i64>,
+    pub uploads_checksummed_count: Option<i64>,
+    pub uploads_checksum_failed_count: Option<i64>,
+    pub uploads_synced_count: Option<i64>,
+    pub uploads_failed_count: Option<i64>,
+    pub uploads_registry_count: Option<i64>,
+    pub uploads_verification_total_count: Option<i64>,
+    pub uploads_verified_count: Option<i64>,
+    pub uploads_verification_failed_count: Option<i64>,
+    pub git_fetch_event_count_weekly: Option<i64>,
+    pub git_push_event_count_weekly: Option<i64>,
+    pub proxy_remote_requests_event_count_weekly: Option<i64>,
+    pub proxy_local_requests_event_count_weekly: Option<i64>,
     pub repositories_checked_in_percentage: Option<::serde_json::Value>,
     pub replication_slots_used_in_percentage: Option<::serde_json::Value>,
     pub ci_secure_files_synced_in_percentage: Option<::serde_json::Value>,
@@ -19870,25 +24345,25 @@ pub struct EeApiEntitiesGeoNodeStatus {
     pub terraform_state_versions_verified_in_percentage: Option<::serde_json::Value>,
     pub uploads_synced_in_percentage: Option<::serde_json::Value>,
     pub uploads_verified_in_percentage: Option<::serde_json::Value>,
-    pub repositories_count: Option<::serde_json::Value>,
-    pub replication_slots_count: Option<::serde_json::Value>,
-    pub replication_slots_used_count: Option<::serde_json::Value>,
-    pub healthy: Option<::serde_json::Value>,
-    pub health: Option<::serde_json::Value>,
-    pub health_status: Option<::serde_json::Value>,
-    pub missing_oauth_application: Option<::serde_json::Value>,
-    pub db_replication_lag_seconds: Option<::serde_json::Value>,
-    pub replication_slots_max_retained_wal_bytes: Option<::serde_json::Value>,
-    pub repositories_checked_count: Option<::serde_json::Value>,
-    pub repositories_checked_failed_count: Option<::serde_json::Value>,
-    pub last_event_id: Option<::serde_json::Value>,
-    pub last_event_timestamp: Option<::serde_json::Value>,
-    pub cursor_last_event_id: Option<::serde_json::Value>,
-    pub cursor_last_event_timestamp: Option<::serde_json::Value>,
-    pub last_successful_status_check_timestamp: Option<::serde_json::Value>,
+    pub repositories_count: Option<i64>,
+    pub replication_slots_count: Option<i64>,
+    pub replication_slots_used_count: Option<i64>,
+    pub healthy: Option<bool>,
+    pub health: Option<String>,
+    pub health_status: Option<String>,
+    pub missing_oauth_application: Option<bool>,
+    pub db_replication_lag_seconds: Option<i64>,
+    pub replication_slots_max_retained_wal_bytes: Option<i64>,
+    pub repositories_checked_count: Option<i64>,
+    pub repositories_checked_failed_count: Option<i64>,
+    pub last_event_id: Option<i64>,
+    pub last_event_timestamp: Option<i64>,
+    pub cursor_last_event_id: Option<i64>,
+    pub cursor_last_event_timestamp: Option<i64>,
+    pub last_successful_status_check_timestamp: Option<i64>,
     pub version: Option<String>,
     pub revision: Option<String>,
-    pub selective_sync_type: Option<::serde_json::Value>,
+    pub selective_sync_type: Option<String>,
     pub namespaces: Option<Vec<ApiEntitiesNamespaceBasic>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub storage_shards: Option<Vec<StorageShardEntity>>,
@@ -20264,6 +24739,19 @@ pub struct CreateMarkdownBody {
 }
 #[cfg(feature = "markdown")]
 runtime::object!(write CreateMarkdownBody { req(text), opt(gfm), opt(project) });
+#[cfg(feature = "markdown")]
+const _: () = {
+    impl CreateMarkdownBody {
+        /// A `CreateMarkdownBody` of its required fields, the others `None`: set them with struct update syntax, `CreateMarkdownBody { field: Some(…), ..CreateMarkdownBody::new(…) }`.
+        pub fn new(text: impl Into<String>) -> Self {
+            Self {
+                text: text.into(),
+                gfm: None,
+                project: None,
+            }
+        }
+    }
+};
 /// API_Entities_Markdown model
 ///
 /// Schema `#/components/schemas/API_Entities_Markdown`.
@@ -20483,6 +24971,20 @@ pub struct CreateOrganizationBody {
 runtime::object!(
     both CreateOrganizationBody { req(name), req(path), opt(description), opt(avatar) }
 );
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateOrganizationBody {
+        /// A `CreateOrganizationBody` of its required fields, the others `None`: set them with struct update syntax, `CreateOrganizationBody { field: Some(…), ..CreateOrganizationBody::new(…) }`.
+        pub fn new(name: impl Into<String>, path: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                path: path.into(),
+                description: None,
+                avatar: None,
+            }
+        }
+    }
+};
 /// API_Entities_Organizations_Organization model
 ///
 /// Schema `#/components/schemas/API_Entities_Organizations_Organization`.
@@ -20624,6 +25126,22 @@ runtime::object!(
     write CreateProjectRepositoryStorageMoveBody { req(source_storage_name),
     opt(destination_storage_name) }
 );
+#[cfg(feature = "project_repository_storage_moves")]
+const _: () = {
+    impl CreateProjectRepositoryStorageMoveBody {
+        /// A `CreateProjectRepositoryStorageMoveBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectRepositoryStorageMoveBody { field: Some(…), ..CreateProjectRepositoryStorageMoveBody::new(…) }`.
+        pub fn new(
+            source_storage_name: impl Into<
+                CreateProjectRepositoryStorageMoveBodySourceStorageName,
+            >,
+        ) -> Self {
+            Self {
+                source_storage_name: source_storage_name.into(),
+                destination_storage_name: None,
+            }
+        }
+    }
+};
 /// The source storage shard
 ///
 /// Schema `#/components/schemas/postApiV4ProjectRepositoryStorageMoves/properties/source_storage_name`.
@@ -20770,6 +25288,22 @@ runtime::object!(
     write CreateSnippetBody { req(title), opt(description), opt(visibility), opt(files),
     opt(content), req(file_name) }
 );
+#[cfg(feature = "snippets")]
+const _: () = {
+    impl CreateSnippetBody {
+        /// A `CreateSnippetBody` of its required fields, the others `None`: set them with struct update syntax, `CreateSnippetBody { field: Some(…), ..CreateSnippetBody::new(…) }`.
+        pub fn new(title: impl Into<String>, file_name: impl Into<String>) -> Self {
+            Self {
+                title: title.into(),
+                description: None,
+                visibility: None,
+                files: None,
+                content: None,
+                file_name: file_name.into(),
+            }
+        }
+    }
+};
 /// The visibility of the snippet
 ///
 /// Schema `#/components/schemas/postApiV4Snippets/properties/visibility`.
@@ -20892,6 +25426,22 @@ runtime::object!(
     write CreateSnippetRepositoryStorageMoveBody { req(source_storage_name),
     opt(destination_storage_name) }
 );
+#[cfg(feature = "snippet_repository_storage_moves")]
+const _: () = {
+    impl CreateSnippetRepositoryStorageMoveBody {
+        /// A `CreateSnippetRepositoryStorageMoveBody` of its required fields, the others `None`: set them with struct update syntax, `CreateSnippetRepositoryStorageMoveBody { field: Some(…), ..CreateSnippetRepositoryStorageMoveBody::new(…) }`.
+        pub fn new(
+            source_storage_name: impl Into<
+                CreateProjectRepositoryStorageMoveBodySourceStorageName,
+            >,
+        ) -> Self {
+            Self {
+                source_storage_name: source_storage_name.into(),
+                destination_storage_name: None,
+            }
+        }
+    }
+};
 /// Apply suggestion patch in the Merge Request it was created
 ///
 /// Schema `#/components/schemas/putApiV4SuggestionsIdApply`.
@@ -20935,6 +25485,18 @@ pub struct UpdateSuggestionBatchApplyBody {
 }
 #[cfg(feature = "suggestions")]
 runtime::object!(write UpdateSuggestionBatchApplyBody { req(ids), opt(commit_message) });
+#[cfg(feature = "suggestions")]
+const _: () = {
+    impl UpdateSuggestionBatchApplyBody {
+        /// A `UpdateSuggestionBatchApplyBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateSuggestionBatchApplyBody { field: Some(…), ..UpdateSuggestionBatchApplyBody::new(…) }`.
+        pub fn new(ids: impl Into<Vec<i64>>) -> Self {
+            Self {
+                ids: ids.into(),
+                commit_message: None,
+            }
+        }
+    }
+};
 /// Set a url variable
 ///
 /// Schema `#/components/schemas/putApiV4HooksHookIdUrlVariablesKey`.
@@ -21031,6 +25593,29 @@ runtime::object!(
     opt(push_events_branch_filter), opt(branch_filter_strategy), opt(url_variables),
     opt(custom_headers) }
 );
+#[cfg(feature = "system_hooks")]
+const _: () = {
+    impl CreateHookBody {
+        /// A `CreateHookBody` of its required fields, the others `None`: set them with struct update syntax, `CreateHookBody { field: Some(…), ..CreateHookBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                name: None,
+                description: None,
+                token: None,
+                push_events: None,
+                tag_push_events: None,
+                merge_requests_events: None,
+                repository_update_events: None,
+                enable_ssl_verification: None,
+                push_events_branch_filter: None,
+                branch_filter_strategy: None,
+                url_variables: None,
+                custom_headers: None,
+            }
+        }
+    }
+};
 /// Edit system hook
 ///
 /// Schema `#/components/schemas/putApiV4HooksHookId`.
@@ -21153,6 +25738,21 @@ runtime::object!(
     write CreateUsageDataTrackEventBodyEventsItem { req(event), opt(namespace_id),
     opt(project_id), opt(additional_properties), opt(send_to_snowplow) }
 );
+#[cfg(feature = "usage_data")]
+const _: () = {
+    impl CreateUsageDataTrackEventBodyEventsItem {
+        /// A `CreateUsageDataTrackEventBodyEventsItem` of its required fields, the others `None`: set them with struct update syntax, `CreateUsageDataTrackEventBodyEventsItem { field: Some(…), ..CreateUsageDataTrackEventBodyEventsItem::new(…) }`.
+        pub fn new(event: impl Into<String>) -> Self {
+            Self {
+                event: event.into(),
+                namespace_id: None,
+                project_id: None,
+                additional_properties: None,
+                send_to_snowplow: None,
+            }
+        }
+    }
+};
 /// Track gitlab internal events
 ///
 /// Schema `#/components/schemas/postApiV4UsageDataTrackEvent`.
@@ -21177,6 +25777,21 @@ runtime::object!(
     write TrackUsageDataEventBody { req(event), opt(namespace_id), opt(project_id),
     opt(additional_properties), opt(send_to_snowplow) }
 );
+#[cfg(feature = "usage_data")]
+const _: () = {
+    impl TrackUsageDataEventBody {
+        /// A `TrackUsageDataEventBody` of its required fields, the others `None`: set them with struct update syntax, `TrackUsageDataEventBody { field: Some(…), ..TrackUsageDataEventBody::new(…) }`.
+        pub fn new(event: impl Into<String>) -> Self {
+            Self {
+                event: event.into(),
+                namespace_id: None,
+                project_id: None,
+                additional_properties: None,
+                send_to_snowplow: None,
+            }
+        }
+    }
+};
 /// Add a new SSH key to the currently authenticated user
 ///
 /// Schema `#/components/schemas/postApiV4UserKeys`.
@@ -21199,6 +25814,20 @@ runtime::object!(
     write CreateUserKeyBody { req(key), req(title), opt(expires_at, lenient),
     opt(usage_type) }
 );
+#[cfg(feature = "user")]
+const _: () = {
+    impl CreateUserKeyBody {
+        /// A `CreateUserKeyBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserKeyBody { field: Some(…), ..CreateUserKeyBody::new(…) }`.
+        pub fn new(key: impl Into<String>, title: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                title: title.into(),
+                expires_at: None,
+                usage_type: None,
+            }
+        }
+    }
+};
 /// Add a new GPG key to the currently authenticated user
 ///
 /// Schema `#/components/schemas/postApiV4UserGpgKeys`.
@@ -21245,6 +25874,33 @@ runtime::object!(
     opt(zuora_payment_method_xid), opt(stripe_setup_intent_xid),
     opt(stripe_payment_method_xid), opt(stripe_card_fingerprint) }
 );
+#[cfg(feature = "user")]
+const _: () = {
+    impl UpdateUserCreditCardValidationBody {
+        /// A `UpdateUserCreditCardValidationBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateUserCreditCardValidationBody { field: Some(…), ..UpdateUserCreditCardValidationBody::new(…) }`.
+        pub fn new(
+            credit_card_validated_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+            credit_card_expiration_month: impl Into<i64>,
+            credit_card_expiration_year: impl Into<i64>,
+            credit_card_holder_name: impl Into<String>,
+            credit_card_mask_number: impl Into<String>,
+            credit_card_type: impl Into<String>,
+        ) -> Self {
+            Self {
+                credit_card_validated_at: credit_card_validated_at.into(),
+                credit_card_expiration_month: credit_card_expiration_month.into(),
+                credit_card_expiration_year: credit_card_expiration_year.into(),
+                credit_card_holder_name: credit_card_holder_name.into(),
+                credit_card_mask_number: credit_card_mask_number.into(),
+                credit_card_type: credit_card_type.into(),
+                zuora_payment_method_xid: None,
+                stripe_setup_intent_xid: None,
+                stripe_payment_method_xid: None,
+                stripe_card_fingerprint: None,
+            }
+        }
+    }
+};
 /// API_Entities_UserCreditCardValidations model
 ///
 /// Schema `#/components/schemas/API_Entities_UserCreditCardValidations`.
@@ -21426,6 +26082,23 @@ runtime::object!(
     write CreateUserPersonalAccessTokenBody { req(name), req(scopes), opt(description),
     opt(expires_at) }
 );
+#[cfg(feature = "user")]
+const _: () = {
+    impl CreateUserPersonalAccessTokenBody {
+        /// A `CreateUserPersonalAccessTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserPersonalAccessTokenBody { field: Some(…), ..CreateUserPersonalAccessTokenBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            scopes: impl Into<Vec<CreateUserPersonalAccessTokenBodyScopesItem>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                scopes: scopes.into(),
+                description: None,
+                expires_at: None,
+            }
+        }
+    }
+};
 /// Schema `#/components/schemas/postApiV4UserPersonalAccessTokens/properties/scopes/items`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -21477,6 +26150,31 @@ runtime::object!(
     opt(description), opt(maintenance_note), opt(paused), opt(locked), opt(access_level),
     opt(run_untagged), opt(tag_list), opt(maximum_timeout) }
 );
+#[cfg(feature = "user")]
+const _: () = {
+    impl CreateUserRunnerBody {
+        /// A `CreateUserRunnerBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserRunnerBody { field: Some(…), ..CreateUserRunnerBody::new(…) }`.
+        pub fn new(
+            runner_type: impl Into<CreateUserRunnerBodyRunnerType>,
+            group_id: impl Into<i64>,
+            project_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                runner_type: runner_type.into(),
+                group_id: group_id.into(),
+                project_id: project_id.into(),
+                description: None,
+                maintenance_note: None,
+                paused: None,
+                locked: None,
+                access_level: None,
+                run_untagged: None,
+                tag_list: None,
+                maximum_timeout: None,
+            }
+        }
+    }
+};
 /// Specifies the scope of the runner
 ///
 /// Schema `#/components/schemas/postApiV4UserRunners/properties/runner_type`.
@@ -21625,6 +26323,41 @@ runtime::object!(
     opt(terraform_module_max_file_size), opt(storage_size_limit),
     opt(pipeline_hierarchy_size) }
 );
+#[cfg(feature = "plan_limits")]
+const _: () = {
+    impl UpdateApplicationPlanLimitsBody {
+        /// A `UpdateApplicationPlanLimitsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateApplicationPlanLimitsBody { field: Some(…), ..UpdateApplicationPlanLimitsBody::new(…) }`.
+        pub fn new(
+            plan_name: impl Into<UpdateApplicationPlanLimitsBodyPlanName>,
+        ) -> Self {
+            Self {
+                plan_name: plan_name.into(),
+                ci_instance_level_variables: None,
+                ci_pipeline_size: None,
+                ci_active_jobs: None,
+                ci_project_subscriptions: None,
+                ci_pipeline_schedules: None,
+                ci_needs_size_limit: None,
+                ci_registered_group_runners: None,
+                ci_registered_project_runners: None,
+                conan_max_file_size: None,
+                dotenv_size: None,
+                dotenv_variables: None,
+                enforcement_limit: None,
+                generic_packages_max_file_size: None,
+                helm_max_file_size: None,
+                maven_max_file_size: None,
+                notification_limit: None,
+                npm_max_file_size: None,
+                nuget_max_file_size: None,
+                pypi_max_file_size: None,
+                terraform_module_max_file_size: None,
+                storage_size_limit: None,
+                pipeline_hierarchy_size: None,
+            }
+        }
+    }
+};
 /// Name of the plan to update
 ///
 /// Schema `#/components/schemas/putApiV4ApplicationPlanLimits/properties/plan_name`.
@@ -21763,6 +26496,19 @@ pub struct CreateDeployKeyBody {
 runtime::object!(
     write CreateDeployKeyBody { req(key), req(title), opt(expires_at, lenient) }
 );
+#[cfg(feature = "deploy_keys")]
+const _: () = {
+    impl CreateDeployKeyBody {
+        /// A `CreateDeployKeyBody` of its required fields, the others `None`: set them with struct update syntax, `CreateDeployKeyBody { field: Some(…), ..CreateDeployKeyBody::new(…) }`.
+        pub fn new(key: impl Into<String>, title: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                title: title.into(),
+                expires_at: None,
+            }
+        }
+    }
+};
 /// Import a BitBucket Cloud repository
 ///
 /// Schema `#/components/schemas/postApiV4ImportBitbucket`.
@@ -21785,6 +26531,26 @@ runtime::object!(
     write CreateImportBitbucketBody { req(bitbucket_username),
     req(bitbucket_app_password), req(repo_path), req(target_namespace), opt(new_name) }
 );
+#[cfg(feature = "project_import_bitbucket")]
+const _: () = {
+    impl CreateImportBitbucketBody {
+        /// A `CreateImportBitbucketBody` of its required fields, the others `None`: set them with struct update syntax, `CreateImportBitbucketBody { field: Some(…), ..CreateImportBitbucketBody::new(…) }`.
+        pub fn new(
+            bitbucket_username: impl Into<String>,
+            bitbucket_app_password: impl Into<String>,
+            repo_path: impl Into<String>,
+            target_namespace: impl Into<String>,
+        ) -> Self {
+            Self {
+                bitbucket_username: bitbucket_username.into(),
+                bitbucket_app_password: bitbucket_app_password.into(),
+                repo_path: repo_path.into(),
+                target_namespace: target_namespace.into(),
+                new_name: None,
+            }
+        }
+    }
+};
 /// ProjectImportEntity model
 ///
 /// Schema `#/components/schemas/ProjectImportEntity`.
@@ -21867,6 +26633,30 @@ runtime::object!(
     req(bitbucket_server_project), req(bitbucket_server_repo), opt(new_name),
     opt(new_namespace), opt(timeout_strategy) }
 );
+#[cfg(feature = "project_import_bitbucket")]
+const _: () = {
+    impl CreateImportBitbucketServerBody {
+        /// A `CreateImportBitbucketServerBody` of its required fields, the others `None`: set them with struct update syntax, `CreateImportBitbucketServerBody { field: Some(…), ..CreateImportBitbucketServerBody::new(…) }`.
+        pub fn new(
+            bitbucket_server_url: impl Into<String>,
+            bitbucket_server_username: impl Into<String>,
+            personal_access_token: impl Into<String>,
+            bitbucket_server_project: impl Into<String>,
+            bitbucket_server_repo: impl Into<String>,
+        ) -> Self {
+            Self {
+                bitbucket_server_url: bitbucket_server_url.into(),
+                bitbucket_server_username: bitbucket_server_username.into(),
+                personal_access_token: personal_access_token.into(),
+                bitbucket_server_project: bitbucket_server_project.into(),
+                bitbucket_server_repo: bitbucket_server_repo.into(),
+                new_name: None,
+                new_namespace: None,
+                timeout_strategy: None,
+            }
+        }
+    }
+};
 /// Strategy for behavior on timeouts
 ///
 /// Schema `#/components/schemas/postApiV4ImportBitbucketServer/properties/timeout_strategy`.
@@ -21935,6 +26725,28 @@ runtime::object!(
     opt(new_name), req(target_namespace), opt(github_hostname), opt(optional_stages),
     opt(timeout_strategy), opt(pagination_limit) }
 );
+#[cfg(feature = "project_import_github")]
+const _: () = {
+    impl CreateImportGithubBody {
+        /// A `CreateImportGithubBody` of its required fields, the others `None`: set them with struct update syntax, `CreateImportGithubBody { field: Some(…), ..CreateImportGithubBody::new(…) }`.
+        pub fn new(
+            personal_access_token: impl Into<String>,
+            repo_id: impl Into<i64>,
+            target_namespace: impl Into<String>,
+        ) -> Self {
+            Self {
+                personal_access_token: personal_access_token.into(),
+                repo_id: repo_id.into(),
+                new_name: None,
+                target_namespace: target_namespace.into(),
+                github_hostname: None,
+                optional_stages: None,
+                timeout_strategy: None,
+                pagination_limit: None,
+            }
+        }
+    }
+};
 /// Cancel GitHub project import
 ///
 /// Schema `#/components/schemas/postApiV4ImportGithubCancel`.
@@ -22038,6 +26850,21 @@ runtime::object!(
     both CreateTopicBody { req(name), req(title), opt(description), opt(avatar),
     opt(organization_id) }
 );
+#[cfg(feature = "full")]
+const _: () = {
+    impl CreateTopicBody {
+        /// A `CreateTopicBody` of its required fields, the others `None`: set them with struct update syntax, `CreateTopicBody { field: Some(…), ..CreateTopicBody::new(…) }`.
+        pub fn new(name: impl Into<String>, title: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                title: title.into(),
+                description: None,
+                avatar: None,
+                organization_id: None,
+            }
+        }
+    }
+};
 /// Update a topic
 ///
 /// Schema `#/components/schemas/putApiV4TopicsId`.
@@ -23764,13 +28591,13 @@ runtime::object!(
     lenient), opt(url), opt(author), opt(added), opt(modified), opt(removed) }
 );
 /// Schema `#/components/schemas/GroupHookEventCommit/properties/author`.
-#[cfg(feature = "group_webhooks")]
+#[cfg(any(feature = "group_webhooks", feature = "dependency_list_export"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupHookEventCommitAuthor {
     pub name: Option<String>,
     pub email: Option<String>,
 }
-#[cfg(feature = "group_webhooks")]
+#[cfg(any(feature = "group_webhooks", feature = "dependency_list_export"))]
 runtime::object!(read GroupHookEventCommitAuthor { opt(name), opt(email) });
 /// The repository in a hook event payload.
 ///
@@ -24973,6 +29800,3998 @@ runtime::object!(
     read EpicBoardList { opt(id), opt(label), opt(position), opt(list_type),
     opt(collapsed) }
 );
+/// The label of an epic board list.
+///
+/// Schema `#/components/schemas/EpicBoardListLabel`.
+#[cfg(feature = "group_epic_boards")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpicBoardListLabel {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub color: Option<String>,
+    pub description: Option<String>,
+}
+#[cfg(feature = "group_epic_boards")]
+runtime::object!(
+    read EpicBoardListLabel { opt(id), opt(name), opt(color), opt(description) }
+);
+/// A protected environment.
+///
+/// Schema `#/components/schemas/ProtectedEnvironment`.
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectedEnvironment {
+    /// The name of the environment (for a group: its deployment tier).
+    pub name: Option<String>,
+    /// The access levels allowed to deploy.
+    pub deploy_access_levels: Option<Vec<ProtectedEnvironmentDeployAccessLevel>>,
+    /// The number of approvals required to deploy to this environment.
+    pub required_approval_count: Option<i64>,
+    /// The access levels allowed to approve.
+    pub approval_rules: Option<Vec<ProtectedEnvironmentApprovalRule>>,
+}
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
+runtime::object!(
+    read ProtectedEnvironment { opt(name), opt(deploy_access_levels),
+    opt(required_approval_count), opt(approval_rules) }
+);
+/// An access level allowed to deploy to a protected environment.
+///
+/// Schema `#/components/schemas/ProtectedEnvironmentDeployAccessLevel`.
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectedEnvironmentDeployAccessLevel {
+    /// The ID of the deploy access level.
+    pub id: Option<i64>,
+    /// The access level: 30 (Developer), 40 (Maintainer) or 60 (Admin).
+    pub access_level: Option<i64>,
+    /// A description of the access level.
+    pub access_level_description: Option<String>,
+    /// The ID of the user allowed to deploy.
+    pub user_id: Option<i64>,
+    /// The ID of the group allowed to deploy.
+    pub group_id: Option<i64>,
+    /// 0: direct group membership only (default); 1: all inherited groups.
+    pub group_inheritance_type: Option<i64>,
+}
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
+runtime::object!(
+    read ProtectedEnvironmentDeployAccessLevel { opt(id), opt(access_level),
+    opt(access_level_description), opt(user_id), opt(group_id),
+    opt(group_inheritance_type) }
+);
+/// An access level allowed to approve deployments to a protected environment.
+///
+/// Schema `#/components/schemas/ProtectedEnvironmentApprovalRule`.
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectedEnvironmentApprovalRule {
+    /// The ID of the approval rule.
+    pub id: Option<i64>,
+    /// The ID of the user allowed to approve.
+    pub user_id: Option<i64>,
+    /// The ID of the group allowed to approve.
+    pub group_id: Option<i64>,
+    /// The access level: 30 (Developer), 40 (Maintainer) or 60 (Admin).
+    pub access_level: Option<i64>,
+    /// A description of the access level.
+    pub access_level_description: Option<String>,
+    /// The number of approvals required from this entity.
+    pub required_approvals: Option<i64>,
+    /// 0: direct group membership only (default); 1: all inherited groups.
+    pub group_inheritance_type: Option<i64>,
+}
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
+runtime::object!(
+    read ProtectedEnvironmentApprovalRule { opt(id), opt(user_id), opt(group_id),
+    opt(access_level), opt(access_level_description), opt(required_approvals),
+    opt(group_inheritance_type) }
+);
+/// The push rules of a group or project.
+///
+/// Schema `#/components/schemas/PushRule`.
+#[cfg(any(feature = "group_push_rules", feature = "project_push_rules"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PushRule {
+    /// The ID of the push rule.
+    pub id: Option<i64>,
+    /// The ID of the project (project push rules only).
+    pub project_id: Option<i64>,
+    /// When the push rule was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Allow commits from users only if the committer email is one of their own verified emails.
+    pub commit_committer_check: Option<bool>,
+    /// Allow commits from users only if the commit author name is consistent with their GitLab account name.
+    pub commit_committer_name_check: Option<bool>,
+    /// Reject a commit when it's not signed.
+    pub reject_unsigned_commits: Option<bool>,
+    /// Reject a commit when it's not DCO certified.
+    pub reject_non_dco_commits: Option<bool>,
+    /// Allow only commit messages that match this regular expression.
+    pub commit_message_regex: Option<String>,
+    /// Reject commit messages matching this regular expression.
+    pub commit_message_negative_regex: Option<String>,
+    /// Allow only branch names that match this regular expression.
+    pub branch_name_regex: Option<String>,
+    /// Deny deleting a tag.
+    pub deny_delete_tag: Option<bool>,
+    /// Allow only GitLab users to author commits.
+    pub member_check: Option<bool>,
+    /// Reject files that are likely to contain secrets.
+    pub prevent_secrets: Option<bool>,
+    /// Allow only commit author emails that match this regular expression.
+    pub author_email_regex: Option<String>,
+    /// Reject filenames matching this regular expression.
+    pub file_name_regex: Option<String>,
+    /// Maximum file size (MB) allowed.
+    pub max_file_size: Option<i64>,
+}
+#[cfg(any(feature = "group_push_rules", feature = "project_push_rules"))]
+runtime::object!(
+    read PushRule { opt(id), opt(project_id), opt(created_at, lenient),
+    opt(commit_committer_check), opt(commit_committer_name_check),
+    opt(reject_unsigned_commits), opt(reject_non_dco_commits), opt(commit_message_regex),
+    opt(commit_message_negative_regex), opt(branch_name_regex), opt(deny_delete_tag),
+    opt(member_check), opt(prevent_secrets), opt(author_email_regex),
+    opt(file_name_regex), opt(max_file_size) }
+);
+/// Notification settings: global (with `notification_email`) or of a group or project (with `events` when the level is `custom`).
+///
+/// Schema `#/components/schemas/NotificationSetting`.
+#[cfg(feature = "notification_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotificationSetting {
+    /// The notification level: `disabled`, `participating`, `watch`, `global`, `mention` or `custom`.
+    pub level: Option<String>,
+    /// The email address to send notifications (global settings only).
+    pub notification_email: Option<String>,
+    pub events: Option<NotificationSettingEvents>,
+}
+#[cfg(feature = "notification_settings")]
+runtime::object!(
+    read NotificationSetting { opt(level), opt(notification_email), opt(events) }
+);
+/// The email events enabled at the `custom` level.
+///
+/// Schema `#/components/schemas/NotificationSettingEvents`.
+#[cfg(feature = "notification_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotificationSettingEvents {
+    pub new_note: Option<bool>,
+    pub new_issue: Option<bool>,
+    pub reopen_issue: Option<bool>,
+    pub close_issue: Option<bool>,
+    pub reassign_issue: Option<bool>,
+    pub issue_due: Option<bool>,
+    pub new_merge_request: Option<bool>,
+    pub push_to_merge_request: Option<bool>,
+    pub reopen_merge_request: Option<bool>,
+    pub close_merge_request: Option<bool>,
+    pub reassign_merge_request: Option<bool>,
+    pub merge_merge_request: Option<bool>,
+    pub failed_pipeline: Option<bool>,
+    pub fixed_pipeline: Option<bool>,
+    pub success_pipeline: Option<bool>,
+    pub moved_project: Option<bool>,
+    pub merge_when_pipeline_succeeds: Option<bool>,
+    pub new_epic: Option<bool>,
+}
+#[cfg(feature = "notification_settings")]
+runtime::object!(
+    read NotificationSettingEvents { opt(new_note), opt(new_issue), opt(reopen_issue),
+    opt(close_issue), opt(reassign_issue), opt(issue_due), opt(new_merge_request),
+    opt(push_to_merge_request), opt(reopen_merge_request), opt(close_merge_request),
+    opt(reassign_merge_request), opt(merge_merge_request), opt(failed_pipeline),
+    opt(fixed_pipeline), opt(success_pipeline), opt(moved_project),
+    opt(merge_when_pipeline_succeeds), opt(new_epic) }
+);
+/// A container virtual registry.
+///
+/// Schema `#/components/schemas/ContainerVirtualRegistry`.
+#[cfg(feature = "container_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContainerVirtualRegistry {
+    /// The ID of the container virtual registry.
+    pub id: Option<i64>,
+    /// The ID of the top-level group that owns the virtual registry.
+    pub group_id: Option<i64>,
+    /// The name of the virtual registry.
+    pub name: Option<String>,
+    /// The description of the virtual registry.
+    pub description: Option<String>,
+    /// When the virtual registry was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the virtual registry was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The upstream registries associated with the virtual registry, with their positions (shown when getting one registry).
+    pub registry_upstreams: Option<Vec<ContainerVirtualRegistryRegistryUpstream>>,
+}
+#[cfg(feature = "container_virtual_registries")]
+runtime::object!(
+    read ContainerVirtualRegistry { opt(id), opt(group_id), opt(name), opt(description),
+    opt(created_at, lenient), opt(updated_at, lenient), opt(registry_upstreams) }
+);
+/// An association between a container virtual registry and an upstream registry, with the upstream position.
+///
+/// Schema `#/components/schemas/ContainerVirtualRegistryRegistryUpstream`.
+#[cfg(feature = "container_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContainerVirtualRegistryRegistryUpstream {
+    /// The ID of the upstream registry association.
+    pub id: Option<i64>,
+    /// The ID of the container virtual registry.
+    pub registry_id: Option<i64>,
+    /// The ID of the upstream registry.
+    pub upstream_id: Option<i64>,
+    /// The position of the upstream registry. Between 1 and 20.
+    pub position: Option<i64>,
+}
+#[cfg(feature = "container_virtual_registries")]
+runtime::object!(
+    read ContainerVirtualRegistryRegistryUpstream { opt(id), opt(registry_id),
+    opt(upstream_id), opt(position) }
+);
+/// An upstream registry of a container virtual registry. `registry_upstream` is shown when listing or creating the upstreams of a virtual registry.
+///
+/// Schema `#/components/schemas/ContainerVirtualRegistryUpstream`.
+#[cfg(feature = "container_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContainerVirtualRegistryUpstream {
+    /// The ID of the upstream registry.
+    pub id: Option<i64>,
+    /// The ID of the top-level group that owns the upstream registry.
+    pub group_id: Option<i64>,
+    /// The URL of the upstream registry.
+    pub url: Option<String>,
+    /// The name of the upstream registry.
+    pub name: Option<String>,
+    /// The description of the upstream registry.
+    pub description: Option<String>,
+    /// The cache validity period. Defaults to 24 hours.
+    pub cache_validity_hours: Option<i64>,
+    /// The username of the upstream registry.
+    pub username: Option<String>,
+    /// When the upstream registry was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the upstream registry was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub registry_upstream: Option<ContainerVirtualRegistryRegistryUpstream>,
+    /// The associations of the upstream registry with virtual registries (shown when getting one upstream).
+    pub registry_upstreams: Option<Vec<ContainerVirtualRegistryRegistryUpstream>>,
+}
+#[cfg(feature = "container_virtual_registries")]
+runtime::object!(
+    read ContainerVirtualRegistryUpstream { opt(id), opt(group_id), opt(url), opt(name),
+    opt(description), opt(cache_validity_hours), opt(username), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(registry_upstream), opt(registry_upstreams) }
+);
+/// A cache entry (a cached container image or manifest) of a container upstream registry.
+///
+/// Schema `#/components/schemas/ContainerVirtualRegistryCacheEntry`.
+#[cfg(feature = "container_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContainerVirtualRegistryCacheEntry {
+    /// The cache entry ID: the base64-encoded upstream ID and relative path of the cache entry.
+    pub id: Option<String>,
+    /// The ID of the top-level group.
+    pub group_id: Option<i64>,
+    /// The ID of the upstream registry.
+    pub upstream_id: Option<i64>,
+    /// When the upstream was last checked for this entry.
+    pub upstream_checked_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The MD5 checksum of the file.
+    pub file_md5: Option<String>,
+    /// The SHA1 checksum of the file.
+    pub file_sha1: Option<String>,
+    /// The file size in bytes.
+    pub size: Option<i64>,
+    /// The relative path of the cached file.
+    pub relative_path: Option<String>,
+    /// The content type of the cached file.
+    pub content_type: Option<String>,
+    /// The ETag the upstream returned for the file.
+    pub upstream_etag: Option<String>,
+    /// When the cache entry was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the cache entry was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// How many times the cache entry was downloaded.
+    pub downloads_count: Option<i64>,
+    /// When the cache entry was last downloaded.
+    pub downloaded_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "container_virtual_registries")]
+runtime::object!(
+    read ContainerVirtualRegistryCacheEntry { opt(id), opt(group_id), opt(upstream_id),
+    opt(upstream_checked_at, lenient), opt(file_md5), opt(file_sha1), opt(size),
+    opt(relative_path), opt(content_type), opt(upstream_etag), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(downloads_count), opt(downloaded_at, lenient) }
+);
+/// A Maven virtual registry.
+///
+/// Schema `#/components/schemas/MavenVirtualRegistry`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MavenVirtualRegistry {
+    /// The ID of the Maven virtual registry.
+    pub id: Option<i64>,
+    /// The ID of the top-level group that owns the virtual registry.
+    pub group_id: Option<i64>,
+    /// The name of the virtual registry.
+    pub name: Option<String>,
+    /// The description of the virtual registry.
+    pub description: Option<String>,
+    /// When the virtual registry was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the virtual registry was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(
+    read MavenVirtualRegistry { opt(id), opt(group_id), opt(name), opt(description),
+    opt(created_at, lenient), opt(updated_at, lenient) }
+);
+/// An upstream registry of a Maven virtual registry. `registry_upstream` is shown when listing or creating the upstreams of a virtual registry.
+///
+/// Schema `#/components/schemas/MavenVirtualRegistryUpstream`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MavenVirtualRegistryUpstream {
+    /// The ID of the upstream registry.
+    pub id: Option<i64>,
+    /// The ID of the top-level group that owns the upstream registry.
+    pub group_id: Option<i64>,
+    /// The URL of the upstream registry.
+    pub url: Option<String>,
+    /// The name of the upstream registry.
+    pub name: Option<String>,
+    /// The description of the upstream registry.
+    pub description: Option<String>,
+    /// The cache validity period. Defaults to 24 hours.
+    pub cache_validity_hours: Option<i64>,
+    /// The metadata cache validity period. Defaults to 24 hours.
+    pub metadata_cache_validity_hours: Option<i64>,
+    /// The username of the upstream registry.
+    pub username: Option<String>,
+    /// When the upstream registry was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the upstream registry was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub registry_upstream: Option<MavenVirtualRegistryRegistryUpstream>,
+    /// The associations of the upstream registry with virtual registries (shown when getting one upstream).
+    pub registry_upstreams: Option<Vec<MavenVirtualRegistryRegistryUpstream>>,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(
+    read MavenVirtualRegistryUpstream { opt(id), opt(group_id), opt(url), opt(name),
+    opt(description), opt(cache_validity_hours), opt(metadata_cache_validity_hours),
+    opt(username), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(registry_upstream), opt(registry_upstreams) }
+);
+/// An association between a Maven virtual registry and an upstream registry, with the upstream position.
+///
+/// Schema `#/components/schemas/MavenVirtualRegistryRegistryUpstream`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MavenVirtualRegistryRegistryUpstream {
+    /// The ID of the upstream registry association.
+    pub id: Option<i64>,
+    /// The ID of the Maven virtual registry.
+    pub registry_id: Option<i64>,
+    /// The ID of the upstream registry.
+    pub upstream_id: Option<i64>,
+    /// The position of the upstream registry. Between 1 and 20.
+    pub position: Option<i64>,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(
+    read MavenVirtualRegistryRegistryUpstream { opt(id), opt(registry_id),
+    opt(upstream_id), opt(position) }
+);
+/// A cache entry (a cached package file) of a Maven upstream registry.
+///
+/// Schema `#/components/schemas/MavenVirtualRegistryCacheEntry`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MavenVirtualRegistryCacheEntry {
+    /// The cache entry ID: the base64-encoded upstream ID and relative path of the cache entry.
+    pub id: Option<String>,
+    /// The ID of the top-level group.
+    pub group_id: Option<i64>,
+    /// The ID of the upstream registry.
+    pub upstream_id: Option<i64>,
+    /// When the upstream was last checked for this entry.
+    pub upstream_checked_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The MD5 checksum of the file.
+    pub file_md5: Option<String>,
+    /// The SHA1 checksum of the file.
+    pub file_sha1: Option<String>,
+    /// The file size in bytes.
+    pub size: Option<i64>,
+    /// The relative path of the cached file.
+    pub relative_path: Option<String>,
+    /// The content type of the cached file.
+    pub content_type: Option<String>,
+    /// The ETag the upstream returned for the file.
+    pub upstream_etag: Option<String>,
+    /// When the cache entry was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the cache entry was last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// How many times the cache entry was downloaded.
+    pub downloads_count: Option<i64>,
+    /// When the cache entry was last downloaded.
+    pub downloaded_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(
+    read MavenVirtualRegistryCacheEntry { opt(id), opt(group_id), opt(upstream_id),
+    opt(upstream_checked_at, lenient), opt(file_md5), opt(file_sha1), opt(size),
+    opt(relative_path), opt(content_type), opt(upstream_etag), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(downloads_count), opt(downloaded_at, lenient) }
+);
+/// The result of testing the connection to an upstream registry (a HEAD request to the upstream URL with a test path).
+///
+/// Schema `#/components/schemas/VirtualRegistryUpstreamTestResult`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct VirtualRegistryUpstreamTestResult {
+    /// Whether GitLab could reach and authenticate with the upstream (true also when the upstream answered 404).
+    pub success: bool,
+    /// The error when `success` is false, for example `Error: 401 - Unauthorized`.
+    pub result: Option<String>,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(read VirtualRegistryUpstreamTestResult { req(success), opt(result) });
+/// An enterprise user of a top-level group, as the group enterprise users API shows one.
+///
+/// Schema `#/components/schemas/EnterpriseUser`.
+#[cfg(feature = "enterprise_users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnterpriseUser {
+    /// The user's ID.
+    pub id: Option<i64>,
+    /// The user's username.
+    pub username: Option<String>,
+    /// The user's name.
+    pub name: Option<String>,
+    /// The user's state, such as `active`.
+    pub state: Option<String>,
+    /// The URL of the user's avatar.
+    pub avatar_url: Option<String>,
+    /// The URL of the user's profile.
+    pub web_url: Option<String>,
+    /// When the user was created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub bio: Option<String>,
+    pub location: Option<String>,
+    pub public_email: Option<String>,
+    pub skype: Option<String>,
+    pub linkedin: Option<String>,
+    pub twitter: Option<String>,
+    pub website_url: Option<String>,
+    pub organization: Option<String>,
+    pub job_title: Option<String>,
+    pub pronouns: Option<String>,
+    /// Whether the user is a bot.
+    pub bot: Option<bool>,
+    pub work_information: Option<String>,
+    pub followers: Option<i64>,
+    pub following: Option<i64>,
+    pub local_time: Option<String>,
+    pub last_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub confirmed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_activity_on: Option<::chrono::NaiveDate>,
+    pub email: Option<String>,
+    pub theme_id: Option<i64>,
+    pub color_scheme_id: Option<i64>,
+    pub projects_limit: Option<i64>,
+    pub current_sign_in_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub identities: Option<Vec<EnterpriseUserIdentity>>,
+    pub can_create_group: Option<bool>,
+    pub can_create_project: Option<bool>,
+    /// Whether two-factor authentication is enabled.
+    pub two_factor_enabled: Option<bool>,
+    pub external: Option<bool>,
+    pub private_profile: Option<bool>,
+    pub commit_email: Option<String>,
+    pub shared_runners_minutes_limit: Option<i64>,
+    pub extra_shared_runners_minutes_limit: Option<i64>,
+    pub scim_identities: Option<Vec<EnterpriseUserScimIdentity>>,
+}
+#[cfg(feature = "enterprise_users")]
+runtime::object!(
+    read EnterpriseUser { opt(id), opt(username), opt(name), opt(state), opt(avatar_url),
+    opt(web_url), opt(created_at, lenient), opt(bio), opt(location), opt(public_email),
+    opt(skype), opt(linkedin), opt(twitter), opt(website_url), opt(organization),
+    opt(job_title), opt(pronouns), opt(bot), opt(work_information), opt(followers),
+    opt(following), opt(local_time), opt(last_sign_in_at, lenient), opt(confirmed_at,
+    lenient), opt(last_activity_on), opt(email), opt(theme_id), opt(color_scheme_id),
+    opt(projects_limit), opt(current_sign_in_at, lenient), opt(identities),
+    opt(can_create_group), opt(can_create_project), opt(two_factor_enabled),
+    opt(external), opt(private_profile), opt(commit_email),
+    opt(shared_runners_minutes_limit), opt(extra_shared_runners_minutes_limit),
+    opt(scim_identities) }
+);
+/// An identity (external login) of an enterprise user.
+///
+/// Schema `#/components/schemas/EnterpriseUserIdentity`.
+#[cfg(feature = "enterprise_users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnterpriseUserIdentity {
+    /// The identity provider, such as `group_saml`.
+    pub provider: Option<String>,
+    /// The user's UID at the provider.
+    pub extern_uid: Option<String>,
+    /// The ID of the SAML provider.
+    pub saml_provider_id: Option<i64>,
+}
+#[cfg(feature = "enterprise_users")]
+runtime::object!(
+    read EnterpriseUserIdentity { opt(provider), opt(extern_uid), opt(saml_provider_id) }
+);
+/// A SCIM identity of an enterprise user.
+///
+/// Schema `#/components/schemas/EnterpriseUserScimIdentity`.
+#[cfg(feature = "enterprise_users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnterpriseUserScimIdentity {
+    /// External UID for the user.
+    pub extern_uid: Option<String>,
+    /// The ID of the group of the identity.
+    pub group_id: Option<i64>,
+    /// Status of the identity.
+    pub active: Option<bool>,
+}
+#[cfg(feature = "enterprise_users")]
+runtime::object!(
+    read EnterpriseUserScimIdentity { opt(extern_uid), opt(group_id), opt(active) }
+);
+/// An LDAP group link: members of an LDAP group (by CN or filter) get a role in the GitLab group.
+///
+/// Schema `#/components/schemas/LdapLink`.
+#[cfg(feature = "ldap_group_links")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LdapLink {
+    /// The CN of an LDAP group (null when the link uses a filter).
+    pub cn: Option<String>,
+    /// Role (`access_level`) for members of the LDAP group.
+    pub group_access: Option<i64>,
+    /// LDAP provider ID for the LDAP group link.
+    pub provider: Option<String>,
+    /// The LDAP filter for the group (null when the link uses a CN).
+    pub filter: Option<String>,
+    /// The ID of the member role.
+    pub member_role_id: Option<i64>,
+}
+#[cfg(feature = "ldap_group_links")]
+runtime::object!(
+    read LdapLink { opt(cn), opt(group_access), opt(provider), opt(filter),
+    opt(member_role_id) }
+);
+/// A protected branch rule (a branch name or wildcard) of a group.
+///
+/// Schema `#/components/schemas/GroupProtectedBranch`.
+#[cfg(feature = "group_protected_branches")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupProtectedBranch {
+    /// The ID of the protected branch.
+    pub id: Option<i64>,
+    /// The name of the branch or wildcard.
+    pub name: Option<String>,
+    /// Who is allowed to push.
+    pub push_access_levels: Option<Vec<GroupProtectedBranchAccessLevel>>,
+    /// Who is allowed to merge.
+    pub merge_access_levels: Option<Vec<GroupProtectedBranchAccessLevel>>,
+    /// Who is allowed to unprotect.
+    pub unprotect_access_levels: Option<Vec<GroupProtectedBranchAccessLevel>>,
+    /// Whether users with push access can force push.
+    pub allow_force_push: Option<bool>,
+    /// Whether pushes matching the `CODEOWNERS` file are prevented.
+    pub code_owner_approval_required: Option<bool>,
+}
+#[cfg(feature = "group_protected_branches")]
+runtime::object!(
+    read GroupProtectedBranch { opt(id), opt(name), opt(push_access_levels),
+    opt(merge_access_levels), opt(unprotect_access_levels), opt(allow_force_push),
+    opt(code_owner_approval_required) }
+);
+/// One access level of a protected branch: an access level, a user or a group.
+///
+/// Schema `#/components/schemas/GroupProtectedBranchAccessLevel`.
+#[cfg(feature = "group_protected_branches")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupProtectedBranchAccessLevel {
+    /// The ID of the access level record.
+    pub id: Option<i64>,
+    /// The access level (0 No access, 30 Developer, 40 Maintainer, 60 Admin).
+    pub access_level: Option<i64>,
+    /// The user allowed.
+    pub user_id: Option<i64>,
+    /// The group allowed.
+    pub group_id: Option<i64>,
+    /// A readable description, such as `Maintainers`.
+    pub access_level_description: Option<String>,
+}
+#[cfg(feature = "group_protected_branches")]
+runtime::object!(
+    read GroupProtectedBranchAccessLevel { opt(id), opt(access_level), opt(user_id),
+    opt(group_id), opt(access_level_description) }
+);
+/// A service account user.
+///
+/// Schema `#/components/schemas/ServiceAccount`.
+#[cfg(any(feature = "group_service_accounts", feature = "service_accounts"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceAccount {
+    /// The ID of the service account user.
+    pub id: Option<i64>,
+    /// The username.
+    pub username: Option<String>,
+    /// The name.
+    pub name: Option<String>,
+    /// The email (returned when the service account user is created on the instance).
+    pub email: Option<String>,
+}
+#[cfg(any(feature = "group_service_accounts", feature = "service_accounts"))]
+runtime::object!(read ServiceAccount { opt(id), opt(username), opt(name), opt(email) });
+/// A personal access token of a service account user.
+///
+/// Schema `#/components/schemas/ServiceAccountPersonalAccessToken`.
+#[cfg(feature = "group_service_accounts")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceAccountPersonalAccessToken {
+    /// The ID of the token.
+    pub id: Option<i64>,
+    /// The name of the token.
+    pub name: Option<String>,
+    /// Whether the token is revoked.
+    pub revoked: Option<bool>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The scopes of the token.
+    pub scopes: Option<Vec<String>>,
+    /// The ID of the service account user.
+    pub user_id: Option<i64>,
+    pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether the token is active.
+    pub active: Option<bool>,
+    /// The expiration date of the token.
+    pub expires_at: Option<::chrono::NaiveDate>,
+    /// The token value (only shown on creation and rotation).
+    pub token: Option<String>,
+}
+#[cfg(feature = "group_service_accounts")]
+runtime::object!(
+    read ServiceAccountPersonalAccessToken { opt(id), opt(name), opt(revoked),
+    opt(created_at, lenient), opt(scopes), opt(user_id), opt(last_used_at, lenient),
+    opt(active), opt(expires_at), opt(token) }
+);
+/// A custom member role, of the instance (`group_id` null) or of a group.
+///
+/// Schema `#/components/schemas/MemberRole`.
+#[cfg(feature = "member_roles")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MemberRole {
+    /// The ID of the member role.
+    pub id: Option<i64>,
+    /// The name of the member role.
+    pub name: Option<String>,
+    /// The description of the member role.
+    pub description: Option<String>,
+    /// The ID of the group of the role; null for an instance role.
+    pub group_id: Option<i64>,
+    /// Base access level for configured role. Valid values are `10` (Guest), `15` (Planner), `20` (Reporter), `30` (Developer), `40` (Maintainer), or `50` (Owner).
+    pub base_access_level: Option<i64>,
+    /// Permission to create, read, update, and delete CI/CD variables.
+    pub admin_cicd_variables: Option<bool>,
+    /// Permission to administer compliance frameworks.
+    pub admin_compliance_framework: Option<bool>,
+    /// Permission to add, remove and assign members in a group.
+    pub admin_group_member: Option<bool>,
+    /// Permission to approve merge requests.
+    pub admin_merge_request: Option<bool>,
+    /// Permission to configure push rules for repositories at group or project level.
+    pub admin_push_rules: Option<bool>,
+    /// Permission to administer project terraform state.
+    pub admin_terraform_state: Option<bool>,
+    /// Permission to edit the vulnerability object, including the status and linking an issue.
+    pub admin_vulnerability: Option<bool>,
+    /// Permission to administer web hooks.
+    pub admin_web_hook: Option<bool>,
+    /// Permission to archive projects.
+    pub archive_project: Option<bool>,
+    /// Permission to manage deploy tokens.
+    pub manage_deploy_tokens: Option<bool>,
+    /// Permission to manage group access tokens.
+    pub manage_group_access_tokens: Option<bool>,
+    /// Permission to configure merge request settings.
+    pub manage_merge_request_settings: Option<bool>,
+    /// Permission to manage project access tokens.
+    pub manage_project_access_tokens: Option<bool>,
+    /// Permission to link security policy projects.
+    pub manage_security_policy_link: Option<bool>,
+    /// Permission to read project code.
+    pub read_code: Option<bool>,
+    /// Permission to view project runners.
+    pub read_runners: Option<bool>,
+    /// Permission to read project dependencies.
+    pub read_dependency: Option<bool>,
+    /// Permission to read project vulnerabilities.
+    pub read_vulnerability: Option<bool>,
+    /// Permission to delete or restore a group.
+    pub remove_group: Option<bool>,
+    /// Permission to delete a project.
+    pub remove_project: Option<bool>,
+}
+#[cfg(feature = "member_roles")]
+runtime::object!(
+    read MemberRole { opt(id), opt(name), opt(description), opt(group_id),
+    opt(base_access_level), opt(admin_cicd_variables), opt(admin_compliance_framework),
+    opt(admin_group_member), opt(admin_merge_request), opt(admin_push_rules),
+    opt(admin_terraform_state), opt(admin_vulnerability), opt(admin_web_hook),
+    opt(archive_project), opt(manage_deploy_tokens), opt(manage_group_access_tokens),
+    opt(manage_merge_request_settings), opt(manage_project_access_tokens),
+    opt(manage_security_policy_link), opt(read_code), opt(read_runners),
+    opt(read_dependency), opt(read_vulnerability), opt(remove_group), opt(remove_project)
+    }
+);
+/// A SAML identity of a group member.
+///
+/// Schema `#/components/schemas/SamlIdentity`.
+#[cfg(feature = "saml")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlIdentity {
+    /// External UID for the user
+    pub extern_uid: Option<String>,
+    /// ID for the user
+    pub user_id: Option<i64>,
+}
+#[cfg(feature = "saml")]
+runtime::object!(read SamlIdentity { opt(extern_uid), opt(user_id) });
+/// A SAML group link: members of a SAML group get a role in the GitLab group.
+///
+/// Schema `#/components/schemas/SamlGroupLink`.
+#[cfg(feature = "saml")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlGroupLink {
+    /// Name of the SAML group.
+    pub name: Option<String>,
+    /// Role (`access_level`) for members of the SAML group. The attribute had a string type from GitLab 15.3.0 to GitLab 15.3.3.
+    pub access_level: Option<i64>,
+    /// Member Role ID (`member_role_id`) for members of the SAML group.
+    pub member_role_id: Option<i64>,
+}
+#[cfg(feature = "saml")]
+runtime::object!(
+    read SamlGroupLink { opt(name), opt(access_level), opt(member_role_id) }
+);
+/// A SCIM identity of a group member.
+///
+/// Schema `#/components/schemas/ScimIdentity`.
+#[cfg(feature = "scim")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScimIdentity {
+    /// External UID for the user
+    pub extern_uid: Option<String>,
+    /// ID for the user
+    pub user_id: Option<i64>,
+    /// Status of the identity
+    pub active: Option<bool>,
+}
+#[cfg(feature = "scim")]
+runtime::object!(read ScimIdentity { opt(extern_uid), opt(user_id), opt(active) });
+/// An element of additional context for a Chat request.
+///
+/// Schema `#/components/schemas/MiscChatContextElement`.
+#[cfg(feature = "chat")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscChatContextElement {
+    /// The category of the context element.
+    pub category: Option<MiscChatContextElementCategory>,
+    /// The ID of the context element.
+    pub id: Option<String>,
+    /// The content of the context element. The value depends on the category of the context element.
+    pub content: Option<String>,
+    /// The optional additional metadata for this context element. The value depends on the category of the context element.
+    pub metadata: Option<::serde_json::Value>,
+}
+#[cfg(feature = "chat")]
+runtime::object!(
+    write MiscChatContextElement { opt(category), opt(id), opt(content), opt(metadata) }
+);
+/// The category of the context element.
+///
+/// Schema `#/components/schemas/MiscChatContextElement/properties/category`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "chat")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MiscChatContextElementCategory {
+    /// `file`
+    File,
+    /// `merge_request`
+    MergeRequest,
+    /// `issue`
+    Issue,
+    /// `snippet`
+    Snippet,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "chat")]
+runtime::string_enum!(
+    MiscChatContextElementCategory { File = "file", MergeRequest = "merge_request", Issue
+    = "issue", Snippet = "snippet" }
+);
+/// A URL configuration of a receptive agent. Either `public_key` or `client_cert` is set, but never both.
+///
+/// Schema `#/components/schemas/MiscClusterAgentUrlConfiguration`.
+#[cfg(feature = "cluster_agents")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscClusterAgentUrlConfiguration {
+    /// ID of the URL configuration.
+    pub id: Option<i64>,
+    /// ID of the agent the URL configuration belongs to.
+    pub agent_id: Option<i64>,
+    /// Agent URL for this URL configuration.
+    pub url: Option<String>,
+    /// (optional) Base64-encoded public key if JWT authentication is used.
+    pub public_key: Option<String>,
+    /// (optional) Client certificate in PEM format if mTLS authentication is used.
+    pub client_cert: Option<String>,
+    /// (optional) CA certificate in PEM format to verify the agent endpoint.
+    pub ca_cert: Option<String>,
+    /// (optional) TLS host name to verify the server name in agent endpoint.
+    pub tls_host: Option<String>,
+}
+#[cfg(feature = "cluster_agents")]
+runtime::object!(
+    read MiscClusterAgentUrlConfiguration { opt(id), opt(agent_id), opt(url),
+    opt(public_key), opt(client_cert), opt(ca_cert), opt(tls_host) }
+);
+/// Code completions generated by the AI gateway.
+///
+/// Schema `#/components/schemas/MiscCodeCompletion`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscCodeCompletion {
+    pub id: Option<String>,
+    pub model: Option<MiscCodeCompletionModel>,
+    pub object: Option<String>,
+    /// Creation time as a Unix timestamp.
+    pub created: Option<i64>,
+    pub choices: Option<Vec<MiscCodeCompletionChoicesItem>>,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(
+    read MiscCodeCompletion { opt(id), opt(model), opt(object), opt(created),
+    opt(choices) }
+);
+/// Schema `#/components/schemas/MiscCodeCompletion/properties/model`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscCodeCompletionModel {
+    pub engine: Option<String>,
+    pub name: Option<String>,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(read MiscCodeCompletionModel { opt(engine), opt(name) });
+/// Schema `#/components/schemas/MiscCodeCompletion/properties/choices/items`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscCodeCompletionChoicesItem {
+    pub text: Option<String>,
+    pub index: Option<i64>,
+    pub finish_reason: Option<String>,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(
+    read MiscCodeCompletionChoicesItem { opt(text), opt(index), opt(finish_reason) }
+);
+/// User-specific connection details to send completion requests directly to the AI gateway.
+///
+/// Schema `#/components/schemas/MiscCodeSuggestionsDirectAccess`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscCodeSuggestionsDirectAccess {
+    /// Base URL of the AI gateway.
+    pub base_url: Option<String>,
+    /// Token to authenticate to the AI gateway.
+    pub token: Option<String>,
+    /// Expiry of the token as a Unix timestamp.
+    pub expires_at: Option<i64>,
+    /// Headers to send with requests to the AI gateway.
+    pub headers: Option<MiscCodeSuggestionsDirectAccessHeaders>,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(
+    read MiscCodeSuggestionsDirectAccess { opt(base_url), opt(token), opt(expires_at),
+    opt(headers) }
+);
+/// Headers to send with requests to the AI gateway.
+///
+/// Schema `#/components/schemas/MiscCodeSuggestionsDirectAccess/properties/headers`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscCodeSuggestionsDirectAccessHeaders {
+    pub x_gitlab_instance_id: Option<String>,
+    pub x_gitlab_realm: Option<String>,
+    pub x_gitlab_global_user_id: Option<String>,
+    pub x_gitlab_host_name: Option<String>,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(
+    read MiscCodeSuggestionsDirectAccessHeaders { opt(x_gitlab_instance_id =
+    "X-Gitlab-Instance-Id"), opt(x_gitlab_realm = "X-Gitlab-Realm"),
+    opt(x_gitlab_global_user_id = "X-Gitlab-Global-User-Id"), opt(x_gitlab_host_name =
+    "X-Gitlab-Host-Name") }
+);
+/// A container registry protection tag rule.
+///
+/// Schema `#/components/schemas/MiscContainerRegistryProtectionTagRule`.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscContainerRegistryProtectionTagRule {
+    /// The unique identifier of the container tag rule.
+    pub id: Option<i64>,
+    /// The ID of the project this container tag rule belongs to.
+    pub project_id: Option<i64>,
+    /// The glob pattern used to match container tag names. For example, `v*-release`.
+    pub tag_name_pattern: Option<String>,
+    /// The minimum access level required to push container tags matching this pattern. Possible values: `maintainer`, `owner`, or `admin`.
+    pub minimum_access_level_for_push: Option<
+        MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForPush,
+    >,
+    /// The minimum access level required to delete container tags matching this pattern. Possible values: `maintainer`, `owner`, or `admin`.
+    pub minimum_access_level_for_delete: Option<
+        MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForDelete,
+    >,
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::object!(
+    read MiscContainerRegistryProtectionTagRule { opt(id), opt(project_id),
+    opt(tag_name_pattern), opt(minimum_access_level_for_push),
+    opt(minimum_access_level_for_delete) }
+);
+/// The minimum access level required to push container tags matching this pattern. Possible values: `maintainer`, `owner`, or `admin`.
+///
+/// Schema `#/components/schemas/MiscContainerRegistryProtectionTagRule/properties/minimum_access_level_for_push`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForPush {
+    /// `maintainer`
+    Maintainer,
+    /// `owner`
+    Owner,
+    /// `admin`
+    Admin,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::string_enum!(
+    MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForPush { Maintainer =
+    "maintainer", Owner = "owner", Admin = "admin" }
+);
+/// The minimum access level required to delete container tags matching this pattern. Possible values: `maintainer`, `owner`, or `admin`.
+///
+/// Schema `#/components/schemas/MiscContainerRegistryProtectionTagRule/properties/minimum_access_level_for_delete`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForDelete {
+    /// `maintainer`
+    Maintainer,
+    /// `owner`
+    Owner,
+    /// `admin`
+    Admin,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::string_enum!(
+    MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForDelete { Maintainer =
+    "maintainer", Owner = "owner", Admin = "admin" }
+);
+/// A GitLab Duo Agent Platform flow.
+///
+/// Schema `#/components/schemas/MiscDuoWorkflow`.
+#[cfg(feature = "duo_agent_platform_flows")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscDuoWorkflow {
+    /// ID of the flow.
+    pub id: Option<i64>,
+    /// ID of the associated project. `null` if not set.
+    pub project_id: Option<i64>,
+    /// ID of the associated namespace. `null` if not set.
+    pub namespace_id: Option<i64>,
+    /// Privilege IDs assigned to the agent.
+    pub agent_privileges: Option<Vec<i64>>,
+    /// Names corresponding to `agent_privileges`.
+    pub agent_privileges_names: Option<Vec<String>>,
+    /// Privilege IDs the agent can use without asking for approval.
+    pub pre_approved_agent_privileges: Option<Vec<i64>>,
+    /// Names corresponding to `pre_approved_agent_privileges`.
+    pub pre_approved_agent_privileges_names: Option<Vec<String>>,
+    /// Flow type identifier.
+    pub workflow_definition: Option<String>,
+    /// Current flow status.
+    pub status: Option<MiscDuoWorkflowStatus>,
+    /// When `true`, the agent may pause for user input.
+    pub allow_agent_to_request_user: Option<bool>,
+    /// Container image for CI pipeline execution. `null` if not set.
+    pub image: Option<String>,
+    /// Execution environment. `null` if not set.
+    pub environment: Option<String>,
+    /// ID of the AI Catalog item version. `null` if not set.
+    pub ai_catalog_item_version_id: Option<i64>,
+    /// Information about the workload.
+    pub workload: Option<MiscDuoWorkflowWorkload>,
+    /// Whether `MCP` (Model Context Protocol) tools are enabled for this flow.
+    pub mcp_enabled: Option<bool>,
+    /// Base URL of the GitLab instance.
+    pub gitlab_url: Option<String>,
+}
+#[cfg(feature = "duo_agent_platform_flows")]
+runtime::object!(
+    read MiscDuoWorkflow { opt(id), opt(project_id), opt(namespace_id),
+    opt(agent_privileges), opt(agent_privileges_names),
+    opt(pre_approved_agent_privileges), opt(pre_approved_agent_privileges_names),
+    opt(workflow_definition), opt(status), opt(allow_agent_to_request_user), opt(image),
+    opt(environment), opt(ai_catalog_item_version_id), opt(workload), opt(mcp_enabled),
+    opt(gitlab_url) }
+);
+/// Current flow status.
+///
+/// Schema `#/components/schemas/MiscDuoWorkflow/properties/status`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "duo_agent_platform_flows")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MiscDuoWorkflowStatus {
+    /// `created`
+    Created,
+    /// `running`
+    Running,
+    /// `paused`
+    Paused,
+    /// `finished`
+    Finished,
+    /// `failed`
+    Failed,
+    /// `stopped`
+    Stopped,
+    /// `input_required`
+    InputRequired,
+    /// `plan_approval_required`
+    PlanApprovalRequired,
+    /// `tool_call_approval_required`
+    ToolCallApprovalRequired,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "duo_agent_platform_flows")]
+runtime::string_enum!(
+    MiscDuoWorkflowStatus { Created = "created", Running = "running", Paused = "paused",
+    Finished = "finished", Failed = "failed", Stopped = "stopped", InputRequired =
+    "input_required", PlanApprovalRequired = "plan_approval_required",
+    ToolCallApprovalRequired = "tool_call_approval_required" }
+);
+/// Information about the workload.
+///
+/// Schema `#/components/schemas/MiscDuoWorkflow/properties/workload`.
+#[cfg(feature = "duo_agent_platform_flows")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscDuoWorkflowWorkload {
+    /// ID of the workload.
+    pub id: Option<String>,
+    /// Status message for the workload.
+    pub message: Option<String>,
+}
+#[cfg(feature = "duo_agent_platform_flows")]
+runtime::object!(read MiscDuoWorkflowWorkload { opt(id), opt(message) });
+/// An agent privilege.
+///
+/// Schema `#/components/schemas/MiscAgentPrivilege`.
+#[cfg(feature = "duo_agent_platform_flows")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscAgentPrivilege {
+    /// Privilege ID.
+    pub id: Option<i64>,
+    /// Machine-readable privilege name.
+    pub name: Option<String>,
+    /// Human-readable description of what the privilege permits.
+    pub description: Option<String>,
+    /// Whether the privilege is enabled by default.
+    pub default_enabled: Option<bool>,
+}
+#[cfg(feature = "duo_agent_platform_flows")]
+runtime::object!(
+    read MiscAgentPrivilege { opt(id), opt(name), opt(description), opt(default_enabled)
+    }
+);
+/// All available agent privileges.
+///
+/// Schema `#/components/schemas/MiscAgentPrivileges`.
+#[cfg(feature = "duo_agent_platform_flows")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscAgentPrivileges {
+    /// All available agent privileges.
+    pub all_privileges: Option<Vec<MiscAgentPrivilege>>,
+}
+#[cfg(feature = "duo_agent_platform_flows")]
+runtime::object!(read MiscAgentPrivileges { opt(all_privileges) });
+/// An A/B experiment defined in GitLab.
+///
+/// Schema `#/components/schemas/MiscExperiment`.
+#[cfg(feature = "experiments")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscExperiment {
+    /// The key of the experiment.
+    pub key: Option<String>,
+    /// The definition of the experiment.
+    pub definition: Option<MiscExperimentDefinition>,
+    /// Whether the experiment is enabled globally, or only in specific contexts.
+    pub current_status: Option<MiscExperimentCurrentStatus>,
+}
+#[cfg(feature = "experiments")]
+runtime::object!(read MiscExperiment { opt(key), opt(definition), opt(current_status) });
+/// The definition of the experiment.
+///
+/// Schema `#/components/schemas/MiscExperiment/properties/definition`.
+#[cfg(feature = "experiments")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscExperimentDefinition {
+    pub name: Option<String>,
+    pub introduced_by_url: Option<String>,
+    pub rollout_issue_url: Option<String>,
+    pub milestone: Option<String>,
+    pub r#type: Option<String>,
+    pub group: Option<String>,
+    pub default_enabled: Option<bool>,
+}
+#[cfg(feature = "experiments")]
+runtime::object!(
+    read MiscExperimentDefinition { opt(name), opt(introduced_by_url),
+    opt(rollout_issue_url), opt(milestone), opt(r#type = "type"), opt(group),
+    opt(default_enabled) }
+);
+/// Whether the experiment is enabled globally, or only in specific contexts.
+///
+/// Schema `#/components/schemas/MiscExperiment/properties/current_status`.
+#[cfg(feature = "experiments")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscExperimentCurrentStatus {
+    /// State of the experiment, for example `conditional` or `off`.
+    pub state: Option<String>,
+    pub gates: Option<Vec<MiscExperimentCurrentStatusGatesItem>>,
+}
+#[cfg(feature = "experiments")]
+runtime::object!(read MiscExperimentCurrentStatus { opt(state), opt(gates) });
+/// Schema `#/components/schemas/MiscExperiment/properties/current_status/properties/gates/items`.
+#[cfg(feature = "experiments")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscExperimentCurrentStatusGatesItem {
+    /// The kind of gate, for example `boolean` or `percentage_of_actors`.
+    pub key: Option<String>,
+    /// The value of the gate: a boolean for the `boolean` gate, an integer for percentage gates.
+    pub value: Option<::serde_json::Value>,
+}
+#[cfg(feature = "experiments")]
+runtime::object!(read MiscExperimentCurrentStatusGatesItem { opt(key), opt(value) });
+/// The result of a GLQL query.
+///
+/// Schema `#/components/schemas/MiscGlqlResult`.
+#[cfg(feature = "glql")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGlqlResult {
+    /// Contains the query results.
+    pub data: Option<MiscGlqlResultData>,
+    /// Error message if the query failed.
+    pub error: Option<String>,
+    /// Array of field definitions.
+    pub fields: Option<Vec<MiscGlqlResultFieldsItem>>,
+    /// Indicates if the query was successful.
+    pub success: Option<bool>,
+}
+#[cfg(feature = "glql")]
+runtime::object!(
+    read MiscGlqlResult { opt(data), opt(error), opt(fields), opt(success) }
+);
+/// Contains the query results.
+///
+/// Schema `#/components/schemas/MiscGlqlResult/properties/data`.
+#[cfg(feature = "glql")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGlqlResultData {
+    /// Total number of matching results.
+    pub count: Option<i64>,
+    /// Array of matching resources with requested fields.
+    pub nodes: Option<Vec<MiscGlqlResultDataNodesItem>>,
+    /// Pagination information.
+    pub page_info: Option<MiscGlqlResultDataPageInfo>,
+}
+#[cfg(feature = "glql")]
+runtime::object!(
+    read MiscGlqlResultData { opt(count), opt(nodes), opt(page_info = "pageInfo") }
+);
+/// A resource; the fields present depend on the requested fields.
+///
+/// Schema `#/components/schemas/MiscGlqlResult/properties/data/properties/nodes/items`.
+#[cfg(feature = "glql")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGlqlResultDataNodesItem {
+    pub id: Option<String>,
+    pub iid: Option<String>,
+    pub reference: Option<String>,
+    pub state: Option<String>,
+    pub title: Option<String>,
+    pub web_url: Option<String>,
+    pub widgets: Option<::serde_json::Value>,
+    pub author: Option<MiscGlqlResultDataNodesItemAuthor>,
+    pub assignees: Option<MiscGlqlResultDataNodesItemAssignees>,
+}
+#[cfg(feature = "glql")]
+runtime::object!(
+    read MiscGlqlResultDataNodesItem { opt(id), opt(iid), opt(reference), opt(state),
+    opt(title), opt(web_url = "webUrl"), opt(widgets), opt(author), opt(assignees) }
+);
+/// Schema `#/components/schemas/MiscGlqlResult/properties/data/properties/nodes/items/properties/author`.
+#[cfg(feature = "glql")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGlqlResultDataNodesItemAuthor {
+    pub avatar_url: Option<::serde_json::Value>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub username: Option<String>,
+    pub web_url: Option<::serde_json::Value>,
+}
+#[cfg(feature = "glql")]
+runtime::object!(
+    read MiscGlqlResultDataNodesItemAuthor { opt(avatar_url = "avatarUrl"), opt(id),
+    opt(name), opt(username), opt(web_url = "webUrl") }
+);
+/// Schema `#/components/schemas/MiscGlqlResult/properties/data/properties/nodes/items/properties/assignees`.
+#[cfg(feature = "glql")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGlqlResultDataNodesItemAssignees {
+    pub nodes: Option<Vec<MiscGlqlResultDataNodesItemAuthor>>,
+}
+#[cfg(feature = "glql")]
+runtime::object!(read MiscGlqlResultDataNodesItemAssignees { opt(nodes) });
+/// Pagination information.
+///
+/// Schema `#/components/schemas/MiscGlqlResult/properties/data/properties/pageInfo`.
+#[cfg(feature = "glql")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGlqlResultDataPageInfo {
+    /// Cursor for fetching the next page of results.
+    pub end_cursor: Option<String>,
+    /// Indicates if more results are available.
+    pub has_next_page: Option<bool>,
+    /// Indicates if previous results are available.
+    pub has_previous_page: Option<bool>,
+    /// Cursor for fetching the previous page of results.
+    pub start_cursor: Option<String>,
+}
+#[cfg(feature = "glql")]
+runtime::object!(
+    read MiscGlqlResultDataPageInfo { opt(end_cursor = "endCursor"), opt(has_next_page =
+    "hasNextPage"), opt(has_previous_page = "hasPreviousPage"), opt(start_cursor =
+    "startCursor") }
+);
+/// Schema `#/components/schemas/MiscGlqlResult/properties/fields/items`.
+#[cfg(feature = "glql")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGlqlResultFieldsItem {
+    /// The unique field identifier.
+    pub key: Option<String>,
+    /// The human-readable field name.
+    pub label: Option<String>,
+    /// The common field name that unifies similar fields.
+    pub name: Option<String>,
+}
+#[cfg(feature = "glql")]
+runtime::object!(read MiscGlqlResultFieldsItem { opt(key), opt(label), opt(name) });
+/// Schema `#/components/schemas/MiscGroupActivityIssuesCount`.
+#[cfg(feature = "group_activity_analytics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGroupActivityIssuesCount {
+    pub issues_count: Option<i64>,
+}
+#[cfg(feature = "group_activity_analytics")]
+runtime::object!(read MiscGroupActivityIssuesCount { opt(issues_count) });
+/// Schema `#/components/schemas/MiscGroupActivityMergeRequestsCount`.
+#[cfg(feature = "group_activity_analytics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGroupActivityMergeRequestsCount {
+    pub merge_requests_count: Option<i64>,
+}
+#[cfg(feature = "group_activity_analytics")]
+runtime::object!(read MiscGroupActivityMergeRequestsCount { opt(merge_requests_count) });
+/// Schema `#/components/schemas/MiscGroupActivityNewMembersCount`.
+#[cfg(feature = "group_activity_analytics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscGroupActivityNewMembersCount {
+    pub new_members_count: Option<i64>,
+}
+#[cfg(feature = "group_activity_analytics")]
+runtime::object!(read MiscGroupActivityNewMembersCount { opt(new_members_count) });
+/// An integration of a project or group, as the integrations list shows one.
+///
+/// Schema `#/components/schemas/MiscIntegration`.
+#[cfg(any(feature = "integrations", feature = "group_integrations"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscIntegration {
+    pub id: Option<i64>,
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub active: Option<bool>,
+    pub commit_events: Option<bool>,
+    pub push_events: Option<bool>,
+    pub issues_events: Option<bool>,
+    pub alert_events: Option<bool>,
+    pub confidential_issues_events: Option<bool>,
+    pub merge_requests_events: Option<bool>,
+    pub tag_push_events: Option<bool>,
+    pub deployment_events: Option<bool>,
+    pub note_events: Option<bool>,
+    pub confidential_note_events: Option<bool>,
+    pub pipeline_events: Option<bool>,
+    pub wiki_page_events: Option<bool>,
+    pub job_events: Option<bool>,
+    pub comment_on_event_enabled: Option<bool>,
+    pub inherited: Option<bool>,
+    /// Only available for GitLab Enterprise Edition.
+    pub vulnerability_events: Option<bool>,
+}
+#[cfg(any(feature = "integrations", feature = "group_integrations"))]
+runtime::object!(
+    read MiscIntegration { opt(id), opt(title), opt(slug), opt(created_at, lenient),
+    opt(updated_at, lenient), opt(active), opt(commit_events), opt(push_events),
+    opt(issues_events), opt(alert_events), opt(confidential_issues_events),
+    opt(merge_requests_events), opt(tag_push_events), opt(deployment_events),
+    opt(note_events), opt(confidential_note_events), opt(pipeline_events),
+    opt(wiki_page_events), opt(job_events), opt(comment_on_event_enabled),
+    opt(inherited), opt(vulnerability_events) }
+);
+/// An iteration. Iterations created by automatic scheduling of iteration cadences return `null` for `title` and `description`.
+///
+/// Schema `#/components/schemas/MiscIteration`.
+#[cfg(any(feature = "group_iterations", feature = "iterations"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscIteration {
+    pub id: Option<i64>,
+    pub iid: Option<i64>,
+    pub sequence: Option<i64>,
+    pub group_id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The state of the iteration, as a number.
+    pub state: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::NaiveDate>,
+    pub start_date: Option<::chrono::NaiveDate>,
+    pub web_url: Option<String>,
+}
+#[cfg(any(feature = "group_iterations", feature = "iterations"))]
+runtime::object!(
+    read MiscIteration { opt(id), opt(iid), opt(sequence), opt(group_id), opt(title),
+    opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
+    opt(due_date), opt(start_date), opt(web_url) }
+);
+/// A Conan recipe revision.
+///
+/// Schema `#/components/schemas/MiscConanRecipeRevision`.
+#[cfg(feature = "conan_v2")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscConanRecipeRevision {
+    /// The revision hash.
+    pub revision: Option<String>,
+    /// The creation date of the revision, for example `2024-12-17T09:16:40.334+0000` (ISO 8601 with a `+0000` offset, not RFC 3339).
+    pub time: Option<String>,
+}
+#[cfg(feature = "conan_v2")]
+runtime::object!(read MiscConanRecipeRevision { opt(revision), opt(time) });
+/// The details of a project's pull mirror.
+///
+/// Schema `#/components/schemas/MiscPullMirror`.
+#[cfg(feature = "project_pull_mirroring")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscPullMirror {
+    /// The unique identifier of the mirror configuration.
+    pub id: Option<i64>,
+    /// The most recent error message, if any. `null` if no errors occurred.
+    pub last_error: Option<String>,
+    /// Timestamp of the last successful mirror update.
+    pub last_successful_update_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Timestamp of the most recent mirror update attempt.
+    pub last_update_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Timestamp when the last mirror update process started.
+    pub last_update_started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The status of the mirror update process.
+    pub update_status: Option<String>,
+    /// URL of the mirrored repository.
+    pub url: Option<String>,
+    /// Indicates whether the mirror is active or inactive.
+    pub enabled: Option<bool>,
+    /// Determines if builds should be triggered for mirror updates.
+    pub mirror_trigger_builds: Option<bool>,
+    /// Specifies if only protected branches should be mirrored. `null` if not set.
+    pub only_mirror_protected_branches: Option<bool>,
+    /// Indicates if diverged branches should be overwritten during mirroring.
+    pub mirror_overwrites_diverged_branches: Option<bool>,
+    /// Regex pattern for filtering which branches to mirror. `null` if not set.
+    pub mirror_branch_regex: Option<String>,
+}
+#[cfg(feature = "project_pull_mirroring")]
+runtime::object!(
+    read MiscPullMirror { opt(id), opt(last_error), opt(last_successful_update_at,
+    lenient), opt(last_update_at, lenient), opt(last_update_started_at, lenient),
+    opt(update_status), opt(url), opt(enabled), opt(mirror_trigger_builds),
+    opt(only_mirror_protected_branches), opt(mirror_overwrites_diverged_branches),
+    opt(mirror_branch_regex) }
+);
+/// A vulnerability found by a real-time SAST scan.
+///
+/// Schema `#/components/schemas/MiscSastVulnerability`.
+#[cfg(feature = "projects")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscSastVulnerability {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub severity: Option<String>,
+    pub location: Option<MiscSastVulnerabilityLocation>,
+}
+#[cfg(feature = "projects")]
+runtime::object!(
+    read MiscSastVulnerability { opt(name), opt(description), opt(severity),
+    opt(location) }
+);
+/// Schema `#/components/schemas/MiscSastVulnerability/properties/location`.
+#[cfg(feature = "projects")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscSastVulnerabilityLocation {
+    pub file: Option<String>,
+    pub start_line: Option<i64>,
+    pub end_line: Option<i64>,
+    pub start_column: Option<i64>,
+    pub end_column: Option<i64>,
+}
+#[cfg(feature = "projects")]
+runtime::object!(
+    read MiscSastVulnerabilityLocation { opt(file), opt(start_line), opt(end_line),
+    opt(start_column), opt(end_column) }
+);
+/// SAST scan results for a single file.
+///
+/// Schema `#/components/schemas/MiscSastScanResult`.
+#[cfg(feature = "projects")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscSastScanResult {
+    pub vulnerabilities: Option<Vec<MiscSastVulnerability>>,
+}
+#[cfg(feature = "projects")]
+runtime::object!(read MiscSastScanResult { opt(vulnerabilities) });
+/// A runner, as runner lists show one.
+///
+/// Schema `#/components/schemas/MiscRunner`.
+#[cfg(feature = "runners")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscRunner {
+    pub id: Option<i64>,
+    pub description: Option<String>,
+    /// Deprecated in GitLab 16.1; returns an empty string from GitLab 17.0.
+    pub ip_address: Option<String>,
+    /// Deprecated: replaced by `paused`.
+    pub active: Option<bool>,
+    pub paused: Option<bool>,
+    pub is_shared: Option<bool>,
+    pub runner_type: Option<MiscRunnerRunnerType>,
+    pub name: Option<String>,
+    pub online: Option<bool>,
+    /// One of `online`, `offline`, `stale`, `never_contacted`.
+    pub status: Option<String>,
+}
+#[cfg(feature = "runners")]
+runtime::object!(
+    read MiscRunner { opt(id), opt(description), opt(ip_address), opt(active),
+    opt(paused), opt(is_shared), opt(runner_type), opt(name), opt(online), opt(status) }
+);
+/// Schema `#/components/schemas/MiscRunner/properties/runner_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "runners")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MiscRunnerRunnerType {
+    /// `instance_type`
+    InstanceType,
+    /// `group_type`
+    GroupType,
+    /// `project_type`
+    ProjectType,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "runners")]
+runtime::string_enum!(
+    MiscRunnerRunnerType { InstanceType = "instance_type", GroupType = "group_type",
+    ProjectType = "project_type" }
+);
+/// A template in a list of templates.
+///
+/// Schema `#/components/schemas/MiscTemplateListItem`.
+#[cfg(
+    any(
+        feature = "dockerfile_templates",
+        feature = "gitignore_templates",
+        feature = "gitlab_ci_yml_templates"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscTemplateListItem {
+    /// The key of the template.
+    pub key: Option<String>,
+    /// The name of the template.
+    pub name: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "dockerfile_templates",
+        feature = "gitignore_templates",
+        feature = "gitlab_ci_yml_templates"
+    )
+)]
+runtime::object!(read MiscTemplateListItem { opt(key), opt(name) });
+/// A template with its content.
+///
+/// Schema `#/components/schemas/MiscTemplate`.
+#[cfg(
+    any(
+        feature = "dockerfile_templates",
+        feature = "gitignore_templates",
+        feature = "gitlab_ci_yml_templates"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscTemplate {
+    /// The name of the template.
+    pub name: Option<String>,
+    /// The content of the template.
+    pub content: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "dockerfile_templates",
+        feature = "gitignore_templates",
+        feature = "gitlab_ci_yml_templates"
+    )
+)]
+runtime::object!(read MiscTemplate { opt(name), opt(content) });
+/// An open source license template.
+///
+/// Schema `#/components/schemas/MiscLicenseTemplate`.
+#[cfg(feature = "license_templates")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MiscLicenseTemplate {
+    pub key: Option<String>,
+    pub name: Option<String>,
+    pub nickname: Option<String>,
+    pub featured: Option<bool>,
+    pub html_url: Option<String>,
+    pub source_url: Option<String>,
+    pub description: Option<String>,
+    pub conditions: Option<Vec<String>>,
+    pub permissions: Option<Vec<String>>,
+    pub limitations: Option<Vec<String>>,
+    pub content: Option<String>,
+}
+#[cfg(feature = "license_templates")]
+runtime::object!(
+    read MiscLicenseTemplate { opt(key), opt(name), opt(nickname), opt(featured),
+    opt(html_url), opt(source_url), opt(description), opt(conditions), opt(permissions),
+    opt(limitations), opt(content) }
+);
+/// A provenance attestation of an artifact built by a CI/CD job.
+///
+/// Schema `#/components/schemas/Attestation`.
+#[cfg(feature = "attestations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attestation {
+    /// The attestation's ID.
+    pub id: Option<i64>,
+    /// The attestation's IID within the project, as used by the download endpoint.
+    pub iid: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the attestation expires.
+    pub expire_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The project's ID.
+    pub project_id: Option<i64>,
+    /// The ID of the CI/CD job that built the artifact.
+    pub build_id: Option<i64>,
+    /// The attestation's status, for example `success`.
+    pub status: Option<String>,
+    /// The kind of predicate, for example `provenance`.
+    pub predicate_kind: Option<String>,
+    /// The predicate type URI, for example `https://slsa.dev/provenance/v1`.
+    pub predicate_type: Option<String>,
+    /// The hex encoded SHA-256 hash of the artifact.
+    pub subject_digest: Option<String>,
+    /// The URL of the attestation's Sigstore bundle.
+    pub download_url: Option<String>,
+}
+#[cfg(feature = "attestations")]
+runtime::object!(
+    read Attestation { opt(id), opt(iid), opt(created_at, lenient), opt(updated_at,
+    lenient), opt(expire_at, lenient), opt(project_id), opt(build_id), opt(status),
+    opt(predicate_kind), opt(predicate_type), opt(subject_digest), opt(download_url) }
+);
+/// A Sigstore bundle (https://docs.sigstore.dev/about/bundle/). The page shows only its beginning.
+///
+/// Schema `#/components/schemas/AttestationBundle`.
+#[cfg(feature = "attestations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttestationBundle {
+    /// The bundle's media type, for example `application/vnd.dev.sigstore.bundle.v0.3+json`.
+    pub media_type: Option<String>,
+    /// The material to verify the bundle with.
+    pub verification_material: Option<AttestationBundleVerificationMaterial>,
+}
+#[cfg(feature = "attestations")]
+runtime::object!(
+    read AttestationBundle { opt(media_type = "mediaType"), opt(verification_material =
+    "verificationMaterial") }
+);
+/// The material to verify the bundle with.
+///
+/// Schema `#/components/schemas/AttestationBundle/properties/verificationMaterial`.
+#[cfg(feature = "attestations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttestationBundleVerificationMaterial {
+    /// The signing certificate.
+    pub certificate: Option<AttestationBundleVerificationMaterialCertificate>,
+    pub tlog_entries: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(feature = "attestations")]
+runtime::object!(
+    read AttestationBundleVerificationMaterial { opt(certificate), opt(tlog_entries =
+    "tlogEntries") }
+);
+/// The signing certificate.
+///
+/// Schema `#/components/schemas/AttestationBundle/properties/verificationMaterial/properties/certificate`.
+#[cfg(feature = "attestations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttestationBundleVerificationMaterialCertificate {
+    /// The certificate, base64-encoded DER.
+    pub raw_bytes: Option<String>,
+}
+#[cfg(feature = "attestations")]
+runtime::object!(
+    read AttestationBundleVerificationMaterialCertificate { opt(raw_bytes = "rawBytes") }
+);
+/// Details of an audit event; which fields appear depends on the event.
+///
+/// Schema `#/components/schemas/AuditEventDetails`.
+#[cfg(feature = "audit_events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditEventDetails {
+    pub custom_message: Option<String>,
+    /// What was added, for example `group`.
+    pub add: Option<String>,
+    /// What was changed, for example `email address`.
+    pub change: Option<String>,
+    /// The value before the change.
+    pub from: Option<String>,
+    /// The value after the change.
+    pub to: Option<String>,
+    pub author_name: Option<String>,
+    pub author_email: Option<String>,
+    pub author_class: Option<String>,
+    /// The target's ID: a path (string) or a numeric ID (integer), by event.
+    pub target_id: Option<AuditEventDetailsTargetId>,
+    pub target_type: Option<String>,
+    pub target_details: Option<String>,
+    pub ip_address: Option<String>,
+    pub entity_path: Option<String>,
+}
+#[cfg(feature = "audit_events")]
+runtime::object!(
+    read AuditEventDetails { opt(custom_message), opt(add), opt(change), opt(from),
+    opt(to), opt(author_name), opt(author_email), opt(author_class), opt(target_id),
+    opt(target_type), opt(target_details), opt(ip_address), opt(entity_path) }
+);
+/// The target's ID: a path (string) or a numeric ID (integer), by event.
+///
+/// Schema `#/components/schemas/AuditEventDetails/properties/target_id`.
+#[cfg(feature = "audit_events")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum AuditEventDetailsTargetId {
+    /// The value as `Integer`.
+    Integer(i64),
+    /// The value as `String`.
+    String(String),
+    /// A value that is none of the declared variants, kept as JSON.
+    Other(::serde_json::Value),
+}
+/// An audit event.
+///
+/// Schema `#/components/schemas/AuditEvent`.
+#[cfg(feature = "audit_events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditEvent {
+    pub id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub entity_id: Option<i64>,
+    /// `User`, `Group`, `Project` or `Gitlab::Audit::InstanceScope`.
+    pub entity_type: Option<String>,
+    pub details: Option<AuditEventDetails>,
+    pub ip_address: Option<String>,
+    pub author_name: Option<String>,
+    pub entity_path: Option<String>,
+    pub target_details: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<i64>,
+    pub event_type: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "audit_events")]
+runtime::object!(
+    read AuditEvent { opt(id), opt(author_id), opt(entity_id), opt(entity_type),
+    opt(details), opt(ip_address), opt(author_name), opt(entity_path),
+    opt(target_details), opt(target_type), opt(target_id), opt(event_type),
+    opt(created_at, lenient) }
+);
+/// The security policy settings of the instance.
+///
+/// Schema `#/components/schemas/CompliancePolicySettings`.
+#[cfg(feature = "compliance_policy_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CompliancePolicySettings {
+    /// ID of the group designated to centrally manage security policies; `null` when none is configured.
+    pub csp_namespace_id: Option<i64>,
+}
+#[cfg(feature = "compliance_policy_settings")]
+runtime::object!(read CompliancePolicySettings { opt(csp_namespace_id) });
+/// A vulnerability of a dependency.
+///
+/// Schema `#/components/schemas/DependencyVulnerability`.
+#[cfg(feature = "dependencies")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyVulnerability {
+    pub name: Option<String>,
+    pub severity: Option<String>,
+    pub id: Option<i64>,
+    pub url: Option<String>,
+}
+#[cfg(feature = "dependencies")]
+runtime::object!(
+    read DependencyVulnerability { opt(name), opt(severity), opt(id), opt(url) }
+);
+/// A license of a dependency.
+///
+/// Schema `#/components/schemas/DependencyLicense`.
+#[cfg(feature = "dependencies")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyLicense {
+    pub name: Option<String>,
+    pub url: Option<String>,
+}
+#[cfg(feature = "dependencies")]
+runtime::object!(read DependencyLicense { opt(name), opt(url) });
+/// A project dependency.
+///
+/// Schema `#/components/schemas/Dependency`.
+#[cfg(feature = "dependencies")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dependency {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub package_manager: Option<String>,
+    pub dependency_file_path: Option<String>,
+    pub vulnerabilities: Option<Vec<DependencyVulnerability>>,
+    pub licenses: Option<Vec<DependencyLicense>>,
+}
+#[cfg(feature = "dependencies")]
+runtime::object!(
+    read Dependency { opt(name), opt(version), opt(package_manager),
+    opt(dependency_file_path), opt(vulnerabilities), opt(licenses) }
+);
+/// The status of the Dependency Firewall for a project.
+///
+/// Schema `#/components/schemas/DependencyFirewallEnablement`.
+#[cfg(feature = "dependency_firewall")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyFirewallEnablement {
+    /// Whether the Dependency Firewall is enabled for the project. A single combined answer: the response does not say whether the license or the namespace setting produced it.
+    pub enabled: Option<bool>,
+}
+#[cfg(feature = "dependency_firewall")]
+runtime::object!(read DependencyFirewallEnablement { opt(enabled) });
+/// A dependency list export.
+///
+/// Schema `#/components/schemas/DependencyListExport`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyListExport {
+    pub id: Option<i64>,
+    pub has_finished: Option<bool>,
+    pub export_type: Option<String>,
+    pub send_email: Option<bool>,
+    pub self_: Option<String>,
+    pub download: Option<String>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    read DependencyListExport { opt(id), opt(has_finished), opt(export_type),
+    opt(send_email), opt(self_ = "self"), opt(download) }
+);
+/// A CycloneDX JSON SBOM, as a dependency list export downloads.
+///
+/// Schema `#/components/schemas/DependencyListExportSbom`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyListExportSbom {
+    pub bom_format: Option<String>,
+    pub spec_version: Option<String>,
+    pub serial_number: Option<String>,
+    pub version: Option<i64>,
+    pub metadata: Option<DependencyListExportSbomMetadata>,
+    pub components: Option<Vec<DependencyListExportSbomComponentsItem>>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    read DependencyListExportSbom { opt(bom_format = "bomFormat"), opt(spec_version =
+    "specVersion"), opt(serial_number = "serialNumber"), opt(version), opt(metadata),
+    opt(components) }
+);
+/// Schema `#/components/schemas/DependencyListExportSbom/properties/metadata`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyListExportSbomMetadata {
+    pub tools: Option<Vec<DependencyListExportSbomMetadataToolsItem>>,
+    pub authors: Option<Vec<GroupHookEventCommitAuthor>>,
+    pub properties: Option<Vec<DependencyListExportSbomMetadataPropertiesItem>>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    read DependencyListExportSbomMetadata { opt(tools), opt(authors), opt(properties) }
+);
+/// Schema `#/components/schemas/DependencyListExportSbom/properties/metadata/properties/tools/items`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyListExportSbomMetadataToolsItem {
+    pub vendor: Option<String>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    read DependencyListExportSbomMetadataToolsItem { opt(vendor), opt(name), opt(version)
+    }
+);
+/// Schema `#/components/schemas/DependencyListExportSbom/properties/metadata/properties/properties/items`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyListExportSbomMetadataPropertiesItem {
+    pub name: Option<String>,
+    pub value: Option<String>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    read DependencyListExportSbomMetadataPropertiesItem { opt(name), opt(value) }
+);
+/// Schema `#/components/schemas/DependencyListExportSbom/properties/components/items`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyListExportSbomComponentsItem {
+    pub name: Option<String>,
+    pub purl: Option<String>,
+    pub version: Option<String>,
+    pub r#type: Option<String>,
+    pub licenses: Option<Vec<DependencyListExportSbomComponentsItemLicensesItem>>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    read DependencyListExportSbomComponentsItem { opt(name), opt(purl), opt(version),
+    opt(r#type = "type"), opt(licenses) }
+);
+/// Schema `#/components/schemas/DependencyListExportSbom/properties/components/items/properties/licenses/items`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyListExportSbomComponentsItemLicensesItem {
+    pub license: Option<DependencyListExportSbomComponentsItemLicensesItemLicense>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    read DependencyListExportSbomComponentsItemLicensesItem { opt(license) }
+);
+/// Schema `#/components/schemas/DependencyListExportSbom/properties/components/items/properties/licenses/items/properties/license`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DependencyListExportSbomComponentsItemLicensesItemLicense {
+    pub id: Option<String>,
+    pub url: Option<String>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    read DependencyListExportSbomComponentsItemLicensesItemLicense { opt(id), opt(url) }
+);
+/// The value of a DORA metric for one interval bucket.
+///
+/// Schema `#/components/schemas/DoraMetric`.
+#[cfg(feature = "dora_metrics")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DoraMetric {
+    /// The bucket's date.
+    pub date: Option<::chrono::NaiveDate>,
+    /// By metric: the number of successful deployments (`deployment_frequency`), incidents divided by deployments (`change_failure_rate`), or a median number of seconds (`lead_time_for_changes`, `time_to_restore_service`).
+    pub value: Option<f64>,
+}
+#[cfg(feature = "dora_metrics")]
+runtime::object!(read DoraMetric { opt(date), opt(value) });
+/// The status of an external control.
+///
+/// Schema `#/components/schemas/ExternalControlStatus`.
+#[cfg(feature = "external_controls")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalControlStatus {
+    /// The status that has been set for the control.
+    pub status: Option<String>,
+}
+#[cfg(feature = "external_controls")]
+runtime::object!(read ExternalControlStatus { opt(status) });
+/// A strategy of a feature flag spec.
+///
+/// Schema `#/components/schemas/FeatureFlagSpecStrategy`.
+#[cfg(feature = "feature_flag_specs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeatureFlagSpecStrategy {
+    /// The strategy's name, for example `default` or `userWithId`.
+    pub name: Option<String>,
+    /// The strategy's parameters, for example `userIds`.
+    pub parameters: Option<::std::collections::BTreeMap<String, String>>,
+}
+#[cfg(feature = "feature_flag_specs")]
+runtime::object!(both FeatureFlagSpecStrategy { opt(name), opt(parameters) });
+/// A feature flag spec (scope): the flag's settings for an environment spec.
+///
+/// Schema `#/components/schemas/FeatureFlagSpec`.
+#[cfg(feature = "feature_flag_specs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeatureFlagSpec {
+    pub id: Option<i64>,
+    /// Whether the spec is active.
+    pub active: Option<bool>,
+    /// The environment spec.
+    pub environment_scope: Option<String>,
+    pub strategies: Option<Vec<FeatureFlagSpecStrategy>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The feature flag's name (in the list of effective specs only).
+    pub name: Option<String>,
+}
+#[cfg(feature = "feature_flag_specs")]
+runtime::object!(
+    read FeatureFlagSpec { opt(id), opt(active), opt(environment_scope), opt(strategies),
+    opt(created_at, lenient), opt(updated_at, lenient), opt(name) }
+);
+/// The group whose repositories are moved.
+///
+/// Schema `#/components/schemas/StorageMoveGroup`.
+#[cfg(feature = "group_repository_storage_moves")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StorageMoveGroup {
+    pub id: Option<i64>,
+    pub web_url: Option<String>,
+    pub name: Option<String>,
+}
+#[cfg(feature = "group_repository_storage_moves")]
+runtime::object!(read StorageMoveGroup { opt(id), opt(web_url), opt(name) });
+/// A group repository storage move.
+///
+/// Schema `#/components/schemas/StorageMoveGroupRepository`.
+#[cfg(feature = "group_repository_storage_moves")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StorageMoveGroupRepository {
+    pub id: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `initial`, `scheduled`, `started`, `replicated`, `failed`, `finished` or `cleanup failed`.
+    pub state: Option<StorageMoveGroupRepositoryState>,
+    pub source_storage_name: Option<String>,
+    pub destination_storage_name: Option<String>,
+    pub group: Option<StorageMoveGroup>,
+}
+#[cfg(feature = "group_repository_storage_moves")]
+runtime::object!(
+    read StorageMoveGroupRepository { opt(id), opt(created_at, lenient), opt(state),
+    opt(source_storage_name), opt(destination_storage_name), opt(group) }
+);
+/// `initial`, `scheduled`, `started`, `replicated`, `failed`, `finished` or `cleanup failed`.
+///
+/// Schema `#/components/schemas/StorageMoveGroupRepository/properties/state`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "group_repository_storage_moves")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StorageMoveGroupRepositoryState {
+    /// `initial`
+    Initial,
+    /// `scheduled`
+    Scheduled,
+    /// `started`
+    Started,
+    /// `replicated`
+    Replicated,
+    /// `failed`
+    Failed,
+    /// `finished`
+    Finished,
+    /// `cleanup failed`
+    CleanupFailed,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "group_repository_storage_moves")]
+runtime::string_enum!(
+    StorageMoveGroupRepositoryState { Initial = "initial", Scheduled = "scheduled",
+    Started = "started", Replicated = "replicated", Failed = "failed", Finished =
+    "finished", CleanupFailed = "cleanup failed" }
+);
+/// A project alias.
+///
+/// Schema `#/components/schemas/ProjectAlias`.
+#[cfg(feature = "project_aliases")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectAlias {
+    pub id: Option<i64>,
+    pub project_id: Option<i64>,
+    /// The name of the alias.
+    pub name: Option<String>,
+}
+#[cfg(feature = "project_aliases")]
+runtime::object!(read ProjectAlias { opt(id), opt(project_id), opt(name) });
+/// A project's security settings.
+///
+/// Schema `#/components/schemas/SecuritySettings`.
+#[cfg(feature = "project_security_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecuritySettings {
+    pub project_id: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub auto_fix_container_scanning: Option<bool>,
+    pub auto_fix_dast: Option<bool>,
+    pub auto_fix_dependency_scanning: Option<bool>,
+    pub auto_fix_sast: Option<bool>,
+    pub continuous_vulnerability_scans_enabled: Option<bool>,
+    pub container_scanning_for_registry_enabled: Option<bool>,
+    /// Whether secret push protection is enabled.
+    pub pre_receive_secret_detection_enabled: Option<bool>,
+}
+#[cfg(feature = "project_security_settings")]
+runtime::object!(
+    read SecuritySettings { opt(project_id), opt(created_at, lenient), opt(updated_at,
+    lenient), opt(auto_fix_container_scanning), opt(auto_fix_dast),
+    opt(auto_fix_dependency_scanning), opt(auto_fix_sast),
+    opt(continuous_vulnerability_scans_enabled),
+    opt(container_scanning_for_registry_enabled),
+    opt(pre_receive_secret_detection_enabled) }
+);
+/// The project a vulnerability or finding belongs to.
+///
+/// Schema `#/components/schemas/VulnerabilityProjectRef`.
+#[cfg(any(feature = "vulnerabilities", feature = "vulnerability_findings"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityProjectRef {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub full_path: Option<String>,
+    pub full_name: Option<String>,
+}
+#[cfg(any(feature = "vulnerabilities", feature = "vulnerability_findings"))]
+runtime::object!(
+    read VulnerabilityProjectRef { opt(id), opt(name), opt(full_path), opt(full_name) }
+);
+/// A vulnerability.
+///
+/// Schema `#/components/schemas/Vulnerability`.
+#[cfg(feature = "vulnerabilities")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Vulnerability {
+    pub id: Option<i64>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The state: `detected`, `confirmed`, `resolved`, `opened`, `closed` (dismissed), ...
+    pub state: Option<String>,
+    pub severity: Option<String>,
+    pub confidence: Option<String>,
+    pub report_type: Option<String>,
+    pub project: Option<VulnerabilityProjectRef>,
+    pub author_id: Option<i64>,
+    pub closed_by_id: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "vulnerabilities")]
+runtime::object!(
+    read Vulnerability { opt(id), opt(title), opt(description), opt(state),
+    opt(severity), opt(confidence), opt(report_type), opt(project), opt(author_id),
+    opt(closed_by_id), opt(created_at, lenient), opt(updated_at, lenient), opt(closed_at,
+    lenient) }
+);
+/// The finding a vulnerability was created from.
+///
+/// Schema `#/components/schemas/VulnerabilityFindingRecord`.
+#[cfg(feature = "project_vulnerabilities")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityFindingRecord {
+    pub confidence: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub id: Option<i64>,
+    pub location_fingerprint: Option<String>,
+    pub metadata_version: Option<String>,
+    pub name: Option<String>,
+    pub primary_identifier_id: Option<i64>,
+    pub project_fingerprint: Option<String>,
+    pub project_id: Option<i64>,
+    /// The finding's report data, as a JSON-encoded string.
+    pub raw_metadata: Option<String>,
+    pub report_type: Option<String>,
+    pub scanner_id: Option<i64>,
+    pub severity: Option<String>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub uuid: Option<String>,
+    pub vulnerability_id: Option<i64>,
+}
+#[cfg(feature = "project_vulnerabilities")]
+runtime::object!(
+    read VulnerabilityFindingRecord { opt(confidence), opt(created_at, lenient), opt(id),
+    opt(location_fingerprint), opt(metadata_version), opt(name),
+    opt(primary_identifier_id), opt(project_fingerprint), opt(project_id),
+    opt(raw_metadata), opt(report_type), opt(scanner_id), opt(severity), opt(updated_at,
+    lenient), opt(uuid), opt(vulnerability_id) }
+);
+/// The project of a vulnerability.
+///
+/// Schema `#/components/schemas/VulnerabilityProject`.
+#[cfg(feature = "project_vulnerabilities")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityProject {
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub description: Option<String>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub name_with_namespace: Option<String>,
+    pub path: Option<String>,
+    pub path_with_namespace: Option<String>,
+}
+#[cfg(feature = "project_vulnerabilities")]
+runtime::object!(
+    read VulnerabilityProject { opt(created_at, lenient), opt(description), opt(id),
+    opt(name), opt(name_with_namespace), opt(path), opt(path_with_namespace) }
+);
+/// A vulnerability of a project, with its finding.
+///
+/// Schema `#/components/schemas/VulnerabilityWithFinding`.
+#[cfg(feature = "project_vulnerabilities")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityWithFinding {
+    pub author_id: Option<i64>,
+    pub confidence: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub description: Option<String>,
+    pub dismissed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub dismissed_by_id: Option<i64>,
+    pub finding: Option<VulnerabilityFindingRecord>,
+    pub id: Option<i64>,
+    pub project: Option<VulnerabilityProject>,
+    pub project_default_branch: Option<String>,
+    pub report_type: Option<String>,
+    pub resolved_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub resolved_by_id: Option<i64>,
+    pub resolved_on_default_branch: Option<bool>,
+    pub severity: Option<String>,
+    pub state: Option<String>,
+    pub title: Option<String>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(feature = "project_vulnerabilities")]
+runtime::object!(
+    read VulnerabilityWithFinding { opt(author_id), opt(confidence), opt(created_at,
+    lenient), opt(description), opt(dismissed_at, lenient), opt(dismissed_by_id),
+    opt(finding), opt(id), opt(project), opt(project_default_branch), opt(report_type),
+    opt(resolved_at, lenient), opt(resolved_by_id), opt(resolved_on_default_branch),
+    opt(severity), opt(state), opt(title), opt(updated_at, lenient) }
+);
+/// Links of a vulnerability export.
+///
+/// Schema `#/components/schemas/VulnerabilityExportLinks`.
+#[cfg(feature = "vulnerability_exports")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityExportLinks {
+    pub self_: Option<String>,
+    pub download: Option<String>,
+}
+#[cfg(feature = "vulnerability_exports")]
+runtime::object!(read VulnerabilityExportLinks { opt(self_ = "self"), opt(download) });
+/// A vulnerability export.
+///
+/// Schema `#/components/schemas/VulnerabilityExport`.
+#[cfg(feature = "vulnerability_exports")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityExport {
+    pub id: Option<i64>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The exported project's ID, for a project-level export.
+    pub project_id: Option<i64>,
+    /// The exported group's ID, for a group-level export.
+    pub group_id: Option<i64>,
+    /// The export's format, `csv`.
+    pub format: Option<String>,
+    /// The export's status, for example `created` or `finished`.
+    pub status: Option<String>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub links: Option<VulnerabilityExportLinks>,
+}
+#[cfg(feature = "vulnerability_exports")]
+runtime::object!(
+    read VulnerabilityExport { opt(id), opt(created_at, lenient), opt(project_id),
+    opt(group_id), opt(format), opt(status), opt(started_at, lenient), opt(finished_at,
+    lenient), opt(links = "_links") }
+);
+/// The scanner that reported a finding.
+///
+/// Schema `#/components/schemas/VulnerabilityScanner`.
+#[cfg(feature = "vulnerability_findings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityScanner {
+    pub external_id: Option<String>,
+    pub name: Option<String>,
+    pub vendor: Option<String>,
+}
+#[cfg(feature = "vulnerability_findings")]
+runtime::object!(read VulnerabilityScanner { opt(external_id), opt(name), opt(vendor) });
+/// An identifier of a finding.
+///
+/// Schema `#/components/schemas/VulnerabilityIdentifier`.
+#[cfg(feature = "vulnerability_findings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityIdentifier {
+    pub external_type: Option<String>,
+    pub external_id: Option<String>,
+    pub name: Option<String>,
+    pub url: Option<String>,
+}
+#[cfg(feature = "vulnerability_findings")]
+runtime::object!(
+    read VulnerabilityIdentifier { opt(external_type), opt(external_id), opt(name),
+    opt(url) }
+);
+/// A vulnerability finding.
+///
+/// Schema `#/components/schemas/VulnerabilityFinding`.
+#[cfg(feature = "vulnerability_findings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityFinding {
+    pub id: Option<i64>,
+    pub report_type: Option<String>,
+    pub name: Option<String>,
+    pub severity: Option<String>,
+    pub scanner: Option<VulnerabilityScanner>,
+    pub identifiers: Option<Vec<VulnerabilityIdentifier>>,
+    pub project_fingerprint: Option<String>,
+    pub uuid: Option<String>,
+    pub create_jira_issue_url: Option<String>,
+    pub false_positive: Option<bool>,
+    pub create_vulnerability_feedback_issue_path: Option<String>,
+    pub create_vulnerability_feedback_merge_request_path: Option<String>,
+    pub create_vulnerability_feedback_dismissal_path: Option<String>,
+    pub project: Option<VulnerabilityProjectRef>,
+    pub dismissal_feedback: Option<::serde_json::Value>,
+    pub issue_feedback: Option<::serde_json::Value>,
+    pub merge_request_feedback: Option<::serde_json::Value>,
+    pub description: Option<String>,
+    pub links: Option<Vec<::serde_json::Value>>,
+    /// Where the finding is.
+    pub location: Option<VulnerabilityFindingLocation>,
+    pub remediations: Option<Vec<::serde_json::Value>>,
+    pub solution: Option<String>,
+    pub evidence: Option<::serde_json::Value>,
+    pub request: Option<::serde_json::Value>,
+    pub response: Option<::serde_json::Value>,
+    pub evidence_source: Option<::serde_json::Value>,
+    pub supporting_messages: Option<Vec<::serde_json::Value>>,
+    pub assets: Option<Vec<::serde_json::Value>>,
+    pub details: Option<::serde_json::Value>,
+    pub state: Option<String>,
+    /// The scan that reported the finding.
+    pub scan: Option<VulnerabilityFindingScan>,
+    pub blob_path: Option<String>,
+}
+#[cfg(feature = "vulnerability_findings")]
+runtime::object!(
+    read VulnerabilityFinding { opt(id), opt(report_type), opt(name), opt(severity),
+    opt(scanner), opt(identifiers), opt(project_fingerprint), opt(uuid),
+    opt(create_jira_issue_url), opt(false_positive),
+    opt(create_vulnerability_feedback_issue_path),
+    opt(create_vulnerability_feedback_merge_request_path),
+    opt(create_vulnerability_feedback_dismissal_path), opt(project),
+    opt(dismissal_feedback), opt(issue_feedback), opt(merge_request_feedback),
+    opt(description), opt(links), opt(location), opt(remediations), opt(solution),
+    opt(evidence), opt(request), opt(response), opt(evidence_source),
+    opt(supporting_messages), opt(assets), opt(details), opt(state), opt(scan),
+    opt(blob_path) }
+);
+/// Where the finding is.
+///
+/// Schema `#/components/schemas/VulnerabilityFinding/properties/location`.
+#[cfg(feature = "vulnerability_findings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityFindingLocation {
+    pub file: Option<String>,
+    pub start_line: Option<i64>,
+    pub class: Option<String>,
+    pub method: Option<String>,
+}
+#[cfg(feature = "vulnerability_findings")]
+runtime::object!(
+    read VulnerabilityFindingLocation { opt(file), opt(start_line), opt(class),
+    opt(method) }
+);
+/// The scan that reported the finding.
+///
+/// Schema `#/components/schemas/VulnerabilityFinding/properties/scan`.
+#[cfg(feature = "vulnerability_findings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityFindingScan {
+    pub r#type: Option<String>,
+    pub status: Option<String>,
+    /// When the scan started, for example `2021-09-02T20:55:48` (no time zone).
+    pub start_time: Option<String>,
+    /// When the scan ended, for example `2021-09-02T20:55:48` (no time zone).
+    pub end_time: Option<String>,
+}
+#[cfg(feature = "vulnerability_findings")]
+runtime::object!(
+    read VulnerabilityFindingScan { opt(r#type = "type"), opt(status), opt(start_time),
+    opt(end_time) }
+);
+/// The result of seeding the AI Catalog with GitLab-managed external agents.
+///
+/// Schema `#/components/schemas/AiCatalogSeedExternalAgentsResult`.
+#[cfg(feature = "ai_catalog")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AiCatalogSeedExternalAgentsResult {
+    /// A message about the success or error.
+    pub message: Option<String>,
+}
+#[cfg(feature = "ai_catalog")]
+runtime::object!(read AiCatalogSeedExternalAgentsResult { opt(message) });
+/// A record of a model managed by the data management API.
+///
+/// Schema `#/components/schemas/DataManagementRecord`.
+#[cfg(feature = "data_management")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataManagementRecord {
+    /// Unique identifier of the record. Can be an integer or a base64 encoded string.
+    pub record_identifier: Option<DataManagementRecordRecordIdentifier>,
+    /// Class name of the model.
+    pub model_class: Option<String>,
+    /// Creation timestamp, if available.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Size of the object, if available.
+    pub file_size: Option<i64>,
+    /// Geo-specific checksum information, if available.
+    pub checksum_information: Option<DataManagementChecksumInformation>,
+}
+#[cfg(feature = "data_management")]
+runtime::object!(
+    read DataManagementRecord { opt(record_identifier), opt(model_class), opt(created_at,
+    lenient), opt(file_size), opt(checksum_information) }
+);
+/// Unique identifier of the record. Can be an integer or a base64 encoded string.
+///
+/// Schema `#/components/schemas/DataManagementRecord/properties/record_identifier`.
+#[cfg(feature = "data_management")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum DataManagementRecordRecordIdentifier {
+    /// The value as `Integer`.
+    Integer(i64),
+    /// The value as `String`.
+    String(String),
+    /// A value that is none of the declared variants, kept as JSON.
+    Other(::serde_json::Value),
+}
+/// Geo-specific checksum information of a record.
+///
+/// Schema `#/components/schemas/DataManagementChecksumInformation`.
+#[cfg(feature = "data_management")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataManagementChecksumInformation {
+    /// The checksum, hashed with the md5 or sha256 algorithm.
+    pub checksum: Option<String>,
+    pub last_checksum: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub checksum_state: Option<String>,
+    pub checksum_retry_count: Option<i64>,
+    pub checksum_retry_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub checksum_failure: Option<String>,
+}
+#[cfg(feature = "data_management")]
+runtime::object!(
+    read DataManagementChecksumInformation { opt(checksum), opt(last_checksum, lenient),
+    opt(checksum_state), opt(checksum_retry_count), opt(checksum_retry_at, lenient),
+    opt(checksum_failure) }
+);
+/// The answer to a request to recalculate the checksums of all records of a model.
+///
+/// Schema `#/components/schemas/DataManagementChecksumJob`.
+#[cfg(feature = "data_management")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataManagementChecksumJob {
+    /// Can be "success" or "error".
+    pub status: Option<DataManagementChecksumJobStatus>,
+    /// A information message about the success or error.
+    pub message: Option<String>,
+}
+#[cfg(feature = "data_management")]
+runtime::object!(read DataManagementChecksumJob { opt(status), opt(message) });
+/// Can be "success" or "error".
+///
+/// Schema `#/components/schemas/DataManagementChecksumJob/properties/status`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "data_management")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataManagementChecksumJobStatus {
+    /// `success`
+    Success,
+    /// `error`
+    Error,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "data_management")]
+runtime::string_enum!(
+    DataManagementChecksumJobStatus { Success = "success", Error = "error" }
+);
+/// Information about a token, as the token information API shows it (fields depend on the token type; the documented example is a project access token).
+///
+/// Schema `#/components/schemas/AdminTokenInformation`.
+#[cfg(feature = "admin_token")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminTokenInformation {
+    pub id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub name: Option<String>,
+    pub revoked: Option<bool>,
+    pub expires_at: Option<::chrono::NaiveDate>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub scopes: Option<Vec<String>>,
+    pub impersonation: Option<bool>,
+    pub expire_notification_delivered: Option<bool>,
+    pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub after_expiry_notification_delivered: Option<bool>,
+    pub previous_personal_access_token_id: Option<i64>,
+    pub advanced_scopes: Option<String>,
+    pub organization_id: Option<i64>,
+}
+#[cfg(feature = "admin_token")]
+runtime::object!(
+    read AdminTokenInformation { opt(id), opt(user_id), opt(name), opt(revoked),
+    opt(expires_at), opt(created_at, lenient), opt(updated_at, lenient), opt(scopes),
+    opt(impersonation), opt(expire_notification_delivered), opt(last_used_at, lenient),
+    opt(after_expiry_notification_delivered), opt(previous_personal_access_token_id),
+    opt(advanced_scopes), opt(organization_id) }
+);
+/// The result of deleting jobs from a Sidekiq queue.
+///
+/// Schema `#/components/schemas/SidekiqQueueDeleteResult`.
+#[cfg(feature = "admin_sidekiq_queues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SidekiqQueueDeleteResult {
+    /// Whether or not the request was able to process the entire queue in time. If not, retrying with the same parameters may delete further jobs (including those added after the first request was issued).
+    pub completed: Option<bool>,
+    /// The number of jobs deleted by the request.
+    pub deleted_jobs: Option<i64>,
+    /// The remaining size of the queue after processing the request.
+    pub queue_size: Option<i64>,
+}
+#[cfg(feature = "admin_sidekiq_queues")]
+runtime::object!(
+    read SidekiqQueueDeleteResult { opt(completed), opt(deleted_jobs), opt(queue_size) }
+);
+/// A Geo node and its configuration.
+///
+/// Schema `#/components/schemas/GeoNode`.
+#[cfg(feature = "geo_nodes")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoNode {
+    /// The ID of the Geo node.
+    pub id: Option<i64>,
+    /// The unique identifier for the Geo node. Must match `geo_node_name` if it is set in `gitlab.rb`, otherwise it must match `external_url`.
+    pub name: Option<String>,
+    /// The user-facing URL for the Geo node.
+    pub url: Option<String>,
+    /// The URL defined on the primary node that secondary nodes should use to contact it. Returns `url` if not set.
+    pub internal_url: Option<String>,
+    /// Whether this node is primary.
+    pub primary: Option<bool>,
+    /// Flag indicating if the Geo node is enabled.
+    pub enabled: Option<bool>,
+    /// Whether this is the node the request was made to.
+    pub current: Option<bool>,
+    /// Control the maximum concurrency of LFS/attachment backfill for this secondary node.
+    pub files_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository backfill for this secondary node.
+    pub repos_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository verification for this node.
+    pub verification_max_capacity: Option<i64>,
+    /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
+    pub selective_sync_type: Option<String>,
+    /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
+    pub selective_sync_shards: Option<Vec<String>>,
+    /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
+    pub selective_sync_namespace_ids: Option<Vec<i64>>,
+    /// The interval (in days) in which the repository verification is valid. Once expired, it is reverified. This has no effect when set on a secondary node.
+    pub minimum_reverification_interval: Option<i64>,
+    /// Control the maximum concurrency of container repository sync for this node.
+    pub container_repositories_max_capacity: Option<i64>,
+    /// Flag indicating if the secondary Geo node should replicate blobs in Object Storage.
+    pub sync_object_storage: Option<bool>,
+    /// The protocol used to clone repositories.
+    pub clone_protocol: Option<String>,
+    /// The URL to edit the Geo node in the Admin area.
+    pub web_edit_url: Option<String>,
+    /// The URL of the replication details of the secondary Geo node.
+    pub web_geo_replication_details_url: Option<String>,
+    pub links: Option<GeoNodeLinks>,
+}
+#[cfg(feature = "geo_nodes")]
+runtime::object!(
+    read GeoNode { opt(id), opt(name), opt(url), opt(internal_url), opt(primary),
+    opt(enabled), opt(current), opt(files_max_capacity), opt(repos_max_capacity),
+    opt(verification_max_capacity), opt(selective_sync_type), opt(selective_sync_shards),
+    opt(selective_sync_namespace_ids), opt(minimum_reverification_interval),
+    opt(container_repositories_max_capacity), opt(sync_object_storage),
+    opt(clone_protocol), opt(web_edit_url), opt(web_geo_replication_details_url),
+    opt(links = "_links") }
+);
+/// API links of a Geo node.
+///
+/// Schema `#/components/schemas/GeoNodeLinks`.
+#[cfg(feature = "geo_nodes")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoNodeLinks {
+    /// The API URL of the Geo node.
+    pub self_: Option<String>,
+    /// The API URL of the status of the Geo node.
+    pub status: Option<String>,
+    /// The API URL to repair the Geo node.
+    pub repair: Option<String>,
+}
+#[cfg(feature = "geo_nodes")]
+runtime::object!(read GeoNodeLinks { opt(self_ = "self"), opt(status), opt(repair) });
+/// A Geo site and its configuration.
+///
+/// Schema `#/components/schemas/GeoSite`.
+#[cfg(feature = "geo_sites")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoSite {
+    /// The ID of the Geo site.
+    pub id: Option<i64>,
+    /// The unique identifier for the Geo site. Must match `geo_node_name` if it is set in `gitlab.rb`, otherwise it must match `external_url`.
+    pub name: Option<String>,
+    /// The user-facing URL for the Geo site.
+    pub url: Option<String>,
+    /// The URL defined on the primary site that secondary sites should use to contact it. Returns `url` if not set.
+    pub internal_url: Option<String>,
+    /// Whether this site is primary.
+    pub primary: Option<bool>,
+    /// Flag indicating if the Geo site is enabled.
+    pub enabled: Option<bool>,
+    /// Whether this is the site the request was made to.
+    pub current: Option<bool>,
+    /// Control the maximum concurrency of LFS/attachment backfill for this secondary site.
+    pub files_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository backfill for this secondary site.
+    pub repos_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository verification for this site.
+    pub verification_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of container repository sync for this site.
+    pub container_repositories_max_capacity: Option<i64>,
+    /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
+    pub selective_sync_type: Option<String>,
+    /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
+    pub selective_sync_shards: Option<Vec<String>>,
+    /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
+    pub selective_sync_namespace_ids: Option<Vec<i64>>,
+    /// The interval (in days) in which the repository verification is valid. Once expired, it is reverified. This has no effect when set on a secondary site.
+    pub minimum_reverification_interval: Option<i64>,
+    /// Flag indicating if the secondary Geo site should replicate blobs in Object Storage.
+    pub sync_object_storage: Option<bool>,
+    /// The URL to edit the Geo site in the Admin area.
+    pub web_edit_url: Option<String>,
+    /// The URL of the replication details of the secondary Geo site.
+    pub web_geo_replication_details_url: Option<String>,
+    pub links: Option<GeoSiteLinks>,
+}
+#[cfg(feature = "geo_sites")]
+runtime::object!(
+    read GeoSite { opt(id), opt(name), opt(url), opt(internal_url), opt(primary),
+    opt(enabled), opt(current), opt(files_max_capacity), opt(repos_max_capacity),
+    opt(verification_max_capacity), opt(container_repositories_max_capacity),
+    opt(selective_sync_type), opt(selective_sync_shards),
+    opt(selective_sync_namespace_ids), opt(minimum_reverification_interval),
+    opt(sync_object_storage), opt(web_edit_url), opt(web_geo_replication_details_url),
+    opt(links = "_links") }
+);
+/// API links of a Geo site.
+///
+/// Schema `#/components/schemas/GeoSiteLinks`.
+#[cfg(feature = "geo_sites")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoSiteLinks {
+    /// The API URL of the Geo site.
+    pub self_: Option<String>,
+    /// The API URL of the status of the Geo site.
+    pub status: Option<String>,
+    /// The API URL to repair the Geo site.
+    pub repair: Option<String>,
+}
+#[cfg(feature = "geo_sites")]
+runtime::object!(read GeoSiteLinks { opt(self_ = "self"), opt(status), opt(repair) });
+/// The replication and verification status of a Geo node.
+///
+/// Schema `#/components/schemas/GeoNodeStatus`.
+#[cfg(feature = "geo_nodes")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoNodeStatus {
+    /// The ID of the Geo node (site) this status belongs to.
+    pub geo_node_id: Option<i64>,
+    /// Whether the Geo node (site) is healthy.
+    pub healthy: Option<bool>,
+    /// Can be empty, "Healthy", or contain the actual error message.
+    pub health: Option<String>,
+    /// Can only be "Healthy" or "Unhealthy".
+    pub health_status: Option<GeoNodeStatusHealthStatus>,
+    pub missing_oauth_application: Option<bool>,
+    pub db_replication_lag_seconds: Option<i64>,
+    pub lfs_objects_count: Option<i64>,
+    pub lfs_objects_checksum_total_count: Option<i64>,
+    pub lfs_objects_checksummed_count: Option<i64>,
+    pub lfs_objects_checksum_failed_count: Option<i64>,
+    pub lfs_objects_synced_count: Option<i64>,
+    pub lfs_objects_failed_count: Option<i64>,
+    pub lfs_objects_registry_count: Option<i64>,
+    pub lfs_objects_verification_total_count: Option<i64>,
+    pub lfs_objects_verified_count: Option<i64>,
+    pub lfs_objects_verification_failed_count: Option<i64>,
+    pub lfs_objects_synced_in_percentage: Option<String>,
+    pub lfs_objects_verified_in_percentage: Option<String>,
+    pub job_artifacts_count: Option<i64>,
+    pub job_artifacts_synced_count: Option<i64>,
+    pub job_artifacts_failed_count: Option<i64>,
+    pub job_artifacts_synced_in_percentage: Option<String>,
+    pub projects_count: Option<i64>,
+    pub repositories_count: Option<i64>,
+    pub replication_slots_count: Option<i64>,
+    pub replication_slots_used_count: Option<i64>,
+    pub replication_slots_used_in_percentage: Option<String>,
+    pub replication_slots_max_retained_wal_bytes: Option<i64>,
+    pub repositories_checked_count: Option<i64>,
+    pub repositories_checked_failed_count: Option<i64>,
+    pub repositories_checked_in_percentage: Option<String>,
+    pub last_event_id: Option<i64>,
+    pub last_event_timestamp: Option<i64>,
+    pub cursor_last_event_id: Option<i64>,
+    pub cursor_last_event_timestamp: Option<i64>,
+    pub last_successful_status_check_timestamp: Option<i64>,
+    /// The GitLab version of the Geo node (site).
+    pub version: Option<String>,
+    /// The GitLab revision of the Geo node (site).
+    pub revision: Option<String>,
+    pub merge_request_diffs_count: Option<i64>,
+    pub merge_request_diffs_checksum_total_count: Option<i64>,
+    pub merge_request_diffs_checksummed_count: Option<i64>,
+    pub merge_request_diffs_checksum_failed_count: Option<i64>,
+    pub merge_request_diffs_synced_count: Option<i64>,
+    pub merge_request_diffs_failed_count: Option<i64>,
+    pub merge_request_diffs_registry_count: Option<i64>,
+    pub merge_request_diffs_verification_total_count: Option<i64>,
+    pub merge_request_diffs_verified_count: Option<i64>,
+    pub merge_request_diffs_verification_failed_count: Option<i64>,
+    pub merge_request_diffs_synced_in_percentage: Option<String>,
+    pub merge_request_diffs_verified_in_percentage: Option<String>,
+    pub package_files_count: Option<i64>,
+    pub package_files_checksum_total_count: Option<i64>,
+    pub package_files_checksummed_count: Option<i64>,
+    pub package_files_checksum_failed_count: Option<i64>,
+    pub package_files_synced_count: Option<i64>,
+    pub package_files_failed_count: Option<i64>,
+    pub package_files_registry_count: Option<i64>,
+    pub package_files_verification_total_count: Option<i64>,
+    pub package_files_verified_count: Option<i64>,
+    pub package_files_verification_failed_count: Option<i64>,
+    pub package_files_synced_in_percentage: Option<String>,
+    pub package_files_verified_in_percentage: Option<String>,
+    pub pages_deployments_count: Option<i64>,
+    pub pages_deployments_checksum_total_count: Option<i64>,
+    pub pages_deployments_checksummed_count: Option<i64>,
+    pub pages_deployments_checksum_failed_count: Option<i64>,
+    pub pages_deployments_synced_count: Option<i64>,
+    pub pages_deployments_failed_count: Option<i64>,
+    pub pages_deployments_registry_count: Option<i64>,
+    pub pages_deployments_verification_total_count: Option<i64>,
+    pub pages_deployments_verified_count: Option<i64>,
+    pub pages_deployments_verification_failed_count: Option<i64>,
+    pub pages_deployments_synced_in_percentage: Option<String>,
+    pub pages_deployments_verified_in_percentage: Option<String>,
+    pub terraform_state_versions_count: Option<i64>,
+    pub terraform_state_versions_checksum_total_count: Option<i64>,
+    pub terraform_state_versions_checksummed_count: Option<i64>,
+    pub terraform_state_versions_checksum_failed_count: Option<i64>,
+    pub terraform_state_versions_synced_count: Option<i64>,
+    pub terraform_state_versions_failed_count: Option<i64>,
+    pub terraform_state_versions_registry_count: Option<i64>,
+    pub terraform_state_versions_verification_total_count: Option<i64>,
+    pub terraform_state_versions_verified_count: Option<i64>,
+    pub terraform_state_versions_verification_failed_count: Option<i64>,
+    pub terraform_state_versions_synced_in_percentage: Option<String>,
+    pub terraform_state_versions_verified_in_percentage: Option<String>,
+    pub snippet_repositories_count: Option<i64>,
+    pub snippet_repositories_checksum_total_count: Option<i64>,
+    pub snippet_repositories_checksummed_count: Option<i64>,
+    pub snippet_repositories_checksum_failed_count: Option<i64>,
+    pub snippet_repositories_synced_count: Option<i64>,
+    pub snippet_repositories_failed_count: Option<i64>,
+    pub snippet_repositories_registry_count: Option<i64>,
+    pub snippet_repositories_verification_total_count: Option<i64>,
+    pub snippet_repositories_verified_count: Option<i64>,
+    pub snippet_repositories_verification_failed_count: Option<i64>,
+    pub snippet_repositories_synced_in_percentage: Option<String>,
+    pub snippet_repositories_verified_in_percentage: Option<String>,
+    pub project_wiki_repositories_count: Option<i64>,
+    pub project_wiki_repositories_checksum_total_count: Option<i64>,
+    pub project_wiki_repositories_checksummed_count: Option<i64>,
+    pub project_wiki_repositories_checksum_failed_count: Option<i64>,
+    pub project_wiki_repositories_synced_count: Option<i64>,
+    pub project_wiki_repositories_failed_count: Option<i64>,
+    pub project_wiki_repositories_registry_count: Option<i64>,
+    pub project_wiki_repositories_verification_total_count: Option<i64>,
+    pub project_wiki_repositories_verified_count: Option<i64>,
+    pub project_wiki_repositories_verification_failed_count: Option<i64>,
+    pub project_wiki_repositories_synced_in_percentage: Option<String>,
+    pub project_wiki_repositories_verified_in_percentage: Option<String>,
+    pub group_wiki_repositories_count: Option<i64>,
+    pub group_wiki_repositories_checksum_total_count: Option<i64>,
+    pub group_wiki_repositories_checksummed_count: Option<i64>,
+    pub group_wiki_repositories_checksum_failed_count: Option<i64>,
+    pub group_wiki_repositories_synced_count: Option<i64>,
+    pub group_wiki_repositories_failed_count: Option<i64>,
+    pub group_wiki_repositories_registry_count: Option<i64>,
+    pub group_wiki_repositories_verification_total_count: Option<i64>,
+    pub group_wiki_repositories_verified_count: Option<i64>,
+    pub group_wiki_repositories_verification_failed_count: Option<i64>,
+    pub group_wiki_repositories_synced_in_percentage: Option<String>,
+    pub group_wiki_repositories_verified_in_percentage: Option<String>,
+    pub pipeline_artifacts_count: Option<i64>,
+    pub pipeline_artifacts_checksum_total_count: Option<i64>,
+    pub pipeline_artifacts_checksummed_count: Option<i64>,
+    pub pipeline_artifacts_checksum_failed_count: Option<i64>,
+    pub pipeline_artifacts_synced_count: Option<i64>,
+    pub pipeline_artifacts_failed_count: Option<i64>,
+    pub pipeline_artifacts_registry_count: Option<i64>,
+    pub pipeline_artifacts_verification_total_count: Option<i64>,
+    pub pipeline_artifacts_verified_count: Option<i64>,
+    pub pipeline_artifacts_verification_failed_count: Option<i64>,
+    pub pipeline_artifacts_synced_in_percentage: Option<String>,
+    pub pipeline_artifacts_verified_in_percentage: Option<String>,
+    pub uploads_count: Option<i64>,
+    pub uploads_synced_count: Option<i64>,
+    pub uploads_failed_count: Option<i64>,
+    pub uploads_registry_count: Option<i64>,
+    pub uploads_synced_in_percentage: Option<String>,
+    pub uploads_checksum_total_count: Option<i64>,
+    pub uploads_checksummed_count: Option<i64>,
+    pub uploads_checksum_failed_count: Option<i64>,
+    pub uploads_verification_total_count: Option<i64>,
+    pub uploads_verified_count: Option<i64>,
+    pub uploads_verification_failed_count: Option<i64>,
+    pub uploads_verified_in_percentage: Option<String>,
+    pub job_artifacts_checksum_total_count: Option<i64>,
+    pub job_artifacts_checksummed_count: Option<i64>,
+    pub job_artifacts_checksum_failed_count: Option<i64>,
+    pub job_artifacts_registry_count: Option<i64>,
+    pub job_artifacts_verification_total_count: Option<i64>,
+    pub job_artifacts_verified_count: Option<i64>,
+    pub job_artifacts_verification_failed_count: Option<i64>,
+    pub job_artifacts_verified_in_percentage: Option<String>,
+    pub ci_secure_files_count: Option<i64>,
+    pub ci_secure_files_checksum_total_count: Option<i64>,
+    pub ci_secure_files_checksummed_count: Option<i64>,
+    pub ci_secure_files_checksum_failed_count: Option<i64>,
+    pub ci_secure_files_synced_count: Option<i64>,
+    pub ci_secure_files_failed_count: Option<i64>,
+    pub ci_secure_files_registry_count: Option<i64>,
+    pub ci_secure_files_verification_total_count: Option<i64>,
+    pub ci_secure_files_verified_count: Option<i64>,
+    pub ci_secure_files_verification_failed_count: Option<i64>,
+    pub ci_secure_files_synced_in_percentage: Option<String>,
+    pub ci_secure_files_verified_in_percentage: Option<String>,
+    pub dependency_proxy_blobs_count: Option<i64>,
+    pub dependency_proxy_blobs_checksum_total_count: Option<i64>,
+    pub dependency_proxy_blobs_checksummed_count: Option<i64>,
+    pub dependency_proxy_blobs_checksum_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_synced_count: Option<i64>,
+    pub dependency_proxy_blobs_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_registry_count: Option<i64>,
+    pub dependency_proxy_blobs_verification_total_count: Option<i64>,
+    pub dependency_proxy_blobs_verified_count: Option<i64>,
+    pub dependency_proxy_blobs_verification_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_synced_in_percentage: Option<String>,
+    pub dependency_proxy_blobs_verified_in_percentage: Option<String>,
+    pub container_repositories_count: Option<i64>,
+    pub container_repositories_synced_count: Option<i64>,
+    pub container_repositories_failed_count: Option<i64>,
+    pub container_repositories_registry_count: Option<i64>,
+    pub container_repositories_synced_in_percentage: Option<String>,
+    pub container_repositories_checksum_total_count: Option<i64>,
+    pub container_repositories_checksummed_count: Option<i64>,
+    pub container_repositories_checksum_failed_count: Option<i64>,
+    pub container_repositories_verification_total_count: Option<i64>,
+    pub container_repositories_verified_count: Option<i64>,
+    pub container_repositories_verification_failed_count: Option<i64>,
+    pub container_repositories_verified_in_percentage: Option<String>,
+    pub dependency_proxy_manifests_count: Option<i64>,
+    pub dependency_proxy_manifests_checksum_total_count: Option<i64>,
+    pub dependency_proxy_manifests_checksummed_count: Option<i64>,
+    pub dependency_proxy_manifests_checksum_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_synced_count: Option<i64>,
+    pub dependency_proxy_manifests_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_registry_count: Option<i64>,
+    pub dependency_proxy_manifests_verification_total_count: Option<i64>,
+    pub dependency_proxy_manifests_verified_count: Option<i64>,
+    pub dependency_proxy_manifests_verification_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_synced_in_percentage: Option<String>,
+    pub dependency_proxy_manifests_verified_in_percentage: Option<String>,
+    pub design_management_repositories_count: Option<i64>,
+    pub design_management_repositories_checksum_total_count: Option<i64>,
+    pub design_management_repositories_checksummed_count: Option<i64>,
+    pub design_management_repositories_checksum_failed_count: Option<i64>,
+    pub design_management_repositories_synced_count: Option<i64>,
+    pub design_management_repositories_failed_count: Option<i64>,
+    pub design_management_repositories_registry_count: Option<i64>,
+    pub design_management_repositories_verification_total_count: Option<i64>,
+    pub design_management_repositories_verified_count: Option<i64>,
+    pub design_management_repositories_verification_failed_count: Option<i64>,
+    pub design_management_repositories_synced_in_percentage: Option<String>,
+    pub design_management_repositories_verified_in_percentage: Option<String>,
+    pub project_repositories_count: Option<i64>,
+    pub project_repositories_checksum_total_count: Option<i64>,
+    pub project_repositories_checksummed_count: Option<i64>,
+    pub project_repositories_checksum_failed_count: Option<i64>,
+    pub project_repositories_synced_count: Option<i64>,
+    pub project_repositories_failed_count: Option<i64>,
+    pub project_repositories_registry_count: Option<i64>,
+    pub project_repositories_verification_total_count: Option<i64>,
+    pub project_repositories_verified_count: Option<i64>,
+    pub project_repositories_verification_failed_count: Option<i64>,
+    pub project_repositories_synced_in_percentage: Option<String>,
+    pub project_repositories_verified_in_percentage: Option<String>,
+}
+#[cfg(feature = "geo_nodes")]
+runtime::object!(
+    read GeoNodeStatus { opt(geo_node_id), opt(healthy), opt(health), opt(health_status),
+    opt(missing_oauth_application), opt(db_replication_lag_seconds),
+    opt(lfs_objects_count), opt(lfs_objects_checksum_total_count),
+    opt(lfs_objects_checksummed_count), opt(lfs_objects_checksum_failed_count),
+    opt(lfs_objects_synced_count), opt(lfs_objects_failed_count),
+    opt(lfs_objects_registry_count), opt(lfs_objects_verification_total_count),
+    opt(lfs_objects_verified_count), opt(lfs_objects_verification_failed_count),
+    opt(lfs_objects_synced_in_percentage), opt(lfs_objects_verified_in_percentage),
+    opt(job_artifacts_count), opt(job_artifacts_synced_count),
+    opt(job_artifacts_failed_count), opt(job_artifacts_synced_in_percentage),
+    opt(projects_count), opt(repositories_count), opt(replication_slots_count),
+    opt(replication_slots_used_count), opt(replication_slots_used_in_percentage),
+    opt(replication_slots_max_retained_wal_bytes), opt(repositories_checked_count),
+    opt(repositories_checked_failed_count), opt(repositories_checked_in_percentage),
+    opt(last_event_id), opt(last_event_timestamp), opt(cursor_last_event_id),
+    opt(cursor_last_event_timestamp), opt(last_successful_status_check_timestamp),
+    opt(version), opt(revision), opt(merge_request_diffs_count),
+    opt(merge_request_diffs_checksum_total_count),
+    opt(merge_request_diffs_checksummed_count),
+    opt(merge_request_diffs_checksum_failed_count),
+    opt(merge_request_diffs_synced_count), opt(merge_request_diffs_failed_count),
+    opt(merge_request_diffs_registry_count),
+    opt(merge_request_diffs_verification_total_count),
+    opt(merge_request_diffs_verified_count),
+    opt(merge_request_diffs_verification_failed_count),
+    opt(merge_request_diffs_synced_in_percentage),
+    opt(merge_request_diffs_verified_in_percentage), opt(package_files_count),
+    opt(package_files_checksum_total_count), opt(package_files_checksummed_count),
+    opt(package_files_checksum_failed_count), opt(package_files_synced_count),
+    opt(package_files_failed_count), opt(package_files_registry_count),
+    opt(package_files_verification_total_count), opt(package_files_verified_count),
+    opt(package_files_verification_failed_count),
+    opt(package_files_synced_in_percentage), opt(package_files_verified_in_percentage),
+    opt(pages_deployments_count), opt(pages_deployments_checksum_total_count),
+    opt(pages_deployments_checksummed_count),
+    opt(pages_deployments_checksum_failed_count), opt(pages_deployments_synced_count),
+    opt(pages_deployments_failed_count), opt(pages_deployments_registry_count),
+    opt(pages_deployments_verification_total_count),
+    opt(pages_deployments_verified_count),
+    opt(pages_deployments_verification_failed_count),
+    opt(pages_deployments_synced_in_percentage),
+    opt(pages_deployments_verified_in_percentage), opt(terraform_state_versions_count),
+    opt(terraform_state_versions_checksum_total_count),
+    opt(terraform_state_versions_checksummed_count),
+    opt(terraform_state_versions_checksum_failed_count),
+    opt(terraform_state_versions_synced_count),
+    opt(terraform_state_versions_failed_count),
+    opt(terraform_state_versions_registry_count),
+    opt(terraform_state_versions_verification_total_count),
+    opt(terraform_state_versions_verified_count),
+    opt(terraform_state_versions_verification_failed_count),
+    opt(terraform_state_versions_synced_in_percentage),
+    opt(terraform_state_versions_verified_in_percentage),
+    opt(snippet_repositories_count), opt(snippet_repositories_checksum_total_count),
+    opt(snippet_repositories_checksummed_count),
+    opt(snippet_repositories_checksum_failed_count),
+    opt(snippet_repositories_synced_count), opt(snippet_repositories_failed_count),
+    opt(snippet_repositories_registry_count),
+    opt(snippet_repositories_verification_total_count),
+    opt(snippet_repositories_verified_count),
+    opt(snippet_repositories_verification_failed_count),
+    opt(snippet_repositories_synced_in_percentage),
+    opt(snippet_repositories_verified_in_percentage),
+    opt(project_wiki_repositories_count),
+    opt(project_wiki_repositories_checksum_total_count),
+    opt(project_wiki_repositories_checksummed_count),
+    opt(project_wiki_repositories_checksum_failed_count),
+    opt(project_wiki_repositories_synced_count),
+    opt(project_wiki_repositories_failed_count),
+    opt(project_wiki_repositories_registry_count),
+    opt(project_wiki_repositories_verification_total_count),
+    opt(project_wiki_repositories_verified_count),
+    opt(project_wiki_repositories_verification_failed_count),
+    opt(project_wiki_repositories_synced_in_percentage),
+    opt(project_wiki_repositories_verified_in_percentage),
+    opt(group_wiki_repositories_count),
+    opt(group_wiki_repositories_checksum_total_count),
+    opt(group_wiki_repositories_checksummed_count),
+    opt(group_wiki_repositories_checksum_failed_count),
+    opt(group_wiki_repositories_synced_count), opt(group_wiki_repositories_failed_count),
+    opt(group_wiki_repositories_registry_count),
+    opt(group_wiki_repositories_verification_total_count),
+    opt(group_wiki_repositories_verified_count),
+    opt(group_wiki_repositories_verification_failed_count),
+    opt(group_wiki_repositories_synced_in_percentage),
+    opt(group_wiki_repositories_verified_in_percentage), opt(pipeline_artifacts_count),
+    opt(pipeline_artifacts_checksum_total_count),
+    opt(pipeline_artifacts_checksummed_count),
+    opt(pipeline_artifacts_checksum_failed_count), opt(pipeline_artifacts_synced_count),
+    opt(pipeline_artifacts_failed_count), opt(pipeline_artifacts_registry_count),
+    opt(pipeline_artifacts_verification_total_count),
+    opt(pipeline_artifacts_verified_count),
+    opt(pipeline_artifacts_verification_failed_count),
+    opt(pipeline_artifacts_synced_in_percentage),
+    opt(pipeline_artifacts_verified_in_percentage), opt(uploads_count),
+    opt(uploads_synced_count), opt(uploads_failed_count), opt(uploads_registry_count),
+    opt(uploads_synced_in_percentage), opt(uploads_checksum_total_count),
+    opt(uploads_checksummed_count), opt(uploads_checksum_failed_count),
+    opt(uploads_verification_total_count), opt(uploads_verified_count),
+    opt(uploads_verification_failed_count), opt(uploads_verified_in_percentage),
+    opt(job_artifacts_checksum_total_count), opt(job_artifacts_checksummed_count),
+    opt(job_artifacts_checksum_failed_count), opt(job_artifacts_registry_count),
+    opt(job_artifacts_verification_total_count), opt(job_artifacts_verified_count),
+    opt(job_artifacts_verification_failed_count),
+    opt(job_artifacts_verified_in_percentage), opt(ci_secure_files_count),
+    opt(ci_secure_files_checksum_total_count), opt(ci_secure_files_checksummed_count),
+    opt(ci_secure_files_checksum_failed_count), opt(ci_secure_files_synced_count),
+    opt(ci_secure_files_failed_count), opt(ci_secure_files_registry_count),
+    opt(ci_secure_files_verification_total_count), opt(ci_secure_files_verified_count),
+    opt(ci_secure_files_verification_failed_count),
+    opt(ci_secure_files_synced_in_percentage),
+    opt(ci_secure_files_verified_in_percentage), opt(dependency_proxy_blobs_count),
+    opt(dependency_proxy_blobs_checksum_total_count),
+    opt(dependency_proxy_blobs_checksummed_count),
+    opt(dependency_proxy_blobs_checksum_failed_count),
+    opt(dependency_proxy_blobs_synced_count), opt(dependency_proxy_blobs_failed_count),
+    opt(dependency_proxy_blobs_registry_count),
+    opt(dependency_proxy_blobs_verification_total_count),
+    opt(dependency_proxy_blobs_verified_count),
+    opt(dependency_proxy_blobs_verification_failed_count),
+    opt(dependency_proxy_blobs_synced_in_percentage),
+    opt(dependency_proxy_blobs_verified_in_percentage),
+    opt(container_repositories_count), opt(container_repositories_synced_count),
+    opt(container_repositories_failed_count), opt(container_repositories_registry_count),
+    opt(container_repositories_synced_in_percentage),
+    opt(container_repositories_checksum_total_count),
+    opt(container_repositories_checksummed_count),
+    opt(container_repositories_checksum_failed_count),
+    opt(container_repositories_verification_total_count),
+    opt(container_repositories_verified_count),
+    opt(container_repositories_verification_failed_count),
+    opt(container_repositories_verified_in_percentage),
+    opt(dependency_proxy_manifests_count),
+    opt(dependency_proxy_manifests_checksum_total_count),
+    opt(dependency_proxy_manifests_checksummed_count),
+    opt(dependency_proxy_manifests_checksum_failed_count),
+    opt(dependency_proxy_manifests_synced_count),
+    opt(dependency_proxy_manifests_failed_count),
+    opt(dependency_proxy_manifests_registry_count),
+    opt(dependency_proxy_manifests_verification_total_count),
+    opt(dependency_proxy_manifests_verified_count),
+    opt(dependency_proxy_manifests_verification_failed_count),
+    opt(dependency_proxy_manifests_synced_in_percentage),
+    opt(dependency_proxy_manifests_verified_in_percentage),
+    opt(design_management_repositories_count),
+    opt(design_management_repositories_checksum_total_count),
+    opt(design_management_repositories_checksummed_count),
+    opt(design_management_repositories_checksum_failed_count),
+    opt(design_management_repositories_synced_count),
+    opt(design_management_repositories_failed_count),
+    opt(design_management_repositories_registry_count),
+    opt(design_management_repositories_verification_total_count),
+    opt(design_management_repositories_verified_count),
+    opt(design_management_repositories_verification_failed_count),
+    opt(design_management_repositories_synced_in_percentage),
+    opt(design_management_repositories_verified_in_percentage),
+    opt(project_repositories_count), opt(project_repositories_checksum_total_count),
+    opt(project_repositories_checksummed_count),
+    opt(project_repositories_checksum_failed_count),
+    opt(project_repositories_synced_count), opt(project_repositories_failed_count),
+    opt(project_repositories_registry_count),
+    opt(project_repositories_verification_total_count),
+    opt(project_repositories_verified_count),
+    opt(project_repositories_verification_failed_count),
+    opt(project_repositories_synced_in_percentage),
+    opt(project_repositories_verified_in_percentage) }
+);
+/// Can only be "Healthy" or "Unhealthy".
+///
+/// Schema `#/components/schemas/GeoNodeStatus/properties/health_status`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "geo_nodes", feature = "geo_sites"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GeoNodeStatusHealthStatus {
+    /// `Healthy`
+    Healthy,
+    /// `Unhealthy`
+    Unhealthy,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "geo_nodes", feature = "geo_sites"))]
+runtime::string_enum!(
+    GeoNodeStatusHealthStatus { Healthy = "Healthy", Unhealthy = "Unhealthy" }
+);
+/// The replication and verification status of a Geo site.
+///
+/// Schema `#/components/schemas/GeoSiteStatus`.
+#[cfg(feature = "geo_sites")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoSiteStatus {
+    /// The ID of the Geo node (site) this status belongs to.
+    pub geo_node_id: Option<i64>,
+    pub projects_count: Option<i64>,
+    pub container_repositories_replication_enabled: Option<bool>,
+    pub lfs_objects_count: Option<i64>,
+    pub lfs_objects_checksum_total_count: Option<i64>,
+    pub lfs_objects_checksummed_count: Option<i64>,
+    pub lfs_objects_checksum_failed_count: Option<i64>,
+    pub lfs_objects_synced_count: Option<i64>,
+    pub lfs_objects_failed_count: Option<i64>,
+    pub lfs_objects_registry_count: Option<i64>,
+    pub lfs_objects_verification_total_count: Option<i64>,
+    pub lfs_objects_verified_count: Option<i64>,
+    pub lfs_objects_verification_failed_count: Option<i64>,
+    pub merge_request_diffs_count: Option<i64>,
+    pub merge_request_diffs_checksum_total_count: Option<i64>,
+    pub merge_request_diffs_checksummed_count: Option<i64>,
+    pub merge_request_diffs_checksum_failed_count: Option<i64>,
+    pub merge_request_diffs_synced_count: Option<i64>,
+    pub merge_request_diffs_failed_count: Option<i64>,
+    pub merge_request_diffs_registry_count: Option<i64>,
+    pub merge_request_diffs_verification_total_count: Option<i64>,
+    pub merge_request_diffs_verified_count: Option<i64>,
+    pub merge_request_diffs_verification_failed_count: Option<i64>,
+    pub package_files_count: Option<i64>,
+    pub package_files_checksum_total_count: Option<i64>,
+    pub package_files_checksummed_count: Option<i64>,
+    pub package_files_checksum_failed_count: Option<i64>,
+    pub package_files_synced_count: Option<i64>,
+    pub package_files_failed_count: Option<i64>,
+    pub package_files_registry_count: Option<i64>,
+    pub package_files_verification_total_count: Option<i64>,
+    pub package_files_verified_count: Option<i64>,
+    pub package_files_verification_failed_count: Option<i64>,
+    pub terraform_state_versions_count: Option<i64>,
+    pub terraform_state_versions_checksum_total_count: Option<i64>,
+    pub terraform_state_versions_checksummed_count: Option<i64>,
+    pub terraform_state_versions_checksum_failed_count: Option<i64>,
+    pub terraform_state_versions_synced_count: Option<i64>,
+    pub terraform_state_versions_failed_count: Option<i64>,
+    pub terraform_state_versions_registry_count: Option<i64>,
+    pub terraform_state_versions_verification_total_count: Option<i64>,
+    pub terraform_state_versions_verified_count: Option<i64>,
+    pub terraform_state_versions_verification_failed_count: Option<i64>,
+    pub snippet_repositories_count: Option<i64>,
+    pub snippet_repositories_checksum_total_count: Option<i64>,
+    pub snippet_repositories_checksummed_count: Option<i64>,
+    pub snippet_repositories_checksum_failed_count: Option<i64>,
+    pub snippet_repositories_synced_count: Option<i64>,
+    pub snippet_repositories_failed_count: Option<i64>,
+    pub snippet_repositories_registry_count: Option<i64>,
+    pub snippet_repositories_verification_total_count: Option<i64>,
+    pub snippet_repositories_verified_count: Option<i64>,
+    pub snippet_repositories_verification_failed_count: Option<i64>,
+    pub group_wiki_repositories_count: Option<i64>,
+    pub group_wiki_repositories_checksum_total_count: Option<i64>,
+    pub group_wiki_repositories_checksummed_count: Option<i64>,
+    pub group_wiki_repositories_checksum_failed_count: Option<i64>,
+    pub group_wiki_repositories_synced_count: Option<i64>,
+    pub group_wiki_repositories_failed_count: Option<i64>,
+    pub group_wiki_repositories_registry_count: Option<i64>,
+    pub group_wiki_repositories_verification_total_count: Option<i64>,
+    pub group_wiki_repositories_verified_count: Option<i64>,
+    pub group_wiki_repositories_verification_failed_count: Option<i64>,
+    pub pipeline_artifacts_count: Option<i64>,
+    pub pipeline_artifacts_checksum_total_count: Option<i64>,
+    pub pipeline_artifacts_checksummed_count: Option<i64>,
+    pub pipeline_artifacts_checksum_failed_count: Option<i64>,
+    pub pipeline_artifacts_synced_count: Option<i64>,
+    pub pipeline_artifacts_failed_count: Option<i64>,
+    pub pipeline_artifacts_registry_count: Option<i64>,
+    pub pipeline_artifacts_verification_total_count: Option<i64>,
+    pub pipeline_artifacts_verified_count: Option<i64>,
+    pub pipeline_artifacts_verification_failed_count: Option<i64>,
+    pub pages_deployments_count: Option<i64>,
+    pub pages_deployments_checksum_total_count: Option<i64>,
+    pub pages_deployments_checksummed_count: Option<i64>,
+    pub pages_deployments_checksum_failed_count: Option<i64>,
+    pub pages_deployments_synced_count: Option<i64>,
+    pub pages_deployments_failed_count: Option<i64>,
+    pub pages_deployments_registry_count: Option<i64>,
+    pub pages_deployments_verification_total_count: Option<i64>,
+    pub pages_deployments_verified_count: Option<i64>,
+    pub pages_deployments_verification_failed_count: Option<i64>,
+    pub uploads_count: Option<i64>,
+    pub uploads_checksum_total_count: Option<i64>,
+    pub uploads_checksummed_count: Option<i64>,
+    pub uploads_checksum_failed_count: Option<i64>,
+    pub uploads_synced_count: Option<i64>,
+    pub uploads_failed_count: Option<i64>,
+    pub uploads_registry_count: Option<i64>,
+    pub uploads_verification_total_count: Option<i64>,
+    pub uploads_verified_count: Option<i64>,
+    pub uploads_verification_failed_count: Option<i64>,
+    pub job_artifacts_count: Option<i64>,
+    pub job_artifacts_checksum_total_count: Option<i64>,
+    pub job_artifacts_checksummed_count: Option<i64>,
+    pub job_artifacts_checksum_failed_count: Option<i64>,
+    pub job_artifacts_synced_count: Option<i64>,
+    pub job_artifacts_failed_count: Option<i64>,
+    pub job_artifacts_registry_count: Option<i64>,
+    pub job_artifacts_verification_total_count: Option<i64>,
+    pub job_artifacts_verified_count: Option<i64>,
+    pub job_artifacts_verification_failed_count: Option<i64>,
+    pub ci_secure_files_count: Option<i64>,
+    pub ci_secure_files_checksum_total_count: Option<i64>,
+    pub ci_secure_files_checksummed_count: Option<i64>,
+    pub ci_secure_files_checksum_failed_count: Option<i64>,
+    pub ci_secure_files_synced_count: Option<i64>,
+    pub ci_secure_files_failed_count: Option<i64>,
+    pub ci_secure_files_registry_count: Option<i64>,
+    pub ci_secure_files_verification_total_count: Option<i64>,
+    pub ci_secure_files_verified_count: Option<i64>,
+    pub ci_secure_files_verification_failed_count: Option<i64>,
+    pub container_repositories_count: Option<i64>,
+    pub container_repositories_checksum_total_count: Option<i64>,
+    pub container_repositories_checksummed_count: Option<i64>,
+    pub container_repositories_checksum_failed_count: Option<i64>,
+    pub container_repositories_synced_count: Option<i64>,
+    pub container_repositories_failed_count: Option<i64>,
+    pub container_repositories_registry_count: Option<i64>,
+    pub container_repositories_verification_total_count: Option<i64>,
+    pub container_repositories_verified_count: Option<i64>,
+    pub container_repositories_verification_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_count: Option<i64>,
+    pub dependency_proxy_blobs_checksum_total_count: Option<i64>,
+    pub dependency_proxy_blobs_checksummed_count: Option<i64>,
+    pub dependency_proxy_blobs_checksum_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_synced_count: Option<i64>,
+    pub dependency_proxy_blobs_failed_count: Option<i64>,
+    pub dependency_proxy_blobs_registry_count: Option<i64>,
+    pub dependency_proxy_blobs_verification_total_count: Option<i64>,
+    pub dependency_proxy_blobs_verified_count: Option<i64>,
+    pub dependency_proxy_blobs_verification_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_count: Option<i64>,
+    pub dependency_proxy_manifests_checksum_total_count: Option<i64>,
+    pub dependency_proxy_manifests_checksummed_count: Option<i64>,
+    pub dependency_proxy_manifests_checksum_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_synced_count: Option<i64>,
+    pub dependency_proxy_manifests_failed_count: Option<i64>,
+    pub dependency_proxy_manifests_registry_count: Option<i64>,
+    pub dependency_proxy_manifests_verification_total_count: Option<i64>,
+    pub dependency_proxy_manifests_verified_count: Option<i64>,
+    pub dependency_proxy_manifests_verification_failed_count: Option<i64>,
+    pub project_wiki_repositories_count: Option<i64>,
+    pub project_wiki_repositories_checksum_total_count: Option<i64>,
+    pub project_wiki_repositories_checksummed_count: Option<i64>,
+    pub project_wiki_repositories_checksum_failed_count: Option<i64>,
+    pub project_wiki_repositories_synced_count: Option<i64>,
+    pub project_wiki_repositories_failed_count: Option<i64>,
+    pub project_wiki_repositories_registry_count: Option<i64>,
+    pub project_wiki_repositories_verification_total_count: Option<i64>,
+    pub project_wiki_repositories_verified_count: Option<i64>,
+    pub project_wiki_repositories_verification_failed_count: Option<i64>,
+    pub git_fetch_event_count_weekly: Option<i64>,
+    pub git_push_event_count_weekly: Option<i64>,
+    pub proxy_remote_requests_event_count_weekly: Option<i64>,
+    pub proxy_local_requests_event_count_weekly: Option<i64>,
+    pub repositories_checked_in_percentage: Option<String>,
+    pub replication_slots_used_in_percentage: Option<String>,
+    pub lfs_objects_synced_in_percentage: Option<String>,
+    pub lfs_objects_verified_in_percentage: Option<String>,
+    pub merge_request_diffs_synced_in_percentage: Option<String>,
+    pub merge_request_diffs_verified_in_percentage: Option<String>,
+    pub package_files_synced_in_percentage: Option<String>,
+    pub package_files_verified_in_percentage: Option<String>,
+    pub terraform_state_versions_synced_in_percentage: Option<String>,
+    pub terraform_state_versions_verified_in_percentage: Option<String>,
+    pub snippet_repositories_synced_in_percentage: Option<String>,
+    pub snippet_repositories_verified_in_percentage: Option<String>,
+    pub group_wiki_repositories_synced_in_percentage: Option<String>,
+    pub group_wiki_repositories_verified_in_percentage: Option<String>,
+    pub pipeline_artifacts_synced_in_percentage: Option<String>,
+    pub pipeline_artifacts_verified_in_percentage: Option<String>,
+    pub pages_deployments_synced_in_percentage: Option<String>,
+    pub pages_deployments_verified_in_percentage: Option<String>,
+    pub uploads_synced_in_percentage: Option<String>,
+    pub uploads_verified_in_percentage: Option<String>,
+    pub job_artifacts_synced_in_percentage: Option<String>,
+    pub job_artifacts_verified_in_percentage: Option<String>,
+    pub ci_secure_files_synced_in_percentage: Option<String>,
+    pub ci_secure_files_verified_in_percentage: Option<String>,
+    pub container_repositories_synced_in_percentage: Option<String>,
+    pub container_repositories_verified_in_percentage: Option<String>,
+    pub dependency_proxy_blobs_synced_in_percentage: Option<String>,
+    pub dependency_proxy_blobs_verified_in_percentage: Option<String>,
+    pub dependency_proxy_manifests_synced_in_percentage: Option<String>,
+    pub dependency_proxy_manifests_verified_in_percentage: Option<String>,
+    pub project_wiki_repositories_synced_in_percentage: Option<String>,
+    pub project_wiki_repositories_verified_in_percentage: Option<String>,
+    pub repositories_count: Option<i64>,
+    pub replication_slots_count: Option<i64>,
+    pub replication_slots_used_count: Option<i64>,
+    /// Whether the Geo node (site) is healthy.
+    pub healthy: Option<bool>,
+    /// Can be empty, "Healthy", or contain the actual error message.
+    pub health: Option<String>,
+    /// Can only be "Healthy" or "Unhealthy".
+    pub health_status: Option<GeoNodeStatusHealthStatus>,
+    pub missing_oauth_application: Option<bool>,
+    pub db_replication_lag_seconds: Option<i64>,
+    pub replication_slots_max_retained_wal_bytes: Option<i64>,
+    pub repositories_checked_count: Option<i64>,
+    pub repositories_checked_failed_count: Option<i64>,
+    pub last_event_id: Option<i64>,
+    pub last_event_timestamp: Option<i64>,
+    pub cursor_last_event_id: Option<i64>,
+    pub cursor_last_event_timestamp: Option<i64>,
+    pub last_successful_status_check_timestamp: Option<i64>,
+    /// The GitLab version of the Geo node (site).
+    pub version: Option<String>,
+    /// The GitLab revision of the Geo node (site).
+    pub revision: Option<String>,
+    pub selective_sync_type: Option<String>,
+    pub namespaces: Option<Vec<::serde_json::Value>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub storage_shards_match: Option<bool>,
+    pub links: Option<GeoSiteStatusLinks>,
+}
+#[cfg(feature = "geo_sites")]
+runtime::object!(
+    read GeoSiteStatus { opt(geo_node_id), opt(projects_count),
+    opt(container_repositories_replication_enabled), opt(lfs_objects_count),
+    opt(lfs_objects_checksum_total_count), opt(lfs_objects_checksummed_count),
+    opt(lfs_objects_checksum_failed_count), opt(lfs_objects_synced_count),
+    opt(lfs_objects_failed_count), opt(lfs_objects_registry_count),
+    opt(lfs_objects_verification_total_count), opt(lfs_objects_verified_count),
+    opt(lfs_objects_verification_failed_count), opt(merge_request_diffs_count),
+    opt(merge_request_diffs_checksum_total_count),
+    opt(merge_request_diffs_checksummed_count),
+    opt(merge_request_diffs_checksum_failed_count),
+    opt(merge_request_diffs_synced_count), opt(merge_request_diffs_failed_count),
+    opt(merge_request_diffs_registry_count),
+    opt(merge_request_diffs_verification_total_count),
+    opt(merge_request_diffs_verified_count),
+    opt(merge_request_diffs_verification_failed_count), opt(package_files_count),
+    opt(package_files_checksum_total_count), opt(package_files_checksummed_count),
+    opt(package_files_checksum_failed_count), opt(package_files_synced_count),
+    opt(package_files_failed_count), opt(package_files_registry_count),
+    opt(package_files_verification_total_count), opt(package_files_verified_count),
+    opt(package_files_verification_failed_count), opt(terraform_state_versions_count),
+    opt(terraform_state_versions_checksum_total_count),
+    opt(terraform_state_versions_checksummed_count),
+    opt(terraform_state_versions_checksum_failed_count),
+    opt(terraform_state_versions_synced_count),
+    opt(terraform_state_versions_failed_count),
+    opt(terraform_state_versions_registry_count),
+    opt(terraform_state_versions_verification_total_count),
+    opt(terraform_state_versions_verified_count),
+    opt(terraform_state_versions_verification_failed_count),
+    opt(snippet_repositories_count), opt(snippet_repositories_checksum_total_count),
+    opt(snippet_repositories_checksummed_count),
+    opt(snippet_repositories_checksum_failed_count),
+    opt(snippet_repositories_synced_count), opt(snippet_repositories_failed_count),
+    opt(snippet_repositories_registry_count),
+    opt(snippet_repositories_verification_total_count),
+    opt(snippet_repositories_verified_count),
+    opt(snippet_repositories_verification_failed_count),
+    opt(group_wiki_repositories_count),
+    opt(group_wiki_repositories_checksum_total_count),
+    opt(group_wiki_repositories_checksummed_count),
+    opt(group_wiki_repositories_checksum_failed_count),
+    opt(group_wiki_repositories_synced_count), opt(group_wiki_repositories_failed_count),
+    opt(group_wiki_repositories_registry_count),
+    opt(group_wiki_repositories_verification_total_count),
+    opt(group_wiki_repositories_verified_count),
+    opt(group_wiki_repositories_verification_failed_count),
+    opt(pipeline_artifacts_count), opt(pipeline_artifacts_checksum_total_count),
+    opt(pipeline_artifacts_checksummed_count),
+    opt(pipeline_artifacts_checksum_failed_count), opt(pipeline_artifacts_synced_count),
+    opt(pipeline_artifacts_failed_count), opt(pipeline_artifacts_registry_count),
+    opt(pipeline_artifacts_verification_total_count),
+    opt(pipeline_artifacts_verified_count),
+    opt(pipeline_artifacts_verification_failed_count), opt(pages_deployments_count),
+    opt(pages_deployments_checksum_total_count),
+    opt(pages_deployments_checksummed_count),
+    opt(pages_deployments_checksum_failed_count), opt(pages_deployments_synced_count),
+    opt(pages_deployments_failed_count), opt(pages_deployments_registry_count),
+    opt(pages_deployments_verification_total_count),
+    opt(pages_deployments_verified_count),
+    opt(pages_deployments_verification_failed_count), opt(uploads_count),
+    opt(uploads_checksum_total_count), opt(uploads_checksummed_count),
+    opt(uploads_checksum_failed_count), opt(uploads_synced_count),
+    opt(uploads_failed_count), opt(uploads_registry_count),
+    opt(uploads_verification_total_count), opt(uploads_verified_count),
+    opt(uploads_verification_failed_count), opt(job_artifacts_count),
+    opt(job_artifacts_checksum_total_count), opt(job_artifacts_checksummed_count),
+    opt(job_artifacts_checksum_failed_count), opt(job_artifacts_synced_count),
+    opt(job_artifacts_failed_count), opt(job_artifacts_registry_count),
+    opt(job_artifacts_verification_total_count), opt(job_artifacts_verified_count),
+    opt(job_artifacts_verification_failed_count), opt(ci_secure_files_count),
+    opt(ci_secure_files_checksum_total_count), opt(ci_secure_files_checksummed_count),
+    opt(ci_secure_files_checksum_failed_count), opt(ci_secure_files_synced_count),
+    opt(ci_secure_files_failed_count), opt(ci_secure_files_registry_count),
+    opt(ci_secure_files_verification_total_count), opt(ci_secure_files_verified_count),
+    opt(ci_secure_files_verification_failed_count), opt(container_repositories_count),
+    opt(container_repositories_checksum_total_count),
+    opt(container_repositories_checksummed_count),
+    opt(container_repositories_checksum_failed_count),
+    opt(container_repositories_synced_count), opt(container_repositories_failed_count),
+    opt(container_repositories_registry_count),
+    opt(container_repositories_verification_total_count),
+    opt(container_repositories_verified_count),
+    opt(container_repositories_verification_failed_count),
+    opt(dependency_proxy_blobs_count), opt(dependency_proxy_blobs_checksum_total_count),
+    opt(dependency_proxy_blobs_checksummed_count),
+    opt(dependency_proxy_blobs_checksum_failed_count),
+    opt(dependency_proxy_blobs_synced_count), opt(dependency_proxy_blobs_failed_count),
+    opt(dependency_proxy_blobs_registry_count),
+    opt(dependency_proxy_blobs_verification_total_count),
+    opt(dependency_proxy_blobs_verified_count),
+    opt(dependency_proxy_blobs_verification_failed_count),
+    opt(dependency_proxy_manifests_count),
+    opt(dependency_proxy_manifests_checksum_total_count),
+    opt(dependency_proxy_manifests_checksummed_count),
+    opt(dependency_proxy_manifests_checksum_failed_count),
+    opt(dependency_proxy_manifests_synced_count),
+    opt(dependency_proxy_manifests_failed_count),
+    opt(dependency_proxy_manifests_registry_count),
+    opt(dependency_proxy_manifests_verification_total_count),
+    opt(dependency_proxy_manifests_verified_count),
+    opt(dependency_proxy_manifests_verification_failed_count),
+    opt(project_wiki_repositories_count),
+    opt(project_wiki_repositories_checksum_total_count),
+    opt(project_wiki_repositories_checksummed_count),
+    opt(project_wiki_repositories_checksum_failed_count),
+    opt(project_wiki_repositories_synced_count),
+    opt(project_wiki_repositories_failed_count),
+    opt(project_wiki_repositories_registry_count),
+    opt(project_wiki_repositories_verification_total_count),
+    opt(project_wiki_repositories_verified_count),
+    opt(project_wiki_repositories_verification_failed_count),
+    opt(git_fetch_event_count_weekly), opt(git_push_event_count_weekly),
+    opt(proxy_remote_requests_event_count_weekly),
+    opt(proxy_local_requests_event_count_weekly),
+    opt(repositories_checked_in_percentage), opt(replication_slots_used_in_percentage),
+    opt(lfs_objects_synced_in_percentage), opt(lfs_objects_verified_in_percentage),
+    opt(merge_request_diffs_synced_in_percentage),
+    opt(merge_request_diffs_verified_in_percentage),
+    opt(package_files_synced_in_percentage), opt(package_files_verified_in_percentage),
+    opt(terraform_state_versions_synced_in_percentage),
+    opt(terraform_state_versions_verified_in_percentage),
+    opt(snippet_repositories_synced_in_percentage),
+    opt(snippet_repositories_verified_in_percentage),
+    opt(group_wiki_repositories_synced_in_percentage),
+    opt(group_wiki_repositories_verified_in_percentage),
+    opt(pipeline_artifacts_synced_in_percentage),
+    opt(pipeline_artifacts_verified_in_percentage),
+    opt(pages_deployments_synced_in_percentage),
+    opt(pages_deployments_verified_in_percentage), opt(uploads_synced_in_percentage),
+    opt(uploads_verified_in_percentage), opt(job_artifacts_synced_in_percentage),
+    opt(job_artifacts_verified_in_percentage), opt(ci_secure_files_synced_in_percentage),
+    opt(ci_secure_files_verified_in_percentage),
+    opt(container_repositories_synced_in_percentage),
+    opt(container_repositories_verified_in_percentage),
+    opt(dependency_proxy_blobs_synced_in_percentage),
+    opt(dependency_proxy_blobs_verified_in_percentage),
+    opt(dependency_proxy_manifests_synced_in_percentage),
+    opt(dependency_proxy_manifests_verified_in_percentage),
+    opt(project_wiki_repositories_synced_in_percentage),
+    opt(project_wiki_repositories_verified_in_percentage), opt(repositories_count),
+    opt(replication_slots_count), opt(replication_slots_used_count), opt(healthy),
+    opt(health), opt(health_status), opt(missing_oauth_application),
+    opt(db_replication_lag_seconds), opt(replication_slots_max_retained_wal_bytes),
+    opt(repositories_checked_count), opt(repositories_checked_failed_count),
+    opt(last_event_id), opt(last_event_timestamp), opt(cursor_last_event_id),
+    opt(cursor_last_event_timestamp), opt(last_successful_status_check_timestamp),
+    opt(version), opt(revision), opt(selective_sync_type), opt(namespaces),
+    opt(updated_at, lenient), opt(storage_shards_match), opt(links = "_links") }
+);
+/// API links of a Geo site status.
+///
+/// Schema `#/components/schemas/GeoSiteStatusLinks`.
+#[cfg(feature = "geo_sites")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoSiteStatusLinks {
+    /// The API URL of this status.
+    pub self_: Option<String>,
+    /// The API URL of the Geo site.
+    pub site: Option<String>,
+}
+#[cfg(feature = "geo_sites")]
+runtime::object!(read GeoSiteStatusLinks { opt(self_ = "self"), opt(site) });
+/// A GitLab license.
+///
+/// Schema `#/components/schemas/License`.
+#[cfg(feature = "license")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct License {
+    /// ID of the GitLab license.
+    pub id: Option<i64>,
+    /// The plan of the license.
+    pub plan: Option<String>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub starts_at: Option<::chrono::NaiveDate>,
+    pub expires_at: Option<::chrono::NaiveDate>,
+    /// The historical maximum billable user count.
+    pub historical_max: Option<i64>,
+    pub maximum_user_count: Option<i64>,
+    pub expired: Option<bool>,
+    /// The difference between the number of billable users and the licensed number of users. If the license has expired, it uses the historical maximum billable user count (`historical_max`); otherwise the current billable users count.
+    pub overage: Option<i64>,
+    pub user_limit: Option<i64>,
+    /// The number of active users.
+    pub active_users: Option<i64>,
+    pub licensee: Option<LicenseLicensee>,
+    /// The add-ons of the license, with their quantities.
+    pub add_ons: Option<::std::collections::BTreeMap<String, i64>>,
+}
+#[cfg(feature = "license")]
+runtime::object!(
+    read License { opt(id), opt(plan), opt(created_at, lenient), opt(starts_at),
+    opt(expires_at), opt(historical_max), opt(maximum_user_count), opt(expired),
+    opt(overage), opt(user_limit), opt(active_users), opt(licensee), opt(add_ons) }
+);
+/// The licensee of a GitLab license.
+///
+/// Schema `#/components/schemas/LicenseLicensee`.
+#[cfg(feature = "license")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseLicensee {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub company: Option<String>,
+}
+#[cfg(feature = "license")]
+runtime::object!(
+    read LicenseLicensee { opt(name = "Name"), opt(email = "Email"), opt(company =
+    "Company") }
+);
+/// The answer to a request to refresh billable users.
+///
+/// Schema `#/components/schemas/LicenseRefreshBillableUsersResult`.
+#[cfg(feature = "license")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseRefreshBillableUsersResult {
+    /// Whether the request succeeded or not.
+    pub success: Option<bool>,
+}
+#[cfg(feature = "license")]
+runtime::object!(read LicenseRefreshBillableUsersResult { opt(success) });
+/// An advanced search migration.
+///
+/// Schema `#/components/schemas/SearchAdminMigration`.
+#[cfg(feature = "search_admin")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAdminMigration {
+    /// Version of the migration.
+    pub version: Option<i64>,
+    /// Name of the migration.
+    pub name: Option<String>,
+    /// Start date for the migration.
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Completion date for the migration.
+    pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// If `true`, the migration is completed.
+    pub completed: Option<bool>,
+    /// If `true`, the migration has been marked as obsolete.
+    pub obsolete: Option<bool>,
+    /// Stored migration state (its fields depend on the migration).
+    pub migration_state: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    >,
+}
+#[cfg(feature = "search_admin")]
+runtime::object!(
+    read SearchAdminMigration { opt(version), opt(name), opt(started_at, lenient),
+    opt(completed_at, lenient), opt(completed), opt(obsolete), opt(migration_state) }
+);
+/// Default branch protection settings (see groups.md, Options for `default_branch_protection_defaults`).
+///
+/// Schema `#/components/schemas/ApplicationSettingBranchProtectionDefaults`.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationSettingBranchProtectionDefaults {
+    pub allowed_to_push: Option<
+        Vec<ApplicationSettingBranchProtectionDefaultsAllowedToPushItem>,
+    >,
+    pub allow_force_push: Option<bool>,
+    pub allowed_to_merge: Option<
+        Vec<ApplicationSettingBranchProtectionDefaultsAllowedToPushItem>,
+    >,
+}
+#[cfg(feature = "settings")]
+runtime::object!(
+    both ApplicationSettingBranchProtectionDefaults { opt(allowed_to_push),
+    opt(allow_force_push), opt(allowed_to_merge) }
+);
+/// Schema `#/components/schemas/ApplicationSettingBranchProtectionDefaults/properties/allowed_to_push/items`.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationSettingBranchProtectionDefaultsAllowedToPushItem {
+    pub access_level: Option<i64>,
+}
+#[cfg(feature = "settings")]
+runtime::object!(
+    both ApplicationSettingBranchProtectionDefaultsAllowedToPushItem { opt(access_level)
+    }
+);
+/// The application settings of a GitLab instance. Users on GitLab Premium or Ultimate may also see more settings.
+///
+/// Schema `#/components/schemas/ApplicationSetting`.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationSetting {
+    /// Project limit per user. Default is `100000`.
+    pub default_projects_limit: Option<i64>,
+    /// Enable registration. Default is `true`.
+    pub signup_enabled: Option<bool>,
+    /// The ID of the application settings record.
+    pub id: Option<i64>,
+    /// Deprecated in GitLab 17.0. Use `default_branch_protection_defaults` instead.
+    pub default_branch_protection: Option<i64>,
+    pub default_branch_protection_defaults: Option<
+        ApplicationSettingBranchProtectionDefaults,
+    >,
+    /// Default preferred language for users who are not logged in.
+    pub default_preferred_language: Option<String>,
+    /// Time period in minutes after which the user is unlocked when maximum number of failed sign-in attempts reached.
+    pub failed_login_attempts_unlock_period_in_minutes: Option<i64>,
+    /// Selected levels cannot be used by non-Administrator users for groups, projects or snippets. Can take `private`, `internal` and `public` as a parameter. Default is `null` which means there is no restriction. Changed in GitLab 16.4: cannot select levels that are set as `default_project_visibility` and `default_group_visibility`.
+    pub restricted_visibility_levels: Option<Vec<String>>,
+    /// Enable authentication for the web interface via a GitLab account password. Default is `true`.
+    pub password_authentication_enabled_for_web: Option<bool>,
+    /// Where to redirect users after logout.
+    pub after_sign_out_path: Option<String>,
+    /// Limit attachment size in MB.
+    pub max_attachment_size: Option<i64>,
+    /// Maximum decompressed file size for imported archives in MB. Set to `0` for unlimited. Default is `25600`.
+    pub max_decompressed_archive_size: Option<i64>,
+    /// Maximum export size in MB. 0 for unlimited. Default = 0 (unlimited).
+    pub max_export_size: Option<i64>,
+    /// Maximum import size in MB. 0 for unlimited. Default = 0 (unlimited).
+    pub max_import_size: Option<i64>,
+    /// Maximum remote file size for imports from external object storages. Introduced in GitLab 16.3.
+    pub max_import_remote_file_size: Option<i64>,
+    /// Maximum number of sign-in attempts before locking out the user.
+    pub max_login_attempts: Option<i64>,
+    /// Allow users to register any application to use GitLab as an OAuth provider. This setting does not affect group-level OAuth applications.
+    pub user_oauth_applications: Option<bool>,
+    /// When the settings were last updated.
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Session duration in minutes. GitLab restart is required to apply changes.
+    pub session_expire_delay: Option<i64>,
+    /// Redirect to this URL when not logged in.
+    pub home_page_url: Option<String>,
+    /// What visibility level new snippets receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`.
+    pub default_snippet_visibility: Option<ApplicationSettingDefaultSnippetVisibility>,
+    /// Define a list of trusted domains or IP addresses to which local requests are allowed when local requests for webhooks and integrations are disabled.
+    pub outbound_local_requests_whitelist: Option<Vec<String>>,
+    /// Force people to use only corporate emails for sign-up. Default is `null`, meaning there is no restriction.
+    pub domain_allowlist: Option<Vec<String>>,
+    /// (If enabled, requires: `domain_denylist`) Allows blocking sign-ups from emails from specific domains.
+    pub domain_denylist_enabled: Option<bool>,
+    /// Users with email addresses that match these domains **cannot** sign up. Wildcards allowed. Enter multiple entries on separate lines. For example: `domain.com`, `*.domain.com`.
+    pub domain_denylist: Option<Vec<String>>,
+    /// When the settings were created.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Default CI/CD configuration file and path for new projects (`.gitlab-ci.yml` if not set).
+    pub default_ci_config_path: Option<String>,
+    /// What visibility level new projects receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
+    pub default_project_visibility: Option<ApplicationSettingDefaultProjectVisibility>,
+    /// What visibility level new groups receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
+    pub default_group_visibility: Option<ApplicationSettingDefaultGroupVisibility>,
+    /// Enable Gravatar.
+    pub gravatar_enabled: Option<bool>,
+    /// Enable cleanup policies for all projects.
+    pub container_expiration_policies_enable_historic_entries: Option<bool>,
+    /// The maximum number of tags that can be deleted in a single execution of cleanup policies.
+    pub container_registry_cleanup_tags_service_max_list_size: Option<i64>,
+    /// The maximum time, in seconds, that the cleanup process can take to delete a batch of tags for cleanup policies.
+    pub container_registry_delete_tags_service_timeout: Option<i64>,
+    /// Caching during the execution of cleanup policies.
+    pub container_registry_expiration_policies_caching: Option<bool>,
+    /// Number of workers for cleanup policies.
+    pub container_registry_expiration_policies_worker_capacity: Option<i64>,
+    /// Container registry token duration in minutes.
+    pub container_registry_token_expire_delay: Option<i64>,
+    /// Default timeout for decompressing archived files, in seconds. Set to 0 to disable timeouts. Introduced in GitLab 16.4.
+    pub decompress_archive_file_timeout: Option<i64>,
+    /// Hash of names of taken from `gitlab.yml` to weights. New projects are created in one of these stores, chosen by a weighted random selection.
+    pub repository_storages_weighted: Option<::std::collections::BTreeMap<String, i64>>,
+    /// (If enabled, requires: `plantuml_url`) Enable PlantUML integration. Default is `false`.
+    pub plantuml_enabled: Option<bool>,
+    /// The PlantUML instance URL for integration. Required by `plantuml_enabled`.
+    pub plantuml_url: Option<String>,
+    /// (If enabled, requires `diagramsnet_url`) Enable Diagrams.net integration. Default is `true`.
+    pub diagramsnet_enabled: Option<bool>,
+    /// The Diagrams.net instance URL for integration. Required by `diagramsnet_enabled`.
+    pub diagramsnet_url: Option<String>,
+    /// (If enabled, requires: `kroki_url`) Enable Kroki integration. Default is `false`.
+    pub kroki_enabled: Option<bool>,
+    /// The Kroki instance URL for integration. Required by `kroki_enabled`.
+    pub kroki_url: Option<String>,
+    /// Maximum time for web terminal websocket connection (in seconds). Set to `0` for unlimited time.
+    pub terminal_max_session_time: Option<i64>,
+    /// Interval multiplier used by endpoints that perform polling. Set to `0` to disable polling.
+    pub polling_interval_multiplier: Option<f64>,
+    /// The minimum allowed bit length of an uploaded RSA key. Default is `0` (no restriction). `-1` disables RSA keys.
+    pub rsa_key_restriction: Option<i64>,
+    /// The minimum allowed bit length of an uploaded DSA key. Default is `0` (no restriction). `-1` disables DSA keys.
+    pub dsa_key_restriction: Option<i64>,
+    /// The minimum allowed curve size (in bits) of an uploaded ECDSA key. Default is `0` (no restriction). `-1` disables ECDSA keys.
+    pub ecdsa_key_restriction: Option<i64>,
+    /// The minimum allowed curve size (in bits) of an uploaded ED25519 key. Default is `0` (no restriction). `-1` disables ED25519 keys.
+    pub ed25519_key_restriction: Option<i64>,
+    /// The minimum allowed curve size (in bits) of an uploaded ECDSA_SK key. Default is `0` (no restriction). `-1` disables ECDSA_SK keys.
+    pub ecdsa_sk_key_restriction: Option<i64>,
+    /// The minimum allowed curve size (in bits) of an uploaded ED25519_SK key. Default is `0` (no restriction). `-1` disables ED25519_SK keys.
+    pub ed25519_sk_key_restriction: Option<i64>,
+    /// Start day of the week for calendar views and date pickers. Valid values are `0` (default) for Sunday, `1` for Monday, and `6` for Saturday.
+    pub first_day_of_week: Option<i64>,
+    /// (If enabled, requires: `terms`) Enforce application ToS to all users.
+    pub enforce_terms: Option<bool>,
+    /// (Required by: `enforce_terms`) Markdown content for the ToS.
+    pub terms: Option<String>,
+    /// (Deprecated: Use `performance_bar_allowed_group_path` instead) Path of the group that is allowed to toggle the performance bar.
+    pub performance_bar_allowed_group_id: Option<i64>,
+    /// When set to `false` disable the `You won't be able to pull or push project code via SSH` warning shown to users with no uploaded SSH key.
+    pub user_show_add_ssh_key_message: Option<bool>,
+    /// Set to `true` to allow users to delete their accounts. Premium and Ultimate only.
+    pub allow_account_deletion: Option<bool>,
+    /// Disable user profile name changes.
+    pub updating_name_disabled_for_users: Option<bool>,
+    /// Increase this value when any cached Markdown should be invalidated.
+    pub local_markdown_version: Option<i64>,
+    /// (Deprecated: Use `allow_local_requests_from_web_hooks_and_services` instead) Allow requests to the local network from webhooks and integrations.
+    pub allow_local_requests_from_hooks_and_services: Option<bool>,
+    /// Allow requests to the local network from webhooks and integrations.
+    pub allow_local_requests_from_web_hooks_and_services: Option<bool>,
+    /// Allow requests to the local network from system hooks.
+    pub allow_local_requests_from_system_hooks: Option<bool>,
+    /// (If enabled, requires: `asset_proxy_url`) Enable proxying of assets. GitLab restart is required to apply changes.
+    pub asset_proxy_enabled: Option<bool>,
+    /// URL of the asset proxy server. GitLab restart is required to apply changes.
+    pub asset_proxy_url: Option<String>,
+    /// (Deprecated: Use `asset_proxy_allowlist` instead) Assets that match these domains are **not** proxied. Wildcards allowed. Your GitLab installation URL is automatically allowlisted. GitLab restart is required to apply changes.
+    pub asset_proxy_whitelist: Option<Vec<String>>,
+    /// Assets that match these domains are **not** proxied. Wildcards allowed. Your GitLab installation URL is automatically allowlisted. GitLab restart is required to apply changes.
+    pub asset_proxy_allowlist: Option<Vec<String>>,
+    /// Use repo.maven.apache.org as a default remote repository when the package is not found in the GitLab Package Registry for Maven. Premium and Ultimate only.
+    pub maven_package_requests_forwarding: Option<bool>,
+    /// Use npmjs.org as a default remote repository when the package is not found in the GitLab Package Registry for npm. Premium and Ultimate only.
+    pub npm_package_requests_forwarding: Option<bool>,
+    /// Use pypi.org as a default remote repository when the package is not found in the GitLab Package Registry for PyPI. Premium and Ultimate only.
+    pub pypi_package_requests_forwarding: Option<bool>,
+    /// Max snippet content size in **bytes**. Default: 52428800 Bytes (50 MB).
+    pub snippet_size_limit: Option<i64>,
+    /// Max number of issue creation requests per minute per user. Disabled by default.
+    pub issues_create_limit: Option<i64>,
+    /// Maximum number of requests per minute for each raw path (default is `300`). Set to `0` to disable throttling.
+    pub raw_blob_request_limit: Option<i64>,
+    /// Maximum wiki page content size in **bytes**. Default: 52428800 Bytes (50 MB). The minimum value is 1024 bytes.
+    pub wiki_page_max_content_bytes: Option<i64>,
+    /// When enabled, any user that signs up for an account using the registration form is placed under a **Pending approval** state and has to be explicitly approved by an administrator.
+    pub require_admin_approval_after_user_signup: Option<bool>,
+    /// When enabled, users must set an expiration date when creating a group or project access token, or a personal access token owned by a non-service account.
+    pub require_personal_access_token_expiry: Option<bool>,
+    /// Prefix for all generated personal access tokens.
+    pub personal_access_token_prefix: Option<String>,
+    /// When rate limiting is enabled via the `throttle_*` settings, send this plain text response when a rate limit is exceeded. 'Retry later' is sent if this is blank.
+    pub rate_limiting_response_text: Option<String>,
+    /// Prevent the deletion of the artifacts from the most recent successful jobs, regardless of the expiry time. Enabled by default.
+    pub keep_latest_artifact: Option<bool>,
+    /// Require administrators to enable Admin Mode by re-authenticating for administrative tasks.
+    pub admin_mode: Option<bool>,
+    pub floc_enabled: Option<bool>,
+    /// How long to wait for a response from the pipeline validation service. Assumes `OK` if it times out.
+    pub external_pipeline_validation_service_timeout: Option<i64>,
+    /// Optional. Token to include as the `X-Gitlab-Token` header in requests to the URL in `external_pipeline_validation_service_url`.
+    pub external_pipeline_validation_service_token: Option<String>,
+    /// URL to use for pipeline validation requests.
+    pub external_pipeline_validation_service_url: Option<String>,
+    /// ID of the OAuth application used to authenticate with the GitLab for Jira Cloud app.
+    pub jira_connect_application_key: Option<String>,
+    /// Enable public key storage for the GitLab for Jira Cloud app.
+    pub jira_connect_public_key_storage_enabled: Option<bool>,
+    /// URL of the GitLab instance used as a proxy for the GitLab for Jira Cloud app.
+    pub jira_connect_proxy_url: Option<String>,
+    pub jira_connect_additional_audience_url: Option<String>,
+    /// Enable Silent mode. Default is `false`.
+    pub silent_mode_enabled: Option<bool>,
+    /// Enable to allow anyone to pull from Package Registry visible and changeable.
+    pub package_registry_allow_anyone_to_pull_option: Option<bool>,
+    /// Maximum download file size when importing from source GitLab instances by direct transfer. Introduced in GitLab 16.3.
+    pub bulk_import_max_download_file_size: Option<i64>,
+    /// Maximum authenticated requests to `/project/:id/jobs` per minute. Introduced in GitLab 16.5. Default: 600.
+    pub project_jobs_api_rate_limit: Option<i64>,
+    /// Public security contact information. Introduced in GitLab 16.7.
+    pub security_txt_content: Option<String>,
+    /// Maximum simultaneous direct transfer batch exports to process.
+    pub bulk_import_concurrent_pipeline_batch_limit: Option<i64>,
+    /// Maximum number of simultaneous batch export jobs to process. Introduced in GitLab 17.6.
+    pub concurrent_relation_batch_export_limit: Option<i64>,
+    /// Maximum number of simultaneous import jobs for the GitHub importer. Default is 1000. Introduced in GitLab 16.11.
+    pub concurrent_github_import_jobs_limit: Option<i64>,
+    /// Maximum number of simultaneous import jobs for the Bitbucket Cloud importer. Default is 100. Introduced in GitLab 16.11.
+    pub concurrent_bitbucket_import_jobs_limit: Option<i64>,
+    /// Maximum number of simultaneous import jobs for the Bitbucket Server importer. Default is 100. Introduced in GitLab 16.11.
+    pub concurrent_bitbucket_server_import_jobs_limit: Option<i64>,
+    /// Enable Silent admin exports. Default is `false`.
+    pub silent_admin_exports_enabled: Option<bool>,
+    /// (If enabled, requires: `external_authorization_service_default_label`, `external_authorization_service_timeout` and `external_authorization_service_url`) Enable using an external authorization service for accessing projects.
+    pub external_authorization_service_enabled: Option<bool>,
+    /// URL to which authorization requests are directed. Required by `external_authorization_service_enabled`.
+    pub external_authorization_service_url: Option<String>,
+    /// The default classification label to use when requesting authorization and no classification label has been specified on the project. Required by `external_authorization_service_enabled`.
+    pub external_authorization_service_default_label: Option<String>,
+    /// The timeout after which an authorization request is aborted, in seconds. When a request times out, access is denied to the user. (min: 0.001, max: 10, step: 0.001). Required by `external_authorization_service_enabled`.
+    pub external_authorization_service_timeout: Option<f64>,
+    /// Number of workers assigned to the packages cleanup policies.
+    pub package_registry_cleanup_policies_worker_capacity: Option<i64>,
+    /// The ID of a project to load custom file templates from. Premium and Ultimate only.
+    pub file_template_project_id: Option<i64>,
+    /// Comma-separated list of IP addresses and CIDRs always allowed for inbound traffic. For example, `1.1.1.1, 2.2.2.0/24`.
+    pub globally_allowed_ips: Option<String>,
+    /// Comma-separated list of IPs and CIDRs of allowed secondary nodes. For example, `1.1.1.1, 2.2.2.0/24`. GitLab Self-Managed, Premium and Ultimate only.
+    pub geo_node_allowed_ips: Option<String>,
+    /// Indicates whether users can create top-level groups. Introduced in GitLab 15.5. Defaults to `true`.
+    pub can_create_group: Option<bool>,
+    /// Newly created users have private profile by default. Introduced in GitLab 15.8. Defaults to `false`.
+    pub user_defaults_to_private_profile: Option<bool>,
+    /// Introduced in GitLab 15.10. Max number of requests per 10 minutes per IP address for unauthenticated requests to the list all projects API. Default: 400. To disable throttling set to 0.
+    pub projects_api_rate_limit_unauthenticated: Option<i64>,
+    /// Whether to look up merge request approval policy approval groups globally or within project hierarchies.
+    pub security_policy_global_group_approvers_enabled: Option<bool>,
+    /// Maximum number of active merge request approval policies per security policy project. Default: 5. Maximum: 20
+    pub security_approval_policies_limit: Option<i64>,
+    /// Maximum downstream pipeline trigger rate. Default: `0` (no restriction). Introduced in GitLab 16.10.
+    pub downstream_pipeline_trigger_limit_per_project_user_sha: Option<i64>,
+    /// Prevent overrides of default branch protection. GitLab Self-Managed, Premium and Ultimate only.
+    pub group_owners_can_manage_default_branch_protection: Option<bool>,
+    /// Enable default project deletion protection so only administrators can delete projects. Default is `false`. GitLab Self-Managed, Premium and Ultimate only.
+    pub default_project_deletion_protection: Option<bool>,
+    /// Number of days to wait before deleting a project or group that is marked for deletion. Value must be between `1` and `90`. Defaults to `7`. GitLab Self-Managed, Premium and Ultimate only.
+    pub deletion_adjourned_period: Option<i64>,
+    /// Disable personal access tokens. Introduced in GitLab 15.7. GitLab Self-Managed, Premium and Ultimate only. There is no method available to enable a personal access token that's been disabled through the API. This is a known issue.
+    pub disable_personal_access_tokens: Option<bool>,
+    /// Indicates whether GitLab Duo features are enabled for this instance. Introduced in GitLab 16.10. GitLab Self-Managed, Premium and Ultimate only.
+    pub duo_features_enabled: Option<bool>,
+    /// Indicates whether the GitLab Duo features enabled setting is enforced for all subgroups. Introduced in GitLab 16.10. GitLab Self-Managed, Premium and Ultimate only.
+    pub lock_duo_features_enabled: Option<bool>,
+    /// When `false`, only integrations in `allowed_integrations` are allowed on the instance. Premium and Ultimate only.
+    pub allow_all_integrations: Option<bool>,
+    /// When `allow_all_integrations` is `false`, only integrations in this list are allowed on the instance. Premium and Ultimate only.
+    pub allowed_integrations: Option<Vec<String>>,
+    /// The amount of seconds after which a request to get a secondary node status times out. GitLab Self-Managed, Premium and Ultimate only.
+    pub geo_status_timeout: Option<i64>,
+    /// Specifies whether users who have not confirmed their email should be deleted. Default is `false`. When set to `true`, unconfirmed users are deleted after `unconfirmed_users_delete_after_days` days. Introduced in GitLab 16.1. GitLab Self-Managed, Premium and Ultimate only.
+    pub delete_unconfirmed_users: Option<bool>,
+    /// Specifies how many days after sign-up to delete users who have not confirmed their email. Only applicable if `delete_unconfirmed_users` is set to `true`. Must be `1` or greater. Default is `7`. Introduced in GitLab 16.1. GitLab Self-Managed, Premium and Ultimate only.
+    pub unconfirmed_users_delete_after_days: Option<i64>,
+    /// Enables ClickHouse as a data source for analytics reports. ClickHouse must be configured for this setting to take effect. Available on Premium and Ultimate only.
+    pub use_clickhouse_for_analytics: Option<bool>,
+    /// Allow projects to enable secret push protection. This does not enable secret push protection. When you enable this feature, you accept the GitLab Testing Agreement. Ultimate only.
+    pub pre_receive_secret_detection_enabled: Option<bool>,
+}
+#[cfg(feature = "settings")]
+runtime::object!(
+    read ApplicationSetting { opt(default_projects_limit), opt(signup_enabled), opt(id),
+    opt(default_branch_protection), opt(default_branch_protection_defaults),
+    opt(default_preferred_language), opt(failed_login_attempts_unlock_period_in_minutes),
+    opt(restricted_visibility_levels), opt(password_authentication_enabled_for_web),
+    opt(after_sign_out_path), opt(max_attachment_size),
+    opt(max_decompressed_archive_size), opt(max_export_size), opt(max_import_size),
+    opt(max_import_remote_file_size), opt(max_login_attempts),
+    opt(user_oauth_applications), opt(updated_at, lenient), opt(session_expire_delay),
+    opt(home_page_url), opt(default_snippet_visibility),
+    opt(outbound_local_requests_whitelist), opt(domain_allowlist),
+    opt(domain_denylist_enabled), opt(domain_denylist), opt(created_at, lenient),
+    opt(default_ci_config_path), opt(default_project_visibility),
+    opt(default_group_visibility), opt(gravatar_enabled),
+    opt(container_expiration_policies_enable_historic_entries),
+    opt(container_registry_cleanup_tags_service_max_list_size),
+    opt(container_registry_delete_tags_service_timeout),
+    opt(container_registry_expiration_policies_caching),
+    opt(container_registry_expiration_policies_worker_capacity),
+    opt(container_registry_token_expire_delay), opt(decompress_archive_file_timeout),
+    opt(repository_storages_weighted), opt(plantuml_enabled), opt(plantuml_url),
+    opt(diagramsnet_enabled), opt(diagramsnet_url), opt(kroki_enabled), opt(kroki_url),
+    opt(terminal_max_session_time), opt(polling_interval_multiplier),
+    opt(rsa_key_restriction), opt(dsa_key_restriction), opt(ecdsa_key_restriction),
+    opt(ed25519_key_restriction), opt(ecdsa_sk_key_restriction),
+    opt(ed25519_sk_key_restriction), opt(first_day_of_week), opt(enforce_terms),
+    opt(terms), opt(performance_bar_allowed_group_id),
+    opt(user_show_add_ssh_key_message), opt(allow_account_deletion),
+    opt(updating_name_disabled_for_users), opt(local_markdown_version),
+    opt(allow_local_requests_from_hooks_and_services),
+    opt(allow_local_requests_from_web_hooks_and_services),
+    opt(allow_local_requests_from_system_hooks), opt(asset_proxy_enabled),
+    opt(asset_proxy_url), opt(asset_proxy_whitelist), opt(asset_proxy_allowlist),
+    opt(maven_package_requests_forwarding), opt(npm_package_requests_forwarding),
+    opt(pypi_package_requests_forwarding), opt(snippet_size_limit),
+    opt(issues_create_limit), opt(raw_blob_request_limit),
+    opt(wiki_page_max_content_bytes), opt(require_admin_approval_after_user_signup),
+    opt(require_personal_access_token_expiry), opt(personal_access_token_prefix),
+    opt(rate_limiting_response_text), opt(keep_latest_artifact), opt(admin_mode),
+    opt(floc_enabled), opt(external_pipeline_validation_service_timeout),
+    opt(external_pipeline_validation_service_token),
+    opt(external_pipeline_validation_service_url), opt(jira_connect_application_key),
+    opt(jira_connect_public_key_storage_enabled), opt(jira_connect_proxy_url),
+    opt(jira_connect_additional_audience_url), opt(silent_mode_enabled),
+    opt(package_registry_allow_anyone_to_pull_option),
+    opt(bulk_import_max_download_file_size), opt(project_jobs_api_rate_limit),
+    opt(security_txt_content), opt(bulk_import_concurrent_pipeline_batch_limit),
+    opt(concurrent_relation_batch_export_limit),
+    opt(concurrent_github_import_jobs_limit),
+    opt(concurrent_bitbucket_import_jobs_limit),
+    opt(concurrent_bitbucket_server_import_jobs_limit),
+    opt(silent_admin_exports_enabled), opt(external_authorization_service_enabled),
+    opt(external_authorization_service_url),
+    opt(external_authorization_service_default_label),
+    opt(external_authorization_service_timeout),
+    opt(package_registry_cleanup_policies_worker_capacity),
+    opt(file_template_project_id), opt(globally_allowed_ips), opt(geo_node_allowed_ips),
+    opt(can_create_group), opt(user_defaults_to_private_profile),
+    opt(projects_api_rate_limit_unauthenticated),
+    opt(security_policy_global_group_approvers_enabled),
+    opt(security_approval_policies_limit),
+    opt(downstream_pipeline_trigger_limit_per_project_user_sha),
+    opt(group_owners_can_manage_default_branch_protection),
+    opt(default_project_deletion_protection), opt(deletion_adjourned_period),
+    opt(disable_personal_access_tokens), opt(duo_features_enabled),
+    opt(lock_duo_features_enabled), opt(allow_all_integrations),
+    opt(allowed_integrations), opt(geo_status_timeout), opt(delete_unconfirmed_users),
+    opt(unconfirmed_users_delete_after_days), opt(use_clickhouse_for_analytics),
+    opt(pre_receive_secret_detection_enabled) }
+);
+/// What visibility level new snippets receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`.
+///
+/// Schema `#/components/schemas/ApplicationSetting/properties/default_snippet_visibility`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApplicationSettingDefaultSnippetVisibility {
+    /// `private`
+    Private,
+    /// `internal`
+    Internal,
+    /// `public`
+    Public,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "settings")]
+runtime::string_enum!(
+    ApplicationSettingDefaultSnippetVisibility { Private = "private", Internal =
+    "internal", Public = "public" }
+);
+/// What visibility level new projects receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
+///
+/// Schema `#/components/schemas/ApplicationSetting/properties/default_project_visibility`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApplicationSettingDefaultProjectVisibility {
+    /// `private`
+    Private,
+    /// `internal`
+    Internal,
+    /// `public`
+    Public,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "settings")]
+runtime::string_enum!(
+    ApplicationSettingDefaultProjectVisibility { Private = "private", Internal =
+    "internal", Public = "public" }
+);
+/// What visibility level new groups receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
+///
+/// Schema `#/components/schemas/ApplicationSetting/properties/default_group_visibility`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApplicationSettingDefaultGroupVisibility {
+    /// `private`
+    Private,
+    /// `internal`
+    Internal,
+    /// `public`
+    Public,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "settings")]
+runtime::string_enum!(
+    ApplicationSettingDefaultGroupVisibility { Private = "private", Internal =
+    "internal", Public = "public" }
+);
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/3/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -25112,7 +33931,8 @@ runtime::string_enum!(
         feature = "merge_requests",
         feature = "projects",
         feature = "releases",
-        feature = "notes"
+        feature = "notes",
+        feature = "group_service_accounts"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25135,7 +33955,8 @@ pub enum ListGroupProjectsSort {
         feature = "merge_requests",
         feature = "projects",
         feature = "releases",
-        feature = "notes"
+        feature = "notes",
+        feature = "group_service_accounts"
     )
 )]
 runtime::string_enum!(ListGroupProjectsSort { Asc = "asc", Desc = "desc" });
@@ -25168,27 +33989,6 @@ runtime::string_enum!(
     SharedOrderBy { Id = "id", Name = "name", Path = "path", CreatedAt = "created_at",
     UpdatedAt = "updated_at", LastActivityAt = "last_activity_at", StarCount =
     "star_count" }
-);
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1runners/get/parameters/1/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupRunnersType {
-    /// `instance_type`
-    InstanceType,
-    /// `group_type`
-    GroupType,
-    /// `project_type`
-    ProjectType,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "runners")]
-runtime::string_enum!(
-    ListGroupRunnersType { InstanceType = "instance_type", GroupType = "group_type",
-    ProjectType = "project_type" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1runners/get/parameters/3/schema`.
 ///
@@ -26019,9 +34819,9 @@ runtime::string_enum!(
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "feature_flags")]
+#[cfg(any(feature = "feature_flags", feature = "enterprise_users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FeatureFlagScope {
+pub enum ListProjectFeatureFlagsScope {
     /// `enabled`
     Enabled,
     /// `disabled`
@@ -26029,8 +34829,10 @@ pub enum FeatureFlagScope {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "feature_flags")]
-runtime::string_enum!(FeatureFlagScope { Enabled = "enabled", Disabled = "disabled" });
+#[cfg(any(feature = "feature_flags", feature = "enterprise_users"))]
+runtime::string_enum!(
+    ListProjectFeatureFlagsScope { Enabled = "enabled", Disabled = "disabled" }
+);
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1generic~1{package_name}~1{package_version}~1{file_name}/put/parameters/4/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -26986,6 +35788,32 @@ runtime::object!(
     opt(issue_type), opt(labels), opt(merge_request_to_resolve_discussions_of),
     opt(milestone_id), req(title), opt(weight) }
 );
+#[cfg(feature = "issues")]
+const _: () = {
+    impl CreateProjectIssueBody {
+        /// A `CreateProjectIssueBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectIssueBody { field: Some(…), ..CreateProjectIssueBody::new(…) }`.
+        pub fn new(title: impl Into<String>) -> Self {
+            Self {
+                assignee_id: None,
+                assignee_ids: None,
+                confidential: None,
+                created_at: None,
+                description: None,
+                discussion_to_resolve: None,
+                due_date: None,
+                epic_id: None,
+                epic_iid: None,
+                iid: None,
+                issue_type: None,
+                labels: None,
+                merge_request_to_resolve_discussions_of: None,
+                milestone_id: None,
+                title: title.into(),
+                weight: None,
+            }
+        }
+    }
+};
 /// The type of issue. One of `issue`, `incident`, `test_case` or `task`. Default is `issue`.
 ///
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues/post/requestBody/content/application~1json/schema/properties/issue_type`.
@@ -27138,6 +35966,18 @@ pub struct CloneProjectIssueBody {
 }
 #[cfg(feature = "issues")]
 runtime::object!(write CloneProjectIssueBody { req(to_project_id), opt(with_notes) });
+#[cfg(feature = "issues")]
+const _: () = {
+    impl CloneProjectIssueBody {
+        /// A `CloneProjectIssueBody` of its required fields, the others `None`: set them with struct update syntax, `CloneProjectIssueBody { field: Some(…), ..CloneProjectIssueBody::new(…) }`.
+        pub fn new(to_project_id: impl Into<i64>) -> Self {
+            Self {
+                to_project_id: to_project_id.into(),
+                with_notes: None,
+            }
+        }
+    }
+};
 /// A to-do item on an issue.
 ///
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1todo/post/responses/201/content/application~1json/schema`.
@@ -27196,6 +36036,18 @@ pub struct AddProjectIssueSpentTimeBody {
 }
 #[cfg(feature = "issues")]
 runtime::object!(write AddProjectIssueSpentTimeBody { req(duration), opt(summary) });
+#[cfg(feature = "issues")]
+const _: () = {
+    impl AddProjectIssueSpentTimeBody {
+        /// A `AddProjectIssueSpentTimeBody` of its required fields, the others `None`: set them with struct update syntax, `AddProjectIssueSpentTimeBody { field: Some(…), ..AddProjectIssueSpentTimeBody::new(…) }`.
+        pub fn new(duration: impl Into<String>) -> Self {
+            Self {
+                duration: duration.into(),
+                summary: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1metric_images~1{image_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "issues")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27220,6 +36072,19 @@ pub struct CreateGroupLabelBody {
 }
 #[cfg(feature = "group_labels")]
 runtime::object!(write CreateGroupLabelBody { req(name), req(color), opt(description) });
+#[cfg(feature = "group_labels")]
+const _: () = {
+    impl CreateGroupLabelBody {
+        /// A `CreateGroupLabelBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupLabelBody { field: Some(…), ..CreateGroupLabelBody::new(…) }`.
+        pub fn new(name: impl Into<String>, color: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                color: color.into(),
+                description: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1labels~1{label_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "group_labels")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27253,6 +36118,20 @@ runtime::object!(
     write CreateProjectLabelBody { req(name), req(color), opt(description), opt(priority)
     }
 );
+#[cfg(feature = "labels")]
+const _: () = {
+    impl CreateProjectLabelBody {
+        /// A `CreateProjectLabelBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectLabelBody { field: Some(…), ..CreateProjectLabelBody::new(…) }`.
+        pub fn new(name: impl Into<String>, color: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                color: color.into(),
+                description: None,
+                priority: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1labels~1{label_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "labels")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27305,6 +36184,20 @@ runtime::object!(
     write CreateGroupMilestoneBody { req(title), opt(description), opt(due_date),
     opt(start_date) }
 );
+#[cfg(feature = "group_milestones")]
+const _: () = {
+    impl CreateGroupMilestoneBody {
+        /// A `CreateGroupMilestoneBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupMilestoneBody { field: Some(…), ..CreateGroupMilestoneBody::new(…) }`.
+        pub fn new(title: impl Into<String>) -> Self {
+            Self {
+                title: title.into(),
+                description: None,
+                due_date: None,
+                start_date: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1milestones~1{milestone_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "group_milestones")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27363,6 +36256,20 @@ runtime::object!(
     write CreateProjectMilestoneBody { req(title), opt(description), opt(due_date),
     opt(start_date) }
 );
+#[cfg(feature = "milestones")]
+const _: () = {
+    impl CreateProjectMilestoneBody {
+        /// A `CreateProjectMilestoneBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectMilestoneBody { field: Some(…), ..CreateProjectMilestoneBody::new(…) }`.
+        pub fn new(title: impl Into<String>) -> Self {
+            Self {
+                title: title.into(),
+                description: None,
+                due_date: None,
+                start_date: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1milestones~1{milestone_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "milestones")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27396,6 +36303,18 @@ pub struct CreateProjectIssueDiscussionBody {
 runtime::object!(
     write CreateProjectIssueDiscussionBody { req(body), opt(created_at, lenient) }
 );
+#[cfg(feature = "discussions")]
+const _: () = {
+    impl CreateProjectIssueDiscussionBody {
+        /// A `CreateProjectIssueDiscussionBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectIssueDiscussionBody { field: Some(…), ..CreateProjectIssueDiscussionBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                created_at: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1discussions~1{discussion_id}~1notes/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "discussions")]
 #[derive(Debug, Clone, PartialEq)]
@@ -27409,6 +36328,18 @@ pub struct CreateProjectIssueDiscussionNoteBody {
 runtime::object!(
     write CreateProjectIssueDiscussionNoteBody { req(body), opt(created_at, lenient) }
 );
+#[cfg(feature = "discussions")]
+const _: () = {
+    impl CreateProjectIssueDiscussionNoteBody {
+        /// A `CreateProjectIssueDiscussionNoteBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectIssueDiscussionNoteBody { field: Some(…), ..CreateProjectIssueDiscussionNoteBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                created_at: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1discussions~1{discussion_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "discussions")]
 #[derive(Debug, Clone, PartialEq)]
@@ -27431,6 +36362,18 @@ pub struct CreateProjectSnippetDiscussionBody {
 runtime::object!(
     write CreateProjectSnippetDiscussionBody { req(body), opt(created_at, lenient) }
 );
+#[cfg(feature = "discussions")]
+const _: () = {
+    impl CreateProjectSnippetDiscussionBody {
+        /// A `CreateProjectSnippetDiscussionBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectSnippetDiscussionBody { field: Some(…), ..CreateProjectSnippetDiscussionBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                created_at: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_id}~1discussions~1{discussion_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "discussions")]
 #[derive(Debug, Clone, PartialEq)]
@@ -27458,6 +36401,20 @@ runtime::object!(
     write CreateProjectMergeRequestDiscussionBody { req(body), opt(commit_id),
     opt(created_at, lenient), opt(position) }
 );
+#[cfg(feature = "discussions")]
+const _: () = {
+    impl CreateProjectMergeRequestDiscussionBody {
+        /// A `CreateProjectMergeRequestDiscussionBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectMergeRequestDiscussionBody { field: Some(…), ..CreateProjectMergeRequestDiscussionBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                commit_id: None,
+                created_at: None,
+                position: None,
+            }
+        }
+    }
+};
 /// Position when creating a diff note. `base_sha`, `head_sha`, `start_sha` and `position_type` are required when `position` is supplied; `new_path` and `old_path` when the position type is `text`.
 ///
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position`.
@@ -27497,6 +36454,36 @@ runtime::object!(
     req(start_sha), opt(new_path), opt(old_path), req(position_type), opt(new_line),
     opt(old_line), opt(line_range), opt(width), opt(height), opt(x), opt(y) }
 );
+#[cfg(feature = "discussions")]
+const _: () = {
+    impl CreateProjectMergeRequestDiscussionBodyPosition {
+        /// A `CreateProjectMergeRequestDiscussionBodyPosition` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectMergeRequestDiscussionBodyPosition { field: Some(…), ..CreateProjectMergeRequestDiscussionBodyPosition::new(…) }`.
+        pub fn new(
+            base_sha: impl Into<String>,
+            head_sha: impl Into<String>,
+            start_sha: impl Into<String>,
+            position_type: impl Into<
+                CreateProjectMergeRequestDiscussionBodyPositionPositionType,
+            >,
+        ) -> Self {
+            Self {
+                base_sha: base_sha.into(),
+                head_sha: head_sha.into(),
+                start_sha: start_sha.into(),
+                new_path: None,
+                old_path: None,
+                position_type: position_type.into(),
+                new_line: None,
+                old_line: None,
+                line_range: None,
+                width: None,
+                height: None,
+                x: None,
+                y: None,
+            }
+        }
+    }
+};
 /// Type of the position reference. Allowed values: `text`, `image`, or `file`.
 ///
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/position_type`.
@@ -27627,6 +36614,19 @@ runtime::object!(
     write CreateProjectCommitDiscussionBody { req(body), opt(created_at, lenient),
     opt(position) }
 );
+#[cfg(feature = "discussions")]
+const _: () = {
+    impl CreateProjectCommitDiscussionBody {
+        /// A `CreateProjectCommitDiscussionBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectCommitDiscussionBody { field: Some(…), ..CreateProjectCommitDiscussionBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                created_at: None,
+                position: None,
+            }
+        }
+    }
+};
 /// Position when creating a diff note. `base_sha`, `head_sha`, `start_sha` and `position_type` are required when `position` is supplied.
 ///
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{commit_id}~1discussions/post/requestBody/content/application~1json/schema/properties/position`.
@@ -27664,6 +36664,35 @@ runtime::object!(
     req(start_sha), req(position_type), opt(new_path), opt(new_line), opt(old_path),
     opt(old_line), opt(height), opt(width), opt(x), opt(y) }
 );
+#[cfg(feature = "discussions")]
+const _: () = {
+    impl CreateProjectCommitDiscussionBodyPosition {
+        /// A `CreateProjectCommitDiscussionBodyPosition` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectCommitDiscussionBodyPosition { field: Some(…), ..CreateProjectCommitDiscussionBodyPosition::new(…) }`.
+        pub fn new(
+            base_sha: impl Into<String>,
+            head_sha: impl Into<String>,
+            start_sha: impl Into<String>,
+            position_type: impl Into<
+                CreateProjectMergeRequestDiscussionBodyPositionPositionType,
+            >,
+        ) -> Self {
+            Self {
+                base_sha: base_sha.into(),
+                head_sha: head_sha.into(),
+                start_sha: start_sha.into(),
+                position_type: position_type.into(),
+                new_path: None,
+                new_line: None,
+                old_path: None,
+                old_line: None,
+                height: None,
+                width: None,
+                x: None,
+                y: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1commits~1{commit_id}~1discussions~1{discussion_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "discussions")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27713,6 +36742,20 @@ runtime::object!(
     write CreateProjectIssueNoteBody { req(body), opt(confidential), opt(internal),
     opt(created_at, lenient) }
 );
+#[cfg(feature = "notes")]
+const _: () = {
+    impl CreateProjectIssueNoteBody {
+        /// A `CreateProjectIssueNoteBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectIssueNoteBody { field: Some(…), ..CreateProjectIssueNoteBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                confidential: None,
+                internal: None,
+                created_at: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27739,6 +36782,18 @@ pub struct CreateProjectSnippetNoteBody {
 runtime::object!(
     write CreateProjectSnippetNoteBody { req(body), opt(created_at, lenient) }
 );
+#[cfg(feature = "notes")]
+const _: () = {
+    impl CreateProjectSnippetNoteBody {
+        /// A `CreateProjectSnippetNoteBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectSnippetNoteBody { field: Some(…), ..CreateProjectSnippetNoteBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                created_at: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1snippets~1{snippet_id}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -27768,6 +36823,20 @@ runtime::object!(
     write CreateProjectMergeRequestNoteBody { req(body), opt(created_at, lenient),
     opt(internal), opt(merge_request_diff_head_sha) }
 );
+#[cfg(feature = "notes")]
+const _: () = {
+    impl CreateProjectMergeRequestNoteBody {
+        /// A `CreateProjectMergeRequestNoteBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectMergeRequestNoteBody { field: Some(…), ..CreateProjectMergeRequestNoteBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                created_at: None,
+                internal: None,
+                merge_request_diff_head_sha: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1notes~1{note_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -27783,6 +36852,18 @@ pub struct UpdateProjectMergeRequestNoteBody {
 runtime::object!(
     write UpdateProjectMergeRequestNoteBody { req(body), opt(confidential) }
 );
+#[cfg(feature = "notes")]
+const _: () = {
+    impl UpdateProjectMergeRequestNoteBody {
+        /// A `UpdateProjectMergeRequestNoteBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectMergeRequestNoteBody { field: Some(…), ..UpdateProjectMergeRequestNoteBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                confidential: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_id}~1notes/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -27802,6 +36883,19 @@ pub struct CreateGroupEpicNoteBody {
 runtime::object!(
     write CreateGroupEpicNoteBody { req(body), opt(confidential), opt(internal) }
 );
+#[cfg(feature = "notes")]
+const _: () = {
+    impl CreateGroupEpicNoteBody {
+        /// A `CreateGroupEpicNoteBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupEpicNoteBody { field: Some(…), ..CreateGroupEpicNoteBody::new(…) }`.
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                confidential: None,
+                internal: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1boards/post/requestBody/content/application~1json/schema`.
 #[cfg(any(feature = "boards", feature = "group_boards"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -28175,6 +37269,41 @@ runtime::object!(
     opt(resource_access_token_events), opt(custom_webhook_template), opt(custom_headers)
     }
 );
+#[cfg(feature = "group_webhooks")]
+const _: () = {
+    impl CreateGroupHookBody {
+        /// A `CreateGroupHookBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupHookBody { field: Some(…), ..CreateGroupHookBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                name: None,
+                description: None,
+                push_events: None,
+                push_events_branch_filter: None,
+                branch_filter_strategy: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                job_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                feature_flag_events: None,
+                releases_events: None,
+                subgroup_events: None,
+                member_events: None,
+                enable_ssl_verification: None,
+                token: None,
+                resource_access_token_events: None,
+                custom_webhook_template: None,
+                custom_headers: None,
+            }
+        }
+    }
+};
 /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`.
 ///
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks/post/requestBody/content/application~1json/schema/properties/branch_filter_strategy`.
@@ -28279,6 +37408,42 @@ runtime::object!(
     opt(resource_access_token_events), opt(custom_webhook_template), opt(custom_headers)
     }
 );
+#[cfg(feature = "group_webhooks")]
+const _: () = {
+    impl UpdateGroupHookBody {
+        /// A `UpdateGroupHookBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateGroupHookBody { field: Some(…), ..UpdateGroupHookBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                name: None,
+                description: None,
+                push_events: None,
+                push_events_branch_filter: None,
+                branch_filter_strategy: None,
+                issues_events: None,
+                confidential_issues_events: None,
+                merge_requests_events: None,
+                tag_push_events: None,
+                note_events: None,
+                confidential_note_events: None,
+                job_events: None,
+                pipeline_events: None,
+                wiki_page_events: None,
+                deployment_events: None,
+                feature_flag_events: None,
+                releases_events: None,
+                subgroup_events: None,
+                member_events: None,
+                enable_ssl_verification: None,
+                service_access_tokens_expiration_enforced: None,
+                token: None,
+                resource_access_token_events: None,
+                custom_webhook_template: None,
+                custom_headers: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1events~1{hook_event_id}~1resend/post/responses/201/content/application~1json/schema`.
 #[cfg(feature = "group_webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28333,12 +37498,24 @@ runtime::string_enum!(
     "resource_access_token_events" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1test~1{trigger}/post/responses/201/content/application~1json/schema`.
-#[cfg(any(feature = "group_webhooks", feature = "status_checks"))]
+#[cfg(
+    any(
+        feature = "group_webhooks",
+        feature = "status_checks",
+        feature = "group_repository_storage_moves"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerTestGroupHookResponse {
     pub message: Option<String>,
 }
-#[cfg(any(feature = "group_webhooks", feature = "status_checks"))]
+#[cfg(
+    any(
+        feature = "group_webhooks",
+        feature = "status_checks",
+        feature = "group_repository_storage_moves"
+    )
+)]
 runtime::object!(read TriggerTestGroupHookResponse { opt(message) });
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1custom_headers~1{key}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "group_webhooks")]
@@ -28403,6 +37580,21 @@ runtime::object!(
     write CreateGroupApprovalRuleBody { req(approvals_required), req(name),
     opt(group_ids), opt(rule_type), opt(user_ids) }
 );
+#[cfg(feature = "merge_request_approvals")]
+const _: () = {
+    impl CreateGroupApprovalRuleBody {
+        /// A `CreateGroupApprovalRuleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupApprovalRuleBody { field: Some(…), ..CreateGroupApprovalRuleBody::new(…) }`.
+        pub fn new(approvals_required: impl Into<i64>, name: impl Into<String>) -> Self {
+            Self {
+                approvals_required: approvals_required.into(),
+                name: name.into(),
+                group_ids: None,
+                rule_type: None,
+                user_ids: None,
+            }
+        }
+    }
+};
 /// The rule type. `any_approver` is a pre-configured default rule with `approvals_required` at `0`. Other rules are `regular` (used for regular merge request approval rules) and `report_approver`. Don't use this field to build approval rules from the API. The `report_approver` field is used when GitLab creates an approval rule from configured and enabled merge request approval policies.
 ///
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1approval_rules/post/requestBody/content/application~1json/schema/properties/rule_type`.
@@ -28504,6 +37696,25 @@ runtime::object!(
     opt(applies_to_all_protected_branches), opt(group_ids), opt(protected_branch_ids),
     opt(report_type), opt(rule_type), opt(user_ids), opt(usernames) }
 );
+#[cfg(feature = "merge_request_approvals")]
+const _: () = {
+    impl CreateProjectApprovalRuleBody {
+        /// A `CreateProjectApprovalRuleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectApprovalRuleBody { field: Some(…), ..CreateProjectApprovalRuleBody::new(…) }`.
+        pub fn new(approvals_required: impl Into<i64>, name: impl Into<String>) -> Self {
+            Self {
+                approvals_required: approvals_required.into(),
+                name: name.into(),
+                applies_to_all_protected_branches: None,
+                group_ids: None,
+                protected_branch_ids: None,
+                report_type: None,
+                rule_type: None,
+                user_ids: None,
+                usernames: None,
+            }
+        }
+    }
+};
 /// The report type required when the rule type is `report_approver`. The supported report types are `license_scanning` (deprecated in GitLab 15.9) and `code_coverage`.
 ///
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1approval_rules/post/requestBody/content/application~1json/schema/properties/report_type`.
@@ -28552,6 +37763,24 @@ runtime::object!(
     opt(applies_to_all_protected_branches), opt(group_ids), opt(protected_branch_ids),
     opt(remove_hidden_groups), opt(user_ids), opt(usernames) }
 );
+#[cfg(feature = "merge_request_approvals")]
+const _: () = {
+    impl UpdateProjectApprovalRuleBody {
+        /// A `UpdateProjectApprovalRuleBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateProjectApprovalRuleBody { field: Some(…), ..UpdateProjectApprovalRuleBody::new(…) }`.
+        pub fn new(approvals_required: impl Into<i64>, name: impl Into<String>) -> Self {
+            Self {
+                approvals_required: approvals_required.into(),
+                name: name.into(),
+                applies_to_all_protected_branches: None,
+                group_ids: None,
+                protected_branch_ids: None,
+                remove_hidden_groups: None,
+                user_ids: None,
+                usernames: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1approval_rules/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "merge_request_approvals")]
 #[derive(Debug, Clone, PartialEq)]
@@ -28574,6 +37803,22 @@ runtime::object!(
     write CreateMergeRequestApprovalRuleBody { req(approvals_required), req(name),
     opt(approval_project_rule_id), opt(group_ids), opt(user_ids), opt(usernames) }
 );
+#[cfg(feature = "merge_request_approvals")]
+const _: () = {
+    impl CreateMergeRequestApprovalRuleBody {
+        /// A `CreateMergeRequestApprovalRuleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateMergeRequestApprovalRuleBody { field: Some(…), ..CreateMergeRequestApprovalRuleBody::new(…) }`.
+        pub fn new(approvals_required: impl Into<i64>, name: impl Into<String>) -> Self {
+            Self {
+                approvals_required: approvals_required.into(),
+                name: name.into(),
+                approval_project_rule_id: None,
+                group_ids: None,
+                user_ids: None,
+                usernames: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1approval_rules~1{approval_rule_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "merge_request_approvals")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28657,6 +37902,20 @@ runtime::object!(
     write CreateProjectExternalStatusCheckBody { req(name), req(external_url),
     opt(shared_secret), opt(protected_branch_ids) }
 );
+#[cfg(feature = "status_checks")]
+const _: () = {
+    impl CreateProjectExternalStatusCheckBody {
+        /// A `CreateProjectExternalStatusCheckBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectExternalStatusCheckBody { field: Some(…), ..CreateProjectExternalStatusCheckBody::new(…) }`.
+        pub fn new(name: impl Into<String>, external_url: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                external_url: external_url.into(),
+                shared_secret: None,
+                protected_branch_ids: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1external_status_checks~1{check_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "status_checks")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28691,6 +37950,22 @@ runtime::object!(
     write SetMergeRequestStatusCheckStatusBody { req(sha), req(external_status_check_id),
     opt(status) }
 );
+#[cfg(feature = "status_checks")]
+const _: () = {
+    impl SetMergeRequestStatusCheckStatusBody {
+        /// A `SetMergeRequestStatusCheckStatusBody` of its required fields, the others `None`: set them with struct update syntax, `SetMergeRequestStatusCheckStatusBody { field: Some(…), ..SetMergeRequestStatusCheckStatusBody::new(…) }`.
+        pub fn new(
+            sha: impl Into<String>,
+            external_status_check_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                sha: sha.into(),
+                external_status_check_id: external_status_check_id.into(),
+                status: None,
+            }
+        }
+    }
+};
 /// Set to `pending` to mark the check as pending, `passed` to pass the check, or `failed` to fail it.
 ///
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1status_check_responses/post/requestBody/content/application~1json/schema/properties/status`.
@@ -28797,6 +38072,27 @@ runtime::object!(
     opt(confidential), opt(created_at, lenient), opt(start_date_is_fixed),
     opt(start_date_fixed), opt(due_date_is_fixed), opt(due_date_fixed), opt(parent_id) }
 );
+#[cfg(feature = "epics")]
+const _: () = {
+    impl CreateGroupEpicBody {
+        /// A `CreateGroupEpicBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupEpicBody { field: Some(…), ..CreateGroupEpicBody::new(…) }`.
+        pub fn new(title: impl Into<String>) -> Self {
+            Self {
+                title: title.into(),
+                labels: None,
+                description: None,
+                color: None,
+                confidential: None,
+                created_at: None,
+                start_date_is_fixed: None,
+                start_date_fixed: None,
+                due_date_is_fixed: None,
+                due_date_fixed: None,
+                parent_id: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "epics")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28881,6 +38177,18 @@ pub struct CreateGroupEpicChildEpicBody {
 }
 #[cfg(feature = "epic_links")]
 runtime::object!(write CreateGroupEpicChildEpicBody { req(title), opt(confidential) });
+#[cfg(feature = "epic_links")]
+const _: () = {
+    impl CreateGroupEpicChildEpicBody {
+        /// A `CreateGroupEpicChildEpicBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupEpicChildEpicBody { field: Some(…), ..CreateGroupEpicChildEpicBody::new(…) }`.
+        pub fn new(title: impl Into<String>) -> Self {
+            Self {
+                title: title.into(),
+                confidential: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1epics~1{child_epic_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "epic_links")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28910,6 +38218,22 @@ runtime::object!(
     write CreateGroupEpicRelatedEpicLinkBody { req(target_epic_iid),
     req(target_group_id), opt(link_type) }
 );
+#[cfg(feature = "linked_epics")]
+const _: () = {
+    impl CreateGroupEpicRelatedEpicLinkBody {
+        /// A `CreateGroupEpicRelatedEpicLinkBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupEpicRelatedEpicLinkBody { field: Some(…), ..CreateGroupEpicRelatedEpicLinkBody::new(…) }`.
+        pub fn new(
+            target_epic_iid: impl Into<i64>,
+            target_group_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                target_epic_iid: target_epic_iid.into(),
+                target_group_id: target_group_id.into(),
+                link_type: None,
+            }
+        }
+    }
+};
 /// Type of the relation (`relates_to`, `blocks`, `is_blocked_by`), defaults to `relates_to`.
 ///
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1related_epics/post/requestBody/content/application~1json/schema/properties/link_type`.
@@ -28949,6 +38273,24 @@ runtime::object!(
     write ProtectGroupEnvironmentBody { req(name), req(deploy_access_levels),
     opt(approval_rules) }
 );
+#[cfg(feature = "group_protected_environments")]
+const _: () = {
+    impl ProtectGroupEnvironmentBody {
+        /// A `ProtectGroupEnvironmentBody` of its required fields, the others `None`: set them with struct update syntax, `ProtectGroupEnvironmentBody { field: Some(…), ..ProtectGroupEnvironmentBody::new(…) }`.
+        pub fn new(
+            name: impl Into<ProtectGroupEnvironmentBodyName>,
+            deploy_access_levels: impl Into<
+                Vec<ProtectGroupEnvironmentBodyDeployAccessLevelsItem>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                deploy_access_levels: deploy_access_levels.into(),
+                approval_rules: None,
+            }
+        }
+    }
+};
 /// The deployment tier of the protected environment. One of `production`, `staging`, `testing`, `development`, or `other`.
 ///
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema/properties/name`.
@@ -28977,9 +38319,7 @@ runtime::string_enum!(
     "staging", Testing = "testing", Development = "development", Other = "other" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema/properties/deploy_access_levels/items`.
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectGroupEnvironmentBodyDeployAccessLevelsItem {
     /// The access level (30: Developer, 40: Maintainer, 60: Admin).
@@ -28991,17 +38331,13 @@ pub struct ProtectGroupEnvironmentBodyDeployAccessLevelsItem {
     /// 0: direct group membership only (default); 1: all inherited groups.
     pub group_inheritance_type: Option<i64>,
 }
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 runtime::object!(
     write ProtectGroupEnvironmentBodyDeployAccessLevelsItem { opt(access_level),
     opt(user_id), opt(group_id), opt(group_inheritance_type) }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema/properties/approval_rules/items`.
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectGroupEnvironmentBodyApprovalRulesItem {
     /// The access level (30: Developer, 40: Maintainer, 60: Admin).
@@ -29015,9 +38351,7 @@ pub struct ProtectGroupEnvironmentBodyApprovalRulesItem {
     /// The number of approvals required from this entity.
     pub required_approvals: Option<i64>,
 }
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 runtime::object!(
     write ProtectGroupEnvironmentBodyApprovalRulesItem { opt(access_level), opt(user_id),
     opt(group_id), opt(group_inheritance_type), opt(required_approvals) }
@@ -29068,9 +38402,7 @@ runtime::object!(
     opt(required_approval_count), opt(approval_rules) }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments~1{name}/put/requestBody/content/application~1json/schema/properties/deploy_access_levels/items`.
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupProtectedEnvironmentBodyDeployAccessLevelsItem {
     /// The ID of the existing record to update or delete.
@@ -29086,18 +38418,14 @@ pub struct UpdateGroupProtectedEnvironmentBodyDeployAccessLevelsItem {
     /// Set to `true` to delete the record given by `id`.
     pub destroy: Option<bool>,
 }
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 runtime::object!(
     write UpdateGroupProtectedEnvironmentBodyDeployAccessLevelsItem { opt(id),
     opt(access_level), opt(user_id), opt(group_id), opt(group_inheritance_type),
     opt(destroy = "_destroy") }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments~1{name}/put/requestBody/content/application~1json/schema/properties/approval_rules/items`.
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupProtectedEnvironmentBodyApprovalRulesItem {
     /// The ID of the existing record to update or delete.
@@ -29115,16 +38443,14 @@ pub struct UpdateGroupProtectedEnvironmentBodyApprovalRulesItem {
     /// The number of approvals required from this entity.
     pub required_approvals: Option<i64>,
 }
-#[cfg(
-    any(feature = "group_protected_environments", feature = "protected_environments2")
-)]
+#[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 runtime::object!(
     write UpdateGroupProtectedEnvironmentBodyApprovalRulesItem { opt(id),
     opt(access_level), opt(user_id), opt(group_id), opt(group_inheritance_type),
     opt(destroy = "_destroy"), opt(required_approvals) }
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1protected_environments/post/requestBody/content/application~1json/schema`.
-#[cfg(feature = "protected_environments2")]
+#[cfg(feature = "protected_environments")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProtectProjectEnvironmentBody {
     /// The name of the environment.
@@ -29134,13 +38460,31 @@ pub struct ProtectProjectEnvironmentBody {
     /// Array of access levels allowed to approve, with each described by a hash. Elements should be one of `user_id`, `group_id` or `access_level`, and take the form `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}`. Optionally, you can specify the `group_inheritance_type` on each.
     pub approval_rules: Option<Vec<ProtectGroupEnvironmentBodyApprovalRulesItem>>,
 }
-#[cfg(feature = "protected_environments2")]
+#[cfg(feature = "protected_environments")]
 runtime::object!(
     write ProtectProjectEnvironmentBody { req(name), req(deploy_access_levels),
     opt(approval_rules) }
 );
+#[cfg(feature = "protected_environments")]
+const _: () = {
+    impl ProtectProjectEnvironmentBody {
+        /// A `ProtectProjectEnvironmentBody` of its required fields, the others `None`: set them with struct update syntax, `ProtectProjectEnvironmentBody { field: Some(…), ..ProtectProjectEnvironmentBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            deploy_access_levels: impl Into<
+                Vec<ProtectGroupEnvironmentBodyDeployAccessLevelsItem>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                deploy_access_levels: deploy_access_levels.into(),
+                approval_rules: None,
+            }
+        }
+    }
+};
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1protected_environments~1{name}/put/requestBody/content/application~1json/schema`.
-#[cfg(feature = "protected_environments2")]
+#[cfg(feature = "protected_environments")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectProtectedEnvironmentBody {
     /// Array of access levels allowed to deploy, with each described by a hash. Elements should be one of `user_id`, `group_id` or `access_level`, and take the form `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}`. Optionally, you can specify the `group_inheritance_type` on each. To update or delete a record, pass its `id` (and `_destroy: true` to delete it).
@@ -29152,7 +38496,7 @@ pub struct UpdateProjectProtectedEnvironmentBody {
         Vec<UpdateGroupProtectedEnvironmentBodyApprovalRulesItem>,
     >,
 }
-#[cfg(feature = "protected_environments2")]
+#[cfg(feature = "protected_environments")]
 runtime::object!(
     write UpdateProjectProtectedEnvironmentBody { opt(deploy_access_levels),
     opt(approval_rules) }
@@ -29411,4 +38755,3063 @@ runtime::object!(
     opt(merge_merge_request), opt(failed_pipeline), opt(fixed_pipeline),
     opt(success_pipeline), opt(moved_project), opt(merge_when_pipeline_succeeds),
     opt(new_epic) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1-~1virtual_registries~1container~1registries/post/requestBody/content/application~1json/schema`.
+#[cfg(
+    any(feature = "maven_virtual_registries", feature = "container_virtual_registries")
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupContainerVirtualRegistryBody {
+    /// The name of the virtual registry.
+    pub name: String,
+    /// The description of the virtual registry.
+    pub description: Option<String>,
+}
+#[cfg(
+    any(feature = "maven_virtual_registries", feature = "container_virtual_registries")
+)]
+runtime::object!(
+    write CreateGroupContainerVirtualRegistryBody { req(name), opt(description) }
+);
+#[cfg(
+    any(feature = "maven_virtual_registries", feature = "container_virtual_registries")
+)]
+const _: () = {
+    impl CreateGroupContainerVirtualRegistryBody {
+        /// A `CreateGroupContainerVirtualRegistryBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupContainerVirtualRegistryBody { field: Some(…), ..CreateGroupContainerVirtualRegistryBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                description: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1virtual_registries~1container~1registries~1{id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "container_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateContainerVirtualRegistryBody {
+    /// The description of the virtual registry.
+    pub description: Option<String>,
+    /// The name of the virtual registry.
+    pub name: Option<String>,
+}
+#[cfg(feature = "container_virtual_registries")]
+runtime::object!(
+    write UpdateContainerVirtualRegistryBody { opt(description), opt(name) }
+);
+/// Schema `#/paths/~1api~1v4~1virtual_registries~1container~1registries~1{id}~1upstreams/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "container_virtual_registries")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateContainerVirtualRegistryUpstreamBody {
+    /// The URL of the upstream container registry.
+    pub url: String,
+    /// The name of the upstream registry.
+    pub name: String,
+    /// The cache validity period for container images. Defaults to 24 hours.
+    pub cache_validity_hours: Option<i64>,
+    /// The description of the upstream registry.
+    pub description: Option<String>,
+    /// The password of the upstream registry.
+    pub password: Option<String>,
+    /// The username of the upstream registry.
+    pub username: Option<String>,
+}
+#[cfg(feature = "container_virtual_registries")]
+runtime::object!(
+    write CreateContainerVirtualRegistryUpstreamBody { req(url), req(name),
+    opt(cache_validity_hours), opt(description), opt(password), opt(username) }
+);
+#[cfg(feature = "container_virtual_registries")]
+const _: () = {
+    impl CreateContainerVirtualRegistryUpstreamBody {
+        /// A `CreateContainerVirtualRegistryUpstreamBody` of its required fields, the others `None`: set them with struct update syntax, `CreateContainerVirtualRegistryUpstreamBody { field: Some(…), ..CreateContainerVirtualRegistryUpstreamBody::new(…) }`.
+        pub fn new(url: impl Into<String>, name: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                name: name.into(),
+                cache_validity_hours: None,
+                description: None,
+                password: None,
+                username: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1virtual_registries~1container~1upstreams~1{id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "container_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateContainerVirtualRegistryUpstreamBody {
+    /// The cache validity period for container images. Defaults to 24 hours.
+    pub cache_validity_hours: Option<i64>,
+    /// The description of the upstream registry.
+    pub description: Option<String>,
+    /// The name of the upstream registry.
+    pub name: Option<String>,
+    /// The password of the upstream registry.
+    pub password: Option<String>,
+    /// The URL of the upstream registry.
+    pub url: Option<String>,
+    /// The username of the upstream registry.
+    pub username: Option<String>,
+}
+#[cfg(feature = "container_virtual_registries")]
+runtime::object!(
+    write UpdateContainerVirtualRegistryUpstreamBody { opt(cache_validity_hours),
+    opt(description), opt(name), opt(password), opt(url), opt(username) }
+);
+/// Schema `#/paths/~1api~1v4~1virtual_registries~1container~1registry_upstreams~1{id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(
+    any(feature = "maven_virtual_registries", feature = "container_virtual_registries")
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateContainerVirtualRegistryUpstreamPositionBody {
+    /// The position of the upstream registry. Between 1 and 20.
+    pub position: i64,
+}
+#[cfg(
+    any(feature = "maven_virtual_registries", feature = "container_virtual_registries")
+)]
+runtime::object!(
+    write UpdateContainerVirtualRegistryUpstreamPositionBody { req(position) }
+);
+/// Schema `#/paths/~1api~1v4~1virtual_registries~1container~1registry_upstreams/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "container_virtual_registries")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssociateContainerVirtualRegistryUpstreamBody {
+    /// The ID of the container virtual registry.
+    pub registry_id: i64,
+    /// The ID of the container upstream registry.
+    pub upstream_id: i64,
+}
+#[cfg(feature = "container_virtual_registries")]
+runtime::object!(
+    write AssociateContainerVirtualRegistryUpstreamBody { req(registry_id),
+    req(upstream_id) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1-~1virtual_registries~1packages~1maven~1upstreams~1test/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestGroupMavenVirtualRegistryUpstreamConnectionBody {
+    /// The URL of the upstream registry.
+    pub url: String,
+    /// The username of the upstream registry.
+    pub username: Option<String>,
+    /// The password of the upstream registry.
+    pub password: Option<String>,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(
+    write TestGroupMavenVirtualRegistryUpstreamConnectionBody { req(url), opt(username),
+    opt(password) }
+);
+#[cfg(feature = "maven_virtual_registries")]
+const _: () = {
+    impl TestGroupMavenVirtualRegistryUpstreamConnectionBody {
+        /// A `TestGroupMavenVirtualRegistryUpstreamConnectionBody` of its required fields, the others `None`: set them with struct update syntax, `TestGroupMavenVirtualRegistryUpstreamConnectionBody { field: Some(…), ..TestGroupMavenVirtualRegistryUpstreamConnectionBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                username: None,
+                password: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1virtual_registries~1packages~1maven~1registries~1{id}~1upstreams/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMavenVirtualRegistryUpstreamBody {
+    /// The URL of the upstream registry.
+    pub url: String,
+    /// The username of the upstream registry.
+    pub username: Option<String>,
+    /// The password of the upstream registry.
+    pub password: Option<String>,
+    /// The name of the upstream registry.
+    pub name: Option<String>,
+    /// The description of the upstream registry.
+    pub description: Option<String>,
+    /// The cache validity period. Defaults to 24 hours.
+    pub cache_validity_hours: Option<i64>,
+    /// The metadata cache validity period. Defaults to 24 hours.
+    pub metadata_cache_validity_hours: Option<i64>,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(
+    write CreateMavenVirtualRegistryUpstreamBody { req(url), opt(username),
+    opt(password), opt(name), opt(description), opt(cache_validity_hours),
+    opt(metadata_cache_validity_hours) }
+);
+#[cfg(feature = "maven_virtual_registries")]
+const _: () = {
+    impl CreateMavenVirtualRegistryUpstreamBody {
+        /// A `CreateMavenVirtualRegistryUpstreamBody` of its required fields, the others `None`: set them with struct update syntax, `CreateMavenVirtualRegistryUpstreamBody { field: Some(…), ..CreateMavenVirtualRegistryUpstreamBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                username: None,
+                password: None,
+                name: None,
+                description: None,
+                cache_validity_hours: None,
+                metadata_cache_validity_hours: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1virtual_registries~1packages~1maven~1upstreams~1{id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMavenVirtualRegistryUpstreamBody {
+    /// The URL of the upstream registry.
+    pub url: Option<String>,
+    /// The name of the upstream registry.
+    pub name: Option<String>,
+    /// The description of the upstream registry.
+    pub description: Option<String>,
+    /// The username of the upstream registry.
+    pub username: Option<String>,
+    /// The password of the upstream registry.
+    pub password: Option<String>,
+    /// The cache validity period. Defaults to 24 hours.
+    pub cache_validity_hours: Option<i64>,
+    /// The metadata cache validity period. Defaults to 24 hours.
+    pub metadata_cache_validity_hours: Option<i64>,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(
+    write UpdateMavenVirtualRegistryUpstreamBody { opt(url), opt(name), opt(description),
+    opt(username), opt(password), opt(cache_validity_hours),
+    opt(metadata_cache_validity_hours) }
+);
+/// Schema `#/paths/~1api~1v4~1virtual_registries~1packages~1maven~1registry_upstreams/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "maven_virtual_registries")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssociateMavenVirtualRegistryUpstreamBody {
+    /// The ID of the Maven virtual registry.
+    pub registry_id: i64,
+    /// The ID of the Maven upstream registry.
+    pub upstream_id: i64,
+}
+#[cfg(feature = "maven_virtual_registries")]
+runtime::object!(
+    write AssociateMavenVirtualRegistryUpstreamBody { req(registry_id), req(upstream_id)
+    }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1ldap_group_links/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "ldap_group_links")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupLdapLinkBody {
+    /// Role (`access_level`) for members of the LDAP group.
+    pub group_access: i64,
+    /// LDAP provider ID for the LDAP group link.
+    pub provider: String,
+    /// The CN of an LDAP group. Provide either a `cn` or a `filter`, but not both.
+    pub cn: Option<String>,
+    /// The LDAP filter for the group. Provide either a `cn` or a `filter`, but not both.
+    pub filter: Option<String>,
+    /// The ID of the member role. Ultimate only.
+    pub member_role_id: Option<i64>,
+}
+#[cfg(feature = "ldap_group_links")]
+runtime::object!(
+    write CreateGroupLdapLinkBody { req(group_access), req(provider), opt(cn),
+    opt(filter), opt(member_role_id) }
+);
+#[cfg(feature = "ldap_group_links")]
+const _: () = {
+    impl CreateGroupLdapLinkBody {
+        /// A `CreateGroupLdapLinkBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupLdapLinkBody { field: Some(…), ..CreateGroupLdapLinkBody::new(…) }`.
+        pub fn new(group_access: impl Into<i64>, provider: impl Into<String>) -> Self {
+            Self {
+                group_access: group_access.into(),
+                provider: provider.into(),
+                cn: None,
+                filter: None,
+                member_role_id: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_branches/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_protected_branches")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupProtectedBranchBody {
+    /// The name of the branch or wildcard.
+    pub name: String,
+    /// Allow all users with push access to force push. Default: `false`.
+    pub allow_force_push: Option<bool>,
+    /// Array of access levels allowed to merge, with each described by a hash of the form `{user_id: integer}`, `{group_id: integer}`, or `{access_level: integer}`.
+    pub allowed_to_merge: Option<Vec<CreateGroupProtectedBranchBodyAllowedToMergeItem>>,
+    /// Array of access levels allowed to push, with each described by a hash of the form `{user_id: integer}`, `{group_id: integer}`, or `{access_level: integer}`.
+    pub allowed_to_push: Option<Vec<CreateGroupProtectedBranchBodyAllowedToMergeItem>>,
+    /// Array of access levels allowed to unprotect, with each described by a hash of the form `{user_id: integer}`, `{group_id: integer}`, or `{access_level: integer}`.
+    pub allowed_to_unprotect: Option<
+        Vec<CreateGroupProtectedBranchBodyAllowedToMergeItem>,
+    >,
+    /// Prevent pushes to this branch if it matches an item in the `CODEOWNERS` file. Default: `false`.
+    pub code_owner_approval_required: Option<bool>,
+    /// Access levels allowed to merge. Defaults: `40`, Maintainer role.
+    pub merge_access_level: Option<i64>,
+    /// Access levels allowed to push. Defaults: `40`, Maintainer role.
+    pub push_access_level: Option<i64>,
+    /// Access levels allowed to unprotect. Defaults: `40`, Maintainer role.
+    pub unprotect_access_level: Option<i64>,
+}
+#[cfg(feature = "group_protected_branches")]
+runtime::object!(
+    write CreateGroupProtectedBranchBody { req(name), opt(allow_force_push),
+    opt(allowed_to_merge), opt(allowed_to_push), opt(allowed_to_unprotect),
+    opt(code_owner_approval_required), opt(merge_access_level), opt(push_access_level),
+    opt(unprotect_access_level) }
+);
+#[cfg(feature = "group_protected_branches")]
+const _: () = {
+    impl CreateGroupProtectedBranchBody {
+        /// A `CreateGroupProtectedBranchBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupProtectedBranchBody { field: Some(…), ..CreateGroupProtectedBranchBody::new(…) }`.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                allow_force_push: None,
+                allowed_to_merge: None,
+                allowed_to_push: None,
+                allowed_to_unprotect: None,
+                code_owner_approval_required: None,
+                merge_access_level: None,
+                push_access_level: None,
+                unprotect_access_level: None,
+            }
+        }
+    }
+};
+/// One of `{user_id: integer}`, `{group_id: integer}`, or `{access_level: integer}`.
+///
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_branches/post/requestBody/content/application~1json/schema/properties/allowed_to_merge/items`.
+#[cfg(feature = "group_protected_branches")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateGroupProtectedBranchBodyAllowedToMergeItem {
+    /// A user allowed; the user must have access to the project.
+    pub user_id: Option<i64>,
+    /// A group allowed; the group must have the project shared.
+    pub group_id: Option<i64>,
+    /// An access level allowed (0 No access, 30 Developer, 40 Maintainer, 60 Admin).
+    pub access_level: Option<i64>,
+}
+#[cfg(feature = "group_protected_branches")]
+runtime::object!(
+    write CreateGroupProtectedBranchBodyAllowedToMergeItem { opt(user_id), opt(group_id),
+    opt(access_level) }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_branches~1{name}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_protected_branches")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupProtectedBranchBody {
+    /// When enabled, members who can push to this branch can also force push.
+    pub allow_force_push: Option<bool>,
+    /// Array of push access levels, with each described by a hash.
+    pub allowed_to_push: Option<Vec<UpdateGroupProtectedBranchBodyAllowedToPushItem>>,
+    /// Array of merge access levels, with each described by a hash.
+    pub allowed_to_merge: Option<Vec<UpdateGroupProtectedBranchBodyAllowedToPushItem>>,
+    /// Array of unprotect access levels, with each described by a hash.
+    pub allowed_to_unprotect: Option<
+        Vec<UpdateGroupProtectedBranchBodyAllowedToPushItem>,
+    >,
+    /// Prevent pushes to this branch if it matches an item in the `CODEOWNERS` file. Default: `false`.
+    pub code_owner_approval_required: Option<bool>,
+}
+#[cfg(feature = "group_protected_branches")]
+runtime::object!(
+    write UpdateGroupProtectedBranchBody { opt(allow_force_push), opt(allowed_to_push),
+    opt(allowed_to_merge), opt(allowed_to_unprotect), opt(code_owner_approval_required) }
+);
+/// One of `{user_id: integer}`, `{group_id: integer}`, or `{access_level: integer}`.
+///
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_branches~1{name}/patch/requestBody/content/application~1json/schema/properties/allowed_to_push/items`.
+#[cfg(feature = "group_protected_branches")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGroupProtectedBranchBodyAllowedToPushItem {
+    /// A user allowed; the user must have access to the project.
+    pub user_id: Option<i64>,
+    /// A group allowed; the group must have the project shared.
+    pub group_id: Option<i64>,
+    /// An access level allowed (0 No access, 30 Developer, 40 Maintainer, 60 Admin).
+    pub access_level: Option<i64>,
+    /// The `id` of the existing access level record to update or delete.
+    pub id: Option<i64>,
+    /// Set to `true` to delete the access level record with this `id`.
+    pub destroy: Option<bool>,
+}
+#[cfg(feature = "group_protected_branches")]
+runtime::object!(
+    write UpdateGroupProtectedBranchBodyAllowedToPushItem { opt(user_id), opt(group_id),
+    opt(access_level), opt(id), opt(destroy = "_destroy") }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1service_accounts/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "group_service_accounts", feature = "service_accounts"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceAccountOrderBy {
+    /// `id`
+    Id,
+    /// `username`
+    Username,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "group_service_accounts", feature = "service_accounts"))]
+runtime::string_enum!(ServiceAccountOrderBy { Id = "id", Username = "username" });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1service_accounts/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_service_accounts")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateGroupServiceAccountBody {
+    /// User account name. If not specified, uses `Service account user`.
+    pub name: Option<String>,
+    /// User account username. If not specified, generates a name prepended with `service_account_`.
+    pub username: Option<String>,
+}
+#[cfg(feature = "group_service_accounts")]
+runtime::object!(write CreateGroupServiceAccountBody { opt(name), opt(username) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1service_accounts~1{user_id}~1personal_access_tokens/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_service_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupServiceAccountPersonalAccessTokenBody {
+    /// Name of personal access token.
+    pub name: String,
+    /// Array of approved scopes. For a list of possible values, see Personal access token scopes.
+    pub scopes: Vec<String>,
+    /// Expiration date of the access token in ISO format (`YYYY-MM-DD`). If not specified, the date is set to the maximum allowable lifetime limit.
+    pub expires_at: Option<::chrono::NaiveDate>,
+}
+#[cfg(feature = "group_service_accounts")]
+runtime::object!(
+    write CreateGroupServiceAccountPersonalAccessTokenBody { req(name), req(scopes),
+    opt(expires_at) }
+);
+#[cfg(feature = "group_service_accounts")]
+const _: () = {
+    impl CreateGroupServiceAccountPersonalAccessTokenBody {
+        /// A `CreateGroupServiceAccountPersonalAccessTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupServiceAccountPersonalAccessTokenBody { field: Some(…), ..CreateGroupServiceAccountPersonalAccessTokenBody::new(…) }`.
+        pub fn new(name: impl Into<String>, scopes: impl Into<Vec<String>>) -> Self {
+            Self {
+                name: name.into(),
+                scopes: scopes.into(),
+                expires_at: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1service_accounts~1{user_id}~1personal_access_tokens~1{token_id}~1rotate/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_service_accounts")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RotateGroupServiceAccountPersonalAccessTokenBody {
+    /// Expiration date of the access token in ISO format (`YYYY-MM-DD`). Introduced in GitLab 17.9. If undefined, the token expires after one week.
+    pub expires_at: Option<::chrono::NaiveDate>,
+}
+#[cfg(feature = "group_service_accounts")]
+runtime::object!(
+    write RotateGroupServiceAccountPersonalAccessTokenBody { opt(expires_at) }
+);
+/// Schema `#/paths/~1api~1v4~1member_roles/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "member_roles")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateInstanceMemberRoleBody {
+    /// The name of the member role.
+    pub name: String,
+    /// The description of the member role.
+    pub description: Option<String>,
+    /// Base access level for configured role. Valid values are `10` (Guest), `15` (Planner), `20` (Reporter), `30` (Developer), `40` (Maintainer), or `50` (Owner).
+    pub base_access_level: CreateInstanceMemberRoleBodyBaseAccessLevel,
+    /// Permission to create, read, update, and delete CI/CD variables.
+    pub admin_cicd_variables: Option<bool>,
+    /// Permission to administer compliance frameworks.
+    pub admin_compliance_framework: Option<bool>,
+    /// Permission to add, remove and assign members in a group.
+    pub admin_group_member: Option<bool>,
+    /// Permission to approve merge requests.
+    pub admin_merge_request: Option<bool>,
+    /// Permission to configure push rules for repositories at group or project level.
+    pub admin_push_rules: Option<bool>,
+    /// Permission to administer project terraform state.
+    pub admin_terraform_state: Option<bool>,
+    /// Permission to edit the vulnerability object, including the status and linking an issue.
+    pub admin_vulnerability: Option<bool>,
+    /// Permission to administer web hooks.
+    pub admin_web_hook: Option<bool>,
+    /// Permission to archive projects.
+    pub archive_project: Option<bool>,
+    /// Permission to manage deploy tokens.
+    pub manage_deploy_tokens: Option<bool>,
+    /// Permission to manage group access tokens.
+    pub manage_group_access_tokens: Option<bool>,
+    /// Permission to configure merge request settings.
+    pub manage_merge_request_settings: Option<bool>,
+    /// Permission to manage project access tokens.
+    pub manage_project_access_tokens: Option<bool>,
+    /// Permission to link security policy projects.
+    pub manage_security_policy_link: Option<bool>,
+    /// Permission to read project code.
+    pub read_code: Option<bool>,
+    /// Permission to view project runners.
+    pub read_runners: Option<bool>,
+    /// Permission to read project dependencies.
+    pub read_dependency: Option<bool>,
+    /// Permission to read project vulnerabilities.
+    pub read_vulnerability: Option<bool>,
+    /// Permission to delete or restore a group.
+    pub remove_group: Option<bool>,
+    /// Permission to delete a project.
+    pub remove_project: Option<bool>,
+}
+#[cfg(feature = "member_roles")]
+runtime::object!(
+    write CreateInstanceMemberRoleBody { req(name), opt(description),
+    req(base_access_level), opt(admin_cicd_variables), opt(admin_compliance_framework),
+    opt(admin_group_member), opt(admin_merge_request), opt(admin_push_rules),
+    opt(admin_terraform_state), opt(admin_vulnerability), opt(admin_web_hook),
+    opt(archive_project), opt(manage_deploy_tokens), opt(manage_group_access_tokens),
+    opt(manage_merge_request_settings), opt(manage_project_access_tokens),
+    opt(manage_security_policy_link), opt(read_code), opt(read_runners),
+    opt(read_dependency), opt(read_vulnerability), opt(remove_group), opt(remove_project)
+    }
+);
+#[cfg(feature = "member_roles")]
+const _: () = {
+    impl CreateInstanceMemberRoleBody {
+        /// A `CreateInstanceMemberRoleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateInstanceMemberRoleBody { field: Some(…), ..CreateInstanceMemberRoleBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            base_access_level: impl Into<CreateInstanceMemberRoleBodyBaseAccessLevel>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                description: None,
+                base_access_level: base_access_level.into(),
+                admin_cicd_variables: None,
+                admin_compliance_framework: None,
+                admin_group_member: None,
+                admin_merge_request: None,
+                admin_push_rules: None,
+                admin_terraform_state: None,
+                admin_vulnerability: None,
+                admin_web_hook: None,
+                archive_project: None,
+                manage_deploy_tokens: None,
+                manage_group_access_tokens: None,
+                manage_merge_request_settings: None,
+                manage_project_access_tokens: None,
+                manage_security_policy_link: None,
+                read_code: None,
+                read_runners: None,
+                read_dependency: None,
+                read_vulnerability: None,
+                remove_group: None,
+                remove_project: None,
+            }
+        }
+    }
+};
+/// Base access level for configured role. Valid values are `10` (Guest), `15` (Planner), `20` (Reporter), `30` (Developer), `40` (Maintainer), or `50` (Owner).
+///
+/// Schema `#/paths/~1api~1v4~1member_roles/post/requestBody/content/application~1json/schema/properties/base_access_level`.
+///
+/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
+#[cfg(feature = "member_roles")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateInstanceMemberRoleBodyBaseAccessLevel {
+    /// `10`
+    V10,
+    /// `15`
+    V15,
+    /// `20`
+    V20,
+    /// `30`
+    V30,
+    /// `40`
+    V40,
+    /// `50`
+    V50,
+    /// A value not known when this client was generated.
+    Other(i64),
+}
+#[cfg(feature = "member_roles")]
+runtime::int_enum!(
+    CreateInstanceMemberRoleBodyBaseAccessLevel { V10 = 10, V15 = 15, V20 = 20, V30 = 30,
+    V40 = 40, V50 = 50 }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1member_roles/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "member_roles")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupMemberRoleBody {
+    /// The name of the member role.
+    pub name: String,
+    /// The description of the member role.
+    pub description: Option<String>,
+    /// Base access level for configured role. Valid values are `10` (Guest), `15` (Planner), `20` (Reporter), `30` (Developer), `40` (Maintainer), or `50` (Owner).
+    pub base_access_level: CreateInstanceMemberRoleBodyBaseAccessLevel,
+    /// Permission to create, read, update, and delete CI/CD variables.
+    pub admin_cicd_variables: Option<bool>,
+    /// Permission to administer compliance frameworks.
+    pub admin_compliance_framework: Option<bool>,
+    /// Permission to add, remove and assign members in a group.
+    pub admin_group_member: Option<bool>,
+    /// Permission to approve merge requests.
+    pub admin_merge_request: Option<bool>,
+    /// Permission to configure push rules for repositories at group or project level.
+    pub admin_push_rules: Option<bool>,
+    /// Permission to admin project terraform state.
+    pub admin_terraform_state: Option<bool>,
+    /// Permission to admin project vulnerabilities.
+    pub admin_vulnerability: Option<bool>,
+    /// Permission to administer web hooks.
+    pub admin_web_hook: Option<bool>,
+    /// Permission to archive projects.
+    pub archive_project: Option<bool>,
+    /// Permission to manage deploy tokens.
+    pub manage_deploy_tokens: Option<bool>,
+    /// Permission to manage group access tokens.
+    pub manage_group_access_tokens: Option<bool>,
+    /// Permission to configure merge request settings.
+    pub manage_merge_request_settings: Option<bool>,
+    /// Permission to manage project access tokens.
+    pub manage_project_access_tokens: Option<bool>,
+    /// Permission to link security policy projects.
+    pub manage_security_policy_link: Option<bool>,
+    /// Permission to read project code.
+    pub read_code: Option<bool>,
+    /// Permission to view project runners.
+    pub read_runners: Option<bool>,
+    /// Permission to read project dependencies.
+    pub read_dependency: Option<bool>,
+    /// Permission to read project vulnerabilities.
+    pub read_vulnerability: Option<bool>,
+    /// Permission to delete or restore a group.
+    pub remove_group: Option<bool>,
+    /// Permission to delete a project.
+    pub remove_project: Option<bool>,
+}
+#[cfg(feature = "member_roles")]
+runtime::object!(
+    write CreateGroupMemberRoleBody { req(name), opt(description),
+    req(base_access_level), opt(admin_cicd_variables), opt(admin_compliance_framework),
+    opt(admin_group_member), opt(admin_merge_request), opt(admin_push_rules),
+    opt(admin_terraform_state), opt(admin_vulnerability), opt(admin_web_hook),
+    opt(archive_project), opt(manage_deploy_tokens), opt(manage_group_access_tokens),
+    opt(manage_merge_request_settings), opt(manage_project_access_tokens),
+    opt(manage_security_policy_link), opt(read_code), opt(read_runners),
+    opt(read_dependency), opt(read_vulnerability), opt(remove_group), opt(remove_project)
+    }
+);
+#[cfg(feature = "member_roles")]
+const _: () = {
+    impl CreateGroupMemberRoleBody {
+        /// A `CreateGroupMemberRoleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupMemberRoleBody { field: Some(…), ..CreateGroupMemberRoleBody::new(…) }`.
+        pub fn new(
+            name: impl Into<String>,
+            base_access_level: impl Into<CreateInstanceMemberRoleBodyBaseAccessLevel>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                description: None,
+                base_access_level: base_access_level.into(),
+                admin_cicd_variables: None,
+                admin_compliance_framework: None,
+                admin_group_member: None,
+                admin_merge_request: None,
+                admin_push_rules: None,
+                admin_terraform_state: None,
+                admin_vulnerability: None,
+                admin_web_hook: None,
+                archive_project: None,
+                manage_deploy_tokens: None,
+                manage_group_access_tokens: None,
+                manage_merge_request_settings: None,
+                manage_project_access_tokens: None,
+                manage_security_policy_link: None,
+                read_code: None,
+                read_runners: None,
+                read_dependency: None,
+                read_vulnerability: None,
+                remove_group: None,
+                remove_project: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1saml~1{uid}/patch/requestBody/content/application~1json/schema`.
+#[cfg(any(feature = "saml", feature = "scim"))]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateGroupSamlIdentityBody {
+    /// The new external UID of the user (`id/externalId` at the identity provider).
+    pub extern_uid: String,
+}
+#[cfg(any(feature = "saml", feature = "scim"))]
+runtime::object!(write UpdateGroupSamlIdentityBody { req(extern_uid) });
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1saml_group_links/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "saml")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGroupSamlGroupLinkBody {
+    /// Name of the SAML group.
+    pub saml_group_name: String,
+    /// Role (`access_level`) for members of the SAML group.
+    pub access_level: i64,
+    /// Member Role ID (`member_role_id`) for members of the SAML group.
+    pub member_role_id: Option<i64>,
+}
+#[cfg(feature = "saml")]
+runtime::object!(
+    write CreateGroupSamlGroupLinkBody { req(saml_group_name), req(access_level),
+    opt(member_role_id) }
+);
+#[cfg(feature = "saml")]
+const _: () = {
+    impl CreateGroupSamlGroupLinkBody {
+        /// A `CreateGroupSamlGroupLinkBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupSamlGroupLinkBody { field: Some(…), ..CreateGroupSamlGroupLinkBody::new(…) }`.
+        pub fn new(
+            saml_group_name: impl Into<String>,
+            access_level: impl Into<i64>,
+        ) -> Self {
+            Self {
+                saml_group_name: saml_group_name.into(),
+                access_level: access_level.into(),
+                member_role_id: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1service_accounts/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "service_accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceAccountSort {
+    /// `desc`
+    Desc,
+    /// `asc`
+    Asc,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "service_accounts")]
+runtime::string_enum!(ServiceAccountSort { Desc = "desc", Asc = "asc" });
+/// Schema `#/paths/~1api~1v4~1service_accounts/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "service_accounts")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateServiceAccountBody {
+    /// Name of the user. If not set, uses `Service account user`.
+    pub name: Option<String>,
+    /// Username of the user account. If not set, generates a name prepended with `service_account_`.
+    pub username: Option<String>,
+    /// Email of the user account. If not set, generates a no-reply email address.
+    pub email: Option<String>,
+}
+#[cfg(feature = "service_accounts")]
+runtime::object!(
+    write CreateServiceAccountBody { opt(name), opt(username), opt(email) }
+);
+/// Schema `#/paths/~1api~1v4~1chat~1completions/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "chat")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateChatCompletionBody {
+    /// Question sent to Chat.
+    pub content: String,
+    /// Type of resource that is sent with Chat question.
+    pub resource_type: Option<String>,
+    /// ID of the resource. Can be a resource ID (integer) or a commit hash (string).
+    pub resource_id: Option<String>,
+    /// Referer URL.
+    pub referer_url: Option<String>,
+    /// Client Subscription ID.
+    pub client_subscription_id: Option<String>,
+    /// Indicates if we need to reset the history before and after the request.
+    pub with_clean_history: Option<bool>,
+    /// Project ID. Required if `resource_type` is a commit.
+    pub project_id: Option<i64>,
+    /// Additional context for this chat request.
+    pub additional_context: Option<Vec<MiscChatContextElement>>,
+}
+#[cfg(feature = "chat")]
+runtime::object!(
+    write CreateChatCompletionBody { req(content), opt(resource_type), opt(resource_id),
+    opt(referer_url), opt(client_subscription_id), opt(with_clean_history),
+    opt(project_id), opt(additional_context) }
+);
+#[cfg(feature = "chat")]
+const _: () = {
+    impl CreateChatCompletionBody {
+        /// A `CreateChatCompletionBody` of its required fields, the others `None`: set them with struct update syntax, `CreateChatCompletionBody { field: Some(…), ..CreateChatCompletionBody::new(…) }`.
+        pub fn new(content: impl Into<String>) -> Self {
+            Self {
+                content: content.into(),
+                resource_type: None,
+                resource_id: None,
+                referer_url: None,
+                client_subscription_id: None,
+                with_clean_history: None,
+                project_id: None,
+                additional_context: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1cluster_agents~1{agent_id}~1url_configurations/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "cluster_agents")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateClusterAgentUrlConfigurationBody {
+    /// Agent URL for this URL configuration.
+    pub url: String,
+    /// Client certificate in PEM format if mTLS authentication should be used. Must be provided with `client_key`.
+    pub client_cert: Option<String>,
+    /// Client key in PEM format if mTLS authentication should be used. Must be provided with `client_cert`.
+    pub client_key: Option<String>,
+    /// CA certificate in PEM format to verify the agent endpoint.
+    pub ca_cert: Option<String>,
+    /// TLS host name to verify the server name in agent endpoint.
+    pub tls_host: Option<String>,
+}
+#[cfg(feature = "cluster_agents")]
+runtime::object!(
+    write CreateClusterAgentUrlConfigurationBody { req(url), opt(client_cert),
+    opt(client_key), opt(ca_cert), opt(tls_host) }
+);
+#[cfg(feature = "cluster_agents")]
+const _: () = {
+    impl CreateClusterAgentUrlConfigurationBody {
+        /// A `CreateClusterAgentUrlConfigurationBody` of its required fields, the others `None`: set them with struct update syntax, `CreateClusterAgentUrlConfigurationBody { field: Some(…), ..CreateClusterAgentUrlConfigurationBody::new(…) }`.
+        pub fn new(url: impl Into<String>) -> Self {
+            Self {
+                url: url.into(),
+                client_cert: None,
+                client_key: None,
+                ca_cert: None,
+                tls_host: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1code_suggestions~1completions/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCodeCompletionBody {
+    /// Attributes of file that suggestions are being generated for.
+    pub current_file: CreateCodeCompletionBodyCurrentFile,
+    /// The intent of the completion request. This can be either `completion` or `generation`.
+    pub intent: Option<CreateCodeCompletionBodyIntent>,
+    /// Whether to stream the response as smaller chunks as they are ready (if applicable). Default: `false`.
+    pub stream: Option<bool>,
+    /// The path of the project.
+    pub project_path: Option<String>,
+    /// The type of event for generation requests. This can be `comment`, `empty_function`, or `small_file`.
+    pub generation_type: Option<CreateCodeCompletionBodyGenerationType>,
+    /// Additional context to be used for Code Suggestions.
+    pub context: Option<Vec<CreateCodeCompletionBodyContextItem>>,
+    /// A user's instructions for Code Suggestions.
+    pub user_instruction: Option<String>,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(
+    write CreateCodeCompletionBody { req(current_file), opt(intent), opt(stream),
+    opt(project_path), opt(generation_type), opt(context), opt(user_instruction) }
+);
+#[cfg(feature = "code_suggestions")]
+const _: () = {
+    impl CreateCodeCompletionBody {
+        /// A `CreateCodeCompletionBody` of its required fields, the others `None`: set them with struct update syntax, `CreateCodeCompletionBody { field: Some(…), ..CreateCodeCompletionBody::new(…) }`.
+        pub fn new(
+            current_file: impl Into<CreateCodeCompletionBodyCurrentFile>,
+        ) -> Self {
+            Self {
+                current_file: current_file.into(),
+                intent: None,
+                stream: None,
+                project_path: None,
+                generation_type: None,
+                context: None,
+                user_instruction: None,
+            }
+        }
+    }
+};
+/// Attributes of file that suggestions are being generated for.
+///
+/// Schema `#/paths/~1api~1v4~1code_suggestions~1completions/post/requestBody/content/application~1json/schema/properties/current_file`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCodeCompletionBodyCurrentFile {
+    /// The name of the file.
+    pub file_name: String,
+    /// The content of the file above the current cursor position.
+    pub content_above_cursor: String,
+    /// The content of the file below the current cursor position.
+    pub content_below_cursor: Option<String>,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(
+    write CreateCodeCompletionBodyCurrentFile { req(file_name),
+    req(content_above_cursor), opt(content_below_cursor) }
+);
+#[cfg(feature = "code_suggestions")]
+const _: () = {
+    impl CreateCodeCompletionBodyCurrentFile {
+        /// A `CreateCodeCompletionBodyCurrentFile` of its required fields, the others `None`: set them with struct update syntax, `CreateCodeCompletionBodyCurrentFile { field: Some(…), ..CreateCodeCompletionBodyCurrentFile::new(…) }`.
+        pub fn new(
+            file_name: impl Into<String>,
+            content_above_cursor: impl Into<String>,
+        ) -> Self {
+            Self {
+                file_name: file_name.into(),
+                content_above_cursor: content_above_cursor.into(),
+                content_below_cursor: None,
+            }
+        }
+    }
+};
+/// The intent of the completion request. This can be either `completion` or `generation`.
+///
+/// Schema `#/paths/~1api~1v4~1code_suggestions~1completions/post/requestBody/content/application~1json/schema/properties/intent`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateCodeCompletionBodyIntent {
+    /// `completion`
+    Completion,
+    /// `generation`
+    Generation,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "code_suggestions")]
+runtime::string_enum!(
+    CreateCodeCompletionBodyIntent { Completion = "completion", Generation = "generation"
+    }
+);
+/// The type of event for generation requests. This can be `comment`, `empty_function`, or `small_file`.
+///
+/// Schema `#/paths/~1api~1v4~1code_suggestions~1completions/post/requestBody/content/application~1json/schema/properties/generation_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateCodeCompletionBodyGenerationType {
+    /// `comment`
+    Comment,
+    /// `empty_function`
+    EmptyFunction,
+    /// `small_file`
+    SmallFile,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "code_suggestions")]
+runtime::string_enum!(
+    CreateCodeCompletionBodyGenerationType { Comment = "comment", EmptyFunction =
+    "empty_function", SmallFile = "small_file" }
+);
+/// Schema `#/paths/~1api~1v4~1code_suggestions~1completions/post/requestBody/content/application~1json/schema/properties/context/items`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCodeCompletionBodyContextItem {
+    /// The type of the context element. This can be either `file` or `snippet`.
+    pub r#type: Option<CreateCodeCompletionBodyContextItemType>,
+    /// The name of the context element. A name of the file or a code snippet.
+    pub name: Option<String>,
+    /// The content of the context element. The body of the file or a function.
+    pub content: Option<String>,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(
+    write CreateCodeCompletionBodyContextItem { opt(r#type = "type"), opt(name),
+    opt(content) }
+);
+/// The type of the context element. This can be either `file` or `snippet`.
+///
+/// Schema `#/paths/~1api~1v4~1code_suggestions~1completions/post/requestBody/content/application~1json/schema/properties/context/items/properties/type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateCodeCompletionBodyContextItemType {
+    /// `file`
+    File,
+    /// `snippet`
+    Snippet,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "code_suggestions")]
+runtime::string_enum!(
+    CreateCodeCompletionBodyContextItemType { File = "file", Snippet = "snippet" }
+);
+/// Schema `#/paths/~1api~1v4~1code_suggestions~1enabled/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "code_suggestions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidateCodeSuggestionsEnabledBody {
+    /// The path of the project to be validated.
+    pub project_path: String,
+}
+#[cfg(feature = "code_suggestions")]
+runtime::object!(write ValidateCodeSuggestionsEnabledBody { req(project_path) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateContainerRegistryProtectionTagRuleBody {
+    /// Container tag name pattern protected by the protection rule. For example, `v*-release`. Wildcard character `*` allowed.
+    pub tag_name_pattern: String,
+    /// Minimum GitLab access level required to push container tags. Possible values: `maintainer`, `owner`, or `admin`.
+    pub minimum_access_level_for_push: CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush,
+    /// Minimum GitLab access level required to delete container tags. Possible values: `maintainer`, `owner`, or `admin`.
+    pub minimum_access_level_for_delete: CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete,
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::object!(
+    write CreateContainerRegistryProtectionTagRuleBody { req(tag_name_pattern),
+    req(minimum_access_level_for_push), req(minimum_access_level_for_delete) }
+);
+/// Minimum GitLab access level required to push container tags. Possible values: `maintainer`, `owner`, or `admin`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules/post/requestBody/content/application~1json/schema/properties/minimum_access_level_for_push`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush {
+    /// `maintainer`
+    Maintainer,
+    /// `owner`
+    Owner,
+    /// `admin`
+    Admin,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::string_enum!(
+    CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush { Maintainer =
+    "maintainer", Owner = "owner", Admin = "admin" }
+);
+/// Minimum GitLab access level required to delete container tags. Possible values: `maintainer`, `owner`, or `admin`.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules/post/requestBody/content/application~1json/schema/properties/minimum_access_level_for_delete`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete {
+    /// `maintainer`
+    Maintainer,
+    /// `owner`
+    Owner,
+    /// `admin`
+    Admin,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::string_enum!(
+    CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete { Maintainer
+    = "maintainer", Owner = "owner", Admin = "admin" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules~1{protection_rule_id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateContainerRegistryProtectionTagRuleBody {
+    /// Minimum access level required to delete container tags. Possible values: `maintainer`, `owner`, or `admin`. To unset the value, use an empty string (`""`).
+    pub minimum_access_level_for_delete: Option<
+        UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete,
+    >,
+    /// Minimum access level required to push container tags. Possible values: `maintainer`, `owner`, or `admin`. To unset the value, use an empty string (`""`).
+    pub minimum_access_level_for_push: Option<
+        UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush,
+    >,
+    /// Container tag name pattern protected by the protection rule. For example, `v*-release`. Wildcard character `*` allowed.
+    pub tag_name_pattern: Option<String>,
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::object!(
+    write UpdateContainerRegistryProtectionTagRuleBody {
+    opt(minimum_access_level_for_delete), opt(minimum_access_level_for_push),
+    opt(tag_name_pattern) }
+);
+/// Minimum access level required to delete container tags. Possible values: `maintainer`, `owner`, or `admin`. To unset the value, use an empty string (`""`).
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules~1{protection_rule_id}/patch/requestBody/content/application~1json/schema/properties/minimum_access_level_for_delete`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete {
+    /// `maintainer`
+    Maintainer,
+    /// `owner`
+    Owner,
+    /// `admin`
+    Admin,
+    /// ``
+    Empty,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::string_enum!(
+    UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete { Maintainer
+    = "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
+);
+/// Minimum access level required to push container tags. Possible values: `maintainer`, `owner`, or `admin`. To unset the value, use an empty string (`""`).
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules~1{protection_rule_id}/patch/requestBody/content/application~1json/schema/properties/minimum_access_level_for_push`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "container_registry_protection_tag_rules")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush {
+    /// `maintainer`
+    Maintainer,
+    /// `owner`
+    Owner,
+    /// `admin`
+    Admin,
+    /// ``
+    Empty,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "container_registry_protection_tag_rules")]
+runtime::string_enum!(
+    UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush { Maintainer =
+    "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
+);
+/// Schema `#/paths/~1api~1v4~1ai~1duo_workflows~1workflows/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "duo_agent_platform_flows")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDuoWorkflowBody {
+    /// Additional context for the flow. Each element must be an object with at minimum a `Category` (string) and `Content` (string, serialized JSON) key.
+    pub additional_context: Option<Vec<CreateDuoWorkflowBodyAdditionalContextItem>>,
+    /// Privilege IDs the agent is allowed to use. Defaults to all privileges.
+    pub agent_privileges: Option<Vec<i64>>,
+    /// ID of the AI Catalog item consumer that configures which catalog item to execute. Requires `project_id`. Cannot be used with `workflow_definition`; if both are provided, `ai_catalog_item_consumer_id` takes precedence.
+    pub ai_catalog_item_consumer_id: Option<i64>,
+    /// ID of the AI Catalog item version that sourced the flow configuration.
+    pub ai_catalog_item_version_id: Option<i64>,
+    /// When `true` (default), the agent may pause to ask the user questions before proceeding. When `false`, the agent runs to completion without user input.
+    pub allow_agent_to_request_user: Option<bool>,
+    /// Execution environment. One of: `ide`, `web`, `chat_partial`, `chat`, `ambient`.
+    pub environment: Option<CreateDuoWorkflowBodyEnvironment>,
+    /// Description of the task for the agent to complete. Example: `Fix the failing pipeline`.
+    pub goal: Option<String>,
+    /// Container image to use when running the flow in a CI pipeline.
+    pub image: Option<String>,
+    /// IID of the issue to associate the flow with. Requires `project_id`.
+    pub issue_id: Option<i64>,
+    /// IID of the merge request to associate the flow with. Requires `project_id`.
+    pub merge_request_id: Option<i64>,
+    /// ID or path of the namespace to associate the flow with.
+    pub namespace_id: Option<String>,
+    /// Privilege IDs the agent can use without asking for user approval. Must be a subset of `agent_privileges`.
+    pub pre_approved_agent_privileges: Option<Vec<i64>>,
+    /// ID or path of the project to associate the flow with.
+    pub project_id: Option<String>,
+    /// Whether to use a shallow clone of the repository during execution. Default: `true`.
+    pub shallow_clone: Option<bool>,
+    /// Source branch for the CI pipeline. Defaults to the project's default branch.
+    pub source_branch: Option<String>,
+    /// When `true`, starts the flow immediately after creation.
+    pub start_workflow: Option<bool>,
+    /// Flow type identifier. Example: `developer/v1`. Cannot be used with `ai_catalog_item_consumer_id`.
+    pub workflow_definition: Option<String>,
+}
+#[cfg(feature = "duo_agent_platform_flows")]
+runtime::object!(
+    write CreateDuoWorkflowBody { opt(additional_context), opt(agent_privileges),
+    opt(ai_catalog_item_consumer_id), opt(ai_catalog_item_version_id),
+    opt(allow_agent_to_request_user), opt(environment), opt(goal), opt(image),
+    opt(issue_id), opt(merge_request_id), opt(namespace_id),
+    opt(pre_approved_agent_privileges), opt(project_id), opt(shallow_clone),
+    opt(source_branch), opt(start_workflow), opt(workflow_definition) }
+);
+/// Schema `#/paths/~1api~1v4~1ai~1duo_workflows~1workflows/post/requestBody/content/application~1json/schema/properties/additional_context/items`.
+#[cfg(feature = "duo_agent_platform_flows")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDuoWorkflowBodyAdditionalContextItem {
+    pub category: Option<String>,
+    pub content: Option<String>,
+}
+#[cfg(feature = "duo_agent_platform_flows")]
+runtime::object!(
+    write CreateDuoWorkflowBodyAdditionalContextItem { opt(category = "Category"),
+    opt(content = "Content") }
+);
+/// Execution environment. One of: `ide`, `web`, `chat_partial`, `chat`, `ambient`.
+///
+/// Schema `#/paths/~1api~1v4~1ai~1duo_workflows~1workflows/post/requestBody/content/application~1json/schema/properties/environment`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "duo_agent_platform_flows")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateDuoWorkflowBodyEnvironment {
+    /// `ide`
+    Ide,
+    /// `web`
+    Web,
+    /// `chat_partial`
+    ChatPartial,
+    /// `chat`
+    Chat,
+    /// `ambient`
+    Ambient,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "duo_agent_platform_flows")]
+runtime::string_enum!(
+    CreateDuoWorkflowBodyEnvironment { Ide = "ide", Web = "web", ChatPartial =
+    "chat_partial", Chat = "chat", Ambient = "ambient" }
+);
+/// Schema `#/paths/~1api~1v4~1glql/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "glql")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteGlqlQueryBody {
+    /// The GLQL query with optional YAML configuration. Maximum size: 10,000 bytes (10 KB).
+    pub glql_yaml: String,
+    /// Cursor for pagination. Use the `data.pageInfo.endCursor` value from a previous query to fetch the next page of results.
+    pub after: Option<String>,
+}
+#[cfg(feature = "glql")]
+runtime::object!(write ExecuteGlqlQueryBody { req(glql_yaml), opt(after) });
+#[cfg(feature = "glql")]
+const _: () = {
+    impl ExecuteGlqlQueryBody {
+        /// A `ExecuteGlqlQueryBody` of its required fields, the others `None`: set them with struct update syntax, `ExecuteGlqlQueryBody { field: Some(…), ..ExecuteGlqlQueryBody::new(…) }`.
+        pub fn new(glql_yaml: impl Into<String>) -> Self {
+            Self {
+                glql_yaml: glql_yaml.into(),
+                after: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1integrations~1apple_app_store/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "integrations")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetUpProjectAppleAppStoreIntegrationBody {
+    /// Apple App Store Connect issuer ID.
+    pub app_store_issuer_id: String,
+    /// Apple App Store Connect key ID.
+    pub app_store_key_id: String,
+    /// Apple App Store Connect private key filename.
+    pub app_store_private_key_file_name: String,
+    /// Apple App Store Connect private key.
+    pub app_store_private_key: String,
+    /// Set variables on protected branches and tags only.
+    pub app_store_protected_refs: Option<bool>,
+    /// Indicates whether to inherit the default settings. Defaults to `false`.
+    pub use_inherited_settings: Option<bool>,
+}
+#[cfg(feature = "integrations")]
+runtime::object!(
+    write SetUpProjectAppleAppStoreIntegrationBody { req(app_store_issuer_id),
+    req(app_store_key_id), req(app_store_private_key_file_name),
+    req(app_store_private_key), opt(app_store_protected_refs),
+    opt(use_inherited_settings) }
+);
+#[cfg(feature = "integrations")]
+const _: () = {
+    impl SetUpProjectAppleAppStoreIntegrationBody {
+        /// A `SetUpProjectAppleAppStoreIntegrationBody` of its required fields, the others `None`: set them with struct update syntax, `SetUpProjectAppleAppStoreIntegrationBody { field: Some(…), ..SetUpProjectAppleAppStoreIntegrationBody::new(…) }`.
+        pub fn new(
+            app_store_issuer_id: impl Into<String>,
+            app_store_key_id: impl Into<String>,
+            app_store_private_key_file_name: impl Into<String>,
+            app_store_private_key: impl Into<String>,
+        ) -> Self {
+            Self {
+                app_store_issuer_id: app_store_issuer_id.into(),
+                app_store_key_id: app_store_key_id.into(),
+                app_store_private_key_file_name: app_store_private_key_file_name.into(),
+                app_store_private_key: app_store_private_key.into(),
+                app_store_protected_refs: None,
+                use_inherited_settings: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1iterations/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "group_iterations", feature = "iterations"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IterationState {
+    /// `opened`
+    Opened,
+    /// `upcoming`
+    Upcoming,
+    /// `current`
+    Current,
+    /// `closed`
+    Closed,
+    /// `all`
+    All,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "group_iterations", feature = "iterations"))]
+runtime::string_enum!(
+    IterationState { Opened = "opened", Upcoming = "upcoming", Current = "current",
+    Closed = "closed", All = "all" }
+);
+/// Schema `#/paths/~1api~1v4~1groups~1{id}~1iterations/get/parameters/3/schema/items`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "group_iterations", feature = "iterations"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IterationIn {
+    /// `title`
+    Title,
+    /// `cadence_title`
+    CadenceTitle,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "group_iterations", feature = "iterations"))]
+runtime::string_enum!(IterationIn { Title = "title", CadenceTitle = "cadence_title" });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1product_analytics~1request~1load/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "product_analytics")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadProductAnalyticsCubeQueryBody {
+    /// A valid Cube query.
+    pub query: ::serde_json::Value,
+    /// The Cube query type, for example `multi`.
+    pub query_type: Option<String>,
+    /// Whether to include the access token in the response. (Only required for funnel generation.)
+    pub include_token: Option<bool>,
+}
+#[cfg(feature = "product_analytics")]
+runtime::object!(
+    write LoadProductAnalyticsCubeQueryBody { req(query), opt(query_type = "queryType"),
+    opt(include_token) }
+);
+#[cfg(feature = "product_analytics")]
+const _: () = {
+    impl LoadProductAnalyticsCubeQueryBody {
+        /// A `LoadProductAnalyticsCubeQueryBody` of its required fields, the others `None`: set them with struct update syntax, `LoadProductAnalyticsCubeQueryBody { field: Some(…), ..LoadProductAnalyticsCubeQueryBody::new(…) }`.
+        pub fn new(query: impl Into<::serde_json::Value>) -> Self {
+            Self {
+                query: query.into(),
+                query_type: None,
+                include_token: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1security_scans~1sast~1scan/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "projects")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScanProjectFileSastBody {
+    /// The path of the file to scan (shown in the example request).
+    pub file_path: Option<String>,
+    /// The content of the file to scan (shown in the example request).
+    pub content: Option<String>,
+}
+#[cfg(feature = "projects")]
+runtime::object!(write ScanProjectFileSastBody { opt(file_path), opt(content) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1runners~1all/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "runners")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AllScope {
+    /// `active`
+    Active,
+    /// `paused`
+    Paused,
+    /// `online`
+    Online,
+    /// `offline`
+    Offline,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "runners")]
+runtime::string_enum!(
+    AllScope { Active = "active", Paused = "paused", Online = "online", Offline =
+    "offline" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1runners~1all/get/parameters/3/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "runners")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AllStatus {
+    /// `online`
+    Online,
+    /// `offline`
+    Offline,
+    /// `stale`
+    Stale,
+    /// `never_contacted`
+    NeverContacted,
+    /// `active`
+    Active,
+    /// `paused`
+    Paused,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "runners")]
+runtime::string_enum!(
+    AllStatus { Online = "online", Offline = "offline", Stale = "stale", NeverContacted =
+    "never_contacted", Active = "active", Paused = "paused" }
+);
+/// Schema `#/paths/~1api~1v4~1audit_events/get/parameters/2/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "audit_events")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuditEventEntityType {
+    /// `User`
+    User,
+    /// `Group`
+    Group,
+    /// `Project`
+    Project,
+    /// `Gitlab::Audit::InstanceScope`
+    GitlabAuditInstanceScope,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "audit_events")]
+runtime::string_enum!(
+    AuditEventEntityType { User = "User", Group = "Group", Project = "Project",
+    GitlabAuditInstanceScope = "Gitlab::Audit::InstanceScope" }
+);
+/// Schema `#/paths/~1api~1v4~1admin~1security~1compliance_policy_settings/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "compliance_policy_settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCompliancePolicySettingsBody {
+    /// ID of the group designated to centrally manage security policies. Must be a top-level group. Set to `null` to clear the setting.
+    ///
+    /// Required but nullable: `None` is sent as `null`.
+    pub csp_namespace_id: Option<i64>,
+}
+#[cfg(feature = "compliance_policy_settings")]
+runtime::object!(
+    write UpdateCompliancePolicySettingsBody { nullable(csp_namespace_id) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1dependencies/get/parameters/1/schema/items`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "dependencies")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DependencyPackageManager {
+    /// `bundler`
+    Bundler,
+    /// `composer`
+    Composer,
+    /// `conan`
+    Conan,
+    /// `go`
+    Go,
+    /// `gradle`
+    Gradle,
+    /// `maven`
+    Maven,
+    /// `npm`
+    Npm,
+    /// `nuget`
+    Nuget,
+    /// `pip`
+    Pip,
+    /// `pipenv`
+    Pipenv,
+    /// `pnpm`
+    Pnpm,
+    /// `yarn`
+    Yarn,
+    /// `sbt`
+    Sbt,
+    /// `setuptools`
+    Setuptools,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "dependencies")]
+runtime::string_enum!(
+    DependencyPackageManager { Bundler = "bundler", Composer = "composer", Conan =
+    "conan", Go = "go", Gradle = "gradle", Maven = "maven", Npm = "npm", Nuget = "nuget",
+    Pip = "pip", Pipenv = "pipenv", Pnpm = "pnpm", Yarn = "yarn", Sbt = "sbt", Setuptools
+    = "setuptools" }
+);
+/// Schema `#/paths/~1api~1v4~1pipelines~1{id}~1dependency_list_exports/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePipelineDependencyListExportBody {
+    /// This must be set to `sbom`.
+    pub export_type: CreatePipelineDependencyListExportBodyExportType,
+    /// When set to `true`, sends an email notification to the user who requested the export when the export completes.
+    pub send_email: Option<bool>,
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::object!(
+    write CreatePipelineDependencyListExportBody { req(export_type), opt(send_email) }
+);
+#[cfg(feature = "dependency_list_export")]
+const _: () = {
+    impl CreatePipelineDependencyListExportBody {
+        /// A `CreatePipelineDependencyListExportBody` of its required fields, the others `None`: set them with struct update syntax, `CreatePipelineDependencyListExportBody { field: Some(…), ..CreatePipelineDependencyListExportBody::new(…) }`.
+        pub fn new(
+            export_type: impl Into<CreatePipelineDependencyListExportBodyExportType>,
+        ) -> Self {
+            Self {
+                export_type: export_type.into(),
+                send_email: None,
+            }
+        }
+    }
+};
+/// This must be set to `sbom`.
+///
+/// Schema `#/paths/~1api~1v4~1pipelines~1{id}~1dependency_list_exports/post/requestBody/content/application~1json/schema/properties/export_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "dependency_list_export")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreatePipelineDependencyListExportBodyExportType {
+    /// `sbom`
+    Sbom,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "dependency_list_export")]
+runtime::string_enum!(
+    CreatePipelineDependencyListExportBodyExportType { Sbom = "sbom" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1dora~1metrics/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "dora_metrics")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    /// `deployment_frequency`
+    DeploymentFrequency,
+    /// `lead_time_for_changes`
+    LeadTimeForChanges,
+    /// `time_to_restore_service`
+    TimeToRestoreService,
+    /// `change_failure_rate`
+    ChangeFailureRate,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "dora_metrics")]
+runtime::string_enum!(
+    Metric { DeploymentFrequency = "deployment_frequency", LeadTimeForChanges =
+    "lead_time_for_changes", TimeToRestoreService = "time_to_restore_service",
+    ChangeFailureRate = "change_failure_rate" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1dora~1metrics/get/parameters/4/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "dora_metrics")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricInterval {
+    /// `all`
+    All,
+    /// `monthly`
+    Monthly,
+    /// `daily`
+    Daily,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "dora_metrics")]
+runtime::string_enum!(
+    MetricInterval { All = "all", Monthly = "monthly", Daily = "daily" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1compliance_external_controls~1{external_control_id}~1status/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "external_controls")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetProjectExternalControlStatusBody {
+    /// Set to `pass` to mark the control as passed, or `fail` to fail it.
+    pub status: SetProjectExternalControlStatusBodyStatus,
+}
+#[cfg(feature = "external_controls")]
+runtime::object!(write SetProjectExternalControlStatusBody { req(status) });
+/// Set to `pass` to mark the control as passed, or `fail` to fail it.
+///
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1compliance_external_controls~1{external_control_id}~1status/patch/requestBody/content/application~1json/schema/properties/status`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "external_controls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SetProjectExternalControlStatusBodyStatus {
+    /// `pass`
+    Pass,
+    /// `fail`
+    Fail,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "external_controls")]
+runtime::string_enum!(
+    SetProjectExternalControlStatusBodyStatus { Pass = "pass", Fail = "fail" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1feature_flags~1{name}~1scopes/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "feature_flag_specs")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectFeatureFlagSpecBody {
+    /// The environment spec of the feature flag.
+    pub environment_scope: String,
+    /// Whether the spec is active.
+    pub active: bool,
+    /// The strategies of the feature flag spec.
+    pub strategies: Vec<FeatureFlagSpecStrategy>,
+}
+#[cfg(feature = "feature_flag_specs")]
+runtime::object!(
+    write CreateProjectFeatureFlagSpecBody { req(environment_scope), req(active),
+    req(strategies) }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1feature_flags~1{name}~1scopes~1{environment_scope}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "feature_flag_specs")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateProjectFeatureFlagSpecBody {
+    /// Whether the spec is active.
+    pub active: bool,
+    /// The strategies of the feature flag spec.
+    pub strategies: Vec<FeatureFlagSpecStrategy>,
+}
+#[cfg(feature = "feature_flag_specs")]
+runtime::object!(
+    write UpdateProjectFeatureFlagSpecBody { req(active), req(strategies) }
+);
+/// Schema `#/paths/~1api~1v4~1group_repository_storage_moves/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_repository_storage_moves")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleAllGroupRepositoryStorageMovesBody {
+    /// Name of the source storage shard.
+    pub source_storage_name: String,
+    /// Name of the destination storage shard. The storage is selected based on storage weights if not provided.
+    pub destination_storage_name: Option<String>,
+}
+#[cfg(feature = "group_repository_storage_moves")]
+runtime::object!(
+    write ScheduleAllGroupRepositoryStorageMovesBody { req(source_storage_name),
+    opt(destination_storage_name) }
+);
+#[cfg(feature = "group_repository_storage_moves")]
+const _: () = {
+    impl ScheduleAllGroupRepositoryStorageMovesBody {
+        /// A `ScheduleAllGroupRepositoryStorageMovesBody` of its required fields, the others `None`: set them with struct update syntax, `ScheduleAllGroupRepositoryStorageMovesBody { field: Some(…), ..ScheduleAllGroupRepositoryStorageMovesBody::new(…) }`.
+        pub fn new(source_storage_name: impl Into<String>) -> Self {
+            Self {
+                source_storage_name: source_storage_name.into(),
+                destination_storage_name: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1groups~1{group_id}~1repository_storage_moves/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "group_repository_storage_moves")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScheduleRepositoryStorageMoveForGroupBody {
+    /// Name of the destination storage shard. The storage is selected based on storage weights if not provided.
+    pub destination_storage_name: Option<String>,
+}
+#[cfg(feature = "group_repository_storage_moves")]
+runtime::object!(
+    write ScheduleRepositoryStorageMoveForGroupBody { opt(destination_storage_name) }
+);
+/// Schema `#/paths/~1api~1v4~1project_aliases/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "project_aliases")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProjectAliasBody {
+    /// The name of the alias. Must be unique.
+    pub name: String,
+    /// The ID or path of the project.
+    pub project_id: String,
+}
+#[cfg(feature = "project_aliases")]
+runtime::object!(write CreateProjectAliasBody { req(name), req(project_id) });
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1vulnerability_findings/get/parameters/1/schema/items`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "vulnerability_findings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VulnerabilityFindingReportType {
+    /// `sast`
+    Sast,
+    /// `dast`
+    Dast,
+    /// `dependency_scanning`
+    DependencyScanning,
+    /// `container_scanning`
+    ContainerScanning,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "vulnerability_findings")]
+runtime::string_enum!(
+    VulnerabilityFindingReportType { Sast = "sast", Dast = "dast", DependencyScanning =
+    "dependency_scanning", ContainerScanning = "container_scanning" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1vulnerability_findings/get/parameters/2/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "vulnerability_findings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VulnerabilityFindingScope {
+    /// `all`
+    All,
+    /// `dismissed`
+    Dismissed,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "vulnerability_findings")]
+runtime::string_enum!(
+    VulnerabilityFindingScope { All = "all", Dismissed = "dismissed" }
+);
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1vulnerability_findings/get/parameters/3/schema/items`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "vulnerability_findings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VulnerabilityFindingSeverity {
+    /// `info`
+    Info,
+    /// `unknown`
+    Unknown,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `critical`
+    Critical,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "vulnerability_findings")]
+runtime::string_enum!(
+    VulnerabilityFindingSeverity { Info = "info", Unknown = "unknown", Low = "low",
+    Medium = "medium", High = "high", Critical = "critical" }
+);
+/// Schema `#/paths/~1api~1v4~1admin~1data_management~1{model_name}/get/parameters/0/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "data_management")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ModelName {
+    /// `ci_job_artifact`
+    CiJobArtifact,
+    /// `ci_pipeline_artifact`
+    CiPipelineArtifact,
+    /// `ci_secure_file`
+    CiSecureFile,
+    /// `container_repository`
+    ContainerRepository,
+    /// `dependency_proxy_blob`
+    DependencyProxyBlob,
+    /// `dependency_proxy_manifest`
+    DependencyProxyManifest,
+    /// `design_management_repository`
+    DesignManagementRepository,
+    /// `group_wiki_repository`
+    GroupWikiRepository,
+    /// `lfs_object`
+    LfsObject,
+    /// `merge_request_diff`
+    MergeRequestDiff,
+    /// `packages_package_file`
+    PackagesPackageFile,
+    /// `pages_deployment`
+    PagesDeployment,
+    /// `project`
+    Project,
+    /// `projects_wiki_repository`
+    ProjectsWikiRepository,
+    /// `snippet_repository`
+    SnippetRepository,
+    /// `terraform_state_version`
+    TerraformStateVersion,
+    /// `upload`
+    Upload,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "data_management")]
+runtime::string_enum!(
+    ModelName { CiJobArtifact = "ci_job_artifact", CiPipelineArtifact =
+    "ci_pipeline_artifact", CiSecureFile = "ci_secure_file", ContainerRepository =
+    "container_repository", DependencyProxyBlob = "dependency_proxy_blob",
+    DependencyProxyManifest = "dependency_proxy_manifest", DesignManagementRepository =
+    "design_management_repository", GroupWikiRepository = "group_wiki_repository",
+    LfsObject = "lfs_object", MergeRequestDiff = "merge_request_diff",
+    PackagesPackageFile = "packages_package_file", PagesDeployment = "pages_deployment",
+    Project = "project", ProjectsWikiRepository = "projects_wiki_repository",
+    SnippetRepository = "snippet_repository", TerraformStateVersion =
+    "terraform_state_version", Upload = "upload" }
+);
+/// Schema `#/paths/~1api~1v4~1admin~1data_management~1{model_name}/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "data_management")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataManagementChecksumState {
+    /// `pending`
+    Pending,
+    /// `started`
+    Started,
+    /// `succeeded`
+    Succeeded,
+    /// `failed`
+    Failed,
+    /// `disabled`
+    Disabled,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "data_management")]
+runtime::string_enum!(
+    DataManagementChecksumState { Pending = "pending", Started = "started", Succeeded =
+    "succeeded", Failed = "failed", Disabled = "disabled" }
+);
+/// Schema `#/paths/~1api~1v4~1admin~1token/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "admin_token")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetAdminTokenInformationBody {
+    /// Existing token to identify. `Personal`, `project` or `group access` tokens must begin with `glpat` or the current custom prefix.
+    pub token: String,
+}
+#[cfg(feature = "admin_token")]
+runtime::object!(write GetAdminTokenInformationBody { req(token) });
+/// Schema `#/paths/~1api~1v4~1geo_nodes/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "geo_nodes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGeoNodeBody {
+    /// Specifying whether this node should be primary. Defaults to false.
+    pub primary: Option<bool>,
+    /// Flag indicating if the Geo node is enabled. Defaults to true.
+    pub enabled: Option<bool>,
+    /// The unique identifier for the Geo node. Must match `geo_node_name` if it is set in `gitlab.rb`, otherwise it must match `external_url`.
+    pub name: String,
+    /// The user-facing URL for the Geo node.
+    pub url: String,
+    /// The URL defined on the primary node that secondary nodes should use to contact it. Returns `url` if not set.
+    pub internal_url: Option<String>,
+    /// Control the maximum concurrency of LFS/attachment backfill for this secondary node. Defaults to 10.
+    pub files_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository backfill for this secondary node. Defaults to 25.
+    pub repos_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository verification for this node. Defaults to 100.
+    pub verification_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of container repository sync for this node. Defaults to 10.
+    pub container_repositories_max_capacity: Option<i64>,
+    /// Flag indicating if the secondary Geo node should replicate blobs in Object Storage. Defaults to false.
+    pub sync_object_storage: Option<bool>,
+    /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
+    pub selective_sync_type: Option<CreateGeoNodeBodySelectiveSyncType>,
+    /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
+    pub selective_sync_shards: Option<Vec<String>>,
+    /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
+    pub selective_sync_namespace_ids: Option<Vec<i64>>,
+    /// The interval (in days) in which the repository verification is valid. Once expired, it is reverified. This has no effect when set on a secondary node.
+    pub minimum_reverification_interval: Option<i64>,
+}
+#[cfg(feature = "geo_nodes")]
+runtime::object!(
+    write CreateGeoNodeBody { opt(primary), opt(enabled), req(name), req(url),
+    opt(internal_url), opt(files_max_capacity), opt(repos_max_capacity),
+    opt(verification_max_capacity), opt(container_repositories_max_capacity),
+    opt(sync_object_storage), opt(selective_sync_type), opt(selective_sync_shards),
+    opt(selective_sync_namespace_ids), opt(minimum_reverification_interval) }
+);
+#[cfg(feature = "geo_nodes")]
+const _: () = {
+    impl CreateGeoNodeBody {
+        /// A `CreateGeoNodeBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGeoNodeBody { field: Some(…), ..CreateGeoNodeBody::new(…) }`.
+        pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+            Self {
+                primary: None,
+                enabled: None,
+                name: name.into(),
+                url: url.into(),
+                internal_url: None,
+                files_max_capacity: None,
+                repos_max_capacity: None,
+                verification_max_capacity: None,
+                container_repositories_max_capacity: None,
+                sync_object_storage: None,
+                selective_sync_type: None,
+                selective_sync_shards: None,
+                selective_sync_namespace_ids: None,
+                minimum_reverification_interval: None,
+            }
+        }
+    }
+};
+/// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
+///
+/// Schema `#/paths/~1api~1v4~1geo_nodes/post/requestBody/content/application~1json/schema/properties/selective_sync_type`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(any(feature = "geo_nodes", feature = "geo_sites"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateGeoNodeBodySelectiveSyncType {
+    /// `namespaces`
+    Namespaces,
+    /// `shards`
+    Shards,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(any(feature = "geo_nodes", feature = "geo_sites"))]
+runtime::string_enum!(
+    CreateGeoNodeBodySelectiveSyncType { Namespaces = "namespaces", Shards = "shards" }
+);
+/// Schema `#/paths/~1api~1v4~1geo_nodes~1{id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "geo_nodes")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGeoNodeBody {
+    /// Flag indicating if the Geo node is enabled.
+    pub enabled: Option<bool>,
+    /// The unique identifier for the Geo node. Must match `geo_node_name` if it is set in `gitlab.rb`, otherwise it must match `external_url`.
+    pub name: Option<String>,
+    /// The user-facing URL for the Geo node.
+    pub url: Option<String>,
+    /// The URL defined on the primary node that secondary nodes should use to contact it. Returns `url` if not set.
+    pub internal_url: Option<String>,
+    /// Control the maximum concurrency of LFS/attachment backfill for this secondary node.
+    pub files_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository backfill for this secondary node.
+    pub repos_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository verification for this node.
+    pub verification_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of container repository sync for this node.
+    pub container_repositories_max_capacity: Option<i64>,
+    /// Flag indicating if the secondary Geo node should replicate blobs in Object Storage.
+    pub sync_object_storage: Option<bool>,
+    /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
+    pub selective_sync_type: Option<CreateGeoNodeBodySelectiveSyncType>,
+    /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
+    pub selective_sync_shards: Option<Vec<String>>,
+    /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
+    pub selective_sync_namespace_ids: Option<Vec<i64>>,
+    /// The interval (in days) in which the repository verification is valid. Once expired, it is reverified. This has no effect when set on a secondary node.
+    pub minimum_reverification_interval: Option<i64>,
+}
+#[cfg(feature = "geo_nodes")]
+runtime::object!(
+    write UpdateGeoNodeBody { opt(enabled), opt(name), opt(url), opt(internal_url),
+    opt(files_max_capacity), opt(repos_max_capacity), opt(verification_max_capacity),
+    opt(container_repositories_max_capacity), opt(sync_object_storage),
+    opt(selective_sync_type), opt(selective_sync_shards),
+    opt(selective_sync_namespace_ids), opt(minimum_reverification_interval) }
+);
+/// Schema `#/paths/~1api~1v4~1geo_sites/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "geo_sites")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGeoSiteBody {
+    /// Specifying whether this site should be primary. Defaults to false.
+    pub primary: Option<bool>,
+    /// Flag indicating if the Geo site is enabled. Defaults to true.
+    pub enabled: Option<bool>,
+    /// The unique identifier for the Geo site. Must match `geo_node_name` if it is set in `gitlab.rb`, otherwise it must match `external_url`.
+    pub name: String,
+    /// The user-facing URL for the Geo site.
+    pub url: String,
+    /// The URL defined on the primary site that secondary sites should use to contact it. Returns `url` if not set.
+    pub internal_url: Option<String>,
+    /// Control the maximum concurrency of LFS/attachment backfill for this secondary site. Defaults to 10.
+    pub files_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository backfill for this secondary site. Defaults to 25.
+    pub repos_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository verification for this site. Defaults to 100.
+    pub verification_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of container repository sync for this site. Defaults to 10.
+    pub container_repositories_max_capacity: Option<i64>,
+    /// Flag indicating if the secondary Geo site should replicate blobs in Object Storage. Defaults to false.
+    pub sync_object_storage: Option<bool>,
+    /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
+    pub selective_sync_type: Option<CreateGeoNodeBodySelectiveSyncType>,
+    /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
+    pub selective_sync_shards: Option<Vec<String>>,
+    /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
+    pub selective_sync_namespace_ids: Option<Vec<i64>>,
+    /// The interval (in days) in which the repository verification is valid. Once expired, it is reverified. This has no effect when set on a secondary site.
+    pub minimum_reverification_interval: Option<i64>,
+}
+#[cfg(feature = "geo_sites")]
+runtime::object!(
+    write CreateGeoSiteBody { opt(primary), opt(enabled), req(name), req(url),
+    opt(internal_url), opt(files_max_capacity), opt(repos_max_capacity),
+    opt(verification_max_capacity), opt(container_repositories_max_capacity),
+    opt(sync_object_storage), opt(selective_sync_type), opt(selective_sync_shards),
+    opt(selective_sync_namespace_ids), opt(minimum_reverification_interval) }
+);
+#[cfg(feature = "geo_sites")]
+const _: () = {
+    impl CreateGeoSiteBody {
+        /// A `CreateGeoSiteBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGeoSiteBody { field: Some(…), ..CreateGeoSiteBody::new(…) }`.
+        pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+            Self {
+                primary: None,
+                enabled: None,
+                name: name.into(),
+                url: url.into(),
+                internal_url: None,
+                files_max_capacity: None,
+                repos_max_capacity: None,
+                verification_max_capacity: None,
+                container_repositories_max_capacity: None,
+                sync_object_storage: None,
+                selective_sync_type: None,
+                selective_sync_shards: None,
+                selective_sync_namespace_ids: None,
+                minimum_reverification_interval: None,
+            }
+        }
+    }
+};
+/// Schema `#/paths/~1api~1v4~1geo_sites~1{id}/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "geo_sites")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGeoSiteBody {
+    /// Flag indicating if the Geo site is enabled.
+    pub enabled: Option<bool>,
+    /// The unique identifier for the Geo site. Must match `geo_node_name` if it is set in `gitlab.rb`, otherwise it must match `external_url`.
+    pub name: Option<String>,
+    /// The user-facing URL for the Geo site.
+    pub url: Option<String>,
+    /// The URL defined on the primary site that secondary sites should use to contact it. Returns `url` if not set.
+    pub internal_url: Option<String>,
+    /// Control the maximum concurrency of LFS/attachment backfill for this secondary site.
+    pub files_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository backfill for this secondary site.
+    pub repos_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of repository verification for this site.
+    pub verification_max_capacity: Option<i64>,
+    /// Control the maximum concurrency of container repository sync for this site.
+    pub container_repositories_max_capacity: Option<i64>,
+    /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
+    pub selective_sync_type: Option<CreateGeoNodeBodySelectiveSyncType>,
+    /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
+    pub selective_sync_shards: Option<Vec<String>>,
+    /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
+    pub selective_sync_namespace_ids: Option<Vec<i64>>,
+    /// The interval (in days) in which the repository verification is valid. Once expired, it is reverified. This has no effect when set on a secondary site.
+    pub minimum_reverification_interval: Option<i64>,
+}
+#[cfg(feature = "geo_sites")]
+runtime::object!(
+    write UpdateGeoSiteBody { opt(enabled), opt(name), opt(url), opt(internal_url),
+    opt(files_max_capacity), opt(repos_max_capacity), opt(verification_max_capacity),
+    opt(container_repositories_max_capacity), opt(selective_sync_type),
+    opt(selective_sync_shards), opt(selective_sync_namespace_ids),
+    opt(minimum_reverification_interval) }
+);
+/// Schema `#/paths/~1api~1v4~1license/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "license")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddLicenseBody {
+    /// The license string
+    pub license: String,
+}
+#[cfg(feature = "license")]
+runtime::object!(write AddLicenseBody { req(license) });
+/// Schema `#/paths/~1api~1v4~1application~1settings/put/requestBody/content/application~1json/schema`.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateApplicationSettingsBody {
+    /// Require administrators to enable Admin Mode by re-authenticating for administrative tasks.
+    pub admin_mode: Option<bool>,
+    /// Deprecated: Use `abuse_notification_email` instead. If set, abuse reports are sent to this address. Abuse reports are always available in the **Admin** area.
+    pub admin_notification_email: Option<String>,
+    /// If set, abuse reports are sent to this address. Abuse reports are always available in the **Admin** area.
+    pub abuse_notification_email: Option<String>,
+    /// Enable sending notification if sign in from unknown IP address happens.
+    pub notify_on_unknown_sign_in: Option<bool>,
+    /// Where to redirect users after logout.
+    pub after_sign_out_path: Option<String>,
+    /// Enable restriction for sign-up by email.
+    pub email_restrictions_enabled: Option<bool>,
+    /// Regular expression that is checked against the email used during registration. Required by `email_restrictions_enabled`.
+    pub email_restrictions: Option<String>,
+    /// Text shown to the user after signing up.
+    pub after_sign_up_text: Option<String>,
+    /// API key for Akismet spam protection. Required by `akismet_enabled`.
+    pub akismet_api_key: Option<String>,
+    /// (If enabled, requires: `akismet_api_key`) Enable or disable Akismet spam protection.
+    pub akismet_enabled: Option<bool>,
+    /// When `false`, only integrations in `allowed_integrations` are allowed on the instance. Premium and Ultimate only.
+    pub allow_all_integrations: Option<bool>,
+    /// When `allow_all_integrations` is `false`, only integrations in this list are allowed on the instance. Premium and Ultimate only.
+    pub allowed_integrations: Option<Vec<String>>,
+    /// Set to `true` to allow users to delete their accounts. Premium and Ultimate only.
+    pub allow_account_deletion: Option<bool>,
+    /// Set to `true` to allow group owners to manage LDAP. Premium and Ultimate only.
+    pub allow_group_owners_to_manage_ldap: Option<bool>,
+    /// (Deprecated: Use `allow_local_requests_from_web_hooks_and_services` instead) Allow requests to the local network from webhooks and integrations.
+    pub allow_local_requests_from_hooks_and_services: Option<bool>,
+    /// Allow requests to the local network from system hooks.
+    pub allow_local_requests_from_system_hooks: Option<bool>,
+    /// Allow requests to the local network from webhooks and integrations.
+    pub allow_local_requests_from_web_hooks_and_services: Option<bool>,
+    /// Indicates whether users assigned up to the Guest role can create groups and personal projects. Defaults to `true`.
+    pub allow_project_creation_for_guest_and_below: Option<bool>,
+    /// Allow using a registration token to create a runner. Defaults to `true`.
+    pub allow_runner_registration_token: Option<bool>,
+    /// Set the duration for which the jobs are considered as old and expired. After that time passes, the jobs are archived and no longer able to be retried. Make it empty to never expire jobs. It has to be no less than 1 day, for example: `15 days`, `1 month`, `2 years`.
+    pub archive_builds_in_human_readable: Option<String>,
+    /// (If enabled, requires: `asset_proxy_url`) Enable proxying of assets. GitLab restart is required to apply changes.
+    pub asset_proxy_enabled: Option<bool>,
+    /// Shared secret with the asset proxy server. GitLab restart is required to apply changes.
+    pub asset_proxy_secret_key: Option<String>,
+    /// URL of the asset proxy server. GitLab restart is required to apply changes.
+    pub asset_proxy_url: Option<String>,
+    /// (Deprecated: Use `asset_proxy_allowlist` instead) Assets that match these domains are **not** proxied. Wildcards allowed. Your GitLab installation URL is automatically allowlisted. GitLab restart is required to apply changes.
+    pub asset_proxy_whitelist: Option<Vec<String>>,
+    /// Assets that match these domains are **not** proxied. Wildcards allowed. Your GitLab installation URL is automatically allowlisted. GitLab restart is required to apply changes.
+    pub asset_proxy_allowlist: Option<Vec<String>>,
+    /// By default, we write to the `authorized_keys` file to support Git over SSH without additional configuration. GitLab can be optimized to authenticate SSH keys via the database file. Only disable this if you have configured your OpenSSH server to use the AuthorizedKeysCommand.
+    pub authorized_keys_enabled: Option<bool>,
+    /// Specify a domain to use by default for every project's Auto Review Apps and Auto Deploy stages.
+    pub auto_devops_domain: Option<String>,
+    /// Enable Auto DevOps for projects by default. It automatically builds, tests, and deploys applications based on a predefined CI/CD configuration.
+    pub auto_devops_enabled: Option<bool>,
+    /// Enabling this permits automatic allocation of purchased storage in a namespace. Relevant only to EE distributions.
+    pub automatic_purchased_storage_allocation: Option<bool>,
+    /// Enable migrating GitLab groups by direct transfer. Introduced in GitLab 15.8. Setting also available in the **Admin** area.
+    pub bulk_import_enabled: Option<bool>,
+    /// Maximum download file size when importing from source GitLab instances by direct transfer. Introduced in GitLab 16.3.
+    pub bulk_import_max_download_file_size: Option<i64>,
+    /// Indicates whether users can create top-level groups. Introduced in GitLab 15.5. Defaults to `true`.
+    pub can_create_group: Option<bool>,
+    /// Enabling this makes only licensed EE features available to projects if the project namespace's plan includes the feature or if the project is public. Premium and Ultimate only.
+    pub check_namespace_plan: Option<bool>,
+    /// The maximum amount of memory, in bytes, that can be allocated for the pipeline configuration, with all included YAML configuration files.
+    pub ci_max_total_yaml_size_bytes: Option<i64>,
+    /// The maximum number of includes per pipeline. Default is `150`.
+    pub ci_max_includes: Option<i64>,
+    /// Maximum number of simultaneous import jobs for the GitHub importer. Default is 1000. Introduced in GitLab 16.11.
+    pub concurrent_github_import_jobs_limit: Option<i64>,
+    /// Maximum number of simultaneous import jobs for the Bitbucket Cloud importer. Default is 100. Introduced in GitLab 16.11.
+    pub concurrent_bitbucket_import_jobs_limit: Option<i64>,
+    /// Maximum number of simultaneous import jobs for the Bitbucket Server importer. Default is 100. Introduced in GitLab 16.11.
+    pub concurrent_bitbucket_server_import_jobs_limit: Option<i64>,
+    /// Custom hostname (for private commit emails).
+    pub commit_email_hostname: Option<String>,
+    /// Enable cleanup policies for all projects.
+    pub container_expiration_policies_enable_historic_entries: Option<bool>,
+    /// The maximum number of tags that can be deleted in a single execution of cleanup policies.
+    pub container_registry_cleanup_tags_service_max_list_size: Option<i64>,
+    /// The maximum time, in seconds, that the cleanup process can take to delete a batch of tags for cleanup policies.
+    pub container_registry_delete_tags_service_timeout: Option<i64>,
+    /// Caching during the execution of cleanup policies.
+    pub container_registry_expiration_policies_caching: Option<bool>,
+    /// Number of workers for cleanup policies.
+    pub container_registry_expiration_policies_worker_capacity: Option<i64>,
+    /// Container registry token duration in minutes.
+    pub container_registry_token_expire_delay: Option<i64>,
+    /// Number of workers assigned to the packages cleanup policies.
+    pub package_registry_cleanup_policies_worker_capacity: Option<i64>,
+    /// Disable user profile name changes.
+    pub updating_name_disabled_for_users: Option<bool>,
+    /// Enable automatic deactivation of dormant users.
+    pub deactivate_dormant_users: Option<bool>,
+    /// Length of time (in days) after which a user is considered dormant. Introduced in GitLab 15.3.
+    pub deactivate_dormant_users_period: Option<i64>,
+    /// Default timeout for decompressing archived files, in seconds. Set to 0 to disable timeouts. Introduced in GitLab 16.4.
+    pub decompress_archive_file_timeout: Option<i64>,
+    /// Set the default expiration time for each job's artifacts.
+    pub default_artifacts_expire_in: Option<String>,
+    /// Instance-level custom initial branch name.
+    pub default_branch_name: Option<String>,
+    /// Deprecated in GitLab 17.0. Use `default_branch_protection_defaults` instead.
+    pub default_branch_protection: Option<i64>,
+    /// Introduced in GitLab 17.0. For available options, see Options for `default_branch_protection_defaults` (groups.md).
+    pub default_branch_protection_defaults: Option<
+        ApplicationSettingBranchProtectionDefaults,
+    >,
+    /// Default CI/CD configuration file and path for new projects (`.gitlab-ci.yml` if not set).
+    pub default_ci_config_path: Option<String>,
+    /// What visibility level new groups receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
+    pub default_group_visibility: Option<ApplicationSettingDefaultGroupVisibility>,
+    /// Default preferred language for users who are not logged in.
+    pub default_preferred_language: Option<String>,
+    /// Default project creation protection. Can take: `0` (No one), `1` (Maintainers), `2` (Developers + Maintainers), `3` (Administrators) or `4` (Owners).
+    pub default_project_creation: Option<i64>,
+    /// What visibility level new projects receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
+    pub default_project_visibility: Option<ApplicationSettingDefaultProjectVisibility>,
+    /// Project limit per user. Default is `100000`.
+    pub default_projects_limit: Option<i64>,
+    /// What visibility level new snippets receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`.
+    pub default_snippet_visibility: Option<ApplicationSettingDefaultSnippetVisibility>,
+    /// Default syntax highlighting theme for users who are new or not signed in.
+    pub default_syntax_highlighting_theme: Option<i64>,
+    /// Enable default project deletion protection so only administrators can delete projects. Default is `false`. GitLab Self-Managed, Premium and Ultimate only.
+    pub default_project_deletion_protection: Option<bool>,
+    /// Specifies whether users who have not confirmed their email should be deleted. Default is `false`. When set to `true`, unconfirmed users are deleted after `unconfirmed_users_delete_after_days` days. Introduced in GitLab 16.1. GitLab Self-Managed, Premium and Ultimate only.
+    pub delete_unconfirmed_users: Option<bool>,
+    /// Number of days to wait before deleting a project or group that is marked for deletion. Value must be between `1` and `90`. Defaults to `7`. GitLab Self-Managed, Premium and Ultimate only.
+    pub deletion_adjourned_period: Option<i64>,
+    /// (If enabled, requires `diagramsnet_url`) Enable Diagrams.net integration. Default is `true`.
+    pub diagramsnet_enabled: Option<bool>,
+    /// The Diagrams.net instance URL for integration. Required by `diagramsnet_enabled`.
+    pub diagramsnet_url: Option<String>,
+    /// Maximum diff patch size, in bytes.
+    pub diff_max_patch_bytes: Option<i64>,
+    /// Maximum files in a diff.
+    pub diff_max_files: Option<i64>,
+    /// Maximum lines in a diff.
+    pub diff_max_lines: Option<i64>,
+    /// Stops administrators from connecting their GitLab accounts to non-trusted OAuth 2.0 applications that have the `api`, `read_api`, `read_repository`, `write_repository`, `read_registry`, `write_registry`, or `sudo` scopes. Introduced in GitLab 15.6.
+    pub disable_admin_oauth_scopes: Option<bool>,
+    /// Disable display of RSS/Atom and calendar feed tokens.
+    pub disable_feed_token: Option<bool>,
+    /// Disable personal access tokens. Introduced in GitLab 15.7. GitLab Self-Managed, Premium and Ultimate only. There is no method available to enable a personal access token that's been disabled through the API. This is a known issue.
+    pub disable_personal_access_tokens: Option<bool>,
+    /// Disabled OAuth sign-in sources.
+    pub disabled_oauth_sign_in_sources: Option<Vec<String>>,
+    /// Enforce DNS-rebinding attack protection.
+    pub dns_rebinding_protection_enabled: Option<bool>,
+    /// (If enabled, requires: `domain_denylist`) Allows blocking sign-ups from emails from specific domains.
+    pub domain_denylist_enabled: Option<bool>,
+    /// Users with email addresses that match these domains **cannot** sign up. Wildcards allowed. Enter multiple entries on separate lines. For example: `domain.com`, `*.domain.com`.
+    pub domain_denylist: Option<Vec<String>>,
+    /// Force people to use only corporate emails for sign-up. Default is `null`, meaning there is no restriction.
+    pub domain_allowlist: Option<Vec<String>>,
+    /// Maximum downstream pipeline trigger rate. Default: `0` (no restriction). Introduced in GitLab 16.10.
+    pub downstream_pipeline_trigger_limit_per_project_user_sha: Option<i64>,
+    /// The minimum allowed bit length of an uploaded DSA key. Default is `0` (no restriction). `-1` disables DSA keys.
+    pub dsa_key_restriction: Option<i64>,
+    /// The minimum allowed curve size (in bits) of an uploaded ECDSA key. Default is `0` (no restriction). `-1` disables ECDSA keys.
+    pub ecdsa_key_restriction: Option<i64>,
+    /// The minimum allowed curve size (in bits) of an uploaded ECDSA_SK key. Default is `0` (no restriction). `-1` disables ECDSA_SK keys.
+    pub ecdsa_sk_key_restriction: Option<i64>,
+    /// The minimum allowed curve size (in bits) of an uploaded ED25519 key. Default is `0` (no restriction). `-1` disables ED25519 keys.
+    pub ed25519_key_restriction: Option<i64>,
+    /// The minimum allowed curve size (in bits) of an uploaded ED25519_SK key. Default is `0` (no restriction). `-1` disables ED25519_SK keys.
+    pub ed25519_sk_key_restriction: Option<i64>,
+    /// AWS IAM access key ID.
+    pub eks_access_key_id: Option<String>,
+    /// Amazon account ID.
+    pub eks_account_id: Option<String>,
+    /// Enable integration with Amazon EKS.
+    pub eks_integration_enabled: Option<bool>,
+    /// AWS IAM secret access key.
+    pub eks_secret_access_key: Option<String>,
+    /// AWS IAM access key. Premium and Ultimate only.
+    pub elasticsearch_aws_access_key: Option<String>,
+    /// The AWS region the Elasticsearch domain is configured. Premium and Ultimate only.
+    pub elasticsearch_aws_region: Option<String>,
+    /// AWS IAM secret access key. Premium and Ultimate only.
+    pub elasticsearch_aws_secret_access_key: Option<String>,
+    /// Enable the use of AWS hosted Elasticsearch. Premium and Ultimate only.
+    pub elasticsearch_aws: Option<bool>,
+    /// Maximum size of text fields to index by Elasticsearch. 0 value means no limit. This does not apply to repository and wiki indexing. Premium and Ultimate only.
+    pub elasticsearch_indexed_field_length_limit: Option<i64>,
+    /// Maximum size of repository and wiki files that are indexed by Elasticsearch. Premium and Ultimate only.
+    pub elasticsearch_indexed_file_size_limit_kb: Option<i64>,
+    /// Enable Elasticsearch indexing. Premium and Ultimate only.
+    pub elasticsearch_indexing: Option<bool>,
+    /// Enable automatic requeuing of indexing workers. This improves non-code indexing throughput by enqueuing Sidekiq jobs until all documents are processed. Premium and Ultimate only.
+    pub elasticsearch_requeue_workers: Option<bool>,
+    /// Limit Elasticsearch to index certain namespaces and projects. Premium and Ultimate only.
+    pub elasticsearch_limit_indexing: Option<bool>,
+    /// Maximum concurrency of Elasticsearch bulk requests per indexing operation. This only applies to repository indexing operations. Premium and Ultimate only.
+    pub elasticsearch_max_bulk_concurrency: Option<i64>,
+    /// Maximum concurrency of Elasticsearch code indexing background jobs. This only applies to repository indexing operations. Premium and Ultimate only.
+    pub elasticsearch_max_code_indexing_concurrency: Option<i64>,
+    /// Number of indexing worker shards. This improves non-code indexing throughput by enqueuing more parallel Sidekiq jobs. Default is `2`. Premium and Ultimate only.
+    pub elasticsearch_worker_number_of_shards: Option<i64>,
+    /// Maximum size of Elasticsearch bulk indexing requests in MB. This only applies to repository indexing operations. Premium and Ultimate only.
+    pub elasticsearch_max_bulk_size_mb: Option<i64>,
+    /// The namespaces to index via Elasticsearch if `elasticsearch_limit_indexing` is enabled. Premium and Ultimate only.
+    pub elasticsearch_namespace_ids: Option<Vec<i64>>,
+    /// The projects to index via Elasticsearch if `elasticsearch_limit_indexing` is enabled. Premium and Ultimate only.
+    pub elasticsearch_project_ids: Option<Vec<i64>>,
+    /// Enable Elasticsearch search. Premium and Ultimate only.
+    pub elasticsearch_search: Option<bool>,
+    /// The URL to use for connecting to Elasticsearch. Use a comma-separated list to support cluster (for example, `http://localhost:9200, http://localhost:9201"`). Premium and Ultimate only.
+    pub elasticsearch_url: Option<String>,
+    /// The `username` of your Elasticsearch instance. Premium and Ultimate only.
+    pub elasticsearch_username: Option<String>,
+    /// The password of your Elasticsearch instance. Premium and Ultimate only.
+    pub elasticsearch_password: Option<String>,
+    /// Maximum number of possible retries for Elasticsearch search requests. Premium and Ultimate only.
+    pub elasticsearch_retry_on_failure: Option<i64>,
+    /// Additional text added to the bottom of every email for legal/auditing/compliance reasons. Premium and Ultimate only.
+    pub email_additional_text: Option<String>,
+    /// Some email servers do not support overriding the email sender name. Enable this option to include the name of the author of the issue, merge request or comment in the email body instead.
+    pub email_author_in_body: Option<bool>,
+    /// Specifies whether users must confirm their email before sign in. Possible values are `off`, `soft`, and `hard`.
+    pub email_confirmation_setting: Option<
+        UpdateApplicationSettingsBodyEmailConfirmationSetting,
+    >,
+    /// Set a custom Git clone URL for HTTP(S).
+    pub custom_http_clone_url_root: Option<String>,
+    /// Enabled protocols for Git access. Allowed values are: `ssh`, `http`, and `all` to allow both protocols. `all` value introduced in GitLab 16.9.
+    pub enabled_git_access_protocol: Option<
+        UpdateApplicationSettingsBodyEnabledGitAccessProtocol,
+    >,
+    /// Enabling this permits enforcement of namespace storage limits.
+    pub enforce_namespace_storage_limit: Option<bool>,
+    /// (If enabled, requires: `terms`) Enforce application ToS to all users.
+    pub enforce_terms: Option<bool>,
+    /// (If enabled, requires: `external_auth_client_key`) The certificate to use to authenticate with the external authorization service.
+    pub external_auth_client_cert: Option<String>,
+    /// Passphrase to use for the private key when authenticating with the external service this is encrypted when stored.
+    pub external_auth_client_key_pass: Option<String>,
+    /// Private key for the certificate when authentication is required for the external authorization service, this is encrypted when stored. Required by `external_auth_client_cert`.
+    pub external_auth_client_key: Option<String>,
+    /// The default classification label to use when requesting authorization and no classification label has been specified on the project. Required by `external_authorization_service_enabled`.
+    pub external_authorization_service_default_label: Option<String>,
+    /// (If enabled, requires: `external_authorization_service_default_label`, `external_authorization_service_timeout` and `external_authorization_service_url`) Enable using an external authorization service for accessing projects.
+    pub external_authorization_service_enabled: Option<bool>,
+    /// The timeout after which an authorization request is aborted, in seconds. When a request times out, access is denied to the user. (min: 0.001, max: 10, step: 0.001). Required by `external_authorization_service_enabled`.
+    pub external_authorization_service_timeout: Option<f64>,
+    /// URL to which authorization requests are directed. Required by `external_authorization_service_enabled`.
+    pub external_authorization_service_url: Option<String>,
+    /// URL to use for pipeline validation requests.
+    pub external_pipeline_validation_service_url: Option<String>,
+    /// Optional. Token to include as the `X-Gitlab-Token` header in requests to the URL in `external_pipeline_validation_service_url`.
+    pub external_pipeline_validation_service_token: Option<String>,
+    /// How long to wait for a response from the pipeline validation service. Assumes `OK` if it times out.
+    pub external_pipeline_validation_service_timeout: Option<i64>,
+    /// URL to an external storage for repository static objects.
+    pub static_objects_external_storage_url: Option<String>,
+    /// Authentication token for the external storage linked in `static_objects_external_storage_url`. Required by `static_objects_external_storage_url`.
+    pub static_objects_external_storage_auth_token: Option<String>,
+    /// Time period in minutes after which the user is unlocked when maximum number of failed sign-in attempts reached.
+    pub failed_login_attempts_unlock_period_in_minutes: Option<i64>,
+    /// The ID of a project to load custom file templates from. Premium and Ultimate only.
+    pub file_template_project_id: Option<i64>,
+    /// Start day of the week for calendar views and date pickers. Valid values are `0` (default) for Sunday, `1` for Monday, and `6` for Saturday.
+    pub first_day_of_week: Option<i64>,
+    /// Comma-separated list of IP addresses and CIDRs always allowed for inbound traffic. For example, `1.1.1.1, 2.2.2.0/24`.
+    pub globally_allowed_ips: Option<String>,
+    /// Comma-separated list of IPs and CIDRs of allowed secondary nodes. For example, `1.1.1.1, 2.2.2.0/24`. GitLab Self-Managed, Premium and Ultimate only.
+    pub geo_node_allowed_ips: Option<String>,
+    /// The amount of seconds after which a request to get a secondary node status times out. GitLab Self-Managed, Premium and Ultimate only.
+    pub geo_status_timeout: Option<i64>,
+    /// Maximum duration (in minutes) of a session for Git operations when 2FA is enabled. Premium and Ultimate only.
+    pub git_two_factor_session_expiry: Option<i64>,
+    /// Default Gitaly timeout, in seconds. This timeout is not enforced for Git fetch/push operations or Sidekiq jobs. Set to `0` to disable timeouts.
+    pub gitaly_timeout_default: Option<i64>,
+    /// Gitaly fast operation timeout, in seconds. Some Gitaly operations are expected to be fast. If they exceed this threshold, there may be a problem with a storage shard and 'failing fast' can help maintain the stability of the GitLab instance. Set to `0` to disable timeouts.
+    pub gitaly_timeout_fast: Option<i64>,
+    /// Medium Gitaly timeout, in seconds. This should be a value between the Fast and the Default timeout. Set to `0` to disable timeouts.
+    pub gitaly_timeout_medium: Option<i64>,
+    /// Indicates whether the instance was provisioned for GitLab Dedicated.
+    pub gitlab_dedicated_instance: Option<bool>,
+    /// Indicates whether the instance was provisioned with the GitLab Environment Toolkit for Service Ping reporting.
+    pub gitlab_environment_toolkit_instance: Option<bool>,
+    /// Maximum number of Git operations per minute a user can perform. Default: `600`. Introduced in GitLab 16.2.
+    pub gitlab_shell_operation_limit: Option<i64>,
+    /// Enable Grafana.
+    pub grafana_enabled: Option<bool>,
+    /// Grafana URL.
+    pub grafana_url: Option<String>,
+    /// Enable Gravatar.
+    pub gravatar_enabled: Option<bool>,
+    /// Prevent overrides of default branch protection. GitLab Self-Managed, Premium and Ultimate only.
+    pub group_owners_can_manage_default_branch_protection: Option<bool>,
+    /// Create new projects using hashed storage paths: Enable immutable, hash-based paths and repository names to store repositories on disk. This prevents repositories from having to be moved or renamed when the Project URL changes and may improve disk I/O performance. (Always enabled in GitLab versions 13.0 and later, configuration is scheduled for removal in 14.0)
+    pub hashed_storage_enabled: Option<bool>,
+    /// Hide marketing-related entries from help.
+    pub help_page_hide_commercial_content: Option<bool>,
+    /// Alternate support URL for help page and help dropdown list.
+    pub help_page_support_url: Option<String>,
+    /// Custom text displayed on the help page.
+    pub help_page_text: Option<String>,
+    /// Do not display offers from third parties in GitLab.
+    pub hide_third_party_offers: Option<bool>,
+    /// Redirect to this URL when not logged in.
+    pub home_page_url: Option<String>,
+    /// Deprecated. Git packfile bitmap creation is always enabled and cannot be changed via API and UI. Always returns `true`.
+    pub housekeeping_bitmaps_enabled: Option<bool>,
+    /// Enable or disable Git housekeeping. Requires additional fields to be set. For more information, see Housekeeping settings.
+    pub housekeeping_enabled: Option<bool>,
+    /// Deprecated. Number of Git pushes after which an incremental `git repack` is run. Use `housekeeping_optimize_repository_period` instead.
+    pub housekeeping_full_repack_period: Option<i64>,
+    /// Deprecated. Number of Git pushes after which `git gc` is run. Use `housekeeping_optimize_repository_period` instead.
+    pub housekeeping_gc_period: Option<i64>,
+    /// Deprecated. Number of Git pushes after which an incremental `git repack` is run. Use `housekeeping_optimize_repository_period` instead.
+    pub housekeeping_incremental_repack_period: Option<i64>,
+    /// Number of Git pushes after which an incremental `git repack` is run.
+    pub housekeeping_optimize_repository_period: Option<i64>,
+    /// Enable HTML emails.
+    pub html_emails_enabled: Option<bool>,
+    /// Sources to allow project import from, possible values: `github`, `bitbucket`, `bitbucket_server`, `fogbugz`, `git`, `gitlab_project`, `gitea`, and `manifest`.
+    pub import_sources: Option<Vec<String>>,
+    /// Enable Invisible CAPTCHA spam detection during sign-up. Disabled by default.
+    pub invisible_captcha_enabled: Option<bool>,
+    /// Max number of issue creation requests per minute per user. Disabled by default.
+    pub issues_create_limit: Option<i64>,
+    /// ID of the OAuth application used to authenticate with the GitLab for Jira Cloud app.
+    pub jira_connect_application_key: Option<String>,
+    /// Enable public key storage for the GitLab for Jira Cloud app.
+    pub jira_connect_public_key_storage_enabled: Option<bool>,
+    /// URL of the GitLab instance used as a proxy for the GitLab for Jira Cloud app.
+    pub jira_connect_proxy_url: Option<String>,
+    /// Prevent the deletion of the artifacts from the most recent successful jobs, regardless of the expiry time. Enabled by default.
+    pub keep_latest_artifact: Option<bool>,
+    /// Increase this value when any cached Markdown should be invalidated.
+    pub local_markdown_version: Option<i64>,
+    /// The Mailgun HTTP webhook signing key for receiving events from webhook.
+    pub mailgun_signing_key: Option<String>,
+    /// Enable Mailgun event receiver.
+    pub mailgun_events_enabled: Option<bool>,
+    /// Message displayed when instance is in maintenance mode. Premium and Ultimate only.
+    pub maintenance_mode_message: Option<String>,
+    /// When instance is in maintenance mode, non-administrative users can sign in with read-only access and make read-only API requests. Premium and Ultimate only.
+    pub maintenance_mode: Option<bool>,
+    /// Maximum artifacts size in MB.
+    pub max_artifacts_size: Option<i64>,
+    /// Limit attachment size in MB.
+    pub max_attachment_size: Option<i64>,
+    /// Maximum decompressed file size for imported archives in MB. Set to `0` for unlimited. Default is `25600`.
+    pub max_decompressed_archive_size: Option<i64>,
+    /// Maximum export size in MB. 0 for unlimited. Default = 0 (unlimited).
+    pub max_export_size: Option<i64>,
+    /// Maximum import size in MB. 0 for unlimited. Default = 0 (unlimited).
+    pub max_import_size: Option<i64>,
+    /// Maximum remote file size for imports from external object storages. Introduced in GitLab 16.3.
+    pub max_import_remote_file_size: Option<i64>,
+    /// Maximum number of sign-in attempts before locking out the user.
+    pub max_login_attempts: Option<i64>,
+    /// Maximum size of pages repositories in MB.
+    pub max_pages_size: Option<i64>,
+    /// Maximum allowable lifetime for access tokens in days. When left blank, default value of 365 is applied. When set, value must be 365 or less. When changed, existing access tokens with an expiration date beyond the maximum allowable lifetime are revoked. GitLab Self-Managed, Ultimate only.
+    pub max_personal_access_token_lifetime: Option<i64>,
+    /// Maximum allowable lifetime for SSH keys in days. GitLab Self-Managed, Ultimate only.
+    pub max_ssh_key_lifetime: Option<i64>,
+    /// Maximum size in bytes of the Terraform state files. Set this to 0 for unlimited file size.
+    pub max_terraform_state_size_bytes: Option<i64>,
+    /// A method call is only tracked when it takes longer than the given amount of milliseconds.
+    pub metrics_method_call_threshold: Option<i64>,
+    /// Maximum number of unique repositories a user can download in the specified time period before they are banned. Default: 0, Maximum: 10,000 repositories. Introduced in GitLab 15.1. GitLab Self-Managed, Ultimate only.
+    pub max_number_of_repository_downloads: Option<i64>,
+    /// Reporting time period (in seconds). Default: 0, Maximum: 864000 seconds (10 days). Introduced in GitLab 15.1. GitLab Self-Managed, Ultimate only.
+    pub max_number_of_repository_downloads_within_time_period: Option<i64>,
+    /// The maximum depth of nested CI/CD configuration added with the `include` keyword. Default: `100`.
+    pub max_yaml_depth: Option<i64>,
+    /// The maximum size in bytes of a single CI/CD configuration file. Default: `2097152`.
+    pub max_yaml_size_bytes: Option<i64>,
+    /// List of usernames excluded from Git anti-abuse rate limits. Default: `[]`, Maximum: 100 usernames. Introduced in GitLab 15.2. GitLab Self-Managed, Ultimate only.
+    pub git_rate_limit_users_allowlist: Option<Vec<String>>,
+    /// List of user IDs that are emailed when the Git abuse rate limit is exceeded. Default: `[]`, Maximum: 100 user IDs. Introduced in GitLab 15.9. GitLab Self-Managed, Ultimate only.
+    pub git_rate_limit_users_alertlist: Option<Vec<i64>>,
+    /// When enabled, users will get automatically banned from the application when they download more than the maximum number of unique projects in the time period specified by `max_number_of_repository_downloads` and `max_number_of_repository_downloads_within_time_period` respectively. Introduced in GitLab 15.4. GitLab Self-Managed, Ultimate only.
+    pub auto_ban_user_on_excessive_projects_download: Option<bool>,
+    /// Allow repository mirroring to configured by project Maintainers. If disabled, only Administrators can configure repository mirroring.
+    pub mirror_available: Option<bool>,
+    /// Minimum capacity to be available before scheduling more mirrors preemptively. Premium and Ultimate only.
+    pub mirror_capacity_threshold: Option<i64>,
+    /// Maximum number of mirrors that can be synchronizing at the same time. Premium and Ultimate only.
+    pub mirror_max_capacity: Option<i64>,
+    /// Maximum time (in minutes) between updates that a mirror can have when scheduled to synchronize. Premium and Ultimate only.
+    pub mirror_max_delay: Option<i64>,
+    /// Use repo.maven.apache.org as a default remote repository when the package is not found in the GitLab Package Registry for Maven. Premium and Ultimate only.
+    pub maven_package_requests_forwarding: Option<bool>,
+    /// Use npmjs.org as a default remote repository when the package is not found in the GitLab Package Registry for npm. Premium and Ultimate only.
+    pub npm_package_requests_forwarding: Option<bool>,
+    /// Use pypi.org as a default remote repository when the package is not found in the GitLab Package Registry for PyPI. Premium and Ultimate only.
+    pub pypi_package_requests_forwarding: Option<bool>,
+    /// Define a list of trusted domains or IP addresses to which local requests are allowed when local requests for webhooks and integrations are disabled.
+    pub outbound_local_requests_whitelist: Option<Vec<String>>,
+    /// Enable to allow anyone to pull from Package Registry visible and changeable.
+    pub package_registry_allow_anyone_to_pull_option: Option<bool>,
+    /// List of package registry metadata to sync. GitLab Self-Managed, Ultimate only.
+    pub package_metadata_purl_types: Option<Vec<i64>>,
+    /// Require users to prove ownership of custom domains. Domain verification is an essential security measure for public GitLab sites. Users are required to demonstrate they control a domain before it is enabled.
+    pub pages_domain_verification_enabled: Option<bool>,
+    /// Enable authentication for Git over HTTP(S) via a GitLab account password. Default is `true`.
+    pub password_authentication_enabled_for_git: Option<bool>,
+    /// Enable authentication for the web interface via a GitLab account password. Default is `true`.
+    pub password_authentication_enabled_for_web: Option<bool>,
+    /// Indicates whether passwords require a minimum length. Introduced in GitLab 15.1. Premium and Ultimate only.
+    pub minimum_password_length: Option<i64>,
+    /// Indicates whether passwords require at least one number. Introduced in GitLab 15.1. Premium and Ultimate only.
+    pub password_number_required: Option<bool>,
+    /// Indicates whether passwords require at least one symbol character. Introduced in GitLab 15.1. Premium and Ultimate only.
+    pub password_symbol_required: Option<bool>,
+    /// Indicates whether passwords require at least one uppercase letter. Introduced in GitLab 15.1. Premium and Ultimate only.
+    pub password_uppercase_required: Option<bool>,
+    /// Indicates whether passwords require at least one lowercase letter. Introduced in GitLab 15.1. Premium and Ultimate only.
+    pub password_lowercase_required: Option<bool>,
+    /// (Deprecated: Use `performance_bar_allowed_group_path` instead) Path of the group that is allowed to toggle the performance bar.
+    pub performance_bar_allowed_group_id: Option<String>,
+    /// Path of the group that is allowed to toggle the performance bar.
+    pub performance_bar_allowed_group_path: Option<String>,
+    /// (Deprecated: Pass `performance_bar_allowed_group_path: nil` instead) Allow enabling the performance bar.
+    pub performance_bar_enabled: Option<bool>,
+    /// Prefix for all generated personal access tokens.
+    pub personal_access_token_prefix: Option<String>,
+    /// Maximum number of pipeline creation requests per minute per user and commit. Disabled by default.
+    pub pipeline_limit_per_project_user_sha: Option<i64>,
+    /// (If enabled, requires: `gitpod_url`) Enable Gitpod integration. Default is `false`.
+    pub gitpod_enabled: Option<bool>,
+    /// The Gitpod instance URL for integration. Required by `gitpod_enabled`.
+    pub gitpod_url: Option<String>,
+    /// (If enabled, requires: `kroki_url`) Enable Kroki integration. Default is `false`.
+    pub kroki_enabled: Option<bool>,
+    /// The Kroki instance URL for integration. Required by `kroki_enabled`.
+    pub kroki_url: Option<String>,
+    /// Additional formats supported by the Kroki instance. Possible values are `true` or `false` for formats `bpmn`, `blockdiag`, and `excalidraw` in the format `<format>: true` or `<format>: false`.
+    pub kroki_formats: Option<::std::collections::BTreeMap<String, bool>>,
+    /// (If enabled, requires: `plantuml_url`) Enable PlantUML integration. Default is `false`.
+    pub plantuml_enabled: Option<bool>,
+    /// The PlantUML instance URL for integration. Required by `plantuml_enabled`.
+    pub plantuml_url: Option<String>,
+    /// Interval multiplier used by endpoints that perform polling. Set to `0` to disable polling.
+    pub polling_interval_multiplier: Option<f64>,
+    /// Enable project export.
+    pub project_export_enabled: Option<bool>,
+    /// Maximum authenticated requests to `/project/:id/jobs` per minute. Introduced in GitLab 16.5. Default: 600.
+    pub project_jobs_api_rate_limit: Option<i64>,
+    /// Introduced in GitLab 15.10. Max number of requests per 10 minutes per IP address for unauthenticated requests to the list all projects API. Default: 400. To disable throttling set to 0.
+    pub projects_api_rate_limit_unauthenticated: Option<i64>,
+    /// Enable Prometheus metrics.
+    pub prometheus_metrics_enabled: Option<bool>,
+    /// CI/CD variables are protected by default.
+    pub protected_ci_variables: Option<bool>,
+    /// Prevent editing approval rules in projects and merge requests
+    pub disable_overriding_approvers_per_merge_request: Option<bool>,
+    /// Prevent approval by author
+    pub prevent_merge_requests_author_approval: Option<bool>,
+    /// Prevent approval by committers to merge requests
+    pub prevent_merge_requests_committers_approval: Option<bool>,
+    /// Maximum number of changes (branches or tags) in a single push above which a bulk push event is created. Setting to `0` does not disable throttling.
+    pub push_event_activities_limit: Option<i64>,
+    /// Maximum number of changes (branches or tags) in a single push above which webhooks and integrations are not triggered. Setting to `0` does not disable throttling.
+    pub push_event_hooks_limit: Option<i64>,
+    /// When rate limiting is enabled via the `throttle_*` settings, send this plain text response when a rate limit is exceeded. 'Retry later' is sent if this is blank.
+    pub rate_limiting_response_text: Option<String>,
+    /// Maximum number of requests per minute for each raw path (default is `300`). Set to `0` to disable throttling.
+    pub raw_blob_request_limit: Option<i64>,
+    /// Max number of requests per minute for performing a search while authenticated. Default: 30. To disable throttling set to 0.
+    pub search_rate_limit: Option<i64>,
+    /// Max number of requests per minute for performing a search while unauthenticated. Default: 10. To disable throttling set to 0.
+    pub search_rate_limit_unauthenticated: Option<i64>,
+    /// (If enabled, requires: `recaptcha_private_key` and `recaptcha_site_key`) Enable reCAPTCHA.
+    pub recaptcha_enabled: Option<bool>,
+    /// Enable reCAPTCHA for login.
+    pub login_recaptcha_protection_enabled: Option<bool>,
+    /// Private key for reCAPTCHA. Required by `recaptcha_enabled`.
+    pub recaptcha_private_key: Option<String>,
+    /// Site key for reCAPTCHA. Required by `recaptcha_enabled`.
+    pub recaptcha_site_key: Option<String>,
+    /// Enable receptive mode for GitLab Agents for Kubernetes.
+    pub receptive_cluster_agents_enabled: Option<bool>,
+    /// Maximum push size (MB).
+    pub receive_max_input_size: Option<i64>,
+    /// Enable **Remember me** setting. Introduced in GitLab 16.0.
+    pub remember_me_enabled: Option<bool>,
+    /// GitLab periodically runs `git fsck` in all project and wiki repositories to look for silent disk corruption issues.
+    pub repository_checks_enabled: Option<bool>,
+    /// Size limit per repository (MB). Premium and Ultimate only.
+    pub repository_size_limit: Option<i64>,
+    /// Hash of names of taken from `gitlab.yml` to weights. New projects are created in one of these stores, chosen by a weighted random selection.
+    pub repository_storages_weighted: Option<::std::collections::BTreeMap<String, i64>>,
+    /// When enabled, any user that signs up for an account using the registration form is placed under a **Pending approval** state and has to be explicitly approved by an administrator.
+    pub require_admin_approval_after_user_signup: Option<bool>,
+    /// When enabled, users must set an expiration date when creating a group or project access token, or a personal access token owned by a non-service account.
+    pub require_personal_access_token_expiry: Option<bool>,
+    /// (If enabled, requires: `two_factor_grace_period`) Require all users to set up two-factor authentication.
+    pub require_two_factor_authentication: Option<bool>,
+    /// Definition for resource usage limits enforced in Sidekiq workers. This setting is available for GitLab.com only.
+    pub resource_usage_limits: Option<::serde_json::Value>,
+    /// Selected levels cannot be used by non-Administrator users for groups, projects or snippets. Can take `private`, `internal` and `public` as a parameter. Default is `null` which means there is no restriction. Changed in GitLab 16.4: cannot select levels that are set as `default_project_visibility` and `default_group_visibility`.
+    pub restricted_visibility_levels: Option<Vec<String>>,
+    /// The minimum allowed bit length of an uploaded RSA key. Default is `0` (no restriction). `-1` disables RSA keys.
+    pub rsa_key_restriction: Option<i64>,
+    /// Session duration in minutes. GitLab restart is required to apply changes.
+    pub session_expire_delay: Option<i64>,
+    /// Whether to look up merge request approval policy approval groups globally or within project hierarchies.
+    pub security_policy_global_group_approvers_enabled: Option<bool>,
+    /// Maximum number of active merge request approval policies per security policy project. Default: 5. Maximum: 20
+    pub security_approval_policies_limit: Option<i64>,
+    /// Public security contact information. Introduced in GitLab 16.7.
+    pub security_txt_content: Option<String>,
+    /// Flag to indicate if token expiry date can be optional for service account users
+    pub service_access_tokens_expiration_enforced: Option<bool>,
+    /// (If enabled, requires: `shared_runners_text` and `shared_runners_minutes`) Enable instance runners for new projects.
+    pub shared_runners_enabled: Option<bool>,
+    /// Set the maximum number of compute minutes that a group can use on instance runners per month. Premium and Ultimate only. Required by `shared_runners_enabled`.
+    pub shared_runners_minutes: Option<i64>,
+    /// Instance runners text. Required by `shared_runners_enabled`.
+    pub shared_runners_text: Option<String>,
+    /// Set the expiration time (in seconds) of authentication tokens of newly registered instance runners. Minimum value is 7200 seconds.
+    pub runner_token_expiration_interval: Option<i64>,
+    /// Set the expiration time (in seconds) of authentication tokens of newly registered group runners. Minimum value is 7200 seconds.
+    pub group_runner_token_expiration_interval: Option<i64>,
+    /// Set the expiration time (in seconds) of authentication tokens of newly registered project runners. Minimum value is 7200 seconds.
+    pub project_runner_token_expiration_interval: Option<i64>,
+    /// `track` or `compress`. Sets the behavior for Sidekiq job size limits. Default: 'compress'.
+    pub sidekiq_job_limiter_mode: Option<
+        UpdateApplicationSettingsBodySidekiqJobLimiterMode,
+    >,
+    /// The threshold in bytes at which Sidekiq jobs are compressed before being stored in Redis. Default: 100,000 bytes (100 KB).
+    pub sidekiq_job_limiter_compression_threshold_bytes: Option<i64>,
+    /// The threshold in bytes at which Sidekiq jobs are rejected. Default: 0 bytes (doesn't reject any job).
+    pub sidekiq_job_limiter_limit_bytes: Option<i64>,
+    /// (Deprecated: Use `password_authentication_enabled_for_web` instead) Flag indicating if password authentication is enabled for the web interface.
+    pub signin_enabled: Option<String>,
+    /// Enable registration. Default is `true`.
+    pub signup_enabled: Option<bool>,
+    /// Enable Silent admin exports. Default is `false`.
+    pub silent_admin_exports_enabled: Option<bool>,
+    /// Enable Silent mode. Default is `false`.
+    pub silent_mode_enabled: Option<bool>,
+    /// (If enabled, requires: `slack_app_id`, `slack_app_secret`, `slack_app_signing_secret`, and `slack_app_verification_token`) Enable the GitLab for Slack app.
+    pub slack_app_enabled: Option<bool>,
+    /// The client ID of the GitLab for Slack app. Required by `slack_app_enabled`.
+    pub slack_app_id: Option<String>,
+    /// The client secret of the GitLab for Slack app. Used for authenticating OAuth requests from the app. Required by `slack_app_enabled`.
+    pub slack_app_secret: Option<String>,
+    /// The signing secret of the GitLab for Slack app. Used for authenticating API requests from the app. Required by `slack_app_enabled`.
+    pub slack_app_signing_secret: Option<String>,
+    /// The verification token of the GitLab for Slack app. This method of authentication is deprecated by Slack and used only for authenticating slash commands from the app. Required by `slack_app_enabled`.
+    pub slack_app_verification_token: Option<String>,
+    /// Max snippet content size in **bytes**. Default: 52428800 Bytes (50 MB).
+    pub snippet_size_limit: Option<i64>,
+    /// The Snowplow site name / application ID. (for example, `gitlab`)
+    pub snowplow_app_id: Option<String>,
+    /// The Snowplow collector hostname. (for example, `snowplowprd.trx.gitlab.net`) Required by `snowplow_enabled`.
+    pub snowplow_collector_hostname: Option<String>,
+    /// The Snowplow collector for database events hostname. (for example, `db-snowplow.trx.gitlab.net`)
+    pub snowplow_database_collector_hostname: Option<String>,
+    /// The Snowplow cookie domain. (for example, `.gitlab.com`)
+    pub snowplow_cookie_domain: Option<String>,
+    /// Enable snowplow tracking.
+    pub snowplow_enabled: Option<bool>,
+    /// Enables Sourcegraph integration. Default is `false`. If enabled, requires `sourcegraph_url`.
+    pub sourcegraph_enabled: Option<bool>,
+    /// Blocks Sourcegraph from being loaded on private and internal projects. Default is `true`.
+    pub sourcegraph_public_only: Option<bool>,
+    /// The Sourcegraph instance URL for integration. Required by `sourcegraph_enabled`.
+    pub sourcegraph_url: Option<String>,
+    /// Enables spam checking using external Spam Check API endpoint. Default is `false`.
+    pub spam_check_endpoint_enabled: Option<bool>,
+    /// URL of the external Spamcheck service endpoint. Valid URI schemes are `grpc` or `tls`. Specifying `tls` forces communication to be encrypted.
+    pub spam_check_endpoint_url: Option<String>,
+    /// API key used by GitLab for accessing the Spam Check service endpoint.
+    pub spam_check_api_key: Option<String>,
+    /// Enable pipeline suggestion banner.
+    pub suggest_pipeline_enabled: Option<bool>,
+    /// Show the external redirect page that warns you about user-generated content in GitLab Pages.
+    pub enable_artifact_external_redirect_warning_page: Option<bool>,
+    /// Maximum time for web terminal websocket connection (in seconds). Set to `0` for unlimited time.
+    pub terminal_max_session_time: Option<i64>,
+    /// (Required by: `enforce_terms`) Markdown content for the ToS.
+    pub terms: Option<String>,
+    /// (If enabled, requires: `throttle_authenticated_api_period_in_seconds` and `throttle_authenticated_api_requests_per_period`) Enable authenticated API request rate limit. Helps reduce request volume (for example, from crawlers or abusive bots).
+    pub throttle_authenticated_api_enabled: Option<bool>,
+    /// Rate limit period (in seconds). Required by `throttle_authenticated_api_enabled`.
+    pub throttle_authenticated_api_period_in_seconds: Option<i64>,
+    /// Maximum requests per period per user. Required by `throttle_authenticated_api_enabled`.
+    pub throttle_authenticated_api_requests_per_period: Option<i64>,
+    /// (If enabled, requires: `throttle_authenticated_packages_api_period_in_seconds` and `throttle_authenticated_packages_api_requests_per_period`) Enable authenticated API request rate limit. Helps reduce request volume (for example, from crawlers or abusive bots).
+    pub throttle_authenticated_packages_api_enabled: Option<bool>,
+    /// Rate limit period (in seconds). Required by `throttle_authenticated_packages_api_enabled`.
+    pub throttle_authenticated_packages_api_period_in_seconds: Option<i64>,
+    /// Maximum requests per period per user. Required by `throttle_authenticated_packages_api_enabled`.
+    pub throttle_authenticated_packages_api_requests_per_period: Option<i64>,
+    /// (If enabled, requires: `throttle_authenticated_web_period_in_seconds` and `throttle_authenticated_web_requests_per_period`) Enable authenticated web request rate limit. Helps reduce request volume (for example, from crawlers or abusive bots).
+    pub throttle_authenticated_web_enabled: Option<bool>,
+    /// Rate limit period (in seconds). Required by `throttle_authenticated_web_enabled`.
+    pub throttle_authenticated_web_period_in_seconds: Option<i64>,
+    /// Maximum requests per period per user. Required by `throttle_authenticated_web_enabled`.
+    pub throttle_authenticated_web_requests_per_period: Option<i64>,
+    /// (Deprecated in GitLab 14.3. Use `throttle_unauthenticated_web_enabled` or `throttle_unauthenticated_api_enabled` instead.) (If enabled, requires: `throttle_unauthenticated_period_in_seconds` and `throttle_unauthenticated_requests_per_period`) Enable unauthenticated web request rate limit.
+    pub throttle_unauthenticated_enabled: Option<bool>,
+    /// (Deprecated in GitLab 14.3. Use `throttle_unauthenticated_web_period_in_seconds` or `throttle_unauthenticated_api_period_in_seconds` instead.) Rate limit period in seconds.
+    pub throttle_unauthenticated_period_in_seconds: Option<i64>,
+    /// (Deprecated in GitLab 14.3. Use `throttle_unauthenticated_web_requests_per_period` or `throttle_unauthenticated_api_requests_per_period` instead.) Max requests per period per IP.
+    pub throttle_unauthenticated_requests_per_period: Option<i64>,
+    /// (If enabled, requires: `throttle_unauthenticated_api_period_in_seconds` and `throttle_unauthenticated_api_requests_per_period`) Enable unauthenticated API request rate limit. Helps reduce request volume (for example, from crawlers or abusive bots).
+    pub throttle_unauthenticated_api_enabled: Option<bool>,
+    /// Rate limit period in seconds. Required by `throttle_unauthenticated_api_enabled`.
+    pub throttle_unauthenticated_api_period_in_seconds: Option<i64>,
+    /// Max requests per period per IP. Required by `throttle_unauthenticated_api_enabled`.
+    pub throttle_unauthenticated_api_requests_per_period: Option<i64>,
+    /// (If enabled, requires: `throttle_unauthenticated_packages_api_period_in_seconds` and `throttle_unauthenticated_packages_api_requests_per_period`) Enable authenticated API request rate limit. Helps reduce request volume (for example, from crawlers or abusive bots).
+    pub throttle_unauthenticated_packages_api_enabled: Option<bool>,
+    /// Rate limit period (in seconds). Required by `throttle_unauthenticated_packages_api_enabled`.
+    pub throttle_unauthenticated_packages_api_period_in_seconds: Option<i64>,
+    /// Maximum requests per period per user. Required by `throttle_unauthenticated_packages_api_enabled`.
+    pub throttle_unauthenticated_packages_api_requests_per_period: Option<i64>,
+    /// (If enabled, requires: `throttle_unauthenticated_web_period_in_seconds` and `throttle_unauthenticated_web_requests_per_period`) Enable unauthenticated web request rate limit. Helps reduce request volume (for example, from crawlers or abusive bots).
+    pub throttle_unauthenticated_web_enabled: Option<bool>,
+    /// Rate limit period in seconds. Required by `throttle_unauthenticated_web_enabled`.
+    pub throttle_unauthenticated_web_period_in_seconds: Option<i64>,
+    /// Max requests per period per IP. Required by `throttle_unauthenticated_web_enabled`.
+    pub throttle_unauthenticated_web_requests_per_period: Option<i64>,
+    /// Limit display of time tracking units to hours. Default is `false`.
+    pub time_tracking_limit_to_hours: Option<bool>,
+    /// Amount of time (in hours) that users are allowed to skip forced configuration of two-factor authentication. Required by `require_two_factor_authentication`.
+    pub two_factor_grace_period: Option<i64>,
+    /// Specifies how many days after sign-up to delete users who have not confirmed their email. Only applicable if `delete_unconfirmed_users` is set to `true`. Must be `1` or greater. Default is `7`. Introduced in GitLab 16.1. GitLab Self-Managed, Premium and Ultimate only.
+    pub unconfirmed_users_delete_after_days: Option<i64>,
+    /// (If enabled, requires: `unique_ips_limit_per_user` and `unique_ips_limit_time_window`) Limit sign in from multiple IPs.
+    pub unique_ips_limit_enabled: Option<bool>,
+    /// Maximum number of IPs per user. Required by `unique_ips_limit_enabled`.
+    pub unique_ips_limit_per_user: Option<i64>,
+    /// How many seconds an IP is counted towards the limit. Required by `unique_ips_limit_enabled`.
+    pub unique_ips_limit_time_window: Option<i64>,
+    /// Fetch GitLab Runner release version data from GitLab.com. For more information, see how to determine which runners need to be upgraded.
+    pub update_runner_versions_enabled: Option<bool>,
+    /// Every week GitLab reports license usage back to GitLab, Inc.
+    pub usage_ping_enabled: Option<bool>,
+    /// Enables ClickHouse as a data source for analytics reports. ClickHouse must be configured for this setting to take effect. Available on Premium and Ultimate only.
+    pub use_clickhouse_for_analytics: Option<bool>,
+    /// Whether or not optional metrics are enabled in Service Ping. Introduced in GitLab 16.10.
+    pub include_optional_metrics_in_service_ping: Option<bool>,
+    /// Send an email to users upon account deactivation.
+    pub user_deactivation_emails_enabled: Option<bool>,
+    /// Newly registered users are external by default.
+    pub user_default_external: Option<bool>,
+    /// Specify an email address regex pattern to identify default internal users.
+    pub user_default_internal_regex: Option<String>,
+    /// Newly created users have private profile by default. Introduced in GitLab 15.8. Defaults to `false`.
+    pub user_defaults_to_private_profile: Option<bool>,
+    /// Allow users to register any application to use GitLab as an OAuth provider. This setting does not affect group-level OAuth applications.
+    pub user_oauth_applications: Option<bool>,
+    /// When set to `false` disable the `You won't be able to pull or push project code via SSH` warning shown to users with no uploaded SSH key.
+    pub user_show_add_ssh_key_message: Option<bool>,
+    /// Let GitLab inform you when an update is available.
+    pub version_check_enabled: Option<bool>,
+    /// List of types which are allowed to register a GitLab Runner. Can be `[]`, `['group']`, `['project']` or `['group', 'project']`.
+    pub valid_runner_registrars: Option<Vec<String>>,
+    /// What's new variant, possible values: `all_tiers`, `current_tier`, and `disabled`.
+    pub whats_new_variant: Option<UpdateApplicationSettingsBodyWhatsNewVariant>,
+    /// Maximum wiki page content size in **bytes**. Default: 52428800 Bytes (50 MB). The minimum value is 1024 bytes.
+    pub wiki_page_max_content_bytes: Option<i64>,
+    /// Maximum simultaneous direct transfer batch exports to process.
+    pub bulk_import_concurrent_pipeline_batch_limit: Option<i64>,
+    /// Maximum number of simultaneous batch export jobs to process. Introduced in GitLab 17.6.
+    pub concurrent_relation_batch_export_limit: Option<i64>,
+    /// Maximum limit of AsciiDoc include directives being processed in any one document. Default: 32. Maximum: 64.
+    pub asciidoc_max_includes: Option<i64>,
+    /// Indicates whether GitLab Duo features are enabled for this instance. Introduced in GitLab 16.10. GitLab Self-Managed, Premium and Ultimate only.
+    pub duo_features_enabled: Option<bool>,
+    /// Indicates whether the GitLab Duo features enabled setting is enforced for all subgroups. Introduced in GitLab 16.10. GitLab Self-Managed, Premium and Ultimate only.
+    pub lock_duo_features_enabled: Option<bool>,
+    /// Indicates whether to skip metadata URL validation for the NuGet package. Introduced in GitLab 17.0.
+    pub nuget_skip_metadata_url_validation: Option<bool>,
+    /// Allow administrators to require 2FA for all administrators on the instance.
+    pub require_admin_two_factor_authentication: Option<bool>,
+    /// Allow projects to enable secret push protection. This does not enable secret push protection. When you enable this feature, you accept the GitLab Testing Agreement. Ultimate only.
+    pub pre_receive_secret_detection_enabled: Option<bool>,
+    /// Enable inactive project deletion. Default is `false`. Became operational without feature flag in GitLab 15.4.
+    pub delete_inactive_projects: Option<bool>,
+    /// If `delete_inactive_projects` is `true`, the time (in months) to wait before deleting inactive projects. Default is `2`. Became operational in GitLab 15.0.
+    pub inactive_projects_delete_after_months: Option<i64>,
+    /// If `delete_inactive_projects` is `true`, the minimum repository size for projects to be checked for inactivity. Default is `0`. Became operational in GitLab 15.0.
+    pub inactive_projects_min_size_mb: Option<i64>,
+    /// If `delete_inactive_projects` is `true`, sets the time (in months) to wait before emailing maintainers that the project is scheduled be deleted because it is inactive. Default is `1`. Became operational in GitLab 15.0.
+    pub inactive_projects_send_warning_email_after_months: Option<i64>,
+}
+#[cfg(feature = "settings")]
+runtime::object!(
+    write UpdateApplicationSettingsBody { opt(admin_mode), opt(admin_notification_email),
+    opt(abuse_notification_email), opt(notify_on_unknown_sign_in),
+    opt(after_sign_out_path), opt(email_restrictions_enabled), opt(email_restrictions),
+    opt(after_sign_up_text), opt(akismet_api_key), opt(akismet_enabled),
+    opt(allow_all_integrations), opt(allowed_integrations), opt(allow_account_deletion),
+    opt(allow_group_owners_to_manage_ldap),
+    opt(allow_local_requests_from_hooks_and_services),
+    opt(allow_local_requests_from_system_hooks),
+    opt(allow_local_requests_from_web_hooks_and_services),
+    opt(allow_project_creation_for_guest_and_below),
+    opt(allow_runner_registration_token), opt(archive_builds_in_human_readable),
+    opt(asset_proxy_enabled), opt(asset_proxy_secret_key), opt(asset_proxy_url),
+    opt(asset_proxy_whitelist), opt(asset_proxy_allowlist), opt(authorized_keys_enabled),
+    opt(auto_devops_domain), opt(auto_devops_enabled),
+    opt(automatic_purchased_storage_allocation), opt(bulk_import_enabled),
+    opt(bulk_import_max_download_file_size), opt(can_create_group),
+    opt(check_namespace_plan), opt(ci_max_total_yaml_size_bytes), opt(ci_max_includes),
+    opt(concurrent_github_import_jobs_limit),
+    opt(concurrent_bitbucket_import_jobs_limit),
+    opt(concurrent_bitbucket_server_import_jobs_limit), opt(commit_email_hostname),
+    opt(container_expiration_policies_enable_historic_entries),
+    opt(container_registry_cleanup_tags_service_max_list_size),
+    opt(container_registry_delete_tags_service_timeout),
+    opt(container_registry_expiration_policies_caching),
+    opt(container_registry_expiration_policies_worker_capacity),
+    opt(container_registry_token_expire_delay),
+    opt(package_registry_cleanup_policies_worker_capacity),
+    opt(updating_name_disabled_for_users), opt(deactivate_dormant_users),
+    opt(deactivate_dormant_users_period), opt(decompress_archive_file_timeout),
+    opt(default_artifacts_expire_in), opt(default_branch_name),
+    opt(default_branch_protection), opt(default_branch_protection_defaults),
+    opt(default_ci_config_path), opt(default_group_visibility),
+    opt(default_preferred_language), opt(default_project_creation),
+    opt(default_project_visibility), opt(default_projects_limit),
+    opt(default_snippet_visibility), opt(default_syntax_highlighting_theme),
+    opt(default_project_deletion_protection), opt(delete_unconfirmed_users),
+    opt(deletion_adjourned_period), opt(diagramsnet_enabled), opt(diagramsnet_url),
+    opt(diff_max_patch_bytes), opt(diff_max_files), opt(diff_max_lines),
+    opt(disable_admin_oauth_scopes), opt(disable_feed_token),
+    opt(disable_personal_access_tokens), opt(disabled_oauth_sign_in_sources),
+    opt(dns_rebinding_protection_enabled), opt(domain_denylist_enabled),
+    opt(domain_denylist), opt(domain_allowlist),
+    opt(downstream_pipeline_trigger_limit_per_project_user_sha),
+    opt(dsa_key_restriction), opt(ecdsa_key_restriction), opt(ecdsa_sk_key_restriction),
+    opt(ed25519_key_restriction), opt(ed25519_sk_key_restriction),
+    opt(eks_access_key_id), opt(eks_account_id), opt(eks_integration_enabled),
+    opt(eks_secret_access_key), opt(elasticsearch_aws_access_key),
+    opt(elasticsearch_aws_region), opt(elasticsearch_aws_secret_access_key),
+    opt(elasticsearch_aws), opt(elasticsearch_indexed_field_length_limit),
+    opt(elasticsearch_indexed_file_size_limit_kb), opt(elasticsearch_indexing),
+    opt(elasticsearch_requeue_workers), opt(elasticsearch_limit_indexing),
+    opt(elasticsearch_max_bulk_concurrency),
+    opt(elasticsearch_max_code_indexing_concurrency),
+    opt(elasticsearch_worker_number_of_shards), opt(elasticsearch_max_bulk_size_mb),
+    opt(elasticsearch_namespace_ids), opt(elasticsearch_project_ids),
+    opt(elasticsearch_search), opt(elasticsearch_url), opt(elasticsearch_username),
+    opt(elasticsearch_password), opt(elasticsearch_retry_on_failure),
+    opt(email_additional_text), opt(email_author_in_body),
+    opt(email_confirmation_setting), opt(custom_http_clone_url_root),
+    opt(enabled_git_access_protocol), opt(enforce_namespace_storage_limit),
+    opt(enforce_terms), opt(external_auth_client_cert),
+    opt(external_auth_client_key_pass), opt(external_auth_client_key),
+    opt(external_authorization_service_default_label),
+    opt(external_authorization_service_enabled),
+    opt(external_authorization_service_timeout), opt(external_authorization_service_url),
+    opt(external_pipeline_validation_service_url),
+    opt(external_pipeline_validation_service_token),
+    opt(external_pipeline_validation_service_timeout),
+    opt(static_objects_external_storage_url),
+    opt(static_objects_external_storage_auth_token),
+    opt(failed_login_attempts_unlock_period_in_minutes), opt(file_template_project_id),
+    opt(first_day_of_week), opt(globally_allowed_ips), opt(geo_node_allowed_ips),
+    opt(geo_status_timeout), opt(git_two_factor_session_expiry),
+    opt(gitaly_timeout_default), opt(gitaly_timeout_fast), opt(gitaly_timeout_medium),
+    opt(gitlab_dedicated_instance), opt(gitlab_environment_toolkit_instance),
+    opt(gitlab_shell_operation_limit), opt(grafana_enabled), opt(grafana_url),
+    opt(gravatar_enabled), opt(group_owners_can_manage_default_branch_protection),
+    opt(hashed_storage_enabled), opt(help_page_hide_commercial_content),
+    opt(help_page_support_url), opt(help_page_text), opt(hide_third_party_offers),
+    opt(home_page_url), opt(housekeeping_bitmaps_enabled), opt(housekeeping_enabled),
+    opt(housekeeping_full_repack_period), opt(housekeeping_gc_period),
+    opt(housekeeping_incremental_repack_period),
+    opt(housekeeping_optimize_repository_period), opt(html_emails_enabled),
+    opt(import_sources), opt(invisible_captcha_enabled), opt(issues_create_limit),
+    opt(jira_connect_application_key), opt(jira_connect_public_key_storage_enabled),
+    opt(jira_connect_proxy_url), opt(keep_latest_artifact), opt(local_markdown_version),
+    opt(mailgun_signing_key), opt(mailgun_events_enabled), opt(maintenance_mode_message),
+    opt(maintenance_mode), opt(max_artifacts_size), opt(max_attachment_size),
+    opt(max_decompressed_archive_size), opt(max_export_size), opt(max_import_size),
+    opt(max_import_remote_file_size), opt(max_login_attempts), opt(max_pages_size),
+    opt(max_personal_access_token_lifetime), opt(max_ssh_key_lifetime),
+    opt(max_terraform_state_size_bytes), opt(metrics_method_call_threshold),
+    opt(max_number_of_repository_downloads),
+    opt(max_number_of_repository_downloads_within_time_period), opt(max_yaml_depth),
+    opt(max_yaml_size_bytes), opt(git_rate_limit_users_allowlist),
+    opt(git_rate_limit_users_alertlist),
+    opt(auto_ban_user_on_excessive_projects_download), opt(mirror_available),
+    opt(mirror_capacity_threshold), opt(mirror_max_capacity), opt(mirror_max_delay),
+    opt(maven_package_requests_forwarding), opt(npm_package_requests_forwarding),
+    opt(pypi_package_requests_forwarding), opt(outbound_local_requests_whitelist),
+    opt(package_registry_allow_anyone_to_pull_option), opt(package_metadata_purl_types),
+    opt(pages_domain_verification_enabled), opt(password_authentication_enabled_for_git),
+    opt(password_authentication_enabled_for_web), opt(minimum_password_length),
+    opt(password_number_required), opt(password_symbol_required),
+    opt(password_uppercase_required), opt(password_lowercase_required),
+    opt(performance_bar_allowed_group_id), opt(performance_bar_allowed_group_path),
+    opt(performance_bar_enabled), opt(personal_access_token_prefix),
+    opt(pipeline_limit_per_project_user_sha), opt(gitpod_enabled), opt(gitpod_url),
+    opt(kroki_enabled), opt(kroki_url), opt(kroki_formats), opt(plantuml_enabled),
+    opt(plantuml_url), opt(polling_interval_multiplier), opt(project_export_enabled),
+    opt(project_jobs_api_rate_limit), opt(projects_api_rate_limit_unauthenticated),
+    opt(prometheus_metrics_enabled), opt(protected_ci_variables),
+    opt(disable_overriding_approvers_per_merge_request),
+    opt(prevent_merge_requests_author_approval),
+    opt(prevent_merge_requests_committers_approval), opt(push_event_activities_limit),
+    opt(push_event_hooks_limit), opt(rate_limiting_response_text),
+    opt(raw_blob_request_limit), opt(search_rate_limit),
+    opt(search_rate_limit_unauthenticated), opt(recaptcha_enabled),
+    opt(login_recaptcha_protection_enabled), opt(recaptcha_private_key),
+    opt(recaptcha_site_key), opt(receptive_cluster_agents_enabled),
+    opt(receive_max_input_size), opt(remember_me_enabled),
+    opt(repository_checks_enabled), opt(repository_size_limit),
+    opt(repository_storages_weighted), opt(require_admin_approval_after_user_signup),
+    opt(require_personal_access_token_expiry), opt(require_two_factor_authentication),
+    opt(resource_usage_limits), opt(restricted_visibility_levels),
+    opt(rsa_key_restriction), opt(session_expire_delay),
+    opt(security_policy_global_group_approvers_enabled),
+    opt(security_approval_policies_limit), opt(security_txt_content),
+    opt(service_access_tokens_expiration_enforced), opt(shared_runners_enabled),
+    opt(shared_runners_minutes), opt(shared_runners_text),
+    opt(runner_token_expiration_interval), opt(group_runner_token_expiration_interval),
+    opt(project_runner_token_expiration_interval), opt(sidekiq_job_limiter_mode),
+    opt(sidekiq_job_limiter_compression_threshold_bytes),
+    opt(sidekiq_job_limiter_limit_bytes), opt(signin_enabled), opt(signup_enabled),
+    opt(silent_admin_exports_enabled), opt(silent_mode_enabled), opt(slack_app_enabled),
+    opt(slack_app_id), opt(slack_app_secret), opt(slack_app_signing_secret),
+    opt(slack_app_verification_token), opt(snippet_size_limit), opt(snowplow_app_id),
+    opt(snowplow_collector_hostname), opt(snowplow_database_collector_hostname),
+    opt(snowplow_cookie_domain), opt(snowplow_enabled), opt(sourcegraph_enabled),
+    opt(sourcegraph_public_only), opt(sourcegraph_url), opt(spam_check_endpoint_enabled),
+    opt(spam_check_endpoint_url), opt(spam_check_api_key), opt(suggest_pipeline_enabled),
+    opt(enable_artifact_external_redirect_warning_page), opt(terminal_max_session_time),
+    opt(terms), opt(throttle_authenticated_api_enabled),
+    opt(throttle_authenticated_api_period_in_seconds),
+    opt(throttle_authenticated_api_requests_per_period),
+    opt(throttle_authenticated_packages_api_enabled),
+    opt(throttle_authenticated_packages_api_period_in_seconds),
+    opt(throttle_authenticated_packages_api_requests_per_period),
+    opt(throttle_authenticated_web_enabled),
+    opt(throttle_authenticated_web_period_in_seconds),
+    opt(throttle_authenticated_web_requests_per_period),
+    opt(throttle_unauthenticated_enabled),
+    opt(throttle_unauthenticated_period_in_seconds),
+    opt(throttle_unauthenticated_requests_per_period),
+    opt(throttle_unauthenticated_api_enabled),
+    opt(throttle_unauthenticated_api_period_in_seconds),
+    opt(throttle_unauthenticated_api_requests_per_period),
+    opt(throttle_unauthenticated_packages_api_enabled),
+    opt(throttle_unauthenticated_packages_api_period_in_seconds),
+    opt(throttle_unauthenticated_packages_api_requests_per_period),
+    opt(throttle_unauthenticated_web_enabled),
+    opt(throttle_unauthenticated_web_period_in_seconds),
+    opt(throttle_unauthenticated_web_requests_per_period),
+    opt(time_tracking_limit_to_hours), opt(two_factor_grace_period),
+    opt(unconfirmed_users_delete_after_days), opt(unique_ips_limit_enabled),
+    opt(unique_ips_limit_per_user), opt(unique_ips_limit_time_window),
+    opt(update_runner_versions_enabled), opt(usage_ping_enabled),
+    opt(use_clickhouse_for_analytics), opt(include_optional_metrics_in_service_ping),
+    opt(user_deactivation_emails_enabled), opt(user_default_external),
+    opt(user_default_internal_regex), opt(user_defaults_to_private_profile),
+    opt(user_oauth_applications), opt(user_show_add_ssh_key_message),
+    opt(version_check_enabled), opt(valid_runner_registrars), opt(whats_new_variant),
+    opt(wiki_page_max_content_bytes), opt(bulk_import_concurrent_pipeline_batch_limit),
+    opt(concurrent_relation_batch_export_limit), opt(asciidoc_max_includes),
+    opt(duo_features_enabled), opt(lock_duo_features_enabled),
+    opt(nuget_skip_metadata_url_validation),
+    opt(require_admin_two_factor_authentication),
+    opt(pre_receive_secret_detection_enabled), opt(delete_inactive_projects),
+    opt(inactive_projects_delete_after_months), opt(inactive_projects_min_size_mb),
+    opt(inactive_projects_send_warning_email_after_months) }
+);
+/// Specifies whether users must confirm their email before sign in. Possible values are `off`, `soft`, and `hard`.
+///
+/// Schema `#/paths/~1api~1v4~1application~1settings/put/requestBody/content/application~1json/schema/properties/email_confirmation_setting`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateApplicationSettingsBodyEmailConfirmationSetting {
+    /// `off`
+    Off,
+    /// `soft`
+    Soft,
+    /// `hard`
+    Hard,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "settings")]
+runtime::string_enum!(
+    UpdateApplicationSettingsBodyEmailConfirmationSetting { Off = "off", Soft = "soft",
+    Hard = "hard" }
+);
+/// Enabled protocols for Git access. Allowed values are: `ssh`, `http`, and `all` to allow both protocols. `all` value introduced in GitLab 16.9.
+///
+/// Schema `#/paths/~1api~1v4~1application~1settings/put/requestBody/content/application~1json/schema/properties/enabled_git_access_protocol`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateApplicationSettingsBodyEnabledGitAccessProtocol {
+    /// `ssh`
+    Ssh,
+    /// `http`
+    Http,
+    /// `all`
+    All,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "settings")]
+runtime::string_enum!(
+    UpdateApplicationSettingsBodyEnabledGitAccessProtocol { Ssh = "ssh", Http = "http",
+    All = "all" }
+);
+/// `track` or `compress`. Sets the behavior for Sidekiq job size limits. Default: 'compress'.
+///
+/// Schema `#/paths/~1api~1v4~1application~1settings/put/requestBody/content/application~1json/schema/properties/sidekiq_job_limiter_mode`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateApplicationSettingsBodySidekiqJobLimiterMode {
+    /// `track`
+    Track,
+    /// `compress`
+    Compress,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "settings")]
+runtime::string_enum!(
+    UpdateApplicationSettingsBodySidekiqJobLimiterMode { Track = "track", Compress =
+    "compress" }
+);
+/// What's new variant, possible values: `all_tiers`, `current_tier`, and `disabled`.
+///
+/// Schema `#/paths/~1api~1v4~1application~1settings/put/requestBody/content/application~1json/schema/properties/whats_new_variant`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "settings")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateApplicationSettingsBodyWhatsNewVariant {
+    /// `all_tiers`
+    AllTiers,
+    /// `current_tier`
+    CurrentTier,
+    /// `disabled`
+    Disabled,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "settings")]
+runtime::string_enum!(
+    UpdateApplicationSettingsBodyWhatsNewVariant { AllTiers = "all_tiers", CurrentTier =
+    "current_tier", Disabled = "disabled" }
 );

@@ -969,6 +969,20 @@ impl crate::Client {
                 ),
         )
     }
+    /// As a regular user
+    ///
+    /// Get your user details. As an administrator, you also get more fields, and can get the details of another user with `sudo`.
+    ///
+    /// `GET /api/v4/user`
+    ///
+    /// Returns, on success (200): The current user.
+    ///
+    /// Optional parameters are set on the returned [`GetCurrentUser`].
+    pub fn get_current_user(&self) -> GetCurrentUser<'_> {
+        GetCurrentUser(
+            runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/user", &[]),
+        )
+    }
 }
 runtime::operation!(
     #[doc =
@@ -1781,3 +1795,14 @@ runtime::operation!(
     CreateUserPersonalAccessTokenByUserId, runtime::Json <
     types::ApiEntitiesPersonalAccessTokenWithToken >
 );
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_current_user`]. Send it with `.await`."]
+    GetCurrentUser, runtime::Json < types::CurrentUser >
+);
+impl GetCurrentUser<'_> {
+    /// ID of a user to make the call in their place (administrators only)
+    pub fn sudo(self, value: impl Into<i64>) -> Self {
+        Self(self.0.query("sudo", &Into::<i64>::into(value)))
+    }
+}

@@ -547,7 +547,7 @@ async fn grape_entity_defects_are_read_as_gitlab_sends_them() {
     assert_eq!(badge.id, Some(5));
 
     let branch = client
-        .get_project_repository_branch("group/p", "feature/x")
+        .get_project_branch("group/p", "feature/x")
         .send()
         .await
         .unwrap();
@@ -624,4 +624,87 @@ async fn request_futures_are_send() {
     assert!(all.await.unwrap().unwrap().is_empty());
     assert!(first.await.unwrap().unwrap().is_empty());
     assert!(awaited.await.unwrap().unwrap().is_empty());
+}
+
+/// The areas merged in from GitLab's documentation (`specs/gitlab-full/docs/`), on the wire:
+/// an issue created with labels and a due date (issues.md, "New issue": a JSON body whose
+/// smallest value names only the title), the project's open issues without a label
+/// (`state=opened&not[labels]=…`), a note on the issue (notes.md), and the current user
+/// (users.md, `GET /user`), each answered with the docs' own example and read back typed.
+#[tokio::test]
+async fn issues_notes_and_the_current_user_from_the_docs() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/projects/group%2Fp/issues"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": 84, "iid": 14, "project_id": 4, "title": "Issues with auth", "state": "opened",
+            "labels": ["bug"], "due_date": "2026-12-31", "author": {"id": 1, "username": "root"}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/4/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 76, "iid": 6, "title": "Consequatur vero maxime", "state": "opened", "labels": []}
+        ])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/projects/4/issues/14/notes"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": 302, "body": "closed", "author": {"id": 1, "username": "pipin"},
+            "created_at": "2013-10-02T09:22:45Z", "system": false, "noteable_type": "Issue"
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/user"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 1, "username": "john_smith", "name": "John Smith", "state": "active",
+            "created_at": "2012-05-23T08:00:58Z", "is_admin": false
+        })))
+        .mount(&server)
+        .await;
+
+    let body = gitlab_api_client::types::CreateProjectIssueBody {
+        labels: Some("bug,auth".to_owned()),
+        due_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 31),
+        ..gitlab_api_client::types::CreateProjectIssueBody::new("Issues with auth")
+    };
+    let issue = client.create_project_issue("group/p", body).await.unwrap();
+    assert_eq!(issue.iid, Some(14));
+    assert_eq!(issue.labels, Some(vec!["bug".to_owned()]));
+    let open = client
+        .list_project_issues(4)
+        .state(gitlab_api_client::types::IssueState::Opened)
+        .not_labels("wontfix")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(open[0].iid, Some(6));
+    let note = client
+        .create_project_issue_note(
+            4,
+            14,
+            gitlab_api_client::types::CreateProjectIssueNoteBody::new("closed"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(note.id, Some(302));
+    let me = client.get_current_user().await.unwrap();
+    assert_eq!(me.username.as_deref(), Some("john_smith"));
+
+    let requests = server.received_requests().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(
+        body,
+        json!({"title": "Issues with auth", "labels": "bug,auth", "due_date": "2026-12-31"})
+    );
+    assert_eq!(
+        requests[1].url.query(),
+        Some("state=opened&not%5Blabels%5D=wontfix")
+    );
+    let note: serde_json::Value = serde_json::from_slice(&requests[2].body).unwrap();
+    assert_eq!(note, json!({"body": "closed"}));
+    assert_eq!(requests[3].url.path(), "/api/v4/user");
 }

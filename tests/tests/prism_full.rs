@@ -2,7 +2,8 @@
 //! a deterministic sample of operations — for every tag, its first `GET` in path order (or its
 //! first operation when it has no `GET`) — sent through the client's runtime with the
 //! credentials, path encoding, array and form encodings the generated operations use, with
-//! values drawn from each parameter's schema and examples. Prism validates each request
+//! values drawn from each parameter's schema and examples (required query and header
+//! parameters, bodies). Prism validates each request
 //! against the spec (`--errors`: any violation is an error) and answers from the spec's
 //! examples. Every request must pass: the answer is a 2xx, or Prism's 500 whose violations are
 //! all about the *response* it made up from GitLab's examples (GitLab's examples disagree with
@@ -140,6 +141,15 @@ fn build(client: &Client, spec: &Value, path: &str, method: &str, op: &Value) ->
             }
             v => request.query(name, &text(&v)),
         }
+    }
+    for p in params
+        .iter()
+        .filter(|p| p["in"] == "header" && p["required"] == true)
+    {
+        // The runtime takes header names as `'static` (the generated code's are literals).
+        let name: &'static str = Box::leak(p["name"].as_str().unwrap().to_owned().into_boxed_str());
+        let value = sample(spec, &p["schema"], p.get("example"), 0);
+        request.header(name, &text(&value));
     }
     if let Some(body) = op.get("requestBody").map(|b| resolve(spec, b)) {
         let content = body["content"].as_object().unwrap();

@@ -262,10 +262,7 @@ async fn no_parameter_value_changes_the_host_or_leaves_the_path() {
         "@evil.example",
     ];
     for value in hostile {
-        client
-            .get_project_repository_file(value, value, value)
-            .await
-            .unwrap();
+        client.get_project_file(value, value, value).await.unwrap();
     }
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), hostile.len());
@@ -295,10 +292,7 @@ async fn no_parameter_value_changes_the_host_or_leaves_the_path() {
 async fn values_that_would_vanish_from_the_path_are_refused() {
     let client = Client::new("https://gitlab.example.com/api/").unwrap();
     for value in ["", ".", ".."] {
-        let err = client
-            .get_project_repository_file(1, value, "main")
-            .await
-            .unwrap_err();
+        let err = client.get_project_file(1, value, "main").await.unwrap_err();
         assert!(matches!(err, Error::InvalidPathSegment(_)), "{err:?}");
     }
 }

@@ -99,6 +99,7 @@ fn type_def(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
                 quote! { #fdoc pub #fname: #ty, }
             });
             let impls = object_impls(def, &name, &cfg, fields);
+            let new = constructor(api, def, &name, &cfg, fields);
             quote! {
                 #docs
                 #cfg
@@ -107,6 +108,7 @@ fn type_def(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
                     #(#field_items)*
                 }
                 #impls
+                #new
             }
         }
         TypeKind::Union {
@@ -140,6 +142,58 @@ fn type_def(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
             quote! { #docs #cfg pub type #name = #ty; }
         }
     }
+}
+
+/// `new(required…)` for a struct that requests send and that has required fields beside optional
+/// ones (one without required fields is `Default`): the smallest value names only what is
+/// required, and struct update syntax sets the rest
+/// (`Body { labels: Some(…), ..Body::new("title") }`).
+fn constructor(
+    api: &Api,
+    def: &TypeDef,
+    name: &proc_macro2::Ident,
+    cfg: &TokenStream,
+    fields: &[Field],
+) -> TokenStream {
+    if !def.serde.serialize || fields.iter().all(|f| !f.optional) {
+        return TokenStream::new();
+    }
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
+    if required.is_empty() {
+        return TokenStream::new();
+    }
+    let params = required.iter().map(|f| {
+        let fname = ident(&f.name);
+        let mut ty = type_tokens(&f.ty, &api.types);
+        if f.boxed {
+            ty = quote! { Box<#ty> };
+        }
+        quote! { #fname: impl Into<#ty> }
+    });
+    let inits = fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        if f.optional {
+            quote! { #fname: None }
+        } else {
+            quote! { #fname: #fname.into() }
+        }
+    });
+    let text = format!(
+        " A `{name}` of its required fields, the others `None`: set them with struct update syntax, `{name} {{ field: Some(…), ..{name}::new(…) }}`."
+    );
+    let many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    scoped(
+        cfg,
+        quote! {
+            impl #name {
+                #[doc = #text]
+                #many
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        },
+    )
 }
 
 /// A struct's serde impls: one `runtime::object!` call, under the type's `cfg`, with its

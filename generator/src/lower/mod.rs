@@ -104,7 +104,7 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
     types.lower_components(diags);
     let mut modules: Vec<Module> = Vec::new();
     let mut module_names = Names::new();
-    module_names.reserve(&["runtime", "types", "client", "error", "prelude"]);
+    module_names.reserve(MODULES_RESERVED);
     for tag in &model.tags {
         let name = module_names.unique(&module_base(&tag.name));
         modules.push(Module {
@@ -247,6 +247,8 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
         lowered.paginated = pages(settings.pagination, &lowered, declared);
         operations.push(lowered);
     }
+    // A tag no kept operation has makes no module (nor a cargo feature with nothing in it).
+    let modules = drop_empty_modules(modules, &mut operations);
     let mut types = types.finish(diags);
     name_parameter_enums(&mut types, &operations, &mut singular);
     mark_usage(&mut types, &operations);
@@ -283,6 +285,30 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
 /// query parameter and returns an object (a struct) with exactly one list field and the next
 /// cursor where the setting's pointer says (or, without the setting, in a top-level field
 /// `next_P` for a query parameter `P`: what the spec itself declares).
+/// `modules` without those no operation is in, named again so that an empty one takes no name
+/// from another (`protected_environments2`); the operations' module indices follow.
+/// Module names the crate's own files and re-exports take.
+const MODULES_RESERVED: &[&str] = &["runtime", "types", "client", "error", "prelude"];
+
+fn drop_empty_modules(modules: Vec<Module>, operations: &mut [Operation]) -> Vec<Module> {
+    let used: std::collections::BTreeSet<usize> = operations.iter().map(|o| o.module).collect();
+    let mut index = vec![usize::MAX; modules.len()];
+    let mut kept = Vec::new();
+    let mut names = Names::new();
+    names.reserve(MODULES_RESERVED);
+    for (i, mut m) in modules.into_iter().enumerate() {
+        if used.contains(&i) {
+            index[i] = kept.len();
+            m.name = names.unique(&module_base(&m.tag));
+            kept.push(m);
+        }
+    }
+    for op in operations {
+        op.module = index[op.module];
+    }
+    kept
+}
+
 fn cursor_paging(
     types: &crate::ir::TypeSpace,
     op: &Operation,
@@ -402,6 +428,7 @@ fn operation_names(
         &candidates,
         settings.operation_names,
         &settings.rename,
+        &settings.skip_path_words,
         singular,
     );
     for key in unused {

@@ -10,7 +10,8 @@
 //!    the operation: taken as written.
 //! 2. The operationId, in snake case, when a person wrote it.
 //! 3. Otherwise the verb and the resource, from the method and the path ([`from_path`]):
-//!    leading `api` and version segments dropped, each word before a parameter or another
+//!    leading `api` and version segments dropped, and the words of the `skip_path_words`
+//!    setting (GitLab's `repository`) where they are not the last; each word before a parameter or another
 //!    word made singular, then `GET` a list is `list_`, other `GET`s `get_`, `POST` `create_`,
 //!    `PUT`/`PATCH` `update_`, `DELETE` `delete_`; a path whose last segment starts with a verb
 //!    of [`VERBS`] names an action, which is the verb. `GET /api/v4/projects/{id}/merge_requests`
@@ -59,6 +60,7 @@ pub fn operation_names(
     ops: &[Candidate],
     setting: OperationNames,
     rename: &BTreeMap<String, String>,
+    skip: &[String],
     singular: &mut Singular,
 ) -> (Vec<(String, Source)>, Vec<String>) {
     let mut used = vec![false; rename.len()];
@@ -89,7 +91,7 @@ pub fn operation_names(
             match from_id {
                 Some(id) => (id.to_snake_case(), Source::OperationId),
                 None => (
-                    from_path(&op.method, &op.path, op.returns_list, singular),
+                    from_path(&op.method, &op.path, op.returns_list, skip, singular),
                     Source::Path,
                 ),
             }
@@ -341,10 +343,26 @@ fn is_prefix(s: &Segment) -> bool {
 }
 
 /// The name of an operation from its method and path: see the module's documentation.
-pub fn from_path(method: &str, path: &str, returns_list: bool, singular: &mut Singular) -> String {
+pub fn from_path(
+    method: &str,
+    path: &str,
+    returns_list: bool,
+    skip: &[String],
+    singular: &mut Singular,
+) -> String {
     let mut segs = segments(path);
     let lead = segs.iter().take_while(|s| is_prefix(s)).count();
     segs.drain(..lead);
+    // The words the `skip_path_words` setting names, where they are a segment of their own and
+    // not the last (GitLab's `repository`: `…/repository/commits/{sha}/statuses` is
+    // `list_project_commit_statuses`).
+    let last = segs.len().saturating_sub(1);
+    let mut i = 0;
+    segs.retain(|s| {
+        let keep = i == last || !s.params.is_empty() || !skip.contains(&s.literal);
+        i += 1;
+        keep
+    });
     // (words, names an item) per literal segment; a parameter alone marks the one before.
     let mut tokens: Vec<(String, bool)> = Vec::new();
     for s in &segs {
@@ -486,7 +504,40 @@ mod tests {
     use super::*;
 
     fn path_name(method: &str, path: &str, list: bool) -> String {
-        from_path(method, path, list, &mut Singular::default())
+        from_path(method, path, list, &[], &mut Singular::default())
+    }
+
+    #[test]
+    fn skipped_path_words_leave_names_unless_last() {
+        let skip = ["repository".to_owned()];
+        let name = |method: &str, path: &str, list: bool| {
+            from_path(method, path, list, &skip, &mut Singular::default())
+        };
+        assert_eq!(
+            name(
+                "get",
+                "/api/v4/projects/{id}/repository/commits/{sha}/statuses",
+                true
+            ),
+            "list_project_commit_statuses"
+        );
+        assert_eq!(
+            name(
+                "get",
+                "/api/v4/projects/{id}/repository/files/{file_path}",
+                false
+            ),
+            "get_project_file"
+        );
+        // The last segment names the resource: kept.
+        assert_eq!(
+            name("get", "/api/v4/projects/{id}/repository", false),
+            "get_project_repository"
+        );
+        assert_eq!(
+            path_name("get", "/api/v4/projects/{id}/repository/commits", true),
+            "list_project_repository_commits"
+        );
     }
 
     #[test]
@@ -606,8 +657,13 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let (named, unused) =
-            operation_names(ops, OperationNames::Auto, &rename, &mut Singular::default());
+        let (named, unused) = operation_names(
+            ops,
+            OperationNames::Auto,
+            &rename,
+            &[],
+            &mut Singular::default(),
+        );
         (named.into_iter().map(|(n, _)| n).collect(), unused)
     }
 

@@ -275,6 +275,11 @@ pub struct Settings {
     /// (`get_current_user`). Wins over every rule, and over `x-rust-name` in the spec.
     #[serde(default)]
     pub rename: std::collections::BTreeMap<String, String>,
+    /// Path words that names made from paths leave out where they are not the last segment
+    /// (GitLab's `"repository"`: `GET /projects/{id}/repository/commits/{sha}/statuses` is
+    /// `list_project_commit_statuses`, as python-gitlab's `project.commits` has it).
+    #[serde(default)]
+    pub skip_path_words: Vec<String>,
     /// Path prefixes whose operations are not generated, for endpoints the API no longer
     /// serves (GitLab: `"/api/v3/"`, removed in GitLab 11.0); each one dropped is a warning.
     #[serde(default)]

@@ -684,12 +684,20 @@ fn route_parts(path: &str) -> Option<Vec<RoutePart>> {
                 target.push(c);
                 target.push(next);
             }
-            ('(', None) => {
-                parts.push(RoutePart::Literal(std::mem::take(&mut text)));
-                group = Some(String::new());
-            }
+            ('(', None) => group = Some(String::new()),
+            // A group of path segments (`(ref/{ref}/)`, `(/)`) or a wildcard (`(*path)`) is
+            // optional; other parentheses are the path's own text (NuGet's OData
+            // `Packages()`, `Packages(Id='{id}')`).
             (')', Some(g)) => {
-                parts.push(RoutePart::Optional(std::mem::take(g)));
+                let g = std::mem::take(g);
+                if g.contains('/') || g.starts_with('*') {
+                    parts.push(RoutePart::Literal(std::mem::take(&mut text)));
+                    parts.push(RoutePart::Optional(g));
+                } else {
+                    text.push('(');
+                    text.push_str(&g);
+                    text.push(')');
+                }
                 group = None;
             }
             ('(' | ')', _) => return None,
@@ -1149,6 +1157,19 @@ mod tests {
     }
 
     #[test]
+    fn parentheses_of_the_path_itself_are_no_group() {
+        assert!(route_parts("/nuget/v2/Packages()").is_none());
+        assert!(route_parts("/nuget/v2/Packages(Id='{package_name}',Version='{v}')").is_none());
+        assert_eq!(
+            forms("/v2/FindPackagesById()/(*path/){file}"),
+            [
+                "/v2/FindPackagesById()/{file}",
+                "/v2/FindPackagesById()/*path/{file}"
+            ]
+        );
+    }
+
+    #[test]
     fn grape_optional_groups_give_one_path_per_form() {
         assert_eq!(
             forms("/projects/{id}/(ref/{ref}/)trigger/pipeline"),
@@ -1183,8 +1204,8 @@ mod tests {
         assert_eq!(route_parts("/a/(b/(c)/)d"), None, "nested");
         assert_eq!(route_parts("/a/(b"), None, "unbalanced");
         assert_eq!(route_parts("/a)/b"), None, "unbalanced");
-        assert_eq!(route_parts("/(a)(b)(c)(d)(e)"), None, "too many forms");
-        assert_eq!(forms("/(a)(b)(c)(d)").len(), 16);
+        assert_eq!(route_parts("/(a/)(b/)(c/)(d/)(e/)"), None, "too many forms");
+        assert_eq!(forms("/(a/)(b/)(c/)(d/)").len(), 16);
     }
 
     #[test]
