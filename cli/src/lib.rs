@@ -359,6 +359,7 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
             description: None,
             license: None,
             crate_doc: None,
+            dev_dependencies: None,
         }),
         layout: oapi_client_gen_core::emit::Layout::Crate,
         regenerate: format!(

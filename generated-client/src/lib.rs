@@ -185,7 +185,7 @@
 //! | [`project_import_bitbucket`] | 2 | Operations related to importing BitBucket projects |
 //! | [`project_import_github`] | 2 | Operations related to importing GitHub projects |
 //! | [`project_packages`] | 4 | Operations related to project packages |
-//! | [`projects`] | 159 | Operations related to projects |
+//! | [`projects`] | 160 | Operations related to projects |
 //! | [`pypi_packages`] | 8 | Operations related to PyPI packages |
 //! | [`release_links`] | 5 | Operations related to release assets (links) |
 //! | [`releases`] | 10 | Operations related to releases |

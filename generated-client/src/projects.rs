@@ -3960,6 +3960,36 @@ impl crate::Client {
             ),
         )
     }
+    /// Get file archive in a format
+    ///
+    /// Gets an archive of the repository in the format its suffix names (repositories.md, "Get file archive": `GET /projects/:id/repository/archive[.format]`; without a suffix, `get_project_archive` gives `tar.gz`).
+    ///
+    /// `GET /api/v4/projects/{id}/repository/archive.{format}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID or URL-encoded path of the project.
+    /// - `format`: The archive's format.
+    ///
+    /// Returns, on success (200): The archive.
+    ///
+    /// Optional parameters are set on the returned [`GetProjectArchiveInFormat`].
+    pub fn get_project_archive_in_format(
+        &self,
+        id: impl Into<runtime::IdOrPath>,
+        format: impl Into<types::ArchiveFormat>,
+    ) -> GetProjectArchiveInFormat<'_> {
+        GetProjectArchiveInFormat(
+            runtime::Call::new(
+                self,
+                ::reqwest::Method::GET,
+                "api/v4/projects/{}/repository/archive.{}",
+                &[
+                    &Into::<runtime::IdOrPath>::into(id),
+                    &Into::<types::ArchiveFormat>::into(format),
+                ],
+            ),
+        )
+    }
     /// Real-time security scan
     ///
     /// Returns SAST scan results for a single file in real-time.
@@ -4090,7 +4120,7 @@ runtime::operation!(
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::get_project_job_trace`]. Send it with `.await`."]
-    GetProjectJobTrace, runtime::Json < types::ApiEntitiesCiJob >
+    GetProjectJobTrace, runtime::Bytes
 );
 runtime::operation!(
     #[doc =
@@ -8910,6 +8940,21 @@ impl ListUserStarredProjects<'_> {
     /// Default: `false`.
     pub fn statistics(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("statistics", &Into::<bool>::into(value)))
+    }
+}
+runtime::operation!(
+    #[doc =
+    " Request builder of [`crate::Client::get_project_archive_in_format`]. Send it with `.await`."]
+    GetProjectArchiveInFormat, runtime::Bytes
+);
+impl GetProjectArchiveInFormat<'_> {
+    /// The commit SHA to download. A tag, branch reference, or SHA can be used. Defaults to the tip of the default branch.
+    pub fn sha(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("sha", &Into::<String>::into(value)))
+    }
+    /// The subpath of the repository to download. Defaults to the whole repository.
+    pub fn path(self, value: impl Into<String>) -> Self {
+        Self(self.0.query("path", &Into::<String>::into(value)))
     }
 }
 runtime::operation!(

@@ -39512,6 +39512,37 @@ pub struct CreateServiceAccountBody {
 runtime::object!(
     write CreateServiceAccountBody { opt(name), opt(username), opt(email) }
 );
+/// Schema `#/paths/~1api~1v4~1projects~1{id}~1repository~1archive.{format}/get/parameters/1/schema`.
+///
+/// Values this client does not know are kept in [`Self::Other`], so a new value on the
+/// server never breaks decoding.
+#[cfg(feature = "projects")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ArchiveFormat {
+    /// `bz2`
+    Bz2,
+    /// `tar`
+    Tar,
+    /// `tar.bz2`
+    TarBz2,
+    /// `tar.gz`
+    TarGz,
+    /// `tb2`
+    Tb2,
+    /// `tbz`
+    Tbz,
+    /// `tbz2`
+    Tbz2,
+    /// `zip`
+    Zip,
+    /// A value not known when this client was generated.
+    Other(String),
+}
+#[cfg(feature = "projects")]
+runtime::string_enum!(
+    ArchiveFormat { Bz2 = "bz2", Tar = "tar", TarBz2 = "tar.bz2", TarGz = "tar.gz", Tb2 =
+    "tb2", Tbz = "tbz", Tbz2 = "tbz2", Zip = "zip" }
+);
 /// Schema `#/paths/~1api~1v4~1chat~1completions/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq)]

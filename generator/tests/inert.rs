@@ -38,6 +38,7 @@ fn files() -> Vec<oapi_client_gen_core::emit::File> {
             description: None,
             license: Some("MIT\nOR \"Apache-2.0\"".to_owned()),
             crate_doc: None,
+            dev_dependencies: None,
         }),
         emit_threads: 0,
         ..Default::default()

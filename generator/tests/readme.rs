@@ -71,4 +71,32 @@ fn the_readme_codegen_toml_parses() {
         "get_current_user"
     );
     assert_eq!(config.settings.rename_types.len(), 1);
+    assert_eq!(config.settings.skip_path_words, ["repository"]);
+}
+
+/// The GitLab client's examples the README lists are those of `generated-client/examples/`,
+/// each named in backticks in its paragraph, and no other.
+#[test]
+fn the_readme_lists_the_gitlab_examples() {
+    let readme = readme();
+    let start = readme
+        .find("Runnable examples of the common tasks are in `generated-client/examples/`")
+        .expect("the README lists the examples");
+    let paragraph = &readme[start..];
+    let paragraph = &paragraph[..paragraph.find("\n\n").unwrap()];
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/examples");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 7, "{files:?}");
+    for name in &files {
+        assert!(
+            paragraph.contains(&format!("`{name}`")),
+            "{name} is not in:\n{paragraph}"
+        );
+    }
 }

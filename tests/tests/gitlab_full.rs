@@ -708,3 +708,26 @@ async fn issues_notes_and_the_current_user_from_the_docs() {
     assert_eq!(note, json!({"body": "closed"}));
     assert_eq!(requests[3].url.path(), "/api/v4/user");
 }
+
+/// A repository archive in a format (repositories.md, "Get file archive": the format is the
+/// path's suffix, `archive.zip`), from `specs/gitlab-full/docs/misc.yaml`.
+#[tokio::test]
+async fn an_archive_format_is_the_path_suffix() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(b"PK".to_vec()))
+        .mount(&server)
+        .await;
+    let zip = client
+        .get_project_archive_in_format("group/p", "zip")
+        .sha("v1.0")
+        .await
+        .unwrap();
+    assert_eq!(zip, b"PK");
+    let req = server.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(
+        req.url.path(),
+        "/api/v4/projects/group%2Fp/repository/archive.zip"
+    );
+    assert_eq!(req.url.query(), Some("sha=v1.0"));
+}

@@ -23,7 +23,8 @@ const CRATE: &str = "specs/gitlab-full/gitlab-crate-endpoints.tsv";
 const NAMES: &str = "generated-client/NAMES.md";
 const OUT: &str = "COVERAGE.md";
 
-/// A path with its parameters' names dropped and no trailing `/`: `/projects/{}/issues/{}`.
+/// A path with its parameters' names dropped and no trailing `/`: `/projects/{}/issues/{}`
+/// (and `archive.{format}` is `archive{}`).
 fn shape(path: &str) -> String {
     let path = path.trim_end_matches('/');
     let mut out = String::with_capacity(path.len());
@@ -32,6 +33,11 @@ fn shape(path: &str) -> String {
         match c {
             '{' => {
                 in_param = true;
+                // A suffix parameter with or without its dot is one shape: the `gitlab` crate
+                // writes `archive{archive_format}` (the value is `.zip`), the docs `archive.{format}`.
+                if out.ends_with('.') {
+                    out.pop();
+                }
                 out.push_str("{}");
             }
             '}' => in_param = false,

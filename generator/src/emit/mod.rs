@@ -70,7 +70,7 @@ pub struct File {
 }
 
 /// The `[package]` of a generated client crate.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Package {
     pub name: String,
@@ -81,6 +81,10 @@ pub struct Package {
     /// A Markdown file (relative to the spec's folder) appended to the crate's documentation:
     /// a usage example, which `cargo test` then compiles as a doctest.
     pub crate_doc: Option<String>,
+    /// The crate's `[dev-dependencies]`, as `Cargo.toml` writes them, for examples and tests
+    /// kept beside the generated files (`tokio = { version = "1", features = ["macros"] }`).
+    #[serde(default, rename = "dev-dependencies")]
+    pub dev_dependencies: Option<toml::Table>,
 }
 
 fn default_version() -> String {
@@ -403,6 +407,15 @@ fn cargo_toml(api: &Api, source: &str, regenerate: &str, package: &Package) -> S
             inert::one_line(doc.lines().next().unwrap_or_default()),
             naming::bare(&m.name)
         ));
+    }
+    if let Some(dev) = package.dev_dependencies.as_ref().filter(|d| !d.is_empty()) {
+        let mut table = toml::Table::new();
+        table.insert(
+            "dev-dependencies".to_owned(),
+            toml::Value::Table(dev.clone()),
+        );
+        t.push('\n');
+        t.push_str(&toml::to_string(&table).unwrap_or_default());
     }
     // docs.rs documents every module, each item with the feature it needs.
     t.push_str(
