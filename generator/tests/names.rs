@@ -201,3 +201,30 @@ fn parameter_enums_are_named_for_what_they_are() {
     // Shared by several resources: the parameter's name alone.
     assert_eq!(type_of("list_groups", "visibility"), "Visibility");
 }
+
+/// Every name a generated crate's root re-exports from its runtime is in `ir::ROOT_NAMES`, the
+/// list request builders keep off (the GitLab client has `IdOrPath`; the features client the
+/// cursor trait).
+#[test]
+fn root_names_list_what_lib_rs_exports() {
+    for client in ["generated-client", "features-client"] {
+        let lib = std::fs::read_to_string(root().join(client).join("src/lib.rs")).unwrap();
+        let mut exported = Vec::new();
+        for line in lib.lines().map(str::trim) {
+            let Some(rest) = line.strip_prefix("pub use runtime::") else {
+                continue;
+            };
+            let rest = rest
+                .trim_end_matches(';')
+                .trim_matches(|c| c == '{' || c == '}');
+            exported.extend(rest.split(',').map(|n| n.trim().to_owned()));
+        }
+        assert!(exported.len() >= 10, "{client}: {exported:?}");
+        for name in &exported {
+            assert!(
+                oapi_client_gen_core::ir::ROOT_NAMES.contains(&name.as_str()),
+                "{client} exports `{name}`, which ir::ROOT_NAMES lacks"
+            );
+        }
+    }
+}
