@@ -22,6 +22,7 @@
 //! as decoded no longer decodes (a regression); the run is skipped (exit 0) when the records
 //! are not there.
 
+use oapi_client_gen_core::diag::child;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -636,11 +637,7 @@ fn examples_inner(check: bool) -> Result<ExitCode, String> {
     let mut records = Vec::new();
     let mut jobs = Vec::new();
     for (i, op) in ops.iter().enumerate() {
-        let op_ptr = format!(
-            "/paths/{}/{}",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method.to_ascii_lowercase()
-        );
+        let op_ptr = child(&child("/paths", &op.path), op.method.to_ascii_lowercase());
         let Some(serde_json::Value::Object(responses)) =
             doc.pointer(&format!("{op_ptr}/responses"))
         else {
@@ -657,22 +654,21 @@ fn examples_inner(check: bool) -> Result<ExitCode, String> {
                 continue;
             };
             for (media, body) in content.iter().filter(|(m, _)| m.contains("json")) {
+                let media_ptr = child(&child(&child(&op_ptr, "responses"), code), "content");
+                let media_ptr = child(&media_ptr, media);
                 let mut found: Vec<(String, &serde_json::Value)> = Vec::new();
                 if let Some(example) = body.get("example") {
-                    found.push(("example".to_owned(), example));
+                    found.push((child(&media_ptr, "example"), example));
                 }
                 if let Some(serde_json::Value::Object(named)) = body.get("examples") {
                     for (name, e) in named {
                         if let Some(value) = e.get("value") {
-                            found.push((format!("examples/{name}/value"), value));
+                            let at = child(&child(&media_ptr, "examples"), name);
+                            found.push((child(&at, "value"), value));
                         }
                     }
                 }
-                for (at, value) in found {
-                    let pointer = format!(
-                        "{op_ptr}/responses/{code}/content/{}/{at}",
-                        media.replace('~', "~0").replace('/', "~1")
-                    );
+                for (pointer, value) in found {
                     jobs.push((records.len(), i));
                     records.push(Record {
                         source_file: format!("openapi.json#{pointer}"),
