@@ -25,6 +25,8 @@ impl crate::Client {
     /// `GET /events`
     ///
     /// Returns, on success (200): The events, oldest first.
+    ///
+    /// Optional parameters are set on the returned [`ListEvents`].
     pub fn list_events(&self) -> ListEvents<'_> {
         ListEvents(runtime::Call::new(self, ::reqwest::Method::GET, "events", &[]))
     }
@@ -60,6 +62,25 @@ runtime::operation!(
     #[doc = " Request builder of [`crate::Client::list_events`]. Send it with `.await`."]
     ListEvents, runtime::Json < Vec < types::Event > >
 );
+impl ListEvents<'_> {
+    /// Only the events that match (`filter[kind]=…&filter[tags][]=…`).
+    pub fn filter(self, value: impl Into<types::ListEventsFilter>) -> Self {
+        Self(
+            self
+                .0
+                .query_deep_object(
+                    "filter",
+                    &Into::<types::ListEventsFilter>::into(value),
+                ),
+        )
+    }
+    /// The time window, as its members' own parameters (`since=…&until=…`).
+    pub fn window(self, value: impl Into<types::ListEventsWindow>) -> Self {
+        Self(
+            self.0.query_object("window", &Into::<types::ListEventsWindow>::into(value)),
+        )
+    }
+}
 runtime::operation!(
     #[doc =
     " Request builder of [`crate::Client::list_changes`]. Send it with `.await` or read its pages ([`CursorPaginated`](crate::CursorPaginated))."]

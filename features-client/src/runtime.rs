@@ -1046,6 +1046,22 @@ impl Request {
         Ok(())
     }
 
+    /// Appends a structured query parameter as `style: deepObject` reads it (Rails, PHP, `qs`):
+    /// `name[key]=value` for each member of an object, `name[key][]=item` for each element of
+    /// an array, `name[key][inner]=value` deeper; `null`s are left out.
+    pub fn query_deep_object<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(value).map_err(Error::Encode)?;
+        let mut pairs = self.url.query_pairs_mut();
+        for (k, v) in nested_pairs(name, &value) {
+            pairs.append_pair(&k, &v);
+        }
+        Ok(())
+    }
+
     /// Sets the query parameter `name` to `value`: the first pair named `name` takes the new
     /// value and any others are removed; without one, `name=value` is appended.
     pub fn set_query(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
@@ -1190,28 +1206,10 @@ impl Request {
         name: &str,
         value: &T,
     ) -> Result<(), Error> {
-        fn flatten(key: String, v: &serde_json::Value, out: &mut Vec<(String, FormValue)>) {
-            match v {
-                serde_json::Value::Null => {}
-                serde_json::Value::String(s) => out.push((key, FormValue::Text(s.clone()))),
-                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
-                    out.push((key, FormValue::Text(v.to_string())))
-                }
-                serde_json::Value::Array(items) => {
-                    for item in items {
-                        flatten(format!("{key}[]"), item, out);
-                    }
-                }
-                serde_json::Value::Object(map) => {
-                    for (k, item) in map {
-                        flatten(format!("{key}[{k}]"), item, out);
-                    }
-                }
-            }
-        }
         let value = serde_json::to_value(value).map_err(Error::Encode)?;
-        let mut fields = Vec::new();
-        flatten(name.to_owned(), &value, &mut fields);
+        let fields = nested_pairs(name, &value)
+            .into_iter()
+            .map(|(k, v)| (k, FormValue::Text(v)));
         self.form_fields().extend(fields);
         Ok(())
     }
@@ -1676,6 +1674,11 @@ impl<'a> Call<'a> {
     /// Adds a structured query parameter ([`Request::query_object`]).
     pub fn query_object<T: serde::Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
         self.edit(|r| r.query_object(name, value))
+    }
+
+    /// Adds a structured query parameter as `name[key]=value` ([`Request::query_deep_object`]).
+    pub fn query_deep_object<T: serde::Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.edit(|r| r.query_deep_object(name, value))
     }
 
     /// Sets the header `name` (replacing an earlier value).
@@ -2225,6 +2228,34 @@ pub async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -
 pub async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, Error> {
     let limit = body_limit(&response);
     Ok(read_body(response, limit).await?.into())
+}
+
+/// A structured value as the nested names Rails, PHP and OpenAPI's `deepObject` read:
+/// `name[key]=value`, `name[key][]=item`, `name[key][inner]=value`; `null`s are left out. A
+/// scalar is `name=value`.
+fn nested_pairs(name: &str, value: &serde_json::Value) -> Vec<(String, String)> {
+    fn flatten(key: String, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(s) => out.push((key, s.clone())),
+            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
+                out.push((key, v.to_string()))
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    flatten(format!("{key}[]"), item, out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map {
+                    flatten(format!("{key}[{k}]"), item, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    flatten(name.to_owned(), value, &mut out);
+    out
 }
 
 /// A structured path parameter in OpenAPI's default `simple` style: an object as

@@ -332,6 +332,24 @@ pub struct DeletePetDefaultError {
 }
 #[cfg(feature = "pets")]
 runtime::object!(read DeletePetDefaultError { opt(reason) });
+/// Schema `#/paths/~1events/get/parameters/0/schema`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListEventsFilter {
+    pub kind: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+#[cfg(feature = "misc")]
+runtime::object!(write ListEventsFilter { opt(kind), opt(tags) });
+/// Schema `#/paths/~1events/get/parameters/1/schema`.
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListEventsWindow {
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+#[cfg(feature = "misc")]
+runtime::object!(write ListEventsWindow { opt(since), opt(until) });
 /// Schema `#/paths/~1changes/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq)]

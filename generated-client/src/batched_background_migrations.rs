@@ -110,18 +110,8 @@ impl GetAdminBatchedBackgroundMigration<'_> {
     /// The name of the database
     ///
     /// Default: `"main"`.
-    pub fn database(
-        self,
-        value: impl Into<types::BatchedBackgroundMigrationDatabase>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "database",
-                    &Into::<types::BatchedBackgroundMigrationDatabase>::into(value),
-                ),
-        )
+    pub fn database(self, value: impl Into<types::Database>) -> Self {
+        Self(self.0.query("database", &Into::<types::Database>::into(value)))
     }
 }
 runtime::operation!(
@@ -146,17 +136,7 @@ impl ListAdminBatchedBackgroundMigrations<'_> {
     /// The name of the database, the default `main`
     ///
     /// Default: `"main"`.
-    pub fn database(
-        self,
-        value: impl Into<types::BatchedBackgroundMigrationDatabase>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "database",
-                    &Into::<types::BatchedBackgroundMigrationDatabase>::into(value),
-                ),
-        )
+    pub fn database(self, value: impl Into<types::Database>) -> Self {
+        Self(self.0.query("database", &Into::<types::Database>::into(value)))
     }
 }

@@ -210,12 +210,12 @@ impl ListBulkImports<'_> {
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return GitLab Migrations with specified status
-    pub fn status(self, value: impl Into<types::ListBulkImportsStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::ListBulkImportsStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::EntityStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::EntityStatus>::into(value)))
     }
 }
 runtime::operation!(
@@ -290,12 +290,12 @@ impl ListBulkImportEntities<'_> {
     /// Return GitLab Migrations sorted in created by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return all GitLab Migrations' entities with specified status
-    pub fn status(self, value: impl Into<types::ListBulkImportsStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::ListBulkImportsStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::EntityStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::EntityStatus>::into(value)))
     }
 }
 runtime::operation!(
@@ -310,8 +310,8 @@ runtime::operation!(
 );
 impl ListBulkImportEntitiesByImportId<'_> {
     /// Return import entities with specified status
-    pub fn status(self, value: impl Into<types::ListBulkImportsStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::ListBulkImportsStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::EntityStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::EntityStatus>::into(value)))
     }
     /// Current page number
     ///

@@ -222,8 +222,8 @@ impl ListProjectDeployments<'_> {
     /// Return deployments sorted in `asc` or `desc` order. Default is `asc`
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return deployments updated after the specified date. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn updated_after(
@@ -286,8 +286,15 @@ impl ListProjectDeployments<'_> {
         Self(self.0.query("environment", &Into::<String>::into(value)))
     }
     /// The status to filter deployments by. One of `created`, `running`, `success`, `failed`, `canceled`, or `blocked`
-    pub fn status(self, value: impl Into<types::DeploymentStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::DeploymentStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::ListProjectDeploymentsStatus>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "status",
+                    &Into::<types::ListProjectDeploymentsStatus>::into(value),
+                ),
+        )
     }
 }
 runtime::operation!(
@@ -396,8 +403,8 @@ impl ListProjectDeploymentMergeRequests<'_> {
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///

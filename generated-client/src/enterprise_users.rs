@@ -134,14 +134,16 @@ impl ListGroupEnterpriseUsers<'_> {
     /// Return users based on their two-factor authentication (2FA) enrollment status. Possible values: `enabled`, `disabled`.
     pub fn two_factor(
         self,
-        value: impl Into<types::ListProjectFeatureFlagsScope>,
+        value: impl Into<types::CreateProjectBodyAutoCancelPendingPipelines>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "two_factor",
-                    &Into::<types::ListProjectFeatureFlagsScope>::into(value),
+                    &Into::<
+                        types::CreateProjectBodyAutoCancelPendingPipelines,
+                    >::into(value),
                 ),
         )
     }

@@ -186,16 +186,16 @@ impl ListGroupEpics<'_> {
         Self(self.0.query("order_by", &Into::<types::EpicOrderBy>::into(value)))
     }
     /// Return epics sorted in `asc` or `desc` order. Default is `desc`
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Search epics against their `title` and `description`
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Search epics against their `state`, possible filters: `opened`, `closed` and `all`, default: `all`
-    pub fn state(self, value: impl Into<types::EpicState>) -> Self {
-        Self(self.0.query("state", &Into::<types::EpicState>::into(value)))
+    pub fn state(self, value: impl Into<types::IssueState>) -> Self {
+        Self(self.0.query("state", &Into::<types::IssueState>::into(value)))
     }
     /// Return epics created on or after the given time. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub fn created_after(
@@ -267,7 +267,11 @@ impl ListGroupEpics<'_> {
     }
     /// Return epics that do not match the parameters supplied. Accepts: `author_id`, `author_username` and `labels`.
     pub fn not(self, value: impl Into<types::ListGroupEpicsNot>) -> Self {
-        Self(self.0.query_object("not", &Into::<types::ListGroupEpicsNot>::into(value)))
+        Self(
+            self
+                .0
+                .query_deep_object("not", &Into::<types::ListGroupEpicsNot>::into(value)),
+        )
     }
     /// The page to return (GitLab pages every list: docs rest/index.md#pagination).
     ///

@@ -79,8 +79,8 @@ impl ListEvents<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
 }
 runtime::operation!(
@@ -120,7 +120,7 @@ impl ListUserEvents<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
 }

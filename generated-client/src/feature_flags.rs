@@ -214,13 +214,18 @@ runtime::operation!(
 );
 impl ListProjectFeatureFlags<'_> {
     /// The scope of feature flags, one of: `enabled`, `disabled`
-    pub fn scope(self, value: impl Into<types::ListProjectFeatureFlagsScope>) -> Self {
+    pub fn scope(
+        self,
+        value: impl Into<types::CreateProjectBodyAutoCancelPendingPipelines>,
+    ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "scope",
-                    &Into::<types::ListProjectFeatureFlagsScope>::into(value),
+                    &Into::<
+                        types::CreateProjectBodyAutoCancelPendingPipelines,
+                    >::into(value),
                 ),
         )
     }

@@ -259,14 +259,18 @@ impl UpdateProjectPackageGeneric<'_> {
     /// The package's status; `hidden` keeps it out of the UI.
     pub fn status(
         self,
-        value: impl Into<types::UpdateProjectPackageGenericStatus>,
+        value: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+        >,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<types::UpdateProjectPackageGenericStatus>::into(value),
+                    &Into::<
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+                    >::into(value),
                 ),
         )
     }
@@ -289,14 +293,18 @@ impl UpdateProjectPackageGenericByPath<'_> {
     /// The package's status; `hidden` keeps it out of the UI.
     pub fn status(
         self,
-        value: impl Into<types::UpdateProjectPackageGenericStatus>,
+        value: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+        >,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<types::UpdateProjectPackageGenericStatus>::into(value),
+                    &Into::<
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+                    >::into(value),
                 ),
         )
     }

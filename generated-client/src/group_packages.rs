@@ -56,14 +56,18 @@ impl ListGroupPackages<'_> {
     /// Return packages ordered by `created_at`, `name`, `version` or `type` fields.
     ///
     /// Default: `"created_at"`.
-    pub fn order_by(self, value: impl Into<types::PackageOrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<types::PackageOrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::ListGroupPackagesOrderBy>) -> Self {
+        Self(
+            self
+                .0
+                .query("order_by", &Into::<types::ListGroupPackagesOrderBy>::into(value)),
+        )
     }
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return packages of a certain type
     pub fn package_type(self, value: impl Into<types::PackageType>) -> Self {

@@ -70,7 +70,7 @@ impl crate::Client {
     pub fn get_group_protected_environment(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        name: impl Into<types::ProtectedEnvironmentName>,
+        name: impl Into<types::CreateProjectEnvironmentBodyTier>,
     ) -> GetGroupProtectedEnvironment<'_> {
         GetGroupProtectedEnvironment(
             runtime::Call::new(
@@ -79,7 +79,7 @@ impl crate::Client {
                 "api/v4/groups/{}/protected_environments/{}",
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
-                    &Into::<types::ProtectedEnvironmentName>::into(name),
+                    &Into::<types::CreateProjectEnvironmentBodyTier>::into(name),
                 ],
             ),
         )
@@ -100,7 +100,7 @@ impl crate::Client {
     pub fn update_group_protected_environment(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        name: impl Into<types::ProtectedEnvironmentName>,
+        name: impl Into<types::CreateProjectEnvironmentBodyTier>,
     ) -> UpdateGroupProtectedEnvironment<'_> {
         UpdateGroupProtectedEnvironment(
             runtime::Call::new(
@@ -109,7 +109,7 @@ impl crate::Client {
                 "api/v4/groups/{}/protected_environments/{}",
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
-                    &Into::<types::ProtectedEnvironmentName>::into(name),
+                    &Into::<types::CreateProjectEnvironmentBodyTier>::into(name),
                 ],
             ),
         )
@@ -128,7 +128,7 @@ impl crate::Client {
     pub fn unprotect_group_environment(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        name: impl Into<types::ProtectedEnvironmentName>,
+        name: impl Into<types::CreateProjectEnvironmentBodyTier>,
     ) -> UnprotectGroupEnvironment<'_> {
         UnprotectGroupEnvironment(
             runtime::Call::new(
@@ -137,7 +137,7 @@ impl crate::Client {
                 "api/v4/groups/{}/protected_environments/{}",
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
-                    &Into::<types::ProtectedEnvironmentName>::into(name),
+                    &Into::<types::CreateProjectEnvironmentBodyTier>::into(name),
                 ],
             ),
         )

@@ -165,8 +165,8 @@ impl ListGroupServiceAccounts<'_> {
     /// Specifies sorting by `asc` or `desc`. Default is `desc`.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// The page to return (the doc names the `page` and `per_page` pagination parameters).
     ///

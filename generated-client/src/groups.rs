@@ -1127,28 +1127,26 @@ impl ListGroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<types::OrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<types::OrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::GroupOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::GroupOrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -1209,15 +1207,8 @@ impl CreateGroup<'_> {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The visibility of the group
-    pub fn visibility(self, value: impl Into<types::CreateGroupBodyVisibility>) -> Self {
-        Self(
-            self
-                .0
-                .form_field(
-                    "visibility",
-                    &Into::<types::CreateGroupBodyVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.form_field("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Avatar image for the group
     pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
@@ -1245,14 +1236,14 @@ impl CreateGroup<'_> {
     /// Determine if developers can create projects in the group
     pub fn project_creation_level(
         self,
-        value: impl Into<types::CreateGroupBodyProjectCreationLevel>,
+        value: impl Into<types::GroupProjectCreationLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "project_creation_level",
-                    &Into::<types::CreateGroupBodyProjectCreationLevel>::into(value),
+                    &Into::<types::GroupProjectCreationLevel>::into(value),
                 ),
         )
     }
@@ -1263,14 +1254,14 @@ impl CreateGroup<'_> {
     /// Allowed to create subgroups
     pub fn subgroup_creation_level(
         self,
-        value: impl Into<types::CreateGroupBodySubgroupCreationLevel>,
+        value: impl Into<types::GroupSubgroupCreationLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "subgroup_creation_level",
-                    &Into::<types::CreateGroupBodySubgroupCreationLevel>::into(value),
+                    &Into::<types::GroupSubgroupCreationLevel>::into(value),
                 ),
         )
     }
@@ -1305,14 +1296,14 @@ impl CreateGroup<'_> {
     /// Determine if developers can push to default branch
     pub fn default_branch_protection(
         self,
-        value: impl Into<types::CreateGroupBodyDefaultBranchProtection>,
+        value: impl Into<types::GroupDefaultBranchProtection>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "default_branch_protection",
-                    &Into::<types::CreateGroupBodyDefaultBranchProtection>::into(value),
+                    &Into::<types::GroupDefaultBranchProtection>::into(value),
                 ),
         )
     }
@@ -1335,28 +1326,28 @@ impl CreateGroup<'_> {
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub fn shared_runners_setting(
         self,
-        value: impl Into<types::CreateGroupBodySharedRunnersSetting>,
+        value: impl Into<types::GroupSharedRunnersSetting>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "shared_runners_setting",
-                    &Into::<types::CreateGroupBodySharedRunnersSetting>::into(value),
+                    &Into::<types::GroupSharedRunnersSetting>::into(value),
                 ),
         )
     }
     /// Allow only the selected protocols to be used for Git access.
     pub fn enabled_git_access_protocol(
         self,
-        value: impl Into<types::CreateGroupBodyEnabledGitAccessProtocol>,
+        value: impl Into<types::EnabledGitAccessProtocol>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "enabled_git_access_protocol",
-                    &Into::<types::CreateGroupBodyEnabledGitAccessProtocol>::into(value),
+                    &Into::<types::EnabledGitAccessProtocol>::into(value),
                 ),
         )
     }
@@ -1390,30 +1381,27 @@ impl CreateGroup<'_> {
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub fn wiki_access_level(
-        self,
-        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
-    ) -> Self {
+    pub fn wiki_access_level(self, value: impl Into<types::ProjectAccessLevel>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
         self,
-        value: impl Into<types::CreateGroupBodyDuoAvailability>,
+        value: impl Into<types::GroupDuoAvailability>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "duo_availability",
-                    &Into::<types::CreateGroupBodyDuoAvailability>::into(value),
+                    &Into::<types::GroupDuoAvailability>::into(value),
                 ),
         )
     }
@@ -1461,15 +1449,8 @@ impl UpdateGroup<'_> {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The visibility of the group
-    pub fn visibility(self, value: impl Into<types::CreateGroupBodyVisibility>) -> Self {
-        Self(
-            self
-                .0
-                .form_field(
-                    "visibility",
-                    &Into::<types::CreateGroupBodyVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.form_field("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Avatar image for the group
     pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
@@ -1497,14 +1478,14 @@ impl UpdateGroup<'_> {
     /// Determine if developers can create projects in the group
     pub fn project_creation_level(
         self,
-        value: impl Into<types::CreateGroupBodyProjectCreationLevel>,
+        value: impl Into<types::GroupProjectCreationLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "project_creation_level",
-                    &Into::<types::CreateGroupBodyProjectCreationLevel>::into(value),
+                    &Into::<types::GroupProjectCreationLevel>::into(value),
                 ),
         )
     }
@@ -1515,14 +1496,14 @@ impl UpdateGroup<'_> {
     /// Allowed to create subgroups
     pub fn subgroup_creation_level(
         self,
-        value: impl Into<types::CreateGroupBodySubgroupCreationLevel>,
+        value: impl Into<types::GroupSubgroupCreationLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "subgroup_creation_level",
-                    &Into::<types::CreateGroupBodySubgroupCreationLevel>::into(value),
+                    &Into::<types::GroupSubgroupCreationLevel>::into(value),
                 ),
         )
     }
@@ -1557,14 +1538,14 @@ impl UpdateGroup<'_> {
     /// Determine if developers can push to default branch
     pub fn default_branch_protection(
         self,
-        value: impl Into<types::CreateGroupBodyDefaultBranchProtection>,
+        value: impl Into<types::GroupDefaultBranchProtection>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "default_branch_protection",
-                    &Into::<types::CreateGroupBodyDefaultBranchProtection>::into(value),
+                    &Into::<types::GroupDefaultBranchProtection>::into(value),
                 ),
         )
     }
@@ -1587,28 +1568,28 @@ impl UpdateGroup<'_> {
     /// Enable/disable shared runners for the group and its subgroups and projects
     pub fn shared_runners_setting(
         self,
-        value: impl Into<types::CreateGroupBodySharedRunnersSetting>,
+        value: impl Into<types::GroupSharedRunnersSetting>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "shared_runners_setting",
-                    &Into::<types::CreateGroupBodySharedRunnersSetting>::into(value),
+                    &Into::<types::GroupSharedRunnersSetting>::into(value),
                 ),
         )
     }
     /// Allow only the selected protocols to be used for Git access.
     pub fn enabled_git_access_protocol(
         self,
-        value: impl Into<types::CreateGroupBodyEnabledGitAccessProtocol>,
+        value: impl Into<types::EnabledGitAccessProtocol>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "enabled_git_access_protocol",
-                    &Into::<types::CreateGroupBodyEnabledGitAccessProtocol>::into(value),
+                    &Into::<types::EnabledGitAccessProtocol>::into(value),
                 ),
         )
     }
@@ -1642,30 +1623,27 @@ impl UpdateGroup<'_> {
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub fn wiki_access_level(
-        self,
-        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
-    ) -> Self {
+    pub fn wiki_access_level(self, value: impl Into<types::ProjectAccessLevel>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
     pub fn duo_availability(
         self,
-        value: impl Into<types::CreateGroupBodyDuoAvailability>,
+        value: impl Into<types::GroupDuoAvailability>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "duo_availability",
-                    &Into::<types::CreateGroupBodyDuoAvailability>::into(value),
+                    &Into::<types::GroupDuoAvailability>::into(value),
                 ),
         )
     }
@@ -1753,7 +1731,7 @@ impl UpdateGroup<'_> {
             self
                 .0
                 .form_field_array(
-                    "unique_project_download_limit_allowlist",
+                    "unique_project_download_limit_allowlist[]",
                     &Into::<Vec<String>>::into(value),
                 ),
         )
@@ -1767,7 +1745,7 @@ impl UpdateGroup<'_> {
             self
                 .0
                 .form_field_array(
-                    "unique_project_download_limit_alertlist",
+                    "unique_project_download_limit_alertlist[]",
                     &Into::<Vec<i64>>::into(value),
                 ),
         )
@@ -1853,30 +1831,28 @@ impl ListGroupGroupShared<'_> {
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<types::OrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<types::OrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::GroupOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::GroupOrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Current page number
     ///
@@ -1922,16 +1898,14 @@ impl ListGroupInvitedGroups<'_> {
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -1981,8 +1955,8 @@ impl ListGroupProjects<'_> {
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return only the ID, URL, name, and path of each project
     ///
@@ -2035,16 +2009,14 @@ impl ListGroupProjects<'_> {
     /// Limit by minimum access level of authenticated user on projects
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -2100,8 +2072,8 @@ impl ListGroupProjectShared<'_> {
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return only the ID, URL, name, and path of each project
     ///
@@ -2130,16 +2102,14 @@ impl ListGroupProjectShared<'_> {
     /// Limit by minimum access level of authenticated user on projects
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -2207,28 +2177,26 @@ impl ListGroupSubgroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<types::OrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<types::OrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::GroupOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::GroupOrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -2315,28 +2283,26 @@ impl ListGroupDescendantGroups<'_> {
     /// Order by name, path, id or similarity if searching
     ///
     /// Default: `"name"`.
-    pub fn order_by(self, value: impl Into<types::OrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<types::OrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::GroupOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::GroupOrderBy>::into(value)))
     }
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }

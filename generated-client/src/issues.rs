@@ -832,15 +832,8 @@ impl ListIssues<'_> {
         Self(self.0.query("labels", &Into::<String>::into(value)))
     }
     /// Returns issues assigned to milestones with a given timebox value (`None`, `Any`, `Upcoming`, and `Started`). `None` lists all issues with no milestone. `Any` lists all issues that have an assigned milestone. `Upcoming` lists all issues assigned to milestones due in the future. `Started` lists all issues assigned to open, started milestones. `milestone` and `milestone_id` are mutually exclusive.
-    pub fn milestone_id(self, value: impl Into<types::ListIssuesMilestoneId>) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "milestone_id",
-                    &Into::<types::ListIssuesMilestoneId>::into(value),
-                ),
-        )
+    pub fn milestone_id(self, value: impl Into<types::IssueMilestoneId>) -> Self {
+        Self(self.0.query("milestone_id", &Into::<types::IssueMilestoneId>::into(value)))
     }
     /// The milestone title. `None` lists all issues with no milestone. `Any` lists all issues that have an assigned milestone. Using `None` or `Any` will be deprecated in the future. Use `milestone_id` attribute instead. `milestone` and `milestone_id` are mutually exclusive.
     pub fn milestone(self, value: impl Into<String>) -> Self {
@@ -907,16 +900,13 @@ impl ListIssues<'_> {
         Self(self.0.query("not[milestone]", &Into::<String>::into(value)))
     }
     /// Part of the `not` hash: return issues that do not match this `milestone_id` value. Value as for `milestone_id`: Returns issues assigned to milestones with a given timebox value (`None`, `Any`, `Upcoming`, and `Started`). `None` lists all issues with no milestone. `Any` lists all issues that have an assigned milestone. `Upcoming` lists all issues assigned to milestones due in the future. `Started` lists all issues assigned to open, started milestones. `milestone` and `milestone_id` are mutually exclusive.
-    pub fn not_milestone_id(
-        self,
-        value: impl Into<types::ListIssuesMilestoneId>,
-    ) -> Self {
+    pub fn not_milestone_id(self, value: impl Into<types::IssueMilestoneId>) -> Self {
         Self(
             self
                 .0
                 .query(
                     "not[milestone_id]",
-                    &Into::<types::ListIssuesMilestoneId>::into(value),
+                    &Into::<types::IssueMilestoneId>::into(value),
                 ),
         )
     }
@@ -925,20 +915,20 @@ impl ListIssues<'_> {
         Self(self.0.query("not[weight]", &Into::<i64>::into(value)))
     }
     /// Return issues ordered by `created_at`, `due_date`, `label_priority`, `milestone_due`, `popularity`, `priority`, `relative_position`, `title`, `updated_at`, or `weight` fields. Default is `created_at`.
-    pub fn order_by(self, value: impl Into<types::IssueOrderBy>) -> Self {
-        Self(self.0.query("order_by", &Into::<types::IssueOrderBy>::into(value)))
+    pub fn order_by(self, value: impl Into<types::ListIssuesOrderBy>) -> Self {
+        Self(self.0.query("order_by", &Into::<types::ListIssuesOrderBy>::into(value)))
     }
     /// Return issues for the given scope: `created_by_me`, `assigned_to_me` or `all`. Defaults to `created_by_me`.
-    pub fn scope(self, value: impl Into<types::ListIssuesScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListIssuesScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::IssueScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::IssueScope>::into(value)))
     }
     /// Search issues against their `title` and `description`.
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Return issues sorted in `asc` or `desc` order. Default is `desc`.
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return `all` issues or just those that are `opened` or `closed`.
     pub fn state(self, value: impl Into<types::IssueState>) -> Self {
@@ -1154,16 +1144,16 @@ impl ListGroupIssues<'_> {
         )
     }
     /// Return issues for the given scope: `created_by_me`, `assigned_to_me` or `all`. Defaults to `all`.
-    pub fn scope(self, value: impl Into<types::ListIssuesScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListIssuesScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::IssueScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::IssueScope>::into(value)))
     }
     /// Search group issues against their `title` and `description`.
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Return issues sorted in `asc` or `desc` order. Default is `desc`.
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return all issues or just those that are `opened` or `closed`.
     pub fn state(self, value: impl Into<types::IssueState>) -> Self {
@@ -1375,16 +1365,16 @@ impl ListProjectIssues<'_> {
         )
     }
     /// Return issues for the given scope: `created_by_me`, `assigned_to_me` or `all`. Defaults to `all`.
-    pub fn scope(self, value: impl Into<types::ListIssuesScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListIssuesScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::IssueScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::IssueScope>::into(value)))
     }
     /// Search project issues against their `title` and `description`.
     pub fn search(self, value: impl Into<String>) -> Self {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Return issues sorted in `asc` or `desc` order. Default is `desc`.
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return all issues or just those that are `opened` or `closed`.
     pub fn state(self, value: impl Into<types::IssueState>) -> Self {

@@ -90,8 +90,8 @@ impl GetIssuesStatistics<'_> {
         Self(self.0.query("milestone", &Into::<String>::into(value)))
     }
     /// Return issues for the given scope: `created_by_me`, `assigned_to_me` or `all`. Defaults to `created_by_me`.
-    pub fn scope(self, value: impl Into<types::ListIssuesScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListIssuesScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::IssueScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::IssueScope>::into(value)))
     }
     /// Return issues created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {
@@ -233,8 +233,8 @@ impl GetGroupIssuesStatistics<'_> {
         Self(self.0.query("milestone", &Into::<String>::into(value)))
     }
     /// Return issues for the given scope: `created_by_me`, `assigned_to_me` or `all`.
-    pub fn scope(self, value: impl Into<types::ListIssuesScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListIssuesScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::IssueScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::IssueScope>::into(value)))
     }
     /// Return issues created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {
@@ -356,8 +356,8 @@ impl GetProjectIssuesStatistics<'_> {
         Self(self.0.query("milestone", &Into::<String>::into(value)))
     }
     /// Return issues for the given scope: `created_by_me`, `assigned_to_me` or `all`.
-    pub fn scope(self, value: impl Into<types::ListIssuesScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListIssuesScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::IssueScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::IssueScope>::into(value)))
     }
     /// Return issues created by the given user `id`. Mutually exclusive with `author_username`. Combine with `scope=all` or `scope=assigned_to_me`.
     pub fn author_id(self, value: impl Into<i64>) -> Self {

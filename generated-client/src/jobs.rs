@@ -197,14 +197,14 @@ impl CreateJobArtifact<'_> {
     /// Default: `"archive"`.
     pub fn artifact_type(
         self,
-        value: impl Into<types::AuthorizeJobArtifactBodyArtifactType>,
+        value: impl Into<types::ApiEntitiesCiJobArtifactFileType>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "artifact_type",
-                    &Into::<types::AuthorizeJobArtifactBodyArtifactType>::into(value),
+                    &Into::<types::ApiEntitiesCiJobArtifactFileType>::into(value),
                 ),
         )
     }
@@ -213,14 +213,14 @@ impl CreateJobArtifact<'_> {
     /// Default: `"zip"`.
     pub fn artifact_format(
         self,
-        value: impl Into<types::CreateJobArtifactBodyArtifactFormat>,
+        value: impl Into<types::ApiEntitiesCiJobArtifactFileFormat>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "artifact_format",
-                    &Into::<types::CreateJobArtifactBodyArtifactFormat>::into(value),
+                    &Into::<types::ApiEntitiesCiJobArtifactFileFormat>::into(value),
                 ),
         )
     }

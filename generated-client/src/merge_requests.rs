@@ -1153,8 +1153,8 @@ impl ListGroupMergeRequests<'_> {
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
@@ -1479,8 +1479,8 @@ impl ListProjectMergeRequests<'_> {
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
@@ -2032,8 +2032,8 @@ impl ListMergeRequests<'_> {
     /// Returns merge requests sorted in `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// If `true`, response returns more details for each label in labels field: `:name`,`:color`, `:description`, `:description_html`, `:text_color`
     ///
@@ -2110,8 +2110,8 @@ impl ListMergeRequests<'_> {
     /// Returns merge requests for the given scope: `created_by_me`, `assigned_to_me` or `all`
     ///
     /// Default: `"created_by_me"`.
-    pub fn scope(self, value: impl Into<types::ListMergeRequestsScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListMergeRequestsScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::MergeRequestScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::MergeRequestScope>::into(value)))
     }
     /// Returns merge requests with the given source branch
     pub fn source_branch(self, value: impl Into<String>) -> Self {

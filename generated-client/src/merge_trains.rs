@@ -130,8 +130,8 @@ impl ListProjectMergeTrains<'_> {
         Self(self.0.query("scope", &Into::<types::MergeTrainScope>::into(value)))
     }
     /// Return Merge Trains sorted in `asc` or `desc` order. Default: `desc`.
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Page to retrieve (the results are paginated, 20 at a time by default).
     pub fn page(self, value: impl Into<i64>) -> Self {
@@ -153,8 +153,8 @@ impl ListMergeTrainMergeRequests<'_> {
         Self(self.0.query("scope", &Into::<types::MergeTrainScope>::into(value)))
     }
     /// Return Merge Trains sorted in `asc` or `desc` order. Default: `desc`.
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Page to retrieve (the results are paginated, 20 at a time by default).
     pub fn page(self, value: impl Into<i64>) -> Self {

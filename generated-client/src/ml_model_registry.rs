@@ -240,14 +240,18 @@ impl GetProjectPackageMlModelFile<'_> {
     /// Package status
     pub fn status(
         self,
-        value: impl Into<types::UpdateProjectPackageGenericStatus>,
+        value: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+        >,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<types::UpdateProjectPackageGenericStatus>::into(value),
+                    &Into::<
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+                    >::into(value),
                 ),
         )
     }
@@ -290,14 +294,18 @@ impl GetProjectPackageMlModelFileByPath<'_> {
     /// Package status
     pub fn status(
         self,
-        value: impl Into<types::UpdateProjectPackageGenericStatus>,
+        value: impl Into<
+            types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+        >,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "status",
-                    &Into::<types::UpdateProjectPackageGenericStatus>::into(value),
+                    &Into::<
+                        types::PutApiV4ProjectsIdPackagesGenericPackageNamePackageVersionPathFileNameAuthorizeStatus,
+                    >::into(value),
                 ),
         )
     }

@@ -646,8 +646,8 @@ impl ListProjectIssueNotes<'_> {
     /// Return issue notes sorted in `asc` or `desc` order. Default is `desc`
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return issue notes ordered by `created_at` or `updated_at` fields. Default is `created_at`
     ///
@@ -697,8 +697,8 @@ impl ListProjectSnippetNotes<'_> {
     /// Return snippet notes sorted in `asc` or `desc` order. Default is `desc`
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return snippet notes ordered by `created_at` or `updated_at` fields. Default is `created_at`
     ///
@@ -748,8 +748,8 @@ impl ListProjectMergeRequestNotes<'_> {
     /// Return merge request notes sorted in `asc` or `desc` order. Default is `desc`
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return merge request notes ordered by `created_at` or `updated_at` fields. Default is `created_at`
     ///
@@ -800,8 +800,8 @@ impl ListGroupEpicNotes<'_> {
     /// Return epic notes sorted in `asc` or `desc` order. Default is `desc`
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return epic notes ordered by `created_at` or `updated_at` fields. Default is `created_at`
     ///

@@ -242,16 +242,14 @@ impl ListPersonalAccessTokenSelfAssociations<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }

@@ -246,14 +246,14 @@ impl ImportProject<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::BuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::BuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -355,264 +355,252 @@ impl ImportProject<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[issues_access_level]",
-                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[repository_access_level]",
-                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_requests_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyMergeRequestsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[forking_access_level]",
-                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[builds_access_level]",
-                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[snippets_access_level]",
-                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::PagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::PagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[analytics_access_level]",
-                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[container_registry_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyContainerRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
-                    &Into::<
-                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[releases_access_level]",
-                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[environments_access_level]",
-                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[feature_flags_access_level]",
-                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[infrastructure_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyInfrastructureAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[monitor_access_level]",
-                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[model_experiments_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyModelExperimentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[model_registry_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyModelRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -851,14 +839,14 @@ impl ImportProject<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<types::CreateProjectBodyVisibility>,
+        value: impl Into<types::Visibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::Visibility>::into(value),
                 ),
         )
     }
@@ -979,14 +967,14 @@ impl ImportProject<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::MergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::MergeMethod>::into(value),
                 ),
         )
     }
@@ -1060,16 +1048,14 @@ impl ImportProject<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::AutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
-                    &Into::<
-                        types::CreateProjectBodyAutoDevopsDeployStrategy,
-                    >::into(value),
+                    &Into::<types::AutoDevopsDeployStrategy>::into(value),
                 ),
         )
     }
@@ -1112,14 +1098,14 @@ impl ImportProject<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<types::CreateProjectBodySquashOption>,
+        value: impl Into<types::SquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::SquashOption>::into(value),
                 ),
         )
     }
@@ -1191,14 +1177,14 @@ impl ImportProject<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[requirements_access_level]",
-                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -1293,14 +1279,14 @@ impl CreateProjectRemoteImport<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::BuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::BuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -1402,264 +1388,252 @@ impl CreateProjectRemoteImport<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[issues_access_level]",
-                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[repository_access_level]",
-                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_requests_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyMergeRequestsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[forking_access_level]",
-                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[builds_access_level]",
-                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[snippets_access_level]",
-                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::PagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::PagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[analytics_access_level]",
-                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[container_registry_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyContainerRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
-                    &Into::<
-                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[releases_access_level]",
-                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[environments_access_level]",
-                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[feature_flags_access_level]",
-                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[infrastructure_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyInfrastructureAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[monitor_access_level]",
-                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[model_experiments_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyModelExperimentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[model_registry_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyModelRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -1898,14 +1872,14 @@ impl CreateProjectRemoteImport<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<types::CreateProjectBodyVisibility>,
+        value: impl Into<types::Visibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::Visibility>::into(value),
                 ),
         )
     }
@@ -2026,14 +2000,14 @@ impl CreateProjectRemoteImport<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::MergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::MergeMethod>::into(value),
                 ),
         )
     }
@@ -2107,16 +2081,14 @@ impl CreateProjectRemoteImport<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::AutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
-                    &Into::<
-                        types::CreateProjectBodyAutoDevopsDeployStrategy,
-                    >::into(value),
+                    &Into::<types::AutoDevopsDeployStrategy>::into(value),
                 ),
         )
     }
@@ -2159,14 +2131,14 @@ impl CreateProjectRemoteImport<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<types::CreateProjectBodySquashOption>,
+        value: impl Into<types::SquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::SquashOption>::into(value),
                 ),
         )
     }
@@ -2238,14 +2210,14 @@ impl CreateProjectRemoteImport<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[requirements_access_level]",
-                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -2352,14 +2324,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// The Git strategy. Defaults to `fetch`
     pub fn override_params_build_git_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
+        value: impl Into<types::BuildGitStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[build_git_strategy]",
-                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::BuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -2461,264 +2433,252 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_issues_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[issues_access_level]",
-                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_repository_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[repository_access_level]",
-                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_merge_requests_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_requests_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyMergeRequestsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_forking_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[forking_access_level]",
-                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_wiki_access_level(
         self,
-        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[wiki_access_level]",
-                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_builds_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[builds_access_level]",
-                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_snippets_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[snippets_access_level]",
-                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
     pub fn override_params_pages_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
+        value: impl Into<types::PagesAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[pages_access_level]",
-                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::PagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_analytics_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[analytics_access_level]",
-                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn override_params_container_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[container_registry_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyContainerRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_security_and_compliance_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[security_and_compliance_access_level]",
-                    &Into::<
-                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_releases_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[releases_access_level]",
-                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_environments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[environments_access_level]",
-                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_feature_flags_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[feature_flags_access_level]",
-                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_infrastructure_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[infrastructure_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyInfrastructureAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_monitor_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[monitor_access_level]",
-                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_experiments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[model_experiments_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyModelExperimentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_model_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[model_registry_access_level]",
-                    &Into::<
-                        types::CreateProjectBodyModelRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -2957,14 +2917,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// The visibility of the project.
     pub fn override_params_visibility(
         self,
-        value: impl Into<types::CreateProjectBodyVisibility>,
+        value: impl Into<types::Visibility>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[visibility]",
-                    &Into::<types::CreateProjectBodyVisibility>::into(value),
+                    &Into::<types::Visibility>::into(value),
                 ),
         )
     }
@@ -3085,14 +3045,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// The merge method used when merging merge requests
     pub fn override_params_merge_method(
         self,
-        value: impl Into<types::CreateProjectBodyMergeMethod>,
+        value: impl Into<types::MergeMethod>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[merge_method]",
-                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
+                    &Into::<types::MergeMethod>::into(value),
                 ),
         )
     }
@@ -3166,16 +3126,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Auto Deploy strategy
     pub fn override_params_auto_devops_deploy_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::AutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[auto_devops_deploy_strategy]",
-                    &Into::<
-                        types::CreateProjectBodyAutoDevopsDeployStrategy,
-                    >::into(value),
+                    &Into::<types::AutoDevopsDeployStrategy>::into(value),
                 ),
         )
     }
@@ -3218,14 +3176,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
     pub fn override_params_squash_option(
         self,
-        value: impl Into<types::CreateProjectBodySquashOption>,
+        value: impl Into<types::SquashOption>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[squash_option]",
-                    &Into::<types::CreateProjectBodySquashOption>::into(value),
+                    &Into::<types::SquashOption>::into(value),
                 ),
         )
     }
@@ -3297,14 +3255,14 @@ impl CreateProjectRemoteImportS3<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn override_params_requirements_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "override_params[requirements_access_level]",
-                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }

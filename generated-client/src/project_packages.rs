@@ -134,8 +134,8 @@ impl ListProjectPackages<'_> {
     /// Return packages sorted in `asc` or `desc` order.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return packages of a certain type
     pub fn package_type(self, value: impl Into<types::PackageType>) -> Self {

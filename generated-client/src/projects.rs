@@ -2408,7 +2408,7 @@ impl crate::Client {
     pub fn create_project_hook_test(
         &self,
         hook_id: impl Into<i64>,
-        trigger: impl Into<types::TestTrigger>,
+        trigger: impl Into<types::CreateProjectHookTestTrigger>,
         id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectHookTest<'_> {
         CreateProjectHookTest(
@@ -2419,7 +2419,7 @@ impl crate::Client {
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(hook_id),
-                    &Into::<types::TestTrigger>::into(trigger),
+                    &Into::<types::CreateProjectHookTestTrigger>::into(trigger),
                 ],
             ),
         )
@@ -4223,8 +4223,8 @@ impl ListProjectPipelines<'_> {
     /// Sort pipelines
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     pub fn source(self, value: impl Into<types::PipelineSource>) -> Self {
         Self(self.0.query("source", &Into::<types::PipelineSource>::into(value)))
@@ -4515,8 +4515,8 @@ impl ListProjectCommitStatuses<'_> {
     /// Sort statuses in ascending or descending order. Valid values are `asc` and `desc`. Default is `asc`.
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Current page number
     ///
@@ -4832,8 +4832,8 @@ impl ListProjectEvents<'_> {
     /// Return events sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Current page number
     ///
@@ -5053,8 +5053,8 @@ impl ListProjects<'_> {
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
@@ -5115,16 +5115,14 @@ impl ListProjects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -5299,16 +5297,13 @@ impl CreateProject<'_> {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The Git strategy. Defaults to `fetch`
-    pub fn build_git_strategy(
-        self,
-        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
-    ) -> Self {
+    pub fn build_git_strategy(self, value: impl Into<types::BuildGitStrategy>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::BuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -5363,264 +5358,246 @@ impl CreateProject<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "issues_access_level",
-                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_access_level",
-                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_requests_access_level",
-                    &Into::<
-                        types::CreateProjectBodyMergeRequestsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "forking_access_level",
-                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub fn wiki_access_level(
-        self,
-        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
-    ) -> Self {
+    pub fn wiki_access_level(self, value: impl Into<types::ProjectAccessLevel>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "builds_access_level",
-                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "snippets_access_level",
-                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub fn pages_access_level(
-        self,
-        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
-    ) -> Self {
+    pub fn pages_access_level(self, value: impl Into<types::PagesAccessLevel>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::PagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "analytics_access_level",
-                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "container_registry_access_level",
-                    &Into::<
-                        types::CreateProjectBodyContainerRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "security_and_compliance_access_level",
-                    &Into::<
-                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "releases_access_level",
-                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "environments_access_level",
-                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "feature_flags_access_level",
-                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "infrastructure_access_level",
-                    &Into::<
-                        types::CreateProjectBodyInfrastructureAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "monitor_access_level",
-                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "model_experiments_access_level",
-                    &Into::<
-                        types::CreateProjectBodyModelExperimentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "model_registry_access_level",
-                    &Into::<
-                        types::CreateProjectBodyModelRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -5716,18 +5693,8 @@ impl CreateProject<'_> {
         Self(self.0.form_field("lfs_enabled", &Into::<bool>::into(value)))
     }
     /// The visibility of the project.
-    pub fn visibility(
-        self,
-        value: impl Into<types::CreateProjectBodyVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .form_field(
-                    "visibility",
-                    &Into::<types::CreateProjectBodyVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.form_field("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Deprecated: Use public_jobs instead.
     pub fn public_builds(self, value: impl Into<bool>) -> Self {
@@ -5779,11 +5746,11 @@ impl CreateProject<'_> {
     }
     /// Deprecated: Use :topics instead
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
-        Self(self.0.form_field_array("tag_list", &Into::<Vec<String>>::into(value)))
+        Self(self.0.form_field_array("tag_list[]", &Into::<Vec<String>>::into(value)))
     }
     /// The list of topics for a project
     pub fn topics(self, value: impl Into<Vec<String>>) -> Self {
-        Self(self.0.form_field_array("topics", &Into::<Vec<String>>::into(value)))
+        Self(self.0.form_field_array("topics[]", &Into::<Vec<String>>::into(value)))
     }
     /// Avatar image for project
     pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
@@ -5801,18 +5768,8 @@ impl CreateProject<'_> {
         )
     }
     /// The merge method used when merging merge requests
-    pub fn merge_method(
-        self,
-        value: impl Into<types::CreateProjectBodyMergeMethod>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .form_field(
-                    "merge_method",
-                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
-                ),
-        )
+    pub fn merge_method(self, value: impl Into<types::MergeMethod>) -> Self {
+        Self(self.0.form_field("merge_method", &Into::<types::MergeMethod>::into(value)))
     }
     /// The commit message used to apply merge request suggestions
     pub fn suggestion_commit_message(self, value: impl Into<String>) -> Self {
@@ -5839,16 +5796,14 @@ impl CreateProject<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::AutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "auto_devops_deploy_strategy",
-                    &Into::<
-                        types::CreateProjectBodyAutoDevopsDeployStrategy,
-                    >::into(value),
+                    &Into::<types::AutoDevopsDeployStrategy>::into(value),
                 ),
         )
     }
@@ -5867,17 +5822,9 @@ impl CreateProject<'_> {
         Self(self.0.form_field("packages_enabled", &Into::<bool>::into(value)))
     }
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub fn squash_option(
-        self,
-        value: impl Into<types::CreateProjectBodySquashOption>,
-    ) -> Self {
+    pub fn squash_option(self, value: impl Into<types::SquashOption>) -> Self {
         Self(
-            self
-                .0
-                .form_field(
-                    "squash_option",
-                    &Into::<types::CreateProjectBodySquashOption>::into(value),
-                ),
+            self.0.form_field("squash_option", &Into::<types::SquashOption>::into(value)),
         )
     }
     /// Merge requests of this forked project targets itself by default
@@ -5927,14 +5874,14 @@ impl CreateProject<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "requirements_access_level",
-                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -5952,14 +5899,14 @@ impl CreateProject<'_> {
     /// The object format of the project repository
     pub fn repository_object_format(
         self,
-        value: impl Into<types::CreateProjectBodyRepositoryObjectFormat>,
+        value: impl Into<types::RepositoryObjectFormat>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_object_format",
-                    &Into::<types::CreateProjectBodyRepositoryObjectFormat>::into(value),
+                    &Into::<types::RepositoryObjectFormat>::into(value),
                 ),
         )
     }
@@ -6015,16 +5962,13 @@ impl CreateProjectUser<'_> {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The Git strategy. Defaults to `fetch`
-    pub fn build_git_strategy(
-        self,
-        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
-    ) -> Self {
+    pub fn build_git_strategy(self, value: impl Into<types::BuildGitStrategy>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::BuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -6079,264 +6023,246 @@ impl CreateProjectUser<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "issues_access_level",
-                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_access_level",
-                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_requests_access_level",
-                    &Into::<
-                        types::CreateProjectBodyMergeRequestsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "forking_access_level",
-                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub fn wiki_access_level(
-        self,
-        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
-    ) -> Self {
+    pub fn wiki_access_level(self, value: impl Into<types::ProjectAccessLevel>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "builds_access_level",
-                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "snippets_access_level",
-                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub fn pages_access_level(
-        self,
-        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
-    ) -> Self {
+    pub fn pages_access_level(self, value: impl Into<types::PagesAccessLevel>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::PagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "analytics_access_level",
-                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "container_registry_access_level",
-                    &Into::<
-                        types::CreateProjectBodyContainerRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "security_and_compliance_access_level",
-                    &Into::<
-                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "releases_access_level",
-                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "environments_access_level",
-                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "feature_flags_access_level",
-                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "infrastructure_access_level",
-                    &Into::<
-                        types::CreateProjectBodyInfrastructureAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "monitor_access_level",
-                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "model_experiments_access_level",
-                    &Into::<
-                        types::CreateProjectBodyModelExperimentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "model_registry_access_level",
-                    &Into::<
-                        types::CreateProjectBodyModelRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -6432,18 +6358,8 @@ impl CreateProjectUser<'_> {
         Self(self.0.form_field("lfs_enabled", &Into::<bool>::into(value)))
     }
     /// The visibility of the project.
-    pub fn visibility(
-        self,
-        value: impl Into<types::CreateProjectBodyVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .form_field(
-                    "visibility",
-                    &Into::<types::CreateProjectBodyVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.form_field("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Deprecated: Use public_jobs instead.
     pub fn public_builds(self, value: impl Into<bool>) -> Self {
@@ -6495,11 +6411,11 @@ impl CreateProjectUser<'_> {
     }
     /// Deprecated: Use :topics instead
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
-        Self(self.0.form_field_array("tag_list", &Into::<Vec<String>>::into(value)))
+        Self(self.0.form_field_array("tag_list[]", &Into::<Vec<String>>::into(value)))
     }
     /// The list of topics for a project
     pub fn topics(self, value: impl Into<Vec<String>>) -> Self {
-        Self(self.0.form_field_array("topics", &Into::<Vec<String>>::into(value)))
+        Self(self.0.form_field_array("topics[]", &Into::<Vec<String>>::into(value)))
     }
     /// Avatar image for project
     pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
@@ -6517,18 +6433,8 @@ impl CreateProjectUser<'_> {
         )
     }
     /// The merge method used when merging merge requests
-    pub fn merge_method(
-        self,
-        value: impl Into<types::CreateProjectBodyMergeMethod>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .form_field(
-                    "merge_method",
-                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
-                ),
-        )
+    pub fn merge_method(self, value: impl Into<types::MergeMethod>) -> Self {
+        Self(self.0.form_field("merge_method", &Into::<types::MergeMethod>::into(value)))
     }
     /// The commit message used to apply merge request suggestions
     pub fn suggestion_commit_message(self, value: impl Into<String>) -> Self {
@@ -6555,16 +6461,14 @@ impl CreateProjectUser<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::AutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "auto_devops_deploy_strategy",
-                    &Into::<
-                        types::CreateProjectBodyAutoDevopsDeployStrategy,
-                    >::into(value),
+                    &Into::<types::AutoDevopsDeployStrategy>::into(value),
                 ),
         )
     }
@@ -6583,17 +6487,9 @@ impl CreateProjectUser<'_> {
         Self(self.0.form_field("packages_enabled", &Into::<bool>::into(value)))
     }
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub fn squash_option(
-        self,
-        value: impl Into<types::CreateProjectBodySquashOption>,
-    ) -> Self {
+    pub fn squash_option(self, value: impl Into<types::SquashOption>) -> Self {
         Self(
-            self
-                .0
-                .form_field(
-                    "squash_option",
-                    &Into::<types::CreateProjectBodySquashOption>::into(value),
-                ),
+            self.0.form_field("squash_option", &Into::<types::SquashOption>::into(value)),
         )
     }
     /// Merge requests of this forked project targets itself by default
@@ -6643,14 +6539,14 @@ impl CreateProjectUser<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "requirements_access_level",
-                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -6668,14 +6564,14 @@ impl CreateProjectUser<'_> {
     /// The object format of the project repository
     pub fn repository_object_format(
         self,
-        value: impl Into<types::CreateProjectBodyRepositoryObjectFormat>,
+        value: impl Into<types::RepositoryObjectFormat>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_object_format",
-                    &Into::<types::CreateProjectBodyRepositoryObjectFormat>::into(value),
+                    &Into::<types::RepositoryObjectFormat>::into(value),
                 ),
         )
     }
@@ -6770,16 +6666,13 @@ impl UpdateProject<'_> {
         Self(self.0.form_field("description", &Into::<String>::into(value)))
     }
     /// The Git strategy. Defaults to `fetch`
-    pub fn build_git_strategy(
-        self,
-        value: impl Into<types::CreateProjectBodyBuildGitStrategy>,
-    ) -> Self {
+    pub fn build_git_strategy(self, value: impl Into<types::BuildGitStrategy>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "build_git_strategy",
-                    &Into::<types::CreateProjectBodyBuildGitStrategy>::into(value),
+                    &Into::<types::BuildGitStrategy>::into(value),
                 ),
         )
     }
@@ -6834,264 +6727,246 @@ impl UpdateProject<'_> {
     /// Issues access level. One of `disabled`, `private` or `enabled`
     pub fn issues_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyIssuesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "issues_access_level",
-                    &Into::<types::CreateProjectBodyIssuesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Repository access level. One of `disabled`, `private` or `enabled`
     pub fn repository_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRepositoryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "repository_access_level",
-                    &Into::<types::CreateProjectBodyRepositoryAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
     pub fn merge_requests_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMergeRequestsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "merge_requests_access_level",
-                    &Into::<
-                        types::CreateProjectBodyMergeRequestsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Forks access level. One of `disabled`, `private` or `enabled`
     pub fn forking_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyForkingAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "forking_access_level",
-                    &Into::<types::CreateProjectBodyForkingAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub fn wiki_access_level(
-        self,
-        value: impl Into<types::CreateGroupBodyWikiAccessLevel>,
-    ) -> Self {
+    pub fn wiki_access_level(self, value: impl Into<types::ProjectAccessLevel>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "wiki_access_level",
-                    &Into::<types::CreateGroupBodyWikiAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Builds access level. One of `disabled`, `private` or `enabled`
     pub fn builds_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyBuildsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "builds_access_level",
-                    &Into::<types::CreateProjectBodyBuildsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Snippets access level. One of `disabled`, `private` or `enabled`
     pub fn snippets_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySnippetsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "snippets_access_level",
-                    &Into::<types::CreateProjectBodySnippetsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub fn pages_access_level(
-        self,
-        value: impl Into<types::CreateProjectBodyPagesAccessLevel>,
-    ) -> Self {
+    pub fn pages_access_level(self, value: impl Into<types::PagesAccessLevel>) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "pages_access_level",
-                    &Into::<types::CreateProjectBodyPagesAccessLevel>::into(value),
+                    &Into::<types::PagesAccessLevel>::into(value),
                 ),
         )
     }
     /// Analytics access level. One of `disabled`, `private` or `enabled`
     pub fn analytics_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyAnalyticsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "analytics_access_level",
-                    &Into::<types::CreateProjectBodyAnalyticsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
     pub fn container_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyContainerRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "container_registry_access_level",
-                    &Into::<
-                        types::CreateProjectBodyContainerRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
     pub fn security_and_compliance_access_level(
         self,
-        value: impl Into<types::CreateProjectBodySecurityAndComplianceAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "security_and_compliance_access_level",
-                    &Into::<
-                        types::CreateProjectBodySecurityAndComplianceAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Releases access level. One of `disabled`, `private` or `enabled`
     pub fn releases_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyReleasesAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "releases_access_level",
-                    &Into::<types::CreateProjectBodyReleasesAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Environments access level. One of `disabled`, `private` or `enabled`
     pub fn environments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyEnvironmentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "environments_access_level",
-                    &Into::<types::CreateProjectBodyEnvironmentsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
     pub fn feature_flags_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyFeatureFlagsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "feature_flags_access_level",
-                    &Into::<types::CreateProjectBodyFeatureFlagsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
     pub fn infrastructure_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyInfrastructureAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "infrastructure_access_level",
-                    &Into::<
-                        types::CreateProjectBodyInfrastructureAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Monitor access level. One of `disabled`, `private` or `enabled`
     pub fn monitor_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyMonitorAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "monitor_access_level",
-                    &Into::<types::CreateProjectBodyMonitorAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
     pub fn model_experiments_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelExperimentsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "model_experiments_access_level",
-                    &Into::<
-                        types::CreateProjectBodyModelExperimentsAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
     /// Model registry access level. One of `disabled`, `private` or `enabled`
     pub fn model_registry_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyModelRegistryAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "model_registry_access_level",
-                    &Into::<
-                        types::CreateProjectBodyModelRegistryAccessLevel,
-                    >::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -7187,18 +7062,8 @@ impl UpdateProject<'_> {
         Self(self.0.form_field("lfs_enabled", &Into::<bool>::into(value)))
     }
     /// The visibility of the project.
-    pub fn visibility(
-        self,
-        value: impl Into<types::CreateProjectBodyVisibility>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .form_field(
-                    "visibility",
-                    &Into::<types::CreateProjectBodyVisibility>::into(value),
-                ),
-        )
+    pub fn visibility(self, value: impl Into<types::Visibility>) -> Self {
+        Self(self.0.form_field("visibility", &Into::<types::Visibility>::into(value)))
     }
     /// Deprecated: Use public_jobs instead.
     pub fn public_builds(self, value: impl Into<bool>) -> Self {
@@ -7250,11 +7115,11 @@ impl UpdateProject<'_> {
     }
     /// Deprecated: Use :topics instead
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
-        Self(self.0.form_field_array("tag_list", &Into::<Vec<String>>::into(value)))
+        Self(self.0.form_field_array("tag_list[]", &Into::<Vec<String>>::into(value)))
     }
     /// The list of topics for a project
     pub fn topics(self, value: impl Into<Vec<String>>) -> Self {
-        Self(self.0.form_field_array("topics", &Into::<Vec<String>>::into(value)))
+        Self(self.0.form_field_array("topics[]", &Into::<Vec<String>>::into(value)))
     }
     /// Avatar image for project
     pub fn avatar(self, value: impl Into<runtime::File>) -> Self {
@@ -7272,18 +7137,8 @@ impl UpdateProject<'_> {
         )
     }
     /// The merge method used when merging merge requests
-    pub fn merge_method(
-        self,
-        value: impl Into<types::CreateProjectBodyMergeMethod>,
-    ) -> Self {
-        Self(
-            self
-                .0
-                .form_field(
-                    "merge_method",
-                    &Into::<types::CreateProjectBodyMergeMethod>::into(value),
-                ),
-        )
+    pub fn merge_method(self, value: impl Into<types::MergeMethod>) -> Self {
+        Self(self.0.form_field("merge_method", &Into::<types::MergeMethod>::into(value)))
     }
     /// The commit message used to apply merge request suggestions
     pub fn suggestion_commit_message(self, value: impl Into<String>) -> Self {
@@ -7310,16 +7165,14 @@ impl UpdateProject<'_> {
     /// Auto Deploy strategy
     pub fn auto_devops_deploy_strategy(
         self,
-        value: impl Into<types::CreateProjectBodyAutoDevopsDeployStrategy>,
+        value: impl Into<types::AutoDevopsDeployStrategy>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "auto_devops_deploy_strategy",
-                    &Into::<
-                        types::CreateProjectBodyAutoDevopsDeployStrategy,
-                    >::into(value),
+                    &Into::<types::AutoDevopsDeployStrategy>::into(value),
                 ),
         )
     }
@@ -7338,17 +7191,9 @@ impl UpdateProject<'_> {
         Self(self.0.form_field("packages_enabled", &Into::<bool>::into(value)))
     }
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub fn squash_option(
-        self,
-        value: impl Into<types::CreateProjectBodySquashOption>,
-    ) -> Self {
+    pub fn squash_option(self, value: impl Into<types::SquashOption>) -> Self {
         Self(
-            self
-                .0
-                .form_field(
-                    "squash_option",
-                    &Into::<types::CreateProjectBodySquashOption>::into(value),
-                ),
+            self.0.form_field("squash_option", &Into::<types::SquashOption>::into(value)),
         )
     }
     /// Merge requests of this forked project targets itself by default
@@ -7398,14 +7243,14 @@ impl UpdateProject<'_> {
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
     pub fn requirements_access_level(
         self,
-        value: impl Into<types::CreateProjectBodyRequirementsAccessLevel>,
+        value: impl Into<types::ProjectAccessLevel>,
     ) -> Self {
         Self(
             self
                 .0
                 .form_field(
                     "requirements_access_level",
-                    &Into::<types::CreateProjectBodyRequirementsAccessLevel>::into(value),
+                    &Into::<types::ProjectAccessLevel>::into(value),
                 ),
         )
     }
@@ -7479,7 +7324,7 @@ impl UpdateProject<'_> {
     /// Limit ability to override CI/CD variables when triggering a pipeline to only users with at least the set minimum role
     pub fn ci_pipeline_variables_minimum_override_role(
         self,
-        value: impl Into<types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole>,
+        value: impl Into<types::ProjectCiPipelineVariablesMinimumOverrideRole>,
     ) -> Self {
         Self(
             self
@@ -7487,7 +7332,7 @@ impl UpdateProject<'_> {
                 .form_field(
                     "ci_pipeline_variables_minimum_override_role",
                     &Into::<
-                        types::UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole,
+                        types::ProjectCiPipelineVariablesMinimumOverrideRole,
                     >::into(value),
                 ),
         )
@@ -7515,7 +7360,7 @@ impl UpdateProject<'_> {
             self
                 .0
                 .form_field_array(
-                    "ci_id_token_sub_claim_components",
+                    "ci_id_token_sub_claim_components[]",
                     &Into::<Vec<String>>::into(value),
                 ),
         )
@@ -7653,8 +7498,8 @@ impl ListProjectForks<'_> {
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
@@ -7715,16 +7560,14 @@ impl ListProjectForks<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -8015,16 +7858,14 @@ impl ListProjectGroups<'_> {
     /// Limit returned shared groups by minimum access level to the project
     pub fn shared_min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "shared_min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -8066,16 +7907,14 @@ impl ListProjectInvitedGroups<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -8385,8 +8224,8 @@ impl ListProjectContributors<'_> {
     /// Sort by asc (ascending) or desc (descending)
     ///
     /// Default: `"asc"`.
-    pub fn sort(self, value: impl Into<types::Sort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::Sort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
 }
 runtime::operation!(
@@ -8450,8 +8289,8 @@ impl ListUserProjects<'_> {
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
@@ -8512,16 +8351,14 @@ impl ListUserProjects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }
@@ -8688,8 +8525,8 @@ impl ListUserContributedProjects<'_> {
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Current page number
     ///
@@ -8725,8 +8562,8 @@ impl ListUserStarredProjects<'_> {
     /// Return projects sorted in ascending and descending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Limit by archived status
     pub fn archived(self, value: impl Into<bool>) -> Self {
@@ -8787,16 +8624,14 @@ impl ListUserStarredProjects<'_> {
     /// Limit by minimum access level of authenticated user
     pub fn min_access_level(
         self,
-        value: impl Into<types::CreateBroadcastMessageBodyTargetAccessLevelsItem>,
+        value: impl Into<types::ShareGroupBodyGroupAccess>,
     ) -> Self {
         Self(
             self
                 .0
                 .query(
                     "min_access_level",
-                    &Into::<
-                        types::CreateBroadcastMessageBodyTargetAccessLevelsItem,
-                    >::into(value),
+                    &Into::<types::ShareGroupBodyGroupAccess>::into(value),
                 ),
         )
     }

@@ -261,8 +261,8 @@ impl ListGroupReleases<'_> {
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return only limited fields for each release
     ///
@@ -310,8 +310,8 @@ impl ListProjectReleases<'_> {
     /// The direction of the order. Either `desc` (default) for descending order or `asc` for ascending order
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// If `true`, a response includes HTML rendered markdown of the release description
     pub fn include_html_description(self, value: impl Into<bool>) -> Self {

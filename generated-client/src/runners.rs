@@ -488,16 +488,23 @@ runtime::operation!(
 );
 impl ListGroupRunners<'_> {
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
-        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<types::ApiEntitiesCiRunnerRunnerType>::into(value),
+                ),
+        )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(self, value: impl Into<types::ListGroupRunnersStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::ListGroupRunnersStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::RunnerStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::RunnerStatus>::into(value)))
     }
     /// A list of runner tags
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
@@ -541,20 +548,27 @@ runtime::operation!(
 );
 impl ListProjectRunners<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(self, value: impl Into<types::ListProjectRunnersScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::RunnerScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::RunnerScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
-        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<types::ApiEntitiesCiRunnerRunnerType>::into(value),
+                ),
+        )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(self, value: impl Into<types::ListGroupRunnersStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::ListGroupRunnersStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::RunnerStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::RunnerStatus>::into(value)))
     }
     /// A list of runner tags
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
@@ -608,20 +622,27 @@ runtime::operation!(
 );
 impl ListRunners<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(self, value: impl Into<types::ListProjectRunnersScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::RunnerScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::RunnerScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
-        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<types::ApiEntitiesCiRunnerRunnerType>::into(value),
+                ),
+        )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(self, value: impl Into<types::ListGroupRunnersStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::ListGroupRunnersStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::RunnerStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::RunnerStatus>::into(value)))
     }
     /// A list of runner tags
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
@@ -685,20 +706,27 @@ runtime::operation!(
 );
 impl ListRunnerAll<'_> {
     /// Deprecated: Use `type` or `status` instead. The scope of runners to return
-    pub fn scope(self, value: impl Into<types::ListProjectRunnersScope>) -> Self {
-        Self(self.0.query("scope", &Into::<types::ListProjectRunnersScope>::into(value)))
+    pub fn scope(self, value: impl Into<types::RunnerScope>) -> Self {
+        Self(self.0.query("scope", &Into::<types::RunnerScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
-        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<types::ApiEntitiesCiRunnerRunnerType>::into(value),
+                ),
+        )
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
         Self(self.0.query("paused", &Into::<bool>::into(value)))
     }
     /// The status of runners to return
-    pub fn status(self, value: impl Into<types::ListGroupRunnersStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::ListGroupRunnersStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::RunnerStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::RunnerStatus>::into(value)))
     }
     /// A list of runner tags
     pub fn tag_list(self, value: impl Into<Vec<String>>) -> Self {
@@ -771,8 +799,8 @@ impl ListRunnerJobs<'_> {
     /// Sort by `asc` or `desc` order. Specify `order_by` as well, including for `id`
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Cursor for obtaining the next set of records
     pub fn cursor(self, value: impl Into<String>) -> Self {
@@ -813,12 +841,19 @@ impl ListAllProjectRunners<'_> {
         Self(self.0.query("scope", &Into::<types::AllScope>::into(value)))
     }
     /// The type of runners to return, one of: `instance_type`, `group_type`, `project_type`
-    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
-        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<types::ApiEntitiesCiRunnerRunnerType>::into(value),
+                ),
+        )
     }
     /// The status of runners to return, one of: `online`, `offline`, `stale`, or `never_contacted`. Other possible values are the deprecated `active` and `paused`. Requesting `offline` runners might also return `stale` runners because `stale` is included in `offline`.
-    pub fn status(self, value: impl Into<types::AllStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::AllStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::RunnerStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::RunnerStatus>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {
@@ -860,12 +895,19 @@ runtime::operation!(
 );
 impl ListAllGroupRunners<'_> {
     /// The type of runners to return, one of: `instance_type`, `group_type`, `project_type`. The `project_type` value is deprecated.
-    pub fn r#type(self, value: impl Into<types::MiscRunnerRunnerType>) -> Self {
-        Self(self.0.query("type", &Into::<types::MiscRunnerRunnerType>::into(value)))
+    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "type",
+                    &Into::<types::ApiEntitiesCiRunnerRunnerType>::into(value),
+                ),
+        )
     }
     /// The status of runners to return, one of: `online`, `offline`, `stale`, or `never_contacted`. Other possible values are the deprecated `active` and `paused`. Requesting `offline` runners might also return `stale` runners because `stale` is included in `offline`.
-    pub fn status(self, value: impl Into<types::AllStatus>) -> Self {
-        Self(self.0.query("status", &Into::<types::AllStatus>::into(value)))
+    pub fn status(self, value: impl Into<types::RunnerStatus>) -> Self {
+        Self(self.0.query("status", &Into::<types::RunnerStatus>::into(value)))
     }
     /// Whether to include only runners that are accepting or ignoring new jobs
     pub fn paused(self, value: impl Into<bool>) -> Self {

@@ -20,12 +20,12 @@ impl crate::Client {
     /// Optional parameters are set on the returned [`SearchInstance`].
     pub fn search_instance(
         &self,
-        scope: impl Into<types::SearchScope>,
+        scope: impl Into<types::SearchInstanceScope>,
         search: impl Into<String>,
     ) -> SearchInstance<'_> {
         SearchInstance(
             runtime::Call::new(self, ::reqwest::Method::GET, "api/v4/search", &[])
-                .query("scope", &Into::<types::SearchScope>::into(scope))
+                .query("scope", &Into::<types::SearchInstanceScope>::into(scope))
                 .query("search", &Into::<String>::into(search)),
         )
     }
@@ -107,21 +107,21 @@ impl SearchInstance<'_> {
         Self(self.0.query("order_by", &Into::<types::SearchOrderBy>::into(value)))
     }
     /// Allowed values are `asc` or `desc` only. If not set, results are sorted by `created_at` in descending order for basic search, or by the most relevant documents for advanced search.
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Filter by state. Supports `issues` and `merge_requests` scopes; other scopes are ignored.
     pub fn state(self, value: impl Into<String>) -> Self {
         Self(self.0.query("state", &Into::<String>::into(value)))
     }
     /// Array of fields you wish to search, allowed values are `title` only. Supports `issues` and `merge_requests` scopes; other scopes are ignored. Premium and Ultimate only.
-    pub fn fields(self, value: impl Into<Vec<types::SearchFields>>) -> Self {
+    pub fn fields(self, value: impl Into<Vec<types::SearchField>>) -> Self {
         Self(
             self
                 .0
                 .query_array(
                     "fields[]",
-                    &Into::<Vec<types::SearchFields>>::into(value),
+                    &Into::<Vec<types::SearchField>>::into(value),
                     runtime::ArrayStyle::Repeat,
                 ),
         )
@@ -154,8 +154,8 @@ impl SearchGroup<'_> {
         Self(self.0.query("order_by", &Into::<types::SearchOrderBy>::into(value)))
     }
     /// Allowed values are `asc` or `desc` only. If not set, results are sorted by `created_at` in descending order for basic search, or by the most relevant documents for advanced search.
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Filter by state. Supports `issues` and `merge_requests` scopes; other scopes are ignored.
     pub fn state(self, value: impl Into<String>) -> Self {
@@ -193,8 +193,8 @@ impl SearchProject<'_> {
         Self(self.0.query("order_by", &Into::<types::SearchOrderBy>::into(value)))
     }
     /// Allowed values are `asc` or `desc` only. If not set, results are sorted by `created_at` in descending order for basic search, or by the most relevant documents for advanced search.
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Filter by state. Supports `issues` and `merge_requests` scopes; other scopes are ignored.
     pub fn state(self, value: impl Into<String>) -> Self {

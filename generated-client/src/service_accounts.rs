@@ -61,8 +61,8 @@ impl ListServiceAccounts<'_> {
     /// Direction to sort results by. Possible values: `desc` or `asc`. Default value: `desc`.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ServiceAccountSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ServiceAccountSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// The page to return (the doc names the `page` and `per_page` pagination parameters).
     ///

@@ -131,8 +131,8 @@ impl ListProjectTags<'_> {
     /// Return tags sorted in updated by `asc` or `desc` order.
     ///
     /// Default: `"desc"`.
-    pub fn sort(self, value: impl Into<types::ListGroupProjectsSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListGroupProjectsSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Return tags ordered by `name`, `updated`, `version` fields.
     ///

@@ -485,7 +485,7 @@ pub struct CreateGroupBody {
     /// The description of the group
     pub description: Option<String>,
     /// The visibility of the group
-    pub visibility: Option<CreateGroupBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// Avatar image for the group
     pub avatar: Option<Vec<u8>>,
     /// Prevent sharing a project with another group within this group
@@ -495,11 +495,11 @@ pub struct CreateGroupBody {
     /// Time before Two-factor authentication is enforced
     pub two_factor_grace_period: Option<i64>,
     /// Determine if developers can create projects in the group
-    pub project_creation_level: Option<CreateGroupBodyProjectCreationLevel>,
+    pub project_creation_level: Option<GroupProjectCreationLevel>,
     /// Default to Auto DevOps pipeline for all projects within this group
     pub auto_devops_enabled: Option<bool>,
     /// Allowed to create subgroups
-    pub subgroup_creation_level: Option<CreateGroupBodySubgroupCreationLevel>,
+    pub subgroup_creation_level: Option<GroupSubgroupCreationLevel>,
     /// _(Deprecated)_ Disable email notifications. Use: emails_enabled
     pub emails_disabled: Option<bool>,
     /// Enable email notifications
@@ -515,15 +515,15 @@ pub struct CreateGroupBody {
     /// The default branch of group's projects
     pub default_branch: Option<String>,
     /// Determine if developers can push to default branch
-    pub default_branch_protection: Option<CreateGroupBodyDefaultBranchProtection>,
+    pub default_branch_protection: Option<GroupDefaultBranchProtection>,
     /// Determine if developers can push to default branch
     pub default_branch_protection_defaults: Option<
         CreateGroupBodyDefaultBranchProtectionDefaults,
     >,
     /// Enable/disable shared runners for the group and its subgroups and projects
-    pub shared_runners_setting: Option<CreateGroupBodySharedRunnersSetting>,
+    pub shared_runners_setting: Option<GroupSharedRunnersSetting>,
     /// Allow only the selected protocols to be used for Git access.
-    pub enabled_git_access_protocol: Option<CreateGroupBodyEnabledGitAccessProtocol>,
+    pub enabled_git_access_protocol: Option<EnabledGitAccessProtocol>,
     /// Prevent adding new members to projects within this group
     pub membership_lock: Option<bool>,
     /// LDAP Common Name
@@ -535,9 +535,9 @@ pub struct CreateGroupBody {
     /// (admin-only) Extra compute minutes quota for this group
     pub extra_shared_runners_minutes_limit: Option<i64>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<CreateGroupBodyWikiAccessLevel>,
+    pub wiki_access_level: Option<ProjectAccessLevel>,
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
-    pub duo_availability: Option<CreateGroupBodyDuoAvailability>,
+    pub duo_availability: Option<GroupDuoAvailability>,
     /// Enable experiment features for this group
     pub experiment_features_enabled: Option<bool>,
 }
@@ -604,9 +604,18 @@ const _: () = {
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "groups")]
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "project_snippets",
+        feature = "snippets",
+        feature = "project_import",
+        feature = "projects",
+        feature = "settings"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupBodyVisibility {
+pub enum Visibility {
     /// `private`
     Private,
     /// `internal`
@@ -616,10 +625,18 @@ pub enum CreateGroupBodyVisibility {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "groups")]
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "project_snippets",
+        feature = "snippets",
+        feature = "project_import",
+        feature = "projects",
+        feature = "settings"
+    )
+)]
 runtime::string_enum!(
-    CreateGroupBodyVisibility { Private = "private", Internal = "internal", Public =
-    "public" }
+    Visibility { Private = "private", Internal = "internal", Public = "public" }
 );
 /// Determine if developers can create projects in the group
 ///
@@ -629,7 +646,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupBodyProjectCreationLevel {
+pub enum GroupProjectCreationLevel {
     /// `noone`
     Noone,
     /// `owner`
@@ -645,7 +662,7 @@ pub enum CreateGroupBodyProjectCreationLevel {
 }
 #[cfg(feature = "groups")]
 runtime::string_enum!(
-    CreateGroupBodyProjectCreationLevel { Noone = "noone", Owner = "owner", Maintainer =
+    GroupProjectCreationLevel { Noone = "noone", Owner = "owner", Maintainer =
     "maintainer", Developer = "developer", Administrator = "administrator" }
 );
 /// Allowed to create subgroups
@@ -656,7 +673,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupBodySubgroupCreationLevel {
+pub enum GroupSubgroupCreationLevel {
     /// `owner`
     Owner,
     /// `maintainer`
@@ -666,7 +683,7 @@ pub enum CreateGroupBodySubgroupCreationLevel {
 }
 #[cfg(feature = "groups")]
 runtime::string_enum!(
-    CreateGroupBodySubgroupCreationLevel { Owner = "owner", Maintainer = "maintainer" }
+    GroupSubgroupCreationLevel { Owner = "owner", Maintainer = "maintainer" }
 );
 /// Determine if developers can push to default branch
 ///
@@ -675,7 +692,7 @@ runtime::string_enum!(
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupBodyDefaultBranchProtection {
+pub enum GroupDefaultBranchProtection {
     /// `0`
     V0,
     /// `3`
@@ -691,7 +708,7 @@ pub enum CreateGroupBodyDefaultBranchProtection {
 }
 #[cfg(feature = "groups")]
 runtime::int_enum!(
-    CreateGroupBodyDefaultBranchProtection { V0 = 0, V3 = 3, V1 = 1, V2 = 2, V4 = 4 }
+    GroupDefaultBranchProtection { V0 = 0, V3 = 3, V1 = 1, V2 = 2, V4 = 4 }
 );
 /// Determine if developers can push to default branch
 ///
@@ -737,7 +754,7 @@ runtime::object!(
 /// Schema `#/components/schemas/postApiV4Groups/properties/default_branch_protection_defaults/properties/allowed_to_push/items/properties/access_level`.
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(feature = "groups")]
+#[cfg(any(feature = "groups", feature = "protected_tags", feature = "projects"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel {
     /// `30`
@@ -751,7 +768,7 @@ pub enum CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLe
     /// A value not known when this client was generated.
     Other(i64),
 }
-#[cfg(feature = "groups")]
+#[cfg(any(feature = "groups", feature = "protected_tags", feature = "projects"))]
 runtime::int_enum!(
     CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel { V30 =
     30, V40 = 40, V60 = 60, V0 = 0 }
@@ -764,7 +781,7 @@ runtime::int_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupBodySharedRunnersSetting {
+pub enum GroupSharedRunnersSetting {
     /// `disabled_and_unoverridable`
     DisabledAndUnoverridable,
     /// `disabled_and_overridable`
@@ -776,9 +793,8 @@ pub enum CreateGroupBodySharedRunnersSetting {
 }
 #[cfg(feature = "groups")]
 runtime::string_enum!(
-    CreateGroupBodySharedRunnersSetting { DisabledAndUnoverridable =
-    "disabled_and_unoverridable", DisabledAndOverridable = "disabled_and_overridable",
-    Enabled = "enabled" }
+    GroupSharedRunnersSetting { DisabledAndUnoverridable = "disabled_and_unoverridable",
+    DisabledAndOverridable = "disabled_and_overridable", Enabled = "enabled" }
 );
 /// Allow only the selected protocols to be used for Git access.
 ///
@@ -786,9 +802,9 @@ runtime::string_enum!(
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "groups")]
+#[cfg(any(feature = "groups", feature = "settings"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupBodyEnabledGitAccessProtocol {
+pub enum EnabledGitAccessProtocol {
     /// `ssh`
     Ssh,
     /// `http`
@@ -798,9 +814,9 @@ pub enum CreateGroupBodyEnabledGitAccessProtocol {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "groups")]
+#[cfg(any(feature = "groups", feature = "settings"))]
 runtime::string_enum!(
-    CreateGroupBodyEnabledGitAccessProtocol { Ssh = "ssh", Http = "http", All = "all" }
+    EnabledGitAccessProtocol { Ssh = "ssh", Http = "http", All = "all" }
 );
 /// Wiki access level. One of `disabled`, `private` or `enabled`
 ///
@@ -810,7 +826,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(any(feature = "groups", feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupBodyWikiAccessLevel {
+pub enum ProjectAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -822,8 +838,8 @@ pub enum CreateGroupBodyWikiAccessLevel {
 }
 #[cfg(any(feature = "groups", feature = "project_import", feature = "projects"))]
 runtime::string_enum!(
-    CreateGroupBodyWikiAccessLevel { Disabled = "disabled", Private = "private", Enabled
-    = "enabled" }
+    ProjectAccessLevel { Disabled = "disabled", Private = "private", Enabled = "enabled"
+    }
 );
 /// Duo availability. One of `default_on`, `default_off` or `never_on`
 ///
@@ -833,7 +849,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupBodyDuoAvailability {
+pub enum GroupDuoAvailability {
     /// `default_on`
     DefaultOn,
     /// `default_off`
@@ -845,8 +861,8 @@ pub enum CreateGroupBodyDuoAvailability {
 }
 #[cfg(feature = "groups")]
 runtime::string_enum!(
-    CreateGroupBodyDuoAvailability { DefaultOn = "default_on", DefaultOff =
-    "default_off", NeverOn = "never_on" }
+    GroupDuoAvailability { DefaultOn = "default_on", DefaultOff = "default_off", NeverOn
+    = "never_on" }
 );
 /// Update a group. Available only for users who can administrate groups.
 ///
@@ -861,7 +877,7 @@ pub struct UpdateGroupBody {
     /// The description of the group
     pub description: Option<String>,
     /// The visibility of the group
-    pub visibility: Option<CreateGroupBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// Avatar image for the group
     pub avatar: Option<Vec<u8>>,
     /// Prevent sharing a project with another group within this group
@@ -871,11 +887,11 @@ pub struct UpdateGroupBody {
     /// Time before Two-factor authentication is enforced
     pub two_factor_grace_period: Option<i64>,
     /// Determine if developers can create projects in the group
-    pub project_creation_level: Option<CreateGroupBodyProjectCreationLevel>,
+    pub project_creation_level: Option<GroupProjectCreationLevel>,
     /// Default to Auto DevOps pipeline for all projects within this group
     pub auto_devops_enabled: Option<bool>,
     /// Allowed to create subgroups
-    pub subgroup_creation_level: Option<CreateGroupBodySubgroupCreationLevel>,
+    pub subgroup_creation_level: Option<GroupSubgroupCreationLevel>,
     /// _(Deprecated)_ Disable email notifications. Use: emails_enabled
     pub emails_disabled: Option<bool>,
     /// Enable email notifications
@@ -891,15 +907,15 @@ pub struct UpdateGroupBody {
     /// The default branch of group's projects
     pub default_branch: Option<String>,
     /// Determine if developers can push to default branch
-    pub default_branch_protection: Option<CreateGroupBodyDefaultBranchProtection>,
+    pub default_branch_protection: Option<GroupDefaultBranchProtection>,
     /// Determine if developers can push to default branch
     pub default_branch_protection_defaults: Option<
         CreateGroupBodyDefaultBranchProtectionDefaults,
     >,
     /// Enable/disable shared runners for the group and its subgroups and projects
-    pub shared_runners_setting: Option<CreateGroupBodySharedRunnersSetting>,
+    pub shared_runners_setting: Option<GroupSharedRunnersSetting>,
     /// Allow only the selected protocols to be used for Git access.
-    pub enabled_git_access_protocol: Option<CreateGroupBodyEnabledGitAccessProtocol>,
+    pub enabled_git_access_protocol: Option<EnabledGitAccessProtocol>,
     /// Prevent adding new members to projects within this group
     pub membership_lock: Option<bool>,
     /// LDAP Common Name
@@ -911,9 +927,9 @@ pub struct UpdateGroupBody {
     /// (admin-only) Extra compute minutes quota for this group
     pub extra_shared_runners_minutes_limit: Option<i64>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<CreateGroupBodyWikiAccessLevel>,
+    pub wiki_access_level: Option<ProjectAccessLevel>,
     /// Duo availability. One of `default_on`, `default_off` or `never_on`
-    pub duo_availability: Option<CreateGroupBodyDuoAvailability>,
+    pub duo_availability: Option<GroupDuoAvailability>,
     /// Enable experiment features for this group
     pub experiment_features_enabled: Option<bool>,
     /// Prevent sharing groups within this namespace with any groups outside the namespace. Only available on top-level groups.
@@ -967,8 +983,10 @@ runtime::object!(
     opt(max_artifacts_size), opt(file_template_project_id),
     opt(prevent_forking_outside_group), opt(unique_project_download_limit),
     opt(unique_project_download_limit_interval_in_seconds),
-    opt(unique_project_download_limit_allowlist),
-    opt(unique_project_download_limit_alertlist),
+    opt(unique_project_download_limit_allowlist =
+    "unique_project_download_limit_allowlist[]"),
+    opt(unique_project_download_limit_alertlist =
+    "unique_project_download_limit_alertlist[]"),
     opt(auto_ban_user_on_excessive_projects_download), opt(ip_restriction_ranges),
     opt(allowed_email_domains_list), opt(service_access_tokens_expiration_enforced),
     opt(duo_features_enabled), opt(lock_duo_features_enabled) }
@@ -1513,7 +1531,17 @@ const _: () = {
 /// Schema `#/components/schemas/postApiV4GroupsIdShare/properties/group_access`.
 ///
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(any(feature = "groups", feature = "projects"))]
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "invitations",
+        feature = "personal_access_tokens",
+        feature = "group_access_tokens",
+        feature = "project_access_tokens",
+        feature = "broadcast_messages",
+        feature = "projects"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShareGroupBodyGroupAccess {
     /// `10`
@@ -1531,7 +1559,17 @@ pub enum ShareGroupBodyGroupAccess {
     /// A value not known when this client was generated.
     Other(i64),
 }
-#[cfg(any(feature = "groups", feature = "projects"))]
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "invitations",
+        feature = "personal_access_tokens",
+        feature = "group_access_tokens",
+        feature = "project_access_tokens",
+        feature = "broadcast_messages",
+        feature = "projects"
+    )
+)]
 runtime::int_enum!(
     ShareGroupBodyGroupAccess { V10 = 10, V15 = 15, V20 = 20, V30 = 30, V40 = 40, V50 =
     50 }
@@ -1732,6 +1770,7 @@ runtime::object!(
     any(
         feature = "runners",
         feature = "job",
+        feature = "user",
         feature = "deployments",
         feature = "environments",
         feature = "projects"
@@ -1752,6 +1791,7 @@ pub enum ApiEntitiesCiRunnerRunnerType {
     any(
         feature = "runners",
         feature = "job",
+        feature = "user",
         feature = "deployments",
         feature = "environments",
         feature = "projects"
@@ -1802,7 +1842,7 @@ pub struct CreateGroupDeployTokenBody {
     /// New deploy token's name
     pub name: String,
     /// Indicates the deploy token scopes. Must be at least one of `read_repository`, `read_registry`, `write_registry`, `read_package_registry`, or `write_package_registry`
-    pub scopes: Vec<CreateGroupDeployTokenBodyScopesItem>,
+    pub scopes: Vec<DeployTokenScope>,
     /// Expiration date for the deploy token. Does not expire if no value is provided. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`)
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Username for deploy token. Default is `gitlab+deploy-token-{n}`
@@ -1819,7 +1859,7 @@ const _: () = {
         /// A `CreateGroupDeployTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupDeployTokenBody { field: Some(…), ..CreateGroupDeployTokenBody::new(…) }`.
         pub fn new(
             name: impl Into<String>,
-            scopes: impl Into<Vec<CreateGroupDeployTokenBodyScopesItem>>,
+            scopes: impl Into<Vec<DeployTokenScope>>,
         ) -> Self {
             Self {
                 name: name.into(),
@@ -1836,7 +1876,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deploy_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupDeployTokenBodyScopesItem {
+pub enum DeployTokenScope {
     /// `read_repository`
     ReadRepository,
     /// `read_registry`
@@ -1856,9 +1896,9 @@ pub enum CreateGroupDeployTokenBodyScopesItem {
 }
 #[cfg(feature = "deploy_tokens")]
 runtime::string_enum!(
-    CreateGroupDeployTokenBodyScopesItem { ReadRepository = "read_repository",
-    ReadRegistry = "read_registry", WriteRegistry = "write_registry", ReadPackageRegistry
-    = "read_package_registry", WritePackageRegistry = "write_package_registry",
+    DeployTokenScope { ReadRepository = "read_repository", ReadRegistry =
+    "read_registry", WriteRegistry = "write_registry", ReadPackageRegistry =
+    "read_package_registry", WritePackageRegistry = "write_package_registry",
     ReadVirtualRegistry = "read_virtual_registry", WriteVirtualRegistry =
     "write_virtual_registry" }
 );
@@ -2105,9 +2145,7 @@ pub struct CreateGroupClusterUserBodyPlatformKubernetesAttributes {
     /// Cluster authorization type, defaults to RBAC
     ///
     /// Default: `"rbac"`.
-    pub authorization_type: Option<
-        CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType,
-    >,
+    pub authorization_type: Option<AuthorizationType>,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
@@ -2137,7 +2175,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType {
+pub enum AuthorizationType {
     /// `unknown_authorization`
     UnknownAuthorization,
     /// `rbac`
@@ -2149,8 +2187,8 @@ pub enum CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType
 }
 #[cfg(feature = "clusters")]
 runtime::string_enum!(
-    CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType {
-    UnknownAuthorization = "unknown_authorization", Rbac = "rbac", Abac = "abac" }
+    AuthorizationType { UnknownAuthorization = "unknown_authorization", Rbac = "rbac",
+    Abac = "abac" }
 );
 /// Edit group cluster
 ///
@@ -2545,7 +2583,7 @@ pub struct CreateGroupVariableBody {
     /// Whether the variable will be expanded
     pub raw: Option<String>,
     /// The type of the variable. Default: env_var
-    pub variable_type: Option<CreateGroupVariableBodyVariableType>,
+    pub variable_type: Option<VariableType>,
     /// The environment scope of the variable
     pub environment_scope: Option<String>,
     /// The description of the variable
@@ -2582,9 +2620,9 @@ const _: () = {
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "ci_variables")]
+#[cfg(any(feature = "ci_variables", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupVariableBodyVariableType {
+pub enum VariableType {
     /// `env_var`
     EnvVar,
     /// `file`
@@ -2592,10 +2630,8 @@ pub enum CreateGroupVariableBodyVariableType {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "ci_variables")]
-runtime::string_enum!(
-    CreateGroupVariableBodyVariableType { EnvVar = "env_var", File = "file" }
-);
+#[cfg(any(feature = "ci_variables", feature = "projects"))]
+runtime::string_enum!(VariableType { EnvVar = "env_var", File = "file" });
 /// Update an existing variable from a group
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdVariablesKey`.
@@ -2611,7 +2647,7 @@ pub struct UpdateGroupVariableBody {
     /// Whether the variable will be expanded
     pub raw: Option<String>,
     /// The type of the variable. Default: env_var
-    pub variable_type: Option<CreateGroupVariableBodyVariableType>,
+    pub variable_type: Option<VariableType>,
     /// The environment scope of the variable
     pub environment_scope: Option<String>,
     /// The description of the variable
@@ -5236,7 +5272,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateGroupInvitationBody {
     /// A valid access level (defaults: `30`, developer access level)
-    pub access_level: CreateGroupInvitationBodyAccessLevel,
+    pub access_level: InvitationAccessLevel,
     /// The email address to invite, or multiple emails separated by comma
     pub email: Option<Vec<String>>,
     /// The user ID of the new member or multiple IDs separated by commas.
@@ -5259,9 +5295,7 @@ runtime::object!(
 const _: () = {
     impl CreateGroupInvitationBody {
         /// A `CreateGroupInvitationBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupInvitationBody { field: Some(…), ..CreateGroupInvitationBody::new(…) }`.
-        pub fn new(
-            access_level: impl Into<CreateGroupInvitationBodyAccessLevel>,
-        ) -> Self {
+        pub fn new(access_level: impl Into<InvitationAccessLevel>) -> Self {
             Self {
                 access_level: access_level.into(),
                 email: None,
@@ -5280,7 +5314,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupInvitationBodyAccessLevel {
+pub enum InvitationAccessLevel {
     /// `10`
     V10,
     /// `15`
@@ -5300,8 +5334,8 @@ pub enum CreateGroupInvitationBodyAccessLevel {
 }
 #[cfg(feature = "invitations")]
 runtime::int_enum!(
-    CreateGroupInvitationBodyAccessLevel { V10 = 10, V15 = 15, V20 = 20, V30 = 30, V40 =
-    40, V50 = 50, V5 = 5 }
+    InvitationAccessLevel { V10 = 10, V15 = 15, V20 = 20, V30 = 30, V40 = 40, V50 = 50,
+    V5 = 5 }
 );
 /// API_Entities_Invitation model
 ///
@@ -5330,7 +5364,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupInvitationBody {
     /// A valid access level (defaults: `30`, developer access level)
-    pub access_level: Option<UpdateGroupInvitationBodyAccessLevel>,
+    pub access_level: Option<ShareGroupBodyGroupAccess>,
     /// Date string in ISO 8601 format (`YYYY-MM-DDTHH:MM:SSZ`)
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of a member role for the invited user
@@ -5340,34 +5374,6 @@ pub struct UpdateGroupInvitationBody {
 runtime::object!(
     write UpdateGroupInvitationBody { opt(access_level), opt(expires_at, lenient),
     opt(member_role_id) }
-);
-/// A valid access level (defaults: `30`, developer access level)
-///
-/// Schema `#/components/schemas/putApiV4GroupsIdInvitationsEmail/properties/access_level`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(feature = "invitations")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateGroupInvitationBodyAccessLevel {
-    /// `10`
-    V10,
-    /// `15`
-    V15,
-    /// `20`
-    V20,
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `50`
-    V50,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(feature = "invitations")]
-runtime::int_enum!(
-    UpdateGroupInvitationBodyAccessLevel { V10 = 10, V15 = 15, V20 = 20, V30 = 30, V40 =
-    40, V50 = 50 }
 );
 /// API_Entities_MarkdownUploadAdmin model
 ///
@@ -5593,7 +5599,7 @@ const _: () = {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateGroupMemberStateBody {
     /// The new state for the memberships of the user
-    pub state: UpdateGroupMemberStateBodyState,
+    pub state: AllState,
 }
 #[cfg(feature = "groups")]
 runtime::object!(write UpdateGroupMemberStateBody { req(state) });
@@ -5603,9 +5609,9 @@ runtime::object!(write UpdateGroupMemberStateBody { req(state) });
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "groups")]
+#[cfg(any(feature = "groups", feature = "members"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateGroupMemberStateBodyState {
+pub enum AllState {
     /// `awaiting`
     Awaiting,
     /// `active`
@@ -5613,10 +5619,8 @@ pub enum UpdateGroupMemberStateBodyState {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "groups")]
-runtime::string_enum!(
-    UpdateGroupMemberStateBodyState { Awaiting = "awaiting", Active = "active" }
-);
+#[cfg(any(feature = "groups", feature = "members"))]
+runtime::string_enum!(AllState { Awaiting = "awaiting", Active = "active" });
 /// EE_API_Entities_BillableMembership model
 ///
 /// Schema `#/components/schemas/EE_API_Entities_BillableMembership`.
@@ -6304,7 +6308,8 @@ runtime::int_enum!(
     any(
         feature = "personal_access_tokens",
         feature = "group_access_tokens",
-        feature = "project_access_tokens"
+        feature = "project_access_tokens",
+        feature = "bulk_imports"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6320,7 +6325,8 @@ pub enum ApiEntitiesResourceAccessTokenWithTokenResourceType {
     any(
         feature = "personal_access_tokens",
         feature = "group_access_tokens",
-        feature = "project_access_tokens"
+        feature = "project_access_tokens",
+        feature = "bulk_imports"
     )
 )]
 runtime::string_enum!(
@@ -6363,7 +6369,7 @@ pub struct CreateGroupAccessTokenBody {
     /// Resource access token name
     pub name: String,
     /// The permissions of the token
-    pub scopes: Vec<CreateGroupAccessTokenBodyScopesItem>,
+    pub scopes: Vec<AccessTokenScope>,
     /// The expiration date of the token
     ///
     /// Default: `"2026-03-05T09:41:42.949Z"`.
@@ -6373,7 +6379,7 @@ pub struct CreateGroupAccessTokenBody {
     /// The access level of the token in the group
     ///
     /// Default: `40`.
-    pub access_level: Option<CreateGroupAccessTokenBodyAccessLevel>,
+    pub access_level: Option<ShareGroupBodyGroupAccess>,
 }
 #[cfg(feature = "group_access_tokens")]
 runtime::object!(
@@ -6386,7 +6392,7 @@ const _: () = {
         /// A `CreateGroupAccessTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupAccessTokenBody { field: Some(…), ..CreateGroupAccessTokenBody::new(…) }`.
         pub fn new(
             name: impl Into<String>,
-            scopes: impl Into<Vec<CreateGroupAccessTokenBodyScopesItem>>,
+            scopes: impl Into<Vec<AccessTokenScope>>,
             expires_at: impl Into<::chrono::NaiveDate>,
         ) -> Self {
             Self {
@@ -6405,7 +6411,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupAccessTokenBodyScopesItem {
+pub enum AccessTokenScope {
     /// `api`
     Api,
     /// `read_api`
@@ -6433,39 +6439,11 @@ pub enum CreateGroupAccessTokenBodyScopesItem {
 }
 #[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
 runtime::string_enum!(
-    CreateGroupAccessTokenBodyScopesItem { Api = "api", ReadApi = "read_api",
-    CreateRunner = "create_runner", ManageRunner = "manage_runner", K8sProxy =
-    "k8s_proxy", SelfRotate = "self_rotate", ReadRepository = "read_repository",
-    WriteRepository = "write_repository", ReadObservability = "read_observability",
-    WriteObservability = "write_observability", AiFeatures = "ai_features" }
-);
-/// The access level of the token in the group
-///
-/// Schema `#/components/schemas/postApiV4GroupsIdAccessTokens/properties/access_level`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(feature = "group_access_tokens")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupAccessTokenBodyAccessLevel {
-    /// `10`
-    V10,
-    /// `15`
-    V15,
-    /// `20`
-    V20,
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `50`
-    V50,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(feature = "group_access_tokens")]
-runtime::int_enum!(
-    CreateGroupAccessTokenBodyAccessLevel { V10 = 10, V15 = 15, V20 = 20, V30 = 30, V40 =
-    40, V50 = 50 }
+    AccessTokenScope { Api = "api", ReadApi = "read_api", CreateRunner = "create_runner",
+    ManageRunner = "manage_runner", K8sProxy = "k8s_proxy", SelfRotate = "self_rotate",
+    ReadRepository = "read_repository", WriteRepository = "write_repository",
+    ReadObservability = "read_observability", WriteObservability = "write_observability",
+    AiFeatures = "ai_features" }
 );
 /// Rotate a resource access token
 ///
@@ -6522,7 +6500,7 @@ pub struct CreateGroupWikiBody {
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
     ///
     /// Default: `"markdown"`.
-    pub format: Option<CreateGroupWikiBodyFormat>,
+    pub format: Option<WikiFormat>,
 }
 #[cfg(feature = "wikis")]
 runtime::object!(
@@ -6560,7 +6538,7 @@ runtime::object!(write CreateGroupWikiBodyFrontMatter { opt(title) });
 /// server never breaks decoding.
 #[cfg(feature = "wikis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupWikiBodyFormat {
+pub enum WikiFormat {
     /// `markdown`
     Markdown,
     /// `rdoc`
@@ -6574,8 +6552,8 @@ pub enum CreateGroupWikiBodyFormat {
 }
 #[cfg(feature = "wikis")]
 runtime::string_enum!(
-    CreateGroupWikiBodyFormat { Markdown = "markdown", Rdoc = "rdoc", Asciidoc =
-    "asciidoc", Org = "org" }
+    WikiFormat { Markdown = "markdown", Rdoc = "rdoc", Asciidoc = "asciidoc", Org = "org"
+    }
 );
 /// Update a wiki page
 ///
@@ -6591,7 +6569,7 @@ pub struct UpdateGroupWikiBody {
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
     ///
     /// Default: `"markdown"`.
-    pub format: Option<CreateGroupWikiBodyFormat>,
+    pub format: Option<WikiFormat>,
 }
 #[cfg(feature = "wikis")]
 runtime::object!(
@@ -7116,6 +7094,7 @@ runtime::object!(
 #[cfg(
     any(
         feature = "job",
+        feature = "jobs",
         feature = "deployments",
         feature = "environments",
         feature = "projects"
@@ -7193,6 +7172,7 @@ pub enum ApiEntitiesCiJobArtifactFileType {
 #[cfg(
     any(
         feature = "job",
+        feature = "jobs",
         feature = "deployments",
         feature = "environments",
         feature = "projects"
@@ -7220,6 +7200,7 @@ runtime::string_enum!(
 #[cfg(
     any(
         feature = "job",
+        feature = "jobs",
         feature = "deployments",
         feature = "environments",
         feature = "projects"
@@ -7239,6 +7220,7 @@ pub enum ApiEntitiesCiJobArtifactFileFormat {
 #[cfg(
     any(
         feature = "job",
+        feature = "jobs",
         feature = "deployments",
         feature = "environments",
         feature = "projects"
@@ -7373,7 +7355,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectResourceGroupBody {
     /// The process mode of the resource group
-    pub process_mode: Option<UpdateProjectResourceGroupBodyProcessMode>,
+    pub process_mode: Option<ResourceGroupProcessMode>,
 }
 #[cfg(feature = "ci_resource_groups")]
 runtime::object!(write UpdateProjectResourceGroupBody { opt(process_mode) });
@@ -7385,7 +7367,7 @@ runtime::object!(write UpdateProjectResourceGroupBody { opt(process_mode) });
 /// server never breaks decoding.
 #[cfg(feature = "ci_resource_groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectResourceGroupBodyProcessMode {
+pub enum ResourceGroupProcessMode {
     /// `unordered`
     Unordered,
     /// `oldest_first`
@@ -7397,8 +7379,8 @@ pub enum UpdateProjectResourceGroupBodyProcessMode {
 }
 #[cfg(feature = "ci_resource_groups")]
 runtime::string_enum!(
-    UpdateProjectResourceGroupBodyProcessMode { Unordered = "unordered", OldestFirst =
-    "oldest_first", NewestFirst = "newest_first" }
+    ResourceGroupProcessMode { Unordered = "unordered", OldestFirst = "oldest_first",
+    NewestFirst = "newest_first" }
 );
 /// Assign a runner to project
 ///
@@ -7482,33 +7464,12 @@ pub struct CreateProjectPipelineBodyVariablesItem {
     /// The type of variable, must be one of env_var or file. Defaults to env_var
     ///
     /// Default: `"env_var"`.
-    pub variable_type: Option<CreateProjectPipelineBodyVariablesItemVariableType>,
+    pub variable_type: Option<VariableType>,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     write CreateProjectPipelineBodyVariablesItem { opt(key), opt(value),
     opt(variable_type) }
-);
-/// The type of variable, must be one of env_var or file. Defaults to env_var
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdPipeline/properties/variables/items/properties/variable_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectPipelineBodyVariablesItemVariableType {
-    /// `env_var`
-    EnvVar,
-    /// `file`
-    File,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    CreateProjectPipelineBodyVariablesItemVariableType { EnvVar = "env_var", File =
-    "file" }
 );
 /// API_Entities_Ci_Pipeline model
 ///
@@ -7921,7 +7882,7 @@ pub struct CreateProjectPipelineScheduleVariableBody {
     /// The type of variable, must be one of env_var or file. Defaults to env_var
     ///
     /// Default: `"env_var"`.
-    pub variable_type: Option<CreateProjectPipelineBodyVariablesItemVariableType>,
+    pub variable_type: Option<VariableType>,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
@@ -7952,32 +7913,11 @@ pub struct UpdateProjectPipelineScheduleVariableBody {
     /// The type of variable, must be one of env_var or file
     ///
     /// Default: `"env_var"`.
-    pub variable_type: Option<UpdateProjectPipelineScheduleVariableBodyVariableType>,
+    pub variable_type: Option<VariableType>,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     write UpdateProjectPipelineScheduleVariableBody { opt(value), opt(variable_type) }
-);
-/// The type of variable, must be one of env_var or file
-///
-/// Schema `#/components/schemas/putApiV4ProjectsIdPipelineSchedulesPipelineScheduleIdVariablesKey/properties/variable_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectPipelineScheduleVariableBodyVariableType {
-    /// `env_var`
-    EnvVar,
-    /// `file`
-    File,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    UpdateProjectPipelineScheduleVariableBodyVariableType { EnvVar = "env_var", File =
-    "file" }
 );
 /// Trigger a GitLab project pipeline
 ///
@@ -8084,7 +8024,7 @@ pub struct CreateProjectVariableBody {
     /// Whether the variable will be expanded
     pub raw: Option<bool>,
     /// The type of the variable. Default: env_var
-    pub variable_type: Option<CreateGroupVariableBodyVariableType>,
+    pub variable_type: Option<VariableType>,
     /// The environment_scope of the variable
     pub environment_scope: Option<String>,
     /// The description of the variable
@@ -8132,7 +8072,7 @@ pub struct UpdateProjectVariableBody {
     /// Whether the variable will be expanded
     pub raw: Option<bool>,
     /// The type of the variable. Default: env_var
-    pub variable_type: Option<CreateGroupVariableBodyVariableType>,
+    pub variable_type: Option<VariableType>,
     /// Available filters: [environment_scope]. Example: filter[environment_scope]=production
     pub filter: Option<UpdateProjectVariableBodyFilter>,
     /// The description of the variable
@@ -8348,7 +8288,7 @@ pub struct CreateProjectCommitBodyActionsItem {
     /// `text` or `base64`
     ///
     /// Default: `"text"`.
-    pub encoding: Option<CreateProjectCommitBodyActionsItemEncoding>,
+    pub encoding: Option<Encoding>,
     /// Last known file commit id
     pub last_commit_id: Option<String>,
     /// When `true/false` enables/disables the execute flag on the file.
@@ -8416,9 +8356,9 @@ runtime::string_enum!(
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "commits")]
+#[cfg(any(feature = "commits", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectCommitBodyActionsItemEncoding {
+pub enum Encoding {
     /// `text`
     Text,
     /// `base64`
@@ -8426,10 +8366,8 @@ pub enum CreateProjectCommitBodyActionsItemEncoding {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "commits")]
-runtime::string_enum!(
-    CreateProjectCommitBodyActionsItemEncoding { Text = "text", Base64 = "base64" }
-);
+#[cfg(any(feature = "commits", feature = "projects"))]
+runtime::string_enum!(Encoding { Text = "text", Base64 = "base64" });
 /// API_Entities_CommitDetail model
 ///
 /// Schema `#/components/schemas/API_Entities_CommitDetail`.
@@ -8611,7 +8549,7 @@ pub struct CreateProjectCommitCommentBody {
     /// The type of the line
     ///
     /// Default: `"new"`.
-    pub line_type: CreateProjectCommitCommentBodyLineType,
+    pub line_type: CommentType,
 }
 #[cfg(feature = "commits")]
 runtime::object!(
@@ -8625,7 +8563,7 @@ const _: () = {
         pub fn new(
             note: impl Into<String>,
             line: impl Into<i64>,
-            line_type: impl Into<CreateProjectCommitCommentBodyLineType>,
+            line_type: impl Into<CommentType>,
         ) -> Self {
             Self {
                 note: note.into(),
@@ -8642,9 +8580,9 @@ const _: () = {
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "commits")]
+#[cfg(any(feature = "commits", feature = "discussions", feature = "notes"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectCommitCommentBodyLineType {
+pub enum CommentType {
     /// `new`
     New,
     /// `old`
@@ -8652,10 +8590,8 @@ pub enum CreateProjectCommitCommentBodyLineType {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "commits")]
-runtime::string_enum!(
-    CreateProjectCommitCommentBodyLineType { New = "new", Old = "old" }
-);
+#[cfg(any(feature = "commits", feature = "discussions", feature = "notes"))]
+runtime::string_enum!(CommentType { New = "new", Old = "old" });
 /// API_Entities_CommitSignature model
 ///
 /// Schema `#/components/schemas/API_Entities_CommitSignature`.
@@ -8706,7 +8642,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateProjectStatusBody {
     /// The state of the status
-    pub state: CreateProjectStatusBodyState,
+    pub state: StatusState,
     /// The ref
     pub r#ref: Option<String>,
     /// The target URL to associate with this status
@@ -8735,7 +8671,7 @@ runtime::object!(
 const _: () = {
     impl CreateProjectStatusBody {
         /// A `CreateProjectStatusBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectStatusBody { field: Some(…), ..CreateProjectStatusBody::new(…) }`.
-        pub fn new(state: impl Into<CreateProjectStatusBodyState>) -> Self {
+        pub fn new(state: impl Into<StatusState>) -> Self {
             Self {
                 state: state.into(),
                 r#ref: None,
@@ -8757,7 +8693,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectStatusBodyState {
+pub enum StatusState {
     /// `pending`
     Pending,
     /// `running`
@@ -8775,8 +8711,8 @@ pub enum CreateProjectStatusBodyState {
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    CreateProjectStatusBodyState { Pending = "pending", Running = "running", Success =
-    "success", Failed = "failed", Canceled = "canceled", Skipped = "skipped" }
+    StatusState { Pending = "pending", Running = "running", Success = "success", Failed =
+    "failed", Canceled = "canceled", Skipped = "skipped" }
 );
 /// Composer packages endpoint for registering packages
 ///
@@ -9140,7 +9076,7 @@ pub struct CreateProjectDeployTokenBody {
     /// New deploy token's name
     pub name: String,
     /// Indicates the deploy token scopes. Must be at least one of `read_repository`, `read_registry`, `write_registry`, `read_package_registry`, `write_package_registry`, `read_virtual_registry`, or `write_virtual_registry`.
-    pub scopes: Vec<CreateGroupDeployTokenBodyScopesItem>,
+    pub scopes: Vec<DeployTokenScope>,
     /// Expiration date for the deploy token. Does not expire if no value is provided. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`).
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Username for deploy token. Default is `gitlab+deploy-token-{n}`
@@ -9157,7 +9093,7 @@ const _: () = {
         /// A `CreateProjectDeployTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectDeployTokenBody { field: Some(…), ..CreateProjectDeployTokenBody::new(…) }`.
         pub fn new(
             name: impl Into<String>,
-            scopes: impl Into<Vec<CreateGroupDeployTokenBodyScopesItem>>,
+            scopes: impl Into<Vec<DeployTokenScope>>,
         ) -> Self {
             Self {
                 name: name.into(),
@@ -9333,35 +9269,10 @@ runtime::string_enum!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateProjectDeploymentBody {
     /// The new status of the deployment. One of `running`, `success`, `failed`, or `canceled`
-    pub status: UpdateProjectDeploymentBodyStatus,
+    pub status: CreateProjectDeploymentBodyStatus,
 }
 #[cfg(feature = "deployments")]
 runtime::object!(write UpdateProjectDeploymentBody { req(status) });
-/// The new status of the deployment. One of `running`, `success`, `failed`, or `canceled`
-///
-/// Schema `#/components/schemas/putApiV4ProjectsIdDeploymentsDeploymentId/properties/status`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "deployments")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectDeploymentBodyStatus {
-    /// `running`
-    Running,
-    /// `success`
-    Success,
-    /// `failed`
-    Failed,
-    /// `canceled`
-    Canceled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "deployments")]
-runtime::string_enum!(
-    UpdateProjectDeploymentBodyStatus { Running = "running", Success = "success", Failed
-    = "failed", Canceled = "canceled" }
-);
 /// Approve or reject a blocked deployment
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdDeploymentsDeploymentIdApproval`.
@@ -9369,7 +9280,7 @@ runtime::string_enum!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateProjectDeploymentApprovalBody {
     /// The status of the approval (either `approved` or `rejected`)
-    pub status: CreateProjectDeploymentApprovalBodyStatus,
+    pub status: ApprovalStatus,
     /// A comment to go with the approval
     pub comment: Option<String>,
     /// The name of the User/Group/Role to use for the approval, when the user belongs to multiple approval rules
@@ -9384,9 +9295,7 @@ runtime::object!(
 const _: () = {
     impl CreateProjectDeploymentApprovalBody {
         /// A `CreateProjectDeploymentApprovalBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectDeploymentApprovalBody { field: Some(…), ..CreateProjectDeploymentApprovalBody::new(…) }`.
-        pub fn new(
-            status: impl Into<CreateProjectDeploymentApprovalBodyStatus>,
-        ) -> Self {
+        pub fn new(status: impl Into<ApprovalStatus>) -> Self {
             Self {
                 status: status.into(),
                 comment: None,
@@ -9403,7 +9312,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectDeploymentApprovalBodyStatus {
+pub enum ApprovalStatus {
     /// `approved`
     Approved,
     /// `rejected`
@@ -9412,10 +9321,7 @@ pub enum CreateProjectDeploymentApprovalBodyStatus {
     Other(String),
 }
 #[cfg(feature = "deployments")]
-runtime::string_enum!(
-    CreateProjectDeploymentApprovalBodyStatus { Approved = "approved", Rejected =
-    "rejected" }
-);
+runtime::string_enum!(ApprovalStatus { Approved = "approved", Rejected = "rejected" });
 /// API_Entities_DraftNote model
 ///
 /// Schema `#/components/schemas/API_Entities_DraftNote`.
@@ -9486,7 +9392,7 @@ pub struct CreateProjectMergeRequestDraftNoteBodyPosition {
     /// SHA referencing HEAD of this merge request
     pub head_sha: String,
     /// Type of the position reference
-    pub position_type: CreateProjectMergeRequestDraftNoteBodyPositionPositionType,
+    pub position_type: PositionType,
     /// File path after change
     pub new_path: Option<String>,
     /// Line number after change
@@ -9520,9 +9426,7 @@ const _: () = {
             base_sha: impl Into<String>,
             start_sha: impl Into<String>,
             head_sha: impl Into<String>,
-            position_type: impl Into<
-                CreateProjectMergeRequestDraftNoteBodyPositionPositionType,
-            >,
+            position_type: impl Into<PositionType>,
         ) -> Self {
             Self {
                 base_sha: base_sha.into(),
@@ -9548,9 +9452,9 @@ const _: () = {
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "projects")]
+#[cfg(any(feature = "projects", feature = "discussions", feature = "notes"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectMergeRequestDraftNoteBodyPositionPositionType {
+pub enum PositionType {
     /// `text`
     Text,
     /// `image`
@@ -9560,11 +9464,8 @@ pub enum CreateProjectMergeRequestDraftNoteBodyPositionPositionType {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    CreateProjectMergeRequestDraftNoteBodyPositionPositionType { Text = "text", Image =
-    "image", File = "file" }
-);
+#[cfg(any(feature = "projects", feature = "discussions", feature = "notes"))]
+runtime::string_enum!(PositionType { Text = "text", Image = "image", File = "file" });
 /// Multi-line start and end
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidDraftNotes/properties/position/properties/line_range`.
@@ -9683,7 +9584,7 @@ pub struct CreateProjectEnvironmentBody {
     /// The auto stop setting for the environment. Allowed values are `always` and `with_action`
     ///
     /// Default: `"always"`.
-    pub auto_stop_setting: Option<CreateProjectEnvironmentBodyAutoStopSetting>,
+    pub auto_stop_setting: Option<EnvironmentAutoStopSetting>,
 }
 #[cfg(feature = "environments")]
 runtime::object!(
@@ -9715,7 +9616,7 @@ const _: () = {
 ///
 /// Values this client does not know are kept in [`Self::Unknown`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "environments")]
+#[cfg(any(feature = "environments", feature = "group_protected_environments"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateProjectEnvironmentBodyTier {
     /// `production`
@@ -9731,7 +9632,7 @@ pub enum CreateProjectEnvironmentBodyTier {
     /// A value not known when this client was generated.
     Unknown(String),
 }
-#[cfg(feature = "environments")]
+#[cfg(any(feature = "environments", feature = "group_protected_environments"))]
 runtime::string_enum!(
     CreateProjectEnvironmentBodyTier else Unknown { Production = "production", Staging =
     "staging", Testing = "testing", Development = "development", Other = "other" }
@@ -9744,7 +9645,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "environments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectEnvironmentBodyAutoStopSetting {
+pub enum EnvironmentAutoStopSetting {
     /// `always`
     Always,
     /// `with_action`
@@ -9754,8 +9655,7 @@ pub enum CreateProjectEnvironmentBodyAutoStopSetting {
 }
 #[cfg(feature = "environments")]
 runtime::string_enum!(
-    CreateProjectEnvironmentBodyAutoStopSetting { Always = "always", WithAction =
-    "with_action" }
+    EnvironmentAutoStopSetting { Always = "always", WithAction = "with_action" }
 );
 /// Update an existing environment
 ///
@@ -9776,34 +9676,13 @@ pub struct UpdateProjectEnvironmentBody {
     /// The description of the environment
     pub description: Option<String>,
     /// The auto stop setting for the environment. Allowed values are `always` and `with_action`
-    pub auto_stop_setting: Option<UpdateProjectEnvironmentBodyAutoStopSetting>,
+    pub auto_stop_setting: Option<EnvironmentAutoStopSetting>,
 }
 #[cfg(feature = "environments")]
 runtime::object!(
     write UpdateProjectEnvironmentBody { opt(external_url), opt(tier),
     opt(cluster_agent_id), opt(kubernetes_namespace), opt(flux_resource_path),
     opt(description), opt(auto_stop_setting) }
-);
-/// The auto stop setting for the environment. Allowed values are `always` and `with_action`
-///
-/// Schema `#/components/schemas/putApiV4ProjectsIdEnvironmentsEnvironmentId/properties/auto_stop_setting`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "environments")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectEnvironmentBodyAutoStopSetting {
-    /// `always`
-    Always,
-    /// `with_action`
-    WithAction,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "environments")]
-runtime::string_enum!(
-    UpdateProjectEnvironmentBodyAutoStopSetting { Always = "always", WithAction =
-    "with_action" }
 );
 /// Stop an environment
 ///
@@ -10169,7 +10048,7 @@ pub struct CreateProjectFileBody {
     /// File encoding
     ///
     /// Default: `"text"`.
-    pub encoding: Option<CreateProjectFileBodyEncoding>,
+    pub encoding: Option<Encoding>,
     /// Last known commit id for this file
     pub last_commit_id: Option<String>,
     /// Enable / Disable the executable flag on the file path
@@ -10204,26 +10083,6 @@ const _: () = {
         }
     }
 };
-/// File encoding
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryFilesFilePath/properties/encoding`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectFileBodyEncoding {
-    /// `base64`
-    Base64,
-    /// `text`
-    Text,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    CreateProjectFileBodyEncoding { Base64 = "base64", Text = "text" }
-);
 /// Update existing file in repository
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdRepositoryFilesFilePath`.
@@ -10245,7 +10104,7 @@ pub struct UpdateProjectFileBody {
     /// File encoding
     ///
     /// Default: `"text"`.
-    pub encoding: Option<CreateProjectFileBodyEncoding>,
+    pub encoding: Option<Encoding>,
     /// Last known commit id for this file
     pub last_commit_id: Option<String>,
     /// Enable / Disable the executable flag on the file path
@@ -15530,7 +15389,7 @@ runtime::object!(write TriggerProjectIntegrationSlackSlashCommandBody { req(toke
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateProjectInvitationBody {
     /// A valid access level (defaults: `30`, developer access level)
-    pub access_level: CreateGroupInvitationBodyAccessLevel,
+    pub access_level: InvitationAccessLevel,
     /// The email address to invite, or multiple emails separated by comma
     pub email: Option<Vec<String>>,
     /// The user ID of the new member or multiple IDs separated by commas.
@@ -15553,9 +15412,7 @@ runtime::object!(
 const _: () = {
     impl CreateProjectInvitationBody {
         /// A `CreateProjectInvitationBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectInvitationBody { field: Some(…), ..CreateProjectInvitationBody::new(…) }`.
-        pub fn new(
-            access_level: impl Into<CreateGroupInvitationBodyAccessLevel>,
-        ) -> Self {
+        pub fn new(access_level: impl Into<InvitationAccessLevel>) -> Self {
             Self {
                 access_level: access_level.into(),
                 email: None,
@@ -15574,7 +15431,7 @@ const _: () = {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectInvitationBody {
     /// A valid access level (defaults: `30`, developer access level)
-    pub access_level: Option<UpdateGroupInvitationBodyAccessLevel>,
+    pub access_level: Option<ShareGroupBodyGroupAccess>,
     /// Date string in ISO 8601 format (`YYYY-MM-DDTHH:MM:SSZ`)
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of a member role for the invited user
@@ -15722,7 +15579,7 @@ pub struct CreateProjectIssueLinkBody {
     /// The internal ID of a target project’s issue
     pub target_issue_iid: String,
     /// The type of the relation (“relates_to”, “blocks”, “is_blocked_by”),defaults to “relates_to”)
-    pub link_type: Option<CreateProjectIssueLinkBodyLinkType>,
+    pub link_type: Option<LinkType>,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
@@ -15751,9 +15608,9 @@ const _: () = {
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "issue_links")]
+#[cfg(any(feature = "issue_links", feature = "linked_epics"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectIssueLinkBodyLinkType {
+pub enum LinkType {
     /// `relates_to`
     RelatesTo,
     /// `blocks`
@@ -15763,10 +15620,10 @@ pub enum CreateProjectIssueLinkBodyLinkType {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "issue_links")]
+#[cfg(any(feature = "issue_links", feature = "linked_epics"))]
 runtime::string_enum!(
-    CreateProjectIssueLinkBodyLinkType { RelatesTo = "relates_to", Blocks = "blocks",
-    IsBlockedBy = "is_blocked_by" }
+    LinkType { RelatesTo = "relates_to", Blocks = "blocks", IsBlockedBy = "is_blocked_by"
+    }
 );
 /// API_Entities_IssueLink model
 ///
@@ -16550,7 +16407,7 @@ pub struct UpdateProjectMergeRequestBody {
     /// The target branch.
     pub target_branch: Option<String>,
     /// New state (close/reopen).
-    pub state_event: Option<UpdateProjectMergeRequestBodyStateEvent>,
+    pub state_event: Option<MergeRequestStateEvent>,
     /// Flag indicating if the merge request’s discussion is locked. If the discussion is locked only project members can add, edit or resolve comments.
     pub discussion_locked: Option<bool>,
     /// Assignee user ID.
@@ -16597,9 +16454,9 @@ runtime::object!(
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "merge_requests")]
+#[cfg(any(feature = "merge_requests", feature = "issues", feature = "epics"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectMergeRequestBodyStateEvent {
+pub enum MergeRequestStateEvent {
     /// `close`
     Close,
     /// `reopen`
@@ -16607,10 +16464,8 @@ pub enum UpdateProjectMergeRequestBodyStateEvent {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "merge_requests")]
-runtime::string_enum!(
-    UpdateProjectMergeRequestBodyStateEvent { Close = "close", Reopen = "reopen" }
-);
+#[cfg(any(feature = "merge_requests", feature = "issues", feature = "epics"))]
+runtime::string_enum!(MergeRequestStateEvent { Close = "close", Reopen = "reopen" });
 /// Merge a merge request
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdMergeRequestsMergeRequestIidMerge`.
@@ -17039,9 +16894,7 @@ pub struct CreateProjectClusterUserBodyPlatformKubernetesAttributes {
     /// Cluster authorization type, defaults to RBAC
     ///
     /// Default: `"rbac"`.
-    pub authorization_type: Option<
-        CreateGroupClusterUserBodyPlatformKubernetesAttributesAuthorizationType,
-    >,
+    pub authorization_type: Option<AuthorizationType>,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
@@ -17172,7 +17025,7 @@ pub struct CreateProjectRegistryProtectionRuleBody {
     /// Minimum GitLab access level to allow to delete container images in the container registry.
     ///             For example maintainer, owner or admin.
     pub minimum_access_level_for_delete: Option<
-        CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete,
+        CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
     >,
 }
 #[cfg(feature = "projects")]
@@ -17200,7 +17053,7 @@ const _: () = {
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "projects")]
+#[cfg(any(feature = "projects", feature = "container_registry_protection_tag_rules"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush {
     /// `maintainer`
@@ -17212,33 +17065,9 @@ pub enum CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "projects")]
+#[cfg(any(feature = "projects", feature = "container_registry_protection_tag_rules"))]
 runtime::string_enum!(
     CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush { Maintainer =
-    "maintainer", Owner = "owner", Admin = "admin" }
-);
-/// Minimum GitLab access level to allow to delete container images in the container registry.
-///             For example maintainer, owner or admin.
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdRegistryProtectionRepositoryRules/properties/minimum_access_level_for_delete`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete { Maintainer =
     "maintainer", Owner = "owner", Admin = "admin" }
 );
 /// Update a container protection rule for a project
@@ -17258,7 +17087,7 @@ pub struct UpdateProjectRegistryProtectionRuleBody {
     /// Minimum GitLab access level to allow to delete container images in the container registry.
     ///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
     pub minimum_access_level_for_delete: Option<
-        UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete,
+        UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
     >,
 }
 #[cfg(feature = "projects")]
@@ -17273,7 +17102,7 @@ runtime::object!(
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "projects")]
+#[cfg(any(feature = "projects", feature = "container_registry_protection_tag_rules"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush {
     /// `maintainer`
@@ -17287,35 +17116,9 @@ pub enum UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "projects")]
+#[cfg(any(feature = "projects", feature = "container_registry_protection_tag_rules"))]
 runtime::string_enum!(
     UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush { Maintainer =
-    "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
-);
-/// Minimum GitLab access level to allow to delete container images in the container registry.
-///               For example maintainer, owner or admin. To unset the value, use an empty string `""`.
-///
-/// Schema `#/components/schemas/patchApiV4ProjectsIdRegistryProtectionRepositoryRulesProtectionRuleId/properties/minimum_access_level_for_delete`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// ``
-    Empty,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForDelete { Maintainer =
     "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
 );
 /// Create a Debian Distribution
@@ -17560,7 +17363,7 @@ pub struct CreateProjectExportBodyUpload {
     /// HTTP method to upload the exported project
     ///
     /// Default: `"PUT"`.
-    pub http_method: Option<CreateProjectExportBodyUploadHttpMethod>,
+    pub http_method: Option<HttpMethod>,
 }
 #[cfg(feature = "project_export")]
 runtime::object!(write CreateProjectExportBodyUpload { opt(url), opt(http_method) });
@@ -17572,7 +17375,7 @@ runtime::object!(write CreateProjectExportBodyUpload { opt(url), opt(http_method
 /// server never breaks decoding.
 #[cfg(feature = "project_export")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectExportBodyUploadHttpMethod {
+pub enum HttpMethod {
     /// `PUT`
     Put,
     /// `POST`
@@ -17581,9 +17384,7 @@ pub enum CreateProjectExportBodyUploadHttpMethod {
     Other(String),
 }
 #[cfg(feature = "project_export")]
-runtime::string_enum!(
-    CreateProjectExportBodyUploadHttpMethod { Put = "PUT", Post = "POST" }
-);
+runtime::string_enum!(HttpMethod { Put = "PUT", Post = "POST" });
 /// Start relations export
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdExportRelations`.
@@ -17720,7 +17521,7 @@ pub struct UpdateProjectHookBody {
     /// Custom template for the request payload
     pub custom_webhook_template: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
-    pub branch_filter_strategy: Option<UpdateProjectHookBodyBranchFilterStrategy>,
+    pub branch_filter_strategy: Option<HookBranchFilterStrategy>,
     /// Trigger hook on vulnerability events
     pub vulnerability_events: Option<bool>,
     /// URL variables for interpolation
@@ -17746,9 +17547,11 @@ runtime::object!(
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
+#[cfg(
+    any(feature = "project_hooks", feature = "system_hooks", feature = "group_webhooks")
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectHookBodyBranchFilterStrategy {
+pub enum HookBranchFilterStrategy {
     /// `wildcard`
     Wildcard,
     /// `regex`
@@ -17758,10 +17561,12 @@ pub enum UpdateProjectHookBodyBranchFilterStrategy {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
+#[cfg(
+    any(feature = "project_hooks", feature = "system_hooks", feature = "group_webhooks")
+)]
 runtime::string_enum!(
-    UpdateProjectHookBodyBranchFilterStrategy { Wildcard = "wildcard", Regex = "regex",
-    AllBranches = "all_branches" }
+    HookBranchFilterStrategy { Wildcard = "wildcard", Regex = "regex", AllBranches =
+    "all_branches" }
 );
 /// Schema `#/components/schemas/putApiV4ProjectsIdHooksHookId/properties/url_variables/items`.
 #[cfg(any(feature = "project_hooks", feature = "system_hooks"))]
@@ -17836,7 +17641,7 @@ pub struct CreateProjectHookBody {
     /// Custom template for the request payload
     pub custom_webhook_template: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
-    pub branch_filter_strategy: Option<UpdateProjectHookBodyBranchFilterStrategy>,
+    pub branch_filter_strategy: Option<HookBranchFilterStrategy>,
     /// Trigger hook on vulnerability events
     pub vulnerability_events: Option<bool>,
     /// URL variables for interpolation
@@ -18032,10 +17837,10 @@ pub struct CreateProjectPackageProtectionRuleBody {
     ///             Wildcard character * allowed.
     pub package_name_pattern: String,
     /// Package type protected by the rule. For example npm.
-    pub package_type: CreateProjectPackageProtectionRuleBodyPackageType,
+    pub package_type: RulePackageType,
     /// Minimum GitLab access level able to push a package. Must be at least `maintainer`.
     ///             For example `maintainer`, `owner` or `admin`.
-    pub minimum_access_level_for_push: CreateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush,
+    pub minimum_access_level_for_push: CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
@@ -18050,7 +17855,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectPackageProtectionRuleBodyPackageType {
+pub enum RulePackageType {
     /// `conan`
     Conan,
     /// `maven`
@@ -18064,32 +17869,7 @@ pub enum CreateProjectPackageProtectionRuleBodyPackageType {
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    CreateProjectPackageProtectionRuleBodyPackageType { Conan = "conan", Maven = "maven",
-    Npm = "npm", Pypi = "pypi" }
-);
-/// Minimum GitLab access level able to push a package. Must be at least `maintainer`.
-///             For example `maintainer`, `owner` or `admin`.
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdPackagesProtectionRules/properties/minimum_access_level_for_push`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    CreateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush { Maintainer =
-    "maintainer", Owner = "owner", Admin = "admin" }
+    RulePackageType { Conan = "conan", Maven = "maven", Npm = "npm", Pypi = "pypi" }
 );
 /// Update a package protection rule for a project
 ///
@@ -18101,41 +17881,17 @@ pub struct UpdateProjectPackageProtectionRuleBody {
     ///               Wildcard character * allowed.
     pub package_name_pattern: Option<String>,
     /// Package type protected by the rule. For example npm.
-    pub package_type: Option<CreateProjectPackageProtectionRuleBodyPackageType>,
+    pub package_type: Option<RulePackageType>,
     /// Minimum GitLab access level able to push a package. Must be at least `maintainer`.
     ///               For example `maintainer`, `owner` or `admin`.
     pub minimum_access_level_for_push: Option<
-        UpdateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush,
+        CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
     >,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     write UpdateProjectPackageProtectionRuleBody { opt(package_name_pattern),
     opt(package_type), opt(minimum_access_level_for_push) }
-);
-/// Minimum GitLab access level able to push a package. Must be at least `maintainer`.
-///               For example `maintainer`, `owner` or `admin`.
-///
-/// Schema `#/components/schemas/patchApiV4ProjectsIdPackagesProtectionRulesPackageProtectionRuleId/properties/minimum_access_level_for_push`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    UpdateProjectPackageProtectionRuleBodyMinimumAccessLevelForPush { Maintainer =
-    "maintainer", Owner = "owner", Admin = "admin" }
 );
 /// API_Entities_Projects_RepositoryStorageMove model
 ///
@@ -18213,7 +17969,7 @@ pub struct CreateProjectSnippetBody {
     /// The description of a snippet
     pub description: Option<String>,
     /// The visibility of the snippet
-    pub visibility: CreateProjectSnippetBodyVisibility,
+    pub visibility: Visibility,
     /// An array of files
     pub files: Option<Vec<CreateProjectSnippetBodyFilesItem>>,
     /// The content of a snippet
@@ -18232,7 +17988,7 @@ const _: () = {
         /// A `CreateProjectSnippetBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectSnippetBody { field: Some(…), ..CreateProjectSnippetBody::new(…) }`.
         pub fn new(
             title: impl Into<String>,
-            visibility: impl Into<CreateProjectSnippetBodyVisibility>,
+            visibility: impl Into<Visibility>,
             file_name: impl Into<String>,
         ) -> Self {
             Self {
@@ -18246,29 +18002,6 @@ const _: () = {
         }
     }
 };
-/// The visibility of the snippet
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdSnippets/properties/visibility`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_snippets", feature = "snippets"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectSnippetBodyVisibility {
-    /// `private`
-    Private,
-    /// `internal`
-    Internal,
-    /// `public`
-    Public,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_snippets", feature = "snippets"))]
-runtime::string_enum!(
-    CreateProjectSnippetBodyVisibility { Private = "private", Internal = "internal",
-    Public = "public" }
-);
 /// Schema `#/components/schemas/postApiV4ProjectsIdSnippets/properties/files/items`.
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -18297,7 +18030,7 @@ pub struct UpdateProjectSnippetBody {
     /// The title of the snippet
     pub title: Option<String>,
     /// The visibility of the snippet
-    pub visibility: Option<CreateProjectSnippetBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// An array of files to update
     pub files: Option<Vec<UpdateProjectSnippetBodyFilesItem>>,
 }
@@ -18469,7 +18202,7 @@ pub struct CreateProjectBody {
     /// The description of the project
     pub description: Option<String>,
     /// The Git strategy. Defaults to `fetch`
-    pub build_git_strategy: Option<CreateProjectBodyBuildGitStrategy>,
+    pub build_git_strategy: Option<BuildGitStrategy>,
     /// Build timeout
     pub build_timeout: Option<i64>,
     /// Auto-cancel pending pipelines
@@ -18491,47 +18224,41 @@ pub struct CreateProjectBody {
     /// Flag indication if snippets are enabled
     pub snippets_enabled: Option<bool>,
     /// Issues access level. One of `disabled`, `private` or `enabled`
-    pub issues_access_level: Option<CreateProjectBodyIssuesAccessLevel>,
+    pub issues_access_level: Option<ProjectAccessLevel>,
     /// Repository access level. One of `disabled`, `private` or `enabled`
-    pub repository_access_level: Option<CreateProjectBodyRepositoryAccessLevel>,
+    pub repository_access_level: Option<ProjectAccessLevel>,
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
-    pub merge_requests_access_level: Option<CreateProjectBodyMergeRequestsAccessLevel>,
+    pub merge_requests_access_level: Option<ProjectAccessLevel>,
     /// Forks access level. One of `disabled`, `private` or `enabled`
-    pub forking_access_level: Option<CreateProjectBodyForkingAccessLevel>,
+    pub forking_access_level: Option<ProjectAccessLevel>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<CreateGroupBodyWikiAccessLevel>,
+    pub wiki_access_level: Option<ProjectAccessLevel>,
     /// Builds access level. One of `disabled`, `private` or `enabled`
-    pub builds_access_level: Option<CreateProjectBodyBuildsAccessLevel>,
+    pub builds_access_level: Option<ProjectAccessLevel>,
     /// Snippets access level. One of `disabled`, `private` or `enabled`
-    pub snippets_access_level: Option<CreateProjectBodySnippetsAccessLevel>,
+    pub snippets_access_level: Option<ProjectAccessLevel>,
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub pages_access_level: Option<CreateProjectBodyPagesAccessLevel>,
+    pub pages_access_level: Option<PagesAccessLevel>,
     /// Analytics access level. One of `disabled`, `private` or `enabled`
-    pub analytics_access_level: Option<CreateProjectBodyAnalyticsAccessLevel>,
+    pub analytics_access_level: Option<ProjectAccessLevel>,
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
-    pub container_registry_access_level: Option<
-        CreateProjectBodyContainerRegistryAccessLevel,
-    >,
+    pub container_registry_access_level: Option<ProjectAccessLevel>,
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
-    pub security_and_compliance_access_level: Option<
-        CreateProjectBodySecurityAndComplianceAccessLevel,
-    >,
+    pub security_and_compliance_access_level: Option<ProjectAccessLevel>,
     /// Releases access level. One of `disabled`, `private` or `enabled`
-    pub releases_access_level: Option<CreateProjectBodyReleasesAccessLevel>,
+    pub releases_access_level: Option<ProjectAccessLevel>,
     /// Environments access level. One of `disabled`, `private` or `enabled`
-    pub environments_access_level: Option<CreateProjectBodyEnvironmentsAccessLevel>,
+    pub environments_access_level: Option<ProjectAccessLevel>,
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
-    pub feature_flags_access_level: Option<CreateProjectBodyFeatureFlagsAccessLevel>,
+    pub feature_flags_access_level: Option<ProjectAccessLevel>,
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
-    pub infrastructure_access_level: Option<CreateProjectBodyInfrastructureAccessLevel>,
+    pub infrastructure_access_level: Option<ProjectAccessLevel>,
     /// Monitor access level. One of `disabled`, `private` or `enabled`
-    pub monitor_access_level: Option<CreateProjectBodyMonitorAccessLevel>,
+    pub monitor_access_level: Option<ProjectAccessLevel>,
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
-    pub model_experiments_access_level: Option<
-        CreateProjectBodyModelExperimentsAccessLevel,
-    >,
+    pub model_experiments_access_level: Option<ProjectAccessLevel>,
     /// Model registry access level. One of `disabled`, `private` or `enabled`
-    pub model_registry_access_level: Option<CreateProjectBodyModelRegistryAccessLevel>,
+    pub model_registry_access_level: Option<ProjectAccessLevel>,
     /// Deprecated: Use emails_enabled instead.
     pub emails_disabled: Option<bool>,
     /// Enable email notifications
@@ -18560,7 +18287,7 @@ pub struct CreateProjectBody {
     /// Flag indication if Git LFS is enabled for that project
     pub lfs_enabled: Option<bool>,
     /// The visibility of the project.
-    pub visibility: Option<CreateProjectBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// Deprecated: Use public_jobs instead.
     pub public_builds: Option<bool>,
     /// Perform public builds
@@ -18582,7 +18309,7 @@ pub struct CreateProjectBody {
     /// Show link to create/view merge request when pushing from the command line
     pub printing_merge_request_link_enabled: Option<bool>,
     /// The merge method used when merging merge requests
-    pub merge_method: Option<CreateProjectBodyMergeMethod>,
+    pub merge_method: Option<MergeMethod>,
     /// The commit message used to apply merge request suggestions
     pub suggestion_commit_message: Option<String>,
     /// Template used to create merge commit message
@@ -18594,7 +18321,7 @@ pub struct CreateProjectBody {
     /// Flag indication if Auto DevOps is enabled
     pub auto_devops_enabled: Option<bool>,
     /// Auto Deploy strategy
-    pub auto_devops_deploy_strategy: Option<CreateProjectBodyAutoDevopsDeployStrategy>,
+    pub auto_devops_deploy_strategy: Option<AutoDevopsDeployStrategy>,
     /// Flag indication if referenced issues auto-closing is enabled
     pub autoclose_referenced_issues: Option<bool>,
     /// Which storage shard the repository is on. Available only to admins
@@ -18602,7 +18329,7 @@ pub struct CreateProjectBody {
     /// Enable project packages feature
     pub packages_enabled: Option<bool>,
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub squash_option: Option<CreateProjectBodySquashOption>,
+    pub squash_option: Option<SquashOption>,
     /// Merge requests of this forked project targets itself by default
     pub mr_default_target_self: Option<bool>,
     /// Blocks merge requests from merging unless all status checks have passed
@@ -18616,11 +18343,11 @@ pub struct CreateProjectBody {
     /// The classification label for the project
     pub external_authorization_classification_label: Option<String>,
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
-    pub requirements_access_level: Option<CreateProjectBodyRequirementsAccessLevel>,
+    pub requirements_access_level: Option<ProjectAccessLevel>,
     /// Require an associated issue from Jira
     pub prevent_merge_without_jira_issue: Option<bool>,
     /// The object format of the project repository
-    pub repository_object_format: Option<CreateProjectBodyRepositoryObjectFormat>,
+    pub repository_object_format: Option<RepositoryObjectFormat>,
     /// Initialize a project with a README.md
     pub initialize_with_readme: Option<bool>,
     /// Use custom template
@@ -18658,9 +18385,9 @@ runtime::object!(
     opt(container_expiration_policy_attributes), opt(lfs_enabled), opt(visibility),
     opt(public_builds), opt(public_jobs), opt(request_access_enabled),
     opt(only_allow_merge_if_pipeline_succeeds), opt(allow_merge_on_skipped_pipeline),
-    opt(only_allow_merge_if_all_discussions_are_resolved), opt(tag_list), opt(topics),
-    opt(avatar), opt(printing_merge_request_link_enabled), opt(merge_method),
-    opt(suggestion_commit_message), opt(merge_commit_template),
+    opt(only_allow_merge_if_all_discussions_are_resolved), opt(tag_list = "tag_list[]"),
+    opt(topics = "topics[]"), opt(avatar), opt(printing_merge_request_link_enabled),
+    opt(merge_method), opt(suggestion_commit_message), opt(merge_commit_template),
     opt(squash_commit_template), opt(issue_branch_template), opt(auto_devops_enabled),
     opt(auto_devops_deploy_strategy), opt(autoclose_referenced_issues),
     opt(repository_storage), opt(packages_enabled), opt(squash_option),
@@ -18680,7 +18407,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyBuildGitStrategy {
+pub enum BuildGitStrategy {
     /// `fetch`
     Fetch,
     /// `clone`
@@ -18689,16 +18416,21 @@ pub enum CreateProjectBodyBuildGitStrategy {
     Other(String),
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyBuildGitStrategy { Fetch = "fetch", Clone = "clone" }
-);
+runtime::string_enum!(BuildGitStrategy { Fetch = "fetch", Clone = "clone" });
 /// Auto-cancel pending pipelines
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/auto_cancel_pending_pipelines`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
+#[cfg(
+    any(
+        feature = "feature_flags",
+        feature = "project_import",
+        feature = "projects",
+        feature = "enterprise_users"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateProjectBodyAutoCancelPendingPipelines {
     /// `disabled`
@@ -18708,148 +18440,17 @@ pub enum CreateProjectBodyAutoCancelPendingPipelines {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(any(feature = "project_import", feature = "projects"))]
+#[cfg(
+    any(
+        feature = "feature_flags",
+        feature = "project_import",
+        feature = "projects",
+        feature = "enterprise_users"
+    )
+)]
 runtime::string_enum!(
     CreateProjectBodyAutoCancelPendingPipelines { Disabled = "disabled", Enabled =
     "enabled" }
-);
-/// Issues access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/issues_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyIssuesAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyIssuesAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled" }
-);
-/// Repository access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/repository_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyRepositoryAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyRepositoryAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled" }
-);
-/// Merge requests access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/merge_requests_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyMergeRequestsAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyMergeRequestsAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
-);
-/// Forks access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/forking_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyForkingAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyForkingAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled" }
-);
-/// Builds access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/builds_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyBuildsAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyBuildsAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled" }
-);
-/// Snippets access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/snippets_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodySnippetsAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodySnippetsAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled" }
 );
 /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
 ///
@@ -18859,7 +18460,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyPagesAccessLevel {
+pub enum PagesAccessLevel {
     /// `disabled`
     Disabled,
     /// `private`
@@ -18873,238 +18474,8 @@ pub enum CreateProjectBodyPagesAccessLevel {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 runtime::string_enum!(
-    CreateProjectBodyPagesAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled", Public = "public" }
-);
-/// Analytics access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/analytics_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyAnalyticsAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyAnalyticsAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled" }
-);
-/// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/container_registry_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyContainerRegistryAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyContainerRegistryAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
-);
-/// Security and compliance access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/security_and_compliance_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodySecurityAndComplianceAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodySecurityAndComplianceAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
-);
-/// Releases access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/releases_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyReleasesAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyReleasesAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled" }
-);
-/// Environments access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/environments_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyEnvironmentsAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyEnvironmentsAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
-);
-/// Feature flags access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/feature_flags_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyFeatureFlagsAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyFeatureFlagsAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
-);
-/// Infrastructure access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/infrastructure_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyInfrastructureAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyInfrastructureAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
-);
-/// Monitor access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/monitor_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyMonitorAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyMonitorAccessLevel { Disabled = "disabled", Private = "private",
-    Enabled = "enabled" }
-);
-/// Model experiments access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/model_experiments_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyModelExperimentsAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyModelExperimentsAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
-);
-/// Model registry access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/model_registry_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyModelRegistryAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyModelRegistryAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
+    PagesAccessLevel { Disabled = "disabled", Private = "private", Enabled = "enabled",
+    Public = "public" }
 );
 /// Schema `#/components/schemas/postApiV4Projects/properties/container_expiration_policy_attributes`.
 #[cfg(feature = "projects")]
@@ -19128,29 +18499,6 @@ runtime::object!(
     both CreateProjectBodyContainerExpirationPolicyAttributes { opt(cadence),
     opt(keep_n), opt(older_than), opt(name_regex), opt(name_regex_keep), opt(enabled) }
 );
-/// The visibility of the project.
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/visibility`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyVisibility {
-    /// `private`
-    Private,
-    /// `internal`
-    Internal,
-    /// `public`
-    Public,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyVisibility { Private = "private", Internal = "internal", Public =
-    "public" }
-);
 /// The merge method used when merging merge requests
 ///
 /// Schema `#/components/schemas/postApiV4Projects/properties/merge_method`.
@@ -19159,7 +18507,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyMergeMethod {
+pub enum MergeMethod {
     /// `ff`
     Ff,
     /// `rebase_merge`
@@ -19171,8 +18519,7 @@ pub enum CreateProjectBodyMergeMethod {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 runtime::string_enum!(
-    CreateProjectBodyMergeMethod { Ff = "ff", RebaseMerge = "rebase_merge", Merge =
-    "merge" }
+    MergeMethod { Ff = "ff", RebaseMerge = "rebase_merge", Merge = "merge" }
 );
 /// Auto Deploy strategy
 ///
@@ -19182,7 +18529,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyAutoDevopsDeployStrategy {
+pub enum AutoDevopsDeployStrategy {
     /// `continuous`
     Continuous,
     /// `manual`
@@ -19194,8 +18541,8 @@ pub enum CreateProjectBodyAutoDevopsDeployStrategy {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 runtime::string_enum!(
-    CreateProjectBodyAutoDevopsDeployStrategy { Continuous = "continuous", Manual =
-    "manual", TimedIncremental = "timed_incremental" }
+    AutoDevopsDeployStrategy { Continuous = "continuous", Manual = "manual",
+    TimedIncremental = "timed_incremental" }
 );
 /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
 ///
@@ -19205,7 +18552,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodySquashOption {
+pub enum SquashOption {
     /// `never`
     Never,
     /// `always`
@@ -19219,31 +18566,8 @@ pub enum CreateProjectBodySquashOption {
 }
 #[cfg(any(feature = "project_import", feature = "projects"))]
 runtime::string_enum!(
-    CreateProjectBodySquashOption { Never = "never", Always = "always", DefaultOn =
-    "default_on", DefaultOff = "default_off" }
-);
-/// Requirements feature access level. One of `disabled`, `private` or `enabled`
-///
-/// Schema `#/components/schemas/postApiV4Projects/properties/requirements_access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "project_import", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyRequirementsAccessLevel {
-    /// `disabled`
-    Disabled,
-    /// `private`
-    Private,
-    /// `enabled`
-    Enabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "project_import", feature = "projects"))]
-runtime::string_enum!(
-    CreateProjectBodyRequirementsAccessLevel { Disabled = "disabled", Private =
-    "private", Enabled = "enabled" }
+    SquashOption { Never = "never", Always = "always", DefaultOn = "default_on",
+    DefaultOff = "default_off" }
 );
 /// The object format of the project repository
 ///
@@ -19253,7 +18577,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectBodyRepositoryObjectFormat {
+pub enum RepositoryObjectFormat {
     /// `sha1`
     Sha1,
     /// `sha256`
@@ -19262,9 +18586,7 @@ pub enum CreateProjectBodyRepositoryObjectFormat {
     Other(String),
 }
 #[cfg(feature = "projects")]
-runtime::string_enum!(
-    CreateProjectBodyRepositoryObjectFormat { Sha1 = "sha1", Sha256 = "sha256" }
-);
+runtime::string_enum!(RepositoryObjectFormat { Sha1 = "sha1", Sha256 = "sha256" });
 /// Create new project for a specified user. Only available to admin users.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsUserUserId`.
@@ -19280,7 +18602,7 @@ pub struct CreateProjectUserBody {
     /// The description of the project
     pub description: Option<String>,
     /// The Git strategy. Defaults to `fetch`
-    pub build_git_strategy: Option<CreateProjectBodyBuildGitStrategy>,
+    pub build_git_strategy: Option<BuildGitStrategy>,
     /// Build timeout
     pub build_timeout: Option<i64>,
     /// Auto-cancel pending pipelines
@@ -19302,47 +18624,41 @@ pub struct CreateProjectUserBody {
     /// Flag indication if snippets are enabled
     pub snippets_enabled: Option<bool>,
     /// Issues access level. One of `disabled`, `private` or `enabled`
-    pub issues_access_level: Option<CreateProjectBodyIssuesAccessLevel>,
+    pub issues_access_level: Option<ProjectAccessLevel>,
     /// Repository access level. One of `disabled`, `private` or `enabled`
-    pub repository_access_level: Option<CreateProjectBodyRepositoryAccessLevel>,
+    pub repository_access_level: Option<ProjectAccessLevel>,
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
-    pub merge_requests_access_level: Option<CreateProjectBodyMergeRequestsAccessLevel>,
+    pub merge_requests_access_level: Option<ProjectAccessLevel>,
     /// Forks access level. One of `disabled`, `private` or `enabled`
-    pub forking_access_level: Option<CreateProjectBodyForkingAccessLevel>,
+    pub forking_access_level: Option<ProjectAccessLevel>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<CreateGroupBodyWikiAccessLevel>,
+    pub wiki_access_level: Option<ProjectAccessLevel>,
     /// Builds access level. One of `disabled`, `private` or `enabled`
-    pub builds_access_level: Option<CreateProjectBodyBuildsAccessLevel>,
+    pub builds_access_level: Option<ProjectAccessLevel>,
     /// Snippets access level. One of `disabled`, `private` or `enabled`
-    pub snippets_access_level: Option<CreateProjectBodySnippetsAccessLevel>,
+    pub snippets_access_level: Option<ProjectAccessLevel>,
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub pages_access_level: Option<CreateProjectBodyPagesAccessLevel>,
+    pub pages_access_level: Option<PagesAccessLevel>,
     /// Analytics access level. One of `disabled`, `private` or `enabled`
-    pub analytics_access_level: Option<CreateProjectBodyAnalyticsAccessLevel>,
+    pub analytics_access_level: Option<ProjectAccessLevel>,
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
-    pub container_registry_access_level: Option<
-        CreateProjectBodyContainerRegistryAccessLevel,
-    >,
+    pub container_registry_access_level: Option<ProjectAccessLevel>,
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
-    pub security_and_compliance_access_level: Option<
-        CreateProjectBodySecurityAndComplianceAccessLevel,
-    >,
+    pub security_and_compliance_access_level: Option<ProjectAccessLevel>,
     /// Releases access level. One of `disabled`, `private` or `enabled`
-    pub releases_access_level: Option<CreateProjectBodyReleasesAccessLevel>,
+    pub releases_access_level: Option<ProjectAccessLevel>,
     /// Environments access level. One of `disabled`, `private` or `enabled`
-    pub environments_access_level: Option<CreateProjectBodyEnvironmentsAccessLevel>,
+    pub environments_access_level: Option<ProjectAccessLevel>,
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
-    pub feature_flags_access_level: Option<CreateProjectBodyFeatureFlagsAccessLevel>,
+    pub feature_flags_access_level: Option<ProjectAccessLevel>,
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
-    pub infrastructure_access_level: Option<CreateProjectBodyInfrastructureAccessLevel>,
+    pub infrastructure_access_level: Option<ProjectAccessLevel>,
     /// Monitor access level. One of `disabled`, `private` or `enabled`
-    pub monitor_access_level: Option<CreateProjectBodyMonitorAccessLevel>,
+    pub monitor_access_level: Option<ProjectAccessLevel>,
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
-    pub model_experiments_access_level: Option<
-        CreateProjectBodyModelExperimentsAccessLevel,
-    >,
+    pub model_experiments_access_level: Option<ProjectAccessLevel>,
     /// Model registry access level. One of `disabled`, `private` or `enabled`
-    pub model_registry_access_level: Option<CreateProjectBodyModelRegistryAccessLevel>,
+    pub model_registry_access_level: Option<ProjectAccessLevel>,
     /// Deprecated: Use emails_enabled instead.
     pub emails_disabled: Option<bool>,
     /// Enable email notifications
@@ -19371,7 +18687,7 @@ pub struct CreateProjectUserBody {
     /// Flag indication if Git LFS is enabled for that project
     pub lfs_enabled: Option<bool>,
     /// The visibility of the project.
-    pub visibility: Option<CreateProjectBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// Deprecated: Use public_jobs instead.
     pub public_builds: Option<bool>,
     /// Perform public builds
@@ -19393,7 +18709,7 @@ pub struct CreateProjectUserBody {
     /// Show link to create/view merge request when pushing from the command line
     pub printing_merge_request_link_enabled: Option<bool>,
     /// The merge method used when merging merge requests
-    pub merge_method: Option<CreateProjectBodyMergeMethod>,
+    pub merge_method: Option<MergeMethod>,
     /// The commit message used to apply merge request suggestions
     pub suggestion_commit_message: Option<String>,
     /// Template used to create merge commit message
@@ -19405,7 +18721,7 @@ pub struct CreateProjectUserBody {
     /// Flag indication if Auto DevOps is enabled
     pub auto_devops_enabled: Option<bool>,
     /// Auto Deploy strategy
-    pub auto_devops_deploy_strategy: Option<CreateProjectBodyAutoDevopsDeployStrategy>,
+    pub auto_devops_deploy_strategy: Option<AutoDevopsDeployStrategy>,
     /// Flag indication if referenced issues auto-closing is enabled
     pub autoclose_referenced_issues: Option<bool>,
     /// Which storage shard the repository is on. Available only to admins
@@ -19413,7 +18729,7 @@ pub struct CreateProjectUserBody {
     /// Enable project packages feature
     pub packages_enabled: Option<bool>,
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub squash_option: Option<CreateProjectBodySquashOption>,
+    pub squash_option: Option<SquashOption>,
     /// Merge requests of this forked project targets itself by default
     pub mr_default_target_self: Option<bool>,
     /// Blocks merge requests from merging unless all status checks have passed
@@ -19427,11 +18743,11 @@ pub struct CreateProjectUserBody {
     /// The classification label for the project
     pub external_authorization_classification_label: Option<String>,
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
-    pub requirements_access_level: Option<CreateProjectBodyRequirementsAccessLevel>,
+    pub requirements_access_level: Option<ProjectAccessLevel>,
     /// Require an associated issue from Jira
     pub prevent_merge_without_jira_issue: Option<bool>,
     /// The object format of the project repository
-    pub repository_object_format: Option<CreateProjectBodyRepositoryObjectFormat>,
+    pub repository_object_format: Option<RepositoryObjectFormat>,
     /// Initialize a project with a README.md
     pub initialize_with_readme: Option<bool>,
     /// Use custom template
@@ -19470,9 +18786,9 @@ runtime::object!(
     opt(lfs_enabled), opt(visibility), opt(public_builds), opt(public_jobs),
     opt(request_access_enabled), opt(only_allow_merge_if_pipeline_succeeds),
     opt(allow_merge_on_skipped_pipeline),
-    opt(only_allow_merge_if_all_discussions_are_resolved), opt(tag_list), opt(topics),
-    opt(avatar), opt(printing_merge_request_link_enabled), opt(merge_method),
-    opt(suggestion_commit_message), opt(merge_commit_template),
+    opt(only_allow_merge_if_all_discussions_are_resolved), opt(tag_list = "tag_list[]"),
+    opt(topics = "topics[]"), opt(avatar), opt(printing_merge_request_link_enabled),
+    opt(merge_method), opt(suggestion_commit_message), opt(merge_commit_template),
     opt(squash_commit_template), opt(issue_branch_template), opt(auto_devops_enabled),
     opt(auto_devops_deploy_strategy), opt(autoclose_referenced_issues),
     opt(repository_storage), opt(packages_enabled), opt(squash_option),
@@ -19839,7 +19155,7 @@ pub struct PostProjectsIdForkBody {
     /// The description that will be assigned to the fork
     pub description: Option<String>,
     /// The visibility of the fork
-    pub visibility: Option<PostProjectsIdForkBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// Merge requests of this forked project targets itself by default
     pub mr_default_target_self: Option<bool>,
     /// Branches to fork
@@ -19850,29 +19166,6 @@ runtime::object!(
     write PostProjectsIdForkBody { opt(namespace), opt(namespace_id),
     opt(namespace_path), opt(path), opt(name), opt(description), opt(visibility),
     opt(mr_default_target_self), opt(branches) }
-);
-/// The visibility of the fork
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdFork/properties/visibility`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostProjectsIdForkBodyVisibility {
-    /// `private`
-    Private,
-    /// `internal`
-    Internal,
-    /// `public`
-    Public,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "projects")]
-runtime::string_enum!(
-    PostProjectsIdForkBodyVisibility { Private = "private", Internal = "internal", Public
-    = "public" }
 );
 /// Update an existing project
 ///
@@ -19889,7 +19182,7 @@ pub struct UpdateProjectBody {
     /// The description of the project
     pub description: Option<String>,
     /// The Git strategy. Defaults to `fetch`
-    pub build_git_strategy: Option<CreateProjectBodyBuildGitStrategy>,
+    pub build_git_strategy: Option<BuildGitStrategy>,
     /// Build timeout
     pub build_timeout: Option<i64>,
     /// Auto-cancel pending pipelines
@@ -19911,47 +19204,41 @@ pub struct UpdateProjectBody {
     /// Flag indication if snippets are enabled
     pub snippets_enabled: Option<bool>,
     /// Issues access level. One of `disabled`, `private` or `enabled`
-    pub issues_access_level: Option<CreateProjectBodyIssuesAccessLevel>,
+    pub issues_access_level: Option<ProjectAccessLevel>,
     /// Repository access level. One of `disabled`, `private` or `enabled`
-    pub repository_access_level: Option<CreateProjectBodyRepositoryAccessLevel>,
+    pub repository_access_level: Option<ProjectAccessLevel>,
     /// Merge requests access level. One of `disabled`, `private` or `enabled`
-    pub merge_requests_access_level: Option<CreateProjectBodyMergeRequestsAccessLevel>,
+    pub merge_requests_access_level: Option<ProjectAccessLevel>,
     /// Forks access level. One of `disabled`, `private` or `enabled`
-    pub forking_access_level: Option<CreateProjectBodyForkingAccessLevel>,
+    pub forking_access_level: Option<ProjectAccessLevel>,
     /// Wiki access level. One of `disabled`, `private` or `enabled`
-    pub wiki_access_level: Option<CreateGroupBodyWikiAccessLevel>,
+    pub wiki_access_level: Option<ProjectAccessLevel>,
     /// Builds access level. One of `disabled`, `private` or `enabled`
-    pub builds_access_level: Option<CreateProjectBodyBuildsAccessLevel>,
+    pub builds_access_level: Option<ProjectAccessLevel>,
     /// Snippets access level. One of `disabled`, `private` or `enabled`
-    pub snippets_access_level: Option<CreateProjectBodySnippetsAccessLevel>,
+    pub snippets_access_level: Option<ProjectAccessLevel>,
     /// Pages access level. One of `disabled`, `private`, `enabled` or `public`
-    pub pages_access_level: Option<CreateProjectBodyPagesAccessLevel>,
+    pub pages_access_level: Option<PagesAccessLevel>,
     /// Analytics access level. One of `disabled`, `private` or `enabled`
-    pub analytics_access_level: Option<CreateProjectBodyAnalyticsAccessLevel>,
+    pub analytics_access_level: Option<ProjectAccessLevel>,
     /// Controls visibility of the container registry. One of `disabled`, `private` or `enabled`. `private` will make the container registry accessible only to project members (reporter role and above). `enabled` will make the container registry accessible to everyone who has access to the project. `disabled` will disable the container registry
-    pub container_registry_access_level: Option<
-        CreateProjectBodyContainerRegistryAccessLevel,
-    >,
+    pub container_registry_access_level: Option<ProjectAccessLevel>,
     /// Security and compliance access level. One of `disabled`, `private` or `enabled`
-    pub security_and_compliance_access_level: Option<
-        CreateProjectBodySecurityAndComplianceAccessLevel,
-    >,
+    pub security_and_compliance_access_level: Option<ProjectAccessLevel>,
     /// Releases access level. One of `disabled`, `private` or `enabled`
-    pub releases_access_level: Option<CreateProjectBodyReleasesAccessLevel>,
+    pub releases_access_level: Option<ProjectAccessLevel>,
     /// Environments access level. One of `disabled`, `private` or `enabled`
-    pub environments_access_level: Option<CreateProjectBodyEnvironmentsAccessLevel>,
+    pub environments_access_level: Option<ProjectAccessLevel>,
     /// Feature flags access level. One of `disabled`, `private` or `enabled`
-    pub feature_flags_access_level: Option<CreateProjectBodyFeatureFlagsAccessLevel>,
+    pub feature_flags_access_level: Option<ProjectAccessLevel>,
     /// Infrastructure access level. One of `disabled`, `private` or `enabled`
-    pub infrastructure_access_level: Option<CreateProjectBodyInfrastructureAccessLevel>,
+    pub infrastructure_access_level: Option<ProjectAccessLevel>,
     /// Monitor access level. One of `disabled`, `private` or `enabled`
-    pub monitor_access_level: Option<CreateProjectBodyMonitorAccessLevel>,
+    pub monitor_access_level: Option<ProjectAccessLevel>,
     /// Model experiments access level. One of `disabled`, `private` or `enabled`
-    pub model_experiments_access_level: Option<
-        CreateProjectBodyModelExperimentsAccessLevel,
-    >,
+    pub model_experiments_access_level: Option<ProjectAccessLevel>,
     /// Model registry access level. One of `disabled`, `private` or `enabled`
-    pub model_registry_access_level: Option<CreateProjectBodyModelRegistryAccessLevel>,
+    pub model_registry_access_level: Option<ProjectAccessLevel>,
     /// Deprecated: Use emails_enabled instead.
     pub emails_disabled: Option<bool>,
     /// Enable email notifications
@@ -19980,7 +19267,7 @@ pub struct UpdateProjectBody {
     /// Flag indication if Git LFS is enabled for that project
     pub lfs_enabled: Option<bool>,
     /// The visibility of the project.
-    pub visibility: Option<CreateProjectBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// Deprecated: Use public_jobs instead.
     pub public_builds: Option<bool>,
     /// Perform public builds
@@ -20002,7 +19289,7 @@ pub struct UpdateProjectBody {
     /// Show link to create/view merge request when pushing from the command line
     pub printing_merge_request_link_enabled: Option<bool>,
     /// The merge method used when merging merge requests
-    pub merge_method: Option<CreateProjectBodyMergeMethod>,
+    pub merge_method: Option<MergeMethod>,
     /// The commit message used to apply merge request suggestions
     pub suggestion_commit_message: Option<String>,
     /// Template used to create merge commit message
@@ -20014,7 +19301,7 @@ pub struct UpdateProjectBody {
     /// Flag indication if Auto DevOps is enabled
     pub auto_devops_enabled: Option<bool>,
     /// Auto Deploy strategy
-    pub auto_devops_deploy_strategy: Option<CreateProjectBodyAutoDevopsDeployStrategy>,
+    pub auto_devops_deploy_strategy: Option<AutoDevopsDeployStrategy>,
     /// Flag indication if referenced issues auto-closing is enabled
     pub autoclose_referenced_issues: Option<bool>,
     /// Which storage shard the repository is on. Available only to admins
@@ -20022,7 +19309,7 @@ pub struct UpdateProjectBody {
     /// Enable project packages feature
     pub packages_enabled: Option<bool>,
     /// Squash default for project. One of `never`, `always`, `default_on`, or `default_off`.
-    pub squash_option: Option<CreateProjectBodySquashOption>,
+    pub squash_option: Option<SquashOption>,
     /// Merge requests of this forked project targets itself by default
     pub mr_default_target_self: Option<bool>,
     /// Blocks merge requests from merging unless all status checks have passed
@@ -20036,7 +19323,7 @@ pub struct UpdateProjectBody {
     /// The classification label for the project
     pub external_authorization_classification_label: Option<String>,
     /// Requirements feature access level. One of `disabled`, `private` or `enabled`
-    pub requirements_access_level: Option<CreateProjectBodyRequirementsAccessLevel>,
+    pub requirements_access_level: Option<ProjectAccessLevel>,
     /// Require an associated issue from Jira
     pub prevent_merge_without_jira_issue: Option<bool>,
     /// Default number of revisions for shallow cloning
@@ -20055,7 +19342,7 @@ pub struct UpdateProjectBody {
     pub restrict_user_defined_variables: Option<bool>,
     /// Limit ability to override CI/CD variables when triggering a pipeline to only users with at least the set minimum role
     pub ci_pipeline_variables_minimum_override_role: Option<
-        UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole,
+        ProjectCiPipelineVariablesMinimumOverrideRole,
     >,
     /// Allow pushing to this project's repository by authenticating with a CI/CD job token generated in this project.
     pub ci_push_repository_for_job_token_allowed: Option<bool>,
@@ -20114,9 +19401,9 @@ runtime::object!(
     opt(container_expiration_policy_attributes), opt(lfs_enabled), opt(visibility),
     opt(public_builds), opt(public_jobs), opt(request_access_enabled),
     opt(only_allow_merge_if_pipeline_succeeds), opt(allow_merge_on_skipped_pipeline),
-    opt(only_allow_merge_if_all_discussions_are_resolved), opt(tag_list), opt(topics),
-    opt(avatar), opt(printing_merge_request_link_enabled), opt(merge_method),
-    opt(suggestion_commit_message), opt(merge_commit_template),
+    opt(only_allow_merge_if_all_discussions_are_resolved), opt(tag_list = "tag_list[]"),
+    opt(topics = "topics[]"), opt(avatar), opt(printing_merge_request_link_enabled),
+    opt(merge_method), opt(suggestion_commit_message), opt(merge_commit_template),
     opt(squash_commit_template), opt(issue_branch_template), opt(auto_devops_enabled),
     opt(auto_devops_deploy_strategy), opt(autoclose_referenced_issues),
     opt(repository_storage), opt(packages_enabled), opt(squash_option),
@@ -20129,10 +19416,10 @@ runtime::object!(
     opt(ci_allow_fork_pipelines_to_run_in_parent_project), opt(ci_separated_caches),
     opt(restrict_user_defined_variables),
     opt(ci_pipeline_variables_minimum_override_role),
-    opt(ci_push_repository_for_job_token_allowed), opt(ci_id_token_sub_claim_components),
-    opt(ci_delete_pipelines_in_seconds), opt(max_artifacts_size),
-    opt(allow_pipeline_trigger_approve_deployment), opt(mirror_user_id),
-    opt(only_mirror_protected_branches), opt(mirror_branch_regex),
+    opt(ci_push_repository_for_job_token_allowed), opt(ci_id_token_sub_claim_components =
+    "ci_id_token_sub_claim_components[]"), opt(ci_delete_pipelines_in_seconds),
+    opt(max_artifacts_size), opt(allow_pipeline_trigger_approve_deployment),
+    opt(mirror_user_id), opt(only_mirror_protected_branches), opt(mirror_branch_regex),
     opt(mirror_overwrites_diverged_branches), opt(import_url),
     opt(fallback_approvals_required), opt(issues_template), opt(merge_requests_template),
     opt(merge_pipelines_enabled), opt(merge_trains_enabled),
@@ -20146,7 +19433,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole {
+pub enum ProjectCiPipelineVariablesMinimumOverrideRole {
     /// `no_one_allowed`
     NoOneAllowed,
     /// `developer`
@@ -20160,9 +19447,8 @@ pub enum UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole {
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    UpdateProjectBodyCiPipelineVariablesMinimumOverrideRole { NoOneAllowed =
-    "no_one_allowed", Developer = "developer", Maintainer = "maintainer", Owner = "owner"
-    }
+    ProjectCiPipelineVariablesMinimumOverrideRole { NoOneAllowed = "no_one_allowed",
+    Developer = "developer", Maintainer = "maintainer", Owner = "owner" }
 );
 /// Share the project with a group
 ///
@@ -20246,7 +19532,7 @@ pub struct CreateProjectHousekeepingBody {
     /// `prune` to trigger manual prune of unreachable objects or `eager` to trigger eager housekeeping.
     ///
     /// Default: `"eager"`.
-    pub task: Option<CreateProjectHousekeepingBodyTask>,
+    pub task: Option<HousekeepingTask>,
 }
 #[cfg(feature = "projects")]
 runtime::object!(write CreateProjectHousekeepingBody { opt(task) });
@@ -20258,7 +19544,7 @@ runtime::object!(write CreateProjectHousekeepingBody { opt(task) });
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectHousekeepingBodyTask {
+pub enum HousekeepingTask {
     /// `eager`
     Eager,
     /// `prune`
@@ -20267,9 +19553,7 @@ pub enum CreateProjectHousekeepingBodyTask {
     Other(String),
 }
 #[cfg(feature = "projects")]
-runtime::string_enum!(
-    CreateProjectHousekeepingBodyTask { Eager = "eager", Prune = "prune" }
-);
+runtime::string_enum!(HousekeepingTask { Eager = "eager", Prune = "prune" });
 /// Transfer a project to a new namespace
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdTransfer`.
@@ -20343,17 +19627,19 @@ pub struct CreateProjectProtectedBranchBody {
     /// The name of the protected branch
     pub name: String,
     /// Access levels allowed to push (defaults: `40`, maintainer access level)
-    pub push_access_level: Option<CreateProjectProtectedBranchBodyPushAccessLevel>,
+    pub push_access_level: Option<
+        CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel,
+    >,
     /// Access levels allowed to merge (defaults: `40`, maintainer access level)
-    pub merge_access_level: Option<CreateProjectProtectedBranchBodyMergeAccessLevel>,
+    pub merge_access_level: Option<
+        CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel,
+    >,
     /// Allow force push for all users with push access.
     ///
     /// Default: `false`.
     pub allow_force_push: Option<bool>,
     /// Access levels allowed to unprotect (defaults: `40`, maintainer access level)
-    pub unprotect_access_level: Option<
-        CreateProjectProtectedBranchBodyUnprotectAccessLevel,
-    >,
+    pub unprotect_access_level: Option<ProtectedBranchAccessLevel>,
     /// An array of users/groups allowed to push
     pub allowed_to_push: Option<Vec<CreateProjectProtectedBranchBodyAllowedToPushItem>>,
     /// An array of users/groups allowed to merge
@@ -20393,54 +19679,6 @@ const _: () = {
         }
     }
 };
-/// Access levels allowed to push (defaults: `40`, maintainer access level)
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/push_access_level`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectProtectedBranchBodyPushAccessLevel {
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `60`
-    V60,
-    /// `0`
-    V0,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(feature = "projects")]
-runtime::int_enum!(
-    CreateProjectProtectedBranchBodyPushAccessLevel { V30 = 30, V40 = 40, V60 = 60, V0 =
-    0 }
-);
-/// Access levels allowed to merge (defaults: `40`, maintainer access level)
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/merge_access_level`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectProtectedBranchBodyMergeAccessLevel {
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `60`
-    V60,
-    /// `0`
-    V0,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(feature = "projects")]
-runtime::int_enum!(
-    CreateProjectProtectedBranchBodyMergeAccessLevel { V30 = 30, V40 = 40, V60 = 60, V0 =
-    0 }
-);
 /// Access levels allowed to unprotect (defaults: `40`, maintainer access level)
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/unprotect_access_level`.
@@ -20448,7 +19686,7 @@ runtime::int_enum!(
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectProtectedBranchBodyUnprotectAccessLevel {
+pub enum ProtectedBranchAccessLevel {
     /// `30`
     V30,
     /// `40`
@@ -20459,15 +19697,13 @@ pub enum CreateProjectProtectedBranchBodyUnprotectAccessLevel {
     Other(i64),
 }
 #[cfg(feature = "projects")]
-runtime::int_enum!(
-    CreateProjectProtectedBranchBodyUnprotectAccessLevel { V30 = 30, V40 = 40, V60 = 60 }
-);
+runtime::int_enum!(ProtectedBranchAccessLevel { V30 = 30, V40 = 40, V60 = 60 });
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_push/items`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectProtectedBranchBodyAllowedToPushItem {
     pub access_level: Option<
-        CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel,
+        CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel,
     >,
     pub deploy_key_id: Option<i64>,
     pub user_id: Option<i64>,
@@ -20481,34 +19717,12 @@ runtime::object!(
     write CreateProjectProtectedBranchBodyAllowedToPushItem { opt(access_level),
     opt(deploy_key_id), opt(user_id), opt(group_id), opt(id), opt(destroy = "_destroy") }
 );
-/// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_push/items/properties/access_level`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(any(feature = "protected_tags", feature = "projects"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel {
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `60`
-    V60,
-    /// `0`
-    V0,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(any(feature = "protected_tags", feature = "projects"))]
-runtime::int_enum!(
-    CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel { V30 = 30, V40 = 40,
-    V60 = 60, V0 = 0 }
-);
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_merge/items`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectProtectedBranchBodyAllowedToMergeItem {
     pub access_level: Option<
-        CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel,
+        CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel,
     >,
     pub user_id: Option<i64>,
     pub group_id: Option<i64>,
@@ -20525,9 +19739,7 @@ runtime::object!(
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectProtectedBranchBodyAllowedToUnprotectItem {
-    pub access_level: Option<
-        CreateProjectProtectedBranchBodyAllowedToUnprotectItemAccessLevel,
-    >,
+    pub access_level: Option<ProtectedBranchAccessLevel>,
     pub user_id: Option<i64>,
     pub group_id: Option<i64>,
     pub id: Option<i64>,
@@ -20539,26 +19751,6 @@ runtime::object!(
     write CreateProjectProtectedBranchBodyAllowedToUnprotectItem { opt(access_level),
     opt(user_id), opt(group_id), opt(id), opt(destroy = "_destroy") }
 );
-/// Schema `#/components/schemas/postApiV4ProjectsIdProtectedBranches/properties/allowed_to_unprotect/items/properties/access_level`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(feature = "projects")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectProtectedBranchBodyAllowedToUnprotectItemAccessLevel {
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `60`
-    V60,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(feature = "projects")]
-runtime::int_enum!(
-    CreateProjectProtectedBranchBodyAllowedToUnprotectItemAccessLevel { V30 = 30, V40 =
-    40, V60 = 60 }
-);
 /// Update a protected branch
 ///
 /// Schema `#/components/schemas/patchApiV4ProjectsIdProtectedBranchesName`.
@@ -20568,9 +19760,7 @@ pub struct UpdateProjectProtectedBranchBody {
     /// Allow force push for all users with push access.
     pub allow_force_push: Option<bool>,
     /// Access levels allowed to unprotect (defaults: `40`, maintainer access level)
-    pub unprotect_access_level: Option<
-        CreateProjectProtectedBranchBodyUnprotectAccessLevel,
-    >,
+    pub unprotect_access_level: Option<ProtectedBranchAccessLevel>,
     /// An array of users/groups allowed to push
     pub allowed_to_push: Option<Vec<CreateProjectProtectedBranchBodyAllowedToPushItem>>,
     /// An array of users/groups allowed to merge
@@ -20610,7 +19800,9 @@ pub struct CreateProjectProtectedTagBody {
     /// The name of the protected tag
     pub name: String,
     /// Access levels allowed to create (defaults: `40`, maintainer access level)
-    pub create_access_level: Option<CreateProjectProtectedTagBodyCreateAccessLevel>,
+    pub create_access_level: Option<
+        CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel,
+    >,
     /// An array of users/groups allowed to create
     pub allowed_to_create: Option<Vec<CreateProjectProtectedTagBodyAllowedToCreateItem>>,
 }
@@ -20632,36 +19824,12 @@ const _: () = {
         }
     }
 };
-/// Access levels allowed to create (defaults: `40`, maintainer access level)
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags/properties/create_access_level`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(feature = "protected_tags")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectProtectedTagBodyCreateAccessLevel {
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `60`
-    V60,
-    /// `0`
-    V0,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(feature = "protected_tags")]
-runtime::int_enum!(
-    CreateProjectProtectedTagBodyCreateAccessLevel { V30 = 30, V40 = 40, V60 = 60, V0 = 0
-    }
-);
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags/properties/allowed_to_create/items`.
 #[cfg(feature = "protected_tags")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectProtectedTagBodyAllowedToCreateItem {
     pub access_level: Option<
-        CreateProjectProtectedBranchBodyAllowedToPushItemAccessLevel,
+        CreateGroupBodyDefaultBranchProtectionDefaultsAllowedToPushItemAccessLevel,
     >,
     pub user_id: Option<i64>,
     pub group_id: Option<i64>,
@@ -20968,7 +20136,7 @@ pub struct CreateProjectRemoteMirrorBody {
     /// Determines if the mirror is enabled
     pub enabled: Option<bool>,
     /// Determines the mirror authentication method
-    pub auth_method: Option<CreateProjectRemoteMirrorBodyAuthMethod>,
+    pub auth_method: Option<RemoteMirrorAuthMethod>,
     /// Determines if divergent refs are kept on the target
     pub keep_divergent_refs: Option<bool>,
     /// Determines if only protected branches are mirrored
@@ -21005,7 +20173,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "remote_mirrors")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRemoteMirrorBodyAuthMethod {
+pub enum RemoteMirrorAuthMethod {
     /// `ssh_public_key`
     SshPublicKey,
     /// `password`
@@ -21015,8 +20183,7 @@ pub enum CreateProjectRemoteMirrorBodyAuthMethod {
 }
 #[cfg(feature = "remote_mirrors")]
 runtime::string_enum!(
-    CreateProjectRemoteMirrorBodyAuthMethod { SshPublicKey = "ssh_public_key", Password =
-    "password" }
+    RemoteMirrorAuthMethod { SshPublicKey = "ssh_public_key", Password = "password" }
 );
 /// Update the attributes of a single remote mirror
 ///
@@ -21175,7 +20342,7 @@ pub struct CreateProjectAccessTokenBody {
     /// Resource access token name
     pub name: String,
     /// The permissions of the token
-    pub scopes: Vec<CreateGroupAccessTokenBodyScopesItem>,
+    pub scopes: Vec<AccessTokenScope>,
     /// The expiration date of the token
     ///
     /// Default: `"2026-03-05T09:41:42.948Z"`.
@@ -21185,7 +20352,7 @@ pub struct CreateProjectAccessTokenBody {
     /// The access level of the token in the project
     ///
     /// Default: `40`.
-    pub access_level: Option<CreateProjectAccessTokenBodyAccessLevel>,
+    pub access_level: Option<ShareGroupBodyGroupAccess>,
 }
 #[cfg(feature = "project_access_tokens")]
 runtime::object!(
@@ -21198,7 +20365,7 @@ const _: () = {
         /// A `CreateProjectAccessTokenBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectAccessTokenBody { field: Some(…), ..CreateProjectAccessTokenBody::new(…) }`.
         pub fn new(
             name: impl Into<String>,
-            scopes: impl Into<Vec<CreateGroupAccessTokenBodyScopesItem>>,
+            scopes: impl Into<Vec<AccessTokenScope>>,
             expires_at: impl Into<::chrono::NaiveDate>,
         ) -> Self {
             Self {
@@ -21211,34 +20378,6 @@ const _: () = {
         }
     }
 };
-/// The access level of the token in the project
-///
-/// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokens/properties/access_level`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(feature = "project_access_tokens")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectAccessTokenBodyAccessLevel {
-    /// `10`
-    V10,
-    /// `15`
-    V15,
-    /// `20`
-    V20,
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `50`
-    V50,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(feature = "project_access_tokens")]
-runtime::int_enum!(
-    CreateProjectAccessTokenBodyAccessLevel { V10 = 10, V15 = 15, V20 = 20, V30 = 30, V40
-    = 40, V50 = 50 }
-);
 /// Rotate a resource access token
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdAccessTokensTokenIdRotate`.
@@ -21425,7 +20564,7 @@ pub struct CreateProjectWikiBody {
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
     ///
     /// Default: `"markdown"`.
-    pub format: Option<CreateGroupWikiBodyFormat>,
+    pub format: Option<WikiFormat>,
 }
 #[cfg(feature = "wikis")]
 runtime::object!(
@@ -21460,7 +20599,7 @@ pub struct UpdateProjectWikiBody {
     /// Format of a wiki page. Available formats are markdown, rdoc, asciidoc and org
     ///
     /// Default: `"markdown"`.
-    pub format: Option<CreateGroupWikiBodyFormat>,
+    pub format: Option<WikiFormat>,
 }
 #[cfg(feature = "wikis")]
 runtime::object!(
@@ -21521,7 +20660,7 @@ pub struct ResumeAdminBatchedBackgroundMigrationBody {
     /// The name of the database
     ///
     /// Default: `"main"`.
-    pub database: Option<ResumeAdminBatchedBackgroundMigrationBodyDatabase>,
+    pub database: Option<Database>,
 }
 #[cfg(feature = "batched_background_migrations")]
 runtime::object!(write ResumeAdminBatchedBackgroundMigrationBody { opt(database) });
@@ -21533,7 +20672,7 @@ runtime::object!(write ResumeAdminBatchedBackgroundMigrationBody { opt(database)
 /// server never breaks decoding.
 #[cfg(any(feature = "batched_background_migrations", feature = "migrations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResumeAdminBatchedBackgroundMigrationBodyDatabase {
+pub enum Database {
     /// `main`
     Main,
     /// `ci`
@@ -21549,8 +20688,8 @@ pub enum ResumeAdminBatchedBackgroundMigrationBodyDatabase {
 }
 #[cfg(any(feature = "batched_background_migrations", feature = "migrations"))]
 runtime::string_enum!(
-    ResumeAdminBatchedBackgroundMigrationBodyDatabase { Main = "main", Ci = "ci", Sec =
-    "sec", Embedding = "embedding", Geo = "geo" }
+    Database { Main = "main", Ci = "ci", Sec = "sec", Embedding = "embedding", Geo =
+    "geo" }
 );
 /// Pause a batched background migration
 ///
@@ -21561,7 +20700,7 @@ pub struct PauseAdminBatchedBackgroundMigrationBody {
     /// The name of the database
     ///
     /// Default: `"main"`.
-    pub database: Option<ResumeAdminBatchedBackgroundMigrationBodyDatabase>,
+    pub database: Option<Database>,
 }
 #[cfg(feature = "batched_background_migrations")]
 runtime::object!(write PauseAdminBatchedBackgroundMigrationBody { opt(database) });
@@ -21584,7 +20723,7 @@ pub struct CreateAdminCiVariableBody {
     /// Whether the variable will be expanded
     pub raw: Option<bool>,
     /// The type of a variable. Available types are: env_var (default) and file
-    pub variable_type: Option<CreateAdminCiVariableBodyVariableType>,
+    pub variable_type: Option<VariableType>,
 }
 #[cfg(feature = "ci_variables")]
 runtime::object!(
@@ -21608,26 +20747,6 @@ const _: () = {
         }
     }
 };
-/// The type of a variable. Available types are: env_var (default) and file
-///
-/// Schema `#/components/schemas/postApiV4AdminCiVariables/properties/variable_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "ci_variables")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateAdminCiVariableBodyVariableType {
-    /// `env_var`
-    EnvVar,
-    /// `file`
-    File,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "ci_variables")]
-runtime::string_enum!(
-    CreateAdminCiVariableBodyVariableType { EnvVar = "env_var", File = "file" }
-);
 /// Update an instance-level variable
 ///
 /// Schema `#/components/schemas/putApiV4AdminCiVariablesKey`.
@@ -21645,7 +20764,7 @@ pub struct UpdateAdminCiVariableBody {
     /// Whether the variable will be expanded
     pub raw: Option<bool>,
     /// The type of a variable. Available types are: env_var (default) and file
-    pub variable_type: Option<CreateAdminCiVariableBodyVariableType>,
+    pub variable_type: Option<VariableType>,
 }
 #[cfg(feature = "ci_variables")]
 runtime::object!(
@@ -21767,7 +20886,7 @@ pub struct MarkAdminMigrationBody {
     /// The name of the database
     ///
     /// Default: `"main"`.
-    pub database: Option<ResumeAdminBatchedBackgroundMigrationBodyDatabase>,
+    pub database: Option<Database>,
 }
 #[cfg(feature = "migrations")]
 runtime::object!(write MarkAdminMigrationBody { opt(database) });
@@ -21813,17 +20932,15 @@ pub struct CreateBroadcastMessageBody {
     /// Foreground color (Deprecated. Use "theme" instead.)
     pub font: Option<String>,
     /// Target user roles
-    pub target_access_levels: Option<
-        Vec<CreateBroadcastMessageBodyTargetAccessLevelsItem>,
-    >,
+    pub target_access_levels: Option<Vec<ShareGroupBodyGroupAccess>>,
     /// Target path
     pub target_path: Option<String>,
     /// Broadcast type. Defaults to banner
-    pub broadcast_type: Option<CreateBroadcastMessageBodyBroadcastType>,
+    pub broadcast_type: Option<BroadcastMessageBroadcastType>,
     /// Is dismissable
     pub dismissable: Option<bool>,
     /// The theme for the message
-    pub theme: Option<CreateBroadcastMessageBodyTheme>,
+    pub theme: Option<BroadcastMessageTheme>,
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::object!(
@@ -21851,46 +20968,6 @@ const _: () = {
         }
     }
 };
-/// Schema `#/components/schemas/postApiV4BroadcastMessages/properties/target_access_levels/items`.
-///
-/// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
-#[cfg(
-    any(
-        feature = "groups",
-        feature = "personal_access_tokens",
-        feature = "broadcast_messages",
-        feature = "projects"
-    )
-)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateBroadcastMessageBodyTargetAccessLevelsItem {
-    /// `10`
-    V10,
-    /// `15`
-    V15,
-    /// `20`
-    V20,
-    /// `30`
-    V30,
-    /// `40`
-    V40,
-    /// `50`
-    V50,
-    /// A value not known when this client was generated.
-    Other(i64),
-}
-#[cfg(
-    any(
-        feature = "groups",
-        feature = "personal_access_tokens",
-        feature = "broadcast_messages",
-        feature = "projects"
-    )
-)]
-runtime::int_enum!(
-    CreateBroadcastMessageBodyTargetAccessLevelsItem { V10 = 10, V15 = 15, V20 = 20, V30
-    = 30, V40 = 40, V50 = 50 }
-);
 /// Broadcast type. Defaults to banner
 ///
 /// Schema `#/components/schemas/postApiV4BroadcastMessages/properties/broadcast_type`.
@@ -21899,7 +20976,7 @@ runtime::int_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateBroadcastMessageBodyBroadcastType {
+pub enum BroadcastMessageBroadcastType {
     /// `banner`
     Banner,
     /// `notification`
@@ -21909,8 +20986,7 @@ pub enum CreateBroadcastMessageBodyBroadcastType {
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::string_enum!(
-    CreateBroadcastMessageBodyBroadcastType { Banner = "banner", Notification =
-    "notification" }
+    BroadcastMessageBroadcastType { Banner = "banner", Notification = "notification" }
 );
 /// The theme for the message
 ///
@@ -21920,7 +20996,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "broadcast_messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateBroadcastMessageBodyTheme {
+pub enum BroadcastMessageTheme {
     /// `indigo`
     Indigo,
     /// `light-indigo`
@@ -21946,9 +21022,9 @@ pub enum CreateBroadcastMessageBodyTheme {
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::string_enum!(
-    CreateBroadcastMessageBodyTheme { Indigo = "indigo", LightIndigo = "light-indigo",
-    Blue = "blue", LightBlue = "light-blue", Green = "green", LightGreen = "light-green",
-    Red = "red", LightRed = "light-red", Dark = "dark", Light = "light" }
+    BroadcastMessageTheme { Indigo = "indigo", LightIndigo = "light-indigo", Blue =
+    "blue", LightBlue = "light-blue", Green = "green", LightGreen = "light-green", Red =
+    "red", LightRed = "light-red", Dark = "dark", Light = "light" }
 );
 /// Update a broadcast message
 ///
@@ -21967,44 +21043,21 @@ pub struct UpdateBroadcastMessageBody {
     /// Foreground color (Deprecated. Use "theme" instead.)
     pub font: Option<String>,
     /// Target user roles
-    pub target_access_levels: Option<
-        Vec<CreateBroadcastMessageBodyTargetAccessLevelsItem>,
-    >,
+    pub target_access_levels: Option<Vec<ShareGroupBodyGroupAccess>>,
     /// Target path
     pub target_path: Option<String>,
     /// Broadcast Type
-    pub broadcast_type: Option<UpdateBroadcastMessageBodyBroadcastType>,
+    pub broadcast_type: Option<BroadcastMessageBroadcastType>,
     /// Is dismissable
     pub dismissable: Option<bool>,
     /// The theme for the message
-    pub theme: Option<CreateBroadcastMessageBodyTheme>,
+    pub theme: Option<BroadcastMessageTheme>,
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::object!(
     write UpdateBroadcastMessageBody { opt(message), opt(starts_at, lenient),
     opt(ends_at, lenient), opt(color), opt(font), opt(target_access_levels),
     opt(target_path), opt(broadcast_type), opt(dismissable), opt(theme) }
-);
-/// Broadcast Type
-///
-/// Schema `#/components/schemas/putApiV4BroadcastMessagesId/properties/broadcast_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "broadcast_messages")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateBroadcastMessageBodyBroadcastType {
-    /// `banner`
-    Banner,
-    /// `notification`
-    Notification,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "broadcast_messages")]
-runtime::string_enum!(
-    UpdateBroadcastMessageBodyBroadcastType { Banner = "banner", Notification =
-    "notification" }
 );
 /// Create a new application
 ///
@@ -22145,8 +21198,8 @@ runtime::string_enum!(
 pub struct ApiEntitiesBulkImports {
     pub id: Option<i64>,
     pub bulk_import_id: Option<i64>,
-    pub status: Option<ApiEntitiesBulkImportsStatus>,
-    pub entity_type: Option<ApiEntitiesBulkImportsEntityType>,
+    pub status: Option<ApiEntitiesBulkImportStatus>,
+    pub entity_type: Option<ApiEntitiesResourceAccessTokenWithTokenResourceType>,
     pub source_full_path: Option<String>,
     pub destination_full_path: Option<String>,
     pub destination_name: Option<String>,
@@ -22171,49 +21224,6 @@ runtime::object!(
     opt(parent_id), opt(namespace_id), opt(project_id), opt(created_at, lenient),
     opt(updated_at, lenient), opt(failures), opt(migrate_projects),
     opt(migrate_memberships), opt(has_failures), opt(stats) }
-);
-/// Schema `#/components/schemas/API_Entities_BulkImports/properties/status`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "bulk_imports")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiEntitiesBulkImportsStatus {
-    /// `created`
-    Created,
-    /// `started`
-    Started,
-    /// `finished`
-    Finished,
-    /// `timeout`
-    Timeout,
-    /// `failed`
-    Failed,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "bulk_imports")]
-runtime::string_enum!(
-    ApiEntitiesBulkImportsStatus { Created = "created", Started = "started", Finished =
-    "finished", Timeout = "timeout", Failed = "failed" }
-);
-/// Schema `#/components/schemas/API_Entities_BulkImports/properties/entity_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "bulk_imports")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiEntitiesBulkImportsEntityType {
-    /// `group`
-    Group,
-    /// `project`
-    Project,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "bulk_imports")]
-runtime::string_enum!(
-    ApiEntitiesBulkImportsEntityType { Group = "group", Project = "project" }
 );
 /// API_Entities_BulkImports_EntityFailure model
 ///
@@ -22256,7 +21266,7 @@ pub struct CreateRunnerBody {
     /// Specifies if the runner should be locked for the current project
     pub locked: Option<bool>,
     /// The access level of the runner
-    pub access_level: Option<CreateRunnerBodyAccessLevel>,
+    pub access_level: Option<RunnerAccessLevel>,
     /// Specifies if the runner should handle untagged jobs
     pub run_untagged: Option<bool>,
     /// A list of runner tags
@@ -22322,7 +21332,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(any(feature = "runners", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateRunnerBodyAccessLevel {
+pub enum RunnerAccessLevel {
     /// `not_protected`
     NotProtected,
     /// `ref_protected`
@@ -22332,8 +21342,7 @@ pub enum CreateRunnerBodyAccessLevel {
 }
 #[cfg(any(feature = "runners", feature = "user"))]
 runtime::string_enum!(
-    CreateRunnerBodyAccessLevel { NotProtected = "not_protected", RefProtected =
-    "ref_protected" }
+    RunnerAccessLevel { NotProtected = "not_protected", RefProtected = "ref_protected" }
 );
 /// API_Entities_Ci_RunnerRegistrationDetails model
 ///
@@ -22407,7 +21416,7 @@ pub struct ApiEntitiesCiRunnerDetails {
     pub locked: Option<bool>,
     pub maximum_timeout: Option<i64>,
     /// The runner's access level: `not_protected` or `ref_protected`.
-    pub access_level: Option<ApiEntitiesCiRunnerDetailsAccessLevel>,
+    pub access_level: Option<RunnerAccessLevel>,
     pub version: Option<String>,
     pub revision: Option<String>,
     pub platform: Option<String>,
@@ -22424,27 +21433,6 @@ runtime::object!(
     opt(status), opt(tag_list), opt(run_untagged), opt(locked), opt(maximum_timeout),
     opt(access_level), opt(version), opt(revision), opt(platform), opt(architecture),
     opt(contacted_at), opt(maintenance_note), opt(projects), opt(groups) }
-);
-/// The runner's access level: `not_protected` or `ref_protected`.
-///
-/// Schema `#/components/schemas/API_Entities_Ci_RunnerDetails/properties/access_level`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiEntitiesCiRunnerDetailsAccessLevel {
-    /// `not_protected`
-    NotProtected,
-    /// `ref_protected`
-    RefProtected,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "runners")]
-runtime::string_enum!(
-    ApiEntitiesCiRunnerDetailsAccessLevel { NotProtected = "not_protected", RefProtected
-    = "ref_protected" }
 );
 /// Update runner's details
 ///
@@ -22465,7 +21453,7 @@ pub struct UpdateRunnerBody {
     /// Specifies if the runner is locked
     pub locked: Option<bool>,
     /// The access level of the runner
-    pub access_level: Option<CreateRunnerBodyAccessLevel>,
+    pub access_level: Option<RunnerAccessLevel>,
     /// Maximum timeout that limits the amount of time (in seconds) that runners can run jobs
     pub maximum_timeout: Option<i64>,
     /// Free-form maintenance notes for the runner (1024 characters)
@@ -22686,103 +21674,11 @@ pub struct AuthorizeJobArtifactBody {
     /// The type of artifact
     ///
     /// Default: `"archive"`.
-    pub artifact_type: Option<AuthorizeJobArtifactBodyArtifactType>,
+    pub artifact_type: Option<ApiEntitiesCiJobArtifactFileType>,
 }
 #[cfg(feature = "jobs")]
 runtime::object!(
     write AuthorizeJobArtifactBody { opt(token), opt(filesize), opt(artifact_type) }
-);
-/// The type of artifact
-///
-/// Schema `#/components/schemas/postApiV4JobsIdArtifactsAuthorize/properties/artifact_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthorizeJobArtifactBodyArtifactType {
-    /// `archive`
-    Archive,
-    /// `metadata`
-    Metadata,
-    /// `trace`
-    Trace,
-    /// `junit`
-    Junit,
-    /// `sast`
-    Sast,
-    /// `dependency_scanning`
-    DependencyScanning,
-    /// `container_scanning`
-    ContainerScanning,
-    /// `dast`
-    Dast,
-    /// `codequality`
-    Codequality,
-    /// `license_scanning`
-    LicenseScanning,
-    /// `performance`
-    Performance,
-    /// `metrics`
-    Metrics,
-    /// `metrics_referee`
-    MetricsReferee,
-    /// `network_referee`
-    NetworkReferee,
-    /// `lsif`
-    Lsif,
-    /// `dotenv`
-    Dotenv,
-    /// `cobertura`
-    Cobertura,
-    /// `terraform`
-    Terraform,
-    /// `accessibility`
-    Accessibility,
-    /// `cluster_applications`
-    ClusterApplications,
-    /// `secret_detection`
-    SecretDetection,
-    /// `requirements`
-    Requirements,
-    /// `coverage_fuzzing`
-    CoverageFuzzing,
-    /// `browser_performance`
-    BrowserPerformance,
-    /// `load_performance`
-    LoadPerformance,
-    /// `api_fuzzing`
-    ApiFuzzing,
-    /// `cluster_image_scanning`
-    ClusterImageScanning,
-    /// `cyclonedx`
-    Cyclonedx,
-    /// `requirements_v2`
-    RequirementsV2,
-    /// `annotations`
-    Annotations,
-    /// `repository_xray`
-    RepositoryXray,
-    /// `jacoco`
-    Jacoco,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "jobs")]
-runtime::string_enum!(
-    AuthorizeJobArtifactBodyArtifactType { Archive = "archive", Metadata = "metadata",
-    Trace = "trace", Junit = "junit", Sast = "sast", DependencyScanning =
-    "dependency_scanning", ContainerScanning = "container_scanning", Dast = "dast",
-    Codequality = "codequality", LicenseScanning = "license_scanning", Performance =
-    "performance", Metrics = "metrics", MetricsReferee = "metrics_referee",
-    NetworkReferee = "network_referee", Lsif = "lsif", Dotenv = "dotenv", Cobertura =
-    "cobertura", Terraform = "terraform", Accessibility = "accessibility",
-    ClusterApplications = "cluster_applications", SecretDetection = "secret_detection",
-    Requirements = "requirements", CoverageFuzzing = "coverage_fuzzing",
-    BrowserPerformance = "browser_performance", LoadPerformance = "load_performance",
-    ApiFuzzing = "api_fuzzing", ClusterImageScanning = "cluster_image_scanning",
-    Cyclonedx = "cyclonedx", RequirementsV2 = "requirements_v2", Annotations =
-    "annotations", RepositoryXray = "repository_xray", Jacoco = "jacoco" }
 );
 /// Upload a job artifact
 ///
@@ -22799,11 +21695,11 @@ pub struct CreateJobArtifactBody {
     /// The type of artifact
     ///
     /// Default: `"archive"`.
-    pub artifact_type: Option<AuthorizeJobArtifactBodyArtifactType>,
+    pub artifact_type: Option<ApiEntitiesCiJobArtifactFileType>,
     /// The format of artifact
     ///
     /// Default: `"zip"`.
-    pub artifact_format: Option<CreateJobArtifactBodyArtifactFormat>,
+    pub artifact_format: Option<ApiEntitiesCiJobArtifactFileFormat>,
     /// The artifact metadata to store (generated by Multipart middleware)
     pub metadata: Option<Vec<u8>>,
     /// Specify accessibility level of artifact private/public
@@ -22831,28 +21727,6 @@ const _: () = {
         }
     }
 };
-/// The format of artifact
-///
-/// Schema `#/components/schemas/postApiV4JobsIdArtifacts/properties/artifact_format`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateJobArtifactBodyArtifactFormat {
-    /// `raw`
-    Raw,
-    /// `zip`
-    Zip,
-    /// `gzip`
-    Gzip,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "jobs")]
-runtime::string_enum!(
-    CreateJobArtifactBodyArtifactFormat { Raw = "raw", Zip = "zip", Gzip = "gzip" }
-);
 /// Sidekiq queue metrics.
 ///
 /// Schema `#/components/schemas/SidekiqQueueMetrics`.
@@ -23241,7 +22115,7 @@ pub struct CreateUserKeyByUserIdBody {
     /// Scope of usage for the SSH key
     ///
     /// Default: `"auth_and_signing"`.
-    pub usage_type: Option<CreateUserKeyByUserIdBodyUsageType>,
+    pub usage_type: Option<KeyUsageType>,
 }
 #[cfg(feature = "users")]
 runtime::object!(
@@ -23270,7 +22144,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "users", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateUserKeyByUserIdBodyUsageType {
+pub enum KeyUsageType {
     /// `auth_and_signing`
     AuthAndSigning,
     /// `auth`
@@ -23282,8 +22156,8 @@ pub enum CreateUserKeyByUserIdBodyUsageType {
 }
 #[cfg(any(feature = "users", feature = "user"))]
 runtime::string_enum!(
-    CreateUserKeyByUserIdBodyUsageType { AuthAndSigning = "auth_and_signing", Auth =
-    "auth", Signing = "signing" }
+    KeyUsageType { AuthAndSigning = "auth_and_signing", Auth = "auth", Signing =
+    "signing" }
 );
 /// API_Entities_SSHKey model
 ///
@@ -25115,11 +23989,9 @@ runtime::object!(write RotatePersonalAccessTokenBody { opt(expires_at) });
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateProjectRepositoryStorageMoveBody {
     /// The source storage shard
-    pub source_storage_name: CreateProjectRepositoryStorageMoveBodySourceStorageName,
+    pub source_storage_name: StorageName,
     /// The destination storage shard
-    pub destination_storage_name: Option<
-        CreateProjectRepositoryStorageMoveBodyDestinationStorageName,
-    >,
+    pub destination_storage_name: Option<StorageName>,
 }
 #[cfg(feature = "project_repository_storage_moves")]
 runtime::object!(
@@ -25130,11 +24002,7 @@ runtime::object!(
 const _: () = {
     impl CreateProjectRepositoryStorageMoveBody {
         /// A `CreateProjectRepositoryStorageMoveBody` of its required fields, the others `None`: set them with struct update syntax, `CreateProjectRepositoryStorageMoveBody { field: Some(…), ..CreateProjectRepositoryStorageMoveBody::new(…) }`.
-        pub fn new(
-            source_storage_name: impl Into<
-                CreateProjectRepositoryStorageMoveBodySourceStorageName,
-            >,
-        ) -> Self {
+        pub fn new(source_storage_name: impl Into<StorageName>) -> Self {
             Self {
                 source_storage_name: source_storage_name.into(),
                 destination_storage_name: None,
@@ -25155,7 +24023,7 @@ const _: () = {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRepositoryStorageMoveBodySourceStorageName {
+pub enum StorageName {
     /// `default`
     Default,
     /// A value not known when this client was generated.
@@ -25167,37 +24035,7 @@ pub enum CreateProjectRepositoryStorageMoveBodySourceStorageName {
         feature = "snippet_repository_storage_moves"
     )
 )]
-runtime::string_enum!(
-    CreateProjectRepositoryStorageMoveBodySourceStorageName { Default = "default" }
-);
-/// The destination storage shard
-///
-/// Schema `#/components/schemas/postApiV4ProjectRepositoryStorageMoves/properties/destination_storage_name`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(
-    any(
-        feature = "project_repository_storage_moves",
-        feature = "snippet_repository_storage_moves"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectRepositoryStorageMoveBodyDestinationStorageName {
-    /// `default`
-    Default,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(
-    any(
-        feature = "project_repository_storage_moves",
-        feature = "snippet_repository_storage_moves"
-    )
-)]
-runtime::string_enum!(
-    CreateProjectRepositoryStorageMoveBodyDestinationStorageName { Default = "default" }
-);
+runtime::string_enum!(StorageName { Default = "default" });
 /// API_Entities_Snippet model
 ///
 /// Schema `#/components/schemas/API_Entities_Snippet`.
@@ -25275,7 +24113,7 @@ pub struct CreateSnippetBody {
     /// The visibility of the snippet
     ///
     /// Default: `"internal"`.
-    pub visibility: Option<CreateSnippetBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// An array of files
     pub files: Option<Vec<CreateProjectSnippetBodyFilesItem>>,
     /// The content of a snippet
@@ -25304,29 +24142,6 @@ const _: () = {
         }
     }
 };
-/// The visibility of the snippet
-///
-/// Schema `#/components/schemas/postApiV4Snippets/properties/visibility`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "snippets")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateSnippetBodyVisibility {
-    /// `private`
-    Private,
-    /// `internal`
-    Internal,
-    /// `public`
-    Public,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "snippets")]
-runtime::string_enum!(
-    CreateSnippetBodyVisibility { Private = "private", Internal = "internal", Public =
-    "public" }
-);
 /// Update an existing snippet
 ///
 /// Schema `#/components/schemas/putApiV4SnippetsId`.
@@ -25342,7 +24157,7 @@ pub struct UpdateSnippetBody {
     /// The title of a snippet
     pub title: Option<String>,
     /// The visibility of the snippet
-    pub visibility: Option<CreateProjectSnippetBodyVisibility>,
+    pub visibility: Option<Visibility>,
     /// An array of files to update
     pub files: Option<Vec<UpdateProjectSnippetBodyFilesItem>>,
 }
@@ -25415,11 +24230,9 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSnippetRepositoryStorageMoveBody {
     /// The source storage shard
-    pub source_storage_name: CreateProjectRepositoryStorageMoveBodySourceStorageName,
+    pub source_storage_name: StorageName,
     /// The destination storage shard
-    pub destination_storage_name: Option<
-        CreateProjectRepositoryStorageMoveBodyDestinationStorageName,
-    >,
+    pub destination_storage_name: Option<StorageName>,
 }
 #[cfg(feature = "snippet_repository_storage_moves")]
 runtime::object!(
@@ -25430,11 +24243,7 @@ runtime::object!(
 const _: () = {
     impl CreateSnippetRepositoryStorageMoveBody {
         /// A `CreateSnippetRepositoryStorageMoveBody` of its required fields, the others `None`: set them with struct update syntax, `CreateSnippetRepositoryStorageMoveBody { field: Some(…), ..CreateSnippetRepositoryStorageMoveBody::new(…) }`.
-        pub fn new(
-            source_storage_name: impl Into<
-                CreateProjectRepositoryStorageMoveBodySourceStorageName,
-            >,
-        ) -> Self {
+        pub fn new(source_storage_name: impl Into<StorageName>) -> Self {
             Self {
                 source_storage_name: source_storage_name.into(),
                 destination_storage_name: None,
@@ -25579,7 +24388,7 @@ pub struct CreateHookBody {
     /// Trigger hook on specified branch only
     pub push_events_branch_filter: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
-    pub branch_filter_strategy: Option<UpdateProjectHookBodyBranchFilterStrategy>,
+    pub branch_filter_strategy: Option<HookBranchFilterStrategy>,
     /// URL variables for interpolation
     pub url_variables: Option<Vec<UpdateProjectHookBodyUrlVariablesItem>>,
     /// Custom headers
@@ -25643,7 +24452,7 @@ pub struct UpdateHookBody {
     /// Trigger hook on specified branch only
     pub push_events_branch_filter: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`
-    pub branch_filter_strategy: Option<UpdateProjectHookBodyBranchFilterStrategy>,
+    pub branch_filter_strategy: Option<HookBranchFilterStrategy>,
     /// URL variables for interpolation
     pub url_variables: Option<Vec<UpdateProjectHookBodyUrlVariablesItem>>,
     /// Custom headers
@@ -25807,7 +24616,7 @@ pub struct CreateUserKeyBody {
     /// Scope of usage for the SSH key
     ///
     /// Default: `"auth_and_signing"`.
-    pub usage_type: Option<CreateUserKeyByUserIdBodyUsageType>,
+    pub usage_type: Option<KeyUsageType>,
 }
 #[cfg(feature = "user")]
 runtime::object!(
@@ -25975,7 +24784,7 @@ pub struct UpdateUserStatusBody {
     /// The availability of user to set
     pub availability: Option<String>,
     /// Automatically clear emoji, message and availability fields after a certain time
-    pub clear_status_after: Option<UpdateUserStatusBodyClearStatusAfter>,
+    pub clear_status_after: Option<StatusClearStatusAfter>,
 }
 #[cfg(feature = "user")]
 runtime::object!(
@@ -25990,7 +24799,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateUserStatusBodyClearStatusAfter {
+pub enum StatusClearStatusAfter {
     /// `30_minutes`
     V30Minutes,
     /// `3_hours`
@@ -26010,9 +24819,9 @@ pub enum UpdateUserStatusBodyClearStatusAfter {
 }
 #[cfg(feature = "user")]
 runtime::string_enum!(
-    UpdateUserStatusBodyClearStatusAfter { V30Minutes = "30_minutes", V3Hours =
-    "3_hours", V8Hours = "8_hours", V1Day = "1_day", V3Days = "3_days", V7Days =
-    "7_days", V30Days = "30_days" }
+    StatusClearStatusAfter { V30Minutes = "30_minutes", V3Hours = "3_hours", V8Hours =
+    "8_hours", V1Day = "1_day", V3Days = "3_days", V7Days = "7_days", V30Days = "30_days"
+    }
 );
 /// API_Entities_UserStatus model
 ///
@@ -26044,7 +24853,7 @@ pub struct PatchUserStatusBody {
     /// The availability of user to set
     pub availability: Option<String>,
     /// Automatically clear emoji, message and availability fields after a certain time
-    pub clear_status_after: Option<UpdateUserStatusBodyClearStatusAfter>,
+    pub clear_status_after: Option<StatusClearStatusAfter>,
 }
 #[cfg(feature = "user")]
 runtime::object!(
@@ -26122,7 +24931,7 @@ runtime::string_enum!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateUserRunnerBody {
     /// Specifies the scope of the runner
-    pub runner_type: CreateUserRunnerBodyRunnerType,
+    pub runner_type: ApiEntitiesCiRunnerRunnerType,
     /// The ID of the group that the runner is created in
     pub group_id: i64,
     /// The ID of the project that the runner is created in
@@ -26136,7 +24945,7 @@ pub struct CreateUserRunnerBody {
     /// Specifies if the runner should be locked for the current project (defaults to false)
     pub locked: Option<bool>,
     /// The access level of the runner
-    pub access_level: Option<CreateRunnerBodyAccessLevel>,
+    pub access_level: Option<RunnerAccessLevel>,
     /// Specifies if the runner should handle untagged jobs  (defaults to true)
     pub run_untagged: Option<bool>,
     /// A list of runner tags
@@ -26155,7 +24964,7 @@ const _: () = {
     impl CreateUserRunnerBody {
         /// A `CreateUserRunnerBody` of its required fields, the others `None`: set them with struct update syntax, `CreateUserRunnerBody { field: Some(…), ..CreateUserRunnerBody::new(…) }`.
         pub fn new(
-            runner_type: impl Into<CreateUserRunnerBodyRunnerType>,
+            runner_type: impl Into<ApiEntitiesCiRunnerRunnerType>,
             group_id: impl Into<i64>,
             project_id: impl Into<i64>,
         ) -> Self {
@@ -26175,29 +24984,6 @@ const _: () = {
         }
     }
 };
-/// Specifies the scope of the runner
-///
-/// Schema `#/components/schemas/postApiV4UserRunners/properties/runner_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "user")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateUserRunnerBodyRunnerType {
-    /// `instance_type`
-    InstanceType,
-    /// `group_type`
-    GroupType,
-    /// `project_type`
-    ProjectType,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "user")]
-runtime::string_enum!(
-    CreateUserRunnerBodyRunnerType { InstanceType = "instance_type", GroupType =
-    "group_type", ProjectType = "project_type" }
-);
 /// API_Entities_UserCounts model
 ///
 /// Schema `#/components/schemas/API_Entities_UserCounts`.
@@ -26264,7 +25050,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateApplicationPlanLimitsBody {
     /// Name of the plan to update
-    pub plan_name: UpdateApplicationPlanLimitsBodyPlanName,
+    pub plan_name: PlanLimitPlanName,
     /// Maximum number of Instance-level CI/CD variables that can be defined
     pub ci_instance_level_variables: Option<i64>,
     /// Maximum number of jobs in a single pipeline
@@ -26327,9 +25113,7 @@ runtime::object!(
 const _: () = {
     impl UpdateApplicationPlanLimitsBody {
         /// A `UpdateApplicationPlanLimitsBody` of its required fields, the others `None`: set them with struct update syntax, `UpdateApplicationPlanLimitsBody { field: Some(…), ..UpdateApplicationPlanLimitsBody::new(…) }`.
-        pub fn new(
-            plan_name: impl Into<UpdateApplicationPlanLimitsBodyPlanName>,
-        ) -> Self {
+        pub fn new(plan_name: impl Into<PlanLimitPlanName>) -> Self {
             Self {
                 plan_name: plan_name.into(),
                 ci_instance_level_variables: None,
@@ -26366,7 +25150,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "plan_limits")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateApplicationPlanLimitsBodyPlanName {
+pub enum PlanLimitPlanName {
     /// `default`
     Default,
     /// `free`
@@ -26394,11 +25178,10 @@ pub enum UpdateApplicationPlanLimitsBodyPlanName {
 }
 #[cfg(feature = "plan_limits")]
 runtime::string_enum!(
-    UpdateApplicationPlanLimitsBodyPlanName { Default = "default", Free = "free", Bronze
-    = "bronze", Silver = "silver", Premium = "premium", Gold = "gold", Ultimate =
-    "ultimate", UltimateTrial = "ultimate_trial", UltimateTrialPaidCustomer =
-    "ultimate_trial_paid_customer", PremiumTrial = "premium_trial", Opensource =
-    "opensource" }
+    PlanLimitPlanName { Default = "default", Free = "free", Bronze = "bronze", Silver =
+    "silver", Premium = "premium", Gold = "gold", Ultimate = "ultimate", UltimateTrial =
+    "ultimate_trial", UltimateTrialPaidCustomer = "ultimate_trial_paid_customer",
+    PremiumTrial = "premium_trial", Opensource = "opensource" }
 );
 /// API_Entities_Appearance model
 ///
@@ -26624,7 +25407,7 @@ pub struct CreateImportBitbucketServerBody {
     /// Namespace to import repo into
     pub new_namespace: Option<String>,
     /// Strategy for behavior on timeouts
-    pub timeout_strategy: Option<CreateImportBitbucketServerBodyTimeoutStrategy>,
+    pub timeout_strategy: Option<TimeoutStrategy>,
 }
 #[cfg(feature = "project_import_bitbucket")]
 runtime::object!(
@@ -26665,7 +25448,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateImportBitbucketServerBodyTimeoutStrategy {
+pub enum TimeoutStrategy {
     /// `optimistic`
     Optimistic,
     /// `pessimistic`
@@ -26675,8 +25458,7 @@ pub enum CreateImportBitbucketServerBodyTimeoutStrategy {
 }
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 runtime::string_enum!(
-    CreateImportBitbucketServerBodyTimeoutStrategy { Optimistic = "optimistic",
-    Pessimistic = "pessimistic" }
+    TimeoutStrategy { Optimistic = "optimistic", Pessimistic = "pessimistic" }
 );
 /// ProjectEntity model
 ///
@@ -26715,7 +25497,7 @@ pub struct CreateImportGithubBody {
     /// Optional stages of import to be performed
     pub optional_stages: Option<::serde_json::Value>,
     /// Strategy for behavior on timeouts
-    pub timeout_strategy: Option<CreateImportBitbucketServerBodyTimeoutStrategy>,
+    pub timeout_strategy: Option<TimeoutStrategy>,
     /// Pagination limit
     pub pagination_limit: Option<i64>,
 }
@@ -27544,7 +26326,7 @@ pub struct NotePosition {
     /// File path after change.
     pub new_path: Option<String>,
     /// Type of the position reference.
-    pub position_type: Option<NotePositionPositionType>,
+    pub position_type: Option<PositionType>,
     /// For `text` diff notes, the line number before change.
     pub old_line: Option<i64>,
     /// For `text` diff notes, the line number after change.
@@ -27555,28 +26337,6 @@ pub struct NotePosition {
 runtime::object!(
     read NotePosition { opt(base_sha), opt(start_sha), opt(head_sha), opt(old_path),
     opt(new_path), opt(position_type), opt(old_line), opt(new_line), opt(line_range) }
-);
-/// Type of the position reference.
-///
-/// Schema `#/components/schemas/NotePosition/properties/position_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "discussions", feature = "notes"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NotePositionPositionType {
-    /// `text`
-    Text,
-    /// `image`
-    Image,
-    /// `file`
-    File,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "discussions", feature = "notes"))]
-runtime::string_enum!(
-    NotePositionPositionType { Text = "text", Image = "image", File = "file" }
 );
 /// Line range of a multi-line diff note.
 ///
@@ -27598,28 +26358,10 @@ pub struct NoteLineRangeEnd {
     /// Line code of the line, of the form `<SHA>_<old>_<new>`: the SHA1 hash of the filename, the line number before the change and the line number after it.
     pub line_code: Option<String>,
     /// `new` for lines added by the commit, otherwise `old`.
-    pub r#type: Option<NoteLineRangeEndType>,
+    pub r#type: Option<CommentType>,
 }
 #[cfg(any(feature = "discussions", feature = "notes"))]
 runtime::object!(read NoteLineRangeEnd { opt(line_code), opt(r#type = "type") });
-/// `new` for lines added by the commit, otherwise `old`.
-///
-/// Schema `#/components/schemas/NoteLineRangeEnd/properties/type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "discussions", feature = "notes"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NoteLineRangeEndType {
-    /// `new`
-    New,
-    /// `old`
-    Old,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "discussions", feature = "notes"))]
-runtime::string_enum!(NoteLineRangeEndType { New = "new", Old = "old" });
 /// A discussion (thread): a collection of notes on an issue, merge request, commit, snippet or epic.
 ///
 /// Schema `#/components/schemas/Discussion`.
@@ -30745,7 +29487,7 @@ pub struct MiscContainerRegistryProtectionTagRule {
     >,
     /// The minimum access level required to delete container tags matching this pattern. Possible values: `maintainer`, `owner`, or `admin`.
     pub minimum_access_level_for_delete: Option<
-        MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForDelete,
+        MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForPush,
     >,
 }
 #[cfg(feature = "container_registry_protection_tag_rules")]
@@ -30775,29 +29517,6 @@ pub enum MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForPush {
 #[cfg(feature = "container_registry_protection_tag_rules")]
 runtime::string_enum!(
     MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForPush { Maintainer =
-    "maintainer", Owner = "owner", Admin = "admin" }
-);
-/// The minimum access level required to delete container tags matching this pattern. Possible values: `maintainer`, `owner`, or `admin`.
-///
-/// Schema `#/components/schemas/MiscContainerRegistryProtectionTagRule/properties/minimum_access_level_for_delete`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "container_registry_protection_tag_rules")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForDelete {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "container_registry_protection_tag_rules")]
-runtime::string_enum!(
-    MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForDelete { Maintainer =
     "maintainer", Owner = "owner", Admin = "admin" }
 );
 /// A GitLab Duo Agent Platform flow.
@@ -31298,7 +30017,7 @@ pub struct MiscRunner {
     pub active: Option<bool>,
     pub paused: Option<bool>,
     pub is_shared: Option<bool>,
-    pub runner_type: Option<MiscRunnerRunnerType>,
+    pub runner_type: Option<ApiEntitiesCiRunnerRunnerType>,
     pub name: Option<String>,
     pub online: Option<bool>,
     /// One of `online`, `offline`, `stale`, `never_contacted`.
@@ -31308,27 +30027,6 @@ pub struct MiscRunner {
 runtime::object!(
     read MiscRunner { opt(id), opt(description), opt(ip_address), opt(active),
     opt(paused), opt(is_shared), opt(runner_type), opt(name), opt(online), opt(status) }
-);
-/// Schema `#/components/schemas/MiscRunner/properties/runner_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MiscRunnerRunnerType {
-    /// `instance_type`
-    InstanceType,
-    /// `group_type`
-    GroupType,
-    /// `project_type`
-    ProjectType,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "runners")]
-runtime::string_enum!(
-    MiscRunnerRunnerType { InstanceType = "instance_type", GroupType = "group_type",
-    ProjectType = "project_type" }
 );
 /// A template in a list of templates.
 ///
@@ -33442,7 +32140,7 @@ pub struct ApplicationSetting {
     /// Redirect to this URL when not logged in.
     pub home_page_url: Option<String>,
     /// What visibility level new snippets receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`.
-    pub default_snippet_visibility: Option<ApplicationSettingDefaultSnippetVisibility>,
+    pub default_snippet_visibility: Option<Visibility>,
     /// Define a list of trusted domains or IP addresses to which local requests are allowed when local requests for webhooks and integrations are disabled.
     pub outbound_local_requests_whitelist: Option<Vec<String>>,
     /// Force people to use only corporate emails for sign-up. Default is `null`, meaning there is no restriction.
@@ -33456,9 +32154,9 @@ pub struct ApplicationSetting {
     /// Default CI/CD configuration file and path for new projects (`.gitlab-ci.yml` if not set).
     pub default_ci_config_path: Option<String>,
     /// What visibility level new projects receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
-    pub default_project_visibility: Option<ApplicationSettingDefaultProjectVisibility>,
+    pub default_project_visibility: Option<Visibility>,
     /// What visibility level new groups receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
-    pub default_group_visibility: Option<ApplicationSettingDefaultGroupVisibility>,
+    pub default_group_visibility: Option<Visibility>,
     /// Enable Gravatar.
     pub gravatar_enabled: Option<bool>,
     /// Enable cleanup policies for all projects.
@@ -33723,102 +32421,13 @@ runtime::object!(
     opt(unconfirmed_users_delete_after_days), opt(use_clickhouse_for_analytics),
     opt(pre_receive_secret_detection_enabled) }
 );
-/// What visibility level new snippets receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`.
-///
-/// Schema `#/components/schemas/ApplicationSetting/properties/default_snippet_visibility`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "settings")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApplicationSettingDefaultSnippetVisibility {
-    /// `private`
-    Private,
-    /// `internal`
-    Internal,
-    /// `public`
-    Public,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "settings")]
-runtime::string_enum!(
-    ApplicationSettingDefaultSnippetVisibility { Private = "private", Internal =
-    "internal", Public = "public" }
-);
-/// What visibility level new projects receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
-///
-/// Schema `#/components/schemas/ApplicationSetting/properties/default_project_visibility`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "settings")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApplicationSettingDefaultProjectVisibility {
-    /// `private`
-    Private,
-    /// `internal`
-    Internal,
-    /// `public`
-    Public,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "settings")]
-runtime::string_enum!(
-    ApplicationSettingDefaultProjectVisibility { Private = "private", Internal =
-    "internal", Public = "public" }
-);
-/// What visibility level new groups receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
-///
-/// Schema `#/components/schemas/ApplicationSetting/properties/default_group_visibility`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "settings")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApplicationSettingDefaultGroupVisibility {
-    /// `private`
-    Private,
-    /// `internal`
-    Internal,
-    /// `public`
-    Public,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "settings")]
-runtime::string_enum!(
-    ApplicationSettingDefaultGroupVisibility { Private = "private", Internal =
-    "internal", Public = "public" }
-);
-/// Schema `#/paths/~1api~1v4~1groups/get/parameters/3/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Visibility {
-    /// `private`
-    Private,
-    /// `internal`
-    Internal,
-    /// `public`
-    Public,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "groups", feature = "projects"))]
-runtime::string_enum!(
-    Visibility { Private = "private", Internal = "internal", Public = "public" }
-);
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/6/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrderBy {
+pub enum GroupOrderBy {
     /// `name`
     Name,
     /// `path`
@@ -33832,7 +32441,7 @@ pub enum OrderBy {
 }
 #[cfg(feature = "groups")]
 runtime::string_enum!(
-    OrderBy { Name = "name", Path = "path", Id = "id", Similarity = "similarity" }
+    GroupOrderBy { Name = "name", Path = "path", Id = "id", Similarity = "similarity" }
 );
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/7/schema`.
 ///
@@ -33841,14 +32450,28 @@ runtime::string_enum!(
 #[cfg(
     any(
         feature = "groups",
+        feature = "runners",
+        feature = "tags",
+        feature = "bulk_imports",
+        feature = "events",
+        feature = "users",
         feature = "deployments",
         feature = "group_packages",
+        feature = "merge_requests",
         feature = "project_packages",
-        feature = "projects"
+        feature = "projects",
+        feature = "releases",
+        feature = "issues",
+        feature = "notes",
+        feature = "search",
+        feature = "merge_trains",
+        feature = "epics",
+        feature = "group_service_accounts",
+        feature = "service_accounts"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Sort {
+pub enum SortOrder {
     /// `asc`
     Asc,
     /// `desc`
@@ -33859,13 +32482,27 @@ pub enum Sort {
 #[cfg(
     any(
         feature = "groups",
+        feature = "runners",
+        feature = "tags",
+        feature = "bulk_imports",
+        feature = "events",
+        feature = "users",
         feature = "deployments",
         feature = "group_packages",
+        feature = "merge_requests",
         feature = "project_packages",
-        feature = "projects"
+        feature = "projects",
+        feature = "releases",
+        feature = "issues",
+        feature = "notes",
+        feature = "search",
+        feature = "merge_trains",
+        feature = "epics",
+        feature = "group_service_accounts",
+        feature = "service_accounts"
     )
 )]
-runtime::string_enum!(Sort { Asc = "asc", Desc = "desc" });
+runtime::string_enum!(SortOrder { Asc = "asc", Desc = "desc" });
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1invited_groups/get/parameters/1/schema/items`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -33916,50 +32553,6 @@ runtime::string_enum!(
     UpdatedAt = "updated_at", LastActivityAt = "last_activity_at", Similarity =
     "similarity", StarCount = "star_count" }
 );
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects/get/parameters/5/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(
-    any(
-        feature = "groups",
-        feature = "runners",
-        feature = "tags",
-        feature = "bulk_imports",
-        feature = "events",
-        feature = "deployments",
-        feature = "merge_requests",
-        feature = "projects",
-        feature = "releases",
-        feature = "notes",
-        feature = "group_service_accounts"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupProjectsSort {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(
-    any(
-        feature = "groups",
-        feature = "runners",
-        feature = "tags",
-        feature = "bulk_imports",
-        feature = "events",
-        feature = "deployments",
-        feature = "merge_requests",
-        feature = "projects",
-        feature = "releases",
-        feature = "notes",
-        feature = "group_service_accounts"
-    )
-)]
-runtime::string_enum!(ListGroupProjectsSort { Asc = "asc", Desc = "desc" });
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1projects~1shared/get/parameters/4/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -33996,7 +32589,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupRunnersStatus {
+pub enum RunnerStatus {
     /// `active`
     Active,
     /// `paused`
@@ -34014,8 +32607,8 @@ pub enum ListGroupRunnersStatus {
 }
 #[cfg(feature = "runners")]
 runtime::string_enum!(
-    ListGroupRunnersStatus { Active = "active", Paused = "paused", Online = "online",
-    Offline = "offline", NeverContacted = "never_contacted", Stale = "stale" }
+    RunnerStatus { Active = "active", Paused = "paused", Online = "online", Offline =
+    "offline", NeverContacted = "never_contacted", Stale = "stale" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/4/schema`.
 ///
@@ -34023,7 +32616,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "group_packages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PackageOrderBy {
+pub enum ListGroupPackagesOrderBy {
     /// `created_at`
     CreatedAt,
     /// `name`
@@ -34039,8 +32632,8 @@ pub enum PackageOrderBy {
 }
 #[cfg(feature = "group_packages")]
 runtime::string_enum!(
-    PackageOrderBy { CreatedAt = "created_at", Name = "name", Version = "version", Type =
-    "type", ProjectPath = "project_path" }
+    ListGroupPackagesOrderBy { CreatedAt = "created_at", Name = "name", Version =
+    "version", Type = "type", ProjectPath = "project_path" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1packages/get/parameters/6/schema`.
 ///
@@ -34250,22 +32843,6 @@ runtime::string_enum!(
     "google-cloud-platform-workload-identity-federation", MockCi = "mock-ci",
     MockMonitoring = "mock-monitoring" }
 );
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1members~1all/get/parameters/4/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "members")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AllState {
-    /// `awaiting`
-    Awaiting,
-    /// `active`
-    Active,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "members")]
-runtime::string_enum!(AllState { Awaiting = "awaiting", Active = "active" });
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1billable_members/get/parameters/4/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -34519,7 +33096,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "runners")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectRunnersScope {
+pub enum RunnerScope {
     /// `specific`
     Specific,
     /// `shared`
@@ -34547,7 +33124,7 @@ pub enum ListProjectRunnersScope {
 }
 #[cfg(feature = "runners")]
 runtime::string_enum!(
-    ListProjectRunnersScope { Specific = "specific", Shared = "shared", InstanceType =
+    RunnerScope { Specific = "specific", Shared = "shared", InstanceType =
     "instance_type", GroupType = "group_type", ProjectType = "project_type", Active =
     "active", Paused = "paused", Online = "online", Offline = "offline", NeverContacted =
     "never_contacted", Stale = "stale" }
@@ -34771,7 +33348,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeploymentStatus {
+pub enum ListProjectDeploymentsStatus {
     /// `created`
     Created,
     /// `running`
@@ -34791,8 +33368,9 @@ pub enum DeploymentStatus {
 }
 #[cfg(feature = "deployments")]
 runtime::string_enum!(
-    DeploymentStatus { Created = "created", Running = "running", Success = "success",
-    Failed = "failed", Canceled = "canceled", Skipped = "skipped", Blocked = "blocked" }
+    ListProjectDeploymentsStatus { Created = "created", Running = "running", Success =
+    "success", Failed = "failed", Canceled = "canceled", Skipped = "skipped", Blocked =
+    "blocked" }
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1environments/get/parameters/5/schema`.
 ///
@@ -34814,42 +33392,6 @@ pub enum EnvironmentStates {
 runtime::string_enum!(
     EnvironmentStates { Stopped = "stopped", Stopping = "stopping", Available =
     "available" }
-);
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1feature_flags/get/parameters/1/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "feature_flags", feature = "enterprise_users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectFeatureFlagsScope {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "feature_flags", feature = "enterprise_users"))]
-runtime::string_enum!(
-    ListProjectFeatureFlagsScope { Enabled = "enabled", Disabled = "disabled" }
-);
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1generic~1{package_name}~1{package_version}~1{file_name}/put/parameters/4/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(any(feature = "generic_packages", feature = "ml_model_registry"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectPackageGenericStatus {
-    /// `default`
-    Default,
-    /// `hidden`
-    Hidden,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(any(feature = "generic_packages", feature = "ml_model_registry"))]
-runtime::string_enum!(
-    UpdateProjectPackageGenericStatus { Default = "default", Hidden = "hidden" }
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages~1generic~1{package_name}~1{package_version}~1{file_name}/put/parameters/5/schema`.
 ///
@@ -35062,7 +33604,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TestTrigger {
+pub enum CreateProjectHookTestTrigger {
     /// `confidential_issues_events`
     ConfidentialIssuesEvents,
     /// `confidential_note_events`
@@ -35100,15 +33642,15 @@ pub enum TestTrigger {
 }
 #[cfg(feature = "projects")]
 runtime::string_enum!(
-    TestTrigger { ConfidentialIssuesEvents = "confidential_issues_events",
-    ConfidentialNoteEvents = "confidential_note_events", DeploymentEvents =
-    "deployment_events", EmojiEvents = "emoji_events", FeatureFlagEvents =
-    "feature_flag_events", IssuesEvents = "issues_events", JobEvents = "job_events",
-    MergeRequestsEvents = "merge_requests_events", NoteEvents = "note_events",
-    PipelineEvents = "pipeline_events", PushEvents = "push_events", ReleasesEvents =
-    "releases_events", ResourceAccessTokenEvents = "resource_access_token_events",
-    TagPushEvents = "tag_push_events", WikiPageEvents = "wiki_page_events",
-    VulnerabilityEvents = "vulnerability_events" }
+    CreateProjectHookTestTrigger { ConfidentialIssuesEvents =
+    "confidential_issues_events", ConfidentialNoteEvents = "confidential_note_events",
+    DeploymentEvents = "deployment_events", EmojiEvents = "emoji_events",
+    FeatureFlagEvents = "feature_flag_events", IssuesEvents = "issues_events", JobEvents
+    = "job_events", MergeRequestsEvents = "merge_requests_events", NoteEvents =
+    "note_events", PipelineEvents = "pipeline_events", PushEvents = "push_events",
+    ReleasesEvents = "releases_events", ResourceAccessTokenEvents =
+    "resource_access_token_events", TagPushEvents = "tag_push_events", WikiPageEvents =
+    "wiki_page_events", VulnerabilityEvents = "vulnerability_events" }
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1packages/get/parameters/3/schema`.
 ///
@@ -35295,31 +33837,6 @@ pub enum ModuleTerraformGet {
 }
 #[cfg(feature = "terraform_registry")]
 runtime::string_enum!(ModuleTerraformGet { V1 = "1" });
-/// Schema `#/paths/~1api~1v4~1admin~1batched_background_migrations~1{id}/get/parameters/0/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "batched_background_migrations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BatchedBackgroundMigrationDatabase {
-    /// `main`
-    Main,
-    /// `ci`
-    Ci,
-    /// `sec`
-    Sec,
-    /// `embedding`
-    Embedding,
-    /// `geo`
-    Geo,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "batched_background_migrations")]
-runtime::string_enum!(
-    BatchedBackgroundMigrationDatabase { Main = "main", Ci = "ci", Sec = "sec", Embedding
-    = "embedding", Geo = "geo" }
-);
 /// Schema `#/paths/~1api~1v4~1admin~1databases~1{database_name}~1dictionary~1tables~1{table_name}/get/parameters/0/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -35342,7 +33859,7 @@ runtime::string_enum!(TableDatabaseName { Main = "main", Ci = "ci" });
 /// server never breaks decoding.
 #[cfg(feature = "bulk_imports")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListBulkImportsStatus {
+pub enum EntityStatus {
     /// `created`
     Created,
     /// `started`
@@ -35360,8 +33877,8 @@ pub enum ListBulkImportsStatus {
 }
 #[cfg(feature = "bulk_imports")]
 runtime::string_enum!(
-    ListBulkImportsStatus { Created = "created", Started = "started", Finished =
-    "finished", Timeout = "timeout", Failed = "failed", Canceled = "canceled" }
+    EntityStatus { Created = "created", Started = "started", Finished = "finished",
+    Timeout = "timeout", Failed = "failed", Canceled = "canceled" }
 );
 /// Schema `#/paths/~1api~1v4~1bulk_imports/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/entities[source_type][]/items`.
 ///
@@ -35421,38 +33938,6 @@ runtime::string_enum!(
     UserOrderBy { Id = "id", Name = "name", Username = "username", CreatedAt =
     "created_at", UpdatedAt = "updated_at" }
 );
-/// Schema `#/paths/~1api~1v4~1users/get/parameters/19/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(
-    any(
-        feature = "users",
-        feature = "issues",
-        feature = "search",
-        feature = "merge_trains",
-        feature = "epics"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListUsersSort {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(
-    any(
-        feature = "users",
-        feature = "issues",
-        feature = "search",
-        feature = "merge_trains",
-        feature = "epics"
-    )
-)]
-runtime::string_enum!(ListUsersSort { Asc = "asc", Desc = "desc" });
 /// Schema `#/paths/~1api~1v4~1users~1{user_id}~1memberships/get/parameters/1/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -35488,71 +33973,6 @@ pub enum ImpersonationTokenState {
 #[cfg(feature = "users")]
 runtime::string_enum!(
     ImpersonationTokenState { All = "all", Active = "active", Inactive = "inactive" }
-);
-/// Schema `#/paths/~1api~1v4~1merge_requests/get/parameters/19/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "merge_requests")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListMergeRequestsScope {
-    /// `created-by-me`
-    CreatedByMe,
-    /// `assigned-to-me`
-    AssignedToMe,
-    /// `created_by_me`
-    CreatedByMe2,
-    /// `assigned_to_me`
-    AssignedToMe2,
-    /// `all`
-    All,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "merge_requests")]
-runtime::string_enum!(
-    ListMergeRequestsScope { CreatedByMe = "created-by-me", AssignedToMe =
-    "assigned-to-me", CreatedByMe2 = "created_by_me", AssignedToMe2 = "assigned_to_me",
-    All = "all" }
-);
-/// Schema `#/paths/~1api~1v4~1application~1plan_limits/get/parameters/0/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "plan_limits")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlanLimitPlanName {
-    /// `default`
-    Default,
-    /// `free`
-    Free,
-    /// `bronze`
-    Bronze,
-    /// `silver`
-    Silver,
-    /// `premium`
-    Premium,
-    /// `gold`
-    Gold,
-    /// `ultimate`
-    Ultimate,
-    /// `ultimate_trial`
-    UltimateTrial,
-    /// `ultimate_trial_paid_customer`
-    UltimateTrialPaidCustomer,
-    /// `premium_trial`
-    PremiumTrial,
-    /// `opensource`
-    Opensource,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "plan_limits")]
-runtime::string_enum!(
-    PlanLimitPlanName { Default = "default", Free = "free", Bronze = "bronze", Silver =
-    "silver", Premium = "premium", Gold = "gold", Ultimate = "ultimate", UltimateTrial =
-    "ultimate_trial", UltimateTrialPaidCustomer = "ultimate_trial_paid_customer",
-    PremiumTrial = "premium_trial", Opensource = "opensource" }
 );
 /// Schema `#/paths/~1api~1v4~1issues/get/parameters/7/schema`.
 ///
@@ -35615,7 +34035,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "issues")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListIssuesMilestoneId {
+pub enum IssueMilestoneId {
     /// `None`
     None,
     /// `Any`
@@ -35629,7 +34049,7 @@ pub enum ListIssuesMilestoneId {
 }
 #[cfg(feature = "issues")]
 runtime::string_enum!(
-    ListIssuesMilestoneId { None = "None", Any = "Any", Upcoming = "Upcoming", Started =
+    IssueMilestoneId { None = "None", Any = "Any", Upcoming = "Upcoming", Started =
     "Started" }
 );
 /// Schema `#/paths/~1api~1v4~1issues/get/parameters/31/schema`.
@@ -35638,7 +34058,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "issues")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IssueOrderBy {
+pub enum ListIssuesOrderBy {
     /// `created_at`
     CreatedAt,
     /// `due_date`
@@ -35664,7 +34084,7 @@ pub enum IssueOrderBy {
 }
 #[cfg(feature = "issues")]
 runtime::string_enum!(
-    IssueOrderBy { CreatedAt = "created_at", DueDate = "due_date", LabelPriority =
+    ListIssuesOrderBy { CreatedAt = "created_at", DueDate = "due_date", LabelPriority =
     "label_priority", MilestoneDue = "milestone_due", Popularity = "popularity", Priority
     = "priority", RelativePosition = "relative_position", Title = "title", UpdatedAt =
     "updated_at", Weight = "weight" }
@@ -35675,7 +34095,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(any(feature = "issues", feature = "issues_statistics"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListIssuesScope {
+pub enum IssueScope {
     /// `created_by_me`
     CreatedByMe,
     /// `assigned_to_me`
@@ -35687,14 +34107,14 @@ pub enum ListIssuesScope {
 }
 #[cfg(any(feature = "issues", feature = "issues_statistics"))]
 runtime::string_enum!(
-    ListIssuesScope { CreatedByMe = "created_by_me", AssignedToMe = "assigned_to_me", All
-    = "all" }
+    IssueScope { CreatedByMe = "created_by_me", AssignedToMe = "assigned_to_me", All =
+    "all" }
 );
 /// Schema `#/paths/~1api~1v4~1issues/get/parameters/35/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
 /// server never breaks decoding.
-#[cfg(feature = "issues")]
+#[cfg(any(feature = "issues", feature = "epics"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IssueState {
     /// `all`
@@ -35706,7 +34126,7 @@ pub enum IssueState {
     /// A value not known when this client was generated.
     Other(String),
 }
-#[cfg(feature = "issues")]
+#[cfg(any(feature = "issues", feature = "epics"))]
 runtime::string_enum!(IssueState { All = "all", Opened = "opened", Closed = "closed" });
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1issues/get/parameters/27/schema`.
 ///
@@ -35768,7 +34188,7 @@ pub struct CreateProjectIssueBody {
     /// The internal ID of the project's issue (requires administrator or project owner rights).
     pub iid: Option<i64>,
     /// The type of issue. One of `issue`, `incident`, `test_case` or `task`. Default is `issue`.
-    pub issue_type: Option<CreateProjectIssueBodyIssueType>,
+    pub issue_type: Option<IssueType>,
     /// Comma-separated label names to assign to the new issue. If a label does not already exist, this creates a new project label and assigns it to the issue.
     pub labels: Option<String>,
     /// The IID of a merge request in which to resolve all issues. This fills out the issue with a default description and mark all discussions as resolved. When passing a description or title, these values take precedence over the default values.
@@ -35814,31 +34234,6 @@ const _: () = {
         }
     }
 };
-/// The type of issue. One of `issue`, `incident`, `test_case` or `task`. Default is `issue`.
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues/post/requestBody/content/application~1json/schema/properties/issue_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "issues")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectIssueBodyIssueType {
-    /// `issue`
-    Issue,
-    /// `incident`
-    Incident,
-    /// `test_case`
-    TestCase,
-    /// `task`
-    Task,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "issues")]
-runtime::string_enum!(
-    CreateProjectIssueBodyIssueType { Issue = "issue", Incident = "incident", TestCase =
-    "test_case", Task = "task" }
-);
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "issues")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -35864,7 +34259,7 @@ pub struct UpdateProjectIssueBody {
     /// **Deprecated.** IID of the epic to add the issue to. Valid values are greater than or equal to 0. (deprecated, scheduled for removal in API version 5). Premium and Ultimate only.
     pub epic_iid: Option<i64>,
     /// Updates the type of issue. One of `issue`, `incident`, `test_case` or `task`.
-    pub issue_type: Option<UpdateProjectIssueBodyIssueType>,
+    pub issue_type: Option<IssueType>,
     /// Comma-separated label names for an issue. Set to an empty string to unassign all labels. If a label does not already exist, this creates a new project label and assigns it to the issue.
     pub labels: Option<String>,
     /// The global ID of a milestone to assign the issue to. Set to `0` or provide an empty value to unassign a milestone.
@@ -35872,7 +34267,7 @@ pub struct UpdateProjectIssueBody {
     /// Comma-separated label names to remove from an issue.
     pub remove_labels: Option<String>,
     /// The state event of an issue. To close the issue, use `close`, and to reopen it, use `reopen`.
-    pub state_event: Option<UpdateProjectIssueBodyStateEvent>,
+    pub state_event: Option<MergeRequestStateEvent>,
     /// The title of an issue.
     pub title: Option<String>,
     /// When the issue was updated. Date time string, ISO 8601 formatted, for example `2016-03-11T03:45:40Z` (requires administrator or project owner rights). Empty string or null values are not accepted.
@@ -35887,51 +34282,6 @@ runtime::object!(
     opt(discussion_locked), opt(due_date), opt(epic_id), opt(epic_iid), opt(issue_type),
     opt(labels), opt(milestone_id), opt(remove_labels), opt(state_event), opt(title),
     opt(updated_at, lenient), opt(weight) }
-);
-/// Updates the type of issue. One of `issue`, `incident`, `test_case` or `task`.
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}/put/requestBody/content/application~1json/schema/properties/issue_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "issues")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectIssueBodyIssueType {
-    /// `issue`
-    Issue,
-    /// `incident`
-    Incident,
-    /// `test_case`
-    TestCase,
-    /// `task`
-    Task,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "issues")]
-runtime::string_enum!(
-    UpdateProjectIssueBodyIssueType { Issue = "issue", Incident = "incident", TestCase =
-    "test_case", Task = "task" }
-);
-/// The state event of an issue. To close the issue, use `close`, and to reopen it, use `reopen`.
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}/put/requestBody/content/application~1json/schema/properties/state_event`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "issues")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateProjectIssueBodyStateEvent {
-    /// `close`
-    Close,
-    /// `reopen`
-    Reopen,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "issues")]
-runtime::string_enum!(
-    UpdateProjectIssueBodyStateEvent { Close = "close", Reopen = "reopen" }
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1reorder/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "issues")]
@@ -36211,7 +34561,7 @@ pub struct UpdateGroupMilestoneBody {
     /// The start date of the milestone, in ISO 8601 format (`YYYY-MM-DD`)
     pub start_date: Option<::chrono::NaiveDate>,
     /// The state event of the milestone (`close` or `activate`)
-    pub state_event: Option<UpdateGroupMilestoneBodyStateEvent>,
+    pub state_event: Option<MilestoneStateEvent>,
 }
 #[cfg(feature = "group_milestones")]
 runtime::object!(
@@ -36226,7 +34576,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(any(feature = "milestones", feature = "group_milestones"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateGroupMilestoneBodyStateEvent {
+pub enum MilestoneStateEvent {
     /// `close`
     Close,
     /// `activate`
@@ -36235,9 +34585,7 @@ pub enum UpdateGroupMilestoneBodyStateEvent {
     Other(String),
 }
 #[cfg(any(feature = "milestones", feature = "group_milestones"))]
-runtime::string_enum!(
-    UpdateGroupMilestoneBodyStateEvent { Close = "close", Activate = "activate" }
-);
+runtime::string_enum!(MilestoneStateEvent { Close = "close", Activate = "activate" });
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1milestones/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "milestones")]
 #[derive(Debug, Clone, PartialEq)]
@@ -36283,7 +34631,7 @@ pub struct UpdateProjectMilestoneBody {
     /// The start date of the milestone (`YYYY-MM-DD`)
     pub start_date: Option<::chrono::NaiveDate>,
     /// The state event of the milestone (`close` or `activate`)
-    pub state_event: Option<UpdateGroupMilestoneBodyStateEvent>,
+    pub state_event: Option<MilestoneStateEvent>,
 }
 #[cfg(feature = "milestones")]
 runtime::object!(
@@ -36432,7 +34780,7 @@ pub struct CreateProjectMergeRequestDiscussionBodyPosition {
     /// File path before change. Required if the position type is `text`.
     pub old_path: Option<String>,
     /// Type of the position reference. Allowed values: `text`, `image`, or `file`.
-    pub position_type: CreateProjectMergeRequestDiscussionBodyPositionPositionType,
+    pub position_type: PositionType,
     /// For `text` diff notes, the line number after change.
     pub new_line: Option<i64>,
     /// For `text` diff notes, the line number before change.
@@ -36462,9 +34810,7 @@ const _: () = {
             base_sha: impl Into<String>,
             head_sha: impl Into<String>,
             start_sha: impl Into<String>,
-            position_type: impl Into<
-                CreateProjectMergeRequestDiscussionBodyPositionPositionType,
-            >,
+            position_type: impl Into<PositionType>,
         ) -> Self {
             Self {
                 base_sha: base_sha.into(),
@@ -36484,29 +34830,6 @@ const _: () = {
         }
     }
 };
-/// Type of the position reference. Allowed values: `text`, `image`, or `file`.
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/position_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "discussions")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectMergeRequestDiscussionBodyPositionPositionType {
-    /// `text`
-    Text,
-    /// `image`
-    Image,
-    /// `file`
-    File,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "discussions")]
-runtime::string_enum!(
-    CreateProjectMergeRequestDiscussionBodyPositionPositionType { Text = "text", Image =
-    "image", File = "file" }
-);
 /// Line range for a multi-line diff note.
 ///
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/line_range`.
@@ -36532,33 +34855,12 @@ pub struct CreateProjectMergeRequestDiscussionBodyPositionLineRangeStart {
     /// Line code for the line, of the form `<SHA>_<old>_<new>` (`<SHA>` is the SHA1 hash of the filename).
     pub line_code: String,
     /// Use `new` for lines added by this commit, otherwise `old`.
-    pub r#type: CreateProjectMergeRequestDiscussionBodyPositionLineRangeStartType,
+    pub r#type: CommentType,
 }
 #[cfg(feature = "discussions")]
 runtime::object!(
     write CreateProjectMergeRequestDiscussionBodyPositionLineRangeStart { req(line_code),
     req(r#type = "type") }
-);
-/// Use `new` for lines added by this commit, otherwise `old`.
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1merge_requests~1{merge_request_iid}~1discussions/post/requestBody/content/application~1json/schema/properties/position/properties/line_range/properties/start/properties/type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "discussions")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectMergeRequestDiscussionBodyPositionLineRangeStartType {
-    /// `new`
-    New,
-    /// `old`
-    Old,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "discussions")]
-runtime::string_enum!(
-    CreateProjectMergeRequestDiscussionBodyPositionLineRangeStartType { New = "new", Old
-    = "old" }
 );
 /// Multiline note ending line.
 ///
@@ -36569,7 +34871,7 @@ pub struct CreateProjectMergeRequestDiscussionBodyPositionLineRangeEnd {
     /// Line code for the line, of the form `<SHA>_<old>_<new>` (`<SHA>` is the SHA1 hash of the filename).
     pub line_code: String,
     /// Use `new` for lines added by this commit, otherwise `old`.
-    pub r#type: CreateProjectMergeRequestDiscussionBodyPositionLineRangeStartType,
+    pub r#type: CommentType,
 }
 #[cfg(feature = "discussions")]
 runtime::object!(
@@ -36640,7 +34942,7 @@ pub struct CreateProjectCommitDiscussionBodyPosition {
     /// SHA of the parent commit.
     pub start_sha: String,
     /// Type of the position reference. Allowed values: `text`, `image`, or `file`.
-    pub position_type: CreateProjectMergeRequestDiscussionBodyPositionPositionType,
+    pub position_type: PositionType,
     /// File path after change.
     pub new_path: Option<String>,
     /// Line number after change.
@@ -36672,9 +34974,7 @@ const _: () = {
             base_sha: impl Into<String>,
             head_sha: impl Into<String>,
             start_sha: impl Into<String>,
-            position_type: impl Into<
-                CreateProjectMergeRequestDiscussionBodyPositionPositionType,
-            >,
+            position_type: impl Into<PositionType>,
         ) -> Self {
             Self {
                 base_sha: base_sha.into(),
@@ -36990,7 +35290,7 @@ runtime::object!(write CreateGroupBoardListBody { req(label_id) });
 /// server never breaks decoding.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchScope {
+pub enum SearchInstanceScope {
     /// `projects`
     Projects,
     /// `issues`
@@ -37016,7 +35316,7 @@ pub enum SearchScope {
 }
 #[cfg(feature = "search")]
 runtime::string_enum!(
-    SearchScope { Projects = "projects", Issues = "issues", MergeRequests =
+    SearchInstanceScope { Projects = "projects", Issues = "issues", MergeRequests =
     "merge_requests", Milestones = "milestones", SnippetTitles = "snippet_titles", Users
     = "users", WikiBlobs = "wiki_blobs", Commits = "commits", Blobs = "blobs", Notes =
     "notes" }
@@ -37041,14 +35341,14 @@ runtime::string_enum!(SearchOrderBy { CreatedAt = "created_at" });
 /// server never breaks decoding.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchFields {
+pub enum SearchField {
     /// `title`
     Title,
     /// A value not known when this client was generated.
     Other(String),
 }
 #[cfg(feature = "search")]
-runtime::string_enum!(SearchFields { Title = "title" });
+runtime::string_enum!(SearchField { Title = "title" });
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1search/get/parameters/1/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -37217,7 +35517,7 @@ pub struct CreateGroupHookBody {
     /// Trigger hook on push events for matching branches only.
     pub push_events_branch_filter: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`.
-    pub branch_filter_strategy: Option<CreateGroupHookBodyBranchFilterStrategy>,
+    pub branch_filter_strategy: Option<HookBranchFilterStrategy>,
     /// Trigger hook on issues events.
     pub issues_events: Option<bool>,
     /// Trigger hook on confidential issues events.
@@ -37304,29 +35604,6 @@ const _: () = {
         }
     }
 };
-/// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`.
-///
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks/post/requestBody/content/application~1json/schema/properties/branch_filter_strategy`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "group_webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupHookBodyBranchFilterStrategy {
-    /// `wildcard`
-    Wildcard,
-    /// `regex`
-    Regex,
-    /// `all_branches`
-    AllBranches,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "group_webhooks")]
-runtime::string_enum!(
-    CreateGroupHookBodyBranchFilterStrategy { Wildcard = "wildcard", Regex = "regex",
-    AllBranches = "all_branches" }
-);
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks/post/requestBody/content/application~1json/schema/properties/custom_headers/items`.
 #[cfg(feature = "group_webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -37353,7 +35630,7 @@ pub struct UpdateGroupHookBody {
     /// Trigger hook on push events for matching branches only.
     pub push_events_branch_filter: Option<String>,
     /// Filter push events by branch. Possible values are `wildcard` (default), `regex`, and `all_branches`.
-    pub branch_filter_strategy: Option<CreateGroupHookBodyBranchFilterStrategy>,
+    pub branch_filter_strategy: Option<HookBranchFilterStrategy>,
     /// Trigger hook on issues events.
     pub issues_events: Option<bool>,
     /// Trigger hook on confidential issues events.
@@ -37571,7 +35848,7 @@ pub struct CreateGroupApprovalRuleBody {
     /// The IDs of groups as approvers.
     pub group_ids: Option<Vec<i64>>,
     /// The rule type. `any_approver` is a pre-configured default rule with `approvals_required` at `0`. Other rules are `regular` (used for regular merge request approval rules) and `report_approver`. Don't use this field to build approval rules from the API. The `report_approver` field is used when GitLab creates an approval rule from configured and enabled merge request approval policies.
-    pub rule_type: Option<CreateGroupApprovalRuleBodyRuleType>,
+    pub rule_type: Option<ApprovalRuleRuleType>,
     /// The IDs of users as approvers.
     pub user_ids: Option<Vec<i64>>,
 }
@@ -37603,7 +35880,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "merge_request_approvals")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupApprovalRuleBodyRuleType {
+pub enum ApprovalRuleRuleType {
     /// `any_approver`
     AnyApprover,
     /// `regular`
@@ -37615,8 +35892,8 @@ pub enum CreateGroupApprovalRuleBodyRuleType {
 }
 #[cfg(feature = "merge_request_approvals")]
 runtime::string_enum!(
-    CreateGroupApprovalRuleBodyRuleType { AnyApprover = "any_approver", Regular =
-    "regular", ReportApprover = "report_approver" }
+    ApprovalRuleRuleType { AnyApprover = "any_approver", Regular = "regular",
+    ReportApprover = "report_approver" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1approval_rules~1{approval_rule_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "merge_request_approvals")]
@@ -37629,7 +35906,7 @@ pub struct UpdateGroupApprovalRuleBody {
     /// The name of the approval rule.
     pub name: Option<String>,
     /// The rule type. `any_approver` is a pre-configured default rule with `approvals_required` at `0`. Other rules are `regular` (used for regular merge request approval rules) and `report_approver`. Don't use this field to build approval rules from the API. The `report_approver` field is used when GitLab creates an approval rule from configured and enabled merge request approval policies.
-    pub rule_type: Option<CreateGroupApprovalRuleBodyRuleType>,
+    pub rule_type: Option<ApprovalRuleRuleType>,
     /// The IDs of users as approvers.
     pub user_ids: Option<Vec<i64>>,
 }
@@ -37682,9 +35959,9 @@ pub struct CreateProjectApprovalRuleBody {
     /// The IDs of protected branches to scope the rule by. To identify the ID, use the protected branches API.
     pub protected_branch_ids: Option<Vec<i64>>,
     /// The report type required when the rule type is `report_approver`. The supported report types are `license_scanning` (deprecated in GitLab 15.9) and `code_coverage`.
-    pub report_type: Option<CreateProjectApprovalRuleBodyReportType>,
+    pub report_type: Option<ApprovalRuleReportType>,
     /// The rule type. `any_approver` is a pre-configured default rule with `approvals_required` at `0`. Other rules are `regular` (used for regular merge request approval rules) and `report_approver`. Don't use this field to build approval rules from the API. The `report_approver` field is used when GitLab creates an approval rule from configured and enabled merge request approval policies.
-    pub rule_type: Option<CreateGroupApprovalRuleBodyRuleType>,
+    pub rule_type: Option<ApprovalRuleRuleType>,
     /// The IDs of users as approvers. If you provide both `user_ids` and `usernames`, it adds both lists of users.
     pub user_ids: Option<Vec<i64>>,
     /// The usernames of approvers for this rule (same as `user_ids` but requires a list of usernames). If you provide both `user_ids` and `usernames`, it adds both lists of users.
@@ -37723,7 +36000,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "merge_request_approvals")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateProjectApprovalRuleBodyReportType {
+pub enum ApprovalRuleReportType {
     /// `license_scanning`
     LicenseScanning,
     /// `code_coverage`
@@ -37733,8 +36010,8 @@ pub enum CreateProjectApprovalRuleBodyReportType {
 }
 #[cfg(feature = "merge_request_approvals")]
 runtime::string_enum!(
-    CreateProjectApprovalRuleBodyReportType { LicenseScanning = "license_scanning",
-    CodeCoverage = "code_coverage" }
+    ApprovalRuleReportType { LicenseScanning = "license_scanning", CodeCoverage =
+    "code_coverage" }
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1approval_rules~1{approval_rule_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "merge_request_approvals")]
@@ -37943,7 +36220,7 @@ pub struct SetMergeRequestStatusCheckStatusBody {
     /// ID of an external status check.
     pub external_status_check_id: i64,
     /// Set to `pending` to mark the check as pending, `passed` to pass the check, or `failed` to fail it.
-    pub status: Option<SetMergeRequestStatusCheckStatusBodyStatus>,
+    pub status: Option<StatusCheckResponseStatus>,
 }
 #[cfg(feature = "status_checks")]
 runtime::object!(
@@ -37974,7 +36251,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "status_checks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SetMergeRequestStatusCheckStatusBodyStatus {
+pub enum StatusCheckResponseStatus {
     /// `pending`
     Pending,
     /// `passed`
@@ -37986,8 +36263,8 @@ pub enum SetMergeRequestStatusCheckStatusBodyStatus {
 }
 #[cfg(feature = "status_checks")]
 runtime::string_enum!(
-    SetMergeRequestStatusCheckStatusBodyStatus { Pending = "pending", Passed = "passed",
-    Failed = "failed" }
+    StatusCheckResponseStatus { Pending = "pending", Passed = "passed", Failed = "failed"
+    }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics/get/parameters/5/schema`.
 ///
@@ -38009,24 +36286,6 @@ pub enum EpicOrderBy {
 runtime::string_enum!(
     EpicOrderBy { CreatedAt = "created_at", UpdatedAt = "updated_at", Title = "title" }
 );
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics/get/parameters/8/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "epics")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EpicState {
-    /// `opened`
-    Opened,
-    /// `closed`
-    Closed,
-    /// `all`
-    All,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "epics")]
-runtime::string_enum!(EpicState { Opened = "opened", Closed = "closed", All = "all" });
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics/get/parameters/16/schema`.
 #[cfg(feature = "epics")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -38118,7 +36377,7 @@ pub struct UpdateGroupEpicBody {
     /// Whether start date should be sourced from `start_date_fixed` or from milestones
     pub start_date_is_fixed: Option<bool>,
     /// State event for an epic. Set `close` to close the epic and `reopen` to reopen it
-    pub state_event: Option<UpdateGroupEpicBodyStateEvent>,
+    pub state_event: Option<MergeRequestStateEvent>,
     /// The title of an epic
     pub title: Option<String>,
     /// When the epic was updated. Date time string, ISO 8601 formatted, for example `2016-03-11T03:45:40Z` . Requires administrator or project/group owner privileges
@@ -38132,26 +36391,6 @@ runtime::object!(
     opt(due_date_fixed), opt(due_date_is_fixed), opt(labels), opt(parent_id),
     opt(remove_labels), opt(start_date_fixed), opt(start_date_is_fixed),
     opt(state_event), opt(title), opt(updated_at, lenient), opt(color) }
-);
-/// State event for an epic. Set `close` to close the epic and `reopen` to reopen it
-///
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}/put/requestBody/content/application~1json/schema/properties/state_event`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "epics")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateGroupEpicBodyStateEvent {
-    /// `close`
-    Close,
-    /// `reopen`
-    Reopen,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "epics")]
-runtime::string_enum!(
-    UpdateGroupEpicBodyStateEvent { Close = "close", Reopen = "reopen" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1issues~1{epic_issue_id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "epic_issues")]
@@ -38211,7 +36450,7 @@ pub struct CreateGroupEpicRelatedEpicLinkBody {
     /// ID or URL-encoded path of the target group.
     pub target_group_id: String,
     /// Type of the relation (`relates_to`, `blocks`, `is_blocked_by`), defaults to `relates_to`.
-    pub link_type: Option<CreateGroupEpicRelatedEpicLinkBodyLinkType>,
+    pub link_type: Option<LinkType>,
 }
 #[cfg(feature = "linked_epics")]
 runtime::object!(
@@ -38234,35 +36473,12 @@ const _: () = {
         }
     }
 };
-/// Type of the relation (`relates_to`, `blocks`, `is_blocked_by`), defaults to `relates_to`.
-///
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1epics~1{epic_iid}~1related_epics/post/requestBody/content/application~1json/schema/properties/link_type`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "linked_epics")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGroupEpicRelatedEpicLinkBodyLinkType {
-    /// `relates_to`
-    RelatesTo,
-    /// `blocks`
-    Blocks,
-    /// `is_blocked_by`
-    IsBlockedBy,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "linked_epics")]
-runtime::string_enum!(
-    CreateGroupEpicRelatedEpicLinkBodyLinkType { RelatesTo = "relates_to", Blocks =
-    "blocks", IsBlockedBy = "is_blocked_by" }
-);
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "group_protected_environments")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProtectGroupEnvironmentBody {
     /// The deployment tier of the protected environment. One of `production`, `staging`, `testing`, `development`, or `other`.
-    pub name: ProtectGroupEnvironmentBodyName,
+    pub name: CreateProjectEnvironmentBodyTier,
     /// Array of access levels allowed to deploy, with each described by a hash. One of `user_id`, `group_id` or `access_level`. They take the form of `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}` respectively.
     pub deploy_access_levels: Vec<ProtectGroupEnvironmentBodyDeployAccessLevelsItem>,
     /// Array of access levels allowed to approve, with each described by a hash. One of `user_id`, `group_id` or `access_level`. They take the form of `{user_id: integer}`, `{group_id: integer}` or `{access_level: integer}` respectively. You can also specify the number of required approvals from the specified entity with `required_approvals` field.
@@ -38278,7 +36494,7 @@ const _: () = {
     impl ProtectGroupEnvironmentBody {
         /// A `ProtectGroupEnvironmentBody` of its required fields, the others `None`: set them with struct update syntax, `ProtectGroupEnvironmentBody { field: Some(…), ..ProtectGroupEnvironmentBody::new(…) }`.
         pub fn new(
-            name: impl Into<ProtectGroupEnvironmentBodyName>,
+            name: impl Into<CreateProjectEnvironmentBodyTier>,
             deploy_access_levels: impl Into<
                 Vec<ProtectGroupEnvironmentBodyDeployAccessLevelsItem>,
             >,
@@ -38291,33 +36507,6 @@ const _: () = {
         }
     }
 };
-/// The deployment tier of the protected environment. One of `production`, `staging`, `testing`, `development`, or `other`.
-///
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema/properties/name`.
-///
-/// Values this client does not know are kept in [`Self::Unknown`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "group_protected_environments")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProtectGroupEnvironmentBodyName {
-    /// `production`
-    Production,
-    /// `staging`
-    Staging,
-    /// `testing`
-    Testing,
-    /// `development`
-    Development,
-    /// `other`
-    Other,
-    /// A value not known when this client was generated.
-    Unknown(String),
-}
-#[cfg(feature = "group_protected_environments")]
-runtime::string_enum!(
-    ProtectGroupEnvironmentBodyName else Unknown { Production = "production", Staging =
-    "staging", Testing = "testing", Development = "development", Other = "other" }
-);
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments/post/requestBody/content/application~1json/schema/properties/deploy_access_levels/items`.
 #[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -38355,31 +36544,6 @@ pub struct ProtectGroupEnvironmentBodyApprovalRulesItem {
 runtime::object!(
     write ProtectGroupEnvironmentBodyApprovalRulesItem { opt(access_level), opt(user_id),
     opt(group_id), opt(group_inheritance_type), opt(required_approvals) }
-);
-/// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments~1{name}/get/parameters/1/schema`.
-///
-/// Values this client does not know are kept in [`Self::Unknown`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "group_protected_environments")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProtectedEnvironmentName {
-    /// `production`
-    Production,
-    /// `staging`
-    Staging,
-    /// `testing`
-    Testing,
-    /// `development`
-    Development,
-    /// `other`
-    Other,
-    /// A value not known when this client was generated.
-    Unknown(String),
-}
-#[cfg(feature = "group_protected_environments")]
-runtime::string_enum!(
-    ProtectedEnvironmentName else Unknown { Production = "production", Staging =
-    "staging", Testing = "testing", Development = "development", Other = "other" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1protected_environments~1{name}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "group_protected_environments")]
@@ -38623,7 +36787,7 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGlobalNotificationSettingsBody {
     /// The global notification level
-    pub level: Option<UpdateGlobalNotificationSettingsBodyLevel>,
+    pub level: Option<NotificationSettingLevel>,
     /// The email address to send notifications
     pub notification_email: Option<String>,
     /// Enable/disable this notification
@@ -38681,7 +36845,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "notification_settings")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateGlobalNotificationSettingsBodyLevel {
+pub enum NotificationSettingLevel {
     /// `disabled`
     Disabled,
     /// `participating`
@@ -38699,16 +36863,15 @@ pub enum UpdateGlobalNotificationSettingsBodyLevel {
 }
 #[cfg(feature = "notification_settings")]
 runtime::string_enum!(
-    UpdateGlobalNotificationSettingsBodyLevel { Disabled = "disabled", Participating =
-    "participating", Watch = "watch", Global = "global", Mention = "mention", Custom =
-    "custom" }
+    NotificationSettingLevel { Disabled = "disabled", Participating = "participating",
+    Watch = "watch", Global = "global", Mention = "mention", Custom = "custom" }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1notification_settings/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "notification_settings")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupNotificationSettingsBody {
     /// The global notification level
-    pub level: Option<UpdateGlobalNotificationSettingsBodyLevel>,
+    pub level: Option<NotificationSettingLevel>,
     /// Enable/disable this notification
     pub new_note: Option<bool>,
     /// Enable/disable this notification
@@ -39223,7 +37386,7 @@ pub struct CreateInstanceMemberRoleBody {
     /// The description of the member role.
     pub description: Option<String>,
     /// Base access level for configured role. Valid values are `10` (Guest), `15` (Planner), `20` (Reporter), `30` (Developer), `40` (Maintainer), or `50` (Owner).
-    pub base_access_level: CreateInstanceMemberRoleBodyBaseAccessLevel,
+    pub base_access_level: MemberRoleBaseAccessLevel,
     /// Permission to create, read, update, and delete CI/CD variables.
     pub admin_cicd_variables: Option<bool>,
     /// Permission to administer compliance frameworks.
@@ -39283,7 +37446,7 @@ const _: () = {
         /// A `CreateInstanceMemberRoleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateInstanceMemberRoleBody { field: Some(…), ..CreateInstanceMemberRoleBody::new(…) }`.
         pub fn new(
             name: impl Into<String>,
-            base_access_level: impl Into<CreateInstanceMemberRoleBodyBaseAccessLevel>,
+            base_access_level: impl Into<MemberRoleBaseAccessLevel>,
         ) -> Self {
             Self {
                 name: name.into(),
@@ -39320,7 +37483,7 @@ const _: () = {
 /// Sent as an integer. Values this client does not know are kept in [`Self::Other`].
 #[cfg(feature = "member_roles")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateInstanceMemberRoleBodyBaseAccessLevel {
+pub enum MemberRoleBaseAccessLevel {
     /// `10`
     V10,
     /// `15`
@@ -39338,8 +37501,8 @@ pub enum CreateInstanceMemberRoleBodyBaseAccessLevel {
 }
 #[cfg(feature = "member_roles")]
 runtime::int_enum!(
-    CreateInstanceMemberRoleBodyBaseAccessLevel { V10 = 10, V15 = 15, V20 = 20, V30 = 30,
-    V40 = 40, V50 = 50 }
+    MemberRoleBaseAccessLevel { V10 = 10, V15 = 15, V20 = 20, V30 = 30, V40 = 40, V50 =
+    50 }
 );
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1member_roles/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "member_roles")]
@@ -39350,7 +37513,7 @@ pub struct CreateGroupMemberRoleBody {
     /// The description of the member role.
     pub description: Option<String>,
     /// Base access level for configured role. Valid values are `10` (Guest), `15` (Planner), `20` (Reporter), `30` (Developer), `40` (Maintainer), or `50` (Owner).
-    pub base_access_level: CreateInstanceMemberRoleBodyBaseAccessLevel,
+    pub base_access_level: MemberRoleBaseAccessLevel,
     /// Permission to create, read, update, and delete CI/CD variables.
     pub admin_cicd_variables: Option<bool>,
     /// Permission to administer compliance frameworks.
@@ -39410,7 +37573,7 @@ const _: () = {
         /// A `CreateGroupMemberRoleBody` of its required fields, the others `None`: set them with struct update syntax, `CreateGroupMemberRoleBody { field: Some(…), ..CreateGroupMemberRoleBody::new(…) }`.
         pub fn new(
             name: impl Into<String>,
-            base_access_level: impl Into<CreateInstanceMemberRoleBodyBaseAccessLevel>,
+            base_access_level: impl Into<MemberRoleBaseAccessLevel>,
         ) -> Self {
             Self {
                 name: name.into(),
@@ -39481,22 +37644,6 @@ const _: () = {
         }
     }
 };
-/// Schema `#/paths/~1api~1v4~1service_accounts/get/parameters/1/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "service_accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceAccountSort {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "service_accounts")]
-runtime::string_enum!(ServiceAccountSort { Desc = "desc", Asc = "asc" });
 /// Schema `#/paths/~1api~1v4~1service_accounts/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "service_accounts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -39630,13 +37777,13 @@ pub struct CreateCodeCompletionBody {
     /// Attributes of file that suggestions are being generated for.
     pub current_file: CreateCodeCompletionBodyCurrentFile,
     /// The intent of the completion request. This can be either `completion` or `generation`.
-    pub intent: Option<CreateCodeCompletionBodyIntent>,
+    pub intent: Option<CompletionIntent>,
     /// Whether to stream the response as smaller chunks as they are ready (if applicable). Default: `false`.
     pub stream: Option<bool>,
     /// The path of the project.
     pub project_path: Option<String>,
     /// The type of event for generation requests. This can be `comment`, `empty_function`, or `small_file`.
-    pub generation_type: Option<CreateCodeCompletionBodyGenerationType>,
+    pub generation_type: Option<CompletionGenerationType>,
     /// Additional context to be used for Code Suggestions.
     pub context: Option<Vec<CreateCodeCompletionBodyContextItem>>,
     /// A user's instructions for Code Suggestions.
@@ -39708,7 +37855,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "code_suggestions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateCodeCompletionBodyIntent {
+pub enum CompletionIntent {
     /// `completion`
     Completion,
     /// `generation`
@@ -39718,8 +37865,7 @@ pub enum CreateCodeCompletionBodyIntent {
 }
 #[cfg(feature = "code_suggestions")]
 runtime::string_enum!(
-    CreateCodeCompletionBodyIntent { Completion = "completion", Generation = "generation"
-    }
+    CompletionIntent { Completion = "completion", Generation = "generation" }
 );
 /// The type of event for generation requests. This can be `comment`, `empty_function`, or `small_file`.
 ///
@@ -39729,7 +37875,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "code_suggestions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateCodeCompletionBodyGenerationType {
+pub enum CompletionGenerationType {
     /// `comment`
     Comment,
     /// `empty_function`
@@ -39741,8 +37887,8 @@ pub enum CreateCodeCompletionBodyGenerationType {
 }
 #[cfg(feature = "code_suggestions")]
 runtime::string_enum!(
-    CreateCodeCompletionBodyGenerationType { Comment = "comment", EmptyFunction =
-    "empty_function", SmallFile = "small_file" }
+    CompletionGenerationType { Comment = "comment", EmptyFunction = "empty_function",
+    SmallFile = "small_file" }
 );
 /// Schema `#/paths/~1api~1v4~1code_suggestions~1completions/post/requestBody/content/application~1json/schema/properties/context/items`.
 #[cfg(feature = "code_suggestions")]
@@ -39796,60 +37942,14 @@ pub struct CreateContainerRegistryProtectionTagRuleBody {
     /// Container tag name pattern protected by the protection rule. For example, `v*-release`. Wildcard character `*` allowed.
     pub tag_name_pattern: String,
     /// Minimum GitLab access level required to push container tags. Possible values: `maintainer`, `owner`, or `admin`.
-    pub minimum_access_level_for_push: CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush,
+    pub minimum_access_level_for_push: CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
     /// Minimum GitLab access level required to delete container tags. Possible values: `maintainer`, `owner`, or `admin`.
-    pub minimum_access_level_for_delete: CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete,
+    pub minimum_access_level_for_delete: CreateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
 }
 #[cfg(feature = "container_registry_protection_tag_rules")]
 runtime::object!(
     write CreateContainerRegistryProtectionTagRuleBody { req(tag_name_pattern),
     req(minimum_access_level_for_push), req(minimum_access_level_for_delete) }
-);
-/// Minimum GitLab access level required to push container tags. Possible values: `maintainer`, `owner`, or `admin`.
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules/post/requestBody/content/application~1json/schema/properties/minimum_access_level_for_push`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "container_registry_protection_tag_rules")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "container_registry_protection_tag_rules")]
-runtime::string_enum!(
-    CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush { Maintainer =
-    "maintainer", Owner = "owner", Admin = "admin" }
-);
-/// Minimum GitLab access level required to delete container tags. Possible values: `maintainer`, `owner`, or `admin`.
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules/post/requestBody/content/application~1json/schema/properties/minimum_access_level_for_delete`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "container_registry_protection_tag_rules")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "container_registry_protection_tag_rules")]
-runtime::string_enum!(
-    CreateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete { Maintainer
-    = "maintainer", Owner = "owner", Admin = "admin" }
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules~1{protection_rule_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "container_registry_protection_tag_rules")]
@@ -39857,11 +37957,11 @@ runtime::string_enum!(
 pub struct UpdateContainerRegistryProtectionTagRuleBody {
     /// Minimum access level required to delete container tags. Possible values: `maintainer`, `owner`, or `admin`. To unset the value, use an empty string (`""`).
     pub minimum_access_level_for_delete: Option<
-        UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete,
+        UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
     >,
     /// Minimum access level required to push container tags. Possible values: `maintainer`, `owner`, or `admin`. To unset the value, use an empty string (`""`).
     pub minimum_access_level_for_push: Option<
-        UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush,
+        UpdateProjectRegistryProtectionRuleBodyMinimumAccessLevelForPush,
     >,
     /// Container tag name pattern protected by the protection rule. For example, `v*-release`. Wildcard character `*` allowed.
     pub tag_name_pattern: Option<String>,
@@ -39871,56 +37971,6 @@ runtime::object!(
     write UpdateContainerRegistryProtectionTagRuleBody {
     opt(minimum_access_level_for_delete), opt(minimum_access_level_for_push),
     opt(tag_name_pattern) }
-);
-/// Minimum access level required to delete container tags. Possible values: `maintainer`, `owner`, or `admin`. To unset the value, use an empty string (`""`).
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules~1{protection_rule_id}/patch/requestBody/content/application~1json/schema/properties/minimum_access_level_for_delete`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "container_registry_protection_tag_rules")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// ``
-    Empty,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "container_registry_protection_tag_rules")]
-runtime::string_enum!(
-    UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForDelete { Maintainer
-    = "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
-);
-/// Minimum access level required to push container tags. Possible values: `maintainer`, `owner`, or `admin`. To unset the value, use an empty string (`""`).
-///
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1registry~1protection~1tag~1rules~1{protection_rule_id}/patch/requestBody/content/application~1json/schema/properties/minimum_access_level_for_push`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "container_registry_protection_tag_rules")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush {
-    /// `maintainer`
-    Maintainer,
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// ``
-    Empty,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "container_registry_protection_tag_rules")]
-runtime::string_enum!(
-    UpdateContainerRegistryProtectionTagRuleBodyMinimumAccessLevelForPush { Maintainer =
-    "maintainer", Owner = "owner", Admin = "admin", Empty = "" }
 );
 /// Schema `#/paths/~1api~1v4~1ai~1duo_workflows~1workflows/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "duo_agent_platform_flows")]
@@ -39937,7 +37987,7 @@ pub struct CreateDuoWorkflowBody {
     /// When `true` (default), the agent may pause to ask the user questions before proceeding. When `false`, the agent runs to completion without user input.
     pub allow_agent_to_request_user: Option<bool>,
     /// Execution environment. One of: `ide`, `web`, `chat_partial`, `chat`, `ambient`.
-    pub environment: Option<CreateDuoWorkflowBodyEnvironment>,
+    pub environment: Option<WorkflowEnvironment>,
     /// Description of the task for the agent to complete. Example: `Fix the failing pipeline`.
     pub goal: Option<String>,
     /// Container image to use when running the flow in a CI pipeline.
@@ -39990,7 +38040,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "duo_agent_platform_flows")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateDuoWorkflowBodyEnvironment {
+pub enum WorkflowEnvironment {
     /// `ide`
     Ide,
     /// `web`
@@ -40006,8 +38056,8 @@ pub enum CreateDuoWorkflowBodyEnvironment {
 }
 #[cfg(feature = "duo_agent_platform_flows")]
 runtime::string_enum!(
-    CreateDuoWorkflowBodyEnvironment { Ide = "ide", Web = "web", ChatPartial =
-    "chat_partial", Chat = "chat", Ambient = "ambient" }
+    WorkflowEnvironment { Ide = "ide", Web = "web", ChatPartial = "chat_partial", Chat =
+    "chat", Ambient = "ambient" }
 );
 /// Schema `#/paths/~1api~1v4~1glql/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "glql")]
@@ -40181,33 +38231,6 @@ runtime::string_enum!(
     AllScope { Active = "active", Paused = "paused", Online = "online", Offline =
     "offline" }
 );
-/// Schema `#/paths/~1api~1v4~1projects~1{id}~1runners~1all/get/parameters/3/schema`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "runners")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AllStatus {
-    /// `online`
-    Online,
-    /// `offline`
-    Offline,
-    /// `stale`
-    Stale,
-    /// `never_contacted`
-    NeverContacted,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "runners")]
-runtime::string_enum!(
-    AllStatus { Online = "online", Offline = "offline", Stale = "stale", NeverContacted =
-    "never_contacted", Active = "active", Paused = "paused" }
-);
 /// Schema `#/paths/~1api~1v4~1audit_events/get/parameters/2/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -40294,7 +38317,7 @@ runtime::string_enum!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePipelineDependencyListExportBody {
     /// This must be set to `sbom`.
-    pub export_type: CreatePipelineDependencyListExportBodyExportType,
+    pub export_type: DependencyListExportExportType,
     /// When set to `true`, sends an email notification to the user who requested the export when the export completes.
     pub send_email: Option<bool>,
 }
@@ -40306,9 +38329,7 @@ runtime::object!(
 const _: () = {
     impl CreatePipelineDependencyListExportBody {
         /// A `CreatePipelineDependencyListExportBody` of its required fields, the others `None`: set them with struct update syntax, `CreatePipelineDependencyListExportBody { field: Some(…), ..CreatePipelineDependencyListExportBody::new(…) }`.
-        pub fn new(
-            export_type: impl Into<CreatePipelineDependencyListExportBodyExportType>,
-        ) -> Self {
+        pub fn new(export_type: impl Into<DependencyListExportExportType>) -> Self {
             Self {
                 export_type: export_type.into(),
                 send_email: None,
@@ -40324,16 +38345,14 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(feature = "dependency_list_export")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreatePipelineDependencyListExportBodyExportType {
+pub enum DependencyListExportExportType {
     /// `sbom`
     Sbom,
     /// A value not known when this client was generated.
     Other(String),
 }
 #[cfg(feature = "dependency_list_export")]
-runtime::string_enum!(
-    CreatePipelineDependencyListExportBodyExportType { Sbom = "sbom" }
-);
+runtime::string_enum!(DependencyListExportExportType { Sbom = "sbom" });
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1dora~1metrics/get/parameters/1/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -40668,7 +38687,7 @@ pub struct CreateGeoNodeBody {
     /// Flag indicating if the secondary Geo node should replicate blobs in Object Storage. Defaults to false.
     pub sync_object_storage: Option<bool>,
     /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
-    pub selective_sync_type: Option<CreateGeoNodeBodySelectiveSyncType>,
+    pub selective_sync_type: Option<SelectiveSyncType>,
     /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
     pub selective_sync_shards: Option<Vec<String>>,
     /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
@@ -40716,7 +38735,7 @@ const _: () = {
 /// server never breaks decoding.
 #[cfg(any(feature = "geo_nodes", feature = "geo_sites"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateGeoNodeBodySelectiveSyncType {
+pub enum SelectiveSyncType {
     /// `namespaces`
     Namespaces,
     /// `shards`
@@ -40726,7 +38745,7 @@ pub enum CreateGeoNodeBodySelectiveSyncType {
 }
 #[cfg(any(feature = "geo_nodes", feature = "geo_sites"))]
 runtime::string_enum!(
-    CreateGeoNodeBodySelectiveSyncType { Namespaces = "namespaces", Shards = "shards" }
+    SelectiveSyncType { Namespaces = "namespaces", Shards = "shards" }
 );
 /// Schema `#/paths/~1api~1v4~1geo_nodes~1{id}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "geo_nodes")]
@@ -40751,7 +38770,7 @@ pub struct UpdateGeoNodeBody {
     /// Flag indicating if the secondary Geo node should replicate blobs in Object Storage.
     pub sync_object_storage: Option<bool>,
     /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
-    pub selective_sync_type: Option<CreateGeoNodeBodySelectiveSyncType>,
+    pub selective_sync_type: Option<SelectiveSyncType>,
     /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
     pub selective_sync_shards: Option<Vec<String>>,
     /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
@@ -40792,7 +38811,7 @@ pub struct CreateGeoSiteBody {
     /// Flag indicating if the secondary Geo site should replicate blobs in Object Storage. Defaults to false.
     pub sync_object_storage: Option<bool>,
     /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
-    pub selective_sync_type: Option<CreateGeoNodeBodySelectiveSyncType>,
+    pub selective_sync_type: Option<SelectiveSyncType>,
     /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
     pub selective_sync_shards: Option<Vec<String>>,
     /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
@@ -40853,7 +38872,7 @@ pub struct UpdateGeoSiteBody {
     /// Control the maximum concurrency of container repository sync for this site.
     pub container_repositories_max_capacity: Option<i64>,
     /// Limit syncing to only specific groups or shards. Valid values: `"namespaces"`, `"shards"`, or `null`.
-    pub selective_sync_type: Option<CreateGeoNodeBodySelectiveSyncType>,
+    pub selective_sync_type: Option<SelectiveSyncType>,
     /// The repository storage for the projects synced if `selective_sync_type` == `shards`.
     pub selective_sync_shards: Option<Vec<String>>,
     /// The IDs of groups that should be synced, if `selective_sync_type` == `namespaces`.
@@ -40995,17 +39014,17 @@ pub struct UpdateApplicationSettingsBody {
     /// Default CI/CD configuration file and path for new projects (`.gitlab-ci.yml` if not set).
     pub default_ci_config_path: Option<String>,
     /// What visibility level new groups receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
-    pub default_group_visibility: Option<ApplicationSettingDefaultGroupVisibility>,
+    pub default_group_visibility: Option<Visibility>,
     /// Default preferred language for users who are not logged in.
     pub default_preferred_language: Option<String>,
     /// Default project creation protection. Can take: `0` (No one), `1` (Maintainers), `2` (Developers + Maintainers), `3` (Administrators) or `4` (Owners).
     pub default_project_creation: Option<i64>,
     /// What visibility level new projects receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`. Changed in GitLab 16.4: cannot be set to any levels in `restricted_visibility_levels`.
-    pub default_project_visibility: Option<ApplicationSettingDefaultProjectVisibility>,
+    pub default_project_visibility: Option<Visibility>,
     /// Project limit per user. Default is `100000`.
     pub default_projects_limit: Option<i64>,
     /// What visibility level new snippets receive. Can take `private`, `internal` and `public` as a parameter. Default is `private`.
-    pub default_snippet_visibility: Option<ApplicationSettingDefaultSnippetVisibility>,
+    pub default_snippet_visibility: Option<Visibility>,
     /// Default syntax highlighting theme for users who are new or not signed in.
     pub default_syntax_highlighting_theme: Option<i64>,
     /// Enable default project deletion protection so only administrators can delete projects. Default is `false`. GitLab Self-Managed, Premium and Ultimate only.
@@ -41105,15 +39124,11 @@ pub struct UpdateApplicationSettingsBody {
     /// Some email servers do not support overriding the email sender name. Enable this option to include the name of the author of the issue, merge request or comment in the email body instead.
     pub email_author_in_body: Option<bool>,
     /// Specifies whether users must confirm their email before sign in. Possible values are `off`, `soft`, and `hard`.
-    pub email_confirmation_setting: Option<
-        UpdateApplicationSettingsBodyEmailConfirmationSetting,
-    >,
+    pub email_confirmation_setting: Option<SettingEmailConfirmationSetting>,
     /// Set a custom Git clone URL for HTTP(S).
     pub custom_http_clone_url_root: Option<String>,
     /// Enabled protocols for Git access. Allowed values are: `ssh`, `http`, and `all` to allow both protocols. `all` value introduced in GitLab 16.9.
-    pub enabled_git_access_protocol: Option<
-        UpdateApplicationSettingsBodyEnabledGitAccessProtocol,
-    >,
+    pub enabled_git_access_protocol: Option<EnabledGitAccessProtocol>,
     /// Enabling this permits enforcement of namespace storage limits.
     pub enforce_namespace_storage_limit: Option<bool>,
     /// (If enabled, requires: `terms`) Enforce application ToS to all users.
@@ -41409,9 +39424,7 @@ pub struct UpdateApplicationSettingsBody {
     /// Set the expiration time (in seconds) of authentication tokens of newly registered project runners. Minimum value is 7200 seconds.
     pub project_runner_token_expiration_interval: Option<i64>,
     /// `track` or `compress`. Sets the behavior for Sidekiq job size limits. Default: 'compress'.
-    pub sidekiq_job_limiter_mode: Option<
-        UpdateApplicationSettingsBodySidekiqJobLimiterMode,
-    >,
+    pub sidekiq_job_limiter_mode: Option<SettingSidekiqJobLimiterMode>,
     /// The threshold in bytes at which Sidekiq jobs are compressed before being stored in Redis. Default: 100,000 bytes (100 KB).
     pub sidekiq_job_limiter_compression_threshold_bytes: Option<i64>,
     /// The threshold in bytes at which Sidekiq jobs are rejected. Default: 0 bytes (doesn't reject any job).
@@ -41545,7 +39558,7 @@ pub struct UpdateApplicationSettingsBody {
     /// List of types which are allowed to register a GitLab Runner. Can be `[]`, `['group']`, `['project']` or `['group', 'project']`.
     pub valid_runner_registrars: Option<Vec<String>>,
     /// What's new variant, possible values: `all_tiers`, `current_tier`, and `disabled`.
-    pub whats_new_variant: Option<UpdateApplicationSettingsBodyWhatsNewVariant>,
+    pub whats_new_variant: Option<SettingWhatsNewVariant>,
     /// Maximum wiki page content size in **bytes**. Default: 52428800 Bytes (50 MB). The minimum value is 1024 bytes.
     pub wiki_page_max_content_bytes: Option<i64>,
     /// Maximum simultaneous direct transfer batch exports to process.
@@ -41764,7 +39777,7 @@ runtime::object!(
 /// server never breaks decoding.
 #[cfg(feature = "settings")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateApplicationSettingsBodyEmailConfirmationSetting {
+pub enum SettingEmailConfirmationSetting {
     /// `off`
     Off,
     /// `soft`
@@ -41776,31 +39789,7 @@ pub enum UpdateApplicationSettingsBodyEmailConfirmationSetting {
 }
 #[cfg(feature = "settings")]
 runtime::string_enum!(
-    UpdateApplicationSettingsBodyEmailConfirmationSetting { Off = "off", Soft = "soft",
-    Hard = "hard" }
-);
-/// Enabled protocols for Git access. Allowed values are: `ssh`, `http`, and `all` to allow both protocols. `all` value introduced in GitLab 16.9.
-///
-/// Schema `#/paths/~1api~1v4~1application~1settings/put/requestBody/content/application~1json/schema/properties/enabled_git_access_protocol`.
-///
-/// Values this client does not know are kept in [`Self::Other`], so a new value on the
-/// server never breaks decoding.
-#[cfg(feature = "settings")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateApplicationSettingsBodyEnabledGitAccessProtocol {
-    /// `ssh`
-    Ssh,
-    /// `http`
-    Http,
-    /// `all`
-    All,
-    /// A value not known when this client was generated.
-    Other(String),
-}
-#[cfg(feature = "settings")]
-runtime::string_enum!(
-    UpdateApplicationSettingsBodyEnabledGitAccessProtocol { Ssh = "ssh", Http = "http",
-    All = "all" }
+    SettingEmailConfirmationSetting { Off = "off", Soft = "soft", Hard = "hard" }
 );
 /// `track` or `compress`. Sets the behavior for Sidekiq job size limits. Default: 'compress'.
 ///
@@ -41810,7 +39799,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "settings")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateApplicationSettingsBodySidekiqJobLimiterMode {
+pub enum SettingSidekiqJobLimiterMode {
     /// `track`
     Track,
     /// `compress`
@@ -41820,8 +39809,7 @@ pub enum UpdateApplicationSettingsBodySidekiqJobLimiterMode {
 }
 #[cfg(feature = "settings")]
 runtime::string_enum!(
-    UpdateApplicationSettingsBodySidekiqJobLimiterMode { Track = "track", Compress =
-    "compress" }
+    SettingSidekiqJobLimiterMode { Track = "track", Compress = "compress" }
 );
 /// What's new variant, possible values: `all_tiers`, `current_tier`, and `disabled`.
 ///
@@ -41831,7 +39819,7 @@ runtime::string_enum!(
 /// server never breaks decoding.
 #[cfg(feature = "settings")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateApplicationSettingsBodyWhatsNewVariant {
+pub enum SettingWhatsNewVariant {
     /// `all_tiers`
     AllTiers,
     /// `current_tier`
@@ -41843,6 +39831,6 @@ pub enum UpdateApplicationSettingsBodyWhatsNewVariant {
 }
 #[cfg(feature = "settings")]
 runtime::string_enum!(
-    UpdateApplicationSettingsBodyWhatsNewVariant { AllTiers = "all_tiers", CurrentTier =
-    "current_tier", Disabled = "disabled" }
+    SettingWhatsNewVariant { AllTiers = "all_tiers", CurrentTier = "current_tier",
+    Disabled = "disabled" }
 );

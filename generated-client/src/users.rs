@@ -1134,8 +1134,8 @@ impl ListUsers<'_> {
         Self(self.0.query("order_by", &Into::<types::UserOrderBy>::into(value)))
     }
     /// Return users sorted in ascending and descending order
-    pub fn sort(self, value: impl Into<types::ListUsersSort>) -> Self {
-        Self(self.0.query("sort", &Into::<types::ListUsersSort>::into(value)))
+    pub fn sort(self, value: impl Into<types::SortOrder>) -> Self {
+        Self(self.0.query("sort", &Into::<types::SortOrder>::into(value)))
     }
     /// Current page number
     ///

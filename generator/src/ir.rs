@@ -360,6 +360,9 @@ pub struct Param {
     pub deprecated: bool,
     /// For arrays in the query.
     pub style: ArrayStyle,
+    /// An object in the query sent as `name[key]=value` (`style: deepObject`), not as its
+    /// members' own pairs (`style: form`, OpenAPI's default).
+    pub deep_object: bool,
     /// A path parameter whose value may span several segments (`x-multi-segment`): its `/`s
     /// are kept, each segment encoded.
     pub multi_segment: bool,

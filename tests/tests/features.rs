@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use features_client::misc::GetStatus;
 use features_client::pets::{CreatePetResponse, DeletePetResponse, ExportPetResponse};
 use features_client::types::{
-    Cat, Cell, Dog, Event, Job, Key, NewPet, NewPetPetType, Note, Pet, PetPatch, Problem, Status,
-    Tree, Value,
+    Cat, Cell, Dog, Event, Job, Key, ListEventsFilter, ListEventsWindow, NewPet, NewPetPetType,
+    Note, Pet, PetPatch, Problem, Status, Tree, Value,
 };
 use features_client::{Client, Error};
 use serde_json::json;
@@ -299,6 +299,40 @@ async fn a_structured_path_parameter_travels_in_simple_style_as_one_segment() {
     let req = only_request(&server).await;
     assert_eq!(req.url.path(), "/v1/grid/row,3,column,B%2FC");
     assert_eq!(req.url.query(), Some("key=7"));
+}
+
+#[tokio::test]
+async fn object_query_parameters_travel_in_their_declared_style() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+
+    client
+        .list_events()
+        .filter(ListEventsFilter {
+            kind: Some("created".to_owned()),
+            tags: Some(vec!["a".to_owned(), "b".to_owned()]),
+        })
+        .window(ListEventsWindow {
+            since: Some("2024-01-01".to_owned()),
+            until: None,
+        })
+        .await
+        .unwrap();
+
+    let req = only_request(&server).await;
+    // `style: deepObject`: each member under the parameter's name, a list's items with `[]`;
+    // the default `style: form`: each member a parameter of its own, `None` left out.
+    assert_eq!(
+        req.url.query(),
+        Some(
+            "filter%5Bkind%5D=created&filter%5Btags%5D%5B%5D=a&filter%5Btags%5D%5B%5D=b\
+             &since=2024-01-01"
+        )
+    );
 }
 
 #[tokio::test]

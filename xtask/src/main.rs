@@ -6,6 +6,9 @@
 //! (see `coverage.rs`; writes `COVERAGE.md`).
 //! `cargo xtask examples [--check]`: the effective spec's response examples decoded by the
 //! GitLab client (see `fixtures.rs`; writes `EXAMPLES.md`).
+//! `cargo xtask wire [--check]`: every operation of the GitLab client called against an
+//! in-process server answering with its example, the request checked against the spec (see
+//! `wire.rs`; writes `WIRE.md`).
 //! `cargo xtask fixtures [--check]`: recorded GitLab responses decoded by the generated client
 //! (see `fixtures.rs`; writes `FIXTURES.md`).
 //! `cargo xtask corpus [--quick | --long] [--limit N] [--no-compile]`: the generator and the
@@ -33,6 +36,7 @@ mod fixtures;
 mod names;
 mod test;
 mod warnings;
+mod wire;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +65,8 @@ fn main() -> ExitCode {
         ["examples", "--check"] => fixtures::examples(true),
         ["fixtures"] => fixtures::run(false),
         ["fixtures", "--check"] => fixtures::run(true),
+        ["wire"] => wire::run(false),
+        ["wire", "--check"] => wire::run(true),
         ["corpus", rest @ ..] => corpus_args(rest).map_or_else(usage, corpus::run),
         ["corpus-one", file] => corpus::one(file, None),
         ["corpus-one", file, name] => corpus::one(file, Some(name)),
@@ -87,7 +93,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask coverage [--check] | cargo xtask examples [--check] | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask names | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
+        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask coverage [--check] | cargo xtask examples [--check] | cargo xtask wire [--check] | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask names | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }

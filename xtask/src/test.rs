@@ -16,6 +16,9 @@
 //!    serves) is what the checked-in endpoint lists and `NAMES.md` give.
 //!    `cargo xtask examples --check`: every example of a success response in the GitLab
 //!    client's effective spec decoded by its operation's decoder (`EXAMPLES.md`).
+//!    `cargo xtask wire --check`: every operation of the GitLab client called through its
+//!    generated method against an in-process server answering with its example, the request
+//!    checked against the spec (`WIRE.md`).
 //! 7. `cargo xtask fixtures --check`: the recorded GitLab responses of the shared fixtures
 //!    decoded by the GitLab client; fails when one that `FIXTURES.md` counts as decoded no longer
 //!    decodes; skipped when the fixtures are not there.
@@ -217,6 +220,11 @@ pub fn run() -> ExitCode {
         }
         println!("==> the effective spec's examples, decoded (cargo xtask examples --check)");
         match crate::fixtures::examples(true) {
+            code if code == ExitCode::SUCCESS => {}
+            code => return Err(code),
+        }
+        println!("==> every GitLab operation on the wire (cargo xtask wire --check)");
+        match crate::wire::run(true) {
             code if code == ExitCode::SUCCESS => {}
             code => return Err(code),
         }

@@ -347,6 +347,9 @@ fn setter_call(api: &Api, op: &Operation, i: &Input, value: TokenStream) -> Toke
             quote! { .query_array(#wire, &#value, crate::runtime::ArrayStyle::#style) }
         }
         (ParamLocation::Query, t) if is_scalar(api, t) => quote! { .query(#wire, &#value) },
+        (ParamLocation::Query, _) if p.deep_object => {
+            quote! { .query_deep_object(#wire, &#value) }
+        }
         (ParamLocation::Query, _) => quote! { .query_object(#wire, &#value) },
         (ParamLocation::Header, TypeRef::Vec(inner)) if is_scalar(api, inner) => {
             quote! { .header(#wire, &#value) }

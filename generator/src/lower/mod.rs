@@ -635,13 +635,24 @@ fn reachable<'t>(
     seen
 }
 
-/// Names the enums that only parameters use for what they are, instead of after the first
-/// operation that met them: `MergeRequestState` for the `state` of every merge request listing
-/// (`ListProjectMergeRequestsState` before), `<Resource><Parameter>` when every parameter that
-/// takes the enum has one name and lists one resource ([`names::resource`]), `<Parameter>`
-/// when they list several (`Sort`, but not `Type`, `Status`, `State`, `Scope` or `Kind`, which
-/// say too little alone); an enum named by its `title`, one that a type also reaches, or one
-/// whose new name is taken keeps its name. Component schemas keep theirs.
+/// Names the enums that operations' parameters and bodies use for what they are, instead of
+/// after the first operation that met them: `MergeRequestState` for the `state` of every merge
+/// request listing (`ListProjectMergeRequestsState` before), `SortOrder` for an enum of `asc`
+/// and `desc` whatever its parameter is called, `Visibility` for the field of every project
+/// and group body.
+///
+/// The name comes from the parameters and body fields that take the enum (an item of a list
+/// named in the singular): their name when they share one, else the words their names end
+/// with (`wiki_access_level`, `pages_access_level` → `access_level`). It is
+/// `<Resource><Name>` when every use lists one resource ([`names::resource`]: the path's, for
+/// a parameter; for a body field, the paths of the operations whose body it is), and `<Name>`
+/// when they list several — unless the name is one of `type`, `status`, `state`, `scope`,
+/// `kind`, which say too little alone, or two enums would take it: then `<Resource><Name>`,
+/// of the resource most of the uses list (`IssueState` for the `state` of the issue listings
+/// and of the epic listing, which take the same values). An enum keeps its name when it is named by its `title`, when
+/// a type other than an operation's body reaches it, or when the new name is taken. Component
+/// schemas keep theirs (but the enums inside a component that is an operation's body, as
+/// Swagger 2.0's bodies are, are the body's).
 fn name_parameter_enums(
     types: &mut crate::ir::TypeSpace,
     operations: &[Operation],
@@ -649,76 +660,222 @@ fn name_parameter_enums(
 ) {
     use crate::ir::TypeKind;
     use std::collections::{BTreeMap, BTreeSet};
-    fn named(t: &TypeRef) -> Option<usize> {
-        match t {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => named(inner),
-            TypeRef::Named(id) => Some(id.0),
-            _ => None,
+    /// The enum a type names (directly or as a list's items), and whether through a list.
+    fn enum_of(types: &crate::ir::TypeSpace, t: &TypeRef) -> Option<(usize, bool)> {
+        let (id, list) = match t {
+            TypeRef::Vec(inner) => match inner.as_ref() {
+                TypeRef::Named(id) => (id.0, true),
+                _ => return None,
+            },
+            TypeRef::Named(id) => (id.0, false),
+            _ => return None,
+        };
+        matches!(
+            types.defs[id].kind,
+            TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }
+        )
+        .then_some((id, list))
+    }
+    /// One parameter or body field taking an enum: the resource it is about, its name (the
+    /// singular for a list's items), and the name of the operation or body type it belongs to.
+    struct Use {
+        resource: Option<String>,
+        name: String,
+        context: String,
+    }
+    // The resources of the operations whose body each body type is.
+    // The resources and the names (as type names) of the operations whose body each body
+    // type is.
+    let mut bodies: BTreeMap<usize, (BTreeSet<Option<String>>, String)> = BTreeMap::new();
+    for op in operations {
+        if let Some(TypeRef::Named(id)) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
+            let entry = bodies
+                .entry(id.0)
+                .or_insert_with(|| (BTreeSet::new(), naming::type_name(naming::bare(&op.name))));
+            entry.0.insert(names::resource(&op.path, singular));
         }
     }
-    // Enums some type reaches: their names stay.
-    let mut inside = BTreeSet::new();
-    for def in &types.defs {
-        let refs: Vec<&TypeRef> = match &def.kind {
-            TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
-            TypeKind::Alias { target } | TypeKind::Newtype { target } => vec![target],
-            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
-            _ => Vec::new(),
+    let mut uses: BTreeMap<usize, Vec<Use>> = BTreeMap::new();
+    let use_of = |name: &str, list: bool, singular: &mut names::Singular| {
+        let bare = naming::bare(name);
+        if list {
+            singular.of(bare)
+        } else {
+            bare.to_owned()
+        }
+    };
+    for (sid, def) in types.defs.iter().enumerate() {
+        let TypeKind::Struct { fields } = &def.kind else {
+            continue;
         };
-        inside.extend(refs.into_iter().filter_map(named));
+        // A body, or a structure inside a body's schema (an item of one of its lists): its
+        // fields' enums are the operation's.
+        let within = || {
+            bodies.iter().find(|(b, _)| {
+                def.origin
+                    .starts_with(&format!("{}/", types.defs[**b].origin))
+            })
+        };
+        let (resource, context) = match bodies.get(&sid) {
+            Some((resources, op)) if resources.len() == 1 => {
+                (resources.first().cloned().flatten(), op.clone())
+            }
+            Some((_, op)) => (None, op.clone()),
+            None => match within() {
+                Some((_, (_, op))) => (None, op.clone()),
+                None => continue,
+            },
+        };
+        for f in fields {
+            if let Some((id, list)) = enum_of(types, &f.ty) {
+                let name = use_of(&f.name, list, singular);
+                uses.entry(id).or_default().push(Use {
+                    resource: resource.clone(),
+                    name,
+                    context: context.clone(),
+                });
+            }
+        }
     }
-    /// One parameter taking an enum: the resource of its path, its name, and its operation's
-    /// name as a type name.
-    type Use<'o> = (Option<String>, &'o str, String);
-    let mut users: BTreeMap<usize, Vec<Use>> = BTreeMap::new();
     for op in operations {
         for p in &op.params {
-            let Some(id) = named(&p.ty) else { continue };
-            let def = &types.defs[id];
-            let is_enum = matches!(
-                def.kind,
-                TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }
-            );
-            if is_enum && !def.origin.starts_with("/components/") && !inside.contains(&id) {
-                let resource = names::resource(&op.path, singular);
-                let context = naming::type_name(naming::bare(&op.name));
-                users
-                    .entry(id)
-                    .or_default()
-                    .push((resource, naming::bare(&p.name), context));
-            }
+            let Some((id, list)) = enum_of(types, &p.ty) else {
+                continue;
+            };
+            let name = use_of(&p.name, list, singular);
+            uses.entry(id).or_default().push(Use {
+                resource: names::resource(&op.path, singular),
+                name,
+                context: naming::type_name(naming::bare(&op.name)),
+            });
         }
     }
-    let mut taken: BTreeSet<String> = types.defs.iter().map(|d| d.name.clone()).collect();
-    for (id, uses) in users {
-        let param = uses[0].1;
-        // Only names made from an operation's (a `title` in the spec is kept).
-        let from_operation = uses
-            .iter()
-            .any(|(_, _, c)| types.defs[id].name.starts_with(c));
-        if !from_operation || uses.iter().any(|(_, p, _)| *p != param) {
+    // How many enums each name would fit, renamed or not: a name that fits two is neither's.
+    let mut fits: BTreeMap<String, usize> = BTreeMap::new();
+    for uses in uses.values() {
+        if let Some(name) = common_suffix(uses.iter().map(|u| u.name.as_str())) {
+            *fits.entry(naming::type_name(&name)).or_default() += 1;
+        }
+    }
+    // Each enum's name from its uses, and the `<Resource><Name>` it takes if two want one name.
+    let mut wanted: Vec<(usize, String, Option<String>)> = Vec::new();
+    for (id, uses) in &uses {
+        let def = &types.defs[*id];
+        // Only names made from an operation's or its body's: a `title` in the spec, a
+        // component schema's name and the names made from them are kept.
+        let from_operation = uses.iter().any(|u| def.name.starts_with(&u.context));
+        if !from_operation {
             continue;
         }
-        let resource = &uses[0].0;
-        let one_resource = resource.is_some() && uses.iter().all(|(r, _, _)| r == resource);
-        let name = match resource {
-            Some(r) if one_resource && !param.starts_with(r.as_str()) => {
-                naming::type_name(&format!("{r}_{param}"))
-            }
-            // Too general to name a type alone.
-            _ if matches!(
-                param,
-                "type" | "status" | "state" | "scope" | "kind" | "r#type"
-            ) =>
-            {
-                continue;
-            }
-            _ => naming::type_name(param),
+        if is_sort_order(&def.kind) {
+            wanted.push((*id, "SortOrder".to_owned(), None));
+            continue;
+        }
+        let Some(name) = common_suffix(uses.iter().map(|u| u.name.as_str())) else {
+            continue;
         };
-        if taken.insert(name.clone()) {
+        let resource = &uses[0].resource;
+        let one_resource = resource.is_some() && uses.iter().all(|u| &u.resource == resource);
+        let qualified = resource
+            .as_ref()
+            .filter(|r| one_resource && !name.starts_with(r.as_str()))
+            .map(|r| naming::type_name(&format!("{r}_{name}")));
+        let general = matches!(
+            name.as_str(),
+            "type" | "status" | "state" | "scope" | "kind"
+        );
+        // The resource most of the uses list (the first of a tie): the name's qualifier when
+        // the name alone says too little or another enum wants it too.
+        let mut tally: Vec<(&String, usize)> = Vec::new();
+        for r in uses.iter().filter_map(|u| u.resource.as_ref()) {
+            match tally.iter_mut().find(|(t, _)| *t == r) {
+                Some((_, n)) => *n += 1,
+                None => tally.push((r, 1)),
+            }
+        }
+        let most = tally
+            .iter()
+            .fold(None::<(&String, usize)>, |best, &(r, n)| match best {
+                Some((_, b)) if b >= n => best,
+                _ => Some((r, n)),
+            })
+            .map(|(r, _)| r)
+            .map(|r| {
+                if name.starts_with(r.as_str()) {
+                    naming::type_name(&name)
+                } else {
+                    naming::type_name(&format!("{r}_{name}"))
+                }
+            });
+        match qualified {
+            Some(q) => wanted.push((*id, q, None)),
+            None if general => {
+                if let Some(m) = most {
+                    wanted.push((*id, m, None));
+                }
+            }
+            None => wanted.push((*id, naming::type_name(&name), most)),
+        }
+    }
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, name, _) in &wanted {
+        *count.entry(name.as_str()).or_default() += 1;
+    }
+    let choices: Vec<(usize, Option<String>)> = wanted
+        .iter()
+        .map(|(id, name, fallback)| {
+            let shared = count.get(name.as_str()).copied().unwrap_or(0) > 1
+                || fits.get(name).copied().unwrap_or(0) > 1;
+            (
+                *id,
+                if shared {
+                    fallback.clone()
+                } else {
+                    Some(name.clone())
+                },
+            )
+        })
+        .collect();
+    let mut taken: BTreeSet<String> = types.defs.iter().map(|d| d.name.clone()).collect();
+    for (id, name) in choices {
+        if let Some(name) = name
+            && taken.insert(name.clone())
+        {
             types.defs[id].name = name;
         }
     }
+}
+
+/// An enum of exactly `asc` and `desc` (in any case and order): a sort order, whatever the
+/// parameter taking it is called.
+fn is_sort_order(kind: &crate::ir::TypeKind) -> bool {
+    let crate::ir::TypeKind::StringEnum { variants, .. } = kind else {
+        return false;
+    };
+    let mut wires: Vec<String> = variants
+        .iter()
+        .map(|v| v.wire.to_ascii_lowercase())
+        .collect();
+    wires.sort();
+    wires == ["asc", "desc"]
+}
+
+/// The words (`_`-separated) that every name ends with, as one snake-case name; `None` when
+/// they share no last word.
+fn common_suffix<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<String> {
+    let first: Vec<&str> = names.next()?.split('_').collect();
+    let mut keep = first.len();
+    for n in names {
+        let words: Vec<&str> = n.split('_').collect();
+        let shared = first
+            .iter()
+            .rev()
+            .zip(words.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        keep = keep.min(shared);
+    }
+    (keep > 0).then(|| first[first.len() - keep..].join("_"))
 }
 
 /// In the types a `PATCH` body reaches, an optional nullable field distinguishes absent
@@ -955,6 +1112,13 @@ fn lower_params(
             ),
             deprecated: data.deprecated.unwrap_or(false),
             style,
+            deep_object: matches!(
+                p,
+                Parameter::Query {
+                    style: QueryStyle::DeepObject,
+                    ..
+                }
+            ),
             multi_segment: location == ParamLocation::Path
                 && data
                     .extensions
@@ -1028,6 +1192,7 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
                         doc: None,
                         deprecated: false,
                         style: ArrayStyle::Comma,
+                        deep_object: false,
                         multi_segment: false,
                     });
                     op.params.len() - 1
@@ -1198,6 +1363,7 @@ fn lower_body(
             doc,
             deprecated: false,
             style: ArrayStyle::Repeat,
+            deep_object: false,
             multi_segment: false,
         });
     }

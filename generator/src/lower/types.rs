@@ -370,7 +370,7 @@ impl<'m> Types<'m> {
                 Err(t) => t,
             };
         }
-        let canonical = serde_json::to_string(s).unwrap_or_default();
+        let canonical = canonical_key(s);
         if let Some(id) = self.interned.get(&canonical) {
             return TypeRef::Named(*id);
         }
@@ -912,6 +912,39 @@ fn variant_base(ty: &TypeRef, space: &TypeSpace, i: usize) -> String {
 }
 
 /// Whether an inline schema becomes a named type (struct or enum) rather than a plain one.
+/// The key an inline schema is interned by: its JSON, and for an enum its JSON without the
+/// annotations that do not change the type (`description`, `default`, `example`,
+/// `deprecated`, `externalDocs`): `sort: {enum: [asc, desc], default: desc}` on one operation
+/// and `{enum: [asc, desc]}` on another are one Rust enum.
+fn canonical_key(s: &Schema) -> String {
+    let is_enum = match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_some),
+        SchemaKind::Type(Type::Integer(it)) => it.enumeration.iter().any(Option::is_some),
+        SchemaKind::Any(a) => a.properties.is_empty() && !a.enumeration.is_empty(),
+        _ => false,
+    };
+    let mut value = serde_json::to_value(s).unwrap_or_default();
+    if is_enum && let serde_json::Value::Object(map) = &mut value {
+        for key in [
+            "description",
+            "default",
+            "example",
+            "deprecated",
+            "externalDocs",
+        ] {
+            map.remove(key);
+        }
+        // One content, one key: `{type, enum}` and `{enum, type}` (a schema without a
+        // `type` model keeps the order it was written in) are the same enum, and so are
+        // `[asc, desc]` and `[desc, asc]` (the first met gives the variants' order).
+        map.sort_keys();
+        if let Some(serde_json::Value::Array(values)) = map.get_mut("enum") {
+            values.sort_by_key(|v| v.to_string());
+        }
+    }
+    value.to_string()
+}
+
 fn needs_name(s: &Schema) -> bool {
     match &s.schema_kind {
         SchemaKind::OneOf { one_of: b } | SchemaKind::AnyOf { any_of: b } => b.len() > 1,

@@ -439,6 +439,7 @@ fn bracket_array_queries(doc: &mut Value) {
     }
     // Form bodies read their array fields the same way.
     let mut form_arrays = Vec::new();
+    let form_only = form_only_refs(doc);
     for p in crate::walk::schema_pointers(doc) {
         let toks = crate::diag::tokens(&p);
         let is_form_schema = matches!(toks.as_slice(), [.., body, content, media, schema]
@@ -447,12 +448,26 @@ fn bracket_array_queries(doc: &mut Value) {
         if !is_form_schema {
             continue;
         }
-        if let Some(Value::Object(props)) = doc.pointer(&p).and_then(|s| s.get("properties")) {
+        // A form schema that is a component: renamed where it is, when only form bodies use
+        // it; else the form body gets a copy of its own (a form body has no Rust type, so the
+        // copy costs no name).
+        let mut at = p.clone();
+        if let Some(target) = local_schema_ref(doc, &p) {
+            if form_only.get(&target).copied().unwrap_or(false) {
+                at = target;
+            } else if let Some(copy) = doc.pointer(&target).cloned() {
+                if let Some(slot) = doc.pointer_mut(&p) {
+                    *slot = copy;
+                }
+            }
+        }
+        if let Some(Value::Object(props)) = doc.pointer(&at).and_then(|s| s.get("properties")) {
             for (name, prop) in props {
                 if prop.get("type").and_then(Value::as_str) == Some("array")
                     && !name.ends_with("[]")
+                    && !form_arrays.contains(&(at.clone(), name.clone()))
                 {
-                    form_arrays.push((p.clone(), name.clone()));
+                    form_arrays.push((at.clone(), name.clone()));
                 }
             }
         }
@@ -505,6 +520,53 @@ fn bracket_array_queries(doc: &mut Value) {
         param.insert("style".into(), Value::String("form".into()));
         param.insert("explode".into(), Value::Bool(true));
     }
+}
+
+/// The pointer of the component schema that the schema at `pointer` is a local `$ref` to.
+fn local_schema_ref(doc: &Value, pointer: &str) -> Option<String> {
+    let r = doc.pointer(pointer)?.get("$ref")?.as_str()?;
+    let target = r.strip_prefix('#')?;
+    target
+        .starts_with("/components/schemas/")
+        .then(|| target.to_owned())
+}
+
+/// For each local `$ref` target (a pointer), whether every `$ref` to it is the schema of a
+/// form request body.
+fn form_only_refs(doc: &Value) -> std::collections::BTreeMap<String, bool> {
+    fn walk(v: &Value, at: &mut Vec<String>, out: &mut std::collections::BTreeMap<String, bool>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(target) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix('#'))
+                {
+                    let form = matches!(at.as_slice(), [.., body, content, media, schema]
+                        if body == "requestBody" && content == "content" && schema == "schema"
+                            && (media.starts_with("multipart/form-data")
+                                || media.starts_with("application/x-www-form-urlencoded")));
+                    *out.entry(target.to_owned()).or_insert(true) &= form;
+                }
+                for (k, child) in map {
+                    at.push(k.clone());
+                    walk(child, at, out);
+                    at.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    at.push(i.to_string());
+                    walk(child, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(doc, &mut Vec::new(), &mut out);
+    out
 }
 
 enum Version {
