@@ -32,7 +32,7 @@ async fn main() -> Result<(), Error> {
             if status == "failed" {
                 // The log is text; the last lines say why.
                 let log = gitlab
-                    .get_project_job_trace(job_id, project.as_str())
+                    .get_project_job_trace(project.as_str(), job_id)
                     .await?;
                 let log = String::from_utf8_lossy(&log);
                 for line in log
@@ -45,7 +45,7 @@ async fn main() -> Result<(), Error> {
                 {
                     println!("    | {line}");
                 }
-                let retried = gitlab.retry_project_job(job_id, project.as_str()).await?;
+                let retried = gitlab.retry_project_job(project.as_str(), job_id).await?;
                 println!("    retried as job {}", retried.id.unwrap_or_default());
             }
         }

@@ -63,14 +63,14 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `epic_iid`:
+    /// - `award_id`: ID of the emoji reaction.
     pub fn get_group_epic_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> GetGroupEpicAwardEmoji<'_> {
         GetGroupEpicAwardEmoji(
             runtime::Call::new(
@@ -92,14 +92,14 @@ impl crate::Client {
     /// `DELETE /api/v4/groups/{id}/epics/{epic_iid}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `epic_iid`:
+    /// - `award_id`: ID of an emoji reaction.
     pub fn delete_group_epic_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> DeleteGroupEpicAwardEmoji<'_> {
         DeleteGroupEpicAwardEmoji(
             runtime::Call::new(
@@ -184,16 +184,16 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `epic_iid`:
     /// - `note_id`:
+    /// - `award_id`: ID of the emoji reaction.
     pub fn get_group_epic_note_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> GetGroupEpicNoteAwardEmoji<'_> {
         GetGroupEpicNoteAwardEmoji(
             runtime::Call::new(
@@ -216,16 +216,16 @@ impl crate::Client {
     /// `DELETE /api/v4/groups/{id}/epics/{epic_iid}/notes/{note_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `epic_iid`:
     /// - `note_id`:
+    /// - `award_id`: ID of an emoji reaction.
     pub fn delete_group_epic_note_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         epic_iid: impl Into<i64>,
         note_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> DeleteGroupEpicNoteAwardEmoji<'_> {
         DeleteGroupEpicNoteAwardEmoji(
             runtime::Call::new(
@@ -302,14 +302,14 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `issue_iid`:
+    /// - `award_id`: ID of the emoji reaction.
     pub fn get_project_issue_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> GetProjectIssueAwardEmoji<'_> {
         GetProjectIssueAwardEmoji(
             runtime::Call::new(
@@ -331,14 +331,14 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/issues/{issue_iid}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `issue_iid`:
+    /// - `award_id`: ID of an emoji reaction.
     pub fn delete_project_issue_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> DeleteProjectIssueAwardEmoji<'_> {
         DeleteProjectIssueAwardEmoji(
             runtime::Call::new(
@@ -423,16 +423,16 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `issue_iid`:
     /// - `note_id`:
+    /// - `award_id`: ID of the emoji reaction.
     pub fn get_project_issue_note_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> GetProjectIssueNoteAwardEmoji<'_> {
         GetProjectIssueNoteAwardEmoji(
             runtime::Call::new(
@@ -455,16 +455,16 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/issues/{issue_iid}/notes/{note_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `issue_iid`:
     /// - `note_id`:
+    /// - `award_id`: ID of an emoji reaction.
     pub fn delete_project_issue_note_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         issue_iid: impl Into<i64>,
         note_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> DeleteProjectIssueNoteAwardEmoji<'_> {
         DeleteProjectIssueNoteAwardEmoji(
             runtime::Call::new(
@@ -544,14 +544,14 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `merge_request_iid`:
+    /// - `award_id`: ID of the emoji reaction.
     pub fn get_project_merge_request_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> GetProjectMergeRequestAwardEmoji<'_> {
         GetProjectMergeRequestAwardEmoji(
             runtime::Call::new(
@@ -573,14 +573,14 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `merge_request_iid`:
+    /// - `award_id`: ID of an emoji reaction.
     pub fn delete_project_merge_request_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> DeleteProjectMergeRequestAwardEmoji<'_> {
         DeleteProjectMergeRequestAwardEmoji(
             runtime::Call::new(
@@ -667,16 +667,16 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `merge_request_iid`:
     /// - `note_id`:
+    /// - `award_id`: ID of the emoji reaction.
     pub fn get_project_merge_request_note_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> GetProjectMergeRequestNoteAwardEmoji<'_> {
         GetProjectMergeRequestNoteAwardEmoji(
             runtime::Call::new(
@@ -699,16 +699,16 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/merge_requests/{merge_request_iid}/notes/{note_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `merge_request_iid`:
     /// - `note_id`:
+    /// - `award_id`: ID of an emoji reaction.
     pub fn delete_project_merge_request_note_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         merge_request_iid: impl Into<i64>,
         note_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> DeleteProjectMergeRequestNoteAwardEmoji<'_> {
         DeleteProjectMergeRequestNoteAwardEmoji(
             runtime::Call::new(
@@ -785,14 +785,14 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `snippet_id`:
+    /// - `award_id`: ID of the emoji reaction.
     pub fn get_project_snippet_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> GetProjectSnippetAwardEmoji<'_> {
         GetProjectSnippetAwardEmoji(
             runtime::Call::new(
@@ -814,14 +814,14 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `snippet_id`:
+    /// - `award_id`: ID of an emoji reaction.
     pub fn delete_project_snippet_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> DeleteProjectSnippetAwardEmoji<'_> {
         DeleteProjectSnippetAwardEmoji(
             runtime::Call::new(
@@ -906,16 +906,16 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of the emoji reaction.
     /// - `id`:
     /// - `snippet_id`:
     /// - `note_id`:
+    /// - `award_id`: ID of the emoji reaction.
     pub fn get_project_snippet_note_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> GetProjectSnippetNoteAwardEmoji<'_> {
         GetProjectSnippetNoteAwardEmoji(
             runtime::Call::new(
@@ -938,16 +938,16 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/snippets/{snippet_id}/notes/{note_id}/award_emoji/{award_id}`
     ///
     /// Arguments:
-    /// - `award_id`: ID of an emoji reaction.
     /// - `id`:
     /// - `snippet_id`:
     /// - `note_id`:
+    /// - `award_id`: ID of an emoji reaction.
     pub fn delete_project_snippet_note_award_emoji(
         &self,
-        award_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
         note_id: impl Into<i64>,
+        award_id: impl Into<i64>,
     ) -> DeleteProjectSnippetNoteAwardEmoji<'_> {
         DeleteProjectSnippetNoteAwardEmoji(
             runtime::Call::new(

@@ -286,8 +286,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The group ID or full group path.
-    /// - `project_id`: The Project Id
     /// - `distribution`: The Debian Codename or Suite
+    /// - `project_id`: The Project Id
     /// - `letter`: The Debian Classification (first-letter or lib-first-letter)
     /// - `package_name`: The Debian Source Package Name
     /// - `package_version`: The Debian Source Package Version
@@ -296,8 +296,8 @@ impl crate::Client {
     pub fn get_group_package_debian_pool(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        project_id: impl Into<i64>,
         distribution: impl Into<String>,
+        project_id: impl Into<i64>,
         letter: impl Into<String>,
         package_name: impl Into<String>,
         package_version: impl Into<String>,

@@ -31,14 +31,14 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     ///
     /// Returns, on success (200): Get a custom attribute on a group.
     pub fn get_group_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> GetGroupCustomAttribute<'_> {
         GetGroupCustomAttribute(
             runtime::Call::new(
@@ -54,15 +54,15 @@ impl crate::Client {
     /// `PUT /api/v4/groups/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom attribute on a group.
     pub fn update_group_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        key: impl Into<String>,
         body: impl Into<types::UpdateGroupCustomAttributeBody>,
     ) -> UpdateGroupCustomAttribute<'_> {
         UpdateGroupCustomAttribute(
@@ -80,14 +80,14 @@ impl crate::Client {
     /// `DELETE /api/v4/groups/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     ///
     /// Returns, on success (204): Delete a custom attribute on a group.
     pub fn delete_group_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> DeleteGroupCustomAttribute<'_> {
         DeleteGroupCustomAttribute(
             runtime::Call::new(
@@ -536,14 +536,14 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/audit_events/{audit_event_id}`
     ///
     /// Arguments:
-    /// - `audit_event_id`: The ID of the audit event
     /// - `id`:
+    /// - `audit_event_id`: The ID of the audit event
     ///
     /// Returns, on success (200): Get a specific audit event in this group.
     pub fn get_group_audit_event(
         &self,
-        audit_event_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        audit_event_id: impl Into<i64>,
     ) -> GetGroupAuditEvent<'_> {
         GetGroupAuditEvent(
             runtime::Call::new(
@@ -726,14 +726,14 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/uploads/{upload_id}`
     ///
     /// Arguments:
-    /// - `upload_id`: The ID of a group upload
     /// - `id`:
+    /// - `upload_id`: The ID of a group upload
     ///
     /// Returns, on success (200): Download a single group upload by ID.
     pub fn get_group_upload(
         &self,
-        upload_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        upload_id: impl Into<i64>,
     ) -> GetGroupUpload<'_> {
         GetGroupUpload(
             runtime::Call::new(
@@ -749,14 +749,14 @@ impl crate::Client {
     /// `DELETE /api/v4/groups/{id}/uploads/{upload_id}`
     ///
     /// Arguments:
-    /// - `upload_id`: The ID of a group upload
     /// - `id`:
+    /// - `upload_id`: The ID of a group upload
     ///
     /// Returns, on success (204): Delete a single group upload.
     pub fn delete_group_upload(
         &self,
-        upload_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        upload_id: impl Into<i64>,
     ) -> DeleteGroupUpload<'_> {
         DeleteGroupUpload(
             runtime::Call::new(
@@ -772,16 +772,16 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/uploads/{secret}/{filename}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `secret`: The 32-character secret of a group upload
     /// - `filename`: The filename of a group upload
-    /// - `id`:
     ///
     /// Returns, on success (200): Download a single project upload by secret and filename.
     pub fn get_group_upload_by_secret(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         secret: impl Into<String>,
         filename: impl Into<String>,
-        id: impl Into<runtime::IdOrPath>,
     ) -> GetGroupUploadBySecret<'_> {
         GetGroupUploadBySecret(
             runtime::Call::new(
@@ -801,16 +801,16 @@ impl crate::Client {
     /// `DELETE /api/v4/groups/{id}/uploads/{secret}/{filename}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `secret`: The 32-character secret of a group upload
     /// - `filename`: The filename of a group upload
-    /// - `id`:
     ///
     /// Returns, on success (204): Delete a single group upload by secret and filename.
     pub fn delete_group_upload_by_secret(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         secret: impl Into<String>,
         filename: impl Into<String>,
-        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteGroupUploadBySecret<'_> {
         DeleteGroupUploadBySecret(
             runtime::Call::new(

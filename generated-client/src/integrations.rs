@@ -1337,12 +1337,12 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/integrations/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The name of the integration
     /// - `id`:
+    /// - `slug`: The name of the integration
     pub fn get_group_integration(
         &self,
-        slug: impl Into<types::Slug>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
     ) -> GetGroupIntegration<'_> {
         GetGroupIntegration(
             runtime::Call::new(
@@ -1360,12 +1360,12 @@ impl crate::Client {
     /// `DELETE /api/v4/groups/{id}/integrations/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The name of the integration
     /// - `id`:
+    /// - `slug`: The name of the integration
     pub fn delete_group_integration(
         &self,
-        slug: impl Into<types::Slug>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
     ) -> DeleteGroupIntegration<'_> {
         DeleteGroupIntegration(
             runtime::Call::new(
@@ -2688,12 +2688,12 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/services/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The name of the integration
     /// - `id`:
+    /// - `slug`: The name of the integration
     pub fn get_project_service(
         &self,
-        slug: impl Into<types::Slug>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
     ) -> GetProjectService<'_> {
         GetProjectService(
             runtime::Call::new(
@@ -2711,12 +2711,12 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/services/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The name of the integration
     /// - `id`:
+    /// - `slug`: The name of the integration
     pub fn delete_project_service(
         &self,
-        slug: impl Into<types::Slug>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
     ) -> DeleteProjectService<'_> {
         DeleteProjectService(
             runtime::Call::new(
@@ -4151,12 +4151,12 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/integrations/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The name of the integration
     /// - `id`:
+    /// - `slug`: The name of the integration
     pub fn get_project_integration(
         &self,
-        slug: impl Into<types::Slug>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
     ) -> GetProjectIntegration<'_> {
         GetProjectIntegration(
             runtime::Call::new(
@@ -4174,12 +4174,12 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/integrations/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The name of the integration
     /// - `id`:
+    /// - `slug`: The name of the integration
     pub fn delete_project_integration(
         &self,
-        slug: impl Into<types::Slug>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<types::Slug>,
     ) -> DeleteProjectIntegration<'_> {
         DeleteProjectIntegration(
             runtime::Call::new(

@@ -343,15 +343,15 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `approval_rule_id`: The ID of an approval rule.
     /// - `merge_request_iid`: The IID of a merge request.
+    /// - `approval_rule_id`: The ID of an approval rule.
     ///
     /// Returns, on success (200): The approval rule.
     pub fn get_merge_request_approval_rule(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        approval_rule_id: impl Into<i64>,
         merge_request_iid: impl Into<i64>,
+        approval_rule_id: impl Into<i64>,
     ) -> GetMergeRequestApprovalRule<'_> {
         GetMergeRequestApprovalRule(
             runtime::Call::new(
@@ -374,8 +374,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `approval_rule_id`: The ID of an approval rule.
     /// - `merge_request_iid`: The IID of a merge request.
+    /// - `approval_rule_id`: The ID of an approval rule.
     ///
     /// Returns, on success (200): The updated approval rule.
     ///
@@ -383,8 +383,8 @@ impl crate::Client {
     pub fn update_merge_request_approval_rule(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        approval_rule_id: impl Into<i64>,
         merge_request_iid: impl Into<i64>,
+        approval_rule_id: impl Into<i64>,
     ) -> UpdateMergeRequestApprovalRule<'_> {
         UpdateMergeRequestApprovalRule(
             runtime::Call::new(
@@ -407,15 +407,15 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `approval_rule_id`: The ID of an approval rule.
     /// - `merge_request_iid`: The IID of the merge request.
+    /// - `approval_rule_id`: The ID of an approval rule.
     ///
     /// Returns, on success (204): The approval rule was deleted.
     pub fn delete_merge_request_approval_rule(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        approval_rule_id: impl Into<i64>,
         merge_request_iid: impl Into<i64>,
+        approval_rule_id: impl Into<i64>,
     ) -> DeleteMergeRequestApprovalRule<'_> {
         DeleteMergeRequestApprovalRule(
             runtime::Call::new(

@@ -473,13 +473,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project.
-    /// - `commits`: The context commits’ SHA.
     /// - `merge_request_iid`:
+    /// - `commits`: The context commits’ SHA.
     pub fn delete_project_merge_request_context_commits(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        commits: impl Into<Vec<String>>,
         merge_request_iid: impl Into<i64>,
+        commits: impl Into<Vec<String>>,
     ) -> DeleteProjectMergeRequestContextCommits<'_> {
         DeleteProjectMergeRequestContextCommits(
             runtime::Call::new(

@@ -156,17 +156,17 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `file_path`: The url encoded path to the file, e.g. lib%2Fclass%2Erb
-    /// - `ref`: The name of branch, tag or commit
     /// - `snippet_id`:
+    /// - `ref`: The name of branch, tag or commit
+    /// - `file_path`: The url encoded path to the file, e.g. lib%2Fclass%2Erb
     ///
     /// Returns, on success (200): Get raw project snippet file contents from the repository.
     pub fn get_project_snippet_file_raw(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        file_path: impl Into<String>,
-        r#ref: impl Into<String>,
         snippet_id: impl Into<i64>,
+        r#ref: impl Into<String>,
+        file_path: impl Into<String>,
     ) -> GetProjectSnippetFileRaw<'_> {
         GetProjectSnippetFileRaw(
             runtime::Call::new(

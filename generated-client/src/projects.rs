@@ -245,14 +245,14 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/jobs/{job_id}`
     ///
     /// Arguments:
-    /// - `job_id`: The ID of a job
     /// - `id`:
+    /// - `job_id`: The ID of a job
     ///
     /// Returns, on success (200): Get a specific job of a project.
     pub fn get_project_job(
         &self,
-        job_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        job_id: impl Into<i64>,
     ) -> GetProjectJob<'_> {
         GetProjectJob(
             runtime::Call::new(
@@ -268,14 +268,14 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/jobs/{job_id}/trace`
     ///
     /// Arguments:
-    /// - `job_id`: The ID of a job
     /// - `id`:
+    /// - `job_id`: The ID of a job
     ///
     /// Returns, on success (200): Get a trace of a specific job of a project.
     pub fn get_project_job_trace(
         &self,
-        job_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        job_id: impl Into<i64>,
     ) -> GetProjectJobTrace<'_> {
         GetProjectJobTrace(
             runtime::Call::new(
@@ -291,14 +291,14 @@ impl crate::Client {
     /// `POST /api/v4/projects/{id}/jobs/{job_id}/cancel`
     ///
     /// Arguments:
-    /// - `job_id`: The ID of a job
     /// - `id`:
+    /// - `job_id`: The ID of a job
     ///
     /// Returns, on success (201): Cancel a specific job of a project.
     pub fn cancel_project_job(
         &self,
-        job_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        job_id: impl Into<i64>,
     ) -> CancelProjectJob<'_> {
         CancelProjectJob(
             runtime::Call::new(
@@ -314,14 +314,14 @@ impl crate::Client {
     /// `POST /api/v4/projects/{id}/jobs/{job_id}/retry`
     ///
     /// Arguments:
-    /// - `job_id`: The ID of a job
     /// - `id`:
+    /// - `job_id`: The ID of a job
     ///
     /// Returns, on success (201): Retry a specific job of a project.
     pub fn retry_project_job(
         &self,
-        job_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        job_id: impl Into<i64>,
     ) -> RetryProjectJob<'_> {
         RetryProjectJob(
             runtime::Call::new(
@@ -337,14 +337,14 @@ impl crate::Client {
     /// `POST /api/v4/projects/{id}/jobs/{job_id}/erase`
     ///
     /// Arguments:
-    /// - `job_id`: The ID of a build
     /// - `id`:
+    /// - `job_id`: The ID of a build
     ///
     /// Returns, on success (201): Erase job (remove artifacts and the trace).
     pub fn erase_project_job(
         &self,
-        job_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        job_id: impl Into<i64>,
     ) -> EraseProjectJob<'_> {
         EraseProjectJob(
             runtime::Call::new(
@@ -362,13 +362,13 @@ impl crate::Client {
     /// `POST /api/v4/projects/{id}/jobs/{job_id}/play`
     ///
     /// Arguments:
-    /// - `job_id`: The ID of a Job
     /// - `id`:
+    /// - `job_id`: The ID of a Job
     /// - `body`: The request body.
     pub fn play_project_job(
         &self,
-        job_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        job_id: impl Into<i64>,
         body: impl Into<types::PlayProjectJobBody>,
     ) -> PlayProjectJob<'_> {
         PlayProjectJob(
@@ -1737,14 +1737,14 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/uploads/{upload_id}`
     ///
     /// Arguments:
-    /// - `upload_id`: The ID of a project upload
     /// - `id`:
+    /// - `upload_id`: The ID of a project upload
     ///
     /// Returns, on success (200): Download a single project upload by ID.
     pub fn get_project_upload(
         &self,
-        upload_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        upload_id: impl Into<i64>,
     ) -> GetProjectUpload<'_> {
         GetProjectUpload(
             runtime::Call::new(
@@ -1760,14 +1760,14 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/uploads/{upload_id}`
     ///
     /// Arguments:
-    /// - `upload_id`: The ID of a project upload
     /// - `id`:
+    /// - `upload_id`: The ID of a project upload
     ///
     /// Returns, on success (204): Delete a single project upload by ID.
     pub fn delete_project_upload(
         &self,
-        upload_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        upload_id: impl Into<i64>,
     ) -> DeleteProjectUpload<'_> {
         DeleteProjectUpload(
             runtime::Call::new(
@@ -1783,16 +1783,16 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/uploads/{secret}/{filename}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `secret`: The 32-character secret of a project upload
     /// - `filename`: The filename of a project upload
-    /// - `id`:
     ///
     /// Returns, on success (200): Download a single project upload by secret and filename.
     pub fn get_project_upload_by_secret(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         secret: impl Into<String>,
         filename: impl Into<String>,
-        id: impl Into<runtime::IdOrPath>,
     ) -> GetProjectUploadBySecret<'_> {
         GetProjectUploadBySecret(
             runtime::Call::new(
@@ -1812,16 +1812,16 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/uploads/{secret}/{filename}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `secret`: The 32-character secret of a project upload
     /// - `filename`: The filename of a project upload
-    /// - `id`:
     ///
     /// Returns, on success (204): Delete a single project upload by secret and filename.
     pub fn delete_project_upload_by_secret(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         secret: impl Into<String>,
         filename: impl Into<String>,
-        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectUploadBySecret<'_> {
         DeleteProjectUploadBySecret(
             runtime::Call::new(
@@ -2255,17 +2255,17 @@ impl crate::Client {
     /// `PUT /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `hook_id`: The ID of the hook
     /// - `key`: The key of the variable
-    /// - `id`:
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a url variable.
     pub fn update_project_hook_url_variable(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        id: impl Into<runtime::IdOrPath>,
         body: impl Into<types::UpdateProjectHookUrlVariableBody>,
     ) -> UpdateProjectHookUrlVariable<'_> {
         UpdateProjectHookUrlVariable(
@@ -2287,16 +2287,16 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/hooks/{hook_id}/url_variables/{key}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `hook_id`: The ID of the hook
     /// - `key`: The key of the variable
-    /// - `id`:
     ///
     /// Returns, on success (204): Un-Set a url variable.
     pub fn delete_project_hook_url_variable(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectHookUrlVariable<'_> {
         DeleteProjectHookUrlVariable(
             runtime::Call::new(
@@ -2316,17 +2316,17 @@ impl crate::Client {
     /// `PUT /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `hook_id`: The ID of the hook
     /// - `key`: The key of the custom header
-    /// - `id`:
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom header.
     pub fn update_project_hook_custom_header(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        id: impl Into<runtime::IdOrPath>,
         body: impl Into<types::UpdateProjectHookCustomHeaderBody>,
     ) -> UpdateProjectHookCustomHeader<'_> {
         UpdateProjectHookCustomHeader(
@@ -2348,16 +2348,16 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/hooks/{hook_id}/custom_headers/{key}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `hook_id`: The ID of the hook
     /// - `key`: The key of the custom header
-    /// - `id`:
     ///
     /// Returns, on success (204): Un-Set a custom header.
     pub fn delete_project_hook_custom_header(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
         key: impl Into<String>,
-        id: impl Into<runtime::IdOrPath>,
     ) -> DeleteProjectHookCustomHeader<'_> {
         DeleteProjectHookCustomHeader(
             runtime::Call::new(
@@ -2402,14 +2402,14 @@ impl crate::Client {
     /// `POST /api/v4/projects/{id}/hooks/{hook_id}/test/{trigger}`
     ///
     /// Arguments:
+    /// - `id`:
     /// - `hook_id`: The ID of the hook
     /// - `trigger`: The type of trigger hook
-    /// - `id`:
     pub fn create_project_hook_test(
         &self,
+        id: impl Into<runtime::IdOrPath>,
         hook_id: impl Into<i64>,
         trigger: impl Into<types::CreateProjectHookTestTrigger>,
-        id: impl Into<runtime::IdOrPath>,
     ) -> CreateProjectHookTest<'_> {
         CreateProjectHookTest(
             runtime::Call::new(
@@ -2761,14 +2761,14 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     ///
     /// Returns, on success (200): Get a custom attribute on a project.
     pub fn get_project_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> GetProjectCustomAttribute<'_> {
         GetProjectCustomAttribute(
             runtime::Call::new(
@@ -2784,15 +2784,15 @@ impl crate::Client {
     /// `PUT /api/v4/projects/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom attribute on a project.
     pub fn update_project_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        key: impl Into<String>,
         body: impl Into<types::UpdateProjectCustomAttributeBody>,
     ) -> UpdateProjectCustomAttribute<'_> {
         UpdateProjectCustomAttribute(
@@ -2810,14 +2810,14 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     ///
     /// Returns, on success (204): Delete a custom attribute on a project.
     pub fn delete_project_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        key: impl Into<String>,
     ) -> DeleteProjectCustomAttribute<'_> {
         DeleteProjectCustomAttribute(
             runtime::Call::new(
@@ -3500,14 +3500,14 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/audit_events/{audit_event_id}`
     ///
     /// Arguments:
-    /// - `audit_event_id`: The ID of the audit event
     /// - `id`:
+    /// - `audit_event_id`: The ID of the audit event
     ///
     /// Returns, on success (200): Get a specific audit event in this project.
     pub fn get_project_audit_event(
         &self,
-        audit_event_id: impl Into<i64>,
         id: impl Into<runtime::IdOrPath>,
+        audit_event_id: impl Into<i64>,
     ) -> GetProjectAuditEvent<'_> {
         GetProjectAuditEvent(
             runtime::Call::new(

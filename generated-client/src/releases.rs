@@ -235,12 +235,12 @@ impl crate::Client {
     /// `POST /api/v4/projects/{id}/releases/{tag_name}/evidence`
     ///
     /// Arguments:
-    /// - `tag_name`: The Git tag the release is associated with
     /// - `id`:
+    /// - `tag_name`: The Git tag the release is associated with
     pub fn create_project_release_evidence(
         &self,
-        tag_name: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        tag_name: impl Into<String>,
     ) -> CreateProjectReleaseEvidence<'_> {
         CreateProjectReleaseEvidence(
             runtime::Call::new(

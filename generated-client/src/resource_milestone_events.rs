@@ -38,13 +38,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `event_id`: The ID of a resource milestone event
     /// - `eventable_id`: The ID of the eventable
+    /// - `event_id`: The ID of a resource milestone event
     pub fn get_project_issue_resource_milestone_event(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        event_id: impl Into<String>,
         eventable_id: impl Into<i64>,
+        event_id: impl Into<String>,
     ) -> GetProjectIssueResourceMilestoneEvent<'_> {
         GetProjectIssueResourceMilestoneEvent(
             runtime::Call::new(
@@ -92,13 +92,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `event_id`: The ID of a resource milestone event
     /// - `eventable_id`: The ID of the eventable
+    /// - `event_id`: The ID of a resource milestone event
     pub fn get_project_merge_request_resource_milestone_event(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        event_id: impl Into<String>,
         eventable_id: impl Into<i64>,
+        event_id: impl Into<String>,
     ) -> GetProjectMergeRequestResourceMilestoneEvent<'_> {
         GetProjectMergeRequestResourceMilestoneEvent(
             runtime::Call::new(

@@ -146,16 +146,16 @@ impl crate::Client {
     /// `GET /api/v4/snippets/{id}/files/{ref}/{file_path}/raw`
     ///
     /// Arguments:
-    /// - `file_path`: The url encoded path to the file, e.g. lib%2Fclass%2Erb
-    /// - `ref`: The name of branch, tag or commit
     /// - `id`:
+    /// - `ref`: The name of branch, tag or commit
+    /// - `file_path`: The url encoded path to the file, e.g. lib%2Fclass%2Erb
     ///
     /// Returns, on success (200): Get raw snippet file contents from the repository.
     pub fn get_snippet_file_raw(
         &self,
-        file_path: impl Into<String>,
-        r#ref: impl Into<String>,
         id: impl Into<i64>,
+        r#ref: impl Into<String>,
+        file_path: impl Into<String>,
     ) -> GetSnippetFileRaw<'_> {
         GetSnippetFileRaw(
             runtime::Call::new(

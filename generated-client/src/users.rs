@@ -31,14 +31,14 @@ impl crate::Client {
     /// `GET /api/v4/users/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     ///
     /// Returns, on success (200): Get a custom attribute on a user.
     pub fn get_user_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<i64>,
+        key: impl Into<String>,
     ) -> GetUserCustomAttribute<'_> {
         GetUserCustomAttribute(
             runtime::Call::new(
@@ -54,15 +54,15 @@ impl crate::Client {
     /// `PUT /api/v4/users/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Set a custom attribute on a user.
     pub fn update_user_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<i64>,
+        key: impl Into<String>,
         body: impl Into<types::UpdateUserCustomAttributeBody>,
     ) -> UpdateUserCustomAttribute<'_> {
         UpdateUserCustomAttribute(
@@ -80,14 +80,14 @@ impl crate::Client {
     /// `DELETE /api/v4/users/{id}/custom_attributes/{key}`
     ///
     /// Arguments:
-    /// - `key`: The key of the custom attribute
     /// - `id`:
+    /// - `key`: The key of the custom attribute
     ///
     /// Returns, on success (204): Delete a custom attribute on a user.
     pub fn delete_user_custom_attribute(
         &self,
-        key: impl Into<String>,
         id: impl Into<i64>,
+        key: impl Into<String>,
     ) -> DeleteUserCustomAttribute<'_> {
         DeleteUserCustomAttribute(
             runtime::Call::new(

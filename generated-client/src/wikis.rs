@@ -57,16 +57,16 @@ impl crate::Client {
     /// `GET /api/v4/groups/{id}/wikis/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The slug of a wiki page
     /// - `id`:
+    /// - `slug`: The slug of a wiki page
     ///
     /// Returns, on success (200): Get a wiki page.
     ///
     /// Optional parameters are set on the returned [`GetGroupWiki`].
     pub fn get_group_wiki(
         &self,
-        slug: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<String>,
     ) -> GetGroupWiki<'_> {
         GetGroupWiki(
             runtime::Call::new(
@@ -108,14 +108,14 @@ impl crate::Client {
     /// `DELETE /api/v4/groups/{id}/wikis/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The slug of a wiki page
     /// - `id`:
+    /// - `slug`: The slug of a wiki page
     ///
     /// Returns, on success (204): Delete a wiki page.
     pub fn delete_group_wiki(
         &self,
-        slug: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<String>,
     ) -> DeleteGroupWiki<'_> {
         DeleteGroupWiki(
             runtime::Call::new(
@@ -205,16 +205,16 @@ impl crate::Client {
     /// `GET /api/v4/projects/{id}/wikis/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The slug of a wiki page
     /// - `id`:
+    /// - `slug`: The slug of a wiki page
     ///
     /// Returns, on success (200): Get a wiki page.
     ///
     /// Optional parameters are set on the returned [`GetProjectWiki`].
     pub fn get_project_wiki(
         &self,
-        slug: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<String>,
     ) -> GetProjectWiki<'_> {
         GetProjectWiki(
             runtime::Call::new(
@@ -256,14 +256,14 @@ impl crate::Client {
     /// `DELETE /api/v4/projects/{id}/wikis/{slug}`
     ///
     /// Arguments:
-    /// - `slug`: The slug of a wiki page
     /// - `id`:
+    /// - `slug`: The slug of a wiki page
     ///
     /// Returns, on success (204): Delete a wiki page.
     pub fn delete_project_wiki(
         &self,
-        slug: impl Into<String>,
         id: impl Into<runtime::IdOrPath>,
+        slug: impl Into<String>,
     ) -> DeleteProjectWiki<'_> {
         DeleteProjectWiki(
             runtime::Call::new(

@@ -68,7 +68,7 @@ async fn every_reader(client: &Client) -> Vec<(&'static str, Result<(), Error>)>
     let send = || async { client.send(get(client, "v4/projects")).await };
     vec![
         ("send_json", ok(client.get_version().await)),
-        ("send_bytes", ok(client.get_project_upload(3, 7).await)),
+        ("send_bytes", ok(client.get_project_upload(7, 3).await)),
         ("send_empty", ok(client.delete_project_artifacts(7).await)),
         ("send_page", ok(client.list_projects().send_page().await)),
         (

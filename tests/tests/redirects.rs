@@ -439,7 +439,7 @@ async fn artifact_downloads_follow_the_redirect_to_object_storage() {
         .mount(&storage)
         .await;
 
-    let bytes = client.get_project_upload(3, 7).await.unwrap();
+    let bytes = client.get_project_upload(7, 3).await.unwrap();
 
     assert_eq!(bytes, b"PNG...");
     let got = received(&storage).await;

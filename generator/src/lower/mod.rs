@@ -1206,6 +1206,33 @@ fn lower_segments(path: &str, op_ptr: &str, op: &mut Operation, diags: &mut Diag
         }
         op.segments.push(Segment { parts });
     }
+    // Arguments follow the URL: the path's parameters in the order the path names them, then
+    // the others in the order they are declared (`retry_project_job(id, job_id)` for
+    // `/projects/{id}/jobs/{job_id}/retry`, whatever order the spec lists them in).
+    let first_use = |p: &Param| {
+        (p.location == ParamLocation::Path)
+            .then(|| path.find(&format!("{{{}}}", p.wire)))
+            .flatten()
+    };
+    let mut order: Vec<usize> = (0..op.params.len()).collect();
+    order.sort_by_key(|&i| match first_use(&op.params[i]) {
+        Some(at) => (0, at, i),
+        None => (1, 0, i),
+    });
+    let mut moved_to = vec![0; order.len()];
+    for (new, old) in order.iter().enumerate() {
+        moved_to[*old] = new;
+    }
+    let mut params: Vec<Option<Param>> = std::mem::take(&mut op.params)
+        .into_iter()
+        .map(Some)
+        .collect();
+    op.params = order.iter().filter_map(|i| params[*i].take()).collect();
+    for part in op.segments.iter_mut().flat_map(|s| s.parts.iter_mut()) {
+        if let SegmentPart::Param(i) = part {
+            *i = moved_to[*i];
+        }
+    }
 }
 
 /// A description with the schema's `default` added (`Default: \`20\`.`): the server applies it
