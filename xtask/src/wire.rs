@@ -22,9 +22,7 @@
 //! `target/wire/check` and built against `generated-client` with every feature.
 
 use oapi_client_gen_core::diag::child;
-use oapi_client_gen_core::ir::{
-    Api, ArrayStyle, BodyKind, Operation, ParamLocation, TypeKind, TypeRef,
-};
+use oapi_client_gen_core::ir::{Api, BodyKind, Operation, ParamLocation, TypeKind, TypeRef};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -132,23 +130,7 @@ fn sample(api: &Api, t: &TypeRef, depth: usize) -> Result<Sample, String> {
                     }
                     found.ok_or(last)?
                 }
-                TypeKind::Struct { fields } => {
-                    let mut inits = Vec::new();
-                    for f in fields {
-                        let value = if f.optional {
-                            "None".to_owned()
-                        } else {
-                            let s = sample(api, &f.ty, depth + 1)?;
-                            if f.boxed {
-                                format!("Box::new({})", s.expr)
-                            } else {
-                                s.expr
-                            }
-                        };
-                        inits.push(format!("{}: {value}", f.name));
-                    }
-                    Sample::new(format!("{path} {{ {} }}", inits.join(", ")), None)
-                }
+                TypeKind::Struct { fields } => struct_literal(api, &path, fields, depth, false)?,
             }
         }
     })
@@ -158,35 +140,48 @@ fn sample(api: &Api, t: &TypeRef, depth: usize) -> Result<Sample, String> {
 /// query or a form, whose members are sent one by one: an object of required fields only
 /// may send nothing).
 fn sample_full(api: &Api, t: &TypeRef) -> Result<Sample, String> {
-    let TypeRef::Named(id) = resolve(api, t) else {
-        return sample(api, t, 0);
-    };
-    let def = api.types.get(*id);
-    let TypeKind::Struct { fields } = &def.kind else {
-        return sample(api, t, 0);
-    };
+    match resolve(api, t) {
+        TypeRef::Named(id) => match &api.types.get(*id).kind {
+            TypeKind::Struct { fields } => {
+                let path = format!("gitlab_api_client::types::{}", api.types.get(*id).name);
+                struct_literal(api, &path, fields, 0, true)
+            }
+            _ => sample(api, t, 0),
+        },
+        _ => sample(api, t, 0),
+    }
+}
+
+/// A struct literal of `path`: its required fields sampled, and the optional ones too when
+/// `every` (else `None`).
+fn struct_literal(
+    api: &Api,
+    path: &str,
+    fields: &[oapi_client_gen_core::ir::Field],
+    depth: usize,
+    every: bool,
+) -> Result<Sample, String> {
     let mut inits = Vec::new();
     for f in fields {
-        let s = sample(api, &f.ty, 1)?;
-        let mut value = if f.boxed {
-            format!("Box::new({})", s.expr)
+        let value = if f.optional && !every {
+            "None".to_owned()
         } else {
-            s.expr
+            let s = sample(api, &f.ty, depth + 1)?;
+            let mut value = if f.boxed {
+                format!("Box::new({})", s.expr)
+            } else {
+                s.expr
+            };
+            // `Option<T>`, and `Option<Option<T>>` where absent and `null` differ.
+            for _ in 0..usize::from(f.optional) + usize::from(f.explicit_null) {
+                value = format!("Some({value})");
+            }
+            value
         };
-        if f.optional {
-            value = format!("Some({value})");
-        }
-        if f.explicit_null {
-            value = format!("Some({value})");
-        }
         inits.push(format!("{}: {value}", f.name));
     }
     Ok(Sample::new(
-        format!(
-            "gitlab_api_client::types::{} {{ {} }}",
-            def.name,
-            inits.join(", ")
-        ),
+        format!("{path} {{ {} }}", inits.join(", ")),
         None,
     ))
 }
@@ -225,7 +220,7 @@ struct BodyCheck {
     fields: Vec<String>,
 }
 
-fn case(api: &Api, op: &Operation, spec: &Value, brackets: bool) -> Case {
+fn case(api: &Api, op: &Operation, spec: &Value) -> Case {
     let mut args = Vec::new();
     let mut setters = Vec::new();
     let mut values: BTreeMap<String, Sample> = BTreeMap::new();
@@ -249,15 +244,8 @@ fn case(api: &Api, op: &Operation, spec: &Value, brackets: bool) -> Case {
                     setters.push(format!(".{}({})", p.name, s.expr));
                 }
                 let is_array = matches!(resolve(api, &p.ty), TypeRef::Vec(_));
-                let wire = if is_array
-                    && brackets
-                    && p.style == ArrayStyle::Repeat
-                    && !p.wire.ends_with(']')
-                {
-                    format!("{}[]", p.wire)
-                } else {
-                    p.wire.clone()
-                };
+                // Bracketed arrays (`query_array_style`) are already `name[]` in the spec.
+                let wire = p.wire.clone();
                 let text = if is_array {
                     match resolve(api, &p.ty) {
                         TypeRef::Vec(inner) => sample(api, inner, 1).ok().and_then(|s| s.text),
@@ -586,14 +574,13 @@ fn run_inner(check: bool) -> Result<ExitCode, String> {
     let generated = crate::fixtures::gitlab_generated(&root)?;
     let api = &generated.api;
     let spec: Value = serde_json::from_str(&generated.effective_spec).map_err(|e| e.to_string())?;
-    let brackets = api.conventions.query_brackets;
     let merged = merged_operations(&root)?;
     let cases: Vec<Case> = api
         .operations
         .iter()
         .map(|op| Case {
             documented: merged.contains(&(op.method.clone(), op.path.clone())),
-            ..case(api, op, &spec, brackets)
+            ..case(api, op, &spec)
         })
         .collect();
     let runnable: Vec<usize> = (0..cases.len())

@@ -704,6 +704,11 @@ fn name_parameter_enums(
             bare.to_owned()
         }
     };
+    // Each body's pointer as a prefix (`…/postApiV4Projects/`), with its operation's name.
+    let body_prefixes: Vec<(String, &String)> = bodies
+        .iter()
+        .map(|(b, (_, op))| (format!("{}/", types.defs[*b].origin), op))
+        .collect();
     for (sid, def) in types.defs.iter().enumerate() {
         let TypeKind::Struct { fields } = &def.kind else {
             continue;
@@ -711,10 +716,9 @@ fn name_parameter_enums(
         // A body, or a structure inside a body's schema (an item of one of its lists): its
         // fields' enums are the operation's.
         let within = || {
-            bodies.iter().find(|(b, _)| {
-                def.origin
-                    .starts_with(&format!("{}/", types.defs[**b].origin))
-            })
+            body_prefixes
+                .iter()
+                .find(|(prefix, _)| def.origin.starts_with(prefix.as_str()))
         };
         let (resource, context) = match bodies.get(&sid) {
             Some((resources, op)) if resources.len() == 1 => {
@@ -722,7 +726,7 @@ fn name_parameter_enums(
             }
             Some((_, op)) => (None, op.clone()),
             None => match within() {
-                Some((_, (_, op))) => (None, op.clone()),
+                Some((_, op)) => (None, (*op).clone()),
                 None => continue,
             },
         };
