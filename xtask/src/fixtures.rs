@@ -5,11 +5,11 @@
 //! unit tests; the folder can be moved with `FIXTURES_DIR`) and the GitLab spec as `cargo xtask
 //! codegen` generates it (`specs/gitlab-full`). Each record is matched to the operation whose
 //! method and path template fit its method and path (the template with the most literal
-//! segments wins). Every matched success is then decoded exactly as the client decodes a
-//! response: a small crate, written to `target/fixtures/check/` and run, hands the recorded
-//! status, content type and body to `<Builder as Operation>::Response::decode` of the
-//! operation's builder in `gitlab-api-client`, and prints what happened, with the field path
-//! of a failure (`Error::Decode`'s `path`).
+//! segments wins). Every matched success is then served to the client as GitLab would serve
+//! it: `cargo xtask wire`'s checking crate calls the operation's generated method (its
+//! arguments as the wire check builds them) against an in-process HTTP server that answers
+//! with the recorded status, content type and body, and reports what `send()` returned, with
+//! the field path of a decode failure (`Error::Decode`'s `path`).
 //!
 //! Records that are not what GitLab answers (test scaffolding of python-gitlab: a list
 //! endpoint mocked with one object, a date written `"sometime"`) are listed, each with the
@@ -135,7 +135,8 @@ fn run_inner(check: bool) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let records = read_records(&file)?;
-    let ops = operations(&root)?;
+    let generated = gitlab_generated(&root)?;
+    let ops = operations_of(&generated);
     let not_gitlab = not_gitlab(&root)?;
     let unused: Vec<&str> = not_gitlab
         .iter()
@@ -162,7 +163,7 @@ fn run_inner(check: bool) -> Result<ExitCode, String> {
         .filter(|(_, (r, _))| reason(r).is_none())
         .filter_map(|(i, (r, m))| Some((i, (*m)?)).filter(|_| (200..300).contains(&r.status)))
         .collect();
-    let decoded = decode_all(&root, &ops, &records, &to_decode)?;
+    let decoded = serve_all(&root, &generated, &records, &to_decode)?;
     let mut outcomes: Vec<Outcome> = records
         .iter()
         .zip(&matched)
@@ -225,11 +226,6 @@ fn read_records(file: &Path) -> Result<Vec<Record>, String> {
         .collect()
 }
 
-/// The operations of the GitLab client, generated in memory as `cargo xtask codegen` does.
-fn operations(root: &Path) -> Result<Vec<Op>, String> {
-    operations_and_spec(root).map(|(ops, _)| ops)
-}
-
 /// The GitLab client as `cargo xtask codegen` generates it (`specs/gitlab-full/codegen.toml`).
 pub fn gitlab_generated(root: &Path) -> Result<oapi_client_gen_core::Generated, String> {
     let rel_dir = "specs/gitlab-full";
@@ -240,12 +236,6 @@ pub fn gitlab_generated(root: &Path) -> Result<oapi_client_gen_core::Generated, 
     let fs = config.files(root, rel_dir);
     oapi_client_gen_core::generate(&input, &fs)
         .map_err(|d| format!("{rel_dir} does not generate:\n{d}"))
-}
-
-/// The operations of the GitLab client and its effective spec (`openapi.json`).
-fn operations_and_spec(root: &Path) -> Result<(Vec<Op>, String), String> {
-    let (ops, spec, _) = operations_schemas_and_spec(root)?;
-    Ok((ops, spec))
 }
 
 /// The operations of the GitLab client, the component schemas whose types it reads (pointer,
@@ -265,8 +255,14 @@ fn operations_schemas_and_spec(root: &Path) -> Result<(Vec<Op>, String, Schemas)
         })
         .map(|d| (d.origin.clone(), d.name.clone()))
         .collect();
-    let ops = api
-        .operations
+    let ops = operations_of(&generated);
+    Ok((ops, generated.effective_spec, schemas))
+}
+
+/// The operations of the generated GitLab client, in spec order.
+fn operations_of(generated: &oapi_client_gen_core::Generated) -> Vec<Op> {
+    let api = &generated.api;
+    api.operations
         .iter()
         .map(|o| Op {
             method: o.method.clone(),
@@ -277,8 +273,7 @@ fn operations_schemas_and_spec(root: &Path) -> Result<(Vec<Op>, String, Schemas)
             ),
             name: oapi_client_gen_core::naming::bare(&o.name).to_owned(),
         })
-        .collect();
-    Ok((ops, generated.effective_spec, schemas))
+        .collect()
 }
 
 /// The operation serving `record`: same method, and a path template whose literal segments
@@ -310,6 +305,45 @@ fn match_op(ops: &[Op], record: &Record) -> Option<usize> {
         }
     }
     best.map(|(i, _)| i)
+}
+
+/// Serves each `(record, operation)` from an in-process HTTP server to the operation's
+/// generated method, with the record's status, content type and body, and says what `send()`
+/// made of it (`cargo xtask wire`'s checking crate, given these answers).
+fn serve_all(
+    root: &Path,
+    generated: &oapi_client_gen_core::Generated,
+    records: &[Record],
+    jobs: &[(usize, usize)],
+) -> Result<Vec<Outcome>, String> {
+    let answers = jobs
+        .iter()
+        .map(|(record, op)| {
+            let r = &records[*record];
+            let body = match (&r.body, r.body_kind.as_str()) {
+                (Some(b), "json") => serde_json::to_string(b).map_err(|e| e.to_string())?,
+                (Some(serde_json::Value::String(s)), _) => s.clone(),
+                _ => String::new(),
+            };
+            let media = match (&r.content_type, r.body_kind.as_str()) {
+                (Some(t), _) => Some(t.clone()),
+                (None, "json") => Some("application/json".to_owned()),
+                (None, _) if !body.is_empty() => Some("text/plain".to_owned()),
+                (None, _) => None,
+            };
+            Ok((*op, r.status, media, body))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    println!(
+        "fixtures: serving the records to the client's methods (cargo xtask wire's checking crate)"
+    );
+    Ok(crate::wire::serve(root, generated, &answers)?
+        .into_iter()
+        .map(|served| match served {
+            Ok(()) => Outcome::Decoded,
+            Err((path, message)) => Outcome::Failed { path, message },
+        })
+        .collect())
 }
 
 /// Decodes each `(record, operation)` by the operation's decoder in the generated client, in
@@ -573,7 +607,7 @@ fn report(
     let mut out = String::new();
     out.push_str("# Recorded GitLab responses, read by the generated client\n\n");
     out.push_str(
-        "The 506 responses of `../shared/gitlab-fixtures/responses.jsonl` (recorded in python-gitlab's unit tests; its README gives provenance and license), each matched to the operation of `gitlab-api-client` whose method and path template fit, and each success decoded by that operation's decoder, as the client decodes a response (`cargo xtask fixtures`, `xtask/src/fixtures.rs`). Records are named by the python-gitlab test file and line that register them.\n\n",
+        "The 506 responses of `../shared/gitlab-fixtures/responses.jsonl` (recorded in python-gitlab's unit tests; its README gives provenance and license), each matched to the operation of `gitlab-api-client` whose method and path template fit, and each success served by an in-process HTTP server, with its recorded status, content type and body, to that operation's generated method, whose `send()` must return `Ok` (`cargo xtask fixtures`, `xtask/src/fixtures.rs`; the calls are `cargo xtask wire`'s). Records are named by the python-gitlab test file and line that register them.\n\n",
     );
     out.push_str("## Summary\n\n");
     out.push_str(&summary_lines(records, outcomes));

@@ -23,7 +23,7 @@
 
 use oapi_client_gen_core::diag::child;
 use oapi_client_gen_core::ir::{Api, BodyKind, Operation, ParamLocation, TypeKind, TypeRef};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -415,6 +415,11 @@ struct Seen {
     /// `ok`, or the error `send()` returned.
     result: String,
     decode_error: bool,
+    /// For a decode error: where in the body it stopped (`Error::Decode`'s `path`) and why.
+    #[serde(default)]
+    decode_path: String,
+    #[serde(default)]
+    decode_message: String,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -572,40 +577,36 @@ pub fn run(check: bool) -> ExitCode {
 fn run_inner(check: bool) -> Result<ExitCode, String> {
     let root = crate::codegen::workspace_root();
     let generated = crate::fixtures::gitlab_generated(&root)?;
-    let api = &generated.api;
-    let spec: Value = serde_json::from_str(&generated.effective_spec).map_err(|e| e.to_string())?;
     let merged = merged_operations(&root)?;
-    let cases: Vec<Case> = api
-        .operations
-        .iter()
-        .map(|op| Case {
-            documented: merged.contains(&(op.method.clone(), op.path.clone())),
-            ..case(api, op, &spec)
+    let cases: Vec<Case> = cases(&generated)?
+        .into_iter()
+        .map(|c| Case {
+            documented: merged.contains(&(c.http_method.clone(), c.template.clone())),
+            ..c
         })
         .collect();
     let runnable: Vec<usize> = (0..cases.len())
         .filter(|i| cases[*i].call.is_ok())
         .collect();
-    let dir = root.join("target/wire/check");
-    write_checker(&root, &dir, &cases, &runnable)?;
+    let answers: Vec<Answer> = runnable
+        .iter()
+        .enumerate()
+        .map(|(n, i)| Answer {
+            call: n,
+            status: cases[*i].status,
+            media: cases[*i].example.as_ref().map(|(m, _)| m.clone()),
+            body: cases[*i]
+                .example
+                .as_ref()
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
     println!(
         "wire: building the checking crate ({} calls of gitlab-api-client, every feature)",
         runnable.len()
     );
-    let stdout = crate::fixtures::run_checking_crate(&root, &dir, String::new())?;
-    // Kept for a reader who wants to see a request whole.
-    std::fs::write(dir.join("seen.jsonl"), stdout.as_bytes()).map_err(|e| e.to_string())?;
-    let seen: Vec<Seen> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).map_err(|e| format!("checker output `{l}`: {e}")))
-        .collect::<Result<_, String>>()?;
-    if seen.len() != runnable.len() {
-        return Err(format!(
-            "the checking crate answered {} of {} calls",
-            seen.len(),
-            runnable.len()
-        ));
-    }
+    let seen = run_calls(&root, &cases, &runnable, &answers)?;
     let mut outcomes: Vec<Result<bool, Vec<String>>> = cases
         .iter()
         .map(|c| match &c.call {
@@ -645,6 +646,108 @@ fn run_inner(check: bool) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// One call of the checking crate: which call (its index in the crate's table) and what the
+/// server answers it with.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Answer {
+    pub call: usize,
+    pub status: u16,
+    /// The answer's `Content-Type`; `None` answers without a body.
+    pub media: Option<String>,
+    pub body: String,
+}
+
+/// A case per operation of the generated GitLab client, in spec order.
+fn cases(generated: &oapi_client_gen_core::Generated) -> Result<Vec<Case>, String> {
+    let spec: Value = serde_json::from_str(&generated.effective_spec).map_err(|e| e.to_string())?;
+    Ok(generated
+        .api
+        .operations
+        .iter()
+        .map(|op| case(&generated.api, op, &spec))
+        .collect())
+}
+
+/// Writes the checking crate (one call per runnable case) and runs it with `answers` on its
+/// stdin: what the server saw and what `send()` returned, one per answer. The crate's source
+/// depends only on the calls, so `cargo xtask fixtures` runs the binary `cargo xtask wire`
+/// built, with other answers.
+fn run_calls(
+    root: &Path,
+    cases: &[Case],
+    runnable: &[usize],
+    answers: &[Answer],
+) -> Result<Vec<Seen>, String> {
+    let dir = root.join("target/wire/check");
+    write_checker(root, &dir, cases, runnable)?;
+    let mut input = String::new();
+    for a in answers {
+        input.push_str(&serde_json::to_string(a).map_err(|e| e.to_string())?);
+        input.push('\n');
+    }
+    let stdout = crate::fixtures::run_checking_crate(root, &dir, input)?;
+    // Kept for a reader who wants to see a request whole.
+    std::fs::write(dir.join("seen.jsonl"), stdout.as_bytes()).map_err(|e| e.to_string())?;
+    let seen: Vec<Seen> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("checker output `{l}`: {e}")))
+        .collect::<Result<_, String>>()?;
+    if seen.len() != answers.len() {
+        return Err(format!(
+            "the checking crate answered {} of {} calls",
+            seen.len(),
+            answers.len()
+        ));
+    }
+    Ok(seen)
+}
+
+/// What became of an answer that the generated method was given, through the whole client
+/// (`send()`): `Ok` when it decoded, else the field path where decoding stopped (empty when
+/// the error is not a decode error) and the message.
+pub type Served = Result<(), (String, String)>;
+
+/// Calls operation `op` of the GitLab client (its index in spec order) through its generated
+/// method once per `(op, status, content type, body)`, against an in-process server answering
+/// with that status, content type and body, and says whether `send()` decoded it.
+pub fn serve(
+    root: &Path,
+    generated: &oapi_client_gen_core::Generated,
+    jobs: &[(usize, u16, Option<String>, String)],
+) -> Result<Vec<Served>, String> {
+    let cases = cases(generated)?;
+    let runnable: Vec<usize> = (0..cases.len())
+        .filter(|i| cases[*i].call.is_ok())
+        .collect();
+    let answers: Vec<Answer> = jobs
+        .iter()
+        .map(|(op, status, media, body)| {
+            let call = runnable.binary_search(op).map_err(|_| {
+                format!(
+                    "operation `{}` cannot be called: {}",
+                    cases[*op].method_name,
+                    cases[*op].call.as_ref().err().cloned().unwrap_or_default()
+                )
+            })?;
+            Ok(Answer {
+                call,
+                status: *status,
+                media: media.clone(),
+                body: body.clone(),
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    let seen = run_calls(root, &cases, &runnable, &answers)?;
+    Ok(seen
+        .into_iter()
+        .map(|s| match (s.result.as_str(), s.decode_error) {
+            ("ok", _) => Ok(()),
+            (_, true) => Err((s.decode_path, s.decode_message)),
+            (other, false) => Err((String::new(), other.to_owned())),
+        })
+        .collect())
 }
 
 /// The operations (method, path) of the documents `specs/gitlab-full/codegen.toml` merges
@@ -761,31 +864,27 @@ publish = false
         dependencies = crate::fixtures::checker_dependencies(&client)
     );
     let mut calls = String::new();
-    let mut answers = Vec::new();
     for (n, i) in runnable.iter().enumerate() {
-        let c = &cases[*i];
-        let call = c.call.as_ref().map_err(Clone::clone)?;
+        let call = cases[*i].call.as_ref().map_err(Clone::clone)?;
         calls.push_str(&format!(
             "fn call_{n}(client: &Client) -> Pending<'_> {{\n    Box::pin(async move {{ {call}.send().await.map(drop) }})\n}}\n"
         ));
-        answers.push(match &c.example {
-            Some((media, value)) => json!([c.status, media, value.to_string()]),
-            None => json!([c.status, null, ""]),
-        });
     }
     let table: Vec<String> = (0..runnable.len())
         .map(|n| format!("    call_{n},"))
         .collect();
     let main = format!(
         r#"// @generated by `cargo xtask wire`.
-//! Calls each operation of the GitLab client once against a wiremock server answering with the
-//! operation's example (`answers.json`: status, media type, body), and prints per call what the
-//! server received and what `send()` returned, one JSON line each.
+//! Reads answers from stdin (`{{"call", "status", "media", "body"}}` per line), calls operation
+//! `call` of the GitLab client through its generated method against a wiremock server that
+//! answers with that status, media type and body, and prints per answer what the server
+//! received and what `send()` returned, one JSON line each.
 #![allow(deprecated, clippy::all)]
 
 use gitlab_api_client::prelude::*;
 use gitlab_api_client::{{Client, Error, RetryPolicy}};
 use std::future::Future;
+use std::io::BufRead as _;
 use std::pin::Pin;
 
 type Pending<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
@@ -798,19 +897,22 @@ static TABLE: &[Call] = &[
 
 #[tokio::main]
 async fn main() {{
-    let answers: Vec<(u16, Option<String>, String)> =
-        serde_json::from_str(include_str!("../answers.json")).expect("answers.json");
     let server = wiremock::MockServer::start().await;
     let client = Client::new(&server.uri())
         .expect("a client")
         .with_private_token("glpat-wire")
         .with_retry_policy(RetryPolicy::none());
-    for (call, (status, media, body)) in TABLE.iter().zip(answers) {{
+    for line in std::io::stdin().lock().lines() {{
+        let line = line.expect("stdin");
+        let answer: serde_json::Value = serde_json::from_str(&line).expect("an answer");
+        let call = TABLE[answer["call"].as_u64().expect("call") as usize];
+        let status = answer["status"].as_u64().expect("status") as u16;
+        let body = answer["body"].as_str().unwrap_or_default().to_owned();
         server.reset().await;
-        let mut answer = wiremock::ResponseTemplate::new(status);
-        if let Some(media) = media {{
-            answer = answer.set_body_raw(body.into_bytes(), &media);
-        }}
+        let answer = match answer["media"].as_str() {{
+            Some(media) => wiremock::ResponseTemplate::new(status).set_body_raw(body.into_bytes(), media),
+            None => wiremock::ResponseTemplate::new(status),
+        }};
         wiremock::Mock::given(wiremock::matchers::any())
             .respond_with(answer)
             .mount(&server)
@@ -844,25 +946,33 @@ async fn main() {{
                 }})
             }})
             .collect();
-        let (result, decode_error) = match result {{
-            Ok(()) => ("ok".to_owned(), false),
-            Err(e @ Error::Decode {{ .. }}) => (e.to_string(), true),
-            Err(e) => (e.to_string(), false),
+        let (result, decode) = match &result {{
+            Ok(()) => ("ok".to_owned(), None),
+            Err(e) => (e.to_string(), match e {{
+                Error::Decode {{ path, source, .. }} => Some((path.clone(), source.to_string())),
+                _ => None,
+            }}),
         }};
-        println!("{{}}", serde_json::json!({{"requests": requests, "result": result, "decode_error": decode_error}}));
+        let (decode_path, decode_message) = decode.clone().unwrap_or_default();
+        println!("{{}}", serde_json::json!({{
+            "requests": requests,
+            "result": result,
+            "decode_error": decode.is_some(),
+            "decode_path": decode_path,
+            "decode_message": decode_message,
+        }}));
     }}
 }}
 "#,
         table = table.join("\n")
     );
-    let answers = serde_json::to_string(&answers).map_err(|e| e.to_string())?;
-    crate::fixtures::write_checking_crate(root, dir, &manifest, &main)?;
-    std::fs::write(dir.join("answers.json"), answers).map_err(|e| e.to_string())
+    crate::fixtures::write_checking_crate(root, dir, &manifest, &main)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn lit(s: &str) -> Option<String> {
         Some(s.to_owned())
@@ -914,6 +1024,8 @@ mod tests {
             }],
             result: "ok".to_owned(),
             decode_error: false,
+            decode_path: String::new(),
+            decode_message: String::new(),
         }
     }
 
