@@ -62,6 +62,10 @@ struct Args {
     /// (`reviewers: {$ref: UserBasic}`, Grape's) is read as a list of it.
     #[arg(long)]
     plural_refs_as_lists: bool,
+    /// Every struct read from responses keeps the JSON object's keys that its schema does not
+    /// declare, with their values, in a field `extra` (for specs that under-declare).
+    #[arg(long)]
+    keep_unknown_fields: bool,
     /// Which list operations page: `declared` (those whose responses declare a `Link` header,
     /// or `X-Next-Page` with a `page` parameter), `page-headers` (every list taking `page`:
     /// GitLab) or `none`.
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
                 UndocumentedStrings::Trust
             },
             plural_refs_as_lists: args.plural_refs_as_lists,
+            keep_unknown_fields: args.keep_unknown_fields,
             pagination: match args.pagination.as_str() {
                 "page-headers" => Pagination::PageHeaders,
                 "none" => Pagination::None,

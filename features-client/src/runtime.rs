@@ -1902,14 +1902,16 @@ impl<'de> serde::Deserialize<'de> for Lenient<Option<chrono::DateTime<chrono::Ut
 /// - `req`: a required field: an object without it is an error, and it is always sent.
 ///
 /// `mode(name, lenient)` reads the field through [`Lenient`] (a date-time that may arrive as a
-/// date only). Unknown keys are skipped; a repeated key keeps its last value.
+/// date only). Unknown keys are skipped; a repeated key keeps its last value. After the fields,
+/// `keep extra` names a field of type [`UnknownFields`] that keeps the unknown keys instead,
+/// with their values, and that `Serialize` writes back after the declared fields.
 #[allow(unused_macros)]
 macro_rules! object {
-    (both $name:ident { $($fields:tt)* }) => {
-        $crate::runtime::object!(read $name { $($fields)* });
-        $crate::runtime::object!(write $name { $($fields)* });
+    (both $name:ident { $($fields:tt)* } $($keep:tt)*) => {
+        $crate::runtime::object!(read $name { $($fields)* } $($keep)*);
+        $crate::runtime::object!(write $name { $($fields)* } $($keep)*);
     };
-    (read $name:ident { $($mode:ident($field:ident $(= $wire:literal)? $(, $how:ident)?)),* $(,)? }) => {
+    (read $name:ident { $($mode:ident($field:ident $(= $wire:literal)? $(, $how:ident)?)),* $(,)? } $(keep $extra:ident)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 $crate::runtime::decode_object(d)
@@ -1919,27 +1921,32 @@ macro_rules! object {
             const NAME: &'static str = stringify!($name);
             fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
                 $(let mut $field = None;)*
+                $(let mut $extra = $crate::runtime::UnknownFields::new();)?
                 while let Some(key) = map.next_key::<$crate::runtime::Key<'de>>()? {
                     match key.as_str() {
                         $($crate::runtime::object!(@wire $field $($wire)?) => {
                             $field = $crate::runtime::object!(@read $mode map $($how)?);
                         })*
-                        _ => $crate::runtime::skip_value(&mut map)?,
+                        _ => $crate::runtime::object!(@unknown map key $($extra)?),
                     }
                 }
                 Ok(Self {
                     $($field: $crate::runtime::object!(@end $mode $field $crate::runtime::object!(@wire $field $($wire)?)),)*
+                    $($extra,)?
                 })
             }
         }
     };
-    (write $name:ident { $($mode:ident($field:ident $(= $wire:literal)? $(, $how:ident)?)),* $(,)? }) => {
+    (write $name:ident { $($mode:ident($field:ident $(= $wire:literal)? $(, $how:ident)?)),* $(,)? } $(keep $extra:ident)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 #[allow(unused_mut)]
                 let mut map = serializer.serialize_map(None)?;
                 $($crate::runtime::object!(@write $mode map $crate::runtime::object!(@wire $field $($wire)?), &self.$field);)*
+                $(for (key, value) in &self.$extra {
+                    map.serialize_entry(key, value)?;
+                })?
                 map.end()
             }
         }
@@ -1950,6 +1957,10 @@ macro_rules! object {
     (@read nullable $map:ident $($how:ident)?) => { $crate::runtime::object!(@value $map $($how)?) };
     (@read null $map:ident $($how:ident)?) => { Some($crate::runtime::object!(@value $map $($how)?)) };
     (@read req $map:ident $($how:ident)?) => { Some($crate::runtime::object!(@value $map $($how)?)) };
+    (@unknown $map:ident $key:ident) => { $crate::runtime::skip_value(&mut $map)? };
+    (@unknown $map:ident $key:ident $extra:ident) => {{
+        $extra.insert(::std::borrow::ToOwned::to_owned($key.as_str()), $map.next_value()?);
+    }};
     (@value $map:ident) => { $map.next_value()? };
     (@value $map:ident lenient) => { $map.next_value::<$crate::runtime::Lenient<_>>()?.0 };
     (@end req $field:ident $wire:expr) => {
@@ -1978,6 +1989,12 @@ pub trait Object: Sized {
     /// Reads the object's entries; unknown keys are skipped.
     fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
+
+/// The keys of a JSON object that its schema does not declare, with their values as sent: the
+/// `extra` field of each struct read from responses, in a client whose spec is known to
+/// under-declare (setting `keep_unknown_fields`). `extra.get("key")` reads one; the map is
+/// sorted by key. A struct that requests also send writes them back after its declared fields.
+pub type UnknownFields = serde_json::Map<String, serde_json::Value>;
 
 /// Skips the value of an unknown key of an object being decoded ([`Object::read`]).
 pub fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {

@@ -20,12 +20,14 @@ pub struct ApiEntitiesAccessRequester {
     pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub web_url: Option<String>,
     pub requested_at: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
     read ApiEntitiesAccessRequester { opt(id), opt(username), opt(name), opt(state),
     opt(locked), opt(avatar_url), opt(avatar_path), opt(custom_attributes), opt(web_url),
-    opt(requested_at) }
+    opt(requested_at) } keep extra
 );
 /// API_Entities_CustomAttribute model
 ///
@@ -64,6 +66,8 @@ runtime::object!(
 pub struct ApiEntitiesCustomAttribute {
     pub key: Option<String>,
     pub value: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -95,7 +99,7 @@ pub struct ApiEntitiesCustomAttribute {
         feature = "resource_milestone_events"
     )
 )]
-runtime::object!(read ApiEntitiesCustomAttribute { opt(key), opt(value) });
+runtime::object!(read ApiEntitiesCustomAttribute { opt(key), opt(value) } keep extra);
 /// Approves an access request for the given user.
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdAccessRequestsUserIdApprove`.
@@ -123,11 +127,14 @@ pub struct ApiEntitiesAwardEmoji {
     pub awardable_id: Option<i64>,
     pub awardable_type: Option<String>,
     pub url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "award_emoji")]
 runtime::object!(
     read ApiEntitiesAwardEmoji { opt(id), opt(name), opt(user), opt(created_at, lenient),
-    opt(updated_at, lenient), opt(awardable_id), opt(awardable_type), opt(url) }
+    opt(updated_at, lenient), opt(awardable_id), opt(awardable_type), opt(url) } keep
+    extra
 );
 /// API_Entities_UserBasic model
 ///
@@ -168,6 +175,8 @@ pub struct ApiEntitiesUserBasic {
     pub avatar_path: Option<String>,
     pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -197,7 +206,7 @@ pub struct ApiEntitiesUserBasic {
 runtime::object!(
     read ApiEntitiesUserBasic { opt(id), opt(username), opt(name), opt(state),
     opt(locked), opt(avatar_url), opt(avatar_path), opt(custom_attributes), opt(web_url)
-    }
+    } keep extra
 );
 /// Add a new emoji reaction
 ///
@@ -234,11 +243,13 @@ pub struct ApiEntitiesBadge {
     pub rendered_image_url: Option<::serde_json::Value>,
     pub id: Option<i64>,
     pub kind: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "badges")]
 runtime::object!(
     read ApiEntitiesBadge { opt(name), opt(link_url), opt(image_url),
-    opt(rendered_link_url), opt(rendered_image_url), opt(id), opt(kind) }
+    opt(rendered_link_url), opt(rendered_image_url), opt(id), opt(kind) } keep extra
 );
 /// API_Entities_BasicBadgeDetails model
 ///
@@ -251,11 +262,13 @@ pub struct ApiEntitiesBasicBadgeDetails {
     pub image_url: Option<String>,
     pub rendered_link_url: Option<::serde_json::Value>,
     pub rendered_image_url: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "badges")]
 runtime::object!(
     read ApiEntitiesBasicBadgeDetails { opt(name), opt(link_url), opt(image_url),
-    opt(rendered_link_url), opt(rendered_image_url) }
+    opt(rendered_link_url), opt(rendered_image_url) } keep extra
 );
 /// Adds a badge to a group.
 ///
@@ -364,6 +377,8 @@ pub struct ApiEntitiesGroup {
     pub repository_storage: Option<String>,
     pub duo_features_enabled: Option<bool>,
     pub lock_duo_features_enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
@@ -381,7 +396,7 @@ runtime::object!(
     opt(root_storage_statistics), opt(ldap_cn), opt(ldap_access), opt(ldap_group_links),
     opt(saml_group_links), opt(file_template_project_id), opt(marked_for_deletion_on),
     opt(wiki_access_level), opt(repository_storage), opt(duo_features_enabled),
-    opt(lock_duo_features_enabled) }
+    opt(lock_duo_features_enabled) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Group/properties/statistics`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -396,13 +411,15 @@ pub struct ApiEntitiesGroupStatistics {
     pub packages_size: Option<::serde_json::Value>,
     pub snippets_size: Option<::serde_json::Value>,
     pub uploads_size: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesGroupStatistics { opt(storage_size), opt(repository_size),
     opt(wiki_size), opt(lfs_objects_size), opt(job_artifacts_size),
     opt(pipeline_artifacts_size), opt(packages_size), opt(snippets_size),
-    opt(uploads_size) }
+    opt(uploads_size) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Namespace_RootStorageStatistics`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -432,6 +449,8 @@ pub struct ApiEntitiesNamespaceRootStorageStatistics {
     pub uploads_size: Option<i64>,
     /// Wiki size in bytes.
     pub wiki_size: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
@@ -439,7 +458,7 @@ runtime::object!(
     opt(container_registry_size), opt(container_registry_size_is_estimated),
     opt(dependency_proxy_size), opt(lfs_objects_size), opt(packages_size),
     opt(pipeline_artifacts_size), opt(repository_size), opt(snippets_size),
-    opt(storage_size), opt(uploads_size), opt(wiki_size) }
+    opt(storage_size), opt(uploads_size), opt(wiki_size) } keep extra
 );
 /// Schema `#/components/schemas/EE_API_Entities_LdapGroupLink`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -450,11 +469,13 @@ pub struct EeApiEntitiesLdapGroupLink {
     pub provider: Option<String>,
     pub filter: Option<String>,
     pub member_role_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read EeApiEntitiesLdapGroupLink { opt(cn), opt(group_access), opt(provider),
-    opt(filter), opt(member_role_id) }
+    opt(filter), opt(member_role_id) } keep extra
 );
 /// Schema `#/components/schemas/EE_API_Entities_SamlGroupLink`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -463,10 +484,13 @@ pub struct EeApiEntitiesSamlGroupLink {
     pub name: Option<String>,
     pub access_level: Option<i64>,
     pub member_role_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read EeApiEntitiesSamlGroupLink { opt(name), opt(access_level), opt(member_role_id) }
+    keep extra
 );
 /// Create a group. Available only for users who can create groups.
 ///
@@ -1058,6 +1082,8 @@ pub struct ApiEntitiesGroupDetail {
     pub unique_project_download_limit_allowlist: Option<::serde_json::Value>,
     pub unique_project_download_limit_alertlist: Option<::serde_json::Value>,
     pub auto_ban_user_on_excessive_projects_download: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "groups")]
 runtime::object!(
@@ -1085,7 +1111,7 @@ runtime::object!(
     opt(unique_project_download_limit_interval_in_seconds),
     opt(unique_project_download_limit_allowlist),
     opt(unique_project_download_limit_alertlist),
-    opt(auto_ban_user_on_excessive_projects_download) }
+    opt(auto_ban_user_on_excessive_projects_download) } keep extra
 );
 /// API_Entities_Project model
 ///
@@ -1231,6 +1257,8 @@ pub struct ApiEntitiesProject {
     pub only_allow_merge_if_all_status_checks_passed: Option<bool>,
     pub allow_pipeline_trigger_approve_deployment: Option<bool>,
     pub prevent_merge_without_jira_issue: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
@@ -1289,7 +1317,7 @@ runtime::object!(
     opt(merge_trains_enabled), opt(merge_trains_skip_train_allowed),
     opt(only_allow_merge_if_all_status_checks_passed),
     opt(allow_pipeline_trigger_approve_deployment), opt(prevent_merge_without_jira_issue)
-    }
+    } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_LicenseBasic`.
 #[cfg(
@@ -1309,6 +1337,8 @@ pub struct ApiEntitiesLicenseBasic {
     pub nickname: Option<String>,
     pub html_url: Option<String>,
     pub source_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -1322,7 +1352,7 @@ pub struct ApiEntitiesLicenseBasic {
 )]
 runtime::object!(
     read ApiEntitiesLicenseBasic { opt(key), opt(name), opt(nickname), opt(html_url),
-    opt(source_url) }
+    opt(source_url) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_NamespaceBasic`.
 #[cfg(
@@ -1346,6 +1376,8 @@ pub struct ApiEntitiesNamespaceBasic {
     pub parent_id: Option<i64>,
     pub avatar_url: Option<String>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -1360,7 +1392,7 @@ pub struct ApiEntitiesNamespaceBasic {
 )]
 runtime::object!(
     read ApiEntitiesNamespaceBasic { opt(id), opt(name), opt(path), opt(kind),
-    opt(full_path), opt(parent_id), opt(avatar_url), opt(web_url) }
+    opt(full_path), opt(parent_id), opt(avatar_url), opt(web_url) } keep extra
 );
 /// API_Entities_BasicProjectDetails model
 ///
@@ -1400,6 +1432,8 @@ pub struct ApiEntitiesBasicProjectDetails {
     pub namespace: Option<ApiEntitiesNamespaceBasic>,
     pub custom_attributes: Option<Vec<ApiEntitiesCustomAttribute>>,
     pub repository_storage: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -1418,7 +1452,7 @@ runtime::object!(
     opt(http_url_to_repo), opt(web_url), opt(readme_url), opt(forks_count),
     opt(license_url), opt(license), opt(avatar_url), opt(star_count),
     opt(last_activity_at, lenient), opt(namespace), opt(custom_attributes),
-    opt(repository_storage) }
+    opt(repository_storage) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Project/properties/_links`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -1432,11 +1466,14 @@ pub struct ApiEntitiesProjectLinks {
     pub events: Option<String>,
     pub members: Option<String>,
     pub cluster_agents: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesProjectLinks { opt(self_ = "self"), opt(issues), opt(merge_requests),
     opt(repo_branches), opt(labels), opt(events), opt(members), opt(cluster_agents) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ContainerExpirationPolicy`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -1449,11 +1486,14 @@ pub struct ApiEntitiesContainerExpirationPolicy {
     pub name_regex: Option<String>,
     pub name_regex_keep: Option<String>,
     pub next_run_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesContainerExpirationPolicy { opt(cadence), opt(enabled), opt(keep_n),
     opt(older_than), opt(name_regex), opt(name_regex_keep), opt(next_run_at, lenient) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ProjectStatistics`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -1470,13 +1510,15 @@ pub struct ApiEntitiesProjectStatistics {
     pub snippets_size: Option<::serde_json::Value>,
     pub uploads_size: Option<::serde_json::Value>,
     pub container_registry_size: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesProjectStatistics { opt(commit_count), opt(storage_size),
     opt(repository_size), opt(wiki_size), opt(lfs_objects_size), opt(job_artifacts_size),
     opt(pipeline_artifacts_size), opt(packages_size), opt(snippets_size),
-    opt(uploads_size), opt(container_registry_size) }
+    opt(uploads_size), opt(container_registry_size) } keep extra
 );
 /// Transfer a group to a new parent group or promote a subgroup to a top-level group
 ///
@@ -1598,11 +1640,14 @@ pub struct EeApiEntitiesAuditEvent {
     pub event_name: Option<::serde_json::Value>,
     pub details: Option<::serde_json::Value>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read EeApiEntitiesAuditEvent { opt(id), opt(author_id), opt(entity_id),
-    opt(entity_type), opt(event_name), opt(details), opt(created_at, lenient) }
+    opt(entity_type), opt(event_name), opt(details), opt(created_at, lenient) } keep
+    extra
 );
 /// API_Entities_UserPublic model
 ///
@@ -1655,6 +1700,8 @@ pub struct ApiEntitiesUserPublic {
     pub shared_runners_minutes_limit: Option<i64>,
     pub extra_shared_runners_minutes_limit: Option<i64>,
     pub scim_identities: Option<Vec<ApiEntitiesScimIdentity>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "keys"))]
 runtime::object!(
@@ -1669,7 +1716,7 @@ runtime::object!(
     lenient), opt(identities), opt(can_create_group), opt(can_create_project),
     opt(two_factor_enabled), opt(external), opt(private_profile), opt(commit_email),
     opt(shared_runners_minutes_limit), opt(extra_shared_runners_minutes_limit),
-    opt(scim_identities) }
+    opt(scim_identities) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Identity`.
 #[cfg(any(feature = "groups", feature = "members", feature = "users", feature = "keys"))]
@@ -1678,10 +1725,13 @@ pub struct ApiEntitiesIdentity {
     pub provider: Option<String>,
     pub extern_uid: Option<String>,
     pub saml_provider_id: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "members", feature = "users", feature = "keys"))]
 runtime::object!(
     read ApiEntitiesIdentity { opt(provider), opt(extern_uid), opt(saml_provider_id) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ScimIdentity`.
 #[cfg(any(feature = "groups", feature = "users", feature = "keys"))]
@@ -1690,10 +1740,13 @@ pub struct ApiEntitiesScimIdentity {
     pub extern_uid: Option<String>,
     pub group_id: Option<i64>,
     pub active: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "users", feature = "keys"))]
 runtime::object!(
-    read ApiEntitiesScimIdentity { opt(extern_uid), opt(group_id), opt(active) }
+    read ApiEntitiesScimIdentity { opt(extern_uid), opt(group_id), opt(active) } keep
+    extra
 );
 /// EE_API_Entities_SshCertificate model
 ///
@@ -1705,11 +1758,13 @@ pub struct EeApiEntitiesSshCertificate {
     pub title: Option<String>,
     pub key: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "groups")]
 runtime::object!(
     read EeApiEntitiesSshCertificate { opt(id), opt(title), opt(key), opt(created_at,
-    lenient) }
+    lenient) } keep extra
 );
 /// Create a ssh certificate for a group.
 ///
@@ -1748,6 +1803,8 @@ pub struct ApiEntitiesCiRunner {
     pub name: Option<String>,
     pub online: Option<bool>,
     pub status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -1761,6 +1818,7 @@ pub struct ApiEntitiesCiRunner {
 runtime::object!(
     read ApiEntitiesCiRunner { opt(id), opt(description), opt(ip_address), opt(active),
     opt(paused), opt(is_shared), opt(runner_type), opt(name), opt(online), opt(status) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Ci_Runner/properties/runner_type`.
 ///
@@ -1809,10 +1867,12 @@ runtime::string_enum!(
 pub struct ApiEntitiesCiResetTokenResult {
     pub token: Option<String>,
     pub token_expires_at: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "runners")]
 runtime::object!(
-    read ApiEntitiesCiResetTokenResult { opt(token), opt(token_expires_at) }
+    read ApiEntitiesCiResetTokenResult { opt(token), opt(token_expires_at) } keep extra
 );
 /// API_Entities_DeployToken model
 ///
@@ -1827,11 +1887,13 @@ pub struct ApiEntitiesDeployToken {
     pub scopes: Option<Vec<String>>,
     pub revoked: Option<bool>,
     pub expired: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "deploy_tokens")]
 runtime::object!(
     read ApiEntitiesDeployToken { opt(id), opt(name), opt(username), opt(expires_at,
-    lenient), opt(scopes), opt(revoked), opt(expired) }
+    lenient), opt(scopes), opt(revoked), opt(expired) } keep extra
 );
 /// Create a group deploy token
 ///
@@ -1916,11 +1978,14 @@ pub struct ApiEntitiesDeployTokenWithToken {
     pub revoked: Option<bool>,
     pub expired: Option<bool>,
     pub token: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "deploy_tokens")]
 runtime::object!(
     read ApiEntitiesDeployTokenWithToken { opt(id), opt(name), opt(username),
-    opt(expires_at, lenient), opt(scopes), opt(revoked), opt(expired), opt(token) }
+    opt(expires_at, lenient), opt(scopes), opt(revoked), opt(expired), opt(token) } keep
+    extra
 );
 /// API_Entities_Cluster model
 ///
@@ -1943,13 +2008,15 @@ pub struct ApiEntitiesCluster {
     pub platform_kubernetes: Option<ApiEntitiesPlatformKubernetes>,
     pub provider_gcp: Option<ApiEntitiesProviderGcp>,
     pub management_project: Option<ApiEntitiesProjectIdentity>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
     read ApiEntitiesCluster { opt(id), opt(name), opt(created_at, lenient), opt(domain),
     opt(enabled), opt(managed), opt(provider_type), opt(platform_type),
     opt(environment_scope), opt(cluster_type), opt(namespace_per_environment), opt(user),
-    opt(platform_kubernetes), opt(provider_gcp), opt(management_project) }
+    opt(platform_kubernetes), opt(provider_gcp), opt(management_project) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Platform_Kubernetes`.
 #[cfg(feature = "clusters")]
@@ -1959,11 +2026,13 @@ pub struct ApiEntitiesPlatformKubernetes {
     pub namespace: Option<::serde_json::Value>,
     pub authorization_type: Option<String>,
     pub ca_cert: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
     read ApiEntitiesPlatformKubernetes { opt(api_url), opt(namespace),
-    opt(authorization_type), opt(ca_cert) }
+    opt(authorization_type), opt(ca_cert) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Provider_Gcp`.
 #[cfg(feature = "clusters")]
@@ -1976,11 +2045,13 @@ pub struct ApiEntitiesProviderGcp {
     pub machine_type: Option<::serde_json::Value>,
     pub num_nodes: Option<::serde_json::Value>,
     pub endpoint: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
     read ApiEntitiesProviderGcp { opt(cluster_id), opt(status_name), opt(gcp_project_id),
-    opt(zone), opt(machine_type), opt(num_nodes), opt(endpoint) }
+    opt(zone), opt(machine_type), opt(num_nodes), opt(endpoint) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ProjectIdentity`.
 #[cfg(
@@ -2004,6 +2075,8 @@ pub struct ApiEntitiesProjectIdentity {
     pub path: Option<String>,
     pub path_with_namespace: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -2020,7 +2093,7 @@ pub struct ApiEntitiesProjectIdentity {
 runtime::object!(
     read ApiEntitiesProjectIdentity { opt(id), opt(description), opt(name),
     opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
-    lenient) }
+    lenient) } keep extra
 );
 /// API_Entities_ClusterGroup model
 ///
@@ -2044,6 +2117,8 @@ pub struct ApiEntitiesClusterGroup {
     pub provider_gcp: Option<ApiEntitiesProviderGcp>,
     pub management_project: Option<ApiEntitiesProjectIdentity>,
     pub group: Option<ApiEntitiesBasicGroupDetails>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
@@ -2051,6 +2126,7 @@ runtime::object!(
     opt(domain), opt(enabled), opt(managed), opt(provider_type), opt(platform_type),
     opt(environment_scope), opt(cluster_type), opt(namespace_per_environment), opt(user),
     opt(platform_kubernetes), opt(provider_gcp), opt(management_project), opt(group) }
+    keep extra
 );
 /// API_Entities_BasicGroupDetails model
 ///
@@ -2063,11 +2139,15 @@ pub struct ApiEntitiesBasicGroupDetails {
     pub id: Option<i64>,
     pub web_url: Option<String>,
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(feature = "runners", feature = "projects_job_token_scope", feature = "clusters")
 )]
-runtime::object!(read ApiEntitiesBasicGroupDetails { opt(id), opt(web_url), opt(name) });
+runtime::object!(
+    read ApiEntitiesBasicGroupDetails { opt(id), opt(web_url), opt(name) } keep extra
+);
 /// Add existing cluster to group
 ///
 /// Schema `#/components/schemas/postApiV4GroupsIdClustersUser`.
@@ -2261,13 +2341,15 @@ pub struct ApiEntitiesContainerRegistryRepository {
     pub delete_api_path: Option<String>,
     pub size: Option<i64>,
     pub status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "container_registry")]
 runtime::object!(
     read ApiEntitiesContainerRegistryRepository { opt(id), opt(name), opt(path),
     opt(project_id), opt(location), opt(created_at, lenient),
     opt(cleanup_policy_started_at, lenient), opt(tags_count), opt(tags),
-    opt(delete_api_path), opt(size), opt(status) }
+    opt(delete_api_path), opt(size), opt(status) } keep extra
 );
 /// API_Entities_ContainerRegistry_Tag model
 ///
@@ -2278,10 +2360,13 @@ pub struct ApiEntitiesContainerRegistryTag {
     pub name: Option<String>,
     pub path: Option<String>,
     pub location: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "container_registry")]
 runtime::object!(
-    read ApiEntitiesContainerRegistryTag { opt(name), opt(path), opt(location) }
+    read ApiEntitiesContainerRegistryTag { opt(name), opt(path), opt(location) } keep
+    extra
 );
 /// Create a Debian Distribution
 ///
@@ -2349,12 +2434,14 @@ pub struct ApiEntitiesPackagesDebianDistribution {
     pub valid_time_duration_seconds: Option<i64>,
     pub components: Option<Vec<String>>,
     pub architectures: Option<Vec<String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "debian_distribution")]
 runtime::object!(
     read ApiEntitiesPackagesDebianDistribution { opt(id), opt(codename), opt(suite),
     opt(origin), opt(label), opt(version), opt(description),
-    opt(valid_time_duration_seconds), opt(components), opt(architectures) }
+    opt(valid_time_duration_seconds), opt(components), opt(architectures) } keep extra
 );
 /// Update a Debian Distribution
 ///
@@ -2410,12 +2497,14 @@ pub struct ApiEntitiesBulkImportsExportStatus {
     pub batches_count: Option<i64>,
     pub total_objects_count: Option<i64>,
     pub batches: Option<Vec<ApiEntitiesBulkImportsExportBatchStatus>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_export", feature = "project_export"))]
 runtime::object!(
     read ApiEntitiesBulkImportsExportStatus { opt(relation), opt(status), opt(error),
     opt(updated_at, lenient), opt(batched), opt(batches_count), opt(total_objects_count),
-    opt(batches) }
+    opt(batches) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_BulkImports_ExportStatus/properties/status`.
 ///
@@ -2447,11 +2536,13 @@ pub struct ApiEntitiesBulkImportsExportBatchStatus {
     pub objects_count: Option<i64>,
     pub error: Option<String>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_export", feature = "project_export"))]
 runtime::object!(
     read ApiEntitiesBulkImportsExportBatchStatus { opt(status), opt(batch_number),
-    opt(objects_count), opt(error), opt(updated_at, lenient) }
+    opt(objects_count), opt(error), opt(updated_at, lenient) } keep extra
 );
 /// API_Entities_Package model
 ///
@@ -2474,13 +2565,15 @@ pub struct ApiEntitiesPackage {
     pub pipeline: Option<ApiEntitiesPackagePipeline>,
     pub pipelines: Option<Vec<ApiEntitiesPackagePipeline>>,
     pub versions: Option<Vec<ApiEntitiesPackageVersion>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 runtime::object!(
     read ApiEntitiesPackage { opt(id), opt(name), opt(conan_package_name), opt(version),
     opt(package_type), opt(status), opt(links = "_links"), opt(created_at, lenient),
     opt(last_downloaded_at, lenient), opt(project_id), opt(project_path), opt(tags),
-    opt(pipeline), opt(pipelines), opt(versions) }
+    opt(pipeline), opt(pipelines), opt(versions) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Package/properties/_links`.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
@@ -2488,9 +2581,13 @@ runtime::object!(
 pub struct ApiEntitiesPackageLinks {
     pub web_path: Option<::serde_json::Value>,
     pub delete_api_path: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
-runtime::object!(read ApiEntitiesPackageLinks { opt(web_path), opt(delete_api_path) });
+runtime::object!(
+    read ApiEntitiesPackageLinks { opt(web_path), opt(delete_api_path) } keep extra
+);
 /// API_Entities_Package_Pipeline model
 ///
 /// Schema `#/components/schemas/API_Entities_Package_Pipeline`.
@@ -2514,6 +2611,8 @@ pub struct ApiEntitiesPackagePipeline {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub web_url: Option<String>,
     pub user: Option<ApiEntitiesUserBasic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -2525,7 +2624,7 @@ pub struct ApiEntitiesPackagePipeline {
 runtime::object!(
     read ApiEntitiesPackagePipeline { opt(id), opt(iid), opt(project_id), opt(sha),
     opt(r#ref = "ref"), opt(status), opt(source), opt(created_at, lenient),
-    opt(updated_at, lenient), opt(web_url), opt(user) }
+    opt(updated_at, lenient), opt(web_url), opt(user) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_PackageVersion`.
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
@@ -2536,11 +2635,13 @@ pub struct ApiEntitiesPackageVersion {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub tags: Option<::serde_json::Value>,
     pub pipeline: Option<ApiEntitiesPackagePipeline>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_packages", feature = "project_packages"))]
 runtime::object!(
     read ApiEntitiesPackageVersion { opt(id), opt(version), opt(created_at, lenient),
-    opt(tags), opt(pipeline) }
+    opt(tags), opt(pipeline) } keep extra
 );
 /// API_Entities_Ci_Variable model
 ///
@@ -2557,11 +2658,14 @@ pub struct ApiEntitiesCiVariable {
     pub raw: Option<bool>,
     pub environment_scope: Option<String>,
     pub description: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "ci_variables", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesCiVariable { opt(variable_type), opt(key), opt(value), opt(hidden),
     opt(protected), opt(masked), opt(raw), opt(environment_scope), opt(description) }
+    keep extra
 );
 /// Create a new variable in a group
 ///
@@ -2687,6 +2791,8 @@ pub struct ApiEntitiesIntegrationBasic {
     pub comment_on_event_enabled: Option<bool>,
     pub inherited: Option<bool>,
     pub vulnerability_events: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "integrations")]
 runtime::object!(
@@ -2696,7 +2802,7 @@ runtime::object!(
     opt(confidential_issues_events), opt(merge_requests_events), opt(tag_push_events),
     opt(deployment_events), opt(note_events), opt(confidential_note_events),
     opt(pipeline_events), opt(wiki_page_events), opt(job_events),
-    opt(comment_on_event_enabled), opt(inherited), opt(vulnerability_events) }
+    opt(comment_on_event_enabled), opt(inherited), opt(vulnerability_events) } keep extra
 );
 /// Create/Edit Apple App Store integration
 ///
@@ -5253,6 +5359,8 @@ pub struct ApiEntitiesIntegration {
     pub inherited: Option<bool>,
     pub vulnerability_events: Option<bool>,
     pub properties: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "integrations")]
 runtime::object!(
@@ -5263,7 +5371,7 @@ runtime::object!(
     opt(deployment_events), opt(note_events), opt(confidential_note_events),
     opt(pipeline_events), opt(wiki_page_events), opt(job_events),
     opt(comment_on_event_enabled), opt(inherited), opt(vulnerability_events),
-    opt(properties) }
+    opt(properties) } keep extra
 );
 /// Invite non-members by email address to a group or project.
 ///
@@ -5350,12 +5458,14 @@ pub struct ApiEntitiesInvitation {
     pub invite_token: Option<::serde_json::Value>,
     pub user_name: Option<::serde_json::Value>,
     pub created_by_name: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "invitations")]
 runtime::object!(
     read ApiEntitiesInvitation { opt(access_level), opt(created_at, lenient),
     opt(expires_at), opt(invite_email), opt(invite_token), opt(user_name),
-    opt(created_by_name) }
+    opt(created_by_name) } keep extra
 );
 /// Updates a group or project invitation.
 ///
@@ -5386,11 +5496,13 @@ pub struct ApiEntitiesMarkdownUploadAdmin {
     pub filename: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub uploaded_by: Option<ApiEntitiesUserSafe>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesMarkdownUploadAdmin { opt(id), opt(size), opt(filename),
-    opt(created_at, lenient), opt(uploaded_by) }
+    opt(created_at, lenient), opt(uploaded_by) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_UserSafe`.
 #[cfg(any(feature = "groups", feature = "projects"))]
@@ -5399,9 +5511,13 @@ pub struct ApiEntitiesUserSafe {
     pub id: Option<i64>,
     pub username: Option<String>,
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
-runtime::object!(read ApiEntitiesUserSafe { opt(id), opt(username), opt(name) });
+runtime::object!(
+    read ApiEntitiesUserSafe { opt(id), opt(username), opt(name) } keep extra
+);
 /// API_Entities_Member model
 ///
 /// Schema `#/components/schemas/API_Entities_Member`.
@@ -5427,6 +5543,8 @@ pub struct ApiEntitiesMember {
     pub r#override: Option<::serde_json::Value>,
     pub membership_state: Option<::serde_json::Value>,
     pub member_role: Option<EeApiEntitiesMemberRole>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "members"))]
 runtime::object!(
@@ -5434,7 +5552,7 @@ runtime::object!(
     opt(avatar_url), opt(avatar_path), opt(custom_attributes), opt(web_url),
     opt(access_level), opt(created_at, lenient), opt(created_by), opt(expires_at),
     opt(group_saml_identity), opt(email), opt(is_using_seat), opt(r#override =
-    "override"), opt(membership_state), opt(member_role) }
+    "override"), opt(membership_state), opt(member_role) } keep extra
 );
 /// Schema `#/components/schemas/EE_API_Entities_MemberRole`.
 #[cfg(any(feature = "groups", feature = "members"))]
@@ -5478,6 +5596,8 @@ pub struct EeApiEntitiesMemberRole {
     pub read_admin_monitoring: Option<bool>,
     pub read_admin_users: Option<bool>,
     pub read_vulnerability: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "groups", feature = "members"))]
 runtime::object!(
@@ -5494,7 +5614,7 @@ runtime::object!(
     opt(read_admin_dashboard), opt(read_admin_cicd), opt(read_crm_contact),
     opt(read_dependency), opt(read_code), opt(read_runners),
     opt(read_admin_subscription), opt(read_admin_monitoring), opt(read_admin_users),
-    opt(read_vulnerability) }
+    opt(read_vulnerability) } keep extra
 );
 /// Schema `#/components/schemas/EE_API_Entities_MemberRole/properties/base_access_level`.
 ///
@@ -5634,12 +5754,14 @@ pub struct EeApiEntitiesBillableMembership {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub expires_at: Option<::serde_json::Value>,
     pub access_level: Option<EeApiEntitiesBillableMembershipAccessLevel>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "groups")]
 runtime::object!(
     read EeApiEntitiesBillableMembership { opt(id), opt(source_id),
     opt(source_full_name), opt(source_members_url), opt(created_at, lenient),
-    opt(expires_at), opt(access_level) }
+    opt(expires_at), opt(access_level) } keep extra
 );
 /// Schema `#/components/schemas/EE_API_Entities_BillableMembership/properties/access_level`.
 #[cfg(feature = "groups")]
@@ -5648,11 +5770,13 @@ pub struct EeApiEntitiesBillableMembershipAccessLevel {
     pub string_value: Option<::serde_json::Value>,
     pub integer_value: Option<::serde_json::Value>,
     pub custom_role: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "groups")]
 runtime::object!(
     read EeApiEntitiesBillableMembershipAccessLevel { opt(string_value),
-    opt(integer_value), opt(custom_role) }
+    opt(integer_value), opt(custom_role) } keep extra
 );
 /// API_Entities_MergeRequestBasic model
 ///
@@ -5715,6 +5839,8 @@ pub struct ApiEntitiesMergeRequestBasic {
     pub has_conflicts: Option<::serde_json::Value>,
     pub blocking_discussions_resolved: Option<::serde_json::Value>,
     pub approvals_before_merge: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "commits", feature = "deployments", feature = "merge_requests"))]
 runtime::object!(
@@ -5732,7 +5858,7 @@ runtime::object!(
     opt(allow_collaboration), opt(allow_maintainer_to_push), opt(reference),
     opt(references), opt(web_url), opt(time_stats), opt(squash), opt(squash_on_merge),
     opt(task_completion_status), opt(has_conflicts), opt(blocking_discussions_resolved),
-    opt(approvals_before_merge) }
+    opt(approvals_before_merge) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Milestone`.
 #[cfg(
@@ -5759,6 +5885,8 @@ pub struct ApiEntitiesMilestone {
     pub start_date: Option<::chrono::NaiveDate>,
     pub expired: Option<bool>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -5772,7 +5900,7 @@ pub struct ApiEntitiesMilestone {
 runtime::object!(
     read ApiEntitiesMilestone { opt(id), opt(iid), opt(project_id), opt(group_id),
     opt(title), opt(description), opt(state), opt(created_at, lenient), opt(updated_at,
-    lenient), opt(due_date), opt(start_date), opt(expired), opt(web_url) }
+    lenient), opt(due_date), opt(start_date), opt(expired), opt(web_url) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_IssuableReferences`.
 #[cfg(
@@ -5788,6 +5916,8 @@ pub struct ApiEntitiesIssuableReferences {
     pub short: Option<String>,
     pub relative: Option<String>,
     pub full: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -5798,7 +5928,8 @@ pub struct ApiEntitiesIssuableReferences {
     )
 )]
 runtime::object!(
-    read ApiEntitiesIssuableReferences { opt(short), opt(relative), opt(full) }
+    read ApiEntitiesIssuableReferences { opt(short), opt(relative), opt(full) } keep
+    extra
 );
 /// API_Entities_IssuableTimeStats model
 ///
@@ -5817,6 +5948,8 @@ pub struct ApiEntitiesIssuableTimeStats {
     pub total_time_spent: Option<i64>,
     pub human_time_estimate: Option<String>,
     pub human_total_time_spent: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -5828,7 +5961,7 @@ pub struct ApiEntitiesIssuableTimeStats {
 )]
 runtime::object!(
     read ApiEntitiesIssuableTimeStats { opt(time_estimate), opt(total_time_spent),
-    opt(human_time_estimate), opt(human_total_time_spent) }
+    opt(human_time_estimate), opt(human_total_time_spent) } keep extra
 );
 /// API_Entities_NpmPackageTag model
 ///
@@ -5837,9 +5970,11 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesNpmPackageTag {
     pub dist_tags: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "npm_packages")]
-runtime::object!(read ApiEntitiesNpmPackageTag { opt(dist_tags) });
+runtime::object!(read ApiEntitiesNpmPackageTag { opt(dist_tags) } keep extra);
 /// Create or Update the given tag for the given NPM package and version
 ///
 /// Schema `#/components/schemas/putApiV4GroupsIdPackagesNpmPackage*packageNameDistTagsTag`.
@@ -5860,10 +5995,13 @@ pub struct ApiEntitiesNpmPackage {
     pub name: Option<String>,
     pub versions: Option<::serde_json::Value>,
     pub dist_tags: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "npm_packages")]
 runtime::object!(
     read ApiEntitiesNpmPackage { opt(name), opt(versions), opt(dist_tags = "dist-tags") }
+    keep extra
 );
 /// API_Entities_Nuget_ServiceIndex model
 ///
@@ -5873,9 +6011,13 @@ runtime::object!(
 pub struct ApiEntitiesNugetServiceIndex {
     pub version: Option<String>,
     pub resources: Option<Vec<::serde_json::Value>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
-runtime::object!(read ApiEntitiesNugetServiceIndex { opt(version), opt(resources) });
+runtime::object!(
+    read ApiEntitiesNugetServiceIndex { opt(version), opt(resources) } keep extra
+);
 /// API_Entities_Nuget_PackagesMetadata model
 ///
 /// Schema `#/components/schemas/API_Entities_Nuget_PackagesMetadata`.
@@ -5884,9 +6026,13 @@ runtime::object!(read ApiEntitiesNugetServiceIndex { opt(version), opt(resources
 pub struct ApiEntitiesNugetPackagesMetadata {
     pub count: Option<i64>,
     pub items: Option<Vec<ApiEntitiesNugetPackagesMetadataItem>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
-runtime::object!(read ApiEntitiesNugetPackagesMetadata { opt(count), opt(items) });
+runtime::object!(
+    read ApiEntitiesNugetPackagesMetadata { opt(count), opt(items) } keep extra
+);
 /// Schema `#/components/schemas/API_Entities_Nuget_PackagesMetadataItem`.
 #[cfg(feature = "nuget_packages")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5896,11 +6042,13 @@ pub struct ApiEntitiesNugetPackagesMetadataItem {
     pub upper: Option<String>,
     pub count: Option<i64>,
     pub items: Option<Vec<ApiEntitiesNugetPackageMetadata>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
 runtime::object!(
     read ApiEntitiesNugetPackagesMetadataItem { opt(id = "@id"), opt(lower), opt(upper),
-    opt(count), opt(items) }
+    opt(count), opt(items) } keep extra
 );
 /// API_Entities_Nuget_PackageMetadata model
 ///
@@ -5911,11 +6059,13 @@ pub struct ApiEntitiesNugetPackageMetadata {
     pub id: Option<String>,
     pub package_content: Option<String>,
     pub catalog_entry: Option<ApiEntitiesNugetPackageMetadataCatalogEntry>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
 runtime::object!(
     read ApiEntitiesNugetPackageMetadata { opt(id = "@id"), opt(package_content =
-    "packageContent"), opt(catalog_entry = "catalogEntry") }
+    "packageContent"), opt(catalog_entry = "catalogEntry") } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Nuget_PackageMetadataCatalogEntry`.
 #[cfg(feature = "nuget_packages")]
@@ -5934,6 +6084,8 @@ pub struct ApiEntitiesNugetPackageMetadataCatalogEntry {
     pub license_url: Option<String>,
     pub icon_url: Option<String>,
     pub published: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
 runtime::object!(
@@ -5941,7 +6093,7 @@ runtime::object!(
     opt(dependency_groups = "dependencyGroups"), opt(id2 = "id"), opt(version),
     opt(tags), opt(package_content = "packageContent"), opt(authors), opt(description),
     opt(summary), opt(project_url = "projectUrl"), opt(license_url = "licenseUrl"),
-    opt(icon_url = "iconUrl"), opt(published) }
+    opt(icon_url = "iconUrl"), opt(published) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Nuget_DependencyGroup`.
 #[cfg(feature = "nuget_packages")]
@@ -5951,11 +6103,13 @@ pub struct ApiEntitiesNugetDependencyGroup {
     pub r#type: Option<String>,
     pub target_framework: Option<String>,
     pub dependencies: Option<Vec<ApiEntitiesNugetDependency>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
 runtime::object!(
     read ApiEntitiesNugetDependencyGroup { opt(id = "@id"), opt(r#type = "@type"),
-    opt(target_framework = "targetFramework"), opt(dependencies) }
+    opt(target_framework = "targetFramework"), opt(dependencies) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Nuget_Dependency`.
 #[cfg(feature = "nuget_packages")]
@@ -5965,11 +6119,13 @@ pub struct ApiEntitiesNugetDependency {
     pub r#type: Option<String>,
     pub id2: Option<String>,
     pub range: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
 runtime::object!(
     read ApiEntitiesNugetDependency { opt(id = "@id"), opt(r#type = "@type"), opt(id2 =
-    "id"), opt(range) }
+    "id"), opt(range) } keep extra
 );
 /// API_Entities_Nuget_SearchResults model
 ///
@@ -5979,10 +6135,13 @@ runtime::object!(
 pub struct ApiEntitiesNugetSearchResults {
     pub total_hits: Option<i64>,
     pub data: Option<Vec<ApiEntitiesNugetSearchResult>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
 runtime::object!(
-    read ApiEntitiesNugetSearchResults { opt(total_hits = "totalHits"), opt(data) }
+    read ApiEntitiesNugetSearchResults { opt(total_hits = "totalHits"), opt(data) } keep
+    extra
 );
 /// Schema `#/components/schemas/API_Entities_Nuget_SearchResult`.
 #[cfg(feature = "nuget_packages")]
@@ -6002,13 +6161,16 @@ pub struct ApiEntitiesNugetSearchResult {
     pub project_url: Option<String>,
     pub license_url: Option<String>,
     pub icon_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
 runtime::object!(
     read ApiEntitiesNugetSearchResult { opt(r#type = "@type"), opt(id), opt(title),
     opt(total_downloads = "totalDownloads"), opt(verified), opt(version), opt(versions),
     opt(tags), opt(authors), opt(description), opt(summary), opt(project_url =
-    "projectUrl"), opt(license_url = "licenseUrl"), opt(icon_url = "iconUrl") }
+    "projectUrl"), opt(license_url = "licenseUrl"), opt(icon_url = "iconUrl") } keep
+    extra
 );
 /// Schema `#/components/schemas/API_Entities_Nuget_SearchResultVersion`.
 #[cfg(feature = "nuget_packages")]
@@ -6017,11 +6179,13 @@ pub struct ApiEntitiesNugetSearchResultVersion {
     pub id: Option<String>,
     pub version: Option<String>,
     pub downloads: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
 runtime::object!(
     read ApiEntitiesNugetSearchResultVersion { opt(id = "@id"), opt(version),
-    opt(downloads) }
+    opt(downloads) } keep extra
 );
 /// API_Entities_Release model
 ///
@@ -6044,13 +6208,15 @@ pub struct ApiEntitiesRelease {
     pub assets: Option<ApiEntitiesReleaseAssets>,
     pub evidences: Option<Vec<ApiEntitiesReleasesEvidence>>,
     pub links: Option<ApiEntitiesReleaseLinks>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "releases")]
 runtime::object!(
     read ApiEntitiesRelease { opt(name), opt(tag_name), opt(description), opt(created_at,
     lenient), opt(released_at, lenient), opt(upcoming_release), opt(description_html),
     opt(author), opt(commit), opt(milestones), opt(commit_path), opt(tag_path),
-    opt(assets), opt(evidences), opt(links = "_links") }
+    opt(assets), opt(evidences), opt(links = "_links") } keep extra
 );
 /// API_Entities_Commit model
 ///
@@ -6087,6 +6253,8 @@ pub struct ApiEntitiesCommit {
     pub trailers: Option<::serde_json::Value>,
     pub extended_trailers: Option<::serde_json::Value>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -6108,6 +6276,7 @@ runtime::object!(
     opt(parent_ids), opt(title), opt(message), opt(author_name), opt(author_email),
     opt(authored_date, lenient), opt(committer_name), opt(committer_email),
     opt(committed_date, lenient), opt(trailers), opt(extended_trailers), opt(web_url) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_MilestoneWithStats`.
 #[cfg(feature = "releases")]
@@ -6127,13 +6296,15 @@ pub struct ApiEntitiesMilestoneWithStats {
     pub expired: Option<bool>,
     pub web_url: Option<String>,
     pub issue_stats: Option<ApiEntitiesMilestoneWithStatsIssueStats>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "releases")]
 runtime::object!(
     read ApiEntitiesMilestoneWithStats { opt(id), opt(iid), opt(project_id),
     opt(group_id), opt(title), opt(description), opt(state), opt(created_at, lenient),
     opt(updated_at, lenient), opt(due_date), opt(start_date), opt(expired), opt(web_url),
-    opt(issue_stats) }
+    opt(issue_stats) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_MilestoneWithStats/properties/issue_stats`.
 #[cfg(feature = "releases")]
@@ -6141,10 +6312,12 @@ runtime::object!(
 pub struct ApiEntitiesMilestoneWithStatsIssueStats {
     pub total: Option<::serde_json::Value>,
     pub closed: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "releases")]
 runtime::object!(
-    read ApiEntitiesMilestoneWithStatsIssueStats { opt(total), opt(closed) }
+    read ApiEntitiesMilestoneWithStatsIssueStats { opt(total), opt(closed) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Release/properties/assets`.
 #[cfg(feature = "releases")]
@@ -6153,18 +6326,24 @@ pub struct ApiEntitiesReleaseAssets {
     pub count: Option<i64>,
     pub sources: Option<Vec<ApiEntitiesReleasesSource>>,
     pub links: Option<Vec<ApiEntitiesReleasesLink>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "releases")]
-runtime::object!(read ApiEntitiesReleaseAssets { opt(count), opt(sources), opt(links) });
+runtime::object!(
+    read ApiEntitiesReleaseAssets { opt(count), opt(sources), opt(links) } keep extra
+);
 /// Schema `#/components/schemas/API_Entities_Releases_Source`.
 #[cfg(feature = "releases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesReleasesSource {
     pub format: Option<String>,
     pub url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "releases")]
-runtime::object!(read ApiEntitiesReleasesSource { opt(format), opt(url) });
+runtime::object!(read ApiEntitiesReleasesSource { opt(format), opt(url) } keep extra);
 /// API_Entities_Releases_Link model
 ///
 /// Schema `#/components/schemas/API_Entities_Releases_Link`.
@@ -6176,11 +6355,13 @@ pub struct ApiEntitiesReleasesLink {
     pub url: Option<String>,
     pub direct_asset_url: Option<String>,
     pub link_type: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "release_links", feature = "releases"))]
 runtime::object!(
     read ApiEntitiesReleasesLink { opt(id), opt(name), opt(url), opt(direct_asset_url),
-    opt(link_type) }
+    opt(link_type) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Releases_Evidence`.
 #[cfg(feature = "releases")]
@@ -6189,11 +6370,13 @@ pub struct ApiEntitiesReleasesEvidence {
     pub sha: Option<String>,
     pub filepath: Option<String>,
     pub collected_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "releases")]
 runtime::object!(
     read ApiEntitiesReleasesEvidence { opt(sha), opt(filepath), opt(collected_at,
-    lenient) }
+    lenient) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Release/properties/_links`.
 #[cfg(feature = "releases")]
@@ -6206,12 +6389,15 @@ pub struct ApiEntitiesReleaseLinks {
     pub opened_issues_url: Option<::serde_json::Value>,
     pub opened_merge_requests_url: Option<::serde_json::Value>,
     pub self_: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "releases")]
 runtime::object!(
     read ApiEntitiesReleaseLinks { opt(closed_issues_url),
     opt(closed_merge_requests_url), opt(edit_url), opt(merged_merge_requests_url),
-    opt(opened_issues_url), opt(opened_merge_requests_url), opt(self_ = "self") }
+    opt(opened_issues_url), opt(opened_merge_requests_url), opt(self_ = "self") } keep
+    extra
 );
 /// Rotate a resource access token
 ///
@@ -6250,6 +6436,8 @@ pub struct ApiEntitiesResourceAccessTokenWithToken {
     pub resource_type: Option<ApiEntitiesResourceAccessTokenWithTokenResourceType>,
     pub resource_id: Option<i64>,
     pub token: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -6262,7 +6450,7 @@ runtime::object!(
     read ApiEntitiesResourceAccessTokenWithToken { opt(id), opt(name), opt(revoked),
     opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
     opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(access_level),
-    opt(resource_type), opt(resource_id), opt(token) }
+    opt(resource_type), opt(resource_id), opt(token) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ResourceAccessTokenWithToken/properties/access_level`.
 ///
@@ -6352,13 +6540,15 @@ pub struct ApiEntitiesResourceAccessToken {
     pub access_level: Option<ApiEntitiesResourceAccessTokenWithTokenAccessLevel>,
     pub resource_type: Option<ApiEntitiesResourceAccessTokenWithTokenResourceType>,
     pub resource_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_access_tokens", feature = "project_access_tokens"))]
 runtime::object!(
     read ApiEntitiesResourceAccessToken { opt(id), opt(name), opt(revoked),
     opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
     opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(access_level),
-    opt(resource_type), opt(resource_id) }
+    opt(resource_type), opt(resource_id) } keep extra
 );
 /// Create a resource access token
 ///
@@ -6465,9 +6655,13 @@ pub struct ApiEntitiesWikiPageBasic {
     pub format: Option<String>,
     pub slug: Option<String>,
     pub title: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "wikis", feature = "events", feature = "projects"))]
-runtime::object!(read ApiEntitiesWikiPageBasic { opt(format), opt(slug), opt(title) });
+runtime::object!(
+    read ApiEntitiesWikiPageBasic { opt(format), opt(slug), opt(title) } keep extra
+);
 /// API_Entities_WikiPage model
 ///
 /// Schema `#/components/schemas/API_Entities_WikiPage`.
@@ -6480,11 +6674,13 @@ pub struct ApiEntitiesWikiPage {
     pub content: Option<String>,
     pub encoding: Option<String>,
     pub front_matter: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "wikis")]
 runtime::object!(
     read ApiEntitiesWikiPage { opt(format), opt(slug), opt(title), opt(content),
-    opt(encoding), opt(front_matter) }
+    opt(encoding), opt(front_matter) } keep extra
 );
 /// Create a wiki page
 ///
@@ -6611,11 +6807,13 @@ pub struct ApiEntitiesWikiAttachment {
     pub file_path: Option<String>,
     pub branch: Option<String>,
     pub link: Option<ApiEntitiesWikiAttachmentLink>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "wikis")]
 runtime::object!(
     read ApiEntitiesWikiAttachment { opt(file_name), opt(file_path), opt(branch),
-    opt(link) }
+    opt(link) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_WikiAttachment/properties/link`.
 #[cfg(feature = "wikis")]
@@ -6623,9 +6821,13 @@ runtime::object!(
 pub struct ApiEntitiesWikiAttachmentLink {
     pub url: Option<String>,
     pub markdown: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "wikis")]
-runtime::object!(read ApiEntitiesWikiAttachmentLink { opt(url), opt(markdown) });
+runtime::object!(
+    read ApiEntitiesWikiAttachmentLink { opt(url), opt(markdown) } keep extra
+);
 /// Approves an access request for the given user.
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdAccessRequestsUserIdApprove`.
@@ -6651,11 +6853,13 @@ pub struct ApiEntitiesMetricImage {
     pub file_path: Option<String>,
     pub url: Option<String>,
     pub url_text: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "alert_management")]
 runtime::object!(
     read ApiEntitiesMetricImage { opt(id), opt(created_at, lenient), opt(filename),
-    opt(file_path), opt(url), opt(url_text) }
+    opt(file_path), opt(url), opt(url_text) } keep extra
 );
 /// Add a new emoji reaction
 ///
@@ -6785,12 +6989,14 @@ pub struct ApiEntitiesBranch {
     pub can_push: Option<bool>,
     pub default: Option<bool>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "branches")]
 runtime::object!(
     read ApiEntitiesBranch { opt(name), opt(commit), opt(merged), opt(protected),
     opt(developers_can_push), opt(developers_can_merge), opt(can_push), opt(default),
-    opt(web_url) }
+    opt(web_url) } keep extra
 );
 /// Protect a single branch
 ///
@@ -6841,9 +7047,13 @@ runtime::object!(write PublishProjectCatalogBody { req(version), req(metadata) }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesCiCatalogResourcesVersion {
     pub catalog_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read ApiEntitiesCiCatalogResourcesVersion { opt(catalog_url) });
+runtime::object!(
+    read ApiEntitiesCiCatalogResourcesVersion { opt(catalog_url) } keep extra
+);
 /// API_Entities_Ci_Job model
 ///
 /// Schema `#/components/schemas/API_Entities_Ci_Job`.
@@ -6886,6 +7096,8 @@ pub struct ApiEntitiesCiJob {
     pub artifacts_expire_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub archived: Option<bool>,
     pub tag_list: Option<Vec<String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -6902,7 +7114,7 @@ runtime::object!(
     opt(duration), opt(queued_duration), opt(user), opt(commit), opt(pipeline),
     opt(failure_reason), opt(web_url), opt(project), opt(artifacts_file), opt(artifacts),
     opt(runner), opt(runner_manager), opt(artifacts_expire_at, lenient), opt(archived),
-    opt(tag_list) }
+    opt(tag_list) } keep extra
 );
 /// API_Entities_User model
 ///
@@ -6947,6 +7159,8 @@ pub struct ApiEntitiesUser {
     pub following: Option<i64>,
     pub is_followed: Option<::serde_json::Value>,
     pub local_time: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -6965,7 +7179,7 @@ runtime::object!(
     opt(created_at, lenient), opt(bio), opt(location), opt(public_email), opt(skype),
     opt(linkedin), opt(twitter), opt(discord), opt(website_url), opt(organization),
     opt(job_title), opt(pronouns), opt(bot), opt(work_information), opt(followers),
-    opt(following), opt(is_followed), opt(local_time) }
+    opt(following), opt(is_followed), opt(local_time) } keep extra
 );
 /// API_Entities_Ci_PipelineBasic model
 ///
@@ -6994,6 +7208,8 @@ pub struct ApiEntitiesCiPipelineBasic {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -7010,7 +7226,7 @@ pub struct ApiEntitiesCiPipelineBasic {
 runtime::object!(
     read ApiEntitiesCiPipelineBasic { opt(id), opt(iid), opt(project_id), opt(sha),
     opt(r#ref = "ref"), opt(status), opt(source), opt(created_at, lenient),
-    opt(updated_at, lenient), opt(web_url) }
+    opt(updated_at, lenient), opt(web_url) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Ci_Job/properties/project`.
 #[cfg(
@@ -7025,6 +7241,8 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesCiJobProject {
     pub ci_job_token_scope_enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -7035,7 +7253,9 @@ pub struct ApiEntitiesCiJobProject {
         feature = "projects"
     )
 )]
-runtime::object!(read ApiEntitiesCiJobProject { opt(ci_job_token_scope_enabled) });
+runtime::object!(
+    read ApiEntitiesCiJobProject { opt(ci_job_token_scope_enabled) } keep extra
+);
 /// Schema `#/components/schemas/API_Entities_Ci_JobArtifactFile`.
 #[cfg(
     any(
@@ -7049,6 +7269,8 @@ runtime::object!(read ApiEntitiesCiJobProject { opt(ci_job_token_scope_enabled) 
 pub struct ApiEntitiesCiJobArtifactFile {
     pub filename: Option<String>,
     pub size: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -7058,7 +7280,9 @@ pub struct ApiEntitiesCiJobArtifactFile {
         feature = "projects"
     )
 )]
-runtime::object!(read ApiEntitiesCiJobArtifactFile { opt(filename), opt(size) });
+runtime::object!(
+    read ApiEntitiesCiJobArtifactFile { opt(filename), opt(size) } keep extra
+);
 /// Schema `#/components/schemas/API_Entities_Ci_JobArtifact`.
 #[cfg(
     any(
@@ -7074,6 +7298,8 @@ pub struct ApiEntitiesCiJobArtifact {
     pub size: Option<i64>,
     pub filename: Option<String>,
     pub file_format: Option<ApiEntitiesCiJobArtifactFileFormat>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -7085,7 +7311,7 @@ pub struct ApiEntitiesCiJobArtifact {
 )]
 runtime::object!(
     read ApiEntitiesCiJobArtifact { opt(file_type), opt(size), opt(filename),
-    opt(file_format) }
+    opt(file_format) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Ci_JobArtifact/properties/file_type`.
 ///
@@ -7253,6 +7479,8 @@ pub struct ApiEntitiesCiRunnerManager {
     pub contacted_at: Option<String>,
     pub ip_address: Option<String>,
     pub status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -7266,7 +7494,7 @@ pub struct ApiEntitiesCiRunnerManager {
 runtime::object!(
     read ApiEntitiesCiRunnerManager { opt(id), opt(system_id), opt(version),
     opt(revision), opt(platform), opt(architecture), opt(created_at), opt(contacted_at),
-    opt(ip_address), opt(status) }
+    opt(ip_address), opt(status) } keep extra
 );
 /// Trigger an actionable job (manual, delayed, etc)
 ///
@@ -7322,6 +7550,8 @@ pub struct ApiEntitiesCiJobBasic {
     pub failure_reason: Option<String>,
     pub web_url: Option<String>,
     pub project: Option<ApiEntitiesCiJobProject>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "ci_resource_groups", feature = "projects"))]
 runtime::object!(
@@ -7329,7 +7559,7 @@ runtime::object!(
     "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at, lenient),
     opt(started_at, lenient), opt(finished_at, lenient), opt(erased_at, lenient),
     opt(duration), opt(queued_duration), opt(user), opt(commit), opt(pipeline),
-    opt(failure_reason), opt(web_url), opt(project) }
+    opt(failure_reason), opt(web_url), opt(project) } keep extra
 );
 /// API_Entities_Ci_ResourceGroup model
 ///
@@ -7342,11 +7572,13 @@ pub struct ApiEntitiesCiResourceGroup {
     pub process_mode: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "ci_resource_groups")]
 runtime::object!(
     read ApiEntitiesCiResourceGroup { opt(id), opt(key), opt(process_mode),
-    opt(created_at, lenient), opt(updated_at, lenient) }
+    opt(created_at, lenient), opt(updated_at, lenient) } keep extra
 );
 /// Edit an existing resource group
 ///
@@ -7407,12 +7639,14 @@ pub struct ApiEntitiesCiSecureFile {
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub metadata: Option<::serde_json::Value>,
     pub file_extension: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "secure_files")]
 runtime::object!(
     read ApiEntitiesCiSecureFile { opt(id), opt(name), opt(checksum),
     opt(checksum_algorithm), opt(created_at, lenient), opt(expires_at, lenient),
-    opt(metadata), opt(file_extension) }
+    opt(metadata), opt(file_extension) } keep extra
 );
 /// Create a secure file
 ///
@@ -7500,6 +7734,8 @@ pub struct ApiEntitiesCiPipeline {
     pub queued_duration: Option<f64>,
     pub coverage: Option<f64>,
     pub detailed_status: Option<DetailedStatusEntity>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
 runtime::object!(
@@ -7507,7 +7743,7 @@ runtime::object!(
     = "ref"), opt(status), opt(source), opt(created_at, lenient), opt(updated_at,
     lenient), opt(web_url), opt(before_sha), opt(tag), opt(yaml_errors), opt(user),
     opt(started_at, lenient), opt(finished_at, lenient), opt(committed_at, lenient),
-    opt(duration), opt(queued_duration), opt(coverage), opt(detailed_status) }
+    opt(duration), opt(queued_duration), opt(coverage), opt(detailed_status) } keep extra
 );
 /// Schema `#/components/schemas/DetailedStatusEntity`.
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
@@ -7523,12 +7759,14 @@ pub struct DetailedStatusEntity {
     pub illustration: Option<::serde_json::Value>,
     pub favicon: Option<String>,
     pub action: Option<DetailedStatusEntityAction>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
 runtime::object!(
     read DetailedStatusEntity { opt(icon), opt(text), opt(label), opt(group),
     opt(tooltip), opt(has_details), opt(details_path), opt(illustration), opt(favicon),
-    opt(action) }
+    opt(action) } keep extra
 );
 /// Schema `#/components/schemas/DetailedStatusEntity/properties/action`.
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
@@ -7540,11 +7778,13 @@ pub struct DetailedStatusEntityAction {
     pub method: Option<String>,
     pub button_title: Option<String>,
     pub confirmation_message: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "projects"))]
 runtime::object!(
     read DetailedStatusEntityAction { opt(icon), opt(title), opt(path), opt(method),
-    opt(button_title), opt(confirmation_message) }
+    opt(button_title), opt(confirmation_message) } keep extra
 );
 /// API_Entities_Ci_PipelineWithMetadata model
 ///
@@ -7576,6 +7816,8 @@ pub struct ApiEntitiesCiPipelineWithMetadata {
     pub coverage: Option<f64>,
     pub detailed_status: Option<DetailedStatusEntity>,
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
@@ -7584,7 +7826,7 @@ runtime::object!(
     opt(updated_at, lenient), opt(web_url), opt(before_sha), opt(tag), opt(yaml_errors),
     opt(user), opt(started_at, lenient), opt(finished_at, lenient), opt(committed_at,
     lenient), opt(duration), opt(queued_duration), opt(coverage), opt(detailed_status),
-    opt(name) }
+    opt(name) } keep extra
 );
 /// API_Entities_Ci_Bridge model
 ///
@@ -7615,6 +7857,8 @@ pub struct ApiEntitiesCiBridge {
     pub web_url: Option<String>,
     pub project: Option<ApiEntitiesCiJobProject>,
     pub downstream_pipeline: Option<ApiEntitiesCiPipelineBasic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
@@ -7622,7 +7866,8 @@ runtime::object!(
     "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at, lenient),
     opt(started_at, lenient), opt(finished_at, lenient), opt(erased_at, lenient),
     opt(duration), opt(queued_duration), opt(user), opt(commit), opt(pipeline),
-    opt(failure_reason), opt(web_url), opt(project), opt(downstream_pipeline) }
+    opt(failure_reason), opt(web_url), opt(project), opt(downstream_pipeline) } keep
+    extra
 );
 /// TestReportEntity model
 ///
@@ -7637,11 +7882,14 @@ pub struct TestReportEntity {
     pub skipped_count: Option<i64>,
     pub error_count: Option<i64>,
     pub test_suites: Option<Vec<TestSuiteEntity>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read TestReportEntity { opt(total_time), opt(total_count), opt(success_count),
-    opt(failed_count), opt(skipped_count), opt(error_count), opt(test_suites) }
+    opt(failed_count), opt(skipped_count), opt(error_count), opt(test_suites) } keep
+    extra
 );
 /// Schema `#/components/schemas/TestSuiteEntity`.
 #[cfg(feature = "projects")]
@@ -7656,12 +7904,14 @@ pub struct TestSuiteEntity {
     pub error_count: Option<i64>,
     pub suite_error: Option<String>,
     pub test_cases: Option<Vec<TestCaseEntity>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read TestSuiteEntity { opt(name), opt(total_time), opt(total_count),
     opt(success_count), opt(failed_count), opt(skipped_count), opt(error_count),
-    opt(suite_error), opt(test_cases) }
+    opt(suite_error), opt(test_cases) } keep extra
 );
 /// Schema `#/components/schemas/TestCaseEntity`.
 #[cfg(feature = "projects")]
@@ -7676,12 +7926,14 @@ pub struct TestCaseEntity {
     pub stack_trace: Option<String>,
     pub recent_failures: Option<::serde_json::Value>,
     pub attachment_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read TestCaseEntity { opt(status), opt(name), opt(classname), opt(file),
     opt(execution_time), opt(system_output), opt(stack_trace), opt(recent_failures),
-    opt(attachment_url) }
+    opt(attachment_url) } keep extra
 );
 /// TestReportSummaryEntity model
 ///
@@ -7692,9 +7944,13 @@ pub struct TestReportSummaryEntity {
     pub test_suites: Option<Vec<TestSuiteSummaryEntity>>,
     /// The counts of all the pipeline's test suites together.
     pub total: Option<TestReportSummaryEntityTotal>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read TestReportSummaryEntity { opt(test_suites), opt(total) });
+runtime::object!(
+    read TestReportSummaryEntity { opt(test_suites), opt(total) } keep extra
+);
 /// Schema `#/components/schemas/TestSuiteSummaryEntity`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7709,12 +7965,14 @@ pub struct TestSuiteSummaryEntity {
     pub suite_error: Option<String>,
     pub test_cases: Option<Vec<TestCaseEntity>>,
     pub build_ids: Option<Vec<i64>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read TestSuiteSummaryEntity { opt(name), opt(total_time), opt(total_count),
     opt(success_count), opt(failed_count), opt(skipped_count), opt(error_count),
-    opt(suite_error), opt(test_cases), opt(build_ids) }
+    opt(suite_error), opt(test_cases), opt(build_ids) } keep extra
 );
 /// The counts of all the pipeline's test suites together.
 ///
@@ -7736,11 +7994,13 @@ pub struct TestReportSummaryEntityTotal {
     pub error: Option<i64>,
     /// Why a suite could not be parsed
     pub suite_error: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read TestReportSummaryEntityTotal { opt(time), opt(count), opt(success), opt(failed),
-    opt(skipped), opt(error), opt(suite_error) }
+    opt(skipped), opt(error), opt(suite_error) } keep extra
 );
 /// Updates pipeline metadata
 ///
@@ -7769,12 +8029,14 @@ pub struct ApiEntitiesCiPipelineSchedule {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub owner: Option<ApiEntitiesUserBasic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCiPipelineSchedule { opt(id), opt(description), opt(r#ref = "ref"),
     opt(cron), opt(cron_timezone), opt(next_run_at, lenient), opt(active),
-    opt(created_at, lenient), opt(updated_at, lenient), opt(owner) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(owner) } keep extra
 );
 /// API_Entities_Ci_PipelineScheduleDetails model
 ///
@@ -7794,13 +8056,15 @@ pub struct ApiEntitiesCiPipelineScheduleDetails {
     pub owner: Option<ApiEntitiesUserBasic>,
     pub last_pipeline: Option<ApiEntitiesCiPipelineBasic>,
     pub variables: Option<Vec<ApiEntitiesCiVariable>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCiPipelineScheduleDetails { opt(id), opt(description), opt(r#ref =
     "ref"), opt(cron), opt(cron_timezone), opt(next_run_at, lenient), opt(active),
     opt(created_at, lenient), opt(updated_at, lenient), opt(owner), opt(last_pipeline),
-    opt(variables) }
+    opt(variables) } keep extra
 );
 /// Create a new pipeline schedule
 ///
@@ -7960,12 +8224,14 @@ pub struct ApiEntitiesTrigger {
     pub last_used: Option<::chrono::DateTime<::chrono::Utc>>,
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub owner: Option<ApiEntitiesUserBasic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesTrigger { opt(id), opt(token), opt(description), opt(created_at,
     lenient), opt(updated_at, lenient), opt(last_used, lenient), opt(expires_at,
-    lenient), opt(owner) }
+    lenient), opt(owner) } keep extra
 );
 /// Create a trigger token
 ///
@@ -8107,11 +8373,14 @@ pub struct ApiEntitiesClustersAgentTokenBasic {
     pub status: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub created_by_user_id: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "cluster_agents")]
 runtime::object!(
     read ApiEntitiesClustersAgentTokenBasic { opt(id), opt(name), opt(description),
-    opt(agent_id), opt(status), opt(created_at, lenient), opt(created_by_user_id) }
+    opt(agent_id), opt(status), opt(created_at, lenient), opt(created_by_user_id) } keep
+    extra
 );
 /// API_Entities_Clusters_AgentToken model
 ///
@@ -8127,12 +8396,14 @@ pub struct ApiEntitiesClustersAgentToken {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub created_by_user_id: Option<::serde_json::Value>,
     pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "cluster_agents")]
 runtime::object!(
     read ApiEntitiesClustersAgentToken { opt(id), opt(name), opt(description),
     opt(agent_id), opt(status), opt(created_at, lenient), opt(created_by_user_id),
-    opt(last_used_at, lenient) }
+    opt(last_used_at, lenient) } keep extra
 );
 /// Create an agent token
 ///
@@ -8176,12 +8447,14 @@ pub struct ApiEntitiesClustersAgentTokenWithToken {
     pub created_by_user_id: Option<::serde_json::Value>,
     pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub token: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "cluster_agents")]
 runtime::object!(
     read ApiEntitiesClustersAgentTokenWithToken { opt(id), opt(name), opt(description),
     opt(agent_id), opt(status), opt(created_at, lenient), opt(created_by_user_id),
-    opt(last_used_at, lenient), opt(token) }
+    opt(last_used_at, lenient), opt(token) } keep extra
 );
 /// API_Entities_Clusters_Agent model
 ///
@@ -8195,11 +8468,13 @@ pub struct ApiEntitiesClustersAgent {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub created_by_user_id: Option<::serde_json::Value>,
     pub is_receptive: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "cluster_agents", feature = "environments"))]
 runtime::object!(
     read ApiEntitiesClustersAgent { opt(id), opt(name), opt(config_project),
-    opt(created_at, lenient), opt(created_by_user_id), opt(is_receptive) }
+    opt(created_at, lenient), opt(created_by_user_id), opt(is_receptive) } keep extra
 );
 /// Register an agent with a project
 ///
@@ -8393,6 +8668,8 @@ pub struct ApiEntitiesCommitDetail {
     pub status: Option<String>,
     pub project_id: Option<i64>,
     pub last_pipeline: Option<ApiEntitiesCiPipelineBasic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "commits", feature = "projects"))]
 runtime::object!(
@@ -8400,7 +8677,7 @@ runtime::object!(
     opt(parent_ids), opt(title), opt(message), opt(author_name), opt(author_email),
     opt(authored_date, lenient), opt(committer_name), opt(committer_email),
     opt(committed_date, lenient), opt(trailers), opt(extended_trailers), opt(web_url),
-    opt(stats), opt(status), opt(project_id), opt(last_pipeline) }
+    opt(stats), opt(status), opt(project_id), opt(last_pipeline) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_CommitStats`.
 #[cfg(any(feature = "commits", feature = "projects"))]
@@ -8409,10 +8686,12 @@ pub struct ApiEntitiesCommitStats {
     pub additions: Option<i64>,
     pub deletions: Option<i64>,
     pub total: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "commits", feature = "projects"))]
 runtime::object!(
-    read ApiEntitiesCommitStats { opt(additions), opt(deletions), opt(total) }
+    read ApiEntitiesCommitStats { opt(additions), opt(deletions), opt(total) } keep extra
 );
 /// API_Entities_Diff model
 ///
@@ -8429,12 +8708,14 @@ pub struct ApiEntitiesDiff {
     pub renamed_file: Option<bool>,
     pub deleted_file: Option<bool>,
     pub generated_file: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "commits", feature = "merge_requests", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesDiff { opt(diff), opt(new_path), opt(old_path), opt(a_mode),
     opt(b_mode), opt(new_file), opt(renamed_file), opt(deleted_file), opt(generated_file)
-    }
+    } keep extra
 );
 /// API_Entities_CommitNote model
 ///
@@ -8448,11 +8729,13 @@ pub struct ApiEntitiesCommitNote {
     pub line_type: Option<String>,
     pub author: Option<ApiEntitiesUserBasic>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "commits")]
 runtime::object!(
     read ApiEntitiesCommitNote { opt(note), opt(path), opt(line), opt(line_type),
-    opt(author), opt(created_at, lenient) }
+    opt(author), opt(created_at, lenient) } keep extra
 );
 /// API_Entities_CommitSequence model
 ///
@@ -8461,9 +8744,11 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesCommitSequence {
     pub count: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "commits")]
-runtime::object!(read ApiEntitiesCommitSequence { opt(count) });
+runtime::object!(read ApiEntitiesCommitSequence { opt(count) } keep extra);
 /// Cherry pick commit into a branch
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaCherryPick`.
@@ -8531,9 +8816,13 @@ const _: () = {
 pub struct ApiEntitiesBasicRef {
     pub r#type: Option<String>,
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "commits")]
-runtime::object!(read ApiEntitiesBasicRef { opt(r#type = "type"), opt(name) });
+runtime::object!(
+    read ApiEntitiesBasicRef { opt(r#type = "type"), opt(name) } keep extra
+);
 /// Post comment to commit
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryCommitsShaComments`.
@@ -8601,11 +8890,13 @@ pub struct ApiEntitiesCommitSignature {
     pub signature_type: Option<String>,
     pub signature: Option<::serde_json::Value>,
     pub commit_source: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "commits")]
 runtime::object!(
     read ApiEntitiesCommitSignature { opt(signature_type), opt(signature),
-    opt(commit_source) }
+    opt(commit_source) } keep extra
 );
 /// API_Entities_CommitStatus model
 ///
@@ -8627,13 +8918,15 @@ pub struct ApiEntitiesCommitStatus {
     pub coverage: Option<f64>,
     pub pipeline_id: Option<i64>,
     pub author: Option<ApiEntitiesUserBasic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCommitStatus { opt(id), opt(sha), opt(r#ref = "ref"), opt(status),
     opt(name), opt(target_url), opt(description), opt(created_at, lenient),
     opt(started_at, lenient), opt(finished_at, lenient), opt(allow_failure),
-    opt(coverage), opt(pipeline_id), opt(author) }
+    opt(coverage), opt(pipeline_id), opt(author) } keep extra
 );
 /// Post status to a commit
 ///
@@ -8734,10 +9027,12 @@ runtime::object!(write CreateProjectPackageComposerBody { opt(branch), opt(tag) 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesConanPackageConanPackageSnapshot {
     pub package_snapshot: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "conan_packages")]
 runtime::object!(
-    read ApiEntitiesConanPackageConanPackageSnapshot { opt(package_snapshot) }
+    read ApiEntitiesConanPackageConanPackageSnapshot { opt(package_snapshot) } keep extra
 );
 /// API_Entities_ConanPackage_ConanRecipeSnapshot model
 ///
@@ -8746,10 +9041,12 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesConanPackageConanRecipeSnapshot {
     pub recipe_snapshot: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "conan_packages")]
 runtime::object!(
-    read ApiEntitiesConanPackageConanRecipeSnapshot { opt(recipe_snapshot) }
+    read ApiEntitiesConanPackageConanRecipeSnapshot { opt(recipe_snapshot) } keep extra
 );
 /// API_Entities_ConanPackage_ConanPackageManifest model
 ///
@@ -8758,9 +9055,13 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesConanPackageConanPackageManifest {
     pub package_urls: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "conan_packages")]
-runtime::object!(read ApiEntitiesConanPackageConanPackageManifest { opt(package_urls) });
+runtime::object!(
+    read ApiEntitiesConanPackageConanPackageManifest { opt(package_urls) } keep extra
+);
 /// API_Entities_ConanPackage_ConanRecipeManifest model
 ///
 /// Schema `#/components/schemas/API_Entities_ConanPackage_ConanRecipeManifest`.
@@ -8768,9 +9069,13 @@ runtime::object!(read ApiEntitiesConanPackageConanPackageManifest { opt(package_
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesConanPackageConanRecipeManifest {
     pub recipe_urls: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "conan_packages")]
-runtime::object!(read ApiEntitiesConanPackageConanRecipeManifest { opt(recipe_urls) });
+runtime::object!(
+    read ApiEntitiesConanPackageConanRecipeManifest { opt(recipe_urls) } keep extra
+);
 /// API_Entities_ConanPackage_ConanUploadUrls model
 ///
 /// Schema `#/components/schemas/API_Entities_ConanPackage_ConanUploadUrls`.
@@ -8778,9 +9083,13 @@ runtime::object!(read ApiEntitiesConanPackageConanRecipeManifest { opt(recipe_ur
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesConanPackageConanUploadUrls {
     pub upload_urls: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "conan_packages")]
-runtime::object!(read ApiEntitiesConanPackageConanUploadUrls { opt(upload_urls) });
+runtime::object!(
+    read ApiEntitiesConanPackageConanUploadUrls { opt(upload_urls) } keep extra
+);
 /// An identity of the user with an external provider.
 ///
 /// Schema `#/components/schemas/CurrentUserIdentity`.
@@ -8791,9 +9100,11 @@ pub struct CurrentUserIdentity {
     pub provider: Option<String>,
     /// External UID.
     pub extern_uid: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "users")]
-runtime::object!(read CurrentUserIdentity { opt(provider), opt(extern_uid) });
+runtime::object!(read CurrentUserIdentity { opt(provider), opt(extern_uid) } keep extra);
 /// The authenticated user, as `GET /user` shows it. Fields marked "administrators only" appear only when an administrator makes the call.
 ///
 /// Schema `#/components/schemas/CurrentUser`.
@@ -8863,6 +9174,8 @@ pub struct CurrentUser {
     pub provisioned_by_group_id: Option<i64>,
     /// Whether the user uses a license seat. Premium and Ultimate only; administrators only.
     pub using_license_seat: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "users")]
 runtime::object!(
@@ -8879,7 +9192,7 @@ runtime::object!(
     opt(last_sign_in_ip), opt(namespace_id), opt(created_by), opt(email_reset_offered_at,
     lenient), opt(note), opt(shared_runners_minutes_limit),
     opt(extra_shared_runners_minutes_limit), opt(is_auditor),
-    opt(provisioned_by_group_id), opt(using_license_seat) }
+    opt(provisioned_by_group_id), opt(using_license_seat) } keep extra
 );
 /// All the currently available information about Sidekiq.
 ///
@@ -8893,9 +9206,13 @@ pub struct SidekiqCompoundMetrics {
     pub processes: Option<Vec<SidekiqProcess>>,
     /// Job statistics.
     pub jobs: Option<SidekiqJobStats>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "sidekiq_metrics")]
-runtime::object!(read SidekiqCompoundMetrics { opt(queues), opt(processes), opt(jobs) });
+runtime::object!(
+    read SidekiqCompoundMetrics { opt(queues), opt(processes), opt(jobs) } keep extra
+);
 /// The backlog and latency of a Sidekiq queue.
 ///
 /// Schema `#/components/schemas/SidekiqQueue`.
@@ -8906,9 +9223,11 @@ pub struct SidekiqQueue {
     pub backlog: Option<i64>,
     /// The latency of the queue.
     pub latency: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "sidekiq_metrics")]
-runtime::object!(read SidekiqQueue { opt(backlog), opt(latency) });
+runtime::object!(read SidekiqQueue { opt(backlog), opt(latency) } keep extra);
 /// A Sidekiq worker process registered to process queues.
 ///
 /// Schema `#/components/schemas/SidekiqProcess`.
@@ -8923,11 +9242,13 @@ pub struct SidekiqProcess {
     pub labels: Option<Vec<String>>,
     pub concurrency: Option<i64>,
     pub busy: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "sidekiq_metrics")]
 runtime::object!(
     read SidekiqProcess { opt(hostname), opt(pid), opt(tag), opt(started_at, lenient),
-    opt(queues), opt(labels), opt(concurrency), opt(busy) }
+    opt(queues), opt(labels), opt(concurrency), opt(busy) } keep extra
 );
 /// Statistics of the jobs that Sidekiq has performed.
 ///
@@ -8939,10 +9260,13 @@ pub struct SidekiqJobStats {
     pub failed: Option<i64>,
     pub enqueued: Option<i64>,
     pub dead: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "sidekiq_metrics")]
 runtime::object!(
-    read SidekiqJobStats { opt(processed), opt(failed), opt(enqueued), opt(dead) }
+    read SidekiqJobStats { opt(processed), opt(failed), opt(enqueued), opt(dead) } keep
+    extra
 );
 /// Authorize Debian package upload
 ///
@@ -8988,13 +9312,15 @@ pub struct ApiEntitiesDeployKeysProject {
     pub projects_with_write_access: Option<ApiEntitiesProjectIdentity>,
     pub projects_with_readonly_access: Option<ApiEntitiesProjectIdentity>,
     pub can_push: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "deploy_keys")]
 runtime::object!(
     read ApiEntitiesDeployKeysProject { opt(id), opt(title), opt(created_at, lenient),
     opt(expires_at, lenient), opt(key), opt(usage_type), opt(fingerprint),
     opt(fingerprint_sha256), opt(projects_with_write_access),
-    opt(projects_with_readonly_access), opt(can_push) }
+    opt(projects_with_readonly_access), opt(can_push) } keep extra
 );
 /// Add deploy key
 ///
@@ -9059,13 +9385,15 @@ pub struct ApiEntitiesDeployKey {
     pub fingerprint_sha256: Option<String>,
     pub projects_with_write_access: Option<ApiEntitiesProjectIdentity>,
     pub projects_with_readonly_access: Option<ApiEntitiesProjectIdentity>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "users", feature = "deploy_keys"))]
 runtime::object!(
     read ApiEntitiesDeployKey { opt(id), opt(title), opt(created_at, lenient),
     opt(expires_at, lenient), opt(key), opt(usage_type), opt(fingerprint),
     opt(fingerprint_sha256), opt(projects_with_write_access),
-    opt(projects_with_readonly_access) }
+    opt(projects_with_readonly_access) } keep extra
 );
 /// Create a project deploy token
 ///
@@ -9120,12 +9448,14 @@ pub struct ApiEntitiesDeployment {
     pub environment: Option<ApiEntitiesEnvironmentBasic>,
     pub deployable: Option<ApiEntitiesCiJob>,
     pub status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "deployments", feature = "environments"))]
 runtime::object!(
     read ApiEntitiesDeployment { opt(id), opt(iid), opt(r#ref = "ref"), opt(sha),
     opt(created_at, lenient), opt(updated_at, lenient), opt(user), opt(environment),
-    opt(deployable), opt(status) }
+    opt(deployable), opt(status) } keep extra
 );
 /// API_Entities_EnvironmentBasic model
 ///
@@ -9139,11 +9469,13 @@ pub struct ApiEntitiesEnvironmentBasic {
     pub external_url: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "deployments", feature = "environments"))]
 runtime::object!(
     read ApiEntitiesEnvironmentBasic { opt(id), opt(name), opt(slug), opt(external_url),
-    opt(created_at, lenient), opt(updated_at, lenient) }
+    opt(created_at, lenient), opt(updated_at, lenient) } keep extra
 );
 /// API_Entities_DeploymentExtended model
 ///
@@ -9164,13 +9496,15 @@ pub struct ApiEntitiesDeploymentExtended {
     pub pending_approval_count: Option<i64>,
     pub approvals: Option<Vec<ApiEntitiesDeploymentsApproval>>,
     pub approval_summary: Option<ApiEntitiesDeploymentsApprovalSummary>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "deployments")]
 runtime::object!(
     read ApiEntitiesDeploymentExtended { opt(id), opt(iid), opt(r#ref = "ref"), opt(sha),
     opt(created_at, lenient), opt(updated_at, lenient), opt(user), opt(environment),
     opt(deployable), opt(status), opt(pending_approval_count), opt(approvals),
-    opt(approval_summary) }
+    opt(approval_summary) } keep extra
 );
 /// API_Entities_Deployments_Approval model
 ///
@@ -9182,20 +9516,24 @@ pub struct ApiEntitiesDeploymentsApproval {
     pub status: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub comment: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "deployments")]
 runtime::object!(
     read ApiEntitiesDeploymentsApproval { opt(user), opt(status), opt(created_at,
-    lenient), opt(comment) }
+    lenient), opt(comment) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Deployments_ApprovalSummary`.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesDeploymentsApprovalSummary {
     pub rules: Option<Vec<ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "deployments")]
-runtime::object!(read ApiEntitiesDeploymentsApprovalSummary { opt(rules) });
+runtime::object!(read ApiEntitiesDeploymentsApprovalSummary { opt(rules) } keep extra);
 /// Schema `#/components/schemas/API_Entities_ProtectedEnvironments_ApprovalRuleForSummary`.
 #[cfg(feature = "deployments")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9208,12 +9546,15 @@ pub struct ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary {
     pub required_approvals: Option<i64>,
     pub group_inheritance_type: Option<i64>,
     pub deployment_approvals: Option<Vec<ApiEntitiesDeploymentsApproval>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "deployments")]
 runtime::object!(
     read ApiEntitiesProtectedEnvironmentsApprovalRuleForSummary { opt(id), opt(user_id),
     opt(group_id), opt(access_level), opt(access_level_description),
     opt(required_approvals), opt(group_inheritance_type), opt(deployment_approvals) }
+    keep extra
 );
 /// Create a deployment
 ///
@@ -9337,12 +9678,14 @@ pub struct ApiEntitiesDraftNote {
     pub commit_id: Option<i64>,
     pub line_code: Option<String>,
     pub position: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesDraftNote { opt(id), opt(author_id), opt(merge_request_id),
     opt(resolve_discussion), opt(discussion_id), opt(note), opt(commit_id),
-    opt(line_code), opt(position) }
+    opt(line_code), opt(position) } keep extra
 );
 /// Create a new draft note
 ///
@@ -9552,6 +9895,8 @@ pub struct ApiEntitiesEnvironment {
     pub flux_resource_path: Option<String>,
     pub description: Option<String>,
     pub auto_stop_setting: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "environments")]
 runtime::object!(
@@ -9559,7 +9904,7 @@ runtime::object!(
     opt(created_at, lenient), opt(updated_at, lenient), opt(tier), opt(project),
     opt(last_deployment), opt(state), opt(auto_stop_at, lenient), opt(cluster_agent),
     opt(kubernetes_namespace), opt(flux_resource_path), opt(description),
-    opt(auto_stop_setting) }
+    opt(auto_stop_setting) } keep extra
 );
 /// Create a new environment
 ///
@@ -9718,11 +10063,13 @@ pub struct ApiEntitiesErrorTrackingClientKey {
     pub active: Option<bool>,
     pub public_key: Option<String>,
     pub sentry_dsn: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "error_tracking_client_keys")]
 runtime::object!(
     read ApiEntitiesErrorTrackingClientKey { opt(id), opt(active), opt(public_key),
-    opt(sentry_dsn) }
+    opt(sentry_dsn) } keep extra
 );
 /// API_Entities_ErrorTracking_ProjectSetting model
 ///
@@ -9735,11 +10082,13 @@ pub struct ApiEntitiesErrorTrackingProjectSetting {
     pub sentry_external_url: Option<String>,
     pub api_url: Option<String>,
     pub integrated: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "error_tracking_project_settings")]
 runtime::object!(
     read ApiEntitiesErrorTrackingProjectSetting { opt(active), opt(project_name),
-    opt(sentry_external_url), opt(api_url), opt(integrated) }
+    opt(sentry_external_url), opt(api_url), opt(integrated) } keep extra
 );
 /// Enable or disable the Error Tracking project settings
 ///
@@ -9797,11 +10146,14 @@ pub struct ApiEntitiesFeatureFlag {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub scopes: Option<::serde_json::Value>,
     pub strategies: Option<Vec<ApiEntitiesFeatureFlagStrategy>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "feature_flags")]
 runtime::object!(
     read ApiEntitiesFeatureFlag { opt(name), opt(description), opt(active), opt(version),
     opt(created_at, lenient), opt(updated_at, lenient), opt(scopes), opt(strategies) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_FeatureFlag_Strategy`.
 #[cfg(feature = "feature_flags")]
@@ -9812,11 +10164,13 @@ pub struct ApiEntitiesFeatureFlagStrategy {
     pub parameters: Option<String>,
     pub scopes: Option<Vec<ApiEntitiesFeatureFlagScope>>,
     pub user_list: Option<ApiEntitiesFeatureFlagBasicUserList>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "feature_flags")]
 runtime::object!(
     read ApiEntitiesFeatureFlagStrategy { opt(id), opt(name), opt(parameters),
-    opt(scopes), opt(user_list) }
+    opt(scopes), opt(user_list) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_FeatureFlag_Scope`.
 #[cfg(feature = "feature_flags")]
@@ -9824,9 +10178,13 @@ runtime::object!(
 pub struct ApiEntitiesFeatureFlagScope {
     pub id: Option<i64>,
     pub environment_scope: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "feature_flags")]
-runtime::object!(read ApiEntitiesFeatureFlagScope { opt(id), opt(environment_scope) });
+runtime::object!(
+    read ApiEntitiesFeatureFlagScope { opt(id), opt(environment_scope) } keep extra
+);
 /// Schema `#/components/schemas/API_Entities_FeatureFlag_BasicUserList`.
 #[cfg(feature = "feature_flags")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9835,11 +10193,13 @@ pub struct ApiEntitiesFeatureFlagBasicUserList {
     pub iid: Option<i64>,
     pub name: Option<String>,
     pub user_xids: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "feature_flags")]
 runtime::object!(
     read ApiEntitiesFeatureFlagBasicUserList { opt(id), opt(iid), opt(name),
-    opt(user_xids) }
+    opt(user_xids) } keep extra
 );
 /// Create a new feature flag
 ///
@@ -9990,12 +10350,14 @@ pub struct ApiEntitiesFeatureFlagUserList {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub path: Option<String>,
     pub edit_path: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "feature_flags_user_lists")]
 runtime::object!(
     read ApiEntitiesFeatureFlagUserList { opt(id), opt(iid), opt(name), opt(user_xids),
     opt(project_id), opt(created_at, lenient), opt(updated_at, lenient), opt(path),
-    opt(edit_path) }
+    opt(edit_path) } keep extra
 );
 /// Create a feature flag user list
 ///
@@ -10151,11 +10513,13 @@ pub struct ApiEntitiesFreezePeriod {
     pub cron_timezone: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "freeze_periods")]
 runtime::object!(
     read ApiEntitiesFreezePeriod { opt(id), opt(freeze_start), opt(freeze_end),
-    opt(cron_timezone), opt(created_at, lenient), opt(updated_at, lenient) }
+    opt(cron_timezone), opt(created_at, lenient), opt(updated_at, lenient) } keep extra
 );
 /// Create a freeze period
 ///
@@ -10270,10 +10634,13 @@ runtime::string_enum!(
 pub struct ApiEntitiesGoModuleVersion {
     pub version: Option<String>,
     pub time: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "go_proxy")]
 runtime::object!(
-    read ApiEntitiesGoModuleVersion { opt(version = "Version"), opt(time = "Time") }
+    read ApiEntitiesGoModuleVersion { opt(version = "Version"), opt(time = "Time") } keep
+    extra
 );
 /// Upload a chart
 ///
@@ -15497,6 +15864,8 @@ pub struct ApiEntitiesRelatedIssue {
     pub link_type: Option<String>,
     pub link_created_at: Option<::serde_json::Value>,
     pub link_updated_at: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
@@ -15511,7 +15880,7 @@ runtime::object!(
     opt(references), opt(severity), opt(subscribed), opt(moved_to_id), opt(imported),
     opt(imported_from), opt(service_desk_reply_to), opt(epic_iid), opt(epic),
     opt(iteration), opt(health_status), opt(issue_link_id), opt(link_type),
-    opt(link_created_at), opt(link_updated_at) }
+    opt(link_created_at), opt(link_updated_at) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_RelatedIssue/properties/_links`.
 #[cfg(feature = "issue_links")]
@@ -15522,11 +15891,13 @@ pub struct ApiEntitiesRelatedIssueLinks {
     pub award_emoji: Option<::serde_json::Value>,
     pub project: Option<::serde_json::Value>,
     pub closed_as_duplicate_of: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
     read ApiEntitiesRelatedIssueLinks { opt(self_ = "self"), opt(notes),
-    opt(award_emoji), opt(project), opt(closed_as_duplicate_of) }
+    opt(award_emoji), opt(project), opt(closed_as_duplicate_of) } keep extra
 );
 /// Schema `#/components/schemas/EpicBaseEntity`.
 #[cfg(feature = "issue_links")]
@@ -15539,11 +15910,13 @@ pub struct EpicBaseEntity {
     pub group_id: Option<i64>,
     pub human_readable_end_date: Option<::serde_json::Value>,
     pub human_readable_timestamp: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
     read EpicBaseEntity { opt(id), opt(iid), opt(title), opt(url), opt(group_id),
-    opt(human_readable_end_date), opt(human_readable_timestamp) }
+    opt(human_readable_end_date), opt(human_readable_timestamp) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Iteration`.
 #[cfg(feature = "issue_links")]
@@ -15561,12 +15934,14 @@ pub struct ApiEntitiesIteration {
     pub start_date: Option<::chrono::NaiveDate>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
     read ApiEntitiesIteration { opt(id), opt(iid), opt(sequence), opt(group_id),
     opt(title), opt(description), opt(state), opt(created_at, lenient), opt(updated_at,
-    lenient), opt(start_date), opt(due_date), opt(web_url) }
+    lenient), opt(start_date), opt(due_date), opt(web_url) } keep extra
 );
 /// Create an issue link
 ///
@@ -15634,10 +16009,13 @@ pub struct ApiEntitiesIssueLink {
     pub source_issue: Option<ApiEntitiesIssueBasic>,
     pub target_issue: Option<ApiEntitiesIssueBasic>,
     pub link_type: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
     read ApiEntitiesIssueLink { opt(source_issue), opt(target_issue), opt(link_type) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_IssueBasic`.
 #[cfg(feature = "issue_links")]
@@ -15673,6 +16051,8 @@ pub struct ApiEntitiesIssueBasic {
     pub task_completion_status: Option<::serde_json::Value>,
     pub weight: Option<i64>,
     pub blocking_issues_count: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issue_links")]
 runtime::object!(
@@ -15683,7 +16063,7 @@ runtime::object!(
     opt(merge_requests_count), opt(upvotes), opt(downvotes), opt(due_date),
     opt(confidential), opt(discussion_locked), opt(issue_type), opt(web_url),
     opt(time_stats), opt(task_completion_status), opt(weight), opt(blocking_issues_count)
-    }
+    } keep extra
 );
 /// API_Entities_Ci_Lint_Result model
 ///
@@ -15697,11 +16077,13 @@ pub struct ApiEntitiesCiLintResult {
     pub merged_yaml: Option<String>,
     pub includes: Option<Vec<ApiEntitiesCiLintResultInclude>>,
     pub jobs: Option<Vec<::serde_json::Value>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "ci_lint")]
 runtime::object!(
     read ApiEntitiesCiLintResult { opt(valid), opt(errors), opt(warnings),
-    opt(merged_yaml), opt(includes), opt(jobs) }
+    opt(merged_yaml), opt(includes), opt(jobs) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Ci_Lint_Result_Include`.
 #[cfg(feature = "ci_lint")]
@@ -15714,11 +16096,13 @@ pub struct ApiEntitiesCiLintResultInclude {
     pub extra: Option<::serde_json::Value>,
     pub context_project: Option<String>,
     pub context_sha: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra_fields: runtime::UnknownFields,
 }
 #[cfg(feature = "ci_lint")]
 runtime::object!(
     read ApiEntitiesCiLintResultInclude { opt(r#type = "type"), opt(location), opt(blob),
-    opt(raw), opt(extra), opt(context_project), opt(context_sha) }
+    opt(raw), opt(extra), opt(context_project), opt(context_sha) } keep extra_fields
 );
 /// Validate a CI YAML configuration with a namespace
 ///
@@ -15779,11 +16163,13 @@ pub struct ApiEntitiesProjectUpload {
     pub url: Option<String>,
     pub full_path: Option<String>,
     pub markdown: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProjectUpload { opt(id), opt(alt), opt(url), opt(full_path),
-    opt(markdown) }
+    opt(markdown) } keep extra
 );
 /// Workhorse authorize the maven package file upload
 ///
@@ -15804,9 +16190,11 @@ runtime::object!(write AuthorizeProjectPackageMavenBody { req(path) });
 pub struct SidekiqJobStatsResponse {
     /// Job statistics.
     pub jobs: Option<SidekiqJobStats>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "sidekiq_metrics")]
-runtime::object!(read SidekiqJobStatsResponse { opt(jobs) });
+runtime::object!(read SidekiqJobStatsResponse { opt(jobs) } keep extra);
 /// Adds a member to a group or project.
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMembers`.
@@ -15887,20 +16275,24 @@ pub struct ApiEntitiesMergeRequestApprovals {
     pub user_can_approve: Option<bool>,
     pub approved: Option<bool>,
     pub approved_by: Option<ApiEntitiesApprovals>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesMergeRequestApprovals { opt(user_has_approved),
-    opt(user_can_approve), opt(approved), opt(approved_by) }
+    opt(user_can_approve), opt(approved), opt(approved_by) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Approvals`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesApprovals {
     pub user: Option<ApiEntitiesUserBasic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read ApiEntitiesApprovals { opt(user) });
+runtime::object!(read ApiEntitiesApprovals { opt(user) } keep extra);
 /// Approve a merge request
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdMergeRequestsMergeRequestIidApprove`.
@@ -15924,11 +16316,13 @@ runtime::object!(
 pub struct EeApiEntitiesMergeRequestApprovalState {
     pub approval_rules_overwritten: Option<bool>,
     pub rules: Option<Vec<EeApiEntitiesMergeRequestApprovalStateRule>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read EeApiEntitiesMergeRequestApprovalState { opt(approval_rules_overwritten),
-    opt(rules) }
+    opt(rules) } keep extra
 );
 /// Schema `#/components/schemas/EE_API_Entities_MergeRequestApprovalStateRule`.
 #[cfg(feature = "projects")]
@@ -15949,23 +16343,28 @@ pub struct EeApiEntitiesMergeRequestApprovalStateRule {
     pub code_owner: Option<bool>,
     pub approved_by: Option<Vec<ApiEntitiesUserBasic>>,
     pub approved: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read EeApiEntitiesMergeRequestApprovalStateRule { opt(id), opt(name), opt(rule_type),
     opt(eligible_approvers), opt(approvals_required), opt(users), opt(groups),
     opt(contains_hidden_groups), opt(report_type), opt(section), opt(source_rule),
-    opt(overridden), opt(code_owner), opt(approved_by), opt(approved) }
+    opt(overridden), opt(code_owner), opt(approved_by), opt(approved) } keep extra
 );
 /// Schema `#/components/schemas/EE_API_Entities_MergeRequestApprovalRule_SourceRule`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesMergeRequestApprovalRuleSourceRule {
     pub approvals_required: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    read EeApiEntitiesMergeRequestApprovalRuleSourceRule { opt(approvals_required) }
+    read EeApiEntitiesMergeRequestApprovalRuleSourceRule { opt(approvals_required) } keep
+    extra
 );
 /// Deprecated in 16.0: Use the merge request approvals API instead. Change approval-related configuration
 ///
@@ -16010,6 +16409,8 @@ pub struct EeApiEntitiesApprovalState {
     pub merge_request_approvers_available: Option<bool>,
     pub multiple_approval_rules_available: Option<bool>,
     pub invalid_approvers_rules: Option<Vec<EeApiEntitiesApprovalRuleShort>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
@@ -16020,7 +16421,7 @@ runtime::object!(
     opt(approvers), opt(approver_groups), opt(user_has_approved), opt(user_can_approve),
     opt(approval_rules_left), opt(has_approval_rules),
     opt(merge_request_approvers_available), opt(multiple_approval_rules_available),
-    opt(invalid_approvers_rules) }
+    opt(invalid_approvers_rules) } keep extra
 );
 /// Schema `#/components/schemas/EE_API_Entities_ApprovalRuleShort`.
 #[cfg(feature = "projects")]
@@ -16029,10 +16430,12 @@ pub struct EeApiEntitiesApprovalRuleShort {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub rule_type: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    read EeApiEntitiesApprovalRuleShort { opt(id), opt(name), opt(rule_type) }
+    read EeApiEntitiesApprovalRuleShort { opt(id), opt(name), opt(rule_type) } keep extra
 );
 /// Set a time estimate for a merge_request
 ///
@@ -16214,6 +16617,8 @@ pub struct ApiEntitiesMergeRequest {
     pub diverged_commits_count: Option<::serde_json::Value>,
     pub first_contribution: Option<::serde_json::Value>,
     pub user: Option<ApiEntitiesMergeRequestUser>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
@@ -16235,7 +16640,7 @@ runtime::object!(
     opt(latest_build_started_at, lenient), opt(latest_build_finished_at, lenient),
     opt(first_deployed_to_production_at, lenient), opt(pipeline), opt(head_pipeline),
     opt(diff_refs), opt(merge_error), opt(rebase_in_progress),
-    opt(diverged_commits_count), opt(first_contribution), opt(user) }
+    opt(diverged_commits_count), opt(first_contribution), opt(user) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_DiffRefs`.
 #[cfg(feature = "merge_requests")]
@@ -16244,19 +16649,23 @@ pub struct ApiEntitiesDiffRefs {
     pub base_sha: Option<String>,
     pub head_sha: Option<String>,
     pub start_sha: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
-    read ApiEntitiesDiffRefs { opt(base_sha), opt(head_sha), opt(start_sha) }
+    read ApiEntitiesDiffRefs { opt(base_sha), opt(head_sha), opt(start_sha) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_MergeRequest/properties/user`.
 #[cfg(feature = "merge_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMergeRequestUser {
     pub can_merge: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
-runtime::object!(read ApiEntitiesMergeRequestUser { opt(can_merge) });
+runtime::object!(read ApiEntitiesMergeRequestUser { opt(can_merge) } keep extra);
 /// API_Entities_MergeRequestReviewer model
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestReviewer`.
@@ -16266,11 +16675,13 @@ pub struct ApiEntitiesMergeRequestReviewer {
     pub user: Option<ApiEntitiesUserBasic>,
     pub state: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequestReviewer { opt(user), opt(state), opt(created_at,
-    lenient) }
+    lenient) } keep extra
 );
 /// Create merge request context commits
 ///
@@ -16359,6 +16770,8 @@ pub struct ApiEntitiesMergeRequestChanges {
     pub user: Option<ApiEntitiesMergeRequestUser>,
     pub changes: Option<Vec<ApiEntitiesDiff>>,
     pub overflow: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
@@ -16381,7 +16794,7 @@ runtime::object!(
     opt(first_deployed_to_production_at, lenient), opt(pipeline), opt(head_pipeline),
     opt(diff_refs), opt(merge_error), opt(rebase_in_progress),
     opt(diverged_commits_count), opt(first_contribution), opt(user), opt(changes),
-    opt(overflow) }
+    opt(overflow) } keep extra
 );
 /// Create merge request pipeline
 ///
@@ -16512,9 +16925,11 @@ runtime::object!(write RebaseProjectMergeRequestBody { opt(skip_ci) });
 pub struct ApiEntitiesMrNote {
     pub note: Option<::serde_json::Value>,
     pub author: Option<ApiEntitiesUserBasic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
-runtime::object!(read ApiEntitiesMrNote { opt(note), opt(author) });
+runtime::object!(read ApiEntitiesMrNote { opt(note), opt(author) } keep extra);
 /// API_Entities_MergeRequestDiff model
 ///
 /// Schema `#/components/schemas/API_Entities_MergeRequestDiff`.
@@ -16530,12 +16945,14 @@ pub struct ApiEntitiesMergeRequestDiff {
     pub state: Option<String>,
     pub real_size: Option<::serde_json::Value>,
     pub patch_id_sha: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequestDiff { opt(id), opt(head_commit_sha),
     opt(base_commit_sha), opt(start_commit_sha), opt(created_at, lenient),
-    opt(merge_request_id), opt(state), opt(real_size), opt(patch_id_sha) }
+    opt(merge_request_id), opt(state), opt(real_size), opt(patch_id_sha) } keep extra
 );
 /// API_Entities_MergeRequestDiffFull model
 ///
@@ -16554,13 +16971,15 @@ pub struct ApiEntitiesMergeRequestDiffFull {
     pub patch_id_sha: Option<::serde_json::Value>,
     pub commits: Option<Vec<ApiEntitiesCommit>>,
     pub diffs: Option<Vec<ApiEntitiesDiff>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read ApiEntitiesMergeRequestDiffFull { opt(id), opt(head_commit_sha),
     opt(base_commit_sha), opt(start_commit_sha), opt(created_at, lenient),
     opt(merge_request_id), opt(state), opt(real_size), opt(patch_id_sha), opt(commits),
-    opt(diffs) }
+    opt(diffs) } keep extra
 );
 /// Workhorse authorize model package file
 ///
@@ -16588,9 +17007,11 @@ runtime::object!(
 pub struct SidekiqProcessMetrics {
     /// The Sidekiq processes.
     pub processes: Option<Vec<SidekiqProcess>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "sidekiq_metrics")]
-runtime::object!(read SidekiqProcessMetrics { opt(processes) });
+runtime::object!(read SidekiqProcessMetrics { opt(processes) } keep extra);
 /// Create or Update the given tag for the given NPM package and version
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNpmPackage*packageNameDistTagsTag`.
@@ -16620,9 +17041,11 @@ runtime::object!(write UpdateProjectPackageNpmBody { req(versions) });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesNugetPackagesVersions {
     pub versions: Option<Vec<String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "nuget_packages")]
-runtime::object!(read ApiEntitiesNugetPackagesVersions { opt(versions) });
+runtime::object!(read ApiEntitiesNugetPackagesVersions { opt(versions) } keep extra);
 /// The NuGet V3 Feed Package Publish endpoint
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesNuget`.
@@ -16671,12 +17094,14 @@ pub struct ApiEntitiesPackageFile {
     pub file_sha1: Option<String>,
     pub file_sha256: Option<String>,
     pub pipelines: Option<Vec<ApiEntitiesPackagePipeline>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "package_files")]
 runtime::object!(
     read ApiEntitiesPackageFile { opt(id), opt(package_id), opt(created_at, lenient),
     opt(file_name), opt(size), opt(file_md5), opt(file_sha1), opt(file_sha256),
-    opt(pipelines) }
+    opt(pipelines) } keep extra
 );
 /// Update pages settings
 ///
@@ -16709,11 +17134,14 @@ pub struct ApiEntitiesPagesDomain {
     pub enabled_until: Option<::serde_json::Value>,
     pub auto_ssl_enabled: Option<bool>,
     pub certificate: Option<ApiEntitiesPagesDomainCertificate>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "pages_domains", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesPagesDomain { opt(domain), opt(url), opt(verified),
     opt(verification_code), opt(enabled_until), opt(auto_ssl_enabled), opt(certificate) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_PagesDomainCertificate`.
 #[cfg(any(feature = "pages_domains", feature = "projects"))]
@@ -16723,11 +17151,13 @@ pub struct ApiEntitiesPagesDomainCertificate {
     pub expired: Option<bool>,
     pub certificate: Option<::serde_json::Value>,
     pub certificate_text: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "pages_domains", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesPagesDomainCertificate { opt(subject), opt(expired),
-    opt(certificate), opt(certificate_text) }
+    opt(certificate), opt(certificate_text) } keep extra
 );
 /// Create a new pages domain
 ///
@@ -16809,6 +17239,8 @@ pub struct ApiEntitiesClusterProject {
     pub provider_gcp: Option<ApiEntitiesProviderGcp>,
     pub management_project: Option<ApiEntitiesProjectIdentity>,
     pub project: Option<ApiEntitiesBasicProjectDetails>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "clusters")]
 runtime::object!(
@@ -16816,6 +17248,7 @@ runtime::object!(
     opt(domain), opt(enabled), opt(managed), opt(provider_type), opt(platform_type),
     opt(environment_scope), opt(cluster_type), opt(namespace_per_environment), opt(user),
     opt(platform_kubernetes), opt(provider_gcp), opt(management_project), opt(project) }
+    keep extra
 );
 /// Add existing cluster to project
 ///
@@ -16983,12 +17416,14 @@ pub struct ApiEntitiesContainerRegistryTagDetails {
     pub digest: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub total_size: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "container_registry")]
 runtime::object!(
     read ApiEntitiesContainerRegistryTagDetails { opt(name), opt(path), opt(location),
     opt(revision), opt(short_revision), opt(digest), opt(created_at, lenient),
-    opt(total_size) }
+    opt(total_size) } keep extra
 );
 /// API_Entities_Projects_ContainerRegistry_Protection_Rule model
 ///
@@ -17001,12 +17436,14 @@ pub struct ApiEntitiesProjectsContainerRegistryProtectionRule {
     pub repository_path_pattern: Option<String>,
     pub minimum_access_level_for_push: Option<String>,
     pub minimum_access_level_for_delete: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProjectsContainerRegistryProtectionRule { opt(id), opt(project_id),
     opt(repository_path_pattern), opt(minimum_access_level_for_push),
-    opt(minimum_access_level_for_delete) }
+    opt(minimum_access_level_for_delete) } keep extra
 );
 /// Create a container protection rule for a project
 ///
@@ -17222,13 +17659,15 @@ pub struct ApiEntitiesEvent {
     pub imported_from: Option<String>,
     pub push_data: Option<ApiEntitiesPushEventPayload>,
     pub author_username: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "events", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesEvent { opt(id), opt(project_id), opt(action_name), opt(target_id),
     opt(target_iid), opt(target_type), opt(author_id), opt(target_title),
     opt(created_at), opt(note), opt(author), opt(wiki_page), opt(imported),
-    opt(imported_from), opt(push_data), opt(author_username) }
+    opt(imported_from), opt(push_data), opt(author_username) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Note`.
 #[cfg(any(feature = "events", feature = "projects"))]
@@ -17257,6 +17696,8 @@ pub struct ApiEntitiesNote {
     pub imported_from: Option<String>,
     pub noteable_iid: Option<i64>,
     pub commands_changes: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "events", feature = "projects"))]
 runtime::object!(
@@ -17265,7 +17706,7 @@ runtime::object!(
     opt(noteable_id), opt(noteable_type), opt(project_id), opt(commit_id), opt(position),
     opt(resolvable), opt(resolved), opt(resolved_by), opt(resolved_at, lenient),
     opt(confidential), opt(internal), opt(imported), opt(imported_from),
-    opt(noteable_iid), opt(commands_changes) }
+    opt(noteable_iid), opt(commands_changes) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_PushEventPayload`.
 #[cfg(any(feature = "events", feature = "projects"))]
@@ -17279,12 +17720,14 @@ pub struct ApiEntitiesPushEventPayload {
     pub r#ref: Option<String>,
     pub commit_title: Option<String>,
     pub ref_count: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "events", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesPushEventPayload { opt(commit_count), opt(action), opt(ref_type),
     opt(commit_from), opt(commit_to), opt(r#ref = "ref"), opt(commit_title),
-    opt(ref_count) }
+    opt(ref_count) } keep extra
 );
 /// API_Entities_ProjectExportStatus model
 ///
@@ -17301,12 +17744,14 @@ pub struct ApiEntitiesProjectExportStatus {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub export_status: Option<ApiEntitiesProjectExportStatusExportStatus>,
     pub links: Option<ApiEntitiesProjectExportStatusLinks>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_export")]
 runtime::object!(
     read ApiEntitiesProjectExportStatus { opt(id), opt(description), opt(name),
     opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
-    lenient), opt(export_status), opt(links = "_links") }
+    lenient), opt(export_status), opt(links = "_links") } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ProjectExportStatus/properties/export_status`.
 ///
@@ -17337,10 +17782,12 @@ runtime::string_enum!(
 pub struct ApiEntitiesProjectExportStatusLinks {
     pub api_url: Option<String>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_export")]
 runtime::object!(
-    read ApiEntitiesProjectExportStatusLinks { opt(api_url), opt(web_url) }
+    read ApiEntitiesProjectExportStatusLinks { opt(api_url), opt(web_url) } keep extra
 );
 /// Start export
 ///
@@ -17455,6 +17902,8 @@ pub struct ApiEntitiesProjectHook {
     pub emoji_events: Option<bool>,
     pub resource_access_token_events: Option<bool>,
     pub vulnerability_events: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_hooks")]
 runtime::object!(
@@ -17468,7 +17917,7 @@ runtime::object!(
     opt(confidential_note_events), opt(pipeline_events), opt(wiki_page_events),
     opt(deployment_events), opt(feature_flag_events), opt(job_events),
     opt(releases_events), opt(emoji_events), opt(resource_access_token_events),
-    opt(vulnerability_events) }
+    opt(vulnerability_events) } keep extra
 );
 /// Edit project hook
 ///
@@ -17716,13 +18165,15 @@ pub struct ApiEntitiesProjectImportStatus {
     pub failed_relations: Option<Vec<ApiEntitiesProjectImportFailedRelation>>,
     pub import_error: Option<String>,
     pub stats: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_import")]
 runtime::object!(
     read ApiEntitiesProjectImportStatus { opt(id), opt(description), opt(name),
     opt(name_with_namespace), opt(path), opt(path_with_namespace), opt(created_at,
     lenient), opt(import_status), opt(import_type), opt(correlation_id),
-    opt(failed_relations), opt(import_error), opt(stats) }
+    opt(failed_relations), opt(import_error), opt(stats) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ProjectImportFailedRelation`.
 #[cfg(feature = "project_import")]
@@ -17735,12 +18186,14 @@ pub struct ApiEntitiesProjectImportFailedRelation {
     pub exception_message: Option<::serde_json::Value>,
     pub relation_name: Option<String>,
     pub line_number: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_import")]
 runtime::object!(
     read ApiEntitiesProjectImportFailedRelation { opt(id), opt(created_at, lenient),
     opt(exception_class), opt(source), opt(exception_message), opt(relation_name),
-    opt(line_number) }
+    opt(line_number) } keep extra
 );
 /// API_Entities_RelationImportTracker model
 ///
@@ -17754,11 +18207,13 @@ pub struct ApiEntitiesRelationImportTracker {
     pub status: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_import")]
 runtime::object!(
     read ApiEntitiesRelationImportTracker { opt(id), opt(project_path), opt(relation),
-    opt(status), opt(created_at, lenient), opt(updated_at, lenient) }
+    opt(status), opt(created_at, lenient), opt(updated_at, lenient) } keep extra
 );
 /// API_Entities_ProjectJobTokenScope model
 ///
@@ -17768,10 +18223,13 @@ runtime::object!(
 pub struct ApiEntitiesProjectJobTokenScope {
     pub inbound_enabled: Option<bool>,
     pub outbound_enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects_job_token_scope")]
 runtime::object!(
     read ApiEntitiesProjectJobTokenScope { opt(inbound_enabled), opt(outbound_enabled) }
+    keep extra
 );
 /// Patch CI_JOB_TOKEN access settings.
 ///
@@ -17821,11 +18279,14 @@ pub struct ApiEntitiesProjectsPackagesProtectionRule {
     pub package_name_pattern: Option<String>,
     pub package_type: Option<String>,
     pub minimum_access_level_for_push: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProjectsPackagesProtectionRule { opt(id), opt(project_id),
     opt(package_name_pattern), opt(package_type), opt(minimum_access_level_for_push) }
+    keep extra
 );
 /// Create a package protection rule for a project
 ///
@@ -17906,12 +18367,14 @@ pub struct ApiEntitiesProjectsRepositoryStorageMove {
     pub destination_storage_name: Option<String>,
     pub error_message: Option<String>,
     pub project: Option<ApiEntitiesProjectIdentity>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "project_repository_storage_moves", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesProjectsRepositoryStorageMove { opt(id), opt(created_at, lenient),
     opt(state), opt(source_storage_name), opt(destination_storage_name),
-    opt(error_message), opt(project) }
+    opt(error_message), opt(project) } keep extra
 );
 /// Schedule a project repository storage move
 ///
@@ -17949,6 +18412,8 @@ pub struct ApiEntitiesProjectSnippet {
     pub imported: Option<bool>,
     pub imported_from: Option<String>,
     pub repository_storage: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_snippets")]
 runtime::object!(
@@ -17956,7 +18421,7 @@ runtime::object!(
     opt(visibility), opt(author), opt(created_at, lenient), opt(updated_at, lenient),
     opt(project_id), opt(web_url), opt(raw_url), opt(ssh_url_to_repo),
     opt(http_url_to_repo), opt(file_name), opt(files), opt(imported), opt(imported_from),
-    opt(repository_storage) }
+    opt(repository_storage) } keep extra
 );
 /// Create a new project snippet
 ///
@@ -18105,11 +18570,13 @@ pub struct ApiEntitiesUserAgentDetail {
     pub user_agent: Option<String>,
     pub ip_address: Option<String>,
     pub akismet_submitted: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "project_snippets", feature = "snippets"))]
 runtime::object!(
     read ApiEntitiesUserAgentDetail { opt(user_agent), opt(ip_address),
-    opt(akismet_submitted) }
+    opt(akismet_submitted) } keep extra
 );
 /// API_Entities_ProjectDailyStatistics model
 ///
@@ -18118,19 +18585,23 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProjectDailyStatistics {
     pub fetches: Option<ApiEntitiesProjectDailyStatisticsFetches>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read ApiEntitiesProjectDailyStatistics { opt(fetches) });
+runtime::object!(read ApiEntitiesProjectDailyStatistics { opt(fetches) } keep extra);
 /// Schema `#/components/schemas/API_Entities_ProjectDailyStatistics/properties/fetches`.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesProjectDailyStatisticsFetches {
     pub total: Option<i64>,
     pub days: Option<Vec<ApiEntitiesProjectDailyFetches>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    read ApiEntitiesProjectDailyStatisticsFetches { opt(total), opt(days) }
+    read ApiEntitiesProjectDailyStatisticsFetches { opt(total), opt(days) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ProjectDailyFetches`.
 #[cfg(feature = "projects")]
@@ -18138,9 +18609,13 @@ runtime::object!(
 pub struct ApiEntitiesProjectDailyFetches {
     pub count: Option<i64>,
     pub date: Option<::chrono::NaiveDate>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read ApiEntitiesProjectDailyFetches { opt(count), opt(date) });
+runtime::object!(
+    read ApiEntitiesProjectDailyFetches { opt(count), opt(date) } keep extra
+);
 /// API_Entities_TemplatesList model
 ///
 /// Schema `#/components/schemas/API_Entities_TemplatesList`.
@@ -18149,9 +18624,11 @@ runtime::object!(read ApiEntitiesProjectDailyFetches { opt(count), opt(date) });
 pub struct ApiEntitiesTemplatesList {
     pub key: Option<String>,
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read ApiEntitiesTemplatesList { opt(key), opt(name) });
+runtime::object!(read ApiEntitiesTemplatesList { opt(key), opt(name) } keep extra);
 /// API_Entities_License model
 ///
 /// Schema `#/components/schemas/API_Entities_License`.
@@ -18169,12 +18646,14 @@ pub struct ApiEntitiesLicense {
     pub permissions: Option<Vec<String>>,
     pub limitations: Option<Vec<String>>,
     pub content: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesLicense { opt(key), opt(name), opt(nickname), opt(html_url),
     opt(source_url), opt(popular), opt(description), opt(conditions), opt(permissions),
-    opt(limitations), opt(content) }
+    opt(limitations), opt(content) } keep extra
 );
 /// Set a custom attribute on a project
 ///
@@ -19038,6 +19517,8 @@ pub struct ApiEntitiesProjectWithAccess {
     pub allow_pipeline_trigger_approve_deployment: Option<bool>,
     pub prevent_merge_without_jira_issue: Option<bool>,
     pub permissions: Option<ApiEntitiesProjectWithAccessPermissions>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
@@ -19096,7 +19577,7 @@ runtime::object!(
     opt(merge_trains_enabled), opt(merge_trains_skip_train_allowed),
     opt(only_allow_merge_if_all_status_checks_passed),
     opt(allow_pipeline_trigger_approve_deployment),
-    opt(prevent_merge_without_jira_issue), opt(permissions) }
+    opt(prevent_merge_without_jira_issue), opt(permissions) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ProjectWithAccess/properties/permissions`.
 #[cfg(feature = "projects")]
@@ -19104,11 +19585,13 @@ runtime::object!(
 pub struct ApiEntitiesProjectWithAccessPermissions {
     pub project_access: Option<ApiEntitiesProjectAccess>,
     pub group_access: Option<ApiEntitiesGroupAccess>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProjectWithAccessPermissions { opt(project_access), opt(group_access)
-    }
+    } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ProjectAccess`.
 #[cfg(feature = "projects")]
@@ -19118,10 +19601,13 @@ pub struct ApiEntitiesProjectAccess {
     pub access_level: Option<i64>,
     /// The member's notification level.
     pub notification_level: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    read ApiEntitiesProjectAccess { opt(access_level), opt(notification_level) }
+    read ApiEntitiesProjectAccess { opt(access_level), opt(notification_level) } keep
+    extra
 );
 /// Schema `#/components/schemas/API_Entities_GroupAccess`.
 #[cfg(feature = "projects")]
@@ -19131,10 +19617,12 @@ pub struct ApiEntitiesGroupAccess {
     pub access_level: Option<i64>,
     /// The member's notification level in the group.
     pub notification_level: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
-    read ApiEntitiesGroupAccess { opt(access_level), opt(notification_level) }
+    read ApiEntitiesGroupAccess { opt(access_level), opt(notification_level) } keep extra
 );
 /// Fork new project for the current user or provided namespace.
 ///
@@ -19499,11 +19987,13 @@ pub struct ApiEntitiesProjectGroupLink {
     pub group_access: Option<i64>,
     pub expires_at: Option<::chrono::NaiveDate>,
     pub member_role_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProjectGroupLink { opt(id), opt(project_id), opt(group_id),
-    opt(group_access), opt(expires_at), opt(member_role_id) }
+    opt(group_access), opt(expires_at), opt(member_role_id) } keep extra
 );
 /// API_Entities_PublicGroupDetails model
 ///
@@ -19517,11 +20007,13 @@ pub struct ApiEntitiesPublicGroupDetails {
     pub avatar_url: Option<String>,
     pub full_name: Option<String>,
     pub full_path: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesPublicGroupDetails { opt(id), opt(web_url), opt(name),
-    opt(avatar_url), opt(full_name), opt(full_path) }
+    opt(avatar_url), opt(full_name), opt(full_path) } keep extra
 );
 /// Start the housekeeping task for a project
 ///
@@ -19575,11 +20067,13 @@ pub struct ApiEntitiesProjectRepositoryStorage {
     pub project_id: Option<i64>,
     pub repository_storage: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProjectRepositoryStorage { opt(disk_path), opt(project_id),
-    opt(repository_storage), opt(created_at, lenient) }
+    opt(repository_storage), opt(created_at, lenient) } keep extra
 );
 /// API_Entities_ProtectedBranch model
 ///
@@ -19595,12 +20089,14 @@ pub struct ApiEntitiesProtectedBranch {
     pub unprotect_access_levels: Option<Vec<ApiEntitiesProtectedRefAccess>>,
     pub code_owner_approval_required: Option<bool>,
     pub inherited: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesProtectedBranch { opt(id), opt(name), opt(push_access_levels),
     opt(merge_access_levels), opt(allow_force_push), opt(unprotect_access_levels),
-    opt(code_owner_approval_required), opt(inherited) }
+    opt(code_owner_approval_required), opt(inherited) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_ProtectedRefAccess`.
 #[cfg(any(feature = "protected_tags", feature = "projects"))]
@@ -19612,11 +20108,14 @@ pub struct ApiEntitiesProtectedRefAccess {
     pub deploy_key_id: Option<i64>,
     pub user_id: Option<i64>,
     pub group_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "protected_tags", feature = "projects"))]
 runtime::object!(
     read ApiEntitiesProtectedRefAccess { opt(id), opt(access_level),
-    opt(access_level_description), opt(deploy_key_id), opt(user_id), opt(group_id) }
+    opt(access_level_description), opt(deploy_key_id), opt(user_id), opt(group_id) } keep
+    extra
 );
 /// Protect a single branch
 ///
@@ -19788,9 +20287,13 @@ runtime::object!(
 pub struct ApiEntitiesProtectedTag {
     pub name: Option<String>,
     pub create_access_levels: Option<Vec<ApiEntitiesProtectedRefAccess>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "protected_tags")]
-runtime::object!(read ApiEntitiesProtectedTag { opt(name), opt(create_access_levels) });
+runtime::object!(
+    read ApiEntitiesProtectedTag { opt(name), opt(create_access_levels) } keep extra
+);
 /// Protect a single tag or wildcard
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdProtectedTags`.
@@ -20116,6 +20619,8 @@ pub struct ApiEntitiesRemoteMirror {
     pub keep_divergent_refs: Option<bool>,
     pub auth_method: Option<String>,
     pub mirror_branch_regex: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "remote_mirrors")]
 runtime::object!(
@@ -20123,7 +20628,7 @@ runtime::object!(
     opt(last_update_at, lenient), opt(last_update_started_at, lenient),
     opt(last_successful_update_at, lenient), opt(last_error),
     opt(only_protected_branches), opt(keep_divergent_refs), opt(auth_method),
-    opt(mirror_branch_regex) }
+    opt(mirror_branch_regex) } keep extra
 );
 /// Create remote mirror for a project
 ///
@@ -20218,11 +20723,13 @@ pub struct ApiEntitiesTreeObject {
     pub r#type: Option<String>,
     pub path: Option<String>,
     pub mode: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesTreeObject { opt(id), opt(name), opt(r#type = "type"), opt(path),
-    opt(mode) }
+    opt(mode) } keep extra
 );
 /// API_Entities_Compare model
 ///
@@ -20236,11 +20743,13 @@ pub struct ApiEntitiesCompare {
     pub compare_timeout: Option<bool>,
     pub compare_same_ref: Option<bool>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesCompare { opt(commit), opt(commits), opt(diffs),
-    opt(compare_timeout), opt(compare_same_ref), opt(web_url) }
+    opt(compare_timeout), opt(compare_same_ref), opt(web_url) } keep extra
 );
 /// API_Entities_Contributor model
 ///
@@ -20253,11 +20762,13 @@ pub struct ApiEntitiesContributor {
     pub commits: Option<i64>,
     pub additions: Option<i64>,
     pub deletions: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read ApiEntitiesContributor { opt(name), opt(email), opt(commits), opt(additions),
-    opt(deletions) }
+    opt(deletions) } keep extra
 );
 /// API_Entities_Changelog model
 ///
@@ -20266,9 +20777,11 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesChangelog {
     pub notes: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read ApiEntitiesChangelog { opt(notes) });
+runtime::object!(read ApiEntitiesChangelog { opt(notes) } keep extra);
 /// Generates a changelog section for a release and commits it in a changelog file
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryChangelog`.
@@ -20403,12 +20916,14 @@ pub struct ApiEntitiesResourceMilestoneEvent {
     pub milestone: Option<ApiEntitiesMilestone>,
     pub action: Option<String>,
     pub state: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "resource_milestone_events")]
 runtime::object!(
     read ApiEntitiesResourceMilestoneEvent { opt(id), opt(user), opt(created_at,
     lenient), opt(resource_type), opt(resource_id), opt(milestone), opt(action),
-    opt(state) }
+    opt(state) } keep extra
 );
 /// Update existing submodule reference in repository
 ///
@@ -20454,11 +20969,13 @@ pub struct ApiEntitiesTag {
     pub release: Option<ApiEntitiesTagRelease>,
     pub protected: Option<bool>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "tags")]
 runtime::object!(
     read ApiEntitiesTag { opt(name), opt(message), opt(target), opt(commit),
-    opt(release), opt(protected), opt(created_at, lenient) }
+    opt(release), opt(protected), opt(created_at, lenient) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_TagRelease`.
 #[cfg(feature = "tags")]
@@ -20466,9 +20983,13 @@ runtime::object!(
 pub struct ApiEntitiesTagRelease {
     pub tag_name: Option<String>,
     pub description: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "tags")]
-runtime::object!(read ApiEntitiesTagRelease { opt(tag_name), opt(description) });
+runtime::object!(
+    read ApiEntitiesTagRelease { opt(tag_name), opt(description) } keep extra
+);
 /// Create a new repository tag
 ///
 /// Schema `#/components/schemas/postApiV4ProjectsIdRepositoryTags`.
@@ -20507,9 +21028,13 @@ const _: () = {
 pub struct ApiEntitiesTagSignature {
     pub signature_type: Option<String>,
     pub signature: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "tags")]
-runtime::object!(read ApiEntitiesTagSignature { opt(signature_type), opt(signature) });
+runtime::object!(
+    read ApiEntitiesTagSignature { opt(signature_type), opt(signature) } keep extra
+);
 /// Workhorse authorize Terraform Module package file
 ///
 /// Schema `#/components/schemas/putApiV4ProjectsIdPackagesTerraformModulesModuleNameModuleSystem*moduleVersionFileAuthorize`.
@@ -20644,12 +21169,14 @@ pub struct ApiEntitiesBatchedBackgroundMigration {
     pub status: Option<String>,
     pub progress: Option<f64>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "batched_background_migrations")]
 runtime::object!(
     read ApiEntitiesBatchedBackgroundMigration { opt(id), opt(job_class_name),
     opt(table_name), opt(column_name), opt(status), opt(progress), opt(created_at,
-    lenient) }
+    lenient) } keep extra
 );
 /// Resume a batched background migration
 ///
@@ -20779,10 +21306,13 @@ runtime::object!(
 pub struct ApiEntitiesDictionaryTable {
     pub table_name: Option<String>,
     pub feature_categories: Option<Vec<String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "admin")]
 runtime::object!(
-    read ApiEntitiesDictionaryTable { opt(table_name), opt(feature_categories) }
+    read ApiEntitiesDictionaryTable { opt(table_name), opt(feature_categories) } keep
+    extra
 );
 /// Add existing instance cluster
 ///
@@ -20908,12 +21438,15 @@ pub struct ApiEntitiesSystemBroadcastMessage {
     pub dismissable: Option<bool>,
     pub theme: Option<String>,
     pub active: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "broadcast_messages")]
 runtime::object!(
     read ApiEntitiesSystemBroadcastMessage { opt(id), opt(message), opt(starts_at),
     opt(ends_at, lenient), opt(color), opt(font), opt(target_access_levels),
     opt(target_path), opt(broadcast_type), opt(dismissable), opt(theme), opt(active) }
+    keep extra
 );
 /// Create a broadcast message
 ///
@@ -21113,11 +21646,13 @@ pub struct ApiEntitiesApplicationWithSecret {
     pub callback_url: Option<String>,
     pub confidential: Option<bool>,
     pub secret: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "applications")]
 runtime::object!(
     read ApiEntitiesApplicationWithSecret { opt(id), opt(application_id),
-    opt(application_name), opt(callback_url), opt(confidential), opt(secret) }
+    opt(application_name), opt(callback_url), opt(confidential), opt(secret) } keep extra
 );
 /// API_Entities_Application model
 ///
@@ -21130,11 +21665,13 @@ pub struct ApiEntitiesApplication {
     pub application_name: Option<String>,
     pub callback_url: Option<String>,
     pub confidential: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "applications")]
 runtime::object!(
     read ApiEntitiesApplication { opt(id), opt(application_id), opt(application_name),
-    opt(callback_url), opt(confidential) }
+    opt(callback_url), opt(confidential) } keep extra
 );
 /// API_Entities_Avatar model
 ///
@@ -21143,9 +21680,11 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesAvatar {
     pub avatar_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "avatar", feature = "user"))]
-runtime::object!(read ApiEntitiesAvatar { opt(avatar_url) });
+runtime::object!(read ApiEntitiesAvatar { opt(avatar_url) } keep extra);
 /// API_Entities_BulkImport model
 ///
 /// Schema `#/components/schemas/API_Entities_BulkImport`.
@@ -21159,11 +21698,13 @@ pub struct ApiEntitiesBulkImport {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub has_failures: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "bulk_imports")]
 runtime::object!(
     read ApiEntitiesBulkImport { opt(id), opt(status), opt(source_type), opt(source_url),
-    opt(created_at, lenient), opt(updated_at, lenient), opt(has_failures) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(has_failures) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_BulkImport/properties/status`.
 ///
@@ -21215,6 +21756,8 @@ pub struct ApiEntitiesBulkImports {
     pub migrate_memberships: Option<bool>,
     pub has_failures: Option<bool>,
     pub stats: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "bulk_imports")]
 runtime::object!(
@@ -21223,7 +21766,7 @@ runtime::object!(
     opt(destination_name), opt(destination_slug), opt(destination_namespace),
     opt(parent_id), opt(namespace_id), opt(project_id), opt(created_at, lenient),
     opt(updated_at, lenient), opt(failures), opt(migrate_projects),
-    opt(migrate_memberships), opt(has_failures), opt(stats) }
+    opt(migrate_memberships), opt(has_failures), opt(stats) } keep extra
 );
 /// API_Entities_BulkImports_EntityFailure model
 ///
@@ -21237,11 +21780,14 @@ pub struct ApiEntitiesBulkImportsEntityFailure {
     pub correlation_id_value: Option<String>,
     pub source_url: Option<String>,
     pub source_title: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "bulk_imports")]
 runtime::object!(
     read ApiEntitiesBulkImportsEntityFailure { opt(relation), opt(exception_message),
     opt(exception_class), opt(correlation_id_value), opt(source_url), opt(source_title) }
+    keep extra
 );
 /// Register a new runner
 ///
@@ -21353,11 +21899,13 @@ pub struct ApiEntitiesCiRunnerRegistrationDetails {
     pub id: Option<i64>,
     pub token: Option<String>,
     pub token_expires_at: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "runners", feature = "user"))]
 runtime::object!(
     read ApiEntitiesCiRunnerRegistrationDetails { opt(id), opt(token),
-    opt(token_expires_at) }
+    opt(token_expires_at) } keep extra
 );
 /// Validate authentication credentials
 ///
@@ -21425,6 +21973,8 @@ pub struct ApiEntitiesCiRunnerDetails {
     pub maintenance_note: Option<String>,
     pub projects: Option<Vec<ApiEntitiesBasicProjectDetails>>,
     pub groups: Option<Vec<ApiEntitiesBasicGroupDetails>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "runners")]
 runtime::object!(
@@ -21432,7 +21982,7 @@ runtime::object!(
     opt(active), opt(paused), opt(is_shared), opt(runner_type), opt(name), opt(online),
     opt(status), opt(tag_list), opt(run_untagged), opt(locked), opt(maximum_timeout),
     opt(access_level), opt(version), opt(revision), opt(platform), opt(architecture),
-    opt(contacted_at), opt(maintenance_note), opt(projects), opt(groups) }
+    opt(contacted_at), opt(maintenance_note), opt(projects), opt(groups) } keep extra
 );
 /// Update runner's details
 ///
@@ -21493,6 +22043,8 @@ pub struct ApiEntitiesCiJobBasicWithProject {
     pub failure_reason: Option<String>,
     pub web_url: Option<String>,
     pub project: Option<ApiEntitiesProjectIdentity>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "runners")]
 runtime::object!(
@@ -21500,7 +22052,7 @@ runtime::object!(
     opt(r#ref = "ref"), opt(tag), opt(coverage), opt(allow_failure), opt(created_at,
     lenient), opt(started_at, lenient), opt(finished_at, lenient), opt(erased_at,
     lenient), opt(duration), opt(queued_duration), opt(user), opt(commit), opt(pipeline),
-    opt(failure_reason), opt(web_url), opt(project) }
+    opt(failure_reason), opt(web_url), opt(project) } keep extra
 );
 /// Request a job
 ///
@@ -21735,9 +22287,11 @@ const _: () = {
 pub struct SidekiqQueueMetrics {
     /// The registered queues, by name.
     pub queues: Option<::std::collections::BTreeMap<String, SidekiqQueue>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "sidekiq_metrics")]
-runtime::object!(read SidekiqQueueMetrics { opt(queues) });
+runtime::object!(read SidekiqQueueMetrics { opt(queues) } keep extra);
 /// Create or Update the given tag for the given NPM package and version
 ///
 /// Schema `#/components/schemas/putApiV4PackagesNpmPackage*packageNameDistTagsTag`.
@@ -21756,9 +22310,11 @@ runtime::object!(write UpdatePackageNpmPackageDistTagBody { req(package_name) })
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesTerraformModuleVersions {
     pub modules: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "terraform_registry")]
-runtime::object!(read ApiEntitiesTerraformModuleVersions { opt(modules) });
+runtime::object!(read ApiEntitiesTerraformModuleVersions { opt(modules) } keep extra);
 /// API_Entities_Terraform_ModuleVersion model
 ///
 /// Schema `#/components/schemas/API_Entities_Terraform_ModuleVersion`.
@@ -21773,11 +22329,13 @@ pub struct ApiEntitiesTerraformModuleVersion {
     pub submodules: Option<::serde_json::Value>,
     pub version: Option<String>,
     pub versions: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "terraform_registry")]
 runtime::object!(
     read ApiEntitiesTerraformModuleVersion { opt(name), opt(provider), opt(providers),
-    opt(root), opt(source), opt(submodules), opt(version), opt(versions) }
+    opt(root), opt(source), opt(submodules), opt(version), opt(versions) } keep extra
 );
 /// Set a custom attribute on a user
 ///
@@ -21800,9 +22358,13 @@ pub struct ApiEntitiesUserSupportPin {
     pub pin: Option<String>,
     /// The expiration time of the PIN
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "users", feature = "user"))]
-runtime::object!(read ApiEntitiesUserSupportPin { opt(pin), opt(expires_at, lenient) });
+runtime::object!(
+    read ApiEntitiesUserSupportPin { opt(pin), opt(expires_at, lenient) } keep extra
+);
 /// Create a user. Available only for admins.
 ///
 /// Schema `#/components/schemas/postApiV4Users`.
@@ -21999,6 +22561,8 @@ pub struct ApiEntitiesUserWithAdmin {
     pub provisioned_by_group_id: Option<::serde_json::Value>,
     pub enterprise_group_id: Option<::serde_json::Value>,
     pub enterprise_group_associated_at: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "users", feature = "keys"))]
 runtime::object!(
@@ -22016,7 +22580,7 @@ runtime::object!(
     opt(scim_identities), opt(is_admin), opt(note), opt(namespace_id), opt(created_by),
     opt(email_reset_offered_at), opt(using_license_seat), opt(is_auditor),
     opt(provisioned_by_group_id), opt(enterprise_group_id),
-    opt(enterprise_group_associated_at) }
+    opt(enterprise_group_associated_at) } keep extra
 );
 /// Update a user. Available only for admins.
 ///
@@ -22171,11 +22735,13 @@ pub struct ApiEntitiesSshKey {
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub key: Option<String>,
     pub usage_type: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "users", feature = "user"))]
 runtime::object!(
     read ApiEntitiesSshKey { opt(id), opt(title), opt(created_at, lenient),
-    opt(expires_at, lenient), opt(key), opt(usage_type) }
+    opt(expires_at, lenient), opt(key), opt(usage_type) } keep extra
 );
 /// Add a GPG key to a specified user. Available only for admins.
 ///
@@ -22197,9 +22763,13 @@ pub struct ApiEntitiesGpgKey {
     pub id: Option<i64>,
     pub key: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "users", feature = "user"))]
-runtime::object!(read ApiEntitiesGpgKey { opt(id), opt(key), opt(created_at, lenient) });
+runtime::object!(
+    read ApiEntitiesGpgKey { opt(id), opt(key), opt(created_at, lenient) } keep extra
+);
 /// Add an email address to a specified user. Available only for admins.
 ///
 /// Schema `#/components/schemas/postApiV4UsersIdEmails`.
@@ -22234,10 +22804,12 @@ pub struct ApiEntitiesEmail {
     pub id: Option<i64>,
     pub email: Option<::serde_json::Value>,
     pub confirmed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "users", feature = "user"))]
 runtime::object!(
-    read ApiEntitiesEmail { opt(id), opt(email), opt(confirmed_at, lenient) }
+    read ApiEntitiesEmail { opt(id), opt(email), opt(confirmed_at, lenient) } keep extra
 );
 /// API_Entities_Membership model
 ///
@@ -22250,11 +22822,13 @@ pub struct ApiEntitiesMembership {
     pub source_type: Option<::serde_json::Value>,
     /// The access level: 10 (Guest), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner); a number, or its text as GitLab's docs show it.
     pub access_level: Option<ApiEntitiesMembershipAccessLevel>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "users")]
 runtime::object!(
     read ApiEntitiesMembership { opt(source_id), opt(source_name), opt(source_type),
-    opt(access_level) }
+    opt(access_level) } keep extra
 );
 /// The access level: 10 (Guest), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner); a number, or its text as GitLab's docs show it.
 ///
@@ -22287,13 +22861,15 @@ pub struct ApiEntitiesImpersonationToken {
     pub active: Option<bool>,
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub impersonation: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "users")]
 runtime::object!(
     read ApiEntitiesImpersonationToken { opt(id), opt(name), opt(revoked),
     opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
     opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(impersonation)
-    }
+    } keep extra
 );
 /// Create a impersonation token. Available only for admins.
 ///
@@ -22347,13 +22923,15 @@ pub struct ApiEntitiesImpersonationTokenWithToken {
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub token: Option<String>,
     pub impersonation: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "users")]
 runtime::object!(
     read ApiEntitiesImpersonationTokenWithToken { opt(id), opt(name), opt(revoked),
     opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
     opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(token),
-    opt(impersonation) }
+    opt(impersonation) } keep extra
 );
 /// Create a personal access token. Available only for admins.
 ///
@@ -22459,12 +23037,15 @@ pub struct ApiEntitiesPersonalAccessTokenWithToken {
     pub active: Option<bool>,
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub token: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "personal_access_tokens", feature = "users", feature = "user"))]
 runtime::object!(
     read ApiEntitiesPersonalAccessTokenWithToken { opt(id), opt(name), opt(revoked),
     opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
-    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(token) }
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(token) } keep
+    extra
 );
 /// API_Entities_Feature model
 ///
@@ -22476,10 +23057,13 @@ pub struct ApiEntitiesFeature {
     pub state: Option<String>,
     pub gates: Option<Vec<ApiEntitiesFeatureGate>>,
     pub definition: Option<ApiEntitiesFeatureDefinition>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "features")]
 runtime::object!(
-    read ApiEntitiesFeature { opt(name), opt(state), opt(gates), opt(definition) }
+    read ApiEntitiesFeature { opt(name), opt(state), opt(gates), opt(definition) } keep
+    extra
 );
 /// Schema `#/components/schemas/API_Entities_FeatureGate`.
 #[cfg(feature = "features")]
@@ -22487,9 +23071,11 @@ runtime::object!(
 pub struct ApiEntitiesFeatureGate {
     pub key: Option<String>,
     pub value: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "features")]
-runtime::object!(read ApiEntitiesFeatureGate { opt(key), opt(value) });
+runtime::object!(read ApiEntitiesFeatureGate { opt(key), opt(value) } keep extra);
 /// API_Entities_Feature_Definition model
 ///
 /// Schema `#/components/schemas/API_Entities_Feature_Definition`.
@@ -22505,12 +23091,15 @@ pub struct ApiEntitiesFeatureDefinition {
     pub r#type: Option<String>,
     pub group: Option<::serde_json::Value>,
     pub default_enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "features")]
 runtime::object!(
     read ApiEntitiesFeatureDefinition { opt(name), opt(feature_issue_url),
     opt(introduced_by_url), opt(rollout_issue_url), opt(milestone),
-    opt(log_state_changes), opt(r#type = "type"), opt(group), opt(default_enabled) }
+    opt(log_state_changes), opt(r#type = "type"), opt(group), opt(default_enabled) } keep
+    extra
 );
 /// Set or create a feature
 ///
@@ -22568,9 +23157,11 @@ const _: () = {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesGeoPipelineRefs {
     pub pipeline_refs: Option<Vec<String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo")]
-runtime::object!(read EeApiEntitiesGeoPipelineRefs { opt(pipeline_refs) });
+runtime::object!(read EeApiEntitiesGeoPipelineRefs { opt(pipeline_refs) } keep extra);
 /// Posts the current node status to the primary site
 ///
 /// Schema `#/components/schemas/postApiV4GeoStatus`.
@@ -23243,6 +23834,8 @@ pub struct EeApiEntitiesGeoNodeStatus {
     pub storage_shards: Option<Vec<StorageShardEntity>>,
     pub storage_shards_match: Option<::serde_json::Value>,
     pub links: Option<EeApiEntitiesGeoNodeStatusLinks>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo")]
 runtime::object!(
@@ -23418,26 +24011,30 @@ runtime::object!(
     opt(cursor_last_event_timestamp), opt(last_successful_status_check_timestamp),
     opt(version), opt(revision), opt(selective_sync_type), opt(namespaces),
     opt(updated_at, lenient), opt(storage_shards), opt(storage_shards_match), opt(links =
-    "_links") }
+    "_links") } keep extra
 );
 /// Schema `#/components/schemas/StorageShardEntity`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageShardEntity {
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo")]
-runtime::object!(read StorageShardEntity { opt(name) });
+runtime::object!(read StorageShardEntity { opt(name) } keep extra);
 /// Schema `#/components/schemas/EE_API_Entities_GeoNodeStatus/properties/_links`.
 #[cfg(feature = "geo")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EeApiEntitiesGeoNodeStatusLinks {
     pub self_: Option<String>,
     pub node: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo")]
 runtime::object!(
-    read EeApiEntitiesGeoNodeStatusLinks { opt(self_ = "self"), opt(node) }
+    read EeApiEntitiesGeoNodeStatusLinks { opt(self_ = "self"), opt(node) } keep extra
 );
 /// Responsible for making HTTP GET /repo.git/info/refs?service=git-upload-pack
 ///                   request from secondary gitlab-shell to primary
@@ -23576,9 +24173,11 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesBasicSuccess {
     pub success: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "jira_connect_subscriptions")]
-runtime::object!(read ApiEntitiesBasicSuccess { opt(success) });
+runtime::object!(read ApiEntitiesBasicSuccess { opt(success) } keep extra);
 /// API_Entities_SSHKeyWithUser model
 ///
 /// Schema `#/components/schemas/API_Entities_SSHKeyWithUser`.
@@ -23592,11 +24191,13 @@ pub struct ApiEntitiesSshKeyWithUser {
     pub key: Option<String>,
     pub usage_type: Option<String>,
     pub user: Option<ApiEntitiesUserPublic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "keys")]
 runtime::object!(
     read ApiEntitiesSshKeyWithUser { opt(id), opt(title), opt(created_at, lenient),
-    opt(expires_at, lenient), opt(key), opt(usage_type), opt(user) }
+    opt(expires_at, lenient), opt(key), opt(usage_type), opt(user) } keep extra
 );
 /// Render an arbitrary Markdown document
 ///
@@ -23633,9 +24234,11 @@ const _: () = {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiEntitiesMarkdown {
     pub html: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "markdown")]
-runtime::object!(read ApiEntitiesMarkdown { opt(html) });
+runtime::object!(read ApiEntitiesMarkdown { opt(html) } keep extra);
 /// [DEPRECATED] Update a namespace
 ///
 /// Schema `#/components/schemas/putApiV4NamespacesId`.
@@ -23720,6 +24323,8 @@ pub struct ApiEntitiesNamespace {
     pub plan: Option<String>,
     pub trial_ends_on: Option<::chrono::NaiveDate>,
     pub trial: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
@@ -23729,7 +24334,7 @@ runtime::object!(
     opt(extra_shared_runners_minutes_limit), opt(additional_purchased_storage_size),
     opt(additional_purchased_storage_ends_on), opt(billable_members_count),
     opt(seats_in_use), opt(max_seats_used), opt(max_seats_used_changed_at),
-    opt(end_date), opt(plan), opt(trial_ends_on), opt(trial) }
+    opt(end_date), opt(plan), opt(trial_ends_on), opt(trial) } keep extra
 );
 /// API_Entities_GitlabSubscription model
 ///
@@ -23740,10 +24345,12 @@ pub struct ApiEntitiesGitlabSubscription {
     pub plan: Option<ApiEntitiesGitlabSubscriptionPlan>,
     pub usage: Option<ApiEntitiesGitlabSubscriptionUsage>,
     pub billing: Option<ApiEntitiesGitlabSubscriptionBilling>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
-    read ApiEntitiesGitlabSubscription { opt(plan), opt(usage), opt(billing) }
+    read ApiEntitiesGitlabSubscription { opt(plan), opt(usage), opt(billing) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_GitlabSubscription/properties/plan`.
 #[cfg(feature = "namespaces")]
@@ -23755,11 +24362,13 @@ pub struct ApiEntitiesGitlabSubscriptionPlan {
     pub auto_renew: Option<::serde_json::Value>,
     pub upgradable: Option<::serde_json::Value>,
     pub exclude_guests: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
     read ApiEntitiesGitlabSubscriptionPlan { opt(code), opt(name), opt(trial),
-    opt(auto_renew), opt(upgradable), opt(exclude_guests) }
+    opt(auto_renew), opt(upgradable), opt(exclude_guests) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_GitlabSubscription/properties/usage`.
 #[cfg(feature = "namespaces")]
@@ -23769,11 +24378,13 @@ pub struct ApiEntitiesGitlabSubscriptionUsage {
     pub seats_in_use: Option<::serde_json::Value>,
     pub max_seats_used: Option<i64>,
     pub seats_owed: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
     read ApiEntitiesGitlabSubscriptionUsage { opt(seats_in_subscription),
-    opt(seats_in_use), opt(max_seats_used), opt(seats_owed) }
+    opt(seats_in_use), opt(max_seats_used), opt(seats_owed) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_GitlabSubscription/properties/billing`.
 #[cfg(feature = "namespaces")]
@@ -23782,11 +24393,13 @@ pub struct ApiEntitiesGitlabSubscriptionBilling {
     pub subscription_start_date: Option<::serde_json::Value>,
     pub subscription_end_date: Option<::serde_json::Value>,
     pub trial_ends_on: Option<::chrono::NaiveDate>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
     read ApiEntitiesGitlabSubscriptionBilling { opt(subscription_start_date),
-    opt(subscription_end_date), opt(trial_ends_on) }
+    opt(subscription_end_date), opt(trial_ends_on) } keep extra
 );
 /// Creates a storage limit exclusion for a Namespace
 ///
@@ -23809,11 +24422,13 @@ pub struct ApiEntitiesNamespacesStorageLimitExclusion {
     pub namespace_id: Option<i64>,
     pub namespace_name: Option<String>,
     pub reason: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "namespaces")]
 runtime::object!(
     read ApiEntitiesNamespacesStorageLimitExclusion { opt(id), opt(namespace_id),
-    opt(namespace_name), opt(reason) }
+    opt(namespace_name), opt(reason) } keep extra
 );
 /// API_Entities_NamespaceExistence model
 ///
@@ -23823,9 +24438,13 @@ runtime::object!(
 pub struct ApiEntitiesNamespaceExistence {
     pub exists: Option<bool>,
     pub suggests: Option<Vec<String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "namespaces")]
-runtime::object!(read ApiEntitiesNamespaceExistence { opt(exists), opt(suggests) });
+runtime::object!(
+    read ApiEntitiesNamespaceExistence { opt(exists), opt(suggests) } keep extra
+);
 /// Create an organization
 ///
 /// Schema `#/components/schemas/postApiV4Organizations`.
@@ -23873,12 +24492,14 @@ pub struct ApiEntitiesOrganizationsOrganization {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub web_url: Option<String>,
     pub avatar_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "organizations")]
 runtime::object!(
     read ApiEntitiesOrganizationsOrganization { opt(id), opt(name), opt(path),
     opt(description), opt(created_at, lenient), opt(updated_at, lenient), opt(web_url),
-    opt(avatar_url) }
+    opt(avatar_url) } keep extra
 );
 /// API_Entities_PagesDomainBasic model
 ///
@@ -23894,12 +24515,14 @@ pub struct ApiEntitiesPagesDomainBasic {
     pub enabled_until: Option<::serde_json::Value>,
     pub auto_ssl_enabled: Option<bool>,
     pub certificate_expiration: Option<ApiEntitiesPagesDomainCertificateExpiration>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "pages")]
 runtime::object!(
     read ApiEntitiesPagesDomainBasic { opt(domain), opt(url), opt(project_id),
     opt(verified), opt(verification_code), opt(enabled_until), opt(auto_ssl_enabled),
-    opt(certificate_expiration) }
+    opt(certificate_expiration) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_PagesDomainCertificateExpiration`.
 #[cfg(feature = "pages")]
@@ -23907,10 +24530,13 @@ runtime::object!(
 pub struct ApiEntitiesPagesDomainCertificateExpiration {
     pub expired: Option<bool>,
     pub expiration: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "pages")]
 runtime::object!(
     read ApiEntitiesPagesDomainCertificateExpiration { opt(expired), opt(expiration) }
+    keep extra
 );
 /// API_Entities_PersonalAccessToken model
 ///
@@ -23928,12 +24554,14 @@ pub struct ApiEntitiesPersonalAccessToken {
     pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub active: Option<bool>,
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "personal_access_tokens")]
 runtime::object!(
     read ApiEntitiesPersonalAccessToken { opt(id), opt(name), opt(revoked),
     opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
-    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient) }
+    opt(last_used_at, lenient), opt(active), opt(expires_at, lenient) } keep extra
 );
 /// Rotate a personal access token
 ///
@@ -23963,13 +24591,15 @@ pub struct ApiEntitiesPersonalAccessTokenWithLastUsedIps {
     pub active: Option<bool>,
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub last_used_ips: Option<Vec<String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "personal_access_tokens")]
 runtime::object!(
     read ApiEntitiesPersonalAccessTokenWithLastUsedIps { opt(id), opt(name),
     opt(revoked), opt(created_at, lenient), opt(description), opt(scopes), opt(user_id),
     opt(last_used_at, lenient), opt(active), opt(expires_at, lenient), opt(last_used_ips)
-    }
+    } keep extra
 );
 /// Rotate personal access token
 ///
@@ -24059,6 +24689,8 @@ pub struct ApiEntitiesSnippet {
     pub imported: Option<bool>,
     pub imported_from: Option<String>,
     pub repository_storage: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "snippets")]
 runtime::object!(
@@ -24066,7 +24698,7 @@ runtime::object!(
     opt(author), opt(created_at, lenient), opt(updated_at, lenient), opt(project_id),
     opt(web_url), opt(raw_url), opt(ssh_url_to_repo), opt(http_url_to_repo),
     opt(file_name), opt(files), opt(imported), opt(imported_from),
-    opt(repository_storage) }
+    opt(repository_storage) } keep extra
 );
 /// API_Entities_PersonalSnippet model
 ///
@@ -24091,6 +24723,8 @@ pub struct ApiEntitiesPersonalSnippet {
     pub imported: Option<bool>,
     pub imported_from: Option<String>,
     pub repository_storage: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "snippets")]
 runtime::object!(
@@ -24098,7 +24732,7 @@ runtime::object!(
     opt(visibility), opt(author), opt(created_at, lenient), opt(updated_at, lenient),
     opt(project_id), opt(web_url), opt(raw_url), opt(ssh_url_to_repo),
     opt(http_url_to_repo), opt(file_name), opt(files), opt(imported), opt(imported_from),
-    opt(repository_storage) }
+    opt(repository_storage) } keep extra
 );
 /// Create new snippet
 ///
@@ -24179,12 +24813,14 @@ pub struct ApiEntitiesSnippetsRepositoryStorageMove {
     pub destination_storage_name: Option<String>,
     pub error_message: Option<String>,
     pub snippet: Option<ApiEntitiesBasicSnippet>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "snippets", feature = "snippet_repository_storage_moves"))]
 runtime::object!(
     read ApiEntitiesSnippetsRepositoryStorageMove { opt(id), opt(created_at, lenient),
     opt(state), opt(source_storage_name), opt(destination_storage_name),
-    opt(error_message), opt(snippet) }
+    opt(error_message), opt(snippet) } keep extra
 );
 /// Schema `#/components/schemas/API_Entities_BasicSnippet`.
 #[cfg(any(feature = "snippets", feature = "snippet_repository_storage_moves"))]
@@ -24202,13 +24838,15 @@ pub struct ApiEntitiesBasicSnippet {
     pub raw_url: Option<String>,
     pub ssh_url_to_repo: Option<String>,
     pub http_url_to_repo: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "snippets", feature = "snippet_repository_storage_moves"))]
 runtime::object!(
     read ApiEntitiesBasicSnippet { opt(id), opt(title), opt(description),
     opt(visibility), opt(author), opt(created_at, lenient), opt(updated_at, lenient),
     opt(project_id), opt(web_url), opt(raw_url), opt(ssh_url_to_repo),
-    opt(http_url_to_repo) }
+    opt(http_url_to_repo) } keep extra
 );
 /// Schedule a snippet repository storage move
 ///
@@ -24275,11 +24913,13 @@ pub struct ApiEntitiesSuggestion {
     pub applied: Option<::serde_json::Value>,
     pub from_content: Option<::serde_json::Value>,
     pub to_content: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "suggestions")]
 runtime::object!(
     read ApiEntitiesSuggestion { opt(id), opt(from_line), opt(to_line), opt(appliable),
-    opt(applied), opt(from_content), opt(to_content) }
+    opt(applied), opt(from_content), opt(to_content) } keep extra
 );
 /// Apply multiple suggestion patches in the Merge Request where they were created
 ///
@@ -24351,6 +24991,8 @@ pub struct ApiEntitiesHook {
     pub branch_filter_strategy: Option<String>,
     pub custom_webhook_template: Option<String>,
     pub custom_headers: Option<Vec<::serde_json::Value>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "system_hooks")]
 runtime::object!(
@@ -24359,7 +25001,7 @@ runtime::object!(
     opt(merge_requests_events), opt(repository_update_events),
     opt(enable_ssl_verification), opt(alert_status), opt(disabled_until, lenient),
     opt(url_variables), opt(push_events_branch_filter), opt(branch_filter_strategy),
-    opt(custom_webhook_template), opt(custom_headers) }
+    opt(custom_webhook_template), opt(custom_headers) } keep extra
 );
 /// Add new system hook
 ///
@@ -24718,11 +25360,13 @@ const _: () = {
 pub struct ApiEntitiesUserCreditCardValidations {
     pub user_id: Option<i64>,
     pub credit_card_validated_at: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "user")]
 runtime::object!(
     read ApiEntitiesUserCreditCardValidations { opt(user_id),
-    opt(credit_card_validated_at) }
+    opt(credit_card_validated_at) } keep extra
 );
 /// Update the current user's preferences
 ///
@@ -24753,12 +25397,14 @@ pub struct ApiEntitiesUserPreferences {
     pub view_diffs_file_by_file: Option<bool>,
     pub show_whitespace_in_diffs: Option<::serde_json::Value>,
     pub pass_user_identities_to_ci_jwt: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "user")]
 runtime::object!(
     read ApiEntitiesUserPreferences { opt(id), opt(user_id),
     opt(view_diffs_file_by_file), opt(show_whitespace_in_diffs),
-    opt(pass_user_identities_to_ci_jwt) }
+    opt(pass_user_identities_to_ci_jwt) } keep extra
 );
 /// Add new email address to the currently authenticated user
 ///
@@ -24834,11 +25480,13 @@ pub struct ApiEntitiesUserStatus {
     pub availability: Option<String>,
     pub message_html: Option<::serde_json::Value>,
     pub clear_status_at: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "user")]
 runtime::object!(
     read ApiEntitiesUserStatus { opt(emoji), opt(message), opt(availability),
-    opt(message_html), opt(clear_status_at) }
+    opt(message_html), opt(clear_status_at) } keep extra
 );
 /// Set the status of the current user
 ///
@@ -24995,11 +25643,14 @@ pub struct ApiEntitiesUserCounts {
     pub assigned_merge_requests: Option<i64>,
     pub review_requested_merge_requests: Option<i64>,
     pub todos: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "user_counts")]
 runtime::object!(
     read ApiEntitiesUserCounts { opt(merge_requests), opt(assigned_issues),
-    opt(assigned_merge_requests), opt(review_requested_merge_requests), opt(todos) }
+    opt(assigned_merge_requests), opt(review_requested_merge_requests), opt(todos) } keep
+    extra
 );
 /// API_Entities_PlanLimit model
 ///
@@ -25030,6 +25681,8 @@ pub struct ApiEntitiesPlanLimit {
     pub pypi_max_file_size: Option<i64>,
     pub terraform_module_max_file_size: Option<i64>,
     pub storage_size_limit: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "plan_limits")]
 runtime::object!(
@@ -25041,7 +25694,7 @@ runtime::object!(
     opt(helm_max_file_size), opt(limits_history), opt(maven_max_file_size),
     opt(notification_limit), opt(npm_max_file_size), opt(nuget_max_file_size),
     opt(pipeline_hierarchy_size), opt(pypi_max_file_size),
-    opt(terraform_module_max_file_size), opt(storage_size_limit) }
+    opt(terraform_module_max_file_size), opt(storage_size_limit) } keep extra
 );
 /// Change plan limits
 ///
@@ -25206,6 +25859,8 @@ pub struct ApiEntitiesAppearance {
     pub message_background_color: Option<::serde_json::Value>,
     pub message_font_color: Option<::serde_json::Value>,
     pub email_header_and_footer_enabled: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "application")]
 runtime::object!(
@@ -25214,7 +25869,7 @@ runtime::object!(
     opt(header_logo), opt(favicon), opt(new_project_guidelines), opt(member_guidelines),
     opt(profile_image_guidelines), opt(header_message), opt(footer_message),
     opt(message_background_color), opt(message_font_color),
-    opt(email_header_and_footer_enabled) }
+    opt(email_header_and_footer_enabled) } keep extra
 );
 /// API_Entities_ApplicationStatistics model
 ///
@@ -25244,12 +25899,14 @@ pub struct ApiEntitiesApplicationStatistics {
     pub groups: Option<String>,
     /// Number of active users, with delimiters (`1,234`).
     pub active_users: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "application")]
 runtime::object!(
     read ApiEntitiesApplicationStatistics { opt(forks), opt(issues), opt(merge_requests),
     opt(notes), opt(snippets), opt(ssh_keys), opt(milestones), opt(users), opt(projects),
-    opt(groups), opt(active_users) }
+    opt(groups), opt(active_users) } keep extra
 );
 /// API_Entities_DiscoveredClusters model
 ///
@@ -25259,9 +25916,13 @@ runtime::object!(
 pub struct ApiEntitiesDiscoveredClusters {
     pub groups: Option<::serde_json::Value>,
     pub projects: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "clusters")]
-runtime::object!(read ApiEntitiesDiscoveredClusters { opt(groups), opt(projects) });
+runtime::object!(
+    read ApiEntitiesDiscoveredClusters { opt(groups), opt(projects) } keep extra
+);
 /// Create a deploy key
 ///
 /// Schema `#/components/schemas/postApiV4DeployKeys`.
@@ -25353,13 +26014,15 @@ pub struct ProjectImportEntity {
     pub import_error: Option<String>,
     pub import_warning: Option<::serde_json::Value>,
     pub relation_type: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 runtime::object!(
     read ProjectImportEntity { opt(id), opt(name), opt(full_path), opt(full_name),
     opt(refs_url), opt(forked), opt(import_source), opt(import_status),
     opt(human_import_status_name), opt(provider_link), opt(import_error),
-    opt(import_warning), opt(relation_type) }
+    opt(import_warning), opt(relation_type) } keep extra
 );
 /// Schema `#/components/schemas/ProjectImportEntity/properties/import_status`.
 ///
@@ -25472,11 +26135,13 @@ pub struct ProjectEntity {
     pub full_name: Option<String>,
     pub refs_url: Option<::serde_json::Value>,
     pub forked: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "project_import_bitbucket", feature = "project_import_github"))]
 runtime::object!(
     read ProjectEntity { opt(id), opt(name), opt(full_path), opt(full_name),
-    opt(refs_url), opt(forked) }
+    opt(refs_url), opt(forked) } keep extra
 );
 /// Import a GitHub project
 ///
@@ -25572,10 +26237,13 @@ pub struct ApiEntitiesMetadata {
     pub revision: Option<String>,
     pub kas: Option<ApiEntitiesMetadataKas>,
     pub enterprise: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "metadata")]
 runtime::object!(
     read ApiEntitiesMetadata { opt(version), opt(revision), opt(kas), opt(enterprise) }
+    keep extra
 );
 /// Schema `#/components/schemas/API_Entities_Metadata/properties/kas`.
 #[cfg(feature = "metadata")]
@@ -25585,11 +26253,13 @@ pub struct ApiEntitiesMetadataKas {
     pub external_url: Option<String>,
     pub external_k8s_proxy_url: Option<String>,
     pub version: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "metadata")]
 runtime::object!(
     read ApiEntitiesMetadataKas { opt(enabled), opt(external_url = "externalUrl"),
-    opt(external_k8s_proxy_url = "externalK8sProxyUrl"), opt(version) }
+    opt(external_k8s_proxy_url = "externalK8sProxyUrl"), opt(version) } keep extra
 );
 /// API_Entities_Projects_Topic model
 ///
@@ -25604,11 +26274,13 @@ pub struct ApiEntitiesProjectsTopic {
     pub total_projects_count: Option<::serde_json::Value>,
     pub organization_id: Option<i64>,
     pub avatar_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "topics")]
 runtime::object!(
     read ApiEntitiesProjectsTopic { opt(id), opt(name), opt(title), opt(description),
-    opt(total_projects_count), opt(organization_id), opt(avatar_url) }
+    opt(total_projects_count), opt(organization_id), opt(avatar_url) } keep extra
 );
 /// Create a topic
 ///
@@ -25738,6 +26410,8 @@ pub struct Issue {
     pub iteration: Option<IssueIteration>,
     /// Issues created by users on GitLab Ultimate include the `health_status` property (for example `on_track`, `at_risk`).
     pub health_status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
@@ -25750,7 +26424,8 @@ runtime::object!(
     opt(task_status), opt(confidential), opt(discussion_locked), opt(issue_type),
     opt(severity), opt(links = "_links"), opt(task_completion_status), opt(subscribed),
     opt(moved_to_id), opt(service_desk_reply_to), opt(blocking_issues_count),
-    opt(weight), opt(epic_iid), opt(epic), opt(iteration), opt(health_status) }
+    opt(weight), opt(epic_iid), opt(epic), opt(iteration), opt(health_status) } keep
+    extra
 );
 /// A user, as GitLab shows one inside another resource.
 ///
@@ -25793,6 +26468,8 @@ pub struct UserBasic {
     pub avatar_url: Option<String>,
     /// The URL of the user's profile.
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -25818,7 +26495,7 @@ pub struct UserBasic {
 )]
 runtime::object!(
     read UserBasic { opt(id), opt(username), opt(name), opt(state), opt(locked),
-    opt(avatar_url), opt(web_url) }
+    opt(avatar_url), opt(web_url) } keep extra
 );
 /// A milestone, as issues.md shows one inside an issue or merge request (local copy for this area).
 ///
@@ -25838,12 +26515,14 @@ pub struct IssuesMilestone {
     pub due_date: Option<::chrono::NaiveDate>,
     pub start_date: Option<::chrono::NaiveDate>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read IssuesMilestone { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(closed_at, lenient), opt(due_date), opt(start_date), opt(web_url) }
+    opt(closed_at, lenient), opt(due_date), opt(start_date), opt(web_url) } keep extra
 );
 /// An issue's references. `relative` is relative to the group or project of the issue being requested: fetched from its project it is the same as `short`; requested across groups or projects, the same as `full`.
 ///
@@ -25854,9 +26533,13 @@ pub struct IssueReferences {
     pub short: Option<String>,
     pub relative: Option<String>,
     pub full: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
-runtime::object!(read IssueReferences { opt(short), opt(relative), opt(full) });
+runtime::object!(
+    read IssueReferences { opt(short), opt(relative), opt(full) } keep extra
+);
 /// Time tracking stats, in human-readable format (for example, `1h30m`) and in number of seconds.
 ///
 /// Schema `#/components/schemas/IssueTimeStats`.
@@ -25871,11 +26554,13 @@ pub struct IssueTimeStats {
     pub human_time_estimate: Option<String>,
     /// The total time spent in human-readable format.
     pub human_total_time_spent: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read IssueTimeStats { opt(time_estimate), opt(total_time_spent),
-    opt(human_time_estimate), opt(human_total_time_spent) }
+    opt(human_time_estimate), opt(human_total_time_spent) } keep extra
 );
 /// API links of an issue.
 ///
@@ -25888,11 +26573,13 @@ pub struct IssueLinks {
     pub award_emoji: Option<String>,
     pub project: Option<String>,
     pub closed_as_duplicate_of: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read IssueLinks { opt(self_ = "self"), opt(notes), opt(award_emoji), opt(project),
-    opt(closed_as_duplicate_of) }
+    opt(closed_as_duplicate_of) } keep extra
 );
 /// Schema `#/components/schemas/IssueTaskCompletionStatus`.
 #[cfg(feature = "issues")]
@@ -25900,9 +26587,13 @@ runtime::object!(
 pub struct IssueTaskCompletionStatus {
     pub count: Option<i64>,
     pub completed_count: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
-runtime::object!(read IssueTaskCompletionStatus { opt(count), opt(completed_count) });
+runtime::object!(
+    read IssueTaskCompletionStatus { opt(count), opt(completed_count) } keep extra
+);
 /// Issues created by users on GitLab Premium or Ultimate include the `epic` property.
 ///
 /// Schema `#/components/schemas/Issue/properties/epic`.
@@ -25914,10 +26605,12 @@ pub struct IssueEpic {
     pub title: Option<String>,
     pub url: Option<String>,
     pub group_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
-    read IssueEpic { opt(id), opt(iid), opt(title), opt(url), opt(group_id) }
+    read IssueEpic { opt(id), opt(iid), opt(title), opt(url), opt(group_id) } keep extra
 );
 /// Issues created by users on GitLab Premium or Ultimate include the `iteration` property.
 ///
@@ -25937,12 +26630,14 @@ pub struct IssueIteration {
     pub start_date: Option<::chrono::NaiveDate>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read IssueIteration { opt(id), opt(iid), opt(sequence), opt(group_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(start_date), opt(due_date), opt(web_url) }
+    opt(start_date), opt(due_date), opt(web_url) } keep extra
 );
 /// Issues count statistics.
 ///
@@ -25951,17 +26646,21 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IssueStatistics {
     pub statistics: Option<IssueStatisticsStatistics>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues_statistics")]
-runtime::object!(read IssueStatistics { opt(statistics) });
+runtime::object!(read IssueStatistics { opt(statistics) } keep extra);
 /// Schema `#/components/schemas/IssueStatistics/properties/statistics`.
 #[cfg(feature = "issues_statistics")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IssueStatisticsStatistics {
     pub counts: Option<IssueStatisticsStatisticsCounts>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues_statistics")]
-runtime::object!(read IssueStatisticsStatistics { opt(counts) });
+runtime::object!(read IssueStatisticsStatistics { opt(counts) } keep extra);
 /// Schema `#/components/schemas/IssueStatistics/properties/statistics/properties/counts`.
 #[cfg(feature = "issues_statistics")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25969,10 +26668,13 @@ pub struct IssueStatisticsStatisticsCounts {
     pub all: Option<i64>,
     pub closed: Option<i64>,
     pub opened: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues_statistics")]
 runtime::object!(
-    read IssueStatisticsStatisticsCounts { opt(all), opt(closed), opt(opened) }
+    read IssueStatisticsStatisticsCounts { opt(all), opt(closed), opt(opened) } keep
+    extra
 );
 /// The user agent string and IP of the user who created the issue.
 ///
@@ -25983,11 +26685,13 @@ pub struct IssueUserAgentDetail {
     pub user_agent: Option<String>,
     pub ip_address: Option<String>,
     pub akismet_submitted: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read IssueUserAgentDetail { opt(user_agent), opt(ip_address), opt(akismet_submitted)
-    }
+    } keep extra
 );
 /// A screenshot of metric charts shown in an incident's Metrics tab.
 ///
@@ -26003,11 +26707,13 @@ pub struct IssueMetricImage {
     pub url: Option<String>,
     /// A description of the image or URL.
     pub url_text: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read IssueMetricImage { opt(id), opt(created_at, lenient), opt(filename),
-    opt(file_path), opt(url), opt(url_text) }
+    opt(file_path), opt(url), opt(url_text) } keep extra
 );
 /// A merge request, as issues.md shows one related to or closing an issue (local copy for this area).
 ///
@@ -26061,6 +26767,8 @@ pub struct IssuesMergeRequest {
     pub diff_refs: Option<IssuesMergeRequestDiffRefs>,
     pub merge_error: Option<String>,
     pub user: Option<IssuesMergeRequestUser>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
@@ -26076,7 +26784,7 @@ runtime::object!(
     opt(time_stats), opt(squash), opt(task_completion_status), opt(changes_count),
     opt(latest_build_started_at, lenient), opt(latest_build_finished_at, lenient),
     opt(first_deployed_to_production_at, lenient), opt(pipeline), opt(head_pipeline),
-    opt(diff_refs), opt(merge_error), opt(user) }
+    opt(diff_refs), opt(merge_error), opt(user) } keep extra
 );
 /// Schema `#/components/schemas/IssuesMergeRequest/properties/references`.
 #[cfg(feature = "issues")]
@@ -26085,10 +26793,12 @@ pub struct IssuesMergeRequestReferences {
     pub short: Option<String>,
     pub relative: Option<String>,
     pub full: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
-    read IssuesMergeRequestReferences { opt(short), opt(relative), opt(full) }
+    read IssuesMergeRequestReferences { opt(short), opt(relative), opt(full) } keep extra
 );
 /// Schema `#/components/schemas/IssuesMergeRequest/properties/pipeline`.
 #[cfg(feature = "issues")]
@@ -26099,11 +26809,13 @@ pub struct IssuesMergeRequestPipeline {
     pub r#ref: Option<String>,
     pub status: Option<String>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read IssuesMergeRequestPipeline { opt(id), opt(sha), opt(r#ref = "ref"), opt(status),
-    opt(web_url) }
+    opt(web_url) } keep extra
 );
 /// Schema `#/components/schemas/IssuesMergeRequest/properties/head_pipeline`.
 #[cfg(feature = "issues")]
@@ -26126,6 +26838,8 @@ pub struct IssuesMergeRequestHeadPipeline {
     pub duration: Option<i64>,
     pub coverage: Option<String>,
     pub detailed_status: Option<IssuesMergeRequestHeadPipelineDetailedStatus>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
@@ -26133,7 +26847,7 @@ runtime::object!(
     opt(status), opt(web_url), opt(before_sha), opt(tag), opt(yaml_errors), opt(user),
     opt(created_at, lenient), opt(updated_at, lenient), opt(started_at, lenient),
     opt(finished_at, lenient), opt(committed_at, lenient), opt(duration), opt(coverage),
-    opt(detailed_status) }
+    opt(detailed_status) } keep extra
 );
 /// Schema `#/components/schemas/IssuesMergeRequest/properties/head_pipeline/properties/detailed_status`.
 #[cfg(feature = "issues")]
@@ -26148,12 +26862,14 @@ pub struct IssuesMergeRequestHeadPipelineDetailedStatus {
     pub details_path: Option<String>,
     pub illustration: Option<String>,
     pub favicon: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read IssuesMergeRequestHeadPipelineDetailedStatus { opt(icon), opt(text), opt(label),
     opt(group), opt(tooltip), opt(has_details), opt(details_path), opt(illustration),
-    opt(favicon) }
+    opt(favicon) } keep extra
 );
 /// Schema `#/components/schemas/IssuesMergeRequest/properties/diff_refs`.
 #[cfg(feature = "issues")]
@@ -26162,19 +26878,24 @@ pub struct IssuesMergeRequestDiffRefs {
     pub base_sha: Option<String>,
     pub head_sha: Option<String>,
     pub start_sha: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
-    read IssuesMergeRequestDiffRefs { opt(base_sha), opt(head_sha), opt(start_sha) }
+    read IssuesMergeRequestDiffRefs { opt(base_sha), opt(head_sha), opt(start_sha) } keep
+    extra
 );
 /// Schema `#/components/schemas/IssuesMergeRequest/properties/user`.
 #[cfg(feature = "issues")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IssuesMergeRequestUser {
     pub can_merge: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
-runtime::object!(read IssuesMergeRequestUser { opt(can_merge) });
+runtime::object!(read IssuesMergeRequestUser { opt(can_merge) } keep extra);
 /// A project or group label. Group labels have no `priority` and `is_project_label`.
 ///
 /// Schema `#/components/schemas/Label`.
@@ -26205,13 +26926,15 @@ pub struct Label {
     pub priority: Option<i64>,
     /// Whether the label is a project label (`false`: a label of one of the project's groups).
     pub is_project_label: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "labels", feature = "group_labels"))]
 runtime::object!(
     read Label { opt(id), opt(name), opt(color), opt(text_color), opt(description),
     opt(description_html), opt(open_issues_count), opt(closed_issues_count),
     opt(open_merge_requests_count), opt(subscribed), opt(priority), opt(is_project_label)
-    }
+    } keep extra
 );
 /// A project or group milestone. Project milestones have `project_id`, group milestones `group_id`.
 ///
@@ -26245,12 +26968,14 @@ pub struct Milestone {
     pub expired: Option<bool>,
     /// The URL of the milestone.
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "milestones", feature = "group_milestones"))]
 runtime::object!(
     read Milestone { opt(id), opt(iid), opt(project_id), opt(group_id), opt(title),
     opt(description), opt(due_date), opt(start_date), opt(state), opt(updated_at,
-    lenient), opt(created_at, lenient), opt(expired), opt(web_url) }
+    lenient), opt(created_at, lenient), opt(expired), opt(web_url) } keep extra
 );
 /// A note (comment) on an issue, merge request, commit, snippet or epic, including system notes; also an individual item (`DiscussionNote`, `DiffNote`) of a discussion.
 ///
@@ -26300,6 +27025,8 @@ pub struct Note {
     pub imported: Option<bool>,
     /// Where the note was imported from (`none` when it was not).
     pub imported_from: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "discussions", feature = "notes"))]
 runtime::object!(
@@ -26307,7 +27034,8 @@ runtime::object!(
     opt(created_at, lenient), opt(updated_at, lenient), opt(system), opt(noteable_id),
     opt(noteable_type), opt(project_id), opt(noteable_iid), opt(commit_id),
     opt(position), opt(resolvable), opt(resolved), opt(resolved_by), opt(resolved_at,
-    lenient), opt(confidential), opt(internal), opt(imported), opt(imported_from) }
+    lenient), opt(confidential), opt(internal), opt(imported), opt(imported_from) } keep
+    extra
 );
 /// The position of a diff comment (`DiffNote`).
 ///
@@ -26332,11 +27060,14 @@ pub struct NotePosition {
     /// For `text` diff notes, the line number after change.
     pub new_line: Option<i64>,
     pub line_range: Option<NoteLineRange>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "discussions", feature = "notes"))]
 runtime::object!(
     read NotePosition { opt(base_sha), opt(start_sha), opt(head_sha), opt(old_path),
     opt(new_path), opt(position_type), opt(old_line), opt(new_line), opt(line_range) }
+    keep extra
 );
 /// Line range of a multi-line diff note.
 ///
@@ -26346,9 +27077,11 @@ runtime::object!(
 pub struct NoteLineRange {
     pub start: Option<NoteLineRangeEnd>,
     pub end: Option<NoteLineRangeEnd>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "discussions", feature = "notes"))]
-runtime::object!(read NoteLineRange { opt(start), opt(end) });
+runtime::object!(read NoteLineRange { opt(start), opt(end) } keep extra);
 /// The starting or ending line of a multi-line diff note.
 ///
 /// Schema `#/components/schemas/NoteLineRangeEnd`.
@@ -26359,9 +27092,13 @@ pub struct NoteLineRangeEnd {
     pub line_code: Option<String>,
     /// `new` for lines added by the commit, otherwise `old`.
     pub r#type: Option<CommentType>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "discussions", feature = "notes"))]
-runtime::object!(read NoteLineRangeEnd { opt(line_code), opt(r#type = "type") });
+runtime::object!(
+    read NoteLineRangeEnd { opt(line_code), opt(r#type = "type") } keep extra
+);
 /// A discussion (thread): a collection of notes on an issue, merge request, commit, snippet or epic.
 ///
 /// Schema `#/components/schemas/Discussion`.
@@ -26374,9 +27111,13 @@ pub struct Discussion {
     pub individual_note: Option<bool>,
     /// The notes of the discussion.
     pub notes: Option<Vec<Note>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "discussions")]
-runtime::object!(read Discussion { opt(id), opt(individual_note), opt(notes) });
+runtime::object!(
+    read Discussion { opt(id), opt(individual_note), opt(notes) } keep extra
+);
 /// An issue board of a project or a group.
 ///
 /// Schema `#/components/schemas/Board`.
@@ -26401,11 +27142,13 @@ pub struct Board {
     pub weight: Option<i64>,
     /// The board's lists.
     pub lists: Option<Vec<BoardList>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "boards", feature = "group_boards"))]
 runtime::object!(
     read Board { opt(id), opt(name), opt(project), opt(group), opt(milestone),
-    opt(assignee), opt(labels), opt(weight), opt(lists) }
+    opt(assignee), opt(labels), opt(weight), opt(lists) } keep extra
 );
 /// The project of a project issue board (`null` for a group issue board).
 ///
@@ -26433,6 +27176,8 @@ pub struct BoardProject {
     pub star_count: Option<i64>,
     pub forks_count: Option<i64>,
     pub last_activity_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "boards", feature = "group_boards"))]
 runtime::object!(
@@ -26440,7 +27185,7 @@ runtime::object!(
     opt(path_with_namespace), opt(created_at, lenient), opt(default_branch),
     opt(tag_list), opt(topics), opt(ssh_url_to_repo), opt(http_url_to_repo),
     opt(web_url), opt(readme_url), opt(avatar_url), opt(star_count), opt(forks_count),
-    opt(last_activity_at, lenient) }
+    opt(last_activity_at, lenient) } keep extra
 );
 /// The group of a group issue board (`null` for a project issue board).
 ///
@@ -26452,9 +27197,11 @@ pub struct BoardGroup {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "boards", feature = "group_boards"))]
-runtime::object!(read BoardGroup { opt(id), opt(name), opt(web_url) });
+runtime::object!(read BoardGroup { opt(id), opt(name), opt(web_url) } keep extra);
 /// The milestone the board is scoped to.
 ///
 /// Schema `#/components/schemas/Board/properties/milestone`.
@@ -26474,12 +27221,14 @@ pub struct BoardMilestone {
     pub due_date: Option<::chrono::NaiveDate>,
     pub start_date: Option<::chrono::NaiveDate>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "boards", feature = "group_boards"))]
 runtime::object!(
     read BoardMilestone { opt(id), opt(iid), opt(project_id), opt(group_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(due_date), opt(start_date), opt(web_url) }
+    opt(due_date), opt(start_date), opt(web_url) } keep extra
 );
 /// Schema `#/components/schemas/Board/properties/labels/items`.
 #[cfg(any(feature = "boards", feature = "group_boards"))]
@@ -26490,10 +27239,12 @@ pub struct BoardLabelsItem {
     pub name: Option<String>,
     pub color: Option<String>,
     pub description: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "boards", feature = "group_boards"))]
 runtime::object!(
-    read BoardLabelsItem { opt(id), opt(name), opt(color), opt(description) }
+    read BoardLabelsItem { opt(id), opt(name), opt(color), opt(description) } keep extra
 );
 /// A list of an issue board.
 ///
@@ -26512,11 +27263,13 @@ pub struct BoardList {
     pub max_issue_count: Option<i64>,
     pub max_issue_weight: Option<i64>,
     pub limit_metric: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "boards", feature = "group_boards"))]
 runtime::object!(
     read BoardList { opt(id), opt(label), opt(milestone), opt(position),
-    opt(max_issue_count), opt(max_issue_weight), opt(limit_metric) }
+    opt(max_issue_count), opt(max_issue_weight), opt(limit_metric) } keep extra
 );
 /// The label of a label list (`null` for other list types).
 ///
@@ -26528,9 +27281,13 @@ pub struct BoardListLabel {
     pub name: Option<String>,
     pub color: Option<String>,
     pub description: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "boards", feature = "group_boards"))]
-runtime::object!(read BoardListLabel { opt(name), opt(color), opt(description) });
+runtime::object!(
+    read BoardListLabel { opt(name), opt(color), opt(description) } keep extra
+);
 /// The milestone of a milestone list.
 ///
 /// Schema `#/components/schemas/BoardList/properties/milestone`.
@@ -26549,12 +27306,14 @@ pub struct BoardListMilestone {
     pub due_date: Option<::chrono::NaiveDate>,
     pub start_date: Option<::chrono::NaiveDate>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "boards", feature = "group_boards"))]
 runtime::object!(
     read BoardListMilestone { opt(id), opt(iid), opt(group_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(due_date), opt(start_date), opt(web_url) }
+    opt(due_date), opt(start_date), opt(web_url) } keep extra
 );
 /// Which iteration was set on an issue, who did it, and when it happened.
 ///
@@ -26576,11 +27335,13 @@ pub struct ResourceIterationEvent {
     pub iteration: Option<ResourceIterationEventIteration>,
     /// `add` or `remove`.
     pub action: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "resource_iteration_events")]
 runtime::object!(
     read ResourceIterationEvent { opt(id), opt(user), opt(created_at, lenient),
-    opt(resource_type), opt(resource_id), opt(iteration), opt(action) }
+    opt(resource_type), opt(resource_id), opt(iteration), opt(action) } keep extra
 );
 /// The iteration that was set or removed.
 ///
@@ -26599,12 +27360,14 @@ pub struct ResourceIterationEventIteration {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub start_date: Option<::chrono::NaiveDate>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "resource_iteration_events")]
 runtime::object!(
     read ResourceIterationEventIteration { opt(id), opt(iid), opt(group_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(due_date), opt(start_date) }
+    opt(due_date), opt(start_date) } keep extra
 );
 /// Who added (or removed) which label to an issue, merge request, or epic, and when.
 ///
@@ -26626,11 +27389,13 @@ pub struct ResourceLabelEvent {
     pub label: Option<ResourceLabelEventLabel>,
     /// `add` or `remove`.
     pub action: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "resource_label_events")]
 runtime::object!(
     read ResourceLabelEvent { opt(id), opt(user), opt(created_at, lenient),
-    opt(resource_type), opt(resource_id), opt(label), opt(action) }
+    opt(resource_type), opt(resource_id), opt(label), opt(action) } keep extra
 );
 /// The label that was added or removed.
 ///
@@ -26643,10 +27408,13 @@ pub struct ResourceLabelEventLabel {
     pub name: Option<String>,
     pub color: Option<String>,
     pub description: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "resource_label_events")]
 runtime::object!(
     read ResourceLabelEventLabel { opt(id), opt(name), opt(color), opt(description) }
+    keep extra
 );
 /// Which state was set on an issue, merge request or epic, who did it, and when it happened.
 ///
@@ -26666,11 +27434,13 @@ pub struct ResourceStateEvent {
     pub resource_id: Option<i64>,
     /// The state that was set (`opened`, `closed`, ...).
     pub state: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "resource_state_events")]
 runtime::object!(
     read ResourceStateEvent { opt(id), opt(user), opt(created_at, lenient),
-    opt(resource_type), opt(resource_id), opt(state) }
+    opt(resource_type), opt(resource_id), opt(state) } keep extra
 );
 /// Which weight was set on an issue, who did it, and when it happened.
 ///
@@ -26688,11 +27458,13 @@ pub struct ResourceWeightEvent {
     pub issue_id: Option<i64>,
     /// The weight that was set.
     pub weight: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "resource_weight_events")]
 runtime::object!(
     read ResourceWeightEvent { opt(id), opt(user), opt(created_at, lenient),
-    opt(issue_id), opt(weight) }
+    opt(issue_id), opt(weight) } keep extra
 );
 /// A to-do item of the current user.
 ///
@@ -26718,12 +27490,14 @@ pub struct Todo {
     pub state: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "todos")]
 runtime::object!(
     read Todo { opt(id), opt(project), opt(author), opt(action_name), opt(target_type),
     opt(target), opt(target_url), opt(body), opt(state), opt(created_at, lenient),
-    opt(updated_at, lenient) }
+    opt(updated_at, lenient) } keep extra
 );
 /// The project of the to-do item.
 ///
@@ -26737,11 +27511,13 @@ pub struct TodoProject {
     pub name_with_namespace: Option<String>,
     pub path: Option<String>,
     pub path_with_namespace: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "todos")]
 runtime::object!(
     read TodoProject { opt(id), opt(name), opt(name_with_namespace), opt(path),
-    opt(path_with_namespace) }
+    opt(path_with_namespace) } keep extra
 );
 /// The object the to-do item is about; its fields depend on `target_type` (the documentation shows a merge request).
 ///
@@ -26773,6 +27549,8 @@ pub struct TodoTarget {
     pub merge_status: Option<String>,
     pub subscribed: Option<bool>,
     pub user_notes_count: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "todos")]
 runtime::object!(
@@ -26781,7 +27559,7 @@ runtime::object!(
     opt(source_branch), opt(upvotes), opt(downvotes), opt(author), opt(assignee),
     opt(source_project_id), opt(target_project_id), opt(labels), opt(draft),
     opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
-    opt(merge_status), opt(subscribed), opt(user_notes_count) }
+    opt(merge_status), opt(subscribed), opt(user_notes_count) } keep extra
 );
 /// Schema `#/components/schemas/TodoTarget/properties/milestone`.
 #[cfg(any(feature = "search", feature = "todos"))]
@@ -26798,12 +27576,14 @@ pub struct TodoTargetMilestone {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub start_date: Option<::chrono::NaiveDate>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "search", feature = "todos"))]
 runtime::object!(
     read TodoTargetMilestone { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(due_date), opt(start_date) }
+    opt(due_date), opt(start_date) } keep extra
 );
 /// A project found by a search (scope `projects`).
 ///
@@ -26831,6 +27611,8 @@ pub struct SearchProject {
     pub star_count: Option<i64>,
     pub forks_count: Option<i64>,
     pub last_activity_at: ::chrono::DateTime<::chrono::Utc>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
@@ -26838,7 +27620,7 @@ runtime::object!(
     req(path), req(path_with_namespace), req(created_at, lenient), opt(default_branch),
     opt(tag_list), opt(topics), opt(ssh_url_to_repo), req(http_url_to_repo),
     req(web_url), opt(readme_url), opt(avatar_url), opt(star_count), opt(forks_count),
-    req(last_activity_at, lenient) }
+    req(last_activity_at, lenient) } keep extra
 );
 /// An issue found by a search (scope `issues`).
 ///
@@ -26871,6 +27653,8 @@ pub struct SearchIssue {
     pub discussion_locked: Option<bool>,
     pub web_url: String,
     pub time_stats: Option<SearchIssueTimeStats>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
@@ -26878,7 +27662,7 @@ runtime::object!(
     req(state), req(created_at, lenient), req(updated_at, lenient), opt(closed_at,
     lenient), opt(labels), opt(milestone), req(assignees), req(author), opt(assignee),
     opt(user_notes_count), opt(upvotes), opt(downvotes), opt(due_date),
-    req(confidential), opt(discussion_locked), req(web_url), opt(time_stats) }
+    req(confidential), opt(discussion_locked), req(web_url), opt(time_stats) } keep extra
 );
 /// Schema `#/components/schemas/SearchIssue/properties/time_stats`.
 #[cfg(feature = "search")]
@@ -26888,11 +27672,13 @@ pub struct SearchIssueTimeStats {
     pub total_time_spent: Option<i64>,
     pub human_time_estimate: Option<String>,
     pub human_total_time_spent: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
     read SearchIssueTimeStats { opt(time_estimate), opt(total_time_spent),
-    opt(human_time_estimate), opt(human_total_time_spent) }
+    opt(human_time_estimate), opt(human_total_time_spent) } keep extra
 );
 /// A merge request found by a search (scope `merge_requests`).
 ///
@@ -26933,6 +27719,8 @@ pub struct SearchMergeRequest {
     pub force_remove_source_branch: Option<bool>,
     pub web_url: String,
     pub time_stats: Option<SearchIssueTimeStats>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
@@ -26943,7 +27731,7 @@ runtime::object!(
     opt(draft), opt(work_in_progress), opt(milestone), opt(merge_when_pipeline_succeeds),
     opt(merge_status), opt(sha), opt(merge_commit_sha), opt(squash_commit_sha),
     opt(user_notes_count), opt(discussion_locked), opt(should_remove_source_branch),
-    opt(force_remove_source_branch), req(web_url), opt(time_stats) }
+    opt(force_remove_source_branch), req(web_url), opt(time_stats) } keep extra
 );
 /// A milestone found by a search (scope `milestones`).
 ///
@@ -26964,12 +27752,14 @@ pub struct SearchMilestone {
     pub due_date: Option<::chrono::NaiveDate>,
     /// Required but nullable: `None` is sent as `null`.
     pub start_date: Option<::chrono::NaiveDate>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
     read SearchMilestone { req(id), req(iid), opt(project_id), req(title),
     opt(description), req(state), req(created_at, lenient), req(updated_at, lenient),
-    nullable(due_date), nullable(start_date) }
+    nullable(due_date), nullable(start_date) } keep extra
 );
 /// A snippet found by a search (scope `snippet_titles`).
 ///
@@ -26987,12 +27777,14 @@ pub struct SearchSnippet {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     pub project_id: Option<i64>,
     pub web_url: String,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
     read SearchSnippet { req(id), req(title), req(file_name), opt(description),
     req(author), req(updated_at, lenient), req(created_at, lenient), opt(project_id),
-    req(web_url) }
+    req(web_url) } keep extra
 );
 /// A user found by a search (scope `users`).
 ///
@@ -27007,11 +27799,13 @@ pub struct SearchUser {
     pub state: String,
     pub avatar_url: Option<String>,
     pub web_url: String,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
     read SearchUser { req(id), req(name), req(username), req(state), opt(avatar_url),
-    req(web_url) }
+    req(web_url) } keep extra
 );
 /// A file or wiki page found by a search (scopes `blobs` and `wiki_blobs`).
 ///
@@ -27033,11 +27827,13 @@ pub struct SearchBlob {
     pub project_id: Option<i64>,
     /// The ID of the group (scope `wiki_blobs`).
     pub group_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
     read SearchBlob { req(basename), req(data), req(path), opt(filename), opt(id),
-    req(r#ref = "ref"), req(startline), opt(project_id), opt(group_id) }
+    req(r#ref = "ref"), req(startline), opt(project_id), opt(group_id) } keep extra
 );
 /// A commit found by a search (scope `commits`).
 ///
@@ -27059,13 +27855,15 @@ pub struct SearchCommit {
     pub committer_email: String,
     pub committed_date: ::chrono::DateTime<::chrono::Utc>,
     pub project_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
     read SearchCommit { req(id), req(short_id), req(title), req(created_at, lenient),
     req(parent_ids), req(message), req(author_name), req(author_email),
     req(authored_date, lenient), req(committer_name), req(committer_email),
-    req(committed_date, lenient), opt(project_id) }
+    req(committed_date, lenient), opt(project_id) } keep extra
 );
 /// A comment found by a search (scope `notes`).
 ///
@@ -27085,12 +27883,14 @@ pub struct SearchNote {
     pub noteable_type: ::serde_json::Value,
     pub project_id: Option<i64>,
     pub noteable_iid: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search")]
 runtime::object!(
     read SearchNote { req(id), req(body), opt(attachment), req(author), req(created_at,
     lenient), req(updated_at, lenient), req(system), req(noteable_id),
-    req(noteable_type), opt(project_id), opt(noteable_iid) }
+    req(noteable_type), opt(project_id), opt(noteable_iid) } keep extra
 );
 /// One search result; its shape depends on the requested `scope`.
 ///
@@ -27192,6 +27992,8 @@ pub struct GroupHook {
     pub custom_webhook_template: Option<String>,
     /// Custom headers for the hook (keys only; values are not returned).
     pub custom_headers: Option<Vec<GroupHookCustomHeader>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_webhooks")]
 runtime::object!(
@@ -27204,7 +28006,7 @@ runtime::object!(
     opt(releases_events), opt(subgroup_events), opt(member_events),
     opt(enable_ssl_verification), opt(repository_update_events), opt(emoji_events),
     opt(resource_access_token_events), opt(alert_status), opt(disabled_until, lenient),
-    opt(url_variables), opt(custom_webhook_template), opt(custom_headers) }
+    opt(url_variables), opt(custom_webhook_template), opt(custom_headers) } keep extra
 );
 /// A custom header of a group hook.
 ///
@@ -27214,9 +28016,11 @@ runtime::object!(
 pub struct GroupHookCustomHeader {
     /// The key of the custom header.
     pub key: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_webhooks")]
-runtime::object!(read GroupHookCustomHeader { opt(key) });
+runtime::object!(read GroupHookCustomHeader { opt(key) } keep extra);
 /// An event a group hook sent.
 ///
 /// Schema `#/components/schemas/GroupHookEvent`.
@@ -27240,12 +28044,14 @@ pub struct GroupHookEvent {
     pub execution_duration: Option<f64>,
     /// The response status code, as a string (for example `"200"`).
     pub response_status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_webhooks")]
 runtime::object!(
     read GroupHookEvent { opt(id), opt(url), opt(trigger), opt(request_headers),
     opt(request_data), opt(response_headers), opt(response_body),
-    opt(execution_duration), opt(response_status) }
+    opt(execution_duration), opt(response_status) } keep extra
 );
 /// The payload sent. Its shape depends on the trigger; the fields below are those of the documented push event example.
 ///
@@ -27272,6 +28078,8 @@ pub struct GroupHookEventRequestData {
     pub total_commits_count: Option<i64>,
     pub push_options: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     pub repository: Option<GroupHookEventRepository>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_webhooks")]
 runtime::object!(
@@ -27279,7 +28087,7 @@ runtime::object!(
     opt(after), opt(r#ref = "ref"), opt(ref_protected), opt(checkout_sha), opt(message),
     opt(user_id), opt(user_name), opt(user_username), opt(user_email), opt(user_avatar),
     opt(project_id), opt(project), opt(commits), opt(total_commits_count),
-    opt(push_options), opt(repository) }
+    opt(push_options), opt(repository) } keep extra
 );
 /// The project in a hook event payload.
 ///
@@ -27303,13 +28111,16 @@ pub struct GroupHookEventProject {
     pub url: Option<String>,
     pub ssh_url: Option<String>,
     pub http_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_webhooks")]
 runtime::object!(
     read GroupHookEventProject { opt(id), opt(name), opt(description), opt(web_url),
     opt(avatar_url), opt(git_ssh_url), opt(git_http_url), opt(namespace),
     opt(visibility_level), opt(path_with_namespace), opt(default_branch),
-    opt(ci_config_path), opt(homepage), opt(url), opt(ssh_url), opt(http_url) }
+    opt(ci_config_path), opt(homepage), opt(url), opt(ssh_url), opt(http_url) } keep
+    extra
 );
 /// A commit in a push hook event payload.
 ///
@@ -27326,11 +28137,13 @@ pub struct GroupHookEventCommit {
     pub added: Option<Vec<String>>,
     pub modified: Option<Vec<String>>,
     pub removed: Option<Vec<String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_webhooks")]
 runtime::object!(
     read GroupHookEventCommit { opt(id), opt(message), opt(title), opt(timestamp,
-    lenient), opt(url), opt(author), opt(added), opt(modified), opt(removed) }
+    lenient), opt(url), opt(author), opt(added), opt(modified), opt(removed) } keep extra
 );
 /// Schema `#/components/schemas/GroupHookEventCommit/properties/author`.
 #[cfg(any(feature = "group_webhooks", feature = "dependency_list_export"))]
@@ -27338,9 +28151,11 @@ runtime::object!(
 pub struct GroupHookEventCommitAuthor {
     pub name: Option<String>,
     pub email: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_webhooks", feature = "dependency_list_export"))]
-runtime::object!(read GroupHookEventCommitAuthor { opt(name), opt(email) });
+runtime::object!(read GroupHookEventCommitAuthor { opt(name), opt(email) } keep extra);
 /// The repository in a hook event payload.
 ///
 /// Schema `#/components/schemas/GroupHookEventRepository`.
@@ -27354,11 +28169,13 @@ pub struct GroupHookEventRepository {
     pub git_http_url: Option<String>,
     pub git_ssh_url: Option<String>,
     pub visibility_level: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_webhooks")]
 runtime::object!(
     read GroupHookEventRepository { opt(name), opt(url), opt(description), opt(homepage),
-    opt(git_http_url), opt(git_ssh_url), opt(visibility_level) }
+    opt(git_http_url), opt(git_ssh_url), opt(visibility_level) } keep extra
 );
 /// One merge request approval setting.
 ///
@@ -27372,11 +28189,13 @@ pub struct MergeRequestApprovalSettingValue {
     pub locked: Option<bool>,
     /// Where a locked value comes from, for example `group`.
     pub inherited_from: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_request_approval_settings")]
 runtime::object!(
     read MergeRequestApprovalSettingValue { opt(value), opt(locked), opt(inherited_from)
-    }
+    } keep extra
 );
 /// The merge request approval settings of a group or project.
 ///
@@ -27400,6 +28219,8 @@ pub struct MergeRequestApprovalSettings {
     pub require_password_to_approve: Option<MergeRequestApprovalSettingValue>,
     /// Require approver to authenticate before adding the approval. Introduced in GitLab 17.1.
     pub require_reauthentication_to_approve: Option<MergeRequestApprovalSettingValue>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_request_approval_settings")]
 runtime::object!(
@@ -27407,7 +28228,8 @@ runtime::object!(
     opt(allow_committer_approval),
     opt(allow_overrides_to_approver_list_per_merge_request),
     opt(retain_approvals_on_push), opt(selective_code_owner_removals),
-    opt(require_password_to_approve), opt(require_reauthentication_to_approve) }
+    opt(require_password_to_approve), opt(require_reauthentication_to_approve) } keep
+    extra
 );
 /// A project's merge request approval configuration.
 ///
@@ -27439,6 +28261,8 @@ pub struct MergeRequestApprovalProjectConfiguration {
     pub require_password_to_approve: Option<bool>,
     /// Require approver to authenticate before adding the approval.
     pub require_reauthentication_to_approve: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_request_approvals")]
 runtime::object!(
@@ -27447,7 +28271,8 @@ runtime::object!(
     opt(selective_code_owner_removals),
     opt(disable_overriding_approvers_per_merge_request),
     opt(merge_requests_author_approval), opt(merge_requests_disable_committers_approval),
-    opt(require_password_to_approve), opt(require_reauthentication_to_approve) }
+    opt(require_password_to_approve), opt(require_reauthentication_to_approve) } keep
+    extra
 );
 /// A merge request approval rule of a group, project or merge request.
 ///
@@ -27481,13 +28306,15 @@ pub struct ApprovalRule {
     pub protected_branches: Option<Vec<ApprovalRuleProtectedBranch>>,
     /// Whether the rule is overridden (merge request level rules only).
     pub overridden: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_request_approvals")]
 runtime::object!(
     read ApprovalRule { opt(id), opt(name), opt(rule_type), opt(report_type),
     opt(eligible_approvers), opt(approvals_required), opt(source_rule), opt(users),
     opt(groups), opt(contains_hidden_groups), opt(applies_to_all_protected_branches),
-    opt(protected_branches), opt(overridden) }
+    opt(protected_branches), opt(overridden) } keep extra
 );
 /// A group set as approver in an approval rule.
 ///
@@ -27509,13 +28336,15 @@ pub struct ApprovalRuleGroup {
     pub parent_id: Option<i64>,
     pub ldap_cn: Option<String>,
     pub ldap_access: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_request_approvals")]
 runtime::object!(
     read ApprovalRuleGroup { opt(id), opt(name), opt(path), opt(description),
     opt(visibility), opt(lfs_enabled), opt(avatar_url), opt(web_url),
     opt(request_access_enabled), opt(full_name), opt(full_path), opt(parent_id),
-    opt(ldap_cn), opt(ldap_access) }
+    opt(ldap_cn), opt(ldap_access) } keep extra
 );
 /// A protected branch an approval rule is scoped to.
 ///
@@ -27534,12 +28363,14 @@ pub struct ApprovalRuleProtectedBranch {
         ApprovalRuleProtectedBranchCodeOwnerApprovalRequired,
     >,
     pub inherited: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_request_approvals")]
 runtime::object!(
     read ApprovalRuleProtectedBranch { opt(id), opt(name), opt(push_access_levels),
     opt(merge_access_levels), opt(unprotect_access_levels), opt(allow_force_push),
-    opt(code_owner_approval_required), opt(inherited) }
+    opt(code_owner_approval_required), opt(inherited) } keep extra
 );
 /// An access level of a protected branch.
 ///
@@ -27553,11 +28384,14 @@ pub struct ApprovalRuleBranchAccessLevel {
     pub deploy_key_id: Option<i64>,
     pub user_id: Option<i64>,
     pub group_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_request_approvals")]
 runtime::object!(
     read ApprovalRuleBranchAccessLevel { opt(id), opt(access_level),
-    opt(access_level_description), opt(deploy_key_id), opt(user_id), opt(group_id) }
+    opt(access_level_description), opt(deploy_key_id), opt(user_id), opt(group_id) } keep
+    extra
 );
 /// Whether code owner approval is required. GitLab sends a boolean or the string `"false"` (merge_request_approvals.md shows both; python-gitlab's recorded approval rules have the string), so both are read.
 ///
@@ -27697,6 +28531,8 @@ pub struct MergeRequest {
     pub blocking_discussions_resolved: Option<bool>,
     /// Number of approvals required before this merge request can merge. Deprecated in GitLab 16.0.
     pub approvals_before_merge: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
 runtime::object!(
@@ -27717,7 +28553,7 @@ runtime::object!(
     opt(latest_build_finished_at, lenient), opt(first_deployed_to_production_at,
     lenient), opt(pipeline), opt(diff_refs), opt(diverged_commits_count),
     opt(task_completion_status), opt(has_conflicts), opt(blocking_discussions_resolved),
-    opt(approvals_before_merge) }
+    opt(approvals_before_merge) } keep extra
 );
 /// The milestone of a merge request.
 ///
@@ -27737,12 +28573,14 @@ pub struct MergeRequestMilestone {
     pub start_date: Option<::chrono::NaiveDate>,
     pub expired: Option<bool>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
 runtime::object!(
     read MergeRequestMilestone { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(due_date), opt(start_date), opt(expired), opt(web_url) }
+    opt(due_date), opt(start_date), opt(expired), opt(web_url) } keep extra
 );
 /// Internal references of the merge request. `relative` is relative to the merge request's group or project.
 ///
@@ -27753,9 +28591,13 @@ pub struct MergeRequestReferences {
     pub short: Option<String>,
     pub relative: Option<String>,
     pub full: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
-runtime::object!(read MergeRequestReferences { opt(short), opt(relative), opt(full) });
+runtime::object!(
+    read MergeRequestReferences { opt(short), opt(relative), opt(full) } keep extra
+);
 /// Time tracking statistics.
 ///
 /// Schema `#/components/schemas/MergeRequestTimeStats`.
@@ -27770,11 +28612,13 @@ pub struct MergeRequestTimeStats {
     pub human_time_estimate: Option<String>,
     /// Time spent, human readable.
     pub human_total_time_spent: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
 runtime::object!(
     read MergeRequestTimeStats { opt(time_estimate), opt(total_time_spent),
-    opt(human_time_estimate), opt(human_total_time_spent) }
+    opt(human_time_estimate), opt(human_total_time_spent) } keep extra
 );
 /// A pipeline, as shown inside a merge request or a merge train.
 ///
@@ -27792,12 +28636,14 @@ pub struct MergeRequestPipeline {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
 runtime::object!(
     read MergeRequestPipeline { opt(id), opt(iid), opt(project_id), opt(sha), opt(r#ref =
     "ref"), opt(status), opt(source), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(web_url) }
+    opt(web_url) } keep extra
 );
 /// References of the base SHA, the head SHA, and the start SHA for this merge request.
 ///
@@ -27808,10 +28654,12 @@ pub struct MergeRequestDiffRefs {
     pub base_sha: Option<String>,
     pub head_sha: Option<String>,
     pub start_sha: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
 runtime::object!(
-    read MergeRequestDiffRefs { opt(base_sha), opt(head_sha), opt(start_sha) }
+    read MergeRequestDiffRefs { opt(base_sha), opt(head_sha), opt(start_sha) } keep extra
 );
 /// Completion status of tasks.
 ///
@@ -27821,10 +28669,12 @@ runtime::object!(
 pub struct MergeRequestTaskCompletionStatus {
     pub count: Option<i64>,
     pub completed_count: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "merge_requests", feature = "merge_trains"))]
 runtime::object!(
-    read MergeRequestTaskCompletionStatus { opt(count), opt(completed_count) }
+    read MergeRequestTaskCompletionStatus { opt(count), opt(completed_count) } keep extra
 );
 /// A merge request dependency (block).
 ///
@@ -27840,11 +28690,13 @@ pub struct MergeRequestDependency {
     pub blocked_merge_request: Option<MergeRequest>,
     /// The ID of the project.
     pub project_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read MergeRequestDependency { opt(id), opt(blocking_merge_request),
-    opt(blocked_merge_request), opt(project_id) }
+    opt(blocked_merge_request), opt(project_id) } keep extra
 );
 /// A to-do item on a merge request.
 ///
@@ -27871,12 +28723,14 @@ pub struct MergeRequestTodo {
     pub state: Option<String>,
     /// When the to-do item was created.
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read MergeRequestTodo { opt(id), opt(project), opt(author), opt(action_name),
     opt(target_type), opt(target), opt(target_url), opt(body), opt(state),
-    opt(created_at, lenient) }
+    opt(created_at, lenient) } keep extra
 );
 /// The project of a to-do item.
 ///
@@ -27889,11 +28743,13 @@ pub struct MergeRequestTodoProject {
     pub name_with_namespace: Option<String>,
     pub path: Option<String>,
     pub path_with_namespace: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_requests")]
 runtime::object!(
     read MergeRequestTodoProject { opt(id), opt(name), opt(name_with_namespace),
-    opt(path), opt(path_with_namespace) }
+    opt(path), opt(path_with_namespace) } keep extra
 );
 /// A merge request on a merge train (a merge train car).
 ///
@@ -27918,12 +28774,14 @@ pub struct MergeTrain {
     pub merged_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The duration, in seconds.
     pub duration: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "merge_trains")]
 runtime::object!(
     read MergeTrain { opt(id), opt(merge_request), opt(user), opt(pipeline),
     opt(created_at, lenient), opt(updated_at, lenient), opt(target_branch), opt(status),
-    opt(merged_at, lenient), opt(duration) }
+    opt(merged_at, lenient), opt(duration) } keep extra
 );
 /// An external status check service of a project.
 ///
@@ -27943,11 +28801,13 @@ pub struct StatusCheck {
     pub hmac: Option<bool>,
     /// The protected branches the check is scoped to.
     pub protected_branches: Option<Vec<StatusCheckProtectedBranch>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "status_checks")]
 runtime::object!(
     read StatusCheck { opt(id), opt(name), opt(project_id), opt(external_url), opt(hmac),
-    opt(protected_branches) }
+    opt(protected_branches) } keep extra
 );
 /// A protected branch an external status check is scoped to.
 ///
@@ -27961,12 +28821,14 @@ pub struct StatusCheckProtectedBranch {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub code_owner_approval_required: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "status_checks")]
 runtime::object!(
     read StatusCheckProtectedBranch { opt(id), opt(project_id), opt(name),
     opt(created_at, lenient), opt(updated_at, lenient), opt(code_owner_approval_required)
-    }
+    } keep extra
 );
 /// An external status check that applies to a merge request, with its status.
 ///
@@ -27982,10 +28844,13 @@ pub struct StatusCheckResult {
     pub external_url: Option<String>,
     /// The status of the check: `passed`, `pending` or `failed`.
     pub status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "status_checks")]
 runtime::object!(
-    read StatusCheckResult { opt(id), opt(name), opt(external_url), opt(status) }
+    read StatusCheckResult { opt(id), opt(name), opt(external_url), opt(status) } keep
+    extra
 );
 /// An epic of a group. Fields shown depend on the endpoint; the `*_is_fixed`, `*_fixed` and `*_from_inherited_source` date fields are shown only to users who can edit the epic.
 ///
@@ -28069,6 +28934,8 @@ pub struct Epic {
     /// Whether the authenticated user is subscribed to the epic.
     pub subscribed: Option<bool>,
     pub links: Option<EpicLinks>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -28088,7 +28955,7 @@ runtime::object!(
     opt(due_date_from_milestones), opt(due_date_from_inherited_source), opt(created_at,
     lenient), opt(updated_at, lenient), opt(closed_at, lenient), opt(labels),
     opt(upvotes), opt(downvotes), opt(color), opt(text_color), opt(subscribed), opt(links
-    = "_links") }
+    = "_links") } keep extra
 );
 /// References to an epic.
 ///
@@ -28109,6 +28976,8 @@ pub struct EpicReferences {
     pub relative: Option<String>,
     /// The full reference, such as `test&4`.
     pub full: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -28118,7 +28987,9 @@ pub struct EpicReferences {
         feature = "linked_epics"
     )
 )]
-runtime::object!(read EpicReferences { opt(short), opt(relative), opt(full) });
+runtime::object!(
+    read EpicReferences { opt(short), opt(relative), opt(full) } keep extra
+);
 /// API URLs of an epic and its related resources.
 ///
 /// Schema `#/components/schemas/EpicLinks`.
@@ -28140,6 +29011,8 @@ pub struct EpicLinks {
     pub group: Option<String>,
     /// The API URL of the parent epic.
     pub parent: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -28151,6 +29024,7 @@ pub struct EpicLinks {
 )]
 runtime::object!(
     read EpicLinks { opt(self_ = "self"), opt(epic_issues), opt(group), opt(parent) }
+    keep extra
 );
 /// A to-do item on an epic.
 ///
@@ -28175,11 +29049,14 @@ pub struct EpicTodo {
     pub state: Option<String>,
     /// When the to-do item was created.
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "epics")]
 runtime::object!(
     read EpicTodo { opt(id), opt(group), opt(author), opt(action_name), opt(target_type),
-    opt(target), opt(target_url), opt(body), opt(state), opt(created_at, lenient) }
+    opt(target), opt(target_url), opt(body), opt(state), opt(created_at, lenient) } keep
+    extra
 );
 /// The group of a to-do item on an epic.
 ///
@@ -28193,11 +29070,13 @@ pub struct EpicTodoGroup {
     pub kind: Option<String>,
     pub full_path: Option<String>,
     pub parent_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "epics")]
 runtime::object!(
     read EpicTodoGroup { opt(id), opt(name), opt(path), opt(kind), opt(full_path),
-    opt(parent_id) }
+    opt(parent_id) } keep extra
 );
 /// An issue assigned to an epic.
 ///
@@ -28254,6 +29133,8 @@ pub struct EpicIssue {
     pub epic_issue_id: Option<i64>,
     /// The position of the issue in the epic.
     pub relative_position: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "epic_issues")]
 runtime::object!(
@@ -28263,7 +29144,7 @@ runtime::object!(
     opt(user_notes_count), opt(upvotes), opt(downvotes), opt(due_date),
     opt(confidential), opt(weight), opt(discussion_locked), opt(web_url),
     opt(time_stats), opt(links = "_links"), opt(subscribed), opt(epic_issue_id),
-    opt(relative_position) }
+    opt(relative_position) } keep extra
 );
 /// The milestone of an issue assigned to an epic.
 ///
@@ -28281,12 +29162,14 @@ pub struct EpicIssueMilestone {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub due_date: Option<::chrono::NaiveDate>,
     pub start_date: Option<::chrono::NaiveDate>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "epic_issues")]
 runtime::object!(
     read EpicIssueMilestone { opt(id), opt(iid), opt(project_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(due_date), opt(start_date) }
+    opt(due_date), opt(start_date) } keep extra
 );
 /// Time tracking statistics of an issue.
 ///
@@ -28302,11 +29185,13 @@ pub struct EpicIssueTimeStats {
     pub human_time_estimate: Option<String>,
     /// The total time spent, human-readable.
     pub human_total_time_spent: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "epic_issues")]
 runtime::object!(
     read EpicIssueTimeStats { opt(time_estimate), opt(total_time_spent),
-    opt(human_time_estimate), opt(human_total_time_spent) }
+    opt(human_time_estimate), opt(human_total_time_spent) } keep extra
 );
 /// API URLs of an issue and its related resources.
 ///
@@ -28318,11 +29203,13 @@ pub struct EpicIssueLinks {
     pub notes: Option<String>,
     pub award_emoji: Option<String>,
     pub project: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "epic_issues")]
 runtime::object!(
     read EpicIssueLinks { opt(self_ = "self"), opt(notes), opt(award_emoji), opt(project)
-    }
+    } keep extra
 );
 /// An epic - issue association.
 ///
@@ -28334,9 +29221,13 @@ pub struct EpicIssueAssociation {
     pub id: Option<i64>,
     pub epic: Option<Epic>,
     pub issue: Option<EpicIssue>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "epic_issues")]
-runtime::object!(read EpicIssueAssociation { opt(id), opt(epic), opt(issue) });
+runtime::object!(
+    read EpicIssueAssociation { opt(id), opt(epic), opt(issue) } keep extra
+);
 /// A child epic as created by "Create and assign a child epic".
 ///
 /// Schema `#/components/schemas/LinkedEpic`.
@@ -28363,11 +29254,14 @@ pub struct LinkedEpic {
     pub url: Option<String>,
     /// The URL of the parent - child relation.
     pub relation_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "epic_links")]
 runtime::object!(
     read LinkedEpic { opt(id), opt(iid), opt(title), opt(group_id), opt(parent_id),
     opt(has_children), opt(has_issues), opt(reference), opt(url), opt(relation_url) }
+    keep extra
 );
 /// A two-way relation between two epics.
 ///
@@ -28385,11 +29279,13 @@ pub struct LinkedEpicLink {
     pub link_type: Option<String>,
     pub source_epic: Option<Epic>,
     pub target_epic: Option<Epic>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "linked_epics")]
 runtime::object!(
     read LinkedEpicLink { opt(id), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(link_type), opt(source_epic), opt(target_epic) }
+    opt(link_type), opt(source_epic), opt(target_epic) } keep extra
 );
 /// An epic linked to another, with the link that relates them.
 ///
@@ -28450,6 +29346,8 @@ pub struct LinkedEpicRelatedEpic {
     pub link_created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the link was last updated.
     pub link_updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "linked_epics")]
 runtime::object!(
@@ -28459,7 +29357,7 @@ runtime::object!(
     opt(state), opt(web_url), opt(references), opt(created_at, lenient), opt(updated_at,
     lenient), opt(closed_at, lenient), opt(labels), opt(upvotes), opt(downvotes),
     opt(links = "_links"), opt(related_epic_link_id), opt(link_type),
-    opt(link_created_at, lenient), opt(link_updated_at, lenient) }
+    opt(link_created_at, lenient), opt(link_updated_at, lenient) } keep extra
 );
 /// An epic board of a group.
 ///
@@ -28480,11 +29378,13 @@ pub struct EpicBoard {
     pub labels: Option<Vec<EpicBoardLabel>>,
     /// The lists of the board.
     pub lists: Option<Vec<EpicBoardList>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_epic_boards")]
 runtime::object!(
     read EpicBoard { opt(id), opt(name), opt(group), opt(hide_backlog_list),
-    opt(hide_closed_list), opt(labels), opt(lists) }
+    opt(hide_closed_list), opt(labels), opt(lists) } keep extra
 );
 /// The group of an epic board.
 ///
@@ -28495,9 +29395,11 @@ pub struct EpicBoardGroup {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_epic_boards")]
-runtime::object!(read EpicBoardGroup { opt(id), opt(name), opt(web_url) });
+runtime::object!(read EpicBoardGroup { opt(id), opt(name), opt(web_url) } keep extra);
 /// A label applied to an epic board.
 ///
 /// Schema `#/components/schemas/EpicBoardLabel`.
@@ -28514,12 +29416,14 @@ pub struct EpicBoardLabel {
     pub text_color: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_epic_boards")]
 runtime::object!(
     read EpicBoardLabel { opt(id), opt(title), opt(color), opt(description),
     opt(group_id), opt(project_id), opt(template), opt(text_color), opt(created_at,
-    lenient), opt(updated_at, lenient) }
+    lenient), opt(updated_at, lenient) } keep extra
 );
 /// A list of an epic board.
 ///
@@ -28536,11 +29440,13 @@ pub struct EpicBoardList {
     pub list_type: Option<String>,
     /// Whether the list is collapsed.
     pub collapsed: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_epic_boards")]
 runtime::object!(
     read EpicBoardList { opt(id), opt(label), opt(position), opt(list_type),
-    opt(collapsed) }
+    opt(collapsed) } keep extra
 );
 /// The label of an epic board list.
 ///
@@ -28552,10 +29458,13 @@ pub struct EpicBoardListLabel {
     pub name: Option<String>,
     pub color: Option<String>,
     pub description: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_epic_boards")]
 runtime::object!(
-    read EpicBoardListLabel { opt(id), opt(name), opt(color), opt(description) }
+    read EpicBoardListLabel { opt(id), opt(name), opt(color), opt(description) } keep
+    extra
 );
 /// A protected environment.
 ///
@@ -28571,11 +29480,13 @@ pub struct ProtectedEnvironment {
     pub required_approval_count: Option<i64>,
     /// The access levels allowed to approve.
     pub approval_rules: Option<Vec<ProtectedEnvironmentApprovalRule>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 runtime::object!(
     read ProtectedEnvironment { opt(name), opt(deploy_access_levels),
-    opt(required_approval_count), opt(approval_rules) }
+    opt(required_approval_count), opt(approval_rules) } keep extra
 );
 /// An access level allowed to deploy to a protected environment.
 ///
@@ -28595,12 +29506,14 @@ pub struct ProtectedEnvironmentDeployAccessLevel {
     pub group_id: Option<i64>,
     /// 0: direct group membership only (default); 1: all inherited groups.
     pub group_inheritance_type: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 runtime::object!(
     read ProtectedEnvironmentDeployAccessLevel { opt(id), opt(access_level),
     opt(access_level_description), opt(user_id), opt(group_id),
-    opt(group_inheritance_type) }
+    opt(group_inheritance_type) } keep extra
 );
 /// An access level allowed to approve deployments to a protected environment.
 ///
@@ -28622,12 +29535,14 @@ pub struct ProtectedEnvironmentApprovalRule {
     pub required_approvals: Option<i64>,
     /// 0: direct group membership only (default); 1: all inherited groups.
     pub group_inheritance_type: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_protected_environments", feature = "protected_environments"))]
 runtime::object!(
     read ProtectedEnvironmentApprovalRule { opt(id), opt(user_id), opt(group_id),
     opt(access_level), opt(access_level_description), opt(required_approvals),
-    opt(group_inheritance_type) }
+    opt(group_inheritance_type) } keep extra
 );
 /// The push rules of a group or project.
 ///
@@ -28667,6 +29582,8 @@ pub struct PushRule {
     pub file_name_regex: Option<String>,
     /// Maximum file size (MB) allowed.
     pub max_file_size: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_push_rules", feature = "project_push_rules"))]
 runtime::object!(
@@ -28675,7 +29592,7 @@ runtime::object!(
     opt(reject_unsigned_commits), opt(reject_non_dco_commits), opt(commit_message_regex),
     opt(commit_message_negative_regex), opt(branch_name_regex), opt(deny_delete_tag),
     opt(member_check), opt(prevent_secrets), opt(author_email_regex),
-    opt(file_name_regex), opt(max_file_size) }
+    opt(file_name_regex), opt(max_file_size) } keep extra
 );
 /// Notification settings: global (with `notification_email`) or of a group or project (with `events` when the level is `custom`).
 ///
@@ -28688,10 +29605,13 @@ pub struct NotificationSetting {
     /// The email address to send notifications (global settings only).
     pub notification_email: Option<String>,
     pub events: Option<NotificationSettingEvents>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "notification_settings")]
 runtime::object!(
-    read NotificationSetting { opt(level), opt(notification_email), opt(events) }
+    read NotificationSetting { opt(level), opt(notification_email), opt(events) } keep
+    extra
 );
 /// The email events enabled at the `custom` level.
 ///
@@ -28717,6 +29637,8 @@ pub struct NotificationSettingEvents {
     pub moved_project: Option<bool>,
     pub merge_when_pipeline_succeeds: Option<bool>,
     pub new_epic: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "notification_settings")]
 runtime::object!(
@@ -28725,7 +29647,7 @@ runtime::object!(
     opt(push_to_merge_request), opt(reopen_merge_request), opt(close_merge_request),
     opt(reassign_merge_request), opt(merge_merge_request), opt(failed_pipeline),
     opt(fixed_pipeline), opt(success_pipeline), opt(moved_project),
-    opt(merge_when_pipeline_succeeds), opt(new_epic) }
+    opt(merge_when_pipeline_succeeds), opt(new_epic) } keep extra
 );
 /// A container virtual registry.
 ///
@@ -28747,11 +29669,14 @@ pub struct ContainerVirtualRegistry {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The upstream registries associated with the virtual registry, with their positions (shown when getting one registry).
     pub registry_upstreams: Option<Vec<ContainerVirtualRegistryRegistryUpstream>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "container_virtual_registries")]
 runtime::object!(
     read ContainerVirtualRegistry { opt(id), opt(group_id), opt(name), opt(description),
-    opt(created_at, lenient), opt(updated_at, lenient), opt(registry_upstreams) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(registry_upstreams) } keep
+    extra
 );
 /// An association between a container virtual registry and an upstream registry, with the upstream position.
 ///
@@ -28767,11 +29692,13 @@ pub struct ContainerVirtualRegistryRegistryUpstream {
     pub upstream_id: Option<i64>,
     /// The position of the upstream registry. Between 1 and 20.
     pub position: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "container_virtual_registries")]
 runtime::object!(
     read ContainerVirtualRegistryRegistryUpstream { opt(id), opt(registry_id),
-    opt(upstream_id), opt(position) }
+    opt(upstream_id), opt(position) } keep extra
 );
 /// An upstream registry of a container virtual registry. `registry_upstream` is shown when listing or creating the upstreams of a virtual registry.
 ///
@@ -28800,12 +29727,15 @@ pub struct ContainerVirtualRegistryUpstream {
     pub registry_upstream: Option<ContainerVirtualRegistryRegistryUpstream>,
     /// The associations of the upstream registry with virtual registries (shown when getting one upstream).
     pub registry_upstreams: Option<Vec<ContainerVirtualRegistryRegistryUpstream>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "container_virtual_registries")]
 runtime::object!(
     read ContainerVirtualRegistryUpstream { opt(id), opt(group_id), opt(url), opt(name),
     opt(description), opt(cache_validity_hours), opt(username), opt(created_at, lenient),
-    opt(updated_at, lenient), opt(registry_upstream), opt(registry_upstreams) }
+    opt(updated_at, lenient), opt(registry_upstream), opt(registry_upstreams) } keep
+    extra
 );
 /// A cache entry (a cached container image or manifest) of a container upstream registry.
 ///
@@ -28841,13 +29771,16 @@ pub struct ContainerVirtualRegistryCacheEntry {
     pub downloads_count: Option<i64>,
     /// When the cache entry was last downloaded.
     pub downloaded_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "container_virtual_registries")]
 runtime::object!(
     read ContainerVirtualRegistryCacheEntry { opt(id), opt(group_id), opt(upstream_id),
     opt(upstream_checked_at, lenient), opt(file_md5), opt(file_sha1), opt(size),
     opt(relative_path), opt(content_type), opt(upstream_etag), opt(created_at, lenient),
-    opt(updated_at, lenient), opt(downloads_count), opt(downloaded_at, lenient) }
+    opt(updated_at, lenient), opt(downloads_count), opt(downloaded_at, lenient) } keep
+    extra
 );
 /// A Maven virtual registry.
 ///
@@ -28867,11 +29800,13 @@ pub struct MavenVirtualRegistry {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the virtual registry was last updated.
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "maven_virtual_registries")]
 runtime::object!(
     read MavenVirtualRegistry { opt(id), opt(group_id), opt(name), opt(description),
-    opt(created_at, lenient), opt(updated_at, lenient) }
+    opt(created_at, lenient), opt(updated_at, lenient) } keep extra
 );
 /// An upstream registry of a Maven virtual registry. `registry_upstream` is shown when listing or creating the upstreams of a virtual registry.
 ///
@@ -28902,13 +29837,15 @@ pub struct MavenVirtualRegistryUpstream {
     pub registry_upstream: Option<MavenVirtualRegistryRegistryUpstream>,
     /// The associations of the upstream registry with virtual registries (shown when getting one upstream).
     pub registry_upstreams: Option<Vec<MavenVirtualRegistryRegistryUpstream>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "maven_virtual_registries")]
 runtime::object!(
     read MavenVirtualRegistryUpstream { opt(id), opt(group_id), opt(url), opt(name),
     opt(description), opt(cache_validity_hours), opt(metadata_cache_validity_hours),
     opt(username), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(registry_upstream), opt(registry_upstreams) }
+    opt(registry_upstream), opt(registry_upstreams) } keep extra
 );
 /// An association between a Maven virtual registry and an upstream registry, with the upstream position.
 ///
@@ -28924,11 +29861,13 @@ pub struct MavenVirtualRegistryRegistryUpstream {
     pub upstream_id: Option<i64>,
     /// The position of the upstream registry. Between 1 and 20.
     pub position: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "maven_virtual_registries")]
 runtime::object!(
     read MavenVirtualRegistryRegistryUpstream { opt(id), opt(registry_id),
-    opt(upstream_id), opt(position) }
+    opt(upstream_id), opt(position) } keep extra
 );
 /// A cache entry (a cached package file) of a Maven upstream registry.
 ///
@@ -28964,13 +29903,16 @@ pub struct MavenVirtualRegistryCacheEntry {
     pub downloads_count: Option<i64>,
     /// When the cache entry was last downloaded.
     pub downloaded_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "maven_virtual_registries")]
 runtime::object!(
     read MavenVirtualRegistryCacheEntry { opt(id), opt(group_id), opt(upstream_id),
     opt(upstream_checked_at, lenient), opt(file_md5), opt(file_sha1), opt(size),
     opt(relative_path), opt(content_type), opt(upstream_etag), opt(created_at, lenient),
-    opt(updated_at, lenient), opt(downloads_count), opt(downloaded_at, lenient) }
+    opt(updated_at, lenient), opt(downloads_count), opt(downloaded_at, lenient) } keep
+    extra
 );
 /// The result of testing the connection to an upstream registry (a HEAD request to the upstream URL with a test path).
 ///
@@ -28982,9 +29924,13 @@ pub struct VirtualRegistryUpstreamTestResult {
     pub success: bool,
     /// The error when `success` is false, for example `Error: 401 - Unauthorized`.
     pub result: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "maven_virtual_registries")]
-runtime::object!(read VirtualRegistryUpstreamTestResult { req(success), opt(result) });
+runtime::object!(
+    read VirtualRegistryUpstreamTestResult { req(success), opt(result) } keep extra
+);
 /// An enterprise user of a top-level group, as the group enterprise users API shows one.
 ///
 /// Schema `#/components/schemas/EnterpriseUser`.
@@ -29040,6 +29986,8 @@ pub struct EnterpriseUser {
     pub shared_runners_minutes_limit: Option<i64>,
     pub extra_shared_runners_minutes_limit: Option<i64>,
     pub scim_identities: Option<Vec<EnterpriseUserScimIdentity>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "enterprise_users")]
 runtime::object!(
@@ -29053,7 +30001,7 @@ runtime::object!(
     opt(can_create_group), opt(can_create_project), opt(two_factor_enabled),
     opt(external), opt(private_profile), opt(commit_email),
     opt(shared_runners_minutes_limit), opt(extra_shared_runners_minutes_limit),
-    opt(scim_identities) }
+    opt(scim_identities) } keep extra
 );
 /// An identity (external login) of an enterprise user.
 ///
@@ -29067,10 +30015,13 @@ pub struct EnterpriseUserIdentity {
     pub extern_uid: Option<String>,
     /// The ID of the SAML provider.
     pub saml_provider_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "enterprise_users")]
 runtime::object!(
     read EnterpriseUserIdentity { opt(provider), opt(extern_uid), opt(saml_provider_id) }
+    keep extra
 );
 /// A SCIM identity of an enterprise user.
 ///
@@ -29084,10 +30035,13 @@ pub struct EnterpriseUserScimIdentity {
     pub group_id: Option<i64>,
     /// Status of the identity.
     pub active: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "enterprise_users")]
 runtime::object!(
-    read EnterpriseUserScimIdentity { opt(extern_uid), opt(group_id), opt(active) }
+    read EnterpriseUserScimIdentity { opt(extern_uid), opt(group_id), opt(active) } keep
+    extra
 );
 /// An LDAP group link: members of an LDAP group (by CN or filter) get a role in the GitLab group.
 ///
@@ -29105,11 +30059,13 @@ pub struct LdapLink {
     pub filter: Option<String>,
     /// The ID of the member role.
     pub member_role_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "ldap_group_links")]
 runtime::object!(
     read LdapLink { opt(cn), opt(group_access), opt(provider), opt(filter),
-    opt(member_role_id) }
+    opt(member_role_id) } keep extra
 );
 /// A protected branch rule (a branch name or wildcard) of a group.
 ///
@@ -29131,12 +30087,14 @@ pub struct GroupProtectedBranch {
     pub allow_force_push: Option<bool>,
     /// Whether pushes matching the `CODEOWNERS` file are prevented.
     pub code_owner_approval_required: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_protected_branches")]
 runtime::object!(
     read GroupProtectedBranch { opt(id), opt(name), opt(push_access_levels),
     opt(merge_access_levels), opt(unprotect_access_levels), opt(allow_force_push),
-    opt(code_owner_approval_required) }
+    opt(code_owner_approval_required) } keep extra
 );
 /// One access level of a protected branch: an access level, a user or a group.
 ///
@@ -29154,11 +30112,13 @@ pub struct GroupProtectedBranchAccessLevel {
     pub group_id: Option<i64>,
     /// A readable description, such as `Maintainers`.
     pub access_level_description: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_protected_branches")]
 runtime::object!(
     read GroupProtectedBranchAccessLevel { opt(id), opt(access_level), opt(user_id),
-    opt(group_id), opt(access_level_description) }
+    opt(group_id), opt(access_level_description) } keep extra
 );
 /// A service account user.
 ///
@@ -29174,9 +30134,13 @@ pub struct ServiceAccount {
     pub name: Option<String>,
     /// The email (returned when the service account user is created on the instance).
     pub email: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_service_accounts", feature = "service_accounts"))]
-runtime::object!(read ServiceAccount { opt(id), opt(username), opt(name), opt(email) });
+runtime::object!(
+    read ServiceAccount { opt(id), opt(username), opt(name), opt(email) } keep extra
+);
 /// A personal access token of a service account user.
 ///
 /// Schema `#/components/schemas/ServiceAccountPersonalAccessToken`.
@@ -29201,12 +30165,14 @@ pub struct ServiceAccountPersonalAccessToken {
     pub expires_at: Option<::chrono::NaiveDate>,
     /// The token value (only shown on creation and rotation).
     pub token: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_service_accounts")]
 runtime::object!(
     read ServiceAccountPersonalAccessToken { opt(id), opt(name), opt(revoked),
     opt(created_at, lenient), opt(scopes), opt(user_id), opt(last_used_at, lenient),
-    opt(active), opt(expires_at), opt(token) }
+    opt(active), opt(expires_at), opt(token) } keep extra
 );
 /// A custom member role, of the instance (`group_id` null) or of a group.
 ///
@@ -29264,6 +30230,8 @@ pub struct MemberRole {
     pub remove_group: Option<bool>,
     /// Permission to delete a project.
     pub remove_project: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "member_roles")]
 runtime::object!(
@@ -29275,7 +30243,7 @@ runtime::object!(
     opt(manage_merge_request_settings), opt(manage_project_access_tokens),
     opt(manage_security_policy_link), opt(read_code), opt(read_runners),
     opt(read_dependency), opt(read_vulnerability), opt(remove_group), opt(remove_project)
-    }
+    } keep extra
 );
 /// A SAML identity of a group member.
 ///
@@ -29287,9 +30255,11 @@ pub struct SamlIdentity {
     pub extern_uid: Option<String>,
     /// ID for the user
     pub user_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "saml")]
-runtime::object!(read SamlIdentity { opt(extern_uid), opt(user_id) });
+runtime::object!(read SamlIdentity { opt(extern_uid), opt(user_id) } keep extra);
 /// A SAML group link: members of a SAML group get a role in the GitLab group.
 ///
 /// Schema `#/components/schemas/SamlGroupLink`.
@@ -29302,10 +30272,12 @@ pub struct SamlGroupLink {
     pub access_level: Option<i64>,
     /// Member Role ID (`member_role_id`) for members of the SAML group.
     pub member_role_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "saml")]
 runtime::object!(
-    read SamlGroupLink { opt(name), opt(access_level), opt(member_role_id) }
+    read SamlGroupLink { opt(name), opt(access_level), opt(member_role_id) } keep extra
 );
 /// A SCIM identity of a group member.
 ///
@@ -29319,9 +30291,13 @@ pub struct ScimIdentity {
     pub user_id: Option<i64>,
     /// Status of the identity
     pub active: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "scim")]
-runtime::object!(read ScimIdentity { opt(extern_uid), opt(user_id), opt(active) });
+runtime::object!(
+    read ScimIdentity { opt(extern_uid), opt(user_id), opt(active) } keep extra
+);
 /// An element of additional context for a Chat request.
 ///
 /// Schema `#/components/schemas/MiscChatContextElement`.
@@ -29386,11 +30362,13 @@ pub struct MiscClusterAgentUrlConfiguration {
     pub ca_cert: Option<String>,
     /// (optional) TLS host name to verify the server name in agent endpoint.
     pub tls_host: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "cluster_agents")]
 runtime::object!(
     read MiscClusterAgentUrlConfiguration { opt(id), opt(agent_id), opt(url),
-    opt(public_key), opt(client_cert), opt(ca_cert), opt(tls_host) }
+    opt(public_key), opt(client_cert), opt(ca_cert), opt(tls_host) } keep extra
 );
 /// Code completions generated by the AI gateway.
 ///
@@ -29404,11 +30382,13 @@ pub struct MiscCodeCompletion {
     /// Creation time as a Unix timestamp.
     pub created: Option<i64>,
     pub choices: Option<Vec<MiscCodeCompletionChoicesItem>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "code_suggestions")]
 runtime::object!(
     read MiscCodeCompletion { opt(id), opt(model), opt(object), opt(created),
-    opt(choices) }
+    opt(choices) } keep extra
 );
 /// Schema `#/components/schemas/MiscCodeCompletion/properties/model`.
 #[cfg(feature = "code_suggestions")]
@@ -29416,9 +30396,11 @@ runtime::object!(
 pub struct MiscCodeCompletionModel {
     pub engine: Option<String>,
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "code_suggestions")]
-runtime::object!(read MiscCodeCompletionModel { opt(engine), opt(name) });
+runtime::object!(read MiscCodeCompletionModel { opt(engine), opt(name) } keep extra);
 /// Schema `#/components/schemas/MiscCodeCompletion/properties/choices/items`.
 #[cfg(feature = "code_suggestions")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -29426,10 +30408,13 @@ pub struct MiscCodeCompletionChoicesItem {
     pub text: Option<String>,
     pub index: Option<i64>,
     pub finish_reason: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "code_suggestions")]
 runtime::object!(
-    read MiscCodeCompletionChoicesItem { opt(text), opt(index), opt(finish_reason) }
+    read MiscCodeCompletionChoicesItem { opt(text), opt(index), opt(finish_reason) } keep
+    extra
 );
 /// User-specific connection details to send completion requests directly to the AI gateway.
 ///
@@ -29445,11 +30430,13 @@ pub struct MiscCodeSuggestionsDirectAccess {
     pub expires_at: Option<i64>,
     /// Headers to send with requests to the AI gateway.
     pub headers: Option<MiscCodeSuggestionsDirectAccessHeaders>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "code_suggestions")]
 runtime::object!(
     read MiscCodeSuggestionsDirectAccess { opt(base_url), opt(token), opt(expires_at),
-    opt(headers) }
+    opt(headers) } keep extra
 );
 /// Headers to send with requests to the AI gateway.
 ///
@@ -29461,13 +30448,15 @@ pub struct MiscCodeSuggestionsDirectAccessHeaders {
     pub x_gitlab_realm: Option<String>,
     pub x_gitlab_global_user_id: Option<String>,
     pub x_gitlab_host_name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "code_suggestions")]
 runtime::object!(
     read MiscCodeSuggestionsDirectAccessHeaders { opt(x_gitlab_instance_id =
     "X-Gitlab-Instance-Id"), opt(x_gitlab_realm = "X-Gitlab-Realm"),
     opt(x_gitlab_global_user_id = "X-Gitlab-Global-User-Id"), opt(x_gitlab_host_name =
-    "X-Gitlab-Host-Name") }
+    "X-Gitlab-Host-Name") } keep extra
 );
 /// A container registry protection tag rule.
 ///
@@ -29489,12 +30478,14 @@ pub struct MiscContainerRegistryProtectionTagRule {
     pub minimum_access_level_for_delete: Option<
         MiscContainerRegistryProtectionTagRuleMinimumAccessLevelForPush,
     >,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "container_registry_protection_tag_rules")]
 runtime::object!(
     read MiscContainerRegistryProtectionTagRule { opt(id), opt(project_id),
     opt(tag_name_pattern), opt(minimum_access_level_for_push),
-    opt(minimum_access_level_for_delete) }
+    opt(minimum_access_level_for_delete) } keep extra
 );
 /// The minimum access level required to push container tags matching this pattern. Possible values: `maintainer`, `owner`, or `admin`.
 ///
@@ -29557,6 +30548,8 @@ pub struct MiscDuoWorkflow {
     pub mcp_enabled: Option<bool>,
     /// Base URL of the GitLab instance.
     pub gitlab_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "duo_agent_platform_flows")]
 runtime::object!(
@@ -29565,7 +30558,7 @@ runtime::object!(
     opt(pre_approved_agent_privileges), opt(pre_approved_agent_privileges_names),
     opt(workflow_definition), opt(status), opt(allow_agent_to_request_user), opt(image),
     opt(environment), opt(ai_catalog_item_version_id), opt(workload), opt(mcp_enabled),
-    opt(gitlab_url) }
+    opt(gitlab_url) } keep extra
 );
 /// Current flow status.
 ///
@@ -29614,9 +30607,11 @@ pub struct MiscDuoWorkflowWorkload {
     pub id: Option<String>,
     /// Status message for the workload.
     pub message: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "duo_agent_platform_flows")]
-runtime::object!(read MiscDuoWorkflowWorkload { opt(id), opt(message) });
+runtime::object!(read MiscDuoWorkflowWorkload { opt(id), opt(message) } keep extra);
 /// An agent privilege.
 ///
 /// Schema `#/components/schemas/MiscAgentPrivilege`.
@@ -29631,11 +30626,13 @@ pub struct MiscAgentPrivilege {
     pub description: Option<String>,
     /// Whether the privilege is enabled by default.
     pub default_enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "duo_agent_platform_flows")]
 runtime::object!(
     read MiscAgentPrivilege { opt(id), opt(name), opt(description), opt(default_enabled)
-    }
+    } keep extra
 );
 /// All available agent privileges.
 ///
@@ -29645,9 +30642,11 @@ runtime::object!(
 pub struct MiscAgentPrivileges {
     /// All available agent privileges.
     pub all_privileges: Option<Vec<MiscAgentPrivilege>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "duo_agent_platform_flows")]
-runtime::object!(read MiscAgentPrivileges { opt(all_privileges) });
+runtime::object!(read MiscAgentPrivileges { opt(all_privileges) } keep extra);
 /// An A/B experiment defined in GitLab.
 ///
 /// Schema `#/components/schemas/MiscExperiment`.
@@ -29660,9 +30659,13 @@ pub struct MiscExperiment {
     pub definition: Option<MiscExperimentDefinition>,
     /// Whether the experiment is enabled globally, or only in specific contexts.
     pub current_status: Option<MiscExperimentCurrentStatus>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "experiments")]
-runtime::object!(read MiscExperiment { opt(key), opt(definition), opt(current_status) });
+runtime::object!(
+    read MiscExperiment { opt(key), opt(definition), opt(current_status) } keep extra
+);
 /// The definition of the experiment.
 ///
 /// Schema `#/components/schemas/MiscExperiment/properties/definition`.
@@ -29676,12 +30679,14 @@ pub struct MiscExperimentDefinition {
     pub r#type: Option<String>,
     pub group: Option<String>,
     pub default_enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "experiments")]
 runtime::object!(
     read MiscExperimentDefinition { opt(name), opt(introduced_by_url),
     opt(rollout_issue_url), opt(milestone), opt(r#type = "type"), opt(group),
-    opt(default_enabled) }
+    opt(default_enabled) } keep extra
 );
 /// Whether the experiment is enabled globally, or only in specific contexts.
 ///
@@ -29692,9 +30697,11 @@ pub struct MiscExperimentCurrentStatus {
     /// State of the experiment, for example `conditional` or `off`.
     pub state: Option<String>,
     pub gates: Option<Vec<MiscExperimentCurrentStatusGatesItem>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "experiments")]
-runtime::object!(read MiscExperimentCurrentStatus { opt(state), opt(gates) });
+runtime::object!(read MiscExperimentCurrentStatus { opt(state), opt(gates) } keep extra);
 /// Schema `#/components/schemas/MiscExperiment/properties/current_status/properties/gates/items`.
 #[cfg(feature = "experiments")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -29703,9 +30710,13 @@ pub struct MiscExperimentCurrentStatusGatesItem {
     pub key: Option<String>,
     /// The value of the gate: a boolean for the `boolean` gate, an integer for percentage gates.
     pub value: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "experiments")]
-runtime::object!(read MiscExperimentCurrentStatusGatesItem { opt(key), opt(value) });
+runtime::object!(
+    read MiscExperimentCurrentStatusGatesItem { opt(key), opt(value) } keep extra
+);
 /// The result of a GLQL query.
 ///
 /// Schema `#/components/schemas/MiscGlqlResult`.
@@ -29720,10 +30731,12 @@ pub struct MiscGlqlResult {
     pub fields: Option<Vec<MiscGlqlResultFieldsItem>>,
     /// Indicates if the query was successful.
     pub success: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "glql")]
 runtime::object!(
-    read MiscGlqlResult { opt(data), opt(error), opt(fields), opt(success) }
+    read MiscGlqlResult { opt(data), opt(error), opt(fields), opt(success) } keep extra
 );
 /// Contains the query results.
 ///
@@ -29737,10 +30750,13 @@ pub struct MiscGlqlResultData {
     pub nodes: Option<Vec<MiscGlqlResultDataNodesItem>>,
     /// Pagination information.
     pub page_info: Option<MiscGlqlResultDataPageInfo>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "glql")]
 runtime::object!(
-    read MiscGlqlResultData { opt(count), opt(nodes), opt(page_info = "pageInfo") }
+    read MiscGlqlResultData { opt(count), opt(nodes), opt(page_info = "pageInfo") } keep
+    extra
 );
 /// A resource; the fields present depend on the requested fields.
 ///
@@ -29757,11 +30773,14 @@ pub struct MiscGlqlResultDataNodesItem {
     pub widgets: Option<::serde_json::Value>,
     pub author: Option<MiscGlqlResultDataNodesItemAuthor>,
     pub assignees: Option<MiscGlqlResultDataNodesItemAssignees>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "glql")]
 runtime::object!(
     read MiscGlqlResultDataNodesItem { opt(id), opt(iid), opt(reference), opt(state),
-    opt(title), opt(web_url = "webUrl"), opt(widgets), opt(author), opt(assignees) }
+    opt(title), opt(web_url = "webUrl"), opt(widgets), opt(author), opt(assignees) } keep
+    extra
 );
 /// Schema `#/components/schemas/MiscGlqlResult/properties/data/properties/nodes/items/properties/author`.
 #[cfg(feature = "glql")]
@@ -29772,20 +30791,24 @@ pub struct MiscGlqlResultDataNodesItemAuthor {
     pub name: Option<String>,
     pub username: Option<String>,
     pub web_url: Option<::serde_json::Value>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "glql")]
 runtime::object!(
     read MiscGlqlResultDataNodesItemAuthor { opt(avatar_url = "avatarUrl"), opt(id),
-    opt(name), opt(username), opt(web_url = "webUrl") }
+    opt(name), opt(username), opt(web_url = "webUrl") } keep extra
 );
 /// Schema `#/components/schemas/MiscGlqlResult/properties/data/properties/nodes/items/properties/assignees`.
 #[cfg(feature = "glql")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MiscGlqlResultDataNodesItemAssignees {
     pub nodes: Option<Vec<MiscGlqlResultDataNodesItemAuthor>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "glql")]
-runtime::object!(read MiscGlqlResultDataNodesItemAssignees { opt(nodes) });
+runtime::object!(read MiscGlqlResultDataNodesItemAssignees { opt(nodes) } keep extra);
 /// Pagination information.
 ///
 /// Schema `#/components/schemas/MiscGlqlResult/properties/data/properties/pageInfo`.
@@ -29800,12 +30823,14 @@ pub struct MiscGlqlResultDataPageInfo {
     pub has_previous_page: Option<bool>,
     /// Cursor for fetching the previous page of results.
     pub start_cursor: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "glql")]
 runtime::object!(
     read MiscGlqlResultDataPageInfo { opt(end_cursor = "endCursor"), opt(has_next_page =
     "hasNextPage"), opt(has_previous_page = "hasPreviousPage"), opt(start_cursor =
-    "startCursor") }
+    "startCursor") } keep extra
 );
 /// Schema `#/components/schemas/MiscGlqlResult/properties/fields/items`.
 #[cfg(feature = "glql")]
@@ -29817,33 +30842,47 @@ pub struct MiscGlqlResultFieldsItem {
     pub label: Option<String>,
     /// The common field name that unifies similar fields.
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "glql")]
-runtime::object!(read MiscGlqlResultFieldsItem { opt(key), opt(label), opt(name) });
+runtime::object!(
+    read MiscGlqlResultFieldsItem { opt(key), opt(label), opt(name) } keep extra
+);
 /// Schema `#/components/schemas/MiscGroupActivityIssuesCount`.
 #[cfg(feature = "group_activity_analytics")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MiscGroupActivityIssuesCount {
     pub issues_count: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_activity_analytics")]
-runtime::object!(read MiscGroupActivityIssuesCount { opt(issues_count) });
+runtime::object!(read MiscGroupActivityIssuesCount { opt(issues_count) } keep extra);
 /// Schema `#/components/schemas/MiscGroupActivityMergeRequestsCount`.
 #[cfg(feature = "group_activity_analytics")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MiscGroupActivityMergeRequestsCount {
     pub merge_requests_count: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_activity_analytics")]
-runtime::object!(read MiscGroupActivityMergeRequestsCount { opt(merge_requests_count) });
+runtime::object!(
+    read MiscGroupActivityMergeRequestsCount { opt(merge_requests_count) } keep extra
+);
 /// Schema `#/components/schemas/MiscGroupActivityNewMembersCount`.
 #[cfg(feature = "group_activity_analytics")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MiscGroupActivityNewMembersCount {
     pub new_members_count: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_activity_analytics")]
-runtime::object!(read MiscGroupActivityNewMembersCount { opt(new_members_count) });
+runtime::object!(
+    read MiscGroupActivityNewMembersCount { opt(new_members_count) } keep extra
+);
 /// An integration of a project or group, as the integrations list shows one.
 ///
 /// Schema `#/components/schemas/MiscIntegration`.
@@ -29873,6 +30912,8 @@ pub struct MiscIntegration {
     pub inherited: Option<bool>,
     /// Only available for GitLab Enterprise Edition.
     pub vulnerability_events: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "integrations", feature = "group_integrations"))]
 runtime::object!(
@@ -29882,7 +30923,7 @@ runtime::object!(
     opt(merge_requests_events), opt(tag_push_events), opt(deployment_events),
     opt(note_events), opt(confidential_note_events), opt(pipeline_events),
     opt(wiki_page_events), opt(job_events), opt(comment_on_event_enabled),
-    opt(inherited), opt(vulnerability_events) }
+    opt(inherited), opt(vulnerability_events) } keep extra
 );
 /// An iteration. Iterations created by automatic scheduling of iteration cadences return `null` for `title` and `description`.
 ///
@@ -29903,12 +30944,14 @@ pub struct MiscIteration {
     pub due_date: Option<::chrono::NaiveDate>,
     pub start_date: Option<::chrono::NaiveDate>,
     pub web_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "group_iterations", feature = "iterations"))]
 runtime::object!(
     read MiscIteration { opt(id), opt(iid), opt(sequence), opt(group_id), opt(title),
     opt(description), opt(state), opt(created_at, lenient), opt(updated_at, lenient),
-    opt(due_date), opt(start_date), opt(web_url) }
+    opt(due_date), opt(start_date), opt(web_url) } keep extra
 );
 /// A Conan recipe revision.
 ///
@@ -29920,9 +30963,11 @@ pub struct MiscConanRecipeRevision {
     pub revision: Option<String>,
     /// The creation date of the revision, for example `2024-12-17T09:16:40.334+0000` (ISO 8601 with a `+0000` offset, not RFC 3339).
     pub time: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "conan_v2")]
-runtime::object!(read MiscConanRecipeRevision { opt(revision), opt(time) });
+runtime::object!(read MiscConanRecipeRevision { opt(revision), opt(time) } keep extra);
 /// The details of a project's pull mirror.
 ///
 /// Schema `#/components/schemas/MiscPullMirror`.
@@ -29953,6 +30998,8 @@ pub struct MiscPullMirror {
     pub mirror_overwrites_diverged_branches: Option<bool>,
     /// Regex pattern for filtering which branches to mirror. `null` if not set.
     pub mirror_branch_regex: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_pull_mirroring")]
 runtime::object!(
@@ -29960,7 +31007,7 @@ runtime::object!(
     lenient), opt(last_update_at, lenient), opt(last_update_started_at, lenient),
     opt(update_status), opt(url), opt(enabled), opt(mirror_trigger_builds),
     opt(only_mirror_protected_branches), opt(mirror_overwrites_diverged_branches),
-    opt(mirror_branch_regex) }
+    opt(mirror_branch_regex) } keep extra
 );
 /// A vulnerability found by a real-time SAST scan.
 ///
@@ -29972,11 +31019,13 @@ pub struct MiscSastVulnerability {
     pub description: Option<String>,
     pub severity: Option<String>,
     pub location: Option<MiscSastVulnerabilityLocation>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read MiscSastVulnerability { opt(name), opt(description), opt(severity),
-    opt(location) }
+    opt(location) } keep extra
 );
 /// Schema `#/components/schemas/MiscSastVulnerability/properties/location`.
 #[cfg(feature = "projects")]
@@ -29987,11 +31036,13 @@ pub struct MiscSastVulnerabilityLocation {
     pub end_line: Option<i64>,
     pub start_column: Option<i64>,
     pub end_column: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
 runtime::object!(
     read MiscSastVulnerabilityLocation { opt(file), opt(start_line), opt(end_line),
-    opt(start_column), opt(end_column) }
+    opt(start_column), opt(end_column) } keep extra
 );
 /// SAST scan results for a single file.
 ///
@@ -30000,9 +31051,11 @@ runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MiscSastScanResult {
     pub vulnerabilities: Option<Vec<MiscSastVulnerability>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "projects")]
-runtime::object!(read MiscSastScanResult { opt(vulnerabilities) });
+runtime::object!(read MiscSastScanResult { opt(vulnerabilities) } keep extra);
 /// A runner, as runner lists show one.
 ///
 /// Schema `#/components/schemas/MiscRunner`.
@@ -30022,11 +31075,14 @@ pub struct MiscRunner {
     pub online: Option<bool>,
     /// One of `online`, `offline`, `stale`, `never_contacted`.
     pub status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "runners")]
 runtime::object!(
     read MiscRunner { opt(id), opt(description), opt(ip_address), opt(active),
     opt(paused), opt(is_shared), opt(runner_type), opt(name), opt(online), opt(status) }
+    keep extra
 );
 /// A template in a list of templates.
 ///
@@ -30044,6 +31100,8 @@ pub struct MiscTemplateListItem {
     pub key: Option<String>,
     /// The name of the template.
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -30052,7 +31110,7 @@ pub struct MiscTemplateListItem {
         feature = "gitlab_ci_yml_templates"
     )
 )]
-runtime::object!(read MiscTemplateListItem { opt(key), opt(name) });
+runtime::object!(read MiscTemplateListItem { opt(key), opt(name) } keep extra);
 /// A template with its content.
 ///
 /// Schema `#/components/schemas/MiscTemplate`.
@@ -30069,6 +31127,8 @@ pub struct MiscTemplate {
     pub name: Option<String>,
     /// The content of the template.
     pub content: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -30077,7 +31137,7 @@ pub struct MiscTemplate {
         feature = "gitlab_ci_yml_templates"
     )
 )]
-runtime::object!(read MiscTemplate { opt(name), opt(content) });
+runtime::object!(read MiscTemplate { opt(name), opt(content) } keep extra);
 /// An open source license template.
 ///
 /// Schema `#/components/schemas/MiscLicenseTemplate`.
@@ -30095,12 +31155,14 @@ pub struct MiscLicenseTemplate {
     pub permissions: Option<Vec<String>>,
     pub limitations: Option<Vec<String>>,
     pub content: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "license_templates")]
 runtime::object!(
     read MiscLicenseTemplate { opt(key), opt(name), opt(nickname), opt(featured),
     opt(html_url), opt(source_url), opt(description), opt(conditions), opt(permissions),
-    opt(limitations), opt(content) }
+    opt(limitations), opt(content) } keep extra
 );
 /// A provenance attestation of an artifact built by a CI/CD job.
 ///
@@ -30130,12 +31192,15 @@ pub struct Attestation {
     pub subject_digest: Option<String>,
     /// The URL of the attestation's Sigstore bundle.
     pub download_url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "attestations")]
 runtime::object!(
     read Attestation { opt(id), opt(iid), opt(created_at, lenient), opt(updated_at,
     lenient), opt(expire_at, lenient), opt(project_id), opt(build_id), opt(status),
     opt(predicate_kind), opt(predicate_type), opt(subject_digest), opt(download_url) }
+    keep extra
 );
 /// A Sigstore bundle (https://docs.sigstore.dev/about/bundle/). The page shows only its beginning.
 ///
@@ -30147,11 +31212,13 @@ pub struct AttestationBundle {
     pub media_type: Option<String>,
     /// The material to verify the bundle with.
     pub verification_material: Option<AttestationBundleVerificationMaterial>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "attestations")]
 runtime::object!(
     read AttestationBundle { opt(media_type = "mediaType"), opt(verification_material =
-    "verificationMaterial") }
+    "verificationMaterial") } keep extra
 );
 /// The material to verify the bundle with.
 ///
@@ -30162,11 +31229,13 @@ pub struct AttestationBundleVerificationMaterial {
     /// The signing certificate.
     pub certificate: Option<AttestationBundleVerificationMaterialCertificate>,
     pub tlog_entries: Option<Vec<::serde_json::Value>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "attestations")]
 runtime::object!(
     read AttestationBundleVerificationMaterial { opt(certificate), opt(tlog_entries =
-    "tlogEntries") }
+    "tlogEntries") } keep extra
 );
 /// The signing certificate.
 ///
@@ -30176,10 +31245,13 @@ runtime::object!(
 pub struct AttestationBundleVerificationMaterialCertificate {
     /// The certificate, base64-encoded DER.
     pub raw_bytes: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "attestations")]
 runtime::object!(
     read AttestationBundleVerificationMaterialCertificate { opt(raw_bytes = "rawBytes") }
+    keep extra
 );
 /// Details of an audit event; which fields appear depends on the event.
 ///
@@ -30205,12 +31277,14 @@ pub struct AuditEventDetails {
     pub target_details: Option<String>,
     pub ip_address: Option<String>,
     pub entity_path: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "audit_events")]
 runtime::object!(
     read AuditEventDetails { opt(custom_message), opt(add), opt(change), opt(from),
     opt(to), opt(author_name), opt(author_email), opt(author_class), opt(target_id),
-    opt(target_type), opt(target_details), opt(ip_address), opt(entity_path) }
+    opt(target_type), opt(target_details), opt(ip_address), opt(entity_path) } keep extra
 );
 /// The target's ID: a path (string) or a numeric ID (integer), by event.
 ///
@@ -30246,13 +31320,15 @@ pub struct AuditEvent {
     pub target_id: Option<i64>,
     pub event_type: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "audit_events")]
 runtime::object!(
     read AuditEvent { opt(id), opt(author_id), opt(entity_id), opt(entity_type),
     opt(details), opt(ip_address), opt(author_name), opt(entity_path),
     opt(target_details), opt(target_type), opt(target_id), opt(event_type),
-    opt(created_at, lenient) }
+    opt(created_at, lenient) } keep extra
 );
 /// The security policy settings of the instance.
 ///
@@ -30262,9 +31338,11 @@ runtime::object!(
 pub struct CompliancePolicySettings {
     /// ID of the group designated to centrally manage security policies; `null` when none is configured.
     pub csp_namespace_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "compliance_policy_settings")]
-runtime::object!(read CompliancePolicySettings { opt(csp_namespace_id) });
+runtime::object!(read CompliancePolicySettings { opt(csp_namespace_id) } keep extra);
 /// A vulnerability of a dependency.
 ///
 /// Schema `#/components/schemas/DependencyVulnerability`.
@@ -30275,10 +31353,13 @@ pub struct DependencyVulnerability {
     pub severity: Option<String>,
     pub id: Option<i64>,
     pub url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependencies")]
 runtime::object!(
-    read DependencyVulnerability { opt(name), opt(severity), opt(id), opt(url) }
+    read DependencyVulnerability { opt(name), opt(severity), opt(id), opt(url) } keep
+    extra
 );
 /// A license of a dependency.
 ///
@@ -30288,9 +31369,11 @@ runtime::object!(
 pub struct DependencyLicense {
     pub name: Option<String>,
     pub url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependencies")]
-runtime::object!(read DependencyLicense { opt(name), opt(url) });
+runtime::object!(read DependencyLicense { opt(name), opt(url) } keep extra);
 /// A project dependency.
 ///
 /// Schema `#/components/schemas/Dependency`.
@@ -30303,11 +31386,13 @@ pub struct Dependency {
     pub dependency_file_path: Option<String>,
     pub vulnerabilities: Option<Vec<DependencyVulnerability>>,
     pub licenses: Option<Vec<DependencyLicense>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependencies")]
 runtime::object!(
     read Dependency { opt(name), opt(version), opt(package_manager),
-    opt(dependency_file_path), opt(vulnerabilities), opt(licenses) }
+    opt(dependency_file_path), opt(vulnerabilities), opt(licenses) } keep extra
 );
 /// The status of the Dependency Firewall for a project.
 ///
@@ -30317,9 +31402,11 @@ runtime::object!(
 pub struct DependencyFirewallEnablement {
     /// Whether the Dependency Firewall is enabled for the project. A single combined answer: the response does not say whether the license or the namespace setting produced it.
     pub enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_firewall")]
-runtime::object!(read DependencyFirewallEnablement { opt(enabled) });
+runtime::object!(read DependencyFirewallEnablement { opt(enabled) } keep extra);
 /// A dependency list export.
 ///
 /// Schema `#/components/schemas/DependencyListExport`.
@@ -30332,11 +31419,13 @@ pub struct DependencyListExport {
     pub send_email: Option<bool>,
     pub self_: Option<String>,
     pub download: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_list_export")]
 runtime::object!(
     read DependencyListExport { opt(id), opt(has_finished), opt(export_type),
-    opt(send_email), opt(self_ = "self"), opt(download) }
+    opt(send_email), opt(self_ = "self"), opt(download) } keep extra
 );
 /// A CycloneDX JSON SBOM, as a dependency list export downloads.
 ///
@@ -30350,12 +31439,14 @@ pub struct DependencyListExportSbom {
     pub version: Option<i64>,
     pub metadata: Option<DependencyListExportSbomMetadata>,
     pub components: Option<Vec<DependencyListExportSbomComponentsItem>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_list_export")]
 runtime::object!(
     read DependencyListExportSbom { opt(bom_format = "bomFormat"), opt(spec_version =
     "specVersion"), opt(serial_number = "serialNumber"), opt(version), opt(metadata),
-    opt(components) }
+    opt(components) } keep extra
 );
 /// Schema `#/components/schemas/DependencyListExportSbom/properties/metadata`.
 #[cfg(feature = "dependency_list_export")]
@@ -30364,10 +31455,13 @@ pub struct DependencyListExportSbomMetadata {
     pub tools: Option<Vec<DependencyListExportSbomMetadataToolsItem>>,
     pub authors: Option<Vec<GroupHookEventCommitAuthor>>,
     pub properties: Option<Vec<DependencyListExportSbomMetadataPropertiesItem>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_list_export")]
 runtime::object!(
     read DependencyListExportSbomMetadata { opt(tools), opt(authors), opt(properties) }
+    keep extra
 );
 /// Schema `#/components/schemas/DependencyListExportSbom/properties/metadata/properties/tools/items`.
 #[cfg(feature = "dependency_list_export")]
@@ -30376,11 +31470,13 @@ pub struct DependencyListExportSbomMetadataToolsItem {
     pub vendor: Option<String>,
     pub name: Option<String>,
     pub version: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_list_export")]
 runtime::object!(
     read DependencyListExportSbomMetadataToolsItem { opt(vendor), opt(name), opt(version)
-    }
+    } keep extra
 );
 /// Schema `#/components/schemas/DependencyListExportSbom/properties/metadata/properties/properties/items`.
 #[cfg(feature = "dependency_list_export")]
@@ -30388,10 +31484,13 @@ runtime::object!(
 pub struct DependencyListExportSbomMetadataPropertiesItem {
     pub name: Option<String>,
     pub value: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_list_export")]
 runtime::object!(
-    read DependencyListExportSbomMetadataPropertiesItem { opt(name), opt(value) }
+    read DependencyListExportSbomMetadataPropertiesItem { opt(name), opt(value) } keep
+    extra
 );
 /// Schema `#/components/schemas/DependencyListExportSbom/properties/components/items`.
 #[cfg(feature = "dependency_list_export")]
@@ -30402,21 +31501,25 @@ pub struct DependencyListExportSbomComponentsItem {
     pub version: Option<String>,
     pub r#type: Option<String>,
     pub licenses: Option<Vec<DependencyListExportSbomComponentsItemLicensesItem>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_list_export")]
 runtime::object!(
     read DependencyListExportSbomComponentsItem { opt(name), opt(purl), opt(version),
-    opt(r#type = "type"), opt(licenses) }
+    opt(r#type = "type"), opt(licenses) } keep extra
 );
 /// Schema `#/components/schemas/DependencyListExportSbom/properties/components/items/properties/licenses/items`.
 #[cfg(feature = "dependency_list_export")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DependencyListExportSbomComponentsItemLicensesItem {
     pub license: Option<DependencyListExportSbomComponentsItemLicensesItemLicense>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_list_export")]
 runtime::object!(
-    read DependencyListExportSbomComponentsItemLicensesItem { opt(license) }
+    read DependencyListExportSbomComponentsItemLicensesItem { opt(license) } keep extra
 );
 /// Schema `#/components/schemas/DependencyListExportSbom/properties/components/items/properties/licenses/items/properties/license`.
 #[cfg(feature = "dependency_list_export")]
@@ -30424,10 +31527,13 @@ runtime::object!(
 pub struct DependencyListExportSbomComponentsItemLicensesItemLicense {
     pub id: Option<String>,
     pub url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dependency_list_export")]
 runtime::object!(
     read DependencyListExportSbomComponentsItemLicensesItemLicense { opt(id), opt(url) }
+    keep extra
 );
 /// The value of a DORA metric for one interval bucket.
 ///
@@ -30439,9 +31545,11 @@ pub struct DoraMetric {
     pub date: Option<::chrono::NaiveDate>,
     /// By metric: the number of successful deployments (`deployment_frequency`), incidents divided by deployments (`change_failure_rate`), or a median number of seconds (`lead_time_for_changes`, `time_to_restore_service`).
     pub value: Option<f64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "dora_metrics")]
-runtime::object!(read DoraMetric { opt(date), opt(value) });
+runtime::object!(read DoraMetric { opt(date), opt(value) } keep extra);
 /// The status of an external control.
 ///
 /// Schema `#/components/schemas/ExternalControlStatus`.
@@ -30450,9 +31558,11 @@ runtime::object!(read DoraMetric { opt(date), opt(value) });
 pub struct ExternalControlStatus {
     /// The status that has been set for the control.
     pub status: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "external_controls")]
-runtime::object!(read ExternalControlStatus { opt(status) });
+runtime::object!(read ExternalControlStatus { opt(status) } keep extra);
 /// A strategy of a feature flag spec.
 ///
 /// Schema `#/components/schemas/FeatureFlagSpecStrategy`.
@@ -30463,9 +31573,11 @@ pub struct FeatureFlagSpecStrategy {
     pub name: Option<String>,
     /// The strategy's parameters, for example `userIds`.
     pub parameters: Option<::std::collections::BTreeMap<String, String>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "feature_flag_specs")]
-runtime::object!(both FeatureFlagSpecStrategy { opt(name), opt(parameters) });
+runtime::object!(both FeatureFlagSpecStrategy { opt(name), opt(parameters) } keep extra);
 /// A feature flag spec (scope): the flag's settings for an environment spec.
 ///
 /// Schema `#/components/schemas/FeatureFlagSpec`.
@@ -30482,11 +31594,13 @@ pub struct FeatureFlagSpec {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The feature flag's name (in the list of effective specs only).
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "feature_flag_specs")]
 runtime::object!(
     read FeatureFlagSpec { opt(id), opt(active), opt(environment_scope), opt(strategies),
-    opt(created_at, lenient), opt(updated_at, lenient), opt(name) }
+    opt(created_at, lenient), opt(updated_at, lenient), opt(name) } keep extra
 );
 /// The group whose repositories are moved.
 ///
@@ -30497,9 +31611,11 @@ pub struct StorageMoveGroup {
     pub id: Option<i64>,
     pub web_url: Option<String>,
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_repository_storage_moves")]
-runtime::object!(read StorageMoveGroup { opt(id), opt(web_url), opt(name) });
+runtime::object!(read StorageMoveGroup { opt(id), opt(web_url), opt(name) } keep extra);
 /// A group repository storage move.
 ///
 /// Schema `#/components/schemas/StorageMoveGroupRepository`.
@@ -30513,11 +31629,13 @@ pub struct StorageMoveGroupRepository {
     pub source_storage_name: Option<String>,
     pub destination_storage_name: Option<String>,
     pub group: Option<StorageMoveGroup>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_repository_storage_moves")]
 runtime::object!(
     read StorageMoveGroupRepository { opt(id), opt(created_at, lenient), opt(state),
-    opt(source_storage_name), opt(destination_storage_name), opt(group) }
+    opt(source_storage_name), opt(destination_storage_name), opt(group) } keep extra
 );
 /// `initial`, `scheduled`, `started`, `replicated`, `failed`, `finished` or `cleanup failed`.
 ///
@@ -30561,9 +31679,11 @@ pub struct ProjectAlias {
     pub project_id: Option<i64>,
     /// The name of the alias.
     pub name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_aliases")]
-runtime::object!(read ProjectAlias { opt(id), opt(project_id), opt(name) });
+runtime::object!(read ProjectAlias { opt(id), opt(project_id), opt(name) } keep extra);
 /// A project's security settings.
 ///
 /// Schema `#/components/schemas/SecuritySettings`.
@@ -30581,6 +31701,8 @@ pub struct SecuritySettings {
     pub container_scanning_for_registry_enabled: Option<bool>,
     /// Whether secret push protection is enabled.
     pub pre_receive_secret_detection_enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_security_settings")]
 runtime::object!(
@@ -30589,7 +31711,7 @@ runtime::object!(
     opt(auto_fix_dependency_scanning), opt(auto_fix_sast),
     opt(continuous_vulnerability_scans_enabled),
     opt(container_scanning_for_registry_enabled),
-    opt(pre_receive_secret_detection_enabled) }
+    opt(pre_receive_secret_detection_enabled) } keep extra
 );
 /// The project a vulnerability or finding belongs to.
 ///
@@ -30601,10 +31723,13 @@ pub struct VulnerabilityProjectRef {
     pub name: Option<String>,
     pub full_path: Option<String>,
     pub full_name: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(any(feature = "vulnerabilities", feature = "vulnerability_findings"))]
 runtime::object!(
     read VulnerabilityProjectRef { opt(id), opt(name), opt(full_path), opt(full_name) }
+    keep extra
 );
 /// A vulnerability.
 ///
@@ -30626,13 +31751,15 @@ pub struct Vulnerability {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "vulnerabilities")]
 runtime::object!(
     read Vulnerability { opt(id), opt(title), opt(description), opt(state),
     opt(severity), opt(confidence), opt(report_type), opt(project), opt(author_id),
     opt(closed_by_id), opt(created_at, lenient), opt(updated_at, lenient), opt(closed_at,
-    lenient) }
+    lenient) } keep extra
 );
 /// The finding a vulnerability was created from.
 ///
@@ -30657,6 +31784,8 @@ pub struct VulnerabilityFindingRecord {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub uuid: Option<String>,
     pub vulnerability_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_vulnerabilities")]
 runtime::object!(
@@ -30664,7 +31793,7 @@ runtime::object!(
     opt(location_fingerprint), opt(metadata_version), opt(name),
     opt(primary_identifier_id), opt(project_fingerprint), opt(project_id),
     opt(raw_metadata), opt(report_type), opt(scanner_id), opt(severity), opt(updated_at,
-    lenient), opt(uuid), opt(vulnerability_id) }
+    lenient), opt(uuid), opt(vulnerability_id) } keep extra
 );
 /// The project of a vulnerability.
 ///
@@ -30679,11 +31808,13 @@ pub struct VulnerabilityProject {
     pub name_with_namespace: Option<String>,
     pub path: Option<String>,
     pub path_with_namespace: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_vulnerabilities")]
 runtime::object!(
     read VulnerabilityProject { opt(created_at, lenient), opt(description), opt(id),
-    opt(name), opt(name_with_namespace), opt(path), opt(path_with_namespace) }
+    opt(name), opt(name_with_namespace), opt(path), opt(path_with_namespace) } keep extra
 );
 /// A vulnerability of a project, with its finding.
 ///
@@ -30709,6 +31840,8 @@ pub struct VulnerabilityWithFinding {
     pub state: Option<String>,
     pub title: Option<String>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "project_vulnerabilities")]
 runtime::object!(
@@ -30716,7 +31849,7 @@ runtime::object!(
     lenient), opt(description), opt(dismissed_at, lenient), opt(dismissed_by_id),
     opt(finding), opt(id), opt(project), opt(project_default_branch), opt(report_type),
     opt(resolved_at, lenient), opt(resolved_by_id), opt(resolved_on_default_branch),
-    opt(severity), opt(state), opt(title), opt(updated_at, lenient) }
+    opt(severity), opt(state), opt(title), opt(updated_at, lenient) } keep extra
 );
 /// Links of a vulnerability export.
 ///
@@ -30726,9 +31859,13 @@ runtime::object!(
 pub struct VulnerabilityExportLinks {
     pub self_: Option<String>,
     pub download: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "vulnerability_exports")]
-runtime::object!(read VulnerabilityExportLinks { opt(self_ = "self"), opt(download) });
+runtime::object!(
+    read VulnerabilityExportLinks { opt(self_ = "self"), opt(download) } keep extra
+);
 /// A vulnerability export.
 ///
 /// Schema `#/components/schemas/VulnerabilityExport`.
@@ -30748,12 +31885,14 @@ pub struct VulnerabilityExport {
     pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub links: Option<VulnerabilityExportLinks>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "vulnerability_exports")]
 runtime::object!(
     read VulnerabilityExport { opt(id), opt(created_at, lenient), opt(project_id),
     opt(group_id), opt(format), opt(status), opt(started_at, lenient), opt(finished_at,
-    lenient), opt(links = "_links") }
+    lenient), opt(links = "_links") } keep extra
 );
 /// The scanner that reported a finding.
 ///
@@ -30764,9 +31903,13 @@ pub struct VulnerabilityScanner {
     pub external_id: Option<String>,
     pub name: Option<String>,
     pub vendor: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "vulnerability_findings")]
-runtime::object!(read VulnerabilityScanner { opt(external_id), opt(name), opt(vendor) });
+runtime::object!(
+    read VulnerabilityScanner { opt(external_id), opt(name), opt(vendor) } keep extra
+);
 /// An identifier of a finding.
 ///
 /// Schema `#/components/schemas/VulnerabilityIdentifier`.
@@ -30777,11 +31920,13 @@ pub struct VulnerabilityIdentifier {
     pub external_id: Option<String>,
     pub name: Option<String>,
     pub url: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "vulnerability_findings")]
 runtime::object!(
     read VulnerabilityIdentifier { opt(external_type), opt(external_id), opt(name),
-    opt(url) }
+    opt(url) } keep extra
 );
 /// A vulnerability finding.
 ///
@@ -30823,6 +31968,8 @@ pub struct VulnerabilityFinding {
     /// The scan that reported the finding.
     pub scan: Option<VulnerabilityFindingScan>,
     pub blob_path: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "vulnerability_findings")]
 runtime::object!(
@@ -30836,7 +31983,7 @@ runtime::object!(
     opt(description), opt(links), opt(location), opt(remediations), opt(solution),
     opt(evidence), opt(request), opt(response), opt(evidence_source),
     opt(supporting_messages), opt(assets), opt(details), opt(state), opt(scan),
-    opt(blob_path) }
+    opt(blob_path) } keep extra
 );
 /// Where the finding is.
 ///
@@ -30848,11 +31995,13 @@ pub struct VulnerabilityFindingLocation {
     pub start_line: Option<i64>,
     pub class: Option<String>,
     pub method: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "vulnerability_findings")]
 runtime::object!(
     read VulnerabilityFindingLocation { opt(file), opt(start_line), opt(class),
-    opt(method) }
+    opt(method) } keep extra
 );
 /// The scan that reported the finding.
 ///
@@ -30866,11 +32015,13 @@ pub struct VulnerabilityFindingScan {
     pub start_time: Option<String>,
     /// When the scan ended, for example `2021-09-02T20:55:48` (no time zone).
     pub end_time: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "vulnerability_findings")]
 runtime::object!(
     read VulnerabilityFindingScan { opt(r#type = "type"), opt(status), opt(start_time),
-    opt(end_time) }
+    opt(end_time) } keep extra
 );
 /// The result of seeding the AI Catalog with GitLab-managed external agents.
 ///
@@ -30880,9 +32031,11 @@ runtime::object!(
 pub struct AiCatalogSeedExternalAgentsResult {
     /// A message about the success or error.
     pub message: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "ai_catalog")]
-runtime::object!(read AiCatalogSeedExternalAgentsResult { opt(message) });
+runtime::object!(read AiCatalogSeedExternalAgentsResult { opt(message) } keep extra);
 /// A record of a model managed by the data management API.
 ///
 /// Schema `#/components/schemas/DataManagementRecord`.
@@ -30899,11 +32052,13 @@ pub struct DataManagementRecord {
     pub file_size: Option<i64>,
     /// Geo-specific checksum information, if available.
     pub checksum_information: Option<DataManagementChecksumInformation>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "data_management")]
 runtime::object!(
     read DataManagementRecord { opt(record_identifier), opt(model_class), opt(created_at,
-    lenient), opt(file_size), opt(checksum_information) }
+    lenient), opt(file_size), opt(checksum_information) } keep extra
 );
 /// Unique identifier of the record. Can be an integer or a base64 encoded string.
 ///
@@ -30932,12 +32087,14 @@ pub struct DataManagementChecksumInformation {
     pub checksum_retry_count: Option<i64>,
     pub checksum_retry_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub checksum_failure: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "data_management")]
 runtime::object!(
     read DataManagementChecksumInformation { opt(checksum), opt(last_checksum, lenient),
     opt(checksum_state), opt(checksum_retry_count), opt(checksum_retry_at, lenient),
-    opt(checksum_failure) }
+    opt(checksum_failure) } keep extra
 );
 /// The answer to a request to recalculate the checksums of all records of a model.
 ///
@@ -30949,9 +32106,13 @@ pub struct DataManagementChecksumJob {
     pub status: Option<DataManagementChecksumJobStatus>,
     /// A information message about the success or error.
     pub message: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "data_management")]
-runtime::object!(read DataManagementChecksumJob { opt(status), opt(message) });
+runtime::object!(
+    read DataManagementChecksumJob { opt(status), opt(message) } keep extra
+);
 /// Can be "success" or "error".
 ///
 /// Schema `#/components/schemas/DataManagementChecksumJob/properties/status`.
@@ -30993,6 +32154,8 @@ pub struct AdminTokenInformation {
     pub previous_personal_access_token_id: Option<i64>,
     pub advanced_scopes: Option<String>,
     pub organization_id: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "admin_token")]
 runtime::object!(
@@ -31000,7 +32163,7 @@ runtime::object!(
     opt(expires_at), opt(created_at, lenient), opt(updated_at, lenient), opt(scopes),
     opt(impersonation), opt(expire_notification_delivered), opt(last_used_at, lenient),
     opt(after_expiry_notification_delivered), opt(previous_personal_access_token_id),
-    opt(advanced_scopes), opt(organization_id) }
+    opt(advanced_scopes), opt(organization_id) } keep extra
 );
 /// The result of deleting jobs from a Sidekiq queue.
 ///
@@ -31014,10 +32177,13 @@ pub struct SidekiqQueueDeleteResult {
     pub deleted_jobs: Option<i64>,
     /// The remaining size of the queue after processing the request.
     pub queue_size: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "admin_sidekiq_queues")]
 runtime::object!(
     read SidekiqQueueDeleteResult { opt(completed), opt(deleted_jobs), opt(queue_size) }
+    keep extra
 );
 /// A Geo node and its configuration.
 ///
@@ -31064,6 +32230,8 @@ pub struct GeoNode {
     /// The URL of the replication details of the secondary Geo node.
     pub web_geo_replication_details_url: Option<String>,
     pub links: Option<GeoNodeLinks>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo_nodes")]
 runtime::object!(
@@ -31073,7 +32241,7 @@ runtime::object!(
     opt(selective_sync_namespace_ids), opt(minimum_reverification_interval),
     opt(container_repositories_max_capacity), opt(sync_object_storage),
     opt(clone_protocol), opt(web_edit_url), opt(web_geo_replication_details_url),
-    opt(links = "_links") }
+    opt(links = "_links") } keep extra
 );
 /// API links of a Geo node.
 ///
@@ -31087,9 +32255,13 @@ pub struct GeoNodeLinks {
     pub status: Option<String>,
     /// The API URL to repair the Geo node.
     pub repair: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo_nodes")]
-runtime::object!(read GeoNodeLinks { opt(self_ = "self"), opt(status), opt(repair) });
+runtime::object!(
+    read GeoNodeLinks { opt(self_ = "self"), opt(status), opt(repair) } keep extra
+);
 /// A Geo site and its configuration.
 ///
 /// Schema `#/components/schemas/GeoSite`.
@@ -31133,6 +32305,8 @@ pub struct GeoSite {
     /// The URL of the replication details of the secondary Geo site.
     pub web_geo_replication_details_url: Option<String>,
     pub links: Option<GeoSiteLinks>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo_sites")]
 runtime::object!(
@@ -31142,7 +32316,7 @@ runtime::object!(
     opt(selective_sync_type), opt(selective_sync_shards),
     opt(selective_sync_namespace_ids), opt(minimum_reverification_interval),
     opt(sync_object_storage), opt(web_edit_url), opt(web_geo_replication_details_url),
-    opt(links = "_links") }
+    opt(links = "_links") } keep extra
 );
 /// API links of a Geo site.
 ///
@@ -31156,9 +32330,13 @@ pub struct GeoSiteLinks {
     pub status: Option<String>,
     /// The API URL to repair the Geo site.
     pub repair: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo_sites")]
-runtime::object!(read GeoSiteLinks { opt(self_ = "self"), opt(status), opt(repair) });
+runtime::object!(
+    read GeoSiteLinks { opt(self_ = "self"), opt(status), opt(repair) } keep extra
+);
 /// The replication and verification status of a Geo node.
 ///
 /// Schema `#/components/schemas/GeoNodeStatus`.
@@ -31397,6 +32575,8 @@ pub struct GeoNodeStatus {
     pub project_repositories_verification_failed_count: Option<i64>,
     pub project_repositories_synced_in_percentage: Option<String>,
     pub project_repositories_verified_in_percentage: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo_nodes")]
 runtime::object!(
@@ -31565,7 +32745,7 @@ runtime::object!(
     opt(project_repositories_verified_count),
     opt(project_repositories_verification_failed_count),
     opt(project_repositories_synced_in_percentage),
-    opt(project_repositories_verified_in_percentage) }
+    opt(project_repositories_verified_in_percentage) } keep extra
 );
 /// Can only be "Healthy" or "Unhealthy".
 ///
@@ -31811,6 +32991,8 @@ pub struct GeoSiteStatus {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub storage_shards_match: Option<bool>,
     pub links: Option<GeoSiteStatusLinks>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo_sites")]
 runtime::object!(
@@ -31961,7 +33143,8 @@ runtime::object!(
     opt(last_event_id), opt(last_event_timestamp), opt(cursor_last_event_id),
     opt(cursor_last_event_timestamp), opt(last_successful_status_check_timestamp),
     opt(version), opt(revision), opt(selective_sync_type), opt(namespaces),
-    opt(updated_at, lenient), opt(storage_shards_match), opt(links = "_links") }
+    opt(updated_at, lenient), opt(storage_shards_match), opt(links = "_links") } keep
+    extra
 );
 /// API links of a Geo site status.
 ///
@@ -31973,9 +33156,11 @@ pub struct GeoSiteStatusLinks {
     pub self_: Option<String>,
     /// The API URL of the Geo site.
     pub site: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "geo_sites")]
-runtime::object!(read GeoSiteStatusLinks { opt(self_ = "self"), opt(site) });
+runtime::object!(read GeoSiteStatusLinks { opt(self_ = "self"), opt(site) } keep extra);
 /// A GitLab license.
 ///
 /// Schema `#/components/schemas/License`.
@@ -32001,12 +33186,15 @@ pub struct License {
     pub licensee: Option<LicenseLicensee>,
     /// The add-ons of the license, with their quantities.
     pub add_ons: Option<::std::collections::BTreeMap<String, i64>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "license")]
 runtime::object!(
     read License { opt(id), opt(plan), opt(created_at, lenient), opt(starts_at),
     opt(expires_at), opt(historical_max), opt(maximum_user_count), opt(expired),
-    opt(overage), opt(user_limit), opt(active_users), opt(licensee), opt(add_ons) }
+    opt(overage), opt(user_limit), opt(active_users), opt(licensee), opt(add_ons) } keep
+    extra
 );
 /// The licensee of a GitLab license.
 ///
@@ -32017,11 +33205,13 @@ pub struct LicenseLicensee {
     pub name: Option<String>,
     pub email: Option<String>,
     pub company: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "license")]
 runtime::object!(
     read LicenseLicensee { opt(name = "Name"), opt(email = "Email"), opt(company =
-    "Company") }
+    "Company") } keep extra
 );
 /// The answer to a request to refresh billable users.
 ///
@@ -32031,9 +33221,11 @@ runtime::object!(
 pub struct LicenseRefreshBillableUsersResult {
     /// Whether the request succeeded or not.
     pub success: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "license")]
-runtime::object!(read LicenseRefreshBillableUsersResult { opt(success) });
+runtime::object!(read LicenseRefreshBillableUsersResult { opt(success) } keep extra);
 /// An advanced search migration.
 ///
 /// Schema `#/components/schemas/SearchAdminMigration`.
@@ -32056,11 +33248,14 @@ pub struct SearchAdminMigration {
     pub migration_state: Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "search_admin")]
 runtime::object!(
     read SearchAdminMigration { opt(version), opt(name), opt(started_at, lenient),
     opt(completed_at, lenient), opt(completed), opt(obsolete), opt(migration_state) }
+    keep extra
 );
 /// Default branch protection settings (see groups.md, Options for `default_branch_protection_defaults`).
 ///
@@ -32075,22 +33270,26 @@ pub struct ApplicationSettingBranchProtectionDefaults {
     pub allowed_to_merge: Option<
         Vec<ApplicationSettingBranchProtectionDefaultsAllowedToPushItem>,
     >,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "settings")]
 runtime::object!(
     both ApplicationSettingBranchProtectionDefaults { opt(allowed_to_push),
-    opt(allow_force_push), opt(allowed_to_merge) }
+    opt(allow_force_push), opt(allowed_to_merge) } keep extra
 );
 /// Schema `#/components/schemas/ApplicationSettingBranchProtectionDefaults/properties/allowed_to_push/items`.
 #[cfg(feature = "settings")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationSettingBranchProtectionDefaultsAllowedToPushItem {
     pub access_level: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "settings")]
 runtime::object!(
     both ApplicationSettingBranchProtectionDefaultsAllowedToPushItem { opt(access_level)
-    }
+    } keep extra
 );
 /// The application settings of a GitLab instance. Users on GitLab Premium or Ultimate may also see more settings.
 ///
@@ -32349,6 +33548,8 @@ pub struct ApplicationSetting {
     pub use_clickhouse_for_analytics: Option<bool>,
     /// Allow projects to enable secret push protection. This does not enable secret push protection. When you enable this feature, you accept the GitLab Testing Agreement. Ultimate only.
     pub pre_receive_secret_detection_enabled: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "settings")]
 runtime::object!(
@@ -32419,7 +33620,7 @@ runtime::object!(
     opt(lock_duo_features_enabled), opt(allow_all_integrations),
     opt(allowed_integrations), opt(geo_status_timeout), opt(delete_unconfirmed_users),
     opt(unconfirmed_users_delete_after_days), opt(use_clickhouse_for_analytics),
-    opt(pre_receive_secret_detection_enabled) }
+    opt(pre_receive_secret_detection_enabled) } keep extra
 );
 /// Schema `#/paths/~1api~1v4~1groups/get/parameters/6/schema`.
 ///
@@ -34344,12 +35545,14 @@ pub struct CreateProjectIssueTodoResponse {
     pub body: Option<String>,
     pub state: Option<String>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read CreateProjectIssueTodoResponse { opt(id), opt(project), opt(author),
     opt(action_name), opt(target_type), opt(target), opt(target_url), opt(body),
-    opt(state), opt(created_at, lenient) }
+    opt(state), opt(created_at, lenient) } keep extra
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1todo/post/responses/201/content/application~1json/schema/properties/project`.
 #[cfg(feature = "issues")]
@@ -34360,11 +35563,13 @@ pub struct CreateProjectIssueTodoResponseProject {
     pub name_with_namespace: Option<String>,
     pub path: Option<String>,
     pub path_with_namespace: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "issues")]
 runtime::object!(
     read CreateProjectIssueTodoResponseProject { opt(id), opt(name),
-    opt(name_with_namespace), opt(path), opt(path_with_namespace) }
+    opt(name_with_namespace), opt(path), opt(path_with_namespace) } keep extra
 );
 /// Schema `#/paths/~1api~1v4~1projects~1{id}~1issues~1{issue_iid}~1time_estimate/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "issues")]
@@ -35727,9 +36932,11 @@ const _: () = {
 pub struct ResendGroupHookEventResponse {
     /// The HTTP status code the receiver returned.
     pub response_status: Option<i64>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "group_webhooks")]
-runtime::object!(read ResendGroupHookEventResponse { opt(response_status) });
+runtime::object!(read ResendGroupHookEventResponse { opt(response_status) } keep extra);
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1test~1{trigger}/post/parameters/2/schema`.
 ///
 /// Values this client does not know are kept in [`Self::Other`], so a new value on the
@@ -35785,6 +36992,8 @@ runtime::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerTestGroupHookResponse {
     pub message: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(
     any(
@@ -35793,7 +37002,7 @@ pub struct TriggerTestGroupHookResponse {
         feature = "group_repository_storage_moves"
     )
 )]
-runtime::object!(read TriggerTestGroupHookResponse { opt(message) });
+runtime::object!(read TriggerTestGroupHookResponse { opt(message) } keep extra);
 /// Schema `#/paths/~1api~1v4~1groups~1{id}~1hooks~1{hook_id}~1custom_headers~1{key}/put/requestBody/content/application~1json/schema`.
 #[cfg(feature = "group_webhooks")]
 #[derive(Debug, Clone, PartialEq)]

@@ -63,6 +63,9 @@ pub struct Conventions {
     /// Some operation pages by a cursor ([`Operation::cursor`]), so the client has the
     /// runtime's `CursorPaginated`.
     pub cursor_pages: bool,
+    /// Structs read from responses keep the keys their schemas do not declare (setting
+    /// `keep_unknown_fields`; [`TypeDef::unknown_fields`]).
+    pub keep_unknown_fields: bool,
 }
 
 /// A group of operations emitted as one Rust module (one spec tag).
@@ -131,6 +134,10 @@ pub struct TypeDef {
     /// response carries it (any status). A type no operation reaches gets both. Leaving out the
     /// impls no operation needs cuts the client's `cargo check` time by about a third.
     pub serde: SerdeUse,
+    /// For a struct that responses carry, under setting `keep_unknown_fields`: the Rust name of
+    /// its field (`extra`) that keeps the JSON object's keys its schema does not declare,
+    /// with their values as sent (`runtime::UnknownFields`); encoding writes them back.
+    pub unknown_fields: Option<String>,
 }
 
 /// The serde impls a type gets (see [`TypeDef::serde`]).

@@ -11,9 +11,13 @@ pub struct MetadataResponse {
     pub version: Option<String>,
     pub revision: Option<String>,
     pub kas: Option<MetadataResponseKas>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "metadata")]
-runtime::object!(read MetadataResponse { opt(version), opt(revision), opt(kas) });
+runtime::object!(
+    read MetadataResponse { opt(version), opt(revision), opt(kas) } keep extra
+);
 /// Schema `#/paths/~1v4~1metadata/get/responses/200/content/application~1json/schema/properties/kas`.
 #[cfg(feature = "metadata")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -21,11 +25,13 @@ pub struct MetadataResponseKas {
     pub enabled: Option<bool>,
     pub external_url: Option<String>,
     pub version: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "metadata")]
 runtime::object!(
     read MetadataResponseKas { opt(enabled), opt(external_url = "externalUrl"),
-    opt(version) }
+    opt(version) } keep extra
 );
 /// Schema `#/paths/~1v4~1version/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "version")]
@@ -33,9 +39,11 @@ runtime::object!(
 pub struct VersionResponse {
     pub version: Option<String>,
     pub revision: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "version")]
-runtime::object!(read VersionResponse { opt(version), opt(revision) });
+runtime::object!(read VersionResponse { opt(version), opt(revision) } keep extra);
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_requests")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -47,11 +55,13 @@ pub struct ProjectAccessResponse {
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The username of the user who requested access.
     pub username: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
     read ProjectAccessResponse { opt(id), opt(name), opt(state), opt(created_at,
-    lenient), opt(requested_at, lenient), opt(username) }
+    lenient), opt(requested_at, lenient), opt(username) } keep extra
 );
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
@@ -64,11 +74,13 @@ pub struct ProjectAccessRequest {
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The username of the user who requested access.
     pub username: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
     read ProjectAccessRequest { opt(id), opt(name), opt(state), opt(created_at, lenient),
-    opt(requested_at, lenient), opt(username) }
+    opt(requested_at, lenient), opt(username) } keep extra
 );
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
 ///
@@ -105,11 +117,13 @@ pub struct ProjectAccessApprove {
     pub access_level: Option<i64>,
     /// The username of the user who requested access.
     pub username: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
     read ProjectAccessApprove { opt(id), opt(name), opt(state), opt(created_at, lenient),
-    opt(access_level), opt(username) }
+    opt(access_level), opt(username) } keep extra
 );
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/get/responses/200/content/application~1json/schema/items`.
 #[cfg(feature = "access_requests")]
@@ -122,11 +136,13 @@ pub struct GroupAccessResponse {
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The username of the user who requested access.
     pub username: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
     read GroupAccessResponse { opt(id), opt(name), opt(state), opt(created_at, lenient),
-    opt(requested_at, lenient), opt(username) }
+    opt(requested_at, lenient), opt(username) } keep extra
 );
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests/post/responses/200/content/application~1json/schema`.
 #[cfg(feature = "access_requests")]
@@ -139,11 +155,13 @@ pub struct GroupAccessRequest {
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The username of the user who requested access.
     pub username: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
     read GroupAccessRequest { opt(id), opt(name), opt(state), opt(created_at, lenient),
-    opt(requested_at, lenient), opt(username) }
+    opt(requested_at, lenient), opt(username) } keep extra
 );
 /// Schema `#/paths/~1v4~1groups~1{id}~1access_requests~1{user_id}~1approve/put/parameters/2/schema`.
 ///
@@ -182,11 +200,13 @@ pub struct GroupAccessApprove {
     pub access_level: Option<i64>,
     /// The username of the user who requested access.
     pub username: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_requests")]
 runtime::object!(
     read GroupAccessApprove { opt(id), opt(name), opt(state), opt(created_at, lenient),
-    opt(access_level), opt(username) }
+    opt(access_level), opt(username) } keep extra
 );
 /// A project access token (its secret is only returned on creation).
 ///
@@ -203,11 +223,13 @@ pub struct AccessToken {
     pub active: Option<bool>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub revoked: Option<bool>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_tokens")]
 runtime::object!(
     read AccessToken { opt(user_id), opt(scopes), opt(name), opt(expires_at), opt(id),
-    opt(active), opt(created_at, lenient), opt(revoked) }
+    opt(active), opt(created_at, lenient), opt(revoked) } keep extra
 );
 /// Schema `#/paths/~1v4~1projects~1{id}~1access_tokens/get/responses/200/content/application~1json/schema/items/properties/scopes/items`.
 ///
@@ -252,9 +274,11 @@ pub struct NewAccessToken {
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub revoked: Option<bool>,
     pub token: Option<String>,
+    /// Keys the schema does not declare, as sent.
+    pub extra: runtime::UnknownFields,
 }
 #[cfg(feature = "access_tokens")]
 runtime::object!(
     read NewAccessToken { opt(user_id), opt(scopes), opt(name), opt(expires_at), opt(id),
-    opt(active), opt(created_at, lenient), opt(revoked), opt(token) }
+    opt(active), opt(created_at, lenient), opt(revoked), opt(token) } keep extra
 );

@@ -560,6 +560,46 @@ async fn grape_entity_defects_are_read_as_gitlab_sends_them() {
         .unwrap();
 }
 
+/// GitLab sends keys its description does not declare. With `keep_unknown_fields` (GitLab's
+/// `codegen.toml`), each struct read from responses keeps them, values as sent, in `extra`,
+/// nested structs too; declared keys are not repeated there; and a type that requests also
+/// send writes them back, so a value read and sent again loses nothing.
+#[tokio::test]
+async fn keys_the_spec_does_not_declare_are_kept_in_extra() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/group%2Fp/merge_requests/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 1007, "iid": 7, "merge_train_position": 2, "duo_summary": null,
+            "reviewers": [{"id": 2, "username": "bob", "pronouns_verified": false}]
+        })))
+        .mount(&server)
+        .await;
+
+    let mr = client
+        .get_project_merge_request("group/p", 7)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mr.iid, Some(7));
+    let expected = json!({"merge_train_position": 2, "duo_summary": null});
+    assert_eq!(serde_json::Value::Object(mr.extra), expected);
+    let reviewers = mr.reviewers.unwrap();
+    assert_eq!(reviewers[0].username.as_deref(), Some("bob"));
+    assert_eq!(
+        reviewers[0].extra.get("pronouns_verified"),
+        Some(&json!(false))
+    );
+    assert_eq!(reviewers[0].extra.len(), 1);
+
+    // Both directions: read, then written back with the unknown key after the declared ones.
+    let sent = json!({"name": "userWithId", "parameters": {"userIds": "1"}, "rollout": 50});
+    let strategy: gitlab_api_client::types::FeatureFlagSpecStrategy =
+        serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(strategy.extra.get("rollout"), Some(&json!(50)));
+    assert_eq!(serde_json::to_value(&strategy).unwrap(), sent);
+}
+
 /// A merge request's reviewers: declared as one object without `page` parameters, read (by
 /// overlay actions citing GitLab's code) as a list that pages.
 #[tokio::test]

@@ -130,7 +130,10 @@ fn sample(api: &Api, t: &TypeRef, depth: usize) -> Result<Sample, String> {
                     }
                     found.ok_or(last)?
                 }
-                TypeKind::Struct { fields } => struct_literal(api, &path, fields, depth, false)?,
+                TypeKind::Struct { fields } => {
+                    let unknown = api.types.get(*id).unknown_fields.as_deref();
+                    struct_literal(api, &path, fields, unknown, depth, false)?
+                }
             }
         }
     })
@@ -143,8 +146,9 @@ fn sample_full(api: &Api, t: &TypeRef) -> Result<Sample, String> {
     match resolve(api, t) {
         TypeRef::Named(id) => match &api.types.get(*id).kind {
             TypeKind::Struct { fields } => {
-                let path = format!("gitlab_api_client::types::{}", api.types.get(*id).name);
-                struct_literal(api, &path, fields, 0, true)
+                let def = api.types.get(*id);
+                let path = format!("gitlab_api_client::types::{}", def.name);
+                struct_literal(api, &path, fields, def.unknown_fields.as_deref(), 0, true)
             }
             _ => sample(api, t, 0),
         },
@@ -153,11 +157,12 @@ fn sample_full(api: &Api, t: &TypeRef) -> Result<Sample, String> {
 }
 
 /// A struct literal of `path`: its required fields sampled, and the optional ones too when
-/// `every` (else `None`).
+/// `every` (else `None`); its field of unknown keys, if it has one, empty.
 fn struct_literal(
     api: &Api,
     path: &str,
     fields: &[oapi_client_gen_core::ir::Field],
+    unknown: Option<&str>,
     depth: usize,
     every: bool,
 ) -> Result<Sample, String> {
@@ -180,6 +185,7 @@ fn struct_literal(
         };
         inits.push(format!("{}: {value}", f.name));
     }
+    inits.extend(unknown.map(|f| format!("{f}: Default::default()")));
     Ok(Sample::new(
         format!("{path} {{ {} }}", inits.join(", ")),
         None,

@@ -98,6 +98,14 @@ fn type_def(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
                 };
                 quote! { #fdoc pub #fname: #ty, }
             });
+            let unknown = def.unknown_fields.as_deref().map(|f| {
+                let fname = ident(f);
+                quote! {
+                    #[doc = " Keys the schema does not declare, as sent."]
+                    pub #fname: crate::runtime::UnknownFields,
+                }
+            });
+            let field_items = field_items.chain(unknown);
             let impls = object_impls(def, &name, &cfg, fields);
             let new = constructor(api, def, &name, &cfg, fields);
             quote! {
@@ -170,14 +178,21 @@ fn constructor(
         }
         quote! { #fname: impl Into<#ty> }
     });
-    let inits = fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        if f.optional {
-            quote! { #fname: None }
-        } else {
-            quote! { #fname: #fname.into() }
-        }
+    let unknown = def.unknown_fields.as_deref().map(|f| {
+        let fname = ident(f);
+        quote! { #fname: crate::runtime::UnknownFields::new() }
     });
+    let inits = fields
+        .iter()
+        .map(|f| {
+            let fname = ident(&f.name);
+            if f.optional {
+                quote! { #fname: None }
+            } else {
+                quote! { #fname: #fname.into() }
+            }
+        })
+        .chain(unknown);
     let text = format!(
         " A `{name}` of its required fields, the others `None`: set them with struct update syntax, `{name} {{ field: Some(…), ..{name}::new(…) }}`."
     );
@@ -201,7 +216,8 @@ fn constructor(
 /// fields under their wire names, an optional field that is `None` left out (a required
 /// nullable one is sent as `null`; a field where absent and `null` differ is left out when
 /// `None` and sent as `null` when `Some(None)`). `Deserialize` reads a JSON object only,
-/// matching each key against the wire names; unknown keys are skipped, a missing required field
+/// matching each key against the wire names; unknown keys are skipped (or, with
+/// [`TypeDef::unknown_fields`], kept in that field and written back), a missing required field
 /// is an error.
 fn object_impls(
     def: &TypeDef,
@@ -232,7 +248,12 @@ fn object_impls(
         let how = (f.ty == TypeRef::DateTime && !f.boxed).then(|| quote! { , lenient });
         quote! { #mode(#fname #wire #how) }
     });
-    quote! { #cfg crate::runtime::object!(#direction #name { #(#entries),* }); }
+    // `keep extra`: unknown keys go into that field, not skipped.
+    let keep = def.unknown_fields.as_deref().map(|f| {
+        let fname = ident(f);
+        quote! { keep #fname }
+    });
+    quote! { #cfg crate::runtime::object!(#direction #name { #(#entries),* } #keep); }
 }
 
 /// A union: an enum whose serialized form is the variant's own (`untagged`); decoded by the

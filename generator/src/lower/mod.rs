@@ -259,7 +259,10 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
             op.cursor = cursor_paging(&types, op, settings.cursor.as_ref());
         }
     }
-    mark_serde(&mut types, &operations);
+    let received = mark_serde(&mut types, &operations);
+    if settings.keep_unknown_fields {
+        name_unknown_fields(&mut types, &received);
+    }
     let cursor_pages = operations.iter().any(|o| o.cursor.is_some());
     Api {
         title: model.info.title.clone(),
@@ -277,6 +280,7 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
             pagination: settings.pagination,
             cursor: settings.cursor.clone(),
             cursor_pages,
+            keep_unknown_fields: settings.keep_unknown_fields,
         },
     }
 }
@@ -901,10 +905,15 @@ fn mark_explicit_null(types: &mut crate::ir::TypeSpace, operations: &[Operation]
 
 /// Decides each type's serde impls ([`crate::ir::TypeDef::serde`]): `Serialize` for what
 /// requests send, `Deserialize` for what responses carry, both for what no operation reaches
-/// and for the types inside it.
-fn mark_serde(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
+/// and for the types inside it. Returns the types that responses carry (not counting those
+/// `Deserialize` only for being unreached).
+fn mark_serde(
+    types: &mut crate::ir::TypeSpace,
+    operations: &[Operation],
+) -> std::collections::BTreeSet<usize> {
     let mut sent = reachable(types, operations.iter().flat_map(sent_roots));
     let mut received = reachable(types, operations.iter().flat_map(received_roots));
+    let carried = received.clone();
     // A type no operation reaches (a component only other such types use, or none) gets both,
     // and so does everything it contains.
     let orphans: Vec<TypeRef> = (0..types.defs.len())
@@ -919,6 +928,32 @@ fn mark_serde(types: &mut crate::ir::TypeSpace, operations: &[Operation]) {
             serialize: sent.contains(&i),
             deserialize: received.contains(&i),
         };
+    }
+    carried
+}
+
+/// Setting `keep_unknown_fields`: each struct that responses carry (`received`) gets a field
+/// for the keys its schema does not declare ([`crate::ir::TypeDef::unknown_fields`]), named
+/// `extra` unless a declared field already has that name.
+fn name_unknown_fields(
+    types: &mut crate::ir::TypeSpace,
+    received: &std::collections::BTreeSet<usize>,
+) {
+    for (i, def) in types.defs.iter_mut().enumerate() {
+        let crate::ir::TypeKind::Struct { fields } = &def.kind else {
+            continue;
+        };
+        if !received.contains(&i) {
+            continue;
+        }
+        let taken = |name: &str| fields.iter().any(|f| f.name == name);
+        let name = ["extra", "extra_fields", "unknown_fields"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain((2..).map(|n| format!("extra{n}")))
+            .find(|n| !taken(n))
+            .unwrap_or_default();
+        def.unknown_fields = Some(name);
     }
 }
 

@@ -218,6 +218,7 @@ impl<'m> Types<'m> {
                     },
                     used_by: Vec::new(),
                     serde: crate::ir::SerdeUse::default(),
+                    unknown_fields: None,
                 });
                 self.components.insert(name.to_owned(), TypeRef::Named(id));
                 if let Some(kind) = self.inheritance(name, s, &rust, &ptr, diags) {
@@ -324,6 +325,7 @@ impl<'m> Types<'m> {
             },
             used_by: Vec::new(),
             serde: crate::ir::SerdeUse::default(),
+            unknown_fields: None,
         });
         self.space.defs[base_id.0].kind = match self.kind_of(s, &base_name, ptr, diags) {
             Ok(k) => k,
@@ -385,6 +387,7 @@ impl<'m> Types<'m> {
             },
             used_by: Vec::new(),
             serde: crate::ir::SerdeUse::default(),
+            unknown_fields: None,
         });
         self.interned.insert(canonical, id);
         self.space.defs[id.0].kind = match self.kind_of(s, &rust, ptr, diags) {

@@ -297,6 +297,12 @@ pub struct Settings {
     /// GitLab). Off by default.
     #[serde(default)]
     pub plural_refs_as_lists: bool,
+    /// Every struct that responses carry keeps the keys of a JSON object that its schema does
+    /// not declare, as sent, in a map field (`extra`, [`crate::ir::TypeDef::unknown_fields`]):
+    /// for specs known to under-declare, such as GitLab's. Off by default: such keys are
+    /// skipped.
+    #[serde(default)]
+    pub keep_unknown_fields: bool,
     /// Which list operations the client can page through, and how ([`Pagination`]);
     /// `declared` by default.
     #[serde(default)]
