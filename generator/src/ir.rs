@@ -251,6 +251,9 @@ pub enum TypeRef {
     File,
     Vec(Box<TypeRef>),
     Map(Box<TypeRef>),
+    /// A map's value that may be `null` (`additionalProperties: {nullable: true, …}`, Docker's
+    /// `PortMap`): `Option<T>`. Fields say so by [`Field::optional`] instead.
+    Nullable(Box<TypeRef>),
     Named(TypeId),
 }
 

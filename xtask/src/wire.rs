@@ -86,6 +86,7 @@ fn sample(api: &Api, t: &TypeRef, depth: usize) -> Result<Sample, String> {
             }
         }
         TypeRef::Map(_) => Sample::new("::std::collections::BTreeMap::new()", None),
+        TypeRef::Nullable(_) => Sample::new("None", None),
         TypeRef::Named(id) => {
             let def = api.types.get(*id);
             let path = format!("gitlab_api_client::types::{}", def.name);

@@ -258,6 +258,7 @@ fn type_text(api: &Api, t: &TypeRef) -> String {
         }
         TypeRef::Vec(inner) => format!("a list of {}", type_text(api, inner)),
         TypeRef::Map(inner) => format!("a map of {}", type_text(api, inner)),
+        TypeRef::Nullable(inner) => format!("{} or null", type_text(api, inner)),
         other => format!(
             "`{}`",
             type_tokens(other, &api.types)
@@ -569,7 +570,11 @@ fn status_enum(
 /// Whether values of `t` are one text (`ParamValue`): scalars and enums, not structures.
 fn is_scalar(api: &Api, t: &TypeRef) -> bool {
     match t {
-        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::File | TypeRef::Bytes => false,
+        TypeRef::Vec(_)
+        | TypeRef::Map(_)
+        | TypeRef::Nullable(_)
+        | TypeRef::File
+        | TypeRef::Bytes => false,
         TypeRef::Named(id) => match &api.types.get(*id).kind {
             crate::ir::TypeKind::StringEnum { .. } | crate::ir::TypeKind::IntEnum { .. } => true,
             crate::ir::TypeKind::Alias { target } => is_scalar(api, target),

@@ -608,7 +608,9 @@ fn reachable<'t>(
         seen: &mut std::collections::BTreeSet<usize>,
     ) {
         match t {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => visit(types, inner, seen),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                visit(types, inner, seen)
+            }
             TypeRef::Named(id) => {
                 if !seen.insert(id.0) {
                     return;
@@ -1291,7 +1293,9 @@ pub(crate) fn with_default(
     Some(text)
 }
 
-fn is_json(media: &str) -> bool {
+/// A JSON media type (`application/json`, `…+json`, or a wildcard): the first of a body's or a
+/// response's is the one its type is made from.
+pub fn is_json(media: &str) -> bool {
     let m = media
         .split(';')
         .next()

@@ -169,6 +169,26 @@ impl<'m> Types<'m> {
         }
     }
 
+    /// Whether the component schema `reference` names (through `$ref`s to `$ref`s, at most
+    /// 32) is `nullable`.
+    fn nullable_target(&self, reference: &str) -> bool {
+        let mut reference = reference;
+        for _ in 0..32 {
+            let Some(found) = reference
+                .strip_prefix("#/components/schemas/")
+                .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                .and_then(|n| self.model.components.as_ref()?.schemas.get(&n))
+            else {
+                return false;
+            };
+            match found {
+                ReferenceOr::Item(s) => return s.schema_data.nullable,
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        false
+    }
+
     fn component(&mut self, name: &str, referrer: &str, diags: &mut Diagnostics) -> TypeRef {
         if let Some(t) = self.components.get(name) {
             return t.clone();
@@ -522,6 +542,22 @@ impl<'m> Types<'m> {
                     let refs: Vec<&String> = values.iter().collect();
                     return Ok(string_enum(&refs, s, ptr, diags));
                 }
+                // `additionalProperties` beside a `type` that is not `object` (GitHub's
+                // `payload: {type: string, additionalProperties: true}`) says nothing: the type
+                // decides.
+                match any.typ.as_deref() {
+                    Some("string") => {
+                        return Err(match any.format.as_deref() {
+                            Some("date-time") => TypeRef::DateTime,
+                            Some("date") => TypeRef::Date,
+                            _ => TypeRef::String,
+                        });
+                    }
+                    Some("integer") => return Err(TypeRef::I64),
+                    Some("number") => return Err(TypeRef::F64),
+                    Some("boolean") => return Err(TypeRef::Bool),
+                    _ => {}
+                }
                 if any.additional_properties.is_some() {
                     return Err(self.additional(
                         any.additional_properties.as_ref(),
@@ -637,12 +673,23 @@ impl<'m> Types<'m> {
         diags: &mut Diagnostics,
     ) -> TypeRef {
         match ap {
-            Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.lower(
-                s,
-                &format!("{}Value", stem(name)),
-                &child(ptr, "additionalProperties"),
-                diags,
-            ))),
+            Some(AdditionalProperties::Schema(s)) => {
+                let value = self.lower(
+                    s,
+                    &format!("{}Value", stem(name)),
+                    &child(ptr, "additionalProperties"),
+                    diags,
+                );
+                let nullable = match s.as_ref() {
+                    ReferenceOr::Item(s) => s.schema_data.nullable,
+                    ReferenceOr::Reference { reference } => self.nullable_target(reference),
+                };
+                TypeRef::Map(Box::new(if nullable && value != TypeRef::Json {
+                    TypeRef::Nullable(Box::new(value))
+                } else {
+                    value
+                }))
+            }
             Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
             _ => TypeRef::Json,
         }
@@ -714,7 +761,11 @@ impl<'m> Types<'m> {
                     p.schema_data.read_only,
                     p.schema_data.write_only,
                 ),
-                ReferenceOr::Reference { .. } => (None, false, false, false, false),
+                // A reference to a nullable schema (GitHub's `nullable-simple-user`) takes
+                // `null` too.
+                ReferenceOr::Reference { reference } => {
+                    (None, self.nullable_target(reference), false, false, false)
+                }
             };
             let required = required.contains(wire);
             fields.push(Field {
@@ -855,6 +906,7 @@ fn alias_cycle(
 ) -> Option<bool> {
     match ty {
         TypeRef::Vec(inner) | TypeRef::Map(inner) => alias_cycle(space, inner, start, true, seen),
+        TypeRef::Nullable(inner) => alias_cycle(space, inner, start, contained, seen),
         TypeRef::Named(id) if *id == start => Some(contained),
         TypeRef::Named(id) => match &space.get(*id).kind {
             TypeKind::Alias { target } if seen.insert(*id) => {
@@ -909,6 +961,7 @@ fn variant_base(ty: &TypeRef, space: &TypeSpace, i: usize) -> String {
         TypeRef::File => "File".to_owned(),
         TypeRef::Vec(inner) => format!("{}List", variant_base(inner, space, i)),
         TypeRef::Map(inner) => format!("{}Map", variant_base(inner, space, i)),
+        TypeRef::Nullable(inner) => variant_base(inner, space, i),
         TypeRef::Named(id) => space.get(*id).name.clone(),
         TypeRef::Json => format!("Variant{i}"),
     }
