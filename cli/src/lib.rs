@@ -332,6 +332,39 @@ fn fill(report: &mut Report, changes: Changes) {
 /// Runs the generator: the crate's files (path relative to the crate → contents) and a report
 /// without file lists yet.
 fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> {
+    let (generated, name, folder, inputs) = run(options)?;
+    let report = Report {
+        crate_name: name,
+        operations: generated.api.operations.len(),
+        types: generated.api.types.defs.len(),
+        written: Vec::new(),
+        unchanged: Vec::new(),
+        removed: Vec::new(),
+        warnings: relocate(generated.diagnostics.clone(), &folder),
+        inputs,
+        leftovers: Vec::new(),
+    };
+    Ok((crate_files(generated), report))
+}
+
+/// Generates in memory and writes nothing: the IR, the effective spec, the files and the
+/// diagnostics, for tools that look at more than the files (`cargo xtask corpus-examples`).
+pub fn generate_in_memory(options: &Options) -> Result<oapi_client_gen_core::Generated, Error> {
+    run(options).map(|(generated, ..)| generated)
+}
+
+/// One generation: what it gave, the client's name, the spec's folder and the files read.
+fn run(
+    options: &Options,
+) -> Result<
+    (
+        oapi_client_gen_core::Generated,
+        String,
+        PathBuf,
+        Vec<PathBuf>,
+    ),
+    Error,
+> {
     let Sources {
         folder,
         spec,
@@ -371,27 +404,13 @@ fn plan(options: &Options) -> Result<(BTreeMap<String, String>, Report), Error> 
     };
     let result = oapi_client_gen_core::generate(&input, &fs);
     let inputs = fs.paths_read();
-    let generated = match result {
-        Ok(g) => g,
-        Err(diagnostics) => {
-            return Err(Error::Generation {
-                diagnostics: relocate(diagnostics, &folder),
-                inputs,
-            });
-        }
-    };
-    let report = Report {
-        crate_name: name,
-        operations: generated.api.operations.len(),
-        types: generated.api.types.defs.len(),
-        written: Vec::new(),
-        unchanged: Vec::new(),
-        removed: Vec::new(),
-        warnings: relocate(generated.diagnostics.clone(), &folder),
-        inputs,
-        leftovers: Vec::new(),
-    };
-    Ok((crate_files(generated), report))
+    match result {
+        Ok(generated) => Ok((generated, name, folder, inputs)),
+        Err(diagnostics) => Err(Error::Generation {
+            diagnostics: relocate(diagnostics, &folder),
+            inputs,
+        }),
+    }
 }
 
 /// What a generation reads from: the spec's folder, its file name there, the files it may read

@@ -598,6 +598,25 @@ async fn keys_the_spec_does_not_declare_are_kept_in_extra() {
         serde_json::from_value(sent.clone()).unwrap();
     assert_eq!(strategy.extra.get("rollout"), Some(&json!(50)));
     assert_eq!(serde_json::to_value(&strategy).unwrap(), sent);
+
+    // Kept is not lenient: an object field that arrives as an array is still refused, named.
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/group%2Fp/merge_requests/8"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"iid": 8, "author": [], "x": 1})),
+        )
+        .mount(&server)
+        .await;
+    let err = client
+        .get_project_merge_request("group/p", 8)
+        .send()
+        .await
+        .unwrap_err();
+    let gitlab_api_client::Error::Decode { path, .. } = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert_eq!(path, "author");
+    assert!(err.to_string().contains("a JSON object"), "{err}");
 }
 
 /// A merge request's reviewers: declared as one object without `page` parameters, read (by

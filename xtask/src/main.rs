@@ -70,6 +70,12 @@ fn main() -> ExitCode {
         ["corpus", rest @ ..] => corpus_args(rest).map_or_else(usage, corpus::run),
         ["corpus-one", file] => corpus::one(file, None),
         ["corpus-one", file, name] => corpus::one(file, Some(name)),
+        ["corpus-examples"] => corpus::examples::run(false, None),
+        ["corpus-examples", "--quick"] => corpus::examples::run(true, None),
+        ["corpus-examples", "--limit", n] => n
+            .parse()
+            .map_or(ExitCode::from(2), |n| corpus::examples::run(false, Some(n))),
+        ["corpus-examples-one", file, module] => corpus::examples::one(file, module),
         ["bench", rest @ ..] => {
             bench::compare::Args::parse(rest).map_or_else(usage, bench::compare::run)
         }
@@ -93,7 +99,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask coverage [--check] | cargo xtask examples [--check] | cargo xtask wire [--check] | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask names | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
+        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask coverage [--check] | cargo xtask examples [--check] | cargo xtask wire [--check] | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask corpus-examples [--quick | --limit N] | cargo xtask names | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }

@@ -29,6 +29,9 @@
 //!    crates compiled (one `cargo check` reusing the dependencies built above; under a minute on
 //!    2 cores); fails on a panic, a timeout or a crate that does not compile; skipped when the
 //!    corpus is not there.
+//! 10. `cargo xtask corpus-examples --quick`: the same sample's examples decoded by their
+//!     generated types; fails on a failure the generator causes; skipped when the corpus is not
+//!     there.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -247,6 +250,13 @@ pub fn run() -> ExitCode {
             compile: true,
         };
         match crate::corpus::run(quick) {
+            code if code == ExitCode::SUCCESS => {}
+            code => return Err(code),
+        }
+        println!(
+            "==> corpus sample's examples, decoded by their types (cargo xtask corpus-examples --quick)"
+        );
+        match crate::corpus::examples::run(true, None) {
             code if code == ExitCode::SUCCESS => Ok(()),
             code => Err(code),
         }

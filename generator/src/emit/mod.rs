@@ -260,6 +260,29 @@ pub fn emit(api: &Api, options: &Options<'_>) -> Result<Vec<File>, String> {
     Ok(files)
 }
 
+/// The types of `api` as one module's source, every type compiled (no cargo features), naming
+/// the runtime `crate::runtime` and each other by name: for tools that compile a client's types
+/// without its operations (`cargo xtask corpus-examples` decodes each spec example with them).
+pub fn types_module(api: &Api) -> Result<String, String> {
+    format_file("", short_paths(types::types(api, false), true))
+}
+
+/// The Rust spelling of `t` where the types are under `types` (`crate::types`, or
+/// `crate::petstore` for a [`types_module`] compiled as module `petstore`) and the runtime is
+/// `crate::runtime`: `Vec<crate::types::Pet>`, `i64`, `::chrono::DateTime<::chrono::Utc>`.
+pub fn type_path(t: &TypeRef, api: &Api, types: &str) -> String {
+    match t {
+        TypeRef::Vec(inner) => format!("Vec<{}>", type_path(inner, api, types)),
+        TypeRef::Map(inner) => format!(
+            "::std::collections::BTreeMap<String, {}>",
+            type_path(inner, api, types)
+        ),
+        TypeRef::Nullable(inner) => format!("Option<{}>", type_path(inner, api, types)),
+        TypeRef::Named(id) => format!("{types}::{}", api.types.get(*id).name),
+        other => type_tokens(other, &api.types).to_string().replace(' ', ""),
+    }
+}
+
 /// The lints an application may deny, and what it cannot fix in code it did not write, allowed
 /// in a [`Layout::Module`]: it is compiled as part of the application, under its lints.
 const MODULE_ALLOWS: &str = "#![allow(dead_code, unused_imports, unreachable_pub, missing_docs, \
@@ -761,6 +784,10 @@ pub(crate) fn type_tokens(t: &TypeRef, space: &TypeSpace) -> TokenStream {
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner, space);
             quote! { ::std::collections::BTreeMap<String, #inner> }
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, space);
+            quote! { Option<#inner> }
         }
         TypeRef::Named(id) => {
             let name = ident(&space.get(*id).name);

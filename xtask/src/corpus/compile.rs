@@ -158,7 +158,7 @@ fn one_line(text: &str) -> String {
 
 /// The folder's `Cargo.toml`: a workspace of `members`, with the main workspace's profiles
 /// (its `[profile]` table), since build settings are part of what makes an artifact reusable.
-fn workspace_manifest(root: &Path, members: &[String]) -> Result<String, String> {
+pub(super) fn workspace_manifest(root: &Path, members: &[String]) -> Result<String, String> {
     let main = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| format!("cannot read the workspace's Cargo.toml: {e}"))?
         .parse::<toml::Table>()

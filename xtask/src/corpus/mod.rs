@@ -16,6 +16,7 @@
 //! - `--limit N` takes the first N documents of the selection; `--no-compile` only generates.
 
 mod compile;
+pub mod examples;
 mod report;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -430,13 +431,17 @@ pub fn run(args: Args) -> ExitCode {
         Mode::Long => {
             let path = crate::codegen::workspace_root().join("CORPUS.md");
             let old = std::fs::read_to_string(&path).unwrap_or_default();
-            let text = report::long(
+            let mut text = report::long(
                 &rows,
                 checked.as_ref(),
                 &timing,
                 &args,
                 &report::previous(&old),
             );
+            // `cargo xtask corpus-examples` writes its own section; it stays.
+            if let Some(section) = examples::kept_section(&old) {
+                text = examples::with_section(&text, section);
+            }
             if let Err(e) = std::fs::write(&path, &text) {
                 eprintln!("cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;
