@@ -1985,11 +1985,11 @@ impl crate::Client {
     /// - `id`:
     ///
     /// Returns, on success (201): Creates merge request for missing ci config in project.
-    pub fn create_project_create_ci_config(
+    pub fn create_project_ci_config(
         &self,
         id: impl Into<runtime::IdOrPath>,
-    ) -> CreateProjectCreateCiConfig<'_> {
-        CreateProjectCreateCiConfig(
+    ) -> CreateProjectCiConfig<'_> {
+        CreateProjectCiConfig(
             runtime::Call::new(
                 self,
                 ::reqwest::Method::POST,
@@ -4718,8 +4718,8 @@ runtime::operation!(
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_project_create_ci_config`]. Send it with `.await`."]
-    CreateProjectCreateCiConfig, runtime::Empty
+    " Request builder of [`crate::Client::create_project_ci_config`]. Send it with `.await`."]
+    CreateProjectCiConfig, runtime::Empty
 );
 runtime::operation!(
     #[doc =

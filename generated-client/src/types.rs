@@ -25139,23 +25139,23 @@ runtime::object!(
 /// Schema `#/components/schemas/postApiV4UsageDataIncrementCounter`.
 #[cfg(feature = "usage_data")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateUsageDataIncrementCounterBody {
+pub struct IncrementUsageDataCounterBody {
     /// The event name that should be tracked
     pub event: String,
 }
 #[cfg(feature = "usage_data")]
-runtime::object!(write CreateUsageDataIncrementCounterBody { req(event) });
+runtime::object!(write IncrementUsageDataCounterBody { req(event) });
 /// Track usage data event for the current user
 ///
 /// Schema `#/components/schemas/postApiV4UsageDataIncrementUniqueUsers`.
 #[cfg(feature = "usage_data")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateUsageDataIncrementUniqueUserBody {
+pub struct IncrementUsageDataUniqueUsersBody {
     /// The event name that should be tracked
     pub event: String,
 }
 #[cfg(feature = "usage_data")]
-runtime::object!(write CreateUsageDataIncrementUniqueUserBody { req(event) });
+runtime::object!(write IncrementUsageDataUniqueUsersBody { req(event) });
 /// Track multiple gitlab internal events
 ///
 /// Schema `#/components/schemas/postApiV4UsageDataTrackEvents`.

@@ -13,20 +13,18 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: The request body.
-    pub fn create_usage_data_increment_counter(
+    pub fn increment_usage_data_counter(
         &self,
-        body: impl Into<types::CreateUsageDataIncrementCounterBody>,
-    ) -> CreateUsageDataIncrementCounter<'_> {
-        CreateUsageDataIncrementCounter(
+        body: impl Into<types::IncrementUsageDataCounterBody>,
+    ) -> IncrementUsageDataCounter<'_> {
+        IncrementUsageDataCounter(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/usage_data/increment_counter",
                     &[],
                 )
-                .json_body(
-                    &Into::<types::CreateUsageDataIncrementCounterBody>::into(body),
-                ),
+                .json_body(&Into::<types::IncrementUsageDataCounterBody>::into(body)),
         )
     }
     /// Track usage data event for the current user
@@ -37,20 +35,18 @@ impl crate::Client {
     /// - `body`: The request body.
     ///
     /// Returns, on success (200): Track usage data event for the current user.
-    pub fn create_usage_data_increment_unique_user(
+    pub fn increment_usage_data_unique_users(
         &self,
-        body: impl Into<types::CreateUsageDataIncrementUniqueUserBody>,
-    ) -> CreateUsageDataIncrementUniqueUser<'_> {
-        CreateUsageDataIncrementUniqueUser(
+        body: impl Into<types::IncrementUsageDataUniqueUsersBody>,
+    ) -> IncrementUsageDataUniqueUsers<'_> {
+        IncrementUsageDataUniqueUsers(
             runtime::Call::new(
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/usage_data/increment_unique_users",
                     &[],
                 )
-                .json_body(
-                    &Into::<types::CreateUsageDataIncrementUniqueUserBody>::into(body),
-                ),
+                .json_body(&Into::<types::IncrementUsageDataUniqueUsersBody>::into(body)),
         )
     }
     /// Track multiple gitlab internal events
@@ -164,13 +160,13 @@ impl crate::Client {
 }
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_usage_data_increment_counter`]. Send it with `.await`."]
-    CreateUsageDataIncrementCounter, runtime::Empty
+    " Request builder of [`crate::Client::increment_usage_data_counter`]. Send it with `.await`."]
+    IncrementUsageDataCounter, runtime::Empty
 );
 runtime::operation!(
     #[doc =
-    " Request builder of [`crate::Client::create_usage_data_increment_unique_user`]. Send it with `.await`."]
-    CreateUsageDataIncrementUniqueUser, runtime::Empty
+    " Request builder of [`crate::Client::increment_usage_data_unique_users`]. Send it with `.await`."]
+    IncrementUsageDataUniqueUsers, runtime::Empty
 );
 runtime::operation!(
     #[doc =

@@ -228,3 +228,88 @@ fn root_names_list_what_lib_rs_exports() {
         }
     }
 }
+
+/// Stripe's shape: tool-made operationIds without the version (`PostCustomersCustomer`), updates
+/// by `POST` on an item, lists in an envelope. Names come from the method, the path and what
+/// the spec says of the responses and the item's other methods.
+#[test]
+fn stripe_shaped_operations_read_as_what_they_do() {
+    let list = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "object": {"type": "string"},
+            "has_more": {"type": "boolean"},
+            "data": {"type": "array", "items": {"$ref": "#/components/schemas/customer"}}
+        }
+    });
+    let customer = serde_json::json!({"$ref": "#/components/schemas/customer"});
+    let ok = |schema: &Value| serde_json::json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}});
+    let form = serde_json::json!({"content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "properties": {"email": {"type": "string"}}}}}});
+    let doc = serde_json::json!({
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/v1/customers": {
+                "get": {"operationId": "GetCustomers", "responses": ok(&list)},
+                "post": {"operationId": "PostCustomers", "requestBody": form, "responses": ok(&customer)}
+            },
+            "/v1/customers/{customer}": {
+                "parameters": [{"name": "customer", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "get": {"operationId": "GetCustomersCustomer", "responses": ok(&customer)},
+                "post": {"operationId": "PostCustomersCustomer", "requestBody": form, "responses": ok(&customer)},
+                "delete": {"operationId": "DeleteCustomersCustomer", "responses": ok(&customer)}
+            },
+            "/v1/customers/{customer}/tags/{tag}": {
+                "parameters": [
+                    {"name": "customer", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "tag", "in": "path", "required": true, "schema": {"type": "string"}}
+                ],
+                "post": {"operationId": "PostCustomersCustomerTagsTag", "responses": ok(&customer)}
+            },
+            "/v1/customers/{customer}/tags": {
+                "parameters": [{"name": "customer", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "post": {"operationId": "PostCustomersCustomerTags", "requestBody": form, "responses": ok(&customer)}
+            },
+            "/v1/terminal_settings": {
+                "get": {"operationId": "GetTerminalSettings", "responses": ok(&serde_json::json!({
+                    "type": "object",
+                    "properties": {"tipping": {"type": "boolean"}, "gratuities": {"type": "array", "items": {"type": "integer"}}}
+                }))}
+            },
+            "/v1/payment_methods/{payment_method}/detach": {
+                "parameters": [{"name": "payment_method", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "post": {"operationId": "PostPaymentMethodsPaymentMethodDetach", "responses": ok(&customer)}
+            }
+        },
+        "components": {"schemas": {"customer": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+    });
+    let names = names_of(&doc, &oapi_client_gen_core::Settings::default());
+    let name = |method: &str, path: &str| names[&(method.to_owned(), path.to_owned())].0.clone();
+    assert_eq!(name("GET", "/v1/customers"), "list_customers");
+    assert_eq!(name("POST", "/v1/customers"), "create_customer");
+    assert_eq!(name("GET", "/v1/customers/{customer}"), "get_customer");
+    assert_eq!(name("POST", "/v1/customers/{customer}"), "update_customer");
+    assert_eq!(
+        name("DELETE", "/v1/customers/{customer}"),
+        "delete_customer"
+    );
+    // No body: it adds the tag named in the path, not an update of it.
+    assert_eq!(
+        name("POST", "/v1/customers/{customer}/tags/{tag}"),
+        "create_customer_tag_by_tag"
+    );
+    // One array among other fields, not named as a list is: an object.
+    assert_eq!(
+        name("GET", "/v1/terminal_settings"),
+        "get_terminal_settings"
+    );
+    assert_eq!(
+        name("POST", "/v1/payment_methods/{payment_method}/detach"),
+        "detach_payment_method"
+    );
+    assert_eq!(
+        names[&("GET".to_owned(), "/v1/customers".to_owned())].1,
+        NameSource::Path
+    );
+}

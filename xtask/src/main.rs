@@ -80,7 +80,8 @@ fn main() -> ExitCode {
             bench::compare::Args::parse(rest).map_or_else(usage, bench::compare::run)
         }
         ["bench-parse", file] => bench::parse_only(file),
-        ["names"] => names::run(),
+        ["names"] => names::run(None),
+        ["names", "--list", id] => names::run(Some(id)),
         ["warnings", rest @ ..] => warnings::run(rest),
         ["bench-generate"] => bench::run(5),
         ["bench-generate", "--runs", n] => n.parse().map_or(ExitCode::from(2), bench::run),
@@ -99,7 +100,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask coverage [--check] | cargo xtask examples [--check] | cargo xtask wire [--check] | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask corpus-examples [--quick | --limit N] | cargo xtask names | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
+        "usage: cargo xtask codegen [--check] [--verbose] [--force] | cargo xtask test | cargo xtask coverage [--check] | cargo xtask examples [--check] | cargo xtask wire [--check] | cargo xtask fixtures [--check] | cargo xtask check-features [--sample N] | cargo xtask corpus [--quick | --long] [--limit N] [--no-compile] | cargo xtask corpus-examples [--quick | --limit N] | cargo xtask names [--list ID] | cargo xtask warnings [--check] [--list [CODE]] | cargo xtask bench-generate [--runs N] | cargo xtask bench [--runs N] [--check-runs N] [--sample N] [--no-check]"
     );
     ExitCode::from(2)
 }

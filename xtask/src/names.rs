@@ -5,7 +5,9 @@
 //! Each document of `../shared/corpus/MANIFEST.tsv` is generated in this process, on every
 //! core, once per rule; a document that fails (or panics) is left out of both. Printed: the
 //! median and longest method name over every method of the corpus, the median of the
-//! documents' medians, and each famous document's median and longest.
+//! documents' medians, and each famous document's median and longest. `--list ID` prints one
+//! document's every operation with its name under each rule instead, to review a change of the
+//! rule.
 
 use oapi_client_gen_core::{Input, OperationNames, Settings};
 use std::path::Path;
@@ -19,7 +21,8 @@ struct Names {
     operation_id: Vec<String>,
 }
 
-fn method_names(root: &Path, file: &str, rule: OperationNames) -> Option<Vec<String>> {
+/// Each operation's `METHOD /path` and method name under `rule`, in the spec's order.
+fn method_names(root: &Path, file: &str, rule: OperationNames) -> Option<Vec<(String, String)>> {
     let path = root.join(file);
     let folder = path.parent()?;
     let name = path.file_name()?.to_string_lossy().into_owned();
@@ -44,7 +47,12 @@ fn method_names(root: &Path, file: &str, rule: OperationNames) -> Option<Vec<Str
     Some(
         api.operations
             .iter()
-            .map(|o| oapi_client_gen_core::naming::bare(&o.name).to_owned())
+            .map(|o| {
+                (
+                    format!("{} {}", o.method.to_ascii_uppercase(), o.path),
+                    oapi_client_gen_core::naming::bare(&o.name).to_owned(),
+                )
+            })
             .collect(),
     )
 }
@@ -71,7 +79,7 @@ fn summary(names: &[&String]) -> String {
     )
 }
 
-pub fn run() -> ExitCode {
+pub fn run(list: Option<&str>) -> ExitCode {
     let root = crate::corpus::corpus_root();
     let rows = match crate::corpus::manifest_files(&root) {
         Ok(rows) => rows,
@@ -80,6 +88,9 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(id) = list {
+        return list_one(&root, &rows, id);
+    }
     // Panics of a document are counted, not printed.
     std::panic::set_hook(Box::new(|_| {}));
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -94,10 +105,12 @@ pub fn run() -> ExitCode {
                     let auto = method_names(&root, file, OperationNames::Auto);
                     let operation_id = method_names(&root, file, OperationNames::OperationId);
                     if let (Some(auto), Some(operation_id)) = (auto, operation_id) {
+                        let names =
+                            |v: Vec<(String, String)>| v.into_iter().map(|(_, n)| n).collect();
                         done.lock().unwrap_or_else(|e| e.into_inner()).push(Names {
                             id: id.clone(),
-                            auto,
-                            operation_id,
+                            auto: names(auto),
+                            operation_id: names(operation_id),
                         });
                     }
                 }
@@ -144,6 +157,27 @@ pub fn run() -> ExitCode {
             summary(&d.operation_id.iter().collect::<Vec<_>>()),
             summary(&d.auto.iter().collect::<Vec<_>>())
         );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--list ID`: one document's operations, each with its name by the operationId and by the
+/// rule, a `*` marking those that differ.
+fn list_one(root: &Path, rows: &[(String, String)], id: &str) -> ExitCode {
+    let Some((_, file)) = rows.iter().find(|(i, _)| i == id) else {
+        eprintln!("no document `{id}` in the corpus's MANIFEST.tsv");
+        return ExitCode::FAILURE;
+    };
+    let (Some(auto), Some(by_id)) = (
+        method_names(root, file, OperationNames::Auto),
+        method_names(root, file, OperationNames::OperationId),
+    ) else {
+        eprintln!("`{id}` does not generate");
+        return ExitCode::FAILURE;
+    };
+    for ((op, a), (_, b)) in auto.iter().zip(&by_id) {
+        let mark = if a == b { ' ' } else { '*' };
+        println!("{mark} {op}: {b} → {a}");
     }
     ExitCode::SUCCESS
 }

@@ -426,6 +426,8 @@ fn operation_names(
                 .and_then(|v| v.as_str())
                 .map(str::to_owned),
             returns_list: returns_list(model, op),
+            returns_envelope: returns_envelope(model, path, op),
+            has_body: op.request_body.is_some(),
         })
         .collect();
     let (named, unused) = names::operation_names(
@@ -526,25 +528,75 @@ fn dropped_by<'s>(settings: &'s Settings, path: &str) -> Option<&'s str> {
 
 /// Whether the operation's first success response with a body is a JSON array.
 fn returns_list(model: &OpenAPI, op: &openapiv3::Operation) -> bool {
-    let Some(response) = op.responses.responses.iter().find_map(|(code, r)| {
+    success_schema(model, op).is_some_and(|schema| {
+        matches!(
+            schema.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
+        )
+    })
+}
+
+/// Whether `op`'s first success response is a list in an envelope, for its name ([`names`]):
+/// an object with exactly one array property, named as lists in envelopes are (`data`,
+/// `items`, `results`, …: Stripe's, Adyen's) or as the path's last segment (DigitalOcean's
+/// `droplets` of `GET /v2/droplets`). An object with one array among settings
+/// (`terminalSettings`) is no list.
+fn returns_envelope(model: &OpenAPI, path: &str, op: &openapiv3::Operation) -> bool {
+    const LIST_FIELDS: &[&str] = &[
+        "data", "items", "results", "records", "values", "entries", "elements", "content", "list",
+    ];
+    let last = path
+        .rsplit('/')
+        .find(|s| !s.is_empty())
+        .map(names::squash)
+        .unwrap_or_default();
+    let Some(schema) = success_schema(model, op) else {
+        return false;
+    };
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
+        return false;
+    };
+    let arrays: Vec<&String> = object
+        .properties
+        .iter()
+        .filter(|(_, p)| {
+            let p = match p {
+                ReferenceOr::Item(b) => Some(&**b),
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|name| model.components.as_ref()?.schemas.get(name))
+                    .and_then(|s| s.as_item()),
+            };
+            p.is_some_and(|p| {
+                matches!(
+                    p.schema_kind,
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
+                )
+            })
+        })
+        .map(|(name, _)| name)
+        .collect();
+    match arrays[..] {
+        [name] => LIST_FIELDS.contains(&name.as_str()) || names::squash(name) == last,
+        _ => false,
+    }
+}
+
+/// `op`'s first success response's schema, its `$ref`s followed.
+fn success_schema<'a>(
+    model: &'a OpenAPI,
+    op: &'a openapiv3::Operation,
+) -> Option<&'a openapiv3::Schema> {
+    let response = op.responses.responses.iter().find_map(|(code, r)| {
         let success = match code {
             StatusCode::Code(c) => (200..300).contains(c),
             StatusCode::Range(r) => *r == 2,
         };
         success.then_some(r)
-    }) else {
-        return false;
-    };
-    let schema = resolve(response, "responses", |c| &c.responses, model)
+    })?;
+    resolve(response, "responses", |c| &c.responses, model)
         .and_then(|r| r.content.values().find_map(|m| m.schema.as_ref()))
-        .and_then(|s| resolve(s, "schemas", |c| &c.schemas, model));
-    let Some(schema) = schema else {
-        return false;
-    };
-    matches!(
-        schema.schema_kind,
-        openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
-    )
+        .and_then(|s| resolve(s, "schemas", |c| &c.schemas, model))
 }
 
 /// A module's name (also its cargo feature) for a tag: the tag in snake case, with `_api`

@@ -14,13 +14,19 @@
 //!    setting (GitLab's `repository`) where they are not the last; each word before a parameter or another
 //!    word made singular, then `GET` a list is `list_`, other `GET`s `get_`, `POST` `create_`,
 //!    `PUT`/`PATCH` `update_`, `DELETE` `delete_`; a path whose last segment starts with a verb
-//!    of [`VERBS`] names an action, which is the verb. `GET /api/v4/projects/{id}/merge_requests`
+//!    of [`VERBS`] names an action, which is the verb. `POST` on an item (a path ending in a
+//!    parameter) with a body is `update_` when the spec gives that item no `PUT` or `PATCH` and its
+//!    collection (the path without its last segment) has a `POST` that creates: Stripe's
+//!    `POST /v1/customers/{customer}` beside `POST /v1/customers`, the pet store's
+//!    `POST /pet/{petId}`, OpenAI's `POST /threads/{thread_id}` ([`post_updates`]); otherwise
+//!    it creates (GitLab's `POST …/repository/files/{file_path}`, which has a `PUT` too). `GET /api/v4/projects/{id}/merge_requests`
 //!    is `list_project_merge_requests`, `POST /projects/{id}/issues` `create_project_issue`,
 //!    `POST /projects/{id}/archive` `archive_project`.
 //!
 //! An operationId is "made by a tool" ([`tool_made`]) when, letters and digits only and
-//! lower-cased, it is the method and the path run together (Grape, which GitLab uses:
-//! `getApiV4ProjectsIdMergeRequests`; `projectsIdGet`), or a function's name followed by the
+//! lower-cased, it is the method and the path run together, with or without the path's leading
+//! `api` and version segments (Grape, which GitLab uses: `getApiV4ProjectsIdMergeRequests`;
+//! `projectsIdGet`; Stripe's `PostCustomersCustomer` for `POST /v1/customers/{customer}`), or a function's name followed by the
 //! path and the method (FastAPI: `read_item_items__item_id__get`, named `read_item`). With
 //! `operation_names = "operation-id"` rule 3 applies only where there is no operationId; with
 //! `"path"` it applies always.
@@ -50,6 +56,32 @@ pub struct Candidate {
     pub extension: Option<String>,
     /// Its success response is a JSON array (`GET` on a collection reads as `list_…`).
     pub returns_list: bool,
+    /// Its success response is an object with exactly one array property, a list in an
+    /// envelope (Stripe's `{"object": "list", "data": […]}`): `GET` on a collection whose last
+    /// word is plural reads as `list_…` too.
+    pub returns_envelope: bool,
+    /// It declares a request body.
+    pub has_body: bool,
+}
+
+impl Candidate {
+    /// What [`from_path`] is told of its response: a list, or a list in an envelope.
+    fn lists(&self) -> Lists {
+        match (self.returns_list, self.returns_envelope) {
+            (true, _) => Lists::Array,
+            (false, true) => Lists::Envelope,
+            (false, false) => Lists::No,
+        }
+    }
+}
+
+/// Whether an operation's success response is a list ([`Candidate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lists {
+    No,
+    Array,
+    /// An object with exactly one array property: a list when the path's last word is plural.
+    Envelope,
 }
 
 pub use crate::ir::NameSource as Source;
@@ -65,9 +97,11 @@ pub fn operation_names(
 ) -> (Vec<(String, Source)>, Vec<String>) {
     let mut used = vec![false; rename.len()];
     let keys: Vec<&String> = rename.keys().collect();
+    let updates = post_updates(ops, singular);
     let mut named: Vec<(String, Source)> = ops
         .iter()
-        .map(|op| {
+        .zip(updates)
+        .map(|(op, updates)| {
             let by_path = format!("{} {}", op.method.to_ascii_uppercase(), op.path);
             let hand = keys
                 .iter()
@@ -91,7 +125,7 @@ pub fn operation_names(
             match from_id {
                 Some(id) => (id.to_snake_case(), Source::OperationId),
                 None => (
-                    from_path(&op.method, &op.path, op.returns_list, skip, singular),
+                    from_path(&op.method, &op.path, op.lists(), updates, skip, singular),
                     Source::Path,
                 ),
             }
@@ -126,11 +160,16 @@ pub(crate) fn squash(s: &str) -> String {
 
 /// See the module's documentation.
 pub fn tool_made(operation_id: &str, method: &str, path: &str) -> Made {
+    let raw_path = path;
     let (id, path, method) = (squash(operation_id), squash(path), squash(method));
     if path.is_empty() {
         return Made::Person;
     }
-    if id == format!("{method}{path}") || id == format!("{path}{method}") {
+    let bare = squash(&without_prefix(raw_path));
+    if [&path, &bare]
+        .iter()
+        .any(|p| id == format!("{method}{p}") || id == format!("{p}{method}"))
+    {
         return Made::Tool;
     }
     let tail = format!("{path}{method}");
@@ -165,10 +204,12 @@ const VERBS: &[&str] = &[
     "accept",
     "activate",
     "add",
+    "advance",
     "apply",
     "approve",
     "archive",
     "assign",
+    "attach",
     "authorize",
     "award",
     "ban",
@@ -181,22 +222,30 @@ const VERBS: &[&str] = &[
     "close",
     "confirm",
     "copy",
+    "create",
     "deactivate",
     "decline",
+    "delete",
+    "deliver",
     "deny",
+    "detach",
     "disable",
+    "disconnect",
     "dismiss",
     "download",
     "enable",
     "erase",
     "execute",
     "expire",
+    "fail",
     "finalize",
     "follow",
     "fork",
+    "fund",
     "generate",
     "hide",
     "import",
+    "increment",
     "invite",
     "link",
     "lock",
@@ -211,14 +260,19 @@ const VERBS: &[&str] = &[
     "pay",
     "pin",
     "play",
+    "post",
+    "present",
     "preview",
+    "process",
     "promote",
     "protect",
     "publish",
     "rebase",
+    "redact",
     "refresh",
     "refund",
     "reject",
+    "release",
     "remove",
     "renew",
     "reopen",
@@ -231,19 +285,24 @@ const VERBS: &[&str] = &[
     "restore",
     "resume",
     "retry",
+    "return",
+    "reverse",
     "revert",
     "revoke",
     "rotate",
     "run",
     "search",
     "send",
+    "set",
     "share",
+    "ship",
     "sign",
-    "start",
     "star",
+    "start",
     "stop",
     "submit",
     "subscribe",
+    "succeed",
     "suspend",
     "sync",
     "take",
@@ -266,6 +325,7 @@ const VERBS: &[&str] = &[
     "unstar",
     "unsubscribe",
     "unsuspend",
+    "update",
     "upload",
     "validate",
     "verify",
@@ -333,6 +393,44 @@ pub fn resource(path: &str, singular: &mut Singular) -> Option<String> {
         .map(|s| singular.of(&s.literal))
 }
 
+/// `path` without its leading `api` and version segments ([`is_prefix`]): `/v1/customers` →
+/// `customers/`.
+fn without_prefix(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let lead = segments(path).iter().take_while(|s| is_prefix(s)).count();
+    parts[lead..].join("/")
+}
+
+/// For each of `ops`, whether it is a `POST` on an item that updates it (see the module's
+/// documentation): it sends a body, its path ends in a parameter, no `PUT` or `PATCH` has the
+/// same path, and the path without its last segment has a `POST` that is no action
+/// ([`action_verb`]). Without a body such a `POST` adds or acts (SendGrid's "Add a Single
+/// Recipient to a List", OpenAI's `cancelEvalRun`), so it is left to create.
+fn post_updates(ops: &[Candidate], singular: &mut Singular) -> Vec<bool> {
+    let has = |method: &str, path: &str| {
+        ops.iter()
+            .any(|o| o.method.eq_ignore_ascii_case(method) && o.path.trim_end_matches('/') == path)
+    };
+    ops.iter()
+        .map(|op| {
+            let path = op.path.trim_end_matches('/');
+            if !op.method.eq_ignore_ascii_case("post") || !op.has_body || !path.ends_with('}') {
+                return false;
+            }
+            let Some((parent, _)) = path.rsplit_once('/') else {
+                return false;
+            };
+            let parent_creates = has("post", parent)
+                && segments(parent).last().is_some_and(|s| {
+                    s.params.is_empty()
+                        && !s.literal.is_empty()
+                        && action_verb(&s.literal, singular).is_none()
+                });
+            parent_creates && !has("put", path) && !has("patch", path)
+        })
+        .collect()
+}
+
 /// A leading segment that only says which API or version this is (`api`, `rest`, `v4`).
 fn is_prefix(s: &Segment) -> bool {
     s.params.is_empty()
@@ -346,7 +444,8 @@ fn is_prefix(s: &Segment) -> bool {
 pub fn from_path(
     method: &str,
     path: &str,
-    returns_list: bool,
+    lists: Lists,
+    post_updates: bool,
     skip: &[String],
     singular: &mut Singular,
 ) -> String {
@@ -397,13 +496,21 @@ pub fn from_path(
             other => other,
         }
     }
-    let verb: String = if ends_in_item || tokens.is_empty() {
+    let verb: String = if ends_in_item && method == "post" && post_updates {
+        "update".to_owned()
+    } else if ends_in_item || tokens.is_empty() {
         plain(&method).to_owned()
     } else {
         let final_word = tokens[last].0.clone();
         let action = (method != "get")
             .then(|| action_verb(&final_word, singular))
             .flatten();
+        let plural = singular.of(&final_word) != final_word;
+        let returns_list = match lists {
+            Lists::No => false,
+            Lists::Array => true,
+            Lists::Envelope => plural,
+        };
         match (method.as_str(), action) {
             ("get", _) if returns_list => "list".to_owned(),
             (_, Some(verb)) => {
@@ -504,14 +611,16 @@ mod tests {
     use super::*;
 
     fn path_name(method: &str, path: &str, list: bool) -> String {
-        from_path(method, path, list, &[], &mut Singular::default())
+        let lists = if list { Lists::Array } else { Lists::No };
+        from_path(method, path, lists, false, &[], &mut Singular::default())
     }
 
     #[test]
     fn skipped_path_words_leave_names_unless_last() {
         let skip = ["repository".to_owned()];
         let name = |method: &str, path: &str, list: bool| {
-            from_path(method, path, list, &skip, &mut Singular::default())
+            let lists = if list { Lists::Array } else { Lists::No };
+            from_path(method, path, lists, false, &skip, &mut Singular::default())
         };
         assert_eq!(
             name(
@@ -554,6 +663,20 @@ mod tests {
         assert_eq!(
             tool_made("read_item_items__item_id__get", "get", "/items/{item_id}"),
             Made::ToolAfter("read_item".into())
+        );
+        // Stripe's: the method and the path without its version.
+        assert_eq!(
+            tool_made("PostCustomersCustomer", "post", "/v1/customers/{customer}"),
+            Made::Tool
+        );
+        assert_eq!(
+            tool_made("GetCustomers", "get", "/v1/customers"),
+            Made::Tool
+        );
+        // Leading words that are not `api` or a version are part of the path.
+        assert_eq!(
+            tool_made("GetCustomers", "get", "/shop/customers"),
+            Made::Person
         );
         assert_eq!(tool_made("getMergeRequest", "get", p), Made::Person);
         assert_eq!(tool_made("pets_list", "get", "/pets"), Made::Person);
@@ -598,6 +721,13 @@ mod tests {
             "get_project_repository_file_raw"
         );
         assert_eq!(path_name("get", "/", false), "get");
+        // A list in an envelope is a list where the last word is plural (Stripe's).
+        let mut singular = Singular::default();
+        let mut envelope =
+            |path: &str| from_path("get", path, Lists::Envelope, false, &[], &mut singular);
+        assert_eq!(envelope("/v1/customers"), "list_customers");
+        assert_eq!(envelope("/v1/balance"), "get_balance");
+        assert_eq!(envelope("/v1/customers/{customer}"), "get_customer");
         // A resource, not an action: `state`, `pipeline` and `file` are no verbs.
         assert_eq!(
             path_name("put", "/groups/{id}/members/{user_id}/state", false),
@@ -649,6 +779,8 @@ mod tests {
             operation_id: None,
             extension: None,
             returns_list: false,
+            returns_envelope: false,
+            has_body: true,
         }
     }
 
@@ -691,6 +823,38 @@ mod tests {
                 "post_thing",
                 "get_project_storage_move_by_id",
                 "get_project_storage_move",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_post_on_an_item_updates_it_where_its_collection_creates() {
+        let ops = [
+            // Stripe's: no `PUT`, and `POST` on the collection creates.
+            op("post", "/v1/customers"),
+            op("post", "/v1/customers/{customer}"),
+            op("delete", "/v1/customers/{customer}"),
+            // A `PUT` updates the item, so its `POST` creates (GitLab's files).
+            op("post", "/projects/{id}/repository/files/{file_path}"),
+            op("put", "/projects/{id}/repository/files/{file_path}"),
+            // No `POST` on the collection: it creates.
+            op("post", "/features/{name}"),
+            // The collection's `POST` is an action (GitLab's fork), not a creation.
+            op("post", "/projects/{id}/fork"),
+            op("post", "/projects/{id}/fork/{forked_from_id}"),
+        ];
+        let (n, _) = names(&ops, &[]);
+        assert_eq!(
+            n,
+            [
+                "create_customer",
+                "update_customer",
+                "delete_customer",
+                "create_project_repository_file",
+                "update_project_repository_file",
+                "create_feature",
+                "fork_project",
+                "create_project_fork",
             ]
         );
     }
