@@ -453,7 +453,7 @@ fn sources(
     }
     let name = match name {
         Some(name) => name.to_owned(),
-        None => default_name(&fs, &file),
+        None => default_name(&fs, &folder, &file),
     };
     Sources {
         overlay: overlay_name(overlay, &folder),
@@ -503,20 +503,86 @@ fn relocate(mut diagnostics: Diagnostics, folder: &Path) -> Diagnostics {
     diagnostics
 }
 
-/// The spec's `info.title` made a crate name, else its file name's; a spec that cannot be read
-/// or parsed gets its file name's (generation then reports why). Read and parsed as generation
-/// reads them, with the same bounds on size, kind of file and nesting.
-fn default_name(fs: &DiskFiles, spec: &str) -> String {
+/// The spec's `info.title` made a crate name, its letters spelled in ASCII (`Ünïcode` →
+/// `unicode`, `用户` → `yong-hu`); without a title that has a letter or digit, its file name's
+/// (`ipinfodb.com.json` → `ipinfodb-com`), unless that is a name every spec could have
+/// (`openapi.yaml`, `swagger.json`, `spec.yaml`, `openapi_v2.yaml`): then its folder's
+/// (`petstore/openapi.yaml` → `petstore`). A spec that cannot be read or parsed gets the same
+/// fallback (generation then reports why). Read and parsed as generation reads them, with the
+/// same bounds on size, kind of file and nesting.
+fn default_name(fs: &DiskFiles, folder: &Path, spec: &str) -> String {
     let title = fs
         .read(spec)
         .ok()
         .and_then(|text| oapi_client_gen_core::load::parse(spec, &text).ok())
-        .and_then(|doc| doc.get("info")?.get("title")?.as_str().map(str::to_owned))
+        .and_then(|doc| {
+            doc.get("info")?
+                .get("title")?
+                .as_str()
+                .map(deunicode::deunicode)
+        })
         .filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric()));
-    match title {
-        Some(title) => crate_name(&title),
-        None => crate_name(spec.rsplit_once('.').map_or(spec, |(stem, _)| stem)),
+    if let Some(title) = title {
+        return crate_name(&title);
     }
+    let file = Path::new(spec);
+    let stem = file
+        .file_stem()
+        .map_or(spec.into(), |s| s.to_string_lossy());
+    let from_file = crate_name(&deunicode::deunicode(&stem));
+    if !generic_name(&from_file) {
+        return from_file;
+    }
+    // The folder's name, as the path names it or, for `.` and the like, as it is on disk.
+    let named = folder.join(file).parent().map(Path::to_path_buf);
+    let folder_name = named
+        .as_deref()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n != "." && n != "..")
+        .or_else(|| {
+            let absolute = std::path::absolute(named.as_deref().unwrap_or(folder)).ok()?;
+            let canonical = absolute.canonicalize().unwrap_or(absolute);
+            Some(canonical.file_name()?.to_string_lossy().into_owned())
+        })
+        .map(|n| crate_name(&deunicode::deunicode(&n)));
+    match folder_name {
+        Some(name) if !generic_name(&name) && name != "api" => name,
+        _ => from_file,
+    }
+}
+
+/// A crate name every spec could have: `openapi`, `swagger`, `spec`, `schema`, `api-docs`, …,
+/// with or without a version (`openapi-v2`, `swagger2`, `spec3`).
+fn generic_name(name: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "api",
+        "apis",
+        "api-docs",
+        "api-spec",
+        "definition",
+        "doc",
+        "docs",
+        "index",
+        "main",
+        "oas",
+        "openapi",
+        "openapi-spec",
+        "root",
+        "schema",
+        "spec",
+        "specification",
+        "specs",
+        "swagger",
+        "swagger-spec",
+    ];
+    let bare = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let bare = bare
+        .strip_suffix("-v")
+        .unwrap_or(bare)
+        .trim_end_matches(['-', '.']);
+    let bare = bare.strip_suffix("-client").unwrap_or(bare);
+    GENERIC.contains(&bare)
 }
 
 /// Makes any text a valid, conventional crate name: lowercase ASCII letters, digits and single
@@ -581,7 +647,73 @@ pub fn crate_name(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::crate_name;
+    use super::{crate_name, default_name, generic_name};
+    use oapi_client_gen_core::DiskFiles;
+    use std::path::Path;
+
+    #[test]
+    fn generic_file_names_are_known() {
+        for generic in [
+            "openapi",
+            "openapi-v2",
+            "swagger",
+            "swagger2",
+            "spec3",
+            "api-docs",
+            "api",
+        ] {
+            assert!(generic_name(generic), "{generic}");
+        }
+        for own in [
+            "petstore",
+            "ipinfodb-com",
+            "openapi-petstore",
+            "gitlab-full",
+        ] {
+            assert!(!generic_name(own), "{own}");
+        }
+    }
+
+    #[test]
+    fn default_names_come_from_the_title_else_the_file_else_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let name = |folder: &str, file: &str| {
+            let folder = dir.path().join(folder);
+            default_name(&DiskFiles::new(&folder), &folder, file)
+        };
+        write(
+            "a/petstore/openapi.yaml",
+            "openapi: 3.0.0\ninfo: {title: 'Пример API', version: '1'}\npaths: {}\n",
+        );
+        assert_eq!(name("a/petstore", "openapi.yaml"), "primer-api");
+        write(
+            "b/petstore/openapi.yaml",
+            "openapi: 3.0.0\ninfo: {title: '', version: '1'}\npaths: {}\n",
+        );
+        assert_eq!(name("b/petstore", "openapi.yaml"), "petstore");
+        write(
+            "c/petstore/ipinfodb.com.json",
+            r#"{"openapi": "3.0.0", "info": {"title": "", "version": "1"}, "paths": {}}"#,
+        );
+        assert_eq!(name("c/petstore", "ipinfodb.com.json"), "ipinfodb-com");
+        // No title at all, and a YAML `true` where the title goes.
+        write(
+            "d/billing/swagger_v2.yaml",
+            "swagger: '2.0'\ninfo: {title: true}\npaths: {}\n",
+        );
+        assert_eq!(name("d/billing", "swagger_v2.yaml"), "billing");
+        // A folder whose name is as generic keeps the file's.
+        write("e/specs/openapi.yaml", "openapi: 3.0.0\npaths: {}\n");
+        assert_eq!(name("e/specs", "openapi.yaml"), "openapi");
+        // Unreadable: the same fallback.
+        assert_eq!(name("f/shop", "openapi.yaml"), "shop");
+        assert!(Path::new(&dir.path().join("f")).read_dir().is_err());
+    }
 
     #[test]
     fn crate_names_are_valid() {
@@ -589,6 +721,10 @@ mod tests {
         assert_eq!(crate_name("  GitLab API v4 (beta) "), "gitlab-api-v4-beta");
         assert_eq!(crate_name("3D printing"), "api-3d-printing");
         assert_eq!(crate_name("Ünïcode only ✓"), "n-code-only");
+        assert_eq!(
+            crate_name(&deunicode::deunicode("Ünïcode only")),
+            "unicode-only"
+        );
         assert_eq!(crate_name("✓✓"), "api");
         assert_eq!(crate_name("test"), "test-client");
         assert_eq!(crate_name("std"), "std-client");

@@ -26,7 +26,8 @@ struct Args {
     /// are kept.
     #[arg(long, short)]
     out: PathBuf,
-    /// The crate's package name [default: from the spec's info.title, else its file name].
+    /// The crate's package name [default: from the spec's info.title, else its file name, or
+    /// its folder's name for a file named like any spec's (openapi.yaml)].
     #[arg(long)]
     name: Option<String>,
     /// The crate's version.
