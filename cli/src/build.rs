@@ -36,10 +36,13 @@ pub use oapi_client_gen_core::emit::DEPENDENCIES;
 #[derive(Debug, Clone)]
 pub struct Build {
     spec: PathBuf,
+    /// A `codegen.toml` giving the spec and the rest ([`Build::from_config`]).
+    config: Option<PathBuf>,
     merge: Vec<PathBuf>,
     overlay: Option<PathBuf>,
     name: Option<String>,
-    settings: Settings,
+    /// `None`: the config's, else the defaults.
+    settings: Option<Settings>,
     allow_dirs: Vec<PathBuf>,
     max_file_size: u64,
     out_dir: Option<PathBuf>,
@@ -69,14 +72,33 @@ impl Build {
     pub fn new(spec: impl Into<PathBuf>) -> Self {
         Build {
             spec: spec.into(),
+            config: None,
             merge: Vec::new(),
             overlay: None,
             name: None,
-            settings: Settings::default(),
+            settings: None,
             allow_dirs: Vec::new(),
             max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
             out_dir: None,
             manifest: None,
+        }
+    }
+
+    /// The client a `codegen.toml` describes (the file `cargo xtask codegen` and
+    /// `oapi-client-gen --config` read, so a command and a build script can share it): its
+    /// `spec`, `merge`, `overlay` and `allow_dirs`, relative to its folder, and its
+    /// `[settings]`. Its `output` and `[package]` are for a crate and are not used here. Calls
+    /// after it add to its lists (`merge`, `allow_dir`) and replace the rest (`overlay`,
+    /// `settings`). The file is an input: a change to it regenerates the client.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// oapi_client_gen::Build::from_config("codegen.toml").name("petstore").run();
+    /// ```
+    pub fn from_config(config: impl Into<PathBuf>) -> Self {
+        Build {
+            config: Some(config.into()),
+            ..Build::new("")
         }
     }
 
@@ -105,7 +127,7 @@ impl Build {
     /// The settings a `codegen.toml` or the command's options give (array style,
     /// `id_or_path`, pagination, names, lint levels).
     pub fn settings(mut self, settings: Settings) -> Self {
-        self.settings = settings;
+        self.settings = Some(settings);
         self
     }
 
@@ -141,10 +163,12 @@ impl Build {
     /// written and the error says what to change.
     pub fn generate(&self) -> Result<BuildReport, Error> {
         let result = self.generate_quietly();
+        let config: Vec<PathBuf> = self.config.iter().cloned().collect();
         let inputs = match &result {
             Ok(report) => &report.inputs,
             Err(Error::Generation { inputs, .. }) => inputs,
-            Err(_) => &Vec::new(),
+            // The config itself could not be read or parsed: fixing it reruns the script.
+            Err(_) => &config,
         };
         for input in inputs {
             println!("cargo:rerun-if-changed={}", input.display());
@@ -192,6 +216,7 @@ impl Build {
             .clone()
             .or_else(|| env_path("OUT_DIR"))
             .ok_or(Error::NoOutDir)?;
+        let resolved = self.resolved()?;
         let Sources {
             folder,
             spec,
@@ -200,10 +225,10 @@ impl Build {
             overlay,
             name,
         } = sources(
-            &self.spec,
-            &self.merge,
-            &self.allow_dirs,
-            self.overlay.as_deref(),
+            &resolved.spec,
+            &resolved.merge,
+            &resolved.allow_dirs,
+            resolved.overlay.as_deref(),
             self.max_file_size,
             self.name.as_deref(),
         );
@@ -215,7 +240,7 @@ impl Build {
             merge,
             overlay,
             display_name: spec,
-            settings: self.settings.clone(),
+            settings: resolved.settings,
             package: None,
             layout: oapi_client_gen_core::emit::Layout::Module {
                 name: module.clone(),
@@ -225,7 +250,8 @@ impl Build {
             progress: None,
         };
         let result = oapi_client_gen_core::generate(&input, &fs);
-        let inputs = fs.paths_read();
+        let mut inputs = fs.paths_read();
+        inputs.extend(self.config.iter().cloned());
         let generated = result.map_err(|diagnostics| Error::Generation {
             diagnostics: relocate(diagnostics, &folder),
             inputs: inputs.clone(),
@@ -234,7 +260,6 @@ impl Build {
             .manifest
             .clone()
             .or_else(|| env_path("CARGO_MANIFEST_DIR").map(|d| d.join("Cargo.toml")));
-        let mut inputs = inputs;
         if let Some(manifest) = manifest {
             check_dependencies(&manifest)?;
             // Read too: a dependency removed later is reported at the next build.
@@ -256,6 +281,48 @@ impl Build {
             types: generated.api.types.defs.len(),
             warnings: relocate(generated.diagnostics, &folder),
             inputs,
+        })
+    }
+}
+
+/// What [`Build`] generates from: its own calls over its `codegen.toml`'s.
+struct Resolved {
+    spec: PathBuf,
+    merge: Vec<PathBuf>,
+    overlay: Option<PathBuf>,
+    allow_dirs: Vec<PathBuf>,
+    settings: Settings,
+}
+
+impl Build {
+    fn resolved(&self) -> Result<Resolved, Error> {
+        let Some(path) = &self.config else {
+            return Ok(Resolved {
+                spec: self.spec.clone(),
+                merge: self.merge.clone(),
+                overlay: self.overlay.clone(),
+                allow_dirs: self.allow_dirs.clone(),
+                settings: self.settings.clone().unwrap_or_default(),
+            });
+        };
+        let (config, folder) = crate::load_config(path)?;
+        let join = |p: &String| folder.join(p);
+        Ok(Resolved {
+            spec: join(&config.spec),
+            merge: config
+                .merge
+                .iter()
+                .map(join)
+                .chain(self.merge.iter().cloned())
+                .collect(),
+            overlay: self.overlay.clone().or(config.overlay.as_ref().map(join)),
+            allow_dirs: config
+                .allow_dirs
+                .iter()
+                .map(join)
+                .chain(self.allow_dirs.iter().cloned())
+                .collect(),
+            settings: self.settings.clone().unwrap_or(config.settings),
         })
     }
 }

@@ -170,6 +170,9 @@ pub enum Error {
     Interrupted { dir: PathBuf, backups: Vec<PathBuf> },
     /// [`Build`] ran outside a build script (no `OUT_DIR`) and was given no folder.
     NoOutDir,
+    /// A `codegen.toml` ([`Build::from_config`], `--config`) could not be read or is not one:
+    /// the TOML error, located, or the key that is wrong.
+    Config { path: PathBuf, message: String },
     /// The package that includes the client does not list crates the client uses. Nothing was
     /// written.
     Dependencies {
@@ -275,6 +278,9 @@ impl fmt::Display for Error {
                     "\nNothing was written. Rename the one to keep to {} and run again.",
                     dir.display()
                 )
+            }
+            Error::Config { path, message } => {
+                write!(f, "{}: {message}", path.display())
             }
             Error::NoOutDir => f.write_str(
                 "OUT_DIR is not set: `Build` writes into the folder cargo gives a build script. \
@@ -501,6 +507,29 @@ fn relocate(mut diagnostics: Diagnostics, folder: &Path) -> Diagnostics {
         }
     }
     diagnostics
+}
+
+/// A `codegen.toml` read and parsed: the settings and inputs of a client, the same file
+/// `cargo xtask codegen`, `oapi-client-gen --config` and [`Build::from_config`] read. Its paths
+/// are relative to its folder, which is returned with it.
+pub fn load_config(path: &Path) -> Result<(oapi_client_gen_core::Config, PathBuf), Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let config: oapi_client_gen_core::Config =
+        toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+    if config.spec.is_empty() {
+        return Err(Error::Config {
+            path: path.to_path_buf(),
+            message: "`spec` is empty: name the spec's root file, relative to this file".into(),
+        });
+    }
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((config, folder))
 }
 
 /// The spec's `info.title` made a crate name, its letters spelled in ASCII (`Ünïcode` →

@@ -19,20 +19,28 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
-    /// The spec's root file (YAML or JSON); `$ref`s are read relative to it.
-    spec: PathBuf,
+    /// The spec's root file (YAML or JSON); `$ref`s are read relative to it. Optional with
+    /// `--config`, which names it.
+    #[arg(required_unless_present = "config")]
+    spec: Option<PathBuf>,
     /// The crate's folder: created when missing; else one this command generated (its
     /// `.oapi-client-gen.json` lists the generated files) or an empty one. Other files in it
-    /// are kept.
-    #[arg(long, short)]
-    out: PathBuf,
+    /// are kept. Optional with `--config`, whose `output` names it.
+    #[arg(long, short, required_unless_present = "config")]
+    out: Option<PathBuf>,
+    /// A `codegen.toml` (the file `cargo xtask codegen` and `Build::from_config` read): its
+    /// `spec`, `merge`, `overlay`, `allow_dirs` and `output`, relative to its folder, its
+    /// `[settings]` (renames of operations and types included) and its `[package]` name and
+    /// version. Options given here too add to its lists or replace its values.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// The crate's package name [default: from the spec's info.title, else its file name, or
     /// its folder's name for a file named like any spec's (openapi.yaml)].
     #[arg(long)]
     name: Option<String>,
-    /// The crate's version.
-    #[arg(long, default_value = "0.1.0")]
-    crate_version: String,
+    /// The crate's version [default: 0.1.0].
+    #[arg(long)]
+    crate_version: Option<String>,
     /// A further root document merged into the spec's: its operations, components and tags are added (repeatable)
     #[arg(long, value_name = "FILE")]
     merge: Vec<PathBuf>,
@@ -46,10 +54,9 @@ struct Args {
     #[arg(long, value_name = "PREFIX")]
     id_or_path: Vec<String>,
     /// Where method names come from: `auto` (the operationId when a person wrote it, else the
-    /// method and path: `list_project_merge_requests`), `operation-id` or `path`.
-    #[arg(long, value_name = "FROM", default_value = "auto",
-          value_parser = ["auto", "operation-id", "path"])]
-    operation_names: String,
+    /// method and path: `list_project_merge_requests`), `operation-id` or `path` [default: auto].
+    #[arg(long, value_name = "FROM", value_parser = ["auto", "operation-id", "path"])]
+    operation_names: Option<String>,
     /// A path word that names made from paths leave out where it is not the last segment
     /// (GitLab: `repository`; repeatable).
     #[arg(long, value_name = "WORD")]
@@ -69,10 +76,9 @@ struct Args {
     keep_unknown_fields: bool,
     /// Which list operations page: `declared` (those whose responses declare a `Link` header,
     /// or `X-Next-Page` with a `page` parameter), `page-headers` (every list taking `page`:
-    /// GitLab) or `none`.
-    #[arg(long, value_name = "WHICH", default_value = "declared",
-          value_parser = ["declared", "page-headers", "none"])]
-    pagination: String,
+    /// GitLab) or `none` [default: declared].
+    #[arg(long, value_name = "WHICH", value_parser = ["declared", "page-headers", "none"])]
+    pagination: Option<String>,
     /// Lists paged by a cursor in the response body: the query parameter that takes it and a
     /// JSON pointer to the next one in the body (`cursor=/response_metadata/next_cursor`).
     /// Without it, a `GET` taking `P` whose response has a field `next_P` pages so.
@@ -103,47 +109,14 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let options = Options {
-        spec: args.spec.clone(),
-        merge: args.merge,
-        overlay: args.overlay,
-        out_dir: args.out.clone(),
-        name: args.name,
-        version: args.crate_version,
-        settings: Settings {
-            query_array_style: args.brackets_arrays.then_some(QueryArrayStyle::Brackets),
-            id_or_path: args.id_or_path,
-            operation_names: match args.operation_names.as_str() {
-                "operation-id" => OperationNames::OperationId,
-                "path" => OperationNames::Path,
-                _ => OperationNames::Auto,
-            },
-            rename: Default::default(),
-            skip_path_words: args.skip_path_word,
-            rename_types: Default::default(),
-            drop_paths: Vec::new(),
-            undocumented_strings: if args.infer_undocumented_strings {
-                UndocumentedStrings::Infer
-            } else {
-                UndocumentedStrings::Trust
-            },
-            plural_refs_as_lists: args.plural_refs_as_lists,
-            keep_unknown_fields: args.keep_unknown_fields,
-            pagination: match args.pagination.as_str() {
-                "page-headers" => Pagination::PageHeaders,
-                "none" => Pagination::None,
-                _ => Pagination::Declared,
-            },
-            cursor: args.cursor,
-            allow: args.allow,
-            deny: args.deny,
-        },
-        force: args.force,
-        allow_dirs: args.allow_dir,
-        max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
-        command: Some(command_line()),
-        progress: None,
+    let options = match options(&args) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
     };
+    let (spec, out) = (options.spec.clone(), options.out_dir.clone());
     // Colors only for a person at a terminal.
     let styled = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let bar = progress_line(styled);
@@ -163,7 +136,7 @@ fn main() -> ExitCode {
             eprint!("{}", diagnostics.render(styled));
             eprintln!(
                 "{}: generation failed with {} error(s); nothing was written",
-                args.spec.display(),
+                spec.display(),
                 diagnostics.errors()
             );
             return ExitCode::FAILURE;
@@ -173,14 +146,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    summary(
-        &args.spec,
-        &args.out,
-        &report,
-        args.check,
-        args.verbose,
-        styled,
-    );
+    summary(&spec, &out, &report, args.check, args.verbose, styled);
     for leftover in &report.leftovers {
         eprintln!(
             "note: {} was left by an interrupted or concurrent run (a staging copy, or a backup \
@@ -198,11 +164,118 @@ fn main() -> ExitCode {
         }
         eprintln!(
             "{} is stale: run `oapi-client-gen` without --check",
-            args.out.display()
+            out.display()
         );
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// The run's [`Options`]: the `--config` file's, with the command line's options over them
+/// (lists added to, values replaced, switches turned on); without `--config`, the command
+/// line's alone.
+fn options(args: &Args) -> Result<Options, oapi_client_gen::Error> {
+    let (config, folder) = match &args.config {
+        Some(path) => {
+            let (config, folder) = oapi_client_gen::load_config(path)?;
+            (Some(config), folder)
+        }
+        None => (None, PathBuf::new()),
+    };
+    let join = |p: &String| folder.join(p);
+    let missing = |what: &str| oapi_client_gen::Error::Config {
+        path: args.config.clone().unwrap_or_default(),
+        message: format!("{what} is missing: give it here or on the command line"),
+    };
+    let spec = match (&args.spec, &config) {
+        (Some(spec), _) => spec.clone(),
+        (None, Some(c)) => join(&c.spec),
+        (None, None) => return Err(missing("the spec")),
+    };
+    let out_dir = match (&args.out, &config) {
+        (Some(out), _) => out.clone(),
+        (None, Some(c)) if !c.output.is_empty() => join(&c.output),
+        _ => return Err(missing("`output`, the crate's folder,")),
+    };
+    let base = config
+        .as_ref()
+        .map(|c| c.settings.clone())
+        .unwrap_or_default();
+    let package = config.as_ref().and_then(|c| c.package.as_ref());
+    let mut allow = base.allow.clone();
+    allow.extend(args.allow.iter().cloned());
+    let mut deny = base.deny.clone();
+    deny.extend(args.deny.iter().cloned());
+    let mut id_or_path = base.id_or_path.clone();
+    id_or_path.extend(args.id_or_path.iter().cloned());
+    let mut skip_path_words = base.skip_path_words.clone();
+    skip_path_words.extend(args.skip_path_word.iter().cloned());
+    let settings = Settings {
+        query_array_style: if args.brackets_arrays {
+            Some(QueryArrayStyle::Brackets)
+        } else {
+            base.query_array_style
+        },
+        id_or_path,
+        operation_names: match args.operation_names.as_deref() {
+            Some("operation-id") => OperationNames::OperationId,
+            Some("path") => OperationNames::Path,
+            Some(_) => OperationNames::Auto,
+            None => base.operation_names,
+        },
+        skip_path_words,
+        undocumented_strings: if args.infer_undocumented_strings {
+            UndocumentedStrings::Infer
+        } else {
+            base.undocumented_strings
+        },
+        plural_refs_as_lists: args.plural_refs_as_lists || base.plural_refs_as_lists,
+        keep_unknown_fields: args.keep_unknown_fields || base.keep_unknown_fields,
+        pagination: match args.pagination.as_deref() {
+            Some("page-headers") => Pagination::PageHeaders,
+            Some("none") => Pagination::None,
+            Some(_) => Pagination::Declared,
+            None => base.pagination,
+        },
+        cursor: args.cursor.clone().or(base.cursor.clone()),
+        allow,
+        deny,
+        ..base
+    };
+    let mut merge: Vec<PathBuf> = config
+        .iter()
+        .flat_map(|c| c.merge.iter().map(join))
+        .collect();
+    merge.extend(args.merge.iter().cloned());
+    let mut allow_dirs: Vec<PathBuf> = config
+        .iter()
+        .flat_map(|c| c.allow_dirs.iter().map(join))
+        .collect();
+    allow_dirs.extend(args.allow_dir.iter().cloned());
+    Ok(Options {
+        spec,
+        merge,
+        overlay: args
+            .overlay
+            .clone()
+            .or_else(|| config.as_ref()?.overlay.as_ref().map(join)),
+        out_dir,
+        name: args
+            .name
+            .clone()
+            .or_else(|| package.map(|p| p.name.clone())),
+        version: args
+            .crate_version
+            .clone()
+            .or_else(|| package.map(|p| p.version.clone()))
+            .unwrap_or_else(|| "0.1.0".to_owned()),
+        settings,
+        force: args.force,
+        allow_dirs,
+        max_file_size: oapi_client_gen_core::DEFAULT_MAX_FILE_SIZE,
+        command: Some(command_line()),
+        progress: None,
+    })
 }
 
 /// A line on stderr that says which stage generation is in (and how many files are emitted),

@@ -7,8 +7,8 @@ use std::process::Command;
 
 const EXE: &str = env!("CARGO_BIN_EXE_oapi-client-gen");
 
-/// The README's `sh` block that runs the command, as one line.
-fn synopsis() -> String {
+/// The README's `sh` block that runs the command: each command line, its continuations joined.
+fn synopsis() -> Vec<String> {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let start = readme
@@ -16,7 +16,12 @@ fn synopsis() -> String {
         .expect("the README shows the command in a `sh` block");
     let block = &readme[start + "```sh\n".len()..];
     let block = &block[..block.find("```").expect("the block ends")];
-    block.replace("\\\n", " ")
+    block
+        .replace("\\\n", " ")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The synopsis without its `[…]` groups, and the groups.
@@ -36,36 +41,57 @@ fn split(line: &str) -> (String, Vec<String>) {
 
 #[test]
 fn the_readme_command_runs_as_written() {
-    let (required, _) = split(&synopsis());
-    let words: Vec<&str> = required.split_whitespace().collect();
-    let args = &words[words
-        .iter()
-        .position(|w| *w == "--")
-        .expect("`--` before the arguments")
-        + 1..];
-    assert_eq!(
-        args,
-        ["specs/features/openapi.yaml", "--out", "petstore-client"],
-        "the test knows this form"
-    );
+    let lines = synopsis();
+    assert_eq!(lines.len(), 2, "{lines:?}");
     let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join(args[2]);
-    let o = Command::new(EXE)
-        .arg(root.join(args[0]))
-        .arg(args[1])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for file in ["Cargo.toml", "src/lib.rs", ".oapi-client-gen.json"] {
-        assert!(out.join(file).is_file(), "{file} is written");
+    let known: [&[&str]; 2] = [
+        &["specs/features/openapi.yaml", "--out", "petstore-client"],
+        &[
+            "--config",
+            "specs/features/codegen.toml",
+            "--out",
+            "petstore-client",
+        ],
+    ];
+    for (line, known) in lines.iter().zip(known) {
+        let (required, _) = split(line);
+        let words: Vec<&str> = required.split_whitespace().collect();
+        let args = &words[words
+            .iter()
+            .position(|w| *w == "--")
+            .expect("`--` before the arguments")
+            + 1..];
+        assert_eq!(args, known, "the test knows this form");
+        // Paths in the README are the workspace's; the crate goes into a scratch folder.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("petstore-client");
+        let args: Vec<std::ffi::OsString> = args
+            .iter()
+            .map(|a| match *a {
+                "petstore-client" => out.clone().into_os_string(),
+                a if a.starts_with("specs/") => root.join(a).into_os_string(),
+                a => a.into(),
+            })
+            .collect();
+        let o = Command::new(EXE).args(&args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        for file in ["Cargo.toml", "src/lib.rs", ".oapi-client-gen.json"] {
+            assert!(out.join(file).is_file(), "{file} is written");
+        }
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        if args.len() == 4 {
+            // The config's [package] name.
+            assert!(
+                manifest.contains("name = \"features-client\""),
+                "{manifest}"
+            );
+        }
     }
 }
 
 #[test]
 fn every_option_the_readme_shows_is_accepted() {
-    let (_, optional) = split(&synopsis());
+    let optional: Vec<String> = synopsis().iter().flat_map(|l| split(l).1).collect();
     assert!(optional.len() >= 8, "{optional:?}");
     let help = Command::new(EXE).arg("--help").output().unwrap();
     let help = String::from_utf8(help.stdout).unwrap();

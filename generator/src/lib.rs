@@ -383,7 +383,11 @@ pub struct Config {
     pub merge: Vec<String>,
     /// An OpenAPI Overlay applied to the bundled spec, relative to the config's folder.
     pub overlay: Option<String>,
-    /// The client crate to write, relative to the workspace root.
+    /// The client crate's folder, relative to the config's folder, as every path here is
+    /// (`"../../generated-client"`). `cargo xtask codegen` requires it, `oapi-client-gen
+    /// --config` writes there unless given `--out`, and `Build::from_config` ignores it (it
+    /// writes into `OUT_DIR`).
+    #[serde(default)]
     pub output: String,
     #[serde(default)]
     pub settings: Settings,

@@ -63,7 +63,7 @@ fn the_readme_codegen_toml_parses() {
         .map(|l| format!("{}\n", l.trim_start()))
         .collect();
     let config = Config::parse("README.md", &body).unwrap_or_else(|e| panic!("{e}\n{body}"));
-    assert_eq!(config.output, "my-client");
+    assert_eq!(config.output, "../../my-client");
     assert_eq!(config.settings.operation_names, OperationNames::Auto);
     assert_eq!(config.settings.drop_paths, ["/api/v3/"]);
     assert_eq!(

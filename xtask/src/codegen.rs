@@ -48,6 +48,18 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
         let text = std::fs::read_to_string(&config_path)
             .map_err(|e| format!("{}: {e}", config_path.display()))?;
         let config = Config::parse(&format!("{rel_dir}/codegen.toml"), &text)?;
+        if config.output.is_empty() {
+            return Err(format!(
+                "{rel_dir}/codegen.toml: `output` is missing: name the client crate's folder, \
+                 relative to this file's (`output = \"../../my-client\"`)"
+            ));
+        }
+        let output = within(&rel_dir, &config.output).ok_or_else(|| {
+            format!(
+                "{rel_dir}/codegen.toml: `output = {:?}` is outside the workspace",
+                config.output
+            )
+        })?;
         let input = config.input(&rel_dir);
         // Each spec reads only below its own folder (and the folders its config allows).
         let fs = config.files(root, &rel_dir);
@@ -59,7 +71,7 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
                     generated.api.operations.len(),
                     generated.api.types.defs.len(),
                     d.warnings(),
-                    config.output
+                    output
                 );
                 if let Some(line) = name_lengths(&generated.api) {
                     println!("  {line}");
@@ -79,7 +91,7 @@ pub fn plan(root: &Path, verbose: bool) -> Result<Vec<Planned>, String> {
                     );
                 }
                 planned.push(Planned {
-                    output: config.output,
+                    output,
                     files: oapi_client_gen::crate_files(generated),
                 });
             }
@@ -218,9 +230,40 @@ fn styled() -> bool {
     std::io::IsTerminal::is_terminal(&std::io::stderr())
 }
 
+/// `path` (a config's `output`, relative to the config's folder `dir`) as a path relative to
+/// the workspace root, `..` resolved by its text: `specs/x` + `../../client` → `client`;
+/// `None` when it leaves the workspace or names the root itself.
+fn within(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dir.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outputs_are_relative_to_their_config() {
+        assert_eq!(
+            within("specs/gitlab-full", "../../generated-client").as_deref(),
+            Some("generated-client")
+        );
+        assert_eq!(
+            within("specs/x", "client").as_deref(),
+            Some("specs/x/client")
+        );
+        assert_eq!(within("specs/x", "../../.."), None);
+        assert_eq!(within("specs/x", "../.."), None);
+    }
 
     const GOOD: &str = "openapi: 3.0.3\ninfo: {title: Good, version: '1'}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        '204': {description: pong}\n";
 
@@ -234,7 +277,7 @@ mod tests {
             std::fs::write(dir.join("openapi.yaml"), text).unwrap();
             std::fs::write(
                 dir.join("codegen.toml"),
-                format!("spec = \"openapi.yaml\"\noutput = \"out-{spec}\"\n"),
+                format!("spec = \"openapi.yaml\"\noutput = \"../../out-{spec}\"\n"),
             )
             .unwrap();
         }
