@@ -42,6 +42,17 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
     let mut singular = names::Singular::default();
     let chosen = operation_names(model, settings, &mut singular, diags);
     let mut preferred = body_names(model, settings, &chosen);
+    // `x-rust-name` on a component schema names its type, over the names made for request
+    // bodies; the `rename_types` setting wins over both.
+    for (name, schema) in model.components.iter().flat_map(|c| &c.schemas) {
+        let named = schema
+            .as_item()
+            .and_then(|s| s.schema_data.extensions.get("x-rust-name"))
+            .and_then(|v| v.as_str());
+        if let Some(rust) = named {
+            preferred.insert(name.clone(), rust.to_owned());
+        }
+    }
     preferred.extend(settings.rename_types.clone());
     for key in settings.rename_types.keys() {
         let known = model
