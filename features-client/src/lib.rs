@@ -43,14 +43,14 @@ pub mod misc;
 pub use runtime::CursorPaginated;
 pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
 pub use runtime::{CrossOrigin, RedirectPolicy};
-pub use runtime::{File, Page, RetryPolicy};
-pub use runtime::{Operation, Paginated, RawResponse, Response};
+pub use runtime::{File, RetryPolicy};
+pub use runtime::{Operation, RawResponse, Response};
 /// The traits that send a request by name: `use <this crate>::prelude::*;` for
 /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
-/// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
+/// `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
 pub mod prelude {
     pub use super::runtime::CursorPaginated as _;
-    pub use super::runtime::{Operation as _, Paginated as _};
+    pub use super::runtime::Operation as _;
 }
 /// The server URL the spec names first.
 pub const DEFAULT_BASE_URL: &str = "https://pets.example.com/v1";

@@ -11,14 +11,15 @@
 //! Besides encoding and errors it holds what every production client needs: retries of
 //! idempotent requests with backoff ([`RetryPolicy`]), redirects followed without carrying
 //! credentials to another origin ([`RedirectPolicy`]), response bodies read up to a size limit
-//! ([`Client::with_max_response_bytes`]), offset and keyset pagination ([`page`], [`paginate`],
-//! [`collect_all`], [`collect_first`]) that stops on loops and after a page limit, and, behind
-//! the cargo feature `blocking`, a shared runtime for callers that are not async (`block_on`).
+//! ([`Client::with_max_response_bytes`]), pagination that stops on loops and after a page limit
+//! (by `page` and `Link` headers, or by a cursor in the body, in clients whose operations page
+//! so), and, behind the cargo feature `blocking`, a shared runtime for callers that are not
+//! async (`block_on`).
 //! Behind the cargo feature `tracing`, each request's answer, failure, redirect and retry is a
 //! `tracing` event (target: this module; URLs without query, fragment or user); without it the
 //! events cost nothing, as they are not compiled.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
@@ -100,7 +101,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest response body a client reads by default (64 MiB); see
 /// [`Client::with_max_response_bytes`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
-/// The most pages one [`paginate`] stream fetches by default; see [`Client::with_max_pages`].
+/// The most pages one pagination stream fetches by default; see [`Client::with_max_pages`].
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
 /// How much of an error body (a status outside 2xx) is read at most: 64 KiB. The rest is not
 /// read; [`ApiError::truncated`] says so.
@@ -226,7 +227,7 @@ impl Client {
         self.max_response_bytes
     }
 
-    /// Fetches at most `pages` pages (at least 1) in one [`paginate`] stream (default
+    /// Fetches at most `pages` pages (at least 1) in one pagination stream (default
     /// [`DEFAULT_MAX_PAGES`]); a stream whose last allowed page still names a next one ends
     /// with [`Error::TooManyPages`].
     pub fn with_max_pages(mut self, pages: usize) -> Self {
@@ -235,7 +236,7 @@ impl Client {
         self
     }
 
-    /// The most pages one [`paginate`] stream of this client fetches.
+    /// The most pages one pagination stream of this client fetches.
     pub fn max_pages(&self) -> usize {
         self.max_pages
     }
@@ -290,7 +291,7 @@ impl Client {
     /// last attempt. Failures while reading a body after this returns are not retried.
     ///
     /// Redirects (301, 302, 303, 307, 308 with a `Location`) are followed here, as the
-    /// client's [`RedirectPolicy`] says, for every request (the pages of [`paginate`] too).
+    /// client's [`RedirectPolicy`] says, for every request (the pages of a list too).
     /// Credentials go only to the base URL's origin (scheme, host and port): a redirect to
     /// another origin is followed without them (or refused, as the policy says), and once a
     /// chain of redirects has left the origin no later request of it carries them. 301 and
@@ -356,7 +357,7 @@ impl Client {
 }
 
 /// The body limit of a client other than the default, carried by the responses of
-/// [`Client::send`] to the readers ([`json`], [`bytes`], [`page`], [`empty`]).
+/// [`Client::send`] to the readers ([`json`], [`bytes`], [`empty`]).
 #[derive(Debug, Clone, Copy)]
 struct BodyLimit(usize);
 
@@ -847,7 +848,7 @@ fn rate_limit_reset(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Op
 
 /// One HTTP request being built: method, URL (path segments and query) and headers.
 ///
-/// Cloning copies the body; [`paginate`] clones a request to ask for the next page.
+/// Cloning copies the body; pagination clones a request to ask for the next page.
 #[derive(Debug, Clone)]
 pub struct Request {
     method: reqwest::Method,
@@ -1274,8 +1275,9 @@ pub struct Response<T> {
 }
 
 /// How an operation reads its success body, and into what ([`Operation::Response`]): JSON
-/// ([`Json`], [`Paged`]), bytes ([`Bytes`]), nothing ([`Empty`]), or, for operations whose
-/// success statuses declare different bodies, the generated enum of those statuses.
+/// ([`Json`], or `Paged` for a page of a list), bytes ([`Bytes`]), nothing ([`Empty`]), or, for
+/// operations whose success statuses declare different bodies, the generated enum of those
+/// statuses.
 pub trait Decode {
     type Output;
     fn decode(response: RawResponse) -> Result<Self::Output, Error>;
@@ -1291,16 +1293,6 @@ impl<T: serde::de::DeserializeOwned> Decode for Json<T> {
     }
 }
 
-/// A JSON array that is one page of a list: decoded into `Vec<T>` by [`Operation::send`];
-/// [`Paginated`] reads the other pages too.
-pub struct Paged<T>(std::marker::PhantomData<fn() -> T>);
-
-impl<T: serde::de::DeserializeOwned> Decode for Paged<T> {
-    type Output = Vec<T>;
-    fn decode(response: RawResponse) -> Result<Vec<T>, Error> {
-        response.json()
-    }
-}
 
 /// A body read as bytes (downloads, or media types other than JSON).
 pub struct Bytes;
@@ -1330,8 +1322,8 @@ pub type Output<'a, O> = <<O as Operation<'a>>::Response as Decode>::Output;
 /// once, generically: `.await` (each builder's `IntoFuture` calls [`Operation::send`]),
 /// [`send`](Operation::send), [`send_with_response`](Operation::send_with_response),
 /// [`send_raw`](Operation::send_raw), `send_blocking` (cargo feature `blocking`), and for lists
-/// the methods of [`Paginated`]. Bring the trait into scope to call them by name:
-/// `use <client crate>::prelude::*;`.
+/// that page the methods of `Paginated` or `CursorPaginated`. Bring the traits into scope to
+/// call them by name: `use <client crate>::prelude::*;`.
 pub trait Operation<'a>: Sized {
     /// How the success body is read, and into what.
     type Response: Decode;
@@ -1381,51 +1373,6 @@ pub trait Operation<'a>: Sized {
     }
 }
 
-/// A list operation whose pages can be read one after another ([`paginate`]); implemented by
-/// every [`Operation`] whose response is [`Paged`].
-pub trait Paginated<'a>: Operation<'a> {
-    /// An item of the list.
-    type Item: serde::de::DeserializeOwned + Send + 'a;
-
-    /// Sends the request and returns the page with what the server said about the others
-    /// (`X-Total`, `X-Total-Pages`, `X-Next-Page`, `Link: rel="next"`).
-    fn send_page(self) -> Pending<'a, Page<Self::Item>> {
-        Pending {
-            response: Box::pin(self.into_call().send_raw()),
-            decode: page_of,
-        }
-    }
-
-    /// Every item of every page, from the page the request asks for on. Pages are fetched as
-    /// the stream is read: by `page` (offset pagination) or by following `Link: rel="next"`
-    /// (keyset pagination), never to another host.
-    fn stream(self) -> futures_util::stream::BoxStream<'a, Result<Self::Item, Error>> {
-        use futures_util::StreamExt;
-        let Call { client, request } = self.into_call();
-        match request {
-            Ok(request) => paginate(client, request).boxed(),
-            Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
-        }
-    }
-
-    /// Every item of every page.
-    fn all(self) -> futures_util::future::BoxFuture<'a, Result<Vec<Self::Item>, Error>> {
-        Box::pin(collect_all(self.stream()))
-    }
-
-    /// The first `n` items, fetching only the pages they are on.
-    fn first(self, n: usize) -> futures_util::future::BoxFuture<'a, Result<Vec<Self::Item>, Error>> {
-        Box::pin(collect_first(self.stream(), n))
-    }
-}
-
-impl<'a, T, O> Paginated<'a> for O
-where
-    O: Operation<'a, Response = Paged<T>>,
-    T: serde::de::DeserializeOwned + Send + 'a,
-{
-    type Item = T;
-}
 
 /// A list operation whose pages are linked by a cursor in the response body: each response
 /// holds one page of items and the cursor of the next, which the next request sends back as
@@ -1476,13 +1423,13 @@ fn paginate_cursor<'a, O: CursorPaginated<'a>>(
         /// What comes after `items`: the next page, an error, or (`None`) the end.
         next: Option<Result<Request, Error>>,
         /// The cursors sent so far.
-        sent: HashSet<String>,
+        sent: std::collections::HashSet<String>,
         pages: usize,
     }
     let start = State {
         items: Vec::new().into_iter(),
         next: Some(Ok(request)),
-        sent: HashSet::new(),
+        sent: std::collections::HashSet::new(),
         pages: 0,
     };
     futures_util::stream::unfold(start, move |mut state| async move {
@@ -2119,19 +2066,6 @@ macro_rules! int_enum {
 #[allow(unused_imports)]
 pub(crate) use int_enum;
 
-/// Reads a page from a raw response: its pagination headers, then its body as a JSON array.
-fn page_of<T: serde::de::DeserializeOwned>(raw: RawResponse) -> Result<Page<T>, Error> {
-    let headers = &raw.headers;
-    Ok(Page {
-        page: page_number(headers, "X-Page")?,
-        per_page: page_number(headers, "X-Per-Page")?,
-        total: page_number(headers, "X-Total")?,
-        total_pages: page_number(headers, "X-Total-Pages")?,
-        next_page: page_number(headers, "X-Next-Page")?,
-        next_url: next_link(headers, &raw.url)?,
-        items: raw.json()?,
-    })
-}
 
 /// Decodes a JSON body; the error keeps the status, the expected type and the start of the
 /// body.
@@ -2325,319 +2259,6 @@ pub async fn empty(mut response: reqwest::Response) -> Result<(), Error> {
     Ok(())
 }
 
-/// One page of a list: its items and what the response said about the other pages.
-///
-/// GitLab's [offset pagination](https://docs.gitlab.com/ee/api/rest/#offset-based-pagination)
-/// fills the numbers from the `X-Page`, `X-Per-Page`, `X-Total`, `X-Total-Pages` and
-/// `X-Next-Page` headers (GitLab leaves out the totals above 10,000 items), its keyset
-/// pagination gives only `next_url`, from `Link: <…>; rel="next"`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// `X-Page`: the number of this page, from 1.
-    pub page: Option<u64>,
-    /// `X-Per-Page`
-    pub per_page: Option<u64>,
-    /// `X-Total`: items in all pages.
-    pub total: Option<u64>,
-    /// `X-Total-Pages`
-    pub total_pages: Option<u64>,
-    /// `X-Next-Page`; `None` on the last page.
-    pub next_page: Option<u64>,
-    /// The `Link` with `rel="next"`, resolved against the URL of the response.
-    pub next_url: Option<url::Url>,
-}
-
-/// Reads a page: the pagination headers of `response`, then its body as a JSON array (of at
-/// most the client's [`max_response_bytes`](Client::with_max_response_bytes)).
-///
-/// A missing or empty header is `None`; one that is not a number (or a next link that is not
-/// a URL) is an [`Error::InvalidPageHeader`], since ignoring it would end a listing early
-/// without a word.
-pub async fn page<T: serde::de::DeserializeOwned>(
-    response: reqwest::Response,
-) -> Result<Page<T>, Error> {
-    let headers = response.headers();
-    let page = page_number(headers, "X-Page")?;
-    let per_page = page_number(headers, "X-Per-Page")?;
-    let total = page_number(headers, "X-Total")?;
-    let total_pages = page_number(headers, "X-Total-Pages")?;
-    let next_page = page_number(headers, "X-Next-Page")?;
-    let next_url = next_link(headers, response.url())?;
-    let items = json::<Vec<T>>(response).await?;
-    Ok(Page {
-        items,
-        page,
-        per_page,
-        total,
-        total_pages,
-        next_page,
-        next_url,
-    })
-}
-
-fn page_number(
-    headers: &reqwest::header::HeaderMap,
-    name: &'static str,
-) -> Result<Option<u64>, Error> {
-    let Some(value) = headers.get(name) else {
-        return Ok(None);
-    };
-    let invalid = || Error::InvalidPageHeader {
-        name,
-        value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-    };
-    let text = value.to_str().map_err(|_| invalid())?.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    text.parse().map(Some).map_err(|_| invalid())
-}
-
-/// The target of the first link with the relation `next` in the `Link` header fields, resolved
-/// against `base` (RFC 8288 §3.2: a relative reference is relative to the link's context).
-fn next_link(
-    headers: &reqwest::header::HeaderMap,
-    base: &url::Url,
-) -> Result<Option<url::Url>, Error> {
-    for value in headers.get_all(reqwest::header::LINK) {
-        // A header that is not ASCII text cannot hold a URI reference; skip it.
-        let Ok(text) = value.to_str() else { continue };
-        if let Some(link) = parse_links(text).into_iter().find(|l| l.has_rel("next")) {
-            return base
-                .join(link.target)
-                .map(Some)
-                .map_err(|_| Error::InvalidPageHeader {
-                    name: "Link",
-                    // The query may carry a credential.
-                    value: link.target.split('?').next().unwrap_or_default().to_owned(),
-                });
-        }
-    }
-    Ok(None)
-}
-
-/// One link-value of a `Link` header: its target and its `rel` parameter.
-#[derive(Debug, PartialEq)]
-struct Link<'a> {
-    target: &'a str,
-    rel: Option<String>,
-}
-
-impl Link<'_> {
-    /// Whether `relation` is among the link's relation types (space-separated,
-    /// case-insensitive, RFC 8288 §3.3).
-    fn has_rel(&self, relation: &str) -> bool {
-        self.rel.as_deref().is_some_and(|rel| {
-            rel.split_ascii_whitespace()
-                .any(|r| r.eq_ignore_ascii_case(relation))
-        })
-    }
-}
-
-/// Parses a `Link` header value (RFC 8288 §3):
-/// `#( "<" URI-Reference ">" *( OWS ";" OWS token BWS [ "=" BWS ( token / quoted-string ) ] ) )`.
-///
-/// A comma inside `<…>` or a quoted string does not separate links; parameter names are
-/// case-insensitive and a second `rel` is ignored (§3.3). What does not parse is skipped up to
-/// the next comma that separates links, so one bad link-value does not hide the others.
-fn parse_links(header: &str) -> Vec<Link<'_>> {
-    let mut links = Vec::new();
-    let mut rest = header;
-    loop {
-        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_ascii_whitespace());
-        if rest.is_empty() {
-            return links;
-        }
-        let Some(inside) = rest.strip_prefix('<') else {
-            rest = skip_link_value(rest);
-            continue;
-        };
-        let Some(end) = inside.find('>') else {
-            return links;
-        };
-        let target = inside[..end].trim();
-        rest = &inside[end + 1..];
-        let mut rel = None;
-        while let Some(param) = rest.trim_start().strip_prefix(';') {
-            let param = param.trim_start();
-            let name_end = param
-                .find(|c: char| matches!(c, '=' | ';' | ',') || c.is_ascii_whitespace())
-                .unwrap_or(param.len());
-            let name = &param[..name_end];
-            rest = param[name_end..].trim_start();
-            let mut value = String::new();
-            if let Some(after) = rest.strip_prefix('=') {
-                let after = after.trim_start();
-                if let Some(quoted) = after.strip_prefix('"') {
-                    let (unquoted, after_quote) = unquote(quoted);
-                    value = unquoted;
-                    rest = after_quote;
-                } else {
-                    let end = after
-                        .find(|c: char| matches!(c, ';' | ',') || c.is_ascii_whitespace())
-                        .unwrap_or(after.len());
-                    value = after[..end].to_owned();
-                    rest = &after[end..];
-                }
-            }
-            if rel.is_none() && name.eq_ignore_ascii_case("rel") {
-                rel = Some(value);
-            }
-        }
-        links.push(Link { target, rel });
-        rest = skip_link_value(rest);
-    }
-}
-
-/// The rest of a quoted string after its opening quote: its unescaped content, and what
-/// follows the closing quote (nothing when it is not closed).
-fn unquote(quoted: &str) -> (String, &str) {
-    let mut value = String::new();
-    let mut chars = quoted.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return (value, &quoted[i + 1..]),
-            '\\' => {
-                if let Some((_, escaped)) = chars.next() {
-                    value.push(escaped);
-                }
-            }
-            c => value.push(c),
-        }
-    }
-    (value, "")
-}
-
-/// Skips to the comma that ends the current link-value, past commas in `<…>` or quotes.
-fn skip_link_value(text: &str) -> &str {
-    let mut in_quotes = false;
-    let mut in_target = false;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_quotes => escaped = true,
-            '"' if !in_target => in_quotes = !in_quotes,
-            '<' if !in_quotes => in_target = true,
-            '>' if !in_quotes => in_target = false,
-            ',' if !in_quotes && !in_target => return &text[i..],
-            _ => {}
-        }
-    }
-    ""
-}
-
-/// Every item of a list, page after page: sends `request`, yields the items of the response,
-/// then asks for the next page, until a page has neither a next link nor a next page number.
-///
-/// The next page is the `Link` with `rel="next"` when there is one (keyset pagination), else
-/// `request` with the query parameter `page` set to `X-Next-Page` (offset pagination); set
-/// `per_page` (and for keyset, `pagination=keyset`, `order_by`) on `request` yourself. Pages
-/// are fetched only as the stream is polled, each with [`Client::send`] (so with retries, and
-/// with redirects followed as it does: never with credentials to another origin).
-///
-/// A next link is followed only to the scheme, host and port of the client's base URL; any
-/// other stops the stream with [`Error::ForeignNextPage`] (after the items of the page that
-/// named it), since the request would carry the credentials there. A next page that the
-/// stream has already fetched (any earlier page, not only the last), or an `X-Next-Page`
-/// that is not after `X-Page`, stops it with [`Error::PaginationLoop`]; a next page after the
-/// client's [`max_pages`](Client::with_max_pages) pages stops it with
-/// [`Error::TooManyPages`]. The stream ends after an error.
-pub fn paginate<'a, T: serde::de::DeserializeOwned + Send + 'a>(
-    client: &'a Client,
-    request: Request,
-) -> impl futures_util::Stream<Item = Result<T, Error>> + Send + 'a {
-    struct State<T> {
-        items: std::vec::IntoIter<T>,
-        /// What comes after `items`: the next page, an error, or (`None`) the end.
-        next: Option<Result<Request, Error>>,
-        /// The URLs of the pages fetched (or being fetched), without query credentials.
-        visited: HashSet<url::Url>,
-    }
-    let start = State {
-        items: Vec::new().into_iter(),
-        visited: HashSet::from([request.url.clone()]),
-        next: Some(Ok(request)),
-    };
-    futures_util::stream::unfold(start, move |mut state| async move {
-        loop {
-            if let Some(item) = state.items.next() {
-                return Some((Ok(item), state));
-            }
-            let request = match state.next.take()? {
-                Ok(request) => request,
-                Err(e) => return Some((Err(e), state)),
-            };
-            match fetch_page(client, request).await {
-                Ok((items, next)) => {
-                    state.items = items.into_iter();
-                    state.next = match next {
-                        Ok(Some(next)) if !state.visited.insert(next.url.clone()) => {
-                            Some(Err(Error::PaginationLoop {
-                                url: redacted(&next.url),
-                            }))
-                        }
-                        // `visited` holds every page fetched, so its size is their number.
-                        Ok(Some(_)) if state.visited.len() > client.max_pages => {
-                            Some(Err(Error::TooManyPages {
-                                limit: client.max_pages,
-                            }))
-                        }
-                        next => next.transpose(),
-                    };
-                }
-                Err(e) => return Some((Err(e), state)),
-            }
-        }
-    })
-}
-
-/// Fetches the page `request` asks for: its items, and the request for the next page (or why
-/// there is none to follow). The items of a page whose next link is refused are still
-/// yielded; the error comes when the stream gets to the next page.
-async fn fetch_page<T: serde::de::DeserializeOwned>(
-    client: &Client,
-    request: Request,
-) -> Result<(Vec<T>, Result<Option<Request>, Error>), Error> {
-    let mut page = page::<T>(client.send(request.clone()).await?).await?;
-    let items = std::mem::take(&mut page.items);
-    Ok((items, next_page_request(client, request, page)))
-}
-
-/// The request for the page after `page`, which `request` fetched.
-fn next_page_request<T>(
-    client: &Client,
-    request: Request,
-    page: Page<T>,
-) -> Result<Option<Request>, Error> {
-    let next = if let Some(mut url) = page.next_url {
-        let base = &client.base_url;
-        if !same_origin(&url, base) {
-            return Err(Error::ForeignNextPage {
-                url: redacted(&url),
-                origin: base.origin().ascii_serialization(),
-            });
-        }
-        // GitLab repeats the request's query in its links, query credentials included;
-        // `Client::send` adds those again.
-        remove_query_credentials(client, &mut url);
-        url.set_fragment(None);
-        Request { url, ..request }
-    } else if let Some(number) = page.next_page {
-        let mut next = request;
-        next.set_query("page", &number);
-        if page.page.is_some_and(|current| number <= current) {
-            return Err(Error::PaginationLoop {
-                url: redacted(&next.url),
-            });
-        }
-        next
-    } else {
-        return Ok(None);
-    };
-    Ok(Some(next))
-}
 
 /// A URL for an error message: without the query or user info, which may carry credentials
 /// (and of a URL without a host, such as `data:` or `javascript:`, only the scheme).
@@ -2674,7 +2295,7 @@ fn redacted_text(text: &str) -> String {
     short
 }
 
-/// Every item of `stream` (from [`paginate`]), or its first error.
+/// Every item of `stream` (a list's pages), or its first error.
 pub async fn collect_all<T>(
     stream: impl futures_util::Stream<Item = Result<T, Error>>,
 ) -> Result<Vec<T>, Error> {
@@ -2682,7 +2303,7 @@ pub async fn collect_all<T>(
 }
 
 /// The first `n` items of `stream` (fewer if it ends sooner), or the first error. The stream
-/// is not polled after the `n`th item, so [`paginate`] fetches no page beyond it.
+/// is not polled after the `n`th item, so no page beyond it is fetched.
 pub async fn collect_first<T>(
     stream: impl futures_util::Stream<Item = Result<T, Error>>,
     n: usize,
@@ -2880,7 +2501,7 @@ pub enum Error {
         /// The URL the response came from, without its query.
         answered: String,
     },
-    /// A [`paginate`] stream fetched the client's [`max_pages`](Client::with_max_pages) pages
+    /// A pagination stream fetched the client's [`max_pages`](Client::with_max_pages) pages
     /// and the last still names a next page.
     #[error(
         "pagination stopped after {limit} pages: the server still names a next page (see Client::with_max_pages)"
@@ -3253,99 +2874,6 @@ mod tests {
         assert_eq!(retryable, [429, 500, 502, 503, 504]);
     }
 
-    fn next_of(header: &str) -> Option<&str> {
-        parse_links(header)
-            .into_iter()
-            .find(|l| l.has_rel("next"))
-            .map(|l| l.target)
-    }
-
-    #[test]
-    fn link_header_edge_cases() {
-        // GitLab's shape.
-        assert_eq!(
-            next_of(
-                r#"<https://gitlab.example.com/api/v4/projects?id_after=42&pagination=keyset&per_page=2>; rel="next", <https://gitlab.example.com/api/v4/projects?pagination=keyset&per_page=2>; rel="first""#
-            ),
-            Some(
-                "https://gitlab.example.com/api/v4/projects?id_after=42&pagination=keyset&per_page=2"
-            )
-        );
-        // Not the first link; unquoted, upper case, spaces around `;` and `=`.
-        assert_eq!(next_of(r#"<a>; rel="prev", <b> ; REL = NEXT"#), Some("b"));
-        assert_eq!(next_of("<a>;rel=next"), Some("a"));
-        // Several relation types in one rel.
-        assert_eq!(next_of(r#"<a>; rel="last next""#), Some("a"));
-        assert_eq!(next_of(r#"<a>; rel="nextpage", <b>; rel=next-ish"#), None);
-        // Commas and semicolons inside the target or a quoted string do not split.
-        assert_eq!(
-            next_of(r#"<https://x/a?ids=1,2;3>; rel="next""#),
-            Some("https://x/a?ids=1,2;3")
-        );
-        assert_eq!(
-            next_of(r#"<a>; title="one, <two>; rel=next", <b>; rel="next""#),
-            Some("b")
-        );
-        assert_eq!(
-            next_of(r#"<a>; title="say \"hi\", rel=next"; rel=prev, <b>; rel=next"#),
-            Some("b")
-        );
-        // Only the first rel counts (RFC 8288 §3.3).
-        assert_eq!(next_of(r#"<a>; rel="prev"; rel="next""#), None);
-        // Other parameters, with and without values, before rel.
-        assert_eq!(
-            next_of(r#"<a>; type="application/json"; crossorigin; rel=next"#),
-            Some("a")
-        );
-        // Garbage is skipped up to the next link; broken input ends quietly.
-        assert_eq!(next_of(r#"garbage; rel=next, <b>; rel="next""#), Some("b"));
-        assert_eq!(next_of(r#"<a>; rel="next"#), Some("a"));
-        assert_eq!(next_of("<a; rel=next"), None);
-        assert_eq!(next_of(""), None);
-        assert_eq!(next_of(" , ,"), None);
-        assert_eq!(
-            parse_links(r#"<a>; rel="unterminated, <b>; rel=next"#),
-            [Link {
-                target: "a",
-                rel: Some("unterminated, <b>; rel=next".into())
-            }]
-        );
-    }
-
-    #[test]
-    fn next_link_reads_every_link_field_and_resolves_relative_targets() {
-        let base = url::Url::parse("https://gitlab.example.com/api/v4/projects?page=1").unwrap();
-        let map = headers(&[
-            ("Link", r#"<https://gitlab.example.com/first>; rel="first""#),
-            ("Link", r#"</api/v4/projects?page=2>; rel="next""#),
-        ]);
-        assert_eq!(
-            next_link(&map, &base).unwrap().unwrap().as_str(),
-            "https://gitlab.example.com/api/v4/projects?page=2"
-        );
-        let map = headers(&[("Link", r#"<?page=3>; rel="next""#)]);
-        assert_eq!(
-            next_link(&map, &base).unwrap().unwrap().as_str(),
-            "https://gitlab.example.com/api/v4/projects?page=3"
-        );
-        assert_eq!(next_link(&headers(&[]), &base).unwrap(), None);
-        let map = headers(&[("Link", r#"<http://[bad?private_token=x>; rel="next""#)]);
-        let err = next_link(&map, &base).unwrap_err();
-        assert!(matches!(err, Error::InvalidPageHeader { name: "Link", .. }));
-        assert!(!err.to_string().contains("private_token"), "{err}");
-    }
-
-    #[test]
-    fn page_numbers_empty_missing_or_invalid() {
-        let map = headers(&[("X-Page", "2"), ("X-Next-Page", ""), ("X-Total", "x")]);
-        assert_eq!(page_number(&map, "X-Page").unwrap(), Some(2));
-        assert_eq!(page_number(&map, "X-Next-Page").unwrap(), None);
-        assert_eq!(page_number(&map, "X-Per-Page").unwrap(), None);
-        assert!(matches!(
-            page_number(&map, "X-Total"),
-            Err(Error::InvalidPageHeader { name: "X-Total", value }) if value == "x"
-        ));
-    }
 
     #[test]
     fn set_query_replaces_every_pair_of_the_name() {

@@ -11,14 +11,15 @@
 //! Besides encoding and errors it holds what every production client needs: retries of
 //! idempotent requests with backoff ([`RetryPolicy`]), redirects followed without carrying
 //! credentials to another origin ([`RedirectPolicy`]), response bodies read up to a size limit
-//! ([`Client::with_max_response_bytes`]), offset and keyset pagination ([`page`], [`paginate`],
-//! [`collect_all`], [`collect_first`]) that stops on loops and after a page limit, and, behind
-//! the cargo feature `blocking`, a shared runtime for callers that are not async (`block_on`).
+//! ([`Client::with_max_response_bytes`]), pagination that stops on loops and after a page limit
+//! (by `page` and `Link` headers, or by a cursor in the body, in clients whose operations page
+//! so), and, behind the cargo feature `blocking`, a shared runtime for callers that are not
+//! async (`block_on`).
 //! Behind the cargo feature `tracing`, each request's answer, failure, redirect and retry is a
 //! `tracing` event (target: this module; URLs without query, fragment or user); without it the
 //! events cost nothing, as they are not compiled.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
@@ -100,7 +101,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest response body a client reads by default (64 MiB); see
 /// [`Client::with_max_response_bytes`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
-/// The most pages one [`paginate`] stream fetches by default; see [`Client::with_max_pages`].
+/// The most pages one pagination stream fetches by default; see [`Client::with_max_pages`].
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
 /// How much of an error body (a status outside 2xx) is read at most: 64 KiB. The rest is not
 /// read; [`ApiError::truncated`] says so.
@@ -226,7 +227,7 @@ impl Client {
         self.max_response_bytes
     }
 
-    /// Fetches at most `pages` pages (at least 1) in one [`paginate`] stream (default
+    /// Fetches at most `pages` pages (at least 1) in one pagination stream (default
     /// [`DEFAULT_MAX_PAGES`]); a stream whose last allowed page still names a next one ends
     /// with [`Error::TooManyPages`].
     pub fn with_max_pages(mut self, pages: usize) -> Self {
@@ -235,7 +236,7 @@ impl Client {
         self
     }
 
-    /// The most pages one [`paginate`] stream of this client fetches.
+    /// The most pages one pagination stream of this client fetches.
     pub fn max_pages(&self) -> usize {
         self.max_pages
     }
@@ -290,7 +291,7 @@ impl Client {
     /// last attempt. Failures while reading a body after this returns are not retried.
     ///
     /// Redirects (301, 302, 303, 307, 308 with a `Location`) are followed here, as the
-    /// client's [`RedirectPolicy`] says, for every request (the pages of [`paginate`] too).
+    /// client's [`RedirectPolicy`] says, for every request (the pages of a list too).
     /// Credentials go only to the base URL's origin (scheme, host and port): a redirect to
     /// another origin is followed without them (or refused, as the policy says), and once a
     /// chain of redirects has left the origin no later request of it carries them. 301 and
@@ -356,7 +357,7 @@ impl Client {
 }
 
 /// The body limit of a client other than the default, carried by the responses of
-/// [`Client::send`] to the readers ([`json`], [`bytes`], [`page`], [`empty`]).
+/// [`Client::send`] to the readers ([`json`], [`bytes`], [`empty`]).
 #[derive(Debug, Clone, Copy)]
 struct BodyLimit(usize);
 
@@ -847,7 +848,7 @@ fn rate_limit_reset(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Op
 
 /// One HTTP request being built: method, URL (path segments and query) and headers.
 ///
-/// Cloning copies the body; [`paginate`] clones a request to ask for the next page.
+/// Cloning copies the body; pagination clones a request to ask for the next page.
 #[derive(Debug, Clone)]
 pub struct Request {
     method: reqwest::Method,
@@ -1274,8 +1275,9 @@ pub struct Response<T> {
 }
 
 /// How an operation reads its success body, and into what ([`Operation::Response`]): JSON
-/// ([`Json`], [`Paged`]), bytes ([`Bytes`]), nothing ([`Empty`]), or, for operations whose
-/// success statuses declare different bodies, the generated enum of those statuses.
+/// ([`Json`], or `Paged` for a page of a list), bytes ([`Bytes`]), nothing ([`Empty`]), or, for
+/// operations whose success statuses declare different bodies, the generated enum of those
+/// statuses.
 pub trait Decode {
     type Output;
     fn decode(response: RawResponse) -> Result<Self::Output, Error>;
@@ -1330,8 +1332,8 @@ pub type Output<'a, O> = <<O as Operation<'a>>::Response as Decode>::Output;
 /// once, generically: `.await` (each builder's `IntoFuture` calls [`Operation::send`]),
 /// [`send`](Operation::send), [`send_with_response`](Operation::send_with_response),
 /// [`send_raw`](Operation::send_raw), `send_blocking` (cargo feature `blocking`), and for lists
-/// the methods of [`Paginated`]. Bring the trait into scope to call them by name:
-/// `use <client crate>::prelude::*;`.
+/// that page the methods of `Paginated` or `CursorPaginated`. Bring the traits into scope to
+/// call them by name: `use <client crate>::prelude::*;`.
 pub trait Operation<'a>: Sized {
     /// How the success body is read, and into what.
     type Response: Decode;
@@ -2458,11 +2460,11 @@ pub fn paginate<'a, T: serde::de::DeserializeOwned + Send + 'a>(
         /// What comes after `items`: the next page, an error, or (`None`) the end.
         next: Option<Result<Request, Error>>,
         /// The URLs of the pages fetched (or being fetched), without query credentials.
-        visited: HashSet<url::Url>,
+        visited: std::collections::HashSet<url::Url>,
     }
     let start = State {
         items: Vec::new().into_iter(),
-        visited: HashSet::from([request.url.clone()]),
+        visited: std::collections::HashSet::from([request.url.clone()]),
         next: Some(Ok(request)),
     };
     futures_util::stream::unfold(start, move |mut state| async move {
@@ -2579,7 +2581,7 @@ fn redacted_text(text: &str) -> String {
     short
 }
 
-/// Every item of `stream` (from [`paginate`]), or its first error.
+/// Every item of `stream` (a list's pages), or its first error.
 pub async fn collect_all<T>(
     stream: impl futures_util::Stream<Item = Result<T, Error>>,
 ) -> Result<Vec<T>, Error> {
@@ -2587,7 +2589,7 @@ pub async fn collect_all<T>(
 }
 
 /// The first `n` items of `stream` (fewer if it ends sooner), or the first error. The stream
-/// is not polled after the `n`th item, so [`paginate`] fetches no page beyond it.
+/// is not polled after the `n`th item, so no page beyond it is fetched.
 pub async fn collect_first<T>(
     stream: impl futures_util::Stream<Item = Result<T, Error>>,
     n: usize,
@@ -2852,7 +2854,7 @@ pub enum Error {
         /// The URL the response came from, without its query.
         answered: String,
     },
-    /// A [`paginate`] stream fetched the client's [`max_pages`](Client::with_max_pages) pages
+    /// A pagination stream fetched the client's [`max_pages`](Client::with_max_pages) pages
     /// and the last still names a next page.
     #[error(
         "pagination stopped after {limit} pages: the server still names a next page (see Client::with_max_pages)"

@@ -9,14 +9,15 @@
 //! Besides encoding and errors it holds what every production client needs: retries of
 //! idempotent requests with backoff ([`RetryPolicy`]), redirects followed without carrying
 //! credentials to another origin ([`RedirectPolicy`]), response bodies read up to a size limit
-//! ([`Client::with_max_response_bytes`]), offset and keyset pagination ([`page`], [`paginate`],
-//! [`collect_all`], [`collect_first`]) that stops on loops and after a page limit, and, behind
-//! the cargo feature `blocking`, a shared runtime for callers that are not async (`block_on`).
+//! ([`Client::with_max_response_bytes`]), pagination that stops on loops and after a page limit
+//! (by `page` and `Link` headers, or by a cursor in the body, in clients whose operations page
+//! so), and, behind the cargo feature `blocking`, a shared runtime for callers that are not
+//! async (`block_on`).
 //! Behind the cargo feature `tracing`, each request's answer, failure, redirect and retry is a
 //! `tracing` event (target: this module; URLs without query, fragment or user); without it the
 //! events cost nothing, as they are not compiled.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
@@ -106,7 +107,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest response body a client reads by default (64 MiB); see
 /// [`Client::with_max_response_bytes`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
-/// The most pages one [`paginate`] stream fetches by default; see [`Client::with_max_pages`].
+/// The most pages one pagination stream fetches by default; see [`Client::with_max_pages`].
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
 /// How much of an error body (a status outside 2xx) is read at most: 64 KiB. The rest is not
 /// read; [`ApiError::truncated`] says so.
@@ -232,7 +233,7 @@ impl Client {
         self.max_response_bytes
     }
 
-    /// Fetches at most `pages` pages (at least 1) in one [`paginate`] stream (default
+    /// Fetches at most `pages` pages (at least 1) in one pagination stream (default
     /// [`DEFAULT_MAX_PAGES`]); a stream whose last allowed page still names a next one ends
     /// with [`Error::TooManyPages`].
     pub fn with_max_pages(mut self, pages: usize) -> Self {
@@ -241,7 +242,7 @@ impl Client {
         self
     }
 
-    /// The most pages one [`paginate`] stream of this client fetches.
+    /// The most pages one pagination stream of this client fetches.
     pub fn max_pages(&self) -> usize {
         self.max_pages
     }
@@ -296,7 +297,7 @@ impl Client {
     /// last attempt. Failures while reading a body after this returns are not retried.
     ///
     /// Redirects (301, 302, 303, 307, 308 with a `Location`) are followed here, as the
-    /// client's [`RedirectPolicy`] says, for every request (the pages of [`paginate`] too).
+    /// client's [`RedirectPolicy`] says, for every request (the pages of a list too).
     /// Credentials go only to the base URL's origin (scheme, host and port): a redirect to
     /// another origin is followed without them (or refused, as the policy says), and once a
     /// chain of redirects has left the origin no later request of it carries them. 301 and
@@ -362,7 +363,7 @@ impl Client {
 }
 
 /// The body limit of a client other than the default, carried by the responses of
-/// [`Client::send`] to the readers ([`json`], [`bytes`], [`page`], [`empty`]).
+/// [`Client::send`] to the readers ([`json`], [`bytes`], [`empty`]).
 #[derive(Debug, Clone, Copy)]
 struct BodyLimit(usize);
 
@@ -853,7 +854,7 @@ fn rate_limit_reset(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Op
 
 /// One HTTP request being built: method, URL (path segments and query) and headers.
 ///
-/// Cloning copies the body; [`paginate`] clones a request to ask for the next page.
+/// Cloning copies the body; pagination clones a request to ask for the next page.
 #[derive(Debug, Clone)]
 pub struct Request {
     method: reqwest::Method,
@@ -1280,8 +1281,9 @@ pub struct Response<T> {
 }
 
 /// How an operation reads its success body, and into what ([`Operation::Response`]): JSON
-/// ([`Json`], [`Paged`]), bytes ([`Bytes`]), nothing ([`Empty`]), or, for operations whose
-/// success statuses declare different bodies, the generated enum of those statuses.
+/// ([`Json`], or `Paged` for a page of a list), bytes ([`Bytes`]), nothing ([`Empty`]), or, for
+/// operations whose success statuses declare different bodies, the generated enum of those
+/// statuses.
 pub trait Decode {
     type Output;
     fn decode(response: RawResponse) -> Result<Self::Output, Error>;
@@ -1297,6 +1299,7 @@ impl<T: serde::de::DeserializeOwned> Decode for Json<T> {
     }
 }
 
+// @section pages: only in clients where some operation pages by `page` or `Link` headers.
 /// A JSON array that is one page of a list: decoded into `Vec<T>` by [`Operation::send`];
 /// [`Paginated`] reads the other pages too.
 pub struct Paged<T>(std::marker::PhantomData<fn() -> T>);
@@ -1307,6 +1310,7 @@ impl<T: serde::de::DeserializeOwned> Decode for Paged<T> {
         response.json()
     }
 }
+// @end pages
 
 /// A body read as bytes (downloads, or media types other than JSON).
 pub struct Bytes;
@@ -1336,8 +1340,8 @@ pub type Output<'a, O> = <<O as Operation<'a>>::Response as Decode>::Output;
 /// once, generically: `.await` (each builder's `IntoFuture` calls [`Operation::send`]),
 /// [`send`](Operation::send), [`send_with_response`](Operation::send_with_response),
 /// [`send_raw`](Operation::send_raw), `send_blocking` (cargo feature `blocking`), and for lists
-/// the methods of [`Paginated`]. Bring the trait into scope to call them by name:
-/// `use <client crate>::prelude::*;`.
+/// that page the methods of `Paginated` or `CursorPaginated`. Bring the traits into scope to
+/// call them by name: `use <client crate>::prelude::*;`.
 pub trait Operation<'a>: Sized {
     /// How the success body is read, and into what.
     type Response: Decode;
@@ -1389,6 +1393,7 @@ pub trait Operation<'a>: Sized {
     // @end blocking
 }
 
+// @section pages
 /// A list operation whose pages can be read one after another ([`paginate`]); implemented by
 /// every [`Operation`] whose response is [`Paged`].
 pub trait Paginated<'a>: Operation<'a> {
@@ -1434,6 +1439,7 @@ where
 {
     type Item = T;
 }
+// @end pages
 
 // @section cursor: only in clients where some operation pages by a cursor in the body.
 /// A list operation whose pages are linked by a cursor in the response body: each response
@@ -1485,13 +1491,13 @@ fn paginate_cursor<'a, O: CursorPaginated<'a>>(
         /// What comes after `items`: the next page, an error, or (`None`) the end.
         next: Option<Result<Request, Error>>,
         /// The cursors sent so far.
-        sent: HashSet<String>,
+        sent: std::collections::HashSet<String>,
         pages: usize,
     }
     let start = State {
         items: Vec::new().into_iter(),
         next: Some(Ok(request)),
-        sent: HashSet::new(),
+        sent: std::collections::HashSet::new(),
         pages: 0,
     };
     futures_util::stream::unfold(start, move |mut state| async move {
@@ -2129,6 +2135,7 @@ macro_rules! int_enum {
 #[allow(unused_imports)]
 pub(crate) use int_enum;
 
+// @section pages
 /// Reads a page from a raw response: its pagination headers, then its body as a JSON array.
 fn page_of<T: serde::de::DeserializeOwned>(raw: RawResponse) -> Result<Page<T>, Error> {
     let headers = &raw.headers;
@@ -2142,6 +2149,7 @@ fn page_of<T: serde::de::DeserializeOwned>(raw: RawResponse) -> Result<Page<T>, 
         items: raw.json()?,
     })
 }
+// @end pages
 
 /// Decodes a JSON body; the error keeps the status, the expected type and the start of the
 /// body.
@@ -2335,6 +2343,7 @@ pub async fn empty(mut response: reqwest::Response) -> Result<(), Error> {
     Ok(())
 }
 
+// @section pages
 /// One page of a list: its items and what the response said about the other pages.
 ///
 /// GitLab's [offset pagination](https://docs.gitlab.com/ee/api/rest/#offset-based-pagination)
@@ -2563,11 +2572,11 @@ pub fn paginate<'a, T: serde::de::DeserializeOwned + Send + 'a>(
         /// What comes after `items`: the next page, an error, or (`None`) the end.
         next: Option<Result<Request, Error>>,
         /// The URLs of the pages fetched (or being fetched), without query credentials.
-        visited: HashSet<url::Url>,
+        visited: std::collections::HashSet<url::Url>,
     }
     let start = State {
         items: Vec::new().into_iter(),
-        visited: HashSet::from([request.url.clone()]),
+        visited: std::collections::HashSet::from([request.url.clone()]),
         next: Some(Ok(request)),
     };
     futures_util::stream::unfold(start, move |mut state| async move {
@@ -2648,6 +2657,7 @@ fn next_page_request<T>(
     };
     Ok(Some(next))
 }
+// @end pages
 
 /// A URL for an error message: without the query or user info, which may carry credentials
 /// (and of a URL without a host, such as `data:` or `javascript:`, only the scheme).
@@ -2684,7 +2694,8 @@ fn redacted_text(text: &str) -> String {
     short
 }
 
-/// Every item of `stream` (from [`paginate`]), or its first error.
+// @section lists: in clients where some operation pages, by headers or by a cursor.
+/// Every item of `stream` (a list's pages), or its first error.
 pub async fn collect_all<T>(
     stream: impl futures_util::Stream<Item = Result<T, Error>>,
 ) -> Result<Vec<T>, Error> {
@@ -2692,7 +2703,7 @@ pub async fn collect_all<T>(
 }
 
 /// The first `n` items of `stream` (fewer if it ends sooner), or the first error. The stream
-/// is not polled after the `n`th item, so [`paginate`] fetches no page beyond it.
+/// is not polled after the `n`th item, so no page beyond it is fetched.
 pub async fn collect_first<T>(
     stream: impl futures_util::Stream<Item = Result<T, Error>>,
     n: usize,
@@ -2708,6 +2719,7 @@ pub async fn collect_first<T>(
     }
     Ok(items)
 }
+// @end lists
 
 // @section blocking
 /// Runs `future` to completion on a shared tokio runtime, for callers that are not async.
@@ -2961,7 +2973,7 @@ pub enum Error {
         /// The URL the response came from, without its query.
         answered: String,
     },
-    /// A [`paginate`] stream fetched the client's [`max_pages`](Client::with_max_pages) pages
+    /// A pagination stream fetched the client's [`max_pages`](Client::with_max_pages) pages
     /// and the last still names a next page.
     #[error(
         "pagination stopped after {limit} pages: the server still names a next page (see Client::with_max_pages)"
@@ -3335,6 +3347,7 @@ mod tests {
         assert_eq!(retryable, [429, 500, 502, 503, 504]);
     }
 
+    // @section pages
     fn next_of(header: &str) -> Option<&str> {
         parse_links(header)
             .into_iter()
@@ -3428,6 +3441,7 @@ mod tests {
             Err(Error::InvalidPageHeader { name: "X-Total", value }) if value == "x"
         ));
     }
+    // @end pages
 
     #[test]
     fn set_query_replaces_every_pair_of_the_name() {

@@ -63,6 +63,10 @@ pub struct Conventions {
     /// Some operation pages by a cursor ([`Operation::cursor`]), so the client has the
     /// runtime's `CursorPaginated`.
     pub cursor_pages: bool,
+    /// Some operation pages by `page` or `Link` headers ([`Operation::paginated`]), or the
+    /// setting `pagination` says the API pages so (`page-headers`): the client has the
+    /// runtime's `Paginated`, `Page` and `paginate`; a client without has none of them.
+    pub header_pages: bool,
     /// Structs read from responses keep the keys their schemas do not declare (setting
     /// `keep_unknown_fields`; [`TypeDef::unknown_fields`]).
     pub keep_unknown_fields: bool,

@@ -34,28 +34,29 @@ pub fn runtime_source(conventions: &Conventions, layout: &Layout) -> String {
     let enabled = |section: &str| match section {
         "id_or_path" => !conventions.id_or_path.is_empty(),
         "cursor" => conventions.cursor_pages,
+        "pages" => conventions.header_pages,
+        "lists" => conventions.header_pages || conventions.cursor_pages,
         "blocking" | "tests" | "tracing" => *layout == Layout::Crate,
         "no_tracing" => *layout != Layout::Crate,
         _ => true,
     };
     let mut out = String::with_capacity(RUNTIME.len());
-    let mut skipping: Option<&str> = None;
+    // The sections the line is in, innermost last, each with whether it is kept: a line is
+    // kept when every section around it is (`pages` inside `tests`).
+    let mut open: Vec<(&str, bool)> = Vec::new();
     for line in RUNTIME.split_inclusive('\n') {
         let line_start = line.trim_start();
         if let Some(rest) = line_start.strip_prefix("// @section ") {
             let name = rest.split(':').next().unwrap_or_default().trim();
-            if !enabled(name) {
-                skipping = Some(name);
-            }
+            open.push((name, enabled(name)));
             continue;
         }
         if let Some(rest) = line_start.strip_prefix("// @end ") {
-            if skipping == Some(rest.trim()) {
-                skipping = None;
-            }
+            debug_assert_eq!(open.last().map(|s| s.0), Some(rest.trim()), "sections nest");
+            open.pop();
             continue;
         }
-        if skipping.is_none() {
+        if open.iter().all(|(_, kept)| *kept) {
             out.push_str(line);
         }
     }
@@ -651,6 +652,42 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
     } else {
         (TokenStream::new(), TokenStream::new())
     };
+    // `Page` and `Paginated` only where some operation pages by headers (the runtime's section
+    // `pages`).
+    let pages = api.conventions.header_pages;
+    let (files_use, operation_use, operation_prelude) = if pages {
+        (
+            quote! { pub use runtime::{File, Page, RetryPolicy}; },
+            quote! { pub use runtime::{Operation, Paginated, RawResponse, Response}; },
+            quote! { pub use super::runtime::{Operation as _, Paginated as _}; },
+        )
+    } else {
+        (
+            quote! { pub use runtime::{File, RetryPolicy}; },
+            quote! { pub use runtime::{Operation, RawResponse, Response}; },
+            quote! { pub use super::runtime::Operation as _; },
+        )
+    };
+    let lists = pages || api.conventions.cursor_pages;
+    let prelude_doc: Vec<&str> = if pages {
+        vec![
+            " The traits that send a request by name: `use <this crate>::prelude::*;` for",
+            " `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists",
+            " `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).",
+        ]
+    } else if lists {
+        vec![
+            " The traits that send a request by name: `use <this crate>::prelude::*;` for",
+            " `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists",
+            " `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).",
+        ]
+    } else {
+        vec![
+            " The trait that sends a request by name: `use <this crate>::prelude::*;` for",
+            " `.send()`, `.send_with_response()`, `.send_raw()` and `.send_blocking()` (`.await`",
+            " needs no import).",
+        ]
+    };
     // lib.rs holds only short items, so `cargo fmt` and prettyplease agree on it; everything
     // else sits in modules that `cargo fmt` skips.
     let lib = quote! {
@@ -663,14 +700,12 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
         #id_or_path
         pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
         pub use runtime::{CrossOrigin, RedirectPolicy};
-        pub use runtime::{File, Page, RetryPolicy};
-        pub use runtime::{Operation, Paginated, RawResponse, Response};
-        /// The traits that send a request by name: `use <this crate>::prelude::*;` for
-        /// `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists
-        /// `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).
+        #files_use
+        #operation_use
+        #(#[doc = #prelude_doc])*
         pub mod prelude {
             #cursor_prelude
-            pub use super::runtime::{Operation as _, Paginated as _};
+            #operation_prelude
         }
         #base
     };
@@ -838,5 +873,53 @@ mod tests {
         assert!(!runtime.contains("// @section") && !runtime.contains("// @end"));
         let full = runtime_source(&Conventions::default(), &Layout::Crate);
         assert!(full.contains("fn send_blocking") && full.contains("#[cfg(test)]\nmod tests"));
+    }
+
+    #[test]
+    fn the_runtime_pages_only_as_the_client_pages() {
+        let with = |header_pages: bool, cursor_pages: bool, layout: &Layout| {
+            let conventions = Conventions {
+                header_pages,
+                cursor_pages,
+                ..Conventions::default()
+            };
+            runtime_source(&conventions, layout)
+        };
+        let has = |r: &str, items: &[&str]| items.iter().all(|i| r.contains(i));
+        let has_none = |r: &str, items: &[&str]| !items.iter().any(|i| r.contains(i));
+        let headers = [
+            "pub trait Paginated",
+            "pub struct Paged<T>",
+            "pub struct Page<T>",
+            "pub fn paginate<",
+            "fn parse_links(",
+            "\"X-Total\"",
+        ];
+        let cursor = ["pub trait CursorPaginated", "fn paginate_cursor<"];
+        let lists = ["pub async fn collect_all<", "pub async fn collect_first<"];
+
+        // A client whose operations do not page has none of it: not GitLab's headers either.
+        let none = with(false, false, &Layout::Crate);
+        assert!(has_none(&none, &headers) && has_none(&none, &cursor) && has_none(&none, &lists));
+        // Nor its tests (the `pages` section inside `tests`), while the other tests stay.
+        assert!(!none.contains("fn next_of(") && none.contains("fn backoff_doubles_up_to_the_cap"));
+        assert!(!none.contains("// @section") && !none.contains("// @end"));
+
+        let by_headers = with(true, false, &Layout::Crate);
+        assert!(has(&by_headers, &headers) && has(&by_headers, &lists));
+        assert!(has_none(&by_headers, &cursor));
+        assert!(by_headers.contains("fn next_of("));
+
+        let by_cursor = with(false, true, &Layout::Crate);
+        assert!(has(&by_cursor, &cursor) && has(&by_cursor, &lists));
+        assert!(has_none(&by_cursor, &headers));
+
+        // In an included module there are no tests, paging or not.
+        let module = Layout::Module {
+            name: "api".to_owned(),
+        };
+        let included = with(true, true, &module);
+        assert!(has(&included, &headers) && has(&included, &cursor));
+        assert!(!included.contains("fn next_of(") && !included.contains("cfg(test)"));
     }
 }

@@ -275,6 +275,10 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
         name_unknown_fields(&mut types, &received);
     }
     let cursor_pages = operations.iter().any(|o| o.cursor.is_some());
+    // Also wherever the setting names header pagination: the runtime's `paginate` then serves
+    // the lists a user sends through `Client::send` that the spec does not describe.
+    let header_pages =
+        operations.iter().any(|o| o.paginated) || settings.pagination == Pagination::PageHeaders;
     Api {
         title: model.info.title.clone(),
         version: model.info.version.clone(),
@@ -291,6 +295,7 @@ pub fn lower(model: &OpenAPI, settings: &Settings, diags: &mut Diagnostics) -> A
             pagination: settings.pagination,
             cursor: settings.cursor.clone(),
             cursor_pages,
+            header_pages,
             keep_unknown_fields: settings.keep_unknown_fields,
         },
     }
