@@ -523,9 +523,22 @@ pub struct Finding {
 
 /// How `value` is not a value of the schema at `schema` in `spec` (empty when it is one); `Err`
 /// when the schema cannot be compiled as JSON Schema (draft 4, with OpenAPI's `nullable`).
-pub fn schema_says(spec: &Value, schema: &str, value: &Value) -> Result<Vec<Finding>, String> {
+#[cfg(test)]
+fn schema_says(spec: &Value, schema: &str, value: &Value) -> Result<Vec<Finding>, String> {
+    schema_says_in(&as_json_schema(spec), schema, value)
+}
+
+/// `spec` as the validator reads it: OpenAPI's `nullable` as a `null` type. Made once per
+/// document, and only for a document with a failure.
+fn as_json_schema(spec: &Value) -> Value {
     let mut root = spec.clone();
     nullable_as_type(&mut root, 0);
+    root
+}
+
+/// [`schema_says`] in a spec already made JSON Schema ([`as_json_schema`]).
+fn schema_says_in(root: &Value, schema: &str, value: &Value) -> Result<Vec<Finding>, String> {
+    let mut root = root.clone();
     let Value::Object(map) = &mut root else {
         return Err("the spec is not an object".to_owned());
     };
@@ -829,15 +842,22 @@ fn run_inner(quick: bool, limit: Option<usize>) -> Result<ExitCode, String> {
         }
         let results = run_checker(&work, n, chunk)?;
         for ((i, module, doc), results) in chunk.iter().zip(results) {
-            let spec: Option<Value> =
-                std::fs::read_to_string(work.join("docs").join(format!("{module}.spec.json")))
-                    .ok()
-                    .and_then(|t| serde_json::from_str(&t).ok());
+            // The spec is read, and made JSON Schema, only for a document with a failure.
+            let spec: std::cell::OnceCell<Option<Value>> = std::cell::OnceCell::new();
+            let spec = || {
+                spec.get_or_init(|| {
+                    std::fs::read_to_string(work.join("docs").join(format!("{module}.spec.json")))
+                        .ok()
+                        .and_then(|t| serde_json::from_str(&t).ok())
+                        .map(|spec: Value| as_json_schema(&spec))
+                })
+                .as_ref()
+            };
             let v = doc
                 .examples
                 .iter()
                 .zip(results)
-                .map(|(e, r)| judge(doc, e, r, spec.as_ref()))
+                .map(|(e, r)| judge(doc, e, r, &spec))
                 .collect();
             verdicts.insert(*i, v);
         }
@@ -897,21 +917,16 @@ fn run_inner(quick: bool, limit: Option<usize>) -> Result<ExitCode, String> {
 
 /// `previous` (a `CORPUS.md`) with its examples section replaced by `section` (or added).
 pub fn with_section(previous: &str, section: &str) -> String {
-    let kept = match previous.find(SECTION) {
-        Some(start) => {
-            let rest = &previous[start + SECTION.len()..];
-            let end = rest
-                .find("\n## ")
-                .map_or(previous.len(), |e| start + SECTION.len() + e + 1);
-            format!("{}{}", &previous[..start], &previous[end..])
-        }
+    let kept = match kept_section(previous) {
+        Some(old) => previous.replacen(old, "", 1),
         None => previous.to_owned(),
     };
     let kept = kept.trim_end();
     format!("{kept}\n\n{}", section.trim_end()) + "\n"
 }
 
-/// The examples section of a previous `CORPUS.md`, for the corpus run to keep.
+/// The examples section of a previous `CORPUS.md`, for the corpus run to keep: from its
+/// heading to the next `## ` heading or the end.
 pub fn kept_section(previous: &str) -> Option<&str> {
     let start = previous.find(SECTION)?;
     let rest = &previous[start + SECTION.len()..];
@@ -951,7 +966,7 @@ fn generate(rows: &[Row], selected: &[usize]) -> Vec<(usize, bool)> {
 
 /// One `corpus-examples-one` child within [`TIME_BOUND`]: whether it wrote its examples.
 fn run_child(exe: &Path, file: &str, module: &str) -> bool {
-    let Ok(mut child) = Command::new(exe)
+    let Ok(child) = Command::new(exe)
         .args(["corpus-examples-one", file, module])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -959,24 +974,11 @@ fn run_child(exe: &Path, file: &str, module: &str) -> bool {
     else {
         return false;
     };
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                let out = child
-                    .wait_with_output()
-                    .map(|o| o.stdout)
-                    .unwrap_or_default();
-                return status.success() && out.starts_with(b"examples");
-            }
-            Ok(None) if started.elapsed() > TIME_BOUND => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return false;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(_) => return false,
+    match super::wait_within(child, TIME_BOUND) {
+        super::Waited::Exited(status, output) => {
+            status.success() && output.stdout.starts_with(b"examples")
         }
+        super::Waited::TimedOut | super::Waited::Failed(_) => false,
     }
 }
 
@@ -1201,7 +1203,7 @@ fn run_checker(
 }
 
 /// One example's verdict from the checker's answer `r`.
-fn judge(doc: &Doc, e: &Example, r: Value, spec: Option<&Value>) -> Verdict {
+fn judge<'s>(doc: &Doc, e: &Example, r: Value, spec: &dyn Fn() -> Option<&'s Value>) -> Verdict {
     let (what, failed_at) = if r["ok"] == true {
         match r.get("back") {
             Some(back) if e.both => {
@@ -1227,8 +1229,8 @@ fn judge(doc: &Doc, e: &Example, r: Value, spec: Option<&Value>) -> Verdict {
     };
     // The spec's fault only when the validator finds the example wrong where decoding failed
     // (or around it): a defect elsewhere in the example does not explain this failure.
-    let spec_verdict = match spec {
-        Some(spec) => match schema_says(spec, &e.schema, &e.value) {
+    let spec_verdict = match spec() {
+        Some(spec) => match schema_says_in(spec, &e.schema, &e.value) {
             Ok(findings) => findings.into_iter().find(|f| explains(f, &failed_at)),
             Err(err) => Some(Finding {
                 keyword: "(schema not valid JSON Schema)".to_owned(),

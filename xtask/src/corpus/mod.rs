@@ -291,7 +291,7 @@ fn tick_line(bar: &ProgressBar, done: usize, total: usize) {
 }
 
 fn run_one(exe: &Path, file: &str, crate_name: Option<&str>, limit: Duration) -> Outcome {
-    let mut child = match Command::new(exe)
+    let child = match Command::new(exe)
         .arg("corpus-one")
         .arg(file)
         .args(crate_name)
@@ -302,66 +302,76 @@ fn run_one(exe: &Path, file: &str, crate_name: Option<&str>, limit: Duration) ->
         Ok(c) => c,
         Err(e) => return Outcome::Panic(format!("cannot start: {e}")),
     };
+    let (status, stdout, stderr) = match wait_within(child, limit) {
+        Waited::Exited(status, output) => (
+            status,
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ),
+        Waited::TimedOut => return Outcome::Timeout,
+        Waited::Failed(e) => return Outcome::Panic(format!("wait failed: {e}")),
+    };
+    if !status.success() {
+        // A panic's message, or the runtime's word on a stack overflow or abort.
+        let msg = stderr
+            .lines()
+            .find(|l| l.contains("panicked") || l.contains("overflowed") || l.contains("fatal"))
+            .unwrap_or("");
+        let detail = stderr
+            .lines()
+            .skip_while(|l| !l.contains("panicked"))
+            .nth(1)
+            .unwrap_or("");
+        return Outcome::Panic(format!("{status}: {msg} {detail}").trim().to_owned());
+    }
+    let line = stdout.lines().next().unwrap_or_default().to_owned();
+    let mut parts = line.splitn(3, ' ');
+    match parts.next() {
+        Some("generated") => {
+            let mut fields = line.split_whitespace().skip(1);
+            let warnings = fields.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+            let by_code = fields
+                .nth(1)
+                .unwrap_or("-")
+                .split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .filter_map(|(c, n)| Some((c.to_owned(), n.parse().ok()?)))
+                .collect();
+            Outcome::Generated { warnings, by_code }
+        }
+        _ => Outcome::Rejected {
+            code: parts.next().unwrap_or("?").to_owned(),
+            message: parts.next().unwrap_or("").chars().take(160).collect(),
+        },
+    }
+}
+
+/// How a child process ended ([`wait_within`]).
+pub(crate) enum Waited {
+    Exited(std::process::ExitStatus, std::process::Output),
+    /// It ran past the limit and was killed.
+    TimedOut,
+    Failed(std::io::Error),
+}
+
+/// Waits for `child` at most `limit`, killing it then; its piped output when it exits.
+pub(crate) fn wait_within(mut child: std::process::Child, limit: Duration) -> Waited {
     let started = Instant::now();
     loop {
         match child.try_wait() {
             Ok(Some(status)) => {
-                let out = child
-                    .wait_with_output()
-                    .map(|o| {
-                        (
-                            String::from_utf8_lossy(&o.stdout).into_owned(),
-                            String::from_utf8_lossy(&o.stderr).into_owned(),
-                        )
-                    })
-                    .unwrap_or_default();
-                if !status.success() {
-                    // A panic's message, or the runtime's word on a stack overflow or abort.
-                    let msg = out
-                        .1
-                        .lines()
-                        .find(|l| {
-                            l.contains("panicked")
-                                || l.contains("overflowed")
-                                || l.contains("fatal")
-                        })
-                        .unwrap_or("");
-                    let detail = out
-                        .1
-                        .lines()
-                        .skip_while(|l| !l.contains("panicked"))
-                        .nth(1)
-                        .unwrap_or("");
-                    return Outcome::Panic(format!("{status}: {msg} {detail}").trim().to_owned());
-                }
-                let line = out.0.lines().next().unwrap_or_default().to_owned();
-                let mut parts = line.splitn(3, ' ');
-                return match parts.next() {
-                    Some("generated") => {
-                        let mut fields = line.split_whitespace().skip(1);
-                        let warnings = fields.next().and_then(|w| w.parse().ok()).unwrap_or(0);
-                        let by_code = fields
-                            .nth(1)
-                            .unwrap_or("-")
-                            .split(',')
-                            .filter_map(|kv| kv.split_once('='))
-                            .filter_map(|(c, n)| Some((c.to_owned(), n.parse().ok()?)))
-                            .collect();
-                        Outcome::Generated { warnings, by_code }
-                    }
-                    _ => Outcome::Rejected {
-                        code: parts.next().unwrap_or("?").to_owned(),
-                        message: parts.next().unwrap_or("").chars().take(160).collect(),
-                    },
+                return match child.wait_with_output() {
+                    Ok(output) => Waited::Exited(status, output),
+                    Err(e) => Waited::Failed(e),
                 };
             }
             Ok(None) if started.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Outcome::Timeout;
+                return Waited::TimedOut;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Outcome::Panic(format!("wait failed: {e}")),
+            Err(e) => return Waited::Failed(e),
         }
     }
 }
