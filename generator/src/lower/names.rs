@@ -37,8 +37,9 @@
 //! lacks>` (`list_user_keys_by_user_id`); then, between methods of one path, `PATCH` says `patch`
 //! where `PUT` says `update`; then each takes the whole path (`post_things` and `post_thing`).
 //! Every other name depends on its own operation only, so it stays the same when operations
-//! are added, removed or renamed; a settled name may change when the one it collided with
-//! goes, and `rename` pins it.
+//! are added, removed or renamed, with two exceptions, each pinned by `rename`: a settled name
+//! may change when the one it collided with goes, and a `POST` on an item that updates may
+//! become `create_` when its collection's `POST` goes or its item gains a `PUT` or `PATCH`.
 
 pub use crate::naming::Singular;
 use crate::normalize::OperationNames;
