@@ -176,8 +176,34 @@ impl SourceLine {
             let from = at.saturating_sub(Self::WIDTH / 3);
             (from, (from + Self::WIDTH).min(chars.len()))
         };
-        let token_end = (at..to)
-            .find(|&i| chars[i].is_whitespace() || matches!(chars[i], ',' | '}' | ']'))
+        // A quoted token (a JSON string, a quoted YAML key) runs to its closing quote, past the
+        // spaces, commas and braces inside it (`"/groups/{id}/-/packages"`); any other to the
+        // first of those.
+        let quoted = match chars.get(at) {
+            Some(&q @ ('"' | '\'')) => {
+                // `\"` escapes in a double-quoted string, `''` in a single-quoted YAML one.
+                let mut i = at + 1;
+                let mut end = None;
+                while i < to {
+                    match chars[i] {
+                        '\\' if q == '"' => i += 1,
+                        '\'' if q == '\'' && chars.get(i + 1) == Some(&'\'') => i += 1,
+                        c if c == q => {
+                            end = Some(i + 1);
+                            break;
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                end
+            }
+            _ => None,
+        };
+        let token_end = quoted
+            .or_else(|| {
+                (at..to).find(|&i| chars[i].is_whitespace() || matches!(chars[i], ',' | '}' | ']'))
+            })
             .unwrap_or(to)
             .max(at + 1)
             .min(to.max(at));
@@ -607,6 +633,16 @@ mod tests {
         assert_eq!(line.text, "  type: strin # typo");
         assert_eq!(&line.text[line.span.0..line.span.1], "strin");
         assert!(!line.cut);
+        // A quoted key or string runs to its closing quote, past braces and escaped quotes.
+        let key = SourceLine::new("  \"/groups/{id}/-/packages/{name}\":", 3);
+        assert_eq!(
+            &key.text[key.span.0..key.span.1],
+            "\"/groups/{id}/-/packages/{name}\""
+        );
+        let json = SourceLine::new(r#"{"description": "a \"b\" {c}", "x": 1}"#, 17);
+        assert_eq!(&json.text[json.span.0..json.span.1], r#""a \"b\" {c}""#);
+        let single = SourceLine::new("  summary: 'it''s {x}' # c", 12);
+        assert_eq!(&single.text[single.span.0..single.span.1], "'it''s {x}'");
         // Past the end (an error at the end of the text): one space after the last character.
         let end = SourceLine::new("a: [", 5);
         assert_eq!((end.text.as_str(), end.span), ("a: [ ", (4, 5)));
