@@ -68,6 +68,10 @@ pub struct Options {
     pub name: Option<String>,
     /// The crate's version.
     pub version: String,
+    /// The rest of the crate's `[package]` (`description`, `license`, `crate_doc`,
+    /// `dev-dependencies`), as a `codegen.toml` gives it (`--config`); its `name` and `version`
+    /// are replaced by [`Options::name`] and [`Options::version`].
+    pub package: Option<oapi_client_gen_core::emit::Package>,
     /// Choices the spec itself does not express (array query style, id-or-path parameters).
     pub settings: Settings,
     /// Write into `out_dir` even when the generator does not own it (no manifest, or files the
@@ -96,6 +100,7 @@ impl Options {
             out_dir: out_dir.into(),
             name: None,
             version: "0.1.0".to_owned(),
+            package: None,
             settings: Settings::default(),
             force: false,
             allow_dirs: Vec::new(),
@@ -392,13 +397,20 @@ fn run(
         overlay,
         display_name: spec,
         settings: options.settings.clone(),
-        package: Some(oapi_client_gen_core::emit::Package {
-            name: name.clone(),
-            version: options.version.clone(),
-            description: None,
-            license: None,
-            crate_doc: None,
-            dev_dependencies: None,
+        package: Some(match &options.package {
+            Some(package) => oapi_client_gen_core::emit::Package {
+                name: name.clone(),
+                version: options.version.clone(),
+                ..package.clone()
+            },
+            None => oapi_client_gen_core::emit::Package {
+                name: name.clone(),
+                version: options.version.clone(),
+                description: None,
+                license: None,
+                crate_doc: None,
+                dev_dependencies: None,
+            },
         }),
         layout: oapi_client_gen_core::emit::Layout::Crate,
         regenerate: format!(

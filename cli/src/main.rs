@@ -30,8 +30,8 @@ struct Args {
     out: Option<PathBuf>,
     /// A `codegen.toml` (the file `cargo xtask codegen` and `Build::from_config` read): its
     /// `spec`, `merge`, `overlay`, `allow_dirs` and `output`, relative to its folder, its
-    /// `[settings]` (renames of operations and types included) and its `[package]` name and
-    /// version. Options given here too add to its lists or replace its values.
+    /// `[settings]` (renames of operations and types included) and its `[package]`. Options
+    /// given here too add to its lists or replace its values.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// The crate's package name [default: from the spec's info.title, else its file name, or
@@ -269,6 +269,7 @@ fn options(args: &Args) -> Result<Options, oapi_client_gen::Error> {
             .clone()
             .or_else(|| package.map(|p| p.version.clone()))
             .unwrap_or_else(|| "0.1.0".to_owned()),
+        package: package.cloned(),
         settings,
         force: args.force,
         allow_dirs,

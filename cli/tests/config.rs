@@ -194,3 +194,58 @@ fn walk(dir: &Path) -> String {
     }
     all
 }
+
+/// The command given GitLab's `codegen.toml` writes the client `cargo xtask codegen` checked
+/// in, file for file and byte for byte below each file's `@generated` header (which names the
+/// spec's path as given and the command that regenerates it): one file drives both.
+#[test]
+fn the_command_with_gitlabs_config_writes_the_checked_in_client() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gitlab");
+    let run = Command::new(env!("CARGO_BIN_EXE_oapi-client-gen"))
+        .current_dir(workspace)
+        .args(["--config", "specs/gitlab-full/codegen.toml", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join(".oapi-client-gen.json")).unwrap())
+            .unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    assert!(files.len() > 100, "{}", files.len());
+    let checked_in = workspace.join("generated-client");
+    // Rust and TOML files have two header lines, Markdown one (an HTML comment).
+    let below_header = |text: &str| -> String {
+        let lines = if text.starts_with("// @generated") || text.starts_with("# @generated") {
+            2
+        } else if text.starts_with("<!-- @generated") {
+            1
+        } else {
+            0
+        };
+        text.splitn(lines + 1, '\n')
+            .last()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for file in files {
+        let file = file.as_str().unwrap();
+        let ours = std::fs::read_to_string(out.join(file)).unwrap();
+        let theirs = std::fs::read_to_string(checked_in.join(file))
+            .unwrap_or_else(|e| panic!("{file} is not in generated-client: {e}"));
+        assert!(
+            below_header(&ours) == below_header(&theirs),
+            "{file} differs from generated-client's"
+        );
+        // The runtime is copied, not generated from the spec: its header names no command.
+        if file.ends_with(".rs") && file != "src/runtime.rs" {
+            assert!(ours.contains("oapi-client-gen --config specs/gitlab-full/codegen.toml"));
+        }
+    }
+}
