@@ -80,7 +80,7 @@ impl GetProjectCiLint<'_> {
         Self(self.0.query("include_jobs", &Into::<bool>::into(value)))
     }
     /// Deprecated: Use dry_run_ref instead
-    pub fn r#ref(self, value: impl Into<String>) -> Self {
+    pub fn ref_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
     /// Branch or tag used as context when executing a dry run. Defaults to the default branch of the project. Only used when dry_run is true

@@ -474,7 +474,7 @@ impl ListProjectCommitRefs<'_> {
     /// Scope
     ///
     /// Default: `"all"`.
-    pub fn r#type(self, value: impl Into<types::RefType>) -> Self {
+    pub fn type_(self, value: impl Into<types::RefType>) -> Self {
         Self(self.0.query("type", &Into::<types::RefType>::into(value)))
     }
     /// Current page number

@@ -46,7 +46,7 @@ impl ListGroupIterations<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Fields in which fuzzy search should be performed with the query given in the argument `search`. The available options are `title` and `cadence_title`. Default is `[title]`.
-    pub fn r#in(self, value: impl Into<Vec<types::IterationIn>>) -> Self {
+    pub fn in_(self, value: impl Into<Vec<types::IterationIn>>) -> Self {
         Self(
             self
                 .0

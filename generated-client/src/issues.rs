@@ -812,7 +812,7 @@ impl ListIssues<'_> {
         )
     }
     /// Modify the scope of the `search` attribute. `title`, `description`, or a string joining them with comma. Default is `title,description`.
-    pub fn r#in(self, value: impl Into<String>) -> Self {
+    pub fn in_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter to a given type of issue. One of `issue`, `incident`, `test_case` or `task`.

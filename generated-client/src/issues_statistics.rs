@@ -142,7 +142,7 @@ impl GetIssuesStatistics<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Modify the scope of the `search` attribute. `title`, `description`, or a string joining them with comma. Default is `title,description`.
-    pub fn r#in(self, value: impl Into<String>) -> Self {
+    pub fn in_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Return issues created on or after the given time. Expected in ISO 8601 format (`2019-03-15T08:00:00Z`).

@@ -1249,7 +1249,7 @@ impl ListGroupMergeRequests<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Modify the scope of the search attribute. `title`, `description`, or a string joining them with comma.
-    pub fn r#in(self, value: impl Into<String>) -> Self {
+    pub fn in_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
@@ -1575,7 +1575,7 @@ impl ListProjectMergeRequests<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Modify the scope of the search attribute. `title`, `description`, or a string joining them with comma.
-    pub fn r#in(self, value: impl Into<String>) -> Self {
+    pub fn in_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.
@@ -2130,7 +2130,7 @@ impl ListMergeRequests<'_> {
         Self(self.0.query("search", &Into::<String>::into(value)))
     }
     /// Modify the scope of the search attribute. `title`, `description`, or a string joining them with comma.
-    pub fn r#in(self, value: impl Into<String>) -> Self {
+    pub fn in_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("in", &Into::<String>::into(value)))
     }
     /// Filter merge requests against their `wip` status. `yes` to return only draft merge requests, `no` to return non-draft merge requests.

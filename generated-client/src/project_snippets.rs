@@ -157,7 +157,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
     /// - `snippet_id`:
-    /// - `ref`: The name of branch, tag or commit
+    /// - `ref_`: The name of branch, tag or commit
     /// - `file_path`: The url encoded path to the file, e.g. lib%2Fclass%2Erb
     ///
     /// Returns, on success (200): Get raw project snippet file contents from the repository.
@@ -165,7 +165,7 @@ impl crate::Client {
         &self,
         id: impl Into<runtime::IdOrPath>,
         snippet_id: impl Into<i64>,
-        r#ref: impl Into<String>,
+        ref_: impl Into<String>,
         file_path: impl Into<String>,
     ) -> GetProjectSnippetFileRaw<'_> {
         GetProjectSnippetFileRaw(
@@ -176,7 +176,7 @@ impl crate::Client {
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
                     &Into::<i64>::into(snippet_id),
-                    &Into::<String>::into(r#ref),
+                    &Into::<String>::into(ref_),
                     &Into::<String>::into(file_path),
                 ],
             ),

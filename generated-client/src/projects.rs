@@ -1025,14 +1025,14 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `ref`: The commit sha or name of a branch or tag
+    /// - `ref_`: The commit sha or name of a branch or tag
     /// - `body`: The request body.
     ///
     /// Returns, on success (201): Trigger a GitLab project pipeline.
     pub fn create_project_ref_trigger_pipeline(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        r#ref: impl Into<String>,
+        ref_: impl Into<String>,
         body: impl Into<types::PostApiV4ProjectsIdRefRefTriggerPipeline>,
     ) -> CreateProjectRefTriggerPipeline<'_> {
         CreateProjectRefTriggerPipeline(
@@ -1040,7 +1040,7 @@ impl crate::Client {
                     self,
                     ::reqwest::Method::POST,
                     "api/v4/projects/{}/ref/{}/trigger/pipeline",
-                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(r#ref)],
+                    &[&Into::<runtime::IdOrPath>::into(id), &Into::<String>::into(ref_)],
                 )
                 .json_body(
                     &Into::<types::PostApiV4ProjectsIdRefRefTriggerPipeline>::into(body),
@@ -1431,7 +1431,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `file_path`: The url encoded path to the file.
-    /// - `ref`: The name of branch, tag or commit
+    /// - `ref_`: The name of branch, tag or commit
     /// - `range_start`: The first line of the range to blame
     /// - `range_end`: The last line of the range to blame
     ///
@@ -1440,7 +1440,7 @@ impl crate::Client {
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-        r#ref: impl Into<String>,
+        ref_: impl Into<String>,
         range_start: impl Into<i64>,
         range_end: impl Into<i64>,
     ) -> GetProjectFileBlame<'_> {
@@ -1454,7 +1454,7 @@ impl crate::Client {
                         &Into::<String>::into(file_path),
                     ],
                 )
-                .query("ref", &Into::<String>::into(r#ref))
+                .query("ref", &Into::<String>::into(ref_))
                 .query("range[start]", &Into::<i64>::into(range_start))
                 .query("range[end]", &Into::<i64>::into(range_end)),
         )
@@ -1466,14 +1466,14 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `file_path`: The url encoded path to the file.
-    /// - `ref`: The name of branch, tag or commit
+    /// - `ref_`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get blame file metadata from repository.
     pub fn head_project_file_blame(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-        r#ref: impl Into<String>,
+        ref_: impl Into<String>,
     ) -> HeadProjectFileBlame<'_> {
         HeadProjectFileBlame(
             runtime::Call::new(
@@ -1485,7 +1485,7 @@ impl crate::Client {
                         &Into::<String>::into(file_path),
                     ],
                 )
-                .query("ref", &Into::<String>::into(r#ref)),
+                .query("ref", &Into::<String>::into(ref_)),
         )
     }
     /// Get raw file contents from the repository
@@ -1520,14 +1520,14 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `file_path`: The url encoded path to the file.
-    /// - `ref`: The name of branch, tag or commit
+    /// - `ref_`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get a file from the repository.
     pub fn get_project_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-        r#ref: impl Into<String>,
+        ref_: impl Into<String>,
     ) -> GetProjectFile<'_> {
         GetProjectFile(
             runtime::Call::new(
@@ -1539,7 +1539,7 @@ impl crate::Client {
                         &Into::<String>::into(file_path),
                     ],
                 )
-                .query("ref", &Into::<String>::into(r#ref)),
+                .query("ref", &Into::<String>::into(ref_)),
         )
     }
     /// Update existing file in repository
@@ -1641,14 +1641,14 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: The project ID
     /// - `file_path`: The url encoded path to the file.
-    /// - `ref`: The name of branch, tag or commit
+    /// - `ref_`: The name of branch, tag or commit
     ///
     /// Returns, on success (200): Get file metadata from repository.
     pub fn head_project_file(
         &self,
         id: impl Into<runtime::IdOrPath>,
         file_path: impl Into<String>,
-        r#ref: impl Into<String>,
+        ref_: impl Into<String>,
     ) -> HeadProjectFile<'_> {
         HeadProjectFile(
             runtime::Call::new(
@@ -1660,7 +1660,7 @@ impl crate::Client {
                         &Into::<String>::into(file_path),
                     ],
                 )
-                .query("ref", &Into::<String>::into(r#ref)),
+                .query("ref", &Into::<String>::into(ref_)),
         )
     }
     /// Workhorse authorize the file upload
@@ -2684,13 +2684,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `type`: The type (dockerfiles|gitignores|gitlab_ci_ymls|licenses|issues|merge_requests) of the template
+    /// - `type_`: The type (dockerfiles|gitignores|gitlab_ci_ymls|licenses|issues|merge_requests) of the template
     ///
     /// Optional parameters are set on the returned [`GetProjectTemplate`].
     pub fn get_project_template(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        r#type: impl Into<types::TemplateType>,
+        type_: impl Into<types::TemplateType>,
     ) -> GetProjectTemplate<'_> {
         GetProjectTemplate(
             runtime::Call::new(
@@ -2699,7 +2699,7 @@ impl crate::Client {
                 "api/v4/projects/{}/templates/{}",
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
-                    &Into::<types::TemplateType>::into(r#type),
+                    &Into::<types::TemplateType>::into(type_),
                 ],
             ),
         )
@@ -2712,14 +2712,14 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`: The ID or URL-encoded path of the project
-    /// - `type`: The type (dockerfiles|gitignores|gitlab_ci_ymls|licenses|issues|merge_requests) of the template
+    /// - `type_`: The type (dockerfiles|gitignores|gitlab_ci_ymls|licenses|issues|merge_requests) of the template
     /// - `name`: The key of the template, as obtained from the collection endpoint.
     ///
     /// Optional parameters are set on the returned [`GetProjectTemplateByName`].
     pub fn get_project_template_by_name(
         &self,
         id: impl Into<runtime::IdOrPath>,
-        r#type: impl Into<types::TemplateType>,
+        type_: impl Into<types::TemplateType>,
         name: impl Into<String>,
     ) -> GetProjectTemplateByName<'_> {
         GetProjectTemplateByName(
@@ -2729,7 +2729,7 @@ impl crate::Client {
                 "api/v4/projects/{}/templates/{}/{}",
                 &[
                     &Into::<runtime::IdOrPath>::into(id),
-                    &Into::<types::TemplateType>::into(r#type),
+                    &Into::<types::TemplateType>::into(type_),
                     &Into::<String>::into(name),
                 ],
             ),
@@ -4171,7 +4171,7 @@ impl ListProjectPipelines<'_> {
         )
     }
     /// The ref of pipelines
-    pub fn r#ref(self, value: impl Into<String>) -> Self {
+    pub fn ref_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
     /// The sha of pipelines
@@ -4246,7 +4246,7 @@ runtime::operation!(
 );
 impl GetProjectPipelineLatest<'_> {
     /// Branch ref of pipeline. Uses project default branch if not specified.
-    pub fn r#ref(self, value: impl Into<String>) -> Self {
+    pub fn ref_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
 }
@@ -4485,7 +4485,7 @@ runtime::operation!(
 );
 impl ListProjectCommitStatuses<'_> {
     /// Name of the branch or tag. Default is the default branch.
-    pub fn r#ref(self, value: impl Into<String>) -> Self {
+    pub fn ref_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
     /// Filter statuses by build stage.
@@ -4589,7 +4589,7 @@ runtime::operation!(
 );
 impl GetProjectFileRaw<'_> {
     /// The name of branch, tag or commit
-    pub fn r#ref(self, value: impl Into<String>) -> Self {
+    pub fn ref_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
     /// Retrieve binary data for a file that is an lfs pointer
@@ -8087,7 +8087,7 @@ runtime::operation!(
 );
 impl ListProjectTree<'_> {
     /// The name of a repository branch or tag, if not given the default branch is used
-    pub fn r#ref(self, value: impl Into<String>) -> Self {
+    pub fn ref_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
     /// The path of the tree
@@ -8212,7 +8212,7 @@ impl ListProjectContributors<'_> {
         Self(self.0.query("per_page", &Into::<i64>::into(value)))
     }
     /// The name of a repository branch or tag, if not given the default branch is used
-    pub fn r#ref(self, value: impl Into<String>) -> Self {
+    pub fn ref_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
     /// Return contributors ordered by `name` or `email` or `commits`

@@ -488,7 +488,7 @@ runtime::operation!(
 );
 impl ListGroupRunners<'_> {
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+    pub fn type_(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
         Self(
             self
                 .0
@@ -552,7 +552,7 @@ impl ListProjectRunners<'_> {
         Self(self.0.query("scope", &Into::<types::RunnerScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+    pub fn type_(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
         Self(
             self
                 .0
@@ -626,7 +626,7 @@ impl ListRunners<'_> {
         Self(self.0.query("scope", &Into::<types::RunnerScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+    pub fn type_(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
         Self(
             self
                 .0
@@ -710,7 +710,7 @@ impl ListRunnerAll<'_> {
         Self(self.0.query("scope", &Into::<types::RunnerScope>::into(value)))
     }
     /// The type of runners to return
-    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+    pub fn type_(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
         Self(
             self
                 .0
@@ -841,7 +841,7 @@ impl ListAllProjectRunners<'_> {
         Self(self.0.query("scope", &Into::<types::AllScope>::into(value)))
     }
     /// The type of runners to return, one of: `instance_type`, `group_type`, `project_type`
-    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+    pub fn type_(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
         Self(
             self
                 .0
@@ -895,7 +895,7 @@ runtime::operation!(
 );
 impl ListAllGroupRunners<'_> {
     /// The type of runners to return, one of: `instance_type`, `group_type`, `project_type`. The `project_type` value is deprecated.
-    pub fn r#type(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
+    pub fn type_(self, value: impl Into<types::ApiEntitiesCiRunnerRunnerType>) -> Self {
         Self(
             self
                 .0

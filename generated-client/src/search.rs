@@ -185,7 +185,7 @@ impl SearchProject<'_> {
         Self(self.0.query("confidential", &Into::<bool>::into(value)))
     }
     /// The name of a repository branch or tag to search on. The project's default branch is used by default. Applicable only for scopes `blobs`, `commits`, and `wiki_blobs`.
-    pub fn r#ref(self, value: impl Into<String>) -> Self {
+    pub fn ref_(self, value: impl Into<String>) -> Self {
         Self(self.0.query("ref", &Into::<String>::into(value)))
     }
     /// Allowed values are `created_at` only. If not set, results are sorted by `created_at` in descending order for basic search, or by the most relevant documents for advanced search.

@@ -147,14 +147,14 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id`:
-    /// - `ref`: The name of branch, tag or commit
+    /// - `ref_`: The name of branch, tag or commit
     /// - `file_path`: The url encoded path to the file, e.g. lib%2Fclass%2Erb
     ///
     /// Returns, on success (200): Get raw snippet file contents from the repository.
     pub fn get_snippet_file_raw(
         &self,
         id: impl Into<i64>,
-        r#ref: impl Into<String>,
+        ref_: impl Into<String>,
         file_path: impl Into<String>,
     ) -> GetSnippetFileRaw<'_> {
         GetSnippetFileRaw(
@@ -164,7 +164,7 @@ impl crate::Client {
                 "api/v4/snippets/{}/files/{}/{}/raw",
                 &[
                     &Into::<i64>::into(id),
-                    &Into::<String>::into(r#ref),
+                    &Into::<String>::into(ref_),
                     &Into::<String>::into(file_path),
                 ],
             ),

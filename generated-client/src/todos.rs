@@ -82,7 +82,7 @@ impl ListTodos<'_> {
         Self(self.0.query("state", &Into::<types::TodoState>::into(value)))
     }
     /// The type of to-do item. Can be either `Issue`, `MergeRequest`, `Commit`, `Epic`, `DesignManagement::Design`, `AlertManagement::Alert`, `Project`, `Namespace` or `Vulnerability`
-    pub fn r#type(self, value: impl Into<types::TodoType>) -> Self {
+    pub fn type_(self, value: impl Into<types::TodoType>) -> Self {
         Self(self.0.query("type", &Into::<types::TodoType>::into(value)))
     }
     /// The page to return (GitLab pages every list: docs rest/index.md#pagination).

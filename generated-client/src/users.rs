@@ -1727,7 +1727,7 @@ runtime::operation!(
     ListUserMemberships, runtime::Paged < types::ApiEntitiesMembership >
 );
 impl ListUserMemberships<'_> {
-    pub fn r#type(self, value: impl Into<types::MembershipType>) -> Self {
+    pub fn type_(self, value: impl Into<types::MembershipType>) -> Self {
         Self(self.0.query("type", &Into::<types::MembershipType>::into(value)))
     }
     /// Current page number

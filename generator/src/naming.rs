@@ -244,13 +244,17 @@ pub fn snake_name_spelled(raw: &str) -> String {
     snake_name(&out)
 }
 
-/// A generated method's name (an operation's on `Client`, a request builder's setter):
-/// [`snake_name`], with a trailing `_` when that is a trait method's ([`TRAIT_METHODS`]), as
-/// for keywords that cannot be raw (`clone` → `clone_`, `fmt` → `fmt_`).
+/// A generated method's or argument's name (an operation's on `Client`, a request builder's
+/// setter, a method's parameter): [`snake_name`], with a trailing `_` when that is a keyword
+/// (`.in_(…)`, `.type_(…)`, `.ref_(…)`, which read and type better than `.r#in(…)`, as
+/// progenitor and python-gitlab spell them) or a trait method's ([`TRAIT_METHODS`]: `clone` →
+/// `clone_`, `fmt` → `fmt_`). Struct fields keep the raw form (`r#type`), which serde's own
+/// derive output and the wider ecosystem use for fields.
 pub fn method_name(raw: &str) -> String {
     let n = snake_name(raw);
-    if TRAIT_METHODS.contains(&n.as_str()) {
-        format!("{n}_")
+    let plain = bare(&n);
+    if n.starts_with("r#") || TRAIT_METHODS.contains(&plain) {
+        format!("{plain}_")
     } else {
         n
     }
@@ -412,7 +416,8 @@ mod tests {
         assert_eq!(method_name("default"), "default");
         assert_eq!(method_name("into_future"), "into_future_");
         assert_eq!(method_name("cloneProject"), "clone_project");
-        assert_eq!(method_name("type"), "r#type");
+        assert_eq!(method_name("type"), "type_");
+        assert_eq!(method_name("in"), "in_");
         for name in TRAIT_METHODS {
             assert_eq!(method_name(name), format!("{name}_"));
         }

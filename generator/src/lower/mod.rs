@@ -1167,13 +1167,12 @@ fn lower_params(
                     .extensions
                     .get("x-rust-name")
                     .and_then(serde_json::Value::as_str);
-                let mut base = naming::snake_name(given.unwrap_or(&data.name));
+                // A setter (optional) or an argument (required), spelled alike: not `clone`,
+                // nor `fmt`, and a keyword with a trailing `_` (`in_`).
+                let mut base = naming::method_name(given.unwrap_or(&data.name));
                 if RESERVED_BUILDER_NAMES.contains(&naming::bare(&base)) {
                     // `all` (GitLab's commits) beside the builder's own `all()`: not a defect.
                     base = format!("{}_param", naming::bare(&base));
-                } else if !required {
-                    // An optional parameter is also a setter: not `clone`, nor `fmt`.
-                    base = naming::method_name(given.unwrap_or(&data.name));
                 }
                 // Names that the plain rule does not tell apart but the spec does: the signs
                 // spelled (`DateCreated<`: `date_created_lt`), else the place (SendGrid's
@@ -1486,12 +1485,8 @@ fn lower_body(
             ReferenceOr::Reference { .. } => None,
         };
         let is_required = required.contains(wire);
-        // An optional field is also a setter: not `clone`, nor `fmt`.
-        let base = if is_required {
-            naming::snake_name(wire)
-        } else {
-            naming::method_name(wire)
-        };
+        // A setter or an argument: not `clone`, nor `fmt`, and `in_` for a keyword.
+        let base = naming::method_name(wire);
         out.params.push(Param {
             name: names.unique(&base),
             wire: wire.to_string(),
