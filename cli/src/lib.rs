@@ -397,20 +397,10 @@ fn run(
         overlay,
         display_name: spec,
         settings: options.settings.clone(),
-        package: Some(match &options.package {
-            Some(package) => oapi_client_gen_core::emit::Package {
-                name: name.clone(),
-                version: options.version.clone(),
-                ..package.clone()
-            },
-            None => oapi_client_gen_core::emit::Package {
-                name: name.clone(),
-                version: options.version.clone(),
-                description: None,
-                license: None,
-                crate_doc: None,
-                dev_dependencies: None,
-            },
+        package: Some(oapi_client_gen_core::emit::Package {
+            name: name.clone(),
+            version: options.version.clone(),
+            ..options.package.clone().unwrap_or_default()
         }),
         layout: oapi_client_gen_core::emit::Layout::Crate,
         regenerate: format!(
@@ -529,17 +519,11 @@ pub fn load_config(path: &Path) -> Result<(oapi_client_gen_core::Config, PathBuf
         path: path.to_path_buf(),
         source,
     })?;
-    let config: oapi_client_gen_core::Config =
-        toml::from_str(&text).map_err(|e| Error::Config {
+    let config =
+        oapi_client_gen_core::Config::from_toml(&text).map_err(|message| Error::Config {
             path: path.to_path_buf(),
-            message: e.to_string().trim_end().to_owned(),
+            message,
         })?;
-    if config.spec.is_empty() {
-        return Err(Error::Config {
-            path: path.to_path_buf(),
-            message: "`spec` is empty: name the spec's root file, relative to this file".into(),
-        });
-    }
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok((config, folder))
 }

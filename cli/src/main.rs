@@ -10,7 +10,7 @@
 use clap::Parser;
 use oapi_client_gen::{Options, Report};
 use oapi_client_gen_core::{
-    Cursor, OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings,
+    Config, Cursor, OperationNames, Pagination, QueryArrayStyle, Settings, UndocumentedStrings,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -202,28 +202,20 @@ fn options(args: &Args) -> Result<Options, oapi_client_gen::Error> {
         .map(|c| c.settings.clone())
         .unwrap_or_default();
     let package = config.as_ref().and_then(|c| c.package.as_ref());
-    let mut allow = base.allow.clone();
-    allow.extend(args.allow.iter().cloned());
-    let mut deny = base.deny.clone();
-    deny.extend(args.deny.iter().cloned());
-    let mut id_or_path = base.id_or_path.clone();
-    id_or_path.extend(args.id_or_path.iter().cloned());
-    let mut skip_path_words = base.skip_path_words.clone();
-    skip_path_words.extend(args.skip_path_word.iter().cloned());
     let settings = Settings {
         query_array_style: if args.brackets_arrays {
             Some(QueryArrayStyle::Brackets)
         } else {
             base.query_array_style
         },
-        id_or_path,
+        id_or_path: [&base.id_or_path[..], &args.id_or_path].concat(),
         operation_names: match args.operation_names.as_deref() {
             Some("operation-id") => OperationNames::OperationId,
             Some("path") => OperationNames::Path,
             Some(_) => OperationNames::Auto,
             None => base.operation_names,
         },
-        skip_path_words,
+        skip_path_words: [&base.skip_path_words[..], &args.skip_path_word].concat(),
         undocumented_strings: if args.infer_undocumented_strings {
             UndocumentedStrings::Infer
         } else {
@@ -238,20 +230,20 @@ fn options(args: &Args) -> Result<Options, oapi_client_gen::Error> {
             None => base.pagination,
         },
         cursor: args.cursor.clone().or(base.cursor.clone()),
-        allow,
-        deny,
+        allow: [&base.allow[..], &args.allow].concat(),
+        deny: [&base.deny[..], &args.deny].concat(),
         ..base
     };
-    let mut merge: Vec<PathBuf> = config
-        .iter()
-        .flat_map(|c| c.merge.iter().map(join))
-        .collect();
-    merge.extend(args.merge.iter().cloned());
-    let mut allow_dirs: Vec<PathBuf> = config
-        .iter()
-        .flat_map(|c| c.allow_dirs.iter().map(join))
-        .collect();
-    allow_dirs.extend(args.allow_dir.iter().cloned());
+    // The config's paths (relative to its folder), then the command line's.
+    let paths = |of: fn(&Config) -> &Vec<String>, given: &[PathBuf]| -> Vec<PathBuf> {
+        config
+            .iter()
+            .flat_map(|c| of(c).iter().map(join))
+            .chain(given.iter().cloned())
+            .collect()
+    };
+    let merge = paths(|c| &c.merge, &args.merge);
+    let allow_dirs = paths(|c| &c.allow_dirs, &args.allow_dir);
     Ok(Options {
         spec,
         merge,

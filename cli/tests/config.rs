@@ -66,7 +66,7 @@ fn build(dir: &Path) -> Build {
 }
 
 #[test]
-fn build_from_config_applies_its_settings_and_reruns_on_its_change() {
+fn build_from_config_applies_its_settings_and_lists_the_file_as_an_input() {
     let dir = project(CONFIG);
     let report = build(dir.path()).generate_quietly().unwrap();
     let code = std::fs::read_to_string(&report.file).unwrap();

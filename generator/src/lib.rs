@@ -402,7 +402,19 @@ pub struct Config {
 impl Config {
     /// Parses a `codegen.toml`; `name` labels errors.
     pub fn parse(name: &str, text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| format!("{name}: {e}"))
+        Config::from_toml(text).map_err(|e| format!("{name}: {e}"))
+    }
+
+    /// Parses a `codegen.toml`: TOML's error (with its line and column), or the key that is
+    /// wrong. Every reader of the file (`cargo xtask codegen`, `oapi-client-gen --config`,
+    /// `Build::from_config`) parses it here.
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
+        if config.spec.is_empty() {
+            return Err("`spec` is empty: name the spec's root file, relative to this file".into());
+        }
+        Ok(config)
     }
 
     /// The files of this config's spec, whose folder is `dir` (relative to `workspace`, where

@@ -71,7 +71,7 @@ pub struct File {
 }
 
 /// The `[package]` of a generated client crate.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Package {
     pub name: String,
@@ -655,38 +655,35 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
     // `Page` and `Paginated` only where some operation pages by headers (the runtime's section
     // `pages`).
     let pages = api.conventions.header_pages;
-    let (files_use, operation_use, operation_prelude) = if pages {
-        (
-            quote! { pub use runtime::{File, Page, RetryPolicy}; },
-            quote! { pub use runtime::{Operation, Paginated, RawResponse, Response}; },
-            quote! { pub use super::runtime::{Operation as _, Paginated as _}; },
-        )
+    let (page, paginated) = if pages {
+        (quote! { Page, }, quote! { Paginated, })
     } else {
-        (
-            quote! { pub use runtime::{File, RetryPolicy}; },
-            quote! { pub use runtime::{Operation, RawResponse, Response}; },
-            quote! { pub use super::runtime::Operation as _; },
-        )
+        (TokenStream::new(), TokenStream::new())
     };
-    let lists = pages || api.conventions.cursor_pages;
-    let prelude_doc: Vec<&str> = if pages {
-        vec![
-            " The traits that send a request by name: `use <this crate>::prelude::*;` for",
-            " `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists",
-            " `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).",
-        ]
-    } else if lists {
-        vec![
-            " The traits that send a request by name: `use <this crate>::prelude::*;` for",
-            " `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists",
-            " `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).",
-        ]
+    // A one-name list is written without braces, as rustfmt writes it.
+    let operation_prelude = if pages {
+        quote! { pub use super::runtime::{Operation as _, Paginated as _}; }
     } else {
-        vec![
+        quote! { pub use super::runtime::Operation as _; }
+    };
+    let list_methods = if pages {
+        Some(" `.send_page()`, `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).")
+    } else if api.conventions.cursor_pages {
+        Some(" `.stream()`, `.all()` and `.first(n)` (`.await` needs no import).")
+    } else {
+        None
+    };
+    let prelude_doc: Vec<&str> = match list_methods {
+        Some(methods) => vec![
+            " The traits that send a request by name: `use <this crate>::prelude::*;` for",
+            " `.send()`, `.send_with_response()`, `.send_raw()`, `.send_blocking()`, and for lists",
+            methods,
+        ],
+        None => vec![
             " The trait that sends a request by name: `use <this crate>::prelude::*;` for",
             " `.send()`, `.send_with_response()`, `.send_raw()` and `.send_blocking()` (`.await`",
             " needs no import).",
-        ]
+        ],
     };
     // lib.rs holds only short items, so `cargo fmt` and prettyplease agree on it; everything
     // else sits in modules that `cargo fmt` skips.
@@ -700,8 +697,8 @@ fn lib(api: &Api, extra_doc: Option<&str>, layout: &Layout) -> (TokenStream, Tok
         #id_or_path
         pub use runtime::{ApiError, Client, Error, ErrorBody, ErrorMessage};
         pub use runtime::{CrossOrigin, RedirectPolicy};
-        #files_use
-        #operation_use
+        pub use runtime::{File, #page RetryPolicy};
+        pub use runtime::{Operation, #paginated RawResponse, Response};
         #(#[doc = #prelude_doc])*
         pub mod prelude {
             #cursor_prelude

@@ -441,8 +441,13 @@ fn operation_names(
                 .get("x-rust-name")
                 .and_then(|v| v.as_str())
                 .map(str::to_owned),
-            returns_list: returns_list(model, op),
-            returns_envelope: returns_envelope(model, path, op),
+            lists: if returns_list(model, op) {
+                names::Lists::Array
+            } else if method == "get" && returns_envelope(model, path, op) {
+                names::Lists::Envelope
+            } else {
+                names::Lists::No
+            },
             has_body: op.request_body.is_some(),
         })
         .collect();

@@ -55,33 +55,20 @@ pub struct Candidate {
     pub operation_id: Option<String>,
     /// `x-rust-name`.
     pub extension: Option<String>,
-    /// Its success response is a JSON array (`GET` on a collection reads as `list_…`).
-    pub returns_list: bool,
-    /// Its success response is an object with exactly one array property, a list in an
-    /// envelope (Stripe's `{"object": "list", "data": […]}`): `GET` on a collection whose last
-    /// word is plural reads as `list_…` too.
-    pub returns_envelope: bool,
+    /// Whether its success response is a list (`GET` on a collection reads as `list_…`).
+    pub lists: Lists,
     /// It declares a request body.
     pub has_body: bool,
-}
-
-impl Candidate {
-    /// What [`from_path`] is told of its response: a list, or a list in an envelope.
-    fn lists(&self) -> Lists {
-        match (self.returns_list, self.returns_envelope) {
-            (true, _) => Lists::Array,
-            (false, true) => Lists::Envelope,
-            (false, false) => Lists::No,
-        }
-    }
 }
 
 /// Whether an operation's success response is a list ([`Candidate`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lists {
     No,
+    /// A JSON array.
     Array,
-    /// An object with exactly one array property: a list when the path's last word is plural.
+    /// An object with exactly one array property, a list in an envelope (Stripe's
+    /// `{"object": "list", "data": […]}`): a list when the path's last word is plural.
     Envelope,
 }
 
@@ -126,7 +113,7 @@ pub fn operation_names(
             match from_id {
                 Some(id) => (id.to_snake_case(), Source::OperationId),
                 None => (
-                    from_path(&op.method, &op.path, op.lists(), updates, skip, singular),
+                    from_path(&op.method, &op.path, op.lists, updates, skip, singular),
                     Source::Path,
                 ),
             }
@@ -161,12 +148,12 @@ pub(crate) fn squash(s: &str) -> String {
 
 /// See the module's documentation.
 pub fn tool_made(operation_id: &str, method: &str, path: &str) -> Made {
-    let raw_path = path;
+    // The path as written, and without its leading `api` and version segments.
+    let bare = squash(&without_prefix(path));
     let (id, path, method) = (squash(operation_id), squash(path), squash(method));
     if path.is_empty() {
         return Made::Person;
     }
-    let bare = squash(&without_prefix(raw_path));
     if [&path, &bare]
         .iter()
         .any(|p| id == format!("{method}{p}") || id == format!("{p}{method}"))
@@ -408,10 +395,11 @@ fn without_prefix(path: &str) -> String {
 /// ([`action_verb`]). Without a body such a `POST` adds or acts (SendGrid's "Add a Single
 /// Recipient to a List", OpenAI's `cancelEvalRun`), so it is left to create.
 fn post_updates(ops: &[Candidate], singular: &mut Singular) -> Vec<bool> {
-    let has = |method: &str, path: &str| {
-        ops.iter()
-            .any(|o| o.method.eq_ignore_ascii_case(method) && o.path.trim_end_matches('/') == path)
-    };
+    let declared: std::collections::HashSet<(String, &str)> = ops
+        .iter()
+        .map(|o| (o.method.to_ascii_lowercase(), o.path.trim_end_matches('/')))
+        .collect();
+    let has = |method: &str, path: &str| declared.contains(&(method.to_owned(), path));
     ops.iter()
         .map(|op| {
             let path = op.path.trim_end_matches('/');
@@ -506,11 +494,10 @@ pub fn from_path(
         let action = (method != "get")
             .then(|| action_verb(&final_word, singular))
             .flatten();
-        let plural = singular.of(&final_word) != final_word;
         let returns_list = match lists {
             Lists::No => false,
             Lists::Array => true,
-            Lists::Envelope => plural,
+            Lists::Envelope => singular.of(&final_word) != final_word,
         };
         match (method.as_str(), action) {
             ("get", _) if returns_list => "list".to_owned(),
@@ -779,8 +766,7 @@ mod tests {
             path: path.into(),
             operation_id: None,
             extension: None,
-            returns_list: false,
-            returns_envelope: false,
+            lists: Lists::No,
             has_body: true,
         }
     }
